@@ -1,0 +1,38 @@
+/* Network files (SPEC section 4): reading cpwl-net JSON exactly and writing
+   it back canonically. */
+#ifndef CPWL_IO_H
+#define CPWL_IO_H
+
+#include <stdio.h>
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+
+/* Largest file read (bytes); larger files are refused. */
+#define IO_MAX_FILE_SIZE ((size_t) 1 << 31)
+
+/* Read the network in text[0..len); `where` names the source in messages
+   (a file name).  net must be initialised; it is replaced and prepared.
+   Returns CPWL_OK or CPWL_ERR_INPUT with a one-line message in e. */
+int io_net_read_str(net_t net, const char *text, size_t len,
+                    const char *where, err_t e);
+
+/* The same from a file ("-" is standard input). */
+int io_net_read_file(net_t net, const char *path, err_t e);
+
+/* Read a whole file into a new NUL-terminated buffer (free with free()). */
+int io_read_all(char **buf, size_t *len, const char *path, err_t e);
+
+/* Canonical JSON text of net, NUL-terminated (free with flint_free):
+   rationals in lowest terms as strings, fixed key order and layout. */
+char *io_net_write_str(const net_t net);
+
+/* Parse a comma-separated list of exactly n numbers (e.g. "1/2,-3") for
+   the option `what`; messages name the entry. */
+int io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
+                    err_t e);
+
+/* The JSON string literal (quotes and escapes) of the UTF-8 string s, in
+   a new string (free with flint_free). */
+char *io_json_quote(const char *s);
+
+#endif

@@ -1,0 +1,230 @@
+/* cpwl certify: the built-in examples, each claim checked exactly.
+
+   Values come from outside the code: the tent map and its compositions
+   from their closed forms (Telgarsky's sawtooth construction, as in
+   ../shared/examples.md), the other examples from hand computation written
+   down in docs/examples.md.  Each point is also checked three ways
+   (net_check_point). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+
+typedef struct
+{
+    const char *example;
+    const char *at;
+    const char *value;          /* exact output, comma list */
+    const char *pattern;        /* expected pattern, or NULL */
+}
+claim;
+
+static const claim claims[] = {
+    {"tent", "0", "0", "00"},
+    {"tent", "1/4", "1/2", "10"},
+    {"tent", "1/3", "2/3", "10"},
+    {"tent", "1/2", "1", "10"},      /* z = 0 at the kink: off */
+    {"tent", "3/4", "1/2", "11"},
+    {"tent", "1", "0", "11"},
+    {"tent3", "0", "0", NULL},
+    {"tent3", "1/16", "1/2", NULL},
+    {"tent3", "1/8", "1", NULL},
+    {"tent3", "3/16", "1/2", NULL},
+    {"tent3", "1/4", "0", NULL},
+    {"tent3", "1/3", "2/3", NULL},
+    {"degenerate2d", "0,0", "0", "000000"},
+    {"degenerate2d", "1,0", "2", "101110"},
+    {"degenerate2d", "1,1", "1", "111010"},
+    {"degenerate2d", "-1,2", "1", "011000"},
+    {"degenerate2d", "1/3,-1/2", "3/2", "100110"},
+    {"leaky", "-1", "1/10", "00"},
+    {"leaky", "0", "1/10", "00"},
+    {"leaky", "1/2", "11/20", "10"},
+    {"leaky", "1", "1", "10"},
+    {"leaky", "3", "1", "11"},
+    {NULL, NULL, NULL, NULL}
+};
+
+static const cli_example *find_example(const char *name)
+{
+    const cli_example *ex;
+    for (ex = cli_examples; ex->name != NULL; ex++)
+        if (strcmp(ex->name, name) == 0)
+            return ex;
+    return NULL;
+}
+
+static int selected(const char *name, char **names, int nnames)
+{
+    int i;
+    if (nnames == 0)
+        return 1;
+    for (i = 0; i < nnames; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Check one claim; fills `computed` and `why`; returns 1 if it holds. */
+static int check_claim(char *computed, size_t clen, char *why, size_t wlen,
+                       const claim *cl, pred_ctx_t ctx)
+{
+    const cli_example *ex = find_example(cl->example);
+    net_t net;
+    err_t e;
+    fmpq *x = NULL, *y = NULL, *want = NULL;
+    slong n = 0, m = 0, i;
+    unsigned char *state = NULL;
+    char *pat = NULL;
+    int ok = 0;
+    net_check_struct chk;
+
+    err_init(e);
+    net_init(net, 0);
+    computed[0] = why[0] = '\0';
+    if (ex == NULL
+        || io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e))
+    {
+        snprintf(why, wlen, "cannot load: %.200s", e->msg);
+        net_clear(net);
+        return 0;
+    }
+    n = net->input_dim;
+    m = net_output_dim(net);
+    x = _fmpq_vec_init(n);
+    y = _fmpq_vec_init(m);
+    want = _fmpq_vec_init(m);
+    if (io_parse_vector(x, n, cl->at, "point", e)
+        || io_parse_vector(want, m, cl->value, "value", e))
+    {
+        snprintf(why, wlen, "bad claim: %.200s", e->msg);
+        goto done;
+    }
+    net_eval_fmpq(y, net, x);
+    state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
+    net_pattern(state, net, x, ctx);
+    pat = net_pattern_str(state, net);
+    {
+        char *s = fmpq_get_str(NULL, 10, y);
+        snprintf(computed, clen, "%s%s%s", s, cl->pattern ? ", " : "",
+                 cl->pattern ? pat : "");
+        flint_free(s);
+    }
+    net_check_point(&chk, net, x, ctx, 128);
+
+    ok = 1;
+    for (i = 0; i < m; i++)
+        ok &= fmpq_equal(y + i, want + i);
+    if (!ok)
+        snprintf(why, wlen, "value differs");
+    else if (cl->pattern != NULL && strcmp(pat, cl->pattern) != 0)
+    {
+        ok = 0;
+        snprintf(why, wlen, "pattern differs");
+    }
+    else if (!net_check_passed(&chk))
+    {
+        ok = 0;
+        snprintf(why, wlen, "three-way check failed:%s%s%s",
+                 chk.arb_contains ? "" : " arb ball misses exact",
+                 !chk.double_ok || chk.double_within ? ""
+                 : " double outside its bound",
+                 chk.pattern_agrees ? "" : " predicate pattern != exact");
+    }
+
+done:
+    flint_free(pat);
+    flint_free(state);
+    _fmpq_vec_clear(x, n);
+    _fmpq_vec_clear(y, m);
+    _fmpq_vec_clear(want, m);
+    net_clear(net);
+    return ok;
+}
+
+int cmd_certify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"list", no_argument, NULL, 'l'},
+        {NULL, 0, NULL, 0}
+    };
+    int json = 0, list = 0, c, i, nnames, pass = 0, fail = 0;
+    char **names;
+    const claim *cl;
+    pred_ctx_t ctx;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+    {
+        if (c == 'j')
+            json = 1;
+        else if (c == 'l')
+            list = 1;
+        else
+            return cli_usage("certify", "unknown option");
+    }
+    names = argv + optind;
+    nnames = argc - optind;
+    for (i = 0; i < nnames; i++)
+        if (find_example(names[i]) == NULL)
+            return cli_usage("certify", "no built-in example \"%.40s\" (try "
+                             "--list)", names[i]);
+    if (list)
+    {
+        const cli_example *ex;
+        for (ex = cli_examples; ex->name != NULL; ex++)
+            printf("%s\n", ex->name);
+        return CPWL_OK;
+    }
+
+    pred_ctx_init(ctx);
+    if (json)
+        printf("{\"claims\": [");
+    else
+        printf("%-13s %-36s %-18s %s\n", "example", "claim: f(x) = value",
+               "computed", "holds");
+    for (cl = claims; cl->example != NULL; cl++)
+    {
+        char computed[200], why[300], claimtxt[200];
+        clock_t t0 = clock();
+        int ok;
+        double secs;
+        if (!selected(cl->example, names, nnames))
+            continue;
+        ok = check_claim(computed, sizeof(computed), why, sizeof(why), cl,
+                         ctx);
+        secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+        ok ? pass++ : fail++;
+        snprintf(claimtxt, sizeof(claimtxt), "f(%s) = %s%s%s", cl->at,
+                 cl->value, cl->pattern ? ", pattern " : "",
+                 cl->pattern ? cl->pattern : "");
+        if (json)
+        {
+            char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
+            printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
+                   "%s, \"holds\": %s, \"seconds\": %.6f}",
+                   pass + fail > 1 ? "," : "", cl->example, ct, cp,
+                   ok ? "true" : "false", secs);
+            flint_free(ct);
+            flint_free(cp);
+        }
+        else
+            printf("%-13s %-36s %-18s %s %s\n", cl->example, claimtxt,
+                   computed, ok ? "\u2713" : "\u2717", why);
+    }
+    if (json)
+        printf("\n], \"passed\": %d, \"failed\": %d, \"stats\": {\"double\": "
+               "%lu, \"arb\": %lu, \"exact\": %lu}}\n", pass, fail,
+               ctx->by_double, ctx->by_arb, ctx->by_exact);
+    else
+        printf("\n%d claims: %d hold, %d fail.  Each point also checked three "
+               "ways (Arb ball contains the exact value, double within its "
+               "proven bound, predicate pattern = exact pattern).\n"
+               "Sign questions decided by double %lu, arb %lu, exact %lu.\n",
+               pass + fail, pass, fail, ctx->by_double, ctx->by_arb,
+               ctx->by_exact);
+    pred_ctx_clear(ctx);
+    return fail == 0 ? CPWL_OK : CPWL_ERR_INTERNAL;
+}

@@ -1,0 +1,53 @@
+/* The cpwl command: one file per subcommand, each thin over libcpwl. */
+#ifndef CPWL_CLI_H
+#define CPWL_CLI_H
+
+#include "cpwl.h"
+
+typedef struct
+{
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *usage;          /* full help text for `cpwl help NAME` */
+}
+cli_command;
+
+extern const cli_command cli_commands[];
+
+const cli_command *cli_find(const char *name);
+
+/* Print "cpwl SUB: message" to stderr and return status (2 or 1). */
+int cli_fail(const char *sub, const err_t e);
+/* A usage error: message plus a pointer to `cpwl help SUB`; returns 2. */
+int cli_usage(const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Load a network file, reporting errors; returns an exit status. */
+int cli_load_net(net_t net, const char *sub, const char *path);
+
+/* A decimal integer option value in [lo, hi]; returns an exit status. */
+int cli_parse_slong(slong *out, const char *sub, const char *opt,
+                    const char *s, slong lo, slong hi);
+
+/* Print a rational / vector of rationals as "p/q" text. */
+void cli_print_fmpq(FILE *f, const fmpq_t q);
+void cli_print_fmpq_vec(FILE *f, const fmpq *v, slong n, const char *sep,
+                        int quoted);
+
+/* The networks shipped in examples/, embedded at build time. */
+typedef struct
+{
+    const char *name;
+    const char *json;
+}
+cli_example;
+
+extern const cli_example cli_examples[];
+
+int cmd_help(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_certify(int argc, char **argv);
+
+#endif

@@ -1,0 +1,176 @@
+/* cpwl: entry point, subcommand table, shared helpers of the CLI. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flint/flint.h>
+#include <mpfr.h>
+#include "config.h"
+#include "cli.h"
+
+const cli_command cli_commands[] = {
+    {"info", cmd_info, "sizes and bit sizes of a network",
+     "usage: cpwl info NET.json [--json]\n"
+     "\n"
+     "Prints the input and output dimensions, the hidden widths, depth (number\n"
+     "of affine maps), size (hidden neurons), width (widest hidden layer), the\n"
+     "activations, whether the last affine map has a bias, the number of\n"
+     "parameters and the largest numerator and denominator bit sizes.\n"
+     "\n"
+     "  --json   one JSON object instead of the table\n"},
+    {"eval", cmd_eval, "exact, ball and double value and pattern at a point",
+     "usage: cpwl eval NET.json --at X [--prec BITS] [--stats] [--json]\n"
+     "\n"
+     "Evaluates the network at the rational point X, a comma list with one\n"
+     "number per input (\"1/2,-3\", \"0.1\" is 1/10, hex floats allowed), and\n"
+     "prints the exact value, an Arb ball enclosing it, the double value with\n"
+     "a proven bound on its error, and the activation pattern (1 = on, z > 0;\n"
+     "0 = off, z <= 0; layers separated by '|'), decided through the\n"
+     "predicate layer.\n"
+     "\n"
+     "  --at X       the point (required); a leading '-' is fine: --at -1,2\n"
+     "  --prec BITS  Arb working precision (default 128, from 2 to 1000000)\n"
+     "  --stats      how many sign questions each stage decided\n"
+     "  --json       one JSON object: rationals as \"p/q\" strings\n"},
+    {"certify", cmd_certify, "check the built-in examples exactly",
+     "usage: cpwl certify [NAME...] [--list] [--json]\n"
+     "\n"
+     "Runs the built-in examples (the networks shipped in examples/). Each\n"
+     "claim is either a value from the literature (e.g. the tent map and its\n"
+     "compositions, see docs/) compared exactly, or the three-way check of a\n"
+     "point: the exact value lies in the Arb ball, the double value lies\n"
+     "within its proven bound (compared exactly) and the pattern decided by\n"
+     "the predicate layer equals the exact pattern. Prints claim, computed\n"
+     "value and a check mark; exits 1 if any claim fails.\n"
+     "\n"
+     "  NAME     only the examples with these names\n"
+     "  --list   list the example names and stop\n"
+     "  --json   one JSON object\n"},
+    {"help", cmd_help, "help on a subcommand",
+     "usage: cpwl help [SUBCOMMAND]\n"},
+    {NULL, NULL, NULL, NULL}
+};
+
+const cli_command *cli_find(const char *name)
+{
+    const cli_command *c;
+    for (c = cli_commands; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int cli_fail(const char *sub, const err_t e)
+{
+    fprintf(stderr, "cpwl %s: %s\n", sub, e->msg);
+    return e->status == CPWL_OK ? CPWL_ERR_INTERNAL : e->status;
+}
+
+int cli_usage(const char *sub, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "cpwl %s: ", sub);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'cpwl help %s')\n", sub);
+    return CPWL_ERR_INPUT;
+}
+
+int cli_load_net(net_t net, const char *sub, const char *path)
+{
+    err_t e;
+    err_init(e);
+    if (io_net_read_file(net, path, e) != CPWL_OK)
+        return cli_fail(sub, e);
+    return CPWL_OK;
+}
+
+int cli_parse_slong(slong *out, const char *sub, const char *opt,
+                    const char *s, slong lo, slong hi)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+        return cli_usage(sub, "%s: expected an integer from %ld to %ld, got "
+                         "\"%.40s\"", opt, (long) lo, (long) hi, s);
+    *out = v;
+    return CPWL_OK;
+}
+
+void cli_print_fmpq(FILE *f, const fmpq_t q)
+{
+    char *s = fmpq_get_str(NULL, 10, q);
+    fputs(s, f);
+    flint_free(s);
+}
+
+void cli_print_fmpq_vec(FILE *f, const fmpq *v, slong n, const char *sep,
+                        int quoted)
+{
+    slong j;
+    for (j = 0; j < n; j++)
+    {
+        if (j > 0)
+            fputs(sep, f);
+        if (quoted)
+            fputc('"', f);
+        cli_print_fmpq(f, v + j);
+        if (quoted)
+            fputc('"', f);
+    }
+}
+
+int cmd_help(int argc, char **argv)
+{
+    const cli_command *c;
+    if (argc > 2)
+        return cli_usage("help", "expected at most one subcommand name");
+    if (argc == 2)
+    {
+        if ((c = cli_find(argv[1])) == NULL)
+            return cli_usage("help", "unknown subcommand \"%.40s\"", argv[1]);
+        fputs(c->usage, stdout);
+        return CPWL_OK;
+    }
+    printf("cpwl %s: exact computation on continuous piecewise-linear "
+           "networks\n\nusage: cpwl SUBCOMMAND [ARGS]\n\nsubcommands:\n",
+           PACKAGE_VERSION);
+    for (c = cli_commands; c->name != NULL; c++)
+        printf("  %-9s %s\n", c->name, c->summary);
+    printf("\n'cpwl help SUBCOMMAND' for details; 'man cpwl' for the manual.\n"
+           "Exit status: 0 success, 1 internal error or failed claim, "
+           "2 bad input or usage.\n");
+    return CPWL_OK;
+}
+
+int main(int argc, char **argv)
+{
+    const cli_command *c;
+    int status;
+    if (argc < 2)
+    {
+        cmd_help(1, argv);
+        return CPWL_ERR_INPUT;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+    {
+        printf("cpwl %s (FLINT %s, GMP %s, MPFR %s)\n", PACKAGE_VERSION,
+               FLINT_VERSION, gmp_version, mpfr_get_version());
+        return CPWL_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(1, argv);
+    if ((c = cli_find(argv[1])) == NULL)
+    {
+        fprintf(stderr, "cpwl: unknown subcommand \"%.40s\" (see 'cpwl "
+                "help')\n", argv[1]);
+        return CPWL_ERR_INPUT;
+    }
+    status = c->run(argc - 1, argv + 1);
+    flint_cleanup();
+    return status;
+}

@@ -1,0 +1,560 @@
+/* cpwl-net JSON files: exact reading with located errors, canonical
+   writing (SPEC section 4). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cpwl/io.h"
+#include "cpwl/num.h"
+#include "json.h"
+
+/* The reader's state: where we are, for messages. */
+typedef struct
+{
+    const char *where;
+    char path[256];
+    num_mode_t mode;
+    err_struct *e;
+}
+reader;
+
+static int bad(reader *R, const json_value *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(reader *R, const json_value *v, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return err_set(R->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s: %s", R->where,
+                   v->line, v->col, R->path[0] ? R->path : "top level", msg);
+}
+
+/* Path bookkeeping: push a suffix, pop back to a saved length. */
+static size_t path_push(reader *R, const char *fmt, long i)
+{
+    size_t n = strlen(R->path);
+    snprintf(R->path + n, sizeof(R->path) - n, fmt, i);
+    return n;
+}
+
+static size_t path_key(reader *R, const char *key)
+{
+    size_t n = strlen(R->path);
+    snprintf(R->path + n, sizeof(R->path) - n, n ? ".%s" : "%s", key);
+    return n;
+}
+
+static void path_pop(reader *R, size_t n)
+{
+    R->path[n] = '\0';
+}
+
+static int check_keys(reader *R, const json_value *obj,
+                      const char *const *allowed, const char *list)
+{
+    size_t i;
+    for (i = 0; i < obj->n; i++)
+    {
+        const char *const *a;
+        for (a = allowed; *a != NULL; a++)
+            if (strcmp(obj->keys[i], *a) == 0)
+                break;
+        if (*a == NULL)
+            return bad(R, obj->items[i], "unknown key \"%.60s\" (allowed: %s)",
+                       obj->keys[i], list);
+    }
+    return CPWL_OK;
+}
+
+static const json_value *need(reader *R, const json_value *obj,
+                              const char *key, json_kind kind)
+{
+    const json_value *v = json_get(obj, key);
+    if (v == NULL)
+    {
+        bad(R, obj, "missing key \"%s\"", key);
+        return NULL;
+    }
+    if (v->kind != kind)
+    {
+        size_t n = path_key(R, key);
+        bad(R, v, "expected %s, got %s", json_kind_name(kind),
+            json_kind_name(v->kind));
+        path_pop(R, n);
+        return NULL;
+    }
+    return v;
+}
+
+/* A number: a JSON number or a string holding one (num.h grammar). */
+static int read_number(fmpq_t out, reader *R, const json_value *v)
+{
+    err_t ne;
+    if (v->kind != JSON_NUMBER && v->kind != JSON_STRING)
+        return bad(R, v, "expected a number (a JSON number or a string "
+                   "such as \"-1/2\" or \"0x1.8p-3\"), got %s",
+                   json_kind_name(v->kind));
+    err_init(ne);
+    if (num_parse_fmpq(out, v->text, v->len, R->mode, ne) != CPWL_OK)
+        return bad(R, v, "%s", ne->msg);
+    return CPWL_OK;
+}
+
+/* A JSON integer in [lo, hi]. */
+static int read_int(slong *out, reader *R, const json_value *v, slong lo,
+                    slong hi)
+{
+    fmpq_t q;
+    err_t ne;
+    int ok;
+    if (v->kind != JSON_NUMBER)
+        return bad(R, v, "expected an integer, got %s", json_kind_name(v->kind));
+    fmpq_init(q);
+    err_init(ne);
+    ok = num_parse_fmpq(q, v->text, v->len, NUM_EXACT, ne) == CPWL_OK
+         && fmpz_is_one(fmpq_denref(q))
+         && fmpz_cmp_si(fmpq_numref(q), lo) >= 0
+         && fmpz_cmp_si(fmpq_numref(q), hi) <= 0;
+    if (ok)
+        *out = fmpz_get_si(fmpq_numref(q));
+    fmpq_clear(q);
+    if (!ok)
+    {
+        return bad(R, v, "expected an integer from %ld to %ld, got %.40s",
+                   (long) lo, (long) hi, v->text);
+    }
+    return CPWL_OK;
+}
+
+static int read_vector(fmpq *out, slong n, reader *R, const json_value *v,
+                       const char *what)
+{
+    slong j;
+    if (v->kind != JSON_ARRAY)
+        return bad(R, v, "expected an array of %ld numbers, got %s", (long) n,
+                   json_kind_name(v->kind));
+    if ((slong) v->n != n)
+        return bad(R, v, "expected %ld entries (%s), got %ld", (long) n, what,
+                   (long) v->n);
+    for (j = 0; j < n; j++)
+    {
+        size_t p = path_push(R, "[%ld]", j);
+        if (read_number(out + j, R, v->items[j]) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+    return CPWL_OK;
+}
+
+static const char *const layer_keys[] = {
+    "activation", "weights", "bias", "slope", "pieces", NULL
+};
+
+static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
+{
+    const json_value *act, *W, *b, *slope;
+    net_layer_struct *L;
+    slong i, in, kind;
+    char what[96];
+
+    if (obj->kind != JSON_OBJECT)
+        return bad(R, obj, "expected an object (a layer), got %s",
+                   json_kind_name(obj->kind));
+    if (check_keys(R, obj, layer_keys,
+                   "activation, weights, bias, slope, pieces") != CPWL_OK)
+        return CPWL_ERR_INPUT;
+    if ((act = need(R, obj, "activation", JSON_STRING)) == NULL
+        || (W = need(R, obj, "weights", JSON_ARRAY)) == NULL
+        || (b = need(R, obj, "bias", JSON_ARRAY)) == NULL)
+        return CPWL_ERR_INPUT;
+
+    kind = net_act_from_name(act->text);
+    {
+        size_t p = path_key(R, "activation");
+        if (kind < 0)
+            return bad(R, act, "unknown activation \"%.40s\" (expected relu, "
+                       "identity, leaky_relu, abs, hardtanh or maxout)",
+                       act->text);
+        if (!net_act_supported(kind))
+            return bad(R, act, "activation \"%s\" is not supported yet "
+                       "(supported: relu, identity, leaky_relu)", act->text);
+        path_pop(R, p);
+    }
+    slope = json_get(obj, "slope");
+    if (kind == NET_LEAKY_RELU && slope == NULL)
+        return bad(R, obj, "missing key \"slope\" (leaky_relu needs its "
+                   "slope for z <= 0, e.g. \"1/100\")");
+    if (kind != NET_LEAKY_RELU && slope != NULL)
+        return bad(R, slope, "key \"slope\" belongs to leaky_relu layers only");
+    if (json_get(obj, "pieces") != NULL)
+        return bad(R, json_get(obj, "pieces"),
+                   "key \"pieces\" belongs to maxout layers only");
+
+    in = l == 0 ? net->input_dim : net_layer_width(net, l - 1);
+    if (l == 0)
+        snprintf(what, sizeof(what), "input_dim");
+    else
+        snprintf(what, sizeof(what), "the width of layers[%ld]", (long) l - 1);
+    if (W->n == 0)
+    {
+        path_key(R, "weights");
+        return bad(R, W, "expected at least one row (one per neuron)");
+    }
+
+    L = net_add_layer(net, kind, W->n);
+    {
+        size_t p = path_key(R, "weights");
+        for (i = 0; i < L->out; i++)
+        {
+            size_t q = path_push(R, "[%ld]", i);
+            if (read_vector(L->W->rows[i], in, R, W->items[i], what) != CPWL_OK)
+                return CPWL_ERR_INPUT;
+            path_pop(R, q);
+        }
+        path_pop(R, p);
+    }
+    {
+        size_t p = path_key(R, "bias");
+        if (read_vector(L->b, L->out, R, b, "one per row of weights") != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+    if (slope != NULL)
+    {
+        size_t p = path_key(R, "slope");
+        if (read_number(L->slope, R, slope) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+    return CPWL_OK;
+}
+
+static const char *const top_keys[] = {
+    "format", "version", "input_dim", "layers", "name", "output_bias",
+    "meta", "numbers", NULL
+};
+
+static int read_net(net_t net, reader *R, const json_value *top)
+{
+    const json_value *v, *layers;
+    slong l, input_dim;
+
+    if (top->kind != JSON_OBJECT)
+        return bad(R, top, "expected an object with \"format\": \"cpwl-net\", "
+                   "got %s", json_kind_name(top->kind));
+    if (check_keys(R, top, top_keys, "format, version, input_dim, layers, "
+                   "name, output_bias, meta, numbers") != CPWL_OK)
+        return CPWL_ERR_INPUT;
+
+    if ((v = need(R, top, "format", JSON_STRING)) == NULL)
+        return CPWL_ERR_INPUT;
+    if (strcmp(v->text, "cpwl-net") != 0)
+        return bad(R, v, "expected \"format\": \"cpwl-net\", got \"%.40s\"",
+                   v->text);
+    if ((v = json_get(top, "version")) == NULL)
+        return bad(R, top, "missing key \"version\"");
+    {
+        slong ver;
+        size_t p = path_key(R, "version");
+        if (read_int(&ver, R, v, 1, 1) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+
+    R->mode = NUM_EXACT;
+    if ((v = json_get(top, "numbers")) != NULL)
+    {
+        if (v->kind == JSON_STRING && strcmp(v->text, "binary64") == 0)
+            R->mode = NUM_BINARY64;
+        else if (v->kind == JSON_STRING && strcmp(v->text, "binary32") == 0)
+            R->mode = NUM_BINARY32;
+        else if (!(v->kind == JSON_STRING && strcmp(v->text, "exact") == 0))
+        {
+            path_key(R, "numbers");
+            return bad(R, v, "expected \"exact\", \"binary64\" or \"binary32\"");
+        }
+    }
+
+    if ((v = json_get(top, "input_dim")) == NULL)
+        return bad(R, top, "missing key \"input_dim\"");
+    {
+        size_t p = path_key(R, "input_dim");
+        if (read_int(&input_dim, R, v, 1, WORD(1) << 30) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+    net->input_dim = input_dim;
+
+    if ((v = json_get(top, "output_bias")) != NULL)
+    {
+        if (v->kind != JSON_BOOL)
+        {
+            path_key(R, "output_bias");
+            return bad(R, v, "expected true or false, got %s",
+                       json_kind_name(v->kind));
+        }
+        net->output_bias = v->boolean;
+    }
+    if ((v = json_get(top, "name")) != NULL)
+    {
+        if (v->kind != JSON_STRING)
+        {
+            path_key(R, "name");
+            return bad(R, v, "expected a string, got %s",
+                       json_kind_name(v->kind));
+        }
+        net->name = flint_malloc(v->len + 1);
+        memcpy(net->name, v->text, v->len + 1);
+    }
+    if ((v = json_get(top, "meta")) != NULL)
+    {
+        if (v->kind != JSON_OBJECT)
+        {
+            path_key(R, "meta");
+            return bad(R, v, "expected an object, got %s",
+                       json_kind_name(v->kind));
+        }
+        net->meta = json_write_compact(v);
+    }
+
+    if ((layers = need(R, top, "layers", JSON_ARRAY)) == NULL)
+        return CPWL_ERR_INPUT;
+    if (layers->n == 0)
+    {
+        path_key(R, "layers");
+        return bad(R, layers, "empty network: expected at least one layer");
+    }
+    for (l = 0; l < (slong) layers->n; l++)
+    {
+        size_t p = path_push(R, "layers[%ld]", l);
+        if (read_layer(net, R, layers->items[l], l) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+    }
+
+    if (!net->output_bias)
+    {
+        const net_layer_struct *L = net->layers + net->nlayers - 1;
+        for (l = 0; l < L->out; l++)
+            if (!fmpq_is_zero(L->b + l))
+            {
+                const json_value *bias = json_get(layers->items[net->nlayers - 1],
+                                                  "bias");
+                path_push(R, "layers[%ld].bias", net->nlayers - 1);
+                path_push(R, "[%ld]", l);
+                return bad(R, bias->items[l], "\"output_bias\": false but the "
+                           "last layer's bias is not 0");
+            }
+    }
+    return CPWL_OK;
+}
+
+int io_net_read_str(net_t net, const char *text, size_t len,
+                    const char *where, err_t e)
+{
+    json_value *top = json_parse(text, len, where, e);
+    reader R;
+    net_t tmp;
+
+    if (top == NULL)
+        return e->status;
+    R.where = where;
+    R.path[0] = '\0';
+    R.mode = NUM_EXACT;
+    R.e = e;
+    net_init(tmp, 0);
+    if (read_net(tmp, &R, top) == CPWL_OK)
+    {
+        net_prepare(tmp);
+        net_swap(net, tmp);
+    }
+    net_clear(tmp);
+    json_free(top);
+    return e->status;
+}
+
+int io_read_all(char **buf, size_t *len, const char *path, err_t e)
+{
+    FILE *f;
+    size_t n = 0, alloc = 1 << 16, got;
+    char *s;
+    struct stat st;
+    int is_stdin = strcmp(path, "-") == 0;
+
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return err_set(e, CPWL_ERR_INPUT, "%s: cannot open (%s)", path,
+                       strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+    {
+        if (!is_stdin)
+            fclose(f);
+        return err_set(e, CPWL_ERR_INPUT, "%s: is a directory, expected a "
+                       "file", path);
+    }
+    s = flint_malloc(alloc);
+    while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0)
+    {
+        n += got;
+        if (n + 1 == alloc)
+        {
+            if (alloc >= IO_MAX_FILE_SIZE)
+            {
+                flint_free(s);
+                if (!is_stdin)
+                    fclose(f);
+                return err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes",
+                               path, (size_t) IO_MAX_FILE_SIZE);
+            }
+            alloc *= 2;
+            s = flint_realloc(s, alloc);
+        }
+    }
+    if (ferror(f))
+    {
+        int en = errno;
+        flint_free(s);
+        if (!is_stdin)
+            fclose(f);
+        return err_set(e, CPWL_ERR_INPUT, "%s: read error (%s)", path,
+                       strerror(en));
+    }
+    if (!is_stdin)
+        fclose(f);
+    s[n] = '\0';
+    *buf = s;
+    *len = n;
+    return CPWL_OK;
+}
+
+int io_net_read_file(net_t net, const char *path, err_t e)
+{
+    char *text;
+    size_t len;
+    if (io_read_all(&text, &len, path, e) != CPWL_OK)
+        return e->status;
+    io_net_read_str(net, text, len, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                    e);
+    flint_free(text);
+    return e->status;
+}
+
+/* ---- canonical writing ------------------------------------------------ */
+
+static void put_q(json_buf *b, const fmpq_t q)
+{
+    char *s = fmpq_get_str(NULL, 10, q);
+    json_buf_puts(b, "\"");
+    json_buf_puts(b, s);
+    json_buf_puts(b, "\"");
+    flint_free(s);
+}
+
+static void put_qvec(json_buf *b, const fmpq *v, slong n)
+{
+    slong j;
+    json_buf_puts(b, "[");
+    for (j = 0; j < n; j++)
+    {
+        if (j > 0)
+            json_buf_puts(b, ", ");
+        put_q(b, v + j);
+    }
+    json_buf_puts(b, "]");
+}
+
+char *io_net_write_str(const net_t net)
+{
+    json_buf b;
+    slong l, i;
+
+    json_buf_init(&b);
+    json_buf_puts(&b, "{\n  \"format\": \"cpwl-net\",\n  \"version\": 1,\n");
+    if (net->name != NULL)
+    {
+        json_buf_puts(&b, "  \"name\": ");
+        json_buf_string(&b, net->name, strlen(net->name));
+        json_buf_puts(&b, ",\n");
+    }
+    json_buf_printf(&b, "  \"input_dim\": %ld,\n  \"output_bias\": %s,\n"
+                    "  \"layers\": [\n", (long) net->input_dim,
+                    net->output_bias ? "true" : "false");
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        json_buf_printf(&b, "    {\n      \"activation\": \"%s\",\n",
+                        net_act_name(L->act));
+        if (L->act == NET_LEAKY_RELU)
+        {
+            json_buf_puts(&b, "      \"slope\": ");
+            put_q(&b, L->slope);
+            json_buf_puts(&b, ",\n");
+        }
+        json_buf_puts(&b, "      \"weights\": [\n");
+        for (i = 0; i < L->out; i++)
+        {
+            json_buf_puts(&b, "        ");
+            put_qvec(&b, L->W->rows[i], L->in);
+            json_buf_puts(&b, i + 1 < L->out ? ",\n" : "\n");
+        }
+        json_buf_puts(&b, "      ],\n      \"bias\": ");
+        put_qvec(&b, L->b, L->out);
+        json_buf_puts(&b, l + 1 < net->nlayers ? "\n    },\n" : "\n    }\n");
+    }
+    json_buf_puts(&b, "  ]");
+    if (net->meta != NULL)
+    {
+        json_buf_puts(&b, ",\n  \"meta\": ");
+        json_buf_puts(&b, net->meta);
+    }
+    json_buf_puts(&b, "\n}\n");
+    return b.s;
+}
+
+/* ---- vectors on the command line -------------------------------------- */
+
+int io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
+                    err_t e)
+{
+    slong k = 0;
+    const char *p = s;
+    for (;;)
+    {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t) (end - p) : strlen(p);
+        const char *a = p, *z = p + len;
+        while (a < z && (*a == ' ' || *a == '\t'))
+            a++;
+        while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
+            z--;
+        if (k < n)
+        {
+            err_t ne;
+            err_init(ne);
+            if (num_parse_fmpq(x + k, a, z - a, NUM_EXACT, ne) != CPWL_OK)
+                return err_set(e, CPWL_ERR_INPUT, "%s: coordinate %ld: %s",
+                               what, (long) k + 1, ne->msg);
+        }
+        k++;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    if (k != n)
+        return err_set(e, CPWL_ERR_INPUT, "%s: expected %ld coordinate%s (the "
+                       "input dimension), got %ld", what, (long) n,
+                       n == 1 ? "" : "s", (long) k);
+    return CPWL_OK;
+}
+
+char *io_json_quote(const char *s)
+{
+    json_buf b;
+    json_buf_init(&b);
+    json_buf_string(&b, s, strlen(s));
+    return b.s;
+}

@@ -1,0 +1,412 @@
+/* JSON documents with raw number text and positions, on yajl's event
+   parser (see json.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+#include <yajl/yajl_gen.h>
+#include <flint/flint.h>
+#include "json.h"
+
+typedef struct
+{
+    yajl_handle h;
+    const char *text;
+    const char *where;
+    json_value *root;
+    json_value *stack[JSON_MAX_DEPTH + 1];
+    int depth;
+    char *key;                  /* pending object key */
+    size_t pos_off;             /* incremental offset -> line:column */
+    long pos_line, pos_col;
+    err_struct *e;
+}
+builder;
+
+static void locate(builder *B, size_t off, long *line, long *col)
+{
+    if (off < B->pos_off)       /* never expected: restart the scan */
+    {
+        B->pos_off = 0;
+        B->pos_line = B->pos_col = 1;
+    }
+    for (; B->pos_off < off; B->pos_off++)
+    {
+        if (B->text[B->pos_off] == '\n')
+        {
+            B->pos_line++;
+            B->pos_col = 1;
+        }
+        else
+            B->pos_col++;
+    }
+    *line = B->pos_line;
+    *col = B->pos_col;
+}
+
+static json_value *new_value(builder *B, json_kind kind, size_t start)
+{
+    json_value *v = flint_calloc(1, sizeof(json_value));
+    v->kind = kind;
+    locate(B, start, &v->line, &v->col);
+    return v;
+}
+
+static size_t consumed(builder *B)
+{
+    return yajl_get_bytes_consumed(B->h);
+}
+
+static int fail(builder *B, long line, long col, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    err_set(B->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", B->where, line, col, msg);
+    return 0;
+}
+
+/* Attach v to the open container (or make it the root); 0 cancels. */
+static int attach(builder *B, json_value *v)
+{
+    json_value *p;
+    if (B->depth == 0)
+    {
+        B->root = v;
+        return 1;
+    }
+    p = B->stack[B->depth - 1];
+    if (p->n == p->alloc)
+    {
+        p->alloc = p->alloc ? 2 * p->alloc : 4;
+        p->items = flint_realloc(p->items, p->alloc * sizeof(json_value *));
+        if (p->kind == JSON_OBJECT)
+            p->keys = flint_realloc(p->keys, p->alloc * sizeof(char *));
+    }
+    if (p->kind == JSON_OBJECT)
+        p->keys[p->n] = B->key;
+    p->items[p->n++] = v;
+    B->key = NULL;
+    return 1;
+}
+
+static int open_container(builder *B, json_kind kind)
+{
+    json_value *v = new_value(B, kind, consumed(B) - 1);
+    int ok = attach(B, v);
+    if (B->depth == JSON_MAX_DEPTH)
+        return fail(B, v->line, v->col,
+                    "nesting deeper than %d levels", JSON_MAX_DEPTH);
+    B->stack[B->depth++] = v;
+    return ok;
+}
+
+static int cb_null(void *ctx)
+{
+    builder *B = ctx;
+    return attach(B, new_value(B, JSON_NULL, consumed(B) - 4));
+}
+
+static int cb_boolean(void *ctx, int b)
+{
+    builder *B = ctx;
+    json_value *v = new_value(B, JSON_BOOL, consumed(B) - (b ? 4 : 5));
+    v->boolean = b;
+    return attach(B, v);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len)
+{
+    builder *B = ctx;
+    json_value *v = new_value(B, JSON_NUMBER, consumed(B) - len);
+    v->text = flint_malloc(len + 1);
+    memcpy(v->text, s, len);
+    v->text[len] = '\0';
+    v->len = len;
+    return attach(B, v);
+}
+
+/* Start of the string token that ends just before `end`: the quote that is
+   not escaped (preceded by an even number of backslashes). */
+static size_t string_start(const char *text, size_t end)
+{
+    size_t i = end - 1;         /* the closing quote */
+    while (i > 0)
+    {
+        size_t k = i - 1, bs = 0;
+        i--;
+        if (text[i] != '"')
+            continue;
+        while (k > 0 && text[k - 1] == '\\')
+        {
+            bs++;
+            k--;
+        }
+        if (bs % 2 == 0)
+            return i;
+    }
+    return 0;
+}
+
+static char *dup_n(const unsigned char *s, size_t len)
+{
+    char *t = flint_malloc(len + 1);
+    memcpy(t, s, len);
+    t[len] = '\0';
+    return t;
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+    builder *B = ctx;
+    json_value *v = new_value(B, JSON_STRING, string_start(B->text, consumed(B)));
+    if (memchr(s, '\0', len) != NULL)
+    {
+        int r = attach(B, v);
+        (void) r;
+        return fail(B, v->line, v->col, "string contains a NUL character");
+    }
+    v->text = dup_n(s, len);
+    v->len = len;
+    return attach(B, v);
+}
+
+static int cb_start_map(void *ctx)
+{
+    return open_container(ctx, JSON_OBJECT);
+}
+
+static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
+{
+    builder *B = ctx;
+    json_value *obj = B->stack[B->depth - 1];
+    size_t i;
+    long line, col;
+    locate(B, string_start(B->text, consumed(B)), &line, &col);
+    if (memchr(s, '\0', len) != NULL)
+        return fail(B, line, col, "object key contains a NUL character");
+    for (i = 0; i < obj->n; i++)
+        if (strlen(obj->keys[i]) == len && memcmp(obj->keys[i], s, len) == 0)
+            return fail(B, line, col, "duplicate key \"%.*s\"",
+                        (int) FLINT_MIN(len, 60), (const char *) s);
+    B->key = dup_n(s, len);
+    return 1;
+}
+
+static int cb_end(void *ctx)
+{
+    builder *B = ctx;
+    B->depth--;
+    return 1;
+}
+
+static int cb_start_array(void *ctx)
+{
+    return open_container(ctx, JSON_ARRAY);
+}
+
+static const yajl_callbacks callbacks = {
+    cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end
+};
+
+void json_free(json_value *v)
+{
+    size_t i;
+    if (v == NULL)
+        return;
+    for (i = 0; i < v->n; i++)
+    {
+        json_free(v->items[i]);
+        if (v->kind == JSON_OBJECT)
+            flint_free(v->keys[i]);
+    }
+    flint_free(v->items);
+    flint_free(v->keys);
+    flint_free(v->text);
+    flint_free(v);
+}
+
+json_value *json_parse(const char *text, size_t len, const char *where,
+                       err_t e)
+{
+    builder B;
+    yajl_status st;
+
+    memset(&B, 0, sizeof(B));
+    B.text = text;
+    B.where = where;
+    B.pos_line = B.pos_col = 1;
+    B.e = e;
+    B.h = yajl_alloc(&callbacks, NULL, &B);
+
+    st = yajl_parse(B.h, (const unsigned char *) text, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(B.h);
+
+    if (st != yajl_status_ok && e->status == CPWL_OK)
+    {
+        /* yajl's own message, at the offset where it stopped. */
+        unsigned char *m = yajl_get_error(B.h, 0, NULL, 0);
+        size_t off = FLINT_MIN(yajl_get_bytes_consumed(B.h), len);
+        const char *msg = (const char *) m;
+        long line, col;
+        if (strncmp(msg, "parse error: ", 13) == 0)
+            msg += 13;
+        else if (strncmp(msg, "lexical error: ", 15) == 0)
+            msg += 15;
+        locate(&B, off, &line, &col);
+        err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
+                where, line, col, msg,
+                strstr(msg, "premature EOF") ? " (truncated file?)" : "");
+        yajl_free_error(B.h, m);
+    }
+    else if (st == yajl_status_ok && B.root == NULL)
+        err_set(e, CPWL_ERR_INPUT, "%s:1:1: empty file (expected a JSON "
+                "object)", where);
+    yajl_free(B.h);
+
+    if (e->status != CPWL_OK)
+    {
+        /* Open containers hang from the root; the pending key does not. */
+        json_free(B.root);
+        flint_free(B.key);
+        return NULL;
+    }
+    return B.root;
+}
+
+json_value *json_get(const json_value *obj, const char *key)
+{
+    size_t i;
+    if (obj == NULL || obj->kind != JSON_OBJECT)
+        return NULL;
+    for (i = 0; i < obj->n; i++)
+        if (strcmp(obj->keys[i], key) == 0)
+            return obj->items[i];
+    return NULL;
+}
+
+const char *json_kind_name(json_kind k)
+{
+    static const char *const names[] = {
+        "null", "a boolean", "a number", "a string", "an array", "an object"
+    };
+    return names[k];
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+void json_buf_init(json_buf *b)
+{
+    b->alloc = 256;
+    b->len = 0;
+    b->s = flint_malloc(b->alloc);
+    b->s[0] = '\0';
+}
+
+void json_buf_putn(json_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->alloc)
+    {
+        while (b->len + n + 1 > b->alloc)
+            b->alloc *= 2;
+        b->s = flint_realloc(b->s, b->alloc);
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void json_buf_puts(json_buf *b, const char *s)
+{
+    json_buf_putn(b, s, strlen(s));
+}
+
+void json_buf_printf(json_buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t) n < sizeof(tmp))
+    {
+        json_buf_putn(b, tmp, n);
+        return;
+    }
+    {
+        char *big = flint_malloc(n + 1);
+        va_start(ap, fmt);
+        vsnprintf(big, n + 1, fmt, ap);
+        va_end(ap);
+        json_buf_putn(b, big, n);
+        flint_free(big);
+    }
+}
+
+static void gen_print(void *ctx, const char *s, size_t n)
+{
+    json_buf_putn(ctx, s, n);
+}
+
+/* yajl_gen escapes strings as JSON requires. */
+void json_buf_string(json_buf *b, const char *s, size_t n)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_config(g, yajl_gen_print_callback, gen_print, b);
+    yajl_gen_string(g, (const unsigned char *) s, n);
+    yajl_gen_free(g);
+}
+
+static void gen_value(yajl_gen g, const json_value *v)
+{
+    size_t i;
+    switch (v->kind)
+    {
+        case JSON_NULL:
+            yajl_gen_null(g);
+            break;
+        case JSON_BOOL:
+            yajl_gen_bool(g, v->boolean);
+            break;
+        case JSON_NUMBER:
+            yajl_gen_number(g, v->text, v->len);
+            break;
+        case JSON_STRING:
+            yajl_gen_string(g, (const unsigned char *) v->text, v->len);
+            break;
+        case JSON_ARRAY:
+            yajl_gen_array_open(g);
+            for (i = 0; i < v->n; i++)
+                gen_value(g, v->items[i]);
+            yajl_gen_array_close(g);
+            break;
+        case JSON_OBJECT:
+            yajl_gen_map_open(g);
+            for (i = 0; i < v->n; i++)
+            {
+                yajl_gen_string(g, (const unsigned char *) v->keys[i],
+                                strlen(v->keys[i]));
+                gen_value(g, v->items[i]);
+            }
+            yajl_gen_map_close(g);
+            break;
+    }
+}
+
+char *json_write_compact(const json_value *v)
+{
+    json_buf b;
+    yajl_gen g;
+    json_buf_init(&b);
+    g = yajl_gen_alloc(NULL);
+    yajl_gen_config(g, yajl_gen_print_callback, gen_print, &b);
+    gen_value(g, v);
+    yajl_gen_free(g);
+    return b.s;
+}

@@ -1,0 +1,243 @@
+/* Networks: construction, derived copies, sizes (see cpwl/net.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cpwl/net.h"
+#include "cpwl/num.h"
+
+static const char *const act_names[NET_NUM_ACTS] = {
+    "identity", "relu", "leaky_relu", "abs", "hardtanh", "maxout"
+};
+
+const char *net_act_name(net_act_t act)
+{
+    return (act >= 0 && act < NET_NUM_ACTS) ? act_names[act] : "?";
+}
+
+int net_act_from_name(const char *name)
+{
+    int i;
+    for (i = 0; i < NET_NUM_ACTS; i++)
+        if (strcmp(name, act_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int net_act_supported(net_act_t act)
+{
+    return act == NET_IDENTITY || act == NET_RELU || act == NET_LEAKY_RELU;
+}
+
+void net_init(net_t net, slong input_dim)
+{
+    net->input_dim = input_dim;
+    net->nlayers = 0;
+    net->alloc = 0;
+    net->layers = NULL;
+    net->output_bias = 1;
+    net->name = NULL;
+    net->meta = NULL;
+    net->prepared = 0;
+}
+
+static void layer_clear_derived(net_layer_struct *L)
+{
+    flint_free(L->Wd);
+    flint_free(L->bd);
+    if (L->Wa != NULL)
+        _arb_vec_clear(L->Wa, L->out * L->in);
+    if (L->ba != NULL)
+        _arb_vec_clear(L->ba, L->out);
+    L->Wd = L->bd = NULL;
+    L->Wa = L->ba = NULL;
+}
+
+void net_clear(net_t net)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        net_layer_struct *L = net->layers + l;
+        fmpq_mat_clear(L->W);
+        _fmpq_vec_clear(L->b, L->out);
+        fmpq_clear(L->slope);
+        layer_clear_derived(L);
+        arb_clear(L->slope_a);
+    }
+    flint_free(net->layers);
+    flint_free(net->name);
+    flint_free(net->meta);
+}
+
+void net_swap(net_t a, net_t b)
+{
+    net_struct t = *a;
+    *a = *b;
+    *b = t;
+}
+
+slong net_layer_width(const net_t net, slong l)
+{
+    const net_layer_struct *L = net->layers + l;
+    if (L->act == NET_MAXOUT && L->pieces > 0)
+        return L->out / L->pieces;
+    return L->out;
+}
+
+net_layer_struct *net_add_layer(net_t net, net_act_t act, slong out)
+{
+    net_layer_struct *L;
+    slong in = net->nlayers == 0 ? net->input_dim
+                                 : net_layer_width(net, net->nlayers - 1);
+    if (net->nlayers == net->alloc)
+    {
+        net->alloc = FLINT_MAX(4, 2 * net->alloc);
+        net->layers = flint_realloc(net->layers,
+                                    net->alloc * sizeof(net_layer_struct));
+    }
+    L = net->layers + net->nlayers++;
+    L->act = act;
+    L->in = in;
+    L->out = out;
+    fmpq_mat_init(L->W, out, in);
+    L->b = _fmpq_vec_init(out);
+    fmpq_init(L->slope);
+    L->pieces = 1;
+    L->Wd = L->bd = NULL;
+    L->Wa = L->ba = NULL;
+    L->slope_d = 0;
+    L->d_ok = 0;
+    arb_init(L->slope_a);
+    net->prepared = 0;
+    return L;
+}
+
+/* Nearest double; flags *ok = 0 on overflow (the double filter declines). */
+static double to_d(const fmpq_t q, int *ok)
+{
+    double d = num_fmpq_get_d(q);
+    if (!isfinite(d))
+        *ok = 0;
+    return d;
+}
+
+void net_prepare(net_t net)
+{
+    slong l, i, j;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        net_layer_struct *L = net->layers + l;
+        layer_clear_derived(L);
+        L->Wd = flint_malloc(FLINT_MAX(1, L->out * L->in) * sizeof(double));
+        L->bd = flint_malloc(FLINT_MAX(1, L->out) * sizeof(double));
+        L->Wa = _arb_vec_init(L->out * L->in);
+        L->ba = _arb_vec_init(L->out);
+        L->d_ok = 1;
+        for (i = 0; i < L->out; i++)
+        {
+            for (j = 0; j < L->in; j++)
+            {
+                L->Wd[i * L->in + j] = to_d(fmpq_mat_entry(L->W, i, j),
+                                            &L->d_ok);
+                arb_set_fmpq(L->Wa + i * L->in + j,
+                             fmpq_mat_entry(L->W, i, j), NET_ARB_PREC);
+            }
+            L->bd[i] = to_d(L->b + i, &L->d_ok);
+            arb_set_fmpq(L->ba + i, L->b + i, NET_ARB_PREC);
+        }
+        L->slope_d = to_d(L->slope, &L->d_ok);
+        arb_set_fmpq(L->slope_a, L->slope, NET_ARB_PREC);
+    }
+    net->prepared = 1;
+}
+
+slong net_output_dim(const net_t net)
+{
+    return net->nlayers == 0 ? net->input_dim
+                             : net_layer_width(net, net->nlayers - 1);
+}
+
+slong net_depth(const net_t net)
+{
+    return net->nlayers;
+}
+
+slong net_size(const net_t net)
+{
+    slong l, s = 0;
+    for (l = 0; l + 1 < net->nlayers; l++)
+        s += net_layer_width(net, l);
+    return s;
+}
+
+slong net_width(const net_t net)
+{
+    slong l, w = 0;
+    for (l = 0; l + 1 < net->nlayers; l++)
+        w = FLINT_MAX(w, net_layer_width(net, l));
+    return w;
+}
+
+slong net_num_params(const net_t net)
+{
+    slong l, p = 0;
+    for (l = 0; l < net->nlayers; l++)
+        p += net->layers[l].out * (net->layers[l].in + 1)
+             + (net->layers[l].act == NET_LEAKY_RELU);
+    return p;
+}
+
+static void max_bits_q(slong *nb, slong *db, const fmpq_t q)
+{
+    *nb = FLINT_MAX(*nb, (slong) fmpz_bits(fmpq_numref(q)));
+    *db = FLINT_MAX(*db, (slong) fmpz_bits(fmpq_denref(q)));
+}
+
+void net_max_bits(slong *num_bits, slong *den_bits, const net_t net)
+{
+    slong l, i, j;
+    *num_bits = *den_bits = 0;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        for (i = 0; i < L->out; i++)
+        {
+            for (j = 0; j < L->in; j++)
+                max_bits_q(num_bits, den_bits, fmpq_mat_entry(L->W, i, j));
+            max_bits_q(num_bits, den_bits, L->b + i);
+        }
+        if (L->act == NET_LEAKY_RELU)
+            max_bits_q(num_bits, den_bits, L->slope);
+    }
+}
+
+slong net_num_states(const net_t net)
+{
+    slong l, n = 0;
+    for (l = 0; l < net->nlayers; l++)
+        if (net->layers[l].act != NET_IDENTITY)
+            n += net->layers[l].out;
+    return n;
+}
+
+char *net_pattern_str(const unsigned char *state, const net_t net)
+{
+    slong l, i, k = 0, len = 0;
+    char *s;
+    for (l = 0; l < net->nlayers; l++)
+        if (net->layers[l].act != NET_IDENTITY)
+            len += net->layers[l].out + 1;
+    s = flint_malloc(len + 1);
+    len = 0;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        if (net->layers[l].act == NET_IDENTITY)
+            continue;
+        if (len > 0)
+            s[len++] = '|';
+        for (i = 0; i < net->layers[l].out; i++)
+            s[len++] = (char) ('0' + state[k++]);
+    }
+    s[len] = '\0';
+    return s;
+}

@@ -1,0 +1,596 @@
+/* Evaluation of a network in exact, ball and double arithmetic, and the
+   activation pattern at a point through the predicate layer.
+
+   The double pass carries a proven forward error bound per value; the
+   derivation is in docs/numerics.md ("Double evaluation"). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cpwl/net.h"
+#include "cpwl/num.h"
+
+#define U_D 0x1p-53             /* unit roundoff of binary64 */
+#define ETA_D 0x1p-1074         /* smallest subnormal: absolute underflow */
+#define SLACK_D (1.0 + 0x1p-30) /* absorbs every (1 + O(n u)) factor */
+#define MAX_N_D ((slong) 1 << 20) /* wider layers decline the filter */
+
+static void unsupported(const net_layer_struct *L)
+{
+    fprintf(stderr, "cpwl: internal error: activation '%s' is not "
+            "implemented in evaluation\n", net_act_name(L->act));
+    abort();
+}
+
+/* ---- exact ---------------------------------------------------------- */
+
+static void affine_fmpq(fmpq *z, const net_layer_struct *L, const fmpq *a)
+{
+    slong i, j;
+    for (i = 0; i < L->out; i++)
+    {
+        fmpq_set(z + i, L->b + i);
+        for (j = 0; j < L->in; j++)
+            fmpq_addmul(z + i, fmpq_mat_entry(L->W, i, j), a + j);
+    }
+}
+
+static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
+{
+    slong i;
+    for (i = 0; i < L->out; i++)
+    {
+        switch (L->act)
+        {
+            case NET_IDENTITY:
+                fmpq_set(a + i, z + i);
+                break;
+            case NET_RELU:  /* z = 0 is off: relu(0) = 0 either way */
+                if (fmpq_sgn(z + i) > 0)
+                    fmpq_set(a + i, z + i);
+                else
+                    fmpq_zero(a + i);
+                break;
+            case NET_LEAKY_RELU:
+                if (fmpq_sgn(z + i) > 0)
+                    fmpq_set(a + i, z + i);
+                else
+                    fmpq_mul(a + i, z + i, L->slope);
+                break;
+            default:
+                unsupported(L);
+        }
+    }
+}
+
+fmpq **net_preacts_init(const net_t net)
+{
+    slong l;
+    fmpq **z = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(fmpq *));
+    for (l = 0; l < net->nlayers; l++)
+        z[l] = _fmpq_vec_init(net->layers[l].out);
+    return z;
+}
+
+void net_preacts_clear(fmpq **z, const net_t net)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+        _fmpq_vec_clear(z[l], net->layers[l].out);
+    flint_free(z);
+}
+
+void net_preacts_fmpq(fmpq **z, const net_t net, const fmpq *x)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        if (l == 0)
+            affine_fmpq(z[0], L, x);
+        else
+        {
+            const net_layer_struct *P = net->layers + l - 1;
+            fmpq *a = _fmpq_vec_init(P->out);
+            act_fmpq(a, z[l - 1], P);
+            affine_fmpq(z[l], L, a);
+            _fmpq_vec_clear(a, P->out);
+        }
+    }
+}
+
+void net_eval_fmpq(fmpq *y, const net_t net, const fmpq *x)
+{
+    fmpq **z;
+    if (net->nlayers == 0)
+    {
+        slong j;
+        for (j = 0; j < net->input_dim; j++)
+            fmpq_set(y + j, x + j);
+        return;
+    }
+    z = net_preacts_init(net);
+    net_preacts_fmpq(z, net, x);
+    act_fmpq(y, z[net->nlayers - 1], net->layers + net->nlayers - 1);
+    net_preacts_clear(z, net);
+}
+
+/* ---- balls ---------------------------------------------------------- */
+
+static void affine_arb(arb_ptr z, const net_layer_struct *L, arb_srcptr a,
+                       slong prec)
+{
+    slong i, j;
+    if (prec <= NET_ARB_PREC)
+    {
+        for (i = 0; i < L->out; i++)
+            arb_dot(z + i, L->ba + i, 0, L->Wa + i * L->in, 1, a, 1, L->in,
+                    prec);
+        return;
+    }
+    /* Beyond the stored copies' precision, convert the weights afresh. */
+    {
+        arb_t w;
+        arb_init(w);
+        for (i = 0; i < L->out; i++)
+        {
+            arb_set_fmpq(z + i, L->b + i, prec);
+            for (j = 0; j < L->in; j++)
+            {
+                arb_set_fmpq(w, fmpq_mat_entry(L->W, i, j), prec);
+                arb_addmul(z + i, w, a + j, prec);
+            }
+        }
+        arb_clear(w);
+    }
+}
+
+static void act_arb(arb_ptr a, arb_srcptr z, const net_layer_struct *L,
+                    slong prec)
+{
+    slong i;
+    arb_t t;
+    arb_init(t);
+    for (i = 0; i < L->out; i++)
+    {
+        switch (L->act)
+        {
+            case NET_IDENTITY:
+                arb_set(a + i, z + i);
+                break;
+            case NET_RELU:
+                arb_zero(t);
+                arb_max(a + i, z + i, t, prec);
+                break;
+            case NET_LEAKY_RELU:
+                /* leaky(z) = max(z, s z) for s <= 1, min(z, s z) for s > 1,
+                   whatever the sign of s: a monotone formula on balls. */
+                if (prec <= NET_ARB_PREC)
+                    arb_mul(t, z + i, L->slope_a, prec);
+                else
+                {
+                    arb_set_fmpq(t, L->slope, prec);
+                    arb_mul(t, z + i, t, prec);
+                }
+                if (fmpz_cmp(fmpq_numref(L->slope), fmpq_denref(L->slope)) <= 0)
+                    arb_max(a + i, z + i, t, prec);
+                else
+                    arb_min(a + i, z + i, t, prec);
+                break;
+            default:
+                unsupported(L);
+        }
+    }
+    arb_clear(t);
+}
+
+/* Pre-activations of every layer as balls; z[l] has layers[l].out. */
+static void preacts_arb(arb_ptr *z, const net_t net, arb_srcptr x, slong prec)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        if (l == 0)
+            affine_arb(z[0], L, x, prec);
+        else
+        {
+            const net_layer_struct *P = net->layers + l - 1;
+            arb_ptr a = _arb_vec_init(P->out);
+            act_arb(a, z[l - 1], P, prec);
+            affine_arb(z[l], L, a, prec);
+            _arb_vec_clear(a, P->out);
+        }
+    }
+}
+
+static arb_ptr *preacts_arb_init(const net_t net)
+{
+    slong l;
+    arb_ptr *z = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(arb_ptr));
+    for (l = 0; l < net->nlayers; l++)
+        z[l] = _arb_vec_init(net->layers[l].out);
+    return z;
+}
+
+static void preacts_arb_clear(arb_ptr *z, const net_t net)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+        _arb_vec_clear(z[l], net->layers[l].out);
+    flint_free(z);
+}
+
+void net_eval_arb(arb_ptr y, const net_t net, arb_srcptr x, slong prec)
+{
+    arb_ptr *z;
+    if (net->nlayers == 0)
+    {
+        _arb_vec_set(y, x, net->input_dim);
+        return;
+    }
+    z = preacts_arb_init(net);
+    preacts_arb(z, net, x, prec);
+    act_arb(y, z[net->nlayers - 1], net->layers + net->nlayers - 1, prec);
+    preacts_arb_clear(z, net);
+}
+
+/* ---- doubles with a proven error bound -------------------------------- */
+
+/* z = W a + b in double with |z - exact| <= ez, given |a - exact| <= ea.
+   Bound (docs/numerics.md): with T = |b| + sum |W_j a_j|,
+   E = sum |W_j| ea_j, C = sum |a_j|, S = sum ea_j, all in double,
+   ez = SLACK ((n+3) u T + E + 2 eta (C + S + n + 2)). */
+static int affine_d(double *z, double *ez, const net_layer_struct *L,
+                    const double *a, const double *ea)
+{
+    slong i, j, n = L->in;
+    double C = 0, S = 0;
+    if (!L->d_ok || n >= MAX_N_D)
+        return 0;
+    for (j = 0; j < n; j++)
+    {
+        C += fabs(a[j]);
+        S += ea[j];
+    }
+    for (i = 0; i < L->out; i++)
+    {
+        const double *w = L->Wd + i * n;
+        double s = L->bd[i], T = fabs(L->bd[i]), E = 0;
+        for (j = 0; j < n; j++)
+        {
+            double p = w[j] * a[j];
+            s += p;
+            T += fabs(p);
+            E += fabs(w[j]) * ea[j];
+        }
+        z[i] = s;
+        ez[i] = SLACK_D * ((double) (n + 3) * U_D * T + E
+                           + 2 * ETA_D * (C + S + (double) (n + 2)));
+        if (!isfinite(s) || !isfinite(ez[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static int act_d(double *a, double *ea, const double *z, const double *ez,
+                 const net_layer_struct *L)
+{
+    slong i;
+    for (i = 0; i < L->out; i++)
+    {
+        switch (L->act)
+        {
+            case NET_IDENTITY:
+                a[i] = z[i];
+                ea[i] = ez[i];
+                break;
+            case NET_RELU:  /* exact on z, and relu is 1-Lipschitz */
+                a[i] = z[i] > 0 ? z[i] : 0.0;
+                ea[i] = ez[i];
+                break;
+            case NET_LEAKY_RELU:
+            {
+                /* Lipschitz constant max(1, |s|); one rounded product. */
+                double s = L->slope_d, lip = FLINT_MAX(1.0, fabs(s));
+                a[i] = z[i] > 0 ? z[i] : s * z[i];
+                ea[i] = SLACK_D * (lip * (1 + 2 * U_D) * ez[i]
+                                   + 3 * U_D * fabs(s * z[i])
+                                   + 2 * ETA_D * (1 + fabs(z[i])));
+                if (!isfinite(a[i]) || !isfinite(ea[i]))
+                    return 0;
+                break;
+            }
+            default:
+                unsupported(L);
+        }
+    }
+    return 1;
+}
+
+/* Pre-activations and their bounds for every layer; 0 on overflow. */
+static int preacts_d(double **z, double **ez, const net_t net,
+                     const double *x, const double *xerr)
+{
+    slong l, maxw = net->input_dim;
+    double *a, *ea;
+    int ok = 1;
+    for (l = 0; l < net->nlayers; l++)
+        maxw = FLINT_MAX(maxw, net->layers[l].out);
+    a = flint_malloc(maxw * sizeof(double));
+    ea = flint_malloc(maxw * sizeof(double));
+    for (l = 0; l < net->input_dim; l++)
+    {
+        a[l] = x[l];
+        ea[l] = xerr == NULL ? 0.0 : xerr[l];
+    }
+    for (l = 0; ok && l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        ok = affine_d(z[l], ez[l], L, a, ea);
+        if (ok && l + 1 < net->nlayers)
+            ok = act_d(a, ea, z[l], ez[l], L);
+    }
+    flint_free(a);
+    flint_free(ea);
+    return ok;
+}
+
+static double **dvecs_init(const net_t net)
+{
+    slong l;
+    double **v = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(double *));
+    for (l = 0; l < net->nlayers; l++)
+        v[l] = flint_malloc(FLINT_MAX(1, net->layers[l].out) * sizeof(double));
+    return v;
+}
+
+static void dvecs_clear(double **v, const net_t net)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+        flint_free(v[l]);
+    flint_free(v);
+}
+
+int net_eval_d(double *y, double *err, const net_t net,
+               const double *x, const double *xerr)
+{
+    double **z, **ez;
+    slong l, last = net->nlayers - 1;
+    int ok;
+    if (net->nlayers == 0)
+    {
+        for (l = 0; l < net->input_dim; l++)
+        {
+            y[l] = x[l];
+            err[l] = xerr == NULL ? 0.0 : xerr[l];
+        }
+        return 1;
+    }
+    z = dvecs_init(net);
+    ez = dvecs_init(net);
+    ok = preacts_d(z, ez, net, x, xerr)
+         && act_d(y, err, z[last], ez[last], net->layers + last);
+    dvecs_clear(z, net);
+    dvecs_clear(ez, net);
+    return ok;
+}
+
+/* ---- activation patterns through the predicate layer ------------------ */
+
+/* The state of one pattern computation: each pass is run once, lazily,
+   and the predicate layer asks about neuron (layer, idx). */
+typedef struct
+{
+    const net_struct *net;
+    const fmpq *x;
+    int d_ok;
+    double **zd, **ezd;
+    slong arb_prec;             /* 0: not computed yet */
+    arb_ptr xa;
+    arb_ptr *za;
+    fmpq **zq;                  /* NULL: not computed yet */
+    slong layer, idx;
+}
+pattern_state;
+
+static int pat_get_d(double *v, double *err, void *data)
+{
+    pattern_state *P = data;
+    if (!P->d_ok)
+        return 0;
+    *v = P->zd[P->layer][P->idx];
+    *err = P->ezd[P->layer][P->idx];
+    return 1;
+}
+
+static void pat_get_arb(arb_t v, slong prec, void *data)
+{
+    pattern_state *P = data;
+    if (P->arb_prec != prec)
+    {
+        slong j;
+        if (P->za == NULL)
+        {
+            P->za = preacts_arb_init(P->net);
+            P->xa = _arb_vec_init(P->net->input_dim);
+        }
+        for (j = 0; j < P->net->input_dim; j++)
+            arb_set_fmpq(P->xa + j, P->x + j, prec);
+        preacts_arb(P->za, P->net, P->xa, prec);
+        P->arb_prec = prec;
+    }
+    arb_set(v, P->za[P->layer] + P->idx);
+}
+
+static void pat_get_fmpq(fmpq_t v, void *data)
+{
+    pattern_state *P = data;
+    if (P->zq == NULL)
+    {
+        P->zq = net_preacts_init(P->net);
+        net_preacts_fmpq(P->zq, P->net, P->x);
+    }
+    fmpq_set(v, P->zq[P->layer] + P->idx);
+}
+
+/* Inputs rounded to double with |x_d - x| <= 2^-52 |x_d| + 2^-1074. */
+int net_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
+{
+    slong j;
+    for (j = 0; j < n; j++)
+    {
+        xd[j] = num_fmpq_get_d(x + j);
+        if (!isfinite(xd[j]))
+            return 0;
+        xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D;
+    }
+    return 1;
+}
+
+void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
+                 pred_ctx_t ctx)
+{
+    pattern_state P;
+    pred_src_struct src;
+    slong l, i, k = 0;
+    double *xd = flint_malloc(FLINT_MAX(1, net->input_dim) * sizeof(double));
+    double *xe = flint_malloc(FLINT_MAX(1, net->input_dim) * sizeof(double));
+
+    P.net = net;
+    P.x = x;
+    P.zd = dvecs_init(net);
+    P.ezd = dvecs_init(net);
+    P.d_ok = net_inputs_d(xd, xe, x, net->input_dim)
+             && preacts_d(P.zd, P.ezd, net, xd, xe);
+    P.arb_prec = 0;
+    P.za = NULL;
+    P.xa = NULL;
+    P.zq = NULL;
+    src.get_d = pat_get_d;
+    src.get_arb = pat_get_arb;
+    src.get_fmpq = pat_get_fmpq;
+    src.data = &P;
+
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        if (L->act == NET_IDENTITY)
+            continue;
+        if (L->act != NET_RELU && L->act != NET_LEAKY_RELU)
+            unsupported(L);
+        P.layer = l;
+        for (i = 0; i < L->out; i++)
+        {
+            P.idx = i;
+            /* SPEC section 2: on iff z > 0; z = 0 is off. */
+            state[k++] = pred_sign(ctx, &src) > 0;
+        }
+    }
+
+    dvecs_clear(P.zd, net);
+    dvecs_clear(P.ezd, net);
+    if (P.za != NULL)
+    {
+        preacts_arb_clear(P.za, net);
+        _arb_vec_clear(P.xa, net->input_dim);
+    }
+    if (P.zq != NULL)
+        net_preacts_clear(P.zq, net);
+    flint_free(xd);
+    flint_free(xe);
+}
+
+void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
+{
+    fmpq **z = net_preacts_init(net);
+    slong l, i, k = 0;
+    net_preacts_fmpq(z, net, x);
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        if (L->act == NET_IDENTITY)
+            continue;
+        if (L->act != NET_RELU && L->act != NET_LEAKY_RELU)
+            unsupported(L);
+        for (i = 0; i < L->out; i++)
+            state[k++] = fmpq_sgn(z[l] + i) > 0;
+    }
+    net_preacts_clear(z, net);
+}
+
+/* ---- the three paths checked against each other ----------------------- */
+
+/* |d - y| <= err decided on exact rationals (doubles convert exactly). */
+static int within_exact(double d, double err, const fmpq_t y)
+{
+    arf_t t;
+    fmpq_t dq, eq;
+    int r;
+    arf_init(t);
+    fmpq_init(dq);
+    fmpq_init(eq);
+    arf_set_d(t, d);
+    arf_get_fmpq(dq, t);
+    arf_set_d(t, err);
+    arf_get_fmpq(eq, t);
+    fmpq_sub(dq, dq, y);
+    fmpq_abs(dq, dq);
+    r = fmpq_cmp(dq, eq) <= 0;
+    arf_clear(t);
+    fmpq_clear(dq);
+    fmpq_clear(eq);
+    return r;
+}
+
+void net_check_point(net_check_struct *res, const net_t net, const fmpq *x,
+                     pred_ctx_t ctx, slong prec)
+{
+    slong j, n = net->input_dim, m = net_output_dim(net);
+    slong ns = net_num_states(net);
+    fmpq *y = _fmpq_vec_init(m);
+    arb_ptr xa = _arb_vec_init(n), ya = _arb_vec_init(m);
+    double *xd = flint_malloc(FLINT_MAX(1, n) * sizeof(double));
+    double *xe = flint_malloc(FLINT_MAX(1, n) * sizeof(double));
+    double *yd = flint_malloc(FLINT_MAX(1, m) * sizeof(double));
+    double *ye = flint_malloc(FLINT_MAX(1, m) * sizeof(double));
+    unsigned char *s1 = flint_malloc(FLINT_MAX(1, ns));
+    unsigned char *s2 = flint_malloc(FLINT_MAX(1, ns));
+
+    net_eval_fmpq(y, net, x);
+
+    for (j = 0; j < n; j++)
+        arb_set_fmpq(xa + j, x + j, prec);
+    net_eval_arb(ya, net, xa, prec);
+    res->arb_contains = 1;
+    for (j = 0; j < m; j++)
+        res->arb_contains &= arb_contains_fmpq(ya + j, y + j) != 0;
+
+    res->double_ok = net_inputs_d(xd, xe, x, n)
+                     && net_eval_d(yd, ye, net, xd, xe);
+    res->double_within = res->double_ok;
+    for (j = 0; res->double_ok && j < m; j++)
+        res->double_within &= within_exact(yd[j], ye[j], y + j);
+
+    net_pattern(s1, net, x, ctx);
+    net_pattern_exact(s2, net, x);
+    res->pattern_agrees = ns == 0 || memcmp(s1, s2, ns) == 0;
+
+    _fmpq_vec_clear(y, m);
+    _arb_vec_clear(xa, n);
+    _arb_vec_clear(ya, m);
+    flint_free(xd);
+    flint_free(xe);
+    flint_free(yd);
+    flint_free(ye);
+    flint_free(s1);
+    flint_free(s2);
+}
+
+int net_check_passed(const net_check_struct *res)
+{
+    /* A declined double filter (overflow) is not a failure: no claim. */
+    return res->arb_contains && (!res->double_ok || res->double_within)
+           && res->pattern_agrees;
+}
