@@ -1,5 +1,326 @@
+/* Networks: exact values against closed forms, and the ball and double
+   paths checked by the exact one on seeded random networks, including
+   points placed exactly on boundaries. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cpwl.h"
-START_TEST(placeholder) { ck_assert_int_eq(1, 1); } END_TEST
-int main(void) { Suite *s = suite_create("net"); TCase *t = tcase_create("x"); tcase_add_test(t, placeholder); suite_add_tcase(s, t); SRunner *r = srunner_create(s); srunner_run_all(r, CK_NORMAL); int f = srunner_ntests_failed(r); srunner_free(r); return f ? EXIT_FAILURE : EXIT_SUCCESS; }
+#include "testutil.h"
+
+/* The tent map t(x) = 2 relu(x) - 4 relu(x - 1/2) composed k times, built
+   directly (not read from a file). */
+static void tent_net(net_t net, slong k)
+{
+    slong l;
+    net_clear(net);
+    net_init(net, 1);
+    net->output_bias = 0;
+    for (l = 0; l < k; l++)
+    {
+        net_layer_struct *L = net_add_layer(net, NET_RELU, 2);
+        fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), l == 0 ? 1 : 2, 1);
+        fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), l == 0 ? 1 : 2, 1);
+        if (l > 0)
+        {
+            fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), -4, 1);
+            fmpq_set_si(fmpq_mat_entry(L->W, 1, 1), -4, 1);
+        }
+        fmpq_set_si(L->b + 1, -1, 2);
+    }
+    {
+        net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
+        fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 2, 1);
+        fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), -4, 1);
+    }
+    net_prepare(net);
+}
+
+/* The tent map by cases: 0 for x <= 0, 2x on [0, 1/2], 2 - 2x beyond. */
+static void tent_ref(fmpq_t y, const fmpq_t x)
+{
+    fmpq_t h;
+    fmpq_init(h);
+    fmpq_set_si(h, 1, 2);
+    if (fmpq_sgn(x) <= 0)
+        fmpq_zero(y);
+    else if (fmpq_cmp(x, h) <= 0)
+        fmpq_add(y, x, x);
+    else
+    {
+        fmpq_add(y, x, x);
+        fmpq_neg(y, y);
+        fmpq_add_si(y, y, 2);
+    }
+    fmpq_clear(h);
+}
+
+static void check_value(const net_t net, slong p, ulong q, slong yp, ulong yq)
+{
+    fmpq_t x, y, want;
+    fmpq_init(x);
+    fmpq_init(y);
+    fmpq_init(want);
+    fmpq_set_si(x, p, q);
+    fmpq_set_si(want, yp, yq);
+    net_eval_fmpq(y, net, x);
+    if (!fmpq_equal(y, want))
+        ck_abort_msg("f(%ld/%lu) = %s, expected %ld/%lu", (long) p, q,
+                     fmpq_get_str(NULL, 10, y), (long) yp, yq);
+    fmpq_clear(x);
+    fmpq_clear(y);
+    fmpq_clear(want);
+}
+
+START_TEST(test_tent_values)
+{
+    net_t net;
+    net_init(net, 1);
+    /* ../shared/examples.md: t(0, 1/4, 1/3, 1/2, 3/4, 1) */
+    tent_net(net, 1);
+    check_value(net, 0, 1, 0, 1);
+    check_value(net, 1, 4, 1, 2);
+    check_value(net, 1, 3, 2, 3);
+    check_value(net, 1, 2, 1, 1);
+    check_value(net, 3, 4, 1, 2);
+    check_value(net, 1, 1, 0, 1);
+    /* t o t o t at 0, 1/16, 1/8, 3/16, 1/4, 1/3 */
+    tent_net(net, 3);
+    check_value(net, 0, 1, 0, 1);
+    check_value(net, 1, 16, 1, 2);
+    check_value(net, 1, 8, 1, 1);
+    check_value(net, 3, 16, 1, 2);
+    check_value(net, 1, 4, 0, 1);
+    check_value(net, 1, 3, 2, 3);
+    net_clear(net);
+}
+END_TEST
+
+/* t^k against the case formula iterated, at seeded random rationals. */
+START_TEST(test_tent_iterates)
+{
+    const uint64_t seed = 7;
+    test_rng r = {seed};
+    net_t net;
+    fmpq_t x, y, want;
+    slong k, it, i;
+    net_init(net, 1);
+    fmpq_init(x);
+    fmpq_init(y);
+    fmpq_init(want);
+    for (k = 1; k <= 6; k++)
+    {
+        tent_net(net, k);
+        for (it = 0; it < 50; it++)
+        {
+            test_fmpq(x, &r, (int) test_range(&r, 1, 40));
+            net_eval_fmpq(y, net, x);
+            fmpq_set(want, x);
+            for (i = 0; i < k; i++)
+                tent_ref(want, want);
+            if (!fmpq_equal(y, want))
+                ck_abort_msg("t^%ld mismatch; seed %llu", (long) k,
+                             (unsigned long long) seed);
+        }
+    }
+    fmpq_clear(x);
+    fmpq_clear(y);
+    fmpq_clear(want);
+    net_clear(net);
+}
+END_TEST
+
+START_TEST(test_sizes)
+{
+    net_t net;
+    slong nb, db;
+    net_init(net, 1);
+    tent_net(net, 3);
+    /* hidden widths 2-2-2, output 1 */
+    ck_assert_int_eq(net_depth(net), 4);
+    ck_assert_int_eq(net_size(net), 6);
+    ck_assert_int_eq(net_width(net), 2);
+    ck_assert_int_eq(net_output_dim(net), 1);
+    ck_assert_int_eq(net_num_states(net), 6);
+    /* 2*(1+1) + 2*(2+1) + 2*(2+1) + 1*(2+1) */
+    ck_assert_int_eq(net_num_params(net), 19);
+    net_max_bits(&nb, &db, net);
+    ck_assert_int_eq(nb, 3);    /* -4 */
+    ck_assert_int_eq(db, 2);    /* 1/2 */
+    net_clear(net);
+}
+END_TEST
+
+/* Predicate-layer counters over the random tests, printed for the record. */
+static pred_ctx_t stats;
+
+/* The exact path checks the ball and double ones at x. */
+static void check_point(const net_t net, const fmpq *x, uint64_t seed,
+                        slong it)
+{
+    net_check_struct c;
+    net_check_point(&c, net, x, stats, 64);
+    if (!c.arb_contains || (c.double_ok && !c.double_within)
+        || !c.pattern_agrees)
+        ck_abort_msg("check failed (arb %d, double %d/%d, pattern %d); seed "
+                     "%llu, iteration %ld", c.arb_contains, c.double_ok,
+                     c.double_within, c.pattern_agrees,
+                     (unsigned long long) seed, (long) it);
+    /* A finite double bound must exist for these moderate weights. */
+    ck_assert(c.double_ok);
+    {
+        slong j, m = net_output_dim(net), n = net->input_dim;
+        arb_ptr xa = _arb_vec_init(n), ya = _arb_vec_init(m);
+        fmpq *y = _fmpq_vec_init(m);
+        net_eval_fmpq(y, net, x);
+        for (j = 0; j < n; j++)
+            arb_set_fmpq(xa + j, x + j, 300);
+        net_eval_arb(ya, net, xa, 300);     /* beyond the stored copies */
+        for (j = 0; j < m; j++)
+            if (!arb_contains_fmpq(ya + j, y + j))
+                ck_abort_msg("arb at 300 bits misses; seed %llu, iteration "
+                             "%ld", (unsigned long long) seed, (long) it);
+        _arb_vec_clear(xa, n);
+        _arb_vec_clear(ya, m);
+        _fmpq_vec_clear(y, m);
+    }
+}
+
+START_TEST(test_random_nets)
+{
+    const uint64_t seed = 1234567;
+    static const int bits[] = {0, 1, 8, 30, 60};
+    test_rng r = {seed};
+    net_t net;
+    slong it, j;
+    net_init(net, 1);
+    for (it = 0; it < 400; it++)
+    {
+        slong n = test_range(&r, 1, 4);
+        int b = bits[it % 5];
+        fmpq *x = _fmpq_vec_init(n);
+        test_random_net(net, &r, n, test_range(&r, 1, 4),
+                        test_range(&r, 1, 8), b);
+        for (j = 0; j < n; j++)
+            test_fmpq(x + j, &r, b == 0 ? 0 : (int) test_range(&r, 1, 60));
+        check_point(net, x, seed, it);
+        _fmpq_vec_clear(x, n);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Move one neuron's boundary through x (shift its bias so that z = 0 at x
+   exactly); it must come out off, and both paths must agree. */
+START_TEST(test_boundary_points)
+{
+    const uint64_t seed = 99;
+    static const int bits[] = {0, 1, 8, 30, 60};
+    test_rng r = {seed};
+    net_t net;
+    slong it, j;
+    net_init(net, 1);
+    for (it = 0; it < 400; it++)
+    {
+        slong n = test_range(&r, 1, 3), l, i, k, depth = test_range(&r, 2, 4);
+        int b = bits[it % 5];
+        fmpq *x = _fmpq_vec_init(n);
+        fmpq **z;
+        unsigned char *s1, *s2;
+        test_random_net(net, &r, n, depth, test_range(&r, 1, 6), b);
+        for (j = 0; j < n; j++)
+            test_fmpq(x + j, &r, b);
+        l = test_range(&r, 0, depth - 2);           /* a hidden layer */
+        i = test_range(&r, 0, net->layers[l].out - 1);
+        z = net_preacts_init(net);
+        net_preacts_fmpq(z, net, x);
+        fmpq_sub(net->layers[l].b + i, net->layers[l].b + i, z[l] + i);
+        net_prepare(net);
+        net_preacts_fmpq(z, net, x);
+        ck_assert(fmpq_is_zero(z[l] + i));
+
+        s1 = flint_malloc(net_num_states(net));
+        s2 = flint_malloc(net_num_states(net));
+        net_pattern(s1, net, x, stats);
+        net_pattern_exact(s2, net, x);
+        for (k = 0, j = 0; j < l; j++)
+            k += net->layers[j].out;
+        if (s1[k + i] != 0)
+            ck_abort_msg("z = 0 not off; seed %llu, iteration %ld",
+                         (unsigned long long) seed, (long) it);
+        if (memcmp(s1, s2, net_num_states(net)) != 0)
+            ck_abort_msg("pattern differs on a boundary; seed %llu, "
+                         "iteration %ld", (unsigned long long) seed, (long) it);
+        check_point(net, x, seed, it);
+        flint_free(s1);
+        flint_free(s2);
+        net_preacts_clear(z, net);
+        _fmpq_vec_clear(x, n);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Weights beyond the double range: the filter must decline, not guess. */
+START_TEST(test_double_overflow)
+{
+    net_t net;
+    fmpq_t x;
+    unsigned char s1[2], s2[2];
+    double xd = 1.0, yd, ye;
+    net_layer_struct *L;
+    net_init(net, 1);
+    fmpq_init(x);
+    L = net_add_layer(net, NET_RELU, 2);
+    fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 10);
+    fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)),
+                fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 400);
+    fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), -1, 1);
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
+    fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), 1, 1);
+    net_prepare(net);
+    ck_assert_int_eq(net_eval_d(&yd, &ye, net, &xd, NULL), 0);
+    /* x = 10^-400: z_1 = 1 > 0, z_2 < 0 */
+    fmpz_one(fmpq_numref(x));
+    fmpz_set_ui(fmpq_denref(x), 10);
+    fmpz_pow_ui(fmpq_denref(x), fmpq_denref(x), 400);
+    net_pattern(s1, net, x, stats);
+    net_pattern_exact(s2, net, x);
+    ck_assert_int_eq(s1[0], 1);
+    ck_assert_int_eq(s1[1], 0);
+    ck_assert(memcmp(s1, s2, 2) == 0);
+    fmpq_clear(x);
+    net_clear(net);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("net");
+    TCase *tc = tcase_create("exact");
+    TCase *tr = tcase_create("random");
+    SRunner *sr;
+    int failed;
+
+    pred_ctx_init(stats);
+    tcase_add_test(tc, test_tent_values);
+    tcase_add_test(tc, test_tent_iterates);
+    tcase_add_test(tc, test_sizes);
+    tcase_add_test(tc, test_double_overflow);
+    tcase_add_test(tr, test_random_nets);
+    tcase_add_test(tr, test_boundary_points);
+    tcase_set_timeout(tr, 60);  /* for valgrind runs */
+    suite_add_tcase(s, tc);
+    suite_add_tcase(s, tr);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);     /* keep the counters */
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    printf("predicate layer over the random tests: double %lu, arb %lu, "
+           "exact %lu\n", stats->by_double, stats->by_arb, stats->by_exact);
+    pred_ctx_clear(stats);
+    flint_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
