@@ -130,16 +130,24 @@ static int read_int(slong *out, reader *R, const json_value *v, slong lo,
     return CPWL_OK;
 }
 
-static int read_vector(fmpq *out, slong n, reader *R, const json_value *v,
+static int check_array(reader *R, const json_value *v, slong n,
                        const char *what)
 {
-    slong j;
     if (v->kind != JSON_ARRAY)
         return bad(R, v, "expected an array of %ld numbers, got %s", (long) n,
                    json_kind_name(v->kind));
     if ((slong) v->n != n)
         return bad(R, v, "expected %ld entries (%s), got %ld", (long) n, what,
                    (long) v->n);
+    return CPWL_OK;
+}
+
+static int read_vector(fmpq *out, slong n, reader *R, const json_value *v,
+                       const char *what)
+{
+    slong j;
+    if (check_array(R, v, n, what) != CPWL_OK)
+        return CPWL_ERR_INPUT;
     for (j = 0; j < n; j++)
     {
         size_t p = path_push(R, "[%ld]", j);
@@ -203,6 +211,20 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
     {
         path_key(R, "weights");
         return bad(R, W, "expected at least one row (one per neuron)");
+    }
+
+    /* Shapes first: nothing is allocated for a matrix the file does not
+       hold (input_dim may claim a billion columns). */
+    {
+        size_t p = path_key(R, "weights");
+        for (i = 0; i < (slong) W->n; i++)
+        {
+            size_t q = path_push(R, "[%ld]", i);
+            if (check_array(R, W->items[i], in, what) != CPWL_OK)
+                return CPWL_ERR_INPUT;
+            path_pop(R, q);
+        }
+        path_pop(R, p);
     }
 
     L = net_add_layer(net, kind, W->n);

@@ -156,14 +156,14 @@ int cmd_certify(int argc, char **argv)
     pred_ctx_t ctx;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
     {
         if (c == 'j')
             json = 1;
         else if (c == 'l')
             list = 1;
         else
-            return cli_usage("certify", "unknown option");
+            return cli_bad_option("certify", c, argv);
     }
     names = argv + optind;
     nnames = argc - optind;

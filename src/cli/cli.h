@@ -23,6 +23,10 @@ int cli_fail(const char *sub, const err_t e);
 int cli_usage(const char *sub, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Report what getopt_long (run with opterr = 0 and optstring ":")
+   returned for a bad option: c is '?' (unknown) or ':' (value missing). */
+int cli_bad_option(const char *sub, int c, char **argv);
+
 /* Load a network file, reporting errors; returns an exit status. */
 int cli_load_net(net_t net, const char *sub, const char *path);
 

@@ -34,7 +34,7 @@ int cmd_eval(int argc, char **argv)
     err_t e;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
     {
         switch (c)
         {
@@ -53,7 +53,7 @@ int cmd_eval(int argc, char **argv)
                 json = 1;
                 break;
             default:
-                return cli_usage("eval", "unknown option or missing value");
+                return cli_bad_option("eval", c, argv);
         }
     }
     if (argc - optind != 1)

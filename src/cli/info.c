@@ -14,12 +14,12 @@ int cmd_info(int argc, char **argv)
     net_t net;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
     {
         if (c == 'j')
             json = 1;
         else
-            return cli_usage("info", "unknown option");
+            return cli_bad_option("info", c, argv);
     }
     if (argc - optind != 1)
         return cli_usage("info", "expected one network file");

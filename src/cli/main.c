@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <flint/flint.h>
 #include <mpfr.h>
 #include "config.h"
@@ -76,6 +77,13 @@ int cli_usage(const char *sub, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, " (see 'cpwl help %s')\n", sub);
     return CPWL_ERR_INPUT;
+}
+
+int cli_bad_option(const char *sub, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage(sub, "option %s needs a value", argv[optind - 1]);
+    return cli_usage(sub, "unknown option %.40s", argv[optind - 1]);
 }
 
 int cli_load_net(net_t net, const char *sub, const char *path)
@@ -170,6 +178,7 @@ int main(int argc, char **argv)
                 "help')\n", argv[1]);
         return CPWL_ERR_INPUT;
     }
+    opterr = 0;                 /* subcommands report bad options themselves */
     status = c->run(argc - 1, argv + 1);
     flint_cleanup();
     return status;
