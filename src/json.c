@@ -235,6 +235,7 @@ json_value *json_parse(const char *text, size_t len, const char *where,
 {
     builder B;
     yajl_status st;
+    int at_end = 0;
 
     memset(&B, 0, sizeof(B));
     B.text = text;
@@ -245,19 +246,29 @@ json_value *json_parse(const char *text, size_t len, const char *where,
 
     st = yajl_parse(B.h, (const unsigned char *) text, len);
     if (st == yajl_status_ok)
+    {
         st = yajl_complete_parse(B.h);
+        at_end = 1;             /* errors now are about the end of text */
+    }
 
     if (st != yajl_status_ok && e->status == CPWL_OK)
     {
         /* yajl's own message, at the offset where it stopped. */
         unsigned char *m = yajl_get_error(B.h, 0, NULL, 0);
-        size_t off = FLINT_MIN(yajl_get_bytes_consumed(B.h), len);
-        const char *msg = (const char *) m;
+        size_t off = at_end ? len : FLINT_MIN(yajl_get_bytes_consumed(B.h), len);
+        char *msg = (char *) m;
+        size_t k;
         long line, col;
         if (strncmp(msg, "parse error: ", 13) == 0)
             msg += 13;
         else if (strncmp(msg, "lexical error: ", 15) == 0)
             msg += 15;
+        /* One line: yajl ends its messages with a newline. */
+        for (k = strlen(msg); k > 0 && (msg[k - 1] == '\n' || msg[k - 1] == ' '); k--)
+            msg[k - 1] = '\0';
+        for (k = 0; msg[k] != '\0'; k++)
+            if (msg[k] == '\n')
+                msg[k] = ' ';
         locate(&B, off, &line, &col);
         err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
                 where, line, col, msg,

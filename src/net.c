@@ -184,6 +184,9 @@ slong net_num_params(const net_t net)
     for (l = 0; l < net->nlayers; l++)
         p += net->layers[l].out * (net->layers[l].in + 1)
              + (net->layers[l].act == NET_LEAKY_RELU);
+    /* Without an output bias the last biases are fixed at 0, not free. */
+    if (!net->output_bias && net->nlayers > 0)
+        p -= net->layers[net->nlayers - 1].out;
     return p;
 }
 

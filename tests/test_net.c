@@ -142,7 +142,10 @@ START_TEST(test_sizes)
     ck_assert_int_eq(net_width(net), 2);
     ck_assert_int_eq(net_output_dim(net), 1);
     ck_assert_int_eq(net_num_states(net), 6);
-    /* 2*(1+1) + 2*(2+1) + 2*(2+1) + 1*(2+1) */
+    /* 2*(1+1) + 2*(2+1) + 2*(2+1) + 1*(2+1), less the output bias that
+       output_bias = false fixes at 0 */
+    ck_assert_int_eq(net_num_params(net), 18);
+    net->output_bias = 1;
     ck_assert_int_eq(net_num_params(net), 19);
     net_max_bits(&nb, &db, net);
     ck_assert_int_eq(nb, 3);    /* -4 */

@@ -86,7 +86,7 @@ slong net_layer_width(const net_t net, slong l);  /* outputs of layer l */
 slong net_depth(const net_t net);       /* number of affine maps */
 slong net_size(const net_t net);        /* hidden neurons */
 slong net_width(const net_t net);       /* widest hidden layer */
-slong net_num_params(const net_t net);  /* weights and biases */
+slong net_num_params(const net_t net);  /* free weights, biases, slopes */
 /* Largest bit size of a numerator and of a denominator among the weights. */
 void net_max_bits(slong *num_bits, slong *den_bits, const net_t net);
 

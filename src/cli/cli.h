@@ -53,5 +53,6 @@ int cmd_help(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif

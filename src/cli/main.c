@@ -38,16 +38,27 @@ const cli_command cli_commands[] = {
      "usage: cpwl certify [NAME...] [--list] [--json]\n"
      "\n"
      "Runs the built-in examples (the networks shipped in examples/). Each\n"
-     "claim is either a value from the literature (e.g. the tent map and its\n"
-     "compositions, see docs/) compared exactly, or the three-way check of a\n"
-     "point: the exact value lies in the Arb ball, the double value lies\n"
-     "within its proven bound (compared exactly) and the pattern decided by\n"
-     "the predicate layer equals the exact pattern. Prints claim, computed\n"
-     "value and a check mark; exits 1 if any claim fails.\n"
+     "claim is a value f(x), and for some a pattern, known from outside the\n"
+     "code (closed forms of the tent map and its compositions, hand\n"
+     "computation; docs/examples.md), compared exactly. Every point is also\n"
+     "checked three ways: the exact value lies in the Arb ball, the double\n"
+     "value lies within its proven bound (compared exactly) and the pattern\n"
+     "decided by the predicate layer equals the exact pattern. Prints claim,\n"
+     "computed value and a check mark; exits 1 if any claim fails.\n"
      "\n"
      "  NAME     only the examples with these names\n"
      "  --list   list the example names and stop\n"
      "  --json   one JSON object\n"},
+    {"convert", cmd_convert, "rewrite a network file canonically",
+     "usage: cpwl convert NET.json [-o OUT.json]\n"
+     "\n"
+     "Reads the network exactly (honouring \"numbers\": \"binary64\" or\n"
+     "\"binary32\") and writes it back canonically: every rational in lowest\n"
+     "terms as a \"p/q\" string, fixed key order and layout, \"meta\" kept,\n"
+     "\"numbers\" dropped (the values written are the exact ones). Two files\n"
+     "describe the same network exactly iff their canonical forms are equal.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
