@@ -275,8 +275,10 @@ static int read_net(net_t net, reader *R, const json_value *top)
     if ((v = need(R, top, "format", JSON_STRING)) == NULL)
         return CPWL_ERR_INPUT;
     if (strcmp(v->text, "cpwl-net") != 0)
-        return bad(R, v, "expected \"format\": \"cpwl-net\", got \"%.40s\"",
-                   v->text);
+    {
+        path_key(R, "format");
+        return bad(R, v, "expected \"cpwl-net\", got \"%.40s\"", v->text);
+    }
     if ((v = json_get(top, "version")) == NULL)
         return bad(R, top, "missing key \"version\"");
     {

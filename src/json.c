@@ -13,6 +13,8 @@ typedef struct
 {
     yajl_handle h;
     const char *text;
+    size_t len;
+    int final;                  /* inside yajl_complete_parse */
     const char *where;
     json_value *root;
     json_value *stack[JSON_MAX_DEPTH + 1];
@@ -121,7 +123,10 @@ static int cb_boolean(void *ctx, int b)
 static int cb_number(void *ctx, const char *s, size_t len)
 {
     builder *B = ctx;
-    json_value *v = new_value(B, JSON_NUMBER, consumed(B) - len);
+    /* yajl can only end a number at the final parse, with a fresh
+       one-byte buffer: then the number ends the text. */
+    size_t end = B->final ? B->len : consumed(B);
+    json_value *v = new_value(B, JSON_NUMBER, end - len);
     v->text = flint_malloc(len + 1);
     memcpy(v->text, s, len);
     v->text[len] = '\0';
@@ -235,7 +240,7 @@ json_value *json_parse(const char *text, size_t len, const char *where,
 {
     builder B;
     yajl_status st;
-    int at_end = 0;
+    size_t k;
 
     memset(&B, 0, sizeof(B));
     B.text = text;
@@ -244,20 +249,33 @@ json_value *json_parse(const char *text, size_t len, const char *where,
     B.e = e;
     B.h = yajl_alloc(&callbacks, NULL, &B);
 
+    B.len = len;
+    for (k = 0; k < len && strchr(" \t\r\n", text[k]) != NULL; k++)
+        ;
+    if (k == len)
+    {
+        long line, col;
+        locate(&B, len, &line, &col);
+        yajl_free(B.h);
+        err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: empty file (expected a JSON "
+                "object)", where, line, col);
+        return NULL;
+    }
     st = yajl_parse(B.h, (const unsigned char *) text, len);
     if (st == yajl_status_ok)
     {
+        B.final = 1;            /* errors now are about the end of text */
         st = yajl_complete_parse(B.h);
-        at_end = 1;             /* errors now are about the end of text */
     }
 
     if (st != yajl_status_ok && e->status == CPWL_OK)
     {
         /* yajl's own message, at the offset where it stopped. */
         unsigned char *m = yajl_get_error(B.h, 0, NULL, 0);
-        size_t off = at_end ? len : FLINT_MIN(yajl_get_bytes_consumed(B.h), len);
+        /* Where yajl stopped: at or just after the offending byte. */
+        size_t off = B.final ? len
+                     : FLINT_MIN(yajl_get_bytes_consumed(B.h), len);
         char *msg = (char *) m;
-        size_t k;
         long line, col;
         if (strncmp(msg, "parse error: ", 13) == 0)
             msg += 13;
@@ -272,12 +290,10 @@ json_value *json_parse(const char *text, size_t len, const char *where,
         locate(&B, off, &line, &col);
         err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
                 where, line, col, msg,
-                strstr(msg, "premature EOF") ? " (truncated file?)" : "");
+                !B.final ? "" : strstr(msg, "EOF") ? " (truncated file?)"
+                : " at the end of the text (truncated file?)");
         yajl_free_error(B.h, m);
     }
-    else if (st == yajl_status_ok && B.root == NULL)
-        err_set(e, CPWL_ERR_INPUT, "%s:1:1: empty file (expected a JSON "
-                "object)", where);
     yajl_free(B.h);
 
     if (e->status != CPWL_OK)

@@ -1,2 +1,247 @@
 #!/bin/sh
+# Tests of the cpwl command line (SPEC section 5): exit status 0 / 2, one
+# stderr line naming the place and cause of bad input, and values computed
+# by hand.  Run by `make check` with CPWL (the built binary), CPWL_EXAMPLES,
+# CPWL_TESTDATA and CPWL_WRAP (empty, or a valgrind command line) set.
+
+: "${CPWL:?CPWL must name the cpwl binary}"
+EX=${CPWL_EXAMPLES:-examples}
+TD=${CPWL_TESTDATA:-tests/data}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-cli.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' 0
+trap 'exit 99' 1 2 15
+
+n=0
+fails=0
+
+run() { $CPWL_WRAP "$CPWL" "$@"; }
+
+# call ARGS...: run cpwl, keeping its status, stdout and stderr.
+call() {
+    run "$@" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+}
+
+report() {
+    n=$((n + 1))
+    if [ -z "$2" ]; then
+        echo "ok $n - $1"
+    else
+        fails=$((fails + 1))
+        echo "not ok $n - $1:$2"
+        sed 's/^/#   stderr: /' "$tmp/err"
+    fi
+}
+
+# bad DESC ERE...: the last call exited 2 and wrote exactly one line to
+# stderr, matching every extended regular expression given.
+bad() {
+    desc=$1
+    shift
+    why=""
+    [ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
+    lines=$(wc -l <"$tmp/err")
+    [ "$lines" -eq 1 ] || why="$why $lines stderr lines, expected 1;"
+    for re in "$@"; do
+        grep -E -q -e "$re" "$tmp/err" || why="$why stderr lacks /$re/;"
+    done
+    report "$desc" "$why"
+}
+
+# good DESC: the last call exited 0 and wrote nothing to stderr.
+good_why() {
+    why=""
+    [ "$status" -eq 0 ] || why="$why exit status $status, expected 0;"
+    [ -s "$tmp/err" ] && why="$why output on stderr;"
+}
+
+# field NAME: second column of the text line whose first column is NAME.
+field() {
+    awk -v k="$1" '$1 == k { print $2; exit }' "$tmp/out"
+}
+
+# has_json ERE: the JSON on stdout, blanks removed, matches ERE.
+has_json() {
+    tr -d ' \n' <"$tmp/out" | grep -E -q -e "$1"
+}
+
+# ---- bad input: exit 2, one line naming the place and the cause ----------
+
+call info "$tmp/nosuch.json"
+bad "info: nonexistent file" "$tmp/nosuch\\.json" "No such|cannot open"
+
+call info "$tmp"
+bad "info: a directory" "$tmp" "directory"
+
+call info "$TD/bad-syntax.json"
+bad "info: malformed JSON, line 5" "bad-syntax\\.json:5:[0-9]+:" "JSON"
+
+call eval "$TD/bad-syntax.json" --at 0
+bad "eval: malformed JSON, line 5" "bad-syntax\\.json:5:[0-9]+:" "JSON"
+
+call info "$TD/bad-activation.json"
+bad "info: unknown activation at 6:20" "bad-activation\\.json:6:20:" \
+    "layers\\[0\\]\\.activation" "sigmoid"
+
+call info "$TD/bad-number.json"
+bad "info: zero denominator at 6:50" "bad-number\\.json:6:50:" \
+    "layers\\[0\\]\\.weights\\[0\\]\\[1\\]" "denominator"
+
+call info "$TD/truncated.json"
+bad "info: file ending inside a number" "truncated\\.json:1:3[56]:" \
+    "truncated|EOF|end"
+
+call eval "$EX/tent.json" --at 1,2
+bad "eval: --at of the wrong dimension" "--at" "expected 1" "got 2"
+
+call eval "$EX/degenerate2d.json" --at 1
+bad "eval: --at too short" "--at" "expected 2" "got 1"
+
+call eval "$EX/tent.json" --at 1/x
+bad "eval: malformed --at number" "--at" "coordinate 1" "1/x"
+
+call eval "$EX/degenerate2d.json" --at 1,1/0
+bad "eval: --at with zero denominator" "--at" "coordinate 2" "denominator"
+
+call eval "$EX/tent.json"
+bad "eval: missing --at" "--at"
+
+call eval "$EX/tent.json" --at
+bad "eval: --at without a value" "--at"
+
+call eval "$EX/tent.json" --at 0 --prec 1
+bad "eval: --prec out of range" "--prec"
+
+call nosuch
+bad "unknown subcommand" "nosuch"
+
+call info --bogus "$EX/tent.json"
+bad "info: unknown option" "--bogus"
+
+call eval "$EX/tent.json" --at 0 --bogus
+bad "eval: unknown option" "--bogus"
+
+call help nosuch
+bad "help nosuch" "nosuch"
+
+call info
+bad "info without a file" "info"
+
+call certify nosuch
+bad "certify nosuch" "nosuch"
+
+# ---- good input: values from hand computation ----------------------------
+
+call --version
+good_why
+grep -q '^cpwl ' "$tmp/out" || why="$why no 'cpwl VERSION' line;"
+report "--version" "$why"
+
+call help
+good_why
+for sub in info eval certify; do
+    grep -q "^ *$sub " "$tmp/out" || why="$why help lacks $sub;"
+done
+report "help" "$why"
+
+call help eval
+good_why
+grep -q -e '--at' "$tmp/out" || why="$why help eval lacks --at;"
+report "help eval" "$why"
+
+# tent: W1 = (1, 1)^T, b1 = (0, -1/2), W2 = (2, -4), no output bias:
+# depth 2, size 2, width 2, free parameters 2*2 + 1*2 = 6 (docs/cli.md:
+# the last bias is fixed at 0 when output_bias is false).
+call info "$EX/tent.json"
+good_why
+[ "$(field input_dim)" = 1 ] || why="$why input_dim not 1;"
+[ "$(field depth)" = 2 ] || why="$why depth not 2;"
+[ "$(field size)" = 2 ] || why="$why size not 2;"
+[ "$(field width)" = 2 ] || why="$why width not 2;"
+[ "$(field parameters)" = 6 ] || why="$why parameters not 6;"
+report "info tent" "$why"
+
+call info --json "$EX/tent.json"
+good_why
+has_json '"input_dim":1[,}]' || why="$why input_dim not 1;"
+has_json '"output_dim":1[,}]' || why="$why output_dim not 1;"
+has_json '"depth":2[,}]' || why="$why depth not 2;"
+has_json '"size":2[,}]' || why="$why size not 2;"
+has_json '"parameters":6[,}]' || why="$why parameters not 6;"
+has_json '"output_bias":false[,}]' || why="$why output_bias not false;"
+report "info --json tent" "$why"
+
+# leaky: 2*(1+1) + 1 slope + 1*(2+1) = 8 parameters, output bias kept.
+call info --json "$EX/leaky.json"
+good_why
+has_json '"parameters":8[,}]' || why="$why parameters not 8;"
+has_json '"activations":\["leaky_relu","identity"\]' \
+    || why="$why activations wrong;"
+report "info --json leaky" "$why"
+
+# tent3: hidden widths 2-2-2, depth 4, size 6.
+call info --json "$EX/tent3.json"
+good_why
+has_json '"hidden_widths":\[2,2,2\]' || why="$why hidden widths;"
+has_json '"depth":4[,}]' || why="$why depth not 4;"
+has_json '"size":6[,}]' || why="$why size not 6;"
+report "info --json tent3" "$why"
+
+call info - <"$EX/tent.json"
+good_why
+[ "$(field depth)" = 2 ] || why="$why depth not 2;"
+report "info from standard input" "$why"
+
+# t(1/3) = 2 relu(1/3) - 4 relu(-1/6) = 2/3; first neuron on, second off.
+call eval "$EX/tent.json" --at 1/3
+good_why
+[ "$(field exact)" = 2/3 ] || why="$why exact not 2/3;"
+[ "$(field pattern)" = 10 ] || why="$why pattern not 10;"
+report "eval tent at 1/3" "$why"
+
+# t(0.75) = 2 (3/4) - 4 (1/4) = 1/2, both neurons on.
+call eval "$EX/tent.json" --at 0.75
+good_why
+[ "$(field exact)" = 1/2 ] || why="$why exact not 1/2;"
+[ "$(field pattern)" = 11 ] || why="$why pattern not 11;"
+report "eval tent at 0.75" "$why"
+
+# g(-1) = leaky(-1) - leaky(-2) = -1/10 + 2/10 = 1/10, both off.
+call eval "$EX/leaky.json" --at=-1
+good_why
+[ "$(field exact)" = 1/10 ] || why="$why exact not 1/10;"
+[ "$(field pattern)" = 00 ] || why="$why pattern not 00;"
+report "eval leaky --at=-1" "$why"
+
+# At the origin every boundary neuron has z = 0 (off), the dead one z = -1.
+call eval --json "$EX/degenerate2d.json" --at 0,0
+good_why
+has_json '"pattern":"000000"' || why="$why pattern not 000000;"
+has_json '"exact":\["0"\]' || why="$why exact not [\"0\"];"
+report "eval --json degenerate2d at 0,0" "$why"
+
+# f(1/3, -1/2) = 1/3 + 0 - 0 + 5/6 + (2/3)/2 = 3/2.
+call eval --json "$EX/degenerate2d.json" --at "1/3, -1/2"
+good_why
+has_json '"exact":\["3/2"\]' || why="$why exact not [\"3/2\"];"
+has_json '"pattern":"100110"' || why="$why pattern not 100110;"
+report "eval --json degenerate2d at 1/3,-1/2" "$why"
+
+# Canonical files are their own canonical form.
+call convert "$EX/tent.json"
+good_why
+cmp -s "$tmp/out" "$EX/tent.json" || why="$why output differs from file;"
+report "convert tent is the identity" "$why"
+
+call certify
+good_why
+report "certify" "$why"
+
+call certify tent
+good_why
+report "certify tent" "$why"
+
+echo "$n checks, $fails failed"
+[ "$fails" -eq 0 ] || exit 1
 exit 0
