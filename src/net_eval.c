@@ -449,30 +449,12 @@ int net_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
     return 1;
 }
 
-void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
-                 pred_ctx_t ctx)
+/* Ask the predicate layer about every neuron with a state, in order. */
+static void pattern_ask(unsigned char *state, pattern_state *P,
+                        const pred_src_struct *src, pred_ctx_t ctx)
 {
-    pattern_state P;
-    pred_src_struct src;
+    const net_struct *net = P->net;
     slong l, i, k = 0;
-    double *xd = flint_malloc(FLINT_MAX(1, net->input_dim) * sizeof(double));
-    double *xe = flint_malloc(FLINT_MAX(1, net->input_dim) * sizeof(double));
-
-    P.net = net;
-    P.x = x;
-    P.zd = dvecs_init(net);
-    P.ezd = dvecs_init(net);
-    P.d_ok = net_inputs_d(xd, xe, x, net->input_dim)
-             && preacts_d(P.zd, P.ezd, net, xd, xe);
-    P.arb_prec = 0;
-    P.za = NULL;
-    P.xa = NULL;
-    P.zq = NULL;
-    src.get_d = pat_get_d;
-    src.get_arb = pat_get_arb;
-    src.get_fmpq = pat_get_fmpq;
-    src.data = &P;
-
     for (l = 0; l < net->nlayers; l++)
     {
         const net_layer_struct *L = net->layers + l;
@@ -480,44 +462,78 @@ void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
             continue;
         if (L->act != NET_RELU && L->act != NET_LEAKY_RELU)
             unsupported(L);
-        P.layer = l;
+        P->layer = l;
         for (i = 0; i < L->out; i++)
         {
-            P.idx = i;
+            P->idx = i;
             /* SPEC section 2: on iff z > 0; z = 0 is off. */
-            state[k++] = pred_sign(ctx, &src) > 0;
+            state[k++] = pred_sign(ctx, src) > 0;
         }
     }
+}
 
-    dvecs_clear(P.zd, net);
-    dvecs_clear(P.ezd, net);
-    if (P.za != NULL)
+static void pattern_state_init(pattern_state *P, const net_t net,
+                               const fmpq *x)
+{
+    P->net = net;
+    P->x = x;
+    P->d_ok = 0;
+    P->zd = P->ezd = NULL;
+    P->arb_prec = 0;
+    P->za = NULL;
+    P->xa = NULL;
+    P->zq = NULL;
+}
+
+static void pattern_state_clear(pattern_state *P)
+{
+    if (P->zd != NULL)
     {
-        preacts_arb_clear(P.za, net);
-        _arb_vec_clear(P.xa, net->input_dim);
+        dvecs_clear(P->zd, P->net);
+        dvecs_clear(P->ezd, P->net);
     }
-    if (P.zq != NULL)
-        net_preacts_clear(P.zq, net);
+    if (P->za != NULL)
+    {
+        preacts_arb_clear(P->za, P->net);
+        _arb_vec_clear(P->xa, P->net->input_dim);
+    }
+    if (P->zq != NULL)
+        net_preacts_clear(P->zq, P->net);
+}
+
+void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
+                 pred_ctx_t ctx)
+{
+    pattern_state P;
+    pred_src_struct src = {pat_get_d, pat_get_arb, pat_get_fmpq, NULL};
+    slong n = FLINT_MAX(1, net->input_dim);
+    double *xd = flint_malloc(n * sizeof(double));
+    double *xe = flint_malloc(n * sizeof(double));
+
+    pattern_state_init(&P, net, x);
+    P.zd = dvecs_init(net);
+    P.ezd = dvecs_init(net);
+    P.d_ok = net_inputs_d(xd, xe, x, net->input_dim)
+             && preacts_d(P.zd, P.ezd, net, xd, xe);
+    src.data = &P;
+    pattern_ask(state, &P, &src, ctx);
+    pattern_state_clear(&P);
     flint_free(xd);
     flint_free(xe);
 }
 
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
 {
-    fmpq **z = net_preacts_init(net);
-    slong l, i, k = 0;
-    net_preacts_fmpq(z, net, x);
-    for (l = 0; l < net->nlayers; l++)
-    {
-        const net_layer_struct *L = net->layers + l;
-        if (L->act == NET_IDENTITY)
-            continue;
-        if (L->act != NET_RELU && L->act != NET_LEAKY_RELU)
-            unsupported(L);
-        for (i = 0; i < L->out; i++)
-            state[k++] = fmpq_sgn(z[l] + i) > 0;
-    }
-    net_preacts_clear(z, net);
+    pattern_state P;
+    pred_src_struct src = {NULL, NULL, pat_get_fmpq, NULL};
+    pred_ctx_t ctx;
+
+    pred_ctx_init(ctx);
+    pattern_state_init(&P, net, x);
+    src.data = &P;
+    pattern_ask(state, &P, &src, ctx);
+    pattern_state_clear(&P);
+    pred_ctx_clear(ctx);
 }
 
 /* ---- the three paths checked against each other ----------------------- */

@@ -119,7 +119,8 @@ int net_eval_d(double *y, double *err, const net_t net,
 void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
                  pred_ctx_t ctx);
 
-/* The same pattern computed from exact pre-activations only (reference). */
+/* The same pattern with every sign decided by the exact stage alone (the
+   reference the filtered path is tested against). */
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x);
 
 /* Write the pattern as bit strings per layer separated by '|' into a new
