@@ -22,6 +22,17 @@ static void unsupported(const net_layer_struct *L)
     abort();
 }
 
+/* The derived copies are used by the ball and double paths. */
+static void need_prepared(const net_t net)
+{
+    if (!net->prepared)
+    {
+        fprintf(stderr, "cpwl: internal error: net_prepare was not called "
+                "after the weights were set\n");
+        abort();
+    }
+}
+
 /* ---- exact ---------------------------------------------------------- */
 
 static void affine_fmpq(fmpq *z, const net_layer_struct *L, const fmpq *a)
@@ -224,6 +235,7 @@ static void preacts_arb_clear(arb_ptr *z, const net_t net)
 void net_eval_arb(arb_ptr y, const net_t net, arb_srcptr x, slong prec)
 {
     arb_ptr *z;
+    need_prepared(net);
     if (net->nlayers == 0)
     {
         _arb_vec_set(y, x, net->input_dim);
@@ -359,6 +371,7 @@ int net_eval_d(double *y, double *err, const net_t net,
     double **z, **ez;
     slong l, last = net->nlayers - 1;
     int ok;
+    need_prepared(net);
     if (net->nlayers == 0)
     {
         for (l = 0; l < net->input_dim; l++)
@@ -510,6 +523,7 @@ void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
     double *xd = flint_malloc(n * sizeof(double));
     double *xe = flint_malloc(n * sizeof(double));
 
+    need_prepared(net);
     pattern_state_init(&P, net, x);
     P.zd = dvecs_init(net);
     P.ezd = dvecs_init(net);

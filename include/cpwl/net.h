@@ -58,7 +58,7 @@ typedef struct
     int output_bias;            /* whether the last affine map may have a bias */
     char *name;                 /* NULL or a UTF-8 string */
     char *meta;                 /* NULL or the compact JSON text of "meta" */
-    int prepared;
+    int prepared;               /* derived copies up to date (net_prepare) */
 }
 net_struct;
 
@@ -71,7 +71,9 @@ void net_swap(net_t a, net_t b);
 /* Append a layer of `out` zero-weight neurons fed by the current output. */
 net_layer_struct *net_add_layer(net_t net, net_act_t act, slong out);
 
-/* Derive the double and Arb copies; call once the weights are set. */
+/* Derive the double and Arb copies; call once the weights are set (and
+   again after changing them).  The ball, double and pattern functions
+   stop with an internal error on a net that was not prepared. */
 void net_prepare(net_t net);
 
 const char *net_act_name(net_act_t act);
