@@ -31,3 +31,38 @@ int err_set(err_t e, int status, const char *fmt, ...)
     va_end(ap);
     return e->status;
 }
+
+void err_quote(char *buf, size_t size, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, n = 0, shown = len < ERR_QUOTE_MAX ? len : ERR_QUOTE_MAX;
+
+    /* Each character takes at most 4 bytes; the quotes and "..." 5 more. */
+    buf[n++] = '"';
+    for (i = 0; i < shown && n + 9 < size; i++)
+    {
+        unsigned char c = (unsigned char) s[i];
+        if (c == '"' || c == '\\')
+        {
+            buf[n++] = '\\';
+            buf[n++] = (char) c;
+        }
+        else if (c >= 0x20 && c < 0x7f)
+            buf[n++] = (char) c;
+        else
+        {
+            buf[n++] = '\\';
+            buf[n++] = 'x';
+            buf[n++] = hex[c >> 4];
+            buf[n++] = hex[c & 15];
+        }
+    }
+    buf[n++] = '"';
+    if (i < len)
+    {
+        buf[n++] = '.';
+        buf[n++] = '.';
+        buf[n++] = '.';
+    }
+    buf[n] = '\0';
+}

@@ -1,6 +1,7 @@
 /* cpwl-net JSON files: exact reading with located errors, canonical
    writing (SPEC section 4). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ typedef struct
     const char *where;
     char path[256];
     num_mode_t mode;
+    slong bits_left;            /* budget for the bit sizes of numbers */
     err_struct *e;
 }
 reader;
@@ -64,8 +66,12 @@ static int check_keys(reader *R, const json_value *obj,
             if (strcmp(obj->keys[i], *a) == 0)
                 break;
         if (*a == NULL)
-            return bad(R, obj->items[i], "unknown key \"%.60s\" (allowed: %s)",
-                       obj->keys[i], list);
+        {
+            char q[ERR_QUOTE_SIZE];
+            err_quote(q, sizeof(q), obj->keys[i], strlen(obj->keys[i]));
+            return bad(R, obj->items[i], "unknown key %s (allowed: %s)", q,
+                       list);
+        }
     }
     return CPWL_OK;
 }
@@ -101,6 +107,11 @@ static int read_number(fmpq_t out, reader *R, const json_value *v)
     err_init(ne);
     if (num_parse_fmpq(out, v->text, v->len, R->mode, ne) != CPWL_OK)
         return bad(R, v, "%s", ne->msg);
+    R->bits_left -= fmpz_bits(fmpq_numref(out)) + fmpz_bits(fmpq_denref(out));
+    if (R->bits_left < 0)
+        return bad(R, v, "the numbers of this file are too large in total "
+                   "(over %d bits per byte of text; literals such as 1e9999 "
+                   "take 33,000 bits each)", IO_BITS_PER_BYTE);
     return CPWL_OK;
 }
 
@@ -124,8 +135,10 @@ static int read_int(slong *out, reader *R, const json_value *v, slong lo,
     fmpq_clear(q);
     if (!ok)
     {
-        return bad(R, v, "expected an integer from %ld to %ld, got %.40s",
-                   (long) lo, (long) hi, v->text);
+        char lit[ERR_QUOTE_SIZE];
+        err_quote(lit, sizeof(lit), v->text, v->len);
+        return bad(R, v, "expected an integer from %ld to %ld, got %s",
+                   (long) lo, (long) hi, lit);
     }
     return CPWL_OK;
 }
@@ -183,13 +196,14 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
     kind = net_act_from_name(act->text);
     {
         size_t p = path_key(R, "activation");
+        char q[ERR_QUOTE_SIZE];
+        err_quote(q, sizeof(q), act->text, act->len);
         if (kind < 0)
-            return bad(R, act, "unknown activation \"%.40s\" (expected relu, "
-                       "identity, leaky_relu, abs, hardtanh or maxout)",
-                       act->text);
+            return bad(R, act, "unknown activation %s (expected relu, "
+                       "identity, leaky_relu, abs, hardtanh or maxout)", q);
         if (!net_act_supported(kind))
-            return bad(R, act, "activation \"%s\" is not supported yet "
-                       "(supported: relu, identity, leaky_relu)", act->text);
+            return bad(R, act, "activation %s is not supported yet "
+                       "(supported: relu, identity, leaky_relu)", q);
         path_pop(R, p);
     }
     slope = json_get(obj, "slope");
@@ -276,8 +290,10 @@ static int read_net(net_t net, reader *R, const json_value *top)
         return CPWL_ERR_INPUT;
     if (strcmp(v->text, "cpwl-net") != 0)
     {
+        char q[ERR_QUOTE_SIZE];
+        err_quote(q, sizeof(q), v->text, v->len);
         path_key(R, "format");
-        return bad(R, v, "expected \"cpwl-net\", got \"%.40s\"", v->text);
+        return bad(R, v, "expected \"cpwl-net\", got %s", q);
     }
     if ((v = json_get(top, "version")) == NULL)
         return bad(R, top, "missing key \"version\"");
@@ -389,6 +405,9 @@ int io_net_read_str(net_t net, const char *text, size_t len,
     R.where = where;
     R.path[0] = '\0';
     R.mode = NUM_EXACT;
+    R.bits_left = IO_BITS_SLACK + (slong) FLINT_MIN(len, (size_t) WORD_MAX
+                                                    / IO_BITS_PER_BYTE / 2)
+                                  * IO_BITS_PER_BYTE;
     R.e = e;
     net_init(tmp, 0);
     if (read_net(tmp, &R, top) == CPWL_OK)
@@ -413,12 +432,21 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
     if (f == NULL)
         return err_set(e, CPWL_ERR_INPUT, "%s: cannot open (%s)", path,
                        strerror(errno));
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+    if (fstat(fileno(f), &st) != 0)
+        st.st_mode = 0;         /* unknown: just read */
+    if (S_ISDIR(st.st_mode))
     {
         if (!is_stdin)
             fclose(f);
         return err_set(e, CPWL_ERR_INPUT, "%s: is a directory, expected a "
                        "file", path);
+    }
+    if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size >= IO_MAX_FILE_SIZE)
+    {
+        if (!is_stdin)
+            fclose(f);
+        return err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes", path,
+                       (size_t) IO_MAX_FILE_SIZE - 1);
     }
     s = flint_malloc(alloc);
     while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0)
@@ -432,7 +460,7 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
                 if (!is_stdin)
                     fclose(f);
                 return err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes",
-                               path, (size_t) IO_MAX_FILE_SIZE);
+                               path, (size_t) IO_MAX_FILE_SIZE - 1);
             }
             alloc *= 2;
             s = flint_realloc(s, alloc);

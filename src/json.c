@@ -20,6 +20,7 @@ typedef struct
     json_value *stack[JSON_MAX_DEPTH + 1];
     int depth;
     char *key;                  /* pending object key */
+    long key_line, key_col;
     size_t pos_off;             /* incremental offset -> line:column */
     long pos_line, pos_col;
     err_struct *e;
@@ -86,10 +87,18 @@ static int attach(builder *B, json_value *v)
         p->alloc = p->alloc ? 2 * p->alloc : 4;
         p->items = flint_realloc(p->items, p->alloc * sizeof(json_value *));
         if (p->kind == JSON_OBJECT)
+        {
             p->keys = flint_realloc(p->keys, p->alloc * sizeof(char *));
+            p->key_line = flint_realloc(p->key_line, p->alloc * sizeof(long));
+            p->key_col = flint_realloc(p->key_col, p->alloc * sizeof(long));
+        }
     }
     if (p->kind == JSON_OBJECT)
+    {
         p->keys[p->n] = B->key;
+        p->key_line[p->n] = B->key_line;
+        p->key_col[p->n] = B->key_col;
+    }
     p->items[p->n++] = v;
     B->key = NULL;
     return 1;
@@ -187,21 +196,64 @@ static int cb_start_map(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     builder *B = ctx;
-    json_value *obj = B->stack[B->depth - 1];
-    size_t i;
-    long line, col;
-    locate(B, string_start(B->text, consumed(B)), &line, &col);
+    locate(B, string_start(B->text, consumed(B)), &B->key_line, &B->key_col);
     if (memchr(s, '\0', len) != NULL)
-        return fail(B, line, col, "object key contains a NUL character");
-    for (i = 0; i < obj->n; i++)
-        if (strlen(obj->keys[i]) == len && memcmp(obj->keys[i], s, len) == 0)
-            return fail(B, line, col, "duplicate key \"%.*s\"",
-                        (int) FLINT_MIN(len, 60), (const char *) s);
+        return fail(B, B->key_line, B->key_col,
+                    "object key contains a NUL character");
     B->key = dup_n(s, len);
     return 1;
 }
 
-static int cb_end(void *ctx)
+typedef struct
+{
+    const char *key;
+    size_t idx;
+}
+key_ref;
+
+static int key_ref_cmp(const void *a, const void *b)
+{
+    const key_ref *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Duplicate keys, found by sorting once the object is complete (a scan
+   per key is quadratic on a large "meta"); the earliest second occurrence
+   is reported. */
+static int check_duplicates(builder *B, const json_value *obj)
+{
+    key_ref *r;
+    size_t i, dup = obj->n;
+    char q[ERR_QUOTE_SIZE];
+    if (obj->n < 2)
+        return 1;
+    r = flint_malloc(obj->n * sizeof(key_ref));
+    for (i = 0; i < obj->n; i++)
+    {
+        r[i].key = obj->keys[i];
+        r[i].idx = i;
+    }
+    qsort(r, obj->n, sizeof(key_ref), key_ref_cmp);
+    for (i = 1; i < obj->n; i++)
+        if (strcmp(r[i - 1].key, r[i].key) == 0 && r[i].idx < dup)
+            dup = r[i].idx;
+    flint_free(r);
+    if (dup == obj->n)
+        return 1;
+    err_quote(q, sizeof(q), obj->keys[dup], strlen(obj->keys[dup]));
+    return fail(B, obj->key_line[dup], obj->key_col[dup], "duplicate key %s",
+                q);
+}
+
+static int cb_end_map(void *ctx)
+{
+    builder *B = ctx;
+    B->depth--;
+    return check_duplicates(B, B->stack[B->depth]);
+}
+
+static int cb_end_array(void *ctx)
 {
     builder *B = ctx;
     B->depth--;
@@ -215,7 +267,7 @@ static int cb_start_array(void *ctx)
 
 static const yajl_callbacks callbacks = {
     cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
-    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end
+    cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array
 };
 
 void json_free(json_value *v)
@@ -231,6 +283,8 @@ void json_free(json_value *v)
     }
     flint_free(v->items);
     flint_free(v->keys);
+    flint_free(v->key_line);
+    flint_free(v->key_col);
     flint_free(v->text);
     flint_free(v);
 }
@@ -250,7 +304,8 @@ json_value *json_parse(const char *text, size_t len, const char *where,
     B.h = yajl_alloc(&callbacks, NULL, &B);
 
     B.len = len;
-    for (k = 0; k < len && strchr(" \t\r\n", text[k]) != NULL; k++)
+    for (k = 0; k < len && (text[k] == ' ' || text[k] == '\t'
+                            || text[k] == '\r' || text[k] == '\n'); k++)
         ;
     if (k == len)
     {

@@ -30,6 +30,7 @@ typedef struct json_value
     size_t n, alloc;            /* array / object entries */
     struct json_value **items;
     char **keys;                /* object keys, NUL-ended */
+    long *key_line, *key_col;   /* where each key starts */
     long line, col;             /* where the value starts (1-based) */
 }
 json_value;

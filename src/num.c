@@ -14,9 +14,6 @@
 #define NUM_EXPECTED "expected an integer, a decimal such as -0.25 or 1e-3, " \
     "a fraction p/q, or a hex float such as 0x1.8p-3"
 
-/* At most this many characters of an offending literal are quoted. */
-#define NUM_QUOTE_MAX 40
-
 /* An IEEE binary interchange format: significand bits (with the hidden
    bit) and the exponent range of normal numbers, value in [2^e, 2^(e+1)). */
 typedef struct
@@ -233,48 +230,6 @@ double num_fmpq_get_d(const fmpq_t x)
    Parsing
    ------------------------------------------------------------------------ */
 
-/* Quote s[0..len) for a message: printable ASCII as is, other bytes (an
-   embedded NUL, say) as \xNN, long literals cut with "...". */
-static void num_quote(char *buf, size_t size, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t i, n = 0, shown = FLINT_MIN(len, (size_t) NUM_QUOTE_MAX);
-
-    /* size >= 4 * NUM_QUOTE_MAX + 6 holds every escape plus '"...'. */
-    buf[n++] = '"';
-    for (i = 0; i < shown && n + 8 < size; i++)
-    {
-        unsigned char c = (unsigned char) s[i];
-
-        if (c == '"' || c == '\\')
-        {
-            buf[n++] = '\\';
-            buf[n++] = (char) c;
-        }
-        else if (c >= 0x20 && c < 0x7f)
-        {
-            buf[n++] = (char) c;
-        }
-        else
-        {
-            buf[n++] = '\\';
-            buf[n++] = 'x';
-            buf[n++] = hex[c >> 4];
-            buf[n++] = hex[c & 15];
-        }
-    }
-    buf[n++] = '"';
-    if (i < len)
-    {
-        buf[n++] = '.';
-        buf[n++] = '.';
-        buf[n++] = '.';
-    }
-    buf[n] = '\0';
-}
-
-#define NUM_QUOTE_SIZE (4 * NUM_QUOTE_MAX + 16)
-
 static int num_is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -391,7 +346,7 @@ static void num_scale(fmpq_t out, const fmpz_t m, int neg, ulong base,
 int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
                    err_t e)
 {
-    char lit[NUM_QUOTE_SIZE];
+    char lit[ERR_QUOTE_SIZE];
     const num_format_t *f = NULL;
     size_t i = 0, body, nint, nfrac;
     int neg = 0, status = CPWL_OK;
@@ -409,7 +364,7 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
     if (len == 0)
         return err_set(e, CPWL_ERR_INPUT, "empty number (" NUM_EXPECTED ")");
 
-    num_quote(lit, sizeof(lit), s, len);
+    err_quote(lit, sizeof(lit), s, len);
 
     /* Digit counts feed slong exponent arithmetic below. */
     if (len > (size_t) (WORD_MAX / 8))

@@ -4,6 +4,7 @@
 #define CPWL_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define CPWL_OK 0
 #define CPWL_ERR_INTERNAL 1     /* a bug or resource failure: exit 1 */
@@ -28,5 +29,14 @@ void err_clear(err_t e);
 int err_set(err_t e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int err_vset(err_t e, int status, const char *fmt, va_list ap);
+
+/* Quote user text s[0..len) for a message: printable ASCII as is, '"'
+   and '\\' escaped, other bytes (newlines, escapes, NUL, UTF-8) as \xNN,
+   cut after ERR_QUOTE_MAX characters with "...", so that a message stays
+   one line.  buf must hold ERR_QUOTE_SIZE bytes. */
+#define ERR_QUOTE_MAX 40
+#define ERR_QUOTE_SIZE (4 * ERR_QUOTE_MAX + 16)
+
+void err_quote(char *buf, size_t size, const char *s, size_t len);
 
 #endif

@@ -10,6 +10,14 @@
 /* Largest file read (bytes); larger files are refused. */
 #define IO_MAX_FILE_SIZE ((size_t) 1 << 31)
 
+/* The numbers of a file may take at most IO_BITS_PER_BYTE bits (numerators
+   and denominators together) per byte of text, plus IO_BITS_SLACK: short
+   literals such as 1e9999 (33,000 bits) must not exhaust memory, while
+   float networks in hex or with subnormal weights (~120 bits per byte)
+   pass. */
+#define IO_BITS_PER_BYTE 256
+#define IO_BITS_SLACK ((slong) 1 << 24)
+
 /* Read the network in text[0..len); `where` names the source in messages
    (a file name).  net must be initialised; it is replaced and prepared.
    Returns CPWL_OK or CPWL_ERR_INPUT with a one-line message in e. */

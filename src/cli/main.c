@@ -55,8 +55,9 @@ const cli_command cli_commands[] = {
      "Reads the network exactly (honouring \"numbers\": \"binary64\" or\n"
      "\"binary32\") and writes it back canonically: every rational in lowest\n"
      "terms as a \"p/q\" string, fixed key order and layout, \"meta\" kept,\n"
-     "\"numbers\" dropped (the values written are the exact ones). Two files\n"
-     "describe the same network exactly iff their canonical forms are equal.\n"
+     "\"numbers\" dropped (the values written are the exact ones). Files with\n"
+     "equal canonical forms describe the same network; \"name\" and \"meta\"\n"
+     "are kept as written, so they must agree too.\n"
      "\n"
      "  -o, --output OUT   write to OUT instead of standard output\n"},
     {"help", cmd_help, "help on a subcommand",
@@ -92,8 +93,11 @@ int cli_usage(const char *sub, const char *fmt, ...)
 
 int cli_bad_option(const char *sub, int c, char **argv)
 {
+    /* getopt sets optopt for short options; a long one is argv[optind-1]. */
     if (c == ':')
         return cli_usage(sub, "option %s needs a value", argv[optind - 1]);
+    if (optopt != 0)
+        return cli_usage(sub, "unknown option -%c", optopt);
     return cli_usage(sub, "unknown option %.40s", argv[optind - 1]);
 }
 
