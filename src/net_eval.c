@@ -449,7 +449,7 @@ static void pat_get_fmpq(fmpq_t v, void *data)
 }
 
 /* Inputs rounded to double with |x_d - x| <= 2^-52 |x_d| + 2^-1074. */
-int net_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
+int net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
 {
     slong j;
     for (j = 0; j < n; j++)
@@ -527,7 +527,7 @@ void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
     pattern_state_init(&P, net, x);
     P.zd = dvecs_init(net);
     P.ezd = dvecs_init(net);
-    P.d_ok = net_inputs_d(xd, xe, x, net->input_dim)
+    P.d_ok = net_round_inputs_d(xd, xe, x, net->input_dim)
              && preacts_d(P.zd, P.ezd, net, xd, xe);
     src.data = &P;
     pattern_ask(state, &P, &src, ctx);
@@ -597,7 +597,7 @@ void net_check_point(net_check_struct *res, const net_t net, const fmpq *x,
     for (j = 0; j < m; j++)
         res->arb_contains &= arb_contains_fmpq(ya + j, y + j) != 0;
 
-    res->double_ok = net_inputs_d(xd, xe, x, n)
+    res->double_ok = net_round_inputs_d(xd, xe, x, n)
                      && net_eval_d(yd, ye, net, xd, xe);
     res->double_within = res->double_ok;
     for (j = 0; res->double_ok && j < m; j++)

@@ -2,6 +2,7 @@
    paths checked by the exact one on seeded random networks, including
    points placed exactly on boundaries. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,65 @@ START_TEST(test_sizes)
 }
 END_TEST
 
+/* The test's own exact forward pass, written from SPEC sections 1-2 and
+   sharing no code with net_eval.c: z_l = W_l a_{l-1} + b_l; a neuron of a
+   relu or leaky_relu layer is on iff z > 0.  Fills z (all pre-activations,
+   layer by layer, flattened) and the states. */
+static void ref_forward(fmpq *zall, unsigned char *state, const net_t net,
+                        const fmpq *x)
+{
+    slong l, i, j, k = 0, s = 0, maxw = net->input_dim;
+    fmpq *a, *next;
+    fmpq_t t;
+    for (l = 0; l < net->nlayers; l++)
+        maxw = FLINT_MAX(maxw, net->layers[l].out);
+    a = _fmpq_vec_init(maxw);
+    next = _fmpq_vec_init(maxw);
+    fmpq_init(t);
+    for (j = 0; j < net->input_dim; j++)
+        fmpq_set(a + j, x + j);
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        for (i = 0; i < L->out; i++)
+        {
+            fmpq_set(next + i, L->b + i);
+            for (j = 0; j < L->in; j++)
+            {
+                fmpq_mul(t, fmpq_mat_entry(L->W, i, j), a + j);
+                fmpq_add(next + i, next + i, t);
+            }
+            if (zall != NULL)
+                fmpq_set(zall + k, next + i);
+            k++;
+            if (L->act != NET_IDENTITY)
+                state[s++] = fmpq_sgn(next + i) > 0;
+            if (L->act == NET_RELU && fmpq_sgn(next + i) <= 0)
+                fmpq_zero(next + i);
+            else if (L->act == NET_LEAKY_RELU && fmpq_sgn(next + i) <= 0)
+                fmpq_mul(next + i, next + i, L->slope);
+        }
+        for (i = 0; i < L->out; i++)
+            fmpq_swap(a + i, next + i);
+    }
+    _fmpq_vec_clear(a, maxw);
+    _fmpq_vec_clear(next, maxw);
+    fmpq_clear(t);
+}
+
+static slong num_neurons(const net_t net)
+{
+    slong l, n = 0;
+    for (l = 0; l < net->nlayers; l++)
+        n += net->layers[l].out;
+    return n;
+}
+
+/* The predicate-layer pattern and the library's exact pattern against the
+   reference states. */
+static void check_pattern(const net_t net, const fmpq *x, uint64_t seed,
+                          slong it);
+
 /* Predicate-layer counters over the random tests, printed for the record. */
 static pred_ctx_t stats;
 
@@ -189,6 +249,24 @@ static void check_point(const net_t net, const fmpq *x, uint64_t seed,
     }
 }
 
+static void check_pattern(const net_t net, const fmpq *x, uint64_t seed,
+                          slong it)
+{
+    slong ns = net_num_states(net);
+    unsigned char *ref = flint_malloc(FLINT_MAX(1, ns));
+    unsigned char *s1 = flint_malloc(FLINT_MAX(1, ns));
+    unsigned char *s2 = flint_malloc(FLINT_MAX(1, ns));
+    ref_forward(NULL, ref, net, x);
+    net_pattern(s1, net, x, stats);
+    net_pattern_exact(s2, net, x);
+    if (memcmp(ref, s1, ns) != 0 || memcmp(ref, s2, ns) != 0)
+        ck_abort_msg("pattern differs from the reference; seed %llu, "
+                     "iteration %ld", (unsigned long long) seed, (long) it);
+    flint_free(ref);
+    flint_free(s1);
+    flint_free(s2);
+}
+
 START_TEST(test_random_nets)
 {
     const uint64_t seed = 1234567;
@@ -207,6 +285,7 @@ START_TEST(test_random_nets)
         for (j = 0; j < n; j++)
             test_fmpq(x + j, &r, b == 0 ? 0 : (int) test_range(&r, 1, 60));
         check_point(net, x, seed, it);
+        check_pattern(net, x, seed, it);
         _fmpq_vec_clear(x, n);
     }
     net_clear(net);
@@ -227,38 +306,211 @@ START_TEST(test_boundary_points)
     {
         slong n = test_range(&r, 1, 3), l, i, k, depth = test_range(&r, 2, 4);
         int b = bits[it % 5];
-        fmpq *x = _fmpq_vec_init(n);
-        fmpq **z;
-        unsigned char *s1, *s2;
+        fmpq *x = _fmpq_vec_init(n), *z;
+        unsigned char *ref, *s1;
         test_random_net(net, &r, n, depth, test_range(&r, 1, 6), b);
         for (j = 0; j < n; j++)
             test_fmpq(x + j, &r, b);
         l = test_range(&r, 0, depth - 2);           /* a hidden layer */
         i = test_range(&r, 0, net->layers[l].out - 1);
-        z = net_preacts_init(net);
-        net_preacts_fmpq(z, net, x);
-        fmpq_sub(net->layers[l].b + i, net->layers[l].b + i, z[l] + i);
-        net_prepare(net);
-        net_preacts_fmpq(z, net, x);
-        ck_assert(fmpq_is_zero(z[l] + i));
-
-        s1 = flint_malloc(net_num_states(net));
-        s2 = flint_malloc(net_num_states(net));
-        net_pattern(s1, net, x, stats);
-        net_pattern_exact(s2, net, x);
         for (k = 0, j = 0; j < l; j++)
-            k += net->layers[j].out;
-        if (s1[k + i] != 0)
+            k += net->layers[j].out;                /* flat index of (l, 0) */
+
+        z = _fmpq_vec_init(num_neurons(net));
+        ref = flint_malloc(net_num_states(net));
+        s1 = flint_malloc(net_num_states(net));
+        ref_forward(z, ref, net, x);
+        fmpq_sub(net->layers[l].b + i, net->layers[l].b + i, z + k + i);
+        net_prepare(net);
+        ref_forward(z, ref, net, x);
+        ck_assert(fmpq_is_zero(z + k + i));
+
+        net_pattern(s1, net, x, stats);
+        if (s1[k + i] != 0)     /* hidden layers have states: k counts them */
             ck_abort_msg("z = 0 not off; seed %llu, iteration %ld",
                          (unsigned long long) seed, (long) it);
-        if (memcmp(s1, s2, net_num_states(net)) != 0)
-            ck_abort_msg("pattern differs on a boundary; seed %llu, "
-                         "iteration %ld", (unsigned long long) seed, (long) it);
+        check_pattern(net, x, seed, it);
         check_point(net, x, seed, it);
+        flint_free(ref);
         flint_free(s1);
-        flint_free(s2);
-        net_preacts_clear(z, net);
+        _fmpq_vec_clear(z, num_neurons(net));
         _fmpq_vec_clear(x, n);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Weights spread over the whole double range (2^-1120 to 2^1000: far
+   subnormal to near overflow), leaky slopes up to 2^60 and dyadic inputs:
+   the double value must stay within its bound (where one is given), and
+   the patterns must match the reference. */
+START_TEST(test_extreme_scales)
+{
+    const uint64_t seed = 4242;
+    test_rng r = {seed};
+    net_t net;
+    slong it, l, i, j, n;
+    net_init(net, 1);
+    for (it = 0; it < 300; it++)
+    {
+        fmpq *x;
+        net_check_struct c;
+        n = test_range(&r, 1, 3);
+        test_random_net(net, &r, n, test_range(&r, 2, 4),
+                        test_range(&r, 1, 6), (int) test_range(&r, 1, 53));
+        for (l = 0; l < net->nlayers; l++)
+        {
+            net_layer_struct *L = net->layers + l;
+            slong sh = test_range(&r, -1120, 1000);
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j < L->in; j++)
+                {
+                    fmpq *w = fmpq_mat_entry(L->W, i, j);
+                    slong e = sh + test_range(&r, -40, 40);
+                    if (e >= 0)
+                        fmpq_mul_2exp(w, w, e);
+                    else
+                        fmpq_div_2exp(w, w, -e);
+                }
+                if (test_next(&r) & 1)
+                    fmpq_div_2exp(L->b + i, L->b + i, test_range(&r, 0, 1100));
+            }
+            if (L->act == NET_LEAKY_RELU)
+                fmpq_mul_2exp(L->slope, L->slope, test_range(&r, 0, 60));
+        }
+        net_prepare(net);
+        x = _fmpq_vec_init(n);
+        for (j = 0; j < n; j++)
+        {
+            fmpq_set_si(x + j, test_range(&r, -1000, 1000), 1);
+            fmpq_div_2exp(x + j, x + j, test_range(&r, 0, 1080));
+        }
+        net_check_point(&c, net, x, stats, 64);
+        if (!c.arb_contains || (c.double_ok && !c.double_within))
+            ck_abort_msg("check failed (arb %d, double %d/%d); seed %llu, "
+                         "iteration %ld", c.arb_contains, c.double_ok,
+                         c.double_within, (unsigned long long) seed, (long) it);
+        check_pattern(net, x, seed, it);
+        _fmpq_vec_clear(x, n);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* |x_d - x| <= xerr for the rounded inputs, decided exactly. */
+START_TEST(test_inputs_d)
+{
+    const uint64_t seed = 31337;
+    test_rng r = {seed};
+    slong it;
+    fmpq *x = _fmpq_vec_init(4);
+    fmpq_t d, e;
+    arf_t t;
+    double xd[4], xe[4];
+    fmpq_init(d);
+    fmpq_init(e);
+    arf_init(t);
+    for (it = 0; it < 2000; it++)
+    {
+        slong j;
+        for (j = 0; j < 4; j++)
+        {
+            test_fmpq(x + j, &r, (int) test_range(&r, 1, 64));
+            if (test_next(&r) & 1)
+                fmpq_div_2exp(x + j, x + j, test_range(&r, 0, 1100));
+        }
+        ck_assert(net_round_inputs_d(xd, xe, x, 4));
+        for (j = 0; j < 4; j++)
+        {
+            arf_set_d(t, xd[j]);
+            arf_get_fmpq(d, t);
+            arf_set_d(t, xe[j]);
+            arf_get_fmpq(e, t);
+            fmpq_sub(d, d, x + j);
+            fmpq_abs(d, d);
+            if (fmpq_cmp(d, e) > 0)
+                ck_abort_msg("input rounding beyond its bound; seed %llu, "
+                             "iteration %ld", (unsigned long long) seed,
+                             (long) it);
+        }
+    }
+    _fmpq_vec_clear(x, 4);
+    fmpq_clear(d);
+    fmpq_clear(e);
+    arf_clear(t);
+}
+END_TEST
+
+/* net_eval_d's contract with input errors: |y - f(x~)| <= err for every
+   exact x~ within xerr of x.  Checked at the corners of that box and at
+   random points in it, with wide boxes so that the Lipschitz factors of
+   the activations (leaky slopes up to 2^10) are what the bound must carry. */
+START_TEST(test_eval_d_input_box)
+{
+    const uint64_t seed = 8080;
+    test_rng r = {seed};
+    net_t net;
+    slong it, j, k, n;
+    net_init(net, 1);
+    for (it = 0; it < 300; it++)
+    {
+        fmpq *xt, y[1];
+        double xd[3], xe[3], yd, ye;
+        fmpq_t q, lo;
+        arf_t t;
+        n = test_range(&r, 1, 3);
+        test_random_net(net, &r, n, test_range(&r, 2, 4),
+                        test_range(&r, 1, 5), 8);
+        for (k = 0; k < net->nlayers; k++)
+            if (net->layers[k].act == NET_LEAKY_RELU)
+                fmpq_mul_2exp(net->layers[k].slope, net->layers[k].slope,
+                              test_range(&r, 0, 10));
+        net_prepare(net);
+        for (j = 0; j < n; j++)
+        {
+            xd[j] = (double) test_range(&r, -64, 64) / 16;
+            xe[j] = ldexp(1.0, (int) test_range(&r, -30, -2));
+        }
+        if (!net_eval_d(&yd, &ye, net, xd, xe))
+            ck_abort_msg("no finite bound; seed %llu", (unsigned long long) seed);
+        xt = _fmpq_vec_init(n);
+        fmpq_init(y);
+        fmpq_init(q);
+        fmpq_init(lo);
+        arf_init(t);
+        for (k = 0; k < (1 << n) + 8; k++)
+        {
+            for (j = 0; j < n; j++)
+            {
+                /* x~_j = x_j + c xe_j, c = +-1 at corners, else random */
+                slong c = k < (1 << n) ? (((k >> j) & 1) ? 1024 : -1024)
+                          : test_range(&r, -1024, 1024);
+                arf_set_d(t, xd[j]);
+                arf_get_fmpq(xt + j, t);
+                arf_set_d(t, xe[j]);
+                arf_get_fmpq(q, t);
+                fmpq_mul_si(q, q, c);
+                fmpq_div_2exp(q, q, 10);
+                fmpq_add(xt + j, xt + j, q);
+            }
+            net_eval_fmpq(y, net, xt);
+            arf_set_d(t, yd);
+            arf_get_fmpq(q, t);
+            fmpq_sub(q, q, y);
+            fmpq_abs(q, q);
+            arf_set_d(t, ye);
+            arf_get_fmpq(lo, t);
+            if (fmpq_cmp(q, lo) > 0)
+                ck_abort_msg("f(x~) outside the bound; seed %llu, iteration "
+                             "%ld, point %ld", (unsigned long long) seed,
+                             (long) it, (long) k);
+        }
+        _fmpq_vec_clear(xt, n);
+        fmpq_clear(y);
+        fmpq_clear(q);
+        fmpq_clear(lo);
+        arf_clear(t);
     }
     net_clear(net);
 }
@@ -313,6 +565,9 @@ int main(void)
     tcase_add_test(tc, test_double_overflow);
     tcase_add_test(tr, test_random_nets);
     tcase_add_test(tr, test_boundary_points);
+    tcase_add_test(tr, test_extreme_scales);
+    tcase_add_test(tr, test_inputs_d);
+    tcase_add_test(tr, test_eval_d_input_box);
     tcase_set_timeout(tr, 60);  /* for valgrind runs */
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tr);

@@ -150,6 +150,6 @@ int net_check_passed(const net_check_struct *res);
 
 /* Inputs rounded to double with a bound on the rounding error; 0 when a
    coordinate overflows a double. */
-int net_inputs_d(double *xd, double *xerr, const fmpq *x, slong n);
+int net_round_inputs_d(double *xd, double *xerr, const fmpq *x, slong n);
 
 #endif

@@ -93,7 +93,7 @@ int cmd_eval(int argc, char **argv)
     for (j = 0; j < n; j++)
         arb_set_fmpq(xa + j, x + j, prec);
     net_eval_arb(ya, net, xa, prec);
-    dok = net_inputs_d(xd, xe, x, n) && net_eval_d(yd, ye, net, xd, xe);
+    dok = net_round_inputs_d(xd, xe, x, n) && net_eval_d(yd, ye, net, xd, xe);
     net_pattern(state, net, x, ctx);
     pat = net_pattern_str(state, net);
     digits = FLINT_MAX(5, (slong) (prec * 0.30103));
