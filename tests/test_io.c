@@ -606,6 +606,12 @@ static const bad_case semantic_cases[] = {
      "duplicate", 0, 0},
     {"duplicate meta key", "{" HD ", 'input_dim': 2, 'layers': [" L0 ", "
      L1 "], 'meta': {'a': {'b': 1, @'b': 2}}}", NULL, "duplicate", 0, 0},
+    /* User text is quoted on one line: no raw newline or terminal escape. */
+    {"activation with control characters", NET("{'activation': "
+     "@'re\\nlu\\u001b[31m', 'weights': [[1, 2], [3, 4], [5, 6]], "
+     "'bias': [0, 0, 0]}, " L1), "layers[0].activation", "\\x0a", 0, 0},
+    {"unknown key with a newline", "{" HD ", 'input_dim': 2, @'ex\\ntra': 1, "
+     "'layers': [" L0 ", " L1 "]}", NULL, "\\x0a", 12, 0},
     /* format and version. */
     {"wrong format", "{'format': @'cpwl-network', 'version': 1, "
      "'input_dim': 2, 'layers': [" L0 ", " L1 "]}", "format", "cpwl-net", 0,
@@ -980,6 +986,67 @@ END_TEST
     "'-1/2', '0x1.8p-3', 1e-3, '2.5E+2', '6/4', -0.0]], 'bias': ['1/3']}, " \
     "{'activation': 'identity', 'weights': [['-0.1']], 'bias': [1E2]}]}"
 
+/* Large inputs: duplicate keys among many are still found (and quickly,
+   by sorting), the total bit budget refuses files of short huge literals,
+   and float networks with subnormal weights stay within it. */
+START_TEST(test_bad_large)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *t = malloc(cap);
+    slong i;
+    net_t net;
+    err_t e;
+
+    net_init(net, 0);
+    /* 20000 meta keys, the last one a duplicate of k7. */
+    n += sprintf(t + n, "{\"format\": \"cpwl-net\", \"version\": 1, "
+                 "\"input_dim\": 1, \"layers\": [{\"activation\": "
+                 "\"relu\", \"weights\": [[1]], \"bias\": [0]}], "
+                 "\"meta\": {");
+    for (i = 0; i < 20000; i++)
+        n += sprintf(t + n, "\"k%ld\": %ld, ", (long) i, (long) i);
+    n += sprintf(t + n, "\"k7\": 0}}");
+    err_init(e);
+    ck_assert_int_eq(io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "duplicate key \"k7\"") != NULL, "%s",
+                  e->msg);
+    /* 1:(n - 8): the duplicate is the last key of the text. */
+    {
+        char want[64];
+        snprintf(want, sizeof(want), "%s:1:%ld:", WHERE, (long) n - 8);
+        ck_assert_msg(strncmp(e->msg, want, strlen(want)) == 0, "%s", e->msg);
+    }
+
+    /* 4000 weights 1e9999: 33,000 bits each from 6 bytes of text. */
+    n = 0;
+    n += sprintf(t + n, "{\"format\": \"cpwl-net\", \"version\": 1, "
+                 "\"input_dim\": 4000, \"layers\": [{\"activation\": "
+                 "\"identity\", \"weights\": [[");
+    for (i = 0; i < 4000; i++)
+        n += sprintf(t + n, "%s1e9999", i ? "," : "");
+    n += sprintf(t + n, "]], \"bias\": [0]}]}");
+    err_init(e);
+    ck_assert_int_eq(io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "too large in total") != NULL, "%s", e->msg);
+
+    /* 20000 subnormal binary64 weights (1075-bit denominators): accepted. */
+    n = 0;
+    n += sprintf(t + n, "{\"format\": \"cpwl-net\", \"version\": 1, "
+                 "\"input_dim\": 20000, \"layers\": [{\"activation\": "
+                 "\"identity\", \"weights\": [[");
+    for (i = 0; i < 20000; i++)
+        n += sprintf(t + n, "%s\"0x1p-1074\"", i ? "," : "");
+    n += sprintf(t + n, "]], \"bias\": [0]}]}");
+    err_init(e);
+    ck_assert_msg(io_net_read_str(net, t, n, WHERE, e) == CPWL_OK, "%s",
+                  e->msg);
+    ck_assert_int_eq(fmpz_bits(fmpq_denref(fmpq_mat_entry(net->layers[0].W,
+                                                          0, 19999))), 1075);
+    net_clear(net);
+    free(t);
+}
+END_TEST
+
 START_TEST(test_exact_values)
 {
     net_t net;
@@ -1337,6 +1404,7 @@ static Suite *io_suite(void)
     tcase_add_test(tc, test_bad_truncated);
     tcase_add_test(tc, test_bad_ends_in_number);
     tcase_add_test(tc, test_bad_files);
+    tcase_add_test(tc, test_bad_large);
     /* Generous for valgrind runs; natively well under a second. */
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
