@@ -392,6 +392,8 @@ int net_eval_d(double *y, double *err, const net_t net,
 
 /* ---- activation patterns through the predicate layer ------------------ */
 
+#define PAT_ARB_LEVELS 8
+
 /* The state of one pattern computation: each pass is run once, lazily,
    and the predicate layer asks about neuron (layer, idx). */
 typedef struct
@@ -400,9 +402,11 @@ typedef struct
     const fmpq *x;
     int d_ok;
     double **zd, **ezd;
-    slong arb_prec;             /* 0: not computed yet */
-    arb_ptr xa;
-    arb_ptr *za;
+    /* One Arb pass per precision the predicate layer asked for, kept: a
+       zero at a non-dyadic point asks 64, 128, 256 bits for each neuron. */
+    slong arb_prec[PAT_ARB_LEVELS];
+    arb_ptr *za[PAT_ARB_LEVELS];
+    slong arb_levels;
     fmpq **zq;                  /* NULL: not computed yet */
     slong layer, idx;
 }
@@ -421,20 +425,26 @@ static int pat_get_d(double *v, double *err, void *data)
 static void pat_get_arb(arb_t v, slong prec, void *data)
 {
     pattern_state *P = data;
-    if (P->arb_prec != prec)
+    slong k, j;
+    for (k = 0; k < P->arb_levels && P->arb_prec[k] != prec; k++)
+        ;
+    if (k == P->arb_levels)
     {
-        slong j;
-        if (P->za == NULL)
+        arb_ptr xa = _arb_vec_init(P->net->input_dim);
+        if (k == PAT_ARB_LEVELS)
+            k--;                /* more levels than expected: reuse the last */
+        else
         {
-            P->za = preacts_arb_init(P->net);
-            P->xa = _arb_vec_init(P->net->input_dim);
+            P->za[k] = preacts_arb_init(P->net);
+            P->arb_levels++;
         }
         for (j = 0; j < P->net->input_dim; j++)
-            arb_set_fmpq(P->xa + j, P->x + j, prec);
-        preacts_arb(P->za, P->net, P->xa, prec);
-        P->arb_prec = prec;
+            arb_set_fmpq(xa + j, P->x + j, prec);
+        preacts_arb(P->za[k], P->net, xa, prec);
+        P->arb_prec[k] = prec;
+        _arb_vec_clear(xa, P->net->input_dim);
     }
-    arb_set(v, P->za[P->layer] + P->idx);
+    arb_set(v, P->za[k][P->layer] + P->idx);
 }
 
 static void pat_get_fmpq(fmpq_t v, void *data)
@@ -492,24 +502,20 @@ static void pattern_state_init(pattern_state *P, const net_t net,
     P->x = x;
     P->d_ok = 0;
     P->zd = P->ezd = NULL;
-    P->arb_prec = 0;
-    P->za = NULL;
-    P->xa = NULL;
+    P->arb_levels = 0;
     P->zq = NULL;
 }
 
 static void pattern_state_clear(pattern_state *P)
 {
+    slong k;
     if (P->zd != NULL)
     {
         dvecs_clear(P->zd, P->net);
         dvecs_clear(P->ezd, P->net);
     }
-    if (P->za != NULL)
-    {
-        preacts_arb_clear(P->za, P->net);
-        _arb_vec_clear(P->xa, P->net->input_dim);
-    }
+    for (k = 0; k < P->arb_levels; k++)
+        preacts_arb_clear(P->za[k], P->net);
     if (P->zq != NULL)
         net_preacts_clear(P->zq, P->net);
 }
