@@ -23,12 +23,12 @@ typedef struct
     slong emax;
     const char *name;
 }
-num_format_t;
+num_format_struct;
 
-static const num_format_t num_binary64 = {53, -1022, 1023, "binary64"};
-static const num_format_t num_binary32 = {24, -126, 127, "binary32"};
+static const num_format_struct num_binary64 = {53, -1022, 1023, "binary64"};
+static const num_format_struct num_binary32 = {24, -126, 127, "binary32"};
 
-static const num_format_t *num_format(num_mode_t mode)
+static const num_format_struct *num_format(num_mode_t mode)
 {
     if (mode == NUM_BINARY64)
         return &num_binary64;
@@ -61,7 +61,7 @@ const char *num_mode_name(num_mode_t mode)
    underflow).  Returns 1 (sig, exp unspecified) when the rounded value
    exceeds the largest finite number, i.e. would be infinity. */
 static int num_round_core(fmpz_t sig, slong *exp, const fmpq_t x,
-                          const num_format_t *f)
+                          const num_format_struct *f)
 {
     const fmpz *b = fmpq_denref(x);
     fmpz_t a, num, den, r;
@@ -144,7 +144,7 @@ cleanup:
 
 /* Round x into out for format f; returns 1 on overflow (out untouched). */
 static int num_round_to_format(fmpq_t out, const fmpq_t x,
-                               const num_format_t *f)
+                               const num_format_struct *f)
 {
     fmpz_t sig;
     slong exp;
@@ -180,7 +180,7 @@ static int num_round_to_format(fmpq_t out, const fmpq_t x,
 
 int num_round_fmpq(fmpq_t out, const fmpq_t x, num_mode_t mode, err_t e)
 {
-    const num_format_t *f;
+    const num_format_struct *f;
 
     if (mode == NUM_EXACT)
     {
@@ -347,7 +347,7 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
                    err_t e)
 {
     char lit[ERR_QUOTE_SIZE];
-    const num_format_t *f = NULL;
+    const num_format_struct *f = NULL;
     size_t i = 0, body, nint, nfrac;
     int neg = 0, status = CPWL_OK;
     fmpz_t m, q;
