@@ -247,7 +247,7 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
         for (i = 0; i < L->out; i++)
         {
             size_t q = path_push(R, "[%ld]", i);
-            if (read_vector(L->W->rows[i], in, R, W->items[i], what) != CPWL_OK)
+            if (read_vector(fmpq_mat_entry(L->W, i, 0), in, R, W->items[i], what) != CPWL_OK)
                 return CPWL_ERR_INPUT;
             path_pop(R, q);
         }
@@ -550,7 +550,7 @@ char *io_net_write_str(const net_t net)
         for (i = 0; i < L->out; i++)
         {
             json_buf_puts(&b, "        ");
-            put_qvec(&b, L->W->rows[i], L->in);
+            put_qvec(&b, fmpq_mat_entry(L->W, i, 0), L->in);
             json_buf_puts(&b, i + 1 < L->out ? ",\n" : "\n");
         }
         json_buf_puts(&b, "      ],\n      \"bias\": ");

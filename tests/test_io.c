@@ -1054,7 +1054,7 @@ START_TEST(test_exact_values)
 
     net_init(net, 0);
     ck_assert(good_input(net, "exact", EXACT_NET("")));
-    w = net->layers[0].W->rows[0];
+    w = fmpq_mat_entry(net->layers[0].W, 0, 0);
     ck_assert(eq_frac(w + 0, "1/10"));
     ck_assert(eq_frac(w + 1, "1/10"));
     ck_assert(eq_frac(w + 2, "-1/2"));
@@ -1065,7 +1065,7 @@ START_TEST(test_exact_values)
     ck_assert(eq_frac(w + 7, "0"));
     ck_assert(eq_frac(net->layers[0].b, "1/3"));
     ck_assert(eq_frac(net->layers[0].slope, "1/10"));
-    ck_assert(eq_frac(net->layers[1].W->rows[0], "-1/10"));
+    ck_assert(eq_frac(fmpq_mat_entry(net->layers[1].W, 0, 0), "-1/10"));
     ck_assert(eq_frac(net->layers[1].b, "100"));
 
     /* Large literals stay exact. */
@@ -1073,7 +1073,7 @@ START_TEST(test_exact_values)
                          "[{'activation': 'identity', 'weights': "
                          "[['123456789012345678901234567890/7']], "
                          "'bias': [0.000000000000000000000000000001]}]}"));
-    ck_assert(eq_frac(net->layers[0].W->rows[0],
+    ck_assert(eq_frac(fmpq_mat_entry(net->layers[0].W, 0, 0),
                       "123456789012345678901234567890/7"));
     ck_assert(eq_frac(net->layers[0].b,
                       "1/1000000000000000000000000000000"));
@@ -1091,7 +1091,7 @@ START_TEST(test_float_modes)
     net_init(net, 0);
     ck_assert(good_input(net, "binary64",
                          EXACT_NET("'numbers': 'binary64', ")));
-    w = net->layers[0].W->rows[0];
+    w = fmpq_mat_entry(net->layers[0].W, 0, 0);
     ck_assert(eq_frac(w + 0, "3602879701896397/36028797018963968"));
     ck_assert(eq_frac(w + 1, "3602879701896397/36028797018963968"));
     ck_assert(eq_d(w + 0, 0.1));
@@ -1104,7 +1104,7 @@ START_TEST(test_float_modes)
     ck_assert(eq_d(net->layers[0].b, 1.0 / 3.0));
     ck_assert(eq_frac(net->layers[0].slope,
                       "3602879701896397/36028797018963968"));
-    ck_assert(eq_frac(net->layers[1].W->rows[0],
+    ck_assert(eq_frac(fmpq_mat_entry(net->layers[1].W, 0, 0),
                       "-3602879701896397/36028797018963968"));
     ck_assert(eq_frac(net->layers[1].b, "100"));
 
@@ -1118,7 +1118,7 @@ START_TEST(test_float_modes)
     /* binary32: 0.1 is 0x1.99999ap-4 = 13421773 / 2^27. */
     ck_assert(good_input(net, "binary32",
                          EXACT_NET("'numbers': 'binary32', ")));
-    w = net->layers[0].W->rows[0];
+    w = fmpq_mat_entry(net->layers[0].W, 0, 0);
     ck_assert(eq_frac(w + 0, "13421773/134217728"));
     ck_assert(eq_frac(w + 1, "13421773/134217728"));
     ck_assert(eq_d(w + 0, (double) 0.1f));
