@@ -15,27 +15,13 @@
 #include <flint/fmpz.h>
 #include <flint/fmpq.h>
 #include "cpwl/num.h"
+#include "testutil.h"
 
 #define SEED UINT64_C(0x5eed0c0ffee12345)
 
 /* ------------------------------------------------------------------------
    Helpers
    ------------------------------------------------------------------------ */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi] (small ranges, modulo bias irrelevant here). */
-static long rand_range(uint64_t *state, long lo, long hi)
-{
-    return lo + (long) (splitmix64(state) % (uint64_t) (hi - lo + 1));
-}
 
 /* The exact value of a finite double, built from frexp: d = M * 2^(ex-53)
    with M an integer of at most 53 bits. */
@@ -251,23 +237,23 @@ done:
 
 /* A random decimal literal: sign, 1-25 digits with an optional point,
    exponent in [elo, ehi]. */
-static void random_decimal(char *buf, uint64_t *st, long elo, long ehi)
+static void random_decimal(char *buf, test_rng *st, long elo, long ehi)
 {
-    long n = rand_range(st, 1, 25), point = rand_range(st, -1, n), i;
+    long n = (long) test_range(st, 1, 25), point = (long) test_range(st, -1, n), i;
     char *p = buf;
 
-    if (splitmix64(st) & 1)
+    if (test_next(st) & 1)
         *p++ = '-';
     for (i = 0; i < n; i++)
     {
         if (i == point)
             *p++ = '.';
-        *p++ = (char) ('0' + rand_range(st, 0, 9));
+        *p++ = (char) ('0' + (long) test_range(st, 0, 9));
     }
     if (point == n && n > 0)
         *p++ = '.';
-    sprintf(p, "%c%ld", (splitmix64(st) & 1) ? 'e' : 'E',
-            rand_range(st, elo, ehi));
+    sprintf(p, "%c%ld", (test_next(st) & 1) ? 'e' : 'E',
+            (long) test_range(st, elo, ehi));
 }
 
 /* Decimal literal "N e-k" exactly equal to the dyadic x = a / 2^k. */
@@ -600,7 +586,7 @@ END_TEST
 
 START_TEST(test_b64_random)
 {
-    uint64_t st = SEED;
+    test_rng st = {SEED};
     char buf[64];
     int i;
 
@@ -619,7 +605,7 @@ END_TEST
 
 START_TEST(test_b32_random)
 {
-    uint64_t st = SEED + 1;
+    test_rng st = {SEED + 1};
     char buf[64];
     int i;
 
@@ -641,7 +627,7 @@ END_TEST
    decimal expansion must agree. */
 START_TEST(test_b64_midpoints)
 {
-    uint64_t st = SEED + 2;
+    test_rng st = {SEED + 2};
     fmpq_t lo, hi, mid, y;
     err_t e;
     int i;
@@ -652,7 +638,7 @@ START_TEST(test_b64_midpoints)
     fmpq_init(y);
     for (i = 0; i < 1000; i++)
     {
-        uint64_t u = splitmix64(&st) & UINT64_C(0x7fffffffffffffff);
+        uint64_t u = test_next(&st) & UINT64_C(0x7fffffffffffffff);
         double d, dn, want;
         const char *why;
         char *s;
@@ -668,7 +654,7 @@ START_TEST(test_b64_midpoints)
         d_to_fmpq(hi, dn);
         fmpq_add(mid, lo, hi);
         fmpq_div_2exp(mid, mid, 1);
-        if (splitmix64(&st) & 1)
+        if (test_next(&st) & 1)
         {
             fmpq_neg(mid, mid);
             want = -want;
@@ -700,7 +686,7 @@ END_TEST
 
 START_TEST(test_b32_midpoints)
 {
-    uint64_t st = SEED + 3;
+    test_rng st = {SEED + 3};
     fmpq_t lo, hi, mid, y;
     err_t e;
     int i;
@@ -711,7 +697,7 @@ START_TEST(test_b32_midpoints)
     fmpq_init(y);
     for (i = 0; i < 1000; i++)
     {
-        uint32_t u = (uint32_t) splitmix64(&st) & UINT32_C(0x7fffffff);
+        uint32_t u = (uint32_t) test_next(&st) & UINT32_C(0x7fffffff);
         float f, fn, want;
         const char *why;
         char *s;
@@ -815,13 +801,13 @@ static const char *check_nearest(const fmpq_t x, const fmpq_t y, int b32)
     return why;
 }
 
-static void random_fmpz(fmpz_t z, uint64_t *st, int bits)
+static void random_fmpz(fmpz_t z, test_rng *st, int bits)
 {
     fmpz_zero(z);
     while (bits > 0)
     {
         int b = bits > 64 ? 64 : bits;
-        uint64_t w = splitmix64(st);
+        uint64_t w = test_next(st);
 
         if (b < 64)
             w &= (UINT64_C(1) << b) - 1;
@@ -833,7 +819,7 @@ static void random_fmpz(fmpz_t z, uint64_t *st, int bits)
 
 START_TEST(test_random_fractions)
 {
-    uint64_t st = SEED + 4;
+    test_rng st = {SEED + 4};
     fmpq_t x, y, lim;
     fmpz_t p, q;
     err_t e;
@@ -848,17 +834,17 @@ START_TEST(test_random_fractions)
     {
         int b32 = i & 1;
         num_mode_t mode = b32 ? NUM_BINARY32 : NUM_BINARY64;
-        long k = b32 ? rand_range(&st, -200, 160)
-                     : rand_range(&st, -1150, 1060);
+        long k = b32 ? (long) test_range(&st, -200, 160)
+                     : (long) test_range(&st, -1150, 1060);
         const char *why = NULL;
         double yd;
         int rc;
 
-        random_fmpz(p, &st, (int) rand_range(&st, 1, 200));
-        random_fmpz(q, &st, (int) rand_range(&st, 1, 200));
+        random_fmpz(p, &st, (int) (long) test_range(&st, 1, 200));
+        random_fmpz(q, &st, (int) (long) test_range(&st, 1, 200));
         if (fmpz_is_zero(q))
             fmpz_one(q);
-        if (splitmix64(&st) & 1)
+        if (test_next(&st) & 1)
             fmpz_neg(p, p);
         fmpq_set_fmpz_frac(x, p, q);
         if (k >= 0)
@@ -1109,12 +1095,5 @@ static Suite *num_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(num_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    flint_cleanup();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run(num_suite());
 }

@@ -193,16 +193,9 @@ int main(void)
 {
     Suite *s = suite_create("pred");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
     tcase_add_test(tc, test_stages);
     tcase_add_test(tc, test_filter_rules);
     tcase_add_test(tc, test_random_honest_reports);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    flint_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(s);
 }

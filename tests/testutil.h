@@ -4,6 +4,8 @@
 #define CPWL_TESTUTIL_H
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <check.h>
 #include "cpwl.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
@@ -73,6 +75,18 @@ static inline void test_random_net(net_t net, test_rng *r, slong n,
                         (ulong) test_range(r, 1, 5));
     }
     net_prepare(net);
+}
+
+/* Run a suite (fork mode as CK_FORK says) and give main's exit status. */
+static inline int test_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    flint_cleanup();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 #endif
