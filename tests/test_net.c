@@ -249,6 +249,14 @@ static void check_point(const net_t net, const fmpq *x, uint64_t seed,
     }
 }
 
+/* Print the counters a test left in stats, then reset them. */
+static void report_stats(const char *test)
+{
+    printf("%s: sign questions decided by double %lu, arb %lu, exact %lu\n",
+           test, stats->by_double, stats->by_arb, stats->by_exact);
+    pred_ctx_reset_counts(stats);
+}
+
 static void check_pattern(const net_t net, const fmpq *x, uint64_t seed,
                           slong it)
 {
@@ -274,6 +282,7 @@ START_TEST(test_random_nets)
     test_rng r = {seed};
     net_t net;
     slong it, j;
+    pred_ctx_reset_counts(stats);
     net_init(net, 1);
     for (it = 0; it < 400; it++)
     {
@@ -289,6 +298,7 @@ START_TEST(test_random_nets)
         _fmpq_vec_clear(x, n);
     }
     net_clear(net);
+    report_stats("random_nets");
 }
 END_TEST
 
@@ -337,6 +347,7 @@ START_TEST(test_boundary_points)
         _fmpq_vec_clear(x, n);
     }
     net_clear(net);
+    report_stats("boundary_points");
 }
 END_TEST
 
@@ -395,6 +406,7 @@ START_TEST(test_extreme_scales)
         _fmpq_vec_clear(x, n);
     }
     net_clear(net);
+    report_stats("extreme_scales");
 }
 END_TEST
 
@@ -576,8 +588,6 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    printf("predicate layer over the random tests: double %lu, arb %lu, "
-           "exact %lu\n", stats->by_double, stats->by_arb, stats->by_exact);
     pred_ctx_clear(stats);
     flint_cleanup();
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
