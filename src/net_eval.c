@@ -580,8 +580,9 @@ static int within_exact(double d, double err, const fmpq_t y)
     return r;
 }
 
-void net_check_point(net_check_struct *res, const net_t net, const fmpq *x,
-                     pred_ctx_t ctx, slong prec)
+void net_check_point(net_check_struct *res, unsigned char *state,
+                     const net_t net, const fmpq *x, pred_ctx_t ctx,
+                     slong prec)
 {
     slong j, n = net->input_dim, m = net_output_dim(net);
     slong ns = net_num_states(net);
@@ -612,6 +613,8 @@ void net_check_point(net_check_struct *res, const net_t net, const fmpq *x,
     net_pattern(s1, net, x, ctx);
     net_pattern_exact(s2, net, x);
     res->pattern_agrees = ns == 0 || memcmp(s1, s2, ns) == 0;
+    if (state != NULL && ns > 0)
+        memcpy(state, s1, ns);
 
     _fmpq_vec_clear(y, m);
     _arb_vec_clear(xa, n);

@@ -758,14 +758,19 @@ bad_numbers[] = {
     {NULL, NULL}
 };
 
-START_TEST(test_bad_malformed)
+/* Run a table of bad cases; returns how many were misreported. */
+static int bad_cases(const bad_case *c)
 {
-    const bad_case *c;
     int fails = 0;
-
-    for (c = malformed_cases; c->name != NULL; c++)
+    for (; c->name != NULL; c++)
         fails += !bad_input(c->name, c->text, c->raw, c->slack, c->path,
                             c->cause);
+    return fails;
+}
+
+START_TEST(test_bad_malformed)
+{
+    int fails = bad_cases(malformed_cases);
     ck_assert_msg(fails == 0, "%d malformed texts misreported (see stderr)",
                   fails);
 }
@@ -773,7 +778,6 @@ END_TEST
 
 START_TEST(test_bad_semantic)
 {
-    const bad_case *c;
     net_t net;
     int fails = 0;
 
@@ -791,9 +795,7 @@ START_TEST(test_bad_semantic)
                          "'input_dim': 2, 'layers': [" L0 ", " L1 "]}"));
     net_clear(net);
 
-    for (c = semantic_cases; c->name != NULL; c++)
-        fails += !bad_input(c->name, c->text, c->raw, c->slack, c->path,
-                            c->cause);
+    fails = bad_cases(semantic_cases);
     ck_assert_msg(fails == 0, "%d bad networks misreported (see stderr)",
                   fails);
 }

@@ -144,8 +144,11 @@ typedef struct
 }
 net_check_struct;
 
-void net_check_point(net_check_struct *res, const net_t net, const fmpq *x,
-                     pred_ctx_t ctx, slong prec);
+/* state (may be NULL) receives the pattern decided by the predicate layer,
+   net_num_states(net) entries. */
+void net_check_point(net_check_struct *res, unsigned char *state,
+                     const net_t net, const fmpq *x, pred_ctx_t ctx,
+                     slong prec);
 int net_check_passed(const net_check_struct *res);
 
 /* Inputs rounded to double with a bound on the rounding error; 0 when a

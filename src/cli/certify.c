@@ -103,7 +103,7 @@ static int check_claim(char *computed, size_t clen, char *why, size_t wlen,
     }
     net_eval_fmpq(y, net, x);
     state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
-    net_pattern(state, net, x, ctx);
+    net_check_point(&chk, state, net, x, ctx, 128);
     pat = net_pattern_str(state, net);
     {
         char *s = fmpq_get_str(NULL, 10, y);
@@ -111,7 +111,6 @@ static int check_claim(char *computed, size_t clen, char *why, size_t wlen,
                  cl->pattern ? pat : "");
         flint_free(s);
     }
-    net_check_point(&chk, net, x, ctx, 128);
 
     ok = 1;
     for (i = 0; i < m; i++)
