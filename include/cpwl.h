@@ -7,5 +7,10 @@
 #include "cpwl/pred.h"
 #include "cpwl/net.h"
 #include "cpwl/io.h"
+#include "cpwl/dom.h"
+#include "cpwl/forms.h"
+#include "cpwl/regions.h"
+#include "cpwl/lp.h"
+#include "cpwl/draw.h"
 
 #endif

@@ -7,6 +7,7 @@ void pred_ctx_init(pred_ctx_t ctx)
     ctx->by_double = ctx->by_arb = ctx->by_exact = 0;
     ctx->prec_start = 64;
     ctx->prec_max = 256;
+    ctx->exact_only = 0;
 }
 
 void pred_ctx_clear(pred_ctx_t ctx)
@@ -42,7 +43,7 @@ int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
 {
     int s;
 
-    if (src->get_d != NULL)
+    if (src->get_d != NULL && !ctx->exact_only)
     {
         double v, err;
         if (src->get_d(&v, &err, src->data)
@@ -53,7 +54,7 @@ int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
         }
     }
 
-    if (src->get_arb != NULL)
+    if (src->get_arb != NULL && !ctx->exact_only)
     {
         arb_t b;
         slong prec;

@@ -22,6 +22,7 @@ typedef struct
     ulong by_exact;             /* ... only by exact arithmetic */
     slong prec_start;           /* first Arb precision (bits) */
     slong prec_max;             /* Arb precision is doubled up to this */
+    int exact_only;             /* skip the filters (benchmarks, tests) */
 }
 pred_ctx_struct;
 

@@ -1,0 +1,60 @@
+/* Domains (SPEC section 2): all of R^n, a box, a 2-D affine slice or a
+   1-D line/segment.
+
+   Every domain has its own coordinates y in R^d: x = x0 + U y, where U is
+   the identity for R^n and boxes (d = n), U = [u v] for a slice (d = 2)
+   and U = [u] for a line (d = 1).  Regions are computed for the restricted
+   network g(y) = f(x0 + U y), whose activation patterns are those of f. */
+#ifndef CPWL_DOM_H
+#define CPWL_DOM_H
+
+#include <flint/fmpq.h>
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+
+typedef enum
+{
+    DOM_ALL = 0,                /* all of R^n */
+    DOM_BOX,                    /* prod [lo_i, hi_i] */
+    DOM_SLICE,                  /* {x0 + s u + t v}, (s,t) in R^2 or a box */
+    DOM_LINE                    /* {x0 + s u}, s in R or [lo, hi] */
+}
+dom_kind;
+
+typedef struct
+{
+    dom_kind kind;
+    slong n;                    /* ambient dimension (network inputs) */
+    slong d;                    /* dimension of the domain */
+    int bounded;                /* lo, hi hold a box in domain coordinates */
+    fmpq *lo, *hi;              /* d entries when bounded, lo_i < hi_i */
+    fmpq *x0, *u, *v;           /* n entries each (slice / line only) */
+}
+dom_struct;
+
+typedef dom_struct dom_t[1];
+
+void dom_init(dom_t D);
+void dom_clear(dom_t D);
+
+/* All of R^n. */
+void dom_set_all(dom_t D, slong n);
+
+/* Set D from the command-line texts of SPEC section 4 (any may be NULL):
+   box "-4:4,-4:4" (in domain coordinates), slice "x0;u;v", line "x0;u".
+   Refuses an empty or inverted box, a wrong number of coordinates, zero or
+   parallel direction vectors, slice and line together. */
+int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e);
+
+/* out = the network in domain coordinates (input_dim d), prepared. */
+void dom_restrict_net(net_t out, const net_t net, const dom_t D);
+
+/* x (n entries) = the ambient point of the domain point y (d entries). */
+void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y);
+
+/* Human-readable description ("R^2", "box [-1,1]x[-1,1]", ...), a new
+   string (free with flint_free). */
+char *dom_describe(const dom_t D);
+
+#endif

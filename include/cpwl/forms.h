@@ -1,0 +1,49 @@
+/* Affine forms of a network under a fixed activation pattern.
+
+   Where the pattern is fixed, every pre-activation is an affine function
+   of the input y in R^d: z_{l,j}(y) = <g, y> + c.  A form is stored as d+1
+   numbers (g_1..g_d, c).  The region algorithms use these forms to split
+   regions (the zero set of z_{l,j}) and to compare the affine maps of
+   neighbouring regions.  The recursion is Z_0 = [I | 0],
+   Z_l = W_l D_{l-1} Z_{l-1} + [0 | b_l], with D the diagonal of the
+   activation's slopes (relu: 1 on, 0 off; leaky_relu: 1 or slope;
+   identity: 1).
+
+   state: the pattern as in net_pattern (one byte per neuron with a state,
+   layer by layer); only the states of layers before l are read. */
+#ifndef CPWL_FORMS_H
+#define CPWL_FORMS_H
+
+#include <flint/fmpq.h>
+#include "cpwl/net.h"
+
+/* Offset of layer l's first state in a pattern, or -1 when layer l has no
+   states (identity). */
+slong forms_state_offset(const net_t net, slong l);
+
+/* Exact form of neuron j of layer l: out has d+1 entries.  Computed
+   backwards (one row through the layers), so one neuron costs one pass. */
+void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
+                    slong l, slong j);
+
+/* Exact forms of all neurons of layer l: Z is row-major out x (d+1). */
+void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
+                      slong l);
+
+/* Double forms of layer l with proven elementwise bounds
+   |Z - exact| <= E, both row-major out x (d+1).  Returns 0 when a value
+   or bound is not finite (the double filter then declines). */
+int forms_layer_d(double *Z, double *E, const net_t net,
+                  const unsigned char *state, slong l);
+
+/* One step of the same recursion: Z = forms of z_k from A = forms of
+   a_{k-1} (rows layers[k].in; the identity [I | 0] for k = 0), with
+   bounds; returns 0 when not finite. */
+int forms_affine_d(double *Z, double *E, const net_t net, slong k,
+                   const double *A, const double *EA);
+
+/* In place: forms of z_k -> forms of a_k = D_k z_k under the pattern. */
+void forms_act_d(double *Z, double *E, const net_t net, slong k,
+                 const unsigned char *state);
+
+#endif

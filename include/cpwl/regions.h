@@ -1,0 +1,157 @@
+/* Activation regions and linear regions (SPEC section 2).
+
+   The algorithms work on a network already restricted to its domain
+   (dom_restrict_net): input_dim = d, domain = all of R^d or the box
+   [lo, hi] (lo, hi NULL for all of R^d).
+     regions_1d  d = 1: exact piecewise-linear functions, layer by layer;
+     regions_2d  d = 2: exact convex-polygon refinement (a planar
+                 subdivision whose unbounded faces live in a symbolic box
+                 [-M, M]^2, M -> infinity);
+     regions_nd  any d: H-polyhedra refined layer by layer with exact LP.
+   All three decide signs through the predicate layer in opts->pred and
+   give the same cells (pattern, affine map) for the same network.
+
+   A cell is one activation region: its pattern, an interior point, its
+   exact affine map, and for d <= 2 its vertices.  Linear regions are the
+   connected components of the graph "shares a (d-1)-face and has the same
+   affine map" on the cells. */
+#ifndef CPWL_REGIONS_H
+#define CPWL_REGIONS_H
+
+#include <signal.h>
+#include <flint/fmpq.h>
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+#include "cpwl/pred.h"
+#include "cpwl/dom.h"
+
+/* Default for --max-regions. */
+#define REGIONS_DEFAULT_MAX 10000000
+
+typedef enum
+{
+    REGIONS_AUTO = 0,           /* 1-D for d = 1, 2-D for d = 2, else n-D */
+    REGIONS_1D,
+    REGIONS_2D,
+    REGIONS_ND
+}
+regions_method;
+
+typedef struct
+{
+    regions_method method;
+    int linear;                 /* also count linear regions */
+    int points;                 /* fill every cell's interior point */
+    int maps;                   /* fill every cell's exact affine map */
+    int verts;                  /* d <= 2: fill exact vertices and rays */
+    slong max_regions;          /* stop (incomplete) beyond this many */
+    /* Set to nonzero (e.g. by a SIGINT handler) to stop early. */
+    volatile sig_atomic_t *interrupt;
+    /* Called now and then with the cells found so far (may be NULL). */
+    void (*progress)(void *data, slong layer, slong nlayers, slong cells);
+    void *progress_data;
+    pred_ctx_struct *pred;      /* required: counts the sign decisions */
+}
+regions_opts;
+
+void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred);
+
+typedef struct
+{
+    unsigned char *state;       /* pattern, net_num_states entries */
+    fmpq *point;                /* d entries, interior (opts->points) */
+    fmpq *grad;                 /* m x d row-major (opts->maps) */
+    fmpq *offset;               /* m (opts->maps) */
+    /* d <= 2 with opts->verts: the closure of the cell is
+       conv(verts) + cone(rays).  verts: nverts x d row-major, the finite
+       vertices (d = 2: in counter-clockwise order); a cell with no
+       vertex (a strip, a half-plane, all of R^d) gets points of its
+       boundary lines (or the origin) instead.  rays: nrays x d, distinct
+       directions (scaled to a first nonzero entry of +-1) generating the
+       recession cone, not necessarily extreme.  nverts = -1: not filled. */
+    slong nverts;
+    fmpq *verts;
+    slong nrays;
+    fmpq *rays;
+    int bounded;                /* -1 when not known */
+    slong linear;               /* index of its linear region, or -1 */
+}
+regions_cell_struct;
+
+/* Why a computation stopped before the end. */
+#define REGIONS_DONE 0
+#define REGIONS_STOP_LIMIT 1    /* more than opts->max_regions cells */
+#define REGIONS_STOP_INTERRUPT 2
+
+typedef struct
+{
+    slong d;                    /* domain dimension */
+    slong m;                    /* outputs */
+    slong nstates;              /* neurons with a state */
+    slong ncells;
+    slong alloc;
+    regions_cell_struct *cells;
+    slong nlinear;              /* -1 when not computed */
+    int stopped;                /* REGIONS_DONE or why it stopped; when
+                                   stopped, ncells is a lower bound */
+    slong lp_solved;            /* n-D: exact LPs solved */
+}
+regions_struct;
+
+typedef regions_struct regions_t[1];
+
+void regions_init(regions_t R, slong d, slong m, slong nstates);
+void regions_clear(regions_t R);
+/* A new cell (zeroed fields, state allocated, nothing else). */
+regions_cell_struct *regions_add_cell(regions_t R);
+void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d);
+
+/* The algorithms.  g is the restricted network (input_dim = d), lo/hi its
+   box or NULL.  Return CPWL_OK (possibly stopped early: R->stopped) or an
+   error status with e set. */
+int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
+               const regions_opts *opts, err_t e);
+int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
+               const regions_opts *opts, err_t e);
+int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
+               const regions_opts *opts, err_t e);
+
+/* Restrict net to D and run the method opts->method chooses.  Checks that
+   D fits the net (dimension) and that the method fits the domain. */
+int regions_compute(regions_t R, const net_t net, const dom_t D,
+                    const regions_opts *opts, err_t e);
+
+/* Exact affine map of the restricted network g on a cell with pattern
+   state: grad (m x d row-major), offset (m). */
+void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
+                      const unsigned char *state);
+
+/* Whether the affine maps of g on the patterns s1 and s2 are identical,
+   decided through the predicate layer (double forms with proven bounds
+   first, exact maps only when the filter cannot tell). */
+int regions_same_map(const net_t g, const unsigned char *s1,
+                     const unsigned char *s2, pred_ctx_t ctx);
+
+/* Linear regions from facet adjacency: pairs[2k], pairs[2k+1] are cells
+   sharing a (d-1)-face.  Merges the pairs with identical maps
+   (regions_same_map) with union-find and sets R->nlinear and every
+   cell's linear index (numbered in order of first cell). */
+void regions_merge_linear(regions_t R, const net_t g, const slong *pairs,
+                          slong npairs, pred_ctx_t ctx);
+
+/* The same with the double output maps of the cells given (m x (d+1)
+   per cell, row-major, with proven bounds Ed; a cell whose first bound is
+   not finite has none), as the algorithms have them at hand. */
+void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
+                            slong npairs, double *Zd, double *Ed,
+                            pred_ctx_t ctx);
+
+/* Sort the cells by pattern (lexicographic on the state bytes), so that
+   two runs can be compared cell by cell. */
+void regions_sort(regions_t R);
+
+/* The pattern as a compact bit string: one character per state, '|'
+   between layers (as net_pattern_str). */
+char *regions_pattern_str(const regions_cell_struct *c, const net_t net);
+
+#endif

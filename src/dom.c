@@ -1,0 +1,333 @@
+/* Domains and the restriction of a network to them (see cpwl/dom.h). */
+#include <stdio.h>
+#include <string.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "cpwl/dom.h"
+#include "cpwl/io.h"
+#include "cpwl/num.h"
+
+void dom_init(dom_t D)
+{
+    memset(D, 0, sizeof(dom_struct));
+}
+
+static void dom_free(dom_t D)
+{
+    if (D->lo != NULL)
+    {
+        _fmpq_vec_clear(D->lo, D->d);
+        _fmpq_vec_clear(D->hi, D->d);
+    }
+    if (D->x0 != NULL)
+    {
+        _fmpq_vec_clear(D->x0, D->n);
+        _fmpq_vec_clear(D->u, D->n);
+        _fmpq_vec_clear(D->v, D->n);
+    }
+    memset(D, 0, sizeof(dom_struct));
+}
+
+void dom_clear(dom_t D)
+{
+    dom_free(D);
+}
+
+void dom_set_all(dom_t D, slong n)
+{
+    dom_free(D);
+    D->kind = DOM_ALL;
+    D->n = D->d = n;
+}
+
+/* Split s at the first occurrence of sep: [s, *mid) and the rest. */
+static const char *split_at(const char *s, int sep)
+{
+    const char *p = strchr(s, sep);
+    return p ? p : s + strlen(s);
+}
+
+/* "lo:hi,lo:hi,...", exactly d intervals with lo < hi. */
+static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
+{
+    slong k = 0;
+    const char *p = s;
+    char q[ERR_QUOTE_SIZE];
+
+    for (;;)
+    {
+        const char *end = split_at(p, ',');
+        const char *colon = memchr(p, ':', end - p);
+        if (k >= d)
+        {
+            k++;
+        }
+        else
+        {
+            err_t ne;
+            err_init(ne);
+            if (colon == NULL)
+            {
+                err_quote(q, sizeof q, p, end - p);
+                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld: "
+                               "expected lo:hi, got %s", (long) k + 1, q);
+            }
+            if (num_parse_fmpq(lo + k, p, colon - p, NUM_EXACT, ne) != CPWL_OK
+                || num_parse_fmpq(hi + k, colon + 1, end - colon - 1,
+                                  NUM_EXACT, ne) != CPWL_OK)
+                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld: %s",
+                               (long) k + 1, ne->msg);
+            if (fmpq_cmp(lo + k, hi + k) >= 0)
+            {
+                err_quote(q, sizeof q, p, end - p);
+                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld (%s) "
+                               "is %s: need lo < hi", (long) k + 1, q,
+                               fmpq_equal(lo + k, hi + k) ? "empty"
+                               : "inverted");
+            }
+            k++;
+        }
+        if (*end == '\0')
+            break;
+        p = end + 1;
+    }
+    if (k != d)
+        return err_set(e, CPWL_ERR_INPUT, "--box: expected %ld interval%s "
+                       "(the domain dimension), got %ld", (long) d,
+                       d == 1 ? "" : "s", (long) k);
+    return CPWL_OK;
+}
+
+/* Split "a;b;c" into exactly `parts` vectors of n coordinates each. */
+static int parse_vectors(fmpq **vecs, slong parts, slong n, const char *s,
+                         const char *opt, err_t e)
+{
+    static const char *names[] = {"x0", "u", "v"};
+    slong k = 0, got = 1;
+    const char *p;
+    char what[64];
+
+    for (p = s; *p; p++)
+        got += (*p == ';');
+    if (got != parts)
+        return err_set(e, CPWL_ERR_INPUT, "%s: expected %ld vectors "
+                       "separated by ';' (%s), got %ld", opt, (long) parts,
+                       parts == 3 ? "x0;u;v" : "x0;u", (long) got);
+    p = s;
+    for (k = 0; k < parts; k++)
+    {
+        const char *end = split_at(p, ';');
+        char *part = flint_malloc(end - p + 1);
+        int st;
+        memcpy(part, p, end - p);
+        part[end - p] = '\0';
+        snprintf(what, sizeof what, "%s %s", opt, names[k]);
+        st = io_parse_vector(vecs[k], n, part, what, e);
+        flint_free(part);
+        if (st != CPWL_OK)
+            return st;
+        p = end + 1;
+    }
+    return CPWL_OK;
+}
+
+/* Whether u and v are linearly dependent (some 2x2 minor vanishes for
+   all pairs of coordinates). */
+static int dependent(const fmpq *u, const fmpq *v, slong n)
+{
+    slong i, j;
+    fmpq_t a, b;
+    int dep = 1;
+    fmpq_init(a);
+    fmpq_init(b);
+    for (i = 0; i < n && dep; i++)
+        for (j = i + 1; j < n && dep; j++)
+        {
+            fmpq_mul(a, u + i, v + j);
+            fmpq_mul(b, u + j, v + i);
+            if (!fmpq_equal(a, b))
+                dep = 0;
+        }
+    fmpq_clear(a);
+    fmpq_clear(b);
+    return dep;
+}
+
+int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e)
+{
+    int st;
+    fmpq *vecs[3];
+
+    dom_free(D);
+    if (slice != NULL && line != NULL)
+        return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
+                       "used together");
+    D->n = n;
+    if (slice != NULL || line != NULL)
+    {
+        D->kind = slice ? DOM_SLICE : DOM_LINE;
+        D->d = slice ? 2 : 1;
+        D->x0 = _fmpq_vec_init(n);
+        D->u = _fmpq_vec_init(n);
+        D->v = _fmpq_vec_init(n);
+        vecs[0] = D->x0;
+        vecs[1] = D->u;
+        vecs[2] = D->v;
+        st = parse_vectors(vecs, D->d + 1, n, slice ? slice : line,
+                           slice ? "--slice" : "--line", e);
+        if (st != CPWL_OK)
+            return st;
+        if (qvec_is_zero(D->u, n))
+            return err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
+                           slice ? "--slice" : "--line");
+        if (slice && qvec_is_zero(D->v, n))
+            return err_set(e, CPWL_ERR_INPUT, "--slice: the direction v is "
+                           "zero");
+        if (slice && dependent(D->u, D->v, n))
+            return err_set(e, CPWL_ERR_INPUT, "--slice: u and v are "
+                           "parallel: they must span a plane");
+    }
+    else
+    {
+        D->kind = box ? DOM_BOX : DOM_ALL;
+        D->d = n;
+    }
+    if (box != NULL)
+    {
+        D->bounded = 1;
+        D->lo = _fmpq_vec_init(D->d);
+        D->hi = _fmpq_vec_init(D->d);
+        if ((st = parse_box(D->lo, D->hi, D->d, box, e)) != CPWL_OK)
+            return st;
+    }
+    return CPWL_OK;
+}
+
+void dom_restrict_net(net_t out, const net_t net, const dom_t D)
+{
+    slong l, i, j, k, d = D->d;
+    net_clear(out);
+    net_init(out, d);
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        net_layer_struct *M = net_add_layer(out, L->act, L->out);
+        M->pieces = L->pieces;
+        fmpq_set(M->slope, L->slope);
+        if (l > 0 || (D->kind != DOM_SLICE && D->kind != DOM_LINE))
+        {
+            fmpq_mat_set(M->W, L->W);
+            qvec_set(M->b, L->b, L->out);
+            continue;
+        }
+        /* First layer: W (x0 + U y) + b = (W U) y + (W x0 + b). */
+        for (i = 0; i < L->out; i++)
+        {
+            fmpq_set(M->b + i, L->b + i);
+            for (k = 0; k < L->in; k++)
+                fmpq_addmul(M->b + i, fmpq_mat_entry(L->W, i, k), D->x0 + k);
+            for (j = 0; j < d; j++)
+            {
+                const fmpq *dir = j == 0 ? D->u : D->v;
+                fmpq *w = fmpq_mat_entry(M->W, i, j);
+                fmpq_zero(w);
+                for (k = 0; k < L->in; k++)
+                    fmpq_addmul(w, fmpq_mat_entry(L->W, i, k), dir + k);
+            }
+        }
+    }
+    out->output_bias = net->output_bias;
+    net_prepare(out);
+}
+
+void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y)
+{
+    slong i;
+    if (D->kind != DOM_SLICE && D->kind != DOM_LINE)
+    {
+        qvec_set(x, y, D->n);
+        return;
+    }
+    for (i = 0; i < D->n; i++)
+    {
+        fmpq_set(x + i, D->x0 + i);
+        fmpq_addmul(x + i, D->u + i, y);
+        if (D->kind == DOM_SLICE)
+            fmpq_addmul(x + i, D->v + i, y + 1);
+    }
+}
+
+/* Append printf-style text to a growing string. */
+static void cat(char **s, const char *t)
+{
+    size_t a = *s ? strlen(*s) : 0, b = strlen(t);
+    *s = flint_realloc(*s, a + b + 1);
+    memcpy(*s + a, t, b + 1);
+}
+
+static void cat_q(char **s, const fmpq_t q)
+{
+    char *t = fmpq_get_str(NULL, 10, q);
+    cat(s, t);
+    flint_free(t);
+}
+
+static void cat_vec(char **s, const fmpq *v, slong n)
+{
+    slong i;
+    cat(s, "(");
+    for (i = 0; i < n; i++)
+    {
+        if (i)
+            cat(s, ",");
+        cat_q(s, v + i);
+    }
+    cat(s, ")");
+}
+
+char *dom_describe(const dom_t D)
+{
+    char *s = NULL, buf[64];
+    slong i;
+    switch (D->kind)
+    {
+        case DOM_ALL:
+        case DOM_BOX:
+            if (!D->bounded)
+            {
+                snprintf(buf, sizeof buf, "R^%ld", (long) D->n);
+                cat(&s, buf);
+                return s;
+            }
+            cat(&s, "box ");
+            break;
+        case DOM_SLICE:
+            cat(&s, "slice x0 + s*u + t*v, x0 = ");
+            cat_vec(&s, D->x0, D->n);
+            cat(&s, ", u = ");
+            cat_vec(&s, D->u, D->n);
+            cat(&s, ", v = ");
+            cat_vec(&s, D->v, D->n);
+            cat(&s, D->bounded ? ", (s,t) in " : ", (s,t) in R^2");
+            break;
+        case DOM_LINE:
+            cat(&s, "line x0 + s*u, x0 = ");
+            cat_vec(&s, D->x0, D->n);
+            cat(&s, ", u = ");
+            cat_vec(&s, D->u, D->n);
+            cat(&s, D->bounded ? ", s in " : ", s in R");
+            break;
+    }
+    for (i = 0; D->bounded && i < D->d; i++)
+    {
+        if (i)
+            cat(&s, "x");
+        cat(&s, "[");
+        cat_q(&s, D->lo + i);
+        cat(&s, ",");
+        cat_q(&s, D->hi + i);
+        cat(&s, "]");
+    }
+    return s;
+}

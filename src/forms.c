@@ -1,0 +1,224 @@
+/* Affine forms of the pre-activations under a fixed pattern (see
+   cpwl/forms.h).  The double version carries a proven elementwise error
+   bound; the derivation follows docs/numerics.md ("Double evaluation")
+   with the inputs replaced by the columns of the previous forms. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "cpwl/forms.h"
+
+#define U_D 0x1p-53             /* unit roundoff of binary64 */
+#define ETA_D 0x1p-1074         /* smallest subnormal */
+#define SLACK_D (1.0 + 0x1p-30) /* absorbs the (1 + O(n u)) factors */
+#define MAX_N_D ((slong) 1 << 20)
+
+slong forms_state_offset(const net_t net, slong l)
+{
+    slong k, off = 0;
+    if (net->layers[l].act == NET_IDENTITY)
+        return -1;
+    for (k = 0; k < l; k++)
+        if (net->layers[k].act != NET_IDENTITY)
+            off += net->layers[k].out;
+    return off;
+}
+
+/* The factor a neuron of layer k passes on under the pattern: 1 (on or
+   identity), 0 (relu off) or the leaky slope (off).  Returns 1 when the
+   factor is exactly one, 0 when zero, -1 for the slope. */
+static int factor(const net_layer_struct *L, const unsigned char *st,
+                  slong i)
+{
+    if (L->act == NET_IDENTITY || st[i])
+        return 1;
+    return L->act == NET_LEAKY_RELU ? -1 : 0;
+}
+
+void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
+                    slong l, slong j)
+{
+    const net_layer_struct *L = net->layers + l;
+    slong k, i, t, len = L->in, d = net->input_dim;
+    fmpq *r = _fmpq_vec_init(len), *r2;
+
+    for (t = 0; t < len; t++)
+        fmpq_set(r + t, fmpq_mat_entry(L->W, j, t));
+    fmpq_set(out + d, L->b + j);
+    /* Walk back: r is the row of z_{l,j} in terms of a_k (k = l-1..0). */
+    for (k = l - 1; k >= 0; k--)
+    {
+        const net_layer_struct *K = net->layers + k;
+        const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+                                           : forms_state_offset(net, k));
+        for (i = 0; i < K->out; i++)
+        {
+            int f = factor(K, st, i);
+            if (f == 0)
+                fmpq_zero(r + i);
+            else if (f < 0)
+                fmpq_mul(r + i, r + i, K->slope);
+            if (!fmpq_is_zero(r + i))
+                fmpq_addmul(out + d, r + i, K->b + i);
+        }
+        r2 = _fmpq_vec_init(K->in);
+        for (i = 0; i < K->out; i++)
+            if (!fmpq_is_zero(r + i))
+                for (t = 0; t < K->in; t++)
+                    fmpq_addmul(r2 + t, r + i, fmpq_mat_entry(K->W, i, t));
+        _fmpq_vec_clear(r, K->out);
+        r = r2;
+        len = K->in;
+    }
+    qvec_set(out, r, d);
+    _fmpq_vec_clear(r, d);
+}
+
+void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
+                      slong l)
+{
+    slong d = net->input_dim, c = d + 1, k, i, t, col;
+    fmpq *A = _fmpq_vec_init(d * c), *B;
+    slong rows = d;
+
+    for (i = 0; i < d; i++)
+        fmpq_one(A + i * c + i);
+    for (k = 0; k <= l; k++)
+    {
+        const net_layer_struct *K = net->layers + k;
+        B = (k == l) ? Z : _fmpq_vec_init(K->out * c);
+        if (k == l)
+            qvec_zero(B, K->out * c);
+        for (i = 0; i < K->out; i++)
+        {
+            for (t = 0; t < rows; t++)
+            {
+                const fmpq *w = fmpq_mat_entry(K->W, i, t);
+                if (fmpq_is_zero(w))
+                    continue;
+                for (col = 0; col < c; col++)
+                    fmpq_addmul(B + i * c + col, w, A + t * c + col);
+            }
+            fmpq_add(B + i * c + d, B + i * c + d, K->b + i);
+        }
+        _fmpq_vec_clear(A, rows * c);
+        if (k == l)
+            return;
+        /* a_k = D_k z_k */
+        {
+            const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+                                               : forms_state_offset(net, k));
+            for (i = 0; i < K->out; i++)
+            {
+                int f = factor(K, st, i);
+                if (f == 0)
+                    qvec_zero(B + i * c, c);
+                else if (f < 0)
+                    qvec_scalar_mul(B + i * c, B + i * c, c,
+                                              K->slope);
+            }
+        }
+        A = B;
+        rows = K->out;
+    }
+}
+
+int forms_affine_d(double *Z, double *E, const net_t net, slong k,
+                   const double *A, const double *EA)
+{
+    const net_layer_struct *K = net->layers + k;
+    slong d = net->input_dim, c = d + 1, i, t, col, rows = K->in;
+    const double n3 = (double) (K->in + 3);
+    int ok = 1;
+
+    if (!K->d_ok || K->in >= MAX_N_D)
+        return 0;
+    for (i = 0; i < K->out; i++)
+    {
+        const double *w = K->Wd + i * K->in;
+        for (col = 0; col < c; col++)
+        {
+            double z = 0, S = 0, T = 0, N = 0, bb;
+            for (t = 0; t < rows; t++)
+            {
+                double a = A[t * c + col], ea = EA[t * c + col];
+                z += w[t] * a;
+                S += fabs(w[t]) * fabs(a);
+                T += fabs(w[t]) * ea;
+                N += fabs(a) + ea;
+            }
+            bb = (col == d) ? K->bd[i] : 0;
+            z += bb;
+            S += fabs(bb);
+            /* fl-sum error and weight rounding on S, input errors
+               through the (rounded) weights on T, underflow on N. */
+            Z[i * c + col] = z;
+            E[i * c + col] = SLACK_D * (n3 * U_D * S + (1 + 3 * U_D) * T
+                                        + n3 * ETA_D * (1 + N));
+            if (!isfinite(z) || !isfinite(E[i * c + col]))
+                ok = 0;
+        }
+    }
+    return ok;
+}
+
+void forms_act_d(double *Z, double *E, const net_t net, slong k,
+                 const unsigned char *state)
+{
+    const net_layer_struct *K = net->layers + k;
+    slong c = net->input_dim + 1, i, col;
+    const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+                                       : forms_state_offset(net, k));
+    double s = K->slope_d;
+    for (i = 0; i < K->out; i++)
+    {
+        int f = factor(K, st, i);
+        if (f == 0)
+        {
+            memset(Z + i * c, 0, c * sizeof(double));
+            memset(E + i * c, 0, c * sizeof(double));
+        }
+        else if (f < 0)
+            for (col = 0; col < c; col++)
+            {
+                double z = Z[i * c + col], ez = E[i * c + col];
+                Z[i * c + col] = s * z;
+                E[i * c + col] = SLACK_D * (fabs(s) * ez * (1 + 2 * U_D)
+                                 + 3 * U_D * fabs(s) * (fabs(z) + ez)
+                                 + ETA_D * (2 + fabs(z) + ez));
+            }
+    }
+}
+
+int forms_layer_d(double *Z, double *E, const net_t net,
+                  const unsigned char *state, slong l)
+{
+    slong d = net->input_dim, c = d + 1, k, i;
+    double *A, *EA, *B, *EB;
+    int ok = 1;
+
+    A = calloc(d * c, sizeof(double));
+    EA = calloc(d * c, sizeof(double));
+    for (i = 0; i < d; i++)
+        A[i * c + i] = 1;
+    for (k = 0; k <= l && ok; k++)
+    {
+        const net_layer_struct *K = net->layers + k;
+        B = (k == l) ? Z : malloc(K->out * c * sizeof(double));
+        EB = (k == l) ? E : malloc(K->out * c * sizeof(double));
+        ok = forms_affine_d(B, EB, net, k, A, EA);
+        free(A);
+        free(EA);
+        A = B;
+        EA = EB;
+        if (k < l)
+            forms_act_d(B, EB, net, k, state);
+    }
+    if (A != Z)
+    {
+        free(A);
+        free(EA);
+    }
+    return ok;
+}

@@ -1,0 +1,398 @@
+/* Region lists, affine maps of cells, linear regions by union-find, and
+   the dispatcher over the three algorithms (see cpwl/regions.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "cpwl/regions.h"
+#include "cpwl/forms.h"
+
+#define U_D 0x1p-53
+#define SLACK_D (1.0 + 0x1p-30)
+
+void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred)
+{
+    memset(opts, 0, sizeof(regions_opts));
+    opts->method = REGIONS_AUTO;
+    opts->max_regions = REGIONS_DEFAULT_MAX;
+    opts->pred = pred;
+}
+
+void regions_init(regions_t R, slong d, slong m, slong nstates)
+{
+    memset(R, 0, sizeof(regions_struct));
+    R->d = d;
+    R->m = m;
+    R->nstates = nstates;
+    R->nlinear = -1;
+}
+
+static void cell_clear(regions_cell_struct *c, slong d, slong m)
+{
+    flint_free(c->state);
+    if (c->point)
+        _fmpq_vec_clear(c->point, d);
+    if (c->grad)
+    {
+        _fmpq_vec_clear(c->grad, m * d);
+        _fmpq_vec_clear(c->offset, m);
+    }
+    if (c->verts)
+        _fmpq_vec_clear(c->verts, c->nverts * d);
+    if (c->rays)
+        _fmpq_vec_clear(c->rays, c->nrays * d);
+}
+
+void regions_clear(regions_t R)
+{
+    slong i;
+    for (i = 0; i < R->ncells; i++)
+        cell_clear(R->cells + i, R->d, R->m);
+    flint_free(R->cells);
+    memset(R, 0, sizeof(regions_struct));
+}
+
+regions_cell_struct *regions_add_cell(regions_t R)
+{
+    regions_cell_struct *c;
+    if (R->ncells == R->alloc)
+    {
+        R->alloc = FLINT_MAX(16, 2 * R->alloc);
+        R->cells = flint_realloc(R->cells,
+                                 R->alloc * sizeof(regions_cell_struct));
+    }
+    c = R->cells + R->ncells++;
+    memset(c, 0, sizeof(regions_cell_struct));
+    c->state = flint_calloc(FLINT_MAX(R->nstates, 1), 1);
+    c->nverts = -1;
+    c->bounded = -1;
+    c->linear = -1;
+    return c;
+}
+
+void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d)
+{
+    if (c->point == NULL)
+        c->point = _fmpq_vec_init(d);
+    qvec_set(c->point, p, d);
+}
+
+/* The output layer's factor when it has states (a relu output layer). */
+static void output_factor(fmpq *row, slong len, const net_t g,
+                          const unsigned char *state, slong i)
+{
+    const net_layer_struct *L = g->layers + g->nlayers - 1;
+    slong off = forms_state_offset(g, g->nlayers - 1);
+    if (off < 0 || state[off + i])
+        return;
+    if (L->act == NET_LEAKY_RELU)
+        qvec_scalar_mul(row, row, len, L->slope);
+    else
+        qvec_zero(row, len);
+}
+
+void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
+                      const unsigned char *state)
+{
+    slong d = g->input_dim, m = net_output_dim(g), i, c = d + 1;
+    fmpq *Z = _fmpq_vec_init(m * c);
+    forms_layer_fmpq(Z, g, state, g->nlayers - 1);
+    for (i = 0; i < m; i++)
+    {
+        output_factor(Z + i * c, c, g, state, i);
+        qvec_set(grad + i * d, Z + i * c, d);
+        fmpq_set(offset + i, Z + i * c + d);
+    }
+    _fmpq_vec_clear(Z, m * c);
+}
+
+/* ---- comparing maps through the predicate layer ---------------------- */
+
+/* Per-cell output forms: double with bounds (ok = 0: none), exact on
+   demand.  Row-major m x (d+1). */
+typedef struct
+{
+    int have_d, ok, borrowed;   /* borrowed: Z, E belong to the caller */
+    double *Z, *E;
+    fmpq *X;
+}
+map_cache;
+
+static void map_need_d(map_cache *mc, const net_t g,
+                       const unsigned char *state)
+{
+    slong d = g->input_dim, m = net_output_dim(g), c = d + 1;
+    if (mc->have_d)
+        return;
+    mc->have_d = 1;
+    mc->Z = malloc(m * c * sizeof(double));
+    mc->E = malloc(m * c * sizeof(double));
+    mc->ok = forms_layer_d(mc->Z, mc->E, g, state, g->nlayers - 1);
+    /* A relu or leaky output layer applies its states too. */
+    if (forms_state_offset(g, g->nlayers - 1) >= 0)
+        forms_act_d(mc->Z, mc->E, g, g->nlayers - 1, state);
+}
+
+static void map_need_fmpq(map_cache *mc, const net_t g,
+                          const unsigned char *state)
+{
+    slong d = g->input_dim, m = net_output_dim(g), i, c = d + 1;
+    if (mc->X != NULL)
+        return;
+    mc->X = _fmpq_vec_init(m * c);
+    forms_layer_fmpq(mc->X, g, state, g->nlayers - 1);
+    for (i = 0; i < m; i++)
+        output_factor(mc->X + i * c, c, g, state, i);
+}
+
+static void map_cache_clear(map_cache *mc, const net_t g)
+{
+    if (!mc->borrowed)
+    {
+        free(mc->Z);
+        free(mc->E);
+    }
+    if (mc->X)
+        _fmpq_vec_clear(mc->X, net_output_dim(g) * (g->input_dim + 1));
+    memset(mc, 0, sizeof(map_cache));
+}
+
+typedef struct
+{
+    const net_struct *g;
+    map_cache *a, *b;
+    const unsigned char *sa, *sb;
+    slong k;                    /* coefficient index */
+}
+diff_src;
+
+static int diff_get_d(double *v, double *err, void *data)
+{
+    diff_src *D = data;
+    if (!D->a->ok || !D->b->ok)
+        return 0;
+    *v = D->a->Z[D->k] - D->b->Z[D->k];
+    *err = SLACK_D * (D->a->E[D->k] + D->b->E[D->k] + U_D * fabs(*v));
+    return isfinite(*v) && isfinite(*err);
+}
+
+static void diff_get_fmpq(fmpq_t v, void *data)
+{
+    diff_src *D = data;
+    map_need_fmpq(D->a, D->g, D->sa);
+    map_need_fmpq(D->b, D->g, D->sb);
+    fmpq_sub(v, D->a->X + D->k, D->b->X + D->k);
+}
+
+static int same_map_cached(const net_t g, map_cache *a, map_cache *b,
+                           const unsigned char *sa, const unsigned char *sb,
+                           pred_ctx_t ctx)
+{
+    slong n = net_output_dim(g) * (g->input_dim + 1), k;
+    diff_src D;
+    pred_src_struct src;
+
+    map_need_d(a, g, sa);
+    map_need_d(b, g, sb);
+    D.g = g;
+    D.a = a;
+    D.b = b;
+    D.sa = sa;
+    D.sb = sb;
+    src.get_d = diff_get_d;
+    src.get_arb = NULL;
+    src.get_fmpq = diff_get_fmpq;
+    src.data = &D;
+    /* First look for a coefficient the filter proves different: the
+       common case (a kink) needs no exact arithmetic at all. */
+    if (a->ok && b->ok)
+        for (k = 0; k < n; k++)
+        {
+            double v = a->Z[k] - b->Z[k];
+            double e = SLACK_D * (a->E[k] + b->E[k] + U_D * fabs(v));
+            if (pred_sign_d_filter(v, e) != 0 && pred_sign_d_filter(v, e) != 2)
+            {
+                D.k = k;
+                pred_sign(ctx, &src);   /* counted as a filter decision */
+                return 0;
+            }
+        }
+    for (k = 0; k < n; k++)
+    {
+        D.k = k;
+        if (pred_sign(ctx, &src) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+int regions_same_map(const net_t g, const unsigned char *s1,
+                     const unsigned char *s2, pred_ctx_t ctx)
+{
+    map_cache a, b;
+    int r;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    r = same_map_cached(g, &a, &b, s1, s2, ctx);
+    map_cache_clear(&a, g);
+    map_cache_clear(&b, g);
+    return r;
+}
+
+static slong uf_find(slong *p, slong x)
+{
+    while (p[x] != x)
+    {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+
+/* Number the linear regions in order of their first cell. */
+static void number_linear(regions_t R, slong *parent)
+{
+    slong i, *label = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(slong));
+    R->nlinear = 0;
+    for (i = 0; i < R->ncells; i++)
+        label[i] = -1;
+    for (i = 0; i < R->ncells; i++)
+    {
+        slong r = uf_find(parent, i);
+        if (label[r] < 0)
+            label[r] = R->nlinear++;
+        R->cells[i].linear = label[r];
+    }
+    flint_free(label);
+}
+
+void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
+                            slong npairs, double *Zd, double *Ed,
+                            pred_ctx_t ctx)
+{
+    slong i, n = R->ncells, len = R->m * (R->d + 1);
+    slong *parent = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
+    map_cache *mc = flint_calloc(FLINT_MAX(n, 1), sizeof(map_cache));
+
+    for (i = 0; i < n; i++)
+    {
+        parent[i] = i;
+        if (Zd != NULL)
+        {
+            mc[i].have_d = mc[i].borrowed = 1;
+            mc[i].Z = Zd + i * len;
+            mc[i].E = Ed + i * len;
+            mc[i].ok = isfinite(Ed[i * len]);
+        }
+    }
+    for (i = 0; i < npairs; i++)
+    {
+        slong a = pairs[2 * i], b = pairs[2 * i + 1];
+        slong ra = uf_find(parent, a), rb = uf_find(parent, b);
+        if (ra == rb)
+            continue;
+        if (same_map_cached(g, mc + a, mc + b, R->cells[a].state,
+                            R->cells[b].state, ctx))
+            parent[ra] = rb;
+    }
+    number_linear(R, parent);
+    for (i = 0; i < n; i++)
+        map_cache_clear(mc + i, g);
+    flint_free(mc);
+    flint_free(parent);
+}
+
+void regions_merge_linear(regions_t R, const net_t g, const slong *pairs,
+                          slong npairs, pred_ctx_t ctx)
+{
+    regions_merge_linear_d(R, g, pairs, npairs, NULL, NULL, ctx);
+}
+
+/* Merge sort of the cells by pattern bytes (qsort has no context
+   argument, and the pattern width is not a constant). */
+static void sort_cells(regions_cell_struct *a, regions_cell_struct *tmp,
+                       slong n, slong w)
+{
+    slong h = n / 2, i = 0, j = h, k = 0;
+    if (n < 2)
+        return;
+    sort_cells(a, tmp, h, w);
+    sort_cells(a + h, tmp, n - h, w);
+    while (i < h && j < n)
+        tmp[k++] = memcmp(a[j].state, a[i].state, w) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof(regions_cell_struct));
+}
+
+void regions_sort(regions_t R)
+{
+    slong i, *parent;
+    regions_cell_struct *tmp;
+    tmp = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(regions_cell_struct));
+    sort_cells(R->cells, tmp, R->ncells, R->nstates);
+    flint_free(tmp);
+    if (R->nlinear < 0)
+        return;
+    /* Renumber the linear regions in the new order. */
+    parent = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(slong));
+    {
+        slong *first = flint_malloc(FLINT_MAX(R->nlinear, 1) * sizeof(slong));
+        for (i = 0; i < R->nlinear; i++)
+            first[i] = -1;
+        for (i = 0; i < R->ncells; i++)
+        {
+            slong L = R->cells[i].linear;
+            if (first[L] < 0)
+                first[L] = i;
+            parent[i] = first[L];
+        }
+        flint_free(first);
+    }
+    number_linear(R, parent);
+    flint_free(parent);
+}
+
+char *regions_pattern_str(const regions_cell_struct *c, const net_t net)
+{
+    return net_pattern_str(c->state, net);
+}
+
+int regions_compute(regions_t R, const net_t net, const dom_t D,
+                    const regions_opts *opts, err_t e)
+{
+    net_t g;
+    regions_method m = opts->method;
+    int st;
+    const fmpq *lo = D->bounded ? D->lo : NULL, *hi = D->bounded ? D->hi : NULL;
+
+    if (net->input_dim != D->n)
+        return err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
+                       "but the network has %ld inputs", (long) D->n,
+                       (long) net->input_dim);
+    if (m == REGIONS_AUTO)
+        m = D->d == 1 ? REGIONS_1D : D->d == 2 ? REGIONS_2D : REGIONS_ND;
+    if (m == REGIONS_1D && D->d != 1)
+        return err_set(e, CPWL_ERR_INPUT, "the 1-D method needs a "
+                       "1-dimensional domain (a line or a 1-input net), "
+                       "this one has dimension %ld", (long) D->d);
+    if (m == REGIONS_2D && D->d != 2)
+        return err_set(e, CPWL_ERR_INPUT, "the 2-D method needs a "
+                       "2-dimensional domain (a slice or a 2-input net), "
+                       "this one has dimension %ld", (long) D->d);
+    regions_clear(R);
+    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
+    net_init(g, D->d);
+    dom_restrict_net(g, net, D);
+    if (m == REGIONS_1D)
+        st = regions_1d(R, g, lo, hi, opts, e);
+    else if (m == REGIONS_2D)
+        st = regions_2d(R, g, lo, hi, opts, e);
+    else
+        st = regions_nd(R, g, lo, hi, opts, e);
+    net_clear(g);
+    return st;
+}

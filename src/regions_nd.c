@@ -1,0 +1,1206 @@
+/* Activation regions in any dimension: H-polyhedra refined layer by layer
+   with exact LP (see cpwl/regions.h).
+
+   A polyhedron is an open set {y : h_k(y) > 0 for all k} with a rational
+   interior point p and the pattern of the layers decided so far.  Each
+   constraint h_k is a primitive integer row (g, c), h(y) = g.y + c: the
+   pre-activation z of an on neuron, -z of an off neuron, or a box face.
+   While a layer is processed, the pattern of the earlier layers is fixed,
+   so every neuron of the layer is one affine form z on the polyhedron and
+   on all its pieces:
+     - z constant (g = 0): decided by the sign of c (z = 0 is off, SPEC
+       section 2) for every piece, no cut;
+     - otherwise z cuts P (both open sides nonempty) iff z(p) = 0 (p is
+       interior), or some known interior point has the sign opposite to
+       z(p), or the exact LP test lp_interior finds a point with every
+       h_k > 0 and -sign(z(p)) z > 0 (then inside the other side).  If z
+       does not cut P, the whole of P has the sign of z(p).
+   Each polyhedron first drops the neurons that do not cut it (deciding
+   their states), then splits on the first one that does; both pieces go
+   on with the remaining ones (a neuron that does not cut P cuts no piece
+   of P).  Interior points found by LPs are kept as witnesses and handed
+   to the piece they lie in, which saves the LPs of many later cuts.  The
+   pattern sets with nonempty interior are exactly the leaves (each such
+   set contains a ball on which every form that is not identically zero
+   has a constant nonzero sign).
+
+   Between layers every polyhedron drops its redundant constraints, so
+   that the LPs stay small: a constraint is kept iff lp_interior finds a
+   point with all others > 0 and it < 0.  Ray shooting from p finds most of the
+   facets first without an LP (the first constraint hit along a ray, when
+   it is hit alone, is a facet).
+
+   Linear regions: every cell that shares its affine map with another
+   cell is reduced to its facets (an irredundant system of a
+   full-dimensional polyhedron is unique up to positive scaling, and the
+   rows are primitive integers, so facets compare exactly).  Two cells
+   whose closures share a (d-1)-dimensional face F have facets on the same
+   hyperplane H = aff F with opposite orientations, so candidate pairs are
+   cells with the same map and opposite facets h, -h; a pair is adjacent
+   iff some point has h = 0 and every other constraint of both cells > 0
+   (lp_interior; constraints that are multiples of h vanish on H and are
+   left out).  Cells that meet only in a face of lower dimension give t <= 0.
+   Pairs already connected are not tested: only the components matter. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flint/fmpz_vec.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "cpwl/regions.h"
+#include "cpwl/forms.h"
+#include "cpwl/lp.h"
+
+#define U_D 0x1p-53             /* unit roundoff of binary64 */
+#define ETA_D 0x1p-1074         /* smallest subnormal */
+#define SLACK_D (1.0 + 0x1p-30) /* absorbs the (1 + O(n u)) factors */
+
+/* Report progress every this many LPs within a layer. */
+#define PROGRESS_LPS 4096
+
+/* ---- polyhedra -------------------------------------------------------- */
+
+typedef struct
+{
+    unsigned char *state;       /* ns bytes, undecided neurons 0 */
+    fmpq *p;                    /* d: interior point */
+    fmpq *h;                    /* alloc x (d+1): constraints h >= 0 */
+    slong m, alloc;
+    slong nclean;               /* m after the last redundancy removal */
+    /* Within a layer only: */
+    slong *cand;                /* neurons that may still cut it */
+    slong ncand;
+    fmpq *w;                    /* NWIT x d: more interior points */
+    slong nw, wnext;            /* witnesses held, next slot to reuse */
+    fmpq *map;                  /* m x (d+1) affine map, once complete
+                                   (when maps or linear regions are
+                                   wanted), or NULL */
+}
+poly_struct;
+
+/* Interior points kept per polyhedron: a neuron with opposite signs at
+   two of them cuts it, no LP needed. */
+#define NWIT 8
+
+static poly_struct *poly_new(slong ns, slong d)
+{
+    poly_struct *P = flint_calloc(1, sizeof(poly_struct));
+    P->state = flint_calloc(FLINT_MAX(ns, 1), 1);
+    P->p = _fmpq_vec_init(d);
+    return P;
+}
+
+/* Drop what only the current layer needs. */
+static void poly_end_layer(poly_struct *P, slong d)
+{
+    flint_free(P->cand);
+    P->cand = NULL;
+    P->ncand = 0;
+    if (P->w != NULL)
+        _fmpq_vec_clear(P->w, NWIT * d);
+    P->w = NULL;
+    P->nw = P->wnext = 0;
+}
+
+static void poly_free(poly_struct *P, slong d, slong m)
+{
+    if (P == NULL)
+        return;
+    poly_end_layer(P, d);
+    if (P->map != NULL)
+        _fmpq_vec_clear(P->map, m * (d + 1));
+    flint_free(P->state);
+    _fmpq_vec_clear(P->p, d);
+    if (P->alloc)
+        _fmpq_vec_clear(P->h, P->alloc * (d + 1));
+    flint_free(P);
+}
+
+/* Append the row (or its negation). */
+static void poly_add(poly_struct *P, const fmpq *row, int neg, slong d)
+{
+    slong c = d + 1, i;
+    fmpq *r;
+    if (P->m == P->alloc)
+    {
+        slong a = FLINT_MAX(8, 2 * P->alloc);
+        P->h = flint_realloc(P->h, a * c * sizeof(fmpq));
+        for (i = P->alloc * c; i < a * c; i++)
+            fmpq_init(P->h + i);
+        P->alloc = a;
+    }
+    r = P->h + P->m * c;
+    for (i = 0; i < c; i++)
+    {
+        if (neg)
+            fmpq_neg(r + i, row + i);
+        else
+            fmpq_set(r + i, row + i);
+    }
+    P->m++;
+}
+
+static poly_struct *poly_copy(const poly_struct *P, slong ns, slong d)
+{
+    poly_struct *Q = poly_new(ns, d);
+    slong k;
+    memcpy(Q->state, P->state, FLINT_MAX(ns, 1));
+    qvec_set(Q->p, P->p, d);
+    for (k = 0; k < P->m; k++)
+        poly_add(Q, P->h + k * (d + 1), 0, d);
+    Q->nclean = P->nclean;
+    return Q;
+}
+
+/* Keep the interior point x as a witness (replacing an old one when
+   full). */
+static void poly_add_witness(poly_struct *P, const fmpq *x, slong d)
+{
+    slong k;
+    if (P->w == NULL)
+        P->w = _fmpq_vec_init(NWIT * d);
+    if (P->nw < NWIT)
+        k = P->nw++;
+    else
+        k = P->wnext++ % NWIT;
+    qvec_set(P->w + k * d, x, d);
+}
+
+/* Remove constraint k (order is not kept). */
+static void poly_remove(poly_struct *P, slong k, slong d)
+{
+    slong c = d + 1, i;
+    if (k != P->m - 1)
+        for (i = 0; i < c; i++)
+            fmpq_swap(P->h + k * c + i, P->h + (P->m - 1) * c + i);
+    P->m--;
+}
+
+/* A growable list of polyhedra. */
+typedef struct
+{
+    poly_struct **v;
+    slong n, alloc;
+}
+plist;
+
+static void plist_push(plist *L, poly_struct *P)
+{
+    if (L->n == L->alloc)
+    {
+        L->alloc = FLINT_MAX(16, 2 * L->alloc);
+        L->v = flint_realloc(L->v, L->alloc * sizeof(poly_struct *));
+    }
+    L->v[L->n++] = P;
+}
+
+static void plist_clear(plist *L, slong d, slong m)
+{
+    slong i;
+    for (i = 0; i < L->n; i++)
+        poly_free(L->v[i], d, m);
+    flint_free(L->v);
+    memset(L, 0, sizeof(plist));
+}
+
+/* ---- forms ------------------------------------------------------------ */
+
+/* out = the primitive integer row with the same sign as in (a positive
+   multiple): the same half-space, and equal half-spaces compare equal.
+   Returns whether the gradient part (the first d entries) is nonzero. */
+static int row_primitive(fmpq *out, const fmpq *in, slong d)
+{
+    slong c = d + 1, i;
+    fmpz *num = _fmpz_vec_init(c);
+    fmpz_t den, g;
+    int nz;
+
+    fmpz_init(den);
+    fmpz_init(g);
+    _fmpq_vec_get_fmpz_vec_fmpz(num, den, in, c);
+    _fmpz_vec_content(g, num, c);
+    if (!fmpz_is_zero(g) && !fmpz_is_one(g))
+        _fmpz_vec_scalar_divexact_fmpz(num, num, c, g);
+    for (i = 0; i < c; i++)
+    {
+        fmpz_swap(fmpq_numref(out + i), num + i);
+        fmpz_one(fmpq_denref(out + i));
+    }
+    nz = !qvec_is_zero(out, d);
+    fmpz_clear(den);
+    fmpz_clear(g);
+    _fmpz_vec_clear(num, c);
+    return nz;
+}
+
+/* v = h(p) for a row h = (g, c). */
+static void row_eval(fmpq_t v, const fmpq *h, const fmpq *p, slong d)
+{
+    slong i;
+    fmpq_set(v, h + d);
+    for (i = 0; i < d; i++)
+        if (!fmpq_is_zero(h + i))
+            fmpq_addmul(v, h + i, p + i);
+}
+
+/* The sign of h(p) as a question for the predicate layer. */
+typedef struct
+{
+    const fmpq *h, *p;
+    slong d;
+}
+rowpt_src;
+
+static void rowpt_get_fmpq(fmpq_t v, void *data)
+{
+    rowpt_src *S = data;
+    row_eval(v, S->h, S->p, S->d);
+}
+
+/* Double value with a proven bound.  The row holds integers g_i, c; with
+   gd = fl(g) (rounded towards zero: |g - gd| <= 2u|g|) and pd = fl(p) with
+   |p - pd| <= pe (net_round_inputs_d),
+     |g p - gd pd| <= |g - gd| |p| + |gd| |p - pd|
+                   <= 4u |gd| (|pd| + pe) + |gd| pe,
+   and the double sum of the d+1 rounded products has error at most
+   gamma_{d+2} sum |gd pd| plus (d+1) underflows. */
+static int rowpt_get_d(double *v, double *err, void *data)
+{
+    rowpt_src *S = data;
+    slong i, d = S->d;
+    double s = 0, a = 0, e = 0, cd;
+
+    if (d > (1 << 20))
+        return 0;
+    for (i = 0; i <= d; i++)
+        if (fmpz_bits(fmpq_numref(S->h + i)) > 1000)
+            return 0;
+    for (i = 0; i < d; i++)
+    {
+        double gd, pd, pe, t;
+        if (fmpq_is_zero(S->h + i))
+            continue;
+        gd = fmpz_get_d(fmpq_numref(S->h + i));
+        if (!net_round_inputs_d(&pd, &pe, S->p + i, 1))
+            return 0;
+        t = gd * pd;
+        s += t;
+        a += fabs(t);
+        e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe;
+    }
+    cd = fmpz_get_d(fmpq_numref(S->h + d));
+    s += cd;
+    a += fabs(cd);
+    e += 4 * U_D * fabs(cd);
+    e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D;
+    *v = s;
+    *err = SLACK_D * e;
+    return isfinite(s) && isfinite(*err);
+}
+
+/* A ball for the cases where the double sum cancels too much (large
+   integer rows near their zero). */
+static void rowpt_get_arb(arb_t v, slong prec, void *data)
+{
+    rowpt_src *S = data;
+    slong i;
+    arb_t t;
+    arb_init(t);
+    arb_set_round_fmpz(v, fmpq_numref(S->h + S->d), prec);
+    for (i = 0; i < S->d; i++)
+        if (!fmpq_is_zero(S->h + i))
+        {
+            arb_set_fmpq(t, S->p + i, prec);
+            arb_addmul_fmpz(v, t, fmpq_numref(S->h + i), prec);
+        }
+    arb_clear(t);
+}
+
+static int sign_at(pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
+{
+    rowpt_src S;
+    pred_src_struct src;
+    S.h = h;
+    S.p = p;
+    S.d = d;
+    src.get_d = rowpt_get_d;
+    src.get_arb = rowpt_get_arb;
+    src.get_fmpq = rowpt_get_fmpq;
+    src.data = &S;
+    return pred_sign(ctx, &src);
+}
+
+/* ---- the computation -------------------------------------------------- */
+
+typedef struct
+{
+    const net_struct *g;
+    const regions_opts *opts;
+    regions_struct *R;
+    slong d, ns;
+    lp_t lp;
+    fmpq *x;                    /* d: LP point */
+    slong layer;                /* for progress reports */
+    slong lp_mark;              /* lp_solved at the last report */
+    slong live;                 /* polyhedra at the moment (progress) */
+    slong last;                 /* the last layer with states */
+    int want_map;               /* keep every cell's affine map */
+    int stopped;                /* REGIONS_STOP_* once stopped */
+    int error;                  /* an LP failed (internal error) */
+}
+nd_ctx;
+
+/* Whether the rows of ctx->lp have a common strictly positive point: 1
+   (point in ctx->x), 0, or -1 when stopped (interrupt) or on a solver
+   error. */
+static int nd_slack(nd_ctx *C)
+{
+    int st;
+    if (C->opts->interrupt != NULL && *C->opts->interrupt)
+    {
+        C->stopped = REGIONS_STOP_INTERRUPT;
+        return -1;
+    }
+    st = lp_interior(C->x, C->lp);
+    C->R->lp_solved++;
+    if (C->opts->progress != NULL
+        && C->R->lp_solved - C->lp_mark >= PROGRESS_LPS)
+    {
+        C->lp_mark = C->R->lp_solved;
+        C->opts->progress(C->opts->progress_data, C->layer,
+                          C->g->nlayers, C->live);
+    }
+    if (st < 0)
+        C->error = 1;
+    return st;
+}
+
+/* Whether {P, sign * z > 0} has nonempty interior; if so its interior
+   point is left in C->x.  -1: stopped or failed. */
+static int nd_side(nd_ctx *C, const poly_struct *P, const fmpq *z, int neg)
+{
+    slong k;
+    lp_reset(C->lp, C->d);
+    for (k = 0; k < P->m; k++)
+        lp_add_row(C->lp, P->h + k * (C->d + 1), 0, 0);
+    lp_add_row(C->lp, z, neg, 0);
+    return nd_slack(C);
+}
+
+/* out = p + eps * s * g, g the gradient of z, z(p) = 0, s = +-1: a point
+   strictly inside P on the side s z > 0 (halfway to the first constraint
+   met along the ray, or at eps = 1 when none is met). */
+static void step_point(fmpq *out, const poly_struct *P, const fmpq *z,
+                       int s, slong d)
+{
+    fmpq_t eps, hp, D, r;
+    slong k, i;
+    int have = 0;
+
+    fmpq_init(eps);
+    fmpq_init(hp);
+    fmpq_init(D);
+    fmpq_init(r);
+    for (k = 0; k < P->m; k++)
+    {
+        const fmpq *h = P->h + k * (d + 1);
+        fmpq_zero(D);
+        for (i = 0; i < d; i++)
+            fmpq_addmul(D, h + i, z + i);
+        if (s < 0)
+            fmpq_neg(D, D);
+        if (fmpq_sgn(D) >= 0)
+            continue;
+        /* h(p + eps s g) = h(p) + eps D vanishes at eps = h(p) / -D. */
+        row_eval(hp, h, P->p, d);
+        fmpq_neg(D, D);
+        fmpq_div(r, hp, D);
+        if (!have || fmpq_cmp(r, eps) < 0)
+            fmpq_set(eps, r);
+        have = 1;
+    }
+    if (have)
+        fmpq_div_2exp(eps, eps, 1);
+    else
+        fmpq_one(eps);
+    if (s < 0)
+        fmpq_neg(eps, eps);
+    for (i = 0; i < d; i++)
+    {
+        fmpq_set(out + i, P->p + i);
+        fmpq_addmul(out + i, eps, z + i);
+    }
+    fmpq_clear(eps);
+    fmpq_clear(hp);
+    fmpq_clear(D);
+    fmpq_clear(r);
+}
+
+/* Mark facets found by ray shooting from p along the directions -g_k and
+   +-e_j: along a ray, the constraint that reaches 0 first, when it is the
+   only one there, is a facet. */
+static void shoot_facets(unsigned char *facet, const poly_struct *P,
+                         const fmpq *hp, slong d)
+{
+    slong c = d + 1, m = P->m, nd = m + 2 * d, r, k, i, best;
+    fmpz *dir = _fmpz_vec_init(d);
+    fmpz *D = _fmpz_vec_init(m);
+    fmpq_t lhs, rhs;
+    int tie;
+
+    fmpq_init(lhs);
+    fmpq_init(rhs);
+    for (r = 0; r < nd; r++)
+    {
+        if (r < m)
+            for (i = 0; i < d; i++)
+                fmpz_neg(dir + i, fmpq_numref(P->h + r * c + i));
+        else
+        {
+            _fmpz_vec_zero(dir, d);
+            fmpz_set_si(dir + (r - m) / 2, (r - m) % 2 ? -1 : 1);
+        }
+        best = -1;
+        tie = 0;
+        for (k = 0; k < m; k++)
+        {
+            fmpz_zero(D + k);
+            for (i = 0; i < d; i++)
+                fmpz_addmul(D + k, fmpq_numref(P->h + k * c + i), dir + i);
+            if (fmpz_sgn(D + k) >= 0)
+                continue;
+            if (best < 0)
+            {
+                best = k;
+                tie = 0;
+                continue;
+            }
+            /* hp_k / -D_k against hp_best / -D_best (both D < 0). */
+            fmpq_mul_fmpz(lhs, hp + k, D + best);
+            fmpq_mul_fmpz(rhs, hp + best, D + k);
+            i = fmpq_cmp(rhs, lhs);    /* ratio_k - ratio_best, scaled */
+            if (i < 0)
+            {
+                best = k;
+                tie = 0;
+            }
+            else if (i == 0)
+                tie = 1;
+        }
+        if (best >= 0 && !tie)
+            facet[best] = 1;
+    }
+    fmpq_clear(lhs);
+    fmpq_clear(rhs);
+    _fmpz_vec_clear(dir, d);
+    _fmpz_vec_clear(D, m);
+}
+
+/* Drop the redundant constraints of P.  Returns 0, or -1 when stopped. */
+static int poly_clean(nd_ctx *C, poly_struct *P)
+{
+    slong d = C->d, c = d + 1, m = P->m, k, j;
+    unsigned char *facet, *alive;
+    fmpq *hp;
+    int r = 0;
+
+    if (P->nclean == m)
+        return 0;
+    if (m <= 1)
+    {
+        /* One nonconstant constraint always cuts R^d. */
+        P->nclean = m;
+        return 0;
+    }
+    facet = flint_calloc(m, 1);
+    alive = flint_malloc(m);
+    memset(alive, 1, m);
+    hp = _fmpq_vec_init(m);
+    for (k = 0; k < m; k++)
+        row_eval(hp + k, P->h + k * c, P->p, d);
+    shoot_facets(facet, P, hp, d);
+    for (k = 0; k < m && r == 0; k++)
+    {
+        if (facet[k])
+            continue;
+        /* h_k is needed iff some point has every other h_j >= 0 and
+           h_k < 0; both sets are full-dimensional, so the strict
+           version (max slack > 0) decides it. */
+        lp_reset(C->lp, d);
+        for (j = 0; j < m; j++)
+            if (j != k && alive[j])
+                lp_add_row(C->lp, P->h + j * c, 0, 0);
+        lp_add_row(C->lp, P->h + k * c, 1, 0);
+        r = nd_slack(C);
+        if (r < 0)
+            break;
+        alive[k] = (unsigned char) r;
+        r = 0;
+    }
+    if (r == 0)
+    {
+        for (k = m - 1; k >= 0; k--)
+            if (!alive[k])
+                poly_remove(P, k, d);
+        P->nclean = P->m;
+    }
+    _fmpq_vec_clear(hp, m);
+    flint_free(facet);
+    flint_free(alive);
+    return r;
+}
+
+/* Live polyhedra: the roots of the layer not reached yet, the finished
+   ones, the stack of pending siblings and the current one. */
+static slong live_count(slong roots_left, const plist *next,
+                        const plist *stack)
+{
+    return roots_left + next->n + stack->n + 1;
+}
+
+static int over_limit(const nd_ctx *C, slong n)
+{
+    return C->opts->max_regions > 0 && n > C->opts->max_regions;
+}
+
+/* Keep in P->cand the neurons that cut P and decide the states of the
+   others (each keeps the sign it has at p).  A neuron cuts P when z(p) =
+   0, when a witness has the opposite sign, or when the LP finds the other
+   side (its point becomes a witness).  Returns 0, or -1 when stopped. */
+static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
+{
+    slong d = C->d, c = d + 1, a, k, n = 0;
+    pred_ctx_struct *pc = C->opts->pred;
+
+    for (a = 0; a < P->ncand; a++)
+    {
+        slong j = P->cand[a];
+        const fmpq *z = Z + j * c;
+        int s = sign_at(pc, z, P->p, d), cut = s == 0, other;
+        for (k = 0; k < P->nw && !cut; k++)
+            cut = sign_at(pc, z, P->w + k * d, d) == -s;
+        if (!cut)
+        {
+            other = nd_side(C, P, z, s > 0);
+            if (other < 0)
+                return -1;
+            if (other)
+            {
+                poly_add_witness(P, C->x, d);
+                cut = 1;
+            }
+        }
+        if (cut)
+            P->cand[n++] = j;
+        else
+            P->state[off + j] = s > 0;
+    }
+    P->ncand = n;
+    return 0;
+}
+
+/* Split P by z, a neuron known to cut it (state index st): P keeps the
+   side of p (the on side when z(p) = 0), the new sibling *Qp gets the
+   other.  Both go on with the remaining candidates; the witnesses go to
+   the side they lie on.  Returns 0, or -1 when stopped. */
+static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
+                    const fmpq *z, slong st)
+{
+    slong d = C->d, k, nw = P->nw, iq = -1;
+    pred_ctx_struct *pc = C->opts->pred;
+    int s = sign_at(pc, z, P->p, d), ps = s != 0 ? s : 1;
+    poly_struct *Q;
+
+    if (s != 0)
+    {
+        for (k = 0; k < nw && iq < 0; k++)
+            if (sign_at(pc, z, P->w + k * d, d) == -s)
+                iq = k;
+        if (iq < 0)
+        {
+            /* The witness that showed the cut was replaced by a later
+               one: find the other side again. */
+            int other = nd_side(C, P, z, s > 0);
+            if (other == 0)
+                C->error = 1;
+            if (other <= 0)
+                return -1;
+        }
+    }
+
+    Q = poly_copy(P, C->ns, d);
+    Q->ncand = P->ncand - 1;
+    Q->cand = flint_malloc(FLINT_MAX(Q->ncand, 1) * sizeof(slong));
+    memcpy(Q->cand, P->cand + 1, Q->ncand * sizeof(slong));
+    memmove(P->cand, P->cand + 1, Q->ncand * sizeof(slong));
+    P->ncand--;
+    if (s == 0)
+    {
+        step_point(Q->p, P, z, -1, d);
+        step_point(P->p, P, z, 1, d);
+    }
+    else if (iq >= 0)
+        qvec_set(Q->p, P->w + iq * d, d);
+    else
+        qvec_set(Q->p, C->x, d);
+
+    P->nw = P->wnext = 0;
+    for (k = 0; k < nw; k++)
+    {
+        fmpq *x = P->w + k * d;
+        int t = sign_at(pc, z, x, d);
+        if (t == ps)
+        {
+            /* compact in place: slot P->nw <= k */
+            if (P->nw != k)
+                qvec_set(P->w + P->nw * d, x, d);
+            P->nw++;
+        }
+        else if (t == -ps && k != iq)
+            poly_add_witness(Q, x, d);
+    }
+    poly_add(P, z, ps < 0, d);
+    poly_add(Q, z, ps > 0, d);
+    P->state[st] = ps > 0;
+    Q->state[st] = ps < 0;
+    *Qp = Q;
+    return 0;
+}
+
+/* P->map = the affine map of a complete polyhedron, from the forms F of
+   the last layer with states (l): its factors under P's pattern (1 on,
+   0 or the leaky slope off), then the identity layers after it. */
+static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
+{
+    const net_struct *g = C->g;
+    const net_layer_struct *L = g->layers + l;
+    slong d = C->d, c = d + 1, off = forms_state_offset(g, l), rows, i, j, t;
+    fmpq *A = _fmpq_vec_init(L->out * c), *B;
+
+    rows = L->out;
+    for (i = 0; i < rows; i++)
+    {
+        if (P->state[off + i])
+            qvec_set(A + i * c, F + i * c, c);
+        else if (L->act == NET_LEAKY_RELU)
+            qvec_scalar_mul(A + i * c, F + i * c, c, L->slope);
+    }
+    for (t = l + 1; t < g->nlayers; t++)
+    {
+        const net_layer_struct *K = g->layers + t;
+        B = _fmpq_vec_init(K->out * c);
+        for (i = 0; i < K->out; i++)
+        {
+            for (j = 0; j < rows; j++)
+            {
+                const fmpq *w = fmpq_mat_entry(K->W, i, j);
+                slong k;
+                if (fmpq_is_zero(w))
+                    continue;
+                for (k = 0; k < c; k++)
+                    fmpq_addmul(B + i * c + k, w, A + j * c + k);
+            }
+            fmpq_add(B + i * c + d, B + i * c + d, K->b + i);
+        }
+        _fmpq_vec_clear(A, rows * c);
+        A = B;
+        rows = K->out;
+    }
+    P->map = A;                 /* rows = m */
+}
+
+/* Split every polyhedron of cur by the neurons of layer l; the results go
+   to next.  Returns 0, or -1 when stopped (C->stopped or C->error set),
+   then *live holds the number of polyhedra at that moment. */
+static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
+                    slong *live)
+{
+    const net_layer_struct *L = C->g->layers + l;
+    slong d = C->d, c = d + 1, off = forms_state_offset(C->g, l);
+    slong out = L->out, ir, j;
+    fmpq *Z = _fmpq_vec_init(out * c), *F = NULL;
+    plist stack;
+    int r = 0;
+
+    memset(&stack, 0, sizeof(plist));
+    for (ir = 0; ir < cur->n && r == 0; ir++)
+    {
+        poly_struct *P = cur->v[ir];
+        cur->v[ir] = NULL;
+
+        /* The forms of the layer under the pattern of the earlier layers:
+           the same for every descendant of P within the layer.  A
+           constant form decides its neuron for all of them (z = 0 is
+           off); the others are candidates. */
+        forms_layer_fmpq(Z, C->g, P->state, l);
+        if (l == C->last && C->want_map)
+        {
+            /* the forms themselves, for the maps of the cells */
+            if (F == NULL)
+                F = _fmpq_vec_init(out * c);
+            qvec_set(F, Z, out * c);
+        }
+        P->cand = flint_malloc(FLINT_MAX(out, 1) * sizeof(slong));
+        P->ncand = 0;
+        for (j = 0; j < out; j++)
+        {
+            if (row_primitive(Z + j * c, Z + j * c, d))
+                P->cand[P->ncand++] = j;
+            else
+                P->state[off + j] = fmpq_sgn(Z + j * c + d) > 0;
+        }
+
+        /* Depth first: P goes on with its first cutting neuron, the
+           siblings wait on the stack. */
+        while (P != NULL && r == 0)
+        {
+            poly_struct *Q;
+            C->live = live_count(cur->n - ir - 1, next, &stack);
+            if (nd_decide(C, P, Z, off) < 0)
+            {
+                r = -1;
+                break;
+            }
+            if (P->ncand == 0)
+            {
+                poly_end_layer(P, d);
+                if (F != NULL)
+                    nd_poly_map(C, P, F, l);
+                if (clean && poly_clean(C, P) < 0)
+                {
+                    r = -1;
+                    break;
+                }
+                plist_push(next, P);
+                P = stack.n > 0 ? stack.v[--stack.n] : NULL;
+                continue;
+            }
+            if (nd_split(&Q, C, P, Z + P->cand[0] * c, off + P->cand[0]) < 0)
+            {
+                r = -1;
+                break;
+            }
+            plist_push(&stack, Q);
+            C->live = live_count(cur->n - ir - 1, next, &stack);
+            if (over_limit(C, C->live))
+            {
+                C->stopped = REGIONS_STOP_LIMIT;
+                r = -1;
+            }
+            else if (clean && P->m > 2 * P->nclean + 2 * d + 4
+                     && poly_clean(C, P) < 0)
+                r = -1;         /* a wide layer: keep the LPs small */
+        }
+        if (r != 0)
+        {
+            *live = live_count(cur->n - ir - 1, next, &stack);
+            poly_free(P, d, C->R->m);
+        }
+        plist_clear(&stack, d, C->R->m);
+    }
+    _fmpq_vec_clear(Z, out * c);
+    if (F != NULL)
+        _fmpq_vec_clear(F, out * c);
+    return r;
+}
+
+/* ---- linear regions --------------------------------------------------- */
+
+/* The exact affine map of g on the pattern (as regions_cell_map), one
+   row per output walked backwards through the layers (forms_row_fmpq):
+   about d+1 times fewer operations than the forward pass of all forms.
+   A stateful output layer passes 1 (on), 0 or its slope (off). */
+static void nd_cell_map(fmpq *grad, fmpq *offset, const net_t g,
+                        const unsigned char *state)
+{
+    slong d = g->input_dim, m = net_output_dim(g), i, l = g->nlayers - 1;
+    const net_layer_struct *L = g->layers + l;
+    slong off = forms_state_offset(g, l);
+    fmpq *row = _fmpq_vec_init(d + 1);
+    for (i = 0; i < m; i++)
+    {
+        forms_row_fmpq(row, g, state, l, i);
+        if (off >= 0 && !state[off + i])
+        {
+            if (L->act == NET_LEAKY_RELU)
+                qvec_scalar_mul(row, row, d + 1, L->slope);
+            else
+                qvec_zero(row, d + 1);
+        }
+        qvec_set(grad + i * d, row, d);
+        fmpq_set(offset + i, row + d);
+    }
+    _fmpq_vec_clear(row, d + 1);
+}
+
+typedef struct
+{
+    const fmpq *v;              /* key */
+    slong len;
+    slong cell;
+    slong group;
+    int orient;                 /* facet = orient * key */
+    slong con;                  /* index of the facet in its cell */
+}
+key_entry;
+
+static int qvec_cmp(const fmpq *a, const fmpq *b, slong n)
+{
+    slong i;
+    int s;
+    for (i = 0; i < n; i++)
+        if ((s = fmpq_cmp(a + i, b + i)) != 0)
+            return s;
+    return 0;
+}
+
+static int map_entry_cmp(const void *a, const void *b)
+{
+    const key_entry *x = a, *y = b;
+    int s = qvec_cmp(x->v, y->v, x->len);
+    if (s != 0)
+        return s;
+    return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+static int facet_entry_cmp(const void *a, const void *b)
+{
+    const key_entry *x = a, *y = b;
+    int s = qvec_cmp(x->v, y->v, x->len);
+    if (s != 0)
+        return s;
+    if (x->group != y->group)
+        return (x->group > y->group) - (x->group < y->group);
+    if (x->orient != y->orient)
+        return x->orient - y->orient;
+    return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+static slong uf_find(slong *p, slong x)
+{
+    while (p[x] != x)
+    {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+
+/* Whether rows a and b (primitive integer) are equal up to sign. */
+static int same_hyperplane(const fmpq *a, const fmpq *b, slong c)
+{
+    slong i;
+    int eq = 1, opp = 1;
+    for (i = 0; i < c && (eq || opp); i++)
+    {
+        if (!fmpz_equal(fmpq_numref(a + i), fmpq_numref(b + i)))
+            eq = 0;
+        if (fmpz_cmpabs(fmpq_numref(a + i), fmpq_numref(b + i)) != 0
+            || (!fmpq_is_zero(a + i)
+                && fmpq_sgn(a + i) == fmpq_sgn(b + i)))
+            opp = 0;
+    }
+    return eq || opp;
+}
+
+/* Whether the closures of X and Y share a (d-1)-face in {h = 0}, h the
+   facet of X.  1 yes, 0 no, -1 stopped or failed. */
+static int nd_adjacent(nd_ctx *C, const poly_struct *X, const poly_struct *Y,
+                       const fmpq *h)
+{
+    slong c = C->d + 1, k;
+    lp_reset(C->lp, C->d);
+    lp_add_row(C->lp, h, 0, 1);
+    for (k = 0; k < X->m; k++)
+        if (!same_hyperplane(X->h + k * c, h, c))
+            lp_add_row(C->lp, X->h + k * c, 0, 0);
+    for (k = 0; k < Y->m; k++)
+        if (!same_hyperplane(Y->h + k * c, h, c))
+            lp_add_row(C->lp, Y->h + k * c, 0, 0);
+    return nd_slack(C);
+}
+
+/* Facet adjacency among cells with equal maps, then the merge.  polys[i]
+   is cell i's polyhedron.  Returns 0, or -1 when stopped. */
+static int nd_linear(nd_ctx *C, poly_struct **polys, slong n)
+{
+    const net_struct *g = C->g;
+    slong d = C->d, c = d + 1, m = C->R->m, mlen = m * c, i, k, a, b;
+    slong nf = 0, nkeys = 0, ngroups = 0, npairs = 0, palloc = 0;
+    fmpq *maps = _fmpq_vec_init(FLINT_MAX(n * mlen, 1));
+    key_entry *me = flint_malloc(FLINT_MAX(n, 1) * sizeof(key_entry));
+    slong *group = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
+    slong *parent = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
+    slong *pairs = NULL;
+    unsigned char *alone = flint_malloc(FLINT_MAX(n, 1));
+    key_entry *fe;
+    fmpq *keys;
+    int r = 0;
+
+    /* Group the cells by exact affine map (gradients, then offsets). */
+    for (i = 0; i < n; i++)
+    {
+        const fmpq *map = polys[i]->map;
+        if (map != NULL)
+        {
+            /* rows (g, c) -> gradients, then offsets */
+            for (k = 0; k < m; k++)
+            {
+                qvec_set(maps + i * mlen + k * d, map + k * c, d);
+                fmpq_set(maps + i * mlen + m * d + k, map + k * c + d);
+            }
+        }
+        else
+            nd_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
+                        polys[i]->state);
+        me[i].v = maps + i * mlen;
+        me[i].len = mlen;
+        me[i].cell = i;
+        parent[i] = i;
+    }
+    qsort(me, n, sizeof(key_entry), map_entry_cmp);
+    for (i = 0; i < n; i++)
+    {
+        if (i > 0 && qvec_cmp(me[i].v, me[i - 1].v, mlen) != 0)
+            ngroups++;
+        group[me[i].cell] = ngroups;
+    }
+
+    /* A cell alone with its map merges with nothing.  The others need
+       their facets: an irredundant system. */
+    for (i = 0; i < n; i++)
+    {
+        slong cell = me[i].cell;
+        alone[cell] = (i == 0 || group[me[i - 1].cell] != group[cell])
+                      && (i == n - 1 || group[me[i + 1].cell] != group[cell]);
+    }
+    for (i = 0; i < n && r == 0; i++)
+        if (!alone[i])
+        {
+            r = poly_clean(C, polys[i]);
+            nkeys += polys[i]->m;
+        }
+
+    /* Every facet under its hyperplane, oriented so that the first
+       nonzero gradient entry is positive. */
+    fe = flint_malloc(FLINT_MAX(nkeys, 1) * sizeof(key_entry));
+    keys = _fmpq_vec_init(FLINT_MAX(nkeys * c, 1));
+    for (i = 0; i < n && r == 0; i++)
+        for (k = 0; k < polys[i]->m && !alone[i]; k++)
+        {
+            const fmpq *h = polys[i]->h + k * c;
+            slong t = 0;
+            while (t < d && fmpq_is_zero(h + t))
+                t++;
+            fe[nf].orient = (t < d && fmpq_sgn(h + t) < 0) ? -1 : 1;
+            for (t = 0; t < c; t++)
+            {
+                if (fe[nf].orient < 0)
+                    fmpq_neg(keys + nf * c + t, h + t);
+                else
+                    fmpq_set(keys + nf * c + t, h + t);
+            }
+            fe[nf].v = keys + nf * c;
+            fe[nf].len = c;
+            fe[nf].cell = i;
+            fe[nf].group = group[i];
+            fe[nf].con = k;
+            nf++;
+        }
+    qsort(fe, nf, sizeof(key_entry), facet_entry_cmp);
+
+    /* Runs of one hyperplane and one map: the cells on its negative side
+       against those on its positive side. */
+    for (a = 0; a < nf && r == 0; a = b)
+    {
+        slong mid;
+        b = a + 1;
+        while (b < nf && fe[b].group == fe[a].group
+               && qvec_cmp(fe[b].v, fe[a].v, c) == 0)
+            b++;
+        for (mid = a; mid < b && fe[mid].orient < 0; mid++)
+            ;
+        for (i = a; i < mid && r == 0; i++)
+            for (k = mid; k < b && r == 0; k++)
+            {
+                slong x = fe[i].cell, y = fe[k].cell;
+                const poly_struct *X = polys[x];
+                if (uf_find(parent, x) == uf_find(parent, y))
+                    continue;
+                r = nd_adjacent(C, X, polys[y], X->h + fe[i].con * c);
+                if (r < 0)
+                    break;
+                if (r > 0)
+                {
+                    parent[uf_find(parent, x)] = uf_find(parent, y);
+                    if (npairs == palloc)
+                    {
+                        palloc = FLINT_MAX(16, 2 * palloc);
+                        pairs = flint_realloc(pairs,
+                                              2 * palloc * sizeof(slong));
+                    }
+                    pairs[2 * npairs] = x;
+                    pairs[2 * npairs + 1] = y;
+                    npairs++;
+                }
+                r = 0;
+            }
+    }
+    if (r == 0)
+        regions_merge_linear(C->R, g, pairs, npairs, C->opts->pred);
+
+    _fmpq_vec_clear(maps, FLINT_MAX(n * mlen, 1));
+    _fmpq_vec_clear(keys, FLINT_MAX(nkeys * c, 1));
+    flint_free(fe);
+    flint_free(me);
+    flint_free(group);
+    flint_free(parent);
+    flint_free(pairs);
+    flint_free(alone);
+    return r;
+}
+
+/* ---- the driver ------------------------------------------------------- */
+
+int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
+               const regions_opts *opts, err_t e)
+{
+    nd_ctx C;
+    plist cur, next;
+    slong d = g->input_dim, l, i, last = -1, live = 0;
+    poly_struct *P0;
+    int r = 0;
+
+    if (R->d != d || R->nstates != net_num_states(g) || R->ncells != 0)
+        return err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the region list "
+                       "does not fit the network");
+    for (l = 0; l < g->nlayers; l++)
+    {
+        net_act_t act = g->layers[l].act;
+        if (act != NET_IDENTITY && act != NET_RELU && act != NET_LEAKY_RELU)
+            return err_set(e, CPWL_ERR_INPUT, "the n-D region method does "
+                           "not handle the activation '%s' yet",
+                           net_act_name(act));
+        if (act != NET_IDENTITY)
+            last = l;
+    }
+
+    memset(&C, 0, sizeof(nd_ctx));
+    C.g = g;
+    C.opts = opts;
+    C.R = R;
+    C.d = d;
+    C.ns = R->nstates;
+    C.last = last;
+    C.want_map = opts->maps || opts->linear;
+    lp_init(C.lp, d);
+    C.x = _fmpq_vec_init(d);
+    memset(&cur, 0, sizeof(plist));
+    memset(&next, 0, sizeof(plist));
+
+    /* The domain: R^d from the origin, or the box from its centre. */
+    P0 = poly_new(C.ns, d);
+    if (lo != NULL)
+    {
+        fmpq *row = _fmpq_vec_init(d + 1);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_add(P0->p + i, lo + i, hi + i);
+            fmpq_div_2exp(P0->p + i, P0->p + i, 1);
+            qvec_zero(row, d + 1);
+            fmpq_one(row + i);
+            fmpq_neg(row + d, lo + i);     /* y_i - lo_i >= 0 */
+            row_primitive(row, row, d);
+            poly_add(P0, row, 0, d);
+            qvec_zero(row, d + 1);
+            fmpq_set_si(row + i, -1, 1);
+            fmpq_set(row + d, hi + i);     /* hi_i - y_i >= 0 */
+            row_primitive(row, row, d);
+            poly_add(P0, row, 0, d);
+        }
+        _fmpq_vec_clear(row, d + 1);
+    }
+    P0->nclean = P0->m;         /* the faces of a box are its facets */
+    plist_push(&cur, P0);
+
+    for (l = 0; l <= last && r == 0; l++)
+    {
+        int clean;
+        if (g->layers[l].act == NET_IDENTITY)
+            continue;
+        C.layer = l;
+        /* Irredundant constraints keep the next layers' LPs small; after
+           the last layer only the linear regions need them (nd_linear). */
+        clean = l < last;
+        r = nd_layer(&C, &next, &cur, l, clean, &live);
+        plist_clear(&cur, d, R->m);
+        cur = next;
+        memset(&next, 0, sizeof(plist));
+        if (r == 0 && opts->progress != NULL)
+            opts->progress(opts->progress_data, l + 1, g->nlayers, cur.n);
+    }
+
+    if (C.error)
+        r = err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the exact LP solver "
+                    "failed");
+    else if (r != 0 && live > 0)
+    {
+        /* Stopped within a layer: the polyhedra live at that moment
+           refine the regions found so far, so their number is a lower
+           bound (cells without data, as the other methods leave them). */
+        for (i = 0; i < live; i++)
+            regions_add_cell(R);
+        R->stopped = C.stopped;
+        r = CPWL_OK;
+    }
+    else
+    {
+        for (i = 0; i < cur.n; i++)
+        {
+            regions_cell_struct *cell = regions_add_cell(R);
+            memcpy(cell->state, cur.v[i]->state, FLINT_MAX(C.ns, 1));
+            if (opts->points)
+                regions_cell_set_point(cell, cur.v[i]->p, d);
+            if (opts->maps)
+            {
+                const fmpq *map = cur.v[i]->map;
+                slong k;
+                cell->grad = _fmpq_vec_init(R->m * d);
+                cell->offset = _fmpq_vec_init(R->m);
+                if (map == NULL)
+                    nd_cell_map(cell->grad, cell->offset, g, cell->state);
+                else
+                    for (k = 0; k < R->m; k++)
+                    {
+                        qvec_set(cell->grad + k * d, map + k * (d + 1), d);
+                        fmpq_set(cell->offset + k, map + k * (d + 1) + d);
+                    }
+            }
+        }
+        if (r != 0)
+        {
+            /* Stopped while checking facets for the linear regions: the
+               cells are complete, the linear regions are not counted. */
+            R->stopped = C.stopped;
+            r = CPWL_OK;
+        }
+        else if (opts->linear)
+        {
+            r = nd_linear(&C, cur.v, cur.n);
+            if (C.error)
+                r = err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the exact LP "
+                            "solver failed");
+            else
+            {
+                R->stopped = C.stopped;
+                r = CPWL_OK;
+            }
+        }
+    }
+
+    plist_clear(&cur, d, R->m);
+    plist_clear(&next, d, R->m);
+    _fmpq_vec_clear(C.x, d);
+    lp_clear(C.lp);
+    return r;
+}
