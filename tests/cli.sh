@@ -242,6 +242,96 @@ call certify tent
 good_why
 report "certify tent" "$why"
 
+# ---- regions: counts known by hand (docs/examples.md) -------------------
+
+# tent∘tent∘tent: breakpoints j/8 in [0,1]: 8 pieces; on R 10 (examples.md).
+call regions "$EX/tent3.json" --box 0:1 --linear
+good_why
+[ "$(awk '/^activation regions/ {print $3}' "$tmp/out")" = 8 ] || why="$why activation != 8;"
+[ "$(awk '/^linear regions/ {print $3}' "$tmp/out")" = 8 ] || why="$why linear != 8;"
+report "regions tent3 on [0,1]: 8 and 8" "$why"
+
+call regions "$EX/tent3.json" --json
+good_why
+has_json '"activation_regions":10' || why="$why activation_regions not 10;"
+has_json '"linear_regions":10' || why="$why linear_regions not 10;"
+report "regions --json tent3 on R: 10 and 10" "$why"
+
+# Four distinct lines through the origin (x = 0 twice, a dead neuron): 8
+# sectors, each kink visible in f: 8 linear regions.
+call regions "$EX/degenerate2d.json" --linear --json
+good_why
+has_json '"activation_regions":8,"linear_regions":8' || why="$why counts not 8/8;"
+report "regions degenerate2d on R^2: 8 and 8" "$why"
+
+call regions "$EX/degenerate2d.json" --list --json --box "-1:1,-1:1"
+good_why
+[ "$(tr -d ' \n' <"$tmp/out" | grep -o '"pattern"' | wc -l)" -eq 8 ] || why="$why not 8 listed regions;"
+has_json '"point":\[' || why="$why no points;"
+has_json '"vertices":\[' || why="$why no vertices;"
+report "regions --list --json degenerate2d: 8 regions with points" "$why"
+
+# The line x = (t, t) through degenerate2d crosses the origin only: 2.
+call regions "$EX/degenerate2d.json" --line "0,0;1,1" --linear --json
+good_why
+has_json '"activation_regions":2' || why="$why not 2;"
+report "regions on a line through degenerate2d: 2" "$why"
+
+call regions "$EX/tent3.json" --box 1:0
+bad "regions: inverted box" "--box" "inverted" "lo < hi"
+
+call regions "$EX/tent3.json" --box 1/2:1/2
+bad "regions: empty box" "--box" "empty"
+
+call regions "$EX/degenerate2d.json" --box 0:1
+bad "regions: box of the wrong dimension" "--box" "expected 2 intervals" "got 1"
+
+call regions "$EX/degenerate2d.json" --slice "0,0;1,1;2,2"
+bad "regions: parallel slice vectors" "--slice" "parallel"
+
+call regions "$EX/degenerate2d.json" --slice "0,0;0,0;1,2"
+bad "regions: zero slice vector" "--slice" "zero"
+
+call regions "$EX/degenerate2d.json" --line "0,0,0;1,1,1"
+bad "regions: line of the wrong dimension" "--line" "expected 2 coordinates"
+
+call regions "$EX/degenerate2d.json" --line "0,0;1,1" --slice "0,0;1,0;0,1"
+bad "regions: line and slice together" "--slice and --line"
+
+call regions "$EX/tent3.json" --method 2d
+bad "regions: 2-D method on a 1-D domain" "2-D method" "dimension 1"
+
+call regions "$EX/tent3.json" --method 3d
+bad "regions: unknown method" "--method" "3d"
+
+call regions "$EX/tent3.json" --max-regions 3
+why=""
+[ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
+grep -q "at least" "$tmp/out" || why="$why no lower bound on stdout;"
+grep -q "max-regions" "$tmp/err" || why="$why no hint on stderr;"
+report "regions --max-regions 3 stops with a lower bound" "$why"
+
+# ---- regions: pictures ------------------------------------------------------
+
+call regions "$EX/degenerate2d.json" --png "$tmp/d.png" --colour linear
+good_why
+head -c 8 "$tmp/d.png" | od -An -c | grep -q "P   N   G" || why="$why not a PNG file;"
+report "regions --png writes a PNG" "$why"
+
+call regions "$EX/degenerate2d.json" --svg "$tmp/d.svg" --box "-1:1,-1:1"
+good_why
+grep -q "<svg" "$tmp/d.svg" || why="$why not an SVG file;"
+report "regions --svg writes an SVG" "$why"
+
+call regions "$EX/tent3.json" --png "$tmp/t.png"
+bad "regions: picture of a 1-D domain" "--svg/--png" "dimension 1"
+
+call regions "$EX/degenerate2d.json" --colour linear
+bad "regions: --colour without a picture" "--colour" "--svg"
+
+call regions "$EX/degenerate2d.json" --png "$tmp/nodir/x.png"
+bad "regions: picture in a missing directory" "nodir/x\.png"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

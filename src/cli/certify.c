@@ -46,6 +46,29 @@ static const claim claims[] = {
     {NULL, NULL, NULL, NULL}
 };
 
+/* Region counts: tent and tent3 from examples.md (t^k has 2^k pieces on
+   [0,1] and 3, 6, 10, ... on R); degenerate2d: four distinct lines through
+   the origin make 8 sectors, and f kinks across each (docs/examples.md);
+   leaky: breakpoints 0 and 1 with slopes 0, 9/10, 0. */
+typedef struct
+{
+    const char *example;
+    const char *box;            /* NULL: all of R^n */
+    slong activation, linear;
+}
+region_claim;
+
+static const region_claim region_claims[] = {
+    {"tent", "0:1", 2, 2},
+    {"tent", NULL, 3, 3},
+    {"tent3", "0:1", 8, 8},
+    {"tent3", NULL, 10, 10},
+    {"degenerate2d", NULL, 8, 8},
+    {"degenerate2d", "-1:1,-1:1", 8, 8},
+    {"leaky", NULL, 3, 3},
+    {NULL, NULL, 0, 0}
+};
+
 static const cli_example *find_example(const char *name)
 {
     const cli_example *ex;
@@ -142,6 +165,65 @@ done:
     return ok;
 }
 
+/* Count the regions of an example, by the method of its dimension and
+   (for d >= 2) also by the n-D method, which must agree. */
+static int check_region_claim(char *computed, size_t clen, char *why,
+                              size_t wlen, const region_claim *cl,
+                              pred_ctx_t ctx)
+{
+    const cli_example *ex = find_example(cl->example);
+    net_t net;
+    dom_t D;
+    regions_t R, Q;
+    regions_opts o;
+    err_t e;
+    int ok = 0;
+
+    err_init(e);
+    net_init(net, 0);
+    dom_init(D);
+    regions_init(R, 0, 0, 0);
+    regions_init(Q, 0, 0, 0);
+    computed[0] = why[0] = '\0';
+    if (ex == NULL
+        || io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e)
+        || dom_set_str(D, net->input_dim, cl->box, NULL, NULL, e))
+    {
+        snprintf(why, wlen, "cannot load: %.200s", e->msg);
+        goto done;
+    }
+    regions_opts_init(&o, ctx);
+    o.linear = 1;
+    o.method = REGIONS_AUTO;
+    if (regions_compute(R, net, D, &o, e) != CPWL_OK)
+    {
+        snprintf(why, wlen, "%.200s", e->msg);
+        goto done;
+    }
+    o.method = REGIONS_ND;
+    if (regions_compute(Q, net, D, &o, e) != CPWL_OK)
+    {
+        snprintf(why, wlen, "n-D path: %.200s", e->msg);
+        goto done;
+    }
+    snprintf(computed, clen, "%ld, %ld", (long) R->ncells, (long) R->nlinear);
+    ok = R->ncells == cl->activation && R->nlinear == cl->linear;
+    if (!ok)
+        snprintf(why, wlen, "count differs");
+    else if (Q->ncells != R->ncells || Q->nlinear != R->nlinear)
+    {
+        ok = 0;
+        snprintf(why, wlen, "n-D path gives %ld, %ld", (long) Q->ncells,
+                 (long) Q->nlinear);
+    }
+done:
+    regions_clear(R);
+    regions_clear(Q);
+    dom_clear(D);
+    net_clear(net);
+    return ok;
+}
+
 int cmd_certify(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -213,6 +295,36 @@ int cmd_certify(int argc, char **argv)
             printf("%-13s %-36s %-18s %s %s\n", cl->example, claimtxt,
                    computed, ok ? "\u2713" : "\u2717", why);
     }
+    for (i = 0; region_claims[i].example != NULL; i++)
+    {
+        const region_claim *rc = region_claims + i;
+        char computed[200], why[300], claimtxt[200];
+        clock_t t0 = clock();
+        int ok;
+        double secs;
+        if (!selected(rc->example, names, nnames))
+            continue;
+        ok = check_region_claim(computed, sizeof(computed), why, sizeof(why),
+                                rc, ctx);
+        secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+        ok ? pass++ : fail++;
+        snprintf(claimtxt, sizeof(claimtxt), "regions on %s: %ld, %ld",
+                 rc->box ? rc->box : "R^n", (long) rc->activation,
+                 (long) rc->linear);
+        if (json)
+        {
+            char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
+            printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
+                   "%s, \"holds\": %s, \"seconds\": %.6f}",
+                   pass + fail > 1 ? "," : "", rc->example, ct, cp,
+                   ok ? "true" : "false", secs);
+            flint_free(ct);
+            flint_free(cp);
+        }
+        else
+            printf("%-13s %-36s %-18s %s %s\n", rc->example, claimtxt,
+                   computed, ok ? "\u2713" : "\u2717", why);
+    }
     if (json)
         printf("\n], \"passed\": %d, \"failed\": %d, \"stats\": {\"double\": "
                "%lu, \"arb\": %lu, \"exact\": %lu}}\n", pass, fail,
@@ -220,7 +332,8 @@ int cmd_certify(int argc, char **argv)
     else
         printf("\n%d claims: %d hold, %d fail.  Each point also checked three "
                "ways (Arb ball contains the exact value, double within its "
-               "proven bound, predicate pattern = exact pattern).\n"
+               "proven bound, predicate pattern = exact pattern); region "
+               "counts (activation, linear) also by the n-D algorithm.\n"
                "Sign questions decided by double %lu, arb %lu, exact %lu.\n",
                pass + fail, pass, fail, ctx->by_double, ctx->by_arb,
                ctx->by_exact);

@@ -54,5 +54,6 @@ int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
 
 #endif

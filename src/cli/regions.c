@@ -1,0 +1,391 @@
+/* cpwl regions: exact activation-region and linear-region counts. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+/* Set by SIGINT: the algorithms stop and the partial count is printed. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void) sig;
+    interrupted = 1;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+typedef struct
+{
+    double last;
+}
+progress_state;
+
+static void progress(void *data, slong layer, slong nlayers, slong cells)
+{
+    progress_state *p = data;
+    double t = now();
+    if (t - p->last < 0.25 && layer < nlayers)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl regions: layer %ld/%ld, %ld regions so far   ",
+            (long) layer, (long) nlayers, (long) cells);
+    fflush(stderr);
+}
+
+static const char *method_name(regions_method m, slong d)
+{
+    if (m == REGIONS_AUTO)
+        m = d == 1 ? REGIONS_1D : d == 2 ? REGIONS_2D : REGIONS_ND;
+    return m == REGIONS_1D ? "1d" : m == REGIONS_2D ? "2d" : "nd";
+}
+
+static void print_json_vec(const fmpq *v, slong n)
+{
+    printf("[");
+    cli_print_fmpq_vec(stdout, v, n, ", ", 1);
+    printf("]");
+}
+
+static void print_cell_json(const regions_cell_struct *c, const net_t net,
+                            slong d, slong m)
+{
+    slong j;
+    char *pat = net_pattern_str(c->state, net);
+    printf("{\"pattern\": \"%s\"", pat);
+    flint_free(pat);
+    if (c->point)
+    {
+        printf(", \"point\": ");
+        print_json_vec(c->point, d);
+    }
+    if (c->grad)
+    {
+        printf(", \"gradient\": [");
+        for (j = 0; j < m; j++)
+        {
+            printf(j ? ", " : "");
+            print_json_vec(c->grad + j * d, d);
+        }
+        printf("], \"offset\": ");
+        print_json_vec(c->offset, m);
+    }
+    if (c->nverts >= 0)
+    {
+        printf(", \"bounded\": %s, \"vertices\": [", c->bounded ? "true"
+               : "false");
+        for (j = 0; j < c->nverts; j++)
+        {
+            printf(j ? ", " : "");
+            print_json_vec(c->verts + j * d, d);
+        }
+        printf("], \"rays\": [");
+        for (j = 0; j < c->nrays; j++)
+        {
+            printf(j ? ", " : "");
+            print_json_vec(c->rays + j * d, d);
+        }
+        printf("]");
+    }
+    if (c->linear >= 0)
+        printf(", \"linear_region\": %ld", (long) c->linear);
+    printf("}");
+}
+
+static void print_cell_text(slong i, const regions_cell_struct *c,
+                            const net_t net, slong d, slong m)
+{
+    slong j;
+    char *pat = net_pattern_str(c->state, net);
+    printf("region %ld: pattern %s", (long) i + 1, pat[0] ? pat : "-");
+    flint_free(pat);
+    if (c->linear >= 0)
+        printf(", linear region %ld", (long) c->linear + 1);
+    printf("\n");
+    if (c->point)
+    {
+        printf("  point     ");
+        cli_print_fmpq_vec(stdout, c->point, d, ", ", 0);
+        printf("\n");
+    }
+    if (c->grad)
+        for (j = 0; j < m; j++)
+        {
+            printf("  f%ld(y) = <(", (long) j + 1);
+            cli_print_fmpq_vec(stdout, c->grad + j * d, d, ", ", 0);
+            printf("), y> + ");
+            cli_print_fmpq(stdout, c->offset + j);
+            printf("\n");
+        }
+    if (c->nverts >= 0)
+    {
+        printf("  %s, vertices", c->bounded ? "bounded" : "unbounded");
+        for (j = 0; j < c->nverts; j++)
+        {
+            printf(" (");
+            cli_print_fmpq_vec(stdout, c->verts + j * d, d, ", ", 0);
+            printf(")");
+        }
+        if (c->nrays)
+        {
+            printf("; rays");
+            for (j = 0; j < c->nrays; j++)
+            {
+                printf(" (");
+                cli_print_fmpq_vec(stdout, c->rays + j * d, d, ", ", 0);
+                printf(")");
+            }
+        }
+        printf("\n");
+    }
+}
+
+int cmd_regions(int argc, char **argv)
+{
+    static const struct option opts_l[] = {
+        {"box", required_argument, NULL, 'b'},
+        {"slice", required_argument, NULL, 's'},
+        {"line", required_argument, NULL, 'l'},
+        {"linear", no_argument, NULL, 'L'},
+        {"list", no_argument, NULL, 'i'},
+        {"json", no_argument, NULL, 'j'},
+        {"stats", no_argument, NULL, 'S'},
+        {"method", required_argument, NULL, 'm'},
+        {"max-regions", required_argument, NULL, 'x'},
+        {"exact-only", no_argument, NULL, 'E'},
+        {"svg", required_argument, NULL, 'G'},
+        {"png", required_argument, NULL, 'P'},
+        {"colour", required_argument, NULL, 'C'},
+        {"color", required_argument, NULL, 'C'},
+        {"view", required_argument, NULL, 'V'},
+        {"size", required_argument, NULL, 'Z'},
+        {"title", required_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *box = NULL, *slice = NULL, *line = NULL;
+    const char *svg = NULL, *png = NULL, *colour = NULL, *view = NULL;
+    const char *size = NULL, *title = NULL;
+    draw_opts dopt;
+    int json = 0, list = 0, stats = 0, linear = 0, c, status;
+    int exact_only = 0;
+    regions_method method = REGIONS_AUTO;
+    slong max_regions = REGIONS_DEFAULT_MAX, i;
+    net_t net;
+    dom_t D;
+    regions_t R;
+    regions_opts opts;
+    pred_ctx_t ctx;
+    progress_state ps;
+    err_t e;
+    double t0, secs;
+    char *desc;
+    struct sigaction sa, old;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'b': box = optarg; break;
+            case 's': slice = optarg; break;
+            case 'l': line = optarg; break;
+            case 'L': linear = 1; break;
+            case 'i': list = 1; break;
+            case 'j': json = 1; break;
+            case 'S': stats = 1; break;
+            case 'E': exact_only = 1; break;
+            case 'G': svg = optarg; break;
+            case 'P': png = optarg; break;
+            case 'C': colour = optarg; break;
+            case 'V': view = optarg; break;
+            case 'Z': size = optarg; break;
+            case 'T': title = optarg; break;
+            case 'm':
+                if (!strcmp(optarg, "auto")) method = REGIONS_AUTO;
+                else if (!strcmp(optarg, "1d")) method = REGIONS_1D;
+                else if (!strcmp(optarg, "2d")) method = REGIONS_2D;
+                else if (!strcmp(optarg, "nd")) method = REGIONS_ND;
+                else
+                    return cli_usage("regions", "--method: expected auto, "
+                                     "1d, 2d or nd, got '%s'", optarg);
+                break;
+            case 'x':
+                if (cli_parse_slong(&max_regions, "regions", "--max-regions",
+                                    optarg, 1, WORD_MAX / 4) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            default:
+                return cli_bad_option("regions", c, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("regions", "expected one network file");
+    err_init(e);
+    draw_opts_init(&dopt);
+    if ((colour && draw_opts_set_colour(&dopt, colour, e) != CPWL_OK)
+        || (view && draw_opts_set_view_str(&dopt, view, e) != CPWL_OK)
+        || (size && draw_opts_set_size_str(&dopt, size, e) != CPWL_OK))
+        return cli_fail("regions", e);
+    if ((colour || view || size || title) && !svg && !png)
+        return cli_usage("regions", "--colour, --view, --size and --title "
+                         "go with --svg FILE or --png FILE");
+    dopt.title = title;
+
+    net_init(net, 0);
+    if ((status = cli_load_net(net, "regions", argv[optind])) != CPWL_OK)
+    {
+        net_clear(net);
+        return status;
+    }
+    dom_init(D);
+    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+        || ((svg || png) && D->d != 2
+            && err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
+                       "this domain has dimension %ld (use --slice)",
+                       (long) D->d)))
+    {
+        status = cli_fail("regions", e);
+        dom_clear(D);
+        net_clear(net);
+        return status;
+    }
+    dopt.xlabel = slice ? "s" : "x\xe2\x82\x81";
+    dopt.ylabel = slice ? "t" : "x\xe2\x82\x82";
+    dopt.vlabel = "f";
+
+    pred_ctx_init(ctx);
+    ctx->exact_only = exact_only;
+    regions_opts_init(&opts, ctx);
+    opts.method = method;
+    opts.linear = linear || list || json;
+    opts.points = opts.maps = opts.verts = list;
+    if (svg || png)
+    {
+        opts.verts = 1;
+        opts.linear |= dopt.colour == DRAW_BY_LINEAR;
+        opts.maps |= dopt.colour == DRAW_BY_VALUE;
+    }
+    opts.max_regions = max_regions;
+    opts.interrupt = &interrupted;
+    ps.last = 0;
+    if (isatty(2))
+    {
+        opts.progress = progress;
+        opts.progress_data = &ps;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+
+    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
+    t0 = now();
+    status = regions_compute(R, net, D, &opts, e);
+    secs = now() - t0;
+    sigaction(SIGINT, &old, NULL);
+    if (opts.progress)
+        fprintf(stderr, "\r%60s\r", "");
+    if (status != CPWL_OK)
+    {
+        status = cli_fail("regions", e);
+        goto done;
+    }
+    if (list && !R->stopped)
+        regions_sort(R);
+    if ((svg || png) && !R->stopped
+        && ((svg && draw_regions(svg, DRAW_SVG, R, &dopt, e) != CPWL_OK)
+            || (png && draw_regions(png, DRAW_PNG, R, &dopt, e) != CPWL_OK)))
+    {
+        status = cli_fail("regions", e);
+        goto done;
+    }
+
+    desc = dom_describe(D);
+    if (json)
+    {
+        char *q = io_json_quote(desc);
+        printf("{\"domain\": %s, \"dimension\": %ld, \"method\": \"%s\", "
+               "\"complete\": %s", q, (long) D->d,
+               method_name(method, D->d), R->stopped ? "false" : "true");
+        flint_free(q);
+        if (R->stopped)
+            printf(", \"stopped\": \"%s\", \"activation_regions_at_least\": "
+                   "%ld", R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   : "interrupted", (long) R->ncells);
+        else
+        {
+            printf(", \"activation_regions\": %ld", (long) R->ncells);
+            if (R->nlinear >= 0)
+                printf(", \"linear_regions\": %ld", (long) R->nlinear);
+        }
+        if (list && !R->stopped)
+        {
+            printf(", \"regions\": [");
+            for (i = 0; i < R->ncells; i++)
+            {
+                printf(i ? ",\n  " : "\n  ");
+                print_cell_json(R->cells + i, net, R->d, R->m);
+            }
+            printf("]");
+        }
+        if (stats)
+            printf(", \"stats\": {\"seconds\": %.6f, \"double\": %lu, "
+                   "\"arb\": %lu, \"exact\": %lu, \"lp\": %ld}", secs,
+                   ctx->by_double, ctx->by_arb, ctx->by_exact,
+                   (long) R->lp_solved);
+        printf("}\n");
+    }
+    else
+    {
+        printf("domain              %s\n", desc);
+        printf("method              %s\n", method_name(method, D->d));
+        if (R->stopped)
+        {
+            printf("activation regions  at least %ld (incomplete: %s)\n",
+                   (long) R->ncells, R->stopped == REGIONS_STOP_LIMIT
+                   ? "stopped at --max-regions" : "interrupted");
+        }
+        else
+        {
+            printf("activation regions  %ld\n", (long) R->ncells);
+            if (R->nlinear >= 0)
+                printf("linear regions      %ld\n", (long) R->nlinear);
+        }
+        if (stats)
+            printf("seconds             %.3f\nsign decisions      double "
+                   "%lu, arb %lu, exact %lu\nexact LPs           %ld\n",
+                   secs, ctx->by_double, ctx->by_arb, ctx->by_exact,
+                   (long) R->lp_solved);
+        if (list && !R->stopped)
+            for (i = 0; i < R->ncells; i++)
+                print_cell_text(i, R->cells + i, net, R->d, R->m);
+    }
+    flint_free(desc);
+    if (R->stopped == REGIONS_STOP_LIMIT)
+    {
+        fprintf(stderr, "cpwl regions: stopped after more than %ld regions "
+                "(the count above is a lower bound); raise --max-regions "
+                "to go on\n", (long) max_regions);
+        status = CPWL_ERR_INPUT;
+    }
+    else if (R->stopped == REGIONS_STOP_INTERRUPT)
+    {
+        fprintf(stderr, "cpwl regions: interrupted (the count above is a "
+                "lower bound)\n");
+        status = 130;
+    }
+done:
+    regions_clear(R);
+    pred_ctx_clear(ctx);
+    dom_clear(D);
+    net_clear(net);
+    return status;
+}
