@@ -75,12 +75,47 @@ void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
     _fmpq_vec_clear(r, d);
 }
 
+void forms_affine_fmpq(fmpq *Z, const net_t net, slong k, const fmpq *A)
+{
+    const net_layer_struct *K = net->layers + k;
+    slong d = net->input_dim, c = d + 1, i, t, col;
+    qvec_zero(Z, K->out * c);
+    for (i = 0; i < K->out; i++)
+    {
+        for (t = 0; t < K->in; t++)
+        {
+            const fmpq *w = fmpq_mat_entry(K->W, i, t);
+            if (fmpq_is_zero(w))
+                continue;
+            for (col = 0; col < c; col++)
+                fmpq_addmul(Z + i * c + col, w, A + t * c + col);
+        }
+        fmpq_add(Z + i * c + d, Z + i * c + d, K->b + i);
+    }
+}
+
+void forms_act_fmpq(fmpq *Z, const net_t net, slong k,
+                    const unsigned char *state)
+{
+    const net_layer_struct *K = net->layers + k;
+    slong c = net->input_dim + 1, i;
+    const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+                                       : forms_state_offset(net, k));
+    for (i = 0; i < K->out; i++)
+    {
+        int f = factor(K, st, i);
+        if (f == 0)
+            qvec_zero(Z + i * c, c);
+        else if (f < 0)
+            qvec_scalar_mul(Z + i * c, Z + i * c, c, K->slope);
+    }
+}
+
 void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
                       slong l)
 {
-    slong d = net->input_dim, c = d + 1, k, i, t, col;
+    slong d = net->input_dim, c = d + 1, k, i, rows = d;
     fmpq *A = _fmpq_vec_init(d * c), *B;
-    slong rows = d;
 
     for (i = 0; i < d; i++)
         fmpq_one(A + i * c + i);
@@ -88,37 +123,11 @@ void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
     {
         const net_layer_struct *K = net->layers + k;
         B = (k == l) ? Z : _fmpq_vec_init(K->out * c);
-        if (k == l)
-            qvec_zero(B, K->out * c);
-        for (i = 0; i < K->out; i++)
-        {
-            for (t = 0; t < rows; t++)
-            {
-                const fmpq *w = fmpq_mat_entry(K->W, i, t);
-                if (fmpq_is_zero(w))
-                    continue;
-                for (col = 0; col < c; col++)
-                    fmpq_addmul(B + i * c + col, w, A + t * c + col);
-            }
-            fmpq_add(B + i * c + d, B + i * c + d, K->b + i);
-        }
+        forms_affine_fmpq(B, net, k, A);
         _fmpq_vec_clear(A, rows * c);
         if (k == l)
             return;
-        /* a_k = D_k z_k */
-        {
-            const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
-                                               : forms_state_offset(net, k));
-            for (i = 0; i < K->out; i++)
-            {
-                int f = factor(K, st, i);
-                if (f == 0)
-                    qvec_zero(B + i * c, c);
-                else if (f < 0)
-                    qvec_scalar_mul(B + i * c, B + i * c, c,
-                                              K->slope);
-            }
-        }
+        forms_act_fmpq(B, net, k, state);
         A = B;
         rows = K->out;
     }

@@ -674,34 +674,18 @@ static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
 {
     const net_struct *g = C->g;
     const net_layer_struct *L = g->layers + l;
-    slong d = C->d, c = d + 1, off = forms_state_offset(g, l), rows, i, j, t;
+    slong d = C->d, c = d + 1, rows, t;
     fmpq *A = _fmpq_vec_init(L->out * c), *B;
 
     rows = L->out;
-    for (i = 0; i < rows; i++)
-    {
-        if (P->state[off + i])
-            qvec_set(A + i * c, F + i * c, c);
-        else if (L->act == NET_LEAKY_RELU)
-            qvec_scalar_mul(A + i * c, F + i * c, c, L->slope);
-    }
+    qvec_set(A, F, rows * c);
+    forms_act_fmpq(A, g, l, P->state);
     for (t = l + 1; t < g->nlayers; t++)
     {
         const net_layer_struct *K = g->layers + t;
         B = _fmpq_vec_init(K->out * c);
-        for (i = 0; i < K->out; i++)
-        {
-            for (j = 0; j < rows; j++)
-            {
-                const fmpq *w = fmpq_mat_entry(K->W, i, j);
-                slong k;
-                if (fmpq_is_zero(w))
-                    continue;
-                for (k = 0; k < c; k++)
-                    fmpq_addmul(B + i * c + k, w, A + j * c + k);
-            }
-            fmpq_add(B + i * c + d, B + i * c + d, K->b + i);
-        }
+        forms_affine_fmpq(B, g, t, A);
+        forms_act_fmpq(B, g, t, P->state);
         _fmpq_vec_clear(A, rows * c);
         A = B;
         rows = K->out;

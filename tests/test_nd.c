@@ -21,17 +21,9 @@
 #include <string.h>
 #include "cpwl.h"
 #include "testutil.h"
+#include "qvec.h"
 
 #define SEED 20261128
-
-static int qv_equal(const fmpq *a, const fmpq *b, slong n)
-{
-    slong i;
-    for (i = 0; i < n; i++)
-        if (!fmpq_equal(a + i, b + i))
-            return 0;
-    return 1;
-}
 
 /* ---- LP -------------------------------------------------------------- */
 
@@ -594,9 +586,9 @@ static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
             for (j = i + 1; j < R->ncells; j++)
                 if (R->cells[i].linear == R->cells[j].linear)
                 {
-                    ck_assert(qv_equal(R->cells[i].grad, R->cells[j].grad,
+                    ck_assert(qvec_equal(R->cells[i].grad, R->cells[j].grad,
                                        m * d));
-                    ck_assert(qv_equal(R->cells[i].offset,
+                    ck_assert(qvec_equal(R->cells[i].offset,
                                        R->cells[j].offset, m));
                 }
     }

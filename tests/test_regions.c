@@ -14,23 +14,7 @@
 #include <unistd.h>
 #include "cpwl.h"
 #include "testutil.h"
-
-/* Small vector helpers (FLINT 2.9 has no qv_equal etc.). */
-static int qv_equal(const fmpq *a, const fmpq *b, slong n)
-{
-    slong i;
-    for (i = 0; i < n; i++)
-        if (!fmpq_equal(a + i, b + i))
-            return 0;
-    return 1;
-}
-
-static void qv_zero(fmpq *a, slong n)
-{
-    slong i;
-    for (i = 0; i < n; i++)
-        fmpq_zero(a + i);
-}
+#include "qvec.h"
 
 /* ---- building nets -------------------------------------------------- */
 
@@ -278,7 +262,7 @@ static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
         for (i = 0; i < L->out; i++)
         {
             fmpq *z = Z + i * c;
-            qv_zero(z, c);
+            qvec_zero(z, c);
             fmpq_set(z + d, L->b + i);
             for (j = 0; j < L->in; j++)
                 for (k = 0; k < c; k++)
@@ -368,8 +352,8 @@ static void check_cells(regions_t R, const net_t net, const dom_t D,
                          "pattern", what, (long) i);
         }
         ref_map(grad, off, g, c->state);
-        if (!qv_equal(grad, c->grad, m * d)
-            || !qv_equal(off, c->offset, m))
+        if (!qvec_equal(grad, c->grad, m * d)
+            || !qvec_equal(off, c->offset, m))
         {
             dump(net, D);
             ck_abort_msg("%s: cell %ld: wrong affine map", what, (long) i);
@@ -381,8 +365,8 @@ static void check_cells(regions_t R, const net_t net, const dom_t D,
                           "out of range", what, (long) L);
             if (first[L] < 0)
                 first[L] = i;
-            else if (!qv_equal(R->cells[first[L]].grad, c->grad, m * d)
-                     || !qv_equal(R->cells[first[L]].offset,
+            else if (!qvec_equal(R->cells[first[L]].grad, c->grad, m * d)
+                     || !qvec_equal(R->cells[first[L]].offset,
                                          c->offset, m))
             {
                 dump(net, D);
@@ -1272,8 +1256,8 @@ static void compare_methods(const net_t net, const dom_t D,
         const regions_cell_struct *x = X->cells + i;
         if (memcmp(a->state, b->state, ns) != 0
             || memcmp(a->state, x->state, ns) != 0
-            || !qv_equal(a->grad, b->grad, md)
-            || !qv_equal(a->offset, b->offset, net_output_dim(net))
+            || !qvec_equal(a->grad, b->grad, md)
+            || !qvec_equal(a->offset, b->offset, net_output_dim(net))
             || a->linear != b->linear || a->linear != x->linear)
         {
             dump(net, D);

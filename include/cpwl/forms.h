@@ -30,6 +30,14 @@ void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
 void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
                       slong l);
 
+/* One step of the recursion, exactly: Z (layers[k].out x (d+1)) = forms
+   of z_k from A = forms of a_{k-1} (layers[k].in rows). */
+void forms_affine_fmpq(fmpq *Z, const net_t net, slong k, const fmpq *A);
+
+/* In place: forms of z_k -> forms of a_k = D_k z_k under the pattern. */
+void forms_act_fmpq(fmpq *Z, const net_t net, slong k,
+                    const unsigned char *state);
+
 /* Double forms of layer l with proven elementwise bounds
    |Z - exact| <= E, both row-major out x (d+1).  Returns 0 when a value
    or bound is not finite (the double filter then declines). */

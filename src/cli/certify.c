@@ -224,6 +224,25 @@ done:
     return ok;
 }
 
+/* One row of the table (or one JSON object of the "claims" list). */
+static void print_row(int json, int first, const char *example,
+                      const char *claimtxt, const char *computed, int ok,
+                      const char *why, double secs)
+{
+    if (json)
+    {
+        char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
+        printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
+               "%s, \"holds\": %s, \"seconds\": %.6f}", first ? "" : ",",
+               example, ct, cp, ok ? "true" : "false", secs);
+        flint_free(ct);
+        flint_free(cp);
+    }
+    else
+        printf("%-13s %-36s %-18s %s %s\n", example, claimtxt, computed,
+               ok ? "\u2713" : "\u2717", why);
+}
+
 int cmd_certify(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -281,19 +300,8 @@ int cmd_certify(int argc, char **argv)
         snprintf(claimtxt, sizeof(claimtxt), "f(%s) = %s%s%s", cl->at,
                  cl->value, cl->pattern ? ", pattern " : "",
                  cl->pattern ? cl->pattern : "");
-        if (json)
-        {
-            char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
-            printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
-                   "%s, \"holds\": %s, \"seconds\": %.6f}",
-                   pass + fail > 1 ? "," : "", cl->example, ct, cp,
-                   ok ? "true" : "false", secs);
-            flint_free(ct);
-            flint_free(cp);
-        }
-        else
-            printf("%-13s %-36s %-18s %s %s\n", cl->example, claimtxt,
-                   computed, ok ? "\u2713" : "\u2717", why);
+        print_row(json, pass + fail == 1, cl->example, claimtxt, computed,
+                  ok, why, secs);
     }
     for (i = 0; region_claims[i].example != NULL; i++)
     {
@@ -311,19 +319,8 @@ int cmd_certify(int argc, char **argv)
         snprintf(claimtxt, sizeof(claimtxt), "regions on %s: %ld, %ld",
                  rc->box ? rc->box : "R^n", (long) rc->activation,
                  (long) rc->linear);
-        if (json)
-        {
-            char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
-            printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
-                   "%s, \"holds\": %s, \"seconds\": %.6f}",
-                   pass + fail > 1 ? "," : "", rc->example, ct, cp,
-                   ok ? "true" : "false", secs);
-            flint_free(ct);
-            flint_free(cp);
-        }
-        else
-            printf("%-13s %-36s %-18s %s %s\n", rc->example, claimtxt,
-                   computed, ok ? "\u2713" : "\u2717", why);
+        print_row(json, pass + fail == 1, rc->example, claimtxt, computed,
+                  ok, why, secs);
     }
     if (json)
         printf("\n], \"passed\": %d, \"failed\": %d, \"stats\": {\"double\": "
