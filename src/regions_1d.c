@@ -237,9 +237,7 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         {
             /* The pieces split so far plus those not reached are a
                refinement of the regions: their number is a lower bound. */
-            slong lb = Q.n + (P.n - i);
-            for (k = 0; k < lb; k++)
-                regions_add_cell(R);
+            R->lower_bound = Q.n + (P.n - i);
             R->stopped = stopped;
             pieces_clear(&Q);
             break;

@@ -20,7 +20,6 @@
    rule), both built only on demand.  Every sign goes through the
    predicate layer. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <flint/fmpq_vec.h>
@@ -72,8 +71,10 @@ static iv iv_div(iv x, iv y)
     iv z;
     double den = (fabs(y.m) - y.r) * (1 - 4 * U_D);
     z.m = x.m / y.m;
-    z.r = ((x.r + fabs(z.m) * (1 + 2 * U_D) * y.r) / den + U_D * fabs(z.m))
-          * (1 + 8 * U_D) + 2 * ETA_D;
+    /* |exact quotient of the midpoints| <= |z.m| (1 + 2u) + eta, also
+       when the quotient underflows. */
+    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r) / den
+           + U_D * fabs(z.m)) * (1 + 8 * U_D) + 2 * ETA_D;
     return z;
 }
 
@@ -150,6 +151,7 @@ typedef struct
     unsigned char *snaps;       /* pattern snapshots, ns bytes each */
     slong nsnap, asnap;
     slong stamp;                /* current (face instance, neuron) */
+    const char *bug;            /* a broken invariant (internal error) */
 }
 plane;
 
@@ -487,12 +489,12 @@ static slong box_line(plane *P, slong a, slong b, const fmpq_t c0, slong c1)
 
 /* ---- splitting a face ------------------------------------------------ */
 
-/* A broken invariant of the subdivision: a bug, never bad input. */
-static void internal(const char *what)
+/* A broken invariant of the subdivision: a bug, never bad input.  The
+   first one is kept; regions_2d then stops with an internal error. */
+static void internal(plane *P, const char *what)
 {
-    fprintf(stderr, "cpwl: internal error in the 2-D region algorithm: %s\n",
-            what);
-    abort();
+    if (P->bug == NULL)
+        P->bug = what;
 }
 
 /* Replace neighbour `from` by `to` on the edge of face g that runs from
@@ -507,7 +509,7 @@ static void relink(plane *P, slong g, slong a, slong b, slong from, slong to)
             G->nb[i] = to;
             return;
         }
-    internal("the twin of an edge is missing");
+    internal(P, "the twin of an edge is missing");
 }
 
 /* Insert vertex w into the edge of face g that runs from a to b. */
@@ -531,7 +533,7 @@ static void insert_on_edge(plane *P, slong g, slong a, slong b, slong w)
             G->n++;
             return;
         }
-    internal("the twin of a split edge is missing");
+    internal(P, "the twin of a split edge is missing");
 }
 
 /* Split face fi by the cutter (signs s of its vertices are mixed).  The
@@ -621,7 +623,13 @@ static slong split_face(plane *P, slong fi, const int *s, cutter *C)
         }
         /* A convex face meets a line in at most two boundary points. */
         if (ncut != 2)
-            internal("a convex face met a line in more than two points");
+        {
+            internal(P, "a convex face met a line in more than two points");
+            flint_free(pv);
+            flint_free(mv);
+            flint_free(v);
+            return qi;
+        }
         /* In each part, the edge between the two cut points is the chord:
            it lies on the cutting line and has the other part beyond. */
         f = P->F + fi;
@@ -771,7 +779,7 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
     pieces = flint_malloc(pa * sizeof(slong));
     pieces[0] = f0;
     C->snap = new_snap(P, P->F[f0].st);
-    for (j = 0; j < L->out; j++)
+    for (j = 0; j < L->out && P->bug == NULL; j++)
     {
         C->layer = l;
         C->neuron = j;
@@ -803,6 +811,8 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
             if (pos && neg)
             {
                 slong q = split_face(P, fi, s, C);
+                if (P->bug != NULL)
+                    break;
                 P->F[fi].st[off + j] = 1;
                 P->F[q].st[off + j] = 0;
                 if (np == pa)
@@ -978,6 +988,9 @@ static void face_verts(regions_cell_struct *c, plane *P, slong fi)
             qvec_set(rs + 2 * nr, d, 2);
             nr++;
         }
+        /* A box corner's finite part (0, 0) lies on no boundary line. */
+        if (P->V[f->v[i]].l1 < 0)
+            continue;
         fmpq_set(d + 0, x + 0);
         fmpq_set(d + 1, x + 2);
         if (!has_vec(ps, np, d))
@@ -988,9 +1001,10 @@ static void face_verts(regions_cell_struct *c, plane *P, slong fi)
     }
     if (nv == 0)
     {
-        /* A strip, a half-plane or the plane: points of its lines. */
+        /* A strip or a half-plane: points of its boundary lines; all of
+           R^2: the origin (vs is zero). */
         qvec_set(vs, ps, 2 * np);
-        nv = np;
+        nv = FLINT_MAX(np, 1);
     }
     c->nverts = nv;
     c->nrays = nr;
@@ -1040,7 +1054,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             P.lstat = l;
     C.ex = _fmpq_vec_init(3);
 
-    for (l = 0; l < g->nlayers && !R->stopped; l++)
+    for (l = 0; l < g->nlayers && !R->stopped && P.bug == NULL; l++)
     {
         slong off = forms_state_offset(g, l);
         if (off < 0)
@@ -1049,6 +1063,8 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         for (i = 0; i < nf0; i++)
         {
             refine_face(&P, i, l, off, Zd, Ze, &C);
+            if (P.bug != NULL)
+                break;
             if (check_stop(&P, R))
                 break;
             if (opts->progress && (i & 255) == 0)
@@ -1058,11 +1074,21 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             opts->progress(opts->progress_data, l + 1, g->nlayers, P.nf);
     }
 
-    for (i = 0; i < P.nf; i++)
+    if (P.bug != NULL)
+    {
+        err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
+                "algorithm: %s", P.bug);
+        _fmpq_vec_clear(C.ex, 3);
+        flint_free(Zd);
+        flint_free(Ze);
+        plane_clear(&P);
+        return CPWL_ERR_INTERNAL;
+    }
+    if (R->stopped)
+        R->lower_bound = P.nf;  /* a refinement of the regions so far */
+    for (i = 0; i < P.nf && !R->stopped; i++)
     {
         regions_cell_struct *c = regions_add_cell(R);
-        if (R->stopped)
-            continue;           /* a lower bound: the count only */
         memcpy(c->state, P.F[i].st, R->nstates);
         if (opts->points)
         {

@@ -1131,9 +1131,8 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     {
         /* Stopped within a layer: the polyhedra live at that moment
            refine the regions found so far, so their number is a lower
-           bound (cells without data, as the other methods leave them). */
-        for (i = 0; i < live; i++)
-            regions_add_cell(R);
+           bound. */
+        R->lower_bound = live;
         R->stopped = C.stopped;
         r = CPWL_OK;
     }
@@ -1166,6 +1165,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             /* Stopped while checking facets for the linear regions: the
                cells are complete, the linear regions are not counted. */
             R->stopped = C.stopped;
+            R->lower_bound = R->ncells;
             r = CPWL_OK;
         }
         else if (opts->linear)

@@ -332,6 +332,12 @@ bad "regions: --colour without a picture" "--colour" "--svg"
 call regions "$EX/degenerate2d.json" --png "$tmp/nodir/x.png"
 bad "regions: picture in a missing directory" "nodir/x\.png"
 
+call regions "$EX/degenerate2d.json" --svg -
+bad "regions: picture to standard output" "--svg/--png" "file name"
+
+call regions "$EX/degenerate2d.json" --png "$tmp/n.png" --method nd
+bad "regions: picture with the n-D method" "--method nd"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

@@ -548,7 +548,7 @@ static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
     regions_init(R, d, m, ns);
     ck_assert_msg(regions_nd(R, net, lo, hi, &o, e) == CPWL_OK, "%s",
                   e->msg);
-    res.cells = R->ncells;
+    res.cells = R->stopped ? R->lower_bound : R->ncells;
     res.linear = R->nlinear;
     res.stopped = R->stopped;
     res.lps = R->lp_solved;
@@ -880,7 +880,7 @@ START_TEST(test_nd_stop)
     regions_init(R, 4, 1, net_num_states(net));
     ck_assert_int_eq(regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
     ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
-    ck_assert(R->ncells >= 1 && R->ncells <= 24);
+    ck_assert(R->lower_bound >= 1 && R->lower_bound <= 24);
     regions_clear(R);
     pred_ctx_clear(pc);
     net_clear(net);

@@ -1113,8 +1113,11 @@ static void check_limit(const net_t net, const dom_t D, regions_method m,
     ck_assert_msg(R->stopped == REGIONS_STOP_LIMIT, "method %s: stopped = "
                   "%d with max_regions 5 < %ld", method_name(m), R->stopped,
                   (long) truth);
-    ck_assert_msg(R->ncells <= truth, "method %s: %ld cells > %ld",
-                  method_name(m), (long) R->ncells, (long) truth);
+    ck_assert_msg(R->lower_bound > 5 && R->ncells == 0, "method %s: stopped "
+                  "at %ld cells, listing %ld", method_name(m),
+                  (long) R->lower_bound, (long) R->ncells);
+    ck_assert_msg(R->lower_bound <= truth, "method %s: lower bound %ld > %ld",
+                  method_name(m), (long) R->lower_bound, (long) truth);
     o.max_regions = truth;
     ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_OK);
     ck_assert_msg(R->stopped == REGIONS_DONE && R->ncells == truth,

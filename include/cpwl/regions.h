@@ -92,8 +92,11 @@ typedef struct
     slong alloc;
     regions_cell_struct *cells;
     slong nlinear;              /* -1 when not computed */
-    int stopped;                /* REGIONS_DONE or why it stopped; when
-                                   stopped, ncells is a lower bound */
+    int stopped;                /* REGIONS_DONE or why it stopped */
+    slong lower_bound;          /* when stopped: cells found so far, a
+                                   lower bound on the count (the cells
+                                   themselves are not listed then, unless
+                                   only the linear regions were cut short) */
     slong lp_solved;            /* n-D: exact LPs solved */
 }
 regions_struct;

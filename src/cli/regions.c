@@ -237,6 +237,12 @@ int cmd_regions(int argc, char **argv)
     if ((colour || view || size || title) && !svg && !png)
         return cli_usage("regions", "--colour, --view, --size and --title "
                          "go with --svg FILE or --png FILE");
+    if ((svg && !strcmp(svg, "-")) || (png && !strcmp(png, "-")))
+        return cli_usage("regions", "--svg/--png need a file name: standard "
+                         "output carries the counts");
+    if ((svg || png) && method == REGIONS_ND)
+        return cli_usage("regions", "--svg/--png need the vertices that the "
+                         "2-D method computes; drop --method nd");
     dopt.title = title;
 
     net_init(net, 0);
@@ -319,7 +325,7 @@ int cmd_regions(int argc, char **argv)
         if (R->stopped)
             printf(", \"stopped\": \"%s\", \"activation_regions_at_least\": "
                    "%ld", R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
-                   : "interrupted", (long) R->ncells);
+                   : "interrupted", (long) R->lower_bound);
         else
         {
             printf(", \"activation_regions\": %ld", (long) R->ncells);
@@ -350,7 +356,7 @@ int cmd_regions(int argc, char **argv)
         if (R->stopped)
         {
             printf("activation regions  at least %ld (incomplete: %s)\n",
-                   (long) R->ncells, R->stopped == REGIONS_STOP_LIMIT
+                   (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
                    ? "stopped at --max-regions" : "interrupted");
         }
         else
