@@ -7,12 +7,8 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
+#include "fpbound.h"
 #include "cpwl/forms.h"
-
-#define U_D 0x1p-53             /* unit roundoff of binary64 */
-#define ETA_D 0x1p-1074         /* smallest subnormal */
-#define SLACK_D (1.0 + 0x1p-30) /* absorbs the (1 + O(n u)) factors */
-#define MAX_N_D ((slong) 1 << 20)
 
 slong forms_state_offset(const net_t net, slong l)
 {

@@ -16,6 +16,7 @@
 #include <flint/fmpq_mat.h>
 #include <cdd/setoper.h>
 #include <cdd/cdd.h>
+#include "qvec.h"
 #include "cpwl/arbcompat.h"
 #include "cpwl/lp.h"
 
@@ -307,16 +308,6 @@ static double scaled_d(const fmpq_t q, slong s)
                                            en - ed + s)));
 }
 
-/* v = a.x + b for the row (a, b). */
-static void row_value(fmpq_t v, const fmpq *row, const fmpq *x, slong d)
-{
-    slong j;
-    fmpq_set(v, row + d);
-    for (j = 0; j < d; j++)
-        if (!fmpq_is_zero(row + j))
-            fmpq_addmul(v, row + j, x + j);
-}
-
 /* Case t~ > 0: the double optimum xd, read exactly, projected onto the
    equality row (at most one), must make every inequality row > 0. */
 static int certify_point(fmpq *x, const lp_t P, const double *xd)
@@ -349,7 +340,7 @@ static int certify_point(fmpq *x, const lp_t P, const double *xd)
     {
         /* y -= (a.y + b) / |a|^2 * a */
         const fmpq *r = P->rows + ie * c;
-        row_value(v, r, y, d);
+        qvec_form_eval(v, r, y, d);
         fmpq_zero(n2);
         for (j = 0; j < d; j++)
             fmpq_addmul(n2, r + j, r + j);
@@ -364,7 +355,7 @@ static int certify_point(fmpq *x, const lp_t P, const double *xd)
     for (i = 0; i < P->m && ok; i++)
         if (!P->eq[i])
         {
-            row_value(v, P->rows + i * c, y, d);
+            qvec_form_eval(v, P->rows + i * c, y, d);
             ok = fmpq_sgn(v) > 0;
         }
     if (ok && x != NULL)

@@ -7,13 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fpbound.h"
 #include "cpwl/net.h"
 #include "cpwl/num.h"
-
-#define U_D 0x1p-53             /* unit roundoff of binary64 */
-#define ETA_D 0x1p-1074         /* smallest subnormal: absolute underflow */
-#define SLACK_D (1.0 + 0x1p-30) /* absorbs every (1 + O(n u)) factor */
-#define MAX_N_D ((slong) 1 << 20) /* wider layers decline the filter */
 
 static void unsupported(const net_layer_struct *L)
 {

@@ -46,4 +46,15 @@ static inline void qvec_scalar_mul(fmpq *r, const fmpq *a, slong n,
         fmpq_mul(r + i, a + i, c);
 }
 
+/* v = <g, p> + c for the affine form h = (g_1..g_d, c). */
+static inline void qvec_form_eval(fmpq_t v, const fmpq *h, const fmpq *p,
+                                  slong d)
+{
+    slong i;
+    fmpq_set(v, h + d);
+    for (i = 0; i < d; i++)
+        if (!fmpq_is_zero(h + i))
+            fmpq_addmul(v, h + i, p + i);
+}
+
 #endif

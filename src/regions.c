@@ -5,11 +5,10 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
+#include "fpbound.h"
+#include "regions_impl.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
-
-#define U_D 0x1p-53
-#define SLACK_D (1.0 + 0x1p-30)
 
 void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred)
 {
@@ -78,18 +77,16 @@ void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d)
     qvec_set(c->point, p, d);
 }
 
-/* The output layer's factor when it has states (a relu output layer). */
-static void output_factor(fmpq *row, slong len, const net_t g,
-                          const unsigned char *state, slong i)
+/* The output forms m x (d+1) on a cell: one backward row per output
+   (cheaper than the forward forms when m <= d), then the output layer's
+   own state when it has one (a relu or leaky output layer). */
+static void output_forms(fmpq *Z, const net_t g, const unsigned char *state)
 {
-    const net_layer_struct *L = g->layers + g->nlayers - 1;
-    slong off = forms_state_offset(g, g->nlayers - 1);
-    if (off < 0 || state[off + i])
-        return;
-    if (L->act == NET_LEAKY_RELU)
-        qvec_scalar_mul(row, row, len, L->slope);
-    else
-        qvec_zero(row, len);
+    slong d = g->input_dim, m = net_output_dim(g), i, l = g->nlayers - 1;
+    for (i = 0; i < m; i++)
+        forms_row_fmpq(Z + i * (d + 1), g, state, l, i);
+    if (forms_state_offset(g, l) >= 0)
+        forms_act_fmpq(Z, g, l, state);
 }
 
 void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
@@ -97,10 +94,9 @@ void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
 {
     slong d = g->input_dim, m = net_output_dim(g), i, c = d + 1;
     fmpq *Z = _fmpq_vec_init(m * c);
-    forms_layer_fmpq(Z, g, state, g->nlayers - 1);
+    output_forms(Z, g, state);
     for (i = 0; i < m; i++)
     {
-        output_factor(Z + i * c, c, g, state, i);
         qvec_set(grad + i * d, Z + i * c, d);
         fmpq_set(offset + i, Z + i * c + d);
     }
@@ -137,13 +133,10 @@ static void map_need_d(map_cache *mc, const net_t g,
 static void map_need_fmpq(map_cache *mc, const net_t g,
                           const unsigned char *state)
 {
-    slong d = g->input_dim, m = net_output_dim(g), i, c = d + 1;
     if (mc->X != NULL)
         return;
-    mc->X = _fmpq_vec_init(m * c);
-    forms_layer_fmpq(mc->X, g, state, g->nlayers - 1);
-    for (i = 0; i < m; i++)
-        output_factor(mc->X + i * c, c, g, state, i);
+    mc->X = _fmpq_vec_init(net_output_dim(g) * (g->input_dim + 1));
+    output_forms(mc->X, g, state);
 }
 
 static void map_cache_clear(map_cache *mc, const net_t g)
@@ -240,16 +233,6 @@ int regions_same_map(const net_t g, const unsigned char *s1,
     return r;
 }
 
-static slong uf_find(slong *p, slong x)
-{
-    while (p[x] != x)
-    {
-        p[x] = p[p[x]];
-        x = p[x];
-    }
-    return x;
-}
-
 /* Number the linear regions in order of their first cell. */
 static void number_linear(regions_t R, slong *parent)
 {
@@ -259,7 +242,7 @@ static void number_linear(regions_t R, slong *parent)
         label[i] = -1;
     for (i = 0; i < R->ncells; i++)
     {
-        slong r = uf_find(parent, i);
+        slong r = regions_uf_find(parent, i);
         if (label[r] < 0)
             label[r] = R->nlinear++;
         R->cells[i].linear = label[r];
@@ -289,7 +272,7 @@ void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
     for (i = 0; i < npairs; i++)
     {
         slong a = pairs[2 * i], b = pairs[2 * i + 1];
-        slong ra = uf_find(parent, a), rb = uf_find(parent, b);
+        slong ra = regions_uf_find(parent, a), rb = regions_uf_find(parent, b);
         if (ra == rb)
             continue;
         if (same_map_cached(g, mc + a, mc + b, R->cells[a].state,

@@ -24,12 +24,10 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
+#include "fpbound.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
 #include "cpwl/num.h"
-
-#define U_D 0x1p-53
-#define ETA_D 0x1p-1074
 
 /* ---- double values with a proven radius (midpoint-radius) ------------ */
 

@@ -47,13 +47,11 @@
 #include <flint/fmpz_vec.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
+#include "fpbound.h"
+#include "regions_impl.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
 #include "cpwl/lp.h"
-
-#define U_D 0x1p-53             /* unit roundoff of binary64 */
-#define ETA_D 0x1p-1074         /* smallest subnormal */
-#define SLACK_D (1.0 + 0x1p-30) /* absorbs the (1 + O(n u)) factors */
 
 /* Report progress every this many LPs within a layer. */
 #define PROGRESS_LPS 4096
@@ -233,16 +231,6 @@ static int row_primitive(fmpq *out, const fmpq *in, slong d)
     return nz;
 }
 
-/* v = h(p) for a row h = (g, c). */
-static void row_eval(fmpq_t v, const fmpq *h, const fmpq *p, slong d)
-{
-    slong i;
-    fmpq_set(v, h + d);
-    for (i = 0; i < d; i++)
-        if (!fmpq_is_zero(h + i))
-            fmpq_addmul(v, h + i, p + i);
-}
-
 /* The sign of h(p) as a question for the predicate layer. */
 typedef struct
 {
@@ -254,7 +242,7 @@ rowpt_src;
 static void rowpt_get_fmpq(fmpq_t v, void *data)
 {
     rowpt_src *S = data;
-    row_eval(v, S->h, S->p, S->d);
+    qvec_form_eval(v, S->h, S->p, S->d);
 }
 
 /* Double value with a proven bound.  The row holds integers g_i, c; with
@@ -412,7 +400,7 @@ static void step_point(fmpq *out, const poly_struct *P, const fmpq *z,
         if (fmpq_sgn(D) >= 0)
             continue;
         /* h(p + eps s g) = h(p) + eps D vanishes at eps = h(p) / -D. */
-        row_eval(hp, h, P->p, d);
+        qvec_form_eval(hp, h, P->p, d);
         fmpq_neg(D, D);
         fmpq_div(r, hp, D);
         if (!have || fmpq_cmp(r, eps) < 0)
@@ -517,7 +505,7 @@ static int poly_clean(nd_ctx *C, poly_struct *P)
     memset(alive, 1, m);
     hp = _fmpq_vec_init(m);
     for (k = 0; k < m; k++)
-        row_eval(hp + k, P->h + k * c, P->p, d);
+        qvec_form_eval(hp + k, P->h + k * c, P->p, d);
     shoot_facets(facet, P, hp, d);
     for (k = 0; k < m && r == 0; k++)
     {
@@ -790,33 +778,6 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
 
 /* ---- linear regions --------------------------------------------------- */
 
-/* The exact affine map of g on the pattern (as regions_cell_map), one
-   row per output walked backwards through the layers (forms_row_fmpq):
-   about d+1 times fewer operations than the forward pass of all forms.
-   A stateful output layer passes 1 (on), 0 or its slope (off). */
-static void nd_cell_map(fmpq *grad, fmpq *offset, const net_t g,
-                        const unsigned char *state)
-{
-    slong d = g->input_dim, m = net_output_dim(g), i, l = g->nlayers - 1;
-    const net_layer_struct *L = g->layers + l;
-    slong off = forms_state_offset(g, l);
-    fmpq *row = _fmpq_vec_init(d + 1);
-    for (i = 0; i < m; i++)
-    {
-        forms_row_fmpq(row, g, state, l, i);
-        if (off >= 0 && !state[off + i])
-        {
-            if (L->act == NET_LEAKY_RELU)
-                qvec_scalar_mul(row, row, d + 1, L->slope);
-            else
-                qvec_zero(row, d + 1);
-        }
-        qvec_set(grad + i * d, row, d);
-        fmpq_set(offset + i, row + d);
-    }
-    _fmpq_vec_clear(row, d + 1);
-}
-
 typedef struct
 {
     const fmpq *v;              /* key */
@@ -858,16 +819,6 @@ static int facet_entry_cmp(const void *a, const void *b)
     if (x->orient != y->orient)
         return x->orient - y->orient;
     return (x->cell > y->cell) - (x->cell < y->cell);
-}
-
-static slong uf_find(slong *p, slong x)
-{
-    while (p[x] != x)
-    {
-        p[x] = p[p[x]];
-        x = p[x];
-    }
-    return x;
 }
 
 /* Whether rows a and b (primitive integer) are equal up to sign. */
@@ -935,7 +886,7 @@ static int nd_linear(nd_ctx *C, poly_struct **polys, slong n)
             }
         }
         else
-            nd_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
+            regions_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
                         polys[i]->state);
         me[i].v = maps + i * mlen;
         me[i].len = mlen;
@@ -1009,14 +960,14 @@ static int nd_linear(nd_ctx *C, poly_struct **polys, slong n)
             {
                 slong x = fe[i].cell, y = fe[k].cell;
                 const poly_struct *X = polys[x];
-                if (uf_find(parent, x) == uf_find(parent, y))
+                if (regions_uf_find(parent, x) == regions_uf_find(parent, y))
                     continue;
                 r = nd_adjacent(C, X, polys[y], X->h + fe[i].con * c);
                 if (r < 0)
                     break;
                 if (r > 0)
                 {
-                    parent[uf_find(parent, x)] = uf_find(parent, y);
+                    parent[regions_uf_find(parent, x)] = regions_uf_find(parent, y);
                     if (npairs == palloc)
                     {
                         palloc = FLINT_MAX(16, 2 * palloc);
@@ -1151,7 +1102,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
                 cell->grad = _fmpq_vec_init(R->m * d);
                 cell->offset = _fmpq_vec_init(R->m);
                 if (map == NULL)
-                    nd_cell_map(cell->grad, cell->offset, g, cell->state);
+                    regions_cell_map(cell->grad, cell->offset, g, cell->state);
                 else
                     for (k = 0; k < R->m; k++)
                     {

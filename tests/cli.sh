@@ -338,6 +338,14 @@ bad "regions: picture to standard output" "--svg/--png" "file name"
 call regions "$EX/degenerate2d.json" --png "$tmp/n.png" --method nd
 bad "regions: picture with the n-D method" "--method nd"
 
+# The half-planes y > 5 and y <= 5: each has the boundary point (0, 5) and
+# no other (a corner of the symbolic box is no point of the region).
+call regions "$TD/halfplane.json" --list --json
+good_why
+has_json '"pattern":"1","point":\["0","11/2"\]' || why="$why interior point of y > 5 not (0, 11/2);"
+[ "$(tr -d ' \n' <"$tmp/out" | grep -o '"vertices":\[\["0","5"\]\]' | wc -l)" -eq 2 ] || why="$why vertices not [(0,5)] twice;"
+report "regions --list: half-planes list their boundary point only" "$why"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0
