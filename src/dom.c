@@ -258,7 +258,7 @@ void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y)
     }
 }
 
-/* Append printf-style text to a growing string. */
+/* Append the string t to the growing string *s. */
 static void cat(char **s, const char *t)
 {
     size_t a = *s ? strlen(*s) : 0, b = strlen(t);

@@ -107,7 +107,7 @@ static void put_row(dd_MatrixPtr M, slong i, const fmpq *row, slong d)
         fmpq_get_mpq(M->matrix[i][j + 1], row + j);
 }
 
-/* Entries beyond this many bits (after a row's scaling) overflow the
+/* Entries beyond this many bits overflow the
    tableau of cddlib's double first phase, which then pivots 6000 times
    and prints a warning before the exact phase repairs it; such LPs go to
    the exact phase directly. */

@@ -1111,15 +1111,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
                     }
             }
         }
-        if (r != 0)
-        {
-            /* Stopped while checking facets for the linear regions: the
-               cells are complete, the linear regions are not counted. */
-            R->stopped = C.stopped;
-            R->lower_bound = R->ncells;
-            r = CPWL_OK;
-        }
-        else if (opts->linear)
+        if (opts->linear)
         {
             r = nd_linear(&C, cur.v, cur.n);
             if (C.error)
@@ -1127,7 +1119,10 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
                             "solver failed");
             else
             {
+                /* A stop here leaves the cells complete and exact; only
+                   the linear regions are not counted. */
                 R->stopped = C.stopped;
+                R->lower_bound = R->ncells;
                 r = CPWL_OK;
             }
         }

@@ -8,8 +8,11 @@
                  subdivision whose unbounded faces live in a symbolic box
                  [-M, M]^2, M -> infinity);
      regions_nd  any d: H-polyhedra refined layer by layer with exact LP.
-   All three decide signs through the predicate layer in opts->pred and
-   give the same cells (pattern, affine map) for the same network.
+   The neuron states of the 2-D and n-D paths are decided through the
+   predicate layer in opts->pred (the 1-D path holds exact values and asks
+   its exact stage); geometric steps inside an algorithm (the LP, interior
+   points) are exact arithmetic.  All three give the same cells (pattern,
+   affine map) for the same network.
 
    A cell is one activation region: its pattern, an interior point, its
    exact affine map, and for d <= 2 its vertices.  Linear regions are the
