@@ -36,11 +36,6 @@ void lp_init(lp_t P, slong d)
     P->d = d;
 }
 
-void lp_reset_counts(lp_t P)
-{
-    P->by_certificate = P->by_exact = 0;
-}
-
 void lp_clear(lp_t P)
 {
     if (P->alloc)

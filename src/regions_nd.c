@@ -1131,6 +1131,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     plist_clear(&cur, d, R->m);
     plist_clear(&next, d, R->m);
     _fmpq_vec_clear(C.x, d);
+    R->lp_exact = C.lp->by_exact;
     lp_clear(C.lp);
     return r;
 }

@@ -52,7 +52,6 @@ void lp_clear(lp_t P);
 /* Remove every row and set the number of variables to d (the counters
    stay). */
 void lp_reset(lp_t P, slong d);
-void lp_reset_counts(lp_t P);
 
 /* Append the row (a, b) (d+1 entries), or its negation (-a, -b) when neg
    is nonzero, as an inequality (eq = 0) or an equality (eq = 1). */

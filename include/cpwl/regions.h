@@ -100,7 +100,10 @@ typedef struct
                                    lower bound on the count (the cells
                                    themselves are not listed then, unless
                                    only the linear regions were cut short) */
-    slong lp_solved;            /* n-D: exact LPs solved */
+    slong lp_solved;            /* n-D: LPs solved, each answer proven
+                                   exactly (lp_interior) */
+    slong lp_exact;             /* ... of which by the exact simplex (the
+                                   double LP's certificate failed) */
 }
 regions_struct;
 

@@ -42,7 +42,7 @@ const cli_command cli_commands[] = {
      "  --json           one JSON object: activation_regions, linear_regions,\n"
      "                   regions (with --list)\n"
      "  --stats          seconds and who decided the signs (double, arb,\n"
-     "                   exact) and exact LPs\n"
+     "                   exact) and the LPs of the n-D method\n"
      "  --method M       1d, 2d or nd (default: by the domain dimension)\n"
      "  --max-regions N  stop beyond N regions, reporting a lower bound\n"
      "                   (default 10000000; exit status 2)\n"

@@ -344,9 +344,10 @@ int cmd_regions(int argc, char **argv)
         }
         if (stats)
             printf(", \"stats\": {\"seconds\": %.6f, \"double\": %lu, "
-                   "\"arb\": %lu, \"exact\": %lu, \"lp\": %ld}", secs,
-                   ctx->by_double, ctx->by_arb, ctx->by_exact,
-                   (long) R->lp_solved);
+                   "\"arb\": %lu, \"exact\": %lu, \"lp\": %ld, "
+                   "\"lp_exact_simplex\": %ld}", secs, ctx->by_double,
+                   ctx->by_arb, ctx->by_exact, (long) R->lp_solved,
+                   (long) R->lp_exact);
         printf("}\n");
     }
     else
@@ -367,9 +368,10 @@ int cmd_regions(int argc, char **argv)
         }
         if (stats)
             printf("seconds             %.3f\nsign decisions      double "
-                   "%lu, arb %lu, exact %lu\nexact LPs           %ld\n",
-                   secs, ctx->by_double, ctx->by_arb, ctx->by_exact,
-                   (long) R->lp_solved);
+                   "%lu, arb %lu, exact %lu\nLPs                 %ld (%ld "
+                   "by the exact simplex, the others by a double LP with an "
+                   "exact certificate)\n", secs, ctx->by_double, ctx->by_arb,
+                   ctx->by_exact, (long) R->lp_solved, (long) R->lp_exact);
         if (list && !R->stopped)
             for (i = 0; i < R->ncells; i++)
                 print_cell_text(i, R->cells + i, net, R->d, R->m);
