@@ -12,5 +12,8 @@
 #include "cpwl/regions.h"
 #include "cpwl/lp.h"
 #include "cpwl/draw.h"
+#include "cpwl/qp.h"
+#include "cpwl/erm.h"
+#include "cpwl/train.h"
 
 #endif

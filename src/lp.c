@@ -516,3 +516,79 @@ int lp_interior(fmpq *x, lp_t P)
     flint_free(S);
     return r;
 }
+
+/* ---- lp_optimize with the dual solution ------------------------------ */
+
+/* cddlib leaves the multipliers of the final basis in dsol: dsol[j]
+   (j = 1..d-1) belongs to the row nbindex[j+1] (1-based; <= 0 for a free
+   variable left nonbasic), and obj = -sum dsol[j] a_row for its rows
+   (measured on small LPs, both directions), hence u = -dsol. */
+int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
+                     const fmpq *obj, int maximize)
+{
+    slong d = P->d, i, j;
+    dd_MatrixPtr M;
+    dd_LPPtr lp;
+    dd_ErrorType err = dd_NoError;
+    int status;
+
+    pthread_once(&lp_cdd_once, lp_cdd_init);
+    for (i = 0; u != NULL && i < P->m; i++)
+        fmpq_zero(u + i);
+    if (P->m == 0)
+        return lp_optimize(opt, x, P, obj, maximize);
+    M = dd_CreateMatrix(P->m, d + 1);
+    M->representation = dd_Inequality;
+    M->numbtype = dd_Rational;
+    M->objective = maximize ? dd_LPmax : dd_LPmin;
+    for (i = 0; i < P->m; i++)
+    {
+        put_row(M, i, P->rows + i * (d + 1), d);
+        if (P->eq[i])
+            set_addelem(M->linset, i + 1);
+    }
+    fmpq_get_mpq(M->rowvec[0], obj + d);
+    for (j = 0; j < d; j++)
+        fmpq_get_mpq(M->rowvec[j + 1], obj + j);
+    lp = dd_Matrix2LP(M, &err);
+    if (lp == NULL || err != dd_NoError)
+        status = LP_ERROR;
+    else
+    {
+        if (rows_big(P->rows, P->m, d) || rows_big(obj, 1, d))
+            dd_LPSolve0(lp, dd_DualSimplex, &err);
+        else
+            dd_LPSolve(lp, dd_DualSimplex, &err);
+        if (err != dd_NoError)
+            status = LP_ERROR;
+        else if (lp->LPS == dd_Optimal)
+        {
+            status = LP_OPTIMAL;
+            fmpq_set_mpq(opt, lp->optvalue);
+            for (j = 0; x != NULL && j < d; j++)
+                fmpq_set_mpq(x + j, lp->sol[j + 1]);
+            for (j = 1; u != NULL && j < lp->d; j++)
+            {
+                slong r = lp->nbindex[j + 1];
+                if (r >= 1 && r <= P->m)
+                {
+                    fmpq_set_mpq(u + r - 1, lp->dsol[j]);
+                    fmpq_neg(u + r - 1, u + r - 1);
+                }
+            }
+        }
+        else if (lp->LPS == dd_Inconsistent
+                 || lp->LPS == dd_StrucInconsistent)
+            status = LP_INFEASIBLE;
+        else if (lp->LPS == dd_DualInconsistent
+                 || lp->LPS == dd_StrucDualInconsistent
+                 || lp->LPS == dd_Unbounded)
+            status = LP_UNBOUNDED;
+        else
+            status = LP_ERROR;
+    }
+    if (lp != NULL)
+        dd_FreeLPData(lp);
+    dd_FreeMatrix(M);
+    return status;
+}

@@ -1231,6 +1231,7 @@ int main(void)
     tcase_add_test(tl, test_lp_interior_random);
     suite_add_tcase(s, tl);
     tcase_set_timeout(tr, 300);
+    tcase_set_timeout(tl, 120);
     tcase_add_test(tr, test_nd_braid);
     tcase_add_test(tr, test_nd_shi);
     tcase_add_test(tr, test_nd_generic);

@@ -67,6 +67,16 @@ fmpq *lp_add_row_zero(lp_t P, int eq);
 int lp_optimize(fmpq_t opt, fmpq *x, const lp_t P, const fmpq *obj,
                 int maximize);
 
+/* lp_optimize that also returns the dual solution: on LP_OPTIMAL, u (m
+   entries, may be NULL) holds multipliers of the rows with
+       obj_1..d = sum_i u_i a_i,   opt = obj_d - sum_i u_i b_i,
+   u_i = 0 for rows outside the final basis, and on inequality rows
+   u_i >= 0 when minimising (u_i <= 0 when maximising).  The values come
+   from cddlib's exact tableau; callers that certify with them should
+   still check the identities above. */
+int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
+                     const fmpq *obj, int maximize);
+
 /* The largest slack: maximise t subject to a_i.x + b_i >= t for the
    inequality rows, a_i.x + b_i = 0 for the equality rows, and t <= 1.
    Returns LP_OPTIMAL (t and x, d entries or NULL, set exactly) or

@@ -55,5 +55,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
+int cmd_erm(int argc, char **argv);
 
 #endif

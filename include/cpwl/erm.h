@@ -1,0 +1,158 @@
+/* Exact empirical risk minimisation for one-hidden-layer ReLU networks
+   f(x) = sum_j v_j relu(<a_j, x> + b_j) (+ c)   (Arora, Basu, Mianjy,
+   Mukherjee, ICLR 2018, Theorem 4.1; Mukherjee's thesis, chapter 2).
+
+   By positive homogeneity v_j may be taken in {-1, +1}.  With the signs
+   and, for every unit, the set P_j of data points where it is active
+   fixed, the predictions are linear in (a, b, c) and the activation
+   constraints <a_j, x_i> + b_j >= 0 (i in P_j), <= 0 (otherwise) are
+   linear: a convex problem (cpwl/qp.h).  The sets that matter are the
+   dichotomies {i : <a, x_i> + b > 0} of the data by affine hyperplanes:
+   the activation patterns of the arrangement {(a, b) : <a, x_i> + b = 0}
+   in R^(n+1), computed exactly by the region algorithms.  A cell is a
+   choice of distinct nonempty dichotomies for the +1 units (S+) and for
+   the -1 units (S-); cells with fewer than w units are contained in
+   cells with w units (a unit with a = 0, b = 0 is feasible for any set),
+   so only cells of min(w, 2N) units are solved, N the number of nonempty
+   dichotomies: C(2N, w) cells. */
+#ifndef CPWL_ERM_H
+#define CPWL_ERM_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <flint/fmpq.h>
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+#include "cpwl/pred.h"
+#include "cpwl/qp.h"
+
+/* Data (SPEC section 4): D points x_i in Q^n with labels y_i. */
+typedef struct
+{
+    slong D, n;
+    fmpq *X;                    /* D x n, row-major */
+    fmpq *y;                    /* D */
+}
+erm_data_struct;
+
+typedef erm_data_struct erm_data_t[1];
+
+void erm_data_init(erm_data_t data);
+void erm_data_clear(erm_data_t data);
+
+/* Parse CSV text: one row "x_1,...,x_n,y" per line, an optional header
+   line (a first line none of whose cells is a number), '#' comments,
+   numbers read exactly (cpwl/num.h).  name is used in messages. */
+int erm_data_read_str(erm_data_t data, const char *text, size_t len,
+                      const char *name, err_t e);
+int erm_data_read_file(erm_data_t data, const char *path, err_t e);
+
+/* The distinct nonempty dichotomies of the data, as bitsets of `words`
+   limbs each (bit i: point i is active). */
+typedef struct
+{
+    slong count, words;
+    ulong *bits;
+}
+erm_dich_struct;
+
+typedef erm_dich_struct erm_dich_t[1];
+
+void erm_dich_init(erm_dich_t S);
+void erm_dich_clear(erm_dich_t S);
+
+/* Exact enumeration through the dual arrangement (regions of R^(n+1)). */
+int erm_dichotomies(erm_dich_t S, const erm_data_t data, pred_ctx_t ctx,
+                    err_t e);
+
+typedef struct
+{
+    qp_loss loss;
+    slong width;
+    int output_bias;
+    int prune;                  /* use the proven lower bounds */
+    slong max_cells;            /* refuse above this many cells */
+    int certificate;            /* keep what erm_certificate_write needs */
+    volatile sig_atomic_t *interrupt;
+    void (*progress)(void *data, slong done, slong total, const fmpq_t best);
+    void *progress_data;
+    pred_ctx_struct *pred;
+}
+erm_opts;
+
+#define ERM_DEFAULT_MAX_CELLS 2000000
+
+void erm_opts_init(erm_opts *o, pred_ctx_struct *pred);
+
+typedef struct
+{
+    fmpq_t optimum;             /* exact; an upper bound when stopped */
+    int stopped;                /* 0, or 1 when interrupted */
+    slong dichotomies;          /* N */
+    slong cells;                /* C(2N, w') */
+    slong solved, pruned;
+    slong by_double;            /* subproblems certified from the double
+                                   pre-solve */
+    /* The optimal cell and its solution. */
+    slong units;                /* w' = min(w, 2N) */
+    slong opt_cell;             /* its number in the enumeration */
+    slong *cell;                /* units indices into the dichotomies */
+    int *sign;                  /* units signs */
+    qp_t qp;                    /* its subproblem */
+    qp_sol_t sol;               /* its certified solution */
+    int have_sol;
+    net_t net;                  /* the optimal network (width w) */
+    /* With opts->certificate: the dichotomies, every cell's lower bound
+       (enumeration order; NULL without pruning) and the solution of every
+       solved cell. */
+    erm_dich_struct dich;
+    fmpq *bounds;
+    slong nsols;
+    slong *sol_cell;
+    qp_sol_struct *sols;
+}
+erm_result_struct;
+
+typedef erm_result_struct erm_result_t[1];
+
+void erm_result_init(erm_result_t r);
+void erm_result_clear(erm_result_t r);
+
+/* The number of cells C(2N, min(w, 2N)) as an fmpz (for the limit). */
+void erm_count_cells(fmpz_t count, slong N, slong w);
+
+/* Build the subproblem of a cell: units u with dichotomy sets[u] and
+   sign sign[u]; theta = (a_1, b_1, ..., a_u, b_u[, c]). */
+void erm_cell_qp(qp_t P, const erm_data_t data, const erm_dich_t S,
+                 const slong *sets, const int *sign, slong units,
+                 qp_loss loss, int output_bias);
+
+/* The network of a cell's solution theta (hidden width w >= units). */
+void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
+                  slong units, slong w, const fmpq *theta, int output_bias);
+
+/* The exact loss of a network on the data. */
+void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
+                  qp_loss kind);
+
+/* Solve: the exact global optimum over all cells. */
+int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
+              err_t e);
+
+/* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, the
+   optimal cell with its exact solution and KKT multipliers, and for every
+   other cell either its proven lower bound or its solved optimum with
+   multipliers.  Verifying recomputes the dichotomies and the cheap
+   bounds and checks every solution's optimality conditions exactly; it
+   solves no subproblem.  Write needs a result of erm_solve with
+   opts->certificate set. */
+int erm_certificate_write(FILE *f, const erm_result_t r,
+                          const erm_data_t data, const erm_opts *o);
+
+/* On success optimum holds the certified optimum.  A certificate that
+   does not check gives CPWL_ERR_INPUT with the reason. */
+int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
+                           const char *text, size_t len, const char *name,
+                           pred_ctx_t ctx, err_t e);
+
+#endif

@@ -1,0 +1,435 @@
+/* cpwl erm: the exact global optimum of ERM for one-hidden-layer ReLU
+   networks (Arora et al., Theorem 4.1), with an optional comparison
+   against gradient training. */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+static volatile sig_atomic_t erm_interrupted;
+
+static void erm_on_sigint(int sig)
+{
+    (void) sig;
+    erm_interrupted = 1;
+}
+
+static double erm_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+typedef struct
+{
+    double last;
+}
+erm_progress_state;
+
+static void erm_progress(void *data, slong done, slong total,
+                         const fmpq_t best)
+{
+    erm_progress_state *p = data;
+    double t = erm_now();
+    (void) best;
+    if (t - p->last < 0.25)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl erm: %ld/%ld steps (bounding, then solving)   ",
+            (long) done, (long) total);
+    fflush(stderr);
+}
+
+static const char *loss_name(qp_loss l)
+{
+    return l == QP_SQUARED ? "squared" : l == QP_L1 ? "l1" : "hinge";
+}
+
+/* "p/q" and a decimal approximation (an Arb enclosure's midpoint). */
+static void print_value(const fmpq_t v, int json)
+{
+    arb_t a;
+    char *s = fmpq_get_str(NULL, 10, v), *d;
+    arb_init(a);
+    arb_set_fmpq(a, v, 128);
+    d = arb_get_str(a, 20, ARB_STR_NO_RADIUS);
+    if (json)
+        printf("\"%s\", \"optimum_decimal\": \"%s\"", s, d);
+    else
+        printf("%s  (%s)", s, d);
+    flint_free(s);
+    flint_free(d);
+    arb_clear(a);
+}
+
+/* The exact loss of a trained network (double weights read exactly). */
+static void trained_loss(fmpq_t loss, const double *params,
+                         const erm_data_t data, slong w, int output_bias,
+                         qp_loss kind)
+{
+    slong n = data->n, j, t;
+    net_t net;
+    net_layer_struct *L, *O;
+    arf_t a;
+    arf_init(a);
+    net_init(net, n);
+    L = net_add_layer(net, NET_RELU, w);
+    O = net_add_layer(net, NET_IDENTITY, 1);
+    for (j = 0; j < w; j++)
+    {
+        const double *p = params + j * (n + 2);
+        for (t = 0; t < n; t++)
+        {
+            arf_set_d(a, p[t]);
+            arf_get_fmpq(fmpq_mat_entry(L->W, j, t), a);
+        }
+        arf_set_d(a, p[n]);
+        arf_get_fmpq(L->b + j, a);
+        arf_set_d(a, p[n + 1]);
+        arf_get_fmpq(fmpq_mat_entry(O->W, 0, j), a);
+    }
+    if (output_bias)
+    {
+        arf_set_d(a, params[w * (n + 2)]);
+        arf_get_fmpq(O->b + 0, a);
+    }
+    net->output_bias = output_bias;
+    net_prepare(net);
+    erm_net_loss(loss, net, data, kind);
+    net_clear(net);
+    arf_clear(a);
+}
+
+/* --compare-gd K: K runs each of gradient descent and Adam; a run
+   "reaches" the optimum when its exact loss is within 1e-9 of it, and
+   misses it provably when its exact loss is larger by more. */
+static void compare_gd(const erm_data_t data, const erm_opts *o,
+                       const fmpq_t opt, slong K, int json)
+{
+    slong n = data->n, D = data->D, w = o->width, i, r, np;
+    double *X = flint_malloc(FLINT_MAX(D * n, 1) * sizeof(double));
+    double *y = flint_malloc(FLINT_MAX(D, 1) * sizeof(double));
+    double *params;
+    fmpq_t loss, gap, tol;
+    int m;
+
+    np = w * (n + 2) + 1;
+    params = flint_malloc(np * sizeof(double));
+    for (i = 0; i < D * n; i++)
+        X[i] = num_fmpq_get_d(data->X + i);
+    for (i = 0; i < D; i++)
+        y[i] = num_fmpq_get_d(data->y + i);
+    fmpq_init(loss);
+    fmpq_init(gap);
+    fmpq_init(tol);
+    fmpq_set_si(tol, 1, 1000000000);
+    if (json)
+        printf(", \"compare_gd\": [");
+    for (m = 0; m < 2; m++)
+    {
+        train_opts to;
+        slong reached = 0;
+        double worst = 0;
+        train_opts_init(&to);
+        to.method = m == 0 ? TRAIN_GD : TRAIN_ADAM;
+        to.loss = (int) o->loss;
+        to.output_bias = o->output_bias;
+        if (json)
+            printf("%s{\"method\": \"%s\", \"runs\": [", m ? ", " : "",
+                   m == 0 ? "gd" : "adam");
+        else
+            printf("%-5s runs:", m == 0 ? "gd" : "adam");
+        for (r = 0; r < K; r++)
+        {
+            double gd;
+            train_run(params, X, y, D, n, w, &to, r);
+            trained_loss(loss, params, data, w, o->output_bias, o->loss);
+            fmpq_sub(gap, loss, opt);
+            gd = num_fmpq_get_d(gap);
+            if (fmpq_cmp(gap, tol) <= 0)
+                reached++;
+            if (gd > worst)
+                worst = gd;
+            if (json)
+            {
+                char *s = fmpq_get_str(NULL, 10, gap);
+                printf("%s{\"loss_minus_optimum\": \"%s\", \"approx\": %.17g}",
+                       r ? ", " : "", s, gd);
+                flint_free(s);
+            }
+            else
+                printf(" %.3g", gd);
+        }
+        if (json)
+            printf("], \"reached\": %ld}", (long) reached);
+        else
+            printf("\n      %ld of %ld runs within 1e-9 of the optimum; "
+                   "largest gap %.6g (gaps are exact losses of the trained "
+                   "networks minus the optimum)\n", (long) reached, (long) K,
+                   worst);
+    }
+    if (json)
+        printf("]");
+    fmpq_clear(loss);
+    fmpq_clear(gap);
+    fmpq_clear(tol);
+    flint_free(params);
+    flint_free(X);
+    flint_free(y);
+}
+
+/* --verify: re-check a certificate against the data, solving nothing. */
+static int verify_certificate(erm_data_t data, const char *dpath,
+                              const char *path, int json)
+{
+    char *buf;
+    size_t len;
+    err_t e;
+    fmpq_t opt;
+    pred_ctx_t ctx;
+    int st;
+    err_init(e);
+    if (io_read_all(&buf, &len, path, e) != CPWL_OK)
+    {
+        erm_data_clear(data);
+        return cli_fail("erm", e);
+    }
+    fmpq_init(opt);
+    pred_ctx_init(ctx);
+    st = erm_certificate_verify(opt, data, buf, len, path, ctx, e);
+    if (st == CPWL_OK)
+    {
+        if (json)
+        {
+            printf("{\"verified\": true, \"optimum\": ");
+            print_value(opt, 1);
+            printf("}\n");
+        }
+        else
+        {
+            printf("certificate %s for %s: verified\noptimum     ", path,
+                   dpath);
+            print_value(opt, 0);
+            printf("  (exact)\n");
+        }
+    }
+    else
+        st = cli_fail("erm", e);
+    free(buf);
+    fmpq_clear(opt);
+    pred_ctx_clear(ctx);
+    erm_data_clear(data);
+    return st;
+}
+
+int cmd_erm(int argc, char **argv)
+{
+    static const struct option opts_l[] = {
+        {"width", required_argument, NULL, 'w'},
+        {"loss", required_argument, NULL, 'l'},
+        {"output-bias", no_argument, NULL, 'b'},
+        {"json", no_argument, NULL, 'j'},
+        {"out", required_argument, NULL, 'o'},
+        {"max-cells", required_argument, NULL, 'x'},
+        {"no-prune", no_argument, NULL, 'P'},
+        {"compare-gd", required_argument, NULL, 'g'},
+        {"stats", no_argument, NULL, 'S'},
+        {"certificate", required_argument, NULL, 'c'},
+        {"verify", required_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *out = NULL, *cert = NULL, *verify = NULL;
+    int json = 0, stats = 0, c, status;
+    slong width = -1, max_cells = ERM_DEFAULT_MAX_CELLS, K = 0;
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t r;
+    pred_ctx_t ctx;
+    erm_progress_state ps;
+    err_t e;
+    double t0, secs;
+    struct sigaction sa, old;
+    qp_loss loss = QP_SQUARED;
+    int prune = 1, output_bias = 0;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'w':
+                if (cli_parse_slong(&width, "erm", "--width", optarg, 1, 64)
+                    != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'l':
+                if (!strcmp(optarg, "squared")) loss = QP_SQUARED;
+                else if (!strcmp(optarg, "l1")) loss = QP_L1;
+                else if (!strcmp(optarg, "hinge")) loss = QP_HINGE;
+                else
+                    return cli_usage("erm", "--loss: expected squared, l1 or "
+                                     "hinge, got '%.40s'", optarg);
+                break;
+            case 'b': output_bias = 1; break;
+            case 'j': json = 1; break;
+            case 'o': out = optarg; break;
+            case 'P': prune = 0; break;
+            case 'S': stats = 1; break;
+            case 'c': cert = optarg; break;
+            case 'v': verify = optarg; break;
+            case 'x':
+                if (cli_parse_slong(&max_cells, "erm", "--max-cells", optarg,
+                                    1, WORD_MAX / 4) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'g':
+                if (cli_parse_slong(&K, "erm", "--compare-gd", optarg, 1,
+                                    100000) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            default:
+                return cli_bad_option("erm", c, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("erm", "expected one data file (CSV)");
+    if (width < 0 && verify == NULL)
+        return cli_usage("erm", "--width W is required");
+
+    err_init(e);
+    erm_data_init(data);
+    if (erm_data_read_file(data, argv[optind], e) != CPWL_OK)
+        return cli_fail("erm", e);
+    if (verify != NULL)
+        return verify_certificate(data, argv[optind], verify, json);
+
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.loss = loss;
+    o.width = width;
+    o.output_bias = output_bias;
+    o.prune = prune;
+    o.max_cells = max_cells;
+    o.certificate = cert != NULL;
+    o.interrupt = &erm_interrupted;
+    ps.last = 0;
+    if (isatty(2))
+    {
+        o.progress = erm_progress;
+        o.progress_data = &ps;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = erm_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    erm_result_init(r);
+    t0 = erm_now();
+    status = erm_solve(r, data, &o, e);
+    secs = erm_now() - t0;
+    sigaction(SIGINT, &old, NULL);
+    if (o.progress)
+        fprintf(stderr, "\r%70s\r", "");
+    if (status != CPWL_OK)
+    {
+        status = cli_fail("erm", e);
+        goto done;
+    }
+    if (out != NULL && r->have_sol)
+    {
+        char *s = io_net_write_str(r->net);
+        FILE *f = fopen(out, "w");
+        if (f == NULL || fputs(s, f) < 0 || fclose(f) != 0)
+        {
+            char q[ERR_QUOTE_SIZE];
+            err_quote(q, sizeof q, out, strlen(out));
+            err_set(e, CPWL_ERR_INPUT, "--out: cannot write %s", q);
+            flint_free(s);
+            status = cli_fail("erm", e);
+            goto done;
+        }
+        flint_free(s);
+    }
+
+    if (cert != NULL && r->have_sol && !r->stopped)
+    {
+        FILE *f = fopen(cert, "w");
+        if (f == NULL || erm_certificate_write(f, r, data, &o) != CPWL_OK
+            || fclose(f) != 0)
+        {
+            char q[ERR_QUOTE_SIZE];
+            err_quote(q, sizeof q, cert, strlen(cert));
+            err_set(e, CPWL_ERR_INPUT, "--certificate: cannot write %s", q);
+            status = cli_fail("erm", e);
+            goto done;
+        }
+    }
+    if (json)
+    {
+        printf("{\"data\": {\"points\": %ld, \"dim\": %ld}, \"width\": %ld, "
+               "\"loss\": \"%s\", \"output_bias\": %s, \"complete\": %s, ",
+               (long) data->D, (long) data->n, (long) width,
+               loss_name(loss), output_bias ? "true" : "false",
+               r->stopped ? "false" : "true");
+        if (r->have_sol)
+        {
+            char *s = io_net_write_str(r->net);
+            printf("\"%s\": ", r->stopped ? "upper_bound" : "optimum");
+            print_value(r->optimum, 1);
+            printf(", \"network\": %s", s);
+            flint_free(s);
+        }
+        else
+            printf("\"optimum\": null");
+        printf(", \"dichotomies\": %ld, \"subproblems\": %ld, \"solved\": %ld,"
+               " \"pruned\": %ld, \"seconds\": %.6f", (long) r->dichotomies,
+               (long) r->cells, (long) r->solved, (long) r->pruned, secs);
+        if (K > 0 && r->have_sol && !r->stopped)
+            compare_gd(data, &o, r->optimum, K, 1);
+        printf("}\n");
+    }
+    else
+    {
+        printf("data          %s: %ld points in R^%ld\n", argv[optind],
+               (long) data->D, (long) data->n);
+        printf("network       width %ld, %s loss, %s\n", (long) width,
+               loss_name(loss), output_bias ? "output bias"
+               : "no output bias");
+        printf("dichotomies   %ld\n", (long) r->dichotomies);
+        printf("subproblems   %ld (solved %ld, pruned %ld)\n",
+               (long) r->cells, (long) r->solved, (long) r->pruned);
+        if (r->have_sol)
+        {
+            printf("%s", r->stopped ? "upper bound   " : "optimum       ");
+            print_value(r->optimum, 0);
+            printf("%s\n", r->stopped ? "  (interrupted: the best value "
+                   "found, NOT the optimum)" : "  (exact)");
+        }
+        else
+            printf("optimum       none yet (interrupted)\n");
+        printf("seconds       %.3f\n", secs);
+        if (stats)
+            printf("certified     %ld subproblems from the double pre-solve, "
+                   "%ld by the exact method\n", (long) r->by_double,
+                   (long) (r->solved - r->by_double));
+        if (out && r->have_sol)
+            printf("network       written to %s\n", out);
+        if (K > 0 && r->have_sol && !r->stopped)
+            compare_gd(data, &o, r->optimum, K, 0);
+    }
+    if (r->stopped)
+    {
+        fprintf(stderr, "cpwl erm: interrupted: the value printed is an "
+                "upper bound\n");
+        status = 130;
+    }
+done:
+    erm_result_clear(r);
+    pred_ctx_clear(ctx);
+    erm_data_clear(data);
+    return status;
+}

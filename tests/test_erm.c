@@ -1,0 +1,398 @@
+/* Tests of exact ERM: data files, dichotomies against Cover's formula and
+   an independent 1-D count, hand-computed optima (../shared/examples.md),
+   and a brute force over every subset of the data per unit (also exact,
+   only slower) on seeded random 1-D data. */
+#include <string.h>
+#include "testutil.h"
+
+#define SEED 20261127
+
+static void load(erm_data_t data, const char *csv)
+{
+    err_t e;
+    err_init(e);
+    ck_assert_msg(erm_data_read_str(data, csv, strlen(csv), "test", e)
+                  == CPWL_OK, "%s", e->msg);
+}
+
+static void bad_csv(const char *csv, const char *want)
+{
+    erm_data_t data;
+    err_t e;
+    erm_data_init(data);
+    err_init(e);
+    ck_assert_msg(erm_data_read_str(data, csv, strlen(csv), "f.csv", e)
+                  == CPWL_ERR_INPUT, "accepted bad data %s", csv);
+    ck_assert_msg(strstr(e->msg, want) != NULL, "message '%s' lacks '%s'",
+                  e->msg, want);
+    erm_data_clear(data);
+}
+
+START_TEST(test_csv)
+{
+    erm_data_t data;
+    erm_data_init(data);
+    load(data, "# points\nx1,x2,y\n1, 1/2, 0.1\n-2,3e1,-1  # trailing\r\n");
+    ck_assert_int_eq(data->D, 2);
+    ck_assert_int_eq(data->n, 2);
+    ck_assert(fmpq_equal_si(data->X + 2, -2));
+    ck_assert(fmpq_equal_si(data->X + 3, 30));
+    {
+        fmpq_t t;
+        fmpq_init(t);
+        fmpq_set_si(t, 1, 10);  /* 0.1 read exactly */
+        ck_assert(fmpq_equal(data->y + 0, t));
+        fmpq_clear(t);
+    }
+    erm_data_clear(data);
+    bad_csv("1,2\n3,4,5\n", "f.csv:2: expected 2 cells");
+    bad_csv("1,2\n3,x\n", "f.csv:2:3: cell 2");
+    bad_csv("# nothing\n\n", "no data rows");
+    bad_csv("1\n2\n", "at least 2 cells");
+    bad_csv("1,1/0\n", "f.csv:1:3");
+}
+END_TEST
+
+static slong count_dich(const char *csv)
+{
+    erm_data_t data;
+    erm_dich_t S;
+    pred_ctx_t ctx;
+    err_t e;
+    slong c;
+    erm_data_init(data);
+    load(data, csv);
+    erm_dich_init(S);
+    pred_ctx_init(ctx);
+    err_init(e);
+    ck_assert_msg(erm_dichotomies(S, data, ctx, e) == CPWL_OK, "%s", e->msg);
+    c = S->count;
+    erm_dich_clear(S);
+    erm_data_clear(data);
+    return c;
+}
+
+/* Points t, t^2, ..., t^n on the moment curve are in general position,
+   so Cover's formula 2 sum_{i<=n} C(D-1, i) counts the dichotomies (the
+   empty one included: we count the nonempty ones, one fewer). */
+START_TEST(test_cover)
+{
+    static const slong cases[][3] = {{4, 1, 8}, {4, 2, 14}, {5, 2, 22},
+                                     {5, 3, 30}, {6, 2, 32}};
+    slong c, i, k;
+    char csv[512];
+    for (c = 0; c < 5; c++)
+    {
+        slong D = cases[c][0], n = cases[c][1];
+        size_t len = 0;
+        for (i = 0; i < D; i++)
+        {
+            slong t = i + 1, p = 1;
+            for (k = 0; k < n; k++)
+            {
+                p *= t;
+                len += snprintf(csv + len, sizeof csv - len, "%ld,", (long) p);
+            }
+            len += snprintf(csv + len, sizeof csv - len, "0\n");
+        }
+        ck_assert_msg(count_dich(csv) == cases[c][2] - 1, "(D, n) = (%ld, %ld)",
+                      (long) D, (long) n);
+    }
+    /* 1-D with repeated x: 3 distinct values give prefixes and suffixes of
+       the sorted values, 2 * 3 - 1 nonempty sets (counted by hand). */
+    ck_assert_int_eq(count_dich("1,0\n1,5\n2,0\n3,1\n3,2\n"), 5);
+    /* collinear points in the plane behave like points on a line */
+    ck_assert_int_eq(count_dich("0,0,1\n1,1,1\n2,2,1\n"), 5);
+}
+END_TEST
+
+static void expect_opt(const char *csv, slong w, qp_loss loss, int bias,
+                       slong p, slong q)
+{
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t r;
+    pred_ctx_t ctx;
+    err_t e;
+    fmpq_t want, check;
+    int prune;
+    erm_data_init(data);
+    load(data, csv);
+    fmpq_init(want);
+    fmpq_init(check);
+    fmpq_set_si(want, p, q);
+    for (prune = 0; prune < 2; prune++)
+    {
+        pred_ctx_init(ctx);
+        erm_opts_init(&o, ctx);
+        o.width = w;
+        o.loss = loss;
+        o.output_bias = bias;
+        o.prune = prune;
+        erm_result_init(r);
+        err_init(e);
+        ck_assert_msg(erm_solve(r, data, &o, e) == CPWL_OK, "%s", e->msg);
+        ck_assert_msg(fmpq_equal(r->optimum, want), "data %s w %ld loss %d "
+                      "bias %d prune %d: optimum %s, expected %ld/%ld", csv,
+                      (long) w, (int) loss, bias, prune,
+                      fmpq_get_str(NULL, 10, r->optimum), (long) p, (long) q);
+        /* the returned network attains it, recomputed from scratch */
+        erm_net_loss(check, r->net, data, loss);
+        ck_assert(fmpq_equal(check, want));
+        ck_assert(r->have_sol);
+        {
+            const char *why = "";
+            ck_assert_msg(qp_check(r->sol, r->qp, &why), "certificate: %s",
+                          why);
+        }
+        erm_result_clear(r);
+        pred_ctx_clear(ctx);
+    }
+    fmpq_clear(want);
+    fmpq_clear(check);
+    erm_data_clear(data);
+}
+
+/* examples.md: data (-1,1), (0,0), (1,1), width 1: squared 2/3 without
+   output bias (relu(0 x + 2/3)), 1/2 with it (1/2 + relu(x - 1/2)); l1: 1
+   in both cases.  x = (-2,-1,1,3), y = x, no output bias: width 2 l1 0
+   (relu(x) - relu(-x)); width 1 l1 3 and squared 5; with an output bias
+   width 1 gives 0 (-2 + relu(x + 2)). */
+START_TEST(test_hand)
+{
+    const char *v = "-1,1\n0,0\n1,1\n";
+    const char *id = "-2,-2\n-1,-1\n1,1\n3,3\n";
+    expect_opt(v, 1, QP_SQUARED, 0, 2, 3);
+    expect_opt(v, 1, QP_SQUARED, 1, 1, 2);
+    expect_opt(v, 1, QP_L1, 0, 1, 1);
+    expect_opt(v, 1, QP_L1, 1, 1, 1);
+    expect_opt(id, 2, QP_L1, 0, 0, 1);
+    expect_opt(id, 1, QP_L1, 0, 3, 1);
+    expect_opt(id, 1, QP_SQUARED, 0, 5, 1);
+    expect_opt(id, 1, QP_SQUARED, 1, 0, 1);
+    expect_opt(id, 1, QP_L1, 1, 0, 1);
+    /* hinge: labels +-1 separable by one unit with a bias: 0 */
+    expect_opt("-1,-1\n1,1\n2,1\n", 1, QP_HINGE, 1, 0, 1);
+}
+END_TEST
+
+/* The brute force: every unit may be active on any subset of the data
+   (2^D sets, the empty one included), every sign; the optimum over all
+   these convex problems is the same global optimum. */
+static void brute(fmpq_t best, const erm_data_t data, slong w, qp_loss loss,
+                  int bias)
+{
+    slong D = data->D, nsets = WORD(1) << D, i, j;
+    erm_dich_t S;
+    slong *sets = flint_malloc(w * sizeof(slong));
+    int *sign = flint_malloc(w * sizeof(int));
+    slong total = 1;
+    err_t e;
+    erm_dich_init(S);
+    S->words = 1;
+    S->count = nsets;
+    S->bits = flint_malloc(nsets * sizeof(ulong));
+    for (i = 0; i < nsets; i++)
+        S->bits[i] = (ulong) i;
+    for (j = 0; j < w; j++)
+        total *= 2 * nsets;
+    fmpq_set_si(best, -1, 1);
+    for (i = 0; i < total; i++)
+    {
+        slong t = i;
+        qp_t P;
+        qp_sol_t sol;
+        for (j = 0; j < w; j++)
+        {
+            sets[j] = t % nsets;
+            t /= nsets;
+            sign[j] = t % 2 ? -1 : 1;
+            t /= 2;
+        }
+        erm_cell_qp(P, data, S, sets, sign, w, loss, bias);
+        qp_sol_init(sol, P);
+        err_init(e);
+        ck_assert_msg(qp_solve(sol, P, e) == CPWL_OK, "%s", e->msg);
+        if (fmpq_sgn(best) < 0 || fmpq_cmp(sol->value, best) < 0)
+            fmpq_set(best, sol->value);
+        qp_sol_clear(sol);
+        qp_clear(P);
+    }
+    erm_dich_clear(S);
+    flint_free(sets);
+    flint_free(sign);
+}
+
+START_TEST(test_brute_force)
+{
+    test_rng r;
+    slong it;
+    for (it = 0; it < 24; it++)
+    {
+        uint64_t seed = SEED + it;
+        slong D, w = 1 + (it % 3 == 2), i;
+        qp_loss loss = it % 2 ? QP_L1 : QP_SQUARED;
+        int bias = (it / 2) % 2;
+        char csv[256];
+        size_t len = 0;
+        erm_data_t data;
+        erm_opts o;
+        erm_result_t res;
+        pred_ctx_t ctx;
+        err_t e;
+        fmpq_t b;
+        r.s = seed;
+        D = test_range(&r, 2, w == 2 ? 3 : 4);
+        for (i = 0; i < D; i++)
+            len += snprintf(csv + len, sizeof csv - len, "%ld,%ld\n",
+                            (long) test_range(&r, -3, 3),
+                            (long) test_range(&r, -3, 3));
+        erm_data_init(data);
+        load(data, csv);
+        fmpq_init(b);
+        brute(b, data, w, loss, bias);
+        pred_ctx_init(ctx);
+        erm_opts_init(&o, ctx);
+        o.width = w;
+        o.loss = loss;
+        o.output_bias = bias;
+        erm_result_init(res);
+        err_init(e);
+        ck_assert_msg(erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
+        ck_assert_msg(fmpq_equal(res->optimum, b), "seed %llu: data %s w %ld "
+                      "loss %d bias %d: erm %s, brute force %s",
+                      (unsigned long long) seed, csv, (long) w, (int) loss,
+                      bias, fmpq_get_str(NULL, 10, res->optimum),
+                      fmpq_get_str(NULL, 10, b));
+        erm_result_clear(res);
+        pred_ctx_clear(ctx);
+        fmpq_clear(b);
+        erm_data_clear(data);
+    }
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t r;
+    pred_ctx_t ctx;
+    err_t e;
+    erm_data_init(data);
+    load(data, "0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.width = 3;
+    o.max_cells = 10;           /* C(22, 3) = 1540 cells */
+    erm_result_init(r);
+    err_init(e);
+    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "1540") && strstr(e->msg, "--max-cells"),
+                  "%s", e->msg);
+    erm_result_clear(r);
+    /* hinge labels must be +-1 */
+    o.max_cells = ERM_DEFAULT_MAX_CELLS;
+    o.loss = QP_HINGE;
+    erm_result_init(r);
+    err_init(e);
+    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_OK);
+    erm_result_clear(r);
+    erm_data_clear(data);
+    load(data, "0,1\n1,2\n");
+    erm_result_init(r);
+    err_init(e);
+    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
+    ck_assert(strstr(e->msg, "+1 or -1") != NULL);
+    erm_result_clear(r);
+    erm_data_clear(data);
+    pred_ctx_clear(ctx);
+}
+END_TEST
+
+/* A certificate verifies; changing the claimed optimum, a multiplier or
+   a lower bound makes it fail. */
+static char *replace_first(const char *s, const char *a, const char *b)
+{
+    const char *p = strstr(s, a);
+    char *r;
+    size_t la = strlen(a), lb = strlen(b), n = strlen(s);
+    ck_assert_msg(p != NULL, "'%s' not in the certificate", a);
+    r = flint_malloc(n - la + lb + 1);
+    memcpy(r, s, p - s);
+    memcpy(r + (p - s), b, lb);
+    strcpy(r + (p - s) + lb, p + la);
+    return r;
+}
+
+static void expect_reject(const erm_data_t data, const char *cert,
+                          const char *a, const char *b)
+{
+    char *bad = replace_first(cert, a, b);
+    fmpq_t opt;
+    pred_ctx_t ctx;
+    err_t e;
+    fmpq_init(opt);
+    pred_ctx_init(ctx);
+    err_init(e);
+    ck_assert_msg(erm_certificate_verify(opt, data, bad, strlen(bad), "c",
+                                         ctx, e) == CPWL_ERR_INPUT,
+                  "a certificate with '%s' -> '%s' was accepted", a, b);
+    fmpq_clear(opt);
+    pred_ctx_clear(ctx);
+    flint_free(bad);
+}
+
+START_TEST(test_certificate)
+{
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t r;
+    pred_ctx_t ctx;
+    err_t e;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    fmpq_t opt;
+    erm_data_init(data);
+    load(data, "-2,-2\n-1,-1\n1,1\n3,3\n");
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.width = 1;
+    o.certificate = 1;
+    erm_result_init(r);
+    err_init(e);
+    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_OK);
+    f = open_memstream(&buf, &len);
+    ck_assert(erm_certificate_write(f, r, data, &o) == CPWL_OK);
+    fclose(f);
+    fmpq_init(opt);
+    ck_assert_msg(erm_certificate_verify(opt, data, buf, len, "c", ctx, e)
+                  == CPWL_OK, "%s", e->msg);
+    ck_assert(fmpq_equal_si(opt, 5));   /* width 1, squared: 5 */
+    expect_reject(data, buf, "\"optimum\": \"5\"", "\"optimum\": \"4\"");
+    expect_reject(data, buf, "\"lower_bound\": \"", "\"lower_bound\": \"1");
+    expect_reject(data, buf, "\"value\": \"", "\"value\": \"1");
+    expect_reject(data, buf, "\"points\": 4", "\"points\": 5");
+    free(buf);
+    fmpq_clear(opt);
+    erm_result_clear(r);
+    pred_ctx_clear(ctx);
+    erm_data_clear(data);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("erm");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_csv);
+    tcase_add_test(tc, test_cover);
+    tcase_add_test(tc, test_hand);
+    tcase_add_test(tc, test_brute_force);
+    tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_certificate);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}
