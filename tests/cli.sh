@@ -346,6 +346,52 @@ has_json '"pattern":"1","point":\["0","11/2"\]' || why="$why interior point of y
 [ "$(tr -d ' \n' <"$tmp/out" | grep -o '"vertices":\[\["0","5"\]\]' | wc -l)" -eq 2 ] || why="$why vertices not [(0,5)] twice;"
 report "regions --list: half-planes list their boundary point only" "$why"
 
+# ---- erm: hand optima (examples.md) and bad input ---------------------------
+
+# (-1,1), (0,0), (1,1), width 1, squared: 2/3 without output bias.
+call erm "$TD/erm-v.csv" --width 1 --json --out "$tmp/opt.json" --certificate "$tmp/cert.json"
+good_why
+has_json '"optimum":"2/3"' || why="$why optimum not 2/3;"
+report "erm: hand case 2/3" "$why"
+
+# The network written attains it: f(-1), f(0), f(1) give losses summing to 2/3.
+call eval "$tmp/opt.json" --at 0
+good_why
+[ "$(field exact)" = "2/3" ] || why="$why f(0) != 2/3;"
+report "erm --out: the optimal network is relu(0 x + 2/3) at 0" "$why"
+
+call erm "$TD/erm-v.csv" --verify "$tmp/cert.json"
+good_why
+grep -q "verified" "$tmp/out" || why="$why not verified;"
+report "erm --verify accepts its certificate" "$why"
+
+sed 's|"optimum": "2/3"|"optimum": "1/2"|' "$tmp/cert.json" > "$tmp/bad.json"
+call erm "$TD/erm-v.csv" --verify "$tmp/bad.json"
+bad "erm --verify rejects a wrong optimum" "bad\\.json"
+
+call erm "$TD/erm-v.csv" --width 1 --output-bias --loss l1 --json
+good_why
+has_json '"optimum":"1"' || why="$why l1 optimum not 1;"
+report "erm: l1 with output bias 1" "$why"
+
+call erm "$TD/erm-ragged.csv" --width 1
+bad "erm: ragged rows" "erm-ragged\\.csv:3" "expected 2 cells"
+
+call erm "$TD/erm-nonnum.csv" --width 1
+bad "erm: non-numeric cell" "erm-nonnum\\.csv:2:3" "abc"
+
+call erm "$TD/erm-empty.csv" --width 1
+bad "erm: empty data" "no data rows"
+
+call erm "$TD/erm-hinge-bad.csv" --width 1 --loss hinge
+bad "erm: hinge labels" "\\+1 or -1"
+
+call erm "$TD/erm-v.csv" --width 0
+bad "erm: width 0" "--width"
+
+call erm "$TD/erm-v.csv" --width 3 --max-cells 5
+bad "erm: --max-cells refuses with the estimate" "120" "--max-cells"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

@@ -1,0 +1,160 @@
+/* Benchmark of exact ERM (issue 5): seeded data sets, width w, squared
+   loss; subproblems, pruned share and seconds with pruning, and the same
+   run without pruning (every cell solved) for the ratio.  Each run is
+   capped (SIGALRM stops it; the table then says so).  Speed is measured
+   here, never in the tests. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cpwl.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_alarm(int sig)
+{
+    (void) sig;
+    stop_flag = 1;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* splitmix64 */
+static uint64_t next64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* D points with coordinates k/100, k in [-500, 500], labels a noisy
+   piecewise-linear function of them: a target a width-2 net fits
+   partly. */
+static void make_data(erm_data_t data, slong D, slong n, uint64_t seed)
+{
+    slong i, j;
+    uint64_t s = seed;
+    erm_data_clear(data);
+    data->D = D;
+    data->n = n;
+    data->X = _fmpq_vec_init(D * n);
+    data->y = _fmpq_vec_init(D);
+    for (i = 0; i < D; i++)
+    {
+        slong sum = 0, dif = 0;
+        for (j = 0; j < n; j++)
+        {
+            slong k = (slong) (next64(&s) % 1001) - 500;
+            fmpq_set_si(data->X + i * n + j, k, 100);
+            sum += k;
+            dif = j ? dif - k : k;
+        }
+        /* y = |sum| - max(0, dif)/2 + noise, in hundredths */
+        fmpq_set_si(data->y + i, (sum < 0 ? -sum : sum) - (dif > 0 ? dif / 2 : 0)
+                    + (slong) (next64(&s) % 101) - 50 - 200, 100);
+    }
+}
+
+typedef struct
+{
+    int ok, capped;
+    double secs;
+    slong cells, solved, pruned;
+}
+run_result;
+
+static void run(run_result *res, const erm_data_t data, slong w, int prune,
+                int cap)
+{
+    pred_ctx_t ctx;
+    erm_opts o;
+    erm_result_t r;
+    err_t e;
+    double t0;
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.width = w;
+    o.prune = prune;
+    o.max_cells = 0;
+    o.interrupt = &stop_flag;
+    erm_result_init(r);
+    err_init(e);
+    stop_flag = 0;
+    alarm((unsigned) cap);
+    t0 = now();
+    res->ok = erm_solve(r, data, &o, e) == CPWL_OK;
+    res->secs = now() - t0;
+    alarm(0);
+    res->capped = r->stopped;
+    res->cells = r->cells;
+    res->solved = r->solved;
+    res->pruned = r->pruned;
+    if (!res->ok)
+        fprintf(stderr, "bench_erm: %s\n", e->msg);
+    erm_result_clear(r);
+    pred_ctx_clear(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    static const slong cases[][3] = {
+        {1, 20, 1}, {1, 20, 2}, {1, 20, 3}, {1, 50, 1}, {1, 50, 2},
+        {1, 50, 3}, {1, 100, 1}, {1, 100, 2}, {1, 100, 3},
+        {2, 10, 1}, {2, 10, 2}, {2, 20, 1}, {2, 20, 2}
+    };
+    slong c;
+    int cap = argc > 1 ? atoi(argv[1]) : 60;
+    struct sigaction sa;
+    erm_data_t data;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    erm_data_init(data);
+    printf("Exact ERM, squared loss, no output bias; seeded data; each run "
+           "capped at %d s.\n\n", cap);
+    printf("| n | D | w | subproblems | solved | pruned %% | seconds | "
+           "no pruning: seconds | speed-up |\n");
+    printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (c = 0; c < (slong) (sizeof cases / sizeof cases[0]); c++)
+    {
+        slong n = cases[c][0], D = cases[c][1], w = cases[c][2];
+        run_result a, b;
+        char bt[64], ratio[64];
+        make_data(data, D, n, 1000 * n + D);
+        run(&a, data, w, 1, cap);
+        if (!a.ok)
+            continue;
+        run(&b, data, w, 0, cap);
+        if (b.capped)
+        {
+            snprintf(bt, sizeof bt, "> %d (cap, %ld of %ld solved)", cap,
+                     (long) b.solved, (long) b.cells);
+            /* the full run would take at least cells/solved times longer */
+            snprintf(ratio, sizeof ratio, "> %.0fx",
+                     b.secs * ((double) b.cells / FLINT_MAX(b.solved, 1))
+                     / a.secs);
+        }
+        else
+        {
+            snprintf(bt, sizeof bt, "%.3f", b.secs);
+            snprintf(ratio, sizeof ratio, "%.1fx", b.secs / a.secs);
+        }
+        printf("| %ld | %ld | %ld | %ld | %ld | %.1f | %.3f%s | %s | %s |\n",
+               (long) n, (long) D, (long) w, (long) a.cells, (long) a.solved,
+               a.cells ? 100.0 * a.pruned / a.cells : 0.0, a.secs,
+               a.capped ? " (cap)" : "", bt, ratio);
+        fflush(stdout);
+    }
+    erm_data_clear(data);
+    flint_cleanup();
+    return 0;
+}
