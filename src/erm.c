@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <flint/fmpq_vec.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "qvec.h"
 #include "cpwl/erm.h"
 #include "cpwl/io.h"
@@ -545,8 +548,9 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
     fmpz_t count;
     cell_bound *cb = NULL;
 
-    if (o->width < 1)
-        return err_set(e, CPWL_ERR_INPUT, "the width must be at least 1");
+    if (o->width < 1 || o->width > ERM_MAX_WIDTH)
+        return err_set(e, CPWL_ERR_INPUT, "the width must be between 1 and "
+                       "%d", ERM_MAX_WIDTH);
     if (o->loss == QP_HINGE)
         for (i = 0; i < data->D; i++)
             if (!fmpq_is_one(data->y + i) && !fmpq_equal_si(data->y + i, -1))
@@ -601,32 +605,45 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
         /* Best-first: every cell's proven lower bound, then the cells in
            increasing bound until the bound reaches the best value found
            (the remaining cells cannot do better: they are pruned). */
-        slong nb = 0;
+        slong nb;
+        int nt = o->threads > 0 ? o->threads : 0;
         combs = flint_malloc(ncells * u * sizeof(slong));
         cb = flint_malloc(ncells * sizeof(cell_bound));
         for (nb = 0; nb < ncells; nb++)
         {
-            qp_t P;
             fmpq_init(&cb[nb].lb);
             cb[nb].idx = nb;
             memcpy(combs + nb * u, comb, u * sizeof(slong));
-            comb_cell(sets, sign, comb, u, N);
-            erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
+            next_comb(comb, u, total);
+        }
+        if (o->loss != QP_SQUARED)
+            nt = 1;
+        /* The bounds are independent: computed in parallel, each by one
+           thread, so the result does not depend on the thread count. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt > 0 ? nt : omp_get_max_threads())
+#endif
+        for (nb = 0; nb < ncells; nb++)
+        {
+            qp_t P;
+            slong csets[ERM_MAX_WIDTH];
+            int csign[ERM_MAX_WIDTH];
+            if (o->interrupt && *o->interrupt)
+                continue;
+            comb_cell(csets, csign, combs + nb * u, u, N);
+            erm_cell_qp(P, data, S, csets, csign, u, o->loss, o->output_bias);
             qp_lower_bound(&cb[nb].lb, P);
             qp_clear(P);
-            next_comb(comb, u, total);
-            if (o->interrupt && *o->interrupt)
-            {
-                nb++;
-                break;
-            }
+#ifdef _OPENMP
+            if (omp_get_thread_num() == 0)
+#endif
             if (o->progress && (nb & 1023) == 0)
                 o->progress(o->progress_data, nb, 2 * ncells, r->optimum);
         }
-        if (nb < ncells)
+        if (o->interrupt && *o->interrupt)
         {
             /* interrupted while bounding: no value yet */
-            for (i = 0; i < nb; i++)
+            for (i = 0; i < ncells; i++)
                 fmpq_clear(&cb[i].lb);
             flint_free(cb);
             cb = NULL;

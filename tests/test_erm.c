@@ -382,6 +382,37 @@ START_TEST(test_certificate)
 }
 END_TEST
 
+/* The bounding phase runs in parallel; the result, and the cells solved
+   and pruned, do not depend on the number of threads. */
+START_TEST(test_threads)
+{
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t r1, r2;
+    pred_ctx_t ctx;
+    err_t e;
+    erm_data_init(data);
+    load(data, "-3,1\n-2,0\n-1,2\n0,0\n1,1\n2,3\n3,-1\n4,2\n");
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.width = 2;
+    erm_result_init(r1);
+    erm_result_init(r2);
+    err_init(e);
+    o.threads = 1;
+    ck_assert_int_eq(erm_solve(r1, data, &o, e), CPWL_OK);
+    o.threads = 2;
+    ck_assert_int_eq(erm_solve(r2, data, &o, e), CPWL_OK);
+    ck_assert(fmpq_equal(r1->optimum, r2->optimum));
+    ck_assert_int_eq(r1->solved, r2->solved);
+    ck_assert_int_eq(r1->pruned, r2->pruned);
+    erm_result_clear(r1);
+    erm_result_clear(r2);
+    pred_ctx_clear(ctx);
+    erm_data_clear(data);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("erm");
@@ -393,6 +424,7 @@ int main(void)
     tcase_add_test(tc, test_brute_force);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_certificate);
+    tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

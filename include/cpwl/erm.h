@@ -73,6 +73,9 @@ typedef struct
     int prune;                  /* use the proven lower bounds */
     slong max_cells;            /* refuse above this many cells */
     int certificate;            /* keep what erm_certificate_write needs */
+    int threads;                /* for the bounding phase (0: all cores);
+                                   l1/hinge bounds use cddlib, which is not
+                                   thread-safe, and run on one thread */
     volatile sig_atomic_t *interrupt;
     void (*progress)(void *data, slong done, slong total, const fmpq_t best);
     void *progress_data;
@@ -81,6 +84,7 @@ typedef struct
 erm_opts;
 
 #define ERM_DEFAULT_MAX_CELLS 2000000
+#define ERM_MAX_WIDTH 64
 
 void erm_opts_init(erm_opts *o, pred_ctx_struct *pred);
 

@@ -241,11 +241,12 @@ int cmd_erm(int argc, char **argv)
         {"stats", no_argument, NULL, 'S'},
         {"certificate", required_argument, NULL, 'c'},
         {"verify", required_argument, NULL, 'v'},
+        {"threads", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0}
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
     int json = 0, stats = 0, c, status;
-    slong width = -1, max_cells = ERM_DEFAULT_MAX_CELLS, K = 0;
+    slong width = -1, max_cells = ERM_DEFAULT_MAX_CELLS, K = 0, threads = 0;
     erm_data_t data;
     erm_opts o;
     erm_result_t r;
@@ -263,7 +264,8 @@ int cmd_erm(int argc, char **argv)
         switch (c)
         {
             case 'w':
-                if (cli_parse_slong(&width, "erm", "--width", optarg, 1, 64)
+                if (cli_parse_slong(&width, "erm", "--width", optarg, 1,
+                                    ERM_MAX_WIDTH)
                     != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 break;
@@ -281,6 +283,11 @@ int cmd_erm(int argc, char **argv)
             case 'P': prune = 0; break;
             case 'S': stats = 1; break;
             case 'c': cert = optarg; break;
+            case 't':
+                if (cli_parse_slong(&threads, "erm", "--threads", optarg, 1,
+                                    1024) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
             case 'v': verify = optarg; break;
             case 'x':
                 if (cli_parse_slong(&max_cells, "erm", "--max-cells", optarg,
@@ -316,6 +323,7 @@ int cmd_erm(int argc, char **argv)
     o.prune = prune;
     o.max_cells = max_cells;
     o.certificate = cert != NULL;
+    o.threads = (int) threads;
     o.interrupt = &erm_interrupted;
     ps.last = 0;
     if (isatty(2))

@@ -80,6 +80,8 @@ const cli_command cli_commands[] = {
      "  --certificate F  write a certificate of the optimum to F (JSON)\n"
      "  --verify F       re-check certificate F against the data, solving\n"
      "                   no subproblem\n"
+     "  --threads N      threads for the bounds (default: all cores; the\n"
+     "                   result does not depend on it)\n"
      "  --compare-gd K   K runs each of gradient descent and Adam from seeded\n"
      "                   initialisations; their exact loss minus the optimum\n"
      "\n"
