@@ -522,11 +522,13 @@ int lp_interior(fmpq *x, lp_t P)
 /* cddlib leaves the multipliers of the final basis in dsol: dsol[j]
    (j = 1..d-1) belongs to the row nbindex[j+1] (1-based; <= 0 for a free
    variable left nonbasic), and obj = -sum dsol[j] a_row for its rows
-   (measured on small LPs, both directions), hence u = -dsol. */
+   (measured on small LPs, both directions), hence u = -dsol.  Matrix2LP
+   appends the negation of the t-th equality row as row m + t, whose
+   multiplier therefore counts for that equality with the other sign. */
 int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
                      const fmpq *obj, int maximize)
 {
-    slong d = P->d, i, j;
+    slong d = P->d, i, j, *eqrow = NULL, neq = 0;
     dd_MatrixPtr M;
     dd_LPPtr lp;
     dd_ErrorType err = dd_NoError;
@@ -567,15 +569,24 @@ int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
             fmpq_set_mpq(opt, lp->optvalue);
             for (j = 0; x != NULL && j < d; j++)
                 fmpq_set_mpq(x + j, lp->sol[j + 1]);
+            eqrow = flint_malloc((P->m + 1) * sizeof(slong));
+            for (i = 0; i < P->m; i++)
+                if (P->eq[i])
+                    eqrow[neq++] = i;
             for (j = 1; u != NULL && j < lp->d; j++)
             {
                 slong r = lp->nbindex[j + 1];
+                fmpq_t q;
+                fmpq_init(q);
+                fmpq_set_mpq(q, lp->dsol[j]);
                 if (r >= 1 && r <= P->m)
-                {
-                    fmpq_set_mpq(u + r - 1, lp->dsol[j]);
-                    fmpq_neg(u + r - 1, u + r - 1);
-                }
+                    fmpq_sub(u + r - 1, u + r - 1, q);
+                else if (r > P->m && r <= P->m + neq)
+                    fmpq_add(u + eqrow[r - P->m - 1],
+                             u + eqrow[r - P->m - 1], q);
+                fmpq_clear(q);
             }
+            flint_free(eqrow);
         }
         else if (lp->LPS == dd_Inconsistent
                  || lp->LPS == dd_StrucInconsistent)

@@ -25,20 +25,26 @@
    H = Mz^T Mz, c = Mz^T yz, yy = yz.yz; f(theta) = Q(w) / dy^2.  Its KKT
    system for a working set W (rows at equality) is
        H w - Gz_W^T nu = c,   Gz_W w = 0,
-   and then lambda_i = 2 nu_i r_i / dy.  A primal active-set method in
-   doubles (H + eps I, so every system is regular) proposes W; the KKT
-   system for W is solved exactly by fraction-free elimination (it may be
-   singular: H is only semidefinite) and accepted when Gz w >= 0 and
-   nu >= 0 exactly.  Otherwise the same active-set method runs in exact
-   arithmetic from a feasible point.  It is finite: between two points
-   where w minimises Q on the subspace of W, Q strictly decreases (after
-   dropping a row with nu_j < 0 at a nondegenerate point, or after a
-   step along a descent direction found by an exact LP at a degenerate
-   one), and that minimum is a function of W, so no W comes back.
+   and then lambda_i = 2 nu_i r_i / dy.  The dual active-set method of
+   Goldfarb and Idnani in doubles (on H + eps I, strictly convex)
+   proposes W; the KKT system for W is solved exactly by fraction-free
+   elimination (it may be singular: H is only semidefinite) and accepted
+   when Gz w >= 0 and nu >= 0 exactly.  Otherwise a primal active-set
+   method runs in exact arithmetic from a feasible point.  It is finite:
+   between two points where w minimises Q on the subspace of W, Q
+   strictly decreases (after dropping a row with nu_j < 0 at a
+   nondegenerate point, or after a step along a descent direction found
+   by an exact LP at a degenerate one), and that minimum is a function of
+   W, so no W comes back.
 
-   l1 and hinge.  The LPs with one variable e_i per data point are solved
-   by lp_optimize_dual (cddlib, GMP); mu and lambda are read off the dual
-   solution and checked; if they fail, the dual LP is solved instead. */
+   l1 and hinge.  The loss is convex piecewise linear in the k parameters:
+   a simplex method in theta-space in doubles (a basis of k hyperplanes,
+   long steps across breakpoints, perturbed right-hand sides against
+   cycling) proposes an optimal basis; theta and the multipliers of that
+   basis are computed exactly and every condition is checked exactly.
+   Otherwise the LP with one variable e_i per data point is solved by
+   cddlib (lp_optimize_dual), mu and lambda are read off its dual
+   solution and checked, and if they fail the dual LP is solved. */
 #include <math.h>
 #include <string.h>
 #include <flint/fmpz_vec.h>
@@ -108,20 +114,25 @@ void qp_sol_clear(qp_sol_t S)
     qv_free(S->mu, S->D);
 }
 
-/* ---- the squared loss in integers ------------------------------------ */
+/* ---- the problem in integers ----------------------------------------- */
 
+/* M = Mz Dc^-1, y = yz / dy, Gz_i = r_i G_i Dc (r_i > 0, row content 1);
+   for the squared loss also the Gram data H, c, yy. */
 typedef struct
 {
-    slong k, m;
-    fmpz *H;                    /* k x k: Mz^T Mz */
-    fmpz *c;                    /* k: Mz^T yz */
-    fmpz_t yy;                  /* yz.yz */
-    fmpz *G;                    /* m x k: Gz (only when built with G) */
-    unsigned char *zero;        /* m: row i of G is zero */
+    slong k, D, m;
+    fmpz *Mz;                   /* D x k */
+    fmpz *yz;                   /* D */
     fmpz *dc;                   /* k: column scales of M */
     fmpz_t dy;                  /* scale of y */
+    fmpz *H;                    /* k x k: Mz^T Mz (with_gram) */
+    fmpz *c;                    /* k: Mz^T yz (with_gram) */
+    fmpz_t yy;                  /* yz.yz (with_gram) */
+    fmpz *G;                    /* m x k: Gz (with_G, else NULL) */
+    slong galloc;               /* rows allocated in G */
+    unsigned char *zero;        /* m: row i of G is zero (with_G) */
 }
-sq_struct;
+zq_struct;
 
 /* v * (s / den(v)) for the integer scale s, a multiple of den(v). */
 static void scale_to_int(fmpz_t r, const fmpq_t v, const fmpz_t s, fmpz_t t)
@@ -135,7 +146,7 @@ static void scale_to_int(fmpz_t r, const fmpq_t v, const fmpz_t s, fmpz_t t)
     }
 }
 
-static void sq_init(sq_struct *S, const qp_t P, int with_G)
+static void zq_init(zq_struct *S, const qp_t P, int with_gram, int with_G)
 {
     slong k = P->k, D = P->D, m = P->m, i, j, l, nn;
     fmpz *Mz = zv_new(D * k), *yz = zv_new(D);
@@ -146,13 +157,17 @@ static void sq_init(sq_struct *S, const qp_t P, int with_G)
     fmpz_init(t2);
     fmpz_init(L);
     S->k = k;
+    S->D = D;
     S->m = m;
+    S->Mz = Mz;
+    S->yz = yz;
     S->H = zv_new(k * k);
     S->c = zv_new(k);
     fmpz_init(S->yy);
     S->dc = zv_new(k);
     fmpz_init(S->dy);
     S->G = NULL;
+    S->galloc = 0;
     S->zero = NULL;
 
     /* common denominators: per column of M, and of y */
@@ -179,7 +194,7 @@ static void sq_init(sq_struct *S, const qp_t P, int with_G)
 
     /* the Gram matrix, row by row over the nonzero entries (M is sparse:
        a unit contributes only on its active points) */
-    for (i = 0; i < D; i++)
+    for (i = 0; with_gram && i < D; i++)
     {
         const fmpz *row = Mz + i * k;
         nn = 0;
@@ -202,6 +217,7 @@ static void sq_init(sq_struct *S, const qp_t P, int with_G)
     if (with_G)
     {
         S->G = zv_new(m * k);
+        S->galloc = m;
         S->zero = flint_malloc(FLINT_MAX(m, 1));
         for (i = 0; i < m; i++)
         {
@@ -231,16 +247,16 @@ static void sq_init(sq_struct *S, const qp_t P, int with_G)
                 _fmpz_vec_scalar_divexact_fmpz(g, g, k, t);
         }
     }
-    zv_free(Mz, D * k);
-    zv_free(yz, D);
     flint_free(nz);
     fmpz_clear(t);
     fmpz_clear(t2);
     fmpz_clear(L);
 }
 
-static void sq_clear(sq_struct *S)
+static void zq_clear(zq_struct *S)
 {
+    zv_free(S->Mz, S->D * S->k);
+    zv_free(S->yz, S->D);
     zv_free(S->H, S->k * S->k);
     zv_free(S->c, S->k);
     fmpz_clear(S->yy);
@@ -248,9 +264,20 @@ static void sq_clear(sq_struct *S)
     fmpz_clear(S->dy);
     if (S->G != NULL)
     {
-        zv_free(S->G, S->m * S->k);
+        zv_free(S->G, S->galloc * S->k);
         flint_free(S->zero);
     }
+}
+
+/* r_l = Gz_lj / (G_lj dc_j) for a nonzero entry: Gz_l = r_l G_l Dc. */
+static void zq_row_scale(fmpq_t r, const qp_t P, const zq_struct *Z, slong l)
+{
+    slong j, k = Z->k;
+    for (j = 0; j < k; j++)
+        if (!fmpq_is_zero(fmpq_mat_entry(P->G, l, j)))
+            break;
+    fmpq_set_fmpz_frac(r, Z->G + l * k + j, Z->dc + j);
+    fmpq_div(r, r, fmpq_mat_entry(P->G, l, j));
 }
 
 /* min_w Q(w) / dy^2, i.e. min ||M theta - y||^2: the Schur complement of
@@ -258,7 +285,7 @@ static void sq_clear(sq_struct *S)
    by symmetric fraction-free elimination.  B is positive semidefinite,
    so a zero diagonal entry of a Schur complement means a zero row, which
    is simply skipped; no other pivoting is needed. */
-static void sq_ls_value(fmpq_t v, const sq_struct *S)
+static void sq_ls_value(fmpq_t v, const zq_struct *S)
 {
     slong k = S->k, n = k + 1, i, j, p;
     fmpz *A = _fmpz_vec_init(n * n);
@@ -314,35 +341,37 @@ static void sq_ls_value(fmpq_t v, const sq_struct *S)
 
 /* ---- exact linear systems -------------------------------------------- */
 
-/* Solve the n x n integer system K z = r (row-major) by fraction-free
-   elimination with full pivoting: z = zn / zd, zd > 0, in lowest terms.
-   When K is singular the free unknowns are set to fv (n rationals, read
-   at the free positions) or to 0 when fv is NULL.  Returns the rank, or
-   -1 when the system is inconsistent. */
+/* Solve the nr x nc integer system K z = r (row-major) by fraction-free
+   elimination with full pivoting: z = zn / zd (nc entries), zd > 0, in
+   lowest terms.  When the rank is below nc the free unknowns are set to
+   fv (nc rationals, read at the free positions) or to 0 (fv NULL).
+   Returns the rank, or -1 when the system is inconsistent. */
 static slong solve_ff(fmpz *zn, fmpz_t zd, const fmpz *K, const fmpz *r,
-                      slong n, const fmpq *fv)
+                      slong nr, slong nc, const fmpq *fv)
 {
-    slong c = n + 1, i, j, s, pr = -1, pc = -1, rank;
-    fmpz *A = zv_new(n * c), *Z = zv_new(n);
-    slong *perm = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
-    fmpz_t prev, t, fd;
+    slong c = nc + 1, i, j, s, pr = -1, pc = -1, rank;
+    fmpz *A = zv_new(nr * c), *Z = zv_new(nc);
+    slong *perm = flint_malloc(FLINT_MAX(nc, 1) * sizeof(slong));
+    fmpz_t prev, t, u, fd;
 
     fmpz_init_set_ui(prev, 1);
     fmpz_init(t);
+    fmpz_init(u);
     fmpz_init_set_ui(fd, 1);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < nr; i++)
     {
-        for (j = 0; j < n; j++)
-            fmpz_set(A + i * c + j, K + i * n + j);
-        fmpz_set(A + i * c + n, r + i);
-        perm[i] = i;
+        for (j = 0; j < nc; j++)
+            fmpz_set(A + i * c + j, K + i * nc + j);
+        fmpz_set(A + i * c + nc, r + i);
     }
-    for (s = 0; s < n; s++)
+    for (j = 0; j < nc; j++)
+        perm[j] = j;
+    for (s = 0; s < FLINT_MIN(nr, nc); s++)
     {
         /* the first column with a nonzero left; in it, the smallest entry */
         pr = -1;
-        for (j = s; j < n && pr < 0; j++)
-            for (i = s; i < n; i++)
+        for (j = s; j < nc && pr < 0; j++)
+            for (i = s; i < nr; i++)
                 if (!fmpz_is_zero(A + i * c + j)
                     && (pr < 0 || fmpz_cmpabs(A + i * c + j,
                                               A + pr * c + pc) < 0))
@@ -360,10 +389,10 @@ static slong solve_ff(fmpz *zn, fmpz_t zd, const fmpz *K, const fmpz *r,
             slong q = perm[pc];
             perm[pc] = perm[s];
             perm[s] = q;
-            for (i = 0; i < n; i++)
+            for (i = 0; i < nr; i++)
                 fmpz_swap(A + i * c + pc, A + i * c + s);
         }
-        for (i = s + 1; i < n; i++)
+        for (i = s + 1; i < nr; i++)
         {
             for (j = s + 1; j < c; j++)
             {
@@ -376,64 +405,63 @@ static slong solve_ff(fmpz *zn, fmpz_t zd, const fmpz *K, const fmpz *r,
         fmpz_set(prev, A + s * c + s);
     }
     rank = s;
-    for (i = rank; i < n; i++)
-        if (!fmpz_is_zero(A + i * c + n))
+    for (i = rank; i < nr; i++)
+        if (!fmpz_is_zero(A + i * c + nc))
         {
             rank = -1;
             goto done;
         }
     /* free unknowns: numerators over the common denominator fd */
     if (fv != NULL)
-        for (j = rank; j < n; j++)
+        for (j = rank; j < nc; j++)
             fmpz_lcm(fd, fd, fmpq_denref(fv + perm[j]));
-    for (j = rank; j < n; j++)
+    for (j = rank; j < nc; j++)
     {
         if (fv == NULL)
             fmpz_zero(Z + j);
         else
             scale_to_int(Z + j, fv + perm[j], fd, t);
     }
-    /* back substitution: Z_i = prev * fd * z_i, integers by Cramer */
+    /* back substitution: Z_i = prev fd z_i, integers by Cramer's rule on
+       the leading rank x rank system */
     for (i = rank - 1; i >= 0; i--)
     {
-        fmpz_mul(t, A + i * c + n, fd);
+        fmpz_mul(t, A + i * c + nc, fd);
         fmpz_mul(t, t, prev);
         for (j = i + 1; j < rank; j++)
             fmpz_submul(t, A + i * c + j, Z + j);
-        for (j = rank; j < n; j++)
+        for (j = rank; j < nc; j++)
             if (!fmpz_is_zero(Z + j))
             {
-                fmpz_t u;
-                fmpz_init(u);
                 fmpz_mul(u, A + i * c + j, Z + j);
                 fmpz_submul(t, u, prev);
-                fmpz_clear(u);
             }
         fmpz_divexact(Z + i, t, A + i * c + i);
     }
-    for (j = rank; j < n; j++)
+    for (j = rank; j < nc; j++)
         fmpz_mul(Z + j, Z + j, prev);
     fmpz_mul(zd, prev, fd);
-    for (j = 0; j < n; j++)
+    for (j = 0; j < nc; j++)
         fmpz_set(zn + perm[j], Z + j);
     if (fmpz_sgn(zd) < 0)
     {
         fmpz_neg(zd, zd);
-        _fmpz_vec_neg(zn, zn, n);
+        _fmpz_vec_neg(zn, zn, nc);
     }
-    _fmpz_vec_content(t, zn, n);
+    _fmpz_vec_content(t, zn, nc);
     fmpz_gcd(t, t, zd);
     if (!fmpz_is_one(t))
     {
-        _fmpz_vec_scalar_divexact_fmpz(zn, zn, n, t);
+        _fmpz_vec_scalar_divexact_fmpz(zn, zn, nc, t);
         fmpz_divexact(zd, zd, t);
     }
 done:
-    zv_free(A, n * c);
-    zv_free(Z, n);
+    zv_free(A, nr * c);
+    zv_free(Z, nc);
     flint_free(perm);
     fmpz_clear(prev);
     fmpz_clear(t);
+    fmpz_clear(u);
     fmpz_clear(fd);
     return rank;
 }
@@ -441,7 +469,7 @@ done:
 /* The exact KKT system of working set W (nw rows):
        H w - Gz_W^T nu = c,   Gz_W w = 0,
    unknowns (w, nu) = zn / zd.  Returns solve_ff's rank (or -1). */
-static slong sq_kkt(fmpz *zn, fmpz_t zd, const sq_struct *S,
+static slong sq_kkt(fmpz *zn, fmpz_t zd, const zq_struct *S,
                     const slong *W, slong nw, const fmpq *fv)
 {
     slong k = S->k, n = k + nw, i, j;
@@ -459,14 +487,14 @@ static slong sq_kkt(fmpz *zn, fmpz_t zd, const sq_struct *S,
     for (i = 0; i < nw; i++)
         for (j = 0; j < k; j++)
             fmpz_set(K + (k + i) * n + j, S->G + W[i] * k + j);
-    rank = solve_ff(zn, zd, K, r, n, fv);
+    rank = solve_ff(zn, zd, K, r, n, n, fv);
     zv_free(K, n * n);
     zv_free(r, n);
     return rank;
 }
 
 /* s = Gz_i . wn (its sign is that of row i at w = wn / wd, wd > 0). */
-static void sq_row_dot(fmpz_t s, const sq_struct *S, slong i, const fmpz *wn)
+static void sq_row_dot(fmpz_t s, const zq_struct *S, slong i, const fmpz *wn)
 {
     slong j, k = S->k;
     fmpz_zero(s);
@@ -475,7 +503,7 @@ static void sq_row_dot(fmpz_t s, const sq_struct *S, slong i, const fmpz *wn)
 }
 
 /* Whether Gz w >= 0 for w = wn / wd. */
-static int sq_feasible(const sq_struct *S, const fmpz *wn)
+static int sq_feasible(const zq_struct *S, const fmpz *wn)
 {
     slong i;
     int ok = 1;
@@ -493,7 +521,7 @@ static int sq_feasible(const sq_struct *S, const fmpz *wn)
 }
 
 /* The rank of the rows W of Gz (fraction-free elimination). */
-static slong sq_rows_rank(const sq_struct *S, const slong *W, slong nw)
+static slong sq_rows_rank(const zq_struct *S, const slong *W, slong nw)
 {
     slong k = S->k, i, j, s, rank = 0, p;
     fmpz *A = zv_new(nw * k);
@@ -545,6 +573,43 @@ static double zget_d(const fmpz_t x, slong s)
     m = fmpz_get_d_2exp(&e, x);
     e -= s;
     return ldexp(m, (int) FLINT_MAX(-1100, FLINT_MIN(1100, e)));
+}
+
+/* Column shifts for the doubles, which work in v = 2^cs w: the columns
+   of w differ in scale by hundreds of bits (dc_j, the size of the data),
+   so each is scaled by a power of 2 to unit size: the diagonal of H
+   (squared), the largest entry of the column of A (l1/hinge), or, for a
+   column that is zero there, dc_j. */
+static void zq_col_shifts(slong *cs, const zq_struct *S, const fmpz *A,
+                          slong D)
+{
+    slong i, j, k = S->k;
+    for (j = 0; j < k; j++)
+    {
+        slong b = 0;
+        if (A == NULL)
+            b = (fmpz_bits(S->H + j * k + j) + 1) / 2;
+        else
+            for (i = 0; i < D; i++)
+                b = FLINT_MAX(b, (slong) fmpz_bits(A + i * k + j));
+        cs[j] = b > 0 ? b : (slong) fmpz_bits(S->dc + j);
+    }
+}
+
+/* The integer row g (k entries, in w) as doubles in v = 2^cs w, scaled by
+   a power of 2 to a largest entry in [1/2, 1); returns that power b
+   (the row in doubles is g_j 2^-(cs_j + b)). */
+static slong zq_row_d(double *gd, const fmpz *g, const slong *cs, slong k)
+{
+    slong j, b = WORD_MIN;
+    for (j = 0; j < k; j++)
+        if (!fmpz_is_zero(g + j))
+            b = FLINT_MAX(b, (slong) fmpz_bits(g + j) - cs[j]);
+    if (b == WORD_MIN)
+        b = 0;
+    for (j = 0; j < k; j++)
+        gd[j] = zget_d(g + j, cs[j] + b);
+    return b;
 }
 
 /* Gaussian elimination with partial pivoting on the n x (n+1) augmented
@@ -615,14 +680,14 @@ static int gi_kkt(double *sol, double *K, const double *Hd, double eps,
 
 /* The double pre-solve: the dual active-set method of Goldfarb and
    Idnani on (1/2) x^T (Hd + eps I) x - cd.x subject to Gd x >= 0 (H, c
-   scaled by 2^-sH, each row of G by 2^-b_i; eps makes it strictly
-   convex).  It starts at the unconstrained minimum and adds violated
+   and G scaled as said below; eps makes it strictly convex).  It starts at the unconstrained minimum and adds violated
    rows, dropping rows whose multipliers would turn negative, so the
    degenerate vertex w = 0 (where every row is active) costs nothing.
    It proposes the working set W (returns its size, or -1 when the
-   doubles broke down) and z = (w, nu) in the exact problem's scaling
-   (k + size entries).  Only a proposal: the exact certificate decides. */
-static slong sq_propose(slong *W, double *z, const sq_struct *S,
+   doubles broke down) and (w, nu) = z_j 2^ze_j in the exact problem's
+   scaling (k + size entries; the shifts can be far beyond the range of
+   doubles).  Only a proposal: the exact certificate decides. */
+static slong sq_propose(slong *W, double *z, slong *ze, const zq_struct *S,
                         slong *iters)
 {
     slong k = S->k, m = S->m, i, j, l, nw = 0, it = 0;
@@ -635,29 +700,30 @@ static slong sq_propose(slong *W, double *z, const sq_struct *S,
     double *u = flint_malloc((k + 1) * sizeof(double));
     slong *bits = flint_malloc((FLINT_MAX(m, 1)) * sizeof(slong));
     unsigned char *inW = flint_calloc(FLINT_MAX(m, 1), 1);
+    slong *cs = flint_malloc((k + 1) * sizeof(slong));
     double eps, hmax = 0, x0max = 0;
     int ok = 1, fin = 1;
 
-    for (i = 0; i < k * k; i++)
-        sH = FLINT_MAX(sH, (slong) fmpz_bits(S->H + i));
+    /* the doubles work in v = 2^cs w with unit diagonal of H (Jacobi
+       scaling), and c gets its own power of 2, sH: the cone is
+       homogeneous, so that only scales the solution */
+    zq_col_shifts(cs, S, NULL, 0);
+    sH = WORD_MIN;
     for (i = 0; i < k; i++)
-        sH = FLINT_MAX(sH, (slong) fmpz_bits(S->c + i));
-    for (i = 0; i < k * k; i++)
-        Hd[i] = zget_d(S->H + i, sH);
+        if (!fmpz_is_zero(S->c + i))
+            sH = FLINT_MAX(sH, (slong) fmpz_bits(S->c + i) - cs[i]);
+    if (sH == WORD_MIN)
+        sH = 0;
     for (i = 0; i < k; i++)
     {
-        cd[i] = zget_d(S->c + i, sH);
+        for (j = 0; j < k; j++)
+            Hd[i * k + j] = zget_d(S->H + i * k + j, cs[i] + cs[j]);
+        cd[i] = zget_d(S->c + i, sH + cs[i]);
         hmax = FLINT_MAX(hmax, Hd[i * k + i]);
     }
     eps = hmax > 0 ? 1e-14 * hmax : 1;
     for (i = 0; i < m; i++)
-    {
-        bits[i] = 0;
-        for (j = 0; j < k; j++)
-            bits[i] = FLINT_MAX(bits[i], (slong) fmpz_bits(S->G + i * k + j));
-        for (j = 0; j < k; j++)
-            Gd[i * k + j] = zget_d(S->G + i * k + j, bits[i]);
-    }
+        bits[i] = zq_row_d(Gd + i * k, S->G + i * k, cs, k);
 
     ok = gi_kkt(sol, K, Hd, eps, Gd, k, W, nw, cd);
     for (j = 0; ok && j < k; j++)
@@ -760,14 +826,16 @@ static slong sq_propose(slong *W, double *z, const sq_struct *S,
     for (j = 0; fin && j < k; j++)
     {
         z[j] = x[j];
+        ze[j] = sH - cs[j];
         fin = isfinite(x[j]);
     }
-    /* nu_i = u_i 2^(sH - b_i) (H and G_i were scaled differently) */
+    /* w = 2^(sH - cs) x and nu_i = u_i 2^(sH - b_i) (the column shifts
+       cancel) */
     for (l = 0; fin && l < nw; l++)
     {
-        z[k + l] = ldexp(u[l], (int) FLINT_MAX(-1100, FLINT_MIN(1100,
-                                                 sH - bits[W[l]])));
-        fin = isfinite(z[k + l]);
+        z[k + l] = u[l];
+        ze[k + l] = sH - bits[W[l]];
+        fin = isfinite(u[l]);
     }
     flint_free(Hd);
     flint_free(Gd);
@@ -775,6 +843,7 @@ static slong sq_propose(slong *W, double *z, const sq_struct *S,
     flint_free(sol);
     flint_free(u);
     flint_free(bits);
+    flint_free(cs);
     flint_free(inW);
     return fin ? nw : -1;
 }
@@ -817,7 +886,7 @@ static void vec_common(fmpz *wn, fmpz_t wd, const fmpq *w, slong n)
    a strict descent step is taken along d, w is updated, W is set to the
    blocking row (if any); returns 0.  Returns -1 on a solver failure. */
 static int sq_lp_step(fmpq *w, slong *W, slong *nw, fmpq *nu_row,
-                      const sq_struct *S, const fmpz *wn, const fmpz_t wd,
+                      const zq_struct *S, const fmpz *wn, const fmpz_t wd,
                       const fmpz *sl)
 {
     slong k = S->k, m = S->m, i, j, na = 0, blk = -1;
@@ -953,7 +1022,7 @@ done:
 /* The primal active-set method in exact arithmetic from the feasible
    point w (updated in place) with W empty; on success nu_row (m) holds
    the multipliers nu.  Returns CPWL_OK or an error. */
-static int sq_exact(fmpq *w, fmpq *nu_row, const sq_struct *S,
+static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
                     slong *iters, err_t e)
 {
     slong k = S->k, m = S->m, i, j, l, nw = 0, it;
@@ -1105,7 +1174,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const sq_struct *S,
 
 /* The solution in P's terms: theta = Dc w / dy, lambda_i = 2 nu_i r_i /
    dy with r_i = Gz_ij / (G_ij dc_j), value = Q(w) / dy^2. */
-static void sq_output(qp_sol_t Sol, const qp_t P, const sq_struct *S,
+static void sq_output(qp_sol_t Sol, const qp_t P, const zq_struct *S,
                       const fmpq *w, const fmpq *nu_row)
 {
     slong k = S->k, m = S->m, i, j;
@@ -1127,11 +1196,7 @@ static void sq_output(qp_sol_t Sol, const qp_t P, const sq_struct *S,
         fmpq_zero(Sol->lambda + i);
         if (fmpq_is_zero(nu_row + i) || S->zero[i])
             continue;
-        for (j = 0; j < k; j++)
-            if (!fmpq_is_zero(fmpq_mat_entry(P->G, i, j)))
-                break;
-        fmpq_set_fmpz_frac(r, S->G + i * k + j, S->dc + j);
-        fmpq_div(r, r, fmpq_mat_entry(P->G, i, j));
+        zq_row_scale(r, P, S, i);
         fmpq_mul(Sol->lambda + i, nu_row + i, r);
         fmpq_mul_2exp(Sol->lambda + i, Sol->lambda + i, 1);
         fmpq_div_fmpz(Sol->lambda + i, Sol->lambda + i, S->dy);
@@ -1160,22 +1225,25 @@ static void sq_output(qp_sol_t Sol, const qp_t P, const sq_struct *S,
     fmpq_clear(r);
 }
 
-static int qp_solve_squared(qp_sol_t Sol, const qp_t P, err_t e)
+/* The squared loss; fast: with the double proposal (else the exact
+   active-set method alone, from 0). */
+static int qp_solve_squared(qp_sol_t Sol, const qp_t P, int fast, err_t e)
 {
     slong k = P->k, m = P->m, nw, j, l, attempt, rank = -1;
     slong *W = flint_malloc((k + 1) * sizeof(slong));
     double *zd_ = flint_malloc((2 * k + 1) * sizeof(double));
+    slong *ze = flint_malloc((2 * k + 1) * sizeof(slong));
     fmpz *zn = zv_new(2 * k);
     fmpq *w = qv_new(k), *nu_row = qv_new(m), *fv = qv_new(2 * k);
     fmpz_t zd;
-    sq_struct S;
+    zq_struct S;
     int status = CPWL_OK, ok = 0, feasible = 0;
 
     fmpz_init(zd);
-    sq_init(&S, P, 1);
+    zq_init(&S, P, 1, 1);
     Sol->iterations = 0;
     Sol->by_double = 0;
-    nw = sq_propose(W, zd_, &S, &Sol->iterations);
+    nw = fast ? sq_propose(W, zd_, ze, &S, &Sol->iterations) : -1;
     if (nw >= 0 && sq_rows_rank(&S, W, nw) < nw)
         nw = -1;
     /* certify the proposal: free unknowns of a singular KKT system at 0,
@@ -1198,6 +1266,10 @@ static int qp_solve_squared(qp_sol_t Sol, const qp_t P, err_t e)
                     v = ldexp(nearbyint(ldexp(f, 20)), ex - 20);
                 }
                 fmpq_set_double(fv + j, v);
+                if (ze[j] >= 0)
+                    fmpq_mul_2exp(fv + j, fv + j, ze[j]);
+                else
+                    fmpq_div_2exp(fv + j, fv + j, -ze[j]);
             }
         }
         rank = sq_kkt(zn, zd, &S, W, nw, attempt ? fv : NULL);
@@ -1231,15 +1303,587 @@ static int qp_solve_squared(qp_sol_t Sol, const qp_t P, err_t e)
     }
     if (status == CPWL_OK)
         sq_output(Sol, P, &S, w, nu_row);
-    sq_clear(&S);
+    zq_clear(&S);
     flint_free(W);
     flint_free(zd_);
+    flint_free(ze);
     zv_free(zn, 2 * k);
     qv_free(w, k);
     qv_free(nu_row, m);
     qv_free(fv, 2 * k);
     fmpz_clear(zd);
     return status;
+}
+
+/* ---- l1 and hinge: a simplex method in theta-space ------------------- */
+
+/* In the integer scaling (theta = Dc w) the loss is sum_i phi(h_i) / dy
+   with pieces h_i = A_i.w - B_i and phi convex, positively homogeneous,
+   with slopes sl < sr on the two sides of 0:
+     l1:    A_i = dy Mz_i,    B_i = yz_i,  h_i = dy r_i,  slopes -1, +1;
+     hinge: A_i = yz_i Mz_i,  B_i = dy,    h_i = -dy t_i, slopes -1, 0.
+   A vertex is given by a basis of k hyperplanes (pieces h_i = 0, rows
+   Gz_l w = 0, or, while the method starts up or along directions on
+   which nothing depends, coordinate rows) and a side (+1 or -1) for each
+   piece off the basis: the slope that piece contributes. */
+
+#define PL_PIECE 0
+#define PL_ROW 1
+#define PL_FREE 2               /* a coordinate row, to be replaced */
+#define PL_LINE 3               /* a coordinate row along which nothing
+                                   changes: kept */
+
+typedef struct
+{
+    slong k, D, m;
+    fmpz *A;                    /* D x k */
+    fmpz *B;                    /* D */
+    slong sl, sr;
+}
+pl_struct;
+
+static void pl_init(pl_struct *L, const zq_struct *Z, qp_loss loss)
+{
+    slong k = Z->k, D = Z->D, i, j;
+    L->k = k;
+    L->D = D;
+    L->m = Z->m;
+    L->A = zv_new(D * k);
+    L->B = zv_new(D);
+    L->sl = -1;
+    L->sr = loss == QP_L1 ? 1 : 0;
+    for (i = 0; i < D; i++)
+    {
+        const fmpz *s = loss == QP_L1 ? Z->dy : Z->yz + i;
+        for (j = 0; j < k; j++)
+            fmpz_mul(L->A + i * k + j, Z->Mz + i * k + j, s);
+        fmpz_set(L->B + i, loss == QP_L1 ? Z->yz + i : Z->dy);
+    }
+}
+
+static void pl_clear(pl_struct *L)
+{
+    zv_free(L->A, L->D * L->k);
+    zv_free(L->B, L->D);
+}
+
+typedef struct
+{
+    double t, inc;
+    slong i;
+}
+pl_break;
+
+static int pl_break_cmp(const void *a, const void *b)
+{
+    const pl_break *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+/* The basis matrix (rows) in doubles. */
+static void pl_basis_rows(double *R, const slong *bt, const slong *bi,
+                          const double *Ad, const double *Gd, slong k)
+{
+    slong j, l;
+    for (j = 0; j < k; j++)
+        for (l = 0; l < k; l++)
+        {
+            if (bt[j] == PL_PIECE)
+                R[j * k + l] = Ad[bi[j] * k + l];
+            else if (bt[j] == PL_ROW)
+                R[j * k + l] = Gd[bi[j] * k + l];
+            else
+                R[j * k + l] = l == bi[j];
+        }
+}
+
+/* A fixed pseudo-random number in [1/2, 3/2) for index i. */
+static double pl_jitter(slong i, ulong salt)
+{
+    ulong z = (ulong) i * UWORD(2654435761) + salt * UWORD(40503);
+    z ^= z >> 13;
+    z *= UWORD(2246822519);
+    z ^= z >> 16;
+    return 0.5 + (double) (z & UWORD(0xffffff)) / 16777216.0;
+}
+
+/* The simplex method in doubles: from w = 0 with the coordinate rows as
+   basis, choose a basic row whose release decreases the loss (Dantzig's
+   rule; Bland's after a run of degenerate steps), move along the edge
+   past every breakpoint that keeps the slope negative (a long step), and
+   let the stopping piece or the first blocking row of G enter.
+   Degenerate vertices (many pieces through one point, every row of G
+   tight at w = 0) make such methods cycle; the right-hand sides are
+   therefore perturbed by tiny distinct amounts (h_i + p_i, Gd_l w >=
+   -q_l).  The multipliers of a basis do not depend on them, and the
+   certificate uses the exact data.  Returns 1 with the final basis (bt,
+   bi) and sides, 0 when the doubles broke down.  Only a proposal: the
+   exact certificate decides. */
+static int pl_propose(slong *bt, slong *bi, signed char *side,
+                      const pl_struct *L, const zq_struct *Z, slong *iters)
+{
+    slong k = L->k, D = L->D, m = L->m, i, j, l, it, sA;
+    slong maxit = 20 * (D + m + k) + 100, degen = 0, nb;
+    double *Ad = flint_malloc((D * k + 1) * sizeof(double));
+    double *Bd = flint_malloc((D + 1) * sizeof(double));
+    double *Gd = flint_malloc((m * k + 1) * sizeof(double));
+    double *K = flint_malloc((k * (k + 1) + 1) * sizeof(double));
+    double *R = flint_malloc((k * k + 1) * sizeof(double));
+    double *w = flint_malloc((4 * k + 1) * sizeof(double));
+    double *u = w + k, *d = u + k, *g = d + k;
+    double *h = flint_malloc((D + 1) * sizeof(double));
+    double *gl = flint_malloc((m + 1) * sizeof(double));
+    double *an = flint_malloc((D + 1) * sizeof(double));
+    double *pb = flint_malloc((D + m + 1) * sizeof(double)), *pg = pb + D;
+    double bmax = 0, amax = 0;
+    pl_break *br = flint_malloc((D + 1) * sizeof(pl_break));
+    unsigned char *inP = flint_calloc(D + 1, 1), *inG = flint_calloc(m + 1, 1);
+    slong *cs = flint_malloc((k + 1) * sizeof(slong));
+    int ok = 0;
+
+    /* doubles in v = 2^cs w (see sq_propose) with the pieces scaled by
+       2^-sA: the tolerances below take the entries of A and of G to be of
+       unit size, and B sets the size of v; so the columns of A are scaled
+       to unit size, B by 2^-sA to unit size, and v by the rest */
+    zq_col_shifts(cs, Z, L->A, D);
+    sA = 0;
+    for (i = 0; i < D; i++)
+        sA = FLINT_MAX(sA, (slong) fmpz_bits(L->B + i));
+    for (j = 0; j < k; j++)
+        cs[j] -= sA;
+    for (i = 0; i < D; i++)
+    {
+        an[i] = 0;
+        for (j = 0; j < k; j++)
+        {
+            Ad[i * k + j] = zget_d(L->A + i * k + j, sA + cs[j]);
+            an[i] += fabs(Ad[i * k + j]);
+        }
+        Bd[i] = zget_d(L->B + i, sA);
+        bmax = FLINT_MAX(bmax, fabs(Bd[i]));
+        amax = FLINT_MAX(amax, an[i]);
+    }
+    /* perturbations: 1e-9 of the size of B, and of the rows of G at the
+       size of w that B / A suggests */
+    if (bmax == 0)
+        bmax = 1;
+    for (i = 0; i < D; i++)
+    {
+        pb[i] = 1e-9 * bmax * pl_jitter(i, 1);
+        side[i] = pb[i] - Bd[i] > 0 ? 1 : -1;      /* h_i(0) = -B_i + p_i */
+    }
+    for (l = 0; l < m; l++)
+        pg[l] = 1e-9 * bmax / (amax > 0 ? amax : 1) * pl_jitter(l, 2);
+    for (i = 0; i < m; i++)
+        zq_row_d(Gd + i * k, Z->G + i * k, cs, k);
+    for (j = 0; j < k; j++)
+    {
+        bt[j] = PL_FREE;
+        bi[j] = j;
+        w[j] = 0;
+    }
+
+    for (it = 0; it < maxit; it++)
+    {
+        double best = 0, gmax = 0, dmax = 0, tb = HUGE_VAL, delta, t;
+        slong jb = -1, sg = 0, lb = -1, free_j = -1, enter = -1;
+        int bland = degen > 2 * k + 10;
+
+        for (i = 0; i < D; i++)
+        {
+            h[i] = pb[i] - Bd[i];
+            for (j = 0; j < k; j++)
+                h[i] += Ad[i * k + j] * w[j];
+        }
+        for (l = 0; l < m; l++)
+        {
+            gl[l] = pg[l];
+            for (j = 0; j < k; j++)
+                gl[l] += Gd[l * k + j] * w[j];
+        }
+        /* g = sum over the pieces off the basis of their slopes times A_i;
+           u solves R^T u = g */
+        for (j = 0; j < k; j++)
+            g[j] = 0;
+        for (i = 0; i < D; i++)
+            if (!inP[i])
+            {
+                double s = side[i] > 0 ? L->sr : L->sl;
+                if (s != 0)
+                    for (j = 0; j < k; j++)
+                        g[j] += s * Ad[i * k + j];
+            }
+        for (j = 0; j < k; j++)
+            gmax = FLINT_MAX(gmax, fabs(g[j]));
+        pl_basis_rows(R, bt, bi, Ad, Gd, k);
+        for (j = 0; j < k; j++)
+        {
+            for (l = 0; l < k; l++)
+                K[j * (k + 1) + l] = R[l * k + j];
+            K[j * (k + 1) + k] = g[j];
+        }
+        if (!dsolve(u, K, k))
+            break;
+        /* pricing: d f along the edge releasing row j in direction s is
+           s u_j (+ the released piece's own slope) */
+        for (j = 0; j < k; j++)
+            if (bt[j] == PL_FREE)
+            {
+                free_j = j;
+                break;
+            }
+        if (free_j >= 0)
+        {
+            jb = free_j;
+            sg = u[jb] > 0 ? -1 : 1;
+            best = -fabs(u[jb]);
+        }
+        else
+        {
+            double tol = 1e-9 * FLINT_MAX(1, gmax);
+            best = -tol;
+            for (j = 0; j < k && !(bland && jb >= 0); j++)
+            {
+                double dp, dm;
+                if (bt[j] == PL_LINE)
+                    continue;
+                dp = u[j] + (bt[j] == PL_PIECE ? L->sr : 0);
+                dm = bt[j] == PL_PIECE ? -u[j] - L->sl : HUGE_VAL;
+                if (dp < best)
+                {
+                    best = dp;
+                    jb = j;
+                    sg = 1;
+                }
+                if (dm < best)
+                {
+                    best = dm;
+                    jb = j;
+                    sg = -1;
+                }
+            }
+            if (jb < 0)
+            {
+                ok = 1;         /* no edge descends: optimal */
+                break;
+            }
+        }
+        /* the edge: R d = sg e_jb */
+        for (j = 0; j < k; j++)
+        {
+            for (l = 0; l < k; l++)
+                K[j * (k + 1) + l] = R[j * k + l];
+            K[j * (k + 1) + k] = j == jb ? sg : 0;
+        }
+        if (!dsolve(d, K, k))
+            break;
+        for (j = 0; j < k; j++)
+            dmax = FLINT_MAX(dmax, fabs(d[j]));
+        for (;;)
+        {
+            /* rows of G that block, breakpoints of pieces on the way */
+            tb = HUGE_VAL;
+            lb = -1;
+            for (l = 0; l < m; l++)
+            {
+                double rho = 0;
+                if (inG[l])
+                    continue;
+                for (j = 0; j < k; j++)
+                    rho += Gd[l * k + j] * d[j];
+                if (rho < -1e-12 * dmax)
+                {
+                    t = FLINT_MAX(gl[l], 0) / -rho;
+                    if (t < tb)
+                    {
+                        tb = t;
+                        lb = l;
+                    }
+                }
+            }
+            nb = 0;
+            for (i = 0; i < D; i++)
+            {
+                double rho = 0;
+                if (inP[i])
+                    continue;
+                for (j = 0; j < k; j++)
+                    rho += Ad[i * k + j] * d[j];
+                if (fabs(rho) <= 1e-12 * dmax * an[i])
+                    continue;
+                if ((side[i] > 0 && rho < 0) || (side[i] < 0 && rho > 0))
+                {
+                    br[nb].t = FLINT_MAX(side[i] * h[i], 0) / fabs(rho);
+                    br[nb].inc = (L->sr - L->sl) * fabs(rho);
+                    br[nb].i = i;
+                    nb++;
+                }
+            }
+            qsort(br, nb, sizeof(pl_break), pl_break_cmp);
+            delta = best;
+            enter = -1;
+            t = tb;
+            for (l = 0; l < nb && br[l].t <= tb; l++)
+            {
+                delta += br[l].inc;
+                if (delta >= -1e-12 * FLINT_MAX(1, gmax))
+                {
+                    enter = br[l].i;
+                    t = br[l].t;
+                    break;
+                }
+            }
+            if (enter >= 0 || lb >= 0 || bt[jb] != PL_FREE || sg < 0)
+                break;
+            /* a free row with nothing ahead: look the other way */
+            sg = -1;
+            for (j = 0; j < k; j++)
+                d[j] = -d[j];
+        }
+        if (enter < 0 && lb < 0)
+        {
+            if (bt[jb] != PL_FREE)
+                break;          /* unbounded: impossible, the loss is >= 0 */
+            bt[jb] = PL_LINE;   /* nothing depends on this direction */
+            continue;
+        }
+        degen = t > 0 ? 0 : degen + 1;
+        for (j = 0; j < k; j++)
+            w[j] += t * d[j];
+        /* pieces passed on the way change sides */
+        for (l = 0; l < nb && br[l].t <= t; l++)
+            if (br[l].i != enter)
+                side[br[l].i] = -side[br[l].i];
+        if (bt[jb] == PL_PIECE)
+        {
+            inP[bi[jb]] = 0;
+            side[bi[jb]] = sg > 0 ? 1 : -1;
+        }
+        else if (bt[jb] == PL_ROW)
+            inG[bi[jb]] = 0;
+        if (enter >= 0)
+        {
+            bt[jb] = PL_PIECE;
+            bi[jb] = enter;
+            inP[enter] = 1;
+        }
+        else
+        {
+            bt[jb] = PL_ROW;
+            bi[jb] = lb;
+            inG[lb] = 1;
+        }
+    }
+    *iters += it;
+    flint_free(Ad);
+    flint_free(Bd);
+    flint_free(Gd);
+    flint_free(K);
+    flint_free(R);
+    flint_free(w);
+    flint_free(h);
+    flint_free(gl);
+    flint_free(an);
+    flint_free(pb);
+    flint_free(cs);
+    flint_free(br);
+    flint_free(inP);
+    flint_free(inG);
+    return ok;
+}
+
+/* The exact certificate of a proposed basis: w from the basis rows (the
+   coordinate rows are left out: nothing depends on them), the sides of
+   the pieces off the basis from the exact signs of h_i (the proposed side
+   where h_i = 0), then the multipliers of the basis from stationarity
+       sum_{pieces} slope_i A_i = sum_{rows} kappa_l Gz_l,
+   and every condition checked exactly.  Fills Sol and returns 1, or 0. */
+static int pl_certify(qp_sol_t Sol, const qp_t P, const pl_struct *L,
+                      const zq_struct *Z, const slong *bt, const slong *bi,
+                      const signed char *side)
+{
+    slong k = L->k, D = L->D, m = L->m, i, j, l, nr = 0;
+    slong *rows = flint_malloc((k + 1) * sizeof(slong));
+    fmpz *K = zv_new(k * k), *rhs = zv_new(k), *wn = zv_new(k);
+    fmpz *hn = zv_new(D), *zn = zv_new(k), *sl = zv_new(D);
+    fmpz_t wd, zd, t, tot;
+    fmpq_t q, r;
+    int ok = 0;
+
+    fmpz_init(wd);
+    fmpz_init(zd);
+    fmpz_init(t);
+    fmpz_init(tot);
+    fmpq_init(q);
+    fmpq_init(r);
+    /* w: the basis rows at equality */
+    for (j = 0; j < k; j++)
+        if (bt[j] == PL_PIECE || bt[j] == PL_ROW)
+        {
+            const fmpz *a = bt[j] == PL_PIECE ? L->A + bi[j] * k
+                                              : Z->G + bi[j] * k;
+            for (l = 0; l < k; l++)
+                fmpz_set(K + nr * k + l, a + l);
+            if (bt[j] == PL_PIECE)
+                fmpz_set(rhs + nr, L->B + bi[j]);
+            else
+                fmpz_zero(rhs + nr);
+            rows[nr++] = j;
+        }
+    if (solve_ff(wn, wd, K, rhs, nr, k, NULL) < 0)
+        goto done;
+    /* feasibility: Gz w >= 0 */
+    for (l = 0; l < m; l++)
+    {
+        if (Z->zero[l])
+            continue;
+        sq_row_dot(t, Z, l, wn);
+        if (fmpz_sgn(t) < 0)
+            goto done;
+    }
+    /* h_i wd, the slopes, the value sum phi(h_i) / dy and the right-hand
+       side -sum_{off the basis} slope_i A_i */
+    _fmpz_vec_zero(rhs, k);
+    fmpz_zero(tot);
+    for (i = 0; i < D; i++)
+    {
+        fmpz_mul(hn + i, L->B + i, wd);
+        fmpz_neg(hn + i, hn + i);
+        for (j = 0; j < k; j++)
+            fmpz_addmul(hn + i, L->A + i * k + j, wn + j);
+        if (fmpz_sgn(hn + i) > 0)
+            fmpz_set_si(sl + i, L->sr);
+        else if (fmpz_sgn(hn + i) < 0)
+            fmpz_set_si(sl + i, L->sl);
+        else
+            fmpz_set_si(sl + i, side[i] > 0 ? L->sr : L->sl);
+        if (fmpz_sgn(hn + i) > 0)
+            fmpz_addmul_ui(tot, hn + i, (ulong) L->sr);
+        else
+            fmpz_submul_ui(tot, hn + i, (ulong) -L->sl);
+    }
+    for (i = 0; i < D; i++)
+    {
+        int basic = 0;
+        for (j = 0; j < nr && !basic; j++)
+            basic = bt[rows[j]] == PL_PIECE && bi[rows[j]] == i;
+        if (basic || fmpz_is_zero(sl + i))
+            continue;
+        for (j = 0; j < k; j++)
+            fmpz_submul(rhs + j, sl + i, L->A + i * k + j);
+    }
+    /* stationarity: [A_B^T, -Gz_B^T] (mu_B, kappa_B) = rhs (k x nr) */
+    for (j = 0; j < k; j++)
+        for (l = 0; l < nr; l++)
+        {
+            slong b = rows[l];
+            if (bt[b] == PL_PIECE)
+                fmpz_set(K + j * nr + l, L->A + bi[b] * k + j);
+            else
+                fmpz_neg(K + j * nr + l, Z->G + bi[b] * k + j);
+        }
+    if (solve_ff(zn, zd, K, rhs, k, nr, NULL) < 0)
+        goto done;
+    for (l = 0; l < nr; l++)
+    {
+        slong b = rows[l];
+        if (bt[b] == PL_ROW)
+        {
+            if (fmpz_sgn(zn + l) < 0)
+                goto done;
+        }
+        else
+        {
+            /* sl zd <= mu zd <= sr zd */
+            fmpz_mul_si(t, zd, L->sl);
+            if (fmpz_cmp(zn + l, t) < 0)
+                goto done;
+            fmpz_mul_si(t, zd, L->sr);
+            if (fmpz_cmp(zn + l, t) > 0)
+                goto done;
+            fmpz_set(sl + bi[b], zn + l);   /* as a slope over zd */
+        }
+    }
+    /* the solution in P's terms; slopes off the basis are integers */
+    for (j = 0; j < k; j++)
+    {
+        fmpz_mul(t, wn + j, Z->dc + j);
+        fmpq_set_fmpz_frac(Sol->theta + j, t, wd);
+    }
+    for (i = 0; i < D; i++)
+    {
+        int basic = 0;
+        for (j = 0; j < nr && !basic; j++)
+            basic = bt[rows[j]] == PL_PIECE && bi[rows[j]] == i;
+        if (basic)
+            fmpq_set_fmpz_frac(Sol->mu + i, sl + i, zd);
+        else
+        {
+            fmpz_set(fmpq_numref(Sol->mu + i), sl + i);
+            fmpz_one(fmpq_denref(Sol->mu + i));
+        }
+        if (P->loss == QP_HINGE)
+            fmpq_neg(Sol->mu + i, Sol->mu + i);
+    }
+    qvec_zero(Sol->lambda, m);
+    for (l = 0; l < nr; l++)
+    {
+        slong b = rows[l];
+        if (bt[b] != PL_ROW || fmpz_is_zero(zn + l))
+            continue;
+        /* lambda = kappa r_l / dy */
+        zq_row_scale(r, P, Z, bi[b]);
+        fmpz_mul(t, zd, Z->dy);
+        fmpq_set_fmpz_frac(q, zn + l, t);
+        fmpq_mul(Sol->lambda + bi[b], q, r);
+    }
+    fmpz_mul(t, wd, Z->dy);
+    fmpq_set_fmpz_frac(Sol->value, tot, t);
+    ok = 1;
+done:
+    flint_free(rows);
+    zv_free(K, k * k);
+    zv_free(rhs, k);
+    zv_free(wn, k);
+    zv_free(hn, D);
+    zv_free(zn, k);
+    zv_free(sl, D);
+    fmpz_clear(wd);
+    fmpz_clear(zd);
+    fmpz_clear(t);
+    fmpz_clear(tot);
+    fmpq_clear(q);
+    fmpq_clear(r);
+    return ok;
+}
+
+/* The fast path for l1/hinge: propose in doubles, certify exactly.
+   with_G = 0 solves the relaxation without G (lambda stays 0).  Returns 1
+   when certified. */
+static int pl_solve(qp_sol_t Sol, const qp_t P, int with_G, slong *iters)
+{
+    zq_struct Z;
+    pl_struct L;
+    slong k = P->k;
+    slong *bt = flint_malloc((k + 1) * sizeof(slong));
+    slong *bi = flint_malloc((k + 1) * sizeof(slong));
+    signed char *side = flint_malloc(P->D + 1);
+    int ok;
+
+    zq_init(&Z, P, 0, with_G);
+    if (!with_G)
+        Z.m = 0;
+    pl_init(&L, &Z, P->loss);
+    ok = pl_propose(bt, bi, side, &L, &Z, iters)
+         && pl_certify(Sol, P, &L, &Z, bt, bi, side);
+    pl_clear(&L);
+    zq_clear(&Z);
+    flint_free(bt);
+    flint_free(bi);
+    flint_free(side);
+    return ok;
 }
 
 /* ---- l1 and hinge: LPs --------------------------------------------- */
@@ -1392,20 +2036,32 @@ static int lp_loss_dual(qp_sol_t Sol, const qp_t P)
     return st == LP_OPTIMAL;
 }
 
-static int qp_solve_lp(qp_sol_t Sol, const qp_t P, err_t e)
+/* l1/hinge.  fast: the simplex in doubles with an exact certificate;
+   then (and on the reference path) cddlib with its dual solution,
+   checked; when that fails, the dual LP for the multipliers. */
+static int qp_solve_lp(qp_sol_t Sol, const qp_t P, int fast, err_t e)
 {
     slong k = P->k, D = P->D, m = P->m, d = k + D, i;
-    fmpq *obj = qv_new(d + 1), *x = qv_new(d), *u = qv_new(2 * D + m);
+    fmpq *obj, *x, *u;
     fmpq_t opt;
     lp_t L;
-    const char *why;
+    const char *why = "";
     int st, status = CPWL_OK;
 
+    Sol->iterations = 0;
+    Sol->by_double = 0;
+    if (fast && pl_solve(Sol, P, 1, &Sol->iterations))
+    {
+        Sol->by_double = 1;
+        return CPWL_OK;
+    }
+    obj = qv_new(d + 1);
+    x = qv_new(d);
+    u = qv_new(2 * D + m);
     fmpq_init(opt);
     lp_init(L, d);
     lp_loss_build(L, obj, P, 1);
-    Sol->iterations = 1;
-    Sol->by_double = 0;
+    Sol->iterations++;
     st = lp_optimize_dual(opt, x, u, L, obj, 0);
     if (st != LP_OPTIMAL)
     {
@@ -1446,38 +2102,56 @@ done:
     return status;
 }
 
-int qp_solve(qp_sol_t S, const qp_t P, err_t e)
+static int qp_solve_with(qp_sol_t S, const qp_t P, int fast, err_t e)
 {
     if (S->k != P->k || S->m != P->m || S->D != P->D)
         return err_set(e, CPWL_ERR_INTERNAL, "qp_solve: solution sized for "
                        "another problem");
     if (P->loss == QP_SQUARED)
-        return qp_solve_squared(S, P, e);
-    return qp_solve_lp(S, P, e);
+        return qp_solve_squared(S, P, fast, e);
+    return qp_solve_lp(S, P, fast, e);
+}
+
+int qp_solve(qp_sol_t S, const qp_t P, err_t e)
+{
+    return qp_solve_with(S, P, 1, e);
+}
+
+int qp_solve_exact(qp_sol_t S, const qp_t P, err_t e)
+{
+    return qp_solve_with(S, P, 0, e);
 }
 
 void qp_lower_bound(fmpq_t lb, const qp_t P)
 {
     if (P->loss == QP_SQUARED)
     {
-        sq_struct S;
-        sq_init(&S, P, 0);
+        zq_struct S;
+        zq_init(&S, P, 1, 0);
         sq_ls_value(lb, &S);
-        sq_clear(&S);
+        zq_clear(&S);
     }
     else
     {
-        slong d = P->k + P->D;
-        fmpq *obj = qv_new(d + 1);
-        lp_t L;
-        lp_init(L, d);
-        lp_loss_build(L, obj, P, 0);
-        /* bounded (the loss is >= 0) and feasible: anything else is a
-           solver failure, and 0 is still a valid bound */
-        if (lp_optimize(lb, NULL, L, obj, 0) != LP_OPTIMAL)
-            fmpq_zero(lb);
-        lp_clear(L);
-        qv_free(obj, d + 1);
+        slong d = P->k + P->D, it = 0;
+        qp_sol_t S;
+        qp_sol_init(S, P);
+        if (pl_solve(S, P, 0, &it))
+            fmpq_set(lb, S->value);
+        else
+        {
+            fmpq *obj = qv_new(d + 1);
+            lp_t L;
+            lp_init(L, d);
+            lp_loss_build(L, obj, P, 0);
+            /* bounded (the loss is >= 0) and feasible: anything else is
+               a solver failure, and 0 is still a valid bound */
+            if (lp_optimize(lb, NULL, L, obj, 0) != LP_OPTIMAL)
+                fmpq_zero(lb);
+            lp_clear(L);
+            qv_free(obj, d + 1);
+        }
+        qp_sol_clear(S);
     }
 }
 
