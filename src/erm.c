@@ -501,7 +501,7 @@ static int solve_cell(erm_result_t r, const erm_data_t data,
     int st;
     erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
     qp_sol_init(sol, P);
-    st = qp_solve(sol, P, e);
+    st = o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
     if (st == CPWL_OK)
     {
         r->solved++;

@@ -71,6 +71,9 @@ typedef struct
     slong width;
     int output_bias;
     int prune;                  /* use the proven lower bounds */
+    int exact_only;             /* solve subproblems by the exact method
+                                   alone (no double proposal): slower, for
+                                   comparison */
     slong max_cells;            /* refuse above this many cells */
     int certificate;            /* keep what erm_certificate_write needs */
     int threads;                /* for the bounding phase (0: all cores);
