@@ -66,6 +66,23 @@ static void data_fit(erm_data_t data, slong alloc)
     }
 }
 
+/* The cell starting at a (ending at the next ',' or at stop), without
+   surrounding blanks: [*ca, *cb).  Returns where it ends. */
+static size_t next_cell(size_t *ca, size_t *cb, const char *text, size_t a,
+                        size_t stop)
+{
+    size_t b = a;
+    while (b < stop && text[b] != ',')
+        b++;
+    *ca = a;
+    *cb = b;
+    while (*ca < *cb && (text[*ca] == ' ' || text[*ca] == '\t'))
+        (*ca)++;
+    while (*cb > *ca && (text[*cb - 1] == ' ' || text[*cb - 1] == '\t'))
+        (*cb)--;
+    return b;
+}
+
 int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                       const char *name, err_t e)
 {
@@ -120,15 +137,7 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                 size_t ca, cb;
                 fmpq_t t;
                 err_t ne;
-                b = a;
-                while (b < stop && text[b] != ',')
-                    b++;
-                ca = a;
-                cb = b;
-                while (ca < cb && (text[ca] == ' ' || text[ca] == '\t'))
-                    ca++;
-                while (cb > ca && (text[cb - 1] == ' ' || text[cb - 1] == '\t'))
-                    cb--;
+                b = next_cell(&ca, &cb, text, a, stop);
                 fmpq_init(t);
                 err_init(ne);
                 if (num_parse_fmpq(t, text + ca, cb - ca, NUM_EXACT, ne) == CPWL_OK)
@@ -162,15 +171,7 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
             {
                 size_t ca, cb;
                 err_t ne;
-                b = a;
-                while (b < stop && text[b] != ',')
-                    b++;
-                ca = a;
-                cb = b;
-                while (ca < cb && (text[ca] == ' ' || text[ca] == '\t'))
-                    ca++;
-                while (cb > ca && (text[cb - 1] == ' ' || text[cb - 1] == '\t'))
-                    cb--;
+                b = next_cell(&ca, &cb, text, a, stop);
                 err_init(ne);
                 if (num_parse_fmpq(row + k, text + ca, cb - ca, NUM_EXACT, ne)
                     != CPWL_OK)

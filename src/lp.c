@@ -170,10 +170,32 @@ static int run_lp(fmpq_t opt, fmpq *x, slong nx, dd_MatrixPtr M,
     return status;
 }
 
+/* The rows of P and the objective obj (d+1 entries, constant last) as a
+   cddlib matrix in GMP rationals. */
+static dd_MatrixPtr objective_matrix(const lp_t P, const fmpq *obj,
+                                     int maximize)
+{
+    slong d = P->d, i, j;
+    dd_MatrixPtr M = dd_CreateMatrix(P->m, d + 1);
+    M->representation = dd_Inequality;
+    M->numbtype = dd_Rational;
+    M->objective = maximize ? dd_LPmax : dd_LPmin;
+    for (i = 0; i < P->m; i++)
+    {
+        put_row(M, i, P->rows + i * (d + 1), d);
+        if (P->eq[i])
+            set_addelem(M->linset, i + 1);
+    }
+    fmpq_get_mpq(M->rowvec[0], obj + d);
+    for (j = 0; j < d; j++)
+        fmpq_get_mpq(M->rowvec[j + 1], obj + j);
+    return M;
+}
+
 int lp_optimize(fmpq_t opt, fmpq *x, const lp_t P, const fmpq *obj,
                 int maximize)
 {
-    slong d = P->d, i, j;
+    slong d = P->d, j;
     dd_MatrixPtr M;
     int status;
 
@@ -189,19 +211,7 @@ int lp_optimize(fmpq_t opt, fmpq *x, const lp_t P, const fmpq *obj,
             fmpq_zero(x + j);
         return LP_OPTIMAL;
     }
-    M = dd_CreateMatrix(P->m, d + 1);
-    M->representation = dd_Inequality;
-    M->numbtype = dd_Rational;
-    M->objective = maximize ? dd_LPmax : dd_LPmin;
-    for (i = 0; i < P->m; i++)
-    {
-        put_row(M, i, P->rows + i * (d + 1), d);
-        if (P->eq[i])
-            set_addelem(M->linset, i + 1);
-    }
-    fmpq_get_mpq(M->rowvec[0], obj + d);
-    for (j = 0; j < d; j++)
-        fmpq_get_mpq(M->rowvec[j + 1], obj + j);
+    M = objective_matrix(P, obj, maximize);
     status = run_lp(opt, x, d, M, rows_big(P->rows, P->m, d)
                     || rows_big(obj, 1, d));
     dd_FreeMatrix(M);
@@ -539,19 +549,7 @@ int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
         fmpq_zero(u + i);
     if (P->m == 0)
         return lp_optimize(opt, x, P, obj, maximize);
-    M = dd_CreateMatrix(P->m, d + 1);
-    M->representation = dd_Inequality;
-    M->numbtype = dd_Rational;
-    M->objective = maximize ? dd_LPmax : dd_LPmin;
-    for (i = 0; i < P->m; i++)
-    {
-        put_row(M, i, P->rows + i * (d + 1), d);
-        if (P->eq[i])
-            set_addelem(M->linset, i + 1);
-    }
-    fmpq_get_mpq(M->rowvec[0], obj + d);
-    for (j = 0; j < d; j++)
-        fmpq_get_mpq(M->rowvec[j + 1], obj + j);
+    M = objective_matrix(P, obj, maximize);
     lp = dd_Matrix2LP(M, &err);
     if (lp == NULL || err != dd_NoError)
         status = LP_ERROR;

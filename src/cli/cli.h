@@ -2,6 +2,8 @@
 #ifndef CPWL_CLI_H
 #define CPWL_CLI_H
 
+#include <signal.h>
+#include <stdio.h>
 #include "cpwl.h"
 
 typedef struct
@@ -26,6 +28,16 @@ int cli_usage(const char *sub, const char *fmt, ...)
 /* Report what getopt_long (run with opterr = 0 and optstring ":")
    returned for a bad option: c is '?' (unknown) or ':' (value missing). */
 int cli_bad_option(const char *sub, int c, char **argv);
+
+/* Ctrl-C during a long computation: the handler only sets
+   cli_interrupted (a signal handler can do no more); the computation
+   polls it, stops and reports what it has. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_sigint(struct sigaction *old);
+void cli_restore_sigint(const struct sigaction *old);
+
+/* Monotonic seconds, for timings and progress. */
+double cli_now(void);
 
 /* Load a network file, reporting errors; returns an exit status. */
 int cli_load_net(net_t net, const char *sub, const char *path);

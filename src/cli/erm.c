@@ -10,21 +10,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-static volatile sig_atomic_t erm_interrupted;
-
-static void erm_on_sigint(int sig)
-{
-    (void) sig;
-    erm_interrupted = 1;
-}
-
-static double erm_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-
 typedef struct
 {
     double last;
@@ -35,7 +20,7 @@ static void erm_progress(void *data, slong done, slong total,
                          const fmpq_t best)
 {
     erm_progress_state *p = data;
-    double t = erm_now();
+    double t = cli_now();
     (void) best;
     if (t - p->last < 0.25)
         return;
@@ -254,7 +239,7 @@ int cmd_erm(int argc, char **argv)
     erm_progress_state ps;
     err_t e;
     double t0, secs;
-    struct sigaction sa, old;
+    struct sigaction old;
     qp_loss loss = QP_SQUARED;
     int prune = 1, output_bias = 0;
 
@@ -324,22 +309,19 @@ int cmd_erm(int argc, char **argv)
     o.max_cells = max_cells;
     o.certificate = cert != NULL;
     o.threads = (int) threads;
-    o.interrupt = &erm_interrupted;
+    o.interrupt = &cli_interrupted;
     ps.last = 0;
     if (isatty(2))
     {
         o.progress = erm_progress;
         o.progress_data = &ps;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = erm_on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    cli_catch_sigint(&old);
     erm_result_init(r);
-    t0 = erm_now();
+    t0 = cli_now();
     status = erm_solve(r, data, &o, e);
-    secs = erm_now() - t0;
-    sigaction(SIGINT, &old, NULL);
+    secs = cli_now() - t0;
+    cli_restore_sigint(&old);
     if (o.progress)
         fprintf(stderr, "\r%70s\r", "");
     if (status != CPWL_OK)

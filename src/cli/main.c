@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <getopt.h>
 #include <flint/flint.h>
 #include <mpfr.h>
@@ -139,6 +141,36 @@ const cli_command *cli_find(const char *name)
         if (strcmp(c->name, name) == 0)
             return c;
     return NULL;
+}
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void) sig;
+    cli_interrupted = 1;
+}
+
+void cli_catch_sigint(struct sigaction *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    cli_interrupted = 0;
+    sigaction(SIGINT, &sa, old);
+}
+
+void cli_restore_sigint(const struct sigaction *old)
+{
+    sigaction(SIGINT, old, NULL);
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
 int cli_fail(const char *sub, const err_t e)

@@ -7,22 +7,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-/* Set by SIGINT: the algorithms stop and the partial count is printed. */
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void) sig;
-    interrupted = 1;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-
 typedef struct
 {
     double last;
@@ -32,7 +16,7 @@ progress_state;
 static void progress(void *data, slong layer, slong nlayers, slong cells)
 {
     progress_state *p = data;
-    double t = now();
+    double t = cli_now();
     if (t - p->last < 0.25 && layer < nlayers)
         return;
     p->last = t;
@@ -187,7 +171,7 @@ int cmd_regions(int argc, char **argv)
     err_t e;
     double t0, secs;
     char *desc;
-    struct sigaction sa, old;
+    struct sigaction old;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
@@ -280,23 +264,20 @@ int cmd_regions(int argc, char **argv)
         opts.maps |= dopt.colour == DRAW_BY_VALUE;
     }
     opts.max_regions = max_regions;
-    opts.interrupt = &interrupted;
+    opts.interrupt = &cli_interrupted;
     ps.last = 0;
     if (isatty(2))
     {
         opts.progress = progress;
         opts.progress_data = &ps;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old);
+    cli_catch_sigint(&old);
 
     regions_init(R, D->d, net_output_dim(net), net_num_states(net));
-    t0 = now();
+    t0 = cli_now();
     status = regions_compute(R, net, D, &opts, e);
-    secs = now() - t0;
-    sigaction(SIGINT, &old, NULL);
+    secs = cli_now() - t0;
+    cli_restore_sigint(&old);
     if (opts.progress)
         fprintf(stderr, "\r%60s\r", "");
     if (status != CPWL_OK)
