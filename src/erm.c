@@ -369,7 +369,7 @@ void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
 }
 
 /* The loss of prediction p against label y, added to acc. */
-static void add_loss(fmpq_t acc, const fmpq_t p, const fmpq_t y,
+static void add_loss(fmpq *acc, const fmpq *p, const fmpq *y,
                      qp_loss kind)
 {
     fmpq_t t;
@@ -699,6 +699,18 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
         erm_cell_net(r->net, data, r->sign, u, o->width, r->sol->theta,
                      o->output_bias);
 done:
+    if (st == CPWL_OK && r->stopped && !r->have_sol)
+    {
+        /* The zero network is in every cell: its loss bounds the optimum
+           from above even before anything was solved. */
+        fmpq_t z;
+        fmpq_init(z);
+        fmpq_zero(r->optimum);
+        for (i = 0; i < data->D; i++)
+            add_loss(r->optimum, z, data->y + i, o->loss);
+        fmpq_clear(z);
+        r->zero_bound = 1;
+    }
     if (cb != NULL)
     {
         for (i = 0; i < ncells; i++)

@@ -95,6 +95,9 @@ typedef struct
 {
     fmpq_t optimum;             /* exact; an upper bound when stopped */
     int stopped;                /* 0, or 1 when interrupted */
+    int zero_bound;             /* stopped before any cell was solved:
+                                   optimum is the zero network's loss, an
+                                   upper bound */
     slong dichotomies;          /* N */
     slong cells;                /* C(2N, w') */
     slong solved, pruned;

@@ -373,8 +373,11 @@ int cmd_erm(int argc, char **argv)
             printf(", \"network\": %s", s);
             flint_free(s);
         }
-        else
-            printf("\"optimum\": null");
+        else if (r->zero_bound)
+        {
+            printf("\"upper_bound\": ");
+            print_value(r->optimum, 1);
+        }
         printf(", \"dichotomies\": %ld, \"subproblems\": %ld, \"solved\": %ld,"
                " \"pruned\": %ld, \"seconds\": %.6f", (long) r->dichotomies,
                (long) r->cells, (long) r->solved, (long) r->pruned, secs);
@@ -399,8 +402,13 @@ int cmd_erm(int argc, char **argv)
             printf("%s\n", r->stopped ? "  (interrupted: the best value "
                    "found, NOT the optimum)" : "  (exact)");
         }
-        else
-            printf("optimum       none yet (interrupted)\n");
+        else if (r->zero_bound)
+        {
+            printf("upper bound   ");
+            print_value(r->optimum, 0);
+            printf("  (interrupted before any subproblem was solved: the "
+                   "loss of the zero network, NOT the optimum)\n");
+        }
         printf("seconds       %.3f\n", secs);
         if (stats)
             printf("certified     %ld subproblems from the double pre-solve, "
