@@ -570,13 +570,21 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
     fmpz_init(count);
     erm_count_cells(count, N, o->width);
     r->dichotomies = N;
-    if (o->max_cells > 0 && fmpz_cmp_si(count, o->max_cells) > 0)
+    if (fmpz_cmp_si(count, ERM_HARD_MAX_CELLS) > 0
+        || (o->max_cells > 0 && fmpz_cmp_si(count, o->max_cells) > 0))
     {
         char *s = fmpz_get_str(NULL, 10, count);
-        st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
-                     "dichotomies, width %ld) is more than --max-cells %ld; "
-                     "raise --max-cells to go on", s, (long) N,
-                     (long) o->width, (long) o->max_cells);
+        if (fmpz_cmp_si(count, ERM_HARD_MAX_CELLS) > 0)
+            st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
+                         "dichotomies, width %ld) are more than this "
+                         "implementation can hold in memory (%ld)", s,
+                         (long) N, (long) o->width,
+                         (long) ERM_HARD_MAX_CELLS);
+        else
+            st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
+                         "dichotomies, width %ld) is more than --max-cells "
+                         "%ld; raise --max-cells to go on", s, (long) N,
+                         (long) o->width, (long) o->max_cells);
         flint_free(s);
         fmpz_clear(count);
         erm_dich_clear(S);
@@ -869,12 +877,29 @@ static void bits_sort(ulong *a, ulong *tmp, slong n, slong w)
     memcpy(a, tmp, n * w * sizeof(ulong));
 }
 
+/* A JSON integer in [lo, hi], or -1 (refused: fractions, exponents). */
+static slong json_int(const json_value *v, slong lo, slong hi)
+{
+    slong x = 0;
+    size_t i;
+    if (v == NULL || v->kind != JSON_NUMBER || v->len == 0 || v->len > 18)
+        return -1;
+    for (i = 0; i < v->len; i++)
+    {
+        if (v->text[i] < '0' || v->text[i] > '9')
+            return -1;
+        x = 10 * x + (v->text[i] - '0');
+    }
+    return (x >= lo && x <= hi) ? x : -1;
+}
+
 #define REJECT(...) do { st = err_set(e, CPWL_ERR_INPUT, __VA_ARGS__); \
                          goto done; } while (0)
 
-int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
-                           const char *text, size_t len, const char *name,
-                           pred_ctx_t ctx, err_t e)
+int erm_certificate_verify(fmpq_t optimum, erm_opts *problem,
+                           const erm_data_t data, const char *text,
+                           size_t len, const char *name, pred_ctx_t ctx,
+                           err_t e)
 {
     json_value *J = json_parse(text, len, name, e), *v, *cells, *dl;
     erm_dich_t S, T;
@@ -911,18 +936,25 @@ int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
     else
         REJECT("%s: loss: unknown", name);
     v = json_get(J, "width");
-    if (v == NULL || v->kind != JSON_NUMBER || (w = atol(v->text)) < 1)
-        REJECT("%s: width: expected a positive integer", name);
+    if ((w = json_int(v, 1, ERM_MAX_WIDTH)) < 0)
+        REJECT("%s: width: expected an integer from 1 to %d", name,
+               ERM_MAX_WIDTH);
     v = json_get(J, "output_bias");
     if (v == NULL || v->kind != JSON_BOOL)
         REJECT("%s: output_bias: expected true or false", name);
     bias = v->boolean;
+    if (problem != NULL)
+    {
+        problem->loss = loss;
+        problem->width = w;
+        problem->output_bias = bias;
+    }
     v = json_get(J, "points");
-    if (v == NULL || v->kind != JSON_NUMBER || atol(v->text) != D)
+    if (json_int(v, 0, WORD_MAX / 4) != D)
         REJECT("%s: points: the certificate is for other data (%ld points "
                "here)", name, (long) D);
     v = json_get(J, "dim");
-    if (v == NULL || v->kind != JSON_NUMBER || atol(v->text) != n)
+    if (json_int(v, 0, WORD_MAX / 4) != n)
         REJECT("%s: dim: the certificate is for data of another dimension",
                name);
     if (json_q(optimum, json_get(J, "optimum"), "optimum", name, e))
@@ -931,9 +963,8 @@ int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
         goto done;
     }
     v = json_get(J, "optimal_cell");
-    if (v == NULL || v->kind != JSON_NUMBER)
+    if ((opt_cell = json_int(v, 0, WORD_MAX / 4)) < 0)
         REJECT("%s: optimal_cell: expected an integer", name);
-    opt_cell = atol(v->text);
 
     /* The dichotomies: recomputed, and equal as a set to the listed ones. */
     dl = json_get(J, "dichotomies");
@@ -955,8 +986,7 @@ int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
             REJECT("%s: dichotomies[%ld]: expected an array", name, (long) i);
         for (j = 0; j < (slong) a->n; j++)
         {
-            slong p = a->items[j]->kind == JSON_NUMBER
-                      ? atol(a->items[j]->text) : -1;
+            slong p = json_int(a->items[j], 0, D - 1);
             if (p < 0 || p >= D)
                 REJECT("%s: dichotomies[%ld][%ld]: not a point index", name,
                        (long) i, (long) j);

@@ -392,6 +392,15 @@ bad "erm: width 0" "--width"
 call erm "$TD/erm-v.csv" --width 3 --max-cells 5
 bad "erm: --max-cells refuses with the estimate" "120" "--max-cells"
 
+call erm "$TD/erm-v.csv" --width 2 --verify "$tmp/cert.json"
+bad "erm --verify refuses a certificate for another width" "width 1" "not the problem"
+
+# Gradient runs that overflow are reported as diverged, never a crash.
+call erm "$TD/erm-diverge.csv" --width 1 --compare-gd 3
+good_why
+grep -q "diverged\|runs within" "$tmp/out" || why="$why no comparison printed;"
+report "erm --compare-gd survives diverging runs" "$why"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

@@ -335,7 +335,7 @@ static void expect_reject(const erm_data_t data, const char *cert,
     fmpq_init(opt);
     pred_ctx_init(ctx);
     err_init(e);
-    ck_assert_msg(erm_certificate_verify(opt, data, bad, strlen(bad), "c",
+    ck_assert_msg(erm_certificate_verify(opt, NULL, data, bad, strlen(bad), "c",
                                          ctx, e) == CPWL_ERR_INPUT,
                   "a certificate with '%s' -> '%s' was accepted", a, b);
     fmpq_clear(opt);
@@ -367,7 +367,7 @@ START_TEST(test_certificate)
     ck_assert(erm_certificate_write(f, r, data, &o) == CPWL_OK);
     fclose(f);
     fmpq_init(opt);
-    ck_assert_msg(erm_certificate_verify(opt, data, buf, len, "c", ctx, e)
+    ck_assert_msg(erm_certificate_verify(opt, NULL, data, buf, len, "c", ctx, e)
                   == CPWL_OK, "%s", e->msg);
     ck_assert(fmpq_equal_si(opt, 5));   /* width 1, squared: 5 */
     expect_reject(data, buf, "\"optimum\": \"5\"", "\"optimum\": \"4\"");

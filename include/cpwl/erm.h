@@ -88,6 +88,9 @@ erm_opts;
 
 #define ERM_DEFAULT_MAX_CELLS 2000000
 #define ERM_MAX_WIDTH 64
+/* Cells beyond this are refused even without a --max-cells limit: their
+   bounds would not fit in memory. */
+#define ERM_HARD_MAX_CELLS 200000000
 
 void erm_opts_init(erm_opts *o, pred_ctx_struct *pred);
 
@@ -159,10 +162,12 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
 int erm_certificate_write(FILE *f, const erm_result_t r,
                           const erm_data_t data, const erm_opts *o);
 
-/* On success optimum holds the certified optimum.  A certificate that
+/* On success optimum holds the certified optimum and problem (may be
+   NULL) the loss, width and output bias it is for.  A certificate that
    does not check gives CPWL_ERR_INPUT with the reason. */
-int erm_certificate_verify(fmpq_t optimum, const erm_data_t data,
-                           const char *text, size_t len, const char *name,
-                           pred_ctx_t ctx, err_t e);
+int erm_certificate_verify(fmpq_t optimum, erm_opts *problem,
+                           const erm_data_t data, const char *text,
+                           size_t len, const char *name, pred_ctx_t ctx,
+                           err_t e);
 
 #endif

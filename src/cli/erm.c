@@ -5,6 +5,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,9 +45,9 @@ static void print_value(const fmpq_t v, int json)
     arb_set_fmpq(a, v, 128);
     d = arb_get_str(a, 20, ARB_STR_NO_RADIUS);
     if (json)
-        printf("\"%s\", \"optimum_decimal\": \"%s\"", s, d);
+        printf("\"%s\", \"approx_decimal\": \"%s\"", s, d);
     else
-        printf("%s  (%s)", s, d);
+        printf("%s  (exact; about %s)", s, d);
     flint_free(s);
     flint_free(d);
     arb_clear(a);
@@ -132,9 +133,30 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
         for (r = 0; r < K; r++)
         {
             double gd;
+            slong t;
+            int finite = 1;
             train_run(params, X, y, D, n, w, &to, r);
+            for (t = 0; t < np; t++)
+                finite &= isfinite(params[t]);
+            if (!finite)
+            {
+                /* a diverged run has no network to evaluate */
+                if (json)
+                    printf("%s{\"diverged\": true}", r ? ", " : "");
+                else
+                    printf(" diverged");
+                continue;
+            }
             trained_loss(loss, params, data, w, o->output_bias, o->loss);
             fmpq_sub(gap, loss, opt);
+            if (fmpq_sgn(gap) < 0)
+            {
+                /* A trained network below the exact optimum would prove
+                   the optimum wrong: a bug, reported as such. */
+                fprintf(stderr, "cpwl erm: internal error: a trained "
+                        "network has a loss below the computed optimum\n");
+                exit(CPWL_ERR_INTERNAL);
+            }
             gd = num_fmpq_get_d(gap);
             if (fmpq_cmp(gap, tol) <= 0)
                 reached++;
@@ -143,8 +165,11 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
             if (json)
             {
                 char *s = fmpq_get_str(NULL, 10, gap);
-                printf("%s{\"loss_minus_optimum\": \"%s\", \"approx\": %.17g}",
-                       r ? ", " : "", s, gd);
+                printf("%s{\"loss_minus_optimum\": \"%s\"", r ? ", " : "",
+                       s);
+                if (isfinite(gd))
+                    printf(", \"approx\": %.17g", gd);
+                printf("}");
                 flint_free(s);
             }
             else
@@ -170,8 +195,10 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
 
 /* --verify: re-check a certificate against the data, solving nothing. */
 static int verify_certificate(erm_data_t data, const char *dpath,
-                              const char *path, int json)
+                              const char *path, int json, slong width,
+                              int loss, int bias)
 {
+    erm_opts pb;
     char *buf;
     size_t len;
     err_t e;
@@ -186,21 +213,34 @@ static int verify_certificate(erm_data_t data, const char *dpath,
     }
     fmpq_init(opt);
     pred_ctx_init(ctx);
-    st = erm_certificate_verify(opt, data, buf, len, path, ctx, e);
+    erm_opts_init(&pb, ctx);
+    st = erm_certificate_verify(opt, &pb, data, buf, len, path, ctx, e);
+    /* Options given with --verify must describe the certified problem. */
+    if (st == CPWL_OK && ((width > 0 && width != pb.width)
+                          || (loss >= 0 && loss != (int) pb.loss)
+                          || (bias >= 0 && bias != pb.output_bias)))
+        st = err_set(e, CPWL_ERR_INPUT, "%s certifies width %ld, %s loss, "
+                     "%s: not the problem given on the command line", path,
+                     (long) pb.width, loss_name(pb.loss), pb.output_bias
+                     ? "output bias" : "no output bias");
     if (st == CPWL_OK)
     {
         if (json)
         {
-            printf("{\"verified\": true, \"optimum\": ");
+            printf("{\"verified\": true, \"width\": %ld, \"loss\": \"%s\", "
+                   "\"output_bias\": %s, \"optimum\": ", (long) pb.width,
+                   loss_name(pb.loss), pb.output_bias ? "true" : "false");
             print_value(opt, 1);
             printf("}\n");
         }
         else
         {
-            printf("certificate %s for %s: verified\noptimum     ", path,
-                   dpath);
+            printf("certificate %s for %s: verified\nproblem     width %ld, "
+                   "%s loss, %s\noptimum     ", path, dpath, (long) pb.width,
+                   loss_name(pb.loss), pb.output_bias ? "output bias"
+                   : "no output bias");
             print_value(opt, 0);
-            printf("  (exact)\n");
+            printf("\n");
         }
     }
     else
@@ -241,7 +281,7 @@ int cmd_erm(int argc, char **argv)
     double t0, secs;
     struct sigaction old;
     qp_loss loss = QP_SQUARED;
-    int prune = 1, output_bias = 0;
+    int prune = 1, output_bias = 0, loss_given = -1, bias_given = -1;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
@@ -261,8 +301,9 @@ int cmd_erm(int argc, char **argv)
                 else
                     return cli_usage("erm", "--loss: expected squared, l1 or "
                                      "hinge, got '%.40s'", optarg);
+                loss_given = (int) loss;
                 break;
-            case 'b': output_bias = 1; break;
+            case 'b': output_bias = bias_given = 1; break;
             case 'j': json = 1; break;
             case 'o': out = optarg; break;
             case 'P': prune = 0; break;
@@ -298,7 +339,8 @@ int cmd_erm(int argc, char **argv)
     if (erm_data_read_file(data, argv[optind], e) != CPWL_OK)
         return cli_fail("erm", e);
     if (verify != NULL)
-        return verify_certificate(data, argv[optind], verify, json);
+        return verify_certificate(data, argv[optind], verify, json, width,
+                                  loss_given, bias_given);
 
     pred_ctx_init(ctx);
     erm_opts_init(&o, ctx);
@@ -348,8 +390,11 @@ int cmd_erm(int argc, char **argv)
     if (cert != NULL && r->have_sol && !r->stopped)
     {
         FILE *f = fopen(cert, "w");
-        if (f == NULL || erm_certificate_write(f, r, data, &o) != CPWL_OK
-            || fclose(f) != 0)
+        int wst = f == NULL ? CPWL_ERR_INPUT
+                  : erm_certificate_write(f, r, data, &o);
+        if (f != NULL && fclose(f) != 0)
+            wst = CPWL_ERR_INPUT;
+        if (wst != CPWL_OK)
         {
             char q[ERR_QUOTE_SIZE];
             err_quote(q, sizeof q, cert, strlen(cert));
@@ -400,7 +445,7 @@ int cmd_erm(int argc, char **argv)
             printf("%s", r->stopped ? "upper bound   " : "optimum       ");
             print_value(r->optimum, 0);
             printf("%s\n", r->stopped ? "  (interrupted: the best value "
-                   "found, NOT the optimum)" : "  (exact)");
+                   "found, NOT the optimum)" : "");
         }
         else if (r->zero_bound)
         {
