@@ -341,6 +341,26 @@ static void sq_ls_value(fmpq_t v, const zq_struct *S)
 
 /* ---- exact linear systems -------------------------------------------- */
 
+/* One fraction-free (Bareiss) elimination step on the c-column integer
+   matrix A: with pivot A[pr][pc], rows pr+1..nr-1 become
+   (A[pr][pc] A[i][j] - A[i][pc] A[pr][j]) / prev for the columns after
+   pc (the division is exact), and their column pc becomes 0. */
+static void bareiss_step(fmpz *A, slong c, slong pr, slong pc, slong nr,
+                         const fmpz_t prev, fmpz_t t)
+{
+    slong i, j;
+    for (i = pr + 1; i < nr; i++)
+    {
+        for (j = pc + 1; j < c; j++)
+        {
+            fmpz_mul(t, A + pr * c + pc, A + i * c + j);
+            fmpz_submul(t, A + i * c + pc, A + pr * c + j);
+            fmpz_divexact(A + i * c + j, t, prev);
+        }
+        fmpz_zero(A + i * c + pc);
+    }
+}
+
 /* Solve the nr x nc integer system K z = r (row-major) by fraction-free
    elimination with full pivoting: z = zn / zd (nc entries), zd > 0, in
    lowest terms.  When the rank is below nc the free unknowns are set to
@@ -392,16 +412,7 @@ static slong solve_ff(fmpz *zn, fmpz_t zd, const fmpz *K, const fmpz *r,
             for (i = 0; i < nr; i++)
                 fmpz_swap(A + i * c + pc, A + i * c + s);
         }
-        for (i = s + 1; i < nr; i++)
-        {
-            for (j = s + 1; j < c; j++)
-            {
-                fmpz_mul(t, A + s * c + s, A + i * c + j);
-                fmpz_submul(t, A + i * c + s, A + s * c + j);
-                fmpz_divexact(A + i * c + j, t, prev);
-            }
-            fmpz_zero(A + i * c + s);
-        }
+        bareiss_step(A, c, s, s, nr, prev, t);
         fmpz_set(prev, A + s * c + s);
     }
     rank = s;
@@ -542,16 +553,7 @@ static slong sq_rows_rank(const zq_struct *S, const slong *W, slong nw)
         if (p != rank)
             for (j = 0; j < k; j++)
                 fmpz_swap(A + p * k + j, A + rank * k + j);
-        for (i = rank + 1; i < nw; i++)
-        {
-            for (j = s + 1; j < k; j++)
-            {
-                fmpz_mul(t, A + rank * k + s, A + i * k + j);
-                fmpz_submul(t, A + i * k + s, A + rank * k + j);
-                fmpz_divexact(A + i * k + j, t, prev);
-            }
-            fmpz_zero(A + i * k + s);
-        }
+        bareiss_step(A, k, rank, s, nw, prev, t);
         fmpz_set(prev, A + rank * k + s);
         rank++;
     }
