@@ -11,30 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cpwl.h"
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_alarm(int sig)
-{
-    (void) sig;
-    stop_flag = 1;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* splitmix64 */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "benchutil.h"
 
 /* D points with coordinates k/100, k in [-500, 500], labels a noisy
    piecewise-linear function of them: a target a width-2 net fits

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cpwl.h"
+#include "benchutil.h"
 
 typedef struct
 {
@@ -55,30 +56,6 @@ static const bench_net NETS[] = {
 
 /* The exact-only run is skipped when the filtered run took longer. */
 #define EXACT_SKIP_SECONDS 3.0
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_alarm(int sig)
-{
-    (void) sig;
-    stop_flag = 1;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* splitmix64, as in tests/testutil.h. */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* FNV-1a: each net's seed depends on its name only, so adding nets or
    picking some by name does not change the others. */
