@@ -15,5 +15,8 @@
 #include "cpwl/qp.h"
 #include "cpwl/erm.h"
 #include "cpwl/train.h"
+#include "cpwl/batch.h"
+#include "cpwl/sample.h"
+#include "cpwl/crosscheck.h"
 
 #endif

@@ -468,12 +468,13 @@ int net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
     return 1;
 }
 
-/* Ask the predicate layer about every neuron with a state, in order. */
-static void pattern_ask(unsigned char *state, pattern_state *P,
-                        const pred_src_struct *src, pred_ctx_t ctx)
+/* Ask the predicate layer about every neuron with a state, in order:
+   sign[k] in {-1, 0, 1}.  Returns the number of zeros. */
+static slong pattern_ask(signed char *sign, pattern_state *P,
+                         const pred_src_struct *src, pred_ctx_t ctx)
 {
     const net_struct *net = P->net;
-    slong l, i, k = 0;
+    slong l, i, k = 0, zeros = 0;
     for (l = 0; l < net->nlayers; l++)
     {
         const net_layer_struct *L = net->layers + l;
@@ -485,10 +486,20 @@ static void pattern_ask(unsigned char *state, pattern_state *P,
         for (i = 0; i < L->out; i++)
         {
             P->idx = i;
-            /* SPEC section 2: on iff z > 0; z = 0 is off. */
-            state[k++] = pred_sign(ctx, src) > 0;
+            sign[k] = (signed char) pred_sign(ctx, src);
+            zeros += sign[k++] == 0;
         }
     }
+    return zeros;
+}
+
+/* SPEC section 2: on iff z > 0; z = 0 is off. */
+static void signs_to_state(unsigned char *state, const signed char *sign,
+                           slong ns)
+{
+    slong k;
+    for (k = 0; k < ns; k++)
+        state[k] = sign[k] > 0;
 }
 
 static void pattern_state_init(pattern_state *P, const net_t net,
@@ -516,12 +527,12 @@ static void pattern_state_clear(pattern_state *P)
         net_preacts_clear(P->zq, P->net);
 }
 
-void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
-                 pred_ctx_t ctx)
+slong net_signs(signed char *sign, const net_t net, const fmpq *x,
+                pred_ctx_t ctx)
 {
     pattern_state P;
     pred_src_struct src = {pat_get_d, pat_get_arb, pat_get_fmpq, NULL};
-    slong n = FLINT_MAX(1, net->input_dim);
+    slong zeros, n = FLINT_MAX(1, net->input_dim);
     double *xd = flint_malloc(n * sizeof(double));
     double *xe = flint_malloc(n * sizeof(double));
 
@@ -532,10 +543,21 @@ void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
     P.d_ok = net_round_inputs_d(xd, xe, x, net->input_dim)
              && preacts_d(P.zd, P.ezd, net, xd, xe);
     src.data = &P;
-    pattern_ask(state, &P, &src, ctx);
+    zeros = pattern_ask(sign, &P, &src, ctx);
     pattern_state_clear(&P);
     flint_free(xd);
     flint_free(xe);
+    return zeros;
+}
+
+void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
+                 pred_ctx_t ctx)
+{
+    slong ns = net_num_states(net);
+    signed char *sign = flint_malloc(FLINT_MAX(1, ns));
+    net_signs(sign, net, x, ctx);
+    signs_to_state(state, sign, ns);
+    flint_free(sign);
 }
 
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
@@ -543,13 +565,17 @@ void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
     pattern_state P;
     pred_src_struct src = {NULL, NULL, pat_get_fmpq, NULL};
     pred_ctx_t ctx;
+    slong ns = net_num_states(net);
+    signed char *sign = flint_malloc(FLINT_MAX(1, ns));
 
     pred_ctx_init(ctx);
     pattern_state_init(&P, net, x);
     src.data = &P;
-    pattern_ask(state, &P, &src, ctx);
+    pattern_ask(sign, &P, &src, ctx);
+    signs_to_state(state, sign, ns);
     pattern_state_clear(&P);
     pred_ctx_clear(ctx);
+    flint_free(sign);
 }
 
 /* ---- the three paths checked against each other ----------------------- */

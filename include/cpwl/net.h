@@ -121,6 +121,13 @@ int net_eval_d(double *y, double *err, const net_t net,
 void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
                  pred_ctx_t ctx);
 
+/* The sign (-1, 0, +1) of every neuron's pre-activation at the rational
+   point x, in pattern order, decided through the predicate layer ctx;
+   returns the number of zeros (0: x is inside an activation region, and
+   its pattern is sign > 0). */
+slong net_signs(signed char *sign, const net_t net, const fmpq *x,
+                pred_ctx_t ctx);
+
 /* The same pattern with every sign decided by the exact stage alone (the
    reference the filtered path is tested against). */
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x);

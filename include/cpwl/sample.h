@@ -1,0 +1,102 @@
+/* Sampling activation patterns with the batched double path (batch), the
+   way empirical papers estimate region counts, made a proven lower bound.
+
+   Sample points are rational points of the domain (in domain coordinates,
+   dom.h): y = lo + (hi - lo) * t per coordinate, with t = i / (N - 1) on
+   an N-point grid axis (t = 1/2 when N = 1) or t = k / 2^53 for a random
+   point (k from a counter-based generator seeded by opts->seed, so point i
+   is the same for every thread count).  The kernels see the nearest double
+   with a proven bound on its distance to y.
+
+   A point whose bits are all decided in double lies in the interior of an
+   activation region (every pre-activation is nonzero there), so the number
+   of distinct decided patterns is a lower bound on the activation region
+   count.  A point with an undecided bit is re-decided exactly (net_signs,
+   through the predicate layer) when opts->resolve is set: if no
+   pre-activation is exactly 0 its pattern is a region and is counted;
+   so it is when every zero pre-activation vanishes on a neighbourhood
+   (exact local form with gradient 0: a dead neuron, or one whose inputs
+   are all off there); otherwise the point lies on a boundary and is
+   counted as such. */
+#ifndef CPWL_SAMPLE_H
+#define CPWL_SAMPLE_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+#include "cpwl/dom.h"
+#include "cpwl/pred.h"
+
+#define SAMPLE_GRID 0
+#define SAMPLE_RANDOM 1
+
+/* Default for --max-points: refuse more points unless asked. */
+#define SAMPLE_DEFAULT_MAX_POINTS 100000000
+
+typedef struct
+{
+    int mode;                   /* SAMPLE_GRID or SAMPLE_RANDOM */
+    const slong *grid;          /* SAMPLE_GRID: d axis sizes (each >= 1) */
+    slong ngrid;                /* SAMPLE_GRID: entries in grid (must be d) */
+    slong npoints;              /* SAMPLE_RANDOM: number of points */
+    ulong seed;                 /* SAMPLE_RANDOM */
+    int kernel;                 /* BATCH_AUTO or a batch kernel */
+    int nthreads;               /* 0 = all cores */
+    int resolve;                /* decide undecided points exactly */
+    slong max_points;           /* refuse (input error) beyond this */
+    volatile sig_atomic_t *interrupt;   /* nonzero: stop, keep what is done */
+    /* Called now and then with points done and planned (may be NULL). */
+    void (*progress)(void *data, slong done, slong total);
+    void *progress_data;
+    pred_ctx_struct *pred;      /* required: by_double counts the bits the
+                                   batch pass decided, the other stages the
+                                   exact re-decisions */
+}
+sample_opts;
+
+void sample_opts_init(sample_opts *opts, pred_ctx_struct *pred);
+
+typedef struct
+{
+    slong d;                    /* domain dimension */
+    slong nstates;              /* pattern bits */
+    slong words;                /* uint64_t words per pattern */
+    int mode;
+    slong *grid;                /* d (grid mode) */
+    ulong seed;
+    fmpq *lo, *hi;              /* the domain box (d), domain coordinates */
+    int kernel;                 /* the batch kernel used */
+    slong planned;              /* points asked for */
+    slong npoints;              /* points done (fewer when stopped) */
+    slong ndecided;             /* points with every bit decided in double */
+    slong nundecided;           /* points with an undecided bit */
+    slong nresolved;            /* ... re-decided exactly, inside a region */
+    slong nboundary;            /* ... re-decided exactly, on a boundary */
+    slong npatterns;            /* distinct region patterns seen */
+    uint64_t *patterns;         /* npatterns x words, sorted by words */
+    slong *counts;              /* points per pattern */
+    slong *first;               /* smallest point index with that pattern */
+    double seconds;             /* wall time of the sampling */
+    int stopped;                /* interrupted: npoints < planned */
+}
+sample_struct;
+
+typedef sample_struct sample_t[1];
+
+void sample_init(sample_t S);
+void sample_clear(sample_t S);
+
+/* Sample net on the bounded domain D.  Input errors (exit 2): an unbounded
+   domain, a grid of the wrong dimension or with a zero axis, more points
+   than opts->max_points. */
+int sample_run(sample_t S, const net_t net, const dom_t D,
+               const sample_opts *opts, err_t e);
+
+/* The exact domain point (d entries) of sample point i. */
+void sample_point(fmpq *y, const sample_t S, slong i);
+
+/* Index of the pattern (words) among S->patterns, or -1. */
+slong sample_find(const sample_t S, const uint64_t *pattern);
+
+#endif

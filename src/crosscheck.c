@@ -1,0 +1,299 @@
+/* The exact path checking the fast one (see cpwl/crosscheck.h): sampled
+   patterns looked up among the exact regions, and the exact regions'
+   interior points evaluated by the batched double pass. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <flint/fmpq_vec.h>
+#include "cpwl/batch.h"
+#include "cpwl/num.h"
+#include "cpwl/crosscheck.h"
+
+void crosscheck_init(crosscheck_t X)
+{
+    memset(X, 0, sizeof(crosscheck_struct));
+    regions_init(X->R, 0, 0, 0);
+    sample_init(X->S);
+    X->missed_max_size = -1;
+}
+
+/* Free what the comparison fills, keep R and S. */
+static void compare_clear(crosscheck_t X)
+{
+    flint_free(X->region_points);
+    flint_free(X->region_size);
+    flint_free(X->bad_patterns);
+    flint_free(X->bad_exact);
+    X->region_points = NULL;
+    X->region_size = NULL;
+    X->bad_patterns = NULL;
+    X->bad_exact = NULL;
+    X->missed = 0;
+    X->missed_max_size = -1;
+    X->interior_undecided = 0;
+    X->not_regions = 0;
+    X->mismatches = 0;
+    X->contradictions = 0;
+    flint_free(X->bad_regions);
+    X->bad_regions = NULL;
+}
+
+void crosscheck_clear(crosscheck_t X)
+{
+    compare_clear(X);
+    regions_clear(X->R);
+    sample_clear(X->S);
+    memset(X, 0, sizeof(crosscheck_struct));
+    X->missed_max_size = -1;
+}
+
+static double wall_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
+
+/* ---- region lookup by packed pattern ------------------------------------ */
+
+typedef struct
+{
+    const uint64_t *p;
+    slong words;
+    slong cell;
+}
+reg_rec;
+
+static int words_cmp(const uint64_t *a, const uint64_t *b, slong words)
+{
+    slong j;
+    for (j = 0; j < words; j++)
+        if (a[j] != b[j])
+            return a[j] < b[j] ? -1 : 1;
+    return 0;
+}
+
+static int reg_rec_cmp(const void *a, const void *b)
+{
+    const reg_rec *x = a, *y = b;
+    int c = words_cmp(x->p, y->p, x->words);
+    /* Ties (only in a corrupted list) by cell, for a fixed answer. */
+    if (c == 0)
+        c = (x->cell > y->cell) - (x->cell < y->cell);
+    return c;
+}
+
+/* The first cell whose packed pattern is p, or -1. */
+static slong reg_find(const reg_rec *r, slong n, const uint64_t *p,
+                      slong words)
+{
+    slong a = 0, b = n;
+    while (a < b)
+    {
+        slong m = a + (b - a) / 2;
+        if (words_cmp(r[m].p, p, words) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < n && words_cmp(r[a].p, p, words) == 0 ? r[a].cell : -1;
+}
+
+/* ---- region sizes ------------------------------------------------------ */
+
+/* The exact d-volume of a bounded cell for d <= 2, as the nearest double,
+   or -1 when not known (no vertices, unbounded, d > 2). */
+static double cell_size(const regions_cell_struct *c, slong d)
+{
+    fmpq_t a, t;
+    double r = -1;
+    slong k;
+    if (d > 2 || c->nverts < 0 || c->nrays != 0 || c->bounded == 0)
+        return -1;
+    fmpq_init(a);
+    fmpq_init(t);
+    if (d == 1 && c->nverts == 2)
+    {
+        fmpq_sub(a, c->verts + 1, c->verts + 0);
+        fmpq_abs(a, a);
+        r = num_fmpq_get_d(a);
+    }
+    else if (d == 2 && c->nverts >= 3)
+    {
+        /* Shoelace: twice the signed area is sum x_k y_k+1 - x_k+1 y_k. */
+        for (k = 0; k < c->nverts; k++)
+        {
+            const fmpq *v = c->verts + 2 * k;
+            const fmpq *w = c->verts + 2 * ((k + 1) % c->nverts);
+            fmpq_mul(t, v + 0, w + 1);
+            fmpq_add(a, a, t);
+            fmpq_mul(t, v + 1, w + 0);
+            fmpq_sub(a, a, t);
+        }
+        fmpq_abs(a, a);
+        fmpq_div_2exp(a, a, 1);
+        r = num_fmpq_get_d(a);
+    }
+    fmpq_clear(a);
+    fmpq_clear(t);
+    return r;
+}
+
+/* ---- the comparison ---------------------------------------------------- */
+
+int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
+                       const sample_opts *sopts, err_t e)
+{
+    regions_struct *R = X->R;
+    sample_struct *S = X->S;
+    slong d = D->d, ns = R->nstates, words = FLINT_MAX(1, (ns + 63) / 64);
+    slong nc = R->ncells, i, j;
+    reg_rec *rec;
+    uint64_t *rp, *pat, *und;
+    double *Xd, *Xe;
+    fmpq *y;
+    batch_plan_t P;
+    net_t g;
+
+    compare_clear(X);
+    if (R->d != d || S->d != d || S->nstates != ns || S->words != words
+        || net_num_states(net) != ns)
+        return err_set(e, CPWL_ERR_INTERNAL, "crosscheck: the regions "
+                       "(d = %ld, %ld states) and the sample (d = %ld, %ld "
+                       "states) do not belong to one net on one domain",
+                       (long) R->d, (long) ns, (long) S->d,
+                       (long) S->nstates);
+    if (sopts->kernel != BATCH_AUTO
+        && (sopts->kernel < 0 || sopts->kernel >= BATCH_NUM_KERNELS
+            || !batch_kernel_available(sopts->kernel)))
+        return err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
+                       "this CPU", batch_kernel_name(sopts->kernel));
+    for (i = 0; i < nc; i++)
+        if (R->cells[i].point == NULL)
+            return err_set(e, CPWL_ERR_INTERNAL, "crosscheck: region %ld "
+                           "has no interior point", (long) i);
+
+    net_init(g, d);
+    dom_restrict_net(g, net, D);
+
+    /* Exact patterns, packed and sorted for lookup. */
+    rp = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
+    rec = flint_malloc(FLINT_MAX(nc, 1) * sizeof(reg_rec));
+    for (i = 0; i < nc; i++)
+    {
+        batch_pack(rp + i * words, R->cells[i].state, ns);
+        rec[i].p = rp + i * words;
+        rec[i].words = words;
+        rec[i].cell = i;
+    }
+    qsort(rec, nc, sizeof(reg_rec), reg_rec_cmp);
+
+    /* Every sampled pattern must be a region. */
+    X->region_points = flint_calloc(FLINT_MAX(nc, 1), sizeof(slong));
+    X->bad_patterns = flint_malloc(FLINT_MAX(S->npatterns, 1)
+                                   * sizeof(slong));
+    X->bad_exact = flint_malloc(FLINT_MAX(S->npatterns, 1)
+                                * FLINT_MAX(ns, 1));
+    y = _fmpq_vec_init(FLINT_MAX(d, 1));
+    for (i = 0; i < S->npatterns; i++)
+    {
+        slong c = reg_find(rec, nc, S->patterns + i * words, words);
+        if (c >= 0)
+        {
+            X->region_points[c] += S->counts[i];
+            continue;
+        }
+        /* Re-decided by the exact stage alone: the reference, whichever
+           filter is at fault. */
+        sample_point(y, S, S->first[i]);
+        net_pattern_exact(X->bad_exact + X->not_regions * ns, g, y);
+        X->bad_patterns[X->not_regions++] = i;
+    }
+    _fmpq_vec_clear(y, FLINT_MAX(d, 1));
+
+    /* Every region's interior point, in one batch. */
+    Xd = flint_malloc(FLINT_MAX(nc * d, 1) * sizeof(double));
+    Xe = flint_malloc(FLINT_MAX(nc * d, 1) * sizeof(double));
+    pat = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
+    und = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
+    for (i = 0; i < nc; i++)
+        if (!net_round_inputs_d(Xd + i * d, Xe + i * d, R->cells[i].point, d))
+            for (j = 0; j < d; j++)
+            {
+                /* Overflow: nothing decided, no claim. */
+                Xd[i * d + j] = 0.0;
+                Xe[i * d + j] = INFINITY;
+            }
+    batch_plan_init(P, g, sopts->kernel);
+    batch_eval(NULL, NULL, pat, und, P, Xd, Xe, nc, sopts->nthreads);
+    batch_plan_clear(P);
+    X->bad_regions = flint_malloc(FLINT_MAX(nc, 1) * sizeof(slong));
+    for (i = 0; i < nc; i++)
+    {
+        const uint64_t *ex = rp + i * words, *pp = pat + i * words;
+        const uint64_t *uu = und + i * words;
+        int bad = 0, undec = 0;
+        for (j = 0; j < words; j++)
+        {
+            bad |= ((pp[j] ^ ex[j]) & ~uu[j]) != 0;
+            undec |= uu[j] != 0;
+        }
+        if (bad)
+            X->bad_regions[X->mismatches++] = i;
+        X->interior_undecided += undec;
+    }
+    X->contradictions = X->not_regions + X->mismatches;
+
+    /* Missed regions and their sizes. */
+    X->region_size = flint_malloc(FLINT_MAX(nc, 1) * sizeof(double));
+    for (i = 0; i < nc; i++)
+    {
+        double s = cell_size(R->cells + i, d);
+        X->region_size[i] = s;
+        if (X->region_points[i] == 0)
+        {
+            X->missed++;
+            if (s >= 0 && s > X->missed_max_size)
+                X->missed_max_size = s;
+        }
+    }
+
+    flint_free(rp);
+    flint_free(rec);
+    flint_free(Xd);
+    flint_free(Xe);
+    flint_free(pat);
+    flint_free(und);
+    net_clear(g);
+    return CPWL_OK;
+}
+
+int crosscheck_run(crosscheck_t X, const net_t net, const dom_t D,
+                   const regions_opts *ropts, const sample_opts *sopts,
+                   err_t e)
+{
+    regions_opts ro = *ropts;
+    double t0;
+    int st;
+
+    crosscheck_clear(X);
+    crosscheck_init(X);
+    if (!D->bounded)
+        return err_set(e, CPWL_ERR_INPUT, "crosscheck needs a bounded "
+                       "domain: give --box (for a slice or a line, the box "
+                       "of its coordinates)");
+    /* The sample first: its input errors (grid, --max-points) show at
+       once, not after a long exact computation. */
+    st = sample_run(X->S, net, D, sopts, e);
+    if (st != CPWL_OK || X->S->stopped)
+        return st;
+    ro.points = 1;              /* the interior points are compared */
+    t0 = wall_now();
+    st = regions_compute(X->R, net, D, &ro, e);
+    X->regions_seconds = wall_now() - t0;
+    if (st != CPWL_OK || X->R->stopped != REGIONS_DONE)
+        return st;
+    regions_sort(X->R);
+    return crosscheck_compare(X, net, D, sopts, e);
+}

@@ -1,0 +1,720 @@
+/* The batched double path against the exact path (SPEC section 3): every
+   value within its proven bound of the exact value (compared as exact
+   rationals), every decided pattern bit equal to the exact bit, exact
+   zeros never decided, the same bits from every kernel, and bitwise the
+   same results for 1 and 2 threads. */
+#include <math.h>
+#include <string.h>
+#include "testutil.h"
+
+/* |d - y| <= err, decided on exact rationals (doubles convert exactly). */
+static int within(double d, double err, const fmpq_t y)
+{
+    fmpq_t a, b;
+    arf_t t;
+    int r;
+    if (!isfinite(err))
+        return 1;
+    fmpq_init(a);
+    fmpq_init(b);
+    arf_init(t);
+    arf_set_d(t, d);
+    arf_get_fmpq(a, t);
+    arf_set_d(t, err);
+    arf_get_fmpq(b, t);
+    fmpq_sub(a, a, y);
+    fmpq_abs(a, a);
+    r = fmpq_cmp(a, b) <= 0;
+    fmpq_clear(a);
+    fmpq_clear(b);
+    arf_clear(t);
+    return r;
+}
+
+static void fmpq_set_double(fmpq_t q, double d)
+{
+    arf_t t;
+    arf_init(t);
+    arf_set_d(t, d);
+    arf_get_fmpq(q, t);
+    arf_clear(t);
+}
+
+/* The kernels this CPU runs. */
+static int kernels[BATCH_NUM_KERNELS], nkernels;
+
+static void find_kernels(void)
+{
+    int k;
+    nkernels = 0;
+    for (k = BATCH_PORTABLE; k < BATCH_NUM_KERNELS; k++)
+        if (batch_kernel_available(k))
+            kernels[nkernels++] = k;
+}
+
+/* The exact path at npts points (computed once per net, checked against
+   every kernel): outputs y (npts x m) and the sign of every neuron with a
+   state (npts x ns). */
+typedef struct
+{
+    slong npts, m, ns;
+    fmpq *y;
+    signed char *sign;
+}
+exact_data;
+
+static void exact_init(exact_data *X, const net_t net, const fmpq *xq,
+                       slong npts)
+{
+    slong p, l, i, k, n = net->input_dim;
+    fmpq **z = net_preacts_init(net);
+    X->npts = npts;
+    X->m = net_output_dim(net);
+    X->ns = net_num_states(net);
+    X->y = _fmpq_vec_init(FLINT_MAX(1, npts * X->m));
+    X->sign = flint_malloc(FLINT_MAX(1, npts * X->ns));
+    for (p = 0; p < npts; p++)
+    {
+        net_preacts_fmpq(z, net, xq + p * n);
+        /* most test nets end with an identity layer: y = z of the last */
+        if (net->layers[net->nlayers - 1].act == NET_IDENTITY)
+            for (i = 0; i < X->m; i++)
+                fmpq_set(X->y + p * X->m + i, z[net->nlayers - 1] + i);
+        else
+            net_eval_fmpq(X->y + p * X->m, net, xq + p * n);
+        for (l = 0, k = 0; l < net->nlayers; l++)
+            if (net->layers[l].act != NET_IDENTITY)
+                for (i = 0; i < net->layers[l].out; i++, k++)
+                    X->sign[p * X->ns + k] = (signed char) fmpq_sgn(z[l] + i);
+    }
+    net_preacts_clear(z, net);
+}
+
+static void exact_clear(exact_data *X)
+{
+    _fmpq_vec_clear(X->y, FLINT_MAX(1, X->npts * X->m));
+    flint_free(X->sign);
+}
+
+/* Check batch results against the exact path: values within bounds,
+   decided bits exact, bits of exactly-zero pre-activations undecided.
+   Returns the number of undecided bits. */
+static slong check_exact(const exact_data *X, const double *Y,
+                         const double *Yerr, const uint64_t *pat,
+                         const uint64_t *und, slong words, uint64_t seed,
+                         slong it, const char *what)
+{
+    slong p, i, k, nund = 0, m = X->m;
+    for (p = 0; p < X->npts; p++)
+    {
+        for (i = 0; i < m; i++)
+            if (!within(Y[p * m + i], Yerr[p * m + i], X->y + p * m + i))
+                ck_abort_msg("%s: output %ld of point %ld outside its bound; "
+                             "seed %llu, iteration %ld", what, (long) i,
+                             (long) p, (unsigned long long) seed, (long) it);
+        for (k = 0; k < X->ns; k++)
+        {
+            int s = X->sign[p * X->ns + k];
+            int u = batch_bit(und + p * words, k);
+            int b = batch_bit(pat + p * words, k);
+            nund += u;
+            if (u && b)
+                ck_abort_msg("%s: undecided bit set; seed %llu",
+                             what, (unsigned long long) seed);
+            if (!u && (s == 0 || b != (s > 0)))
+                ck_abort_msg("%s: bit %ld of point %ld decided %d, exact "
+                             "sign %d; seed %llu, iteration %ld", what,
+                             (long) k, (long) p, b, s,
+                             (unsigned long long) seed, (long) it);
+        }
+    }
+    return nund;
+}
+
+typedef struct
+{
+    slong npts, m, words;
+    double *Y, *E;
+    uint64_t *pat, *und;
+}
+results;
+
+static void results_init(results *R, const batch_plan_t P, slong npts)
+{
+    R->npts = npts;
+    R->m = P->m;
+    R->words = P->words;
+    R->Y = flint_malloc(FLINT_MAX(1, npts * P->m) * sizeof(double));
+    R->E = flint_malloc(FLINT_MAX(1, npts * P->m) * sizeof(double));
+    R->pat = flint_malloc(FLINT_MAX(1, npts * P->words) * sizeof(uint64_t));
+    R->und = flint_malloc(FLINT_MAX(1, npts * P->words) * sizeof(uint64_t));
+}
+
+static void results_clear(results *R)
+{
+    flint_free(R->Y);
+    flint_free(R->E);
+    flint_free(R->pat);
+    flint_free(R->und);
+}
+
+static int results_equal(const results *A, const results *B)
+{
+    return memcmp(A->Y, B->Y, A->npts * A->m * sizeof(double)) == 0
+           && memcmp(A->E, B->E, A->npts * A->m * sizeof(double)) == 0
+           && memcmp(A->pat, B->pat, A->npts * A->words * sizeof(uint64_t)) == 0
+           && memcmp(A->und, B->und, A->npts * A->words * sizeof(uint64_t)) == 0;
+}
+
+/* Random rational inputs, rounded with their error bounds: every kernel,
+   1 and 2 threads, against the exact path. */
+START_TEST(test_random_nets)
+{
+    const uint64_t seed = 20261127;
+    test_rng r = {seed};
+    net_t net;
+    slong it;
+    net_init(net, 1);
+    for (it = 0; it < 60; it++)
+    {
+        slong n = test_range(&r, 1, 5), npts = test_range(&r, 1, 200);
+        slong p, j, kk;
+        fmpq *xq = _fmpq_vec_init(npts * n);
+        double *xd = flint_malloc(npts * n * sizeof(double));
+        double *xe = flint_malloc(npts * n * sizeof(double));
+        results ref;
+        exact_data X;
+        int bits = (int) test_range(&r, 0, 30);
+        test_random_net(net, &r, n, test_range(&r, 1, 4),
+                        test_range(&r, 1, 40), bits);
+        for (p = 0; p < npts * n; p++)
+            test_fmpq(xq + p, &r, (int) test_range(&r, 0, 20));
+        exact_init(&X, net, xq, npts);
+        for (p = 0; p < npts; p++)
+            ck_assert(net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R1, R2;
+            batch_plan_init(P, net, kernels[kk]);
+            ck_assert_int_eq(P->kernel, kernels[kk]);
+            results_init(&R1, P, npts);
+            results_init(&R2, P, npts);
+            batch_eval(R1.Y, R1.E, R1.pat, R1.und, P, xd, xe, npts, 1);
+            batch_eval(R2.Y, R2.E, R2.pat, R2.und, P, xd, xe, npts, 2);
+            if (!results_equal(&R1, &R2))
+                ck_abort_msg("1 and 2 threads differ (%s); seed %llu, "
+                             "iteration %ld", batch_kernel_name(kernels[kk]),
+                             (unsigned long long) seed, (long) it);
+            check_exact(&X, R1.Y, R1.E, R1.pat, R1.und, P->words, seed, it,
+                        batch_kernel_name(kernels[kk]));
+            if (kk == 0)
+            {
+                results_init(&ref, P, npts);
+                memcpy(ref.pat, R1.pat, npts * P->words * sizeof(uint64_t));
+                memcpy(ref.und, R1.und, npts * P->words * sizeof(uint64_t));
+            }
+            else
+                /* Bits both kernels decided are equal (both are exact). */
+                for (j = 0; j < npts * P->words; j++)
+                    if (((ref.pat[j] ^ R1.pat[j]) & ~(ref.und[j] | R1.und[j])) != 0)
+                        ck_abort_msg("kernels %s and %s decide differently; "
+                                     "seed %llu, iteration %ld",
+                                     batch_kernel_name(kernels[0]),
+                                     batch_kernel_name(kernels[kk]),
+                                     (unsigned long long) seed, (long) it);
+            results_clear(&R1);
+            results_clear(&R2);
+            batch_plan_clear(P);
+        }
+        if (nkernels > 0)
+            results_clear(&ref);
+        exact_clear(&X);
+        _fmpq_vec_clear(xq, npts * n);
+        flint_free(xd);
+        flint_free(xe);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Float-like nets (weights of 24-53 bits) at double inputs: the bound is
+   tight enough that nothing is undecided, so every kernel gives the same
+   patterns as the exact path, bit for bit. */
+START_TEST(test_float_nets_decided)
+{
+    const uint64_t seed = 777;
+    test_rng r = {seed};
+    net_t net;
+    slong it;
+    net_init(net, 1);
+    for (it = 0; it < 20; it++)
+    {
+        slong n = test_range(&r, 1, 4), npts = 100, p, kk;
+        double *xd = flint_malloc(npts * n * sizeof(double));
+        fmpq *xq = _fmpq_vec_init(npts * n);
+        exact_data X;
+        test_random_net(net, &r, n, test_range(&r, 2, 3),
+                        test_range(&r, 8, 40), (int) test_range(&r, 24, 53));
+        for (p = 0; p < npts * n; p++)
+        {
+            xd[p] = ldexp((double) (slong) (test_next(&r) >> 11), -52) - 1.0;
+            fmpq_set_double(xq + p, xd[p]);
+        }
+        exact_init(&X, net, xq, npts);
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R;
+            slong nund;
+            batch_plan_init(P, net, kernels[kk]);
+            results_init(&R, P, npts);
+            nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 0);
+            ck_assert_int_eq(nund, check_exact(&X, R.Y, R.E, R.pat, R.und,
+                                               P->words, seed, it,
+                                               batch_kernel_name(kernels[kk])));
+            if (nund != 0)
+                ck_abort_msg("%s: %ld undecided bits on a float net; seed %llu, "
+                             "iteration %ld", batch_kernel_name(kernels[kk]),
+                             (long) nund, (unsigned long long) seed, (long) it);
+            results_clear(&R);
+            batch_plan_clear(P);
+        }
+        exact_clear(&X);
+        flint_free(xd);
+        _fmpq_vec_clear(xq, npts * n);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Integer nets at integer points: many pre-activations are exactly 0.
+   Those bits must come out undecided (never "decided off"), and the count
+   of undecided bits must be at least the number of exact zeros. */
+START_TEST(test_degenerate_integer_nets)
+{
+    const uint64_t seed = 4711;
+    test_rng r = {seed};
+    net_t net;
+    slong it, zeros_seen = 0;
+    net_init(net, 1);
+    for (it = 0; it < 80; it++)
+    {
+        slong n = test_range(&r, 1, 3), npts = 1, p, kk;
+        fmpq *xq;
+        double *xd;
+        exact_data X;
+        for (p = 0; p < n; p++)
+            npts *= 7;
+        test_random_net(net, &r, n, test_range(&r, 2, 4),
+                        test_range(&r, 1, 12), 0);
+        xq = _fmpq_vec_init(npts * n);
+        xd = flint_malloc(npts * n * sizeof(double));
+        /* the grid {-3..3}^n */
+        for (p = 0; p < npts; p++)
+        {
+            slong q = p, j;
+            for (j = 0; j < n; j++, q /= 7)
+            {
+                xd[p * n + j] = (double) (q % 7 - 3);
+                fmpq_set_si(xq + p * n + j, q % 7 - 3, 1);
+            }
+        }
+        exact_init(&X, net, xq, npts);
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R;
+            slong nund, zeros = 0;
+            batch_plan_init(P, net, kernels[kk]);
+            results_init(&R, P, npts);
+            nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 2);
+            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
+                        batch_kernel_name(kernels[kk]));
+            for (p = 0; p < npts * X.ns; p++)
+                zeros += X.sign[p] == 0;
+            ck_assert_int_ge(nund, zeros);
+            zeros_seen += zeros;
+            results_clear(&R);
+            batch_plan_clear(P);
+        }
+        exact_clear(&X);
+        _fmpq_vec_clear(xq, npts * n);
+        flint_free(xd);
+    }
+    ck_assert_int_gt(zeros_seen, 100);     /* the test did hit boundaries */
+    net_clear(net);
+}
+END_TEST
+
+/* Input errors: the bound must hold for every exact point within Xerr of
+   the double point (corners of the error box and random points in it). */
+START_TEST(test_input_box)
+{
+    const uint64_t seed = 90210;
+    test_rng r = {seed};
+    net_t net;
+    slong it;
+    net_init(net, 1);
+    for (it = 0; it < 100; it++)
+    {
+        slong n = test_range(&r, 1, 3), npts = (1 << n) + 6, p, j, kk;
+        double *xd = flint_malloc(npts * n * sizeof(double));
+        double *xe = flint_malloc(npts * n * sizeof(double));
+        fmpq *xq = _fmpq_vec_init(npts * n);
+        exact_data X;
+        fmpq_t q;
+        fmpq_init(q);
+        test_random_net(net, &r, n, test_range(&r, 2, 4),
+                        test_range(&r, 1, 20), 8);
+        /* one centre, one error box, many exact points in it */
+        for (j = 0; j < n; j++)
+        {
+            double c = (double) test_range(&r, -64, 64) / 16;
+            double e = ldexp(1.0, (int) test_range(&r, -30, -2));
+            for (p = 0; p < npts; p++)
+            {
+                slong s = p < (1 << n) ? (((p >> j) & 1) ? 1024 : -1024)
+                          : test_range(&r, -1024, 1024);
+                xd[p * n + j] = c;
+                xe[p * n + j] = e;
+                fmpq_set_double(xq + p * n + j, c);
+                fmpq_set_double(q, e);
+                fmpq_mul_si(q, q, s);
+                fmpq_div_2exp(q, q, 10);
+                fmpq_add(xq + p * n + j, xq + p * n + j, q);
+            }
+        }
+        exact_init(&X, net, xq, npts);
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R;
+            batch_plan_init(P, net, kernels[kk]);
+            results_init(&R, P, npts);
+            batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, 1);
+            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
+                        batch_kernel_name(kernels[kk]));
+            results_clear(&R);
+            batch_plan_clear(P);
+        }
+        exact_clear(&X);
+        fmpq_clear(q);
+        _fmpq_vec_clear(xq, npts * n);
+        flint_free(xd);
+        flint_free(xe);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Gradual underflow: w = (3/5, 3/5, -7/5) 2^-537 at x = 2^-537 (1, 1, 1)
+   has z = -(1/5) 2^-1074 < 0, but the products round to subnormals that
+   sum to +2^-1074 in double.  Only the eta terms of the bound keep that
+   bit undecided. */
+START_TEST(test_underflow)
+{
+    net_t net;
+    net_layer_struct *L;
+    double x[3];
+    slong j, kk;
+    static const slong num[3] = {3, 3, -7};
+    fmpq *xq = _fmpq_vec_init(3);
+    exact_data X;
+    net_init(net, 3);
+    L = net_add_layer(net, NET_RELU, 1);
+    for (j = 0; j < 3; j++)
+    {
+        fmpq_set_si(fmpq_mat_entry(L->W, 0, j), num[j], 5);
+        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, j), fmpq_mat_entry(L->W, 0, j), 537);
+        x[j] = ldexp(1.0, -537);
+        fmpq_set_double(xq + j, x[j]);
+    }
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+    net_prepare(net);
+    exact_init(&X, net, xq, 1);
+    ck_assert_int_eq(X.sign[0], -1);
+    for (kk = 0; kk < nkernels; kk++)
+    {
+        batch_plan_t P;
+        results R;
+        batch_plan_init(P, net, kernels[kk]);
+        results_init(&R, P, 1);
+        ck_assert_int_eq(batch_eval(R.Y, R.E, R.pat, R.und, P, x, NULL, 1, 1), 1);
+        check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, 0, 0,
+                    batch_kernel_name(kernels[kk]));
+        results_clear(&R);
+        batch_plan_clear(P);
+    }
+    exact_clear(&X);
+    _fmpq_vec_clear(xq, 3);
+    net_clear(net);
+}
+END_TEST
+
+/* Weights and inputs from 2^-1120 to 2^1000 (as test_net's extreme
+   scales), leaky slopes up to 2^60: bounds hold, decided bits exact. */
+START_TEST(test_extreme_scales)
+{
+    const uint64_t seed = 4242;
+    test_rng r = {seed};
+    net_t net;
+    slong it;
+    net_init(net, 1);
+    for (it = 0; it < 150; it++)
+    {
+        slong n = test_range(&r, 1, 3), npts = 8, l, i, j, p, kk;
+        double *xd, *xe;
+        fmpq *xq;
+        exact_data X;
+        test_random_net(net, &r, n, test_range(&r, 2, 4),
+                        test_range(&r, 1, 6), (int) test_range(&r, 1, 53));
+        for (l = 0; l < net->nlayers; l++)
+        {
+            net_layer_struct *L = net->layers + l;
+            slong sh = test_range(&r, -1120, 1000);
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j < L->in; j++)
+                {
+                    fmpq *w = fmpq_mat_entry(L->W, i, j);
+                    slong e = sh + test_range(&r, -40, 40);
+                    if (e >= 0)
+                        fmpq_mul_2exp(w, w, e);
+                    else
+                        fmpq_div_2exp(w, w, -e);
+                }
+                if (test_next(&r) & 1)
+                    fmpq_div_2exp(L->b + i, L->b + i, test_range(&r, 0, 1100));
+            }
+            if (L->act == NET_LEAKY_RELU)
+                fmpq_mul_2exp(L->slope, L->slope, test_range(&r, 0, 60));
+        }
+        net_prepare(net);
+        xq = _fmpq_vec_init(npts * n);
+        xd = flint_malloc(npts * n * sizeof(double));
+        xe = flint_malloc(npts * n * sizeof(double));
+        for (p = 0; p < npts * n; p++)
+        {
+            fmpq_set_si(xq + p, test_range(&r, -1000, 1000), 1);
+            fmpq_div_2exp(xq + p, xq + p, test_range(&r, 0, 1080));
+        }
+        for (p = 0; p < npts; p++)
+            ck_assert(net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+        exact_init(&X, net, xq, npts);
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R;
+            batch_plan_init(P, net, kernels[kk]);
+            results_init(&R, P, npts);
+            batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, 1);
+            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
+                        batch_kernel_name(kernels[kk]));
+            results_clear(&R);
+            batch_plan_clear(P);
+        }
+        exact_clear(&X);
+        _fmpq_vec_clear(xq, npts * n);
+        flint_free(xd);
+        flint_free(xe);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* Sums that overflow: 1e153 x then 1e155 a_1 - 1.5e155 (a_2 + a_3)
+   + 1e308 is below 0 on [1, 2], but its partial sums overflow to +inf in
+   double while the bound stays finite (about 1e293).  An overflowed sum
+   must leave its bit undecided and its output bound infinite; checked with
+   an identity output layer and with the relu layer as the output. */
+START_TEST(test_overflowing_sums)
+{
+    static const double xs[5] = {1.0, 1.25, 1.5, 1.75, 2.0};
+    slong v, kk, j;
+    for (v = 0; v < 2; v++)
+    {
+        net_t net;
+        net_layer_struct *L;
+        fmpq *xq = _fmpq_vec_init(5);
+        exact_data X;
+        net_init(net, 1);
+        L = net_add_layer(net, NET_RELU, 3);
+        for (j = 0; j < 3; j++)
+        {
+            fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, j, 0)), 10);
+            fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, j, 0)),
+                        fmpq_numref(fmpq_mat_entry(L->W, j, 0)), 153);
+        }
+        L = net_add_layer(net, NET_RELU, 1);
+        fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 10);
+        fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)),
+                    fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 155);
+        fmpq_mul_si(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 0), -3);
+        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 1), 1);
+        fmpq_set(fmpq_mat_entry(L->W, 0, 2), fmpq_mat_entry(L->W, 0, 1));
+        fmpz_set_ui(fmpq_numref(L->b), 10);
+        fmpz_pow_ui(fmpq_numref(L->b), fmpq_numref(L->b), 308);
+        if (v == 0)
+        {
+            L = net_add_layer(net, NET_IDENTITY, 1);
+            fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+        }
+        net_prepare(net);
+        for (j = 0; j < 5; j++)
+            fmpq_set_double(xq + j, xs[j]);
+        exact_init(&X, net, xq, 5);
+        ck_assert_int_eq(X.sign[3 * X.ns + 3], -1);    /* x = 7/4: off */
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            results R;
+            batch_plan_init(P, net, kernels[kk]);
+            results_init(&R, P, 5);
+            batch_eval(R.Y, R.E, R.pat, R.und, P, xs, NULL, 5, 1);
+            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, 0, v,
+                        batch_kernel_name(kernels[kk]));
+            for (j = 0; j < 5; j++)
+            {
+                ck_assert_int_eq(batch_bit(R.und + j * P->words, 3), 1);
+                ck_assert(isinf(R.E[j]));
+            }
+            results_clear(&R);
+            batch_plan_clear(P);
+        }
+        exact_clear(&X);
+        _fmpq_vec_clear(xq, 5);
+        net_clear(net);
+    }
+}
+END_TEST
+
+/* Weights beyond the double range: nothing may be decided. */
+START_TEST(test_overflow_declines)
+{
+    net_t net;
+    net_layer_struct *L;
+    batch_plan_t P;
+    double x[2] = {1, 2}, Y[1], E[1];
+    uint64_t pat[1], und[1];
+    net_init(net, 2);
+    L = net_add_layer(net, NET_RELU, 3);
+    fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
+    fmpq_mul_2exp(fmpq_mat_entry(L->W, 0, 0), fmpq_mat_entry(L->W, 0, 0), 1100);
+    fmpq_set_si(fmpq_mat_entry(L->W, 1, 1), 1, 1);
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), 1, 1);
+    net_prepare(net);
+    batch_plan_init(P, net, BATCH_AUTO);
+    ck_assert_int_eq(P->ok, 0);
+    ck_assert_int_eq(batch_eval(Y, E, pat, und, P, x, NULL, 1, 1), 3);
+    ck_assert(und[0] == 7 && pat[0] == 0);
+    ck_assert(isinf(E[0]));
+    batch_plan_clear(P);
+    net_clear(net);
+}
+END_TEST
+
+/* Wide layers across several words and panels: bits land where
+   net_pattern puts them (bit k = k-th neuron with a state). */
+START_TEST(test_bit_positions)
+{
+    net_t net;
+    slong i, j, kk, ns;
+    double x[1] = {1.0};
+    net_layer_struct *L;
+    net_init(net, 1);
+    /* layer 1: 70 neurons z_i = x - i/10 (on for i < 10);
+       layer 2: 61 neurons z_i = sum of layer 1 - i (on for i < 45). */
+    L = net_add_layer(net, NET_RELU, 70);
+    for (i = 0; i < 70; i++)
+    {
+        fmpq_set_si(fmpq_mat_entry(L->W, i, 0), 1, 1);
+        fmpq_set_si(L->b + i, -i, 10);
+    }
+    L = net_add_layer(net, NET_RELU, 61);
+    for (i = 0; i < 61; i++)
+    {
+        for (j = 0; j < 70; j++)
+            fmpq_set_si(fmpq_mat_entry(L->W, i, j), 1, 1);
+        fmpq_set_si(L->b + i, -i, 1);
+    }
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
+    net_prepare(net);
+    ns = net_num_states(net);
+    ck_assert_int_eq(ns, 131);
+    for (kk = 0; kk < nkernels; kk++)
+    {
+        batch_plan_t P;
+        uint64_t pat[3], und[3];
+        unsigned char st[131];
+        fmpq_t q;
+        batch_plan_init(P, net, kernels[kk]);
+        ck_assert_int_eq(P->words, 3);
+        batch_eval(NULL, NULL, pat, und, P, x, NULL, 1, 1);
+        fmpq_init(q);
+        fmpq_one(q);
+        net_pattern_exact(st, net, q);
+        fmpq_clear(q);
+        /* sum of layer 1 at x = 1: sum_{i<10} (1 - i/10) = 5.5 */
+        for (i = 0; i < ns; i++)
+        {
+            int expect = i < 70 ? i < 10 : (i - 70) < 6;
+            ck_assert_int_eq(st[i], expect);
+            if (i != 10)        /* z = 1 - 10/10 = 0: undecided */
+            {
+                ck_assert_int_eq(batch_bit(und, i), 0);
+                ck_assert_int_eq(batch_bit(pat, i), expect);
+            }
+        }
+        ck_assert_int_eq(batch_bit(und, 10), 1);
+        batch_plan_clear(P);
+    }
+    net_clear(net);
+}
+END_TEST
+
+START_TEST(test_pack_roundtrip)
+{
+    const uint64_t seed = 5;
+    test_rng r = {seed};
+    unsigned char s[200], t[200];
+    uint64_t w[4];
+    slong it, k, ns;
+    for (it = 0; it < 100; it++)
+    {
+        ns = test_range(&r, 0, 200);
+        for (k = 0; k < ns; k++)
+            s[k] = test_next(&r) & 1;
+        batch_pack(w, s, ns);
+        batch_unpack(t, w, ns);
+        ck_assert(ns == 0 || memcmp(s, t, ns) == 0);
+        for (k = 0; k < ns; k++)
+            ck_assert_int_eq(batch_bit(w, k), s[k]);
+        for (k = ns; k < (ns + 63) / 64 * 64; k++)
+            ck_assert_int_eq(batch_bit(w, k), 0);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("batch");
+    TCase *tc = tcase_create("core");
+    find_kernels();
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_pack_roundtrip);
+    tcase_add_test(tc, test_bit_positions);
+    tcase_add_test(tc, test_overflow_declines);
+    tcase_add_test(tc, test_random_nets);
+    tcase_add_test(tc, test_float_nets_decided);
+    tcase_add_test(tc, test_degenerate_integer_nets);
+    tcase_add_test(tc, test_input_box);
+    tcase_add_test(tc, test_underflow);
+    tcase_add_test(tc, test_extreme_scales);
+    tcase_add_test(tc, test_overflowing_sums);
+    suite_add_tcase(s, tc);
+    return test_run(s);
+}
