@@ -401,6 +401,168 @@ good_why
 grep -q "diverged\|runs within" "$tmp/out" || why="$why no comparison printed;"
 report "erm --compare-gd survives diverging runs" "$why"
 
+# ---- sample and crosscheck: the double path against hand counts -----------
+
+# strip_json FILE: the JSON without the keys that may differ between runs
+# of the same sample (timings, threads, kernel).
+strip_json() {
+    sed -E 's/"(threads|seconds|points_per_second|seconds_exact|seconds_sample)": [0-9.e+-]+(, )?//g; s/"kernel": "[a-z0-9]+"(, )?//g' "$1"
+}
+
+# tent^3 on [0,1] has 8 regions (breakpoints j/8, examples.md).  The grid
+# i/1000 holds the 9 points j/8 = 125j/1000 (j = 0..8), where some neuron
+# has z = 0 exactly: boundary points; the other 992 are >= 1/1000 away.
+call sample "$EX/tent3.json" --line "0;1" --box 0:1 --points 1001 --json
+good_why
+has_json '"points":1001,' || why="$why points not 1001;"
+has_json '"patterns":8,' || why="$why patterns not 8;"
+has_json '"decided":992,' || why="$why decided not 992;"
+has_json '"undecided":9,' || why="$why undecided not 9;"
+has_json '"boundary":9,' || why="$why boundary not 9;"
+has_json '"stopped":false' || why="$why stopped;"
+report "sample tent3 on [0,1], 1001 points: 8 patterns, 9 on a boundary" "$why"
+
+call sample "$EX/tent3.json" --box 0:1 --grid 1001
+good_why
+[ "$(field patterns)" = 8 ] || why="$why patterns not 8;"
+[ "$(field points)" = 1001 ] || why="$why points not 1001;"
+report "sample tent3 --grid 1001 (table)" "$why"
+
+call crosscheck "$EX/tent3.json" --line "0;1" --box 0:1 --points 1001 --json
+good_why
+has_json '"exact_regions":8,' || why="$why exact_regions not 8;"
+has_json '"sampled_patterns":8,' || why="$why sampled_patterns not 8;"
+has_json '"not_regions":0,' || why="$why not_regions not 0;"
+has_json '"mismatches":0,' || why="$why mismatches not 0;"
+has_json '"missed":0,' || why="$why missed not 0;"
+has_json '"contradictions":0[,}]' || why="$why contradictions not 0;"
+report "crosscheck tent3 on [0,1]: exact 8, contradictions 0" "$why"
+
+# The 5-point grid 0, 1/4, ..., 1 of [0,1] lies on tent^3's breakpoints
+# only: no pattern, all 8 regions (each of length 1/8) missed, and that is
+# no contradiction.
+call crosscheck "$EX/tent3.json" --box 0:1 --points 5 --list --json
+good_why
+has_json '"sampled_patterns":0,' || why="$why sampled_patterns not 0;"
+has_json '"missed":8,' || why="$why missed not 8;"
+has_json '"missed_max_size":0.125,' || why="$why missed_max_size not 1/8;"
+[ "$(tr -d ' \n' <"$tmp/out" | grep -o '"size":0.125' | wc -l)" -eq 8 ] || why="$why not 8 missed regions listed;"
+has_json '"contradictions":0[,}]' || why="$why contradictions not 0;"
+report "crosscheck tent3 on 5 breakpoints: 8 regions missed, no contradiction" "$why"
+
+# degenerate2d on the 11x11 grid (i/5 - 1, j/5 - 1): 11 points on each of
+# the lines x = 0, y = 0, y = x, y = -x, sharing only the origin: 41
+# boundary points; the 80 others are in the 8 sectors (8 regions).
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --grid 11x11 --json
+good_why
+has_json '"patterns":8,' || why="$why patterns not 8;"
+has_json '"boundary":41,' || why="$why boundary not 41;"
+has_json '"decided":80,' || why="$why decided not 80;"
+report "sample degenerate2d 11x11: 8 patterns, 41 boundary points" "$why"
+
+call crosscheck "$EX/degenerate2d.json" --grid 11x11
+good_why
+[ "$(awk '/^exact regions/ {print $3}' "$tmp/out")" = 8 ] || why="$why exact regions not 8;"
+grep -q '^contradictions: 0$' "$tmp/out" || why="$why no 'contradictions: 0';"
+grep -q 'default' "$tmp/out" || why="$why default domain not said;"
+report "crosscheck degenerate2d through its boundaries: 0 contradictions" "$why"
+
+# The defaults: the box [-1,1]^2 and a 1000x1000 grid (10^6 points, as the
+# refusal below says without sampling; the full run is skipped under
+# valgrind, where it takes long).
+call crosscheck "$EX/degenerate2d.json" --max-points 999999
+bad "crosscheck: the default grid has 10^6 points" "--max-points" "1000000 points"
+
+call crosscheck "$EX/tent3.json" --max-points 999999
+bad "crosscheck: the default 1-D grid has 10^6 points" "--max-points" "1000000 points"
+
+if [ -z "$CPWL_WRAP" ]; then
+    call crosscheck "$EX/degenerate2d.json" --json
+    good_why
+    has_json '"default_domain":true' || why="$why not the default domain;"
+    has_json '"grid":\[1000,1000\]' || why="$why grid not 1000x1000;"
+    has_json '"points":1000000,' || why="$why points not 10^6;"
+    has_json '"exact_regions":8,' || why="$why exact_regions not 8;"
+    has_json '"contradictions":0[,}]' || why="$why contradictions not 0;"
+    report "crosscheck degenerate2d by default: 10^6 points, exact 8" "$why"
+fi
+
+# Results do not depend on the thread count or the kernel.
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --random 200000 --seed 7 --list --json --threads 1
+good_why
+strip_json "$tmp/out" >"$tmp/t1"
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --random 200000 --seed 7 --list --json --threads 2
+good_why
+strip_json "$tmp/out" >"$tmp/t2"
+cmp -s "$tmp/t1" "$tmp/t2" || why="$why --threads 1 and 2 differ;"
+grep -q '"patterns_list"' "$tmp/t1" || why="$why no patterns_list;"
+report "sample --threads 1 and --threads 2 agree" "$why"
+
+# Kernels may differ in which points need the exact step (FMA changes the
+# last bits), not in the exact figures: patterns, their points, boundary.
+call sample "$EX/tent3.json" --box "-1/64:65/64" --grid 30001 --list --json --kernel portable
+good_why
+strip_json "$tmp/out" | sed -E 's/"(decided|undecided|resolved)": [0-9]+(, )?//g' >"$tmp/k1"
+call sample "$EX/tent3.json" --box "-1/64:65/64" --grid 30001 --list --json
+good_why
+strip_json "$tmp/out" | sed -E 's/"(decided|undecided|resolved)": [0-9]+(, )?//g' >"$tmp/k2"
+cmp -s "$tmp/k1" "$tmp/k2" || why="$why --kernel portable differs from the default;"
+report "sample --kernel portable agrees with the default kernel" "$why"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --grid 10
+bad "sample: grid of the wrong dimension" "--grid" "expected 2 sizes" "got 1"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --grid 10x0
+bad "sample: zero grid size" "--grid" "from 1"
+
+call sample "$EX/degenerate2d.json" --grid 10x10
+bad "sample: unbounded domain" "--box" "bounded"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --grid 11x11 --max-points 120
+bad "sample: more points than --max-points" "--max-points" "121"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --kernel sse9
+bad "sample: unknown kernel" "--kernel" "sse9"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --points 100
+bad "sample: --points on a 2-D domain" "--points" "dimension 2"
+
+call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --grid 3x3 --random 9
+bad "sample: --grid and --random together" "--grid" "--random"
+
+if ! grep -q avx512f /proc/cpuinfo 2>/dev/null; then
+    call sample "$EX/degenerate2d.json" --box "-1:1,-1:1" --kernel avx512
+    bad "sample: a kernel this CPU lacks" "--kernel avx512" "does not run"
+fi
+
+call crosscheck "$EX/tent3.json" --grid 10x0
+bad "crosscheck: zero grid size" "--grid"
+
+call crosscheck "$EX/tent3.json" --box 0:1 --points 1001 --max-regions 3
+why=""
+[ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
+grep -q "at least" "$tmp/out" || why="$why no lower bound on stdout;"
+grep -q "max-regions" "$tmp/err" || why="$why no hint on stderr;"
+report "crosscheck --max-regions 3 stops (exit 2)" "$why"
+
+# Ctrl-C: what was sampled so far, marked as stopped, exit 130.
+if command -v timeout >/dev/null 2>&1; then
+    timeout --preserve-status -s INT 0.5 "$CPWL" sample "$EX/degenerate2d.json" --box "-1:1,-1:1" \
+        --random 2000000000 --max-points 2000000000 --json >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    why=""
+    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+    has_json '"stopped":true' || why="$why not marked stopped;"
+    report "sample: Ctrl-C prints what was sampled (exit 130)" "$why"
+fi
+
+call help sample
+good_why
+for o in --grid --points --random --kernel --no-resolve --max-points; do
+    grep -q -e "$o" "$tmp/out" || why="$why help sample lacks $o;"
+done
+report "help sample" "$why"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

@@ -68,5 +68,28 @@ int cmd_certify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_erm(int argc, char **argv);
+/* The sampling options shared by `cpwl sample` and `cpwl crosscheck`
+   (defined in sample.c).  cli_sampling_progress takes a
+   cli_progress_state: the subcommand's name and the last report's time. */
+typedef struct
+{
+    const char *sub;
+    double last;
+}
+cli_progress_state;
+
+int cli_sampling_kernel(int *kernel, const char *sub, const char *s);
+int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
+                      const char *sub, slong d, const char *grid_s,
+                      slong points, slong random, slong max_points,
+                      int *is_default);
+slong cli_sampling_threads(slong threads);
+void cli_sampling_describe(FILE *f, const sample_t S, int is_default);
+void cli_sampling_json(const sample_t S);
+char *cli_sampling_pattern_str(const uint64_t *w, const net_t net);
+void cli_sampling_progress(void *data, slong done, slong total);
+
+int cmd_sample(int argc, char **argv);
+int cmd_crosscheck(int argc, char **argv);
 
 #endif

@@ -1,0 +1,538 @@
+/* cpwl crosscheck: the exact activation regions against the patterns the
+   batched double path samples on the same domain (SPEC section 3). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+static void regions_progress(void *data, slong layer, slong nlayers,
+                             slong cells)
+{
+    cli_progress_state *p = data;
+    double t = cli_now();
+    if (t - p->last < 0.25 && layer < nlayers)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl crosscheck: exact regions: layer %ld/%ld, %ld "
+            "regions so far   ", (long) layer, (long) nlayers, (long) cells);
+    fflush(stderr);
+}
+
+static void print_vec(const fmpq *v, slong d, int json)
+{
+    if (json)
+    {
+        printf("[");
+        cli_print_fmpq_vec(stdout, v, d, ", ", 1);
+        printf("]");
+    }
+    else
+    {
+        printf("(");
+        cli_print_fmpq_vec(stdout, v, d, ", ", 0);
+        printf(")");
+    }
+}
+
+static void print_sample_point(const sample_t S, slong i, int json)
+{
+    fmpq *y = _fmpq_vec_init(FLINT_MAX(S->d, 1));
+    sample_point(y, S, i);
+    print_vec(y, S->d, json);
+    _fmpq_vec_clear(y, FLINT_MAX(S->d, 1));
+}
+
+/* A size (length, area) or "unknown". */
+static void print_size(double s, int json)
+{
+    if (s < 0)
+        printf(json ? "null" : "unknown");
+    else
+        printf("%.6g", s);
+}
+
+/* The pattern the batched double pass gives the exact point y of the
+   restricted net g, '?' for an undecided bit (a new string). */
+static char *double_pattern(const net_t g, const net_t net, int kernel,
+                            const fmpq *y, slong d)
+{
+    batch_plan_t P;
+    slong ns = net_num_states(net), words = FLINT_MAX(1, (ns + 63) / 64);
+    slong k, pos;
+    uint64_t *pat = flint_calloc(words, sizeof(uint64_t));
+    uint64_t *und = flint_calloc(words, sizeof(uint64_t));
+    double *x = flint_malloc(FLINT_MAX(d, 1) * sizeof(double));
+    double *xe = flint_malloc(FLINT_MAX(d, 1) * sizeof(double));
+    char *s;
+    batch_plan_init(P, g, kernel);
+    if (net_round_inputs_d(x, xe, y, d))
+        batch_eval(NULL, NULL, pat, und, P, x, xe, 1, 1);
+    else
+        for (k = 0; k < words; k++)
+            und[k] = ~(uint64_t) 0;
+    s = cli_sampling_pattern_str(pat, net);
+    for (k = 0, pos = 0; s[pos] != '\0'; pos++)
+    {
+        if (s[pos] == '|')
+            continue;
+        if (batch_bit(und, k))
+            s[pos] = '?';
+        k++;
+    }
+    batch_plan_clear(P);
+    flint_free(pat);
+    flint_free(und);
+    flint_free(x);
+    flint_free(xe);
+    return s;
+}
+
+static char *cell_pattern(const regions_cell_struct *c, const net_t net)
+{
+    return net_pattern_str(c->state, net);
+}
+
+/* Sampled patterns that are no exact region. */
+static void list_not_regions(const crosscheck_t X, const net_t net, int json)
+{
+    const sample_struct *S = X->S;
+    slong i;
+    if (json)
+        printf(", \"not_regions_list\": [");
+    for (i = 0; i < X->not_regions; i++)
+    {
+        slong p = X->bad_patterns[i];
+        char *pat = cli_sampling_pattern_str(S->patterns + p * S->words, net);
+        char *ex = net_pattern_str(X->bad_exact + i * S->nstates, net);
+        if (json)
+        {
+            printf("%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
+                   i ? ",\n  " : "\n  ", pat, (long) S->counts[p]);
+            print_sample_point(X->S, S->first[p], 1);
+            printf(", \"exact_pattern\": \"%s\"}", ex);
+        }
+        else
+        {
+            printf("not a region: sampled pattern %s (%ld points), first "
+                   "point ", pat, (long) S->counts[p]);
+            print_sample_point(X->S, S->first[p], 0);
+            printf(", exact pattern there %s\n", ex);
+        }
+        flint_free(pat);
+        flint_free(ex);
+    }
+    if (json)
+        printf("]");
+}
+
+/* Exact regions whose interior point gets another decided pattern. */
+static void list_mismatches(const crosscheck_t X, const net_t net,
+                            const dom_t D, int json)
+{
+    const regions_struct *R = X->R;
+    net_t g;
+    slong i;
+    if (json)
+        printf(", \"mismatches_list\": [");
+    net_init(g, 0);
+    if (X->mismatches > 0)
+        dom_restrict_net(g, net, D);
+    for (i = 0; i < X->mismatches; i++)
+    {
+        const regions_cell_struct *c = R->cells + X->bad_regions[i];
+        char *pat = cell_pattern(c, net);
+        char *dp = double_pattern(g, net, X->S->kernel, c->point, R->d);
+        if (json)
+        {
+            printf("%s{\"pattern\": \"%s\", \"point\": ", i ? ",\n  "
+                   : "\n  ", pat);
+            print_vec(c->point, R->d, 1);
+            printf(", \"double_pattern\": \"%s\"}", dp);
+        }
+        else
+        {
+            printf("mismatch: exact region %s, interior point ", pat);
+            print_vec(c->point, R->d, 0);
+            printf(", double pattern there %s ('?' undecided)\n", dp);
+        }
+        flint_free(pat);
+        flint_free(dp);
+    }
+    net_clear(g);
+    if (json)
+        printf("]");
+}
+
+/* Exact regions that no sample point fell in (--list). */
+static void list_missed(const crosscheck_t X, const net_t net, int json)
+{
+    const regions_struct *R = X->R;
+    slong i, k = 0;
+    if (json)
+        printf(", \"missed_list\": [");
+    for (i = 0; i < R->ncells; i++)
+    {
+        const regions_cell_struct *c = R->cells + i;
+        char *pat;
+        if (X->region_points[i] != 0)
+            continue;
+        pat = cell_pattern(c, net);
+        if (json)
+        {
+            printf("%s{\"pattern\": \"%s\", \"size\": ", k ? ",\n  "
+                   : "\n  ", pat);
+            print_size(X->region_size[i], 1);
+            printf(", \"point\": ");
+            print_vec(c->point, R->d, 1);
+            printf("}");
+        }
+        else
+        {
+            printf("missed: region %s, %s ", pat[0] ? pat : "-",
+                   R->d == 1 ? "length" : R->d == 2 ? "area" : "size");
+            print_size(X->region_size[i], 0);
+            printf(", interior point ");
+            print_vec(c->point, R->d, 0);
+            printf("\n");
+        }
+        k++;
+        flint_free(pat);
+    }
+    if (json)
+        printf("]");
+}
+
+/* ",-1:1,-1:1,..." with d intervals (a new string; the box starts after
+   the first comma). */
+static char *default_box(slong d)
+{
+    char *s = flint_malloc(5 * FLINT_MAX(d, 1) + 1), *p = s;
+    slong i;
+    for (i = 0; i < d; i++, p += 5)
+        memcpy(p, ",-1:1", 5);
+    *p = '\0';
+    return s;
+}
+
+int cmd_crosscheck(int argc, char **argv)
+{
+    static const struct option opts_l[] = {
+        {"box", required_argument, NULL, 'b'},
+        {"slice", required_argument, NULL, 's'},
+        {"line", required_argument, NULL, 'l'},
+        {"grid", required_argument, NULL, 'g'},
+        {"points", required_argument, NULL, 'p'},
+        {"random", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 't'},
+        {"kernel", required_argument, NULL, 'k'},
+        {"no-resolve", no_argument, NULL, 'N'},
+        {"max-points", required_argument, NULL, 'x'},
+        {"max-regions", required_argument, NULL, 'X'},
+        {"list", no_argument, NULL, 'i'},
+        {"json", no_argument, NULL, 'j'},
+        {"stats", no_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *box = NULL, *slice = NULL, *line = NULL, *grid_s = NULL;
+    int json = 0, list = 0, stats = 0, resolve = 1, kernel = BATCH_AUTO;
+    int c, status, seed_given = 0, is_default, box_default = 0;
+    int dom_default = 0, stopped;
+    slong points = 0, random = 0, seed = 0, threads = 0, total, d;
+    slong max_points = SAMPLE_DEFAULT_MAX_POINTS, *grid = NULL;
+    slong max_regions = REGIONS_DEFAULT_MAX;
+    char *dbox = NULL;
+    net_t net;
+    dom_t D;
+    crosscheck_t X;
+    sample_opts sopts;
+    regions_opts ropts;
+    cli_progress_state sprogress = {"crosscheck", 0};
+    cli_progress_state rprogress = {"crosscheck", 0};
+    pred_ctx_t ctx;
+    err_t e;
+    char *desc;
+    struct sigaction old;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'b': box = optarg; break;
+            case 's': slice = optarg; break;
+            case 'l': line = optarg; break;
+            case 'g': grid_s = optarg; break;
+            case 'i': list = 1; break;
+            case 'j': json = 1; break;
+            case 'S': stats = 1; break;
+            case 'N': resolve = 0; break;
+            case 'p':
+                if (cli_parse_slong(&points, "crosscheck", "--points", optarg,
+                                    1, (slong) 1 << 52) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'r':
+                if (cli_parse_slong(&random, "crosscheck", "--random", optarg,
+                                    1, WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'e':
+                if (cli_parse_slong(&seed, "crosscheck", "--seed", optarg, 0,
+                                    WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                seed_given = 1;
+                break;
+            case 't':
+                if (cli_parse_slong(&threads, "crosscheck", "--threads",
+                                    optarg, 1, 1024) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'k':
+                if (cli_sampling_kernel(&kernel, "crosscheck", optarg)
+                    != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'x':
+                if (cli_parse_slong(&max_points, "crosscheck", "--max-points",
+                                    optarg, 1, WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'X':
+                if (cli_parse_slong(&max_regions, "crosscheck",
+                                    "--max-regions", optarg, 1, WORD_MAX / 4)
+                    != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            default:
+                return cli_bad_option("crosscheck", c, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("crosscheck", "expected one network file");
+    if (seed_given && random == 0)
+        return cli_usage("crosscheck", "--seed goes with --random N");
+
+    net_init(net, 0);
+    if ((status = cli_load_net(net, "crosscheck", argv[optind])) != CPWL_OK)
+    {
+        net_clear(net);
+        return status;
+    }
+    /* Without --box: [-1,1] on every domain coordinate. */
+    if (box == NULL)
+    {
+        d = slice ? 2 : line ? 1 : net->input_dim;
+        dbox = default_box(d);
+        box = dbox + 1;
+        box_default = 1;
+        dom_default = slice == NULL && line == NULL;
+    }
+    err_init(e);
+    dom_init(D);
+    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK)
+    {
+        status = cli_fail("crosscheck", e);
+        goto out_dom;
+    }
+
+    pred_ctx_init(ctx);
+    sample_opts_init(&sopts, ctx);
+    if ((status = cli_sampling_plan(&sopts, &grid, &total, "crosscheck",
+                                    D->d, grid_s, points, random, max_points,
+                                    &is_default)) != CPWL_OK)
+        goto out_ctx;
+    sopts.seed = (ulong) seed;
+    sopts.kernel = kernel;
+    sopts.nthreads = (int) threads;
+    sopts.resolve = resolve;
+    sopts.max_points = max_points;
+    sopts.interrupt = &cli_interrupted;
+    regions_opts_init(&ropts, ctx);
+    ropts.points = 1;
+    ropts.verts = D->d <= 2;
+    ropts.max_regions = max_regions;
+    ropts.interrupt = &cli_interrupted;
+    if (isatty(2))
+    {
+        sopts.progress = cli_sampling_progress;
+        sopts.progress_data = &sprogress;
+        ropts.progress = regions_progress;
+        ropts.progress_data = &rprogress;
+    }
+    cli_catch_sigint(&old);
+    crosscheck_init(X);
+    status = crosscheck_run(X, net, D, &ropts, &sopts, e);
+    cli_restore_sigint(&old);
+    if (isatty(2))
+        fprintf(stderr, "\r%78s\r", "");
+    if (status != CPWL_OK)
+    {
+        status = cli_fail("crosscheck", e);
+        goto out_X;
+    }
+
+    stopped = X->R->stopped || X->S->stopped;
+    desc = dom_describe(D);
+    if (json)
+    {
+        char *q = io_json_quote(desc);
+        printf("{\"domain\": %s, \"default_domain\": %s, \"dimension\": %ld, ",
+               q, box_default ? "true" : "false", (long) D->d);
+        flint_free(q);
+        cli_sampling_json(X->S);
+        printf(", \"kernel\": \"%s\", \"threads\": %ld, \"points\": %ld, "
+               "\"complete\": %s", batch_kernel_name(X->S->kernel),
+               (long) cli_sampling_threads(threads), (long) X->S->npoints,
+               stopped ? "false" : "true");
+        if (stopped)
+        {
+            printf(", \"stopped\": \"%s\"",
+                   X->R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   : "interrupted");
+            if (X->R->stopped)
+                printf(", \"exact_regions_at_least\": %ld",
+                       (long) X->R->lower_bound);
+            if (X->S->npoints > 0)
+                printf(", \"sampled_patterns\": %ld",
+                       (long) X->S->npatterns);
+        }
+        else
+        {
+            printf(", \"exact_regions\": %ld, \"sampled_patterns\": %ld, "
+                   "\"not_regions\": %ld, \"missed\": %ld, "
+                   "\"missed_max_size\": ", (long) X->R->ncells,
+                   (long) X->S->npatterns, (long) X->not_regions,
+                   (long) X->missed);
+            print_size(X->missed_max_size, 1);
+            printf(", \"interior_undecided\": %ld, \"mismatches\": %ld, "
+                   "\"undecided\": %ld, \"resolve\": %s, \"resolved\": %ld, "
+                   "\"boundary\": %ld, \"contradictions\": %ld",
+                   (long) X->interior_undecided, (long) X->mismatches,
+                   (long) X->S->nundecided, resolve ? "true" : "false",
+                   (long) X->S->nresolved, (long) X->S->nboundary,
+                   (long) X->contradictions);
+            list_not_regions(X, net, 1);
+            list_mismatches(X, net, D, 1);
+            if (list)
+                list_missed(X, net, 1);
+        }
+        printf(", \"seconds_exact\": %.6f, \"seconds_sample\": %.6f",
+               X->regions_seconds, X->S->seconds);
+        if (stats)
+            printf(", \"stats\": {\"double\": %lu, \"arb\": %lu, "
+                   "\"exact\": %lu, \"lp\": %ld, \"lp_exact_simplex\": %ld}",
+                   ctx->by_double, ctx->by_arb, ctx->by_exact,
+                   (long) X->R->lp_solved, (long) X->R->lp_exact);
+        printf("}\n");
+    }
+    else
+    {
+        printf("domain              %s%s\n", desc, dom_default
+               ? "  (the default: no domain given)" : box_default
+               ? "  (the default box: no --box given)" : "");
+        printf("sampling            ");
+        cli_sampling_describe(stdout, X->S, is_default);
+        printf("\nkernel              %s\n", batch_kernel_name(X->S->kernel));
+        printf("threads             %ld\n",
+               (long) cli_sampling_threads(threads));
+        if (X->R->stopped)
+            printf("exact regions       at least %ld (incomplete: %s)\n",
+                   (long) X->R->lower_bound,
+                   X->R->stopped == REGIONS_STOP_LIMIT
+                   ? "stopped at --max-regions" : "interrupted");
+        else if (X->S->stopped)
+            printf("exact regions       not computed (the sample, which "
+                   "runs first, was interrupted)\n");
+        else
+            printf("exact regions       %ld\n", (long) X->R->ncells);
+        if (X->S->stopped)
+            printf("sampled patterns    %ld (incomplete: interrupted after "
+                   "%ld of %ld points)\n", (long) X->S->npatterns,
+                   (long) X->S->npoints, (long) X->S->planned);
+        else if (resolve)
+            printf("sampled patterns    %ld  (%ld points; %ld undecided in "
+                   "double: %ld re-decided inside a region, %ld on a "
+                   "boundary)\n", (long) X->S->npatterns,
+                   (long) X->S->npoints, (long) X->S->nundecided,
+                   (long) X->S->nresolved, (long) X->S->nboundary);
+        else
+            printf("sampled patterns    %ld  (%ld points; %ld undecided in "
+                   "double, not re-decided: --no-resolve)\n",
+                   (long) X->S->npatterns, (long) X->S->npoints,
+                   (long) X->S->nundecided);
+        if (stopped)
+            printf("not compared        (stopped before both paths were "
+                   "complete)\n");
+        else
+        {
+            printf("not regions         %ld  (sampled patterns that are no "
+                   "exact region; must be 0)\n", (long) X->not_regions);
+            printf("missed              %ld  (exact regions without a "
+                   "sample point", (long) X->missed);
+            if (X->missed > 0)
+            {
+                printf("; largest %s ", D->d == 1 ? "length" : D->d == 2
+                       ? "area" : "size");
+                print_size(X->missed_max_size, 0);
+            }
+            printf(")\n");
+            printf("interior undecided  %ld  (exact regions whose interior "
+                   "point is undecided in double: within the error bound of "
+                   "a boundary, or a neuron with z = 0 there)\n",
+                   (long) X->interior_undecided);
+            printf("mismatches          %ld  (exact regions whose interior "
+                   "point gets another decided pattern in double; must be "
+                   "0)\n", (long) X->mismatches);
+        }
+        printf("seconds             exact %.3f, sample %.3f\n",
+               X->regions_seconds, X->S->seconds);
+        if (stats)
+            printf("sign decisions      double %lu, arb %lu, exact %lu\n"
+                   "LPs                 %ld (%ld by the exact simplex)\n",
+                   ctx->by_double, ctx->by_arb, ctx->by_exact,
+                   (long) X->R->lp_solved, (long) X->R->lp_exact);
+        if (!stopped)
+        {
+            list_not_regions(X, net, 0);
+            list_mismatches(X, net, D, 0);
+            if (list)
+                list_missed(X, net, 0);
+            printf("contradictions: %ld\n", (long) X->contradictions);
+        }
+    }
+    flint_free(desc);
+    if (X->R->stopped == REGIONS_STOP_LIMIT)
+    {
+        fprintf(stderr, "cpwl crosscheck: the exact path stopped after more "
+                "than %ld regions; nothing compared; raise --max-regions to "
+                "go on\n", (long) max_regions);
+        status = CPWL_ERR_INPUT;
+    }
+    else if (stopped)
+    {
+        fprintf(stderr, "cpwl crosscheck: interrupted; nothing compared\n");
+        status = 130;
+    }
+    else if (X->contradictions > 0)
+    {
+        fprintf(stderr, "cpwl crosscheck: internal error: %ld "
+                "contradiction%s between the exact and the double path\n",
+                (long) X->contradictions, X->contradictions == 1 ? "" : "s");
+        status = CPWL_ERR_INTERNAL;
+    }
+out_X:
+    crosscheck_clear(X);
+out_ctx:
+    flint_free(grid);
+    pred_ctx_clear(ctx);
+out_dom:
+    dom_clear(D);
+    flint_free(dbox);
+    net_clear(net);
+    return status;
+}

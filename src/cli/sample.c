@@ -1,0 +1,524 @@
+/* cpwl sample: activation patterns sampled with the batched double path,
+   counted as a proven lower bound on the activation regions.
+
+   The helpers named cli_sampling_* are shared with crosscheck.c (which
+   declares them): the sampling options of both commands. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+/* ---- shared with crosscheck.c ------------------------------------------ */
+
+
+/* The --kernel value: auto or a kernel that runs on this CPU. */
+int cli_sampling_kernel(int *kernel, const char *sub, const char *s)
+{
+    int k;
+    for (k = 0; k < BATCH_NUM_KERNELS; k++)
+        if (!strcmp(s, batch_kernel_name(k)))
+            break;
+    if (k == BATCH_NUM_KERNELS)
+        return cli_usage(sub, "--kernel: expected auto, portable, avx2 or "
+                         "avx512, got \"%.40s\"", s);
+    if (k != BATCH_AUTO && !batch_kernel_available(k))
+    {
+        char have[64] = "portable";
+        int j;
+        for (j = BATCH_AVX2; j < BATCH_NUM_KERNELS; j++)
+            if (batch_kernel_available(j))
+            {
+                strcat(have, ", ");
+                strcat(have, batch_kernel_name(j));
+            }
+        return cli_usage(sub, "--kernel %s: this CPU does not run it "
+                         "(available here: %s)", s, have);
+    }
+    *kernel = k;
+    return CPWL_OK;
+}
+
+/* Grid axes are at most 2^52 long (sample.c of the library). */
+#define CLI_AXIS_MAX ((slong) 1 << 52)
+
+/* The largest k >= 1 with k^d <= 10^6: the default grid's axis size. */
+static slong default_axis(slong d)
+{
+    slong k = 1, j;
+    for (;;)
+    {
+        /* (k + 1)^d <= 10^6 ? */
+        slong p = 1;
+        for (j = 0; j < d && p <= 1000000; j++)
+            p *= k + 1;
+        if (p > 1000000)
+            return k;
+        k++;
+    }
+}
+
+/* Sizes "AxBx..." for a d-dimensional domain into grid[0..d). */
+static int parse_grid(slong *grid, const char *sub, const char *s, slong d)
+{
+    const char *p = s;
+    slong count = 0;
+    for (;;)
+    {
+        char *end;
+        long v;
+        errno = 0;
+        v = strtol(p, &end, 10);
+        if (end == p || (*end != 'x' && *end != 'X' && *end != '\0')
+            || *p == '-' || *p == '+' || *p == ' ')
+            return cli_usage(sub, "--grid: expected sizes such as 1000x1000 "
+                             "(one per domain dimension), got \"%.40s\"", s);
+        if (errno != 0 || v < 1 || v > CLI_AXIS_MAX)
+            return cli_usage(sub, "--grid: size %ld is \"%.*s\"; every size "
+                             "must be an integer from 1 to 2^52",
+                             (long) count + 1, (int) FLINT_MIN(end - p, 40),
+                             p);
+        if (count < d)
+            grid[count] = v;
+        count++;
+        if (*end == '\0')
+            break;
+        p = end + 1;
+    }
+    if (count != d)
+        return cli_usage(sub, "--grid: expected %ld size%s (one per dimension "
+                         "of the domain), got %ld", (long) d, d == 1 ? "" : "s",
+                         (long) count);
+    return CPWL_OK;
+}
+
+/* Set the sampling mode of o from the options (one of --grid, --points,
+   --random, or the default grid) on a d-dimensional domain; *grid (d
+   entries, or NULL for random points) is allocated here, *total is the
+   number of points.  Refuses more than max_points. */
+int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
+                      const char *sub, slong d, const char *grid_s,
+                      slong points, slong random, slong max_points,
+                      int *is_default)
+{
+    slong i, t;
+    int given = (grid_s != NULL) + (points > 0) + (random > 0);
+    *grid = NULL;
+    *is_default = 0;
+    if (given > 1)
+        return cli_usage(sub, "give only one of --grid, --points and "
+                         "--random");
+    if (random > 0)
+    {
+        o->mode = SAMPLE_RANDOM;
+        o->npoints = random;
+        if (random > max_points)
+            return cli_usage(sub, "--max-points: --random asks for %ld "
+                             "points, more than the limit of %ld; raise "
+                             "--max-points to allow it", (long) random,
+                             (long) max_points);
+        *total = random;
+        return CPWL_OK;
+    }
+    if (points > 0 && d != 1)
+        return cli_usage(sub, "--points N is the grid of a 1-D domain (a "
+                         "--line, or a network with one input); this domain "
+                         "has dimension %ld: use --grid", (long) d);
+    *grid = flint_malloc(FLINT_MAX(d, 1) * sizeof(slong));
+    if (grid_s != NULL)
+    {
+        if (parse_grid(*grid, sub, grid_s, d) != CPWL_OK)
+        {
+            flint_free(*grid);
+            *grid = NULL;
+            return CPWL_ERR_INPUT;
+        }
+    }
+    else if (points > 0)
+        (*grid)[0] = points;
+    else
+    {
+        slong k = default_axis(d);
+        for (i = 0; i < d; i++)
+            (*grid)[i] = k;
+        *is_default = 1;
+    }
+    for (i = 0, t = 1; i < d && t > 0; i++)
+        t = t > WORD_MAX / (*grid)[i] ? -1 : t * (*grid)[i];
+    if (t < 0 || t > max_points)
+    {
+        flint_free(*grid);
+        *grid = NULL;
+        if (t < 0)
+            return cli_usage(sub, "--max-points: the grid has more than 2^63 "
+                             "points, more than the limit of %ld",
+                             (long) max_points);
+        return cli_usage(sub, "--max-points: the grid has %ld points, more "
+                         "than the limit of %ld; raise --max-points to allow "
+                         "it", (long) t, (long) max_points);
+    }
+    o->mode = SAMPLE_GRID;
+    o->grid = *grid;
+    o->ngrid = d;
+    *total = t;
+    return CPWL_OK;
+}
+
+/* The number of threads --threads N (0: all cores) stands for. */
+slong cli_sampling_threads(slong threads)
+{
+    return batch_threads((int) threads);
+}
+
+/* "grid 1000x1000 (1000000 points)" or "random, seed 7 (...)". */
+void cli_sampling_describe(FILE *f, const sample_t S, int is_default)
+{
+    slong i;
+    if (S->mode == SAMPLE_GRID)
+    {
+        fprintf(f, "grid ");
+        for (i = 0; i < S->d; i++)
+            fprintf(f, "%s%ld", i ? "x" : "", (long) S->grid[i]);
+    }
+    else
+        fprintf(f, "random, seed %lu", (unsigned long) S->seed);
+    fprintf(f, " (%ld points%s)", (long) S->planned,
+            is_default ? ", the default" : "");
+}
+
+/* JSON keys "sampling" and "grid" or "seed". */
+void cli_sampling_json(const sample_t S)
+{
+    slong i;
+    if (S->mode == SAMPLE_GRID)
+    {
+        printf("\"sampling\": \"grid\", \"grid\": [");
+        for (i = 0; i < S->d; i++)
+            printf("%s%ld", i ? ", " : "", (long) S->grid[i]);
+        printf("]");
+    }
+    else
+        printf("\"sampling\": \"random\", \"seed\": %lu",
+               (unsigned long) S->seed);
+}
+
+/* A packed pattern as net_pattern_str writes it (free with flint_free). */
+char *cli_sampling_pattern_str(const uint64_t *w, const net_t net)
+{
+    slong ns = net_num_states(net);
+    unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
+    char *s;
+    batch_unpack(st, w, ns);
+    s = net_pattern_str(st, net);
+    flint_free(st);
+    return s;
+}
+
+/* Progress on stderr; data is the subcommand name (const char *). */
+void cli_sampling_progress(void *data, slong done, slong total)
+{
+    cli_progress_state *p = data;
+    double t = cli_now();
+    if (t - p->last < 0.25 && done < total)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl %s: %ld/%ld points sampled   ",
+            p->sub, (long) done, (long) total);
+    fflush(stderr);
+}
+
+/* ---- cpwl sample ------------------------------------------------------- */
+
+static void print_point(const sample_t S, slong i, int json)
+{
+    fmpq *y = _fmpq_vec_init(FLINT_MAX(S->d, 1));
+    sample_point(y, S, i);
+    if (json)
+    {
+        printf("[");
+        cli_print_fmpq_vec(stdout, y, S->d, ", ", 1);
+        printf("]");
+    }
+    else
+        cli_print_fmpq_vec(stdout, y, S->d, ", ", 0);
+    _fmpq_vec_clear(y, FLINT_MAX(S->d, 1));
+}
+
+/* Patterns in the order of their state bytes, as cpwl regions --list. */
+static const sample_struct *sort_S;
+static unsigned char *sort_states;
+
+static int cmp_pattern(const void *a, const void *b)
+{
+    slong i = *(const slong *) a, j = *(const slong *) b;
+    slong ns = FLINT_MAX(sort_S->nstates, 1);
+    return memcmp(sort_states + i * ns, sort_states + j * ns, ns);
+}
+
+static slong *pattern_order(const sample_t S)
+{
+    slong ns = FLINT_MAX(S->nstates, 1), i;
+    slong *ord = flint_malloc(FLINT_MAX(S->npatterns, 1) * sizeof(slong));
+    sort_states = flint_calloc(FLINT_MAX(S->npatterns, 1) * ns, 1);
+    for (i = 0; i < S->npatterns; i++)
+    {
+        batch_unpack(sort_states + i * ns, S->patterns + i * S->words,
+                     S->nstates);
+        ord[i] = i;
+    }
+    sort_S = S;
+    qsort(ord, S->npatterns, sizeof(slong), cmp_pattern);
+    flint_free(sort_states);
+    sort_states = NULL;
+    return ord;
+}
+
+static void print_list(const sample_t S, const net_t net, int json)
+{
+    slong k, *ord = pattern_order(S);
+    if (json)
+        printf(", \"patterns_list\": [");
+    for (k = 0; k < S->npatterns; k++)
+    {
+        slong i = ord[k];
+        char *pat = cli_sampling_pattern_str(S->patterns + i * S->words, net);
+        if (json)
+        {
+            printf("%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
+                   k ? ",\n  " : "\n  ", pat, (long) S->counts[i]);
+            print_point(S, S->first[i], 1);
+            printf("}");
+        }
+        else
+        {
+            printf("pattern %s  points %ld  first (", pat[0] ? pat : "-",
+                   (long) S->counts[i]);
+            print_point(S, S->first[i], 0);
+            printf(")\n");
+        }
+        flint_free(pat);
+    }
+    if (json)
+        printf("]");
+    flint_free(ord);
+}
+
+int cmd_sample(int argc, char **argv)
+{
+    static const struct option opts_l[] = {
+        {"box", required_argument, NULL, 'b'},
+        {"slice", required_argument, NULL, 's'},
+        {"line", required_argument, NULL, 'l'},
+        {"grid", required_argument, NULL, 'g'},
+        {"points", required_argument, NULL, 'p'},
+        {"random", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 't'},
+        {"kernel", required_argument, NULL, 'k'},
+        {"no-resolve", no_argument, NULL, 'N'},
+        {"max-points", required_argument, NULL, 'x'},
+        {"list", no_argument, NULL, 'i'},
+        {"json", no_argument, NULL, 'j'},
+        {"stats", no_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *box = NULL, *slice = NULL, *line = NULL, *grid_s = NULL;
+    int json = 0, list = 0, stats = 0, resolve = 1, kernel = BATCH_AUTO;
+    int c, status, seed_given = 0, is_default;
+    slong points = 0, random = 0, seed = 0, threads = 0, total;
+    slong max_points = SAMPLE_DEFAULT_MAX_POINTS, *grid = NULL;
+    net_t net;
+    dom_t D;
+    sample_t S;
+    sample_opts opts;
+    cli_progress_state progress = {"sample", 0};
+    pred_ctx_t ctx;
+    err_t e;
+    char *desc;
+    double pps;
+    struct sigaction old;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'b': box = optarg; break;
+            case 's': slice = optarg; break;
+            case 'l': line = optarg; break;
+            case 'g': grid_s = optarg; break;
+            case 'i': list = 1; break;
+            case 'j': json = 1; break;
+            case 'S': stats = 1; break;
+            case 'N': resolve = 0; break;
+            case 'p':
+                if (cli_parse_slong(&points, "sample", "--points", optarg, 1,
+                                    (slong) 1 << 52) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'r':
+                if (cli_parse_slong(&random, "sample", "--random", optarg, 1,
+                                    WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'e':
+                if (cli_parse_slong(&seed, "sample", "--seed", optarg, 0,
+                                    WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                seed_given = 1;
+                break;
+            case 't':
+                if (cli_parse_slong(&threads, "sample", "--threads", optarg,
+                                    1, 1024) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'k':
+                if (cli_sampling_kernel(&kernel, "sample", optarg) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'x':
+                if (cli_parse_slong(&max_points, "sample", "--max-points",
+                                    optarg, 1, WORD_MAX) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            default:
+                return cli_bad_option("sample", c, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage("sample", "expected one network file");
+    if (seed_given && random == 0)
+        return cli_usage("sample", "--seed goes with --random N");
+
+    net_init(net, 0);
+    if ((status = cli_load_net(net, "sample", argv[optind])) != CPWL_OK)
+    {
+        net_clear(net);
+        return status;
+    }
+    err_init(e);
+    dom_init(D);
+    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+        || (!D->bounded
+            && err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
+                       "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
+                       "slice coordinates" : line ? "\"lo:hi\" in line "
+                       "coordinates" : "\"lo:hi,...\", one interval per "
+                       "input")))
+    {
+        status = cli_fail("sample", e);
+        goto out_dom;
+    }
+
+    pred_ctx_init(ctx);
+    sample_opts_init(&opts, ctx);
+    if ((status = cli_sampling_plan(&opts, &grid, &total, "sample", D->d,
+                                    grid_s, points, random, max_points,
+                                    &is_default)) != CPWL_OK)
+        goto out_ctx;
+    opts.seed = (ulong) seed;
+    opts.kernel = kernel;
+    opts.nthreads = (int) threads;
+    opts.resolve = resolve;
+    opts.max_points = max_points;
+    opts.interrupt = &cli_interrupted;
+    if (isatty(2))
+    {
+        opts.progress = cli_sampling_progress;
+        opts.progress_data = &progress;
+    }
+    cli_catch_sigint(&old);
+    sample_init(S);
+    status = sample_run(S, net, D, &opts, e);
+    cli_restore_sigint(&old);
+    if (opts.progress)
+        fprintf(stderr, "\r%70s\r", "");
+    if (status != CPWL_OK)
+    {
+        status = cli_fail("sample", e);
+        goto out_S;
+    }
+
+    desc = dom_describe(D);
+    pps = S->seconds > 0 ? S->npoints / S->seconds : 0;
+    if (json)
+    {
+        char *q = io_json_quote(desc);
+        printf("{\"domain\": %s, \"dimension\": %ld, ", q, (long) D->d);
+        flint_free(q);
+        cli_sampling_json(S);
+        printf(", \"kernel\": \"%s\", \"threads\": %ld, \"points\": %ld, "
+               "\"planned\": %ld, \"patterns\": %ld, \"decided\": %ld, "
+               "\"undecided\": %ld, \"resolve\": %s, \"resolved\": %ld, "
+               "\"boundary\": %ld, \"stopped\": %s, \"seconds\": %.6f, "
+               "\"points_per_second\": %.6g",
+               batch_kernel_name(S->kernel),
+               (long) cli_sampling_threads(threads), (long) S->npoints,
+               (long) S->planned, (long) S->npatterns, (long) S->ndecided,
+               (long) S->nundecided, resolve ? "true" : "false",
+               (long) S->nresolved, (long) S->nboundary,
+               S->stopped ? "true" : "false", S->seconds, pps);
+        if (stats)
+            printf(", \"stats\": {\"double\": %lu, \"arb\": %lu, "
+                   "\"exact\": %lu}", ctx->by_double, ctx->by_arb,
+                   ctx->by_exact);
+        if (list)
+            print_list(S, net, 1);
+        printf("}\n");
+    }
+    else
+    {
+        printf("domain              %s\n", desc);
+        printf("sampling            ");
+        cli_sampling_describe(stdout, S, is_default);
+        printf("\nkernel              %s\n", batch_kernel_name(S->kernel));
+        printf("threads             %ld\n",
+               (long) cli_sampling_threads(threads));
+        if (S->stopped)
+            printf("points              %ld of %ld (STOPPED: interrupted; "
+                   "every figure below covers these points only)\n",
+                   (long) S->npoints, (long) S->planned);
+        else
+            printf("points              %ld\n", (long) S->npoints);
+        printf("patterns            %ld  (distinct; a proven lower bound on "
+               "the activation regions of the domain)\n",
+               (long) S->npatterns);
+        printf("decided             %ld  (every neuron decided in double)\n",
+               (long) S->ndecided);
+        if (resolve)
+            printf("undecided           %ld  (re-decided exactly: %ld inside "
+                   "a region, %ld on a boundary)\n", (long) S->nundecided,
+                   (long) S->nresolved, (long) S->nboundary);
+        else
+            printf("undecided           %ld  (not re-decided: --no-resolve; "
+                   "counted in no pattern)\n", (long) S->nundecided);
+        printf("seconds             %.3f\n", S->seconds);
+        printf("throughput          %.3g points/s\n", pps);
+        if (stats)
+            printf("sign decisions      double %lu, arb %lu, exact %lu\n",
+                   ctx->by_double, ctx->by_arb, ctx->by_exact);
+        if (list)
+            print_list(S, net, 0);
+    }
+    flint_free(desc);
+    if (S->stopped)
+    {
+        fprintf(stderr, "cpwl sample: interrupted after %ld of %ld points "
+                "(the figures above cover those)\n", (long) S->npoints,
+                (long) S->planned);
+        status = 130;
+    }
+out_S:
+    sample_clear(S);
+out_ctx:
+    flint_free(grid);
+    pred_ctx_clear(ctx);
+out_dom:
+    dom_clear(D);
+    net_clear(net);
+    return status;
+}
