@@ -33,10 +33,6 @@
 /* Lanes of the per-point sums of squares (the widest vector). */
 #define SUMW 8
 
-/* Layers this narrow (the output layer, mostly) are computed as dot
-   products along k instead of wasting most of a 16-neuron panel. */
-#define NARROW_MAX 4
-
 static int kernel_nr(int kernel)
 {
     return kernel == BATCH_AVX512 ? 16 : 8;
@@ -131,8 +127,6 @@ static void pack_layer(batch_layer_struct *B, const net_layer_struct *L,
     B->out_pad = (L->out + nr - 1) / nr * nr;
     B->state_off = state_off;
     B->Wp = flint_calloc(FLINT_MAX(1, B->out_pad * n), sizeof(double));
-    B->Wr = L->out <= NARROW_MAX ? flint_calloc(FLINT_MAX(1, L->out * n),
-                                                sizeof(double)) : NULL;
     B->bp = flint_calloc(B->out_pad, sizeof(double));
     B->norm = flint_calloc(B->out_pad, sizeof(double));
     B->alpha = flint_calloc(B->out_pad, sizeof(double));
@@ -152,8 +146,6 @@ static void pack_layer(batch_layer_struct *B, const net_layer_struct *L,
         {
             double w = L->Wd[i * n + j];
             B->Wp[(q * n + j) * nr + r] = w;
-            if (B->Wr != NULL)
-                B->Wr[i * n + j] = w;
             /* N_i bounds both the exact row and its doubles. */
             arb_set_fmpq(t, fmpq_mat_entry(L->W, i, j), 64);
             arb_addmul(s1, t, t, 64);
@@ -216,7 +208,6 @@ void batch_plan_clear(batch_plan_t P)
     {
         batch_layer_struct *B = P->layers + l;
         flint_free(B->Wp);
-        flint_free(B->Wr);
         flint_free(B->bp);
         flint_free(B->norm);
         flint_free(B->alpha);
@@ -467,41 +458,9 @@ layer_avx2_act(const layer_job *J, const int act)
 }
 
 /* One copy per activation, so that the epilogue has no branch on it. */
-/* Narrow layers: z_i = b_i + <W_i, a> with 4 lanes along k (any
-   summation order has the same bound), then the scalar epilogue.  The
-   padded neurons are not computed: nothing reads them. */
-TGT_AVX2 static void layer_narrow_avx2(const layer_job *J)
-{
-    const batch_layer_struct *L = J->L;
-    slong p, i, k, n = L->in;
-    const __m256i tail = _mm256_setr_epi64x(n % 4 > 0 ? -1 : 0,
-                                            n % 4 > 1 ? -1 : 0,
-                                            n % 4 > 2 ? -1 : 0, 0);
-    for (p = 0; p < TILE; p++)
-    {
-        const double *a = J->A + p * J->lda;
-        for (i = 0; i < L->out; i++)
-        {
-            const double *w = L->Wr + i * n;
-            __m256d acc = _mm256_setzero_pd();
-            double t[4];
-            for (k = 0; k + 4 <= n; k += 4)
-                acc = _mm256_fmadd_pd(_mm256_loadu_pd(w + k),
-                                      _mm256_loadu_pd(a + k), acc);
-            if (n % 4)
-                acc = _mm256_fmadd_pd(_mm256_maskload_pd(w + k, tail),
-                                      _mm256_maskload_pd(a + k, tail), acc);
-            _mm256_storeu_pd(t, acc);
-            epilogue_scalar(J, p, i, L->bp[i] + ((t[0] + t[1]) + (t[2] + t[3])));
-        }
-    }
-}
-
 TGT_AVX2 static void layer_avx2(const layer_job *J)
 {
-    if (J->L->Wr != NULL)
-        layer_narrow_avx2(J);
-    else if (J->L->act == NET_RELU)
+    if (J->L->act == NET_RELU)
         layer_avx2_act(J, NET_RELU);
     else if (J->L->act == NET_LEAKY_RELU)
         layer_avx2_act(J, NET_LEAKY_RELU);
@@ -629,34 +588,9 @@ layer_avx512_act(const layer_job *J, const int act)
     }
 }
 
-TGT_AVX512 static void layer_narrow_avx512(const layer_job *J)
-{
-    const batch_layer_struct *L = J->L;
-    slong p, i, k, n = L->in;
-    const __mmask8 tail = (__mmask8) ((1u << (n % 8)) - 1);
-    for (p = 0; p < TILE; p++)
-    {
-        const double *a = J->A + p * J->lda;
-        for (i = 0; i < L->out; i++)
-        {
-            const double *w = L->Wr + i * n;
-            __m512d acc = _mm512_setzero_pd();
-            for (k = 0; k + 8 <= n; k += 8)
-                acc = _mm512_fmadd_pd(_mm512_loadu_pd(w + k),
-                                      _mm512_loadu_pd(a + k), acc);
-            if (n % 8)
-                acc = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, w + k),
-                                      _mm512_maskz_loadu_pd(tail, a + k), acc);
-            epilogue_scalar(J, p, i, L->bp[i] + _mm512_reduce_add_pd(acc));
-        }
-    }
-}
-
 TGT_AVX512 static void layer_avx512(const layer_job *J)
 {
-    if (J->L->Wr != NULL)
-        layer_narrow_avx512(J);
-    else if (J->L->act == NET_RELU)
+    if (J->L->act == NET_RELU)
         layer_avx512_act(J, NET_RELU);
     else if (J->L->act == NET_LEAKY_RELU)
         layer_avx512_act(J, NET_LEAKY_RELU);
@@ -667,15 +601,11 @@ TGT_AVX512 static void layer_avx512(const layer_job *J)
 #endif
 
 /* Lanes of sa, se a layer's kernel fills: the SIMD panels write all of
-   theirs (the first panel stores, the others add); the scalar epilogue
-   (portable and narrow layers) adds into lane 0, zeroed first. */
-static int layer_lanes(int kernel, const batch_layer_struct *L)
+   theirs (the first panel stores, the others add); the portable kernel's
+   scalar epilogue adds into lane 0, zeroed first. */
+static int kernel_lanes(int kernel)
 {
-    if (kernel == BATCH_AVX512 && L->Wr == NULL)
-        return 8;
-    if (kernel == BATCH_AVX2 && L->Wr == NULL)
-        return 4;
-    return 1;
+    return kernel == BATCH_AVX512 ? 8 : kernel == BATCH_AVX2 ? 4 : 1;
 }
 
 static void layer_run(int kernel, const layer_job *J)
@@ -792,7 +722,7 @@ static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
         J.pat = T->pat;
         J.und = T->und;
         J.words = words;
-        lanes = layer_lanes(P->kernel, L);
+        lanes = kernel_lanes(P->kernel);
         if (lanes == 1)
             for (p = 0; p < TILE; p++)
                 T->sa[p * SUMW] = T->se[p * SUMW] = 0;

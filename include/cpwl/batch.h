@@ -35,8 +35,6 @@ typedef struct
     slong in, out;
     slong out_pad;              /* out rounded up to the kernel's panel */
     double *Wp;                 /* packed panels: [out_pad/NR][in][NR] */
-    double *Wr;                 /* narrow layers (out <= 4): row-major
-                                   out x in, for dot products; else NULL */
     double *bp;                 /* out_pad, zero-padded */
     double *norm;               /* out_pad: >= ||W_i||_2 and ||W'_i||_2 */
     double *alpha, *beta;       /* out_pad: err_i = alpha_i + beta_i A + norm_i E */
