@@ -57,68 +57,9 @@ static const bench_net NETS[] = {
 /* The exact-only run is skipped when the filtered run took longer. */
 #define EXACT_SKIP_SECONDS 3.0
 
-/* FNV-1a: each net's seed depends on its name only, so adding nets or
-   picking some by name does not change the others. */
-static uint64_t name_seed(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
-    return h;
-}
-
-/* q = f exactly: f = m 2^e with |m| in [1/2, 1) and 24 mantissa bits. */
-static void fmpq_set_float(fmpq_t q, float f)
-{
-    int e;
-    double m = frexp((double) f, &e);
-    fmpz_set_d(fmpq_numref(q), ldexp(m, 24));
-    fmpz_one(fmpq_denref(q));
-    e -= 24;
-    if (e >= 0)
-        fmpq_mul_2exp(q, q, e);
-    else
-        fmpq_div_2exp(q, q, -e);
-}
-
-/* torch.nn.Linear's default init (kaiming_uniform with a = sqrt(5) for the
-   weights, which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same
-   bound for the biases), rounded to float32 like a saved model. */
 static void make_net(net_t net, const bench_net *B)
 {
-    uint64_t s = name_seed(B->name);
-    slong l, i, j;
-    char meta[256];
-
-    net_clear(net);
-    net_init(net, B->n);
-    for (l = 0; l <= B->nw; l++)
-    {
-        int last = l == B->nw;
-        net_layer_struct *L = net_add_layer(net, last ? NET_IDENTITY
-                                            : NET_RELU, last ? 1 : B->w[l]);
-        double bound = 1.0 / sqrt((double) L->in);
-        for (i = 0; i < L->out; i++)
-        {
-            for (j = 0; j <= L->in; j++)
-            {
-                double u = (double) (next64(&s) >> 11) * 0x1p-53;
-                float f = (float) ((2 * u - 1) * bound);
-                fmpq_set_float(j < L->in ? fmpq_mat_entry(L->W, i, j)
-                               : L->b + i, f);
-            }
-        }
-    }
-    net->output_bias = 1;
-    net->name = flint_malloc(strlen(B->name) + 1);
-    strcpy(net->name, B->name);
-    snprintf(meta, sizeof meta, "{\"init\":\"PyTorch nn.Linear default, "
-             "U(-1/sqrt(fan_in),1/sqrt(fan_in)), float32\",\"generator\":"
-             "\"bench/bench_regions.c\",\"seed\":\"%llu\"}",
-             (unsigned long long) name_seed(B->name));
-    net->meta = flint_malloc(strlen(meta) + 1);
-    strcpy(net->meta, meta);
-    net_prepare(net);
+    bench_torch_net(net, B->name, B->n, B->nw, B->w);
 }
 
 typedef struct
