@@ -48,7 +48,8 @@ int batch_kernel_available(int kernel)
             return 1;
 #if defined(__x86_64__) && defined(__GNUC__)
         case BATCH_AVX2:
-            return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+            return __builtin_cpu_supports("avx2") &&
+                   __builtin_cpu_supports("fma");
         case BATCH_AVX512:
             return __builtin_cpu_supports("avx512f");
 #endif
@@ -95,7 +96,7 @@ void batch_unpack(unsigned char *state, const uint64_t *w, slong nstates)
         state[k] = (unsigned char) batch_bit(w, k);
 }
 
-/* ---- the plan ------------------------------------------------------------ */
+/* ---- the plan ---------------------------------------------------------- */
 
 /* An upper bound (double) on the Euclidean norm of an Arb vector's
    entries' squares summed in s. */
@@ -350,17 +351,21 @@ layer_avx2_act(const layer_job *J, const int act)
     slong q, p0, k, r, n = L->in;
     const __m256d zero = _mm256_setzero_pd();
     const __m256d slack = _mm256_set1_pd(SLACK_D);
-    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d absmask =
+        _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
     const __m256d sl = _mm256_set1_pd(L->slope), lip = _mm256_set1_pd(L->lip);
-    const __m256d u3 = _mm256_set1_pd(3 * U_D), eta2 = _mm256_set1_pd(2 * ETA_D);
+    const __m256d u3 = _mm256_set1_pd(3 * U_D),
+                  eta2 = _mm256_set1_pd(2 * ETA_D);
     const __m256d one = _mm256_set1_pd(1.0);
-    const __m256d inf = _mm256_set1_pd(INFINITY), dmax = _mm256_set1_pd(DBL_MAX);
+    const __m256d inf = _mm256_set1_pd(INFINITY),
+                  dmax = _mm256_set1_pd(DBL_MAX);
 
     for (q = 0; q < L->out_pad / AVX2_NR; q++)
     {
         const double *W = L->Wp + q * n * AVX2_NR;
         slong i0 = q * AVX2_NR;
-        __m256d b0 = _mm256_loadu_pd(L->bp + i0), b1 = _mm256_loadu_pd(L->bp + i0 + 4);
+        __m256d b0 = _mm256_loadu_pd(L->bp + i0),
+                b1 = _mm256_loadu_pd(L->bp + i0 + 4);
         __m256d al[2], be[2], nm[2];
         slong nvalid = FLINT_MIN(AVX2_NR, L->out - i0);
         uint64_t valid = nvalid <= 0 ? 0 : (((uint64_t) 1 << nvalid) - 1);
@@ -397,7 +402,8 @@ layer_avx2_act(const layer_job *J, const int act)
             for (r = 0; r < AVX2_MR; r++)
             {
                 slong p = p0 + r;
-                __m256d an = _mm256_set1_pd(J->an[p]), en = _mm256_set1_pd(J->en[p]);
+                __m256d an = _mm256_set1_pd(J->an[p]),
+                        en = _mm256_set1_pd(J->en[p]);
                 __m256d sa = zero, se = zero;
                 uint64_t on = 0, dec = 0;
                 double *zo = J->Z + p * L->out_pad + i0;
@@ -406,14 +412,20 @@ layer_avx2_act(const layer_job *J, const int act)
                 for (h = 0; h < 2; h++)
                 {
                     __m256d z = c[r][h], a, e;
-                    __m256d err = _mm256_mul_pd(slack,
-                        _mm256_fmadd_pd(nm[h], en, _mm256_fmadd_pd(be[h], an, al[h])));
+                    __m256d err = _mm256_mul_pd(
+                        slack,
+                        _mm256_fmadd_pd(nm[h], en,
+                                        _mm256_fmadd_pd(be[h], an, al[h])));
                     __m256d az = _mm256_and_pd(z, absmask);
                     /* overflowed sums: no bound (as epilogue_scalar) */
-                    err = _mm256_blendv_pd(inf, err,
-                                           _mm256_cmp_pd(az, dmax, _CMP_LE_OQ));
-                    dec |= (uint64_t) _mm256_movemask_pd(_mm256_cmp_pd(az, err, _CMP_GT_OQ)) << (4 * h);
-                    on |= (uint64_t) _mm256_movemask_pd(_mm256_cmp_pd(z, zero, _CMP_GT_OQ)) << (4 * h);
+                    err = _mm256_blendv_pd(
+                        inf, err, _mm256_cmp_pd(az, dmax, _CMP_LE_OQ));
+                    dec |= (uint64_t) _mm256_movemask_pd(
+                               _mm256_cmp_pd(az, err, _CMP_GT_OQ))
+                           << (4 * h);
+                    on |= (uint64_t) _mm256_movemask_pd(
+                              _mm256_cmp_pd(z, zero, _CMP_GT_OQ))
+                          << (4 * h);
                     if (act == NET_RELU)
                     {
                         a = _mm256_max_pd(z, zero);
@@ -422,7 +434,8 @@ layer_avx2_act(const layer_job *J, const int act)
                     else if (act == NET_LEAKY_RELU)
                     {
                         __m256d sz = _mm256_mul_pd(sl, z);
-                        a = _mm256_blendv_pd(sz, z, _mm256_cmp_pd(z, zero, _CMP_GT_OQ));
+                        a = _mm256_blendv_pd(
+                            sz, z, _mm256_cmp_pd(z, zero, _CMP_GT_OQ));
                         e = _mm256_mul_pd(slack, _mm256_fmadd_pd(lip, err,
                               _mm256_fmadd_pd(u3, _mm256_and_pd(sz, absmask),
                                 _mm256_mul_pd(eta2, _mm256_add_pd(one, az)))));
@@ -434,7 +447,8 @@ layer_avx2_act(const layer_job *J, const int act)
                     }
                     _mm256_storeu_pd(zo + 4 * h, a);
                     if (J->err != NULL)
-                        _mm256_storeu_pd(J->err + p * L->out_pad + i0 + 4 * h, e);
+                        _mm256_storeu_pd(J->err + p * L->out_pad + i0 + 4 * h,
+                                         e);
                     sa = _mm256_fmadd_pd(a, a, sa);
                     se = _mm256_fmadd_pd(e, e, se);
                 }
@@ -482,15 +496,18 @@ layer_avx512_act(const layer_job *J, const int act)
     const __m512d zero = _mm512_setzero_pd();
     const __m512d slack = _mm512_set1_pd(SLACK_D);
     const __m512d sl = _mm512_set1_pd(L->slope), lip = _mm512_set1_pd(L->lip);
-    const __m512d u3 = _mm512_set1_pd(3 * U_D), eta2 = _mm512_set1_pd(2 * ETA_D);
+    const __m512d u3 = _mm512_set1_pd(3 * U_D),
+                  eta2 = _mm512_set1_pd(2 * ETA_D);
     const __m512d one = _mm512_set1_pd(1.0);
-    const __m512d inf = _mm512_set1_pd(INFINITY), dmax = _mm512_set1_pd(DBL_MAX);
+    const __m512d inf = _mm512_set1_pd(INFINITY),
+                  dmax = _mm512_set1_pd(DBL_MAX);
 
     for (q = 0; q < L->out_pad / AVX512_NR; q++)
     {
         const double *W = L->Wp + q * n * AVX512_NR;
         slong i0 = q * AVX512_NR;
-        __m512d b0 = _mm512_loadu_pd(L->bp + i0), b1 = _mm512_loadu_pd(L->bp + i0 + 8);
+        __m512d b0 = _mm512_loadu_pd(L->bp + i0),
+                b1 = _mm512_loadu_pd(L->bp + i0 + 8);
         __m512d al[2], be[2], nm[2];
         slong nvalid = FLINT_MIN(AVX512_NR, L->out - i0);
         uint64_t valid = nvalid <= 0 ? 0 : (((uint64_t) 1 << nvalid) - 1);
@@ -527,7 +544,8 @@ layer_avx512_act(const layer_job *J, const int act)
             for (r = 0; r < AVX512_MR; r++)
             {
                 slong p = p0 + r;
-                __m512d an = _mm512_set1_pd(J->an[p]), en = _mm512_set1_pd(J->en[p]);
+                __m512d an = _mm512_set1_pd(J->an[p]),
+                        en = _mm512_set1_pd(J->en[p]);
                 __m512d sa = zero, se = zero;
                 uint64_t on = 0, dec = 0;
                 double *zo = J->Z + p * L->out_pad + i0;
@@ -536,14 +554,17 @@ layer_avx512_act(const layer_job *J, const int act)
                 for (h = 0; h < 2; h++)
                 {
                     __m512d z = c[r][h], a, e;
-                    __m512d err = _mm512_mul_pd(slack,
-                        _mm512_fmadd_pd(nm[h], en, _mm512_fmadd_pd(be[h], an, al[h])));
+                    __m512d err = _mm512_mul_pd(
+                        slack,
+                        _mm512_fmadd_pd(nm[h], en,
+                                        _mm512_fmadd_pd(be[h], an, al[h])));
                     __m512d az = _mm512_abs_pd(z);
                     /* overflowed sums: no bound (as epilogue_scalar) */
                     err = _mm512_mask_blend_pd(
                         _mm512_cmp_pd_mask(az, dmax, _CMP_LE_OQ), inf, err);
                     __mmask8 pos = _mm512_cmp_pd_mask(z, zero, _CMP_GT_OQ);
-                    dec |= (uint64_t) _mm512_cmp_pd_mask(az, err, _CMP_GT_OQ) << (8 * h);
+                    dec |= (uint64_t) _mm512_cmp_pd_mask(az, err, _CMP_GT_OQ)
+                           << (8 * h);
                     on |= (uint64_t) pos << (8 * h);
                     if (act == NET_RELU)
                     {
@@ -565,7 +586,8 @@ layer_avx512_act(const layer_job *J, const int act)
                     }
                     _mm512_storeu_pd(zo + 8 * h, a);
                     if (J->err != NULL)
-                        _mm512_storeu_pd(J->err + p * L->out_pad + i0 + 8 * h, e);
+                        _mm512_storeu_pd(J->err + p * L->out_pad + i0 + 8 * h,
+                                         e);
                     sa = _mm512_fmadd_pd(a, a, sa);
                     se = _mm512_fmadd_pd(e, e, se);
                 }
@@ -700,7 +722,8 @@ static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
     for (p = 0; p < cnt; p++)
     {
         T->an[p] = norm_ub(sumsq(A + p * n, n), n);
-        T->en[p] = Xerr == NULL ? 0.0 : norm_ub(sumsq(Xerr + (p0 + p) * n, n), n);
+        T->en[p] =
+            Xerr == NULL ? 0.0 : norm_ub(sumsq(Xerr + (p0 + p) * n, n), n);
     }
     for (; p < TILE; p++)
         T->an[p] = T->en[p] = 0;
@@ -759,7 +782,8 @@ static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
             {
                 double e = es == NULL ? 0.0 : es[i];
                 /* y - y + e - e is 0 iff both are finite */
-                Yerr[(p0 + p) * m + i] = ys[i] - ys[i] + e - e == 0 ? e : INFINITY;
+                Yerr[(p0 + p) * m + i] =
+                    ys[i] - ys[i] + e - e == 0 ? e : INFINITY;
             }
         for (j = 0; j < words; j++)
         {

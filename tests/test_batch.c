@@ -160,10 +160,11 @@ static void results_clear(results *R)
 
 static int results_equal(const results *A, const results *B)
 {
-    return memcmp(A->Y, B->Y, A->npts * A->m * sizeof(double)) == 0
-           && memcmp(A->E, B->E, A->npts * A->m * sizeof(double)) == 0
-           && memcmp(A->pat, B->pat, A->npts * A->words * sizeof(uint64_t)) == 0
-           && memcmp(A->und, B->und, A->npts * A->words * sizeof(uint64_t)) == 0;
+    return memcmp(A->Y, B->Y, A->npts * A->m * sizeof(double)) == 0 &&
+           memcmp(A->E, B->E, A->npts * A->m * sizeof(double)) == 0 &&
+           memcmp(A->pat, B->pat, A->npts * A->words * sizeof(uint64_t)) ==
+               0 &&
+           memcmp(A->und, B->und, A->npts * A->words * sizeof(uint64_t)) == 0;
 }
 
 /* Random rational inputs, rounded with their error bounds: every kernel,
@@ -191,7 +192,8 @@ START_TEST(test_random_nets)
             test_fmpq(xq + p, &r, (int) test_range(&r, 0, 20));
         exact_init(&X, net, xq, npts);
         for (p = 0; p < npts; p++)
-            ck_assert(net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+            ck_assert(
+                net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
         for (kk = 0; kk < nkernels; kk++)
         {
             batch_plan_t P;
@@ -217,7 +219,8 @@ START_TEST(test_random_nets)
             else
                 /* Bits both kernels decided are equal (both are exact). */
                 for (j = 0; j < npts * P->words; j++)
-                    if (((ref.pat[j] ^ R1.pat[j]) & ~(ref.und[j] | R1.und[j])) != 0)
+                    if (((ref.pat[j] ^ R1.pat[j]) &
+                         ~(ref.und[j] | R1.und[j])) != 0)
                         ck_abort_msg("kernels %s and %s decide differently; "
                                      "seed %llu, iteration %ld",
                                      batch_kernel_name(kernels[0]),
@@ -270,13 +273,15 @@ START_TEST(test_float_nets_decided)
             batch_plan_init(P, net, kernels[kk]);
             results_init(&R, P, npts);
             nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 0);
-            ck_assert_int_eq(nund, check_exact(&X, R.Y, R.E, R.pat, R.und,
-                                               P->words, seed, it,
-                                               batch_kernel_name(kernels[kk])));
+            ck_assert_int_eq(
+                nund, check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed,
+                                  it, batch_kernel_name(kernels[kk])));
             if (nund != 0)
-                ck_abort_msg("%s: %ld undecided bits on a float net; seed %llu, "
-                             "iteration %ld", batch_kernel_name(kernels[kk]),
-                             (long) nund, (unsigned long long) seed, (long) it);
+                ck_abort_msg(
+                    "%s: %ld undecided bits on a float net; seed %llu, "
+                    "iteration %ld",
+                    batch_kernel_name(kernels[kk]), (long) nund,
+                    (unsigned long long)seed, (long) it);
             results_clear(&R);
             batch_plan_clear(P);
         }
@@ -426,7 +431,8 @@ START_TEST(test_underflow)
     for (j = 0; j < 3; j++)
     {
         fmpq_set_si(fmpq_mat_entry(L->W, 0, j), num[j], 5);
-        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, j), fmpq_mat_entry(L->W, 0, j), 537);
+        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, j), fmpq_mat_entry(L->W, 0, j),
+                      537);
         x[j] = ldexp(1.0, -537);
         fmpq_set_double(xq + j, x[j]);
     }
@@ -441,7 +447,8 @@ START_TEST(test_underflow)
         results R;
         batch_plan_init(P, net, kernels[kk]);
         results_init(&R, P, 1);
-        ck_assert_int_eq(batch_eval(R.Y, R.E, R.pat, R.und, P, x, NULL, 1, 1), 1);
+        ck_assert_int_eq(batch_eval(R.Y, R.E, R.pat, R.und, P, x, NULL, 1, 1),
+                         1);
         check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, 0, 0,
                     batch_kernel_name(kernels[kk]));
         results_clear(&R);
@@ -501,7 +508,8 @@ START_TEST(test_extreme_scales)
             fmpq_div_2exp(xq + p, xq + p, test_range(&r, 0, 1080));
         }
         for (p = 0; p < npts; p++)
-            ck_assert(net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+            ck_assert(
+                net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
         {
@@ -551,8 +559,10 @@ START_TEST(test_overflowing_sums)
         fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 10);
         fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)),
                     fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 155);
-        fmpq_mul_si(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 0), -3);
-        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 1), 1);
+        fmpq_mul_si(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 0),
+                    -3);
+        fmpq_div_2exp(fmpq_mat_entry(L->W, 0, 1), fmpq_mat_entry(L->W, 0, 1),
+                      1);
         fmpq_set(fmpq_mat_entry(L->W, 0, 2), fmpq_mat_entry(L->W, 0, 1));
         fmpz_set_ui(fmpq_numref(L->b), 10);
         fmpz_pow_ui(fmpq_numref(L->b), fmpq_numref(L->b), 308);
@@ -601,7 +611,8 @@ START_TEST(test_overflow_declines)
     net_init(net, 2);
     L = net_add_layer(net, NET_RELU, 3);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
-    fmpq_mul_2exp(fmpq_mat_entry(L->W, 0, 0), fmpq_mat_entry(L->W, 0, 0), 1100);
+    fmpq_mul_2exp(fmpq_mat_entry(L->W, 0, 0), fmpq_mat_entry(L->W, 0, 0),
+                  1100);
     fmpq_set_si(fmpq_mat_entry(L->W, 1, 1), 1, 1);
     L = net_add_layer(net, NET_IDENTITY, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), 1, 1);

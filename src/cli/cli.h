@@ -78,6 +78,30 @@ typedef struct
 }
 cli_progress_state;
 
+/* The sampling options themselves: CLI_SAMPLING_LONGOPTS in the getopt
+   table, cli_sampling_option for an option getopt returned (1 handled,
+   0 not a sampling option, -1 a bad value, reported). */
+typedef struct
+{
+    const char *grid;           /* --grid, or NULL */
+    slong points, random, seed, threads, max_points;
+    int seed_given, resolve, kernel;
+}
+cli_sampling_args;
+
+#define CLI_SAMPLING_LONGOPTS \
+    {"grid", required_argument, NULL, 'g'}, \
+    {"points", required_argument, NULL, 'p'}, \
+    {"random", required_argument, NULL, 'r'}, \
+    {"seed", required_argument, NULL, 'e'}, \
+    {"threads", required_argument, NULL, 't'}, \
+    {"kernel", required_argument, NULL, 'k'}, \
+    {"no-resolve", no_argument, NULL, 'N'}, \
+    {"max-points", required_argument, NULL, 'x'}
+
+void cli_sampling_args_init(cli_sampling_args *a);
+int cli_sampling_option(cli_sampling_args *a, int c, const char *arg,
+                        const char *sub);
 int cli_sampling_kernel(int *kernel, const char *sub, const char *s);
 int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
                       const char *sub, slong d, const char *grid_s,

@@ -110,8 +110,9 @@ static void list_not_regions(const crosscheck_t X, const net_t net, int json)
         char *ex = net_pattern_str(X->bad_exact + i * S->nstates, net);
         if (json)
         {
-            printf("%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
-                   i ? ",\n  " : "\n  ", pat, (long) S->counts[p]);
+            printf(
+                "%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
+                i ? ",\n  " : "\n  ", pat, (long) S->counts[p]);
             print_sample_point(X->S, S->first[p], 1);
             printf(", \"exact_pattern\": \"%s\"}", ex);
         }
@@ -224,26 +225,20 @@ int cmd_crosscheck(int argc, char **argv)
         {"box", required_argument, NULL, 'b'},
         {"slice", required_argument, NULL, 's'},
         {"line", required_argument, NULL, 'l'},
-        {"grid", required_argument, NULL, 'g'},
-        {"points", required_argument, NULL, 'p'},
-        {"random", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'e'},
-        {"threads", required_argument, NULL, 't'},
-        {"kernel", required_argument, NULL, 'k'},
-        {"no-resolve", no_argument, NULL, 'N'},
-        {"max-points", required_argument, NULL, 'x'},
+        CLI_SAMPLING_LONGOPTS,
         {"max-regions", required_argument, NULL, 'X'},
         {"list", no_argument, NULL, 'i'},
         {"json", no_argument, NULL, 'j'},
         {"stats", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}
     };
-    const char *box = NULL, *slice = NULL, *line = NULL, *grid_s = NULL;
-    int json = 0, list = 0, stats = 0, resolve = 1, kernel = BATCH_AUTO;
-    int c, status, seed_given = 0, is_default, box_default = 0;
+    const char *box = NULL, *slice = NULL, *line = NULL;
+    int json = 0, list = 0, stats = 0;
+    int c, status, is_default, box_default = 0;
     int dom_default = 0, stopped;
-    slong points = 0, random = 0, seed = 0, threads = 0, total, d;
-    slong max_points = SAMPLE_DEFAULT_MAX_POINTS, *grid = NULL;
+    slong total, d;
+    slong *grid = NULL;
+    cli_sampling_args sa;
     slong max_regions = REGIONS_DEFAULT_MAX;
     char *dbox = NULL;
     net_t net;
@@ -258,6 +253,7 @@ int cmd_crosscheck(int argc, char **argv)
     char *desc;
     struct sigaction old;
 
+    cli_sampling_args_init(&sa);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
     {
@@ -266,42 +262,9 @@ int cmd_crosscheck(int argc, char **argv)
             case 'b': box = optarg; break;
             case 's': slice = optarg; break;
             case 'l': line = optarg; break;
-            case 'g': grid_s = optarg; break;
             case 'i': list = 1; break;
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
-            case 'N': resolve = 0; break;
-            case 'p':
-                if (cli_parse_slong(&points, "crosscheck", "--points", optarg,
-                                    1, (slong) 1 << 52) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'r':
-                if (cli_parse_slong(&random, "crosscheck", "--random", optarg,
-                                    1, WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'e':
-                if (cli_parse_slong(&seed, "crosscheck", "--seed", optarg, 0,
-                                    WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                seed_given = 1;
-                break;
-            case 't':
-                if (cli_parse_slong(&threads, "crosscheck", "--threads",
-                                    optarg, 1, 1024) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'k':
-                if (cli_sampling_kernel(&kernel, "crosscheck", optarg)
-                    != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'x':
-                if (cli_parse_slong(&max_points, "crosscheck", "--max-points",
-                                    optarg, 1, WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
             case 'X':
                 if (cli_parse_slong(&max_regions, "crosscheck",
                                     "--max-regions", optarg, 1, WORD_MAX / 4)
@@ -309,12 +272,16 @@ int cmd_crosscheck(int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 break;
             default:
-                return cli_bad_option("crosscheck", c, argv);
+                if ((status = cli_sampling_option(&sa, c, optarg,
+                                                  "crosscheck")) < 0)
+                    return CPWL_ERR_INPUT;
+                if (status == 0)
+                    return cli_bad_option("crosscheck", c, argv);
         }
     }
     if (argc - optind != 1)
         return cli_usage("crosscheck", "expected one network file");
-    if (seed_given && random == 0)
+    if (sa.seed_given && sa.random == 0)
         return cli_usage("crosscheck", "--seed goes with --random N");
 
     net_init(net, 0);
@@ -343,14 +310,15 @@ int cmd_crosscheck(int argc, char **argv)
     pred_ctx_init(ctx);
     sample_opts_init(&sopts, ctx);
     if ((status = cli_sampling_plan(&sopts, &grid, &total, "crosscheck",
-                                    D->d, grid_s, points, random, max_points,
+                                    D->d, sa.grid, sa.points, sa.random,
+                                    sa.max_points,
                                     &is_default)) != CPWL_OK)
         goto out_ctx;
-    sopts.seed = (ulong) seed;
-    sopts.kernel = kernel;
-    sopts.nthreads = (int) threads;
-    sopts.resolve = resolve;
-    sopts.max_points = max_points;
+    sopts.seed = (ulong) sa.seed;
+    sopts.kernel = sa.kernel;
+    sopts.nthreads = (int) sa.threads;
+    sopts.resolve = sa.resolve;
+    sopts.max_points = sa.max_points;
     sopts.interrupt = &cli_interrupted;
     regions_opts_init(&ropts, ctx);
     ropts.points = 1;
@@ -387,7 +355,7 @@ int cmd_crosscheck(int argc, char **argv)
         cli_sampling_json(X->S);
         printf(", \"kernel\": \"%s\", \"threads\": %ld, \"points\": %ld, "
                "\"complete\": %s", batch_kernel_name(X->S->kernel),
-               (long) cli_sampling_threads(threads), (long) X->S->npoints,
+               (long) cli_sampling_threads(sa.threads), (long) X->S->npoints,
                stopped ? "false" : "true");
         if (stopped)
         {
@@ -413,7 +381,7 @@ int cmd_crosscheck(int argc, char **argv)
                    "\"undecided\": %ld, \"resolve\": %s, \"resolved\": %ld, "
                    "\"boundary\": %ld, \"contradictions\": %ld",
                    (long) X->interior_undecided, (long) X->mismatches,
-                   (long) X->S->nundecided, resolve ? "true" : "false",
+                   (long) X->S->nundecided, sa.resolve ? "true" : "false",
                    (long) X->S->nresolved, (long) X->S->nboundary,
                    (long) X->contradictions);
             list_not_regions(X, net, 1);
@@ -439,7 +407,7 @@ int cmd_crosscheck(int argc, char **argv)
         cli_sampling_describe(stdout, X->S, is_default);
         printf("\nkernel              %s\n", batch_kernel_name(X->S->kernel));
         printf("threads             %ld\n",
-               (long) cli_sampling_threads(threads));
+               (long) cli_sampling_threads(sa.threads));
         if (X->R->stopped)
             printf("exact regions       at least %ld (incomplete: %s)\n",
                    (long) X->R->lower_bound,
@@ -454,7 +422,7 @@ int cmd_crosscheck(int argc, char **argv)
             printf("sampled patterns    %ld (incomplete: interrupted after "
                    "%ld of %ld points)\n", (long) X->S->npatterns,
                    (long) X->S->npoints, (long) X->S->planned);
-        else if (resolve)
+        else if (sa.resolve)
             printf("sampled patterns    %ld  (%ld points; %ld undecided in "
                    "double: %ld re-decided inside a region, %ld on a "
                    "boundary)\n", (long) X->S->npatterns,

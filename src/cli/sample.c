@@ -43,6 +43,50 @@ int cli_sampling_kernel(int *kernel, const char *sub, const char *s)
     return CPWL_OK;
 }
 
+void cli_sampling_args_init(cli_sampling_args *a)
+{
+    memset(a, 0, sizeof(cli_sampling_args));
+    a->resolve = 1;
+    a->kernel = BATCH_AUTO;
+    a->max_points = SAMPLE_DEFAULT_MAX_POINTS;
+}
+
+int cli_sampling_option(cli_sampling_args *a, int c, const char *arg,
+                        const char *sub)
+{
+    int st = CPWL_OK;
+    switch (c)
+    {
+        case 'g': a->grid = arg; break;
+        case 'N': a->resolve = 0; break;
+        case 'p':
+            st = cli_parse_slong(&a->points, sub, "--points", arg, 1,
+                                 (slong) 1 << 52);
+            break;
+        case 'r':
+            st = cli_parse_slong(&a->random, sub, "--random", arg, 1,
+                                 WORD_MAX);
+            break;
+        case 'e':
+            st = cli_parse_slong(&a->seed, sub, "--seed", arg, 0, WORD_MAX);
+            a->seed_given = 1;
+            break;
+        case 't':
+            st = cli_parse_slong(&a->threads, sub, "--threads", arg, 1, 1024);
+            break;
+        case 'k':
+            st = cli_sampling_kernel(&a->kernel, sub, arg);
+            break;
+        case 'x':
+            st = cli_parse_slong(&a->max_points, sub, "--max-points", arg, 1,
+                                 WORD_MAX);
+            break;
+        default:
+            return 0;
+    }
+    return st == CPWL_OK ? 1 : -1;
+}
+
 /* Grid axes are at most 2^52 long (sample.c of the library). */
 #define CLI_AXIS_MAX ((slong) 1 << 52)
 
@@ -90,9 +134,10 @@ static int parse_grid(slong *grid, const char *sub, const char *s, slong d)
         p = end + 1;
     }
     if (count != d)
-        return cli_usage(sub, "--grid: expected %ld size%s (one per dimension "
-                         "of the domain), got %ld", (long) d, d == 1 ? "" : "s",
-                         (long) count);
+        return cli_usage(sub,
+                         "--grid: expected %ld size%s (one per dimension "
+                         "of the domain), got %ld",
+                         (long) d, d == 1 ? "" : "s", (long) count);
     return CPWL_OK;
 }
 
@@ -288,8 +333,9 @@ static void print_list(const sample_t S, const net_t net, int json)
         char *pat = cli_sampling_pattern_str(S->patterns + i * S->words, net);
         if (json)
         {
-            printf("%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
-                   k ? ",\n  " : "\n  ", pat, (long) S->counts[i]);
+            printf(
+                "%s{\"pattern\": \"%s\", \"points\": %ld, \"first_point\": ",
+                k ? ",\n  " : "\n  ", pat, (long) S->counts[i]);
             print_point(S, S->first[i], 1);
             printf("}");
         }
@@ -313,24 +359,18 @@ int cmd_sample(int argc, char **argv)
         {"box", required_argument, NULL, 'b'},
         {"slice", required_argument, NULL, 's'},
         {"line", required_argument, NULL, 'l'},
-        {"grid", required_argument, NULL, 'g'},
-        {"points", required_argument, NULL, 'p'},
-        {"random", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'e'},
-        {"threads", required_argument, NULL, 't'},
-        {"kernel", required_argument, NULL, 'k'},
-        {"no-resolve", no_argument, NULL, 'N'},
-        {"max-points", required_argument, NULL, 'x'},
+        CLI_SAMPLING_LONGOPTS,
         {"list", no_argument, NULL, 'i'},
         {"json", no_argument, NULL, 'j'},
         {"stats", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}
     };
-    const char *box = NULL, *slice = NULL, *line = NULL, *grid_s = NULL;
-    int json = 0, list = 0, stats = 0, resolve = 1, kernel = BATCH_AUTO;
-    int c, status, seed_given = 0, is_default;
-    slong points = 0, random = 0, seed = 0, threads = 0, total;
-    slong max_points = SAMPLE_DEFAULT_MAX_POINTS, *grid = NULL;
+    const char *box = NULL, *slice = NULL, *line = NULL;
+    int json = 0, list = 0, stats = 0;
+    int c, status, is_default;
+    slong total;
+    slong *grid = NULL;
+    cli_sampling_args sa;
     net_t net;
     dom_t D;
     sample_t S;
@@ -342,6 +382,7 @@ int cmd_sample(int argc, char **argv)
     double pps;
     struct sigaction old;
 
+    cli_sampling_args_init(&sa);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
     {
@@ -350,48 +391,20 @@ int cmd_sample(int argc, char **argv)
             case 'b': box = optarg; break;
             case 's': slice = optarg; break;
             case 'l': line = optarg; break;
-            case 'g': grid_s = optarg; break;
             case 'i': list = 1; break;
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
-            case 'N': resolve = 0; break;
-            case 'p':
-                if (cli_parse_slong(&points, "sample", "--points", optarg, 1,
-                                    (slong) 1 << 52) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'r':
-                if (cli_parse_slong(&random, "sample", "--random", optarg, 1,
-                                    WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'e':
-                if (cli_parse_slong(&seed, "sample", "--seed", optarg, 0,
-                                    WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                seed_given = 1;
-                break;
-            case 't':
-                if (cli_parse_slong(&threads, "sample", "--threads", optarg,
-                                    1, 1024) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'k':
-                if (cli_sampling_kernel(&kernel, "sample", optarg) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
-            case 'x':
-                if (cli_parse_slong(&max_points, "sample", "--max-points",
-                                    optarg, 1, WORD_MAX) != CPWL_OK)
-                    return CPWL_ERR_INPUT;
-                break;
             default:
-                return cli_bad_option("sample", c, argv);
+                if ((status = cli_sampling_option(&sa, c, optarg, "sample")) <
+                    0)
+                    return CPWL_ERR_INPUT;
+                if (status == 0)
+                    return cli_bad_option("sample", c, argv);
         }
     }
     if (argc - optind != 1)
         return cli_usage("sample", "expected one network file");
-    if (seed_given && random == 0)
+    if (sa.seed_given && sa.random == 0)
         return cli_usage("sample", "--seed goes with --random N");
 
     net_init(net, 0);
@@ -417,14 +430,15 @@ int cmd_sample(int argc, char **argv)
     pred_ctx_init(ctx);
     sample_opts_init(&opts, ctx);
     if ((status = cli_sampling_plan(&opts, &grid, &total, "sample", D->d,
-                                    grid_s, points, random, max_points,
+                                    sa.grid, sa.points, sa.random,
+                                    sa.max_points,
                                     &is_default)) != CPWL_OK)
         goto out_ctx;
-    opts.seed = (ulong) seed;
-    opts.kernel = kernel;
-    opts.nthreads = (int) threads;
-    opts.resolve = resolve;
-    opts.max_points = max_points;
+    opts.seed = (ulong) sa.seed;
+    opts.kernel = sa.kernel;
+    opts.nthreads = (int) sa.threads;
+    opts.resolve = sa.resolve;
+    opts.max_points = sa.max_points;
     opts.interrupt = &cli_interrupted;
     if (isatty(2))
     {
@@ -457,9 +471,9 @@ int cmd_sample(int argc, char **argv)
                "\"boundary\": %ld, \"stopped\": %s, \"seconds\": %.6f, "
                "\"points_per_second\": %.6g",
                batch_kernel_name(S->kernel),
-               (long) cli_sampling_threads(threads), (long) S->npoints,
+               (long) cli_sampling_threads(sa.threads), (long) S->npoints,
                (long) S->planned, (long) S->npatterns, (long) S->ndecided,
-               (long) S->nundecided, resolve ? "true" : "false",
+               (long) S->nundecided, sa.resolve ? "true" : "false",
                (long) S->nresolved, (long) S->nboundary,
                S->stopped ? "true" : "false", S->seconds, pps);
         if (stats)
@@ -477,7 +491,7 @@ int cmd_sample(int argc, char **argv)
         cli_sampling_describe(stdout, S, is_default);
         printf("\nkernel              %s\n", batch_kernel_name(S->kernel));
         printf("threads             %ld\n",
-               (long) cli_sampling_threads(threads));
+               (long) cli_sampling_threads(sa.threads));
         if (S->stopped)
             printf("points              %ld of %ld (STOPPED: interrupted; "
                    "every figure below covers these points only)\n",
@@ -489,7 +503,7 @@ int cmd_sample(int argc, char **argv)
                (long) S->npatterns);
         printf("decided             %ld  (every neuron decided in double)\n",
                (long) S->ndecided);
-        if (resolve)
+        if (sa.resolve)
             printf("undecided           %ld  (re-decided exactly: %ld inside "
                    "a region, %ld on a boundary)\n", (long) S->nundecided,
                    (long) S->nresolved, (long) S->nboundary);
