@@ -65,19 +65,11 @@ typedef struct
 }
 reg_rec;
 
-static int words_cmp(const uint64_t *a, const uint64_t *b, slong words)
-{
-    slong j;
-    for (j = 0; j < words; j++)
-        if (a[j] != b[j])
-            return a[j] < b[j] ? -1 : 1;
-    return 0;
-}
 
 static int reg_rec_cmp(const void *a, const void *b)
 {
     const reg_rec *x = a, *y = b;
-    int c = words_cmp(x->p, y->p, x->words);
+    int c = batch_cmp(x->p, y->p, x->words);
     /* Ties (only in a corrupted list) by cell, for a fixed answer. */
     if (c == 0)
         c = (x->cell > y->cell) - (x->cell < y->cell);
@@ -92,12 +84,12 @@ static slong reg_find(const reg_rec *r, slong n, const uint64_t *p,
     while (a < b)
     {
         slong m = a + (b - a) / 2;
-        if (words_cmp(r[m].p, p, words) < 0)
+        if (batch_cmp(r[m].p, p, words) < 0)
             a = m + 1;
         else
             b = m;
     }
-    return a < n && words_cmp(r[a].p, p, words) == 0 ? r[a].cell : -1;
+    return a < n && batch_cmp(r[a].p, p, words) == 0 ? r[a].cell : -1;
 }
 
 /* ---- region sizes ------------------------------------------------------ */

@@ -343,14 +343,6 @@ static slong pset_add(pset_struct *H, const uint64_t *p, slong idx,
 
 /* ---- sorting and finding ----------------------------------------------- */
 
-static int words_cmp(const uint64_t *a, const uint64_t *b, slong words)
-{
-    slong j;
-    for (j = 0; j < words; j++)
-        if (a[j] != b[j])
-            return a[j] < b[j] ? -1 : 1;
-    return 0;
-}
 
 typedef struct
 {
@@ -363,7 +355,7 @@ sort_rec;
 static int sort_rec_cmp(const void *a, const void *b)
 {
     const sort_rec *x = a, *y = b;
-    return words_cmp(x->p, y->p, x->words);
+    return batch_cmp(x->p, y->p, x->words);
 }
 
 /* Move the set into S, sorted by pattern: the same result for every
@@ -398,7 +390,7 @@ slong sample_find(const sample_t S, const uint64_t *pattern)
     while (a < b)
     {
         slong m = a + (b - a) / 2;
-        int c = words_cmp(S->patterns + m * S->words, pattern, S->words);
+        int c = batch_cmp(S->patterns + m * S->words, pattern, S->words);
         if (c == 0)
             return m;
         if (c < 0)
@@ -560,21 +552,13 @@ typedef struct
 }
 group_ctx;
 
-static int cmp_key(const uint64_t *a, const uint64_t *b, slong words)
-{
-    slong j;
-    for (j = 0; j < words; j++)
-        if (a[j] != b[j])
-            return a[j] < b[j] ? -1 : 1;
-    return 0;
-}
 
 static int cmp_points(slong x, slong y, const group_ctx *G)
 {
     slong a = G->list[x], b = G->list[y], w = G->words;
-    int c = cmp_key(G->und + a * w, G->und + b * w, w);
+    int c = batch_cmp(G->und + a * w, G->und + b * w, w);
     if (c == 0)
-        c = cmp_key(G->pat + a * w, G->pat + b * w, w);
+        c = batch_cmp(G->pat + a * w, G->pat + b * w, w);
     return c != 0 ? c : (a > b) - (a < b);
 }
 
@@ -675,8 +659,9 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
     for (q = 0; q < nu; q++)
     {
         slong a = list[ord[q]], b = q > 0 ? list[ord[q - 1]] : -1;
-        if (q == 0 || cmp_key(und + a * words, und + b * words, words) != 0
-            || cmp_key(pat + a * words, pat + b * words, words) != 0)
+        if (q == 0
+            || batch_cmp(und + a * words, und + b * words, words) != 0
+            || batch_cmp(pat + a * words, pat + b * words, words) != 0)
             todo[nlead++] = q;
         lead[q] = nlead - 1;
     }

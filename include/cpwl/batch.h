@@ -96,6 +96,17 @@ static inline int batch_bit(const uint64_t *w, slong k)
     return (int) ((w[k / 64] >> (k % 64)) & 1);
 }
 
+/* Lexicographic order of packed patterns (word 0 first): -1, 0 or 1. */
+static inline int batch_cmp(const uint64_t *a, const uint64_t *b,
+                            slong words)
+{
+    slong j;
+    for (j = 0; j < words; j++)
+        if (a[j] != b[j])
+            return a[j] < b[j] ? -1 : 1;
+    return 0;
+}
+
 /* Pack / unpack between state bytes (net_pattern) and words. */
 void batch_pack(uint64_t *w, const unsigned char *state, slong nstates);
 void batch_unpack(unsigned char *state, const uint64_t *w, slong nstates);
