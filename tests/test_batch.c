@@ -167,6 +167,26 @@ static int results_equal(const results *A, const results *B)
            memcmp(A->und, B->und, A->npts * A->words * sizeof(uint64_t)) == 0;
 }
 
+/* Kernel `kernel` at the npts points xd (input errors xe, NULL: none)
+   with nthreads threads, every result checked against the exact path X.
+   Returns batch_eval's count of undecided bits. */
+static slong eval_checked(const exact_data *X, const net_t net, int kernel,
+                          const double *xd, const double *xe, slong npts,
+                          int nthreads, uint64_t seed, slong it)
+{
+    batch_plan_t P;
+    results R;
+    slong nund;
+    batch_plan_init(P, net, kernel);
+    results_init(&R, P, npts);
+    nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, nthreads);
+    check_exact(X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
+                batch_kernel_name(kernel));
+    results_clear(&R);
+    batch_plan_clear(P);
+    return nund;
+}
+
 /* Random rational inputs, rounded with their error bounds: every kernel,
    1 and 2 threads, against the exact path. */
 START_TEST(test_random_nets)
@@ -328,20 +348,13 @@ START_TEST(test_degenerate_integer_nets)
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P;
-            results R;
             slong nund, zeros = 0;
-            batch_plan_init(P, net, kernels[kk]);
-            results_init(&R, P, npts);
-            nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 2);
-            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
-                        batch_kernel_name(kernels[kk]));
+            nund = eval_checked(&X, net, kernels[kk], xd, NULL, npts, 2, seed,
+                                it);
             for (p = 0; p < npts * X.ns; p++)
                 zeros += X.sign[p] == 0;
             ck_assert_int_ge(nund, zeros);
             zeros_seen += zeros;
-            results_clear(&R);
-            batch_plan_clear(P);
         }
         exact_clear(&X);
         _fmpq_vec_clear(xq, npts * n);
@@ -392,17 +405,7 @@ START_TEST(test_input_box)
         }
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
-        {
-            batch_plan_t P;
-            results R;
-            batch_plan_init(P, net, kernels[kk]);
-            results_init(&R, P, npts);
-            batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, 1);
-            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
-                        batch_kernel_name(kernels[kk]));
-            results_clear(&R);
-            batch_plan_clear(P);
-        }
+            eval_checked(&X, net, kernels[kk], xd, xe, npts, 1, seed, it);
         exact_clear(&X);
         fmpq_clear(q);
         _fmpq_vec_clear(xq, npts * n);
@@ -443,16 +446,8 @@ START_TEST(test_underflow)
     ck_assert_int_eq(X.sign[0], -1);
     for (kk = 0; kk < nkernels; kk++)
     {
-        batch_plan_t P;
-        results R;
-        batch_plan_init(P, net, kernels[kk]);
-        results_init(&R, P, 1);
-        ck_assert_int_eq(batch_eval(R.Y, R.E, R.pat, R.und, P, x, NULL, 1, 1),
-                         1);
-        check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, 0, 0,
-                    batch_kernel_name(kernels[kk]));
-        results_clear(&R);
-        batch_plan_clear(P);
+        slong nund = eval_checked(&X, net, kernels[kk], x, NULL, 1, 1, 0, 0);
+        ck_assert_int_eq(nund, 1);
     }
     exact_clear(&X);
     _fmpq_vec_clear(xq, 3);
@@ -471,34 +466,13 @@ START_TEST(test_extreme_scales)
     net_init(net, 1);
     for (it = 0; it < 150; it++)
     {
-        slong n = test_range(&r, 1, 3), npts = 8, l, i, j, p, kk;
+        slong n = test_range(&r, 1, 3), npts = 8, p, kk;
         double *xd, *xe;
         fmpq *xq;
         exact_data X;
         test_random_net(net, &r, n, test_range(&r, 2, 4),
                         test_range(&r, 1, 6), (int) test_range(&r, 1, 53));
-        for (l = 0; l < net->nlayers; l++)
-        {
-            net_layer_struct *L = net->layers + l;
-            slong sh = test_range(&r, -1120, 1000);
-            for (i = 0; i < L->out; i++)
-            {
-                for (j = 0; j < L->in; j++)
-                {
-                    fmpq *w = fmpq_mat_entry(L->W, i, j);
-                    slong e = sh + test_range(&r, -40, 40);
-                    if (e >= 0)
-                        fmpq_mul_2exp(w, w, e);
-                    else
-                        fmpq_div_2exp(w, w, -e);
-                }
-                if (test_next(&r) & 1)
-                    fmpq_div_2exp(L->b + i, L->b + i, test_range(&r, 0, 1100));
-            }
-            if (L->act == NET_LEAKY_RELU)
-                fmpq_mul_2exp(L->slope, L->slope, test_range(&r, 0, 60));
-        }
-        net_prepare(net);
+        test_scale_extreme(net, &r);
         xq = _fmpq_vec_init(npts * n);
         xd = flint_malloc(npts * n * sizeof(double));
         xe = flint_malloc(npts * n * sizeof(double));
@@ -512,17 +486,7 @@ START_TEST(test_extreme_scales)
                 net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
-        {
-            batch_plan_t P;
-            results R;
-            batch_plan_init(P, net, kernels[kk]);
-            results_init(&R, P, npts);
-            batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, 1);
-            check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
-                        batch_kernel_name(kernels[kk]));
-            results_clear(&R);
-            batch_plan_clear(P);
-        }
+            eval_checked(&X, net, kernels[kk], xd, xe, npts, 1, seed, it);
         exact_clear(&X);
         _fmpq_vec_clear(xq, npts * n);
         flint_free(xd);

@@ -16,47 +16,6 @@
 
 /* ---- building nets and domains ---------------------------------------- */
 
-static void q_set(fmpq_t q, const char *s)
-{
-    if (fmpq_set_str(q, s, 10) != 0)
-        ck_abort_msg("bad rational literal %s in the test", s);
-    fmpq_canonicalise(q);
-}
-
-static void set_row(net_layer_struct *L, slong i, const char *w,
-                    const char *b)
-{
-    fmpq *row = _fmpq_vec_init(L->in);
-    slong j;
-    err_t e;
-    err_init(e);
-    if (io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
-        ck_abort_msg("test row %s: %s", w, e->msg);
-    for (j = 0; j < L->in; j++)
-        fmpq_set(fmpq_mat_entry(L->W, i, j), row + j);
-    q_set(L->b + i, b);
-    _fmpq_vec_clear(row, L->in);
-}
-
-static void dom_str(dom_t D, slong n, const char *box, const char *slice,
-                    const char *line)
-{
-    err_t e;
-    err_init(e);
-    if (dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
-        ck_abort_msg("test domain refused: %s", e->msg);
-    err_clear(e);
-}
-
-static void dump(const net_t net, const dom_t D, ulong seed)
-{
-    char *s = io_net_write_str(net), *t = dom_describe(D);
-    fprintf(stderr, "seed: %lu\ndomain: %s\nnet: %s\n", (unsigned long) seed,
-            t, s);
-    flint_free(s);
-    flint_free(t);
-}
-
 /* The tent t(s) = 2 relu(s) - 4 relu(s - 1/2) composed k times: 2^k
    activation regions on [0, 1], each of length 2^-k. */
 static void tent_net(net_t net, slong k)
@@ -68,49 +27,34 @@ static void tent_net(net_t net, slong k)
     for (l = 0; l < k; l++)
     {
         L = net_add_layer(net, NET_RELU, 2);
-        set_row(L, 0, l ? "2,-4" : "1", "0");
-        set_row(L, 1, l ? "2,-4" : "1", "-1/2");
+        test_set_row(L, 0, l ? "2,-4" : "1", "0");
+        test_set_row(L, 1, l ? "2,-4" : "1", "-1/2");
     }
     L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, "2,-4", "0");
-    net_prepare(net);
-}
-
-/* A random net whose boundaries cross the small boxes of the tests:
-   hidden widths in [2, maxw], relu or (a quarter of the layers)
-   leaky_relu, weights and biases p/q with |p| <= 20, 1 <= q <= 8 (the
-   nets of test_random_net with wide rationals put most hyperplanes far
-   outside). */
-static void rich_net(net_t net, test_rng *r, slong n, slong depth,
-                     slong maxw)
-{
-    slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
-    for (l = 0; l < depth; l++)
-    {
-        int last = l + 1 == depth;
-        net_act_t act = last ? NET_IDENTITY
-                        : test_range(r, 0, 3) == 0 ? NET_LEAKY_RELU
-                        : NET_RELU;
-        net_layer_struct *L = net_add_layer(net, act,
-                                            last ? 1 : test_range(r, 2, maxw));
-        for (i = 0; i < L->out; i++)
-        {
-            for (j = 0; j < L->in; j++)
-                fmpq_set_si(fmpq_mat_entry(L->W, i, j), test_range(r, -20, 20),
-                            (ulong) test_range(r, 1, 8));
-            fmpq_set_si(L->b + i, test_range(r, -20, 20),
-                        (ulong) test_range(r, 1, 8));
-        }
-        if (act == NET_LEAKY_RELU)
-            fmpq_set_si(L->slope, test_range(r, -3, 3),
-                        (ulong) test_range(r, 1, 5));
-    }
+    test_set_row(L, 0, "2,-4", "0");
     net_prepare(net);
 }
 
 /* ---- running and checking ------------------------------------------- */
+
+/* The objects of a test: a net of n inputs, a domain, a cross-check and
+   a predicate context. */
+static void case_init(net_t net, slong n, dom_t D, crosscheck_t X,
+                      pred_ctx_t ctx)
+{
+    net_init(net, n);
+    dom_init(D);
+    crosscheck_init(X);
+    pred_ctx_init(ctx);
+}
+
+static void case_clear(net_t net, dom_t D, crosscheck_t X, pred_ctx_t ctx)
+{
+    crosscheck_clear(X);
+    pred_ctx_clear(ctx);
+    dom_clear(D);
+    net_clear(net);
+}
 
 /* Options for a grid (grid != NULL) or a random sample of npoints. */
 static void sopts_set(sample_opts *so, pred_ctx_t ctx, const slong *grid,
@@ -128,26 +72,6 @@ static void sopts_set(sample_opts *so, pred_ctx_t ctx, const slong *grid,
         so->npoints = npoints;
         so->seed = 12345;
     }
-}
-
-static void run_cc(crosscheck_t X, const net_t net, const dom_t D,
-                   const sample_opts *so, int verts, ulong seed)
-{
-    regions_opts ro;
-    err_t e;
-    int st;
-    regions_opts_init(&ro, so->pred);
-    ro.points = 1;
-    ro.verts = verts;
-    err_init(e);
-    st = crosscheck_run(X, net, D, &ro, so, e);
-    if (st != CPWL_OK)
-    {
-        dump(net, D, seed);
-        ck_abort_msg("crosscheck_run: status %d: %s", st, e->msg);
-    }
-    ck_assert_int_eq(X->S->stopped, 0);
-    ck_assert_int_eq(X->R->stopped, REGIONS_DONE);
 }
 
 /* The d-volume of the box. */
@@ -188,7 +112,7 @@ static void check_consistent(const crosscheck_t X, const dom_t D,
 
     if (X->contradictions != 0)
     {
-        dump(net, D, seed);
+        test_dump(net, D, seed);
         ck_abort_msg("%s: %ld contradictions (%ld not regions, %ld "
                      "mismatches)", what, (long) X->contradictions,
                      (long) X->not_regions, (long) X->mismatches);
@@ -252,38 +176,31 @@ static void check_consistent(const crosscheck_t X, const dom_t D,
     flint_free(w);
 }
 
+/* A cross-check that must finish, every figure recomputed as
+   check_consistent does. */
+static void run_cc(crosscheck_t X, const net_t net, const dom_t D,
+                   const sample_opts *so, int verts, ulong seed,
+                   const char *what)
+{
+    regions_opts ro;
+    err_t e;
+    int st;
+    regions_opts_init(&ro, so->pred);
+    ro.points = 1;
+    ro.verts = verts;
+    err_init(e);
+    st = crosscheck_run(X, net, D, &ro, so, e);
+    if (st != CPWL_OK)
+    {
+        test_dump(net, D, seed);
+        ck_abort_msg("crosscheck_run: status %d: %s", st, e->msg);
+    }
+    ck_assert_int_eq(X->S->stopped, 0);
+    ck_assert_int_eq(X->R->stopped, REGIONS_DONE);
+    check_consistent(X, D, net, verts, seed, what);
+}
+
 /* ---- random nets ------------------------------------------------------- */
-
-static void random_vec(char *buf, size_t size, test_rng *r, slong n,
-                       int nonzero)
-{
-    slong j, v[8];
-    size_t k = 0;
-    int any;
-    do
-    {
-        any = 0;
-        for (j = 0; j < n; j++)
-            any |= (v[j] = test_range(r, -2, 2)) != 0;
-    }
-    while (nonzero && !any);
-    buf[0] = '\0';
-    for (j = 0; j < n; j++)
-        k += snprintf(buf + k, size - k, "%s%ld", j ? "," : "", (long) v[j]);
-}
-
-static void random_box(char *buf, size_t size, test_rng *r, slong d)
-{
-    slong j;
-    size_t n = 0;
-    buf[0] = '\0';
-    for (j = 0; j < d; j++)
-    {
-        slong a = test_range(r, -4, 3), b = test_range(r, a + 1, 4);
-        n += snprintf(buf + n, size - n, "%s%ld:%ld", j ? "," : "", (long) a,
-                      (long) b);
-    }
-}
 
 START_TEST(test_random_low_dim)
 {
@@ -299,10 +216,7 @@ START_TEST(test_random_low_dim)
     slong it;
     char box[64], x0[64], u[64], v[64], sl[256], what[128];
 
-    net_init(net, 1);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
+    case_init(net, 1, D, X, ctx);
     for (it = 0; it < 60; it++)
     {
         int kind = (int) (it % 4), bits = it % 3 == 0 ? 0 : 1;
@@ -311,19 +225,19 @@ START_TEST(test_random_low_dim)
         if (bits == 0)
             test_random_net(net, &r, n, test_range(&r, 2, 3), 6, 0);
         else
-            rich_net(net, &r, n, test_range(&r, 2, 4), 8);
-        random_box(box, sizeof box, &r, d);
+            test_rich_net(net, &r, n, test_range(&r, 2, 4), 8);
+        test_random_box(box, sizeof box, &r, d);
         if (kind == 0 || kind == 2)
-            dom_str(D, n, box, NULL, NULL);
+            test_dom_str(D, n, box, NULL, NULL);
         else
         {
             err_t e;
             int st;
-            random_vec(x0, sizeof x0, &r, n, 0);
+            test_random_vec(x0, sizeof x0, &r, n, 0);
             do
             {
-                random_vec(u, sizeof u, &r, n, 1);
-                random_vec(v, sizeof v, &r, n, 1);
+                test_random_vec(u, sizeof u, &r, n, 1);
+                test_random_vec(v, sizeof v, &r, n, 1);
                 if (kind == 1)
                     snprintf(sl, sizeof sl, "%s;%s", x0, u);
                 else
@@ -343,13 +257,9 @@ START_TEST(test_random_low_dim)
             sopts_set(&so, ctx, grid, d, 0);
         else
             sopts_set(&so, ctx, NULL, 0, 800);
-        run_cc(X, net, D, &so, 1, seed);
-        check_consistent(X, D, net, 1, seed, what);
+        run_cc(X, net, D, &so, 1, seed, what);
     }
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 
@@ -367,28 +277,21 @@ START_TEST(test_random_3d)
     slong it;
     char what[64];
 
-    net_init(net, 1);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
-    dom_str(D, 3, "-1:1,-2:1,0:3/2", NULL, NULL);
+    case_init(net, 1, D, X, ctx);
+    test_dom_str(D, 3, "-1:1,-2:1,0:3/2", NULL, NULL);
     for (it = 0; it < 8; it++)
     {
         if (it % 2)
-            rich_net(net, &r, 3, test_range(&r, 2, 3), 6);
+            test_rich_net(net, &r, 3, test_range(&r, 2, 3), 6);
         else
             test_random_net(net, &r, 3, 2, 5, 0);
         snprintf(what, sizeof what, "seed %lu, 3-D net %ld",
                  (unsigned long) seed, (long) it);
         sopts_set(&so, ctx, grid, 3, 0);
-        run_cc(X, net, D, &so, 1, seed);
-        check_consistent(X, D, net, 1, seed, what);
+        run_cc(X, net, D, &so, 1, seed, what);
         ck_assert(X->missed_max_size == -1);
     }
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 
@@ -409,16 +312,12 @@ START_TEST(test_tent)
     sample_opts so;
     slong i;
 
-    net_init(net, 1);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
+    case_init(net, 1, D, X, ctx);
     tent_net(net, 6);
-    dom_str(D, 1, "0:1", NULL, NULL);
+    test_dom_str(D, 1, "0:1", NULL, NULL);
 
     sopts_set(&so, ctx, g10, 1, 0);
-    run_cc(X, net, D, &so, 1, 0);
-    check_consistent(X, D, net, 1, 0, "tent^6, 10 points");
+    run_cc(X, net, D, &so, 1, 0, "tent^6, 10 points");
     ck_assert_int_eq(X->R->ncells, 64);
     ck_assert_int_eq(X->S->nboundary, 2);
     ck_assert_int_eq(X->S->ndecided + X->S->nresolved, 8);
@@ -429,22 +328,17 @@ START_TEST(test_tent)
     ck_assert(X->missed_max_size == len);
 
     sopts_set(&so, ctx, g1000, 1, 0);
-    run_cc(X, net, D, &so, 1, 0);
-    check_consistent(X, D, net, 1, 0, "tent^6, 1000 points");
+    run_cc(X, net, D, &so, 1, 0, "tent^6, 1000 points");
     ck_assert_int_eq(X->S->npatterns, 64);
     ck_assert_int_eq(X->missed, 0);
     ck_assert(X->missed_max_size == -1);
 
     /* Without vertices the sizes are not known. */
     sopts_set(&so, ctx, g10, 1, 0);
-    run_cc(X, net, D, &so, 0, 0);
-    check_consistent(X, D, net, 0, 0, "tent^6, no vertices");
+    run_cc(X, net, D, &so, 0, 0, "tent^6, no vertices");
     ck_assert(X->missed_max_size == -1);
 
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 
@@ -466,27 +360,23 @@ START_TEST(test_degenerate)
     net_layer_struct *L;
     slong i;
 
-    net_init(net, 2);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, X, ctx);
     L = net_add_layer(net, NET_RELU, 6);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "0,1", "0");
-    set_row(L, 2, "1,1", "0");
-    set_row(L, 3, "1,-1", "0");
-    set_row(L, 4, "2,0", "0");
-    set_row(L, 5, "0,0", "-1");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "0,1", "0");
+    test_set_row(L, 2, "1,1", "0");
+    test_set_row(L, 3, "1,-1", "0");
+    test_set_row(L, 4, "2,0", "0");
+    test_set_row(L, 5, "0,0", "-1");
     L = net_add_layer(net, NET_RELU, 1);
-    set_row(L, 0, "1,1,0,0,0,0", "0");
+    test_set_row(L, 0, "1,1,0,0,0,0", "0");
     L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, "1", "0");
+    test_set_row(L, 0, "1", "0");
     net_prepare(net);
-    dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
+    test_dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
 
     sopts_set(&so, ctx, grid, 2, 0);
-    run_cc(X, net, D, &so, 1, 0);
-    check_consistent(X, D, net, 1, 0, "degenerate");
+    run_cc(X, net, D, &so, 1, 0, "degenerate");
     ck_assert_int_eq(X->R->ncells, 8);
     ck_assert_int_eq(X->S->npatterns, 8);
     ck_assert_int_eq(X->S->nboundary, 49);
@@ -499,10 +389,7 @@ START_TEST(test_degenerate)
     /* Each sector of the square [-3,3]^2 is a triangle of area 9/2. */
     for (i = 0; i < 8; i++)
         ck_assert(X->region_size[i] == 4.5);
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 
@@ -525,20 +412,16 @@ START_TEST(test_detects)
     net_layer_struct *L;
     err_t e;
 
-    net_init(net, 2);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, X, ctx);
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "0,1", "0");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "0,1", "0");
     L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, "1,1", "0");
+    test_set_row(L, 0, "1,1", "0");
     net_prepare(net);
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     sopts_set(&so, ctx, grid, 2, 0);
-    run_cc(X, net, D, &so, 1, 0);
-    check_consistent(X, D, net, 1, 0, "quadrants");
+    run_cc(X, net, D, &so, 1, 0, "quadrants");
     ck_assert_int_eq(X->R->ncells, 4);
     ck_assert_int_eq(X->missed, 0);
 
@@ -575,10 +458,7 @@ START_TEST(test_detects)
     ck_assert_int_eq(X->contradictions, 1);
     ck_assert_int_eq(X->missed, 1);
 
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 
@@ -596,13 +476,10 @@ START_TEST(test_stopped_and_errors)
     regions_opts ro;
     err_t e;
 
-    net_init(net, 1);
-    dom_init(D);
+    case_init(net, 1, D, X, ctx);
     dom_init(A);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
     tent_net(net, 5);
-    dom_str(D, 1, "0:1", NULL, NULL);
+    test_dom_str(D, 1, "0:1", NULL, NULL);
     dom_set_all(A, 1);
     regions_opts_init(&ro, ctx);
     ro.points = 1;
@@ -636,11 +513,8 @@ START_TEST(test_stopped_and_errors)
     ck_assert_int_eq(X->contradictions, 0);
     ck_assert_int_eq(X->missed, 0);
 
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
     dom_clear(A);
-    net_clear(net);
+    case_clear(net, D, X, ctx);
 }
 END_TEST
 

@@ -359,7 +359,7 @@ START_TEST(test_extreme_scales)
     const uint64_t seed = 4242;
     test_rng r = {seed};
     net_t net;
-    slong it, l, i, j, n;
+    slong it, j, n;
     net_init(net, 1);
     for (it = 0; it < 300; it++)
     {
@@ -369,28 +369,7 @@ START_TEST(test_extreme_scales)
         n = test_range(&r, 1, 3);
         test_random_net(net, &r, n, test_range(&r, 2, 4),
                         test_range(&r, 1, 6), (int) test_range(&r, 1, 53));
-        for (l = 0; l < net->nlayers; l++)
-        {
-            net_layer_struct *L = net->layers + l;
-            slong sh = test_range(&r, -1120, 1000);
-            for (i = 0; i < L->out; i++)
-            {
-                for (j = 0; j < L->in; j++)
-                {
-                    fmpq *w = fmpq_mat_entry(L->W, i, j);
-                    slong e = sh + test_range(&r, -40, 40);
-                    if (e >= 0)
-                        fmpq_mul_2exp(w, w, e);
-                    else
-                        fmpq_div_2exp(w, w, -e);
-                }
-                if (test_next(&r) & 1)
-                    fmpq_div_2exp(L->b + i, L->b + i, test_range(&r, 0, 1100));
-            }
-            if (L->act == NET_LEAKY_RELU)
-                fmpq_mul_2exp(L->slope, L->slope, test_range(&r, 0, 60));
-        }
-        net_prepare(net);
+        test_scale_extreme(net, &r);
         x = _fmpq_vec_init(n);
         for (j = 0; j < n; j++)
         {

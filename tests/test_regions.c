@@ -18,34 +18,11 @@
 
 /* ---- building nets -------------------------------------------------- */
 
-static void q_set(fmpq_t q, const char *s)
-{
-    if (fmpq_set_str(q, s, 10) != 0)
-        ck_abort_msg("bad rational literal %s in the test", s);
-    fmpq_canonicalise(q);
-}
-
-/* Row i of layer L from comma-separated text: weights w, bias b. */
-static void set_row(net_layer_struct *L, slong i, const char *w,
-                    const char *b)
-{
-    fmpq *row = _fmpq_vec_init(L->in);
-    slong j;
-    err_t e;
-    err_init(e);
-    if (io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
-        ck_abort_msg("test row %s: %s", w, e->msg);
-    for (j = 0; j < L->in; j++)
-        fmpq_set(fmpq_mat_entry(L->W, i, j), row + j);
-    q_set(L->b + i, b);
-    _fmpq_vec_clear(row, L->in);
-}
-
 /* An identity output layer with weights w (comma-separated). */
 static void add_output(net_t net, const char *w)
 {
     net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, w, "0");
+    test_set_row(L, 0, w, "0");
     net_prepare(net);
 }
 
@@ -125,11 +102,11 @@ static void add_stage(net_t net, const stage_t *S, const stage_t *prev)
         for (j = 0; j < w; j++)
         {
             if (prev != NULL)
-                q_set(fmpq_mat_entry(L->W, i, j), prev->c[j]);
+                test_q_set(fmpq_mat_entry(L->W, i, j), prev->c[j]);
             else
                 fmpq_one(fmpq_mat_entry(L->W, i, j));
         }
-        q_set(L->b + i, S->t[i]);
+        test_q_set(L->b + i, S->t[i]);
         fmpq_neg(L->b + i, L->b + i);
     }
 }
@@ -140,7 +117,7 @@ static void finish_stages(net_t net, const stage_t *last)
     slong i;
     L = net_add_layer(net, NET_IDENTITY, 1);
     for (i = 0; i < L->in; i++)
-        q_set(fmpq_mat_entry(L->W, 0, i), last->c[i]);
+        test_q_set(fmpq_mat_entry(L->W, 0, i), last->c[i]);
     net_prepare(net);
 }
 
@@ -453,16 +430,6 @@ static void expect_counts(const char *what, const net_t net, const dom_t D,
     expect_method(what, net, D, REGIONS_ND, act, lin);
 }
 
-static void dom_str(dom_t D, slong n, const char *box, const char *slice,
-                    const char *line)
-{
-    err_t e;
-    err_init(e);
-    if (dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
-        ck_abort_msg("test domain refused: %s", e->msg);
-    err_clear(e);
-}
-
 static slong binom(slong n, slong k)
 {
     slong r = 1, i;
@@ -647,7 +614,7 @@ START_TEST(test_tent)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 1);
-    dom_str(B, 1, "0:1", NULL, NULL);
+    test_dom_str(B, 1, "0:1", NULL, NULL);
     for (k = 1; k <= 5; k++)
     {
         tent_net(net, k);
@@ -671,7 +638,7 @@ START_TEST(test_tent_20)
     dom_init(D);
     regions_init(R, 0, 0, 0);
     tent_net(net, 20);
-    dom_str(D, 1, "0:1", NULL, NULL);
+    test_dom_str(D, 1, "0:1", NULL, NULL);
     run(R, net, D, REGIONS_AUTO, 0, 0, "tent^20 on [0,1]");
     ck_assert_int_eq(R->ncells, WORD(1) << 20);
     ck_assert_int_eq(R->nlinear, WORD(1) << 20);
@@ -700,7 +667,7 @@ START_TEST(test_zigzag)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 1);
-    dom_str(B, 1, "0:1", NULL, NULL);
+    test_dom_str(B, 1, "0:1", NULL, NULL);
     stages_net(net, aaa, 3);
     expect_counts("h_a^3", net, B, 27, 27);
     expect_counts("h_a^3", net, D, 28, 28);
@@ -778,7 +745,7 @@ START_TEST(test_zonotope_tent)
     expect_counts("t0 o t0 o gamma", net, D, 30, 25);
     /* The box [-2,2]^2 holds the whole hexagon gamma <= 1 (gamma <= 1
        means |x| + |y| + |x + y| <= 1), so the counts stay. */
-    dom_str(B, 2, "-2:2,-2:2", NULL, NULL);
+    test_dom_str(B, 2, "-2:2,-2:2", NULL, NULL);
     expect_counts("t0 o t0 o gamma", net, B, 30, 25);
     dom_clear(D);
     dom_clear(B);
@@ -798,7 +765,7 @@ static void text_net(net_t net, slong n, slong m, const char **rows,
     net_init(net, n);
     L = net_add_layer(net, NET_RELU, m);
     for (i = 0; i < m; i++)
-        set_row(L, i, rows[2 * i], rows[2 * i + 1]);
+        test_set_row(L, i, rows[2 * i], rows[2 * i + 1]);
     add_output(net, out);
 }
 
@@ -817,7 +784,7 @@ START_TEST(test_coincident)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 2);
-    dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     text_net(net, 2, 5, rows, "1,2,3,5,7");
     expect_counts("coincident lines", net, D, 4, 4);
     expect_counts("coincident lines", net, B, 4, 4);
@@ -842,12 +809,12 @@ START_TEST(test_parallel)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 2);
-    dom_str(B, 2, "-3:4,-1:1", NULL, NULL);
+    test_dom_str(B, 2, "-3:4,-1:1", NULL, NULL);
     text_net(net, 2, 6, rows, "1,2,3,4,5,6");
     expect_counts("parallel lines", net, D, 15, 15);
     expect_counts("parallel lines", net, B, 15, 15);
     /* The box [1/2,2] x [-1,1/4]: lines x = 1 and y = 0 only: 4. */
-    dom_str(B, 2, "1/2:2,-1:1/4", NULL, NULL);
+    test_dom_str(B, 2, "1/2:2,-1:1/4", NULL, NULL);
     expect_counts("parallel lines", net, B, 4, 4);
     dom_clear(D);
     dom_clear(B);
@@ -873,7 +840,7 @@ START_TEST(test_concurrent)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 2);
-    dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     text_net(net, 2, 5, rows, "1,2,3,4,5");
     expect_counts("5 lines through 0", net, D, 10, 10);
     expect_counts("5 lines through 0", net, B, 10, 10);
@@ -909,11 +876,11 @@ START_TEST(test_dead_and_vanishing)
        a1 + 2 a2 (>= 0, zero on the closed third quadrant); output
        f = relu(x) + 2 relu(y).  Patterns: one per quadrant: 4; linear 4. */
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "0,1", "0");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "0,1", "0");
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "-1,0", "-1");
-    set_row(L, 1, "1,2", "0");
+    test_set_row(L, 0, "-1,0", "-1");
+    test_set_row(L, 1, "1,2", "0");
     add_output(net, "1,1");
     expect_counts("dead neuron", net, D, 4, 4);
     regions_init(R, 0, 0, 0);
@@ -932,11 +899,11 @@ START_TEST(test_dead_and_vanishing)
     net_clear(net);
     net_init(net, 2);
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "0,1", "0");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "0,1", "0");
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "1,-1", "0");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "1,-1", "0");
     add_output(net, "1,3");
     expect_counts("vanishing pre-activations", net, D, 5, 4);
     dom_clear(D);
@@ -958,7 +925,7 @@ START_TEST(test_cancelled_kink)
     dom_init(D);
     dom_init(B);
     dom_set_all(D, 1);
-    dom_str(B, 1, "-1:2", NULL, NULL);
+    test_dom_str(B, 1, "-1:2", NULL, NULL);
     text_net(net, 1, 4, rows, "1,-1,1,-1");
     expect_counts("cancelled kink", net, D, 2, 1);
     expect_counts("cancelled kink", net, B, 2, 1);
@@ -971,7 +938,7 @@ START_TEST(test_cancelled_kink)
     net_clear(net);
     net_init(net, 1);
     L = net_add_layer(net, NET_LEAKY_RELU, 1);
-    set_row(L, 0, "1", "0");
+    test_set_row(L, 0, "1", "0");
     fmpq_one(L->slope);
     add_output(net, "1");
     dom_set_all(D, 1);
@@ -1002,7 +969,7 @@ START_TEST(test_vertex_touch)
     dom_init(B);
     text_net(net, 2, 3, rows, "1,1,-1");
     dom_set_all(D, 2);
-    dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     expect_counts("opposite quadrants", net, D, 6, 6);
     expect_counts("opposite quadrants", net, B, 6, 6);
     text_net(net, 3, 3, rows3, "1,1,-1");
@@ -1076,7 +1043,7 @@ START_TEST(test_domain_errors)
     err_init(e);
     ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
     ck_assert(e->msg[0] != '\0');
-    dom_str(D, 2, NULL, NULL, "0,0;1,1");
+    test_dom_str(D, 2, NULL, NULL, "0,0;1,1");
     o.method = REGIONS_2D;
     err_init(e);
     ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
@@ -1352,7 +1319,7 @@ START_TEST(test_random_2d)
         rand_interval(a, sizeof a, &r);
         rand_interval(b, sizeof b, &r);
         snprintf(box, sizeof box, "%s,%s", a, b);
-        dom_str(D, 2, box, NULL, NULL);
+        test_dom_str(D, 2, box, NULL, NULL);
         compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
     }
     dom_clear(D);
@@ -1427,7 +1394,7 @@ START_TEST(test_random_line)
         {
             dom_set_all(D, 1);
             compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
-            dom_str(D, 1, box, NULL, NULL);
+            test_dom_str(D, 1, box, NULL, NULL);
             compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
             continue;
         }
@@ -1472,7 +1439,8 @@ START_TEST(test_random_arrangement_boxes)
         b = _fmpq_vec_init(m);
         random_arrangement(A, b, m, 2, it % 2, &r);
         arrangement_net(net, 2, m, A, b);
-        dom_str(D, 2, it % 3 ? "-1:1,-1:1" : "-1/3:1/7,0:100", NULL, NULL);
+        test_dom_str(D, 2, it % 3 ? "-1:1,-1:1" : "-1/3:1/7,0:100", NULL,
+                     NULL);
         compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
         _fmpq_vec_clear(A, 2 * m);
         _fmpq_vec_clear(b, m);

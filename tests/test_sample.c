@@ -16,29 +16,6 @@
 
 /* ---- building nets and domains ---------------------------------------- */
 
-static void q_set(fmpq_t q, const char *s)
-{
-    if (fmpq_set_str(q, s, 10) != 0)
-        ck_abort_msg("bad rational literal %s in the test", s);
-    fmpq_canonicalise(q);
-}
-
-/* Row i of layer L from comma-separated text: weights w, bias b. */
-static void set_row(net_layer_struct *L, slong i, const char *w,
-                    const char *b)
-{
-    fmpq *row = _fmpq_vec_init(L->in);
-    slong j;
-    err_t e;
-    err_init(e);
-    if (io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
-        ck_abort_msg("test row %s: %s", w, e->msg);
-    for (j = 0; j < L->in; j++)
-        fmpq_set(fmpq_mat_entry(L->W, i, j), row + j);
-    q_set(L->b + i, b);
-    _fmpq_vec_clear(row, L->in);
-}
-
 /* relu(x - c), relu(y), output x + y: the boundaries x = c and y = 0. */
 static void quadrant_net(net_t net, const char *c)
 {
@@ -48,10 +25,10 @@ static void quadrant_net(net_t net, const char *c)
     net_init(net, 2);
     L = net_add_layer(net, NET_RELU, 2);
     snprintf(b, sizeof b, "-%s", c);
-    set_row(L, 0, "1,0", b);
-    set_row(L, 1, "0,1", "0");
+    test_set_row(L, 0, "1,0", b);
+    test_set_row(L, 1, "0,1", "0");
     L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, "1,1", "0");
+    test_set_row(L, 0, "1,1", "0");
     net_prepare(net);
 }
 
@@ -63,33 +40,33 @@ static void vanishing_net(net_t net)
     net_clear(net);
     net_init(net, 2);
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,0", "0");
-    set_row(L, 1, "0,1", "0");
+    test_set_row(L, 0, "1,0", "0");
+    test_set_row(L, 1, "0,1", "0");
     L = net_add_layer(net, NET_RELU, 2);
-    set_row(L, 0, "1,1", "0");
-    set_row(L, 1, "0,0", "0");
+    test_set_row(L, 0, "1,1", "0");
+    test_set_row(L, 1, "0,0", "0");
     L = net_add_layer(net, NET_IDENTITY, 1);
-    set_row(L, 0, "1,1", "0");
+    test_set_row(L, 0, "1,1", "0");
     net_prepare(net);
 }
 
-static void dom_str(dom_t D, slong n, const char *box, const char *slice,
-                    const char *line)
+/* The objects of a test: a net of n inputs, a domain, a sample and a
+   predicate context. */
+static void case_init(net_t net, slong n, dom_t D, sample_t S,
+                      pred_ctx_t ctx)
 {
-    err_t e;
-    err_init(e);
-    if (dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
-        ck_abort_msg("test domain refused: %s", e->msg);
-    err_clear(e);
+    net_init(net, n);
+    dom_init(D);
+    sample_init(S);
+    pred_ctx_init(ctx);
 }
 
-static void dump(const net_t net, const dom_t D, ulong seed)
+static void case_clear(net_t net, dom_t D, sample_t S, pred_ctx_t ctx)
 {
-    char *s = io_net_write_str(net), *t = dom_describe(D);
-    fprintf(stderr, "seed: %lu\ndomain: %s\nnet: %s\n", (unsigned long) seed,
-            t, s);
-    flint_free(s);
-    flint_free(t);
+    sample_clear(S);
+    pred_ctx_clear(ctx);
+    dom_clear(D);
+    net_clear(net);
 }
 
 /* A grid sample that must succeed. */
@@ -125,40 +102,6 @@ static void run_random(sample_t S, const net_t net, const dom_t D,
     o.seed = seed;
     st = sample_run(S, net, D, &o, e);
     ck_assert_msg(st == CPWL_OK, "sample_run: status %d: %s", st, e->msg);
-}
-
-/* A random net whose boundaries cross the small boxes of the tests:
-   hidden widths in [2, maxw], relu or (a quarter of the layers)
-   leaky_relu, weights and biases p/q with |p| <= 20, 1 <= q <= 8 (the
-   nets of test_random_net with wide rationals put most hyperplanes far
-   outside). */
-static void rich_net(net_t net, test_rng *r, slong n, slong depth,
-                     slong maxw)
-{
-    slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
-    for (l = 0; l < depth; l++)
-    {
-        int last = l + 1 == depth;
-        net_act_t act = last ? NET_IDENTITY
-                        : test_range(r, 0, 3) == 0 ? NET_LEAKY_RELU
-                        : NET_RELU;
-        net_layer_struct *L = net_add_layer(net, act,
-                                            last ? 1 : test_range(r, 2, maxw));
-        for (i = 0; i < L->out; i++)
-        {
-            for (j = 0; j < L->in; j++)
-                fmpq_set_si(fmpq_mat_entry(L->W, i, j), test_range(r, -20, 20),
-                            (ulong) test_range(r, 1, 8));
-            fmpq_set_si(L->b + i, test_range(r, -20, 20),
-                        (ulong) test_range(r, 1, 8));
-        }
-        if (act == NET_LEAKY_RELU)
-            fmpq_set_si(L->slope, test_range(r, -3, 3),
-                        (ulong) test_range(r, 1, 5));
-    }
-    net_prepare(net);
 }
 
 /* ---- the exact reference --------------------------------------------- */
@@ -269,7 +212,7 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
             if (fmpq_cmp(y + j, D->lo + j) < 0
                 || fmpq_cmp(y + j, D->hi + j) > 0)
             {
-                dump(net, D, seed);
+                test_dump(net, D, seed);
                 ck_abort_msg("%s: point %ld is outside the box", what,
                              (long) i);
             }
@@ -297,7 +240,7 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
                       words * sizeof(uint64_t)) != 0
             || S->counts[ng] != j - i || S->first[ng] != rec[i].i)
         {
-            dump(net, D, seed);
+            test_dump(net, D, seed);
             ck_abort_msg("%s: reference pattern group %ld (%ld points, first "
                          "%ld) differs from the sample's pattern %ld", what,
                          (long) ng, (long) (j - i), (long) rec[i].i,
@@ -309,7 +252,7 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
         || S->ndecided + S->nresolved != nin
         || S->nresolved + S->nboundary != S->nundecided)
     {
-        dump(net, D, seed);
+        test_dump(net, D, seed);
         ck_abort_msg("%s: reference %ld patterns, %ld inside, %ld boundary; "
                      "sample %ld patterns, %ld decided + %ld resolved, %ld "
                      "boundary, %ld undecided", what, (long) ng, (long) nin,
@@ -340,7 +283,7 @@ static void exact_regions(regions_t R, const net_t net, const dom_t D,
     st = regions_compute(R, net, D, &o, e);
     if (st != CPWL_OK || R->stopped != REGIONS_DONE)
     {
-        dump(net, D, seed);
+        test_dump(net, D, seed);
         ck_abort_msg("regions_compute: status %d, stopped %d: %s", st,
                      R->stopped, e->msg);
     }
@@ -374,7 +317,7 @@ static void check_regions(const sample_t S, const net_t net, const dom_t D,
     dom_restrict_net(g, net, D);
     if (S->npatterns > R->ncells)
     {
-        dump(net, D, seed);
+        test_dump(net, D, seed);
         ck_abort_msg("%s: %ld sampled patterns but %ld exact regions", what,
                      (long) S->npatterns, (long) R->ncells);
     }
@@ -387,14 +330,14 @@ static void check_regions(const sample_t S, const net_t net, const dom_t D,
                               cell_state_cmp) == NULL)
         {
             char *t = net_pattern_str(st, net);
-            dump(net, D, seed);
+            test_dump(net, D, seed);
             ck_abort_msg("%s: sampled pattern %s is no exact region", what, t);
         }
         sample_point(y, S, S->first[i]);
         net_pattern_exact(st2, g, y);
         if (memcmp(st, st2, ns) != 0)
         {
-            dump(net, D, seed);
+            test_dump(net, D, seed);
             ck_abort_msg("%s: pattern %ld differs from the exact pattern at "
                          "its first point %ld", what, (long) i,
                          (long) S->first[i]);
@@ -442,12 +385,9 @@ START_TEST(test_quadrants)
     pred_ctx_t ctx;
     slong k;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, S, ctx);
     quadrant_net(net, "0");
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
 
     run_grid(S, net, D, g10, ctx, 1, BATCH_AUTO, 0);
     ck_assert_int_eq(S->planned, 100);
@@ -505,10 +445,7 @@ START_TEST(test_quadrants)
         _fmpq_vec_clear(y, 2);
     }
 
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -528,13 +465,10 @@ START_TEST(test_resolved)
     pred_ctx_t ctx;
     slong k;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, S, ctx);
     ctx->exact_only = 1;
     quadrant_net(net, "1/1000000000000000000000000000000");
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     run_grid(S, net, D, g11, ctx, 1, BATCH_AUTO, 0);
     ck_assert_int_eq(S->ndecided, 100);
     ck_assert_int_eq(S->nundecided, 21);
@@ -554,10 +488,7 @@ START_TEST(test_resolved)
     ck_assert_uint_eq(ctx->by_arb, 0);
     check_exact(S, net, D, 40, 0, "relu(x - 1e-30)");
 
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -578,12 +509,9 @@ START_TEST(test_vanishing)
     pred_ctx_t ctx;
     slong k;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, S, ctx);
     vanishing_net(net);
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
 
     run_grid(S, net, D, g10, ctx, 1, BATCH_AUTO, 0);
     ck_assert_int_eq(S->ndecided, 0);
@@ -602,48 +530,11 @@ START_TEST(test_vanishing)
     check_exact(S, net, D, 40, 0, "vanishing");
     check_regions(S, net, D, 0, "vanishing");
 
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
 /* ---- seeded random nets ------------------------------------------------ */
-
-/* A random box "a:b,..." with integer ends in [-4, 4], a < b. */
-static void random_box(char *buf, size_t size, test_rng *r, slong d)
-{
-    slong j;
-    size_t n = 0;
-    buf[0] = '\0';
-    for (j = 0; j < d; j++)
-    {
-        slong a = test_range(r, -4, 3), b = test_range(r, a + 1, 4);
-        n += snprintf(buf + n, size - n, "%s%ld:%ld", j ? "," : "", (long) a,
-                      (long) b);
-    }
-}
-
-/* A random nonzero integer vector of n entries in [-2, 2], as text. */
-static void random_vec(char *buf, size_t size, test_rng *r, slong n,
-                       int nonzero)
-{
-    slong j, v[8];
-    size_t k = 0;
-    do
-    {
-        int any = 0;
-        for (j = 0; j < n; j++)
-            any |= (v[j] = test_range(r, -2, 2)) != 0;
-        if (any || !nonzero)
-            break;
-    }
-    while (1);
-    buf[0] = '\0';
-    for (j = 0; j < n; j++)
-        k += snprintf(buf + k, size - k, "%s%ld", j ? "," : "", (long) v[j]);
-}
 
 /* One random case: the net, the domain (kind 0: a 2-D box, 1: a 2-D
    slice of R^3, 2: a line in R^3, 3: a 1-input box). */
@@ -656,19 +547,19 @@ static void random_case(net_t net, dom_t D, test_rng *r, int kind,
     if (!rational)
         test_random_net(net, r, n, test_range(r, 2, 3), 5, 0);
     else
-        rich_net(net, r, n, test_range(r, 2, 3), 6);
-    random_box(box, sizeof box, r, d);
+        test_rich_net(net, r, n, test_range(r, 2, 3), 6);
+    test_random_box(box, sizeof box, r, d);
     if (kind == 0 || kind == 3)
     {
-        dom_str(D, n, box, NULL, NULL);
+        test_dom_str(D, n, box, NULL, NULL);
         return;
     }
-    random_vec(x0, sizeof x0, r, n, 0);
-    random_vec(u, sizeof u, r, n, 1);
+    test_random_vec(x0, sizeof x0, r, n, 0);
+    test_random_vec(u, sizeof u, r, n, 1);
     if (kind == 1)
     {
         do
-            random_vec(v, sizeof v, r, n, 1);
+            test_random_vec(v, sizeof v, r, n, 1);
         while (strcmp(u, v) == 0);
         snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
         {
@@ -678,7 +569,7 @@ static void random_case(net_t net, dom_t D, test_rng *r, int kind,
             while (dom_set_str(D, n, box, sl, NULL, e) != CPWL_OK)
             {
                 err_init(e);
-                random_vec(v, sizeof v, r, n, 1);
+                test_random_vec(v, sizeof v, r, n, 1);
                 snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
             }
         }
@@ -686,13 +577,13 @@ static void random_case(net_t net, dom_t D, test_rng *r, int kind,
     else
     {
         snprintf(sl, sizeof sl, "%s;%s", x0, u);
-        dom_str(D, n, box, NULL, sl);
+        test_dom_str(D, n, box, NULL, sl);
     }
 }
 
 START_TEST(test_random_nets)
 {
-    /* Rational weights (rich_net) and small integers, on boxes, slices
+    /* Rational weights (test_rich_net) and small integers, on boxes, slices
        and lines: every point recomputed exactly, every pattern a region. */
     const ulong seed = 20240611;
     test_rng r = {seed};
@@ -703,10 +594,7 @@ START_TEST(test_random_nets)
     slong it;
     char what[128];
 
-    net_init(net, 1);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 1, D, S, ctx);
     for (it = 0; it < 24; it++)
     {
         int kind = (int) (it % 4), rational = it % 3 != 0;
@@ -733,10 +621,7 @@ START_TEST(test_random_nets)
             check_regions(S, net, D, seed, what);
         }
     }
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -755,11 +640,8 @@ START_TEST(test_integer_grids)
     slong it, resolved = 0, boundary = 0;
     char what[128];
 
-    net_init(net, 1);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
-    dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
+    case_init(net, 1, D, S, ctx);
+    test_dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
     for (it = 0; it < 30; it++)
     {
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 4, 0);
@@ -774,10 +656,7 @@ START_TEST(test_integer_grids)
     /* The case is the point of the test: both kinds occurred. */
     ck_assert_int_gt(resolved, 0);
     ck_assert_int_gt(boundary, 0);
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -796,10 +675,7 @@ START_TEST(test_wide_patterns)
     net_layer_struct *L;
     slong l, i, j;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, S, ctx);
     for (l = 0; l < 3; l++)
     {
         L = net_add_layer(net, l < 2 ? NET_RELU : NET_IDENTITY,
@@ -812,17 +688,14 @@ START_TEST(test_wide_patterns)
         }
     }
     net_prepare(net);
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     run_grid(S, net, D, grid, ctx, 1, BATCH_AUTO, 0);
     ck_assert_int_eq(S->nstates, 70);
     ck_assert_int_eq(S->words, 2);
     ck_assert_int_gt(S->npatterns, 10);
     check_exact(S, net, D, 64, seed, "wide");
     check_regions(S, net, D, seed, "wide");
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -843,12 +716,9 @@ START_TEST(test_threads_kernels)
     pred_ctx_t ctx;
     slong it, k, alldecided = 0;
 
-    net_init(net, 1);
-    dom_init(D);
-    sample_init(A);
+    case_init(net, 1, D, A, ctx);
     sample_init(B);
-    pred_ctx_init(ctx);
-    dom_str(D, 2, "-2:3,-1:2", NULL, NULL);
+    test_dom_str(D, 2, "-2:3,-1:2", NULL, NULL);
     for (it = 0; it < 4; it++)
     {
         test_random_net(net, &r, 2, 3, 8, it < 2 ? 20 : 0);
@@ -873,11 +743,8 @@ START_TEST(test_threads_kernels)
     }
     /* The rational nets leave no point undecided. */
     ck_assert_int_ge(alldecided, 2);
-    sample_clear(A);
     sample_clear(B);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, A, ctx);
 }
 END_TEST
 
@@ -901,7 +768,7 @@ START_TEST(test_threads_resolve)
     pred_ctx_init(c1);
     pred_ctx_init(c2);
     vanishing_net(net);
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     run_grid(A, net, D, grid, c1, 1, BATCH_AUTO, 1);
     run_grid(B, net, D, grid, c2, 1, BATCH_AUTO, 2);
     ck_assert_int_eq(A->nundecided, 301 * 301);
@@ -935,14 +802,11 @@ START_TEST(test_random_mode)
     fmpq *y, *z;
     slong i, j, shifted = 0;
 
-    net_init(net, 1);
-    dom_init(D);
-    sample_init(A);
+    case_init(net, 1, D, A, ctx);
     sample_init(B);
     sample_init(C);
-    pred_ctx_init(ctx);
     test_random_net(net, &r, 3, 3, 8, 8);
-    dom_str(D, 3, "-3:2,-2:1/3,-5/7:3/7", NULL, NULL);
+    test_dom_str(D, 3, "-3:2,-2:1/3,-5/7:3/7", NULL, NULL);
     run_random(A, net, D, 3000, 5, ctx);
     run_random(B, net, D, 3000, 5, ctx);
     run_random(C, net, D, 3000, 6, ctx);
@@ -980,12 +844,9 @@ START_TEST(test_random_mode)
     ck_assert_int_eq(shifted, 0);
     _fmpq_vec_clear(y, 3);
     _fmpq_vec_clear(z, 3);
-    sample_clear(A);
     sample_clear(B);
     sample_clear(C);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, A, ctx);
 }
 END_TEST
 
@@ -1000,12 +861,9 @@ START_TEST(test_find)
     uint64_t w;
     slong k;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    case_init(net, 2, D, S, ctx);
     quadrant_net(net, "0");
-    dom_str(D, 2, "0:1,-1:1", NULL, NULL);  /* x > 0: patterns 1 and 3 */
+    test_dom_str(D, 2, "0:1,-1:1", NULL, NULL);  /* x > 0: patterns 1 and 3 */
     run_grid(S, net, D, grid, ctx, 1, BATCH_AUTO, 0);
     /* The first column x = 0 zeroes the first neuron: 10 boundary points
        (y = -1 + 2i/9 is never 0).  The other 90 have x on: patterns 1
@@ -1019,10 +877,7 @@ START_TEST(test_find)
     }
     w = 17;
     ck_assert_int_eq(sample_find(S, &w), -1);
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -1060,14 +915,11 @@ START_TEST(test_interrupt)
     sample_opts o;
     err_t e;
 
-    net_init(net, 1);
-    dom_init(D);
-    sample_init(S);
+    case_init(net, 1, D, S, ctx);
     sample_init(T);
-    pred_ctx_init(ctx);
     err_init(e);
     test_random_net(net, &r, 2, 2, 4, 8);
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     sample_opts_init(&o, ctx);
     o.mode = SAMPLE_RANDOM;
     o.npoints = 300000;
@@ -1091,11 +943,8 @@ START_TEST(test_interrupt)
     ck_assert_int_eq(S->npoints, 0);
     ck_assert_int_eq(S->npatterns, 0);
 
-    sample_clear(S);
     sample_clear(T);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 
@@ -1130,16 +979,13 @@ START_TEST(test_input_errors)
     sample_opts o;
     err_t e;
 
-    net_init(net, 2);
-    dom_init(D);
+    case_init(net, 2, D, S, ctx);
     dom_init(A);
     dom_init(L);
-    sample_init(S);
-    pred_ctx_init(ctx);
     quadrant_net(net, "0");
-    dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
+    test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     dom_set_all(A, 2);
-    dom_str(L, 3, "0:1", NULL, "0,0,0;1,1,1");
+    test_dom_str(L, 3, "0:1", NULL, "0,0,0;1,1,1");
     sample_opts_init(&o, ctx);
     o.grid = g2;
     o.ngrid = 2;
@@ -1176,12 +1022,9 @@ START_TEST(test_input_errors)
     o.npoints = 10001;
     expect_refused(net, D, &o, "10001");
 
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
     dom_clear(A);
     dom_clear(L);
-    net_clear(net);
+    case_clear(net, D, S, ctx);
 }
 END_TEST
 

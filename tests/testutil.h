@@ -1,9 +1,11 @@
 /* Shared helpers of the test suites: a seeded generator whose seed is
-   printed on failure, random rationals and random networks. */
+   printed on failure, random rationals and random networks, nets and
+   domains built from text, and random domains as text. */
 #ifndef CPWL_TESTUTIL_H
 #define CPWL_TESTUTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <check.h>
 #include "cpwl.h"
@@ -28,13 +30,22 @@ static inline slong test_range(test_rng *r, slong lo, slong hi)
     return lo + (slong) (test_next(r) % (uint64_t) (hi - lo + 1));
 }
 
+/* test_fmpq's `bits` for small fractions p/q, |p| <= 20, 1 <= q <= 8. */
+#define TEST_FRACTIONS (-1)
+
 /* Random rational with numerator and denominator of up to `bits` bits
-   (bits <= 64), or a small integer in [-3, 3] when bits == 0. */
+   (bits <= 64), a small integer in [-3, 3] when bits == 0, or a small
+   fraction when bits == TEST_FRACTIONS. */
 static inline void test_fmpq(fmpq_t q, test_rng *r, int bits)
 {
     if (bits == 0)
     {
         fmpq_set_si(q, test_range(r, -3, 3), 1);
+        return;
+    }
+    if (bits == TEST_FRACTIONS)
+    {
+        fmpq_set_si(q, test_range(r, -20, 20), (ulong) test_range(r, 1, 8));
         return;
     }
     {
@@ -49,10 +60,11 @@ static inline void test_fmpq(fmpq_t q, test_rng *r, int bits)
 }
 
 /* Random network: input dim n, `depth` affine maps, hidden widths in
-   [1, maxw], output width 1; hidden activations relu or (sometimes)
-   leaky_relu; weights of up to `bits` bits (0: integers in [-3, 3]). */
-static inline void test_random_net(net_t net, test_rng *r, slong n,
-                                   slong depth, slong maxw, int bits)
+   [minw, maxw], output width 1; hidden activations relu or (one time in
+   four) leaky_relu; weights and biases test_fmpq(., r, bits). */
+static inline void test_random_net_widths(net_t net, test_rng *r, slong n,
+                                          slong depth, slong minw,
+                                          slong maxw, int bits)
 {
     slong l, i, j;
     net_clear(net);
@@ -62,8 +74,8 @@ static inline void test_random_net(net_t net, test_rng *r, slong n,
         int last = l + 1 == depth;
         net_act_t act = last ? NET_IDENTITY
                         : (test_range(r, 0, 3) == 0 ? NET_LEAKY_RELU : NET_RELU);
-        net_layer_struct *L = net_add_layer(net, act,
-                                            last ? 1 : test_range(r, 1, maxw));
+        slong width = last ? 1 : test_range(r, minw, maxw);
+        net_layer_struct *L = net_add_layer(net, act, width);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
@@ -75,6 +87,136 @@ static inline void test_random_net(net_t net, test_rng *r, slong n,
                         (ulong) test_range(r, 1, 5));
     }
     net_prepare(net);
+}
+
+/* Random network with hidden widths in [1, maxw] and weights of up to
+   `bits` bits (0: integers in [-3, 3]). */
+static inline void test_random_net(net_t net, test_rng *r, slong n,
+                                   slong depth, slong maxw, int bits)
+{
+    test_random_net_widths(net, r, n, depth, 1, maxw, bits);
+}
+
+/* A random net whose boundaries cross small boxes: hidden widths in
+   [2, maxw], weights and biases small fractions (the nets of
+   test_random_net with wide rationals put most hyperplanes far
+   outside). */
+static inline void test_rich_net(net_t net, test_rng *r, slong n,
+                                 slong depth, slong maxw)
+{
+    test_random_net_widths(net, r, n, depth, 2, maxw, TEST_FRACTIONS);
+}
+
+/* Spread the weights of a (random) net over the whole double range:
+   each layer scaled by 2^s, s in [-1120, 1000], each weight by a further
+   2^[-40, 40], about half the biases divided by up to 2^1100, leaky
+   slopes multiplied by up to 2^60; then net_prepare. */
+static inline void test_scale_extreme(net_t net, test_rng *r)
+{
+    slong l, i, j;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        net_layer_struct *L = net->layers + l;
+        slong sh = test_range(r, -1120, 1000);
+        for (i = 0; i < L->out; i++)
+        {
+            for (j = 0; j < L->in; j++)
+            {
+                fmpq *w = fmpq_mat_entry(L->W, i, j);
+                slong e = sh + test_range(r, -40, 40);
+                if (e >= 0)
+                    fmpq_mul_2exp(w, w, e);
+                else
+                    fmpq_div_2exp(w, w, -e);
+            }
+            if (test_next(r) & 1)
+                fmpq_div_2exp(L->b + i, L->b + i, test_range(r, 0, 1100));
+        }
+        if (L->act == NET_LEAKY_RELU)
+            fmpq_mul_2exp(L->slope, L->slope, test_range(r, 0, 60));
+    }
+    net_prepare(net);
+}
+
+/* ---- nets and domains from text ---------------------------------------- */
+
+static inline void test_q_set(fmpq_t q, const char *s)
+{
+    if (fmpq_set_str(q, s, 10) != 0)
+        ck_abort_msg("bad rational literal %s in the test", s);
+    fmpq_canonicalise(q);
+}
+
+/* Row i of layer L from comma-separated text: weights w, bias b. */
+static inline void test_set_row(net_layer_struct *L, slong i, const char *w,
+                                const char *b)
+{
+    fmpq *row = _fmpq_vec_init(L->in);
+    slong j;
+    err_t e;
+    err_init(e);
+    if (io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
+        ck_abort_msg("test row %s: %s", w, e->msg);
+    for (j = 0; j < L->in; j++)
+        fmpq_set(fmpq_mat_entry(L->W, i, j), row + j);
+    test_q_set(L->b + i, b);
+    _fmpq_vec_clear(row, L->in);
+}
+
+/* The domain of dom_set_str, which must accept it. */
+static inline void test_dom_str(dom_t D, slong n, const char *box,
+                                const char *slice, const char *line)
+{
+    err_t e;
+    err_init(e);
+    if (dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
+        ck_abort_msg("test domain refused: %s", e->msg);
+    err_clear(e);
+}
+
+/* The seed, domain and net of a failing case, to stderr. */
+static inline void test_dump(const net_t net, const dom_t D, ulong seed)
+{
+    char *s = io_net_write_str(net), *t = dom_describe(D);
+    fprintf(stderr, "seed: %lu\ndomain: %s\nnet: %s\n", (unsigned long) seed,
+            t, s);
+    flint_free(s);
+    flint_free(t);
+}
+
+/* A random box "a:b,..." of d axes with integer ends in [-4, 4], a < b. */
+static inline void test_random_box(char *buf, size_t size, test_rng *r,
+                                   slong d)
+{
+    slong j;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (j = 0; j < d; j++)
+    {
+        slong a = test_range(r, -4, 3), b = test_range(r, a + 1, 4);
+        n += snprintf(buf + n, size - n, "%s%ld:%ld", j ? "," : "", (long) a,
+                      (long) b);
+    }
+}
+
+/* A random integer vector of n <= 8 entries in [-2, 2] (nonzero: not all
+   0), as text "v1,v2,...". */
+static inline void test_random_vec(char *buf, size_t size, test_rng *r,
+                                   slong n, int nonzero)
+{
+    slong j, v[8];
+    size_t k = 0;
+    int any;
+    do
+    {
+        any = 0;
+        for (j = 0; j < n; j++)
+            any |= (v[j] = test_range(r, -2, 2)) != 0;
+    }
+    while (nonzero && !any);
+    buf[0] = '\0';
+    for (j = 0; j < n; j++)
+        k += snprintf(buf + k, size - k, "%s%ld", j ? "," : "", (long) v[j]);
 }
 
 /* Run a suite (fork mode as CK_FORK says) and give main's exit status. */
