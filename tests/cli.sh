@@ -479,7 +479,7 @@ bad "crosscheck: the default 1-D grid has 10^6 points" "--max-points" "1000000 p
 if [ -z "$CPWL_WRAP" ]; then
     call crosscheck "$EX/degenerate2d.json" --json
     good_why
-    has_json '"default_domain":true' || why="$why not the default domain;"
+    has_json '"default_box":true' || why="$why not the default domain;"
     has_json '"grid":\[1000,1000\]' || why="$why grid not 1000x1000;"
     has_json '"points":1000000,' || why="$why points not 10^6;"
     has_json '"exact_regions":8,' || why="$why exact_regions not 8;"

@@ -349,7 +349,7 @@ int cmd_crosscheck(int argc, char **argv)
     if (json)
     {
         char *q = io_json_quote(desc);
-        printf("{\"domain\": %s, \"default_domain\": %s, \"dimension\": %ld, ",
+        printf("{\"domain\": %s, \"default_box\": %s, \"dimension\": %ld, ",
                q, box_default ? "true" : "false", (long) D->d);
         flint_free(q);
         cli_sampling_json(X->S);
