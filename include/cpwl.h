@@ -18,5 +18,9 @@
 #include "cpwl/batch.h"
 #include "cpwl/sample.h"
 #include "cpwl/crosscheck.h"
+#include "cpwl/netalg.h"
+#include "cpwl/build.h"
+#include "cpwl/equiv.h"
+#include "cpwl/bounds.h"
 
 #endif

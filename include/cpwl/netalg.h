@@ -1,0 +1,48 @@
+/* Exact network algebra (Arora, Basu, Mianjy, Mukherjee, ICLR 2018,
+   section 2; the size/depth bookkeeping of their Lemmas D.1-D.3).
+
+   All results are exact: weights are copied or multiplied as rationals.
+   Depth = number of affine maps, size = hidden neurons (SPEC section 1).
+   The identity pass-through x = relu(x) - relu(-x) (two relu units per
+   coordinate) pads a shallower network to a deeper one. */
+#ifndef CPWL_NETALG_H
+#define CPWL_NETALG_H
+
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+
+/* out = f o g (g applied first): needs output_dim(g) = input_dim(f).  The
+   last affine map of g and the first of f are merged into one, so
+   depth(out) = depth(f) + depth(g) - 1 and size(out) = size(f) + size(g).
+   When g ends in a nonlinear layer (relu output) nothing is merged: the
+   layers are stacked, depth(f) + depth(g).  An empty net (no layer) is
+   the identity map.  Layers are copied with their activations; the
+   result is prepared.  CPWL_ERR_INPUT on a dimension mismatch. */
+int netalg_compose(net_t out, const net_t f, const net_t g, err_t e);
+
+/* out = a + b (same input and output dimensions): the two networks side by
+   side on the shared input, the shallower padded with identity
+   pass-throughs (2 relus per carried coordinate per extra layer) so that
+   both have the same depth; widths add.  A net ending in a nonlinear
+   layer first gets an identity output map.  Hidden layers at the same
+   depth with different activations (or leaky slopes) are both rewritten
+   as relu layers of twice the width (identity z = relu(z) - relu(-z),
+   leaky, abs, hardtanh likewise); a maxout layer that meets anything but
+   a maxout layer of as many pieces gives CPWL_ERR_INPUT. */
+int netalg_sum(net_t out, const net_t a, const net_t b, err_t e);
+
+/* out = c * net (c rational; c = 0 gives the zero map of the same shape).
+   c goes into the last affine map; after a nonlinear output layer that
+   is not positively homogeneous for c (c < 0, or hardtanh), an identity
+   map c I is appended instead. */
+void netalg_scale(net_t out, const net_t net, const fmpq_t c);
+
+/* The one-layer identity network R^n -> R^n (depth 1, size 0). */
+void netalg_identity(net_t out, slong n);
+
+/* Pad net (output dimension m) to depth >= `depth` by identity
+   pass-throughs placed before the last affine map (2m relus per added
+   hidden layer); the function is unchanged. */
+void netalg_pad_depth(net_t out, const net_t net, slong depth);
+
+#endif

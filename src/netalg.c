@@ -1,0 +1,394 @@
+/* Exact network algebra (see cpwl/netalg.h): composition, sums, scaling
+   and depth padding of networks with rational weights.  Every result is
+   built in a fresh net and swapped into `out` at the end, so `out` may be
+   one of the arguments. */
+#include "cpwl/netalg.h"
+#include "qvec.h"
+
+/* Append an empty layer like L (activation, slope, maxout pieces) with
+   `rows` pre-activations. */
+static net_layer_struct *add_like(net_t out, const net_layer_struct *L,
+                                  slong rows)
+{
+    net_layer_struct *M = net_add_layer(out, L->act, rows);
+    fmpq_set(M->slope, L->slope);
+    M->pieces = L->pieces;
+    return M;
+}
+
+/* Append a copy of L; the previous layer of out must have L->in outputs. */
+static void copy_layer(net_t out, const net_layer_struct *L)
+{
+    net_layer_struct *M = add_like(out, L, L->out);
+    FLINT_ASSERT(M->in == L->in);
+    fmpq_mat_set(M->W, L->W);
+    qvec_set(M->b, L->b, L->out);
+}
+
+static void copy_net(net_t out, const net_t net)
+{
+    slong l;
+    net_init(out, net->input_dim);
+    for (l = 0; l < net->nlayers; l++)
+        copy_layer(out, net->layers + l);
+    out->output_bias = net->output_bias;
+}
+
+/* The last affine map may carry a bias if the operands allowed one or if
+   the construction put one there (a merged map). */
+static void set_output_bias(net_t net, int flag)
+{
+    const net_layer_struct *L;
+    net->output_bias = flag;
+    if (net->nlayers == 0)
+        return;
+    L = net->layers + net->nlayers - 1;
+    if (!qvec_is_zero(L->b, L->out))
+        net->output_bias = 1;
+}
+
+/* An identity layer c * I_m (c = NULL: I_m) on top of net. */
+static void add_identity(net_t net, slong m, const fmpq_t c)
+{
+    net_layer_struct *L = net_add_layer(net, NET_IDENTITY, m);
+    slong i;
+    for (i = 0; i < m; i++)
+    {
+        if (c == NULL)
+            fmpq_one(fmpq_mat_entry(L->W, i, i));
+        else
+            fmpq_set(fmpq_mat_entry(L->W, i, i), c);
+    }
+}
+
+void netalg_identity(net_t out, slong n)
+{
+    net_t t;
+    net_init(t, n);
+    add_identity(t, n, NULL);
+    t->output_bias = 0;
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+}
+
+void netalg_pad_depth(net_t out, const net_t net, slong depth)
+{
+    slong D = net->nlayers, n = net->input_dim, q, np, l, i, j;
+    const net_layer_struct *last = D > 0 ? net->layers + D - 1 : NULL;
+    net_layer_struct *L;
+    net_t t;
+
+    if (D >= depth || (D == 0 && depth <= 1))
+    {
+        copy_net(t, net);
+        if (D == 0 && depth == 1)
+            add_identity(t, n, NULL);
+        net_prepare(t);
+        net_swap(out, t);
+        net_clear(t);
+        return;
+    }
+    /* y = W_D a + b_D (q values, the pre-activations of the last map, or
+       x itself for the empty net) is carried as (relu(y), relu(-y)) and
+       recovered by the last map as relu(y) - relu(-y) = y. */
+    q = last != NULL ? last->out : n;
+    np = D == 0 ? depth - 1 : depth - D;
+    net_init(t, n);
+    for (l = 0; l + 1 < D; l++)
+        copy_layer(t, net->layers + l);
+    L = net_add_layer(t, NET_RELU, 2 * q);
+    for (i = 0; i < q; i++)
+    {
+        for (j = 0; j < L->in; j++)
+        {
+            fmpq *w = fmpq_mat_entry(L->W, i, j);
+            if (last != NULL)
+                fmpq_set(w, fmpq_mat_entry(last->W, i, j));
+            else if (i == j)
+                fmpq_one(w);
+            fmpq_neg(fmpq_mat_entry(L->W, q + i, j), w);
+        }
+        if (last != NULL)
+        {
+            fmpq_set(L->b + i, last->b + i);
+            fmpq_neg(L->b + q + i, last->b + i);
+        }
+    }
+    /* Further layers: (u, v) -> (relu(u - v), relu(v - u)) keeps
+       u - v = y, since u, v >= 0 with one of them 0. */
+    for (l = 1; l < np; l++)
+    {
+        L = net_add_layer(t, NET_RELU, 2 * q);
+        for (i = 0; i < q; i++)
+        {
+            fmpq_one(fmpq_mat_entry(L->W, i, i));
+            fmpq_set_si(fmpq_mat_entry(L->W, i, q + i), -1, 1);
+            fmpq_set_si(fmpq_mat_entry(L->W, q + i, i), -1, 1);
+            fmpq_one(fmpq_mat_entry(L->W, q + i, q + i));
+        }
+    }
+    if (last != NULL)
+        L = add_like(t, last, q);
+    else
+        L = net_add_layer(t, NET_IDENTITY, q);
+    for (i = 0; i < q; i++)
+    {
+        fmpq_one(fmpq_mat_entry(L->W, i, i));
+        fmpq_set_si(fmpq_mat_entry(L->W, i, q + i), -1, 1);
+    }
+    t->output_bias = net->output_bias;
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+}
+
+int netalg_compose(net_t out, const net_t f, const net_t g, err_t e)
+{
+    slong p = g->nlayers, q = f->nlayers, l;
+    net_t t;
+
+    if (net_output_dim(g) != f->input_dim)
+        return err_set(e, CPWL_ERR_INPUT, "compose: the inner network has "
+                       "%ld outputs but the outer one %ld inputs",
+                       (long) net_output_dim(g), (long) f->input_dim);
+    net_init(t, g->input_dim);
+    for (l = 0; l + 1 < p; l++)
+        copy_layer(t, g->layers + l);
+    if (p > 0 && q > 0 && g->layers[p - 1].act == NET_IDENTITY)
+    {
+        /* Merge F_1(G_p a + c) + d = (F_1 G_p) a + (F_1 c + d): one
+           affine map less, no neuron more (Arora et al., Lemma D.1). */
+        const net_layer_struct *G = g->layers + p - 1, *F = f->layers;
+        net_layer_struct *M = add_like(t, F, F->out);
+        slong i, j;
+        fmpq_mat_mul(M->W, F->W, G->W);
+        for (i = 0; i < F->out; i++)
+        {
+            fmpq_set(M->b + i, F->b + i);
+            for (j = 0; j < F->in; j++)
+                fmpq_addmul(M->b + i, fmpq_mat_entry(F->W, i, j), G->b + j);
+        }
+        for (l = 1; l < q; l++)
+            copy_layer(t, f->layers + l);
+    }
+    else
+    {
+        /* g ends in a nonlinear layer (or one net is the empty identity
+           map): stack the layers as they are. */
+        if (p > 0)
+            copy_layer(t, g->layers + p - 1);
+        for (l = 0; l < q; l++)
+            copy_layer(t, f->layers + l);
+    }
+    set_output_bias(t, q > 0 ? f->output_bias : g->output_bias);
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+    return CPWL_OK;
+}
+
+/* Rebuild net with hidden layer l (identity, leaky_relu, abs or
+   hardtanh) as a relu layer of twice the width: z -> (relu(z), relu(-z))
+   and the next map reads identity z = r - s, leaky z = r - slope s,
+   |z| = r + s; hardtanh clip(z) = relu(z + 1) - relu(z - 1) - 1. */
+static int relu_split(net_t net, slong l, err_t e)
+{
+    const net_layer_struct *L = net->layers + l, *N = net->layers + l + 1;
+    net_layer_struct *A, *B;
+    slong k = L->out, i, j;
+    int ht = L->act == NET_HARDTANH;
+    fmpq_t c;
+    net_t t;
+
+    if (L->act == NET_RELU)
+        return CPWL_OK;
+    if (L->act == NET_MAXOUT)
+        return err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
+                       "layer can only be stacked with a maxout layer of "
+                       "as many pieces", (long) l + 1);
+    fmpq_init(c);
+    net_init(t, net->input_dim);
+    for (i = 0; i < l; i++)
+        copy_layer(t, net->layers + i);
+    A = net_add_layer(t, NET_RELU, 2 * k);
+    for (i = 0; i < k; i++)
+    {
+        for (j = 0; j < L->in; j++)
+        {
+            fmpq_set(fmpq_mat_entry(A->W, i, j), fmpq_mat_entry(L->W, i, j));
+            fmpq_set(fmpq_mat_entry(A->W, k + i, j),
+                     fmpq_mat_entry(L->W, i, j));
+            if (!ht)
+                fmpq_neg(fmpq_mat_entry(A->W, k + i, j),
+                         fmpq_mat_entry(L->W, i, j));
+        }
+        fmpq_set(A->b + i, L->b + i);
+        if (ht)
+        {
+            fmpq_add_si(A->b + i, L->b + i, 1);
+            fmpq_sub_si(A->b + k + i, L->b + i, 1);
+        }
+        else
+            fmpq_neg(A->b + k + i, L->b + i);
+    }
+    /* The coefficient of the second copy in the next map. */
+    if (L->act == NET_IDENTITY || ht)
+        fmpq_set_si(c, -1, 1);
+    else if (L->act == NET_LEAKY_RELU)
+        fmpq_neg(c, L->slope);
+    else
+        fmpq_one(c);
+    B = add_like(t, N, N->out);
+    for (i = 0; i < N->out; i++)
+    {
+        fmpq_set(B->b + i, N->b + i);
+        for (j = 0; j < k; j++)
+        {
+            const fmpq *w = fmpq_mat_entry(N->W, i, j);
+            fmpq_set(fmpq_mat_entry(B->W, i, j), w);
+            fmpq_mul(fmpq_mat_entry(B->W, i, k + j), w, c);
+            if (ht)
+                fmpq_sub(B->b + i, B->b + i, w);
+        }
+    }
+    for (i = l + 2; i < net->nlayers; i++)
+        copy_layer(t, net->layers + i);
+    t->output_bias = net->output_bias;
+    net_swap(net, t);
+    net_clear(t);
+    fmpq_clear(c);
+    return CPWL_OK;
+}
+
+/* Whether two hidden layers can be stacked side by side as they are. */
+static int same_act(const net_layer_struct *A, const net_layer_struct *B)
+{
+    if (A->act != B->act)
+        return 0;
+    if (A->act == NET_LEAKY_RELU)
+        return fmpq_equal(A->slope, B->slope);
+    if (A->act == NET_MAXOUT)
+        return A->pieces == B->pieces;
+    return 1;
+}
+
+int netalg_sum(net_t out, const net_t a, const net_t b, err_t e)
+{
+    slong n = a->input_dim, m = net_output_dim(a), D, l, i, j;
+    net_t A, B, t;
+    int st = CPWL_OK;
+
+    if (b->input_dim != n || net_output_dim(b) != m)
+        return err_set(e, CPWL_ERR_INPUT, "sum: the networks map R^%ld -> "
+                       "R^%ld and R^%ld -> R^%ld, not the same spaces",
+                       (long) n, (long) m, (long) b->input_dim,
+                       (long) net_output_dim(b));
+    copy_net(A, a);
+    copy_net(B, b);
+    /* The outputs are added in the last affine map, so it must be one
+       without an activation. */
+    if (A->nlayers == 0 || A->layers[A->nlayers - 1].act != NET_IDENTITY)
+        add_identity(A, m, NULL);
+    if (B->nlayers == 0 || B->layers[B->nlayers - 1].act != NET_IDENTITY)
+        add_identity(B, m, NULL);
+    D = FLINT_MAX(A->nlayers, B->nlayers);
+    netalg_pad_depth(A, A, D);
+    netalg_pad_depth(B, B, D);
+    for (l = 0; l + 1 < D && st == CPWL_OK; l++)
+        if (!same_act(A->layers + l, B->layers + l))
+        {
+            st = relu_split(A, l, e);
+            if (st == CPWL_OK)
+                st = relu_split(B, l, e);
+        }
+    if (st != CPWL_OK)
+    {
+        net_clear(A);
+        net_clear(B);
+        return st;
+    }
+    net_init(t, n);
+    for (l = 0; l < D; l++)
+    {
+        const net_layer_struct *P = A->layers + l, *Q = B->layers + l;
+        net_layer_struct *L;
+        if (l + 1 == D)
+        {
+            /* the output map adds the two outputs */
+            L = net_add_layer(t, NET_IDENTITY, m);
+            for (i = 0; i < m; i++)
+            {
+                for (j = 0; j < P->in; j++)
+                    fmpq_add(fmpq_mat_entry(L->W, i, j),
+                             fmpq_mat_entry(L->W, i, j),
+                             fmpq_mat_entry(P->W, i, j));
+                for (j = 0; j < Q->in; j++)
+                {
+                    slong c = l == 0 ? j : P->in + j;
+                    fmpq_add(fmpq_mat_entry(L->W, i, c),
+                             fmpq_mat_entry(L->W, i, c),
+                             fmpq_mat_entry(Q->W, i, j));
+                }
+                fmpq_add(L->b + i, P->b + i, Q->b + i);
+            }
+            continue;
+        }
+        /* hidden layers side by side: the first reads x in both, later
+           ones are block diagonal */
+        L = add_like(t, P, P->out + Q->out);
+        for (i = 0; i < P->out; i++)
+        {
+            for (j = 0; j < P->in; j++)
+                fmpq_set(fmpq_mat_entry(L->W, i, j),
+                         fmpq_mat_entry(P->W, i, j));
+            fmpq_set(L->b + i, P->b + i);
+        }
+        for (i = 0; i < Q->out; i++)
+        {
+            for (j = 0; j < Q->in; j++)
+                fmpq_set(fmpq_mat_entry(L->W, P->out + i,
+                                        l == 0 ? j : P->in + j),
+                         fmpq_mat_entry(Q->W, i, j));
+            fmpq_set(L->b + P->out + i, Q->b + i);
+        }
+    }
+    set_output_bias(t, a->output_bias || b->output_bias);
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+    net_clear(A);
+    net_clear(B);
+    return CPWL_OK;
+}
+
+void netalg_scale(net_t out, const net_t net, const fmpq_t c)
+{
+    slong D = net->nlayers, m = net_output_dim(net), i, j;
+    net_layer_struct *L;
+    net_t t;
+
+    copy_net(t, net);
+    L = D > 0 ? t->layers + D - 1 : NULL;
+    /* c act(z) = act(c z) for c >= 0 when act is positively homogeneous;
+       otherwise c goes into a new output map. */
+    if (L != NULL && (L->act == NET_IDENTITY
+                      || (fmpq_sgn(c) >= 0
+                          && (L->act == NET_RELU || L->act == NET_LEAKY_RELU
+                              || L->act == NET_ABS
+                              || L->act == NET_MAXOUT))))
+    {
+        for (i = 0; i < L->out; i++)
+        {
+            for (j = 0; j < L->in; j++)
+                fmpq_mul(fmpq_mat_entry(L->W, i, j),
+                         fmpq_mat_entry(L->W, i, j), c);
+            fmpq_mul(L->b + i, L->b + i, c);
+        }
+    }
+    else
+        add_identity(t, m, c);
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+}
