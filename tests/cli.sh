@@ -563,6 +563,441 @@ for o in --grid --points --random --kernel --no-resolve --max-points; do
 done
 report "help sample" "$why"
 
+# ---- equiv: exact equivalence of two networks -----------------------------
+
+# max(x, y) as relu(x - y) + relu(y) - relu(-y) and as (x + y)/2 +
+# |x - y|/2 (4 relus); relu(x) + relu(y), which is not max(x, y).
+cat >"$tmp/max3.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 2, "layers": [
+ {"activation": "relu", "weights": [[1, -1], [0, 1], [0, -1]], "bias": [0, 0, 0]},
+ {"activation": "identity", "weights": [[1, 1, -1]], "bias": [0]}]}
+NET
+cat >"$tmp/max4.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 2, "layers": [
+ {"activation": "relu", "weights": [[1, 1], [-1, -1], [1, -1], [-1, 1]], "bias": [0, 0, 0, 0]},
+ {"activation": "identity", "weights": [["1/2", "-1/2", "1/2", "1/2"]], "bias": [0]}]}
+NET
+cat >"$tmp/relusum.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 2, "layers": [
+ {"activation": "relu", "weights": [[1, 0], [0, 1]], "bias": [0, 0]},
+ {"activation": "identity", "weights": [[1, 1]], "bias": [0]}]}
+NET
+cat >"$tmp/relu.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 1, "layers": [
+ {"activation": "relu", "weights": [[1]], "bias": [0]},
+ {"activation": "identity", "weights": [[1]], "bias": [0]}]}
+NET
+cat >"$tmp/id.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 1, "layers": [
+ {"activation": "identity", "weights": [[1]], "bias": [0]}]}
+NET
+cat >"$tmp/two.json" <<'NET'
+{"format": "cpwl-net", "version": 1, "input_dim": 2, "layers": [
+ {"activation": "identity", "weights": [[1, 0], [0, 1]], "bias": [0, 0]}]}
+NET
+
+call equiv "$tmp/max3.json" "$tmp/max4.json"
+good_why
+[ "$(head -n 1 "$tmp/out")" = "equal on R^2" ] || why="$why first line not 'equal on R^2';"
+report "equiv: two formulas for max(x, y) are equal" "$why"
+
+call equiv "$tmp/max4.json" "$tmp/max3.json" --json --box "-1:2,-3:1/2"
+good_why
+has_json '"equal":true' || why="$why equal not true;"
+has_json '"complete":true' || why="$why complete not true;"
+has_json '"regions":[0-9]+' || why="$why no regions;"
+has_json '"point"' && why="$why a point for equal nets;"
+report "equiv --json: equal on a box" "$why"
+
+# max(x, y) != relu(x) + relu(y) (e.g. 1 != 2 at (1, 1)): the witness is
+# re-evaluated with cpwl eval and must give value_a and value_b.
+call equiv "$tmp/max3.json" "$tmp/relusum.json" --json
+good_why
+has_json '"equal":false' || why="$why equal not false;"
+for k in point domain_point value_a value_b regions; do
+    has_json "\"$k\":" || why="$why no $k;"
+done
+pt=$(tr -d ' \n"' <"$tmp/out" | sed -E 's/.*,point:\[([^]]*)\].*/\1/')
+va=$(tr -d ' \n"' <"$tmp/out" | sed -E 's/.*value_a:\[([^]]*)\].*/\1/')
+vb=$(tr -d ' \n"' <"$tmp/out" | sed -E 's/.*value_b:\[([^]]*)\].*/\1/')
+[ "$va" != "$vb" ] || why="$why value_a = value_b;"
+report "equiv --json: max(x,y) and relu(x)+relu(y) differ" "$why"
+why=""
+call eval "$tmp/max3.json" --at "$pt"
+[ "$(field exact)" = "$va" ] || why="$why A($pt) is $(field exact), not value_a $va;"
+call eval "$tmp/relusum.json" --at "$pt"
+[ "$(field exact)" = "$vb" ] || why="$why B($pt) is $(field exact), not value_b $vb;"
+report "equiv: the witness's values are A's and B's (cpwl eval)" "$why"
+
+call equiv "$tmp/max3.json" "$tmp/relusum.json"
+good_why
+grep -q -E '^different: at x = \(.*\) A = .*, B = ' "$tmp/out" || why="$why no 'different: at x = (...) A = ..., B = ...';"
+report "equiv: text answer 'different'" "$why"
+
+# relu(x) = x on [0, 1]; on [-1, 1] they differ, at some x < 0 where
+# relu(x) = 0.
+call equiv "$tmp/relu.json" "$tmp/id.json" --box 0:1
+good_why
+grep -q '^equal on box \[0,1\]' "$tmp/out" || why="$why not equal on [0,1];"
+report "equiv: relu(x) = x on [0, 1]" "$why"
+
+call equiv "$tmp/relu.json" "$tmp/id.json" --box -1:1 --json
+good_why
+has_json '"equal":false' || why="$why equal not false;"
+has_json '"point":\["-[0-9/]+"\]' || why="$why witness not negative;"
+has_json '"value_a":\["0"\]' || why="$why relu value not 0;"
+report "equiv: relu(x) != x on [-1, 1], witness x < 0" "$why"
+
+# On the line x = 1 (points (1, s)): max(1, s) = relu(1) + relu(s) only
+# for s <= 0; s in [-2, 0] equal, s in [-2, 2] not.
+call equiv "$tmp/max3.json" "$tmp/relusum.json" --line "1,0;0,1" --box -2:0
+good_why
+grep -q '^equal on line' "$tmp/out" || why="$why not equal on the line;"
+report "equiv --line: equal on a segment" "$why"
+
+call equiv "$tmp/max3.json" "$tmp/relusum.json" --line "1,0;0,1" --box -2:2 --json
+good_why
+has_json '"equal":false' || why="$why equal not false;"
+has_json '"domain_point":\["[0-9/]+"\]' || why="$why domain point not s > 0;"
+report "equiv --line: different on a longer segment" "$why"
+
+call equiv "$EX/tent3.json" "$EX/tent3.json"
+good_why
+grep -q '^equal on R^1' "$tmp/out" || why="$why tent3 not equal to itself;"
+report "equiv: tent3 against itself" "$why"
+
+call equiv "$EX/degenerate2d.json" "$EX/tent.json"
+bad "equiv: different input dimensions" "input dimensions" \
+    "degenerate2d\\.json has 2" "tent\\.json has 1"
+
+call equiv "$tmp/max3.json" "$tmp/two.json"
+bad "equiv: different output dimensions" "output dimensions" \
+    "max3\\.json has 1" "two\\.json has 2"
+
+call equiv "$tmp/max3.json"
+bad "equiv: one file only" "two network files"
+
+call equiv "$tmp/max3.json" "$tmp/nosuch.json"
+bad "equiv: missing second file" "nosuch\\.json"
+
+call equiv "$tmp/max3.json" "$tmp/max4.json" --box "-1:1"
+bad "equiv: box of the wrong dimension" "box|coordinates|expected"
+
+call equiv "$tmp/max3.json" "$tmp/max4.json" --max-regions 1
+why=""
+[ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
+grep -q "^undecided" "$tmp/out" || why="$why not undecided on stdout;"
+grep -q "max-regions" "$tmp/err" || why="$why no hint on stderr;"
+report "equiv --max-regions 1: undecided (exit 2)" "$why"
+
+call help equiv
+good_why
+for o in --box --slice --line --json --max-regions; do
+    grep -q -e "$o" "$tmp/out" || why="$why help equiv lacks $o;"
+done
+report "help equiv" "$why"
+
+# ---- bounds: the table of docs/examples.md and hand values ----------------
+
+# (2; 3,3): Serra 40, naive 49; Montufar 1^2 (1 + 3 + 3) = 7.
+call bounds --arch 2-3-3-1 --json
+good_why
+has_json '"naive_upper":"49"' || why="$why naive not 49;"
+has_json '"serra_upper":"40"' || why="$why Serra not 40;"
+has_json '"montufar_lower":"7"' || why="$why Montufar not 7;"
+has_json '"one_input_upper":null' || why="$why one_input not null;"
+has_json '"hidden_widths":\[3,3\]' || why="$why widths;"
+report "bounds 2-3-3-1: 49 / 40 / 7" "$why"
+
+# (1; 2,2,2): 27 / 27, Montufar 2 * 2 * 3 = 12, one input 3^3 = 27.
+call bounds --arch 1-2-2-2-1
+good_why
+grep -q '^naive upper  *27 ' "$tmp/out" || why="$why naive not 27;"
+grep -q '^Serra upper  *27 ' "$tmp/out" || why="$why Serra not 27;"
+grep -q '^Montufar lower  *12 ' "$tmp/out" || why="$why Montufar not 12;"
+grep -q '^one-input upper  *27 ' "$tmp/out" || why="$why one input not 27;"
+report "bounds 1-2-2-2-1: 27 / 27 / 12 / 27" "$why"
+
+call bounds --arch 2-4-4-1 --json
+good_why
+has_json '"naive_upper":"121","serra_upper":"121"' || why="$why not 121 / 121;"
+report "bounds 2-4-4-1: 121 / 121" "$why"
+
+call bounds --arch 3-6-6-6-1 --json
+good_why
+has_json '"naive_upper":"74088","serra_upper":"74088"' || why="$why not 74088 / 74088;"
+has_json '"montufar_lower":"2688"' || why="$why Montufar not 2688;"
+report "bounds 3-6-6-6-1: 74088 / 74088" "$why"
+
+call bounds --arch 2-1-4-1
+good_why
+grep -q '^Montufar lower  *n/a' "$tmp/out" || why="$why Montufar not n/a;"
+report "bounds: Montufar n/a for a width below n0" "$why"
+
+call bounds --arch 2-x-1
+bad "bounds: malformed width" "--arch" "entry 2" "2-x-1"
+
+call bounds --arch 2-0-1
+bad "bounds: zero width" "--arch" "entry 2" "from 1"
+
+call bounds --arch 7
+bad "bounds: no output width" "--arch" "at least an input and an output"
+
+call bounds
+bad "bounds: no --arch" "--arch"
+
+call bounds --arch 2-3-1 extra
+bad "bounds: extra argument" "extra"
+
+# ---- build: the constructions, checked by regions, eval and equiv ----------
+
+# hand NAME N LAYERS: a hand-written network with input dimension N and
+# the JSON layer objects LAYERS, written to $tmp/NAME.json.
+hand() {
+    printf '{"format": "cpwl-net", "version": 1, "input_dim": %s, "layers": [%s]}\n' "$2" "$3" >"$tmp/$1.json"
+}
+R='"activation": "relu"'
+I='"activation": "identity"'
+
+# build_out ARGS...: run cpwl build, stdout to $tmp/b.json.
+build_out() {
+    run build "$@" >"$tmp/b.json" 2>"$tmp/err"
+    status=$?
+}
+
+# The sawtooth t^k has 2^k pieces on [0,1] (examples.md): k = 3 gives 8,
+# through a pipe and on the line domain.
+run build sawtooth --k 3 2>"$tmp/err" | run regions - --line "0;1" --box 0:1 --linear --json >"$tmp/out"
+status=$?
+good_why
+has_json '"activation_regions":8,"linear_regions":8' || why="$why counts not 8/8;"
+report "build sawtooth --k 3 | regions on the line [0,1]: 8 pieces" "$why"
+
+# -o writes the canonical form: convert reproduces it; stdout stays empty.
+call build sawtooth --k 2 -o "$tmp/s2.json"
+good_why
+[ -s "$tmp/out" ] && why="$why output on stdout;"
+run convert "$tmp/s2.json" | cmp -s - "$tmp/s2.json" || why="$why not canonical;"
+report "build -o writes a canonical file and nothing on stdout" "$why"
+
+call build sawtooth --k 2 --verbose
+why=""
+[ "$status" -eq 0 ] || why="$why exit status $status;"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || why="$why not one stderr line;"
+grep -q "depth 3, size 4" "$tmp/err" || why="$why summary lacks depth 3, size 4;"
+report "build --verbose: one summary line on stderr" "$why"
+
+# The sawtooth with k = 1 is the tent map of examples/.
+build_out sawtooth --k 1
+call equiv "$tmp/b.json" "$EX/tent.json"
+good_why
+grep -q "^equal" "$tmp/out" || why="$why not equal;"
+report "build sawtooth --k 1 equals examples/tent.json" "$why"
+
+# 1-D size theorem (examples.md): breakpoints -1, 0, 2, slopes 3, -1, 1/2,
+# 0, f(-1) = 5.  The jumps -4 + 3/2 - 1/2 = -3 = -m_0: p - 1 = 3 units.
+# Against the direct 4-unit formula
+# 9/2 relu(x) - 3 relu(-x) - 4 relu(x + 1) - 1/2 relu(x - 2) + 8.
+build_out pwl1d --breaks "-1,0,2" --slopes "3,-1,1/2,0" --value 5
+call info "$tmp/b.json"
+good_why
+[ "$(field size)" = 3 ] || why="$why size not 3;"
+report "build pwl1d: the example with 4 pieces needs 3 units" "$why"
+hand pwl4 1 "{$R, \"weights\": [[1], [-1], [1], [1]], \"bias\": [0, 0, 1, -2]}, {$I, \"weights\": [[\"9/2\", -3, -4, \"-1/2\"]], \"bias\": [8]}"
+call equiv "$tmp/b.json" "$tmp/pwl4.json" --json
+good_why
+has_json '"equal":true' || why="$why not equal;"
+report "build pwl1d equals the hand-written 4-unit formula" "$why"
+call eval "$tmp/b.json" --at -2
+[ "$(field exact)" = 2 ] || why="$why f(-2) != 2;"
+report "build pwl1d: f(-2) = 5 - 3 = 2" "$why"
+
+# Without an output bias 1 + |x| needs 3 units (examples.md).
+build_out pwl1d --breaks 0 --slopes "-1,1" --value 1 --output-bias no
+call info --json "$tmp/b.json"
+good_why
+has_json '"size":3[,}]' || why="$why size not 3;"
+has_json '"output_bias":false' || why="$why output bias present;"
+report "build pwl1d 1 + |x| without output bias: 3 units" "$why"
+
+# The zero-tail tent from points: 3 units, 2 relu(x) - 4 relu(x - 1/2) +
+# 2 relu(x - 1).
+build_out pwl1d --points "-1:0, 0:0, 1/2:1, 1:0, 2:0"
+hand ztent 1 "{$R, \"weights\": [[1], [1], [1]], \"bias\": [0, \"-1/2\", -1]}, {$I, \"weights\": [[2, -4, 2]], \"bias\": [0]}"
+call equiv "$tmp/b.json" "$tmp/ztent.json"
+good_why
+grep -q "^equal" "$tmp/out" || why="$why not equal;"
+run info "$tmp/b.json" >"$tmp/out" 2>&1
+[ "$(field size)" = 3 ] || why="$why size not 3;"
+report "build pwl1d --points: the zero-tail tent, 3 units" "$why"
+
+# max(x, y) against the 4-relu gadget (x + y)/2 + |x - y|/2.
+build_out max --n 2
+hand max2 2 "{$R, \"weights\": [[1, 1], [-1, -1], [1, -1], [-1, 1]], \"bias\": [0, 0, 0, 0]}, {$I, \"weights\": [[\"1/2\", \"-1/2\", \"1/2\", \"1/2\"]], \"bias\": [0]}"
+call equiv "$tmp/b.json" "$tmp/max2.json"
+good_why
+grep -q "^equal" "$tmp/out" || why="$why not equal;"
+report "build max --n 2 equals the 4-relu gadget" "$why"
+
+# max of 5: ceil(log2 5) = 3 hidden layers (depth 4).
+build_out max --n 5
+call eval "$tmp/b.json" --at "1,5/2,-3,2,0"
+good_why
+[ "$(field exact)" = 5/2 ] || why="$why value not 5/2;"
+run info "$tmp/b.json" >"$tmp/out" 2>&1
+[ "$(field depth)" = 4 ] || why="$why depth not 4;"
+report "build max --n 5: depth 4, max(1,5/2,-3,2,0) = 5/2" "$why"
+
+# max(0, x1, x2) = relu(u1) + relu(u2 - u1), u = relu(x) (examples.md),
+# built three ways.
+hand max0 2 "{$R, \"weights\": [[1, 0], [0, 1]], \"bias\": [0, 0]}, {$R, \"weights\": [[1, 0], [-1, 1]], \"bias\": [0, 0]}, {$I, \"weights\": [[1, 1]], \"bias\": [0]}"
+build_out max --n 2 --zero
+call equiv "$tmp/b.json" "$tmp/max0.json"
+good_why
+grep -q "^equal" "$tmp/out" || why="$why max --zero not equal;"
+build_out cpwl --maxsum "max(1,0,0 | 0,1,0 | 0,0,0)"
+call equiv "$tmp/b.json" "$tmp/max0.json"
+grep -q "^equal" "$tmp/out" || why="$why --maxsum not equal;"
+build_out cpwl --lattice "L: 1,0,0 | 0,1,0 | 0,0,0; groups: 0; 1; 2"
+call equiv "$tmp/b.json" "$tmp/max0.json"
+grep -q "^equal" "$tmp/out" || why="$why --lattice not equal;"
+report "build max --zero, cpwl --maxsum, cpwl --lattice: max(0,x1,x2)" "$why"
+
+# max(x1, x2) - max(x1 + x2, 0) at (1, 2): 2 - 3 = -1; min(x1, x2) at
+# (3, 2) through the lattice form with a group of two: 2.
+build_out cpwl --maxsum "max(1,0,0 | 0,1,0); -max(1,1,0 | 0,0,0)"
+call eval "$tmp/b.json" --at 1,2
+good_why
+[ "$(field exact)" = -1 ] || why="$why maxsum value not -1;"
+build_out cpwl --lattice "L: 1,0,0 | 0,1,0; groups: 0,1"
+call eval "$tmp/b.json" --at 3,2
+[ "$(field exact)" = 2 ] || why="$why lattice value not 2;"
+report "build cpwl: a signed maxsum and a min through the lattice" "$why"
+
+# Zig-zag h_a, a = (1/5, 3/10, 1/2): through (1/5, 1), (1/2, 0), (1, 1).
+build_out zigzag --a "1/5,3/10,1/2"
+call eval "$tmp/b.json" --at 1/5
+good_why
+[ "$(field exact)" = 1 ] || why="$why h(1/5) != 1;"
+call eval "$tmp/b.json" --at 1/2
+[ "$(field exact)" = 0 ] || why="$why h(1/2) != 0;"
+call regions "$tmp/b.json" --box 0:1 --linear --json
+has_json '"linear_regions":3' || why="$why not 3 pieces;"
+report "build zigzag: h_a(1/5) = 1, h_a(1/2) = 0, 3 pieces on [0,1]" "$why"
+
+# h_a^3: 27 pieces on [0,1], 28 on R (examples.md).
+build_out hard --a "1/5,3/10,1/2; 1/5,3/10,1/2; 1/5,3/10,1/2"
+call regions "$tmp/b.json" --box 0:1 --linear --json
+good_why
+has_json '"linear_regions":27' || why="$why not 27 on [0,1];"
+call regions "$tmp/b.json" --linear --json
+has_json '"linear_regions":28' || why="$why not 28 on R;"
+report "build hard: h_a^3 has 27 pieces on [0,1], 28 on R" "$why"
+
+# gamma_Z for (1,0), (0,1), (1,1): 6 regions; t o t o gamma_Z: 25.
+build_out zonotope --gens "1,0; 0,1; 1,1"
+call regions "$tmp/b.json" --linear --json
+good_why
+has_json '"linear_regions":6' || why="$why gamma_Z not 6;"
+build_out zonotope --gens "1,0; 0,1; 1,1" --compose-sawtooth 2
+call regions "$tmp/b.json" --linear --json
+has_json '"linear_regions":25' || why="$why t o t o gamma_Z not 25;"
+build_out zonotope --gens "1,0; 0,1; 1,1" --compose-hard "1/2,1/2; 1/2,1/2"
+call regions "$tmp/b.json" --linear --json
+has_json '"linear_regions":25' || why="$why --compose-hard not 25;"
+report "build zonotope: 6 regions, composed with t o t: 25" "$why"
+
+# Seeded random generators: the same seed gives the same file.
+build_out zonotope --random 5 --dim 3 --seed 4
+cp "$tmp/b.json" "$tmp/z1.json"
+build_out zonotope --random 5 --dim 3 --seed 4
+why=""
+cmp -s "$tmp/b.json" "$tmp/z1.json" || why="$why same seed, different files;"
+build_out zonotope --random 5 --dim 3 --seed 5
+cmp -s "$tmp/b.json" "$tmp/z1.json" && why="$why different seeds, same file;"
+report "build zonotope --random: reproducible from the seed" "$why"
+
+# The algebra: t o t = sawtooth k = 2, t + t = 2 t.
+run build sawtooth --k 1 >"$tmp/t.json"
+build_out compose "$tmp/t.json" "$tmp/t.json"
+call equiv "$tmp/b.json" "$tmp/s2.json"
+good_why
+grep -q "^equal" "$tmp/out" || why="$why compose not t o t;"
+build_out sum "$tmp/t.json" "$tmp/t.json"
+cp "$tmp/b.json" "$tmp/sum.json"
+build_out scale "$tmp/t.json" --by 2
+call equiv "$tmp/sum.json" "$tmp/b.json"
+grep -q "^equal" "$tmp/out" || why="$why t + t != 2 t;"
+report "build compose, sum, scale: t o t = sawtooth 2, t + t = 2 t" "$why"
+
+# Bad input: exit 2, the option or the theorem hypothesis named.
+call build zigzag --a "1/2,1/3"
+bad "build zigzag: a not in the simplex" "simplex"
+call build sawtooth --k 0
+bad "build sawtooth --k 0" "k >= 1"
+call build max --n 0
+bad "build max --n 0" "n >= 1"
+call build zonotope --gens "1,0; 0,0"
+bad "build zonotope: a zero generator" "generator 2" "zero"
+call build pwl1d --breaks "0,-1" --slopes "1,2,3" --value 0
+bad "build pwl1d: breakpoints not increasing" "increase"
+call build pwl1d --breaks 0 --slopes "1,2,3" --value 0
+bad "build pwl1d: one breakpoint too few" "--breaks" "expected 2"
+call build hard --a "1/2,1/2; 1/3,1/3,1/3"
+bad "build hard: rows of different widths" "--a" "row 2"
+call build cpwl --maxsum "max(1,0,0 | 0,1)"
+bad "build cpwl --maxsum: a short row, with its column" "--maxsum" "column 13"
+call build cpwl --maxsum "min(1,0)"
+bad "build cpwl --maxsum: not a max" "--maxsum" "column 1" "max"
+call build cpwl --lattice "L: 1,0 | 0,1; groups: 0,2"
+bad "build cpwl --lattice: index out of range" "--lattice" "index 2"
+call build zigzag --a "1/2,x"
+bad "build zigzag: malformed number" "--a" "column 5"
+call build sum "$tmp/t.json" "$tmp/max2.json"
+bad "build sum: different input dimensions" "sum"
+call build max --n 3 --k 2
+bad "build: an option of another kind" "--k" "max"
+call build nosuch
+bad "build: unknown kind" "nosuch"
+call build
+bad "build: no kind" "kind"
+
+call help build
+good_why
+for o in pwl1d --maxsum --lattice zigzag hard sawtooth zonotope compose; do
+    grep -q -e "$o" "$tmp/out" || why="$why help build lacks $o;"
+done
+report "help build" "$why"
+
+# ---- certify: every theorem example holds ---------------------------------
+
+call certify --all
+good_why
+grep -q '✗' "$tmp/out" && why="$why a claim fails;"
+for ex in sawtooth hard depth-gap zonotope size1d max max0 bounds; do
+    grep -q "^$ex .*✓" "$tmp/out" || why="$why no $ex row;"
+done
+rows=$(grep -c '✓' "$tmp/out")
+grep -q "^$rows claims: $rows hold, 0 fail" "$tmp/out" || why="$why not every claim holds;"
+report "certify --all: every claim holds" "$why"
+
+call certify zonotope bounds --json
+good_why
+has_json '"failed":0' || why="$why failures;"
+has_json '"claim":"n0=2,widths3,3:Serra40,naive49","computed":"40,49","holds":true' || why="$why Serra 40 / naive 49 missing;"
+grep -q '"example": "sawtooth"' "$tmp/out" && why="$why sawtooth selected;"
+report "certify zonotope bounds --json" "$why"
+
+call certify --list
+good_why
+for ex in tent sawtooth depth-gap max0 bounds; do
+    grep -q "^$ex\$" "$tmp/out" || why="$why --list lacks $ex;"
+done
+report "certify --list names the theorem examples" "$why"
+
+call certify --all tent
+bad "certify: --all with names" "--all"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

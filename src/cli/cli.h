@@ -115,5 +115,8 @@ void cli_sampling_progress(void *data, slong done, slong total);
 
 int cmd_sample(int argc, char **argv);
 int cmd_crosscheck(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_equiv(int argc, char **argv);
+int cmd_bounds(int argc, char **argv);
 
 #endif

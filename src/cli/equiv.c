@@ -1,0 +1,229 @@
+/* cpwl equiv: do two networks compute the same function on a domain?
+   Decided exactly (src/equiv.c); the answer, equal or not, is the
+   output, so both exit 0. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "cli.h"
+
+typedef struct
+{
+    double last;
+}
+progress_state;
+
+static void progress(void *data, slong layer, slong nlayers, slong cells)
+{
+    progress_state *p = data;
+    double t = cli_now();
+    if (t - p->last < 0.25 && layer < nlayers)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl equiv: layer %ld/%ld, %ld regions of A - B so "
+            "far   ", (long) layer, (long) nlayers, (long) cells);
+    fflush(stderr);
+}
+
+static void print_json_vec(const fmpq *v, slong n)
+{
+    printf("[");
+    cli_print_fmpq_vec(stdout, v, n, ", ", 1);
+    printf("]");
+}
+
+static void print_tuple(const fmpq *v, slong n)
+{
+    printf("(");
+    cli_print_fmpq_vec(stdout, v, n, ", ", 0);
+    printf(")");
+}
+
+/* One output as a number, several as a tuple. */
+static void print_value(const fmpq *v, slong m)
+{
+    if (m == 1)
+        cli_print_fmpq(stdout, v);
+    else
+        print_tuple(v, m);
+}
+
+int cmd_equiv(int argc, char **argv)
+{
+    static const struct option opts_l[] = {
+        {"box", required_argument, NULL, 'b'},
+        {"slice", required_argument, NULL, 's'},
+        {"line", required_argument, NULL, 'l'},
+        {"json", no_argument, NULL, 'j'},
+        {"max-regions", required_argument, NULL, 'x'},
+        {"exact-only", no_argument, NULL, 'E'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *box = NULL, *slice = NULL, *line = NULL;
+    const char *fa, *fb;
+    int json = 0, exact_only = 0, c, status;
+    slong max_regions = REGIONS_DEFAULT_MAX;
+    net_t a, b;
+    dom_t D;
+    equiv_t Q;
+    regions_opts opts;
+    pred_ctx_t ctx;
+    progress_state ps;
+    err_t e;
+    char *desc;
+    struct sigaction old;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'b': box = optarg; break;
+            case 's': slice = optarg; break;
+            case 'l': line = optarg; break;
+            case 'j': json = 1; break;
+            case 'E': exact_only = 1; break;
+            case 'x':
+                if (cli_parse_slong(&max_regions, "equiv", "--max-regions",
+                                    optarg, 1, WORD_MAX / 4) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            default:
+                return cli_bad_option("equiv", c, argv);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage("equiv", "expected two network files, got %d",
+                         argc - optind);
+    fa = argv[optind];
+    fb = argv[optind + 1];
+
+    err_init(e);
+    net_init(a, 0);
+    net_init(b, 0);
+    dom_init(D);
+    equiv_init(Q);
+    pred_ctx_init(ctx);
+    if ((status = cli_load_net(a, "equiv", fa)) != CPWL_OK
+        || (status = cli_load_net(b, "equiv", fb)) != CPWL_OK)
+        goto done;
+    if (a->input_dim != b->input_dim)
+    {
+        err_set(e, CPWL_ERR_INPUT, "different input dimensions: %s has %ld "
+                "inputs, %s has %ld", fa, (long) a->input_dim, fb,
+                (long) b->input_dim);
+        status = cli_fail("equiv", e);
+        goto done;
+    }
+    if (net_output_dim(a) != net_output_dim(b))
+    {
+        err_set(e, CPWL_ERR_INPUT, "different output dimensions: %s has %ld "
+                "outputs, %s has %ld", fa, (long) net_output_dim(a), fb,
+                (long) net_output_dim(b));
+        status = cli_fail("equiv", e);
+        goto done;
+    }
+    if (dom_set_str(D, a->input_dim, box, slice, line, e) != CPWL_OK)
+    {
+        status = cli_fail("equiv", e);
+        goto done;
+    }
+
+    ctx->exact_only = exact_only;
+    regions_opts_init(&opts, ctx);
+    opts.max_regions = max_regions;
+    opts.interrupt = &cli_interrupted;
+    ps.last = 0;
+    if (isatty(2))
+    {
+        opts.progress = progress;
+        opts.progress_data = &ps;
+    }
+    cli_catch_sigint(&old);
+    status = equiv_decide(Q, a, b, D, &opts, e);
+    cli_restore_sigint(&old);
+    if (opts.progress)
+        fprintf(stderr, "\r%70s\r", "");
+    if (status != CPWL_OK)
+    {
+        status = cli_fail("equiv", e);
+        goto done;
+    }
+
+    desc = dom_describe(D);
+    if (json)
+    {
+        char *q = io_json_quote(desc);
+        printf("{\"domain\": %s, \"complete\": %s, \"equal\": ", q,
+               Q->stopped ? "false" : "true");
+        flint_free(q);
+        if (Q->stopped)
+            printf("null, \"stopped\": \"%s\", \"regions_at_least\": %ld",
+                   Q->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   : "interrupted", (long) Q->regions);
+        else
+        {
+            printf("%s", Q->equal ? "true" : "false");
+            if (!Q->equal)
+            {
+                printf(", \"point\": ");
+                print_json_vec(Q->x, Q->n);
+                printf(", \"domain_point\": ");
+                print_json_vec(Q->point, Q->d);
+                printf(", \"value_a\": ");
+                print_json_vec(Q->fa, Q->m);
+                printf(", \"value_b\": ");
+                print_json_vec(Q->fb, Q->m);
+            }
+            printf(", \"regions\": %ld", (long) Q->regions);
+        }
+        printf("}\n");
+    }
+    else if (Q->stopped)
+        printf("undecided on %s: at least %ld activation regions of A - B, "
+               "%s\n", desc, (long) Q->regions,
+               Q->stopped == REGIONS_STOP_LIMIT ? "stopped at --max-regions"
+               : "interrupted");
+    else if (Q->equal)
+        printf("equal on %s\nregions  %ld activation region%s of A - B, "
+               "each with the affine map 0\n", desc, (long) Q->regions,
+               Q->regions == 1 ? "" : "s");
+    else
+    {
+        printf("different: at x = ");
+        print_tuple(Q->x, Q->n);
+        if (D->kind == DOM_SLICE || D->kind == DOM_LINE)
+        {
+            printf(" (domain point ");
+            print_tuple(Q->point, Q->d);
+            printf(")");
+        }
+        printf(" A = ");
+        print_value(Q->fa, Q->m);
+        printf(", B = ");
+        print_value(Q->fb, Q->m);
+        printf("\ndomain   %s\nregions  %ld activation region%s of A - B, "
+               "some with a nonzero affine map\n", desc, (long) Q->regions,
+               Q->regions == 1 ? "" : "s");
+    }
+    flint_free(desc);
+    if (Q->stopped == REGIONS_STOP_LIMIT)
+    {
+        fprintf(stderr, "cpwl equiv: stopped after more than %ld regions "
+                "(undecided); raise --max-regions to go on\n",
+                (long) max_regions);
+        status = CPWL_ERR_INPUT;
+    }
+    else if (Q->stopped == REGIONS_STOP_INTERRUPT)
+    {
+        fprintf(stderr, "cpwl equiv: interrupted (undecided)\n");
+        status = 130;
+    }
+done:
+    pred_ctx_clear(ctx);
+    equiv_clear(Q);
+    dom_clear(D);
+    net_clear(a);
+    net_clear(b);
+    return status;
+}
