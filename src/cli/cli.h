@@ -112,6 +112,10 @@ void cli_sampling_describe(FILE *f, const sample_t S, int is_default);
 void cli_sampling_json(const sample_t S);
 char *cli_sampling_pattern_str(const uint64_t *w, const net_t net);
 void cli_sampling_progress(void *data, slong done, slong total);
+/* The progress line of a region computation (regions_opts.progress);
+   data is a cli_progress_state. */
+void cli_regions_progress(void *data, slong layer, slong nlayers,
+                          slong cells);
 
 int cmd_sample(int argc, char **argv);
 int cmd_crosscheck(int argc, char **argv);

@@ -9,19 +9,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-static void regions_progress(void *data, slong layer, slong nlayers,
-                             slong cells)
-{
-    cli_progress_state *p = data;
-    double t = cli_now();
-    if (t - p->last < 0.25 && layer < nlayers)
-        return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl crosscheck: exact regions: layer %ld/%ld, %ld "
-            "regions so far   ", (long) layer, (long) nlayers, (long) cells);
-    fflush(stderr);
-}
-
 static void print_vec(const fmpq *v, slong d, int json)
 {
     if (json)
@@ -329,7 +316,7 @@ int cmd_crosscheck(int argc, char **argv)
     {
         sopts.progress = cli_sampling_progress;
         sopts.progress_data = &sprogress;
-        ropts.progress = regions_progress;
+        ropts.progress = cli_regions_progress;
         ropts.progress_data = &rprogress;
     }
     cli_catch_sigint(&old);

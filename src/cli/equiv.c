@@ -7,24 +7,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-typedef struct
-{
-    double last;
-}
-progress_state;
-
-static void progress(void *data, slong layer, slong nlayers, slong cells)
-{
-    progress_state *p = data;
-    double t = cli_now();
-    if (t - p->last < 0.25 && layer < nlayers)
-        return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl equiv: layer %ld/%ld, %ld regions of A - B so "
-            "far   ", (long) layer, (long) nlayers, (long) cells);
-    fflush(stderr);
-}
-
 static void print_json_vec(const fmpq *v, slong n)
 {
     printf("[");
@@ -68,7 +50,7 @@ int cmd_equiv(int argc, char **argv)
     equiv_t Q;
     regions_opts opts;
     pred_ctx_t ctx;
-    progress_state ps;
+    cli_progress_state ps = {"equiv", 0};
     err_t e;
     char *desc;
     struct sigaction old;
@@ -133,10 +115,9 @@ int cmd_equiv(int argc, char **argv)
     regions_opts_init(&opts, ctx);
     opts.max_regions = max_regions;
     opts.interrupt = &cli_interrupted;
-    ps.last = 0;
     if (isatty(2))
     {
-        opts.progress = progress;
+        opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
     }
     cli_catch_sigint(&old);

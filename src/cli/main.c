@@ -334,6 +334,19 @@ double cli_now(void)
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
+void cli_regions_progress(void *data, slong layer, slong nlayers,
+                          slong cells)
+{
+    cli_progress_state *p = data;
+    double t = cli_now();
+    if (t - p->last < 0.25 && layer < nlayers)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcpwl %s: regions: layer %ld/%ld, %ld so far   ",
+            p->sub, (long) layer, (long) nlayers, (long) cells);
+    fflush(stderr);
+}
+
 int cli_fail(const char *sub, const err_t e)
 {
     fprintf(stderr, "cpwl %s: %s\n", sub, e->msg);

@@ -7,24 +7,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-typedef struct
-{
-    double last;
-}
-progress_state;
-
-static void progress(void *data, slong layer, slong nlayers, slong cells)
-{
-    progress_state *p = data;
-    double t = cli_now();
-    if (t - p->last < 0.25 && layer < nlayers)
-        return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl regions: layer %ld/%ld, %ld regions so far   ",
-            (long) layer, (long) nlayers, (long) cells);
-    fflush(stderr);
-}
-
 static const char *method_name(regions_method m, slong d)
 {
     if (m == REGIONS_AUTO)
@@ -167,7 +149,7 @@ int cmd_regions(int argc, char **argv)
     regions_t R;
     regions_opts opts;
     pred_ctx_t ctx;
-    progress_state ps;
+    cli_progress_state ps = {"regions", 0};
     err_t e;
     double t0, secs;
     char *desc;
@@ -265,10 +247,9 @@ int cmd_regions(int argc, char **argv)
     }
     opts.max_regions = max_regions;
     opts.interrupt = &cli_interrupted;
-    ps.last = 0;
     if (isatty(2))
     {
-        opts.progress = progress;
+        opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
     }
     cli_catch_sigint(&old);
