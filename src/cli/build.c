@@ -706,27 +706,6 @@ static char *command_name(int argc, char **argv)
     return s;
 }
 
-static int write_net(const net_t net, const char *out)
-{
-    char *text = io_net_write_str(net);
-    FILE *f = out == NULL ? stdout : fopen(out, "w");
-    int status;
-    if (f == NULL)
-    {
-        fprintf(stderr, "cpwl build: %s: cannot write (%s)\n", out,
-                strerror(errno));
-        flint_free(text);
-        return CPWL_ERR_INPUT;
-    }
-    status = fputs(text, f) == EOF ? CPWL_ERR_INTERNAL : CPWL_OK;
-    if (out != NULL && fclose(f) != 0)
-        status = CPWL_ERR_INTERNAL;
-    if (status != CPWL_OK)
-        fprintf(stderr, "cpwl build: write error\n");
-    flint_free(text);
-    return status;
-}
-
 int cmd_build(int argc, char **argv)
 {
     const build_kind *kind;
@@ -878,7 +857,7 @@ int cmd_build(int argc, char **argv)
             fprintf(stderr, "(none)");
         fprintf(stderr, "\n");
     }
-    status = write_net(net, arg(&a, 'o'));
+    status = cli_write_net(net, "build", arg(&a, 'o'));
 done:
     net_clear(net);
     net_clear(f);

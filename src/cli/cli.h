@@ -112,6 +112,10 @@ void cli_sampling_describe(FILE *f, const sample_t S, int is_default);
 void cli_sampling_json(const sample_t S);
 char *cli_sampling_pattern_str(const uint64_t *w, const net_t net);
 void cli_sampling_progress(void *data, slong done, slong total);
+/* Write net canonically to the file out, or stdout when out is NULL
+   (errors reported as `cpwl SUB: ...`). */
+int cli_write_net(const net_t net, const char *sub, const char *out);
+
 /* The progress line of a region computation (regions_opts.progress);
    data is a cli_progress_state. */
 void cli_regions_progress(void *data, slong layer, slong nlayers,

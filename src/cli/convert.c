@@ -1,8 +1,6 @@
 /* cpwl convert: rewrite a network file canonically (SPEC 4). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 #include "cli.h"
 
 int cmd_convert(int argc, char **argv)
@@ -13,9 +11,7 @@ int cmd_convert(int argc, char **argv)
     };
     const char *out = NULL;
     int c, status;
-    char *text;
     net_t net;
-    FILE *f;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1)
@@ -34,22 +30,7 @@ int cmd_convert(int argc, char **argv)
         net_clear(net);
         return status;
     }
-    text = io_net_write_str(net);
+    status = cli_write_net(net, "convert", out);
     net_clear(net);
-
-    f = out == NULL ? stdout : fopen(out, "w");
-    if (f == NULL)
-    {
-        fprintf(stderr, "cpwl convert: %s: cannot write (%s)\n", out,
-                strerror(errno));
-        flint_free(text);
-        return CPWL_ERR_INPUT;
-    }
-    status = fputs(text, f) == EOF ? CPWL_ERR_INTERNAL : CPWL_OK;
-    if (out != NULL && fclose(f) != 0)
-        status = CPWL_ERR_INTERNAL;
-    if (status != CPWL_OK)
-        fprintf(stderr, "cpwl convert: write error\n");
-    flint_free(text);
     return status;
 }

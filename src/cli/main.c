@@ -347,6 +347,27 @@ void cli_regions_progress(void *data, slong layer, slong nlayers,
     fflush(stderr);
 }
 
+int cli_write_net(const net_t net, const char *sub, const char *out)
+{
+    char *text = io_net_write_str(net);
+    FILE *f = out == NULL ? stdout : fopen(out, "w");
+    int status;
+    if (f == NULL)
+    {
+        fprintf(stderr, "cpwl %s: %s: cannot write (%s)\n", sub, out,
+                strerror(errno));
+        flint_free(text);
+        return CPWL_ERR_INPUT;
+    }
+    status = fputs(text, f) == EOF ? CPWL_ERR_INTERNAL : CPWL_OK;
+    if (out != NULL && fclose(f) != 0)
+        status = CPWL_ERR_INTERNAL;
+    if (status != CPWL_OK)
+        fprintf(stderr, "cpwl %s: write error\n", sub);
+    flint_free(text);
+    return status;
+}
+
 int cli_fail(const char *sub, const err_t e)
 {
     fprintf(stderr, "cpwl %s: %s\n", sub, e->msg);
