@@ -4,7 +4,10 @@
    max-min forms directly, 1-D functions from breakpoints and slopes);
    piece and linear-region counts by regions_compute against examples.md;
    sizes and depths against the formulas of docs/constructions.md; bad
-   hypotheses refused with CPWL_ERR_INPUT and a message naming them. */
+   hypotheses refused with CPWL_ERR_INPUT and a message naming them.
+   Every builder's output is also decided exactly equal (equiv_decide)
+   to a formula net written out by hand, and different from a
+   deliberately wrong one, with a witness checked by net_eval_fmpq. */
 #include <check.h>
 #include <string.h>
 #include "cpwl.h"
@@ -1300,6 +1303,726 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* ---- exact equivalence with hand-written formula nets ----------------- */
+
+/* Every builder's output decided equal (equiv_decide) to a network
+   written out here from the defining formula, independently of
+   src/build.c, and decided different from a deliberately wrong formula,
+   with a witness whose exact values differ. */
+
+/* n inputs, nl affine maps (relu hidden layers, identity last), rows[l]
+   rows in map l; w and b list the rows of all maps in order (weights as
+   comma-separated text, bias as text; b NULL: all biases 0). */
+static void hand_net(net_t net, slong n, slong nl, const slong *rows,
+                     const char *const *w, const char *const *b)
+{
+    slong l, i, k = 0;
+    net_clear(net);
+    net_init(net, n);
+    for (l = 0; l < nl; l++)
+    {
+        net_act_t act = l + 1 == nl ? NET_IDENTITY : NET_RELU;
+        net_layer_struct *L = net_add_layer(net, act, rows[l]);
+        for (i = 0; i < rows[l]; i++, k++)
+            test_set_row(L, i, w[k], b != NULL ? b[k] : "0");
+    }
+    net_prepare(net);
+}
+
+/* D = all of R^n (box NULL) or the box. */
+static void set_dom(dom_t D, slong n, const char *box)
+{
+    dom_clear(D);
+    dom_init(D);
+    if (box == NULL)
+        dom_set_all(D, n);
+    else
+        test_dom_str(D, n, box, NULL, NULL);
+}
+
+/* equiv_decide, which must finish: Q->equal. */
+static int decide_on(equiv_t Q, const net_t a, const net_t b, const dom_t D)
+{
+    pred_ctx_t ctx;
+    regions_opts o;
+    err_t e;
+    pred_ctx_init(ctx);
+    regions_opts_init(&o, ctx);
+    err_init(e);
+    ck_assert_msg(equiv_decide(Q, a, b, D, &o, e) == CPWL_OK,
+                  "equiv_decide: %s", e->msg);
+    ck_assert_int_eq(Q->stopped, REGIONS_DONE);
+    ck_assert(Q->regions >= 1);
+    err_clear(e);
+    pred_ctx_clear(ctx);
+    return Q->equal;
+}
+
+/* The built net equals the formula net on D, decided in both orders. */
+static void expect_equiv(const net_t built, const net_t hand,
+                         const dom_t D, const char *what)
+{
+    equiv_t Q;
+    equiv_init(Q);
+    if (decide_on(Q, built, hand, D) != 1)
+    {
+        char *s = io_net_write_str(built), *t = dom_describe(D);
+        fprintf(stderr, "%s: on %s built %s\n", what, t, s);
+        flint_free(s);
+        flint_free(t);
+        if (Q->equal == 0)
+        {
+            char *x = fmpq_get_str(NULL, 10, Q->x);
+            char *ya = fmpq_get_str(NULL, 10, Q->fa);
+            char *yb = fmpq_get_str(NULL, 10, Q->fb);
+            fprintf(stderr, "%s: x_1 = %s: built %s, formula %s\n", what,
+                    x, ya, yb);
+            flint_free(x);
+            flint_free(ya);
+            flint_free(yb);
+        }
+        ck_abort_msg("%s: the built net is not the formula", what);
+    }
+    ck_assert(Q->point == NULL);
+    ck_assert_msg(decide_on(Q, hand, built, D) == 1, "%s (reversed)", what);
+    equiv_clear(Q);
+}
+
+/* The built net and a wrong formula differ on D: the witness lies in D,
+   is the ambient point of its domain point, and the exact values there
+   (net_eval_fmpq) differ and are the ones reported.  wit (NULL: not
+   wanted) receives the witness (n entries). */
+static void expect_differ(fmpq *wit, const net_t built, const net_t wrong,
+                          const dom_t D, const char *what)
+{
+    slong n = D->n, i;
+    fmpq *x = _fmpq_vec_init(n);
+    fmpq_t ya, yb;
+    equiv_t Q;
+    fmpq_init(ya);
+    fmpq_init(yb);
+    equiv_init(Q);
+    ck_assert_msg(decide_on(Q, built, wrong, D) == 0,
+                  "%s: the wrong formula was decided equal", what);
+    ck_assert(Q->point != NULL && Q->x != NULL);
+    ck_assert(Q->n == n && Q->m == 1 && Q->d == D->d);
+    if (D->bounded)
+        for (i = 0; i < D->d; i++)
+            ck_assert(fmpq_cmp(Q->point + i, D->lo + i) >= 0
+                      && fmpq_cmp(Q->point + i, D->hi + i) <= 0);
+    dom_to_ambient(x, D, Q->point);
+    for (i = 0; i < n; i++)
+        ck_assert(fmpq_equal(x + i, Q->x + i));
+    net_eval_fmpq(ya, built, x);
+    net_eval_fmpq(yb, wrong, x);
+    ck_assert_msg(!fmpq_equal(ya, yb), "%s: equal at the witness", what);
+    ck_assert(fmpq_equal(ya, Q->fa) && fmpq_equal(yb, Q->fb));
+    if (wit != NULL)
+        for (i = 0; i < n; i++)
+            fmpq_set(wit + i, x + i);
+    ck_assert_msg(decide_on(Q, wrong, built, D) == 0, "%s (reversed)",
+                  what);
+    equiv_clear(Q);
+    fmpq_clear(ya);
+    fmpq_clear(yb);
+    _fmpq_vec_clear(x, n);
+}
+
+/* h_a, a = (1/5, 3/10, 1/2), as 5 relu(x) - 25/3 relu(x - 1/5) + 16/3
+   relu(x - 1/2) (examples.md); the same with c_3 = 5; the same plus
+   relu(x - 1) */
+static const slong zz_rows[] = {3, 1}, zz4_rows[] = {4, 1};
+static const char *zz_w[] = {"1", "1", "1", "5,-25/3,16/3"};
+static const char *zz_bad_w[] = {"1", "1", "1", "5,-25/3,5"};
+static const char *zz_b[] = {"0", "-1/5", "-1/2", "0"};
+static const char *zz4_w[] = {"1", "1", "1", "1", "5,-25/3,16/3,1"};
+static const char *zz4_b[] = {"0", "-1/5", "-1/2", "-1", "0"};
+
+START_TEST(test_equiv_zigzag)
+{
+    /* The zig-zag is a theorem about [0,1], but both the construction
+       and the formula are the same sum of relus on all of R (0 left of
+       0, the last piece continued right of 1), so equality is decided
+       on R and on [0,1].  Wrong: c_3 = 5 (differs right of 1/2, inside
+       [0,1]); an extra relu(x - 1) (equal on [0,1], not on R: the
+       witness is right of 1).  Pieces 3 and 4 are asserted in
+       test_zigzag. */
+    fmpq *a = _fmpq_vec_init(3), *x = _fmpq_vec_init(1);
+    net_t z, h;
+    dom_t D;
+    err_t e;
+    net_init(z, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    fmpq_set_si(a, 1, 5);
+    fmpq_set_si(a + 1, 3, 10);
+    fmpq_set_si(a + 2, 1, 2);
+    ck_assert_int_eq(build_zigzag(z, a, 3, e), CPWL_OK);
+    hand_net(h, 1, 2, zz_rows, zz_w, zz_b);
+    h->output_bias = 0;
+    set_dom(D, 1, NULL);
+    expect_equiv(z, h, D, "zigzag on R");
+    set_dom(D, 1, "0:1");
+    expect_equiv(z, h, D, "zigzag on [0,1]");
+    hand_net(h, 1, 2, zz_rows, zz_bad_w, zz_b);
+    expect_differ(x, z, h, D, "zigzag, c_3 = 5, on [0,1]");
+    ck_assert(fmpq_cmp_si(x, 0) >= 0 && fmpq_cmp_si(x, 1) <= 0);
+    hand_net(h, 1, 2, zz4_rows, zz4_w, zz4_b);
+    expect_equiv(z, h, D, "zigzag + relu(x - 1) on [0,1]");
+    set_dom(D, 1, NULL);
+    expect_differ(x, z, h, D, "zigzag + relu(x - 1) on R");
+    ck_assert(fmpq_cmp_si(x, 1) > 0);
+    net_clear(z);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(a, 3);
+    _fmpq_vec_clear(x, 1);
+}
+END_TEST
+
+/* h_b, b = (1/3, 1/3, 1/3): slopes 3, -3, 3 from 0, 1/3, 2/3 */
+static const char *zb_w[] = {"1", "1", "1", "3,-6,6"};
+static const char *zb_bad_w[] = {"1", "1", "1", "3,-6,5"};
+static const char *zb_b[] = {"0", "-1/3", "-2/3", "0"};
+
+START_TEST(test_equiv_hard)
+{
+    /* build_hard with a^1 = b = (1/3,1/3,1/3), a^2 = a = (1/5,3/10,1/2)
+       is h_a o h_b: equal to netalg_compose of the hand zig-zags (on R
+       and on [0,1]; as for the zig-zag the pieces are a statement on
+       [0,1], the two formulas agree everywhere); h_a^3 likewise.  Wrong:
+       h_b with c_3 = 5, and the composition in the other order h_b o
+       h_a.  Pieces (9, 10; 27, 28) are asserted in test_hard_examples. */
+    static const char *ab[] = {"1/3", "1/3", "1/3", "1/5", "3/10", "1/2"};
+    fmpq *a = _fmpq_vec_init(9);
+    net_t built, za, zb, c, c2;
+    dom_t D;
+    err_t e;
+    slong i;
+    net_init(built, 1);
+    net_init(za, 1);
+    net_init(zb, 1);
+    net_init(c, 1);
+    net_init(c2, 1);
+    dom_init(D);
+    err_init(e);
+    set_vec(a, ab, 6);
+    ck_assert_int_eq(build_hard(built, a, 3, 2, e), CPWL_OK);
+    hand_net(za, 1, 2, zz_rows, zz_w, zz_b);
+    hand_net(zb, 1, 2, zz_rows, zb_w, zb_b);
+    ck_assert_int_eq(netalg_compose(c, za, zb, e), CPWL_OK);
+    set_dom(D, 1, NULL);
+    expect_equiv(built, c, D, "h_a o h_b on R");
+    set_dom(D, 1, "0:1");
+    expect_equiv(built, c, D, "h_a o h_b on [0,1]");
+    ck_assert_int_eq(netalg_compose(c, zb, za, e), CPWL_OK);
+    expect_differ(NULL, built, c, D, "h_b o h_a on [0,1]");
+    hand_net(zb, 1, 2, zz_rows, zb_bad_w, zb_b);
+    ck_assert_int_eq(netalg_compose(c, za, zb, e), CPWL_OK);
+    expect_differ(NULL, built, c, D, "h_a o h_b, c_3 = 5, on [0,1]");
+    /* h_a^3 */
+    for (i = 0; i < 9; i++)
+        fmpq_set(a + i, a + 3 + i % 3);
+    ck_assert_int_eq(build_hard(built, a, 3, 3, e), CPWL_OK);
+    ck_assert_int_eq(netalg_compose(c2, za, za, e), CPWL_OK);
+    ck_assert_int_eq(netalg_compose(c, za, c2, e), CPWL_OK);
+    expect_equiv(built, c, D, "h_a^3 on [0,1]");
+    set_dom(D, 1, NULL);
+    expect_equiv(built, c, D, "h_a^3 on R");
+    net_clear(built);
+    net_clear(za);
+    net_clear(zb);
+    net_clear(c);
+    net_clear(c2);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(a, 9);
+}
+END_TEST
+
+/* t o t o t, t = 2 relu(x) - 4 relu(x - 1/2), three relu layers; wrong:
+   the middle tent's second kink at 1/4 */
+static const slong saw_rows[] = {2, 2, 2, 1};
+static const char *saw_w[] = {"1", "1", "2,-4", "2,-4", "2,-4", "2,-4",
+                              "2,-4"};
+static const char *saw_b[] = {"0", "-1/2", "0", "-1/2", "0", "-1/2", "0"};
+static const char *saw_bad_b[] = {"0", "-1/2", "0", "-1/4", "0", "-1/2",
+                                  "0"};
+
+START_TEST(test_equiv_sawtooth)
+{
+    /* on R and on [0,1] (the 2^k pieces are a statement on [0,1]; the
+       formula and the construction agree everywhere); pieces 8 and 10
+       are asserted in test_sawtooth */
+    net_t s, h;
+    dom_t D;
+    err_t e;
+    net_init(s, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    ck_assert_int_eq(build_sawtooth(s, 3, e), CPWL_OK);
+    hand_net(h, 1, 4, saw_rows, saw_w, saw_b);
+    set_dom(D, 1, NULL);
+    expect_equiv(s, h, D, "t^3 on R");
+    set_dom(D, 1, "0:1");
+    expect_equiv(s, h, D, "t^3 on [0,1]");
+    hand_net(h, 1, 4, saw_rows, saw_w, saw_bad_b);
+    expect_differ(NULL, s, h, D, "t^3, a kink at 1/4, on [0,1]");
+    net_clear(s);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+}
+END_TEST
+
+/* sum_i relu(<b_i, x>) + relu(-<b_i, x>), b = (1,0), (0,1), (1,1),
+   (1,-2), the positive units first (not the builder's order); wrong:
+   relu(-x_1 + 3 x_2) for the last */
+static const slong zon_rows[] = {8, 1};
+static const char *zon_w[] = {"1,0", "0,1", "1,1", "1,-2", "-1,0", "0,-1",
+                              "-1,-1", "-1,2", "1,1,1,1,1,1,1,1"};
+static const char *zon_bad_w[] = {"1,0", "0,1", "1,1", "1,-2", "-1,0",
+                                  "0,-1", "-1,-1", "-1,3",
+                                  "1,1,1,1,1,1,1,1"};
+
+START_TEST(test_equiv_zonotope)
+{
+    /* build_zonotope takes the m generators as the rows of an m x n
+       row-major matrix; on R^2; the 8 regions are asserted in
+       test_zonotope */
+    static const slong g[] = {1, 0, 0, 1, 1, 1, 1, -2};
+    fmpq *b = _fmpq_vec_init(8);
+    net_t z, h;
+    dom_t D;
+    err_t e;
+    slong i;
+    net_init(z, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    for (i = 0; i < 8; i++)
+        fmpq_set_si(b + i, g[i], 1);
+    ck_assert_int_eq(build_zonotope(z, b, 4, 2, e), CPWL_OK);
+    hand_net(h, 2, 2, zon_rows, zon_w, NULL);
+    set_dom(D, 2, NULL);
+    expect_equiv(z, h, D, "zonotope on R^2");
+    hand_net(h, 2, 2, zon_rows, zon_bad_w, NULL);
+    expect_differ(NULL, z, h, D, "zonotope, (1,-3) on one side");
+    net_clear(z);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(b, 8);
+}
+END_TEST
+
+/* max(a, b) = (relu(a + b) - relu(-a - b) + relu(a - b) + relu(b - a))/2
+   chained; a value carried as relu(y) - relu(-y).  m = (u_1 - u_2 + u_3 +
+   u_4)/2 is the max of a first gadget. */
+#define GADGET_OUT "1/2,-1/2,1/2,1/2"
+static const slong max2_rows[] = {4, 1};
+static const char *max2_w[] = {"1,1", "-1,-1", "1,-1", "-1,1", GADGET_OUT};
+
+/* max(max(x1, x2), x3): x3 carried */
+static const slong max3_rows[] = {6, 4, 1};
+static const char *max3_w[] = {
+    "1,1,0", "-1,-1,0", "1,-1,0", "-1,1,0", "0,0,1", "0,0,-1",
+    "1/2,-1/2,1/2,1/2,1,-1", "-1/2,1/2,-1/2,-1/2,-1,1",
+    "1/2,-1/2,1/2,1/2,-1,1", "-1/2,1/2,-1/2,-1/2,1,-1", GADGET_OUT};
+
+/* max(max(x1, x2), max(x3, x4)); wrong: relu(x3 - 2 x4) in the second
+   gadget */
+static const slong max4_rows[] = {8, 4, 1};
+static const char *max4_w[] = {
+    "1,1,0,0", "-1,-1,0,0", "1,-1,0,0", "-1,1,0,0",
+    "0,0,1,1", "0,0,-1,-1", "0,0,1,-1", "0,0,-1,1",
+    "1/2,-1/2,1/2,1/2,1/2,-1/2,1/2,1/2",
+    "-1/2,1/2,-1/2,-1/2,-1/2,1/2,-1/2,-1/2",
+    "1/2,-1/2,1/2,1/2,-1/2,1/2,-1/2,-1/2",
+    "-1/2,1/2,-1/2,-1/2,1/2,-1/2,1/2,1/2", GADGET_OUT};
+static const char *max4_bad_w[] = {
+    "1,1,0,0", "-1,-1,0,0", "1,-1,0,0", "-1,1,0,0",
+    "0,0,1,1", "0,0,-1,-1", "0,0,1,-2", "0,0,-1,1",
+    "1/2,-1/2,1/2,1/2,1/2,-1/2,1/2,1/2",
+    "-1/2,1/2,-1/2,-1/2,-1/2,1/2,-1/2,-1/2",
+    "1/2,-1/2,1/2,1/2,-1/2,1/2,-1/2,-1/2",
+    "-1/2,1/2,-1/2,-1/2,1/2,-1/2,1/2,1/2", GADGET_OUT};
+
+/* max(max(x1, x2), 0): the gadget with b = 0 */
+static const slong max20_rows[] = {4, 4, 1};
+static const char *max20_w[] = {
+    "1,1", "-1,-1", "1,-1", "-1,1",
+    "1/2,-1/2,1/2,1/2", "-1/2,1/2,-1/2,-1/2",
+    "1/2,-1/2,1/2,1/2", "-1/2,1/2,-1/2,-1/2", GADGET_OUT};
+
+START_TEST(test_equiv_max)
+{
+    /* on R^n; linear regions: n for max(x_1..x_n) (the 2, 3 and 3 of
+       max(0, x1, x2) are asserted in test_max, here n = 4).  Wrong: a
+       changed weight (n = 4); max(x1, x2) for max(0, x1, x2) (the
+       witness has both < 0) */
+    fmpq *x = _fmpq_vec_init(2);
+    net_t m, h;
+    dom_t D;
+    err_t e;
+    net_init(m, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    ck_assert_int_eq(build_max(m, 2, 0, e), CPWL_OK);
+    hand_net(h, 2, 2, max2_rows, max2_w, NULL);
+    set_dom(D, 2, NULL);
+    expect_equiv(m, h, D, "max, n = 2");
+    ck_assert_int_eq(build_max(m, 3, 0, e), CPWL_OK);
+    hand_net(h, 3, 3, max3_rows, max3_w, NULL);
+    set_dom(D, 3, NULL);
+    expect_equiv(m, h, D, "max, n = 3");
+    ck_assert_int_eq(build_max(m, 4, 0, e), CPWL_OK);
+    ck_assert_int_eq(regions_on_all(m), 4);
+    hand_net(h, 4, 3, max4_rows, max4_w, NULL);
+    set_dom(D, 4, NULL);
+    expect_equiv(m, h, D, "max, n = 4");
+    hand_net(h, 4, 3, max4_rows, max4_bad_w, NULL);
+    expect_differ(NULL, m, h, D, "max, n = 4, relu(x3 - 2 x4)");
+    ck_assert_int_eq(build_max(m, 2, 1, e), CPWL_OK);
+    hand_net(h, 2, 3, max20_rows, max20_w, NULL);
+    set_dom(D, 2, NULL);
+    expect_equiv(m, h, D, "max with zero, n = 2");
+    hand_net(h, 2, 2, max2_rows, max2_w, NULL);
+    expect_differ(x, m, h, D, "max with zero against max(x1, x2)");
+    ck_assert(fmpq_sgn(x) < 0 && fmpq_sgn(x + 1) < 0);
+    net_clear(m);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(x, 2);
+}
+END_TEST
+
+/* The general formula of the 1-D size theorem, written out: f(x) = A +
+   m_0 relu(x) - m_0 relu(-x) + sum_i D_i relu(x - t_i) with D_i = m_i -
+   m_{i-1} and the output bias A = f(t_1) - m_0 t_1 (p >= 2; p + 1
+   units, every kink its own unit). */
+static void pwl_formula_net(net_t net, const fmpq *t, slong p,
+                            const fmpq *m, const fmpq_t val)
+{
+    net_layer_struct *L, *O;
+    slong i;
+    net_clear(net);
+    net_init(net, 1);
+    L = net_add_layer(net, NET_RELU, p + 1);
+    O = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+    fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), -1, 1);
+    fmpq_set(fmpq_mat_entry(O->W, 0, 0), m);
+    fmpq_neg(fmpq_mat_entry(O->W, 0, 1), m);
+    for (i = 1; i < p; i++)
+    {
+        fmpq_one(fmpq_mat_entry(L->W, i + 1, 0));
+        fmpq_neg(L->b + i + 1, t + i - 1);
+        fmpq_sub(fmpq_mat_entry(O->W, 0, i + 1), m + i, m + i - 1);
+    }
+    fmpq_set(O->b, val);
+    fmpq_submul(O->b, m, t);
+    net_prepare(net);
+}
+
+/* breakpoints (-1, 0, 2), slopes (3, -1, 1/2, 0), f(-1) = 5 by hand:
+   D = (-4, 3/2, -1/2), A = 5 + 3 = 8 */
+static const slong pwl_rows[] = {5, 1};
+static const char *pwl_w[] = {"1", "-1", "1", "1", "1",
+                              "3,-3,-4,3/2,-1/2"};
+static const char *pwl_b[] = {"0", "0", "1", "0", "-2", "8"};
+
+START_TEST(test_equiv_pwl1d)
+{
+    /* the examples of examples.md (1-D size theorem): relu, |x|, the
+       tent with zero tails, 1 + |x|, and the 4-piece example; the
+       minimal net (with and without an output bias) equals the p + 1
+       unit formula on R.  Wrong: the constant moved by 1, the last
+       slope moved by 1 (the last jump changed).  Pieces are asserted in
+       test_pwl1d_examples. */
+    static const struct
+    {
+        slong p;
+        const char *t[3];
+        const char *m[4];
+        const char *val;
+    }
+    cases[] = {
+        {2, {"0"}, {"0", "1"}, "0"},
+        {2, {"0"}, {"-1", "1"}, "0"},
+        {4, {"0", "1/2", "1"}, {"0", "2", "-2", "0"}, "0"},
+        {2, {"0"}, {"-1", "1"}, "1"},
+        {4, {"-1", "0", "2"}, {"3", "-1", "1/2", "0"}, "5"},
+    };
+    fmpq *t = _fmpq_vec_init(3), *m = _fmpq_vec_init(4);
+    fmpq_t val;
+    net_t net, h;
+    dom_t D;
+    err_t e;
+    slong c, units;
+    int ob;
+    net_init(net, 1);
+    net_init(h, 1);
+    fmpq_init(val);
+    dom_init(D);
+    err_init(e);
+    set_dom(D, 1, NULL);
+    for (c = 0; c < (slong) (sizeof cases / sizeof cases[0]); c++)
+        for (ob = 0; ob <= 1; ob++)
+        {
+            char what[80];
+            slong p = cases[c].p;
+            set_vec(t, cases[c].t, p - 1);
+            set_vec(m, cases[c].m, p);
+            test_q_set(val, cases[c].val);
+            snprintf(what, sizeof what, "pwl1d case %ld, output bias %d",
+                     (long) c, ob);
+            ck_assert_int_eq(build_pwl1d(net, &units, t, p, m, val, ob, e),
+                             CPWL_OK);
+            pwl_formula_net(h, t, p, m, val);
+            expect_equiv(net, h, D, what);
+            fmpq_add_si(val, val, 1);
+            pwl_formula_net(h, t, p, m, val);
+            expect_differ(NULL, net, h, D, what);
+            fmpq_sub_si(val, val, 1);
+            fmpq_add_si(m + p - 1, m + p - 1, 1);
+            pwl_formula_net(h, t, p, m, val);
+            expect_differ(NULL, net, h, D, what);
+        }
+    /* the 4-piece example against the formula with literal weights */
+    hand_net(h, 1, 2, pwl_rows, pwl_w, pwl_b);
+    for (ob = 0; ob <= 1; ob++)
+    {
+        set_vec(t, cases[4].t, 3);
+        set_vec(m, cases[4].m, 4);
+        fmpq_set_si(val, 5, 1);
+        ck_assert_int_eq(build_pwl1d(net, &units, t, 4, m, val, ob, e),
+                         CPWL_OK);
+        expect_equiv(net, h, D, "pwl1d example, literal formula");
+    }
+    net_clear(net);
+    net_clear(h);
+    fmpq_clear(val);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(t, 3);
+    _fmpq_vec_clear(m, 4);
+}
+END_TEST
+
+/* through (0,0), (1/2,1), (1,0), (3/2,-1), (2,-2): 2x, then 2 - 2x, as
+   2 relu(x) - 2 relu(-x) - 4 relu(x - 1/2); wrong: -3 relu(x - 1/2) */
+static const slong pts_rows[] = {3, 1};
+static const char *pts_w[] = {"1", "-1", "1", "2,-2,-4"};
+static const char *pts_bad_w[] = {"1", "-1", "1", "2,-2,-3"};
+static const char *pts_b[] = {"0", "0", "-1/2", "0"};
+
+START_TEST(test_equiv_pwl1d_points)
+{
+    /* 3 and 5 points (collinear ones merge), with and without an output
+       bias, on R; 2 pieces (asserted in test_pwl1d_points for 5 points
+       without a bias only) */
+    static const char *xs[] = {"0", "1/2", "1", "3/2", "2"};
+    static const char *ys[] = {"0", "1", "0", "-1", "-2"};
+    fmpq *x = _fmpq_vec_init(5), *y = _fmpq_vec_init(5);
+    net_t net, h, bad;
+    dom_t D;
+    err_t e;
+    slong units, np;
+    int ob;
+    net_init(net, 1);
+    net_init(h, 1);
+    net_init(bad, 1);
+    dom_init(D);
+    err_init(e);
+    set_vec(x, xs, 5);
+    set_vec(y, ys, 5);
+    hand_net(h, 1, 2, pts_rows, pts_w, pts_b);
+    hand_net(bad, 1, 2, pts_rows, pts_bad_w, pts_b);
+    set_dom(D, 1, NULL);
+    for (np = 3; np <= 5; np += 2)
+        for (ob = 0; ob <= 1; ob++)
+        {
+            ck_assert_int_eq(build_pwl1d_points(net, &units, x, y, np, ob,
+                                                e), CPWL_OK);
+            expect_equiv(net, h, D, "pwl1d from points");
+            expect_differ(NULL, net, bad, D, "pwl1d from points, wrong");
+            ck_assert_int_eq(pieces(net, NULL), 2);
+        }
+    net_clear(net);
+    net_clear(h);
+    net_clear(bad);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(x, 5);
+    _fmpq_vec_clear(y, 5);
+}
+END_TEST
+
+/* |x| = relu(x) + relu(-x); the same + 1 (wrong for |x|, right for 1 +
+   |x|) */
+static const slong abs_rows[] = {2, 1};
+static const char *abs_w[] = {"1", "-1", "1,1"};
+static const char *abs_b[] = {"0", "0", "0"};
+static const char *abs1_b[] = {"0", "0", "1"};
+
+/* max(x1, x2, 0) - max(x1, 0) = relu(relu(x2) - relu(x1)); wrong:
+   relu(2 relu(x2) - relu(x1)) */
+static const slong ms_rows[] = {2, 1, 1};
+static const char *ms_w[] = {"1,0", "0,1", "-1,1", "1"};
+static const char *ms_bad_w[] = {"1,0", "0,1", "-1,2", "1"};
+
+/* max(x1, x2) + max(-x1, -x2) = |x1 - x2| */
+static const slong md_rows[] = {2, 1};
+static const char *md_w[] = {"1,-1", "-1,1", "1,1"};
+
+START_TEST(test_equiv_maxsum)
+{
+    /* on R^n.  |x| = max(x, -x) (2 pieces asserted in test_maxsum_abs)
+       and 1 + |x|; max(x1, x2, 0) - max(x1, 0): 3 linear regions (0 on
+       x2 <= max(x1, 0), x2 for x1 <= 0 < x2, x2 - x1 for 0 < x1 < x2);
+       max(x1, x2) + max(-x1, -x2) = |x1 - x2|: 2 */
+    static const char *absr[] = {"1", "0", "-1", "0"};
+    static const char *one[] = {"0", "1"};
+    static const char *t3[] = {"1", "0", "0", "0", "1", "0", "0", "0",
+                               "0"};
+    static const char *t2[] = {"1", "0", "0", "0", "0", "0"};
+    static const char *n2[] = {"-1", "0", "0", "0", "-1", "0"};
+    fmpq *a = _fmpq_vec_init(4), *b = _fmpq_vec_init(2);
+    fmpq *c = _fmpq_vec_init(9), *d = _fmpq_vec_init(6);
+    const fmpq *terms[2];
+    slong k[2], size;
+    int sign[2];
+    net_t net, h;
+    dom_t D;
+    err_t e;
+    net_init(net, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    set_vec(a, absr, 4);
+    set_vec(b, one, 2);
+    terms[0] = a;
+    terms[1] = b;
+    k[0] = 2;
+    k[1] = 1;
+    sign[0] = sign[1] = 1;
+    set_dom(D, 1, NULL);
+    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 1, k, terms, sign, e),
+                     CPWL_OK);
+    hand_net(h, 1, 2, abs_rows, abs_w, abs_b);
+    expect_equiv(net, h, D, "maxsum |x|");
+    hand_net(h, 1, 2, abs_rows, abs_w, abs1_b);
+    expect_differ(NULL, net, h, D, "maxsum |x| against 1 + |x|");
+    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 2, k, terms, sign, e),
+                     CPWL_OK);
+    expect_equiv(net, h, D, "maxsum 1 + |x|");
+    ck_assert_int_eq(pieces(net, NULL), 2);
+    /* max(x1, x2, 0) - max(x1, 0) */
+    set_vec(c, t3, 9);
+    set_vec(d, t2, 6);
+    terms[0] = c;
+    terms[1] = d;
+    k[0] = 3;
+    k[1] = 2;
+    sign[1] = -1;
+    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 2, 2, k, terms, sign, e),
+                     CPWL_OK);
+    ck_assert_int_eq(regions_on_all(net), 3);
+    hand_net(h, 2, 3, ms_rows, ms_w, NULL);
+    set_dom(D, 2, NULL);
+    expect_equiv(net, h, D, "maxsum max(x1, x2, 0) - max(x1, 0)");
+    hand_net(h, 2, 3, ms_rows, ms_bad_w, NULL);
+    expect_differ(NULL, net, h, D, "maxsum, relu(2 relu(x2) - relu(x1))");
+    /* max(x1, x2) + max(-x1, -x2) */
+    set_vec(d, n2, 6);
+    terms[0] = c;
+    k[0] = 2;
+    sign[1] = 1;
+    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 2, 2, k, terms, sign, e),
+                     CPWL_OK);
+    ck_assert_int_eq(regions_on_all(net), 2);
+    hand_net(h, 2, 2, md_rows, md_w, NULL);
+    expect_equiv(net, h, D, "maxsum |x1 - x2|");
+    net_clear(net);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(a, 4);
+    _fmpq_vec_clear(b, 2);
+    _fmpq_vec_clear(c, 9);
+    _fmpq_vec_clear(d, 6);
+}
+END_TEST
+
+/* min(|x|, 1) = |x| - relu(|x| - 1), |x| = u1 + u2 >= 0 with u =
+   (relu(x), relu(-x)); wrong: min(|x|, 2) */
+static const slong lat1_rows[] = {2, 2, 1};
+static const char *lat1_w[] = {"1", "-1", "1,1", "1,1", "1,-1"};
+static const char *lat1_b[] = {"0", "0", "0", "-1", "0"};
+static const char *lat1_bad_b[] = {"0", "0", "0", "-2", "0"};
+
+/* max(min(x1, x2), 0) = relu(x1 - relu(x1 - x2)), x1 = relu(x1) -
+   relu(-x1); wrong: relu(x1 + relu(x1 - x2)) */
+static const slong lat2_rows[] = {3, 1, 1};
+static const char *lat2_w[] = {"1,-1", "1,0", "-1,0", "-1,1,-1", "1"};
+static const char *lat2_bad_w[] = {"1,-1", "1,0", "-1,0", "1,1,-1", "1"};
+
+START_TEST(test_equiv_lattice)
+{
+    /* on R^n.  max(min(x, 1), min(-x, 1)) = min(max(x, -x), 1) =
+       min(|x|, 1): 4 pieces (x, -x on [-1, 1], the constant 1 on each
+       side); max(min(x1, x2), 0): 3 linear regions (0 where min <= 0,
+       x1 and x2 above) */
+    static const char *l1[] = {"1", "0", "0", "1", "-1", "0"};
+    static const char *l2[] = {"1", "0", "0", "0", "1", "0", "0", "0",
+                               "0"};
+    static const slong g1a[] = {0, 1}, g1b[] = {2, 1}, g2b[] = {2};
+    const slong *groups[2];
+    slong len[2] = {2, 2}, size;
+    fmpq *L = _fmpq_vec_init(9);
+    net_t net, h;
+    dom_t D;
+    err_t e;
+    net_init(net, 1);
+    net_init(h, 1);
+    dom_init(D);
+    err_init(e);
+    set_vec(L, l1, 6);
+    groups[0] = g1a;
+    groups[1] = g1b;
+    ck_assert_int_eq(build_cpwl_lattice(net, &size, 1, 3, L, 2, len, groups,
+                                        e), CPWL_OK);
+    ck_assert_int_eq(pieces(net, NULL), 4);
+    hand_net(h, 1, 3, lat1_rows, lat1_w, lat1_b);
+    set_dom(D, 1, NULL);
+    expect_equiv(net, h, D, "lattice min(|x|, 1)");
+    hand_net(h, 1, 3, lat1_rows, lat1_w, lat1_bad_b);
+    expect_differ(NULL, net, h, D, "lattice against min(|x|, 2)");
+    set_vec(L, l2, 9);
+    groups[1] = g2b;
+    len[1] = 1;
+    ck_assert_int_eq(build_cpwl_lattice(net, &size, 2, 3, L, 2, len, groups,
+                                        e), CPWL_OK);
+    ck_assert_int_eq(regions_on_all(net), 3);
+    hand_net(h, 2, 3, lat2_rows, lat2_w, NULL);
+    set_dom(D, 2, NULL);
+    expect_equiv(net, h, D, "lattice max(min(x1, x2), 0)");
+    hand_net(h, 2, 3, lat2_rows, lat2_bad_w, NULL);
+    expect_differ(NULL, net, h, D, "lattice, relu(x1 + relu(x1 - x2))");
+    net_clear(net);
+    net_clear(h);
+    dom_clear(D);
+    err_clear(e);
+    _fmpq_vec_clear(L, 9);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("build");
@@ -1308,6 +2031,7 @@ int main(void)
     TCase *tm = tcase_create("maxima");
     TCase *tp = tcase_create("one input");
     TCase *te = tcase_create("hypotheses");
+    TCase *tq = tcase_create("equivalence");
     tcase_add_test(tz, test_zigzag);
     tcase_add_test(tz, test_hard_examples);
     tcase_add_test(tz, test_sawtooth);
@@ -1323,16 +2047,27 @@ int main(void)
     tcase_add_test(tp, test_pwl1d_large);
     tcase_add_test(tp, test_pwl1d_points);
     tcase_add_test(te, test_refusals);
+    tcase_add_test(tq, test_equiv_zigzag);
+    tcase_add_test(tq, test_equiv_hard);
+    tcase_add_test(tq, test_equiv_sawtooth);
+    tcase_add_test(tq, test_equiv_zonotope);
+    tcase_add_test(tq, test_equiv_max);
+    tcase_add_test(tq, test_equiv_pwl1d);
+    tcase_add_test(tq, test_equiv_pwl1d_points);
+    tcase_add_test(tq, test_equiv_maxsum);
+    tcase_add_test(tq, test_equiv_lattice);
     /* generous: valgrind runs and slow machines */
     tcase_set_timeout(tz, 300);
     tcase_set_timeout(tg, 300);
     tcase_set_timeout(tm, 300);
     tcase_set_timeout(tp, 300);
     tcase_set_timeout(te, 300);
+    tcase_set_timeout(tq, 300);
     suite_add_tcase(s, tz);
     suite_add_tcase(s, tg);
     suite_add_tcase(s, tm);
     suite_add_tcase(s, tp);
     suite_add_tcase(s, te);
+    suite_add_tcase(s, tq);
     return test_run(s);
 }
