@@ -998,6 +998,58 @@ report "certify --list names the theorem examples" "$why"
 call certify --all tent
 bad "certify: --all with names" "--all"
 
+# ---- certify erm: exact ERM optima and dichotomies (docs/examples.md) -----
+
+call certify erm
+good_why
+grep -q '✗' "$tmp/out" && why="$why a claim fails;"
+grep -q "^14 claims: 14 hold, 0 fail" "$tmp/out" ||
+    why="$why not 14 claims holding;"
+grep -v '^erm ' "$tmp/out" | grep -q '✓' &&
+    why="$why another example selected;"
+for v in "squared: 2/3 .* 2/3; certificate verified" \
+    "squared, bias: 1/2 .* 1/2; certificate verified" \
+    "w = 1, l1: 1 .* 1; certificate verified" \
+    "w = 1, l1, bias: 1 .* 1; certificate verified" \
+    "w = 2, l1: 0 .* 0; certificate verified" \
+    "w = 1, l1: 3 .* 3; certificate verified" \
+    "w = 1, squared: 5 .* 5; certificate verified" \
+    "w = 1, squared, bias: 0 .* 0; certificate verified" \
+    "w = 1, l1, bias: 0 .* 0; certificate verified" \
+    "8 dichotomies .* 8 (7 nonempty); formula 8" \
+    "14 dichotomies .* 14 (13 nonempty); formula 14" \
+    "22 dichotomies .* 22 (21 nonempty); formula 22" \
+    "30 dichotomies .* 30 (29 nonempty); formula 30" \
+    "32 dichotomies .* 32 (31 nonempty); formula 32"; do
+    grep -q "^erm .*$v .*✓" "$tmp/out" || why="$why no row /$v/;"
+done
+report "certify erm: ERM optima and dichotomy counts hold" "$why"
+
+call certify erm --json
+good_why
+has_json '"passed":14,"failed":0' || why="$why not 14 passed;"
+has_json '"claim":"\(-1,1\),\(0,0\),\(1,1\),w=1,squared:2/3",'\
+'"computed":"2/3;certificateverified","holds":true' ||
+    why="$why 2/3 row missing;"
+has_json '"claim":"D=5inR\^2:22dichotomies[^"]*",'\
+'"computed":"22\(21nonempty\);formula22","holds":true' ||
+    why="$why 22 dichotomies missing;"
+report "certify erm --json" "$why"
+
+call certify --list
+good_why
+[ "$(tail -n 1 "$tmp/out")" = "erm" ] ||
+    why="$why --list does not end with erm;"
+report "certify --list names erm" "$why"
+
+call certify --all
+good_why
+[ "$(grep -c '^erm .*✓' "$tmp/out")" -eq 14 ] ||
+    why="$why not 14 erm rows holding;"
+grep -q "^83 claims: 83 hold, 0 fail" "$tmp/out" ||
+    why="$why not 83 claims holding;"
+report "certify --all includes the erm rows" "$why"
+
 echo "$n checks, $fails failed"
 [ "$fails" -eq 0 ] || exit 1
 exit 0

@@ -932,6 +932,208 @@ static int thm_bounds(thm_out *r, slong arg, pred_ctx_t ctx)
     return ok;
 }
 
+/* -- exact ERM (erm.h): optima and dichotomies (examples.md) -- */
+
+/* One hidden layer R -> R, with or without an output bias. */
+#define ERM_NET(B) "{\"format\": \"cpwl-net\", \"version\": 1, " \
+    "\"input_dim\": 1, \"output_bias\": " B ", \"layers\": ["
+
+typedef struct
+{
+    const char *data;           /* CSV rows "x,y" */
+    slong width;
+    qp_loss loss;
+    int bias;
+    const char *optimum;        /* examples.md */
+    const char *witness;        /* a network of the class attaining it */
+}
+erm_case;
+
+static const char erm_v[] = "-1,1\n0,0\n1,1\n";
+static const char erm_id[] = "-2,-2\n-1,-1\n1,1\n3,3\n";
+
+static const erm_case erm_cases[] = {
+    /* relu(0 x + 2/3) */
+    {erm_v, 1, QP_SQUARED, 0, "2/3",
+     ERM_NET("false") RELU("[[0]]", "[\"2/3\"]") OUT("[[1]]", "[0]")},
+    /* 1/2 + relu(x - 1/2) */
+    {erm_v, 1, QP_SQUARED, 1, "1/2",
+     ERM_NET("true") RELU("[[1]]", "[\"-1/2\"]") OUT("[[1]]", "[\"1/2\"]")},
+    /* relu(x): residuals 1, 0, 0 */
+    {erm_v, 1, QP_L1, 0, "1",
+     ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
+    {erm_v, 1, QP_L1, 1, "1",
+     ERM_NET("true") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
+    /* relu(x) - relu(-x) = x */
+    {erm_id, 2, QP_L1, 0, "0",
+     ERM_NET("false") RELU("[[1], [-1]]", "[0, 0]") OUT("[[1, -1]]", "[0]")},
+    /* relu(x): residuals 2, 1, 0, 0 */
+    {erm_id, 1, QP_L1, 0, "3",
+     ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
+    {erm_id, 1, QP_SQUARED, 0, "5",
+     ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
+    /* -2 + relu(x + 2) = x on x >= -2 */
+    {erm_id, 1, QP_SQUARED, 1, "0",
+     ERM_NET("true") RELU("[[1]]", "[2]") OUT("[[1]]", "[-2]")},
+    {erm_id, 1, QP_L1, 1, "0",
+     ERM_NET("true") RELU("[[1]]", "[2]") OUT("[[1]]", "[-2]")}
+};
+
+/* Write the certificate of r to memory and verify it: *ok when it checks
+   and certifies the optimum of r for the problem of o. */
+static int thm_erm_cert(int *ok, const erm_result_t r, const erm_data_t data,
+                        const erm_opts *o, pred_ctx_t ctx, err_t e)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    erm_opts pb;
+    fmpq_t opt;
+    int st;
+    *ok = 0;
+    if (f == NULL)
+        return err_set(e, CPWL_ERR_INTERNAL, "open_memstream failed");
+    st = erm_certificate_write(f, r, data, o);
+    if (fclose(f) != 0 || st != CPWL_OK)
+        st = err_set(e, CPWL_ERR_INTERNAL, "cannot write the certificate");
+    fmpq_init(opt);
+    erm_opts_init(&pb, ctx);
+    if (st == CPWL_OK)
+        st = erm_certificate_verify(opt, &pb, data, buf, len,
+                                    "(certificate)", ctx, e);
+    if (st == CPWL_OK)
+        *ok = fmpq_equal(opt, r->optimum) && pb.width == o->width
+            && pb.loss == o->loss && pb.output_bias == o->output_bias;
+    fmpq_clear(opt);
+    free(buf);
+    return st;
+}
+
+/* The exact optimum (erm_solve) against the claim, its certificate
+   verified, and the claim attained by the witness network. */
+static int thm_erm(thm_out *r, slong arg, pred_ctx_t ctx)
+{
+    const erm_case *ec = erm_cases + arg;
+    erm_data_t data;
+    erm_opts o;
+    erm_result_t res;
+    net_t wit;
+    fmpq_t want, wl;
+    err_t e;
+    int ok = 0, cert = 0;
+    err_init(e);
+    erm_data_init(data);
+    erm_result_init(res);
+    net_init(wit, 1);
+    fmpq_init(want);
+    fmpq_init(wl);
+    erm_opts_init(&o, ctx);
+    o.loss = ec->loss;
+    o.width = ec->width;
+    o.output_bias = ec->bias;
+    o.certificate = 1;
+    o.threads = 1;
+    if (erm_data_read_str(data, ec->data, strlen(ec->data), "(data)", e)
+        || io_parse_vector(want, 1, ec->optimum, "optimum", e)
+        || thm_load(wit, ec->witness, e))
+        thm_err(r, "bad case", e);
+    else if (erm_solve(res, data, &o, e) != CPWL_OK)
+        thm_err(r, "erm_solve", e);
+    else if (res->stopped || !res->have_sol)
+        thm_differs(r, "no optimum");
+    else if (thm_erm_cert(&cert, res, data, &o, ctx, e) != CPWL_OK)
+        thm_err(r, "certificate", e);
+    else
+    {
+        char *s = fmpq_get_str(NULL, 10, res->optimum);
+        snprintf(r->computed, sizeof r->computed, "%s%s", s,
+                 cert ? "; certificate verified" : "");
+        flint_free(s);
+        erm_net_loss(wl, wit, data, ec->loss);
+        ok = (fmpq_equal(res->optimum, want)
+              || thm_differs(r, "optimum differs"))
+            && (cert || thm_differs(r, "certificate does not check"))
+            && ((net_depth(wit) == 2 && net_size(wit) <= ec->width
+                 && wit->output_bias == ec->bias)
+                || thm_differs(r, "witness not of the class"))
+            && (fmpq_equal(wl, want)
+                || thm_differs(r, "witness loss differs"));
+    }
+    fmpq_clear(want);
+    fmpq_clear(wl);
+    net_clear(wit);
+    erm_result_clear(res);
+    erm_data_clear(data);
+    return ok;
+}
+
+/* Dichotomies of D points (t, t^2, ..., t^n), t = 1..D, on the moment
+   curve (in general position), by affine hyperplanes: the nonempty ones
+   from erm_dichotomies, plus the empty one, against the claim and Cover's
+   count 2 sum_{i<=n} C(D-1, i). */
+typedef struct
+{
+    slong D, n, count;          /* examples.md */
+}
+dich_case;
+
+static const dich_case dich_cases[] = {
+    {4, 1, 8}, {4, 2, 14}, {5, 2, 22}, {5, 3, 30}, {6, 2, 32}
+};
+
+static int thm_dich(thm_out *r, slong arg, pred_ctx_t ctx)
+{
+    const dich_case *dc = dich_cases + arg;
+    char text[400];
+    size_t len = 0;
+    erm_data_t data;
+    erm_dich_t S;
+    fmpz_t f, c;
+    err_t e;
+    slong t, i, p;
+    int ok = 0;
+    err_init(e);
+    erm_data_init(data);
+    erm_dich_init(S);
+    fmpz_init(f);
+    fmpz_init(c);
+    for (i = 0; i <= dc->n; i++)
+    {
+        fmpz_bin_uiui(c, dc->D - 1, i);
+        fmpz_add(f, f, c);
+    }
+    fmpz_mul_ui(f, f, 2);
+    /* rows "t,t^2,...,t^n,0" (the cases are small: they fit) */
+    for (t = 1; t <= dc->D && len < sizeof text; t++)
+    {
+        for (i = 1, p = t; i <= dc->n && len < sizeof text; i++, p *= t)
+            len += snprintf(text + len, sizeof text - len, "%ld,", (long) p);
+        if (len < sizeof text)
+            len += snprintf(text + len, sizeof text - len, "0\n");
+    }
+    if (len >= sizeof text)
+        thm_differs(r, "case too large");
+    else if (erm_data_read_str(data, text, len, "(moment curve)", e))
+        thm_err(r, "bad case", e);
+    else if (erm_dichotomies(S, data, ctx, e) != CPWL_OK)
+        thm_err(r, "erm_dichotomies", e);
+    else
+    {
+        char *fs = fmpz_get_str(NULL, 10, f);
+        snprintf(r->computed, sizeof r->computed, "%ld (%ld nonempty); "
+                 "formula %s", (long) S->count + 1, (long) S->count, fs);
+        flint_free(fs);
+        ok = (S->count + 1 == dc->count || thm_differs(r, "count differs"))
+            && (fmpz_equal_si(f, dc->count)
+                || thm_differs(r, "claim != formula"));
+    }
+    fmpz_clear(f);
+    fmpz_clear(c);
+    erm_dich_clear(S);
+    erm_data_clear(data);
+    return ok;
+}
+
 static const thm_claim thm_claims[] = {
     {"sawtooth", "k = 1: 2 pieces on [0,1]", thm_sawtooth, 1},
     {"sawtooth", "k = 2: 4 pieces on [0,1]", thm_sawtooth, 2},
@@ -988,6 +1190,25 @@ static const thm_claim thm_claims[] = {
     {"bounds", "n0 = 2, widths 4,4: Serra 121, naive 121", thm_bounds, 2},
     {"bounds", "n0 = 3, widths 6,6,6: Serra = naive = 74088", thm_bounds,
      3},
+    {"erm", "(-1,1),(0,0),(1,1), w = 1, squared: 2/3", thm_erm, 0},
+    {"erm", "(-1,1),(0,0),(1,1), w = 1, squared, bias: 1/2", thm_erm, 1},
+    {"erm", "(-1,1),(0,0),(1,1), w = 1, l1: 1", thm_erm, 2},
+    {"erm", "(-1,1),(0,0),(1,1), w = 1, l1, bias: 1", thm_erm, 3},
+    {"erm", "x = y = (-2,-1,1,3), w = 2, l1: 0", thm_erm, 4},
+    {"erm", "x = y = (-2,-1,1,3), w = 1, l1: 3", thm_erm, 5},
+    {"erm", "x = y = (-2,-1,1,3), w = 1, squared: 5", thm_erm, 6},
+    {"erm", "x = y = (-2,-1,1,3), w = 1, squared, bias: 0", thm_erm, 7},
+    {"erm", "x = y = (-2,-1,1,3), w = 1, l1, bias: 0", thm_erm, 8},
+    {"erm", "D = 4 in R^1: 8 dichotomies = 2\u03a3_{i\u22641}C(3,i)",
+     thm_dich, 0},
+    {"erm", "D = 4 in R^2: 14 dichotomies = 2\u03a3_{i\u22642}C(3,i)",
+     thm_dich, 1},
+    {"erm", "D = 5 in R^2: 22 dichotomies = 2\u03a3_{i\u22642}C(4,i)",
+     thm_dich, 2},
+    {"erm", "D = 5 in R^3: 30 dichotomies = 2\u03a3_{i\u22643}C(4,i)",
+     thm_dich, 3},
+    {"erm", "D = 6 in R^2: 32 dichotomies = 2\u03a3_{i\u22642}C(5,i)",
+     thm_dich, 4},
     {NULL, NULL, NULL, 0}
 };
 
@@ -1047,7 +1268,7 @@ int cmd_certify(int argc, char **argv)
         {NULL, 0, NULL, 0}
     };
     int json = 0, list = 0, all = 0, c, i, nnames, pass = 0, fail = 0;
-    int npoint = 0, nregion = 0, ntheorem = 0;
+    int npoint = 0, nregion = 0, ntheorem = 0, nerm = 0;
     char **names;
     const claim *cl;
     pred_ctx_t ctx;
@@ -1147,6 +1368,7 @@ int cmd_certify(int argc, char **argv)
         r.computed[0] = r.why[0] = '\0';
         ok = t->fn(&r, t->arg, ctx);
         ntheorem++;
+        nerm += t->fn == thm_erm || t->fn == thm_dich;
         secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
         ok ? pass++ : fail++;
         print_row(json, pass + fail == 1, t->example, t->claim, r.computed,
@@ -1166,9 +1388,13 @@ int cmd_certify(int argc, char **argv)
         if (nregion > 0)
             printf("  Region counts (activation, linear) also by the n-D "
                    "algorithm.");
-        if (ntheorem > 0)
+        if (ntheorem > nerm)
             printf("  Theorem examples: networks built by the constructions,"
                    " counted and compared exactly (docs/examples.md).");
+        if (nerm > 0)
+            printf("  ERM: exact global optima (erm_solve), each "
+                   "certificate verified and each value attained by a "
+                   "network; dichotomies against Cover's count.");
         printf("\nSign questions decided by double %lu, arb %lu, exact "
                "%lu.\n", ctx->by_double, ctx->by_arb, ctx->by_exact);
     }
