@@ -200,6 +200,7 @@ typedef struct
 {
     slong n, m;
     const slong *g;             /* m x n */
+    int generic;                /* in general position (the formulas hold) */
 }
 gens;
 
@@ -213,8 +214,8 @@ static const slong G3c[] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 2, -3};
 static const slong G3d[] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0}; /* 12 */
 
 static const gens GENS[] = {
-    {2, 3, G2a}, {2, 4, G2b}, {2, 5, G2c}, {2, 4, G2d},
-    {3, 3, G3a}, {3, 4, G3b}, {3, 5, G3c}, {3, 4, G3d},
+    {2, 3, G2a, 1}, {2, 4, G2b, 1}, {2, 5, G2c, 1}, {2, 4, G2d, 0},
+    {3, 3, G3a, 1}, {3, 4, G3b, 1}, {3, 5, G3c, 1}, {3, 4, G3d, 0},
 };
 
 static void fmpz_sum_binom(fmpz_t r, slong m1, slong n)
@@ -240,7 +241,8 @@ static void gen_zonotope(const char *dir)
                     "linear regions on R^n",
                     "n,m,generators,k,linear regions,"
                     "2 sum_{i<n} C(m-1;i) (k = 0),"
-                    "paper lower bound sum_{i<n} C(m-1;i) 2^k"))
+                    "paper lower bound sum_{i<n} C(m-1;i) 2^k "
+                    "(generic generators)"))
         exit(1);
     for (gi = 0; gi < (slong) (sizeof GENS / sizeof GENS[0]); gi++)
         for (k = 0; k <= 2; k++)
@@ -289,7 +291,7 @@ static void gen_zonotope(const char *dir)
             c2 = fmpz_get_str(NULL, 10, s);
             snprintf(row, sizeof row, "%ld,%ld,(%s),%ld,%ld,%s,%s",
                      (long) G->n, (long) G->m, gs, (long) k, (long) lin,
-                     k == 0 ? c1 : "", k > 0 ? c2 : "");
+                     k == 0 ? c1 : "", k > 0 && G->generic ? c2 : "");
             table_row(&T, row);
             flint_free(c1);
             flint_free(c2);
@@ -430,7 +432,7 @@ static const pwl_case PWL[] = {
     {"|x|", "0", "-1,1", "0"},
     {"1 + |x|", "0", "-1,1", "1"},
     {"tent with zero tails", "0,1/2,1", "0,2,-2,0", "0"},
-    {"examples.md 4 breaks", "-1,0,2", "3,-1,1/2,0", "5"},
+    {"examples.md, 3 breakpoints", "-1,0,2", "3,-1,1/2,0", "5"},
     {"x", "", "1", "0"},
     {"constant 1", "", "0", "1"},
     {"staircase 1", "0,1,2", "0,1,0,1", "0"},
@@ -466,7 +468,8 @@ static void gen_pwl1d(const char *dir)
     slong c;
     if (!table_open(&T, dir, "pwl1d",
                     "1-D size theorem: minimal one-hidden-layer sizes",
-                    "function,breakpoints,slopes,value at first breakpoint,"
+                    "function,breakpoints,slopes,"
+                    "value at the first breakpoint (f(0) for one piece),"
                     "pieces,units with output bias,units without"))
         exit(1);
     for (c = 0; PWL[c].name != NULL; c++)

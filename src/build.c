@@ -17,11 +17,39 @@ static int bad_q(err_t e, const char *fmt1, const fmpq_t q,
     return st;
 }
 
-/* The last affine map carries a bias only where the construction put
-   one. */
+/* Only build_pwl1d takes an output bias (output_bias = 1); the other
+   constructions have none (SPEC section 1).  A construction that came out
+   affine with a constant (an all-affine max-sum or lattice form) carries
+   L(x) as relu(L(x)) - relu(-L(x)) instead of a bias. */
 static void finish(net_t out, net_t t, int output_bias)
 {
     const net_layer_struct *L = t->layers + t->nlayers - 1;
+    if (!output_bias && t->nlayers == 1 && !qvec_is_zero(L->b, L->out))
+    {
+        net_t u;
+        net_layer_struct *H, *O;
+        slong i, j, m = L->out, n = L->in;
+        net_init(u, n);
+        H = net_add_layer(u, NET_RELU, 2 * m);
+        O = net_add_layer(u, NET_IDENTITY, m);
+        for (i = 0; i < m; i++)
+        {
+            for (j = 0; j < n; j++)
+            {
+                fmpq_set(fmpq_mat_entry(H->W, i, j),
+                         fmpq_mat_entry(L->W, i, j));
+                fmpq_neg(fmpq_mat_entry(H->W, m + i, j),
+                         fmpq_mat_entry(L->W, i, j));
+            }
+            fmpq_set(H->b + i, L->b + i);
+            fmpq_neg(H->b + m + i, L->b + i);
+            fmpq_one(fmpq_mat_entry(O->W, i, i));
+            fmpq_set_si(fmpq_mat_entry(O->W, i, m + i), -1, 1);
+        }
+        net_swap(u, t);
+        net_clear(u);
+        L = t->layers + t->nlayers - 1;
+    }
     t->output_bias = output_bias || !qvec_is_zero(L->b, L->out);
     net_prepare(t);
     net_swap(out, t);

@@ -3,7 +3,8 @@
    Linear Units", ICLR 2018).  Every builder checks the theorem's
    hypotheses and refuses with CPWL_ERR_INPUT and a message naming the
    hypothesis (w < 2, a not in the open simplex, zero generators, n = 0,
-   ...).  Results are prepared networks with exact rational weights.
+   ...).  Results are prepared networks with exact rational weights; only
+   build_pwl1d takes an output bias, the others never use one.
    docs/constructions.md says which statement each one implements. */
 #ifndef CPWL_BUILD_H
 #define CPWL_BUILD_H
