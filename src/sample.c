@@ -643,9 +643,9 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
     slong d = g->input_dim, words = S->words, ns = S->nstates;
     slong *ord = flint_malloc(nu * sizeof(slong));
     slong *lead = flint_malloc(nu * sizeof(slong));    /* per ord index */
-    slong *todo = flint_malloc(nu * sizeof(slong));
+    slong *work = flint_malloc(nu * sizeof(slong));
     unsigned char *carries = flint_calloc(nu, 1);
-    slong ntodo, q, r, nlead = 0;
+    slong nwork, q, r, nlead = 0;
     group_ctx G;
     int stop = 0;
 
@@ -662,7 +662,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
         if (q == 0
             || batch_cmp(und + a * words, und + b * words, words) != 0
             || batch_cmp(pat + a * words, pat + b * words, words) != 0)
-            todo[nlead++] = q;
+            work[nlead++] = q;
         lead[q] = nlead - 1;
     }
 
@@ -672,10 +672,10 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
     {
         if (r == 1)
         {
-            ntodo = 0;
+            nwork = 0;
             for (q = 0; q < nu; q++)
             {
-                slong f = todo[lead[q]];
+                slong f = work[lead[q]];
                 if (q == f)
                     continue;
                 if (carries[f])
@@ -693,13 +693,13 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
                     pred->by_exact += (ulong) nu_bits;
                 }
                 else
-                    todo[nlead + ntodo++] = q;
+                    work[nlead + nwork++] = q;
             }
         }
         else
-            ntodo = nlead;
+            nwork = nlead;
 #ifdef _OPENMP
-#pragma omp parallel num_threads((int) FLINT_MAX(1, FLINT_MIN(nt, ntodo / 16)))
+#pragma omp parallel num_threads((int) FLINT_MAX(1, FLINT_MIN(nt, nwork / 16)))
 #endif
         {
             pred_ctx_t loc;
@@ -713,9 +713,9 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 16)
 #endif
-            for (t = 0; t < ntodo; t++)
+            for (t = 0; t < nwork; t++)
             {
-                slong qq = todo[(r == 0 ? 0 : nlead) + t], k = ord[qq];
+                slong qq = work[(r == 0 ? 0 : nlead) + t], k = ord[qq];
                 int c;
                 if (stop || (interrupt != NULL && *interrupt))
                 {
@@ -742,7 +742,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
     }
     flint_free(ord);
     flint_free(lead);
-    flint_free(todo);
+    flint_free(work);
     flint_free(carries);
     return !stop;
 }
