@@ -30,6 +30,44 @@ static inline slong test_range(test_rng *r, slong lo, slong hi)
     return lo + (slong) (test_next(r) % (uint64_t) (hi - lo + 1));
 }
 
+/* Test controls in the FLINT manner.  CPWL_TEST_SEED, when set, replaces
+   every randomised test's built-in seed: test_seed(dflt) mixes it with the
+   test's default, so that the tests of one program still draw different
+   streams; the seed printed in a failure message is the mixed one, and the
+   log's first line names the CPWL_TEST_SEED that produced it.
+   CPWL_TEST_MULTIPLIER (default 1) scales iteration counts (test_iters). */
+static inline uint64_t test_seed(uint64_t dflt)
+{
+    const char *s = getenv("CPWL_TEST_SEED");
+    static int said = 0;
+    uint64_t v;
+    test_rng mix;
+    if (s == NULL || *s == '\0')
+        return dflt;
+    v = strtoull(s, NULL, 0);
+    if (!said)
+    {
+        fprintf(stderr, "CPWL_TEST_SEED=%llu\n", (unsigned long long) v);
+        said = 1;
+    }
+    mix.s = v ^ dflt;
+    return test_next(&mix);
+}
+
+static inline double test_multiplier(void)
+{
+    const char *s = getenv("CPWL_TEST_MULTIPLIER");
+    double m = s != NULL && *s != '\0' ? strtod(s, NULL) : 1.0;
+    return m > 0 ? m : 1.0;
+}
+
+/* n iterations at multiplier 1, at least 1 otherwise. */
+static inline slong test_iters(slong n)
+{
+    double v = (double) n * test_multiplier();
+    return v < 1 ? 1 : (slong) v;
+}
+
 /* test_fmpq's `bits` for small fractions p/q, |p| <= 20, 1 <= q <= 8. */
 #define TEST_FRACTIONS (-1)
 
