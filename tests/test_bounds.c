@@ -202,7 +202,7 @@ static void naive_direct(fmpz_t r, slong n0, const slong *w, slong L)
 
 START_TEST(test_dp_vs_enumeration)
 {
-    test_rng rng = {20261127};
+    test_rng rng = {test_seed(20261127)};
     fmpz_t a, b, nv, m, o;
     slong it, w[8];
     fmpz_init(a);
@@ -210,7 +210,7 @@ START_TEST(test_dp_vs_enumeration)
     fmpz_init(nv);
     fmpz_init(m);
     fmpz_init(o);
-    for (it = 0; it < 400; it++)
+    for (it = 0; it < test_iters(400); it++)
     {
         slong n0 = test_range(&rng, 1, 6), L = test_range(&rng, 0, 5), l;
         slong maxw = test_range(&rng, 1, 7);

@@ -154,7 +154,7 @@ START_TEST(test_zigzag)
                                "0", "3"};
     fmpq *a = _fmpq_vec_init(3);
     fmpq_t x, y, v;
-    test_rng r = {31337};
+    test_rng r = {test_seed(31337)};
     net_t net;
     err_t e;
     slong i;
@@ -216,7 +216,7 @@ START_TEST(test_hard_examples)
     fmpq *a = _fmpq_vec_init(9);
     net_t net, z1, z2, c;
     fmpq_t x, y, v;
-    test_rng r = {99};
+    test_rng r = {test_seed(99)};
     err_t e;
     slong i, l;
     net_init(net, 1);
@@ -329,7 +329,7 @@ START_TEST(test_hard_random)
     /* random widths, depths and simplex points: the composition of the
        zig-zags at rational points in [-1/2, 3/2], w^k pieces on [0,1],
        size k w and depth k + 1 (Arora et al., section 3.1) */
-    test_rng r = {271828};
+    test_rng r = {test_seed(271828)};
     fmpq *a = _fmpq_vec_init(4 * 4);
     fmpq_t x, y, v;
     net_t net;
@@ -340,7 +340,7 @@ START_TEST(test_hard_random)
     fmpq_init(y);
     fmpq_init(v);
     err_init(e);
-    for (it = 0; it < 25; it++)
+    for (it = 0; it < test_iters(25); it++)
     {
         slong w = test_range(&r, 2, 4), k = test_range(&r, 1, 3), want = 1;
         for (l = 0; l < k; l++)
@@ -411,7 +411,7 @@ START_TEST(test_zonotope)
     }
     cases[] = {{g2a, 3, 2, 6}, {g2b, 4, 2, 8}, {g3, 3, 3, 8},
                {g3, 4, 3, 14}, {g3, 5, 3, 22}, {g3d, 4, 3, 12}};
-    test_rng r = {1618};
+    test_rng r = {test_seed(1618)};
     fmpq *x = _fmpq_vec_init(3);
     fmpq_t y, v, s;
     net_t net;
@@ -426,7 +426,7 @@ START_TEST(test_zonotope)
         zonotope(net, cases[c].g, m, n);
         ck_assert_msg(regions_on_all(net) == cases[c].want, "case %ld",
                       (long) c);
-        for (it = 0; it < 50; it++)
+        for (it = 0; it < test_iters(50); it++)
         {
             for (j = 0; j < n; j++)
                 test_fmpq(x + j, &r, TEST_FRACTIONS);
@@ -524,7 +524,7 @@ START_TEST(test_max)
     /* max(x_1..x_n) and max(0, x_1..x_n) at random points; depth
        ceil(log2 n) + 1 (ceil(log2(n + 1)) + 1 with the 0); size of the
        tournament: 3(n - 1) for n a power of 2 */
-    test_rng r = {5150};
+    test_rng r = {test_seed(5150)};
     fmpq *x = _fmpq_vec_init(9);
     fmpq_t y, v;
     net_t net;
@@ -544,7 +544,7 @@ START_TEST(test_max)
                 ck_assert_int_eq(net_size(net), max_size(n));
             if (!z && (n & (n - 1)) == 0)
                 ck_assert_int_eq(net_size(net), 3 * (n - 1));
-            for (it = 0; it < 60; it++)
+            for (it = 0; it < test_iters(60); it++)
             {
                 for (i = 0; i < n; i++)
                     test_fmpq(x + i, &r, it % 3 ? TEST_FRACTIONS : 0);
@@ -592,13 +592,13 @@ START_TEST(test_maxsum)
 {
     /* f = sum_j s_j max_i L_ji at random points (Theorem 2.1 form);
        ceil(log2 max k_j) hidden layers */
-    test_rng r = {60606};
+    test_rng r = {test_seed(60606)};
     net_t net;
     err_t e;
     slong it;
     net_init(net, 1);
     err_init(e);
-    for (it = 0; it < 60; it++)
+    for (it = 0; it < test_iters(60); it++)
     {
         slong n = test_range(&r, 1, 3), nt = test_range(&r, 1, 4);
         slong k[4], kmax = 1, j, i, p, size;
@@ -727,13 +727,13 @@ START_TEST(test_lattice)
 {
     /* f = max_i min_{j in S_i} L_j at random points; hidden layers
        ceil(log2 max |S_i|) + ceil(log2 #groups) */
-    test_rng r = {8080};
+    test_rng r = {test_seed(8080)};
     net_t net;
     err_t e;
     slong it;
     net_init(net, 1);
     err_init(e);
-    for (it = 0; it < 60; it++)
+    for (it = 0; it < test_iters(60); it++)
     {
         slong n = test_range(&r, 1, 3), nl = test_range(&r, 1, 5);
         slong ng = test_range(&r, 1, 4), len[4], gmax = 1, i, j, p, size;
@@ -898,7 +898,7 @@ START_TEST(test_pwl1d_examples)
         {3, {"0", "1"}, {"0", "1", "1"}, "0", 1, 1},
     };
     fmpq *t = _fmpq_vec_init(3), *m = _fmpq_vec_init(4);
-    test_rng r = {123};
+    test_rng r = {test_seed(123)};
     fmpq_t val, x, y;
     net_t net;
     err_t e;
@@ -1011,7 +1011,7 @@ START_TEST(test_pwl1d_random)
        the unit count equals the brute-force minimum, the net equals the
        function at its breakpoints, between and beyond, and has its
        pieces */
-    test_rng r = {777};
+    test_rng r = {test_seed(777)};
     fmpq *t = _fmpq_vec_init(12), *m = _fmpq_vec_init(13);
     fmpq *D = _fmpq_vec_init(12);
     fmpq_t m0, A0, val, g;
@@ -1024,7 +1024,7 @@ START_TEST(test_pwl1d_random)
     fmpq_init(val);
     fmpq_init(g);
     err_init(e);
-    for (it = 0; it < 300; it++)
+    for (it = 0; it < test_iters(300); it++)
     {
         slong q = test_range(&r, 0, 8), i, units, kind = it % 5, k;
         ulong S = test_next(&r);
@@ -1110,7 +1110,7 @@ START_TEST(test_pwl1d_large)
 {
     /* 32 kinks (the most the search takes) with a planted left-facing
        subset: 32 units, found by meeting in the middle */
-    test_rng r = {2718};
+    test_rng r = {test_seed(2718)};
     slong q = 32, i, units;
     fmpq *t = _fmpq_vec_init(q), *m = _fmpq_vec_init(q + 1);
     fmpq *D = _fmpq_vec_init(q);
@@ -1180,7 +1180,7 @@ START_TEST(test_pwl1d_points)
     fmpq *x = _fmpq_vec_init(5), *y = _fmpq_vec_init(5);
     fmpq *t = _fmpq_vec_init(1), *m = _fmpq_vec_init(2);
     fmpq_t val, v, w;
-    test_rng r = {55};
+    test_rng r = {test_seed(55)};
     net_t net;
     err_t e;
     slong units, i;

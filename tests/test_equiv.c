@@ -238,7 +238,7 @@ END_TEST
    R^n, boxes, slices and lines. */
 START_TEST(test_random_self)
 {
-    test_rng r = {4711};
+    test_rng r = {test_seed(4711)};
     net_t a, b;
     dom_t D;
     fmpq_t one;
@@ -249,7 +249,7 @@ START_TEST(test_random_self)
     dom_init(D);
     fmpq_init(one);
     fmpq_one(one);
-    for (it = 0; it < 40; it++)
+    for (it = 0; it < test_iters(40); it++)
     {
         slong n = test_range(&r, 1, it % 8 == 7 ? 3 : 2);
         slong depth = test_range(&r, 1, 3);
@@ -444,7 +444,7 @@ END_TEST
    parameter may sit on a dead unit). */
 START_TEST(test_random_perturbed)
 {
-    test_rng r = {1234567};
+    test_rng r = {test_seed(1234567)};
     net_t a, b;
     dom_t D;
     equiv_t Q;
@@ -464,7 +464,7 @@ START_TEST(test_random_perturbed)
     yb = _fmpq_vec_init(1);
     fmpq_set_si(eps, 1, 1);
     fmpq_div_2exp(eps, eps, 60);
-    for (it = 0; it < 40; it++)
+    for (it = 0; it < test_iters(40); it++)
     {
         slong n = test_range(&r, 1, 2), l, i, j, k;
         net_layer_struct *L;

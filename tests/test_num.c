@@ -586,11 +586,12 @@ END_TEST
 
 START_TEST(test_b64_random)
 {
-    test_rng st = {SEED};
+    const uint64_t seed = test_seed(SEED);
+    test_rng st = {seed};
     char buf[64];
     int i;
 
-    for (i = 0; i < 20000; i++)
+    for (i = 0; i < test_iters(20000); i++)
     {
         const char *why;
 
@@ -598,18 +599,19 @@ START_TEST(test_b64_random)
         why = agree_b64(buf);
         if (why != NULL)
             ck_abort_msg("seed %#llx case %d \"%s\": %s",
-                         (unsigned long long) SEED, i, buf, why);
+                         (unsigned long long) seed, i, buf, why);
     }
 }
 END_TEST
 
 START_TEST(test_b32_random)
 {
-    test_rng st = {SEED + 1};
+    const uint64_t seed = test_seed(SEED + 1);
+    test_rng st = {seed};
     char buf[64];
     int i;
 
-    for (i = 0; i < 20000; i++)
+    for (i = 0; i < test_iters(20000); i++)
     {
         const char *why;
 
@@ -617,7 +619,7 @@ START_TEST(test_b32_random)
         why = agree_b32(buf);
         if (why != NULL)
             ck_abort_msg("seed %#llx case %d \"%s\": %s",
-                         (unsigned long long) (SEED + 1), i, buf, why);
+                         (unsigned long long) seed, i, buf, why);
     }
 }
 END_TEST
@@ -627,7 +629,8 @@ END_TEST
    decimal expansion must agree. */
 START_TEST(test_b64_midpoints)
 {
-    test_rng st = {SEED + 2};
+    const uint64_t seed = test_seed(SEED + 2);
+    test_rng st = {seed};
     fmpq_t lo, hi, mid, y;
     err_t e;
     int i;
@@ -636,7 +639,7 @@ START_TEST(test_b64_midpoints)
     fmpq_init(hi);
     fmpq_init(mid);
     fmpq_init(y);
-    for (i = 0; i < 1000; i++)
+    for (i = 0; i < test_iters(1000); i++)
     {
         uint64_t u = test_next(&st) & UINT64_C(0x7fffffffffffffff);
         double d, dn, want;
@@ -663,17 +666,17 @@ START_TEST(test_b64_midpoints)
         err_init(e);
         if (num_round_fmpq(y, mid, NUM_BINARY64, e) != CPWL_OK)
             ck_abort_msg("seed %#llx case %d: %s", (unsigned long long)
-                         (SEED + 2), i, e->msg);
+                         seed, i, e->msg);
         d_to_fmpq(lo, want);
         if (!fmpq_equal(y, lo) || num_fmpq_get_d(mid) != want)
             ck_abort_msg("seed %#llx case %d: midpoint above %a not rounded "
-                         "to even", (unsigned long long) (SEED + 2), i, d);
+                         "to even", (unsigned long long) seed, i, d);
 
         s = dyadic_to_decimal(mid);
         why = agree_b64(s);
         if (why != NULL || strtod(s, NULL) != want)
             ck_abort_msg("seed %#llx case %d: %.60s...: %s",
-                         (unsigned long long) (SEED + 2), i, s,
+                         (unsigned long long) seed, i, s,
                          why ? why : "strtod disagrees with ties-to-even");
         free(s);
     }
@@ -686,7 +689,8 @@ END_TEST
 
 START_TEST(test_b32_midpoints)
 {
-    test_rng st = {SEED + 3};
+    const uint64_t seed = test_seed(SEED + 3);
+    test_rng st = {seed};
     fmpq_t lo, hi, mid, y;
     err_t e;
     int i;
@@ -695,7 +699,7 @@ START_TEST(test_b32_midpoints)
     fmpq_init(hi);
     fmpq_init(mid);
     fmpq_init(y);
-    for (i = 0; i < 1000; i++)
+    for (i = 0; i < test_iters(1000); i++)
     {
         uint32_t u = (uint32_t) test_next(&st) & UINT32_C(0x7fffffff);
         float f, fn, want;
@@ -717,18 +721,18 @@ START_TEST(test_b32_midpoints)
         err_init(e);
         if (num_round_fmpq(y, mid, NUM_BINARY32, e) != CPWL_OK)
             ck_abort_msg("seed %#llx case %d: %s", (unsigned long long)
-                         (SEED + 3), i, e->msg);
+                         seed, i, e->msg);
         d_to_fmpq(lo, want);
         if (!fmpq_equal(y, lo))
             ck_abort_msg("seed %#llx case %d: midpoint above %a not rounded "
-                         "to even", (unsigned long long) (SEED + 3), i,
+                         "to even", (unsigned long long) seed, i,
                          (double) f);
 
         s = dyadic_to_decimal(mid);
         why = agree_b32(s);
         if (why != NULL || strtof(s, NULL) != want)
             ck_abort_msg("seed %#llx case %d: %.60s...: %s",
-                         (unsigned long long) (SEED + 3), i, s,
+                         (unsigned long long) seed, i, s,
                          why ? why : "strtof disagrees with ties-to-even");
         free(s);
     }
@@ -819,7 +823,8 @@ static void random_fmpz(fmpz_t z, test_rng *st, int bits)
 
 START_TEST(test_random_fractions)
 {
-    test_rng st = {SEED + 4};
+    const uint64_t seed = test_seed(SEED + 4);
+    test_rng st = {seed};
     fmpq_t x, y, lim;
     fmpz_t p, q;
     err_t e;
@@ -830,7 +835,7 @@ START_TEST(test_random_fractions)
     fmpq_init(lim);
     fmpz_init(p);
     fmpz_init(q);
-    for (i = 0; i < 4000; i++)
+    for (i = 0; i < test_iters(4000); i++)
     {
         int b32 = i & 1;
         num_mode_t mode = b32 ? NUM_BINARY32 : NUM_BINARY64;
@@ -875,7 +880,7 @@ START_TEST(test_random_fractions)
         }
         if (why != NULL)
             ck_abort_msg("seed %#llx case %d: %s", (unsigned long long)
-                         (SEED + 4), i, why);
+                         seed, i, why);
     }
     fmpq_clear(x);
     fmpq_clear(y);

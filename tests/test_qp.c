@@ -541,7 +541,7 @@ static void brute_lp(fmpq_t best, const qp_t P)
 
 static void random_run(qp_loss loss, slong trials, uint64_t seed)
 {
-    test_rng r = { seed };
+    test_rng r = {test_seed(seed)};
     slong t, by_double = 0, exact_double = 0;
     for (t = 0; t < trials; t++)
     {
@@ -624,19 +624,19 @@ static void random_run(qp_loss loss, slong trials, uint64_t seed)
 
 START_TEST(test_random_squared)
 {
-    random_run(QP_SQUARED, 400, SEED);
+    random_run(QP_SQUARED, test_iters(400), SEED);
 }
 END_TEST
 
 START_TEST(test_random_l1)
 {
-    random_run(QP_L1, 150, SEED + 1);
+    random_run(QP_L1, test_iters(150), SEED + 1);
 }
 END_TEST
 
 START_TEST(test_random_hinge)
 {
-    random_run(QP_HINGE, 150, SEED + 2);
+    random_run(QP_HINGE, test_iters(150), SEED + 2);
 }
 END_TEST
 
@@ -647,8 +647,8 @@ END_TEST
    qp_solve with qp_solve_exact. */
 START_TEST(test_erm_cells)
 {
-    test_rng r = { SEED + 3 };
-    slong t, by_double = 0, trials = 80;
+    test_rng r = {test_seed(SEED + 3)};
+    slong t, by_double = 0, trials = test_iters(80);
     for (t = 0; t < trials; t++)
     {
         uint64_t s = r.s;
@@ -744,9 +744,9 @@ END_TEST
    off the rows tight at x. */
 START_TEST(test_lp_dual)
 {
-    test_rng r = { SEED + 4 };
+    test_rng r = {test_seed(SEED + 4)};
     slong t, solved = 0;
-    for (t = 0; t < 200; t++)
+    for (t = 0; t < test_iters(200); t++)
     {
         uint64_t s = r.s;
         slong d = test_range(&r, 1, 4), m = test_range(&r, 1, 9), i, j;

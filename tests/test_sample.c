@@ -585,7 +585,7 @@ START_TEST(test_random_nets)
 {
     /* Rational weights (test_rich_net) and small integers, on boxes, slices
        and lines: every point recomputed exactly, every pattern a region. */
-    const ulong seed = 20240611;
+    const ulong seed = (ulong) test_seed(20240611);
     test_rng r = {seed};
     net_t net;
     dom_t D;
@@ -595,7 +595,7 @@ START_TEST(test_random_nets)
     char what[128];
 
     case_init(net, 1, D, S, ctx);
-    for (it = 0; it < 24; it++)
+    for (it = 0; it < test_iters(24); it++)
     {
         int kind = (int) (it % 4), rational = it % 3 != 0;
         slong grid[2];
@@ -630,7 +630,7 @@ START_TEST(test_integer_grids)
     /* Weights in [-3, 3] on [-3,3]^2 with 7 x 7 and 13 x 13 grids: many
        boundaries run through grid points, and many neurons vanish on
        whole regions.  No point may be misfiled. */
-    const ulong seed = 77;
+    const ulong seed = (ulong) test_seed(77);
     test_rng r = {seed};
     static const slong g7[2] = {7, 7}, g13[2] = {13, 13};
     net_t net;
@@ -642,7 +642,7 @@ START_TEST(test_integer_grids)
 
     case_init(net, 1, D, S, ctx);
     test_dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
-    for (it = 0; it < 30; it++)
+    for (it = 0; it < test_iters(30); it++)
     {
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 4, 0);
         snprintf(what, sizeof what, "seed %lu, net %ld", (unsigned long) seed,
@@ -664,7 +664,7 @@ START_TEST(test_wide_patterns)
 {
     /* 40 + 30 states: patterns of two words (the second layer's bits
        straddle the word boundary). */
-    const ulong seed = 8080;
+    const ulong seed = (ulong) test_seed(8080);
     test_rng r = {seed};
     static const slong grid[2] = {40, 40};
     static const slong widths[2] = {40, 30};
@@ -706,7 +706,7 @@ START_TEST(test_threads_kernels)
        portable kernel and the others on nets whose points are all decided
        (with undecided points the patterns, counts and first points must
        still agree: the exact re-decision is the same). */
-    const ulong seed = 4242;
+    const ulong seed = (ulong) test_seed(4242);
     test_rng r = {seed};
     static const slong grid[2] = {300, 200};
     static const int kernels[3] = {BATCH_PORTABLE, BATCH_AVX2, BATCH_AVX512};
@@ -719,7 +719,7 @@ START_TEST(test_threads_kernels)
     case_init(net, 1, D, A, ctx);
     sample_init(B);
     test_dom_str(D, 2, "-2:3,-1:2", NULL, NULL);
-    for (it = 0; it < 4; it++)
+    for (it = 0; it < test_iters(4); it++)
     {
         test_random_net(net, &r, 2, 3, 8, it < 2 ? 20 : 0);
         run_grid(A, net, D, grid, ctx, 1, BATCH_PORTABLE, 1);
@@ -793,7 +793,7 @@ START_TEST(test_random_mode)
     /* Random points: reproducible for a seed; another seed gives other
        points (and not the same stream shifted); every point lies in
        [lo, hi) and is recomputed exactly; a 3-D box too. */
-    const ulong seed = 99;
+    const ulong seed = (ulong) test_seed(99);
     test_rng r = {seed};
     net_t net;
     dom_t D;
@@ -904,7 +904,7 @@ START_TEST(test_interrupt)
 {
     /* Stopped after the first chunk: what was done is kept, and it is
        exactly the sample of that many random points. */
-    const ulong seed = 31337;
+    const ulong seed = (ulong) test_seed(31337);
     test_rng r = {seed};
     volatile sig_atomic_t flag = 0;
     progress_state ps = {&flag, 0, 0, 0};

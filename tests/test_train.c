@@ -54,10 +54,10 @@ static double kink_distance(const double *p, const double *X,
 
 START_TEST(test_grad_fd)
 {
-    test_rng r = { 0x7a11 };
+    test_rng r = {test_seed(0x7a11)};
     slong trial, checked = 0;
 
-    for (trial = 0; trial < 600; trial++)
+    for (trial = 0; trial < test_iters(600); trial++)
     {
         double X[3 * 8], y[8], p[MAXP], g[MAXP], q[MAXP], h = 1e-6;
         slong n = test_range(&r, 1, 3), w = test_range(&r, 1, 4);

@@ -33,25 +33,28 @@ static inline slong test_range(test_rng *r, slong lo, slong hi)
 /* Test controls in the FLINT manner.  CPWL_TEST_SEED, when set, replaces
    every randomised test's built-in seed: test_seed(dflt) mixes it with the
    test's default, so that the tests of one program still draw different
-   streams; the seed printed in a failure message is the mixed one, and the
-   log's first line names the CPWL_TEST_SEED that produced it.
-   CPWL_TEST_MULTIPLIER (default 1) scales iteration counts (test_iters). */
-static inline uint64_t test_seed(uint64_t dflt)
+   streams.  Every seed used is printed on stderr with the function that
+   drew it (the test's log, shown on failure), with the CPWL_TEST_SEED that
+   produced it.  CPWL_TEST_MULTIPLIER (default 1) scales iteration counts
+   (test_iters). */
+#define test_seed(dflt) test_seed_at((uint64_t) (dflt), __func__)
+
+static inline uint64_t test_seed_at(uint64_t dflt, const char *where)
 {
     const char *s = getenv("CPWL_TEST_SEED");
-    static int said = 0;
-    uint64_t v;
+    uint64_t v, seed = dflt;
     test_rng mix;
-    if (s == NULL || *s == '\0')
-        return dflt;
-    v = strtoull(s, NULL, 0);
-    if (!said)
+    if (s != NULL && *s != '\0')
     {
-        fprintf(stderr, "CPWL_TEST_SEED=%llu\n", (unsigned long long) v);
-        said = 1;
+        v = strtoull(s, NULL, 0);
+        mix.s = v ^ dflt;
+        seed = test_next(&mix);
+        fprintf(stderr, "%s: seed %llu (CPWL_TEST_SEED=%llu)\n", where,
+                (unsigned long long) seed, (unsigned long long) v);
     }
-    mix.s = v ^ dflt;
-    return test_next(&mix);
+    else
+        fprintf(stderr, "%s: seed %llu\n", where, (unsigned long long) seed);
+    return seed;
 }
 
 static inline double test_multiplier(void)
