@@ -15,6 +15,7 @@
 #include <flint/fmpq.h>
 #include "cpwl/num.h"
 #include "cpwl/draw.h"
+#include "cpwl/outfile.h"
 
 #define DRAW_PI 3.14159265358979323846
 
@@ -1783,8 +1784,8 @@ static cairo_status_t draw_write(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
-int draw_regions(const char *path, draw_format fmt, const regions_t R,
-                 const draw_opts *o, err_t e)
+int draw_regions_file(FILE *f, const char *name, draw_format fmt,
+                      const regions_t R, const draw_opts *o, err_t e)
 {
     draw_polys_struct P;
     draw_layout_t L;
@@ -1794,7 +1795,6 @@ int draw_regions(const char *path, draw_format fmt, const regions_t R,
     cairo_status_t status;
     char q[ERR_QUOTE_SIZE];
     double lo[2], hi[2];
-    int to_stdout = strcmp(path, "-") == 0;
 
     if (draw_check(R, o, e) != CPWL_OK)
         return e->status;
@@ -1806,19 +1806,11 @@ int draw_regions(const char *path, draw_format fmt, const regions_t R,
         return e->status;
     }
 
-    err_quote(q, sizeof(q), path, strlen(path));
+    st.f = f;
     st.err = 0;
-    errno = 0;
-    st.f = to_stdout ? stdout : fopen(path, "wb");
-    if (st.f == NULL)
-    {
-        draw_polys_clear(&P);
-        return err_set(e, CPWL_ERR_INPUT, "cannot write %s: %s", q,
-                       strerror(errno != 0 ? errno : EIO));
-    }
-
     if (fmt == DRAW_SVG)
     {
+        /* Cairo writes the SVG as it draws: into f, never the target. */
         surf = cairo_svg_surface_create_for_stream(draw_write, &st,
                                                    L->width, L->height);
 #if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
@@ -1841,21 +1833,26 @@ int draw_regions(const char *path, draw_format fmt, const regions_t R,
     cairo_surface_destroy(surf);
     draw_polys_clear(&P);
 
-    errno = 0;
-    if (to_stdout ? fflush(stdout) != 0 : fclose(st.f) != 0)
-    {
-        if (st.err == 0)
-            st.err = errno != 0 ? errno : EIO;
-        if (status == CAIRO_STATUS_SUCCESS)
-            status = CAIRO_STATUS_WRITE_ERROR;
-    }
     if (status == CAIRO_STATUS_SUCCESS)
         return CPWL_OK;
-    if (!to_stdout)
-        remove(path);
+    err_quote(q, sizeof(q), name, strlen(name));
     if (status == CAIRO_STATUS_WRITE_ERROR)
-        return err_set(e, CPWL_ERR_INPUT, "cannot write %s: %s", q,
+        return err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
                        strerror(st.err != 0 ? st.err : EIO));
     return err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
                    cairo_status_to_string(status));
+}
+
+int draw_regions(const char *path, draw_format fmt, const regions_t R,
+                 const draw_opts *o, err_t e)
+{
+    outfile_t f;
+    if (outfile_open(f, path, e) != CPWL_OK)
+        return e->status;
+    if (draw_regions_file(f->f, path, fmt, R, o, e) != CPWL_OK)
+    {
+        outfile_abort(f);
+        return e->status;
+    }
+    return outfile_commit(f, e);
 }

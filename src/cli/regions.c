@@ -114,6 +114,23 @@ static void print_cell_text(slong i, const regions_cell_struct *c,
     }
 }
 
+/* One picture, atomically (nothing when path is NULL). */
+static int draw_file(const char *path, draw_format fmt, const regions_t R,
+                     const draw_opts *o)
+{
+    outfile_t f;
+    err_t e;
+    int status, ok;
+    if (path == NULL)
+        return CPWL_OK;
+    if ((status = cli_out_open(f, "regions", path)) != CPWL_OK)
+        return status;
+    err_init(e);
+    ok = draw_regions_file(f->f, path, fmt, R, o, e) == CPWL_OK;
+    status = cli_out_close(f, "regions", ok);
+    return ok || status != CPWL_OK ? status : cli_fail("regions", e);
+}
+
 int cmd_regions(int argc, char **argv)
 {
     static const struct option opts_l[] = {
@@ -268,12 +285,14 @@ int cmd_regions(int argc, char **argv)
     }
     if (list && !R->stopped)
         regions_sort(R);
-    if ((svg || png) && !R->stopped
-        && ((svg && draw_regions(svg, DRAW_SVG, R, &dopt, e) != CPWL_OK)
-            || (png && draw_regions(png, DRAW_PNG, R, &dopt, e) != CPWL_OK)))
+    if (!R->stopped)
     {
-        status = cli_fail("regions", e);
-        goto done;
+        /* Ctrl-C while a picture is written: the report still comes. */
+        status = draw_file(svg, DRAW_SVG, R, &dopt);
+        if (status == CPWL_OK)
+            status = draw_file(png, DRAW_PNG, R, &dopt);
+        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+            goto done;
     }
 
     desc = dom_describe(D);
