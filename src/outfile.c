@@ -157,13 +157,24 @@ int outfile_open(outfile_t f, const char *path, err_t e)
     return CPWL_OK;
 }
 
+/* The reason a stream failed: stdio keeps only a flag, and errno is
+   long gone when the failure happened in an earlier fputs.  The stream
+   is spoilt anyway, so one more byte asks the file again. */
+static int stream_errno(FILE *f)
+{
+    ssize_t w;
+    errno = 0;
+    w = write(fileno(f), "", 1);
+    return w < 0 && errno != 0 ? errno : EIO;
+}
+
 int outfile_commit(outfile_t f, err_t e)
 {
     int err = 0;
 
     errno = 0;
     if (fflush(f->f) != 0 || ferror(f->f))
-        err = errno != 0 ? errno : EIO;
+        err = errno != 0 ? errno : stream_errno(f->f);
     if (f->is_stdout)
         clearerr(f->f);
     else if (f->tmp == NULL)

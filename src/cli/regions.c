@@ -158,7 +158,8 @@ int cmd_regions(int argc, char **argv)
     const char *size = NULL, *title = NULL;
     draw_opts dopt;
     int json = 0, list = 0, stats = 0, linear = 0, c, status;
-    int exact_only = 0;
+    int exact_only = 0, cells_done;
+    const char *linear_why;
     regions_method method = REGIONS_AUTO;
     slong max_regions = REGIONS_DEFAULT_MAX, i;
     net_t net;
@@ -295,6 +296,15 @@ int cmd_regions(int argc, char **argv)
             goto done;
     }
 
+    /* A stop while the cells were merged into linear regions (n-D)
+       leaves every cell found; a stop before leaves a partial partition,
+       which says nothing about the linear regions of the whole net (the
+       layers not reached may merge or split them any way). */
+    cells_done = R->stopped && R->ncells > 0 && R->lower_bound == R->ncells;
+    linear_why = cells_done ? "stopped while merging the activation regions "
+                 "into linear regions" : "stopped before every activation "
+                 "region was found; linear regions are merged from all of "
+                 "them";
     desc = dom_describe(D);
     if (json)
     {
@@ -304,9 +314,16 @@ int cmd_regions(int argc, char **argv)
                method_name(method, D->d), R->stopped ? "false" : "true");
         flint_free(q);
         if (R->stopped)
+        {
             printf(", \"stopped\": \"%s\", \"activation_regions_at_least\": "
                    "%ld", R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
                    : "interrupted", (long) R->lower_bound);
+            if (cells_done)
+                printf(", \"activation_regions\": %ld", (long) R->ncells);
+            if (opts.linear)
+                printf(", \"linear_regions\": null, \"linear_regions_unknown\""
+                       ": \"%s\"", linear_why);
+        }
         else
         {
             printf(", \"activation_regions\": %ld", (long) R->ncells);
@@ -337,9 +354,14 @@ int cmd_regions(int argc, char **argv)
         printf("method              %s\n", method_name(method, D->d));
         if (R->stopped)
         {
-            printf("activation regions  at least %ld (incomplete: %s)\n",
-                   (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
-                   ? "stopped at --max-regions" : "interrupted");
+            if (cells_done)
+                printf("activation regions  %ld\n", (long) R->ncells);
+            else
+                printf("activation regions  at least %ld (incomplete: %s)\n",
+                       (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
+                       ? "stopped at --max-regions" : "interrupted");
+            if (linear)
+                printf("linear regions      unknown (%s)\n", linear_why);
         }
         else
         {
