@@ -22,9 +22,7 @@ static void on_sigint(int sig)
 int cli_out_open(outfile_t f, const char *sub, const char *path)
 {
     err_t e;
-    err_init(e);
-    if (outfile_open(f, path, e) != CPWL_OK)
-        return cli_fail(sub, e);
+    /* Catch Ctrl-C before the temporary file exists. */
     if (out_depth++ == 0)
     {
         /* No SA_RESTART: a write blocked on a pipe returns EINTR. */
@@ -34,6 +32,13 @@ int cli_out_open(outfile_t f, const char *sub, const char *path)
         sigemptyset(&sa.sa_mask);
         out_interrupted = 0;
         sigaction(SIGINT, &sa, &out_old);
+    }
+    err_init(e);
+    if (outfile_open(f, path, e) != CPWL_OK)
+    {
+        if (--out_depth == 0)
+            sigaction(SIGINT, &out_old, NULL);
+        return cli_fail(sub, e);
     }
     return CPWL_OK;
 }
