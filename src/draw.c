@@ -1847,7 +1847,8 @@ int draw_regions(const char *path, draw_format fmt, const regions_t R,
                  const draw_opts *o, err_t e)
 {
     outfile_t f;
-    if (outfile_open(f, path, e) != CPWL_OK)
+    /* What cannot be drawn is said before the file is looked at. */
+    if (draw_check(R, o, e) != CPWL_OK || outfile_open(f, path, e) != CPWL_OK)
         return e->status;
     if (draw_regions_file(f->f, path, fmt, R, o, e) != CPWL_OK)
     {
