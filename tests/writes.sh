@@ -90,7 +90,10 @@ old_target() {
 
 # ---- (a) interrupted writers: the old file survives ---------------------
 for w in $WRITERS; do
-    for sig in INT KILL; do
+    # SIGKILL (nothing can be cleaned up) for one text and one picture.
+    sigs=INT
+    case $w in convert | png) sigs="INT KILL" ;; esac
+    for sig in $sigs; do
         d="$tmp/a-$w-$sig"
         mkdir "$d"
         old_target "$d/target"
@@ -142,6 +145,28 @@ for w in $WRITERS; do
     [ "$(temps "$d")" -eq 0 ] || why="$why temporary file left;"
     report "$w: a finished write replaces the file" "$why"
 done
+
+# Ctrl-C while the picture is written: the counts are still reported,
+# marked incomplete, and the old picture stays.
+d="$tmp/a-report"
+mkdir "$d"
+old_target "$d/p.png"
+(
+    CPWL_TEST_STALL_WRITE=30
+    export CPWL_TEST_STALL_WRITE
+    exec "$CPWL" regions "$EX/degenerate2d.json" --json --png "$d/p.png"
+) >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+why=""
+wait_temp "$d" || why="$why no temporary file appeared;"
+stop $pid
+[ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+grep -q '"complete": false' "$tmp/out" || why="$why not \"complete\": false;"
+grep -q '"activation_regions": 8' "$tmp/out" || why="$why counts not reported;"
+cmp -s "$d/p.png" "$tmp/old.copy" || why="$why old picture changed;"
+grep -q 'interrupted: ".*p.png" not written (left as it was)' "$tmp/err" \
+    || why="$why stderr does not say the picture was not written;"
+report "regions --png --json: Ctrl-C while writing still reports the counts" "$why"
 
 # ---- (b) write failures: exit 1, one message, old file untouched --------
 if [ -w /dev/full ]; then

@@ -311,7 +311,8 @@ int cmd_regions(int argc, char **argv)
         char *q = io_json_quote(desc);
         printf("{\"domain\": %s, \"dimension\": %ld, \"method\": \"%s\", "
                "\"complete\": %s", q, (long) D->d,
-               method_name(method, D->d), R->stopped ? "false" : "true");
+               method_name(method, D->d),
+               R->stopped || status != CPWL_OK ? "false" : "true");
         flint_free(q);
         if (R->stopped)
         {
