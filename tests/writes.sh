@@ -112,13 +112,13 @@ for w in $WRITERS; do
                 stop $pid
             else
                 kill -s KILL $pid
-                wait $pid
+                wait $pid 2>/dev/null
                 status=$?
             fi
         else
             why="$why no temporary file appeared;"
             kill -s KILL $pid
-            wait $pid
+            wait $pid 2>/dev/null
             status=$?
         fi
         cmp -s "$d/target" "$tmp/old.copy" || why="$why old target changed;"
