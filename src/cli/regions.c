@@ -390,9 +390,10 @@ int cmd_regions(int argc, char **argv)
     }
     else if (R->stopped == REGIONS_STOP_INTERRUPT)
     {
-        fprintf(stderr, "cpwl regions: interrupted (the count above is a "
-                "lower bound)\n");
-        status = 130;
+        fprintf(stderr, "cpwl regions: interrupted (%s)\n", cells_done
+                ? "the activation count above is exact, the linear regions "
+                "were not counted" : "the count above is a lower bound");
+        status = CLI_EXIT_INTERRUPTED;
     }
 done:
     regions_clear(R);
