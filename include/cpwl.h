@@ -22,5 +22,6 @@
 #include "cpwl/build.h"
 #include "cpwl/equiv.h"
 #include "cpwl/bounds.h"
+#include "cpwl/outfile.h"
 
 #endif

@@ -13,12 +13,20 @@
 #include <string.h>
 #include "cpwl.h"
 
-/* A table being written: the same rows to DIR/NAME.csv and DIR/NAME.md. */
+/* A table being written: the same rows to DIR/NAME.csv and DIR/NAME.md,
+   each atomically (an interrupted run leaves the old tables whole). */
 typedef struct
 {
     FILE *csv, *md;
+    outfile_t csv_out, md_out;
 }
 table;
+
+static void die(const err_t e)
+{
+    fprintf(stderr, "gen: %s\n", e->msg);
+    exit(e->status != CPWL_OK ? e->status : 1);
+}
 
 /* The fields of a CSV line (a field never holds ',': lists use ';') as
    one Markdown row, '|' escaped. */
@@ -43,15 +51,19 @@ static int table_open(table *T, const char *dir, const char *name,
 {
     char path[4096];
     const char *c;
+    err_t e;
+    err_init(e);
     snprintf(path, sizeof path, "%s/%s.csv", dir, name);
-    T->csv = fopen(path, "w");
+    if (outfile_open(T->csv_out, path, e) != CPWL_OK)
+        die(e);
     snprintf(path, sizeof path, "%s/%s.md", dir, name);
-    T->md = fopen(path, "w");
-    if (T->csv == NULL || T->md == NULL)
+    if (outfile_open(T->md_out, path, e) != CPWL_OK)
     {
-        fprintf(stderr, "gen: cannot write %s\n", path);
-        return 0;
+        outfile_abort(T->csv_out);
+        die(e);
     }
+    T->csv = T->csv_out->f;
+    T->md = T->md_out->f;
     fprintf(T->csv, "# %s\n# made by: make proofs-data "
             "(proofs-data/gen --table %s); exact values\n%s\n",
             title, name, cols);
@@ -79,14 +91,15 @@ static void table_row(table *T, const char *fields)
 
 static void table_close(table *T)
 {
-    fclose(T->csv);
-    fclose(T->md);
-}
-
-static void die(const err_t e)
-{
-    fprintf(stderr, "gen: %s\n", e->msg);
-    exit(1);
+    err_t e;
+    err_init(e);
+    if (outfile_commit(T->csv_out, e) != CPWL_OK)
+    {
+        outfile_abort(T->md_out);
+        die(e);
+    }
+    if (outfile_commit(T->md_out, e) != CPWL_OK)
+        die(e);
 }
 
 /* Linear regions (pieces) and activation regions of net on D. */

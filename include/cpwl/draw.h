@@ -23,6 +23,7 @@
 #ifndef CPWL_DRAW_H
 #define CPWL_DRAW_H
 
+#include <stdio.h>
 #include <flint/flint.h>
 #include "cpwl/err.h"
 #include "cpwl/regions.h"
@@ -135,14 +136,21 @@ void draw_value_rgb(double rgb[3], const draw_layout_t L, double v);
 void draw_cell_rgb(double rgb[3], const regions_t R, slong i,
                    const draw_opts *o);
 
-/* Draw R into path ("-" for standard output) as SVG or PNG.  Returns
+/* Draw R into path ("-" for standard output) as SVG or PNG, atomically
+   (outfile: a temporary file renamed into place when complete; on a
+   failure the target is left as it was and never removed).  Returns
    CPWL_OK; CPWL_ERR_INPUT when the picture cannot be made from the user's
    input (d != 2, output out of range, bad view or size, title not UTF-8)
-   or the file cannot be written (the message quotes the path and gives
-   the reason); CPWL_ERR_INTERNAL when R lacks what the colouring needs
-   (vertices, linear indices, maps: a bug of the caller) or Cairo fails.
-   On a failure after the file was opened, the file is removed. */
+   or the path cannot hold a file (the message quotes the path and gives
+   the reason); CPWL_ERR_INTERNAL when writing fails (a full disk...), R
+   lacks what the colouring needs (vertices, linear indices, maps: a bug
+   of the caller) or Cairo fails. */
 int draw_regions(const char *path, draw_format fmt, const regions_t R,
                  const draw_opts *o, err_t e);
+
+/* The same into the open stream f (name for messages only): the caller
+   owns f, e.g. an outfile's. */
+int draw_regions_file(FILE *f, const char *name, draw_format fmt,
+                      const regions_t R, const draw_opts *o, err_t e);
 
 #endif

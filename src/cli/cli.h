@@ -36,6 +36,24 @@ extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_sigint(struct sigaction *old);
 void cli_restore_sigint(const struct sigaction *old);
 
+/* Exit status of a run stopped by Ctrl-C (128 + SIGINT, as a shell
+   reports a process killed by it). */
+#define CLI_EXIT_INTERRUPTED 130
+
+/* The files cpwl writes (-o, --out, --certificate, --svg, --png), atomic
+   through outfile: cli_out_open reports a path that cannot hold a file
+   (exit status 2) and catches Ctrl-C until the last open file is closed;
+   cli_out_close(f, sub, ok) commits when ok (reporting a write failure:
+   exit status 1), or aborts (ok = 0:
+   the caller has reported why); after Ctrl-C it aborts, says so and
+   returns CLI_EXIT_INTERRUPTED.  The target is never removed. */
+int cli_out_open(outfile_t f, const char *sub, const char *path);
+int cli_out_close(outfile_t f, const char *sub, int ok);
+
+/* At exit: a failed write to standard output (a full disk, a closed
+   pipe: SIGPIPE is ignored) is reported and turns status 0 into 1. */
+int cli_finish_stdout(const char *sub, int status);
+
 /* Monotonic seconds, for timings and progress. */
 double cli_now(void);
 

@@ -371,37 +371,33 @@ int cmd_erm(int argc, char **argv)
         status = cli_fail("erm", e);
         goto done;
     }
+    /* Written atomically; cli_out_* report failures (exit 2 or 1). */
     if (out != NULL && r->have_sol)
     {
         char *s = io_net_write_str(r->net);
-        FILE *f = fopen(out, "w");
-        if (f == NULL || fputs(s, f) < 0 || fclose(f) != 0)
+        outfile_t f;
+        if ((status = cli_out_open(f, "erm", out)) == CPWL_OK)
         {
-            char q[ERR_QUOTE_SIZE];
-            err_quote(q, sizeof q, out, strlen(out));
-            err_set(e, CPWL_ERR_INPUT, "--out: cannot write %s", q);
-            flint_free(s);
-            status = cli_fail("erm", e);
-            goto done;
+            fputs(s, f->f);
+            status = cli_out_close(f, "erm", 1);
         }
         flint_free(s);
+        /* Ctrl-C while writing: the report below still comes (exit 130). */
+        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+            goto done;
     }
 
-    if (cert != NULL && r->have_sol && !r->stopped)
+    if (cert != NULL && r->have_sol && !r->stopped && status == CPWL_OK)
     {
-        FILE *f = fopen(cert, "w");
-        int wst = f == NULL ? CPWL_ERR_INPUT
-                  : erm_certificate_write(f, r, data, &o);
-        if (f != NULL && fclose(f) != 0)
-            wst = CPWL_ERR_INPUT;
-        if (wst != CPWL_OK)
+        /* A write error leaves the stream's error flag: close reports. */
+        outfile_t f;
+        if ((status = cli_out_open(f, "erm", cert)) == CPWL_OK)
         {
-            char q[ERR_QUOTE_SIZE];
-            err_quote(q, sizeof q, cert, strlen(cert));
-            err_set(e, CPWL_ERR_INPUT, "--certificate: cannot write %s", q);
-            status = cli_fail("erm", e);
-            goto done;
+            erm_certificate_write(f->f, r, data, &o);
+            status = cli_out_close(f, "erm", 1);
         }
+        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+            goto done;
     }
     if (json)
     {
@@ -409,7 +405,7 @@ int cmd_erm(int argc, char **argv)
                "\"loss\": \"%s\", \"output_bias\": %s, \"complete\": %s, ",
                (long) data->D, (long) data->n, (long) width,
                loss_name(loss), output_bias ? "true" : "false",
-               r->stopped ? "false" : "true");
+               r->stopped || status != CPWL_OK ? "false" : "true");
         if (r->have_sol)
         {
             char *s = io_net_write_str(r->net);
@@ -459,7 +455,7 @@ int cmd_erm(int argc, char **argv)
             printf("certified     %ld subproblems from the double pre-solve, "
                    "%ld by the exact method\n", (long) r->by_double,
                    (long) (r->solved - r->by_double));
-        if (out && r->have_sol)
+        if (out && r->have_sol && status == CPWL_OK)
             printf("network       written to %s\n", out);
         if (K > 0 && r->have_sol && !r->stopped)
             compare_gd(data, &o, r->optimum, K, 0);

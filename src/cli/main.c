@@ -351,20 +351,21 @@ void cli_regions_progress(void *data, slong layer, slong nlayers,
 int cli_write_net(const net_t net, const char *sub, const char *out)
 {
     char *text = io_net_write_str(net);
-    FILE *f = out == NULL ? stdout : fopen(out, "w");
+    outfile_t f;
     int status;
-    if (f == NULL)
+    if (out == NULL)
     {
-        fprintf(stderr, "cpwl %s: %s: cannot write (%s)\n", sub, out,
-                strerror(errno));
+        /* A failure shows at exit (cli_finish_stdout). */
+        fputs(text, stdout);
         flint_free(text);
-        return CPWL_ERR_INPUT;
+        return CPWL_OK;
     }
-    status = fputs(text, f) == EOF ? CPWL_ERR_INTERNAL : CPWL_OK;
-    if (out != NULL && fclose(f) != 0)
-        status = CPWL_ERR_INTERNAL;
-    if (status != CPWL_OK)
-        fprintf(stderr, "cpwl %s: write error\n", sub);
+    /* A failed fputs leaves the stream's error flag: commit reports it. */
+    if ((status = cli_out_open(f, sub, out)) == CPWL_OK)
+    {
+        fputs(text, f->f);
+        status = cli_out_close(f, sub, 1);
+    }
     flint_free(text);
     return status;
 }
@@ -460,8 +461,8 @@ int cmd_help(int argc, char **argv)
     for (c = cli_commands; c->name != NULL; c++)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\n'cpwl help SUBCOMMAND' for details; 'man cpwl' for the manual.\n"
-           "Exit status: 0 success, 1 internal error or failed claim, "
-           "2 bad input or usage.\n");
+           "Exit status: 0 success, 1 internal error, failed claim or "
+           "output not written,\n2 bad input or usage, 130 interrupted.\n");
     return CPWL_OK;
 }
 
@@ -489,7 +490,8 @@ int main(int argc, char **argv)
         return CPWL_ERR_INPUT;
     }
     opterr = 0;                 /* subcommands report bad options themselves */
-    status = c->run(argc - 1, argv + 1);
+    signal(SIGPIPE, SIG_IGN);   /* a closed pipe: a write error, exit 1 */
+    status = cli_finish_stdout(c->name, c->run(argc - 1, argv + 1));
     flint_cleanup();
     return status;
 }

@@ -114,6 +114,23 @@ static void print_cell_text(slong i, const regions_cell_struct *c,
     }
 }
 
+/* One picture, atomically (nothing when path is NULL). */
+static int draw_file(const char *path, draw_format fmt, const regions_t R,
+                     const draw_opts *o)
+{
+    outfile_t f;
+    err_t e;
+    int status, ok;
+    if (path == NULL)
+        return CPWL_OK;
+    if ((status = cli_out_open(f, "regions", path)) != CPWL_OK)
+        return status;
+    err_init(e);
+    ok = draw_regions_file(f->f, path, fmt, R, o, e) == CPWL_OK;
+    status = cli_out_close(f, "regions", ok);
+    return ok || status != CPWL_OK ? status : cli_fail("regions", e);
+}
+
 int cmd_regions(int argc, char **argv)
 {
     static const struct option opts_l[] = {
@@ -141,7 +158,8 @@ int cmd_regions(int argc, char **argv)
     const char *size = NULL, *title = NULL;
     draw_opts dopt;
     int json = 0, list = 0, stats = 0, linear = 0, c, status;
-    int exact_only = 0;
+    int exact_only = 0, cells_done;
+    const char *linear_why;
     regions_method method = REGIONS_AUTO;
     slong max_regions = REGIONS_DEFAULT_MAX, i;
     net_t net;
@@ -268,26 +286,45 @@ int cmd_regions(int argc, char **argv)
     }
     if (list && !R->stopped)
         regions_sort(R);
-    if ((svg || png) && !R->stopped
-        && ((svg && draw_regions(svg, DRAW_SVG, R, &dopt, e) != CPWL_OK)
-            || (png && draw_regions(png, DRAW_PNG, R, &dopt, e) != CPWL_OK)))
+    if (!R->stopped)
     {
-        status = cli_fail("regions", e);
-        goto done;
+        /* Ctrl-C while a picture is written: the report still comes. */
+        status = draw_file(svg, DRAW_SVG, R, &dopt);
+        if (status == CPWL_OK)
+            status = draw_file(png, DRAW_PNG, R, &dopt);
+        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+            goto done;
     }
 
+    /* A stop while the cells were merged into linear regions (n-D)
+       leaves every cell found; a stop before leaves a partial partition,
+       which says nothing about the linear regions of the whole net (the
+       layers not reached may merge or split them any way). */
+    cells_done = R->stopped && R->ncells > 0 && R->lower_bound == R->ncells;
+    linear_why = cells_done ? "stopped while merging the activation regions "
+                 "into linear regions" : "stopped before every activation "
+                 "region was found; linear regions are merged from all of "
+                 "them";
     desc = dom_describe(D);
     if (json)
     {
         char *q = io_json_quote(desc);
         printf("{\"domain\": %s, \"dimension\": %ld, \"method\": \"%s\", "
                "\"complete\": %s", q, (long) D->d,
-               method_name(method, D->d), R->stopped ? "false" : "true");
+               method_name(method, D->d),
+               R->stopped || status != CPWL_OK ? "false" : "true");
         flint_free(q);
         if (R->stopped)
+        {
             printf(", \"stopped\": \"%s\", \"activation_regions_at_least\": "
                    "%ld", R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
                    : "interrupted", (long) R->lower_bound);
+            if (cells_done)
+                printf(", \"activation_regions\": %ld", (long) R->ncells);
+            if (opts.linear)
+                printf(", \"linear_regions\": null, \"linear_regions_unknown\""
+                       ": \"%s\"", linear_why);
+        }
         else
         {
             printf(", \"activation_regions\": %ld", (long) R->ncells);
@@ -318,9 +355,14 @@ int cmd_regions(int argc, char **argv)
         printf("method              %s\n", method_name(method, D->d));
         if (R->stopped)
         {
-            printf("activation regions  at least %ld (incomplete: %s)\n",
-                   (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
-                   ? "stopped at --max-regions" : "interrupted");
+            if (cells_done)
+                printf("activation regions  %ld\n", (long) R->ncells);
+            else
+                printf("activation regions  at least %ld (incomplete: %s)\n",
+                       (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
+                       ? "stopped at --max-regions" : "interrupted");
+            if (linear)
+                printf("linear regions      unknown (%s)\n", linear_why);
         }
         else
         {
@@ -348,9 +390,10 @@ int cmd_regions(int argc, char **argv)
     }
     else if (R->stopped == REGIONS_STOP_INTERRUPT)
     {
-        fprintf(stderr, "cpwl regions: interrupted (the count above is a "
-                "lower bound)\n");
-        status = 130;
+        fprintf(stderr, "cpwl regions: interrupted (%s)\n", cells_done
+                ? "the activation count above is exact, the linear regions "
+                "were not counted" : "the count above is a lower bound");
+        status = CLI_EXIT_INTERRUPTED;
     }
 done:
     regions_clear(R);

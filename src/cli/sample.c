@@ -462,7 +462,8 @@ int cmd_sample(int argc, char **argv)
     if (json)
     {
         char *q = io_json_quote(desc);
-        printf("{\"domain\": %s, \"dimension\": %ld, ", q, (long) D->d);
+        printf("{\"domain\": %s, \"dimension\": %ld, \"complete\": %s, ", q,
+               (long) D->d, S->stopped ? "false" : "true");
         flint_free(q);
         cli_sampling_json(S);
         printf(", \"kernel\": \"%s\", \"threads\": %ld, \"points\": %ld, "
