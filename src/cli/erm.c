@@ -198,7 +198,7 @@ static int verify_certificate(erm_data_t data, const char *dpath,
                               const char *path, int json, slong width,
                               int loss, int bias)
 {
-    erm_opts pb;
+    erm_opts pb, want;
     char *buf;
     size_t len;
     err_t e;
@@ -214,15 +214,13 @@ static int verify_certificate(erm_data_t data, const char *dpath,
     fmpq_init(opt);
     pred_ctx_init(ctx);
     erm_opts_init(&pb, ctx);
-    st = erm_certificate_verify(opt, &pb, data, buf, len, path, ctx, e);
+    erm_opts_init(&want, ctx);
     /* Options given with --verify must describe the certified problem. */
-    if (st == CPWL_OK && ((width > 0 && width != pb.width)
-                          || (loss >= 0 && loss != (int) pb.loss)
-                          || (bias >= 0 && bias != pb.output_bias)))
-        st = err_set(e, CPWL_ERR_INPUT, "%s certifies width %ld, %s loss, "
-                     "%s: not the problem given on the command line", path,
-                     (long) pb.width, loss_name(pb.loss), pb.output_bias
-                     ? "output bias" : "no output bias");
+    want.width = width;
+    want.loss = (qp_loss) loss;
+    want.output_bias = bias;
+    st = erm_certificate_check(opt, &pb, NULL, &want, data, buf, len, path,
+                               ctx, e);
     if (st == CPWL_OK)
     {
         if (json)

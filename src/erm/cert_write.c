@@ -1,7 +1,9 @@
 /* ERM certificates: writing (the format is in docs/erm.md; verify.c
    checks them). */
 #include <stdio.h>
+#include <string.h>
 #include "cpwl/erm.h"
+#include "cpwl/io.h"
 #include "erm_impl.h"
 
 static void put_q(FILE *f, const fmpq_t q)
@@ -40,17 +42,23 @@ static void put_sol(FILE *f, const qp_sol_struct *s)
 int erm_certificate_write(FILE *f, const erm_result_t r,
                           const erm_data_t data, const erm_opts *o)
 {
-    slong i, j, k = 0;
+    slong i, j;
     const erm_dich_struct *S = &r->dich;
-    fprintf(f, "{\"format\": \"cpwl-erm-certificate\", \"version\": 1,\n"
+    fprintf(f, "{\"format\": \"cpwl-erm-certificate\", \"version\": 2,\n"
             " \"loss\": \"%s\", \"width\": %ld, \"output_bias\": %s,\n"
             " \"points\": %ld, \"dim\": %ld,\n \"optimum\": ",
             o->loss == QP_SQUARED ? "squared" : o->loss == QP_L1 ? "l1"
             : "hinge", (long) o->width, o->output_bias ? "true" : "false",
             (long) data->D, (long) data->n);
     put_q(f, r->optimum);
-    fprintf(f, ", \"optimal_cell\": %ld,\n \"dichotomies\": [",
-            (long) r->opt_cell);
+    {
+        /* The witness: checked by evaluating it, apart from the cells. */
+        char *s = io_net_write_str(r->net);
+        fprintf(f, ", \"optimal_cell\": %ld,\n \"network\": %.*s,\n "
+                "\"dichotomies\": [", (long) r->opt_cell,
+                (int) strlen(s) - (s[0] && s[strlen(s) - 1] == '\n'), s);
+        flint_free(s);
+    }
     for (i = 0; i < S->count; i++)
     {
         slong first = 1;
@@ -81,12 +89,10 @@ int erm_certificate_write(FILE *f, const erm_result_t r,
                 fputs("{\"lower_bound\": ", f);
                 put_q(f, r->bounds + i);
                 fputc('}', f);
-                k++;
             }
         }
         flint_free(where);
     }
     fputs("]}\n", f);
-    (void) k;
     return ferror(f) ? CPWL_ERR_INPUT : CPWL_OK;
 }
