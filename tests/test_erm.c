@@ -639,6 +639,7 @@ START_TEST(test_cert_reasons)
             {"cpwl-erm-certificate", "cpwl-net"},
             {"\"version\": 2", "\"version\": 1"},
             {"\"squared\"", "\"cubic\""},
+            {"\"loss\":", "\"lost\":"},
             {"\"width\": 1", "\"width\": 0"},
             {"\"output_bias\": false", "\"output_bias\": 0"},
             {"\"optimum\": \"5\"", "\"optimum\": \"5/0\""},

@@ -336,9 +336,6 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
         qp_sol_t sol;
         const char *why = "";
         erm_verify_reason r = ERM_VERIFY_OK;
-        if (c->kind != JSON_OBJECT)
-            REJECT(ERM_VERIFY_SYNTAX, i, "%s: cells[%ld]: expected an object",
-                   name, (long) i);
         erm_comb_cell(sets, sign, comb, u, N);
         erm_cell_qp(P, data, T, sets, sign, u, loss, bias);
         if (json_get(c, "lower_bound") != NULL)
@@ -386,8 +383,9 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
         qp_sol_clear(sol);
         qp_clear(P);
         if (r == ERM_VERIFY_SYNTAX)
-            REJECT(r, i, "%s: cells[%ld]: expected value, theta (%ld), lambda "
-                   "(%ld) and mu (%ld) as rationals", name, (long) i,
+            REJECT(r, i, "%s: cells[%ld]: expected an object with a "
+                   "lower_bound, or value, theta (%ld), lambda (%ld) and mu "
+                   "(%ld) as rationals", name, (long) i,
                    (long) (u * (n + 1) + bias), (long) (u * D), (long) D);
         if (r == ERM_VERIFY_KKT)
             REJECT(r, i, "%s: cells[%ld]: the solution does not check: %s",
