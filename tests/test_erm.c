@@ -383,6 +383,153 @@ START_TEST(test_certificate)
 END_TEST
 
 
+
+/* Dichotomies by a second, independent enumeration: every subset P of
+   the points is tested for strict affine separability by an exact LP
+   (a x_i + b >= 1 on P, <= 0 off P), on small seeded data with repeated
+   and collinear points; and the sort-based 1-D method against the
+   arrangement. */
+static int separable(const erm_data_t data, ulong P)
+{
+    slong n = data->n, i, j;
+    lp_t L;
+    fmpq *obj = _fmpq_vec_init(n + 2), *row;
+    fmpq_t opt;
+    int st;
+    lp_init(L, n + 1);
+    fmpq_init(opt);
+    for (i = 0; i < data->D; i++)
+    {
+        int in = (P >> i) & 1;
+        row = lp_add_row_zero(L, 0);
+        for (j = 0; j < n; j++)
+            fmpq_set(row + j, data->X + i * n + j);
+        fmpq_one(row + n);
+        if (!in)
+            for (j = 0; j <= n; j++)
+                fmpq_neg(row + j, row + j);
+        else
+            fmpq_set_si(row + n + 1, -1, 1);
+    }
+    st = lp_optimize(opt, NULL, L, obj, 0);
+    ck_assert(st == LP_OPTIMAL || st == LP_INFEASIBLE);
+    lp_clear(L);
+    fmpq_clear(opt);
+    _fmpq_vec_clear(obj, n + 2);
+    return st == LP_OPTIMAL;
+}
+
+static void same_dich(const erm_dich_t S, const erm_dich_t T,
+                      const char *csv, uint64_t seed)
+{
+    slong i, j;
+    ck_assert_msg(S->count == T->count, "seed %llu: %s: %ld and %ld "
+                  "dichotomies", (unsigned long long) seed, csv,
+                  (long) S->count, (long) T->count);
+    for (i = 0; i < S->count; i++)
+    {
+        for (j = 0; j < T->count; j++)
+            if (memcmp(S->bits + i * S->words, T->bits + j * T->words,
+                       S->words * sizeof(ulong)) == 0)
+                break;
+        ck_assert_msg(j < T->count, "seed %llu: %s: dichotomy %ld not found",
+                      (unsigned long long) seed, csv, (long) i);
+    }
+}
+
+START_TEST(test_dich_second)
+{
+    uint64_t seed = test_seed(SEED);
+    test_rng r;
+    slong it, iters = test_iters(40);
+    r.s = seed;
+    for (it = 0; it < iters; it++)
+    {
+        slong n = 1 + it % 2, D = test_range(&r, 1, n == 1 ? 9 : 6), i, k;
+        slong range = test_range(&r, 1, 3);
+        char csv[512];
+        size_t len = 0;
+        erm_data_t data;
+        erm_dich_t S, T;
+        pred_ctx_t ctx;
+        err_t e;
+        int stopped;
+        for (i = 0; i < D; i++)
+        {
+            for (k = 0; k < n; k++)
+                len += snprintf(csv + len, sizeof csv - len, "%ld,",
+                                (long) test_range(&r, -range, range));
+            len += snprintf(csv + len, sizeof csv - len, "0\n");
+        }
+        erm_data_init(data);
+        load(data, csv);
+        erm_dich_init(S);
+        erm_dich_init(T);
+        pred_ctx_init(ctx);
+        err_init(e);
+        ck_assert_msg(erm_dichotomies_regions(S, &stopped, data, NULL, ctx,
+                                              e) == CPWL_OK, "%s", e->msg);
+        ck_assert(!stopped);
+        /* the brute force, as a table */
+        T->words = 1;
+        T->bits = flint_malloc((WORD(1) << D) * sizeof(ulong));
+        for (i = 1; i < (WORD(1) << D); i++)
+            if (separable(data, (ulong) i))
+                T->bits[T->count++] = (ulong) i;
+        same_dich(S, T, csv, seed);
+        if (n == 1)
+        {
+            erm_dich_clear(T);
+            ck_assert(erm_dichotomies_line(T, &stopped, data, NULL, e)
+                      == CPWL_OK && !stopped);
+            same_dich(S, T, csv, seed);
+        }
+        erm_dich_clear(S);
+        erm_dich_clear(T);
+        pred_ctx_clear(ctx);
+        erm_data_clear(data);
+    }
+}
+END_TEST
+
+/* A set interrupt flag stops reading and enumerating at once. */
+START_TEST(test_interrupt)
+{
+    volatile sig_atomic_t flag = 1;
+    const char *csv = "0,1\n1,2\n2,3\n";
+    erm_data_t data;
+    erm_dich_t S;
+    erm_opts o;
+    erm_result_t r;
+    pred_ctx_t ctx;
+    err_t e;
+    int stopped;
+    erm_data_init(data);
+    erm_dich_init(S);
+    pred_ctx_init(ctx);
+    err_init(e);
+    ck_assert(erm_data_read_str_stop(data, &stopped, csv, strlen(csv), "t",
+                                     &flag, e) == CPWL_OK);
+    ck_assert(stopped && data->D == 0);
+    load(data, csv);
+    ck_assert(erm_dichotomies_line(S, &stopped, data, &flag, e) == CPWL_OK);
+    ck_assert(stopped && S->count == 0);
+    ck_assert(erm_dichotomies_regions(S, &stopped, data, &flag, ctx, e)
+              == CPWL_OK);
+    ck_assert(stopped && S->count == 0);
+    /* erm_solve: stopped before any cell, the zero network's loss 14 */
+    erm_opts_init(&o, ctx);
+    o.interrupt = &flag;
+    erm_result_init(r);
+    ck_assert(erm_solve(r, data, &o, e) == CPWL_OK);
+    ck_assert(r->stopped && r->zero_bound && !r->have_sol);
+    ck_assert(fmpq_equal_si(r->optimum, 14));
+    erm_result_clear(r);
+    pred_ctx_clear(ctx);
+    erm_data_clear(data);
+}
+END_TEST
+
 /* ---- which check rejects a certificate -------------------------------- */
 
 /* A certificate from a real erm_solve run; r is kept for the test. */
@@ -727,6 +874,8 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_csv);
     tcase_add_test(tc, test_cover);
+    tcase_add_test(tc, test_dich_second);
+    tcase_add_test(tc, test_interrupt);
     tcase_add_test(tc, test_hand);
     tcase_add_test(tc, test_brute_force);
     tcase_add_test(tc, test_limits);

@@ -47,6 +47,14 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                       const char *name, err_t e);
 int erm_data_read_file(erm_data_t data, const char *path, err_t e);
 
+/* The same, polling *interrupt (may be NULL) after every line: when it is
+   set, they stop with *stopped = 1, data empty and CPWL_OK. */
+int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+                           size_t len, const char *name,
+                           volatile sig_atomic_t *interrupt, err_t e);
+int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, err_t e);
+
 /* The distinct nonempty dichotomies of the data, as bitsets of `words`
    limbs each (bit i: point i is active). */
 typedef struct
@@ -61,9 +69,27 @@ typedef erm_dich_struct erm_dich_t[1];
 void erm_dich_init(erm_dich_t S);
 void erm_dich_clear(erm_dich_t S);
 
-/* Exact enumeration through the dual arrangement (regions of R^(n+1)). */
+/* Dichotomy tables of more limbs are refused (1 GB on 64-bit machines). */
+#define ERM_MAX_DICH_LIMBS (WORD(1) << 27)
+
+/* The dichotomies, exactly: for n = 1 by sorting the points
+   (erm_dichotomies_line), otherwise through the dual arrangement
+   (erm_dichotomies_regions). */
 int erm_dichotomies(erm_dich_t S, const erm_data_t data, pred_ctx_t ctx,
                     err_t e);
+
+/* As the activation patterns of the arrangement {(a, b) : <a, x_i> + b =
+   0} in R^(n+1), any n (cpwl/regions.h). */
+int erm_dichotomies_regions(erm_dich_t S, int *stopped,
+                            const erm_data_t data,
+                            volatile sig_atomic_t *interrupt, pred_ctx_t ctx,
+                            err_t e);
+
+/* For n = 1 in O(D log D): the points from, or up to, each distinct x.
+   Both poll *interrupt (may be NULL); when set they stop with *stopped = 1
+   and S empty. */
+int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
+                         volatile sig_atomic_t *interrupt, err_t e);
 
 typedef struct
 {

@@ -76,8 +76,9 @@ static size_t next_cell(size_t *ca, size_t *cb, const char *text, size_t a,
     return b;
 }
 
-int erm_data_read_str(erm_data_t data, const char *text, size_t len,
-                      const char *name, err_t e)
+int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+                           size_t len, const char *name,
+                           volatile sig_atomic_t *interrupt, err_t e)
 {
     size_t pos = 0;
     slong line = 0, alloc = 0, cols = -1;
@@ -86,6 +87,7 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
     char q[ERR_QUOTE_SIZE];
 
     erm_data_clear(data);
+    *stopped = 0;
     while (pos < len && st == CPWL_OK)
     {
         size_t end = pos, stop;
@@ -183,25 +185,45 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                 data_push(data, &alloc, row);
         }
         pos = end + 1;
+        if (erm_stop(interrupt))
+        {
+            *stopped = 1;
+            break;
+        }
     }
     if (row != NULL)
         _fmpq_vec_clear(row, cols);
     data_fit(data, alloc);
-    if (st == CPWL_OK && data->D == 0)
+    if (st == CPWL_OK && data->D == 0 && !*stopped)
         st = err_set(e, CPWL_ERR_INPUT, "%s: no data rows", name);
-    if (st != CPWL_OK)
+    if (st != CPWL_OK || *stopped)
         erm_data_clear(data);
+    return st;
+}
+
+int erm_data_read_str(erm_data_t data, const char *text, size_t len,
+                      const char *name, err_t e)
+{
+    int stopped;
+    return erm_data_read_str_stop(data, &stopped, text, len, name, NULL, e);
+}
+
+int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, err_t e)
+{
+    char *buf;
+    size_t len;
+    int st;
+    *stopped = 0;
+    if ((st = io_read_all(&buf, &len, path, e)) != CPWL_OK)
+        return st;
+    st = erm_data_read_str_stop(data, stopped, buf, len, path, interrupt, e);
+    free(buf);
     return st;
 }
 
 int erm_data_read_file(erm_data_t data, const char *path, err_t e)
 {
-    char *buf;
-    size_t len;
-    int st;
-    if ((st = io_read_all(&buf, &len, path, e)) != CPWL_OK)
-        return st;
-    st = erm_data_read_str(data, buf, len, path, e);
-    free(buf);
-    return st;
+    int stopped;
+    return erm_data_read_file_stop(data, &stopped, path, NULL, e);
 }

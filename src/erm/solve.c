@@ -114,9 +114,9 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
               err_t e)
 {
     erm_dich_t S;
-    slong N, u, total, ncells, i;
+    slong N, u, total, ncells = 0, i;
     slong *comb = NULL, *sets = NULL, *combs = NULL;
-    int *sign = NULL, st = CPWL_OK;
+    int *sign = NULL, st = CPWL_OK, stopped;
     fmpz_t count;
     cell_bound *cb = NULL;
 
@@ -130,10 +130,19 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
                                "+1 or -1; row %ld has another label",
                                (long) i + 1);
     erm_dich_init(S);
-    if ((st = erm_dichotomies(S, data, o->pred, e)) != CPWL_OK)
+    st = data->n == 1
+         ? erm_dichotomies_line(S, &stopped, data, o->interrupt, e)
+         : erm_dichotomies_regions(S, &stopped, data, o->interrupt, o->pred,
+                                   e);
+    if (st != CPWL_OK)
     {
         erm_dich_clear(S);
         return st;
+    }
+    if (stopped)
+    {
+        r->stopped = 1;
+        goto done;
     }
     N = S->count;
     u = FLINT_MIN(o->width, 2 * N);
