@@ -1,7 +1,9 @@
-/* Tests of exact ERM: data files, dichotomies against Cover's formula and
-   an independent 1-D count, hand-computed optima (../shared/examples.md),
-   and a brute force over every subset of the data per unit (also exact,
-   only slower) on seeded random 1-D data. */
+/* Tests of exact ERM: data files, dichotomies against Cover's formula, an
+   independent 1-D count and a second enumeration (an exact LP per subset),
+   hand-computed optima (../shared/examples.md), a brute force over every
+   subset of the data per unit (also exact, only slower) on seeded random
+   1-D data, which check of the certificate verifier rejects each kind of
+   bad certificate, and interrupts. */
 #include <string.h>
 #include "testutil.h"
 
@@ -809,6 +811,19 @@ START_TEST(test_cert_reasons)
     erm_result_clear(rn);
     free(c);
     free(cn);
+
+    /* the other losses round-trip too */
+    load(data, "-1,-1\n1,1\n2,1\n");
+    erm_result_init(r);
+    c = make_cert(r, data, 1, QP_HINGE, 1, 1);
+    ck_assert_int_eq(check_cert(data, c, NULL).reason, ERM_VERIFY_OK);
+    erm_result_clear(r);
+    free(c);
+    erm_result_init(r);
+    c = make_cert(r, data, 2, QP_L1, 0, 1);
+    ck_assert_int_eq(check_cert(data, c, NULL).reason, ERM_VERIFY_OK);
+    erm_result_clear(r);
+    free(c);
 
     /* degenerate data (x repeated): not counted against Cover's formula;
        a dichotomy left out is caught by the recomputation */
