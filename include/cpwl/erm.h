@@ -47,6 +47,14 @@ int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                       const char *name, err_t e);
 int erm_data_read_file(erm_data_t data, const char *path, err_t e);
 
+/* The same, polling *interrupt (may be NULL) after every line: when it is
+   set, they stop with *stopped = 1, data empty and CPWL_OK. */
+int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+                           size_t len, const char *name,
+                           volatile sig_atomic_t *interrupt, err_t e);
+int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, err_t e);
+
 /* The distinct nonempty dichotomies of the data, as bitsets of `words`
    limbs each (bit i: point i is active). */
 typedef struct
@@ -61,9 +69,27 @@ typedef erm_dich_struct erm_dich_t[1];
 void erm_dich_init(erm_dich_t S);
 void erm_dich_clear(erm_dich_t S);
 
-/* Exact enumeration through the dual arrangement (regions of R^(n+1)). */
+/* Dichotomy tables of more limbs are refused (1 GB on 64-bit machines). */
+#define ERM_MAX_DICH_LIMBS (WORD(1) << 27)
+
+/* The dichotomies, exactly: for n = 1 by sorting the points
+   (erm_dichotomies_line), otherwise through the dual arrangement
+   (erm_dichotomies_regions). */
 int erm_dichotomies(erm_dich_t S, const erm_data_t data, pred_ctx_t ctx,
                     err_t e);
+
+/* As the activation patterns of the arrangement {(a, b) : <a, x_i> + b =
+   0} in R^(n+1), any n (cpwl/regions.h). */
+int erm_dichotomies_regions(erm_dich_t S, int *stopped,
+                            const erm_data_t data,
+                            volatile sig_atomic_t *interrupt, pred_ctx_t ctx,
+                            err_t e);
+
+/* For n = 1 in O(D log D): the points from, or up to, each distinct x.
+   Both poll *interrupt (may be NULL); when set they stop with *stopped = 1
+   and S empty. */
+int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
+                         volatile sig_atomic_t *interrupt, err_t e);
 
 typedef struct
 {
@@ -152,22 +178,80 @@ void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
 int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
               err_t e);
 
-/* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, the
-   optimal cell with its exact solution and KKT multipliers, and for every
-   other cell either its proven lower bound or its solved optimum with
-   multipliers.  Verifying recomputes the dichotomies and the cheap
-   bounds and checks every solution's optimality conditions exactly; it
-   solves no subproblem.  Write needs a result of erm_solve with
-   opts->certificate set. */
+/* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, a
+   witness network, the optimal cell with its exact solution and KKT
+   multipliers, and for every other cell either its proven lower bound or
+   its solved optimum with multipliers.  Write needs a result of erm_solve
+   with opts->certificate set. */
 int erm_certificate_write(FILE *f, const erm_result_t r,
                           const erm_data_t data, const erm_opts *o);
 
-/* On success optimum holds the certified optimum and problem (may be
-   NULL) the loss, width and output bias it is for.  A certificate that
-   does not check gives CPWL_ERR_INPUT with the reason. */
+/* Which check of the verifier (src/erm/verify.c) rejected a certificate:
+   one value per rejection branch, so that tests can tell them apart. */
+typedef enum
+{
+    ERM_VERIFY_OK = 0,
+    ERM_VERIFY_SYNTAX,          /* not JSON, not a certificate, a field
+                                   missing or malformed (wrong length) */
+    ERM_VERIFY_PROBLEM,         /* loss, width or output bias other than
+                                   the expected ones */
+    ERM_VERIFY_DATA,            /* points or dim other than the data's */
+    ERM_VERIFY_WITNESS,         /* the witness network is not a width-w
+                                   network of the problem, or its loss,
+                                   recomputed, is not the claimed optimum */
+    ERM_VERIFY_DICH_COUNT,      /* data in general position: the number of
+                                   dichotomies is not Cover's count */
+    ERM_VERIFY_DICH,            /* the dichotomies are not those of the
+                                   data (recomputed) */
+    ERM_VERIFY_CELLS,           /* not one entry per cell */
+    ERM_VERIFY_OPTIMAL_CELL,    /* the optimal cell is out of range,
+                                   unsolved, or its value is not the claim */
+    ERM_VERIFY_BOUND,           /* a lower bound is not its cell's exact
+                                   relaxation optimum */
+    ERM_VERIFY_NOT_EXCLUDED,    /* a lower bound is below the claim */
+    ERM_VERIFY_KKT,             /* a solution fails its optimality
+                                   conditions (qp_check) */
+    ERM_VERIFY_CELL_BELOW       /* a solved cell's value is below the
+                                   claim */
+}
+erm_verify_reason;
+
+typedef struct
+{
+    erm_verify_reason reason;
+    slong cell;                 /* the cell rejected, or -1 */
+    int cover;                  /* 1: the data are in general position and
+                                   the dichotomies were counted against
+                                   Cover's formula; 0: not (degenerate data,
+                                   or more than ERM_VERIFY_MAX_GP subsets
+                                   to check) */
+}
+erm_verify_info;
+
+/* General position is checked on at most this many (n+1)-subsets. */
+#define ERM_VERIFY_MAX_GP 200000
+
+/* Check a certificate against the data, solving nothing.  On success
+   optimum holds the certified optimum and problem (may be NULL) the loss,
+   width and output bias it is for.  expect (may be NULL) is the problem
+   the caller asks about: its width (if > 0), loss (if >= 0) and
+   output_bias (if >= 0) must be the certificate's.  A certificate that
+   does not check gives CPWL_ERR_INPUT, the reason in e and in info (may be
+   NULL). */
+int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
+                          erm_verify_info *info, const erm_opts *expect,
+                          const erm_data_t data, const char *text,
+                          size_t len, const char *name, pred_ctx_t ctx,
+                          err_t e);
+
+/* The same without expectations or reason. */
 int erm_certificate_verify(fmpq_t optimum, erm_opts *problem,
                            const erm_data_t data, const char *text,
                            size_t len, const char *name, pred_ctx_t ctx,
                            err_t e);
+
+/* Cover's count 2 sum_{k<d} binom(D-1, k) of the dichotomies (the empty
+   one included) of D points in general position in R^(d-1). */
+void erm_cover_count(fmpz_t count, slong D, slong d);
 
 #endif

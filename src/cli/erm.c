@@ -198,7 +198,7 @@ static int verify_certificate(erm_data_t data, const char *dpath,
                               const char *path, int json, slong width,
                               int loss, int bias)
 {
-    erm_opts pb;
+    erm_opts pb, want;
     char *buf;
     size_t len;
     err_t e;
@@ -214,15 +214,13 @@ static int verify_certificate(erm_data_t data, const char *dpath,
     fmpq_init(opt);
     pred_ctx_init(ctx);
     erm_opts_init(&pb, ctx);
-    st = erm_certificate_verify(opt, &pb, data, buf, len, path, ctx, e);
+    erm_opts_init(&want, ctx);
     /* Options given with --verify must describe the certified problem. */
-    if (st == CPWL_OK && ((width > 0 && width != pb.width)
-                          || (loss >= 0 && loss != (int) pb.loss)
-                          || (bias >= 0 && bias != pb.output_bias)))
-        st = err_set(e, CPWL_ERR_INPUT, "%s certifies width %ld, %s loss, "
-                     "%s: not the problem given on the command line", path,
-                     (long) pb.width, loss_name(pb.loss), pb.output_bias
-                     ? "output bias" : "no output bias");
+    want.width = width;
+    want.loss = (qp_loss) loss;
+    want.output_bias = bias;
+    st = erm_certificate_check(opt, &pb, NULL, &want, data, buf, len, path,
+                               ctx, e);
     if (st == CPWL_OK)
     {
         if (json)
@@ -270,7 +268,7 @@ int cmd_erm(int argc, char **argv)
         {NULL, 0, NULL, 0}
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
-    int json = 0, stats = 0, c, status;
+    int json = 0, stats = 0, c, status, stopped;
     slong width = -1, max_cells = ERM_DEFAULT_MAX_CELLS, K = 0, threads = 0;
     erm_data_t data;
     erm_opts o;
@@ -336,11 +334,33 @@ int cmd_erm(int argc, char **argv)
 
     err_init(e);
     erm_data_init(data);
-    if (erm_data_read_file(data, argv[optind], e) != CPWL_OK)
+    /* Ctrl-C acts from here on: reading 10^6 rows takes seconds. */
+    cli_catch_sigint(&old);
+    t0 = cli_now();
+    if (erm_data_read_file_stop(data, &stopped, argv[optind],
+                                &cli_interrupted, e) != CPWL_OK)
+    {
+        cli_restore_sigint(&old);
         return cli_fail("erm", e);
+    }
+    if (stopped)
+    {
+        cli_restore_sigint(&old);
+        if (json)
+            printf("{\"complete\": false, \"interrupted\": \"reading the "
+                   "data\", \"seconds\": %.6f}\n", cli_now() - t0);
+        else
+            printf("data          %s: interrupted while reading (incomplete: "
+                   "nothing computed)\n", argv[optind]);
+        fprintf(stderr, "cpwl erm: interrupted while reading the data\n");
+        return 130;
+    }
     if (verify != NULL)
+    {
+        cli_restore_sigint(&old);
         return verify_certificate(data, argv[optind], verify, json, width,
                                   loss_given, bias_given);
+    }
 
     pred_ctx_init(ctx);
     erm_opts_init(&o, ctx);
@@ -358,7 +378,6 @@ int cmd_erm(int argc, char **argv)
         o.progress = erm_progress;
         o.progress_data = &ps;
     }
-    cli_catch_sigint(&old);
     erm_result_init(r);
     t0 = cli_now();
     status = erm_solve(r, data, &o, e);
@@ -433,7 +452,10 @@ int cmd_erm(int argc, char **argv)
         printf("network       width %ld, %s loss, %s\n", (long) width,
                loss_name(loss), output_bias ? "output bias"
                : "no output bias");
-        printf("dichotomies   %ld\n", (long) r->dichotomies);
+        if (r->stopped && r->cells == 0)
+            printf("dichotomies   interrupted while enumerating them\n");
+        else
+            printf("dichotomies   %ld\n", (long) r->dichotomies);
         printf("subproblems   %ld (solved %ld, pruned %ld)\n",
                (long) r->cells, (long) r->solved, (long) r->pruned);
         if (r->have_sol)

@@ -1,0 +1,148 @@
+/* ERM cells: the convex subproblem of a choice of signed dichotomies, the
+   network of its solution, exact losses (see cpwl/erm.h). */
+#include <string.h>
+#include "cpwl/erm.h"
+#include "erm_impl.h"
+
+void erm_opts_init(erm_opts *o, pred_ctx_struct *pred)
+{
+    memset(o, 0, sizeof(erm_opts));
+    o->loss = QP_SQUARED;
+    o->width = 1;
+    o->prune = 1;
+    o->max_cells = ERM_DEFAULT_MAX_CELLS;
+    o->pred = pred;
+}
+
+void erm_count_cells(fmpz_t count, slong N, slong w)
+{
+    fmpz_bin_uiui(count, 2 * N, FLINT_MIN(w, 2 * N));
+}
+
+void erm_cell_qp(qp_t P, const erm_data_t data, const erm_dich_t S,
+                 const slong *sets, const int *sign, slong units,
+                 qp_loss loss, int output_bias)
+{
+    slong D = data->D, n = data->n, c = n + 1, j, i, t;
+    slong k = units * c + (output_bias ? 1 : 0);
+    qp_init(P, loss, k, D, units * D);
+    for (i = 0; i < D; i++)
+    {
+        fmpq_set(P->y + i, data->y + i);
+        if (output_bias)
+            fmpq_one(fmpq_mat_entry(P->M, i, k - 1));
+    }
+    for (j = 0; j < units; j++)
+        for (i = 0; i < D; i++)
+        {
+            int on = erm_in_set(S, sets[j], i);
+            slong r = j * D + i;
+            /* M: the unit's prediction s_j (<a_j, x_i> + b_j) where it is
+               active; G: <a_j, x_i> + b_j >= 0 there, <= 0 elsewhere. */
+            for (t = 0; t < c; t++)
+            {
+                const fmpq *xv = t < n ? data->X + i * n + t : NULL;
+                fmpq *g = fmpq_mat_entry(P->G, r, j * c + t);
+                if (xv)
+                    fmpq_set(g, xv);
+                else
+                    fmpq_one(g);
+                if (!on)
+                    fmpq_neg(g, g);
+                else
+                {
+                    fmpq *mm = fmpq_mat_entry(P->M, i, j * c + t);
+                    fmpq_set(mm, xv ? xv : g);
+                    if (sign[j] < 0)
+                        fmpq_neg(mm, mm);
+                }
+            }
+        }
+}
+
+void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
+                  slong units, slong w, const fmpq *theta, int output_bias)
+{
+    slong n = data->n, c = n + 1, j, t;
+    net_layer_struct *L, *O;
+    net_clear(net);
+    net_init(net, n);
+    L = net_add_layer(net, NET_RELU, w);
+    O = net_add_layer(net, NET_IDENTITY, 1);
+    for (j = 0; j < units; j++)
+    {
+        for (t = 0; t < n; t++)
+            fmpq_set(fmpq_mat_entry(L->W, j, t), theta + j * c + t);
+        fmpq_set(L->b + j, theta + j * c + n);
+        fmpq_set_si(fmpq_mat_entry(O->W, 0, j), sign[j], 1);
+    }
+    if (output_bias)
+        fmpq_set(O->b + 0, theta + units * c);
+    net->output_bias = output_bias;
+    net_prepare(net);
+}
+
+void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, qp_loss kind)
+{
+    fmpq_t t;
+    fmpq_init(t);
+    if (kind == QP_HINGE)
+    {
+        /* max(0, 1 - y p) */
+        fmpq_mul(t, y, p);
+        fmpq_sub_si(t, t, 1);
+        if (fmpq_sgn(t) < 0)
+            fmpq_sub(acc, acc, t);
+    }
+    else
+    {
+        fmpq_sub(t, p, y);
+        if (kind == QP_SQUARED)
+            fmpq_addmul(acc, t, t);
+        else
+        {
+            fmpq_abs(t, t);
+            fmpq_add(acc, acc, t);
+        }
+    }
+    fmpq_clear(t);
+}
+
+void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
+                  qp_loss kind)
+{
+    slong i, n = data->n;
+    fmpq_t p;
+    fmpq_init(p);
+    fmpq_zero(loss);
+    for (i = 0; i < data->D; i++)
+    {
+        net_eval_fmpq(p, net, data->X + i * n);
+        erm_add_loss(loss, p, data->y + i, kind);
+    }
+    fmpq_clear(p);
+}
+
+/* The enumeration of the cells: erm_impl.h. */
+void erm_next_comb(slong *comb, slong u, slong total)
+{
+    slong i = u - 1;
+    while (i >= 0 && comb[i] == total - u + i)
+        i--;
+    if (i < 0)
+        return;
+    comb[i]++;
+    for (i++; i < u; i++)
+        comb[i] = comb[i - 1] + 1;
+}
+
+void erm_comb_cell(slong *sets, int *sign, const slong *comb, slong u,
+                   slong N)
+{
+    slong j;
+    for (j = 0; j < u; j++)
+    {
+        sign[j] = comb[j] < N ? 1 : -1;
+        sets[j] = comb[j] < N ? comb[j] : comb[j] - N;
+    }
+}
