@@ -463,6 +463,9 @@ int cmd_help(int argc, char **argv)
     for (c = cli_commands; c->name != NULL; c++)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\n'cpwl help SUBCOMMAND' for details; 'man cpwl' for the manual.\n"
+           "Every subcommand takes --max-memory SIZE (e.g. 512M, 4G, none; "
+           "default: 3/4 of\nthe physical memory): beyond it, one line on "
+           "stderr and exit status 2.\n"
            "Exit status: 0 success, 1 internal error or failed claim, "
            "2 bad input or usage.\n");
     return CPWL_OK;
