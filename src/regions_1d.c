@@ -274,19 +274,26 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     if (g->input_dim != 1)
         return err_set(e, CPWL_ERR_INTERNAL, "regions_1d: input dimension %ld",
                        (long) g->input_dim);
-    S = flint_calloc(nl, sizeof(layer_sweep));
+    /* Without layers the output is s itself: one identity layer stands in
+       for emit (it is never swept). */
+    S = flint_calloc(FLINT_MAX(nl, 1), sizeof(layer_sweep));
     st = flint_calloc(FLINT_MAX(ns, 1), 1);
-    for (k = 0; k < nl; k++)
+    for (k = 0; k < FLINT_MAX(nl, 1); k++)
     {
-        slong w = g->layers[k].out;
+        slong w = nl ? g->layers[k].out : 1;
         wmax = FLINT_MAX(wmax, w);
         S[k].w = w;
-        S[k].off = forms_state_offset(g, k);
+        S[k].off = nl ? forms_state_offset(g, k) : -1;
         S[k].z = _fmpq_vec_init(2 * w);
         S[k].a = _fmpq_vec_init(2 * w);
         S[k].dlt = _fmpq_vec_init(2 * w);
         S[k].chg = flint_malloc(FLINT_MAX(w, 1) * sizeof(slong));
         S[k].zs = flint_malloc(FLINT_MAX(w, 1) * sizeof(zero_s));
+    }
+    if (nl == 0)
+    {
+        S[0].off = -1;
+        fmpq_one(S[0].a);
     }
     t = _fmpq_vec_init(2);
     prev = _fmpq_vec_init(2 * FLINT_MAX(m, 1));
@@ -361,7 +368,7 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             stopped = REGIONS_STOP_INTERRUPT;
         if (stopped)
             break;
-        emit(R, S + nl - 1, st, x, y, inf, opts, prev, p);
+        emit(R, S + FLINT_MAX(nl, 1) - 1, st, x, y, inf, opts, prev, p);
         if (opts->progress && (count & 4095) == 0)
             opts->progress(opts->progress_data, nl - 1, nl, count);
         if (yinf)
@@ -431,6 +438,6 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     _fmpq_vec_clear(t, 2);
     _fmpq_vec_clear(prev, 2 * FLINT_MAX(m, 1));
     flint_free(st);
-    sweep_clear(S, nl);
+    sweep_clear(S, FLINT_MAX(nl, 1));
     return status;
 }

@@ -92,22 +92,25 @@ netdeep 10000 >"$tmp/deep.json"
 # --max-regions inside the first layer: one face of R^2 splits into
 # millions; the limit must stop it within the layer.
 t0=$(now_ms)
-timeout 60 $CPWL_WRAP "$CPWL" regions "$tmp/n2d.json" --max-regions 1000 \
+lim=1000
+[ -n "$CPWL_WRAP" ] && lim=100
+timeout 60 $CPWL_WRAP "$CPWL" regions "$tmp/n2d.json" --max-regions $lim \
     >"$tmp/out" 2>"$tmp/err"
 status=$?
 ms=$(($(now_ms) - t0))
 why=""
 [ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
-grep -q "at least 1001 (incomplete: stopped at --max-regions)" "$tmp/out" \
-    || why="$why no lower bound 1001 on stdout;"
+grep -q "at least $((lim + 1)) (incomplete: stopped at --max-regions)" \
+    "$tmp/out" || why="$why no lower bound $((lim + 1)) on stdout;"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || why="$why not one stderr line;"
 grep -q -e "--max-regions" "$tmp/err" || why="$why no hint on stderr;"
 [ -n "$CPWL_WRAP" ] || [ "$ms" -lt 10000 ] || why="$why took $ms ms;"
-report "2-D: --max-regions 1000 stops inside the first layer ($ms ms)" "$why"
+report "2-D: --max-regions $lim stops inside the first layer ($ms ms)" "$why"
 
 # Ctrl-C inside the first layer.  A signal that comes before the handler
 # is installed kills the run with nothing on stdout: wait longer and retry.
-for wait in 1 2 4; do
+# (Not under valgrind: the signal would go to its wrapper.)
+[ -z "$CPWL_WRAP" ] && for wait in 1 2 4; do
     $CPWL_WRAP "$CPWL" regions "$tmp/n2d.json" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
     sleep $wait
@@ -121,13 +124,15 @@ for wait in 1 2 4; do
     kill $guard 2>/dev/null
     [ -s "$tmp/out" ] && break
 done
-why=""
-[ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
-grep -q "(incomplete: interrupted)" "$tmp/out" \
-    || why="$why no lower bound on stdout;"
-grep -q "interrupted" "$tmp/err" || why="$why no message on stderr;"
-[ -n "$CPWL_WRAP" ] || [ "$ms" -lt 5000 ] || why="$why stopped $ms ms after the signal;"
-report "2-D: Ctrl-C stops inside the first layer ($ms ms)" "$why"
+if [ -z "$CPWL_WRAP" ]; then
+    why=""
+    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+    grep -q "(incomplete: interrupted)" "$tmp/out" \
+        || why="$why no lower bound on stdout;"
+    grep -q "interrupted" "$tmp/err" || why="$why no message on stderr;"
+    [ "$ms" -lt 5000 ] || why="$why stopped $ms ms after the signal;"
+    report "2-D: Ctrl-C stops inside the first layer ($ms ms)" "$why"
+fi
 
 # The 1-D sweep: --max-regions stops at once, with the lower bound.
 $CPWL_WRAP "$CPWL" regions "$tmp/n1d.json" --max-regions 100 \
