@@ -106,9 +106,60 @@ void net_preacts_fmpq(fmpq **z, const net_t net, const fmpq *x)
     }
 }
 
+/* Two layers at a time: z of layer l from the activations of layer l - 1.
+   Exact values of a deep net can grow by a layer's bits per layer, so
+   keeping every layer would cost the sum of all their sizes. */
+typedef struct
+{
+    const net_struct *net;
+    const fmpq *x;
+    slong layer;                /* z holds layer `layer`, -1: nothing yet */
+    fmpq *z, *a;                /* room for the widest layer */
+    slong w;
+}
+fmpq_pass;
+
+static void fmpq_pass_init(fmpq_pass *F, const net_t net, const fmpq *x)
+{
+    slong l;
+    F->net = net;
+    F->x = x;
+    F->layer = -1;
+    F->w = 1;
+    for (l = 0; l < net->nlayers; l++)
+        F->w = FLINT_MAX(F->w, net->layers[l].out);
+    F->z = _fmpq_vec_init(F->w);
+    F->a = _fmpq_vec_init(F->w);
+}
+
+static void fmpq_pass_clear(fmpq_pass *F)
+{
+    _fmpq_vec_clear(F->z, F->w);
+    _fmpq_vec_clear(F->a, F->w);
+}
+
+/* Move the pass on to layer l (from the start if it is past l). */
+static void fmpq_pass_to(fmpq_pass *F, slong l)
+{
+    if (F->layer > l)
+        F->layer = -1;
+    while (F->layer < l)
+    {
+        const net_layer_struct *L = F->net->layers + F->layer + 1;
+        if (F->layer < 0)
+            affine_fmpq(F->z, L, F->x);
+        else
+        {
+            act_fmpq(F->a, F->z, F->net->layers + F->layer);
+            affine_fmpq(F->z, L, F->a);
+        }
+        F->layer++;
+    }
+}
+
 void net_eval_fmpq(fmpq *y, const net_t net, const fmpq *x)
 {
-    fmpq **z;
+    fmpq_pass F;
     if (net->nlayers == 0)
     {
         slong j;
@@ -116,10 +167,10 @@ void net_eval_fmpq(fmpq *y, const net_t net, const fmpq *x)
             fmpq_set(y + j, x + j);
         return;
     }
-    z = net_preacts_init(net);
-    net_preacts_fmpq(z, net, x);
-    act_fmpq(y, z[net->nlayers - 1], net->layers + net->nlayers - 1);
-    net_preacts_clear(z, net);
+    fmpq_pass_init(&F, net, x);
+    fmpq_pass_to(&F, net->nlayers - 1);
+    act_fmpq(y, F.z, net->layers + net->nlayers - 1);
+    fmpq_pass_clear(&F);
 }
 
 /* ---- balls ---------------------------------------------------------- */
@@ -403,7 +454,9 @@ typedef struct
     slong arb_prec[PAT_ARB_LEVELS];
     arb_ptr *za[PAT_ARB_LEVELS];
     slong arb_levels;
-    fmpq **zq;                  /* NULL: not computed yet */
+    fmpq_pass zq;               /* exact, two layers at a time (asked
+                                   in layer order) */
+    int have_zq;
     slong layer, idx;
 }
 pattern_state;
@@ -446,12 +499,13 @@ static void pat_get_arb(arb_t v, slong prec, void *data)
 static void pat_get_fmpq(fmpq_t v, void *data)
 {
     pattern_state *P = data;
-    if (P->zq == NULL)
+    if (!P->have_zq)
     {
-        P->zq = net_preacts_init(P->net);
-        net_preacts_fmpq(P->zq, P->net, P->x);
+        fmpq_pass_init(&P->zq, P->net, P->x);
+        P->have_zq = 1;
     }
-    fmpq_set(v, P->zq[P->layer] + P->idx);
+    fmpq_pass_to(&P->zq, P->layer);
+    fmpq_set(v, P->zq.z + P->idx);
 }
 
 /* Inputs rounded to double with |x_d - x| <= 2^-52 |x_d| + 2^-1074. */
@@ -510,7 +564,7 @@ static void pattern_state_init(pattern_state *P, const net_t net,
     P->d_ok = 0;
     P->zd = P->ezd = NULL;
     P->arb_levels = 0;
-    P->zq = NULL;
+    P->have_zq = 0;
 }
 
 static void pattern_state_clear(pattern_state *P)
@@ -523,8 +577,8 @@ static void pattern_state_clear(pattern_state *P)
     }
     for (k = 0; k < P->arb_levels; k++)
         preacts_arb_clear(P->za[k], P->net);
-    if (P->zq != NULL)
-        net_preacts_clear(P->zq, P->net);
+    if (P->have_zq)
+        fmpq_pass_clear(&P->zq);
 }
 
 slong net_signs(signed char *sign, const net_t net, const fmpq *x,

@@ -764,21 +764,35 @@ static void face_output_d(plane *P, slong fi, slong l, const double *Z,
         P->oE[fi * len] = INFINITY;
 }
 
-/* Split face f0 (and its pieces) by every neuron of layer l. */
+/* Whether to stop now: more faces than max_regions (faces only ever
+   split, so the count is a lower bound) or an interrupt.  Checked per
+   neuron and per split, since one face of the first layer alone may
+   split into millions. */
+static int should_stop(const plane *P)
+{
+    const regions_opts *o = P->opts;
+    return (o->max_regions > 0 && P->nf > o->max_regions)
+           || (o->interrupt && *o->interrupt);
+}
+
+/* Split face f0 (and its pieces) by every neuron of layer l; stops early
+   (leaving the states unfinished) when should_stop says so. */
 static void refine_face(plane *P, slong f0, slong l, slong off,
                         double *Zd, double *Ze, cutter *C)
 {
     const net_layer_struct *L = P->g->layers + l;
     slong *pieces, np = 1, npo, pa = 8, j, k, i;
-    int *s = NULL;
+    int *s = NULL, stop = 0;
     slong sa = 0;
     int ok = forms_layer_d(Zd, Ze, P->g, P->F[f0].st, l);
 
     pieces = flint_malloc(pa * sizeof(slong));
     pieces[0] = f0;
     C->snap = new_snap(P, P->F[f0].st);
-    for (j = 0; j < L->out && P->bug == NULL; j++)
+    for (j = 0; j < L->out && P->bug == NULL && !stop; j++)
     {
+        if ((stop = should_stop(P)))
+            break;
         C->layer = l;
         C->neuron = j;
         C->line = -1;
@@ -819,12 +833,14 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
                     pieces = flint_realloc(pieces, pa * sizeof(slong));
                 }
                 pieces[np++] = q;
+                if ((stop = should_stop(P)))
+                    break;
             }
             else
                 P->F[fi].st[off + j] = pos;     /* z = 0 is off */
         }
     }
-    if (l == P->lstat && P->opts->linear)
+    if (l == P->lstat && P->opts->linear && !stop)
         for (k = 0; k < np; k++)
         {
             if (ok)

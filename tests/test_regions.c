@@ -1450,6 +1450,148 @@ START_TEST(test_random_arrangement_boxes)
 }
 END_TEST
 
+/* ---- limits inside one layer (issue 11) ------------------------------ */
+
+/* n lines x + t y + t^2 = 0, t = 1..n (tangents of a parabola: no two
+   parallel, no three through a point), as one relu layer: 1 + n + C(n,2)
+   regions of R^2, all in the first layer's refinement of one face. */
+static void tangent_net(net_t net, slong n)
+{
+    net_layer_struct *L;
+    slong j;
+    net_clear(net);
+    net_init(net, 2);
+    L = net_add_layer(net, NET_RELU, n);
+    for (j = 0; j < n; j++)
+    {
+        fmpq_one(fmpq_mat_entry(L->W, j, 0));
+        fmpq_set_si(fmpq_mat_entry(L->W, j, 1), j + 1, 1);
+        fmpq_set_si(L->b + j, (j + 1) * (j + 1), 1);
+    }
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    for (j = 0; j < n; j++)
+        fmpq_one(fmpq_mat_entry(L->W, 0, j));
+    net_prepare(net);
+}
+
+/* relu(s - j), j = 1..n, output weights 1, -2, 1, ...: n + 1 pieces, the
+   slope changing at every breakpoint (n + 1 linear regions). */
+static void ramps_net(net_t net, slong n)
+{
+    net_layer_struct *L;
+    slong j;
+    net_clear(net);
+    net_init(net, 1);
+    L = net_add_layer(net, NET_RELU, n);
+    for (j = 0; j < n; j++)
+    {
+        fmpq_one(fmpq_mat_entry(L->W, j, 0));
+        fmpq_set_si(L->b + j, -(j + 1), 1);
+    }
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    for (j = 0; j < n; j++)
+        fmpq_set_si(fmpq_mat_entry(L->W, 0, j), j % 2 ? -2 : 1, 1);
+    net_prepare(net);
+}
+
+/* Run with max_regions and a preset interrupt flag; returns the status. */
+static int run_limited(regions_t R, const net_t net, slong d, slong maxr,
+                       int interrupt, int no_states)
+{
+    pred_ctx_t ctx;
+    regions_opts o;
+    dom_t D;
+    err_t e;
+    volatile sig_atomic_t flag = interrupt;
+    int st;
+    pred_ctx_init(ctx);
+    regions_opts_init(&o, ctx);
+    o.max_regions = maxr;
+    o.interrupt = &flag;
+    o.no_states = no_states;
+    o.linear = 1;
+    dom_init(D);
+    dom_set_all(D, d);
+    err_init(e);
+    st = regions_compute(R, net, D, &o, e);
+    err_clear(e);
+    dom_clear(D);
+    pred_ctx_clear(ctx);
+    return st;
+}
+
+START_TEST(test_limit_within_layer)
+{
+    net_t net;
+    regions_t R;
+    slong n = 40, truth = 1 + n + n * (n - 1) / 2;
+    net_init(net, 1);
+    regions_init(R, 0, 0, 0);
+
+    /* 2-D: the one face of R^2 splits face by face, so the limit stops
+       the first layer at exactly max + 1 faces (it went on to all 821). */
+    tangent_net(net, n);
+    ck_assert_int_eq(run_limited(R, net, 2, 0, 0, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(R->ncells, truth);
+    ck_assert_int_eq(run_limited(R, net, 2, 50, 0, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(R->lower_bound, 51);
+    ck_assert_int_eq(R->ncells, 0);
+    /* An interrupt before the first split: one face, not the layer. */
+    ck_assert_int_eq(run_limited(R, net, 2, 0, 1, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
+    ck_assert_int_eq(R->lower_bound, 1);
+
+    /* 1-D: the sweep emits one piece at a time. */
+    ramps_net(net, 1000);
+    ck_assert_int_eq(run_limited(R, net, 1, 0, 0, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(R->ncells, 1001);
+    ck_assert_int_eq(R->nlinear, 1001);
+    ck_assert_int_eq(run_limited(R, net, 1, 10, 0, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(R->lower_bound, 11);
+    ck_assert_int_eq(R->ncells, 0);
+    ck_assert_int_eq(run_limited(R, net, 1, 0, 1, 0), CPWL_OK);
+    ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
+    ck_assert_int_eq(R->lower_bound, 1);
+
+    regions_clear(R);
+    net_clear(net);
+}
+END_TEST
+
+/* Counting without the patterns (no_states) gives the same counts and
+   linear regions as with them, on deep tents (layers whose forms all
+   move at a breakpoint of the layer below). */
+START_TEST(test_no_states)
+{
+    net_t net;
+    regions_t R, S;
+    slong i, k;
+    net_init(net, 1);
+    regions_init(R, 0, 0, 0);
+    regions_init(S, 0, 0, 0);
+    for (k = 1; k <= 6; k++)
+    {
+        tent_net(net, k);
+        ck_assert_int_eq(run_limited(R, net, 1, 0, 0, 1), CPWL_OK);
+        ck_assert_int_eq(run_limited(S, net, 1, 0, 0, 0), CPWL_OK);
+        ck_assert_int_eq(R->ncells, S->ncells);
+        ck_assert_int_eq(R->nlinear, S->nlinear);
+        for (i = 0; i < R->ncells; i++)
+        {
+            ck_assert(R->cells[i].state == NULL);
+            ck_assert_int_eq(R->cells[i].linear, S->cells[i].linear);
+        }
+    }
+    regions_clear(R);
+    regions_clear(S);
+    net_clear(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("regions");
@@ -1477,6 +1619,8 @@ int main(void)
     tcase_add_test(td, test_vertex_touch);
     tcase_add_test(te, test_domain_errors);
     tcase_add_test(te, test_max_regions);
+    tcase_add_test(te, test_limit_within_layer);
+    tcase_add_test(te, test_no_states);
     tcase_add_test(tr, test_random_2d);
     tcase_add_test(tr, test_random_slice);
     tcase_add_test(tr, test_random_line);

@@ -48,6 +48,10 @@ typedef struct
     int maps;                   /* fill every cell's exact affine map */
     int verts;                  /* d <= 2: fill exact vertices and rays */
     slong max_regions;          /* stop (incomplete) beyond this many */
+    /* Leave the cells' states NULL where the method can (1-D: the memory
+       is then linear in the cells, not cells x neurons); the others fill
+       them anyway.  Counting alone needs no states. */
+    int no_states;
     /* Set to nonzero (e.g. by a SIGINT handler) to stop early. */
     volatile sig_atomic_t *interrupt;
     /* Called now and then with the cells found so far (may be NULL). */

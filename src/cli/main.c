@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <getopt.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <flint/flint.h>
 #include <mpfr.h>
 #include "config.h"
@@ -461,8 +464,197 @@ int cmd_help(int argc, char **argv)
     for (c = cli_commands; c->name != NULL; c++)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\n'cpwl help SUBCOMMAND' for details; 'man cpwl' for the manual.\n"
+           "Every subcommand takes --max-memory SIZE (e.g. 512M, 4G, none; "
+           "default: 3/4 of\nthe physical memory): beyond it, one line on "
+           "stderr and exit status 2.\n"
            "Exit status: 0 success, 1 internal error, failed claim or "
            "output not written,\n2 bad input or usage, 130 interrupted.\n");
+    return CPWL_OK;
+}
+
+/* ---- running out of memory ------------------------------------------ */
+
+/* FLINT and GMP abort (printing on stdout) when an allocation fails; the
+   command instead ends with one line on stderr and exit status 2, naming
+   the limits that bound the memory.  The library itself never exits:
+   these functions are the command's. */
+static struct
+{
+    const char *sub;            /* the subcommand, for the message */
+    size_t limit;               /* the address-space limit, 0: none */
+    const char *how;            /* where the limit comes from */
+}
+cli_mem = {NULL, 0, ""};
+
+/* The subcommand's own limit on the size of its work. */
+static const char *mem_hint(const char *sub)
+{
+    static const char *const hints[][2] = {
+        {"regions", "a smaller --max-regions or "},
+        {"equiv", "a smaller --max-regions or "},
+        {"crosscheck", "a smaller --max-regions or --max-points or "},
+        {"sample", "a smaller --max-points or "},
+        {"erm", "a smaller --max-cells or "},
+    };
+    size_t i;
+    for (i = 0; sub != NULL && i < sizeof hints / sizeof hints[0]; i++)
+        if (strcmp(sub, hints[i][0]) == 0)
+            return hints[i][1];
+    return "";
+}
+
+static void out_of_memory(size_t n)
+{
+    char buf[512], lim[64];
+    int len;
+    if (cli_mem.limit)
+        snprintf(lim, sizeof lim, " under the %s limit of %zu MiB",
+                 cli_mem.how, cli_mem.limit >> 20);
+    else
+        lim[0] = '\0';
+    len = snprintf(buf, sizeof buf, "cpwl%s%s: out of memory (a request for %zu "
+                   "bytes failed%s); set %sa larger --max-memory\n",
+                   cli_mem.sub ? " " : "", cli_mem.sub ? cli_mem.sub : "",
+                   n, lim, mem_hint(cli_mem.sub));
+    /* No stdio: the heap is exhausted, and whatever is buffered for
+       stdout is an unfinished answer. */
+    if (write(2, buf, len > 0 ? (size_t) len : 0) < 0)
+        _exit(CPWL_ERR_INPUT);
+    _exit(CPWL_ERR_INPUT);
+}
+
+static void *mem_alloc(size_t n)
+{
+    void *p = malloc(n);
+    if (p == NULL && n != 0)
+        out_of_memory(n);
+    return p;
+}
+
+static void *mem_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (p == NULL && n != 0 && size != 0)
+        out_of_memory(n > SIZE_MAX / size ? SIZE_MAX : n * size);
+    return p;
+}
+
+static void *mem_realloc(void *q, size_t n)
+{
+    void *p = realloc(q, n);
+    if (p == NULL && n != 0)
+        out_of_memory(n);
+    return p;
+}
+
+static void *gmp_realloc(void *q, size_t old, size_t n)
+{
+    (void) old;
+    return mem_realloc(q, n);
+}
+
+static void gmp_free(void *p, size_t n)
+{
+    (void) n;
+    free(p);
+}
+
+/* SIZE: bytes with an optional binary suffix K, M, G or T (an optional
+   "B" or "iB" after it); "none" or 0 for no limit.  Returns -1 if bad. */
+static long long parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v;
+    int shift = 0;
+    if (strcmp(s, "none") == 0)
+        return 0;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    switch (*end)
+    {
+        case 'k': case 'K': shift = 10; end++; break;
+        case 'm': case 'M': shift = 20; end++; break;
+        case 'g': case 'G': shift = 30; end++; break;
+        case 't': case 'T': shift = 40; end++; break;
+        default: break;
+    }
+    if (shift && *end == 'i')
+        end++;
+    if (*end == 'B' || (*end == 'b' && shift == 0 && end != s))
+        end++;
+    if (*end != '\0' || errno != 0 || v > (1ULL << (62 - shift)))
+        return -1;
+    return (long long) (v << shift);
+}
+
+/* Take --max-memory SIZE (or --max-memory=SIZE) out of argv, wherever it
+   is before a "--", and set the address-space limit: the given one, or by
+   default three quarters of the physical memory (never above a limit
+   already in force, e.g. from ulimit -v).  Returns an exit status. */
+static int set_memory_limit(int *argc, char **argv)
+{
+    const char *val = NULL;
+    long long want = -1;
+    int i, j;
+    struct rlimit rl;
+    for (i = j = 1; i < *argc; i++)
+    {
+        if (strcmp(argv[i], "--") == 0)
+        {
+            while (i < *argc)
+                argv[j++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--max-memory") == 0)
+        {
+            if (i + 1 == *argc)
+            {
+                fprintf(stderr, "cpwl: option --max-memory needs a value "
+                        "(see 'cpwl help')\n");
+                return CPWL_ERR_INPUT;
+            }
+            val = argv[++i];
+        }
+        else if (strncmp(argv[i], "--max-memory=", 13) == 0)
+            val = argv[i] + 13;
+        else
+            argv[j++] = argv[i];
+    }
+    *argc = j;
+    argv[j] = NULL;
+    if (val != NULL && ((want = parse_size(val)) < 0
+                        || (want > 0 && want < (1LL << 20))))
+    {
+        fprintf(stderr, "cpwl: --max-memory: expected a size such as 512M "
+                "or 4G (at least 1M), or none, got \"%.40s\"\n", val);
+        return CPWL_ERR_INPUT;
+    }
+    cli_mem.how = val != NULL ? "--max-memory" : "default";
+#if defined(__SANITIZE_ADDRESS__)
+    /* The sanitizer reserves terabytes of address space up front. */
+    if (val == NULL)
+        want = 0;
+#endif
+    if (want < 0)
+    {
+        long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+        want = pages > 0 && psize > 0 ? (long long) pages / 4 * 3 * psize : 0;
+    }
+    if (want == 0 || getrlimit(RLIMIT_AS, &rl) != 0)
+        return CPWL_OK;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= (rlim_t) want)
+    {
+        cli_mem.limit = rl.rlim_cur;    /* ulimit -v is tighter */
+        cli_mem.how = "inherited (ulimit -v)";
+        return CPWL_OK;
+    }
+    rl.rlim_cur = want;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_AS, &rl) == 0)
+        cli_mem.limit = rl.rlim_cur;
     return CPWL_OK;
 }
 
@@ -470,6 +662,10 @@ int main(int argc, char **argv)
 {
     const cli_command *c;
     int status;
+    __flint_set_memory_functions(mem_alloc, mem_calloc, mem_realloc, free);
+    mp_set_memory_functions(mem_alloc, gmp_realloc, gmp_free);
+    if ((status = set_memory_limit(&argc, argv)) != CPWL_OK)
+        return status;
     if (argc < 2)
     {
         cmd_help(1, argv);
@@ -489,6 +685,7 @@ int main(int argc, char **argv)
                 "help')\n", argv[1]);
         return CPWL_ERR_INPUT;
     }
+    cli_mem.sub = c->name;
     opterr = 0;                 /* subcommands report bad options themselves */
     signal(SIGPIPE, SIG_IGN);   /* a closed pipe: a write error, exit 1 */
     status = cli_finish_stdout(c->name, c->run(argc - 1, argv + 1));

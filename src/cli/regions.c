@@ -264,6 +264,8 @@ int cmd_regions(int argc, char **argv)
         opts.maps |= dopt.colour == DRAW_BY_VALUE;
     }
     opts.max_regions = max_regions;
+    /* Only the listing and the pictures read the patterns. */
+    opts.no_states = !list && !svg && !png;
     opts.interrupt = &cli_interrupted;
     if (isatty(2))
     {
