@@ -15,6 +15,8 @@ trap 'exit 99' 1 2 15
 n=0
 fails=0
 
+. "$(dirname "$0")/sigutil.sh"
+
 run() { $CPWL_WRAP "$CPWL" "$@"; }
 
 # call ARGS...: run cpwl, keeping its status, stdout and stderr.
@@ -546,15 +548,19 @@ grep -q "max-regions" "$tmp/err" || why="$why no hint on stderr;"
 report "crosscheck --max-regions 3 stops (exit 2)" "$why"
 
 # Ctrl-C: what was sampled so far, marked as stopped, exit 130.
-if command -v timeout >/dev/null 2>&1; then
-    timeout --preserve-status -s INT 0.5 "$CPWL" sample "$EX/degenerate2d.json" --box "-1:1,-1:1" \
-        --random 2000000000 --max-points 2000000000 --json >"$tmp/out" 2>"$tmp/err"
-    status=$?
-    why=""
-    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
-    has_json '"stopped":true' || why="$why not marked stopped;"
-    report "sample: Ctrl-C prints what was sampled (exit 130)" "$why"
-fi
+"$CPWL" sample "$EX/degenerate2d.json" --box "-1:1,-1:1" \
+    --random 2000000000 --max-points 2000000000 --json >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wait_catching "$pid"
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+status=$?
+why=""
+[ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+has_json '"stopped":true' || why="$why not marked stopped;"
+has_json '"complete":false' || why="$why not marked incomplete;"
+report "sample: Ctrl-C prints what was sampled (exit 130)" "$why"
 
 call help sample
 good_why

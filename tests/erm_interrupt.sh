@@ -21,6 +21,8 @@ fails=0
 # a loaded machine.
 LIMIT_MS=2000
 
+. "$(dirname "$0")/sigutil.sh"
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 report() {
@@ -41,15 +43,7 @@ interrupt() {
     shift 2
     "$CPWL" erm "$@" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    # A background job starts with SIGINT ignored until cpwl catches it:
-    # wait for that (Linux /proc), then DELAY more.
-    i=0
-    while [ -r "/proc/$pid/status" ] && [ "$i" -lt 100 ]; do
-        mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status")
-        [ -n "$mask" ] && [ $((0x$mask & 2)) -ne 0 ] && break
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_catching "$pid"
     sleep "$delay"
     t0=$(now_ms)
     kill -INT "$pid"
