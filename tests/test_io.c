@@ -1282,10 +1282,10 @@ END_TEST
    escapes, meta, output_bias false. */
 START_TEST(test_random_round_trip)
 {
-    test_rng r = {UINT64_C(0x10c0ffee15eed)};
+    test_rng r = {test_seed(UINT64_C(0x10c0ffee15eed))};
     int t, fails = 0;
 
-    for (t = 0; t < 240; t++)
+    for (t = 0; t < test_iters(240); t++)
     {
         int bits = t % 61;
         net_t net;

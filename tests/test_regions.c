@@ -556,7 +556,7 @@ START_TEST(test_generic_arrangements)
     /* m generic affine hyperplanes in R^d: sum_{i <= d} C(m, i) regions;
        m generic central ones: 2 sum_{i < d} C(m - 1, i) */
     static const slong ms[3][4] = {{1, 2, 5, 9}, {1, 3, 6, 9}, {2, 4, 6, 7}};
-    const uint64_t seed = 11;
+    const uint64_t seed = test_seed(11);
     test_rng r = {seed};
     net_t net;
     dom_t D;
@@ -628,24 +628,29 @@ START_TEST(test_tent)
 }
 END_TEST
 
-/* t^20: 2^20 regions on [0,1] and 2^20 + 2 on R through the 1-D path. */
+/* t^k: 2^k regions on [0,1] and 2^k + 2 on R through the 1-D path; k = 16
+   at multiplier 1, one more per doubling of the multiplier, up to 20. */
 START_TEST(test_tent_20)
 {
     net_t net;
     dom_t D;
     regions_t R;
+    slong k = 16;
+    double m;
+    for (m = test_multiplier(); m >= 2 && k < 20; m /= 2)
+        k++;
     net_init(net, 1);
     dom_init(D);
     regions_init(R, 0, 0, 0);
-    tent_net(net, 20);
+    tent_net(net, k);
     test_dom_str(D, 1, "0:1", NULL, NULL);
-    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^20 on [0,1]");
-    ck_assert_int_eq(R->ncells, WORD(1) << 20);
-    ck_assert_int_eq(R->nlinear, WORD(1) << 20);
+    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^k on [0,1]");
+    ck_assert_int_eq(R->ncells, WORD(1) << k);
+    ck_assert_int_eq(R->nlinear, WORD(1) << k);
     dom_set_all(D, 1);
-    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^20 on R");
-    ck_assert_int_eq(R->ncells, (WORD(1) << 20) + 2);
-    ck_assert_int_eq(R->nlinear, (WORD(1) << 20) + 2);
+    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^k on R");
+    ck_assert_int_eq(R->ncells, (WORD(1) << k) + 2);
+    ck_assert_int_eq(R->nlinear, (WORD(1) << k) + 2);
     regions_clear(R);
     dom_clear(D);
     net_clear(net);
@@ -1303,14 +1308,14 @@ static const int BITS[3] = {0, 8, 16};
 START_TEST(test_random_2d)
 {
     /* 2-input nets: 2-D against n-D on R^2 and on a random box. */
-    const uint64_t seed = 2024;
+    const uint64_t seed = test_seed(2024);
     test_rng r = {seed};
     net_t net;
     dom_t D;
     slong it;
     net_init(net, 2);
     dom_init(D);
-    for (it = 0; it < 150; it++)
+    for (it = 0; it < test_iters(40); it++)
     {
         char box[128], a[64], b[64];
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 6, BITS[it % 3]);
@@ -1330,14 +1335,14 @@ END_TEST
 START_TEST(test_random_slice)
 {
     /* 2-D slices of 3- and 4-input nets: 2-D against n-D. */
-    const uint64_t seed = 77;
+    const uint64_t seed = test_seed(77);
     test_rng r = {seed};
     net_t net;
     dom_t D;
     slong it;
     net_init(net, 3);
     dom_init(D);
-    for (it = 0; it < 100; it++)
+    for (it = 0; it < test_iters(30); it++)
     {
         slong n = 3 + it % 2, u[4], v[4], i, j;
         char x0s[256], us[64], vs[64], slice[400], box[128], a[64], b[64];
@@ -1376,14 +1381,14 @@ START_TEST(test_random_line)
 {
     /* Lines through 2- to 4-input nets and 1-input nets: 1-D against
        n-D, with and without a segment. */
-    const uint64_t seed = 5150;
+    const uint64_t seed = test_seed(5150);
     test_rng r = {seed};
     net_t net;
     dom_t D;
     slong it;
     net_init(net, 2);
     dom_init(D);
-    for (it = 0; it < 200; it++)
+    for (it = 0; it < test_iters(60); it++)
     {
         slong n = 1 + it % 4, u[4], i, nz;
         char x0s[256], us[64], line[400], box[64];
@@ -1424,14 +1429,14 @@ START_TEST(test_random_arrangement_boxes)
 {
     /* Generic arrangements of lines cut by a box: no closed form (lines
        may miss the box), so 2-D against n-D. */
-    const uint64_t seed = 31;
+    const uint64_t seed = test_seed(31);
     test_rng r = {seed};
     net_t net;
     dom_t D;
     slong it, m;
     net_init(net, 2);
     dom_init(D);
-    for (it = 0; it < 12; it++)
+    for (it = 0; it < test_iters(12); it++)
     {
         fmpq *A, *b;
         m = 2 + it % 7;
