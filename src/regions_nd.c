@@ -47,7 +47,7 @@
 #include <flint/fmpz_vec.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
-#include "fpbound.h"
+#include "interval.h"
 #include "regions_impl.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
@@ -245,45 +245,16 @@ static void rowpt_get_fmpq(fmpq_t v, void *data)
     qvec_form_eval(v, S->h, S->p, S->d);
 }
 
-/* Double value with a proven bound.  The row holds integers g_i, c; with
-   gd = fl(g) (rounded towards zero: |g - gd| <= 2u|g|) and pd = fl(p) with
-   |p - pd| <= pe (net_round_inputs_d),
-     |g p - gd pd| <= |g - gd| |p| + |gd| |p - pd|
-                   <= 4u |gd| (|pd| + pe) + |gd| pe,
-   and the double sum of the d+1 rounded products has error at most
-   gamma_{d+2} sum |gd pd| plus (d+1) underflows. */
+/* Double value with a proven bound (iv_row_point). */
 static int rowpt_get_d(double *v, double *err, void *data)
 {
     rowpt_src *S = data;
-    slong i, d = S->d;
-    double s = 0, a = 0, e = 0, cd;
-
-    if (d > (1 << 20))
+    iv z;
+    if (!iv_row_point(&z, S->h, S->p, S->d))
         return 0;
-    for (i = 0; i <= d; i++)
-        if (fmpz_bits(fmpq_numref(S->h + i)) > 1000)
-            return 0;
-    for (i = 0; i < d; i++)
-    {
-        double gd, pd, pe, t;
-        if (fmpq_is_zero(S->h + i))
-            continue;
-        gd = fmpz_get_d(fmpq_numref(S->h + i));
-        if (!net_round_inputs_d(&pd, &pe, S->p + i, 1))
-            return 0;
-        t = gd * pd;
-        s += t;
-        a += fabs(t);
-        e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe;
-    }
-    cd = fmpz_get_d(fmpq_numref(S->h + d));
-    s += cd;
-    a += fabs(cd);
-    e += 4 * U_D * fabs(cd);
-    e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D;
-    *v = s;
-    *err = SLACK_D * e;
-    return isfinite(s) && isfinite(*err);
+    *v = z.m;
+    *err = z.r;
+    return 1;
 }
 
 /* A ball for the cases where the double sum cancels too much (large
