@@ -62,8 +62,10 @@ static inline iv iv_div(iv x, iv y)
     double den = (fabs(y.m) - y.r) * (1 - 4 * U_D);
     z.m = x.m / y.m;
     /* |exact quotient of the midpoints| <= |z.m| (1 + 2u) + eta, also
-       when the quotient underflows. */
-    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r) / den
+       when the quotient underflows.  The eta added before dividing covers
+       the underflow of the product by y.r, which the division by a tiny
+       den would magnify. */
+    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r + ETA_D) / den
            + U_D * fabs(z.m)) * (1 + 8 * U_D) + 2 * ETA_D;
     return z;
 }
