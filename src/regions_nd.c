@@ -312,14 +312,22 @@ nd_ctx;
 /* Whether the rows of ctx->lp have a common strictly positive point: 1
    (point in ctx->x), 0, or -1 when stopped (interrupt) or on a solver
    error. */
-static int nd_slack(nd_ctx *C)
+/* Whether the caller asked to stop (Ctrl-C); then C->stopped is set. */
+static int nd_interrupted(nd_ctx *C)
 {
-    int st;
     if (C->opts->interrupt != NULL && *C->opts->interrupt)
     {
         C->stopped = REGIONS_STOP_INTERRUPT;
-        return -1;
+        return 1;
     }
+    return 0;
+}
+
+static int nd_slack(nd_ctx *C)
+{
+    int st;
+    if (nd_interrupted(C))
+        return -1;
     st = lp_interior(C->x, C->lp);
     C->R->lp_solved++;
     if (C->opts->progress != NULL
@@ -699,7 +707,9 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
         {
             poly_struct *Q;
             C->live = live_count(cur->n - ir - 1, next, &stack);
-            if (nd_decide(C, P, Z, off) < 0)
+            /* Splits decided by witnesses need no LP (where nd_slack
+               looks): look here too, once per polyhedron. */
+            if (nd_interrupted(C) || nd_decide(C, P, Z, off) < 0)
             {
                 r = -1;
                 break;
@@ -931,6 +941,12 @@ static int nd_linear(nd_ctx *C, poly_struct **polys, slong n)
             {
                 slong x = fe[i].cell, y = fe[k].cell;
                 const poly_struct *X = polys[x];
+                /* pairs already joined cost no LP: look for Ctrl-C */
+                if (k == mid && nd_interrupted(C))
+                {
+                    r = -1;
+                    break;
+                }
                 if (regions_uf_find(parent, x) == regions_uf_find(parent, y))
                     continue;
                 r = nd_adjacent(C, X, polys[y], X->h + fe[i].con * c);
