@@ -197,6 +197,12 @@ START_TEST(test_iv_ops_hand)
     x = iv_set(0x1.3p-1074, 0x1p-1074);
     y = iv_set(3.0, 0x1p-50);
     check_corners(iv_div(x, y), x, y, OP_DIV, 0, 6);
+    /* a quotient of midpoints that underflows to 0 while the divisor's
+       interval reaches down to 2^48: the eta of |x.m / y.m| <= |z.m| + eta
+       times y.r is what covers the corner 2^-1048 */
+    x = iv_set(0x1p-1000, 0);
+    y = iv_set(0x1p+100, 0x1p+100 - 0x1p+48);
+    check_corners(iv_div(x, y), x, y, OP_DIV, 0, 8);
     /* 1/3: inexact quotient of exact operands */
     x = iv_set(1.0, 0);
     y = iv_set(3.0, 0);
