@@ -374,6 +374,38 @@ START_TEST(test_row_point)
 }
 END_TEST
 
+/* The summation error at its worst: 1 + t + t + ... with t just above
+   half an ulp of the partial sums, so that every addition rounds up by
+   almost u: the computed sum exceeds the exact one by about (d - 1) u,
+   beyond what the input-rounding terms of the bound leave to spare. */
+START_TEST(test_row_point_summation)
+{
+    slong d, i;
+    fmpq *h = _fmpq_vec_init(33), *p = _fmpq_vec_init(32);
+    fmpq_t v;
+    fmpq_init(v);
+    for (d = 2; d <= 32; d++)
+    {
+        iv z;
+        fmpq_zero(v);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_one(h + i);
+            fmpq_of_d(p + i, i == 0 ? 1.0 : 0x1p-53 * (1 + 0x1p-52));
+            fmpq_add(v, v, p + i);
+        }
+        fmpq_zero(h + d);
+        ck_assert(iv_row_point(&z, h, p, d));
+        if (!contains(z, v))
+            ck_abort_msg("iv_row_point: %a +- %a misses the sum (d = %ld)",
+                         z.m, z.r, (long) d);
+    }
+    fmpq_clear(v);
+    _fmpq_vec_clear(h, 33);
+    _fmpq_vec_clear(p, 32);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("interval");
@@ -383,6 +415,7 @@ int main(void)
     tcase_add_test(tc, test_iv_ops_random);
     tcase_add_test(tc, test_iv_of_fmpq);
     tcase_add_test(tc, test_row_point);
+    tcase_add_test(tc, test_row_point_summation);
     suite_add_tcase(s, tc);
     return test_run(s);
 }
