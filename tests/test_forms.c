@@ -261,6 +261,58 @@ START_TEST(test_forms_extreme)
 }
 END_TEST
 
+/* forms_act_d on given doubles with zero bounds (exact inputs): a leaky
+   slope that is not a double (1/3) and products that round or underflow
+   (3 eta * 1/3 is not a subnormal).  The exact slope times the exact
+   input must lie within the returned bound. */
+START_TEST(test_forms_act_exact_inputs)
+{
+    static const double zs[] = {1.0, 3.0, 0x1.8p-1074, 0x1p-1074, 0x1.5555p+700,
+                                -0x1.fffffffffffffp-1, 0x1p-1022};
+    const slong nz = sizeof(zs) / sizeof(zs[0]);
+    net_t net;
+    net_layer_struct *L;
+    unsigned char st[1] = {0};
+    fmpq_t t, v;
+    slong k, q;
+    fmpq_init(t);
+    fmpq_init(v);
+    for (q = 1; q <= 7; q += 2)
+        for (k = 0; k < nz; k++)
+        {
+            double Z[2], E[2] = {0, 0};
+            net_init(net, 1);
+            L = net_add_layer(net, NET_LEAKY_RELU, 1);
+            fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+            fmpq_set_si(L->slope, q == 1 ? 1 : -1, (ulong) q + 2);
+            net_add_layer(net, NET_IDENTITY, 1);
+            net_prepare(net);
+            Z[0] = zs[k];
+            Z[1] = -zs[k] / 4;
+            forms_act_d(Z, E, net, 0, st);
+            {
+                slong i;
+                for (i = 0; i < 2; i++)
+                {
+                    fmpq_of_d(v, i == 0 ? zs[k] : -zs[k] / 4);
+                    fmpq_mul(v, v, net->layers[0].slope);
+                    fmpq_of_d(t, Z[i]);
+                    fmpq_sub(t, t, v);
+                    fmpq_abs(t, t);
+                    fmpq_of_d(v, E[i]);
+                    if (fmpq_cmp(t, v) > 0)
+                        ck_abort_msg("forms_act_d: slope 1/%ld times %a gives "
+                                     "%a +- %a", (long) q + 2, zs[k], Z[i],
+                                     E[i]);
+                }
+            }
+            net_clear(net);
+        }
+    fmpq_clear(t);
+    fmpq_clear(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("forms");
@@ -269,6 +321,7 @@ int main(void)
     tcase_add_test(tc, test_forms_hand);
     tcase_add_test(tc, test_forms_random);
     tcase_add_test(tc, test_forms_extreme);
+    tcase_add_test(tc, test_forms_act_exact_inputs);
     suite_add_tcase(s, tc);
     return test_run(s);
 }
