@@ -213,6 +213,7 @@ printf '%s\n' "$MUTANTS" | while IFS='|' read -r id file old new tests; do
             "${why:+ (listed as a known survivor: remove it there)}"
     elif [ -n "$why" ] && [ -z "$by" ]; then
         printf '%-14s %-16s %s\n' "$id" "$file" "survived (known: $why)"
+        echo "$id" >>"$tmp/known"
     else
         printf '%-14s %-16s %s\n' "$id" "$file" "${by:-SURVIVED}"
         echo "$id" >>"$tmp/survivors"
@@ -223,5 +224,9 @@ if [ -s "$tmp/survivors" ]; then
     say "mutation: $(wc -l <"$tmp/survivors") mutant(s) survived: $(tr '\n' ' ' <"$tmp/survivors")"
     exit 1
 fi
-say "mutation: every mutant killed"
+if [ -s "$tmp/known" ]; then
+    say "mutation: every mutant killed but $(wc -l <"$tmp/known") known survivor(s)"
+else
+    say "mutation: every mutant killed"
+fi
 exit 0
