@@ -39,6 +39,28 @@ int pred_sign_d_filter(double v, double err)
     return 2;
 }
 
+int pred_sign_d(pred_ctx_t ctx, double v, double err)
+{
+    int s;
+    if (ctx->exact_only || (s = pred_sign_d_filter(v, err)) == 2)
+        return 2;
+    ctx->by_double++;
+    return s;
+}
+
+void pred_ctx_count(pred_ctx_t ctx, ulong by_double, ulong by_arb,
+                    ulong by_exact)
+{
+    ctx->by_double += by_double;
+    ctx->by_arb += by_arb;
+    ctx->by_exact += by_exact;
+}
+
+void pred_ctx_add_counts(pred_ctx_t ctx, const pred_ctx_t src)
+{
+    pred_ctx_count(ctx, src->by_double, src->by_arb, src->by_exact);
+}
+
 int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
 {
     int s;
@@ -47,11 +69,8 @@ int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
     {
         double v, err;
         if (src->get_d(&v, &err, src->data)
-            && (s = pred_sign_d_filter(v, err)) != 2)
-        {
-            ctx->by_double++;
+            && (s = pred_sign_d(ctx, v, err)) != 2)
             return s;
-        }
     }
 
     if (src->get_arb != NULL && !ctx->exact_only)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
-#include "fpbound.h"
+#include "interval.h"
 #include "regions_impl.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
@@ -151,6 +151,12 @@ static void map_cache_clear(map_cache *mc, const net_t g)
     memset(mc, 0, sizeof(map_cache));
 }
 
+/* Coefficient k of the difference of two cached maps. */
+static iv map_diff_d(const map_cache *a, const map_cache *b, slong k)
+{
+    return iv_sub(iv_set(a->Z[k], a->E[k]), iv_set(b->Z[k], b->E[k]));
+}
+
 typedef struct
 {
     const net_struct *g;
@@ -163,11 +169,13 @@ diff_src;
 static int diff_get_d(double *v, double *err, void *data)
 {
     diff_src *D = data;
+    iv z;
     if (!D->a->ok || !D->b->ok)
         return 0;
-    *v = D->a->Z[D->k] - D->b->Z[D->k];
-    *err = SLACK_D * (D->a->E[D->k] + D->b->E[D->k] + U_D * fabs(*v));
-    return isfinite(*v) && isfinite(*err);
+    z = map_diff_d(D->a, D->b, D->k);
+    *v = z.m;
+    *err = z.r;
+    return iv_ok(z);
 }
 
 static void diff_get_fmpq(fmpq_t v, void *data)
@@ -202,9 +210,9 @@ static int same_map_cached(const net_t g, map_cache *a, map_cache *b,
     if (a->ok && b->ok)
         for (k = 0; k < n; k++)
         {
-            double v = a->Z[k] - b->Z[k];
-            double e = SLACK_D * (a->E[k] + b->E[k] + U_D * fabs(v));
-            if (pred_sign_d_filter(v, e) != 0 && pred_sign_d_filter(v, e) != 2)
+            iv z = map_diff_d(a, b, k);
+            int s = pred_sign_d_filter(z.m, z.r);
+            if (s != 0 && s != 2)
             {
                 D.k = k;
                 pred_sign(ctx, &src);   /* counted as a filter decision */

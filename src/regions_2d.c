@@ -24,74 +24,10 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
-#include "fpbound.h"
+#include "interval.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
 #include "cpwl/num.h"
-
-/* ---- double values with a proven radius (midpoint-radius) ------------ */
-
-typedef struct
-{
-    double m, r;                /* the exact value lies in [m - r, m + r] */
-}
-iv;
-
-/* Each radius formula over-estimates its own rounding errors with the
-   (1 + 8u) factor (a handful of roundings of nonnegative terms) and the
-   2 eta term (underflow of a product). */
-static iv iv_add(iv x, iv y)
-{
-    iv z;
-    z.m = x.m + y.m;
-    z.r = (x.r + y.r + U_D * fabs(z.m)) * (1 + 8 * U_D);
-    return z;
-}
-
-static iv iv_sub(iv x, iv y)
-{
-    y.m = -y.m;
-    return iv_add(x, y);
-}
-
-static iv iv_mul(iv x, iv y)
-{
-    iv z;
-    z.m = x.m * y.m;
-    z.r = (fabs(x.m) * y.r + fabs(y.m) * x.r + x.r * y.r + U_D * fabs(z.m))
-          * (1 + 8 * U_D) + 2 * ETA_D;
-    return z;
-}
-
-/* Requires |y.m| > y.r (checked by the caller). */
-static iv iv_div(iv x, iv y)
-{
-    iv z;
-    double den = (fabs(y.m) - y.r) * (1 - 4 * U_D);
-    z.m = x.m / y.m;
-    /* |exact quotient of the midpoints| <= |z.m| (1 + 2u) + eta, also
-       when the quotient underflows. */
-    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r) / den
-           + U_D * fabs(z.m)) * (1 + 8 * U_D) + 2 * ETA_D;
-    return z;
-}
-
-static int iv_ok(iv x)
-{
-    return isfinite(x.m) && isfinite(x.r);
-}
-
-static iv iv_of_fmpq(const fmpq_t q)
-{
-    iv z;
-    z.m = num_fmpq_get_d(q);
-    /* Exact when q is an integer of at most 53 bits. */
-    if (fmpz_is_one(fmpq_denref(q)) && fmpz_bits(fmpq_numref(q)) <= 53)
-        z.r = 0;
-    else
-        z.r = U_D * fabs(z.m) * (1 + 2 * U_D) + ETA_D;
-    return z;
-}
 
 /* ---- lines, vertices, faces ------------------------------------------ */
 

@@ -30,8 +30,9 @@
    facets first without an LP (the first constraint hit along a ray, when
    it is hit alone, is a facet).
 
-   Linear regions: every cell that shares its affine map with another
-   cell is reduced to its facets (an irredundant system of a
+   Linear regions (regions_nd_linear.c): every cell that shares its
+   affine map with another cell is reduced to its facets (an irredundant
+   system of a
    full-dimensional polyhedron is unique up to positive scaling, and the
    rows are primitive integers, so facets compare exactly).  Two cells
    whose closures share a (d-1)-dimensional face F have facets on the same
@@ -47,8 +48,9 @@
 #include <flint/fmpz_vec.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
-#include "fpbound.h"
+#include "interval.h"
 #include "regions_impl.h"
+#include "regions_nd_impl.h"
 #include "cpwl/regions.h"
 #include "cpwl/forms.h"
 #include "cpwl/lp.h"
@@ -57,28 +59,6 @@
 #define PROGRESS_LPS 4096
 
 /* ---- polyhedra -------------------------------------------------------- */
-
-typedef struct
-{
-    unsigned char *state;       /* ns bytes, undecided neurons 0 */
-    fmpq *p;                    /* d: interior point */
-    fmpq *h;                    /* alloc x (d+1): constraints h >= 0 */
-    slong m, alloc;
-    slong nclean;               /* m after the last redundancy removal */
-    /* Within a layer only: */
-    slong *cand;                /* neurons that may still cut it */
-    slong ncand;
-    fmpq *w;                    /* NWIT x d: more interior points */
-    slong nw, wnext;            /* witnesses held, next slot to reuse */
-    fmpq *map;                  /* m x (d+1) affine map, once complete
-                                   (when maps or linear regions are
-                                   wanted), or NULL */
-}
-poly_struct;
-
-/* Interior points kept per polyhedron: a neuron with opposite signs at
-   two of them cuts it, no LP needed. */
-#define NWIT 8
 
 static poly_struct *poly_new(slong ns, slong d)
 {
@@ -174,14 +154,6 @@ static void poly_remove(poly_struct *P, slong k, slong d)
     P->m--;
 }
 
-/* A growable list of polyhedra. */
-typedef struct
-{
-    poly_struct **v;
-    slong n, alloc;
-}
-plist;
-
 static void plist_push(plist *L, poly_struct *P)
 {
     if (L->n == L->alloc)
@@ -245,45 +217,16 @@ static void rowpt_get_fmpq(fmpq_t v, void *data)
     qvec_form_eval(v, S->h, S->p, S->d);
 }
 
-/* Double value with a proven bound.  The row holds integers g_i, c; with
-   gd = fl(g) (rounded towards zero: |g - gd| <= 2u|g|) and pd = fl(p) with
-   |p - pd| <= pe (net_round_inputs_d),
-     |g p - gd pd| <= |g - gd| |p| + |gd| |p - pd|
-                   <= 4u |gd| (|pd| + pe) + |gd| pe,
-   and the double sum of the d+1 rounded products has error at most
-   gamma_{d+2} sum |gd pd| plus (d+1) underflows. */
+/* Double value with a proven bound (iv_row_point). */
 static int rowpt_get_d(double *v, double *err, void *data)
 {
     rowpt_src *S = data;
-    slong i, d = S->d;
-    double s = 0, a = 0, e = 0, cd;
-
-    if (d > (1 << 20))
+    iv z;
+    if (!iv_row_point(&z, S->h, S->p, S->d))
         return 0;
-    for (i = 0; i <= d; i++)
-        if (fmpz_bits(fmpq_numref(S->h + i)) > 1000)
-            return 0;
-    for (i = 0; i < d; i++)
-    {
-        double gd, pd, pe, t;
-        if (fmpq_is_zero(S->h + i))
-            continue;
-        gd = fmpz_get_d(fmpq_numref(S->h + i));
-        if (!net_round_inputs_d(&pd, &pe, S->p + i, 1))
-            return 0;
-        t = gd * pd;
-        s += t;
-        a += fabs(t);
-        e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe;
-    }
-    cd = fmpz_get_d(fmpq_numref(S->h + d));
-    s += cd;
-    a += fabs(cd);
-    e += 4 * U_D * fabs(cd);
-    e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D;
-    *v = s;
-    *err = SLACK_D * e;
-    return isfinite(s) && isfinite(*err);
+    *v = z.m;
+    *err = z.r;
+    return 1;
 }
 
 /* A ball for the cases where the double sum cancels too much (large
@@ -320,35 +263,25 @@ static int sign_at(pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
 
 /* ---- the computation -------------------------------------------------- */
 
-typedef struct
+/* Whether the caller asked to stop (Ctrl-C); then C->stopped is set. */
+int regions_nd_interrupted(nd_ctx *C)
 {
-    const net_struct *g;
-    const regions_opts *opts;
-    regions_struct *R;
-    slong d, ns;
-    lp_t lp;
-    fmpq *x;                    /* d: LP point */
-    slong layer;                /* for progress reports */
-    slong lp_mark;              /* lp_solved at the last report */
-    slong live;                 /* polyhedra at the moment (progress) */
-    slong last;                 /* the last layer with states */
-    int want_map;               /* keep every cell's affine map */
-    int stopped;                /* REGIONS_STOP_* once stopped */
-    int error;                  /* an LP failed (internal error) */
+    if (C->opts->interrupt != NULL && *C->opts->interrupt)
+    {
+        C->stopped = REGIONS_STOP_INTERRUPT;
+        return 1;
+    }
+    return 0;
 }
-nd_ctx;
 
 /* Whether the rows of ctx->lp have a common strictly positive point: 1
    (point in ctx->x), 0, or -1 when stopped (interrupt) or on a solver
    error. */
-static int nd_slack(nd_ctx *C)
+int regions_nd_slack(nd_ctx *C)
 {
     int st;
-    if (C->opts->interrupt != NULL && *C->opts->interrupt)
-    {
-        C->stopped = REGIONS_STOP_INTERRUPT;
+    if (regions_nd_interrupted(C))
         return -1;
-    }
     st = lp_interior(C->x, C->lp);
     C->R->lp_solved++;
     if (C->opts->progress != NULL
@@ -372,7 +305,7 @@ static int nd_side(nd_ctx *C, const poly_struct *P, const fmpq *z, int neg)
     for (k = 0; k < P->m; k++)
         lp_add_row(C->lp, P->h + k * (C->d + 1), 0, 0);
     lp_add_row(C->lp, z, neg, 0);
-    return nd_slack(C);
+    return regions_nd_slack(C);
 }
 
 /* out = p + eps * s * g, g the gradient of z, z(p) = 0, s = +-1: a point
@@ -485,7 +418,7 @@ static void shoot_facets(unsigned char *facet, const poly_struct *P,
 }
 
 /* Drop the redundant constraints of P.  Returns 0, or -1 when stopped. */
-static int poly_clean(nd_ctx *C, poly_struct *P)
+int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
 {
     slong d = C->d, c = d + 1, m = P->m, k, j;
     unsigned char *facet, *alive;
@@ -519,7 +452,7 @@ static int poly_clean(nd_ctx *C, poly_struct *P)
             if (j != k && alive[j])
                 lp_add_row(C->lp, P->h + j * c, 0, 0);
         lp_add_row(C->lp, P->h + k * c, 1, 0);
-        r = nd_slack(C);
+        r = regions_nd_slack(C);
         if (r < 0)
             break;
         alive[k] = (unsigned char) r;
@@ -728,7 +661,9 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
         {
             poly_struct *Q;
             C->live = live_count(cur->n - ir - 1, next, &stack);
-            if (nd_decide(C, P, Z, off) < 0)
+            /* Splits decided by witnesses need no LP (where nd_slack
+               looks): look here too, once per polyhedron. */
+            if (regions_nd_interrupted(C) || nd_decide(C, P, Z, off) < 0)
             {
                 r = -1;
                 break;
@@ -738,7 +673,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                 poly_end_layer(P, d);
                 if (F != NULL)
                     nd_poly_map(C, P, F, l);
-                if (clean && poly_clean(C, P) < 0)
+                if (clean && regions_nd_poly_clean(C, P) < 0)
                 {
                     r = -1;
                     break;
@@ -760,7 +695,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                 r = -1;
             }
             else if (clean && P->m > 2 * P->nclean + 2 * d + 4
-                     && poly_clean(C, P) < 0)
+                     && regions_nd_poly_clean(C, P) < 0)
                 r = -1;         /* a wide layer: keep the LPs small */
         }
         if (r != 0)
@@ -773,225 +708,6 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
     _fmpq_vec_clear(Z, out * c);
     if (F != NULL)
         _fmpq_vec_clear(F, out * c);
-    return r;
-}
-
-/* ---- linear regions --------------------------------------------------- */
-
-typedef struct
-{
-    const fmpq *v;              /* key */
-    slong len;
-    slong cell;
-    slong group;
-    int orient;                 /* facet = orient * key */
-    slong con;                  /* index of the facet in its cell */
-}
-key_entry;
-
-static int qvec_cmp(const fmpq *a, const fmpq *b, slong n)
-{
-    slong i;
-    int s;
-    for (i = 0; i < n; i++)
-        if ((s = fmpq_cmp(a + i, b + i)) != 0)
-            return s;
-    return 0;
-}
-
-static int map_entry_cmp(const void *a, const void *b)
-{
-    const key_entry *x = a, *y = b;
-    int s = qvec_cmp(x->v, y->v, x->len);
-    if (s != 0)
-        return s;
-    return (x->cell > y->cell) - (x->cell < y->cell);
-}
-
-static int facet_entry_cmp(const void *a, const void *b)
-{
-    const key_entry *x = a, *y = b;
-    int s = qvec_cmp(x->v, y->v, x->len);
-    if (s != 0)
-        return s;
-    if (x->group != y->group)
-        return (x->group > y->group) - (x->group < y->group);
-    if (x->orient != y->orient)
-        return x->orient - y->orient;
-    return (x->cell > y->cell) - (x->cell < y->cell);
-}
-
-/* Whether rows a and b (primitive integer) are equal up to sign. */
-static int same_hyperplane(const fmpq *a, const fmpq *b, slong c)
-{
-    slong i;
-    int eq = 1, opp = 1;
-    for (i = 0; i < c && (eq || opp); i++)
-    {
-        if (!fmpz_equal(fmpq_numref(a + i), fmpq_numref(b + i)))
-            eq = 0;
-        if (fmpz_cmpabs(fmpq_numref(a + i), fmpq_numref(b + i)) != 0
-            || (!fmpq_is_zero(a + i)
-                && fmpq_sgn(a + i) == fmpq_sgn(b + i)))
-            opp = 0;
-    }
-    return eq || opp;
-}
-
-/* Whether the closures of X and Y share a (d-1)-face in {h = 0}, h the
-   facet of X.  1 yes, 0 no, -1 stopped or failed. */
-static int nd_adjacent(nd_ctx *C, const poly_struct *X, const poly_struct *Y,
-                       const fmpq *h)
-{
-    slong c = C->d + 1, k;
-    lp_reset(C->lp, C->d);
-    lp_add_row(C->lp, h, 0, 1);
-    for (k = 0; k < X->m; k++)
-        if (!same_hyperplane(X->h + k * c, h, c))
-            lp_add_row(C->lp, X->h + k * c, 0, 0);
-    for (k = 0; k < Y->m; k++)
-        if (!same_hyperplane(Y->h + k * c, h, c))
-            lp_add_row(C->lp, Y->h + k * c, 0, 0);
-    return nd_slack(C);
-}
-
-/* Facet adjacency among cells with equal maps, then the merge.  polys[i]
-   is cell i's polyhedron.  Returns 0, or -1 when stopped. */
-static int nd_linear(nd_ctx *C, poly_struct **polys, slong n)
-{
-    const net_struct *g = C->g;
-    slong d = C->d, c = d + 1, m = C->R->m, mlen = m * c, i, k, a, b;
-    slong nf = 0, nkeys = 0, ngroups = 0, npairs = 0, palloc = 0;
-    fmpq *maps = _fmpq_vec_init(FLINT_MAX(n * mlen, 1));
-    key_entry *me = flint_malloc(FLINT_MAX(n, 1) * sizeof(key_entry));
-    slong *group = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
-    slong *parent = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
-    slong *pairs = NULL;
-    unsigned char *alone = flint_malloc(FLINT_MAX(n, 1));
-    key_entry *fe;
-    fmpq *keys;
-    int r = 0;
-
-    /* Group the cells by exact affine map (gradients, then offsets). */
-    for (i = 0; i < n; i++)
-    {
-        const fmpq *map = polys[i]->map;
-        if (map != NULL)
-        {
-            /* rows (g, c) -> gradients, then offsets */
-            for (k = 0; k < m; k++)
-            {
-                qvec_set(maps + i * mlen + k * d, map + k * c, d);
-                fmpq_set(maps + i * mlen + m * d + k, map + k * c + d);
-            }
-        }
-        else
-            regions_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
-                        polys[i]->state);
-        me[i].v = maps + i * mlen;
-        me[i].len = mlen;
-        me[i].cell = i;
-        parent[i] = i;
-    }
-    qsort(me, n, sizeof(key_entry), map_entry_cmp);
-    for (i = 0; i < n; i++)
-    {
-        if (i > 0 && qvec_cmp(me[i].v, me[i - 1].v, mlen) != 0)
-            ngroups++;
-        group[me[i].cell] = ngroups;
-    }
-
-    /* A cell alone with its map merges with nothing.  The others need
-       their facets: an irredundant system. */
-    for (i = 0; i < n; i++)
-    {
-        slong cell = me[i].cell;
-        alone[cell] = (i == 0 || group[me[i - 1].cell] != group[cell])
-                      && (i == n - 1 || group[me[i + 1].cell] != group[cell]);
-    }
-    for (i = 0; i < n && r == 0; i++)
-        if (!alone[i])
-        {
-            r = poly_clean(C, polys[i]);
-            nkeys += polys[i]->m;
-        }
-
-    /* Every facet under its hyperplane, oriented so that the first
-       nonzero gradient entry is positive. */
-    fe = flint_malloc(FLINT_MAX(nkeys, 1) * sizeof(key_entry));
-    keys = _fmpq_vec_init(FLINT_MAX(nkeys * c, 1));
-    for (i = 0; i < n && r == 0; i++)
-        for (k = 0; k < polys[i]->m && !alone[i]; k++)
-        {
-            const fmpq *h = polys[i]->h + k * c;
-            slong t = 0;
-            while (t < d && fmpq_is_zero(h + t))
-                t++;
-            fe[nf].orient = (t < d && fmpq_sgn(h + t) < 0) ? -1 : 1;
-            for (t = 0; t < c; t++)
-            {
-                if (fe[nf].orient < 0)
-                    fmpq_neg(keys + nf * c + t, h + t);
-                else
-                    fmpq_set(keys + nf * c + t, h + t);
-            }
-            fe[nf].v = keys + nf * c;
-            fe[nf].len = c;
-            fe[nf].cell = i;
-            fe[nf].group = group[i];
-            fe[nf].con = k;
-            nf++;
-        }
-    qsort(fe, nf, sizeof(key_entry), facet_entry_cmp);
-
-    /* Runs of one hyperplane and one map: the cells on its negative side
-       against those on its positive side. */
-    for (a = 0; a < nf && r == 0; a = b)
-    {
-        slong mid;
-        b = a + 1;
-        while (b < nf && fe[b].group == fe[a].group
-               && qvec_cmp(fe[b].v, fe[a].v, c) == 0)
-            b++;
-        for (mid = a; mid < b && fe[mid].orient < 0; mid++)
-            ;
-        for (i = a; i < mid && r == 0; i++)
-            for (k = mid; k < b && r == 0; k++)
-            {
-                slong x = fe[i].cell, y = fe[k].cell;
-                const poly_struct *X = polys[x];
-                if (regions_uf_find(parent, x) == regions_uf_find(parent, y))
-                    continue;
-                r = nd_adjacent(C, X, polys[y], X->h + fe[i].con * c);
-                if (r < 0)
-                    break;
-                if (r > 0)
-                {
-                    parent[regions_uf_find(parent, x)] = regions_uf_find(parent, y);
-                    if (npairs == palloc)
-                    {
-                        palloc = FLINT_MAX(16, 2 * palloc);
-                        pairs = flint_realloc(pairs,
-                                              2 * palloc * sizeof(slong));
-                    }
-                    pairs[2 * npairs] = x;
-                    pairs[2 * npairs + 1] = y;
-                    npairs++;
-                }
-                r = 0;
-            }
-    }
-    if (r == 0)
-        regions_merge_linear(C->R, g, pairs, npairs, C->opts->pred);
-
-    _fmpq_vec_clear(maps, FLINT_MAX(n * mlen, 1));
-    _fmpq_vec_clear(keys, FLINT_MAX(nkeys * c, 1));
-    flint_free(fe);
-    flint_free(me);
-    flint_free(group);
-    flint_free(parent);
-    flint_free(pairs);
-    flint_free(alone);
     return r;
 }
 
@@ -1113,7 +829,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         }
         if (opts->linear)
         {
-            r = nd_linear(&C, cur.v, cur.n);
+            r = regions_nd_linear(&C, cur.v, cur.n);
             if (C.error)
                 r = err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the exact LP "
                             "solver failed");

@@ -689,8 +689,8 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
                        exact argument above */
                     for (j = 0; j < words; j++)
                         nu_bits += __builtin_popcountll(u[j]);
-                    pred->by_double += (ulong) (ns - nu_bits);
-                    pred->by_exact += (ulong) nu_bits;
+                    pred_ctx_count(pred, (ulong) (ns - nu_bits), 0,
+                                   (ulong) nu_bits);
                 }
                 else
                     work[nlead + nwork++] = q;
@@ -731,9 +731,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
 #pragma omp critical
 #endif
             {
-                pred->by_double += loc->by_double;
-                pred->by_arb += loc->by_arb;
-                pred->by_exact += loc->by_exact;
+                pred_ctx_add_counts(pred, loc);
             }
             pred_ctx_clear(loc);
             flint_free(sign);
@@ -874,8 +872,8 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
         /* Each state of each point is one question: the decided points'
            are answered by the batch pass; the undecided points' are asked
            again by the re-decision (or, without it, stay unanswered). */
-        pred->by_double += (ulong) (opts->resolve ? (cnt - nu) * nstates
-                                    : cnt * nstates - nund);
+        pred_ctx_count(pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
+                                      : cnt * nstates - nund), 0, 0);
         if (opts->resolve && nu > 0
             && !resolve_points(ex, inside, list, nu, done, pat, und, S, g,
                                pred, nt > 0 ? nt : 1, opts->interrupt))

@@ -137,6 +137,182 @@ START_TEST(test_forms_hand)
 }
 END_TEST
 
+/* A rational that is a double with few bits set (2^e (1 +- 2^-a)), one
+   such double plus a third of its ulp, or a random fraction: products and
+   sums of these tie, cancel and round badly. */
+static void adv_weight(fmpq_t q, test_rng *r, slong base)
+{
+    double m = 1;
+    int e = (int) (base + test_range(r, -30, 30));
+    fmpq_t t;
+    if (test_range(r, 0, 2) == 0)
+    {
+        test_fmpq(q, r, (int) test_range(r, 1, 60));
+        return;
+    }
+    if (test_next(r) & 1)
+        m += ((test_next(r) & 1) ? 1 : -1) * ldexp(1, -(int) test_range(r, 1, 52));
+    fmpq_of_d(q, (test_next(r) & 1) ? -m : m);
+    if (e >= 0)
+        fmpq_mul_2exp(q, q, (ulong) e);
+    else
+        fmpq_div_2exp(q, q, (ulong) -e);
+    if (test_next(r) & 1)
+    {
+        fmpq_init(t);
+        fmpq_set_si(t, (test_next(r) & 1) ? 1 : -1, 3);
+        fmpq_mul(t, t, q);
+        fmpq_div_2exp(t, t, 53);
+        fmpq_add(q, q, t);
+        fmpq_clear(t);
+    }
+}
+
+/* Double forms of every layer, and the output layer's activation step
+   (what regions.c compares maps with), within their bounds of the exact
+   ones, for nets with adversarial weights over the whole double range and
+   arbitrary patterns (forms are defined for any pattern). */
+START_TEST(test_forms_extreme)
+{
+    const uint64_t seed = test_seed(20261209);
+    test_rng r = {seed};
+    slong it, n = test_iters(300);
+    net_t net;
+    fmpq_t t, v;
+    fmpq_init(t);
+    fmpq_init(v);
+    net_init(net, 1);
+    for (it = 0; it < n; it++)
+    {
+        slong d = test_range(&r, 1, 3), depth = test_range(&r, 1, 4);
+        slong l, i, j, k, ns, c = d + 1;
+        slong base = test_range(&r, 0, 3) == 0 ? test_range(&r, -1000, 900)
+                                                : test_range(&r, -20, 20);
+        unsigned char *st;
+        test_random_net_widths(net, &r, d, depth, 1, 5, 8);
+        for (l = 0; l < net->nlayers; l++)
+        {
+            net_layer_struct *L = net->layers + l;
+            /* the last layer relu or leaky too, for forms_act_d on it */
+            if (l + 1 == net->nlayers && (test_next(&r) & 1))
+            {
+                L->act = (test_next(&r) & 1) ? NET_RELU : NET_LEAKY_RELU;
+                fmpq_set_si(L->slope, test_range(&r, -3, 3),
+                            (ulong) test_range(&r, 1, 5));
+            }
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j < L->in; j++)
+                    adv_weight(fmpq_mat_entry(L->W, i, j), &r, base);
+                adv_weight(L->b + i, &r, base + test_range(&r, -60, 60));
+            }
+            if (L->act == NET_LEAKY_RELU && (test_next(&r) & 1))
+                adv_weight(L->slope, &r, test_range(&r, -40, 40));
+        }
+        net_prepare(net);
+        ns = net_num_states(net);
+        st = flint_malloc(FLINT_MAX(ns, 1));
+        for (k = 0; k < ns; k++)
+            st[k] = (unsigned char) (test_next(&r) & 1);
+        for (l = 0; l < net->nlayers; l++)
+        {
+            slong w = net->layers[l].out;
+            fmpq *Z = _fmpq_vec_init(w * c);
+            double *Zd = flint_malloc(w * c * sizeof(double));
+            double *Ed = flint_malloc(w * c * sizeof(double));
+            int pass, ok;
+            forms_layer_fmpq(Z, net, st, l);
+            ok = forms_layer_d(Zd, Ed, net, st, l);
+            for (pass = 0; pass < 2 && ok; pass++)
+            {
+                if (pass == 1)
+                {
+                    if (forms_state_offset(net, l) < 0)
+                        break;
+                    forms_act_fmpq(Z, net, l, st);
+                    forms_act_d(Zd, Ed, net, l, st);
+                }
+                for (k = 0; k < w * c; k++)
+                {
+                    if (!isfinite(Zd[k]) || !isfinite(Ed[k]))
+                        continue;
+                    fmpq_of_d(t, Zd[k]);
+                    fmpq_sub(t, t, Z + k);
+                    fmpq_abs(t, t);
+                    fmpq_of_d(v, Ed[k]);
+                    if (fmpq_cmp(t, v) > 0)
+                        ck_abort_msg("layer %ld %s, entry %ld: %a +- %a "
+                                     "misses the exact form; seed %llu, "
+                                     "iteration %ld", (long) l,
+                                     pass ? "activated" : "pre-activation",
+                                     (long) k, Zd[k], Ed[k],
+                                     (unsigned long long) seed, (long) it);
+                }
+            }
+            _fmpq_vec_clear(Z, w * c);
+            flint_free(Zd);
+            flint_free(Ed);
+        }
+        flint_free(st);
+    }
+    net_clear(net);
+    fmpq_clear(t);
+    fmpq_clear(v);
+}
+END_TEST
+
+/* forms_act_d on given doubles with zero bounds (exact inputs): a leaky
+   slope that is not a double (1/3) and products that round or underflow
+   (3 eta * 1/3 is not a subnormal).  The exact slope times the exact
+   input must lie within the returned bound. */
+START_TEST(test_forms_act_exact_inputs)
+{
+    static const double zs[] = {1.0, 3.0, 0x1.8p-1074, 0x1p-1074, 0x1.5555p+700,
+                                -0x1.fffffffffffffp-1, 0x1p-1022};
+    const slong nz = sizeof(zs) / sizeof(zs[0]);
+    net_t net;
+    net_layer_struct *L;
+    unsigned char st[1] = {0};
+    fmpq_t t, v;
+    slong k, q;
+    fmpq_init(t);
+    fmpq_init(v);
+    for (q = 1; q <= 7; q += 2)
+        for (k = 0; k < nz; k++)
+        {
+            double Z[2], E[2] = {0, 0};
+            net_init(net, 1);
+            L = net_add_layer(net, NET_LEAKY_RELU, 1);
+            fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+            fmpq_set_si(L->slope, q == 1 ? 1 : -1, (ulong) q + 2);
+            net_add_layer(net, NET_IDENTITY, 1);
+            net_prepare(net);
+            Z[0] = zs[k];
+            Z[1] = -zs[k] / 4;
+            forms_act_d(Z, E, net, 0, st);
+            {
+                slong i;
+                for (i = 0; i < 2; i++)
+                {
+                    fmpq_of_d(v, i == 0 ? zs[k] : -zs[k] / 4);
+                    fmpq_mul(v, v, net->layers[0].slope);
+                    fmpq_of_d(t, Z[i]);
+                    fmpq_sub(t, t, v);
+                    fmpq_abs(t, t);
+                    fmpq_of_d(v, E[i]);
+                    if (fmpq_cmp(t, v) > 0)
+                        ck_abort_msg("forms_act_d: slope 1/%ld times %a gives "
+                                     "%a +- %a", (long) q + 2, zs[k], Z[i],
+                                     E[i]);
+                }
+            }
+            net_clear(net);
+        }
+    fmpq_clear(t);
+    fmpq_clear(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("forms");
@@ -144,6 +320,8 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_forms_hand);
     tcase_add_test(tc, test_forms_random);
+    tcase_add_test(tc, test_forms_extreme);
+    tcase_add_test(tc, test_forms_act_exact_inputs);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -1216,6 +1216,56 @@ START_TEST(test_nd_cylinder)
 }
 END_TEST
 
+/* Stops checked where no LP runs: relu(x) on R splits at x = 0, where
+   the start point lies (z(p) = 0 cuts, no LP).  A raised interrupt and a
+   limit of 1 must both stop that split; without them it completes with
+   two cells and no LP at all (so the stops cannot come from nd_slack). */
+START_TEST(test_nd_stop_without_lp)
+{
+    net_t net;
+    net_layer_struct *L;
+    regions_t R;
+    regions_opts o;
+    pred_ctx_t pc;
+    err_t e;
+    volatile sig_atomic_t flag = 0;
+    int pass;
+
+    net_init(net, 1);
+    L = net_add_layer(net, NET_RELU, 1);
+    fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+    net_prepare(net);
+    err_init(e);
+    for (pass = 0; pass < 3; pass++)
+    {
+        pred_ctx_init(pc);
+        regions_opts_init(&o, pc);
+        o.interrupt = &flag;
+        flag = pass == 1;
+        o.max_regions = pass == 2 ? 1 : 0;
+        regions_init(R, 1, 1, net_num_states(net));
+        ck_assert_int_eq(regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
+        ck_assert_int_eq(R->lp_solved, 0);
+        if (pass == 0)
+        {
+            ck_assert_int_eq(R->stopped, 0);
+            ck_assert_int_eq(R->ncells, 2);
+        }
+        else
+        {
+            ck_assert_int_eq(R->stopped, pass == 1 ? REGIONS_STOP_INTERRUPT
+                                                   : REGIONS_STOP_LIMIT);
+            ck_assert(R->lower_bound >= 1 && R->lower_bound <= 2);
+        }
+        regions_clear(R);
+        pred_ctx_clear(pc);
+    }
+    net_clear(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("nd");
@@ -1245,6 +1295,7 @@ int main(void)
     tcase_add_test(tr, test_nd_vs_1d);
     tcase_add_test(tr, test_nd_vs_2d);
     tcase_add_test(tr, test_nd_cylinder);
+    tcase_add_test(tr, test_nd_stop_without_lp);
     suite_add_tcase(s, tr);
     return test_run(s);
 }

@@ -189,6 +189,46 @@ START_TEST(test_random_honest_reports)
 }
 END_TEST
 
+/* pred_sign_d: the filter's answer, counted only when it decides; the
+   bulk counts add up; per-thread contexts merge. */
+START_TEST(test_counted_entries)
+{
+    pred_ctx_t ctx, loc;
+    pred_ctx_init(ctx);
+    pred_ctx_init(loc);
+    ck_assert_int_eq(pred_sign_d(ctx, 1.0, 0.5), 1);
+    ck_assert_int_eq(pred_sign_d(ctx, -0x1p-1074, 0.0), -1);
+    ck_assert_int_eq(pred_sign_d(ctx, 0.0, 0.0), 0);
+    ck_assert_uint_eq(ctx->by_double, 3);
+    ck_assert_int_eq(pred_sign_d(ctx, 0.5, 0.5), 2);
+    ck_assert_int_eq(pred_sign_d(ctx, NAN, 0.0), 2);
+    ck_assert_int_eq(pred_sign_d(ctx, 1.0, INFINITY), 2);
+    ck_assert_uint_eq(pred_ctx_total(ctx), 3);
+    /* exact_only: the filter is not consulted at all. */
+    ctx->exact_only = 1;
+    ck_assert_int_eq(pred_sign_d(ctx, 1.0, 0.5), 2);
+    ck_assert_uint_eq(pred_ctx_total(ctx), 3);
+    ctx->exact_only = 0;
+    pred_ctx_count(ctx, 10, 20, 30);
+    ck_assert_uint_eq(ctx->by_double, 13);
+    ck_assert_uint_eq(ctx->by_arb, 20);
+    ck_assert_uint_eq(ctx->by_exact, 30);
+    pred_ctx_count(loc, 1, 2, 4);
+    ck_assert_int_eq(pred_sign_d(loc, -2.0, 1.0), -1);
+    pred_ctx_add_counts(ctx, loc);
+    ck_assert_uint_eq(ctx->by_double, 15);
+    ck_assert_uint_eq(ctx->by_arb, 22);
+    ck_assert_uint_eq(ctx->by_exact, 34);
+    ck_assert_uint_eq(pred_ctx_total(ctx), 71);
+    /* loc is unchanged by the merge. */
+    ck_assert_uint_eq(pred_ctx_total(loc), 8);
+    pred_ctx_reset_counts(ctx);
+    ck_assert_uint_eq(pred_ctx_total(ctx), 0);
+    pred_ctx_clear(loc);
+    pred_ctx_clear(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pred");
@@ -196,6 +236,7 @@ int main(void)
     tcase_add_test(tc, test_stages);
     tcase_add_test(tc, test_filter_rules);
     tcase_add_test(tc, test_random_honest_reports);
+    tcase_add_test(tc, test_counted_entries);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

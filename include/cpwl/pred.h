@@ -52,6 +52,21 @@ int pred_sign(pred_ctx_t ctx, const pred_src_struct *src);
    double filter proves it; 2 when it does not. Does not count. */
 int pred_sign_d_filter(double v, double err);
 
+/* The same question asked of the layer: the sign when the filter proves
+   it, counted as decided by the double filter; 2 (not counted) when it
+   does not or ctx->exact_only is set, and the caller goes on to an exact
+   stage (pred_sign, or its own, counted with pred_ctx_count). */
+int pred_sign_d(pred_ctx_t ctx, double v, double err);
+
+/* Count questions decided outside pred_sign: by a bulk double pass whose
+   every decision was the test of pred_sign_d_filter (|v| > err for a
+   proven err), by Arb balls, and exactly. */
+void pred_ctx_count(pred_ctx_t ctx, ulong by_double, ulong by_arb,
+                    ulong by_exact);
+
+/* ctx's counts += src's (merging the contexts of worker threads). */
+void pred_ctx_add_counts(pred_ctx_t ctx, const pred_ctx_t src);
+
 ulong pred_ctx_total(const pred_ctx_t ctx);
 
 #endif

@@ -1,0 +1,97 @@
+/* Doubles with a proven error radius (midpoint-radius intervals): the one
+   implementation of outward-rounded interval arithmetic shared by the
+   double filters (docs/numerics.md, "Intervals").
+
+   An iv {m, r} stands for an exact real x with |x - m| <= r.  Every
+   operation returns a radius that covers the input radii, the rounding of
+   the midpoint operation (u |m|, or eta when it underflows) and the
+   rounding of the radius formula itself (the (1 + 8u) factor over a
+   handful of roundings of nonnegative terms).  A non-finite midpoint or
+   radius means "no bound" (iv_ok). */
+#ifndef CPWL_INTERVAL_H
+#define CPWL_INTERVAL_H
+
+#include <math.h>
+#include <flint/fmpq.h>
+#include "fpbound.h"
+#include "cpwl/num.h"
+
+typedef struct
+{
+    double m, r;                /* the exact value lies in [m - r, m + r] */
+}
+iv;
+
+static inline iv iv_set(double m, double r)
+{
+    iv z;
+    z.m = m;
+    z.r = r;
+    return z;
+}
+
+static inline iv iv_add(iv x, iv y)
+{
+    iv z;
+    z.m = x.m + y.m;
+    z.r = (x.r + y.r + U_D * fabs(z.m)) * (1 + 8 * U_D);
+    return z;
+}
+
+static inline iv iv_sub(iv x, iv y)
+{
+    y.m = -y.m;
+    return iv_add(x, y);
+}
+
+/* The 2 eta covers the underflow of the midpoint product and of the
+   products in the radius. */
+static inline iv iv_mul(iv x, iv y)
+{
+    iv z;
+    z.m = x.m * y.m;
+    z.r = (fabs(x.m) * y.r + fabs(y.m) * x.r + x.r * y.r + U_D * fabs(z.m))
+          * (1 + 8 * U_D) + 2 * ETA_D;
+    return z;
+}
+
+/* Requires |y.m| > y.r (checked by the caller). */
+static inline iv iv_div(iv x, iv y)
+{
+    iv z;
+    double den = (fabs(y.m) - y.r) * (1 - 4 * U_D);
+    z.m = x.m / y.m;
+    /* |exact quotient of the midpoints| <= |z.m| (1 + 2u) + eta, also
+       when the quotient underflows.  The eta added before dividing covers
+       the underflow of the product by y.r, which the division by a tiny
+       den would magnify. */
+    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r + ETA_D) / den
+           + U_D * fabs(z.m)) * (1 + 8 * U_D) + 2 * ETA_D;
+    return z;
+}
+
+static inline int iv_ok(iv x)
+{
+    return isfinite(x.m) && isfinite(x.r);
+}
+
+/* num_fmpq_get_d rounds to nearest (ties to even), subnormals included. */
+static inline iv iv_of_fmpq(const fmpq_t q)
+{
+    iv z;
+    z.m = num_fmpq_get_d(q);
+    /* Exact when q is an integer of at most 53 bits. */
+    if (fmpz_is_one(fmpq_denref(q)) && fmpz_bits(fmpq_numref(q)) <= 53)
+        z.r = 0;
+    else
+        z.r = U_D * fabs(z.m) * (1 + 2 * U_D) + ETA_D;
+    return z;
+}
+
+/* h(p) = g.p + c for an integer row h = (g_1..g_d, c) (fmpq entries with
+   denominator 1) and a rational point p, as a double with a proven
+   radius.  Returns 0 (no bound) when an entry has more than 1000 bits,
+   d > 2^20 or a value is not finite. */
+int iv_row_point(iv *z, const fmpq *h, const fmpq *p, slong d);
+
+#endif
