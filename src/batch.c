@@ -24,7 +24,17 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+/* The SIMD kernels: only on x86-64 with GNU C's target attributes, unless
+   configure --disable-simd (or its compile check) set CPWL_NO_SIMD. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(CPWL_NO_SIMD)
+#define BATCH_SIMD 1
 #include <immintrin.h>
+#else
+#define BATCH_SIMD 0
+#endif
 #include "cpwl/batch.h"
 #include "fpbound.h"
 
@@ -46,7 +56,7 @@ int batch_kernel_available(int kernel)
     {
         case BATCH_PORTABLE:
             return 1;
-#if defined(__x86_64__) && defined(__GNUC__)
+#if BATCH_SIMD
         case BATCH_AVX2:
             return __builtin_cpu_supports("avx2") &&
                    __builtin_cpu_supports("fma");
@@ -56,6 +66,12 @@ int batch_kernel_available(int kernel)
         default:
             return 0;
     }
+}
+
+int batch_kernel_built(int kernel)
+{
+    return kernel == BATCH_PORTABLE || (BATCH_SIMD && (kernel == BATCH_AVX2
+                                                      || kernel == BATCH_AVX512));
 }
 
 int batch_kernel_best(void)
@@ -336,7 +352,7 @@ static void layer_portable(const layer_job *J)
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if BATCH_SIMD
 
 /* ---- AVX2 + FMA: 6 points x 8 neurons (12 accumulators) --------------- */
 
@@ -632,7 +648,7 @@ static int kernel_lanes(int kernel)
 
 static void layer_run(int kernel, const layer_job *J)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
+#if BATCH_SIMD
     if (kernel == BATCH_AVX512)
     {
         layer_avx512(J);

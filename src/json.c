@@ -173,15 +173,85 @@ static char *dup_n(const unsigned char *s, size_t len)
     return t;
 }
 
+static unsigned hex4(const char *s)
+{
+    unsigned u = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        u = 16 * u + (s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    return u;
+}
+
+/* yajl decodes a \u escape of a lone UTF-16 surrogate to '?', silently;
+   JSON text must be Unicode, so the raw token text[start..end) (quotes
+   included, escapes already checked by yajl) is scanned for one.  Returns
+   the offset of the offending escape from start, or 0. */
+static size_t lone_surrogate(const char *text, size_t start, size_t end,
+                             unsigned *code)
+{
+    size_t i = start + 1;
+    while (i + 1 < end)
+    {
+        unsigned u;
+        if (text[i] != '\\')
+        {
+            i++;
+            continue;
+        }
+        if (text[i + 1] != 'u' || i + 6 > end)
+        {
+            i += 2;
+            continue;
+        }
+        u = hex4(text + i + 2);
+        *code = u;
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return i - start;
+        if (u >= 0xD800 && u <= 0xDBFF)
+        {
+            unsigned w;
+            if (i + 12 > end || text[i + 6] != '\\' || text[i + 7] != 'u')
+                return i - start;
+            w = hex4(text + i + 8);
+            if (w < 0xDC00 || w > 0xDFFF)
+                return i - start;
+            i += 12;
+            continue;
+        }
+        i += 6;
+    }
+    return 0;
+}
+
+static int check_unicode(builder *B, size_t start, long line, long col,
+                         const char *what)
+{
+    unsigned code = 0;
+    size_t off = lone_surrogate(B->text, start, consumed(B), &code);
+    if (off == 0)
+        return 1;
+    /* A string token is one line: the escape is off columns further. */
+    return fail(B, line, col + (long) off, "invalid Unicode: lone surrogate "
+                "\\u%04x in %s (a surrogate must come as a high-low pair)",
+                code, what);
+}
+
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
     builder *B = ctx;
-    json_value *v = new_value(B, JSON_STRING, string_start(B->text, consumed(B)));
+    size_t start = string_start(B->text, consumed(B));
+    json_value *v = new_value(B, JSON_STRING, start);
     if (memchr(s, '\0', len) != NULL)
     {
         int r = attach(B, v);
         (void) r;
         return fail(B, v->line, v->col, "string contains a NUL character");
+    }
+    if (!check_unicode(B, start, v->line, v->col, "a string"))
+    {
+        int r = attach(B, v);
+        (void) r;
+        return 0;
     }
     v->text = dup_n(s, len);
     v->len = len;
@@ -196,10 +266,13 @@ static int cb_start_map(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     builder *B = ctx;
-    locate(B, string_start(B->text, consumed(B)), &B->key_line, &B->key_col);
+    size_t start = string_start(B->text, consumed(B));
+    locate(B, start, &B->key_line, &B->key_col);
     if (memchr(s, '\0', len) != NULL)
         return fail(B, B->key_line, B->key_col,
                     "object key contains a NUL character");
+    if (!check_unicode(B, start, B->key_line, B->key_col, "an object key"))
+        return 0;
     B->key = dup_n(s, len);
     return 1;
 }

@@ -553,6 +553,19 @@ static const bad_case malformed_cases[] = {
     {"escaped NUL in a string", "{" HD ", 'name': @'a\\u0000b'}", NULL,
      "NUL", 9, 0},
     {"escaped NUL in a key", "{" HD ", @'a\\u0000b': 1}", NULL, "NUL", 9, 0},
+    /* Lone UTF-16 surrogates: yajl would decode them to '?'. */
+    {"lone high surrogate", "{" HD ", 'name': 'a@\\ud800'}", NULL,
+     "invalid Unicode: lone surrogate \\ud800", 0, 0},
+    {"lone low surrogate", "{" HD ", 'name': '@\\uDC00b'}", NULL,
+     "invalid Unicode: lone surrogate \\udc00", 0, 0},
+    {"high surrogate then a letter", "{" HD ", 'name': 'x@\\uD83D\\u0041'}",
+     NULL, "lone surrogate \\ud83d", 0, 0},
+    {"two high surrogates", "{" HD ", 'name': '@\\ud83d\\ud83d\\ude00'}",
+     NULL, "lone surrogate \\ud83d", 0, 0},
+    {"surrogate after an escaped backslash", "{" HD ", 'name': '\\\\@\\ud800'}",
+     NULL, "lone surrogate", 0, 0},
+    {"lone surrogate in a key", "{" HD ", 'k@\\udfff': 1}", NULL,
+     "lone surrogate \\udfff in an object key", 0, 0},
     {NULL, NULL, NULL, NULL, 0, 0}
 };
 
@@ -793,6 +806,11 @@ START_TEST(test_bad_semantic)
     ck_assert(!net->output_bias);
     ck_assert(good_input(net, "numbers exact", "{" HD ", 'numbers': 'exact', "
                          "'input_dim': 2, 'layers': [" L0 ", " L1 "]}"));
+    /* A surrogate pair is one character: U+1F600 in UTF-8. */
+    ck_assert(good_input(net, "surrogate pair", "{" HD ", 'name': "
+                         "'\\\\x\\ud83d\\ude00', 'input_dim': 2, "
+                         "'layers': [" L0 ", " L1 "]}"));
+    ck_assert_str_eq(net->name, "\\x\xf0\x9f\x98\x80");
     net_clear(net);
 
     fails = bad_cases(semantic_cases);

@@ -69,6 +69,9 @@ void batch_plan_clear(batch_plan_t P);
 
 /* Whether the kernel runs on this CPU (BATCH_PORTABLE always does). */
 int batch_kernel_available(int kernel);
+/* Whether the kernel is compiled in (the SIMD ones need x86-64 and a
+   build without --disable-simd); available implies built. */
+int batch_kernel_built(int kernel);
 /* The kernel BATCH_AUTO picks here. */
 int batch_kernel_best(void);
 const char *batch_kernel_name(int kernel);

@@ -26,6 +26,9 @@ int cli_sampling_kernel(int *kernel, const char *sub, const char *s)
     if (k == BATCH_NUM_KERNELS)
         return cli_usage(sub, "--kernel: expected auto, portable, avx2 or "
                          "avx512, got \"%.40s\"", s);
+    if (k != BATCH_AUTO && !batch_kernel_built(k))
+        return cli_usage(sub, "--kernel %s: not built in this cpwl (configured "
+                         "with --disable-simd, or not x86-64)", s);
     if (k != BATCH_AUTO && !batch_kernel_available(k))
     {
         char have[64] = "portable";
