@@ -23,7 +23,19 @@
 #include "testutil.h"
 #include "qvec.h"
 
-#define SEED 20261128
+/* One seed per process (CPWL_TEST_SEED mixes into it), drawn once. */
+static uint64_t nd_seed(void)
+{
+    static int have = 0;
+    static uint64_t s;
+    if (!have)
+    {
+        s = test_seed(20261128);
+        have = 1;
+    }
+    return s;
+}
+#define SEED nd_seed()
 
 /* ---- LP -------------------------------------------------------------- */
 
@@ -398,7 +410,7 @@ START_TEST(test_lp_interior_random)
     lp_init(P, 1);
     fmpq_init(t);
     r.s = SEED;
-    for (it = 0; it < 3000; it++)
+    for (it = 0; it < test_iters(800); it++)
     {
         slong d = test_range(&r, 1, 5), m = test_range(&r, 0, 12), i, j;
         slong neq = test_range(&r, 0, 3) == 0 ? test_range(&r, 1, 2) : 0;
@@ -934,7 +946,7 @@ START_TEST(test_nd_random)
     net_t net;
     slong i;
     net_init(net, 1);
-    for (i = 0; i < 40; i++)
+    for (i = 0; i < test_iters(40); i++)
     {
         uint64_t seed = SEED + i;
         slong d = 2 + i % 3;
@@ -993,7 +1005,7 @@ START_TEST(test_nd_layers)
     net_layer_struct *L;
     slong i, k;
     net_init(net, 1);
-    for (i = 0; i < 70; i++)
+    for (i = 0; i < test_iters(70); i++)
     {
         uint64_t seed = SEED + 4000 + i;
         slong d = 2 + i % 2;
@@ -1053,7 +1065,7 @@ START_TEST(test_nd_vs_1d)
     fmpq_set_si(lo, -2, 1);
     fmpq_set_si(hi, 3, 1);
     net_init(net, 1);
-    for (i = 0; i < 60; i++)
+    for (i = 0; i < test_iters(60); i++)
     {
         uint64_t seed = SEED + 1000 + i;
         r.s = seed;
@@ -1100,7 +1112,7 @@ START_TEST(test_nd_vs_2d)
     fmpq *lo = _fmpq_vec_init(2), *hi = _fmpq_vec_init(2);
     set_box(lo, hi, 2, -1, 2, 1);
     net_init(net, 1);
-    for (i = 0; i < 60; i++)
+    for (i = 0; i < test_iters(60); i++)
     {
         uint64_t seed = SEED + 2000 + i;
         r.s = seed;
@@ -1184,7 +1196,7 @@ START_TEST(test_nd_cylinder)
     slong i;
     net_init(f, 1);
     net_init(g, 1);
-    for (i = 0; i < 24; i++)
+    for (i = 0; i < test_iters(24); i++)
     {
         uint64_t seed = SEED + 3000 + i;
         slong extra = 1 + i % 2;
