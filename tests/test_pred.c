@@ -156,14 +156,14 @@ END_TEST
    exact sign, whichever stage gives it. */
 START_TEST(test_random_honest_reports)
 {
-    const uint64_t seed = 20261127;
+    const uint64_t seed = test_seed(20261127);
     test_rng r = {seed};
     pred_ctx_t ctx;
     question Q;
     slong it;
     pred_ctx_init(ctx);
     question_init(&Q, 0, 1);
-    for (it = 0; it < 20000; it++)
+    for (it = 0; it < test_iters(20000); it++)
     {
         slong p = test_range(&r, -5, 5);
         ulong d = (ulong) test_range(&r, 1, 7);
