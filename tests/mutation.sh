@@ -44,14 +44,12 @@ row-eta       | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_
 row-slack     | src/interval.c  | z->r = SLACK_D * e; | z->r = e; | test_interval
 in-u          | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = ETA_D; | test_interval test_net
 in-eta        | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = 2 * U_D * fabs(xd[j]); | test_interval test_net
-fa-S          | src/forms.c     | SLACK_D * (n3 * U_D * S + (1 + 3 * U_D) * T | SLACK_D * ((1 + 3 * U_D) * T | test_forms
-fa-T          | src/forms.c     | n3 * U_D * S + (1 + 3 * U_D) * T | n3 * U_D * S | test_forms
-fa-3u         | src/forms.c     | n3 * U_D * S + (1 + 3 * U_D) * T | n3 * U_D * S + T | test_forms
+fa-S          | src/forms.c     | SLACK_D * (n3 * U_D * S + T | SLACK_D * (T | test_forms
+fa-T          | src/forms.c     | n3 * U_D * S + T\n | n3 * U_D * S\n | test_forms
 fa-eta        | src/forms.c     | + n3 * ETA_D * (1 + N)); | ); | test_forms
 fa-n          | src/forms.c     | const double n3 = (double) (K->in + 3); | const double n3 = (double) (K->in + 1); | test_forms
 fa-slack      | src/forms.c     | E[i * c + col] = SLACK_D * (n3 | E[i * c + col] = (n3 | test_forms
-fl-2u         | src/forms.c     | SLACK_D * (fabs(s) * ez * (1 + 2 * U_D) | SLACK_D * (fabs(s) * ez | test_forms
-fl-u          | src/forms.c     | + 3 * U_D * fabs(s) * (fabs(z) + ez) | | test_forms
+fl-u          | src/forms.c     | + 3 * U_D * fabs(s) * fabs(z) | | test_forms
 fl-eta        | src/forms.c     | + ETA_D * (2 + fabs(z) + ez)); | ); | test_forms
 fl-slack      | src/forms.c     | E[i * c + col] = SLACK_D * (fabs(s) | E[i * c + col] = (fabs(s) | test_forms
 ev-T          | src/net_eval.c  | ez[i] = SLACK_D * ((double) (n + 3) * U_D * T + E | ez[i] = SLACK_D * (E | test_net
@@ -59,7 +57,6 @@ ev-n          | src/net_eval.c  | ez[i] = SLACK_D * ((double) (n + 3) * U_D * T 
 ev-E          | src/net_eval.c  | * U_D * T + E\n | * U_D * T\n | test_net
 ev-eta        | src/net_eval.c  | + 2 * ETA_D * (C + S + (double) (n + 2))); | ); | test_net
 ev-slack      | src/net_eval.c  | ez[i] = SLACK_D * ( | ez[i] = ( | test_net
-el-2u         | src/net_eval.c  | ea[i] = SLACK_D * (lip * (1 + 2 * U_D) * ez[i] | ea[i] = SLACK_D * (lip * ez[i] | test_net
 el-u          | src/net_eval.c  | + 3 * U_D * fabs(s * z[i]) | | test_net
 el-eta        | src/net_eval.c  | + 2 * ETA_D * (1 + fabs(z[i]))); | ); | test_net
 el-slack      | src/net_eval.c  | ea[i] = SLACK_D * (lip | ea[i] = (lip | test_net
