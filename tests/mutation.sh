@@ -97,17 +97,6 @@ row-c         | the rounding of c (<= 2u |c|) fits in the extra rounding counted
 row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
 row-eta       | an underflowing product g p loses <= eta / 2, covered by |g| e_p >= eta
 row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
-fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
-fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
-fa-slack      | 1 + 2^-30 covers the O(n^2 u^2) of gamma_n and the own roundings of the bound, far below the spare of (n + 3) u at the tested widths
-fl-2u         | a factor on the input error bound e_z, which actual errors never reach
-fl-slack      | as fa-slack
-ev-n          | as fa-n
-ev-slack      | as fa-slack
-el-2u         | as fl-2u
-el-u          | e_z >= (n + 3) u |z| already covers the 3u |s z| of the rounded slope product
-el-eta        | e_z >= 2 eta (n + 2) already covers the underflow of s z
-el-slack      | as fa-slack
 ba-n          | as fa-n
 ba-beta-eta   | 2 eta (n + 1) A is far below the other terms unless A is subnormal, where the alpha term covers it
 ba-lip        | a factor on the input error bound, which actual errors never reach
@@ -125,7 +114,6 @@ avx512-eta    | as ba-leaky-eta
 ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
 ax-eta        | as ax-u
 ax-slack      | as ax-u
-k-slack       | as fa-slack, for every bound at once
 '
 
 say() { printf '%s\n' "$*"; }
