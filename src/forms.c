@@ -157,9 +157,13 @@ int forms_affine_d(double *Z, double *E, const net_t net, slong k,
             z += bb;
             S += fabs(bb);
             /* fl-sum error and weight rounding on S, input errors
-               through the (rounded) weights on T, underflow on N. */
+               through the (rounded) weights on T, underflow on N.  T
+               has no factor of its own: the exact weights give
+               sum |W_t| ea_t <= (1 + u)(1 + gamma_n) T + (eta/2) N, and
+               (1 + u)(1 + gamma_n) times the few roundings of this line
+               is below SLACK for n < 2^20 (docs/numerics.md). */
             Z[i * c + col] = z;
-            E[i * c + col] = SLACK_D * (n3 * U_D * S + (1 + 3 * U_D) * T
+            E[i * c + col] = SLACK_D * (n3 * U_D * S + T
                                         + n3 * ETA_D * (1 + N));
             if (!isfinite(z) || !isfinite(E[i * c + col]))
                 ok = 0;
@@ -188,9 +192,16 @@ void forms_act_d(double *Z, double *E, const net_t net, slong k,
             for (col = 0; col < c; col++)
             {
                 double z = Z[i * c + col], ez = E[i * c + col];
+                /* |S zx - fl(s z)| <= |S| ez + |S - s||z| + |s z - fl(s z)|
+                   for the exact slope S and |zx - z| <= ez.  A normal s
+                   has |S| <= (1 + u)|s|, a factor SLACK covers together
+                   with the roundings of this line, and |S - s| <= u|s|:
+                   3u|s||z| covers the last two terms with u|s||z| to
+                   spare.  A subnormal s has |S - s| <= eta/2: the eta
+                   terms (docs/numerics.md). */
                 Z[i * c + col] = s * z;
-                E[i * c + col] = SLACK_D * (fabs(s) * ez * (1 + 2 * U_D)
-                                 + 3 * U_D * fabs(s) * (fabs(z) + ez)
+                E[i * c + col] = SLACK_D * (fabs(s) * ez
+                                 + 3 * U_D * fabs(s) * fabs(z)
                                  + ETA_D * (2 + fabs(z) + ez));
             }
     }

@@ -350,10 +350,12 @@ static int act_d(double *a, double *ea, const double *z, const double *ez,
                 break;
             case NET_LEAKY_RELU:
             {
-                /* Lipschitz constant max(1, |s|); one rounded product. */
+                /* Lipschitz constant max(1, |S|) <= (1 + u) lip for the
+                   exact slope S; SLACK covers that (1 + u) with the
+                   roundings of this line.  One rounded product. */
                 double s = L->slope_d, lip = FLINT_MAX(1.0, fabs(s));
                 a[i] = z[i] > 0 ? z[i] : s * z[i];
-                ea[i] = SLACK_D * (lip * (1 + 2 * U_D) * ez[i]
+                ea[i] = SLACK_D * (lip * ez[i]
                                    + 3 * U_D * fabs(s * z[i])
                                    + 2 * ETA_D * (1 + fabs(z[i])));
                 if (!isfinite(a[i]) || !isfinite(ea[i]))

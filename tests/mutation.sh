@@ -44,14 +44,12 @@ row-eta       | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_
 row-slack     | src/interval.c  | z->r = SLACK_D * e; | z->r = e; | test_interval
 in-u          | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = ETA_D; | test_interval test_net
 in-eta        | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = 2 * U_D * fabs(xd[j]); | test_interval test_net
-fa-S          | src/forms.c     | SLACK_D * (n3 * U_D * S + (1 + 3 * U_D) * T | SLACK_D * ((1 + 3 * U_D) * T | test_forms
-fa-T          | src/forms.c     | n3 * U_D * S + (1 + 3 * U_D) * T | n3 * U_D * S | test_forms
-fa-3u         | src/forms.c     | n3 * U_D * S + (1 + 3 * U_D) * T | n3 * U_D * S + T | test_forms
+fa-S          | src/forms.c     | SLACK_D * (n3 * U_D * S + T | SLACK_D * (T | test_forms
+fa-T          | src/forms.c     | n3 * U_D * S + T\n | n3 * U_D * S\n | test_forms
 fa-eta        | src/forms.c     | + n3 * ETA_D * (1 + N)); | ); | test_forms
 fa-n          | src/forms.c     | const double n3 = (double) (K->in + 3); | const double n3 = (double) (K->in + 1); | test_forms
 fa-slack      | src/forms.c     | E[i * c + col] = SLACK_D * (n3 | E[i * c + col] = (n3 | test_forms
-fl-2u         | src/forms.c     | SLACK_D * (fabs(s) * ez * (1 + 2 * U_D) | SLACK_D * (fabs(s) * ez | test_forms
-fl-u          | src/forms.c     | + 3 * U_D * fabs(s) * (fabs(z) + ez) | | test_forms
+fl-u          | src/forms.c     | + 3 * U_D * fabs(s) * fabs(z) | | test_forms
 fl-eta        | src/forms.c     | + ETA_D * (2 + fabs(z) + ez)); | ); | test_forms
 fl-slack      | src/forms.c     | E[i * c + col] = SLACK_D * (fabs(s) | E[i * c + col] = (fabs(s) | test_forms
 ev-T          | src/net_eval.c  | ez[i] = SLACK_D * ((double) (n + 3) * U_D * T + E | ez[i] = SLACK_D * (E | test_net
@@ -59,7 +57,6 @@ ev-n          | src/net_eval.c  | ez[i] = SLACK_D * ((double) (n + 3) * U_D * T 
 ev-E          | src/net_eval.c  | * U_D * T + E\n | * U_D * T\n | test_net
 ev-eta        | src/net_eval.c  | + 2 * ETA_D * (C + S + (double) (n + 2))); | ); | test_net
 ev-slack      | src/net_eval.c  | ez[i] = SLACK_D * ( | ez[i] = ( | test_net
-el-2u         | src/net_eval.c  | ea[i] = SLACK_D * (lip * (1 + 2 * U_D) * ez[i] | ea[i] = SLACK_D * (lip * ez[i] | test_net
 el-u          | src/net_eval.c  | + 3 * U_D * fabs(s * z[i]) | | test_net
 el-eta        | src/net_eval.c  | + 2 * ETA_D * (1 + fabs(z[i]))); | ); | test_net
 el-slack      | src/net_eval.c  | ea[i] = SLACK_D * (lip | ea[i] = (lip | test_net
@@ -100,17 +97,6 @@ row-c         | the rounding of c (<= 2u |c|) fits in the extra rounding counted
 row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
 row-eta       | an underflowing product g p loses <= eta / 2, covered by |g| e_p >= eta
 row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
-fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
-fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
-fa-slack      | 1 + 2^-30 covers the O(n^2 u^2) of gamma_n and the own roundings of the bound, far below the spare of (n + 3) u at the tested widths
-fl-2u         | a factor on the input error bound e_z, which actual errors never reach
-fl-slack      | as fa-slack
-ev-n          | as fa-n
-ev-slack      | as fa-slack
-el-2u         | as fl-2u
-el-u          | e_z >= (n + 3) u |z| already covers the 3u |s z| of the rounded slope product
-el-eta        | e_z >= 2 eta (n + 2) already covers the underflow of s z
-el-slack      | as fa-slack
 ba-n          | as fa-n
 ba-beta-eta   | 2 eta (n + 1) A is far below the other terms unless A is subnormal, where the alpha term covers it
 ba-lip        | a factor on the input error bound, which actual errors never reach
@@ -128,7 +114,6 @@ avx512-eta    | as ba-leaky-eta
 ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
 ax-eta        | as ax-u
 ax-slack      | as ax-u
-k-slack       | as fa-slack, for every bound at once
 '
 
 say() { printf '%s\n' "$*"; }

@@ -313,6 +313,222 @@ START_TEST(test_forms_act_exact_inputs)
 }
 END_TEST
 
+/* The a-priori bound of docs/numerics.md ("Double evaluation") for one
+   entry of forms_affine_d, in exact arithmetic: with the exact weights W,
+   bias B, their doubles w, bd and the double inputs a with bounds ea,
+     gamma_{n+1} (|bd| + sum |w_t a_t|)   (recursive summation, Higham
+                                           Lemma 3.1 and Section 3.1)
+     + (n+1) eta/2                         (underflow of the products)
+     + u (sum |W_t||a_t| + |B|) + (eta/2)(sum |a_t| + 1)  (|W - w| <= u|W| + eta/2)
+     + sum |W_t| ea_t                      (input errors, exact weights).
+   The computed bound must dominate it; (n+1)u in place of (n+3)u does not. */
+static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
+                             const double *A, const double *EA, slong c,
+                             slong col, int with_bias)
+{
+    slong t, n = K->in;
+    fmpq_t g, x, y, sum, u, eta;
+    fmpq_init(g); fmpq_init(x); fmpq_init(y); fmpq_init(sum);
+    fmpq_init(u); fmpq_init(eta);
+    fmpq_one(u);
+    fmpq_div_2exp(u, u, 53);
+    fmpq_one(eta);
+    fmpq_div_2exp(eta, eta, 1074);
+    /* gamma_{n+1} = (n+1) u / (1 - (n+1) u) = (n+1) / (2^53 - (n+1)) */
+    fmpz_one(fmpq_numref(g));
+    fmpz_mul_2exp(fmpq_denref(g), fmpq_numref(g), 53);
+    fmpz_sub_ui(fmpq_denref(g), fmpq_denref(g), (ulong) n + 1);
+    fmpz_set_ui(fmpq_numref(g), (ulong) n + 1);
+    fmpq_canonicalise(g);
+
+    fmpq_zero(sum);                       /* |bd| + sum |w_t a_t| */
+    if (with_bias)
+        fmpq_of_d(sum, fabs(K->bd[i]));
+    for (t = 0; t < n; t++)
+    {
+        fmpq_of_d(x, fabs(K->Wd[i * n + t]));
+        fmpq_of_d(y, fabs(A[t * c + col]));
+        fmpq_addmul(sum, x, y);
+    }
+    fmpq_mul(R, g, sum);
+    fmpq_set_si(x, n + 1, 2);
+    fmpq_addmul(R, x, eta);
+
+    fmpq_zero(sum);                       /* sum |W_t||a_t| + |B| */
+    if (with_bias)
+        fmpq_abs(sum, K->b + i);
+    for (t = 0; t < n; t++)
+    {
+        fmpq_abs(x, fmpq_mat_entry(K->W, i, t));
+        fmpq_of_d(y, fabs(A[t * c + col]));
+        fmpq_addmul(sum, x, y);
+    }
+    fmpq_addmul(R, u, sum);
+
+    fmpq_one(sum);                        /* (eta/2)(sum |a_t| + 1) */
+    for (t = 0; t < n; t++)
+    {
+        fmpq_of_d(y, fabs(A[t * c + col]));
+        fmpq_add(sum, sum, y);
+    }
+    fmpq_div_2exp(sum, sum, 1);
+    fmpq_addmul(R, eta, sum);
+
+    for (t = 0; t < n; t++)               /* sum |W_t| ea_t */
+    {
+        fmpq_abs(x, fmpq_mat_entry(K->W, i, t));
+        fmpq_of_d(y, EA[t * c + col]);
+        fmpq_addmul(R, x, y);
+    }
+    fmpq_clear(g); fmpq_clear(x); fmpq_clear(y); fmpq_clear(sum);
+    fmpq_clear(u); fmpq_clear(eta);
+}
+
+/* forms_affine_d's bounds against ref_affine_bound, on one-layer nets with
+   random rational weights (1-60 bits, not doubles) at random double
+   inputs: exact inputs (EA = 0, where the (n+3) u S term must carry the
+   summation and the weight rounding) and inputs with error bounds. */
+START_TEST(test_forms_affine_reference)
+{
+    const uint64_t seed = test_seed(20261206);
+    test_rng r = {seed};
+    slong it;
+    fmpq_t R, v;
+    fmpq_init(R);
+    fmpq_init(v);
+    for (it = 0; it < test_iters(400); it++)
+    {
+        slong d = test_range(&r, 1, 12), c = d + 1, i, t, col;
+        slong out = test_range(&r, 1, 3);
+        int exact_in = (int) (it & 1);
+        int e0 = (int) test_range(&r, -900, 900);
+        double *A = flint_malloc(d * c * sizeof(double));
+        double *EA = flint_malloc(d * c * sizeof(double));
+        double *Z = flint_malloc(out * c * sizeof(double));
+        double *E = flint_malloc(out * c * sizeof(double));
+        net_t net;
+        net_layer_struct *L;
+        net_init(net, d);
+        L = net_add_layer(net, NET_IDENTITY, out);
+        for (i = 0; i < out; i++)
+        {
+            for (t = 0; t < d; t++)
+                test_fmpq(fmpq_mat_entry(L->W, i, t), &r,
+                          (int) test_range(&r, 1, 60));
+            test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
+        }
+        net_prepare(net);
+        for (t = 0; t < d * c; t++)
+        {
+            A[t] = ldexp((double) (test_next(&r) >> 11), e0 - 53
+                         + (int) test_range(&r, -4, 4));
+            if (test_next(&r) & 1)
+                A[t] = -A[t];
+            EA[t] = exact_in ? 0.0 : ldexp((double) (test_next(&r) >> 11),
+                                           e0 - 53 - (int) test_range(&r, 0, 60));
+        }
+        if (forms_affine_d(Z, E, net, 0, A, EA))
+            for (i = 0; i < out; i++)
+                for (col = 0; col < c; col++)
+                {
+                    ref_affine_bound(R, net->layers + 0, i, A, EA, c, col,
+                                     col == d);
+                    fmpq_of_d(v, E[i * c + col]);
+                    if (fmpq_cmp(v, R) < 0)
+                        ck_abort_msg("seed %llu iteration %ld: forms_affine_d "
+                                     "bound %a below the a-priori bound",
+                                     (unsigned long long) seed, (long) it,
+                                     E[i * c + col]);
+                }
+        net_clear(net);
+        flint_free(A);
+        flint_free(EA);
+        flint_free(Z);
+        flint_free(E);
+    }
+    fmpq_clear(R);
+    fmpq_clear(v);
+}
+END_TEST
+
+/* Input errors attained by actual inputs, where the 1 + 2^-30 factor is
+   what keeps the bound valid.
+   forms_affine_d: weights 1 + 2^-54 (rounded to 1) on inputs 0 with
+   bounds 1, t, t, t (t = 2^-53 - 2^-63: each product is exact and each
+   addition 1 + t rounds down to 1, so T = 1); the exact inputs 1, t, t, t
+   give 1 + 3t + 2^-54 (1 + 3t) > 1 = the bound without the factor.
+   forms_act_d: slope S = 2 + 2^-52 - 2^-100 (rounded to 2) on z = 0 with
+   bound 1; the exact input 1 gives S > 2 = the bound without the factor. */
+START_TEST(test_forms_slack_attained)
+{
+    const double tt = 0x1p-53 - 0x1p-63;
+    double A[4 * 5] = {0}, EA[4 * 5] = {0}, Z[5], E[5];
+    fmpq *Aq = _fmpq_vec_init(4 * 5), *Zq = _fmpq_vec_init(5);
+    fmpq_t v, w;
+    unsigned char st[1] = {0};
+    net_t net;
+    net_layer_struct *L;
+    slong t, col;
+    fmpq_init(v);
+    fmpq_init(w);
+
+    net_init(net, 4);
+    L = net_add_layer(net, NET_IDENTITY, 1);
+    fmpq_set_si(w, 1, 1);
+    fmpq_div_2exp(v, w, 54);
+    fmpq_add(w, w, v);                    /* 1 + 2^-54 */
+    for (t = 0; t < 4; t++)
+    {
+        fmpq_set(fmpq_mat_entry(L->W, 0, t), w);
+        EA[t * 5] = t == 0 ? 1.0 : tt;
+        fmpq_of_d(Aq + t * 5, EA[t * 5]); /* the exact input at its bound */
+    }
+    net_prepare(net);
+    ck_assert(forms_affine_d(Z, E, net, 0, A, EA));
+    forms_affine_fmpq(Zq, net, 0, Aq);
+    for (col = 0; col < 5; col++)
+    {
+        fmpq_of_d(v, Z[col]);
+        fmpq_sub(v, v, Zq + col);
+        fmpq_abs(v, v);
+        fmpq_of_d(w, E[col]);
+        ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_affine_d: column %ld "
+                      "outside its bound %a", (long) col, E[col]);
+    }
+    net_clear(net);
+
+    net_init(net, 1);
+    L = net_add_layer(net, NET_LEAKY_RELU, 1);
+    fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+    fmpq_set_si(w, 1, 1);
+    fmpq_div_2exp(w, w, 100);
+    fmpq_set_si(v, 1, 1);
+    fmpq_div_2exp(v, v, 52);
+    fmpq_sub(v, v, w);
+    fmpq_set_si(w, 2, 1);
+    fmpq_add(L->slope, w, v);             /* 2 + 2^-52 - 2^-100 */
+    net_add_layer(net, NET_IDENTITY, 1);
+    net_prepare(net);
+    ck_assert(net->layers[0].slope_d == 2.0);
+    Z[0] = 0;
+    Z[1] = 0;
+    E[0] = 1;
+    E[1] = 0;
+    forms_act_d(Z, E, net, 0, st);
+    fmpq_of_d(v, Z[0]);
+    fmpq_sub(v, v, net->layers[0].slope); /* exact: S * (0 + 1) */
+    fmpq_abs(v, v);
+    fmpq_of_d(w, E[0]);
+    ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_act_d: %a +- %a misses the "
+                  "slope times 1", Z[0], E[0]);
+    net_clear(net);
+    _fmpq_vec_clear(Aq, 4 * 5);
+    _fmpq_vec_clear(Zq, 5);
+    fmpq_clear(v);
+    fmpq_clear(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("forms");
@@ -322,6 +538,8 @@ int main(void)
     tcase_add_test(tc, test_forms_random);
     tcase_add_test(tc, test_forms_extreme);
     tcase_add_test(tc, test_forms_act_exact_inputs);
+    tcase_add_test(tc, test_forms_affine_reference);
+    tcase_add_test(tc, test_forms_slack_attained);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -543,6 +543,283 @@ START_TEST(test_double_overflow)
 }
 END_TEST
 
+/* The exact rational value of a double. */
+static void q_of_d(fmpq_t q, double x)
+{
+    arf_t a;
+    arf_init(a);
+    arf_set_d(a, x);
+    arf_get_fmpq(q, a);
+    arf_clear(a);
+}
+
+/* One-layer net n -> out with the given activation (slope S for leaky). */
+static net_layer_struct *one_layer(net_t net, slong n, slong out,
+                                   net_act_t act)
+{
+    net_init(net, n);
+    return net_add_layer(net, act, out);
+}
+
+/* The a-priori bound of docs/numerics.md ("Double evaluation") for neuron
+   i of a one-layer net at double inputs a with bounds e, exactly:
+     gamma_{n+1} (|b'| + sum |W'_j a_j|)   (recursive summation, Higham
+                                           Lemma 3.1 and Section 3.1)
+     + (n+1) eta/2                         (underflow of the products)
+     + u (sum |W_j||a_j| + |b|) + (eta/2)(sum |a_j| + 1)  (|W - W'| <= u|W| + eta/2)
+     + sum |W_j| e_j                       (input errors, exact weights).
+   net_eval_d's err must dominate it; (n+1)u T in place of (n+3)u T does
+   not (the weight rounding needs the extra u). */
+static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
+                           const double *a, const double *e)
+{
+    slong j, n = L->in;
+    fmpq_t g, x, y, sum, u, eta;
+    fmpq_init(g); fmpq_init(x); fmpq_init(y); fmpq_init(sum);
+    fmpq_init(u); fmpq_init(eta);
+    fmpq_one(u);
+    fmpq_div_2exp(u, u, 53);
+    fmpq_one(eta);
+    fmpq_div_2exp(eta, eta, 1074);
+    /* gamma_{n+1} = (n+1) / (2^53 - (n+1)) */
+    fmpz_one(fmpq_numref(g));
+    fmpz_mul_2exp(fmpq_denref(g), fmpq_numref(g), 53);
+    fmpz_sub_ui(fmpq_denref(g), fmpq_denref(g), (ulong) n + 1);
+    fmpz_set_ui(fmpq_numref(g), (ulong) n + 1);
+    fmpq_canonicalise(g);
+
+    q_of_d(sum, fabs(L->bd[i]));
+    for (j = 0; j < n; j++)
+    {
+        q_of_d(x, fabs(L->Wd[i * n + j]));
+        q_of_d(y, fabs(a[j]));
+        fmpq_addmul(sum, x, y);
+    }
+    fmpq_mul(R, g, sum);
+    fmpq_set_si(x, n + 1, 2);
+    fmpq_addmul(R, x, eta);
+
+    fmpq_abs(sum, L->b + i);
+    for (j = 0; j < n; j++)
+    {
+        fmpq_abs(x, fmpq_mat_entry(L->W, i, j));
+        q_of_d(y, fabs(a[j]));
+        fmpq_addmul(sum, x, y);
+    }
+    fmpq_addmul(R, u, sum);
+
+    fmpq_one(sum);
+    for (j = 0; j < n; j++)
+    {
+        q_of_d(y, fabs(a[j]));
+        fmpq_add(sum, sum, y);
+    }
+    fmpq_div_2exp(sum, sum, 1);
+    fmpq_addmul(R, eta, sum);
+
+    for (j = 0; j < n; j++)
+    {
+        fmpq_abs(x, fmpq_mat_entry(L->W, i, j));
+        q_of_d(y, e[j]);
+        fmpq_addmul(R, x, y);
+    }
+    fmpq_clear(g); fmpq_clear(x); fmpq_clear(y); fmpq_clear(sum);
+    fmpq_clear(u); fmpq_clear(eta);
+}
+
+/* net_eval_d's pre-activation bound against ref_eval_bound: one-layer
+   identity nets with random rational weights (1-60 bits) at random double
+   inputs, exact (the (n+3) u T term alone carries summation and weight
+   rounding) or with error bounds. */
+START_TEST(test_eval_d_reference)
+{
+    const uint64_t seed = test_seed(20261207);
+    test_rng r = {seed};
+    slong it;
+    fmpq_t R, v;
+    fmpq_init(R);
+    fmpq_init(v);
+    for (it = 0; it < test_iters(400); it++)
+    {
+        slong n = test_range(&r, 1, 16), out = test_range(&r, 1, 3), i, j;
+        int e0 = (int) test_range(&r, -900, 900);
+        double x[16], xe[16], y[3], err[3];
+        net_t net;
+        net_layer_struct *L = one_layer(net, n, out, NET_IDENTITY);
+        for (i = 0; i < out; i++)
+        {
+            for (j = 0; j < n; j++)
+                test_fmpq(fmpq_mat_entry(L->W, i, j), &r,
+                          (int) test_range(&r, 1, 60));
+            test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
+        }
+        net_prepare(net);
+        for (j = 0; j < n; j++)
+        {
+            x[j] = ldexp((double) (test_next(&r) >> 11),
+                         e0 - 53 + (int) test_range(&r, -4, 4));
+            if (test_next(&r) & 1)
+                x[j] = -x[j];
+            xe[j] = (it & 1) ? 0.0 : ldexp((double) (test_next(&r) >> 11),
+                                           e0 - 53 - (int) test_range(&r, 0, 60));
+        }
+        if (net_eval_d(y, err, net, x, xe))
+            for (i = 0; i < out; i++)
+            {
+                ref_eval_bound(R, net->layers + 0, i, x, xe);
+                q_of_d(v, err[i]);
+                if (fmpq_cmp(v, R) < 0)
+                    ck_abort_msg("seed %llu iteration %ld: net_eval_d bound "
+                                 "%a below the a-priori bound",
+                                 (unsigned long long) seed, (long) it, err[i]);
+            }
+        net_clear(net);
+    }
+    fmpq_clear(R);
+    fmpq_clear(v);
+}
+END_TEST
+
+/* An input error attained by the actual input, where the 1 + 2^-30 factor
+   keeps the bound valid: weight 1 + 2^-54 (rounded to 1) at x = 0 with
+   bound 1; the exact input 1 gives 1 + 2^-54, beyond the bound 1 that the
+   terms give without the factor. */
+START_TEST(test_eval_d_slack_attained)
+{
+    double x = 0, xe = 1, y, err;
+    fmpq_t q, v;
+    net_t net;
+    net_layer_struct *L = one_layer(net, 1, 1, NET_IDENTITY);
+    fmpq_init(q);
+    fmpq_init(v);
+    fmpq_one(v);
+    fmpq_div_2exp(v, v, 54);
+    fmpq_add_si(fmpq_mat_entry(L->W, 0, 0), v, 1);
+    net_prepare(net);
+    ck_assert(net_eval_d(&y, &err, net, &x, &xe));
+    fmpq_one(q);                          /* the exact input x~ = 1 */
+    net_eval_fmpq(v, net, q);
+    q_of_d(q, y);
+    fmpq_sub(q, q, v);
+    fmpq_abs(q, q);
+    q_of_d(v, err);
+    ck_assert_msg(fmpq_cmp(q, v) <= 0, "net_eval_d: %a +- %a misses "
+                  "1 + 2^-54", y, err);
+    fmpq_clear(q);
+    fmpq_clear(v);
+    net_clear(net);
+}
+END_TEST
+
+/* The leaky activation step of net_eval_d given its input bound: with
+   z~ anywhere within ez of the computed z (ez is the bound the step is
+   handed, read from the same layer as identity, which computes the same z
+   and ez), |a - leaky_S(z~)| <= ea for the exact slope S.  The worst z~ is
+   an end of [z - ez, z + ez] or 0 (|leaky_S(.) - a| is convex on each
+   side of 0), so the supremum is computed exactly.  Cases: a slope that is
+   no double (4/3) on a normal z, where the rounded product and the slope
+   error exceed what SLACK gives (the 3u|s z| term); the same on a
+   subnormal z, where they are absolute (the 2 eta term); a slope 2 +
+   2^-52 - 2^-100 rounded to 2 on z = 0 with bound 1 + 2^-30, where
+   |S| ez > 2 ez (SLACK); and random slopes, points and bounds. */
+static void check_leaky_step(const fmpq_t S, const fmpq_t w, double x,
+                             double xe, uint64_t seed, slong it)
+{
+    double z, ez, a, ea;
+    fmpq_t t, best, av, cand[3];
+    net_t id, lk;
+    slong k, nc = 2;
+    fmpq_set(fmpq_mat_entry(one_layer(id, 1, 1, NET_IDENTITY)->W, 0, 0), w);
+    {
+        net_layer_struct *L = one_layer(lk, 1, 1, NET_LEAKY_RELU);
+        fmpq_set(fmpq_mat_entry(L->W, 0, 0), w);
+        fmpq_set(L->slope, S);
+    }
+    net_prepare(id);
+    net_prepare(lk);
+    if (net_eval_d(&z, &ez, id, &x, &xe) && net_eval_d(&a, &ea, lk, &x, &xe))
+    {
+        fmpq_init(t); fmpq_init(best);
+        fmpq_init(av);
+        for (k = 0; k < 3; k++)
+            fmpq_init(cand[k]);
+        q_of_d(t, ez);
+        q_of_d(cand[0], z);
+        fmpq_sub(cand[0], cand[0], t);
+        q_of_d(cand[1], z);
+        fmpq_add(cand[1], cand[1], t);
+        if (fmpq_sgn(cand[0]) < 0 && fmpq_sgn(cand[1]) > 0)
+            fmpq_zero(cand[nc++]);
+        q_of_d(av, a);
+        fmpq_zero(best);
+        for (k = 0; k < nc; k++)
+        {
+            if (fmpq_sgn(cand[k]) <= 0)
+                fmpq_mul(t, cand[k], S);
+            else
+                fmpq_set(t, cand[k]);
+            fmpq_sub(t, t, av);
+            fmpq_abs(t, t);
+            if (fmpq_cmp(t, best) > 0)
+                fmpq_set(best, t);
+        }
+        q_of_d(t, ea);
+        if (fmpq_cmp(best, t) > 0)
+            ck_abort_msg("seed %llu case %ld: leaky step at z = %a +- %a "
+                         "gives %a +- %a", (unsigned long long) seed,
+                         (long) it, z, ez, a, ea);
+        fmpq_clear(t); fmpq_clear(best);
+        fmpq_clear(av);
+        for (k = 0; k < 3; k++)
+            fmpq_clear(cand[k]);
+    }
+    net_clear(id);
+    net_clear(lk);
+}
+
+START_TEST(test_eval_d_leaky_step)
+{
+    const uint64_t seed = test_seed(20261208);
+    test_rng r = {seed};
+    fmpq_t S, w, t;
+    slong it;
+    fmpq_init(S);
+    fmpq_init(w);
+    fmpq_init(t);
+    fmpq_one(w);
+    fmpq_set_si(S, 4, 3);
+    check_leaky_step(S, w, -1.0, 0.0, 0, -1);
+    check_leaky_step(S, w, -0x1p-1070, 0.0, 0, -2);
+    fmpq_one(t);
+    fmpq_div_2exp(t, t, 100);
+    fmpq_one(S);
+    fmpq_div_2exp(S, S, 52);
+    fmpq_sub(S, S, t);
+    fmpq_add_si(S, S, 2);
+    check_leaky_step(S, w, 0.0, 1.0, 0, -3);
+    for (it = 0; it < test_iters(2000); it++)
+    {
+        int e = (int) test_range(&r, -1100, 1000);
+        double x = ldexp((double) (test_next(&r) >> 11), e - 53);
+        double xe = (test_next(&r) & 1) ? 0.0
+                    : ldexp((double) (test_next(&r) >> 11),
+                            e - 53 - (int) test_range(&r, -2, 60));
+        if (test_next(&r) & 1)
+            x = -x;
+        test_fmpq(S, &r, (int) test_range(&r, 1, 60));
+        if (test_next(&r) & 1)
+            fmpq_mul_2exp(S, S, (ulong) test_range(&r, 0, 60));
+        test_fmpq(w, &r, (int) test_range(&r, 1, 30));
+        if (fmpq_is_zero(w))
+            fmpq_one(w);
+        check_leaky_step(S, w, x, xe, seed, it);
+    }
+    fmpq_clear(S);
+    fmpq_clear(w);
+    fmpq_clear(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("net");
@@ -561,6 +838,9 @@ int main(void)
     tcase_add_test(tr, test_extreme_scales);
     tcase_add_test(tr, test_inputs_d);
     tcase_add_test(tr, test_eval_d_input_box);
+    tcase_add_test(tr, test_eval_d_reference);
+    tcase_add_test(tc, test_eval_d_slack_attained);
+    tcase_add_test(tr, test_eval_d_leaky_step);
     tcase_set_timeout(tr, 60);  /* for valgrind runs */
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tr);
