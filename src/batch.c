@@ -673,6 +673,11 @@ static double sumsq(const double *x, slong n)
     return s;
 }
 
+double batch_norm_ubound(const double *x, slong n)
+{
+    return norm_ub(sumsq(x, n), n);
+}
+
 typedef struct
 {
     double *A0, *A1, *err;

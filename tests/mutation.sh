@@ -111,20 +111,7 @@ el-2u         | as fl-2u
 el-u          | e_z >= (n + 3) u |z| already covers the 3u |s z| of the rounded slope product
 el-eta        | e_z >= 2 eta (n + 2) already covers the underflow of s z
 el-slack      | as fa-slack
-ba-n          | as fa-n
-ba-beta-eta   | 2 eta (n + 1) A is far below the other terms unless A is subnormal, where the alpha term covers it
 ba-lip        | a factor on the input error bound, which actual errors never reach
-ba-slack      | as fa-slack
-ba-leaky-u    | as el-u: err >= (n + 3) u N A covers 3u |s z|
-ba-leaky-eta  | as el-eta: err >= 2 eta (n + 2) covers the underflow of s z
-ba-norm-eta   | (n + 1) eta under the square root only matters for subnormal activations, whose error bounds are larger
-ba-norm-slack | the norms bound activations whose own error bounds are never reached
-avx2-slack    | as fa-slack
-avx2-u3       | as ba-leaky-u
-avx2-eta      | as ba-leaky-eta
-avx512-slack  | as fa-slack
-avx512-u3     | as ba-leaky-u
-avx512-eta    | as ba-leaky-eta
 ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
 ax-eta        | as ax-u
 ax-slack      | as ax-u
