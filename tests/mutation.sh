@@ -68,8 +68,8 @@ ba-alpha-u    | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + | B->alpha
 ba-alpha-eta  | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + 2 * ETA_D * (double) (n + 2); | B->alpha[i] = cn * fabs(L->bd[i]); | test_batch
 ba-beta-u     | src/batch.c     | B->beta[i] = cn * B->norm[i] + | B->beta[i] = | test_batch
 ba-beta-eta   | src/batch.c     | B->beta[i] = cn * B->norm[i] + 2 * ETA_D * (double) (n + 1); | B->beta[i] = cn * B->norm[i]; | test_batch
-ba-lip        | src/batch.c     | B->lip = FLINT_MAX(1.0, fabs(L->slope_d)) * (1 + 2 * U_D); | B->lip = FLINT_MAX(1.0, fabs(L->slope_d)); | test_batch
 ba-slack      | src/batch.c     | err = SLACK_D * (L->alpha[i] | err = (L->alpha[i] | test_batch
+ba-leaky-slack | src/batch.c    | e = SLACK_D * (L->lip * err | e = (L->lip * err | test_batch
 ba-leaky-u    | src/batch.c     | + 3 * U_D * fabs(L->slope * z) | | test_batch
 ba-leaky-eta  | src/batch.c     | + 2 * ETA_D * (1 + fabs(z))); | ); | test_batch
 ba-norm-eta   | src/batch.c     | return SLACK_D * sqrt(s + (double) (n + 1) * ETA_D); | return SLACK_D * sqrt(s); | test_batch
@@ -111,7 +111,6 @@ el-2u         | as fl-2u
 el-u          | e_z >= (n + 3) u |z| already covers the 3u |s z| of the rounded slope product
 el-eta        | e_z >= 2 eta (n + 2) already covers the underflow of s z
 el-slack      | as fa-slack
-ba-lip        | a factor on the input error bound, which actual errors never reach
 ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
 ax-eta        | as ax-u
 ax-slack      | as ax-u
