@@ -149,7 +149,11 @@ static void pack_layer(batch_layer_struct *B, const net_layer_struct *L,
     B->alpha = flint_calloc(B->out_pad, sizeof(double));
     B->beta = flint_calloc(B->out_pad, sizeof(double));
     B->slope = L->slope_d;
-    B->lip = FLINT_MAX(1.0, fabs(L->slope_d)) * (1 + 2 * U_D);
+    /* max(1,|s'|) without a (1 + 2u): the rounding of the slope costs
+       |s - s'| eps <= (u |s'| + eta/2) eps, which the (1 + 2^-30) of the
+       activation's bound covers (docs/numerics.md, "The batched double
+       path", leaky_relu). */
+    B->lip = FLINT_MAX(1.0, fabs(L->slope_d));
 
     arb_init(s1);
     arb_init(s2);
@@ -687,6 +691,11 @@ static double sumsq(const double *x, slong n)
     for (k = 0; k < SUMW; k++)
         s += c[k];
     return s;
+}
+
+double batch_norm_ubound(const double *x, slong n)
+{
+    return norm_ub(sumsq(x, n), n);
 }
 
 typedef struct

@@ -65,8 +65,8 @@ ba-alpha-u    | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + | B->alpha
 ba-alpha-eta  | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + 2 * ETA_D * (double) (n + 2); | B->alpha[i] = cn * fabs(L->bd[i]); | test_batch
 ba-beta-u     | src/batch.c     | B->beta[i] = cn * B->norm[i] + | B->beta[i] = | test_batch
 ba-beta-eta   | src/batch.c     | B->beta[i] = cn * B->norm[i] + 2 * ETA_D * (double) (n + 1); | B->beta[i] = cn * B->norm[i]; | test_batch
-ba-lip        | src/batch.c     | B->lip = FLINT_MAX(1.0, fabs(L->slope_d)) * (1 + 2 * U_D); | B->lip = FLINT_MAX(1.0, fabs(L->slope_d)); | test_batch
 ba-slack      | src/batch.c     | err = SLACK_D * (L->alpha[i] | err = (L->alpha[i] | test_batch
+ba-leaky-slack | src/batch.c    | e = SLACK_D * (L->lip * err | e = (L->lip * err | test_batch
 ba-leaky-u    | src/batch.c     | + 3 * U_D * fabs(L->slope * z) | | test_batch
 ba-leaky-eta  | src/batch.c     | + 2 * ETA_D * (1 + fabs(z))); | ); | test_batch
 ba-norm-eta   | src/batch.c     | return SLACK_D * sqrt(s + (double) (n + 1) * ETA_D); | return SLACK_D * sqrt(s); | test_batch
@@ -97,20 +97,6 @@ row-c         | the rounding of c (<= 2u |c|) fits in the extra rounding counted
 row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
 row-eta       | an underflowing product g p loses <= eta / 2, covered by |g| e_p >= eta
 row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
-ba-n          | as fa-n
-ba-beta-eta   | 2 eta (n + 1) A is far below the other terms unless A is subnormal, where the alpha term covers it
-ba-lip        | a factor on the input error bound, which actual errors never reach
-ba-slack      | as fa-slack
-ba-leaky-u    | as el-u: err >= (n + 3) u N A covers 3u |s z|
-ba-leaky-eta  | as el-eta: err >= 2 eta (n + 2) covers the underflow of s z
-ba-norm-eta   | (n + 1) eta under the square root only matters for subnormal activations, whose error bounds are larger
-ba-norm-slack | the norms bound activations whose own error bounds are never reached
-avx2-slack    | as fa-slack
-avx2-u3       | as ba-leaky-u
-avx2-eta      | as ba-leaky-eta
-avx512-slack  | as fa-slack
-avx512-u3     | as ba-leaky-u
-avx512-eta    | as ba-leaky-eta
 ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
 ax-eta        | as ax-u
 ax-slack      | as ax-u

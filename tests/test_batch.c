@@ -191,12 +191,12 @@ static slong eval_checked(const exact_data *X, const net_t net, int kernel,
    1 and 2 threads, against the exact path. */
 START_TEST(test_random_nets)
 {
-    const uint64_t seed = 20261127;
+    const uint64_t seed = test_seed(20261127);
     test_rng r = {seed};
     net_t net;
     slong it;
     net_init(net, 1);
-    for (it = 0; it < 60; it++)
+    for (it = 0; it < test_iters(30); it++)
     {
         slong n = test_range(&r, 1, 5), npts = test_range(&r, 1, 200);
         slong p, j, kk;
@@ -266,12 +266,12 @@ END_TEST
    patterns as the exact path, bit for bit. */
 START_TEST(test_float_nets_decided)
 {
-    const uint64_t seed = 777;
+    const uint64_t seed = test_seed(777);
     test_rng r = {seed};
     net_t net;
     slong it;
     net_init(net, 1);
-    for (it = 0; it < 20; it++)
+    for (it = 0; it < test_iters(10); it++)
     {
         slong n = test_range(&r, 1, 4), npts = 100, p, kk;
         double *xd = flint_malloc(npts * n * sizeof(double));
@@ -318,12 +318,12 @@ END_TEST
    of undecided bits must be at least the number of exact zeros. */
 START_TEST(test_degenerate_integer_nets)
 {
-    const uint64_t seed = 4711;
+    const uint64_t seed = test_seed(4711);
     test_rng r = {seed};
     net_t net;
     slong it, zeros_seen = 0;
     net_init(net, 1);
-    for (it = 0; it < 80; it++)
+    for (it = 0; it < test_iters(40); it++)
     {
         slong n = test_range(&r, 1, 3), npts = 1, p, kk;
         fmpq *xq;
@@ -369,12 +369,12 @@ END_TEST
    the double point (corners of the error box and random points in it). */
 START_TEST(test_input_box)
 {
-    const uint64_t seed = 90210;
+    const uint64_t seed = test_seed(90210);
     test_rng r = {seed};
     net_t net;
     slong it;
     net_init(net, 1);
-    for (it = 0; it < 100; it++)
+    for (it = 0; it < test_iters(50); it++)
     {
         slong n = test_range(&r, 1, 3), npts = (1 << n) + 6, p, j, kk;
         double *xd = flint_malloc(npts * n * sizeof(double));
@@ -459,12 +459,12 @@ END_TEST
    scales), leaky slopes up to 2^60: bounds hold, decided bits exact. */
 START_TEST(test_extreme_scales)
 {
-    const uint64_t seed = 4242;
+    const uint64_t seed = test_seed(4242);
     test_rng r = {seed};
     net_t net;
     slong it;
     net_init(net, 1);
-    for (it = 0; it < 150; it++)
+    for (it = 0; it < test_iters(75); it++)
     {
         slong n = test_range(&r, 1, 3), npts = 8, p, kk;
         double *xd, *xe;
@@ -653,7 +653,7 @@ END_TEST
 
 START_TEST(test_pack_roundtrip)
 {
-    const uint64_t seed = 5;
+    const uint64_t seed = test_seed(5);
     test_rng r = {seed};
     unsigned char s[200], t[200];
     uint64_t w[4];
@@ -674,6 +674,415 @@ START_TEST(test_pack_roundtrip)
 }
 END_TEST
 
+/* ---- reference bounds ----------------------------------------------------
+
+   Actual rounding errors never use all of a bound's terms (the 1 + 2^-30
+   slack, the gamma count n + 3, the rounded slope's share), so these tests
+   compare the computed bounds with the bounds of the derivation in
+   docs/numerics.md ("The batched double path") evaluated exactly in fmpq
+   for the same net, points and input error bounds. */
+
+/* 2^-53 and 2^-1074 as rationals. */
+static void q_u(fmpq_t q)
+{
+    fmpq_one(q);
+    fmpq_div_2exp(q, q, 53);
+}
+
+static void q_eta(fmpq_t q)
+{
+    fmpq_one(q);
+    fmpq_div_2exp(q, q, 1074);
+}
+
+/* Whether c >= sqrt(P) + sqrt(Q) (P, Q >= 0), decided exactly. */
+static int ge_sqrt_sum(const fmpq_t c, const fmpq_t P, const fmpq_t Q)
+{
+    fmpq_t t, v;
+    int r;
+    if (fmpq_sgn(c) < 0)
+        return 0;
+    fmpq_init(t);
+    fmpq_init(v);
+    fmpq_mul(t, c, c);
+    fmpq_sub(t, t, P);
+    fmpq_sub(t, t, Q);
+    r = fmpq_sgn(t) >= 0;
+    if (r)
+    {
+        fmpq_mul(t, t, t);
+        fmpq_mul(v, P, Q);
+        fmpq_mul_2exp(v, v, 2);
+        r = fmpq_cmp(t, v) >= 0;
+    }
+    fmpq_clear(t);
+    fmpq_clear(v);
+    return r;
+}
+
+/* Sum of squares of n doubles (0 for NULL), exactly. */
+static void q_sumsq(fmpq_t s, const double *x, slong n)
+{
+    fmpq_t t;
+    slong j;
+    fmpq_init(t);
+    fmpq_zero(s);
+    for (j = 0; x != NULL && j < n; j++)
+    {
+        fmpq_set_double(t, x[j]);
+        fmpq_addmul(s, t, t);
+    }
+    fmpq_clear(t);
+}
+
+/* The derivation's bound for neuron 0 of layer 0 of P at the point x
+   with input errors xe:
+       T = alpha + beta ||x|| + N ||xe||,
+       alpha = (n+3) u |b'| + 2 eta (n+2),  beta = (n+3) u N + 2 eta (n+1),
+   with the true norms (the slack must cover every rounding of the code's
+   evaluation).  Sets alpha (exactly), and P2, Q2 such that T = alpha +
+   sqrt(P2) + sqrt(Q2), each of the last two scaled by k^2. */
+static void ref_bound(fmpq_t alpha, fmpq_t P2, fmpq_t Q2, const fmpq_t k,
+                      const batch_plan_t P, const double *x,
+                      const double *xe)
+{
+    const batch_layer_struct *B = P->layers;
+    slong n = B->in;
+    fmpq_t u, eta, N, beta, t;
+    fmpq_init(u);
+    fmpq_init(eta);
+    fmpq_init(N);
+    fmpq_init(beta);
+    fmpq_init(t);
+    q_u(u);
+    q_eta(eta);
+    fmpq_set_double(N, B->norm[0]);
+    fmpq_set_double(t, fabs(B->bp[0]));
+    fmpq_mul_si(alpha, u, n + 3);
+    fmpq_mul(alpha, alpha, t);
+    fmpq_mul_si(t, eta, 2 * (n + 2));
+    fmpq_add(alpha, alpha, t);
+    fmpq_mul_si(beta, u, n + 3);
+    fmpq_mul(beta, beta, N);
+    fmpq_mul_si(t, eta, 2 * (n + 1));
+    fmpq_add(beta, beta, t);
+    fmpq_mul(beta, beta, k);
+    q_sumsq(t, x, n);
+    fmpq_mul(P2, beta, beta);
+    fmpq_mul(P2, P2, t);
+    fmpq_mul(N, N, k);
+    q_sumsq(t, xe, n);
+    fmpq_mul(Q2, N, N);
+    fmpq_mul(Q2, Q2, t);
+    fmpq_clear(u);
+    fmpq_clear(eta);
+    fmpq_clear(N);
+    fmpq_clear(beta);
+    fmpq_clear(t);
+}
+
+/* N_i bounds both row norms: N^2 >= sum W^2 and sum W'^2, exactly. */
+static void check_norm(const net_layer_struct *L, const batch_layer_struct *B)
+{
+    fmpq_t N2, s, t;
+    slong j;
+    fmpq_init(N2);
+    fmpq_init(s);
+    fmpq_init(t);
+    fmpq_set_double(N2, B->norm[0]);
+    fmpq_mul(N2, N2, N2);
+    for (j = 0; j < L->in; j++)
+        fmpq_addmul(s, fmpq_mat_entry(L->W, 0, j), fmpq_mat_entry(L->W, 0, j));
+    ck_assert(fmpq_cmp(N2, s) >= 0);
+    q_sumsq(s, L->Wd, L->in);
+    ck_assert(fmpq_cmp(N2, s) >= 0);
+    fmpq_clear(N2);
+    fmpq_clear(s);
+    fmpq_clear(t);
+}
+
+/* One neuron, n inputs, weights w (rationals of up to `bits` bits, each
+   scaled by 2^wexp), bias the double b; act with slope s (a double). */
+static void one_neuron_net(net_t net, test_rng *r, slong n, int bits,
+                           slong wexp, double b, int act, double s)
+{
+    net_layer_struct *L;
+    slong j;
+    net_clear(net);
+    net_init(net, n);
+    L = net_add_layer(net, act, 1);
+    for (j = 0; j < n; j++)
+    {
+        fmpq *w = fmpq_mat_entry(L->W, 0, j);
+        do
+            test_fmpq(w, r, bits);
+        while (fmpq_is_zero(w));
+        if (wexp >= 0)
+            fmpq_mul_2exp(w, w, wexp);
+        else
+            fmpq_div_2exp(w, w, -wexp);
+    }
+    fmpq_set_double(L->b, b);
+    if (act == NET_LEAKY_RELU)
+        fmpq_set_double(L->slope, s);
+    net_prepare(net);
+}
+
+/* The pre-activation bound of every kernel dominates the derivation's T
+   (Yerr >= T exactly): removing the slack (ba-slack, avx2-slack,
+   avx512-slack) fails where (n+3) u |b'| rounds down and nothing else is
+   added (x = 0, so beta A is below the rounding of alpha); counting n + 1
+   roundings (ba-n) fails everywhere.  Random points and input errors of
+   normal magnitude check the beta and N terms. */
+START_TEST(test_reference_bound)
+{
+    const uint64_t seed = test_seed(1789);
+    test_rng r = {seed};
+    net_t net;
+    slong it, iters = 24 + test_iters(40), kk, j;
+    fmpq_t one, alpha, P2, Q2, c;
+    fmpq_init(one);
+    fmpq_init(alpha);
+    fmpq_init(P2);
+    fmpq_init(Q2);
+    fmpq_init(c);
+    fmpq_one(one);
+    net_init(net, 1);
+    for (it = 0; it < iters; it++)
+    {
+        /* 24 fixed cases: n = 1..6, b' = 1 + k 2^-52, x = 0; then random */
+        int fixed = it < 24;
+        slong n = fixed ? 1 + it / 4 : test_range(&r, 1, 8);
+        double b = fixed ? 1 + (double) (1 + it % 4) * 0x1p-52
+                   : ldexp((double) (slong) (test_next(&r) >> 11), -52)
+                     * (test_next(&r) & 1 ? 1 : -1);
+        double x[8], xe[8];
+        int withx = !fixed && (test_next(&r) & 1);
+        int withe = !fixed && (test_next(&r) & 1);
+        one_neuron_net(net, &r, n, fixed ? 20 : (int) test_range(&r, 1, 53),
+                       0, b, NET_IDENTITY, 0);
+        for (j = 0; j < n; j++)
+        {
+            x[j] = withx ? ldexp((double) (slong) (test_next(&r) >> 11), -53)
+                           * (test_next(&r) & 1 ? 1 : -1) : 0.0;
+            xe[j] = ldexp((double) (slong) (test_next(&r) >> 11),
+                          -53 - (int) test_range(&r, 0, 40));
+        }
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P;
+            double Y, E;
+            uint64_t pat, und;
+            batch_plan_init(P, net, kernels[kk]);
+            ck_assert_int_eq(P->ok, 1);
+            check_norm(net->layers, P->layers);
+            batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
+            ref_bound(alpha, P2, Q2, one, P, x, withe ? xe : NULL);
+            fmpq_set_double(c, E);
+            fmpq_sub(c, c, alpha);
+            if (!ge_sqrt_sum(c, P2, Q2))
+                ck_abort_msg("%s: bound %.17g below the derivation's; n = "
+                             "%ld, b = %.17g; seed %llu, iteration %ld",
+                             batch_kernel_name(kernels[kk]), E, (long) n, b,
+                             (unsigned long long) seed, (long) it);
+            batch_plan_clear(P);
+        }
+    }
+    net_clear(net);
+    fmpq_clear(one);
+    fmpq_clear(alpha);
+    fmpq_clear(P2);
+    fmpq_clear(Q2);
+    fmpq_clear(c);
+}
+END_TEST
+
+/* The leaky_relu step: for an exact z within eps of the computed z' (eps
+   the computed bound err, which exact inputs may attain), the derivation
+   bounds |a' - s z| by
+       R = max(1,|s'|) eps + (u |s'| + eta/2)(|z'| + eps)
+           + u |fl(s' z')| + eta/2
+   (|s - s'| <= u |s'| + eta/2 for the rounded slope, one rounded
+   product), and the code's bound must dominate R.  eps comes from the
+   identity twin of the neuron (the same err); at x = 0, z' = b' exactly.
+   With s' = 2, z' = 0 the (1 + 2^-30) slack is needed for u |s'| eps
+   (ba-leaky-slack); with s' = 2, z' = -1 the 3u |s' z'| term (ba-leaky-u,
+   avx2-u3, avx512-u3: eps = (n+3) u is far below |z'|); with tiny
+   weights, z' = 0 and s' = 3 the bound is subnormal (eps = 2 eta (n+2),
+   the slack rounds away) and the 2 eta term is needed (ba-leaky-eta,
+   avx2-eta, avx512-eta). */
+START_TEST(test_reference_leaky)
+{
+    const uint64_t seed = test_seed(1848);
+    test_rng r = {seed}, r2;
+    net_t net, twin;
+    slong it, iters = 18 + test_iters(40), kk, j;
+    fmpq_t k, c, t, u, e;
+    fmpq_init(k);
+    fmpq_init(c);
+    fmpq_init(e);
+    fmpq_init(t);
+    fmpq_init(u);
+    q_u(u);
+    net_init(net, 1);
+    net_init(twin, 1);
+    for (it = 0; it < iters; it++)
+    {
+        /* 18 fixed cases (n = 1..6, the three constructions), then
+           random */
+        int fixed = it < 18, sub = fixed && it % 3 == 1;
+        slong n = fixed ? 1 + it / 3 : test_range(&r, 1, 8);
+        double s = fixed ? (sub ? 3.0 : 2.0)
+                   : ldexp((double) (slong) (test_next(&r) >> 11),
+                           -53 + (int) test_range(&r, -3, 8))
+                     * (test_next(&r) & 1 ? 1 : -1);
+        double b = fixed ? (it % 3 == 0 ? -1.0 : 0.0)
+                   : ldexp((double) (slong) (test_next(&r) >> 11), -52)
+                     * (test_next(&r) & 1 ? 1 : -1);
+        double x[8] = {0}, xe[8];
+        int withe = !fixed && (test_next(&r) & 1);
+        r2 = r;
+        one_neuron_net(net, &r, n, 20, sub ? -700 : 0, b, NET_LEAKY_RELU, s);
+        one_neuron_net(twin, &r2, n, 20, sub ? -700 : 0, b, NET_IDENTITY, 0);
+        for (j = 0; j < n; j++)
+            xe[j] = ldexp((double) (slong) (test_next(&r) >> 11),
+                          -53 - (int) test_range(&r, 0, 40));
+        for (kk = 0; kk < nkernels; kk++)
+        {
+            batch_plan_t P, Q;
+            double Y, E, Z, eps, sd = net->layers[0].slope_d;
+            uint64_t pat, und;
+            batch_plan_init(P, net, kernels[kk]);
+            batch_plan_init(Q, twin, kernels[kk]);
+            ck_assert(P->ok && Q->ok);
+            batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
+            batch_eval(&Z, &eps, &pat, &und, Q, x, withe ? xe : NULL, 1, 1);
+            ck_assert(Z == b);
+            /* c = E - R, with k = u |s'| + eta/2 */
+            fmpq_set_double(k, fabs(sd));
+            fmpq_mul(k, k, u);
+            fmpq_set_si(t, 1, 1);
+            fmpq_div_2exp(t, t, 1075);
+            fmpq_add(k, k, t);
+            fmpq_set_double(c, E);
+            fmpq_sub(c, c, t);
+            fmpq_set_double(t, FLINT_MAX(1.0, fabs(sd)));
+            fmpq_set_double(e, eps);
+            fmpq_submul(c, t, e);
+            fmpq_set_double(t, fabs(b));
+            fmpq_add(t, t, e);
+            fmpq_submul(c, k, t);
+            fmpq_set_double(t, fabs(sd * b));
+            fmpq_submul(c, u, t);
+            if (fmpq_sgn(c) < 0)
+                ck_abort_msg("%s: leaky bound %.17g below the derivation's; "
+                             "n = %ld, b = %.17g, s = %.17g; seed %llu, "
+                             "iteration %ld", batch_kernel_name(kernels[kk]),
+                             E, (long) n, b, sd, (unsigned long long) seed,
+                             (long) it);
+            batch_plan_clear(P);
+            batch_plan_clear(Q);
+        }
+    }
+    net_clear(net);
+    net_clear(twin);
+    fmpq_clear(k);
+    fmpq_clear(c);
+    fmpq_clear(e);
+    fmpq_clear(t);
+    fmpq_clear(u);
+}
+END_TEST
+
+/* batch_norm_ubound(x)^2 >= sum x^2 exactly, where the computed sum of
+   squares rounds down: (1, 2^-27, ...) loses the small squares
+   (ba-norm-slack), subnormal coordinates have squares that underflow to 0
+   (ba-norm-eta); random vectors whose squares do not overflow. */
+START_TEST(test_norm_bound)
+{
+    const uint64_t seed = test_seed(1453);
+    test_rng r = {seed};
+    slong it, j, n;
+    double x[20];
+    fmpq_t a, s;
+    fmpq_init(a);
+    fmpq_init(s);
+    for (it = 0; it < 40 + test_iters(200); it++)
+    {
+        n = it < 40 ? 1 + it % 20 : test_range(&r, 1, 20);
+        for (j = 0; j < n; j++)
+            x[j] = it < 20 ? (j == 0 ? 1.0 : 0x1p-27)
+                   : it < 40 ? ldexp(1.0, -1074 + (int) j)
+                   : ldexp((double) (slong) (test_next(&r) >> 11),
+                           (int) test_range(&r, -1126, 440));
+        fmpq_set_double(a, batch_norm_ubound(x, n));
+        fmpq_mul(a, a, a);
+        q_sumsq(s, x, n);
+        if (fmpq_cmp(a, s) < 0)
+            ck_abort_msg("norm bound %.17g below the norm; n = %ld, x0 = "
+                         "%.17g; seed %llu, iteration %ld",
+                         batch_norm_ubound(x, n), (long) n, x[0],
+                         (unsigned long long) seed, (long) it);
+    }
+    fmpq_clear(a);
+    fmpq_clear(s);
+}
+END_TEST
+
+/* Weights that round to subnormals: w = (2/3) eta rounds to eta, and at
+   x = 2^100 each product carries (1/3) eta 2^100 of weight rounding, which
+   only the 2 eta (n+1) A part of beta covers ((n+3) u N underflows to 0:
+   ba-beta-eta).  Also subnormal inputs under large weights: their squares
+   underflow, and only the (n+1) eta of the norm bound keeps A > 0
+   (ba-norm-eta). */
+START_TEST(test_subnormal_terms)
+{
+    slong n, j, kk, v;
+    for (v = 0; v < 2; v++)
+        for (n = 1; n <= 4; n++)
+        {
+            net_t net;
+            net_layer_struct *L;
+            double x[4];
+            fmpq *xq = _fmpq_vec_init(n);
+            exact_data X;
+            net_init(net, n);
+            L = net_add_layer(net, NET_IDENTITY, 1);
+            for (j = 0; j < n; j++)
+            {
+                fmpq *w = fmpq_mat_entry(L->W, 0, j);
+                if (v == 0)
+                {
+                    fmpq_set_si(w, 2, 3);
+                    fmpq_div_2exp(w, w, 1074);
+                    x[j] = 0x1p100;
+                }
+                else
+                {
+                    /* 2^1000 + 2^946 j: the sum rounds */
+                    fmpq_set_si(w, 1, 1);
+                    fmpq_mul_2exp(w, w, j == 0 ? 1000 : 946);
+                    x[j] = 0x1p-1074;
+                }
+                fmpq_set_double(xq + j, x[j]);
+            }
+            net_prepare(net);
+            exact_init(&X, net, xq, 1);
+            for (kk = 0; kk < nkernels; kk++)
+            {
+                batch_plan_t P;
+                batch_plan_init(P, net, kernels[kk]);
+                ck_assert_int_eq(P->ok, 1);
+                batch_plan_clear(P);
+                eval_checked(&X, net, kernels[kk], x, NULL, 1, 1, 0, n);
+            }
+            exact_clear(&X);
+            _fmpq_vec_clear(xq, n);
+            net_clear(net);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -690,6 +1099,10 @@ int main(void)
     tcase_add_test(tc, test_underflow);
     tcase_add_test(tc, test_extreme_scales);
     tcase_add_test(tc, test_overflowing_sums);
+    tcase_add_test(tc, test_reference_bound);
+    tcase_add_test(tc, test_reference_leaky);
+    tcase_add_test(tc, test_norm_bound);
+    tcase_add_test(tc, test_subnormal_terms);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

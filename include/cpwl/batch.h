@@ -90,6 +90,11 @@ slong batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
                  const batch_plan_t P, const double *X, const double *Xerr,
                  slong npts, int nthreads);
 
+/* The bound A >= ||x||_2 that batch_eval uses for the n coordinates
+   of an input point (and for their error bounds), from the same
+   computed sum of squares. */
+double batch_norm_ubound(const double *x, slong n);
+
 /* The number of threads batch_eval uses for nthreads (0 = all cores). */
 int batch_threads(int nthreads);
 
