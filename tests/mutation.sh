@@ -80,9 +80,9 @@ avx2-eta      | src/batch.c     | eta2 = _mm256_set1_pd(2 * ETA_D); | eta2 = _mm
 avx512-slack  | src/batch.c     | __m512d slack = _mm512_set1_pd(SLACK_D); | __m512d slack = _mm512_set1_pd(1.0); | test_batch
 avx512-u3     | src/batch.c     | __m512d u3 = _mm512_set1_pd(3 * U_D), | __m512d u3 = _mm512_set1_pd(0.0), | test_batch
 avx512-eta    | src/batch.c     | eta2 = _mm512_set1_pd(2 * ETA_D); | eta2 = _mm512_set1_pd(0.0); | test_batch
-ax-u          | src/sample.c    | + 4 * U_D * (fabs(A->w) + fabs(y)) | | test_sample
-ax-eta        | src/sample.c    | + 4 * ETA_D); | ); | test_sample
-ax-slack      | src/sample.c    | err = SLACK_D * (A->elo | err = (A->elo | test_sample
+ax-u          | src/sample_axis.h | + 4 * U_D * (fabs(A->w) + fabs(y)) | | test_sample_axis
+ax-eta        | src/sample_axis.h | + 4 * ETA_D); | ); | test_sample_axis
+ax-slack      | src/sample_axis.h | err = SLACK_D * (A->elo | err = (A->elo | test_sample_axis
 k-slack       | src/fpbound.h   | #define SLACK_D (1.0 + 0x1p-30) | #define SLACK_D 1.0 | test_interval test_forms test_net test_batch
 k-eta         | src/fpbound.h   | #define ETA_D 0x1p-1074 | #define ETA_D 0.0 | test_interval test_forms test_net test_batch
 k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | test_interval test_forms test_net test_batch
@@ -94,11 +94,7 @@ k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | te
 KNOWN='
 iv-div-den4u  | the (1 + 8u) factor has room for the rounding of |m_y| - r_y too; no input found that uses all of it
 iv-div-q2u    | |x.m / y.m| <= |z.m| (1 + u) to nearest, and the (1 + 8u) factor covers the u |z.m| r_y / den left
-iv-q-2u       | equivalent: to nearest |q - m| <= u |m| (eta below the normal range), and fl(u |m| + eta) >= u |m|
-row-g         | the rounding of g (<= 2u |g p|) fits in the spare of e_p = 2u |p| + eta (u |p| is needed) and the extra rounding counted by gamma_{d+2}
-row-c         | the rounding of c (<= 2u |c|) fits in the extra rounding counted by gamma_{d+2}; a killing case needs c truncated by nearly an ulp together with the worst summation
 row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
-row-eta       | an underflowing product g p loses <= eta / 2, covered by |g| e_p >= eta
 row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
 fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
 fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
@@ -125,9 +121,6 @@ avx2-eta      | as ba-leaky-eta
 avx512-slack  | as fa-slack
 avx512-u3     | as ba-leaky-u
 avx512-eta    | as ba-leaky-eta
-ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
-ax-eta        | as ax-u
-ax-slack      | as ax-u
 k-slack       | as fa-slack, for every bound at once
 '
 
