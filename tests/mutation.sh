@@ -95,7 +95,6 @@ KNOWN='
 iv-div-den4u  | the (1 + 8u) factor has room for the rounding of |m_y| - r_y too; no input found that uses all of it
 iv-div-q2u    | |x.m / y.m| <= |z.m| (1 + u) to nearest, and the (1 + 8u) factor covers the u |z.m| r_y / den left
 row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
-row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
 fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
 fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
 fa-slack      | 1 + 2^-30 covers the O(n^2 u^2) of gamma_n and the own roundings of the bound, far below the spare of (n + 3) u at the tested widths

@@ -592,6 +592,33 @@ START_TEST(test_row_point_reference)
 }
 END_TEST
 
+/* The roundings of the bound itself: d = 64 entries g = 2^53 - 37 (exact
+   doubles) at points p = 2^-1080 (p' = 0, e_p = eta): every term of the
+   radius is |g'| e_p plus the 4u |g'| e_p that underflows to 4 eta,
+   (2^53 - 33) eta, and the 63 additions of these terms round at sums up
+   to 2^59 eta, down by 672 eta in all, more than the 4 eta per term and
+   the (d + 2) eta leave: the computed sum is below the reference's
+   sum |g'| e_p + d eta / 2, and only the factor 1 + 2^-30 covers it. */
+START_TEST(test_row_point_own_rounding)
+{
+    const slong d = 64;
+    slong i;
+    fmpq *h = _fmpq_vec_init(d + 1), *p = _fmpq_vec_init(d);
+    for (i = 0; i < d; i++)
+    {
+        fmpz_one(fmpq_numref(h + i));
+        fmpz_mul_2exp(fmpq_numref(h + i), fmpq_numref(h + i), 53);
+        fmpz_sub_ui(fmpq_numref(h + i), fmpq_numref(h + i), 37);
+        fmpq_one(p + i);
+        fmpq_div_2exp(p + i, p + i, 1080);
+    }
+    fmpq_zero(h + d);
+    check_row(h, p, d, "the own roundings of the radius");
+    _fmpq_vec_clear(h, d + 1);
+    _fmpq_vec_clear(p, d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("interval");
@@ -603,6 +630,7 @@ int main(void)
     tcase_add_test(tc, test_row_point);
     tcase_add_test(tc, test_row_point_summation);
     tcase_add_test(tc, test_row_point_reference);
+    tcase_add_test(tc, test_row_point_own_rounding);
     suite_add_tcase(s, tc);
     return test_run(s);
 }
