@@ -38,9 +38,8 @@ iv-q-eta      | src/interval.h  | z.r = U_D * fabs(z.m) * (1 + 2 * U_D) + ETA_D;
 row-g         | src/interval.c  | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe; | e += fabs(gd) * pe; | test_interval
 row-pe        | src/interval.c  | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe; | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe); | test_interval
 row-c         | src/interval.c  | e += 4 * U_D * fabs(cd); | ; | test_interval
-row-gamma     | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D; | e += (d + 2) * ETA_D; | test_interval
-row-n         | src/interval.c  | e += 1.01 * (d + 2) * U_D * a | e += 1.01 * (d + 1) * U_D * a | test_interval
-row-eta       | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D; | e += 1.01 * (d + 2) * U_D * a; | test_interval
+row-gamma     | src/interval.c  | e += 1.01 * (d + 1) * U_D * a + (d + 2) * ETA_D; | e += (d + 2) * ETA_D; | test_interval
+row-eta       | src/interval.c  | e += 1.01 * (d + 1) * U_D * a + (d + 2) * ETA_D; | e += 1.01 * (d + 1) * U_D * a; | test_interval
 row-slack     | src/interval.c  | z->r = SLACK_D * e; | z->r = e; | test_interval
 in-u          | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = ETA_D; | test_interval test_net
 in-eta        | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = 2 * U_D * fabs(xd[j]); | test_interval test_net
@@ -94,7 +93,6 @@ k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | te
 KNOWN='
 iv-div-den4u  | the (1 + 8u) factor has room for the rounding of |m_y| - r_y too; no input found that uses all of it
 iv-div-q2u    | |x.m / y.m| <= |z.m| (1 + u) to nearest, and the (1 + 8u) factor covers the u |z.m| r_y / den left
-row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
 fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
 fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
 fa-slack      | 1 + 2^-30 covers the O(n^2 u^2) of gamma_n and the own roundings of the bound, far below the spare of (n + 3) u at the tested widths
