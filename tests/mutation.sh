@@ -91,8 +91,8 @@ k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | te
 # (and a known survivor that gets killed is reported, to be removed from
 # here), but only a survivor NOT listed here makes the script fail.
 KNOWN='
-iv-div-den4u  | the (1 + 8u) factor has room for the rounding of |m_y| - r_y too; no input found that uses all of it
-iv-div-q2u    | |x.m / y.m| <= |z.m| (1 + u) to nearest, and the (1 + 8u) factor covers the u |z.m| r_y / den left
+iv-div-den4u  | valid without it: fl(|m| (1 + 2u)) >= |m| + ulp(m) >= |x.m / y.m| + ulp(m) / 2, and (1 + 8u) covers the <= 6 roundings left, |m_y| - r_y included (~2u of r_y |m| / den, 3u of r_x / den spare); no containment or reference bound sees it; removal needs a written proof
+iv-div-q2u    | valid without it: |x.m / y.m| <= |m| (1 + u), and (1 + 8u) with the (1 - 4u) of den covers that u and the <= 5 roundings left (~4u of r_y |m| / den spare); as iv-div-den4u
 fa-3u         | a factor on the input error bounds: actual errors never reach those bounds, so containment cannot see it
 fa-n          | (n + 1) u S would need every product and every addition to round the same way by nearly u; not constructed
 fa-slack      | 1 + 2^-30 covers the O(n^2 u^2) of gamma_n and the own roundings of the bound, far below the spare of (n + 3) u at the tested widths
