@@ -267,8 +267,8 @@ static void adv_fmpq(fmpq_t q, test_rng *r)
    normal range 2^-1022, eta' = 0 in it), so the a-priori bound is u |q|
    in the normal range, eta / 2 below it, and 0 when q is a double.  It
    is in terms of the exact |q|, which exceeds |m| when q rounds down:
-   the radius must be more than u |m| + eta there.  Checked exactly: the radius >= the
-   reference. */
+   the radius must be more than u |m| + eta there.  Checked exactly:
+   the radius >= the reference. */
 static int of_fmpq_dominates(iv z, const fmpq_t q)
 {
     fmpq_t ref, t;

@@ -165,7 +165,8 @@ START_TEST(test_axis_random)
                 {
                     case 0: e[j] = 0; break;
                     case 1:
-                        e[j] = ldexp(fabs(v[j]), -(int) test_range(&r, 40, 60));
+                        e[j] = ldexp(fabs(v[j]),
+                                     -(int) test_range(&r, 40, 60));
                         break;
                     default: e[j] = fabs(adv_double(&r));
                 }
