@@ -6,10 +6,19 @@
    towards zero: |g - gd| <= 2u |gd|) and pd = fl(p) with |p - pd| <= pe
    (net_round_inputs_d),
      |g p - gd pd| <= |g - gd| |p| + |gd| |p - pd|
-                   <= 4u |gd| (|pd| + pe) + |gd| pe,
-   and the double sum of the d+1 rounded products has error at most
-   gamma_{d+2} sum |gd pd| plus (d+1) underflows; 1.01 (d+2) u covers
-   gamma_{d+2} for d <= 2^20, and SLACK the roundings of the bound. */
+                   <= 4u |gd| (|pd| + pe) + |gd| pe.
+   The double sum s of the rounded products t_i = fl(gd_i pd_i) and cd,
+   from s = 0 (so 0 + t_1 is exact), puts each term through at most d + 1
+   roundings (its product and at most d additions; cd through one), so
+   (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
+   Lemma 3.1 and (3.4)) |s - sum gd pd - cd| <= gamma_{d+1} A,
+   A = sum |gd pd| + |cd|, gamma_n = n u / (1 - n u).  The computed a is
+   >= A (1 - u)^(d+1) (each t_i and each sum of nonnegative terms rounds
+   by a factor >= 1 - u), and 1.01 (1 - u)^(d+1) (1 - (d+1) u) >= 1 for
+   d <= 2^20, so 1.01 (d+1) u a >= gamma_{d+1} A.  (d + 2) eta covers
+   underflows (d products, counted as in Higham's model (2.8), although a
+   multiple of eta below 2^-1022 is exact), and SLACK the roundings of
+   the bound itself. */
 int iv_row_point(iv *z, const fmpq *h, const fmpq *p, slong d)
 {
     slong i;
@@ -37,7 +46,7 @@ int iv_row_point(iv *z, const fmpq *h, const fmpq *p, slong d)
     s += cd;
     a += fabs(cd);
     e += 4 * U_D * fabs(cd);
-    e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D;
+    e += 1.01 * (d + 1) * U_D * a + (d + 2) * ETA_D;
     z->m = s;
     z->r = SLACK_D * e;
     return isfinite(z->m) && isfinite(z->r);

@@ -38,9 +38,8 @@ iv-q-eta      | src/interval.h  | z.r = U_D * fabs(z.m) * (1 + 2 * U_D) + ETA_D;
 row-g         | src/interval.c  | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe; | e += fabs(gd) * pe; | test_interval
 row-pe        | src/interval.c  | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe) + fabs(gd) * pe; | e += 4 * U_D * fabs(gd) * (fabs(pd) + pe); | test_interval
 row-c         | src/interval.c  | e += 4 * U_D * fabs(cd); | ; | test_interval
-row-gamma     | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D; | e += (d + 2) * ETA_D; | test_interval
-row-n         | src/interval.c  | e += 1.01 * (d + 2) * U_D * a | e += 1.01 * (d + 1) * U_D * a | test_interval
-row-eta       | src/interval.c  | e += 1.01 * (d + 2) * U_D * a + (d + 2) * ETA_D; | e += 1.01 * (d + 2) * U_D * a; | test_interval
+row-gamma     | src/interval.c  | e += 1.01 * (d + 1) * U_D * a + (d + 2) * ETA_D; | e += (d + 2) * ETA_D; | test_interval
+row-eta       | src/interval.c  | e += 1.01 * (d + 1) * U_D * a + (d + 2) * ETA_D; | e += 1.01 * (d + 1) * U_D * a; | test_interval
 row-slack     | src/interval.c  | z->r = SLACK_D * e; | z->r = e; | test_interval
 in-u          | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = ETA_D; | test_interval test_net
 in-eta        | src/net_eval.c  | xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D; | xe[j] = 2 * U_D * fabs(xd[j]); | test_interval test_net
@@ -77,9 +76,9 @@ avx2-eta      | src/batch.c     | eta2 = _mm256_set1_pd(2 * ETA_D); | eta2 = _mm
 avx512-slack  | src/batch.c     | __m512d slack = _mm512_set1_pd(SLACK_D); | __m512d slack = _mm512_set1_pd(1.0); | test_batch
 avx512-u3     | src/batch.c     | __m512d u3 = _mm512_set1_pd(3 * U_D), | __m512d u3 = _mm512_set1_pd(0.0), | test_batch
 avx512-eta    | src/batch.c     | eta2 = _mm512_set1_pd(2 * ETA_D); | eta2 = _mm512_set1_pd(0.0); | test_batch
-ax-u          | src/sample.c    | + 4 * U_D * (fabs(A->w) + fabs(y)) | | test_sample
-ax-eta        | src/sample.c    | + 4 * ETA_D); | ); | test_sample
-ax-slack      | src/sample.c    | err = SLACK_D * (A->elo | err = (A->elo | test_sample
+ax-u          | src/sample_axis.h | + 4 * U_D * (fabs(A->w) + fabs(y)) | | test_sample_axis
+ax-eta        | src/sample_axis.h | + 4 * ETA_D); | ); | test_sample_axis
+ax-slack      | src/sample_axis.h | err = SLACK_D * (A->elo | err = (A->elo | test_sample_axis
 k-slack       | src/fpbound.h   | #define SLACK_D (1.0 + 0x1p-30) | #define SLACK_D 1.0 | test_interval test_forms test_net test_batch
 k-eta         | src/fpbound.h   | #define ETA_D 0x1p-1074 | #define ETA_D 0.0 | test_interval test_forms test_net test_batch
 k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | test_interval test_forms test_net test_batch
@@ -89,17 +88,8 @@ k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | te
 # (and a known survivor that gets killed is reported, to be removed from
 # here), but only a survivor NOT listed here makes the script fail.
 KNOWN='
-iv-div-den4u  | the (1 + 8u) factor has room for the rounding of |m_y| - r_y too; no input found that uses all of it
-iv-div-q2u    | |x.m / y.m| <= |z.m| (1 + u) to nearest, and the (1 + 8u) factor covers the u |z.m| r_y / den left
-iv-q-2u       | equivalent: to nearest |q - m| <= u |m| (eta below the normal range), and fl(u |m| + eta) >= u |m|
-row-g         | the rounding of g (<= 2u |g p|) fits in the spare of e_p = 2u |p| + eta (u |p| is needed) and the extra rounding counted by gamma_{d+2}
-row-c         | the rounding of c (<= 2u |c|) fits in the extra rounding counted by gamma_{d+2}; a killing case needs c truncated by nearly an ulp together with the worst summation
-row-n         | gamma_{d+1} counts every rounding of the sum, and the spare of e_p covers the rest
-row-eta       | an underflowing product g p loses <= eta / 2, covered by |g| e_p >= eta
-row-slack     | the 1.01 of 1.01 (d + 2) u covers the roundings of the bound itself
-ax-u          | no containment test reaches the grid coordinates of sample.c (axis_coord is static there); test_sample only sees them through patterns
-ax-eta        | as ax-u
-ax-slack      | as ax-u
+iv-div-den4u  | valid without it: fl(|m| (1 + 2u)) >= |m| + ulp(m) >= |x.m / y.m| + ulp(m) / 2, and (1 + 8u) covers the <= 6 roundings left, |m_y| - r_y included (~2u of r_y |m| / den, 3u of r_x / den spare); no containment or reference bound sees it; removal needs a written proof
+iv-div-q2u    | valid without it: |x.m / y.m| <= |m| (1 + u), and (1 + 8u) with the (1 - 4u) of den covers that u and the <= 5 roundings left (~4u of r_y |m| / den spare); as iv-div-den4u
 '
 
 say() { printf '%s\n' "$*"; }

@@ -260,6 +260,39 @@ static void adv_fmpq(fmpq_t q, test_rng *r)
     fmpq_clear(t);
 }
 
+/* Reference bound of the rounding of a rational q to the double m
+   (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
+   Thm 2.2 and the underflow model (2.8)): m = q (1 + delta) + eta',
+   |delta| <= u, |eta'| <= eta / 2, delta eta' = 0 (delta = 0 below the
+   normal range 2^-1022, eta' = 0 in it), so the a-priori bound is u |q|
+   in the normal range, eta / 2 below it, and 0 when q is a double.  It
+   is in terms of the exact |q|, which exceeds |m| when q rounds down:
+   the radius must be more than u |m| + eta there.  Checked exactly:
+   the radius >= the reference. */
+static int of_fmpq_dominates(iv z, const fmpq_t q)
+{
+    fmpq_t ref, t;
+    int ok;
+    fmpq_init(ref);
+    fmpq_init(t);
+    fmpq_of_d(t, z.m);
+    if (!fmpq_equal(t, q))
+    {
+        fmpq_abs(ref, q);
+        fmpq_set_si(t, 1, 1);
+        fmpq_div_2exp(t, t, 1022);
+        if (fmpq_cmp(ref, t) >= 0)
+            fmpq_div_2exp(ref, ref, 53);
+        else
+            fmpq_div_2exp(ref, t, 53);
+    }
+    fmpq_of_d(t, z.r);
+    ok = fmpq_cmp(t, ref) >= 0;
+    fmpq_clear(ref);
+    fmpq_clear(t);
+    return ok;
+}
+
 START_TEST(test_iv_of_fmpq)
 {
     const uint64_t seed = test_seed(20261207);
@@ -276,7 +309,20 @@ START_TEST(test_iv_of_fmpq)
             ck_abort_msg("iv_of_fmpq: %a +- %a misses the rational; seed "
                          "%llu, iteration %ld", z.m, z.r,
                          (unsigned long long) seed, (long) it);
+        if (iv_ok(z) && !of_fmpq_dominates(z, q))
+            ck_abort_msg("iv_of_fmpq: %a +- %a below u |q| or eta / 2; seed "
+                         "%llu, iteration %ld", z.m, z.r,
+                         (unsigned long long) seed, (long) it);
     }
+    /* 1 + 2^-55 rounds down to 1: u |q| = 2^-53 (1 + 2^-55) exceeds
+       fl(u |m| + eta) = 2^-53, so the radius needs more than u |m|
+       (here the (1 + 2u)). */
+    fmpq_set_si(q, 1, 1);
+    fmpq_mul_2exp(q, q, 55);
+    fmpz_add_ui(fmpq_numref(q), fmpq_numref(q), 1);
+    fmpq_div_2exp(q, q, 55);
+    ck_assert(contains(iv_of_fmpq(q), q));
+    ck_assert(of_fmpq_dominates(iv_of_fmpq(q), q));
     /* 2^53 + 1 is not a double: the radius must be nonzero. */
     fmpq_set_si(q, 1, 1);
     fmpq_mul_2exp(q, q, 53);
@@ -344,6 +390,87 @@ static void adv_row(fmpq *h, fmpq *p, test_rng *r, slong d)
     fmpz_clear(one);
 }
 
+/* fmpq += |x| */
+static void fmpq_add_abs(fmpq_t s, const fmpq_t x)
+{
+    if (fmpq_sgn(x) < 0)
+        fmpq_sub(s, s, x);
+    else
+        fmpq_add(s, s, x);
+}
+
+/* Reference bound of iv_row_point, the a-priori worst case of the
+   derivation in interval.c evaluated exactly for the same row and the
+   same input error bounds e_p of net_round_inputs_d, with the ACTUAL
+   roundings g - g' and c - c' of fmpz_get_d instead of their bounds and
+   Higham's count of the summation roundings (Accuracy and Stability of
+   Numerical Algorithms, 2nd ed., Lemma 3.1 and (3.2)-(3.5)):
+     |h(p) - s| <= sum_i (|g_i - g'_i| (|p'_i| + e_i) + |g'_i| e_i)
+                   + |c - c'| + gamma_{k+1} (sum_i |g'_i p'_i| + |c'|)
+                   + k eta / 2,
+   k the number of products formed (g_i != 0), gamma_n = n u / (1 - n u);
+   each product may underflow by eta / 2 (the model (2.8)), the sums do
+   not underflow.  The radius must dominate it. */
+static int row_dominates(iv z, const fmpq *h, const fmpq *p, slong d)
+{
+    fmpq_t ref, a, t, x, pd, pe;
+    slong i, k = 0;
+    int ok = 1;
+    fmpq_init(ref);
+    fmpq_init(a);
+    fmpq_init(t);
+    fmpq_init(x);
+    fmpq_init(pd);
+    fmpq_init(pe);
+    for (i = 0; i <= d && ok; i++)
+    {
+        double gd = fmpz_get_d(fmpq_numref(h + i)), pdd, ped;
+        if (fmpq_is_zero(h + i))
+            continue;
+        fmpq_of_d(x, gd);
+        fmpq_sub(t, h + i, x);
+        fmpq_abs(t, t);
+        if (i == d)
+        {
+            fmpq_add(ref, ref, t);          /* |c - c'| */
+            fmpq_add_abs(a, x);
+            break;
+        }
+        k++;
+        ok = net_round_inputs_d(&pdd, &ped, p + i, 1);
+        fmpq_of_d(pd, pdd);
+        fmpq_of_d(pe, ped);
+        fmpq_abs(pd, pd);
+        fmpq_abs(x, x);
+        fmpq_add(pd, pd, pe);
+        fmpq_addmul(ref, t, pd);            /* |g - g'| (|p'| + e) */
+        fmpq_addmul(ref, x, pe);            /* |g'| e */
+        fmpq_sub(pd, pd, pe);
+        fmpq_addmul(a, x, pd);              /* |g' p'| */
+    }
+    /* gamma_{k+1} a */
+    fmpq_set_si(t, k + 1, 1);
+    fmpz_one(fmpq_numref(x));
+    fmpz_mul_2exp(fmpq_numref(x), fmpq_numref(x), 53);
+    fmpz_sub_ui(fmpq_numref(x), fmpq_numref(x), (ulong) (k + 1));
+    fmpz_one(fmpq_denref(x));
+    fmpq_div(t, t, x);
+    fmpq_addmul(ref, t, a);
+    /* k eta / 2 */
+    fmpq_set_si(t, k, 1);
+    fmpq_div_2exp(t, t, 1075);
+    fmpq_add(ref, ref, t);
+    fmpq_of_d(t, z.r);
+    ok = ok && fmpq_cmp(t, ref) >= 0;
+    fmpq_clear(ref);
+    fmpq_clear(a);
+    fmpq_clear(t);
+    fmpq_clear(x);
+    fmpq_clear(pd);
+    fmpq_clear(pe);
+    return ok;
+}
+
 START_TEST(test_row_point)
 {
     const uint64_t seed = test_seed(20261208);
@@ -367,6 +494,10 @@ START_TEST(test_row_point)
             ck_abort_msg("iv_row_point: %a +- %a misses h(p) (d = %ld); seed "
                          "%llu, iteration %ld", z.m, z.r, (long) d,
                          (unsigned long long) seed, (long) it);
+        if (!row_dominates(z, h, p, d))
+            ck_abort_msg("iv_row_point: %a +- %a below the reference bound "
+                         "(d = %ld); seed %llu, iteration %ld", z.m, z.r,
+                         (long) d, (unsigned long long) seed, (long) it);
     }
     fmpq_clear(v);
     _fmpq_vec_clear(h, 9);
@@ -399,10 +530,92 @@ START_TEST(test_row_point_summation)
         if (!contains(z, v))
             ck_abort_msg("iv_row_point: %a +- %a misses the sum (d = %ld)",
                          z.m, z.r, (long) d);
+        ck_assert(row_dominates(z, h, p, d));
     }
     fmpq_clear(v);
     _fmpq_vec_clear(h, 33);
     _fmpq_vec_clear(p, 32);
+}
+END_TEST
+
+/* Hand-made rows where the reference bound of row_dominates needs one
+   term of the radius: each is checked by containment and against the
+   reference. */
+static void check_row(const fmpq *h, const fmpq *p, slong d, const char *what)
+{
+    iv z;
+    slong i;
+    fmpq_t v;
+    fmpq_init(v);
+    fmpq_set(v, h + d);
+    for (i = 0; i < d; i++)
+        fmpq_addmul(v, h + i, p + i);
+    ck_assert(iv_row_point(&z, h, p, d));
+    if (!contains(z, v) || !row_dominates(z, h, p, d))
+        ck_abort_msg("iv_row_point: %a +- %a on %s", z.m, z.r, what);
+    fmpq_clear(v);
+}
+
+START_TEST(test_row_point_reference)
+{
+    fmpq *h = _fmpq_vec_init(2), *p = _fmpq_vec_init(1);
+    /* g = 2^60 + 255 truncated to 2^60 by almost an ulp (2u |g'|), p = 1:
+       the reference has |g - g'| |p'| ~ 2u |g' p'| plus gamma_2 |g' p'|,
+       more than 1.01 (d + 2) u |g' p'| = 3.03 u |g' p'|; the radius needs
+       the 4u |g'| (|p'| + e_p) that covers the rounding of g. */
+    fmpz_one(fmpq_numref(h + 0));
+    fmpz_mul_2exp(fmpq_numref(h + 0), fmpq_numref(h + 0), 60);
+    fmpz_add_ui(fmpq_numref(h + 0), fmpq_numref(h + 0), 255);
+    fmpq_one(p + 0);
+    fmpq_zero(h + 1);
+    check_row(h, p, 1, "g truncated by almost an ulp");
+    /* The same for c = 2^60 + 255 with g = 1, p = 0 (one product, so
+       gamma_2): |c - c'| + gamma_2 |c'| ~ 4u |c'| > 3.03u |c'|; the
+       radius needs the 4u |c'| that covers the rounding of c. */
+    fmpq_one(h + 0);
+    fmpq_zero(p + 0);
+    fmpz_one(fmpq_numref(h + 1));
+    fmpz_mul_2exp(fmpq_numref(h + 1), fmpq_numref(h + 1), 60);
+    fmpz_add_ui(fmpq_numref(h + 1), fmpq_numref(h + 1), 255);
+    check_row(h, p, 1, "c truncated by almost an ulp");
+    /* g = 1, p = 3/4 eta: p' = eta, e_p = fl(2u eta + eta) = eta, the
+       terms 4u |g'| (|p'| + e_p) and 1.01 (d + 2) u a underflow to 0, and
+       the reference's e_p + eta / 2 (the product's underflow) needs the
+       (d + 2) eta. */
+    fmpq_one(h + 0);
+    fmpq_set_si(p + 0, 3, 1);
+    fmpq_div_2exp(p + 0, p + 0, 1076);
+    fmpq_zero(h + 1);
+    check_row(h, p, 1, "a product in the subnormal range");
+    _fmpq_vec_clear(h, 2);
+    _fmpq_vec_clear(p, 1);
+}
+END_TEST
+
+/* The roundings of the bound itself: d = 64 entries g = 2^53 - 37 (exact
+   doubles) at points p = 2^-1080 (p' = 0, e_p = eta): every term of the
+   radius is |g'| e_p plus the 4u |g'| e_p that underflows to 4 eta,
+   (2^53 - 33) eta, and the 63 additions of these terms round at sums up
+   to 2^59 eta, down by 672 eta in all, more than the 4 eta per term and
+   the (d + 2) eta leave: the computed sum is below the reference's
+   sum |g'| e_p + d eta / 2, and only the factor 1 + 2^-30 covers it. */
+START_TEST(test_row_point_own_rounding)
+{
+    const slong d = 64;
+    slong i;
+    fmpq *h = _fmpq_vec_init(d + 1), *p = _fmpq_vec_init(d);
+    for (i = 0; i < d; i++)
+    {
+        fmpz_one(fmpq_numref(h + i));
+        fmpz_mul_2exp(fmpq_numref(h + i), fmpq_numref(h + i), 53);
+        fmpz_sub_ui(fmpq_numref(h + i), fmpq_numref(h + i), 37);
+        fmpq_one(p + i);
+        fmpq_div_2exp(p + i, p + i, 1080);
+    }
+    fmpq_zero(h + d);
+    check_row(h, p, d, "the own roundings of the radius");
+    _fmpq_vec_clear(h, d + 1);
+    _fmpq_vec_clear(p, d);
 }
 END_TEST
 
@@ -416,6 +629,8 @@ int main(void)
     tcase_add_test(tc, test_iv_of_fmpq);
     tcase_add_test(tc, test_row_point);
     tcase_add_test(tc, test_row_point_summation);
+    tcase_add_test(tc, test_row_point_reference);
+    tcase_add_test(tc, test_row_point_own_rounding);
     suite_add_tcase(s, tc);
     return test_run(s);
 }
