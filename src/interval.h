@@ -55,18 +55,22 @@ static inline iv iv_mul(iv x, iv y)
     return z;
 }
 
-/* Requires |y.m| > y.r (checked by the caller). */
+/* Requires |y.m| > y.r (checked by the caller).  With q = x.m / y.m
+   exact, every X/Y with |X - x.m| <= x.r, |Y - y.m| <= y.r has
+   |X/Y - q| <= (x.r + |q| y.r) / (|y.m| - y.r), attained at a corner; and
+   |q| <= |z.m| (1 + u) + eta/2.  SLACK_D covers every factor (1 + u) of
+   that and of this formula's own roundings (nine at most; den = |y.m| -
+   y.r rounds by at most u, and is exact when subnormal), as in the other
+   bounds of docs/numerics.md.  The eta added before dividing covers the
+   underflow of the product by y.r, which a tiny den would magnify; the
+   2 eta the underflow of the quotient and of u |z.m|. */
 static inline iv iv_div(iv x, iv y)
 {
     iv z;
-    double den = (fabs(y.m) - y.r) * (1 - 4 * U_D);
+    double den = fabs(y.m) - y.r;
     z.m = x.m / y.m;
-    /* |exact quotient of the midpoints| <= |z.m| (1 + 2u) + eta, also
-       when the quotient underflows.  The eta added before dividing covers
-       the underflow of the product by y.r, which the division by a tiny
-       den would magnify. */
-    z.r = ((x.r + (fabs(z.m) * (1 + 2 * U_D) + ETA_D) * y.r + ETA_D) / den
-           + U_D * fabs(z.m)) * (1 + 8 * U_D) + 2 * ETA_D;
+    z.r = ((x.r + (fabs(z.m) + ETA_D) * y.r + ETA_D) / den
+           + U_D * fabs(z.m)) * SLACK_D + 2 * ETA_D;
     return z;
 }
 
