@@ -91,10 +91,11 @@ START_TEST(test_forms_random)
     test_rng r;
     slong i;
     net_t net;
+    const uint64_t base = test_seed(SEED);
     net_init(net, 1);
-    for (i = 0; i < 120; i++)
+    for (i = 0; i < test_iters(120); i++)
     {
-        uint64_t seed = SEED + i;
+        uint64_t seed = base + i;
         r.s = seed;
         test_random_net(net, &r, test_range(&r, 1, 4), test_range(&r, 1, 4),
                         6, bits[i % 3]);
