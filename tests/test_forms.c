@@ -331,16 +331,8 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
     fmpq_t g, x, y, sum, u, eta;
     fmpq_init(g); fmpq_init(x); fmpq_init(y); fmpq_init(sum);
     fmpq_init(u); fmpq_init(eta);
-    fmpq_one(u);
-    fmpq_div_2exp(u, u, 53);
-    fmpq_one(eta);
-    fmpq_div_2exp(eta, eta, 1074);
-    /* gamma_{n+1} = (n+1) u / (1 - (n+1) u) = (n+1) / (2^53 - (n+1)) */
-    fmpz_one(fmpq_numref(g));
-    fmpz_mul_2exp(fmpq_denref(g), fmpq_numref(g), 53);
-    fmpz_sub_ui(fmpq_denref(g), fmpq_denref(g), (ulong) n + 1);
-    fmpz_set_ui(fmpq_numref(g), (ulong) n + 1);
-    fmpq_canonicalise(g);
+    test_u_eta(u, eta);
+    test_gamma(g, n + 1);               /* gamma_{n+1} */
 
     fmpq_zero(sum);                       /* |bd| + sum |w_t a_t| */
     if (with_bias)

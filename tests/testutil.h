@@ -71,6 +71,29 @@ static inline slong test_iters(slong n)
     return v < 1 ? 1 : (slong) v;
 }
 
+/* The constants of the standard model of binary64 arithmetic as exact
+   rationals (Higham, Accuracy and Stability of Numerical Algorithms,
+   2nd ed., section 2.2 and Lemma 3.1): the unit roundoff u = 2^-53, the
+   smallest subnormal eta = 2^-1074, and gamma_k = k u / (1 - k u) =
+   k / (2^53 - k), for the reference bounds that the double filters'
+   bounds must dominate. */
+static inline void test_u_eta(fmpq_t u, fmpq_t eta)
+{
+    fmpq_one(u);
+    fmpq_div_2exp(u, u, 53);
+    fmpq_one(eta);
+    fmpq_div_2exp(eta, eta, 1074);
+}
+
+static inline void test_gamma(fmpq_t g, slong k)
+{
+    fmpz_one(fmpq_denref(g));
+    fmpz_mul_2exp(fmpq_denref(g), fmpq_denref(g), 53);
+    fmpz_sub_ui(fmpq_denref(g), fmpq_denref(g), (ulong) k);
+    fmpz_set_ui(fmpq_numref(g), (ulong) k);
+    fmpq_canonicalise(g);
+}
+
 /* test_fmpq's `bits` for small fractions p/q, |p| <= 20, 1 <= q <= 8. */
 #define TEST_FRACTIONS (-1)
 
