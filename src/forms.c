@@ -214,18 +214,18 @@ int forms_layer_d(double *Z, double *E, const net_t net,
     double *A, *EA, *B, *EB;
     int ok = 1;
 
-    A = calloc(d * c, sizeof(double));
-    EA = calloc(d * c, sizeof(double));
+    A = flint_calloc(d * c, sizeof(double));
+    EA = flint_calloc(d * c, sizeof(double));
     for (i = 0; i < d; i++)
         A[i * c + i] = 1;
     for (k = 0; k <= l && ok; k++)
     {
         const net_layer_struct *K = net->layers + k;
-        B = (k == l) ? Z : malloc(K->out * c * sizeof(double));
-        EB = (k == l) ? E : malloc(K->out * c * sizeof(double));
+        B = (k == l) ? Z : flint_malloc(K->out * c * sizeof(double));
+        EB = (k == l) ? E : flint_malloc(K->out * c * sizeof(double));
         ok = forms_affine_d(B, EB, net, k, A, EA);
-        free(A);
-        free(EA);
+        flint_free(A);
+        flint_free(EA);
         A = B;
         EA = EB;
         if (k < l)
@@ -233,8 +233,8 @@ int forms_layer_d(double *Z, double *E, const net_t net,
     }
     if (A != Z)
     {
-        free(A);
-        free(EA);
+        flint_free(A);
+        flint_free(EA);
     }
     return ok;
 }

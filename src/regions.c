@@ -122,8 +122,8 @@ static void map_need_d(map_cache *mc, const net_t g,
     if (mc->have_d)
         return;
     mc->have_d = 1;
-    mc->Z = malloc(m * c * sizeof(double));
-    mc->E = malloc(m * c * sizeof(double));
+    mc->Z = flint_malloc(m * c * sizeof(double));
+    mc->E = flint_malloc(m * c * sizeof(double));
     mc->ok = forms_layer_d(mc->Z, mc->E, g, state, g->nlayers - 1);
     /* A relu or leaky output layer applies its states too. */
     if (forms_state_offset(g, g->nlayers - 1) >= 0)
@@ -143,8 +143,8 @@ static void map_cache_clear(map_cache *mc, const net_t g)
 {
     if (!mc->borrowed)
     {
-        free(mc->Z);
-        free(mc->E);
+        flint_free(mc->Z);
+        flint_free(mc->E);
     }
     if (mc->X)
         _fmpq_vec_clear(mc->X, net_output_dim(g) * (g->input_dim + 1));
