@@ -12,6 +12,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-limits.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' 0
 trap 'exit 99' 1 2 15
 
+. "$(dirname "$0")/sigutil.sh"
+
 n=0
 fails=0
 
@@ -107,23 +109,25 @@ grep -q -e "--max-regions" "$tmp/err" || why="$why no hint on stderr;"
 [ -n "$CPWL_WRAP" ] || [ "$ms" -lt 10000 ] || why="$why took $ms ms;"
 report "2-D: --max-regions $lim stops inside the first layer ($ms ms)" "$why"
 
-# Ctrl-C inside the first layer.  A signal that comes before the handler
-# is installed kills the run with nothing on stdout: wait longer and retry.
-# (Not under valgrind: the signal would go to its wrapper.)
-[ -z "$CPWL_WRAP" ] && for wait in 1 2 4; do
-    $CPWL_WRAP "$CPWL" regions "$tmp/n2d.json" >"$tmp/out" 2>"$tmp/err" &
+# Ctrl-C inside the first layer, a second after cpwl catches SIGINT (a
+# signal sent before would be lost).  The guard, in case the run does not
+# stop, must not inherit the script's traps: its EXIT trap would remove
+# $tmp when it ends.  (Not under valgrind: the signal would go to its
+# wrapper.)
+if [ -z "$CPWL_WRAP" ]; then
+    "$CPWL" regions "$tmp/n2d.json" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    sleep $wait
+    wait_catching "$pid"
+    sleep 1
     t0=$(now_ms)
     kill -INT $pid 2>/dev/null
-    ( sleep 30; kill -KILL $pid 2>/dev/null ) &
+    ( trap - 0 1 2 15; sleep 30; kill -KILL $pid 2>/dev/null ) &
     guard=$!
     wait $pid
     status=$?
     ms=$(($(now_ms) - t0))
     kill $guard 2>/dev/null
-    [ -s "$tmp/out" ] && break
-done
+fi
 if [ -z "$CPWL_WRAP" ]; then
     why=""
     [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
