@@ -10,15 +10,6 @@
 #define SEED 20261127
 
 /* The exact rational value of a double. */
-static void fmpq_of_d(fmpq_t q, double x)
-{
-    arf_t a;
-    arf_init(a);
-    arf_set_d(a, x);
-    arf_get_fmpq(q, a);
-    arf_clear(a);
-}
-
 static void check_net(const net_t net, test_rng *r, int bits, uint64_t seed)
 {
     slong n = net->input_dim, c = n + 1, l, j, k, trial;
@@ -63,10 +54,10 @@ static void check_net(const net_t net, test_rng *r, int bits, uint64_t seed)
                 /* the double form is within its bound, exactly */
                 for (k = 0; ok && k < c; k++)
                 {
-                    fmpq_of_d(t, Zd[j * c + k]);
+                    test_fmpq_of_d(t, Zd[j * c + k]);
                     fmpq_sub(t, t, Z + j * c + k);
                     fmpq_abs(t, t);
-                    fmpq_of_d(v, Ed[j * c + k]);
+                    test_fmpq_of_d(v, Ed[j * c + k]);
                     ck_assert_msg(fmpq_cmp(t, v) <= 0, "seed %llu: double "
                                   "form outside its bound",
                                   (unsigned long long) seed);
@@ -153,7 +144,7 @@ static void adv_weight(fmpq_t q, test_rng *r, slong base)
     }
     if (test_next(r) & 1)
         m += ((test_next(r) & 1) ? 1 : -1) * ldexp(1, -(int) test_range(r, 1, 52));
-    fmpq_of_d(q, (test_next(r) & 1) ? -m : m);
+    test_fmpq_of_d(q, (test_next(r) & 1) ? -m : m);
     if (e >= 0)
         fmpq_mul_2exp(q, q, (ulong) e);
     else
@@ -237,10 +228,10 @@ START_TEST(test_forms_extreme)
                 {
                     if (!isfinite(Zd[k]) || !isfinite(Ed[k]))
                         continue;
-                    fmpq_of_d(t, Zd[k]);
+                    test_fmpq_of_d(t, Zd[k]);
                     fmpq_sub(t, t, Z + k);
                     fmpq_abs(t, t);
-                    fmpq_of_d(v, Ed[k]);
+                    test_fmpq_of_d(v, Ed[k]);
                     if (fmpq_cmp(t, v) > 0)
                         ck_abort_msg("layer %ld %s, entry %ld: %a +- %a "
                                      "misses the exact form; seed %llu, "
@@ -295,12 +286,12 @@ START_TEST(test_forms_act_exact_inputs)
                 slong i;
                 for (i = 0; i < 2; i++)
                 {
-                    fmpq_of_d(v, i == 0 ? zs[k] : -zs[k] / 4);
+                    test_fmpq_of_d(v, i == 0 ? zs[k] : -zs[k] / 4);
                     fmpq_mul(v, v, net->layers[0].slope);
-                    fmpq_of_d(t, Z[i]);
+                    test_fmpq_of_d(t, Z[i]);
                     fmpq_sub(t, t, v);
                     fmpq_abs(t, t);
-                    fmpq_of_d(v, E[i]);
+                    test_fmpq_of_d(v, E[i]);
                     if (fmpq_cmp(t, v) > 0)
                         ck_abort_msg("forms_act_d: slope 1/%ld times %a gives "
                                      "%a +- %a", (long) q + 2, zs[k], Z[i],
@@ -336,11 +327,11 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
 
     fmpq_zero(sum);                       /* |bd| + sum |w_t a_t| */
     if (with_bias)
-        fmpq_of_d(sum, fabs(K->bd[i]));
+        test_fmpq_of_d(sum, fabs(K->bd[i]));
     for (t = 0; t < n; t++)
     {
-        fmpq_of_d(x, fabs(K->Wd[i * n + t]));
-        fmpq_of_d(y, fabs(A[t * c + col]));
+        test_fmpq_of_d(x, fabs(K->Wd[i * n + t]));
+        test_fmpq_of_d(y, fabs(A[t * c + col]));
         fmpq_addmul(sum, x, y);
     }
     fmpq_mul(R, g, sum);
@@ -353,7 +344,7 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
     for (t = 0; t < n; t++)
     {
         fmpq_abs(x, fmpq_mat_entry(K->W, i, t));
-        fmpq_of_d(y, fabs(A[t * c + col]));
+        test_fmpq_of_d(y, fabs(A[t * c + col]));
         fmpq_addmul(sum, x, y);
     }
     fmpq_addmul(R, u, sum);
@@ -361,7 +352,7 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
     fmpq_one(sum);                        /* (eta/2)(sum |a_t| + 1) */
     for (t = 0; t < n; t++)
     {
-        fmpq_of_d(y, fabs(A[t * c + col]));
+        test_fmpq_of_d(y, fabs(A[t * c + col]));
         fmpq_add(sum, sum, y);
     }
     fmpq_div_2exp(sum, sum, 1);
@@ -370,7 +361,7 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
     for (t = 0; t < n; t++)               /* sum |W_t| ea_t */
     {
         fmpq_abs(x, fmpq_mat_entry(K->W, i, t));
-        fmpq_of_d(y, EA[t * c + col]);
+        test_fmpq_of_d(y, EA[t * c + col]);
         fmpq_addmul(R, x, y);
     }
     fmpq_clear(g); fmpq_clear(x); fmpq_clear(y); fmpq_clear(sum);
@@ -426,7 +417,7 @@ START_TEST(test_forms_affine_reference)
                 {
                     ref_affine_bound(R, net->layers + 0, i, A, EA, c, col,
                                      col == d);
-                    fmpq_of_d(v, E[i * c + col]);
+                    test_fmpq_of_d(v, E[i * c + col]);
                     if (fmpq_cmp(v, R) < 0)
                         ck_abort_msg("seed %llu iteration %ld: forms_affine_d "
                                      "bound %a below the a-priori bound",
@@ -474,17 +465,17 @@ START_TEST(test_forms_slack_attained)
     {
         fmpq_set(fmpq_mat_entry(L->W, 0, t), w);
         EA[t * 5] = t == 0 ? 1.0 : tt;
-        fmpq_of_d(Aq + t * 5, EA[t * 5]); /* the exact input at its bound */
+        test_fmpq_of_d(Aq + t * 5, EA[t * 5]); /* the exact input at its bound */
     }
     net_prepare(net);
     ck_assert(forms_affine_d(Z, E, net, 0, A, EA));
     forms_affine_fmpq(Zq, net, 0, Aq);
     for (col = 0; col < 5; col++)
     {
-        fmpq_of_d(v, Z[col]);
+        test_fmpq_of_d(v, Z[col]);
         fmpq_sub(v, v, Zq + col);
         fmpq_abs(v, v);
-        fmpq_of_d(w, E[col]);
+        test_fmpq_of_d(w, E[col]);
         ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_affine_d: column %ld "
                       "outside its bound %a", (long) col, E[col]);
     }
@@ -508,10 +499,10 @@ START_TEST(test_forms_slack_attained)
     E[0] = 1;
     E[1] = 0;
     forms_act_d(Z, E, net, 0, st);
-    fmpq_of_d(v, Z[0]);
+    test_fmpq_of_d(v, Z[0]);
     fmpq_sub(v, v, net->layers[0].slope); /* exact: S * (0 + 1) */
     fmpq_abs(v, v);
-    fmpq_of_d(w, E[0]);
+    test_fmpq_of_d(w, E[0]);
     ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_act_d: %a +- %a misses the "
                   "slope times 1", Z[0], E[0]);
     net_clear(net);

@@ -12,15 +12,6 @@
 #include "interval.h"
 #include "testutil.h"
 
-static void fmpq_of_d(fmpq_t q, double x)
-{
-    arf_t t;
-    arf_init(t);
-    arf_set_d(t, x);
-    arf_get_fmpq(q, t);
-    arf_clear(t);
-}
-
 /* |exact - m| <= r, exactly. */
 static int contains(iv z, const fmpq_t exact)
 {
@@ -28,10 +19,10 @@ static int contains(iv z, const fmpq_t exact)
     int ok;
     fmpq_init(d);
     fmpq_init(r);
-    fmpq_of_d(d, z.m);
+    test_fmpq_of_d(d, z.m);
     fmpq_sub(d, exact, d);
     fmpq_abs(d, d);
-    fmpq_of_d(r, z.r);
+    test_fmpq_of_d(r, z.r);
     ok = fmpq_cmp(d, r) <= 0;
     fmpq_clear(d);
     fmpq_clear(r);
@@ -106,14 +97,14 @@ static void check_corners(iv z, iv x, iv y, int op, uint64_t seed, slong it)
     for (i = -1; i <= 1; i += 2)
         for (j = -1; j <= 1; j += 2)
         {
-            fmpq_of_d(a, x.m);
-            fmpq_of_d(t, x.r);
+            test_fmpq_of_d(a, x.m);
+            test_fmpq_of_d(t, x.r);
             if (i < 0)
                 fmpq_sub(a, a, t);
             else
                 fmpq_add(a, a, t);
-            fmpq_of_d(b, y.m);
-            fmpq_of_d(t, y.r);
+            test_fmpq_of_d(b, y.m);
+            test_fmpq_of_d(t, y.r);
             if (j < 0)
                 fmpq_sub(b, b, t);
             else
@@ -239,7 +230,7 @@ static void adv_fmpq(fmpq_t q, test_rng *r)
             double d = adv_bits(r, adv_base(r));
             int e;
             frexp(d, &e);
-            fmpq_of_d(q, d);
+            test_fmpq_of_d(q, d);
             /* an ulp of d is 2^(e - 53), or 2^-1074 when subnormal */
             e = FLINT_MAX(e - 53, -1074);
             fmpq_set_si(t, test_range(r, -4, 4), 2);
@@ -275,7 +266,7 @@ static int of_fmpq_dominates(iv z, const fmpq_t q)
     int ok;
     fmpq_init(ref);
     fmpq_init(t);
-    fmpq_of_d(t, z.m);
+    test_fmpq_of_d(t, z.m);
     if (!fmpq_equal(t, q))
     {
         fmpq_abs(ref, q);
@@ -286,7 +277,7 @@ static int of_fmpq_dominates(iv z, const fmpq_t q)
         else
             fmpq_div_2exp(ref, t, 53);
     }
-    fmpq_of_d(t, z.r);
+    test_fmpq_of_d(t, z.r);
     ok = fmpq_cmp(t, ref) >= 0;
     fmpq_clear(ref);
     fmpq_clear(t);
@@ -427,7 +418,7 @@ static int row_dominates(iv z, const fmpq *h, const fmpq *p, slong d)
         double gd = fmpz_get_d(fmpq_numref(h + i)), pdd, ped;
         if (fmpq_is_zero(h + i))
             continue;
-        fmpq_of_d(x, gd);
+        test_fmpq_of_d(x, gd);
         fmpq_sub(t, h + i, x);
         fmpq_abs(t, t);
         if (i == d)
@@ -438,8 +429,8 @@ static int row_dominates(iv z, const fmpq *h, const fmpq *p, slong d)
         }
         k++;
         ok = net_round_inputs_d(&pdd, &ped, p + i, 1);
-        fmpq_of_d(pd, pdd);
-        fmpq_of_d(pe, ped);
+        test_fmpq_of_d(pd, pdd);
+        test_fmpq_of_d(pe, ped);
         fmpq_abs(pd, pd);
         fmpq_abs(x, x);
         fmpq_add(pd, pd, pe);
@@ -460,7 +451,7 @@ static int row_dominates(iv z, const fmpq *h, const fmpq *p, slong d)
     fmpq_set_si(t, k, 1);
     fmpq_div_2exp(t, t, 1075);
     fmpq_add(ref, ref, t);
-    fmpq_of_d(t, z.r);
+    test_fmpq_of_d(t, z.r);
     ok = ok && fmpq_cmp(t, ref) >= 0;
     fmpq_clear(ref);
     fmpq_clear(a);
@@ -522,7 +513,7 @@ START_TEST(test_row_point_summation)
         for (i = 0; i < d; i++)
         {
             fmpq_one(h + i);
-            fmpq_of_d(p + i, i == 0 ? 1.0 : 0x1p-53 * (1 + 0x1p-52));
+            test_fmpq_of_d(p + i, i == 0 ? 1.0 : 0x1p-53 * (1 + 0x1p-52));
             fmpq_add(v, v, p + i);
         }
         fmpq_zero(h + d);

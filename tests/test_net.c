@@ -544,15 +544,6 @@ START_TEST(test_double_overflow)
 END_TEST
 
 /* The exact rational value of a double. */
-static void q_of_d(fmpq_t q, double x)
-{
-    arf_t a;
-    arf_init(a);
-    arf_set_d(a, x);
-    arf_get_fmpq(q, a);
-    arf_clear(a);
-}
-
 /* One-layer net n -> out with the given activation (slope S for leaky). */
 static net_layer_struct *one_layer(net_t net, slong n, slong out,
                                    net_act_t act)
@@ -580,11 +571,11 @@ static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
     test_u_eta(u, eta);
     test_gamma(g, n + 1);               /* gamma_{n+1} */
 
-    q_of_d(sum, fabs(L->bd[i]));
+    test_fmpq_of_d(sum, fabs(L->bd[i]));
     for (j = 0; j < n; j++)
     {
-        q_of_d(x, fabs(L->Wd[i * n + j]));
-        q_of_d(y, fabs(a[j]));
+        test_fmpq_of_d(x, fabs(L->Wd[i * n + j]));
+        test_fmpq_of_d(y, fabs(a[j]));
         fmpq_addmul(sum, x, y);
     }
     fmpq_mul(R, g, sum);
@@ -595,7 +586,7 @@ static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
     for (j = 0; j < n; j++)
     {
         fmpq_abs(x, fmpq_mat_entry(L->W, i, j));
-        q_of_d(y, fabs(a[j]));
+        test_fmpq_of_d(y, fabs(a[j]));
         fmpq_addmul(sum, x, y);
     }
     fmpq_addmul(R, u, sum);
@@ -603,7 +594,7 @@ static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
     fmpq_one(sum);
     for (j = 0; j < n; j++)
     {
-        q_of_d(y, fabs(a[j]));
+        test_fmpq_of_d(y, fabs(a[j]));
         fmpq_add(sum, sum, y);
     }
     fmpq_div_2exp(sum, sum, 1);
@@ -612,7 +603,7 @@ static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
     for (j = 0; j < n; j++)
     {
         fmpq_abs(x, fmpq_mat_entry(L->W, i, j));
-        q_of_d(y, e[j]);
+        test_fmpq_of_d(y, e[j]);
         fmpq_addmul(R, x, y);
     }
     fmpq_clear(g); fmpq_clear(x); fmpq_clear(y); fmpq_clear(sum);
@@ -659,7 +650,7 @@ START_TEST(test_eval_d_reference)
             for (i = 0; i < out; i++)
             {
                 ref_eval_bound(R, net->layers + 0, i, x, xe);
-                q_of_d(v, err[i]);
+                test_fmpq_of_d(v, err[i]);
                 if (fmpq_cmp(v, R) < 0)
                     ck_abort_msg("seed %llu iteration %ld: net_eval_d bound "
                                  "%a below the a-priori bound",
@@ -691,10 +682,10 @@ START_TEST(test_eval_d_slack_attained)
     ck_assert(net_eval_d(&y, &err, net, &x, &xe));
     fmpq_one(q);                          /* the exact input x~ = 1 */
     net_eval_fmpq(v, net, q);
-    q_of_d(q, y);
+    test_fmpq_of_d(q, y);
     fmpq_sub(q, q, v);
     fmpq_abs(q, q);
-    q_of_d(v, err);
+    test_fmpq_of_d(v, err);
     ck_assert_msg(fmpq_cmp(q, v) <= 0, "net_eval_d: %a +- %a misses "
                   "1 + 2^-54", y, err);
     fmpq_clear(q);
@@ -735,14 +726,14 @@ static void check_leaky_step(const fmpq_t S, const fmpq_t w, double x,
         fmpq_init(av);
         for (k = 0; k < 3; k++)
             fmpq_init(cand[k]);
-        q_of_d(t, ez);
-        q_of_d(cand[0], z);
+        test_fmpq_of_d(t, ez);
+        test_fmpq_of_d(cand[0], z);
         fmpq_sub(cand[0], cand[0], t);
-        q_of_d(cand[1], z);
+        test_fmpq_of_d(cand[1], z);
         fmpq_add(cand[1], cand[1], t);
         if (fmpq_sgn(cand[0]) < 0 && fmpq_sgn(cand[1]) > 0)
             fmpq_zero(cand[nc++]);
-        q_of_d(av, a);
+        test_fmpq_of_d(av, a);
         fmpq_zero(best);
         for (k = 0; k < nc; k++)
         {
@@ -755,7 +746,7 @@ static void check_leaky_step(const fmpq_t S, const fmpq_t w, double x,
             if (fmpq_cmp(t, best) > 0)
                 fmpq_set(best, t);
         }
-        q_of_d(t, ea);
+        test_fmpq_of_d(t, ea);
         if (fmpq_cmp(best, t) > 0)
             ck_abort_msg("seed %llu case %ld: leaky step at z = %a +- %a "
                          "gives %a +- %a", (unsigned long long) seed,

@@ -10,15 +10,6 @@
 #include "sample_axis.h"
 #include "testutil.h"
 
-static void fmpq_of_d(fmpq_t q, double x)
-{
-    arf_t t;
-    arf_init(t);
-    arf_set_d(t, x);
-    arf_get_fmpq(q, t);
-    arf_clear(t);
-}
-
 /* The axis {lo, w, elo, ew} at t = i / (N - 1) (N >= 2) or k / 2^53
    (N = 0, i = k, a random point): 1 if every corner lo +- elo,
    w +- ew gives an exact y within the returned bound (or the bound is
@@ -59,24 +50,24 @@ static int axis_contains(double lo, double elo, double w, double ew, slong i,
     axis_coord(&yd, &ye, &A, td);
     if (isfinite(ye))
     {
-        fmpq_of_d(v, ye);
+        test_fmpq_of_d(v, ye);
         for (s = 0; s < 4 && ok; s++)
         {
             /* y = (lo +- elo) + (w +- ew) t */
-            fmpq_of_d(y, lo);
-            fmpq_of_d(e, elo);
+            test_fmpq_of_d(y, lo);
+            test_fmpq_of_d(e, elo);
             if (s & 1)
                 fmpq_add(y, y, e);
             else
                 fmpq_sub(y, y, e);
-            fmpq_of_d(x, w);
-            fmpq_of_d(e, ew);
+            test_fmpq_of_d(x, w);
+            test_fmpq_of_d(e, ew);
             if (s & 2)
                 fmpq_add(x, x, e);
             else
                 fmpq_sub(x, x, e);
             fmpq_addmul(y, x, t);
-            fmpq_of_d(x, yd);
+            test_fmpq_of_d(x, yd);
             fmpq_sub(y, y, x);
             fmpq_abs(y, y);
             ok = fmpq_cmp(y, v) <= 0;

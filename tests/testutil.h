@@ -71,6 +71,16 @@ static inline slong test_iters(slong n)
     return v < 1 ? 1 : (slong) v;
 }
 
+/* The exact value of a finite double (through an Arb arf, no rounding). */
+static inline void test_fmpq_of_d(fmpq_t q, double x)
+{
+    arf_t t;
+    arf_init(t);
+    arf_set_d(t, x);
+    arf_get_fmpq(q, t);
+    arf_clear(t);
+}
+
 /* The constants of the standard model of binary64 arithmetic as exact
    rationals (Higham, Accuracy and Stability of Numerical Algorithms,
    2nd ed., section 2.2 and Lemma 3.1): the unit roundoff u = 2^-53, the
