@@ -74,6 +74,22 @@ static inline iv iv_div(iv x, iv y)
     return z;
 }
 
+/* An iv holding every value of x and of y.  For X with |X - x.m| <= x.r:
+   |X - m| <= x.r + |x.m - m| for any m; the computed |x.m - m| and the
+   sum each round by at most u (subtraction and addition are exact when
+   the result is subnormal), which the (1 + 8u) covers with the rounding
+   of its own product, as in iv_add. */
+static inline iv iv_hull(iv x, iv y)
+{
+    iv z;
+    double rx, ry;
+    z.m = 0.5 * x.m + 0.5 * y.m;
+    rx = fabs(x.m - z.m) + x.r;
+    ry = fabs(y.m - z.m) + y.r;
+    z.r = (rx > ry ? rx : ry) * (1 + 8 * U_D);
+    return z;
+}
+
 static inline int iv_ok(iv x)
 {
     return isfinite(x.m) && isfinite(x.r);

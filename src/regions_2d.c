@@ -20,653 +20,10 @@
    rule), both built only on demand.  Every sign goes through the
    predicate layer. */
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
-#include <flint/fmpq_vec.h>
-#include "qvec.h"
-#include "interval.h"
-#include "cpwl/regions.h"
-#include "cpwl/forms.h"
-#include "cpwl/num.h"
-
-/* ---- lines, vertices, faces ------------------------------------------ */
-
-/* A line a x + b y + c0 + c1 M = 0.  Network lines have c1 = 0; box
-   lines of R^2 have c1 = +-1.  Exact coefficients are built on demand from
-   the recipe (the pattern snapshot, layer and neuron). */
-typedef struct
-{
-    iv a, b, c0;
-    double c1;                  /* exact: 0, 1 or -1 */
-    fmpq *ex;                   /* NULL or (a, b, c0, c1) */
-    slong snap, layer, neuron;  /* recipe; snap < 0 for box lines */
-}
-line_s;
-
-/* A vertex (x0 + x1 M, y0 + y1 M): the crossing of lines l1 and l2, or a
-   box corner (l1 < 0). */
-typedef struct
-{
-    iv x0, x1, y0, y1;
-    int inf;                    /* x1 or y1 may be nonzero */
-    fmpq *ex;                   /* NULL or (x0, x1, y0, y1) */
-    slong l1, l2;
-    slong stamp;                /* sign cache: (face instance, neuron) */
-    int sgn;
-}
-vert_s;
-
-/* A convex face: vertices counter-clockwise; edge i runs from v[i] to
-   v[i+1] on line ln[i] with face nb[i] on its other side (-1: domain
-   boundary). */
-typedef struct
-{
-    slong n, alloc;
-    slong *v, *nb, *ln;
-    unsigned char *st;
-}
-face_s;
-
-typedef struct
-{
-    const net_struct *g;
-    const regions_opts *opts;
-    slong ns;                   /* states per pattern */
-    line_s *L;
-    slong nl, al;
-    vert_s *V;
-    slong nv, av;
-    face_s *F;
-    slong nf, af;
-    double *oZ, *oE;            /* per face: output forms, m x 3, bounds */
-    slong ao;                   /* faces with room in oZ, oE */
-    slong lstat;                /* the last layer with states */
-    double *tA, *tE, *tB, *tF;  /* scratch, 3 x widest layer */
-    unsigned char *snaps;       /* pattern snapshots, ns bytes each */
-    slong nsnap, asnap;
-    slong stamp;                /* current (face instance, neuron) */
-    const char *bug;            /* a broken invariant (internal error) */
-}
-plane;
-
-static slong new_line(plane *P)
-{
-    if (P->nl == P->al)
-    {
-        P->al = FLINT_MAX(64, 2 * P->al);
-        P->L = flint_realloc(P->L, P->al * sizeof(line_s));
-    }
-    memset(P->L + P->nl, 0, sizeof(line_s));
-    return P->nl++;
-}
-
-static slong new_vert(plane *P)
-{
-    if (P->nv == P->av)
-    {
-        P->av = FLINT_MAX(64, 2 * P->av);
-        P->V = flint_realloc(P->V, P->av * sizeof(vert_s));
-    }
-    memset(P->V + P->nv, 0, sizeof(vert_s));
-    P->V[P->nv].stamp = -1;
-    return P->nv++;
-}
-
-static slong new_face(plane *P)
-{
-    face_s *f;
-    if (P->nf == P->af)
-    {
-        P->af = FLINT_MAX(64, 2 * P->af);
-        P->F = flint_realloc(P->F, P->af * sizeof(face_s));
-    }
-    f = P->F + P->nf;
-    memset(f, 0, sizeof(face_s));
-    f->st = flint_calloc(FLINT_MAX(P->ns, 1), 1);
-    return P->nf++;
-}
-
-static void face_reserve(face_s *f, slong n)
-{
-    if (n > f->alloc)
-    {
-        f->alloc = FLINT_MAX(n, 2 * f->alloc);
-        f->v = flint_realloc(f->v, f->alloc * sizeof(slong));
-        f->nb = flint_realloc(f->nb, f->alloc * sizeof(slong));
-        f->ln = flint_realloc(f->ln, f->alloc * sizeof(slong));
-    }
-}
-
-static void face_push(face_s *f, slong v, slong nb, slong ln)
-{
-    face_reserve(f, f->n + 1);
-    f->v[f->n] = v;
-    f->nb[f->n] = nb;
-    f->ln[f->n] = ln;
-    f->n++;
-}
-
-static slong new_snap(plane *P, const unsigned char *st)
-{
-    slong ns = FLINT_MAX(P->ns, 1);
-    if (P->nsnap == P->asnap)
-    {
-        P->asnap = FLINT_MAX(64, 2 * P->asnap);
-        P->snaps = flint_realloc(P->snaps, P->asnap * ns);
-    }
-    memcpy(P->snaps + P->nsnap * ns, st, ns);
-    return P->nsnap++;
-}
-
-static void plane_clear(plane *P)
-{
-    slong i;
-    for (i = 0; i < P->nl; i++)
-        if (P->L[i].ex)
-            _fmpq_vec_clear(P->L[i].ex, 4);
-    for (i = 0; i < P->nv; i++)
-        if (P->V[i].ex)
-            _fmpq_vec_clear(P->V[i].ex, 4);
-    for (i = 0; i < P->nf; i++)
-    {
-        flint_free(P->F[i].v);
-        flint_free(P->F[i].nb);
-        flint_free(P->F[i].ln);
-        flint_free(P->F[i].st);
-    }
-    flint_free(P->L);
-    flint_free(P->V);
-    flint_free(P->F);
-    flint_free(P->snaps);
-    flint_free(P->oZ);
-    flint_free(P->oE);
-    flint_free(P->tA);
-    flint_free(P->tE);
-    flint_free(P->tB);
-    flint_free(P->tF);
-}
-
-/* ---- exact values on demand ------------------------------------------ */
-
-static const fmpq *line_exact(plane *P, slong i)
-{
-    line_s *l = P->L + i;
-    if (l->ex == NULL)
-    {
-        fmpq *row = _fmpq_vec_init(3);
-        forms_row_fmpq(row, P->g, P->snaps + l->snap * FLINT_MAX(P->ns, 1),
-                       l->layer, l->neuron);
-        l->ex = _fmpq_vec_init(4);
-        qvec_set(l->ex, row, 3);
-        _fmpq_vec_clear(row, 3);
-    }
-    return l->ex;
-}
-
-/* The crossing of lines a and b by Cramer's rule; the lines are not
-   parallel when called (they cross inside an edge). */
-static void cross_exact(fmpq *x, plane *P, slong la, slong lb)
-{
-    const fmpq *A = line_exact(P, la), *B = line_exact(P, lb);
-    fmpq_t D;
-    fmpq_init(D);
-    fmpq_mul(D, A + 0, B + 1);
-    fmpq_submul(D, B + 0, A + 1);
-    /* x = (b1 c2 - b2 c1) / D, y = (c1 a2 - c2 a1) / D, with c = c0 + c1 M */
-    fmpq_mul(x + 0, A + 1, B + 2);
-    fmpq_submul(x + 0, B + 1, A + 2);
-    fmpq_mul(x + 1, A + 1, B + 3);
-    fmpq_submul(x + 1, B + 1, A + 3);
-    fmpq_mul(x + 2, A + 2, B + 0);
-    fmpq_submul(x + 2, B + 2, A + 0);
-    fmpq_mul(x + 3, A + 3, B + 0);
-    fmpq_submul(x + 3, B + 3, A + 0);
-    fmpq_inv(D, D);
-    qvec_scalar_mul(x, x, 4, D);
-    fmpq_clear(D);
-}
-
-static const fmpq *vert_exact(plane *P, slong i)
-{
-    vert_s *v = P->V + i;
-    if (v->ex == NULL)
-    {
-        fmpq *x = _fmpq_vec_init(4);
-        cross_exact(x, P, v->l1, v->l2);
-        P->V[i].ex = x;         /* P->V may not move here: no allocation */
-    }
-    return P->V[i].ex;
-}
-
-/* ---- the sign of a line's form at a vertex --------------------------- */
-
-typedef struct
-{
-    plane *P;
-    slong vert;
-    const iv *h;                /* (a, b, c) in double with radii */
-    const fmpq *hx;             /* exact (a, b, c), or NULL: build it */
-    slong hline;                /* line id for the exact coefficients */
-    fmpq *hbuf;
-    int part;                   /* 1: the M coefficient, 0: the constant */
-}
-vsign_src;
-
-static int vs_get_d(double *v, double *err, void *data)
-{
-    vsign_src *S = data;
-    const vert_s *p = S->P->V + S->vert;
-    iv r;
-    if (S->part)
-        r = iv_add(iv_mul(S->h[0], p->x1), iv_mul(S->h[1], p->y1));
-    else
-        r = iv_add(iv_add(iv_mul(S->h[0], p->x0), iv_mul(S->h[1], p->y0)),
-                   S->h[2]);
-    *v = r.m;
-    *err = r.r;
-    return iv_ok(r);
-}
-
-static void vs_get_fmpq(fmpq_t val, void *data)
-{
-    vsign_src *S = data;
-    const fmpq *x = vert_exact(S->P, S->vert);
-    const fmpq *h = S->hx ? S->hx : line_exact(S->P, S->hline);
-    if (S->part)
-    {
-        fmpq_mul(val, h + 0, x + 1);
-        fmpq_addmul(val, h + 1, x + 3);
-    }
-    else
-    {
-        fmpq_mul(val, h + 0, x + 0);
-        fmpq_addmul(val, h + 1, x + 2);
-        fmpq_add(val, val, h + 2);
-    }
-}
-
-/* The current splitting form: double coefficients with radii and the
-   exact row built only when a sign needs it. */
-typedef struct
-{
-    iv h[3];
-    int have_ex;
-    fmpq *ex;                   /* 3 entries */
-    slong snap, layer, neuron;
-    slong line;                 /* line record once it cuts (-1 before) */
-}
-cutter;
-
-static int on_zero_of(const plane *P, slong li, const cutter *C)
-{
-    const line_s *l;
-    if (li < 0)
-        return 0;
-    l = P->L + li;
-    return l->snap >= 0 && l->layer == C->layer && l->neuron == C->neuron;
-}
-
-static int vert_sign(plane *P, slong vi, cutter *C)
-{
-    vert_s *v = P->V + vi;
-    vsign_src S;
-    pred_src_struct src;
-    int s = 0;
-
-    if (v->stamp == P->stamp)
-        return v->sgn;
-    /* z_{l,j} is one continuous function of the input, and the form on
-       any face agrees with it on the face's closure: a vertex made on
-       the zero line of neuron (l, j) is a zero of it for every face (a
-       bent hyperplane bends there).  Exact, and no arithmetic. */
-    if (on_zero_of(P, v->l1, C) || on_zero_of(P, v->l2, C))
-    {
-        v->stamp = P->stamp;
-        v->sgn = 0;
-        return 0;
-    }
-    S.P = P;
-    S.vert = vi;
-    S.h = C->h;
-    S.hx = NULL;
-    S.hline = -1;
-    src.get_d = vs_get_d;
-    src.get_arb = NULL;
-    src.get_fmpq = vs_get_fmpq;
-    src.data = &S;
-    /* The exact row of the cutter is built only when the filter declines
-       (then pred_sign needs the exact stage). */
-    for (S.part = v->inf ? 1 : 0; S.part >= 0; S.part--)
-    {
-        double dv, de;
-        int f = 2;
-        if (!P->opts->pred->exact_only && vs_get_d(&dv, &de, &S))
-            f = pred_sign_d_filter(dv, de);
-        if (f == 2 && !C->have_ex)
-        {
-            forms_row_fmpq(C->ex, P->g, P->snaps + C->snap * FLINT_MAX(P->ns, 1),
-                           C->layer, C->neuron);
-            C->have_ex = 1;
-        }
-        S.hx = C->ex;
-        s = pred_sign(P->opts->pred, &src);
-        if (s != 0)
-            break;
-    }
-    v = P->V + vi;
-    v->stamp = P->stamp;
-    v->sgn = s;
-    return s;
-}
-
-/* ---- building vertices ----------------------------------------------- */
-
-static void vert_set_from_exact(vert_s *v)
-{
-    v->x0 = iv_of_fmpq(v->ex + 0);
-    v->x1 = iv_of_fmpq(v->ex + 1);
-    v->y0 = iv_of_fmpq(v->ex + 2);
-    v->y1 = iv_of_fmpq(v->ex + 3);
-    v->inf = !fmpq_is_zero(v->ex + 1) || !fmpq_is_zero(v->ex + 3);
-}
-
-/* The vertex where the line `la` of an edge meets the cutting line. */
-static slong cut_vertex(plane *P, slong la, slong lb)
-{
-    slong vi = new_vert(P);
-    vert_s *v = P->V + vi;
-    const line_s *A = P->L + la, *B = P->L + lb;
-    iv D, c1a, c1b;
-    v->l1 = la;
-    v->l2 = lb;
-    c1a.m = A->c1;
-    c1b.m = B->c1;
-    c1a.r = c1b.r = 0;
-    D = iv_sub(iv_mul(A->a, B->b), iv_mul(B->a, A->b));
-    if (iv_ok(D) && fabs(D.m) > D.r && !P->opts->pred->exact_only)
-    {
-        v->x0 = iv_div(iv_sub(iv_mul(A->b, B->c0), iv_mul(B->b, A->c0)), D);
-        v->x1 = iv_div(iv_sub(iv_mul(A->b, c1b), iv_mul(B->b, c1a)), D);
-        v->y0 = iv_div(iv_sub(iv_mul(A->c0, B->a), iv_mul(B->c0, A->a)), D);
-        v->y1 = iv_div(iv_sub(iv_mul(c1a, B->a), iv_mul(c1b, A->a)), D);
-        /* The M part is structurally zero when both lines are network
-           lines; a box line makes it nonzero. */
-        v->inf = A->c1 != 0 || B->c1 != 0;
-        if (!v->inf)
-        {
-            v->x1.m = v->x1.r = v->y1.m = v->y1.r = 0;
-        }
-        if (iv_ok(v->x0) && iv_ok(v->x1) && iv_ok(v->y0) && iv_ok(v->y1))
-            return vi;
-    }
-    vert_exact(P, vi);
-    vert_set_from_exact(P->V + vi);
-    return vi;
-}
-
-static slong box_line(plane *P, slong a, slong b, const fmpq_t c0, slong c1)
-{
-    slong i = new_line(P);
-    line_s *l = P->L + i;
-    l->ex = _fmpq_vec_init(4);
-    fmpq_set_si(l->ex + 0, a, 1);
-    fmpq_set_si(l->ex + 1, b, 1);
-    fmpq_set(l->ex + 2, c0);
-    fmpq_set_si(l->ex + 3, c1, 1);
-    l->a = iv_of_fmpq(l->ex + 0);
-    l->b = iv_of_fmpq(l->ex + 1);
-    l->c0 = iv_of_fmpq(l->ex + 2);
-    l->c1 = (double) c1;
-    l->snap = -1;
-    return i;
-}
-
-/* ---- splitting a face ------------------------------------------------ */
-
-/* A broken invariant of the subdivision: a bug, never bad input.  The
-   first one is kept; regions_2d then stops with an internal error. */
-static void internal(plane *P, const char *what)
-{
-    if (P->bug == NULL)
-        P->bug = what;
-}
-
-/* Replace neighbour `from` by `to` on the edge of face g that runs from
-   vertex a to vertex b. */
-static void relink(plane *P, slong g, slong a, slong b, slong from, slong to)
-{
-    face_s *G = P->F + g;
-    slong i;
-    for (i = 0; i < G->n; i++)
-        if (G->v[i] == a && G->v[(i + 1) % G->n] == b && G->nb[i] == from)
-        {
-            G->nb[i] = to;
-            return;
-        }
-    internal(P, "the twin of an edge is missing");
-}
-
-/* Insert vertex w into the edge of face g that runs from a to b. */
-static void insert_on_edge(plane *P, slong g, slong a, slong b, slong w)
-{
-    face_s *G = P->F + g;
-    slong i, k;
-    for (i = 0; i < G->n; i++)
-        if (G->v[i] == a && G->v[(i + 1) % G->n] == b)
-        {
-            face_reserve(G, G->n + 1);
-            for (k = G->n; k > i + 1; k--)
-            {
-                G->v[k] = G->v[k - 1];
-                G->nb[k] = G->nb[k - 1];
-                G->ln[k] = G->ln[k - 1];
-            }
-            G->v[i + 1] = w;
-            G->nb[i + 1] = G->nb[i];
-            G->ln[i + 1] = G->ln[i];
-            G->n++;
-            return;
-        }
-    internal(P, "the twin of a split edge is missing");
-}
-
-/* Split face fi by the cutter (signs s of its vertices are mixed).  The
-   face keeps the positive side; the new face (returned) gets the
-   negative side. */
-static slong split_face(plane *P, slong fi, const int *s, cutter *C)
-{
-    slong n = P->F[fi].n, i, k, qi, first;
-    slong *v, *nb, *ln;
-    slong cut[2], ncut = 0;
-    face_s *f, *q;
-
-    /* Copy the old boundary: the face arrays are rebuilt. */
-    v = flint_malloc(3 * n * sizeof(slong));
-    nb = v + n;
-    ln = v + 2 * n;
-    f = P->F + fi;
-    memcpy(v, f->v, n * sizeof(slong));
-    memcpy(nb, f->nb, n * sizeof(slong));
-    memcpy(ln, f->ln, n * sizeof(slong));
-
-    if (C->line < 0)
-    {
-        line_s *l;
-        C->line = new_line(P);
-        l = P->L + C->line;
-        l->a = C->h[0];
-        l->b = C->h[1];
-        l->c0 = C->h[2];
-        l->c1 = 0;
-        l->snap = C->snap;
-        l->layer = C->layer;
-        l->neuron = C->neuron;
-        if (C->have_ex)
-        {
-            l->ex = _fmpq_vec_init(4);
-            qvec_set(l->ex, C->ex, 3);
-        }
-    }
-
-    qi = new_face(P);
-    f = P->F + fi;
-    q = P->F + qi;
-    memcpy(q->st, f->st, FLINT_MAX(P->ns, 1));
-
-    /* Walk the boundary; positive (and zero) vertices go to f, negative
-       (and zero) to q; a strict sign change inside an edge creates a
-       vertex on it (and on the neighbour's twin edge). */
-    {
-        slong *pv = flint_malloc(3 * (n + 2) * sizeof(slong));
-        slong *pn = pv + (n + 2), *pl = pv + 2 * (n + 2);
-        slong np = 0;
-        slong *mv = flint_malloc(3 * (n + 2) * sizeof(slong));
-        slong *mn = mv + (n + 2), *ml = mv + 2 * (n + 2);
-        slong nm = 0;
-        /* Start at a negative vertex, so that each side is one run. */
-        for (first = 0; s[first] >= 0; first++)
-            ;
-        for (k = 0; k < n; k++)
-        {
-            slong a = (first + k) % n, b = (a + 1) % n;
-            slong va = v[a], vb = v[b];
-            int sa = s[a], sb = s[b];
-            /* vertex a itself */
-            if (sa >= 0)
-            {
-                pv[np] = va; pn[np] = nb[a]; pl[np] = ln[a]; np++;
-            }
-            if (sa <= 0)
-            {
-                mv[nm] = va; mn[nm] = nb[a]; ml[nm] = ln[a]; nm++;
-            }
-            if (sa == 0)
-                cut[ncut++] = va;
-            if ((sa > 0 && sb < 0) || (sa < 0 && sb > 0))
-            {
-                slong w = cut_vertex(P, ln[a], C->line);
-                /* w lies on the cutting line by construction. */
-                P->V[w].stamp = P->stamp;
-                P->V[w].sgn = 0;
-                if (nb[a] >= 0)
-                    insert_on_edge(P, nb[a], vb, va, w);
-                pv[np] = w; pn[np] = nb[a]; pl[np] = ln[a]; np++;
-                mv[nm] = w; mn[nm] = nb[a]; ml[nm] = ln[a]; nm++;
-                cut[ncut++] = w;
-            }
-        }
-        /* A convex face meets a line in at most two boundary points. */
-        if (ncut != 2)
-        {
-            internal(P, "a convex face met a line in more than two points");
-            flint_free(pv);
-            flint_free(mv);
-            flint_free(v);
-            return qi;
-        }
-        /* In each part, the edge between the two cut points is the chord:
-           it lies on the cutting line and has the other part beyond. */
-        f = P->F + fi;
-        q = P->F + qi;
-        f->n = 0;
-        q->n = 0;
-        for (i = 0; i < np; i++)
-            face_push(f, pv[i], pn[i], pl[i]);
-        for (i = 0; i < nm; i++)
-            face_push(q, mv[i], mn[i], ml[i]);
-        for (i = 0; i < f->n; i++)
-        {
-            slong a = f->v[i], b = f->v[(i + 1) % f->n];
-            if ((a == cut[0] && b == cut[1]) || (a == cut[1] && b == cut[0]))
-            {
-                f->nb[i] = qi;
-                f->ln[i] = C->line;
-            }
-        }
-        for (i = 0; i < q->n; i++)
-        {
-            slong a = q->v[i], b = q->v[(i + 1) % q->n];
-            if ((a == cut[0] && b == cut[1]) || (a == cut[1] && b == cut[0]))
-            {
-                q->nb[i] = fi;
-                q->ln[i] = C->line;
-            }
-        }
-        flint_free(pv);
-        flint_free(mv);
-    }
-    /* Edges now in q: their twins must point to q. */
-    q = P->F + qi;
-    for (i = 0; i < q->n; i++)
-    {
-        slong g = q->nb[i];
-        if (g >= 0 && g != fi)
-            relink(P, g, q->v[(i + 1) % q->n], q->v[i], fi, qi);
-    }
-    flint_free(v);
-    return qi;
-}
-
-/* ---- the refinement -------------------------------------------------- */
-
-/* The first face: the box, or the symbolic box [-M, M]^2. */
-static void plane_start(plane *P, const fmpq *lo, const fmpq *hi)
-{
-    slong f = new_face(P), c[4], l[4], i;
-    fmpq_t t;
-    fmpq_init(t);
-    for (i = 0; i < 4; i++)
-    {
-        /* corners counter-clockwise: (lo,lo), (hi,lo), (hi,hi), (lo,hi) */
-        int xhi = (i == 1 || i == 2), yhi = (i >= 2);
-        vert_s *v;
-        c[i] = new_vert(P);
-        v = P->V + c[i];
-        v->l1 = v->l2 = -1;
-        v->ex = _fmpq_vec_init(4);
-        if (lo)
-        {
-            fmpq_set(v->ex + 0, xhi ? hi + 0 : lo + 0);
-            fmpq_set(v->ex + 2, yhi ? hi + 1 : lo + 1);
-        }
-        else
-        {
-            fmpq_set_si(v->ex + 1, xhi ? 1 : -1, 1);
-            fmpq_set_si(v->ex + 3, yhi ? 1 : -1, 1);
-        }
-        vert_set_from_exact(v);
-    }
-    /* bottom y = lo1, right x = hi0, top y = hi1, left x = lo0 */
-    for (i = 0; i < 4; i++)
-    {
-        int vertical = (i == 1 || i == 3);
-        int high = (i == 1 || i == 2);
-        if (lo)
-        {
-            fmpq_neg(t, vertical ? (high ? hi + 0 : lo + 0)
-                     : (high ? hi + 1 : lo + 1));
-            l[i] = box_line(P, vertical, !vertical, t, 0);
-        }
-        else
-        {
-            fmpq_zero(t);
-            l[i] = box_line(P, vertical, !vertical, t, high ? -1 : 1);
-        }
-    }
-    for (i = 0; i < 4; i++)
-        face_push(P->F + f, c[i], -1, l[i]);
-    fmpq_clear(t);
-}
-
-static int check_stop(plane *P, regions_t R)
-{
-    const regions_opts *o = P->opts;
-    if (o->max_regions > 0 && P->nf > o->max_regions)
-        R->stopped = REGIONS_STOP_LIMIT;
-    else if (o->interrupt && *o->interrupt)
-        R->stopped = REGIONS_STOP_INTERRUPT;
-    return R->stopped;
-}
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include "regions_2d_impl.h"
 
 /* The double output map of face fi, from the forms Z, E of the last
    layer with states (their parent's: the same on every piece). */
@@ -704,30 +61,107 @@ static void face_output_d(plane *P, slong fi, slong l, const double *Z,
    split, so the count is a lower bound) or an interrupt.  Checked per
    neuron and per split, since one face of the first layer alone may
    split into millions. */
-static int should_stop(const plane *P)
+static int should_stop(plane *P)
 {
     const regions_opts *o = P->opts;
-    return (o->max_regions > 0 && P->nf > o->max_regions)
-           || (o->interrupt && *o->interrupt);
+    if ((o->max_regions > 0 && P->nf > o->max_regions)
+        || (o->interrupt && *o->interrupt))
+        P->stop = 1;
+    return P->stop;
 }
 
-/* Split face f0 (and its pieces) by every neuron of layer l; stops early
-   (leaving the states unfinished) when should_stop says so. */
+/* ---- phase A: the neurons that cannot cut a face ---------------------- */
+
+/* The neurons of layer l whose form has one strict sign on all of the
+   closed face fi get their state there (cand[j] = 0); cand[j] = 1 for the
+   others, which phase B tries vertex by vertex.  The form is bounded over
+   the face's bounding box by interval arithmetic and, when that straddles
+   zero, at each vertex.  Only reads the geometry (no face changes while
+   phase A runs, so threads may share it); a later split only adds
+   vertices on edges, which keeps "one strict sign on the face" true for
+   every piece.  Decisions are counted in ctx (the worker's). */
+static void face_prefilter(unsigned char *cand, plane *P, slong fi, slong l,
+                           slong off, const double *Z, const double *E,
+                           int ok, pred_ctx_t ctx)
+{
+    face_s *f = P->F + fi;
+    slong w = P->g->layers[l].out, i, j;
+    iv X = iv_set(0, 0), Y = iv_set(0, 0);
+    int finite = ok && !ctx->exact_only;
+
+    for (i = 0; i < f->n && finite; i++)
+    {
+        const vert_s *v = P->V + f->v[i];
+        if (v->inf)
+            finite = 0;
+        X = i ? iv_hull(X, v->x0) : v->x0;
+        Y = i ? iv_hull(Y, v->y0) : v->y0;
+    }
+    if (!finite || !iv_ok(X) || !iv_ok(Y))
+    {
+        memset(cand, 1, w);
+        return;
+    }
+    for (j = 0; j < w; j++)
+    {
+        iv h0 = iv_set(Z[3 * j], E[3 * j]), h1 = iv_set(Z[3 * j + 1], E[3 * j + 1]);
+        iv h2 = iv_set(Z[3 * j + 2], E[3 * j + 2]), r;
+        int s = 2;
+        r = iv_add(iv_add(iv_mul(h0, X), iv_mul(h1, Y)), h2);
+        if (iv_ok(r))
+            s = pred_sign_d(ctx, r.m, r.r);
+        if (s == 2)
+            for (i = 0; i < f->n; i++)
+            {
+                const vert_s *v = P->V + f->v[i];
+                int sv = 2;
+                r = iv_add(iv_add(iv_mul(h0, v->x0), iv_mul(h1, v->y0)), h2);
+                if (iv_ok(r))
+                    sv = pred_sign_d(ctx, r.m, r.r);
+                if (sv == 2 || sv == 0 || (i > 0 && sv != s))
+                {
+                    s = 2;
+                    break;
+                }
+                s = sv;
+            }
+        if (s == 1 || s == -1)
+        {
+            cand[j] = 0;
+            f->st[off + j] = s > 0;
+        }
+        else
+            cand[j] = 1;
+    }
+}
+
+/* ---- phase B: the splits --------------------------------------------- */
+
+/* Split face f0 (and its pieces) by the candidate neurons of layer l;
+   the pieces (f0 first) are appended to kids.  Stops early (leaving the
+   states unfinished) when should_stop says so. */
 static void refine_face(plane *P, slong f0, slong l, slong off,
-                        double *Zd, double *Ze, cutter *C)
+                        const double *Zd, const double *Ze, int ok,
+                        const unsigned char *cand, cutter *C,
+                        slong **kids, slong *nk, slong *ak)
 {
     const net_layer_struct *L = P->g->layers + l;
-    slong *pieces, np = 1, npo, pa = 8, j, k, i;
-    int *s = NULL, stop = 0;
+    slong np0 = *nk, npo, j, k, i;
+    int *s = NULL;
     slong sa = 0;
-    int ok = forms_layer_d(Zd, Ze, P->g, P->F[f0].st, l);
 
-    pieces = flint_malloc(pa * sizeof(slong));
-    pieces[0] = f0;
-    C->snap = new_snap(P, P->F[f0].st);
-    for (j = 0; j < L->out && P->bug == NULL && !stop; j++)
+    if (*nk == *ak)
     {
-        if ((stop = should_stop(P)))
+        *ak = FLINT_MAX(64, 2 * *ak);
+        *kids = flint_realloc(*kids, *ak * sizeof(slong));
+    }
+    (*kids)[(*nk)++] = f0;
+    C->snap = r2_new_snap(P, P->F[f0].st);
+    for (j = 0; j < L->out && P->bug == NULL; j++)
+    {
+        if (!cand[j])
+            continue;
+        if (should_stop(P))
             break;
         C->layer = l;
         C->neuron = j;
@@ -741,9 +175,9 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
         P->stamp++;
         /* Pieces cut off by this neuron are decided: only the pieces
            present before it are visited. */
-        for (k = 0, npo = np; k < npo; k++)
+        for (k = np0, npo = *nk; k < npo; k++)
         {
-            slong fi = pieces[k], n = P->F[fi].n;
+            slong fi = (*kids)[k], n = P->F[fi].n;
             int pos = 0, neg = 0;
             if (n > sa)
             {
@@ -752,225 +186,337 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
             }
             for (i = 0; i < n; i++)
             {
-                s[i] = vert_sign(P, P->F[fi].v[i], C);
+                s[i] = r2_vert_sign(P, P->F[fi].v[i], C);
                 pos |= s[i] > 0;
                 neg |= s[i] < 0;
             }
             if (pos && neg)
             {
-                slong q = split_face(P, fi, s, C);
+                slong q = r2_split_face(P, fi, s, C);
                 if (P->bug != NULL)
                     break;
                 P->F[fi].st[off + j] = 1;
                 P->F[q].st[off + j] = 0;
-                if (np == pa)
+                if (*nk == *ak)
                 {
-                    pa *= 2;
-                    pieces = flint_realloc(pieces, pa * sizeof(slong));
+                    *ak *= 2;
+                    *kids = flint_realloc(*kids, *ak * sizeof(slong));
                 }
-                pieces[np++] = q;
-                if ((stop = should_stop(P)))
+                (*kids)[(*nk)++] = q;
+                if (should_stop(P))
                     break;
             }
             else
                 P->F[fi].st[off + j] = pos;     /* z = 0 is off */
         }
     }
-    if (l == P->lstat && P->opts->linear && !stop)
-        for (k = 0; k < np; k++)
-        {
-            if (ok)
-                face_output_d(P, pieces[k], l, Zd, Ze);
-            else
-            {
-                face_output_d(P, pieces[k], l, Zd, Zd);
-                P->oE[pieces[k] * 3 * net_output_dim(P->g)] = INFINITY;
-            }
-        }
     flint_free(s);
-    flint_free(pieces);
 }
 
-/* ---- cells ----------------------------------------------------------- */
+/* ---- the forms of the next layer, carried ----------------------------- */
 
-/* A rational interior point: the centroid C of the (symbolic) vertices,
-   with M chosen so that C lies on the interior side of every network
-   edge: h(C) = alpha + beta M must have its limit sign, so M > -alpha/beta
-   wherever the two signs differ. */
-static void face_point(fmpq *pt, plane *P, slong fi)
+/* A chain of rank-one updates stays this short (in updates), so that its
+   bound stays close to a fresh product's. */
+#define CHAIN_MAX 48
+/* A source may differ in this many states (a fresh product costs about as
+   much as this many updates at half the neurons on), and the NEAR pieces
+   before one in its run are tried besides its neighbours. */
+#define DIFF_MAX 6
+#define NEAR 3
+/* Pieces of one parent handled by one task of the forms phase: the first
+   gets a fresh product, the others updates from a neighbour. */
+#define RUN_MAX 32
+/* Faces refined together at one level: the carried forms of a level take
+   CHUNK x width x 48 bytes. */
+#define CHUNK 256
+
+/* Fresh forms of z_{l2} on face f from the forms Zp, Ep of z_l on it (its
+   parent's: the same on every piece): one masked product per layer. */
+static int forms_fresh(plane *P, slong l, slong l2, const double *Zp,
+                       const double *Ep, slong f, double *Z, double *E,
+                       double *tmp)
 {
-    face_s *f = P->F + fi;
-    fmpq *c = _fmpq_vec_init(4);
-    fmpq_t al, be, t, Mq;
-    slong i, k;
-    fmpq_init(al);
-    fmpq_init(be);
-    fmpq_init(t);
-    fmpq_init(Mq);
-    for (i = 0; i < f->n; i++)
+    const net_struct *g = P->g;
+    slong k, wmax = 3 * P->tw;
+    const double *A = Zp, *EA = Ep;
+    double *B = tmp, *EB = tmp + wmax;
+    int ok = 1;
+    for (k = l + 1; k <= l2 && ok; k++)
     {
-        const fmpq *x = vert_exact(P, f->v[i]);
-        for (k = 0; k < 4; k++)
-            fmpq_add(c + k, c + k, x + k);
-    }
-    fmpq_set_si(t, 1, f->n);
-    qvec_scalar_mul(c, c, 4, t);
-    fmpq_one(Mq);
-    for (i = 0; i < f->n; i++)
-    {
-        const line_s *l = P->L + f->ln[i];
-        const fmpq *h;
-        if (l->c1 != 0)
-            continue;           /* a box line of R^2 */
-        h = line_exact(P, f->ln[i]);
-        fmpq_mul(be, h + 0, c + 1);
-        fmpq_addmul(be, h + 1, c + 3);
-        fmpq_mul(al, h + 0, c + 0);
-        fmpq_addmul(al, h + 1, c + 2);
-        fmpq_add(al, al, h + 2);
-        if (!fmpq_is_zero(be) && fmpq_sgn(al) != fmpq_sgn(be))
+        double *ZB = (k == l2) ? Z : B, *EZ = (k == l2) ? E : EB;
+        ok = forms_next_d(ZB, EZ, P->fp, g, k, A, EA, P->F[f].st);
+        A = ZB;
+        EA = EZ;
+        if (k < l2)
         {
-            fmpq_div(t, al, be);
-            fmpq_neg(t, t);
-            if (fmpq_cmp(t, Mq) >= 0)
-                fmpq_set(Mq, t);
+            /* ping-pong between the two halves of tmp */
+            B = (B == tmp) ? tmp + 2 * wmax : tmp;
+            EB = B + wmax;
         }
     }
-    /* strictly beyond every bound: M = floor(max) + 1 */
-    fmpz_fdiv_q(fmpq_numref(t), fmpq_numref(Mq), fmpq_denref(Mq));
-    fmpz_add_ui(fmpq_numref(t), fmpq_numref(t), 1);
-    fmpz_one(fmpq_denref(t));
-    fmpq_set(pt + 0, c + 0);
-    fmpq_addmul(pt + 0, c + 1, t);
-    fmpq_set(pt + 1, c + 2);
-    fmpq_addmul(pt + 1, c + 3, t);
-    _fmpq_vec_clear(c, 4);
-    fmpq_clear(al);
-    fmpq_clear(be);
-    fmpq_clear(t);
-    fmpq_clear(Mq);
+    return ok;
 }
 
-/* cross(a, b) for a = a0 + a1 M, b = b0 + b1 M (pairs (x, y) of parts):
-   zero as a polynomial in M iff its three coefficients vanish. */
-static int cross_is_zero(const fmpq *A, const fmpq *B)
+/* Layer-l states in which faces a and b differ. */
+static slong state_diff(const plane *P, slong a, slong b, slong off, slong w)
 {
-    /* A, B hold (x0, x1, y0, y1) */
-    fmpq_t t, u;
-    int z = 1, i, j;
-    fmpq_init(t);
-    fmpq_init(u);
-    /* coefficient of M^(i+j) collects ax_i by_j - ay_i bx_j */
-    for (i = 0; i < 2 && z; i++)
-        for (j = 0; j < 2 && z; j++)
-            if (i + j == 1)
-                continue;
+    const unsigned char *x = P->F[a].st + off, *y = P->F[b].st + off;
+    slong i, d = 0;
+    for (i = 0; i < w; i++)
+        d += (x[i] != 0) != (y[i] != 0);
+    return d;
+}
+
+/* Forms of z_{l2} for kids[a..b) (pieces of one parent, whose forms of z_l
+   are Zp, Ep), into Z, E, ok at their positions relative to c0.  A piece
+   next to one already done (its twin edges) whose states differ from it
+   in layer l only gets rank-one updates; the first and any other piece a
+   fresh product. */
+static void forms_run(plane *P, slong l, slong l2, const slong *kids,
+                      slong a, slong b, slong c0, slong base,
+                      const double *Zp,
+                      const double *Ep, double *Z, double *E, int *ok,
+                      slong *depth, double *tmp)
+{
+    slong w2 = 3 * P->g->layers[l2].out, w = P->g->layers[l].out;
+    slong off = forms_state_offset(P->g, l), q, e;
+    int chain = (l2 == l + 1) && P->g->layers[l].act == NET_RELU;
+    for (q = a; q < b; q++)
+    {
+        slong f = kids[q], best = -1, bd = 0;
+        const face_s *F = P->F + f;
+        /* sources: the neighbours done before q in this run, and the
+           few pieces just before it (near in the traversal) */
+        for (e = 0; chain && q > a && e < F->n + NEAR; e++)
+        {
+            slong p, dd;
+            if (e < F->n)
+            {
+                slong nb = F->nb[e];
+                if (nb < 0)
+                    continue;
+                p = P->tag[nb] - base - 1;
+            }
             else
+                p = q - 1 - (e - F->n);
+            if (p < a || p >= q || !ok[p - c0])
+                continue;           /* not done before q in this run */
+            dd = state_diff(P, f, kids[p], off, w);
+            if (dd <= DIFF_MAX && depth[p - c0] + dd <= CHAIN_MAX
+                && (best < 0 || dd < bd))
             {
-                fmpq_mul(t, A + i, B + 2 + j);
-                fmpq_mul(u, A + 2 + i, B + j);
-                z = fmpq_equal(t, u);
+                best = p;
+                bd = dd;
             }
-    if (z)
-    {
-        fmpq_mul(t, A + 0, B + 3);
-        fmpq_addmul(t, A + 1, B + 2);
-        fmpq_submul(t, A + 2, B + 1);
-        fmpq_submul(t, A + 3, B + 0);
-        z = fmpq_is_zero(t);
+        }
+        if (best >= 0
+            && forms_update_d(Z + (q - c0) * w2, E + (q - c0) * w2, P->fp,
+                              P->g, l2, Z + (best - c0) * w2,
+                              E + (best - c0) * w2, Zp, Ep, F->st,
+                              P->F[kids[best]].st))
+        {
+            ok[q - c0] = 1;
+            depth[q - c0] = depth[best - c0] + bd;
+        }
+        else
+        {
+            ok[q - c0] = forms_fresh(P, l, l2, Zp, Ep, f, Z + (q - c0) * w2,
+                                     E + (q - c0) * w2, tmp);
+            depth[q - c0] = 0;
+        }
     }
-    fmpq_clear(t);
-    fmpq_clear(u);
-    return z;
 }
 
-static int has_vec(const fmpq *list, slong n, const fmpq *x)
+/* Room for a tag per face; new tags are 0, below every base. */
+static void tag_reserve(plane *P)
 {
-    slong i;
-    for (i = 0; i < n; i++)
-        if (qvec_equal(list + 2 * i, x, 2))
-            return 1;
-    return 0;
+    if (P->atag < P->nf)
+    {
+        slong old = P->atag;
+        P->atag = FLINT_MAX(P->nf, 2 * P->atag);
+        P->tag = flint_realloc(P->tag, P->atag * sizeof(slong));
+        memset(P->tag + old, 0, (P->atag - old) * sizeof(slong));
+    }
 }
 
-/* Finite corners (counter-clockwise), ray directions and, for a face with
-   no finite corner, points of its boundary lines. */
-static void face_verts(regions_cell_struct *c, plane *P, slong fi)
+/* Reorder the pieces k[0..m) of one parent so that each follows a piece
+   next to it (a traversal of their twin edges from the first; the pieces
+   tile the convex parent, so all are reached): rank-one chains then find
+   their neighbour in the same run.  The order depends on the geometry
+   only, not on the threads. */
+static void order_group(plane *P, slong *k, slong m, slong *stack,
+                        slong *out)
 {
-    face_s *f = P->F + fi;
-    slong n = f->n, i, nv = 0, nr = 0, np = 0;
-    fmpq *vs = _fmpq_vec_init(2 * n), *rs = _fmpq_vec_init(2 * n);
-    fmpq *ps = _fmpq_vec_init(2 * n);
-    fmpq *A = _fmpq_vec_init(4), *B = _fmpq_vec_init(4), *d = _fmpq_vec_init(2);
-    fmpq_t s;
-    fmpq_init(s);
-    c->bounded = 1;
+    slong base = P->tagbase, i, sp = 0, no = 0, e;
+    P->tagbase += m + 2;
+    for (i = 0; i < m; i++)
+        P->tag[k[i]] = base + 1 + i;
+    stack[sp++] = k[0];
+    P->tag[k[0]] = base + m + 1;
+    while (sp > 0)
+    {
+        slong f = stack[--sp];
+        const face_s *F = P->F + f;
+        out[no++] = f;
+        for (e = 0; e < F->n; e++)
+        {
+            slong nb = F->nb[e];
+            if (nb >= 0 && P->tag[nb] > base && P->tag[nb] <= base + m)
+            {
+                P->tag[nb] = base + m + 1;
+                stack[sp++] = nb;
+            }
+        }
+    }
+    if (no != m)
+    {
+        r2_internal(P, "the pieces of a face are not connected");
+        return;
+    }
+    memcpy(k, out, m * sizeof(slong));
+}
+
+/* Refine the faces fs[0..n) (patterns fixed before layer l, forms of z_l
+   in Z, E, finite where ok) by layer l and then, depth first, by the later
+   layers.  Phase A (threads) decides the neurons that miss a face; phase
+   B splits by the others, in face order, so that the faces, their order
+   and every count are the same for every number of threads; the forms of
+   the next layer are carried (threads). */
+static void refine_level(plane *P, slong l, const slong *fs, slong n,
+                         const double *Z, const double *E, const int *ok,
+                         cutter *C)
+{
+    const net_struct *g = P->g;
+    slong w = g->layers[l].out, w3 = 3 * w, off = forms_state_offset(g, l);
+    slong i, nk = 0, ak = 0, *kids = NULL, *gs, c0;
+    unsigned char *cand = flint_malloc(n * w);
+    int nt = P->nthreads;
+    pred_ctx_struct *ctxs = flint_malloc(nt * sizeof(pred_ctx_struct));
+
+    for (i = 0; i < nt; i++)
+    {
+        pred_ctx_init(ctxs + i);
+        ctxs[i].exact_only = P->opts->pred->exact_only;
+    }
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (nt > 1 && n >= 8)
+#endif
     for (i = 0; i < n; i++)
     {
-        const fmpq *x = vert_exact(P, f->v[i]);
-        const fmpq *xp = vert_exact(P, f->v[(i + n - 1) % n]);
-        const fmpq *xn = vert_exact(P, f->v[(i + 1) % n]);
-        slong k;
-        if (fmpq_is_zero(x + 1) && fmpq_is_zero(x + 3))
-        {
-            for (k = 0; k < 4; k++)
-            {
-                fmpq_sub(A + k, x + k, xp + k);
-                fmpq_sub(B + k, xn + k, x + k);
-            }
-            if (!cross_is_zero(A, B))
-            {
-                fmpq_set(vs + 2 * nv, x + 0);
-                fmpq_set(vs + 2 * nv + 1, x + 2);
-                nv++;
-            }
-            continue;
-        }
-        c->bounded = 0;
-        /* direction (x1, y1) scaled to a first nonzero entry of +-1 */
-        fmpq_set(d + 0, x + 1);
-        fmpq_set(d + 1, x + 3);
-        fmpq_abs(s, fmpq_is_zero(d + 0) ? d + 1 : d + 0);
-        fmpq_inv(s, s);
-        qvec_scalar_mul(d, d, 2, s);
-        if (!has_vec(rs, nr, d))
-        {
-            qvec_set(rs + 2 * nr, d, 2);
-            nr++;
-        }
-        /* A box corner's finite part (0, 0) lies on no boundary line. */
-        if (P->V[f->v[i]].l1 < 0)
-            continue;
-        fmpq_set(d + 0, x + 0);
-        fmpq_set(d + 1, x + 2);
-        if (!has_vec(ps, np, d))
-        {
-            qvec_set(ps + 2 * np, d, 2);
-            np++;
-        }
+        int tid = 0;
+#ifdef _OPENMP
+        tid = omp_get_thread_num();
+#endif
+        face_prefilter(cand + i * w, P, fs[i], l, off, Z + i * w3,
+                       E + i * w3, ok[i], ctxs + tid);
     }
-    if (nv == 0)
+    for (i = 0; i < nt; i++)
     {
-        /* A strip or a half-plane: points of its boundary lines; all of
-           R^2: the origin (vs is zero). */
-        qvec_set(vs, ps, 2 * np);
-        nv = FLINT_MAX(np, 1);
+        pred_ctx_add_counts(P->opts->pred, ctxs + i);
+        pred_ctx_clear(ctxs + i);
     }
-    c->nverts = nv;
-    c->nrays = nr;
-    c->verts = nv ? _fmpq_vec_init(2 * nv) : NULL;
-    c->rays = nr ? _fmpq_vec_init(2 * nr) : NULL;
-    if (nv)
-        qvec_set(c->verts, vs, 2 * nv);
-    if (nr)
-        qvec_set(c->rays, rs, 2 * nr);
-    _fmpq_vec_clear(vs, 2 * n);
-    _fmpq_vec_clear(rs, 2 * n);
-    _fmpq_vec_clear(ps, 2 * n);
-    _fmpq_vec_clear(A, 4);
-    _fmpq_vec_clear(B, 4);
-    _fmpq_vec_clear(d, 2);
-    fmpq_clear(s);
+    flint_free(ctxs);
+
+    gs = flint_malloc((n + 1) * sizeof(slong));
+    for (i = 0; i < n && P->bug == NULL && !should_stop(P); i++)
+    {
+        gs[i] = nk;
+        refine_face(P, fs[i], l, off, Z + i * w3, E + i * w3, ok[i],
+                    cand + i * w, C, &kids, &nk, &ak);
+        if (P->opts->progress && (P->nprog++ & 255) == 0)
+            P->opts->progress(P->opts->progress_data, l, g->nlayers, P->nf);
+    }
+    gs[i] = nk;
+    flint_free(cand);
+    if (P->stop || P->bug != NULL)
+        goto done;
+
+    if (l == P->lstat)
+    {
+        if (P->opts->linear)
+            for (i = 0; i < n; i++)
+            {
+                slong k;
+                for (k = gs[i]; k < gs[i + 1]; k++)
+                {
+                    face_output_d(P, kids[k], l, Z + i * w3,
+                                  ok[i] ? E + i * w3 : Z + i * w3);
+                    if (!ok[i])
+                        P->oE[kids[k] * 3 * net_output_dim(g)] = INFINITY;
+                }
+            }
+        goto done;
+    }
+
+    /* The pieces, CHUNK at a time, at the next layer with states. */
+    {
+        slong l2 = P->lnext[l], w2 = 3 * g->layers[l2].out;
+        slong *par = flint_malloc(FLINT_MAX(nk, 1) * sizeof(slong));
+        slong *stack = flint_malloc(2 * FLINT_MAX(nk, 1) * sizeof(slong));
+        slong mc = FLINT_MIN(nk, CHUNK);
+        double *Z2 = flint_malloc(2 * mc * w2 * sizeof(double));
+        double *E2 = Z2 + mc * w2;
+        int *ok2 = flint_malloc(mc * sizeof(int));
+        slong *depth = flint_malloc(mc * sizeof(slong));
+        slong *runs = flint_malloc(2 * (mc + 1) * sizeof(slong));
+        for (i = 0; i < n; i++)
+        {
+            slong k;
+            for (k = gs[i]; k < gs[i + 1]; k++)
+                par[k] = i;
+        }
+        tag_reserve(P);
+        for (i = 0; i < n && P->bug == NULL; i++)
+            if (gs[i + 1] - gs[i] > 2)
+                order_group(P, kids + gs[i], gs[i + 1] - gs[i], stack,
+                            stack + nk);
+        flint_free(stack);
+        for (c0 = 0; c0 < nk && !P->stop && P->bug == NULL; c0 += CHUNK)
+        {
+            slong c1 = FLINT_MIN(nk, c0 + CHUNK), m = c1 - c0, nr = 0, r;
+            slong base = P->tagbase;
+
+            /* tags: base + position + 1 of a piece of this chunk, set by
+               its run; every other face's tag is below base (tags only
+               grow, new faces start at 0) */
+            tag_reserve(P);
+            P->tagbase += nk + 1;
+            /* runs: pieces of one parent, at most RUN_MAX each */
+            for (i = c0; i < c1; i++)
+                if (i == c0 || par[i] != par[i - 1]
+                    || i - runs[2 * (nr - 1)] >= RUN_MAX)
+                {
+                    runs[2 * nr] = i;
+                    if (nr > 0)
+                        runs[2 * nr - 1] = i;
+                    nr++;
+                }
+            runs[2 * nr - 1] = c1;
+            /* a neighbour counts only inside its own run */
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nr > 1)
+#endif
+            for (r = 0; r < nr; r++)
+            {
+                slong a = runs[2 * r], b = runs[2 * r + 1], q;
+                double *tmp = flint_malloc(4 * 3 * P->tw * sizeof(double));
+                for (q = a; q < b; q++)
+                    P->tag[kids[q]] = base + q + 1;
+                forms_run(P, l, l2, kids, a, b, c0, base, Z + par[a] * w3,
+                          E + par[a] * w3, Z2, E2, ok2, depth, tmp);
+                flint_free(tmp);
+            }
+            refine_level(P, l2, kids + c0, m, Z2, E2, ok2, C);
+        }
+        flint_free(runs);
+        flint_free(depth);
+        flint_free(ok2);
+        flint_free(Z2);
+        flint_free(par);
+    }
+done:
+    flint_free(gs);
+    flint_free(kids);
 }
 
 int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
@@ -978,8 +524,10 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
 {
     plane P;
     cutter C;
-    slong l, i, j, wmax = 1, nf0;
+    forms_plan_t fp;
+    slong l, i, j, wmax = 1, l0 = -1, prev = -1;
     double *Zd, *Ze;
+    int ok0;
 
     if (g->input_dim != 2)
         return err_set(e, CPWL_ERR_INTERNAL, "regions_2d: input dimension %ld",
@@ -989,9 +537,10 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     P.opts = opts;
     P.ns = R->nstates;
     P.stamp = 0;
-    plane_start(&P, lo, hi);
+    r2_plane_start(&P, lo, hi);
     for (l = 0; l < g->nlayers; l++)
         wmax = FLINT_MAX(wmax, g->layers[l].out);
+    P.tw = wmax;
     Zd = flint_malloc(3 * wmax * sizeof(double));
     Ze = flint_malloc(3 * wmax * sizeof(double));
     P.tA = flint_malloc(3 * wmax * sizeof(double));
@@ -999,30 +548,43 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     P.tB = flint_malloc(3 * wmax * sizeof(double));
     P.tF = flint_malloc(3 * wmax * sizeof(double));
     P.lstat = -1;
+    P.lnext = flint_malloc(FLINT_MAX(g->nlayers, 1) * sizeof(slong));
     for (l = 0; l < g->nlayers; l++)
+    {
+        P.lnext[l] = -1;
         if (forms_state_offset(g, l) >= 0)
+        {
             P.lstat = l;
+            if (prev >= 0)
+                P.lnext[prev] = l;
+            else
+                l0 = l;
+            prev = l;
+        }
+    }
+    P.nthreads = (int) FLINT_MAX(opts->nthreads, 0);
+#ifdef _OPENMP
+    if (P.nthreads == 0)
+        P.nthreads = omp_get_max_threads();
+#endif
+    P.nthreads = FLINT_MAX(P.nthreads, 1);
+    forms_plan_init(fp, g);
+    P.fp = fp;
     C.ex = _fmpq_vec_init(3);
 
-    for (l = 0; l < g->nlayers && !R->stopped && P.bug == NULL; l++)
+    /* The box at the first layer with states; the rest, depth first. */
+    if (l0 >= 0)
     {
-        slong off = forms_state_offset(g, l);
-        if (off < 0)
-            continue;
-        nf0 = P.nf;
-        for (i = 0; i < nf0; i++)
-        {
-            refine_face(&P, i, l, off, Zd, Ze, &C);
-            if (P.bug != NULL)
-                break;
-            if (check_stop(&P, R))
-                break;
-            if (opts->progress && (i & 255) == 0)
-                opts->progress(opts->progress_data, l, g->nlayers, P.nf);
-        }
-        if (opts->progress)
-            opts->progress(opts->progress_data, l + 1, g->nlayers, P.nf);
+        slong f0 = 0;
+        ok0 = forms_layer_d(Zd, Ze, g, P.F[0].st, l0);
+        refine_level(&P, l0, &f0, 1, Zd, Ze, &ok0, &C);
     }
+    if (opts->progress)
+        opts->progress(opts->progress_data, g->nlayers, g->nlayers, P.nf);
+    if (P.stop)
+        R->stopped = (opts->max_regions > 0 && P.nf > opts->max_regions)
+                     ? REGIONS_STOP_LIMIT : REGIONS_STOP_INTERRUPT;
+    forms_plan_clear(fp);
 
     if (P.bug != NULL)
     {
@@ -1031,7 +593,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         _fmpq_vec_clear(C.ex, 3);
         flint_free(Zd);
         flint_free(Ze);
-        plane_clear(&P);
+        r2_plane_clear(&P);
         return CPWL_ERR_INTERNAL;
     }
     if (R->stopped)
@@ -1043,7 +605,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         if (opts->points)
         {
             c->point = _fmpq_vec_init(2);
-            face_point(c->point, &P, i);
+            r2_face_point(c->point, &P, i);
         }
         if (opts->maps)
         {
@@ -1052,7 +614,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             regions_cell_map(c->grad, c->offset, g, c->state);
         }
         if (opts->verts)
-            face_verts(c, &P, i);
+            r2_face_verts(c, &P, i);
         else
         {
             c->bounded = 1;
@@ -1090,6 +652,6 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     _fmpq_vec_clear(C.ex, 3);
     flint_free(Zd);
     flint_free(Ze);
-    plane_clear(&P);
+    r2_plane_clear(&P);
     return CPWL_OK;
 }

@@ -54,4 +54,45 @@ int forms_affine_d(double *Z, double *E, const net_t net, slong k,
 void forms_act_d(double *Z, double *E, const net_t net, slong k,
                  const unsigned char *state);
 
+/* What the carried double forms of a region algorithm need of a net,
+   prepared once: every layer's weights transposed (row t = the weights
+   leaving input t, padded to a multiple of 4 outputs) and their absolute
+   values, so that a product with a masked input and a rank-one update
+   both run along contiguous outputs.  Read-only once built: threads may
+   share it. */
+typedef struct
+{
+    slong nlayers;
+    slong *ld;                  /* padded outputs of each layer */
+    double **WT, **WA;          /* in x ld each, or NULL (no doubles) */
+    int simd;                   /* the AVX2 kernel may run */
+}
+forms_plan_struct;
+
+typedef forms_plan_struct forms_plan_t[1];
+
+void forms_plan_init(forms_plan_t F, const net_t net);
+void forms_plan_clear(forms_plan_t F);
+
+/* Forms of z_k (k >= 1) of a region from the forms Zp, Ep of z_{k-1} on
+   it and its states of layer k-1: forms_act_d then forms_affine_d, with
+   the same values up to the order of the sums and the same bound; a relu
+   layer's off inputs are skipped.  Returns 0 when not finite. */
+int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
+                 slong k, const double *Zp, const double *Ep,
+                 const unsigned char *state);
+
+/* Carried forms: the forms of z_k (k >= 1, layer k-1 relu) on a region q
+   from those (Zr, Er) on a region r whose pattern differs from q's only
+   in layer k-1, where both share the forms Zp, Ep of z_{k-1}:
+     Z_q = Z_r + sum over the neurons t of layer k-1 that differ of
+           (+1 if on in q, -1 if on in r) W_k[:, t] Zp[t],
+   one rank-one update per difference, bounded by the interval arithmetic
+   of the double filters (docs/numerics.md, "Carried forms").  Returns 0
+   when a value is not finite or layer k-1 is not relu. */
+int forms_update_d(double *Z, double *E, const forms_plan_t F,
+                   const net_t net, slong k, const double *Zr,
+                   const double *Er, const double *Zp, const double *Ep,
+                   const unsigned char *state_q, const unsigned char *state_r);
+
 #endif

@@ -1,0 +1,115 @@
+/* Internals of the 2-D region algorithm (regions_2d*.c): the planar
+   subdivision with twin edges, lazy exact geometry and the sign of a
+   cutting line at a vertex.  See regions_2d.c for the method. */
+#ifndef CPWL_REGIONS_2D_IMPL_H
+#define CPWL_REGIONS_2D_IMPL_H
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "interval.h"
+#include "cpwl/regions.h"
+#include "cpwl/forms.h"
+#include "cpwl/num.h"
+#include "cpwl/pred.h"
+
+/* ---- lines, vertices, faces ------------------------------------------ */
+
+/* A line a x + b y + c0 + c1 M = 0.  Network lines have c1 = 0; box
+   lines of R^2 have c1 = +-1.  Exact coefficients are built on demand from
+   the recipe (the pattern snapshot, layer and neuron). */
+typedef struct
+{
+    iv a, b, c0;
+    double c1;                  /* exact: 0, 1 or -1 */
+    fmpq *ex;                   /* NULL or (a, b, c0, c1) */
+    slong snap, layer, neuron;  /* recipe; snap < 0 for box lines */
+}
+line_s;
+
+/* A vertex (x0 + x1 M, y0 + y1 M): the crossing of lines l1 and l2, or a
+   box corner (l1 < 0). */
+typedef struct
+{
+    iv x0, x1, y0, y1;
+    int inf;                    /* x1 or y1 may be nonzero */
+    fmpq *ex;                   /* NULL or (x0, x1, y0, y1) */
+    slong l1, l2;
+    slong stamp;                /* sign cache: (face instance, neuron) */
+    int sgn;
+}
+vert_s;
+
+/* A convex face: vertices counter-clockwise; edge i runs from v[i] to
+   v[i+1] on line ln[i] with face nb[i] on its other side (-1: domain
+   boundary). */
+typedef struct
+{
+    slong n, alloc;
+    slong *v, *nb, *ln;
+    unsigned char *st;
+}
+face_s;
+
+typedef struct
+{
+    const net_struct *g;
+    const regions_opts *opts;
+    slong ns;                   /* states per pattern */
+    line_s *L;
+    slong nl, al;
+    vert_s *V;
+    slong nv, av;
+    face_s *F;
+    slong nf, af;
+    double *oZ, *oE;            /* per face: output forms, m x 3, bounds */
+    slong ao;                   /* faces with room in oZ, oE */
+    slong lstat;                /* the last layer with states */
+    double *tA, *tE, *tB, *tF;  /* scratch, 3 x widest layer */
+    unsigned char *snaps;       /* pattern snapshots, ns bytes each */
+    slong nsnap, asnap;
+    slong stamp;                /* current (face instance, neuron) */
+    const char *bug;            /* a broken invariant (internal error) */
+    /* the carried forms (regions_2d.c) */
+    const forms_plan_struct *fp;
+    slong *lnext;               /* the next layer with states, or -1 */
+    int nthreads;
+    slong *tag;                 /* per face: scratch of the forms phase */
+    slong atag, tagbase;
+    slong tw;                   /* the widest layer */
+    int stop;                   /* a limit or an interrupt was seen */
+    slong nprog;                /* faces refined, for the progress report */
+}
+plane;
+
+/* The current splitting form: double coefficients with radii and the
+   exact row built only when a sign needs it. */
+typedef struct
+{
+    iv h[3];
+    int have_ex;
+    fmpq *ex;                   /* 3 entries */
+    slong snap, layer, neuron;
+    slong line;                 /* line record once it cuts (-1 before) */
+}
+cutter;
+
+void r2_plane_clear(plane *P);
+slong r2_new_snap(plane *P, const unsigned char *st);
+const fmpq *r2_line_exact(plane *P, slong i);
+const fmpq *r2_vert_exact(plane *P, slong i);
+/* Sign of the cutter's form at vertex vi, cached per P->stamp. */
+int r2_vert_sign(plane *P, slong vi, cutter *C);
+/* Split face fi by the cutter (vertex signs s are mixed): fi keeps the
+   positive side, the new face (returned) the negative side. */
+slong r2_split_face(plane *P, slong fi, const int *s, cutter *C);
+/* The first face: the box [lo, hi], or the symbolic box when lo is NULL. */
+void r2_plane_start(plane *P, const fmpq *lo, const fmpq *hi);
+/* A broken invariant (a bug, never bad input): the first one is kept. */
+void r2_internal(plane *P, const char *what);
+void r2_face_point(fmpq *pt, plane *P, slong fi);
+void r2_face_verts(regions_cell_struct *c, plane *P, slong fi);
+
+#endif
