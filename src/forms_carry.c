@@ -134,7 +134,7 @@ int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
     slong *on;
     int ok = 1;
 
-    if (F->WT[k] == NULL)
+    if (F->WT[k] == NULL || net->input_dim != 2)
         return 0;
     if (!layer_is_relu(net, k - 1))
     {
@@ -194,7 +194,7 @@ int forms_update_d(double *Z, double *E, const forms_plan_t F,
     slong ld = F->ld[k], t, i, col, off;
     int ok = 1;
 
-    if (F->WT[k] == NULL || !layer_is_relu(net, k - 1))
+    if (F->WT[k] == NULL || net->input_dim != 2 || !layer_is_relu(net, k - 1))
         return 0;
     off = forms_state_offset(net, k - 1);
     memcpy(Z, Zr, 3 * K->out * sizeof(double));

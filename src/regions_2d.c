@@ -86,22 +86,16 @@ static void face_prefilter(unsigned char *cand, plane *P, slong fi, slong l,
 {
     face_s *f = P->F + fi;
     slong w = P->g->layers[l].out, i, j;
-    iv X = iv_set(0, 0), Y = iv_set(0, 0);
-    int finite = ok && !ctx->exact_only;
+    iv X, Y;
 
-    for (i = 0; i < f->n && finite; i++)
-    {
-        const vert_s *v = P->V + f->v[i];
-        if (v->inf)
-            finite = 0;
-        X = i ? iv_hull(X, v->x0) : v->x0;
-        Y = i ? iv_hull(Y, v->y0) : v->y0;
-    }
-    if (!finite || !iv_ok(X) || !iv_ok(Y))
+    /* r2_face_box writes only face fi's own fields */
+    if (!ok || ctx->exact_only || !r2_face_box(P, fi))
     {
         memset(cand, 1, w);
         return;
     }
+    X = f->bx;
+    Y = f->by;
     for (j = 0; j < w; j++)
     {
         iv h0 = iv_set(Z[3 * j], E[3 * j]), h1 = iv_set(Z[3 * j + 1], E[3 * j + 1]);
@@ -156,7 +150,7 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
         *kids = flint_realloc(*kids, *ak * sizeof(slong));
     }
     (*kids)[(*nk)++] = f0;
-    C->snap = r2_new_snap(P, P->F[f0].st);
+    C->snap = f0;               /* its layers before l stay as they are */
     for (j = 0; j < L->out && P->bug == NULL; j++)
     {
         if (!cand[j])
@@ -179,6 +173,20 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
         {
             slong fi = (*kids)[k], n = P->F[fi].n;
             int pos = 0, neg = 0;
+            /* A piece the line misses: one test of its box, not one per
+               vertex (the first layer splits one face by every neuron). */
+            if (ok && !P->opts->pred->exact_only && r2_face_box(P, fi))
+            {
+                const face_s *F = P->F + fi;
+                iv r = iv_add(iv_add(iv_mul(C->h[0], F->bx),
+                                     iv_mul(C->h[1], F->by)), C->h[2]);
+                int sb = iv_ok(r) ? pred_sign_d(P->opts->pred, r.m, r.r) : 2;
+                if (sb == 1 || sb == -1)
+                {
+                    P->F[fi].st[off + j] = sb > 0;
+                    continue;
+                }
+            }
             if (n > sa)
             {
                 sa = 2 * n;

@@ -19,13 +19,15 @@
 
 /* A line a x + b y + c0 + c1 M = 0.  Network lines have c1 = 0; box
    lines of R^2 have c1 = +-1.  Exact coefficients are built on demand from
-   the recipe (the pattern snapshot, layer and neuron). */
+   the recipe: the face whose pattern's layers before `layer` hold on the
+   line's side of it (they never change once that layer began), the
+   layer and the neuron. */
 typedef struct
 {
     iv a, b, c0;
     double c1;                  /* exact: 0, 1 or -1 */
     fmpq *ex;                   /* NULL or (a, b, c0, c1) */
-    slong snap, layer, neuron;  /* recipe; snap < 0 for box lines */
+    slong snap, layer, neuron;  /* recipe; snap (a face) < 0: box line */
 }
 line_s;
 
@@ -50,8 +52,12 @@ typedef struct
     slong n, alloc;
     slong *v, *nb, *ln;
     unsigned char *st;
+    iv bx, by;                  /* a box around the face, when bb_ok */
+    int bb_ok;                  /* 0: not known (yet, or since a split);
+                                   -1: none (a vertex is at infinity) */
 }
 face_s;
+
 
 typedef struct
 {
@@ -68,8 +74,8 @@ typedef struct
     slong ao;                   /* faces with room in oZ, oE */
     slong lstat;                /* the last layer with states */
     double *tA, *tE, *tB, *tF;  /* scratch, 3 x widest layer */
-    unsigned char *snaps;       /* pattern snapshots, ns bytes each */
-    slong nsnap, asnap;
+    unsigned char **stblk;      /* the faces' patterns, in blocks */
+    slong nstblk, astblk, stleft;
     slong stamp;                /* current (face instance, neuron) */
     const char *bug;            /* a broken invariant (internal error) */
     /* the carried forms (regions_2d.c) */
@@ -97,7 +103,6 @@ typedef struct
 cutter;
 
 void r2_plane_clear(plane *P);
-slong r2_new_snap(plane *P, const unsigned char *st);
 const fmpq *r2_line_exact(plane *P, slong i);
 const fmpq *r2_vert_exact(plane *P, slong i);
 /* Sign of the cutter's form at vertex vi, cached per P->stamp. */
@@ -109,6 +114,9 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C);
 void r2_plane_start(plane *P, const fmpq *lo, const fmpq *hi);
 /* A broken invariant (a bug, never bad input): the first one is kept. */
 void r2_internal(plane *P, const char *what);
+/* The box of face fi (bx, by): 1 when it has one.  A vertex inserted on
+   an edge keeps it; a split clears it. */
+int r2_face_box(plane *P, slong fi);
 void r2_face_point(fmpq *pt, plane *P, slong fi);
 void r2_face_verts(regions_cell_struct *c, plane *P, slong fi);
 

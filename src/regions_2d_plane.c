@@ -27,6 +27,25 @@ static slong new_vert(plane *P)
     return P->nv++;
 }
 
+/* Patterns live in blocks of 4096: one allocation per block, not per
+   face, and their addresses never move (a line's recipe points at one). */
+static unsigned char *new_state(plane *P)
+{
+    slong ns = FLINT_MAX(P->ns, 1), per = 4096;
+    if (P->stleft == 0)
+    {
+        if (P->nstblk == P->astblk)
+        {
+            P->astblk = FLINT_MAX(16, 2 * P->astblk);
+            P->stblk = flint_realloc(P->stblk, P->astblk * sizeof(unsigned char *));
+        }
+        P->stblk[P->nstblk++] = flint_malloc(per * ns);
+        P->stleft = per;
+    }
+    P->stleft--;
+    return P->stblk[P->nstblk - 1] + (per - 1 - P->stleft) * ns;
+}
+
 static slong new_face(plane *P)
 {
     face_s *f;
@@ -37,7 +56,8 @@ static slong new_face(plane *P)
     }
     f = P->F + P->nf;
     memset(f, 0, sizeof(face_s));
-    f->st = flint_calloc(FLINT_MAX(P->ns, 1), 1);
+    f->st = new_state(P);
+    memset(f->st, 0, FLINT_MAX(P->ns, 1));
     return P->nf++;
 }
 
@@ -61,18 +81,6 @@ static void face_push(face_s *f, slong v, slong nb, slong ln)
     f->n++;
 }
 
-slong r2_new_snap(plane *P, const unsigned char *st)
-{
-    slong ns = FLINT_MAX(P->ns, 1);
-    if (P->nsnap == P->asnap)
-    {
-        P->asnap = FLINT_MAX(64, 2 * P->asnap);
-        P->snaps = flint_realloc(P->snaps, P->asnap * ns);
-    }
-    memcpy(P->snaps + P->nsnap * ns, st, ns);
-    return P->nsnap++;
-}
-
 void r2_plane_clear(plane *P)
 {
     slong i;
@@ -87,12 +95,13 @@ void r2_plane_clear(plane *P)
         flint_free(P->F[i].v);
         flint_free(P->F[i].nb);
         flint_free(P->F[i].ln);
-        flint_free(P->F[i].st);
     }
     flint_free(P->L);
     flint_free(P->V);
     flint_free(P->F);
-    flint_free(P->snaps);
+    for (i = 0; i < P->nstblk; i++)
+        flint_free(P->stblk[i]);
+    flint_free(P->stblk);
     flint_free(P->oZ);
     flint_free(P->oE);
     flint_free(P->tA);
@@ -111,7 +120,7 @@ const fmpq *r2_line_exact(plane *P, slong i)
     if (l->ex == NULL)
     {
         fmpq *row = _fmpq_vec_init(3);
-        forms_row_fmpq(row, P->g, P->snaps + l->snap * FLINT_MAX(P->ns, 1),
+        forms_row_fmpq(row, P->g, P->F[l->snap].st,
                        l->layer, l->neuron);
         l->ex = _fmpq_vec_init(4);
         qvec_set(l->ex, row, 3);
@@ -249,7 +258,7 @@ int r2_vert_sign(plane *P, slong vi, cutter *C)
             f = pred_sign_d_filter(dv, de);
         if (f == 2 && !C->have_ex)
         {
-            forms_row_fmpq(C->ex, P->g, P->snaps + C->snap * FLINT_MAX(P->ns, 1),
+            forms_row_fmpq(C->ex, P->g, P->F[C->snap].st,
                            C->layer, C->neuron);
             C->have_ex = 1;
         }
@@ -500,6 +509,8 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
         flint_free(pv);
         flint_free(mv);
     }
+    P->F[fi].bb_ok = 0;
+    P->F[qi].bb_ok = 0;
     /* Edges now in q: their twins must point to q. */
     q = P->F + qi;
     for (i = 0; i < q->n; i++)
@@ -561,4 +572,30 @@ void r2_plane_start(plane *P, const fmpq *lo, const fmpq *hi)
     for (i = 0; i < 4; i++)
         face_push(P->F + f, c[i], -1, l[i]);
     fmpq_clear(t);
+}
+
+int r2_face_box(plane *P, slong fi)
+{
+    face_s *f = P->F + fi;
+    slong i;
+    iv X = iv_set(0, 0), Y = iv_set(0, 0);
+    if (f->bb_ok)
+        return f->bb_ok > 0;
+    f->bb_ok = 1;
+    for (i = 0; i < f->n; i++)
+    {
+        const vert_s *v = P->V + f->v[i];
+        if (v->inf)
+        {
+            f->bb_ok = -1;
+            return 0;
+        }
+        X = i ? iv_hull(X, v->x0) : v->x0;
+        Y = i ? iv_hull(Y, v->y0) : v->y0;
+    }
+    if (!iv_ok(X) || !iv_ok(Y))
+        f->bb_ok = -1;
+    f->bx = X;
+    f->by = Y;
+    return f->bb_ok > 0;
 }

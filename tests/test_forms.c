@@ -513,6 +513,339 @@ START_TEST(test_forms_slack_attained)
 }
 END_TEST
 
+/* |Zd - Z| <= Ed entrywise, exactly (3 columns per neuron). */
+static void check_within(const fmpq *Z, const double *Zd, const double *Ed,
+                         slong len, const char *what, uint64_t seed,
+                         slong it)
+{
+    fmpq_t t, v;
+    slong k;
+    fmpq_init(t);
+    fmpq_init(v);
+    for (k = 0; k < len; k++)
+    {
+        test_fmpq_of_d(t, Zd[k]);
+        fmpq_sub(t, t, Z + k);
+        fmpq_abs(t, t);
+        test_fmpq_of_d(v, Ed[k]);
+        if (fmpq_cmp(t, v) > 0)
+            ck_abort_msg("%s: entry %ld: %a +- %a misses the exact form; "
+                         "seed %llu, iteration %ld", what, (long) k, Zd[k],
+                         Ed[k], (unsigned long long) seed, (long) it);
+    }
+    fmpq_clear(t);
+    fmpq_clear(v);
+}
+
+/* Carried forms (issue 12): forms_next_d (one masked product from the
+   previous layer's forms) and chains of forms_update_d (rank-one updates
+   between patterns that differ in the previous layer) stay within their
+   bounds of the exact forms of the pattern they end at, on nets with
+   adversarial weights over the whole double range; the chains are as
+   long as the 2-D method allows (48 updates) and flip neurons back and
+   forth, so that terms cancel. */
+START_TEST(test_forms_carried)
+{
+    const uint64_t seed = test_seed(20261206);
+    test_rng r = {seed};
+    slong it, n = test_iters(150);
+    net_t net;
+    forms_plan_t F;
+    net_init(net, 2);
+    for (it = 0; it < n; it++)
+    {
+        slong depth = test_range(&r, 2, 3), l, i, j, k, ns, hop;
+        slong base = test_range(&r, 0, 3) == 0 ? test_range(&r, -1000, 900)
+                                                : test_range(&r, -20, 20);
+        unsigned char *st, *sq;
+        test_random_net_widths(net, &r, 2, depth, 1, 9, 8);
+        for (l = 0; l < net->nlayers; l++)
+        {
+            net_layer_struct *L = net->layers + l;
+            /* now and then a leaky layer: forms_next_d's general path */
+            if (l + 1 < net->nlayers && test_range(&r, 0, 4) == 0)
+            {
+                L->act = NET_LEAKY_RELU;
+                fmpq_set_si(L->slope, test_range(&r, -3, 3),
+                            (ulong) test_range(&r, 1, 5));
+            }
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j < L->in; j++)
+                    adv_weight(fmpq_mat_entry(L->W, i, j), &r, base);
+                adv_weight(L->b + i, &r, base + test_range(&r, -60, 60));
+            }
+        }
+        net_prepare(net);
+        forms_plan_init(F, net);
+        ns = net_num_states(net);
+        st = flint_malloc(FLINT_MAX(ns, 1));
+        sq = flint_malloc(FLINT_MAX(ns, 1));
+        for (k = 0; k < ns; k++)
+            st[k] = (unsigned char) (test_next(&r) & 1);
+        for (l = 1; l < net->nlayers; l++)
+        {
+            slong w = net->layers[l].out, wp = net->layers[l - 1].out;
+            slong off = forms_state_offset(net, l - 1);
+            fmpq *Z = _fmpq_vec_init(3 * w);
+            double *Zp = flint_malloc(3 * wp * sizeof(double));
+            double *Ep = flint_malloc(3 * wp * sizeof(double));
+            double *Zd = flint_malloc(4 * 3 * w * sizeof(double));
+            double *Ed = Zd + 3 * w, *Zq = Zd + 6 * w, *Eq = Zd + 9 * w;
+            if (off < 0 || !forms_layer_d(Zp, Ep, net, st, l - 1))
+                goto next;
+            /* one product from the previous layer's forms */
+            if (forms_next_d(Zd, Ed, F, net, l, Zp, Ep, st))
+            {
+                forms_layer_fmpq(Z, net, st, l);
+                check_within(Z, Zd, Ed, 3 * w, "forms_next_d", seed, it);
+            }
+            else
+                goto next;
+            if (net->layers[l - 1].act != NET_RELU)
+            {
+                ck_assert_msg(!forms_update_d(Zq, Eq, F, net, l, Zd, Ed, Zp,
+                                              Ep, st, st),
+                              "forms_update_d after a non-relu layer");
+                goto next;
+            }
+            /* a chain of updates, each from the last pattern */
+            memcpy(sq, st, ns);
+            for (hop = 0; hop < 48; hop++)
+            {
+                unsigned char *s0 = flint_malloc(ns);
+                slong flips = test_range(&r, 1, 3), f;
+                memcpy(s0, sq, ns);
+                for (f = 0; f < flips; f++)
+                {
+                    slong t = off + test_range(&r, 0, wp - 1);
+                    sq[t] = !sq[t];
+                }
+                if (!forms_update_d(Zq, Eq, F, net, l, Zd, Ed, Zp, Ep, sq, s0))
+                {
+                    flint_free(s0);
+                    break;
+                }
+                forms_layer_fmpq(Z, net, sq, l);
+                check_within(Z, Zq, Eq, 3 * w, "forms_update_d", seed, it);
+                memcpy(Zd, Zq, 3 * w * sizeof(double));
+                memcpy(Ed, Eq, 3 * w * sizeof(double));
+                flint_free(s0);
+            }
+        next:
+            _fmpq_vec_clear(Z, 3 * w);
+            flint_free(Zp);
+            flint_free(Ep);
+            flint_free(Zd);
+        }
+        forms_plan_clear(F);
+        flint_free(st);
+        flint_free(sq);
+    }
+    net_clear(net);
+}
+END_TEST
+
+/* The nearest double to q and a radius just covering it. */
+static void tight_d(double *m, double *rad, const fmpq_t q)
+{
+    fmpq_t t;
+    fmpq_init(t);
+    *m = num_fmpq_get_d(q);
+    test_fmpq_of_d(t, *m);
+    fmpq_sub(t, t, q);
+    fmpq_abs(t, t);
+    *rad = num_fmpq_get_d(t);
+    if (*rad > 0)
+        *rad = nextafter(*rad, INFINITY);
+    fmpq_clear(t);
+}
+
+/* One update with exact (or tightly bounded) inputs and cancellation:
+   z_1 = w0 a + w1 a + b over one relu pair of the same form a, flipping
+   the second on: the result w0 a + w1 a + b is tiny while w1 a is not,
+   the weights are not doubles (a third of an ulp off) or subnormal.
+   Every rounding term of the update's bound (the weight's u|w| and its
+   eta/2 when subnormal) is needed here: the remaining slack of the
+   interval operations is u of the (small) result. */
+START_TEST(test_forms_update_tight)
+{
+    const uint64_t seed = test_seed(20261207);
+    test_rng r = {seed};
+    slong it, n = test_iters(20000);
+    net_t net;
+    forms_plan_t F;
+    fmpq *Z = _fmpq_vec_init(3);
+    fmpq_t t;
+    fmpq_init(t);
+    net_init(net, 2);
+    net_add_layer(net, NET_RELU, 2);
+    net_add_layer(net, NET_IDENTITY, 1);
+    for (it = 0; it < n; it++)
+    {
+        unsigned char sr[2] = {1, 0}, sq[2] = {1, 1};
+        double Zp[6], Ep[6] = {0, 0, 0, 0, 0, 0}, Zr[3], Er[3], Zq[3], Eq[3];
+        slong k, e = test_range(&r, 0, 3) == 0 ? -1074 + test_range(&r, 0, 60)
+                                                 : test_range(&r, -30, 30);
+        net_layer_struct *L0 = net->layers, *L1 = net->layers + 1;
+        /* layer 0: two equal rows of doubles, so that Zp is exact */
+        for (k = 0; k < 2; k++)
+        {
+            double v = ldexp((double) test_range(&r, 1, 1 << 20), -10)
+                       * ((test_next(&r) & 1) ? 1 : -1);
+            test_fmpq_of_d(fmpq_mat_entry(L0->W, 0, k), v);
+            test_fmpq_of_d(fmpq_mat_entry(L0->W, 1, k), v);
+        }
+        test_fmpq_of_d(L0->b + 0, ldexp((double) test_range(&r, 0, 1 << 20), -10));
+        fmpq_set(L0->b + 1, L0->b + 0);
+        /* layer 1: w1 adversarial, w0 = -w1 (1 + tiny), b anything */
+        adv_weight(fmpq_mat_entry(L1->W, 0, 1), &r, 0);
+        fmpq_mul_2exp(fmpq_mat_entry(L1->W, 0, 1),
+                      fmpq_mat_entry(L1->W, 0, 1), 0);
+        if (e < 0)
+            fmpq_div_2exp(fmpq_mat_entry(L1->W, 0, 1),
+                          fmpq_mat_entry(L1->W, 0, 1), (ulong) -e);
+        else
+            fmpq_mul_2exp(fmpq_mat_entry(L1->W, 0, 1),
+                          fmpq_mat_entry(L1->W, 0, 1), (ulong) e);
+        fmpq_set_si(t, test_range(&r, -8, 8), 1);
+        fmpq_div_2exp(t, t, (ulong) test_range(&r, 20, 60));
+        fmpq_add_si(t, t, 1);
+        fmpq_mul(fmpq_mat_entry(L1->W, 0, 0), fmpq_mat_entry(L1->W, 0, 1), t);
+        fmpq_neg(fmpq_mat_entry(L1->W, 0, 0), fmpq_mat_entry(L1->W, 0, 0));
+        fmpq_zero(L1->b);
+        net_prepare(net);
+        if (!net->layers[1].d_ok)
+            continue;
+        forms_plan_init(F, net);
+        for (k = 0; k < 6; k++)
+            Zp[k] = num_fmpq_get_d(k % 3 < 2 ? fmpq_mat_entry(L0->W, k / 3, k % 3)
+                                   : L0->b + k / 3);
+        forms_layer_fmpq(Z, net, sr, 1);
+        for (k = 0; k < 3; k++)
+            tight_d(Zr + k, Er + k, Z + k);
+        if (forms_update_d(Zq, Eq, F, net, 1, Zr, Er, Zp, Ep, sq, sr))
+        {
+            forms_layer_fmpq(Z, net, sq, 1);
+            check_within(Z, Zq, Eq, 3, "forms_update_d (tight)", seed, it);
+        }
+        forms_plan_clear(F);
+    }
+    net_clear(net);
+    _fmpq_vec_clear(Z, 3);
+    fmpq_clear(t);
+}
+END_TEST
+
+/* forms_next_d's bounds against the same a-priori bound (its sums run in
+   another order; the bound does not depend on it), on a relu layer of
+   width n with all states on, feeding a layer with random rational
+   weights; and the input errors attained by actual inputs, where the
+   1 + 2^-30 factor keeps it valid (as in test_forms_slack_attained). */
+START_TEST(test_forms_next_reference)
+{
+    const uint64_t seed = test_seed(20261208);
+    test_rng r = {seed};
+    const double tt = 0x1p-53 - 0x1p-63;
+    slong it;
+    fmpq_t R, v, w;
+    forms_plan_t F;
+    fmpq_init(R);
+    fmpq_init(v);
+    fmpq_init(w);
+    for (it = 0; it < test_iters(400); it++)
+    {
+        slong n = test_range(&r, 1, 12), i, t, col, out = test_range(&r, 1, 3);
+        int exact_in = (int) (it & 1);
+        int e0 = (int) test_range(&r, -900, 900);
+        double *A = flint_malloc(3 * n * sizeof(double));
+        double *EA = flint_malloc(3 * n * sizeof(double));
+        double Z[9], E[9];
+        unsigned char *st = flint_malloc(n + out);
+        net_t net;
+        net_layer_struct *L;
+        net_init(net, 2);
+        net_add_layer(net, NET_RELU, n);
+        L = net_add_layer(net, NET_IDENTITY, out);
+        for (i = 0; i < out; i++)
+        {
+            for (t = 0; t < n; t++)
+                test_fmpq(fmpq_mat_entry(L->W, i, t), &r,
+                          (int) test_range(&r, 1, 60));
+            test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
+        }
+        net_prepare(net);
+        forms_plan_init(F, net);
+        memset(st, 1, n + out);
+        for (t = 0; t < 3 * n; t++)
+        {
+            A[t] = ldexp((double) (test_next(&r) >> 11), e0 - 53
+                         + (int) test_range(&r, -4, 4));
+            if (test_next(&r) & 1)
+                A[t] = -A[t];
+            EA[t] = exact_in ? 0.0 : ldexp((double) (test_next(&r) >> 11),
+                                           e0 - 53 - (int) test_range(&r, 0, 60));
+        }
+        if (forms_next_d(Z, E, F, net, 1, A, EA, st))
+            for (i = 0; i < out; i++)
+                for (col = 0; col < 3; col++)
+                {
+                    ref_affine_bound(R, net->layers + 1, i, A, EA, 3, col,
+                                     col == 2);
+                    test_fmpq_of_d(v, E[i * 3 + col]);
+                    if (fmpq_cmp(v, R) < 0)
+                        ck_abort_msg("seed %llu iteration %ld: forms_next_d "
+                                     "bound %a below the a-priori bound",
+                                     (unsigned long long) seed, (long) it,
+                                     E[i * 3 + col]);
+                }
+        forms_plan_clear(F);
+        net_clear(net);
+        flint_free(A);
+        flint_free(EA);
+        flint_free(st);
+    }
+    {
+        /* weights 1 + 2^-54 on inputs 0 with bounds 1, t, t, t */
+        double A[12] = {0}, EA[12] = {0}, Z[3], E[3];
+        fmpq *Aq = _fmpq_vec_init(12), *Zq = _fmpq_vec_init(3);
+        unsigned char st[5] = {1, 1, 1, 1, 1};
+        slong t;
+        net_t net;
+        net_layer_struct *L;
+        net_init(net, 2);
+        net_add_layer(net, NET_RELU, 4);
+        L = net_add_layer(net, NET_IDENTITY, 1);
+        fmpq_set_si(w, 1, 1);
+        fmpq_div_2exp(v, w, 54);
+        fmpq_add(w, w, v);
+        for (t = 0; t < 4; t++)
+        {
+            fmpq_set(fmpq_mat_entry(L->W, 0, t), w);
+            EA[t * 3] = t == 0 ? 1.0 : tt;
+            test_fmpq_of_d(Aq + t * 3, EA[t * 3]);
+        }
+        net_prepare(net);
+        forms_plan_init(F, net);
+        ck_assert(forms_next_d(Z, E, F, net, 1, A, EA, st));
+        forms_affine_fmpq(Zq, net, 1, Aq);
+        test_fmpq_of_d(v, Z[0]);
+        fmpq_sub(v, v, Zq + 0);
+        fmpq_abs(v, v);
+        test_fmpq_of_d(w, E[0]);
+        ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_next_d: %a outside its "
+                      "bound", E[0]);
+        forms_plan_clear(F);
+        net_clear(net);
+        _fmpq_vec_clear(Aq, 12);
+        _fmpq_vec_clear(Zq, 3);
+    }
+    fmpq_clear(R);
+    fmpq_clear(v);
+    fmpq_clear(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("forms");
@@ -524,6 +857,9 @@ int main(void)
     tcase_add_test(tc, test_forms_act_exact_inputs);
     tcase_add_test(tc, test_forms_affine_reference);
     tcase_add_test(tc, test_forms_slack_attained);
+    tcase_add_test(tc, test_forms_carried);
+    tcase_add_test(tc, test_forms_update_tight);
+    tcase_add_test(tc, test_forms_next_reference);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

@@ -80,7 +80,7 @@ static iv adv_iv(test_rng *r, slong base)
     return x;
 }
 
-enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_HULL };
 
 /* The exact op on every corner lies in z. */
 static void check_corners(iv z, iv x, iv y, int op, uint64_t seed, slong it)
@@ -114,6 +114,8 @@ static void check_corners(iv z, iv x, iv y, int op, uint64_t seed, slong it)
                 case OP_ADD: fmpq_add(c, a, b); break;
                 case OP_SUB: fmpq_sub(c, a, b); break;
                 case OP_MUL: fmpq_mul(c, a, b); break;
+                /* the hull holds both operands' ends */
+                case OP_HULL: fmpq_set(c, i == j ? a : b); break;
                 default: fmpq_div(c, a, b);
             }
             if (!contains(z, c))
@@ -140,7 +142,7 @@ START_TEST(test_iv_ops_random)
         slong by = (test_next(&r) & 1) ? bx + test_range(&r, -56, 56)
                    : adv_base(&r);
         iv x = adv_iv(&r, bx), y = adv_iv(&r, by);
-        int op = (int) test_range(&r, 0, 3);
+        int op = (int) test_range(&r, 0, 4);
         if (op == OP_SUB && (test_next(&r) & 1))
             y.m = x.m * (1 + ldexp(1, -(int) test_range(&r, 1, 60)));
         if (op == OP_DIV && !(fabs(y.m) > y.r))
@@ -150,6 +152,7 @@ START_TEST(test_iv_ops_random)
             case OP_ADD: check_corners(iv_add(x, y), x, y, op, seed, it); break;
             case OP_SUB: check_corners(iv_sub(x, y), x, y, op, seed, it); break;
             case OP_MUL: check_corners(iv_mul(x, y), x, y, op, seed, it); break;
+            case OP_HULL: check_corners(iv_hull(x, y), x, y, op, seed, it); break;
             default: check_corners(iv_div(x, y), x, y, op, seed, it);
         }
     }
