@@ -48,6 +48,7 @@ typedef struct
     int maps;                   /* fill every cell's exact affine map */
     int verts;                  /* d <= 2: fill exact vertices and rays */
     slong max_regions;          /* stop (incomplete) beyond this many */
+    slong nthreads;             /* 0: all cores */
     /* Leave the cells' states NULL where the method can (1-D: the memory
        is then linear in the cells, not cells x neurons); the others fill
        them anyway.  Counting alone needs no states. */
