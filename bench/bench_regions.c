@@ -293,8 +293,9 @@ typedef struct
     int unstable;               /* a repetition found other regions */
     slong ncells;
     uint64_t hash;              /* of the set of patterns */
-    double secs;                /* best of reps */
-    double total;               /* of all reps */
+    double secs;                /* best of reps, wall-clock */
+    double cpu;                 /* best of reps, CPU of all threads */
+    double total;               /* of all reps, wall-clock */
     int reps;
     char msg[CPWL_ERR_MSG_LEN];
 }
@@ -317,6 +318,15 @@ static uint64_t patterns_hash(const regions_t R)
         h += next64(&c);
     }
     return h;
+}
+
+/* Seconds of CPU of the process (all threads): less sensitive than the
+   wall clock to other jobs on a shared machine, for single-thread runs. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
 /* regions_compute with the reference path: the same restriction of the
@@ -343,7 +353,7 @@ static void speed_once(speed_result *res, const net_t net, const dom_t D,
     regions_opts o;
     regions_t R;
     err_t e;
-    double t0;
+    double t0, c0;
     int st;
 
     memset(res, 0, sizeof *res);
@@ -357,8 +367,10 @@ static void speed_once(speed_result *res, const net_t net, const dom_t D,
     stop_flag = 0;
     alarm((unsigned) cap);
     t0 = now();
+    c0 = cpu_now();
     st = ref ? compute_ref(R, net, D, &o, e)
         : regions_compute(R, net, D, &o, e);
+    res->cpu = cpu_now() - c0;
     res->secs = now() - t0;
     alarm(0);
     if (st != CPWL_OK)
@@ -402,6 +414,8 @@ static int speed_again(speed_result *res, const net_t net, const dom_t D,
         res->unstable = 1;
     if (r.ok && r.secs < res->secs)
         res->secs = r.secs;
+    if (r.ok && r.cpu < res->cpu)
+        res->cpu = r.cpu;
     return 1;
 }
 
@@ -415,7 +429,8 @@ typedef struct
 }
 ratio_t;
 
-static ratio_t time_ratio(const speed_result *a, const speed_result *b)
+static ratio_t time_ratio(const speed_result *a, const speed_result *b,
+                          int cpu)
 {
     ratio_t r = {0.0, 0};
     if (a->ok && b->ok)
@@ -425,7 +440,7 @@ static ratio_t time_ratio(const speed_result *a, const speed_result *b)
     else if (a->ok && b->timeout)
         r.kind = 3;
     if (r.kind)
-        r.v = a->secs / b->secs;
+        r.v = cpu ? a->cpu / b->cpu : a->secs / b->secs;
     return r;
 }
 
@@ -448,15 +463,17 @@ static void secs_str(char *buf, size_t size, const speed_result *r)
         snprintf(buf, size, "ERROR: %.60s", r->msg);
 }
 
-/* Microseconds per region; a run stopped by its cap took at least that
-   long per region of the count other finished run (other may be NULL). */
+/* Microseconds (wall or CPU) per region; a run stopped by its cap took
+   at least that long per region of the count of the finished run other
+   (may be NULL). */
 static void us_str(char *buf, size_t size, const speed_result *r,
-                   const speed_result *other)
+                   const speed_result *other, int cpu)
 {
+    double t = cpu ? r->cpu : r->secs;
     if (r->ok && r->ncells > 0)
-        snprintf(buf, size, "%.2f", 1e6 * r->secs / r->ncells);
+        snprintf(buf, size, "%.2f", 1e6 * t / r->ncells);
     else if (r->timeout && other != NULL && other->ok && other->ncells > 0)
-        snprintf(buf, size, ">= %.2f", 1e6 * r->secs / other->ncells);
+        snprintf(buf, size, ">= %.2f", 1e6 * t / other->ncells);
     else
         snprintf(buf, size, "-");
 }
@@ -526,7 +543,8 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap)
     net_t net;
     dom_t D;
     err_t e;
-    char regs[64], s1[96], u1[32], s2[96], th[32], sr[96], ur[32], rr[32];
+    char regs[64], s1[96], u1[32], v1[32], s2[96], th[32], sr[96], ur[32];
+    char vr[32], rr[32], rc[32];
     char chk[160], goal[64];
     int good;
 
@@ -555,18 +573,21 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap)
     else
         snprintf(regs, sizeof regs, "-");
     secs_str(s1, sizeof s1, &row->c1);
-    us_str(u1, sizeof u1, &row->c1, row->rf.ok ? &row->rf : NULL);
+    us_str(u1, sizeof u1, &row->c1, &row->rf, 0);
+    us_str(v1, sizeof v1, &row->c1, &row->rf, 1);
     secs_str(s2, sizeof s2, &row->c2);
-    ratio_str(th, sizeof th, time_ratio(&row->c1, &row->c2));
+    ratio_str(th, sizeof th, time_ratio(&row->c1, &row->c2, 0));
     secs_str(sr, sizeof sr, &row->rf);
-    us_str(ur, sizeof ur, &row->rf, &row->c1);
-    ratio_str(rr, sizeof rr, time_ratio(&row->rf, &row->c1));
+    us_str(ur, sizeof ur, &row->rf, &row->c1, 0);
+    us_str(vr, sizeof vr, &row->rf, &row->c1, 1);
+    ratio_str(rr, sizeof rr, time_ratio(&row->rf, &row->c1, 0));
+    ratio_str(rc, sizeof rc, time_ratio(&row->rf, &row->c1, 1));
     good = speed_check(chk, sizeof chk, &row->c1, &row->c2, &row->rf);
     snprintf(goal, sizeof goal, "%s%s%s", S->width ? " flat" : "",
              S->goal ? " 5x" : "", S->big ? " 2T" : "");
-    printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-           B->name, goal[0] ? goal + 1 : "-", regs, s1, u1, s2, th, sr, ur,
-           rr, chk);
+    printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+           "| %s |\n", B->name, goal[0] ? goal + 1 : "-", regs, s1, u1, v1,
+           s2, th, sr, ur, vr, rr, rc, chk);
     fflush(stdout);
     if (!good)
         fprintf(stderr, "bench_regions: %s: %s\n", B->name, chk);
@@ -596,24 +617,31 @@ static const char *verdict(const ratio_t *r, slong n, double goal)
 
 static void speed_summary(const speed_row *rows, slong nrows)
 {
-    ratio_t r[NNETS];
-    char buf[32];
+    ratio_t r[NNETS], rc[NNETS];
+    char buf[32], bufc[32];
     slong k, n;
-    double lo = 0, hi = 0;
+    double lo = 0, hi = 0, clo = 0, chi = 0;
     int have = 0;
 
     memset(r, 0, sizeof r);
+    memset(rc, 0, sizeof rc);
     printf("\nGoals of issue 12 (this run):\n");
     printf("- exact 2-D regions >= %.0fx faster than the reference (the "
            "float tool is not available):", GOAL_REF);
     for (k = n = 0; k < nrows; k++)
         if (rows[k].S.goal)
         {
-            r[n] = time_ratio(&rows[k].rf, &rows[k].c1);
-            ratio_str(buf, sizeof buf, r[n++]);
-            printf(" %s %s;", rows[k].S.name, buf);
+            r[n] = time_ratio(&rows[k].rf, &rows[k].c1, 0);
+            rc[n] = time_ratio(&rows[k].rf, &rows[k].c1, 1);
+            ratio_str(buf, sizeof buf, r[n]);
+            ratio_str(bufc, sizeof bufc, rc[n++]);
+            printf(" %s %s (cpu %s);", rows[k].S.name, buf, bufc);
         }
-    printf(" %s\n", verdict(r, n, GOAL_REF));
+    if (n > 0)
+        printf(" %s (cpu: %s)\n", verdict(r, n, GOAL_REF),
+               verdict(rc, n, GOAL_REF));
+    else
+        printf(" %s\n", verdict(r, n, GOAL_REF));
 
     printf("- time per region flat in w for 2-w-w-1 (1 thread, us):");
     for (k = 0; k < nrows; k++)
@@ -623,16 +651,19 @@ static void speed_summary(const speed_row *rows, slong nrows)
             if (c->ok && c->ncells > 0)
             {
                 double us = 1e6 * c->secs / c->ncells;
-                printf(" w=%d %.2f;", rows[k].S.width, us);
+                double cu = 1e6 * c->cpu / c->ncells;
+                printf(" w=%d %.2f (cpu %.2f);", rows[k].S.width, us, cu);
                 lo = have ? FLINT_MIN(lo, us) : us;
                 hi = have ? FLINT_MAX(hi, us) : us;
+                clo = have ? FLINT_MIN(clo, cu) : cu;
+                chi = have ? FLINT_MAX(chi, cu) : cu;
                 have = 1;
             }
             else
                 printf(" w=%d -;", rows[k].S.width);
         }
     if (have)
-        printf(" max/min %.2f\n", hi / lo);
+        printf(" max/min %.2f (cpu %.2f)\n", hi / lo, chi / clo);
     else
         printf(" -\n");
 
@@ -641,7 +672,7 @@ static void speed_summary(const speed_row *rows, slong nrows)
     for (k = n = 0; k < nrows; k++)
         if (rows[k].S.big)
         {
-            r[n] = time_ratio(&rows[k].c1, &rows[k].c2);
+            r[n] = time_ratio(&rows[k].c1, &rows[k].c2, 0);
             ratio_str(buf, sizeof buf, r[n++]);
             printf(" %s %s;", rows[k].S.name, buf);
         }
@@ -695,13 +726,16 @@ static int speed_table(char **names, int nnames, int cap, int ref_cap)
            "algorithm with 1 and 2 threads (cap %d s) and the reference "
            "path bench/regions_2d_ref.c (the algorithm before issue 12, "
            "cap %d s); runs under %.0f s are repeated in turn, best time "
-           "kept.  Goal: flat = us/region flat in the width, 5x = ref/current >= "
-           "%.0f, 2T = 1T/2T >= %.1f.", cap, ref_cap, SPEED_MIN_TOTAL,
-           GOAL_REF, GOAL_THREADS);
+           "kept.  cpu: CPU time of the process instead of wall-clock (less "
+           "sensitive to other jobs on the machine).  Goal: flat = us/region "
+           "flat in the width, 5x = ref/current >= %.0f, 2T = 1T/2T >= "
+           "%.1f.", cap, ref_cap, SPEED_MIN_TOTAL, GOAL_REF, GOAL_THREADS);
     print_load("  Load average at start");
-    printf("\n\n| net | goal | regions | 1 thread s | us/region | 2 threads "
-           "s | 1T/2T | ref s | ref us/region | ref/current | check |\n");
-    printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    printf("\n\n| net | goal | regions | 1 thread s | us/region | cpu "
+           "us/region | 2 threads s | 1T/2T | ref s | ref us/region | ref cpu "
+           "us/region | ref/current | ref/current cpu | check |\n");
+    printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+           "|---|\n");
     fflush(stdout);
     for (k = 0; k < nrows; k++)
         good &= speed_bench_row(rows + k, cap, ref_cap);
