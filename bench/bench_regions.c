@@ -11,12 +11,22 @@
    interrupt flag of the region algorithms); the exact-only run is
    skipped when the filtered one was already slow.
 
+   A second table, "2-D speed (issue 12)", times the 2-D algorithm on
+   [-1,1]^2 with 1 and 2 threads and against the reference path
+   (bench/regions_2d_ref.c, the 2-D algorithm before issue 12), checks
+   that both find the same regions (count and patterns), and ends with
+   the issue's goals measured in the same run.  A mismatch is printed as
+   MISMATCH and makes the exit status 1.
+
    usage: bench_regions [--cap SECONDS] [--method auto|1d|2d|nd]
                         [--no-linear] [--no-exact] [--box-only | --all-only]
+                        [--speed-cap SECONDS] [--ref-cap SECONDS]
+                        [--speed2d-only | --no-speed2d]
                         [--write-nets [--out DIR]] [NAME...]
-   NAME picks nets by name (e.g. 2-64-64-1); --write-nets writes the
-   selected nets as cpwl-net JSON into DIR (default bench/nets) for
-   `cpwl regions` and exits. */
+   NAME picks nets by name (e.g. 2-64-64-1) for both tables (the 2-D one
+   takes the 2-input ones); --write-nets writes the selected nets as
+   cpwl-net JSON into DIR (default bench/nets) for `cpwl regions` and
+   exits. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -37,19 +47,24 @@ typedef struct
     slong n;                    /* inputs */
     slong nw;                   /* hidden layers */
     slong w[5];                 /* hidden widths */
+    int extra;                  /* not in the first table by default */
 }
 bench_net;
 
 static const bench_net NETS[] = {
-    {"2-16-16-1", 2, 2, {16, 16}},
-    {"2-32-32-32-1", 2, 3, {32, 32, 32}},
-    {"2-64-64-1", 2, 2, {64, 64}},
-    {"2-64-64-64-1", 2, 3, {64, 64, 64}},
-    {"2-32x5-1", 2, 5, {32, 32, 32, 32, 32}},
-    {"2-128-128-1", 2, 2, {128, 128}},
-    {"2-256-256-1", 2, 2, {256, 256}},
-    {"3-16-16-1", 3, 2, {16, 16}},
-    {"4-12-12-1", 4, 2, {12, 12}},
+    {"2-16-16-1", 2, 2, {16, 16}, 0},
+    {"2-32-32-32-1", 2, 3, {32, 32, 32}, 0},
+    {"2-64-64-1", 2, 2, {64, 64}, 0},
+    {"2-64-64-64-1", 2, 3, {64, 64, 64}, 0},
+    {"2-32x5-1", 2, 5, {32, 32, 32, 32, 32}, 0},
+    {"2-128-128-1", 2, 2, {128, 128}, 0},
+    {"2-256-256-1", 2, 2, {256, 256}, 0},
+    {"3-16-16-1", 3, 2, {16, 16}, 0},
+    {"4-12-12-1", 4, 2, {12, 12}, 0},
+    /* for the 2-D speed table */
+    {"2-32-32-1", 2, 2, {32, 32}, 1},
+    {"2-512-512-1", 2, 2, {512, 512}, 1},
+    {"2-128-128-128-128-1", 2, 4, {128, 128, 128, 128}, 1},
 };
 
 #define NNETS ((slong) (sizeof NETS / sizeof NETS[0]))
@@ -234,6 +249,537 @@ static void bench_row(const bench_net *B, int bounded, regions_method method,
     net_clear(net);
 }
 
+/* ---- 2-D speed (issue 12) --------------------------------------------- */
+
+/* bench/regions_2d_ref.c: the 2-D algorithm before issue 12. */
+int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
+                   const fmpq *hi, const regions_opts *opts, err_t e);
+
+/* The width series 2-w-w-1 (the time per region should stay flat in w)
+   and the issue's three nets (exact regions >= 5x faster than the float
+   tool, here than the reference); the biggest nets carry the thread
+   goal. */
+typedef struct
+{
+    const char *name;
+    int width;                  /* w of the width series, or 0 */
+    int goal;                   /* one of the issue's three nets */
+    int big;                    /* 2 threads >= 1.7x asked */
+}
+speed_net;
+
+static const speed_net SPEED_NETS[] = {
+    {"2-32-32-1", 32, 0, 0},
+    {"2-64-64-1", 64, 0, 0},
+    {"2-128-128-1", 128, 0, 0},
+    {"2-256-256-1", 256, 1, 1},
+    {"2-512-512-1", 512, 0, 1},
+    {"2-64-64-64-1", 0, 1, 0},
+    {"2-128-128-128-128-1", 0, 1, 1},
+};
+
+#define NSPEED ((slong) (sizeof SPEED_NETS / sizeof SPEED_NETS[0]))
+
+/* A run shorter than this is repeated (best time kept): a few
+   milliseconds on a shared machine are noisy. */
+#define SPEED_MIN_TOTAL 2.0
+#define SPEED_MAX_REPS 20
+#define GOAL_REF 5.0
+#define GOAL_THREADS 1.7
+
+typedef struct
+{
+    int ok, timeout, error;
+    int unstable;               /* a repetition found other regions */
+    slong ncells;
+    uint64_t hash;              /* of the set of patterns */
+    double secs;                /* best of reps, wall-clock */
+    double cpu;                 /* best of reps, CPU of all threads */
+    double total;               /* of all reps, wall-clock */
+    int reps;
+    char msg[CPWL_ERR_MSG_LEN];
+}
+speed_result;
+
+/* A sum of per-cell hashes, so that runs listing the same patterns in
+   another order (threads) agree; 0 when a cell has no pattern (then only
+   the counts are compared). */
+static uint64_t patterns_hash(const regions_t R)
+{
+    uint64_t h = 0;
+    slong i, j;
+    for (i = 0; i < R->ncells; i++)
+    {
+        uint64_t c = 0xcbf29ce484222325ULL;
+        if (R->cells[i].state == NULL)
+            return 0;
+        for (j = 0; j < R->nstates; j++)
+            c = (c ^ R->cells[i].state[j]) * 0x100000001b3ULL;
+        h += next64(&c);
+    }
+    return h;
+}
+
+/* Seconds of CPU of the process (all threads): less sensitive than the
+   wall clock to other jobs on a shared machine, for single-thread runs. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* regions_compute with the reference path: the same restriction of the
+   net to the box, so that both times cover the same work. */
+static int compute_ref(regions_t R, const net_t net, const dom_t D,
+                       const regions_opts *o, err_t e)
+{
+    net_t g;
+    int st;
+    regions_clear(R);
+    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
+    net_init(g, D->d);
+    dom_restrict_net(g, net, D);
+    st = regions_2d_ref(R, g, D->bounded ? D->lo : NULL,
+                        D->bounded ? D->hi : NULL, o, e);
+    net_clear(g);
+    return st;
+}
+
+static void speed_once(speed_result *res, const net_t net, const dom_t D,
+                       int ref, slong nthreads, int cap)
+{
+    pred_ctx_t ctx;
+    regions_opts o;
+    regions_t R;
+    err_t e;
+    double t0, c0;
+    int st;
+
+    memset(res, 0, sizeof *res);
+    pred_ctx_init(ctx);
+    regions_opts_init(&o, ctx);
+    o.method = REGIONS_2D;
+    o.nthreads = nthreads;
+    o.interrupt = &stop_flag;
+    regions_init(R, 0, 0, 0);
+    err_init(e);
+    stop_flag = 0;
+    alarm((unsigned) cap);
+    t0 = now();
+    c0 = cpu_now();
+    st = ref ? compute_ref(R, net, D, &o, e)
+        : regions_compute(R, net, D, &o, e);
+    res->cpu = cpu_now() - c0;
+    res->secs = now() - t0;
+    alarm(0);
+    if (st != CPWL_OK)
+    {
+        res->error = 1;
+        snprintf(res->msg, sizeof res->msg, "%s", e->msg);
+    }
+    else
+    {
+        res->ok = R->stopped == REGIONS_DONE;
+        res->timeout = R->stopped == REGIONS_STOP_INTERRUPT;
+        res->error = !res->ok && !res->timeout;
+        if (res->error)
+            snprintf(res->msg, sizeof res->msg, "stopped (%d)", R->stopped);
+        res->ncells = R->stopped ? R->lower_bound : R->ncells;
+        if (res->ok)
+            res->hash = patterns_hash(R);
+    }
+    res->reps = 1;
+    res->total = res->secs;
+    regions_clear(R);
+    err_clear(e);
+    pred_ctx_clear(ctx);
+}
+
+/* One more run of a short one (a finished run of less than
+   SPEED_MIN_TOTAL seconds in all): keeps the best time and notes when
+   the regions differ.  Returns whether it ran. */
+static int speed_again(speed_result *res, const net_t net, const dom_t D,
+                       int ref, slong nthreads, int cap)
+{
+    speed_result r;
+
+    if (!res->ok || res->total >= SPEED_MIN_TOTAL
+        || res->reps >= SPEED_MAX_REPS)
+        return 0;
+    speed_once(&r, net, D, ref, nthreads, cap);
+    res->total += r.secs;
+    res->reps++;
+    if (r.ok && (r.ncells != res->ncells || r.hash != res->hash))
+        res->unstable = 1;
+    if (r.ok && r.secs < res->secs)
+        res->secs = r.secs;
+    if (r.ok && r.cpu < res->cpu)
+        res->cpu = r.cpu;
+    return 1;
+}
+
+/* a / b in time; a run stopped by its cap took at least its time, so the
+   ratio is then a bound.  kind: 0 unknown, 1 value, 2 lower bound, 3
+   upper bound. */
+typedef struct
+{
+    double v;
+    int kind;
+}
+ratio_t;
+
+static ratio_t time_ratio(const speed_result *a, const speed_result *b,
+                          int cpu)
+{
+    ratio_t r = {0.0, 0};
+    if (a->ok && b->ok)
+        r.kind = 1;
+    else if (a->timeout && b->ok)
+        r.kind = 2;
+    else if (a->ok && b->timeout)
+        r.kind = 3;
+    if (r.kind)
+        r.v = cpu ? a->cpu / b->cpu : a->secs / b->secs;
+    return r;
+}
+
+static void ratio_str(char *buf, size_t size, ratio_t r)
+{
+    static const char *pre[] = {"", "", ">= ", "<= "};
+    if (r.kind == 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%s%.2fx", pre[r.kind], r.v);
+}
+
+static void secs_str(char *buf, size_t size, const speed_result *r)
+{
+    if (r->ok)
+        snprintf(buf, size, "%.3f", r->secs);
+    else if (r->timeout)
+        snprintf(buf, size, ">= %.0f (cap)", r->secs);
+    else
+        snprintf(buf, size, "ERROR: %.60s", r->msg);
+}
+
+/* Microseconds (wall or CPU) per region; a run stopped by its cap took
+   at least that long per region of the count of the finished run other
+   (may be NULL). */
+static void us_str(char *buf, size_t size, const speed_result *r,
+                   const speed_result *other, int cpu)
+{
+    double t = cpu ? r->cpu : r->secs;
+    if (r->ok && r->ncells > 0)
+        snprintf(buf, size, "%.2f", 1e6 * t / r->ncells);
+    else if (r->timeout && other != NULL && other->ok && other->ncells > 0)
+        snprintf(buf, size, ">= %.2f", 1e6 * t / other->ncells);
+    else
+        snprintf(buf, size, "-");
+}
+
+/* Whether the runs that finished found the same regions; writes the
+   check column.  Returns 0 on a mismatch or an error. */
+static int speed_check(char *buf, size_t size, const speed_result *c1,
+                       const speed_result *c2, const speed_result *rf)
+{
+    const speed_result *runs[3];
+    const char *names[3] = {"1 thread", "2 threads", "ref"};
+    int i, first = -1, nok = 0;
+
+    runs[0] = c1;
+    runs[1] = c2;
+    runs[2] = rf;
+    for (i = 0; i < 3; i++)
+    {
+        if (runs[i]->error)
+        {
+            snprintf(buf, size, "ERROR (%s)", names[i]);
+            return 0;
+        }
+        if (runs[i]->unstable)
+        {
+            snprintf(buf, size, "MISMATCH (%s: repeated runs differ)",
+                     names[i]);
+            return 0;
+        }
+        if (!runs[i]->ok)
+            continue;
+        nok++;
+        if (first < 0)
+            first = i;
+        else if (runs[i]->ncells != runs[first]->ncells)
+        {
+            snprintf(buf, size, "MISMATCH (%s %ld, %s %ld regions)",
+                     names[first], (long) runs[first]->ncells, names[i],
+                     (long) runs[i]->ncells);
+            return 0;
+        }
+        else if (runs[i]->hash != runs[first]->hash && runs[i]->hash != 0
+                 && runs[first]->hash != 0)
+        {
+            snprintf(buf, size, "MISMATCH (%s, %s: other patterns)",
+                     names[first], names[i]);
+            return 0;
+        }
+    }
+    snprintf(buf, size, nok >= 2 && rf->ok ? "same" : nok >= 2
+             ? "same (ref capped)" : "-");
+    return 1;
+}
+
+typedef struct
+{
+    const bench_net *B;
+    speed_net S;
+    speed_result c1, c2, rf;
+}
+speed_row;
+
+static int speed_bench_row(speed_row *row, int cap, int ref_cap)
+{
+    const bench_net *B = row->B;
+    const speed_net *S = &row->S;
+    net_t net;
+    dom_t D;
+    err_t e;
+    char regs[64], s1[96], u1[32], v1[32], s2[96], th[32], sr[96], ur[32];
+    char vr[32], rr[32], rc[32];
+    char chk[160], goal[64];
+    int good;
+
+    net_init(net, B->n);
+    make_net(net, B);
+    dom_init(D);
+    err_init(e);
+    if (dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) != CPWL_OK)
+    {
+        fprintf(stderr, "%s: %s\n", B->name, e->msg);
+        exit(EXIT_FAILURE);
+    }
+    speed_once(&row->c1, net, D, 0, 1, cap);
+    speed_once(&row->c2, net, D, 0, 2, cap);
+    speed_once(&row->rf, net, D, 1, 1, ref_cap);
+    /* Short runs again in turn, so that the three see the same load. */
+    while (speed_again(&row->c1, net, D, 0, 1, cap)
+           | speed_again(&row->c2, net, D, 0, 2, cap)
+           | speed_again(&row->rf, net, D, 1, 1, ref_cap))
+        ;
+
+    if (row->c1.ok)
+        snprintf(regs, sizeof regs, "%ld", (long) row->c1.ncells);
+    else if (row->c1.timeout)
+        snprintf(regs, sizeof regs, ">= %ld (cap)", (long) row->c1.ncells);
+    else
+        snprintf(regs, sizeof regs, "-");
+    secs_str(s1, sizeof s1, &row->c1);
+    us_str(u1, sizeof u1, &row->c1, &row->rf, 0);
+    us_str(v1, sizeof v1, &row->c1, &row->rf, 1);
+    secs_str(s2, sizeof s2, &row->c2);
+    ratio_str(th, sizeof th, time_ratio(&row->c1, &row->c2, 0));
+    secs_str(sr, sizeof sr, &row->rf);
+    us_str(ur, sizeof ur, &row->rf, &row->c1, 0);
+    us_str(vr, sizeof vr, &row->rf, &row->c1, 1);
+    ratio_str(rr, sizeof rr, time_ratio(&row->rf, &row->c1, 0));
+    ratio_str(rc, sizeof rc, time_ratio(&row->rf, &row->c1, 1));
+    good = speed_check(chk, sizeof chk, &row->c1, &row->c2, &row->rf);
+    snprintf(goal, sizeof goal, "%s%s%s", S->width ? " flat" : "",
+             S->goal ? " 5x" : "", S->big ? " 2T" : "");
+    printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+           "| %s |\n", B->name, goal[0] ? goal + 1 : "-", regs, s1, u1, v1,
+           s2, th, sr, ur, vr, rr, rc, chk);
+    fflush(stdout);
+    if (!good)
+        fprintf(stderr, "bench_regions: %s: %s\n", B->name, chk);
+    err_clear(e);
+    dom_clear(D);
+    net_clear(net);
+    return good;
+}
+
+/* "met" when every ratio (or lower bound) reaches the goal, "NOT met"
+   when one (or its upper bound) is below, else "undecided". */
+static const char *verdict(const ratio_t *r, slong n, double goal)
+{
+    slong i;
+    int unknown = 0;
+    if (n == 0)
+        return "(no such net picked)";
+    for (i = 0; i < n; i++)
+    {
+        if ((r[i].kind == 1 || r[i].kind == 3) && r[i].v < goal)
+            return "NOT met";
+        if (r[i].kind == 0 || (r[i].kind == 2 && r[i].v < goal))
+            unknown = 1;
+    }
+    return unknown ? "undecided" : "met";
+}
+
+static void speed_summary(const speed_row *rows, slong nrows)
+{
+    ratio_t r[NNETS], rc[NNETS];
+    char buf[32], bufc[32];
+    slong k, n;
+    double lo = 0, hi = 0, clo = 0, chi = 0;
+    int have = 0;
+
+    memset(r, 0, sizeof r);
+    memset(rc, 0, sizeof rc);
+    printf("\nGoals of issue 12 (this run):\n");
+    printf("- exact 2-D regions >= %.0fx faster than the reference (the "
+           "float tool is not available):", GOAL_REF);
+    for (k = n = 0; k < nrows; k++)
+        if (rows[k].S.goal)
+        {
+            r[n] = time_ratio(&rows[k].rf, &rows[k].c1, 0);
+            rc[n] = time_ratio(&rows[k].rf, &rows[k].c1, 1);
+            ratio_str(buf, sizeof buf, r[n]);
+            ratio_str(bufc, sizeof bufc, rc[n++]);
+            printf(" %s %s (cpu %s);", rows[k].S.name, buf, bufc);
+        }
+    if (n > 0)
+        printf(" %s (cpu: %s)\n", verdict(r, n, GOAL_REF),
+               verdict(rc, n, GOAL_REF));
+    else
+        printf(" %s\n", verdict(r, n, GOAL_REF));
+
+    printf("- time per region flat in w for 2-w-w-1 (1 thread, us):");
+    for (k = 0; k < nrows; k++)
+        if (rows[k].S.width)
+        {
+            const speed_result *c = &rows[k].c1;
+            if (c->ok && c->ncells > 0)
+            {
+                double us = 1e6 * c->secs / c->ncells;
+                double cu = 1e6 * c->cpu / c->ncells;
+                printf(" w=%d %.2f (cpu %.2f);", rows[k].S.width, us, cu);
+                lo = have ? FLINT_MIN(lo, us) : us;
+                hi = have ? FLINT_MAX(hi, us) : us;
+                clo = have ? FLINT_MIN(clo, cu) : cu;
+                chi = have ? FLINT_MAX(chi, cu) : cu;
+                have = 1;
+            }
+            else
+                printf(" w=%d -;", rows[k].S.width);
+        }
+    if (have)
+        printf(" max/min %.2f (cpu %.2f)\n", hi / lo, chi / clo);
+    else
+        printf(" -\n");
+
+    printf("- 2 threads >= %.1fx faster than 1 on the biggest nets:",
+           GOAL_THREADS);
+    for (k = n = 0; k < nrows; k++)
+        if (rows[k].S.big)
+        {
+            r[n] = time_ratio(&rows[k].c1, &rows[k].c2, 0);
+            ratio_str(buf, sizeof buf, r[n++]);
+            printf(" %s %s;", rows[k].S.name, buf);
+        }
+    printf(" %s\n", verdict(r, n, GOAL_THREADS));
+}
+
+/* The times are wall-clock: the load of the machine (this benchmark
+   counts up to 2) bounds what 2 threads can gain. */
+static void print_load(const char *what)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double la;
+    if (f == NULL)
+        return;
+    if (fscanf(f, "%lf", &la) == 1)
+        printf("%s: %.2f (1 min).", what, la);
+    fclose(f);
+}
+
+/* The 2-D speed table over SPEED_NETS, or over the 2-input nets named.
+   Returns 0 when a run failed or two runs found different regions. */
+static int speed_table(char **names, int nnames, int cap, int ref_cap)
+{
+    speed_row rows[NNETS + NSPEED];
+    slong k, j, nrows = 0;
+    int i, good = 1;
+
+    memset(rows, 0, sizeof rows);
+    for (i = 0; i < (nnames ? nnames : NSPEED) && nrows < NNETS + NSPEED;
+         i++)
+    {
+        const char *name = nnames ? names[i] : SPEED_NETS[i].name;
+        for (j = 0; j < NNETS && strcmp(NETS[j].name, name) != 0; j++)
+            ;
+        if (j == NNETS)
+        {
+            fprintf(stderr, "bench_regions: %s is not in NETS\n", name);
+            return 0;
+        }
+        if (NETS[j].n != 2)
+            continue;
+        rows[nrows].B = NETS + j;
+        rows[nrows].S.name = NETS[j].name;
+        for (k = 0; k < NSPEED; k++)
+            if (strcmp(SPEED_NETS[k].name, name) == 0)
+                rows[nrows].S = SPEED_NETS[k];
+        nrows++;
+    }
+
+    printf("\n2-D speed (issue 12): exact regions on [-1,1]^2, current "
+           "algorithm with 1 and 2 threads (cap %d s) and the reference "
+           "path bench/regions_2d_ref.c (the algorithm before issue 12, "
+           "cap %d s); runs under %.0f s are repeated in turn, best time "
+           "kept.  cpu: CPU time of the process instead of wall-clock (less "
+           "sensitive to other jobs on the machine).  Goal: flat = us/region "
+           "flat in the width, 5x = ref/current >= %.0f, 2T = 1T/2T >= "
+           "%.1f.", cap, ref_cap, SPEED_MIN_TOTAL, GOAL_REF, GOAL_THREADS);
+    print_load("  Load average at start");
+    printf("\n\n| net | goal | regions | 1 thread s | us/region | cpu "
+           "us/region | 2 threads s | 1T/2T | ref s | ref us/region | ref cpu "
+           "us/region | ref/current | ref/current cpu | check |\n");
+    printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+           "|---|\n");
+    fflush(stdout);
+    for (k = 0; k < nrows; k++)
+        good &= speed_bench_row(rows + k, cap, ref_cap);
+    speed_summary(rows, nrows);
+    print_load("- load average at the end");
+    printf("\n");
+    if (!good)
+        printf("\nMISMATCH or ERROR above: the runs of the 2-D algorithms "
+               "disagree.\n");
+    return good;
+}
+
+/* The first table: every net on the box and on all of R^n.  Without
+   names, the nets of the 2-D speed table only (extra) are left out. */
+static void regions_table(char **names, int nnames, regions_method method,
+                          int cap, int do_linear, int do_exact, int boxes,
+                          int alls)
+{
+    slong k;
+    int i;
+
+    printf("Regions of PyTorch-initialised float32 nets (exact), cap %d s "
+           "per run.\n\n", cap);
+    printf("| net | domain | method | activation regions | seconds | "
+           "regions/s | decisions | double %% | arb %% | exact %% | LPs | "
+           "linear regions "
+           "| linear s | exact-only s | speed-up of the filter |\n");
+    printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+           "|---:|---:|\n");
+    fflush(stdout);
+    for (k = 0; k < NNETS; k++)
+    {
+        int pick = nnames == 0 && !NETS[k].extra;
+        for (i = 0; i < nnames; i++)
+            pick |= strcmp(names[i], NETS[k].name) == 0;
+        if (!pick)
+            continue;
+        if (boxes)
+            bench_row(NETS + k, 1, method, cap, do_linear, do_exact);
+        if (alls)
+            bench_row(NETS + k, 0, method, cap, do_linear, do_exact);
+    }
+}
+
 static int write_nets(const char *dir, char **names, int nnames)
 {
     slong k;
@@ -276,6 +822,8 @@ static void usage(void)
     fprintf(stderr, "usage: bench_regions [--cap SECONDS] [--method "
             "auto|1d|2d|nd] [--no-linear] [--no-exact]\n"
             "                     [--box-only | --all-only] "
+            "[--speed-cap SECONDS] [--ref-cap SECONDS]\n"
+            "                     [--speed2d-only | --no-speed2d] "
             "[--write-nets [--out DIR]] [NAME...]\n"
             "nets:");
     {
@@ -290,7 +838,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     int cap = 15, do_linear = 1, do_exact = 1, boxes = 1, alls = 1;
-    int nnames = 0, i, wrote = 0;
+    int speed_cap = 60, ref_cap = 60, regions_tab = 1, speed_tab = 1;
+    int nnames = 0, i, wrote = 0, good = 1;
     const char *outdir = "bench/nets";
     char **names = malloc((argc + 1) * sizeof(char *));
     regions_method method = REGIONS_AUTO;
@@ -304,6 +853,22 @@ int main(int argc, char **argv)
             if (cap < 1)
                 usage();
         }
+        else if (strcmp(argv[i], "--speed-cap") == 0 && i + 1 < argc)
+        {
+            speed_cap = atoi(argv[++i]);
+            if (speed_cap < 1)
+                usage();
+        }
+        else if (strcmp(argv[i], "--ref-cap") == 0 && i + 1 < argc)
+        {
+            ref_cap = atoi(argv[++i]);
+            if (ref_cap < 1)
+                usage();
+        }
+        else if (strcmp(argv[i], "--speed2d-only") == 0)
+            regions_tab = 0;
+        else if (strcmp(argv[i], "--no-speed2d") == 0)
+            speed_tab = 0;
         else if (strcmp(argv[i], "--method") == 0 && i + 1 < argc)
         {
             const char *m = argv[++i];
@@ -362,28 +927,12 @@ int main(int argc, char **argv)
         sigaction(SIGALRM, &sa, NULL);
     }
 
-    printf("Regions of PyTorch-initialised float32 nets (exact), cap %d s "
-           "per run.\n\n", cap);
-    printf("| net | domain | method | activation regions | seconds | "
-           "regions/s | decisions | double %% | arb %% | exact %% | LPs | "
-           "linear regions "
-           "| linear s | exact-only s | speed-up of the filter |\n");
-    printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
-           "|---:|---:|\n");
-    fflush(stdout);
-    for (k = 0; k < NNETS; k++)
-    {
-        int pick = nnames == 0;
-        for (i = 0; i < nnames; i++)
-            pick |= strcmp(names[i], NETS[k].name) == 0;
-        if (!pick)
-            continue;
-        if (boxes)
-            bench_row(NETS + k, 1, method, cap, do_linear, do_exact);
-        if (alls)
-            bench_row(NETS + k, 0, method, cap, do_linear, do_exact);
-    }
+    if (regions_tab)
+        regions_table(names, nnames, method, cap, do_linear, do_exact,
+                      boxes, alls);
+    if (speed_tab)
+        good = speed_table(names, nnames, speed_cap, ref_cap);
     free(names);
     flint_cleanup();
-    return 0;
+    return good ? 0 : 1;
 }
