@@ -15,7 +15,6 @@ void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred)
     memset(opts, 0, sizeof(regions_opts));
     opts->method = REGIONS_AUTO;
     opts->max_regions = REGIONS_DEFAULT_MAX;
-    opts->nthreads = 1;
     opts->pred = pred;
 }
 

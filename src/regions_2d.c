@@ -237,6 +237,9 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
 /* Faces refined together at one level: the carried forms of a level take
    CHUNK x width x 48 bytes. */
 #define CHUNK 256
+/* Less work than this many faces x neurons is not worth waking threads
+   for (a parallel region costs microseconds, more on a busy machine). */
+#define PAR_MIN 16384
 
 /* Fresh forms of z_{l2} on face f from the forms Zp, Ep of z_l on it (its
    parent's: the same on every piece): one masked product per layer. */
@@ -407,7 +410,7 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
         ctxs[i].exact_only = P->opts->pred->exact_only;
     }
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (nt > 1 && n >= 8)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4) if (nt > 1 && n * w >= PAR_MIN)
 #endif
     for (i = 0; i < n; i++)
     {
@@ -502,7 +505,7 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
             runs[2 * nr - 1] = c1;
             /* a neighbour counts only inside its own run */
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nr > 1)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nr > 1 && m * w2 >= PAR_MIN)
 #endif
             for (r = 0; r < nr; r++)
             {

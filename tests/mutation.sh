@@ -57,6 +57,14 @@ ev-slack      | src/net_eval.c  | ez[i] = SLACK_D * ( | ez[i] = ( | test_net
 el-u          | src/net_eval.c  | + 3 * U_D * fabs(s * z[i]) | | test_net
 el-eta        | src/net_eval.c  | + 2 * ETA_D * (1 + fabs(z[i]))); | ); | test_net
 el-slack      | src/net_eval.c  | ea[i] = SLACK_D * (lip | ea[i] = (lip | test_net
+hull-8u       | src/interval.h  | z.r = (rx > ry ? rx : ry) * (1 + 8 * U_D); | z.r = (rx > ry ? rx : ry); | test_interval
+fn-S          | src/forms_carry.c | E[3 * i + col] = SLACK_D * (n3 * U_D * S + T | E[3 * i + col] = SLACK_D * (T | test_forms
+fn-T          | src/forms_carry.c | (n3 * U_D * S + T\n | (n3 * U_D * S\n | test_forms
+fn-eta        | src/forms_carry.c | + n3 * ETA_D * (1 + N[col])); | ); | test_forms
+fn-n          | src/forms_carry.c | const double n3 = (double) (K->in + 3); | const double n3 = (double) (K->in + 1); | test_forms
+fn-slack      | src/forms_carry.c | E[3 * i + col] = SLACK_D * (n3 | E[3 * i + col] = (n3 | test_forms
+up-u          | src/forms_carry.c | iv_set(sg * w[i], U_D * fabs(w[i]) + ETA_D) | iv_set(sg * w[i], ETA_D) | test_forms
+up-eta        | src/forms_carry.c | iv_set(sg * w[i], U_D * fabs(w[i]) + ETA_D) | iv_set(sg * w[i], U_D * fabs(w[i])) | test_forms
 ba-n          | src/batch.c     | double cn = (double) (n + 3) * U_D; | double cn = (double) (n + 1) * U_D; | test_batch
 ba-alpha-u    | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + | B->alpha[i] = | test_batch
 ba-alpha-eta  | src/batch.c     | B->alpha[i] = cn * fabs(L->bd[i]) + 2 * ETA_D * (double) (n + 2); | B->alpha[i] = cn * fabs(L->bd[i]); | test_batch

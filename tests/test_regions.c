@@ -1597,6 +1597,120 @@ START_TEST(test_no_states)
 }
 END_TEST
 
+/* One 2-D run with the given threads and filters; R must be empty. */
+static void run_2d(regions_t R, pred_ctx_t ctx, const net_t net,
+                   const dom_t D, slong threads, int exact_only)
+{
+    regions_opts o;
+    err_t e;
+    pred_ctx_init(ctx);
+    ctx->exact_only = exact_only;
+    regions_opts_init(&o, ctx);
+    o.method = REGIONS_2D;
+    o.linear = 1;
+    o.nthreads = threads;
+    err_init(e);
+    ck_assert_msg(regions_compute(R, net, D, &o, e) == CPWL_OK, "%s", e->msg);
+    ck_assert(R->stopped == REGIONS_DONE);
+    err_clear(e);
+}
+
+/* The same cells in the same order with the same patterns. */
+static void same_cells(const regions_t A, const regions_t B, const char *what,
+                       uint64_t seed)
+{
+    slong i;
+    ck_assert_msg(A->ncells == B->ncells && A->nlinear == B->nlinear,
+                  "%s: %ld/%ld cells, %ld/%ld linear; seed %llu", what,
+                  (long) A->ncells, (long) B->ncells, (long) A->nlinear,
+                  (long) B->nlinear, (unsigned long long) seed);
+    for (i = 0; i < A->ncells; i++)
+        ck_assert_msg(!memcmp(A->cells[i].state, B->cells[i].state,
+                              A->nstates)
+                      && A->cells[i].linear == B->cells[i].linear,
+                      "%s: cell %ld differs; seed %llu", what, (long) i,
+                      (unsigned long long) seed);
+}
+
+/* Issue 12: the 2-D method refines depth first in chunks of 256 faces,
+   carries forms through runs of 32 pieces and works on threads.  On nets
+   wide enough for several chunks and runs per level (float32-like weights:
+   every sign decided in double, forms carried through long chains), the
+   cells, their order and every count are the same for 1, 2 and 3 threads,
+   the predicate counters too, and the same with the filters off (every
+   sign exact, the carried forms only proposing). */
+START_TEST(test_threads_and_chunks)
+{
+    const uint64_t seed = test_seed(20261210);
+    test_rng r = {seed};
+    slong it;
+    for (it = 0; it < test_iters(2); it++)
+    {
+        net_t net;
+        dom_t D;
+        regions_t A, B, X;
+        pred_ctx_t ca, cb, cx;
+        slong th, l, i, j, w = 36 + test_range(&r, 0, 8);
+        int bounded;
+        net_init(net, 2);
+        for (l = 0; l < 3; l++)
+        {
+            net_layer_struct *L = net_add_layer(net, l < 2 ? NET_RELU
+                                                : NET_IDENTITY, l < 2 ? w : 1);
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j <= L->in; j++)
+                {
+                    fmpq *q = j < L->in ? fmpq_mat_entry(L->W, i, j) : L->b + i;
+                    fmpq_set_si(q, test_range(&r, -(1 << 23), 1 << 23),
+                                (ulong) 1 << 23);
+                }
+            }
+        }
+        net_prepare(net);
+        dom_init(D);
+        for (bounded = 1; bounded >= 0; bounded--)
+        {
+            if (bounded)
+            {
+                err_t e;
+                err_init(e);
+                ck_assert(dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) == CPWL_OK);
+                err_clear(e);
+            }
+            else
+                dom_set_all(D, 2);
+            regions_init(A, 0, 0, 0);
+            regions_init(X, 0, 0, 0);
+            run_2d(A, ca, net, D, 1, 0);
+            ck_assert_msg(A->ncells > 600, "too few cells (%ld) to need "
+                          "several chunks", (long) A->ncells);
+            for (th = 2; th <= 3; th++)
+            {
+                regions_init(B, 0, 0, 0);
+                run_2d(B, cb, net, D, th, 0);
+                same_cells(A, B, "threads", seed);
+                ck_assert_msg(ca->by_double == cb->by_double
+                              && ca->by_arb == cb->by_arb
+                              && ca->by_exact == cb->by_exact,
+                              "predicate counters differ with %ld threads; "
+                              "seed %llu", (long) th, (unsigned long long) seed);
+                regions_clear(B);
+                pred_ctx_clear(cb);
+            }
+            run_2d(X, cx, net, D, 2, 1);
+            same_cells(A, X, "exact only", seed);
+            regions_clear(A);
+            regions_clear(X);
+            pred_ctx_clear(ca);
+            pred_ctx_clear(cx);
+        }
+        dom_clear(D);
+        net_clear(net);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("regions");
@@ -1630,6 +1744,7 @@ int main(void)
     tcase_add_test(tr, test_random_slice);
     tcase_add_test(tr, test_random_line);
     tcase_add_test(tr, test_random_arrangement_boxes);
+    tcase_add_test(tr, test_threads_and_chunks);
     /* generous: valgrind runs and slow machines */
     tcase_set_timeout(ta, 300);
     tcase_set_timeout(t1, 300);

@@ -28,7 +28,7 @@ const cli_command cli_commands[] = {
     {"regions", cmd_regions, "exact activation and linear region counts",
      "usage: cpwl regions NET.json [--box B] [--slice \"x0;u;v\" | --line \"x0;u\"]\n"
      "       [--linear] [--list] [--json] [--stats] [--method auto|1d|2d|nd]\n"
-     "       [--max-regions N] [--exact-only]\n"
+     "       [--max-regions N] [--exact-only] [--threads N]\n"
      "       [--svg FILE | --png FILE] [--colour region|linear|value]\n"
      "       [--view \"xlo:xhi,ylo:yhi\"] [--size W[xH]] [--title T]\n"
      "\n"
@@ -52,6 +52,8 @@ const cli_command cli_commands[] = {
      "  --max-regions N  stop beyond N regions, reporting a lower bound\n"
      "                   (default 10000000; exit status 2)\n"
      "  --exact-only     decide every sign exactly (no filters)\n"
+     "  --threads N      threads of the 2-D method (default: all cores); the\n"
+     "                   output is the same for every N\n"
      "  --svg F, --png F draw the regions of a 2-D domain with Cairo\n"
      "  --colour C       region (default: one colour per activation region),\n"
      "                   linear (per linear region) or value (f, viridis)\n"

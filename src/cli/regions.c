@@ -144,6 +144,7 @@ int cmd_regions(int argc, char **argv)
         {"method", required_argument, NULL, 'm'},
         {"max-regions", required_argument, NULL, 'x'},
         {"exact-only", no_argument, NULL, 'E'},
+        {"threads", required_argument, NULL, 'H'},
         {"svg", required_argument, NULL, 'G'},
         {"png", required_argument, NULL, 'P'},
         {"colour", required_argument, NULL, 'C'},
@@ -161,7 +162,7 @@ int cmd_regions(int argc, char **argv)
     int exact_only = 0, cells_done;
     const char *linear_why;
     regions_method method = REGIONS_AUTO;
-    slong max_regions = REGIONS_DEFAULT_MAX, i;
+    slong max_regions = REGIONS_DEFAULT_MAX, threads = 0, i;
     net_t net;
     dom_t D;
     regions_t R;
@@ -204,6 +205,11 @@ int cmd_regions(int argc, char **argv)
             case 'x':
                 if (cli_parse_slong(&max_regions, "regions", "--max-regions",
                                     optarg, 1, WORD_MAX / 4) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                break;
+            case 'H':
+                if (cli_parse_slong(&threads, "regions", "--threads", optarg,
+                                    1, 1024) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 break;
             default:
@@ -264,6 +270,7 @@ int cmd_regions(int argc, char **argv)
         opts.maps |= dopt.colour == DRAW_BY_VALUE;
     }
     opts.max_regions = max_regions;
+    opts.nthreads = threads;
     /* Only the listing and the pictures read the patterns. */
     opts.no_states = !list && !svg && !png;
     opts.interrupt = &cli_interrupted;
