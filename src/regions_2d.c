@@ -18,7 +18,15 @@
    error radii; a sign that the radii cannot decide is recomputed from the
    exact line coefficients (forms_row_fmpq) and exact vertices (Cramer's
    rule), both built only on demand.  Every sign goes through the
-   predicate layer. */
+   predicate layer.
+
+   Issue 12: faces go depth first, 256 at a time, and carry their double
+   forms (a piece's next layer is one masked product or rank-one updates
+   from a neighbouring piece, never the whole recursion from the input);
+   a bounding box settles the neurons that miss a face before any vertex
+   is tested; the read-only phases run on threads, the splits in face
+   order on one, so the output is the same for every number of threads
+   (docs/regions.md). */
 #include <math.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -612,7 +620,14 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     for (i = 0; i < P.nf && !R->stopped; i++)
     {
         regions_cell_struct *c = regions_add_cell(R);
-        memcpy(c->state, P.F[i].st, R->nstates);
+        /* counting alone needs no patterns (the linear merge reads them) */
+        if (opts->no_states && !opts->linear)
+        {
+            flint_free(c->state);
+            c->state = NULL;
+        }
+        else
+            memcpy(c->state, P.F[i].st, R->nstates);
         if (opts->points)
         {
             c->point = _fmpq_vec_init(2);
@@ -622,7 +637,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         {
             c->grad = _fmpq_vec_init(2 * R->m);
             c->offset = _fmpq_vec_init(R->m);
-            regions_cell_map(c->grad, c->offset, g, c->state);
+            regions_cell_map(c->grad, c->offset, g, P.F[i].st);
         }
         if (opts->verts)
             r2_face_verts(c, &P, i);

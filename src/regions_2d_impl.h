@@ -87,6 +87,8 @@ typedef struct
     slong tw;                   /* the widest layer */
     int stop;                   /* a limit or an interrupt was seen */
     slong nprog;                /* faces refined, for the progress report */
+    slong *sbuf;                /* scratch of r2_split_face */
+    slong asbuf;
 }
 plane;
 

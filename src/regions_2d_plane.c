@@ -63,12 +63,19 @@ static slong new_face(plane *P)
 
 static void face_reserve(face_s *f, slong n)
 {
+    /* v, nb and ln share one block: one allocation per growth */
     if (n > f->alloc)
     {
-        f->alloc = FLINT_MAX(n, 2 * f->alloc);
-        f->v = flint_realloc(f->v, f->alloc * sizeof(slong));
-        f->nb = flint_realloc(f->nb, f->alloc * sizeof(slong));
-        f->ln = flint_realloc(f->ln, f->alloc * sizeof(slong));
+        slong a = FLINT_MAX(FLINT_MAX(n, 2 * f->alloc), 6);
+        slong *b = flint_malloc(3 * a * sizeof(slong));
+        memcpy(b, f->v, f->n * sizeof(slong));
+        memcpy(b + a, f->nb, f->n * sizeof(slong));
+        memcpy(b + 2 * a, f->ln, f->n * sizeof(slong));
+        flint_free(f->v);
+        f->v = b;
+        f->nb = b + a;
+        f->ln = b + 2 * a;
+        f->alloc = a;
     }
 }
 
@@ -93,8 +100,6 @@ void r2_plane_clear(plane *P)
     for (i = 0; i < P->nf; i++)
     {
         flint_free(P->F[i].v);
-        flint_free(P->F[i].nb);
-        flint_free(P->F[i].ln);
     }
     flint_free(P->L);
     flint_free(P->V);
@@ -110,6 +115,7 @@ void r2_plane_clear(plane *P)
     flint_free(P->tF);
     flint_free(P->tag);
     flint_free(P->lnext);
+    flint_free(P->sbuf);
 }
 
 /* ---- exact values on demand ------------------------------------------ */
@@ -395,7 +401,13 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
     face_s *f, *q;
 
     /* Copy the old boundary: the face arrays are rebuilt. */
-    v = flint_malloc(3 * n * sizeof(slong));
+    /* one scratch block for the old boundary and the two new ones */
+    if (P->asbuf < 9 * (n + 2))
+    {
+        P->asbuf = FLINT_MAX(9 * (n + 2), 2 * P->asbuf);
+        P->sbuf = flint_realloc(P->sbuf, P->asbuf * sizeof(slong));
+    }
+    v = P->sbuf;
     nb = v + n;
     ln = v + 2 * n;
     f = P->F + fi;
@@ -431,10 +443,10 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
        (and zero) to q; a strict sign change inside an edge creates a
        vertex on it (and on the neighbour's twin edge). */
     {
-        slong *pv = flint_malloc(3 * (n + 2) * sizeof(slong));
+        slong *pv = P->sbuf + 3 * n;
         slong *pn = pv + (n + 2), *pl = pv + 2 * (n + 2);
         slong np = 0;
-        slong *mv = flint_malloc(3 * (n + 2) * sizeof(slong));
+        slong *mv = pv + 3 * (n + 2);
         slong *mn = mv + (n + 2), *ml = mv + 2 * (n + 2);
         slong nm = 0;
         /* Start at a negative vertex, so that each side is one run. */
@@ -473,9 +485,6 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
         if (ncut != 2)
         {
             r2_internal(P, "a convex face met a line in more than two points");
-            flint_free(pv);
-            flint_free(mv);
-            flint_free(v);
             return qi;
         }
         /* In each part, the edge between the two cut points is the chord:
@@ -506,8 +515,6 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
                 q->ln[i] = C->line;
             }
         }
-        flint_free(pv);
-        flint_free(mv);
     }
     P->F[fi].bb_ok = 0;
     P->F[qi].bb_ok = 0;
@@ -519,7 +526,6 @@ slong r2_split_face(plane *P, slong fi, const int *s, cutter *C)
         if (g >= 0 && g != fi)
             relink(P, g, q->v[(i + 1) % q->n], q->v[i], fi, qi);
     }
-    flint_free(v);
     return qi;
 }
 

@@ -50,7 +50,8 @@ typedef struct
     slong max_regions;          /* stop (incomplete) beyond this many */
     slong nthreads;             /* 0: all cores */
     /* Leave the cells' states NULL where the method can (1-D: the memory
-       is then linear in the cells, not cells x neurons); the others fill
+       is then linear in the cells, not cells x neurons; 2-D: when not
+       counting linear regions, which compare patterns); the others fill
        them anyway.  Counting alone needs no states. */
     int no_states;
     /* Set to nonzero (e.g. by a SIGINT handler) to stop early. */
