@@ -495,9 +495,10 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
             slong c1 = FLINT_MIN(nk, c0 + CHUNK), m = c1 - c0, nr = 0, r;
             slong base = P->tagbase;
 
-            /* tags: base + position + 1 of a piece of this chunk, set by
-               its run; every other face's tag is below base (tags only
-               grow, new faces start at 0) */
+            /* tags: base + position + 1 of a piece of this chunk, set
+               before the threads start (they only read tags); every other
+               face's tag is below base (tags only grow, new faces start
+               at 0) */
             tag_reserve(P);
             P->tagbase += nk + 1;
             /* runs: pieces of one parent, at most RUN_MAX each */
@@ -511,16 +512,16 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
                     nr++;
                 }
             runs[2 * nr - 1] = c1;
+            for (i = c0; i < c1; i++)
+                P->tag[kids[i]] = base + i + 1;
             /* a neighbour counts only inside its own run */
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nr > 1 && m * w2 >= PAR_MIN)
 #endif
             for (r = 0; r < nr; r++)
             {
-                slong a = runs[2 * r], b = runs[2 * r + 1], q;
+                slong a = runs[2 * r], b = runs[2 * r + 1];
                 double *tmp = flint_malloc(4 * 3 * P->tw * sizeof(double));
-                for (q = a; q < b; q++)
-                    P->tag[kids[q]] = base + q + 1;
                 forms_run(P, l, l2, kids, a, b, c0, base, Z + par[a] * w3,
                           E + par[a] * w3, Z2, E2, ok2, depth, tmp);
                 flint_free(tmp);

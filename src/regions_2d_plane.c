@@ -46,6 +46,7 @@ static unsigned char *new_state(plane *P)
     return P->stblk[P->nstblk - 1] + (per - 1 - P->stleft) * ns;
 }
 
+/* A face with no edges; its pattern is for the caller to set. */
 static slong new_face(plane *P)
 {
     face_s *f;
@@ -57,7 +58,6 @@ static slong new_face(plane *P)
     f = P->F + P->nf;
     memset(f, 0, sizeof(face_s));
     f->st = new_state(P);
-    memset(f->st, 0, FLINT_MAX(P->ns, 1));
     return P->nf++;
 }
 
@@ -536,6 +536,7 @@ void r2_plane_start(plane *P, const fmpq *lo, const fmpq *hi)
 {
     slong f = new_face(P), c[4], l[4], i;
     fmpq_t t;
+    memset(P->F[f].st, 0, FLINT_MAX(P->ns, 1));
     fmpq_init(t);
     for (i = 0; i < 4; i++)
     {
