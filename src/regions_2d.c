@@ -618,36 +618,53 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     }
     if (R->stopped)
         R->lower_bound = P.nf;  /* a refinement of the regions so far */
-    for (i = 0; i < P.nf && !R->stopped; i++)
+    /* The cells: added in face order, then filled on threads (the exact
+       points, maps and vertices of a listing are most of its time; each
+       cell is written by one thread, exact values are published safely
+       by r2_vert_exact and r2_line_exact). */
+    if (!R->stopped)
     {
-        regions_cell_struct *c = regions_add_cell(R);
-        /* counting alone needs no patterns (the linear merge reads them) */
-        if (opts->no_states && !opts->linear)
+        slong nf = P.nf, first = R->ncells;
+        int many = opts->points || opts->maps || opts->verts;
+        for (i = 0; i < nf; i++)
         {
-            flint_free(c->state);
-            c->state = NULL;
+            regions_cell_struct *c = regions_add_cell(R);
+            /* counting alone needs no patterns (the merge reads them) */
+            if (opts->no_states && !opts->linear)
+            {
+                flint_free(c->state);
+                c->state = NULL;
+            }
+            else
+                memcpy(c->state, P.F[i].st, R->nstates);
         }
-        else
-            memcpy(c->state, P.F[i].st, R->nstates);
-        if (opts->points)
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(P.nthreads) schedule(dynamic, 16) if (P.nthreads > 1 && many && nf >= 64)
+#endif
+        for (i = 0; i < nf; i++)
         {
-            c->point = _fmpq_vec_init(2);
-            r2_face_point(c->point, &P, i);
-        }
-        if (opts->maps)
-        {
-            c->grad = _fmpq_vec_init(2 * R->m);
-            c->offset = _fmpq_vec_init(R->m);
-            regions_cell_map(c->grad, c->offset, g, P.F[i].st);
-        }
-        if (opts->verts)
-            r2_face_verts(c, &P, i);
-        else
-        {
-            c->bounded = 1;
-            for (j = 0; j < P.F[i].n; j++)
-                if (P.V[P.F[i].v[j]].inf)
-                    c->bounded = 0;
+            regions_cell_struct *c = R->cells + first + i;
+            slong k;
+            if (opts->points)
+            {
+                c->point = _fmpq_vec_init(2);
+                r2_face_point(c->point, &P, i);
+            }
+            if (opts->maps)
+            {
+                c->grad = _fmpq_vec_init(2 * R->m);
+                c->offset = _fmpq_vec_init(R->m);
+                regions_cell_map(c->grad, c->offset, g, P.F[i].st);
+            }
+            if (opts->verts)
+                r2_face_verts(c, &P, i);
+            else
+            {
+                c->bounded = 1;
+                for (k = 0; k < P.F[i].n; k++)
+                    if (P.V[P.F[i].v[k]].inf)
+                        c->bounded = 0;
+            }
         }
     }
 

@@ -120,19 +120,45 @@ void r2_plane_clear(plane *P)
 
 /* ---- exact values on demand ------------------------------------------ */
 
+/* Exact values are built lazily, and the cells of regions_2d ask for
+   them from several threads: each thread builds its own and the first to
+   publish it wins (the others free theirs).  The values are the same. */
+static fmpq *ex_get(fmpq *const *slot)
+{
+#ifdef _OPENMP
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+#else
+    return *slot;
+#endif
+}
+
+static const fmpq *ex_publish(fmpq **slot, fmpq *x, slong n)
+{
+#ifdef _OPENMP
+    fmpq *old = NULL;
+    if (__atomic_compare_exchange_n(slot, &old, x, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+        return x;
+    _fmpq_vec_clear(x, n);
+    return old;
+#else
+    (void) n;
+    *slot = x;
+    return x;
+#endif
+}
+
 const fmpq *r2_line_exact(plane *P, slong i)
 {
     line_s *l = P->L + i;
-    if (l->ex == NULL)
+    const fmpq *ex = ex_get(&l->ex);
+    if (ex == NULL)
     {
-        fmpq *row = _fmpq_vec_init(3);
-        forms_row_fmpq(row, P->g, P->F[l->snap].st,
-                       l->layer, l->neuron);
-        l->ex = _fmpq_vec_init(4);
-        qvec_set(l->ex, row, 3);
-        _fmpq_vec_clear(row, 3);
+        fmpq *row = _fmpq_vec_init(4);
+        forms_row_fmpq(row, P->g, P->F[l->snap].st, l->layer, l->neuron);
+        ex = ex_publish(&l->ex, row, 4);   /* row[3] = 0: a network line */
     }
-    return l->ex;
+    return ex;
 }
 
 /* The crossing of lines a and b by Cramer's rule; the lines are not
@@ -160,14 +186,15 @@ static void cross_exact(fmpq *x, plane *P, slong la, slong lb)
 
 const fmpq *r2_vert_exact(plane *P, slong i)
 {
-    vert_s *v = P->V + i;
-    if (v->ex == NULL)
+    vert_s *v = P->V + i;       /* P->V does not move here: no allocation */
+    const fmpq *ex = ex_get(&v->ex);
+    if (ex == NULL)
     {
         fmpq *x = _fmpq_vec_init(4);
         cross_exact(x, P, v->l1, v->l2);
-        P->V[i].ex = x;         /* P->V may not move here: no allocation */
+        ex = ex_publish(&v->ex, x, 4);
     }
-    return P->V[i].ex;
+    return ex;
 }
 
 /* ---- the sign of a line's form at a vertex --------------------------- */
