@@ -85,6 +85,7 @@ static void poly_free(poly_struct *P, slong d, slong m)
     if (P == NULL)
         return;
     poly_end_layer(P, d);
+    nd_forms_release(P->forms);
     if (P->map != NULL)
         _fmpq_vec_clear(P->map, m * (d + 1));
     flint_free(P->state);
@@ -200,6 +201,28 @@ static int row_primitive(fmpq *out, const fmpq *in, slong d)
     fmpz_clear(den);
     fmpz_clear(g);
     _fmpz_vec_clear(num, c);
+    return nz;
+}
+
+/* The same from an integer row (a positive multiple of the form). */
+static int row_primitive_z(fmpq *out, const fmpz *in, slong d)
+{
+    slong c = d + 1, i;
+    fmpz_t g;
+    int nz;
+
+    fmpz_init(g);
+    _fmpz_vec_content(g, in, c);
+    for (i = 0; i < c; i++)
+    {
+        if (fmpz_is_zero(g) || fmpz_is_one(g))
+            fmpz_set(fmpq_numref(out + i), in + i);
+        else
+            fmpz_divexact(fmpq_numref(out + i), in + i, g);
+        fmpz_one(fmpq_denref(out + i));
+    }
+    nz = !qvec_is_zero(out, d);
+    fmpz_clear(g);
     return nz;
 }
 
@@ -631,28 +654,32 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
     for (ir = 0; ir < cur->n && r == 0; ir++)
     {
         poly_struct *P = cur->v[ir];
+        nd_forms *S;
         cur->v[ir] = NULL;
 
         /* The forms of the layer under the pattern of the earlier layers:
-           the same for every descendant of P within the layer.  A
-           constant form decides its neuron for all of them (z = 0 is
-           off); the others are candidates. */
-        forms_layer_fmpq(Z, C->g, P->state, l);
+           the same for every descendant of P within the layer, one step
+           from the forms P's parent left.  A constant form decides its
+           neuron for all of them (z = 0 is off); the others are
+           candidates. */
+        S = nd_forms_layer(C->g, &C->wts, P->forms, P->state, l);
+        nd_forms_release(P->forms);
+        P->forms = NULL;
         if (l == C->last && C->want_map)
         {
             /* the forms themselves, for the maps of the cells */
             if (F == NULL)
                 F = _fmpq_vec_init(out * c);
-            qvec_set(F, Z, out * c);
+            nd_forms_get_fmpq(F, S);
         }
         P->cand = flint_malloc(FLINT_MAX(out, 1) * sizeof(slong));
         P->ncand = 0;
         for (j = 0; j < out; j++)
         {
-            if (row_primitive(Z + j * c, Z + j * c, d))
+            if (row_primitive_z(Z + j * c, S->N + j * c, d))
                 P->cand[P->ncand++] = j;
             else
-                P->state[off + j] = fmpq_sgn(Z + j * c + d) > 0;
+                P->state[off + j] = fmpz_sgn(S->N + j * c + d) > 0;
         }
 
         /* Depth first: P goes on with its first cutting neuron, the
@@ -677,6 +704,11 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                 {
                     r = -1;
                     break;
+                }
+                if (l < C->last)
+                {
+                    P->forms = S;
+                    S->refs++;
                 }
                 plist_push(next, P);
                 P = stack.n > 0 ? stack.v[--stack.n] : NULL;
@@ -704,6 +736,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
             poly_free(P, d, C->R->m);
         }
         plist_clear(&stack, d, C->R->m);
+        nd_forms_release(S);
     }
     _fmpq_vec_clear(Z, out * c);
     if (F != NULL)
@@ -745,6 +778,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     C.last = last;
     C.want_map = opts->maps || opts->linear;
     lp_init(C.lp, d);
+    nd_weights_init(&C.wts, g);
     C.x = _fmpq_vec_init(d);
     memset(&cur, 0, sizeof(plist));
     memset(&next, 0, sizeof(plist));
@@ -849,5 +883,6 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     _fmpq_vec_clear(C.x, d);
     R->lp_exact = C.lp->by_exact;
     lp_clear(C.lp);
+    nd_weights_clear(&C.wts, g);
     return r;
 }

@@ -22,6 +22,7 @@
 #include "cpwl.h"
 #include "testutil.h"
 #include "qvec.h"
+#include "regions_nd_impl.h"
 
 /* One seed per process (CPWL_TEST_SEED mixes into it), drawn once. */
 static uint64_t nd_seed(void)
@@ -1278,6 +1279,92 @@ START_TEST(test_nd_stop_without_lp)
 }
 END_TEST
 
+/* The forms carried in integers (regions_nd_forms.c) against the exact
+   rebuild forms_layer_fmpq, from the input and one step from every
+   earlier layer, under random patterns: relu, leaky (negative, zero and
+   large slopes) and identity layers, integer, fractional and 64-bit
+   rational weights, and weights spread over 2^+-1100 (the lcm of a
+   layer's denominators and the content removal at work). */
+START_TEST(test_nd_forms_carry)
+{
+    static const int bits[] = {0, TEST_FRACTIONS, 30, 64};
+    test_rng r;
+    net_t net;
+    slong it;
+    net_init(net, 1);
+    for (it = 0; it < test_iters(60); it++)
+    {
+        uint64_t seed = SEED + 9000 + it;
+        slong d, depth, l, lp, i, j, ns, c;
+        unsigned char *state;
+        nd_weights w;
+        r.s = seed;
+        d = test_range(&r, 1, 4);
+        depth = test_range(&r, 1, 5);
+        net_clear(net);
+        net_init(net, d);
+        for (l = 0; l < depth; l++)
+        {
+            slong a = test_range(&r, 0, 3);
+            net_act_t act = a == 0 ? NET_IDENTITY : a == 1 ? NET_LEAKY_RELU
+                            : NET_RELU;
+            net_layer_struct *L = net_add_layer(net, act,
+                                                test_range(&r, 1, 6));
+            for (i = 0; i < L->out; i++)
+            {
+                for (j = 0; j < L->in; j++)
+                    if (test_range(&r, 0, 4) > 0)
+                        test_fmpq(fmpq_mat_entry(L->W, i, j), &r,
+                                  bits[it % 4]);
+                test_fmpq(L->b + i, &r, bits[(it + l) % 4]);
+            }
+            if (act == NET_LEAKY_RELU)
+                fmpq_set_si(L->slope, test_range(&r, -3, 3) << (4 * a),
+                            (ulong) test_range(&r, 1, 7));
+        }
+        net_prepare(net);
+        if (it % 5 == 4)
+            test_scale_extreme(net, &r);
+        ns = net_num_states(net);
+        state = flint_malloc(FLINT_MAX(ns, 1));
+        for (i = 0; i < ns; i++)
+            state[i] = (unsigned char) test_range(&r, 0, 1);
+        nd_weights_init(&w, net);
+        c = d + 1;
+        for (l = 0; l < depth; l++)
+        {
+            slong out = net->layers[l].out;
+            fmpq *Z = _fmpq_vec_init(out * c), *Y = _fmpq_vec_init(out * c);
+            nd_forms *F = nd_forms_layer(net, &w, NULL, state, l);
+            forms_layer_fmpq(Z, net, state, l);
+            ck_assert(F->rows == out && F->layer == l
+                      && fmpz_sgn(F->den) > 0);
+            nd_forms_get_fmpq(Y, F);
+            ck_assert_msg(qvec_equal(Y, Z, out * c), "seed %llu: layer %ld "
+                          "from the input", (unsigned long long) seed,
+                          (long) l);
+            nd_forms_release(F);
+            for (lp = 0; lp < l; lp++)
+            {
+                nd_forms *P = nd_forms_layer(net, &w, NULL, state, lp);
+                F = nd_forms_layer(net, &w, P, state, l);
+                nd_forms_release(P);
+                nd_forms_get_fmpq(Y, F);
+                ck_assert_msg(qvec_equal(Y, Z, out * c), "seed %llu: layer "
+                              "%ld from layer %ld", (unsigned long long) seed,
+                              (long) l, (long) lp);
+                nd_forms_release(F);
+            }
+            _fmpq_vec_clear(Z, out * c);
+            _fmpq_vec_clear(Y, out * c);
+        }
+        nd_weights_clear(&w, net);
+        flint_free(state);
+    }
+    net_clear(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("nd");
@@ -1308,6 +1395,7 @@ int main(void)
     tcase_add_test(tr, test_nd_vs_2d);
     tcase_add_test(tr, test_nd_cylinder);
     tcase_add_test(tr, test_nd_stop_without_lp);
+    tcase_add_test(tr, test_nd_forms_carry);
     suite_add_tcase(s, tr);
     return test_run(s);
 }
