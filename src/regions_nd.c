@@ -58,6 +58,9 @@
 /* Report progress every this many LPs within a layer. */
 #define PROGRESS_LPS 4096
 
+/* Rounds of bound propagation over a new piece's constraints. */
+#define BOX_PASSES 2
+
 /* ---- polyhedra -------------------------------------------------------- */
 
 static poly_struct *poly_new(slong ns, slong d)
@@ -65,6 +68,7 @@ static poly_struct *poly_new(slong ns, slong d)
     poly_struct *P = flint_calloc(1, sizeof(poly_struct));
     P->state = flint_calloc(FLINT_MAX(ns, 1), 1);
     P->p = _fmpq_vec_init(d);
+    P->box = flint_malloc(2 * FLINT_MAX(d, 1) * sizeof(double));
     return P;
 }
 
@@ -90,6 +94,7 @@ static void poly_free(poly_struct *P, slong d, slong m)
         _fmpq_vec_clear(P->map, m * (d + 1));
     flint_free(P->state);
     _fmpq_vec_clear(P->p, d);
+    flint_free(P->box);
     if (P->alloc)
         _fmpq_vec_clear(P->h, P->alloc * (d + 1));
     flint_free(P);
@@ -125,6 +130,7 @@ static poly_struct *poly_copy(const poly_struct *P, slong ns, slong d)
     slong k;
     memcpy(Q->state, P->state, FLINT_MAX(ns, 1));
     qvec_set(Q->p, P->p, d);
+    memcpy(Q->box, P->box, 2 * d * sizeof(double));
     for (k = 0; k < P->m; k++)
         poly_add(Q, P->h + k * (d + 1), 0, d);
     Q->nclean = P->nclean;
@@ -521,6 +527,14 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
         slong j = P->cand[a];
         const fmpq *z = Z + j * c;
         int s = sign_at(pc, z, P->p, d), cut = s == 0, other;
+        double v, err;
+        /* s z > 0 on a box around P: no cut, no LP. */
+        if (!cut && nd_box_min(&v, &err, P->box, z, s, d)
+            && pred_sign_d(pc, v, err) == 1)
+        {
+            P->state[off + j] = s > 0;
+            continue;
+        }
         for (k = 0; k < P->nw && !cut; k++)
             cut = sign_at(pc, z, P->w + k * d, d) == -s;
         if (!cut)
@@ -605,6 +619,8 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
     }
     poly_add(P, z, ps < 0, d);
     poly_add(Q, z, ps > 0, d);
+    nd_box_tighten(P->box, P->h, P->m, d, BOX_PASSES);
+    nd_box_tighten(Q->box, Q->h, Q->m, d, BOX_PASSES);
     P->state[st] = ps > 0;
     Q->state[st] = ps < 0;
     *Qp = Q;
@@ -785,6 +801,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
 
     /* The domain: R^d from the origin, or the box from its centre. */
     P0 = poly_new(C.ns, d);
+    nd_box_init(P0->box, lo, hi, d);
     if (lo != NULL)
     {
         fmpq *row = _fmpq_vec_init(d + 1);

@@ -55,12 +55,34 @@ void nd_forms_release(nd_forms *F);
 /* Z (rows x c fmpq) = the forms' exact values. */
 void nd_forms_get_fmpq(fmpq *Z, const nd_forms *F);
 
+/* ---- bounding boxes (regions_nd_box.c) ------------------------------- */
+
+/* A box is 2d doubles lo_0, hi_0, lo_1, ...; infinite sides allowed.
+   Every function keeps it an outer box of the set it stands for. */
+
+/* The box [lo, hi] (rounded outwards), or R^d when lo is NULL. */
+void nd_box_init(double *box, const fmpq *lo, const fmpq *hi, slong d);
+
+/* Tighten box by the constraint h > 0 (d+1 entries). */
+void nd_box_cut(double *box, const fmpq *h, slong d);
+
+/* Tighten box by the m constraints H > 0, at most passes rounds. */
+void nd_box_tighten(double *box, const fmpq *H, slong m, slong d,
+                    slong passes);
+
+/* A double v and a proven err >= |v - min over box of s z| (s = +-1) for
+   the question whether s z > 0 on the box; 0 when a side it needs is
+   infinite or a value is not finite. */
+int nd_box_min(double *v, double *err, const double *box, const fmpq *z,
+               int s, slong d);
+
 /* ---- polyhedra -------------------------------------------------------- */
 
 typedef struct
 {
     unsigned char *state;       /* ns bytes, undecided neurons 0 */
     fmpq *p;                    /* d: interior point */
+    double *box;                /* 2d: a proven outer box */
     fmpq *h;                    /* alloc x (d+1): constraints h >= 0 */
     slong m, alloc;
     slong nclean;               /* m after the last redundancy removal */
