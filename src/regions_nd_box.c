@@ -23,6 +23,18 @@
 #include "interval.h"
 #include "regions_nd_impl.h"
 
+/* iv_of_fmpq with a fast path for the common case, an integer of at
+   most 53 bits (the rows are primitive integer rows): exact, radius 0,
+   the same value iv_of_fmpq gives. */
+static inline iv iv_of_q(const fmpq_t q)
+{
+    const fmpz *n = fmpq_numref(q);
+    if (fmpz_is_one(fmpq_denref(q)) && !COEFF_IS_MPZ(*n)
+        && FLINT_ABS(*n) <= (WORD(1) << 53))
+        return iv_set((double) *n, 0);
+    return iv_of_fmpq(q);
+}
+
 void nd_box_init(double *box, const fmpq *lo, const fmpq *hi, slong d)
 {
     slong i;
@@ -32,7 +44,7 @@ void nd_box_init(double *box, const fmpq *lo, const fmpq *hi, slong d)
         box[2 * i + 1] = INFINITY;
         if (lo != NULL)
         {
-            iv a = iv_of_fmpq(lo + i), b = iv_of_fmpq(hi + i);
+            iv a = iv_of_q(lo + i), b = iv_of_q(hi + i);
             if (iv_ok(a))
                 box[2 * i] = nextafter(a.m - a.r, -INFINITY);
             if (iv_ok(b))
@@ -52,7 +64,7 @@ static int box_cut(double *box, const fmpq *h, slong d)
         int ok = 1;
         if (fmpq_is_zero(h + i))
             continue;
-        M = iv_of_fmpq(h + d);
+        M = iv_of_q(h + d);
         for (j = 0; j < d && ok; j++)
         {
             double b;
@@ -61,9 +73,9 @@ static int box_cut(double *box, const fmpq *h, slong d)
             b = box[2 * j + (fmpq_sgn(h + j) > 0)];
             ok = isfinite(b);
             if (ok)
-                M = iv_add(M, iv_mul(iv_of_fmpq(h + j), iv_set(b, 0)));
+                M = iv_add(M, iv_mul(iv_of_q(h + j), iv_set(b, 0)));
         }
-        gi = iv_of_fmpq(h + i);
+        gi = iv_of_q(h + i);
         if (!ok || !iv_ok(M) || !iv_ok(gi) || !(fabs(gi.m) > gi.r))
             continue;
         M.m = -M.m;
@@ -115,7 +127,7 @@ int nd_box_min(double *v, double *err, const double *box, const fmpq *z,
                int s, slong d)
 {
     slong i;
-    iv M = iv_of_fmpq(z + d);
+    iv M = iv_of_q(z + d);
     if (s < 0)
         M.m = -M.m;
     for (i = 0; i < d; i++)
@@ -124,7 +136,7 @@ int nd_box_min(double *v, double *err, const double *box, const fmpq *z,
         double b;
         if (fmpq_is_zero(z + i))
             continue;
-        g = iv_of_fmpq(z + i);
+        g = iv_of_q(z + i);
         if (s < 0)
             g.m = -g.m;
         b = box[2 * i + (g.m < 0)];
