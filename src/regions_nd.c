@@ -452,6 +452,7 @@ int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
     slong d = C->d, c = d + 1, m = P->m, k, j;
     unsigned char *facet, *alive;
     fmpq *hp;
+    double v, err;
     int r = 0;
 
     if (P->nclean == m)
@@ -473,6 +474,15 @@ int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
     {
         if (facet[k])
             continue;
+        /* h_k > 0 on a box around P: the closure of P misses h_k = 0, so
+           no point with the other constraints > 0 has h_k <= 0 (the
+           segment from p to it would meet h_k = 0 in that closure). */
+        if (nd_box_min(&v, &err, P->box, P->h + k * c, 1, d)
+            && pred_sign_d(C->opts->pred, v, err) == 1)
+        {
+            alive[k] = 0;
+            continue;
+        }
         /* h_k is needed iff some point has every other h_j >= 0 and
            h_k < 0; both sets are full-dimensional, so the strict
            version (max slack > 0) decides it. */
