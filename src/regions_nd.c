@@ -19,14 +19,19 @@
    their states), then splits on the first one that does; both pieces go
    on with the remaining ones (a neuron that does not cut P cuts no piece
    of P).  Interior points found by LPs are kept as witnesses and handed
-   to the piece they lie in, which saves the LPs of many later cuts.  The
+   to the piece they lie in, which saves the LPs of many later cuts.
+   Before any witness or LP, a proven outer box of doubles kept for every
+   polyhedron (regions_nd_box.c) settles the neurons whose form has one
+   sign on the whole box.  The forms themselves come from the parent's,
+   one product per layer (regions_nd_forms.c).  The
    pattern sets with nonempty interior are exactly the leaves (each such
    set contains a ball on which every form that is not identically zero
    has a constant nonzero sign).
 
    Between layers every polyhedron drops its redundant constraints, so
    that the LPs stay small: a constraint is kept iff lp_interior finds a
-   point with all others > 0 and it < 0.  Ray shooting from p finds most of the
+   point with all others > 0 and it < 0 (one positive on the box is
+   dropped without an LP).  Ray shooting from p finds most of the
    facets first without an LP (the first constraint hit along a ray, when
    it is hit alone, is a facet).
 
