@@ -19,14 +19,19 @@
    their states), then splits on the first one that does; both pieces go
    on with the remaining ones (a neuron that does not cut P cuts no piece
    of P).  Interior points found by LPs are kept as witnesses and handed
-   to the piece they lie in, which saves the LPs of many later cuts.  The
+   to the piece they lie in, which saves the LPs of many later cuts.
+   Before any witness or LP, a proven outer box of doubles kept for every
+   polyhedron (regions_nd_box.c) settles the neurons whose form has one
+   sign on the whole box.  The forms themselves come from the parent's,
+   one product per layer (regions_nd_forms.c).  The
    pattern sets with nonempty interior are exactly the leaves (each such
    set contains a ball on which every form that is not identically zero
    has a constant nonzero sign).
 
    Between layers every polyhedron drops its redundant constraints, so
    that the LPs stay small: a constraint is kept iff lp_interior finds a
-   point with all others > 0 and it < 0.  Ray shooting from p finds most of the
+   point with all others > 0 and it < 0 (one positive on the box is
+   dropped without an LP).  Ray shooting from p finds most of the
    facets first without an LP (the first constraint hit along a ray, when
    it is hit alone, is a facet).
 
@@ -58,6 +63,9 @@
 /* Report progress every this many LPs within a layer. */
 #define PROGRESS_LPS 4096
 
+/* Rounds of bound propagation over a new piece's constraints. */
+#define BOX_PASSES 2
+
 /* ---- polyhedra -------------------------------------------------------- */
 
 static poly_struct *poly_new(slong ns, slong d)
@@ -65,6 +73,7 @@ static poly_struct *poly_new(slong ns, slong d)
     poly_struct *P = flint_calloc(1, sizeof(poly_struct));
     P->state = flint_calloc(FLINT_MAX(ns, 1), 1);
     P->p = _fmpq_vec_init(d);
+    P->box = flint_malloc(2 * FLINT_MAX(d, 1) * sizeof(double));
     return P;
 }
 
@@ -85,10 +94,12 @@ static void poly_free(poly_struct *P, slong d, slong m)
     if (P == NULL)
         return;
     poly_end_layer(P, d);
+    nd_forms_release(P->forms);
     if (P->map != NULL)
         _fmpq_vec_clear(P->map, m * (d + 1));
     flint_free(P->state);
     _fmpq_vec_clear(P->p, d);
+    flint_free(P->box);
     if (P->alloc)
         _fmpq_vec_clear(P->h, P->alloc * (d + 1));
     flint_free(P);
@@ -124,6 +135,7 @@ static poly_struct *poly_copy(const poly_struct *P, slong ns, slong d)
     slong k;
     memcpy(Q->state, P->state, FLINT_MAX(ns, 1));
     qvec_set(Q->p, P->p, d);
+    memcpy(Q->box, P->box, 2 * d * sizeof(double));
     for (k = 0; k < P->m; k++)
         poly_add(Q, P->h + k * (d + 1), 0, d);
     Q->nclean = P->nclean;
@@ -200,6 +212,28 @@ static int row_primitive(fmpq *out, const fmpq *in, slong d)
     fmpz_clear(den);
     fmpz_clear(g);
     _fmpz_vec_clear(num, c);
+    return nz;
+}
+
+/* The same from an integer row (a positive multiple of the form). */
+static int row_primitive_z(fmpq *out, const fmpz *in, slong d)
+{
+    slong c = d + 1, i;
+    fmpz_t g;
+    int nz;
+
+    fmpz_init(g);
+    _fmpz_vec_content(g, in, c);
+    for (i = 0; i < c; i++)
+    {
+        if (fmpz_is_zero(g) || fmpz_is_one(g))
+            fmpz_set(fmpq_numref(out + i), in + i);
+        else
+            fmpz_divexact(fmpq_numref(out + i), in + i, g);
+        fmpz_one(fmpq_denref(out + i));
+    }
+    nz = !qvec_is_zero(out, d);
+    fmpz_clear(g);
     return nz;
 }
 
@@ -423,6 +457,7 @@ int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
     slong d = C->d, c = d + 1, m = P->m, k, j;
     unsigned char *facet, *alive;
     fmpq *hp;
+    double v, err;
     int r = 0;
 
     if (P->nclean == m)
@@ -444,6 +479,15 @@ int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
     {
         if (facet[k])
             continue;
+        /* h_k > 0 on a box around P: the closure of P misses h_k = 0, so
+           no point with the other constraints > 0 has h_k <= 0 (the
+           segment from p to it would meet h_k = 0 in that closure). */
+        if (nd_box_min(&v, &err, P->box, P->h + k * c, 1, d)
+            && pred_sign_d(C->opts->pred, v, err) == 1)
+        {
+            alive[k] = 0;
+            continue;
+        }
         /* h_k is needed iff some point has every other h_j >= 0 and
            h_k < 0; both sets are full-dimensional, so the strict
            version (max slack > 0) decides it. */
@@ -498,6 +542,14 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
         slong j = P->cand[a];
         const fmpq *z = Z + j * c;
         int s = sign_at(pc, z, P->p, d), cut = s == 0, other;
+        double v, err;
+        /* s z > 0 on a box around P: no cut, no LP. */
+        if (!cut && nd_box_min(&v, &err, P->box, z, s, d)
+            && pred_sign_d(pc, v, err) == 1)
+        {
+            P->state[off + j] = s > 0;
+            continue;
+        }
         for (k = 0; k < P->nw && !cut; k++)
             cut = sign_at(pc, z, P->w + k * d, d) == -s;
         if (!cut)
@@ -582,6 +634,8 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
     }
     poly_add(P, z, ps < 0, d);
     poly_add(Q, z, ps > 0, d);
+    nd_box_tighten(P->box, P->h, P->m, d, BOX_PASSES);
+    nd_box_tighten(Q->box, Q->h, Q->m, d, BOX_PASSES);
     P->state[st] = ps > 0;
     Q->state[st] = ps < 0;
     *Qp = Q;
@@ -631,28 +685,32 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
     for (ir = 0; ir < cur->n && r == 0; ir++)
     {
         poly_struct *P = cur->v[ir];
+        nd_forms *S;
         cur->v[ir] = NULL;
 
         /* The forms of the layer under the pattern of the earlier layers:
-           the same for every descendant of P within the layer.  A
-           constant form decides its neuron for all of them (z = 0 is
-           off); the others are candidates. */
-        forms_layer_fmpq(Z, C->g, P->state, l);
+           the same for every descendant of P within the layer, one step
+           from the forms P's parent left.  A constant form decides its
+           neuron for all of them (z = 0 is off); the others are
+           candidates. */
+        S = nd_forms_layer(C->g, &C->wts, P->forms, P->state, l);
+        nd_forms_release(P->forms);
+        P->forms = NULL;
         if (l == C->last && C->want_map)
         {
             /* the forms themselves, for the maps of the cells */
             if (F == NULL)
                 F = _fmpq_vec_init(out * c);
-            qvec_set(F, Z, out * c);
+            nd_forms_get_fmpq(F, S);
         }
         P->cand = flint_malloc(FLINT_MAX(out, 1) * sizeof(slong));
         P->ncand = 0;
         for (j = 0; j < out; j++)
         {
-            if (row_primitive(Z + j * c, Z + j * c, d))
+            if (row_primitive_z(Z + j * c, S->N + j * c, d))
                 P->cand[P->ncand++] = j;
             else
-                P->state[off + j] = fmpq_sgn(Z + j * c + d) > 0;
+                P->state[off + j] = fmpz_sgn(S->N + j * c + d) > 0;
         }
 
         /* Depth first: P goes on with its first cutting neuron, the
@@ -677,6 +735,11 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                 {
                     r = -1;
                     break;
+                }
+                if (l < C->last)
+                {
+                    P->forms = S;
+                    S->refs++;
                 }
                 plist_push(next, P);
                 P = stack.n > 0 ? stack.v[--stack.n] : NULL;
@@ -704,6 +767,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
             poly_free(P, d, C->R->m);
         }
         plist_clear(&stack, d, C->R->m);
+        nd_forms_release(S);
     }
     _fmpq_vec_clear(Z, out * c);
     if (F != NULL)
@@ -745,12 +809,14 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     C.last = last;
     C.want_map = opts->maps || opts->linear;
     lp_init(C.lp, d);
+    nd_weights_init(&C.wts, g);
     C.x = _fmpq_vec_init(d);
     memset(&cur, 0, sizeof(plist));
     memset(&next, 0, sizeof(plist));
 
     /* The domain: R^d from the origin, or the box from its centre. */
     P0 = poly_new(C.ns, d);
+    nd_box_init(P0->box, lo, hi, d);
     if (lo != NULL)
     {
         fmpq *row = _fmpq_vec_init(d + 1);
@@ -849,5 +915,6 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     _fmpq_vec_clear(C.x, d);
     R->lp_exact = C.lp->by_exact;
     lp_clear(C.lp);
+    nd_weights_clear(&C.wts, g);
     return r;
 }

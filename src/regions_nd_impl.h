@@ -5,8 +5,76 @@
 #define CPWL_REGIONS_ND_IMPL_H
 
 #include <flint/fmpq.h>
+#include <flint/fmpz.h>
 #include "cpwl/regions.h"
 #include "cpwl/lp.h"
+
+/* ---- forms carried in integers (regions_nd_forms.c) ------------------ */
+
+/* A layer scaled to integers: W = Wn / den, b = bn / den; the leaky
+   slope sn / sd (1 / 1 for the other activations). */
+typedef struct
+{
+    fmpz *W;                    /* out x in, row-major */
+    fmpz *b;                    /* out */
+    fmpz_t den, sn, sd;
+}
+nd_wlayer;
+
+typedef struct
+{
+    nd_wlayer *L;
+    slong nlayers;
+}
+nd_weights;
+
+void nd_weights_init(nd_weights *w, const net_struct *g);
+void nd_weights_clear(nd_weights *w, const net_struct *g);
+
+/* The forms of z_layer, exactly N / den (den > 0): rows x c, c = d + 1,
+   shared (refs) by the polyhedra that come from one polyhedron. */
+typedef struct
+{
+    slong refs, rows, c, layer;
+    fmpz *N;
+    fmpz_t den;
+}
+nd_forms;
+
+/* The forms of z_l under state (the states of the layers before l are
+   read): from prev, the forms of an earlier layer l' under the same
+   states before l', or from the input when prev is NULL.  A new
+   reference. */
+nd_forms *nd_forms_layer(const net_struct *g, const nd_weights *w,
+                         const nd_forms *prev, const unsigned char *state,
+                         slong l);
+
+/* Drop a reference (NULL is fine). */
+void nd_forms_release(nd_forms *F);
+
+/* Z (rows x c fmpq) = the forms' exact values. */
+void nd_forms_get_fmpq(fmpq *Z, const nd_forms *F);
+
+/* ---- bounding boxes (regions_nd_box.c) ------------------------------- */
+
+/* A box is 2d doubles lo_0, hi_0, lo_1, ...; infinite sides allowed.
+   Every function keeps it an outer box of the set it stands for. */
+
+/* The box [lo, hi] (rounded outwards), or R^d when lo is NULL. */
+void nd_box_init(double *box, const fmpq *lo, const fmpq *hi, slong d);
+
+/* Tighten box by the constraint h > 0 (d+1 entries). */
+void nd_box_cut(double *box, const fmpq *h, slong d);
+
+/* Tighten box by the m constraints H > 0, at most passes rounds. */
+void nd_box_tighten(double *box, const fmpq *H, slong m, slong d,
+                    slong passes);
+
+/* A double v and a proven err >= |v - min over box of s z| (s = +-1) for
+   the question whether s z > 0 on the box; 0 when a side it needs is
+   infinite or a value is not finite. */
+int nd_box_min(double *v, double *err, const double *box, const fmpq *z,
+               int s, slong d);
 
 /* ---- polyhedra -------------------------------------------------------- */
 
@@ -14,6 +82,7 @@ typedef struct
 {
     unsigned char *state;       /* ns bytes, undecided neurons 0 */
     fmpq *p;                    /* d: interior point */
+    double *box;                /* 2d: a proven outer box */
     fmpq *h;                    /* alloc x (d+1): constraints h >= 0 */
     slong m, alloc;
     slong nclean;               /* m after the last redundancy removal */
@@ -25,6 +94,8 @@ typedef struct
     fmpq *map;                  /* m x (d+1) affine map, once complete
                                    (when maps or linear regions are
                                    wanted), or NULL */
+    nd_forms *forms;            /* between layers: the forms of the last
+                                   layer done, shared with its siblings */
 }
 poly_struct;
 
@@ -49,6 +120,7 @@ typedef struct
     regions_struct *R;
     slong d, ns;
     lp_t lp;
+    nd_weights wts;             /* the layers in integers */
     fmpq *x;                    /* d: LP point */
     slong layer;                /* for progress reports */
     slong lp_mark;              /* lp_solved at the last report */
