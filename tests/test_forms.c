@@ -368,6 +368,31 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
     fmpq_clear(u); fmpq_clear(eta);
 }
 
+/* Random rational weights (1-60 bits, not doubles) for layer L and
+   random double inputs A (len entries) near 2^e0, with error bounds EA
+   (0 when exact_in). */
+static void ref_layer_inputs(net_layer_struct *L, double *A, double *EA,
+                             slong len, int exact_in, int e0, test_rng *r)
+{
+    slong i, t;
+    for (i = 0; i < L->out; i++)
+    {
+        for (t = 0; t < L->in; t++)
+            test_fmpq(fmpq_mat_entry(L->W, i, t), r,
+                      (int) test_range(r, 1, 60));
+        test_fmpq(L->b + i, r, (int) test_range(r, 1, 60));
+    }
+    for (t = 0; t < len; t++)
+    {
+        A[t] = ldexp((double) (test_next(r) >> 11), e0 - 53
+                     + (int) test_range(r, -4, 4));
+        if (test_next(r) & 1)
+            A[t] = -A[t];
+        EA[t] = exact_in ? 0.0 : ldexp((double) (test_next(r) >> 11),
+                                       e0 - 53 - (int) test_range(r, 0, 60));
+    }
+}
+
 /* forms_affine_d's bounds against ref_affine_bound, on one-layer nets with
    random rational weights (1-60 bits, not doubles) at random double
    inputs: exact inputs (EA = 0, where the (n+3) u S term must carry the
@@ -382,7 +407,7 @@ START_TEST(test_forms_affine_reference)
     fmpq_init(v);
     for (it = 0; it < test_iters(400); it++)
     {
-        slong d = test_range(&r, 1, 12), c = d + 1, i, t, col;
+        slong d = test_range(&r, 1, 12), c = d + 1, i, col;
         slong out = test_range(&r, 1, 3);
         int exact_in = (int) (it & 1);
         int e0 = (int) test_range(&r, -900, 900);
@@ -394,23 +419,8 @@ START_TEST(test_forms_affine_reference)
         net_layer_struct *L;
         net_init(net, d);
         L = net_add_layer(net, NET_IDENTITY, out);
-        for (i = 0; i < out; i++)
-        {
-            for (t = 0; t < d; t++)
-                test_fmpq(fmpq_mat_entry(L->W, i, t), &r,
-                          (int) test_range(&r, 1, 60));
-            test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
-        }
+        ref_layer_inputs(L, A, EA, d * c, exact_in, e0, &r);
         net_prepare(net);
-        for (t = 0; t < d * c; t++)
-        {
-            A[t] = ldexp((double) (test_next(&r) >> 11), e0 - 53
-                         + (int) test_range(&r, -4, 4));
-            if (test_next(&r) & 1)
-                A[t] = -A[t];
-            EA[t] = exact_in ? 0.0 : ldexp((double) (test_next(&r) >> 11),
-                                           e0 - 53 - (int) test_range(&r, 0, 60));
-        }
         if (forms_affine_d(Z, E, net, 0, A, EA))
             for (i = 0; i < out; i++)
                 for (col = 0; col < c; col++)
@@ -755,7 +765,7 @@ START_TEST(test_forms_next_reference)
     fmpq_init(w);
     for (it = 0; it < test_iters(400); it++)
     {
-        slong n = test_range(&r, 1, 12), i, t, col, out = test_range(&r, 1, 3);
+        slong n = test_range(&r, 1, 12), i, col, out = test_range(&r, 1, 3);
         int exact_in = (int) (it & 1);
         int e0 = (int) test_range(&r, -900, 900);
         double *A = flint_malloc(3 * n * sizeof(double));
@@ -767,25 +777,10 @@ START_TEST(test_forms_next_reference)
         net_init(net, 2);
         net_add_layer(net, NET_RELU, n);
         L = net_add_layer(net, NET_IDENTITY, out);
-        for (i = 0; i < out; i++)
-        {
-            for (t = 0; t < n; t++)
-                test_fmpq(fmpq_mat_entry(L->W, i, t), &r,
-                          (int) test_range(&r, 1, 60));
-            test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
-        }
+        ref_layer_inputs(L, A, EA, 3 * n, exact_in, e0, &r);
         net_prepare(net);
         forms_plan_init(F, net);
         memset(st, 1, n + out);
-        for (t = 0; t < 3 * n; t++)
-        {
-            A[t] = ldexp((double) (test_next(&r) >> 11), e0 - 53
-                         + (int) test_range(&r, -4, 4));
-            if (test_next(&r) & 1)
-                A[t] = -A[t];
-            EA[t] = exact_in ? 0.0 : ldexp((double) (test_next(&r) >> 11),
-                                           e0 - 53 - (int) test_range(&r, 0, 60));
-        }
         if (forms_next_d(Z, E, F, net, 1, A, EA, st))
             for (i = 0; i < out; i++)
                 for (col = 0; col < 3; col++)

@@ -11,20 +11,8 @@
 #include "testutil.h"
 #include "qvec.h"
 
-/* One seed per process (CPWL_TEST_SEED mixes into it), drawn once (the
-   default of test_nd.c, where these tests were first). */
-static uint64_t lp_seed(void)
-{
-    static int have = 0;
-    static uint64_t s;
-    if (!have)
-    {
-        s = test_seed(20261128);
-        have = 1;
-    }
-    return s;
-}
-#define SEED lp_seed()
+/* One seed per process (CPWL_TEST_SEED mixes into it). */
+#define SEED test_seed_once(20261128)
 
 /* ---- LP -------------------------------------------------------------- */
 

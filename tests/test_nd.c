@@ -19,19 +19,8 @@
 #include "testutil.h"
 #include "qvec.h"
 
-/* One seed per process (CPWL_TEST_SEED mixes into it), drawn once. */
-static uint64_t nd_seed(void)
-{
-    static int have = 0;
-    static uint64_t s;
-    if (!have)
-    {
-        s = test_seed(20261128);
-        have = 1;
-    }
-    return s;
-}
-#define SEED nd_seed()
+/* One seed per process (CPWL_TEST_SEED mixes into it). */
+#define SEED test_seed_once(20261128)
 
 /* ---- building nets -------------------------------------------------- */
 

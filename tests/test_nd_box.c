@@ -13,20 +13,8 @@
 #include "qvec.h"
 #include "regions_nd_impl.h"
 
-/* One seed per process (CPWL_TEST_SEED mixes into it), drawn once (the
-   default of test_nd.c, where these tests were first). */
-static uint64_t ndbox_seed(void)
-{
-    static int have = 0;
-    static uint64_t s;
-    if (!have)
-    {
-        s = test_seed(20261128);
-        have = 1;
-    }
-    return s;
-}
-#define SEED ndbox_seed()
+/* One seed per process (CPWL_TEST_SEED mixes into it). */
+#define SEED test_seed_once(20261128)
 
 /* A box with the same bounds lo:hi in every coordinate (over den). */
 static void set_box(fmpq *lo, fmpq *hi, slong d, slong a, slong b,

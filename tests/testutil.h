@@ -57,6 +57,20 @@ static inline uint64_t test_seed_at(uint64_t dflt, const char *where)
     return seed;
 }
 
+/* One seed per process, drawn (and printed) once: for the files whose
+   tests share one SEED. */
+static inline uint64_t test_seed_once(uint64_t dflt)
+{
+    static int have = 0;
+    static uint64_t s;
+    if (!have)
+    {
+        s = test_seed_at(dflt, "this program");
+        have = 1;
+    }
+    return s;
+}
+
 static inline double test_multiplier(void)
 {
     const char *s = getenv("CPWL_TEST_MULTIPLIER");
