@@ -100,6 +100,9 @@ int main(int argc, char **argv)
     };
     slong c;
     int cap = argc > 1 ? atoi(argv[1]) : 60;
+    /* bench_erm CAP n D w: that case alone, without the reference (for
+       profiling) */
+    int one = argc > 4;
     struct sigaction sa;
     erm_data_t data;
 
@@ -117,8 +120,21 @@ int main(int argc, char **argv)
         slong n = cases[c][0], D = cases[c][1], w = cases[c][2];
         run_result a, b;
         char bt[64], ratio[64];
+        if (one)
+        {
+            n = atol(argv[2]);
+            D = atol(argv[3]);
+            w = atol(argv[4]);
+        }
         make_data(data, D, n, 1000 * n + D);
         run(&a, data, w, 1, cap);
+        if (one)
+        {
+            printf("| %ld | %ld | %ld | %ld | %ld | %.3f%s |\n", (long) n,
+                   (long) D, (long) w, (long) a.cells, (long) a.solved,
+                   a.secs, a.capped ? " (cap)" : "");
+            break;
+        }
         if (!a.ok)
             continue;
         /* the reference: no pruning and no double proposals */

@@ -7,6 +7,7 @@
 #include <omp.h>
 #endif
 #include "qvec.h"
+#include "cpwl/arbcompat.h"
 #include "cpwl/erm.h"
 #include "erm_impl.h"
 
@@ -110,15 +111,319 @@ static int solve_cell(erm_result_t r, const erm_data_t data,
     return st;
 }
 
+/* The previous method (opts->per_cell_bounds): every cell's bound from
+   its own subproblem, every cell sorted.  Kept for comparison. */
+static int solve_per_cell(erm_result_t r, const erm_data_t data,
+                          const erm_dich_t S, const erm_opts *o,
+                          slong ncells, slong u, err_t e)
+{
+    slong N = S->count, total = 2 * N, i, nb;
+    int nt = o->threads > 0 ? o->threads : 0;
+    slong *comb, *sets, *combs = NULL;
+    int *sign, st = CPWL_OK;
+    cell_bound *cb = NULL;
+    comb = flint_malloc(u * sizeof(slong));
+    sets = flint_malloc(u * sizeof(slong));
+    sign = flint_malloc(u * sizeof(int));
+    for (i = 0; i < u; i++)
+        comb[i] = i;
+    /* Best-first: every cell's proven lower bound, then the cells in
+       increasing bound until the bound reaches the best value found
+       (the remaining cells cannot do better: they are pruned). */
+    combs = flint_malloc(ncells * u * sizeof(slong));
+    cb = flint_malloc(ncells * sizeof(cell_bound));
+    for (nb = 0; nb < ncells; nb++)
+    {
+        fmpq_init(&cb[nb].lb);
+        cb[nb].idx = nb;
+        memcpy(combs + nb * u, comb, u * sizeof(slong));
+        erm_next_comb(comb, u, total);
+    }
+    if (o->loss != QP_SQUARED)
+        nt = 1;
+    /* The bounds are independent: computed in parallel, each by one
+       thread, so the result does not depend on the thread count. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt > 0 ? nt : omp_get_max_threads())
+#endif
+    for (nb = 0; nb < ncells; nb++)
+    {
+        qp_t P;
+        slong csets[ERM_MAX_WIDTH];
+        int csign[ERM_MAX_WIDTH];
+        if (o->interrupt && *o->interrupt)
+            continue;
+        erm_comb_cell(csets, csign, combs + nb * u, u, N);
+        erm_cell_qp(P, data, S, csets, csign, u, o->loss, o->output_bias);
+        qp_lower_bound(&cb[nb].lb, P);
+        qp_clear(P);
+#ifdef _OPENMP
+        if (omp_get_thread_num() == 0)
+#endif
+        if (o->progress && (nb & 1023) == 0)
+            o->progress(o->progress_data, nb, 2 * ncells, r->optimum);
+    }
+    if (o->interrupt && *o->interrupt)
+    {
+        /* interrupted while bounding: no value yet */
+        for (i = 0; i < ncells; i++)
+            fmpq_clear(&cb[i].lb);
+        flint_free(cb);
+        cb = NULL;
+        r->stopped = 1;
+        goto out;
+    }
+    if (o->certificate)
+    {
+        r->bounds = _fmpq_vec_init(ncells);
+        for (i = 0; i < ncells; i++)
+            fmpq_set(r->bounds + i, &cb[i].lb);
+    }
+    qsort(cb, ncells, sizeof(cell_bound), bound_cmp);
+    for (i = 0; i < ncells; i++)
+    {
+        if (r->have_sol && fmpq_cmp(&cb[i].lb, r->optimum) >= 0)
+            break;
+        erm_comb_cell(sets, sign, combs + cb[i].idx * u, u, N);
+        if ((st = solve_cell(r, data, S, sets, sign, u, cb[i].idx, o, e))
+            != CPWL_OK)
+            break;
+        if (o->interrupt && *o->interrupt)
+        {
+            r->stopped = i + 1 < ncells;
+            break;
+        }
+        if (o->progress && (i & 63) == 0)
+            o->progress(o->progress_data, ncells + i, 2 * ncells,
+                        r->optimum);
+    }
+    r->pruned = r->stopped ? 0 : ncells - r->solved;
+    for (i = 0; i < ncells; i++)
+        fmpq_clear(&cb[i].lb);
+    flint_free(cb);
+out:
+    flint_free(comb);
+    flint_free(combs);
+    flint_free(sets);
+    flint_free(sign);
+    return st;
+}
+
+/* Groups: the cells with the same set of distinct dichotomies have the
+   same relaxation (cpwl/erm.h, src/erm/gram.c), so one bound serves them
+   all, and it is computed from Gram blocks.  The groups are sorted by a
+   double rounded down from their exact bound: once that double reaches
+   (a double rounded up from) the best value found, every remaining group
+   has an exact bound at least the best value and is pruned; before that
+   each group is pruned on its exact bound, else its cells are solved in
+   enumeration order. */
+typedef struct
+{
+    double lo;                  /* <= the group's exact bound */
+    slong gid;
+}
+group_key;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const group_key *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return (x->gid > y->gid) - (x->gid < y->gid);
+}
+
+static double fmpq_get_d_rnd(const fmpq_t q, arf_rnd_t rnd)
+{
+    arf_t t;
+    double d;
+    arf_init(t);
+    arf_set_fmpq(t, q, 53, rnd);
+    d = arf_get_d(t, rnd);
+    arf_clear(t);
+    return d;
+}
+
+/* The cells of group gid, by increasing number; returns their count. */
+static slong group_cells(slong *combs, slong *idx, const slong *set, slong g,
+                         slong u, slong N, const slong *binom)
+{
+    slong m = erm_group_cells(combs, set, g, u, N), i, j;
+    for (i = 0; i < m; i++)
+        idx[i] = erm_comb_rank(combs + i * u, u, 2 * N, binom);
+    /* insertion sort of (idx, comb): groups have few cells */
+    for (i = 1; i < m; i++)
+        for (j = i; j > 0 && idx[j - 1] > idx[j]; j--)
+        {
+            slong t = idx[j], k;
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+            for (k = 0; k < u; k++)
+            {
+                t = combs[j * u + k];
+                combs[j * u + k] = combs[(j - 1) * u + k];
+                combs[(j - 1) * u + k] = t;
+            }
+        }
+    return m;
+}
+
+static int solve_groups(erm_result_t r, const erm_data_t data,
+                        const erm_dich_t S, const erm_opts *o, slong ncells,
+                        slong u, err_t e)
+{
+    slong N = S->count, gmin = (u + 1) / 2, gmax = FLINT_MIN(u, N);
+    slong ngroups = 0, g, i, nb, maxc = 1, *gsets, *combs, *idx, *binom;
+    unsigned char *gsize;
+    fmpq *lb;
+    group_key *key;
+    erm_gram_t Gm;
+    int nt = o->threads > 0 ? o->threads : 0, st = CPWL_OK;
+    int sign[ERM_MAX_WIDTH];
+    slong sets[ERM_MAX_WIDTH];
+    double best_hi = 0;
+
+    binom = erm_binom_table(2 * N, u);
+    for (g = gmax; g >= gmin; g--)
+    {
+        /* C(N, g) groups of C(g, u - g) 2^(2g - u) cells each */
+        ngroups += binom[N * (u + 1) + g];
+        maxc = FLINT_MAX(maxc, binom[g * (u + 1) + u - g] << (2 * g - u));
+    }
+    gsets = flint_malloc(ngroups * u * sizeof(slong));
+    gsize = flint_malloc(ngroups);
+    combs = flint_malloc(maxc * u * sizeof(slong));
+    idx = flint_malloc(maxc * sizeof(slong));
+    key = flint_malloc(ngroups * sizeof(group_key));
+    lb = _fmpq_vec_init(ngroups);
+    {
+        slong gi = 0, set[ERM_MAX_WIDTH];
+        for (g = gmax; g >= gmin; g--)
+        {
+            for (i = 0; i < g; i++)
+                set[i] = i;
+            for (nb = binom[N * (u + 1) + g]; nb > 0; nb--, gi++)
+            {
+                memcpy(gsets + gi * u, set, g * sizeof(slong));
+                gsize[gi] = (unsigned char) g;
+                erm_next_comb(set, g, N);
+            }
+        }
+    }
+    if (o->loss == QP_SQUARED)
+        erm_gram_init(Gm, data, S, o->output_bias);
+    else
+        nt = 1;                 /* cddlib is not thread-safe */
+
+    /* The bounds are independent: computed in parallel, each by one
+       thread, so the result does not depend on the thread count. */
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt > 0 ? nt : omp_get_max_threads())
+#endif
+    {
+        erm_gram_work W;
+        if (o->loss == QP_SQUARED)
+            erm_gram_work_init(&W, Gm, u);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 256)
+#endif
+        for (nb = 0; nb < ngroups; nb++)
+        {
+            const slong *set = gsets + nb * u;
+            if (o->interrupt && *o->interrupt)
+                continue;
+            if (o->loss == QP_SQUARED)
+                erm_gram_bound(lb + nb, Gm, set, gsize[nb], &W);
+            else
+            {
+                /* the relaxation depends on the span only: one +1 unit
+                   per dichotomy */
+                qp_t P;
+                int psign[ERM_MAX_WIDTH];
+                for (i = 0; i < gsize[nb]; i++)
+                    psign[i] = 1;
+                erm_cell_qp(P, data, S, set, psign, gsize[nb], o->loss,
+                            o->output_bias);
+                qp_lower_bound(lb + nb, P);
+                qp_clear(P);
+            }
+            key[nb].lo = fmpq_get_d_rnd(lb + nb, ARF_RND_FLOOR);
+            key[nb].gid = nb;
+#ifdef _OPENMP
+            if (omp_get_thread_num() == 0)
+#endif
+            if (o->progress && (nb & 1023) == 0)
+                o->progress(o->progress_data, nb, 2 * ngroups, r->optimum);
+        }
+        if (o->loss == QP_SQUARED)
+            erm_gram_work_clear(&W);
+    }
+    if (o->loss == QP_SQUARED)
+        erm_gram_clear(Gm);
+    if (o->interrupt && *o->interrupt)
+    {
+        /* interrupted while bounding: no value yet */
+        r->stopped = 1;
+        goto out;
+    }
+    if (o->certificate)
+    {
+        r->bounds = _fmpq_vec_init(ncells);
+        for (nb = 0; nb < ngroups; nb++)
+        {
+            slong m = group_cells(combs, idx, gsets + nb * u, gsize[nb], u,
+                                  N, binom);
+            for (i = 0; i < m; i++)
+                fmpq_set(r->bounds + idx[i], lb + nb);
+        }
+    }
+    qsort(key, ngroups, sizeof(group_key), key_cmp);
+    for (nb = 0; nb < ngroups && st == CPWL_OK && !r->stopped; nb++)
+    {
+        slong gid = key[nb].gid, m;
+        if (r->have_sol && key[nb].lo >= best_hi)
+            break;
+        if (r->have_sol && fmpq_cmp(lb + gid, r->optimum) >= 0)
+            continue;
+        m = group_cells(combs, idx, gsets + gid * u, gsize[gid], u, N, binom);
+        for (i = 0; i < m; i++)
+        {
+            if (r->have_sol && fmpq_cmp(lb + gid, r->optimum) >= 0)
+                break;
+            erm_comb_cell(sets, sign, combs + i * u, u, N);
+            if ((st = solve_cell(r, data, S, sets, sign, u, idx[i], o, e))
+                != CPWL_OK)
+                break;
+            best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
+            if (o->interrupt && *o->interrupt)
+            {
+                r->stopped = 1;
+                break;
+            }
+        }
+        if (o->progress && (nb & 63) == 0)
+            o->progress(o->progress_data, ngroups + nb, 2 * ngroups,
+                        r->optimum);
+    }
+    r->pruned = r->stopped ? 0 : ncells - r->solved;
+out:
+    _fmpq_vec_clear(lb, ngroups);
+    flint_free(key);
+    flint_free(gsets);
+    flint_free(gsize);
+    flint_free(combs);
+    flint_free(idx);
+    flint_free(binom);
+    return st;
+}
+
 int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
               err_t e)
 {
     erm_dich_t S;
     slong N, u, total, ncells = 0, i;
-    slong *comb = NULL, *sets = NULL, *combs = NULL;
+    slong *comb = NULL, *sets = NULL;
     int *sign = NULL, st = CPWL_OK, stopped;
     fmpz_t count;
-    cell_bound *cb = NULL;
 
     if (o->width < 1 || o->width > ERM_MAX_WIDTH)
         return err_set(e, CPWL_ERR_INPUT, "the width must be between 1 and "
@@ -189,82 +494,10 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
         goto done;
     }
 
-    if (o->prune)
-    {
-        /* Best-first: every cell's proven lower bound, then the cells in
-           increasing bound until the bound reaches the best value found
-           (the remaining cells cannot do better: they are pruned). */
-        slong nb;
-        int nt = o->threads > 0 ? o->threads : 0;
-        combs = flint_malloc(ncells * u * sizeof(slong));
-        cb = flint_malloc(ncells * sizeof(cell_bound));
-        for (nb = 0; nb < ncells; nb++)
-        {
-            fmpq_init(&cb[nb].lb);
-            cb[nb].idx = nb;
-            memcpy(combs + nb * u, comb, u * sizeof(slong));
-            erm_next_comb(comb, u, total);
-        }
-        if (o->loss != QP_SQUARED)
-            nt = 1;
-        /* The bounds are independent: computed in parallel, each by one
-           thread, so the result does not depend on the thread count. */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt > 0 ? nt : omp_get_max_threads())
-#endif
-        for (nb = 0; nb < ncells; nb++)
-        {
-            qp_t P;
-            slong csets[ERM_MAX_WIDTH];
-            int csign[ERM_MAX_WIDTH];
-            if (o->interrupt && *o->interrupt)
-                continue;
-            erm_comb_cell(csets, csign, combs + nb * u, u, N);
-            erm_cell_qp(P, data, S, csets, csign, u, o->loss, o->output_bias);
-            qp_lower_bound(&cb[nb].lb, P);
-            qp_clear(P);
-#ifdef _OPENMP
-            if (omp_get_thread_num() == 0)
-#endif
-            if (o->progress && (nb & 1023) == 0)
-                o->progress(o->progress_data, nb, 2 * ncells, r->optimum);
-        }
-        if (o->interrupt && *o->interrupt)
-        {
-            /* interrupted while bounding: no value yet */
-            for (i = 0; i < ncells; i++)
-                fmpq_clear(&cb[i].lb);
-            flint_free(cb);
-            cb = NULL;
-            r->stopped = 1;
-            goto done;
-        }
-        if (o->certificate)
-        {
-            r->bounds = _fmpq_vec_init(ncells);
-            for (i = 0; i < ncells; i++)
-                fmpq_set(r->bounds + i, &cb[i].lb);
-        }
-        qsort(cb, ncells, sizeof(cell_bound), bound_cmp);
-        for (i = 0; i < ncells; i++)
-        {
-            if (r->have_sol && fmpq_cmp(&cb[i].lb, r->optimum) >= 0)
-                break;
-            erm_comb_cell(sets, sign, combs + cb[i].idx * u, u, N);
-            if ((st = solve_cell(r, data, S, sets, sign, u, cb[i].idx, o, e))
-                != CPWL_OK)
-                break;
-            if (o->interrupt && *o->interrupt)
-            {
-                r->stopped = i + 1 < ncells;
-                break;
-            }
-            if (o->progress && (i & 63) == 0)
-                o->progress(o->progress_data, ncells + i, 2 * ncells,
-                            r->optimum);
-        }
-        r->pruned = r->stopped ? 0 : ncells - r->solved;
-    }
+    if (o->prune && o->per_cell_bounds)
+        st = solve_per_cell(r, data, S, o, ncells, u, e);
+    else if (o->prune)
+        st = solve_groups(r, data, S, o, ncells, u, e);
     else
     {
         for (i = 0; i < ncells; i++)
@@ -299,14 +532,7 @@ done:
         fmpq_clear(z);
         r->zero_bound = 1;
     }
-    if (cb != NULL)
-    {
-        for (i = 0; i < ncells; i++)
-            fmpq_clear(&cb[i].lb);
-        flint_free(cb);
-    }
     flint_free(comb);
-    flint_free(combs);
     flint_free(sets);
     flint_free(sign);
     if (o->certificate)
