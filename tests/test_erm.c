@@ -6,6 +6,7 @@
    bad certificate, and interrupts. */
 #include <string.h>
 #include "testutil.h"
+#include "erm/erm_impl.h"
 
 #define SEED 20261127
 
@@ -883,6 +884,235 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* ---- groups of cells (src/erm/gram.c, solve.c) ------------------------ */
+
+/* Seeded data: n = 1 or 2, coordinates k/2 or k/3 with repeats (so some
+   dichotomies are rank deficient), labels with denominators 1..4. */
+static void random_data(erm_data_t data, test_rng *r, slong D, slong n)
+{
+    char csv[2048];
+    size_t len = 0;
+    slong i, j;
+    for (i = 0; i < D; i++)
+    {
+        for (j = 0; j < n; j++)
+            len += snprintf(csv + len, sizeof csv - len, "%ld/%ld,",
+                            (long) test_range(r, -6, 6),
+                            (long) test_range(r, 2, 3));
+        len += snprintf(csv + len, sizeof csv - len, "%ld/%ld\n",
+                        (long) test_range(r, -9, 9),
+                        (long) test_range(r, 1, 4));
+    }
+    load(data, csv);
+}
+
+/* The bound of a group from Gram blocks is the exact relaxation optimum
+   of each of its cells (qp_lower_bound on the cell's own subproblem, any
+   signs, units repeated with both signs included); the interval filter's
+   double is at most it; the cells of a group are numbered as in the
+   enumeration (erm_next_comb). */
+START_TEST(test_gram_bound)
+{
+    test_rng r;
+    slong it, filtered = 0;
+    const uint64_t base = test_seed(SEED + 12);
+    for (it = 0; it < test_iters(40); it++)
+    {
+        slong n = 1 + (it % 4 == 3), D, u, g, k, N, m, c, i;
+        int bias = (it / 2) % 2;
+        slong set[3], combs[8 * 3], *binom, comb[3];
+        erm_data_t data;
+        erm_dich_t S;
+        erm_gram_t Gm;
+        erm_gram_work W;
+        pred_ctx_t ctx;
+        err_t e;
+        fmpq_t lb, lq, q;
+        r.s = base + it;
+        D = n == 1 ? test_range(&r, 3, 14) : test_range(&r, 3, 7);
+        erm_data_init(data);
+        random_data(data, &r, D, n);
+        erm_dich_init(S);
+        pred_ctx_init(ctx);
+        err_init(e);
+        ck_assert_int_eq(erm_dichotomies(S, data, ctx, e), CPWL_OK);
+        N = S->count;
+        u = FLINT_MIN(3, 2 * N);
+        binom = erm_binom_table(2 * N, u);
+        erm_gram_init(Gm, data, S, bias);
+        erm_gram_work_init(&W, Gm, u);
+        fmpq_init(lb);
+        fmpq_init(lq);
+        fmpq_init(q);
+        for (k = 0; k < 20; k++)
+        {
+            /* a random group of g distinct dichotomies, u/2 <= g <= u */
+            g = test_range(&r, (u + 1) / 2, FLINT_MIN(u, N));
+            set[0] = test_range(&r, 0, N - g);
+            for (i = 1; i < g; i++)
+                set[i] = test_range(&r, set[i - 1] + 1, N - g + i);
+            erm_gram_bound(lb, Gm, set, g, &W);
+            m = erm_group_cells(combs, set, g, u, N);
+            ck_assert_int_eq(m, binom[g * (u + 1) + u - g] << (2 * g - u));
+            for (c = 0; c < m; c++)
+            {
+                slong sets[3], t, pos;
+                int sign[3];
+                qp_t P;
+                erm_comb_cell(sets, sign, combs + c * u, u, N);
+                erm_cell_qp(P, data, S, sets, sign, u, QP_SQUARED, bias);
+                qp_lower_bound(lq, P);
+                qp_clear(P);
+                ck_assert_msg(fmpq_equal(lb, lq), "seed %llu: group bound "
+                              "%s, cell bound %s", (unsigned long long)
+                              (base + it), fmpq_get_str(NULL, 10, lb),
+                              fmpq_get_str(NULL, 10, lq));
+                /* the cell's number by walking the enumeration */
+                for (t = 0; t < u; t++)
+                    comb[t] = t;
+                for (pos = 0; memcmp(comb, combs + c * u, u * sizeof(slong))
+                     != 0; pos++)
+                    erm_next_comb(comb, u, 2 * N);
+                ck_assert_int_eq(erm_comb_rank(combs + c * u, u, 2 * N,
+                                               binom), pos);
+            }
+            {
+                double lo = erm_gram_bound_lo(Gm, set, g, &W);
+                ck_assert(lo >= 0);
+                filtered += lo > 0;
+                test_fmpq_of_d(q, lo);
+                ck_assert_msg(fmpq_cmp(q, lb) <= 0, "seed %llu: filter %.17g "
+                              "above the bound %s", (unsigned long long)
+                              (base + it), lo, fmpq_get_str(NULL, 10, lb));
+            }
+        }
+        fmpq_clear(lb);
+        fmpq_clear(lq);
+        fmpq_clear(q);
+        erm_gram_work_clear(&W);
+        erm_gram_clear(Gm);
+        flint_free(binom);
+        erm_dich_clear(S);
+        pred_ctx_clear(ctx);
+        erm_data_clear(data);
+    }
+    /* the filter decided most groups (it is not always 0) */
+    ck_assert(filtered > 0);
+}
+END_TEST
+
+static void solve_with(erm_result_t res, const erm_data_t data, slong w,
+                       qp_loss loss, int bias, int prune, int per_cell,
+                       int certificate)
+{
+    erm_opts o;
+    pred_ctx_t ctx;
+    err_t e;
+    pred_ctx_init(ctx);
+    erm_opts_init(&o, ctx);
+    o.width = w;
+    o.loss = loss;
+    o.output_bias = bias;
+    o.prune = prune;
+    o.per_cell_bounds = per_cell;
+    o.certificate = certificate;
+    o.max_cells = 0;
+    err_init(e);
+    ck_assert_msg(erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
+    pred_ctx_clear(ctx);
+}
+
+/* Width 3 on the line with the groups: the optimum is that of every cell
+   solved (no pruning) and that of the previous method (every cell bounded
+   on its own), and its certificate verifies.  D = 10..12 points: up to
+   23 dichotomies, 15,180 cells. */
+START_TEST(test_groups)
+{
+    test_rng r;
+    slong it;
+    const uint64_t base = test_seed(SEED + 13);
+    for (it = 0; it < test_iters(3); it++)
+    {
+        slong D;
+        int bias = it % 2;
+        erm_data_t data;
+        erm_result_t a, b, c;
+        char *cert = NULL;
+        size_t len = 0;
+        FILE *f;
+        erm_opts o;
+        pred_ctx_t ctx;
+        r.s = base + it;
+        D = test_range(&r, 10, 12);
+        erm_data_init(data);
+        random_data(data, &r, D, 1);
+        erm_result_init(a);
+        erm_result_init(b);
+        erm_result_init(c);
+        solve_with(a, data, 3, QP_SQUARED, bias, 1, 0, 1);
+        solve_with(b, data, 3, QP_SQUARED, bias, 0, 0, 0);
+        solve_with(c, data, 3, QP_SQUARED, bias, 1, 1, 0);
+        ck_assert_msg(fmpq_equal(a->optimum, b->optimum)
+                      && fmpq_equal(a->optimum, c->optimum), "seed %llu: "
+                      "groups %s, every cell %s, previous %s",
+                      (unsigned long long) (base + it),
+                      fmpq_get_str(NULL, 10, a->optimum),
+                      fmpq_get_str(NULL, 10, b->optimum),
+                      fmpq_get_str(NULL, 10, c->optimum));
+        /* pruned: cells not solved, and some were */
+        ck_assert_int_eq(a->pruned, a->cells - a->solved);
+        ck_assert(a->pruned > 0);
+        pred_ctx_init(ctx);
+        erm_opts_init(&o, ctx);
+        o.width = 3;
+        o.output_bias = bias;
+        o.certificate = 1;
+        f = open_memstream(&cert, &len);
+        ck_assert(erm_certificate_write(f, a, data, &o) == CPWL_OK);
+        fclose(f);
+        ck_assert_int_eq(check_cert(data, cert, NULL).reason, ERM_VERIFY_OK);
+        free(cert);
+        pred_ctx_clear(ctx);
+        erm_result_clear(a);
+        erm_result_clear(b);
+        erm_result_clear(c);
+        erm_data_clear(data);
+    }
+}
+END_TEST
+
+/* The groups for l1 loss (bounds from one representative cell) and in
+   the plane: the same optimum as the previous method. */
+START_TEST(test_groups_other)
+{
+    test_rng r;
+    slong it;
+    const uint64_t base = test_seed(SEED + 14);
+    for (it = 0; it < test_iters(4); it++)
+    {
+        slong n = 1 + it % 2, D;
+        qp_loss loss = it < 2 ? QP_L1 : QP_SQUARED;
+        erm_data_t data;
+        erm_result_t a, c;
+        r.s = base + it;
+        D = n == 1 ? test_range(&r, 6, 8) : test_range(&r, 5, 6);
+        erm_data_init(data);
+        random_data(data, &r, D, n);
+        erm_result_init(a);
+        erm_result_init(c);
+        solve_with(a, data, 2, loss, it % 2, 1, 0, 0);
+        solve_with(c, data, 2, loss, it % 2, 1, 1, 0);
+        ck_assert_msg(fmpq_equal(a->optimum, c->optimum), "seed %llu: "
+                      "groups %s, previous %s", (unsigned long long)
+                      (base + it), fmpq_get_str(NULL, 10, a->optimum),
+                      fmpq_get_str(NULL, 10, c->optimum));
+        erm_result_clear(a);
+        erm_result_clear(c);
+        erm_data_clear(data);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("erm");
@@ -898,6 +1128,9 @@ int main(void)
     tcase_add_test(tc, test_certificate);
     tcase_add_test(tc, test_cert_reasons);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_gram_bound);
+    tcase_add_test(tc, test_groups);
+    tcase_add_test(tc, test_groups_other);
     suite_add_tcase(s, tc);
     return test_run(s);
 }

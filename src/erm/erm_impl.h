@@ -39,6 +39,9 @@ typedef struct
     fmpz *one;                  /* N x c: sum over P_s of z_i */
     fmpz *blk;                  /* N x N x cc: B(s, t) for s <= t, or NULL */
     fmpz_t yy, ysum, dy2;       /* sum Y_i^2, sum Y_i, dy^2 */
+    /* The same as doubles with proven radii (struct iv of interval.h,
+       two doubles each), for the filter; NULL without the pair table. */
+    double *blk_iv, *rhs_iv, *one_iv, misc_iv[8];
 }
 erm_gram_struct;
 
@@ -49,6 +52,7 @@ typedef struct
 {
     slong K, cc;
     fmpz *A, *B;
+    double *Av;                 /* K x K intervals */
     unsigned char *zero;
     fmpz_t t, prev;
 }
@@ -71,6 +75,13 @@ void erm_gram_work_clear(erm_gram_work *W);
    dichotomies are set[0] < ... < set[g - 1] (squared loss). */
 void erm_gram_bound(fmpq_t lb, const erm_gram_t Gm, const slong *set,
                     slong g, erm_gram_work *W);
+
+/* A proven lower bound, as a double, on the same value: elimination in
+   interval arithmetic (src/interval.h).  0 when it cannot tell (a pivot
+   whose interval contains 0: a generator in, or nearly in, the span of
+   the others); -1 without the pair table (no filter). */
+double erm_gram_bound_lo(const erm_gram_t Gm, const slong *set, slong g,
+                         erm_gram_work *W);
 
 /* The number of a cell (a u-combination comb of the 2N signed
    dichotomies) in the lexicographic enumeration; binom[x * (u + 1) + j]

@@ -16,8 +16,18 @@
    O(1) work per cell instead of O(D), and no constraint matrix at all. */
 #include <string.h>
 #include <flint/fmpz_vec.h>
+#include <math.h>
 #include "cpwl/erm.h"
+#include "interval.h"
 #include "erm_impl.h"
+
+/* An integer as an interval: exact up to 53 bits; fmpz_get_d otherwise
+   (truncation, within one ulp: 2u |m|). */
+static void iv_of_fmpz(double *z, const fmpz_t x)
+{
+    z[0] = fmpz_get_d(x);
+    z[1] = fmpz_bits(x) <= 53 ? 0 : 4 * U_D * fabs(z[0]) + ETA_D;
+}
 
 /* Pair tables of more entries are not kept: blocks are then summed for
    each group from the bitsets. */
@@ -107,6 +117,24 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
         for (s = 0; s < N; s++)
             for (u = s; u < N; u++)
                 erm_gram_block(Gm->blk + (s * N + u) * Gm->cc, Gm, s, u);
+        Gm->blk_iv = flint_malloc(2 * N * N * Gm->cc * sizeof(double));
+        Gm->rhs_iv = flint_malloc(2 * N * c * sizeof(double));
+        Gm->one_iv = flint_malloc(2 * N * c * sizeof(double));
+        for (s = 0; s < N; s++)
+            for (u = s; u < N; u++)
+                for (a = 0; a < Gm->cc; a++)
+                    iv_of_fmpz(Gm->blk_iv + 2 * ((s * N + u) * Gm->cc + a),
+                               Gm->blk + (s * N + u) * Gm->cc + a);
+        for (a = 0; a < N * c; a++)
+        {
+            iv_of_fmpz(Gm->rhs_iv + 2 * a, Gm->rhs + a);
+            iv_of_fmpz(Gm->one_iv + 2 * a, Gm->one + a);
+        }
+        fmpz_set_si(t, D);
+        iv_of_fmpz(Gm->misc_iv + 0, t);
+        iv_of_fmpz(Gm->misc_iv + 2, Gm->ysum);
+        iv_of_fmpz(Gm->misc_iv + 4, Gm->yy);
+        iv_of_fmpz(Gm->misc_iv + 6, Gm->dy2);
     }
     fmpz_clear(dk);
     fmpz_clear(t);
@@ -120,6 +148,9 @@ void erm_gram_clear(erm_gram_t Gm)
     _fmpz_vec_clear(Gm->one, Gm->N * Gm->c);
     if (Gm->blk != NULL)
         _fmpz_vec_clear(Gm->blk, Gm->N * Gm->N * Gm->cc);
+    flint_free(Gm->blk_iv);
+    flint_free(Gm->rhs_iv);
+    flint_free(Gm->one_iv);
     fmpz_clear(Gm->yy);
     fmpz_clear(Gm->ysum);
     fmpz_clear(Gm->dy2);
@@ -152,6 +183,7 @@ void erm_gram_work_init(erm_gram_work *W, const erm_gram_t Gm, slong units)
     W->A = _fmpz_vec_init(W->K * W->K);
     W->B = _fmpz_vec_init(Gm->cc);
     W->zero = flint_malloc(W->K);
+    W->Av = flint_malloc(2 * W->K * W->K * sizeof(double));
     fmpz_init(W->t);
     fmpz_init(W->prev);
 }
@@ -161,6 +193,7 @@ void erm_gram_work_clear(erm_gram_work *W)
     _fmpz_vec_clear(W->A, W->K * W->K);
     _fmpz_vec_clear(W->B, W->cc);
     flint_free(W->zero);
+    flint_free(W->Av);
     fmpz_clear(W->t);
     fmpz_clear(W->prev);
 }
@@ -248,4 +281,67 @@ void erm_gram_bound(fmpq_t lb, const erm_gram_t Gm, const slong *set,
     }
     fmpz_mul(W->t, W->prev, Gm->dy2);
     fmpq_set_fmpz_frac(lb, A + k * L + k, W->t);
+}
+
+/* The elimination of erm_gram_bound without the integer scaling, in
+   interval arithmetic: every interval contains the exact value of the
+   same Schur complement entry, as long as every pivot interval is
+   positive (then the pivot is nonzero and no generator is skipped).  The
+   last entry contains ||P_perp Y||^2 and, divided by dy^2, the bound. */
+double erm_gram_bound_lo(const erm_gram_t Gm, const slong *set, slong g,
+                         erm_gram_work *W)
+{
+    slong c = Gm->c, cc = Gm->cc, N = Gm->N;
+    slong k = g * c + (Gm->output_bias ? 1 : 0), K = k + 1, L = W->K;
+    slong p, i, j, a, b, s, t;
+    iv *A = (iv *) W->Av, z;
+    const iv *blk = (const iv *) Gm->blk_iv, *rhs = (const iv *) Gm->rhs_iv,
+        *one = (const iv *) Gm->one_iv, *misc = (const iv *) Gm->misc_iv;
+    double lo;
+
+    if (blk == NULL)
+        return -1;
+    for (s = 0; s < g; s++)
+        for (t = s; t < g; t++)
+        {
+            const iv *B = blk + (set[s] * N + set[t]) * cc;
+            for (a = 0; a < c; a++)
+                for (b = s == t ? a : 0; b < c; b++)
+                    A[(s * c + a) * L + t * c + b]
+                        = B[a <= b ? erm_gram_tri(a, b, c)
+                            : erm_gram_tri(b, a, c)];
+        }
+    for (s = 0; s < g; s++)
+        for (a = 0; a < c; a++)
+        {
+            if (Gm->output_bias)
+                A[(s * c + a) * L + k - 1] = one[set[s] * c + a];
+            A[(s * c + a) * L + k] = rhs[set[s] * c + a];
+        }
+    if (Gm->output_bias)
+    {
+        A[(k - 1) * L + k - 1] = misc[0];
+        A[(k - 1) * L + k] = misc[1];
+    }
+    A[k * L + k] = misc[2];
+    for (p = 0; p < k; p++)
+    {
+        iv piv = A[p * L + p];
+        /* fl(m - r) > 0 implies m - r > 0 (rounding is monotone) */
+        if (!iv_ok(piv) || !(piv.m - piv.r > 0))
+            return 0;
+        for (i = p + 1; i < K; i++)
+        {
+            iv l = iv_div(A[p * L + i], piv);
+            for (j = i; j < K; j++)
+                A[i * L + j] = iv_sub(A[i * L + j], iv_mul(l, A[p * L + j]));
+        }
+    }
+    z = iv_div(A[k * L + k], misc[3]);
+    if (!iv_ok(z))
+        return 0;
+    /* m - r rounded to nearest is within half an ulp: one step down is
+       below it (the second step is slack) */
+    lo = nextafter(nextafter(z.m - z.r, -INFINITY), -INFINITY);
+    return lo > 0 ? lo : 0;
 }

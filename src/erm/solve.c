@@ -211,12 +211,13 @@ out:
 
 /* Groups: the cells with the same set of distinct dichotomies have the
    same relaxation (cpwl/erm.h, src/erm/gram.c), so one bound serves them
-   all, and it is computed from Gram blocks.  The groups are sorted by a
-   double rounded down from their exact bound: once that double reaches
-   (a double rounded up from) the best value found, every remaining group
-   has an exact bound at least the best value and is pruned; before that
-   each group is pruned on its exact bound, else its cells are solved in
-   enumeration order. */
+   all, and it is computed from Gram blocks.  Each group first gets a
+   double lo proven to be at most its exact bound (an interval
+   elimination, or the exact bound rounded down); the groups are visited by
+   increasing lo.  Once lo reaches (a double rounded up from) the best
+   value found, every remaining group has an exact bound at least the best
+   value and is pruned; before that a group is pruned on its exact bound,
+   computed then, else its cells are solved in enumeration order. */
 typedef struct
 {
     double lo;                  /* <= the group's exact bound */
@@ -243,7 +244,7 @@ static double fmpq_get_d_rnd(const fmpq_t q, arf_rnd_t rnd)
     return d;
 }
 
-/* The cells of group gid, by increasing number; returns their count. */
+/* The cells of a group, by increasing number; returns their count. */
 static slong group_cells(slong *combs, slong *idx, const slong *set, slong g,
                          slong u, slong N, const slong *binom)
 {
@@ -267,20 +268,86 @@ static slong group_cells(slong *combs, slong *idx, const slong *set, slong g,
     return m;
 }
 
+typedef struct
+{
+    const erm_data_struct *data;
+    const erm_dich_struct *S;
+    const erm_opts *o;
+    erm_gram_struct *Gm;        /* squared loss */
+    slong u, N;
+    const slong *gsets, *binom;
+    const unsigned char *gsize;
+    slong *combs, *idx;
+    double best_hi;             /* >= the best value found */
+}
+group_ctx;
+
+/* The exact bound of group gid. */
+static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
+                        erm_gram_work *W)
+{
+    const slong *set = G->gsets + gid * G->u;
+    slong g = G->gsize[gid], i;
+    if (G->o->loss == QP_SQUARED)
+        erm_gram_bound(lb, G->Gm, set, g, W);
+    else
+    {
+        /* the relaxation depends on the span only: one +1 unit per
+           dichotomy */
+        qp_t P;
+        int psign[ERM_MAX_WIDTH];
+        for (i = 0; i < g; i++)
+            psign[i] = 1;
+        erm_cell_qp(P, G->data, G->S, set, psign, g, G->o->loss,
+                    G->o->output_bias);
+        qp_lower_bound(lb, P);
+        qp_clear(P);
+    }
+}
+
+/* Visit group gid: prune it on its exact bound lb, or solve its cells. */
+static int group_visit(erm_result_t r, group_ctx *G, slong gid,
+                       const fmpq_t lb, err_t e)
+{
+    slong i, m, u = G->u;
+    slong sets[ERM_MAX_WIDTH];
+    int sign[ERM_MAX_WIDTH], st = CPWL_OK;
+    if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
+        return st;
+    m = group_cells(G->combs, G->idx, G->gsets + gid * u, G->gsize[gid], u,
+                    G->N, G->binom);
+    for (i = 0; i < m; i++)
+    {
+        if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
+            break;
+        erm_comb_cell(sets, sign, G->combs + i * u, u, G->N);
+        if ((st = solve_cell(r, G->data, G->S, sets, sign, u, G->idx[i],
+                             G->o, e)) != CPWL_OK)
+            break;
+        G->best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
+        if (G->o->interrupt && *G->o->interrupt)
+        {
+            r->stopped = 1;
+            break;
+        }
+    }
+    return st;
+}
+
 static int solve_groups(erm_result_t r, const erm_data_t data,
                         const erm_dich_t S, const erm_opts *o, slong ncells,
                         slong u, err_t e)
 {
     slong N = S->count, gmin = (u + 1) / 2, gmax = FLINT_MIN(u, N);
-    slong ngroups = 0, g, i, nb, maxc = 1, *gsets, *combs, *idx, *binom;
+    slong ngroups = 0, nkeep, g, i, nb, maxc = 1, *gsets, *binom;
     unsigned char *gsize;
-    fmpq *lb;
-    group_key *key;
+    fmpq *lb = NULL;
+    fmpq_t b;
+    group_key *key, first;
     erm_gram_t Gm;
+    erm_gram_work W;
+    group_ctx G;
     int nt = o->threads > 0 ? o->threads : 0, st = CPWL_OK;
-    int sign[ERM_MAX_WIDTH];
-    slong sets[ERM_MAX_WIDTH];
-    double best_hi = 0;
 
     binom = erm_binom_table(2 * N, u);
     for (g = gmax; g >= gmin; g--)
@@ -291,10 +358,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
     }
     gsets = flint_malloc(ngroups * u * sizeof(slong));
     gsize = flint_malloc(ngroups);
-    combs = flint_malloc(maxc * u * sizeof(slong));
-    idx = flint_malloc(maxc * sizeof(slong));
     key = flint_malloc(ngroups * sizeof(group_key));
-    lb = _fmpq_vec_init(ngroups);
     {
         slong gi = 0, set[ERM_MAX_WIDTH];
         for (g = gmax; g >= gmin; g--)
@@ -313,40 +377,51 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         erm_gram_init(Gm, data, S, o->output_bias);
     else
         nt = 1;                 /* cddlib is not thread-safe */
+    /* the certificate lists every cell's exact bound */
+    if (o->certificate)
+        lb = _fmpq_vec_init(ngroups);
+    G.data = data;
+    G.S = S;
+    G.o = o;
+    G.Gm = Gm;
+    G.u = u;
+    G.N = N;
+    G.gsets = gsets;
+    G.gsize = gsize;
+    G.binom = binom;
+    G.combs = flint_malloc(maxc * u * sizeof(slong));
+    G.idx = flint_malloc(maxc * sizeof(slong));
+    G.best_hi = 0;
 
-    /* The bounds are independent: computed in parallel, each by one
-       thread, so the result does not depend on the thread count. */
+    /* The keys are independent: computed in parallel, each by one thread,
+       so the result does not depend on the thread count. */
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt > 0 ? nt : omp_get_max_threads())
 #endif
     {
-        erm_gram_work W;
+        erm_gram_work Wt;
+        fmpq_t t;
+        fmpq_init(t);
         if (o->loss == QP_SQUARED)
-            erm_gram_work_init(&W, Gm, u);
+            erm_gram_work_init(&Wt, Gm, u);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 256)
 #endif
         for (nb = 0; nb < ngroups; nb++)
         {
-            const slong *set = gsets + nb * u;
+            double lo = -1;
             if (o->interrupt && *o->interrupt)
                 continue;
-            if (o->loss == QP_SQUARED)
-                erm_gram_bound(lb + nb, Gm, set, gsize[nb], &W);
-            else
+            if (lb == NULL && o->loss == QP_SQUARED)
+                lo = erm_gram_bound_lo(Gm, gsets + nb * u, gsize[nb], &Wt);
+            if (lo <= 0)
             {
-                /* the relaxation depends on the span only: one +1 unit
-                   per dichotomy */
-                qp_t P;
-                int psign[ERM_MAX_WIDTH];
-                for (i = 0; i < gsize[nb]; i++)
-                    psign[i] = 1;
-                erm_cell_qp(P, data, S, set, psign, gsize[nb], o->loss,
-                            o->output_bias);
-                qp_lower_bound(lb + nb, P);
-                qp_clear(P);
+                /* no filter, or it cannot tell: the exact bound */
+                fmpq *q = lb != NULL ? lb + nb : t;
+                group_bound(q, &G, nb, &Wt);
+                lo = fmpq_get_d_rnd(q, ARF_RND_FLOOR);
             }
-            key[nb].lo = fmpq_get_d_rnd(lb + nb, ARF_RND_FLOOR);
+            key[nb].lo = lo;
             key[nb].gid = nb;
 #ifdef _OPENMP
             if (omp_get_thread_num() == 0)
@@ -355,10 +430,9 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
                 o->progress(o->progress_data, nb, 2 * ngroups, r->optimum);
         }
         if (o->loss == QP_SQUARED)
-            erm_gram_work_clear(&W);
+            erm_gram_work_clear(&Wt);
+        fmpq_clear(t);
     }
-    if (o->loss == QP_SQUARED)
-        erm_gram_clear(Gm);
     if (o->interrupt && *o->interrupt)
     {
         /* interrupted while bounding: no value yet */
@@ -370,48 +444,60 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         r->bounds = _fmpq_vec_init(ncells);
         for (nb = 0; nb < ngroups; nb++)
         {
-            slong m = group_cells(combs, idx, gsets + nb * u, gsize[nb], u,
-                                  N, binom);
+            slong m = group_cells(G.combs, G.idx, gsets + nb * u, gsize[nb],
+                                  u, N, binom);
             for (i = 0; i < m; i++)
-                fmpq_set(r->bounds + idx[i], lb + nb);
+                fmpq_set(r->bounds + G.idx[i], lb + nb);
         }
     }
-    qsort(key, ngroups, sizeof(group_key), key_cmp);
-    for (nb = 0; nb < ngroups && st == CPWL_OK && !r->stopped; nb++)
+
+    /* The group of least key first: its value prunes most groups before
+       the sort. */
+    fmpq_init(b);
+    if (o->loss == QP_SQUARED)
+        erm_gram_work_init(&W, Gm, u);
+    first = key[0];
+    for (nb = 1; nb < ngroups; nb++)
+        if (key_cmp(key + nb, &first) < 0)
+            first = key[nb];
+    if (lb != NULL)
+        fmpq_set(b, lb + first.gid);
+    else
+        group_bound(b, &G, first.gid, &W);
+    st = group_visit(r, &G, first.gid, b, e);
+    for (nb = nkeep = 0; nb < ngroups; nb++)
+        if (key[nb].gid != first.gid
+            && !(r->have_sol && key[nb].lo >= G.best_hi))
+            key[nkeep++] = key[nb];
+    qsort(key, nkeep, sizeof(group_key), key_cmp);
+    for (nb = 0; nb < nkeep && st == CPWL_OK && !r->stopped; nb++)
     {
-        slong gid = key[nb].gid, m;
-        if (r->have_sol && key[nb].lo >= best_hi)
+        slong gid = key[nb].gid;
+        if (r->have_sol && key[nb].lo >= G.best_hi)
             break;
-        if (r->have_sol && fmpq_cmp(lb + gid, r->optimum) >= 0)
-            continue;
-        m = group_cells(combs, idx, gsets + gid * u, gsize[gid], u, N, binom);
-        for (i = 0; i < m; i++)
-        {
-            if (r->have_sol && fmpq_cmp(lb + gid, r->optimum) >= 0)
-                break;
-            erm_comb_cell(sets, sign, combs + i * u, u, N);
-            if ((st = solve_cell(r, data, S, sets, sign, u, idx[i], o, e))
-                != CPWL_OK)
-                break;
-            best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
-            if (o->interrupt && *o->interrupt)
-            {
-                r->stopped = 1;
-                break;
-            }
-        }
+        if (lb != NULL)
+            fmpq_set(b, lb + gid);
+        else
+            group_bound(b, &G, gid, &W);
+        st = group_visit(r, &G, gid, b, e);
         if (o->progress && (nb & 63) == 0)
             o->progress(o->progress_data, ngroups + nb, 2 * ngroups,
                         r->optimum);
     }
     r->pruned = r->stopped ? 0 : ncells - r->solved;
+    fmpq_clear(b);
+    if (o->loss == QP_SQUARED)
+        erm_gram_work_clear(&W);
 out:
-    _fmpq_vec_clear(lb, ngroups);
+    if (o->loss == QP_SQUARED)
+        erm_gram_clear(Gm);
+    if (lb != NULL)
+        _fmpq_vec_clear(lb, ngroups);
     flint_free(key);
     flint_free(gsets);
     flint_free(gsize);
-    flint_free(combs);
-    flint_free(idx);
+    flint_free(G.combs);
+    flint_free(G.idx);
     flint_free(binom);
     return st;
 }
