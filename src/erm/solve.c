@@ -65,49 +65,77 @@ static void sol_copy(qp_sol_struct *d, const qp_sol_t s, const qp_t P)
     d->by_double = s->by_double;
 }
 
+/* By numerators and denominators: fmpq_cmp here trips a false
+   -Wstringop-overread in GCC's scalar replacement of cell_record. */
+static int qp_sol_better(const qp_sol_struct *sol, const fmpq *best)
+{
+    return _fmpq_cmp(fmpq_numref(sol->value), fmpq_denref(sol->value),
+                     fmpq_numref(best), fmpq_denref(best)) < 0;
+}
+
+/* Count a solved cell and keep it when it improves on the best: P and
+   sol are moved into r, or cleared. */
+static void cell_record(erm_result_t r, qp_t P, qp_sol_t sol,
+                        const slong *sets, const int *sign, slong u,
+                        slong idx, const erm_opts *o)
+{
+    r->solved++;
+    r->by_double += sol->by_double;
+    if (o->certificate)
+    {
+        r->sols = flint_realloc(r->sols, (r->nsols + 1)
+                                * sizeof(qp_sol_struct));
+        r->sol_cell = flint_realloc(r->sol_cell, (r->nsols + 1)
+                                    * sizeof(slong));
+        sol_copy(r->sols + r->nsols, sol, P);
+        r->sol_cell[r->nsols++] = idx;
+    }
+    if (!r->have_sol || qp_sol_better(sol, r->optimum))
+    {
+        if (r->have_sol)
+        {
+            qp_sol_clear(r->sol);
+            qp_clear(r->qp);
+        }
+        /* The structs own their arrays: move them. */
+        *r->qp = *P;
+        *r->sol = *sol;
+        r->have_sol = 1;
+        fmpq_set(r->optimum, sol->value);
+        r->opt_cell = idx;
+        memcpy(r->cell, sets, u * sizeof(slong));
+        memcpy(r->sign, sign, u * sizeof(int));
+        return;
+    }
+    qp_sol_clear(sol);
+    qp_clear(P);
+}
+
+/* Build and solve a cell's subproblem (P and sol initialised). */
+static int cell_solve(qp_struct *P, qp_sol_struct *sol,
+                      const erm_data_t data, const erm_dich_t S,
+                      const slong *sets, const int *sign, slong u,
+                      const erm_opts *o, err_t e)
+{
+    erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
+    qp_sol_init(sol, P);
+    return o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
+}
+
 static int solve_cell(erm_result_t r, const erm_data_t data,
                       const erm_dich_t S, const slong *sets, const int *sign,
                       slong u, slong idx, const erm_opts *o, err_t e)
 {
     qp_t P;
     qp_sol_t sol;
-    int st;
-    erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
-    qp_sol_init(sol, P);
-    st = o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
+    int st = cell_solve(P, sol, data, S, sets, sign, u, o, e);
     if (st == CPWL_OK)
+        cell_record(r, P, sol, sets, sign, u, idx, o);
+    else
     {
-        r->solved++;
-        r->by_double += sol->by_double;
-        if (o->certificate)
-        {
-            r->sols = flint_realloc(r->sols, (r->nsols + 1)
-                                    * sizeof(qp_sol_struct));
-            r->sol_cell = flint_realloc(r->sol_cell, (r->nsols + 1)
-                                        * sizeof(slong));
-            sol_copy(r->sols + r->nsols, sol, P);
-            r->sol_cell[r->nsols++] = idx;
-        }
-        if (!r->have_sol || fmpq_cmp(sol->value, r->optimum) < 0)
-        {
-            if (r->have_sol)
-            {
-                qp_sol_clear(r->sol);
-                qp_clear(r->qp);
-            }
-            /* The structs own their arrays: move them. */
-            *r->qp = *P;
-            *r->sol = *sol;
-            r->have_sol = 1;
-            fmpq_set(r->optimum, sol->value);
-            r->opt_cell = idx;
-            memcpy(r->cell, sets, u * sizeof(slong));
-            memcpy(r->sign, sign, u * sizeof(int));
-            return st;
-        }
+        qp_sol_clear(sol);
+        qp_clear(P);
     }
-    qp_sol_clear(sol);
-    qp_clear(P);
     return st;
 }
 
@@ -218,6 +246,11 @@ out:
    value found, every remaining group has an exact bound at least the best
    value and is pruned; before that a group is pruned on its exact bound,
    computed then, else its cells are solved in enumeration order. */
+/* Cells solved together (in parallel) between updates of the best value:
+   a fixed number, so that the cells solved do not depend on the number
+   of threads. */
+#define ERM_BATCH 512
+
 typedef struct
 {
     double lo;                  /* <= the group's exact bound */
@@ -279,6 +312,13 @@ typedef struct
     const unsigned char *gsize;
     slong *combs, *idx;
     double best_hi;             /* >= the best value found */
+    int nt;                     /* threads */
+    /* the batch: cells, their subproblems, solutions and statuses */
+    slong *sets;
+    int *sign, *sts;
+    qp_struct *P;
+    qp_sol_struct *sol;
+    err_struct *es;
 }
 group_ctx;
 
@@ -305,33 +345,60 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
     }
 }
 
-/* Visit group gid: prune it on its exact bound lb, or solve its cells. */
-static int group_visit(erm_result_t r, group_ctx *G, slong gid,
-                       const fmpq_t lb, err_t e)
+/* Solve the m cells in G->combs (numbers G->idx), in parallel for the
+   squared loss (cddlib, used for l1 and hinge, is not thread-safe), and
+   record them in order: the result does not depend on the number of
+   threads.  One parallel region per batch of cells, not per cell or
+   group: on a loaded machine every region's barrier costs. */
+static int solve_batch(erm_result_t r, group_ctx *G, slong m, err_t e)
 {
-    slong i, m, u = G->u;
-    slong sets[ERM_MAX_WIDTH];
-    int sign[ERM_MAX_WIDTH], st = CPWL_OK;
-    if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
-        return st;
-    m = group_cells(G->combs, G->idx, G->gsets + gid * u, G->gsize[gid], u,
-                    G->N, G->binom);
+    slong i, u = G->u;
+    int st = CPWL_OK;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(G->o->loss == QP_SQUARED ? G->nt : 1)
+#endif
     for (i = 0; i < m; i++)
     {
-        if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
-            break;
-        erm_comb_cell(sets, sign, G->combs + i * u, u, G->N);
-        if ((st = solve_cell(r, G->data, G->S, sets, sign, u, G->idx[i],
-                             G->o, e)) != CPWL_OK)
-            break;
-        G->best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
-        if (G->o->interrupt && *G->o->interrupt)
-        {
-            r->stopped = 1;
-            break;
-        }
+        err_init(G->es + i);
+        erm_comb_cell(G->sets + i * u, G->sign + i * u, G->combs + i * u, u,
+                      G->N);
+        G->sts[i] = cell_solve(G->P + i, G->sol + i, G->data, G->S,
+                               G->sets + i * u, G->sign + i * u, u, G->o,
+                               G->es + i);
     }
+    for (i = 0; i < m; i++)
+    {
+        if (st == CPWL_OK && G->sts[i] == CPWL_OK)
+        {
+            cell_record(r, G->P + i, G->sol + i, G->sets + i * u,
+                        G->sign + i * u, u, G->idx[i], G->o);
+            continue;
+        }
+        if (st == CPWL_OK)
+        {
+            st = G->sts[i];
+            *e = G->es[i];
+        }
+        qp_sol_clear(G->sol + i);
+        qp_clear(G->P + i);
+    }
+    if (r->have_sol)
+        G->best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
+    if (G->o->interrupt && *G->o->interrupt)
+        r->stopped = 1;
     return st;
+}
+
+/* Append the cells of group gid to the batch of m cells, unless its exact
+   bound lb prunes it; returns the new m. */
+static slong batch_add(group_ctx *G, slong m, slong gid, const fmpq_t lb,
+                       const erm_result_t r)
+{
+    if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
+        return m;
+    return m + group_cells(G->combs + m * G->u, G->idx + m,
+                           G->gsets + gid * G->u, G->gsize[gid], G->u, G->N,
+                           G->binom);
 }
 
 static int solve_groups(erm_result_t r, const erm_data_t data,
@@ -389,9 +456,21 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
     G.gsets = gsets;
     G.gsize = gsize;
     G.binom = binom;
+    maxc += ERM_BATCH;
     G.combs = flint_malloc(maxc * u * sizeof(slong));
     G.idx = flint_malloc(maxc * sizeof(slong));
+    G.sets = flint_malloc(maxc * u * sizeof(slong));
+    G.sign = flint_malloc(maxc * u * sizeof(int));
+    G.sts = flint_malloc(maxc * sizeof(int));
+    G.P = flint_malloc(maxc * sizeof(qp_struct));
+    G.sol = flint_malloc(maxc * sizeof(qp_sol_struct));
+    G.es = flint_malloc(maxc * sizeof(err_struct));
     G.best_hi = 0;
+#ifdef _OPENMP
+    G.nt = o->threads > 0 ? o->threads : omp_get_max_threads();
+#else
+    G.nt = 1;
+#endif
 
     /* The keys are independent: computed in parallel, each by one thread,
        so the result does not depend on the thread count. */
@@ -464,23 +543,34 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         fmpq_set(b, lb + first.gid);
     else
         group_bound(b, &G, first.gid, &W);
-    st = group_visit(r, &G, first.gid, b, e);
+    st = solve_batch(r, &G, batch_add(&G, 0, first.gid, b, r), e);
     for (nb = nkeep = 0; nb < ngroups; nb++)
         if (key[nb].gid != first.gid
             && !(r->have_sol && key[nb].lo >= G.best_hi))
             key[nkeep++] = key[nb];
     qsort(key, nkeep, sizeof(group_key), key_cmp);
-    for (nb = 0; nb < nkeep && st == CPWL_OK && !r->stopped; nb++)
+    nb = 0;
+    while (nb < nkeep && st == CPWL_OK && !r->stopped)
     {
-        slong gid = key[nb].gid;
-        if (r->have_sol && key[nb].lo >= G.best_hi)
-            break;
-        if (lb != NULL)
-            fmpq_set(b, lb + gid);
-        else
-            group_bound(b, &G, gid, &W);
-        st = group_visit(r, &G, gid, b, e);
-        if (o->progress && (nb & 63) == 0)
+        /* a batch of groups in key order, each pruned on the best value
+           at the start of the batch */
+        slong m = 0;
+        for (; nb < nkeep && m < ERM_BATCH; nb++)
+        {
+            slong gid = key[nb].gid;
+            if (r->have_sol && key[nb].lo >= G.best_hi)
+            {
+                nb = nkeep;     /* this one and every later one */
+                break;
+            }
+            if (lb != NULL)
+                fmpq_set(b, lb + gid);
+            else
+                group_bound(b, &G, gid, &W);
+            m = batch_add(&G, m, gid, b, r);
+        }
+        st = solve_batch(r, &G, m, e);
+        if (o->progress)
             o->progress(o->progress_data, ngroups + nb, 2 * ngroups,
                         r->optimum);
     }
@@ -498,6 +588,12 @@ out:
     flint_free(gsize);
     flint_free(G.combs);
     flint_free(G.idx);
+    flint_free(G.sets);
+    flint_free(G.sign);
+    flint_free(G.sts);
+    flint_free(G.P);
+    flint_free(G.sol);
+    flint_free(G.es);
     flint_free(binom);
     return st;
 }
