@@ -247,8 +247,10 @@ out:
    value and is pruned; before that a group is pruned on its exact bound,
    computed then, else its cells are solved in enumeration order. */
 /* Cells solved together (in parallel) between updates of the best value:
-   a fixed number, so that the cells solved do not depend on the number
-   of threads. */
+   8 in the first batch, twice as many in each next one, up to 512 (the
+   first values found prune most, so early batches are small); never a
+   function of the number of threads, so that neither are the cells
+   solved. */
 #define ERM_BATCH 512
 
 typedef struct
@@ -355,7 +357,7 @@ static int solve_batch(erm_result_t r, group_ctx *G, slong m, err_t e)
     slong i, u = G->u;
     int st = CPWL_OK;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(G->o->loss == QP_SQUARED ? G->nt : 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(G->o->loss == QP_SQUARED ? G->nt : 1) if (m >= 16)
 #endif
     for (i = 0; i < m; i++)
     {
@@ -406,7 +408,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
                         slong u, err_t e)
 {
     slong N = S->count, gmin = (u + 1) / 2, gmax = FLINT_MIN(u, N);
-    slong ngroups = 0, nkeep, g, i, nb, maxc = 1, *gsets, *binom;
+    slong ngroups = 0, nkeep, g, i, nb, maxc = 1, batch, *gsets, *binom;
     unsigned char *gsize;
     fmpq *lb = NULL;
     fmpq_t b;
@@ -550,12 +552,13 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             key[nkeep++] = key[nb];
     qsort(key, nkeep, sizeof(group_key), key_cmp);
     nb = 0;
+    batch = 8;
     while (nb < nkeep && st == CPWL_OK && !r->stopped)
     {
         /* a batch of groups in key order, each pruned on the best value
            at the start of the batch */
         slong m = 0;
-        for (; nb < nkeep && m < ERM_BATCH; nb++)
+        for (; nb < nkeep && m < batch; nb++)
         {
             slong gid = key[nb].gid;
             if (r->have_sol && key[nb].lo >= G.best_hi)
@@ -570,6 +573,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             m = batch_add(&G, m, gid, b, r);
         }
         st = solve_batch(r, &G, m, e);
+        batch = FLINT_MIN(2 * batch, ERM_BATCH);
         if (o->progress)
             o->progress(o->progress_data, ngroups + nb, 2 * ngroups,
                         r->optimum);
