@@ -37,7 +37,9 @@ typedef struct
     fmpz *yz;                   /* D x c: Y_i z_i */
     fmpz *rhs;                  /* N x c: sum over P_s of Y_i z_i */
     fmpz *one;                  /* N x c: sum over P_s of z_i */
-    fmpz *blk;                  /* N x N x cc: B(s, t) for s <= t, or NULL */
+    int diag;                   /* only the blocks B(s, s) (one unit) */
+    slong nblk;                 /* N, or N^2 */
+    fmpz *blk;                  /* nblk x cc: B(s, t) for s <= t, or NULL */
     fmpz_t yy, ysum, dy2;       /* sum Y_i^2, sum Y_i, dy^2 */
     /* The same as doubles with proven radii (struct iv of interval.h,
        two doubles each), for the filter; NULL without the pair table. */
@@ -64,8 +66,15 @@ static inline slong erm_gram_tri(slong a, slong b, slong c)
     return a * c - a * (a - 1) / 2 + (b - a);
 }
 
+/* The tables for cells of the given number of units. */
+/* Where B(s, t), s <= t, is in the table. */
+static inline slong erm_gram_pair(const erm_gram_struct *Gm, slong s, slong t)
+{
+    return Gm->diag ? s : s * Gm->N + t;
+}
+
 void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
-                   int output_bias);
+                   slong units, int output_bias);
 void erm_gram_clear(erm_gram_t Gm);
 void erm_gram_block(fmpz *B, const erm_gram_t Gm, slong s, slong t);
 void erm_gram_work_init(erm_gram_work *W, const erm_gram_t Gm, slong units);

@@ -34,7 +34,7 @@ static void iv_of_fmpz(double *z, const fmpz_t x)
 #define GRAM_MAX_TABLE (WORD(1) << 22)
 
 void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
-                   int output_bias)
+                   slong units, int output_bias)
 {
     slong D = data->D, n = data->n, c = n + 1, N = S->count, i, k, a, b;
     fmpz_t dk, t;
@@ -46,6 +46,7 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
     Gm->cc = c * (c + 1) / 2;
     Gm->D = D;
     Gm->output_bias = output_bias;
+    Gm->diag = units == 1;      /* one unit: only the blocks B(s, s) */
     Gm->S = S;
     Gm->zz = _fmpz_vec_init(D * Gm->cc);
     Gm->yz = _fmpz_vec_init(D * c);
@@ -112,19 +113,18 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
     /* the pair blocks, when the table is small enough */
     if (N <= GRAM_MAX_TABLE / FLINT_MAX(1, N * Gm->cc))
     {
-        slong s, u;
-        Gm->blk = _fmpz_vec_init(N * N * Gm->cc);
+        slong s, u, last;
+        Gm->nblk = Gm->diag ? N : N * N;
+        Gm->blk = _fmpz_vec_init(Gm->nblk * Gm->cc);
         for (s = 0; s < N; s++)
-            for (u = s; u < N; u++)
-                erm_gram_block(Gm->blk + (s * N + u) * Gm->cc, Gm, s, u);
-        Gm->blk_iv = flint_malloc(2 * N * N * Gm->cc * sizeof(double));
+            for (u = s, last = Gm->diag ? s : N - 1; u <= last; u++)
+                erm_gram_block(Gm->blk + erm_gram_pair(Gm, s, u) * Gm->cc, Gm,
+                               s, u);
+        Gm->blk_iv = flint_malloc(2 * Gm->nblk * Gm->cc * sizeof(double));
         Gm->rhs_iv = flint_malloc(2 * N * c * sizeof(double));
         Gm->one_iv = flint_malloc(2 * N * c * sizeof(double));
-        for (s = 0; s < N; s++)
-            for (u = s; u < N; u++)
-                for (a = 0; a < Gm->cc; a++)
-                    iv_of_fmpz(Gm->blk_iv + 2 * ((s * N + u) * Gm->cc + a),
-                               Gm->blk + (s * N + u) * Gm->cc + a);
+        for (a = 0; a < Gm->nblk * Gm->cc; a++)
+            iv_of_fmpz(Gm->blk_iv + 2 * a, Gm->blk + a);
         for (a = 0; a < N * c; a++)
         {
             iv_of_fmpz(Gm->rhs_iv + 2 * a, Gm->rhs + a);
@@ -147,7 +147,7 @@ void erm_gram_clear(erm_gram_t Gm)
     _fmpz_vec_clear(Gm->rhs, Gm->N * Gm->c);
     _fmpz_vec_clear(Gm->one, Gm->N * Gm->c);
     if (Gm->blk != NULL)
-        _fmpz_vec_clear(Gm->blk, Gm->N * Gm->N * Gm->cc);
+        _fmpz_vec_clear(Gm->blk, Gm->nblk * Gm->cc);
     flint_free(Gm->blk_iv);
     flint_free(Gm->rhs_iv);
     flint_free(Gm->one_iv);
@@ -203,7 +203,7 @@ static const fmpz *gram_pair(const erm_gram_t Gm, slong s, slong t,
                              erm_gram_work *W)
 {
     if (Gm->blk != NULL)
-        return Gm->blk + (s * Gm->N + t) * Gm->cc;
+        return Gm->blk + erm_gram_pair(Gm, s, t) * Gm->cc;
     erm_gram_block(W->B, Gm, s, t);
     return W->B;
 }
@@ -291,7 +291,7 @@ void erm_gram_bound(fmpq_t lb, const erm_gram_t Gm, const slong *set,
 double erm_gram_bound_lo(const erm_gram_t Gm, const slong *set, slong g,
                          erm_gram_work *W)
 {
-    slong c = Gm->c, cc = Gm->cc, N = Gm->N;
+    slong c = Gm->c, cc = Gm->cc;
     slong k = g * c + (Gm->output_bias ? 1 : 0), K = k + 1, L = W->K;
     slong p, i, j, a, b, s, t;
     iv *A = (iv *) W->Av, z;
@@ -304,7 +304,7 @@ double erm_gram_bound_lo(const erm_gram_t Gm, const slong *set, slong g,
     for (s = 0; s < g; s++)
         for (t = s; t < g; t++)
         {
-            const iv *B = blk + (set[s] * N + set[t]) * cc;
+            const iv *B = blk + erm_gram_pair(Gm, set[s], set[t]) * cc;
             for (a = 0; a < c; a++)
                 for (b = s == t ? a : 0; b < c; b++)
                     A[(s * c + a) * L + t * c + b]

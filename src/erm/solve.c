@@ -65,77 +65,49 @@ static void sol_copy(qp_sol_struct *d, const qp_sol_t s, const qp_t P)
     d->by_double = s->by_double;
 }
 
-/* By numerators and denominators: fmpq_cmp here trips a false
-   -Wstringop-overread in GCC's scalar replacement of cell_record. */
-static int qp_sol_better(const qp_sol_struct *sol, const fmpq *best)
-{
-    return _fmpq_cmp(fmpq_numref(sol->value), fmpq_denref(sol->value),
-                     fmpq_numref(best), fmpq_denref(best)) < 0;
-}
-
-/* Count a solved cell and keep it when it improves on the best: P and
-   sol are moved into r, or cleared. */
-static void cell_record(erm_result_t r, qp_t P, qp_sol_t sol,
-                        const slong *sets, const int *sign, slong u,
-                        slong idx, const erm_opts *o)
-{
-    r->solved++;
-    r->by_double += sol->by_double;
-    if (o->certificate)
-    {
-        r->sols = flint_realloc(r->sols, (r->nsols + 1)
-                                * sizeof(qp_sol_struct));
-        r->sol_cell = flint_realloc(r->sol_cell, (r->nsols + 1)
-                                    * sizeof(slong));
-        sol_copy(r->sols + r->nsols, sol, P);
-        r->sol_cell[r->nsols++] = idx;
-    }
-    if (!r->have_sol || qp_sol_better(sol, r->optimum))
-    {
-        if (r->have_sol)
-        {
-            qp_sol_clear(r->sol);
-            qp_clear(r->qp);
-        }
-        /* The structs own their arrays: move them. */
-        *r->qp = *P;
-        *r->sol = *sol;
-        r->have_sol = 1;
-        fmpq_set(r->optimum, sol->value);
-        r->opt_cell = idx;
-        memcpy(r->cell, sets, u * sizeof(slong));
-        memcpy(r->sign, sign, u * sizeof(int));
-        return;
-    }
-    qp_sol_clear(sol);
-    qp_clear(P);
-}
-
-/* Build and solve a cell's subproblem (P and sol initialised). */
-static int cell_solve(qp_struct *P, qp_sol_struct *sol,
-                      const erm_data_t data, const erm_dich_t S,
-                      const slong *sets, const int *sign, slong u,
-                      const erm_opts *o, err_t e)
-{
-    erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
-    qp_sol_init(sol, P);
-    return o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
-}
-
 static int solve_cell(erm_result_t r, const erm_data_t data,
                       const erm_dich_t S, const slong *sets, const int *sign,
                       slong u, slong idx, const erm_opts *o, err_t e)
 {
     qp_t P;
     qp_sol_t sol;
-    int st = cell_solve(P, sol, data, S, sets, sign, u, o, e);
+    int st;
+    erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
+    qp_sol_init(sol, P);
+    st = o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
     if (st == CPWL_OK)
-        cell_record(r, P, sol, sets, sign, u, idx, o);
-    else
     {
-        qp_sol_clear(sol);
-        qp_clear(P);
+        r->solved++;
+        r->by_double += sol->by_double;
+        if (o->certificate)
+        {
+            r->sols = flint_realloc(r->sols, (r->nsols + 1)
+                                    * sizeof(qp_sol_struct));
+            r->sol_cell = flint_realloc(r->sol_cell, (r->nsols + 1)
+                                        * sizeof(slong));
+            sol_copy(r->sols + r->nsols, sol, P);
+            r->sol_cell[r->nsols++] = idx;
+        }
+        if (!r->have_sol || fmpq_cmp(sol->value, r->optimum) < 0)
+        {
+            if (r->have_sol)
+            {
+                qp_sol_clear(r->sol);
+                qp_clear(r->qp);
+            }
+            /* The structs own their arrays: move them. */
+            *r->qp = *P;
+            *r->sol = *sol;
+            r->have_sol = 1;
+            fmpq_set(r->optimum, sol->value);
+            r->opt_cell = idx;
+            memcpy(r->cell, sets, u * sizeof(slong));
+            memcpy(r->sign, sign, u * sizeof(int));
+            return st;
+        }
     }
+    qp_sol_clear(sol);
+    qp_clear(P);
     return st;
 }
 
@@ -241,24 +213,25 @@ out:
    same relaxation (cpwl/erm.h, src/erm/gram.c), so one bound serves them
    all, and it is computed from Gram blocks.  Each group first gets a
    double lo proven to be at most its exact bound (an interval
-   elimination, or the exact bound rounded down); the groups are visited by
-   increasing lo.  Once lo reaches (a double rounded up from) the best
-   value found, every remaining group has an exact bound at least the best
-   value and is pruned; before that a group is pruned on its exact bound,
-   computed then, else its cells are solved in enumeration order. */
-/* Cells solved together (in parallel) between updates of the best value:
-   8 in the first batch, twice as many in each next one, up to 512 (the
-   first values found prune most, so early batches are small); never a
-   function of the number of threads, so that neither are the cells
-   solved. */
-#define ERM_BATCH 512
-
+   elimination, or the exact bound rounded down).  The group of least lo
+   is solved first; every group whose lo reaches (a double rounded up
+   from) its value has an exact bound at least that value and is pruned
+   unseen.  The others get their exact bounds and are visited best-first:
+   solved until the bound reaches the best value found. */
 typedef struct
 {
     double lo;                  /* <= the group's exact bound */
     slong gid;
+    const fmpq *lb;             /* its exact bound, once computed */
 }
 group_key;
+
+static int exact_cmp(const void *a, const void *b)
+{
+    const group_key *x = a, *y = b;
+    int c = fmpq_cmp(x->lb, y->lb);
+    return c ? c : (x->gid > y->gid) - (x->gid < y->gid);
+}
 
 static int key_cmp(const void *a, const void *b)
 {
@@ -279,27 +252,30 @@ static double fmpq_get_d_rnd(const fmpq_t q, arf_rnd_t rnd)
     return d;
 }
 
-/* The cells of a group, by increasing number; returns their count. */
-static slong group_cells(slong *combs, slong *idx, const slong *set, slong g,
-                         slong u, slong N, const slong *binom)
+static int slong_pair_cmp(const void *a, const void *b)
 {
-    slong m = erm_group_cells(combs, set, g, u, N), i, j;
+    const slong *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The cells of a group, by increasing number; returns their count.  pairs
+   has room for 2 m entries, tmp for m u. */
+static slong group_cells(slong *combs, slong *idx, slong *pairs, slong *tmp,
+                         const slong *set, slong g, slong u, slong N,
+                         const slong *binom)
+{
+    slong m = erm_group_cells(tmp, set, g, u, N), i;
     for (i = 0; i < m; i++)
-        idx[i] = erm_comb_rank(combs + i * u, u, 2 * N, binom);
-    /* insertion sort of (idx, comb): groups have few cells */
-    for (i = 1; i < m; i++)
-        for (j = i; j > 0 && idx[j - 1] > idx[j]; j--)
-        {
-            slong t = idx[j], k;
-            idx[j] = idx[j - 1];
-            idx[j - 1] = t;
-            for (k = 0; k < u; k++)
-            {
-                t = combs[j * u + k];
-                combs[j * u + k] = combs[(j - 1) * u + k];
-                combs[(j - 1) * u + k] = t;
-            }
-        }
+    {
+        pairs[2 * i] = erm_comb_rank(tmp + i * u, u, 2 * N, binom);
+        pairs[2 * i + 1] = i;
+    }
+    qsort(pairs, m, 2 * sizeof(slong), slong_pair_cmp);
+    for (i = 0; i < m; i++)
+    {
+        idx[i] = pairs[2 * i];
+        memcpy(combs + i * u, tmp + pairs[2 * i + 1] * u, u * sizeof(slong));
+    }
     return m;
 }
 
@@ -312,15 +288,8 @@ typedef struct
     slong u, N;
     const slong *gsets, *binom;
     const unsigned char *gsize;
-    slong *combs, *idx;
+    slong *combs, *idx, *pairs, *tmp;
     double best_hi;             /* >= the best value found */
-    int nt;                     /* threads */
-    /* the batch: cells, their subproblems, solutions and statuses */
-    slong *sets;
-    int *sign, *sts;
-    qp_struct *P;
-    qp_sol_struct *sol;
-    err_struct *es;
 }
 group_ctx;
 
@@ -347,60 +316,37 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
     }
 }
 
-/* Solve the m cells in G->combs (numbers G->idx), in parallel for the
-   squared loss (cddlib, used for l1 and hinge, is not thread-safe), and
-   record them in order: the result does not depend on the number of
-   threads.  One parallel region per batch of cells, not per cell or
-   group: on a loaded machine every region's barrier costs. */
-static int solve_batch(erm_result_t r, group_ctx *G, slong m, err_t e)
+/* Visit group gid: prune it on its exact bound lb, or solve its cells in
+   enumeration order until the best value reaches lb.  Sequentially: the
+   exact fallback of the squared loss (sq_exact in qp.c) uses cddlib,
+   which is not thread-safe. */
+static int group_visit(erm_result_t r, group_ctx *G, slong gid,
+                       const fmpq_t lb, err_t e)
 {
-    slong i, u = G->u;
-    int st = CPWL_OK;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(G->o->loss == QP_SQUARED ? G->nt : 1) if (m >= 16)
-#endif
+    slong i, m, u = G->u;
+    slong sets[ERM_MAX_WIDTH];
+    int sign[ERM_MAX_WIDTH], st = CPWL_OK;
+    if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
+        return st;
+    m = group_cells(G->combs, G->idx, G->pairs, G->tmp,
+                    G->gsets + gid * u, G->gsize[gid], u, G->N, G->binom);
     for (i = 0; i < m; i++)
     {
-        err_init(G->es + i);
-        erm_comb_cell(G->sets + i * u, G->sign + i * u, G->combs + i * u, u,
-                      G->N);
-        G->sts[i] = cell_solve(G->P + i, G->sol + i, G->data, G->S,
-                               G->sets + i * u, G->sign + i * u, u, G->o,
-                               G->es + i);
-    }
-    for (i = 0; i < m; i++)
-    {
-        if (st == CPWL_OK && G->sts[i] == CPWL_OK)
+        if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
+            break;
+        erm_comb_cell(sets, sign, G->combs + i * u, u, G->N);
+        if ((st = solve_cell(r, G->data, G->S, sets, sign, u, G->idx[i],
+                             G->o, e)) != CPWL_OK)
+            break;
+        if (G->o->interrupt && *G->o->interrupt)
         {
-            cell_record(r, G->P + i, G->sol + i, G->sets + i * u,
-                        G->sign + i * u, u, G->idx[i], G->o);
-            continue;
+            r->stopped = 1;
+            break;
         }
-        if (st == CPWL_OK)
-        {
-            st = G->sts[i];
-            *e = G->es[i];
-        }
-        qp_sol_clear(G->sol + i);
-        qp_clear(G->P + i);
     }
     if (r->have_sol)
         G->best_hi = fmpq_get_d_rnd(r->optimum, ARF_RND_CEIL);
-    if (G->o->interrupt && *G->o->interrupt)
-        r->stopped = 1;
     return st;
-}
-
-/* Append the cells of group gid to the batch of m cells, unless its exact
-   bound lb prunes it; returns the new m. */
-static slong batch_add(group_ctx *G, slong m, slong gid, const fmpq_t lb,
-                       const erm_result_t r)
-{
-    if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
-        return m;
-    return m + group_cells(G->combs + m * G->u, G->idx + m,
-                           G->gsets + gid * G->u, G->gsize[gid], G->u, G->N,
-                           G->binom);
 }
 
 static int solve_groups(erm_result_t r, const erm_data_t data,
@@ -408,9 +354,9 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
                         slong u, err_t e)
 {
     slong N = S->count, gmin = (u + 1) / 2, gmax = FLINT_MIN(u, N);
-    slong ngroups = 0, nkeep, g, i, nb, maxc = 1, batch, *gsets, *binom;
+    slong ngroups = 0, nkeep, g, i, nb, maxc = 1, *gsets, *binom;
     unsigned char *gsize;
-    fmpq *lb = NULL;
+    fmpq *lb = NULL, *kb;
     fmpq_t b;
     group_key *key, first;
     erm_gram_t Gm;
@@ -443,7 +389,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         }
     }
     if (o->loss == QP_SQUARED)
-        erm_gram_init(Gm, data, S, o->output_bias);
+        erm_gram_init(Gm, data, S, u, o->output_bias);
     else
         nt = 1;                 /* cddlib is not thread-safe */
     /* the certificate lists every cell's exact bound */
@@ -458,26 +404,16 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
     G.gsets = gsets;
     G.gsize = gsize;
     G.binom = binom;
-    maxc += ERM_BATCH;
+    G.pairs = flint_malloc(2 * maxc * sizeof(slong));
+    G.tmp = flint_malloc(maxc * u * sizeof(slong));
     G.combs = flint_malloc(maxc * u * sizeof(slong));
     G.idx = flint_malloc(maxc * sizeof(slong));
-    G.sets = flint_malloc(maxc * u * sizeof(slong));
-    G.sign = flint_malloc(maxc * u * sizeof(int));
-    G.sts = flint_malloc(maxc * sizeof(int));
-    G.P = flint_malloc(maxc * sizeof(qp_struct));
-    G.sol = flint_malloc(maxc * sizeof(qp_sol_struct));
-    G.es = flint_malloc(maxc * sizeof(err_struct));
     G.best_hi = 0;
-#ifdef _OPENMP
-    G.nt = o->threads > 0 ? o->threads : omp_get_max_threads();
-#else
-    G.nt = 1;
-#endif
 
     /* The keys are independent: computed in parallel, each by one thread,
        so the result does not depend on the thread count. */
 #ifdef _OPENMP
-#pragma omp parallel num_threads(nt > 0 ? nt : omp_get_max_threads())
+#pragma omp parallel num_threads(nt > 0 ? nt : omp_get_max_threads()) if (ngroups >= 1024)
 #endif
     {
         erm_gram_work Wt;
@@ -504,6 +440,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             }
             key[nb].lo = lo;
             key[nb].gid = nb;
+            key[nb].lb = NULL;
 #ifdef _OPENMP
             if (omp_get_thread_num() == 0)
 #endif
@@ -525,15 +462,14 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         r->bounds = _fmpq_vec_init(ncells);
         for (nb = 0; nb < ngroups; nb++)
         {
-            slong m = group_cells(G.combs, G.idx, gsets + nb * u, gsize[nb],
-                                  u, N, binom);
+            slong m = group_cells(G.combs, G.idx, G.pairs, G.tmp,
+                                  gsets + nb * u, gsize[nb], u, N, binom);
             for (i = 0; i < m; i++)
                 fmpq_set(r->bounds + G.idx[i], lb + nb);
         }
     }
 
-    /* The group of least key first: its value prunes most groups before
-       the sort. */
+    /* The group of least key first: its value prunes most groups unseen */
     fmpq_init(b);
     if (o->loss == QP_SQUARED)
         erm_gram_work_init(&W, Gm, u);
@@ -545,39 +481,50 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         fmpq_set(b, lb + first.gid);
     else
         group_bound(b, &G, first.gid, &W);
-    st = solve_batch(r, &G, batch_add(&G, 0, first.gid, b, r), e);
+    st = group_visit(r, &G, first.gid, b, e);
     for (nb = nkeep = 0; nb < ngroups; nb++)
         if (key[nb].gid != first.gid
             && !(r->have_sol && key[nb].lo >= G.best_hi))
             key[nkeep++] = key[nb];
-    qsort(key, nkeep, sizeof(group_key), key_cmp);
-    nb = 0;
-    batch = 8;
-    while (nb < nkeep && st == CPWL_OK && !r->stopped)
+    /* The groups kept, by exact bound: best-first */
+    kb = _fmpq_vec_init(FLINT_MAX(nkeep, 1));
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt > 0 ? nt : omp_get_max_threads()) if (nkeep >= 256)
+#endif
     {
-        /* a batch of groups in key order, each pruned on the best value
-           at the start of the batch */
-        slong m = 0;
-        for (; nb < nkeep && m < batch; nb++)
+        erm_gram_work Wt;
+        if (o->loss == QP_SQUARED)
+            erm_gram_work_init(&Wt, Gm, u);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 64)
+#endif
+        for (nb = 0; nb < nkeep; nb++)
         {
-            slong gid = key[nb].gid;
-            if (r->have_sol && key[nb].lo >= G.best_hi)
-            {
-                nb = nkeep;     /* this one and every later one */
-                break;
-            }
+            if (o->interrupt && *o->interrupt)
+                continue;
             if (lb != NULL)
-                fmpq_set(b, lb + gid);
+                fmpq_set(kb + nb, lb + key[nb].gid);
             else
-                group_bound(b, &G, gid, &W);
-            m = batch_add(&G, m, gid, b, r);
+                group_bound(kb + nb, &G, key[nb].gid, &Wt);
+            key[nb].lb = kb + nb;
         }
-        st = solve_batch(r, &G, m, e);
-        batch = FLINT_MIN(2 * batch, ERM_BATCH);
-        if (o->progress)
-            o->progress(o->progress_data, ngroups + nb, 2 * ngroups,
+        if (o->loss == QP_SQUARED)
+            erm_gram_work_clear(&Wt);
+    }
+    if (o->interrupt && *o->interrupt)
+        r->stopped = 1;
+    else
+        qsort(key, nkeep, sizeof(group_key), exact_cmp);
+    for (nb = 0; nb < nkeep && st == CPWL_OK && !r->stopped; nb++)
+    {
+        if (r->have_sol && fmpq_cmp(key[nb].lb, r->optimum) >= 0)
+            break;              /* this group and every later one */
+        st = group_visit(r, &G, key[nb].gid, key[nb].lb, e);
+        if (o->progress && (nb & 63) == 0)
+            o->progress(o->progress_data, ngroups + nb, ngroups + nkeep,
                         r->optimum);
     }
+    _fmpq_vec_clear(kb, FLINT_MAX(nkeep, 1));
     r->pruned = r->stopped ? 0 : ncells - r->solved;
     fmpq_clear(b);
     if (o->loss == QP_SQUARED)
@@ -592,12 +539,9 @@ out:
     flint_free(gsize);
     flint_free(G.combs);
     flint_free(G.idx);
-    flint_free(G.sets);
-    flint_free(G.sign);
-    flint_free(G.sts);
-    flint_free(G.P);
-    flint_free(G.sol);
-    flint_free(G.es);
+    flint_free(G.pairs);
+    flint_free(G.tmp);
+
     flint_free(binom);
     return st;
 }
