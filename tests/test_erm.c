@@ -1110,6 +1110,29 @@ START_TEST(test_groups_other)
         erm_result_clear(c);
         erm_data_clear(data);
     }
+    /* widths above the number of dichotomies: groups with units on both
+       signs of a dichotomy (3 points, 5 dichotomies, 10 signed) */
+    {
+        erm_data_t data;
+        slong w;
+        erm_data_init(data);
+        load(data, "-2,1\n-1,0\n3,2\n");
+        for (w = 4; w <= 10; w += 3)
+        {
+            erm_result_t a, c;
+            erm_result_init(a);
+            erm_result_init(c);
+            solve_with(a, data, w, QP_SQUARED, 0, 1, 0, 0);
+            solve_with(c, data, w, QP_SQUARED, 0, 0, 0, 0);
+            ck_assert_msg(fmpq_equal(a->optimum, c->optimum), "width %ld: "
+                          "groups %s, every cell %s", (long) w,
+                          fmpq_get_str(NULL, 10, a->optimum),
+                          fmpq_get_str(NULL, 10, c->optimum));
+            erm_result_clear(a);
+            erm_result_clear(c);
+        }
+        erm_data_clear(data);
+    }
 }
 END_TEST
 
