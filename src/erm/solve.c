@@ -541,7 +541,6 @@ out:
     flint_free(G.idx);
     flint_free(G.pairs);
     flint_free(G.tmp);
-
     flint_free(binom);
     return st;
 }
