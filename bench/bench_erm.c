@@ -1,9 +1,13 @@
-/* Benchmark of exact ERM (issue 5): seeded data sets, width w, squared
-   loss; subproblems, pruned share and seconds with pruning, and the same
-   run without pruning and without the double proposals (every cell
-   solved by the exact method) for the ratio.  Each run is
-   capped (SIGALRM stops it; the table then says so).  Speed is measured
-   here, never in the tests. */
+/* Benchmark of exact ERM (issues 5 and 12): seeded data sets, width w,
+   squared loss; subproblems, pruned share and seconds of the method of
+   erm_solve (one bound per group of cells, docs/erm.md), and in the same
+   run the previous method (every cell bounded from its own subproblem,
+   opts.per_cell_bounds) and the reference (no pruning, every cell solved
+   by the exact method alone), with the ratios.  Each run is capped
+   (SIGALRM stops it; the table then says so, and a ratio against a capped
+   run is a lower bound).  When two runs complete, their exact optima must
+   agree ("OPTIMUM DIFFERS" otherwise).  Speed is measured here, never in
+   the tests. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,20 +50,20 @@ typedef struct
     int ok, capped;
     double secs;
     slong cells, solved, pruned;
+    fmpq_t opt;
 }
 run_result;
 
-static void run_opts(run_result *res, const erm_data_t data, slong w,
-                     int prune, int exact_only, int cap);
-
-static void run(run_result *res, const erm_data_t data, slong w, int prune,
-                int cap)
+/* The methods compared. */
+enum
 {
-    run_opts(res, data, w, prune, 0, cap);
-}
+    NEW,                        /* one bound per group of cells, filtered */
+    PREVIOUS,                   /* every cell bounded from its subproblem */
+    REFERENCE                   /* no pruning, exact method alone */
+};
 
-static void run_opts(run_result *res, const erm_data_t data, slong w,
-                     int prune, int exact_only, int cap)
+static void run(run_result *res, const erm_data_t data, slong w, int method,
+                int cap)
 {
     pred_ctx_t ctx;
     erm_opts o;
@@ -69,8 +73,9 @@ static void run_opts(run_result *res, const erm_data_t data, slong w,
     pred_ctx_init(ctx);
     erm_opts_init(&o, ctx);
     o.width = w;
-    o.prune = prune;
-    o.exact_only = exact_only;
+    o.prune = method != REFERENCE;
+    o.per_cell_bounds = method == PREVIOUS;
+    o.exact_only = method == REFERENCE;
     o.max_cells = 0;
     o.interrupt = &stop_flag;
     erm_result_init(r);
@@ -85,10 +90,38 @@ static void run_opts(run_result *res, const erm_data_t data, slong w,
     res->cells = r->cells;
     res->solved = r->solved;
     res->pruned = r->pruned;
+    fmpq_init(res->opt);
+    fmpq_set(res->opt, r->optimum);
     if (!res->ok)
         fprintf(stderr, "bench_erm: %s\n", e->msg);
     erm_result_clear(r);
     pred_ctx_clear(ctx);
+}
+
+/* "seconds | speed-up" of run b against run a (the new method). */
+static void compare(char *out, size_t len, const run_result *a,
+                    const run_result *b, int cap)
+{
+    if (!b->ok)
+        snprintf(out, len, "failed | -");
+    else if (b->capped)
+        snprintf(out, len, "> %d (cap, %ld of %ld solved) | %s", cap,
+                 (long) b->solved, (long) b->cells, "");
+    else
+        snprintf(out, len, "%.3f | ", b->secs);
+    if (b->ok && !a->capped)
+    {
+        size_t l = strlen(out);
+        if (b->capped)
+            snprintf(out + l, len - l, "> %.0fx", b->secs / a->secs);
+        else
+            snprintf(out + l, len - l, "%.1fx", b->secs / a->secs);
+    }
+    else if (b->ok)
+        snprintf(out + strlen(out), len - strlen(out), "-");
+    /* both complete: the same exact optimum, or the table says so */
+    if (b->ok && !b->capped && !a->capped && !fmpq_equal(a->opt, b->opt))
+        snprintf(out + strlen(out), len - strlen(out), " OPTIMUM DIFFERS");
 }
 
 int main(int argc, char **argv)
@@ -100,6 +133,9 @@ int main(int argc, char **argv)
     };
     slong c;
     int cap = argc > 1 ? atoi(argv[1]) : 60;
+    /* bench_erm CAP n D w [previous|reference]: that case alone with one
+       method (for profiling) */
+    int one = argc > 4;
     struct sigaction sa;
     erm_data_t data;
 
@@ -107,44 +143,55 @@ int main(int argc, char **argv)
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
     erm_data_init(data);
+    if (one)
+    {
+        run_result a;
+        slong n = atol(argv[2]), D = atol(argv[3]), w = atol(argv[4]);
+        int m = argc > 5 ? (strcmp(argv[5], "previous") == 0 ? PREVIOUS
+                            : REFERENCE) : NEW;
+        make_data(data, D, n, 1000 * n + D);
+        run(&a, data, w, m, cap);
+        printf("n %ld D %ld w %ld: %ld subproblems, %ld solved, %.3f s%s, "
+               "optimum ", (long) n, (long) D, (long) w, (long) a.cells,
+               (long) a.solved, a.secs, a.capped ? " (cap)" : "");
+        fmpq_print(a.opt);
+        printf("\n");
+        fmpq_clear(a.opt);
+        erm_data_clear(data);
+        flint_cleanup();
+        return 0;
+    }
     printf("Exact ERM, squared loss, no output bias; seeded data; each run "
-           "capped at %d s.\n\n", cap);
+           "capped at %d s.\n", cap);
+    printf("Previous method: every cell bounded from its own subproblem; "
+           "reference: no pruning, exact method alone.\n\n");
     printf("| n | D | w | subproblems | solved | pruned %% | seconds | "
-           "no pruning, exact only: seconds | speed-up |\n");
-    printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "previous: seconds | speed-up | reference: seconds | speed-up |\n");
+    printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (c = 0; c < (slong) (sizeof cases / sizeof cases[0]); c++)
     {
         slong n = cases[c][0], D = cases[c][1], w = cases[c][2];
-        run_result a, b;
-        char bt[64], ratio[64];
+        run_result a, b, ref;
+        char pb[128], rb[128];
         make_data(data, D, n, 1000 * n + D);
-        run(&a, data, w, 1, cap);
+        run(&a, data, w, NEW, cap);
         if (!a.ok)
+        {
+            fmpq_clear(a.opt);
             continue;
-        /* the reference: no pruning and no double proposals */
-        run_opts(&b, data, w, 0, 1, cap);
-        if (a.capped)
-            snprintf(ratio, sizeof ratio, "-");
-        if (b.capped)
-        {
-            snprintf(bt, sizeof bt, "> %d (cap, %ld of %ld solved)", cap,
-                     (long) b.solved, (long) b.cells);
-            /* the full run would take at least cells/solved times longer */
-            /* measured: the reference took longer than the cap */
-            if (!a.capped)
-                snprintf(ratio, sizeof ratio, "> %.0fx", b.secs / a.secs);
         }
-        else
-        {
-            snprintf(bt, sizeof bt, "%.3f", b.secs);
-            if (!a.capped)
-                snprintf(ratio, sizeof ratio, "%.1fx", b.secs / a.secs);
-        }
+        run(&b, data, w, PREVIOUS, cap);
+        run(&ref, data, w, REFERENCE, cap);
+        compare(pb, sizeof pb, &a, &b, cap);
+        compare(rb, sizeof rb, &a, &ref, cap);
         printf("| %ld | %ld | %ld | %ld | %ld | %.1f | %.3f%s | %s | %s |\n",
                (long) n, (long) D, (long) w, (long) a.cells, (long) a.solved,
                a.cells ? 100.0 * a.pruned / a.cells : 0.0, a.secs,
-               a.capped ? " (cap)" : "", bt, ratio);
+               a.capped ? " (cap)" : "", pb, rb);
         fflush(stdout);
+        fmpq_clear(a.opt);
+        fmpq_clear(b.opt);
+        fmpq_clear(ref.opt);
     }
     erm_data_clear(data);
     flint_cleanup();

@@ -97,6 +97,9 @@ typedef struct
     slong width;
     int output_bias;
     int prune;                  /* use the proven lower bounds */
+    int per_cell_bounds;        /* with prune: the previous method, every
+                                   cell bounded from its own subproblem
+                                   (slower, for comparison) */
     int exact_only;             /* solve subproblems by the exact method
                                    alone (no double proposal): slower, for
                                    comparison */

@@ -146,3 +146,80 @@ void erm_comb_cell(slong *sets, int *sign, const slong *comb, slong u,
         sets[j] = comb[j] < N ? comb[j] : comb[j] - N;
     }
 }
+
+#define BINOM_SAT (WORD(1) << 60)
+
+slong *erm_binom_table(slong total, slong u)
+{
+    slong x, j, *C = flint_calloc((total + 1) * (u + 1), sizeof(slong));
+    for (x = 0; x <= total; x++)
+    {
+        C[x * (u + 1)] = 1;
+        for (j = 1; j <= u && x > 0; j++)
+        {
+            slong v = C[(x - 1) * (u + 1) + j - 1] + C[(x - 1) * (u + 1) + j];
+            C[x * (u + 1) + j] = FLINT_MIN(v, BINOM_SAT);
+        }
+    }
+    return C;
+}
+
+/* Lexicographic rank: C(T, u) - 1 - sum_j C(T - 1 - comb_j, u - j), every
+   term at most the number of cells (which fits). */
+slong erm_comb_rank(const slong *comb, slong u, slong total,
+                    const slong *binom)
+{
+    slong j, r = binom[total * (u + 1) + u] - 1;
+    for (j = 0; j < u; j++)
+        r -= binom[(total - 1 - comb[j]) * (u + 1) + u - j];
+    return r;
+}
+
+slong erm_group_cells(slong *combs, const slong *set, slong g, slong u,
+                      slong N)
+{
+    slong d = u - g, m, i, j, count = 0;
+    slong dbl[ERM_MAX_WIDTH];   /* the members with both signs */
+    ulong mask, nmask = UWORD(1) << (g - d);
+    for (i = 0; i < d; i++)
+        dbl[i] = i;
+    for (;;)
+    {
+        for (mask = 0; mask < nmask; mask++)
+        {
+            slong *c = combs + count * u, len = 0, di = 0, si = 0;
+            for (m = 0; m < g; m++)
+            {
+                if (di < d && dbl[di] == m)
+                {
+                    c[len++] = set[m];
+                    c[len++] = N + set[m];
+                    di++;
+                }
+                else
+                    c[len++] = (mask >> si++) & 1 ? N + set[m] : set[m];
+            }
+            /* insertion sort: u is small */
+            for (i = 1; i < u; i++)
+                for (j = i; j > 0 && c[j - 1] > c[j]; j--)
+                {
+                    slong t = c[j];
+                    c[j] = c[j - 1];
+                    c[j - 1] = t;
+                }
+            count++;
+        }
+        if (d == 0)
+            break;
+        /* the next d-subset of the g members */
+        i = d - 1;
+        while (i >= 0 && dbl[i] == g - d + i)
+            i--;
+        if (i < 0)
+            break;
+        dbl[i]++;
+        for (i++; i < d; i++)
+            dbl[i] = dbl[i - 1] + 1;
+    }
+    return count;
+}
