@@ -833,39 +833,6 @@ static void json_str(char *out, size_t size, const char *line,
     out[n] = '\0';
 }
 
-/* A shell word for s in single quotes, or 0 when s holds one. */
-static int sh_quote(char *out, size_t size, const char *s)
-{
-    if (strchr(s, '\'') != NULL || strlen(s) + 3 > size)
-        return 0;
-    snprintf(out, size, "'%s'", s);
-    return 1;
-}
-
-/* The first python that imports torch, quoted for the shell; 0: none. */
-static int find_python(char *out, size_t size)
-{
-    const char *cands[3];
-    int i;
-    cands[0] = getenv("PYTHON");
-    cands[1] = "python3";
-    cands[2] = "/usr/bin/python3";
-    for (i = 0; i < 3; i++)
-    {
-        char q[512], cmd[1024];
-        if (cands[i] == NULL || cands[i][0] == '\0'
-            || !sh_quote(q, sizeof q, cands[i]))
-            continue;
-        snprintf(cmd, sizeof cmd, "%s -c 'import torch' >/dev/null 2>&1", q);
-        if (system(cmd) == 0)
-        {
-            snprintf(out, size, "%s", q);
-            return 1;
-        }
-    }
-    return 0;
-}
-
 typedef struct
 {
     int ok, threads;

@@ -528,15 +528,74 @@ static int speed_check(char *buf, size_t size, const speed_result *c1,
     return 1;
 }
 
+/* The float32 edge-subdivision tool (Berzins, ICML 2023), as its
+   published method reimplemented in PyTorch (bench/edge_subdiv.py; the
+   regions of the bench nets agree with cpwl's exactly): run when a
+   python with torch is found, on 1 thread (as cpwl's 1-thread column),
+   best of 3. */
+typedef struct
+{
+    int ok;
+    slong regions;
+    double secs;
+}
+float_result;
+
+static int float_run(float_result *res, const char *python,
+                     const char *script, const net_t net)
+{
+    char path[] = "/tmp/cpwl-bench-net-XXXXXX", qs[1024], qn[256];
+    char cmd[2048], line[4096], *s, *p;
+    FILE *f;
+    int fd;
+
+    memset(res, 0, sizeof *res);
+    if ((fd = mkstemp(path)) < 0)
+        return 0;
+    s = io_net_write_str(net);
+    f = fdopen(fd, "w");
+    if (f == NULL || fputs(s, f) == EOF || fclose(f) != 0)
+    {
+        flint_free(s);
+        unlink(path);
+        return 0;
+    }
+    flint_free(s);
+    if (sh_quote(qs, sizeof qs, script) && sh_quote(qn, sizeof qn, path))
+    {
+        snprintf(cmd, sizeof cmd, "%s %s %s --threads 1 --repeat 3", python,
+                 qs, qn);
+        fflush(stdout);
+        if ((f = popen(cmd, "r")) != NULL)
+        {
+            while (fgets(line, sizeof line, f) != NULL)
+                if ((p = strstr(line, "\"regions\": ")) != NULL)
+                {
+                    res->regions = strtol(p + 11, NULL, 10);
+                    if ((p = strstr(line, "\"seconds\": ")) != NULL)
+                    {
+                        res->secs = strtod(p + 11, NULL);
+                        res->ok = 1;
+                    }
+                }
+            res->ok &= pclose(f) == 0;
+        }
+    }
+    unlink(path);
+    return res->ok;
+}
+
 typedef struct
 {
     const bench_net *B;
     speed_net S;
     speed_result c1, c2, rf;
+    float_result fl;
 }
 speed_row;
 
-static int speed_bench_row(speed_row *row, int cap, int ref_cap)
+static int speed_bench_row(speed_row *row, int cap, int ref_cap,
+                           const char *python, const char *script)
 {
     const bench_net *B = row->B;
     const speed_net *S = &row->S;
@@ -545,7 +604,7 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap)
     err_t e;
     char regs[64], s1[96], u1[32], v1[32], s2[96], th[32], sr[96], ur[32];
     char vr[32], rr[32], rc[32];
-    char chk[160], goal[64];
+    char chk[160], goal[64], fs[64], fr[32];
     int good;
 
     net_init(net, B->n);
@@ -566,6 +625,16 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap)
            | speed_again(&row->rf, net, D, 1, 1, ref_cap))
         ;
 
+    snprintf(fs, sizeof fs, "-");
+    snprintf(fr, sizeof fr, "-");
+    if (python != NULL && float_run(&row->fl, python, script, net))
+    {
+        snprintf(fs, sizeof fs, "%.3f%s", row->fl.secs,
+                 row->c1.ok && row->fl.regions != row->c1.ncells
+                 ? " (other count)" : "");
+        if (row->c1.ok && row->c1.secs > 0)
+            snprintf(fr, sizeof fr, "%.2fx", row->fl.secs / row->c1.secs);
+    }
     if (row->c1.ok)
         snprintf(regs, sizeof regs, "%ld", (long) row->c1.ncells);
     else if (row->c1.timeout)
@@ -586,8 +655,8 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap)
     snprintf(goal, sizeof goal, "%s%s%s", S->width ? " flat" : "",
              S->goal ? " 5x" : "", S->big ? " 2T" : "");
     printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
-           "| %s |\n", B->name, goal[0] ? goal + 1 : "-", regs, s1, u1, v1,
-           s2, th, sr, ur, vr, rr, rc, chk);
+           "| %s | %s | %s |\n", B->name, goal[0] ? goal + 1 : "-", regs, s1,
+           u1, v1, s2, th, fs, fr, sr, ur, vr, rr, rc, chk);
     fflush(stdout);
     if (!good)
         fprintf(stderr, "bench_regions: %s: %s\n", B->name, chk);
@@ -615,7 +684,7 @@ static const char *verdict(const ratio_t *r, slong n, double goal)
     return unknown ? "undecided" : "met";
 }
 
-static void speed_summary(const speed_row *rows, slong nrows)
+static void speed_summary(const speed_row *rows, slong nrows, int have_float)
 {
     ratio_t r[NNETS], rc[NNETS];
     char buf[32], bufc[32];
@@ -626,8 +695,25 @@ static void speed_summary(const speed_row *rows, slong nrows)
     memset(r, 0, sizeof r);
     memset(rc, 0, sizeof rc);
     printf("\nGoals of issue 12 (this run):\n");
+    if (have_float)
+    {
+        printf("- exact 2-D regions >= %.0fx faster than the float32 "
+               "edge-subdivision tool (1 thread each):", GOAL_REF);
+        for (k = n = 0; k < nrows; k++)
+            if (rows[k].S.goal && rows[k].fl.ok && rows[k].c1.ok)
+            {
+                r[n].v = rows[k].fl.secs / rows[k].c1.secs;
+                r[n].kind = 1;
+                ratio_str(buf, sizeof buf, r[n++]);
+                printf(" %s %s%s;", rows[k].S.name, buf,
+                       rows[k].fl.regions != rows[k].c1.ncells
+                       ? " (the tool counts otherwise)" : "");
+            }
+        printf(" %s\n", verdict(r, n, GOAL_REF));
+        memset(r, 0, sizeof r);
+    }
     printf("- exact 2-D regions >= %.0fx faster than the reference (the "
-           "float tool is not available):", GOAL_REF);
+           "previous cpwl algorithm):", GOAL_REF);
     for (k = n = 0; k < nrows; k++)
         if (rows[k].S.goal)
         {
@@ -698,7 +784,9 @@ static int speed_table(char **names, int nnames, int cap, int ref_cap)
 {
     speed_row rows[NNETS + NSPEED];
     slong k, j, nrows = 0;
-    int i, good = 1;
+    int i, good = 1, have_float;
+    char python[512];
+    const char *script;
 
     memset(rows, 0, sizeof rows);
     for (i = 0; i < (nnames ? nnames : NSPEED) && nrows < NNETS + NSPEED;
@@ -731,15 +819,29 @@ static int speed_table(char **names, int nnames, int cap, int ref_cap)
            "flat in the width, 5x = ref/current >= %.0f, 2T = 1T/2T >= "
            "%.1f.", cap, ref_cap, SPEED_MIN_TOTAL, GOAL_REF, GOAL_THREADS);
     print_load("  Load average at start");
+    script = getenv("EDGE_SCRIPT") ? getenv("EDGE_SCRIPT")
+             : "bench/edge_subdiv.py";
+    have_float = access(script, R_OK) == 0
+                 && find_python(python, sizeof python);
+    if (have_float)
+        printf("  The float32 edge-subdivision tool (%s, PyTorch, 1 thread, "
+               "best of 3): its seconds and float/current = its time / "
+               "cpwl's 1-thread time.", script);
+    else
+        printf("  The float32 edge-subdivision tool is not run: no %s or no "
+               "python with torch (./bootstrap --bench installs it).",
+               script);
     printf("\n\n| net | goal | regions | 1 thread s | us/region | cpu "
-           "us/region | 2 threads s | 1T/2T | ref s | ref us/region | ref cpu "
-           "us/region | ref/current | ref/current cpu | check |\n");
+           "us/region | 2 threads s | 1T/2T | float tool s | float/current "
+           "| ref s | ref us/region | ref cpu us/region | ref/current | "
+           "ref/current cpu | check |\n");
     printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
-           "|---|\n");
+           "|---:|---:|---|\n");
     fflush(stdout);
     for (k = 0; k < nrows; k++)
-        good &= speed_bench_row(rows + k, cap, ref_cap);
-    speed_summary(rows, nrows);
+        good &= speed_bench_row(rows + k, cap, ref_cap,
+                                have_float ? python : NULL, script);
+    speed_summary(rows, nrows, have_float);
     print_load("- load average at the end");
     printf("\n");
     if (!good)
