@@ -16,7 +16,11 @@
    (bench/regions_2d_ref.c, the 2-D algorithm before issue 12), checks
    that both find the same regions (count and patterns), and ends with
    the issue's goals measured in the same run.  A mismatch is printed as
-   MISMATCH and makes the exit status 1.
+   MISMATCH and makes the exit status 1.  When a python with torch is
+   found, the float32 edge-subdivision tool (bench/edge_subdiv.py, the
+   published method in PyTorch; EDGE_SCRIPT names the script) is timed
+   beside it.  Without NAMEs a third table times listings (exact points,
+   maps, vertices) with 1 and 2 threads.
 
    usage: bench_regions [--cap SECONDS] [--method auto|1d|2d|nd]
                         [--no-linear] [--no-exact] [--box-only | --all-only]
