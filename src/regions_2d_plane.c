@@ -68,9 +68,12 @@ static void face_reserve(face_s *f, slong n)
     {
         slong a = FLINT_MAX(FLINT_MAX(n, 2 * f->alloc), 6);
         slong *b = flint_malloc(3 * a * sizeof(slong));
-        memcpy(b, f->v, f->n * sizeof(slong));
-        memcpy(b + a, f->nb, f->n * sizeof(slong));
-        memcpy(b + 2 * a, f->ln, f->n * sizeof(slong));
+        if (f->n > 0)           /* f->v is NULL before the first growth */
+        {
+            memcpy(b, f->v, f->n * sizeof(slong));
+            memcpy(b + a, f->nb, f->n * sizeof(slong));
+            memcpy(b + 2 * a, f->ln, f->n * sizeof(slong));
+        }
         flint_free(f->v);
         f->v = b;
         f->nb = b + a;

@@ -68,7 +68,8 @@ START_TEST(test_nd_forms_carry)
                 test_fmpq(L->b + i, &r, bits[(it + l) % 4]);
             }
             if (act == NET_LEAKY_RELU)
-                fmpq_set_si(L->slope, test_range(&r, -3, 3) << (4 * a),
+                fmpq_set_si(L->slope,
+                            test_range(&r, -3, 3) * ((slong) 1 << (4 * a)),
                             (ulong) test_range(&r, 1, 7));
         }
         net_prepare(net);
