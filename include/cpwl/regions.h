@@ -48,7 +48,8 @@ typedef struct
     int maps;                   /* fill every cell's exact affine map */
     int verts;                  /* d <= 2: fill exact vertices and rays */
     slong max_regions;          /* stop (incomplete) beyond this many */
-    slong nthreads;             /* 0: all cores */
+    slong nthreads;             /* 0 (default): all cores; 2-D only; the
+                                   output is the same for every value */
     /* Leave the cells' states NULL where the method can (1-D: the memory
        is then linear in the cells, not cells x neurons; 2-D: when not
        counting linear regions, which compare patterns); the others fill
