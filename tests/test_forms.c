@@ -160,6 +160,19 @@ static void adv_weight(fmpq_t q, test_rng *r, slong base)
     }
 }
 
+/* Adversarial weights near 2^base and biases near 2^(base +- 60) for
+   every neuron of L. */
+static void adv_layer(net_layer_struct *L, test_rng *r, slong base)
+{
+    slong i, j;
+    for (i = 0; i < L->out; i++)
+    {
+        for (j = 0; j < L->in; j++)
+            adv_weight(fmpq_mat_entry(L->W, i, j), r, base);
+        adv_weight(L->b + i, r, base + test_range(r, -60, 60));
+    }
+}
+
 /* Double forms of every layer, and the output layer's activation step
    (what regions.c compares maps with), within their bounds of the exact
    ones, for nets with adversarial weights over the whole double range and
@@ -177,7 +190,7 @@ START_TEST(test_forms_extreme)
     for (it = 0; it < n; it++)
     {
         slong d = test_range(&r, 1, 3), depth = test_range(&r, 1, 4);
-        slong l, i, j, k, ns, c = d + 1;
+        slong l, k, ns, c = d + 1;
         slong base = test_range(&r, 0, 3) == 0 ? test_range(&r, -1000, 900)
                                                 : test_range(&r, -20, 20);
         unsigned char *st;
@@ -192,12 +205,7 @@ START_TEST(test_forms_extreme)
                 fmpq_set_si(L->slope, test_range(&r, -3, 3),
                             (ulong) test_range(&r, 1, 5));
             }
-            for (i = 0; i < L->out; i++)
-            {
-                for (j = 0; j < L->in; j++)
-                    adv_weight(fmpq_mat_entry(L->W, i, j), &r, base);
-                adv_weight(L->b + i, &r, base + test_range(&r, -60, 60));
-            }
+            adv_layer(L, &r, base);
             if (L->act == NET_LEAKY_RELU && (test_next(&r) & 1))
                 adv_weight(L->slope, &r, test_range(&r, -40, 40));
         }
@@ -564,7 +572,7 @@ START_TEST(test_forms_carried)
     net_init(net, 2);
     for (it = 0; it < n; it++)
     {
-        slong depth = test_range(&r, 2, 3), l, i, j, k, ns, hop;
+        slong depth = test_range(&r, 2, 3), l, k, ns, hop;
         slong base = test_range(&r, 0, 3) == 0 ? test_range(&r, -1000, 900)
                                                 : test_range(&r, -20, 20);
         unsigned char *st, *sq;
@@ -579,12 +587,7 @@ START_TEST(test_forms_carried)
                 fmpq_set_si(L->slope, test_range(&r, -3, 3),
                             (ulong) test_range(&r, 1, 5));
             }
-            for (i = 0; i < L->out; i++)
-            {
-                for (j = 0; j < L->in; j++)
-                    adv_weight(fmpq_mat_entry(L->W, i, j), &r, base);
-                adv_weight(L->b + i, &r, base + test_range(&r, -60, 60));
-            }
+            adv_layer(L, &r, base);
         }
         net_prepare(net);
         forms_plan_init(F, net);
