@@ -74,10 +74,11 @@ typedef forms_plan_struct forms_plan_t[1];
 void forms_plan_init(forms_plan_t F, const net_t net);
 void forms_plan_clear(forms_plan_t F);
 
-/* Forms (input dimension 2: three columns) of z_k (k >= 1) of a region from the forms Zp, Ep of z_{k-1} on
+/* Forms of z_k (k >= 1) of a region from the forms Zp, Ep of z_{k-1} on
    it and its states of layer k-1: forms_act_d then forms_affine_d, with
    the same values up to the order of the sums and the same bound; a relu
-   layer's off inputs are skipped.  Returns 0 when not finite. */
+   layer's off inputs are skipped.  Input dimension 2 (three columns), as
+   forms_update_d; returns 0 otherwise or when a value is not finite. */
 int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
                  slong k, const double *Zp, const double *Ep,
                  const unsigned char *state);
