@@ -108,6 +108,21 @@ static inline iv iv_of_fmpq(const fmpq_t q)
     return z;
 }
 
+/* An integer: exact up to 53 bits; up to 1000 bits fmpz_get_d, which
+   rounds towards zero, so |x - m| < ulp(m) <= 2u|m| (m >= 2^53 is normal
+   and 2u|m| is exact); beyond, no bound (iv_ok fails: fmpz_get_d is then
+   undefined near the top of the double range). */
+static inline iv iv_of_fmpz(const fmpz_t x)
+{
+    iv z;
+    flint_bitcnt_t b = fmpz_bits(x);
+    if (b > 1000)
+        return iv_set(0, INFINITY);
+    z.m = fmpz_get_d(x);
+    z.r = b <= 53 ? 0 : 2 * U_D * fabs(z.m);
+    return z;
+}
+
 /* h(p) = g.p + c for an integer row h = (g_1..g_d, c) (fmpq entries with
    denominator 1) and a rational point p, as a double with a proven
    radius.  Returns 0 (no bound) when an entry has more than 1000 bits,

@@ -23,23 +23,12 @@
 #include "interval.h"
 #include "regions_nd_impl.h"
 
-/* iv_of_fmpq with fast paths for integers (the rows are primitive
-   integer rows): exact with radius 0 up to 53 bits; up to 1000 bits
-   fmpz_get_d, which rounds towards zero, so |n - m| < ulp(m) <= 2u|m|
-   (m >= 1 is normal; 2u|m| is exact). */
+/* iv_of_fmpq, with the integers (the rows are primitive integer rows)
+   through iv_of_fmpz: exact up to 53 bits, no rational rounding. */
 static inline iv iv_of_q(const fmpq_t q)
 {
-    const fmpz *n = fmpq_numref(q);
-    if (fmpz_is_one(fmpq_denref(q)))
-    {
-        if (!COEFF_IS_MPZ(*n) && FLINT_ABS(*n) <= (WORD(1) << 53))
-            return iv_set((double) *n, 0);
-        if (fmpz_bits(n) <= 1000)
-        {
-            double m = fmpz_get_d(n);
-            return iv_set(m, 2 * U_D * fabs(m));
-        }
-    }
+    if (fmpz_is_one(fmpq_denref(q)) && fmpz_bits(fmpq_numref(q)) <= 1000)
+        return iv_of_fmpz(fmpq_numref(q));
     return iv_of_fmpq(q);
 }
 

@@ -57,6 +57,7 @@ ev-slack      | src/net_eval.c  | ez[i] = SLACK_D * ( | ez[i] = ( | test_net
 el-u          | src/net_eval.c  | + 3 * U_D * fabs(s * z[i]) | | test_net
 el-eta        | src/net_eval.c  | + 2 * ETA_D * (1 + fabs(z[i]))); | ); | test_net
 el-slack      | src/net_eval.c  | ea[i] = SLACK_D * (lip | ea[i] = (lip | test_net
+iv-z-2u       | src/interval.h  | z.r = b <= 53 ? 0 : 2 * U_D * fabs(z.m); | z.r = b <= 53 ? 0 : U_D * fabs(z.m); | test_interval
 hull-8u       | src/interval.h  | z.r = (rx > ry ? rx : ry) * (1 + 8 * U_D); | z.r = (rx > ry ? rx : ry); | test_interval
 fn-S          | src/forms_carry.c | E[3 * i + col] = SLACK_D * (n3 * U_D * S + T | E[3 * i + col] = SLACK_D * (T | test_forms
 fn-T          | src/forms_carry.c | (n3 * U_D * S + T\n | (n3 * U_D * S\n | test_forms

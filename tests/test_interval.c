@@ -613,6 +613,70 @@ START_TEST(test_row_point_own_rounding)
 }
 END_TEST
 
+/* iv_of_fmpz: integers of 1 to 1000 bits, random and truncated by
+   almost an ulp (2^k + 2^(k-52) - 1, whose double is 2^k: the error
+   2^(k-52) - 1 needs the radius 2u|m| = 2^(k-52), u|m| falls short);
+   beyond 1000 bits, no bound. */
+START_TEST(test_iv_of_fmpz)
+{
+    const uint64_t seed = test_seed(20261211);
+    test_rng r = {seed};
+    slong it, k;
+    fmpz_t x, t;
+    fmpq_t q;
+    fmpz_init(x);
+    fmpz_init(t);
+    fmpq_init(q);
+    for (it = 0; it < test_iters(20000); it++)
+    {
+        slong bits = test_range(&r, 1, 1000);
+        iv z;
+        if (it & 1)
+        {
+            /* a random integer of `bits` bits (a mix of long runs) */
+            fmpz_zero(x);
+            for (k = 0; k < bits; k += 64)
+            {
+                fmpz_mul_2exp(x, x, 64);
+                fmpz_add_ui(x, x, (ulong) test_next(&r));
+            }
+            fmpz_fdiv_q_2exp(x, x, (ulong) (k - bits));
+            fmpz_setbit(x, (ulong) bits - 1);
+        }
+        else
+        {
+            /* 2^k + 2^(k-52) - 1 (k >= 53), or a small value */
+            k = bits < 54 ? 0 : bits - 1;
+            fmpz_one(x);
+            fmpz_mul_2exp(x, x, (ulong) k);
+            if (k >= 53)
+            {
+                fmpz_one(t);
+                fmpz_mul_2exp(t, t, (ulong) (k - 52));
+                fmpz_add(x, x, t);
+                fmpz_sub_ui(x, x, 1);
+            }
+        }
+        if (test_next(&r) & 1)
+            fmpz_neg(x, x);
+        z = iv_of_fmpz(x);
+        fmpz_one(t);
+        fmpq_set_fmpz_frac(q, x, t);
+        ck_assert_msg(iv_ok(z) && contains(z, q), "iv_of_fmpz: %ld bits, "
+                      "%a +- %a misses the integer; seed %llu, iteration %ld",
+                      (long) fmpz_bits(x), z.m, z.r,
+                      (unsigned long long) seed, (long) it);
+        ck_assert(fmpz_bits(x) > 53 || z.r == 0);
+    }
+    fmpz_one(x);
+    fmpz_mul_2exp(x, x, 1000);
+    ck_assert(!iv_ok(iv_of_fmpz(x)));
+    fmpz_clear(x);
+    fmpz_clear(t);
+    fmpq_clear(q);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("interval");
@@ -621,6 +685,7 @@ int main(void)
     tcase_add_test(tc, test_iv_ops_hand);
     tcase_add_test(tc, test_iv_ops_random);
     tcase_add_test(tc, test_iv_of_fmpq);
+    tcase_add_test(tc, test_iv_of_fmpz);
     tcase_add_test(tc, test_row_point);
     tcase_add_test(tc, test_row_point_summation);
     tcase_add_test(tc, test_row_point_reference);

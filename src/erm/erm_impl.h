@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include "cpwl/erm.h"
+#include "interval.h"
 
 /* Whether point i is in dichotomy t. */
 static inline int erm_in_set(const erm_dich_t S, slong t, slong i)
@@ -41,9 +42,9 @@ typedef struct
     slong nblk;                 /* N, or N^2 */
     fmpz *blk;                  /* nblk x cc: B(s, t) for s <= t, or NULL */
     fmpz_t yy, ysum, dy2;       /* sum Y_i^2, sum Y_i, dy^2 */
-    /* The same as doubles with proven radii (struct iv of interval.h,
-       two doubles each), for the filter; NULL without the pair table. */
-    double *blk_iv, *rhs_iv, *one_iv, misc_iv[8];
+    /* The same as doubles with proven radii, for the filter (misc_iv:
+       D, ysum, yy, dy2); NULL without the pair table. */
+    iv *blk_iv, *rhs_iv, *one_iv, misc_iv[4];
 }
 erm_gram_struct;
 
@@ -54,7 +55,7 @@ typedef struct
 {
     slong K, cc;
     fmpz *A, *B;
-    double *Av;                 /* K x K intervals */
+    iv *Av;                     /* K x K */
     unsigned char *zero;
     fmpz_t t, prev;
 }

@@ -21,14 +21,6 @@
 #include "interval.h"
 #include "erm_impl.h"
 
-/* An integer as an interval: exact up to 53 bits; fmpz_get_d otherwise
-   (truncation, within one ulp: 2u |m|). */
-static void iv_of_fmpz(double *z, const fmpz_t x)
-{
-    z[0] = fmpz_get_d(x);
-    z[1] = fmpz_bits(x) <= 53 ? 0 : 4 * U_D * fabs(z[0]) + ETA_D;
-}
-
 /* Pair tables of more entries are not kept: blocks are then summed for
    each group from the bitsets. */
 #define GRAM_MAX_TABLE (WORD(1) << 22)
@@ -120,21 +112,21 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
             for (u = s, last = Gm->diag ? s : N - 1; u <= last; u++)
                 erm_gram_block(Gm->blk + erm_gram_pair(Gm, s, u) * Gm->cc, Gm,
                                s, u);
-        Gm->blk_iv = flint_malloc(2 * Gm->nblk * Gm->cc * sizeof(double));
-        Gm->rhs_iv = flint_malloc(2 * N * c * sizeof(double));
-        Gm->one_iv = flint_malloc(2 * N * c * sizeof(double));
+        Gm->blk_iv = flint_malloc(Gm->nblk * Gm->cc * sizeof(iv));
+        Gm->rhs_iv = flint_malloc(N * c * sizeof(iv));
+        Gm->one_iv = flint_malloc(N * c * sizeof(iv));
         for (a = 0; a < Gm->nblk * Gm->cc; a++)
-            iv_of_fmpz(Gm->blk_iv + 2 * a, Gm->blk + a);
+            Gm->blk_iv[a] = iv_of_fmpz(Gm->blk + a);
         for (a = 0; a < N * c; a++)
         {
-            iv_of_fmpz(Gm->rhs_iv + 2 * a, Gm->rhs + a);
-            iv_of_fmpz(Gm->one_iv + 2 * a, Gm->one + a);
+            Gm->rhs_iv[a] = iv_of_fmpz(Gm->rhs + a);
+            Gm->one_iv[a] = iv_of_fmpz(Gm->one + a);
         }
         fmpz_set_si(t, D);
-        iv_of_fmpz(Gm->misc_iv + 0, t);
-        iv_of_fmpz(Gm->misc_iv + 2, Gm->ysum);
-        iv_of_fmpz(Gm->misc_iv + 4, Gm->yy);
-        iv_of_fmpz(Gm->misc_iv + 6, Gm->dy2);
+        Gm->misc_iv[0] = iv_of_fmpz(t);
+        Gm->misc_iv[1] = iv_of_fmpz(Gm->ysum);
+        Gm->misc_iv[2] = iv_of_fmpz(Gm->yy);
+        Gm->misc_iv[3] = iv_of_fmpz(Gm->dy2);
     }
     fmpz_clear(dk);
     fmpz_clear(t);
@@ -183,7 +175,7 @@ void erm_gram_work_init(erm_gram_work *W, const erm_gram_t Gm, slong units)
     W->A = _fmpz_vec_init(W->K * W->K);
     W->B = _fmpz_vec_init(Gm->cc);
     W->zero = flint_malloc(W->K);
-    W->Av = flint_malloc(2 * W->K * W->K * sizeof(double));
+    W->Av = flint_malloc(W->K * W->K * sizeof(iv));
     fmpz_init(W->t);
     fmpz_init(W->prev);
 }
@@ -294,9 +286,9 @@ double erm_gram_bound_lo(const erm_gram_t Gm, const slong *set, slong g,
     slong c = Gm->c, cc = Gm->cc;
     slong k = g * c + (Gm->output_bias ? 1 : 0), K = k + 1, L = W->K;
     slong p, i, j, a, b, s, t;
-    iv *A = (iv *) W->Av, z;
-    const iv *blk = (const iv *) Gm->blk_iv, *rhs = (const iv *) Gm->rhs_iv,
-        *one = (const iv *) Gm->one_iv, *misc = (const iv *) Gm->misc_iv;
+    iv *A = W->Av, z;
+    const iv *blk = Gm->blk_iv, *rhs = Gm->rhs_iv, *one = Gm->one_iv;
+    const iv *misc = Gm->misc_iv;
     double lo;
 
     if (blk == NULL)
