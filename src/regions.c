@@ -214,8 +214,13 @@ static int same_map_cached(const net_t g, map_cache *a, map_cache *b,
             int s = pred_sign_d_filter(z.m, z.r);
             if (s != 0 && s != 2)
             {
+                /* decided by this test: counted as the filter's, not
+                   evaluated again (exact_only: asked exactly) */
                 D.k = k;
-                pred_sign(ctx, &src);   /* counted as a filter decision */
+                if (ctx->exact_only)
+                    pred_sign(ctx, &src);
+                else
+                    pred_ctx_count(ctx, 1, 0, 0);
                 return 0;
             }
         }

@@ -280,26 +280,28 @@ int r2_vert_sign(plane *P, slong vi, cutter *C)
     S.h = C->h;
     S.hx = NULL;
     S.hline = -1;
-    src.get_d = vs_get_d;
     src.get_arb = NULL;
     src.get_fmpq = vs_get_fmpq;
     src.data = &S;
-    /* The exact row of the cutter is built only when the filter declines
-       (then pred_sign needs the exact stage). */
+    /* The double stage once (counted by pred_sign_d); the exact row of
+       the cutter is built only when it declines, and pred_sign then goes
+       straight to the exact stage. */
+    src.get_d = NULL;
     for (S.part = v->inf ? 1 : 0; S.part >= 0; S.part--)
     {
         double dv, de;
-        int f = 2;
-        if (!P->opts->pred->exact_only && vs_get_d(&dv, &de, &S))
-            f = pred_sign_d_filter(dv, de);
-        if (f == 2 && !C->have_ex)
+        s = vs_get_d(&dv, &de, &S) ? pred_sign_d(P->opts->pred, dv, de) : 2;
+        if (s == 2)
         {
-            forms_row_fmpq(C->ex, P->g, P->F[C->snap].st,
-                           C->layer, C->neuron);
-            C->have_ex = 1;
+            if (!C->have_ex)
+            {
+                forms_row_fmpq(C->ex, P->g, P->F[C->snap].st,
+                               C->layer, C->neuron);
+                C->have_ex = 1;
+            }
+            S.hx = C->ex;
+            s = pred_sign(P->opts->pred, &src);
         }
-        S.hx = C->ex;
-        s = pred_sign(P->opts->pred, &src);
         if (s != 0)
             break;
     }
