@@ -40,7 +40,7 @@
 #include "qvec.h"
 #include "interval.h"
 #include "cpwl/regions.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 #include "cpwl/num.h"
 
 /* ---- lines, vertices, faces ------------------------------------------ */

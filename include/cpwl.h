@@ -2,15 +2,14 @@
 #ifndef CPWL_H
 #define CPWL_H
 
+#include "cpwl/version.h"
 #include "cpwl/err.h"
 #include "cpwl/num.h"
 #include "cpwl/pred.h"
 #include "cpwl/net.h"
 #include "cpwl/io.h"
 #include "cpwl/dom.h"
-#include "cpwl/forms.h"
 #include "cpwl/regions.h"
-#include "cpwl/lp.h"
 #include "cpwl/draw.h"
 #include "cpwl/qp.h"
 #include "cpwl/erm.h"
@@ -22,6 +21,5 @@
 #include "cpwl/build.h"
 #include "cpwl/equiv.h"
 #include "cpwl/bounds.h"
-#include "cpwl/outfile.h"
 
 #endif

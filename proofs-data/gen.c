@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cpwl.h"
+#include "outfile.h"
 
 /* A table being written: the same rows to DIR/NAME.csv and DIR/NAME.md,
    each atomically (an interrupted run leaves the old tables whole). */

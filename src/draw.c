@@ -15,7 +15,7 @@
 #include <flint/fmpq.h>
 #include "cpwl/num.h"
 #include "cpwl/draw.h"
-#include "cpwl/outfile.h"
+#include "outfile.h"
 #include "draw_impl.h"
 
 /* ------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
 #include "fpbound.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 
 slong forms_state_offset(const net_t net, slong l)
 {

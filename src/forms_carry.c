@@ -10,7 +10,7 @@
 #endif
 #include "interval.h"
 #include "fpbound.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(CPWL_NO_SIMD)
 #define FORMS_SIMD 1

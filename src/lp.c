@@ -18,7 +18,7 @@
 #include <cdd/cdd.h>
 #include "qvec.h"
 #include "cpwl/arbcompat.h"
-#include "cpwl/lp.h"
+#include "lp.h"
 
 /* cddlib's arithmetic constants (dd_zero, dd_one, ...) are globals that
    must be set once before any call; this is the only global state. */

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "cpwl/outfile.h"
+#include "outfile.h"
 
 /* status: CPWL_ERR_INPUT when the path cannot hold a file (opening
    failed), CPWL_ERR_INTERNAL when writing failed. */

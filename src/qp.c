@@ -50,7 +50,7 @@
 #include <flint/fmpz_vec.h>
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
-#include "cpwl/lp.h"
+#include "lp.h"
 #include "cpwl/qp.h"
 
 /* Vectors of length 0 are allowed everywhere; allocate at least one

@@ -8,7 +8,7 @@
 #include "interval.h"
 #include "regions_impl.h"
 #include "cpwl/regions.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 
 void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred)
 {

@@ -17,7 +17,7 @@
 #include <flint/fmpq_vec.h>
 #include "qvec.h"
 #include "cpwl/regions.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 
 /* A zero of neuron j at r. */
 typedef struct

@@ -11,7 +11,7 @@
 #include "qvec.h"
 #include "interval.h"
 #include "cpwl/regions.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 #include "cpwl/num.h"
 #include "cpwl/pred.h"
 

@@ -57,8 +57,8 @@
 #include "regions_impl.h"
 #include "regions_nd_impl.h"
 #include "cpwl/regions.h"
-#include "cpwl/forms.h"
-#include "cpwl/lp.h"
+#include "forms.h"
+#include "lp.h"
 
 /* Report progress every this many LPs within a layer. */
 #define PROGRESS_LPS 4096

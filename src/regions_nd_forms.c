@@ -20,7 +20,7 @@
    representation differs from forms_layer_fmpq. */
 #include <string.h>
 #include <flint/fmpz_vec.h>
-#include "cpwl/forms.h"
+#include "forms.h"
 #include "regions_nd_impl.h"
 
 void nd_weights_init(nd_weights *w, const net_struct *g)

@@ -7,7 +7,7 @@
 #include <flint/fmpq.h>
 #include <flint/fmpz.h>
 #include "cpwl/regions.h"
-#include "cpwl/lp.h"
+#include "lp.h"
 
 /* ---- forms carried in integers (regions_nd_forms.c) ------------------ */
 

@@ -14,7 +14,7 @@
 #include "qvec.h"
 #include "sample_axis.h"
 #include "cpwl/batch.h"
-#include "cpwl/forms.h"
+#include "forms.h"
 #include "cpwl/sample.h"
 
 /* Points per chunk at most, and the memory (bytes) a chunk's buffers may

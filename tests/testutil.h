@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <check.h>
 #include "cpwl.h"
+#include "forms.h"
+#include "lp.h"
+#include "outfile.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
 typedef struct

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "cpwl.h"
+#include "outfile.h"
 
 typedef struct
 {
