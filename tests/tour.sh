@@ -9,7 +9,7 @@
 # `# exit N` must exit with status N; every other command must exit 0.
 # The convention is described in docs/testing.md.
 : "${CPWL:?CPWL must name the cpwl binary}"
-EX=${CPWL_EXAMPLES:-examples}
+EX=${CPWL_EXAMPLES:-$(dirname "$0")/../examples}
 README=${CPWL_README:-$(dirname "$0")/../README.md}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-tour.XXXXXX") || exit 99
@@ -23,7 +23,8 @@ cat >"$tmp/bin/cpwl" <<'EOF'
 exec $CPWL_WRAP "$CPWL" "$@"
 EOF
 chmod +x "$tmp/bin/cpwl" || exit 99
-cp -R "$EX" "$tmp/run/examples" || exit 99
+# (writable: make distcheck's source tree is read-only, and rm -rf needs it)
+cp -R "$EX" "$tmp/run/examples" && chmod -R u+w "$tmp/run/examples" || exit 99
 export CPWL CPWL_WRAP
 
 # The tour as records: "C<TAB>LINE<TAB>command" and "O<TAB>shown line".
