@@ -3,8 +3,9 @@
 # header include/cpwl/<module>.h is documented in docs/api/<module>.md under
 # its installed name: cpwl_ + name (CPWL_ + NAME for upper-case names), or
 # the name itself when it already has the prefix, so that the test holds
-# both before and after the rename of the public API.  A function counts
-# as documented when the page shows it called or declared ("name("), the
+# both before and after the rename of the public API.  A function is
+# documented by its prototype in a ```c block of the page, exactly as in
+# the header (whitespace aside) with every public name installed; the
 # other names when the page mentions them.
 #
 # The declarations are read by a small C-declaration-aware awk (comments,
@@ -12,7 +13,8 @@
 # definitions).  The awk is checked on a fixture with a known answer, and,
 # when universal-ctags is installed, against ctags on every header (two
 # independent readers must agree).  The check itself is shown to fail on
-# headers with one undocumented declaration of each kind.
+# a header with one undocumented declaration of each kind and on a page
+# whose prototype differs from the header's.
 
 srcdir=${srcdir:-$(dirname "$0")/..}
 # Headers that are internal (installed or not, they get no page).
@@ -32,6 +34,8 @@ fail() {
 # Prints "kind name" lines (kind: func, type, enum, macro, var) for the
 # file-scope declarations of a C header; the include guard (the #define
 # that follows the first #ifndef of the same name) is not part of the API.
+# With -v PROTOS=1 also "proto name text" lines: each function's
+# declaration, whitespace normalised.
 cat >"$tmp/decls.awk" <<'EOF'
 function lastid(s)
 {
@@ -66,6 +70,17 @@ function emit(kind, name)
     if (name != "" && name !~ /^(const|volatile|void|int|char|long|short|unsigned|signed|double|float)$/)
         print kind, name
 }
+# Whitespace-normalised text of a declaration.
+function squash(s)
+{
+    gsub(/[ \t\n]+/, " ", s)
+    gsub(/\( /, "(", s)
+    gsub(/ \)/, ")", s)
+    gsub(/ ,/, ",", s)
+    sub(/^ /, "", s)
+    sub(/ $/, "", s)
+    return s
+}
 function decl(s,    t, name)
 {
     s = noattr(s)
@@ -92,6 +107,8 @@ function decl(s,    t, name)
         if (t ~ /^ *$/)
             return
         emit("func", lastid(t))
+        if (PROTOS != "")
+            print "proto", lastid(t), squash(s)
     }
     else if (s !~ /^(struct|union|enum) [A-Za-z_0-9]* *\{\}$/)
     {
@@ -225,42 +242,106 @@ END {
 }
 EOF
 
+# A header's declarations: "kind name" lines, sorted.
 decls() {
     awk -f "$tmp/decls.awk" "$1" | sort -u
 }
 
-# The name a declaration has once the public API is prefixed.
-installed_name() {
-    case $1 in
-        cpwl_* | CPWL_*) echo "$1" ;;
-        *[a-z]*) echo "cpwl_$1" ;;
-        *) echo "CPWL_$1" ;;
-    esac
+# check.awk: arguments public.names (every public name, one a line),
+# header.all (the reader's output with PROTOS=1: "kind name" and
+# "proto name text" lines) and the page.  Prints one line per name the page
+# does not document under its installed name and per prototype the page
+# shows otherwise than the header (the statements of its ```c blocks,
+# whitespace normalised, must include the prototype with every public name
+# installed); exits 1 if any.
+cat >"$tmp/check.awk" <<'EOF'
+function inst(n)
+{
+    if (n ~ /^(cpwl_|CPWL_)/)
+        return n
+    return (n ~ /[a-z]/ ? "cpwl_" : "CPWL_") n
 }
+function installed(s,    out, id)
+{
+    out = ""
+    while (match(s, /[A-Za-z_][A-Za-z_0-9]*/))
+    {
+        id = substr(s, RSTART, RLENGTH)
+        out = out substr(s, 1, RSTART - 1) (id in pub ? inst(id) : id)
+        s = substr(s, RSTART + RLENGTH)
+    }
+    return out s
+}
+function squash(s)
+{
+    gsub(/[ \t\n]+/, " ", s)
+    gsub(/\( /, "(", s)
+    gsub(/ \)/, ")", s)
+    gsub(/ ,/, ",", s)
+    sub(/^ /, "", s)
+    sub(/ $/, "", s)
+    return s
+}
+FNR == 1 { f++ }
+f == 1 { pub[$1] = 1; next }
+f == 2 && $1 == "proto" {
+    t = $0
+    sub(/^proto [^ ]* /, "", t)
+    pn[++np] = inst($2)
+    pt[np] = installed(t)
+    next
+}
+f == 2 { kind[++n] = $1; name[n] = inst($2); next }
+/^```/ { inc = ($0 ~ /^```c[ \t]*$/); text = text $0 "\n"; next }
+inc && !/^[ \t]*#/ { code = code $0 "\n" }
+{ text = text $0 "\n" }
+END {
+    bad = 0
+    for (i = 1; i <= n; i++)
+    {
+        if (kind[i] == "func")
+            re = "(^|[^A-Za-z0-9_])" name[i] "[ \t\n]*[(]"
+        else
+            re = "(^|[^A-Za-z0-9_])" name[i] "([^A-Za-z0-9_]|$)"
+        if (text !~ re)
+        {
+            print page ": " name[i] " (" kind[i] ", declared in " header \
+                  ") is not documented"
+            bad = 1
+        }
+    }
+    while ((i = index(code, "/*")) > 0)
+    {
+        j = index(substr(code, i + 2), "*/")
+        code = substr(code, 1, i - 1) " " (j ? substr(code, i + j + 3) : "")
+    }
+    gsub(/__attribute__[ \t\n]*\(\([^;]*\)\)/, "", code)
+    ns = split(code, st, ";")
+    for (k = 1; k <= ns; k++)
+        have[squash(st[k])] = 1
+    for (i = 1; i <= np; i++)
+        if (text ~ ("(^|[^A-Za-z0-9_])" pn[i] "[ \t\n]*[(]") && !(pt[i] in have))
+        {
+            print page ": the prototype of " pn[i] " is not the header's:"
+            print "    " pt[i]
+            bad = 1
+        }
+    exit bad
+}
+EOF
 
-# check HEADER PAGE: one line per undocumented name; status 1 if any.
+# check HEADER PAGE [ALL]: the messages of check.awk; status 1 if any.
+# ALL is the reader's output for HEADER if already at hand.
 check() {
-    bad=0
-    decls "$1" >"$tmp/check.list"
-    if [ ! -s "$tmp/check.list" ]; then
-        return 0
-    fi
+    all=${3:-$tmp/check.all}
+    [ -n "$3" ] || awk -v PROTOS=1 -f "$tmp/decls.awk" "$1" >"$all"
+    grep -q -v '^proto ' "$all" || return 0
     if [ ! -f "$2" ]; then
         echo "missing page $2 for $1"
         return 1
     fi
-    while read -r kind name; do
-        full=$(installed_name "$name")
-        if [ "$kind" = func ]; then
-            grep -Eq "(^|[^A-Za-z0-9_])$full[[:space:]]*\(" "$2"
-        else
-            grep -Fqw -- "$full" "$2"
-        fi || {
-            echo "$2: $full ($kind, declared in $1) is not documented"
-            bad=1
-        }
-    done <"$tmp/check.list"
-    return $bad
+    awk -v page="$2" -v header="$1" -f "$tmp/check.awk" \
+        "$tmp/public.names" "$all" "$2"
 }
 
 # ---- the reader on a fixture with a known answer -----------------------
@@ -349,32 +430,44 @@ for h in "$srcdir"/include/cpwl/*.h "$srcdir"/include/cpwl/*.h.in \
 done
 [ -n "$headers" ] || { echo "no public headers under $srcdir/include/cpwl"; exit 99; }
 
-nnames=0
-nheaders=0
+# Each header read once; every public name, for the renaming of
+# prototypes; the names by header, for the comparison with ctags.
+i=0
 for h in $headers; do
+    i=$((i + 1))
+    awk -v PROTOS=1 -f "$tmp/decls.awk" "$h" >"$tmp/h$i.all"
+    awk -v h="$h" '$1 != "proto" { print h, $2 }' "$tmp/h$i.all"
+done | sort -u >"$tmp/reader.names"
+awk '{ print $2 }' "$tmp/reader.names" | sort -u >"$tmp/public.names"
+
+i=0
+for h in $headers; do
+    i=$((i + 1))
     module=$(basename "$h")
     module=${module%.in}
     module=${module%.h}
-    nheaders=$((nheaders + 1))
-    nnames=$((nnames + $(decls "$h" | wc -l)))
-    check "$h" "$srcdir/docs/api/$module.md" >"$tmp/out" ||
+    check "$h" "$srcdir/docs/api/$module.md" "$tmp/h$i.all" >"$tmp/out" ||
         fail "$(cat "$tmp/out")"
 done
+nheaders=$i
+nnames=$(wc -l <"$tmp/reader.names")
+nprotos=$(cat "$tmp"/h*.all | grep -c '^proto ')
 
 # ---- the reader against ctags --------------------------------------------
+# Both list every header's names ("header name" lines), the include guard
+# (the #define after a header's first #ifndef of the same name) left out.
 if ctags --version 2>/dev/null | grep -q "Universal Ctags"; then
-    for h in $headers; do
-        decls "$h" | sed 's/^[a-z]* //' | sort -u >"$tmp/awk.names"
-        guard=$(sed -n 's/^[ \t]*#[ \t]*ifndef[ \t]*\([A-Za-z_0-9]*\).*/\1/p' \
-                "$h" | head -n 1)
-        ctags -x --language-force=C --kinds-C=defptvx "$h" 2>/dev/null |
-            awk -v g="$guard" '$1 != g && $1 !~ /^__anon/ { print $1 }' |
-            sort -u >"$tmp/ctags.names"
-        cmp -s "$tmp/awk.names" "$tmp/ctags.names" ||
-            fail "$h: the declaration reader and ctags disagree" \
-                 "(< reader, > ctags):
-$(diff "$tmp/awk.names" "$tmp/ctags.names" | grep '^[<>]')"
-    done
+    # shellcheck disable=SC2086
+    ctags -x --language-force=C --kinds-C=defptvx $headers 2>/dev/null |
+        awk 'FILENAME != "-" && FNR == 1 { g = "" }
+             FILENAME != "-" && g == "" && $1 ~ /^#[ \t]*ifndef$|^#ifndef$/ {
+                 g = $2; guard[FILENAME] = g; next }
+             FILENAME != "-" { next }
+             $1 !~ /^__anon/ && $1 != guard[$4] { print $4, $1 }' \
+            $headers - | sort -u >"$tmp/ctags.names"
+    cmp -s "$tmp/reader.names" "$tmp/ctags.names" ||
+        fail "the declaration reader and ctags disagree (< reader, > ctags):
+$(diff "$tmp/reader.names" "$tmp/ctags.names" | grep '^[<>]')"
     echo "ctags: the reader agrees on $nheaders headers"
 else
     echo "SKIP: no universal-ctags: the reader is checked on the fixture only"
@@ -402,10 +495,17 @@ if [ -f "$page" ]; then
     { cat "$page"; echo "cpwl_err_prose_only is mentioned."; } >"$tmp/err.md"
     check "$tmp/err.h" "$tmp/err.md" >"$tmp/out" &&
         fail "a function named without its prototype passes"
+    # a prototype that differs from the header's (a renamed argument)
+    sed 's/cpwl_err_quote(char \*buf,/cpwl_err_quote(char *out,/' "$page" \
+        >"$tmp/err.md"
+    cmp -s "$page" "$tmp/err.md" &&
+        fail "no prototype of cpwl_err_quote to alter in $page"
+    check "$srcdir/include/cpwl/err.h" "$tmp/err.md" >"$tmp/out" &&
+        fail "a prototype that differs from the header's passes"
 else
     fail "no $page to run the negative checks on"
 fi
 
-echo "$nnames names in $nheaders public headers checked"
+echo "$nnames names ($nprotos function prototypes) in $nheaders public headers checked"
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 exit 0
