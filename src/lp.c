@@ -24,6 +24,12 @@
    must be set once before any call; this is the only global state. */
 static pthread_once_t lp_cdd_once = PTHREAD_ONCE_INIT;
 
+/* cddlib 094m keeps the LP solver's work arrays in static variables, so
+   two solves must not overlap: this lock makes every lp_ call safe to run
+   from several threads (of one process), at the cost of serialising the
+   cddlib part of the solves. */
+static pthread_mutex_t lp_cdd_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void lp_cdd_init(void)
 {
     dd_set_global_constants();
@@ -130,11 +136,13 @@ static int run_lp(fmpq_t opt, fmpq *x, slong nx, dd_MatrixPtr M,
     int status;
     slong j;
 
+    pthread_mutex_lock(&lp_cdd_lock);
     lp = dd_Matrix2LP(M, &err);
     if (lp == NULL || err != dd_NoError)
     {
         if (lp != NULL)
             dd_FreeLPData(lp);
+        pthread_mutex_unlock(&lp_cdd_lock);
         return LP_ERROR;
     }
     if (exact_only)
@@ -167,6 +175,7 @@ static int run_lp(fmpq_t opt, fmpq *x, slong nx, dd_MatrixPtr M,
         }
     }
     dd_FreeLPData(lp);
+    pthread_mutex_unlock(&lp_cdd_lock);
     return status;
 }
 

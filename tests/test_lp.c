@@ -4,6 +4,7 @@
    objectives; lp_interior on the same cases and against the exact LP on
    random degenerate systems. */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,66 @@ START_TEST(test_lp_cube)
     lp_clear(P);
     fmpq_clear(t);
     _fmpq_vec_clear(x, 3);
+}
+END_TEST
+
+/* Two threads solving LPs at once (cddlib keeps static work arrays; lp.c
+   serialises its solves): every answer must still be the closed form.  The
+   cube [0, s]^3 with s = k/7 <= 2 has largest slack s/2 (at the centre). */
+typedef struct
+{
+    slong first;
+    slong wrong;
+}
+lp_thread_job;
+
+static void *lp_thread_run(void *arg)
+{
+    lp_thread_job *job = arg;
+    lp_t P;
+    fmpq_t t, want;
+    fmpq *x = _fmpq_vec_init(3);
+    slong i, k, rep, n = test_iters(1000);
+    lp_init(P, 3);
+    fmpq_init(t);
+    fmpq_init(want);
+    for (rep = 0; rep < n; rep++)
+    {
+        k = 1 + (job->first + rep) % 14;
+        lp_reset(P, 3);
+        for (i = 0; i < 3; i++)
+        {
+            fmpq *lo = lp_add_row_zero(P, 0), *hi = lp_add_row_zero(P, 0);
+            fmpq_one(lo + i);
+            fmpq_set_si(hi + i, -1, 1);
+            fmpq_set_si(hi + 3, k, 7);
+        }
+        fmpq_set_si(want, k, 14);
+        if (lp_max_slack(t, x, P) != LP_OPTIMAL || !fmpq_equal(t, want))
+            job->wrong++;
+        for (i = 0; i < 3; i++)
+            if (!fmpq_equal(x + i, want))
+                job->wrong++;
+    }
+    lp_clear(P);
+    fmpq_clear(t);
+    fmpq_clear(want);
+    _fmpq_vec_clear(x, 3);
+    flint_cleanup();
+    return NULL;
+}
+
+START_TEST(test_lp_threads)
+{
+    pthread_t th[2];
+    lp_thread_job job[2] = {{0, 0}, {7, 0}};
+    slong i;
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(th + i, NULL, lp_thread_run, job + i), 0);
+    for (i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    ck_assert_int_eq(job[0].wrong, 0);
+    ck_assert_int_eq(job[1].wrong, 0);
 }
 END_TEST
 
@@ -429,6 +490,7 @@ int main(void)
     tcase_add_test(tl, test_lp_triangle);
     tcase_add_test(tl, test_lp_rational);
     tcase_add_test(tl, test_lp_cube);
+    tcase_add_test(tl, test_lp_threads);
     tcase_add_test(tl, test_lp_equality);
     tcase_add_test(tl, test_lp_infeasible);
     tcase_add_test(tl, test_lp_lowdim);
