@@ -303,7 +303,9 @@ int cmd_regions(int argc, char **argv)
         status = cli_fail("regions", e);
         goto done;
     }
-    if (list && !R->stopped)
+    /* Pictures too: their colours follow the order of the regions, the
+       same with and without --list. */
+    if ((list || svg || png) && !R->stopped)
         regions_sort(R);
     if (!R->stopped)
     {
