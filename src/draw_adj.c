@@ -199,10 +199,6 @@ static void draw_facet_try(draw_facets_struct *S, const regions_cell_struct *c,
     S->F[S->n++] = g;
 }
 
-/* Up to this many vertices every pair is tried as a facet (no reliance on
-   their order); beyond, consecutive ones (the counter-clockwise order). */
-#define DRAW_ALL_PAIRS 32
-
 /* Every facet of cell i: each lies on a line through two vertices or
    through a vertex along a ray (duplicates are removed later). */
 static void draw_cell_facets(draw_facets_struct *S,

@@ -285,10 +285,6 @@ static void draw_cut(draw_cut_struct *C, const fmpq *p, const fmpq *t)
     }
 }
 
-/* Up to this many vertices every pair is tried as a facet (no reliance on
-   their order); beyond, consecutive ones (the counter-clockwise order). */
-#define DRAW_ALL_PAIRS 32
-
 /* The visible part of cell c, (conv(verts) + cone(rays)) within the box
    [lo, hi], as a convex polygon (counter-clockwise, y up) in a new array
    *out of 2 * (returned count) doubles; returns 0 (and *out = NULL) when

@@ -17,6 +17,10 @@
 #define DRAW_HUGE 1e300
 
 #define DRAW_MAX_TICKS 32
+
+/* Up to this many vertices every pair is tried as a facet (no reliance on
+   their order); beyond, consecutive ones (the counter-clockwise order). */
+#define DRAW_ALL_PAIRS 32
 #define DRAW_FONT "sans-serif"
 
 /* The visible parts of the cells of R as convex polygons. */

@@ -514,6 +514,46 @@ START_TEST(test_wide_cone)
 }
 END_TEST
 
+/* The legend: drawn under the plot of R^2 (dark text pixels in its line),
+   left out on request, where the picture is shorter. */
+START_TEST(test_legend)
+{
+    regions_t R;
+    draw_opts o;
+    draw_layout_t L, L0;
+    png_struct img;
+    double rgb[3], dark = 1.0;
+    int i, j, h;
+
+    tmp_setup();
+    quadrants(R);
+    draw_opts_init(&o);
+    o.width = 400;
+    render_png(&img, L, R, &o, "g.png");
+    ck_assert(L->legend_font > 0.0 && L->legend_y > L->py1
+              && L->legend_y <= img.h);
+    for (j = (int) (L->legend_y - L->legend_font); j < (int) L->legend_y;
+         j++)
+        for (i = 0; i < img.w; i++)
+        {
+            pixel_rgb(rgb, &img, i, j);
+            dark = fmin(dark, rgb_lum(rgb));
+        }
+    ck_assert_msg(dark < 0.3, "no text in the legend's line (%g)", dark);
+    h = img.h;
+    png_clear(&img);
+
+    o.legend = 0;
+    render_png(&img, L0, R, &o, "g.png");
+    ck_assert(L0->legend_font == 0.0 && img.h < h);
+    ck_assert(fabs((L0->py1 - L0->py0) - (L->py1 - L->py0)) <= 1.0);
+    png_clear(&img);
+    regions_clear(R);
+    tmp_remove("g.png");
+    tmp_teardown();
+}
+END_TEST
+
 START_TEST(test_layout)
 {
     regions_t R;
@@ -831,6 +871,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_wide_cone);
     tcase_add_test(tc, test_polygons);
     tcase_add_test(tc, test_layout);
+    tcase_add_test(tc, test_legend);
     tcase_add_test(tc, test_svg);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_opts_parse);
