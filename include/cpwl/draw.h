@@ -129,7 +129,9 @@ void draw_layout_to_domain(double x[2], const draw_layout_t L,
 
 /* Colours (sRGB in [0, 1]):
    draw_palette_rgb   the k-th qualitative colour (k >= 0; grey for k < 0):
-                      hue and lightness in OKLCH stepped by the R2
+                      for k < DRAW_PALETTE_K evenly spaced OKLCH hues with
+                      alternating lightness, pairwise clearly apart;
+                      beyond, hue and lightness stepped by the R2
                       low-discrepancy sequence (the 2-D golden ratio), so
                       that nearby indices are far apart; moderate chroma;
    draw_colormap_rgb  viridis at t in [0, 1] (clamped), piecewise linear
@@ -169,7 +171,9 @@ void draw_cell_rgb(double rgb[3], const regions_t R, slong i,
                 the units' order, each taking the least used of the first
                 DRAW_PALETTE_K colours free among its neighbours; NULL
                 by value; ncolours the number of distinct indices used;
-     legend     the legend's text (UTF-8), or NULL when none is drawn.
+     legend     the legend's text (UTF-8), or NULL when none is drawn (a
+                legend not asked for, o->legend < 0, also gives way in a
+                picture too small for it; draw_layout says).
    All counts are exact. */
 typedef struct
 {
