@@ -137,6 +137,16 @@ void draw_palette_rgb(double rgb[3], slong k)
         rgb[0] = rgb[1] = rgb[2] = 0.8;
         return;
     }
+    if (k < DRAW_PALETTE_K)
+    {
+        /* Hues evenly apart, taken three steps at a time so that
+           consecutive indices differ most, lightness alternating between
+           neighbouring hues: every two are clearly apart. */
+        slong j = (3 * k) % DRAW_PALETTE_K;
+        draw_oklch_rgb(rgb, j % 2 == 0 ? 0.75 : 0.87, 0.11,
+                       0.62 + (double) j / DRAW_PALETTE_K);
+        return;
+    }
     kd = (double) k;
     h = fmod(0.62 + kd * DRAW_R2_A1, 1.0);
     l = fmod(0.30 + kd * DRAW_R2_A2, 1.0);
@@ -147,169 +157,21 @@ void draw_palette_rgb(double rgb[3], slong k)
    Neighbours and the choice of colours
    ------------------------------------------------------------------------ */
 
-typedef struct
-{
-    double x;                   /* left end of the bounding box */
-    slong i;
-}
-draw_key_struct;
-
-static int draw_key_cmp(const void *a, const void *b)
-{
-    double x = ((const draw_key_struct *) a)->x;
-    double y = ((const draw_key_struct *) b)->x;
-    return x < y ? -1 : x > y;
-}
-
-/* The pairs (i, j) of visible polygons whose bounding boxes, grown by eps,
-   meet: the only ones that can share an edge.  A sweep in x; returns the
-   number of pairs, stored in a new array *pairs. */
-static slong draw_box_pairs(slong **pairs, const draw_polys_struct *P,
-                            double eps)
-{
-    slong n = P->n, i, j, a, b, nvis = 0, np = 0, alloc = 16;
-    double *box = flint_malloc(4 * FLINT_MAX(n, 1) * sizeof(double));
-    draw_key_struct *order = flint_malloc(FLINT_MAX(n, 1)
-                                          * sizeof(draw_key_struct));
-
-    *pairs = flint_malloc(2 * alloc * sizeof(slong));
-    for (i = 0; i < n; i++)
-    {
-        double *B = box + 4 * i;
-        B[0] = B[1] = INFINITY;
-        B[2] = B[3] = -INFINITY;
-        for (j = P->start[i]; j < P->start[i + 1]; j++)
-        {
-            B[0] = fmin(B[0], P->xy[2 * j] - eps);
-            B[1] = fmin(B[1], P->xy[2 * j + 1] - eps);
-            B[2] = fmax(B[2], P->xy[2 * j] + eps);
-            B[3] = fmax(B[3], P->xy[2 * j + 1] + eps);
-        }
-        if (P->start[i + 1] > P->start[i])
-        {
-            order[nvis].x = B[0];
-            order[nvis].i = i;
-            nvis++;
-        }
-    }
-    qsort(order, nvis, sizeof(draw_key_struct), draw_key_cmp);
-    for (a = 0; a < nvis; a++)
-    {
-        const double *Bi = box + 4 * order[a].i;
-        for (b = a + 1; b < nvis; b++)
-        {
-            const double *Bj = box + 4 * order[b].i;
-            if (Bj[0] > Bi[2])
-                break;
-            if (Bj[2] < Bi[0] || Bj[3] < Bi[1] || Bj[1] > Bi[3])
-                continue;
-            if (np == alloc)
-            {
-                alloc *= 2;
-                *pairs = flint_realloc(*pairs, 2 * alloc * sizeof(slong));
-            }
-            (*pairs)[2 * np] = order[a].i;
-            (*pairs)[2 * np + 1] = order[b].i;
-            np++;
-        }
-    }
-    flint_free(box);
-    flint_free(order);
-    return np;
-}
-
-/* Whether polygons i and j share a piece of edge longer than minlen
-   (edges on one line up to tol, overlapping). */
-static int draw_share_edge(const draw_polys_struct *P, slong i, slong j,
-                           double tol, double minlen)
-{
-    slong a, b, ni = P->start[i + 1] - P->start[i];
-    slong nj = P->start[j + 1] - P->start[j];
-    const double *X = P->xy + 2 * P->start[i], *Y = P->xy + 2 * P->start[j];
-
-    for (a = 0; a < ni; a++)
-    {
-        const double *p = X + 2 * a, *q = X + 2 * ((a + 1) % ni);
-        double d[2] = {q[0] - p[0], q[1] - p[1]}, len = hypot(d[0], d[1]);
-
-        if (!(len > minlen))
-            continue;
-        d[0] /= len;
-        d[1] /= len;
-        for (b = 0; b < nj; b++)
-        {
-            const double *r = Y + 2 * b, *s = Y + 2 * ((b + 1) % nj);
-            double cr = d[0] * (r[1] - p[1]) - d[1] * (r[0] - p[0]);
-            double cs = d[0] * (s[1] - p[1]) - d[1] * (s[0] - p[0]);
-            double tr, ts;
-
-            if (fabs(cr) > tol || fabs(cs) > tol)
-                continue;
-            tr = d[0] * (r[0] - p[0]) + d[1] * (r[1] - p[1]);
-            ts = d[0] * (s[0] - p[0]) + d[1] * (s[1] - p[1]);
-            if (fmin(len, fmax(tr, ts)) - fmax(0.0, fmin(tr, ts)) > minlen)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* The pairs of visible polygons that share a piece of edge (of length at
-   least 1e-6 of the view's diagonal: anything shorter is far below a
-   pixel), in a new array *pairs; returns their number. */
-slong draw_adjacent_pairs(slong **pairs, const draw_polys_struct *P,
-                          const double lo[2], const double hi[2])
-{
-    double diag = hypot(hi[0] - lo[0], hi[1] - lo[1]);
-    slong k, np, n = 0;
-
-    np = draw_box_pairs(pairs, P, 1e-9 * diag);
-    for (k = 0; k < np; k++)
-        if (draw_share_edge(P, (*pairs)[2 * k], (*pairs)[2 * k + 1],
-                            1e-6 * diag, 1e-6 * diag))
-        {
-            (*pairs)[2 * n] = (*pairs)[2 * k];
-            (*pairs)[2 * n + 1] = (*pairs)[2 * k + 1];
-            n++;
-        }
-    return n;
-}
-
-static double draw_linearize(double c)
-{
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-/* OKLab of an sRGB colour (Ottosson's matrices). */
-static void draw_rgb_oklab(double lab[3], const double rgb[3])
-{
-    double r = draw_linearize(rgb[0]), g = draw_linearize(rgb[1]);
-    double b = draw_linearize(rgb[2]);
-    double l = cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
-    double m = cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
-    double s = cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
-
-    lab[0] = 0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s;
-    lab[1] = 1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s;
-    lab[2] = 0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s;
-}
-
-/* Colours whose OKLab distance is below this look alike side by side. */
-#define DRAW_MIN_DE 0.12
-#define DRAW_TRIES 24
-
-/* The palette index of every cell.  The units coloured are the cells, or
-   with DRAW_BY_LINEAR the linear regions.  Unit u gets the first of the
-   palette colours u, u + U, u + 2U, ... (U units) that is far from the
-   colours of its neighbours with smaller index (pairs: the cells sharing
-   a piece of edge), the farthest one if none of DRAW_TRIES is: index
-   order where it can be, neighbours that look different. */
+/* A proper colouring of the units (the cells, or with DRAW_BY_LINEAR the
+   linear regions) whose neighbours are given by pairs (cells sharing an
+   edge): greedy in the order of the units, each taking among the first
+   DRAW_PALETTE_K palette colours not used by a neighbour already coloured
+   the one used least so far (the smallest index on a tie), which spreads
+   the colours; a unit whose neighbours hold all of them takes the
+   smallest free index beyond.  Returns the palette index of every cell
+   (-1 for a cell without a linear region) in a new array. */
 slong *draw_palette_indices(const regions_t R, const draw_opts *o,
                             const slong *pairs, slong npairs)
 {
-    slong n = R->ncells, U, i, k, t, nu = 0, *up, *start, *fill, *adj;
-    slong *pal = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong)), *upal;
-    double *lab;
+    slong n = R->ncells, U, i, k, nu = 0, maxdeg = 0, *up, *start, *fill;
+    slong *adj, *upal, count[DRAW_PALETTE_K];
+    slong *pal = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
+    unsigned char *taken;
     int linear = o->colour == DRAW_BY_LINEAR;
 
     U = n;
@@ -324,7 +186,7 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
         slong a = pairs[2 * k], b = pairs[2 * k + 1];
         slong ua = linear ? R->cells[a].linear : a;
         slong ub = linear ? R->cells[b].linear : b;
-        if (ua != ub)
+        if (ua != ub && ua >= 0 && ub >= 0)
         {
             up[2 * nu] = ua;
             up[2 * nu + 1] = ub;
@@ -338,7 +200,10 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
         start[up[2 * k + 1] + 1]++;
     }
     for (i = 0; i < U; i++)
+    {
+        maxdeg = FLINT_MAX(maxdeg, start[i + 1]);
         start[i + 1] += start[i];
+    }
     fill = flint_malloc(FLINT_MAX(U, 1) * sizeof(slong));
     adj = flint_malloc(FLINT_MAX(start[U], 1) * sizeof(slong));
     memcpy(fill, start, U * sizeof(slong));
@@ -348,35 +213,30 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
         adj[fill[up[2 * k + 1]]++] = up[2 * k];
     }
 
+    /* A colour beyond the first K is at most K + (neighbours). */
+    taken = flint_calloc(DRAW_PALETTE_K + maxdeg + 1, 1);
     upal = flint_malloc(FLINT_MAX(U, 1) * sizeof(slong));
-    lab = flint_malloc(3 * FLINT_MAX(U, 1) * sizeof(double));
+    for (k = 0; k < DRAW_PALETTE_K; k++)
+        count[k] = 0;
     for (i = 0; i < U; i++)
     {
-        double best = -1.0, rgb[3], c[3];
+        slong best = -1;
 
-        upal[i] = i;
-        for (t = 0; t < DRAW_TRIES; t++)
-        {
-            double dmin = INFINITY;
-            draw_palette_rgb(rgb, i + t * U);
-            draw_rgb_oklab(c, rgb);
-            for (k = start[i]; k < start[i + 1]; k++)
-                if (adj[k] < i)
-                {
-                    const double *d = lab + 3 * adj[k];
-                    dmin = fmin(dmin, sqrt((c[0] - d[0]) * (c[0] - d[0])
-                                           + (c[1] - d[1]) * (c[1] - d[1])
-                                           + (c[2] - d[2]) * (c[2] - d[2])));
-                }
-            if (dmin > best)
-            {
-                best = dmin;
-                upal[i] = i + t * U;
-                memcpy(lab + 3 * i, c, sizeof(c));
-            }
-            if (dmin >= DRAW_MIN_DE)
-                break;
-        }
+        for (k = start[i]; k < start[i + 1]; k++)
+            if (adj[k] < i)
+                taken[upal[adj[k]]] = 1;
+        for (k = 0; k < DRAW_PALETTE_K; k++)
+            if (!taken[k] && (best < 0 || count[k] < count[best]))
+                best = k;
+        if (best < 0)
+            for (best = DRAW_PALETTE_K; taken[best]; best++)
+                ;
+        else
+            count[best]++;
+        upal[i] = best;
+        for (k = start[i]; k < start[i + 1]; k++)
+            if (adj[k] < i)
+                taken[upal[adj[k]]] = 0;
     }
     for (i = 0; i < n; i++)
         pal[i] = linear ? (R->cells[i].linear >= 0
@@ -386,7 +246,7 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
     flint_free(fill);
     flint_free(adj);
     flint_free(upal);
-    flint_free(lab);
+    flint_free(taken);
     return pal;
 }
 

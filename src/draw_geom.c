@@ -1,7 +1,6 @@
 /* Pictures of 2-D activation regions: the options, each cell as the
    convex polygon of its visible part (exact facet selection, double
-   clipping), the view box and the checks of what can be drawn (see
-   cpwl/draw.h). */
+   clipping) and the checks of what can be drawn (see cpwl/draw.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@ void draw_opts_init(draw_opts *o)
     o->xlabel = NULL;
     o->ylabel = NULL;
     o->vlabel = NULL;
+    o->legend = -1;
 }
 
 int draw_opts_set_colour(draw_opts *o, const char *s, err_t e)
@@ -285,10 +285,6 @@ static void draw_cut(draw_cut_struct *C, const fmpq *p, const fmpq *t)
     }
 }
 
-/* Up to this many vertices every pair is tried as a facet (no reliance on
-   their order); beyond, consecutive ones (the counter-clockwise order). */
-#define DRAW_ALL_PAIRS 32
-
 /* The visible part of cell c, (conv(verts) + cone(rays)) within the box
    [lo, hi], as a convex polygon (counter-clockwise, y up) in a new array
    *out of 2 * (returned count) doubles; returns 0 (and *out = NULL) when
@@ -410,72 +406,8 @@ void draw_polys_clear(draw_polys_struct *P)
 }
 
 /* ------------------------------------------------------------------------
-   View and checks
+   Checks
    ------------------------------------------------------------------------ */
-
-void draw_view(double lo[2], double hi[2], const regions_t R,
-               const draw_opts *o)
-{
-    slong i, j, k, nverts = 0;
-    int rays = 0;
-    double c, h;
-
-    if (o->have_view)
-    {
-        for (k = 0; k < 2; k++)
-        {
-            lo[k] = o->lo[k];
-            hi[k] = o->hi[k];
-        }
-        return;
-    }
-    lo[0] = lo[1] = INFINITY;
-    hi[0] = hi[1] = -INFINITY;
-    for (i = 0; i < R->ncells; i++)
-    {
-        const regions_cell_struct *cell = R->cells + i;
-        if (cell->nverts < 0)
-            continue;
-        rays |= cell->nrays > 0;
-        for (j = 0; j < cell->nverts; j++)
-            for (k = 0; k < 2; k++)
-            {
-                double x = draw_get_d(cell->verts + 2 * j + k);
-                lo[k] = fmin(lo[k], x);
-                hi[k] = fmax(hi[k], x);
-            }
-        nverts += cell->nverts;
-    }
-    if (nverts == 0)
-    {
-        lo[0] = lo[1] = -1.0;
-        hi[0] = hi[1] = 1.0;
-        return;
-    }
-    /* A bounded domain: the cells tile the box, which is the view. */
-    if (!rays && lo[0] < hi[0] && lo[1] < hi[1])
-        return;
-    for (k = 0; k < 2; k++)
-    {
-        h = 0.1 * (hi[k] - lo[k]);
-        lo[k] -= h;
-        hi[k] += h;
-        if (hi[k] - lo[k] < 2.0)
-        {
-            c = 0.5 * (lo[k] + hi[k]);
-            lo[k] = c - 1.0;
-            hi[k] = c + 1.0;
-        }
-    }
-    /* Square, so that the default picture is square too. */
-    h = 0.5 * fmax(hi[0] - lo[0], hi[1] - lo[1]);
-    for (k = 0; k < 2; k++)
-    {
-        c = 0.5 * (lo[k] + hi[k]);
-        lo[k] = c - h;
-        hi[k] = c + h;
-    }
-}
 
 static int draw_utf8_valid(const char *s)
 {

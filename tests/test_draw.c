@@ -452,7 +452,7 @@ START_TEST(test_strips)
     static const slong z[2] = {0, 0}, zy[2] = {0, 1}, one[1] = {1};
     static const slong hx[3] = {1, -1, 0}, hy_lo[3] = {0, 0, -1},
         hy_hi[3] = {0, 0, 1}, sx[2] = {1, -1}, sy[2] = {0, 0};
-    static const double pt[3][2] = {{-0.4, -0.3}, {0.5, 0.5}, {0.3, 1.3}};
+    static const double pt[3][2] = {{-0.4, -0.05}, {0.5, 0.5}, {0.3, 1.05}};
 
     tmp_setup();
     regions_init(R, 2, 1, 2);
@@ -462,10 +462,11 @@ START_TEST(test_strips)
     draw_opts_init(&o);
     o.width = 320;
 
-    /* Points (0, 0), (0, 1): padded, widened to 2 and to a square. */
+    /* Points (0, 0), (0, 1): E = 1, a margin of 1/10, a square of side
+       6/5 around (0, 1/2). */
     draw_view(lo, hi, R, &o);
-    ck_assert(fabs(lo[0] + 1.0) < 1e-12 && fabs(hi[0] - 1.0) < 1e-12);
-    ck_assert(fabs(lo[1] + 0.5) < 1e-12 && fabs(hi[1] - 1.5) < 1e-12);
+    ck_assert(fabs(lo[0] + 0.6) < 1e-12 && fabs(hi[0] - 0.6) < 1e-12);
+    ck_assert(fabs(lo[1] + 0.1) < 1e-12 && fabs(hi[1] - 1.1) < 1e-12);
 
     render_png(&img, L, R, &o, "t.png");
     check_cells(&img, L, R, &o, pt);
@@ -509,6 +510,46 @@ START_TEST(test_wide_cone)
     regions_clear(R);
     err_clear(e);
     tmp_remove("w.png");
+    tmp_teardown();
+}
+END_TEST
+
+/* The legend: drawn under the plot of R^2 (dark text pixels in its line),
+   left out on request, where the picture is shorter. */
+START_TEST(test_legend)
+{
+    regions_t R;
+    draw_opts o;
+    draw_layout_t L, L0;
+    png_struct img;
+    double rgb[3], dark = 1.0;
+    int i, j, h;
+
+    tmp_setup();
+    quadrants(R);
+    draw_opts_init(&o);
+    o.width = 400;
+    render_png(&img, L, R, &o, "g.png");
+    ck_assert(L->legend_font > 0.0 && L->legend_y > L->py1
+              && L->legend_y <= img.h);
+    for (j = (int) (L->legend_y - L->legend_font); j < (int) L->legend_y;
+         j++)
+        for (i = 0; i < img.w; i++)
+        {
+            pixel_rgb(rgb, &img, i, j);
+            dark = fmin(dark, rgb_lum(rgb));
+        }
+    ck_assert_msg(dark < 0.3, "no text in the legend's line (%g)", dark);
+    h = img.h;
+    png_clear(&img);
+
+    o.legend = 0;
+    render_png(&img, L0, R, &o, "g.png");
+    ck_assert(L0->legend_font == 0.0 && img.h < h);
+    ck_assert(fabs((L0->py1 - L0->py0) - (L->py1 - L->py0)) <= 1.0);
+    png_clear(&img);
+    regions_clear(R);
+    tmp_remove("g.png");
     tmp_teardown();
 }
 END_TEST
@@ -780,13 +821,23 @@ START_TEST(test_colours)
     slong i, j;
     int c;
 
-    /* Palette colours in range, and any 8 consecutive ones apart. */
+    /* Palette colours in range; the first DRAW_PALETTE_K, which the
+       colouring uses, pairwise clearly apart; beyond, any 8 consecutive
+       ones apart. */
+    for (i = 0; i < DRAW_PALETTE_K; i++)
+        for (j = i + 1; j < DRAW_PALETTE_K; j++)
+        {
+            draw_palette_rgb(a, i);
+            draw_palette_rgb(b, j);
+            ck_assert_msg(rgb_dist(a, b) > 0.1, "palette %ld, %ld alike",
+                          (long) i, (long) j);
+        }
     for (i = 0; i < 200; i++)
     {
         draw_palette_rgb(a, i);
         for (c = 0; c < 3; c++)
             ck_assert(a[c] >= 0.0 && a[c] <= 1.0);
-        for (j = i + 1; j < i + 8; j++)
+        for (j = i + 1; i >= DRAW_PALETTE_K && j < i + 8; j++)
         {
             draw_palette_rgb(b, j);
             ck_assert_msg(rgb_dist(a, b) > 0.06, "palette %ld, %ld alike",
@@ -820,6 +871,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_wide_cone);
     tcase_add_test(tc, test_polygons);
     tcase_add_test(tc, test_layout);
+    tcase_add_test(tc, test_legend);
     tcase_add_test(tc, test_svg);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_opts_parse);

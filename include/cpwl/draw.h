@@ -1,11 +1,13 @@
 /* Pictures of the activation regions of a 2-D domain (SVG or PNG, Cairo).
 
    Each cell of a regions_t with d = 2 (vertices and rays filled) is drawn
-   as the part of conv(verts) + cone(rays) inside a view box, filled with
-   its own colour, with thin dark boundaries, axes with tick labels in
-   domain coordinates and an optional title.  Three colourings:
-     DRAW_BY_REGION  one qualitative colour per cell (activation region);
-     DRAW_BY_LINEAR  one colour per linear region (cell->linear); the
+   as the part of conv(verts) + cone(rays) inside a view box, with thin
+   dark boundaries, axes with tick labels in domain coordinates, an
+   optional title and a legend with the counts.  Three colourings:
+     DRAW_BY_REGION  a qualitative colour per cell (activation region),
+                     a proper colouring: cells sharing an edge of positive
+                     length never share a colour;
+     DRAW_BY_LINEAR  the same per linear region (cell->linear); the
                      boundaries between linear regions are dark, those
                      between cells of one linear region faint;
      DRAW_BY_VALUE   the value of one output: f is affine on each cell, so
@@ -14,8 +16,10 @@
                      colour bar.  Needs the cells' maps (grad, offset).
 
    Drawing is approximate by nature: coordinates are rounded to double and
-   each cell is clipped to the view box in double arithmetic.  The picture
-   is not an exact output.
+   each cell is clipped to the view box in double arithmetic.  What the
+   picture says is exact: which cells are neighbours (and so the
+   colouring), the default view box and the legend's counts are decided
+   in rationals from the exact vertices and rays.
 
    Coordinates: the image has the origin at its top-left corner and y
    pointing down (device units: pixels for PNG, px for SVG); the plot
@@ -63,6 +67,9 @@ typedef struct
     const char *xlabel;         /* axis labels, UTF-8 or NULL (none) */
     const char *ylabel;
     const char *vlabel;         /* colour bar label, UTF-8 or NULL */
+    int legend;                 /* 1: draw the legend, 0: never, -1
+                                   (default): when some cell reaches
+                                   beyond the view */
 }
 draw_opts;
 
@@ -81,8 +88,14 @@ int draw_opts_set_size_str(draw_opts *o, const char *s, err_t e);
 
 /* The view box that will be drawn: o->lo, o->hi when o->have_view; else,
    when no cell has a ray (a bounded domain), the bounding box of the
-   vertices (the domain box); else the bounding box of the vertices padded
-   by 10%, at least 2 wide on each axis, and widened to a square. */
+   vertices (the domain box, to the nearest doubles); else (all of R^2 or
+   an unbounded slice) the square with the centre of the bounding box B
+   of all cells' vertices and side E + 2m, E the longer side of B and
+   m = E / 10 (m = 1 when B is a point), computed exactly and rounded
+   outward: every vertex lies at least m inside the frame, so every cell
+   shows, bounded cells whole and the rays of unbounded ones reaching the
+   frame.  (A cell without a vertex, a strip or half-plane, contributes
+   points of its boundary lines.) */
 void draw_view(double lo[2], double hi[2], const regions_t R,
                const draw_opts *o);
 
@@ -95,6 +108,9 @@ typedef struct
     double vmin, vmax;          /* DRAW_BY_VALUE: colour range (vmin < vmax) */
     double font;                /* tick label font size */
     double bar[4];              /* DRAW_BY_VALUE: colour bar x0, y0, x1, y1 */
+    double legend_font;         /* legend font size, 0 when there is none */
+    double legend_x, legend_y;  /* the middle of the legend's baseline */
+    double legend_h;            /* height of the legend's line */
 }
 draw_layout_struct;
 
@@ -113,28 +129,72 @@ void draw_layout_to_domain(double x[2], const draw_layout_t L,
 
 /* Colours (sRGB in [0, 1]):
    draw_palette_rgb   the k-th qualitative colour (k >= 0; grey for k < 0):
-                      hue and lightness in OKLCH stepped by the R2
+                      for k < DRAW_PALETTE_K evenly spaced OKLCH hues with
+                      alternating lightness, pairwise clearly apart;
+                      beyond, hue and lightness stepped by the R2
                       low-discrepancy sequence (the 2-D golden ratio), so
                       that nearby indices are far apart; moderate chroma;
    draw_colormap_rgb  viridis at t in [0, 1] (clamped), piecewise linear
                       between 52 of matplotlib's 256 entries, exactly as the
                       gradients are drawn;
    draw_value_rgb     the colour of the value v under layout L;
-   draw_cell_rgb      the fill of cell i as draw_regions paints it.  By
-                      region (by linear region: u = cell->linear, U units)
-                      unit u gets the first of the palette colours u,
-                      u + U, u + 2U, ... that differs clearly (OKLab) from
-                      the colours of its neighbours of smaller index
-                      (sharing a piece of edge in the view), so that
-                      neighbours look different.  By value: the
+   draw_cell_rgb      the fill of cell i as draw_regions paints it: by
+                      region or linear region the palette colour of the
+                      cell's index in draw_info's palette; by value the
                       colour at the mean of the corners of the visible
                       part.  Costs a pass over all cells (meant for tests
                       and legends). */
 void draw_palette_rgb(double rgb[3], slong k);
+
+/* The colouring uses the palette colours 0 .. DRAW_PALETTE_K - 1, which
+   are clearly apart, and beyond them only for a unit whose neighbours
+   hold all of them. */
+#define DRAW_PALETTE_K 10
 void draw_colormap_rgb(double rgb[3], double t);
 void draw_value_rgb(double rgb[3], const draw_layout_t L, double v);
 void draw_cell_rgb(double rgb[3], const regions_t R, slong i,
                    const draw_opts *o);
+
+/* What a picture of R with the options o shows, for tests and reports:
+     lo, hi     the view box (draw_view);
+     ncells, nlinear  R's counts (nlinear -1 when not computed);
+     unbounded  cells with a ray;
+     outside    cells not inside the closed view box: unbounded, or with a
+                vertex outside it;
+     hidden     cells that miss the view's interior (wholly outside);
+     pairs      the npairs pairs (i < j, sorted, each once) of cells that
+                share an edge of positive length, from the exact vertices
+                and rays (a facet of each on one line, overlapping);
+     palette    by region or linear region: the palette index of every
+                cell (draw_palette_rgb), a proper colouring of the units
+                (cells or linear regions) under that adjacency, greedy in
+                the units' order, each taking the least used of the first
+                DRAW_PALETTE_K colours free among its neighbours; NULL
+                by value; ncolours the number of distinct indices used;
+     legend     the legend's text (UTF-8), or NULL when none is drawn (a
+                legend not asked for, o->legend < 0, also gives way in a
+                picture too small for it; draw_layout says).
+   All counts are exact. */
+typedef struct
+{
+    double lo[2], hi[2];
+    slong ncells, nlinear, unbounded, outside, hidden;
+    slong npairs;
+    slong *pairs;
+    slong *palette;
+    slong ncolours;
+    char *legend;
+}
+draw_info_struct;
+
+typedef draw_info_struct draw_info_t[1];
+
+void draw_info_init(draw_info_t I);
+void draw_info_clear(draw_info_t I);
+/* Returns CPWL_OK, or an error (as draw_regions) when R or o cannot be
+   drawn. */
+int draw_info_compute(draw_info_t I, const regions_t R, const draw_opts *o,
+                      err_t e);
 
 /* Draw R into path ("-" for standard output) as SVG or PNG, atomically
    (outfile: a temporary file renamed into place when complete; on a

@@ -152,12 +152,16 @@ int cmd_regions(int argc, char **argv)
         {"view", required_argument, NULL, 'V'},
         {"size", required_argument, NULL, 'Z'},
         {"title", required_argument, NULL, 'T'},
+        {"legend", no_argument, NULL, 'g'},
+        {"no-legend", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
     const char *svg = NULL, *png = NULL, *colour = NULL, *view = NULL;
     const char *size = NULL, *title = NULL;
+    int legend = -1, have_pic = 0;
     draw_opts dopt;
+    draw_info_t pic;
     int json = 0, list = 0, stats = 0, linear = 0, c, status;
     int exact_only = 0, cells_done;
     const char *linear_why;
@@ -193,6 +197,8 @@ int cmd_regions(int argc, char **argv)
             case 'V': view = optarg; break;
             case 'Z': size = optarg; break;
             case 'T': title = optarg; break;
+            case 'g': legend = 1; break;
+            case 'N': legend = 0; break;
             case 'm':
                 if (!strcmp(optarg, "auto")) method = REGIONS_AUTO;
                 else if (!strcmp(optarg, "1d")) method = REGIONS_1D;
@@ -224,9 +230,9 @@ int cmd_regions(int argc, char **argv)
         || (view && draw_opts_set_view_str(&dopt, view, e) != CPWL_OK)
         || (size && draw_opts_set_size_str(&dopt, size, e) != CPWL_OK))
         return cli_fail("regions", e);
-    if ((colour || view || size || title) && !svg && !png)
-        return cli_usage("regions", "--colour, --view, --size and --title "
-                         "go with --svg FILE or --png FILE");
+    if ((colour || view || size || title || legend >= 0) && !svg && !png)
+        return cli_usage("regions", "--colour, --view, --size, --title and "
+                         "--legend go with --svg FILE or --png FILE");
     if ((svg && !strcmp(svg, "-")) || (png && !strcmp(png, "-")))
         return cli_usage("regions", "--svg/--png need a file name: standard "
                          "output carries the counts");
@@ -234,6 +240,7 @@ int cmd_regions(int argc, char **argv)
         return cli_usage("regions", "--svg/--png need the vertices that the "
                          "2-D method computes; drop --method nd");
     dopt.title = title;
+    dopt.legend = legend;
 
     net_init(net, 0);
     if ((status = cli_load_net(net, "regions", argv[optind])) != CPWL_OK)
@@ -268,6 +275,8 @@ int cmd_regions(int argc, char **argv)
         opts.verts = 1;
         opts.linear |= dopt.colour == DRAW_BY_LINEAR;
         opts.maps |= dopt.colour == DRAW_BY_VALUE;
+        /* The legend asked for counts the linear regions too. */
+        opts.linear |= legend > 0;
     }
     opts.max_regions = max_regions;
     opts.nthreads = threads;
@@ -281,6 +290,7 @@ int cmd_regions(int argc, char **argv)
     }
     cli_catch_sigint(&old);
 
+    draw_info_init(pic);
     regions_init(R, D->d, net_output_dim(net), net_num_states(net));
     t0 = cli_now();
     status = regions_compute(R, net, D, &opts, e);
@@ -293,7 +303,9 @@ int cmd_regions(int argc, char **argv)
         status = cli_fail("regions", e);
         goto done;
     }
-    if (list && !R->stopped)
+    /* Pictures too: their colours follow the order of the regions, the
+       same with and without --list. */
+    if ((list || svg || png) && !R->stopped)
         regions_sort(R);
     if (!R->stopped)
     {
@@ -303,6 +315,16 @@ int cmd_regions(int argc, char **argv)
             status = draw_file(png, DRAW_PNG, R, &dopt);
         if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
             goto done;
+        /* What the picture shows, for the report (the same computation). */
+        if ((svg || png) && status == CPWL_OK)
+        {
+            if (draw_info_compute(pic, R, &dopt, e) != CPWL_OK)
+            {
+                status = cli_fail("regions", e);
+                goto done;
+            }
+            have_pic = 1;
+        }
     }
 
     /* A stop while the cells were merged into linear regions (n-D)
@@ -350,6 +372,18 @@ int cmd_regions(int argc, char **argv)
             }
             printf("]");
         }
+        if (have_pic)
+        {
+            char *q = pic->legend ? io_json_quote(pic->legend) : NULL;
+            printf(", \"picture\": {\"view\": [[%.17g, %.17g], [%.17g, "
+                   "%.17g]], \"unbounded\": %ld, \"outside\": %ld, "
+                   "\"wholly_outside\": %ld, \"colours\": %ld, \"legend\": "
+                   "%s}", pic->lo[0], pic->hi[0], pic->lo[1], pic->hi[1],
+                   (long) pic->unbounded, (long) pic->outside,
+                   (long) pic->hidden, (long) pic->ncolours,
+                   q ? q : "null");
+            flint_free(q);
+        }
         if (stats)
             printf(", \"stats\": {\"seconds\": %.6f, \"double\": %lu, "
                    "\"arb\": %lu, \"exact\": %lu, \"lp\": %ld, "
@@ -379,6 +413,13 @@ int cmd_regions(int argc, char **argv)
             if (R->nlinear >= 0)
                 printf("linear regions      %ld\n", (long) R->nlinear);
         }
+        if (have_pic)
+        {
+            printf("picture view        [%.17g, %.17g] x [%.17g, %.17g]\n",
+                   pic->lo[0], pic->hi[0], pic->lo[1], pic->hi[1]);
+            printf("picture legend      %s\n", pic->legend ? pic->legend
+                   : "(none)");
+        }
         if (stats)
             printf("seconds             %.3f\nsign decisions      double "
                    "%lu, arb %lu, exact %lu\nLPs                 %ld (%ld "
@@ -405,6 +446,7 @@ int cmd_regions(int argc, char **argv)
         status = CLI_EXIT_INTERRUPTED;
     }
 done:
+    draw_info_clear(pic);
     regions_clear(R);
     pred_ctx_clear(ctx);
     dom_clear(D);
