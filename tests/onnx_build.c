@@ -1,4 +1,5 @@
 /* Small ONNX models built in C for the tests (onnx_build.h). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,4 +378,96 @@ uint8_t *onb_pack(onb_t B, size_t *len)
         abort();
     onnx__model_proto__pack(&B->model, buf);
     return buf;
+}
+
+/* ---- random values in the float types ---------------------------------- */
+
+int onb_prec(int type)
+{
+    return type == ONB_F16 ? 11 : type == ONB_BF16 ? 8
+        : type == ONB_F32 ? 24 : 53;
+}
+
+/* A random nonzero value of the type of magnitude in [2^-4, 4): all of
+   its significand bits drawn. */
+double onb_rand_in(test_rng *r, int type)
+{
+    int p = onb_prec(type);
+    uint64_t m = (test_next(r) >> (64 - p)) | (UINT64_C(1) << (p - 1));
+    double x = ldexp((double) m, (int) test_range(r, -4, 1) - (p - 1));
+    return test_next(r) & 1 ? -x : x;
+}
+
+/* The special values of a type: smallest and largest subnormal (or
+   smallest value), negative zero, largest finite, and a small value. */
+double onb_special_in(test_rng *r, int type)
+{
+    static const double f16[] = { 0x1p-24, -0x3ffp-24, -0.0, 65504.0,
+                                  -65504.0, 0x1p-14 };
+    static const double bf16[] = { 0x1p-133, -0x7fp-133, -0.0, 0x1.fep127,
+                                   -0x1.fep127, 0x1p-126 };
+    static const double f32[] = { 0x1p-149, -0x7fffffp-149, -0.0, FLT_MAX,
+                                  -FLT_MAX, 0x1p-126 };
+    static const double f64[] = { 0x1p-1074, -0xfffffffffffffp-1074, -0.0,
+                                  DBL_MAX, -DBL_MAX, 0x1p-1022 };
+    slong k = test_range(r, 0, 5);
+    return type == ONB_F16 ? f16[k] : type == ONB_BF16 ? bf16[k]
+        : type == ONB_F32 ? f32[k] : f64[k];
+}
+
+double *onb_rand_vals(test_rng *r, int type, slong n, int special)
+{
+    double *v = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
+    slong i;
+    for (i = 0; i < n; i++)
+        v[i] = special && test_range(r, 0, 2) == 0 ? onb_special_in(r, type)
+            : onb_rand_in(r, type);
+    return v;
+}
+
+Onnx__TensorProto *onb_rand_init(onb_t B, test_rng *r, const char *name,
+                                    int type, int enc, slong ndim,
+                                    const slong *dims, int special)
+{
+    slong n = 1, i;
+    double *v;
+    Onnx__TensorProto *t;
+    for (i = 0; i < ndim; i++)
+        n *= dims[i];
+    v = onb_rand_vals(r, type, n, special);
+    t = onb_initializer(B, name, type, enc, ndim, dims, v);
+    free(v);
+    return t;
+}
+
+
+const int onb_types[4] = { ONB_F32, ONB_F16, ONB_BF16, ONB_F64 };
+
+
+/* A constant tensor whose entries are often in {-1, -1/2, 0, 1/2, 1}
+   (ties and zeros with the points of ock_point kind 1). */
+void onb_const_init(onb_t B, test_rng *r, const char *name, int type,
+                       int enc, slong ndim, const slong *dims, int nonzero)
+{
+    slong n = 1, i;
+    double *v;
+    for (i = 0; i < ndim; i++)
+        n *= dims[i];
+    v = onb_rand_vals(r, type, n, 0);
+    for (i = 0; i < n; i++)
+        if (test_range(r, 0, 1) == 0)
+        {
+            v[i] = (double) test_range(r, -2, 2) / 2;
+            if (nonzero && v[i] == 0)
+                v[i] = 0.5;
+        }
+    onb_initializer(B, name, type, enc, ndim, dims, v);
+    free(v);
+}
+
+/* A float32 multiplier: 1, 1/2, -5/4, 3, float(0.1), -3/4. */
+double onb_small_f32(test_rng *r)
+{
+    static const double a[] = { 1, 0.5, -1.25, 3, 0.1f, -0.75 };
+    return a[test_range(r, 0, 5)];
 }

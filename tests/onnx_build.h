@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <flint/flint.h>
 #include "onnx.pb-c.h"
+#include "testutil.h"
 
 typedef struct
 {
@@ -76,5 +77,24 @@ Onnx__TensorProto *onb_initializer(onb_t B, const char *name, int type,
 
 /* The packed model (free with free()). */
 uint8_t *onb_pack(onb_t B, size_t *len);
+
+/* ---- random values in the float types (seeded, tests/testutil.h) ------ */
+
+extern const int onb_types[4];  /* ONB_F32, ONB_F16, ONB_BF16, ONB_F64 */
+int onb_prec(int type);         /* significand bits */
+/* Nonzero, all significand bits drawn, magnitude in [2^-4, 4). */
+double onb_rand_in(test_rng *r, int type);
+/* Smallest/largest subnormal, -0, +-largest finite, smallest normal. */
+double onb_special_in(test_rng *r, int type);
+/* n values (free()); with `special`, a third of them special. */
+double *onb_rand_vals(test_rng *r, int type, slong n, int special);
+Onnx__TensorProto *onb_rand_init(onb_t B, test_rng *r, const char *name,
+                                 int type, int enc, slong ndim,
+                                 const slong *dims, int special);
+/* Like onb_rand_init, half the entries in {-1, -1/2, 0, 1/2, 1} (nonzero:
+   never 0), for ties and zeros at the points of ock_point kind 1. */
+void onb_const_init(onb_t B, test_rng *r, const char *name, int type,
+                    int enc, slong ndim, const slong *dims, int nonzero);
+double onb_small_f32(test_rng *r);
 
 #endif

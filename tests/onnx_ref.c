@@ -5,11 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <gmp.h>
-#include <mpfr.h>
 #include <flint/fmpz.h>
 #include <flint/fmpq.h>
-#include "onnx_ref.h"
+#include "onnx_ref_impl.h"
 
 /* v always has size + 1 entries, so that empty tensors own memory too. */
 void oref_tensor_init(oref_tensor_t t)
@@ -273,20 +271,7 @@ int oref_tensor_decode(oref_tensor_t t, const Onnx__TensorProto *tp,
 
 /* ---- the environment of named values ----------------------------------- */
 
-typedef struct
-{
-    slong n, alloc;
-    const char **names;
-    oref_tensor_struct *vals;
-    char *msg;
-    size_t msglen;
-    const Onnx__NodeProto *node;
-    slong opset;
-    int bn_bits;
-}
-env_struct;
-
-static oref_tensor_struct *env_find(env_struct *E, const char *name)
+static oref_tensor_struct *env_find(oref_env_struct *E, const char *name)
 {
     slong i;
     for (i = E->n - 1; i >= 0; i--)
@@ -295,7 +280,7 @@ static oref_tensor_struct *env_find(env_struct *E, const char *name)
     return NULL;
 }
 
-static oref_tensor_struct *env_add(env_struct *E, const char *name)
+static oref_tensor_struct *env_add(oref_env_struct *E, const char *name)
 {
     if (E->n == E->alloc)
     {
@@ -309,7 +294,7 @@ static oref_tensor_struct *env_add(env_struct *E, const char *name)
     return E->vals + E->n++;
 }
 
-static int nfail(env_struct *E, const char *fmt, ...)
+int oref_fail(oref_env_struct *E, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -322,7 +307,7 @@ static int nfail(env_struct *E, const char *fmt, ...)
     return 0;
 }
 
-static const Onnx__AttributeProto *attr(const Onnx__NodeProto *node,
+const Onnx__AttributeProto *oref_attr(const Onnx__NodeProto *node,
                                         const char *name)
 {
     size_t i;
@@ -333,17 +318,17 @@ static const Onnx__AttributeProto *attr(const Onnx__NodeProto *node,
     return NULL;
 }
 
-static slong attr_i(const Onnx__NodeProto *node, const char *name, slong d)
+slong oref_attr_i(const Onnx__NodeProto *node, const char *name, slong d)
 {
-    const Onnx__AttributeProto *a = attr(node, name);
+    const Onnx__AttributeProto *a = oref_attr(node, name);
     return a != NULL ? (slong) a->i : d;
 }
 
 /* A float attribute's exact value, or the float dflt when absent. */
-static int attr_f(fmpq_t q, const Onnx__NodeProto *node, const char *name,
+int oref_attr_f(fmpq_t q, const Onnx__NodeProto *node, const char *name,
                   float dflt)
 {
-    const Onnx__AttributeProto *a = attr(node, name);
+    const Onnx__AttributeProto *a = oref_attr(node, name);
     float f = a != NULL ? a->f : dflt;
     uint32_t b;
     memcpy(&b, &f, 4);
@@ -351,20 +336,20 @@ static int attr_f(fmpq_t q, const Onnx__NodeProto *node, const char *name,
 }
 
 /* The ints of an attribute, or NULL when absent. */
-static const int64_t *attr_ints(slong *n, const Onnx__NodeProto *node,
+const int64_t *oref_attr_ints(slong *n, const Onnx__NodeProto *node,
                                 const char *name)
 {
-    const Onnx__AttributeProto *a = attr(node, name);
+    const Onnx__AttributeProto *a = oref_attr(node, name);
     *n = a != NULL ? (slong) a->n_ints : 0;
     return a != NULL ? a->ints : NULL;
 }
 
 /* A string attribute into buf (NUL-terminated), dflt when absent. */
-static const char *attr_s(char *buf, size_t size,
+const char *oref_attr_s(char *buf, size_t size,
                           const Onnx__NodeProto *node, const char *name,
                           const char *dflt)
 {
-    const Onnx__AttributeProto *a = attr(node, name);
+    const Onnx__AttributeProto *a = oref_attr(node, name);
     size_t n;
     if (a == NULL || !a->has_s)
         return dflt;
@@ -375,7 +360,7 @@ static const char *attr_s(char *buf, size_t size,
 }
 
 /* Input k of the node, NULL when absent (or an empty name). */
-static oref_tensor_struct *in(env_struct *E, size_t k)
+oref_tensor_struct *oref_in(oref_env_struct *E, size_t k)
 {
     if (k >= E->node->n_input || E->node->input[k][0] == '\0')
         return NULL;
@@ -384,10 +369,9 @@ static oref_tensor_struct *in(env_struct *E, size_t k)
 
 /* ---- broadcasting ------------------------------------------------------ */
 
-enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAX, OP_PRELU };
 
 /* Broadcast shape of a and b (numpy rules), 0 when incompatible. */
-static int bcast_shape(slong *ndim, slong *dims, const oref_tensor_struct *a,
+int oref_bcast_shape(slong *ndim, slong *dims, const oref_tensor_struct *a,
                        const oref_tensor_struct *b)
 {
     slong n = a->ndim > b->ndim ? a->ndim : b->ndim, i;
@@ -404,7 +388,7 @@ static int bcast_shape(slong *ndim, slong *dims, const oref_tensor_struct *a,
 }
 
 /* Offset in t of the broadcast multi-index idx (of ndim entries). */
-static slong bcast_off(const oref_tensor_struct *t, const slong *idx,
+slong oref_bcast_off(const oref_tensor_struct *t, const slong *idx,
                        slong ndim)
 {
     slong off = 0, i;
@@ -416,7 +400,7 @@ static slong bcast_off(const oref_tensor_struct *t, const slong *idx,
     return off;
 }
 
-static void unrank(slong *idx, slong lin, const slong *dims, slong ndim)
+void oref_unrank(slong *idx, slong lin, const slong *dims, slong ndim)
 {
     slong i;
     for (i = ndim - 1; i >= 0; i--)
@@ -426,42 +410,42 @@ static void unrank(slong *idx, slong lin, const slong *dims, slong ndim)
     }
 }
 
-static int binop(env_struct *E, oref_tensor_t out,
+int oref_binop(oref_env_struct *E, oref_tensor_t out,
                  const oref_tensor_struct *a, const oref_tensor_struct *b,
                  int op)
 {
     slong ndim, dims[OREF_MAX_DIMS], idx[OREF_MAX_DIMS], k;
     oref_tensor_t r;
-    if (!bcast_shape(&ndim, dims, a, b))
-        return nfail(E, "shapes do not broadcast");
+    if (!oref_bcast_shape(&ndim, dims, a, b))
+        return oref_fail(E, "shapes do not broadcast");
     oref_tensor_init(r);
     oref_tensor_set_shape(r, ndim, dims);
     for (k = 0; k < r->size; k++)
     {
         const fmpq *x, *y;
-        unrank(idx, k, dims, ndim);
-        x = a->v + bcast_off(a, idx, ndim);
-        y = b->v + bcast_off(b, idx, ndim);
+        oref_unrank(idx, k, dims, ndim);
+        x = a->v + oref_bcast_off(a, idx, ndim);
+        y = b->v + oref_bcast_off(b, idx, ndim);
         switch (op)
         {
-            case OP_ADD:
+            case OREF_ADD:
                 fmpq_add(r->v + k, x, y);
                 break;
-            case OP_SUB:
+            case OREF_SUB:
                 fmpq_sub(r->v + k, x, y);
                 break;
-            case OP_MUL:
+            case OREF_MUL:
                 fmpq_mul(r->v + k, x, y);
                 break;
-            case OP_DIV:
+            case OREF_DIV:
                 if (fmpq_is_zero(y))
                 {
                     oref_tensor_clear(r);
-                    return nfail(E, "division by zero");
+                    return oref_fail(E, "division by zero");
                 }
                 fmpq_div(r->v + k, x, y);
                 break;
-            case OP_MAX:
+            case OREF_MAX:
                 fmpq_set(r->v + k, fmpq_cmp(x, y) >= 0 ? x : y);
                 break;
             default:            /* PRelu: y is the slope */
@@ -476,564 +460,26 @@ static int binop(env_struct *E, oref_tensor_t out,
     return 1;
 }
 
-/* ---- matrix products --------------------------------------------------- */
-
-static int op_gemm(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *A = in(E, 0), *B = in(E, 1), *C = in(E, 2);
-    slong ta = attr_i(E->node, "transA", 0), tb = attr_i(E->node, "transB", 0);
-    slong M, K, N, K2, i, j, k, dims[2];
-    fmpq_t alpha, beta, t;
-    if (A == NULL || B == NULL || A->ndim != 2 || B->ndim != 2)
-        return nfail(E, "A and B must be matrices");
-    M = ta ? A->dims[1] : A->dims[0];
-    K = ta ? A->dims[0] : A->dims[1];
-    K2 = tb ? B->dims[1] : B->dims[0];
-    N = tb ? B->dims[0] : B->dims[1];
-    if (K != K2)
-        return nfail(E, "inner dimensions differ");
-    fmpq_init(alpha);
-    fmpq_init(beta);
-    fmpq_init(t);
-    attr_f(alpha, E->node, "alpha", 1.0f);
-    attr_f(beta, E->node, "beta", 1.0f);
-    dims[0] = M;
-    dims[1] = N;
-    oref_tensor_set_shape(out, 2, dims);
-    for (i = 0; i < M; i++)
-        for (j = 0; j < N; j++)
-        {
-            fmpq *y = out->v + i * N + j;
-            for (k = 0; k < K; k++)
-            {
-                const fmpq *a = A->v + (ta ? k * M + i : i * K + k);
-                const fmpq *b = B->v + (tb ? j * K + k : k * N + j);
-                fmpq_addmul(y, a, b);
-            }
-            fmpq_mul(y, y, alpha);
-        }
-    if (C != NULL)
-    {
-        oref_tensor_t bc;
-        slong nd, bd[OREF_MAX_DIMS];
-        if (!bcast_shape(&nd, bd, out, C) || nd != 2 || bd[0] != M
-            || bd[1] != N)
-        {
-            fmpq_clear(alpha);
-            fmpq_clear(beta);
-            fmpq_clear(t);
-            return nfail(E, "C does not broadcast to (M, N)");
-        }
-        oref_tensor_init(bc);
-        oref_tensor_set(bc, C);
-        for (k = 0; k < bc->size; k++)
-            fmpq_mul(bc->v + k, bc->v + k, beta);
-        binop(E, out, out, bc, OP_ADD);
-        oref_tensor_clear(bc);
-    }
-    fmpq_clear(alpha);
-    fmpq_clear(beta);
-    fmpq_clear(t);
-    return 1;
-}
-
-static int op_matmul(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *A0 = in(E, 0), *B0 = in(E, 1);
-    oref_tensor_struct A, B;
-    slong M, K, N, nb, bdims[OREF_MAX_DIMS], odims[OREF_MAX_DIMS], on;
-    slong i, j, k, bi, nbatch, idx[OREF_MAX_DIMS];
-    oref_tensor_struct ab, bb;      /* batch-dims-only shapes */
-    if (A0 == NULL || B0 == NULL || A0->ndim < 1 || B0->ndim < 1)
-        return nfail(E, "two inputs of rank >= 1 needed");
-    /* views with 1-D operands promoted, sharing the entries */
-    A = *A0;
-    B = *B0;
-    if (A.ndim == 1)
-    {
-        A.dims[1] = A.dims[0];
-        A.dims[0] = 1;
-        A.ndim = 2;
-    }
-    if (B.ndim == 1)
-    {
-        B.dims[1] = 1;
-        B.ndim = 2;
-    }
-    M = A.dims[A.ndim - 2];
-    K = A.dims[A.ndim - 1];
-    N = B.dims[B.ndim - 1];
-    if (B.dims[B.ndim - 2] != K)
-        return nfail(E, "inner dimensions differ");
-    ab.ndim = A.ndim - 2;
-    bb.ndim = B.ndim - 2;
-    for (i = 0; i < ab.ndim; i++)
-        ab.dims[i] = A.dims[i];
-    for (i = 0; i < bb.ndim; i++)
-        bb.dims[i] = B.dims[i];
-    if (!bcast_shape(&nb, bdims, &ab, &bb))
-        return nfail(E, "batch dimensions do not broadcast");
-    nbatch = 1;
-    for (i = 0; i < nb; i++)
-        nbatch *= bdims[i];
-    on = 0;
-    for (i = 0; i < nb; i++)
-        odims[on++] = bdims[i];
-    if (A0->ndim > 1)
-        odims[on++] = M;
-    if (B0->ndim > 1)
-        odims[on++] = N;
-    oref_tensor_set_shape(out, on, odims);
-    for (bi = 0; bi < nbatch; bi++)
-    {
-        slong oa, ob;
-        unrank(idx, bi, bdims, nb);
-        oa = bcast_off(&ab, idx, nb) * M * K;
-        ob = bcast_off(&bb, idx, nb) * K * N;
-        for (i = 0; i < M; i++)
-            for (j = 0; j < N; j++)
-            {
-                fmpq *y = out->v + (bi * M + i) * N + j;
-                for (k = 0; k < K; k++)
-                    fmpq_addmul(y, A.v + oa + i * K + k, B.v + ob + k * N + j);
-            }
-    }
-    return 1;
-}
-
-/* ---- convolution and pooling ------------------------------------------- */
-
-typedef struct
-{
-    slong S;                    /* spatial dims */
-    slong k[OREF_MAX_DIMS], s[OREF_MAX_DIMS], d[OREF_MAX_DIMS];
-    slong pb[OREF_MAX_DIMS], pe[OREF_MAX_DIMS];
-    slong in[OREF_MAX_DIMS], out[OREF_MAX_DIMS];
-}
-window_struct;
-
-/* Read kernel_shape (or take kdims), strides, pads, dilations, auto_pad
-   and ceil_mode and compute the output sizes. */
-static int window_setup(env_struct *E, window_struct *w,
-                        const oref_tensor_struct *X, const slong *kdims)
-{
-    slong n, i;
-    const int64_t *v;
-    char apbuf[32];
-    const char *ap = attr_s(apbuf, sizeof apbuf, E->node, "auto_pad",
-                            "NOTSET");
-    int ceil_mode = (int) attr_i(E->node, "ceil_mode", 0);
-    if (X->ndim < 3 || X->ndim - 2 > OREF_MAX_DIMS / 2)
-        return nfail(E, "input must be N x C x spatial");
-    w->S = X->ndim - 2;
-    v = attr_ints(&n, E->node, "kernel_shape");
-    if (v == NULL && kdims == NULL)
-        return nfail(E, "kernel_shape missing");
-    if (v != NULL && n != w->S)
-        return nfail(E, "kernel_shape has the wrong length");
-    for (i = 0; i < w->S; i++)
-    {
-        w->in[i] = X->dims[2 + i];
-        w->k[i] = v != NULL ? (slong) v[i] : kdims[i];
-        w->s[i] = 1;
-        w->d[i] = 1;
-        w->pb[i] = w->pe[i] = 0;
-    }
-    if ((v = attr_ints(&n, E->node, "strides")) != NULL)
-        for (i = 0; i < w->S && i < n; i++)
-            w->s[i] = (slong) v[i];
-    if ((v = attr_ints(&n, E->node, "dilations")) != NULL)
-        for (i = 0; i < w->S && i < n; i++)
-            w->d[i] = (slong) v[i];
-    if ((v = attr_ints(&n, E->node, "pads")) != NULL)
-    {
-        if (n != 2 * w->S)
-            return nfail(E, "pads has the wrong length");
-        for (i = 0; i < w->S; i++)
-        {
-            w->pb[i] = (slong) v[i];
-            w->pe[i] = (slong) v[i + w->S];
-        }
-    }
-    for (i = 0; i < w->S; i++)
-    {
-        slong ext = (w->k[i] - 1) * w->d[i] + 1;
-        if (w->s[i] < 1 || w->d[i] < 1 || w->k[i] < 1)
-            return nfail(E, "bad window");
-        if (strcmp(ap, "SAME_UPPER") == 0 || strcmp(ap, "SAME_LOWER") == 0)
-        {
-            slong o = (w->in[i] + w->s[i] - 1) / w->s[i];
-            slong tot = (o - 1) * w->s[i] + ext - w->in[i];
-            if (tot < 0)
-                tot = 0;
-            w->pb[i] = ap[5] == 'U' ? tot / 2 : tot - tot / 2;
-            w->pe[i] = tot - w->pb[i];
-            w->out[i] = o;
-            continue;
-        }
-        if (strcmp(ap, "VALID") == 0)
-            w->pb[i] = w->pe[i] = 0;
-        else if (strcmp(ap, "NOTSET") != 0)
-            return nfail(E, "auto_pad %s not understood", ap);
-        n = w->in[i] + w->pb[i] + w->pe[i] - ext;
-        if (n < 0)
-            return nfail(E, "window larger than the padded input");
-        w->out[i] = (ceil_mode ? (n + w->s[i] - 1) / w->s[i]
-                     : n / w->s[i]) + 1;
-        /* ceil mode: a window must start inside the input or left pad */
-        if (ceil_mode && (w->out[i] - 1) * w->s[i] >= w->in[i] + w->pb[i])
-            w->out[i]--;
-    }
-    return 1;
-}
-
-static int op_pool(env_struct *E, oref_tensor_t out, int is_max)
-{
-    const oref_tensor_struct *X = in(E, 0);
-    window_struct w;
-    slong dims[OREF_MAX_DIMS], i, nc, nout, nk, c, o, kk;
-    slong oi[OREF_MAX_DIMS], ki[OREF_MAX_DIMS];
-    int cip = (int) attr_i(E->node, "count_include_pad", 0);
-    if (X == NULL)
-        return nfail(E, "no input");
-    if (!window_setup(E, &w, X, NULL))
-        return 0;
-    dims[0] = X->dims[0];
-    dims[1] = X->dims[1];
-    nout = nk = 1;
-    for (i = 0; i < w.S; i++)
-    {
-        dims[2 + i] = w.out[i];
-        nout *= w.out[i];
-        nk *= w.k[i];
-    }
-    oref_tensor_set_shape(out, X->ndim, dims);
-    nc = X->dims[0] * X->dims[1];
-    for (c = 0; c < nc; c++)
-        for (o = 0; o < nout; o++)
-        {
-            fmpq *y = out->v + c * nout + o;
-            slong cnt = 0, inpad = 0;
-            int have = 0;
-            unrank(oi, o, w.out, w.S);
-            for (kk = 0; kk < nk; kk++)
-            {
-                slong off = 0, inside = 1, inpadded = 1;
-                unrank(ki, kk, w.k, w.S);
-                for (i = 0; i < w.S; i++)
-                {
-                    slong p = oi[i] * w.s[i] - w.pb[i] + ki[i] * w.d[i];
-                    if (p < 0 || p >= w.in[i])
-                        inside = 0;
-                    if (p < -w.pb[i] || p >= w.in[i] + w.pe[i])
-                        inpadded = 0;
-                    off = off * w.in[i] + p;
-                }
-                inpad += inpadded;
-                if (!inside)
-                    continue;
-                cnt++;
-                if (is_max)
-                {
-                    if (!have || fmpq_cmp(X->v + c * (X->size / nc) + off, y) > 0)
-                        fmpq_set(y, X->v + c * (X->size / nc) + off);
-                    have = 1;
-                }
-                else
-                    fmpq_add(y, y, X->v + c * (X->size / nc) + off);
-            }
-            if (cnt == 0)
-                return nfail(E, "a window holds no input");
-            if (!is_max)
-            {
-                fmpz_t dv;
-                fmpz_init_set_ui(dv, (ulong) (cip ? inpad : cnt));
-                fmpq_div_fmpz(y, y, dv);
-                fmpz_clear(dv);
-            }
-        }
-    return 1;
-}
-
-static int op_conv(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *X = in(E, 0), *W = in(E, 1), *B = in(E, 2);
-    window_struct w;
-    slong g = attr_i(E->node, "group", 1);
-    slong dims[OREF_MAX_DIMS], i, N, C, M, Cg, Mg, nout, nk, nin, n, m, o;
-    slong cc, kk, oi[OREF_MAX_DIMS], ki[OREF_MAX_DIMS];
-    if (X == NULL || W == NULL || W->ndim != X->ndim || X->ndim < 3)
-        return nfail(E, "X and W of the same rank >= 3 needed");
-    if (!window_setup(E, &w, X, W->dims + 2))
-        return 0;
-    N = X->dims[0];
-    C = X->dims[1];
-    M = W->dims[0];
-    if (g < 1 || C % g != 0 || M % g != 0 || W->dims[1] * g != C)
-        return nfail(E, "group does not divide the channels");
-    for (i = 0; i < w.S; i++)
-        if (W->dims[2 + i] != w.k[i])
-            return nfail(E, "kernel_shape differs from W");
-    if (B != NULL && (B->ndim != 1 || B->dims[0] != M))
-        return nfail(E, "B must have M entries");
-    Cg = C / g;
-    Mg = M / g;
-    dims[0] = N;
-    dims[1] = M;
-    nout = nk = nin = 1;
-    for (i = 0; i < w.S; i++)
-    {
-        dims[2 + i] = w.out[i];
-        nout *= w.out[i];
-        nk *= w.k[i];
-        nin *= w.in[i];
-    }
-    oref_tensor_set_shape(out, X->ndim, dims);
-    for (n = 0; n < N; n++)
-        for (m = 0; m < M; m++)
-            for (o = 0; o < nout; o++)
-            {
-                fmpq *y = out->v + (n * M + m) * nout + o;
-                slong grp = m / Mg;
-                unrank(oi, o, w.out, w.S);
-                for (cc = 0; cc < Cg; cc++)
-                    for (kk = 0; kk < nk; kk++)
-                    {
-                        slong off = 0, inside = 1;
-                        unrank(ki, kk, w.k, w.S);
-                        for (i = 0; i < w.S; i++)
-                        {
-                            slong p = oi[i] * w.s[i] - w.pb[i] + ki[i] * w.d[i];
-                            if (p < 0 || p >= w.in[i])
-                                inside = 0;
-                            off = off * w.in[i] + p;
-                        }
-                        if (!inside)
-                            continue;
-                        fmpq_addmul(y, X->v + (n * C + grp * Cg + cc) * nin + off,
-                                    W->v + (m * Cg + cc) * nk + kk);
-                    }
-                if (B != NULL)
-                    fmpq_add(y, y, B->v + m);
-            }
-    return 1;
-}
-
-/* ---- shapes ------------------------------------------------------------ */
-
-static int op_flatten(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *X = in(E, 0);
-    slong axis = attr_i(E->node, "axis", 1), dims[2], i;
-    if (X == NULL)
-        return nfail(E, "no input");
-    if (axis < 0)
-        axis += X->ndim;
-    if (axis < 0 || axis > X->ndim)
-        return nfail(E, "axis out of range");
-    dims[0] = dims[1] = 1;
-    for (i = 0; i < X->ndim; i++)
-        dims[i < axis ? 0 : 1] *= X->dims[i];
-    oref_tensor_set(out, X);
-    out->ndim = 2;
-    out->dims[0] = dims[0];
-    out->dims[1] = dims[1];
-    return 1;
-}
-
-static int op_reshape(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *X = in(E, 0), *S = in(E, 1);
-    slong dims[OREF_MAX_DIMS], i, known = 1, neg = -1;
-    int allowzero = (int) attr_i(E->node, "allowzero", 0);
-    if (X == NULL || S == NULL || S->ndim != 1 || S->size > OREF_MAX_DIMS)
-        return nfail(E, "data and a 1-D shape needed");
-    for (i = 0; i < S->size; i++)
-    {
-        if (!fmpz_is_one(fmpq_denref(S->v + i))
-            || !fmpz_fits_si(fmpq_numref(S->v + i)))
-            return nfail(E, "shape is not integer");
-        dims[i] = fmpz_get_si(fmpq_numref(S->v + i));
-        if (dims[i] == 0 && !allowzero)
-        {
-            if (i >= X->ndim)
-                return nfail(E, "0 copies a missing dimension");
-            dims[i] = X->dims[i];
-        }
-        if (dims[i] == -1)
-        {
-            if (neg >= 0)
-                return nfail(E, "two -1 in shape");
-            neg = i;
-        }
-        else if (dims[i] < 0)
-            return nfail(E, "negative shape entry");
-        else
-            known *= dims[i];
-    }
-    if (neg >= 0)
-    {
-        if (known == 0 || X->size % known != 0)
-            return nfail(E, "-1 cannot be inferred");
-        dims[neg] = X->size / known;
-        known *= dims[neg];
-    }
-    if (known != X->size)
-        return nfail(E, "shape has %ld entries, data %ld", (long) known,
-                     (long) X->size);
-    oref_tensor_set(out, X);
-    out->ndim = S->size;
-    for (i = 0; i < S->size; i++)
-        out->dims[i] = dims[i];
-    return 1;
-}
-
-static int op_concat(env_struct *E, oref_tensor_t out)
-{
-    slong axis = attr_i(E->node, "axis", 0), nd, dims[OREF_MAX_DIMS];
-    slong outer = 1, inner = 1, i, p, k, pos = 0;
-    size_t q;
-    const oref_tensor_struct *T0 = in(E, 0);
-    if (T0 == NULL)
-        return nfail(E, "no input");
-    nd = T0->ndim;
-    if (axis < 0)
-        axis += nd;
-    if (axis < 0 || axis >= nd)
-        return nfail(E, "axis out of range");
-    for (i = 0; i < nd; i++)
-        dims[i] = T0->dims[i];
-    dims[axis] = 0;
-    for (q = 0; q < E->node->n_input; q++)
-    {
-        const oref_tensor_struct *T = in(E, q);
-        if (T == NULL || T->ndim != nd)
-            return nfail(E, "inputs of different ranks");
-        for (i = 0; i < nd; i++)
-            if (i != axis && T->dims[i] != dims[i])
-                return nfail(E, "inputs of different shapes");
-        dims[axis] += T->dims[axis];
-    }
-    for (i = 0; i < axis; i++)
-        outer *= dims[i];
-    for (i = axis + 1; i < nd; i++)
-        inner *= dims[i];
-    oref_tensor_set_shape(out, nd, dims);
-    for (p = 0; p < outer; p++)
-        for (q = 0; q < E->node->n_input; q++)
-        {
-            const oref_tensor_struct *T = in(E, q);
-            slong blk = T->dims[axis] * inner;
-            for (k = 0; k < blk; k++)
-                fmpq_set(out->v + pos + k, T->v + p * blk + k);
-            pos += blk;
-        }
-    return 1;
-}
-
-/* ---- batch normalisation ----------------------------------------------- */
-
-/* s = sqrt(q) rounded to nearest at `bits` bits (q > 0 dyadic). */
-static int sqrt_rounded(fmpq_t s, const fmpq_t q, int bits)
-{
-    mpfr_t a, r;
-    mpz_t z;
-    fmpz_t m;
-    slong k = fmpz_val2(fmpq_denref(q));
-    mpfr_exp_t ex;
-    if (fmpq_sgn(q) <= 0 || (slong) fmpz_bits(fmpq_denref(q)) != k + 1)
-        return 0;
-    mpz_init(z);
-    fmpz_init(m);
-    mpfr_init2(a, (mpfr_prec_t) fmpz_bits(fmpq_numref(q)) + 2);
-    mpfr_init2(r, bits);
-    fmpz_get_mpz(z, fmpq_numref(q));
-    mpfr_set_z(a, z, MPFR_RNDN);            /* exact: enough bits */
-    mpfr_div_2ui(a, a, (unsigned long) k, MPFR_RNDN);   /* exact */
-    mpfr_sqrt(r, a, MPFR_RNDN);
-    ex = mpfr_get_z_2exp(z, r);
-    fmpz_set_mpz(m, z);
-    fmpz_set(fmpq_numref(s), m);
-    fmpz_one(fmpq_denref(s));
-    if (ex >= 0)
-        fmpz_mul_2exp(fmpq_numref(s), fmpq_numref(s), (ulong) ex);
-    else
-        fmpz_mul_2exp(fmpq_denref(s), fmpq_denref(s), (ulong) -ex);
-    fmpq_canonicalise(s);
-    mpfr_clear(a);
-    mpfr_clear(r);
-    mpz_clear(z);
-    fmpz_clear(m);
-    return 1;
-}
-
-static int op_batchnorm(env_struct *E, oref_tensor_t out)
-{
-    const oref_tensor_struct *X = in(E, 0), *S = in(E, 1), *B = in(E, 2);
-    const oref_tensor_struct *Mu = in(E, 3), *V = in(E, 4);
-    slong C, inner, n, c, k;
-    fmpq_t eps, a, t;
-    int ok = 1;
-    if (E->bn_bits == 0)
-        return nfail(E, "BatchNormalization not folded");
-    if (attr_i(E->node, "training_mode", 0) != 0)
-        return nfail(E, "training_mode");
-    if (X == NULL || S == NULL || B == NULL || Mu == NULL || V == NULL
-        || X->ndim < 2)
-        return nfail(E, "five inputs needed");
-    C = X->dims[1];
-    if (S->size != C || B->size != C || Mu->size != C || V->size != C)
-        return nfail(E, "parameters must have C entries");
-    inner = X->size / (X->dims[0] * C);
-    fmpq_init(eps);
-    fmpq_init(a);
-    fmpq_init(t);
-    attr_f(eps, E->node, "epsilon", 1e-5f);
-    oref_tensor_set(out, X);
-    for (c = 0; c < C && ok; c++)
-    {
-        fmpq_add(t, V->v + c, eps);
-        if (!sqrt_rounded(a, t, E->bn_bits))
-        {
-            ok = nfail(E, "var + epsilon is not a positive float");
-            break;
-        }
-        fmpq_div(a, S->v + c, a);
-        for (n = 0; n < X->dims[0]; n++)
-            for (k = 0; k < inner; k++)
-            {
-                fmpq *y = out->v + (n * C + c) * inner + k;
-                fmpq_sub(y, y, Mu->v + c);
-                fmpq_mul(y, y, a);
-                fmpq_add(y, y, B->v + c);
-            }
-    }
-    fmpq_clear(eps);
-    fmpq_clear(a);
-    fmpq_clear(t);
-    return ok;
-}
-
 /* ---- elementwise ------------------------------------------------------- */
 
-static int op_clip(env_struct *E, oref_tensor_t out)
+static int op_clip(oref_env_struct *E, oref_tensor_t out)
 {
-    const oref_tensor_struct *X = in(E, 0);
+    const oref_tensor_struct *X = oref_in(E, 0);
     fmpq_t lo, hi;
     int has_lo = 0, has_hi = 0;
     slong k;
     if (X == NULL)
-        return nfail(E, "no input");
+        return oref_fail(E, "no input");
     fmpq_init(lo);
     fmpq_init(hi);
     if (E->opset >= 11)
     {
-        const oref_tensor_struct *L = in(E, 1), *H = in(E, 2);
+        const oref_tensor_struct *L = oref_in(E, 1), *H = oref_in(E, 2);
         if ((L != NULL && L->size != 1) || (H != NULL && H->size != 1))
         {
             fmpq_clear(lo);
             fmpq_clear(hi);
-            return nfail(E, "min and max must be scalars");
+            return oref_fail(E, "min and max must be scalars");
         }
         if ((has_lo = L != NULL))
             fmpq_set(lo, L->v);
@@ -1042,10 +488,10 @@ static int op_clip(env_struct *E, oref_tensor_t out)
     }
     else
     {
-        if ((has_lo = attr(E->node, "min") != NULL))
-            attr_f(lo, E->node, "min", 0);
-        if ((has_hi = attr(E->node, "max") != NULL))
-            attr_f(hi, E->node, "max", 0);
+        if ((has_lo = oref_attr(E->node, "min") != NULL))
+            oref_attr_f(lo, E->node, "min", 0);
+        if ((has_hi = oref_attr(E->node, "max") != NULL))
+            oref_attr_f(hi, E->node, "max", 0);
     }
     oref_tensor_set(out, X);
     for (k = 0; k < out->size; k++)
@@ -1060,25 +506,25 @@ static int op_clip(env_struct *E, oref_tensor_t out)
     return 1;
 }
 
-static int op_constant(env_struct *E, oref_tensor_t out)
+static int op_constant(oref_env_struct *E, oref_tensor_t out)
 {
     const Onnx__AttributeProto *a;
     slong k;
-    if ((a = attr(E->node, "value")) != NULL && a->t != NULL)
+    if ((a = oref_attr(E->node, "value")) != NULL && a->t != NULL)
         return oref_tensor_decode(out, a->t, E->msg, E->msglen)
-            || nfail(E, "bad value tensor");
-    if ((a = attr(E->node, "value_float")) != NULL)
+            || oref_fail(E, "bad value tensor");
+    if ((a = oref_attr(E->node, "value_float")) != NULL)
     {
         oref_tensor_set_shape(out, 0, NULL);
-        return attr_f(out->v, E->node, "value_float", 0);
+        return oref_attr_f(out->v, E->node, "value_float", 0);
     }
-    if ((a = attr(E->node, "value_int")) != NULL)
+    if ((a = oref_attr(E->node, "value_int")) != NULL)
     {
         oref_tensor_set_shape(out, 0, NULL);
         fmpq_set_si(out->v, (slong) a->i, 1);
         return 1;
     }
-    if ((a = attr(E->node, "value_ints")) != NULL)
+    if ((a = oref_attr(E->node, "value_ints")) != NULL)
     {
         slong d = (slong) a->n_ints;
         oref_tensor_set_shape(out, 1, &d);
@@ -1086,7 +532,7 @@ static int op_constant(env_struct *E, oref_tensor_t out)
             fmpq_set_si(out->v + k, (slong) a->ints[k], 1);
         return 1;
     }
-    if ((a = attr(E->node, "value_floats")) != NULL)
+    if ((a = oref_attr(E->node, "value_floats")) != NULL)
     {
         slong d = (slong) a->n_floats;
         oref_tensor_set_shape(out, 1, &d);
@@ -1095,48 +541,48 @@ static int op_constant(env_struct *E, oref_tensor_t out)
             uint32_t b;
             memcpy(&b, a->floats + k, 4);
             if (!oref_float_bits(out->v + k, b))
-                return nfail(E, "value_floats not finite");
+                return oref_fail(E, "value_floats not finite");
         }
         return 1;
     }
-    return nfail(E, "no value attribute");
+    return oref_fail(E, "no value attribute");
 }
 
 /* Evaluate the node into outs[0..n_output). */
-static int eval_node(env_struct *E, oref_tensor_struct *outs)
+static int eval_node(oref_env_struct *E, oref_tensor_struct *outs)
 {
     const char *op = E->node->op_type;
-    const oref_tensor_struct *X = in(E, 0);
+    const oref_tensor_struct *X = oref_in(E, 0);
     slong k;
     fmpq_t al;
     size_t q;
     if (E->node->domain != NULL && E->node->domain[0] != '\0'
         && strcmp(E->node->domain, "ai.onnx") != 0)
-        return nfail(E, "domain %s not supported", E->node->domain);
+        return oref_fail(E, "domain %s not supported", E->node->domain);
     for (q = 0; q < E->node->n_input; q++)
-        if (E->node->input[q][0] != '\0' && in(E, q) == NULL)
-            return nfail(E, "input %s undefined", E->node->input[q]);
+        if (E->node->input[q][0] != '\0' && oref_in(E, q) == NULL)
+            return oref_fail(E, "input %s undefined", E->node->input[q]);
     if (strcmp(op, "Gemm") == 0)
-        return op_gemm(E, outs);
+        return oref_op_gemm(E, outs);
     if (strcmp(op, "MatMul") == 0)
-        return op_matmul(E, outs);
+        return oref_op_matmul(E, outs);
     if (strcmp(op, "Add") == 0 || strcmp(op, "Sub") == 0
         || strcmp(op, "Mul") == 0 || strcmp(op, "Div") == 0
         || strcmp(op, "PRelu") == 0)
     {
-        int o = op[0] == 'A' ? OP_ADD : op[0] == 'S' ? OP_SUB
-            : op[0] == 'M' ? OP_MUL : op[0] == 'D' ? OP_DIV : OP_PRELU;
-        if (X == NULL || in(E, 1) == NULL)
-            return nfail(E, "two inputs needed");
-        return binop(E, outs, X, in(E, 1), o);
+        int o = op[0] == 'A' ? OREF_ADD : op[0] == 'S' ? OREF_SUB
+            : op[0] == 'M' ? OREF_MUL : op[0] == 'D' ? OREF_DIV : OREF_PRELU;
+        if (X == NULL || oref_in(E, 1) == NULL)
+            return oref_fail(E, "two inputs needed");
+        return oref_binop(E, outs, X, oref_in(E, 1), o);
     }
     if (strcmp(op, "Max") == 0)
     {
         if (X == NULL)
-            return nfail(E, "no input");
+            return oref_fail(E, "no input");
         oref_tensor_set(outs, X);
         for (q = 1; q < E->node->n_input; q++)
-            if (!binop(E, outs, outs, in(E, q), OP_MAX))
+            if (!oref_binop(E, outs, outs, oref_in(E, q), OREF_MAX))
                 return 0;
         return 1;
     }
@@ -1144,9 +590,9 @@ static int eval_node(env_struct *E, oref_tensor_struct *outs)
         || strcmp(op, "LeakyRelu") == 0)
     {
         if (X == NULL)
-            return nfail(E, "no input");
+            return oref_fail(E, "no input");
         fmpq_init(al);
-        attr_f(al, E->node, "alpha", 0.01f);
+        oref_attr_f(al, E->node, "alpha", 0.01f);
         oref_tensor_set(outs, X);
         for (k = 0; k < outs->size; k++)
             if (fmpq_sgn(outs->v + k) < 0)
@@ -1166,21 +612,21 @@ static int eval_node(env_struct *E, oref_tensor_struct *outs)
     if (strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0)
     {
         if (E->node->n_output > 1)
-            return nfail(E, "the Indices output is not supported");
-        if (attr_i(E->node, "storage_order", 0) != 0)
-            return nfail(E, "storage_order");
-        return op_pool(E, outs, op[0] == 'M');
+            return oref_fail(E, "the Indices output is not supported");
+        if (oref_attr_i(E->node, "storage_order", 0) != 0)
+            return oref_fail(E, "storage_order");
+        return oref_op_pool(E, outs, op[0] == 'M');
     }
     if (strcmp(op, "Conv") == 0)
-        return op_conv(E, outs);
+        return oref_op_conv(E, outs);
     if (strcmp(op, "Flatten") == 0)
-        return op_flatten(E, outs);
+        return oref_op_flatten(E, outs);
     if (strcmp(op, "Reshape") == 0)
-        return op_reshape(E, outs);
+        return oref_op_reshape(E, outs);
     if (strcmp(op, "Identity") == 0 || strcmp(op, "Dropout") == 0)
     {
         if (X == NULL)
-            return nfail(E, "no input");
+            return oref_fail(E, "no input");
         oref_tensor_set(outs, X);
         if (E->node->n_output > 1)      /* Dropout's mask: all kept */
         {
@@ -1191,12 +637,12 @@ static int eval_node(env_struct *E, oref_tensor_struct *outs)
         return 1;
     }
     if (strcmp(op, "Concat") == 0)
-        return op_concat(E, outs);
+        return oref_op_concat(E, outs);
     if (strcmp(op, "BatchNormalization") == 0)
-        return op_batchnorm(E, outs);
+        return oref_op_batchnorm(E, outs);
     if (strcmp(op, "Constant") == 0)
         return op_constant(E, outs);
-    return nfail(E, "op not supported");
+    return oref_fail(E, "op not supported");
 }
 
 static slong model_opset(const Onnx__ModelProto *model)
@@ -1217,7 +663,7 @@ int oref_eval(oref_tensor_struct *outs, const Onnx__ModelProto *model,
               char *msg, size_t msglen)
 {
     const Onnx__GraphProto *g = model->graph;
-    env_struct E;
+    oref_env_struct E;
     size_t i, j;
     int ok = 1;
     if (g == NULL)
