@@ -5,6 +5,7 @@
    a net equivalent (equiv_decide) to a hand-written relu max gadget;
    refused models name the node and op. */
 #include <check.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,8 +329,14 @@ START_TEST(test_lower_mlp_json)
                                          hand->layers[l].b + i));
             }
             ck_assert_int_eq(decide_equal(imp, hand, 2), 1);
-            fmpq_add_si(fmpq_mat_entry(hand->layers[1].W, 0, 0),
-                        fmpq_mat_entry(hand->layers[1].W, 0, 0), 1);
+            /* the output moved by 2^-30: no longer equal */
+            fmpq_set_si(fmpq_mat_entry(hand->layers[1].W, 0, 0), 1, 1);
+            fmpq_div_2exp(fmpq_mat_entry(hand->layers[1].W, 0, 0),
+                          fmpq_mat_entry(hand->layers[1].W, 0, 0), 30);
+            fmpq_add(hand->layers[2].b, hand->layers[2].b,
+                     fmpq_mat_entry(hand->layers[1].W, 0, 0));
+            fmpq_set(fmpq_mat_entry(hand->layers[1].W, 0, 0),
+                     fmpq_mat_entry(imp->layers[1].W, 0, 0));
             net_prepare(hand);
             ck_assert_int_eq(decide_equal(imp, hand, 2), 0);
         }
@@ -379,6 +386,21 @@ END_TEST
 
 /* ---- refused models ---------------------------------------------------- */
 
+/* Whether s contains t, ignoring ASCII case. */
+static int contains_ci(const char *s, const char *t)
+{
+    size_t n = strlen(t), i;
+    for (; *s; s++)
+    {
+        for (i = 0; i < n && s[i] && tolower((unsigned char) s[i])
+             == tolower((unsigned char) t[i]); i++)
+            ;
+        if (i == n)
+            return 1;
+    }
+    return n == 0;
+}
+
 static void expect_refused(onb_t B, size_t cut, int fold, const char *s1,
                            const char *s2)
 {
@@ -397,9 +419,10 @@ static void expect_refused(onb_t B, size_t cut, int fold, const char *s1,
     {
         ck_assert_msg(st == CPWL_ERR_INPUT, "accepted or wrong status %d: %s",
                       st, e->msg);
-        ck_assert_msg(s1 == NULL || strstr(e->msg, s1) != NULL,
+        ck_assert_msg(e->msg[0] != '\0', "no message");
+        ck_assert_msg(s1 == NULL || contains_ci(e->msg, s1),
                       "message does not name %s: %s", s1, e->msg);
-        ck_assert_msg(s2 == NULL || strstr(e->msg, s2) != NULL,
+        ck_assert_msg(s2 == NULL || contains_ci(e->msg, s2),
                       "message does not name %s: %s", s2, e->msg);
     }
     net_clear(net);
@@ -507,7 +530,7 @@ START_TEST(test_opset_range)
         if (OCK_IMPORTER && st != CPWL_OK)
         {
             ck_assert_int_eq(st, CPWL_ERR_INPUT);
-            ck_assert_msg(strstr(e->msg, "opset") != NULL, "%s", e->msg);
+            ck_assert_msg(contains_ci(e->msg, "opset"), "%s", e->msg);
         }
         else if (OCK_IMPORTER)
             ock_model(B, &r, 2, 0, "opset");
@@ -526,7 +549,7 @@ END_TEST
    a final Gemm to one or two outputs. */
 static void model_random(onb_t B, test_rng *r, int type, int enc)
 {
-    char names[16][8], ins[40];
+    char names[16][8], ins[160];
     slong width[16], nv = 0, step, steps = test_range(r, 3, 7);
     slong x[2] = { 1, 0 };
     Onnx__NodeProto *n;

@@ -379,6 +379,60 @@ START_TEST(test_decode)
 }
 END_TEST
 
+/* The BatchNormalization fold: sqrt(var + eps) rounded to nearest in
+   binary32 / binary64 (mpfr_sqrt in the interpreter) against the
+   hardware's correctly rounded sqrtf and sqrt (IEEE 754), with eps = 0
+   and var a random float: y(1) = scale / s exactly. */
+START_TEST(test_batchnorm_fold)
+{
+    test_rng r;
+    slong it, one[1] = { 1 }, xd[2] = { 1, 1 };
+    fmpq_t want, x;
+    r.s = test_seed(0xb17);
+    fmpq_init(want);
+    fmpq_init(x);
+    fmpq_one(x);
+    for (it = 0; it < test_iters(60); it++)
+    {
+        int bits = it % 2 ? 53 : 24, type = bits == 24 ? ONB_F32 : ONB_F64;
+        double v = fabs(onb_rand_in(&r, type)), s, unit = 1, zero = 0;
+        oref_tensor_t y;
+        onb_t B;
+        Onnx__NodeProto *n;
+        size_t len;
+        uint8_t *buf;
+        Onnx__ModelProto *m;
+        if (it < 2)
+            v = 2;
+        s = bits == 24 ? (double) sqrtf((float) v) : sqrt(v);
+        onb_init(B, 15);
+        onb_input(B, "x", 2, xd);
+        onb_initializer(B, "s", type, ONB_RAW, 1, one, &unit);
+        onb_initializer(B, "b", type, ONB_RAW, 1, one, &zero);
+        onb_initializer(B, "m", type, ONB_RAW, 1, one, &zero);
+        onb_initializer(B, "v", type, ONB_TYPED, 1, one, &v);
+        n = onb_node(B, "BatchNormalization", "bn1", "x,s,b,m,v", "y");
+        onb_attr_f(B, n, "epsilon", 0);
+        onb_output(B, "y", 2, xd);
+        buf = onb_pack(B, &len);
+        m = onnx__model_proto__unpack(NULL, len, buf);
+        oref_tensor_init(y);
+        ock_eval_ref(y, m, 0, x, xd, 2, NULL, 0, bits);
+        test_fmpq_of_d(want, s);
+        fmpq_inv(want, want);
+        ck_assert_msg(fmpq_equal(y->v, want), "var %a at %d bits: 1/%a "
+                      "expected, got %s", v, bits, s,
+                      fmpq_get_str(NULL, 10, y->v));
+        oref_tensor_clear(y);
+        onnx__model_proto__free_unpacked(m, NULL);
+        free(buf);
+        onb_clear(B);
+    }
+    fmpq_clear(want);
+    fmpq_clear(x);
+}
+END_TEST
+
 static Suite *onnx_ref_suite(void)
 {
     Suite *s = suite_create("onnx_ref");
@@ -386,6 +440,7 @@ static Suite *onnx_ref_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_oracle_node_data);
     tcase_add_test(tc, test_decode);
+    tcase_add_test(tc, test_batchnorm_fold);
     suite_add_tcase(s, tc);
     return s;
 }
