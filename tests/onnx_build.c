@@ -273,7 +273,8 @@ int onb_exact_in(int type, double x)
         case ONB_F32:
             return (double) (float) x == x;
         case ONB_BF16:
-            return (double) (float) x == x && (f32_bits((float) x) & 0xffff) == 0;
+            return (double) (float) x == x
+                && (f32_bits((float) x) & 0xffff) == 0;
         case ONB_F16:
             if (a == 0)
                 return 1;

@@ -74,7 +74,8 @@ static int ieee_bits(fmpq_t q, uint64_t bits, int ebits, int fbits)
     if (ex == 0)
         set_sme(q, sign, f, 1 - bias - fbits);
     else
-        set_sme(q, sign, f | (UINT64_C(1) << fbits), (slong) ex - bias - fbits);
+        set_sme(q, sign, f | (UINT64_C(1) << fbits),
+                (slong) ex - bias - fbits);
     return 1;
 }
 

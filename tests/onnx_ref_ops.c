@@ -11,8 +11,10 @@
 
 int oref_op_gemm(oref_env_struct *E, oref_tensor_t out)
 {
-    const oref_tensor_struct *A = oref_in(E, 0), *B = oref_in(E, 1), *C = oref_in(E, 2);
-    slong ta = oref_attr_i(E->node, "transA", 0), tb = oref_attr_i(E->node, "transB", 0);
+    const oref_tensor_struct *A = oref_in(E, 0), *B = oref_in(E, 1);
+    const oref_tensor_struct *C = oref_in(E, 2);
+    slong ta = oref_attr_i(E->node, "transA", 0);
+    slong tb = oref_attr_i(E->node, "transB", 0);
     slong M, K, N, K2, i, j, k, dims[2];
     fmpq_t alpha, beta, t;
     if (A == NULL || B == NULL || A->ndim != 2 || B->ndim != 2)
@@ -266,8 +268,9 @@ int oref_op_pool(oref_env_struct *E, oref_tensor_t out, int is_max)
                 cnt++;
                 if (is_max)
                 {
-                    if (!have || fmpq_cmp(X->v + c * (X->size / nc) + off, y) > 0)
-                        fmpq_set(y, X->v + c * (X->size / nc) + off);
+                    const fmpq *v = X->v + c * (X->size / nc) + off;
+                    if (!have || fmpq_cmp(v, y) > 0)
+                        fmpq_set(y, v);
                     have = 1;
                 }
                 else
@@ -288,7 +291,8 @@ int oref_op_pool(oref_env_struct *E, oref_tensor_t out, int is_max)
 
 int oref_op_conv(oref_env_struct *E, oref_tensor_t out)
 {
-    const oref_tensor_struct *X = oref_in(E, 0), *W = oref_in(E, 1), *B = oref_in(E, 2);
+    const oref_tensor_struct *X = oref_in(E, 0), *W = oref_in(E, 1);
+    const oref_tensor_struct *B = oref_in(E, 2);
     window_struct w;
     slong g = oref_attr_i(E->node, "group", 1);
     slong dims[OREF_MAX_DIMS], i, N, C, M, Cg, Mg, nout, nk, nin, n, m, o;
@@ -334,14 +338,16 @@ int oref_op_conv(oref_env_struct *E, oref_tensor_t out)
                         oref_unrank(ki, kk, w.k, w.S);
                         for (i = 0; i < w.S; i++)
                         {
-                            slong p = oi[i] * w.s[i] - w.pb[i] + ki[i] * w.d[i];
+                            slong p = oi[i] * w.s[i] - w.pb[i]
+                                + ki[i] * w.d[i];
                             if (p < 0 || p >= w.in[i])
                                 inside = 0;
                             off = off * w.in[i] + p;
                         }
                         if (!inside)
                             continue;
-                        fmpq_addmul(y, X->v + (n * C + grp * Cg + cc) * nin + off,
+                        fmpq_addmul(y,
+                                    X->v + (n * C + grp * Cg + cc) * nin + off,
                                     W->v + (m * Cg + cc) * nk + kk);
                     }
                 if (B != NULL)
@@ -500,7 +506,8 @@ static int sqrt_rounded(fmpq_t s, const fmpq_t q, int bits)
 
 int oref_op_batchnorm(oref_env_struct *E, oref_tensor_t out)
 {
-    const oref_tensor_struct *X = oref_in(E, 0), *S = oref_in(E, 1), *B = oref_in(E, 2);
+    const oref_tensor_struct *X = oref_in(E, 0), *S = oref_in(E, 1);
+    const oref_tensor_struct *B = oref_in(E, 2);
     const oref_tensor_struct *Mu = oref_in(E, 3), *V = oref_in(E, 4);
     slong C, inner, n, c, k;
     fmpq_t eps, a, t;

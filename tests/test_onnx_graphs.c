@@ -193,7 +193,8 @@ static size_t layer_json(char *buf, size_t size, const char *act,
         char *s;
         test_fmpq_of_d(q, b[i]);
         s = fmpq_get_str(NULL, 10, q);
-        k += snprintf(buf + k, size - k, "\"%s\"%s", s, i + 1 < out ? "," : "");
+        k += snprintf(buf + k, size - k, "\"%s\"%s", s,
+                      i + 1 < out ? "," : "");
         flint_free(s);
     }
     k += snprintf(buf + k, size - k, "]}");
@@ -237,7 +238,8 @@ static void check_ref_vs_net(onb_t B, const net_t net, test_rng *r,
     size_t len;
     uint8_t *buf = onb_pack(B, &len);
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
-    slong dims[OREF_MAX_DIMS], ndim = ock_input_dims(dims, m), n = net->input_dim;
+    slong dims[OREF_MAX_DIMS], ndim = ock_input_dims(dims, m);
+    slong n = net->input_dim;
     slong k, i;
     fmpq *x = _fmpq_vec_init(n), *y = _fmpq_vec_init(net_output_dim(net));
     oref_tensor_t ref;
@@ -281,7 +283,8 @@ START_TEST(test_lower_mlp_json)
         snprintf(in, sizeof in, "x");
         for (l = 0; l < 3; l++)
         {
-            slong wd[2] = { widths[l + 1], widths[l] }, bd[1] = { widths[l + 1] };
+            slong wd[2] = { widths[l + 1], widths[l] };
+            slong bd[1] = { widths[l + 1] };
             double *w = onb_rand_vals(&r, type, wd[0] * wd[1], 0);
             double *b = onb_rand_vals(&r, type, bd[0], 0);
             Onnx__NodeProto *n;
@@ -462,7 +465,8 @@ START_TEST(test_refused)
     small_model(B, 13, "Relu", "relu1");   /* weights in an external file */
     {
         Onnx__TensorProto *t = B->graph.initializer[0];
-        Onnx__StringStringEntryProto e0 = ONNX__STRING_STRING_ENTRY_PROTO__INIT;
+        Onnx__StringStringEntryProto e0 =
+            ONNX__STRING_STRING_ENTRY_PROTO__INIT;
         Onnx__StringStringEntryProto *ent = onb_alloc(B, sizeof *ent);
         *ent = e0;
         ent->key = onb_str(B, "location");

@@ -306,7 +306,8 @@ static void model_batchnorm(onb_t B, test_rng *r, int type, int enc)
     n = onb_node(B, "BatchNormalization", "bn1", "x,scale,bias,mean,var",
                  "z");
     if (test_range(r, 0, 1))
-        onb_attr_f(B, n, "epsilon", (float) ldexp(onb_rand_in(r, ONB_F32), -10));
+        onb_attr_f(B, n, "epsilon",
+                   (float) ldexp(fabs(onb_rand_in(r, ONB_F32)), -10));
     onb_node(B, "Relu", "relu1", "z", "y");
     onb_output(B, "y", 0, NULL);
     onb_output(B, "z", 0, NULL);
