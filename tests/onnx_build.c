@@ -120,6 +120,11 @@ void onb_output(onb_t B, const char *name, slong ndim, const slong *dims)
     B->graph.output[B->graph.n_output++] = value_info(B, name, ndim, dims);
 }
 
+void onb_output_shape(onb_t B, slong k, slong ndim, const slong *dims)
+{
+    B->graph.output[k] = value_info(B, B->graph.output[k]->name, ndim, dims);
+}
+
 /* Split "a,b,,c" into owned strings. */
 static char **split(onb_t B, const char *s, size_t *n)
 {

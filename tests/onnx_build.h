@@ -44,6 +44,8 @@ void *onb_alloc(onb_t B, size_t size);
    shape (dims NULL: no shape given). */
 void onb_input(onb_t B, const char *name, slong ndim, const slong *dims);
 void onb_output(onb_t B, const char *name, slong ndim, const slong *dims);
+/* Give graph output k the shape dims. */
+void onb_output_shape(onb_t B, slong k, slong ndim, const slong *dims);
 
 /* A node: inputs and outputs as comma-separated names ("" between commas
    for an absent optional input). */

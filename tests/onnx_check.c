@@ -157,6 +157,20 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
     oref_tensor_t ref;
     int have_net;
 
+    /* exporters write the output's shape: the interpreter's at x = 0 */
+    if (B->graph.output[0]->type->tensor_type->shape == NULL)
+    {
+        ndim = ock_input_dims(dims, &B->model);
+        for (i = 0, n = 1; i < ndim; i++)
+            n *= dims[i];
+        x = _fmpq_vec_init(n);
+        oref_tensor_init(ref);
+        ock_eval_ref(ref, &B->model, 0, x, dims, ndim, consts, nconst,
+                     bn_bits);
+        onb_output_shape(B, 0, ref->ndim, ref->dims);
+        oref_tensor_clear(ref);
+        _fmpq_vec_clear(x, n);
+    }
     nnode = B->graph.n_node;
     real = 0;
     while (real < nnode
