@@ -49,9 +49,9 @@ void ock_point(fmpq *x, slong n, test_rng *r, int kind)
 }
 
 void ock_eval_ref(oref_tensor_t y, const Onnx__ModelProto *m, slong out,
-                     const fmpq *x, const slong *dims, slong ndim,
-                     const oref_tensor_struct *consts, slong nconst,
-                     int bn_bits)
+                  const fmpq *x, const slong *dims, slong ndim,
+                  const oref_tensor_struct *consts, slong nconst,
+                  int bn_bits)
 {
     oref_tensor_struct *ins = flint_malloc((nconst + 1) * sizeof *ins);
     oref_tensor_struct *outs;
@@ -140,9 +140,9 @@ static int warned_no_importer = 0;
    `pre` when B declares a second output).  Returns the points checked
    against the importer.  net (may be NULL) receives the imported net. */
 slong ock_model_opts(onb_t B, test_rng *r, slong npts,
-                              const onnx_opts_struct *opts,
-                              const oref_tensor_struct *consts, slong nconst,
-                              const char *what, net_t keep)
+                     const onnx_opts_struct *opts,
+                     const oref_tensor_struct *consts, slong nconst,
+                     const char *what, net_t keep)
 {
     size_t len, nout = B->graph.n_output;
     uint8_t *buf;
@@ -200,8 +200,8 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
     }
     else if (!warned_no_importer)
     {
-        fprintf(stderr, "test_onnx_lower: cpwl/onnx.h absent, the "
-                "interpreter runs alone\n");
+        fprintf(stderr, "cpwl/onnx.h absent: the interpreter runs alone, "
+                "no importer is checked\n");
         warned_no_importer = 1;
     }
     x = _fmpq_vec_init(n);
@@ -258,7 +258,7 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
 }
 
 slong ock_model(onb_t B, test_rng *r, slong npts, int fold,
-                         const char *what)
+                const char *what)
 {
     onnx_opts_struct o;
     onnx_opts_init(&o);
@@ -266,11 +266,8 @@ slong ock_model(onb_t B, test_rng *r, slong npts, int fold,
     return ock_model_opts(B, r, npts, &o, NULL, 0, what, NULL);
 }
 
-
-typedef void (*ock_model_fn) (onb_t B, test_rng *r, int type, int enc);
-
 void ock_run_models(ock_model_fn f, const char *what, slong iters, int fold,
-                       uint64_t seed)
+                    uint64_t seed)
 {
     test_rng r;
     slong it, checked = 0;

@@ -92,14 +92,14 @@ END_TEST
 START_TEST(test_lower_branches)
 {
     ock_run_models(model_branches, "Concat of branches", 8, 0,
-               test_seed(0x6e22));
+                   test_seed(0x6e22));
 }
 END_TEST
 
 START_TEST(test_lower_cnn)
 {
     ock_run_models(model_cnn, "Conv-Relu-MaxPool-Flatten-Gemm", 4, 0,
-               test_seed(0x6e23));
+                   test_seed(0x6e23));
 }
 END_TEST
 
@@ -143,7 +143,7 @@ START_TEST(test_lower_const_input)
         o.const_tensors = ct;
         o.const_lens = cl;
         ock_model_opts(B, &r, 3, &o, W, 1, "MatMul with a constant input",
-                         NULL);
+                       NULL);
         oref_tensor_clear(W);
         free(tb);
         free(v);
@@ -278,6 +278,7 @@ START_TEST(test_lower_mlp_json)
         size_t k = 0;
         slong x[2] = { 1, 2 };
         net_t hand, imp;
+        onnx_opts_struct o;
         onb_init(B, 13);
         onb_input(B, "x", 2, x);
         snprintf(in, sizeof in, "x");
@@ -317,8 +318,8 @@ START_TEST(test_lower_mlp_json)
         net_json(hand, 2, json);
         check_ref_vs_net(B, hand, &r, "MLP");
         net_init(imp, 2);
-        ock_model_opts(B, &r, 2, &(onnx_opts_struct) {0}, NULL, 0, "MLP",
-                         imp);
+        onnx_opts_init(&o);
+        ock_model_opts(B, &r, 2, &o, NULL, 0, "MLP", imp);
         if (OCK_IMPORTER)
         {
             ck_assert_int_eq(imp->nlayers, 3);
@@ -367,6 +368,7 @@ START_TEST(test_lower_maxpool_gadget)
     static const int64_t k2[2] = { 2, 2 };
     Onnx__NodeProto *n;
     net_t hand, imp;
+    onnx_opts_struct o;
     r.s = test_seed(0x6e32);
     onb_init(B, 13);
     onb_input(B, "x", 4, x);
@@ -377,8 +379,8 @@ START_TEST(test_lower_maxpool_gadget)
     net_json(hand, 4, MAX_GADGET);
     check_ref_vs_net(B, hand, &r, "MaxPool 2x2");
     net_init(imp, 4);
-    ock_model_opts(B, &r, 4, &(onnx_opts_struct) {0}, NULL, 0,
-                     "MaxPool 2x2", imp);
+    onnx_opts_init(&o);
+    ock_model_opts(B, &r, 4, &o, NULL, 0, "MaxPool 2x2", imp);
     if (OCK_IMPORTER)
         ck_assert_int_eq(decide_equal(imp, hand, 4), 1);
     net_clear(hand);

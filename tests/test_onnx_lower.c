@@ -376,9 +376,9 @@ END_TEST
 START_TEST(test_lower_batchnorm)
 {
     ock_run_models(model_batchnorm, "BatchNormalization/32", 8, 32,
-               test_seed(0x6e1b));
+                   test_seed(0x6e1b));
     ock_run_models(model_batchnorm, "BatchNormalization/64", 8, 64,
-               test_seed(0x6e1c));
+                   test_seed(0x6e1c));
 }
 END_TEST
 
