@@ -45,4 +45,15 @@ void netalg_identity(net_t out, slong n);
    hidden layer); the function is unchanged. */
 void netalg_pad_depth(net_t out, const net_t net, slong depth);
 
+/* out = the same function with relu, leaky_relu and identity layers
+   only (net_is_basic): abs z = relu(z) + relu(-z), hardtanh clip(z) =
+   relu(z + 1) - relu(z - 1) - 1, maxout a tournament of max(a, b) =
+   a + relu(b - a) with values carried by relu(a) - relu(-a) (ceil(log2
+   pieces) relu layers per maxout layer); consecutive affine maps (and
+   hidden identity layers) are composed exactly.  The function is the
+   same; the activation regions of out refine those of net (docs/
+   regions.md, "Other activations").  out must be initialised and may be
+   net; the result is prepared. */
+void netalg_lower_relu(net_t out, const net_t net);
+
 #endif
