@@ -119,6 +119,76 @@ static slong hull2(fmpq *H, const fmpq *P, slong n)
     return k;
 }
 
+/* The vertices of P = conv(V) + cone(D) (V: nv distinct sorted points of
+   R^2, D: nd rays with a first nonzero entry of +-1) in counter-clockwise
+   order into H.  With T beyond the spread of V, the points v + T r lie
+   outside V's bounding box, and a point of V is a vertex of P iff it is
+   a vertex of conv(V u {v + T r}): a functional exposing it there is
+   negative on every ray.  When P has no vertex (a strip, a half-plane),
+   the vertices of conv(V) stand in: points of P, so that conv(H) +
+   cone(D) is still P. */
+static slong extreme2(fmpq *H, const fmpq *V, slong nv, const fmpq *D,
+                      slong nd)
+{
+    slong n = nv * (1 + nd), i, j, k, m, *orig;
+    fmpq *P, *Q;
+    fmpq_t T, t;
+    if (nd == 0 || nv == 0)
+        return hull2(H, V, nv);
+    fmpq_init(T);
+    fmpq_init(t);
+    /* T = 1 + the largest coordinate spread of V */
+    for (j = 0; j < 2; j++)
+    {
+        fmpq_set(t, V + (nv - 1) * 2 + j);
+        for (i = 0; i < nv; i++)
+            if (fmpq_cmp(V + 2 * i + j, t) < 0)
+                fmpq_set(t, V + 2 * i + j);
+        for (i = 0; i < nv; i++)
+        {
+            fmpq_t s;
+            fmpq_init(s);
+            fmpq_sub(s, V + 2 * i + j, t);
+            if (fmpq_cmp(s, T) > 0)
+                fmpq_set(T, s);
+            fmpq_clear(s);
+        }
+    }
+    fmpq_add_si(T, T, 1);
+    P = _fmpq_vec_init(2 * n);
+    Q = _fmpq_vec_init(2 * n);
+    qvec_set(P, V, 2 * nv);
+    for (i = 0, k = nv; i < nv; i++)
+        for (j = 0; j < nd; j++, k++)
+        {
+            fmpq_mul(P + 2 * k, T, D + 2 * j);
+            fmpq_add(P + 2 * k, P + 2 * k, V + 2 * i);
+            fmpq_mul(P + 2 * k + 1, T, D + 2 * j + 1);
+            fmpq_add(P + 2 * k + 1, P + 2 * k + 1, V + 2 * i + 1);
+        }
+    n = sort_unique(P, n, 2);
+    m = hull2(Q, P, n);
+    /* keep the hull's points of V, in the hull's order */
+    orig = flint_malloc(FLINT_MAX(m, 1) * sizeof(slong));
+    for (i = k = 0; i < m; i++)
+        for (j = 0; j < nv; j++)
+            if (pt_cmp(Q + 2 * i, V + 2 * j, 2) == 0)
+            {
+                orig[k++] = i;
+                break;
+            }
+    for (i = 0; i < k; i++)
+        qvec_set(H + 2 * i, Q + 2 * orig[i], 2);
+    if (k == 0)
+        k = hull2(H, V, nv);
+    flint_free(orig);
+    _fmpq_vec_clear(P, 2 * nv * (1 + nd));
+    _fmpq_vec_clear(Q, 2 * nv * (1 + nd));
+    fmpq_clear(T);
+    fmpq_clear(t);
+    return k;
+}
+
 /* The closure of the union of the lowered cells from[0 .. n-1] (d <= 2):
    conv(vertices) + cone(rays); 1-D: the extreme endpoints. */
 static void merge_geometry(regions_cell_struct *c, const regions_t L,
@@ -155,14 +225,24 @@ static void merge_geometry(regions_cell_struct *c, const regions_t L,
     nv = sort_unique(V, nv, d);
     nr = sort_unique(D, nr, d);
     if (d == 2)
-        nv = hull2(H, V, nv);
+        nv = extreme2(H, V, nv, D, nr);
     else
     {
-        /* an interval: its two extreme endpoints */
-        if (nv > 2)
-            qvec_set(V + d, V + (nv - 1) * d, d);
-        nv = FLINT_MIN(nv, 2);
-        qvec_set(H, V, nv * d);
+        /* an interval: its finite ends (a ray -1 removes the lower, +1
+           the upper) */
+        slong lo = 0, hi = nv - 1, k = 0;
+        for (j = 0; j < nr; j++)
+        {
+            if (fmpq_sgn(D + j) < 0)
+                lo = nv;
+            else
+                hi = -1;
+        }
+        if (nv > 0 && lo == 0)
+            fmpq_set(H + k++, V);
+        if (nv > 0 && hi == nv - 1 && (k == 0 || nv > 1))
+            fmpq_set(H + k++, V + hi);
+        nv = k;
     }
     c->nverts = nv;
     c->verts = nv ? _fmpq_vec_init(nv * d) : NULL;
