@@ -206,7 +206,7 @@ static int relu_split(net_t net, slong l, err_t e)
     if (L->act == NET_MAXOUT)
         return err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
                        "layer can only be stacked with a maxout layer of "
-                       "as many pieces", (long) l + 1);
+                       "as many pieces", (long) l + 1);  /* lowered then */
     fmpq_init(c);
     net_init(t, net->input_dim);
     for (i = 0; i < l; i++)
@@ -273,7 +273,36 @@ static int same_act(const net_layer_struct *A, const net_layer_struct *B)
     return 1;
 }
 
+static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e);
+
 int netalg_sum(net_t out, const net_t a, const net_t b, err_t e)
+{
+    err_t e2;
+    net_t la, lb;
+    int st;
+    err_init(e2);
+    st = sum_aligned(out, a, b, e2);
+    if (st == CPWL_OK || net_output_dim(a) != net_output_dim(b)
+        || a->input_dim != b->input_dim)
+    {
+        if (st != CPWL_OK)
+            err_set(e, st, "%s", e2->msg);
+        err_clear(e2);
+        return st;
+    }
+    err_clear(e2);
+    /* a maxout layer met another activation: add the relu lowerings */
+    net_init(la, a->input_dim);
+    net_init(lb, b->input_dim);
+    netalg_lower_relu(la, a);
+    netalg_lower_relu(lb, b);
+    st = sum_aligned(out, la, lb, e);
+    net_clear(la);
+    net_clear(lb);
+    return st;
+}
+
+static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e)
 {
     slong n = a->input_dim, m = net_output_dim(a), D, l, i, j;
     net_t A, B, t;

@@ -107,9 +107,11 @@ good "regions maxout" "^activation regions +4$" "^linear regions +4$" \
     "pattern 0," "pattern 1," "pattern 2," "pattern 3,"
 call regions "$EX/maxout.json" --method nd --linear
 good "regions maxout n-D" "^activation regions +4$" "^linear regions +4$"
-# the region of piece 0 is the cone x >= |y|: rays (1, -1), (1, 1)
+# the region of piece 0 is the cone x >= |y|: vertex 0, rays (1, -1), (1, 1)
+# (the lowered net's inner vertices are not vertices of the region)
 call regions "$EX/maxout.json" --list --json
-good "regions maxout json" '"pattern": "0".*"rays": \[\["1", "-1"\], \["1", "1"\]\]'
+good "regions maxout json" \
+    '"pattern": "0".*"vertices": \[\["0", "0"\]\], "rays": \[\["1", "-1"\], \["1", "1"\]\]'
 
 call regions "$EX/hardtanh.json" --svg "$tmp/h.svg"
 good "draw hardtanh"

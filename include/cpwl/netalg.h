@@ -27,8 +27,9 @@ int netalg_compose(net_t out, const net_t f, const net_t g, err_t e);
    layer first gets an identity output map.  Hidden layers at the same
    depth with different activations (or leaky slopes) are both rewritten
    as relu layers of twice the width (identity z = relu(z) - relu(-z),
-   leaky, abs, hardtanh likewise); a maxout layer that meets anything but
-   a maxout layer of as many pieces gives CPWL_ERR_INPUT. */
+   leaky, abs, hardtanh likewise); when a maxout layer meets anything but
+   a maxout layer of as many pieces, the sum of the two relu lowerings
+   (netalg_lower_relu) is built instead. */
 int netalg_sum(net_t out, const net_t a, const net_t b, err_t e);
 
 /* out = c * net (c rational; c = 0 gives the zero map of the same shape).
