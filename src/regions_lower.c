@@ -119,14 +119,86 @@ static slong hull2(fmpq *H, const fmpq *P, slong n)
     return k;
 }
 
+/* c . x for c, x in R^2 */
+static void dot2(fmpq_t r, const fmpq *c, const fmpq *x)
+{
+    fmpq_mul(r, c, x);
+    fmpq_addmul(r, c + 1, x + 1);
+}
+
+/* P = conv(V) + cone(D) has no vertex: a half-plane, a strip or all of
+   R^2.  As the 2-D method does, list points of its boundary lines (the
+   origin for R^2): with c != 0 and c . r <= 0 for every ray (c normal to
+   a ray, if any such c exists), P lies in {c . x <= max_V c . v}, on
+   whose line the maximising v lies; when every c . r = 0 (a strip) the
+   minimising v lies on the other line. */
+static slong no_vertex(fmpq *H, const fmpq *V, slong nv, const fmpq *D,
+                       slong nd)
+{
+    slong i, j, k = 0, hi = 0, lo = 0;
+    int found = 0, strip = 1;
+    fmpq c[2];
+    fmpq_t t, u;
+    fmpq_init(c);
+    fmpq_init(c + 1);
+    fmpq_init(t);
+    fmpq_init(u);
+    for (i = 0; i < 2 * nd && !found; i++)
+    {
+        /* +-(r_1, -r_0) for the ray i / 2 */
+        fmpq_set(c, D + 2 * (i / 2) + 1);
+        fmpq_neg(c + 1, D + 2 * (i / 2));
+        if (i % 2)
+        {
+            fmpq_neg(c, c);
+            fmpq_neg(c + 1, c + 1);
+        }
+        found = 1;
+        strip = 1;
+        for (j = 0; j < nd && found; j++)
+        {
+            dot2(t, c, D + 2 * j);
+            found = fmpq_sgn(t) <= 0;
+            strip &= fmpq_is_zero(t);
+        }
+    }
+    if (!found || nv == 0)
+    {
+        fmpq_zero(H);           /* all of R^2: the origin */
+        fmpq_zero(H + 1);
+    }
+    else
+    {
+        for (i = 1; i < nv; i++)
+        {
+            dot2(t, c, V + 2 * i);
+            dot2(u, c, V + 2 * hi);
+            if (fmpq_cmp(t, u) > 0)
+                hi = i;
+            dot2(u, c, V + 2 * lo);
+            if (fmpq_cmp(t, u) < 0)
+                lo = i;
+        }
+        qvec_set(H, V + 2 * hi, 2);
+        k = 1;
+        dot2(t, c, V + 2 * lo);
+        dot2(u, c, V + 2 * hi);
+        if (strip && !fmpq_equal(t, u))
+            qvec_set(H + 2 * k++, V + 2 * lo, 2);
+    }
+    fmpq_clear(c);
+    fmpq_clear(c + 1);
+    fmpq_clear(t);
+    fmpq_clear(u);
+    return found && nv > 0 ? k : 1;
+}
+
 /* The vertices of P = conv(V) + cone(D) (V: nv distinct sorted points of
    R^2, D: nd rays with a first nonzero entry of +-1) in counter-clockwise
    order into H.  With T beyond the spread of V, the points v + T r lie
    outside V's bounding box, and a point of V is a vertex of P iff it is
    a vertex of conv(V u {v + T r}): a functional exposing it there is
-   negative on every ray.  When P has no vertex (a strip, a half-plane),
-   the vertices of conv(V) stand in: points of P, so that conv(H) +
-   cone(D) is still P. */
+   negative on every ray.  When P has no vertex, see no_vertex. */
 static slong extreme2(fmpq *H, const fmpq *V, slong nv, const fmpq *D,
                       slong nd)
 {
@@ -180,7 +252,7 @@ static slong extreme2(fmpq *H, const fmpq *V, slong nv, const fmpq *D,
     for (i = 0; i < k; i++)
         qvec_set(H + 2 * i, Q + 2 * orig[i], 2);
     if (k == 0)
-        k = hull2(H, V, nv);
+        k = no_vertex(H, V, nv, D, nd);
     flint_free(orig);
     _fmpq_vec_clear(P, 2 * nv * (1 + nd));
     _fmpq_vec_clear(Q, 2 * nv * (1 + nd));

@@ -586,6 +586,78 @@ START_TEST(test_hardtanh_2d)
 }
 END_TEST
 
+/* The geometry of one maxout unit's regions (opts->verts): the region of
+   piece i is {x : z_i(x) >= z_j(x) for all j}; every listed vertex lies
+   in it with at least two of these constraints tight (a corner in R^2;
+   when `corners` is 0, regions may have no corner, and the points listed
+   are on a boundary line: one tight constraint), every ray r has
+   (w_i - w_j) . r >= 0, and the region is bounded iff it has no ray. */
+static void check_maxout_geometry(const net_t net, int corners)
+{
+    const net_layer_struct *L = net->layers;
+    slong k = L->pieces, c, v, j, t;
+    dom_t D;
+    regions_t R;
+    regions_opts o;
+    pred_ctx_t ctx;
+    err_t e;
+    fmpq_t zi, zj;
+    fmpq_init(zi);
+    fmpq_init(zj);
+    dom_init(D);
+    test_dom_str(D, 2, NULL, NULL, NULL);
+    pred_ctx_init(ctx);
+    regions_opts_init(&o, ctx);
+    o.verts = 1;
+    regions_init(R, 0, 0, 0);
+    err_init(e);
+    ck_assert(regions_compute(R, net, D, &o, e) == CPWL_OK);
+    for (c = 0; c < R->ncells; c++)
+    {
+        const regions_cell_struct *C = R->cells + c;
+        slong i = C->state[0];
+        ck_assert(C->nverts >= 0);
+        ck_assert_int_eq(C->bounded, C->nrays == 0);
+        for (v = 0; v < C->nverts; v++)
+        {
+            const fmpq *x = C->verts + 2 * v;
+            for (j = t = 0; j < k; j++)
+            {
+                int cmp;
+                fmpq_set(zi, L->b + i);
+                fmpq_addmul(zi, fmpq_mat_entry(L->W, i, 0), x);
+                fmpq_addmul(zi, fmpq_mat_entry(L->W, i, 1), x + 1);
+                fmpq_set(zj, L->b + j);
+                fmpq_addmul(zj, fmpq_mat_entry(L->W, j, 0), x);
+                fmpq_addmul(zj, fmpq_mat_entry(L->W, j, 1), x + 1);
+                cmp = fmpq_cmp(zi, zj);
+                ck_assert(cmp >= 0);
+                t += j != i && cmp == 0;
+            }
+            ck_assert_msg(t >= 1 + corners, "vertex %ld of region %ld is no corner "
+                          "(k = %ld, %ld vertices, %ld rays)",
+                          (long) v, (long) c, (long) k, (long) C->nverts,
+                          (long) C->nrays);
+        }
+        for (v = 0; v < C->nrays; v++)
+            for (j = 0; j < k; j++)
+            {
+                fmpq_sub(zi, fmpq_mat_entry(L->W, i, 0),
+                         fmpq_mat_entry(L->W, j, 0));
+                fmpq_mul(zi, zi, C->rays + 2 * v);
+                fmpq_sub(zj, fmpq_mat_entry(L->W, i, 1),
+                         fmpq_mat_entry(L->W, j, 1));
+                fmpq_addmul(zi, zj, C->rays + 2 * v + 1);
+                ck_assert(fmpq_sgn(zi) >= 0);
+            }
+    }
+    regions_clear(R);
+    pred_ctx_clear(ctx);
+    dom_clear(D);
+    fmpq_clear(zi);
+    fmpq_clear(zj);
+}
+
 /* One maxout unit whose k pieces are the tangent planes of |x|^2 at k
    distinct points p: piece p is the only maximum at p (strict
    convexity), so k activation regions, and k linear regions (the
@@ -630,6 +702,27 @@ START_TEST(test_maxout_tangents)
         count_regions(&act, &lin, net, REGIONS_AUTO);
         ck_assert_int_eq(act, k);
         ck_assert_int_eq(lin, k);
+        {
+            /* tangent points not on one line: every cell (of this
+               power diagram) has a corner */
+            int corners = 0;
+            fmpq_t a, b;
+            fmpq_init(a);
+            fmpq_init(b);
+            for (i = 2; i < k; i++)
+            {
+                fmpq_sub(a, p + 2, p);
+                fmpq_sub(b, p + 2 * i + 1, p + 1);
+                fmpq_mul(a, a, b);
+                fmpq_sub(b, p + 3, p + 1);
+                fmpq_submul(a, b, p + 2 * i);
+                fmpq_addmul(a, b, p);
+                corners |= !fmpq_is_zero(a);
+            }
+            fmpq_clear(a);
+            fmpq_clear(b);
+            check_maxout_geometry(net, corners);
+        }
         _fmpq_vec_clear(p, 2 * k);
     }
     net_clear(net);
