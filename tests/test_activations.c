@@ -918,6 +918,67 @@ START_TEST(test_lowering_shape)
 }
 END_TEST
 
+/* netalg_sum of a maxout and a hardtanh net (the layers cannot stand side
+   by side: the relu lowerings are added) and netalg_compose of the two:
+   values against this file's forward pass. */
+START_TEST(test_algebra)
+{
+    test_rng r = {test_seed(2718)};
+    net_t a, b, s, c;
+    fmpq *x = _fmpq_vec_init(2), *y = _fmpq_vec_init(4);
+    slong it;
+    err_t e;
+    net_init(a, 2);
+    net_init(b, 2);
+    net_init(s, 2);
+    net_init(c, 2);
+    read_net(a, mx_net);
+    read_net(b, ht_net);
+    err_init(e);
+    ck_assert(netalg_sum(s, a, b, e) == CPWL_OK);
+    ck_assert(net_is_basic(s));
+    /* b o (x -> (a(x), a(x))): a's one output fed twice */
+    {
+        net_t dup;
+        net_layer_struct *L;
+        net_init(dup, 1);
+        L = net_add_layer(dup, NET_IDENTITY, 2);
+        fmpq_one(fmpq_mat_entry(L->W, 0, 0));
+        fmpq_one(fmpq_mat_entry(L->W, 1, 0));
+        net_prepare(dup);
+        ck_assert(netalg_compose(c, dup, a, e) == CPWL_OK);
+        ck_assert(netalg_compose(c, b, c, e) == CPWL_OK);
+        net_clear(dup);
+    }
+    for (it = 0; it < test_iters(50); it++)
+    {
+        test_fmpq(x, &r, TEST_FRACTIONS);
+        test_fmpq(x + 1, &r, TEST_FRACTIONS);
+        ref_eval(y, a, x);
+        ref_eval(y + 1, b, x);
+        fmpq_add(y + 2, y, y + 1);
+        net_eval_fmpq(y + 3, s, x);
+        ck_assert(fmpq_equal(y + 2, y + 3));
+        /* b(a(x), a(x)) = clip(a + 2a - 1/2) */
+        fmpq_mul_si(y + 2, y, 3);
+        fmpq_set_si(y + 1, 1, 2);
+        fmpq_sub(y + 2, y + 2, y + 1);
+        if (fmpq_cmp_si(y + 2, 1) > 0)
+            fmpq_one(y + 2);
+        if (fmpq_cmp_si(y + 2, -1) < 0)
+            fmpq_set_si(y + 2, -1, 1);
+        net_eval_fmpq(y + 3, c, x);
+        ck_assert(fmpq_equal(y + 2, y + 3));
+    }
+    _fmpq_vec_clear(x, 2);
+    _fmpq_vec_clear(y, 4);
+    net_clear(a);
+    net_clear(b);
+    net_clear(s);
+    net_clear(c);
+}
+END_TEST
+
 static Suite *activations_suite(void)
 {
     Suite *s = suite_create("activations");
@@ -931,6 +992,7 @@ static Suite *activations_suite(void)
     tcase_add_test(tc, test_maxout_tangents);
     tcase_add_test(tc, test_maxout_brute);
     tcase_add_test(tc, test_lowering_shape);
+    tcase_add_test(tc, test_algebra);
     suite_add_tcase(s, tc);
     return s;
 }
