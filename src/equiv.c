@@ -6,6 +6,7 @@
    zero.  Otherwise a rational point of D with a(x) != b(x) is found inside
    a region whose map is not zero. */
 #include "cpwl/equiv.h"
+#include "cpwl/netalg.h"
 #include "qvec.h"
 
 void equiv_init(equiv_t Q)
@@ -54,6 +55,17 @@ static int relu_form(net_t out, const net_t a, err_t e)
     fmpq *bn;
     slong l, i, k, n = a->input_dim;
 
+    if (!net_is_basic(a))
+    {
+        /* abs, hardtanh, maxout: the same function in relu layers */
+        net_t low;
+        int st;
+        net_init(low, a->input_dim);
+        netalg_lower_relu(low, a);
+        st = relu_form(out, low, e);
+        net_clear(low);
+        return st;
+    }
     net_clear(out);
     net_init(out, n);
     out->output_bias = 1;

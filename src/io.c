@@ -177,9 +177,9 @@ static const char *const layer_keys[] = {
 
 static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
 {
-    const json_value *act, *W, *b, *slope;
+    const json_value *act, *W, *b, *slope, *pv;
     net_layer_struct *L;
-    slong i, in, kind;
+    slong i, in, kind, pieces = 1;
     char what[96];
 
     if (obj->kind != JSON_OBJECT)
@@ -201,9 +201,6 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
         if (kind < 0)
             return bad(R, act, "unknown activation %s (expected relu, "
                        "identity, leaky_relu, abs, hardtanh or maxout)", q);
-        if (!net_act_supported(kind))
-            return bad(R, act, "activation %s is not supported yet "
-                       "(supported: relu, identity, leaky_relu)", q);
         path_pop(R, p);
     }
     slope = json_get(obj, "slope");
@@ -212,9 +209,26 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
                    "slope for z <= 0, e.g. \"1/100\")");
     if (kind != NET_LEAKY_RELU && slope != NULL)
         return bad(R, slope, "key \"slope\" belongs to leaky_relu layers only");
-    if (json_get(obj, "pieces") != NULL)
-        return bad(R, json_get(obj, "pieces"),
-                   "key \"pieces\" belongs to maxout layers only");
+    pv = json_get(obj, "pieces");
+    if (kind == NET_MAXOUT && pv == NULL)
+        return bad(R, obj, "missing key \"pieces\" (maxout needs the number "
+                   "of pre-activations per unit, e.g. 2)");
+    if (kind != NET_MAXOUT && pv != NULL)
+        return bad(R, pv, "key \"pieces\" belongs to maxout layers only");
+    if (pv != NULL)
+    {
+        size_t p = path_key(R, "pieces");
+        if (read_int(&pieces, R, pv, 2, NET_MAXOUT_MAX_PIECES) != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        path_pop(R, p);
+        if (W->n % pieces != 0)
+        {
+            path_key(R, "weights");
+            return bad(R, W, "expected a multiple of pieces = %ld rows (one "
+                       "per pre-activation, %ld per maxout unit), got %ld",
+                       (long) pieces, (long) pieces, (long) W->n);
+        }
+    }
 
     in = l == 0 ? net->input_dim : net_layer_width(net, l - 1);
     if (l == 0)
@@ -242,6 +256,7 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
     }
 
     L = net_add_layer(net, kind, W->n);
+    L->pieces = pieces;
     {
         size_t p = path_key(R, "weights");
         for (i = 0; i < L->out; i++)
@@ -546,6 +561,8 @@ char *io_net_write_str(const net_t net)
             put_q(&b, L->slope);
             json_buf_puts(&b, ",\n");
         }
+        if (L->act == NET_MAXOUT)
+            json_buf_printf(&b, "      \"pieces\": %ld,\n", (long) L->pieces);
         json_buf_puts(&b, "      \"weights\": [\n");
         for (i = 0; i < L->out; i++)
         {

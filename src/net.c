@@ -25,7 +25,19 @@ int net_act_from_name(const char *name)
 
 int net_act_supported(net_act_t act)
 {
-    return act == NET_IDENTITY || act == NET_RELU || act == NET_LEAKY_RELU;
+    return act >= 0 && act < NET_NUM_ACTS;
+}
+
+int net_is_basic(const net_t net)
+{
+    slong l;
+    for (l = 0; l < net->nlayers; l++)
+    {
+        net_act_t a = net->layers[l].act;
+        if (a != NET_IDENTITY && a != NET_RELU && a != NET_LEAKY_RELU)
+            return 0;
+    }
+    return 1;
 }
 
 void net_init(net_t net, slong input_dim)
@@ -219,7 +231,7 @@ slong net_num_states(const net_t net)
     slong l, n = 0;
     for (l = 0; l < net->nlayers; l++)
         if (net->layers[l].act != NET_IDENTITY)
-            n += net->layers[l].out;
+            n += net_layer_width(net, l);
     return n;
 }
 
@@ -229,7 +241,7 @@ char *net_pattern_str(const unsigned char *state, const net_t net)
     char *s;
     for (l = 0; l < net->nlayers; l++)
         if (net->layers[l].act != NET_IDENTITY)
-            len += net->layers[l].out + 1;
+            len += net_layer_width(net, l) + 1;
     s = flint_malloc(len + 1);
     len = 0;
     for (l = 0; l < net->nlayers; l++)
@@ -238,8 +250,9 @@ char *net_pattern_str(const unsigned char *state, const net_t net)
             continue;
         if (len > 0)
             s[len++] = '|';
-        for (i = 0; i < net->layers[l].out; i++)
-            s[len++] = (char) ('0' + state[k++]);
+        for (i = 0; i < net_layer_width(net, l); i++, k++)
+            s[len++] = state[k] < 10 ? (char) ('0' + state[k])
+                                     : (char) ('a' + state[k] - 10);
     }
     s[len] = '\0';
     return s;

@@ -42,9 +42,23 @@ static void affine_fmpq(fmpq *z, const net_layer_struct *L, const fmpq *a)
     }
 }
 
+/* a has net_layer_width entries: out, or out / pieces for maxout. */
 static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
 {
-    slong i;
+    slong i, j;
+    if (L->act == NET_MAXOUT)
+    {
+        for (i = 0; i < L->out / L->pieces; i++)
+        {
+            const fmpq *g = z + i * L->pieces;
+            slong best = 0;
+            for (j = 1; j < L->pieces; j++)
+                if (fmpq_cmp(g + j, g + best) > 0)
+                    best = j;
+            fmpq_set(a + i, g + best);
+        }
+        return;
+    }
     for (i = 0; i < L->out; i++)
     {
         switch (L->act)
@@ -63,6 +77,15 @@ static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
                     fmpq_set(a + i, z + i);
                 else
                     fmpq_mul(a + i, z + i, L->slope);
+                break;
+            case NET_ABS:
+                fmpq_abs(a + i, z + i);
+                break;
+            case NET_HARDTANH:
+                if (fmpz_cmpabs(fmpq_numref(z + i), fmpq_denref(z + i)) <= 0)
+                    fmpq_set(a + i, z + i);
+                else
+                    fmpq_set_si(a + i, fmpq_sgn(z + i), 1);
                 break;
             default:
                 unsupported(L);
@@ -206,15 +229,36 @@ static void affine_arb(arb_ptr z, const net_layer_struct *L, arb_srcptr a,
 static void act_arb(arb_ptr a, arb_srcptr z, const net_layer_struct *L,
                     slong prec)
 {
-    slong i;
+    slong i, j;
     arb_t t;
     arb_init(t);
+    if (L->act == NET_MAXOUT)
+    {
+        /* max is monotone in each argument: exact on the balls' ends */
+        for (i = 0; i < L->out / L->pieces; i++)
+        {
+            arb_set(a + i, z + i * L->pieces);
+            for (j = 1; j < L->pieces; j++)
+                arb_max(a + i, a + i, z + i * L->pieces + j, prec);
+        }
+        arb_clear(t);
+        return;
+    }
     for (i = 0; i < L->out; i++)
     {
         switch (L->act)
         {
             case NET_IDENTITY:
                 arb_set(a + i, z + i);
+                break;
+            case NET_ABS:
+                arb_abs(a + i, z + i);
+                break;
+            case NET_HARDTANH:
+                arb_set_si(t, -1);
+                arb_max(a + i, z + i, t, prec);
+                arb_one(t);
+                arb_min(a + i, a + i, t, prec);
                 break;
             case NET_RELU:
                 arb_zero(t);
@@ -335,13 +379,37 @@ static int affine_d(double *z, double *ez, const net_layer_struct *L,
 static int act_d(double *a, double *ea, const double *z, const double *ez,
                  const net_layer_struct *L)
 {
-    slong i;
+    slong i, j;
+    if (L->act == NET_MAXOUT)
+    {
+        /* exact on z; |max(z) - max(zhat)| <= max_j |z_j - zhat_j| */
+        for (i = 0; i < L->out / L->pieces; i++)
+        {
+            const double *g = z + i * L->pieces, *eg = ez + i * L->pieces;
+            a[i] = g[0];
+            ea[i] = eg[0];
+            for (j = 1; j < L->pieces; j++)
+            {
+                a[i] = g[j] > a[i] ? g[j] : a[i];
+                ea[i] = eg[j] > ea[i] ? eg[j] : ea[i];
+            }
+        }
+        return 1;
+    }
     for (i = 0; i < L->out; i++)
     {
         switch (L->act)
         {
             case NET_IDENTITY:
                 a[i] = z[i];
+                ea[i] = ez[i];
+                break;
+            case NET_ABS:       /* exact on z, 1-Lipschitz */
+                a[i] = fabs(z[i]);
+                ea[i] = ez[i];
+                break;
+            case NET_HARDTANH:  /* exact on z, 1-Lipschitz */
+                a[i] = z[i] < -1.0 ? -1.0 : z[i] > 1.0 ? 1.0 : z[i];
                 ea[i] = ez[i];
                 break;
             case NET_RELU:  /* exact on z, and relu is 1-Lipschitz */
@@ -459,18 +527,36 @@ typedef struct
     fmpq_pass zq;               /* exact, two layers at a time (asked
                                    in layer order) */
     int have_zq;
-    slong layer, idx;
+    /* The value asked about: z[idx] - z[idx2] - shift (idx2 < 0: no
+       z[idx2]); hardtanh compares z with -1 and 1 (shift -1, 1), maxout
+       two pre-activations of a unit. */
+    slong layer, idx, idx2, shift;
 }
 pattern_state;
 
 static int pat_get_d(double *v, double *err, void *data)
 {
     pattern_state *P = data;
+    double a, ea, b = (double) P->shift, eb = 0;
     if (!P->d_ok)
         return 0;
-    *v = P->zd[P->layer][P->idx];
-    *err = P->ezd[P->layer][P->idx];
-    return 1;
+    a = P->zd[P->layer][P->idx];
+    ea = P->ezd[P->layer][P->idx];
+    if (P->idx2 < 0 && P->shift == 0)
+    {
+        *v = a;
+        *err = ea;
+        return 1;
+    }
+    if (P->idx2 >= 0)
+    {
+        b = P->zd[P->layer][P->idx2];
+        eb = P->ezd[P->layer][P->idx2];
+    }
+    /* one rounding: |fl(a - b) - (a - b)| <= u |fl(a - b)| */
+    *v = a - b;
+    *err = SLACK_D * (ea + eb + 2 * U_D * fabs(*v));
+    return isfinite(*v) && isfinite(*err);
 }
 
 static void pat_get_arb(arb_t v, slong prec, void *data)
@@ -496,6 +582,10 @@ static void pat_get_arb(arb_t v, slong prec, void *data)
         _arb_vec_clear(xa, P->net->input_dim);
     }
     arb_set(v, P->za[k][P->layer] + P->idx);
+    if (P->idx2 >= 0)
+        arb_sub(v, v, P->za[k][P->layer] + P->idx2, prec);
+    if (P->shift != 0)
+        arb_sub_si(v, v, P->shift, prec);
 }
 
 static void pat_get_fmpq(fmpq_t v, void *data)
@@ -508,6 +598,10 @@ static void pat_get_fmpq(fmpq_t v, void *data)
     }
     fmpq_pass_to(&P->zq, P->layer);
     fmpq_set(v, P->zq.z + P->idx);
+    if (P->idx2 >= 0)
+        fmpq_sub(v, v, P->zq.z + P->idx2);
+    if (P->shift != 0)
+        fmpq_sub_si(v, v, P->shift);
 }
 
 /* Inputs rounded to double with |x_d - x| <= 2^-52 |x_d| + 2^-1074. */
@@ -524,38 +618,88 @@ int net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
     return 1;
 }
 
-/* Ask the predicate layer about every neuron with a state, in order:
-   sign[k] in {-1, 0, 1}.  Returns the number of zeros. */
-static slong pattern_ask(signed char *sign, pattern_state *P,
-                         const pred_src_struct *src, pred_ctx_t ctx)
+/* The sign of z[idx] - z[idx2] - shift at the pattern's point. */
+static int ask(pattern_state *P, slong idx, slong idx2, slong shift,
+               const pred_src_struct *src, pred_ctx_t ctx)
+{
+    P->idx = idx;
+    P->idx2 = idx2;
+    P->shift = shift;
+    return pred_sign(ctx, src);
+}
+
+/* Decide every state, in order (see net_num_states): state[k], and
+   sign[k] (may be NULL) as net_signs documents.  Returns the number of
+   states decided by a tie (an exact zero). */
+static slong pattern_ask(unsigned char *state, signed char *sign,
+                         pattern_state *P, const pred_src_struct *src,
+                         pred_ctx_t ctx)
 {
     const net_struct *net = P->net;
-    slong l, i, k = 0, zeros = 0;
+    slong l, i, j, k = 0, zeros = 0;
     for (l = 0; l < net->nlayers; l++)
     {
         const net_layer_struct *L = net->layers + l;
         if (L->act == NET_IDENTITY)
             continue;
-        if (L->act != NET_RELU && L->act != NET_LEAKY_RELU)
-            unsupported(L);
         P->layer = l;
-        for (i = 0; i < L->out; i++)
+        for (i = 0; i < net_layer_width(net, l); i++, k++)
         {
-            P->idx = i;
-            sign[k] = (signed char) pred_sign(ctx, src);
-            zeros += sign[k++] == 0;
+            int s, tie = 0, st;
+            switch (L->act)
+            {
+                case NET_RELU:
+                case NET_LEAKY_RELU:
+                case NET_ABS:   /* z = 0 is off */
+                    s = ask(P, i, -1, 0, src, ctx);
+                    st = s > 0;
+                    tie = s == 0;
+                    if (sign != NULL)
+                        sign[k] = (signed char) s;
+                    break;
+                case NET_HARDTANH:  /* z <= -1, -1 < z < 1, z >= 1 */
+                    s = ask(P, i, -1, 1, src, ctx);
+                    if (s >= 0)
+                        st = 2;
+                    else
+                    {
+                        s = ask(P, i, -1, -1, src, ctx);
+                        st = s > 0;
+                    }
+                    tie = s == 0;
+                    break;
+                case NET_MAXOUT:
+                {
+                    /* the first strictly larger piece wins: ties go to
+                       the lowest index; a tie with the final winner
+                       puts x on a boundary */
+                    slong g = i * L->pieces;
+                    st = 0;
+                    for (j = 1; j < L->pieces; j++)
+                    {
+                        s = ask(P, g + j, g + st, 0, src, ctx);
+                        if (s > 0)
+                        {
+                            st = (int) j;
+                            tie = 0;
+                        }
+                        else if (s == 0)
+                            tie = 1;
+                    }
+                    break;
+                }
+                default:
+                    unsupported(L);
+                    st = 0;
+            }
+            state[k] = (unsigned char) st;
+            if (sign != NULL && L->act != NET_RELU
+                && L->act != NET_LEAKY_RELU && L->act != NET_ABS)
+                sign[k] = (signed char) (tie ? 0 : 1);
+            zeros += tie;
         }
     }
     return zeros;
-}
-
-/* SPEC section 2: on iff z > 0; z = 0 is off. */
-static void signs_to_state(unsigned char *state, const signed char *sign,
-                           slong ns)
-{
-    slong k;
-    for (k = 0; k < ns; k++)
-        state[k] = sign[k] > 0;
 }
 
 static void pattern_state_init(pattern_state *P, const net_t net,
@@ -567,6 +711,8 @@ static void pattern_state_init(pattern_state *P, const net_t net,
     P->zd = P->ezd = NULL;
     P->arb_levels = 0;
     P->have_zq = 0;
+    P->idx2 = -1;
+    P->shift = 0;
 }
 
 static void pattern_state_clear(pattern_state *P)
@@ -583,8 +729,8 @@ static void pattern_state_clear(pattern_state *P)
         fmpq_pass_clear(&P->zq);
 }
 
-slong net_signs(signed char *sign, const net_t net, const fmpq *x,
-                pred_ctx_t ctx)
+static slong pattern_filtered(unsigned char *state, signed char *sign,
+                              const net_t net, const fmpq *x, pred_ctx_t ctx)
 {
     pattern_state P;
     pred_src_struct src = {pat_get_d, pat_get_arb, pat_get_fmpq, NULL};
@@ -599,21 +745,26 @@ slong net_signs(signed char *sign, const net_t net, const fmpq *x,
     P.d_ok = net_round_inputs_d(xd, xe, x, net->input_dim)
              && preacts_d(P.zd, P.ezd, net, xd, xe);
     src.data = &P;
-    zeros = pattern_ask(sign, &P, &src, ctx);
+    zeros = pattern_ask(state, sign, &P, &src, ctx);
     pattern_state_clear(&P);
     flint_free(xd);
     flint_free(xe);
     return zeros;
 }
 
+slong net_signs(signed char *sign, const net_t net, const fmpq *x,
+                pred_ctx_t ctx)
+{
+    unsigned char *state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
+    slong zeros = pattern_filtered(state, sign, net, x, ctx);
+    flint_free(state);
+    return zeros;
+}
+
 void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
                  pred_ctx_t ctx)
 {
-    slong ns = net_num_states(net);
-    signed char *sign = flint_malloc(FLINT_MAX(1, ns));
-    net_signs(sign, net, x, ctx);
-    signs_to_state(state, sign, ns);
-    flint_free(sign);
+    pattern_filtered(state, NULL, net, x, ctx);
 }
 
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
@@ -621,17 +772,13 @@ void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
     pattern_state P;
     pred_src_struct src = {NULL, NULL, pat_get_fmpq, NULL};
     pred_ctx_t ctx;
-    slong ns = net_num_states(net);
-    signed char *sign = flint_malloc(FLINT_MAX(1, ns));
 
     pred_ctx_init(ctx);
     pattern_state_init(&P, net, x);
     src.data = &P;
-    pattern_ask(sign, &P, &src, ctx);
-    signs_to_state(state, sign, ns);
+    pattern_ask(state, NULL, &P, &src, ctx);
     pattern_state_clear(&P);
     pred_ctx_clear(ctx);
-    flint_free(sign);
 }
 
 /* ---- the three paths checked against each other ----------------------- */

@@ -206,7 +206,7 @@ static int relu_split(net_t net, slong l, err_t e)
     if (L->act == NET_MAXOUT)
         return err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
                        "layer can only be stacked with a maxout layer of "
-                       "as many pieces", (long) l + 1);
+                       "as many pieces", (long) l + 1);  /* lowered then */
     fmpq_init(c);
     net_init(t, net->input_dim);
     for (i = 0; i < l; i++)
@@ -273,7 +273,36 @@ static int same_act(const net_layer_struct *A, const net_layer_struct *B)
     return 1;
 }
 
+static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e);
+
 int netalg_sum(net_t out, const net_t a, const net_t b, err_t e)
+{
+    err_t e2;
+    net_t la, lb;
+    int st;
+    err_init(e2);
+    st = sum_aligned(out, a, b, e2);
+    if (st == CPWL_OK || net_output_dim(a) != net_output_dim(b)
+        || a->input_dim != b->input_dim)
+    {
+        if (st != CPWL_OK)
+            err_set(e, st, "%s", e2->msg);
+        err_clear(e2);
+        return st;
+    }
+    err_clear(e2);
+    /* a maxout layer met another activation: add the relu lowerings */
+    net_init(la, a->input_dim);
+    net_init(lb, b->input_dim);
+    netalg_lower_relu(la, a);
+    netalg_lower_relu(lb, b);
+    st = sum_aligned(out, la, lb, e);
+    net_clear(la);
+    net_clear(lb);
+    return st;
+}
+
+static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e)
 {
     slong n = a->input_dim, m = net_output_dim(a), D, l, i, j;
     net_t A, B, t;
@@ -388,6 +417,202 @@ void netalg_scale(net_t out, const net_t net, const fmpq_t c)
     }
     else
         add_identity(t, m, c);
+    net_prepare(t);
+    net_swap(out, t);
+    net_clear(t);
+}
+
+/* ---- lowering to relu layers ------------------------------------------ */
+
+/* The values computed so far, an affine map of the last emitted layer's
+   outputs (or of x): v = V a + vb. */
+typedef struct
+{
+    fmpq_mat_t V;
+    fmpq *vb;
+    slong n;                    /* values = rows of V */
+}
+lower_vals;
+
+static void vals_init(lower_vals *v, slong n, slong q)
+{
+    fmpq_mat_init(v->V, n, q);
+    v->vb = _fmpq_vec_init(n);
+    v->n = n;
+}
+
+static void vals_clear(lower_vals *v)
+{
+    fmpq_mat_clear(v->V);
+    _fmpq_vec_clear(v->vb, v->n);
+}
+
+/* Append a layer computing act(V a + vb). */
+static net_layer_struct *emit(net_t t, net_act_t act, const lower_vals *v)
+{
+    net_layer_struct *L = net_add_layer(t, act, v->n);
+    fmpq_mat_set(L->W, v->V);
+    qvec_set(L->b, v->vb, v->n);
+    return L;
+}
+
+/* One relu layer r = relu(R v + r0) of the values; the new values are
+   S r + s0 (R: rows x n, S: n' x rows), replacing *v.  Consecutive affine
+   maps are composed exactly (R V), so no identity layer is left between. */
+static void relu_step(net_t t, lower_vals *v, const fmpq_mat_t R,
+                      const fmpq *r0, const fmpq_mat_t S, const fmpq *s0)
+{
+    slong rows = fmpq_mat_nrows(R), i, j;
+    net_layer_struct *L = net_add_layer(t, NET_RELU, rows);
+    fmpq_mat_mul(L->W, R, v->V);
+    for (i = 0; i < rows; i++)
+    {
+        fmpq_set(L->b + i, r0 + i);
+        for (j = 0; j < v->n; j++)
+            fmpq_addmul(L->b + i, fmpq_mat_entry(R, i, j), v->vb + j);
+    }
+    vals_clear(v);
+    vals_init(v, fmpq_mat_nrows(S), rows);
+    fmpq_mat_set(v->V, S);
+    qvec_set(v->vb, s0, v->n);
+}
+
+/* abs: |z| = relu(z) + relu(-z); hardtanh: clip(z, -1, 1) =
+   relu(z + 1) - relu(z - 1) - 1.  Both use the hyperplanes of z
+   itself (z = 0, resp. z = -1 and z = 1). */
+static void lower_elementwise(net_t t, lower_vals *v, int ht)
+{
+    slong k = v->n, i;
+    fmpq_mat_t R, S;
+    fmpq *r0 = _fmpq_vec_init(2 * k), *s0 = _fmpq_vec_init(k);
+    fmpq_mat_init(R, 2 * k, k);
+    fmpq_mat_init(S, k, 2 * k);
+    for (i = 0; i < k; i++)
+    {
+        fmpq_one(fmpq_mat_entry(R, i, i));
+        fmpq_set_si(fmpq_mat_entry(R, k + i, i), ht ? 1 : -1, 1);
+        fmpq_one(fmpq_mat_entry(S, i, i));
+        fmpq_set_si(fmpq_mat_entry(S, i, k + i), ht ? -1 : 1, 1);
+        if (ht)
+        {
+            fmpq_one(r0 + i);
+            fmpq_set_si(r0 + k + i, -1, 1);
+            fmpq_set_si(s0 + i, -1, 1);
+        }
+    }
+    relu_step(t, v, R, r0, S, s0);
+    fmpq_mat_clear(R);
+    fmpq_mat_clear(S);
+    _fmpq_vec_clear(r0, 2 * k);
+    _fmpq_vec_clear(s0, k);
+}
+
+/* maxout: a tournament per unit, all units in parallel.  A round pairs
+   the unit's values: max(a, b) = a + relu(b - a), a carried as
+   relu(a) - relu(-a) (3 relus); an odd value out is carried (2 relus).
+   ceil(log2 pieces) rounds. */
+static void lower_maxout(net_t t, lower_vals *v, slong pieces)
+{
+    slong units = v->n / pieces, c = pieces;
+    while (c > 1)
+    {
+        slong h = c / 2, odd = c % 2, c2 = h + odd;
+        slong per = 3 * h + 2 * odd, rows = units * per, u, p;
+        fmpq_mat_t R, S;
+        fmpq *r0 = _fmpq_vec_init(rows), *s0 = _fmpq_vec_init(units * c2);
+        fmpq_mat_init(R, rows, v->n);
+        fmpq_mat_init(S, units * c2, rows);
+        for (u = 0; u < units; u++)
+        {
+            slong in = u * c, r = u * per, o = u * c2;
+            for (p = 0; p < c2; p++, r += 3)
+            {
+                slong a = in + 2 * p;
+                fmpq_one(fmpq_mat_entry(R, r, a));
+                fmpq_set_si(fmpq_mat_entry(R, r + 1, a), -1, 1);
+                fmpq_one(fmpq_mat_entry(S, o + p, r));
+                fmpq_set_si(fmpq_mat_entry(S, o + p, r + 1), -1, 1);
+                if (p < h)
+                {
+                    fmpq_one(fmpq_mat_entry(R, r + 2, a + 1));
+                    fmpq_set_si(fmpq_mat_entry(R, r + 2, a), -1, 1);
+                    fmpq_one(fmpq_mat_entry(S, o + p, r + 2));
+                }
+            }
+        }
+        relu_step(t, v, R, r0, S, s0);
+        fmpq_mat_clear(R);
+        fmpq_mat_clear(S);
+        _fmpq_vec_clear(r0, rows);
+        _fmpq_vec_clear(s0, units * c2);
+        c = c2;
+    }
+}
+
+void netalg_lower_relu(net_t out, const net_t net)
+{
+    slong l, i;
+    int pend = 0;
+    lower_vals v, w;
+    net_t t;
+
+    net_init(t, net->input_dim);
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const net_layer_struct *L = net->layers + l;
+        int last = l + 1 == net->nlayers;
+        /* the layer's pre-activations as values of the last output */
+        if (pend)
+        {
+            vals_init(&w, L->out, fmpq_mat_ncols(v.V));
+            fmpq_mat_mul(w.V, L->W, v.V);
+            for (i = 0; i < L->out; i++)
+            {
+                slong j;
+                fmpq_set(w.vb + i, L->b + i);
+                for (j = 0; j < L->in; j++)
+                    fmpq_addmul(w.vb + i, fmpq_mat_entry(L->W, i, j),
+                                v.vb + j);
+            }
+            vals_clear(&v);
+        }
+        else
+        {
+            vals_init(&w, L->out, L->in);
+            fmpq_mat_set(w.V, L->W);
+            qvec_set(w.vb, L->b, L->out);
+        }
+        v = w;
+        pend = 1;
+        switch (L->act)
+        {
+            case NET_IDENTITY:
+                if (last)
+                {
+                    emit(t, NET_IDENTITY, &v);
+                    vals_clear(&v);
+                    pend = 0;
+                }
+                break;
+            case NET_ABS:
+            case NET_HARDTANH:
+                lower_elementwise(t, &v, L->act == NET_HARDTANH);
+                break;
+            case NET_MAXOUT:
+                lower_maxout(t, &v, L->pieces);
+                break;
+            default:            /* relu, leaky_relu: kept */
+                fmpq_set(emit(t, L->act, &v)->slope, L->slope);
+                vals_clear(&v);
+                pend = 0;
+        }
+    }
+    if (pend)
+    {
+        emit(t, NET_IDENTITY, &v);
+        vals_clear(&v);
+    }
+    set_output_bias(t, net->output_bias);
     net_prepare(t);
     net_swap(out, t);
     net_clear(t);

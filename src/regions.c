@@ -369,6 +369,10 @@ int regions_compute(regions_t R, const net_t net, const dom_t D,
         return err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
                        "but the network has %ld inputs", (long) D->n,
                        (long) net->input_dim);
+    /* abs, hardtanh, maxout: through the relu lowering; relu nets keep
+       their direct paths */
+    if (!net_is_basic(net))
+        return regions_lowered(R, net, D, opts, e);
     if (m == REGIONS_AUTO)
         m = D->d == 1 ? REGIONS_1D : D->d == 2 ? REGIONS_2D : REGIONS_ND;
     if (m == REGIONS_1D && D->d != 1)

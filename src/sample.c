@@ -365,7 +365,9 @@ static int sample_check(slong *planned, const net_t net, const dom_t D,
                        "but the network has %ld inputs", (long) D->n,
                        (long) net->input_dim);
     for (l = 0; l < net->nlayers; l++)
-        if (!net_act_supported(net->layers[l].act))
+        if (net->layers[l].act != NET_RELU
+            && net->layers[l].act != NET_LEAKY_RELU
+            && net->layers[l].act != NET_IDENTITY)
             return err_set(e, CPWL_ERR_INPUT, "sampling supports relu, "
                            "leaky_relu and identity layers; layer %ld is %s",
                            (long) l + 1, net_act_name(net->layers[l].act));

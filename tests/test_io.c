@@ -314,8 +314,8 @@ static int canonical_rational(const char *s, size_t n)
     return ok;
 }
 
-/* Every value inside "layers" of a written text is a string: an activation
-   name or a canonical rational.  Returns the number of rationals, or -1. */
+/* Every value inside "layers" of a written text is a string (an activation
+   name or a canonical rational) or maxout's integer "pieces".  Returns the number of rationals, or -1. */
 static slong count_written_rationals(const char *text)
 {
     const char *p = strstr(text, "\"layers\": [");
@@ -342,6 +342,14 @@ static slong count_written_rationals(const char *text)
         q = strchr(p + 1, '"');
         if (q == NULL || q > stop)
             return -1;
+        if (q - p == 7 && strncmp(p, "\"pieces\"", 8) == 0)
+        {
+            /* maxout's pieces: an integer, not a weight */
+            p = q + 1;
+            while (p < stop && strchr(": 0123456789", *p) != NULL)
+                p++;
+            continue;
+        }
         if (q[1] != ':')                /* not a key */
         {
             char word[32];
@@ -696,15 +704,18 @@ static const bad_case semantic_cases[] = {
     {"activation a number", NET("{'activation': @1, 'weights': "
      "[[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1),
      "layers[0].activation", "string", 0, 0},
-    {"abs", NET("{'activation': @'abs', 'weights': [[1, 2], [3, 4], "
-     "[5, 6]], 'bias': [0, 0, 0]}, " L1), "layers[0].activation",
-     "not supported", 0, 0},
-    {"hardtanh", NET("{'activation': @'hardtanh', 'weights': [[1, 2], "
-     "[3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1), "layers[0].activation",
-     "not supported", 0, 0},
-    {"maxout", NET("{'activation': @'maxout', 'pieces': 3, 'weights': "
-     "[[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1),
-     "layers[0].activation", "not supported", 0, 0},
+    {"pieces on abs", NET("{'activation': 'abs', @'pieces': 2, 'weights': "
+     "[[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1), "layers[0]",
+     "maxout layers only", 10, 0},
+    {"maxout without pieces", NET("@{'activation': 'maxout', 'weights': "
+     "[[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1), "layers[0]",
+     "pieces", 0, 0},
+    {"maxout pieces 1", NET("{'activation': 'maxout', 'pieces': @1, "
+     "'weights': [[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}, " L1),
+     "layers[0].pieces", "from 2 to 36", 0, 0},
+    {"maxout rows not a multiple", NET("{'activation': 'maxout', "
+     "'pieces': 2, 'weights': @[[1, 2], [3, 4], [5, 6]], 'bias': [0, 0, 0]}"
+     ", " L1), "layers[0].weights", "multiple", 0, 0},
     /* Options. */
     {"output_bias false, bias not 0", "{" HD ", 'input_dim': 2, "
      "'output_bias': false, 'layers': [" L0 ", {'activation': 'identity', "

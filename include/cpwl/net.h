@@ -79,9 +79,19 @@ void net_prepare(net_t net);
 const char *net_act_name(net_act_t act);
 /* Index of the activation called name, or -1. */
 int net_act_from_name(const char *name);
-/* Whether the evaluation code handles the activation yet (relu, identity,
-   leaky_relu); io refuses the others with a clear message. */
+/* Whether the evaluation code handles the activation: every activation
+   of the format does (kept for callers that ask). */
 int net_act_supported(net_act_t act);
+
+/* Largest maxout `pieces`: a unit's state is written as one base-36
+   digit in pattern strings. */
+#define NET_MAXOUT_MAX_PIECES 36
+
+/* Whether every layer is identity, relu or leaky_relu: the activations
+   whose states are bits (on iff z > 0), which the region, sampling and
+   batch algorithms take directly.  Nets with abs, hardtanh or maxout
+   layers go through netalg_lower_relu. */
+int net_is_basic(const net_t net);
 
 slong net_output_dim(const net_t net);
 slong net_layer_width(const net_t net, slong l);  /* outputs of layer l */
@@ -92,8 +102,13 @@ slong net_num_params(const net_t net);  /* free weights, biases, slopes */
 /* Largest bit size of a numerator and of a denominator among the weights. */
 void net_max_bits(slong *num_bits, slong *den_bits, const net_t net);
 
-/* Number of neurons that have a state in an activation pattern: those of
-   layers whose activation is not the identity. */
+/* Number of states in an activation pattern: one per neuron of a layer
+   whose activation is not the identity, one per unit (group of `pieces`
+   pre-activations) of a maxout layer.  The state of
+     relu, leaky_relu, abs: 1 iff z > 0 (z = 0 is 0);
+     hardtanh: 0 for z <= -1, 1 for -1 < z < 1, 2 for z >= 1;
+     maxout: the index (0 .. pieces-1) of the largest of the unit's
+       pre-activations, ties to the lowest index. */
 slong net_num_states(const net_t net);
 
 /* Exact value y = f(x) (y has net_output_dim entries). */
@@ -116,15 +131,18 @@ int net_eval_d(double *y, double *err, const net_t net,
                const double *x, const double *xerr);
 
 /* The activation pattern at the rational point x: state[k] for the k-th
-   neuron with a state (layer by layer), 1 = on (z > 0), 0 = off (z <= 0),
-   every sign decided through the predicate layer ctx. */
+   state (layer by layer, see net_num_states), every comparison decided
+   through the predicate layer ctx. */
 void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
                  pred_ctx_t ctx);
 
 /* The sign (-1, 0, +1) of every neuron's pre-activation at the rational
    point x, in pattern order, decided through the predicate layer ctx;
    returns the number of zeros (0: x is inside an activation region, and
-   its pattern is sign > 0). */
+   its pattern is sign > 0).  On a net that is not basic (net_is_basic)
+   sign[k] is 0 when the state k was decided by a tie (a comparison with
+   an exact zero: x is on the boundary of its region) and 1 otherwise;
+   the number of zeros keeps its meaning. */
 slong net_signs(signed char *sign, const net_t net, const fmpq *x,
                 pred_ctx_t ctx);
 
@@ -132,8 +150,9 @@ slong net_signs(signed char *sign, const net_t net, const fmpq *x,
    reference the filtered path is tested against). */
 void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x);
 
-/* Write the pattern as bit strings per layer separated by '|' into a new
-   string (free with flint_free). */
+/* Write the pattern as one digit per state (0/1; hardtanh 0/1/2; maxout
+   the index in base 36), layers separated by '|', into a new string
+   (free with flint_free). */
 char *net_pattern_str(const unsigned char *state, const net_t net);
 
 

@@ -27,8 +27,9 @@ int netalg_compose(net_t out, const net_t f, const net_t g, err_t e);
    layer first gets an identity output map.  Hidden layers at the same
    depth with different activations (or leaky slopes) are both rewritten
    as relu layers of twice the width (identity z = relu(z) - relu(-z),
-   leaky, abs, hardtanh likewise); a maxout layer that meets anything but
-   a maxout layer of as many pieces gives CPWL_ERR_INPUT. */
+   leaky, abs, hardtanh likewise); when a maxout layer meets anything but
+   a maxout layer of as many pieces, the sum of the two relu lowerings
+   (netalg_lower_relu) is built instead. */
 int netalg_sum(net_t out, const net_t a, const net_t b, err_t e);
 
 /* out = c * net (c rational; c = 0 gives the zero map of the same shape).
@@ -44,5 +45,16 @@ void netalg_identity(net_t out, slong n);
    pass-throughs placed before the last affine map (2m relus per added
    hidden layer); the function is unchanged. */
 void netalg_pad_depth(net_t out, const net_t net, slong depth);
+
+/* out = the same function with relu, leaky_relu and identity layers
+   only (net_is_basic): abs z = relu(z) + relu(-z), hardtanh clip(z) =
+   relu(z + 1) - relu(z - 1) - 1, maxout a tournament of max(a, b) =
+   a + relu(b - a) with values carried by relu(a) - relu(-a) (ceil(log2
+   pieces) relu layers per maxout layer); consecutive affine maps (and
+   hidden identity layers) are composed exactly.  The function is the
+   same; the activation regions of out refine those of net (docs/
+   regions.md, "Other activations").  out must be initialised and may be
+   net; the result is prepared. */
+void netalg_lower_relu(net_t out, const net_t net);
 
 #endif
