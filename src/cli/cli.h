@@ -60,6 +60,11 @@ double cli_now(void);
 /* Load a network file, reporting errors; returns an exit status. */
 int cli_load_net(net_t net, const char *sub, const char *path);
 
+/* dom_set_str for the options --box, --slice, --line: messages name the
+   option. */
+int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e);
+
 /* A decimal integer option value in [lo, hi]; returns an exit status. */
 int cli_parse_slong(slong *out, const char *sub, const char *opt,
                     const char *s, slong lo, slong hi);

@@ -288,7 +288,7 @@ int cmd_crosscheck(int argc, char **argv)
     }
     err_init(e);
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK)
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK)
     {
         status = cli_fail("crosscheck", e);
         goto out_dom;

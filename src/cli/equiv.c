@@ -105,7 +105,7 @@ int cmd_equiv(int argc, char **argv)
         status = cli_fail("equiv", e);
         goto done;
     }
-    if (dom_set_str(D, a->input_dim, box, slice, line, e) != CPWL_OK)
+    if (cli_dom_set(D, a->input_dim, box, slice, line, e) != CPWL_OK)
     {
         status = cli_fail("equiv", e);
         goto done;

@@ -411,6 +411,29 @@ int cli_load_net(net_t net, const char *sub, const char *path)
     return CPWL_OK;
 }
 
+int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e)
+{
+    static const char *const parts[] = {"box: ", "slice: ", "line: "};
+    size_t i, len;
+    if (slice != NULL && line != NULL)
+        return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
+                       "used together");
+    if (dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
+        return CPWL_OK;
+    /* The library names the text at fault; here it is an option. */
+    len = strlen(e->msg);
+    for (i = 0; i < 3; i++)
+        if (strncmp(e->msg, parts[i], strlen(parts[i])) == 0
+            && len + 2 < sizeof(e->msg))
+        {
+            memmove(e->msg + 2, e->msg, len + 1);
+            memcpy(e->msg, "--", 2);
+            break;
+        }
+    return e->status;
+}
+
 int cli_parse_slong(slong *out, const char *sub, const char *opt,
                     const char *s, slong lo, slong hi)
 {

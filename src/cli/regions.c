@@ -242,7 +242,7 @@ int cmd_regions(int argc, char **argv)
         return status;
     }
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || ((svg || png) && D->d != 2
             && err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
                        "this domain has dimension %ld (use --slice)",

@@ -418,7 +418,7 @@ int cmd_sample(int argc, char **argv)
     }
     err_init(e);
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || (!D->bounded
             && err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
                        "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
