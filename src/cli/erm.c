@@ -11,24 +11,18 @@
 #include <unistd.h>
 #include "cli.h"
 
-typedef struct
-{
-    double last;
-}
-erm_progress_state;
-
+/* done counts steps: first a bound per cell group, then a solve. */
 static void erm_progress(void *data, slong done, slong total,
                          const fmpq_t best)
 {
-    erm_progress_state *p = data;
-    double t = cli_now();
+    cli_progress_state *p = data;
+    char rate[CLI_RATE_SIZE];
     (void) best;
-    if (t - p->last < 0.25)
+    if (!cli_progress_due(p))
         return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl erm: %ld/%ld steps (bounding, then solving)   ",
-            (long) done, (long) total);
-    fflush(stderr);
+    cli_progress_line(p, "%ld/%ld steps (bounding, then solving), %s "
+                      "steps/s", (long) done, (long) total,
+                      cli_progress_rate(rate, (double) done, p->start));
 }
 
 static const char *loss_name(qp_loss l)
@@ -265,6 +259,8 @@ int cmd_erm(int argc, char **argv)
         {"certificate", required_argument, NULL, 'c'},
         {"verify", required_argument, NULL, 'v'},
         {"threads", required_argument, NULL, 't'},
+        {"sep", required_argument, NULL, 's'},
+        CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
@@ -274,7 +270,8 @@ int cmd_erm(int argc, char **argv)
     erm_opts o;
     erm_result_t r;
     pred_ctx_t ctx;
-    erm_progress_state ps;
+    cli_progress_state ps;
+    int pmode = CLI_PROGRESS_AUTO, sep = 0;
     err_t e;
     double t0, secs;
     struct sigaction old;
@@ -313,6 +310,22 @@ int cmd_erm(int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 break;
             case 'v': verify = optarg; break;
+            case 's':
+                if (!strcmp(optarg, ",") || !strcmp(optarg, "comma"))
+                    sep = ',';
+                else if (!strcmp(optarg, ";") || !strcmp(optarg, "semicolon"))
+                    sep = ';';
+                else if (!strcmp(optarg, "\t") || !strcmp(optarg, "\\t")
+                         || !strcmp(optarg, "tab"))
+                    sep = '\t';
+                else
+                    return cli_usage("erm", "--sep: expected ',', ';' or "
+                                     "tab, got '%.40s'", optarg);
+                break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'x':
                 if (cli_parse_slong(&max_cells, "erm", "--max-cells", optarg,
                                     1, WORD_MAX / 4) != CPWL_OK)
@@ -337,8 +350,8 @@ int cmd_erm(int argc, char **argv)
     /* Ctrl-C acts from here on: reading 10^6 rows takes seconds. */
     cli_catch_sigint(&old);
     t0 = cli_now();
-    if (erm_data_read_file_stop(data, &stopped, argv[optind],
-                                &cli_interrupted, e) != CPWL_OK)
+    if (erm_data_read_file_sep(data, &stopped, argv[optind], sep,
+                               &cli_interrupted, e) != CPWL_OK)
     {
         cli_restore_sigint(&old);
         return cli_fail("erm", e);
@@ -372,8 +385,8 @@ int cmd_erm(int argc, char **argv)
     o.certificate = cert != NULL;
     o.threads = (int) threads;
     o.interrupt = &cli_interrupted;
-    ps.last = 0;
-    if (isatty(2))
+    cli_progress_init(&ps, "erm", pmode);
+    if (ps.on)
     {
         o.progress = erm_progress;
         o.progress_data = &ps;
@@ -383,8 +396,7 @@ int cmd_erm(int argc, char **argv)
     status = erm_solve(r, data, &o, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
-    if (o.progress)
-        fprintf(stderr, "\r%70s\r", "");
+    cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
         status = cli_fail("erm", e);

@@ -340,17 +340,98 @@ double cli_now(void)
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
+void cli_progress_init(cli_progress_state *p, const char *sub, int mode)
+{
+    const char *env = getenv("CPWL_PROGRESS_INTERVAL");
+    char *end;
+    double v;
+    memset(p, 0, sizeof *p);
+    p->sub = sub;
+    p->tty = isatty(2);
+    p->on = mode == CLI_PROGRESS_ON || (mode == CLI_PROGRESS_AUTO && p->tty);
+    /* In place on a terminal; in a log, a line every few seconds. */
+    p->interval = p->tty ? 0.25 : 2.0;
+    if (env != NULL && *env != '\0')
+    {
+        v = strtod(env, &end);
+        if (*end == '\0' && v >= 0 && v <= 86400)
+            p->interval = v;
+    }
+    p->start = p->last = p->prev = p->layer_t = cli_now();
+    p->layer = -1;
+}
+
+int cli_progress_option(int *mode, int c)
+{
+    if (c == CLI_OPT_PROGRESS)
+        *mode = CLI_PROGRESS_ON;
+    else if (c == CLI_OPT_NO_PROGRESS)
+        *mode = CLI_PROGRESS_OFF;
+    else
+        return 0;
+    return 1;
+}
+
+int cli_progress_due(cli_progress_state *p)
+{
+    double t;
+    if (!p->on)
+        return 0;
+    t = cli_now();
+    if (t - p->last < p->interval)
+        return 0;
+    p->last = t;
+    return 1;
+}
+
+void cli_progress_line(cli_progress_state *p, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%scpwl %s: ", p->tty ? "\r" : "", p->sub);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, ", %.1f s elapsed%s", cli_now() - p->start,
+            p->tty ? "   " : "\n");
+    fflush(stderr);
+    p->shown = 1;
+}
+
+void cli_progress_end(cli_progress_state *p)
+{
+    /* Clear the line rewritten in place; lines in a log stay. */
+    if (p->on && p->tty && p->shown)
+        fprintf(stderr, "\r%100s\r", "");
+    p->shown = 0;
+}
+
+const char *cli_progress_rate(char *buf, double count, double t0)
+{
+    double dt = cli_now() - t0, r = dt > 0 ? count / dt : 0;
+    /* Whole numbers, but keep the digits of slow rates. */
+    snprintf(buf, CLI_RATE_SIZE, r >= 100 ? "%.0f" : "%.3g", r);
+    return buf;
+}
+
 void cli_regions_progress(void *data, slong layer, slong nlayers,
                           slong cells)
 {
     cli_progress_state *p = data;
     double t = cli_now();
-    if (t - p->last < 0.25 && layer < nlayers)
+    char rate[CLI_RATE_SIZE];
+    /* The count restarts with each layer: its rate is timed from the
+       last report of the layer before. */
+    if (layer != p->layer)
+    {
+        p->layer = layer;
+        p->layer_t = p->prev;
+    }
+    p->prev = t;
+    if (!cli_progress_due(p))
         return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl %s: regions: layer %ld/%ld, %ld so far   ",
-            p->sub, (long) layer, (long) nlayers, (long) cells);
-    fflush(stderr);
+    cli_progress_line(p, "layer %ld/%ld, %ld regions so far, %s regions/s",
+                      (long) layer, (long) nlayers, (long) cells,
+                      cli_progress_rate(rate, (double) cells, p->layer_t));
 }
 
 int cli_write_net(const net_t net, const char *sub, const char *out)

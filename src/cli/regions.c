@@ -145,6 +145,7 @@ int cmd_regions(int argc, char **argv)
         {"max-regions", required_argument, NULL, 'x'},
         {"exact-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'H'},
+        CLI_PROGRESS_LONGOPTS,
         {"svg", required_argument, NULL, 'G'},
         {"png", required_argument, NULL, 'P'},
         {"colour", required_argument, NULL, 'C'},
@@ -168,7 +169,8 @@ int cmd_regions(int argc, char **argv)
     regions_t R;
     regions_opts opts;
     pred_ctx_t ctx;
-    cli_progress_state ps = {"regions", 0};
+    cli_progress_state ps;
+    int pmode = CLI_PROGRESS_AUTO;
     err_t e;
     double t0, secs;
     char *desc;
@@ -187,6 +189,10 @@ int cmd_regions(int argc, char **argv)
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
             case 'E': exact_only = 1; break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'G': svg = optarg; break;
             case 'P': png = optarg; break;
             case 'C': colour = optarg; break;
@@ -274,7 +280,8 @@ int cmd_regions(int argc, char **argv)
     /* Only the listing and the pictures read the patterns. */
     opts.no_states = !list && !svg && !png;
     opts.interrupt = &cli_interrupted;
-    if (isatty(2))
+    cli_progress_init(&ps, "regions", pmode);
+    if (ps.on)
     {
         opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
@@ -286,8 +293,7 @@ int cmd_regions(int argc, char **argv)
     status = regions_compute(R, net, D, &opts, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
-    if (opts.progress)
-        fprintf(stderr, "\r%60s\r", "");
+    cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
         status = cli_fail("regions", e);
