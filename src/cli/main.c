@@ -486,9 +486,12 @@ int cli_bad_option(const char *sub, int c, char **argv)
 int cli_load_net(net_t net, const char *sub, const char *path)
 {
     err_t e;
+    io_warn_t w;
     err_init(e);
-    if (io_net_read_file(net, path, e) != CPWL_OK)
+    if (io_net_read_file_warn(net, w, path, e) != CPWL_OK)
         return cli_fail(sub, e);
+    if (w->float_traps > 0)
+        fprintf(stderr, "cpwl %s: warning: %s\n", sub, w->msg);
     return CPWL_OK;
 }
 
