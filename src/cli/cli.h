@@ -108,8 +108,8 @@ typedef struct
     const char *sub;
     int on, tty, shown;
     double start, last, interval;
-    double prev, layer_t;       /* regions: last call, start of the layer */
-    slong layer;
+    double layer_t;             /* regions: the layer's first report */
+    slong layer, layer_cells;
 }
 cli_progress_state;
 

@@ -357,7 +357,7 @@ void cli_progress_init(cli_progress_state *p, const char *sub, int mode)
         if (*end == '\0' && v >= 0 && v <= 86400)
             p->interval = v;
     }
-    p->start = p->last = p->prev = p->layer_t = cli_now();
+    p->start = p->last = p->layer_t = cli_now();
     p->layer = -1;
 }
 
@@ -419,19 +419,23 @@ void cli_regions_progress(void *data, slong layer, slong nlayers,
     cli_progress_state *p = data;
     double t = cli_now();
     char rate[CLI_RATE_SIZE];
-    /* The count restarts with each layer: its rate is timed from the
-       last report of the layer before. */
+    /* The count restarts with each layer: the rate is timed from the
+       layer's first report, or from the start until there are two. */
     if (layer != p->layer)
     {
         p->layer = layer;
-        p->layer_t = p->prev;
+        p->layer_t = t;
+        p->layer_cells = cells;
     }
-    p->prev = t;
     if (!cli_progress_due(p))
         return;
+    if (cells > p->layer_cells && t > p->layer_t)
+        cli_progress_rate(rate, (double) (cells - p->layer_cells),
+                          p->layer_t);
+    else
+        cli_progress_rate(rate, (double) cells, p->start);
     cli_progress_line(p, "layer %ld/%ld, %ld regions so far, %s regions/s",
-                      (long) layer, (long) nlayers, (long) cells,
-                      cli_progress_rate(rate, (double) cells, p->layer_t));
+                      (long) layer, (long) nlayers, (long) cells, rate);
 }
 
 int cli_write_net(const net_t net, const char *sub, const char *out)
