@@ -45,9 +45,9 @@ void dom_set_all(dom_t D, slong n);
    coordinates; blanks around numbers allowed), slice "x0;u;v", line
    "x0;u".  Refuses an empty or inverted box, a wrong number of
    coordinates, zero or parallel direction vectors, slice and line
-   together.  A message about one text starts with "box: ", "slice: " or
-   "line: " (then, for a box, the column), so that a caller can name its
-   own option. */
+   together.  A message about one text starts with the word "box",
+   "slice" or "line" ("box: column 3: ...", "line x0: coordinate 2:
+   ..."), so that a caller can name its own option. */
 int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
                 const char *line, err_t e);
 

@@ -530,8 +530,8 @@ int cli_load_net(net_t net, const char *sub, const char *path)
 int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
                 const char *line, err_t e)
 {
-    static const char *const parts[] = {"box: ", "slice: ", "line: "};
-    size_t i, len;
+    static const char *const parts[] = {"box", "slice", "line"};
+    size_t i, len, k;
     if (slice != NULL && line != NULL)
         return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
                        "used together");
@@ -540,7 +540,8 @@ int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
     /* The library names the text at fault; here it is an option. */
     len = strlen(e->msg);
     for (i = 0; i < 3; i++)
-        if (strncmp(e->msg, parts[i], strlen(parts[i])) == 0
+        if (strncmp(e->msg, parts[i], k = strlen(parts[i])) == 0
+            && (e->msg[k] == ':' || e->msg[k] == ' ')
             && len + 2 < sizeof(e->msg))
         {
             memmove(e->msg + 2, e->msg, len + 1);
