@@ -1,6 +1,7 @@
 /* cpwl-net JSON files: exact reading with located errors, canonical
    writing (SPEC section 4). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -178,9 +179,14 @@ static int looks_like_float(const char *s, size_t n)
     memcpy(buf, s, n);
     buf[n] = '\0';
     d = strtod(buf, NULL);
-    f = strtof(buf, NULL);
     if (!isfinite(d) || d == 0)
         return 0;
+    /* Decimals of up to 15 digits are further apart than normal doubles
+       (10^15 < 2^52), so no two round to the same double: each is the
+       shortest decimal of its own (no loop needed, the common case). */
+    if (k <= 15 && fabs(d) >= DBL_MIN)
+        return 1;
+    f = strtof(buf, NULL);
     return shortest_digits(d, 0) == k
            || (isfinite(f) && f != 0 && shortest_digits(f, 1) == k);
 }
