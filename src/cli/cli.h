@@ -106,7 +106,7 @@ enum
 typedef struct
 {
     const char *sub;
-    int on, tty, shown;
+    int on, tty, shown, width;  /* width: of the line on the terminal */
     double start, last, interval;
     double layer_t;             /* regions: the layer's first report */
     slong layer, layer_cells;

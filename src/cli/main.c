@@ -414,13 +414,25 @@ int cli_progress_due(cli_progress_state *p)
 
 void cli_progress_line(cli_progress_state *p, const char *fmt, ...)
 {
+    char msg[256];
+    int len, k;
     va_list ap;
-    fprintf(stderr, "%scpwl %s: ", p->tty ? "\r" : "", p->sub);
+    len = snprintf(msg, sizeof msg, "cpwl %s: ", p->sub);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    k = vsnprintf(msg + len, sizeof msg - len, fmt, ap);
     va_end(ap);
-    fprintf(stderr, ", %.1f s elapsed%s", cli_now() - p->start,
-            p->tty ? "   " : "\n");
+    len = FLINT_MIN(len + FLINT_MAX(k, 0), (int) sizeof msg - 1);
+    k = snprintf(msg + len, sizeof msg - len, ", %.1f s elapsed",
+                 cli_now() - p->start);
+    len = FLINT_MIN(len + FLINT_MAX(k, 0), (int) sizeof msg - 1);
+    if (p->tty)
+    {
+        /* Rewritten in place: blank out what a longer line left. */
+        fprintf(stderr, "\r%s%*s", msg, FLINT_MAX(p->width - len, 0), "");
+        p->width = len;
+    }
+    else
+        fprintf(stderr, "%s\n", msg);
     fflush(stderr);
     p->shown = 1;
 }
@@ -429,7 +441,7 @@ void cli_progress_end(cli_progress_state *p)
 {
     /* Clear the line rewritten in place; lines in a log stay. */
     if (p->on && p->tty && p->shown)
-        fprintf(stderr, "\r%100s\r", "");
+        fprintf(stderr, "\r%*s\r", p->width, "");
     p->shown = 0;
 }
 
