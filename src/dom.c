@@ -47,52 +47,185 @@ static const char *split_at(const char *s, int sep)
     return p ? p : s + strlen(s);
 }
 
-/* "lo:hi,lo:hi,...", exactly d intervals with lo < hi. */
-static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
+/* A box is "lo:hi,lo:hi" or, as cpwl prints it, "[lo,hi]x[lo,hi]".
+   Messages give the 1-based column in the text and the 1-based interval. */
+static int box_blank(int c)
 {
-    slong k = 0;
-    const char *p = s;
-    char q[ERR_QUOTE_SIZE];
+    return c == ' ' || c == '\t';
+}
 
+/* The bound in s[a, b), blanks around it skipped. */
+static int parse_bound(fmpq_t x, const char *s, size_t a, size_t b,
+                       slong k, const char *which, err_t e)
+{
+    err_t ne;
+    while (a < b && box_blank(s[a]))
+        a++;
+    while (b > a && box_blank(s[b - 1]))
+        b--;
+    err_init(ne);
+    if (a == b)
+        return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+                       "missing %s bound", (long) a + 1, (long) k + 1, which);
+    if (num_parse_fmpq(x, s + a, b - a, NUM_EXACT, ne) != CPWL_OK)
+        return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+                       "%s", (long) a + 1, (long) k + 1, ne->msg);
+    return CPWL_OK;
+}
+
+/* Position of the first of the characters `stops` in s from a (or the
+   end of s). */
+static size_t scan_to(const char *s, size_t a, const char *stops)
+{
+    while (s[a] != '\0' && strchr(stops, s[a]) == NULL)
+        a++;
+    return a;
+}
+
+static int check_interval(const fmpq_t lo, const fmpq_t hi, const char *s,
+                          size_t a, size_t b, slong k, err_t e)
+{
+    char q[ERR_QUOTE_SIZE];
+    if (fmpq_cmp(lo, hi) < 0)
+        return CPWL_OK;
+    err_quote(q, sizeof q, s + a, b - a);
+    return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld (%s) is "
+                   "%s: need lo < hi", (long) a + 1, (long) k + 1, q,
+                   fmpq_equal(lo, hi) ? "empty" : "inverted");
+}
+
+/* The box as cpwl prints it, "[lo,hi]x[lo,hi]" (blanks allowed around
+   every part; 'x', 'X' or U+00D7 between the intervals). */
+static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
+                              slong *got, err_t e)
+{
+    size_t p = 0;
+    slong k = 0;
+    fmpq_t tl, th;
+    int st = CPWL_OK;
+    fmpq_init(tl);
+    fmpq_init(th);
     for (;;)
     {
-        const char *end = split_at(p, ',');
-        const char *colon = memchr(p, ':', end - p);
-        if (k >= d)
+        size_t open, comma, close;
+        while (box_blank(s[p]))
+            p++;
+        if (s[p] != '[')
         {
-            k++;
+            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected '[' "
+                         "(intervals [lo,hi] joined by 'x')", (long) p + 1);
+            break;
         }
+        open = p;
+        comma = scan_to(s, open + 1, ",]");
+        if (s[comma] != ',')
+        {
+            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+                         "expected ',' between lo and hi", (long) comma + 1,
+                         (long) k + 1);
+            break;
+        }
+        close = scan_to(s, comma + 1, ",]");
+        if (s[close] != ']')
+        {
+            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+                         "expected ']'", (long) close + 1, (long) k + 1);
+            break;
+        }
+        if ((st = parse_bound(tl, s, open + 1, comma, k, "lower", e))
+            != CPWL_OK
+            || (st = parse_bound(th, s, comma + 1, close, k, "upper", e))
+            != CPWL_OK
+            || (st = check_interval(tl, th, s, open, close + 1, k, e))
+            != CPWL_OK)
+            break;
+        if (k < d)
+        {
+            fmpq_set(lo + k, tl);
+            fmpq_set(hi + k, th);
+        }
+        k++;
+        p = close + 1;
+        while (box_blank(s[p]))
+            p++;
+        if (s[p] == '\0')
+            break;
+        if (s[p] == 'x' || s[p] == 'X')
+            p++;
+        else if ((unsigned char) s[p] == 0xc3
+                 && (unsigned char) s[p + 1] == 0x97)
+            p += 2;
         else
         {
-            err_t ne;
-            err_init(ne);
-            if (colon == NULL)
-            {
-                err_quote(q, sizeof q, p, end - p);
-                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld: "
-                               "expected lo:hi, got %s", (long) k + 1, q);
-            }
-            if (num_parse_fmpq(lo + k, p, colon - p, NUM_EXACT, ne) != CPWL_OK
-                || num_parse_fmpq(hi + k, colon + 1, end - colon - 1,
-                                  NUM_EXACT, ne) != CPWL_OK)
-                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld: %s",
-                               (long) k + 1, ne->msg);
-            if (fmpq_cmp(lo + k, hi + k) >= 0)
-            {
-                err_quote(q, sizeof q, p, end - p);
-                return err_set(e, CPWL_ERR_INPUT, "--box: interval %ld (%s) "
-                               "is %s: need lo < hi", (long) k + 1, q,
-                               fmpq_equal(lo + k, hi + k) ? "empty"
-                               : "inverted");
-            }
-            k++;
+            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected 'x' "
+                         "between intervals or the end", (long) p + 1);
+            break;
         }
-        if (*end == '\0')
+    }
+    fmpq_clear(tl);
+    fmpq_clear(th);
+    *got = k;
+    return st;
+}
+
+/* "lo:hi,lo:hi,..." (blanks allowed around the numbers). */
+static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
+                            slong *got, err_t e)
+{
+    size_t p = 0;
+    slong k = 0;
+    fmpq_t tl, th;
+    int st = CPWL_OK;
+    char q[ERR_QUOTE_SIZE];
+    fmpq_init(tl);
+    fmpq_init(th);
+    for (;;)
+    {
+        size_t end = scan_to(s, p, ","), colon = scan_to(s, p, ":,");
+        if (s[colon] != ':')
+        {
+            err_quote(q, sizeof q, s + p, end - p);
+            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+                         "expected lo:hi or [lo,hi], got %s", (long) p + 1,
+                         (long) k + 1, q);
+            break;
+        }
+        if ((st = parse_bound(tl, s, p, colon, k, "lower", e)) != CPWL_OK
+            || (st = parse_bound(th, s, colon + 1, end, k, "upper", e))
+            != CPWL_OK
+            || (st = check_interval(tl, th, s, p, end, k, e)) != CPWL_OK)
+            break;
+        if (k < d)
+        {
+            fmpq_set(lo + k, tl);
+            fmpq_set(hi + k, th);
+        }
+        k++;
+        if (s[end] == '\0')
             break;
         p = end + 1;
     }
+    fmpq_clear(tl);
+    fmpq_clear(th);
+    *got = k;
+    return st;
+}
+
+/* Exactly d intervals with lo < hi, in either form. */
+static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
+{
+    const char *t = s;
+    slong k;
+    int st;
+    while (box_blank(*t))
+        t++;
+    st = *t == '['
+         ? parse_box_brackets(lo, hi, d, s, &k, e)
+         : parse_box_colons(lo, hi, d, s, &k, e);
+    if (st != CPWL_OK)
+        return st;
     if (k != d)
-        return err_set(e, CPWL_ERR_INPUT, "--box: expected %ld interval%s "
+        return err_set(e, CPWL_ERR_INPUT, "box: expected %ld interval%s "
                        "(the domain dimension), got %ld", (long) d,
                        d == 1 ? "" : "s", (long) k);
     return CPWL_OK;
@@ -161,7 +294,7 @@ int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
 
     dom_free(D);
     if (slice != NULL && line != NULL)
-        return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
+        return err_set(e, CPWL_ERR_INPUT, "a slice and a line cannot be "
                        "used together");
     D->n = n;
     if (slice != NULL || line != NULL)
@@ -175,17 +308,17 @@ int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
         vecs[1] = D->u;
         vecs[2] = D->v;
         st = parse_vectors(vecs, D->d + 1, n, slice ? slice : line,
-                           slice ? "--slice" : "--line", e);
+                           slice ? "slice" : "line", e);
         if (st != CPWL_OK)
             return st;
         if (qvec_is_zero(D->u, n))
             return err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
-                           slice ? "--slice" : "--line");
+                           slice ? "slice" : "line");
         if (slice && qvec_is_zero(D->v, n))
-            return err_set(e, CPWL_ERR_INPUT, "--slice: the direction v is "
+            return err_set(e, CPWL_ERR_INPUT, "slice: the direction v is "
                            "zero");
         if (slice && dependent(D->u, D->v, n))
-            return err_set(e, CPWL_ERR_INPUT, "--slice: u and v are "
+            return err_set(e, CPWL_ERR_INPUT, "slice: u and v are "
                            "parallel: they must span a plane");
     }
     else

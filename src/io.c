@@ -1,6 +1,8 @@
 /* cpwl-net JSON files: exact reading with located errors, canonical
    writing (SPEC section 4). */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@ typedef struct
     char path[256];
     num_mode_t mode;
     slong bits_left;            /* budget for the bit sizes of numbers */
+    int watch_floats;           /* no "numbers" key: look for float traps */
+    io_warn_struct *w;          /* NULL: no warnings wanted */
     err_struct *e;
 }
 reader;
@@ -96,6 +100,114 @@ static const json_value *need(reader *R, const json_value *obj,
     return v;
 }
 
+/* ---- float traps -------------------------------------------------------
+
+   Weights printed from binary floats (Python's repr, json.dumps of
+   tolist(), "%.17g") are decimals of 17 digits or so, read exactly as
+   those decimals, which are not the floats.  A heuristic, so only a
+   warning: a decimal literal with >= 17 significant digits, or with >= 9
+   that is the shortest decimal of the double or float32 nearest to it
+   (so "0.1", "0.25", "1/3" and hex floats never count). */
+
+/* The significant digits of a plain decimal literal (sign, point,
+   exponent), leading and trailing zeros dropped; -1 for other forms. */
+static int decimal_digits(const char *s, size_t n)
+{
+    size_t i = 0, first = 0, last = 0;
+    int seen = 0, point = 0, count = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++)
+    {
+        if (s[i] == '.')
+        {
+            if (point++)
+                return -1;
+            continue;
+        }
+        count++;
+        if (s[i] != '0')
+        {
+            if (!seen)
+                first = count;
+            seen = 1;
+            last = count;
+        }
+    }
+    if (count == 0)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E'))
+    {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i == n)
+            return -1;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i != n)
+        return -1;
+    return seen ? (int) (last - first + 1) : 0;
+}
+
+/* The fewest significant digits that print x so that it reads back as
+   x, as a double (single = 0) or as a float32 (single = 1). */
+static int shortest_digits(double x, int single)
+{
+    char buf[40];
+    int k;
+    for (k = 1; k < 17; k++)
+    {
+        snprintf(buf, sizeof buf, "%.*e", k - 1, x);
+        if (single ? strtof(buf, NULL) == (float) x : strtod(buf, NULL) == x)
+            return k;
+    }
+    return 17;
+}
+
+static int looks_like_float(const char *s, size_t n)
+{
+    char buf[64];
+    int k = decimal_digits(s, n);
+    double d;
+    float f;
+    if (k >= 17)
+        return 1;
+    if (k < 9 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    d = strtod(buf, NULL);
+    if (!isfinite(d) || d == 0)
+        return 0;
+    /* Decimals of up to 15 digits are further apart than normal doubles
+       (10^15 < 2^52), so no two round to the same double: each is the
+       shortest decimal of its own (no loop needed, the common case). */
+    if (k <= 15 && fabs(d) >= DBL_MIN)
+        return 1;
+    f = strtof(buf, NULL);
+    return shortest_digits(d, 0) == k
+           || (isfinite(f) && f != 0 && shortest_digits(f, 1) == k);
+}
+
+static void watch_float(reader *R, const json_value *v)
+{
+    io_warn_struct *w = R->w;
+    char q[ERR_QUOTE_SIZE];
+    if (!looks_like_float(v->text, v->len))
+        return;
+    if (w->float_traps++ > 0)
+        return;
+    err_quote(q, sizeof q, v->text, v->len);
+    snprintf(w->msg, sizeof w->msg, "%.300s:%ld:%ld: %.200s: %s looks "
+             "like a printed binary float, but is read as the exact decimal it "
+             "shows; if the weights are floats, say so with \"numbers\": "
+             "\"binary64\" (or \"binary32\" for float32 weights) at the top "
+             "level, or write them as hex floats (Python: float.hex)",
+             R->where, v->line, v->col, R->path, q);
+}
+
 /* A number: a JSON number or a string holding one (num.h grammar). */
 static int read_number(fmpq_t out, reader *R, const json_value *v)
 {
@@ -107,6 +219,8 @@ static int read_number(fmpq_t out, reader *R, const json_value *v)
     err_init(ne);
     if (num_parse_fmpq(out, v->text, v->len, R->mode, ne) != CPWL_OK)
         return bad(R, v, "%s", ne->msg);
+    if (R->watch_floats)
+        watch_float(R, v);
     R->bits_left -= fmpz_bits(fmpq_numref(out)) + fmpz_bits(fmpq_denref(out));
     if (R->bits_left < 0)
         return bad(R, v, "the numbers of this file are too large in total "
@@ -321,6 +435,7 @@ static int read_net(net_t net, reader *R, const json_value *top)
     }
 
     R->mode = NUM_EXACT;
+    R->watch_floats = R->w != NULL && json_get(top, "numbers") == NULL;
     if ((v = json_get(top, "numbers")) != NULL)
     {
         if (v->kind == JSON_STRING && strcmp(v->text, "binary64") == 0)
@@ -408,8 +523,25 @@ static int read_net(net_t net, reader *R, const json_value *top)
     return CPWL_OK;
 }
 
+void io_warn_init(io_warn_t w)
+{
+    w->float_traps = 0;
+    w->msg[0] = '\0';
+}
+
+void io_warn_clear(io_warn_t w)
+{
+    io_warn_init(w);
+}
+
 int io_net_read_str(net_t net, const char *text, size_t len,
                     const char *where, err_t e)
+{
+    return io_net_read_str_warn(net, NULL, text, len, where, e);
+}
+
+int io_net_read_str_warn(net_t net, io_warn_t w, const char *text,
+                         size_t len, const char *where, err_t e)
 {
     json_value *top = json_parse(text, len, where, e);
     reader R;
@@ -424,6 +556,10 @@ int io_net_read_str(net_t net, const char *text, size_t len,
                                                     / IO_BITS_PER_BYTE / 2)
                                   * IO_BITS_PER_BYTE;
     R.e = e;
+    R.w = w;
+    R.watch_floats = 0;
+    if (w != NULL)
+        io_warn_init(w);
     net_init(tmp, 0);
     if (read_net(tmp, &R, top) == CPWL_OK)
     {
@@ -500,12 +636,19 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
 
 int io_net_read_file(net_t net, const char *path, err_t e)
 {
+    return io_net_read_file_warn(net, NULL, path, e);
+}
+
+int io_net_read_file_warn(net_t net, io_warn_t w, const char *path, err_t e)
+{
     char *text;
     size_t len;
+    if (w != NULL)
+        io_warn_init(w);
     if (io_read_all(&text, &len, path, e) != CPWL_OK)
         return e->status;
-    io_net_read_str(net, text, len, strcmp(path, "-") == 0 ? "<stdin>" : path,
-                    e);
+    io_net_read_str_warn(net, w, text, len,
+                         strcmp(path, "-") == 0 ? "<stdin>" : path, e);
     flint_free(text);
     return e->status;
 }

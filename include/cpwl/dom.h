@@ -41,9 +41,13 @@ void dom_clear(dom_t D);
 void dom_set_all(dom_t D, slong n);
 
 /* Set D from the command-line texts of SPEC section 4 (any may be NULL):
-   box "-4:4,-4:4" (in domain coordinates), slice "x0;u;v", line "x0;u".
-   Refuses an empty or inverted box, a wrong number of coordinates, zero or
-   parallel direction vectors, slice and line together. */
+   box "-4:4,-4:4" or "[-4,4]x[-4,4]" as dom_describe prints it (in domain
+   coordinates; blanks around numbers allowed), slice "x0;u;v", line
+   "x0;u".  Refuses an empty or inverted box, a wrong number of
+   coordinates, zero or parallel direction vectors, slice and line
+   together.  A message about one text starts with the word "box",
+   "slice" or "line" ("box: column 3: ...", "line x0: coordinate 2:
+   ..."), so that a caller can name its own option. */
 int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
                 const char *line, err_t e);
 

@@ -40,9 +40,14 @@ typedef erm_data_struct erm_data_t[1];
 void erm_data_init(erm_data_t data);
 void erm_data_clear(erm_data_t data);
 
-/* Parse CSV text: one row "x_1,...,x_n,y" per line, an optional header
-   line (a first line none of whose cells is a number), '#' comments,
-   numbers read exactly (cpwl/num.h).  name is used in messages. */
+/* Parse CSV text: one row "x_1,...,x_n,y" per line (LF or CRLF), cells
+   separated by ',', ';' or a tab (detected from the first row: the first
+   of tab, ';', ',' found outside quotes), optionally quoted "..." ("" is
+   a quote), '#' comments, a UTF-8 byte order mark skipped, numbers read
+   exactly (cpwl/num.h).  The first row is a header when one of its
+   cells is a name (neither empty nor starting like a number: a digit,
+   sign or point, nan, inf); otherwise it is data.  name is used in
+   messages. */
 int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                       const char *name, err_t e);
 int erm_data_read_file(erm_data_t data, const char *path, err_t e);
@@ -54,6 +59,13 @@ int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
                            volatile sig_atomic_t *interrupt, err_t e);
 int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
                             volatile sig_atomic_t *interrupt, err_t e);
+
+/* The same with the separator sep (',', ';' or '\t'; 0: detect). */
+int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
+                          size_t len, const char *name, int sep,
+                          volatile sig_atomic_t *interrupt, err_t e);
+int erm_data_read_file_sep(erm_data_t data, int *stopped, const char *path,
+                           int sep, volatile sig_atomic_t *interrupt, err_t e);
 
 /* The distinct nonempty dichotomies of the data, as bitsets of `words`
    limbs each (bit i: point i is active). */

@@ -27,6 +27,32 @@ int io_net_read_str(net_t net, const char *text, size_t len,
 /* The same from a file ("-" is standard input). */
 int io_net_read_file(net_t net, const char *path, err_t e);
 
+/* Warnings about a network that was read: not errors (the network is
+   exactly what the file says), for the caller to show.  float_traps
+   counts the weights, biases and slopes of a file without a "numbers"
+   key written as decimals that look like printed binary floats (17 or
+   more significant digits, or 9 or more that are the shortest decimal of
+   a double or float32); msg is one line about the first of them ("" if
+   none), naming "numbers": "binary64" and "binary32". */
+#define IO_WARN_LEN 1024
+
+typedef struct
+{
+    slong float_traps;
+    char msg[IO_WARN_LEN];
+}
+io_warn_struct;
+
+typedef io_warn_struct io_warn_t[1];
+
+void io_warn_init(io_warn_t w);
+void io_warn_clear(io_warn_t w);
+
+/* io_net_read_str and io_net_read_file that also fill w (if not NULL). */
+int io_net_read_str_warn(net_t net, io_warn_t w, const char *text,
+                         size_t len, const char *where, err_t e);
+int io_net_read_file_warn(net_t net, io_warn_t w, const char *path, err_t e);
+
 /* Read a whole file into a new NUL-terminated buffer (free with free()). */
 int io_read_all(char **buf, size_t *len, const char *path, err_t e);
 

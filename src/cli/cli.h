@@ -61,6 +61,11 @@ double cli_now(void);
 /* Load a network file, reporting errors; returns an exit status. */
 int cli_load_net(net_t net, const char *sub, const char *path);
 
+/* dom_set_str for the options --box, --slice, --line: messages name the
+   option. */
+int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e);
+
 /* A decimal integer option value in [lo, hi]; returns an exit status. */
 int cli_parse_slong(slong *out, const char *sub, const char *opt,
                     const char *s, slong lo, slong hi);
@@ -87,15 +92,51 @@ int cmd_certify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_erm(int argc, char **argv);
-/* The sampling options shared by `cpwl sample` and `cpwl crosscheck`
-   (defined in sample.c).  cli_sampling_progress takes a
-   cli_progress_state: the subcommand's name and the last report's time. */
+/* Progress lines on stderr for long work.  By default (AUTO) only on a
+   terminal, one line rewritten in place every 0.25 s; --progress (ON)
+   also elsewhere, one line every 2 s; --no-progress (OFF) never.  The
+   environment variable CPWL_PROGRESS_INTERVAL (seconds) sets the
+   interval.  A line: "cpwl SUB: WORK DONE, RATE, T s elapsed". */
+enum
+{
+    CLI_PROGRESS_AUTO = 0,
+    CLI_PROGRESS_ON,
+    CLI_PROGRESS_OFF
+};
+
 typedef struct
 {
     const char *sub;
-    double last;
+    int on, tty, shown, width;  /* width: of the line on the terminal */
+    double start, last, interval;
+    double layer_t;             /* regions: the layer's first report */
+    slong layer, layer_cells;
 }
 cli_progress_state;
+
+#define CLI_OPT_PROGRESS 0x200
+#define CLI_OPT_NO_PROGRESS 0x201
+#define CLI_PROGRESS_LONGOPTS \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS}, \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+
+void cli_progress_init(cli_progress_state *p, const char *sub, int mode);
+/* 1 if c (from getopt_long) was --progress or --no-progress. */
+int cli_progress_option(int *mode, int c);
+/* Whether a line is due now (progress on and the interval passed). */
+int cli_progress_due(cli_progress_state *p);
+/* Print one line: the message, then the elapsed time. */
+void cli_progress_line(cli_progress_state *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Work over: clear the line on a terminal. */
+void cli_progress_end(cli_progress_state *p);
+/* count / (now - t0) per second as text in buf (CLI_RATE_SIZE bytes). */
+#define CLI_RATE_SIZE 32
+const char *cli_progress_rate(char *buf, double count, double t0);
+
+/* The sampling options shared by `cpwl sample` and `cpwl crosscheck`
+   (defined in sample.c).  cli_sampling_progress takes a
+   cli_progress_state. */
 
 /* The sampling options themselves: CLI_SAMPLING_LONGOPTS in the getopt
    table, cli_sampling_option for an option getopt returned (1 handled,

@@ -217,10 +217,11 @@ int cmd_crosscheck(int argc, char **argv)
         {"list", no_argument, NULL, 'i'},
         {"json", no_argument, NULL, 'j'},
         {"stats", no_argument, NULL, 'S'},
+        CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
-    int json = 0, list = 0, stats = 0;
+    int json = 0, list = 0, stats = 0, pmode = CLI_PROGRESS_AUTO;
     int c, status, is_default, box_default = 0;
     int dom_default = 0, stopped;
     slong total, d;
@@ -233,8 +234,7 @@ int cmd_crosscheck(int argc, char **argv)
     crosscheck_t X;
     sample_opts sopts;
     regions_opts ropts;
-    cli_progress_state sprogress = {"crosscheck", 0};
-    cli_progress_state rprogress = {"crosscheck", 0};
+    cli_progress_state sprogress, rprogress;
     pred_ctx_t ctx;
     err_t e;
     char *desc;
@@ -252,6 +252,10 @@ int cmd_crosscheck(int argc, char **argv)
             case 'i': list = 1; break;
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'X':
                 if (cli_parse_slong(&max_regions, "crosscheck",
                                     "--max-regions", optarg, 1, WORD_MAX / 4)
@@ -288,7 +292,7 @@ int cmd_crosscheck(int argc, char **argv)
     }
     err_init(e);
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK)
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK)
     {
         status = cli_fail("crosscheck", e);
         goto out_dom;
@@ -312,7 +316,9 @@ int cmd_crosscheck(int argc, char **argv)
     ropts.verts = D->d <= 2;
     ropts.max_regions = max_regions;
     ropts.interrupt = &cli_interrupted;
-    if (isatty(2))
+    cli_progress_init(&sprogress, "crosscheck", pmode);
+    cli_progress_init(&rprogress, "crosscheck", pmode);
+    if (sprogress.on)
     {
         sopts.progress = cli_sampling_progress;
         sopts.progress_data = &sprogress;
@@ -323,8 +329,8 @@ int cmd_crosscheck(int argc, char **argv)
     crosscheck_init(X);
     status = crosscheck_run(X, net, D, &ropts, &sopts, e);
     cli_restore_sigint(&old);
-    if (isatty(2))
-        fprintf(stderr, "\r%78s\r", "");
+    cli_progress_end(&sprogress);
+    cli_progress_end(&rprogress);
     if (status != CPWL_OK)
     {
         status = cli_fail("crosscheck", e);

@@ -1,11 +1,15 @@
 /* cpwl equiv: do two networks compute the same function on a domain?
    Decided exactly (src/equiv.c); the answer, equal or not, is the
-   output, so both exit 0. */
+   output, so both exit 0, unless --exit-status asks for 3 when they
+   differ. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include "cli.h"
+
+/* --exit-status: the networks differ. */
+#define CLI_EXIT_DIFFERENT 3
 
 static void print_json_vec(const fmpq *v, slong n)
 {
@@ -39,18 +43,21 @@ int cmd_equiv(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"max-regions", required_argument, NULL, 'x'},
         {"exact-only", no_argument, NULL, 'E'},
+        {"exit-status", no_argument, NULL, 'S'},
+        CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
     const char *fa, *fb;
-    int json = 0, exact_only = 0, c, status;
+    int json = 0, exact_only = 0, exit_status = 0, c, status;
+    int pmode = CLI_PROGRESS_AUTO;
     slong max_regions = REGIONS_DEFAULT_MAX;
     net_t a, b;
     dom_t D;
     equiv_t Q;
     regions_opts opts;
     pred_ctx_t ctx;
-    cli_progress_state ps = {"equiv", 0};
+    cli_progress_state ps;
     err_t e;
     char *desc;
     struct sigaction old;
@@ -65,6 +72,11 @@ int cmd_equiv(int argc, char **argv)
             case 'l': line = optarg; break;
             case 'j': json = 1; break;
             case 'E': exact_only = 1; break;
+            case 'S': exit_status = 1; break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'x':
                 if (cli_parse_slong(&max_regions, "equiv", "--max-regions",
                                     optarg, 1, WORD_MAX / 4) != CPWL_OK)
@@ -105,7 +117,7 @@ int cmd_equiv(int argc, char **argv)
         status = cli_fail("equiv", e);
         goto done;
     }
-    if (dom_set_str(D, a->input_dim, box, slice, line, e) != CPWL_OK)
+    if (cli_dom_set(D, a->input_dim, box, slice, line, e) != CPWL_OK)
     {
         status = cli_fail("equiv", e);
         goto done;
@@ -115,7 +127,8 @@ int cmd_equiv(int argc, char **argv)
     regions_opts_init(&opts, ctx);
     opts.max_regions = max_regions;
     opts.interrupt = &cli_interrupted;
-    if (isatty(2))
+    cli_progress_init(&ps, "equiv", pmode);
+    if (ps.on)
     {
         opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
@@ -123,8 +136,7 @@ int cmd_equiv(int argc, char **argv)
     cli_catch_sigint(&old);
     status = equiv_decide(Q, a, b, D, &opts, e);
     cli_restore_sigint(&old);
-    if (opts.progress)
-        fprintf(stderr, "\r%70s\r", "");
+    cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
         status = cli_fail("equiv", e);
@@ -188,6 +200,9 @@ int cmd_equiv(int argc, char **argv)
                Q->regions == 1 ? "" : "s");
     }
     flint_free(desc);
+    /* For scripts: the answer in the status too (as cmp and diff do). */
+    if (exit_status && !Q->stopped && !Q->equal)
+        status = CLI_EXIT_DIFFERENT;
     if (Q->stopped == REGIONS_STOP_LIMIT)
     {
         fprintf(stderr, "cpwl equiv: stopped after more than %ld regions "

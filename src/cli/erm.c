@@ -11,24 +11,18 @@
 #include <unistd.h>
 #include "cli.h"
 
-typedef struct
-{
-    double last;
-}
-erm_progress_state;
-
+/* done counts steps: first a bound per cell group, then a solve. */
 static void erm_progress(void *data, slong done, slong total,
                          const fmpq_t best)
 {
-    erm_progress_state *p = data;
-    double t = cli_now();
+    cli_progress_state *p = data;
+    char rate[CLI_RATE_SIZE];
     (void) best;
-    if (t - p->last < 0.25)
+    if (!cli_progress_due(p))
         return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl erm: %ld/%ld steps (bounding, then solving)   ",
-            (long) done, (long) total);
-    fflush(stderr);
+    cli_progress_line(p, "%ld/%ld steps (bounding, then solving), %s "
+                      "steps/s", (long) done, (long) total,
+                      cli_progress_rate(rate, (double) done, p->start));
 }
 
 static const char *loss_name(qp_loss l)
@@ -91,6 +85,32 @@ static void trained_loss(fmpq_t loss, const double *params,
     arf_clear(a);
 }
 
+/* What a --compare-gd method ran, in words (text) or keys (JSON). */
+static void describe_training(const train_opts *to, double step, int decay,
+                              slong K, int json)
+{
+    const char *name = to->method == TRAIN_GD ? "gd" : "adam";
+    if (json)
+    {
+        printf("\"method\": \"%s\", \"step_size\": %.17g, \"step_decay\": "
+               "\"%s\", \"max_steps\": %ld, \"init\": \"uniform(-1/sqrt("
+               "fan_in), 1/sqrt(fan_in)), as PyTorch\", \"seed\": %llu",
+               name, step, decay ? "step/sqrt(1+t)" : "constant",
+               (long) to->iters, (unsigned long long) to->seed);
+        if (to->method == TRAIN_ADAM)
+            printf(", \"beta1\": %g, \"beta2\": %g, \"eps\": %g", to->beta1,
+                   to->beta2, to->eps);
+        return;
+    }
+    printf("%-5s %s, full batch, step size %.6g%s, at most %ld steps per "
+           "run; %ld runs (0 to %ld, seed %llu) from PyTorch's default "
+           "initialisation, uniform in +-1/sqrt(fan_in)\n", name,
+           to->method == TRAIN_GD ? "gradient descent" : "Adam", step,
+           decay ? " decaying as step/sqrt(1+t)" : " (constant)",
+           (long) to->iters, (long) K, (long) K - 1,
+           (unsigned long long) to->seed);
+}
+
 /* --compare-gd K: K runs each of gradient descent and Adam; a run
    "reaches" the optimum when its exact loss is within 1e-9 of it, and
    misses it provably when its exact loss is larger by more. */
@@ -116,33 +136,50 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
     fmpq_set_si(tol, 1, 1000000000);
     if (json)
         printf(", \"compare_gd\": [");
+    else
+        printf("compare-gd    the same width trained in double, each "
+               "trained network's loss then computed exactly\n");
     for (m = 0; m < 2; m++)
     {
         train_opts to;
-        slong reached = 0;
-        double worst = 0;
+        slong reached = 0, steps, most = 0;
+        double worst = 0, step;
+        int decay;
         train_opts_init(&to);
         to.method = m == 0 ? TRAIN_GD : TRAIN_ADAM;
         to.loss = (int) o->loss;
         to.output_bias = o->output_bias;
+        step = train_step(&to, X, y, D, n, w);
+        /* train.h: decay -1 decays GD's steps for l1 and hinge only */
+        decay = to.method == TRAIN_GD
+                && (to.decay > 0 || (to.decay < 0 && to.loss != 0));
         if (json)
-            printf("%s{\"method\": \"%s\", \"runs\": [", m ? ", " : "",
-                   m == 0 ? "gd" : "adam");
+        {
+            printf("%s{", m ? ", " : "");
+            describe_training(&to, step, decay, K, 1);
+            printf(", \"runs\": [");
+        }
         else
-            printf("%-5s runs:", m == 0 ? "gd" : "adam");
+        {
+            describe_training(&to, step, decay, K, 0);
+            printf("      gaps:");
+        }
         for (r = 0; r < K; r++)
         {
             double gd;
             slong t;
             int finite = 1;
-            train_run(params, X, y, D, n, w, &to, r);
+            train_init(params, n, w, &to, r);
+            train_from(params, X, y, D, n, w, &to, &steps);
+            most = FLINT_MAX(most, steps);
             for (t = 0; t < np; t++)
                 finite &= isfinite(params[t]);
             if (!finite)
             {
                 /* a diverged run has no network to evaluate */
                 if (json)
-                    printf("%s{\"diverged\": true}", r ? ", " : "");
+                    printf("%s{\"diverged\": true, \"steps\": %ld}",
+                           r ? ", " : "", (long) steps);
                 else
                     printf(" diverged");
                 continue;
@@ -169,7 +206,7 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
                        s);
                 if (isfinite(gd))
                     printf(", \"approx\": %.17g", gd);
-                printf("}");
+                printf(", \"steps\": %ld}", (long) steps);
                 flint_free(s);
             }
             else
@@ -178,10 +215,10 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
         if (json)
             printf("], \"reached\": %ld}", (long) reached);
         else
-            printf("\n      %ld of %ld runs within 1e-9 of the optimum; "
-                   "largest gap %.6g (gaps are exact losses of the trained "
-                   "networks minus the optimum)\n", (long) reached, (long) K,
-                   worst);
+            printf("  (gap = exact loss of the trained network minus the "
+                   "optimum)\n      %ld of %ld runs within 1e-9 of the "
+                   "optimum; largest gap %.6g; at most %ld steps taken\n",
+                   (long) reached, (long) K, worst, (long) most);
     }
     if (json)
         printf("]");
@@ -265,6 +302,8 @@ int cmd_erm(int argc, char **argv)
         {"certificate", required_argument, NULL, 'c'},
         {"verify", required_argument, NULL, 'v'},
         {"threads", required_argument, NULL, 't'},
+        {"sep", required_argument, NULL, 's'},
+        CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
@@ -274,7 +313,8 @@ int cmd_erm(int argc, char **argv)
     erm_opts o;
     erm_result_t r;
     pred_ctx_t ctx;
-    erm_progress_state ps;
+    cli_progress_state ps;
+    int pmode = CLI_PROGRESS_AUTO, sep = 0;
     err_t e;
     double t0, secs;
     struct sigaction old;
@@ -313,6 +353,22 @@ int cmd_erm(int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 break;
             case 'v': verify = optarg; break;
+            case 's':
+                if (!strcmp(optarg, ",") || !strcmp(optarg, "comma"))
+                    sep = ',';
+                else if (!strcmp(optarg, ";") || !strcmp(optarg, "semicolon"))
+                    sep = ';';
+                else if (!strcmp(optarg, "\t") || !strcmp(optarg, "\\t")
+                         || !strcmp(optarg, "tab"))
+                    sep = '\t';
+                else
+                    return cli_usage("erm", "--sep: expected ',', ';' or "
+                                     "tab, got '%.40s'", optarg);
+                break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'x':
                 if (cli_parse_slong(&max_cells, "erm", "--max-cells", optarg,
                                     1, WORD_MAX / 4) != CPWL_OK)
@@ -337,8 +393,8 @@ int cmd_erm(int argc, char **argv)
     /* Ctrl-C acts from here on: reading 10^6 rows takes seconds. */
     cli_catch_sigint(&old);
     t0 = cli_now();
-    if (erm_data_read_file_stop(data, &stopped, argv[optind],
-                                &cli_interrupted, e) != CPWL_OK)
+    if (erm_data_read_file_sep(data, &stopped, argv[optind], sep,
+                               &cli_interrupted, e) != CPWL_OK)
     {
         cli_restore_sigint(&old);
         return cli_fail("erm", e);
@@ -372,8 +428,8 @@ int cmd_erm(int argc, char **argv)
     o.certificate = cert != NULL;
     o.threads = (int) threads;
     o.interrupt = &cli_interrupted;
-    ps.last = 0;
-    if (isatty(2))
+    cli_progress_init(&ps, "erm", pmode);
+    if (ps.on)
     {
         o.progress = erm_progress;
         o.progress_data = &ps;
@@ -383,8 +439,7 @@ int cmd_erm(int argc, char **argv)
     status = erm_solve(r, data, &o, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
-    if (o.progress)
-        fprintf(stderr, "\r%70s\r", "");
+    cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
         status = cli_fail("erm", e);

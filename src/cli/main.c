@@ -28,7 +28,7 @@ const cli_command cli_commands[] = {
     {"regions", cmd_regions, "exact activation and linear region counts",
      "usage: cpwl regions NET.json [--box B] [--slice \"x0;u;v\" | --line \"x0;u\"]\n"
      "       [--linear] [--list] [--json] [--stats] [--method auto|1d|2d|nd]\n"
-     "       [--max-regions N] [--exact-only] [--threads N]\n"
+     "       [--max-regions N] [--exact-only] [--threads N] [--[no-]progress]\n"
      "       [--svg FILE | --png FILE] [--colour region|linear|value]\n"
      "       [--view \"xlo:xhi,ylo:yhi\"] [--size W[xH]] [--title T]\n"
      "\n"
@@ -37,8 +37,8 @@ const cli_command cli_commands[] = {
      "sharing a (d-1)-face with identical affine maps merged), exactly, on\n"
      "all of R^n by default.\n"
      "\n"
-     "  --box B          a box \"lo:hi,lo:hi,...\" (in slice/line coordinates\n"
-     "                   with --slice/--line)\n"
+     "  --box B          a box \"lo:hi,lo:hi,...\" or \"[lo,hi]x[lo,hi]\" (in\n"
+     "                   slice/line coordinates with --slice/--line)\n"
      "  --slice S        the plane x0 + s*u + t*v, vectors as comma lists\n"
      "  --line L         the line x0 + s*u\n"
      "  --linear         also count linear regions\n"
@@ -54,6 +54,10 @@ const cli_command cli_commands[] = {
      "  --exact-only     decide every sign exactly (no filters)\n"
      "  --threads N      threads of the 2-D method (default: all cores); the\n"
      "                   output is the same for every N\n"
+     "  --progress       progress lines on stderr also when it is not a\n"
+     "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
+     "                   seconds); --no-progress: none, even on a terminal\n"
+
      "  --svg F, --png F draw the regions of a 2-D domain with Cairo\n"
      "  --colour C       region (default: one colour per activation region),\n"
      "                   linear (per linear region) or value (f, viridis)\n"
@@ -67,7 +71,7 @@ const cli_command cli_commands[] = {
      "usage: cpwl sample NET.json --box B [--slice \"x0;u;v\" | --line \"x0;u\"]\n"
      "       [--grid N1xN2... | --points N | --random N [--seed S]]\n"
      "       [--threads N] [--kernel auto|portable|avx2|avx512] [--no-resolve]\n"
-     "       [--max-points N] [--list] [--json] [--stats]\n"
+     "       [--max-points N] [--list] [--json] [--stats] [--[no-]progress]\n"
      "\n"
      "Evaluates the network at many rational points of a bounded domain with\n"
      "the batched double path (SIMD kernels, OpenMP threads), each neuron's\n"
@@ -78,8 +82,9 @@ const cli_command cli_commands[] = {
      "re-decided exactly: inside a region (its pattern counts) or on a\n"
      "boundary (it counts in no pattern).\n"
      "\n"
-     "  --box B          the domain (required): \"lo:hi,...\", in slice/line\n"
-     "                   coordinates with --slice/--line\n"
+     "  --box B          the domain (required): \"lo:hi,...\" or\n"
+     "                   \"[lo,hi]x...\", in slice/line coordinates with\n"
+     "                   --slice/--line\n"
      "  --slice S        the plane x0 + s*u + t*v, vectors as comma lists\n"
      "  --line L         the line x0 + s*u\n"
      "  --grid G         N1xN2x... points, one size per domain dimension,\n"
@@ -99,6 +104,9 @@ const cli_command cli_commands[] = {
      "  --json           one JSON object: patterns, decided, undecided,\n"
      "                   resolved, boundary, ... (patterns_list with --list)\n"
      "  --stats          who decided the signs (double, arb, exact)\n"
+     "  --progress       progress lines on stderr also when it is not a\n"
+     "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
+     "                   seconds); --no-progress: none, even on a terminal\n"
      "\n"
      "Ctrl-C stops and prints what was sampled so far, marked as stopped\n"
      "(exit 130).\n"},
@@ -107,6 +115,7 @@ const cli_command cli_commands[] = {
      "       [--grid N1xN2... | --points N | --random N [--seed S]]\n"
      "       [--threads N] [--kernel auto|portable|avx2|avx512] [--no-resolve]\n"
      "       [--max-points N] [--max-regions N] [--list] [--json] [--stats]\n"
+     "       [--[no-]progress]\n"
      "\n"
      "Computes the exact activation regions of the domain (as cpwl regions)\n"
      "and samples it with the batched double path (as cpwl sample), then\n"
@@ -130,6 +139,10 @@ const cli_command cli_commands[] = {
      "                   not_regions, missed, missed_max_size,\n"
      "                   interior_undecided, mismatches, contradictions, ...\n"
      "  --stats          sign decisions per predicate stage and the LPs\n"
+     "  --progress       progress lines on stderr also when it is not a\n"
+     "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
+     "                   seconds); --no-progress: none, even on a terminal\n"
+
      "\n"
      "Exit status 1 when there is a contradiction.  Ctrl-C stops (exit 130)\n"
      "and prints what is known; nothing is compared then.\n"},
@@ -176,6 +189,7 @@ const cli_command cli_commands[] = {
     {"equiv", cmd_equiv, "exact equivalence of two networks",
      "usage: cpwl equiv A.json B.json [--box B] [--slice \"x0;u;v\" |\n"
      "       --line \"x0;u\"] [--json] [--max-regions N] [--exact-only]\n"
+     "       [--exit-status] [--[no-]progress]\n"
      "\n"
      "Decides exactly whether the networks A and B (same input and output\n"
      "dimensions) compute the same function on the domain (default: all of\n"
@@ -184,7 +198,8 @@ const cli_command cli_commands[] = {
      "pass-throughs), its activation regions on the domain are computed as\n"
      "by cpwl regions, and A = B iff the exact affine map of every region\n"
      "is 0.  Otherwise a rational point where they differ is printed with\n"
-     "both exact values.  Either answer exits 0.\n"
+     "both exact values.  Either answer exits 0 (with --exit-status: 0 when\n"
+     "equal, 3 when different).\n"
      "\n"
      "  --box B          a box (with --slice/--line: in their coordinates)\n"
      "  --slice S        the plane x0 + s*u + t*v, vectors as comma lists\n"
@@ -195,6 +210,10 @@ const cli_command cli_commands[] = {
      "  --max-regions N  give up beyond N regions of A - B: undecided\n"
      "                   (default 10000000; exit status 2)\n"
      "  --exact-only     decide every sign exactly (no filters)\n"
+     "  --exit-status    exit 3 when the networks differ (for scripts)\n"
+     "  --progress       progress lines on stderr also when it is not a\n"
+     "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
+     "                   seconds); --no-progress: none, even on a terminal\n"
      "\n"
      "Exit status 2 also for different input or output dimensions.  Ctrl-C\n"
      "stops: undecided (exit 130).\n"},
@@ -224,6 +243,7 @@ const cli_command cli_commands[] = {
      "usage: cpwl erm DATA.csv --width W [--loss squared|l1|hinge]\n"
      "       [--output-bias] [--out NET.json] [--json] [--stats]\n"
      "       [--max-cells N] [--no-prune] [--compare-gd K] [--certificate F]\n"
+     "       [--sep C] [--[no-]progress]\n"
      "       cpwl erm DATA.csv --verify CERT.json\n"
      "\n"
      "Minimises the summed loss of f(x) = sum_j v_j relu(<a_j,x> + b_j) (+ c\n"
@@ -232,7 +252,9 @@ const cli_command cli_commands[] = {
      "each unit's active set among the dichotomies of the data by hyperplanes\n"
      "is a convex problem, solved exactly; cells whose proven lower bound\n"
      "cannot beat the best value are pruned.  DATA.csv: rows x_1,...,x_n,y,\n"
-     "optional header, '#' comments, numbers exact (0.1 is 1/10).\n"
+     "cells separated by ',', ';' or tabs (detected), optionally quoted, an\n"
+     "optional header (a first row with a name in it), '#' comments,\n"
+     "numbers exact (0.1 is 1/10).\n"
      "\n"
      "  --width W        hidden units (required)\n"
      "  --loss L         squared (default), l1, or hinge (labels +1/-1)\n"
@@ -247,7 +269,13 @@ const cli_command cli_commands[] = {
      "  --threads N      threads for the bounds (default: all cores; the\n"
      "                   result does not depend on it)\n"
      "  --compare-gd K   K runs each of gradient descent and Adam from seeded\n"
-     "                   initialisations; their exact loss minus the optimum\n"
+     "                   initialisations: what was run, and each run's gap\n"
+     "                   (its exact loss minus the optimum)\n"
+     "  --sep C          the CSV separator: ',', ';' or tab (default: detect)\n"
+     "  --progress       progress lines on stderr also when it is not a\n"
+     "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
+     "                   seconds); --no-progress: none, even on a terminal\n"
+
      "\n"
      "Ctrl-C stops and prints the best value so far as an upper bound (exit\n"
      "130).\n"},
@@ -340,17 +368,114 @@ double cli_now(void)
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
+void cli_progress_init(cli_progress_state *p, const char *sub, int mode)
+{
+    const char *env = getenv("CPWL_PROGRESS_INTERVAL");
+    char *end;
+    double v;
+    memset(p, 0, sizeof *p);
+    p->sub = sub;
+    p->tty = isatty(2);
+    p->on = mode == CLI_PROGRESS_ON || (mode == CLI_PROGRESS_AUTO && p->tty);
+    /* In place on a terminal; in a log, a line every few seconds. */
+    p->interval = p->tty ? 0.25 : 2.0;
+    if (env != NULL && *env != '\0')
+    {
+        v = strtod(env, &end);
+        if (*end == '\0' && v >= 0 && v <= 86400)
+            p->interval = v;
+    }
+    p->start = p->last = p->layer_t = cli_now();
+    p->layer = -1;
+}
+
+int cli_progress_option(int *mode, int c)
+{
+    if (c == CLI_OPT_PROGRESS)
+        *mode = CLI_PROGRESS_ON;
+    else if (c == CLI_OPT_NO_PROGRESS)
+        *mode = CLI_PROGRESS_OFF;
+    else
+        return 0;
+    return 1;
+}
+
+int cli_progress_due(cli_progress_state *p)
+{
+    double t;
+    if (!p->on)
+        return 0;
+    t = cli_now();
+    if (t - p->last < p->interval)
+        return 0;
+    p->last = t;
+    return 1;
+}
+
+void cli_progress_line(cli_progress_state *p, const char *fmt, ...)
+{
+    char msg[256];
+    int len, k;
+    va_list ap;
+    len = snprintf(msg, sizeof msg, "cpwl %s: ", p->sub);
+    va_start(ap, fmt);
+    k = vsnprintf(msg + len, sizeof msg - len, fmt, ap);
+    va_end(ap);
+    len = FLINT_MIN(len + FLINT_MAX(k, 0), (int) sizeof msg - 1);
+    k = snprintf(msg + len, sizeof msg - len, ", %.1f s elapsed",
+                 cli_now() - p->start);
+    len = FLINT_MIN(len + FLINT_MAX(k, 0), (int) sizeof msg - 1);
+    if (p->tty)
+    {
+        /* Rewritten in place: blank out what a longer line left. */
+        fprintf(stderr, "\r%s%*s", msg, FLINT_MAX(p->width - len, 0), "");
+        p->width = len;
+    }
+    else
+        fprintf(stderr, "%s\n", msg);
+    fflush(stderr);
+    p->shown = 1;
+}
+
+void cli_progress_end(cli_progress_state *p)
+{
+    /* Clear the line rewritten in place; lines in a log stay. */
+    if (p->on && p->tty && p->shown)
+        fprintf(stderr, "\r%*s\r", p->width, "");
+    p->shown = 0;
+}
+
+const char *cli_progress_rate(char *buf, double count, double t0)
+{
+    double dt = cli_now() - t0, r = dt > 0 ? count / dt : 0;
+    /* Whole numbers, but keep the digits of slow rates. */
+    snprintf(buf, CLI_RATE_SIZE, r >= 100 ? "%.0f" : "%.3g", r);
+    return buf;
+}
+
 void cli_regions_progress(void *data, slong layer, slong nlayers,
                           slong cells)
 {
     cli_progress_state *p = data;
     double t = cli_now();
-    if (t - p->last < 0.25 && layer < nlayers)
+    char rate[CLI_RATE_SIZE];
+    /* The count restarts with each layer: the rate is timed from the
+       layer's first report, or from the start until there are two. */
+    if (layer != p->layer)
+    {
+        p->layer = layer;
+        p->layer_t = t;
+        p->layer_cells = cells;
+    }
+    if (!cli_progress_due(p))
         return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl %s: regions: layer %ld/%ld, %ld so far   ",
-            p->sub, (long) layer, (long) nlayers, (long) cells);
-    fflush(stderr);
+    if (cells > p->layer_cells && t > p->layer_t)
+        cli_progress_rate(rate, (double) (cells - p->layer_cells),
+                          p->layer_t);
+    else
+        cli_progress_rate(rate, (double) cells, p->start);
+    cli_progress_line(p, "layer %ld/%ld, %ld regions so far, %s regions/s",
+                      (long) layer, (long) nlayers, (long) cells, rate);
 }
 
 int cli_write_net(const net_t net, const char *sub, const char *out)
@@ -405,10 +530,37 @@ int cli_bad_option(const char *sub, int c, char **argv)
 int cli_load_net(net_t net, const char *sub, const char *path)
 {
     err_t e;
+    io_warn_t w;
     err_init(e);
-    if (io_net_read_file(net, path, e) != CPWL_OK)
+    if (io_net_read_file_warn(net, w, path, e) != CPWL_OK)
         return cli_fail(sub, e);
+    if (w->float_traps > 0)
+        fprintf(stderr, "cpwl %s: warning: %s\n", sub, w->msg);
     return CPWL_OK;
+}
+
+int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
+                const char *line, err_t e)
+{
+    static const char *const parts[] = {"box", "slice", "line"};
+    size_t i, len, k;
+    if (slice != NULL && line != NULL)
+        return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
+                       "used together");
+    if (dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
+        return CPWL_OK;
+    /* The library names the text at fault; here it is an option. */
+    len = strlen(e->msg);
+    for (i = 0; i < 3; i++)
+        if (strncmp(e->msg, parts[i], k = strlen(parts[i])) == 0
+            && (e->msg[k] == ':' || e->msg[k] == ' ')
+            && len + 2 < sizeof(e->msg))
+        {
+            memmove(e->msg + 2, e->msg, len + 1);
+            memcpy(e->msg, "--", 2);
+            break;
+        }
+    return e->status;
 }
 
 int cli_parse_slong(slong *out, const char *sub, const char *opt,

@@ -145,6 +145,7 @@ int cmd_regions(int argc, char **argv)
         {"max-regions", required_argument, NULL, 'x'},
         {"exact-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'H'},
+        CLI_PROGRESS_LONGOPTS,
         {"svg", required_argument, NULL, 'G'},
         {"png", required_argument, NULL, 'P'},
         {"colour", required_argument, NULL, 'C'},
@@ -172,7 +173,8 @@ int cmd_regions(int argc, char **argv)
     regions_t R;
     regions_opts opts;
     pred_ctx_t ctx;
-    cli_progress_state ps = {"regions", 0};
+    cli_progress_state ps;
+    int pmode = CLI_PROGRESS_AUTO;
     err_t e;
     double t0, secs;
     char *desc;
@@ -191,6 +193,10 @@ int cmd_regions(int argc, char **argv)
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
             case 'E': exact_only = 1; break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             case 'G': svg = optarg; break;
             case 'P': png = optarg; break;
             case 'C': colour = optarg; break;
@@ -249,7 +255,7 @@ int cmd_regions(int argc, char **argv)
         return status;
     }
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || ((svg || png) && D->d != 2
             && err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
                        "this domain has dimension %ld (use --slice)",
@@ -283,7 +289,8 @@ int cmd_regions(int argc, char **argv)
     /* Only the listing and the pictures read the patterns. */
     opts.no_states = !list && !svg && !png;
     opts.interrupt = &cli_interrupted;
-    if (isatty(2))
+    cli_progress_init(&ps, "regions", pmode);
+    if (ps.on)
     {
         opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
@@ -296,8 +303,7 @@ int cmd_regions(int argc, char **argv)
     status = regions_compute(R, net, D, &opts, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
-    if (opts.progress)
-        fprintf(stderr, "\r%60s\r", "");
+    cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
         status = cli_fail("regions", e);

@@ -266,17 +266,16 @@ char *cli_sampling_pattern_str(const uint64_t *w, const net_t net)
     return s;
 }
 
-/* Progress on stderr; data is the subcommand name (const char *). */
+/* Progress on stderr; data is a cli_progress_state. */
 void cli_sampling_progress(void *data, slong done, slong total)
 {
     cli_progress_state *p = data;
-    double t = cli_now();
-    if (t - p->last < 0.25 && done < total)
+    char rate[CLI_RATE_SIZE];
+    if (!cli_progress_due(p))
         return;
-    p->last = t;
-    fprintf(stderr, "\rcpwl %s: %ld/%ld points sampled   ",
-            p->sub, (long) done, (long) total);
-    fflush(stderr);
+    cli_progress_line(p, "%ld/%ld points sampled, %s points/s",
+                      (long) done, (long) total,
+                      cli_progress_rate(rate, (double) done, p->start));
 }
 
 /* ---- cpwl sample ------------------------------------------------------- */
@@ -366,10 +365,11 @@ int cmd_sample(int argc, char **argv)
         {"list", no_argument, NULL, 'i'},
         {"json", no_argument, NULL, 'j'},
         {"stats", no_argument, NULL, 'S'},
+        CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
-    int json = 0, list = 0, stats = 0;
+    int json = 0, list = 0, stats = 0, pmode = CLI_PROGRESS_AUTO;
     int c, status, is_default;
     slong total;
     slong *grid = NULL;
@@ -378,7 +378,7 @@ int cmd_sample(int argc, char **argv)
     dom_t D;
     sample_t S;
     sample_opts opts;
-    cli_progress_state progress = {"sample", 0};
+    cli_progress_state progress;
     pred_ctx_t ctx;
     err_t e;
     char *desc;
@@ -397,6 +397,10 @@ int cmd_sample(int argc, char **argv)
             case 'i': list = 1; break;
             case 'j': json = 1; break;
             case 'S': stats = 1; break;
+            case CLI_OPT_PROGRESS:
+            case CLI_OPT_NO_PROGRESS:
+                cli_progress_option(&pmode, c);
+                break;
             default:
                 if ((status = cli_sampling_option(&sa, c, optarg, "sample")) <
                     0)
@@ -418,7 +422,7 @@ int cmd_sample(int argc, char **argv)
     }
     err_init(e);
     dom_init(D);
-    if (dom_set_str(D, net->input_dim, box, slice, line, e) != CPWL_OK
+    if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || (!D->bounded
             && err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
                        "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
@@ -443,7 +447,8 @@ int cmd_sample(int argc, char **argv)
     opts.resolve = sa.resolve;
     opts.max_points = sa.max_points;
     opts.interrupt = &cli_interrupted;
-    if (isatty(2))
+    cli_progress_init(&progress, "sample", pmode);
+    if (progress.on)
     {
         opts.progress = cli_sampling_progress;
         opts.progress_data = &progress;
@@ -452,8 +457,7 @@ int cmd_sample(int argc, char **argv)
     sample_init(S);
     status = sample_run(S, net, D, &opts, e);
     cli_restore_sigint(&old);
-    if (opts.progress)
-        fprintf(stderr, "\r%70s\r", "");
+    cli_progress_end(&progress);
     if (status != CPWL_OK)
     {
         status = cli_fail("sample", e);

@@ -59,127 +59,267 @@ static void data_fit(erm_data_t data, slong alloc)
     }
 }
 
-/* The cell starting at a (ending at the next ',' or at stop), without
-   surrounding blanks: [*ca, *cb).  Returns where it ends. */
-static size_t next_cell(size_t *ca, size_t *cb, const char *text, size_t a,
-                        size_t stop)
+/* ---- CSV dialects ------------------------------------------------------
+
+   A row is one line (LF or CRLF); cells are separated by ',' ';' or a
+   tab (one of them per file: given, or the first of tab, ';', ',' found
+   outside quotes in the first row); a cell may be quoted "..." with ""
+   for a quote inside; blanks around cells are ignored; '#' outside
+   quotes starts a comment; a UTF-8 byte order mark at the start is
+   skipped.  Quoted cells hold numbers too ("1/2" is 1/2): spreadsheets
+   quote freely. */
+
+typedef struct
 {
-    size_t b = a;
-    while (b < stop && text[b] != ',')
-        b++;
-    *ca = a;
-    *cb = b;
-    while (*ca < *cb && (text[*ca] == ' ' || text[*ca] == '\t'))
-        (*ca)++;
-    while (*cb > *ca && (text[*cb - 1] == ' ' || text[*cb - 1] == '\t'))
-        (*cb)--;
-    return b;
+    size_t a, b;                /* the cell's text, quotes removed */
+    int esc;                    /* holds a "" escape: not a number */
+}
+csv_cell;
+
+typedef struct
+{
+    const char *text, *name;
+    size_t line_start;          /* offset of the line (columns count from it) */
+    slong line;
+    int sep;
+    csv_cell *cells;
+    slong ncells, alloc;
+    err_struct *e;
+}
+csv_reader;
+
+static int csv_blank(const csv_reader *C, char c)
+{
+    return c == ' ' || (c == '\t' && C->sep != '\t');
 }
 
-int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
-                           size_t len, const char *name,
-                           volatile sig_atomic_t *interrupt, err_t e)
+static int csv_bad(csv_reader *C, size_t at, const char *what)
 {
+    return err_set(C->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", C->name,
+                   (long) C->line, (long) (at - C->line_start + 1), what);
+}
+
+static void csv_add(csv_reader *C, size_t a, size_t b, int esc)
+{
+    if (C->ncells == C->alloc)
+    {
+        C->alloc = FLINT_MAX(8, 2 * C->alloc);
+        C->cells = flint_realloc(C->cells, C->alloc * sizeof(csv_cell));
+    }
+    C->cells[C->ncells].a = a;
+    C->cells[C->ncells].b = b;
+    C->cells[C->ncells].esc = esc;
+    C->ncells++;
+}
+
+/* The separator of the line text[p, stop): the first of tab, ';', ','
+   that occurs outside quotes (',' if none does). */
+static int csv_detect(const char *text, size_t p, size_t stop)
+{
+    int inq = 0, tab = 0, semi = 0;
+    for (; p < stop; p++)
+    {
+        char c = text[p];
+        if (c == '"')
+            inq = !inq;
+        else if (!inq && c == '#')
+            break;
+        else if (!inq)
+        {
+            tab |= c == '\t';
+            semi |= c == ';';
+        }
+    }
+    return tab ? '\t' : semi ? ';' : ',';
+}
+
+/* Split the line text[p, stop) into C->cells; no cells for a line that
+   is blank or a comment. */
+static int csv_split(csv_reader *C, size_t p, size_t stop)
+{
+    const char *t = C->text;
+    C->ncells = 0;
+    for (;;)
+    {
+        size_t a, b;
+        int esc = 0;
+        while (p < stop && csv_blank(C, t[p]))
+            p++;
+        if (p < stop && t[p] == '"')
+        {
+            size_t open = p;
+            a = ++p;
+            for (;;)
+            {
+                while (p < stop && t[p] != '"')
+                    p++;
+                if (p == stop)
+                    return csv_bad(C, open, "unterminated quoted cell (a "
+                                   "closing '\"' is missing on this line)");
+                if (p + 1 < stop && t[p + 1] == '"')
+                {
+                    esc = 1;
+                    p += 2;
+                    continue;
+                }
+                break;
+            }
+            b = p++;
+            while (p < stop && csv_blank(C, t[p]))
+                p++;
+            if (p < stop && t[p] != C->sep && t[p] != '#')
+                return csv_bad(C, p, "expected a separator after the "
+                               "closing '\"' of a quoted cell");
+        }
+        else
+        {
+            a = p;
+            while (p < stop && t[p] != C->sep && t[p] != '#')
+            {
+                if (t[p] == '"')
+                    return csv_bad(C, p, "'\"' inside an unquoted cell "
+                                   "(quote the whole cell, with \"\" for "
+                                   "a quote)");
+                p++;
+            }
+            b = p;
+            while (b > a && csv_blank(C, t[b - 1]))
+                b--;
+            /* A blank or comment line has no cells. */
+            if (C->ncells == 0 && a == b && (p == stop || t[p] == '#'))
+                return CPWL_OK;
+        }
+        csv_add(C, a, b, esc);
+        if (p == stop || t[p] == '#')
+            return CPWL_OK;
+        p++;                    /* the separator */
+    }
+}
+
+/* Whether a cell of a first row names a column: text that cannot be
+   the start of a number.  "1/0" or "nan" is a bad number, not a name,
+   so that no data row is taken for a header. */
+static int csv_is_name(const csv_reader *C, const csv_cell *c)
+{
+    const char *s = C->text + c->a;
+    size_t n = c->b - c->a, k = 0;
+    char low[10];
+    if (c->esc)
+        return 1;
+    if (n == 0 || strchr("0123456789+-.", s[0]) != NULL)
+        return 0;
+    if (n < sizeof low)
+    {
+        for (k = 0; k < n; k++)
+            low[k] = (s[k] >= 'A' && s[k] <= 'Z') ? s[k] - 'A' + 'a' : s[k];
+        low[n] = '\0';
+        if (!strcmp(low, "nan") || !strcmp(low, "inf")
+            || !strcmp(low, "infinity"))
+            return 0;
+    }
+    return 1;
+}
+
+int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
+                          size_t len, const char *name, int sep,
+                          volatile sig_atomic_t *interrupt, err_t e)
+{
+    csv_reader C;
     size_t pos = 0;
-    slong line = 0, alloc = 0, cols = -1;
+    slong alloc = 0, cols = -1, k;
     fmpq *row = NULL;
-    int st = CPWL_OK, first = 1;
+    int st = CPWL_OK, first = 1, header = 0;
     char q[ERR_QUOTE_SIZE];
 
     erm_data_clear(data);
     *stopped = 0;
+    if (sep != 0 && sep != ',' && sep != ';' && sep != '\t')
+        return err_set(e, CPWL_ERR_INPUT, "%s: separator %d: expected ',', "
+                       "';' or a tab", name, sep);
+    memset(&C, 0, sizeof C);
+    C.text = text;
+    C.name = name;
+    C.sep = sep;
+    C.e = e;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3;
     while (pos < len && st == CPWL_OK)
     {
         size_t end = pos, stop;
-        slong ncell = 0;
-        const char *s = text + pos;
         while (end < len && text[end] != '\n')
             end++;
-        line++;
-        /* A comment runs to the end of the line; \r before \n is ignored. */
-        stop = pos;
-        while (stop < end && text[stop] != '#')
-            stop++;
-        while (stop > pos && (text[stop - 1] == '\r' || text[stop - 1] == ' '
-                              || text[stop - 1] == '\t'))
+        C.line++;
+        C.line_start = pos;
+        stop = end;
+        if (stop > pos && text[stop - 1] == '\r')
             stop--;
-        if (memchr(s, '\0', end - pos) != NULL)
+        if (memchr(text + pos, '\0', end - pos) != NULL)
         {
             st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: NUL byte in the data",
-                         name, (long) line);
+                         name, (long) C.line);
             break;
         }
-        if (stop > pos)
+        if (C.sep == 0)
         {
-            /* Count the cells, then parse them. */
-            size_t a = pos, b;
-            slong c = 1, k;
-            int numeric = 0, header = 0;
-            for (b = pos; b < stop; b++)
-                c += text[b] == ',';
-            if (cols < 0)
+            /* Detect on the first line with content. */
+            int s = csv_detect(text, pos, stop);
+            C.sep = s;
+            if ((st = csv_split(&C, pos, stop)) != CPWL_OK)
+                break;
+            if (C.ncells == 0)
+                C.sep = 0;
+        }
+        else if ((st = csv_split(&C, pos, stop)) != CPWL_OK)
+            break;
+        if (C.ncells > 0)
+        {
+            if (cols < 0 && C.ncells < 2)
             {
-                if (c < 2)
-                {
-                    st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
-                                 "least 2 cells (x_1,...,x_n,y), got 1", name,
-                                 (long) line);
-                    break;
-                }
-            }
-            for (k = 0; k < c; k++)
-            {
-                size_t ca, cb;
-                fmpq_t t;
-                err_t ne;
-                b = next_cell(&ca, &cb, text, a, stop);
-                fmpq_init(t);
-                err_init(ne);
-                if (num_parse_fmpq(t, text + ca, cb - ca, NUM_EXACT, ne) == CPWL_OK)
-                    numeric = 1;
-                fmpq_clear(t);
-                a = b + 1;
-            }
-            /* A first line with no number at all is a header. */
-            header = first && !numeric;
-            first = 0;
-            if (header)
-            {
-                pos = end + 1;
-                continue;
-            }
-            if (cols < 0)
-            {
-                cols = c;
-                data->n = cols - 1;
-                row = _fmpq_vec_init(cols);
-            }
-            else if (c != cols)
-            {
-                st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: expected %ld cells "
-                             "(as in the first row), got %ld", name,
-                             (long) line, (long) cols, (long) c);
+                st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
+                             "least 2 cells (x_1,...,x_n,y), got 1", name,
+                             (long) C.line);
                 break;
             }
-            a = pos;
-            for (k = 0; k < c; k++)
+            if (first)
             {
-                size_t ca, cb;
-                err_t ne;
-                b = next_cell(&ca, &cb, text, a, stop);
-                err_init(ne);
-                if (num_parse_fmpq(row + k, text + ca, cb - ca, NUM_EXACT, ne)
-                    != CPWL_OK)
+                first = 0;
+                for (k = 0; k < C.ncells && !header; k++)
+                    header = csv_is_name(&C, C.cells + k);
+                cols = C.ncells;
+                data->n = cols - 1;
+                row = _fmpq_vec_init(cols);
+                if (header)
                 {
-                    err_quote(q, sizeof q, text + ca, cb - ca);
+                    pos = end + 1;
+                    continue;
+                }
+            }
+            else if (C.ncells != cols)
+            {
+                st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: expected %ld cells "
+                             "(as in the %s), got %ld", name, (long) C.line,
+                             (long) cols, header ? "header" : "first row",
+                             (long) C.ncells);
+                break;
+            }
+            for (k = 0; k < cols; k++)
+            {
+                const csv_cell *c = C.cells + k;
+                err_t ne;
+                err_init(ne);
+                if (c->esc)
+                    err_set(ne, CPWL_ERR_INPUT, "expected a number");
+                if (c->esc || num_parse_fmpq(row + k, text + c->a,
+                                             c->b - c->a, NUM_EXACT, ne)
+                              != CPWL_OK)
+                {
+                    err_quote(q, sizeof q, text + c->a, c->b - c->a);
                     st = err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: cell %ld "
-                                 "(%s): %s", name, (long) line,
-                                 (long) (ca - pos + 1), (long) k + 1, q,
+                                 "(%s): %s", name, (long) C.line,
+                                 (long) (c->a - pos + 1), (long) k + 1, q,
                                  ne->msg);
                     break;
                 }
-                ncell++;
-                a = b + 1;
             }
             if (st == CPWL_OK)
                 data_push(data, &alloc, row);
@@ -191,6 +331,7 @@ int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
             break;
         }
     }
+    flint_free(C.cells);
     if (row != NULL)
         _fmpq_vec_clear(row, cols);
     data_fit(data, alloc);
@@ -201,15 +342,23 @@ int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
     return st;
 }
 
+int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+                           size_t len, const char *name,
+                           volatile sig_atomic_t *interrupt, err_t e)
+{
+    return erm_data_read_str_sep(data, stopped, text, len, name, 0,
+                                 interrupt, e);
+}
+
 int erm_data_read_str(erm_data_t data, const char *text, size_t len,
                       const char *name, err_t e)
 {
     int stopped;
-    return erm_data_read_str_stop(data, &stopped, text, len, name, NULL, e);
+    return erm_data_read_str_sep(data, &stopped, text, len, name, 0, NULL, e);
 }
 
-int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
-                            volatile sig_atomic_t *interrupt, err_t e)
+int erm_data_read_file_sep(erm_data_t data, int *stopped, const char *path,
+                           int sep, volatile sig_atomic_t *interrupt, err_t e)
 {
     char *buf;
     size_t len;
@@ -217,13 +366,20 @@ int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
     *stopped = 0;
     if ((st = io_read_all(&buf, &len, path, e)) != CPWL_OK)
         return st;
-    st = erm_data_read_str_stop(data, stopped, buf, len, path, interrupt, e);
-    free(buf);
+    st = erm_data_read_str_sep(data, stopped, buf, len, path, sep, interrupt,
+                               e);
+    flint_free(buf);
     return st;
+}
+
+int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, err_t e)
+{
+    return erm_data_read_file_sep(data, stopped, path, 0, interrupt, e);
 }
 
 int erm_data_read_file(erm_data_t data, const char *path, err_t e)
 {
     int stopped;
-    return erm_data_read_file_stop(data, &stopped, path, NULL, e);
+    return erm_data_read_file_sep(data, &stopped, path, 0, NULL, e);
 }
