@@ -23,5 +23,6 @@
 #include "cpwl/equiv.h"
 #include "cpwl/bounds.h"
 #include "cpwl/outfile.h"
+#include "cpwl/onnx.h"
 
 #endif

@@ -402,12 +402,76 @@ int cli_bad_option(const char *sub, int c, char **argv)
     return cli_usage(sub, "unknown option %.40s", argv[optind - 1]);
 }
 
+/* The CLI's ONNX options, set by the pre-pass over argv (onnx_prepass):
+   they apply to every network file a subcommand loads. */
+static struct
+{
+    int fold_batchnorm;         /* 0, 32 or 64 */
+}
+cli_onnx = {0};
+
 int cli_load_net(net_t net, const char *sub, const char *path)
 {
     err_t e;
     err_init(e);
+    if (onnx_is_onnx_file(path))
+    {
+        onnx_opts_struct o;
+        onnx_opts_init(&o);
+        o.fold_batchnorm = cli_onnx.fold_batchnorm;
+        if (onnx_net_read_file(net, path, &o, e) != CPWL_OK)
+            return cli_fail(sub, e);
+        return CPWL_OK;
+    }
     if (io_net_read_file(net, path, e) != CPWL_OK)
         return cli_fail(sub, e);
+    return CPWL_OK;
+}
+
+/* Take --fold-batchnorm binary32|binary64 (or --fold-batchnorm=F) out of
+   argv, wherever it is before a "--": every subcommand that reads a
+   network takes it.  Returns an exit status. */
+static int onnx_prepass(int *argc, char **argv)
+{
+    const char *val = NULL;
+    int i, j;
+    for (i = j = 1; i < *argc; i++)
+    {
+        if (strcmp(argv[i], "--") == 0)
+        {
+            while (i < *argc)
+                argv[j++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--fold-batchnorm") == 0)
+        {
+            if (i + 1 == *argc)
+            {
+                fprintf(stderr, "cpwl: option --fold-batchnorm needs a value "
+                        "(binary32 or binary64)\n");
+                return CPWL_ERR_INPUT;
+            }
+            val = argv[++i];
+        }
+        else if (strncmp(argv[i], "--fold-batchnorm=", 17) == 0)
+            val = argv[i] + 17;
+        else
+            argv[j++] = argv[i];
+    }
+    *argc = j;
+    argv[j] = NULL;
+    if (val == NULL)
+        return CPWL_OK;
+    if (strcmp(val, "binary32") == 0)
+        cli_onnx.fold_batchnorm = 32;
+    else if (strcmp(val, "binary64") == 0)
+        cli_onnx.fold_batchnorm = 64;
+    else
+    {
+        fprintf(stderr, "cpwl: --fold-batchnorm: expected binary32 or "
+                "binary64, got \"%.40s\"\n", val);
+        return CPWL_ERR_INPUT;
+    }
     return CPWL_OK;
 }
 
@@ -667,6 +731,8 @@ int main(int argc, char **argv)
     __flint_set_memory_functions(mem_alloc, mem_calloc, mem_realloc, free);
     mp_set_memory_functions(mem_alloc, gmp_realloc, gmp_free);
     if ((status = set_memory_limit(&argc, argv)) != CPWL_OK)
+        return status;
+    if ((status = onnx_prepass(&argc, argv)) != CPWL_OK)
         return status;
     if (argc < 2)
     {
