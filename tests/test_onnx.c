@@ -478,7 +478,7 @@ typedef struct
     Onnx__TypeProto__Tensor tt[2];
     Onnx__TensorShapeProto sh[2];
     Onnx__TensorShapeProto__Dimension dim[2][2], *pdim[2][2];
-    char *nin[8][3], *nout[8][1];
+    char *nin[8][5], *nout[8][1];
 }
 model_b;
 
@@ -591,13 +591,37 @@ static void mb_node(model_b *b, const char *op, const char *i0,
 /* The models of the tests and of tests/onnx_cli.sh: 0 the MLP
    x -> Gemm-Relu-Gemm-Relu-Gemm, 1 a residual block y = relu(W1' x) + x
    (W1' the first two rows), 2 the MLP with a Softmax, 3 the MLP with a
-   second graph input, 4 a truncated MLP. */
+   second graph input, 4 a truncated MLP, 5 the MLP with W2 in external
+   data, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
 static uint8_t *build_model(size_t *len, int kind)
 {
     model_b b;
     uint8_t *buf;
     mb_init(&b, kind == 3 ? 2 : 1);
-    if (kind == 1)
+    if (kind == 6)
+    {
+        /* y = scale (x - mean) / sqrt(var + 0) + B per channel of x[1, 2] */
+        static const float scale[2] = {1, 1}, bias[2] = {0, 0};
+        static const float mean[2] = {0, 0}, var[2] = {2, 4};
+        mb_init_tensor(&b, "scale", 0, 2, scale);
+        mb_init_tensor(&b, "B", 0, 2, bias);
+        mb_init_tensor(&b, "mean", 0, 2, mean);
+        mb_init_tensor(&b, "var", 0, 2, var);
+        mb_node(&b, "BatchNormalization", "x", "scale", "B", "y", 0);
+        b.nin[0][3] = "mean";
+        b.nin[0][4] = "var";
+        b.nodes[0].n_input = 5;
+        onnx__attribute_proto__init(b.attr);
+        b.attr[0].name = "epsilon";
+        b.attr[0].has_f = 1;
+        b.attr[0].f = 0;
+        b.attr[0].has_type = 1;
+        b.attr[0].type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+        b.pattr[0][0] = b.attr;
+        b.nodes[0].n_attribute = 1;
+        b.nodes[0].attribute = b.pattr[0];
+    }
+    else if (kind == 1)
     {
         mb_init_tensor(&b, "W1", 2, 2, W1);
         mb_init_tensor(&b, "B1", 0, 2, B1);
@@ -626,6 +650,17 @@ static uint8_t *build_model(size_t *len, int kind)
     onnx__model_proto__pack(&b.m, buf);
     if (kind == 4)
         *len /= 2;
+    if (kind == 5)
+    {
+        /* W2 said to be in a file beside the model */
+        flint_free(buf);
+        b.init[2].has_data_location = 1;
+        b.init[2].data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+        b.init[2].n_float_data = 0;
+        *len = onnx__model_proto__get_packed_size(&b.m);
+        buf = flint_malloc(*len);
+        onnx__model_proto__pack(&b.m, buf);
+    }
     return buf;
 }
 
@@ -727,9 +762,10 @@ START_TEST(test_refusals)
         {2, "node 5 (\"Softmax\"): operator Softmax is not supported"},
         {3, "the graph has 2 inputs"},
         {4, "not an ONNX model"},
+        {5, "tensor \"W2\" keeps its data in an external file"},
     };
     slong i;
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
     {
         size_t len;
         uint8_t *buf = build_model(&len, bad[i].kind);
@@ -746,14 +782,62 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* The folded BatchNormalization divides by the correctly rounded square
+   root: sqrt(2) is 0x1.6a09e6p+0 in binary32 and 0x1.6a09e667f3bcdp+0 in
+   binary64; sqrt(4) = 2 exactly. */
+START_TEST(test_batchnorm_fold)
+{
+    size_t len;
+    uint8_t *buf = build_model(&len, 6);
+    onnx_opts_struct o;
+    net_t net;
+    err_t e;
+    fmpq x[2], y[2], r;
+    int f;
+    onnx_opts_init(&o);
+    net_init(net, 0);
+    err_init(e);
+    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "bn", &o, e),
+                     CPWL_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(e->msg, "node 0 (\"BatchNormalization\")"));
+    fmpq_init(x);
+    fmpq_init(x + 1);
+    fmpq_init(y);
+    fmpq_init(y + 1);
+    fmpq_init(&r);
+    for (f = 32; f <= 64; f += 32)
+    {
+        err_init(e);
+        o.fold_batchnorm = f;
+        ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "bn", &o, e), CPWL_OK);
+        ck_assert_ptr_nonnull(strstr(net->meta, f == 32 ? "binary32" : "binary64"));
+        fmpq_one(x);
+        fmpq_one(x + 1);
+        net_eval_fmpq(y, net, x);
+        test_fmpq_of_d(&r, f == 32 ? 0x1.6a09e6p+0 : 0x1.6a09e667f3bcdp+0);
+        fmpq_inv(&r, &r);
+        ck_assert(fmpq_equal(y, &r));
+        fmpq_set_si(&r, 1, 2);
+        ck_assert(fmpq_equal(y + 1, &r));
+    }
+    fmpq_clear(x);
+    fmpq_clear(x + 1);
+    fmpq_clear(y);
+    fmpq_clear(y + 1);
+    fmpq_clear(&r);
+    net_clear(net);
+    flint_free(buf);
+}
+END_TEST
+
 /* --gen DIR: write the models of tests/onnx_cli.sh; --table: the table
    of docs/onnx.md. */
 static int gen(const char *dir)
 {
     static const char *names[] = {"mlp", "residual", "softmax", "two_inputs",
-                                  "truncated"};
+                                  "truncated", "external", "batchnorm"};
     int k;
-    for (k = 0; k < 5; k++)
+    for (k = 0; k < 7; k++)
     {
         char path[512];
         size_t len;
@@ -796,6 +880,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_natural_mlp);
         tcase_add_test(tc, test_residual);
         tcase_add_test(tc, test_refusals);
+        tcase_add_test(tc, test_batchnorm_fold);
         if (access(node_dir(), R_OK) == 0)
             tcase_add_test(tc, test_node_models);
         else
