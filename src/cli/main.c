@@ -286,7 +286,8 @@ const cli_command cli_commands[] = {
      "  --list   list the example names and stop\n"
      "  --json   one JSON object\n"},
     {"convert", cmd_convert, "rewrite a network file canonically",
-     "usage: cpwl convert NET.json [-o OUT.json]\n"
+     "usage: cpwl convert NET.json|MODEL.onnx [-o OUT.json]\n"
+     "       [--fold-batchnorm binary32|binary64]\n"
      "\n"
      "Reads the network exactly (honouring \"numbers\": \"binary64\" or\n"
      "\"binary32\") and writes it back canonically: every rational in lowest\n"
@@ -295,7 +296,18 @@ const cli_command cli_commands[] = {
      "equal canonical forms describe the same network; \"name\" and \"meta\"\n"
      "are kept as written, so they must agree too.\n"
      "\n"
-     "  -o, --output OUT   write to OUT instead of standard output\n"},
+     "An ONNX model (a file ending in .onnx, or any file that is not JSON\n"
+     "and decodes as one) is lowered exactly to relu layers (docs/onnx.md):\n"
+     "the float weights are taken as the exact binary values they hold, and\n"
+     "\"meta\" records the source.  Every command that reads a network reads\n"
+     "ONNX files the same way.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"
+     "  --fold-batchnorm F fold BatchNormalization (refused otherwise: its\n"
+     "                     sqrt(var + eps) is not rational) with the\n"
+     "                     correctly rounded square root of format F,\n"
+     "                     binary32 or binary64; recorded in \"meta\".  Every\n"
+     "                     command that reads a network takes it.\n"},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
