@@ -592,7 +592,7 @@ static void mb_node(model_b *b, const char *op, const char *i0,
    x -> Gemm-Relu-Gemm-Relu-Gemm, 1 a residual block y = relu(W1' x) + x
    (W1' the first two rows), 2 the MLP with a Softmax, 3 the MLP with a
    second graph input, 4 a truncated MLP, 5 the MLP with W2 in external
-   data, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
+   data, 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
 static uint8_t *build_model(size_t *len, int kind)
 {
     model_b b;
@@ -650,6 +650,15 @@ static uint8_t *build_model(size_t *len, int kind)
     onnx__model_proto__pack(&b.m, buf);
     if (kind == 4)
         *len /= 2;
+    if (kind == 7)
+    {
+        /* W1 declares 3 x 10^6 elements and holds 6 */
+        flint_free(buf);
+        b.idims[0][1] = 1000000;
+        *len = onnx__model_proto__get_packed_size(&b.m);
+        buf = flint_malloc(*len);
+        onnx__model_proto__pack(&b.m, buf);
+    }
     if (kind == 5)
     {
         /* W2 said to be in a file beside the model */
@@ -763,9 +772,10 @@ START_TEST(test_refusals)
         {3, "the graph has 2 inputs"},
         {4, "not an ONNX model"},
         {5, "tensor \"W2\" keeps its data in an external file"},
+        {7, "tensor \"W1\" holds 6 values, its shape 3000000"},
     };
     slong i;
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 5; i++)
     {
         size_t len;
         uint8_t *buf = build_model(&len, bad[i].kind);

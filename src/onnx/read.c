@@ -159,9 +159,15 @@ int onnx_tensor_read(onnx_ctx *c, onnx_val_t v, const Onnx__TensorProto *t,
                              (long) ONNX_MAX_COEFFS);
         dims[i] = t->dims[i];
     }
-    if (onnx_val_alloc(c, v, t->n_dims, dims, 0, 0) != CPWL_OK)
-        return CPWL_ERR_INPUT;
-    n = v->numel;
+    /* The data must be there before the values are allocated: a few
+       bytes may declare a shape of millions of elements. */
+    n = 1;
+    for (i = 0; i < (slong) t->n_dims; i++)
+        n = dims[i] == 0 || n <= ONNX_MAX_COEFFS / dims[i] ? n * dims[i]
+            : ONNX_MAX_COEFFS + 1;
+    if (n > ONNX_MAX_COEFFS)
+        return onnx_fail(c, "tensor %s has more than %ld elements", q,
+                         (long) ONNX_MAX_COEFFS);
     if (t->has_raw_data)
         have = (slong) (t->raw_data.len / sz);
     else if (ty == T_FLOAT)
@@ -177,6 +183,8 @@ int onnx_tensor_read(onnx_ctx *c, onnx_val_t v, const Onnx__TensorProto *t,
     if (have != n || (t->has_raw_data && t->raw_data.len != (size_t) n * sz))
         return onnx_fail(c, "tensor %s holds %ld values, its shape %ld",
                          q, (long) have, (long) n);
+    if (onnx_val_alloc(c, v, t->n_dims, dims, 0, 0) != CPWL_OK)
+        return CPWL_ERR_INPUT;
     for (i = 0; i < n; i++)
     {
         uint64_t u;
