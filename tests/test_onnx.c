@@ -592,7 +592,7 @@ static void mb_node(model_b *b, const char *op, const char *i0,
    x -> Gemm-Relu-Gemm-Relu-Gemm, 1 a residual block y = relu(W1' x) + x
    (W1' the first two rows), 2 the MLP with a Softmax, 3 the MLP with a
    second graph input, 4 a truncated MLP, 5 the MLP with W2 in external
-   data, 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
+   data, 8 x * x, 9 x / 0, 10 Gemm(x, x^T), 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
 static uint8_t *build_model(size_t *len, int kind)
 {
     model_b b;
@@ -620,6 +620,14 @@ static uint8_t *build_model(size_t *len, int kind)
         b.pattr[0][0] = b.attr;
         b.nodes[0].n_attribute = 1;
         b.nodes[0].attribute = b.pattr[0];
+    }
+    else if (kind >= 8 && kind <= 10)
+    {
+        /* x * x, x / 0, Gemm(x, x^T): not piecewise linear or undefined */
+        static const float zero[1] = {0};
+        mb_init_tensor(&b, "zero", 0, 1, zero);
+        mb_node(&b, kind == 8 ? "Mul" : kind == 9 ? "Div" : "Gemm", "x",
+                kind == 9 ? "zero" : "x", NULL, "y", kind == 10);
     }
     else if (kind == 1)
     {
@@ -773,9 +781,12 @@ START_TEST(test_refusals)
         {4, "not an ONNX model"},
         {5, "tensor \"W2\" keeps its data in an external file"},
         {7, "tensor \"W1\" holds 6 values, its shape 3000000"},
+        {8, "node 0 (\"Mul\"): both operands depend on the network input"},
+        {9, "node 0 (\"Div\"): division by zero"},
+        {10, "node 0 (\"Gemm\"): both A and B depend on the network input"},
     };
     slong i;
-    for (i = 0; i < 5; i++)
+    for (i = 0; i < 8; i++)
     {
         size_t len;
         uint8_t *buf = build_model(&len, bad[i].kind);
