@@ -1,7 +1,7 @@
 #!/bin/sh
 # PyTorch to cpwl (docs/onnx.md): small torch models exported with
 # torch.onnx.export -- Linear-ReLU-Linear, Conv2d-ReLU-MaxPool2d-Linear,
-# a residual block -- and `cpwl eval` on the .onnx at a few dyadic points
+# a residual block, Conv2d-LeakyReLU-view-Linear-clamp -- and `cpwl eval` on the .onnx at a few dyadic points
 # against torch evaluating the same float32 weights in float64.  The
 # difference is torch's float64 rounding only (a few dozen operations on
 # numbers below 100: far below 1e-12 relative).  Skipped (77) when no
@@ -44,6 +44,16 @@ class Residual(torch.nn.Module):
     def forward(self, x):
         return self.b(torch.relu(self.a(x)) + x)
 
+class ViewNet(torch.nn.Module):
+    # x.view(x.size(0), -1) exports Shape, Gather, Unsqueeze, Concat, Reshape
+    def __init__(self):
+        super().__init__()
+        self.c = torch.nn.Conv2d(2, 3, 2, stride=2)
+        self.l = torch.nn.Linear(12, 2)
+    def forward(self, x):
+        h = torch.nn.functional.leaky_relu(self.c(x), 0.125)
+        return self.l(h.view(h.size(0), -1)).clamp(-0.5, 0.5)
+
 models = {
     "mlp": (torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.ReLU(),
                                 torch.nn.Linear(5, 1)), (1, 2)),
@@ -52,6 +62,7 @@ models = {
         torch.nn.MaxPool2d(2), torch.nn.Flatten(),
         torch.nn.Linear(8, 2)), (1, 1, 4, 4)),
     "residual": (Residual(), (1, 3)),
+    "viewnet": (ViewNet(), (1, 2, 4, 4)),
 }
 fails = 0
 n = 0

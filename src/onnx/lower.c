@@ -235,6 +235,135 @@ static int lower_transpose(onnx_ctx *c, const Onnx__NodeProto *node,
     return CPWL_OK;
 }
 
+/* Shape: the (static) shape as an int64 constant. */
+static int lower_shape(onnx_ctx *c, const onnx_val_t x, onnx_val_t out)
+{
+    slong i, r = x->rank;
+    if (onnx_val_alloc(c, out, 1, &r, 0, 0) != CPWL_OK)
+        return CPWL_ERR_INPUT;
+    for (i = 0; i < r; i++)
+        fmpq_set_si(out->v + i, x->dims[i], 1);
+    return CPWL_OK;
+}
+
+/* The axes of Squeeze / Unsqueeze: attribute before opset 13, input
+   after; n = the rank they index. */
+static int get_axes(onnx_ctx *c, const Onnx__NodeProto *node,
+                    onnx_val_struct **in, slong nin, slong *axes,
+                    slong *naxes, slong n)
+{
+    const Onnx__AttributeProto *a = onnx_attr(node, "axes");
+    slong i;
+    *naxes = 0;
+    if (nin > 1 && in[1] != NULL)
+    {
+        if (need_const(c, in[1], "axes") != CPWL_OK)
+            return CPWL_ERR_INPUT;
+        *naxes = in[1]->numel;
+    }
+    else if (a != NULL)
+        *naxes = a->n_ints;
+    if (*naxes > ONNX_MAX_RANK)
+        return onnx_fail(c, "%ld axes (at most %d)", (long) *naxes,
+                         ONNX_MAX_RANK);
+    for (i = 0; i < *naxes; i++)
+    {
+        slong v = nin > 1 && in[1] != NULL
+                  ? fmpz_get_si(fmpq_numref(in[1]->v + i)) : a->ints[i];
+        axes[i] = norm_axis(v, n);
+        if (axes[i] < 0 || axes[i] >= n)
+            return onnx_fail(c, "axis %ld out of range for rank %ld",
+                             (long) v, (long) n);
+    }
+    return CPWL_OK;
+}
+
+static int lower_squeeze(onnx_ctx *c, const Onnx__NodeProto *node,
+                         onnx_val_struct **in, slong nin, onnx_val_t out,
+                         int unsqueeze)
+{
+    const onnx_val_struct *x = in[0];
+    slong axes[ONNX_MAX_RANK], naxes, dims[ONNX_MAX_RANK], r = 0, i, j;
+    int mark[2 * ONNX_MAX_RANK] = {0};
+    slong n = unsqueeze ? x->rank : x->rank;
+    if (unsqueeze)
+    {
+        const Onnx__AttributeProto *a = onnx_attr(node, "axes");
+        n = x->rank + (nin > 1 && in[1] != NULL ? in[1]->numel
+                       : a != NULL ? (slong) a->n_ints : 0);
+        if (n > ONNX_MAX_RANK)
+            return onnx_fail(c, "rank %ld (at most %d)", (long) n,
+                             ONNX_MAX_RANK);
+    }
+    if (get_axes(c, node, in, nin, axes, &naxes, n) != CPWL_OK)
+        return CPWL_ERR_INPUT;
+    for (i = 0; i < naxes; i++)
+        mark[axes[i]] = 1;
+    if (unsqueeze)
+    {
+        if (naxes == 0)
+            return onnx_fail(c, "no axes");
+        for (i = j = 0; i < n; i++)
+            dims[r++] = mark[i] ? 1 : x->dims[j++];
+    }
+    else
+        for (i = 0; i < x->rank; i++)
+        {
+            if ((naxes == 0 && x->dims[i] == 1) || mark[i])
+            {
+                if (x->dims[i] != 1)
+                    return onnx_fail(c, "axis %ld has size %ld, not 1",
+                                     (long) i, (long) x->dims[i]);
+                continue;
+            }
+            dims[r++] = x->dims[i];
+        }
+    return reshape_copy(c, out, x, r, dims);
+}
+
+/* Gather along an axis with constant indices: data movement. */
+static int lower_gather(onnx_ctx *c, const Onnx__NodeProto *node,
+                        const onnx_val_t x, const onnx_val_t idx,
+                        onnx_val_t out)
+{
+    slong axis = norm_axis(attr_i(node, "axis", 0), x->rank);
+    slong dims[ONNX_MAX_RANK], r = 0, i, outer = 1, inner = 1, e, k, m;
+    fmpq_t one;
+    if (need_const(c, idx, "the indices") != CPWL_OK)
+        return CPWL_ERR_INPUT;
+    if (axis < 0 || axis >= x->rank)
+        return onnx_fail(c, "axis out of range");
+    if (x->rank - 1 + idx->rank > ONNX_MAX_RANK)
+        return onnx_fail(c, "a result of rank above %d", ONNX_MAX_RANK);
+    for (i = 0; i < axis; i++)
+        outer *= (dims[r++] = x->dims[i]);
+    for (i = 0; i < idx->rank; i++)
+        dims[r++] = idx->dims[i];
+    for (i = axis + 1; i < x->rank; i++)
+        inner *= (dims[r++] = x->dims[i]);
+    for (k = 0; k < idx->numel; k++)
+        if (!fmpz_is_one(fmpq_denref(idx->v + k))
+            || fmpz_cmp_si(fmpq_numref(idx->v + k), -x->dims[axis]) < 0
+            || fmpz_cmp_si(fmpq_numref(idx->v + k), x->dims[axis]) >= 0)
+            return onnx_fail(c, "index %ld is out of range", (long) k);
+    if (onnx_val_alloc(c, out, r, dims, x->live, c->nvar) != CPWL_OK)
+        return CPWL_ERR_INPUT;
+    fmpq_init(one);
+    fmpq_one(one);
+    for (e = 0; e < outer; e++)
+        for (k = 0; k < idx->numel; k++)
+        {
+            slong j = fmpz_get_si(fmpq_numref(idx->v + k));
+            if (j < 0)
+                j += x->dims[axis];
+            for (m = 0; m < inner; m++)
+                onnx_val_addmul(out, (e * idx->numel + k) * inner + m, x,
+                                (e * x->dims[axis] + j) * inner + m, one);
+        }
+    fmpq_clear(one);
+    return CPWL_OK;
+}
+
 /* ---- element-wise arithmetic ------------------------------------------- */
 
 static int lower_binary(onnx_ctx *c, const char *op, const onnx_val_t a,
@@ -582,8 +711,8 @@ static int lower_constant(onnx_ctx *c, const Onnx__NodeProto *node,
 
 #define ONNX_SUPPORTED "Gemm, MatMul, Add, Sub, Mul, Div, Neg, Relu, " \
     "LeakyRelu, PRelu, Abs, Clip, Max, MaxPool, AveragePool, Conv, " \
-    "BatchNormalization (folded), Flatten, Reshape, Transpose, Identity, " \
-    "Dropout, Concat, Constant"
+    "BatchNormalization (folded), Flatten, Reshape, Transpose, Squeeze, " \
+    "Unsqueeze, Gather, Shape, Identity, Dropout, Concat, Constant"
 
 int onnx_lower_node(onnx_ctx *c, const Onnx__NodeProto *node,
                     onnx_val_struct **in, slong nin, onnx_val_t out)
@@ -634,6 +763,18 @@ int onnx_lower_node(onnx_ctx *c, const Onnx__NodeProto *node,
             return CPWL_ERR_INPUT;
         return onnx_lower_pwl(c, node, in, nin, out);
     }
+    if (strcmp(op, "Shape") == 0)
+        return need_inputs(c, in, nin, 1, 1) != CPWL_OK
+               || onnx_attr(node, "start") != NULL
+               || onnx_attr(node, "end") != NULL
+               ? onnx_fail(c, "expected one input, no start or end")
+               : lower_shape(c, in[0], out);
+    if (strcmp(op, "Squeeze") == 0 || strcmp(op, "Unsqueeze") == 0)
+        return need_inputs(c, in, nin, 1, 2) != CPWL_OK ? CPWL_ERR_INPUT
+               : lower_squeeze(c, node, in, nin, out, op[0] == 'U');
+    if (strcmp(op, "Gather") == 0)
+        return need_inputs(c, in, nin, 2, 2) != CPWL_OK ? CPWL_ERR_INPUT
+               : lower_gather(c, node, in[0], in[1], out);
     if (strcmp(op, "Reshape") == 0)
         return need_inputs(c, in, nin, 1, 2) != CPWL_OK ? CPWL_ERR_INPUT
                : lower_reshape(c, node, in, nin, out);
