@@ -619,7 +619,7 @@ static void mb_node(model_b *b, const char *op, const char *i0,
    x -> Gemm-Relu-Gemm-Relu-Gemm, 1 a residual block y = relu(W1' x) + x
    (W1' the first two rows), 2 the MLP with a Softmax, 3 the MLP with a
    second graph input, 4 a truncated MLP, 5 the MLP with W2 in external
-   data, 8 x * x, 9 x / 0, 10 Gemm(x, x^T), 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
+   data, 11 max(relu(x), -x), 8 x * x, 9 x / 0, 10 Gemm(x, x^T), 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
 static uint8_t *build_model(size_t *len, int kind)
 {
     model_b b;
@@ -647,6 +647,13 @@ static uint8_t *build_model(size_t *len, int kind)
         b.pattr[0][0] = b.attr;
         b.nodes[0].n_attribute = 1;
         b.nodes[0].attribute = b.pattr[0];
+    }
+    else if (kind == 11)
+    {
+        /* y = max(relu(x), -x) = |x|: x carried through the Relu layer */
+        mb_node(&b, "Relu", "x", NULL, NULL, "r", 0);
+        mb_node(&b, "Neg", "x", NULL, NULL, "n", 0);
+        mb_node(&b, "Max", "r", "n", NULL, "y", 0);
     }
     else if (kind >= 8 && kind <= 10)
     {
@@ -800,6 +807,48 @@ START_TEST(test_residual)
 }
 END_TEST
 
+/* max(relu(x), -x) = |x|: the carries of x and the max gadget; two relu
+   layers (relu(x) with x's carries, then the max) and the output layer. */
+START_TEST(test_carry_max)
+{
+    size_t len;
+    uint8_t *buf = build_model(&len, 11);
+    net_t net;
+    err_t e;
+    slong it, i;
+    test_rng r;
+    fmpq x[2], y[2];
+    r.s = test_seed(11);
+    net_init(net, 0);
+    err_init(e);
+    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "cm", NULL, e), CPWL_OK);
+    ck_assert_int_eq(net->nlayers, 3);
+    for (i = 0; i < 2; i++)
+    {
+        fmpq_init(x + i);
+        fmpq_init(y + i);
+    }
+    for (it = 0; it < test_iters(200); it++)
+    {
+        for (i = 0; i < 2; i++)
+            test_fmpq(x + i, &r, it % 3 == 0 ? 0 : 8);
+        net_eval_fmpq(y, net, x);
+        for (i = 0; i < 2; i++)
+        {
+            fmpq_abs(x + i, x + i);
+            ck_assert(fmpq_equal(x + i, y + i));
+        }
+    }
+    for (i = 0; i < 2; i++)
+    {
+        fmpq_clear(x + i);
+        fmpq_clear(y + i);
+    }
+    net_clear(net);
+    flint_free(buf);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
     static const struct { int kind; const char *msg; } bad[] = {
@@ -928,6 +977,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_natural_mlp);
         tcase_add_test(tc, test_residual);
         tcase_add_test(tc, test_refusals);
+        tcase_add_test(tc, test_carry_max);
         tcase_add_test(tc, test_batchnorm_fold);
         if (access(node_dir(), R_OK) == 0)
             tcase_add_test(tc, test_node_models);

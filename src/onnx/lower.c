@@ -285,7 +285,7 @@ static int lower_squeeze(onnx_ctx *c, const Onnx__NodeProto *node,
     const onnx_val_struct *x = in[0];
     slong axes[ONNX_MAX_RANK], naxes, dims[ONNX_MAX_RANK], r = 0, i, j;
     int mark[2 * ONNX_MAX_RANK] = {0};
-    slong n = unsqueeze ? x->rank : x->rank;
+    slong n = x->rank;
     if (unsqueeze)
     {
         const Onnx__AttributeProto *a = onnx_attr(node, "axes");
