@@ -619,7 +619,7 @@ static void mb_node(model_b *b, const char *op, const char *i0,
    x -> Gemm-Relu-Gemm-Relu-Gemm, 1 a residual block y = relu(W1' x) + x
    (W1' the first two rows), 2 the MLP with a Softmax, 3 the MLP with a
    second graph input, 4 a truncated MLP, 5 the MLP with W2 in external
-   data, 11 max(relu(x), -x), 8 x * x, 9 x / 0, 10 Gemm(x, x^T), 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
+   data, 11 max(relu(x), -x), 12 a residual block after a relu, 8 x * x, 9 x / 0, 10 Gemm(x, x^T), 7 the MLP with a W1 shorter than its shape, 6 a BatchNormalization of x[1, 2] with var (2, 4), epsilon 0. */
 static uint8_t *build_model(size_t *len, int kind)
 {
     model_b b;
@@ -647,6 +647,17 @@ static uint8_t *build_model(size_t *len, int kind)
         b.pattr[0][0] = b.attr;
         b.nodes[0].n_attribute = 1;
         b.nodes[0].attribute = b.pattr[0];
+    }
+    else if (kind == 12)
+    {
+        /* h = relu(x), y = relu(W1' h + B1') + h: h >= 0 carried by one
+           neuron per element */
+        mb_init_tensor(&b, "W1", 2, 2, W1);
+        mb_init_tensor(&b, "B1", 0, 2, B1);
+        mb_node(&b, "Relu", "x", NULL, NULL, "h", 0);
+        mb_node(&b, "Gemm", "h", "W1", "B1", "g", 1);
+        mb_node(&b, "Relu", "g", NULL, NULL, "r", 0);
+        mb_node(&b, "Add", "r", "h", NULL, "y", 0);
     }
     else if (kind == 11)
     {
@@ -849,6 +860,68 @@ START_TEST(test_carry_max)
 }
 END_TEST
 
+/* A skip path that is a relu layer's output is >= 0: carried by one
+   neuron relu(h) = h per element, not two. */
+START_TEST(test_carry_nonneg)
+{
+    size_t len;
+    uint8_t *buf = build_model(&len, 12);
+    net_t net;
+    err_t e;
+    slong it, i, j;
+    test_rng r;
+    fmpq x[2], y[2], h[2], g, w;
+    r.s = test_seed(12);
+    net_init(net, 0);
+    err_init(e);
+    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "nn", NULL, e), CPWL_OK);
+    ck_assert_int_eq(net->nlayers, 3);
+    ck_assert_int_eq(net->layers[1].out, 4);
+    fmpq_init(&g);
+    fmpq_init(&w);
+    for (i = 0; i < 2; i++)
+    {
+        fmpq_init(x + i);
+        fmpq_init(y + i);
+        fmpq_init(h + i);
+    }
+    for (it = 0; it < test_iters(200); it++)
+    {
+        for (i = 0; i < 2; i++)
+        {
+            test_fmpq(x + i, &r, 8);
+            fmpq_set(h + i, x + i);
+            if (fmpq_sgn(h + i) < 0)
+                fmpq_zero(h + i);
+        }
+        net_eval_fmpq(y, net, x);
+        for (i = 0; i < 2; i++)
+        {
+            test_fmpq_of_d(&g, B1[i]);
+            for (j = 0; j < 2; j++)
+            {
+                test_fmpq_of_d(&w, W1[2 * i + j]);
+                fmpq_addmul(&g, &w, h + j);
+            }
+            if (fmpq_sgn(&g) < 0)
+                fmpq_zero(&g);
+            fmpq_add(&g, &g, h + i);
+            ck_assert(fmpq_equal(&g, y + i));
+        }
+    }
+    for (i = 0; i < 2; i++)
+    {
+        fmpq_clear(x + i);
+        fmpq_clear(y + i);
+        fmpq_clear(h + i);
+    }
+    fmpq_clear(&g);
+    fmpq_clear(&w);
+    net_clear(net);
+    flint_free(buf);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
     static const struct { int kind; const char *msg; } bad[] = {
@@ -978,6 +1051,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_residual);
         tcase_add_test(tc, test_refusals);
         tcase_add_test(tc, test_carry_max);
+        tcase_add_test(tc, test_carry_nonneg);
         tcase_add_test(tc, test_batchnorm_fold);
         if (access(node_dir(), R_OK) == 0)
             tcase_add_test(tc, test_node_models);

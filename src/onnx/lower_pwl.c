@@ -125,7 +125,7 @@ static int lower_unary(onnx_ctx *c, onnx_val_t out, int kind,
         if (kind == PWL_LEAKY && !fmpq_is_zero(slopes->v))
             act = NET_LEAKY_RELU;
     }
-    onnx_layer_init(&L, c->nvar, natural);
+    onnx_layer_init(&L, c, natural);
     rec = onnx_recipes_init(n);
     for (e = 0; e < n; e++)
     {
@@ -208,7 +208,7 @@ int onnx_max_groups(onnx_ctx *c, onnx_val_t out, slong rank,
         nst[0] = 0;
         for (g = 0; g < ngroups; g++)
             nst[g + 1] = nst[g] + (st[g + 1] - st[g] + 1) / 2;
-        onnx_layer_init(&L, cur->nvar, 0);
+        onnx_layer_init(&L, c, 0);
         rec = onnx_recipes_init(nst[ngroups]);
         {
             fmpq *d = _fmpq_vec_init(n1);

@@ -126,12 +126,17 @@ typedef struct
     slong *table;               /* hash of rows (dedupe), -1 empty */
     slong tsize;
     int natural;                /* one neuron per request, no merging */
+    int nonneg;                 /* the frontier is a relu layer's output:
+                                   a form with no negative coefficient or
+                                   constant is >= 0 and carried by one
+                                   neuron relu(x) = x */
 }
 onnx_layer;
 
 onnx_recipe *onnx_recipes_init(slong n);
 void onnx_recipes_clear(onnx_recipe *r, slong n);
-void onnx_layer_init(onnx_layer *L, slong nvar, int natural);
+/* A layer on the current frontier of c. */
+void onnx_layer_init(onnx_layer *L, const onnx_ctx *c, int natural);
 void onnx_layer_clear(onnx_layer *L);
 /* r += k * relu(form) (form: nvar + 1 entries); a constant form is
    folded unless the layer is natural. */

@@ -155,9 +155,12 @@ void onnx_recipes_clear(onnx_recipe *r, slong n)
     flint_free(r);
 }
 
-void onnx_layer_init(onnx_layer *L, slong nvar, int natural)
+void onnx_layer_init(onnx_layer *L, const onnx_ctx *c, int natural)
 {
-    L->nvar = nvar;
+    const net_struct *net = c->net;
+    L->nvar = c->nvar;
+    L->nonneg = net->nlayers > 0 && net->layers[net->nlayers - 1].act
+                == NET_RELU;
     L->rows = NULL;
     L->nrows = L->alloc = 0;
     L->table = NULL;
@@ -276,6 +279,17 @@ void onnx_recipe_carry(onnx_recipe *r, onnx_layer *L, const fmpq *form,
     {
         fmpq_addmul(r->c, form + L->nvar, k);
         return;
+    }
+    if (L->nonneg)
+    {
+        slong j;
+        for (j = 0; j < n && fmpq_sgn(form + j) >= 0; j++)
+            ;
+        if (j == n)
+        {
+            recipe_term(r, layer_neuron(L, form), k);
+            return;
+        }
     }
     neg = _fmpq_vec_init(n);
     fmpq_init(mk);
