@@ -330,6 +330,10 @@ static int bind_inputs(onnx_ctx *c, const Onnx__GraphProto *g)
         err_quote(q, sizeof q, second, strlen(second));
         if (nreal == 0)
             return onnx_fail(c, "the graph has no input");
+        if (nreal < 1 + c->opts->nconst)
+            return onnx_fail(c, "the graph has %ld inputs, fewer than the "
+                             "network's input and the %ld constants bound",
+                             (long) nreal, (long) c->opts->nconst);
         return onnx_fail(c, "the graph has %ld inputs (the second is %s); a "
                          "network has one input (the others must be "
                          "initialisers)", (long) nreal, q);
