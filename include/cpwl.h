@@ -21,5 +21,6 @@
 #include "cpwl/build.h"
 #include "cpwl/equiv.h"
 #include "cpwl/bounds.h"
+#include "cpwl/onnx.h"
 
 #endif

@@ -314,7 +314,8 @@ const cli_command cli_commands[] = {
      "  --list   list the example names and stop\n"
      "  --json   one JSON object\n"},
     {"convert", cmd_convert, "rewrite a network file canonically",
-     "usage: cpwl convert NET.json [-o OUT.json]\n"
+     "usage: cpwl convert NET.json|MODEL.onnx [-o OUT.json]\n"
+     "       [--fold-batchnorm binary32|binary64]\n"
      "\n"
      "Reads the network exactly (honouring \"numbers\": \"binary64\" or\n"
      "\"binary32\") and writes it back canonically: every rational in lowest\n"
@@ -323,7 +324,18 @@ const cli_command cli_commands[] = {
      "equal canonical forms describe the same network; \"name\" and \"meta\"\n"
      "are kept as written, so they must agree too.\n"
      "\n"
-     "  -o, --output OUT   write to OUT instead of standard output\n"},
+     "An ONNX model (a file ending in .onnx, or any file that is not JSON\n"
+     "and decodes as one) is lowered exactly to relu layers (docs/onnx.md):\n"
+     "the float weights are taken as the exact binary values they hold, and\n"
+     "\"meta\" records the source.  Every command that reads a network reads\n"
+     "ONNX files the same way.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"
+     "  --fold-batchnorm F fold BatchNormalization (refused otherwise: its\n"
+     "                     sqrt(var + eps) is not rational) with the\n"
+     "                     correctly rounded square root of format F,\n"
+     "                     binary32 or binary64; recorded in \"meta\".  Every\n"
+     "                     command that reads a network takes it.\n"},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
@@ -527,11 +539,28 @@ int cli_bad_option(const char *sub, int c, char **argv)
     return cli_usage(sub, "unknown option %.40s", argv[optind - 1]);
 }
 
+/* The CLI's ONNX options, set by the pre-pass over argv (onnx_prepass):
+   they apply to every network file a subcommand loads. */
+static struct
+{
+    int fold_batchnorm;         /* 0, 32 or 64 */
+}
+cli_onnx = {0};
+
 int cli_load_net(net_t net, const char *sub, const char *path)
 {
     err_t e;
     io_warn_t w;
     err_init(e);
+    if (onnx_is_onnx_file(path))
+    {
+        onnx_opts_struct o;
+        onnx_opts_init(&o);
+        o.fold_batchnorm = cli_onnx.fold_batchnorm;
+        if (onnx_net_read_file(net, path, &o, e) != CPWL_OK)
+            return cli_fail(sub, e);
+        return CPWL_OK;
+    }
     if (io_net_read_file_warn(net, w, path, e) != CPWL_OK)
         return cli_fail(sub, e);
     if (w->float_traps > 0)
@@ -561,6 +590,53 @@ int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
             break;
         }
     return e->status;
+}
+
+/* Take --fold-batchnorm binary32|binary64 (or --fold-batchnorm=F) out of
+   argv, wherever it is before a "--": every subcommand that reads a
+   network takes it.  Returns an exit status. */
+static int onnx_prepass(int *argc, char **argv)
+{
+    const char *val = NULL;
+    int i, j;
+    for (i = j = 1; i < *argc; i++)
+    {
+        if (strcmp(argv[i], "--") == 0)
+        {
+            while (i < *argc)
+                argv[j++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--fold-batchnorm") == 0)
+        {
+            if (i + 1 == *argc)
+            {
+                fprintf(stderr, "cpwl: option --fold-batchnorm needs a value "
+                        "(binary32 or binary64)\n");
+                return CPWL_ERR_INPUT;
+            }
+            val = argv[++i];
+        }
+        else if (strncmp(argv[i], "--fold-batchnorm=", 17) == 0)
+            val = argv[i] + 17;
+        else
+            argv[j++] = argv[i];
+    }
+    *argc = j;
+    argv[j] = NULL;
+    if (val == NULL)
+        return CPWL_OK;
+    if (strcmp(val, "binary32") == 0)
+        cli_onnx.fold_batchnorm = 32;
+    else if (strcmp(val, "binary64") == 0)
+        cli_onnx.fold_batchnorm = 64;
+    else
+    {
+        fprintf(stderr, "cpwl: --fold-batchnorm: expected binary32 or "
+                "binary64, got \"%.40s\"\n", val);
+        return CPWL_ERR_INPUT;
+    }
+    return CPWL_OK;
 }
 
 int cli_parse_slong(slong *out, const char *sub, const char *opt,
@@ -819,6 +895,8 @@ int main(int argc, char **argv)
     __flint_set_memory_functions(mem_alloc, mem_calloc, mem_realloc, free);
     mp_set_memory_functions(mem_alloc, gmp_realloc, gmp_free);
     if ((status = set_memory_limit(&argc, argv)) != CPWL_OK)
+        return status;
+    if ((status = onnx_prepass(&argc, argv)) != CPWL_OK)
         return status;
     if (argc < 2)
     {
