@@ -16,7 +16,7 @@
    subdivision into convex polygons, layer by layer.
 
    On a face whose pattern is fixed for layers < l, every neuron of layer l
-   is affine (cpwl/forms.h), so its zero set is a line that splits the
+   is affine (forms.h), so its zero set is a line that splits the
    face or not.  The faces form a subdivision with twin edges (each edge
    knows the face on its other side), so that the facet adjacency needed
    for linear regions is exact and free at the end.

@@ -154,7 +154,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     for (p = s; *p; p++)
         cnt += *p == '-';
     if (*s == '\0')
-        return err_set(e, CPWL_ERR_INPUT, "--arch: empty architecture "
+        return err_set(e, CPWL_ERR_INPUT, "`arch`: empty architecture "
                        "(expected widths joined by '-', e.g. 2-8-8-1)");
     v = flint_malloc(cnt * sizeof(slong));
     for (p = s; ; p++)
@@ -170,10 +170,10 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
             flint_free(v);
             err_quote(q, sizeof q, s, strlen(s));
             if (p == start && (*p == '-' || *p == '\0'))
-                return err_set(e, CPWL_ERR_INPUT, "--arch %s: entry %ld "
+                return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
                                "is empty (expected widths joined by '-', "
                                "e.g. 2-8-8-1)", q, (long) k + 1);
-            return err_set(e, CPWL_ERR_INPUT, "--arch %s: entry %ld is "
+            return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld is "
                            "not a positive integer (expected widths joined "
                            "by '-', e.g. 2-8-8-1)", q, (long) k + 1);
         }
@@ -183,7 +183,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         {
             flint_free(v);
             err_quote(q, sizeof q, s, strlen(s));
-            return err_set(e, CPWL_ERR_INPUT, "--arch %s: entry %ld "
+            return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
                            "must be from 1 to %d", q, (long) k + 1,
                            BOUNDS_MAX_WIDTH);
         }
@@ -196,7 +196,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         char q[ERR_QUOTE_SIZE];
         flint_free(v);
         err_quote(q, sizeof q, s, strlen(s));
-        return err_set(e, CPWL_ERR_INPUT, "--arch %s: expected at least an "
+        return err_set(e, CPWL_ERR_INPUT, "`arch` %s: expected at least an "
                        "input and an output width (e.g. 2-8-8-1)", q);
     }
     for (i = 1; i + 1 < k; i++)
@@ -204,7 +204,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     if (total > BOUNDS_MAX_SIZE)
     {
         flint_free(v);
-        return err_set(e, CPWL_ERR_INPUT, "--arch: %ld hidden neurons, more "
+        return err_set(e, CPWL_ERR_INPUT, "`arch`: %ld hidden neurons, more "
                        "than the %d this command takes", (long) total,
                        BOUNDS_MAX_SIZE);
     }

@@ -273,7 +273,7 @@ int crosscheck_run(crosscheck_t X, const net_t net, const dom_t D,
     crosscheck_init(X);
     if (!D->bounded)
         return err_set(e, CPWL_ERR_INPUT, "crosscheck needs a bounded "
-                       "domain: give --box (for a slice or a line, the box "
+                       "domain: give a `box` (for a slice or a line, the box "
                        "of its coordinates)");
     /* The sample first: its input errors (grid, --max-points) show at
        once, not after a long exact computation. */

@@ -47,7 +47,7 @@ int draw_opts_set_colour(draw_opts *o, const char *s, err_t e)
     else
     {
         err_quote(q, sizeof(q), s, strlen(s));
-        return err_set(e, CPWL_ERR_INPUT, "--colour: expected region, "
+        return err_set(e, CPWL_ERR_INPUT, "`colour`: expected region, "
                        "linear or value, got %s", q);
     }
     return CPWL_OK;
@@ -88,7 +88,7 @@ int draw_opts_set_size_str(draw_opts *o, const char *s, err_t e)
         return CPWL_OK;
     }
     err_quote(q, sizeof(q), s, strlen(s));
-    return err_set(e, CPWL_ERR_INPUT, "--size: expected W or WxH in pixels "
+    return err_set(e, CPWL_ERR_INPUT, "`size`: expected W or WxH in pixels "
                    "such as 800 or 800x600, each from %d to %d, got %s",
                    DRAW_MIN_SIZE, DRAW_MAX_SIZE, q);
 }
@@ -144,7 +144,7 @@ int draw_opts_set_view_str(draw_opts *o, const char *s, err_t e)
         return CPWL_OK;
     }
     err_quote(q, sizeof(q), s, strlen(s));
-    return err_set(e, CPWL_ERR_INPUT, "--view: expected xlo:xhi,ylo:yhi "
+    return err_set(e, CPWL_ERR_INPUT, "`view`: expected xlo:xhi,ylo:yhi "
                    "with lo < hi (numbers as in the network file), such as "
                    "-4:4,-3:3, got %s", q);
 }
@@ -457,7 +457,7 @@ int draw_check(const regions_t R, const draw_opts *o, err_t e)
     if (R->d != 2)
         return err_set(e, CPWL_ERR_INPUT, "pictures need a 2-D domain, "
                        "this one has dimension %ld (draw a 2-D slice with "
-                       "--slice)", (long) R->d);
+                       "`slice`)", (long) R->d);
     if (o->width < DRAW_MIN_SIZE || o->width > DRAW_MAX_SIZE
         || (o->height != 0 && (o->height < DRAW_MIN_SIZE
                                || o->height > DRAW_MAX_SIZE)))

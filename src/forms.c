@@ -1,5 +1,5 @@
 /* Affine forms of the pre-activations under a fixed pattern (see
-   cpwl/forms.h).  The double version carries a proven elementwise error
+   forms.h).  The double version carries a proven elementwise error
    bound; the derivation follows docs/numerics.md ("Double evaluation")
    with the inputs replaced by the columns of the previous forms. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* Carried double forms (see cpwl/forms.h): the forms of a region's next
+/* Carried double forms (see forms.h): the forms of a region's next
    layer as one masked product, and those of a neighbouring region as
    rank-one updates of them, instead of the whole recursion from the
    input.  Issue 12: the rebuild was 70-89% of the 2-D region time. */

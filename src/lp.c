@@ -1,4 +1,4 @@
-/* Exact LP over cddlib's GMP rational simplex (see cpwl/lp.h).
+/* Exact LP over cddlib's GMP rational simplex (see lp.h).
 
    cddlib's conventions: a matrix row (r_0, r_1..r_n) means
    r_0 + r_1 x_1 + ... + r_n x_n >= 0 (= 0 for rows in linset), the

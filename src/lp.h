@@ -2,7 +2,7 @@
    dual simplex (SPEC section 3: exact LP).
 
    An lp_t holds m rows over d variables x, each row stored as d+1
-   rationals (a_1..a_d, b) in the layout of cpwl/forms.h (coefficients
+   rationals (a_1..a_d, b) in the layout of forms.h (coefficients
    first, constant last) and meaning
 
        a.x + b >= 0   (an inequality row), or

@@ -1,4 +1,4 @@
-/* Output files that appear whole or not at all (see cpwl/outfile.h). */
+/* Output files that appear whole or not at all (see outfile.h). */
 #define _XOPEN_SOURCE 700     /* realpath */
 #include <errno.h>
 #include <fcntl.h>

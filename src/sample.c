@@ -373,7 +373,7 @@ static int sample_check(slong *planned, const net_t net, const dom_t D,
                            (long) l + 1, net_act_name(net->layers[l].act));
     if (!D->bounded)
         return err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
-                       "give --box (for a slice or a line, the box of its "
+                       "give a `box` (for a slice or a line, the box of its "
                        "coordinates)");
     if (opts->kernel != BATCH_AUTO
         && (opts->kernel < 0 || opts->kernel >= BATCH_NUM_KERNELS
@@ -384,7 +384,7 @@ static int sample_check(slong *planned, const net_t net, const dom_t D,
     {
         if (opts->grid == NULL || opts->ngrid < 1)
             return err_set(e, CPWL_ERR_INPUT, "grid sampling needs the "
-                           "number of points on each axis (--grid)");
+                           "number of points on each axis (`grid`)");
         if (opts->ngrid != D->d)
             return err_set(e, CPWL_ERR_INPUT, "the grid has %ld axes but the "
                            "domain has dimension %ld", (long) opts->ngrid,
@@ -419,7 +419,7 @@ static int sample_check(slong *planned, const net_t net, const dom_t D,
                        opts->mode);
     if (total > opts->max_points)
         return err_set(e, CPWL_ERR_INPUT, "%ld sample points planned, more "
-                       "than the limit of %ld: raise it with --max-points",
+                       "than the limit of %ld: raise it with `max_points`",
                        (long) total, (long) opts->max_points);
     *planned = total;
     return CPWL_OK;

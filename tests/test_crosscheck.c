@@ -503,7 +503,7 @@ START_TEST(test_stopped_and_errors)
     /* An unbounded domain is an input error. */
     ro.max_regions = REGIONS_DEFAULT_MAX;
     ck_assert_int_eq(crosscheck_run(X, net, A, &ro, &so, e), CPWL_ERR_INPUT);
-    ck_assert_ptr_nonnull(strstr(e->msg, "--box"));
+    ck_assert_ptr_nonnull(strstr(e->msg, "`box`"));
 
     /* Without points asked for, crosscheck asks for them itself. */
     ro.points = 0;

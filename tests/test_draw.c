@@ -792,7 +792,7 @@ START_TEST(test_opts_parse)
         err_init(e);
         ck_assert_msg(draw_opts_set_size_str(&o, bad_size[k], e)
                       == CPWL_ERR_INPUT, "size \"%s\" accepted", bad_size[k]);
-        ck_assert(strstr(e->msg, "--size") != NULL);
+        ck_assert(strstr(e->msg, "`size`") != NULL);
         ck_assert(o.width == 800 && o.height == 600);
     }
     err_clear(e);
@@ -808,7 +808,7 @@ START_TEST(test_opts_parse)
         err_init(e);
         ck_assert_msg(draw_opts_set_view_str(&o, bad_view[k], e)
                       == CPWL_ERR_INPUT, "view \"%s\" accepted", bad_view[k]);
-        ck_assert(strstr(e->msg, "--view") != NULL);
+        ck_assert(strstr(e->msg, "`view`") != NULL);
         ck_assert(o.lo[0] == -0.5 && o.hi[1] == 4.0);
     }
     err_clear(e);

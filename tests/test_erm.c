@@ -293,7 +293,7 @@ START_TEST(test_limits)
     erm_result_init(r);
     err_init(e);
     ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
-    ck_assert_msg(strstr(e->msg, "1540") && strstr(e->msg, "--max-cells"),
+    ck_assert_msg(strstr(e->msg, "1540") && strstr(e->msg, "`max_cells`"),
                   "%s", e->msg);
     erm_result_clear(r);
     /* hinge labels must be +-1 */

@@ -998,7 +998,7 @@ START_TEST(test_input_errors)
     ck_assert_int_eq(o.max_points, SAMPLE_DEFAULT_MAX_POINTS);
     ck_assert_ptr_eq(o.pred, ctx);
 
-    expect_refused(net, A, &o, "--box");
+    expect_refused(net, A, &o, "`box`");
     expect_refused(net, L, &o, "inputs");       /* a line in R^3 */
     o.grid = g3;
     o.ngrid = 3;
@@ -1011,7 +1011,7 @@ START_TEST(test_input_errors)
     expect_refused(net, D, &o, "overflow");
     o.grid = g2;
     o.max_points = 9999;
-    expect_refused(net, D, &o, "--max-points");
+    expect_refused(net, D, &o, "`max_points`");
     o.max_points = 10000;
     err_init(e);
     ck_assert_int_eq(sample_run(S, net, D, &o, e), CPWL_OK);

@@ -21,6 +21,8 @@ extern const cli_command cli_commands[];
 const cli_command *cli_find(const char *name);
 
 /* Print "cpwl SUB: message" to stderr and return status (2 or 1). */
+/* Print a library message with its `field` names as options --field. */
+void cli_print_msg(FILE *f, const char *msg);
 int cli_fail(const char *sub, const err_t e);
 /* A usage error: message plus a pointer to `cpwl help SUB`; returns 2. */
 int cli_usage(const char *sub, const char *fmt, ...)

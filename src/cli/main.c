@@ -512,9 +512,36 @@ int cli_write_net(const net_t net, const char *sub, const char *out)
     return status;
 }
 
+/* Library messages name a setting as `field` (the options struct's field,
+   as the library knows no command line); here it is the option --field,
+   with '-' for '_'. */
+void cli_print_msg(FILE *f, const char *msg)
+{
+    const char *p = msg, *q;
+    while (*p != '\0')
+    {
+        if (*p == '`')
+        {
+            for (q = p + 1; (*q >= 'a' && *q <= 'z') || *q == '_'; q++)
+                ;
+            if (*q == '`' && q > p + 1)
+            {
+                fputs("--", f);
+                for (p++; p < q; p++)
+                    fputc(*p == '_' ? '-' : *p, f);
+                p = q + 1;
+                continue;
+            }
+        }
+        fputc(*p++, f);
+    }
+}
+
 int cli_fail(const char *sub, const err_t e)
 {
-    fprintf(stderr, "cpwl %s: %s\n", sub, e->msg);
+    fprintf(stderr, "cpwl %s: ", sub);
+    cli_print_msg(stderr, e->msg);
+    fputc('\n', stderr);
     return e->status == CPWL_OK ? CPWL_ERR_INTERNAL : e->status;
 }
 

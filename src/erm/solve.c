@@ -596,8 +596,8 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
                          (long) ERM_HARD_MAX_CELLS);
         else
             st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
-                         "dichotomies, width %ld) is more than --max-cells "
-                         "%ld; raise --max-cells to go on", s, (long) N,
+                         "dichotomies, width %ld) is more than `max_cells` "
+                         "%ld; raise `max_cells` to go on", s, (long) N,
                          (long) o->width, (long) o->max_cells);
         flint_free(s);
         fmpz_clear(count);

@@ -576,7 +576,7 @@ static int lower_batchnorm(onnx_ctx *c, const Onnx__NodeProto *node,
     if (c->opts->fold_batchnorm == 0)
         return onnx_fail(c, "BatchNormalization needs sqrt(var + epsilon), "
                          "which is not rational; fold it with binary32 or "
-                         "binary64 square roots (--fold-batchnorm) or fold "
+                         "binary64 square roots (`fold_batchnorm`) or fold "
                          "it into the weights before export");
     if (nin != 5)
         return onnx_fail(c, "%ld inputs (expected 5)", (long) nin);
