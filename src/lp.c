@@ -559,6 +559,7 @@ int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
     if (P->m == 0)
         return lp_optimize(opt, x, P, obj, maximize);
     M = objective_matrix(P, obj, maximize);
+    pthread_mutex_lock(&lp_cdd_lock);
     lp = dd_Matrix2LP(M, &err);
     if (lp == NULL || err != dd_NoError)
         status = LP_ERROR;
@@ -607,6 +608,7 @@ int lp_optimize_dual(fmpq_t opt, fmpq *x, fmpq *u, const lp_t P,
     }
     if (lp != NULL)
         dd_FreeLPData(lp);
+    pthread_mutex_unlock(&lp_cdd_lock);
     dd_FreeMatrix(M);
     return status;
 }

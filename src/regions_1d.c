@@ -274,6 +274,12 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     if (g->input_dim != 1)
         return err_set(e, CPWL_ERR_INTERNAL, "regions_1d: input dimension %ld",
                        (long) g->input_dim);
+    /* abs, hardtanh and maxout are counted through their exact relu
+       lowering (regions_compute); here every state is one sign. */
+    if (!net_is_basic(g))
+        return err_set(e, CPWL_ERR_INPUT, "regions_1d takes relu, leaky_relu and "
+                       "identity layers (lower the others to relu first, as "
+                       "regions_compute does)");
     /* Without layers the output is s itself: one identity layer stands in
        for emit (it is never swept). */
     S = flint_calloc(FLINT_MAX(nl, 1), sizeof(layer_sweep));

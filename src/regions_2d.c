@@ -552,6 +552,12 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     if (g->input_dim != 2)
         return err_set(e, CPWL_ERR_INTERNAL, "regions_2d: input dimension %ld",
                        (long) g->input_dim);
+    /* abs, hardtanh and maxout are counted through their exact relu
+       lowering (regions_compute); here every state is one sign. */
+    if (!net_is_basic(g))
+        return err_set(e, CPWL_ERR_INPUT, "regions_2d takes relu, leaky_relu and "
+                       "identity layers (lower the others to relu first, as "
+                       "regions_compute does)");
     memset(&P, 0, sizeof P);
     P.g = g;
     P.opts = opts;

@@ -533,6 +533,46 @@ static int general_2d(const fmpq *A, const fmpq *c, slong n)
    z = -1, z = 1, and the 2n lines cut the plane into 1 + 2n + C(2n, 2) -
    n cells (n parallel pairs do not cross) when no other two are parallel
    and no three meet; every cell is one pattern. */
+/* The 1-D and 2-D methods ask one sign per state: called directly on abs,
+   hardtanh or maxout layers they refuse (regions_compute lowers first),
+   where they would count the kinks of a relu reading of the layer. */
+START_TEST(test_direct_methods_refuse)
+{
+    static const char *nets[] = {
+        "{\"format\": \"cpwl-net\", \"version\": 1, \"input_dim\": 1, "
+        "\"layers\": [{\"activation\": \"abs\", \"weights\": [[1]], "
+        "\"bias\": [0]}, {\"activation\": \"identity\", \"weights\": [[1]], "
+        "\"bias\": [0]}]}",
+        "{\"format\": \"cpwl-net\", \"version\": 1, \"input_dim\": 2, "
+        "\"layers\": [{\"activation\": \"hardtanh\", \"weights\": [[1, 0]], "
+        "\"bias\": [0]}, {\"activation\": \"identity\", \"weights\": [[1]], "
+        "\"bias\": [0]}]}"};
+    slong k;
+    for (k = 0; k < 2; k++)
+    {
+        net_t net;
+        regions_t R;
+        regions_opts o;
+        pred_ctx_t pc;
+        err_t e;
+        int st;
+        net_init(net, 0);
+        read_net(net, nets[k]);
+        pred_ctx_init(pc);
+        regions_opts_init(&o, pc);
+        regions_init(R, net->input_dim, 1, net_num_states(net));
+        err_init(e);
+        st = (k == 0) ? regions_1d(R, net, NULL, NULL, &o, e)
+                      : regions_2d(R, net, NULL, NULL, &o, e);
+        ck_assert_int_eq(st, CPWL_ERR_INPUT);
+        ck_assert_ptr_nonnull(strstr(e->msg, "regions_compute"));
+        regions_clear(R);
+        pred_ctx_clear(pc);
+        net_clear(net);
+    }
+}
+END_TEST
+
 START_TEST(test_hardtanh_2d)
 {
     test_rng r = {test_seed(777)};
@@ -989,6 +1029,7 @@ static Suite *activations_suite(void)
     tcase_add_test(tc, test_equiv_hand_written);
     tcase_add_test(tc, test_abs_1d);
     tcase_add_test(tc, test_hardtanh_2d);
+    tcase_add_test(tc, test_direct_methods_refuse);
     tcase_add_test(tc, test_maxout_tangents);
     tcase_add_test(tc, test_maxout_brute);
     tcase_add_test(tc, test_lowering_shape);
