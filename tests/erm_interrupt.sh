@@ -80,5 +80,11 @@ grep -q '"upper_bound"' "$tmp/out" || why="$why; no upper_bound"
 grep -q '"optimum"' "$tmp/out" && why="$why; an optimum is claimed"
 report "erm: Ctrl-C while bounding 20,000 rows acts at once ($ms ms)" "$why"
 
+# Later: past the reading, in the sums over the dichotomies that the group
+# bounds start from (79,998 x 20,000 steps, seconds) or in the bounding.
+interrupt bounding-late 1.5 "$tmp/mid.csv" --width 1 --json
+grep -q '"complete": false' "$tmp/out" || why="$why; no \"complete\": false"
+report "erm: Ctrl-C 1.5 s into 20,000 rows acts at once ($ms ms)" "$why"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -551,7 +551,7 @@ START_TEST(test_gram_bound)
         N = S->count;
         u = FLINT_MIN(3, 2 * N);
         binom = erm_binom_table(2 * N, u);
-        erm_gram_init(Gm, data, S, u, bias);
+        erm_gram_init(Gm, data, S, u, bias, NULL);
         erm_gram_work_init(&W, Gm, u);
         fmpq_init(lb);
         fmpq_init(lq);

@@ -75,7 +75,8 @@ static inline slong erm_gram_pair(const erm_gram_struct *Gm, slong s, slong t)
 }
 
 void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
-                   slong units, int output_bias);
+                   slong units, int output_bias,
+                   volatile sig_atomic_t *interrupt);
 void erm_gram_clear(erm_gram_t Gm);
 void erm_gram_block(fmpz *B, const erm_gram_t Gm, slong s, slong t);
 void erm_gram_work_init(erm_gram_work *W, const erm_gram_t Gm, slong units);

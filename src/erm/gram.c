@@ -26,7 +26,8 @@
 #define GRAM_MAX_TABLE (WORD(1) << 22)
 
 void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
-                   slong units, int output_bias)
+                   slong units, int output_bias,
+                   volatile sig_atomic_t *interrupt)
 {
     slong D = data->D, n = data->n, c = n + 1, N = S->count, i, k, a, b;
     fmpz_t dk, t;
@@ -90,8 +91,9 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
         _fmpz_vec_clear(Y, D);
     }
 
-    /* per dichotomy: sum Y_i z_i and sum z_i over P_s */
-    for (k = 0; k < N; k++)
+    /* per dichotomy: sum Y_i z_i and sum z_i over P_s (N D steps: Ctrl-C
+       is looked at once per dichotomy; the caller then stops) */
+    for (k = 0; k < N && !(interrupt != NULL && *interrupt); k++)
         for (i = 0; i < D; i++)
             if (erm_in_set(S, k, i))
             {
@@ -108,7 +110,7 @@ void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
         slong s, u, last;
         Gm->nblk = Gm->diag ? N : N * N;
         Gm->blk = _fmpz_vec_init(Gm->nblk * Gm->cc);
-        for (s = 0; s < N; s++)
+        for (s = 0; s < N && !(interrupt != NULL && *interrupt); s++)
             for (u = s, last = Gm->diag ? s : N - 1; u <= last; u++)
                 erm_gram_block(Gm->blk + erm_gram_pair(Gm, s, u) * Gm->cc, Gm,
                                s, u);

@@ -389,7 +389,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         }
     }
     if (o->loss == QP_SQUARED)
-        erm_gram_init(Gm, data, S, u, o->output_bias);
+        erm_gram_init(Gm, data, S, u, o->output_bias, o->interrupt);
     else
         nt = 1;                 /* cddlib is not thread-safe */
     /* the certificate lists every cell's exact bound */
