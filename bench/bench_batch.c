@@ -5,12 +5,12 @@
       double weights and biases uniform in +-1/sqrt(width)), a batch of
       4096 points uniform in [-1,1]^width: GFLOP/s counted as
       2 in out batch per layer and pass, for every kernel that runs here,
-      with one thread and with all threads (batch_eval's nthreads), for one
+      with one thread and with all threads (cpwl_batch_eval's nthreads), for one
       layer and for a whole 3-layer net (plan with pattern bits and
       bounds).  The reference is OpenBLAS cblas_dgemm on the same shape
       (M = batch points, N = out, K = in, row-major C = A B; the net: three
       chained products) with one and all threads (openblas_set_num_threads).
-      batch_eval's output holds more than dgemm's: bias and relu, proven
+      cpwl_batch_eval's output holds more than dgemm's: bias and relu, proven
       error bounds and packed activation patterns with undecided bits.
       Every kernel's single-layer outputs are checked against a naive
       product on a few points, within the proven bound.
@@ -30,7 +30,7 @@
 
    2. Pattern sampling: the 2-64-64-64-1 net of bench_regions (PyTorch's
       default init rounded to float32, the same seed, so the same net) on a
-      1000 x 1000 grid on [-1,1]^2 with sample_run (all threads and one),
+      1000 x 1000 grid on [-1,1]^2 with cpwl_sample_run (all threads and one),
       against bench/torch_sample.py (env TORCH_SCRIPT) reading the same net
       from a temporary cpwl-net JSON file and doing the same job in float64
       and float32 (grid, forward pass, packed patterns, torch.unique, and
@@ -44,7 +44,7 @@
                       [--no-forward] [--no-sample] [--no-torch]
                       [--openblas-core NAME]
    --cap bounds the wall time of each part (forward table: cells beyond it
-   are skipped; sampling: the sample_run time cap); --min-time is the time
+   are skipped; sampling: the cpwl_sample_run time cap); --min-time is the time
    each measurement repeats for (the best run is kept); --openblas-core
    runs the dgemm child with OPENBLAS_CORETYPE=NAME whatever was detected.
    Each part ends with the CPU time other processes took meanwhile: the
@@ -149,30 +149,30 @@ static double uniform_pm(uint64_t *s, double bound)
 /* nl relu layers width -> width, weights and biases uniform in
    +-1/sqrt(width) as doubles.  The layers do not depend on nl: the
    single-layer net is the first layer of the 3-layer one. */
-static void make_square_net(net_t net, slong w, slong nl)
+static void make_square_net(cpwl_net_t net, slong w, slong nl)
 {
     uint64_t s = 0x5eed0000ULL + (uint64_t) w;
     double bound = 1.0 / sqrt((double) w);
     slong l, i, j;
-    net_init(net, w);
+    cpwl_net_init(net, w);
     for (l = 0; l < nl; l++)
     {
-        net_layer_struct *L = net_add_layer(net, NET_RELU, w);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_RELU, w);
         for (i = 0; i < w; i++)
             for (j = 0; j <= w; j++)
                 fmpq_set_double_exact(j < w ? fmpq_mat_entry(L->W, i, j)
                                       : L->b + i, uniform_pm(&s, bound));
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The 2-64-64-64-1 net exactly as bench_regions makes it
    (bench_torch_net). */
 #define SAMPLE_NET "2-64-64-64-1"
-static void make_sample_net(net_t net)
+static void make_sample_net(cpwl_net_t net)
 {
     static const slong widths[] = {64, 64, 64};
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     bench_torch_net(net, SAMPLE_NET, 2, 3, widths);
 }
 
@@ -266,7 +266,7 @@ static double time_best(void (*f)(void *), void *arg, double min_time)
 
 typedef struct
 {
-    const batch_plan_struct *P;
+    const cpwl_batch_plan_struct *P;
     const double *X;
     double *Y, *Yerr;
     uint64_t *pat, *und;
@@ -278,7 +278,7 @@ eval_job;
 static void eval_call(void *arg)
 {
     eval_job *J = arg;
-    J->nund = batch_eval(J->Y, J->Yerr, J->pat, J->und, J->P, J->X, NULL,
+    J->nund = cpwl_batch_eval(J->Y, J->Yerr, J->pat, J->und, J->P, J->X, NULL,
                          J->npts, J->nthreads);
 }
 
@@ -312,7 +312,7 @@ static void gemm_call(void *arg)
 typedef struct
 {
     slong w, batch;
-    net_t net1, net3;           /* 1 and NET_LAYERS layers */
+    cpwl_net_t net1, net3;           /* 1 and NET_LAYERS layers */
     double *X;                  /* batch x w */
     double *Bt[NET_LAYERS];     /* w x w: B = W^T (in x out), row-major */
     double *C[2];
@@ -345,7 +345,7 @@ static void width_data_init(width_data *D, slong w, slong batch, int nets)
     {
         /* the dgemm child needs only the weights */
         make_square_net(D->net3, w, NET_LAYERS);
-        net_init(D->net1, w);
+        cpwl_net_init(D->net1, w);
     }
     for (l = 0; l < NET_LAYERS; l++)
     {
@@ -369,8 +369,8 @@ static void width_data_clear(width_data *D)
     flint_free(D->Yerr);
     flint_free(D->pat);
     flint_free(D->und);
-    net_clear(D->net1);
-    net_clear(D->net3);
+    cpwl_net_clear(D->net1);
+    cpwl_net_clear(D->net3);
 }
 
 /* Largest |Y - relu(W x + b)| / Yerr over the first CHECK_POINTS points,
@@ -379,7 +379,7 @@ static void width_data_clear(width_data *D)
    beyond 1 means a wrong output. */
 static double check_layer(const width_data *D)
 {
-    const net_layer_struct *L = D->net1->layers;
+    const cpwl_net_layer_struct *L = D->net1->layers;
     slong p, i, j, w = D->w;
     double worst = 0;
     for (p = 0; p < CHECK_POINTS && p < D->batch; p++)
@@ -460,9 +460,9 @@ static int dgemm_child(const bench_opts *o)
 /* The core OPENBLAS_CORETYPE should name on this CPU, or NULL. */
 static const char *tuned_core(void)
 {
-    if (batch_kernel_available(BATCH_AVX512))
+    if (cpwl_batch_kernel_available(CPWL_BATCH_AVX512))
         return "SkylakeX";
-    if (batch_kernel_available(BATCH_AVX2))
+    if (cpwl_batch_kernel_available(CPWL_BATCH_AVX2))
         return "Haswell";
     return NULL;
 }
@@ -584,12 +584,12 @@ static void gemm_row(slong w, int nt, const char *label, const gemm_res *r)
 
 static int bench_forward(const bench_opts *o)
 {
-    static const int kernels[] = {BATCH_PORTABLE, BATCH_AVX2, BATCH_AVX512};
+    static const int kernels[] = {CPWL_BATCH_PORTABLE, CPWL_BATCH_AVX2, CPWL_BATCH_AVX512};
     gemm_table Ta, Tf;          /* auto-detected and forced core */
     int have_a = 0, have_f = 0, k, t, ki, failed = 0;
     char label_a[96] = "", label_f[96] = "";
     double t_start = now(), goal[2] = {0, 0}, goal_g[2] = {0, 0};
-    int goal_kernel = batch_kernel_best();
+    int goal_kernel = cpwl_batch_kernel_best();
     int nts = o->nall > 1 ? 2 : 1;
     cpu_meter M;
 
@@ -601,9 +601,9 @@ static int bench_forward(const bench_opts *o)
            (long) o->batch);
     printf("Threads: 1 and all (%d).  Kernels here:", o->nall);
     for (ki = 0; ki < 3; ki++)
-        if (batch_kernel_available(kernels[ki]))
-            printf(" %s", batch_kernel_name(kernels[ki]));
-    printf(" (tile %ld points).\n", (long) batch_tile(BATCH_AUTO));
+        if (cpwl_batch_kernel_available(kernels[ki]))
+            printf(" %s", cpwl_batch_kernel_name(kernels[ki]));
+    printf(" (tile %ld points).\n", (long) cpwl_batch_tile(CPWL_BATCH_AUTO));
 #ifdef HAVE_OPENBLAS
     {
         const char *env = getenv("OPENBLAS_CORETYPE");
@@ -676,20 +676,20 @@ static int bench_forward(const bench_opts *o)
             {
                 int kern = kernels[ki];
                 char g1[32], g3[32], r1[32], r3[32], und[32], chk[32];
-                batch_plan_t P1, P3;
+                cpwl_batch_plan_t P1, P3;
                 eval_job J;
                 double gl = 0, gn = 0, worst;
-                if (!batch_kernel_available(kern))
+                if (!cpwl_batch_kernel_available(kern))
                     continue;
                 if (now() - t_start > o->cap)
                 {
                     printf("| %ld | %d | cpwl %s | skipped (cap %.0f s) | - "
                            "| - | - | - | - |\n", (long) w, nt,
-                           batch_kernel_name(kern), o->cap);
+                           cpwl_batch_kernel_name(kern), o->cap);
                     continue;
                 }
-                batch_plan_init(P1, D.net1, kern);
-                batch_plan_init(P3, D.net3, kern);
+                cpwl_batch_plan_init(P1, D.net1, kern);
+                cpwl_batch_plan_init(P3, D.net3, kern);
                 J.X = D.X;
                 J.Y = D.Y;
                 J.Yerr = D.Yerr;
@@ -714,7 +714,7 @@ static int bench_forward(const bench_opts *o)
                 snprintf(chk, sizeof chk, "%.2g%s", worst,
                          worst <= 1.0 ? "" : " FAIL");
                 printf("| %ld | %d | cpwl %s | %s | %s | %s | %s | %s | %s "
-                       "|\n", (long) w, nt, batch_kernel_name(kern), g1, r1,
+                       "|\n", (long) w, nt, cpwl_batch_kernel_name(kern), g1, r1,
                        g3, r3, und, chk);
                 fflush(stdout);
                 if (kern == goal_kernel && w == 256 && ref1 > 0)
@@ -722,8 +722,8 @@ static int bench_forward(const bench_opts *o)
                     goal[t] = gl / ref1;
                     goal_g[t] = ref1;
                 }
-                batch_plan_clear(P1);
-                batch_plan_clear(P3);
+                cpwl_batch_plan_clear(P1);
+                cpwl_batch_plan_clear(P3);
             }
         }
         width_data_clear(&D);
@@ -733,7 +733,7 @@ static int bench_forward(const bench_opts *o)
         if (goal[t] > 0)
             printf("Goal: cpwl %s at width 256 >= 70%% of tuned dgemm "
                    "(%d thread%s, %.1f GFLOP/s): %.0f%% (%s).\n",
-                   batch_kernel_name(goal_kernel), t ? o->nall : 1,
+                   cpwl_batch_kernel_name(goal_kernel), t ? o->nall : 1,
                    t && o->nall > 1 ? "s" : "", goal_g[t], 100 * goal[t],
                    goal[t] >= 0.7 ? "met" : "NOT met");
     if (failed)
@@ -754,13 +754,13 @@ typedef struct
 }
 sample_res;
 
-static void run_sample(sample_res *r, const net_t net, const dom_t D,
+static void run_sample(sample_res *r, const cpwl_net_t net, const cpwl_dom_t D,
                        slong grid, int nthreads, int cap)
 {
-    pred_ctx_t ctx;
-    sample_opts so;
-    sample_t S;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
+    cpwl_sample_t S;
+    cpwl_err_t e;
     slong g[2];
     int rep;
 
@@ -770,18 +770,18 @@ static void run_sample(sample_res *r, const net_t net, const dom_t D,
     for (rep = 0; rep < 2; rep++)
     {
         int st;
-        pred_ctx_init(ctx);
-        sample_opts_init(&so, ctx);
-        so.mode = SAMPLE_GRID;
+        cpwl_pred_ctx_init(ctx);
+        cpwl_sample_opts_init(&so, ctx);
+        so.mode = CPWL_SAMPLE_GRID;
         so.grid = g;
         so.ngrid = 2;
         so.nthreads = nthreads;
         so.interrupt = &stop_flag;
-        sample_init(S);
-        err_init(e);
+        cpwl_sample_init(S);
+        cpwl_err_init(e);
         stop_flag = 0;
         alarm((unsigned) cap);
-        st = sample_run(S, net, D, &so, e);
+        st = cpwl_sample_run(S, net, D, &so, e);
         alarm(0);
         if (st != CPWL_OK)
             snprintf(r->msg, sizeof r->msg, "%s", e->msg);
@@ -797,9 +797,9 @@ static void run_sample(sample_res *r, const net_t net, const dom_t D,
             r->nresolved = S->nresolved;
             r->nboundary = S->nboundary;
         }
-        sample_clear(S);
-        err_clear(e);
-        pred_ctx_clear(ctx);
+        cpwl_sample_clear(S);
+        cpwl_err_clear(e);
+        cpwl_pred_ctx_clear(ctx);
         if (st != CPWL_OK || r->stopped)
             break;
     }
@@ -946,9 +946,9 @@ static void run_cli(cli_res *r, const char *cpwl, const char *netpath,
 
 static int bench_sample(const bench_opts *o)
 {
-    net_t net;
-    dom_t D;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     sample_res ours[2];
     torch_res theirs[2];
     cli_res cli[2];
@@ -968,11 +968,11 @@ static int bench_sample(const bench_opts *o)
     if (nts == 1)
         threads[0] = 1;
     cap = (int) ceil(o->cap);
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     make_sample_net(net);
-    dom_init(D);
-    err_init(e);
-    if (dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) != CPWL_OK)
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    if (cpwl_dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) != CPWL_OK)
     {
         fprintf(stderr, "bench_batch: %s\n", e->msg);
         exit(EXIT_FAILURE);
@@ -990,7 +990,7 @@ static int bench_sample(const bench_opts *o)
            "rows by torch.unique(dim=0) or by numpy lexsort, timed apart); "
            "best of 2 runs for all.\n\n",
            (unsigned long long) name_seed(SAMPLE_NET), (long) npts,
-           (long) net_num_states(net));
+           (long) cpwl_net_num_states(net));
 
     for (t = 0; t < nts; t++)
         run_sample(&ours[t], net, D, o->grid, threads[t], cap);
@@ -998,7 +998,7 @@ static int bench_sample(const bench_opts *o)
     /* The net as a file, for the CLI and the script. */
     if (cpwl != NULL || o->torch)
     {
-        char *text = io_net_write_str(net);
+        char *text = cpwl_io_net_write_str(net);
         int fd;
         FILE *f;
         snprintf(netpath, sizeof netpath, "%s/cpwl_bench_batch_XXXXXX",
@@ -1057,7 +1057,7 @@ static int bench_sample(const bench_opts *o)
         }
         printf("| cpwl sample_run (%s, double + bounds) | %d | %.3f%s | "
                "%.3g | %ld | %ld (%ld resolved, %ld on a boundary) | - |\n",
-               batch_kernel_name(r->kernel), threads[t], r->secs,
+               cpwl_batch_kernel_name(r->kernel), threads[t], r->secs,
                r->stopped ? " (cap)" : "", r->npoints / r->secs,
                (long) r->npatterns, (long) r->nundecided, (long) r->nresolved,
                (long) r->nboundary);
@@ -1141,9 +1141,9 @@ static int bench_sample(const bench_opts *o)
     }
     meter_report(&M);
     fflush(stdout);
-    err_clear(e);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /* Benchmark of exact ERM (issues 5 and 12): seeded data sets, width w,
    squared loss; subproblems, pruned share and seconds of the method of
-   erm_solve (one bound per group of cells, docs/erm.md), and in the same
+   cpwl_erm_solve (one bound per group of cells, docs/erm.md), and in the same
    run the previous method (every cell bounded from its own subproblem,
    opts.per_cell_bounds) and the reference (no pruning, every cell solved
    by the exact method alone), with the ratios.  Each run is capped
@@ -20,11 +20,11 @@
 /* D points with coordinates k/100, k in [-500, 500], labels a noisy
    piecewise-linear function of them: a target a width-2 net fits
    partly. */
-static void make_data(erm_data_t data, slong D, slong n, uint64_t seed)
+static void make_data(cpwl_erm_data_t data, slong D, slong n, uint64_t seed)
 {
     slong i, j;
     uint64_t s = seed;
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
     data->D = D;
     data->n = n;
     data->X = _fmpq_vec_init(D * n);
@@ -62,28 +62,28 @@ enum
     REFERENCE                   /* no pruning, exact method alone */
 };
 
-static void run(run_result *res, const erm_data_t data, slong w, int method,
+static void run(run_result *res, const cpwl_erm_data_t data, slong w, int method,
                 int cap)
 {
-    pred_ctx_t ctx;
-    erm_opts o;
-    erm_result_t r;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_err_t e;
     double t0;
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = w;
     o.prune = method != REFERENCE;
     o.per_cell_bounds = method == PREVIOUS;
     o.exact_only = method == REFERENCE;
     o.max_cells = 0;
     o.interrupt = &stop_flag;
-    erm_result_init(r);
-    err_init(e);
+    cpwl_erm_result_init(r);
+    cpwl_err_init(e);
     stop_flag = 0;
     alarm((unsigned) cap);
     t0 = now();
-    res->ok = erm_solve(r, data, &o, e) == CPWL_OK;
+    res->ok = cpwl_erm_solve(r, data, &o, e) == CPWL_OK;
     res->secs = now() - t0;
     alarm(0);
     res->capped = r->stopped;
@@ -94,8 +94,8 @@ static void run(run_result *res, const erm_data_t data, slong w, int method,
     fmpq_set(res->opt, r->optimum);
     if (!res->ok)
         fprintf(stderr, "bench_erm: %s\n", e->msg);
-    erm_result_clear(r);
-    pred_ctx_clear(ctx);
+    cpwl_erm_result_clear(r);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 /* "seconds | speed-up" of run b against run a (the new method). */
@@ -137,12 +137,12 @@ int main(int argc, char **argv)
        method (for profiling) */
     int one = argc > 4;
     struct sigaction sa;
-    erm_data_t data;
+    cpwl_erm_data_t data;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    erm_data_init(data);
+    cpwl_erm_data_init(data);
     if (one)
     {
         run_result a;
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
         fmpq_print(a.opt);
         printf("\n");
         fmpq_clear(a.opt);
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
         flint_cleanup();
         return 0;
     }
@@ -193,7 +193,7 @@ int main(int argc, char **argv)
         fmpq_clear(b.opt);
         fmpq_clear(ref.opt);
     }
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
     flint_cleanup();
     return 0;
 }

@@ -14,16 +14,16 @@ static double now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-static void random_net(net_t net, test_rng *r, slong n, const slong *w,
+static void random_net(cpwl_net_t net, test_rng *r, slong n, const slong *w,
                        slong nw, int bits)
 {
     slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l <= nw; l++)
     {
-        net_layer_struct *L = net_add_layer(net, l < nw ? NET_RELU
-                                            : NET_IDENTITY, l < nw ? w[l] : 1);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, l < nw ? CPWL_NET_RELU
+                                            : CPWL_NET_IDENTITY, l < nw ? w[l] : 1);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
@@ -31,7 +31,7 @@ static void random_net(net_t net, test_rng *r, slong n, const slong *w,
             test_fmpq(L->b + i, r, bits);
         }
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* den > 1: points with coordinates in Z/den, |numerator| <= 3 den, so that
@@ -40,16 +40,16 @@ static void run(const char *label, slong n, const slong *w, slong nw,
                 int bits, slong points, slong den)
 {
     test_rng r = {42};
-    net_t net;
+    cpwl_net_t net;
     fmpq *x;
     unsigned char *s1, *s2;
     slong p, j, ns;
     double t0, t_pred, t_exact;
-    pred_ctx_t ctx;
+    cpwl_pred_ctx_t ctx;
 
-    net_init(net, n);
+    cpwl_net_init(net, n);
     random_net(net, &r, n, w, nw, bits);
-    ns = net_num_states(net);
+    ns = cpwl_net_num_states(net);
     x = _fmpq_vec_init(n * points);
     for (j = 0; j < n * points; j++)
     {
@@ -60,25 +60,25 @@ static void run(const char *label, slong n, const slong *w, slong nw,
     }
     s1 = flint_malloc(ns);
     s2 = flint_malloc(ns);
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
 
     t0 = now();
     for (p = 0; p < points; p++)
-        net_pattern(s1, net, x + n * p, ctx);
+        cpwl_net_pattern(s1, net, x + n * p, ctx);
     t_pred = now() - t0;
     t0 = now();
     for (p = 0; p < points; p++)
-        net_pattern_exact(s2, net, x + n * p);
+        cpwl_net_pattern_exact(s2, net, x + n * p);
     t_exact = now() - t0;
 
     printf("%-28s %10.0f %10.0f %8.1fx   double %lu, arb %lu, exact %lu\n",
            label, points / t_pred, points / t_exact, t_exact / t_pred,
            ctx->by_double, ctx->by_arb, ctx->by_exact);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     flint_free(s1);
     flint_free(s2);
     _fmpq_vec_clear(x, n * points);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 
 int main(void)

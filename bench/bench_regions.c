@@ -76,7 +76,7 @@ static const bench_net NETS[] = {
 /* The exact-only run is skipped when the filtered run took longer. */
 #define EXACT_SKIP_SECONDS 3.0
 
-static void make_net(net_t net, const bench_net *B)
+static void make_net(cpwl_net_t net, const bench_net *B)
 {
     bench_torch_net(net, B->name, B->n, B->nw, B->w);
 }
@@ -92,37 +92,37 @@ typedef struct
 }
 job_result;
 
-static void job(job_result *res, const net_t net, const dom_t D,
-                regions_method method, int linear, int exact_only, int cap)
+static void job(job_result *res, const cpwl_net_t net, const cpwl_dom_t D,
+                cpwl_regions_method method, int linear, int exact_only, int cap)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     double t0;
     int st;
 
     memset(res, 0, sizeof *res);
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     ctx->exact_only = exact_only;
-    regions_opts_init(&o, ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.method = method;
     o.linear = linear;
     o.interrupt = &stop_flag;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
     stop_flag = 0;
     alarm((unsigned) cap);
     t0 = now();
-    st = regions_compute(R, net, D, &o, e);
+    st = cpwl_regions_compute(R, net, D, &o, e);
     res->secs = now() - t0;
     alarm(0);
     if (st != CPWL_OK)
         snprintf(res->msg, sizeof res->msg, "%s", e->msg);
     else
     {
-        res->ok = R->stopped == REGIONS_DONE;
-        res->timeout = R->stopped == REGIONS_STOP_INTERRUPT;
+        res->ok = R->stopped == CPWL_REGIONS_DONE;
+        res->timeout = R->stopped == CPWL_REGIONS_STOP_INTERRUPT;
         if (!res->ok && !res->timeout)
             snprintf(res->msg, sizeof res->msg, "stopped (%d)", R->stopped);
         res->ncells = R->stopped ? R->lower_bound : R->ncells;
@@ -132,23 +132,23 @@ static void job(job_result *res, const net_t net, const dom_t D,
     res->by_d = ctx->by_double;
     res->by_a = ctx->by_arb;
     res->by_x = ctx->by_exact;
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
 }
 
-static const char *method_name(regions_method m)
+static const char *method_name(cpwl_regions_method m)
 {
-    return m == REGIONS_AUTO ? "auto" : m == REGIONS_1D ? "1d"
-           : m == REGIONS_2D ? "2d" : "nd";
+    return m == CPWL_REGIONS_AUTO ? "auto" : m == CPWL_REGIONS_1D ? "1d"
+           : m == CPWL_REGIONS_2D ? "2d" : "nd";
 }
 
 /* The method auto picks, for the table. */
-static regions_method resolved(regions_method m, slong d)
+static cpwl_regions_method resolved(cpwl_regions_method m, slong d)
 {
-    if (m != REGIONS_AUTO)
+    if (m != CPWL_REGIONS_AUTO)
         return m;
-    return d == 1 ? REGIONS_1D : d == 2 ? REGIONS_2D : REGIONS_ND;
+    return d == 1 ? CPWL_REGIONS_1D : d == 2 ? CPWL_REGIONS_2D : CPWL_REGIONS_ND;
 }
 
 static void pct(char *buf, size_t size, ulong k, ulong total)
@@ -159,26 +159,26 @@ static void pct(char *buf, size_t size, ulong k, ulong total)
         snprintf(buf, size, "%.1f", 100.0 * k / total);
 }
 
-static void bench_row(const bench_net *B, int bounded, regions_method method,
+static void bench_row(const bench_net *B, int bounded, cpwl_regions_method method,
                       int cap, int do_linear, int do_exact)
 {
-    net_t net;
-    dom_t D;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     job_result a, l, x;
     char box[256], regs[64], rate[64], pd[16], pa[16], px[16];
     char lin[64], lint[32], xt[64], ratio[32];
     slong i;
     ulong tot;
 
-    net_init(net, B->n);
+    cpwl_net_init(net, B->n);
     make_net(net, B);
-    dom_init(D);
-    err_init(e);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     box[0] = '\0';
     for (i = 0; i < B->n; i++)
         strcat(box, i ? ",-1:1" : "-1:1");
-    if (dom_set_str(D, B->n, bounded ? box : NULL, NULL, NULL, e) != CPWL_OK)
+    if (cpwl_dom_set_str(D, B->n, bounded ? box : NULL, NULL, NULL, e) != CPWL_OK)
     {
         fprintf(stderr, "%s: %s\n", B->name, e->msg);
         exit(EXIT_FAILURE);
@@ -248,16 +248,16 @@ static void bench_row(const bench_net *B, int bounded, regions_method method,
            method_name(resolved(method, B->n)), regs, a.secs, rate, tot, pd,
            pa, px, (long) a.lps, lin, lint, xt, ratio);
     fflush(stdout);
-    err_clear(e);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 
 /* ---- 2-D speed (issue 12) --------------------------------------------- */
 
 /* bench/regions_2d_ref.c: the 2-D algorithm before issue 12. */
-int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
-                   const fmpq *hi, const regions_opts *opts, err_t e);
+int regions_2d_ref(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo,
+                   const fmpq *hi, const cpwl_regions_opts *opts, cpwl_err_t e);
 
 /* The width series 2-w-w-1 (the time per region should stay flat in w)
    and the issue's three nets (exact regions >= 5x faster than the float
@@ -308,7 +308,7 @@ speed_result;
 /* A sum of per-cell hashes, so that runs listing the same patterns in
    another order (threads) agree; 0 when a cell has no pattern (then only
    the counts are compared). */
-static uint64_t patterns_hash(const regions_t R)
+static uint64_t patterns_hash(const cpwl_regions_t R)
 {
     uint64_t h = 0;
     slong i, j;
@@ -333,47 +333,47 @@ static double cpu_now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-/* regions_compute with the reference path: the same restriction of the
+/* cpwl_regions_compute with the reference path: the same restriction of the
    net to the box, so that both times cover the same work. */
-static int compute_ref(regions_t R, const net_t net, const dom_t D,
-                       const regions_opts *o, err_t e)
+static int compute_ref(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                       const cpwl_regions_opts *o, cpwl_err_t e)
 {
-    net_t g;
+    cpwl_net_t g;
     int st;
-    regions_clear(R);
-    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
-    net_init(g, D->d);
-    dom_restrict_net(g, net, D);
+    cpwl_regions_clear(R);
+    cpwl_regions_init(R, D->d, cpwl_net_output_dim(net), cpwl_net_num_states(net));
+    cpwl_net_init(g, D->d);
+    cpwl_dom_restrict_net(g, net, D);
     st = regions_2d_ref(R, g, D->bounded ? D->lo : NULL,
                         D->bounded ? D->hi : NULL, o, e);
-    net_clear(g);
+    cpwl_net_clear(g);
     return st;
 }
 
-static void speed_once(speed_result *res, const net_t net, const dom_t D,
+static void speed_once(speed_result *res, const cpwl_net_t net, const cpwl_dom_t D,
                        int ref, slong nthreads, int cap)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     double t0, c0;
     int st;
 
     memset(res, 0, sizeof *res);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    o.method = REGIONS_2D;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    o.method = CPWL_REGIONS_2D;
     o.nthreads = nthreads;
     o.interrupt = &stop_flag;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
     stop_flag = 0;
     alarm((unsigned) cap);
     t0 = now();
     c0 = cpu_now();
     st = ref ? compute_ref(R, net, D, &o, e)
-        : regions_compute(R, net, D, &o, e);
+        : cpwl_regions_compute(R, net, D, &o, e);
     res->cpu = cpu_now() - c0;
     res->secs = now() - t0;
     alarm(0);
@@ -384,8 +384,8 @@ static void speed_once(speed_result *res, const net_t net, const dom_t D,
     }
     else
     {
-        res->ok = R->stopped == REGIONS_DONE;
-        res->timeout = R->stopped == REGIONS_STOP_INTERRUPT;
+        res->ok = R->stopped == CPWL_REGIONS_DONE;
+        res->timeout = R->stopped == CPWL_REGIONS_STOP_INTERRUPT;
         res->error = !res->ok && !res->timeout;
         if (res->error)
             snprintf(res->msg, sizeof res->msg, "stopped (%d)", R->stopped);
@@ -395,15 +395,15 @@ static void speed_once(speed_result *res, const net_t net, const dom_t D,
     }
     res->reps = 1;
     res->total = res->secs;
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 /* One more run of a short one (a finished run of less than
    SPEED_MIN_TOTAL seconds in all): keeps the best time and notes when
    the regions differ.  Returns whether it ran. */
-static int speed_again(speed_result *res, const net_t net, const dom_t D,
+static int speed_again(speed_result *res, const cpwl_net_t net, const cpwl_dom_t D,
                        int ref, slong nthreads, int cap)
 {
     speed_result r;
@@ -546,7 +546,7 @@ typedef struct
 float_result;
 
 static int float_run(float_result *res, const char *python,
-                     const char *script, const net_t net)
+                     const char *script, const cpwl_net_t net)
 {
     char path[] = "/tmp/cpwl-bench-net-XXXXXX", qs[1024], qn[256];
     char cmd[2048], line[4096], *s, *p;
@@ -556,7 +556,7 @@ static int float_run(float_result *res, const char *python,
     memset(res, 0, sizeof *res);
     if ((fd = mkstemp(path)) < 0)
         return 0;
-    s = io_net_write_str(net);
+    s = cpwl_io_net_write_str(net);
     f = fdopen(fd, "w");
     if (f == NULL || fputs(s, f) == EOF || fclose(f) != 0)
     {
@@ -603,19 +603,19 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap,
 {
     const bench_net *B = row->B;
     const speed_net *S = &row->S;
-    net_t net;
-    dom_t D;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     char regs[64], s1[96], u1[32], v1[32], s2[96], th[32], sr[96], ur[32];
     char vr[32], rr[32], rc[32];
     char chk[160], goal[64], fs[64], fr[32];
     int good;
 
-    net_init(net, B->n);
+    cpwl_net_init(net, B->n);
     make_net(net, B);
-    dom_init(D);
-    err_init(e);
-    if (dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) != CPWL_OK)
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    if (cpwl_dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) != CPWL_OK)
     {
         fprintf(stderr, "%s: %s\n", B->name, e->msg);
         exit(EXIT_FAILURE);
@@ -664,9 +664,9 @@ static int speed_bench_row(speed_row *row, int cap, int ref_cap,
     fflush(stdout);
     if (!good)
         fprintf(stderr, "bench_regions: %s: %s\n", B->name, chk);
-    err_clear(e);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
     return good;
 }
 
@@ -862,26 +862,26 @@ static int speed_table(char **names, int nnames, int cap, int ref_cap)
 static const char *LIST_NETS[] = {"2-64-64-1", "2-32x5-1", "2-64-64-64-1"};
 
 static int list_once(double *secs, double *cpu, slong *ncells, slong *nlin,
-                     uint64_t *h, const net_t net, const dom_t D,
+                     uint64_t *h, const cpwl_net_t net, const cpwl_dom_t D,
                      slong nthreads)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     double t0, c0;
     slong i, j;
     int st;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    o.method = REGIONS_2D;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    o.method = CPWL_REGIONS_2D;
     o.nthreads = nthreads;
     o.linear = o.points = o.maps = o.verts = 1;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
     t0 = now();
     c0 = cpu_now();
-    st = regions_compute(R, net, D, &o, e);
+    st = cpwl_regions_compute(R, net, D, &o, e);
     *cpu = cpu_now() - c0;
     *secs = now() - t0;
     *ncells = R->ncells;
@@ -895,9 +895,9 @@ static int list_once(double *secs, double *cpu, slong *ncells, slong *nlin,
         *h = (*h ^ (uint64_t) R->cells[i].nverts) * 1099511628211ULL;
         *h = (*h ^ (uint64_t) R->cells[i].linear) * 1099511628211ULL;
     }
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
     return st == CPWL_OK;
 }
 
@@ -917,18 +917,18 @@ static int list_table(void)
         double best[2] = {1e300, 1e300}, bcpu[2] = {1e300, 1e300};
         uint64_t h[2] = {0, 0};
         int ok = 1, same;
-        net_t net;
-        dom_t D;
-        err_t e;
+        cpwl_net_t net;
+        cpwl_dom_t D;
+        cpwl_err_t e;
         for (j = 0; j < NNETS && strcmp(NETS[j].name, LIST_NETS[k]) != 0; j++)
             ;
         if (j == NNETS)
             continue;
-        net_init(net, 2);
+        cpwl_net_init(net, 2);
         make_net(net, NETS + j);
-        dom_init(D);
-        err_init(e);
-        dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e);
+        cpwl_dom_init(D);
+        cpwl_err_init(e);
+        cpwl_dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e);
         for (rep = 0; rep < 3 && ok; rep++)
             for (t = 0; t < 2 && ok; t++)
             {
@@ -945,9 +945,9 @@ static int list_table(void)
                LIST_NETS[k], (long) nc[0], (long) nl[0], best[0], bcpu[0],
                best[1], best[0] / best[1], same ? "same" : "MISMATCH");
         fflush(stdout);
-        err_clear(e);
-        dom_clear(D);
-        net_clear(net);
+        cpwl_err_clear(e);
+        cpwl_dom_clear(D);
+        cpwl_net_clear(net);
     }
     print_load("- load average at the end");
     printf("\n");
@@ -956,7 +956,7 @@ static int list_table(void)
 
 /* The first table: every net on the box and on all of R^n.  Without
    names, the nets of the 2-D speed table only (extra) are left out. */
-static void regions_table(char **names, int nnames, regions_method method,
+static void regions_table(char **names, int nnames, cpwl_regions_method method,
                           int cap, int do_linear, int do_exact, int boxes,
                           int alls)
 {
@@ -1002,12 +1002,12 @@ static int write_nets(const char *dir, char **names, int nnames)
             pick |= strcmp(names[i], NETS[k].name) == 0;
         if (pick)
         {
-            net_t net;
+            cpwl_net_t net;
             char path[1024], *s;
             FILE *f;
-            net_init(net, NETS[k].n);
+            cpwl_net_init(net, NETS[k].n);
             make_net(net, NETS + k);
-            s = io_net_write_str(net);
+            s = cpwl_io_net_write_str(net);
             snprintf(path, sizeof path, "%s/%s.json", dir, NETS[k].name);
             f = fopen(path, "w");
             if (f == NULL || fputs(s, f) == EOF || fclose(f) != 0)
@@ -1017,7 +1017,7 @@ static int write_nets(const char *dir, char **names, int nnames)
             }
             printf("wrote %s\n", path);
             flint_free(s);
-            net_clear(net);
+            cpwl_net_clear(net);
         }
     }
     return EXIT_SUCCESS;
@@ -1048,7 +1048,7 @@ int main(int argc, char **argv)
     int nnames = 0, i, wrote = 0, good = 1;
     const char *outdir = "bench/nets";
     char **names = malloc((argc + 1) * sizeof(char *));
-    regions_method method = REGIONS_AUTO;
+    cpwl_regions_method method = CPWL_REGIONS_AUTO;
     slong k;
 
     for (i = 1; i < argc; i++)
@@ -1079,13 +1079,13 @@ int main(int argc, char **argv)
         {
             const char *m = argv[++i];
             if (strcmp(m, "auto") == 0)
-                method = REGIONS_AUTO;
+                method = CPWL_REGIONS_AUTO;
             else if (strcmp(m, "1d") == 0)
-                method = REGIONS_1D;
+                method = CPWL_REGIONS_1D;
             else if (strcmp(m, "2d") == 0)
-                method = REGIONS_2D;
+                method = CPWL_REGIONS_2D;
             else if (strcmp(m, "nd") == 0)
-                method = REGIONS_ND;
+                method = CPWL_REGIONS_ND;
             else
                 usage();
         }

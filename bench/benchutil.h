@@ -65,20 +65,20 @@ static inline void fmpq_set_float(fmpq_t q, float f)
    a = sqrt(5) for the weights, which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
    and the same bound for the biases), rounded to float32 like a saved
    model, seeded by the name. */
-static inline void bench_torch_net(net_t net, const char *name, slong n,
+static inline void bench_torch_net(cpwl_net_t net, const char *name, slong n,
                                    slong nw, const slong *w)
 {
     uint64_t s = name_seed(name);
     slong l, i, j;
     char meta[256];
 
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l <= nw; l++)
     {
         int last = l == nw;
-        net_layer_struct *L = net_add_layer(net, last ? NET_IDENTITY
-                                            : NET_RELU, last ? 1 : w[l]);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, last ? CPWL_NET_IDENTITY
+                                            : CPWL_NET_RELU, last ? 1 : w[l]);
         double bound = 1.0 / sqrt((double) L->in);
         for (i = 0; i < L->out; i++)
         {
@@ -100,7 +100,7 @@ static inline void bench_torch_net(net_t net, const char *name, slong n,
              (unsigned long long) name_seed(name));
     net->meta = flint_malloc(strlen(meta) + 1);
     strcpy(net->meta, meta);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* A shell word for s in single quotes, or 0 when s holds one. */

@@ -1,5 +1,5 @@
 /* The reference path of bench_regions (issue 12), compiled into that
-   benchmark only, never into the library: src/regions_2d.c as it was at
+   benchmark only, never into the library: src/cpwl_regions_2d.c as it was at
    commit 03fec77, before the 2-D rewrite (carried forms, batched products,
    threads).  Issue 12 asks for exact 2-D regions several times faster
    than the float32 edge-subdivision tool (Berzins, ICML 2023); PyTorch
@@ -9,8 +9,8 @@
 
    Changes from the original: the entry point is regions_2d_ref (the
    others were already static) and this comment.  Keep the rest as it
-   was, so that the "before" figures stay comparable.  Like regions_2d it
-   takes the restricted net (dom_restrict_net) and its box or NULL. */
+   was, so that the "before" figures stay comparable.  Like cpwl_regions_2d it
+   takes the restricted net (cpwl_dom_restrict_net) and its box or NULL. */
 
 /* Activation regions in two dimensions: exact refinement of a planar
    subdivision into convex polygons, layer by layer.
@@ -83,8 +83,8 @@ face_s;
 
 typedef struct
 {
-    const net_struct *g;
-    const regions_opts *opts;
+    const cpwl_net_struct *g;
+    const cpwl_regions_opts *opts;
     slong ns;                   /* states per pattern */
     line_s *L;
     slong nl, al;
@@ -324,7 +324,7 @@ static int vert_sign(plane *P, slong vi, cutter *C)
 {
     vert_s *v = P->V + vi;
     vsign_src S;
-    pred_src_struct src;
+    cpwl_pred_src_struct src;
     int s = 0;
 
     if (v->stamp == P->stamp)
@@ -349,13 +349,13 @@ static int vert_sign(plane *P, slong vi, cutter *C)
     src.get_fmpq = vs_get_fmpq;
     src.data = &S;
     /* The exact row of the cutter is built only when the filter declines
-       (then pred_sign needs the exact stage). */
+       (then cpwl_pred_sign needs the exact stage). */
     for (S.part = v->inf ? 1 : 0; S.part >= 0; S.part--)
     {
         double dv, de;
         int f = 2;
         if (!P->opts->pred->exact_only && vs_get_d(&dv, &de, &S))
-            f = pred_sign_d_filter(dv, de);
+            f = cpwl_pred_sign_d_filter(dv, de);
         if (f == 2 && !C->have_ex)
         {
             forms_row_fmpq(C->ex, P->g, P->snaps + C->snap * FLINT_MAX(P->ns, 1),
@@ -363,7 +363,7 @@ static int vert_sign(plane *P, slong vi, cutter *C)
             C->have_ex = 1;
         }
         S.hx = C->ex;
-        s = pred_sign(P->opts->pred, &src);
+        s = cpwl_pred_sign(P->opts->pred, &src);
         if (s != 0)
             break;
     }
@@ -438,7 +438,7 @@ static slong box_line(plane *P, slong a, slong b, const fmpq_t c0, slong c1)
 /* ---- splitting a face ------------------------------------------------ */
 
 /* A broken invariant of the subdivision: a bug, never bad input.  The
-   first one is kept; regions_2d then stops with an internal error. */
+   first one is kept; cpwl_regions_2d then stops with an internal error. */
 static void internal(plane *P, const char *what)
 {
     if (P->bug == NULL)
@@ -672,13 +672,13 @@ static void plane_start(plane *P, const fmpq *lo, const fmpq *hi)
     fmpq_clear(t);
 }
 
-static int check_stop(plane *P, regions_t R)
+static int check_stop(plane *P, cpwl_regions_t R)
 {
-    const regions_opts *o = P->opts;
+    const cpwl_regions_opts *o = P->opts;
     if (o->max_regions > 0 && P->nf > o->max_regions)
-        R->stopped = REGIONS_STOP_LIMIT;
+        R->stopped = CPWL_REGIONS_STOP_LIMIT;
     else if (o->interrupt && *o->interrupt)
-        R->stopped = REGIONS_STOP_INTERRUPT;
+        R->stopped = CPWL_REGIONS_STOP_INTERRUPT;
     return R->stopped;
 }
 
@@ -687,8 +687,8 @@ static int check_stop(plane *P, regions_t R)
 static void face_output_d(plane *P, slong fi, slong l, const double *Z,
                           const double *E)
 {
-    const net_struct *g = P->g;
-    slong m = net_output_dim(g), len = 3 * m, k, w = g->layers[l].out;
+    const cpwl_net_struct *g = P->g;
+    slong m = cpwl_net_output_dim(g), len = 3 * m, k, w = g->layers[l].out;
     double *A = P->tA, *EA = P->tE, *B = P->tB, *EB = P->tF, *t;
     int ok = 1;
 
@@ -720,7 +720,7 @@ static void face_output_d(plane *P, slong fi, slong l, const double *Z,
    split into millions. */
 static int should_stop(const plane *P)
 {
-    const regions_opts *o = P->opts;
+    const cpwl_regions_opts *o = P->opts;
     return (o->max_regions > 0 && P->nf > o->max_regions)
            || (o->interrupt && *o->interrupt);
 }
@@ -730,7 +730,7 @@ static int should_stop(const plane *P)
 static void refine_face(plane *P, slong f0, slong l, slong off,
                         double *Zd, double *Ze, cutter *C)
 {
-    const net_layer_struct *L = P->g->layers + l;
+    const cpwl_net_layer_struct *L = P->g->layers + l;
     slong *pieces, np = 1, npo, pa = 8, j, k, i;
     int *s = NULL, stop = 0;
     slong sa = 0;
@@ -798,7 +798,7 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
             else
             {
                 face_output_d(P, pieces[k], l, Zd, Zd);
-                P->oE[pieces[k] * 3 * net_output_dim(P->g)] = INFINITY;
+                P->oE[pieces[k] * 3 * cpwl_net_output_dim(P->g)] = INFINITY;
             }
         }
     flint_free(s);
@@ -909,7 +909,7 @@ static int has_vec(const fmpq *list, slong n, const fmpq *x)
 
 /* Finite corners (counter-clockwise), ray directions and, for a face with
    no finite corner, points of its boundary lines. */
-static void face_verts(regions_cell_struct *c, plane *P, slong fi)
+static void face_verts(cpwl_regions_cell_struct *c, plane *P, slong fi)
 {
     face_s *f = P->F + fi;
     slong n = f->n, i, nv = 0, nr = 0, np = 0;
@@ -987,8 +987,8 @@ static void face_verts(regions_cell_struct *c, plane *P, slong fi)
     fmpq_clear(s);
 }
 
-int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
-                   const fmpq *hi, const regions_opts *opts, err_t e)
+int regions_2d_ref(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo,
+                   const fmpq *hi, const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     plane P;
     cutter C;
@@ -996,7 +996,7 @@ int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
     double *Zd, *Ze;
 
     if (g->input_dim != 2)
-        return err_set(e, CPWL_ERR_INTERNAL, "regions_2d_ref: input "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "regions_2d_ref: input "
                        "dimension %ld", (long) g->input_dim);
     memset(&P, 0, sizeof P);
     P.g = g;
@@ -1040,7 +1040,7 @@ int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
 
     if (P.bug != NULL)
     {
-        err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
+        cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
                 "algorithm: %s", P.bug);
         _fmpq_vec_clear(C.ex, 3);
         flint_free(Zd);
@@ -1052,7 +1052,7 @@ int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
         R->lower_bound = P.nf;  /* a refinement of the regions so far */
     for (i = 0; i < P.nf && !R->stopped; i++)
     {
-        regions_cell_struct *c = regions_add_cell(R);
+        cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
         memcpy(c->state, P.F[i].st, R->nstates);
         if (opts->points)
         {
@@ -1063,7 +1063,7 @@ int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
         {
             c->grad = _fmpq_vec_init(2 * R->m);
             c->offset = _fmpq_vec_init(R->m);
-            regions_cell_map(c->grad, c->offset, g, c->state);
+            cpwl_regions_cell_map(c->grad, c->offset, g, c->state);
         }
         if (opts->verts)
             face_verts(c, &P, i);
@@ -1096,7 +1096,7 @@ int regions_2d_ref(regions_t R, const net_t g, const fmpq *lo,
                     np++;
                 }
             }
-        regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
+        cpwl_regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
                                P.lstat >= 0 ? P.oE : NULL, opts->pred);
         flint_free(pairs);
     }

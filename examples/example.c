@@ -11,12 +11,12 @@
 
 int main(int argc, char **argv)
 {
-    net_t net;
-    dom_t D;
-    regions_t R;
-    regions_opts opts;
-    pred_ctx_t pred;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_regions_t R;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
     fmpq *x, *y;
     slong i, n, m;
     int status = 0;
@@ -27,38 +27,39 @@ int main(int argc, char **argv)
                 "\"-1:2\" \"1/3\")\n", argv[0]);
         return 2;
     }
-    printf("cpwl %s (headers %s)\n", version_string(), CPWL_VERSION_STRING);
+    printf("cpwl %s (headers %s)\n", cpwl_version_string(),
+           CPWL_VERSION_STRING);
 
-    err_init(e);
-    net_init(net, 0);
-    dom_init(D);
-    pred_ctx_init(pred);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 0);
+    cpwl_dom_init(D);
+    cpwl_pred_ctx_init(pred);
 
     /* Errors come back as a status and a one-line message; nothing exits. */
-    if (io_net_read_file(net, argv[1], e) != CPWL_OK)
+    if (cpwl_io_net_read_file(net, argv[1], e) != CPWL_OK)
         goto fail;
     n = net->input_dim;
-    m = net_output_dim(net);
+    m = cpwl_net_output_dim(net);
 
-    if (dom_set_str(D, n, argv[2], NULL, NULL, e) != CPWL_OK)
+    if (cpwl_dom_set_str(D, n, argv[2], NULL, NULL, e) != CPWL_OK)
         goto fail;
-    regions_opts_init(&opts, pred);
+    cpwl_regions_opts_init(&opts, pred);
     opts.linear = 1;
-    regions_init(R, 0, 0, 0);
-    if (regions_compute(R, net, D, &opts, e) != CPWL_OK)
+    cpwl_regions_init(R, 0, 0, 0);
+    if (cpwl_regions_compute(R, net, D, &opts, e) != CPWL_OK)
     {
-        regions_clear(R);
+        cpwl_regions_clear(R);
         goto fail;
     }
     printf("activation regions: %ld\n", (long) R->ncells);
     printf("linear regions: %ld\n", (long) R->nlinear);
-    regions_clear(R);
+    cpwl_regions_clear(R);
 
     x = _fmpq_vec_init(n);
     y = _fmpq_vec_init(m);
-    if (io_parse_vector(x, n, argv[3], "point", e) == CPWL_OK)
+    if (cpwl_io_parse_vector(x, n, argv[3], "point", e) == CPWL_OK)
     {
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         printf("f(%s) =", argv[3]);
         for (i = 0; i < m; i++)
         {
@@ -77,10 +78,10 @@ fail:
     fprintf(stderr, "example: %s\n", e->msg);
     status = e->status;
 done:
-    pred_ctx_clear(pred);
-    dom_clear(D);
-    net_clear(net);
-    err_clear(e);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
+    cpwl_err_clear(e);
     flint_cleanup();
     return status;
 }

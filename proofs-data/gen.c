@@ -23,7 +23,7 @@ typedef struct
 }
 table;
 
-static void die(const err_t e)
+static void die(const cpwl_err_t e)
 {
     fprintf(stderr, "gen: %s\n", e->msg);
     exit(e->status != CPWL_OK ? e->status : 1);
@@ -52,8 +52,8 @@ static int table_open(table *T, const char *dir, const char *name,
 {
     char path[4096];
     const char *c;
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     snprintf(path, sizeof path, "%s/%s.csv", dir, name);
     if (outfile_open(T->csv_out, path, e) != CPWL_OK)
         die(e);
@@ -92,8 +92,8 @@ static void table_row(table *T, const char *fields)
 
 static void table_close(table *T)
 {
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     if (outfile_commit(T->csv_out, e) != CPWL_OK)
     {
         outfile_abort(T->md_out);
@@ -104,18 +104,18 @@ static void table_close(table *T)
 }
 
 /* Linear regions (pieces) and activation regions of net on D. */
-static void count(slong *act, slong *lin, const net_t net, const dom_t D)
+static void count(slong *act, slong *lin, const cpwl_net_t net, const cpwl_dom_t D)
 {
-    regions_t R;
-    regions_opts opts;
-    pred_ctx_t ctx;
-    err_t e;
-    pred_ctx_init(ctx);
-    regions_opts_init(&opts, ctx);
+    cpwl_regions_t R;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&opts, ctx);
     opts.linear = 1;
-    err_init(e);
-    regions_init(R, 0, 0, 0);
-    if (regions_compute(R, net, D, &opts, e) != CPWL_OK)
+    cpwl_err_init(e);
+    cpwl_regions_init(R, 0, 0, 0);
+    if (cpwl_regions_compute(R, net, D, &opts, e) != CPWL_OK)
         die(e);
     if (R->stopped)
     {
@@ -124,20 +124,20 @@ static void count(slong *act, slong *lin, const net_t net, const dom_t D)
     }
     *act = R->ncells;
     *lin = R->nlinear;
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
 }
 
-static void dom_from(dom_t D, slong n, const char *box)
+static void dom_from(cpwl_dom_t D, slong n, const char *box)
 {
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     if (box == NULL)
-        dom_set_all(D, n);
-    else if (dom_set_str(D, n, box, NULL, NULL, e) != CPWL_OK)
+        cpwl_dom_set_all(D, n);
+    else if (cpwl_dom_set_str(D, n, box, NULL, NULL, e) != CPWL_OK)
         die(e);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 
 /* ---- hard family: w^k pieces on [0,1] ----------------------------------- */
@@ -164,9 +164,9 @@ static void gen_hard(const char *dir)
             {
                 fmpq *a = _fmpq_vec_init(w * k);
                 char row[512], as[256] = "";
-                net_t net;
-                dom_t D;
-                err_t e;
+                cpwl_net_t net;
+                cpwl_dom_t D;
+                cpwl_err_t e;
                 slong act, p01, pR;
                 /* kind 0: a = (1/w, ..., 1/w); kind 1: a_i = 2i/(w(w+1)) */
                 for (j = 0; j < w; j++)
@@ -185,24 +185,24 @@ static void gen_hard(const char *dir)
                         flint_free(s);
                     }
                 }
-                net_init(net, 1);
-                err_init(e);
-                if (build_hard(net, a, w, k, e) != CPWL_OK)
+                cpwl_net_init(net, 1);
+                cpwl_err_init(e);
+                if (cpwl_build_hard(net, a, w, k, e) != CPWL_OK)
                     die(e);
-                dom_init(D);
+                cpwl_dom_init(D);
                 dom_from(D, 1, "0:1");
                 count(&act, &p01, net, D);
-                dom_clear(D);
-                dom_init(D);
+                cpwl_dom_clear(D);
+                cpwl_dom_init(D);
                 dom_from(D, 1, NULL);
                 count(&act, &pR, net, D);
-                dom_clear(D);
+                cpwl_dom_clear(D);
                 snprintf(row, sizeof row, "%ld,%ld,(%s),%ld,%ld,%ld",
                          (long) w, (long) k, as, (long) p01,
                          (long) ipow(w, k), (long) pR);
                 table_row(&T, row);
-                net_clear(net);
-                err_clear(e);
+                cpwl_net_clear(net);
+                cpwl_err_clear(e);
                 _fmpq_vec_clear(a, w * k);
             }
     table_close(&T);
@@ -263,9 +263,9 @@ static void gen_zonotope(const char *dir)
         {
             const gens *G = GENS + gi;
             fmpq *b = _fmpq_vec_init(G->m * G->n);
-            net_t z, h, f;
-            dom_t D;
-            err_t e;
+            cpwl_net_t z, h, f;
+            cpwl_dom_t D;
+            cpwl_err_t e;
             slong j, act, lin;
             fmpz_t s, s2;
             char row[512], gs[256] = "", *c1, *c2;
@@ -277,25 +277,25 @@ static void gen_zonotope(const char *dir)
                          : ";", (long) G->g[j]);
                 strcat(gs, t);
             }
-            net_init(z, G->n);
-            net_init(f, G->n);
-            err_init(e);
-            if (build_zonotope(z, b, G->m, G->n, e) != CPWL_OK)
+            cpwl_net_init(z, G->n);
+            cpwl_net_init(f, G->n);
+            cpwl_err_init(e);
+            if (cpwl_build_zonotope(z, b, G->m, G->n, e) != CPWL_OK)
                 die(e);
             if (k == 0)
-                net_swap(f, z);
+                cpwl_net_swap(f, z);
             else
             {
-                net_init(h, 1);
-                if (build_sawtooth(h, k, e) != CPWL_OK
-                    || netalg_compose(f, h, z, e) != CPWL_OK)
+                cpwl_net_init(h, 1);
+                if (cpwl_build_sawtooth(h, k, e) != CPWL_OK
+                    || cpwl_netalg_compose(f, h, z, e) != CPWL_OK)
                     die(e);
-                net_clear(h);
+                cpwl_net_clear(h);
             }
-            dom_init(D);
+            cpwl_dom_init(D);
             dom_from(D, G->n, NULL);
             count(&act, &lin, f, D);
-            dom_clear(D);
+            cpwl_dom_clear(D);
             fmpz_init(s);
             fmpz_init(s2);
             fmpz_sum_binom(s, G->m - 1, G->n);
@@ -311,9 +311,9 @@ static void gen_zonotope(const char *dir)
             flint_free(c2);
             fmpz_clear(s);
             fmpz_clear(s2);
-            net_clear(z);
-            net_clear(f);
-            err_clear(e);
+            cpwl_net_clear(z);
+            cpwl_net_clear(f);
+            cpwl_err_clear(e);
             _fmpq_vec_clear(b, G->m * G->n);
         }
     table_close(&T);
@@ -330,17 +330,17 @@ static uint64_t next64(uint64_t *s)
 }
 
 /* Weights p / 2^12 with |p| < 2^15: general position almost surely. */
-static void random_net(net_t net, slong n0, const slong *w, slong L,
+static void random_net(cpwl_net_t net, slong n0, const slong *w, slong L,
                        uint64_t seed)
 {
     uint64_t s = seed;
     slong l, i, j;
-    net_clear(net);
-    net_init(net, n0);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n0);
     for (l = 0; l <= L; l++)
     {
-        net_layer_struct *Ly = net_add_layer(net, l == L ? NET_IDENTITY
-                                             : NET_RELU, l == L ? 1 : w[l]);
+        cpwl_net_layer_struct *Ly = cpwl_net_add_layer(net, l == L ? CPWL_NET_IDENTITY
+                                             : CPWL_NET_RELU, l == L ? 1 : w[l]);
         for (i = 0; i < Ly->out; i++)
             for (j = 0; j <= Ly->in; j++)
             {
@@ -350,7 +350,7 @@ static void random_net(net_t net, slong n0, const slong *w, slong L,
                 fmpq_set_si(q, p, 4096);
             }
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 static const char *ARCHS[] = {
@@ -376,31 +376,31 @@ static void gen_bounds(const char *dir)
         slong n0, L, out, *w, sd, act, lin, mx = 0;
         fmpz_t nv, sr, mt, oi;
         char row[1024], counts[256] = "", *c1, *c2, *c3, *c4;
-        err_t e;
-        net_t net;
-        dom_t D;
-        err_init(e);
-        if (bounds_parse_arch(&n0, &w, &L, &out, ARCHS[a], e) != CPWL_OK)
+        cpwl_err_t e;
+        cpwl_net_t net;
+        cpwl_dom_t D;
+        cpwl_err_init(e);
+        if (cpwl_bounds_parse_arch(&n0, &w, &L, &out, ARCHS[a], e) != CPWL_OK)
             die(e);
         fmpz_init(nv);
         fmpz_init(sr);
         fmpz_init(mt);
         fmpz_init(oi);
-        bounds_naive(nv, n0, w, L);
-        bounds_serra(sr, n0, w, L);
+        cpwl_bounds_naive(nv, n0, w, L);
+        cpwl_bounds_serra(sr, n0, w, L);
         c1 = fmpz_get_str(NULL, 10, nv);
         c2 = fmpz_get_str(NULL, 10, sr);
-        c3 = bounds_montufar(mt, n0, w, L) ? fmpz_get_str(NULL, 10, mt)
+        c3 = cpwl_bounds_montufar(mt, n0, w, L) ? fmpz_get_str(NULL, 10, mt)
              : NULL;
         if (n0 == 1)
         {
-            bounds_one_input(oi, w, L);
+            cpwl_bounds_one_input(oi, w, L);
             c4 = fmpz_get_str(NULL, 10, oi);
         }
         else
             c4 = NULL;
-        net_init(net, n0);
-        dom_init(D);
+        cpwl_net_init(net, n0);
+        cpwl_dom_init(D);
         dom_from(D, n0, NULL);
         for (sd = 1; sd <= SEEDS; sd++)
         {
@@ -423,9 +423,9 @@ static void gen_bounds(const char *dir)
         fmpz_clear(mt);
         fmpz_clear(oi);
         flint_free(w);
-        dom_clear(D);
-        net_clear(net);
-        err_clear(e);
+        cpwl_dom_clear(D);
+        cpwl_net_clear(net);
+        cpwl_err_clear(e);
     }
     table_close(&T);
 }
@@ -459,7 +459,7 @@ static slong parse_list(fmpq **v, const char *s)
 {
     slong n = 0, i;
     const char *p;
-    err_t e;
+    cpwl_err_t e;
     if (*s == '\0')
     {
         *v = _fmpq_vec_init(1);
@@ -468,10 +468,10 @@ static slong parse_list(fmpq **v, const char *s)
     for (p = s, n = 1; *p; p++)
         n += *p == ',';
     *v = _fmpq_vec_init(n);
-    err_init(e);
-    if (io_parse_vector(*v, n, s, "list", e) != CPWL_OK)
+    cpwl_err_init(e);
+    if (cpwl_io_parse_vector(*v, n, s, "list", e) != CPWL_OK)
         die(e);
-    err_clear(e);
+    cpwl_err_clear(e);
     (void) i;
     return n;
 }
@@ -490,8 +490,8 @@ static void gen_pwl1d(const char *dir)
     {
         fmpq *br, *sl, *val;
         slong nb, ns, u1, u0;
-        net_t n1, n0;
-        err_t e;
+        cpwl_net_t n1, n0;
+        cpwl_err_t e;
         char row[512];
         nb = parse_list(&br, PWL[c].breaks);
         ns = parse_list(&sl, PWL[c].slopes);
@@ -501,11 +501,11 @@ static void gen_pwl1d(const char *dir)
             fprintf(stderr, "gen: bad pwl case %s\n", PWL[c].name);
             exit(1);
         }
-        net_init(n1, 1);
-        net_init(n0, 1);
-        err_init(e);
-        if (build_pwl1d(n1, &u1, br, ns, sl, val, 1, e) != CPWL_OK
-            || build_pwl1d(n0, &u0, br, ns, sl, val, 0, e) != CPWL_OK)
+        cpwl_net_init(n1, 1);
+        cpwl_net_init(n0, 1);
+        cpwl_err_init(e);
+        if (cpwl_build_pwl1d(n1, &u1, br, ns, sl, val, 1, e) != CPWL_OK
+            || cpwl_build_pwl1d(n0, &u0, br, ns, sl, val, 0, e) != CPWL_OK)
             die(e);
         snprintf(row, sizeof row, "%s,(%s),(%s),%s,%ld,%ld,%ld",
                  PWL[c].name, PWL[c].breaks, PWL[c].slopes, PWL[c].value,
@@ -522,9 +522,9 @@ static void gen_pwl1d(const char *dir)
             }
         }
         table_row(&T, row);
-        net_clear(n1);
-        net_clear(n0);
-        err_clear(e);
+        cpwl_net_clear(n1);
+        cpwl_net_clear(n0);
+        cpwl_err_clear(e);
         _fmpq_vec_clear(br, FLINT_MAX(nb, 1));
         _fmpq_vec_clear(sl, FLINT_MAX(ns, 1));
         _fmpq_vec_clear(val, 1);

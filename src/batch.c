@@ -15,7 +15,7 @@
        alpha_i = (n+3) u |b'_i| + 2 eta (n+2),
        beta_i  = (n+3) u N_i + 2 eta (n+1),
    where N_i >= ||W_i||_2, ||W'_i||_2, A >= ||a||_2 and E >= ||e||_2.  It is
-   net_eval_d's bound with sum |W'_j a_j| and sum |W_j| e_j replaced by
+   cpwl_net_eval_d's bound with sum |W'_j a_j| and sum |W_j| e_j replaced by
    Cauchy-Schwarz, so the bound costs O(1) per neuron and point. */
 #include <float.h>
 #include <math.h>
@@ -45,22 +45,22 @@
 
 static int kernel_nr(int kernel)
 {
-    return kernel == BATCH_AVX512 ? 16 : 8;
+    return kernel == CPWL_BATCH_AVX512 ? 16 : 8;
 }
 
 /* ---- CPU dispatch ------------------------------------------------------ */
 
-int batch_kernel_available(int kernel)
+int cpwl_batch_kernel_available(int kernel)
 {
     switch (kernel)
     {
-        case BATCH_PORTABLE:
+        case CPWL_BATCH_PORTABLE:
             return 1;
 #if BATCH_SIMD
-        case BATCH_AVX2:
+        case CPWL_BATCH_AVX2:
             return __builtin_cpu_supports("avx2") &&
                    __builtin_cpu_supports("fma");
-        case BATCH_AVX512:
+        case CPWL_BATCH_AVX512:
             return __builtin_cpu_supports("avx512f");
 #endif
         default:
@@ -68,29 +68,29 @@ int batch_kernel_available(int kernel)
     }
 }
 
-int batch_kernel_built(int kernel)
+int cpwl_batch_kernel_built(int kernel)
 {
-    return kernel == BATCH_PORTABLE || (BATCH_SIMD && (kernel == BATCH_AVX2
-                                                      || kernel == BATCH_AVX512));
+    return kernel == CPWL_BATCH_PORTABLE || (BATCH_SIMD && (kernel == CPWL_BATCH_AVX2
+                                                      || kernel == CPWL_BATCH_AVX512));
 }
 
-int batch_kernel_best(void)
+int cpwl_batch_kernel_best(void)
 {
-    if (batch_kernel_available(BATCH_AVX512))
-        return BATCH_AVX512;
-    if (batch_kernel_available(BATCH_AVX2))
-        return BATCH_AVX2;
-    return BATCH_PORTABLE;
+    if (cpwl_batch_kernel_available(CPWL_BATCH_AVX512))
+        return CPWL_BATCH_AVX512;
+    if (cpwl_batch_kernel_available(CPWL_BATCH_AVX2))
+        return CPWL_BATCH_AVX2;
+    return CPWL_BATCH_PORTABLE;
 }
 
-const char *batch_kernel_name(int kernel)
+const char *cpwl_batch_kernel_name(int kernel)
 {
-    static const char *names[BATCH_NUM_KERNELS] =
+    static const char *names[CPWL_BATCH_NUM_KERNELS] =
         {"auto", "portable", "avx2", "avx512"};
-    return kernel >= 0 && kernel < BATCH_NUM_KERNELS ? names[kernel] : "?";
+    return kernel >= 0 && kernel < CPWL_BATCH_NUM_KERNELS ? names[kernel] : "?";
 }
 
-slong batch_tile(int kernel)
+slong cpwl_batch_tile(int kernel)
 {
     (void) kernel;
     return TILE;
@@ -105,11 +105,11 @@ void batch_pack(uint64_t *w, const unsigned char *state, slong nstates)
             w[k / 64] |= (uint64_t) 1 << (k % 64);
 }
 
-void batch_unpack(unsigned char *state, const uint64_t *w, slong nstates)
+void cpwl_batch_unpack(unsigned char *state, const uint64_t *w, slong nstates)
 {
     slong k;
     for (k = 0; k < nstates; k++)
-        state[k] = (unsigned char) batch_bit(w, k);
+        state[k] = (unsigned char) cpwl_batch_bit(w, k);
 }
 
 /* ---- the plan ---------------------------------------------------------- */
@@ -131,7 +131,7 @@ static double arb_norm_ubound(const arb_t sumsq)
     return d;
 }
 
-static void pack_layer(batch_layer_struct *B, const net_layer_struct *L,
+static void pack_layer(cpwl_batch_layer_struct *B, const cpwl_net_layer_struct *L,
                        int nr, slong state_off)
 {
     slong i, j, n = L->in;
@@ -183,37 +183,37 @@ static void pack_layer(batch_layer_struct *B, const net_layer_struct *L,
     arb_clear(t);
 }
 
-void batch_plan_init(batch_plan_t P, const net_t net, int kernel)
+void cpwl_batch_plan_init(cpwl_batch_plan_t P, const cpwl_net_t net, int kernel)
 {
     slong l, off = 0;
     int nr;
-    if (kernel == BATCH_AUTO)
-        kernel = batch_kernel_best();
-    if (!batch_kernel_available(kernel))
+    if (kernel == CPWL_BATCH_AUTO)
+        kernel = cpwl_batch_kernel_best();
+    if (!cpwl_batch_kernel_available(kernel))
         flint_throw(FLINT_ERROR, "batch: kernel %s does not run here\n",
-                    batch_kernel_name(kernel));
+                    cpwl_batch_kernel_name(kernel));
     if (!net->prepared)
         flint_throw(FLINT_ERROR, "batch: network not prepared\n");
     nr = kernel_nr(kernel);
     P->kernel = kernel;
     P->n = net->input_dim;
-    P->m = net_output_dim(net);
+    P->m = cpwl_net_output_dim(net);
     P->nlayers = net->nlayers;
-    P->nstates = net_num_states(net);
+    P->nstates = cpwl_net_num_states(net);
     P->words = FLINT_MAX(1, (P->nstates + 63) / 64);
     P->maxw = FLINT_MAX(1, net->input_dim);
     P->ok = 1;
     P->layers = flint_calloc(FLINT_MAX(1, net->nlayers),
-                             sizeof(batch_layer_struct));
+                             sizeof(cpwl_batch_layer_struct));
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
-        if (L->act != NET_RELU && L->act != NET_LEAKY_RELU
-            && L->act != NET_IDENTITY)
+        const cpwl_net_layer_struct *L = net->layers + l;
+        if (L->act != CPWL_NET_RELU && L->act != CPWL_NET_LEAKY_RELU
+            && L->act != CPWL_NET_IDENTITY)
             flint_throw(FLINT_ERROR, "batch: activation %s\n",
-                        net_act_name(L->act));
-        pack_layer(P->layers + l, L, nr, L->act == NET_IDENTITY ? -1 : off);
-        if (L->act != NET_IDENTITY)
+                        cpwl_net_act_name(L->act));
+        pack_layer(P->layers + l, L, nr, L->act == CPWL_NET_IDENTITY ? -1 : off);
+        if (L->act != CPWL_NET_IDENTITY)
             off += L->out;
         P->maxw = FLINT_MAX(P->maxw, P->layers[l].out_pad);
         /* Wide layers and overflowing weights: no proven bound. */
@@ -222,12 +222,12 @@ void batch_plan_init(batch_plan_t P, const net_t net, int kernel)
     }
 }
 
-void batch_plan_clear(batch_plan_t P)
+void cpwl_batch_plan_clear(cpwl_batch_plan_t P)
 {
     slong l;
     for (l = 0; l < P->nlayers; l++)
     {
-        batch_layer_struct *B = P->layers + l;
+        cpwl_batch_layer_struct *B = P->layers + l;
         flint_free(B->Wp);
         flint_free(B->bp);
         flint_free(B->norm);
@@ -247,7 +247,7 @@ void batch_plan_clear(batch_plan_t P)
    err: TILE x out_pad bounds, filled only for the last layer. */
 typedef struct
 {
-    const batch_layer_struct *L;
+    const cpwl_batch_layer_struct *L;
     const double *A;
     slong lda;
     const double *an, *en;
@@ -278,7 +278,7 @@ static inline void put_bits(uint64_t *w, slong g, uint64_t m, int nbits)
 static inline void epilogue_scalar(const layer_job *J, slong p, slong i,
                                    double z)
 {
-    const batch_layer_struct *L = J->L;
+    const cpwl_batch_layer_struct *L = J->L;
     double err, a, e;
     err = SLACK_D * (L->alpha[i] + L->beta[i] * J->an[p]
                      + L->norm[i] * J->en[p]);
@@ -286,7 +286,7 @@ static inline void epilogue_scalar(const layer_job *J, slong p, slong i,
        means no partial sum overflowed) has no bound, however finite err. */
     if (!(fabs(z) <= DBL_MAX))
         err = INFINITY;
-    if (L->act != NET_IDENTITY && i < L->out)
+    if (L->act != CPWL_NET_IDENTITY && i < L->out)
     {
         slong g = L->state_off + i;
         if (fabs(z) > err)      /* false for NaN: undecided */
@@ -299,11 +299,11 @@ static inline void epilogue_scalar(const layer_job *J, slong p, slong i,
     }
     switch (L->act)
     {
-        case NET_RELU:
+        case CPWL_NET_RELU:
             a = z > 0 ? z : 0.0;
             e = err;
             break;
-        case NET_LEAKY_RELU:
+        case CPWL_NET_LEAKY_RELU:
             a = z > 0 ? z : L->slope * z;
             e = SLACK_D * (L->lip * err + 3 * U_D * fabs(L->slope * z)
                            + 2 * ETA_D * (1 + fabs(z)));
@@ -324,7 +324,7 @@ static inline void epilogue_scalar(const layer_job *J, slong p, slong i,
 
 static void layer_portable(const layer_job *J)
 {
-    const batch_layer_struct *L = J->L;
+    const cpwl_batch_layer_struct *L = J->L;
     slong q, p0, k, r, j, n = L->in;
     for (q = 0; q < L->out_pad / PORT_NR; q++)
     {
@@ -367,7 +367,7 @@ static void layer_portable(const layer_job *J)
 TGT_AVX2 static inline __attribute__((always_inline)) void
 layer_avx2_act(const layer_job *J, const int act)
 {
-    const batch_layer_struct *L = J->L;
+    const cpwl_batch_layer_struct *L = J->L;
     slong q, p0, k, r, n = L->in;
     const __m256d zero = _mm256_setzero_pd();
     const __m256d slack = _mm256_set1_pd(SLACK_D);
@@ -446,12 +446,12 @@ layer_avx2_act(const layer_job *J, const int act)
                     on |= (uint64_t) _mm256_movemask_pd(
                               _mm256_cmp_pd(z, zero, _CMP_GT_OQ))
                           << (4 * h);
-                    if (act == NET_RELU)
+                    if (act == CPWL_NET_RELU)
                     {
                         a = _mm256_max_pd(z, zero);
                         e = err;
                     }
-                    else if (act == NET_LEAKY_RELU)
+                    else if (act == CPWL_NET_LEAKY_RELU)
                     {
                         __m256d sz = _mm256_mul_pd(sl, z);
                         a = _mm256_blendv_pd(
@@ -494,12 +494,12 @@ layer_avx2_act(const layer_job *J, const int act)
 /* One copy per activation, so that the epilogue has no branch on it. */
 TGT_AVX2 static void layer_avx2(const layer_job *J)
 {
-    if (J->L->act == NET_RELU)
-        layer_avx2_act(J, NET_RELU);
-    else if (J->L->act == NET_LEAKY_RELU)
-        layer_avx2_act(J, NET_LEAKY_RELU);
+    if (J->L->act == CPWL_NET_RELU)
+        layer_avx2_act(J, CPWL_NET_RELU);
+    else if (J->L->act == CPWL_NET_LEAKY_RELU)
+        layer_avx2_act(J, CPWL_NET_LEAKY_RELU);
     else
-        layer_avx2_act(J, NET_IDENTITY);
+        layer_avx2_act(J, CPWL_NET_IDENTITY);
 }
 
 /* ---- AVX-512: 12 points x 16 neurons (24 accumulators) ---------------- */
@@ -511,7 +511,7 @@ TGT_AVX2 static void layer_avx2(const layer_job *J)
 TGT_AVX512 static inline __attribute__((always_inline)) void
 layer_avx512_act(const layer_job *J, const int act)
 {
-    const batch_layer_struct *L = J->L;
+    const cpwl_batch_layer_struct *L = J->L;
     slong q, p0, k, r, n = L->in;
     const __m512d zero = _mm512_setzero_pd();
     const __m512d slack = _mm512_set1_pd(SLACK_D);
@@ -586,12 +586,12 @@ layer_avx512_act(const layer_job *J, const int act)
                     dec |= (uint64_t) _mm512_cmp_pd_mask(az, err, _CMP_GT_OQ)
                            << (8 * h);
                     on |= (uint64_t) pos << (8 * h);
-                    if (act == NET_RELU)
+                    if (act == CPWL_NET_RELU)
                     {
                         a = _mm512_max_pd(z, zero);
                         e = err;
                     }
-                    else if (act == NET_LEAKY_RELU)
+                    else if (act == CPWL_NET_LEAKY_RELU)
                     {
                         __m512d sz = _mm512_mul_pd(sl, z);
                         a = _mm512_mask_blend_pd(pos, sz, z);
@@ -632,12 +632,12 @@ layer_avx512_act(const layer_job *J, const int act)
 
 TGT_AVX512 static void layer_avx512(const layer_job *J)
 {
-    if (J->L->act == NET_RELU)
-        layer_avx512_act(J, NET_RELU);
-    else if (J->L->act == NET_LEAKY_RELU)
-        layer_avx512_act(J, NET_LEAKY_RELU);
+    if (J->L->act == CPWL_NET_RELU)
+        layer_avx512_act(J, CPWL_NET_RELU);
+    else if (J->L->act == CPWL_NET_LEAKY_RELU)
+        layer_avx512_act(J, CPWL_NET_LEAKY_RELU);
     else
-        layer_avx512_act(J, NET_IDENTITY);
+        layer_avx512_act(J, CPWL_NET_IDENTITY);
 }
 
 #endif
@@ -647,18 +647,18 @@ TGT_AVX512 static void layer_avx512(const layer_job *J)
    scalar epilogue adds into lane 0, zeroed first. */
 static int kernel_lanes(int kernel)
 {
-    return kernel == BATCH_AVX512 ? 8 : kernel == BATCH_AVX2 ? 4 : 1;
+    return kernel == CPWL_BATCH_AVX512 ? 8 : kernel == CPWL_BATCH_AVX2 ? 4 : 1;
 }
 
 static void layer_run(int kernel, const layer_job *J)
 {
 #if BATCH_SIMD
-    if (kernel == BATCH_AVX512)
+    if (kernel == CPWL_BATCH_AVX512)
     {
         layer_avx512(J);
         return;
     }
-    if (kernel == BATCH_AVX2)
+    if (kernel == CPWL_BATCH_AVX2)
     {
         layer_avx2(J);
         return;
@@ -693,7 +693,7 @@ static double sumsq(const double *x, slong n)
     return s;
 }
 
-double batch_norm_ubound(const double *x, slong n)
+double cpwl_batch_norm_ubound(const double *x, slong n)
 {
     return norm_ub(sumsq(x, n), n);
 }
@@ -706,7 +706,7 @@ typedef struct
 }
 tile_buf;
 
-static void tile_buf_init(tile_buf *T, const batch_plan_t P)
+static void tile_buf_init(tile_buf *T, const cpwl_batch_plan_t P)
 {
     slong w = P->maxw;
     T->A0 = flint_calloc(TILE * w, sizeof(double));
@@ -732,7 +732,7 @@ static void tile_buf_clear(tile_buf *T)
 /* Points [p0, p0 + cnt) of the batch, cnt <= TILE; the rest of the tile
    holds zero points whose results are dropped. */
 static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
-                      const batch_plan_t P, const double *X,
+                      const cpwl_batch_plan_t P, const double *X,
                       const double *Xerr, slong p0, slong cnt, tile_buf *T)
 {
     slong p, j, l, n = P->n, m = P->m, words = P->words, nund = 0;
@@ -755,7 +755,7 @@ static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
 
     for (l = 0; l < P->nlayers; l++)
     {
-        const batch_layer_struct *L = P->layers + l;
+        const cpwl_batch_layer_struct *L = P->layers + l;
         layer_job J;
         double *tmp;
         J.L = L;
@@ -825,7 +825,7 @@ static slong tile_run(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
 
 /* No proven bound (a weight overflows a double): nothing is decided. */
 static slong eval_declined(double *Y, double *Yerr, uint64_t *pat,
-                           uint64_t *und, const batch_plan_t P, slong npts)
+                           uint64_t *und, const cpwl_batch_plan_t P, slong npts)
 {
     slong p, j, k;
     for (p = 0; p < npts; p++)
@@ -849,7 +849,7 @@ static slong eval_declined(double *Y, double *Yerr, uint64_t *pat,
     return npts * P->nstates;
 }
 
-int batch_threads(int nthreads)
+int cpwl_batch_threads(int nthreads)
 {
 #ifdef _OPENMP
     return nthreads > 0 ? nthreads : omp_get_max_threads();
@@ -859,8 +859,8 @@ int batch_threads(int nthreads)
 #endif
 }
 
-slong batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
-                 const batch_plan_t P, const double *X, const double *Xerr,
+slong cpwl_batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
+                 const cpwl_batch_plan_t P, const double *X, const double *Xerr,
                  slong npts, int nthreads)
 {
     slong ntiles = (npts + TILE - 1) / TILE, total = 0, t;
@@ -869,7 +869,7 @@ slong batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
     if (!P->ok)
         return eval_declined(Y, Yerr, pat, und, P, npts);
 #ifdef _OPENMP
-    nthreads = batch_threads(nthreads);
+    nthreads = cpwl_batch_threads(nthreads);
     if (nthreads > ntiles)
         nthreads = (int) ntiles;
 #pragma omp parallel num_threads(nthreads) reduction(+:total)

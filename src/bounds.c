@@ -29,7 +29,7 @@ static void binom_partial_sum(fmpz_t s, slong w, slong k)
     fmpz_clear(c);
 }
 
-void bounds_naive(fmpz_t r, slong n0, const slong *w, slong L)
+void cpwl_bounds_naive(fmpz_t r, slong n0, const slong *w, slong L)
 {
     fmpz_t s;
     slong l;
@@ -53,7 +53,7 @@ void bounds_naive(fmpz_t r, slong n0, const slong *w, slong L)
    dp'[c'] += C(w, c') * sum_{c >= max(c' + 1, w - c')} dp[c]
    (C(w, w - c') = C(w, c')), a suffix sum.  The cap never exceeds
    cmax = min(n0, max w). */
-void bounds_serra(fmpz_t r, slong n0, const slong *w, slong L)
+void cpwl_bounds_serra(fmpz_t r, slong n0, const slong *w, slong L)
 {
     slong l, c, cmax = 0, cur, k;
     fmpz *dp, *nd, *suf, *binom, *pre;
@@ -112,7 +112,7 @@ void bounds_serra(fmpz_t r, slong n0, const slong *w, slong L)
     _fmpz_vec_clear(pre, cmax + 2);
 }
 
-int bounds_montufar(fmpz_t r, slong n0, const slong *w, slong L)
+int cpwl_bounds_montufar(fmpz_t r, slong n0, const slong *w, slong L)
 {
     fmpz_t t;
     slong l;
@@ -135,7 +135,7 @@ int bounds_montufar(fmpz_t r, slong n0, const slong *w, slong L)
     return 1;
 }
 
-void bounds_one_input(fmpz_t r, const slong *w, slong L)
+void cpwl_bounds_one_input(fmpz_t r, const slong *w, slong L)
 {
     slong l;
     fmpz_one(r);
@@ -143,8 +143,8 @@ void bounds_one_input(fmpz_t r, const slong *w, slong L)
         fmpz_mul_ui(r, r, w[l] + 1);
 }
 
-int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
-                      const char *s, err_t e)
+int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
+                      const char *s, cpwl_err_t e)
 {
     slong k = 0, cnt = 1, total = 0, i;
     slong *v;
@@ -154,7 +154,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     for (p = s; *p; p++)
         cnt += *p == '-';
     if (*s == '\0')
-        return err_set(e, CPWL_ERR_INPUT, "`arch`: empty architecture "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch`: empty architecture "
                        "(expected widths joined by '-', e.g. 2-8-8-1)");
     v = flint_malloc(cnt * sizeof(slong));
     for (p = s; ; p++)
@@ -162,18 +162,18 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         const char *start = p;
         char *end;
         long x;
-        char q[ERR_QUOTE_SIZE];
+        char q[CPWL_ERR_QUOTE_SIZE];
         while (isdigit((unsigned char) *p))
             p++;
         if (p == start || (*p != '-' && *p != '\0'))
         {
             flint_free(v);
-            err_quote(q, sizeof q, s, strlen(s));
+            cpwl_err_quote(q, sizeof q, s, strlen(s));
             if (p == start && (*p == '-' || *p == '\0'))
-                return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
                                "is empty (expected widths joined by '-', "
                                "e.g. 2-8-8-1)", q, (long) k + 1);
-            return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld is "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld is "
                            "not a positive integer (expected widths joined "
                            "by '-', e.g. 2-8-8-1)", q, (long) k + 1);
         }
@@ -182,8 +182,8 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         if (errno != 0 || x < 1 || x > BOUNDS_MAX_WIDTH)
         {
             flint_free(v);
-            err_quote(q, sizeof q, s, strlen(s));
-            return err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
+            cpwl_err_quote(q, sizeof q, s, strlen(s));
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
                            "must be from 1 to %d", q, (long) k + 1,
                            BOUNDS_MAX_WIDTH);
         }
@@ -193,10 +193,10 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     }
     if (k < 2)
     {
-        char q[ERR_QUOTE_SIZE];
+        char q[CPWL_ERR_QUOTE_SIZE];
         flint_free(v);
-        err_quote(q, sizeof q, s, strlen(s));
-        return err_set(e, CPWL_ERR_INPUT, "`arch` %s: expected at least an "
+        cpwl_err_quote(q, sizeof q, s, strlen(s));
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: expected at least an "
                        "input and an output width (e.g. 2-8-8-1)", q);
     }
     for (i = 1; i + 1 < k; i++)
@@ -204,7 +204,7 @@ int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     if (total > BOUNDS_MAX_SIZE)
     {
         flint_free(v);
-        return err_set(e, CPWL_ERR_INPUT, "`arch`: %ld hidden neurons, more "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch`: %ld hidden neurons, more "
                        "than the %d this command takes", (long) total,
                        BOUNDS_MAX_SIZE);
     }

@@ -4,34 +4,34 @@
 #include "cpwl/build.h"
 #include "qvec.h"
 
-/* The minimum-size search of build_pwl1d looks at subsets of the slope
+/* The minimum-size search of cpwl_build_pwl1d looks at subsets of the slope
    jumps by meeting in the middle: 2^16 sums per half at most. */
 #define PWL1D_MAX_JUMPS 32
 
-static int bad_q(err_t e, const char *fmt1, const fmpq_t q,
+static int bad_q(cpwl_err_t e, const char *fmt1, const fmpq_t q,
                  const char *fmt2)
 {
     char *s = fmpq_get_str(NULL, 10, q);
-    int st = err_set(e, CPWL_ERR_INPUT, "%s%s%s", fmt1, s, fmt2);
+    int st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s%s%s", fmt1, s, fmt2);
     flint_free(s);
     return st;
 }
 
-/* Only build_pwl1d takes an output bias (output_bias = 1); the other
+/* Only cpwl_build_pwl1d takes an output bias (output_bias = 1); the other
    constructions have none (SPEC section 1).  A construction that came out
    affine with a constant (an all-affine max-sum or lattice form) carries
    L(x) as relu(L(x)) - relu(-L(x)) instead of a bias. */
-static void finish(net_t out, net_t t, int output_bias)
+static void finish(cpwl_net_t out, cpwl_net_t t, int output_bias)
 {
-    const net_layer_struct *L = t->layers + t->nlayers - 1;
+    const cpwl_net_layer_struct *L = t->layers + t->nlayers - 1;
     if (!output_bias && t->nlayers == 1 && !qvec_is_zero(L->b, L->out))
     {
-        net_t u;
-        net_layer_struct *H, *O;
+        cpwl_net_t u;
+        cpwl_net_layer_struct *H, *O;
         slong i, j, m = L->out, n = L->in;
-        net_init(u, n);
-        H = net_add_layer(u, NET_RELU, 2 * m);
-        O = net_add_layer(u, NET_IDENTITY, m);
+        cpwl_net_init(u, n);
+        H = cpwl_net_add_layer(u, CPWL_NET_RELU, 2 * m);
+        O = cpwl_net_add_layer(u, CPWL_NET_IDENTITY, m);
         for (i = 0; i < m; i++)
         {
             for (j = 0; j < n; j++)
@@ -46,27 +46,27 @@ static void finish(net_t out, net_t t, int output_bias)
             fmpq_one(fmpq_mat_entry(O->W, i, i));
             fmpq_set_si(fmpq_mat_entry(O->W, i, m + i), -1, 1);
         }
-        net_swap(u, t);
-        net_clear(u);
+        cpwl_net_swap(u, t);
+        cpwl_net_clear(u);
         L = t->layers + t->nlayers - 1;
     }
     t->output_bias = output_bias || !qvec_is_zero(L->b, L->out);
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
 }
 
 /* ---- zig-zags and the hard family ------------------------------------ */
 
 /* a (w entries) must be a point of the open simplex, w >= 2. */
 static int check_simplex(const fmpq *a, slong w, const char *who,
-                         const char *name, err_t e)
+                         const char *name, cpwl_err_t e)
 {
     char buf[256];
     slong i;
     fmpq_t s;
     if (w < 2)
-        return err_set(e, CPWL_ERR_INPUT, "%s: w >= 2 is required (w = "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: w >= 2 is required (w = "
                        "%ld)", who, (long) w);
     for (i = 0; i < w; i++)
         if (fmpq_sgn(a + i) <= 0)
@@ -118,17 +118,17 @@ static void zigzag_coeffs(fmpq *t, fmpq *c, const fmpq *a, slong w)
 /* h_{a^k} o ... o h_{a^1}: layer l holds relu(h-input - t^l_i), the
    output map of one zig-zag merged into the next layer (Arora et al.,
    section 3.1: w^k pieces with k hidden layers of width w). */
-static int hard_impl(net_t out, const fmpq *a, slong w, slong k,
-                     const char *who, err_t e)
+static int hard_impl(cpwl_net_t out, const fmpq *a, slong w, slong k,
+                     const char *who, cpwl_err_t e)
 {
     fmpq *t, *c, *cprev;
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong l, i, j;
-    net_t net;
+    cpwl_net_t net;
     char name[48];
 
     if (k < 1)
-        return err_set(e, CPWL_ERR_INPUT, "%s: k >= 1 is required (k = "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: k >= 1 is required (k = "
                        "%ld)", who, (long) k);
     for (l = 0; l < k; l++)
     {
@@ -144,11 +144,11 @@ static int hard_impl(net_t out, const fmpq *a, slong w, slong k,
     t = _fmpq_vec_init(w);
     c = _fmpq_vec_init(w);
     cprev = _fmpq_vec_init(w);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (l = 0; l < k; l++)
     {
         zigzag_coeffs(t, c, a + l * w, w);
-        L = net_add_layer(net, NET_RELU, w);
+        L = cpwl_net_add_layer(net, CPWL_NET_RELU, w);
         for (i = 0; i < w; i++)
         {
             for (j = 0; j < L->in; j++)
@@ -162,7 +162,7 @@ static int hard_impl(net_t out, const fmpq *a, slong w, slong k,
         }
         qvec_set(cprev, c, w);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (j = 0; j < w; j++)
         fmpq_set(fmpq_mat_entry(L->W, 0, j), cprev + j);
     finish(out, net, 0);
@@ -172,26 +172,26 @@ static int hard_impl(net_t out, const fmpq *a, slong w, slong k,
     return CPWL_OK;
 }
 
-int build_zigzag(net_t out, const fmpq *a, slong w, err_t e)
+int cpwl_build_zigzag(cpwl_net_t out, const fmpq *a, slong w, cpwl_err_t e)
 {
     return hard_impl(out, a, w, 1, "zigzag", e);
 }
 
-int build_hard(net_t out, const fmpq *a, slong w, slong k, err_t e)
+int cpwl_build_hard(cpwl_net_t out, const fmpq *a, slong w, slong k, cpwl_err_t e)
 {
     if (w < 2)
-        return err_set(e, CPWL_ERR_INPUT, "hard: w >= 2 is required (w = "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "hard: w >= 2 is required (w = "
                        "%ld)", (long) w);
     return hard_impl(out, a, w, k, "hard", e);
 }
 
-int build_sawtooth(net_t out, slong k, err_t e)
+int cpwl_build_sawtooth(cpwl_net_t out, slong k, cpwl_err_t e)
 {
     fmpq *a;
     slong i;
     int st;
     if (k < 1)
-        return err_set(e, CPWL_ERR_INPUT, "sawtooth: k >= 1 is required "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "sawtooth: k >= 1 is required "
                        "(k = %ld)", (long) k);
     a = _fmpq_vec_init(2 * k);
     for (i = 0; i < 2 * k; i++)
@@ -203,31 +203,31 @@ int build_sawtooth(net_t out, slong k, err_t e)
 
 /* ---- zonotopes ------------------------------------------------------- */
 
-int build_zonotope(net_t out, const fmpq *b, slong m, slong n, err_t e)
+int cpwl_build_zonotope(cpwl_net_t out, const fmpq *b, slong m, slong n, cpwl_err_t e)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i, j;
-    net_t net;
+    cpwl_net_t net;
     if (n < 1)
-        return err_set(e, CPWL_ERR_INPUT, "zonotope: n >= 1 is required "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: n >= 1 is required "
                        "(n = %ld)", (long) n);
     if (m < 1)
-        return err_set(e, CPWL_ERR_INPUT, "zonotope: at least one "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: at least one "
                        "generator is required (m = %ld)", (long) m);
     for (i = 0; i < m; i++)
         if (qvec_is_zero(b + i * n, n))
-            return err_set(e, CPWL_ERR_INPUT, "zonotope: generator %ld is "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: generator %ld is "
                            "zero", (long) i + 1);
     /* |<b_i, x>| = relu(<b_i, x>) + relu(-<b_i, x>) */
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, 2 * m);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2 * m);
     for (i = 0; i < m; i++)
         for (j = 0; j < n; j++)
         {
             fmpq_set(fmpq_mat_entry(L->W, 2 * i, j), b + i * n + j);
             fmpq_neg(fmpq_mat_entry(L->W, 2 * i + 1, j), b + i * n + j);
         }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (i = 0; i < 2 * m; i++)
         fmpq_one(fmpq_mat_entry(L->W, 0, i));
     finish(out, net, 0);
@@ -377,12 +377,12 @@ static int tour_done(const tour_t *T)
 }
 
 /* One level: a relu layer appended to net, T replaced by the next one. */
-static void tour_level(net_t net, tour_t *T)
+static void tour_level(cpwl_net_t net, tour_t *T)
 {
     slong i, s, k, nn = 0;
     next_t *N = flint_malloc(T->n * sizeof(next_t));
     units_t U;
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     tour_t T2;
 
     U.d = T->d;
@@ -404,7 +404,7 @@ static void tour_level(net_t net, tour_t *T)
         }
     }
     FLINT_ASSERT(U.nu > 0);
-    L = net_add_layer(net, NET_RELU, U.nu);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, U.nu);
     for (i = 0; i < U.nu; i++)
     {
         for (k = 0; k < T->d; k++)
@@ -426,16 +426,16 @@ static void tour_level(net_t net, tour_t *T)
     *T = T2;
 }
 
-static void tour_run(net_t net, tour_t *T)
+static void tour_run(cpwl_net_t net, tour_t *T)
 {
     while (!tour_done(T))
         tour_level(net, T);
 }
 
 /* The output map sum_i coef[i] * item_i (coef NULL: all 1). */
-static void tour_output(net_t net, const tour_t *T, const int *coef)
+static void tour_output(cpwl_net_t net, const tour_t *T, const int *coef)
 {
-    net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     slong i, k;
     fmpq_t c;
     fmpq_init(c);
@@ -452,13 +452,13 @@ static void tour_output(net_t net, const tour_t *T, const int *coef)
     fmpq_clear(c);
 }
 
-int build_max(net_t out, slong n, int with_zero, err_t e)
+int cpwl_build_max(cpwl_net_t out, slong n, int with_zero, cpwl_err_t e)
 {
     tour_t T;
-    net_t net;
+    cpwl_net_t net;
     slong i;
     if (n < 1)
-        return err_set(e, CPWL_ERR_INPUT, "max: n >= 1 is required (n = "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "max: n >= 1 is required (n = "
                        "%ld)", (long) n);
     /* the 0 goes last: with n even it rides free to the last level, where
        max(v, 0) = relu(v) costs one unit */
@@ -467,7 +467,7 @@ int build_max(net_t out, slong n, int with_zero, err_t e)
         fmpq_one(T.f + i * (n + 1) + i);
     if (with_zero)
         T.flag[n] = ITEM_ZERO;
-    net_init(net, n);
+    cpwl_net_init(net, n);
     tour_run(net, &T);
     tour_output(net, &T, NULL);
     tour_clear(&T);
@@ -475,29 +475,29 @@ int build_max(net_t out, slong n, int with_zero, err_t e)
     return CPWL_OK;
 }
 
-int build_cpwl_maxsum(net_t out, slong *size, slong n, slong nterms,
+int cpwl_build_maxsum(cpwl_net_t out, slong *size, slong n, slong nterms,
                       const slong *k, const fmpq *const *terms,
-                      const int *sign, err_t e)
+                      const int *sign, cpwl_err_t e)
 {
     slong j, i, c, first = -1, nitems = 0, r;
     int *coef;
     tour_t T;
-    net_t net;
+    cpwl_net_t net;
 
     if (n < 1)
-        return err_set(e, CPWL_ERR_INPUT, "maxsum: n >= 1 is required (n = "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: n >= 1 is required (n = "
                        "%ld)", (long) n);
     if (nterms < 1)
-        return err_set(e, CPWL_ERR_INPUT, "maxsum: at least one term is "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: at least one term is "
                        "required");
     for (j = 0; j < nterms; j++)
     {
         if (k[j] < 1)
-            return err_set(e, CPWL_ERR_INPUT, "maxsum: term %ld is the max "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: term %ld is the max "
                            "of %ld affine maps, not of k >= 1",
                            (long) j + 1, (long) k[j]);
         if (sign[j] != 1 && sign[j] != -1)
-            return err_set(e, CPWL_ERR_INPUT, "maxsum: the sign of term %ld "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: the sign of term %ld "
                            "is %d, not +1 or -1", (long) j + 1, sign[j]);
         if (k[j] >= 2 && first < 0)
             first = j;
@@ -544,7 +544,7 @@ int build_cpwl_maxsum(net_t out, slong *size, slong n, slong nterms,
                     fmpq_sub(f, f, terms[j] + c);
             }
     }
-    net_init(net, n);
+    cpwl_net_init(net, n);
     tour_run(net, &T);
     for (i = 0; i < T.n; i++)
         coef[i] = sign[T.group[i]];
@@ -553,32 +553,32 @@ int build_cpwl_maxsum(net_t out, slong *size, slong n, slong nterms,
     tour_clear(&T);
     finish(out, net, 0);
     if (size != NULL)
-        *size = net_size(out);
+        *size = cpwl_net_size(out);
     return CPWL_OK;
 }
 
-int build_cpwl_lattice(net_t out, slong *size, slong n, slong nl,
+int cpwl_build_lattice(cpwl_net_t out, slong *size, slong n, slong nl,
                        const fmpq *L, slong ngroups, const slong *group_len,
-                       const slong *const *groups, err_t e)
+                       const slong *const *groups, cpwl_err_t e)
 {
     slong i, j, c, r = 0, nitems = 0;
     tour_t T;
-    net_t net;
+    cpwl_net_t net;
 
     if (n < 1)
-        return err_set(e, CPWL_ERR_INPUT, "lattice: n >= 1 is required "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: n >= 1 is required "
                        "(n = %ld)", (long) n);
     if (nl < 1 || ngroups < 1)
-        return err_set(e, CPWL_ERR_INPUT, "lattice: at least one affine map "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: at least one affine map "
                        "and one group are required");
     for (i = 0; i < ngroups; i++)
     {
         if (group_len[i] < 1)
-            return err_set(e, CPWL_ERR_INPUT, "lattice: group %ld is empty",
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: group %ld is empty",
                            (long) i + 1);
         for (j = 0; j < group_len[i]; j++)
             if (groups[i][j] < 0 || groups[i][j] >= nl)
-                return err_set(e, CPWL_ERR_INPUT, "lattice: group %ld names "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: group %ld names "
                                "affine map %ld, not one of 0..%ld",
                                (long) i + 1, (long) groups[i][j],
                                (long) nl - 1);
@@ -596,7 +596,7 @@ int build_cpwl_lattice(net_t out, slong *size, slong n, slong nl,
                          + c);
             T.group[r] = i;
         }
-    net_init(net, n);
+    cpwl_net_init(net, n);
     tour_run(net, &T);
     for (i = 0; i < T.n; i++)
     {
@@ -610,7 +610,7 @@ int build_cpwl_lattice(net_t out, slong *size, slong n, slong nl,
     tour_clear(&T);
     finish(out, net, 0);
     if (size != NULL)
-        *size = net_size(out);
+        *size = cpwl_net_size(out);
     return CPWL_OK;
 }
 
@@ -940,23 +940,23 @@ done:
     fmpq_clear(g);
 }
 
-int build_pwl1d(net_t out, slong *units, const fmpq *breaks, slong p,
+int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
                 const fmpq *slopes, const fmpq_t value, int output_bias,
-                err_t e)
+                cpwl_err_t e)
 {
     fmpq *t, *D;
     fmpq_t A0, beta;
     units1d_t U;
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i, q = 0;
-    net_t net;
+    cpwl_net_t net;
 
     if (p < 1)
-        return err_set(e, CPWL_ERR_INPUT, "pwl1d: p >= 1 pieces are "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: p >= 1 pieces are "
                        "required (p = %ld)", (long) p);
     for (i = 1; i + 1 < p; i++)
         if (fmpq_cmp(breaks + i, breaks + i - 1) <= 0)
-            return err_set(e, CPWL_ERR_INPUT, "pwl1d: the breakpoints must "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: the breakpoints must "
                            "increase: t_%ld is not > t_%ld", (long) i + 1,
                            (long) i);
     t = _fmpq_vec_init(p);
@@ -972,7 +972,7 @@ int build_pwl1d(net_t out, slong *units, const fmpq *breaks, slong p,
     {
         _fmpq_vec_clear(t, p);
         _fmpq_vec_clear(D, p);
-        return err_set(e, CPWL_ERR_INPUT, "pwl1d: %ld pieces: the exact "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: %ld pieces: the exact "
                        "minimum-size search (subset sums of the slope "
                        "jumps) handles at most %d", (long) q + 1,
                        PWL1D_MAX_JUMPS + 1);
@@ -989,24 +989,24 @@ int build_pwl1d(net_t out, slong *units, const fmpq *breaks, slong p,
     if (p >= 2)
         fmpq_submul(A0, slopes, breaks);
     pwl1d_units(&U, beta, t, D, q, slopes, A0, output_bias);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     if (U.n > 0)
     {
-        L = net_add_layer(net, NET_RELU, U.n);
+        L = cpwl_net_add_layer(net, CPWL_NET_RELU, U.n);
         for (i = 0; i < U.n; i++)
         {
             fmpq_set_si(fmpq_mat_entry(L->W, i, 0), U.w[i], 1);
             fmpq_set(L->b + i, U.b + i);
         }
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (i = 0; i < U.n; i++)
         fmpq_set(fmpq_mat_entry(L->W, 0, i), U.c + i);
     fmpq_set(L->b, beta);
-    net_prepare(net);
+    cpwl_net_prepare(net);
     net->output_bias = output_bias != 0;
-    net_swap(out, net);
-    net_clear(net);
+    cpwl_net_swap(out, net);
+    cpwl_net_clear(net);
     if (units != NULL)
         *units = U.n;
     for (i = 0; i < PWL1D_MAX_JUMPS + 2; i++)
@@ -1021,9 +1021,9 @@ int build_pwl1d(net_t out, slong *units, const fmpq *breaks, slong p,
     return CPWL_OK;
 }
 
-int build_pwl1d_points(net_t out, slong *units, const fmpq *x,
+int cpwl_build_pwl1d_points(cpwl_net_t out, slong *units, const fmpq *x,
                        const fmpq *y, slong npoints, int output_bias,
-                       err_t e)
+                       cpwl_err_t e)
 {
     slong p = npoints - 1, i;
     fmpq *s;
@@ -1031,11 +1031,11 @@ int build_pwl1d_points(net_t out, slong *units, const fmpq *x,
     int st;
 
     if (npoints < 2)
-        return err_set(e, CPWL_ERR_INPUT, "pwl1d: at least 2 points are "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: at least 2 points are "
                        "required (%ld given)", (long) npoints);
     for (i = 1; i < npoints; i++)
         if (fmpq_cmp(x + i, x + i - 1) <= 0)
-            return err_set(e, CPWL_ERR_INPUT, "pwl1d: the x must increase: "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: the x must increase: "
                            "x_%ld is not > x_%ld", (long) i, (long) i - 1);
     s = _fmpq_vec_init(p);
     fmpq_init(v);
@@ -1055,7 +1055,7 @@ int build_pwl1d_points(net_t out, slong *units, const fmpq *x,
         fmpq_mul(v, v, s);
         fmpq_add(v, v, y);
     }
-    st = build_pwl1d(out, units, x + 1, p, s, v, output_bias, e);
+    st = cpwl_build_pwl1d(out, units, x + 1, p, s, v, output_bias, e);
     _fmpq_vec_clear(s, p);
     fmpq_clear(v);
     fmpq_clear(dx);

@@ -10,16 +10,16 @@
 #include "cpwl/num.h"
 #include "cpwl/crosscheck.h"
 
-void crosscheck_init(crosscheck_t X)
+void cpwl_crosscheck_init(cpwl_crosscheck_t X)
 {
-    memset(X, 0, sizeof(crosscheck_struct));
-    regions_init(X->R, 0, 0, 0);
-    sample_init(X->S);
+    memset(X, 0, sizeof(cpwl_crosscheck_struct));
+    cpwl_regions_init(X->R, 0, 0, 0);
+    cpwl_sample_init(X->S);
     X->missed_max_size = -1;
 }
 
 /* Free what the comparison fills, keep R and S. */
-static void compare_clear(crosscheck_t X)
+static void compare_clear(cpwl_crosscheck_t X)
 {
     flint_free(X->region_points);
     flint_free(X->region_size);
@@ -39,12 +39,12 @@ static void compare_clear(crosscheck_t X)
     X->bad_regions = NULL;
 }
 
-void crosscheck_clear(crosscheck_t X)
+void cpwl_crosscheck_clear(cpwl_crosscheck_t X)
 {
     compare_clear(X);
-    regions_clear(X->R);
-    sample_clear(X->S);
-    memset(X, 0, sizeof(crosscheck_struct));
+    cpwl_regions_clear(X->R);
+    cpwl_sample_clear(X->S);
+    memset(X, 0, sizeof(cpwl_crosscheck_struct));
     X->missed_max_size = -1;
 }
 
@@ -96,7 +96,7 @@ static slong reg_find(const reg_rec *r, slong n, const uint64_t *p,
 
 /* The exact d-volume of a bounded cell for d <= 2, as the nearest double,
    or -1 when not known (no vertices, unbounded, d > 2). */
-static double cell_size(const regions_cell_struct *c, slong d)
+static double cell_size(const cpwl_regions_cell_struct *c, slong d)
 {
     fmpq_t a, t;
     double r = -1;
@@ -109,7 +109,7 @@ static double cell_size(const regions_cell_struct *c, slong d)
     {
         fmpq_sub(a, c->verts + 1, c->verts + 0);
         fmpq_abs(a, a);
-        r = num_fmpq_get_d(a);
+        r = cpwl_num_fmpq_get_d(a);
     }
     else if (d == 2 && c->nverts >= 3)
     {
@@ -125,7 +125,7 @@ static double cell_size(const regions_cell_struct *c, slong d)
         }
         fmpq_abs(a, a);
         fmpq_div_2exp(a, a, 1);
-        r = num_fmpq_get_d(a);
+        r = cpwl_num_fmpq_get_d(a);
     }
     fmpq_clear(a);
     fmpq_clear(t);
@@ -134,40 +134,40 @@ static double cell_size(const regions_cell_struct *c, slong d)
 
 /* ---- the comparison ---------------------------------------------------- */
 
-int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
-                       const sample_opts *sopts, err_t e)
+int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
+                       const cpwl_sample_opts *sopts, cpwl_err_t e)
 {
-    regions_struct *R = X->R;
-    sample_struct *S = X->S;
+    cpwl_regions_struct *R = X->R;
+    cpwl_sample_struct *S = X->S;
     slong d = D->d, ns = R->nstates, words = FLINT_MAX(1, (ns + 63) / 64);
     slong nc = R->ncells, i, j;
     reg_rec *rec;
     uint64_t *rp, *pat, *und;
     double *Xd, *Xe;
     fmpq *y;
-    batch_plan_t P;
-    net_t g;
+    cpwl_batch_plan_t P;
+    cpwl_net_t g;
 
     compare_clear(X);
     if (R->d != d || S->d != d || S->nstates != ns || S->words != words
-        || net_num_states(net) != ns)
-        return err_set(e, CPWL_ERR_INTERNAL, "crosscheck: the regions "
+        || cpwl_net_num_states(net) != ns)
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "crosscheck: the regions "
                        "(d = %ld, %ld states) and the sample (d = %ld, %ld "
                        "states) do not belong to one net on one domain",
                        (long) R->d, (long) ns, (long) S->d,
                        (long) S->nstates);
-    if (sopts->kernel != BATCH_AUTO
-        && (sopts->kernel < 0 || sopts->kernel >= BATCH_NUM_KERNELS
-            || !batch_kernel_available(sopts->kernel)))
-        return err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
-                       "this CPU", batch_kernel_name(sopts->kernel));
+    if (sopts->kernel != CPWL_BATCH_AUTO
+        && (sopts->kernel < 0 || sopts->kernel >= CPWL_BATCH_NUM_KERNELS
+            || !cpwl_batch_kernel_available(sopts->kernel)))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
+                       "this CPU", cpwl_batch_kernel_name(sopts->kernel));
     for (i = 0; i < nc; i++)
         if (R->cells[i].point == NULL)
-            return err_set(e, CPWL_ERR_INTERNAL, "crosscheck: region %ld "
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "crosscheck: region %ld "
                            "has no interior point", (long) i);
 
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
 
     /* Exact patterns, packed and sorted for lookup. */
     rp = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
@@ -198,8 +198,8 @@ int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
         }
         /* Re-decided by the exact stage alone: the reference, whichever
            filter is at fault. */
-        sample_point(y, S, S->first[i]);
-        net_pattern_exact(X->bad_exact + X->not_regions * ns, g, y);
+        cpwl_sample_point(y, S, S->first[i]);
+        cpwl_net_pattern_exact(X->bad_exact + X->not_regions * ns, g, y);
         X->bad_patterns[X->not_regions++] = i;
     }
     _fmpq_vec_clear(y, FLINT_MAX(d, 1));
@@ -210,16 +210,16 @@ int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
     pat = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
     und = flint_malloc(FLINT_MAX(nc, 1) * words * sizeof(uint64_t));
     for (i = 0; i < nc; i++)
-        if (!net_round_inputs_d(Xd + i * d, Xe + i * d, R->cells[i].point, d))
+        if (!cpwl_net_round_inputs_d(Xd + i * d, Xe + i * d, R->cells[i].point, d))
             for (j = 0; j < d; j++)
             {
                 /* Overflow: nothing decided, no claim. */
                 Xd[i * d + j] = 0.0;
                 Xe[i * d + j] = INFINITY;
             }
-    batch_plan_init(P, g, sopts->kernel);
-    batch_eval(NULL, NULL, pat, und, P, Xd, Xe, nc, sopts->nthreads);
-    batch_plan_clear(P);
+    cpwl_batch_plan_init(P, g, sopts->kernel);
+    cpwl_batch_eval(NULL, NULL, pat, und, P, Xd, Xe, nc, sopts->nthreads);
+    cpwl_batch_plan_clear(P);
     X->bad_regions = flint_malloc(FLINT_MAX(nc, 1) * sizeof(slong));
     for (i = 0; i < nc; i++)
     {
@@ -257,35 +257,35 @@ int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
     flint_free(Xe);
     flint_free(pat);
     flint_free(und);
-    net_clear(g);
+    cpwl_net_clear(g);
     return CPWL_OK;
 }
 
-int crosscheck_run(crosscheck_t X, const net_t net, const dom_t D,
-                   const regions_opts *ropts, const sample_opts *sopts,
-                   err_t e)
+int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
+                   const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
+                   cpwl_err_t e)
 {
-    regions_opts ro = *ropts;
+    cpwl_regions_opts ro = *ropts;
     double t0;
     int st;
 
-    crosscheck_clear(X);
-    crosscheck_init(X);
+    cpwl_crosscheck_clear(X);
+    cpwl_crosscheck_init(X);
     if (!D->bounded)
-        return err_set(e, CPWL_ERR_INPUT, "crosscheck needs a bounded "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "crosscheck needs a bounded "
                        "domain: give a `box` (for a slice or a line, the box "
                        "of its coordinates)");
     /* The sample first: its input errors (grid, --max-points) show at
        once, not after a long exact computation. */
-    st = sample_run(X->S, net, D, sopts, e);
+    st = cpwl_sample_run(X->S, net, D, sopts, e);
     if (st != CPWL_OK || X->S->stopped)
         return st;
     ro.points = 1;              /* the interior points are compared */
     t0 = wall_now();
-    st = regions_compute(X->R, net, D, &ro, e);
+    st = cpwl_regions_compute(X->R, net, D, &ro, e);
     X->regions_seconds = wall_now() - t0;
-    if (st != CPWL_OK || X->R->stopped != REGIONS_DONE)
+    if (st != CPWL_OK || X->R->stopped != CPWL_REGIONS_DONE)
         return st;
-    regions_sort(X->R);
-    return crosscheck_compare(X, net, D, sopts, e);
+    cpwl_regions_sort(X->R);
+    return cpwl_crosscheck_compare(X, net, D, sopts, e);
 }

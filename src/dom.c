@@ -7,12 +7,12 @@
 #include "cpwl/io.h"
 #include "cpwl/num.h"
 
-void dom_init(dom_t D)
+void cpwl_dom_init(cpwl_dom_t D)
 {
-    memset(D, 0, sizeof(dom_struct));
+    memset(D, 0, sizeof(cpwl_dom_struct));
 }
 
-static void dom_free(dom_t D)
+static void dom_free(cpwl_dom_t D)
 {
     if (D->lo != NULL)
     {
@@ -25,18 +25,18 @@ static void dom_free(dom_t D)
         _fmpq_vec_clear(D->u, D->n);
         _fmpq_vec_clear(D->v, D->n);
     }
-    memset(D, 0, sizeof(dom_struct));
+    memset(D, 0, sizeof(cpwl_dom_struct));
 }
 
-void dom_clear(dom_t D)
+void cpwl_dom_clear(cpwl_dom_t D)
 {
     dom_free(D);
 }
 
-void dom_set_all(dom_t D, slong n)
+void cpwl_dom_set_all(cpwl_dom_t D, slong n)
 {
     dom_free(D);
-    D->kind = DOM_ALL;
+    D->kind = CPWL_DOM_ALL;
     D->n = D->d = n;
 }
 
@@ -56,19 +56,19 @@ static int box_blank(int c)
 
 /* The bound in s[a, b), blanks around it skipped. */
 static int parse_bound(fmpq_t x, const char *s, size_t a, size_t b,
-                       slong k, const char *which, err_t e)
+                       slong k, const char *which, cpwl_err_t e)
 {
-    err_t ne;
+    cpwl_err_t ne;
     while (a < b && box_blank(s[a]))
         a++;
     while (b > a && box_blank(s[b - 1]))
         b--;
-    err_init(ne);
+    cpwl_err_init(ne);
     if (a == b)
-        return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
                        "missing %s bound", (long) a + 1, (long) k + 1, which);
-    if (num_parse_fmpq(x, s + a, b - a, NUM_EXACT, ne) != CPWL_OK)
-        return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+    if (cpwl_num_parse_fmpq(x, s + a, b - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
                        "%s", (long) a + 1, (long) k + 1, ne->msg);
     return CPWL_OK;
 }
@@ -83,13 +83,13 @@ static size_t scan_to(const char *s, size_t a, const char *stops)
 }
 
 static int check_interval(const fmpq_t lo, const fmpq_t hi, const char *s,
-                          size_t a, size_t b, slong k, err_t e)
+                          size_t a, size_t b, slong k, cpwl_err_t e)
 {
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     if (fmpq_cmp(lo, hi) < 0)
         return CPWL_OK;
-    err_quote(q, sizeof q, s + a, b - a);
-    return err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld (%s) is "
+    cpwl_err_quote(q, sizeof q, s + a, b - a);
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld (%s) is "
                    "%s: need lo < hi", (long) a + 1, (long) k + 1, q,
                    fmpq_equal(lo, hi) ? "empty" : "inverted");
 }
@@ -97,7 +97,7 @@ static int check_interval(const fmpq_t lo, const fmpq_t hi, const char *s,
 /* The box as cpwl prints it, "[lo,hi]x[lo,hi]" (blanks allowed around
    every part; 'x', 'X' or U+00D7 between the intervals). */
 static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
-                              slong *got, err_t e)
+                              slong *got, cpwl_err_t e)
 {
     size_t p = 0;
     slong k = 0;
@@ -112,7 +112,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
             p++;
         if (s[p] != '[')
         {
-            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected '[' "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected '[' "
                          "(intervals [lo,hi] joined by 'x')", (long) p + 1);
             break;
         }
@@ -120,7 +120,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         comma = scan_to(s, open + 1, ",]");
         if (s[comma] != ',')
         {
-            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
                          "expected ',' between lo and hi", (long) comma + 1,
                          (long) k + 1);
             break;
@@ -128,7 +128,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         close = scan_to(s, comma + 1, ",]");
         if (s[close] != ']')
         {
-            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
                          "expected ']'", (long) close + 1, (long) k + 1);
             break;
         }
@@ -157,7 +157,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
             p += 2;
         else
         {
-            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected 'x' "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected 'x' "
                          "between intervals or the end", (long) p + 1);
             break;
         }
@@ -170,13 +170,13 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
 
 /* "lo:hi,lo:hi,..." (blanks allowed around the numbers). */
 static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
-                            slong *got, err_t e)
+                            slong *got, cpwl_err_t e)
 {
     size_t p = 0;
     slong k = 0;
     fmpq_t tl, th;
     int st = CPWL_OK;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     fmpq_init(tl);
     fmpq_init(th);
     for (;;)
@@ -184,8 +184,8 @@ static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
         size_t end = scan_to(s, p, ","), colon = scan_to(s, p, ":,");
         if (s[colon] != ':')
         {
-            err_quote(q, sizeof q, s + p, end - p);
-            st = err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            cpwl_err_quote(q, sizeof q, s + p, end - p);
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
                          "expected lo:hi or [lo,hi], got %s", (long) p + 1,
                          (long) k + 1, q);
             break;
@@ -212,7 +212,7 @@ static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
 }
 
 /* Exactly d intervals with lo < hi, in either form. */
-static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
+static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, cpwl_err_t e)
 {
     const char *t = s;
     slong k;
@@ -225,7 +225,7 @@ static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
     if (st != CPWL_OK)
         return st;
     if (k != d)
-        return err_set(e, CPWL_ERR_INPUT, "box: expected %ld interval%s "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: expected %ld interval%s "
                        "(the domain dimension), got %ld", (long) d,
                        d == 1 ? "" : "s", (long) k);
     return CPWL_OK;
@@ -233,7 +233,7 @@ static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, err_t e)
 
 /* Split "a;b;c" into exactly `parts` vectors of n coordinates each. */
 static int parse_vectors(fmpq **vecs, slong parts, slong n, const char *s,
-                         const char *opt, err_t e)
+                         const char *opt, cpwl_err_t e)
 {
     static const char *names[] = {"x0", "u", "v"};
     slong k = 0, got = 1;
@@ -243,7 +243,7 @@ static int parse_vectors(fmpq **vecs, slong parts, slong n, const char *s,
     for (p = s; *p; p++)
         got += (*p == ';');
     if (got != parts)
-        return err_set(e, CPWL_ERR_INPUT, "%s: expected %ld vectors "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: expected %ld vectors "
                        "separated by ';' (%s), got %ld", opt, (long) parts,
                        parts == 3 ? "x0;u;v" : "x0;u", (long) got);
     p = s;
@@ -255,7 +255,7 @@ static int parse_vectors(fmpq **vecs, slong parts, slong n, const char *s,
         memcpy(part, p, end - p);
         part[end - p] = '\0';
         snprintf(what, sizeof what, "%s %s", opt, names[k]);
-        st = io_parse_vector(vecs[k], n, part, what, e);
+        st = cpwl_io_parse_vector(vecs[k], n, part, what, e);
         flint_free(part);
         if (st != CPWL_OK)
             return st;
@@ -286,20 +286,20 @@ static int dependent(const fmpq *u, const fmpq *v, slong n)
     return dep;
 }
 
-int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
-                const char *line, err_t e)
+int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
+                const char *line, cpwl_err_t e)
 {
     int st;
     fmpq *vecs[3];
 
     dom_free(D);
     if (slice != NULL && line != NULL)
-        return err_set(e, CPWL_ERR_INPUT, "a slice and a line cannot be "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "a slice and a line cannot be "
                        "used together");
     D->n = n;
     if (slice != NULL || line != NULL)
     {
-        D->kind = slice ? DOM_SLICE : DOM_LINE;
+        D->kind = slice ? CPWL_DOM_SLICE : CPWL_DOM_LINE;
         D->d = slice ? 2 : 1;
         D->x0 = _fmpq_vec_init(n);
         D->u = _fmpq_vec_init(n);
@@ -312,18 +312,18 @@ int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
         if (st != CPWL_OK)
             return st;
         if (qvec_is_zero(D->u, n))
-            return err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
                            slice ? "slice" : "line");
         if (slice && qvec_is_zero(D->v, n))
-            return err_set(e, CPWL_ERR_INPUT, "slice: the direction v is "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: the direction v is "
                            "zero");
         if (slice && dependent(D->u, D->v, n))
-            return err_set(e, CPWL_ERR_INPUT, "slice: u and v are "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: u and v are "
                            "parallel: they must span a plane");
     }
     else
     {
-        D->kind = box ? DOM_BOX : DOM_ALL;
+        D->kind = box ? CPWL_DOM_BOX : CPWL_DOM_ALL;
         D->d = n;
     }
     if (box != NULL)
@@ -337,18 +337,18 @@ int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
     return CPWL_OK;
 }
 
-void dom_restrict_net(net_t out, const net_t net, const dom_t D)
+void cpwl_dom_restrict_net(cpwl_net_t out, const cpwl_net_t net, const cpwl_dom_t D)
 {
     slong l, i, j, k, d = D->d;
-    net_clear(out);
-    net_init(out, d);
+    cpwl_net_clear(out);
+    cpwl_net_init(out, d);
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
-        net_layer_struct *M = net_add_layer(out, L->act, L->out);
+        const cpwl_net_layer_struct *L = net->layers + l;
+        cpwl_net_layer_struct *M = cpwl_net_add_layer(out, L->act, L->out);
         M->pieces = L->pieces;
         fmpq_set(M->slope, L->slope);
-        if (l > 0 || (D->kind != DOM_SLICE && D->kind != DOM_LINE))
+        if (l > 0 || (D->kind != CPWL_DOM_SLICE && D->kind != CPWL_DOM_LINE))
         {
             fmpq_mat_set(M->W, L->W);
             qvec_set(M->b, L->b, L->out);
@@ -371,13 +371,13 @@ void dom_restrict_net(net_t out, const net_t net, const dom_t D)
         }
     }
     out->output_bias = net->output_bias;
-    net_prepare(out);
+    cpwl_net_prepare(out);
 }
 
-void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y)
+void cpwl_dom_to_ambient(fmpq *x, const cpwl_dom_t D, const fmpq *y)
 {
     slong i;
-    if (D->kind != DOM_SLICE && D->kind != DOM_LINE)
+    if (D->kind != CPWL_DOM_SLICE && D->kind != CPWL_DOM_LINE)
     {
         qvec_set(x, y, D->n);
         return;
@@ -386,7 +386,7 @@ void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y)
     {
         fmpq_set(x + i, D->x0 + i);
         fmpq_addmul(x + i, D->u + i, y);
-        if (D->kind == DOM_SLICE)
+        if (D->kind == CPWL_DOM_SLICE)
             fmpq_addmul(x + i, D->v + i, y + 1);
     }
 }
@@ -419,14 +419,14 @@ static void cat_vec(char **s, const fmpq *v, slong n)
     cat(s, ")");
 }
 
-char *dom_describe(const dom_t D)
+char *cpwl_dom_describe(const cpwl_dom_t D)
 {
     char *s = NULL, buf[64];
     slong i;
     switch (D->kind)
     {
-        case DOM_ALL:
-        case DOM_BOX:
+        case CPWL_DOM_ALL:
+        case CPWL_DOM_BOX:
             if (!D->bounded)
             {
                 snprintf(buf, sizeof buf, "R^%ld", (long) D->n);
@@ -435,7 +435,7 @@ char *dom_describe(const dom_t D)
             }
             cat(&s, "box ");
             break;
-        case DOM_SLICE:
+        case CPWL_DOM_SLICE:
             cat(&s, "slice x0 + s*u + t*v, x0 = ");
             cat_vec(&s, D->x0, D->n);
             cat(&s, ", u = ");
@@ -444,7 +444,7 @@ char *dom_describe(const dom_t D)
             cat_vec(&s, D->v, D->n);
             cat(&s, D->bounded ? ", (s,t) in " : ", (s,t) in R^2");
             break;
-        case DOM_LINE:
+        case CPWL_DOM_LINE:
             cat(&s, "line x0 + s*u, x0 = ");
             cat_vec(&s, D->x0, D->n);
             cat(&s, ", u = ");

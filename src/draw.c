@@ -29,7 +29,7 @@ static const char *draw_plural(slong n, const char *one, const char *many)
 /* The legend's text for R with the counts A, or NULL when o asks for
    none: by default a legend is drawn when some cell reaches beyond the
    view (an unbounded domain, or a view smaller than the domain). */
-static char *draw_legend_text(const regions_t R, const draw_opts *o,
+static char *draw_legend_text(const cpwl_regions_t R, const cpwl_draw_opts *o,
                               const draw_adj_struct *A)
 {
     char *s;
@@ -64,13 +64,13 @@ static char *draw_legend_text(const regions_t R, const draw_opts *o,
     return s;
 }
 
-void draw_scene_init(draw_scene_struct *S, const regions_t R,
-                     const draw_opts *o)
+void draw_scene_init(draw_scene_struct *S, const cpwl_regions_t R,
+                     const cpwl_draw_opts *o)
 {
-    draw_view(S->lo, S->hi, R, o);
+    cpwl_draw_view(S->lo, S->hi, R, o);
     draw_polys_init(&S->P, R, S->lo, S->hi);
     draw_adjacency(&S->A, R, S->lo, S->hi);
-    S->pal = o->colour == DRAW_BY_VALUE ? NULL
+    S->pal = o->colour == CPWL_DRAW_BY_VALUE ? NULL
         : draw_palette_indices(R, o, S->A.pairs, S->A.npairs);
     S->legend = draw_legend_text(R, o, &S->A);
 }
@@ -83,29 +83,29 @@ void draw_scene_clear(draw_scene_struct *S)
     flint_free(S->legend);
 }
 
-void draw_info_init(draw_info_t I)
+void cpwl_draw_info_init(cpwl_draw_info_t I)
 {
-    memset(I, 0, sizeof(draw_info_struct));
+    memset(I, 0, sizeof(cpwl_draw_info_struct));
     I->nlinear = -1;
 }
 
-void draw_info_clear(draw_info_t I)
+void cpwl_draw_info_clear(cpwl_draw_info_t I)
 {
     flint_free(I->pairs);
     flint_free(I->palette);
     flint_free(I->legend);
-    draw_info_init(I);
+    cpwl_draw_info_init(I);
 }
 
-int draw_info_compute(draw_info_t I, const regions_t R, const draw_opts *o,
-                      err_t e)
+int cpwl_draw_info_compute(cpwl_draw_info_t I, const cpwl_regions_t R, const cpwl_draw_opts *o,
+                      cpwl_err_t e)
 {
     draw_scene_struct S;
     slong i, k, *seen;
 
     if (draw_check(R, o, e) != CPWL_OK)
         return e->status;
-    draw_info_clear(I);
+    cpwl_draw_info_clear(I);
     draw_scene_init(&S, R, o);
     for (k = 0; k < 2; k++)
     {
@@ -145,9 +145,9 @@ int draw_info_compute(draw_info_t I, const regions_t R, const draw_opts *o,
    Layout
    ------------------------------------------------------------------------ */
 
-static int draw_layout_scene(draw_layout_t L, const regions_t R,
-                             const draw_opts *o, const draw_scene_struct *Sc,
-                             err_t e)
+static int draw_layout_scene(cpwl_draw_layout_t L, const cpwl_regions_t R,
+                             const cpwl_draw_opts *o, const draw_scene_struct *Sc,
+                             cpwl_err_t e)
 {
     draw_sizes_struct S;
     draw_ticks_struct T;
@@ -164,7 +164,7 @@ static int draw_layout_scene(draw_layout_t L, const regions_t R,
     }
     dx = hi[0] - lo[0];
     dy = hi[1] - lo[1];
-    if (o->colour == DRAW_BY_VALUE)
+    if (o->colour == CPWL_DRAW_BY_VALUE)
         draw_value_range(&L->vmin, &L->vmax, R, &Sc->P, o->output);
     else
     {
@@ -205,7 +205,7 @@ static int draw_layout_scene(draw_layout_t L, const regions_t R,
     }
     if (o->ylabel != NULL && o->ylabel[0] != '\0')
         left += 2.0 * S.gap + 1.2 * S.font;
-    if (o->colour == DRAW_BY_VALUE)
+    if (o->colour == CPWL_DRAW_BY_VALUE)
     {
         double rv = S.pad + S.bar_gap + S.bar_w + S.tick + S.gap;
         draw_ticks(&T, L->vmin, L->vmax, S.target[2]);
@@ -229,9 +229,9 @@ static int draw_layout_scene(draw_layout_t L, const regions_t R,
     if (aw < 32.0 || (H > 0 && ah < 32.0))
     {
         if (H > 0)
-            return err_set(e, CPWL_ERR_INPUT, "picture size %dx%d is too "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "picture size %dx%d is too "
                            "small for its labels", W, H);
-        return err_set(e, CPWL_ERR_INPUT, "picture width %d is too small "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "picture width %d is too small "
                        "for its labels", W);
     }
     if (H == 0)
@@ -246,8 +246,8 @@ static int draw_layout_scene(draw_layout_t L, const regions_t R,
         if (ph < 32.0)          /* a very wide view: give up equal scales */
             ph = 32.0;
         H = (int) ceil(top + ph + bottom);
-        H = H > DRAW_MAX_SIZE ? DRAW_MAX_SIZE
-            : H < DRAW_MIN_SIZE ? DRAW_MIN_SIZE : H;
+        H = H > CPWL_DRAW_MAX_SIZE ? CPWL_DRAW_MAX_SIZE
+            : H < CPWL_DRAW_MIN_SIZE ? CPWL_DRAW_MIN_SIZE : H;
         ox = left;
         oy = top;
     }
@@ -295,8 +295,8 @@ static int draw_layout_scene(draw_layout_t L, const regions_t R,
     return CPWL_OK;
 }
 
-int draw_layout(draw_layout_t L, const regions_t R, const draw_opts *o,
-                err_t e)
+int cpwl_draw_layout(cpwl_draw_layout_t L, const cpwl_regions_t R, const cpwl_draw_opts *o,
+                cpwl_err_t e)
 {
     draw_scene_struct S;
     int status;
@@ -309,7 +309,7 @@ int draw_layout(draw_layout_t L, const regions_t R, const draw_opts *o,
     return status;
 }
 
-void draw_layout_to_device(double u[2], const draw_layout_t L,
+void cpwl_draw_layout_to_device(double u[2], const cpwl_draw_layout_t L,
                            const double x[2])
 {
     u[0] = L->px0 + (x[0] - L->lo[0]) / (L->hi[0] - L->lo[0])
@@ -318,7 +318,7 @@ void draw_layout_to_device(double u[2], const draw_layout_t L,
         * (L->py1 - L->py0);
 }
 
-void draw_layout_to_domain(double x[2], const draw_layout_t L,
+void cpwl_draw_layout_to_domain(double x[2], const cpwl_draw_layout_t L,
                            const double u[2])
 {
     x[0] = L->lo[0] + (u[0] - L->px0) / (L->px1 - L->px0)
@@ -327,21 +327,21 @@ void draw_layout_to_domain(double x[2], const draw_layout_t L,
         * (L->hi[1] - L->lo[1]);
 }
 
-void draw_value_rgb(double rgb[3], const draw_layout_t L, double v)
+void cpwl_draw_value_rgb(double rgb[3], const cpwl_draw_layout_t L, double v)
 {
-    draw_colormap_rgb(rgb, (v - L->vmin) / (L->vmax - L->vmin));
+    cpwl_draw_colormap_rgb(rgb, (v - L->vmin) / (L->vmax - L->vmin));
 }
 
-void draw_cell_rgb(double rgb[3], const regions_t R, slong i,
-                   const draw_opts *o)
+void cpwl_draw_cell_rgb(double rgb[3], const cpwl_regions_t R, slong i,
+                   const cpwl_draw_opts *o)
 {
-    const regions_cell_struct *c = R->cells + i;
+    const cpwl_regions_cell_struct *c = R->cells + i;
     const draw_polys_struct *P;
     draw_scene_struct S;
 
     draw_scene_init(&S, R, o);
     P = &S.P;
-    if (o->colour == DRAW_BY_VALUE)
+    if (o->colour == CPWL_DRAW_BY_VALUE)
     {
         double vmin, vmax, x[2] = {0.0, 0.0}, g[2], c0;
         slong j, n = P->start[i + 1] - P->start[i];
@@ -365,11 +365,11 @@ void draw_cell_rgb(double rgb[3], const regions_t R, slong i,
             x[1] = draw_get_d(c->verts + 1);
         }
         draw_cell_affine(g, &c0, c, o->output);
-        draw_colormap_rgb(rgb, (g[0] * x[0] + g[1] * x[1] + c0 - vmin)
+        cpwl_draw_colormap_rgb(rgb, (g[0] * x[0] + g[1] * x[1] + c0 - vmin)
                           / (vmax - vmin));
     }
     else
-        draw_palette_rgb(rgb, S.pal[i]);
+        cpwl_draw_palette_rgb(rgb, S.pal[i]);
     draw_scene_clear(&S);
 }
 
@@ -398,16 +398,16 @@ static cairo_status_t draw_write(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
-int draw_regions_file(FILE *f, const char *name, draw_format fmt,
-                      const regions_t R, const draw_opts *o, err_t e)
+int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
+                      const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
 {
     draw_scene_struct S;
-    draw_layout_t L;
+    cpwl_draw_layout_t L;
     draw_stream_struct st;
     cairo_surface_t *surf;
     cairo_t *cr;
     cairo_status_t status;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
 
     if (draw_check(R, o, e) != CPWL_OK)
         return e->status;
@@ -420,7 +420,7 @@ int draw_regions_file(FILE *f, const char *name, draw_format fmt,
 
     st.f = f;
     st.err = 0;
-    if (fmt == DRAW_SVG)
+    if (fmt == CPWL_DRAW_SVG)
     {
         /* Cairo writes the SVG as it draws: into f, never the target. */
         surf = cairo_svg_surface_create_for_stream(draw_write, &st,
@@ -437,7 +437,7 @@ int draw_regions_file(FILE *f, const char *name, draw_format fmt,
     draw_picture(cr, L, R, o, &S);
     status = cairo_status(cr);
     cairo_destroy(cr);
-    if (status == CAIRO_STATUS_SUCCESS && fmt == DRAW_PNG)
+    if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_DRAW_PNG)
         status = cairo_surface_write_to_png_stream(surf, draw_write, &st);
     cairo_surface_finish(surf);
     if (status == CAIRO_STATUS_SUCCESS)
@@ -447,22 +447,22 @@ int draw_regions_file(FILE *f, const char *name, draw_format fmt,
 
     if (status == CAIRO_STATUS_SUCCESS)
         return CPWL_OK;
-    err_quote(q, sizeof(q), name, strlen(name));
+    cpwl_err_quote(q, sizeof(q), name, strlen(name));
     if (status == CAIRO_STATUS_WRITE_ERROR)
-        return err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
                        strerror(st.err != 0 ? st.err : EIO));
-    return err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
                    cairo_status_to_string(status));
 }
 
-int draw_regions(const char *path, draw_format fmt, const regions_t R,
-                 const draw_opts *o, err_t e)
+int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,
+                 const cpwl_draw_opts *o, cpwl_err_t e)
 {
     outfile_t f;
     /* What cannot be drawn is said before the file is looked at. */
     if (draw_check(R, o, e) != CPWL_OK || outfile_open(f, path, e) != CPWL_OK)
         return e->status;
-    if (draw_regions_file(f->f, path, fmt, R, o, e) != CPWL_OK)
+    if (cpwl_draw_regions_file(f->f, path, fmt, R, o, e) != CPWL_OK)
     {
         outfile_abort(f);
         return e->status;

@@ -37,7 +37,7 @@ void draw_fmpq_set_d(fmpq_t q, double d)
    x itself when it is one; clamped to [-DRAW_HUGE, DRAW_HUGE]. */
 static double draw_get_d_dir(const fmpq_t x, int dir)
 {
-    double d = num_fmpq_get_d(x);
+    double d = cpwl_num_fmpq_get_d(x);
     fmpq_t q;
     int c;
 
@@ -124,7 +124,7 @@ static int draw_facet_sign(fmpq_t u, const draw_facet_struct *f,
 
 /* If the line through p along t (t != 0) supports cell i, append the
    cell's facet on it. */
-static void draw_facet_try(draw_facets_struct *S, const regions_cell_struct *c,
+static void draw_facet_try(draw_facets_struct *S, const cpwl_regions_cell_struct *c,
                            slong i, const fmpq *p, const fmpq *t)
 {
     draw_facet_struct g;
@@ -202,7 +202,7 @@ static void draw_facet_try(draw_facets_struct *S, const regions_cell_struct *c,
 /* Every facet of cell i: each lies on a line through two vertices or
    through a vertex along a ray (duplicates are removed later). */
 static void draw_cell_facets(draw_facets_struct *S,
-                             const regions_cell_struct *c, slong i)
+                             const cpwl_regions_cell_struct *c, slong i)
 {
     fmpq *t = _fmpq_vec_init(2);
     slong a, b, nv = c->nverts;
@@ -256,7 +256,7 @@ static int draw_same_line(const draw_facet_struct *a,
 }
 
 /* The facets of all cells of R, sorted (draw_facet_cmp), each once. */
-static void draw_all_facets(draw_facets_struct *S, const regions_t R)
+static void draw_all_facets(draw_facets_struct *S, const cpwl_regions_t R)
 {
     slong i, j;
 
@@ -438,8 +438,8 @@ static int draw_cell_visible(draw_facets_struct *S,
    View and counts
    ------------------------------------------------------------------------ */
 
-void draw_view(double lo[2], double hi[2], const regions_t R,
-               const draw_opts *o)
+void cpwl_draw_view(double lo[2], double hi[2], const cpwl_regions_t R,
+               const cpwl_draw_opts *o)
 {
     fmpq *blo, *bhi;
     fmpq_t E, m, t;
@@ -459,7 +459,7 @@ void draw_view(double lo[2], double hi[2], const regions_t R,
     bhi = _fmpq_vec_init(2);
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         if (c->nverts < 0)
             continue;
         rays |= c->nrays > 0;
@@ -528,7 +528,7 @@ void draw_view(double lo[2], double hi[2], const regions_t R,
 }
 
 /* Cell c lies inside the closed box [blo, bhi]: bounded, every vertex in. */
-static int draw_cell_inside(const regions_cell_struct *c, const fmpq *blo,
+static int draw_cell_inside(const cpwl_regions_cell_struct *c, const fmpq *blo,
                             const fmpq *bhi)
 {
     slong j, k;
@@ -543,7 +543,7 @@ static int draw_cell_inside(const regions_cell_struct *c, const fmpq *blo,
     return 1;
 }
 
-void draw_adjacency(draw_adj_struct *A, const regions_t R, const double lo[2],
+void draw_adjacency(draw_adj_struct *A, const cpwl_regions_t R, const double lo[2],
                     const double hi[2])
 {
     draw_facets_struct S;
@@ -575,7 +575,7 @@ void draw_adjacency(draw_adj_struct *A, const regions_t R, const double lo[2],
     A->unbounded = A->outside = A->hidden = 0;
     for (i = 0; i < n; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         A->unbounded += c->nrays > 0;
         if (draw_cell_inside(c, blo, bhi))
             continue;

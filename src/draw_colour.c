@@ -46,7 +46,7 @@ const double draw_viridis[DRAW_VIRIDIS_N][3] = {
     {0.945636, 0.899815, 0.112838}, {0.993248, 0.906157, 0.143936}
 };
 
-void draw_colormap_rgb(double rgb[3], double t)
+void cpwl_draw_colormap_rgb(double rgb[3], double t)
 {
     double x, f;
     int k, c;
@@ -128,7 +128,7 @@ static void draw_oklch_rgb(double rgb[3], double L, double C, double h)
 #define DRAW_R2_A1 0.75487766624669276
 #define DRAW_R2_A2 0.56984029099805327
 
-void draw_palette_rgb(double rgb[3], slong k)
+void cpwl_draw_palette_rgb(double rgb[3], slong k)
 {
     double h, l, kd;
 
@@ -137,14 +137,14 @@ void draw_palette_rgb(double rgb[3], slong k)
         rgb[0] = rgb[1] = rgb[2] = 0.8;
         return;
     }
-    if (k < DRAW_PALETTE_K)
+    if (k < CPWL_DRAW_PALETTE_K)
     {
         /* Hues evenly apart, taken three steps at a time so that
            consecutive indices differ most, lightness alternating between
            neighbouring hues: every two are clearly apart. */
-        slong j = (3 * k) % DRAW_PALETTE_K;
+        slong j = (3 * k) % CPWL_DRAW_PALETTE_K;
         draw_oklch_rgb(rgb, j % 2 == 0 ? 0.75 : 0.87, 0.11,
-                       0.62 + (double) j / DRAW_PALETTE_K);
+                       0.62 + (double) j / CPWL_DRAW_PALETTE_K);
         return;
     }
     kd = (double) k;
@@ -157,22 +157,22 @@ void draw_palette_rgb(double rgb[3], slong k)
    Neighbours and the choice of colours
    ------------------------------------------------------------------------ */
 
-/* A proper colouring of the units (the cells, or with DRAW_BY_LINEAR the
+/* A proper colouring of the units (the cells, or with CPWL_DRAW_BY_LINEAR the
    linear regions) whose neighbours are given by pairs (cells sharing an
    edge): greedy in the order of the units, each taking among the first
-   DRAW_PALETTE_K palette colours not used by a neighbour already coloured
+   CPWL_DRAW_PALETTE_K palette colours not used by a neighbour already coloured
    the one used least so far (the smallest index on a tie), which spreads
    the colours; a unit whose neighbours hold all of them takes the
    smallest free index beyond.  Returns the palette index of every cell
    (-1 for a cell without a linear region) in a new array. */
-slong *draw_palette_indices(const regions_t R, const draw_opts *o,
+slong *draw_palette_indices(const cpwl_regions_t R, const cpwl_draw_opts *o,
                             const slong *pairs, slong npairs)
 {
     slong n = R->ncells, U, i, k, nu = 0, maxdeg = 0, *up, *start, *fill;
-    slong *adj, *upal, count[DRAW_PALETTE_K];
+    slong *adj, *upal, count[CPWL_DRAW_PALETTE_K];
     slong *pal = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
     unsigned char *taken;
-    int linear = o->colour == DRAW_BY_LINEAR;
+    int linear = o->colour == CPWL_DRAW_BY_LINEAR;
 
     U = n;
     if (linear)
@@ -214,9 +214,9 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
     }
 
     /* A colour beyond the first K is at most K + (neighbours). */
-    taken = flint_calloc(DRAW_PALETTE_K + maxdeg + 1, 1);
+    taken = flint_calloc(CPWL_DRAW_PALETTE_K + maxdeg + 1, 1);
     upal = flint_malloc(FLINT_MAX(U, 1) * sizeof(slong));
-    for (k = 0; k < DRAW_PALETTE_K; k++)
+    for (k = 0; k < CPWL_DRAW_PALETTE_K; k++)
         count[k] = 0;
     for (i = 0; i < U; i++)
     {
@@ -225,11 +225,11 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
         for (k = start[i]; k < start[i + 1]; k++)
             if (adj[k] < i)
                 taken[upal[adj[k]]] = 1;
-        for (k = 0; k < DRAW_PALETTE_K; k++)
+        for (k = 0; k < CPWL_DRAW_PALETTE_K; k++)
             if (!taken[k] && (best < 0 || count[k] < count[best]))
                 best = k;
         if (best < 0)
-            for (best = DRAW_PALETTE_K; taken[best]; best++)
+            for (best = CPWL_DRAW_PALETTE_K; taken[best]; best++)
                 ;
         else
             count[best]++;
@@ -252,7 +252,7 @@ slong *draw_palette_indices(const regions_t R, const draw_opts *o,
 
 /* Output k of cell c in double: value = g . x + c0. */
 void draw_cell_affine(double g[2], double *c0,
-                      const regions_cell_struct *c, slong k)
+                      const cpwl_regions_cell_struct *c, slong k)
 {
     g[0] = draw_get_d(c->grad + 2 * k);
     g[1] = draw_get_d(c->grad + 2 * k + 1);
@@ -261,7 +261,7 @@ void draw_cell_affine(double g[2], double *c0,
 
 /* The colour range: min and max of the output over the visible corners
    (f is affine on each cell, so these are its extremes on the view). */
-void draw_value_range(double *vmin, double *vmax, const regions_t R,
+void draw_value_range(double *vmin, double *vmax, const cpwl_regions_t R,
                       const draw_polys_struct *P, slong k)
 {
     slong i, j;

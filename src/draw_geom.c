@@ -15,13 +15,13 @@
    Options
    ------------------------------------------------------------------------ */
 
-void draw_opts_init(draw_opts *o)
+void cpwl_draw_opts_init(cpwl_draw_opts *o)
 {
-    o->colour = DRAW_BY_REGION;
+    o->colour = CPWL_DRAW_BY_REGION;
     o->have_view = 0;
     o->lo[0] = o->lo[1] = -1.0;
     o->hi[0] = o->hi[1] = 1.0;
-    o->width = DRAW_DEFAULT_WIDTH;
+    o->width = CPWL_DRAW_DEFAULT_WIDTH;
     o->height = 0;
     o->equal_axes = 1;
     o->boundaries = 1;
@@ -34,26 +34,26 @@ void draw_opts_init(draw_opts *o)
     o->legend = -1;
 }
 
-int draw_opts_set_colour(draw_opts *o, const char *s, err_t e)
+int cpwl_draw_opts_set_colour(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
 {
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
 
     if (strcmp(s, "region") == 0)
-        o->colour = DRAW_BY_REGION;
+        o->colour = CPWL_DRAW_BY_REGION;
     else if (strcmp(s, "linear") == 0)
-        o->colour = DRAW_BY_LINEAR;
+        o->colour = CPWL_DRAW_BY_LINEAR;
     else if (strcmp(s, "value") == 0)
-        o->colour = DRAW_BY_VALUE;
+        o->colour = CPWL_DRAW_BY_VALUE;
     else
     {
-        err_quote(q, sizeof(q), s, strlen(s));
-        return err_set(e, CPWL_ERR_INPUT, "`colour`: expected region, "
+        cpwl_err_quote(q, sizeof(q), s, strlen(s));
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`colour`: expected region, "
                        "linear or value, got %s", q);
     }
     return CPWL_OK;
 }
 
-/* A side length: decimal digits only, in [DRAW_MIN_SIZE, DRAW_MAX_SIZE]. */
+/* A side length: decimal digits only, in [CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE]. */
 static int draw_parse_side(int *out, const char *s, size_t len)
 {
     size_t i;
@@ -67,15 +67,15 @@ static int draw_parse_side(int *out, const char *s, size_t len)
             return 0;
         v = 10 * v + (s[i] - '0');
     }
-    if (v < DRAW_MIN_SIZE || v > DRAW_MAX_SIZE)
+    if (v < CPWL_DRAW_MIN_SIZE || v > CPWL_DRAW_MAX_SIZE)
         return 0;
     *out = (int) v;
     return 1;
 }
 
-int draw_opts_set_size_str(draw_opts *o, const char *s, err_t e)
+int cpwl_draw_opts_set_size_str(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
 {
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     const char *x = strchr(s, 'x');
     int w, h = 0;
 
@@ -87,10 +87,10 @@ int draw_opts_set_size_str(draw_opts *o, const char *s, err_t e)
         o->height = h;
         return CPWL_OK;
     }
-    err_quote(q, sizeof(q), s, strlen(s));
-    return err_set(e, CPWL_ERR_INPUT, "`size`: expected W or WxH in pixels "
+    cpwl_err_quote(q, sizeof(q), s, strlen(s));
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "`size`: expected W or WxH in pixels "
                    "such as 800 or 800x600, each from %d to %d, got %s",
-                   DRAW_MIN_SIZE, DRAW_MAX_SIZE, q);
+                   CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE, q);
 }
 
 /* One range "lo:hi" of s[0..len) into doubles with lo < hi. */
@@ -108,27 +108,27 @@ static int draw_parse_range(double *lo, double *hi, const char *s,
     /* The number parser's own message is dropped: the caller's names the
        whole option with an example, which helps more here. */
     {
-        err_t e2;
-        err_init(e2);
-        if (num_parse_fmpq(a, s, (size_t) (c - s), NUM_EXACT, e2) == CPWL_OK
-            && num_parse_fmpq(b, c + 1, len - (size_t) (c - s) - 1,
-                              NUM_EXACT, e2) == CPWL_OK
+        cpwl_err_t e2;
+        cpwl_err_init(e2);
+        if (cpwl_num_parse_fmpq(a, s, (size_t) (c - s), CPWL_NUM_EXACT, e2) == CPWL_OK
+            && cpwl_num_parse_fmpq(b, c + 1, len - (size_t) (c - s) - 1,
+                              CPWL_NUM_EXACT, e2) == CPWL_OK
             && fmpq_cmp(a, b) < 0)
         {
-            *lo = num_fmpq_get_d(a);
-            *hi = num_fmpq_get_d(b);
+            *lo = cpwl_num_fmpq_get_d(a);
+            *hi = cpwl_num_fmpq_get_d(b);
             ok = isfinite(*lo) && isfinite(*hi) && *lo < *hi;
         }
-        err_clear(e2);
+        cpwl_err_clear(e2);
     }
     fmpq_clear(a);
     fmpq_clear(b);
     return ok;
 }
 
-int draw_opts_set_view_str(draw_opts *o, const char *s, err_t e)
+int cpwl_draw_opts_set_view_str(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
 {
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     const char *comma = strchr(s, ',');
     double lo[2], hi[2];
 
@@ -143,8 +143,8 @@ int draw_opts_set_view_str(draw_opts *o, const char *s, err_t e)
         o->hi[1] = hi[1];
         return CPWL_OK;
     }
-    err_quote(q, sizeof(q), s, strlen(s));
-    return err_set(e, CPWL_ERR_INPUT, "`view`: expected xlo:xhi,ylo:yhi "
+    cpwl_err_quote(q, sizeof(q), s, strlen(s));
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "`view`: expected xlo:xhi,ylo:yhi "
                    "with lo < hi (numbers as in the network file), such as "
                    "-4:4,-3:3, got %s", q);
 }
@@ -155,7 +155,7 @@ int draw_opts_set_view_str(draw_opts *o, const char *s, err_t e)
 
 double draw_get_d(const fmpq_t x)
 {
-    double d = num_fmpq_get_d(x);
+    double d = cpwl_num_fmpq_get_d(x);
     if (d > DRAW_HUGE)
         return DRAW_HUGE;
     if (d < -DRAW_HUGE)
@@ -294,7 +294,7 @@ static void draw_cut(draw_cut_struct *C, const fmpq *p, const fmpq *t)
    through a vertex along a ray; the supporting ones among these lines cut
    the cell out of the box.  (Truncating the rays at a large length and
    taking a hull would fail for cones of nearly 180 degrees.) */
-static slong draw_cell_poly(double **out, const regions_cell_struct *c,
+static slong draw_cell_poly(double **out, const cpwl_regions_cell_struct *c,
                             const double lo[2], const double hi[2])
 {
     draw_cut_struct C;
@@ -370,7 +370,7 @@ static slong draw_cell_poly(double **out, const regions_cell_struct *c,
     return C.m;
 }
 
-void draw_polys_init(draw_polys_struct *P, const regions_t R,
+void draw_polys_init(draw_polys_struct *P, const cpwl_regions_t R,
                      const double lo[2], const double hi[2])
 {
     slong i, alloc = 16, len = 0;
@@ -447,7 +447,7 @@ static int draw_utf8_valid(const char *s)
     return 1;
 }
 
-int draw_check(const regions_t R, const draw_opts *o, err_t e)
+int draw_check(const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
 {
     const char *texts[4], *names[4] = {"title", "x label", "y label",
                                        "colour bar label"};
@@ -455,20 +455,20 @@ int draw_check(const regions_t R, const draw_opts *o, err_t e)
     int k;
 
     if (R->d != 2)
-        return err_set(e, CPWL_ERR_INPUT, "pictures need a 2-D domain, "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "pictures need a 2-D domain, "
                        "this one has dimension %ld (draw a 2-D slice with "
                        "`slice`)", (long) R->d);
-    if (o->width < DRAW_MIN_SIZE || o->width > DRAW_MAX_SIZE
-        || (o->height != 0 && (o->height < DRAW_MIN_SIZE
-                               || o->height > DRAW_MAX_SIZE)))
-        return err_set(e, CPWL_ERR_INPUT, "picture size %dx%d: each side "
+    if (o->width < CPWL_DRAW_MIN_SIZE || o->width > CPWL_DRAW_MAX_SIZE
+        || (o->height != 0 && (o->height < CPWL_DRAW_MIN_SIZE
+                               || o->height > CPWL_DRAW_MAX_SIZE)))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "picture size %dx%d: each side "
                        "must be from %d to %d", o->width, o->height,
-                       DRAW_MIN_SIZE, DRAW_MAX_SIZE);
+                       CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE);
     if (o->have_view)
         for (k = 0; k < 2; k++)
             if (!(isfinite(o->lo[k]) && isfinite(o->hi[k])
                   && o->lo[k] < o->hi[k]))
-                return err_set(e, CPWL_ERR_INPUT, "view box [%g, %g] x "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "view box [%g, %g] x "
                                "[%g, %g] is empty or not finite", o->lo[0],
                                o->hi[0], o->lo[1], o->hi[1]);
     texts[0] = o->title;
@@ -478,29 +478,29 @@ int draw_check(const regions_t R, const draw_opts *o, err_t e)
     for (k = 0; k < 4; k++)
         if (texts[k] != NULL && !draw_utf8_valid(texts[k]))
         {
-            char q[ERR_QUOTE_SIZE];
-            err_quote(q, sizeof(q), texts[k], strlen(texts[k]));
-            return err_set(e, CPWL_ERR_INPUT, "picture %s %s is not valid "
+            char q[CPWL_ERR_QUOTE_SIZE];
+            cpwl_err_quote(q, sizeof(q), texts[k], strlen(texts[k]));
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "picture %s %s is not valid "
                            "UTF-8", names[k], q);
         }
-    if (o->colour == DRAW_BY_VALUE && (o->output < 0 || o->output >= R->m))
-        return err_set(e, CPWL_ERR_INPUT, "cannot colour by output %ld: the "
+    if (o->colour == CPWL_DRAW_BY_VALUE && (o->output < 0 || o->output >= R->m))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "cannot colour by output %ld: the "
                        "network has %ld output%s", (long) o->output,
                        (long) R->m, R->m == 1 ? "" : "s");
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         if (c->nverts < 0)
-            return err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "vertices (regions_opts.verts not set)", (long) i);
-        if (o->colour == DRAW_BY_LINEAR && c->linear < 0)
-            return err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "linear region (regions_opts.linear not set)",
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
+                           "vertices (cpwl_regions_opts.verts not set)", (long) i);
+        if (o->colour == CPWL_DRAW_BY_LINEAR && c->linear < 0)
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
+                           "linear region (cpwl_regions_opts.linear not set)",
                            (long) i);
-        if (o->colour == DRAW_BY_VALUE
+        if (o->colour == CPWL_DRAW_BY_VALUE
             && (c->grad == NULL || c->offset == NULL))
-            return err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "affine map (regions_opts.maps not set)", (long) i);
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
+                           "affine map (cpwl_regions_opts.maps not set)", (long) i);
     }
     return CPWL_OK;
 }

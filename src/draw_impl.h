@@ -2,7 +2,7 @@
    legend, output), src/draw_text.c (ticks and text), src/draw_paint.c
    (painting), src/draw_geom.c (options, cell polygons, checks),
    src/draw_adj.c (adjacency, view and counts, exactly) and
-   src/draw_colour.c (colours and their choice). */
+   src/cpwl_draw_colour.c (colours and their choice). */
 #ifndef CPWL_DRAW_IMPL_H
 #define CPWL_DRAW_IMPL_H
 
@@ -60,18 +60,18 @@ void draw_font(cairo_t *cr, double size, int bold);
 double draw_text_width(cairo_t *cr, const char *s);
 double draw_cap(cairo_t *cr);
 void draw_show(cairo_t *cr, const char *s, double x, double y, double align);
-void draw_sizes(draw_sizes_struct *S, const draw_opts *o, const double lo[2],
+void draw_sizes(draw_sizes_struct *S, const cpwl_draw_opts *o, const double lo[2],
                 const double hi[2]);
 
-/* Every fifth of matplotlib's 256 viridis entries (draw_colour.c). */
+/* Every fifth of matplotlib's 256 viridis entries (cpwl_draw_colour.c). */
 #define DRAW_VIRIDIS_N 52
 extern const double draw_viridis[DRAW_VIRIDIS_N][3];
 
 double draw_get_d(const fmpq_t x);
-void draw_polys_init(draw_polys_struct *P, const regions_t R,
+void draw_polys_init(draw_polys_struct *P, const cpwl_regions_t R,
                      const double lo[2], const double hi[2]);
 void draw_polys_clear(draw_polys_struct *P);
-int draw_check(const regions_t R, const draw_opts *o, err_t e);
+int draw_check(const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e);
 
 /* What draw_adj.c decides exactly: the pairs of cells sharing an edge of
    positive length (i < j, sorted, each once) and the counts of the cells
@@ -86,9 +86,9 @@ typedef struct
 draw_adj_struct;
 
 void draw_fmpq_set_d(fmpq_t q, double d);
-void draw_adjacency(draw_adj_struct *A, const regions_t R, const double lo[2],
+void draw_adjacency(draw_adj_struct *A, const cpwl_regions_t R, const double lo[2],
                     const double hi[2]);
-slong *draw_palette_indices(const regions_t R, const draw_opts *o,
+slong *draw_palette_indices(const cpwl_regions_t R, const cpwl_draw_opts *o,
                             const slong *pairs, slong npairs);
 
 /* Everything a picture shows, in domain coordinates (draw.c): the view,
@@ -104,17 +104,17 @@ typedef struct
 }
 draw_scene_struct;
 
-void draw_scene_init(draw_scene_struct *S, const regions_t R,
-                     const draw_opts *o);
+void draw_scene_init(draw_scene_struct *S, const cpwl_regions_t R,
+                     const cpwl_draw_opts *o);
 void draw_scene_clear(draw_scene_struct *S);
 
 /* Paint the scene S of R with layout L (draw_paint.c). */
-void draw_picture(cairo_t *cr, const draw_layout_t L, const regions_t R,
-                  const draw_opts *o, const draw_scene_struct *S);
+void draw_picture(cairo_t *cr, const cpwl_draw_layout_t L, const cpwl_regions_t R,
+                  const cpwl_draw_opts *o, const draw_scene_struct *S);
 
 void draw_cell_affine(double g[2], double *c0,
-                      const regions_cell_struct *c, slong k);
-void draw_value_range(double *vmin, double *vmax, const regions_t R,
+                      const cpwl_regions_cell_struct *c, slong k);
+void draw_value_range(double *vmin, double *vmax, const cpwl_regions_t R,
                       const draw_polys_struct *P, slong k);
 
 #endif

@@ -12,7 +12,7 @@
    Painting
    ------------------------------------------------------------------------ */
 
-static void draw_poly_path(cairo_t *cr, const draw_layout_t L,
+static void draw_poly_path(cairo_t *cr, const cpwl_draw_layout_t L,
                            const draw_polys_struct *P, slong i)
 {
     slong j;
@@ -20,7 +20,7 @@ static void draw_poly_path(cairo_t *cr, const draw_layout_t L,
 
     for (j = P->start[i]; j < P->start[i + 1]; j++)
     {
-        draw_layout_to_device(u, L, P->xy + 2 * j);
+        cpwl_draw_layout_to_device(u, L, P->xy + 2 * j);
         if (j == P->start[i])
             cairo_move_to(cr, u[0], u[1]);
         else
@@ -37,7 +37,7 @@ static void draw_gradient_stops(cairo_pattern_t *g, double t0, double t1)
     double rgb[3];
     int k;
 
-    draw_colormap_rgb(rgb, t0);
+    cpwl_draw_colormap_rgb(rgb, t0);
     cairo_pattern_add_color_stop_rgb(g, 0.0, rgb[0], rgb[1], rgb[2]);
     for (k = 1; k < DRAW_VIRIDIS_N - 1; k++)
     {
@@ -48,15 +48,15 @@ static void draw_gradient_stops(cairo_pattern_t *g, double t0, double t1)
                                              draw_viridis[k][1],
                                              draw_viridis[k][2]);
     }
-    draw_colormap_rgb(rgb, t1);
+    cpwl_draw_colormap_rgb(rgb, t1);
     cairo_pattern_add_color_stop_rgb(g, 1.0, rgb[0], rgb[1], rgb[2]);
 }
 
 /* Set the source to the colour of the output on polygon i: a linear
    gradient along the output's gradient in device coordinates (exact
    for an affine function), ending at the polygon's own extreme values. */
-static void draw_value_source(cairo_t *cr, const draw_layout_t L,
-                              const regions_cell_struct *c,
+static void draw_value_source(cairo_t *cr, const cpwl_draw_layout_t L,
+                              const cpwl_regions_cell_struct *c,
                               const draw_polys_struct *P, slong i, slong k)
 {
     double g[2], c0, gd[2], fmn = INFINITY, fmx = -INFINITY, t0, t1, span;
@@ -79,11 +79,11 @@ static void draw_value_source(cairo_t *cr, const draw_layout_t L,
     nn = gd[0] * gd[0] + gd[1] * gd[1];
     if (!(t1 - t0 > 1e-9) || !(nn > 0.0) || !isfinite(nn))
     {
-        draw_colormap_rgb(rgb, 0.5 * (t0 + t1));
+        cpwl_draw_colormap_rgb(rgb, 0.5 * (t0 + t1));
         cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         return;
     }
-    draw_layout_to_device(q, L, P->xy + 2 * P->start[i]);
+    cpwl_draw_layout_to_device(q, L, P->xy + 2 * P->start[i]);
     fq = g[0] * P->xy[2 * P->start[i]] + g[1] * P->xy[2 * P->start[i] + 1]
         + c0;
     {
@@ -98,8 +98,8 @@ static void draw_value_source(cairo_t *cr, const draw_layout_t L,
     }
 }
 
-static void draw_cells(cairo_t *cr, const draw_layout_t L, const regions_t R,
-                       const draw_opts *o, const draw_polys_struct *P,
+static void draw_cells(cairo_t *cr, const cpwl_draw_layout_t L, const cpwl_regions_t R,
+                       const cpwl_draw_opts *o, const draw_polys_struct *P,
                        const slong *pal)
 {
     slong i;
@@ -112,11 +112,11 @@ static void draw_cells(cairo_t *cr, const draw_layout_t L, const regions_t R,
     {
         if (P->start[i + 1] == P->start[i])
             continue;
-        if (o->colour == DRAW_BY_VALUE)
+        if (o->colour == CPWL_DRAW_BY_VALUE)
             draw_value_source(cr, L, R->cells + i, P, i, o->output);
         else
         {
-            draw_palette_rgb(rgb, pal[i]);
+            cpwl_draw_palette_rgb(rgb, pal[i]);
             cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         }
         draw_poly_path(cr, L, P, i);
@@ -130,8 +130,8 @@ static void draw_cells(cairo_t *cr, const draw_layout_t L, const regions_t R,
    Each side paints its half of the line, so T-junctions (an edge of one
    cell split among several neighbours) come out right without matching
    edges. */
-static void draw_linear_boundaries(cairo_t *cr, const draw_layout_t L,
-                                   const regions_t R,
+static void draw_linear_boundaries(cairo_t *cr, const cpwl_draw_layout_t L,
+                                   const cpwl_regions_t R,
                                    const draw_polys_struct *P,
                                    const slong *pairs, slong npairs,
                                    double lw)
@@ -180,8 +180,8 @@ static void draw_linear_boundaries(cairo_t *cr, const draw_layout_t L,
     flint_free(adj);
 }
 
-static void draw_boundaries(cairo_t *cr, const draw_layout_t L,
-                            const regions_t R, const draw_opts *o,
+static void draw_boundaries(cairo_t *cr, const cpwl_draw_layout_t L,
+                            const cpwl_regions_t R, const cpwl_draw_opts *o,
                             const draw_polys_struct *P, const slong *pairs,
                             slong npairs, double unit)
 {
@@ -199,13 +199,13 @@ static void draw_boundaries(cairo_t *cr, const draw_layout_t L,
     /* Thinner lines when the cells are many, so that the fills still show. */
     f = nvis > 400 ? fmax(0.5, sqrt(400.0 / nvis)) : 1.0;
     unit *= f;
-    if (o->colour == DRAW_BY_REGION)
+    if (o->colour == CPWL_DRAW_BY_REGION)
     {
         cairo_set_source_rgb(cr, 0.12, 0.12, 0.14);
         cairo_set_line_width(cr, fmax(0.9 * unit, f));
         cairo_stroke(cr);
     }
-    else if (o->colour == DRAW_BY_VALUE)
+    else if (o->colour == CPWL_DRAW_BY_VALUE)
     {
         cairo_set_source_rgba(cr, 0.0, 0.0, 0.0, 0.35);
         cairo_set_line_width(cr, fmax(0.7 * unit, 0.8 * f));
@@ -223,7 +223,7 @@ static void draw_boundaries(cairo_t *cr, const draw_layout_t L,
     }
 }
 
-static void draw_axes(cairo_t *cr, const draw_layout_t L, const draw_opts *o,
+static void draw_axes(cairo_t *cr, const cpwl_draw_layout_t L, const cpwl_draw_opts *o,
                       const draw_sizes_struct *S)
 {
     draw_ticks_struct T;
@@ -243,7 +243,7 @@ static void draw_axes(cairo_t *cr, const draw_layout_t L, const draw_opts *o,
         {
             x[0] = T.v[k];
             x[1] = L->lo[1];
-            draw_layout_to_device(u, L, x);
+            cpwl_draw_layout_to_device(u, L, x);
             cairo_move_to(cr, u[0], L->py1);
             cairo_line_to(cr, u[0], L->py1 + S->tick);
             cairo_stroke(cr);
@@ -254,7 +254,7 @@ static void draw_axes(cairo_t *cr, const draw_layout_t L, const draw_opts *o,
         {
             x[0] = L->lo[0];
             x[1] = T.v[k];
-            draw_layout_to_device(u, L, x);
+            cpwl_draw_layout_to_device(u, L, x);
             cairo_move_to(cr, L->px0 - S->tick, u[1]);
             cairo_line_to(cr, L->px0, u[1]);
             cairo_stroke(cr);
@@ -287,8 +287,8 @@ static void draw_axes(cairo_t *cr, const draw_layout_t L, const draw_opts *o,
     }
 }
 
-static void draw_colour_bar(cairo_t *cr, const draw_layout_t L,
-                            const draw_opts *o, const draw_sizes_struct *S)
+static void draw_colour_bar(cairo_t *cr, const cpwl_draw_layout_t L,
+                            const cpwl_draw_opts *o, const draw_sizes_struct *S)
 {
     draw_ticks_struct T;
     const double *B = L->bar;
@@ -329,8 +329,8 @@ static void draw_colour_bar(cairo_t *cr, const draw_layout_t L,
     }
 }
 
-void draw_picture(cairo_t *cr, const draw_layout_t L, const regions_t R,
-                  const draw_opts *o, const draw_scene_struct *Sc)
+void draw_picture(cairo_t *cr, const cpwl_draw_layout_t L, const cpwl_regions_t R,
+                  const cpwl_draw_opts *o, const draw_scene_struct *Sc)
 {
     draw_sizes_struct S;
 
@@ -350,7 +350,7 @@ void draw_picture(cairo_t *cr, const draw_layout_t L, const regions_t R,
     cairo_restore(cr);
 
     draw_axes(cr, L, o, &S);
-    if (o->colour == DRAW_BY_VALUE)
+    if (o->colour == CPWL_DRAW_BY_VALUE)
         draw_colour_bar(cr, L, o, &S);
     if (L->legend_font > 0.0)
     {

@@ -126,7 +126,7 @@ void draw_show(cairo_t *cr, const char *s, double x, double y,
 }
 
 
-void draw_sizes(draw_sizes_struct *S, const draw_opts *o,
+void draw_sizes(draw_sizes_struct *S, const cpwl_draw_opts *o,
                        const double lo[2], const double hi[2])
 {
     double w, h, ratio = (hi[1] - lo[1]) / (hi[0] - lo[0]);

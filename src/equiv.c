@@ -9,16 +9,16 @@
 #include "cpwl/netalg.h"
 #include "qvec.h"
 
-void equiv_init(equiv_t Q)
+void cpwl_equiv_init(cpwl_equiv_t Q)
 {
     Q->equal = -1;
     Q->d = Q->m = Q->n = 0;
     Q->point = Q->x = Q->fa = Q->fb = NULL;
     Q->regions = 0;
-    Q->stopped = REGIONS_DONE;
+    Q->stopped = CPWL_REGIONS_DONE;
 }
 
-void equiv_clear(equiv_t Q)
+void cpwl_equiv_clear(cpwl_equiv_t Q)
 {
     if (Q->point != NULL)
         _fmpq_vec_clear(Q->point, Q->d);
@@ -28,17 +28,17 @@ void equiv_clear(equiv_t Q)
         _fmpq_vec_clear(Q->fa, Q->m);
     if (Q->fb != NULL)
         _fmpq_vec_clear(Q->fb, Q->m);
-    equiv_init(Q);
+    cpwl_equiv_init(Q);
 }
 
 /* ---- the difference network ------------------------------------------- */
 
 /* A layer of out's with weights W and bias b (W has out x in entries,
    in = the current output width of out). */
-static void add_layer(net_t out, net_act_t act, const fmpq_mat_t W,
+static void add_layer(cpwl_net_t out, cpwl_net_act_t act, const fmpq_mat_t W,
                       const fmpq *b)
 {
-    net_layer_struct *L = net_add_layer(out, act, fmpq_mat_nrows(W));
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(out, act, fmpq_mat_nrows(W));
     fmpq_mat_set(L->W, W);
     qvec_set(L->b, b, L->out);
 }
@@ -49,25 +49,25 @@ static void add_layer(net_t out, net_act_t act, const fmpq_mat_t W,
    the next map absorbs the combination through E (old outputs = E times
    new outputs).  A last layer with an activation gets an identity layer
    after it. */
-static int relu_form(net_t out, const net_t a, err_t e)
+static int relu_form(cpwl_net_t out, const cpwl_net_t a, cpwl_err_t e)
 {
     fmpq_mat_t E, Wn, T;
     fmpq *bn;
     slong l, i, k, n = a->input_dim;
 
-    if (!net_is_basic(a))
+    if (!cpwl_net_is_basic(a))
     {
         /* abs, hardtanh, maxout: the same function in relu layers */
-        net_t low;
+        cpwl_net_t low;
         int st;
-        net_init(low, a->input_dim);
-        netalg_lower_relu(low, a);
+        cpwl_net_init(low, a->input_dim);
+        cpwl_netalg_lower_relu(low, a);
         st = relu_form(out, low, e);
-        net_clear(low);
+        cpwl_net_clear(low);
         return st;
     }
-    net_clear(out);
-    net_init(out, n);
+    cpwl_net_clear(out);
+    cpwl_net_init(out, n);
     out->output_bias = 1;
     fmpq_mat_init(E, n, n);
     fmpq_mat_one(E);
@@ -75,50 +75,50 @@ static int relu_form(net_t out, const net_t a, err_t e)
     {
         /* The identity map of R^n. */
         bn = _fmpq_vec_init(n);
-        add_layer(out, NET_IDENTITY, E, bn);
+        add_layer(out, CPWL_NET_IDENTITY, E, bn);
         _fmpq_vec_clear(bn, n);
         fmpq_mat_clear(E);
         return CPWL_OK;
     }
     for (l = 0; l < a->nlayers; l++)
     {
-        const net_layer_struct *L = a->layers + l;
+        const cpwl_net_layer_struct *L = a->layers + l;
         int last = l + 1 == a->nlayers;
 
-        if (!net_act_supported(L->act) || L->pieces != 1)
+        if (!cpwl_net_act_supported(L->act) || L->pieces != 1)
         {
             fmpq_mat_clear(E);
-            return err_set(e, CPWL_ERR_INPUT, "equiv: layer %ld: activation "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "equiv: layer %ld: activation "
                            "%s is not supported", (long) l + 1,
-                           net_act_name(L->act));
+                           cpwl_net_act_name(L->act));
         }
         k = L->out;
         fmpq_mat_init(Wn, k, fmpq_mat_ncols(E));
         fmpq_mat_mul(Wn, L->W, E);
         bn = L->b;
-        if (L->act == NET_IDENTITY && last)
+        if (L->act == CPWL_NET_IDENTITY && last)
         {
-            add_layer(out, NET_IDENTITY, Wn, bn);
+            add_layer(out, CPWL_NET_IDENTITY, Wn, bn);
             fmpq_mat_clear(Wn);
             break;
         }
         fmpq_mat_clear(E);
-        if (L->act == NET_RELU)
+        if (L->act == CPWL_NET_RELU)
         {
-            add_layer(out, NET_RELU, Wn, bn);
+            add_layer(out, CPWL_NET_RELU, Wn, bn);
             fmpq_mat_init(E, k, k);
             fmpq_mat_one(E);
         }
         else
         {
-            net_layer_struct *M;
+            cpwl_net_layer_struct *M;
             fmpq_t s;
             fmpq_init(s);
-            if (L->act == NET_LEAKY_RELU)
+            if (L->act == CPWL_NET_LEAKY_RELU)
                 fmpq_set(s, L->slope);
             else
                 fmpq_one(s);
-            M = net_add_layer(out, NET_RELU, 2 * k);
+            M = cpwl_net_add_layer(out, CPWL_NET_RELU, 2 * k);
             fmpq_mat_init(E, k, 2 * k);
             for (i = 0; i < k; i++)
             {
@@ -144,7 +144,7 @@ static int relu_form(net_t out, const net_t a, err_t e)
             fmpq_mat_init(T, fmpq_mat_nrows(E), fmpq_mat_ncols(E));
             fmpq_mat_set(T, E);
             bn = _fmpq_vec_init(fmpq_mat_nrows(E));
-            add_layer(out, NET_IDENTITY, T, bn);
+            add_layer(out, CPWL_NET_IDENTITY, T, bn);
             _fmpq_vec_clear(bn, fmpq_mat_nrows(E));
             fmpq_mat_clear(T);
         }
@@ -153,7 +153,7 @@ static int relu_form(net_t out, const net_t a, err_t e)
     return CPWL_OK;
 }
 
-static void copy_layer(net_t out, const net_layer_struct *L)
+static void copy_layer(cpwl_net_t out, const cpwl_net_layer_struct *L)
 {
     add_layer(out, L->act, L->W, L->b);
 }
@@ -164,15 +164,15 @@ static void copy_layer(net_t out, const net_layer_struct *L)
    state of the unit it carries, so no new region appears.  A net with one
    affine map y has no such layer: it becomes relu(y), relu(-y), carried,
    and y = relu(y) - relu(-y) at the end. */
-static void pad_depth(net_t out, const net_t a, slong depth)
+static void pad_depth(cpwl_net_t out, const cpwl_net_t a, slong depth)
 {
     slong l, i, p = depth - a->nlayers;
-    const net_layer_struct *last = a->layers + a->nlayers - 1;
+    const cpwl_net_layer_struct *last = a->layers + a->nlayers - 1;
     fmpq_mat_t I;
     fmpq *z;
 
-    net_clear(out);
-    net_init(out, a->input_dim);
+    cpwl_net_clear(out);
+    cpwl_net_init(out, a->input_dim);
     out->output_bias = 1;
     if (p <= 0)
     {
@@ -189,7 +189,7 @@ static void pad_depth(net_t out, const net_t a, slong depth)
         fmpq_mat_one(I);
         z = _fmpq_vec_init(k);
         for (i = 0; i < p; i++)
-            add_layer(out, NET_RELU, I, z);
+            add_layer(out, CPWL_NET_RELU, I, z);
         copy_layer(out, last);
         fmpq_mat_clear(I);
         _fmpq_vec_clear(z, k);
@@ -197,7 +197,7 @@ static void pad_depth(net_t out, const net_t a, slong depth)
     else
     {
         slong m = last->out, n = last->in, j;
-        net_layer_struct *M = net_add_layer(out, NET_RELU, 2 * m);
+        cpwl_net_layer_struct *M = cpwl_net_add_layer(out, CPWL_NET_RELU, 2 * m);
         for (i = 0; i < m; i++)
         {
             for (j = 0; j < n; j++)
@@ -214,8 +214,8 @@ static void pad_depth(net_t out, const net_t a, slong depth)
         fmpq_mat_one(I);
         z = _fmpq_vec_init(2 * m);
         for (i = 1; i < p; i++)
-            add_layer(out, NET_RELU, I, z);
-        M = net_add_layer(out, NET_IDENTITY, m);
+            add_layer(out, CPWL_NET_RELU, I, z);
+        M = cpwl_net_add_layer(out, CPWL_NET_IDENTITY, m);
         for (i = 0; i < m; i++)
         {
             fmpq_one(fmpq_mat_entry(M->W, i, i));
@@ -229,23 +229,23 @@ static void pad_depth(net_t out, const net_t a, slong depth)
 /* d = a - b for a, b in relu form of equal depth: the first layers read
    the shared input, the hidden ones are block diagonal, the last one
    subtracts. */
-static void side_by_side(net_t d, const net_t a, const net_t b)
+static void side_by_side(cpwl_net_t d, const cpwl_net_t a, const cpwl_net_t b)
 {
     slong l, i, j;
 
-    net_clear(d);
-    net_init(d, a->input_dim);
+    cpwl_net_clear(d);
+    cpwl_net_init(d, a->input_dim);
     d->output_bias = 1;
     for (l = 0; l < a->nlayers; l++)
     {
-        const net_layer_struct *A = a->layers + l, *B = b->layers + l;
-        net_layer_struct *M;
+        const cpwl_net_layer_struct *A = a->layers + l, *B = b->layers + l;
+        cpwl_net_layer_struct *M;
         int last = l + 1 == a->nlayers;
         slong ra = A->out, ca = A->in;
 
         if (last)
         {
-            M = net_add_layer(d, NET_IDENTITY, ra);
+            M = cpwl_net_add_layer(d, CPWL_NET_IDENTITY, ra);
             for (i = 0; i < ra; i++)
             {
                 if (l == 0)
@@ -266,7 +266,7 @@ static void side_by_side(net_t d, const net_t a, const net_t b)
             }
             break;
         }
-        M = net_add_layer(d, NET_RELU, ra + B->out);
+        M = cpwl_net_add_layer(d, CPWL_NET_RELU, ra + B->out);
         for (i = 0; i < ra; i++)
         {
             for (j = 0; j < ca; j++)
@@ -282,20 +282,20 @@ static void side_by_side(net_t d, const net_t a, const net_t b)
             fmpq_set(M->b + ra + i, B->b + i);
         }
     }
-    net_prepare(d);
+    cpwl_net_prepare(d);
 }
 
 /* The difference network a - b (same input and output dimensions). */
-static int difference(net_t d, const net_t a, const net_t b, err_t e)
+static int difference(cpwl_net_t d, const cpwl_net_t a, const cpwl_net_t b, cpwl_err_t e)
 {
-    net_t ra, rb, pa, pb;
+    cpwl_net_t ra, rb, pa, pb;
     slong depth;
     int st;
 
-    net_init(ra, 0);
-    net_init(rb, 0);
-    net_init(pa, 0);
-    net_init(pb, 0);
+    cpwl_net_init(ra, 0);
+    cpwl_net_init(rb, 0);
+    cpwl_net_init(pa, 0);
+    cpwl_net_init(pb, 0);
     st = relu_form(ra, a, e);
     if (st == CPWL_OK)
         st = relu_form(rb, b, e);
@@ -306,23 +306,23 @@ static int difference(net_t d, const net_t a, const net_t b, err_t e)
         pad_depth(pb, rb, depth);
         side_by_side(d, pa, pb);
     }
-    net_clear(ra);
-    net_clear(rb);
-    net_clear(pa);
-    net_clear(pb);
+    cpwl_net_clear(ra);
+    cpwl_net_clear(rb);
+    cpwl_net_clear(pa);
+    cpwl_net_clear(pb);
     return st;
 }
 
 /* ---- the decision ----------------------------------------------------- */
 
-static int map_is_zero(const regions_cell_struct *c, slong m, slong d)
+static int map_is_zero(const cpwl_regions_cell_struct *c, slong m, slong d)
 {
     return qvec_is_zero(c->grad, m * d)
         && qvec_is_zero(c->offset, m);
 }
 
 /* The cell's map at the domain point q is nonzero in some output. */
-static int map_nonzero_at(const regions_cell_struct *c, slong m, slong d,
+static int map_nonzero_at(const cpwl_regions_cell_struct *c, slong m, slong d,
                           const fmpq *q)
 {
     fmpq_t v;
@@ -339,7 +339,7 @@ static int map_nonzero_at(const regions_cell_struct *c, slong m, slong d,
     return nz;
 }
 
-static int in_box(const dom_t D, const fmpq *q)
+static int in_box(const cpwl_dom_t D, const fmpq *q)
 {
     slong i;
     if (!D->bounded)
@@ -356,16 +356,16 @@ static int in_box(const dom_t D, const fmpq *q)
    moves along a nonzero gradient row g: d_i(p + eps g) = eps |g|^2 > 0 as
    long as p + eps g stays in the cell, which holds for small eps since p
    is interior.  Each candidate is checked on a and b themselves. */
-static int witness(equiv_t Q, const regions_t R, const net_t a,
-                   const net_t b, const dom_t D, err_t e)
+static int witness(cpwl_equiv_t Q, const cpwl_regions_t R, const cpwl_net_t a,
+                   const cpwl_net_t b, const cpwl_dom_t D, cpwl_err_t e)
 {
     slong i, k, d = R->d, m = R->m, first = -1, row = -1;
-    const regions_cell_struct *c = NULL;
+    const cpwl_regions_cell_struct *c = NULL;
     fmpq *q;
 
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *ci = R->cells + i;
+        const cpwl_regions_cell_struct *ci = R->cells + i;
         if (map_is_zero(ci, m, d))
             continue;
         if (first < 0)
@@ -398,9 +398,9 @@ static int witness(equiv_t Q, const regions_t R, const net_t a,
             }
         if (!in_box(D, q))
             continue;
-        dom_to_ambient(Q->x, D, q);
-        net_eval_fmpq(Q->fa, a, Q->x);
-        net_eval_fmpq(Q->fb, b, Q->x);
+        cpwl_dom_to_ambient(Q->x, D, q);
+        cpwl_net_eval_fmpq(Q->fa, a, Q->x);
+        cpwl_net_eval_fmpq(Q->fb, b, Q->x);
         if (!qvec_equal(Q->fa, Q->fb, m))
         {
             qvec_set(Q->point, q, d);
@@ -411,45 +411,45 @@ static int witness(equiv_t Q, const regions_t R, const net_t a,
             break;
     }
     _fmpq_vec_clear(q, d);
-    return err_set(e, CPWL_ERR_INTERNAL, "equiv: a region of a - b has a "
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "equiv: a region of a - b has a "
                    "nonzero map but no point separating the networks was "
                    "found near its interior point");
 }
 
-int equiv_decide(equiv_t Q, const net_t a, const net_t b, const dom_t D,
-                 const regions_opts *opts, err_t e)
+int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
+                 const cpwl_regions_opts *opts, cpwl_err_t e)
 {
-    net_t diff;
-    regions_t R;
-    regions_opts o;
-    slong i, n = a->input_dim, m = net_output_dim(a);
+    cpwl_net_t diff;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    slong i, n = a->input_dim, m = cpwl_net_output_dim(a);
     int st;
 
-    equiv_clear(Q);
+    cpwl_equiv_clear(Q);
     if (b->input_dim != n)
-        return err_set(e, CPWL_ERR_INPUT, "the networks have different "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the networks have different "
                        "input dimensions: %ld (first) and %ld (second)",
                        (long) n, (long) b->input_dim);
-    if (net_output_dim(b) != m)
-        return err_set(e, CPWL_ERR_INPUT, "the networks have different "
+    if (cpwl_net_output_dim(b) != m)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the networks have different "
                        "output dimensions: %ld (first) and %ld (second)",
-                       (long) m, (long) net_output_dim(b));
+                       (long) m, (long) cpwl_net_output_dim(b));
     if (D->n != n)
-        return err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
                        "but the networks have %ld inputs", (long) D->n,
                        (long) n);
 
-    net_init(diff, n);
+    cpwl_net_init(diff, n);
     if ((st = difference(diff, a, b, e)) != CPWL_OK)
     {
-        net_clear(diff);
+        cpwl_net_clear(diff);
         return st;
     }
     o = *opts;
     o.maps = o.points = 1;
     o.linear = o.verts = 0;
-    regions_init(R, D->d, m, net_num_states(diff));
-    st = regions_compute(R, diff, D, &o, e);
+    cpwl_regions_init(R, D->d, m, cpwl_net_num_states(diff));
+    st = cpwl_regions_compute(R, diff, D, &o, e);
     if (st == CPWL_OK)
     {
         Q->d = D->d;
@@ -476,7 +476,7 @@ int equiv_decide(equiv_t Q, const net_t a, const net_t b, const dom_t D,
             }
         }
     }
-    regions_clear(R);
-    net_clear(diff);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(diff);
     return st;
 }

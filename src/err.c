@@ -2,18 +2,18 @@
 #include <stdio.h>
 #include "cpwl/err.h"
 
-void err_init(err_t e)
+void cpwl_err_init(cpwl_err_t e)
 {
     e->status = CPWL_OK;
     e->msg[0] = '\0';
 }
 
-void err_clear(err_t e)
+void cpwl_err_clear(cpwl_err_t e)
 {
     (void) e;
 }
 
-int err_vset(err_t e, int status, const char *fmt, va_list ap)
+int cpwl_err_vset(cpwl_err_t e, int status, const char *fmt, va_list ap)
 {
     if (e->status == CPWL_OK)
     {
@@ -23,19 +23,19 @@ int err_vset(err_t e, int status, const char *fmt, va_list ap)
     return e->status;
 }
 
-int err_set(err_t e, int status, const char *fmt, ...)
+int cpwl_err_set(cpwl_err_t e, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    err_vset(e, status, fmt, ap);
+    cpwl_err_vset(e, status, fmt, ap);
     va_end(ap);
     return e->status;
 }
 
-void err_quote(char *buf, size_t size, const char *s, size_t len)
+void cpwl_err_quote(char *buf, size_t size, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, n = 0, shown = len < ERR_QUOTE_MAX ? len : ERR_QUOTE_MAX;
+    size_t i, n = 0, shown = len < CPWL_ERR_QUOTE_MAX ? len : CPWL_ERR_QUOTE_MAX;
 
     /* Each character takes at most 4 bytes; the quotes and "..." 5 more. */
     buf[n++] = '"';

@@ -10,13 +10,13 @@
 #include "fpbound.h"
 #include "forms.h"
 
-slong forms_state_offset(const net_t net, slong l)
+slong forms_state_offset(const cpwl_net_t net, slong l)
 {
     slong k, off = 0;
-    if (net->layers[l].act == NET_IDENTITY)
+    if (net->layers[l].act == CPWL_NET_IDENTITY)
         return -1;
     for (k = 0; k < l; k++)
-        if (net->layers[k].act != NET_IDENTITY)
+        if (net->layers[k].act != CPWL_NET_IDENTITY)
             off += net->layers[k].out;
     return off;
 }
@@ -24,18 +24,18 @@ slong forms_state_offset(const net_t net, slong l)
 /* The factor a neuron of layer k passes on under the pattern: 1 (on or
    identity), 0 (relu off) or the leaky slope (off).  Returns 1 when the
    factor is exactly one, 0 when zero, -1 for the slope. */
-static int factor(const net_layer_struct *L, const unsigned char *st,
+static int factor(const cpwl_net_layer_struct *L, const unsigned char *st,
                   slong i)
 {
-    if (L->act == NET_IDENTITY || st[i])
+    if (L->act == CPWL_NET_IDENTITY || st[i])
         return 1;
-    return L->act == NET_LEAKY_RELU ? -1 : 0;
+    return L->act == CPWL_NET_LEAKY_RELU ? -1 : 0;
 }
 
-void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
+void forms_row_fmpq(fmpq *out, const cpwl_net_t net, const unsigned char *state,
                     slong l, slong j)
 {
-    const net_layer_struct *L = net->layers + l;
+    const cpwl_net_layer_struct *L = net->layers + l;
     slong k, i, t, len = L->in, d = net->input_dim;
     fmpq *r = _fmpq_vec_init(len), *r2;
 
@@ -45,8 +45,8 @@ void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
     /* Walk back: r is the row of z_{l,j} in terms of a_k (k = l-1..0). */
     for (k = l - 1; k >= 0; k--)
     {
-        const net_layer_struct *K = net->layers + k;
-        const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+        const cpwl_net_layer_struct *K = net->layers + k;
+        const unsigned char *st = state + (K->act == CPWL_NET_IDENTITY ? 0
                                            : forms_state_offset(net, k));
         for (i = 0; i < K->out; i++)
         {
@@ -71,9 +71,9 @@ void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
     _fmpq_vec_clear(r, d);
 }
 
-void forms_affine_fmpq(fmpq *Z, const net_t net, slong k, const fmpq *A)
+void forms_affine_fmpq(fmpq *Z, const cpwl_net_t net, slong k, const fmpq *A)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong d = net->input_dim, c = d + 1, i, t, col;
     qvec_zero(Z, K->out * c);
     for (i = 0; i < K->out; i++)
@@ -90,12 +90,12 @@ void forms_affine_fmpq(fmpq *Z, const net_t net, slong k, const fmpq *A)
     }
 }
 
-void forms_act_fmpq(fmpq *Z, const net_t net, slong k,
+void forms_act_fmpq(fmpq *Z, const cpwl_net_t net, slong k,
                     const unsigned char *state)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong c = net->input_dim + 1, i;
-    const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+    const unsigned char *st = state + (K->act == CPWL_NET_IDENTITY ? 0
                                        : forms_state_offset(net, k));
     for (i = 0; i < K->out; i++)
     {
@@ -107,7 +107,7 @@ void forms_act_fmpq(fmpq *Z, const net_t net, slong k,
     }
 }
 
-void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
+void forms_layer_fmpq(fmpq *Z, const cpwl_net_t net, const unsigned char *state,
                       slong l)
 {
     slong d = net->input_dim, c = d + 1, k, i, rows = d;
@@ -117,7 +117,7 @@ void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
         fmpq_one(A + i * c + i);
     for (k = 0; k <= l; k++)
     {
-        const net_layer_struct *K = net->layers + k;
+        const cpwl_net_layer_struct *K = net->layers + k;
         B = (k == l) ? Z : _fmpq_vec_init(K->out * c);
         forms_affine_fmpq(B, net, k, A);
         _fmpq_vec_clear(A, rows * c);
@@ -129,10 +129,10 @@ void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
     }
 }
 
-int forms_affine_d(double *Z, double *E, const net_t net, slong k,
+int forms_affine_d(double *Z, double *E, const cpwl_net_t net, slong k,
                    const double *A, const double *EA)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong d = net->input_dim, c = d + 1, i, t, col, rows = K->in;
     const double n3 = (double) (K->in + 3);
     int ok = 1;
@@ -172,12 +172,12 @@ int forms_affine_d(double *Z, double *E, const net_t net, slong k,
     return ok;
 }
 
-void forms_act_d(double *Z, double *E, const net_t net, slong k,
+void forms_act_d(double *Z, double *E, const cpwl_net_t net, slong k,
                  const unsigned char *state)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong c = net->input_dim + 1, i, col;
-    const unsigned char *st = state + (K->act == NET_IDENTITY ? 0
+    const unsigned char *st = state + (K->act == CPWL_NET_IDENTITY ? 0
                                        : forms_state_offset(net, k));
     double s = K->slope_d;
     for (i = 0; i < K->out; i++)
@@ -207,7 +207,7 @@ void forms_act_d(double *Z, double *E, const net_t net, slong k,
     }
 }
 
-int forms_layer_d(double *Z, double *E, const net_t net,
+int forms_layer_d(double *Z, double *E, const cpwl_net_t net,
                   const unsigned char *state, slong l)
 {
     slong d = net->input_dim, c = d + 1, k, i;
@@ -220,7 +220,7 @@ int forms_layer_d(double *Z, double *E, const net_t net,
         A[i * c + i] = 1;
     for (k = 0; k <= l && ok; k++)
     {
-        const net_layer_struct *K = net->layers + k;
+        const cpwl_net_layer_struct *K = net->layers + k;
         B = (k == l) ? Z : flint_malloc(K->out * c * sizeof(double));
         EB = (k == l) ? E : flint_malloc(K->out * c * sizeof(double));
         ok = forms_affine_d(B, EB, net, k, A, EA);

@@ -9,7 +9,7 @@
    activation's slopes (relu: 1 on, 0 off; leaky_relu: 1 or slope;
    identity: 1).
 
-   state: the pattern as in net_pattern (one byte per neuron with a state,
+   state: the pattern as in cpwl_net_pattern (one byte per neuron with a state,
    layer by layer); only the states of layers before l are read. */
 #ifndef CPWL_FORMS_H
 #define CPWL_FORMS_H
@@ -19,39 +19,39 @@
 
 /* Offset of layer l's first state in a pattern, or -1 when layer l has no
    states (identity). */
-slong forms_state_offset(const net_t net, slong l);
+slong forms_state_offset(const cpwl_net_t net, slong l);
 
 /* Exact form of neuron j of layer l: out has d+1 entries.  Computed
    backwards (one row through the layers), so one neuron costs one pass. */
-void forms_row_fmpq(fmpq *out, const net_t net, const unsigned char *state,
+void forms_row_fmpq(fmpq *out, const cpwl_net_t net, const unsigned char *state,
                     slong l, slong j);
 
 /* Exact forms of all neurons of layer l: Z is row-major out x (d+1). */
-void forms_layer_fmpq(fmpq *Z, const net_t net, const unsigned char *state,
+void forms_layer_fmpq(fmpq *Z, const cpwl_net_t net, const unsigned char *state,
                       slong l);
 
 /* One step of the recursion, exactly: Z (layers[k].out x (d+1)) = forms
    of z_k from A = forms of a_{k-1} (layers[k].in rows). */
-void forms_affine_fmpq(fmpq *Z, const net_t net, slong k, const fmpq *A);
+void forms_affine_fmpq(fmpq *Z, const cpwl_net_t net, slong k, const fmpq *A);
 
 /* In place: forms of z_k -> forms of a_k = D_k z_k under the pattern. */
-void forms_act_fmpq(fmpq *Z, const net_t net, slong k,
+void forms_act_fmpq(fmpq *Z, const cpwl_net_t net, slong k,
                     const unsigned char *state);
 
 /* Double forms of layer l with proven elementwise bounds
    |Z - exact| <= E, both row-major out x (d+1).  Returns 0 when a value
    or bound is not finite (the double filter then declines). */
-int forms_layer_d(double *Z, double *E, const net_t net,
+int forms_layer_d(double *Z, double *E, const cpwl_net_t net,
                   const unsigned char *state, slong l);
 
 /* One step of the same recursion: Z = forms of z_k from A = forms of
    a_{k-1} (rows layers[k].in; the identity [I | 0] for k = 0), with
    bounds; returns 0 when not finite. */
-int forms_affine_d(double *Z, double *E, const net_t net, slong k,
+int forms_affine_d(double *Z, double *E, const cpwl_net_t net, slong k,
                    const double *A, const double *EA);
 
 /* In place: forms of z_k -> forms of a_k = D_k z_k under the pattern. */
-void forms_act_d(double *Z, double *E, const net_t net, slong k,
+void forms_act_d(double *Z, double *E, const cpwl_net_t net, slong k,
                  const unsigned char *state);
 
 /* What the carried double forms of a region algorithm need of a net,
@@ -71,7 +71,7 @@ forms_plan_struct;
 
 typedef forms_plan_struct forms_plan_t[1];
 
-void forms_plan_init(forms_plan_t F, const net_t net);
+void forms_plan_init(forms_plan_t F, const cpwl_net_t net);
 void forms_plan_clear(forms_plan_t F);
 
 /* Forms of z_k (k >= 1) of a region from the forms Zp, Ep of z_{k-1} on
@@ -79,7 +79,7 @@ void forms_plan_clear(forms_plan_t F);
    the same values up to the order of the sums and the same bound; a relu
    layer's off inputs are skipped.  Input dimension 2 (three columns), as
    forms_update_d; returns 0 otherwise or when a value is not finite. */
-int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
+int forms_next_d(double *Z, double *E, const forms_plan_t F, const cpwl_net_t net,
                  slong k, const double *Zp, const double *Ep,
                  const unsigned char *state);
 
@@ -92,7 +92,7 @@ int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
    of the double filters (docs/numerics.md, "Carried forms").  Returns 0
    when a value is not finite or layer k-1 is not relu. */
 int forms_update_d(double *Z, double *E, const forms_plan_t F,
-                   const net_t net, slong k, const double *Zr,
+                   const cpwl_net_t net, slong k, const double *Zr,
                    const double *Er, const double *Zp, const double *Ep,
                    const unsigned char *state_q, const unsigned char *state_r);
 

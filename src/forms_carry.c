@@ -22,7 +22,7 @@
    by default, one AVX register in the avx2 clone). */
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 
-void forms_plan_init(forms_plan_t F, const net_t net)
+void forms_plan_init(forms_plan_t F, const cpwl_net_t net)
 {
     slong k, t, i;
     F->nlayers = net->nlayers;
@@ -31,7 +31,7 @@ void forms_plan_init(forms_plan_t F, const net_t net)
     F->WA = flint_calloc(FLINT_MAX(net->nlayers, 1), sizeof(double *));
     for (k = 0; k < net->nlayers; k++)
     {
-        const net_layer_struct *K = net->layers + k;
+        const cpwl_net_layer_struct *K = net->layers + k;
         slong ld = (K->out + 3) & ~(slong) 3;
         F->ld[k] = ld;
         if (!K->d_ok || K->in >= MAX_N_D)
@@ -118,16 +118,16 @@ static void next_avx2(double *acc, const double *WT, const double *WA,
 }
 #endif
 
-static int layer_is_relu(const net_t net, slong k)
+static int layer_is_relu(const cpwl_net_t net, slong k)
 {
-    return net->layers[k].act == NET_RELU;
+    return net->layers[k].act == CPWL_NET_RELU;
 }
 
-int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
+int forms_next_d(double *Z, double *E, const forms_plan_t F, const cpwl_net_t net,
                  slong k, const double *Zp, const double *Ep,
                  const unsigned char *state)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong ld = F->ld[k], in = K->in, t, i, col, non = 0, off;
     const double n3 = (double) (K->in + 3);
     double N[3] = {0, 0, 0}, *acc;
@@ -186,11 +186,11 @@ int forms_next_d(double *Z, double *E, const forms_plan_t F, const net_t net,
 }
 
 int forms_update_d(double *Z, double *E, const forms_plan_t F,
-                   const net_t net, slong k, const double *Zr,
+                   const cpwl_net_t net, slong k, const double *Zr,
                    const double *Er, const double *Zp, const double *Ep,
                    const unsigned char *state_q, const unsigned char *state_r)
 {
-    const net_layer_struct *K = net->layers + k;
+    const cpwl_net_layer_struct *K = net->layers + k;
     slong ld = F->ld[k], t, i, col, off;
     int ok = 1;
 

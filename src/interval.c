@@ -4,7 +4,7 @@
 
 /* The row holds integers g_i, c; with gd = fl(g) (fmpz_get_d rounds
    towards zero: |g - gd| <= 2u |gd|) and pd = fl(p) with |p - pd| <= pe
-   (net_round_inputs_d),
+   (cpwl_net_round_inputs_d),
      |g p - gd pd| <= |g - gd| |p| + |gd| |p - pd|
                    <= 4u |gd| (|pd| + pe) + |gd| pe.
    The double sum s of the rounded products t_i = fl(gd_i pd_i) and cd,
@@ -35,7 +35,7 @@ int iv_row_point(iv *z, const fmpq *h, const fmpq *p, slong d)
         if (fmpq_is_zero(h + i))
             continue;
         gd = fmpz_get_d(fmpq_numref(h + i));
-        if (!net_round_inputs_d(&pd, &pe, p + i, 1))
+        if (!cpwl_net_round_inputs_d(&pd, &pe, p + i, 1))
             return 0;
         t = gd * pd;
         s += t;

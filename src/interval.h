@@ -95,11 +95,11 @@ static inline int iv_ok(iv x)
     return isfinite(x.m) && isfinite(x.r);
 }
 
-/* num_fmpq_get_d rounds to nearest (ties to even), subnormals included. */
+/* cpwl_num_fmpq_get_d rounds to nearest (ties to even), subnormals included. */
 static inline iv iv_of_fmpq(const fmpq_t q)
 {
     iv z;
-    z.m = num_fmpq_get_d(q);
+    z.m = cpwl_num_fmpq_get_d(q);
     /* Exact when q is an integer of at most 53 bits. */
     if (fmpz_is_one(fmpq_denref(q)) && fmpz_bits(fmpq_numref(q)) <= 53)
         z.r = 0;

@@ -17,11 +17,11 @@ typedef struct
 {
     const char *where;
     char path[256];
-    num_mode_t mode;
+    cpwl_num_mode_t mode;
     slong bits_left;            /* budget for the bit sizes of numbers */
     int watch_floats;           /* no "numbers" key: look for float traps */
-    io_warn_struct *w;          /* NULL: no warnings wanted */
-    err_struct *e;
+    cpwl_io_warn_struct *w;          /* NULL: no warnings wanted */
+    cpwl_err_struct *e;
 }
 reader;
 
@@ -35,7 +35,7 @@ static int bad(reader *R, const json_value *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return err_set(R->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s: %s", R->where,
+    return cpwl_err_set(R->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s: %s", R->where,
                    v->line, v->col, R->path[0] ? R->path : "top level", msg);
 }
 
@@ -71,8 +71,8 @@ static int check_keys(reader *R, const json_value *obj,
                 break;
         if (*a == NULL)
         {
-            char q[ERR_QUOTE_SIZE];
-            err_quote(q, sizeof(q), obj->keys[i], strlen(obj->keys[i]));
+            char q[CPWL_ERR_QUOTE_SIZE];
+            cpwl_err_quote(q, sizeof(q), obj->keys[i], strlen(obj->keys[i]));
             return bad(R, obj->items[i], "unknown key %s (allowed: %s)", q,
                        list);
         }
@@ -193,13 +193,13 @@ static int looks_like_float(const char *s, size_t n)
 
 static void watch_float(reader *R, const json_value *v)
 {
-    io_warn_struct *w = R->w;
-    char q[ERR_QUOTE_SIZE];
+    cpwl_io_warn_struct *w = R->w;
+    char q[CPWL_ERR_QUOTE_SIZE];
     if (!looks_like_float(v->text, v->len))
         return;
     if (w->float_traps++ > 0)
         return;
-    err_quote(q, sizeof q, v->text, v->len);
+    cpwl_err_quote(q, sizeof q, v->text, v->len);
     snprintf(w->msg, sizeof w->msg, "%.300s:%ld:%ld: %.200s: %s looks "
              "like a printed binary float, but is read as the exact decimal it "
              "shows; if the weights are floats, say so with \"numbers\": "
@@ -211,13 +211,13 @@ static void watch_float(reader *R, const json_value *v)
 /* A number: a JSON number or a string holding one (num.h grammar). */
 static int read_number(fmpq_t out, reader *R, const json_value *v)
 {
-    err_t ne;
+    cpwl_err_t ne;
     if (v->kind != JSON_NUMBER && v->kind != JSON_STRING)
         return bad(R, v, "expected a number (a JSON number or a string "
                    "such as \"-1/2\" or \"0x1.8p-3\"), got %s",
                    json_kind_name(v->kind));
-    err_init(ne);
-    if (num_parse_fmpq(out, v->text, v->len, R->mode, ne) != CPWL_OK)
+    cpwl_err_init(ne);
+    if (cpwl_num_parse_fmpq(out, v->text, v->len, R->mode, ne) != CPWL_OK)
         return bad(R, v, "%s", ne->msg);
     if (R->watch_floats)
         watch_float(R, v);
@@ -225,7 +225,7 @@ static int read_number(fmpq_t out, reader *R, const json_value *v)
     if (R->bits_left < 0)
         return bad(R, v, "the numbers of this file are too large in total "
                    "(over %d bits per byte of text; literals such as 1e9999 "
-                   "take 33,000 bits each)", IO_BITS_PER_BYTE);
+                   "take 33,000 bits each)", CPWL_IO_BITS_PER_BYTE);
     return CPWL_OK;
 }
 
@@ -234,13 +234,13 @@ static int read_int(slong *out, reader *R, const json_value *v, slong lo,
                     slong hi)
 {
     fmpq_t q;
-    err_t ne;
+    cpwl_err_t ne;
     int ok;
     if (v->kind != JSON_NUMBER)
         return bad(R, v, "expected an integer, got %s", json_kind_name(v->kind));
     fmpq_init(q);
-    err_init(ne);
-    ok = num_parse_fmpq(q, v->text, v->len, NUM_EXACT, ne) == CPWL_OK
+    cpwl_err_init(ne);
+    ok = cpwl_num_parse_fmpq(q, v->text, v->len, CPWL_NUM_EXACT, ne) == CPWL_OK
          && fmpz_is_one(fmpq_denref(q))
          && fmpz_cmp_si(fmpq_numref(q), lo) >= 0
          && fmpz_cmp_si(fmpq_numref(q), hi) <= 0;
@@ -249,8 +249,8 @@ static int read_int(slong *out, reader *R, const json_value *v, slong lo,
     fmpq_clear(q);
     if (!ok)
     {
-        char lit[ERR_QUOTE_SIZE];
-        err_quote(lit, sizeof(lit), v->text, v->len);
+        char lit[CPWL_ERR_QUOTE_SIZE];
+        cpwl_err_quote(lit, sizeof(lit), v->text, v->len);
         return bad(R, v, "expected an integer from %ld to %ld, got %s",
                    (long) lo, (long) hi, lit);
     }
@@ -289,10 +289,10 @@ static const char *const layer_keys[] = {
     "activation", "weights", "bias", "slope", "pieces", NULL
 };
 
-static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
+static int read_layer(cpwl_net_t net, reader *R, const json_value *obj, slong l)
 {
     const json_value *act, *W, *b, *slope, *pv;
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i, in, kind, pieces = 1;
     char what[96];
 
@@ -307,32 +307,32 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
         || (b = need(R, obj, "bias", JSON_ARRAY)) == NULL)
         return CPWL_ERR_INPUT;
 
-    kind = net_act_from_name(act->text);
+    kind = cpwl_net_act_from_name(act->text);
     {
         size_t p = path_key(R, "activation");
-        char q[ERR_QUOTE_SIZE];
-        err_quote(q, sizeof(q), act->text, act->len);
+        char q[CPWL_ERR_QUOTE_SIZE];
+        cpwl_err_quote(q, sizeof(q), act->text, act->len);
         if (kind < 0)
             return bad(R, act, "unknown activation %s (expected relu, "
                        "identity, leaky_relu, abs, hardtanh or maxout)", q);
         path_pop(R, p);
     }
     slope = json_get(obj, "slope");
-    if (kind == NET_LEAKY_RELU && slope == NULL)
+    if (kind == CPWL_NET_LEAKY_RELU && slope == NULL)
         return bad(R, obj, "missing key \"slope\" (leaky_relu needs its "
                    "slope for z <= 0, e.g. \"1/100\")");
-    if (kind != NET_LEAKY_RELU && slope != NULL)
+    if (kind != CPWL_NET_LEAKY_RELU && slope != NULL)
         return bad(R, slope, "key \"slope\" belongs to leaky_relu layers only");
     pv = json_get(obj, "pieces");
-    if (kind == NET_MAXOUT && pv == NULL)
+    if (kind == CPWL_NET_MAXOUT && pv == NULL)
         return bad(R, obj, "missing key \"pieces\" (maxout needs the number "
                    "of pre-activations per unit, e.g. 2)");
-    if (kind != NET_MAXOUT && pv != NULL)
+    if (kind != CPWL_NET_MAXOUT && pv != NULL)
         return bad(R, pv, "key \"pieces\" belongs to maxout layers only");
     if (pv != NULL)
     {
         size_t p = path_key(R, "pieces");
-        if (read_int(&pieces, R, pv, 2, NET_MAXOUT_MAX_PIECES) != CPWL_OK)
+        if (read_int(&pieces, R, pv, 2, CPWL_NET_MAXOUT_MAX_PIECES) != CPWL_OK)
             return CPWL_ERR_INPUT;
         path_pop(R, p);
         if (W->n % pieces != 0)
@@ -344,7 +344,7 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
         }
     }
 
-    in = l == 0 ? net->input_dim : net_layer_width(net, l - 1);
+    in = l == 0 ? net->input_dim : cpwl_net_layer_width(net, l - 1);
     if (l == 0)
         snprintf(what, sizeof(what), "input_dim");
     else
@@ -369,7 +369,7 @@ static int read_layer(net_t net, reader *R, const json_value *obj, slong l)
         path_pop(R, p);
     }
 
-    L = net_add_layer(net, kind, W->n);
+    L = cpwl_net_add_layer(net, kind, W->n);
     L->pieces = pieces;
     {
         size_t p = path_key(R, "weights");
@@ -403,7 +403,7 @@ static const char *const top_keys[] = {
     "meta", "numbers", NULL
 };
 
-static int read_net(net_t net, reader *R, const json_value *top)
+static int read_net(cpwl_net_t net, reader *R, const json_value *top)
 {
     const json_value *v, *layers;
     slong l, input_dim;
@@ -419,8 +419,8 @@ static int read_net(net_t net, reader *R, const json_value *top)
         return CPWL_ERR_INPUT;
     if (strcmp(v->text, "cpwl-net") != 0)
     {
-        char q[ERR_QUOTE_SIZE];
-        err_quote(q, sizeof(q), v->text, v->len);
+        char q[CPWL_ERR_QUOTE_SIZE];
+        cpwl_err_quote(q, sizeof(q), v->text, v->len);
         path_key(R, "format");
         return bad(R, v, "expected \"cpwl-net\", got %s", q);
     }
@@ -434,14 +434,14 @@ static int read_net(net_t net, reader *R, const json_value *top)
         path_pop(R, p);
     }
 
-    R->mode = NUM_EXACT;
+    R->mode = CPWL_NUM_EXACT;
     R->watch_floats = R->w != NULL && json_get(top, "numbers") == NULL;
     if ((v = json_get(top, "numbers")) != NULL)
     {
         if (v->kind == JSON_STRING && strcmp(v->text, "binary64") == 0)
-            R->mode = NUM_BINARY64;
+            R->mode = CPWL_NUM_BINARY64;
         else if (v->kind == JSON_STRING && strcmp(v->text, "binary32") == 0)
-            R->mode = NUM_BINARY32;
+            R->mode = CPWL_NUM_BINARY32;
         else if (!(v->kind == JSON_STRING && strcmp(v->text, "exact") == 0))
         {
             path_key(R, "numbers");
@@ -508,7 +508,7 @@ static int read_net(net_t net, reader *R, const json_value *top)
 
     if (!net->output_bias)
     {
-        const net_layer_struct *L = net->layers + net->nlayers - 1;
+        const cpwl_net_layer_struct *L = net->layers + net->nlayers - 1;
         for (l = 0; l < L->out; l++)
             if (!fmpq_is_zero(L->b + l))
             {
@@ -523,55 +523,55 @@ static int read_net(net_t net, reader *R, const json_value *top)
     return CPWL_OK;
 }
 
-void io_warn_init(io_warn_t w)
+void cpwl_io_warn_init(cpwl_io_warn_t w)
 {
     w->float_traps = 0;
     w->msg[0] = '\0';
 }
 
-void io_warn_clear(io_warn_t w)
+void cpwl_io_warn_clear(cpwl_io_warn_t w)
 {
-    io_warn_init(w);
+    cpwl_io_warn_init(w);
 }
 
-int io_net_read_str(net_t net, const char *text, size_t len,
-                    const char *where, err_t e)
+int cpwl_io_net_read_str(cpwl_net_t net, const char *text, size_t len,
+                    const char *where, cpwl_err_t e)
 {
-    return io_net_read_str_warn(net, NULL, text, len, where, e);
+    return cpwl_io_net_read_str_warn(net, NULL, text, len, where, e);
 }
 
-int io_net_read_str_warn(net_t net, io_warn_t w, const char *text,
-                         size_t len, const char *where, err_t e)
+int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text,
+                         size_t len, const char *where, cpwl_err_t e)
 {
     json_value *top = json_parse(text, len, where, e);
     reader R;
-    net_t tmp;
+    cpwl_net_t tmp;
 
     if (top == NULL)
         return e->status;
     R.where = where;
     R.path[0] = '\0';
-    R.mode = NUM_EXACT;
-    R.bits_left = IO_BITS_SLACK + (slong) FLINT_MIN(len, (size_t) WORD_MAX
-                                                    / IO_BITS_PER_BYTE / 2)
-                                  * IO_BITS_PER_BYTE;
+    R.mode = CPWL_NUM_EXACT;
+    R.bits_left = CPWL_IO_BITS_SLACK + (slong) FLINT_MIN(len, (size_t) WORD_MAX
+                                                    / CPWL_IO_BITS_PER_BYTE / 2)
+                                  * CPWL_IO_BITS_PER_BYTE;
     R.e = e;
     R.w = w;
     R.watch_floats = 0;
     if (w != NULL)
-        io_warn_init(w);
-    net_init(tmp, 0);
+        cpwl_io_warn_init(w);
+    cpwl_net_init(tmp, 0);
     if (read_net(tmp, &R, top) == CPWL_OK)
     {
-        net_prepare(tmp);
-        net_swap(net, tmp);
+        cpwl_net_prepare(tmp);
+        cpwl_net_swap(net, tmp);
     }
-    net_clear(tmp);
+    cpwl_net_clear(tmp);
     json_free(top);
     return e->status;
 }
 
-int io_read_all(char **buf, size_t *len, const char *path, err_t e)
+int cpwl_io_read_all(char **buf, size_t *len, const char *path, cpwl_err_t e)
 {
     FILE *f;
     size_t n = 0, alloc = 1 << 16, got;
@@ -581,7 +581,7 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
 
     f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
-        return err_set(e, CPWL_ERR_INPUT, "%s: cannot open (%s)", path,
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: cannot open (%s)", path,
                        strerror(errno));
     if (fstat(fileno(f), &st) != 0)
         st.st_mode = 0;         /* unknown: just read */
@@ -589,15 +589,15 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
     {
         if (!is_stdin)
             fclose(f);
-        return err_set(e, CPWL_ERR_INPUT, "%s: is a directory, expected a "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: is a directory, expected a "
                        "file", path);
     }
-    if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size >= IO_MAX_FILE_SIZE)
+    if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size >= CPWL_IO_MAX_FILE_SIZE)
     {
         if (!is_stdin)
             fclose(f);
-        return err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes", path,
-                       (size_t) IO_MAX_FILE_SIZE - 1);
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes", path,
+                       (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
     }
     s = flint_malloc(alloc);
     while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0)
@@ -605,13 +605,13 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
         n += got;
         if (n + 1 == alloc)
         {
-            if (alloc >= IO_MAX_FILE_SIZE)
+            if (alloc >= CPWL_IO_MAX_FILE_SIZE)
             {
                 flint_free(s);
                 if (!is_stdin)
                     fclose(f);
-                return err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes",
-                               path, (size_t) IO_MAX_FILE_SIZE - 1);
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes",
+                               path, (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
             }
             alloc *= 2;
             s = flint_realloc(s, alloc);
@@ -623,7 +623,7 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
         flint_free(s);
         if (!is_stdin)
             fclose(f);
-        return err_set(e, CPWL_ERR_INPUT, "%s: read error (%s)", path,
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: read error (%s)", path,
                        strerror(en));
     }
     if (!is_stdin)
@@ -634,20 +634,20 @@ int io_read_all(char **buf, size_t *len, const char *path, err_t e)
     return CPWL_OK;
 }
 
-int io_net_read_file(net_t net, const char *path, err_t e)
+int cpwl_io_net_read_file(cpwl_net_t net, const char *path, cpwl_err_t e)
 {
-    return io_net_read_file_warn(net, NULL, path, e);
+    return cpwl_io_net_read_file_warn(net, NULL, path, e);
 }
 
-int io_net_read_file_warn(net_t net, io_warn_t w, const char *path, err_t e)
+int cpwl_io_net_read_file_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *path, cpwl_err_t e)
 {
     char *text;
     size_t len;
     if (w != NULL)
-        io_warn_init(w);
-    if (io_read_all(&text, &len, path, e) != CPWL_OK)
+        cpwl_io_warn_init(w);
+    if (cpwl_io_read_all(&text, &len, path, e) != CPWL_OK)
         return e->status;
-    io_net_read_str_warn(net, w, text, len,
+    cpwl_io_net_read_str_warn(net, w, text, len,
                          strcmp(path, "-") == 0 ? "<stdin>" : path, e);
     flint_free(text);
     return e->status;
@@ -677,7 +677,7 @@ static void put_qvec(json_buf *b, const fmpq *v, slong n)
     json_buf_puts(b, "]");
 }
 
-char *io_net_write_str(const net_t net)
+char *cpwl_io_net_write_str(const cpwl_net_t net)
 {
     json_buf b;
     slong l, i;
@@ -695,16 +695,16 @@ char *io_net_write_str(const net_t net)
                     net->output_bias ? "true" : "false");
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         json_buf_printf(&b, "    {\n      \"activation\": \"%s\",\n",
-                        net_act_name(L->act));
-        if (L->act == NET_LEAKY_RELU)
+                        cpwl_net_act_name(L->act));
+        if (L->act == CPWL_NET_LEAKY_RELU)
         {
             json_buf_puts(&b, "      \"slope\": ");
             put_q(&b, L->slope);
             json_buf_puts(&b, ",\n");
         }
-        if (L->act == NET_MAXOUT)
+        if (L->act == CPWL_NET_MAXOUT)
             json_buf_printf(&b, "      \"pieces\": %ld,\n", (long) L->pieces);
         json_buf_puts(&b, "      \"weights\": [\n");
         for (i = 0; i < L->out; i++)
@@ -729,8 +729,8 @@ char *io_net_write_str(const net_t net)
 
 /* ---- vectors on the command line -------------------------------------- */
 
-int io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
-                    err_t e)
+int cpwl_io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
+                    cpwl_err_t e)
 {
     slong k = 0;
     const char *p = s;
@@ -745,10 +745,10 @@ int io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
             z--;
         if (k < n)
         {
-            err_t ne;
-            err_init(ne);
-            if (num_parse_fmpq(x + k, a, z - a, NUM_EXACT, ne) != CPWL_OK)
-                return err_set(e, CPWL_ERR_INPUT, "%s: coordinate %ld: %s",
+            cpwl_err_t ne;
+            cpwl_err_init(ne);
+            if (cpwl_num_parse_fmpq(x + k, a, z - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: coordinate %ld: %s",
                                what, (long) k + 1, ne->msg);
         }
         k++;
@@ -757,13 +757,13 @@ int io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
         p = end + 1;
     }
     if (k != n)
-        return err_set(e, CPWL_ERR_INPUT, "%s: expected %ld coordinate%s (the "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: expected %ld coordinate%s (the "
                        "input dimension), got %ld", what, (long) n,
                        n == 1 ? "" : "s", (long) k);
     return CPWL_OK;
 }
 
-char *io_json_quote(const char *s)
+char *cpwl_io_json_quote(const char *s)
 {
     json_buf b;
     json_buf_init(&b);

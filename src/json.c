@@ -23,7 +23,7 @@ typedef struct
     long key_line, key_col;
     size_t pos_off;             /* incremental offset -> line:column */
     long pos_line, pos_col;
-    err_struct *e;
+    cpwl_err_struct *e;
 }
 builder;
 
@@ -68,7 +68,7 @@ static int fail(builder *B, long line, long col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    err_set(B->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", B->where, line, col, msg);
+    cpwl_err_set(B->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", B->where, line, col, msg);
     return 0;
 }
 
@@ -298,7 +298,7 @@ static int check_duplicates(builder *B, const json_value *obj)
 {
     key_ref *r;
     size_t i, dup = obj->n;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     if (obj->n < 2)
         return 1;
     r = flint_malloc(obj->n * sizeof(key_ref));
@@ -314,7 +314,7 @@ static int check_duplicates(builder *B, const json_value *obj)
     flint_free(r);
     if (dup == obj->n)
         return 1;
-    err_quote(q, sizeof(q), obj->keys[dup], strlen(obj->keys[dup]));
+    cpwl_err_quote(q, sizeof(q), obj->keys[dup], strlen(obj->keys[dup]));
     return fail(B, obj->key_line[dup], obj->key_col[dup], "duplicate key %s",
                 q);
 }
@@ -363,7 +363,7 @@ void json_free(json_value *v)
 }
 
 json_value *json_parse(const char *text, size_t len, const char *where,
-                       err_t e)
+                       cpwl_err_t e)
 {
     builder B;
     yajl_status st;
@@ -385,7 +385,7 @@ json_value *json_parse(const char *text, size_t len, const char *where,
         long line, col;
         locate(&B, len, &line, &col);
         yajl_free(B.h);
-        err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: empty file (expected a JSON "
+        cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: empty file (expected a JSON "
                 "object)", where, line, col);
         return NULL;
     }
@@ -416,7 +416,7 @@ json_value *json_parse(const char *text, size_t len, const char *where,
             if (msg[k] == '\n')
                 msg[k] = ' ';
         locate(&B, off, &line, &col);
-        err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
+        cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
                 where, line, col, msg,
                 !B.final ? "" : strstr(msg, "EOF") ? " (truncated file?)"
                 : " at the end of the text (truncated file?)");

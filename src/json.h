@@ -37,7 +37,7 @@ json_value;
 
 /* Parse text[0..len); on error sets e to "where:line:col: message". */
 json_value *json_parse(const char *text, size_t len, const char *where,
-                       err_t e);
+                       cpwl_err_t e);
 void json_free(json_value *v);
 
 /* Member `key` of an object, or NULL. */

@@ -5,42 +5,42 @@
 #include "cpwl/net.h"
 #include "cpwl/num.h"
 
-static const char *const act_names[NET_NUM_ACTS] = {
+static const char *const act_names[CPWL_NET_NUM_ACTS] = {
     "identity", "relu", "leaky_relu", "abs", "hardtanh", "maxout"
 };
 
-const char *net_act_name(net_act_t act)
+const char *cpwl_net_act_name(cpwl_net_act_t act)
 {
-    return (act >= 0 && act < NET_NUM_ACTS) ? act_names[act] : "?";
+    return (act >= 0 && act < CPWL_NET_NUM_ACTS) ? act_names[act] : "?";
 }
 
-int net_act_from_name(const char *name)
+int cpwl_net_act_from_name(const char *name)
 {
     int i;
-    for (i = 0; i < NET_NUM_ACTS; i++)
+    for (i = 0; i < CPWL_NET_NUM_ACTS; i++)
         if (strcmp(name, act_names[i]) == 0)
             return i;
     return -1;
 }
 
-int net_act_supported(net_act_t act)
+int cpwl_net_act_supported(cpwl_net_act_t act)
 {
-    return act >= 0 && act < NET_NUM_ACTS;
+    return act >= 0 && act < CPWL_NET_NUM_ACTS;
 }
 
-int net_is_basic(const net_t net)
+int cpwl_net_is_basic(const cpwl_net_t net)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
     {
-        net_act_t a = net->layers[l].act;
-        if (a != NET_IDENTITY && a != NET_RELU && a != NET_LEAKY_RELU)
+        cpwl_net_act_t a = net->layers[l].act;
+        if (a != CPWL_NET_IDENTITY && a != CPWL_NET_RELU && a != CPWL_NET_LEAKY_RELU)
             return 0;
     }
     return 1;
 }
 
-void net_init(net_t net, slong input_dim)
+void cpwl_net_init(cpwl_net_t net, slong input_dim)
 {
     net->input_dim = input_dim;
     net->nlayers = 0;
@@ -52,7 +52,7 @@ void net_init(net_t net, slong input_dim)
     net->prepared = 0;
 }
 
-static void layer_clear_derived(net_layer_struct *L)
+static void layer_clear_derived(cpwl_net_layer_struct *L)
 {
     flint_free(L->Wd);
     flint_free(L->bd);
@@ -64,12 +64,12 @@ static void layer_clear_derived(net_layer_struct *L)
     L->Wa = L->ba = NULL;
 }
 
-void net_clear(net_t net)
+void cpwl_net_clear(cpwl_net_t net)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
     {
-        net_layer_struct *L = net->layers + l;
+        cpwl_net_layer_struct *L = net->layers + l;
         fmpq_mat_clear(L->W);
         _fmpq_vec_clear(L->b, L->out);
         fmpq_clear(L->slope);
@@ -81,31 +81,31 @@ void net_clear(net_t net)
     flint_free(net->meta);
 }
 
-void net_swap(net_t a, net_t b)
+void cpwl_net_swap(cpwl_net_t a, cpwl_net_t b)
 {
-    net_struct t = *a;
+    cpwl_net_struct t = *a;
     *a = *b;
     *b = t;
 }
 
-slong net_layer_width(const net_t net, slong l)
+slong cpwl_net_layer_width(const cpwl_net_t net, slong l)
 {
-    const net_layer_struct *L = net->layers + l;
-    if (L->act == NET_MAXOUT && L->pieces > 0)
+    const cpwl_net_layer_struct *L = net->layers + l;
+    if (L->act == CPWL_NET_MAXOUT && L->pieces > 0)
         return L->out / L->pieces;
     return L->out;
 }
 
-net_layer_struct *net_add_layer(net_t net, net_act_t act, slong out)
+cpwl_net_layer_struct *cpwl_net_add_layer(cpwl_net_t net, cpwl_net_act_t act, slong out)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong in = net->nlayers == 0 ? net->input_dim
-                                 : net_layer_width(net, net->nlayers - 1);
+                                 : cpwl_net_layer_width(net, net->nlayers - 1);
     if (net->nlayers == net->alloc)
     {
         net->alloc = FLINT_MAX(4, 2 * net->alloc);
         net->layers = flint_realloc(net->layers,
-                                    net->alloc * sizeof(net_layer_struct));
+                                    net->alloc * sizeof(cpwl_net_layer_struct));
     }
     L = net->layers + net->nlayers++;
     L->act = act;
@@ -127,18 +127,18 @@ net_layer_struct *net_add_layer(net_t net, net_act_t act, slong out)
 /* Nearest double; flags *ok = 0 on overflow (the double filter declines). */
 static double to_d(const fmpq_t q, int *ok)
 {
-    double d = num_fmpq_get_d(q);
+    double d = cpwl_num_fmpq_get_d(q);
     if (!isfinite(d))
         *ok = 0;
     return d;
 }
 
-void net_prepare(net_t net)
+void cpwl_net_prepare(cpwl_net_t net)
 {
     slong l, i, j;
     for (l = 0; l < net->nlayers; l++)
     {
-        net_layer_struct *L = net->layers + l;
+        cpwl_net_layer_struct *L = net->layers + l;
         layer_clear_derived(L);
         L->Wd = flint_malloc(FLINT_MAX(1, L->out * L->in) * sizeof(double));
         L->bd = flint_malloc(FLINT_MAX(1, L->out) * sizeof(double));
@@ -152,50 +152,50 @@ void net_prepare(net_t net)
                 L->Wd[i * L->in + j] = to_d(fmpq_mat_entry(L->W, i, j),
                                             &L->d_ok);
                 arb_set_fmpq(L->Wa + i * L->in + j,
-                             fmpq_mat_entry(L->W, i, j), NET_ARB_PREC);
+                             fmpq_mat_entry(L->W, i, j), CPWL_NET_ARB_PREC);
             }
             L->bd[i] = to_d(L->b + i, &L->d_ok);
-            arb_set_fmpq(L->ba + i, L->b + i, NET_ARB_PREC);
+            arb_set_fmpq(L->ba + i, L->b + i, CPWL_NET_ARB_PREC);
         }
         L->slope_d = to_d(L->slope, &L->d_ok);
-        arb_set_fmpq(L->slope_a, L->slope, NET_ARB_PREC);
+        arb_set_fmpq(L->slope_a, L->slope, CPWL_NET_ARB_PREC);
     }
     net->prepared = 1;
 }
 
-slong net_output_dim(const net_t net)
+slong cpwl_net_output_dim(const cpwl_net_t net)
 {
     return net->nlayers == 0 ? net->input_dim
-                             : net_layer_width(net, net->nlayers - 1);
+                             : cpwl_net_layer_width(net, net->nlayers - 1);
 }
 
-slong net_depth(const net_t net)
+slong cpwl_net_depth(const cpwl_net_t net)
 {
     return net->nlayers;
 }
 
-slong net_size(const net_t net)
+slong cpwl_net_size(const cpwl_net_t net)
 {
     slong l, s = 0;
     for (l = 0; l + 1 < net->nlayers; l++)
-        s += net_layer_width(net, l);
+        s += cpwl_net_layer_width(net, l);
     return s;
 }
 
-slong net_width(const net_t net)
+slong cpwl_net_width(const cpwl_net_t net)
 {
     slong l, w = 0;
     for (l = 0; l + 1 < net->nlayers; l++)
-        w = FLINT_MAX(w, net_layer_width(net, l));
+        w = FLINT_MAX(w, cpwl_net_layer_width(net, l));
     return w;
 }
 
-slong net_num_params(const net_t net)
+slong cpwl_net_num_params(const cpwl_net_t net)
 {
     slong l, p = 0;
     for (l = 0; l < net->nlayers; l++)
         p += net->layers[l].out * (net->layers[l].in + 1)
-             + (net->layers[l].act == NET_LEAKY_RELU);
+             + (net->layers[l].act == CPWL_NET_LEAKY_RELU);
     /* Without an output bias the last biases are fixed at 0, not free. */
     if (!net->output_bias && net->nlayers > 0)
         p -= net->layers[net->nlayers - 1].out;
@@ -208,49 +208,49 @@ static void max_bits_q(slong *nb, slong *db, const fmpq_t q)
     *db = FLINT_MAX(*db, (slong) fmpz_bits(fmpq_denref(q)));
 }
 
-void net_max_bits(slong *num_bits, slong *den_bits, const net_t net)
+void cpwl_net_max_bits(slong *num_bits, slong *den_bits, const cpwl_net_t net)
 {
     slong l, i, j;
     *num_bits = *den_bits = 0;
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
                 max_bits_q(num_bits, den_bits, fmpq_mat_entry(L->W, i, j));
             max_bits_q(num_bits, den_bits, L->b + i);
         }
-        if (L->act == NET_LEAKY_RELU)
+        if (L->act == CPWL_NET_LEAKY_RELU)
             max_bits_q(num_bits, den_bits, L->slope);
     }
 }
 
-slong net_num_states(const net_t net)
+slong cpwl_net_num_states(const cpwl_net_t net)
 {
     slong l, n = 0;
     for (l = 0; l < net->nlayers; l++)
-        if (net->layers[l].act != NET_IDENTITY)
-            n += net_layer_width(net, l);
+        if (net->layers[l].act != CPWL_NET_IDENTITY)
+            n += cpwl_net_layer_width(net, l);
     return n;
 }
 
-char *net_pattern_str(const unsigned char *state, const net_t net)
+char *cpwl_net_pattern_str(const unsigned char *state, const cpwl_net_t net)
 {
     slong l, i, k = 0, len = 0;
     char *s;
     for (l = 0; l < net->nlayers; l++)
-        if (net->layers[l].act != NET_IDENTITY)
-            len += net_layer_width(net, l) + 1;
+        if (net->layers[l].act != CPWL_NET_IDENTITY)
+            len += cpwl_net_layer_width(net, l) + 1;
     s = flint_malloc(len + 1);
     len = 0;
     for (l = 0; l < net->nlayers; l++)
     {
-        if (net->layers[l].act == NET_IDENTITY)
+        if (net->layers[l].act == CPWL_NET_IDENTITY)
             continue;
         if (len > 0)
             s[len++] = '|';
-        for (i = 0; i < net_layer_width(net, l); i++, k++)
+        for (i = 0; i < cpwl_net_layer_width(net, l); i++, k++)
             s[len++] = state[k] < 10 ? (char) ('0' + state[k])
                                      : (char) ('a' + state[k] - 10);
     }

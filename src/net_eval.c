@@ -11,19 +11,19 @@
 #include "cpwl/net.h"
 #include "cpwl/num.h"
 
-static void unsupported(const net_layer_struct *L)
+static void unsupported(const cpwl_net_layer_struct *L)
 {
     fprintf(stderr, "cpwl: internal error: activation '%s' is not "
-            "implemented in evaluation\n", net_act_name(L->act));
+            "implemented in evaluation\n", cpwl_net_act_name(L->act));
     abort();
 }
 
 /* The derived copies are used by the ball and double paths. */
-static void need_prepared(const net_t net)
+static void need_prepared(const cpwl_net_t net)
 {
     if (!net->prepared)
     {
-        fprintf(stderr, "cpwl: internal error: net_prepare was not called "
+        fprintf(stderr, "cpwl: internal error: cpwl_net_prepare was not called "
                 "after the weights were set\n");
         abort();
     }
@@ -31,7 +31,7 @@ static void need_prepared(const net_t net)
 
 /* ---- exact ---------------------------------------------------------- */
 
-static void affine_fmpq(fmpq *z, const net_layer_struct *L, const fmpq *a)
+static void affine_fmpq(fmpq *z, const cpwl_net_layer_struct *L, const fmpq *a)
 {
     slong i, j;
     for (i = 0; i < L->out; i++)
@@ -42,11 +42,11 @@ static void affine_fmpq(fmpq *z, const net_layer_struct *L, const fmpq *a)
     }
 }
 
-/* a has net_layer_width entries: out, or out / pieces for maxout. */
-static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
+/* a has cpwl_net_layer_width entries: out, or out / pieces for maxout. */
+static void act_fmpq(fmpq *a, const fmpq *z, const cpwl_net_layer_struct *L)
 {
     slong i, j;
-    if (L->act == NET_MAXOUT)
+    if (L->act == CPWL_NET_MAXOUT)
     {
         for (i = 0; i < L->out / L->pieces; i++)
         {
@@ -63,25 +63,25 @@ static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
     {
         switch (L->act)
         {
-            case NET_IDENTITY:
+            case CPWL_NET_IDENTITY:
                 fmpq_set(a + i, z + i);
                 break;
-            case NET_RELU:  /* z = 0 is off: relu(0) = 0 either way */
+            case CPWL_NET_RELU:  /* z = 0 is off: relu(0) = 0 either way */
                 if (fmpq_sgn(z + i) > 0)
                     fmpq_set(a + i, z + i);
                 else
                     fmpq_zero(a + i);
                 break;
-            case NET_LEAKY_RELU:
+            case CPWL_NET_LEAKY_RELU:
                 if (fmpq_sgn(z + i) > 0)
                     fmpq_set(a + i, z + i);
                 else
                     fmpq_mul(a + i, z + i, L->slope);
                 break;
-            case NET_ABS:
+            case CPWL_NET_ABS:
                 fmpq_abs(a + i, z + i);
                 break;
-            case NET_HARDTANH:
+            case CPWL_NET_HARDTANH:
                 if (fmpz_cmpabs(fmpq_numref(z + i), fmpq_denref(z + i)) <= 0)
                     fmpq_set(a + i, z + i);
                 else
@@ -93,7 +93,7 @@ static void act_fmpq(fmpq *a, const fmpq *z, const net_layer_struct *L)
     }
 }
 
-fmpq **net_preacts_init(const net_t net)
+fmpq **cpwl_net_preacts_init(const cpwl_net_t net)
 {
     slong l;
     fmpq **z = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(fmpq *));
@@ -102,7 +102,7 @@ fmpq **net_preacts_init(const net_t net)
     return z;
 }
 
-void net_preacts_clear(fmpq **z, const net_t net)
+void cpwl_net_preacts_clear(fmpq **z, const cpwl_net_t net)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
@@ -110,17 +110,17 @@ void net_preacts_clear(fmpq **z, const net_t net)
     flint_free(z);
 }
 
-void net_preacts_fmpq(fmpq **z, const net_t net, const fmpq *x)
+void cpwl_net_preacts_fmpq(fmpq **z, const cpwl_net_t net, const fmpq *x)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         if (l == 0)
             affine_fmpq(z[0], L, x);
         else
         {
-            const net_layer_struct *P = net->layers + l - 1;
+            const cpwl_net_layer_struct *P = net->layers + l - 1;
             fmpq *a = _fmpq_vec_init(P->out);
             act_fmpq(a, z[l - 1], P);
             affine_fmpq(z[l], L, a);
@@ -134,7 +134,7 @@ void net_preacts_fmpq(fmpq **z, const net_t net, const fmpq *x)
    keeping every layer would cost the sum of all their sizes. */
 typedef struct
 {
-    const net_struct *net;
+    const cpwl_net_struct *net;
     const fmpq *x;
     slong layer;                /* z holds layer `layer`, -1: nothing yet */
     fmpq *z, *a;                /* room for the widest layer */
@@ -142,7 +142,7 @@ typedef struct
 }
 fmpq_pass;
 
-static void fmpq_pass_init(fmpq_pass *F, const net_t net, const fmpq *x)
+static void fmpq_pass_init(fmpq_pass *F, const cpwl_net_t net, const fmpq *x)
 {
     slong l;
     F->net = net;
@@ -168,7 +168,7 @@ static void fmpq_pass_to(fmpq_pass *F, slong l)
         F->layer = -1;
     while (F->layer < l)
     {
-        const net_layer_struct *L = F->net->layers + F->layer + 1;
+        const cpwl_net_layer_struct *L = F->net->layers + F->layer + 1;
         if (F->layer < 0)
             affine_fmpq(F->z, L, F->x);
         else
@@ -180,7 +180,7 @@ static void fmpq_pass_to(fmpq_pass *F, slong l)
     }
 }
 
-void net_eval_fmpq(fmpq *y, const net_t net, const fmpq *x)
+void cpwl_net_eval_fmpq(fmpq *y, const cpwl_net_t net, const fmpq *x)
 {
     fmpq_pass F;
     if (net->nlayers == 0)
@@ -198,11 +198,11 @@ void net_eval_fmpq(fmpq *y, const net_t net, const fmpq *x)
 
 /* ---- balls ---------------------------------------------------------- */
 
-static void affine_arb(arb_ptr z, const net_layer_struct *L, arb_srcptr a,
+static void affine_arb(arb_ptr z, const cpwl_net_layer_struct *L, arb_srcptr a,
                        slong prec)
 {
     slong i, j;
-    if (prec <= NET_ARB_PREC)
+    if (prec <= CPWL_NET_ARB_PREC)
     {
         for (i = 0; i < L->out; i++)
             arb_dot(z + i, L->ba + i, 0, L->Wa + i * L->in, 1, a, 1, L->in,
@@ -226,13 +226,13 @@ static void affine_arb(arb_ptr z, const net_layer_struct *L, arb_srcptr a,
     }
 }
 
-static void act_arb(arb_ptr a, arb_srcptr z, const net_layer_struct *L,
+static void act_arb(arb_ptr a, arb_srcptr z, const cpwl_net_layer_struct *L,
                     slong prec)
 {
     slong i, j;
     arb_t t;
     arb_init(t);
-    if (L->act == NET_MAXOUT)
+    if (L->act == CPWL_NET_MAXOUT)
     {
         /* max is monotone in each argument: exact on the balls' ends */
         for (i = 0; i < L->out / L->pieces; i++)
@@ -248,26 +248,26 @@ static void act_arb(arb_ptr a, arb_srcptr z, const net_layer_struct *L,
     {
         switch (L->act)
         {
-            case NET_IDENTITY:
+            case CPWL_NET_IDENTITY:
                 arb_set(a + i, z + i);
                 break;
-            case NET_ABS:
+            case CPWL_NET_ABS:
                 arb_abs(a + i, z + i);
                 break;
-            case NET_HARDTANH:
+            case CPWL_NET_HARDTANH:
                 arb_set_si(t, -1);
                 arb_max(a + i, z + i, t, prec);
                 arb_one(t);
                 arb_min(a + i, a + i, t, prec);
                 break;
-            case NET_RELU:
+            case CPWL_NET_RELU:
                 arb_zero(t);
                 arb_max(a + i, z + i, t, prec);
                 break;
-            case NET_LEAKY_RELU:
+            case CPWL_NET_LEAKY_RELU:
                 /* leaky(z) = max(z, s z) for s <= 1, min(z, s z) for s > 1,
                    whatever the sign of s: a monotone formula on balls. */
-                if (prec <= NET_ARB_PREC)
+                if (prec <= CPWL_NET_ARB_PREC)
                     arb_mul(t, z + i, L->slope_a, prec);
                 else
                 {
@@ -287,17 +287,17 @@ static void act_arb(arb_ptr a, arb_srcptr z, const net_layer_struct *L,
 }
 
 /* Pre-activations of every layer as balls; z[l] has layers[l].out. */
-static void preacts_arb(arb_ptr *z, const net_t net, arb_srcptr x, slong prec)
+static void preacts_arb(arb_ptr *z, const cpwl_net_t net, arb_srcptr x, slong prec)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         if (l == 0)
             affine_arb(z[0], L, x, prec);
         else
         {
-            const net_layer_struct *P = net->layers + l - 1;
+            const cpwl_net_layer_struct *P = net->layers + l - 1;
             arb_ptr a = _arb_vec_init(P->out);
             act_arb(a, z[l - 1], P, prec);
             affine_arb(z[l], L, a, prec);
@@ -306,7 +306,7 @@ static void preacts_arb(arb_ptr *z, const net_t net, arb_srcptr x, slong prec)
     }
 }
 
-static arb_ptr *preacts_arb_init(const net_t net)
+static arb_ptr *preacts_arb_init(const cpwl_net_t net)
 {
     slong l;
     arb_ptr *z = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(arb_ptr));
@@ -315,7 +315,7 @@ static arb_ptr *preacts_arb_init(const net_t net)
     return z;
 }
 
-static void preacts_arb_clear(arb_ptr *z, const net_t net)
+static void preacts_arb_clear(arb_ptr *z, const cpwl_net_t net)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
@@ -323,7 +323,7 @@ static void preacts_arb_clear(arb_ptr *z, const net_t net)
     flint_free(z);
 }
 
-void net_eval_arb(arb_ptr y, const net_t net, arb_srcptr x, slong prec)
+void cpwl_net_eval_arb(arb_ptr y, const cpwl_net_t net, arb_srcptr x, slong prec)
 {
     arb_ptr *z;
     need_prepared(net);
@@ -344,7 +344,7 @@ void net_eval_arb(arb_ptr y, const net_t net, arb_srcptr x, slong prec)
    Bound (docs/numerics.md): with T = |b| + sum |W_j a_j|,
    E = sum |W_j| ea_j, C = sum |a_j|, S = sum ea_j, all in double,
    ez = SLACK ((n+3) u T + E + 2 eta (C + S + n + 2)). */
-static int affine_d(double *z, double *ez, const net_layer_struct *L,
+static int affine_d(double *z, double *ez, const cpwl_net_layer_struct *L,
                     const double *a, const double *ea)
 {
     slong i, j, n = L->in;
@@ -377,10 +377,10 @@ static int affine_d(double *z, double *ez, const net_layer_struct *L,
 }
 
 static int act_d(double *a, double *ea, const double *z, const double *ez,
-                 const net_layer_struct *L)
+                 const cpwl_net_layer_struct *L)
 {
     slong i, j;
-    if (L->act == NET_MAXOUT)
+    if (L->act == CPWL_NET_MAXOUT)
     {
         /* exact on z; |max(z) - max(zhat)| <= max_j |z_j - zhat_j| */
         for (i = 0; i < L->out / L->pieces; i++)
@@ -400,23 +400,23 @@ static int act_d(double *a, double *ea, const double *z, const double *ez,
     {
         switch (L->act)
         {
-            case NET_IDENTITY:
+            case CPWL_NET_IDENTITY:
                 a[i] = z[i];
                 ea[i] = ez[i];
                 break;
-            case NET_ABS:       /* exact on z, 1-Lipschitz */
+            case CPWL_NET_ABS:       /* exact on z, 1-Lipschitz */
                 a[i] = fabs(z[i]);
                 ea[i] = ez[i];
                 break;
-            case NET_HARDTANH:  /* exact on z, 1-Lipschitz */
+            case CPWL_NET_HARDTANH:  /* exact on z, 1-Lipschitz */
                 a[i] = z[i] < -1.0 ? -1.0 : z[i] > 1.0 ? 1.0 : z[i];
                 ea[i] = ez[i];
                 break;
-            case NET_RELU:  /* exact on z, and relu is 1-Lipschitz */
+            case CPWL_NET_RELU:  /* exact on z, and relu is 1-Lipschitz */
                 a[i] = z[i] > 0 ? z[i] : 0.0;
                 ea[i] = ez[i];
                 break;
-            case NET_LEAKY_RELU:
+            case CPWL_NET_LEAKY_RELU:
             {
                 /* Lipschitz constant max(1, |S|) <= (1 + u) lip for the
                    exact slope S; SLACK covers that (1 + u) with the
@@ -438,7 +438,7 @@ static int act_d(double *a, double *ea, const double *z, const double *ez,
 }
 
 /* Pre-activations and their bounds for every layer; 0 on overflow. */
-static int preacts_d(double **z, double **ez, const net_t net,
+static int preacts_d(double **z, double **ez, const cpwl_net_t net,
                      const double *x, const double *xerr)
 {
     slong l, maxw = net->input_dim;
@@ -455,7 +455,7 @@ static int preacts_d(double **z, double **ez, const net_t net,
     }
     for (l = 0; ok && l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         ok = affine_d(z[l], ez[l], L, a, ea);
         if (ok && l + 1 < net->nlayers)
             ok = act_d(a, ea, z[l], ez[l], L);
@@ -465,7 +465,7 @@ static int preacts_d(double **z, double **ez, const net_t net,
     return ok;
 }
 
-static double **dvecs_init(const net_t net)
+static double **dvecs_init(const cpwl_net_t net)
 {
     slong l;
     double **v = flint_malloc(FLINT_MAX(1, net->nlayers) * sizeof(double *));
@@ -474,7 +474,7 @@ static double **dvecs_init(const net_t net)
     return v;
 }
 
-static void dvecs_clear(double **v, const net_t net)
+static void dvecs_clear(double **v, const cpwl_net_t net)
 {
     slong l;
     for (l = 0; l < net->nlayers; l++)
@@ -482,7 +482,7 @@ static void dvecs_clear(double **v, const net_t net)
     flint_free(v);
 }
 
-int net_eval_d(double *y, double *err, const net_t net,
+int cpwl_net_eval_d(double *y, double *err, const cpwl_net_t net,
                const double *x, const double *xerr)
 {
     double **z, **ez;
@@ -515,7 +515,7 @@ int net_eval_d(double *y, double *err, const net_t net,
    and the predicate layer asks about neuron (layer, idx). */
 typedef struct
 {
-    const net_struct *net;
+    const cpwl_net_struct *net;
     const fmpq *x;
     int d_ok;
     double **zd, **ezd;
@@ -605,12 +605,12 @@ static void pat_get_fmpq(fmpq_t v, void *data)
 }
 
 /* Inputs rounded to double with |x_d - x| <= 2^-52 |x_d| + 2^-1074. */
-int net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
+int cpwl_net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
 {
     slong j;
     for (j = 0; j < n; j++)
     {
-        xd[j] = num_fmpq_get_d(x + j);
+        xd[j] = cpwl_num_fmpq_get_d(x + j);
         if (!isfinite(xd[j]))
             return 0;
         xe[j] = 2 * U_D * fabs(xd[j]) + ETA_D;
@@ -620,44 +620,44 @@ int net_round_inputs_d(double *xd, double *xe, const fmpq *x, slong n)
 
 /* The sign of z[idx] - z[idx2] - shift at the pattern's point. */
 static int ask(pattern_state *P, slong idx, slong idx2, slong shift,
-               const pred_src_struct *src, pred_ctx_t ctx)
+               const cpwl_pred_src_struct *src, cpwl_pred_ctx_t ctx)
 {
     P->idx = idx;
     P->idx2 = idx2;
     P->shift = shift;
-    return pred_sign(ctx, src);
+    return cpwl_pred_sign(ctx, src);
 }
 
-/* Decide every state, in order (see net_num_states): state[k], and
-   sign[k] (may be NULL) as net_signs documents.  Returns the number of
+/* Decide every state, in order (see cpwl_net_num_states): state[k], and
+   sign[k] (may be NULL) as cpwl_net_signs documents.  Returns the number of
    states decided by a tie (an exact zero). */
 static slong pattern_ask(unsigned char *state, signed char *sign,
-                         pattern_state *P, const pred_src_struct *src,
-                         pred_ctx_t ctx)
+                         pattern_state *P, const cpwl_pred_src_struct *src,
+                         cpwl_pred_ctx_t ctx)
 {
-    const net_struct *net = P->net;
+    const cpwl_net_struct *net = P->net;
     slong l, i, j, k = 0, zeros = 0;
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
-        if (L->act == NET_IDENTITY)
+        const cpwl_net_layer_struct *L = net->layers + l;
+        if (L->act == CPWL_NET_IDENTITY)
             continue;
         P->layer = l;
-        for (i = 0; i < net_layer_width(net, l); i++, k++)
+        for (i = 0; i < cpwl_net_layer_width(net, l); i++, k++)
         {
             int s, tie = 0, st;
             switch (L->act)
             {
-                case NET_RELU:
-                case NET_LEAKY_RELU:
-                case NET_ABS:   /* z = 0 is off */
+                case CPWL_NET_RELU:
+                case CPWL_NET_LEAKY_RELU:
+                case CPWL_NET_ABS:   /* z = 0 is off */
                     s = ask(P, i, -1, 0, src, ctx);
                     st = s > 0;
                     tie = s == 0;
                     if (sign != NULL)
                         sign[k] = (signed char) s;
                     break;
-                case NET_HARDTANH:  /* z <= -1, -1 < z < 1, z >= 1 */
+                case CPWL_NET_HARDTANH:  /* z <= -1, -1 < z < 1, z >= 1 */
                     s = ask(P, i, -1, 1, src, ctx);
                     if (s >= 0)
                         st = 2;
@@ -668,7 +668,7 @@ static slong pattern_ask(unsigned char *state, signed char *sign,
                     }
                     tie = s == 0;
                     break;
-                case NET_MAXOUT:
+                case CPWL_NET_MAXOUT:
                 {
                     /* the first strictly larger piece wins: ties go to
                        the lowest index; a tie with the final winner
@@ -693,8 +693,8 @@ static slong pattern_ask(unsigned char *state, signed char *sign,
                     st = 0;
             }
             state[k] = (unsigned char) st;
-            if (sign != NULL && L->act != NET_RELU
-                && L->act != NET_LEAKY_RELU && L->act != NET_ABS)
+            if (sign != NULL && L->act != CPWL_NET_RELU
+                && L->act != CPWL_NET_LEAKY_RELU && L->act != CPWL_NET_ABS)
                 sign[k] = (signed char) (tie ? 0 : 1);
             zeros += tie;
         }
@@ -702,7 +702,7 @@ static slong pattern_ask(unsigned char *state, signed char *sign,
     return zeros;
 }
 
-static void pattern_state_init(pattern_state *P, const net_t net,
+static void pattern_state_init(pattern_state *P, const cpwl_net_t net,
                                const fmpq *x)
 {
     P->net = net;
@@ -730,10 +730,10 @@ static void pattern_state_clear(pattern_state *P)
 }
 
 static slong pattern_filtered(unsigned char *state, signed char *sign,
-                              const net_t net, const fmpq *x, pred_ctx_t ctx)
+                              const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx)
 {
     pattern_state P;
-    pred_src_struct src = {pat_get_d, pat_get_arb, pat_get_fmpq, NULL};
+    cpwl_pred_src_struct src = {pat_get_d, pat_get_arb, pat_get_fmpq, NULL};
     slong zeros, n = FLINT_MAX(1, net->input_dim);
     double *xd = flint_malloc(n * sizeof(double));
     double *xe = flint_malloc(n * sizeof(double));
@@ -742,7 +742,7 @@ static slong pattern_filtered(unsigned char *state, signed char *sign,
     pattern_state_init(&P, net, x);
     P.zd = dvecs_init(net);
     P.ezd = dvecs_init(net);
-    P.d_ok = net_round_inputs_d(xd, xe, x, net->input_dim)
+    P.d_ok = cpwl_net_round_inputs_d(xd, xe, x, net->input_dim)
              && preacts_d(P.zd, P.ezd, net, xd, xe);
     src.data = &P;
     zeros = pattern_ask(state, sign, &P, &src, ctx);
@@ -752,33 +752,33 @@ static slong pattern_filtered(unsigned char *state, signed char *sign,
     return zeros;
 }
 
-slong net_signs(signed char *sign, const net_t net, const fmpq *x,
-                pred_ctx_t ctx)
+slong cpwl_net_signs(signed char *sign, const cpwl_net_t net, const fmpq *x,
+                cpwl_pred_ctx_t ctx)
 {
-    unsigned char *state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
+    unsigned char *state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
     slong zeros = pattern_filtered(state, sign, net, x, ctx);
     flint_free(state);
     return zeros;
 }
 
-void net_pattern(unsigned char *state, const net_t net, const fmpq *x,
-                 pred_ctx_t ctx)
+void cpwl_net_pattern(unsigned char *state, const cpwl_net_t net, const fmpq *x,
+                 cpwl_pred_ctx_t ctx)
 {
     pattern_filtered(state, NULL, net, x, ctx);
 }
 
-void net_pattern_exact(unsigned char *state, const net_t net, const fmpq *x)
+void cpwl_net_pattern_exact(unsigned char *state, const cpwl_net_t net, const fmpq *x)
 {
     pattern_state P;
-    pred_src_struct src = {NULL, NULL, pat_get_fmpq, NULL};
-    pred_ctx_t ctx;
+    cpwl_pred_src_struct src = {NULL, NULL, pat_get_fmpq, NULL};
+    cpwl_pred_ctx_t ctx;
 
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     pattern_state_init(&P, net, x);
     src.data = &P;
     pattern_ask(state, NULL, &P, &src, ctx);
     pattern_state_clear(&P);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 /* ---- the three paths checked against each other ----------------------- */
@@ -805,12 +805,12 @@ static int within_exact(double d, double err, const fmpq_t y)
     return r;
 }
 
-void net_check_point(net_check_struct *res, unsigned char *state,
-                     const net_t net, const fmpq *x, pred_ctx_t ctx,
+void cpwl_net_check_point(cpwl_net_check_struct *res, unsigned char *state,
+                     const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx,
                      slong prec)
 {
-    slong j, n = net->input_dim, m = net_output_dim(net);
-    slong ns = net_num_states(net);
+    slong j, n = net->input_dim, m = cpwl_net_output_dim(net);
+    slong ns = cpwl_net_num_states(net);
     fmpq *y = _fmpq_vec_init(m);
     arb_ptr xa = _arb_vec_init(n), ya = _arb_vec_init(m);
     double *xd = flint_malloc(FLINT_MAX(1, n) * sizeof(double));
@@ -820,23 +820,23 @@ void net_check_point(net_check_struct *res, unsigned char *state,
     unsigned char *s1 = flint_malloc(FLINT_MAX(1, ns));
     unsigned char *s2 = flint_malloc(FLINT_MAX(1, ns));
 
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
 
     for (j = 0; j < n; j++)
         arb_set_fmpq(xa + j, x + j, prec);
-    net_eval_arb(ya, net, xa, prec);
+    cpwl_net_eval_arb(ya, net, xa, prec);
     res->arb_contains = 1;
     for (j = 0; j < m; j++)
         res->arb_contains &= arb_contains_fmpq(ya + j, y + j) != 0;
 
-    res->double_ok = net_round_inputs_d(xd, xe, x, n)
-                     && net_eval_d(yd, ye, net, xd, xe);
+    res->double_ok = cpwl_net_round_inputs_d(xd, xe, x, n)
+                     && cpwl_net_eval_d(yd, ye, net, xd, xe);
     res->double_within = res->double_ok;
     for (j = 0; res->double_ok && j < m; j++)
         res->double_within &= within_exact(yd[j], ye[j], y + j);
 
-    net_pattern(s1, net, x, ctx);
-    net_pattern_exact(s2, net, x);
+    cpwl_net_pattern(s1, net, x, ctx);
+    cpwl_net_pattern_exact(s2, net, x);
     res->pattern_agrees = ns == 0 || memcmp(s1, s2, ns) == 0;
     if (state != NULL && ns > 0)
         memcpy(state, s1, ns);
@@ -852,7 +852,7 @@ void net_check_point(net_check_struct *res, unsigned char *state,
     flint_free(s2);
 }
 
-int net_check_passed(const net_check_struct *res)
+int cpwl_net_check_passed(const cpwl_net_check_struct *res)
 {
     /* A declined double filter (overflow) is not a failure: no claim. */
     return res->arb_contains && (!res->double_ok || res->double_within)

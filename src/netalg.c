@@ -7,28 +7,28 @@
 
 /* Append an empty layer like L (activation, slope, maxout pieces) with
    `rows` pre-activations. */
-static net_layer_struct *add_like(net_t out, const net_layer_struct *L,
+static cpwl_net_layer_struct *add_like(cpwl_net_t out, const cpwl_net_layer_struct *L,
                                   slong rows)
 {
-    net_layer_struct *M = net_add_layer(out, L->act, rows);
+    cpwl_net_layer_struct *M = cpwl_net_add_layer(out, L->act, rows);
     fmpq_set(M->slope, L->slope);
     M->pieces = L->pieces;
     return M;
 }
 
 /* Append a copy of L; the previous layer of out must have L->in outputs. */
-static void copy_layer(net_t out, const net_layer_struct *L)
+static void copy_layer(cpwl_net_t out, const cpwl_net_layer_struct *L)
 {
-    net_layer_struct *M = add_like(out, L, L->out);
+    cpwl_net_layer_struct *M = add_like(out, L, L->out);
     FLINT_ASSERT(M->in == L->in);
     fmpq_mat_set(M->W, L->W);
     qvec_set(M->b, L->b, L->out);
 }
 
-static void copy_net(net_t out, const net_t net)
+static void copy_net(cpwl_net_t out, const cpwl_net_t net)
 {
     slong l;
-    net_init(out, net->input_dim);
+    cpwl_net_init(out, net->input_dim);
     for (l = 0; l < net->nlayers; l++)
         copy_layer(out, net->layers + l);
     out->output_bias = net->output_bias;
@@ -36,9 +36,9 @@ static void copy_net(net_t out, const net_t net)
 
 /* The last affine map may carry a bias if the operands allowed one or if
    the construction put one there (a merged map). */
-static void set_output_bias(net_t net, int flag)
+static void set_output_bias(cpwl_net_t net, int flag)
 {
-    const net_layer_struct *L;
+    const cpwl_net_layer_struct *L;
     net->output_bias = flag;
     if (net->nlayers == 0)
         return;
@@ -48,9 +48,9 @@ static void set_output_bias(net_t net, int flag)
 }
 
 /* An identity layer c * I_m (c = NULL: I_m) on top of net. */
-static void add_identity(net_t net, slong m, const fmpq_t c)
+static void add_identity(cpwl_net_t net, slong m, const fmpq_t c)
 {
-    net_layer_struct *L = net_add_layer(net, NET_IDENTITY, m);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, m);
     slong i;
     for (i = 0; i < m; i++)
     {
@@ -61,32 +61,32 @@ static void add_identity(net_t net, slong m, const fmpq_t c)
     }
 }
 
-void netalg_identity(net_t out, slong n)
+void cpwl_netalg_identity(cpwl_net_t out, slong n)
 {
-    net_t t;
-    net_init(t, n);
+    cpwl_net_t t;
+    cpwl_net_init(t, n);
     add_identity(t, n, NULL);
     t->output_bias = 0;
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
 }
 
-void netalg_pad_depth(net_t out, const net_t net, slong depth)
+void cpwl_netalg_pad_depth(cpwl_net_t out, const cpwl_net_t net, slong depth)
 {
     slong D = net->nlayers, n = net->input_dim, q, np, l, i, j;
-    const net_layer_struct *last = D > 0 ? net->layers + D - 1 : NULL;
-    net_layer_struct *L;
-    net_t t;
+    const cpwl_net_layer_struct *last = D > 0 ? net->layers + D - 1 : NULL;
+    cpwl_net_layer_struct *L;
+    cpwl_net_t t;
 
     if (D >= depth || (D == 0 && depth <= 1))
     {
         copy_net(t, net);
         if (D == 0 && depth == 1)
             add_identity(t, n, NULL);
-        net_prepare(t);
-        net_swap(out, t);
-        net_clear(t);
+        cpwl_net_prepare(t);
+        cpwl_net_swap(out, t);
+        cpwl_net_clear(t);
         return;
     }
     /* y = W_D a + b_D (q values, the pre-activations of the last map, or
@@ -94,10 +94,10 @@ void netalg_pad_depth(net_t out, const net_t net, slong depth)
        recovered by the last map as relu(y) - relu(-y) = y. */
     q = last != NULL ? last->out : n;
     np = D == 0 ? depth - 1 : depth - D;
-    net_init(t, n);
+    cpwl_net_init(t, n);
     for (l = 0; l + 1 < D; l++)
         copy_layer(t, net->layers + l);
-    L = net_add_layer(t, NET_RELU, 2 * q);
+    L = cpwl_net_add_layer(t, CPWL_NET_RELU, 2 * q);
     for (i = 0; i < q; i++)
     {
         for (j = 0; j < L->in; j++)
@@ -119,7 +119,7 @@ void netalg_pad_depth(net_t out, const net_t net, slong depth)
        u - v = y, since u, v >= 0 with one of them 0. */
     for (l = 1; l < np; l++)
     {
-        L = net_add_layer(t, NET_RELU, 2 * q);
+        L = cpwl_net_add_layer(t, CPWL_NET_RELU, 2 * q);
         for (i = 0; i < q; i++)
         {
             fmpq_one(fmpq_mat_entry(L->W, i, i));
@@ -131,36 +131,36 @@ void netalg_pad_depth(net_t out, const net_t net, slong depth)
     if (last != NULL)
         L = add_like(t, last, q);
     else
-        L = net_add_layer(t, NET_IDENTITY, q);
+        L = cpwl_net_add_layer(t, CPWL_NET_IDENTITY, q);
     for (i = 0; i < q; i++)
     {
         fmpq_one(fmpq_mat_entry(L->W, i, i));
         fmpq_set_si(fmpq_mat_entry(L->W, i, q + i), -1, 1);
     }
     t->output_bias = net->output_bias;
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
 }
 
-int netalg_compose(net_t out, const net_t f, const net_t g, err_t e)
+int cpwl_netalg_compose(cpwl_net_t out, const cpwl_net_t f, const cpwl_net_t g, cpwl_err_t e)
 {
     slong p = g->nlayers, q = f->nlayers, l;
-    net_t t;
+    cpwl_net_t t;
 
-    if (net_output_dim(g) != f->input_dim)
-        return err_set(e, CPWL_ERR_INPUT, "compose: the inner network has "
+    if (cpwl_net_output_dim(g) != f->input_dim)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "compose: the inner network has "
                        "%ld outputs but the outer one %ld inputs",
-                       (long) net_output_dim(g), (long) f->input_dim);
-    net_init(t, g->input_dim);
+                       (long) cpwl_net_output_dim(g), (long) f->input_dim);
+    cpwl_net_init(t, g->input_dim);
     for (l = 0; l + 1 < p; l++)
         copy_layer(t, g->layers + l);
-    if (p > 0 && q > 0 && g->layers[p - 1].act == NET_IDENTITY)
+    if (p > 0 && q > 0 && g->layers[p - 1].act == CPWL_NET_IDENTITY)
     {
         /* Merge F_1(G_p a + c) + d = (F_1 G_p) a + (F_1 c + d): one
            affine map less, no neuron more (Arora et al., Lemma D.1). */
-        const net_layer_struct *G = g->layers + p - 1, *F = f->layers;
-        net_layer_struct *M = add_like(t, F, F->out);
+        const cpwl_net_layer_struct *G = g->layers + p - 1, *F = f->layers;
+        cpwl_net_layer_struct *M = add_like(t, F, F->out);
         slong i, j;
         fmpq_mat_mul(M->W, F->W, G->W);
         for (i = 0; i < F->out; i++)
@@ -182,9 +182,9 @@ int netalg_compose(net_t out, const net_t f, const net_t g, err_t e)
             copy_layer(t, f->layers + l);
     }
     set_output_bias(t, q > 0 ? f->output_bias : g->output_bias);
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
     return CPWL_OK;
 }
 
@@ -192,26 +192,26 @@ int netalg_compose(net_t out, const net_t f, const net_t g, err_t e)
    hardtanh) as a relu layer of twice the width: z -> (relu(z), relu(-z))
    and the next map reads identity z = r - s, leaky z = r - slope s,
    |z| = r + s; hardtanh clip(z) = relu(z + 1) - relu(z - 1) - 1. */
-static int relu_split(net_t net, slong l, err_t e)
+static int relu_split(cpwl_net_t net, slong l, cpwl_err_t e)
 {
-    const net_layer_struct *L = net->layers + l, *N = net->layers + l + 1;
-    net_layer_struct *A, *B;
+    const cpwl_net_layer_struct *L = net->layers + l, *N = net->layers + l + 1;
+    cpwl_net_layer_struct *A, *B;
     slong k = L->out, i, j;
-    int ht = L->act == NET_HARDTANH;
+    int ht = L->act == CPWL_NET_HARDTANH;
     fmpq_t c;
-    net_t t;
+    cpwl_net_t t;
 
-    if (L->act == NET_RELU)
+    if (L->act == CPWL_NET_RELU)
         return CPWL_OK;
-    if (L->act == NET_MAXOUT)
-        return err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
+    if (L->act == CPWL_NET_MAXOUT)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
                        "layer can only be stacked with a maxout layer of "
                        "as many pieces", (long) l + 1);  /* lowered then */
     fmpq_init(c);
-    net_init(t, net->input_dim);
+    cpwl_net_init(t, net->input_dim);
     for (i = 0; i < l; i++)
         copy_layer(t, net->layers + i);
-    A = net_add_layer(t, NET_RELU, 2 * k);
+    A = cpwl_net_add_layer(t, CPWL_NET_RELU, 2 * k);
     for (i = 0; i < k; i++)
     {
         for (j = 0; j < L->in; j++)
@@ -233,9 +233,9 @@ static int relu_split(net_t net, slong l, err_t e)
             fmpq_neg(A->b + k + i, L->b + i);
     }
     /* The coefficient of the second copy in the next map. */
-    if (L->act == NET_IDENTITY || ht)
+    if (L->act == CPWL_NET_IDENTITY || ht)
         fmpq_set_si(c, -1, 1);
-    else if (L->act == NET_LEAKY_RELU)
+    else if (L->act == CPWL_NET_LEAKY_RELU)
         fmpq_neg(c, L->slope);
     else
         fmpq_one(c);
@@ -255,75 +255,75 @@ static int relu_split(net_t net, slong l, err_t e)
     for (i = l + 2; i < net->nlayers; i++)
         copy_layer(t, net->layers + i);
     t->output_bias = net->output_bias;
-    net_swap(net, t);
-    net_clear(t);
+    cpwl_net_swap(net, t);
+    cpwl_net_clear(t);
     fmpq_clear(c);
     return CPWL_OK;
 }
 
 /* Whether two hidden layers can be stacked side by side as they are. */
-static int same_act(const net_layer_struct *A, const net_layer_struct *B)
+static int same_act(const cpwl_net_layer_struct *A, const cpwl_net_layer_struct *B)
 {
     if (A->act != B->act)
         return 0;
-    if (A->act == NET_LEAKY_RELU)
+    if (A->act == CPWL_NET_LEAKY_RELU)
         return fmpq_equal(A->slope, B->slope);
-    if (A->act == NET_MAXOUT)
+    if (A->act == CPWL_NET_MAXOUT)
         return A->pieces == B->pieces;
     return 1;
 }
 
-static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e);
+static int sum_aligned(cpwl_net_t out, const cpwl_net_t a, const cpwl_net_t b, cpwl_err_t e);
 
-int netalg_sum(net_t out, const net_t a, const net_t b, err_t e)
+int cpwl_netalg_sum(cpwl_net_t out, const cpwl_net_t a, const cpwl_net_t b, cpwl_err_t e)
 {
-    err_t e2;
-    net_t la, lb;
+    cpwl_err_t e2;
+    cpwl_net_t la, lb;
     int st;
-    err_init(e2);
+    cpwl_err_init(e2);
     st = sum_aligned(out, a, b, e2);
-    if (st == CPWL_OK || net_output_dim(a) != net_output_dim(b)
+    if (st == CPWL_OK || cpwl_net_output_dim(a) != cpwl_net_output_dim(b)
         || a->input_dim != b->input_dim)
     {
         if (st != CPWL_OK)
-            err_set(e, st, "%s", e2->msg);
-        err_clear(e2);
+            cpwl_err_set(e, st, "%s", e2->msg);
+        cpwl_err_clear(e2);
         return st;
     }
-    err_clear(e2);
+    cpwl_err_clear(e2);
     /* a maxout layer met another activation: add the relu lowerings */
-    net_init(la, a->input_dim);
-    net_init(lb, b->input_dim);
-    netalg_lower_relu(la, a);
-    netalg_lower_relu(lb, b);
+    cpwl_net_init(la, a->input_dim);
+    cpwl_net_init(lb, b->input_dim);
+    cpwl_netalg_lower_relu(la, a);
+    cpwl_netalg_lower_relu(lb, b);
     st = sum_aligned(out, la, lb, e);
-    net_clear(la);
-    net_clear(lb);
+    cpwl_net_clear(la);
+    cpwl_net_clear(lb);
     return st;
 }
 
-static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e)
+static int sum_aligned(cpwl_net_t out, const cpwl_net_t a, const cpwl_net_t b, cpwl_err_t e)
 {
-    slong n = a->input_dim, m = net_output_dim(a), D, l, i, j;
-    net_t A, B, t;
+    slong n = a->input_dim, m = cpwl_net_output_dim(a), D, l, i, j;
+    cpwl_net_t A, B, t;
     int st = CPWL_OK;
 
-    if (b->input_dim != n || net_output_dim(b) != m)
-        return err_set(e, CPWL_ERR_INPUT, "sum: the networks map R^%ld -> "
+    if (b->input_dim != n || cpwl_net_output_dim(b) != m)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "sum: the networks map R^%ld -> "
                        "R^%ld and R^%ld -> R^%ld, not the same spaces",
                        (long) n, (long) m, (long) b->input_dim,
-                       (long) net_output_dim(b));
+                       (long) cpwl_net_output_dim(b));
     copy_net(A, a);
     copy_net(B, b);
     /* The outputs are added in the last affine map, so it must be one
        without an activation. */
-    if (A->nlayers == 0 || A->layers[A->nlayers - 1].act != NET_IDENTITY)
+    if (A->nlayers == 0 || A->layers[A->nlayers - 1].act != CPWL_NET_IDENTITY)
         add_identity(A, m, NULL);
-    if (B->nlayers == 0 || B->layers[B->nlayers - 1].act != NET_IDENTITY)
+    if (B->nlayers == 0 || B->layers[B->nlayers - 1].act != CPWL_NET_IDENTITY)
         add_identity(B, m, NULL);
     D = FLINT_MAX(A->nlayers, B->nlayers);
-    netalg_pad_depth(A, A, D);
-    netalg_pad_depth(B, B, D);
+    cpwl_netalg_pad_depth(A, A, D);
+    cpwl_netalg_pad_depth(B, B, D);
     for (l = 0; l + 1 < D && st == CPWL_OK; l++)
         if (!same_act(A->layers + l, B->layers + l))
         {
@@ -333,19 +333,19 @@ static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e)
         }
     if (st != CPWL_OK)
     {
-        net_clear(A);
-        net_clear(B);
+        cpwl_net_clear(A);
+        cpwl_net_clear(B);
         return st;
     }
-    net_init(t, n);
+    cpwl_net_init(t, n);
     for (l = 0; l < D; l++)
     {
-        const net_layer_struct *P = A->layers + l, *Q = B->layers + l;
-        net_layer_struct *L;
+        const cpwl_net_layer_struct *P = A->layers + l, *Q = B->layers + l;
+        cpwl_net_layer_struct *L;
         if (l + 1 == D)
         {
             /* the output map adds the two outputs */
-            L = net_add_layer(t, NET_IDENTITY, m);
+            L = cpwl_net_add_layer(t, CPWL_NET_IDENTITY, m);
             for (i = 0; i < m; i++)
             {
                 for (j = 0; j < P->in; j++)
@@ -383,29 +383,29 @@ static int sum_aligned(net_t out, const net_t a, const net_t b, err_t e)
         }
     }
     set_output_bias(t, a->output_bias || b->output_bias);
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
-    net_clear(A);
-    net_clear(B);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
+    cpwl_net_clear(A);
+    cpwl_net_clear(B);
     return CPWL_OK;
 }
 
-void netalg_scale(net_t out, const net_t net, const fmpq_t c)
+void cpwl_netalg_scale(cpwl_net_t out, const cpwl_net_t net, const fmpq_t c)
 {
-    slong D = net->nlayers, m = net_output_dim(net), i, j;
-    net_layer_struct *L;
-    net_t t;
+    slong D = net->nlayers, m = cpwl_net_output_dim(net), i, j;
+    cpwl_net_layer_struct *L;
+    cpwl_net_t t;
 
     copy_net(t, net);
     L = D > 0 ? t->layers + D - 1 : NULL;
     /* c act(z) = act(c z) for c >= 0 when act is positively homogeneous;
        otherwise c goes into a new output map. */
-    if (L != NULL && (L->act == NET_IDENTITY
+    if (L != NULL && (L->act == CPWL_NET_IDENTITY
                       || (fmpq_sgn(c) >= 0
-                          && (L->act == NET_RELU || L->act == NET_LEAKY_RELU
-                              || L->act == NET_ABS
-                              || L->act == NET_MAXOUT))))
+                          && (L->act == CPWL_NET_RELU || L->act == CPWL_NET_LEAKY_RELU
+                              || L->act == CPWL_NET_ABS
+                              || L->act == CPWL_NET_MAXOUT))))
     {
         for (i = 0; i < L->out; i++)
         {
@@ -417,9 +417,9 @@ void netalg_scale(net_t out, const net_t net, const fmpq_t c)
     }
     else
         add_identity(t, m, c);
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
 }
 
 /* ---- lowering to relu layers ------------------------------------------ */
@@ -448,9 +448,9 @@ static void vals_clear(lower_vals *v)
 }
 
 /* Append a layer computing act(V a + vb). */
-static net_layer_struct *emit(net_t t, net_act_t act, const lower_vals *v)
+static cpwl_net_layer_struct *emit(cpwl_net_t t, cpwl_net_act_t act, const lower_vals *v)
 {
-    net_layer_struct *L = net_add_layer(t, act, v->n);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(t, act, v->n);
     fmpq_mat_set(L->W, v->V);
     qvec_set(L->b, v->vb, v->n);
     return L;
@@ -459,11 +459,11 @@ static net_layer_struct *emit(net_t t, net_act_t act, const lower_vals *v)
 /* One relu layer r = relu(R v + r0) of the values; the new values are
    S r + s0 (R: rows x n, S: n' x rows), replacing *v.  Consecutive affine
    maps are composed exactly (R V), so no identity layer is left between. */
-static void relu_step(net_t t, lower_vals *v, const fmpq_mat_t R,
+static void relu_step(cpwl_net_t t, lower_vals *v, const fmpq_mat_t R,
                       const fmpq *r0, const fmpq_mat_t S, const fmpq *s0)
 {
     slong rows = fmpq_mat_nrows(R), i, j;
-    net_layer_struct *L = net_add_layer(t, NET_RELU, rows);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(t, CPWL_NET_RELU, rows);
     fmpq_mat_mul(L->W, R, v->V);
     for (i = 0; i < rows; i++)
     {
@@ -480,7 +480,7 @@ static void relu_step(net_t t, lower_vals *v, const fmpq_mat_t R,
 /* abs: |z| = relu(z) + relu(-z); hardtanh: clip(z, -1, 1) =
    relu(z + 1) - relu(z - 1) - 1.  Both use the hyperplanes of z
    itself (z = 0, resp. z = -1 and z = 1). */
-static void lower_elementwise(net_t t, lower_vals *v, int ht)
+static void lower_elementwise(cpwl_net_t t, lower_vals *v, int ht)
 {
     slong k = v->n, i;
     fmpq_mat_t R, S;
@@ -511,7 +511,7 @@ static void lower_elementwise(net_t t, lower_vals *v, int ht)
    the unit's values: max(a, b) = a + relu(b - a), a carried as
    relu(a) - relu(-a) (3 relus); an odd value out is carried (2 relus).
    ceil(log2 pieces) rounds. */
-static void lower_maxout(net_t t, lower_vals *v, slong pieces)
+static void lower_maxout(cpwl_net_t t, lower_vals *v, slong pieces)
 {
     slong units = v->n / pieces, c = pieces;
     while (c > 1)
@@ -549,17 +549,17 @@ static void lower_maxout(net_t t, lower_vals *v, slong pieces)
     }
 }
 
-void netalg_lower_relu(net_t out, const net_t net)
+void cpwl_netalg_lower_relu(cpwl_net_t out, const cpwl_net_t net)
 {
     slong l, i;
     int pend = 0;
     lower_vals v, w;
-    net_t t;
+    cpwl_net_t t;
 
-    net_init(t, net->input_dim);
+    cpwl_net_init(t, net->input_dim);
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         int last = l + 1 == net->nlayers;
         /* the layer's pre-activations as values of the last output */
         if (pend)
@@ -586,19 +586,19 @@ void netalg_lower_relu(net_t out, const net_t net)
         pend = 1;
         switch (L->act)
         {
-            case NET_IDENTITY:
+            case CPWL_NET_IDENTITY:
                 if (last)
                 {
-                    emit(t, NET_IDENTITY, &v);
+                    emit(t, CPWL_NET_IDENTITY, &v);
                     vals_clear(&v);
                     pend = 0;
                 }
                 break;
-            case NET_ABS:
-            case NET_HARDTANH:
-                lower_elementwise(t, &v, L->act == NET_HARDTANH);
+            case CPWL_NET_ABS:
+            case CPWL_NET_HARDTANH:
+                lower_elementwise(t, &v, L->act == CPWL_NET_HARDTANH);
                 break;
-            case NET_MAXOUT:
+            case CPWL_NET_MAXOUT:
                 lower_maxout(t, &v, L->pieces);
                 break;
             default:            /* relu, leaky_relu: kept */
@@ -609,11 +609,11 @@ void netalg_lower_relu(net_t out, const net_t net)
     }
     if (pend)
     {
-        emit(t, NET_IDENTITY, &v);
+        emit(t, CPWL_NET_IDENTITY, &v);
         vals_clear(&v);
     }
     set_output_bias(t, net->output_bias);
-    net_prepare(t);
-    net_swap(out, t);
-    net_clear(t);
+    cpwl_net_prepare(t);
+    cpwl_net_swap(out, t);
+    cpwl_net_clear(t);
 }

@@ -28,24 +28,24 @@ num_format_struct;
 static const num_format_struct num_binary64 = {53, -1022, 1023, "binary64"};
 static const num_format_struct num_binary32 = {24, -126, 127, "binary32"};
 
-static const num_format_struct *num_format(num_mode_t mode)
+static const num_format_struct *num_format(cpwl_num_mode_t mode)
 {
-    if (mode == NUM_BINARY64)
+    if (mode == CPWL_NUM_BINARY64)
         return &num_binary64;
-    if (mode == NUM_BINARY32)
+    if (mode == CPWL_NUM_BINARY32)
         return &num_binary32;
     return NULL;
 }
 
-const char *num_mode_name(num_mode_t mode)
+const char *cpwl_num_mode_name(cpwl_num_mode_t mode)
 {
     switch (mode)
     {
-        case NUM_EXACT:
+        case CPWL_NUM_EXACT:
             return "exact";
-        case NUM_BINARY64:
+        case CPWL_NUM_BINARY64:
             return "binary64";
-        case NUM_BINARY32:
+        case CPWL_NUM_BINARY32:
             return "binary32";
     }
     return "unknown";
@@ -178,11 +178,11 @@ static int num_round_to_format(fmpq_t out, const fmpq_t x,
     return 0;
 }
 
-int num_round_fmpq(fmpq_t out, const fmpq_t x, num_mode_t mode, err_t e)
+int cpwl_num_round_fmpq(fmpq_t out, const fmpq_t x, cpwl_num_mode_t mode, cpwl_err_t e)
 {
     const num_format_struct *f;
 
-    if (mode == NUM_EXACT)
+    if (mode == CPWL_NUM_EXACT)
     {
         fmpq_set(out, x);
         return CPWL_OK;
@@ -190,17 +190,17 @@ int num_round_fmpq(fmpq_t out, const fmpq_t x, num_mode_t mode, err_t e)
 
     f = num_format(mode);
     if (f == NULL)
-        return err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
                        (int) mode);
 
     if (num_round_to_format(out, x, f))
-        return err_set(e, CPWL_ERR_INPUT,
+        return cpwl_err_set(e, CPWL_ERR_INPUT,
                        "number overflows %s (its magnitude rounds beyond "
                        "the largest finite %s value)", f->name, f->name);
     return CPWL_OK;
 }
 
-double num_fmpq_get_d(const fmpq_t x)
+double cpwl_num_fmpq_get_d(const fmpq_t x)
 {
     fmpz_t sig;
     slong exp;
@@ -343,32 +343,32 @@ static void num_scale(fmpq_t out, const fmpz_t m, int neg, ulong base,
     fmpz_clear(p);
 }
 
-int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
-                   err_t e)
+int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t mode,
+                   cpwl_err_t e)
 {
-    char lit[ERR_QUOTE_SIZE];
+    char lit[CPWL_ERR_QUOTE_SIZE];
     const num_format_struct *f = NULL;
     size_t i = 0, body, nint, nfrac;
     int neg = 0, status = CPWL_OK;
     fmpz_t m, q;
     fmpq_t v;
 
-    if (mode != NUM_EXACT)
+    if (mode != CPWL_NUM_EXACT)
     {
         f = num_format(mode);
         if (f == NULL)
-            return err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
                            (int) mode);
     }
 
     if (len == 0)
-        return err_set(e, CPWL_ERR_INPUT, "empty number (" NUM_EXPECTED ")");
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "empty number (" NUM_EXPECTED ")");
 
-    err_quote(lit, sizeof(lit), s, len);
+    cpwl_err_quote(lit, sizeof(lit), s, len);
 
     /* Digit counts feed slong exponent arithmetic below. */
     if (len > (size_t) (WORD_MAX / 8))
-        return err_set(e, CPWL_ERR_INPUT, "number %s is too long", lit);
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "number %s is too long", lit);
 
     if (s[0] == '+' || s[0] == '-')
     {
@@ -380,7 +380,7 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
     if (num_is_word(s + body, len - body, "nan")
         || num_is_word(s + body, len - body, "inf")
         || num_is_word(s + body, len - body, "infinity"))
-        return err_set(e, CPWL_ERR_INPUT,
+        return cpwl_err_set(e, CPWL_ERR_INPUT,
                        "%s is not a finite number (" NUM_EXPECTED ")", lit);
 
     fmpz_init(m);
@@ -403,7 +403,7 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
         num_digits_to_fmpz(q, s, slash + 1, len, 10);
         if (fmpz_is_zero(q))
         {
-            status = err_set(e, CPWL_ERR_INPUT,
+            status = cpwl_err_set(e, CPWL_ERR_INPUT,
                              "zero denominator in %s (expected p/q with "
                              "q > 0)", lit);
             goto cleanup;
@@ -435,16 +435,16 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
         if (i < len && (s[i] == 'p' || s[i] == 'P'))
         {
             i++;
-            if (!num_read_exponent(&bexp, s, len, &i, NUM_MAX_BIN_EXP))
+            if (!num_read_exponent(&bexp, s, len, &i, CPWL_NUM_MAX_BIN_EXP))
                 goto bad_hex;
         }
         if (i != len)
             goto bad_hex;
-        if (FLINT_ABS(bexp) > NUM_MAX_BIN_EXP)
+        if (FLINT_ABS(bexp) > CPWL_NUM_MAX_BIN_EXP)
         {
-            status = err_set(e, CPWL_ERR_INPUT,
+            status = cpwl_err_set(e, CPWL_ERR_INPUT,
                              "binary exponent in %s exceeds the limit of "
-                             "%d in magnitude", lit, NUM_MAX_BIN_EXP);
+                             "%d in magnitude", lit, CPWL_NUM_MAX_BIN_EXP);
             goto cleanup;
         }
         num_scale(v, m, neg, 2, bexp - 4 * (slong) nfrac);
@@ -468,16 +468,16 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
         if (i < len && (s[i] == 'e' || s[i] == 'E'))
         {
             i++;
-            if (!num_read_exponent(&dexp, s, len, &i, NUM_MAX_DEC_EXP))
+            if (!num_read_exponent(&dexp, s, len, &i, CPWL_NUM_MAX_DEC_EXP))
                 goto bad;
         }
         if (i != len)
             goto bad;
-        if (FLINT_ABS(dexp) > NUM_MAX_DEC_EXP)
+        if (FLINT_ABS(dexp) > CPWL_NUM_MAX_DEC_EXP)
         {
-            status = err_set(e, CPWL_ERR_INPUT,
+            status = cpwl_err_set(e, CPWL_ERR_INPUT,
                              "decimal exponent in %s exceeds the limit of "
-                             "%d in magnitude", lit, NUM_MAX_DEC_EXP);
+                             "%d in magnitude", lit, CPWL_NUM_MAX_DEC_EXP);
             goto cleanup;
         }
         num_scale(v, m, neg, 10, dexp - (slong) nfrac);
@@ -485,7 +485,7 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
 
     if (f != NULL && num_round_to_format(v, v, f))
     {
-        status = err_set(e, CPWL_ERR_INPUT,
+        status = cpwl_err_set(e, CPWL_ERR_INPUT,
                          "literal %s overflows %s (its magnitude rounds "
                          "beyond the largest finite %s value)",
                          lit, f->name, f->name);
@@ -495,20 +495,20 @@ int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
     goto cleanup;
 
 bad_fraction:
-    status = err_set(e, CPWL_ERR_INPUT,
+    status = cpwl_err_set(e, CPWL_ERR_INPUT,
                      "malformed fraction %s (expected p/q with p an integer "
                      "and q a positive integer, such as -1/2)", lit);
     goto cleanup;
 
 bad_hex:
-    status = err_set(e, CPWL_ERR_INPUT,
+    status = cpwl_err_set(e, CPWL_ERR_INPUT,
                      "malformed hex float %s (expected 0x, hex digits with "
                      "an optional point, then an optional binary exponent, "
                      "such as 0x1.8p-3)", lit);
     goto cleanup;
 
 bad:
-    status = err_set(e, CPWL_ERR_INPUT, "malformed number %s (" NUM_EXPECTED
+    status = cpwl_err_set(e, CPWL_ERR_INPUT, "malformed number %s (" NUM_EXPECTED
                      ")", lit);
 
 cleanup:

@@ -13,14 +13,14 @@
 
 /* status: CPWL_ERR_INPUT when the path cannot hold a file (opening
    failed), CPWL_ERR_INTERNAL when writing failed. */
-static int fail(err_t e, int status, const char *path, int err)
+static int fail(cpwl_err_t e, int status, const char *path, int err)
 {
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     if (strcmp(path, "-") == 0)
-        return err_set(e, status, "cannot write standard output: %s",
+        return cpwl_err_set(e, status, "cannot write standard output: %s",
                        strerror(err != 0 ? err : EIO));
-    err_quote(q, sizeof q, path, strlen(path));
-    return err_set(e, status, "cannot write %s: %s", q,
+    cpwl_err_quote(q, sizeof q, path, strlen(path));
+    return cpwl_err_set(e, status, "cannot write %s: %s", q,
                    strerror(err != 0 ? err : EIO));
 }
 
@@ -80,7 +80,7 @@ static int make_temp(char **tmp, const char *target, mode_t mode)
     return fd;
 }
 
-int outfile_open(outfile_t f, const char *path, err_t e)
+int outfile_open(outfile_t f, const char *path, cpwl_err_t e)
 {
     struct stat st;
     int fd, have;
@@ -168,7 +168,7 @@ static int stream_errno(FILE *f)
     return w < 0 && errno != 0 ? errno : EIO;
 }
 
-int outfile_commit(outfile_t f, err_t e)
+int outfile_commit(outfile_t f, cpwl_err_t e)
 {
     int err = 0;
 

@@ -46,13 +46,13 @@ typedef outfile_struct outfile_t[1];
 
 /* Open f for writing path.  On an error nothing is left open or created
    and f needs no abort. */
-int outfile_open(outfile_t f, const char *path, err_t e);
+int outfile_open(outfile_t f, const char *path, cpwl_err_t e);
 
 /* Finish: flush, fsync, close and rename into place (or, written
    directly, flush and close).  On an error the temporary file is removed
    and the target left as it was (a direct target keeps what was
    written).  Either way f is released. */
-int outfile_commit(outfile_t f, err_t e);
+int outfile_commit(outfile_t f, cpwl_err_t e);
 
 /* Give up: close f, remove the temporary file (never the target). */
 void outfile_abort(outfile_t f);

@@ -2,7 +2,7 @@
 #include <math.h>
 #include "cpwl/pred.h"
 
-void pred_ctx_init(pred_ctx_t ctx)
+void cpwl_pred_ctx_init(cpwl_pred_ctx_t ctx)
 {
     ctx->by_double = ctx->by_arb = ctx->by_exact = 0;
     ctx->prec_start = 64;
@@ -10,22 +10,22 @@ void pred_ctx_init(pred_ctx_t ctx)
     ctx->exact_only = 0;
 }
 
-void pred_ctx_clear(pred_ctx_t ctx)
+void cpwl_pred_ctx_clear(cpwl_pred_ctx_t ctx)
 {
     (void) ctx;
 }
 
-void pred_ctx_reset_counts(pred_ctx_t ctx)
+void cpwl_pred_ctx_reset_counts(cpwl_pred_ctx_t ctx)
 {
     ctx->by_double = ctx->by_arb = ctx->by_exact = 0;
 }
 
-ulong pred_ctx_total(const pred_ctx_t ctx)
+ulong cpwl_pred_ctx_total(const cpwl_pred_ctx_t ctx)
 {
     return ctx->by_double + ctx->by_arb + ctx->by_exact;
 }
 
-int pred_sign_d_filter(double v, double err)
+int cpwl_pred_sign_d_filter(double v, double err)
 {
     if (!isfinite(v) || !isfinite(err) || err < 0)
         return 2;
@@ -39,16 +39,16 @@ int pred_sign_d_filter(double v, double err)
     return 2;
 }
 
-int pred_sign_d(pred_ctx_t ctx, double v, double err)
+int cpwl_pred_sign_d(cpwl_pred_ctx_t ctx, double v, double err)
 {
     int s;
-    if (ctx->exact_only || (s = pred_sign_d_filter(v, err)) == 2)
+    if (ctx->exact_only || (s = cpwl_pred_sign_d_filter(v, err)) == 2)
         return 2;
     ctx->by_double++;
     return s;
 }
 
-void pred_ctx_count(pred_ctx_t ctx, ulong by_double, ulong by_arb,
+void cpwl_pred_ctx_count(cpwl_pred_ctx_t ctx, ulong by_double, ulong by_arb,
                     ulong by_exact)
 {
     ctx->by_double += by_double;
@@ -56,12 +56,12 @@ void pred_ctx_count(pred_ctx_t ctx, ulong by_double, ulong by_arb,
     ctx->by_exact += by_exact;
 }
 
-void pred_ctx_add_counts(pred_ctx_t ctx, const pred_ctx_t src)
+void cpwl_pred_ctx_add_counts(cpwl_pred_ctx_t ctx, const cpwl_pred_ctx_t src)
 {
-    pred_ctx_count(ctx, src->by_double, src->by_arb, src->by_exact);
+    cpwl_pred_ctx_count(ctx, src->by_double, src->by_arb, src->by_exact);
 }
 
-int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
+int cpwl_pred_sign(cpwl_pred_ctx_t ctx, const cpwl_pred_src_struct *src)
 {
     int s;
 
@@ -69,7 +69,7 @@ int pred_sign(pred_ctx_t ctx, const pred_src_struct *src)
     {
         double v, err;
         if (src->get_d(&v, &err, src->data)
-            && (s = pred_sign_d(ctx, v, err)) != 2)
+            && (s = cpwl_pred_sign_d(ctx, v, err)) != 2)
             return s;
     }
 

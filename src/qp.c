@@ -1,6 +1,6 @@
 /* The exact convex subproblems of ERM (see cpwl/qp.h).
 
-   Optimality certificates.  qp_check verifies, in exact arithmetic, with
+   Optimality certificates.  cpwl_qp_check verifies, in exact arithmetic, with
    r = M theta - y and g = G theta:
 
      all losses:  g >= 0,  lambda >= 0,  lambda_i g_i = 0,
@@ -75,7 +75,7 @@ static void zv_free(fmpz *v, slong n)
     _fmpz_vec_clear(v, FLINT_MAX(n, 1));
 }
 
-void qp_init(qp_t P, qp_loss loss, slong k, slong D, slong m)
+void cpwl_qp_init(cpwl_qp_t P, cpwl_qp_loss loss, slong k, slong D, slong m)
 {
     P->loss = loss;
     P->k = k;
@@ -86,14 +86,14 @@ void qp_init(qp_t P, qp_loss loss, slong k, slong D, slong m)
     fmpq_mat_init(P->G, m, k);
 }
 
-void qp_clear(qp_t P)
+void cpwl_qp_clear(cpwl_qp_t P)
 {
     fmpq_mat_clear(P->M);
     qv_free(P->y, P->D);
     fmpq_mat_clear(P->G);
 }
 
-void qp_sol_init(qp_sol_t S, const qp_t P)
+void cpwl_qp_sol_init(cpwl_qp_sol_t S, const cpwl_qp_t P)
 {
     fmpq_init(S->value);
     S->k = P->k;
@@ -106,7 +106,7 @@ void qp_sol_init(qp_sol_t S, const qp_t P)
     S->by_double = 0;
 }
 
-void qp_sol_clear(qp_sol_t S)
+void cpwl_qp_sol_clear(cpwl_qp_sol_t S)
 {
     fmpq_clear(S->value);
     qv_free(S->theta, S->k);
@@ -146,7 +146,7 @@ static void scale_to_int(fmpz_t r, const fmpq_t v, const fmpz_t s, fmpz_t t)
     }
 }
 
-static void zq_init(zq_struct *S, const qp_t P, int with_gram, int with_G)
+static void zq_init(zq_struct *S, const cpwl_qp_t P, int with_gram, int with_G)
 {
     slong k = P->k, D = P->D, m = P->m, i, j, l, nn;
     fmpz *Mz = zv_new(D * k), *yz = zv_new(D);
@@ -270,7 +270,7 @@ static void zq_clear(zq_struct *S)
 }
 
 /* r_l = Gz_lj / (G_lj dc_j) for a nonzero entry: Gz_l = r_l G_l Dc. */
-static void zq_row_scale(fmpq_t r, const qp_t P, const zq_struct *Z, slong l)
+static void zq_row_scale(fmpq_t r, const cpwl_qp_t P, const zq_struct *Z, slong l)
 {
     slong j, k = Z->k;
     for (j = 0; j < k; j++)
@@ -1025,7 +1025,7 @@ done:
    point w (updated in place) with W empty; on success nu_row (m) holds
    the multipliers nu.  Returns CPWL_OK or an error. */
 static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
-                    slong *iters, err_t e)
+                    slong *iters, cpwl_err_t e)
 {
     slong k = S->k, m = S->m, i, j, l, nw = 0, it;
     slong *W = flint_malloc((k + 1) * sizeof(slong));
@@ -1050,7 +1050,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
 
         if (it > 100000)
         {
-            status = err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
+            status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
                              "active-set method did not terminate");
             break;
         }
@@ -1059,7 +1059,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
             sq_row_dot(sl + i, S, i, wn);
         if (sq_kkt(zn, zd, S, W, nw, NULL) < 0)
         {
-            status = err_set(e, CPWL_ERR_INTERNAL, "qp: inconsistent KKT "
+            status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: inconsistent KKT "
                              "system");
             break;
         }
@@ -1103,7 +1103,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
                 int r = sq_lp_step(w, W, &nw, nu_row, S, wn, wd, sl);
                 if (r < 0)
                 {
-                    status = err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
+                    status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
                                      "LP of a degenerate step failed");
                     break;
                 }
@@ -1176,7 +1176,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
 
 /* The solution in P's terms: theta = Dc w / dy, lambda_i = 2 nu_i r_i /
    dy with r_i = Gz_ij / (G_ij dc_j), value = Q(w) / dy^2. */
-static void sq_output(qp_sol_t Sol, const qp_t P, const zq_struct *S,
+static void sq_output(cpwl_qp_sol_t Sol, const cpwl_qp_t P, const zq_struct *S,
                       const fmpq *w, const fmpq *nu_row)
 {
     slong k = S->k, m = S->m, i, j;
@@ -1229,7 +1229,7 @@ static void sq_output(qp_sol_t Sol, const qp_t P, const zq_struct *S,
 
 /* The squared loss; fast: with the double proposal (else the exact
    active-set method alone, from 0). */
-static int qp_solve_squared(qp_sol_t Sol, const qp_t P, int fast, err_t e)
+static int qp_solve_squared(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int fast, cpwl_err_t e)
 {
     slong k = P->k, m = P->m, nw, j, l, attempt, rank = -1;
     slong *W = flint_malloc((k + 1) * sizeof(slong));
@@ -1344,7 +1344,7 @@ typedef struct
 }
 pl_struct;
 
-static void pl_init(pl_struct *L, const zq_struct *Z, qp_loss loss)
+static void pl_init(pl_struct *L, const zq_struct *Z, cpwl_qp_loss loss)
 {
     slong k = Z->k, D = Z->D, i, j;
     L->k = k;
@@ -1353,13 +1353,13 @@ static void pl_init(pl_struct *L, const zq_struct *Z, qp_loss loss)
     L->A = zv_new(D * k);
     L->B = zv_new(D);
     L->sl = -1;
-    L->sr = loss == QP_L1 ? 1 : 0;
+    L->sr = loss == CPWL_QP_L1 ? 1 : 0;
     for (i = 0; i < D; i++)
     {
-        const fmpz *s = loss == QP_L1 ? Z->dy : Z->yz + i;
+        const fmpz *s = loss == CPWL_QP_L1 ? Z->dy : Z->yz + i;
         for (j = 0; j < k; j++)
             fmpz_mul(L->A + i * k + j, Z->Mz + i * k + j, s);
-        fmpz_set(L->B + i, loss == QP_L1 ? Z->yz + i : Z->dy);
+        fmpz_set(L->B + i, loss == CPWL_QP_L1 ? Z->yz + i : Z->dy);
     }
 }
 
@@ -1702,7 +1702,7 @@ static int pl_propose(slong *bt, slong *bi, signed char *side,
    where h_i = 0), then the multipliers of the basis from stationarity
        sum_{pieces} slope_i A_i = sum_{rows} kappa_l Gz_l,
    and every condition checked exactly.  Fills Sol and returns 1, or 0. */
-static int pl_certify(qp_sol_t Sol, const qp_t P, const pl_struct *L,
+static int pl_certify(cpwl_qp_sol_t Sol, const cpwl_qp_t P, const pl_struct *L,
                       const zq_struct *Z, const slong *bt, const slong *bi,
                       const signed char *side)
 {
@@ -1826,7 +1826,7 @@ static int pl_certify(qp_sol_t Sol, const qp_t P, const pl_struct *L,
             fmpz_set(fmpq_numref(Sol->mu + i), sl + i);
             fmpz_one(fmpq_denref(Sol->mu + i));
         }
-        if (P->loss == QP_HINGE)
+        if (P->loss == CPWL_QP_HINGE)
             fmpq_neg(Sol->mu + i, Sol->mu + i);
     }
     qvec_zero(Sol->lambda, m);
@@ -1864,7 +1864,7 @@ done:
 /* The fast path for l1/hinge: propose in doubles, certify exactly.
    with_G = 0 solves the relaxation without G (lambda stays 0).  Returns 1
    when certified. */
-static int pl_solve(qp_sol_t Sol, const qp_t P, int with_G, slong *iters)
+static int pl_solve(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int with_G, slong *iters)
 {
     zq_struct Z;
     pl_struct L;
@@ -1894,7 +1894,7 @@ static int pl_solve(qp_sol_t Sol, const qp_t P, int with_G, slong *iters)
      l1:    e_i - M_i theta + y_i >= 0,  e_i + M_i theta - y_i >= 0;
      hinge: e_i >= 0,                    e_i + y_i M_i theta - 1 >= 0;
    then the rows of G (with_G).  Rows 2i, 2i+1 belong to point i. */
-static void lp_loss_build(lp_t L, fmpq *obj, const qp_t P, int with_G)
+static void lp_loss_build(lp_t L, fmpq *obj, const cpwl_qp_t P, int with_G)
 {
     slong k = P->k, D = P->D, d = k + D, i, j;
     fmpq *r;
@@ -1902,7 +1902,7 @@ static void lp_loss_build(lp_t L, fmpq *obj, const qp_t P, int with_G)
     for (i = 0; i < D; i++)
     {
         const fmpq *yi = P->y + i;
-        if (P->loss == QP_L1)
+        if (P->loss == CPWL_QP_L1)
         {
             r = lp_add_row_zero(L, 0);
             for (j = 0; j < k; j++)
@@ -1938,7 +1938,7 @@ static void lp_loss_build(lp_t L, fmpq *obj, const qp_t P, int with_G)
 }
 
 /* The loss at theta, exactly. */
-static void loss_value(fmpq_t v, const qp_t P, const fmpq *theta)
+static void loss_value(fmpq_t v, const cpwl_qp_t P, const fmpq *theta)
 {
     slong i, j;
     fmpq_t p, t;
@@ -1953,11 +1953,11 @@ static void loss_value(fmpq_t v, const qp_t P, const fmpq *theta)
                 fmpq_addmul(p, fmpq_mat_entry(P->M, i, j), theta + j);
         switch (P->loss)
         {
-            case QP_SQUARED:
+            case CPWL_QP_SQUARED:
                 fmpq_sub(t, p, P->y + i);
                 fmpq_addmul(v, t, t);
                 break;
-            case QP_L1:
+            case CPWL_QP_L1:
                 fmpq_sub(t, p, P->y + i);
                 fmpq_abs(t, t);
                 fmpq_add(v, v, t);
@@ -1978,7 +1978,7 @@ static void loss_value(fmpq_t v, const qp_t P, const fmpq *theta)
    (l1) or [0, 1] (hinge); maximise -y.mu (l1) or sum mu (hinge).  By weak
    duality its optimum never exceeds the loss; at equality mu, lambda are
    multipliers for every optimal theta. */
-static int lp_loss_dual(qp_sol_t Sol, const qp_t P)
+static int lp_loss_dual(cpwl_qp_sol_t Sol, const cpwl_qp_t P)
 {
     slong k = P->k, D = P->D, m = P->m, d = D + m, i, j;
     fmpq *obj = qv_new(d + 1), *x = qv_new(d), *r;
@@ -1995,9 +1995,9 @@ static int lp_loss_dual(qp_sol_t Sol, const qp_t P)
         fmpq_one(r + d);
         r = lp_add_row_zero(L, 0);
         fmpq_one(r + i);
-        if (P->loss == QP_L1)
+        if (P->loss == CPWL_QP_L1)
             fmpq_one(r + d);
-        if (P->loss == QP_L1)
+        if (P->loss == CPWL_QP_L1)
             fmpq_neg(obj + i, P->y + i);
         else
             fmpq_one(obj + i);
@@ -2012,14 +2012,14 @@ static int lp_loss_dual(qp_sol_t Sol, const qp_t P)
         r = lp_add_row_zero(L, 1);
         for (i = 0; i < D; i++)
         {
-            if (P->loss == QP_L1)
+            if (P->loss == CPWL_QP_L1)
                 fmpq_set(r + i, fmpq_mat_entry(P->M, i, j));
             else
                 fmpq_mul(r + i, P->y + i, fmpq_mat_entry(P->M, i, j));
         }
         for (i = 0; i < m; i++)
         {
-            if (P->loss == QP_L1)
+            if (P->loss == CPWL_QP_L1)
                 fmpq_neg(r + D + i, fmpq_mat_entry(P->G, i, j));
             else
                 fmpq_set(r + D + i, fmpq_mat_entry(P->G, i, j));
@@ -2041,7 +2041,7 @@ static int lp_loss_dual(qp_sol_t Sol, const qp_t P)
 /* l1/hinge.  fast: the simplex in doubles with an exact certificate;
    then (and on the reference path) cddlib with its dual solution,
    checked; when that fails, the dual LP for the multipliers. */
-static int qp_solve_lp(qp_sol_t Sol, const qp_t P, int fast, err_t e)
+static int qp_solve_lp(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int fast, cpwl_err_t e)
 {
     slong k = P->k, D = P->D, m = P->m, d = k + D, i;
     fmpq *obj, *x, *u;
@@ -2067,32 +2067,32 @@ static int qp_solve_lp(qp_sol_t Sol, const qp_t P, int fast, err_t e)
     st = lp_optimize_dual(opt, x, u, L, obj, 0);
     if (st != LP_OPTIMAL)
     {
-        status = err_set(e, CPWL_ERR_INTERNAL, "qp: the exact LP of the %s "
+        status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact LP of the %s "
                          "loss failed (status %d)",
-                         P->loss == QP_L1 ? "l1" : "hinge", st);
+                         P->loss == CPWL_QP_L1 ? "l1" : "hinge", st);
         goto done;
     }
     qvec_set(Sol->theta, x, k);
     loss_value(Sol->value, P, Sol->theta);
     if (!fmpq_equal(Sol->value, opt))
     {
-        status = err_set(e, CPWL_ERR_INTERNAL, "qp: LP optimum differs from "
+        status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: LP optimum differs from "
                          "the loss at its point");
         goto done;
     }
     for (i = 0; i < D; i++)
     {
-        if (P->loss == QP_L1)
+        if (P->loss == CPWL_QP_L1)
             fmpq_sub(Sol->mu + i, u + 2 * i, u + 2 * i + 1);
         else
             fmpq_set(Sol->mu + i, u + 2 * i + 1);
     }
     qvec_set(Sol->lambda, u + 2 * D, m);
-    if (!qp_check(Sol, P, &why))
+    if (!cpwl_qp_check(Sol, P, &why))
     {
         Sol->iterations++;
-        if (!lp_loss_dual(Sol, P) || !qp_check(Sol, P, &why))
-            status = err_set(e, CPWL_ERR_INTERNAL, "qp: no exact "
+        if (!lp_loss_dual(Sol, P) || !cpwl_qp_check(Sol, P, &why))
+            status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: no exact "
                              "certificate for the LP optimum (%s)", why);
     }
 done:
@@ -2104,29 +2104,29 @@ done:
     return status;
 }
 
-static int qp_solve_with(qp_sol_t S, const qp_t P, int fast, err_t e)
+static int qp_solve_with(cpwl_qp_sol_t S, const cpwl_qp_t P, int fast, cpwl_err_t e)
 {
     if (S->k != P->k || S->m != P->m || S->D != P->D)
-        return err_set(e, CPWL_ERR_INTERNAL, "qp_solve: solution sized for "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_qp_solve: solution sized for "
                        "another problem");
-    if (P->loss == QP_SQUARED)
+    if (P->loss == CPWL_QP_SQUARED)
         return qp_solve_squared(S, P, fast, e);
     return qp_solve_lp(S, P, fast, e);
 }
 
-int qp_solve(qp_sol_t S, const qp_t P, err_t e)
+int cpwl_qp_solve(cpwl_qp_sol_t S, const cpwl_qp_t P, cpwl_err_t e)
 {
     return qp_solve_with(S, P, 1, e);
 }
 
-int qp_solve_exact(qp_sol_t S, const qp_t P, err_t e)
+int cpwl_qp_solve_exact(cpwl_qp_sol_t S, const cpwl_qp_t P, cpwl_err_t e)
 {
     return qp_solve_with(S, P, 0, e);
 }
 
-void qp_lower_bound(fmpq_t lb, const qp_t P)
+void cpwl_qp_lower_bound(fmpq_t lb, const cpwl_qp_t P)
 {
-    if (P->loss == QP_SQUARED)
+    if (P->loss == CPWL_QP_SQUARED)
     {
         zq_struct S;
         zq_init(&S, P, 1, 0);
@@ -2136,8 +2136,8 @@ void qp_lower_bound(fmpq_t lb, const qp_t P)
     else
     {
         slong d = P->k + P->D, it = 0;
-        qp_sol_t S;
-        qp_sol_init(S, P);
+        cpwl_qp_sol_t S;
+        cpwl_qp_sol_init(S, P);
         if (pl_solve(S, P, 0, &it))
             fmpq_set(lb, S->value);
         else
@@ -2153,13 +2153,13 @@ void qp_lower_bound(fmpq_t lb, const qp_t P)
             lp_clear(L);
             qv_free(obj, d + 1);
         }
-        qp_sol_clear(S);
+        cpwl_qp_sol_clear(S);
     }
 }
 
 /* ---- the exact check ----------------------------------------------- */
 
-int qp_check(const qp_sol_t S, const qp_t P, const char **why)
+int cpwl_qp_check(const cpwl_qp_sol_t S, const cpwl_qp_t P, const char **why)
 {
     slong k = P->k, D = P->D, m = P->m, i, j;
     fmpq *g, *st;
@@ -2200,14 +2200,14 @@ int qp_check(const qp_sol_t S, const qp_t P, const char **why)
             fmpq_addmul(p, fmpq_mat_entry(P->M, i, j), S->theta + j);
         switch (P->loss)
         {
-            case QP_SQUARED:
+            case CPWL_QP_SQUARED:
                 if (!fmpq_is_zero(mu))
                     reason = "mu must be 0 for the squared loss";
                 fmpq_sub(t, p, P->y + i);
                 fmpq_addmul(v, t, t);
                 fmpq_mul_2exp(t, t, 1);
                 break;
-            case QP_L1:
+            case CPWL_QP_L1:
                 fmpq_sub(t, p, P->y + i);
                 if (fmpz_cmpabs(fmpq_numref(mu), fmpq_denref(mu)) > 0)
                     reason = "mu outside [-1, 1]";

@@ -10,24 +10,24 @@
 #include "cpwl/regions.h"
 #include "forms.h"
 
-void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred)
+void cpwl_regions_opts_init(cpwl_regions_opts *opts, cpwl_pred_ctx_struct *pred)
 {
-    memset(opts, 0, sizeof(regions_opts));
-    opts->method = REGIONS_AUTO;
-    opts->max_regions = REGIONS_DEFAULT_MAX;
+    memset(opts, 0, sizeof(cpwl_regions_opts));
+    opts->method = CPWL_REGIONS_AUTO;
+    opts->max_regions = CPWL_REGIONS_DEFAULT_MAX;
     opts->pred = pred;
 }
 
-void regions_init(regions_t R, slong d, slong m, slong nstates)
+void cpwl_regions_init(cpwl_regions_t R, slong d, slong m, slong nstates)
 {
-    memset(R, 0, sizeof(regions_struct));
+    memset(R, 0, sizeof(cpwl_regions_struct));
     R->d = d;
     R->m = m;
     R->nstates = nstates;
     R->nlinear = -1;
 }
 
-static void cell_clear(regions_cell_struct *c, slong d, slong m)
+static void cell_clear(cpwl_regions_cell_struct *c, slong d, slong m)
 {
     flint_free(c->state);
     if (c->point)
@@ -43,26 +43,26 @@ static void cell_clear(regions_cell_struct *c, slong d, slong m)
         _fmpq_vec_clear(c->rays, c->nrays * d);
 }
 
-void regions_clear(regions_t R)
+void cpwl_regions_clear(cpwl_regions_t R)
 {
     slong i;
     for (i = 0; i < R->ncells; i++)
         cell_clear(R->cells + i, R->d, R->m);
     flint_free(R->cells);
-    memset(R, 0, sizeof(regions_struct));
+    memset(R, 0, sizeof(cpwl_regions_struct));
 }
 
-regions_cell_struct *regions_add_cell(regions_t R)
+cpwl_regions_cell_struct *cpwl_regions_add_cell(cpwl_regions_t R)
 {
-    regions_cell_struct *c;
+    cpwl_regions_cell_struct *c;
     if (R->ncells == R->alloc)
     {
         R->alloc = FLINT_MAX(16, 2 * R->alloc);
         R->cells = flint_realloc(R->cells,
-                                 R->alloc * sizeof(regions_cell_struct));
+                                 R->alloc * sizeof(cpwl_regions_cell_struct));
     }
     c = R->cells + R->ncells++;
-    memset(c, 0, sizeof(regions_cell_struct));
+    memset(c, 0, sizeof(cpwl_regions_cell_struct));
     c->state = flint_calloc(FLINT_MAX(R->nstates, 1), 1);
     c->nverts = -1;
     c->bounded = -1;
@@ -70,7 +70,7 @@ regions_cell_struct *regions_add_cell(regions_t R)
     return c;
 }
 
-void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d)
+void cpwl_regions_cell_set_point(cpwl_regions_cell_struct *c, const fmpq *p, slong d)
 {
     if (c->point == NULL)
         c->point = _fmpq_vec_init(d);
@@ -80,19 +80,19 @@ void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d)
 /* The output forms m x (d+1) on a cell: one backward row per output
    (cheaper than the forward forms when m <= d), then the output layer's
    own state when it has one (a relu or leaky output layer). */
-static void output_forms(fmpq *Z, const net_t g, const unsigned char *state)
+static void output_forms(fmpq *Z, const cpwl_net_t g, const unsigned char *state)
 {
-    slong d = g->input_dim, m = net_output_dim(g), i, l = g->nlayers - 1;
+    slong d = g->input_dim, m = cpwl_net_output_dim(g), i, l = g->nlayers - 1;
     for (i = 0; i < m; i++)
         forms_row_fmpq(Z + i * (d + 1), g, state, l, i);
     if (forms_state_offset(g, l) >= 0)
         forms_act_fmpq(Z, g, l, state);
 }
 
-void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
+void cpwl_regions_cell_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
                       const unsigned char *state)
 {
-    slong d = g->input_dim, m = net_output_dim(g), i, c = d + 1;
+    slong d = g->input_dim, m = cpwl_net_output_dim(g), i, c = d + 1;
     fmpq *Z = _fmpq_vec_init(m * c);
     output_forms(Z, g, state);
     for (i = 0; i < m; i++)
@@ -115,10 +115,10 @@ typedef struct
 }
 map_cache;
 
-static void map_need_d(map_cache *mc, const net_t g,
+static void map_need_d(map_cache *mc, const cpwl_net_t g,
                        const unsigned char *state)
 {
-    slong d = g->input_dim, m = net_output_dim(g), c = d + 1;
+    slong d = g->input_dim, m = cpwl_net_output_dim(g), c = d + 1;
     if (mc->have_d)
         return;
     mc->have_d = 1;
@@ -130,16 +130,16 @@ static void map_need_d(map_cache *mc, const net_t g,
         forms_act_d(mc->Z, mc->E, g, g->nlayers - 1, state);
 }
 
-static void map_need_fmpq(map_cache *mc, const net_t g,
+static void map_need_fmpq(map_cache *mc, const cpwl_net_t g,
                           const unsigned char *state)
 {
     if (mc->X != NULL)
         return;
-    mc->X = _fmpq_vec_init(net_output_dim(g) * (g->input_dim + 1));
+    mc->X = _fmpq_vec_init(cpwl_net_output_dim(g) * (g->input_dim + 1));
     output_forms(mc->X, g, state);
 }
 
-static void map_cache_clear(map_cache *mc, const net_t g)
+static void map_cache_clear(map_cache *mc, const cpwl_net_t g)
 {
     if (!mc->borrowed)
     {
@@ -147,7 +147,7 @@ static void map_cache_clear(map_cache *mc, const net_t g)
         flint_free(mc->E);
     }
     if (mc->X)
-        _fmpq_vec_clear(mc->X, net_output_dim(g) * (g->input_dim + 1));
+        _fmpq_vec_clear(mc->X, cpwl_net_output_dim(g) * (g->input_dim + 1));
     memset(mc, 0, sizeof(map_cache));
 }
 
@@ -159,7 +159,7 @@ static iv map_diff_d(const map_cache *a, const map_cache *b, slong k)
 
 typedef struct
 {
-    const net_struct *g;
+    const cpwl_net_struct *g;
     map_cache *a, *b;
     const unsigned char *sa, *sb;
     slong k;                    /* coefficient index */
@@ -186,13 +186,13 @@ static void diff_get_fmpq(fmpq_t v, void *data)
     fmpq_sub(v, D->a->X + D->k, D->b->X + D->k);
 }
 
-static int same_map_cached(const net_t g, map_cache *a, map_cache *b,
+static int same_map_cached(const cpwl_net_t g, map_cache *a, map_cache *b,
                            const unsigned char *sa, const unsigned char *sb,
-                           pred_ctx_t ctx)
+                           cpwl_pred_ctx_t ctx)
 {
-    slong n = net_output_dim(g) * (g->input_dim + 1), k;
+    slong n = cpwl_net_output_dim(g) * (g->input_dim + 1), k;
     diff_src D;
-    pred_src_struct src;
+    cpwl_pred_src_struct src;
 
     map_need_d(a, g, sa);
     map_need_d(b, g, sb);
@@ -211,30 +211,30 @@ static int same_map_cached(const net_t g, map_cache *a, map_cache *b,
         for (k = 0; k < n; k++)
         {
             iv z = map_diff_d(a, b, k);
-            int s = pred_sign_d_filter(z.m, z.r);
+            int s = cpwl_pred_sign_d_filter(z.m, z.r);
             if (s != 0 && s != 2)
             {
                 /* decided by this test: counted as the filter's, not
                    evaluated again (exact_only: asked exactly) */
                 D.k = k;
                 if (ctx->exact_only)
-                    pred_sign(ctx, &src);
+                    cpwl_pred_sign(ctx, &src);
                 else
-                    pred_ctx_count(ctx, 1, 0, 0);
+                    cpwl_pred_ctx_count(ctx, 1, 0, 0);
                 return 0;
             }
         }
     for (k = 0; k < n; k++)
     {
         D.k = k;
-        if (pred_sign(ctx, &src) != 0)
+        if (cpwl_pred_sign(ctx, &src) != 0)
             return 0;
     }
     return 1;
 }
 
-int regions_same_map(const net_t g, const unsigned char *s1,
-                     const unsigned char *s2, pred_ctx_t ctx)
+int cpwl_regions_same_map(const cpwl_net_t g, const unsigned char *s1,
+                     const unsigned char *s2, cpwl_pred_ctx_t ctx)
 {
     map_cache a, b;
     int r;
@@ -247,7 +247,7 @@ int regions_same_map(const net_t g, const unsigned char *s1,
 }
 
 /* Number the linear regions in order of their first cell. */
-static void number_linear(regions_t R, slong *parent)
+static void number_linear(cpwl_regions_t R, slong *parent)
 {
     slong i, *label = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(slong));
     R->nlinear = 0;
@@ -263,9 +263,9 @@ static void number_linear(regions_t R, slong *parent)
     flint_free(label);
 }
 
-void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
+void cpwl_regions_merge_linear_d(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
                             slong npairs, double *Zd, double *Ed,
-                            pred_ctx_t ctx)
+                            cpwl_pred_ctx_t ctx)
 {
     slong i, n = R->ncells, len = R->m * (R->d + 1);
     slong *parent = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
@@ -299,15 +299,15 @@ void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
     flint_free(parent);
 }
 
-void regions_merge_linear(regions_t R, const net_t g, const slong *pairs,
-                          slong npairs, pred_ctx_t ctx)
+void cpwl_regions_merge_linear(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
+                          slong npairs, cpwl_pred_ctx_t ctx)
 {
-    regions_merge_linear_d(R, g, pairs, npairs, NULL, NULL, ctx);
+    cpwl_regions_merge_linear_d(R, g, pairs, npairs, NULL, NULL, ctx);
 }
 
 /* Merge sort of the cells by pattern bytes (qsort has no context
    argument, and the pattern width is not a constant). */
-static void sort_cells(regions_cell_struct *a, regions_cell_struct *tmp,
+static void sort_cells(cpwl_regions_cell_struct *a, cpwl_regions_cell_struct *tmp,
                        slong n, slong w)
 {
     slong h = n / 2, i = 0, j = h, k = 0;
@@ -321,14 +321,14 @@ static void sort_cells(regions_cell_struct *a, regions_cell_struct *tmp,
         tmp[k++] = a[i++];
     while (j < n)
         tmp[k++] = a[j++];
-    memcpy(a, tmp, n * sizeof(regions_cell_struct));
+    memcpy(a, tmp, n * sizeof(cpwl_regions_cell_struct));
 }
 
-void regions_sort(regions_t R)
+void cpwl_regions_sort(cpwl_regions_t R)
 {
     slong i, *parent;
-    regions_cell_struct *tmp;
-    tmp = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(regions_cell_struct));
+    cpwl_regions_cell_struct *tmp;
+    tmp = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(cpwl_regions_cell_struct));
     sort_cells(R->cells, tmp, R->ncells, R->nstates);
     flint_free(tmp);
     if (R->nlinear < 0)
@@ -352,47 +352,47 @@ void regions_sort(regions_t R)
     flint_free(parent);
 }
 
-char *regions_pattern_str(const regions_cell_struct *c, const net_t net)
+char *cpwl_regions_pattern_str(const cpwl_regions_cell_struct *c, const cpwl_net_t net)
 {
-    return net_pattern_str(c->state, net);
+    return cpwl_net_pattern_str(c->state, net);
 }
 
-int regions_compute(regions_t R, const net_t net, const dom_t D,
-                    const regions_opts *opts, err_t e)
+int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                    const cpwl_regions_opts *opts, cpwl_err_t e)
 {
-    net_t g;
-    regions_method m = opts->method;
+    cpwl_net_t g;
+    cpwl_regions_method m = opts->method;
     int st;
     const fmpq *lo = D->bounded ? D->lo : NULL, *hi = D->bounded ? D->hi : NULL;
 
     if (net->input_dim != D->n)
-        return err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
                        "but the network has %ld inputs", (long) D->n,
                        (long) net->input_dim);
     /* abs, hardtanh, maxout: through the relu lowering; relu nets keep
        their direct paths */
-    if (!net_is_basic(net))
+    if (!cpwl_net_is_basic(net))
         return regions_lowered(R, net, D, opts, e);
-    if (m == REGIONS_AUTO)
-        m = D->d == 1 ? REGIONS_1D : D->d == 2 ? REGIONS_2D : REGIONS_ND;
-    if (m == REGIONS_1D && D->d != 1)
-        return err_set(e, CPWL_ERR_INPUT, "the 1-D method needs a "
+    if (m == CPWL_REGIONS_AUTO)
+        m = D->d == 1 ? CPWL_REGIONS_1D : D->d == 2 ? CPWL_REGIONS_2D : CPWL_REGIONS_ND;
+    if (m == CPWL_REGIONS_1D && D->d != 1)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the 1-D method needs a "
                        "1-dimensional domain (a line or a 1-input net), "
                        "this one has dimension %ld", (long) D->d);
-    if (m == REGIONS_2D && D->d != 2)
-        return err_set(e, CPWL_ERR_INPUT, "the 2-D method needs a "
+    if (m == CPWL_REGIONS_2D && D->d != 2)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the 2-D method needs a "
                        "2-dimensional domain (a slice or a 2-input net), "
                        "this one has dimension %ld", (long) D->d);
-    regions_clear(R);
-    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
-    net_init(g, D->d);
-    dom_restrict_net(g, net, D);
-    if (m == REGIONS_1D)
-        st = regions_1d(R, g, lo, hi, opts, e);
-    else if (m == REGIONS_2D)
-        st = regions_2d(R, g, lo, hi, opts, e);
+    cpwl_regions_clear(R);
+    cpwl_regions_init(R, D->d, cpwl_net_output_dim(net), cpwl_net_num_states(net));
+    cpwl_net_init(g, D->d);
+    cpwl_dom_restrict_net(g, net, D);
+    if (m == CPWL_REGIONS_1D)
+        st = cpwl_regions_1d(R, g, lo, hi, opts, e);
+    else if (m == CPWL_REGIONS_2D)
+        st = cpwl_regions_2d(R, g, lo, hi, opts, e);
     else
-        st = regions_nd(R, g, lo, hi, opts, e);
-    net_clear(g);
+        st = cpwl_regions_nd(R, g, lo, hi, opts, e);
+    cpwl_net_clear(g);
     return st;
 }

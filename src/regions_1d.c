@@ -53,41 +53,41 @@ static void val_get_fmpq(fmpq_t v, void *data)
 /* The state of z = sigma s + alpha just right of x (x = -oo when xinf),
    decided by the exact stage of the predicate layer: the sign of z(x),
    or of sigma when z(x) = 0. */
-static int right_state(pred_ctx_struct *pred, const fmpq *z, const fmpq_t x,
+static int right_state(cpwl_pred_ctx_struct *pred, const fmpq *z, const fmpq_t x,
                        int xinf, fmpq_t t)
 {
     val_src vs;
-    pred_src_struct ps = {NULL, NULL, val_get_fmpq, NULL};
+    cpwl_pred_src_struct ps = {NULL, NULL, val_get_fmpq, NULL};
     int s;
     ps.data = &vs;
     if (xinf)
     {
         /* At -oo the slope dominates; with none, the constant. */
         vs.v = z;
-        if ((s = pred_sign(pred, &ps)) != 0)
+        if ((s = cpwl_pred_sign(pred, &ps)) != 0)
             return s < 0;
         vs.v = z + 1;
-        return pred_sign(pred, &ps) > 0;
+        return cpwl_pred_sign(pred, &ps) > 0;
     }
     fmpq_mul(t, z, x);
     fmpq_add(t, t, z + 1);
     vs.v = t;
-    if ((s = pred_sign(pred, &ps)) != 0)
+    if ((s = cpwl_pred_sign(pred, &ps)) != 0)
         return s > 0;
     vs.v = z;
-    return pred_sign(pred, &ps) > 0;
+    return cpwl_pred_sign(pred, &ps) > 0;
 }
 
 /* a = act(z) under state on. */
-static void act_set(fmpq *a, const fmpq *z, const net_layer_struct *L,
+static void act_set(fmpq *a, const fmpq *z, const cpwl_net_layer_struct *L,
                     int on)
 {
-    if (on || L->act == NET_IDENTITY)
+    if (on || L->act == CPWL_NET_IDENTITY)
     {
         fmpq_set(a, z);
         fmpq_set(a + 1, z + 1);
     }
-    else if (L->act == NET_LEAKY_RELU)
+    else if (L->act == CPWL_NET_LEAKY_RELU)
     {
         fmpq_mul(a, z, L->slope);
         fmpq_mul(a + 1, z + 1, L->slope);
@@ -151,9 +151,9 @@ static void interior(fmpq_t p, const fmpq_t lo, const fmpq_t hi, int inf)
 
 /* Recompute z of layer k from the activations below (or from s), when
    something below changed: incrementally from the changes. */
-static void layer_update_z(layer_sweep *S, const net_t g, slong k)
+static void layer_update_z(layer_sweep *S, const cpwl_net_t g, slong k)
 {
-    const net_layer_struct *L = g->layers + k;
+    const cpwl_net_layer_struct *L = g->layers + k;
     slong i, j;
     if (k == 0)
         return;                 /* z_0 = W_0 s + b_0 everywhere */
@@ -173,7 +173,7 @@ static void layer_update_z(layer_sweep *S, const net_t g, slong k)
 }
 
 /* Set a_j (and record its change) from z_j and the state. */
-static void layer_set_a(layer_sweep *S, const net_layer_struct *L, slong j,
+static void layer_set_a(layer_sweep *S, const cpwl_net_layer_struct *L, slong j,
                         int on, fmpq *t)
 {
     act_set(t, S->z + 2 * j, L, on);
@@ -203,12 +203,12 @@ static void sweep_clear(layer_sweep *S, slong nl)
 }
 
 /* Emit the piece (x, y) with the current pattern as a cell. */
-static void emit(regions_t R, const layer_sweep *last, const unsigned char *st,
+static void emit(cpwl_regions_t R, const layer_sweep *last, const unsigned char *st,
                  const fmpq_t x, const fmpq_t y, int inf,
-                 const regions_opts *opts, fmpq *prev, fmpq_t p)
+                 const cpwl_regions_opts *opts, fmpq *prev, fmpq_t p)
 {
     slong m = R->m, j, k;
-    regions_cell_struct *c = regions_add_cell(R);
+    cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
     if (opts->no_states)
     {
         flint_free(c->state);
@@ -220,7 +220,7 @@ static void emit(regions_t R, const layer_sweep *last, const unsigned char *st,
     if (opts->points)
     {
         interior(p, x, y, inf);
-        regions_cell_set_point(c, p, 1);
+        cpwl_regions_cell_set_point(c, p, 1);
     }
     if (opts->maps)
     {
@@ -260,8 +260,8 @@ static void emit(regions_t R, const layer_sweep *last, const unsigned char *st,
     }
 }
 
-int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e)
+int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     slong nl = g->nlayers, k, j, wmax = 1, count = 0;
     slong d = R->d, m = R->m, ns = R->nstates;
@@ -269,17 +269,17 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     unsigned char *st;
     fmpq *t, *prev;
     fmpq_t x, y, p;
-    int xinf = lo == NULL, yinf, status = CPWL_OK, stopped = REGIONS_DONE;
+    int xinf = lo == NULL, yinf, status = CPWL_OK, stopped = CPWL_REGIONS_DONE;
 
     if (g->input_dim != 1)
-        return err_set(e, CPWL_ERR_INTERNAL, "regions_1d: input dimension %ld",
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_1d: input dimension %ld",
                        (long) g->input_dim);
     /* abs, hardtanh and maxout are counted through their exact relu
-       lowering (regions_compute); here every state is one sign. */
-    if (!net_is_basic(g))
-        return err_set(e, CPWL_ERR_INPUT, "regions_1d takes relu, leaky_relu and "
+       lowering (cpwl_regions_compute); here every state is one sign. */
+    if (!cpwl_net_is_basic(g))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "cpwl_regions_1d takes relu, leaky_relu and "
                        "identity layers (lower the others to relu first, as "
-                       "regions_compute does)");
+                       "cpwl_regions_compute does)");
     /* Without layers the output is s itself: one identity layer stands in
        for emit (it is never swept). */
     S = flint_calloc(FLINT_MAX(nl, 1), sizeof(layer_sweep));
@@ -313,7 +313,7 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     /* The first piece: every form from scratch, states just right of x. */
     for (k = 0; k < nl; k++)
     {
-        const net_layer_struct *L = g->layers + k;
+        const cpwl_net_layer_struct *L = g->layers + k;
         layer_sweep *Sk = S + k;
         for (j = 0; j < Sk->w; j++)
         {
@@ -369,9 +369,9 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
 
         count++;
         if (opts->max_regions > 0 && count > opts->max_regions)
-            stopped = REGIONS_STOP_LIMIT;
+            stopped = CPWL_REGIONS_STOP_LIMIT;
         else if (opts->interrupt && *opts->interrupt)
-            stopped = REGIONS_STOP_INTERRUPT;
+            stopped = CPWL_REGIONS_STOP_INTERRUPT;
         if (stopped)
             break;
         emit(R, S + FLINT_MAX(nl, 1) - 1, st, x, y, inf, opts, prev, p);
@@ -383,7 +383,7 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         /* Cross y, layer by layer. */
         for (k = 0; k < nl; k++)
         {
-            const net_layer_struct *L = g->layers + k;
+            const cpwl_net_layer_struct *L = g->layers + k;
             layer_sweep *Sk = S + k;
             int zchg = k > 0 && S[k - 1].nchg > 0;
             layer_update_z(Sk, g, k);
@@ -418,7 +418,7 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         }
         if (nflip == 0)
         {
-            status = err_set(e, CPWL_ERR_INTERNAL, "internal error in the "
+            status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the "
                              "1-D region algorithm: a breakpoint where no "
                              "state changes");
             break;
@@ -431,8 +431,8 @@ int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     {
         /* The pieces found so far, the last one included, are distinct
            regions: a lower bound.  The cells are not listed then. */
-        regions_clear(R);
-        regions_init(R, d, m, ns);
+        cpwl_regions_clear(R);
+        cpwl_regions_init(R, d, m, ns);
         R->stopped = stopped;
         R->lower_bound = count;
     }

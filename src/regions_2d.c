@@ -38,8 +38,8 @@
 static void face_output_d(plane *P, slong fi, slong l, const double *Z,
                           const double *E)
 {
-    const net_struct *g = P->g;
-    slong m = net_output_dim(g), len = 3 * m, k, w = g->layers[l].out;
+    const cpwl_net_struct *g = P->g;
+    slong m = cpwl_net_output_dim(g), len = 3 * m, k, w = g->layers[l].out;
     double *A = P->tA, *EA = P->tE, *B = P->tB, *EB = P->tF, *t;
     int ok = 1;
 
@@ -71,7 +71,7 @@ static void face_output_d(plane *P, slong fi, slong l, const double *Z,
    split into millions. */
 static int should_stop(plane *P)
 {
-    const regions_opts *o = P->opts;
+    const cpwl_regions_opts *o = P->opts;
     if ((o->max_regions > 0 && P->nf > o->max_regions)
         || (o->interrupt && *o->interrupt))
         P->stop = 1;
@@ -90,7 +90,7 @@ static int should_stop(plane *P)
    every piece.  Decisions are counted in ctx (the worker's). */
 static void face_prefilter(unsigned char *cand, plane *P, slong fi, slong l,
                            slong off, const double *Z, const double *E,
-                           int ok, pred_ctx_t ctx)
+                           int ok, cpwl_pred_ctx_t ctx)
 {
     face_s *f = P->F + fi;
     slong w = P->g->layers[l].out, i, j;
@@ -111,7 +111,7 @@ static void face_prefilter(unsigned char *cand, plane *P, slong fi, slong l,
         int s = 2;
         r = iv_add(iv_add(iv_mul(h0, X), iv_mul(h1, Y)), h2);
         if (iv_ok(r))
-            s = pred_sign_d(ctx, r.m, r.r);
+            s = cpwl_pred_sign_d(ctx, r.m, r.r);
         if (s == 2)
             for (i = 0; i < f->n; i++)
             {
@@ -119,7 +119,7 @@ static void face_prefilter(unsigned char *cand, plane *P, slong fi, slong l,
                 int sv = 2;
                 r = iv_add(iv_add(iv_mul(h0, v->x0), iv_mul(h1, v->y0)), h2);
                 if (iv_ok(r))
-                    sv = pred_sign_d(ctx, r.m, r.r);
+                    sv = cpwl_pred_sign_d(ctx, r.m, r.r);
                 if (sv == 2 || sv == 0 || (i > 0 && sv != s))
                 {
                     s = 2;
@@ -147,7 +147,7 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
                         const unsigned char *cand, cutter *C,
                         slong **kids, slong *nk, slong *ak)
 {
-    const net_layer_struct *L = P->g->layers + l;
+    const cpwl_net_layer_struct *L = P->g->layers + l;
     slong np0 = *nk, npo, j, k, i;
     int *s = NULL;
     slong sa = 0;
@@ -188,7 +188,7 @@ static void refine_face(plane *P, slong f0, slong l, slong off,
                 const face_s *F = P->F + fi;
                 iv r = iv_add(iv_add(iv_mul(C->h[0], F->bx),
                                      iv_mul(C->h[1], F->by)), C->h[2]);
-                int sb = iv_ok(r) ? pred_sign_d(P->opts->pred, r.m, r.r) : 2;
+                int sb = iv_ok(r) ? cpwl_pred_sign_d(P->opts->pred, r.m, r.r) : 2;
                 if (sb == 1 || sb == -1)
                 {
                     P->F[fi].st[off + j] = sb > 0;
@@ -255,7 +255,7 @@ static int forms_fresh(plane *P, slong l, slong l2, const double *Zp,
                        const double *Ep, slong f, double *Z, double *E,
                        double *tmp)
 {
-    const net_struct *g = P->g;
+    const cpwl_net_struct *g = P->g;
     slong k, wmax = 3 * P->tw;
     const double *A = Zp, *EA = Ep;
     double *B = tmp, *EB = tmp + wmax;
@@ -299,7 +299,7 @@ static void forms_run(plane *P, slong l, slong l2, const slong *kids,
 {
     slong w2 = 3 * P->g->layers[l2].out, w = P->g->layers[l].out;
     slong off = forms_state_offset(P->g, l), q, e;
-    int chain = (l2 == l + 1) && P->g->layers[l].act == NET_RELU;
+    int chain = (l2 == l + 1) && P->g->layers[l].act == CPWL_NET_RELU;
     for (q = a; q < b; q++)
     {
         slong f = kids[q], best = -1, bd = 0;
@@ -405,16 +405,16 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
                          const double *Z, const double *E, const int *ok,
                          cutter *C)
 {
-    const net_struct *g = P->g;
+    const cpwl_net_struct *g = P->g;
     slong w = g->layers[l].out, w3 = 3 * w, off = forms_state_offset(g, l);
     slong i, nk = 0, ak = 0, *kids = NULL, *gs, c0;
     unsigned char *cand = flint_malloc(n * w);
     int nt = P->nthreads;
-    pred_ctx_struct *ctxs = flint_malloc(nt * sizeof(pred_ctx_struct));
+    cpwl_pred_ctx_struct *ctxs = flint_malloc(nt * sizeof(cpwl_pred_ctx_struct));
 
     for (i = 0; i < nt; i++)
     {
-        pred_ctx_init(ctxs + i);
+        cpwl_pred_ctx_init(ctxs + i);
         ctxs[i].exact_only = P->opts->pred->exact_only;
     }
 #ifdef _OPENMP
@@ -431,8 +431,8 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
     }
     for (i = 0; i < nt; i++)
     {
-        pred_ctx_add_counts(P->opts->pred, ctxs + i);
-        pred_ctx_clear(ctxs + i);
+        cpwl_pred_ctx_add_counts(P->opts->pred, ctxs + i);
+        cpwl_pred_ctx_clear(ctxs + i);
     }
     flint_free(ctxs);
 
@@ -461,7 +461,7 @@ static void refine_level(plane *P, slong l, const slong *fs, slong n,
                     face_output_d(P, kids[k], l, Z + i * w3,
                                   ok[i] ? E + i * w3 : Z + i * w3);
                     if (!ok[i])
-                        P->oE[kids[k] * 3 * net_output_dim(g)] = INFINITY;
+                        P->oE[kids[k] * 3 * cpwl_net_output_dim(g)] = INFINITY;
                 }
             }
         goto done;
@@ -539,8 +539,8 @@ done:
     flint_free(kids);
 }
 
-int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e)
+int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     plane P;
     cutter C;
@@ -550,14 +550,14 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     int ok0;
 
     if (g->input_dim != 2)
-        return err_set(e, CPWL_ERR_INTERNAL, "regions_2d: input dimension %ld",
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_2d: input dimension %ld",
                        (long) g->input_dim);
     /* abs, hardtanh and maxout are counted through their exact relu
-       lowering (regions_compute); here every state is one sign. */
-    if (!net_is_basic(g))
-        return err_set(e, CPWL_ERR_INPUT, "regions_2d takes relu, leaky_relu and "
+       lowering (cpwl_regions_compute); here every state is one sign. */
+    if (!cpwl_net_is_basic(g))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "cpwl_regions_2d takes relu, leaky_relu and "
                        "identity layers (lower the others to relu first, as "
-                       "regions_compute does)");
+                       "cpwl_regions_compute does)");
     memset(&P, 0, sizeof P);
     P.g = g;
     P.opts = opts;
@@ -609,12 +609,12 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         opts->progress(opts->progress_data, g->nlayers, g->nlayers, P.nf);
     if (P.stop)
         R->stopped = (opts->max_regions > 0 && P.nf > opts->max_regions)
-                     ? REGIONS_STOP_LIMIT : REGIONS_STOP_INTERRUPT;
+                     ? CPWL_REGIONS_STOP_LIMIT : CPWL_REGIONS_STOP_INTERRUPT;
     forms_plan_clear(fp);
 
     if (P.bug != NULL)
     {
-        err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
+        cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
                 "algorithm: %s", P.bug);
         _fmpq_vec_clear(C.ex, 3);
         flint_free(Zd);
@@ -634,7 +634,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         int many = opts->points || opts->maps || opts->verts;
         for (i = 0; i < nf; i++)
         {
-            regions_cell_struct *c = regions_add_cell(R);
+            cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
             /* counting alone needs no patterns (the merge reads them) */
             if (opts->no_states && !opts->linear)
             {
@@ -649,7 +649,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
 #endif
         for (i = 0; i < nf; i++)
         {
-            regions_cell_struct *c = R->cells + first + i;
+            cpwl_regions_cell_struct *c = R->cells + first + i;
             slong k;
             if (opts->points)
             {
@@ -660,7 +660,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
             {
                 c->grad = _fmpq_vec_init(2 * R->m);
                 c->offset = _fmpq_vec_init(R->m);
-                regions_cell_map(c->grad, c->offset, g, P.F[i].st);
+                cpwl_regions_cell_map(c->grad, c->offset, g, P.F[i].st);
             }
             if (opts->verts)
                 r2_face_verts(c, &P, i);
@@ -694,7 +694,7 @@ int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
                     np++;
                 }
             }
-        regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
+        cpwl_regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
                                P.lstat >= 0 ? P.oE : NULL, opts->pred);
         flint_free(pairs);
     }

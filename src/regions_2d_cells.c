@@ -106,7 +106,7 @@ static int has_vec(const fmpq *list, slong n, const fmpq *x)
 
 /* Finite corners (counter-clockwise), ray directions and, for a face with
    no finite corner, points of its boundary lines. */
-void r2_face_verts(regions_cell_struct *c, plane *P, slong fi)
+void r2_face_verts(cpwl_regions_cell_struct *c, plane *P, slong fi)
 {
     face_s *f = P->F + fi;
     slong n = f->n, i, nv = 0, nr = 0, np = 0;

@@ -1,6 +1,6 @@
-/* Internals of the 2-D region algorithm (regions_2d*.c): the planar
+/* Internals of the 2-D region algorithm (cpwl_regions_2d*.c): the planar
    subdivision with twin edges, lazy exact geometry and the sign of a
-   cutting line at a vertex.  See regions_2d.c for the method. */
+   cutting line at a vertex.  See cpwl_regions_2d.c for the method. */
 #ifndef CPWL_REGIONS_2D_IMPL_H
 #define CPWL_REGIONS_2D_IMPL_H
 
@@ -61,8 +61,8 @@ face_s;
 
 typedef struct
 {
-    const net_struct *g;
-    const regions_opts *opts;
+    const cpwl_net_struct *g;
+    const cpwl_regions_opts *opts;
     slong ns;                   /* states per pattern */
     line_s *L;
     slong nl, al;
@@ -78,7 +78,7 @@ typedef struct
     slong nstblk, astblk, stleft;
     slong stamp;                /* current (face instance, neuron) */
     const char *bug;            /* a broken invariant (internal error) */
-    /* the carried forms (regions_2d.c) */
+    /* the carried forms (cpwl_regions_2d.c) */
     const forms_plan_struct *fp;
     slong *lnext;               /* the next layer with states, or -1 */
     int nthreads;
@@ -120,6 +120,6 @@ void r2_internal(plane *P, const char *what);
    an edge keeps it; a split clears it. */
 int r2_face_box(plane *P, slong fi);
 void r2_face_point(fmpq *pt, plane *P, slong fi);
-void r2_face_verts(regions_cell_struct *c, plane *P, slong fi);
+void r2_face_verts(cpwl_regions_cell_struct *c, plane *P, slong fi);
 
 #endif

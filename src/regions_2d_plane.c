@@ -1,6 +1,6 @@
 /* The planar subdivision of the 2-D region algorithm: faces with twin
    edges, lines and vertices with lazy exact values, the sign of a
-   cutting form at a vertex and the split of a face (regions_2d.c has the
+   cutting form at a vertex and the split of a face (cpwl_regions_2d.c has the
    method). */
 #include "regions_2d_impl.h"
 
@@ -123,7 +123,7 @@ void r2_plane_clear(plane *P)
 
 /* ---- exact values on demand ------------------------------------------ */
 
-/* Exact values are built lazily, and the cells of regions_2d ask for
+/* Exact values are built lazily, and the cells of cpwl_regions_2d ask for
    them from several threads: each thread builds its own and the first to
    publish it wins (the others free theirs).  The values are the same. */
 static fmpq *ex_get(fmpq *const *slot)
@@ -260,7 +260,7 @@ int r2_vert_sign(plane *P, slong vi, cutter *C)
 {
     vert_s *v = P->V + vi;
     vsign_src S;
-    pred_src_struct src;
+    cpwl_pred_src_struct src;
     int s = 0;
 
     if (v->stamp == P->stamp)
@@ -283,14 +283,14 @@ int r2_vert_sign(plane *P, slong vi, cutter *C)
     src.get_arb = NULL;
     src.get_fmpq = vs_get_fmpq;
     src.data = &S;
-    /* The double stage once (counted by pred_sign_d); the exact row of
-       the cutter is built only when it declines, and pred_sign then goes
+    /* The double stage once (counted by cpwl_pred_sign_d); the exact row of
+       the cutter is built only when it declines, and cpwl_pred_sign then goes
        straight to the exact stage. */
     src.get_d = NULL;
     for (S.part = v->inf ? 1 : 0; S.part >= 0; S.part--)
     {
         double dv, de;
-        s = vs_get_d(&dv, &de, &S) ? pred_sign_d(P->opts->pred, dv, de) : 2;
+        s = vs_get_d(&dv, &de, &S) ? cpwl_pred_sign_d(P->opts->pred, dv, de) : 2;
         if (s == 2)
         {
             if (!C->have_ex)
@@ -300,7 +300,7 @@ int r2_vert_sign(plane *P, slong vi, cutter *C)
                 C->have_ex = 1;
             }
             S.hx = C->ex;
-            s = pred_sign(P->opts->pred, &src);
+            s = cpwl_pred_sign(P->opts->pred, &src);
         }
         if (s != 0)
             break;
@@ -376,7 +376,7 @@ static slong box_line(plane *P, slong a, slong b, const fmpq_t c0, slong c1)
 /* ---- splitting a face ------------------------------------------------ */
 
 /* A broken invariant of the subdivision: a bug, never bad input.  The
-   first one is kept; regions_2d then stops with an internal error. */
+   first one is kept; cpwl_regions_2d then stops with an internal error. */
 void r2_internal(plane *P, const char *what)
 {
     if (P->bug == NULL)

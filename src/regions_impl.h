@@ -16,10 +16,10 @@ static inline slong regions_uf_find(slong *p, slong x)
     return x;
 }
 
-/* regions_compute for a net with abs, hardtanh or maxout layers
-   (regions_lower.c): through netalg_lower_relu, cells = the original
+/* cpwl_regions_compute for a net with abs, hardtanh or maxout layers
+   (regions_lower.c): through cpwl_netalg_lower_relu, cells = the original
    activation regions. */
-int regions_lowered(regions_t R, const net_t net, const dom_t D,
-                    const regions_opts *opts, err_t e);
+int regions_lowered(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                    const cpwl_regions_opts *opts, cpwl_err_t e);
 
 #endif

@@ -1,5 +1,5 @@
 /* Regions of a network with abs, hardtanh or maxout layers, through its
-   exact lowering to relu layers (netalg_lower_relu; docs/regions.md,
+   exact lowering to relu layers (cpwl_netalg_lower_relu; docs/regions.md,
    "Other activations").
 
    The lowered net computes the same function, and its activation
@@ -263,14 +263,14 @@ static slong extreme2(fmpq *H, const fmpq *V, slong nv, const fmpq *D,
 
 /* The closure of the union of the lowered cells from[0 .. n-1] (d <= 2):
    conv(vertices) + cone(rays); 1-D: the extreme endpoints. */
-static void merge_geometry(regions_cell_struct *c, const regions_t L,
+static void merge_geometry(cpwl_regions_cell_struct *c, const cpwl_regions_t L,
                            const pat_ref *from, slong n, slong d)
 {
     slong i, j, nv = 0, nr = 0, av, ar;
     fmpq *V, *D, *H;
     for (i = 0; i < n; i++)
     {
-        const regions_cell_struct *s = L->cells + from[i].idx;
+        const cpwl_regions_cell_struct *s = L->cells + from[i].idx;
         if (s->nverts < 0)
             return;
         nv += s->nverts;
@@ -284,7 +284,7 @@ static void merge_geometry(regions_cell_struct *c, const regions_t L,
     c->bounded = 1;
     for (i = nv = nr = 0; i < n; i++)
     {
-        const regions_cell_struct *s = L->cells + from[i].idx;
+        const cpwl_regions_cell_struct *s = L->cells + from[i].idx;
         for (j = 0; j < s->nverts; j++, nv++)
             qvec_set(V + nv * d, s->verts + j * d, d);
         for (j = 0; j < s->nrays; j++, nr++)
@@ -329,50 +329,50 @@ static void merge_geometry(regions_cell_struct *c, const regions_t L,
     _fmpq_vec_clear(D, ar);
 }
 
-int regions_lowered(regions_t R, const net_t net, const dom_t D,
-                    const regions_opts *opts, err_t e)
+int regions_lowered(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                    const cpwl_regions_opts *opts, cpwl_err_t e)
 {
-    regions_t L;
-    regions_opts o = *opts;
-    net_t low, g;
-    slong ns = net_num_states(net), d = D->d, i, j, k, nl = 0;
+    cpwl_regions_t L;
+    cpwl_regions_opts o = *opts;
+    cpwl_net_t low, g;
+    slong ns = cpwl_net_num_states(net), d = D->d, i, j, k, nl = 0;
     slong *label;
     unsigned char *pats;
     pat_ref *ref;
     int st;
 
-    net_init(low, net->input_dim);
-    netalg_lower_relu(low, net);
+    cpwl_net_init(low, net->input_dim);
+    cpwl_netalg_lower_relu(low, net);
     o.points = 1;
     o.no_states = 0;
-    regions_init(L, d, net_output_dim(net), net_num_states(low));
-    st = regions_compute(L, low, D, &o, e);
-    net_clear(low);
+    cpwl_regions_init(L, d, cpwl_net_output_dim(net), cpwl_net_num_states(low));
+    st = cpwl_regions_compute(L, low, D, &o, e);
+    cpwl_net_clear(low);
     if (st != CPWL_OK)
     {
-        regions_clear(L);
+        cpwl_regions_clear(L);
         return st;
     }
-    regions_clear(R);
-    regions_init(R, d, net_output_dim(net), ns);
+    cpwl_regions_clear(R);
+    cpwl_regions_init(R, d, cpwl_net_output_dim(net), ns);
     R->stopped = L->stopped;
     R->lp_solved = L->lp_solved;
     R->lp_exact = L->lp_exact;
 
     /* The original pattern at every lowered cell's interior point. */
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
-    net_prepare(g);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
+    cpwl_net_prepare(g);
     pats = flint_malloc(FLINT_MAX(L->ncells * ns, 1));
     ref = flint_malloc(FLINT_MAX(L->ncells, 1) * sizeof(pat_ref));
     for (i = 0; i < L->ncells; i++)
     {
-        net_pattern(pats + i * ns, g, L->cells[i].point, opts->pred);
+        cpwl_net_pattern(pats + i * ns, g, L->cells[i].point, opts->pred);
         ref[i].pat = pats + i * ns;
         ref[i].w = ns;
         ref[i].idx = i;
     }
-    net_clear(g);
+    cpwl_net_clear(g);
     qsort(ref, L->ncells, sizeof(pat_ref), pat_cmp);
 
     label = flint_malloc(FLINT_MAX(L->nlinear, 1) * sizeof(slong));
@@ -380,18 +380,18 @@ int regions_lowered(regions_t R, const net_t net, const dom_t D,
         label[i] = -1;
     for (i = 0; i < L->ncells; i = j)
     {
-        const regions_cell_struct *s = L->cells + ref[i].idx;
-        regions_cell_struct *c;
+        const cpwl_regions_cell_struct *s = L->cells + ref[i].idx;
+        cpwl_regions_cell_struct *c;
         for (j = i + 1; j < L->ncells
              && memcmp(ref[i].pat, ref[j].pat, ns) == 0; j++)
             ;
         if (R->stopped)
             continue;           /* only counted, as the algorithms do */
-        c = regions_add_cell(R);
+        c = cpwl_regions_add_cell(R);
         if (ns > 0)
             memcpy(c->state, ref[i].pat, ns);
         if (opts->points)
-            regions_cell_set_point(c, s->point, d);
+            cpwl_regions_cell_set_point(c, s->point, d);
         if (s->grad != NULL)
         {
             c->grad = _fmpq_vec_init(R->m * d);
@@ -416,6 +416,6 @@ int regions_lowered(regions_t R, const net_t net, const dom_t D,
     flint_free(label);
     flint_free(pats);
     flint_free(ref);
-    regions_clear(L);
+    cpwl_regions_clear(L);
     return CPWL_OK;
 }

@@ -281,10 +281,10 @@ static void rowpt_get_arb(arb_t v, slong prec, void *data)
     arb_clear(t);
 }
 
-static int sign_at(pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
+static int sign_at(cpwl_pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
 {
     rowpt_src S;
-    pred_src_struct src;
+    cpwl_pred_src_struct src;
     S.h = h;
     S.p = p;
     S.d = d;
@@ -292,7 +292,7 @@ static int sign_at(pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
     src.get_arb = rowpt_get_arb;
     src.get_fmpq = rowpt_get_fmpq;
     src.data = &S;
-    return pred_sign(ctx, &src);
+    return cpwl_pred_sign(ctx, &src);
 }
 
 /* ---- the computation -------------------------------------------------- */
@@ -302,7 +302,7 @@ int regions_nd_interrupted(nd_ctx *C)
 {
     if (C->opts->interrupt != NULL && *C->opts->interrupt)
     {
-        C->stopped = REGIONS_STOP_INTERRUPT;
+        C->stopped = CPWL_REGIONS_STOP_INTERRUPT;
         return 1;
     }
     return 0;
@@ -483,7 +483,7 @@ int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
            no point with the other constraints > 0 has h_k <= 0 (the
            segment from p to it would meet h_k = 0 in that closure). */
         if (nd_box_min(&v, &err, P->box, P->h + k * c, 1, d)
-            && pred_sign_d(C->opts->pred, v, err) == 1)
+            && cpwl_pred_sign_d(C->opts->pred, v, err) == 1)
         {
             alive[k] = 0;
             continue;
@@ -535,7 +535,7 @@ static int over_limit(const nd_ctx *C, slong n)
 static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
 {
     slong d = C->d, c = d + 1, a, k, n = 0;
-    pred_ctx_struct *pc = C->opts->pred;
+    cpwl_pred_ctx_struct *pc = C->opts->pred;
 
     for (a = 0; a < P->ncand; a++)
     {
@@ -545,7 +545,7 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
         double v, err;
         /* s z > 0 on a box around P: no cut, no LP. */
         if (!cut && nd_box_min(&v, &err, P->box, z, s, d)
-            && pred_sign_d(pc, v, err) == 1)
+            && cpwl_pred_sign_d(pc, v, err) == 1)
         {
             P->state[off + j] = s > 0;
             continue;
@@ -580,7 +580,7 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
                     const fmpq *z, slong st)
 {
     slong d = C->d, k, nw = P->nw, iq = -1;
-    pred_ctx_struct *pc = C->opts->pred;
+    cpwl_pred_ctx_struct *pc = C->opts->pred;
     int s = sign_at(pc, z, P->p, d), ps = s != 0 ? s : 1;
     poly_struct *Q;
 
@@ -647,8 +647,8 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
    0 or the leaky slope off), then the identity layers after it. */
 static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
 {
-    const net_struct *g = C->g;
-    const net_layer_struct *L = g->layers + l;
+    const cpwl_net_struct *g = C->g;
+    const cpwl_net_layer_struct *L = g->layers + l;
     slong d = C->d, c = d + 1, rows, t;
     fmpq *A = _fmpq_vec_init(L->out * c), *B;
 
@@ -657,7 +657,7 @@ static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
     forms_act_fmpq(A, g, l, P->state);
     for (t = l + 1; t < g->nlayers; t++)
     {
-        const net_layer_struct *K = g->layers + t;
+        const cpwl_net_layer_struct *K = g->layers + t;
         B = _fmpq_vec_init(K->out * c);
         forms_affine_fmpq(B, g, t, A);
         forms_act_fmpq(B, g, t, P->state);
@@ -674,7 +674,7 @@ static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
 static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                     slong *live)
 {
-    const net_layer_struct *L = C->g->layers + l;
+    const cpwl_net_layer_struct *L = C->g->layers + l;
     slong d = C->d, c = d + 1, off = forms_state_offset(C->g, l);
     slong out = L->out, ir, j;
     fmpq *Z = _fmpq_vec_init(out * c), *F = NULL;
@@ -754,7 +754,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
             C->live = live_count(cur->n - ir - 1, next, &stack);
             if (over_limit(C, C->live))
             {
-                C->stopped = REGIONS_STOP_LIMIT;
+                C->stopped = CPWL_REGIONS_STOP_LIMIT;
                 r = -1;
             }
             else if (clean && P->m > 2 * P->nclean + 2 * d + 4
@@ -777,8 +777,8 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
 
 /* ---- the driver ------------------------------------------------------- */
 
-int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e)
+int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     nd_ctx C;
     plist cur, next;
@@ -786,17 +786,17 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     poly_struct *P0;
     int r = 0;
 
-    if (R->d != d || R->nstates != net_num_states(g) || R->ncells != 0)
-        return err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the region list "
+    if (R->d != d || R->nstates != cpwl_net_num_states(g) || R->ncells != 0)
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the region list "
                        "does not fit the network");
     for (l = 0; l < g->nlayers; l++)
     {
-        net_act_t act = g->layers[l].act;
-        if (act != NET_IDENTITY && act != NET_RELU && act != NET_LEAKY_RELU)
-            return err_set(e, CPWL_ERR_INPUT, "the n-D region method does "
+        cpwl_net_act_t act = g->layers[l].act;
+        if (act != CPWL_NET_IDENTITY && act != CPWL_NET_RELU && act != CPWL_NET_LEAKY_RELU)
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the n-D region method does "
                            "not handle the activation '%s' yet",
-                           net_act_name(act));
-        if (act != NET_IDENTITY)
+                           cpwl_net_act_name(act));
+        if (act != CPWL_NET_IDENTITY)
             last = l;
     }
 
@@ -843,7 +843,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     for (l = 0; l <= last && r == 0; l++)
     {
         int clean;
-        if (g->layers[l].act == NET_IDENTITY)
+        if (g->layers[l].act == CPWL_NET_IDENTITY)
             continue;
         C.layer = l;
         /* Irredundant constraints keep the next layers' LPs small; after
@@ -858,7 +858,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     }
 
     if (C.error)
-        r = err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the exact LP solver "
+        r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP solver "
                     "failed");
     else if (r != 0 && live > 0)
     {
@@ -873,10 +873,10 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
     {
         for (i = 0; i < cur.n; i++)
         {
-            regions_cell_struct *cell = regions_add_cell(R);
+            cpwl_regions_cell_struct *cell = cpwl_regions_add_cell(R);
             memcpy(cell->state, cur.v[i]->state, FLINT_MAX(C.ns, 1));
             if (opts->points)
-                regions_cell_set_point(cell, cur.v[i]->p, d);
+                cpwl_regions_cell_set_point(cell, cur.v[i]->p, d);
             if (opts->maps)
             {
                 const fmpq *map = cur.v[i]->map;
@@ -884,7 +884,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
                 cell->grad = _fmpq_vec_init(R->m * d);
                 cell->offset = _fmpq_vec_init(R->m);
                 if (map == NULL)
-                    regions_cell_map(cell->grad, cell->offset, g, cell->state);
+                    cpwl_regions_cell_map(cell->grad, cell->offset, g, cell->state);
                 else
                     for (k = 0; k < R->m; k++)
                     {
@@ -897,7 +897,7 @@ int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
         {
             r = regions_nd_linear(&C, cur.v, cur.n);
             if (C.error)
-                r = err_set(e, CPWL_ERR_INTERNAL, "regions_nd: the exact LP "
+                r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP "
                             "solver failed");
             else
             {

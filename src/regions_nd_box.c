@@ -17,7 +17,7 @@
    The test itself is a question for the predicate layer: the minimum of
    s z over the box, s c + sum_i min(s g_i lo_i, s g_i hi_i), as a double
    with a proven radius (the corners are doubles, so this is a rational
-   the interval sum encloses); when pred_sign_d proves it positive, s z > 0
+   the interval sum encloses); when cpwl_pred_sign_d proves it positive, s z > 0
    on the polyhedron, i.e. the neuron does not cut it. */
 #include <math.h>
 #include "interval.h"

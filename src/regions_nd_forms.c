@@ -23,7 +23,7 @@
 #include "forms.h"
 #include "regions_nd_impl.h"
 
-void nd_weights_init(nd_weights *w, const net_struct *g)
+void nd_weights_init(nd_weights *w, const cpwl_net_struct *g)
 {
     slong l, i, t;
     fmpz_t q;
@@ -33,7 +33,7 @@ void nd_weights_init(nd_weights *w, const net_struct *g)
     w->L = flint_calloc(FLINT_MAX(g->nlayers, 1), sizeof(nd_wlayer));
     for (l = 0; l < g->nlayers; l++)
     {
-        const net_layer_struct *K = g->layers + l;
+        const cpwl_net_layer_struct *K = g->layers + l;
         nd_wlayer *W = w->L + l;
         W->W = _fmpz_vec_init(K->out * K->in);
         W->b = _fmpz_vec_init(K->out);
@@ -58,7 +58,7 @@ void nd_weights_init(nd_weights *w, const net_struct *g)
             fmpz_divexact(q, W->den, fmpq_denref(K->b + i));
             fmpz_mul(W->b + i, q, fmpq_numref(K->b + i));
         }
-        if (K->act == NET_LEAKY_RELU)
+        if (K->act == CPWL_NET_LEAKY_RELU)
         {
             fmpz_set(W->sn, fmpq_numref(K->slope));
             fmpz_set(W->sd, fmpq_denref(K->slope));
@@ -67,12 +67,12 @@ void nd_weights_init(nd_weights *w, const net_struct *g)
     fmpz_clear(q);
 }
 
-void nd_weights_clear(nd_weights *w, const net_struct *g)
+void nd_weights_clear(nd_weights *w, const cpwl_net_struct *g)
 {
     slong l;
     for (l = 0; l < w->nlayers; l++)
     {
-        const net_layer_struct *K = g->layers + l;
+        const cpwl_net_layer_struct *K = g->layers + l;
         nd_wlayer *W = w->L + l;
         _fmpz_vec_clear(W->W, K->out * K->in);
         _fmpz_vec_clear(W->b, K->out);
@@ -107,14 +107,14 @@ void nd_forms_release(nd_forms *F)
 
 /* In place: the forms of z_k (F) -> those of a_k = D_k z_k under state
    (the states of layer k start at state[0]). */
-static void forms_act(nd_forms *F, const net_struct *g, const nd_wlayer *W,
+static void forms_act(nd_forms *F, const cpwl_net_struct *g, const nd_wlayer *W,
                       slong k, const unsigned char *state)
 {
-    const net_layer_struct *K = g->layers + k;
+    const cpwl_net_layer_struct *K = g->layers + k;
     slong i, c = F->c;
-    int leaky = K->act == NET_LEAKY_RELU;
+    int leaky = K->act == CPWL_NET_LEAKY_RELU;
 
-    if (K->act == NET_IDENTITY)
+    if (K->act == CPWL_NET_IDENTITY)
         return;
     for (i = 0; i < K->out; i++)
     {
@@ -134,10 +134,10 @@ static void forms_act(nd_forms *F, const net_struct *g, const nd_wlayer *W,
 }
 
 /* The forms of z_k from those of a_{k-1} (A), reduced by their content. */
-static nd_forms *forms_affine(const net_struct *g, const nd_wlayer *W,
+static nd_forms *forms_affine(const cpwl_net_struct *g, const nd_wlayer *W,
                               slong k, const nd_forms *A)
 {
-    const net_layer_struct *K = g->layers + k;
+    const cpwl_net_layer_struct *K = g->layers + k;
     slong c = A->c, d = c - 1, i, t, col;
     nd_forms *Z = forms_new(K->out, c, k);
     fmpz_t h;
@@ -170,7 +170,7 @@ static nd_forms *forms_affine(const net_struct *g, const nd_wlayer *W,
     return Z;
 }
 
-nd_forms *nd_forms_layer(const net_struct *g, const nd_weights *w,
+nd_forms *nd_forms_layer(const cpwl_net_struct *g, const nd_weights *w,
                          const nd_forms *prev, const unsigned char *state,
                          slong l)
 {
@@ -189,7 +189,7 @@ nd_forms *nd_forms_layer(const net_struct *g, const nd_weights *w,
         _fmpz_vec_set(A->N, prev->N, prev->rows * c);
         fmpz_set(A->den, prev->den);
         k = prev->layer;
-        if (g->layers[k].act != NET_IDENTITY)
+        if (g->layers[k].act != CPWL_NET_IDENTITY)
             forms_act(A, g, w->L + k, k, state + forms_state_offset(g, k));
     }
     for (k = A->layer + 1; k <= l; k++)
@@ -197,7 +197,7 @@ nd_forms *nd_forms_layer(const net_struct *g, const nd_weights *w,
         B = forms_affine(g, w->L + k, k, A);
         nd_forms_release(A);
         A = B;
-        if (k < l && g->layers[k].act != NET_IDENTITY)
+        if (k < l && g->layers[k].act != CPWL_NET_IDENTITY)
             forms_act(A, g, w->L + k, k, state + forms_state_offset(g, k));
     }
     return A;

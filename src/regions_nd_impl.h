@@ -1,4 +1,4 @@
-/* Internals of the n-D region method shared by regions_nd.c (polyhedra,
+/* Internals of the n-D region method shared by cpwl_regions_nd.c (polyhedra,
    refinement by LP, the driver) and regions_nd_linear.c (the merge into
    linear regions).  Not installed. */
 #ifndef CPWL_REGIONS_ND_IMPL_H
@@ -28,8 +28,8 @@ typedef struct
 }
 nd_weights;
 
-void nd_weights_init(nd_weights *w, const net_struct *g);
-void nd_weights_clear(nd_weights *w, const net_struct *g);
+void nd_weights_init(nd_weights *w, const cpwl_net_struct *g);
+void nd_weights_clear(nd_weights *w, const cpwl_net_struct *g);
 
 /* The forms of z_layer, exactly N / den (den > 0): rows x c, c = d + 1,
    shared (refs) by the polyhedra that come from one polyhedron. */
@@ -45,7 +45,7 @@ nd_forms;
    read): from prev, the forms of an earlier layer l' under the same
    states before l', or from the input when prev is NULL.  A new
    reference. */
-nd_forms *nd_forms_layer(const net_struct *g, const nd_weights *w,
+nd_forms *nd_forms_layer(const cpwl_net_struct *g, const nd_weights *w,
                          const nd_forms *prev, const unsigned char *state,
                          slong l);
 
@@ -115,9 +115,9 @@ plist;
 
 typedef struct
 {
-    const net_struct *g;
-    const regions_opts *opts;
-    regions_struct *R;
+    const cpwl_net_struct *g;
+    const cpwl_regions_opts *opts;
+    cpwl_regions_struct *R;
     slong d, ns;
     lp_t lp;
     nd_weights wts;             /* the layers in integers */

@@ -1,5 +1,5 @@
 /* The n-D method's linear regions (see the comment at the top of
-   regions_nd.c): cells that share their affine map are joined across the
+   cpwl_regions_nd.c): cells that share their affine map are joined across the
    facets they share, found by exact LP. */
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +91,7 @@ static int nd_adjacent(nd_ctx *C, const poly_struct *X, const poly_struct *Y,
    is cell i's polyhedron.  Returns 0, or -1 when stopped. */
 int regions_nd_linear(nd_ctx *C, poly_struct **polys, slong n)
 {
-    const net_struct *g = C->g;
+    const cpwl_net_struct *g = C->g;
     slong d = C->d, c = d + 1, m = C->R->m, mlen = m * c, i, k, a, b;
     slong nf = 0, nkeys = 0, ngroups = 0, npairs = 0, palloc = 0;
     fmpq *maps = _fmpq_vec_init(FLINT_MAX(n * mlen, 1));
@@ -118,7 +118,7 @@ int regions_nd_linear(nd_ctx *C, poly_struct **polys, slong n)
             }
         }
         else
-            regions_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
+            cpwl_regions_cell_map(maps + i * mlen, maps + i * mlen + m * d, g,
                         polys[i]->state);
         me[i].v = maps + i * mlen;
         me[i].len = mlen;
@@ -220,7 +220,7 @@ int regions_nd_linear(nd_ctx *C, poly_struct **polys, slong n)
             }
     }
     if (r == 0)
-        regions_merge_linear(C->R, g, pairs, npairs, C->opts->pred);
+        cpwl_regions_merge_linear(C->R, g, pairs, npairs, C->opts->pred);
 
     _fmpq_vec_clear(maps, FLINT_MAX(n * mlen, 1));
     _fmpq_vec_clear(keys, FLINT_MAX(nkeys * c, 1));

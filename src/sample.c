@@ -1,5 +1,5 @@
 /* Sampling activation patterns with the batched double path (see
-   cpwl/sample.h): points generated in chunks, evaluated by batch_eval,
+   cpwl/sample.h): points generated in chunks, evaluated by cpwl_batch_eval,
    their decided patterns collected in a growing hash set; points with an
    undecided bit re-decided exactly through the predicate layer. */
 #include <math.h>
@@ -31,30 +31,30 @@
 
 #define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 
-void sample_opts_init(sample_opts *opts, pred_ctx_struct *pred)
+void cpwl_sample_opts_init(cpwl_sample_opts *opts, cpwl_pred_ctx_struct *pred)
 {
-    memset(opts, 0, sizeof(sample_opts));
-    opts->mode = SAMPLE_GRID;
+    memset(opts, 0, sizeof(cpwl_sample_opts));
+    opts->mode = CPWL_SAMPLE_GRID;
     opts->grid = NULL;
     opts->ngrid = 0;
     opts->npoints = 0;
     opts->seed = 1;
-    opts->kernel = BATCH_AUTO;
+    opts->kernel = CPWL_BATCH_AUTO;
     opts->nthreads = 0;
     opts->resolve = 1;
-    opts->max_points = SAMPLE_DEFAULT_MAX_POINTS;
+    opts->max_points = CPWL_SAMPLE_DEFAULT_MAX_POINTS;
     opts->interrupt = NULL;
     opts->progress = NULL;
     opts->progress_data = NULL;
     opts->pred = pred;
 }
 
-void sample_init(sample_t S)
+void cpwl_sample_init(cpwl_sample_t S)
 {
-    memset(S, 0, sizeof(sample_struct));
+    memset(S, 0, sizeof(cpwl_sample_struct));
 }
 
-void sample_clear(sample_t S)
+void cpwl_sample_clear(cpwl_sample_t S)
 {
     flint_free(S->grid);
     if (S->lo != NULL)
@@ -64,7 +64,7 @@ void sample_clear(sample_t S)
     flint_free(S->patterns);
     flint_free(S->counts);
     flint_free(S->first);
-    memset(S, 0, sizeof(sample_struct));
+    memset(S, 0, sizeof(cpwl_sample_struct));
 }
 
 /* ---- the random points ------------------------------------------------- */
@@ -113,7 +113,7 @@ static inline void grid_coord(double *yd, double *ye, const axis_struct *A,
         axis_coord(yd, ye, A, grid_t(i, A->N));
 }
 
-/* Round lo and w = hi - lo to doubles with bounds (net_round_inputs_d). */
+/* Round lo and w = hi - lo to doubles with bounds (cpwl_net_round_inputs_d). */
 static void axis_init(axis_struct *A, const fmpq_t lo, const fmpq_t hi,
                       slong N)
 {
@@ -121,7 +121,7 @@ static void axis_init(axis_struct *A, const fmpq_t lo, const fmpq_t hi,
     fmpq *q = _fmpq_vec_init(2);
     fmpq_set(q + 0, lo);
     fmpq_sub(q + 1, hi, lo);
-    A->ok = net_round_inputs_d(v, e, q, 2);
+    A->ok = cpwl_net_round_inputs_d(v, e, q, 2);
     A->lo = A->ok ? v[0] : 0.0;
     A->w = A->ok ? v[1] : 0.0;
     A->elo = A->ok ? e[0] : INFINITY;
@@ -147,13 +147,13 @@ static void axis_clear(axis_struct *A)
 
 /* ---- the exact points -------------------------------------------------- */
 
-void sample_point(fmpq *y, const sample_t S, slong i)
+void cpwl_sample_point(fmpq *y, const cpwl_sample_t S, slong i)
 {
     slong j, d = S->d;
     fmpq_t t, w;
     fmpq_init(t);
     fmpq_init(w);
-    if (S->mode == SAMPLE_GRID)
+    if (S->mode == CPWL_SAMPLE_GRID)
     {
         /* The last axis runs fastest. */
         slong r = i;
@@ -304,7 +304,7 @@ static int sort_rec_cmp(const void *a, const void *b)
 
 /* Move the set into S, sorted by pattern: the same result for every
    insertion order (thread count, chunking). */
-static void pset_to_sample(sample_t S, pset_struct *H)
+static void pset_to_sample(cpwl_sample_t S, pset_struct *H)
 {
     slong i, n = H->n, words = H->words;
     sort_rec *r = flint_malloc(FLINT_MAX(n, 1) * sizeof(sort_rec));
@@ -328,7 +328,7 @@ static void pset_to_sample(sample_t S, pset_struct *H)
     flint_free(r);
 }
 
-slong sample_find(const sample_t S, const uint64_t *pattern)
+slong cpwl_sample_find(const cpwl_sample_t S, const uint64_t *pattern)
 {
     slong a = 0, b = S->npatterns;
     while (a < b)
@@ -356,69 +356,69 @@ static double wall_now(void)
 
 /* The checks of the options against the domain; the planned number of
    points in *planned. */
-static int sample_check(slong *planned, const net_t net, const dom_t D,
-                        const sample_opts *opts, err_t e)
+static int sample_check(slong *planned, const cpwl_net_t net, const cpwl_dom_t D,
+                        const cpwl_sample_opts *opts, cpwl_err_t e)
 {
     slong j, l, total = 1;
     if (net->input_dim != D->n)
-        return err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
                        "but the network has %ld inputs", (long) D->n,
                        (long) net->input_dim);
     for (l = 0; l < net->nlayers; l++)
-        if (net->layers[l].act != NET_RELU
-            && net->layers[l].act != NET_LEAKY_RELU
-            && net->layers[l].act != NET_IDENTITY)
-            return err_set(e, CPWL_ERR_INPUT, "sampling supports relu, "
+        if (net->layers[l].act != CPWL_NET_RELU
+            && net->layers[l].act != CPWL_NET_LEAKY_RELU
+            && net->layers[l].act != CPWL_NET_IDENTITY)
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "sampling supports relu, "
                            "leaky_relu and identity layers; layer %ld is %s",
-                           (long) l + 1, net_act_name(net->layers[l].act));
+                           (long) l + 1, cpwl_net_act_name(net->layers[l].act));
     if (!D->bounded)
-        return err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
                        "give a `box` (for a slice or a line, the box of its "
                        "coordinates)");
-    if (opts->kernel != BATCH_AUTO
-        && (opts->kernel < 0 || opts->kernel >= BATCH_NUM_KERNELS
-            || !batch_kernel_available(opts->kernel)))
-        return err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
-                       "this CPU", batch_kernel_name(opts->kernel));
-    if (opts->mode == SAMPLE_GRID)
+    if (opts->kernel != CPWL_BATCH_AUTO
+        && (opts->kernel < 0 || opts->kernel >= CPWL_BATCH_NUM_KERNELS
+            || !cpwl_batch_kernel_available(opts->kernel)))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
+                       "this CPU", cpwl_batch_kernel_name(opts->kernel));
+    if (opts->mode == CPWL_SAMPLE_GRID)
     {
         if (opts->grid == NULL || opts->ngrid < 1)
-            return err_set(e, CPWL_ERR_INPUT, "grid sampling needs the "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "grid sampling needs the "
                            "number of points on each axis (`grid`)");
         if (opts->ngrid != D->d)
-            return err_set(e, CPWL_ERR_INPUT, "the grid has %ld axes but the "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the grid has %ld axes but the "
                            "domain has dimension %ld", (long) opts->ngrid,
                            (long) D->d);
         for (j = 0; j < D->d; j++)
         {
             slong N = opts->grid[j];
             if (N < 1)
-                return err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
                                "points; each axis needs at least 1",
                                (long) j + 1, (long) N);
             if (N > AXIS_MAX)
-                return err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
                                "points, more than 2^52", (long) j + 1,
                                (long) N);
             if (total > WORD_MAX / N)
-                return err_set(e, CPWL_ERR_INPUT, "the grid has more than "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "the grid has more than "
                                "2^63 points (the product of the axis sizes "
                                "overflows)");
             total *= N;
         }
     }
-    else if (opts->mode == SAMPLE_RANDOM)
+    else if (opts->mode == CPWL_SAMPLE_RANDOM)
     {
         if (opts->npoints < 1)
-            return err_set(e, CPWL_ERR_INPUT, "random sampling needs at "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "random sampling needs at "
                            "least 1 point, got %ld", (long) opts->npoints);
         total = opts->npoints;
     }
     else
-        return err_set(e, CPWL_ERR_INPUT, "unknown sampling mode %d",
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "unknown sampling mode %d",
                        opts->mode);
     if (total > opts->max_points)
-        return err_set(e, CPWL_ERR_INPUT, "%ld sample points planned, more "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%ld sample points planned, more "
                        "than the limit of %ld: raise it with `max_points`",
                        (long) total, (long) opts->max_points);
     *planned = total;
@@ -433,7 +433,7 @@ static int sample_check(slong *planned, const net_t net, const dom_t D,
    gradient 0 vanishes near the point (a dead or locally vanishing neuron:
    off on the whole neighbourhood); one with a nonzero gradient changes
    sign arbitrarily close, so the point is on a boundary. */
-static int zeros_inside(const net_t g, const signed char *sign, slong ns)
+static int zeros_inside(const cpwl_net_t g, const signed char *sign, slong ns)
 {
     slong d = g->input_dim, c = d + 1, l, i, k = 0, last = -1, rows = d;
     unsigned char *state = flint_malloc(FLINT_MAX(ns, 1));
@@ -451,10 +451,10 @@ static int zeros_inside(const net_t g, const signed char *sign, slong ns)
         fmpq_one(A + i * c + i);
     for (l = 0; l < g->nlayers && inside && k <= last; l++)
     {
-        const net_layer_struct *L = g->layers + l;
+        const cpwl_net_layer_struct *L = g->layers + l;
         Z = _fmpq_vec_init(L->out * c);
         forms_affine_fmpq(Z, g, l, A);
-        if (L->act != NET_IDENTITY)
+        if (L->act != CPWL_NET_IDENTITY)
             for (i = 0; i < L->out; i++, k++)
                 if (sign[k] == 0 && !qvec_is_zero(Z + i * c, d))
                     inside = 0;
@@ -472,14 +472,14 @@ static int zeros_inside(const net_t g, const signed char *sign, slong ns)
    difference is a bug of the batched double path. */
 static int check_decided(const uint64_t *pat, const uint64_t *und,
                          const uint64_t *exact, slong words, slong i,
-                         err_t e)
+                         cpwl_err_t e)
 {
     slong j;
     for (j = 0; j < words; j++)
     {
         uint64_t bad = (pat[j] ^ exact[j]) & ~und[j];
         if (bad)
-            return err_set(e, CPWL_ERR_INTERNAL, "the batched double pass "
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "the batched double pass "
                            "decided state %ld of sample point %ld wrongly "
                            "(a bug)", (long) (64 * j + __builtin_ctzll(bad)),
                            (long) i);
@@ -540,19 +540,19 @@ static void sort_points(slong *v, slong n, const group_ctx *G)
    inside a region, and whether the answer carries over to every point
    with the same batch result (see resolve_points). */
 static int resolve_one(uint64_t *w, int *carries, slong i, const uint64_t *und,
-                       const sample_t S, const net_t g, signed char *sign,
-                       fmpq *y, pred_ctx_t ctx)
+                       const cpwl_sample_t S, const cpwl_net_t g, signed char *sign,
+                       fmpq *y, cpwl_pred_ctx_t ctx)
 {
     slong j, ns = S->nstates, zeros;
     int inside, all_zero = 1;
-    sample_point(y, S, i);
-    zeros = net_signs(sign, g, y, ctx);
+    cpwl_sample_point(y, S, i);
+    zeros = cpwl_net_signs(sign, g, y, ctx);
     memset(w, 0, S->words * sizeof(uint64_t));
     for (j = 0; j < ns; j++)
     {
         if (sign[j] > 0)
             w[j / 64] |= (uint64_t) 1 << (j % 64);
-        if (batch_bit(und, j) && sign[j] != 0)
+        if (cpwl_batch_bit(und, j) && sign[j] != 0)
             all_zero = 0;
     }
     inside = zeros == 0 || zeros_inside(g, sign, ns);
@@ -582,8 +582,8 @@ static int resolve_one(uint64_t *w, int *carries, slong i, const uint64_t *und,
 static int resolve_points(uint64_t *ex, unsigned char *inside,
                           const slong *list, slong nu, slong done,
                           const uint64_t *pat, const uint64_t *und,
-                          const sample_t S, const net_t g,
-                          pred_ctx_struct *pred, int nt,
+                          const cpwl_sample_t S, const cpwl_net_t g,
+                          cpwl_pred_ctx_struct *pred, int nt,
                           volatile sig_atomic_t *interrupt)
 {
     slong d = g->input_dim, words = S->words, ns = S->nstates;
@@ -635,7 +635,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
                        exact argument above */
                     for (j = 0; j < words; j++)
                         nu_bits += __builtin_popcountll(u[j]);
-                    pred_ctx_count(pred, (ulong) (ns - nu_bits), 0,
+                    cpwl_pred_ctx_count(pred, (ulong) (ns - nu_bits), 0,
                                    (ulong) nu_bits);
                 }
                 else
@@ -648,11 +648,11 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
 #pragma omp parallel num_threads((int) FLINT_MAX(1, FLINT_MIN(nt, nwork / 16)))
 #endif
         {
-            pred_ctx_t loc;
+            cpwl_pred_ctx_t loc;
             signed char *sign = flint_malloc(FLINT_MAX(ns, 1));
             fmpq *y = _fmpq_vec_init(FLINT_MAX(d, 1));
             slong t;
-            pred_ctx_init(loc);
+            cpwl_pred_ctx_init(loc);
             loc->prec_start = pred->prec_start;
             loc->prec_max = pred->prec_max;
             loc->exact_only = pred->exact_only;
@@ -677,9 +677,9 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
 #pragma omp critical
 #endif
             {
-                pred_ctx_add_counts(pred, loc);
+                cpwl_pred_ctx_add_counts(pred, loc);
             }
-            pred_ctx_clear(loc);
+            cpwl_pred_ctx_clear(loc);
             flint_free(sign);
             _fmpq_vec_clear(y, FLINT_MAX(d, 1));
         }
@@ -691,8 +691,8 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
     return !stop;
 }
 
-int sample_run(sample_t S, const net_t net, const dom_t D,
-               const sample_opts *opts, err_t e)
+int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
+               const cpwl_sample_opts *opts, cpwl_err_t e)
 {
     slong planned = 0, d = D->d, words, nstates, chunk, done, j;
     slong last = -1;            /* pattern of the previous point */
@@ -703,25 +703,25 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
     unsigned char *inside;
     slong *list;
     axis_struct *axes;
-    batch_plan_t P;
+    cpwl_batch_plan_t P;
     pset_struct H;
-    net_t g;
-    pred_ctx_t own;
-    pred_ctx_struct *pred = opts->pred;
+    cpwl_net_t g;
+    cpwl_pred_ctx_t own;
+    cpwl_pred_ctx_struct *pred = opts->pred;
     int st;
 
-    sample_clear(S);
+    cpwl_sample_clear(S);
     if ((st = sample_check(&planned, net, D, opts, e)) != CPWL_OK)
         return st;
     if (pred == NULL)
     {
-        pred_ctx_init(own);
+        cpwl_pred_ctx_init(own);
         pred = own;
     }
 
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
-    batch_plan_init(P, g, opts->kernel);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
+    cpwl_batch_plan_init(P, g, opts->kernel);
     nstates = P->nstates;
     words = P->words;
 
@@ -739,7 +739,7 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
         fmpq_set(S->lo + j, D->lo + j);
         fmpq_set(S->hi + j, D->hi + j);
     }
-    if (opts->mode == SAMPLE_GRID)
+    if (opts->mode == CPWL_SAMPLE_GRID)
     {
         S->grid = flint_malloc(FLINT_MAX(d, 1) * sizeof(slong));
         for (j = 0; j < d; j++)
@@ -749,12 +749,12 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
     axes = flint_malloc(FLINT_MAX(d, 1) * sizeof(axis_struct));
     for (j = 0; j < d; j++)
         axis_init(axes + j, D->lo + j, D->hi + j,
-                  opts->mode == SAMPLE_GRID ? opts->grid[j] : 0);
+                  opts->mode == CPWL_SAMPLE_GRID ? opts->grid[j] : 0);
 
     chunk = CHUNK_BYTES / (slong) (sizeof(double) * 2 * FLINT_MAX(d, 1)
                                    + sizeof(uint64_t) * 3 * words
                                    + sizeof(slong) + 1);
-    chunk = FLINT_MAX(batch_tile(P->kernel), FLINT_MIN(CHUNK_MAX, chunk));
+    chunk = FLINT_MAX(cpwl_batch_tile(P->kernel), FLINT_MIN(CHUNK_MAX, chunk));
     chunk = FLINT_MIN(chunk, planned);
     X = flint_malloc(chunk * FLINT_MAX(d, 1) * sizeof(double));
     Xerr = flint_malloc(chunk * FLINT_MAX(d, 1) * sizeof(double));
@@ -785,7 +785,7 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
         {
             slong i = done + p, k;
             double *x = X + p * d, *xe = Xerr + p * d;
-            if (opts->mode == SAMPLE_GRID)
+            if (opts->mode == CPWL_SAMPLE_GRID)
             {
                 slong r = i;
                 for (k = d - 1; k >= 0; k--)
@@ -801,7 +801,7 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
                                (double) rand_k(key, i, d, k) * 0x1p-53);
         }
 
-        nund = batch_eval(NULL, NULL, pat, und, P, X, Xerr, cnt,
+        nund = cpwl_batch_eval(NULL, NULL, pat, und, P, X, Xerr, cnt,
                           opts->nthreads);
 
         /* The undecided points, re-decided exactly before the (ordered)
@@ -818,7 +818,7 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
         /* Each state of each point is one question: the decided points'
            are answered by the batch pass; the undecided points' are asked
            again by the re-decision (or, without it, stay unanswered). */
-        pred_ctx_count(pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
+        cpwl_pred_ctx_count(pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
                                       : cnt * nstates - nund), 0, 0);
         if (opts->resolve && nu > 0
             && !resolve_points(ex, inside, list, nu, done, pat, und, S, g,
@@ -884,11 +884,11 @@ int sample_run(sample_t S, const net_t net, const dom_t D,
     flint_free(ex);
     flint_free(inside);
     flint_free(list);
-    batch_plan_clear(P);
-    net_clear(g);
+    cpwl_batch_plan_clear(P);
+    cpwl_net_clear(g);
     if (pred == own)
-        pred_ctx_clear(own);
+        cpwl_pred_ctx_clear(own);
     if (st != CPWL_OK)
-        sample_clear(S);
+        cpwl_sample_clear(S);
     return st;
 }

@@ -12,10 +12,10 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-void train_opts_init(train_opts *o)
+void cpwl_train_opts_init(cpwl_train_opts *o)
 {
-    memset(o, 0, sizeof(train_opts));
-    o->method = TRAIN_GD;
+    memset(o, 0, sizeof(cpwl_train_opts));
+    o->method = CPWL_TRAIN_GD;
     o->iters = 20000;
     o->lr = 0.0;
     o->seed = 0;
@@ -50,7 +50,7 @@ static double train_uniform(uint64_t *s, double bound)
     return (2.0 * u - 1.0) * bound;
 }
 
-void train_init(double *params, slong n, slong w, const train_opts *o,
+void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
                 slong run)
 {
     /* Hash seed and run together so that neighbouring (seed, run) pairs
@@ -106,7 +106,7 @@ static double train_pre(const double *u, const double *x, slong n)
     return z;
 }
 
-double train_grad(double *grad, const double *params, const double *X,
+double cpwl_train_grad(double *grad, const double *params, const double *X,
                   const double *y, slong D, slong n, slong w, int loss,
                   int output_bias)
 {
@@ -156,7 +156,7 @@ double train_grad(double *grad, const double *params, const double *X,
    Training
    ------------------------------------------------------------------------ */
 
-double train_step(const train_opts *o, const double *X, const double *y,
+double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *y,
                   slong D, slong n, slong w)
 {
     double S = 0.0, ym = 1.0;
@@ -164,7 +164,7 @@ double train_step(const train_opts *o, const double *X, const double *y,
 
     if (o->lr > 0)
         return o->lr;
-    if (o->method == TRAIN_ADAM)
+    if (o->method == CPWL_TRAIN_ADAM)
         return 1e-2;
     for (i = 0; i < D; i++)
     {
@@ -177,12 +177,12 @@ double train_step(const train_opts *o, const double *X, const double *y,
     return 1.0 / (2.0 * S * ym * sqrt((double) (w > 0 ? w : 1)));
 }
 
-double train_from(double *params, const double *X, const double *y,
-                  slong D, slong n, slong w, const train_opts *o,
+double cpwl_train_from(double *params, const double *X, const double *y,
+                  slong D, slong n, slong w, const cpwl_train_opts *o,
                   slong *steps)
 {
     slong np = w * (n + 2) + 1, t, k;
-    double lr = train_step(o, X, y, D, n, w);
+    double lr = cpwl_train_step(o, X, y, D, n, w);
     double *g, *m = NULL, *v = NULL;
     double L, tol = 0.0, b1t = 1.0, b2t = 1.0;
     /* A constant step leaves subgradient descent on l1 or hinge loss
@@ -190,7 +190,7 @@ double train_from(double *params, const double *X, const double *y,
     int decay = o->decay < 0 ? o->loss != 0 : o->decay;
 
     g = flint_malloc(np * sizeof(double));
-    if (o->method == TRAIN_ADAM)
+    if (o->method == CPWL_TRAIN_ADAM)
     {
         m = flint_calloc(np, sizeof(double));
         v = flint_calloc(np, sizeof(double));
@@ -208,7 +208,7 @@ double train_from(double *params, const double *X, const double *y,
     {
         int zero = 1;
 
-        L = train_grad(g, params, X, y, D, n, w, o->loss, o->output_bias);
+        L = cpwl_train_grad(g, params, X, y, D, n, w, o->loss, o->output_bias);
         if (!isfinite(L))
         {
             L = INFINITY;
@@ -221,7 +221,7 @@ double train_from(double *params, const double *X, const double *y,
         if (t >= o->iters || zero || L <= 1e-15 * tol)
             break;
 
-        if (o->method == TRAIN_ADAM)
+        if (o->method == CPWL_TRAIN_ADAM)
         {
             /* Bias corrections by running products, not pow: the same
                bits on every libm. */
@@ -253,9 +253,9 @@ double train_from(double *params, const double *X, const double *y,
     return L;
 }
 
-double train_run(double *params, const double *X, const double *y, slong D,
-                 slong n, slong w, const train_opts *o, slong run)
+double cpwl_train_run(double *params, const double *X, const double *y, slong D,
+                 slong n, slong w, const cpwl_train_opts *o, slong run)
 {
-    train_init(params, n, w, o, run);
-    return train_from(params, X, y, D, n, w, o, NULL);
+    cpwl_train_init(params, n, w, o, run);
+    return cpwl_train_from(params, X, y, D, n, w, o, NULL);
 }

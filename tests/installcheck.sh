@@ -23,6 +23,21 @@ for h in cpwl.h cpwl/version.h cpwl/net.h; do
     [ -n "$(find "$tmp/stage" -path "*/include/$h")" ] ||
         { echo "FAIL: $h not installed"; fail=1; }
 done
+# Only the public API is exported, and all of it carries the prefix: a
+# program may define json_parse or lp_init without a clash.
+so=$(find "$tmp/stage" -name 'libcpwl.so.*' -type f | head -1)
+if [ -n "$so" ] && command -v nm >/dev/null; then
+    nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' \
+        >"$tmp/syms"
+    bad=$(grep -v '^cpwl_' "$tmp/syms" | head -5)
+    nsyms=$(wc -l <"$tmp/syms")
+    echo "exported symbols: $nsyms"
+    [ -z "$bad" ] || { echo "FAIL: exported without the cpwl_ prefix: $bad"; fail=1; }
+    grep -qx 'cpwl_net_eval_fmpq' "$tmp/syms" ||
+        { echo "FAIL: cpwl_net_eval_fmpq is not exported"; fail=1; }
+    ! grep -q 'json_parse\|lp_init\|onnx__' "$tmp/syms" ||
+        { echo "FAIL: internal functions are exported"; fail=1; }
+fi
 prefix=$(sed -n 's/^prefix=//p' "$pc")
 libdir=$(dirname "$(dirname "$pc")")
 # The .pc file names the final prefix; a copy points at the staging tree,

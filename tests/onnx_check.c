@@ -6,20 +6,20 @@
 #include "onnx_check.h"
 
 #ifndef HAVE_ONNX_IMPORTER
-void onnx_opts_init(onnx_opts_struct *opts)
+void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts)
 {
     memset(opts, 0, sizeof *opts);
 }
 
-int onnx_net_read_buf(net_t net, const void *buf, size_t len,
-                      const char *where, const onnx_opts_struct *opts,
-                      err_t e)
+int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
+                      const char *where, const cpwl_onnx_opts_struct *opts,
+                      cpwl_err_t e)
 {
     (void) net;
     (void) buf;
     (void) len;
     (void) opts;
-    return err_set(e, CPWL_ERR_INTERNAL, "%s: no ONNX importer", where);
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "%s: no ONNX importer", where);
 }
 #endif
 
@@ -140,9 +140,9 @@ static int warned_no_importer = 0;
    `pre` when B declares a second output).  Returns the points checked
    against the importer.  net (may be NULL) receives the imported net. */
 slong ock_model_opts(onb_t B, test_rng *r, slong npts,
-                     const onnx_opts_struct *opts,
+                     const cpwl_onnx_opts_struct *opts,
                      const oref_tensor_struct *consts, slong nconst,
-                     const char *what, net_t keep)
+                     const char *what, cpwl_net_t keep)
 {
     size_t len, nout = B->graph.n_output;
     uint8_t *buf;
@@ -151,8 +151,8 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
     slong dims[OREF_MAX_DIMS], ndim, n, i, k, kind, checked = 0;
     int bn_bits = opts->fold_batchnorm == 32 ? 24
         : opts->fold_batchnorm == 64 ? 53 : 0;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     fmpq *x, *y;
     oref_tensor_t ref;
     int have_net;
@@ -189,12 +189,12 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
     ndim = ock_input_dims(dims, m);
     for (i = 0, n = 1; i < ndim; i++)
         n *= dims[i];
-    net_init(net, n);
-    err_init(e);
+    cpwl_net_init(net, n);
+    cpwl_err_init(e);
     have_net = OCK_IMPORTER;
     if (OCK_IMPORTER)
     {
-        int st = onnx_net_read_buf(net, buf, len, what, opts, e);
+        int st = cpwl_onnx_net_read_buf(net, buf, len, what, opts, e);
         ck_assert_msg(st == CPWL_OK, "%s: import failed: %s", what, e->msg);
         ck_assert_int_eq(net->input_dim, n);
     }
@@ -224,12 +224,12 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
                 continue;
             if (y == NULL)
             {
-                ck_assert_msg(net_output_dim(net) == ref->size,
+                ck_assert_msg(cpwl_net_output_dim(net) == ref->size,
                               "%s: %ld outputs, the graph has %ld", what,
-                              (long) net_output_dim(net), (long) ref->size);
+                              (long) cpwl_net_output_dim(net), (long) ref->size);
                 y = _fmpq_vec_init(ref->size);
             }
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             for (i = 0; i < ref->size; i++)
                 if (!fmpq_equal(y + i, ref->v + i))
                 {
@@ -246,12 +246,12 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
             checked++;
         }
     if (keep != NULL)
-        net_swap(keep, net);
+        cpwl_net_swap(keep, net);
     if (y != NULL)
         _fmpq_vec_clear(y, ref->size);
     _fmpq_vec_clear(x, n);
     oref_tensor_clear(ref);
-    net_clear(net);
+    cpwl_net_clear(net);
     onnx__model_proto__free_unpacked(m, NULL);
     free(buf);
     return checked;
@@ -260,8 +260,8 @@ slong ock_model_opts(onb_t B, test_rng *r, slong npts,
 slong ock_model(onb_t B, test_rng *r, slong npts, int fold,
                 const char *what)
 {
-    onnx_opts_struct o;
-    onnx_opts_init(&o);
+    cpwl_onnx_opts_struct o;
+    cpwl_onnx_opts_init(&o);
     o.fold_batchnorm = fold;
     return ock_model_opts(B, r, npts, &o, NULL, 0, what, NULL);
 }

@@ -1,5 +1,5 @@
 /* The comparison at the heart of the ONNX tests: a model built with
-   tests/onnx_build.h is imported (onnx_net_read_buf) and the imported
+   tests/onnx_build.h is imported (cpwl_onnx_net_read_buf) and the imported
    net's exact values are compared with the interpreter's
    (tests/onnx_ref.h) at random rational points and at kinks. */
 #ifndef CPWL_TESTS_ONNX_CHECK_H
@@ -31,11 +31,11 @@ typedef struct
     const void **const_tensors;
     const size_t *const_lens;
 }
-onnx_opts_struct;
-void onnx_opts_init(onnx_opts_struct *opts);
-int onnx_net_read_buf(net_t net, const void *buf, size_t len,
-                      const char *where, const onnx_opts_struct *opts,
-                      err_t e);
+cpwl_onnx_opts_struct;
+void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts);
+int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
+                      const char *where, const cpwl_onnx_opts_struct *opts,
+                      cpwl_err_t e);
 #endif
 
 /* The shape of the model's first graph input; returns its rank. */
@@ -58,9 +58,9 @@ void ock_eval_ref(oref_tensor_t y, const Onnx__ModelProto *m, slong out,
    tensor whose zeros are kinks).  Returns the points compared with an
    imported net; keep (may be NULL) receives the net. */
 slong ock_model_opts(onb_t B, test_rng *r, slong npts,
-                     const onnx_opts_struct *opts,
+                     const cpwl_onnx_opts_struct *opts,
                      const oref_tensor_struct *consts, slong nconst,
-                     const char *what, net_t keep);
+                     const char *what, cpwl_net_t keep);
 slong ock_model(onb_t B, test_rng *r, slong npts, int fold,
                 const char *what);
 

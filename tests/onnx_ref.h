@@ -1,6 +1,6 @@
 /* An exact tensor-level interpreter of ONNX graphs, for the tests only:
    the second, independent algorithm that the importer's lowering
-   (onnx_net_read_buf) is compared with.  Tensors hold fmpq entries in
+   (cpwl_onnx_net_read_buf) is compared with.  Tensors hold fmpq entries in
    row-major order; every op is evaluated on whole tensors in node order,
    as the ONNX operator specification states it, with no lowering to
    layers.  Initialisers are decoded here from their IEEE bit fields by

@@ -1,6 +1,6 @@
 /* abs, hardtanh and maxout layers: the library's exact, ball and double
    evaluations and patterns against this file's own forward pass; the
-   relu lowering (netalg_lower_relu) equal to the original at random
+   relu lowering (cpwl_netalg_lower_relu) equal to the original at random
    points and at kinks; equiv against hand-written relu equivalents (and
    a perturbed one decided different); region counts against closed
    forms and, for maxout, against a brute-force count over the cells of
@@ -14,20 +14,20 @@
 
 /* n inputs, `depth` affine maps (identity last, m outputs), hidden
    layers relu, abs, hardtanh or maxout (pieces 2..4, 1..3 units). */
-static void rand_net(net_t net, test_rng *r, slong n, slong depth, slong m)
+static void rand_net(cpwl_net_t net, test_rng *r, slong n, slong depth, slong m)
 {
     slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l < depth; l++)
     {
-        static const net_act_t acts[] = {NET_RELU, NET_ABS, NET_HARDTANH,
-                                         NET_MAXOUT, NET_MAXOUT};
+        static const cpwl_net_act_t acts[] = {CPWL_NET_RELU, CPWL_NET_ABS, CPWL_NET_HARDTANH,
+                                         CPWL_NET_MAXOUT, CPWL_NET_MAXOUT};
         int last = l + 1 == depth;
-        net_act_t act = last ? NET_IDENTITY : acts[test_range(r, 0, 4)];
-        slong k = act == NET_MAXOUT ? test_range(r, 2, 4) : 1;
+        cpwl_net_act_t act = last ? CPWL_NET_IDENTITY : acts[test_range(r, 0, 4)];
+        slong k = act == CPWL_NET_MAXOUT ? test_range(r, 2, 4) : 1;
         slong rows = last ? m : k * test_range(r, 1, 3);
-        net_layer_struct *L = net_add_layer(net, act, rows);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act, rows);
         L->pieces = k;
         for (i = 0; i < L->out; i++)
         {
@@ -36,11 +36,11 @@ static void rand_net(net_t net, test_rng *r, slong n, slong depth, slong m)
             test_fmpq(L->b + i, r, TEST_FRACTIONS);
         }
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* This file's own forward pass: |z|, clip(z, -1, 1), group maxima. */
-static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
+static void ref_eval(fmpq *y, const cpwl_net_t net, const fmpq *x)
 {
     slong l, i, j, w = net->input_dim, maxw = w;
     fmpq *a, *z;
@@ -52,7 +52,7 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
         fmpq_set(a + j, x + j);
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         for (i = 0; i < L->out; i++)
         {
             fmpq_set(z + i, L->b + i);
@@ -62,11 +62,11 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
         w = L->out;
         for (i = 0; i < L->out; i++)
         {
-            if (L->act == NET_RELU && fmpq_sgn(z + i) < 0)
+            if (L->act == CPWL_NET_RELU && fmpq_sgn(z + i) < 0)
                 fmpq_zero(z + i);
-            else if (L->act == NET_ABS)
+            else if (L->act == CPWL_NET_ABS)
                 fmpq_abs(z + i, z + i);
-            else if (L->act == NET_HARDTANH)
+            else if (L->act == CPWL_NET_HARDTANH)
             {
                 if (fmpq_cmp_si(z + i, 1) > 0)
                     fmpq_one(z + i);
@@ -74,7 +74,7 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
                     fmpq_set_si(z + i, -1, 1);
             }
         }
-        if (L->act == NET_MAXOUT)
+        if (L->act == CPWL_NET_MAXOUT)
         {
             w = L->out / L->pieces;
             for (i = 0; i < w; i++)
@@ -98,9 +98,9 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
 /* A point where the first layer's pre-activation i equals c (moving x_0;
    0 when row i has no x_0 weight): a kink of abs (c = 0), hardtanh
    (c = -1, 1) or, with c = z_k(x) for another row k, a maxout tie. */
-static int kink_point(fmpq *x, const net_t net, slong i, slong k)
+static int kink_point(fmpq *x, const cpwl_net_t net, slong i, slong k)
 {
-    const net_layer_struct *L = net->layers;
+    const cpwl_net_layer_struct *L = net->layers;
     const fmpq *w0 = fmpq_mat_entry(L->W, i, 0);
     fmpq_t s, c;
     slong j;
@@ -119,7 +119,7 @@ static int kink_point(fmpq *x, const net_t net, slong i, slong k)
         if (k >= 0)
             fmpq_sub(s, s, L->b + k);
         else
-            fmpq_sub_si(s, s, L->act == NET_HARDTANH ? 1 - 2 * (i & 1) : 0);
+            fmpq_sub_si(s, s, L->act == CPWL_NET_HARDTANH ? 1 - 2 * (i & 1) : 0);
         for (j = 1; j < net->input_dim; j++)
         {
             fmpq_t t;
@@ -138,17 +138,17 @@ static int kink_point(fmpq *x, const net_t net, slong i, slong k)
     return ok;
 }
 
-static void check_point(const net_t net, const net_t low, const fmpq *x,
-                        pred_ctx_t ctx, ulong seed)
+static void check_point(const cpwl_net_t net, const cpwl_net_t low, const fmpq *x,
+                        cpwl_pred_ctx_t ctx, ulong seed)
 {
-    slong m = net_output_dim(net), i;
+    slong m = cpwl_net_output_dim(net), i;
     fmpq *y = _fmpq_vec_init(m), *yr = _fmpq_vec_init(m);
     fmpq *yl = _fmpq_vec_init(m);
-    net_check_struct chk;
+    cpwl_net_check_struct chk;
 
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
     ref_eval(yr, net, x);
-    net_eval_fmpq(yl, low, x);
+    cpwl_net_eval_fmpq(yl, low, x);
     for (i = 0; i < m; i++)
     {
         ck_assert_msg(fmpq_equal(y + i, yr + i), "exact value differs "
@@ -158,7 +158,7 @@ static void check_point(const net_t net, const net_t low, const fmpq *x,
     }
     /* balls contain the exact value, the double is within its proven
        bound (compared exactly), the filtered pattern is the exact one */
-    net_check_point(&chk, NULL, net, x, ctx, 64);
+    cpwl_net_check_point(&chk, NULL, net, x, ctx, 64);
     ck_assert_msg(chk.arb_contains, "arb (seed %lu)", seed);
     ck_assert_msg(chk.double_ok && chk.double_within, "double bound "
                   "(seed %lu)", seed);
@@ -171,20 +171,20 @@ static void check_point(const net_t net, const net_t low, const fmpq *x,
 START_TEST(test_eval_and_lowering)
 {
     test_rng r = {test_seed(13013)};
-    net_t net, low;
-    pred_ctx_t ctx;
+    cpwl_net_t net, low;
+    cpwl_pred_ctx_t ctx;
     slong it, j, i, kinks = 0;
-    net_init(net, 1);
-    net_init(low, 1);
-    pred_ctx_init(ctx);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(low, 1);
+    cpwl_pred_ctx_init(ctx);
     for (it = 0; it < test_iters(200); it++)
     {
         slong n = test_range(&r, 1, 3), depth = test_range(&r, 2, 4);
         fmpq *x = _fmpq_vec_init(n);
         rand_net(net, &r, n, depth, test_range(&r, 1, 2));
-        netalg_lower_relu(low, net);
-        ck_assert(net_is_basic(low));
-        ck_assert_int_eq(net_output_dim(low), net_output_dim(net));
+        cpwl_netalg_lower_relu(low, net);
+        ck_assert(cpwl_net_is_basic(low));
+        ck_assert_int_eq(cpwl_net_output_dim(low), cpwl_net_output_dim(net));
         for (j = 0; j < 4; j++)
         {
             for (i = 0; i < n; i++)
@@ -194,9 +194,9 @@ START_TEST(test_eval_and_lowering)
         /* kinks of the first layer: z = 0, z = +-1, ties of two pieces */
         for (i = 0; i < net->layers[0].out; i++)
         {
-            const net_layer_struct *L = net->layers;
+            const cpwl_net_layer_struct *L = net->layers;
             slong k = -1;
-            if (L->act == NET_MAXOUT && i % L->pieces != 0)
+            if (L->act == CPWL_NET_MAXOUT && i % L->pieces != 0)
                 k = i - 1;
             for (j = 1; j < n; j++)
                 test_fmpq(x + j, &r, TEST_FRACTIONS);
@@ -209,49 +209,49 @@ START_TEST(test_eval_and_lowering)
         _fmpq_vec_clear(x, n);
     }
     ck_assert(kinks > 0);
-    pred_ctx_clear(ctx);
-    net_clear(net);
-    net_clear(low);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_net_clear(net);
+    cpwl_net_clear(low);
 }
 END_TEST
 
 /* ---- the conventions of the states ------------------------------------- */
 
-static void read_net(net_t net, const char *json)
+static void read_net(cpwl_net_t net, const char *json)
 {
-    err_t e;
-    err_init(e);
-    if (io_net_read_str(net, json, strlen(json), "test", e) != CPWL_OK)
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_io_net_read_str(net, json, strlen(json), "test", e) != CPWL_OK)
         ck_abort_msg("refused: %s", e->msg);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
-static void expect_pattern(const net_t net, const char *at, const char *want,
+static void expect_pattern(const cpwl_net_t net, const char *at, const char *want,
                            slong ties)
 {
     slong n = net->input_dim;
     fmpq *x = _fmpq_vec_init(n);
-    unsigned char *st = flint_malloc(net_num_states(net) + 1);
-    signed char *sg = flint_malloc(net_num_states(net) + 1);
-    pred_ctx_t ctx;
-    err_t e;
+    unsigned char *st = flint_malloc(cpwl_net_num_states(net) + 1);
+    signed char *sg = flint_malloc(cpwl_net_num_states(net) + 1);
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     char *s;
-    err_init(e);
-    pred_ctx_init(ctx);
-    ck_assert(io_parse_vector(x, n, at, "point", e) == CPWL_OK);
-    net_pattern(st, net, x, ctx);
-    s = net_pattern_str(st, net);
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(ctx);
+    ck_assert(cpwl_io_parse_vector(x, n, at, "point", e) == CPWL_OK);
+    cpwl_net_pattern(st, net, x, ctx);
+    s = cpwl_net_pattern_str(st, net);
     ck_assert_msg(strcmp(s, want) == 0, "at %s: pattern %s, expected %s",
                   at, s, want);
     flint_free(s);
-    net_pattern_exact(st, net, x);
-    s = net_pattern_str(st, net);
+    cpwl_net_pattern_exact(st, net, x);
+    s = cpwl_net_pattern_str(st, net);
     ck_assert_str_eq(s, want);
-    ck_assert_int_eq(net_signs(sg, net, x, ctx), ties);
+    ck_assert_int_eq(cpwl_net_signs(sg, net, x, ctx), ties);
     flint_free(s);
     flint_free(st);
     flint_free(sg);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     _fmpq_vec_clear(x, n);
 }
 
@@ -261,13 +261,13 @@ static void expect_pattern(const net_t net, const char *at, const char *want,
 
 START_TEST(test_states)
 {
-    net_t net;
-    net_init(net, 1);
+    cpwl_net_t net;
+    cpwl_net_init(net, 1);
     /* abs: z > 0 is 1, z = 0 is 0 */
     read_net(net, HEAD "\"input_dim\": 1, \"layers\": [{\"activation\": "
              "\"abs\", \"weights\": [[1], [1], [1]], \"bias\": [1, 0, -1]}, "
              OUT1 "]}");
-    ck_assert_int_eq(net_num_states(net), 3);
+    ck_assert_int_eq(cpwl_net_num_states(net), 3);
     expect_pattern(net, "0", "100", 1);
     expect_pattern(net, "1/2", "110", 0);
     /* hardtanh: z <= -1, -1 < z < 1, z >= 1 */
@@ -283,12 +283,12 @@ START_TEST(test_states)
              "\"maxout\", \"pieces\": 3, \"weights\": [[0], [1], [-1], [1], "
              "[1], [0]], \"bias\": [0, 0, 0, 0, 0, 0]}, {\"activation\": "
              "\"identity\", \"weights\": [[1, -1]], \"bias\": [0]}]}");
-    ck_assert_int_eq(net_num_states(net), 2);
-    ck_assert_int_eq(net_layer_width(net, 0), 2);
+    ck_assert_int_eq(cpwl_net_num_states(net), 2);
+    ck_assert_int_eq(cpwl_net_layer_width(net, 0), 2);
     expect_pattern(net, "0", "00", 2);
     expect_pattern(net, "1", "10", 1);    /* second unit: x = x */
     expect_pattern(net, "-1", "22", 0);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -296,45 +296,45 @@ END_TEST
 
 static int equal_nets(const char *ja, const char *jb, slong n)
 {
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
-    regions_opts o;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     int r;
-    net_init(a, n);
-    net_init(b, n);
+    cpwl_net_init(a, n);
+    cpwl_net_init(b, n);
     read_net(a, ja);
     read_net(b, jb);
-    dom_init(D);
+    cpwl_dom_init(D);
     test_dom_str(D, n, NULL, NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    equiv_init(Q);
-    err_init(e);
-    ck_assert_msg(equiv_decide(Q, a, b, D, &o, e) == CPWL_OK, "%s", e->msg);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_equiv_init(Q);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_equiv_decide(Q, a, b, D, &o, e) == CPWL_OK, "%s", e->msg);
     r = Q->equal;
     ck_assert(r == 0 || r == 1);
     if (r == 0)
     {
         /* the witness: the two exact values differ there */
-        fmpq *ya = _fmpq_vec_init(net_output_dim(a));
-        fmpq *yb = _fmpq_vec_init(net_output_dim(a));
+        fmpq *ya = _fmpq_vec_init(cpwl_net_output_dim(a));
+        fmpq *yb = _fmpq_vec_init(cpwl_net_output_dim(a));
         ref_eval(ya, a, Q->x);
         ref_eval(yb, b, Q->x);
         slong i, same = 1;
-        for (i = 0; i < net_output_dim(a); i++)
+        for (i = 0; i < cpwl_net_output_dim(a); i++)
             same &= fmpq_equal(ya + i, yb + i);
         ck_assert(!same);
-        _fmpq_vec_clear(ya, net_output_dim(a));
-        _fmpq_vec_clear(yb, net_output_dim(a));
+        _fmpq_vec_clear(ya, cpwl_net_output_dim(a));
+        _fmpq_vec_clear(yb, cpwl_net_output_dim(a));
     }
-    equiv_clear(Q);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(a);
-    net_clear(b);
+    cpwl_equiv_clear(Q);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
     return r;
 }
 
@@ -406,40 +406,40 @@ END_TEST
 
 /* ---- region counts ------------------------------------------------------ */
 
-static void count_regions(slong *act, slong *lin, const net_t net,
-                          regions_method method)
+static void count_regions(slong *act, slong *lin, const cpwl_net_t net,
+                          cpwl_regions_method method)
 {
-    dom_t D;
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t ctx;
-    err_t e;
-    slong i, ns = net_num_states(net);
+    cpwl_dom_t D;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    slong i, ns = cpwl_net_num_states(net);
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
-    dom_init(D);
+    cpwl_dom_init(D);
     test_dom_str(D, net->input_dim, NULL, NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.method = method;
     o.linear = 1;
     o.points = 1;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
-    ck_assert_msg(regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
                   e->msg);
-    ck_assert_int_eq(R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_DONE);
     ck_assert_int_eq(R->nstates, ns);
     /* every cell carries the original net's pattern at its point */
     for (i = 0; i < R->ncells; i++)
     {
-        net_pattern_exact(st, net, R->cells[i].point);
+        cpwl_net_pattern_exact(st, net, R->cells[i].point);
         ck_assert(ns == 0 || memcmp(st, R->cells[i].state, ns) == 0);
     }
     *act = R->ncells;
     *lin = R->nlinear;
-    regions_clear(R);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
     flint_free(st);
 }
 
@@ -448,16 +448,16 @@ static void count_regions(slong *act, slong *lin, const net_t net,
 START_TEST(test_abs_1d)
 {
     test_rng r = {test_seed(4242)};
-    net_t net;
+    cpwl_net_t net;
     slong it, i, j, act, lin;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(30); it++)
     {
         slong k = test_range(&r, 1, 6);
-        net_layer_struct *L;
-        net_clear(net);
-        net_init(net, 1);
-        L = net_add_layer(net, NET_ABS, k);
+        cpwl_net_layer_struct *L;
+        cpwl_net_clear(net);
+        cpwl_net_init(net, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_ABS, k);
         for (i = 0; i < k; i++)
         {
             fmpq_one(fmpq_mat_entry(L->W, i, 0));
@@ -467,17 +467,17 @@ START_TEST(test_abs_1d)
                 if (fmpq_equal(L->b + j, L->b + i))
                     goto again;
         }
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         for (i = 0; i < k; i++)
             fmpq_one(fmpq_mat_entry(L->W, 0, i));
-        net_prepare(net);
-        count_regions(&act, &lin, net, REGIONS_AUTO);
+        cpwl_net_prepare(net);
+        count_regions(&act, &lin, net, CPWL_REGIONS_AUTO);
         ck_assert_int_eq(act, k + 1);
         ck_assert_int_eq(lin, k + 1);
-        count_regions(&act, &lin, net, REGIONS_ND);
+        count_regions(&act, &lin, net, CPWL_REGIONS_ND);
         ck_assert_int_eq(act, k + 1);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -534,7 +534,7 @@ static int general_2d(const fmpq *A, const fmpq *c, slong n)
    n cells (n parallel pairs do not cross) when no other two are parallel
    and no three meet; every cell is one pattern. */
 /* The 1-D and 2-D methods ask one sign per state: called directly on abs,
-   hardtanh or maxout layers they refuse (regions_compute lowers first),
+   hardtanh or maxout layers they refuse (cpwl_regions_compute lowers first),
    where they would count the kinks of a relu reading of the layer. */
 START_TEST(test_direct_methods_refuse)
 {
@@ -550,25 +550,25 @@ START_TEST(test_direct_methods_refuse)
     slong k;
     for (k = 0; k < 2; k++)
     {
-        net_t net;
-        regions_t R;
-        regions_opts o;
-        pred_ctx_t pc;
-        err_t e;
+        cpwl_net_t net;
+        cpwl_regions_t R;
+        cpwl_regions_opts o;
+        cpwl_pred_ctx_t pc;
+        cpwl_err_t e;
         int st;
-        net_init(net, 0);
+        cpwl_net_init(net, 0);
         read_net(net, nets[k]);
-        pred_ctx_init(pc);
-        regions_opts_init(&o, pc);
-        regions_init(R, net->input_dim, 1, net_num_states(net));
-        err_init(e);
-        st = (k == 0) ? regions_1d(R, net, NULL, NULL, &o, e)
-                      : regions_2d(R, net, NULL, NULL, &o, e);
+        cpwl_pred_ctx_init(pc);
+        cpwl_regions_opts_init(&o, pc);
+        cpwl_regions_init(R, net->input_dim, 1, cpwl_net_num_states(net));
+        cpwl_err_init(e);
+        st = (k == 0) ? cpwl_regions_1d(R, net, NULL, NULL, &o, e)
+                      : cpwl_regions_2d(R, net, NULL, NULL, &o, e);
         ck_assert_int_eq(st, CPWL_ERR_INPUT);
         ck_assert_ptr_nonnull(strstr(e->msg, "regions_compute"));
-        regions_clear(R);
-        pred_ctx_clear(pc);
-        net_clear(net);
+        cpwl_regions_clear(R);
+        cpwl_pred_ctx_clear(pc);
+        cpwl_net_clear(net);
     }
 }
 END_TEST
@@ -576,15 +576,15 @@ END_TEST
 START_TEST(test_hardtanh_2d)
 {
     test_rng r = {test_seed(777)};
-    net_t net;
+    cpwl_net_t net;
     slong it, i, act, lin;
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < test_iters(12); it++)
     {
         slong n = test_range(&r, 1, 3), want = 1 + 2 * n + n * (2 * n - 1)
                                                 - n;
         fmpq *A = _fmpq_vec_init(4 * n), *c = _fmpq_vec_init(2 * n);
-        net_layer_struct *L;
+        cpwl_net_layer_struct *L;
         do
         {
             for (i = 0; i < n; i++)
@@ -599,9 +599,9 @@ START_TEST(test_hardtanh_2d)
             }
         }
         while (!general_2d(A, c, 2 * n));
-        net_clear(net);
-        net_init(net, 2);
-        L = net_add_layer(net, NET_HARDTANH, n);
+        cpwl_net_clear(net);
+        cpwl_net_init(net, 2);
+        L = cpwl_net_add_layer(net, CPWL_NET_HARDTANH, n);
         for (i = 0; i < n; i++)
         {
             fmpq_set(fmpq_mat_entry(L->W, i, 0), A + 4 * i);
@@ -609,20 +609,20 @@ START_TEST(test_hardtanh_2d)
             fmpq_neg(L->b + i, c + 2 * i);
             fmpq_sub_si(L->b + i, L->b + i, 1);   /* -1 - b = c */
         }
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         for (i = 0; i < n; i++)
             fmpq_set_si(fmpq_mat_entry(L->W, 0, i), 1, 1);
-        net_prepare(net);
-        count_regions(&act, &lin, net, REGIONS_AUTO);
+        cpwl_net_prepare(net);
+        count_regions(&act, &lin, net, CPWL_REGIONS_AUTO);
         ck_assert_msg(act == want, "%ld regions, expected %ld (seed %lu)",
                       (long) act, (long) want, (ulong) r.s);
         ck_assert(lin <= act && lin >= 1);
-        count_regions(&act, &lin, net, REGIONS_ND);
+        count_regions(&act, &lin, net, CPWL_REGIONS_ND);
         ck_assert_int_eq(act, want);
         _fmpq_vec_clear(A, 4 * n);
         _fmpq_vec_clear(c, 2 * n);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -632,29 +632,29 @@ END_TEST
    when `corners` is 0, regions may have no corner, and the points listed
    are on a boundary line: one tight constraint), every ray r has
    (w_i - w_j) . r >= 0, and the region is bounded iff it has no ray. */
-static void check_maxout_geometry(const net_t net, int corners)
+static void check_maxout_geometry(const cpwl_net_t net, int corners)
 {
-    const net_layer_struct *L = net->layers;
+    const cpwl_net_layer_struct *L = net->layers;
     slong k = L->pieces, c, v, j, t;
-    dom_t D;
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_dom_t D;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     fmpq_t zi, zj;
     fmpq_init(zi);
     fmpq_init(zj);
-    dom_init(D);
+    cpwl_dom_init(D);
     test_dom_str(D, 2, NULL, NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.verts = 1;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
-    ck_assert(regions_compute(R, net, D, &o, e) == CPWL_OK);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    ck_assert(cpwl_regions_compute(R, net, D, &o, e) == CPWL_OK);
     for (c = 0; c < R->ncells; c++)
     {
-        const regions_cell_struct *C = R->cells + c;
+        const cpwl_regions_cell_struct *C = R->cells + c;
         slong i = C->state[0];
         ck_assert(C->nverts >= 0);
         ck_assert_int_eq(C->bounded, C->nrays == 0);
@@ -691,9 +691,9 @@ static void check_maxout_geometry(const net_t net, int corners)
                 ck_assert(fmpq_sgn(zi) >= 0);
             }
     }
-    regions_clear(R);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
     fmpq_clear(zi);
     fmpq_clear(zj);
 }
@@ -705,14 +705,14 @@ static void check_maxout_geometry(const net_t net, int corners)
 START_TEST(test_maxout_tangents)
 {
     test_rng r = {test_seed(99)};
-    net_t net;
+    cpwl_net_t net;
     slong it, i, j, act, lin;
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < test_iters(12); it++)
     {
         slong k = test_range(&r, 2, 6);
         fmpq *p = _fmpq_vec_init(2 * k);
-        net_layer_struct *L;
+        cpwl_net_layer_struct *L;
         for (i = 0; i < k; i++)
         {
           again:
@@ -723,9 +723,9 @@ START_TEST(test_maxout_tangents)
                     && fmpq_equal(p + 2 * j + 1, p + 2 * i + 1))
                     goto again;
         }
-        net_clear(net);
-        net_init(net, 2);
-        L = net_add_layer(net, NET_MAXOUT, k);
+        cpwl_net_clear(net);
+        cpwl_net_init(net, 2);
+        L = cpwl_net_add_layer(net, CPWL_NET_MAXOUT, k);
         L->pieces = k;
         for (i = 0; i < k; i++)
         {
@@ -736,10 +736,10 @@ START_TEST(test_maxout_tangents)
             fmpq_addmul(L->b + i, p + 2 * i + 1, p + 2 * i + 1);
             fmpq_neg(L->b + i, L->b + i);
         }
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         fmpq_one(fmpq_mat_entry(L->W, 0, 0));
-        net_prepare(net);
-        count_regions(&act, &lin, net, REGIONS_AUTO);
+        cpwl_net_prepare(net);
+        count_regions(&act, &lin, net, CPWL_REGIONS_AUTO);
         ck_assert_int_eq(act, k);
         ck_assert_int_eq(lin, k);
         {
@@ -765,7 +765,7 @@ START_TEST(test_maxout_tangents)
         }
         _fmpq_vec_clear(p, 2 * k);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -807,10 +807,10 @@ static slong gaps(fmpq *out, const fmpq *v, slong n)
    vertical line x_0 = s between two consecutive critical abscissae
    (crossings and vertical lines) in an open interval between two
    consecutive crossings of that line: one point per such interval. */
-static slong brute_count(const net_t net, const fmpq *A, const fmpq *c,
+static slong brute_count(const cpwl_net_t net, const fmpq *A, const fmpq *c,
                          slong L)
 {
-    slong i, j, nx = 0, ns = net_num_states(net), npat = 0, a, b;
+    slong i, j, nx = 0, ns = cpwl_net_num_states(net), npat = 0, a, b;
     fmpq *X = _fmpq_vec_init(L * L + L + 1), *S = _fmpq_vec_init(L * L + L + 2);
     fmpq *Y = _fmpq_vec_init(L + 1), *T = _fmpq_vec_init(L + 2);
     fmpq *pt = _fmpq_vec_init(2);
@@ -857,7 +857,7 @@ static slong brute_count(const net_t net, const fmpq *A, const fmpq *c,
             unsigned char *p = pats + npat * (ns + 1);
             fmpq_set(pt + 0, S + a);
             fmpq_set(pt + 1, T + b);
-            net_pattern_exact(p, net, pt);
+            cpwl_net_pattern_exact(p, net, pt);
             for (j = 0; j < npat; j++)
                 if (memcmp(pats + j * (ns + 1), p, ns) == 0)
                     break;
@@ -880,18 +880,18 @@ static slong brute_count(const net_t net, const fmpq *A, const fmpq *c,
 START_TEST(test_maxout_brute)
 {
     test_rng r = {test_seed(31337)};
-    net_t net;
+    cpwl_net_t net;
     slong it, i, j, u, act, lin;
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < test_iters(25); it++)
     {
         slong units = test_range(&r, 1, 2), k = test_range(&r, 2, 4);
         slong nl = 0, maxl = units * k * (k - 1) / 2;
         fmpq *A = _fmpq_vec_init(2 * maxl), *c = _fmpq_vec_init(maxl);
-        net_layer_struct *L;
-        net_clear(net);
-        net_init(net, 2);
-        L = net_add_layer(net, NET_MAXOUT, units * k);
+        cpwl_net_layer_struct *L;
+        cpwl_net_clear(net);
+        cpwl_net_init(net, 2);
+        L = cpwl_net_add_layer(net, CPWL_NET_MAXOUT, units * k);
         L->pieces = k;
         for (i = 0; i < units * k; i++)
         {
@@ -912,23 +912,23 @@ START_TEST(test_maxout_brute)
                     nl += !fmpq_is_zero(A + 2 * nl)
                           || !fmpq_is_zero(A + 2 * nl + 1);
                 }
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         for (i = 0; i < units; i++)
             test_fmpq(fmpq_mat_entry(L->W, 0, i), &r, TEST_FRACTIONS);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         {
             slong want = brute_count(net, A, c, nl);
-            count_regions(&act, &lin, net, REGIONS_AUTO);
+            count_regions(&act, &lin, net, CPWL_REGIONS_AUTO);
             ck_assert_msg(act == want, "%ld regions, brute force %ld "
                           "(seed %lu)", (long) act, (long) want,
                           (ulong) r.s);
-            count_regions(&act, &lin, net, REGIONS_ND);
+            count_regions(&act, &lin, net, CPWL_REGIONS_ND);
             ck_assert_int_eq(act, want);
         }
         _fmpq_vec_clear(A, 2 * maxl);
         _fmpq_vec_clear(c, maxl);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -937,58 +937,58 @@ END_TEST
    maxout layer with p pieces, ceil(log2 p) relu layers. */
 START_TEST(test_lowering_shape)
 {
-    net_t net, low;
-    net_init(net, 1);
-    net_init(low, 1);
+    cpwl_net_t net, low;
+    cpwl_net_init(net, 1);
+    cpwl_net_init(low, 1);
     read_net(net, mx_net);
-    netalg_lower_relu(low, net);
-    ck_assert_int_eq(net_depth(low), 3);
-    ck_assert_int_eq(net_layer_width(low, 0), 5);   /* 3 + 2 */
-    ck_assert_int_eq(net_layer_width(low, 1), 3);
+    cpwl_netalg_lower_relu(low, net);
+    ck_assert_int_eq(cpwl_net_depth(low), 3);
+    ck_assert_int_eq(cpwl_net_layer_width(low, 0), 5);   /* 3 + 2 */
+    ck_assert_int_eq(cpwl_net_layer_width(low, 1), 3);
     read_net(net, ht_net);
-    netalg_lower_relu(low, net);
-    ck_assert_int_eq(net_depth(low), 2);
-    ck_assert_int_eq(net_size(low), 2);
+    cpwl_netalg_lower_relu(low, net);
+    ck_assert_int_eq(cpwl_net_depth(low), 2);
+    ck_assert_int_eq(cpwl_net_size(low), 2);
     read_net(net, abs_relu);
-    netalg_lower_relu(low, net);
-    ck_assert_int_eq(net_depth(low), 2);
-    ck_assert_int_eq(net_size(low), 4);
-    net_clear(net);
-    net_clear(low);
+    cpwl_netalg_lower_relu(low, net);
+    ck_assert_int_eq(cpwl_net_depth(low), 2);
+    ck_assert_int_eq(cpwl_net_size(low), 4);
+    cpwl_net_clear(net);
+    cpwl_net_clear(low);
 }
 END_TEST
 
-/* netalg_sum of a maxout and a hardtanh net (the layers cannot stand side
-   by side: the relu lowerings are added) and netalg_compose of the two:
+/* cpwl_netalg_sum of a maxout and a hardtanh net (the layers cannot stand side
+   by side: the relu lowerings are added) and cpwl_netalg_compose of the two:
    values against this file's forward pass. */
 START_TEST(test_algebra)
 {
     test_rng r = {test_seed(2718)};
-    net_t a, b, s, c;
+    cpwl_net_t a, b, s, c;
     fmpq *x = _fmpq_vec_init(2), *y = _fmpq_vec_init(4);
     slong it;
-    err_t e;
-    net_init(a, 2);
-    net_init(b, 2);
-    net_init(s, 2);
-    net_init(c, 2);
+    cpwl_err_t e;
+    cpwl_net_init(a, 2);
+    cpwl_net_init(b, 2);
+    cpwl_net_init(s, 2);
+    cpwl_net_init(c, 2);
     read_net(a, mx_net);
     read_net(b, ht_net);
-    err_init(e);
-    ck_assert(netalg_sum(s, a, b, e) == CPWL_OK);
-    ck_assert(net_is_basic(s));
+    cpwl_err_init(e);
+    ck_assert(cpwl_netalg_sum(s, a, b, e) == CPWL_OK);
+    ck_assert(cpwl_net_is_basic(s));
     /* b o (x -> (a(x), a(x))): a's one output fed twice */
     {
-        net_t dup;
-        net_layer_struct *L;
-        net_init(dup, 1);
-        L = net_add_layer(dup, NET_IDENTITY, 2);
+        cpwl_net_t dup;
+        cpwl_net_layer_struct *L;
+        cpwl_net_init(dup, 1);
+        L = cpwl_net_add_layer(dup, CPWL_NET_IDENTITY, 2);
         fmpq_one(fmpq_mat_entry(L->W, 0, 0));
         fmpq_one(fmpq_mat_entry(L->W, 1, 0));
-        net_prepare(dup);
-        ck_assert(netalg_compose(c, dup, a, e) == CPWL_OK);
-        ck_assert(netalg_compose(c, b, c, e) == CPWL_OK);
-        net_clear(dup);
+        cpwl_net_prepare(dup);
+        ck_assert(cpwl_netalg_compose(c, dup, a, e) == CPWL_OK);
+        ck_assert(cpwl_netalg_compose(c, b, c, e) == CPWL_OK);
+        cpwl_net_clear(dup);
     }
     for (it = 0; it < test_iters(50); it++)
     {
@@ -997,7 +997,7 @@ START_TEST(test_algebra)
         ref_eval(y, a, x);
         ref_eval(y + 1, b, x);
         fmpq_add(y + 2, y, y + 1);
-        net_eval_fmpq(y + 3, s, x);
+        cpwl_net_eval_fmpq(y + 3, s, x);
         ck_assert(fmpq_equal(y + 2, y + 3));
         /* b(a(x), a(x)) = clip(a + 2a - 1/2) */
         fmpq_mul_si(y + 2, y, 3);
@@ -1007,15 +1007,15 @@ START_TEST(test_algebra)
             fmpq_one(y + 2);
         if (fmpq_cmp_si(y + 2, -1) < 0)
             fmpq_set_si(y + 2, -1, 1);
-        net_eval_fmpq(y + 3, c, x);
+        cpwl_net_eval_fmpq(y + 3, c, x);
         ck_assert(fmpq_equal(y + 2, y + 3));
     }
     _fmpq_vec_clear(x, 2);
     _fmpq_vec_clear(y, 4);
-    net_clear(a);
-    net_clear(b);
-    net_clear(s);
-    net_clear(c);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_net_clear(s);
+    cpwl_net_clear(c);
 }
 END_TEST
 

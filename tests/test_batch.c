@@ -41,14 +41,14 @@ static void fmpq_set_double(fmpq_t q, double d)
 }
 
 /* The kernels this CPU runs. */
-static int kernels[BATCH_NUM_KERNELS], nkernels;
+static int kernels[CPWL_BATCH_NUM_KERNELS], nkernels;
 
 static void find_kernels(void)
 {
     int k;
     nkernels = 0;
-    for (k = BATCH_PORTABLE; k < BATCH_NUM_KERNELS; k++)
-        if (batch_kernel_available(k))
+    for (k = CPWL_BATCH_PORTABLE; k < CPWL_BATCH_NUM_KERNELS; k++)
+        if (cpwl_batch_kernel_available(k))
             kernels[nkernels++] = k;
 }
 
@@ -63,31 +63,31 @@ typedef struct
 }
 exact_data;
 
-static void exact_init(exact_data *X, const net_t net, const fmpq *xq,
+static void exact_init(exact_data *X, const cpwl_net_t net, const fmpq *xq,
                        slong npts)
 {
     slong p, l, i, k, n = net->input_dim;
-    fmpq **z = net_preacts_init(net);
+    fmpq **z = cpwl_net_preacts_init(net);
     X->npts = npts;
-    X->m = net_output_dim(net);
-    X->ns = net_num_states(net);
+    X->m = cpwl_net_output_dim(net);
+    X->ns = cpwl_net_num_states(net);
     X->y = _fmpq_vec_init(FLINT_MAX(1, npts * X->m));
     X->sign = flint_malloc(FLINT_MAX(1, npts * X->ns));
     for (p = 0; p < npts; p++)
     {
-        net_preacts_fmpq(z, net, xq + p * n);
+        cpwl_net_preacts_fmpq(z, net, xq + p * n);
         /* most test nets end with an identity layer: y = z of the last */
-        if (net->layers[net->nlayers - 1].act == NET_IDENTITY)
+        if (net->layers[net->nlayers - 1].act == CPWL_NET_IDENTITY)
             for (i = 0; i < X->m; i++)
                 fmpq_set(X->y + p * X->m + i, z[net->nlayers - 1] + i);
         else
-            net_eval_fmpq(X->y + p * X->m, net, xq + p * n);
+            cpwl_net_eval_fmpq(X->y + p * X->m, net, xq + p * n);
         for (l = 0, k = 0; l < net->nlayers; l++)
-            if (net->layers[l].act != NET_IDENTITY)
+            if (net->layers[l].act != CPWL_NET_IDENTITY)
                 for (i = 0; i < net->layers[l].out; i++, k++)
                     X->sign[p * X->ns + k] = (signed char) fmpq_sgn(z[l] + i);
     }
-    net_preacts_clear(z, net);
+    cpwl_net_preacts_clear(z, net);
 }
 
 static void exact_clear(exact_data *X)
@@ -115,8 +115,8 @@ static slong check_exact(const exact_data *X, const double *Y,
         for (k = 0; k < X->ns; k++)
         {
             int s = X->sign[p * X->ns + k];
-            int u = batch_bit(und + p * words, k);
-            int b = batch_bit(pat + p * words, k);
+            int u = cpwl_batch_bit(und + p * words, k);
+            int b = cpwl_batch_bit(pat + p * words, k);
             nund += u;
             if (u && b)
                 ck_abort_msg("%s: undecided bit set; seed %llu",
@@ -139,7 +139,7 @@ typedef struct
 }
 results;
 
-static void results_init(results *R, const batch_plan_t P, slong npts)
+static void results_init(results *R, const cpwl_batch_plan_t P, slong npts)
 {
     R->npts = npts;
     R->m = P->m;
@@ -169,21 +169,21 @@ static int results_equal(const results *A, const results *B)
 
 /* Kernel `kernel` at the npts points xd (input errors xe, NULL: none)
    with nthreads threads, every result checked against the exact path X.
-   Returns batch_eval's count of undecided bits. */
-static slong eval_checked(const exact_data *X, const net_t net, int kernel,
+   Returns cpwl_batch_eval's count of undecided bits. */
+static slong eval_checked(const exact_data *X, const cpwl_net_t net, int kernel,
                           const double *xd, const double *xe, slong npts,
                           int nthreads, uint64_t seed, slong it)
 {
-    batch_plan_t P;
+    cpwl_batch_plan_t P;
     results R;
     slong nund;
-    batch_plan_init(P, net, kernel);
+    cpwl_batch_plan_init(P, net, kernel);
     results_init(&R, P, npts);
-    nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, nthreads);
+    nund = cpwl_batch_eval(R.Y, R.E, R.pat, R.und, P, xd, xe, npts, nthreads);
     check_exact(X, R.Y, R.E, R.pat, R.und, P->words, seed, it,
-                batch_kernel_name(kernel));
+                cpwl_batch_kernel_name(kernel));
     results_clear(&R);
-    batch_plan_clear(P);
+    cpwl_batch_plan_clear(P);
     return nund;
 }
 
@@ -193,9 +193,9 @@ START_TEST(test_random_nets)
 {
     const uint64_t seed = test_seed(20261127);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(30); it++)
     {
         slong n = test_range(&r, 1, 5), npts = test_range(&r, 1, 200);
@@ -213,23 +213,23 @@ START_TEST(test_random_nets)
         exact_init(&X, net, xq, npts);
         for (p = 0; p < npts; p++)
             ck_assert(
-                net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+                cpwl_net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P;
+            cpwl_batch_plan_t P;
             results R1, R2;
-            batch_plan_init(P, net, kernels[kk]);
+            cpwl_batch_plan_init(P, net, kernels[kk]);
             ck_assert_int_eq(P->kernel, kernels[kk]);
             results_init(&R1, P, npts);
             results_init(&R2, P, npts);
-            batch_eval(R1.Y, R1.E, R1.pat, R1.und, P, xd, xe, npts, 1);
-            batch_eval(R2.Y, R2.E, R2.pat, R2.und, P, xd, xe, npts, 2);
+            cpwl_batch_eval(R1.Y, R1.E, R1.pat, R1.und, P, xd, xe, npts, 1);
+            cpwl_batch_eval(R2.Y, R2.E, R2.pat, R2.und, P, xd, xe, npts, 2);
             if (!results_equal(&R1, &R2))
                 ck_abort_msg("1 and 2 threads differ (%s); seed %llu, "
-                             "iteration %ld", batch_kernel_name(kernels[kk]),
+                             "iteration %ld", cpwl_batch_kernel_name(kernels[kk]),
                              (unsigned long long) seed, (long) it);
             check_exact(&X, R1.Y, R1.E, R1.pat, R1.und, P->words, seed, it,
-                        batch_kernel_name(kernels[kk]));
+                        cpwl_batch_kernel_name(kernels[kk]));
             if (kk == 0)
             {
                 results_init(&ref, P, npts);
@@ -243,12 +243,12 @@ START_TEST(test_random_nets)
                          ~(ref.und[j] | R1.und[j])) != 0)
                         ck_abort_msg("kernels %s and %s decide differently; "
                                      "seed %llu, iteration %ld",
-                                     batch_kernel_name(kernels[0]),
-                                     batch_kernel_name(kernels[kk]),
+                                     cpwl_batch_kernel_name(kernels[0]),
+                                     cpwl_batch_kernel_name(kernels[kk]),
                                      (unsigned long long) seed, (long) it);
             results_clear(&R1);
             results_clear(&R2);
-            batch_plan_clear(P);
+            cpwl_batch_plan_clear(P);
         }
         if (nkernels > 0)
             results_clear(&ref);
@@ -257,7 +257,7 @@ START_TEST(test_random_nets)
         flint_free(xd);
         flint_free(xe);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -268,9 +268,9 @@ START_TEST(test_float_nets_decided)
 {
     const uint64_t seed = test_seed(777);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(10); it++)
     {
         slong n = test_range(&r, 1, 4), npts = 100, p, kk;
@@ -287,29 +287,29 @@ START_TEST(test_float_nets_decided)
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P;
+            cpwl_batch_plan_t P;
             results R;
             slong nund;
-            batch_plan_init(P, net, kernels[kk]);
+            cpwl_batch_plan_init(P, net, kernels[kk]);
             results_init(&R, P, npts);
-            nund = batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 0);
+            nund = cpwl_batch_eval(R.Y, R.E, R.pat, R.und, P, xd, NULL, npts, 0);
             ck_assert_int_eq(
                 nund, check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, seed,
-                                  it, batch_kernel_name(kernels[kk])));
+                                  it, cpwl_batch_kernel_name(kernels[kk])));
             if (nund != 0)
                 ck_abort_msg(
                     "%s: %ld undecided bits on a float net; seed %llu, "
                     "iteration %ld",
-                    batch_kernel_name(kernels[kk]), (long) nund,
+                    cpwl_batch_kernel_name(kernels[kk]), (long) nund,
                     (unsigned long long)seed, (long) it);
             results_clear(&R);
-            batch_plan_clear(P);
+            cpwl_batch_plan_clear(P);
         }
         exact_clear(&X);
         flint_free(xd);
         _fmpq_vec_clear(xq, npts * n);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -320,9 +320,9 @@ START_TEST(test_degenerate_integer_nets)
 {
     const uint64_t seed = test_seed(4711);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, zeros_seen = 0;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(40); it++)
     {
         slong n = test_range(&r, 1, 3), npts = 1, p, kk;
@@ -361,7 +361,7 @@ START_TEST(test_degenerate_integer_nets)
         flint_free(xd);
     }
     ck_assert_int_gt(zeros_seen, 100);     /* the test did hit boundaries */
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -371,9 +371,9 @@ START_TEST(test_input_box)
 {
     const uint64_t seed = test_seed(90210);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(50); it++)
     {
         slong n = test_range(&r, 1, 3), npts = (1 << n) + 6, p, j, kk;
@@ -412,7 +412,7 @@ START_TEST(test_input_box)
         flint_free(xd);
         flint_free(xe);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -422,15 +422,15 @@ END_TEST
    bit undecided. */
 START_TEST(test_underflow)
 {
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     double x[3];
     slong j, kk;
     static const slong num[3] = {3, 3, -7};
     fmpq *xq = _fmpq_vec_init(3);
     exact_data X;
-    net_init(net, 3);
-    L = net_add_layer(net, NET_RELU, 1);
+    cpwl_net_init(net, 3);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
     for (j = 0; j < 3; j++)
     {
         fmpq_set_si(fmpq_mat_entry(L->W, 0, j), num[j], 5);
@@ -439,9 +439,9 @@ START_TEST(test_underflow)
         x[j] = ldexp(1.0, -537);
         fmpq_set_double(xq + j, x[j]);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_one(fmpq_mat_entry(L->W, 0, 0));
-    net_prepare(net);
+    cpwl_net_prepare(net);
     exact_init(&X, net, xq, 1);
     ck_assert_int_eq(X.sign[0], -1);
     for (kk = 0; kk < nkernels; kk++)
@@ -451,7 +451,7 @@ START_TEST(test_underflow)
     }
     exact_clear(&X);
     _fmpq_vec_clear(xq, 3);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -461,9 +461,9 @@ START_TEST(test_extreme_scales)
 {
     const uint64_t seed = test_seed(4242);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(75); it++)
     {
         slong n = test_range(&r, 1, 3), npts = 8, p, kk;
@@ -483,7 +483,7 @@ START_TEST(test_extreme_scales)
         }
         for (p = 0; p < npts; p++)
             ck_assert(
-                net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
+                cpwl_net_round_inputs_d(xd + p * n, xe + p * n, xq + p * n, n));
         exact_init(&X, net, xq, npts);
         for (kk = 0; kk < nkernels; kk++)
             eval_checked(&X, net, kernels[kk], xd, xe, npts, 1, seed, it);
@@ -492,7 +492,7 @@ START_TEST(test_extreme_scales)
         flint_free(xd);
         flint_free(xe);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -507,19 +507,19 @@ START_TEST(test_overflowing_sums)
     slong v, kk, j;
     for (v = 0; v < 2; v++)
     {
-        net_t net;
-        net_layer_struct *L;
+        cpwl_net_t net;
+        cpwl_net_layer_struct *L;
         fmpq *xq = _fmpq_vec_init(5);
         exact_data X;
-        net_init(net, 1);
-        L = net_add_layer(net, NET_RELU, 3);
+        cpwl_net_init(net, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_RELU, 3);
         for (j = 0; j < 3; j++)
         {
             fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, j, 0)), 10);
             fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, j, 0)),
                         fmpq_numref(fmpq_mat_entry(L->W, j, 0)), 153);
         }
-        L = net_add_layer(net, NET_RELU, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
         fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 10);
         fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)),
                     fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 155);
@@ -532,34 +532,34 @@ START_TEST(test_overflowing_sums)
         fmpz_pow_ui(fmpq_numref(L->b), fmpq_numref(L->b), 308);
         if (v == 0)
         {
-            L = net_add_layer(net, NET_IDENTITY, 1);
+            L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
             fmpq_one(fmpq_mat_entry(L->W, 0, 0));
         }
-        net_prepare(net);
+        cpwl_net_prepare(net);
         for (j = 0; j < 5; j++)
             fmpq_set_double(xq + j, xs[j]);
         exact_init(&X, net, xq, 5);
         ck_assert_int_eq(X.sign[3 * X.ns + 3], -1);    /* x = 7/4: off */
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P;
+            cpwl_batch_plan_t P;
             results R;
-            batch_plan_init(P, net, kernels[kk]);
+            cpwl_batch_plan_init(P, net, kernels[kk]);
             results_init(&R, P, 5);
-            batch_eval(R.Y, R.E, R.pat, R.und, P, xs, NULL, 5, 1);
+            cpwl_batch_eval(R.Y, R.E, R.pat, R.und, P, xs, NULL, 5, 1);
             check_exact(&X, R.Y, R.E, R.pat, R.und, P->words, 0, v,
-                        batch_kernel_name(kernels[kk]));
+                        cpwl_batch_kernel_name(kernels[kk]));
             for (j = 0; j < 5; j++)
             {
-                ck_assert_int_eq(batch_bit(R.und + j * P->words, 3), 1);
+                ck_assert_int_eq(cpwl_batch_bit(R.und + j * P->words, 3), 1);
                 ck_assert(isinf(R.E[j]));
             }
             results_clear(&R);
-            batch_plan_clear(P);
+            cpwl_batch_plan_clear(P);
         }
         exact_clear(&X);
         _fmpq_vec_clear(xq, 5);
-        net_clear(net);
+        cpwl_net_clear(net);
     }
 }
 END_TEST
@@ -567,71 +567,71 @@ END_TEST
 /* Weights beyond the double range: nothing may be decided. */
 START_TEST(test_overflow_declines)
 {
-    net_t net;
-    net_layer_struct *L;
-    batch_plan_t P;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
+    cpwl_batch_plan_t P;
     double x[2] = {1, 2}, Y[1], E[1];
     uint64_t pat[1], und[1];
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 3);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 3);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
     fmpq_mul_2exp(fmpq_mat_entry(L->W, 0, 0), fmpq_mat_entry(L->W, 0, 0),
                   1100);
     fmpq_set_si(fmpq_mat_entry(L->W, 1, 1), 1, 1);
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), 1, 1);
-    net_prepare(net);
-    batch_plan_init(P, net, BATCH_AUTO);
+    cpwl_net_prepare(net);
+    cpwl_batch_plan_init(P, net, CPWL_BATCH_AUTO);
     ck_assert_int_eq(P->ok, 0);
-    ck_assert_int_eq(batch_eval(Y, E, pat, und, P, x, NULL, 1, 1), 3);
+    ck_assert_int_eq(cpwl_batch_eval(Y, E, pat, und, P, x, NULL, 1, 1), 3);
     ck_assert(und[0] == 7 && pat[0] == 0);
     ck_assert(isinf(E[0]));
-    batch_plan_clear(P);
-    net_clear(net);
+    cpwl_batch_plan_clear(P);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* Wide layers across several words and panels: bits land where
-   net_pattern puts them (bit k = k-th neuron with a state). */
+   cpwl_net_pattern puts them (bit k = k-th neuron with a state). */
 START_TEST(test_bit_positions)
 {
-    net_t net;
+    cpwl_net_t net;
     slong i, j, kk, ns;
     double x[1] = {1.0};
-    net_layer_struct *L;
-    net_init(net, 1);
+    cpwl_net_layer_struct *L;
+    cpwl_net_init(net, 1);
     /* layer 1: 70 neurons z_i = x - i/10 (on for i < 10);
        layer 2: 61 neurons z_i = sum of layer 1 - i (on for i < 45). */
-    L = net_add_layer(net, NET_RELU, 70);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 70);
     for (i = 0; i < 70; i++)
     {
         fmpq_set_si(fmpq_mat_entry(L->W, i, 0), 1, 1);
         fmpq_set_si(L->b + i, -i, 10);
     }
-    L = net_add_layer(net, NET_RELU, 61);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 61);
     for (i = 0; i < 61; i++)
     {
         for (j = 0; j < 70; j++)
             fmpq_set_si(fmpq_mat_entry(L->W, i, j), 1, 1);
         fmpq_set_si(L->b + i, -i, 1);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
-    net_prepare(net);
-    ns = net_num_states(net);
+    cpwl_net_prepare(net);
+    ns = cpwl_net_num_states(net);
     ck_assert_int_eq(ns, 131);
     for (kk = 0; kk < nkernels; kk++)
     {
-        batch_plan_t P;
+        cpwl_batch_plan_t P;
         uint64_t pat[3], und[3];
         unsigned char st[131];
         fmpq_t q;
-        batch_plan_init(P, net, kernels[kk]);
+        cpwl_batch_plan_init(P, net, kernels[kk]);
         ck_assert_int_eq(P->words, 3);
-        batch_eval(NULL, NULL, pat, und, P, x, NULL, 1, 1);
+        cpwl_batch_eval(NULL, NULL, pat, und, P, x, NULL, 1, 1);
         fmpq_init(q);
         fmpq_one(q);
-        net_pattern_exact(st, net, q);
+        cpwl_net_pattern_exact(st, net, q);
         fmpq_clear(q);
         /* sum of layer 1 at x = 1: sum_{i<10} (1 - i/10) = 5.5 */
         for (i = 0; i < ns; i++)
@@ -640,14 +640,14 @@ START_TEST(test_bit_positions)
             ck_assert_int_eq(st[i], expect);
             if (i != 10)        /* z = 1 - 10/10 = 0: undecided */
             {
-                ck_assert_int_eq(batch_bit(und, i), 0);
-                ck_assert_int_eq(batch_bit(pat, i), expect);
+                ck_assert_int_eq(cpwl_batch_bit(und, i), 0);
+                ck_assert_int_eq(cpwl_batch_bit(pat, i), expect);
             }
         }
-        ck_assert_int_eq(batch_bit(und, 10), 1);
-        batch_plan_clear(P);
+        ck_assert_int_eq(cpwl_batch_bit(und, 10), 1);
+        cpwl_batch_plan_clear(P);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -664,12 +664,12 @@ START_TEST(test_pack_roundtrip)
         for (k = 0; k < ns; k++)
             s[k] = test_next(&r) & 1;
         batch_pack(w, s, ns);
-        batch_unpack(t, w, ns);
+        cpwl_batch_unpack(t, w, ns);
         ck_assert(ns == 0 || memcmp(s, t, ns) == 0);
         for (k = 0; k < ns; k++)
-            ck_assert_int_eq(batch_bit(w, k), s[k]);
+            ck_assert_int_eq(cpwl_batch_bit(w, k), s[k]);
         for (k = ns; k < (ns + 63) / 64 * 64; k++)
-            ck_assert_int_eq(batch_bit(w, k), 0);
+            ck_assert_int_eq(cpwl_batch_bit(w, k), 0);
     }
 }
 END_TEST
@@ -743,10 +743,10 @@ static void q_sumsq(fmpq_t s, const double *x, slong n)
    evaluation).  Sets alpha (exactly), and P2, Q2 such that T = alpha +
    sqrt(P2) + sqrt(Q2), each of the last two scaled by k^2. */
 static void ref_bound(fmpq_t alpha, fmpq_t P2, fmpq_t Q2, const fmpq_t k,
-                      const batch_plan_t P, const double *x,
+                      const cpwl_batch_plan_t P, const double *x,
                       const double *xe)
 {
-    const batch_layer_struct *B = P->layers;
+    const cpwl_batch_layer_struct *B = P->layers;
     slong n = B->in;
     fmpq_t u, eta, N, beta, t;
     fmpq_init(u);
@@ -782,7 +782,7 @@ static void ref_bound(fmpq_t alpha, fmpq_t P2, fmpq_t Q2, const fmpq_t k,
 }
 
 /* N_i bounds both row norms: N^2 >= sum W^2 and sum W'^2, exactly. */
-static void check_norm(const net_layer_struct *L, const batch_layer_struct *B)
+static void check_norm(const cpwl_net_layer_struct *L, const cpwl_batch_layer_struct *B)
 {
     fmpq_t N2, s, t;
     slong j;
@@ -803,14 +803,14 @@ static void check_norm(const net_layer_struct *L, const batch_layer_struct *B)
 
 /* One neuron, n inputs, weights w (rationals of up to `bits` bits, each
    scaled by 2^wexp), bias the double b; act with slope s (a double). */
-static void one_neuron_net(net_t net, test_rng *r, slong n, int bits,
+static void one_neuron_net(cpwl_net_t net, test_rng *r, slong n, int bits,
                            slong wexp, double b, int act, double s)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong j;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, act, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, act, 1);
     for (j = 0; j < n; j++)
     {
         fmpq *w = fmpq_mat_entry(L->W, 0, j);
@@ -823,9 +823,9 @@ static void one_neuron_net(net_t net, test_rng *r, slong n, int bits,
             fmpq_div_2exp(w, w, -wexp);
     }
     fmpq_set_double(L->b, b);
-    if (act == NET_LEAKY_RELU)
+    if (act == CPWL_NET_LEAKY_RELU)
         fmpq_set_double(L->slope, s);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The pre-activation bound of every kernel dominates the derivation's T
@@ -838,7 +838,7 @@ START_TEST(test_reference_bound)
 {
     const uint64_t seed = test_seed(1789);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, iters = 24 + test_iters(40), kk, j;
     fmpq_t one, alpha, P2, Q2, c;
     fmpq_init(one);
@@ -847,7 +847,7 @@ START_TEST(test_reference_bound)
     fmpq_init(Q2);
     fmpq_init(c);
     fmpq_one(one);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < iters; it++)
     {
         /* 24 fixed cases: n = 1..6, b' = 1 + k 2^-52, x = 0; then random */
@@ -860,7 +860,7 @@ START_TEST(test_reference_bound)
         int withx = !fixed && (test_next(&r) & 1);
         int withe = !fixed && (test_next(&r) & 1);
         one_neuron_net(net, &r, n, fixed ? 20 : (int) test_range(&r, 1, 53),
-                       0, b, NET_IDENTITY, 0);
+                       0, b, CPWL_NET_IDENTITY, 0);
         for (j = 0; j < n; j++)
         {
             x[j] = withx ? ldexp((double) (slong) (test_next(&r) >> 11), -53)
@@ -870,25 +870,25 @@ START_TEST(test_reference_bound)
         }
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P;
+            cpwl_batch_plan_t P;
             double Y, E;
             uint64_t pat, und;
-            batch_plan_init(P, net, kernels[kk]);
+            cpwl_batch_plan_init(P, net, kernels[kk]);
             ck_assert_int_eq(P->ok, 1);
             check_norm(net->layers, P->layers);
-            batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
+            cpwl_batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
             ref_bound(alpha, P2, Q2, one, P, x, withe ? xe : NULL);
             fmpq_set_double(c, E);
             fmpq_sub(c, c, alpha);
             if (!ge_sqrt_sum(c, P2, Q2))
                 ck_abort_msg("%s: bound %.17g below the derivation's; n = "
                              "%ld, b = %.17g; seed %llu, iteration %ld",
-                             batch_kernel_name(kernels[kk]), E, (long) n, b,
+                             cpwl_batch_kernel_name(kernels[kk]), E, (long) n, b,
                              (unsigned long long) seed, (long) it);
-            batch_plan_clear(P);
+            cpwl_batch_plan_clear(P);
         }
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(one);
     fmpq_clear(alpha);
     fmpq_clear(P2);
@@ -915,7 +915,7 @@ START_TEST(test_reference_leaky)
 {
     const uint64_t seed = test_seed(1848);
     test_rng r = {seed}, r2;
-    net_t net, twin;
+    cpwl_net_t net, twin;
     slong it, iters = 18 + test_iters(40), kk, j;
     fmpq_t k, c, t, u, e;
     fmpq_init(k);
@@ -924,8 +924,8 @@ START_TEST(test_reference_leaky)
     fmpq_init(t);
     fmpq_init(u);
     q_u(u);
-    net_init(net, 1);
-    net_init(twin, 1);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(twin, 1);
     for (it = 0; it < iters; it++)
     {
         /* 18 fixed cases (n = 1..6, the three constructions), then
@@ -942,21 +942,21 @@ START_TEST(test_reference_leaky)
         double x[8] = {0}, xe[8];
         int withe = !fixed && (test_next(&r) & 1);
         r2 = r;
-        one_neuron_net(net, &r, n, 20, sub ? -700 : 0, b, NET_LEAKY_RELU, s);
-        one_neuron_net(twin, &r2, n, 20, sub ? -700 : 0, b, NET_IDENTITY, 0);
+        one_neuron_net(net, &r, n, 20, sub ? -700 : 0, b, CPWL_NET_LEAKY_RELU, s);
+        one_neuron_net(twin, &r2, n, 20, sub ? -700 : 0, b, CPWL_NET_IDENTITY, 0);
         for (j = 0; j < n; j++)
             xe[j] = ldexp((double) (slong) (test_next(&r) >> 11),
                           -53 - (int) test_range(&r, 0, 40));
         for (kk = 0; kk < nkernels; kk++)
         {
-            batch_plan_t P, Q;
+            cpwl_batch_plan_t P, Q;
             double Y, E, Z, eps, sd = net->layers[0].slope_d;
             uint64_t pat, und;
-            batch_plan_init(P, net, kernels[kk]);
-            batch_plan_init(Q, twin, kernels[kk]);
+            cpwl_batch_plan_init(P, net, kernels[kk]);
+            cpwl_batch_plan_init(Q, twin, kernels[kk]);
             ck_assert(P->ok && Q->ok);
-            batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
-            batch_eval(&Z, &eps, &pat, &und, Q, x, withe ? xe : NULL, 1, 1);
+            cpwl_batch_eval(&Y, &E, &pat, &und, P, x, withe ? xe : NULL, 1, 1);
+            cpwl_batch_eval(&Z, &eps, &pat, &und, Q, x, withe ? xe : NULL, 1, 1);
             ck_assert(Z == b);
             /* c = E - R, with k = u |s'| + eta/2 */
             fmpq_set_double(k, fabs(sd));
@@ -977,15 +977,15 @@ START_TEST(test_reference_leaky)
             if (fmpq_sgn(c) < 0)
                 ck_abort_msg("%s: leaky bound %.17g below the derivation's; "
                              "n = %ld, b = %.17g, s = %.17g; seed %llu, "
-                             "iteration %ld", batch_kernel_name(kernels[kk]),
+                             "iteration %ld", cpwl_batch_kernel_name(kernels[kk]),
                              E, (long) n, b, sd, (unsigned long long) seed,
                              (long) it);
-            batch_plan_clear(P);
-            batch_plan_clear(Q);
+            cpwl_batch_plan_clear(P);
+            cpwl_batch_plan_clear(Q);
         }
     }
-    net_clear(net);
-    net_clear(twin);
+    cpwl_net_clear(net);
+    cpwl_net_clear(twin);
     fmpq_clear(k);
     fmpq_clear(c);
     fmpq_clear(e);
@@ -994,7 +994,7 @@ START_TEST(test_reference_leaky)
 }
 END_TEST
 
-/* batch_norm_ubound(x)^2 >= sum x^2 exactly, where the computed sum of
+/* cpwl_batch_norm_ubound(x)^2 >= sum x^2 exactly, where the computed sum of
    squares rounds down: (1, 2^-27, ...) loses the small squares
    (ba-norm-slack), subnormal coordinates have squares that underflow to 0
    (ba-norm-eta); random vectors whose squares do not overflow. */
@@ -1015,13 +1015,13 @@ START_TEST(test_norm_bound)
                    : it < 40 ? ldexp(1.0, -1074 + (int) j)
                    : ldexp((double) (slong) (test_next(&r) >> 11),
                            (int) test_range(&r, -1126, 440));
-        fmpq_set_double(a, batch_norm_ubound(x, n));
+        fmpq_set_double(a, cpwl_batch_norm_ubound(x, n));
         fmpq_mul(a, a, a);
         q_sumsq(s, x, n);
         if (fmpq_cmp(a, s) < 0)
             ck_abort_msg("norm bound %.17g below the norm; n = %ld, x0 = "
                          "%.17g; seed %llu, iteration %ld",
-                         batch_norm_ubound(x, n), (long) n, x[0],
+                         cpwl_batch_norm_ubound(x, n), (long) n, x[0],
                          (unsigned long long) seed, (long) it);
     }
     fmpq_clear(a);
@@ -1041,13 +1041,13 @@ START_TEST(test_subnormal_terms)
     for (v = 0; v < 2; v++)
         for (n = 1; n <= 4; n++)
         {
-            net_t net;
-            net_layer_struct *L;
+            cpwl_net_t net;
+            cpwl_net_layer_struct *L;
             double x[4];
             fmpq *xq = _fmpq_vec_init(n);
             exact_data X;
-            net_init(net, n);
-            L = net_add_layer(net, NET_IDENTITY, 1);
+            cpwl_net_init(net, n);
+            L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
             for (j = 0; j < n; j++)
             {
                 fmpq *w = fmpq_mat_entry(L->W, 0, j);
@@ -1066,19 +1066,19 @@ START_TEST(test_subnormal_terms)
                 }
                 fmpq_set_double(xq + j, x[j]);
             }
-            net_prepare(net);
+            cpwl_net_prepare(net);
             exact_init(&X, net, xq, 1);
             for (kk = 0; kk < nkernels; kk++)
             {
-                batch_plan_t P;
-                batch_plan_init(P, net, kernels[kk]);
+                cpwl_batch_plan_t P;
+                cpwl_batch_plan_init(P, net, kernels[kk]);
                 ck_assert_int_eq(P->ok, 1);
-                batch_plan_clear(P);
+                cpwl_batch_plan_clear(P);
                 eval_checked(&X, net, kernels[kk], x, NULL, 1, 1, 0, n);
             }
             exact_clear(&X);
             _fmpq_vec_clear(xq, n);
-            net_clear(net);
+            cpwl_net_clear(net);
         }
 }
 END_TEST

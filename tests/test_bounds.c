@@ -34,9 +34,9 @@ START_TEST(test_examples_table)
     fmpz_init(r);
     for (i = 0; i < 4; i++)
     {
-        bounds_serra(r, t[i].n0, t[i].w, t[i].L);
+        cpwl_bounds_serra(r, t[i].n0, t[i].w, t[i].L);
         check_eq(r, t[i].serra, "Serra");
-        bounds_naive(r, t[i].n0, t[i].w, t[i].L);
+        cpwl_bounds_naive(r, t[i].n0, t[i].w, t[i].L);
         check_eq(r, t[i].naive, "naive");
     }
     fmpz_clear(r);
@@ -54,29 +54,29 @@ START_TEST(test_serra_hand)
     slong w735[3] = {7, 3, 5};
     fmpz_t r;
     fmpz_init(r);
-    bounds_serra(r, 2, w33, 2);
+    cpwl_bounds_serra(r, 2, w33, 2);
     check_eq(r, 40, "Serra (2; 3,3)");
-    bounds_serra(r, 1, w11, 2);
+    cpwl_bounds_serra(r, 1, w11, 2);
     check_eq(r, 3, "Serra (1; 1,1)");
-    bounds_naive(r, 1, w11, 2);
+    cpwl_bounds_naive(r, 1, w11, 2);
     check_eq(r, 4, "naive (1; 1,1)");
     /* (2; 7,3,5): every j_1 <= 2 leaves cap 2, weight 1 + 7 + 21 = 29;
        j_2 = 0, 1, 2 (weights 1, 3, 3) leave caps 2, 2, 1, and the last
        layer gives 16 or 6: 16 + 48 + 18 = 82; 29 * 82 = 2378. */
-    bounds_serra(r, 2, w735, 3);
+    cpwl_bounds_serra(r, 2, w735, 3);
     check_eq(r, 2378, "Serra (2; 7,3,5)");
     /* One layer: both are sum_{j <= n0} C(5, j) = 1 + 5 + 10 = 16. */
-    bounds_serra(r, 2, w5, 1);
+    cpwl_bounds_serra(r, 2, w5, 1);
     check_eq(r, 16, "Serra (2; 5)");
-    bounds_naive(r, 2, w5, 1);
+    cpwl_bounds_naive(r, 2, w5, 1);
     check_eq(r, 16, "naive (2; 5)");
     /* n0 > width: all 2^5 = 32 patterns. */
-    bounds_serra(r, 9, w5, 1);
+    cpwl_bounds_serra(r, 9, w5, 1);
     check_eq(r, 32, "Serra (9; 5)");
     /* No hidden layer: one region. */
-    bounds_serra(r, 3, w5, 0);
+    cpwl_bounds_serra(r, 3, w5, 0);
     check_eq(r, 1, "Serra (3; )");
-    bounds_naive(r, 3, w5, 0);
+    cpwl_bounds_naive(r, 3, w5, 0);
     check_eq(r, 1, "naive (3; )");
     fmpz_clear(r);
 }
@@ -111,10 +111,10 @@ START_TEST(test_montufar_hand)
     fmpz_init(r);
     for (i = 0; i < 6; i++)
     {
-        ck_assert(bounds_montufar(r, t[i].n0, t[i].w, t[i].L));
+        ck_assert(cpwl_bounds_montufar(r, t[i].n0, t[i].w, t[i].L));
         check_eq(r, t[i].v, "Montufar");
     }
-    ck_assert(!bounds_montufar(r, 2, w14, 2));
+    ck_assert(!cpwl_bounds_montufar(r, 2, w14, 2));
     fmpz_clear(r);
 }
 END_TEST
@@ -125,11 +125,11 @@ START_TEST(test_one_input)
     slong w222[3] = {2, 2, 2}, w314[3] = {3, 1, 4};
     fmpz_t r;
     fmpz_init(r);
-    bounds_one_input(r, w222, 3);
+    cpwl_bounds_one_input(r, w222, 3);
     check_eq(r, 27, "one input 2-2-2");
-    bounds_one_input(r, w314, 3);
+    cpwl_bounds_one_input(r, w314, 3);
     check_eq(r, 40, "one input 3-1-4");
-    bounds_one_input(r, w314, 0);
+    cpwl_bounds_one_input(r, w314, 0);
     check_eq(r, 1, "one input, no hidden layer");
     fmpz_clear(r);
 }
@@ -216,18 +216,18 @@ START_TEST(test_dp_vs_enumeration)
         slong maxw = test_range(&rng, 1, 7);
         for (l = 0; l < L; l++)
             w[l] = test_range(&rng, 1, maxw);
-        bounds_serra(a, n0, w, L);
+        cpwl_bounds_serra(a, n0, w, L);
         serra_enumerate(b, n0, w, L);
         ck_assert_msg(fmpz_equal(a, b), "it %ld: DP %s, enumeration %s",
                       (long) it, fmpz_get_str(NULL, 10, a),
                       fmpz_get_str(NULL, 10, b));
-        bounds_naive(nv, n0, w, L);
+        cpwl_bounds_naive(nv, n0, w, L);
         naive_direct(b, n0, w, L);
         ck_assert(fmpz_equal(nv, b));
         /* Serra refines the naive product; both bound the maximum from
            above, Montufar's construction from below. */
         ck_assert(fmpz_cmp(a, nv) <= 0);
-        if (bounds_montufar(m, n0, w, L))
+        if (cpwl_bounds_montufar(m, n0, w, L))
             ck_assert(fmpz_cmp(m, a) <= 0);
         /* Every w_l >= 2 n0: the cap stays n0, nothing is cut. */
         for (l = 0; l < L && w[l] >= 2 * n0; l++)
@@ -237,7 +237,7 @@ START_TEST(test_dp_vs_enumeration)
         /* n0 = 1: the naive product is prod (w_l + 1). */
         if (n0 == 1)
         {
-            bounds_one_input(o, w, L);
+            cpwl_bounds_one_input(o, w, L);
             ck_assert(fmpz_equal(o, nv));
         }
     }
@@ -259,12 +259,12 @@ START_TEST(test_large)
     for (l = 0; l < 50; l++)
         w[l] = 200 + 3 * l;
     /* n0 = 150 > w_1 - 150 = 50: j_1 = 150 cuts the cap, strictly. */
-    bounds_serra(a, 150, w, 50);
-    bounds_naive(nv, 150, w, 50);
+    cpwl_bounds_serra(a, 150, w, 50);
+    cpwl_bounds_naive(nv, 150, w, 50);
     ck_assert(fmpz_sgn(a) > 0 && fmpz_cmp(a, nv) < 0);
     /* Widths >= 2 n0 = 200 throughout: equal to the naive product. */
-    bounds_serra(a, 100, w, 50);
-    bounds_naive(nv, 100, w, 50);
+    cpwl_bounds_serra(a, 100, w, 50);
+    cpwl_bounds_naive(nv, 100, w, 50);
     ck_assert(fmpz_equal(a, nv));
     fmpz_clear(a);
     fmpz_clear(nv);
@@ -292,21 +292,21 @@ START_TEST(test_parse)
         {"2 -8-1", "entry 1 is not"}
     };
     slong n0, L, out, *w, i;
-    err_t e;
+    cpwl_err_t e;
 
-    err_init(e);
-    ck_assert_int_eq(bounds_parse_arch(&n0, &w, &L, &out, "2-8-8-1", e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_bounds_parse_arch(&n0, &w, &L, &out, "2-8-8-1", e),
                      CPWL_OK);
     ck_assert(n0 == 2 && L == 2 && out == 1 && w[0] == 8 && w[1] == 8);
     flint_free(w);
-    ck_assert_int_eq(bounds_parse_arch(&n0, &w, &L, &out, "3-4", e),
+    ck_assert_int_eq(cpwl_bounds_parse_arch(&n0, &w, &L, &out, "3-4", e),
                      CPWL_OK);
     ck_assert(n0 == 3 && L == 0 && out == 4);
     flint_free(w);
     for (i = 0; i < (slong) (sizeof bad / sizeof bad[0]); i++)
     {
-        err_init(e);
-        ck_assert_int_eq(bounds_parse_arch(&n0, &w, &L, &out, bad[i].s, e),
+        cpwl_err_init(e);
+        ck_assert_int_eq(cpwl_bounds_parse_arch(&n0, &w, &L, &out, bad[i].s, e),
                          CPWL_ERR_INPUT);
         ck_assert_msg(strstr(e->msg, bad[i].msg) != NULL, "\"%s\": %s",
                       bad[i].s, e->msg);

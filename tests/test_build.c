@@ -2,12 +2,12 @@
    defining formula at many rational points (zig-zags and the hard family
    by a direct piecewise formula, zonotopes as sum |<b_i, x>|, maxima and
    max-min forms directly, 1-D functions from breakpoints and slopes);
-   piece and linear-region counts by regions_compute against examples.md;
+   piece and linear-region counts by cpwl_regions_compute against examples.md;
    sizes and depths against the formulas of docs/constructions.md; bad
    hypotheses refused with CPWL_ERR_INPUT and a message naming them.
-   Every builder's output is also decided exactly equal (equiv_decide)
+   Every builder's output is also decided exactly equal (cpwl_equiv_decide)
    to a formula net written out by hand, and different from a
-   deliberately wrong one, with a witness checked by net_eval_fmpq. */
+   deliberately wrong one, with a witness checked by cpwl_net_eval_fmpq. */
 #include <check.h>
 #include <string.h>
 #include "cpwl.h"
@@ -16,51 +16,51 @@
 /* ---- helpers ---------------------------------------------------------- */
 
 /* Linear regions of net on D. */
-static slong linear_regions(const net_t net, const dom_t D)
+static slong linear_regions(const cpwl_net_t net, const cpwl_dom_t D)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     slong k;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.linear = 1;
-    regions_init(R, 0, 0, 0);
-    err_init(e);
-    ck_assert_msg(regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
                   e->msg);
-    ck_assert(R->stopped == REGIONS_DONE);
+    ck_assert(R->stopped == CPWL_REGIONS_DONE);
     k = R->nlinear;
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
     return k;
 }
 
 /* Pieces of a 1-input net on the box "lo:hi" (NULL: on R). */
-static slong pieces(const net_t net, const char *box)
+static slong pieces(const cpwl_net_t net, const char *box)
 {
-    dom_t D;
+    cpwl_dom_t D;
     slong k;
-    dom_init(D);
+    cpwl_dom_init(D);
     if (box != NULL)
         test_dom_str(D, 1, box, NULL, NULL);
     else
-        dom_set_all(D, 1);
+        cpwl_dom_set_all(D, 1);
     k = linear_regions(net, D);
-    dom_clear(D);
+    cpwl_dom_clear(D);
     return k;
 }
 
-static slong regions_on_all(const net_t net)
+static slong regions_on_all(const cpwl_net_t net)
 {
-    dom_t D;
+    cpwl_dom_t D;
     slong k;
-    dom_init(D);
-    dom_set_all(D, net->input_dim);
+    cpwl_dom_init(D);
+    cpwl_dom_set_all(D, net->input_dim);
     k = linear_regions(net, D);
-    dom_clear(D);
+    cpwl_dom_clear(D);
     return k;
 }
 
@@ -80,13 +80,13 @@ static slong clog2(slong n)
 }
 
 /* Expect status CPWL_ERR_INPUT and msg containing want. */
-static void expect_refusal(int st, err_t e, const char *want)
+static void expect_refusal(int st, cpwl_err_t e, const char *want)
 {
     ck_assert_msg(st == CPWL_ERR_INPUT, "status %d for '%s'", st, want);
     ck_assert_msg(strstr(e->msg, want) != NULL, "message '%s' lacks '%s'",
                   e->msg, want);
-    err_clear(e);
-    err_init(e);
+    cpwl_err_clear(e);
+    cpwl_err_init(e);
 }
 
 /* The zig-zag h_a by its definition: linear through (0,0), (a_1,1),
@@ -155,18 +155,18 @@ START_TEST(test_zigzag)
     fmpq *a = _fmpq_vec_init(3);
     fmpq_t x, y, v;
     test_rng r = {test_seed(31337)};
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong i;
-    net_init(net, 1);
-    err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_err_init(e);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(v);
     set_vec(a, as, 3);
-    ck_assert_int_eq(build_zigzag(net, a, 3, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(net), 2);
-    ck_assert_int_eq(net_size(net), 3);
+    ck_assert_int_eq(cpwl_build_zigzag(net, a, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(net), 2);
+    ck_assert_int_eq(cpwl_net_size(net), 3);
     ck_assert(!net->output_bias);
     for (i = 0; i < 3; i++)
     {
@@ -181,7 +181,7 @@ START_TEST(test_zigzag)
     {
         test_q_set(x, xs[i]);
         test_q_set(v, ys[i]);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         ck_assert_msg(fmpq_equal(y, v), "h_a(%s)", xs[i]);
         zig_ref(y, a, 3, x);
         ck_assert_msg(fmpq_equal(y, v), "zig_ref(%s)", xs[i]);
@@ -190,14 +190,14 @@ START_TEST(test_zigzag)
     {
         test_fmpq(x, &r, TEST_FRACTIONS);
         fmpq_div_2exp(x, x, 3);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         zig_ref(v, a, 3, x);
         ck_assert(fmpq_equal(y, v));
     }
     ck_assert_int_eq(pieces(net, "0:1"), 3);
     ck_assert_int_eq(pieces(net, NULL), 4);
-    net_clear(net);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_err_clear(e);
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(v);
@@ -208,69 +208,69 @@ END_TEST
 START_TEST(test_hard_examples)
 {
     /* examples.md: h_a^3: 27 pieces on [0,1], 28 on R; h_a o h_b, b =
-       (1/3,1/3,1/3): 9 and 10.  The same nets by netalg_compose of
+       (1/3,1/3,1/3): 9 and 10.  The same nets by cpwl_netalg_compose of
        zig-zags agree at every test point. */
     static const char *aaa[] = {"1/5", "3/10", "1/2", "1/5", "3/10", "1/2",
                                 "1/5", "3/10", "1/2"};
     static const char *ba[] = {"1/3", "1/3", "1/3", "1/5", "3/10", "1/2"};
     fmpq *a = _fmpq_vec_init(9);
-    net_t net, z1, z2, c;
+    cpwl_net_t net, z1, z2, c;
     fmpq_t x, y, v;
     test_rng r = {test_seed(99)};
-    err_t e;
+    cpwl_err_t e;
     slong i, l;
-    net_init(net, 1);
-    net_init(z1, 1);
-    net_init(z2, 1);
-    net_init(c, 1);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(z1, 1);
+    cpwl_net_init(z2, 1);
+    cpwl_net_init(c, 1);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(v);
-    err_init(e);
+    cpwl_err_init(e);
     set_vec(a, aaa, 9);
-    ck_assert_int_eq(build_hard(net, a, 3, 3, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(net), 4);
-    ck_assert_int_eq(net_size(net), 9);
+    ck_assert_int_eq(cpwl_build_hard(net, a, 3, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(net), 4);
+    ck_assert_int_eq(cpwl_net_size(net), 9);
     ck_assert_int_eq(pieces(net, "0:1"), 27);
     ck_assert_int_eq(pieces(net, NULL), 28);
     for (i = 0; i < 200; i++)
     {
         test_fmpq(x, &r, TEST_FRACTIONS);
         fmpq_div_2exp(x, x, 3);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         fmpq_set(v, x);
         for (l = 0; l < 3; l++)
             zig_ref(v, a, 3, v);
         ck_assert(fmpq_equal(y, v));
     }
     set_vec(a, ba, 6);
-    ck_assert_int_eq(build_hard(net, a, 3, 2, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_hard(net, a, 3, 2, e), CPWL_OK);
     ck_assert_int_eq(pieces(net, "0:1"), 9);
     ck_assert_int_eq(pieces(net, NULL), 10);
-    ck_assert_int_eq(build_zigzag(z1, a, 3, e), CPWL_OK);
-    ck_assert_int_eq(build_zigzag(z2, a + 3, 3, e), CPWL_OK);
-    ck_assert_int_eq(netalg_compose(c, z2, z1, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(c), 3);
-    ck_assert_int_eq(net_size(c), 6);
+    ck_assert_int_eq(cpwl_build_zigzag(z1, a, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_zigzag(z2, a + 3, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c, z2, z1, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(c), 3);
+    ck_assert_int_eq(cpwl_net_size(c), 6);
     for (i = 0; i < 200; i++)
     {
         test_fmpq(x, &r, TEST_FRACTIONS);
         fmpq_div_2exp(x, x, 3);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         zig_ref(v, a, 3, x);
         zig_ref(v, a + 3, 3, v);
         ck_assert(fmpq_equal(y, v));
-        net_eval_fmpq(y, c, x);
+        cpwl_net_eval_fmpq(y, c, x);
         ck_assert(fmpq_equal(y, v));
     }
-    net_clear(net);
-    net_clear(z1);
-    net_clear(z2);
-    net_clear(c);
+    cpwl_net_clear(net);
+    cpwl_net_clear(z1);
+    cpwl_net_clear(z2);
+    cpwl_net_clear(c);
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 9);
 }
 END_TEST
@@ -284,43 +284,43 @@ START_TEST(test_sawtooth)
                                                             34};
     static const char *xs[] = {"0", "1/16", "1/8", "3/16", "1/4", "1/3"};
     static const char *ys[] = {"0", "1/2", "1", "1/2", "0", "2/3"};
-    net_t net;
+    cpwl_net_t net;
     fmpq_t x, y, v;
-    err_t e;
+    cpwl_err_t e;
     slong k, i;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(v);
-    err_init(e);
+    cpwl_err_init(e);
     for (k = 1; k <= 5; k++)
     {
-        ck_assert_int_eq(build_sawtooth(net, k, e), CPWL_OK);
-        ck_assert_int_eq(net_depth(net), k + 1);
-        ck_assert_int_eq(net_size(net), 2 * k);
+        ck_assert_int_eq(cpwl_build_sawtooth(net, k, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_net_depth(net), k + 1);
+        ck_assert_int_eq(cpwl_net_size(net), 2 * k);
         ck_assert_int_eq(pieces(net, "0:1"), on01[k - 1]);
         ck_assert_int_eq(pieces(net, NULL), onR[k - 1]);
     }
-    ck_assert_int_eq(build_sawtooth(net, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_sawtooth(net, 3, e), CPWL_OK);
     for (i = 0; i < 6; i++)
     {
         test_q_set(x, xs[i]);
         test_q_set(v, ys[i]);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         ck_assert_msg(fmpq_equal(y, v), "t^3(%s)", xs[i]);
     }
     /* breakpoints of t^3 in [0,1] are j/8: t^3(j/8) = j mod 2 */
     for (i = 0; i <= 8; i++)
     {
         fmpq_set_si(x, i, 8);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         ck_assert(fmpq_equal_si(y, i % 2));
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -332,14 +332,14 @@ START_TEST(test_hard_random)
     test_rng r = {test_seed(271828)};
     fmpq *a = _fmpq_vec_init(4 * 4);
     fmpq_t x, y, v;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it, i, l;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(v);
-    err_init(e);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(25); it++)
     {
         slong w = test_range(&r, 2, 4), k = test_range(&r, 1, 3), want = 1;
@@ -348,10 +348,10 @@ START_TEST(test_hard_random)
             rand_simplex(a + l * w, &r, w);
             want *= w;
         }
-        ck_assert_int_eq(build_hard(net, a, w, k, e), CPWL_OK);
-        ck_assert_int_eq(net_depth(net), k + 1);
-        ck_assert_int_eq(net_size(net), k * w);
-        ck_assert_int_eq(net_width(net), w);
+        ck_assert_int_eq(cpwl_build_hard(net, a, w, k, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_net_depth(net), k + 1);
+        ck_assert_int_eq(cpwl_net_size(net), k * w);
+        ck_assert_int_eq(cpwl_net_width(net), w);
         ck_assert_int_eq(pieces(net, "0:1"), want);
         for (i = 0; i < 40; i++)
         {
@@ -362,36 +362,36 @@ START_TEST(test_hard_random)
                 fmpq_div_2exp(v, v, 14);
                 fmpq_add(x, x, v);
             }
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             fmpq_set(v, x);
             for (l = 0; l < k; l++)
                 zig_ref(v, a + l * w, w, v);
             ck_assert(fmpq_equal(y, v));
         }
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 16);
 }
 END_TEST
 
 /* ---- zonotopes -------------------------------------------------------- */
 
-static void zonotope(net_t net, const slong *g, slong m, slong n)
+static void zonotope(cpwl_net_t net, const slong *g, slong m, slong n)
 {
     fmpq *b = _fmpq_vec_init(m * n);
-    err_t e;
+    cpwl_err_t e;
     slong i;
-    err_init(e);
+    cpwl_err_init(e);
     for (i = 0; i < m * n; i++)
         fmpq_set_si(b + i, g[i], 1);
-    ck_assert_int_eq(build_zonotope(net, b, m, n, e), CPWL_OK);
-    ck_assert_int_eq(net_size(net), 2 * m);
-    ck_assert_int_eq(net_depth(net), 2);
-    err_clear(e);
+    ck_assert_int_eq(cpwl_build_zonotope(net, b, m, n, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_size(net), 2 * m);
+    ck_assert_int_eq(cpwl_net_depth(net), 2);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(b, m * n);
 }
 
@@ -414,9 +414,9 @@ START_TEST(test_zonotope)
     test_rng r = {test_seed(1618)};
     fmpq *x = _fmpq_vec_init(3);
     fmpq_t y, v, s;
-    net_t net;
+    cpwl_net_t net;
     slong c, it, i, j;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(y);
     fmpq_init(v);
     fmpq_init(s);
@@ -442,7 +442,7 @@ START_TEST(test_zonotope)
                 fmpq_abs(s, s);
                 fmpq_add(v, v, s);
             }
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             ck_assert(fmpq_equal(y, v));
         }
     }
@@ -450,9 +450,9 @@ START_TEST(test_zonotope)
     zonotope(net, g2a, 3, 2);
     fmpq_set_si(x, 1, 1);
     fmpq_zero(x + 1);
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
     ck_assert(fmpq_equal_si(y, 2));
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(x, 3);
     fmpq_clear(y);
     fmpq_clear(v);
@@ -463,43 +463,43 @@ END_TEST
 START_TEST(test_zonotope_tent)
 {
     /* tents after gamma_Z, (1,0), (0,1), (1,1): examples.md's 13 for
-       the tent with zero tails (built by build_pwl1d), 25 for two tents
+       the tent with zero tails (built by cpwl_build_pwl1d), 25 for two tents
        (either tent); the plain tent (sawtooth) once: 12 */
     static const slong g[] = {1, 0, 0, 1, 1, 1};
     static const char *tb[] = {"0", "1/2", "1"};
     static const char *ts[] = {"0", "2", "-2", "0"};
     fmpq *br = _fmpq_vec_init(3), *sl = _fmpq_vec_init(4);
     fmpq_t zero;
-    net_t z, t, h;
+    cpwl_net_t z, t, h;
     slong units;
-    err_t e;
-    net_init(z, 1);
-    net_init(t, 1);
-    net_init(h, 1);
+    cpwl_err_t e;
+    cpwl_net_init(z, 1);
+    cpwl_net_init(t, 1);
+    cpwl_net_init(h, 1);
     fmpq_init(zero);
-    err_init(e);
+    cpwl_err_init(e);
     zonotope(z, g, 3, 2);
-    ck_assert_int_eq(build_sawtooth(t, 1, e), CPWL_OK);
-    ck_assert_int_eq(netalg_compose(h, t, z, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_sawtooth(t, 1, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(h, t, z, e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(h), 12);
-    ck_assert_int_eq(build_sawtooth(t, 2, e), CPWL_OK);
-    ck_assert_int_eq(netalg_compose(h, t, z, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_sawtooth(t, 2, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(h, t, z, e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(h), 25);
     set_vec(br, tb, 3);
     set_vec(sl, ts, 4);
-    ck_assert_int_eq(build_pwl1d(t, &units, br, 4, sl, zero, 0, e),
+    ck_assert_int_eq(cpwl_build_pwl1d(t, &units, br, 4, sl, zero, 0, e),
                      CPWL_OK);
     ck_assert_int_eq(units, 3);
-    ck_assert_int_eq(netalg_compose(h, t, z, e), CPWL_OK);
-    ck_assert_int_eq(net_size(h), 9);
+    ck_assert_int_eq(cpwl_netalg_compose(h, t, z, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_size(h), 9);
     ck_assert_int_eq(regions_on_all(h), 13);
-    ck_assert_int_eq(netalg_compose(h, t, h, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(h, t, h, e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(h), 25);
-    net_clear(z);
-    net_clear(t);
-    net_clear(h);
+    cpwl_net_clear(z);
+    cpwl_net_clear(t);
+    cpwl_net_clear(h);
     fmpq_clear(zero);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(br, 3);
     _fmpq_vec_clear(sl, 4);
 }
@@ -527,23 +527,23 @@ START_TEST(test_max)
     test_rng r = {test_seed(5150)};
     fmpq *x = _fmpq_vec_init(9);
     fmpq_t y, v;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong n, it, i;
     int z;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(y);
     fmpq_init(v);
-    err_init(e);
+    cpwl_err_init(e);
     for (n = 1; n <= 9; n++)
         for (z = 0; z <= 1; z++)
         {
-            ck_assert_int_eq(build_max(net, n, z, e), CPWL_OK);
-            ck_assert_int_eq(net_depth(net), clog2(n + z) + 1);
+            ck_assert_int_eq(cpwl_build_max(net, n, z, e), CPWL_OK);
+            ck_assert_int_eq(cpwl_net_depth(net), clog2(n + z) + 1);
             if (!z)
-                ck_assert_int_eq(net_size(net), max_size(n));
+                ck_assert_int_eq(cpwl_net_size(net), max_size(n));
             if (!z && (n & (n - 1)) == 0)
-                ck_assert_int_eq(net_size(net), 3 * (n - 1));
+                ck_assert_int_eq(cpwl_net_size(net), 3 * (n - 1));
             for (it = 0; it < test_iters(60); it++)
             {
                 for (i = 0; i < n; i++)
@@ -555,27 +555,27 @@ START_TEST(test_max)
                         fmpq_set(v, x + i);
                 if (z && fmpq_sgn(v) < 0)
                     fmpq_zero(v);
-                net_eval_fmpq(y, net, x);
+                cpwl_net_eval_fmpq(y, net, x);
                 ck_assert_msg(fmpq_equal(y, v), "n = %ld, zero %d",
                               (long) n, z);
             }
         }
     /* examples.md: max(0, x1, x2): two hidden layers, 4 relus; 3 linear
        regions; max(x1, x2, x3) on R^3: 3 */
-    ck_assert_int_eq(build_max(net, 2, 1, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(net), 3);
-    ck_assert_int_eq(net_size(net), 4);
+    ck_assert_int_eq(cpwl_build_max(net, 2, 1, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(net), 3);
+    ck_assert_int_eq(cpwl_net_size(net), 4);
     ck_assert_int_eq(regions_on_all(net), 3);
-    ck_assert_int_eq(build_max(net, 3, 0, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_max(net, 3, 0, e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(net), 3);
-    ck_assert_int_eq(build_max(net, 2, 0, e), CPWL_OK);
-    ck_assert_int_eq(net_size(net), 3);
+    ck_assert_int_eq(cpwl_build_max(net, 2, 0, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_size(net), 3);
     ck_assert_int_eq(regions_on_all(net), 2);
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(x, 9);
     fmpq_clear(y);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -593,11 +593,11 @@ START_TEST(test_maxsum)
     /* f = sum_j s_j max_i L_ji at random points (Theorem 2.1 form);
        ceil(log2 max k_j) hidden layers */
     test_rng r = {test_seed(60606)};
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it;
-    net_init(net, 1);
-    err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(60); it++)
     {
         slong n = test_range(&r, 1, 3), nt = test_range(&r, 1, 4);
@@ -621,14 +621,14 @@ START_TEST(test_maxsum)
             for (i = 0; i < k[j] * (n + 1); i++)
                 test_fmpq(rows[j] + i, &r, TEST_FRACTIONS);
         }
-        ck_assert_int_eq(build_cpwl_maxsum(net, &size, n, nt, k, crows,
+        ck_assert_int_eq(cpwl_build_maxsum(net, &size, n, nt, k, crows,
                                            sign, e), CPWL_OK);
-        ck_assert_int_eq(size, net_size(net));
+        ck_assert_int_eq(size, cpwl_net_size(net));
         /* an all-affine form with a constant is carried by relu(L) -
            relu(-L) (no output bias): one hidden layer then */
         ck_assert_int_eq(net->output_bias, 0);
-        ck_assert(net_depth(net) == clog2(kmax) + 1
-                  || (kmax == 1 && net_depth(net) == 2));
+        ck_assert(cpwl_net_depth(net) == clog2(kmax) + 1
+                  || (kmax == 1 && cpwl_net_depth(net) == 2));
         for (p = 0; p < 30; p++)
         {
             for (i = 0; i < n; i++)
@@ -648,7 +648,7 @@ START_TEST(test_maxsum)
                 else
                     fmpq_sub(v, v, m);
             }
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             ck_assert_msg(fmpq_equal(y, v), "iteration %ld", (long) it);
         }
         for (j = 0; j < nt; j++)
@@ -659,8 +659,8 @@ START_TEST(test_maxsum)
         fmpq_clear(m);
         fmpq_clear(a);
     }
-    net_clear(net);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -676,28 +676,28 @@ START_TEST(test_maxsum_abs)
     slong k[2] = {2, 1}, size, i;
     int sign[2] = {1, 1};
     fmpq_t x, y;
-    net_t net;
-    err_t e;
-    net_init(net, 1);
+    cpwl_net_t net;
+    cpwl_err_t e;
+    cpwl_net_init(net, 1);
     fmpq_init(x);
     fmpq_init(y);
-    err_init(e);
+    cpwl_err_init(e);
     set_vec(t0, absr, 4);
     set_vec(t1, one, 2);
     terms[0] = t0;
     terms[1] = t1;
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 1, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 1, 1, k, terms, sign, e),
                      CPWL_OK);
     ck_assert_int_eq(size, 3);
     ck_assert_int_eq(pieces(net, NULL), 2);
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 2, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 1, 2, k, terms, sign, e),
                      CPWL_OK);
     ck_assert_int_eq(size, 3);
-    ck_assert_int_eq(net_depth(net), 2);
+    ck_assert_int_eq(cpwl_net_depth(net), 2);
     for (i = -6; i <= 6; i++)
     {
         fmpq_set_si(x, i, 4);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         fmpq_abs(x, x);
         fmpq_add_si(x, x, 1);
         ck_assert(fmpq_equal(x, y));
@@ -706,18 +706,18 @@ START_TEST(test_maxsum_abs)
        so L = relu(L) - relu(-L), one hidden layer of 2 units */
     k[0] = 1;
     sign[1] = -1;
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 2, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 1, 2, k, terms, sign, e),
                      CPWL_OK);
     ck_assert_int_eq(size, 2);
-    ck_assert_int_eq(net_depth(net), 2);
+    ck_assert_int_eq(cpwl_net_depth(net), 2);
     ck_assert_int_eq(net->output_bias, 0);
     fmpq_set_si(x, 3, 1);
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
     ck_assert(fmpq_equal_si(y, 2));
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(x);
     fmpq_clear(y);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(t0, 4);
     _fmpq_vec_clear(t1, 2);
 }
@@ -728,11 +728,11 @@ START_TEST(test_lattice)
     /* f = max_i min_{j in S_i} L_j at random points; hidden layers
        ceil(log2 max |S_i|) + ceil(log2 #groups) */
     test_rng r = {test_seed(8080)};
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it;
-    net_init(net, 1);
-    err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(60); it++)
     {
         slong n = test_range(&r, 1, 3), nl = test_range(&r, 1, 5);
@@ -755,12 +755,12 @@ START_TEST(test_lattice)
                 gs[i][j] = test_range(&r, 0, nl - 1);
             gp[i] = gs[i];
         }
-        ck_assert_int_eq(build_cpwl_lattice(net, &size, n, nl, L, ng, len,
+        ck_assert_int_eq(cpwl_build_lattice(net, &size, n, nl, L, ng, len,
                                             gp, e), CPWL_OK);
-        ck_assert_int_eq(size, net_size(net));
+        ck_assert_int_eq(size, cpwl_net_size(net));
         ck_assert_int_eq(net->output_bias, 0);
-        ck_assert(net_depth(net) == clog2(gmax) + clog2(ng) + 1
-                  || (gmax == 1 && ng == 1 && net_depth(net) == 2));
+        ck_assert(cpwl_net_depth(net) == clog2(gmax) + clog2(ng) + 1
+                  || (gmax == 1 && ng == 1 && cpwl_net_depth(net) == 2));
         for (p = 0; p < 30; p++)
         {
             for (i = 0; i < n; i++)
@@ -777,7 +777,7 @@ START_TEST(test_lattice)
                 if (i == 0 || fmpq_cmp(m, v) > 0)
                     fmpq_set(v, m);
             }
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             ck_assert_msg(fmpq_equal(y, v), "iteration %ld", (long) it);
         }
         _fmpq_vec_clear(L, nl * (n + 1));
@@ -787,8 +787,8 @@ START_TEST(test_lattice)
         fmpq_clear(m);
         fmpq_clear(a);
     }
-    net_clear(net);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -823,7 +823,7 @@ static void pwl_ref(fmpq_t y, const fmpq *t, slong p, const fmpq *m,
 
 /* Check net against pwl_ref at every breakpoint, between them, beyond
    both ends and at random points. */
-static void check_pwl(const net_t net, const fmpq *t, slong p,
+static void check_pwl(const cpwl_net_t net, const fmpq *t, slong p,
                       const fmpq *m, const fmpq_t val, test_rng *r,
                       const char *what)
 {
@@ -851,11 +851,11 @@ static void check_pwl(const net_t net, const fmpq *t, slong p,
         }
         else
             fmpq_add_si(x, t + p - 2, 1);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         pwl_ref(v, t, p, m, val, x);
         if (!fmpq_equal(y, v))
         {
-            char *s = io_net_write_str(net);
+            char *s = cpwl_io_net_write_str(net);
             fprintf(stderr, "%s: net %s\n", what, s);
             flint_free(s);
             ck_abort_msg("%s: f differs at a point", what);
@@ -900,15 +900,15 @@ START_TEST(test_pwl1d_examples)
     fmpq *t = _fmpq_vec_init(3), *m = _fmpq_vec_init(4);
     test_rng r = {test_seed(123)};
     fmpq_t val, x, y;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong c, units, i;
     int ob;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(val);
     fmpq_init(x);
     fmpq_init(y);
-    err_init(e);
+    cpwl_err_init(e);
     for (c = 0; c < (slong) (sizeof cases / sizeof cases[0]); c++)
     {
         const pwl_case *C = cases + c;
@@ -921,13 +921,13 @@ START_TEST(test_pwl1d_examples)
             slong pc = 1;
             snprintf(what, sizeof what, "case %ld, output bias %d",
                      (long) c, ob);
-            ck_assert_int_eq(build_pwl1d(net, &units, t, C->p, m, val, ob,
+            ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, C->p, m, val, ob,
                                          e), CPWL_OK);
             ck_assert_msg(units == (ob ? C->units_bias : C->units_nobias),
                           "%s: %ld units", what, (long) units);
-            ck_assert_int_eq(net_size(net), units);
+            ck_assert_int_eq(cpwl_net_size(net), units);
             ck_assert_int_eq(net->output_bias, ob);
-            ck_assert_int_le(net_depth(net), 2);
+            ck_assert_int_le(cpwl_net_depth(net), 2);
             if (!ob)
                 ck_assert(fmpq_is_zero(net->layers[net->nlayers - 1].b));
             check_pwl(net, t, C->p, m, val, &r, what);
@@ -940,14 +940,14 @@ START_TEST(test_pwl1d_examples)
     set_vec(t, cases[4].t, 3);
     set_vec(m, cases[4].m, 4);
     fmpq_set_si(val, 5, 1);
-    ck_assert_int_eq(build_pwl1d(net, &units, t, 4, m, val, 1, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, 4, m, val, 1, e), CPWL_OK);
     ck_assert(fmpq_equal_si(net->layers[1].b, 5));
     ck_assert_int_eq(pieces(net, NULL), 4);
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(val);
     fmpq_clear(x);
     fmpq_clear(y);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(t, 3);
     _fmpq_vec_clear(m, 4);
 }
@@ -1015,15 +1015,15 @@ START_TEST(test_pwl1d_random)
     fmpq *t = _fmpq_vec_init(12), *m = _fmpq_vec_init(13);
     fmpq *D = _fmpq_vec_init(12);
     fmpq_t m0, A0, val, g;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(m0);
     fmpq_init(A0);
     fmpq_init(val);
     fmpq_init(g);
-    err_init(e);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(300); it++)
     {
         slong q = test_range(&r, 0, 8), i, units, kind = it % 5, k;
@@ -1085,21 +1085,21 @@ START_TEST(test_pwl1d_random)
             char what[80];
             snprintf(what, sizeof what, "iteration %ld, q %ld, kind %ld, "
                      "bias %d", (long) it, (long) q, (long) kind, ob);
-            ck_assert_int_eq(build_pwl1d(net, &units, t, q + 1, m, val, ob,
+            ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, q + 1, m, val, ob,
                                          e), CPWL_OK);
             ck_assert_msg(units == want, "%s: %ld units, minimum %ld", what,
                           (long) units, (long) want);
-            ck_assert_int_eq(net_size(net), units);
+            ck_assert_int_eq(cpwl_net_size(net), units);
             check_pwl(net, t, q + 1, m, val, &r, what);
             ck_assert_int_eq(pieces(net, NULL), q + 1);
         }
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(m0);
     fmpq_clear(A0);
     fmpq_clear(val);
     fmpq_clear(g);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(t, 12);
     _fmpq_vec_clear(m, 13);
     _fmpq_vec_clear(D, 12);
@@ -1116,12 +1116,12 @@ START_TEST(test_pwl1d_large)
     fmpq *D = _fmpq_vec_init(q);
     ulong S = test_next(&r);
     fmpq_t val;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     int ob;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(val);
-    err_init(e);
+    cpwl_err_init(e);
     for (i = 0; i < q; i++)
     {
         fmpq_set_si(t + i, 3 * i - 40, 7);
@@ -1141,7 +1141,7 @@ START_TEST(test_pwl1d_large)
         fmpq_add(m + i + 1, m + i, D + i);
     for (ob = 0; ob <= 1; ob++)
     {
-        ck_assert_int_eq(build_pwl1d(net, &units, t, q + 1, m, val, ob, e),
+        ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, q + 1, m, val, ob, e),
                          CPWL_OK);
         ck_assert_int_eq(units, q);
         check_pwl(net, t, q + 1, m, val, &r, "32 kinks");
@@ -1156,14 +1156,14 @@ START_TEST(test_pwl1d_large)
         for (i = 0; i <= q; i++)
             fmpq_set(m2 + i, m + i);
         fmpq_add_si(m2 + q + 1, m + q, 1);
-        expect_refusal(build_pwl1d(net, &units, t2, q + 2, m2, val, 1, e),
+        expect_refusal(cpwl_build_pwl1d(net, &units, t2, q + 2, m2, val, 1, e),
                        e, "at most 33");
         _fmpq_vec_clear(t2, q + 1);
         _fmpq_vec_clear(m2, q + 2);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(val);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(t, q);
     _fmpq_vec_clear(m, q + 1);
     _fmpq_vec_clear(D, q);
@@ -1181,52 +1181,52 @@ START_TEST(test_pwl1d_points)
     fmpq *t = _fmpq_vec_init(1), *m = _fmpq_vec_init(2);
     fmpq_t val, v, w;
     test_rng r = {test_seed(55)};
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong units, i;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(val);
     fmpq_init(v);
     fmpq_init(w);
-    err_init(e);
+    cpwl_err_init(e);
     set_vec(x, xs, 5);
     set_vec(y, ys, 5);
     fmpq_set_si(t, 1, 2);
     fmpq_set_si(m, 2, 1);
     fmpq_set_si(m + 1, -2, 1);
     fmpq_one(val);
-    ck_assert_int_eq(build_pwl1d_points(net, &units, x, y, 3, 1, e),
+    ck_assert_int_eq(cpwl_build_pwl1d_points(net, &units, x, y, 3, 1, e),
                      CPWL_OK);
     ck_assert_int_eq(units, 2);
     check_pwl(net, t, 2, m, val, &r, "points, bias");
-    ck_assert_int_eq(build_pwl1d_points(net, &units, x, y, 5, 0, e),
+    ck_assert_int_eq(cpwl_build_pwl1d_points(net, &units, x, y, 5, 0, e),
                      CPWL_OK);
     ck_assert_int_eq(units, 3);
     ck_assert_int_eq(pieces(net, NULL), 2);
     check_pwl(net, t, 2, m, val, &r, "points, collinear");
     for (i = 0; i < 5; i++)
     {
-        net_eval_fmpq(v, net, x + i);
+        cpwl_net_eval_fmpq(v, net, x + i);
         ck_assert(fmpq_equal(v, y + i));
     }
     /* the line through (1/2, 1) and (1, 0): -2x + 2, 2 units */
-    ck_assert_int_eq(build_pwl1d_points(net, &units, x + 1, y + 1, 2, 0, e),
+    ck_assert_int_eq(cpwl_build_pwl1d_points(net, &units, x + 1, y + 1, 2, 0, e),
                      CPWL_OK);
     ck_assert_int_eq(units, 2);
     fmpq_set_si(v, 7, 3);
-    net_eval_fmpq(w, net, v);
+    cpwl_net_eval_fmpq(w, net, v);
     fmpq_set_si(v, -8, 3);
     ck_assert(fmpq_equal(w, v));
-    expect_refusal(build_pwl1d_points(net, &units, x, y, 1, 0, e), e,
+    expect_refusal(cpwl_build_pwl1d_points(net, &units, x, y, 1, 0, e), e,
                    "at least 2 points");
     fmpq_set(x + 2, x + 1);
-    expect_refusal(build_pwl1d_points(net, &units, x, y, 3, 0, e), e,
+    expect_refusal(cpwl_build_pwl1d_points(net, &units, x, y, 3, 0, e), e,
                    "must increase");
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(val);
     fmpq_clear(v);
     fmpq_clear(w);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(x, 5);
     _fmpq_vec_clear(y, 5);
     _fmpq_vec_clear(t, 1);
@@ -1245,65 +1245,65 @@ START_TEST(test_refusals)
     slong k[1] = {0}, grp[1] = {3}, len[1] = {1}, units;
     int sign[1] = {1};
     fmpq_t v;
-    net_t net;
-    err_t e;
-    net_init(net, 1);
+    cpwl_net_t net;
+    cpwl_err_t e;
+    cpwl_net_init(net, 1);
     fmpq_init(v);
-    err_init(e);
+    cpwl_err_init(e);
     /* zig-zag: a in the open simplex, w >= 2 */
     fmpq_set_si(a, 1, 2);
     fmpq_set_si(a + 2, 1, 2);
-    expect_refusal(build_zigzag(net, a, 3, e), e,
+    expect_refusal(cpwl_build_zigzag(net, a, 3, e), e,
                    "zigzag: a must lie in the open simplex: a_2 = 0 is not"
                    " > 0");
     fmpq_set_si(a + 1, 1, 4);
-    expect_refusal(build_zigzag(net, a, 3, e), e, "sum to 5/4, not 1");
-    expect_refusal(build_zigzag(net, a, 1, e), e, "w >= 2");
-    expect_refusal(build_hard(net, a, 1, 2, e), e, "w >= 2");
+    expect_refusal(cpwl_build_zigzag(net, a, 3, e), e, "sum to 5/4, not 1");
+    expect_refusal(cpwl_build_zigzag(net, a, 1, e), e, "w >= 2");
+    expect_refusal(cpwl_build_hard(net, a, 1, 2, e), e, "w >= 2");
     fmpq_set_si(a + 1, 1, 2);
     fmpq_set_si(a + 2, -1, 2);
     fmpq_set_si(a + 3, 1, 2);
-    expect_refusal(build_hard(net, a, 2, 2, e), e,
+    expect_refusal(cpwl_build_hard(net, a, 2, 2, e), e,
                    "a^2 must lie in the open simplex: a^2_1 = -1/2");
-    expect_refusal(build_hard(net, a, 2, 0, e), e, "k >= 1");
-    expect_refusal(build_sawtooth(net, 0, e), e, "k >= 1");
+    expect_refusal(cpwl_build_hard(net, a, 2, 0, e), e, "k >= 1");
+    expect_refusal(cpwl_build_sawtooth(net, 0, e), e, "k >= 1");
     /* zonotope: no zero generator, n >= 1 */
     fmpq_one(b);
-    expect_refusal(build_zonotope(net, b, 3, 2, e), e,
+    expect_refusal(cpwl_build_zonotope(net, b, 3, 2, e), e,
                    "generator 2 is zero");
     fmpq_one(b + 2);
-    expect_refusal(build_zonotope(net, b, 3, 2, e), e,
+    expect_refusal(cpwl_build_zonotope(net, b, 3, 2, e), e,
                    "generator 3 is zero");
-    expect_refusal(build_zonotope(net, b, 3, 0, e), e, "n >= 1");
-    expect_refusal(build_zonotope(net, b, 0, 2, e), e, "at least one");
+    expect_refusal(cpwl_build_zonotope(net, b, 3, 0, e), e, "n >= 1");
+    expect_refusal(cpwl_build_zonotope(net, b, 0, 2, e), e, "at least one");
     /* max: n >= 1 */
-    expect_refusal(build_max(net, 0, 1, e), e, "n >= 1");
+    expect_refusal(cpwl_build_max(net, 0, 1, e), e, "n >= 1");
     /* maxsum and lattice */
     terms[0] = a;
-    expect_refusal(build_cpwl_maxsum(net, &units, 1, 1, k, terms, sign, e),
+    expect_refusal(cpwl_build_maxsum(net, &units, 1, 1, k, terms, sign, e),
                    e, "not of k >= 1");
     k[0] = 1;
     sign[0] = 2;
-    expect_refusal(build_cpwl_maxsum(net, &units, 1, 1, k, terms, sign, e),
+    expect_refusal(cpwl_build_maxsum(net, &units, 1, 1, k, terms, sign, e),
                    e, "not +1 or -1");
-    expect_refusal(build_cpwl_maxsum(net, &units, 0, 1, k, terms, sign, e),
+    expect_refusal(cpwl_build_maxsum(net, &units, 0, 1, k, terms, sign, e),
                    e, "n >= 1");
     groups[0] = grp;
-    expect_refusal(build_cpwl_lattice(net, &units, 1, 2, a, 1, len, groups,
+    expect_refusal(cpwl_build_lattice(net, &units, 1, 2, a, 1, len, groups,
                                       e), e, "names affine map 3");
     len[0] = 0;
-    expect_refusal(build_cpwl_lattice(net, &units, 1, 2, a, 1, len, groups,
+    expect_refusal(cpwl_build_lattice(net, &units, 1, 2, a, 1, len, groups,
                                       e), e, "group 1 is empty");
     /* pwl1d: p >= 1, increasing breakpoints */
-    expect_refusal(build_pwl1d(net, &units, t, 0, m, v, 1, e), e,
+    expect_refusal(cpwl_build_pwl1d(net, &units, t, 0, m, v, 1, e), e,
                    "p >= 1");
     fmpq_one(t);
     fmpq_one(t + 1);
-    expect_refusal(build_pwl1d(net, &units, t, 3, m, v, 1, e), e,
+    expect_refusal(cpwl_build_pwl1d(net, &units, t, 3, m, v, 1, e), e,
                    "t_2 is not > t_1");
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 6);
     _fmpq_vec_clear(b, 6);
     _fmpq_vec_clear(t, 2);
@@ -1313,7 +1313,7 @@ END_TEST
 
 /* ---- exact equivalence with hand-written formula nets ----------------- */
 
-/* Every builder's output decided equal (equiv_decide) to a network
+/* Every builder's output decided equal (cpwl_equiv_decide) to a network
    written out here from the defining formula, independently of
    src/build.c, and decided different from a deliberately wrong formula,
    with a witness whose exact values differ. */
@@ -1321,60 +1321,60 @@ END_TEST
 /* n inputs, nl affine maps (relu hidden layers, identity last), rows[l]
    rows in map l; w and b list the rows of all maps in order (weights as
    comma-separated text, bias as text; b NULL: all biases 0). */
-static void hand_net(net_t net, slong n, slong nl, const slong *rows,
+static void hand_net(cpwl_net_t net, slong n, slong nl, const slong *rows,
                      const char *const *w, const char *const *b)
 {
     slong l, i, k = 0;
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l < nl; l++)
     {
-        net_act_t act = l + 1 == nl ? NET_IDENTITY : NET_RELU;
-        net_layer_struct *L = net_add_layer(net, act, rows[l]);
+        cpwl_net_act_t act = l + 1 == nl ? CPWL_NET_IDENTITY : CPWL_NET_RELU;
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act, rows[l]);
         for (i = 0; i < rows[l]; i++, k++)
             test_set_row(L, i, w[k], b != NULL ? b[k] : "0");
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* D = all of R^n (box NULL) or the box. */
-static void set_dom(dom_t D, slong n, const char *box)
+static void set_dom(cpwl_dom_t D, slong n, const char *box)
 {
-    dom_clear(D);
-    dom_init(D);
+    cpwl_dom_clear(D);
+    cpwl_dom_init(D);
     if (box == NULL)
-        dom_set_all(D, n);
+        cpwl_dom_set_all(D, n);
     else
         test_dom_str(D, n, box, NULL, NULL);
 }
 
-/* equiv_decide, which must finish: Q->equal. */
-static int decide_on(equiv_t Q, const net_t a, const net_t b, const dom_t D)
+/* cpwl_equiv_decide, which must finish: Q->equal. */
+static int decide_on(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    err_init(e);
-    ck_assert_msg(equiv_decide(Q, a, b, D, &o, e) == CPWL_OK,
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_equiv_decide(Q, a, b, D, &o, e) == CPWL_OK,
                   "equiv_decide: %s", e->msg);
-    ck_assert_int_eq(Q->stopped, REGIONS_DONE);
+    ck_assert_int_eq(Q->stopped, CPWL_REGIONS_DONE);
     ck_assert(Q->regions >= 1);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
     return Q->equal;
 }
 
 /* The built net equals the formula net on D, decided in both orders. */
-static void expect_equiv(const net_t built, const net_t hand,
-                         const dom_t D, const char *what)
+static void expect_equiv(const cpwl_net_t built, const cpwl_net_t hand,
+                         const cpwl_dom_t D, const char *what)
 {
-    equiv_t Q;
-    equiv_init(Q);
+    cpwl_equiv_t Q;
+    cpwl_equiv_init(Q);
     if (decide_on(Q, built, hand, D) != 1)
     {
-        char *s = io_net_write_str(built), *t = dom_describe(D);
+        char *s = cpwl_io_net_write_str(built), *t = cpwl_dom_describe(D);
         fprintf(stderr, "%s: on %s built %s\n", what, t, s);
         flint_free(s);
         flint_free(t);
@@ -1393,23 +1393,23 @@ static void expect_equiv(const net_t built, const net_t hand,
     }
     ck_assert(Q->point == NULL);
     ck_assert_msg(decide_on(Q, hand, built, D) == 1, "%s (reversed)", what);
-    equiv_clear(Q);
+    cpwl_equiv_clear(Q);
 }
 
 /* The built net and a wrong formula differ on D: the witness lies in D,
    is the ambient point of its domain point, and the exact values there
-   (net_eval_fmpq) differ and are the ones reported.  wit (NULL: not
+   (cpwl_net_eval_fmpq) differ and are the ones reported.  wit (NULL: not
    wanted) receives the witness (n entries). */
-static void expect_differ(fmpq *wit, const net_t built, const net_t wrong,
-                          const dom_t D, const char *what)
+static void expect_differ(fmpq *wit, const cpwl_net_t built, const cpwl_net_t wrong,
+                          const cpwl_dom_t D, const char *what)
 {
     slong n = D->n, i;
     fmpq *x = _fmpq_vec_init(n);
     fmpq_t ya, yb;
-    equiv_t Q;
+    cpwl_equiv_t Q;
     fmpq_init(ya);
     fmpq_init(yb);
-    equiv_init(Q);
+    cpwl_equiv_init(Q);
     ck_assert_msg(decide_on(Q, built, wrong, D) == 0,
                   "%s: the wrong formula was decided equal", what);
     ck_assert(Q->point != NULL && Q->x != NULL);
@@ -1418,11 +1418,11 @@ static void expect_differ(fmpq *wit, const net_t built, const net_t wrong,
         for (i = 0; i < D->d; i++)
             ck_assert(fmpq_cmp(Q->point + i, D->lo + i) >= 0
                       && fmpq_cmp(Q->point + i, D->hi + i) <= 0);
-    dom_to_ambient(x, D, Q->point);
+    cpwl_dom_to_ambient(x, D, Q->point);
     for (i = 0; i < n; i++)
         ck_assert(fmpq_equal(x + i, Q->x + i));
-    net_eval_fmpq(ya, built, x);
-    net_eval_fmpq(yb, wrong, x);
+    cpwl_net_eval_fmpq(ya, built, x);
+    cpwl_net_eval_fmpq(yb, wrong, x);
     ck_assert_msg(!fmpq_equal(ya, yb), "%s: equal at the witness", what);
     ck_assert(fmpq_equal(ya, Q->fa) && fmpq_equal(yb, Q->fb));
     if (wit != NULL)
@@ -1430,7 +1430,7 @@ static void expect_differ(fmpq *wit, const net_t built, const net_t wrong,
             fmpq_set(wit + i, x + i);
     ck_assert_msg(decide_on(Q, wrong, built, D) == 0, "%s (reversed)",
                   what);
-    equiv_clear(Q);
+    cpwl_equiv_clear(Q);
     fmpq_clear(ya);
     fmpq_clear(yb);
     _fmpq_vec_clear(x, n);
@@ -1456,17 +1456,17 @@ START_TEST(test_equiv_zigzag)
        witness is right of 1).  Pieces 3 and 4 are asserted in
        test_zigzag. */
     fmpq *a = _fmpq_vec_init(3), *x = _fmpq_vec_init(1);
-    net_t z, h;
-    dom_t D;
-    err_t e;
-    net_init(z, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_t z, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_net_init(z, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     fmpq_set_si(a, 1, 5);
     fmpq_set_si(a + 1, 3, 10);
     fmpq_set_si(a + 2, 1, 2);
-    ck_assert_int_eq(build_zigzag(z, a, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_zigzag(z, a, 3, e), CPWL_OK);
     hand_net(h, 1, 2, zz_rows, zz_w, zz_b);
     h->output_bias = 0;
     set_dom(D, 1, NULL);
@@ -1481,10 +1481,10 @@ START_TEST(test_equiv_zigzag)
     set_dom(D, 1, NULL);
     expect_differ(x, z, h, D, "zigzag + relu(x - 1) on R");
     ck_assert(fmpq_cmp_si(x, 1) > 0);
-    net_clear(z);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(z);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 3);
     _fmpq_vec_clear(x, 1);
 }
@@ -1497,55 +1497,55 @@ static const char *zb_b[] = {"0", "-1/3", "-2/3", "0"};
 
 START_TEST(test_equiv_hard)
 {
-    /* build_hard with a^1 = b = (1/3,1/3,1/3), a^2 = a = (1/5,3/10,1/2)
-       is h_a o h_b: equal to netalg_compose of the hand zig-zags (on R
+    /* cpwl_build_hard with a^1 = b = (1/3,1/3,1/3), a^2 = a = (1/5,3/10,1/2)
+       is h_a o h_b: equal to cpwl_netalg_compose of the hand zig-zags (on R
        and on [0,1]; as for the zig-zag the pieces are a statement on
        [0,1], the two formulas agree everywhere); h_a^3 likewise.  Wrong:
        h_b with c_3 = 5, and the composition in the other order h_b o
        h_a.  Pieces (9, 10; 27, 28) are asserted in test_hard_examples. */
     static const char *ab[] = {"1/3", "1/3", "1/3", "1/5", "3/10", "1/2"};
     fmpq *a = _fmpq_vec_init(9);
-    net_t built, za, zb, c, c2;
-    dom_t D;
-    err_t e;
+    cpwl_net_t built, za, zb, c, c2;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     slong i;
-    net_init(built, 1);
-    net_init(za, 1);
-    net_init(zb, 1);
-    net_init(c, 1);
-    net_init(c2, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_init(built, 1);
+    cpwl_net_init(za, 1);
+    cpwl_net_init(zb, 1);
+    cpwl_net_init(c, 1);
+    cpwl_net_init(c2, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     set_vec(a, ab, 6);
-    ck_assert_int_eq(build_hard(built, a, 3, 2, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_hard(built, a, 3, 2, e), CPWL_OK);
     hand_net(za, 1, 2, zz_rows, zz_w, zz_b);
     hand_net(zb, 1, 2, zz_rows, zb_w, zb_b);
-    ck_assert_int_eq(netalg_compose(c, za, zb, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c, za, zb, e), CPWL_OK);
     set_dom(D, 1, NULL);
     expect_equiv(built, c, D, "h_a o h_b on R");
     set_dom(D, 1, "0:1");
     expect_equiv(built, c, D, "h_a o h_b on [0,1]");
-    ck_assert_int_eq(netalg_compose(c, zb, za, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c, zb, za, e), CPWL_OK);
     expect_differ(NULL, built, c, D, "h_b o h_a on [0,1]");
     hand_net(zb, 1, 2, zz_rows, zb_bad_w, zb_b);
-    ck_assert_int_eq(netalg_compose(c, za, zb, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c, za, zb, e), CPWL_OK);
     expect_differ(NULL, built, c, D, "h_a o h_b, c_3 = 5, on [0,1]");
     /* h_a^3 */
     for (i = 0; i < 9; i++)
         fmpq_set(a + i, a + 3 + i % 3);
-    ck_assert_int_eq(build_hard(built, a, 3, 3, e), CPWL_OK);
-    ck_assert_int_eq(netalg_compose(c2, za, za, e), CPWL_OK);
-    ck_assert_int_eq(netalg_compose(c, za, c2, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_hard(built, a, 3, 3, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c2, za, za, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_compose(c, za, c2, e), CPWL_OK);
     expect_equiv(built, c, D, "h_a^3 on [0,1]");
     set_dom(D, 1, NULL);
     expect_equiv(built, c, D, "h_a^3 on R");
-    net_clear(built);
-    net_clear(za);
-    net_clear(zb);
-    net_clear(c);
-    net_clear(c2);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(built);
+    cpwl_net_clear(za);
+    cpwl_net_clear(zb);
+    cpwl_net_clear(c);
+    cpwl_net_clear(c2);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 9);
 }
 END_TEST
@@ -1564,14 +1564,14 @@ START_TEST(test_equiv_sawtooth)
     /* on R and on [0,1] (the 2^k pieces are a statement on [0,1]; the
        formula and the construction agree everywhere); pieces 8 and 10
        are asserted in test_sawtooth */
-    net_t s, h;
-    dom_t D;
-    err_t e;
-    net_init(s, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
-    ck_assert_int_eq(build_sawtooth(s, 3, e), CPWL_OK);
+    cpwl_net_t s, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_net_init(s, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_build_sawtooth(s, 3, e), CPWL_OK);
     hand_net(h, 1, 4, saw_rows, saw_w, saw_b);
     set_dom(D, 1, NULL);
     expect_equiv(s, h, D, "t^3 on R");
@@ -1579,10 +1579,10 @@ START_TEST(test_equiv_sawtooth)
     expect_equiv(s, h, D, "t^3 on [0,1]");
     hand_net(h, 1, 4, saw_rows, saw_w, saw_bad_b);
     expect_differ(NULL, s, h, D, "t^3, a kink at 1/4, on [0,1]");
-    net_clear(s);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(s);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -1598,31 +1598,31 @@ static const char *zon_bad_w[] = {"1,0", "0,1", "1,1", "1,-2", "-1,0",
 
 START_TEST(test_equiv_zonotope)
 {
-    /* build_zonotope takes the m generators as the rows of an m x n
+    /* cpwl_build_zonotope takes the m generators as the rows of an m x n
        row-major matrix; on R^2; the 8 regions are asserted in
        test_zonotope */
     static const slong g[] = {1, 0, 0, 1, 1, 1, 1, -2};
     fmpq *b = _fmpq_vec_init(8);
-    net_t z, h;
-    dom_t D;
-    err_t e;
+    cpwl_net_t z, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     slong i;
-    net_init(z, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_init(z, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     for (i = 0; i < 8; i++)
         fmpq_set_si(b + i, g[i], 1);
-    ck_assert_int_eq(build_zonotope(z, b, 4, 2, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_zonotope(z, b, 4, 2, e), CPWL_OK);
     hand_net(h, 2, 2, zon_rows, zon_w, NULL);
     set_dom(D, 2, NULL);
     expect_equiv(z, h, D, "zonotope on R^2");
     hand_net(h, 2, 2, zon_rows, zon_bad_w, NULL);
     expect_differ(NULL, z, h, D, "zonotope, (1,-3) on one side");
-    net_clear(z);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(z);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(b, 8);
 }
 END_TEST
@@ -1673,39 +1673,39 @@ START_TEST(test_equiv_max)
        changed weight (n = 4); max(x1, x2) for max(0, x1, x2) (the
        witness has both < 0) */
     fmpq *x = _fmpq_vec_init(2);
-    net_t m, h;
-    dom_t D;
-    err_t e;
-    net_init(m, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
-    ck_assert_int_eq(build_max(m, 2, 0, e), CPWL_OK);
+    cpwl_net_t m, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_net_init(m, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_build_max(m, 2, 0, e), CPWL_OK);
     hand_net(h, 2, 2, max2_rows, max2_w, NULL);
     set_dom(D, 2, NULL);
     expect_equiv(m, h, D, "max, n = 2");
-    ck_assert_int_eq(build_max(m, 3, 0, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_max(m, 3, 0, e), CPWL_OK);
     hand_net(h, 3, 3, max3_rows, max3_w, NULL);
     set_dom(D, 3, NULL);
     expect_equiv(m, h, D, "max, n = 3");
-    ck_assert_int_eq(build_max(m, 4, 0, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_max(m, 4, 0, e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(m), 4);
     hand_net(h, 4, 3, max4_rows, max4_w, NULL);
     set_dom(D, 4, NULL);
     expect_equiv(m, h, D, "max, n = 4");
     hand_net(h, 4, 3, max4_rows, max4_bad_w, NULL);
     expect_differ(NULL, m, h, D, "max, n = 4, relu(x3 - 2 x4)");
-    ck_assert_int_eq(build_max(m, 2, 1, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_build_max(m, 2, 1, e), CPWL_OK);
     hand_net(h, 2, 3, max20_rows, max20_w, NULL);
     set_dom(D, 2, NULL);
     expect_equiv(m, h, D, "max with zero, n = 2");
     hand_net(h, 2, 2, max2_rows, max2_w, NULL);
     expect_differ(x, m, h, D, "max with zero against max(x1, x2)");
     ck_assert(fmpq_sgn(x) < 0 && fmpq_sgn(x + 1) < 0);
-    net_clear(m);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(m);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(x, 2);
 }
 END_TEST
@@ -1714,15 +1714,15 @@ END_TEST
    m_0 relu(x) - m_0 relu(-x) + sum_i D_i relu(x - t_i) with D_i = m_i -
    m_{i-1} and the output bias A = f(t_1) - m_0 t_1 (p >= 2; p + 1
    units, every kink its own unit). */
-static void pwl_formula_net(net_t net, const fmpq *t, slong p,
+static void pwl_formula_net(cpwl_net_t net, const fmpq *t, slong p,
                             const fmpq *m, const fmpq_t val)
 {
-    net_layer_struct *L, *O;
+    cpwl_net_layer_struct *L, *O;
     slong i;
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, p + 1);
-    O = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, p + 1);
+    O = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_one(fmpq_mat_entry(L->W, 0, 0));
     fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), -1, 1);
     fmpq_set(fmpq_mat_entry(O->W, 0, 0), m);
@@ -1735,7 +1735,7 @@ static void pwl_formula_net(net_t net, const fmpq *t, slong p,
     }
     fmpq_set(O->b, val);
     fmpq_submul(O->b, m, t);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* breakpoints (-1, 0, 2), slopes (3, -1, 1/2, 0), f(-1) = 5 by hand:
@@ -1769,16 +1769,16 @@ START_TEST(test_equiv_pwl1d)
     };
     fmpq *t = _fmpq_vec_init(3), *m = _fmpq_vec_init(4);
     fmpq_t val;
-    net_t net, h;
-    dom_t D;
-    err_t e;
+    cpwl_net_t net, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     slong c, units;
     int ob;
-    net_init(net, 1);
-    net_init(h, 1);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(h, 1);
     fmpq_init(val);
-    dom_init(D);
-    err_init(e);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     set_dom(D, 1, NULL);
     for (c = 0; c < (slong) (sizeof cases / sizeof cases[0]); c++)
         for (ob = 0; ob <= 1; ob++)
@@ -1790,7 +1790,7 @@ START_TEST(test_equiv_pwl1d)
             test_q_set(val, cases[c].val);
             snprintf(what, sizeof what, "pwl1d case %ld, output bias %d",
                      (long) c, ob);
-            ck_assert_int_eq(build_pwl1d(net, &units, t, p, m, val, ob, e),
+            ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, p, m, val, ob, e),
                              CPWL_OK);
             pwl_formula_net(h, t, p, m, val);
             expect_equiv(net, h, D, what);
@@ -1809,15 +1809,15 @@ START_TEST(test_equiv_pwl1d)
         set_vec(t, cases[4].t, 3);
         set_vec(m, cases[4].m, 4);
         fmpq_set_si(val, 5, 1);
-        ck_assert_int_eq(build_pwl1d(net, &units, t, 4, m, val, ob, e),
+        ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, 4, m, val, ob, e),
                          CPWL_OK);
         expect_equiv(net, h, D, "pwl1d example, literal formula");
     }
-    net_clear(net);
-    net_clear(h);
+    cpwl_net_clear(net);
+    cpwl_net_clear(h);
     fmpq_clear(val);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(t, 3);
     _fmpq_vec_clear(m, 4);
 }
@@ -1838,16 +1838,16 @@ START_TEST(test_equiv_pwl1d_points)
     static const char *xs[] = {"0", "1/2", "1", "3/2", "2"};
     static const char *ys[] = {"0", "1", "0", "-1", "-2"};
     fmpq *x = _fmpq_vec_init(5), *y = _fmpq_vec_init(5);
-    net_t net, h, bad;
-    dom_t D;
-    err_t e;
+    cpwl_net_t net, h, bad;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     slong units, np;
     int ob;
-    net_init(net, 1);
-    net_init(h, 1);
-    net_init(bad, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(h, 1);
+    cpwl_net_init(bad, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     set_vec(x, xs, 5);
     set_vec(y, ys, 5);
     hand_net(h, 1, 2, pts_rows, pts_w, pts_b);
@@ -1856,17 +1856,17 @@ START_TEST(test_equiv_pwl1d_points)
     for (np = 3; np <= 5; np += 2)
         for (ob = 0; ob <= 1; ob++)
         {
-            ck_assert_int_eq(build_pwl1d_points(net, &units, x, y, np, ob,
+            ck_assert_int_eq(cpwl_build_pwl1d_points(net, &units, x, y, np, ob,
                                                 e), CPWL_OK);
             expect_equiv(net, h, D, "pwl1d from points");
             expect_differ(NULL, net, bad, D, "pwl1d from points, wrong");
             ck_assert_int_eq(pieces(net, NULL), 2);
         }
-    net_clear(net);
-    net_clear(h);
-    net_clear(bad);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_net_clear(h);
+    cpwl_net_clear(bad);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(x, 5);
     _fmpq_vec_clear(y, 5);
 }
@@ -1906,13 +1906,13 @@ START_TEST(test_equiv_maxsum)
     const fmpq *terms[2];
     slong k[2], size;
     int sign[2];
-    net_t net, h;
-    dom_t D;
-    err_t e;
-    net_init(net, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_t net, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_net_init(net, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     set_vec(a, absr, 4);
     set_vec(b, one, 2);
     terms[0] = a;
@@ -1921,13 +1921,13 @@ START_TEST(test_equiv_maxsum)
     k[1] = 1;
     sign[0] = sign[1] = 1;
     set_dom(D, 1, NULL);
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 1, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 1, 1, k, terms, sign, e),
                      CPWL_OK);
     hand_net(h, 1, 2, abs_rows, abs_w, abs_b);
     expect_equiv(net, h, D, "maxsum |x|");
     hand_net(h, 1, 2, abs_rows, abs_w, abs1_b);
     expect_differ(NULL, net, h, D, "maxsum |x| against 1 + |x|");
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 1, 2, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 1, 2, k, terms, sign, e),
                      CPWL_OK);
     expect_equiv(net, h, D, "maxsum 1 + |x|");
     ck_assert_int_eq(pieces(net, NULL), 2);
@@ -1939,7 +1939,7 @@ START_TEST(test_equiv_maxsum)
     k[0] = 3;
     k[1] = 2;
     sign[1] = -1;
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 2, 2, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 2, 2, k, terms, sign, e),
                      CPWL_OK);
     ck_assert_int_eq(regions_on_all(net), 3);
     hand_net(h, 2, 3, ms_rows, ms_w, NULL);
@@ -1952,15 +1952,15 @@ START_TEST(test_equiv_maxsum)
     terms[0] = c;
     k[0] = 2;
     sign[1] = 1;
-    ck_assert_int_eq(build_cpwl_maxsum(net, &size, 2, 2, k, terms, sign, e),
+    ck_assert_int_eq(cpwl_build_maxsum(net, &size, 2, 2, k, terms, sign, e),
                      CPWL_OK);
     ck_assert_int_eq(regions_on_all(net), 2);
     hand_net(h, 2, 2, md_rows, md_w, NULL);
     expect_equiv(net, h, D, "maxsum |x1 - x2|");
-    net_clear(net);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(a, 4);
     _fmpq_vec_clear(b, 2);
     _fmpq_vec_clear(c, 9);
@@ -1994,17 +1994,17 @@ START_TEST(test_equiv_lattice)
     const slong *groups[2];
     slong len[2] = {2, 2}, size;
     fmpq *L = _fmpq_vec_init(9);
-    net_t net, h;
-    dom_t D;
-    err_t e;
-    net_init(net, 1);
-    net_init(h, 1);
-    dom_init(D);
-    err_init(e);
+    cpwl_net_t net, h;
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_net_init(net, 1);
+    cpwl_net_init(h, 1);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     set_vec(L, l1, 6);
     groups[0] = g1a;
     groups[1] = g1b;
-    ck_assert_int_eq(build_cpwl_lattice(net, &size, 1, 3, L, 2, len, groups,
+    ck_assert_int_eq(cpwl_build_lattice(net, &size, 1, 3, L, 2, len, groups,
                                         e), CPWL_OK);
     ck_assert_int_eq(pieces(net, NULL), 4);
     hand_net(h, 1, 3, lat1_rows, lat1_w, lat1_b);
@@ -2015,7 +2015,7 @@ START_TEST(test_equiv_lattice)
     set_vec(L, l2, 9);
     groups[1] = g2b;
     len[1] = 1;
-    ck_assert_int_eq(build_cpwl_lattice(net, &size, 2, 3, L, 2, len, groups,
+    ck_assert_int_eq(cpwl_build_lattice(net, &size, 2, 3, L, 2, len, groups,
                                         e), CPWL_OK);
     ck_assert_int_eq(regions_on_all(net), 3);
     hand_net(h, 2, 3, lat2_rows, lat2_w, NULL);
@@ -2023,10 +2023,10 @@ START_TEST(test_equiv_lattice)
     expect_equiv(net, h, D, "lattice max(min(x1, x2), 0)");
     hand_net(h, 2, 3, lat2_rows, lat2_bad_w, NULL);
     expect_differ(NULL, net, h, D, "lattice, relu(x1 + relu(x1 - x2))");
-    net_clear(net);
-    net_clear(h);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_net_clear(net);
+    cpwl_net_clear(h);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
     _fmpq_vec_clear(L, 9);
 }
 END_TEST

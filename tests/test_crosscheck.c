@@ -18,49 +18,49 @@
 
 /* The tent t(s) = 2 relu(s) - 4 relu(s - 1/2) composed k times: 2^k
    activation regions on [0, 1], each of length 2^-k. */
-static void tent_net(net_t net, slong k)
+static void tent_net(cpwl_net_t net, slong k)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong l;
-    net_clear(net);
-    net_init(net, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
     for (l = 0; l < k; l++)
     {
-        L = net_add_layer(net, NET_RELU, 2);
+        L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
         test_set_row(L, 0, l ? "2,-4" : "1", "0");
         test_set_row(L, 1, l ? "2,-4" : "1", "-1/2");
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "2,-4", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* ---- running and checking ------------------------------------------- */
 
 /* The objects of a test: a net of n inputs, a domain, a cross-check and
    a predicate context. */
-static void case_init(net_t net, slong n, dom_t D, crosscheck_t X,
-                      pred_ctx_t ctx)
+static void case_init(cpwl_net_t net, slong n, cpwl_dom_t D, cpwl_crosscheck_t X,
+                      cpwl_pred_ctx_t ctx)
 {
-    net_init(net, n);
-    dom_init(D);
-    crosscheck_init(X);
-    pred_ctx_init(ctx);
+    cpwl_net_init(net, n);
+    cpwl_dom_init(D);
+    cpwl_crosscheck_init(X);
+    cpwl_pred_ctx_init(ctx);
 }
 
-static void case_clear(net_t net, dom_t D, crosscheck_t X, pred_ctx_t ctx)
+static void case_clear(cpwl_net_t net, cpwl_dom_t D, cpwl_crosscheck_t X, cpwl_pred_ctx_t ctx)
 {
-    crosscheck_clear(X);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_crosscheck_clear(X);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 
 /* Options for a grid (grid != NULL) or a random sample of npoints. */
-static void sopts_set(sample_opts *so, pred_ctx_t ctx, const slong *grid,
+static void sopts_set(cpwl_sample_opts *so, cpwl_pred_ctx_t ctx, const slong *grid,
                       slong ngrid, slong npoints)
 {
-    sample_opts_init(so, ctx);
+    cpwl_sample_opts_init(so, ctx);
     if (grid != NULL)
     {
         so->grid = grid;
@@ -68,14 +68,14 @@ static void sopts_set(sample_opts *so, pred_ctx_t ctx, const slong *grid,
     }
     else
     {
-        so->mode = SAMPLE_RANDOM;
+        so->mode = CPWL_SAMPLE_RANDOM;
         so->npoints = npoints;
         so->seed = 12345;
     }
 }
 
 /* The d-volume of the box. */
-static double box_volume(const dom_t D)
+static double box_volume(const cpwl_dom_t D)
 {
     fmpq_t v, t;
     slong j;
@@ -95,20 +95,20 @@ static double box_volume(const dom_t D)
 }
 
 /* A finished run without contradictions, its figures recomputed: points
-   per region from the sample's own counts (sample_find of the region's
+   per region from the sample's own counts (cpwl_sample_find of the region's
    packed pattern), missed regions, sizes adding up to the box (d <= 2,
    with vertices), the largest missed size. */
-static void check_consistent(const crosscheck_t X, const dom_t D,
-                             const net_t net, int verts, ulong seed,
+static void check_consistent(const cpwl_crosscheck_t X, const cpwl_dom_t D,
+                             const cpwl_net_t net, int verts, ulong seed,
                              const char *what)
 {
-    const regions_struct *R = X->R;
-    const sample_struct *S = X->S;
+    const cpwl_regions_struct *R = X->R;
+    const cpwl_sample_struct *S = X->S;
     slong i, l, j, sum = 0, missed = 0, zero = 0, ns = R->nstates;
     uint64_t *w = flint_malloc(S->words * sizeof(uint64_t));
     double total = 0, maxmiss = -1;
     fmpq **z;
-    net_t g;
+    cpwl_net_t g;
 
     if (X->contradictions != 0)
     {
@@ -124,7 +124,7 @@ static void check_consistent(const crosscheck_t X, const dom_t D,
     {
         slong k, expect;
         batch_pack(w, R->cells[i].state, ns);
-        k = sample_find(S, w);
+        k = cpwl_sample_find(S, w);
         expect = k < 0 ? 0 : S->counts[k];
         ck_assert_msg(X->region_points[i] == expect, "%s: region %ld has %ld "
                       "points, the sample %ld", what, (long) i,
@@ -145,21 +145,21 @@ static void check_consistent(const crosscheck_t X, const dom_t D,
     }
     /* An interior point with an exact zero pre-activation (a neuron
        vanishing on the region) cannot be decided in double. */
-    net_init(g, D->d);
-    dom_restrict_net(g, net, D);
-    z = net_preacts_init(g);
+    cpwl_net_init(g, D->d);
+    cpwl_dom_restrict_net(g, net, D);
+    z = cpwl_net_preacts_init(g);
     for (i = 0; i < R->ncells; i++)
     {
         int has = 0;
-        net_preacts_fmpq(z, g, R->cells[i].point);
+        cpwl_net_preacts_fmpq(z, g, R->cells[i].point);
         for (l = 0; l < g->nlayers; l++)
-            for (j = 0; g->layers[l].act != NET_IDENTITY
+            for (j = 0; g->layers[l].act != CPWL_NET_IDENTITY
                         && j < g->layers[l].out; j++)
                 has |= fmpq_is_zero(z[l] + j);
         zero += has;
     }
-    net_preacts_clear(z, g);
-    net_clear(g);
+    cpwl_net_preacts_clear(z, g);
+    cpwl_net_clear(g);
     ck_assert_int_ge(X->interior_undecided, zero);
     ck_assert_int_le(X->interior_undecided, R->ncells);
     /* Every sampled pattern is some region's. */
@@ -178,25 +178,25 @@ static void check_consistent(const crosscheck_t X, const dom_t D,
 
 /* A cross-check that must finish, every figure recomputed as
    check_consistent does. */
-static void run_cc(crosscheck_t X, const net_t net, const dom_t D,
-                   const sample_opts *so, int verts, ulong seed,
+static void run_cc(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
+                   const cpwl_sample_opts *so, int verts, ulong seed,
                    const char *what)
 {
-    regions_opts ro;
-    err_t e;
+    cpwl_regions_opts ro;
+    cpwl_err_t e;
     int st;
-    regions_opts_init(&ro, so->pred);
+    cpwl_regions_opts_init(&ro, so->pred);
     ro.points = 1;
     ro.verts = verts;
-    err_init(e);
-    st = crosscheck_run(X, net, D, &ro, so, e);
+    cpwl_err_init(e);
+    st = cpwl_crosscheck_run(X, net, D, &ro, so, e);
     if (st != CPWL_OK)
     {
         test_dump(net, D, seed);
         ck_abort_msg("crosscheck_run: status %d: %s", st, e->msg);
     }
     ck_assert_int_eq(X->S->stopped, 0);
-    ck_assert_int_eq(X->R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(X->R->stopped, CPWL_REGIONS_DONE);
     check_consistent(X, D, net, verts, seed, what);
 }
 
@@ -208,11 +208,11 @@ START_TEST(test_random_low_dim)
        grid and random samples, rational and integer weights. */
     const ulong seed = (ulong) test_seed(515);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
     slong it;
     char box[64], x0[64], u[64], v[64], sl[256], what[128];
 
@@ -231,7 +231,7 @@ START_TEST(test_random_low_dim)
             test_dom_str(D, n, box, NULL, NULL);
         else
         {
-            err_t e;
+            cpwl_err_t e;
             int st;
             test_random_vec(x0, sizeof x0, &r, n, 0);
             do
@@ -242,8 +242,8 @@ START_TEST(test_random_low_dim)
                     snprintf(sl, sizeof sl, "%s;%s", x0, u);
                 else
                     snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
-                err_init(e);
-                st = dom_set_str(D, n, box, kind == 3 ? sl : NULL,
+                cpwl_err_init(e);
+                st = cpwl_dom_set_str(D, n, box, kind == 3 ? sl : NULL,
                                  kind == 1 ? sl : NULL, e);
             }
             while (st != CPWL_OK);      /* parallel u, v: draw again */
@@ -269,11 +269,11 @@ START_TEST(test_random_3d)
     const ulong seed = (ulong) test_seed(3);
     test_rng r = {seed};
     static const slong grid[3] = {9, 8, 7};
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
     slong it;
     char what[64];
 
@@ -305,11 +305,11 @@ START_TEST(test_tent)
        8 of them; a 1000-point grid (spacing < 2^-6) finds all. */
     static const slong g10[1] = {10}, g1000[1] = {1000};
     const double len = ldexp(1.0, -6);
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
     slong i;
 
     case_init(net, 1, D, X, ctx);
@@ -352,27 +352,27 @@ START_TEST(test_degenerate)
        the diagonal in the open negative quadrant have the vanishing
        neuron at exactly 0 and are re-decided as region points. */
     static const slong grid[2] = {13, 13};
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
+    cpwl_net_layer_struct *L;
     slong i;
 
     case_init(net, 2, D, X, ctx);
-    L = net_add_layer(net, NET_RELU, 6);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 6);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "0,1", "0");
     test_set_row(L, 2, "1,1", "0");
     test_set_row(L, 3, "1,-1", "0");
     test_set_row(L, 4, "2,0", "0");
     test_set_row(L, 5, "0,0", "-1");
-    L = net_add_layer(net, NET_RELU, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
     test_set_row(L, 0, "1,1,0,0,0,0", "0");
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
     test_dom_str(D, 2, "-3:3,-3:3", NULL, NULL);
 
     sopts_set(&so, ctx, grid, 2, 0);
@@ -404,32 +404,32 @@ START_TEST(test_detects)
        point of the corrupted region gets a decided bit 0 where the region
        says 1.  Restoring the bit restores a clean comparison. */
     static const slong grid[2] = {10, 10};
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
-    net_layer_struct *L;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
+    cpwl_net_layer_struct *L;
+    cpwl_err_t e;
 
     case_init(net, 2, D, X, ctx);
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "0,1", "0");
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1,1", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
     sopts_set(&so, ctx, grid, 2, 0);
     run_cc(X, net, D, &so, 1, 0, "quadrants");
     ck_assert_int_eq(X->R->ncells, 4);
     ck_assert_int_eq(X->missed, 0);
 
-    /* regions_sort: cell 0 has the pattern 00. */
+    /* cpwl_regions_sort: cell 0 has the pattern 00. */
     ck_assert(X->R->cells[0].state[0] == 0 && X->R->cells[0].state[1] == 0);
     X->R->cells[0].state[0] = 1;
-    err_init(e);
-    ck_assert_int_eq(crosscheck_compare(X, net, D, &so, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_crosscheck_compare(X, net, D, &so, e), CPWL_OK);
     ck_assert_int_eq(X->not_regions, 1);
     ck_assert_int_eq(X->bad_patterns[0], 0);
     ck_assert_uint_eq(X->S->patterns[X->bad_patterns[0]], 0);
@@ -442,14 +442,14 @@ START_TEST(test_detects)
     ck_assert_int_eq(X->region_points[0] + X->region_points[2], 25);
 
     X->R->cells[0].state[0] = 0;
-    ck_assert_int_eq(crosscheck_compare(X, net, D, &so, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_crosscheck_compare(X, net, D, &so, e), CPWL_OK);
     check_consistent(X, D, net, 1, 0, "quadrants restored");
 
     /* A corrupted sample: its last pattern 3 (both on) becomes 7, with a
        bit beyond the two states that no region has (the list stays
        sorted). */
     X->S->patterns[3] = 7;
-    ck_assert_int_eq(crosscheck_compare(X, net, D, &so, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_crosscheck_compare(X, net, D, &so, e), CPWL_OK);
     ck_assert_int_eq(X->not_regions, 1);
     ck_assert_int_eq(X->bad_patterns[0], 3);
     /* Its first point (index 55, in x > 0, y > 0) is exactly 11. */
@@ -468,27 +468,27 @@ START_TEST(test_stopped_and_errors)
 {
     static const slong g1000[1] = {1000};
     volatile sig_atomic_t flag = 1;
-    net_t net;
-    dom_t D, A;
-    crosscheck_t X;
-    pred_ctx_t ctx;
-    sample_opts so;
-    regions_opts ro;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D, A;
+    cpwl_crosscheck_t X;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts so;
+    cpwl_regions_opts ro;
+    cpwl_err_t e;
 
     case_init(net, 1, D, X, ctx);
-    dom_init(A);
+    cpwl_dom_init(A);
     tent_net(net, 5);
     test_dom_str(D, 1, "0:1", NULL, NULL);
-    dom_set_all(A, 1);
-    regions_opts_init(&ro, ctx);
+    cpwl_dom_set_all(A, 1);
+    cpwl_regions_opts_init(&ro, ctx);
     ro.points = 1;
     sopts_set(&so, ctx, g1000, 1, 0);
 
     /* The sample interrupted: OK, nothing compared. */
     so.interrupt = &flag;
-    err_init(e);
-    ck_assert_int_eq(crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
     ck_assert_int_eq(X->S->stopped, 1);
     ck_assert_ptr_null(X->region_points);
     ck_assert_int_eq(X->contradictions, 0);
@@ -496,24 +496,24 @@ START_TEST(test_stopped_and_errors)
     /* The regions cut at 10 of 32: OK, nothing compared. */
     so.interrupt = NULL;
     ro.max_regions = 10;
-    ck_assert_int_eq(crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
-    ck_assert_int_eq(X->R->stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(cpwl_crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
+    ck_assert_int_eq(X->R->stopped, CPWL_REGIONS_STOP_LIMIT);
     ck_assert_ptr_null(X->region_points);
 
     /* An unbounded domain is an input error. */
-    ro.max_regions = REGIONS_DEFAULT_MAX;
-    ck_assert_int_eq(crosscheck_run(X, net, A, &ro, &so, e), CPWL_ERR_INPUT);
+    ro.max_regions = CPWL_REGIONS_DEFAULT_MAX;
+    ck_assert_int_eq(cpwl_crosscheck_run(X, net, A, &ro, &so, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "`box`"));
 
     /* Without points asked for, crosscheck asks for them itself. */
     ro.points = 0;
-    err_init(e);
-    ck_assert_int_eq(crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_crosscheck_run(X, net, D, &ro, &so, e), CPWL_OK);
     ck_assert_int_eq(X->R->ncells, 32);
     ck_assert_int_eq(X->contradictions, 0);
     ck_assert_int_eq(X->missed, 0);
 
-    dom_clear(A);
+    cpwl_dom_clear(A);
     case_clear(net, D, X, ctx);
 }
 END_TEST

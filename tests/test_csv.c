@@ -99,30 +99,30 @@ static char *write_csv(const fmpq *v, const char *const *dec, slong D,
     return b.s;
 }
 
-static void read_ok(erm_data_t data, const char *csv, int sep)
+static void read_ok(cpwl_erm_data_t data, const char *csv, int sep)
 {
-    err_t e;
+    cpwl_err_t e;
     int stopped;
-    err_init(e);
-    ck_assert_msg(erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
                                         "t.csv", sep, NULL, e) == CPWL_OK,
                   "%s\n%s", e->msg, csv);
 }
 
 static void read_bad(const char *csv, int sep, const char *want)
 {
-    erm_data_t data;
-    err_t e;
+    cpwl_erm_data_t data;
+    cpwl_err_t e;
     int stopped;
-    erm_data_init(data);
-    err_init(e);
-    ck_assert_msg(erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
+    cpwl_erm_data_init(data);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
                                         "f.csv", sep, NULL, e)
                   == CPWL_ERR_INPUT, "accepted %s", csv);
     ck_assert_msg(strstr(e->msg, want) != NULL, "message '%s' lacks '%s'",
                   e->msg, want);
     ck_assert_int_eq(data->D, 0);
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
 }
 
 START_TEST(test_dialects)
@@ -156,8 +156,8 @@ START_TEST(test_dialects)
         {
             char *csv = write_csv(v, (const char *const *) dec, D, cols,
                                   dialects + k);
-            erm_data_t data;
-            erm_data_init(data);
+            cpwl_erm_data_t data;
+            cpwl_erm_data_init(data);
             read_ok(data, csv, 0);
             ck_assert_int_eq(data->D, D);
             ck_assert_int_eq(data->n, n);
@@ -173,15 +173,15 @@ START_TEST(test_dialects)
             /* The separator given explicitly: the same rows. */
             if (strcmp(dialects[k].sep, ", ") != 0)
             {
-                erm_data_t d2;
-                erm_data_init(d2);
+                cpwl_erm_data_t d2;
+                cpwl_erm_data_init(d2);
                 read_ok(d2, csv, dialects[k].sep[0]);
                 ck_assert_int_eq(d2->D, D);
                 for (i = 0; i < D * n; i++)
                     ck_assert(fmpq_equal(d2->X + i, data->X + i));
-                erm_data_clear(d2);
+                cpwl_erm_data_clear(d2);
             }
-            erm_data_clear(data);
+            cpwl_erm_data_clear(data);
             flint_free(csv);
         }
         for (i = 0; i < D * cols; i++)
@@ -194,8 +194,8 @@ END_TEST
 
 START_TEST(test_header_rule)
 {
-    erm_data_t data;
-    erm_data_init(data);
+    cpwl_erm_data_t data;
+    cpwl_erm_data_init(data);
     /* A first row of numbers is data, never a header. */
     read_ok(data, "1,2\n3,4\n", 0);
     ck_assert_int_eq(data->D, 2);
@@ -214,7 +214,7 @@ START_TEST(test_header_rule)
     read_ok(data, "# c\n\n\"x,1\";y\n1;2\n", 0);
     ck_assert_int_eq(data->D, 1);
     ck_assert(fmpq_equal_si(data->y + 0, 2));
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
     /* A bad first row is an error, not a header silently dropped. */
     read_bad("1,1/0\n2,3\n", 0, "f.csv:1:3: cell 2");
     read_bad("nan,1\n2,3\n", 0, "f.csv:1:1: cell 1");
@@ -241,12 +241,12 @@ START_TEST(test_quoting_errors)
     read_bad("\xef\xbb\xbf" "1,\"2\n", 0, "f.csv:1:3: unterminated");
     /* CRLF: the \r is no part of the last cell; a lone \r is. */
     {
-        erm_data_t data;
-        erm_data_init(data);
+        cpwl_erm_data_t data;
+        cpwl_erm_data_init(data);
         read_ok(data, "1,2\r\n3,4\r\n", 0);
         ck_assert_int_eq(data->D, 2);
         ck_assert(fmpq_equal_si(data->y + 1, 4));
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
     }
     read_bad("1,2\r3,4\n", 0, "f.csv:1:3: cell 2");
 }

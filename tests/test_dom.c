@@ -1,7 +1,7 @@
-/* Tests of the box texts of dom_set_str (src/dom.c): random boxes
+/* Tests of the box texts of cpwl_dom_set_str (src/dom.c): random boxes
    written as "lo:hi,..." and as cpwl prints them, "[lo,hi]x[lo,hi]"
    (with and without blanks), give exactly the bounds they were written
-   from, dom_describe's text reads back to the same box, and malformed
+   from, cpwl_dom_describe's text reads back to the same box, and malformed
    boxes are refused naming the column, never an option. */
 #include <string.h>
 #include "testutil.h"
@@ -63,28 +63,28 @@ START_TEST(test_box_forms)
         }
         for (form = 0; form < 4; form++)
         {
-            dom_t D;
-            err_t e;
+            cpwl_dom_t D;
+            cpwl_err_t e;
             char *s = form < 3 ? box_text(lo, hi, d, form) : NULL;
-            dom_init(D);
-            err_init(e);
+            cpwl_dom_init(D);
+            cpwl_err_init(e);
             if (form == 3)
             {
-                /* dom_describe's text, "box " dropped, reads back. */
-                dom_t P;
+                /* cpwl_dom_describe's text, "box " dropped, reads back. */
+                cpwl_dom_t P;
                 char *desc;
-                dom_init(P);
+                cpwl_dom_init(P);
                 s = box_text(lo, hi, d, 0);
-                ck_assert(dom_set_str(P, d, s, NULL, NULL, e) == CPWL_OK);
-                desc = dom_describe(P);
+                ck_assert(cpwl_dom_set_str(P, d, s, NULL, NULL, e) == CPWL_OK);
+                desc = cpwl_dom_describe(P);
                 ck_assert(strncmp(desc, "box ", 4) == 0);
                 flint_free(s);
                 s = flint_malloc(strlen(desc) + 1);
                 strcpy(s, desc + 4);
                 flint_free(desc);
-                dom_clear(P);
+                cpwl_dom_clear(P);
             }
-            ck_assert_msg(dom_set_str(D, d, s, NULL, NULL, e) == CPWL_OK,
+            ck_assert_msg(cpwl_dom_set_str(D, d, s, NULL, NULL, e) == CPWL_OK,
                           "%s: %s", s, e->msg);
             ck_assert(D->bounded && D->d == d);
             for (i = 0; i < d; i++)
@@ -93,7 +93,7 @@ START_TEST(test_box_forms)
                               "form %d, interval %ld of %s", form,
                               (long) i, s);
             flint_free(s);
-            dom_clear(D);
+            cpwl_dom_clear(D);
         }
         _fmpq_vec_clear(lo, d);
         _fmpq_vec_clear(hi, d);
@@ -103,17 +103,17 @@ END_TEST
 
 static void bad_box(slong d, const char *box, const char *want)
 {
-    dom_t D;
-    err_t e;
-    dom_init(D);
-    err_init(e);
-    ck_assert_msg(dom_set_str(D, d, box, NULL, NULL, e) == CPWL_ERR_INPUT,
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_dom_set_str(D, d, box, NULL, NULL, e) == CPWL_ERR_INPUT,
                   "accepted %s", box);
     ck_assert_msg(strstr(e->msg, want) != NULL, "'%s': message '%s' lacks "
                   "'%s'", box, e->msg, want);
     ck_assert_msg(strncmp(e->msg, "box", 3) == 0, "%s", e->msg);
     ck_assert_ptr_null(strstr(e->msg, "--"));
-    dom_clear(D);
+    cpwl_dom_clear(D);
 }
 
 START_TEST(test_box_errors)
@@ -142,22 +142,22 @@ END_TEST
 START_TEST(test_other_messages)
 {
     /* Slice and line texts: messages start with their word, no option. */
-    dom_t D;
-    err_t e;
-    dom_init(D);
-    err_init(e);
-    ck_assert(dom_set_str(D, 2, NULL, "0,0;1,0;2,0", NULL, e)
+    cpwl_dom_t D;
+    cpwl_err_t e;
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    ck_assert(cpwl_dom_set_str(D, 2, NULL, "0,0;1,0;2,0", NULL, e)
               == CPWL_ERR_INPUT);
     ck_assert_msg(strncmp(e->msg, "slice: ", 7) == 0, "%s", e->msg);
-    err_init(e);
-    ck_assert(dom_set_str(D, 2, NULL, NULL, "0,0,0;1,1", e)
+    cpwl_err_init(e);
+    ck_assert(cpwl_dom_set_str(D, 2, NULL, NULL, "0,0,0;1,1", e)
               == CPWL_ERR_INPUT);
     ck_assert_msg(strncmp(e->msg, "line x0: ", 9) == 0, "%s", e->msg);
-    err_init(e);
-    ck_assert(dom_set_str(D, 2, NULL, "0,0;1,0;0,1", "0,0;1,1", e)
+    cpwl_err_init(e);
+    ck_assert(cpwl_dom_set_str(D, 2, NULL, "0,0;1,0;0,1", "0,0;1,1", e)
               == CPWL_ERR_INPUT);
     ck_assert_ptr_null(strstr(e->msg, "--"));
-    dom_clear(D);
+    cpwl_dom_clear(D);
 }
 END_TEST
 

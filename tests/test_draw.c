@@ -52,11 +52,11 @@ static void tmp_teardown(void)
 }
 
 /* A cell with vertices (vx[i], vy[i]) / den and rays (rx[j], ry[j]). */
-static regions_cell_struct *add_cell(regions_t R, slong nv, const slong *vx,
+static cpwl_regions_cell_struct *add_cell(cpwl_regions_t R, slong nv, const slong *vx,
                                      const slong *vy, slong den, slong nr,
                                      const slong *rx, const slong *ry)
 {
-    regions_cell_struct *c = regions_add_cell(R);
+    cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
     slong i;
 
     c->nverts = nv;
@@ -78,7 +78,7 @@ static regions_cell_struct *add_cell(regions_t R, slong nv, const slong *vx,
 }
 
 /* Output 0 of a one-output cell: g0 x + g1 y + off. */
-static void set_map(regions_cell_struct *c, slong g0, slong g1, slong off)
+static void set_map(cpwl_regions_cell_struct *c, slong g0, slong g1, slong off)
 {
     c->grad = _fmpq_vec_init(2);
     c->offset = _fmpq_vec_init(1);
@@ -89,14 +89,14 @@ static void set_map(regions_cell_struct *c, slong g0, slong g1, slong off)
 
 /* The four open quadrants, counter-clockwise from (+, +): vertex (0, 0)
    and the two axis rays bounding each. */
-static void quadrants(regions_t R)
+static void quadrants(cpwl_regions_t R)
 {
     static const slong o[1] = {0};
     static const slong rx[4][2] = {{1, 0}, {0, -1}, {-1, 0}, {0, 1}};
     static const slong ry[4][2] = {{0, 1}, {1, 0}, {0, -1}, {-1, 0}};
     int k;
 
-    regions_init(R, 2, 1, 2);
+    cpwl_regions_init(R, 2, 1, 2);
     for (k = 0; k < 4; k++)
         add_cell(R, 1, o, o, 1, 2, rx[k], ry[k]);
 }
@@ -113,16 +113,16 @@ typedef struct
 png_struct;
 
 /* Draw R into tmpdir/name as PNG and read it back. */
-static void render_png(png_struct *img, draw_layout_t L, const regions_t R,
-                       const draw_opts *o, const char *name)
+static void render_png(png_struct *img, cpwl_draw_layout_t L, const cpwl_regions_t R,
+                       const cpwl_draw_opts *o, const char *name)
 {
     char path[128];
-    err_t e;
+    cpwl_err_t e;
 
-    err_init(e);
+    cpwl_err_init(e);
     tmp_path(path, sizeof(path), name);
-    ck_assert_int_eq(draw_layout(L, R, o, e), CPWL_OK);
-    if (draw_regions(path, DRAW_PNG, R, o, e) != CPWL_OK)
+    ck_assert_int_eq(cpwl_draw_layout(L, R, o, e), CPWL_OK);
+    if (cpwl_draw_regions(path, CPWL_DRAW_PNG, R, o, e) != CPWL_OK)
         ck_abort_msg("draw_regions: %s", e->msg);
     img->s = cairo_image_surface_create_from_png(path);
     ck_assert_int_eq(cairo_surface_status(img->s), CAIRO_STATUS_SUCCESS);
@@ -130,7 +130,7 @@ static void render_png(png_struct *img, draw_layout_t L, const regions_t R,
     img->h = cairo_image_surface_get_height(img->s);
     ck_assert_int_eq(img->w, L->width);
     ck_assert_int_eq(img->h, L->height);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 
 static void png_clear(png_struct *img)
@@ -158,10 +158,10 @@ static void pixel_rgb(double rgb[3], const png_struct *img, int i, int j)
 
 /* The pixel under the domain point x. */
 static void pixel_at(double rgb[3], const png_struct *img,
-                     const draw_layout_t L, const double x[2])
+                     const cpwl_draw_layout_t L, const double x[2])
 {
     double u[2];
-    draw_layout_to_device(u, L, x);
+    cpwl_draw_layout_to_device(u, L, x);
     pixel_rgb(rgb, img, (int) floor(u[0]), (int) floor(u[1]));
 }
 
@@ -176,13 +176,13 @@ static double rgb_lum(const double a[3])
 }
 
 /* The darkest pixel within 2 pixels of the domain point x. */
-static double darkest_near(const png_struct *img, const draw_layout_t L,
+static double darkest_near(const png_struct *img, const cpwl_draw_layout_t L,
                            const double x[2])
 {
     double u[2], rgb[3], m = 1.0;
     int di, dj;
 
-    draw_layout_to_device(u, L, x);
+    cpwl_draw_layout_to_device(u, L, x);
     for (di = -2; di <= 2; di++)
         for (dj = -2; dj <= 2; dj++)
         {
@@ -193,18 +193,18 @@ static double darkest_near(const png_struct *img, const draw_layout_t L,
 }
 
 /* The darker of the fills of cells i and j. */
-static double fill_lum(const regions_t R, const draw_opts *o, slong i,
+static double fill_lum(const cpwl_regions_t R, const cpwl_draw_opts *o, slong i,
                        slong j)
 {
     double a[3], b[3];
-    draw_cell_rgb(a, R, i, o);
-    draw_cell_rgb(b, R, j, o);
+    cpwl_draw_cell_rgb(a, R, i, o);
+    cpwl_draw_cell_rgb(b, R, j, o);
     return fmin(rgb_lum(a), rgb_lum(b));
 }
 
 /* Every cell's pixel at its interior point pt[i] has its colour. */
-static void check_cells(const png_struct *img, const draw_layout_t L,
-                        const regions_t R, const draw_opts *o,
+static void check_cells(const png_struct *img, const cpwl_draw_layout_t L,
+                        const cpwl_regions_t R, const cpwl_draw_opts *o,
                         const double (*pt)[2])
 {
     double want[3], got[3];
@@ -212,7 +212,7 @@ static void check_cells(const png_struct *img, const draw_layout_t L,
 
     for (i = 0; i < R->ncells; i++)
     {
-        draw_cell_rgb(want, R, i, o);
+        cpwl_draw_cell_rgb(want, R, i, o);
         pixel_at(got, img, L, pt[i]);
         ck_assert_msg(rgb_dist(want, got) <= TOL,
                       "cell %ld at (%g, %g): pixel (%g, %g, %g), colour "
@@ -227,9 +227,9 @@ static void check_cells(const png_struct *img, const draw_layout_t L,
 
 START_TEST(test_quadrants)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
     double lo[2], hi[2], a[3], b[3], u0[2], u1[2];
     double up[2] = {0.0, 0.5}, left[2] = {-0.5, 0.0};
@@ -237,19 +237,19 @@ START_TEST(test_quadrants)
 
     tmp_setup();
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 400;
     o.title = "Quadrants";
 
     /* Only the vertex (0, 0): at least [-1, 1]^2 around it. */
-    draw_view(lo, hi, R, &o);
+    cpwl_draw_view(lo, hi, R, &o);
     ck_assert(lo[0] == -1.0 && lo[1] == -1.0 && hi[0] == 1.0 && hi[1] == 1.0);
 
     render_png(&img, L, R, &o, "q.png");
     /* The plot lies inside the image, y points up, equal scales. */
     ck_assert(L->px0 >= 0 && L->px1 <= img.w && L->py0 >= 0 && L->py1 <= img.h);
-    draw_layout_to_device(u0, L, quad_pt[2]);
-    draw_layout_to_device(u1, L, quad_pt[0]);
+    cpwl_draw_layout_to_device(u0, L, quad_pt[2]);
+    cpwl_draw_layout_to_device(u1, L, quad_pt[0]);
     ck_assert(u1[0] > u0[0] && u1[1] < u0[1]);
     ck_assert(fabs((u1[0] - u0[0]) - (u0[1] - u1[1])) <= 1.0);
     ck_assert(u1[0] > 0.5 * img.w && u1[1] < 0.5 * img.h);
@@ -260,13 +260,13 @@ START_TEST(test_quadrants)
     for (i = 0; i < 4; i++)
         for (j = i + 1; j < 4; j++)
         {
-            draw_cell_rgb(a, R, i, &o);
-            draw_cell_rgb(b, R, j, &o);
+            cpwl_draw_cell_rgb(a, R, i, &o);
+            cpwl_draw_cell_rgb(b, R, j, &o);
             ck_assert_msg(rgb_dist(a, b) > 0.08, "cells %d, %d alike", i, j);
         }
     for (i = 0; i < 4; i++)
     {
-        draw_cell_rgb(a, R, i, &o);
+        cpwl_draw_cell_rgb(a, R, i, &o);
         ck_assert(rgb_lum(a) > 0.5);
     }
     /* The boundaries are drawn: much darker than the fills beside. */
@@ -274,7 +274,7 @@ START_TEST(test_quadrants)
     ck_assert(darkest_near(&img, L, left) < fill_lum(R, &o, 1, 2) - 0.2);
 
     png_clear(&img);
-    regions_clear(R);
+    cpwl_regions_clear(R);
     tmp_remove("q.png");
     tmp_teardown();
 }
@@ -282,30 +282,30 @@ END_TEST
 
 START_TEST(test_quadrants_view)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
-    err_t e;
+    cpwl_err_t e;
     double lo[2], hi[2];
     static const double pt[4][2] = {{2.0, 1.0}, {-0.5, 1.5}, {-0.5, -1.5},
                                     {2.5, -0.25}};
 
     tmp_setup();
-    err_init(e);
+    cpwl_err_init(e);
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 360;
-    ck_assert_int_eq(draw_opts_set_view_str(&o, "-1:3,-2:2", e), CPWL_OK);
-    draw_view(lo, hi, R, &o);
+    ck_assert_int_eq(cpwl_draw_opts_set_view_str(&o, "-1:3,-2:2", e), CPWL_OK);
+    cpwl_draw_view(lo, hi, R, &o);
     ck_assert(lo[0] == -1.0 && hi[0] == 3.0 && lo[1] == -2.0 && hi[1] == 2.0);
 
     render_png(&img, L, R, &o, "v.png");
     check_cells(&img, L, R, &o, pt);
 
     png_clear(&img);
-    regions_clear(R);
-    err_clear(e);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
     tmp_remove("v.png");
     tmp_teardown();
 }
@@ -313,9 +313,9 @@ END_TEST
 
 START_TEST(test_linear)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
     double a[3], b[3], same, diff;
     double q12[2] = {0.0, 0.5}, q34[2] = {0.0, -0.5};
@@ -329,14 +329,14 @@ START_TEST(test_linear)
     R->cells[2].linear = 1;
     R->cells[3].linear = 2;
     R->nlinear = 3;
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 400;
-    o.colour = DRAW_BY_LINEAR;
+    o.colour = CPWL_DRAW_BY_LINEAR;
 
-    draw_cell_rgb(a, R, 0, &o);
-    draw_cell_rgb(b, R, 1, &o);
+    cpwl_draw_cell_rgb(a, R, 0, &o);
+    cpwl_draw_cell_rgb(b, R, 1, &o);
     ck_assert(rgb_dist(a, b) == 0.0);
-    draw_cell_rgb(b, R, 2, &o);
+    cpwl_draw_cell_rgb(b, R, 2, &o);
     ck_assert(rgb_dist(a, b) > 0.08);
 
     render_png(&img, L, R, &o, "l.png");
@@ -354,7 +354,7 @@ START_TEST(test_linear)
     ck_assert(darkest_near(&img, L, q23) < fill_lum(R, &o, 1, 2) - 0.2);
 
     png_clear(&img);
-    regions_clear(R);
+    cpwl_regions_clear(R);
     tmp_remove("l.png");
     tmp_teardown();
 }
@@ -362,21 +362,21 @@ END_TEST
 
 /* The square [0, 2]^2 cut along its diagonal, f = max(x, y): x below the
    diagonal, y above. */
-static void square(regions_t R)
+static void square(cpwl_regions_t R)
 {
     static const slong x1[3] = {0, 2, 2}, y1[3] = {0, 0, 2};
     static const slong x2[3] = {0, 2, 0}, y2[3] = {0, 2, 2};
 
-    regions_init(R, 2, 1, 1);
+    cpwl_regions_init(R, 2, 1, 1);
     set_map(add_cell(R, 3, x1, y1, 1, 0, NULL, NULL), 1, 0, 0);
     set_map(add_cell(R, 3, x2, y2, 1, 0, NULL, NULL), 0, 1, 0);
 }
 
 START_TEST(test_square)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
     double lo[2], hi[2], x[2], u[2], want[3], got[3];
     static const double pt[2][2] = {{1.5, 0.5}, {0.5, 1.5}};
@@ -384,11 +384,11 @@ START_TEST(test_square)
 
     tmp_setup();
     square(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 300;
 
     /* Bounded: the view is the square itself, unpadded. */
-    draw_view(lo, hi, R, &o);
+    cpwl_draw_view(lo, hi, R, &o);
     ck_assert(lo[0] == 0.0 && lo[1] == 0.0 && hi[0] == 2.0 && hi[1] == 2.0);
     render_png(&img, L, R, &o, "s.png");
     check_cells(&img, L, R, &o, pt);
@@ -396,7 +396,7 @@ START_TEST(test_square)
 
     /* By value: every pixel well inside a triangle has the colormap's
        colour of max(x, y) at its centre, over the range [0, 2]. */
-    o.colour = DRAW_BY_VALUE;
+    o.colour = CPWL_DRAW_BY_VALUE;
     o.vlabel = "f";
     render_png(&img, L, R, &o, "s.png");
     ck_assert(L->vmin == 0.0 && L->vmax == 2.0);
@@ -405,11 +405,11 @@ START_TEST(test_square)
         {
             u[0] = i + 0.5;
             u[1] = j + 0.5;
-            draw_layout_to_domain(x, L, u);
+            cpwl_draw_layout_to_domain(x, L, u);
             /* 4 pixels off the diagonal, where the boundary line is. */
             if (fabs(x[0] - x[1]) * (L->px1 - L->px0) / 2.0 < 4.0)
                 continue;
-            draw_value_rgb(want, L, fmax(x[0], x[1]));
+            cpwl_draw_value_rgb(want, L, fmax(x[0], x[1]));
             pixel_rgb(got, &img, i, j);
             ck_assert_msg(rgb_dist(want, got) <= 2.01 / 255,
                           "pixel (%d, %d) at (%g, %g): (%g, %g, %g), "
@@ -423,18 +423,18 @@ START_TEST(test_square)
     for (i = 1; i < 4; i++)
     {
         double t = i / 4.0;
-        draw_colormap_rgb(want, t);
+        cpwl_draw_colormap_rgb(want, t);
         pixel_rgb(got, &img, (int) floor(0.5 * (L->bar[0] + L->bar[2])),
                   (int) floor(L->bar[3] - t * (L->bar[3] - L->bar[1])));
         ck_assert(rgb_dist(want, got) <= 3.01 / 255);
     }
-    /* draw_cell_rgb: the colour at the mean of the corners. */
-    draw_cell_rgb(want, R, 0, &o);
-    draw_colormap_rgb(got, (4.0 / 3) / 2);
+    /* cpwl_draw_cell_rgb: the colour at the mean of the corners. */
+    cpwl_draw_cell_rgb(want, R, 0, &o);
+    cpwl_draw_colormap_rgb(got, (4.0 / 3) / 2);
     ck_assert(rgb_dist(want, got) < 1e-12);
     png_clear(&img);
 
-    regions_clear(R);
+    cpwl_regions_clear(R);
     tmp_remove("s.png");
     tmp_teardown();
 }
@@ -444,9 +444,9 @@ END_TEST
    strip 0 < y < 1 and y > 1. */
 START_TEST(test_strips)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
     double lo[2], hi[2];
     static const slong z[2] = {0, 0}, zy[2] = {0, 1}, one[1] = {1};
@@ -455,23 +455,23 @@ START_TEST(test_strips)
     static const double pt[3][2] = {{-0.4, -0.05}, {0.5, 0.5}, {0.3, 1.05}};
 
     tmp_setup();
-    regions_init(R, 2, 1, 2);
+    cpwl_regions_init(R, 2, 1, 2);
     add_cell(R, 1, z, z, 1, 3, hx, hy_lo);
     add_cell(R, 2, z, zy, 1, 2, sx, sy);
     add_cell(R, 1, z, one, 1, 3, hx, hy_hi);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 320;
 
     /* Points (0, 0), (0, 1): E = 1, a margin of 1/10, a square of side
        6/5 around (0, 1/2). */
-    draw_view(lo, hi, R, &o);
+    cpwl_draw_view(lo, hi, R, &o);
     ck_assert(fabs(lo[0] + 0.6) < 1e-12 && fabs(hi[0] - 0.6) < 1e-12);
     ck_assert(fabs(lo[1] + 0.1) < 1e-12 && fabs(hi[1] - 1.1) < 1e-12);
 
     render_png(&img, L, R, &o, "t.png");
     check_cells(&img, L, R, &o, pt);
     png_clear(&img);
-    regions_clear(R);
+    cpwl_regions_clear(R);
     tmp_remove("t.png");
     tmp_teardown();
 }
@@ -482,11 +482,11 @@ END_TEST
    first one short. */
 START_TEST(test_wide_cone)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
-    err_t e;
+    cpwl_err_t e;
     static const slong z[1] = {0};
     static const slong ax[2] = {1, -1000}, ay[2] = {0, 1};
     static const slong bx[2] = {-1000, 0}, by[2] = {1, -1};
@@ -495,20 +495,20 @@ START_TEST(test_wide_cone)
                                     {50.0, -40.0}};
 
     tmp_setup();
-    err_init(e);
-    regions_init(R, 2, 1, 2);
+    cpwl_err_init(e);
+    cpwl_regions_init(R, 2, 1, 2);
     add_cell(R, 1, z, z, 1, 2, ax, ay);
     add_cell(R, 1, z, z, 1, 2, bx, by);
     add_cell(R, 1, z, z, 1, 2, cx, cy);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 320;
-    ck_assert_int_eq(draw_opts_set_view_str(&o, "-100:100,-100:100", e),
+    ck_assert_int_eq(cpwl_draw_opts_set_view_str(&o, "-100:100,-100:100", e),
                      CPWL_OK);
     render_png(&img, L, R, &o, "w.png");
     check_cells(&img, L, R, &o, pt);
     png_clear(&img);
-    regions_clear(R);
-    err_clear(e);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
     tmp_remove("w.png");
     tmp_teardown();
 }
@@ -518,16 +518,16 @@ END_TEST
    left out on request, where the picture is shorter. */
 START_TEST(test_legend)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L, L0;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L, L0;
     png_struct img;
     double rgb[3], dark = 1.0;
     int i, j, h;
 
     tmp_setup();
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 400;
     render_png(&img, L, R, &o, "g.png");
     ck_assert(L->legend_font > 0.0 && L->legend_y > L->py1
@@ -548,7 +548,7 @@ START_TEST(test_legend)
     ck_assert(L0->legend_font == 0.0 && img.h < h);
     ck_assert(fabs((L0->py1 - L0->py0) - (L->py1 - L->py0)) <= 1.0);
     png_clear(&img);
-    regions_clear(R);
+    cpwl_regions_clear(R);
     tmp_remove("g.png");
     tmp_teardown();
 }
@@ -556,54 +556,54 @@ END_TEST
 
 START_TEST(test_layout)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
-    err_t e;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
+    cpwl_err_t e;
     double x[2] = {1.0, -1.0}, u[2], y[2];
 
-    err_init(e);
+    cpwl_err_init(e);
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
 
     /* A fixed size: equal scales, so the square view gets a square plot
        inside the image. */
     o.width = 500;
     o.height = 300;
-    ck_assert_int_eq(draw_layout(L, R, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_layout(L, R, &o, e), CPWL_OK);
     ck_assert(L->width == 500 && L->height == 300);
     ck_assert(fabs((L->px1 - L->px0) - (L->py1 - L->py0)) <= 1.0);
     ck_assert(L->px0 >= 0 && L->px1 <= 500 && L->py0 >= 0 && L->py1 <= 300);
-    draw_layout_to_device(u, L, x);
+    cpwl_draw_layout_to_device(u, L, x);
     ck_assert(u[0] == L->px1 && u[1] == L->py1);
-    draw_layout_to_domain(y, L, u);
+    cpwl_draw_layout_to_domain(y, L, u);
     ck_assert(fabs(y[0] - x[0]) < 1e-12 && fabs(y[1] - x[1]) < 1e-12);
 
     /* Without equal scales the plot takes the room it has. */
     o.equal_axes = 0;
-    ck_assert_int_eq(draw_layout(L, R, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_layout(L, R, &o, e), CPWL_OK);
     ck_assert(L->px1 - L->px0 > L->py1 - L->py0 + 100);
 
     /* A wide view with the height left free: a wide image. */
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.width = 600;
-    ck_assert_int_eq(draw_opts_set_view_str(&o, "0:4,0:1", e), CPWL_OK);
-    ck_assert_int_eq(draw_layout(L, R, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_opts_set_view_str(&o, "0:4,0:1", e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_layout(L, R, &o, e), CPWL_OK);
     ck_assert(fabs((L->px1 - L->px0) - 4.0 * (L->py1 - L->py0)) <= 4.0);
     ck_assert(L->height < 300);
 
     /* Too small for the labels. */
     o.width = 64;
     o.height = 64;
-    ck_assert_int_eq(draw_layout(L, R, &o, e), CPWL_OK);
-    o.colour = DRAW_BY_VALUE;
-    regions_clear(R);
+    ck_assert_int_eq(cpwl_draw_layout(L, R, &o, e), CPWL_OK);
+    o.colour = CPWL_DRAW_BY_VALUE;
+    cpwl_regions_clear(R);
     square(R);
-    ck_assert_int_eq(draw_layout(L, R, &o, e), CPWL_ERR_INPUT);
+    ck_assert_int_eq(cpwl_draw_layout(L, R, &o, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "too small"));
 
-    regions_clear(R);
-    err_clear(e);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -611,9 +611,9 @@ END_TEST
    used) and a 20-gon given in scrambled order (all pairs tried). */
 START_TEST(test_polygons)
 {
-    regions_t R;
-    draw_opts o;
-    draw_layout_t L;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_layout_t L;
     png_struct img;
     slong vx[40], vy[40], k, n;
     double want[3], got[3], x[2];
@@ -622,7 +622,7 @@ START_TEST(test_polygons)
     tmp_setup();
     for (n = 20; n <= 40; n += 20)
     {
-        regions_init(R, 2, 1, 1);
+        cpwl_regions_init(R, 2, 1, 1);
         for (k = 0; k < n; k++)
         {
             /* 7 is prime to 20: a scrambled order for the 20-gon. */
@@ -632,11 +632,11 @@ START_TEST(test_polygons)
             vy[k] = (slong) floor(1000.0 * sin(a) + 0.5);
         }
         add_cell(R, n, vx, vy, 1, 0, NULL, NULL);
-        draw_opts_init(&o);
+        cpwl_draw_opts_init(&o);
         o.width = 300;
         render_png(&img, L, R, &o, "p.png");
         ck_assert(L->lo[0] == -1000.0 && L->hi[0] == 1000.0);
-        draw_cell_rgb(want, R, 0, &o);
+        cpwl_draw_cell_rgb(want, R, 0, &o);
         for (k = 0; k < 8; k++)
         {
             /* Inside near the rim, and outside near the view's corners. */
@@ -653,7 +653,7 @@ START_TEST(test_polygons)
         pixel_at(got, &img, L, x);
         ck_assert(rgb_dist(white, got) <= TOL);
         png_clear(&img);
-        regions_clear(R);
+        cpwl_regions_clear(R);
     }
     tmp_remove("p.png");
     tmp_teardown();
@@ -662,22 +662,22 @@ END_TEST
 
 START_TEST(test_svg)
 {
-    regions_t R;
-    draw_opts o;
-    err_t e;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_err_t e;
     char path[128], buf[4096];
     FILE *f;
     size_t n;
 
     tmp_setup();
-    err_init(e);
+    cpwl_err_init(e);
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
     o.title = "Quadrants \xe2\x80\x94 R\xc2\xb2";
     o.xlabel = "x\xe2\x82\x81";
     o.ylabel = "x\xe2\x82\x82";
     tmp_path(path, sizeof(path), "q.svg");
-    ck_assert_int_eq(draw_regions(path, DRAW_SVG, R, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_regions(path, CPWL_DRAW_SVG, R, &o, e), CPWL_OK);
     f = fopen(path, "rb");
     ck_assert_ptr_nonnull(f);
     n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -690,8 +690,8 @@ START_TEST(test_svg)
     buf[n] = '\0';
     ck_assert_ptr_nonnull(strstr(buf, "</svg>"));
     fclose(f);
-    regions_clear(R);
-    err_clear(e);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
     tmp_remove("q.svg");
     tmp_teardown();
 }
@@ -699,69 +699,69 @@ END_TEST
 
 START_TEST(test_errors)
 {
-    regions_t R, R3;
-    draw_opts o;
-    err_t e;
+    cpwl_regions_t R, R3;
+    cpwl_draw_opts o;
+    cpwl_err_t e;
 
     quadrants(R);
-    draw_opts_init(&o);
+    cpwl_draw_opts_init(&o);
 
     /* A file that cannot be written: an input error naming the path. */
-    err_init(e);
-    ck_assert_int_eq(draw_regions("/nonexistent/dir/x.png", DRAW_PNG, R, &o,
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/dir/x.png", CPWL_DRAW_PNG, R, &o,
                                   e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "/nonexistent/dir/x.png"));
-    err_clear(e);
-    err_init(e);
-    ck_assert_int_eq(draw_regions("/nonexistent/dir/x.svg", DRAW_SVG, R, &o,
+    cpwl_err_clear(e);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/dir/x.svg", CPWL_DRAW_SVG, R, &o,
                                   e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "/nonexistent/dir/x.svg"));
-    err_clear(e);
+    cpwl_err_clear(e);
 
     /* Colouring by linear region or value without the data: a bug of
        the caller. */
-    err_init(e);
-    o.colour = DRAW_BY_LINEAR;
-    ck_assert_int_eq(draw_regions("/nonexistent/x.png", DRAW_PNG, R, &o, e),
+    cpwl_err_init(e);
+    o.colour = CPWL_DRAW_BY_LINEAR;
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/x.png", CPWL_DRAW_PNG, R, &o, e),
                      CPWL_ERR_INTERNAL);
-    err_clear(e);
-    err_init(e);
-    o.colour = DRAW_BY_VALUE;
-    ck_assert_int_eq(draw_regions("/nonexistent/x.png", DRAW_PNG, R, &o, e),
+    cpwl_err_clear(e);
+    cpwl_err_init(e);
+    o.colour = CPWL_DRAW_BY_VALUE;
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/x.png", CPWL_DRAW_PNG, R, &o, e),
                      CPWL_ERR_INTERNAL);
-    err_clear(e);
+    cpwl_err_clear(e);
 
     /* User input that cannot be drawn. */
-    err_init(e);
+    cpwl_err_init(e);
     o.output = 1;
-    ck_assert_int_eq(draw_regions("/nonexistent/x.png", DRAW_PNG, R, &o, e),
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/x.png", CPWL_DRAW_PNG, R, &o, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "output"));
-    err_clear(e);
-    draw_opts_init(&o);
+    cpwl_err_clear(e);
+    cpwl_draw_opts_init(&o);
     o.title = "bad \xff title";
-    err_init(e);
-    ck_assert_int_eq(draw_regions("/nonexistent/x.png", DRAW_PNG, R, &o, e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/x.png", CPWL_DRAW_PNG, R, &o, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "UTF-8"));
-    err_clear(e);
-    draw_opts_init(&o);
-    regions_init(R3, 3, 1, 1);
-    err_init(e);
-    ck_assert_int_eq(draw_regions("/nonexistent/x.png", DRAW_PNG, R3, &o, e),
+    cpwl_err_clear(e);
+    cpwl_draw_opts_init(&o);
+    cpwl_regions_init(R3, 3, 1, 1);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_regions("/nonexistent/x.png", CPWL_DRAW_PNG, R3, &o, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "2-D"));
-    err_clear(e);
+    cpwl_err_clear(e);
 
-    regions_clear(R3);
-    regions_clear(R);
+    cpwl_regions_clear(R3);
+    cpwl_regions_clear(R);
 }
 END_TEST
 
 START_TEST(test_opts_parse)
 {
-    draw_opts o;
-    err_t e;
+    cpwl_draw_opts o;
+    cpwl_err_t e;
     static const char *bad_size[] = {"10", "abc", "800x", "x800", "99999",
                                      "800x600x2", "", "-800", "800 "};
     static const char *bad_view[] = {"4:-4,0:1", "1:2", "a:b,c:d",
@@ -769,49 +769,49 @@ START_TEST(test_opts_parse)
                                      "0:1,", ",0:1", "0:1e99999,0:1"};
     size_t k;
 
-    draw_opts_init(&o);
-    err_init(e);
-    ck_assert_int_eq(draw_opts_set_colour(&o, "linear", e), CPWL_OK);
-    ck_assert_int_eq(o.colour, DRAW_BY_LINEAR);
-    ck_assert_int_eq(draw_opts_set_colour(&o, "value", e), CPWL_OK);
-    ck_assert_int_eq(o.colour, DRAW_BY_VALUE);
-    ck_assert_int_eq(draw_opts_set_colour(&o, "region", e), CPWL_OK);
-    ck_assert_int_eq(o.colour, DRAW_BY_REGION);
-    ck_assert_int_eq(draw_opts_set_colour(&o, "rainbow", e), CPWL_ERR_INPUT);
+    cpwl_draw_opts_init(&o);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_opts_set_colour(&o, "linear", e), CPWL_OK);
+    ck_assert_int_eq(o.colour, CPWL_DRAW_BY_LINEAR);
+    ck_assert_int_eq(cpwl_draw_opts_set_colour(&o, "value", e), CPWL_OK);
+    ck_assert_int_eq(o.colour, CPWL_DRAW_BY_VALUE);
+    ck_assert_int_eq(cpwl_draw_opts_set_colour(&o, "region", e), CPWL_OK);
+    ck_assert_int_eq(o.colour, CPWL_DRAW_BY_REGION);
+    ck_assert_int_eq(cpwl_draw_opts_set_colour(&o, "rainbow", e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "\"rainbow\""));
-    err_clear(e);
+    cpwl_err_clear(e);
 
-    err_init(e);
-    ck_assert_int_eq(draw_opts_set_size_str(&o, "640", e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_opts_set_size_str(&o, "640", e), CPWL_OK);
     ck_assert(o.width == 640 && o.height == 0);
-    ck_assert_int_eq(draw_opts_set_size_str(&o, "800x600", e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_opts_set_size_str(&o, "800x600", e), CPWL_OK);
     ck_assert(o.width == 800 && o.height == 600);
     for (k = 0; k < sizeof(bad_size) / sizeof(bad_size[0]); k++)
     {
-        err_clear(e);
-        err_init(e);
-        ck_assert_msg(draw_opts_set_size_str(&o, bad_size[k], e)
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_draw_opts_set_size_str(&o, bad_size[k], e)
                       == CPWL_ERR_INPUT, "size \"%s\" accepted", bad_size[k]);
         ck_assert(strstr(e->msg, "`size`") != NULL);
         ck_assert(o.width == 800 && o.height == 600);
     }
-    err_clear(e);
+    cpwl_err_clear(e);
 
-    err_init(e);
-    ck_assert_int_eq(draw_opts_set_view_str(&o, "-1/2:3/4,-4:0x1p2", e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_draw_opts_set_view_str(&o, "-1/2:3/4,-4:0x1p2", e),
                      CPWL_OK);
     ck_assert(o.have_view && o.lo[0] == -0.5 && o.hi[0] == 0.75
               && o.lo[1] == -4.0 && o.hi[1] == 4.0);
     for (k = 0; k < sizeof(bad_view) / sizeof(bad_view[0]); k++)
     {
-        err_clear(e);
-        err_init(e);
-        ck_assert_msg(draw_opts_set_view_str(&o, bad_view[k], e)
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_draw_opts_set_view_str(&o, bad_view[k], e)
                       == CPWL_ERR_INPUT, "view \"%s\" accepted", bad_view[k]);
         ck_assert(strstr(e->msg, "`view`") != NULL);
         ck_assert(o.lo[0] == -0.5 && o.hi[1] == 4.0);
     }
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -821,37 +821,37 @@ START_TEST(test_colours)
     slong i, j;
     int c;
 
-    /* Palette colours in range; the first DRAW_PALETTE_K, which the
+    /* Palette colours in range; the first CPWL_DRAW_PALETTE_K, which the
        colouring uses, pairwise clearly apart; beyond, any 8 consecutive
        ones apart. */
-    for (i = 0; i < DRAW_PALETTE_K; i++)
-        for (j = i + 1; j < DRAW_PALETTE_K; j++)
+    for (i = 0; i < CPWL_DRAW_PALETTE_K; i++)
+        for (j = i + 1; j < CPWL_DRAW_PALETTE_K; j++)
         {
-            draw_palette_rgb(a, i);
-            draw_palette_rgb(b, j);
+            cpwl_draw_palette_rgb(a, i);
+            cpwl_draw_palette_rgb(b, j);
             ck_assert_msg(rgb_dist(a, b) > 0.1, "palette %ld, %ld alike",
                           (long) i, (long) j);
         }
     for (i = 0; i < 200; i++)
     {
-        draw_palette_rgb(a, i);
+        cpwl_draw_palette_rgb(a, i);
         for (c = 0; c < 3; c++)
             ck_assert(a[c] >= 0.0 && a[c] <= 1.0);
-        for (j = i + 1; i >= DRAW_PALETTE_K && j < i + 8; j++)
+        for (j = i + 1; i >= CPWL_DRAW_PALETTE_K && j < i + 8; j++)
         {
-            draw_palette_rgb(b, j);
+            cpwl_draw_palette_rgb(b, j);
             ck_assert_msg(rgb_dist(a, b) > 0.06, "palette %ld, %ld alike",
                           (long) i, (long) j);
         }
     }
     /* viridis ends and middle (matplotlib's entries 0, 255 and 127/128). */
-    draw_colormap_rgb(a, 0.0);
+    cpwl_draw_colormap_rgb(a, 0.0);
     ck_assert(fabs(a[0] - 0.267004) < 1e-9 && fabs(a[2] - 0.329415) < 1e-9);
-    draw_colormap_rgb(a, 1.0);
+    cpwl_draw_colormap_rgb(a, 1.0);
     ck_assert(fabs(a[0] - 0.993248) < 1e-9 && fabs(a[1] - 0.906157) < 1e-9);
-    draw_colormap_rgb(a, 2.0);
+    cpwl_draw_colormap_rgb(a, 2.0);
     ck_assert(fabs(a[0] - 0.993248) < 1e-9);
-    draw_colormap_rgb(a, 0.5);
+    cpwl_draw_colormap_rgb(a, 0.5);
     ck_assert(fabs(a[0] - 0.128729) < 0.002 && fabs(a[1] - 0.563265) < 0.002
               && fabs(a[2] - 0.551229) < 0.002);
 }

@@ -28,50 +28,50 @@
    Regions of a net on R^2
    ------------------------------------------------------------------------ */
 
-static void regions_of(regions_t R, const net_t net, int linear)
+static void regions_of(cpwl_regions_t R, const cpwl_net_t net, int linear)
 {
-    dom_t D;
-    regions_opts opts;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_dom_t D;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
 
-    err_init(e);
-    dom_init(D);
+    cpwl_err_init(e);
+    cpwl_dom_init(D);
     test_dom_str(D, 2, NULL, NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&opts, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&opts, ctx);
     opts.verts = 1;
     opts.points = 1;
     opts.linear = linear;
-    regions_init(R, 2, net_output_dim(net), net_num_states(net));
-    if (regions_compute(R, net, D, &opts, e) != CPWL_OK)
+    cpwl_regions_init(R, 2, cpwl_net_output_dim(net), cpwl_net_num_states(net));
+    if (cpwl_regions_compute(R, net, D, &opts, e) != CPWL_OK)
         ck_abort_msg("regions: %s", e->msg);
     ck_assert(!R->stopped);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
 }
 
 /* One hidden relu layer with rows (a, b) of A (m x 3: a0, a1, b) and
    output weights 1, 2, ..., m. */
-static void one_layer_net(net_t net, slong m, const fmpq *A)
+static void one_layer_net(cpwl_net_t net, slong m, const fmpq *A)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i;
 
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, m);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, m);
     for (i = 0; i < m; i++)
     {
         fmpq_set(fmpq_mat_entry(L->W, i, 0), A + 3 * i);
         fmpq_set(fmpq_mat_entry(L->W, i, 1), A + 3 * i + 1);
         fmpq_set(L->b + i, A + 3 * i + 2);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (i = 0; i < m; i++)
         fmpq_set_si(fmpq_mat_entry(L->W, 0, i), i + 1, 1);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* ------------------------------------------------------------------------
@@ -110,7 +110,7 @@ static void pairs_clear(pairs_struct *P)
 }
 
 /* The expected pairs (i < j in lexicographic order) equal draw's. */
-static void check_pairs(const pairs_struct *P, const draw_info_t I,
+static void check_pairs(const pairs_struct *P, const cpwl_draw_info_t I,
                         const char *what)
 {
     slong k;
@@ -152,7 +152,7 @@ static int same_line(const fmpq *A, slong k, slong l)
     return ok;
 }
 
-static void pattern_pairs(pairs_struct *P, const regions_t R, slong m,
+static void pattern_pairs(pairs_struct *P, const cpwl_regions_t R, slong m,
                           const fmpq *A)
 {
     slong i, j, k, first;
@@ -235,7 +235,7 @@ static void edge_set(edge_struct *E, const fmpq *p, const fmpq *d, int kind)
    left of r) or arrives (out = 0: on the left of -r): the one with every
    vertex on the cell's side of the line, farthest along r among those on
    it. */
-static slong ray_vertex(const regions_cell_struct *c, const fmpq *r, int out)
+static slong ray_vertex(const cpwl_regions_cell_struct *c, const fmpq *r, int out)
 {
     fmpq *w = _fmpq_vec_init(2);
     fmpq_t a, b;
@@ -269,7 +269,7 @@ static slong ray_vertex(const regions_cell_struct *c, const fmpq *r, int out)
 }
 
 /* The edges of cell c into a new array; returns their number. */
-static slong cell_edges(edge_struct **out, const regions_cell_struct *c)
+static slong cell_edges(edge_struct **out, const cpwl_regions_cell_struct *c)
 {
     slong n = c->nverts, k, j, ne = 0, rin = -1, rout = -1, vf, vl;
     edge_struct *E = flint_malloc((n + 2 * c->nrays + 2) * sizeof(edge_struct));
@@ -418,7 +418,7 @@ static int edges_overlap(const edge_struct *e, const edge_struct *f)
     return r;
 }
 
-static void walk_pairs(pairs_struct *P, const regions_t R)
+static void walk_pairs(pairs_struct *P, const cpwl_regions_t R)
 {
     slong n = R->ncells, i, j, a, b, *ne = flint_malloc(n * sizeof(slong));
     edge_struct **E = flint_malloc(n * sizeof(edge_struct *));
@@ -461,8 +461,8 @@ static void q_set_d(fmpq_t q, double d)
 }
 
 /* No two neighbours (pairs P) share a palette index or look alike. */
-static void check_colouring(const pairs_struct *P, const draw_info_t I,
-                            const regions_t R, int linear, const char *what)
+static void check_colouring(const pairs_struct *P, const cpwl_draw_info_t I,
+                            const cpwl_regions_t R, int linear, const char *what)
 {
     slong k;
     double a[3], b[3];
@@ -481,21 +481,21 @@ static void check_colouring(const pairs_struct *P, const draw_info_t I,
         ck_assert_msg(I->palette[i] != I->palette[j], "%s: neighbours %ld, "
                       "%ld share colour %ld", what, (long) i, (long) j,
                       (long) I->palette[i]);
-        draw_palette_rgb(a, I->palette[i]);
-        draw_palette_rgb(b, I->palette[j]);
+        cpwl_draw_palette_rgb(a, I->palette[i]);
+        cpwl_draw_palette_rgb(b, I->palette[j]);
         ck_assert(fabs(a[0] - b[0]) + fabs(a[1] - b[1]) + fabs(a[2] - b[2])
                   > 0.02);
     }
     /* A planar map: greedy colouring rarely needs more than the first
        colours; here it never should. */
     for (k = 0; k < R->ncells; k++)
-        ck_assert(I->palette[k] >= 0 && I->palette[k] < DRAW_PALETTE_K);
+        ck_assert(I->palette[k] >= 0 && I->palette[k] < CPWL_DRAW_PALETTE_K);
 }
 
 /* The default view of R^2: a square holding every exact vertex at least
    m = E / 10 (1 when E = 0) inside, E the longer side of the vertices'
    bounding box, and not larger than E + 2m beyond rounding. */
-static void check_view(const draw_info_t I, const regions_t R)
+static void check_view(const cpwl_draw_info_t I, const cpwl_regions_t R)
 {
     fmpq *lo = _fmpq_vec_init(2), *hi = _fmpq_vec_init(2);
     fmpq_t E, m, t, v;
@@ -558,7 +558,7 @@ static void check_view(const draw_info_t I, const regions_t R)
    exact vertices against the view; wholly outside between what the
    interior points show (a point strictly inside: visible) and what the
    vertices show (a bounded cell beyond one side: hidden). */
-static void check_counts(const draw_info_t I, const regions_t R)
+static void check_counts(const cpwl_draw_info_t I, const cpwl_regions_t R)
 {
     fmpq *lo = _fmpq_vec_init(2), *hi = _fmpq_vec_init(2);
     slong i, j, k, unb = 0, out = 0, seen = 0, gone = 0;
@@ -570,7 +570,7 @@ static void check_counts(const draw_info_t I, const regions_t R)
     }
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         int o = !c->bounded, side[4] = {1, 1, 1, 1}, in = 1;
         unb += !c->bounded;
         for (j = 0; j < c->nverts; j++)
@@ -601,19 +601,19 @@ static void check_counts(const draw_info_t I, const regions_t R)
 
 /* All checks of the picture of R (regions of one hidden layer A, or
    m = 0 for any net). */
-static void check_all(const regions_t R, slong m, const fmpq *A,
+static void check_all(const cpwl_regions_t R, slong m, const fmpq *A,
                       const char *what)
 {
-    draw_opts o;
-    draw_info_t I;
+    cpwl_draw_opts o;
+    cpwl_draw_info_t I;
     pairs_struct P, W;
-    err_t e;
+    cpwl_err_t e;
     char buf[64];
 
-    err_init(e);
-    draw_opts_init(&o);
-    draw_info_init(I);
-    ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+    cpwl_err_init(e);
+    cpwl_draw_opts_init(&o);
+    cpwl_draw_info_init(I);
+    ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
     pairs_init(&W);
     walk_pairs(&W, R);
     check_pairs(&W, I, what);
@@ -639,13 +639,13 @@ static void check_all(const regions_t R, slong m, const fmpq *A,
     /* Linear regions: one colour each, neighbours apart. */
     if (R->nlinear >= 0)
     {
-        o.colour = DRAW_BY_LINEAR;
-        ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+        o.colour = CPWL_DRAW_BY_LINEAR;
+        ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
         check_colouring(&W, I, R, 1, what);
     }
     pairs_clear(&W);
-    draw_info_clear(I);
-    err_clear(e);
+    cpwl_draw_info_clear(I);
+    cpwl_err_clear(e);
 }
 
 /* ------------------------------------------------------------------------
@@ -658,12 +658,12 @@ START_TEST(test_random_lines)
 {
     test_rng r;
     slong it, iters = test_iters(12), m, i;
-    net_t net;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_regions_t R;
     fmpq *A;
 
     r.s = test_seed(0x6472617731ULL);
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < iters; it++)
     {
         m = test_range(&r, 1, 9);
@@ -673,10 +673,10 @@ START_TEST(test_random_lines)
         one_layer_net(net, m, A);
         regions_of(R, net, 1);
         check_all(R, m, A, "random lines");
-        regions_clear(R);
+        cpwl_regions_clear(R);
         _fmpq_vec_clear(A, 3 * m);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -688,14 +688,14 @@ START_TEST(test_degenerate)
 {
     static const slong dirs[8][2] = {{1, 0}, {0, 1}, {1, 1}, {1, -1},
                                      {2, 1}, {1, 2}, {3, -1}, {1, -3}};
-    net_t net;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_regions_t R;
     fmpq *A = _fmpq_vec_init(3 * 11), *p = _fmpq_vec_init(2);
     fmpq_t t;
     slong i, m;
 
     fmpq_init(t);
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     fmpq_set_si(p + 0, 1, 2);
     fmpq_set_si(p + 1, -1, 3);
     for (i = 0; i < 8; i++)
@@ -720,7 +720,7 @@ START_TEST(test_degenerate)
     regions_of(R, net, 1);
     ck_assert_int_eq(R->ncells, 16);
     check_all(R, 11, A, "pencil");
-    regions_clear(R);
+    cpwl_regions_clear(R);
 
     /* x + 2y = k for k = 0, 1, 5: four cells, none with a vertex. */
     for (i = 0; i < 3; i++)
@@ -733,7 +733,7 @@ START_TEST(test_degenerate)
     regions_of(R, net, 1);
     ck_assert_int_eq(R->ncells, 4);
     check_all(R, 3, A, "parallel");
-    regions_clear(R);
+    cpwl_regions_clear(R);
 
     /* ... and the line y = 7 across them: eight cells. */
     fmpq_set_si(A + 9, 0, 1);
@@ -744,12 +744,12 @@ START_TEST(test_degenerate)
     regions_of(R, net, 1);
     ck_assert_int_eq(R->ncells, 8);
     check_all(R, m, A, "parallel and across");
-    regions_clear(R);
+    cpwl_regions_clear(R);
 
     fmpq_clear(t);
     _fmpq_vec_clear(A, 3 * 11);
     _fmpq_vec_clear(p, 2);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -758,19 +758,19 @@ START_TEST(test_deep)
 {
     test_rng r;
     slong it, iters = test_iters(6);
-    net_t net;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_regions_t R;
 
     r.s = test_seed(0x6472617732ULL);
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < iters; it++)
     {
         test_rich_net(net, &r, 2, 3, 6);
         regions_of(R, net, 1);
         check_all(R, 0, NULL, "deep");
-        regions_clear(R);
+        cpwl_regions_clear(R);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -779,88 +779,88 @@ START_TEST(test_user_view)
 {
     test_rng r;
     slong it, iters = test_iters(8);
-    net_t net;
-    regions_t R;
-    draw_opts o;
-    draw_info_t I;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_info_t I;
+    cpwl_err_t e;
     char view[128];
 
     r.s = test_seed(0x6472617733ULL);
-    net_init(net, 2);
-    err_init(e);
-    draw_info_init(I);
+    cpwl_net_init(net, 2);
+    cpwl_err_init(e);
+    cpwl_draw_info_init(I);
     for (it = 0; it < iters; it++)
     {
         slong x0 = test_range(&r, -6, 4), y0 = test_range(&r, -6, 4);
         test_rich_net(net, &r, 2, 3, 5);
         regions_of(R, net, 0);
-        draw_opts_init(&o);
+        cpwl_draw_opts_init(&o);
         snprintf(view, sizeof(view), "%ld:%ld,%ld/3:%ld/3", (long) x0,
                  (long) (x0 + test_range(&r, 1, 4)), (long) y0,
                  (long) (y0 + test_range(&r, 1, 4)));
-        ck_assert_int_eq(draw_opts_set_view_str(&o, view, e), CPWL_OK);
-        ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_draw_opts_set_view_str(&o, view, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
         check_counts(I, R);
         /* The legend by default only when something reaches beyond. */
         ck_assert((I->legend != NULL) == (I->outside > 0));
         o.legend = 0;
-        ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
         ck_assert_ptr_null(I->legend);
         o.legend = 1;
-        ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
         ck_assert_ptr_nonnull(I->legend);
-        regions_clear(R);
+        cpwl_regions_clear(R);
     }
-    draw_info_clear(I);
-    err_clear(e);
-    net_clear(net);
+    cpwl_draw_info_clear(I);
+    cpwl_err_clear(e);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* Box pictures: no legend unless asked; asked, the counts. */
 START_TEST(test_box_legend)
 {
-    net_t net;
-    regions_t R;
-    dom_t D;
-    regions_opts opts;
-    pred_ctx_t ctx;
-    draw_opts o;
-    draw_info_t I;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_regions_t R;
+    cpwl_dom_t D;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t ctx;
+    cpwl_draw_opts o;
+    cpwl_draw_info_t I;
+    cpwl_err_t e;
     fmpq *A = _fmpq_vec_init(6);
 
     fmpq_set_si(A + 0, 1, 1);
     fmpq_set_si(A + 4, 1, 1);
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     one_layer_net(net, 2, A);
-    err_init(e);
-    dom_init(D);
+    cpwl_err_init(e);
+    cpwl_dom_init(D);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&opts, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&opts, ctx);
     opts.verts = 1;
     opts.linear = 1;
-    regions_init(R, 2, 1, net_num_states(net));
-    ck_assert_int_eq(regions_compute(R, net, D, &opts, e), CPWL_OK);
-    draw_opts_init(&o);
-    draw_info_init(I);
-    ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+    cpwl_regions_init(R, 2, 1, cpwl_net_num_states(net));
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &opts, e), CPWL_OK);
+    cpwl_draw_opts_init(&o);
+    cpwl_draw_info_init(I);
+    ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
     ck_assert(I->lo[0] == -1.0 && I->hi[1] == 1.0);
     ck_assert_ptr_null(I->legend);
     ck_assert_int_eq(I->outside, 0);
     o.legend = 1;
-    ck_assert_int_eq(draw_info_compute(I, R, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
     ck_assert_str_eq(I->legend, "4 activation regions, 4 linear regions");
     /* Four quadrants: each takes the least used colour, so four. */
     ck_assert_int_eq(I->ncolours, 4);
-    draw_info_clear(I);
-    regions_clear(R);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    err_clear(e);
-    net_clear(net);
+    cpwl_draw_info_clear(I);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(A, 6);
 }
 END_TEST

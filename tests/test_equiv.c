@@ -4,7 +4,7 @@
    2^-60, equal on one box and not on a larger one) and degenerate nets.
    Every witness is checked independently: it lies in the domain, its
    ambient point is the domain map of its domain point, and the two exact
-   values (net_eval_fmpq) differ and are the ones reported. */
+   values (cpwl_net_eval_fmpq) differ and are the ones reported. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,41 +19,41 @@
 #define RELU(w, b) LAYER("relu", w, b)
 #define IDENT(w, b) LAYER("identity", w, b)
 
-static void net_str(net_t net, slong n, const char *layers)
+static void net_str(cpwl_net_t net, slong n, const char *layers)
 {
     char buf[4096];
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     snprintf(buf, sizeof buf, "{\"format\": \"cpwl-net\", \"version\": 1, "
              "\"input_dim\": %ld, \"layers\": [%s]}", (long) n, layers);
-    if (io_net_read_str(net, buf, strlen(buf), "test", e) != CPWL_OK)
+    if (cpwl_io_net_read_str(net, buf, strlen(buf), "test", e) != CPWL_OK)
         ck_abort_msg("test net refused: %s\n%s", e->msg, buf);
 }
 
 /* ---- running and checking ------------------------------------------- */
 
-static int decide(equiv_t Q, const net_t a, const net_t b, const dom_t D)
+static int decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
     int st;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    err_init(e);
-    st = equiv_decide(Q, a, b, D, &o, e);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_err_init(e);
+    st = cpwl_equiv_decide(Q, a, b, D, &o, e);
     ck_assert_msg(st == CPWL_OK, "equiv_decide: %s", e->msg);
-    ck_assert_int_eq(Q->stopped, REGIONS_DONE);
+    ck_assert_int_eq(Q->stopped, CPWL_REGIONS_DONE);
     ck_assert(Q->regions >= 1);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     return Q->equal;
 }
 
 /* The witness, checked from scratch. */
-static void check_witness(const equiv_t Q, const net_t a, const net_t b,
-                          const dom_t D)
+static void check_witness(const cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b,
+                          const cpwl_dom_t D)
 {
-    slong m = net_output_dim(a), i;
+    slong m = cpwl_net_output_dim(a), i;
     fmpq *x = _fmpq_vec_init(D->n);
     fmpq *ya = _fmpq_vec_init(m), *yb = _fmpq_vec_init(m);
 
@@ -64,10 +64,10 @@ static void check_witness(const equiv_t Q, const net_t a, const net_t b,
         for (i = 0; i < D->d; i++)
             ck_assert(fmpq_cmp(Q->point + i, D->lo + i) >= 0
                       && fmpq_cmp(Q->point + i, D->hi + i) <= 0);
-    dom_to_ambient(x, D, Q->point);
+    cpwl_dom_to_ambient(x, D, Q->point);
     ck_assert(qvec_equal(x, Q->x, D->n));
-    net_eval_fmpq(ya, a, x);
-    net_eval_fmpq(yb, b, x);
+    cpwl_net_eval_fmpq(ya, a, x);
+    cpwl_net_eval_fmpq(yb, b, x);
     ck_assert(qvec_equal(ya, Q->fa, m));
     ck_assert(qvec_equal(yb, Q->fb, m));
     ck_assert(!qvec_equal(ya, yb, m));
@@ -76,50 +76,50 @@ static void check_witness(const equiv_t Q, const net_t a, const net_t b,
     _fmpq_vec_clear(yb, m);
 }
 
-static void expect_equal(const net_t a, const net_t b, const dom_t D)
+static void expect_equal(const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D)
 {
-    equiv_t Q;
-    equiv_init(Q);
+    cpwl_equiv_t Q;
+    cpwl_equiv_init(Q);
     ck_assert_msg(decide(Q, a, b, D) == 1, "expected equal");
     ck_assert(Q->point == NULL);
     /* ... and in the other order. */
     ck_assert(decide(Q, b, a, D) == 1);
-    equiv_clear(Q);
+    cpwl_equiv_clear(Q);
 }
 
-static void expect_different(const net_t a, const net_t b, const dom_t D)
+static void expect_different(const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D)
 {
-    equiv_t Q;
-    equiv_init(Q);
+    cpwl_equiv_t Q;
+    cpwl_equiv_init(Q);
     ck_assert_msg(decide(Q, a, b, D) == 0, "expected different");
     check_witness(Q, a, b, D);
     ck_assert(decide(Q, b, a, D) == 0);
     check_witness(Q, b, a, D);
-    equiv_clear(Q);
+    cpwl_equiv_clear(Q);
 }
 
 /* A domain from text (NULL box: all of R^n). */
-static void dom(dom_t D, slong n, const char *box, const char *slice,
+static void dom(cpwl_dom_t D, slong n, const char *box, const char *slice,
                 const char *line)
 {
-    dom_clear(D);
-    dom_init(D);
+    cpwl_dom_clear(D);
+    cpwl_dom_init(D);
     if (box == NULL && slice == NULL && line == NULL)
-        dom_set_all(D, n);
+        cpwl_dom_set_all(D, n);
     else
         test_dom_str(D, n, box, slice, line);
 }
 
 /* out = net fed through relu(x), relu(-x) first: the first map becomes
    [W, -W] on them, since x = relu(x) - relu(-x). */
-static void input_passthrough(net_t out, const net_t net)
+static void input_passthrough(cpwl_net_t out, const cpwl_net_t net)
 {
     slong n = net->input_dim, l, i, j;
-    net_layer_struct *L;
-    net_clear(out);
-    net_init(out, n);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(out);
+    cpwl_net_init(out, n);
     out->output_bias = net->output_bias;
-    L = net_add_layer(out, NET_RELU, 2 * n);
+    L = cpwl_net_add_layer(out, CPWL_NET_RELU, 2 * n);
     for (i = 0; i < n; i++)
     {
         fmpq_one(fmpq_mat_entry(L->W, i, i));
@@ -127,8 +127,8 @@ static void input_passthrough(net_t out, const net_t net)
     }
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *S = net->layers + l;
-        L = net_add_layer(out, S->act, S->out);
+        const cpwl_net_layer_struct *S = net->layers + l;
+        L = cpwl_net_add_layer(out, S->act, S->out);
         for (i = 0; i < S->out; i++)
         {
             for (j = 0; j < S->in; j++)
@@ -146,7 +146,7 @@ static void input_passthrough(net_t out, const net_t net)
         }
         fmpq_set(L->slope, S->slope);
     }
-    net_prepare(out);
+    cpwl_net_prepare(out);
 }
 
 /* ---- known equal ---------------------------------------------------- */
@@ -165,12 +165,12 @@ static void input_passthrough(net_t out, const net_t net)
 
 START_TEST(test_max_gadgets)
 {
-    net_t a, b, c;
-    dom_t D;
-    net_init(a, 0);
-    net_init(b, 0);
-    net_init(c, 0);
-    dom_init(D);
+    cpwl_net_t a, b, c;
+    cpwl_dom_t D;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_net_init(c, 0);
+    cpwl_dom_init(D);
     net_str(a, 2, MAX3);
     net_str(b, 2, MAX4);
     net_str(c, 2, MAXD3);
@@ -185,10 +185,10 @@ START_TEST(test_max_gadgets)
     expect_equal(a, c, D);
     dom(D, 2, NULL, NULL, "0,0;1,2");
     expect_equal(b, c, D);
-    net_clear(a);
-    net_clear(b);
-    net_clear(c);
-    dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_net_clear(c);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -198,11 +198,11 @@ END_TEST
    relu(-x)/10. */
 START_TEST(test_relu_forms)
 {
-    net_t a, b;
-    dom_t D;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
     dom(D, 1, NULL, NULL, NULL);
     net_str(a, 1, RELU("[[1]]", "[0]") "," IDENT("[[1]]", "[0]"));
     net_str(b, 1, RELU("[[1]]", "[0]"));
@@ -227,26 +227,26 @@ START_TEST(test_relu_forms)
             IDENT("[[3]]", "[0]"));
     net_str(b, 1, IDENT("[[6]]", "[3]"));
     expect_equal(a, b, D);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
 /* A net against itself after an identity pass-through on the input and
-   after netalg_scale by 1; seeded random nets (relu and leaky layers) on
+   after cpwl_netalg_scale by 1; seeded random nets (relu and leaky layers) on
    R^n, boxes, slices and lines. */
 START_TEST(test_random_self)
 {
     test_rng r = {test_seed(4711)};
-    net_t a, b;
-    dom_t D;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
     fmpq_t one;
     slong it;
     char box[128], x0[64], u[64], sl[256];
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
     fmpq_init(one);
     fmpq_one(one);
     for (it = 0; it < test_iters(40); it++)
@@ -282,13 +282,13 @@ START_TEST(test_random_self)
                 dom(D, n, NULL, sl, NULL);
         }
         expect_equal(a, b, D);
-        netalg_scale(b, a, one);
+        cpwl_netalg_scale(b, a, one);
         expect_equal(a, b, D);
     }
     fmpq_clear(one);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -298,13 +298,13 @@ END_TEST
    x < 0, where relu(x) = 0 != x. */
 START_TEST(test_relu_vs_identity)
 {
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
     net_str(a, 1, RELU("[[1]]", "[0]") "," IDENT("[[1]]", "[0]"));
     net_str(b, 1, IDENT("[[1]]", "[0]"));
     dom(D, 1, "0:1", NULL, NULL);
@@ -319,10 +319,10 @@ START_TEST(test_relu_vs_identity)
     ck_assert(fmpq_equal(Q->fb, Q->x));
     dom(D, 1, NULL, NULL, NULL);
     expect_different(a, b, D);
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -333,16 +333,16 @@ END_TEST
    every witness lies in (1/2 - 2^-60, 1/2 - 2^-61]. */
 START_TEST(test_tent_2m60)
 {
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
     fmpq_t eps, t;
     char box[256];
     char *s;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
     fmpq_init(eps);
     fmpq_init(t);
     net_str(a, 1, RELU("[[1],[1]]", "[0,\"-1/2\"]") ","
@@ -352,7 +352,7 @@ START_TEST(test_tent_2m60)
     fmpq_set_si(eps, 1, 1);
     fmpq_div_2exp(eps, eps, 60);
     fmpq_add(b->layers[0].b + 1, b->layers[0].b + 1, eps);
-    net_prepare(b);
+    cpwl_net_prepare(b);
 
     dom(D, 1, "0:1", NULL, NULL);
     expect_different(a, b, D);
@@ -382,10 +382,10 @@ START_TEST(test_tent_2m60)
     ck_assert(fmpq_cmp(Q->x, t) > 0);
     fmpq_clear(eps);
     fmpq_clear(t);
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -395,12 +395,12 @@ END_TEST
    v = relu(u1 + u2, u3), but != relu(u1 - u2) + u3. */
 START_TEST(test_weight_2m60)
 {
-    net_t a, b;
-    dom_t D;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
     fmpq_t eps;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
     fmpq_init(eps);
     net_str(a, 2, RELU("[[1,0],[0,1],[1,1]]", "[0,0,0]") ","
             IDENT("[[1,1,-1]]", "[0]"));
@@ -410,7 +410,7 @@ START_TEST(test_weight_2m60)
     fmpq_div_2exp(eps, eps, 60);
     fmpq_add(fmpq_mat_entry(b->layers[0].W, 2, 0),
              fmpq_mat_entry(b->layers[0].W, 2, 0), eps);
-    net_prepare(b);
+    cpwl_net_prepare(b);
     dom(D, 2, NULL, NULL, NULL);
     expect_different(a, b, D);
     dom(D, 2, "-1:1,-1:1", NULL, NULL);
@@ -432,9 +432,9 @@ START_TEST(test_weight_2m60)
             IDENT("[[1,1]]", "[0]"));
     expect_different(a, b, D);
     fmpq_clear(eps);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -445,17 +445,17 @@ END_TEST
 START_TEST(test_random_perturbed)
 {
     test_rng r = {test_seed(1234567)};
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
     fmpq_t eps, one;
     fmpq *x, *ya, *yb;
     slong it, ndiff = 0;
     char box[128];
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
     fmpq_init(eps);
     fmpq_init(one);
     fmpq_one(one);
@@ -467,9 +467,9 @@ START_TEST(test_random_perturbed)
     for (it = 0; it < test_iters(40); it++)
     {
         slong n = test_range(&r, 1, 2), l, i, j, k;
-        net_layer_struct *L;
+        cpwl_net_layer_struct *L;
         test_rich_net(a, &r, n, test_range(&r, 2, 3), 3);
-        netalg_scale(b, a, one);        /* a copy */
+        cpwl_netalg_scale(b, a, one);        /* a copy */
         l = test_range(&r, 0, b->nlayers - 1);
         L = b->layers + l;
         i = test_range(&r, 0, L->out - 1);
@@ -479,7 +479,7 @@ START_TEST(test_random_perturbed)
         else
             fmpq_add(fmpq_mat_entry(L->W, i, j),
                      fmpq_mat_entry(L->W, i, j), eps);
-        net_prepare(b);
+        cpwl_net_prepare(b);
         test_random_box(box, sizeof box, &r, n);
         dom(D, n, it % 2 ? box : NULL, NULL, NULL);
         if (decide(Q, a, b, D) == 0)
@@ -501,8 +501,8 @@ START_TEST(test_random_perturbed)
                                        || fmpq_cmp(x + i, D->hi + i) > 0))
                         fmpq_set(x + i, D->lo + i);
                 }
-                net_eval_fmpq(ya, a, x);
-                net_eval_fmpq(yb, b, x);
+                cpwl_net_eval_fmpq(ya, a, x);
+                cpwl_net_eval_fmpq(yb, b, x);
                 ck_assert(fmpq_equal(ya, yb));
             }
         }
@@ -514,10 +514,10 @@ START_TEST(test_random_perturbed)
     _fmpq_vec_clear(yb, 1);
     fmpq_clear(eps);
     fmpq_clear(one);
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -525,13 +525,13 @@ END_TEST
 
 START_TEST(test_degenerate)
 {
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
     dom(D, 1, NULL, NULL, NULL);
     /* Cancelled units, a dead unit, a doubled unit, against 0 and 2
        relu(x). */
@@ -567,16 +567,16 @@ START_TEST(test_degenerate)
     /* No layer at all: the identity of R^2, against W = I and W =
        diag(1, 2). */
     dom(D, 2, NULL, NULL, NULL);
-    net_clear(a);
-    net_init(a, 2);
+    cpwl_net_clear(a);
+    cpwl_net_init(a, 2);
     net_str(b, 2, IDENT("[[1,0],[0,1]]", "[0,0]"));
     expect_equal(a, b, D);
     net_str(b, 2, IDENT("[[1,0],[0,2]]", "[0,0]"));
     expect_different(a, b, D);
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -585,14 +585,14 @@ END_TEST
    second output differs at x < 0 only. */
 START_TEST(test_two_outputs)
 {
-    net_t a, b, c;
-    dom_t D;
-    equiv_t Q;
-    net_init(a, 0);
-    net_init(b, 0);
-    net_init(c, 0);
-    dom_init(D);
-    equiv_init(Q);
+    cpwl_net_t a, b, c;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_net_init(c, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
     dom(D, 1, NULL, NULL, NULL);
     net_str(a, 1, RELU("[[1],[-1]]", "[0,0]") ","
             IDENT("[[1,0],[1,-1]]", "[0,0]"));
@@ -607,11 +607,11 @@ START_TEST(test_two_outputs)
     ck_assert(fmpq_sgn(Q->x) < 0);
     ck_assert(fmpq_equal(Q->fa, Q->fb));
     ck_assert(!fmpq_equal(Q->fa + 1, Q->fb + 1));
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    net_clear(c);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_net_clear(c);
+    cpwl_dom_clear(D);
 }
 END_TEST
 
@@ -619,58 +619,58 @@ END_TEST
 
 START_TEST(test_errors)
 {
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
 
     net_str(a, 2, MAX3);
     net_str(b, 1, RELU("[[1]]", "[0]") "," IDENT("[[1]]", "[0]"));
     dom(D, 2, NULL, NULL, NULL);
-    err_init(e);
-    ck_assert_int_eq(equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "input dimensions: 2") != NULL
                   && strstr(e->msg, "and 1") != NULL, "%s", e->msg);
 
     net_str(b, 2, RELU("[[1,0]]", "[0]") "," IDENT("[[1],[1]]", "[0,0]"));
-    err_init(e);
-    ck_assert_int_eq(equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "output dimensions: 1") != NULL
                   && strstr(e->msg, "and 2") != NULL, "%s", e->msg);
 
     net_str(b, 2, MAX4);
     dom(D, 3, NULL, NULL, NULL);
-    err_init(e);
-    ck_assert_int_eq(equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_equiv_decide(Q, a, b, D, &o, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "3 coordinates") != NULL, "%s", e->msg);
 
     /* Stopped after one region: undecided. */
     dom(D, 2, NULL, NULL, NULL);
     o.max_regions = 1;
-    err_init(e);
-    ck_assert_int_eq(equiv_decide(Q, a, b, D, &o, e), CPWL_OK);
-    ck_assert_int_eq(Q->stopped, REGIONS_STOP_LIMIT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_equiv_decide(Q, a, b, D, &o, e), CPWL_OK);
+    ck_assert_int_eq(Q->stopped, CPWL_REGIONS_STOP_LIMIT);
     ck_assert_int_eq(Q->equal, -1);
     ck_assert(Q->regions >= 1);
     /* ... and decided with room. */
-    o.max_regions = REGIONS_DEFAULT_MAX;
-    ck_assert_int_eq(equiv_decide(Q, a, b, D, &o, e), CPWL_OK);
+    o.max_regions = CPWL_REGIONS_DEFAULT_MAX;
+    ck_assert_int_eq(cpwl_equiv_decide(Q, a, b, D, &o, e), CPWL_OK);
     ck_assert_int_eq(Q->equal, 1);
-    ck_assert_int_eq(Q->stopped, REGIONS_DONE);
+    ck_assert_int_eq(Q->stopped, CPWL_REGIONS_DONE);
 
-    pred_ctx_clear(ctx);
-    equiv_clear(Q);
-    net_clear(a);
-    net_clear(b);
-    dom_clear(D);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_equiv_clear(Q);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_dom_clear(D);
 }
 END_TEST
 

@@ -11,31 +11,31 @@
 
 #define SEED 20261127
 
-static void load(erm_data_t data, const char *csv)
+static void load(cpwl_erm_data_t data, const char *csv)
 {
-    err_t e;
-    err_init(e);
-    ck_assert_msg(erm_data_read_str(data, csv, strlen(csv), "test", e)
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_data_read_str(data, csv, strlen(csv), "test", e)
                   == CPWL_OK, "%s", e->msg);
 }
 
 static void bad_csv(const char *csv, const char *want)
 {
-    erm_data_t data;
-    err_t e;
-    erm_data_init(data);
-    err_init(e);
-    ck_assert_msg(erm_data_read_str(data, csv, strlen(csv), "f.csv", e)
+    cpwl_erm_data_t data;
+    cpwl_err_t e;
+    cpwl_erm_data_init(data);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_data_read_str(data, csv, strlen(csv), "f.csv", e)
                   == CPWL_ERR_INPUT, "accepted bad data %s", csv);
     ck_assert_msg(strstr(e->msg, want) != NULL, "message '%s' lacks '%s'",
                   e->msg, want);
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
 }
 
 START_TEST(test_csv)
 {
-    erm_data_t data;
-    erm_data_init(data);
+    cpwl_erm_data_t data;
+    cpwl_erm_data_init(data);
     load(data, "# points\nx1,x2,y\n1, 1/2, 0.1\n-2,3e1,-1  # trailing\r\n");
     ck_assert_int_eq(data->D, 2);
     ck_assert_int_eq(data->n, 2);
@@ -48,7 +48,7 @@ START_TEST(test_csv)
         ck_assert(fmpq_equal(data->y + 0, t));
         fmpq_clear(t);
     }
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
     bad_csv("1,2\n3,4,5\n", "f.csv:2: expected 2 cells");
     bad_csv("1,2\n3,x\n", "f.csv:2:3: cell 2");
     bad_csv("# nothing\n\n", "no data rows");
@@ -59,20 +59,20 @@ END_TEST
 
 static slong count_dich(const char *csv)
 {
-    erm_data_t data;
-    erm_dich_t S;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_erm_data_t data;
+    cpwl_erm_dich_t S;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     slong c;
-    erm_data_init(data);
+    cpwl_erm_data_init(data);
     load(data, csv);
-    erm_dich_init(S);
-    pred_ctx_init(ctx);
-    err_init(e);
-    ck_assert_msg(erm_dichotomies(S, data, ctx, e) == CPWL_OK, "%s", e->msg);
+    cpwl_erm_dich_init(S);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_dichotomies(S, data, ctx, e) == CPWL_OK, "%s", e->msg);
     c = S->count;
-    erm_dich_clear(S);
-    erm_data_clear(data);
+    cpwl_erm_dich_clear(S);
+    cpwl_erm_data_clear(data);
     return c;
 }
 
@@ -110,51 +110,51 @@ START_TEST(test_cover)
 }
 END_TEST
 
-static void expect_opt(const char *csv, slong w, qp_loss loss, int bias,
+static void expect_opt(const char *csv, slong w, cpwl_qp_loss loss, int bias,
                        slong p, slong q)
 {
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t r;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     fmpq_t want, check;
     int prune;
-    erm_data_init(data);
+    cpwl_erm_data_init(data);
     load(data, csv);
     fmpq_init(want);
     fmpq_init(check);
     fmpq_set_si(want, p, q);
     for (prune = 0; prune < 2; prune++)
     {
-        pred_ctx_init(ctx);
-        erm_opts_init(&o, ctx);
+        cpwl_pred_ctx_init(ctx);
+        cpwl_erm_opts_init(&o, ctx);
         o.width = w;
         o.loss = loss;
         o.output_bias = bias;
         o.prune = prune;
-        erm_result_init(r);
-        err_init(e);
-        ck_assert_msg(erm_solve(r, data, &o, e) == CPWL_OK, "%s", e->msg);
+        cpwl_erm_result_init(r);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_erm_solve(r, data, &o, e) == CPWL_OK, "%s", e->msg);
         ck_assert_msg(fmpq_equal(r->optimum, want), "data %s w %ld loss %d "
                       "bias %d prune %d: optimum %s, expected %ld/%ld", csv,
                       (long) w, (int) loss, bias, prune,
                       fmpq_get_str(NULL, 10, r->optimum), (long) p, (long) q);
         /* the returned network attains it, recomputed from scratch */
-        erm_net_loss(check, r->net, data, loss);
+        cpwl_erm_net_loss(check, r->net, data, loss);
         ck_assert(fmpq_equal(check, want));
         ck_assert(r->have_sol);
         {
             const char *why = "";
-            ck_assert_msg(qp_check(r->sol, r->qp, &why), "certificate: %s",
+            ck_assert_msg(cpwl_qp_check(r->sol, r->qp, &why), "certificate: %s",
                           why);
         }
-        erm_result_clear(r);
-        pred_ctx_clear(ctx);
+        cpwl_erm_result_clear(r);
+        cpwl_pred_ctx_clear(ctx);
     }
     fmpq_clear(want);
     fmpq_clear(check);
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
 }
 
 /* examples.md: data (-1,1), (0,0), (1,1), width 1: squared 2/3 without
@@ -166,33 +166,33 @@ START_TEST(test_hand)
 {
     const char *v = "-1,1\n0,0\n1,1\n";
     const char *id = "-2,-2\n-1,-1\n1,1\n3,3\n";
-    expect_opt(v, 1, QP_SQUARED, 0, 2, 3);
-    expect_opt(v, 1, QP_SQUARED, 1, 1, 2);
-    expect_opt(v, 1, QP_L1, 0, 1, 1);
-    expect_opt(v, 1, QP_L1, 1, 1, 1);
-    expect_opt(id, 2, QP_L1, 0, 0, 1);
-    expect_opt(id, 1, QP_L1, 0, 3, 1);
-    expect_opt(id, 1, QP_SQUARED, 0, 5, 1);
-    expect_opt(id, 1, QP_SQUARED, 1, 0, 1);
-    expect_opt(id, 1, QP_L1, 1, 0, 1);
+    expect_opt(v, 1, CPWL_QP_SQUARED, 0, 2, 3);
+    expect_opt(v, 1, CPWL_QP_SQUARED, 1, 1, 2);
+    expect_opt(v, 1, CPWL_QP_L1, 0, 1, 1);
+    expect_opt(v, 1, CPWL_QP_L1, 1, 1, 1);
+    expect_opt(id, 2, CPWL_QP_L1, 0, 0, 1);
+    expect_opt(id, 1, CPWL_QP_L1, 0, 3, 1);
+    expect_opt(id, 1, CPWL_QP_SQUARED, 0, 5, 1);
+    expect_opt(id, 1, CPWL_QP_SQUARED, 1, 0, 1);
+    expect_opt(id, 1, CPWL_QP_L1, 1, 0, 1);
     /* hinge: labels +-1 separable by one unit with a bias: 0 */
-    expect_opt("-1,-1\n1,1\n2,1\n", 1, QP_HINGE, 1, 0, 1);
+    expect_opt("-1,-1\n1,1\n2,1\n", 1, CPWL_QP_HINGE, 1, 0, 1);
 }
 END_TEST
 
 /* The brute force: every unit may be active on any subset of the data
    (2^D sets, the empty one included), every sign; the optimum over all
    these convex problems is the same global optimum. */
-static void brute(fmpq_t best, const erm_data_t data, slong w, qp_loss loss,
+static void brute(fmpq_t best, const cpwl_erm_data_t data, slong w, cpwl_qp_loss loss,
                   int bias)
 {
     slong D = data->D, nsets = WORD(1) << D, i, j;
-    erm_dich_t S;
+    cpwl_erm_dich_t S;
     slong *sets = flint_malloc(w * sizeof(slong));
     int *sign = flint_malloc(w * sizeof(int));
     slong total = 1;
-    err_t e;
-    erm_dich_init(S);
+    cpwl_err_t e;
+    cpwl_erm_dich_init(S);
     S->words = 1;
     S->count = nsets;
     S->bits = flint_malloc(nsets * sizeof(ulong));
@@ -204,8 +204,8 @@ static void brute(fmpq_t best, const erm_data_t data, slong w, qp_loss loss,
     for (i = 0; i < total; i++)
     {
         slong t = i;
-        qp_t P;
-        qp_sol_t sol;
+        cpwl_qp_t P;
+        cpwl_qp_sol_t sol;
         for (j = 0; j < w; j++)
         {
             sets[j] = t % nsets;
@@ -213,16 +213,16 @@ static void brute(fmpq_t best, const erm_data_t data, slong w, qp_loss loss,
             sign[j] = t % 2 ? -1 : 1;
             t /= 2;
         }
-        erm_cell_qp(P, data, S, sets, sign, w, loss, bias);
-        qp_sol_init(sol, P);
-        err_init(e);
-        ck_assert_msg(qp_solve(sol, P, e) == CPWL_OK, "%s", e->msg);
+        cpwl_erm_cell_qp(P, data, S, sets, sign, w, loss, bias);
+        cpwl_qp_sol_init(sol, P);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_qp_solve(sol, P, e) == CPWL_OK, "%s", e->msg);
         if (fmpq_sgn(best) < 0 || fmpq_cmp(sol->value, best) < 0)
             fmpq_set(best, sol->value);
-        qp_sol_clear(sol);
-        qp_clear(P);
+        cpwl_qp_sol_clear(sol);
+        cpwl_qp_clear(P);
     }
-    erm_dich_clear(S);
+    cpwl_erm_dich_clear(S);
     flint_free(sets);
     flint_free(sign);
 }
@@ -236,15 +236,15 @@ START_TEST(test_brute_force)
     {
         uint64_t seed = base + it;
         slong D, w = 1 + (it % 3 == 2), i;
-        qp_loss loss = it % 2 ? QP_L1 : QP_SQUARED;
+        cpwl_qp_loss loss = it % 2 ? CPWL_QP_L1 : CPWL_QP_SQUARED;
         int bias = (it / 2) % 2;
         char csv[256];
         size_t len = 0;
-        erm_data_t data;
-        erm_opts o;
-        erm_result_t res;
-        pred_ctx_t ctx;
-        err_t e;
+        cpwl_erm_data_t data;
+        cpwl_erm_opts o;
+        cpwl_erm_result_t res;
+        cpwl_pred_ctx_t ctx;
+        cpwl_err_t e;
         fmpq_t b;
         r.s = seed;
         D = test_range(&r, 2, w == 2 ? 3 : 4);
@@ -252,66 +252,66 @@ START_TEST(test_brute_force)
             len += snprintf(csv + len, sizeof csv - len, "%ld,%ld\n",
                             (long) test_range(&r, -3, 3),
                             (long) test_range(&r, -3, 3));
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         load(data, csv);
         fmpq_init(b);
         brute(b, data, w, loss, bias);
-        pred_ctx_init(ctx);
-        erm_opts_init(&o, ctx);
+        cpwl_pred_ctx_init(ctx);
+        cpwl_erm_opts_init(&o, ctx);
         o.width = w;
         o.loss = loss;
         o.output_bias = bias;
-        erm_result_init(res);
-        err_init(e);
-        ck_assert_msg(erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
+        cpwl_erm_result_init(res);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
         ck_assert_msg(fmpq_equal(res->optimum, b), "seed %llu: data %s w %ld "
                       "loss %d bias %d: erm %s, brute force %s",
                       (unsigned long long) seed, csv, (long) w, (int) loss,
                       bias, fmpq_get_str(NULL, 10, res->optimum),
                       fmpq_get_str(NULL, 10, b));
-        erm_result_clear(res);
-        pred_ctx_clear(ctx);
+        cpwl_erm_result_clear(res);
+        cpwl_pred_ctx_clear(ctx);
         fmpq_clear(b);
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
     }
 }
 END_TEST
 
 START_TEST(test_limits)
 {
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t r;
-    pred_ctx_t ctx;
-    err_t e;
-    erm_data_init(data);
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    cpwl_erm_data_init(data);
     load(data, "0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = 3;
     o.max_cells = 10;           /* C(22, 3) = 1540 cells */
-    erm_result_init(r);
-    err_init(e);
-    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
+    cpwl_erm_result_init(r);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "1540") && strstr(e->msg, "`max_cells`"),
                   "%s", e->msg);
-    erm_result_clear(r);
+    cpwl_erm_result_clear(r);
     /* hinge labels must be +-1 */
-    o.max_cells = ERM_DEFAULT_MAX_CELLS;
-    o.loss = QP_HINGE;
-    erm_result_init(r);
-    err_init(e);
-    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_OK);
-    erm_result_clear(r);
-    erm_data_clear(data);
+    o.max_cells = CPWL_ERM_DEFAULT_MAX_CELLS;
+    o.loss = CPWL_QP_HINGE;
+    cpwl_erm_result_init(r);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_erm_solve(r, data, &o, e), CPWL_OK);
+    cpwl_erm_result_clear(r);
+    cpwl_erm_data_clear(data);
     load(data, "0,1\n1,2\n");
-    erm_result_init(r);
-    err_init(e);
-    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
+    cpwl_erm_result_init(r);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_erm_solve(r, data, &o, e), CPWL_ERR_INPUT);
     ck_assert(strstr(e->msg, "+1 or -1") != NULL);
-    erm_result_clear(r);
-    erm_data_clear(data);
-    pred_ctx_clear(ctx);
+    cpwl_erm_result_clear(r);
+    cpwl_erm_data_clear(data);
+    cpwl_pred_ctx_clear(ctx);
 }
 END_TEST
 
@@ -323,7 +323,7 @@ END_TEST
    (a x_i + b >= 1 on P, <= 0 off P), on small seeded data with repeated
    and collinear points; and the sort-based 1-D method against the
    arrangement. */
-static int separable(const erm_data_t data, ulong P)
+static int separable(const cpwl_erm_data_t data, ulong P)
 {
     slong n = data->n, i, j;
     lp_t L;
@@ -353,7 +353,7 @@ static int separable(const erm_data_t data, ulong P)
     return st == LP_OPTIMAL;
 }
 
-static void same_dich(const erm_dich_t S, const erm_dich_t T,
+static void same_dich(const cpwl_erm_dich_t S, const cpwl_erm_dich_t T,
                       const char *csv, uint64_t seed)
 {
     slong i, j;
@@ -383,10 +383,10 @@ START_TEST(test_dich_second)
         slong range = test_range(&r, 1, 3);
         char csv[512];
         size_t len = 0;
-        erm_data_t data;
-        erm_dich_t S, T;
-        pred_ctx_t ctx;
-        err_t e;
+        cpwl_erm_data_t data;
+        cpwl_erm_dich_t S, T;
+        cpwl_pred_ctx_t ctx;
+        cpwl_err_t e;
         int stopped;
         for (i = 0; i < D; i++)
         {
@@ -395,13 +395,13 @@ START_TEST(test_dich_second)
                                 (long) test_range(&r, -range, range));
             len += snprintf(csv + len, sizeof csv - len, "0\n");
         }
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         load(data, csv);
-        erm_dich_init(S);
-        erm_dich_init(T);
-        pred_ctx_init(ctx);
-        err_init(e);
-        ck_assert_msg(erm_dichotomies_regions(S, &stopped, data, NULL, ctx,
+        cpwl_erm_dich_init(S);
+        cpwl_erm_dich_init(T);
+        cpwl_pred_ctx_init(ctx);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_erm_dichotomies_regions(S, &stopped, data, NULL, ctx,
                                               e) == CPWL_OK, "%s", e->msg);
         ck_assert(!stopped);
         /* the brute force, as a table */
@@ -413,15 +413,15 @@ START_TEST(test_dich_second)
         same_dich(S, T, csv, seed);
         if (n == 1)
         {
-            erm_dich_clear(T);
-            ck_assert(erm_dichotomies_line(T, &stopped, data, NULL, e)
+            cpwl_erm_dich_clear(T);
+            ck_assert(cpwl_erm_dichotomies_line(T, &stopped, data, NULL, e)
                       == CPWL_OK && !stopped);
             same_dich(S, T, csv, seed);
         }
-        erm_dich_clear(S);
-        erm_dich_clear(T);
-        pred_ctx_clear(ctx);
-        erm_data_clear(data);
+        cpwl_erm_dich_clear(S);
+        cpwl_erm_dich_clear(T);
+        cpwl_pred_ctx_clear(ctx);
+        cpwl_erm_data_clear(data);
     }
 }
 END_TEST
@@ -431,36 +431,36 @@ START_TEST(test_interrupt)
 {
     volatile sig_atomic_t flag = 1;
     const char *csv = "0,1\n1,2\n2,3\n";
-    erm_data_t data;
-    erm_dich_t S;
-    erm_opts o;
-    erm_result_t r;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_erm_data_t data;
+    cpwl_erm_dich_t S;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     int stopped;
-    erm_data_init(data);
-    erm_dich_init(S);
-    pred_ctx_init(ctx);
-    err_init(e);
-    ck_assert(erm_data_read_str_stop(data, &stopped, csv, strlen(csv), "t",
+    cpwl_erm_data_init(data);
+    cpwl_erm_dich_init(S);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_err_init(e);
+    ck_assert(cpwl_erm_data_read_str_stop(data, &stopped, csv, strlen(csv), "t",
                                      &flag, e) == CPWL_OK);
     ck_assert(stopped && data->D == 0);
     load(data, csv);
-    ck_assert(erm_dichotomies_line(S, &stopped, data, &flag, e) == CPWL_OK);
+    ck_assert(cpwl_erm_dichotomies_line(S, &stopped, data, &flag, e) == CPWL_OK);
     ck_assert(stopped && S->count == 0);
-    ck_assert(erm_dichotomies_regions(S, &stopped, data, &flag, ctx, e)
+    ck_assert(cpwl_erm_dichotomies_regions(S, &stopped, data, &flag, ctx, e)
               == CPWL_OK);
     ck_assert(stopped && S->count == 0);
-    /* erm_solve: stopped before any cell, the zero network's loss 14 */
-    erm_opts_init(&o, ctx);
+    /* cpwl_erm_solve: stopped before any cell, the zero network's loss 14 */
+    cpwl_erm_opts_init(&o, ctx);
     o.interrupt = &flag;
-    erm_result_init(r);
-    ck_assert(erm_solve(r, data, &o, e) == CPWL_OK);
+    cpwl_erm_result_init(r);
+    ck_assert(cpwl_erm_solve(r, data, &o, e) == CPWL_OK);
     ck_assert(r->stopped && r->zero_bound && !r->have_sol);
     ck_assert(fmpq_equal_si(r->optimum, 14));
-    erm_result_clear(r);
-    pred_ctx_clear(ctx);
-    erm_data_clear(data);
+    cpwl_erm_result_clear(r);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(data);
 }
 END_TEST
 
@@ -469,30 +469,30 @@ END_TEST
    and pruned, do not depend on the number of threads. */
 START_TEST(test_threads)
 {
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t r1, r2;
-    pred_ctx_t ctx;
-    err_t e;
-    erm_data_init(data);
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r1, r2;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    cpwl_erm_data_init(data);
     load(data, "-3,1\n-2,0\n-1,2\n0,0\n1,1\n2,3\n3,-1\n4,2\n");
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = 2;
-    erm_result_init(r1);
-    erm_result_init(r2);
-    err_init(e);
+    cpwl_erm_result_init(r1);
+    cpwl_erm_result_init(r2);
+    cpwl_err_init(e);
     o.threads = 1;
-    ck_assert_int_eq(erm_solve(r1, data, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_erm_solve(r1, data, &o, e), CPWL_OK);
     o.threads = 2;
-    ck_assert_int_eq(erm_solve(r2, data, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_erm_solve(r2, data, &o, e), CPWL_OK);
     ck_assert(fmpq_equal(r1->optimum, r2->optimum));
     ck_assert_int_eq(r1->solved, r2->solved);
     ck_assert_int_eq(r1->pruned, r2->pruned);
-    erm_result_clear(r1);
-    erm_result_clear(r2);
-    pred_ctx_clear(ctx);
-    erm_data_clear(data);
+    cpwl_erm_result_clear(r1);
+    cpwl_erm_result_clear(r2);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(data);
 }
 END_TEST
 
@@ -500,7 +500,7 @@ END_TEST
 
 /* Seeded data: n = 1 or 2, coordinates k/2 or k/3 with repeats (so some
    dichotomies are rank deficient), labels with denominators 1..4. */
-static void random_data(erm_data_t data, test_rng *r, slong D, slong n)
+static void random_data(cpwl_erm_data_t data, test_rng *r, slong D, slong n)
 {
     char csv[2048];
     size_t len = 0;
@@ -519,7 +519,7 @@ static void random_data(erm_data_t data, test_rng *r, slong D, slong n)
 }
 
 /* The bound of a group from Gram blocks is the exact relaxation optimum
-   of each of its cells (qp_lower_bound on the cell's own subproblem, any
+   of each of its cells (cpwl_qp_lower_bound on the cell's own subproblem, any
    signs, units repeated with both signs included); the interval filter's
    double is at most it; the cells of a group are numbered as in the
    enumeration (erm_next_comb). */
@@ -533,21 +533,21 @@ START_TEST(test_gram_bound)
         slong n = 1 + (it % 4 == 3), D, u, g, k, N, m, c, i;
         int bias = (it / 2) % 2;
         slong set[3], combs[8 * 3], *binom, comb[3];
-        erm_data_t data;
-        erm_dich_t S;
+        cpwl_erm_data_t data;
+        cpwl_erm_dich_t S;
         erm_gram_t Gm;
         erm_gram_work W;
-        pred_ctx_t ctx;
-        err_t e;
+        cpwl_pred_ctx_t ctx;
+        cpwl_err_t e;
         fmpq_t lb, lq, q;
         r.s = base + it;
         D = n == 1 ? test_range(&r, 3, 14) : test_range(&r, 3, 7);
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         random_data(data, &r, D, n);
-        erm_dich_init(S);
-        pred_ctx_init(ctx);
-        err_init(e);
-        ck_assert_int_eq(erm_dichotomies(S, data, ctx, e), CPWL_OK);
+        cpwl_erm_dich_init(S);
+        cpwl_pred_ctx_init(ctx);
+        cpwl_err_init(e);
+        ck_assert_int_eq(cpwl_erm_dichotomies(S, data, ctx, e), CPWL_OK);
         N = S->count;
         u = FLINT_MIN(3, 2 * N);
         binom = erm_binom_table(2 * N, u);
@@ -570,11 +570,11 @@ START_TEST(test_gram_bound)
             {
                 slong sets[3], t, pos;
                 int sign[3];
-                qp_t P;
+                cpwl_qp_t P;
                 erm_comb_cell(sets, sign, combs + c * u, u, N);
-                erm_cell_qp(P, data, S, sets, sign, u, QP_SQUARED, bias);
-                qp_lower_bound(lq, P);
-                qp_clear(P);
+                cpwl_erm_cell_qp(P, data, S, sets, sign, u, CPWL_QP_SQUARED, bias);
+                cpwl_qp_lower_bound(lq, P);
+                cpwl_qp_clear(P);
                 ck_assert_msg(fmpq_equal(lb, lq), "seed %llu: group bound "
                               "%s, cell bound %s", (unsigned long long)
                               (base + it), fmpq_get_str(NULL, 10, lb),
@@ -604,24 +604,24 @@ START_TEST(test_gram_bound)
         erm_gram_work_clear(&W);
         erm_gram_clear(Gm);
         flint_free(binom);
-        erm_dich_clear(S);
-        pred_ctx_clear(ctx);
-        erm_data_clear(data);
+        cpwl_erm_dich_clear(S);
+        cpwl_pred_ctx_clear(ctx);
+        cpwl_erm_data_clear(data);
     }
     /* the filter decided most groups (it is not always 0) */
     ck_assert(filtered > 0);
 }
 END_TEST
 
-static void solve_with(erm_result_t res, const erm_data_t data, slong w,
-                       qp_loss loss, int bias, int prune, int per_cell,
+static void solve_with(cpwl_erm_result_t res, const cpwl_erm_data_t data, slong w,
+                       cpwl_qp_loss loss, int bias, int prune, int per_cell,
                        int certificate)
 {
-    erm_opts o;
-    pred_ctx_t ctx;
-    err_t e;
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_erm_opts o;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = w;
     o.loss = loss;
     o.output_bias = bias;
@@ -629,9 +629,9 @@ static void solve_with(erm_result_t res, const erm_data_t data, slong w,
     o.per_cell_bounds = per_cell;
     o.certificate = certificate;
     o.max_cells = 0;
-    err_init(e);
-    ck_assert_msg(erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
-    pred_ctx_clear(ctx);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_solve(res, data, &o, e) == CPWL_OK, "%s", e->msg);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 /* Width 3 on the line with the groups: the optimum is that of every cell
@@ -647,23 +647,23 @@ START_TEST(test_groups)
     {
         slong D;
         int bias = it % 2;
-        erm_data_t data;
-        erm_result_t a, b, c;
+        cpwl_erm_data_t data;
+        cpwl_erm_result_t a, b, c;
         char *cert = NULL;
         size_t len = 0;
         FILE *f;
-        erm_opts o;
-        pred_ctx_t ctx;
+        cpwl_erm_opts o;
+        cpwl_pred_ctx_t ctx;
         r.s = base + it;
         D = test_range(&r, 10, 12);
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         random_data(data, &r, D, 1);
-        erm_result_init(a);
-        erm_result_init(b);
-        erm_result_init(c);
-        solve_with(a, data, 3, QP_SQUARED, bias, 1, 0, 1);
-        solve_with(b, data, 3, QP_SQUARED, bias, 0, 0, 0);
-        solve_with(c, data, 3, QP_SQUARED, bias, 1, 1, 0);
+        cpwl_erm_result_init(a);
+        cpwl_erm_result_init(b);
+        cpwl_erm_result_init(c);
+        solve_with(a, data, 3, CPWL_QP_SQUARED, bias, 1, 0, 1);
+        solve_with(b, data, 3, CPWL_QP_SQUARED, bias, 0, 0, 0);
+        solve_with(c, data, 3, CPWL_QP_SQUARED, bias, 1, 1, 0);
         ck_assert_msg(fmpq_equal(a->optimum, b->optimum)
                       && fmpq_equal(a->optimum, c->optimum), "seed %llu: "
                       "groups %s, every cell %s, previous %s",
@@ -674,32 +674,32 @@ START_TEST(test_groups)
         /* pruned: cells not solved, and some were */
         ck_assert_int_eq(a->pruned, a->cells - a->solved);
         ck_assert(a->pruned > 0);
-        pred_ctx_init(ctx);
-        erm_opts_init(&o, ctx);
+        cpwl_pred_ctx_init(ctx);
+        cpwl_erm_opts_init(&o, ctx);
         o.width = 3;
         o.output_bias = bias;
         o.certificate = 1;
         f = open_memstream(&cert, &len);
-        ck_assert(erm_certificate_write(f, a, data, &o) == CPWL_OK);
+        ck_assert(cpwl_erm_certificate_write(f, a, data, &o) == CPWL_OK);
         fclose(f);
         {
             fmpq_t opt;
-            erm_verify_info info;
-            err_t e;
+            cpwl_erm_verify_info info;
+            cpwl_err_t e;
             fmpq_init(opt);
-            err_init(e);
-            ck_assert_msg(erm_certificate_check(opt, NULL, &info, NULL, data,
+            cpwl_err_init(e);
+            ck_assert_msg(cpwl_erm_certificate_check(opt, NULL, &info, NULL, data,
                                                 cert, len, "c", ctx, e)
                           == CPWL_OK, "%s", e->msg);
             ck_assert(fmpq_equal(opt, a->optimum));
             fmpq_clear(opt);
         }
         free(cert);
-        pred_ctx_clear(ctx);
-        erm_result_clear(a);
-        erm_result_clear(b);
-        erm_result_clear(c);
-        erm_data_clear(data);
+        cpwl_pred_ctx_clear(ctx);
+        cpwl_erm_result_clear(a);
+        cpwl_erm_result_clear(b);
+        cpwl_erm_result_clear(c);
+        cpwl_erm_data_clear(data);
     }
 }
 END_TEST
@@ -714,47 +714,47 @@ START_TEST(test_groups_other)
     for (it = 0; it < test_iters(4); it++)
     {
         slong n = 1 + it % 2, D;
-        qp_loss loss = it < 2 ? QP_L1 : QP_SQUARED;
-        erm_data_t data;
-        erm_result_t a, c;
+        cpwl_qp_loss loss = it < 2 ? CPWL_QP_L1 : CPWL_QP_SQUARED;
+        cpwl_erm_data_t data;
+        cpwl_erm_result_t a, c;
         r.s = base + it;
         D = n == 1 ? test_range(&r, 6, 8) : test_range(&r, 5, 6);
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         random_data(data, &r, D, n);
-        erm_result_init(a);
-        erm_result_init(c);
+        cpwl_erm_result_init(a);
+        cpwl_erm_result_init(c);
         solve_with(a, data, 2, loss, it % 2, 1, 0, 0);
         solve_with(c, data, 2, loss, it % 2, 1, 1, 0);
         ck_assert_msg(fmpq_equal(a->optimum, c->optimum), "seed %llu: "
                       "groups %s, previous %s", (unsigned long long)
                       (base + it), fmpq_get_str(NULL, 10, a->optimum),
                       fmpq_get_str(NULL, 10, c->optimum));
-        erm_result_clear(a);
-        erm_result_clear(c);
-        erm_data_clear(data);
+        cpwl_erm_result_clear(a);
+        cpwl_erm_result_clear(c);
+        cpwl_erm_data_clear(data);
     }
     /* widths above the number of dichotomies: groups with units on both
        signs of a dichotomy (3 points, 5 dichotomies, 10 signed) */
     {
-        erm_data_t data;
+        cpwl_erm_data_t data;
         slong w;
-        erm_data_init(data);
+        cpwl_erm_data_init(data);
         load(data, "-2,1\n-1,0\n3,2\n");
         for (w = 4; w <= 10; w += 3)
         {
-            erm_result_t a, c;
-            erm_result_init(a);
-            erm_result_init(c);
-            solve_with(a, data, w, QP_SQUARED, 0, 1, 0, 0);
-            solve_with(c, data, w, QP_SQUARED, 0, 0, 0, 0);
+            cpwl_erm_result_t a, c;
+            cpwl_erm_result_init(a);
+            cpwl_erm_result_init(c);
+            solve_with(a, data, w, CPWL_QP_SQUARED, 0, 1, 0, 0);
+            solve_with(c, data, w, CPWL_QP_SQUARED, 0, 0, 0, 0);
             ck_assert_msg(fmpq_equal(a->optimum, c->optimum), "width %ld: "
                           "groups %s, every cell %s", (long) w,
                           fmpq_get_str(NULL, 10, a->optimum),
                           fmpq_get_str(NULL, 10, c->optimum));
-            erm_result_clear(a);
-            erm_result_clear(c);
+            cpwl_erm_result_clear(a);
+            cpwl_erm_result_clear(c);
         }
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
     }
 }
 END_TEST

@@ -4,11 +4,11 @@
 #include <string.h>
 #include "testutil.h"
 
-static void load(erm_data_t data, const char *csv)
+static void load(cpwl_erm_data_t data, const char *csv)
 {
-    err_t e;
-    err_init(e);
-    ck_assert_msg(erm_data_read_str(data, csv, strlen(csv), "test", e)
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_data_read_str(data, csv, strlen(csv), "test", e)
                   == CPWL_OK, "%s", e->msg);
 }
 
@@ -27,49 +27,49 @@ static char *replace_first(const char *s, const char *a, const char *b)
     return r;
 }
 
-static void expect_reject(const erm_data_t data, const char *cert,
+static void expect_reject(const cpwl_erm_data_t data, const char *cert,
                           const char *a, const char *b)
 {
     char *bad = replace_first(cert, a, b);
     fmpq_t opt;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     fmpq_init(opt);
-    pred_ctx_init(ctx);
-    err_init(e);
-    ck_assert_msg(erm_certificate_verify(opt, NULL, data, bad, strlen(bad), "c",
+    cpwl_pred_ctx_init(ctx);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_certificate_verify(opt, NULL, data, bad, strlen(bad), "c",
                                          ctx, e) == CPWL_ERR_INPUT,
                   "a certificate with '%s' -> '%s' was accepted", a, b);
     fmpq_clear(opt);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     flint_free(bad);
 }
 
 START_TEST(test_certificate)
 {
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t r;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     char *buf = NULL;
     size_t len = 0;
     FILE *f;
     fmpq_t opt;
-    erm_data_init(data);
+    cpwl_erm_data_init(data);
     load(data, "-2,-2\n-1,-1\n1,1\n3,3\n");
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = 1;
     o.certificate = 1;
-    erm_result_init(r);
-    err_init(e);
-    ck_assert_int_eq(erm_solve(r, data, &o, e), CPWL_OK);
+    cpwl_erm_result_init(r);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_erm_solve(r, data, &o, e), CPWL_OK);
     f = open_memstream(&buf, &len);
-    ck_assert(erm_certificate_write(f, r, data, &o) == CPWL_OK);
+    ck_assert(cpwl_erm_certificate_write(f, r, data, &o) == CPWL_OK);
     fclose(f);
     fmpq_init(opt);
-    ck_assert_msg(erm_certificate_verify(opt, NULL, data, buf, len, "c", ctx, e)
+    ck_assert_msg(cpwl_erm_certificate_verify(opt, NULL, data, buf, len, "c", ctx, e)
                   == CPWL_OK, "%s", e->msg);
     ck_assert(fmpq_equal_si(opt, 5));   /* width 1, squared: 5 */
     expect_reject(data, buf, "\"optimum\": \"5\"", "\"optimum\": \"4\"");
@@ -78,67 +78,67 @@ START_TEST(test_certificate)
     expect_reject(data, buf, "\"points\": 4", "\"points\": 5");
     free(buf);
     fmpq_clear(opt);
-    erm_result_clear(r);
-    pred_ctx_clear(ctx);
-    erm_data_clear(data);
+    cpwl_erm_result_clear(r);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(data);
 }
 END_TEST
 
 /* ---- which check rejects a certificate -------------------------------- */
 
-/* A certificate from a real erm_solve run; r is kept for the test. */
-static char *make_cert(erm_result_t r, const erm_data_t data, slong w,
-                       qp_loss loss, int bias, int prune)
+/* A certificate from a real cpwl_erm_solve run; r is kept for the test. */
+static char *make_cert(cpwl_erm_result_t r, const cpwl_erm_data_t data, slong w,
+                       cpwl_qp_loss loss, int bias, int prune)
 {
-    erm_opts o;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_erm_opts o;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     char *buf = NULL;
     size_t len = 0;
     FILE *f;
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.width = w;
     o.loss = loss;
     o.output_bias = bias;
     o.prune = prune;
     o.certificate = 1;
-    err_init(e);
-    ck_assert_msg(erm_solve(r, data, &o, e) == CPWL_OK, "%s", e->msg);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_erm_solve(r, data, &o, e) == CPWL_OK, "%s", e->msg);
     f = open_memstream(&buf, &len);
-    ck_assert(erm_certificate_write(f, r, data, &o) == CPWL_OK);
+    ck_assert(cpwl_erm_certificate_write(f, r, data, &o) == CPWL_OK);
     fclose(f);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     return buf;
 }
 
-static erm_verify_info check_cert(const erm_data_t data, const char *cert,
-                                  const erm_opts *expect)
+static cpwl_erm_verify_info check_cert(const cpwl_erm_data_t data, const char *cert,
+                                  const cpwl_erm_opts *expect)
 {
     fmpq_t opt;
-    pred_ctx_t ctx;
-    err_t e;
-    erm_verify_info info;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
+    cpwl_erm_verify_info info;
     int st;
     fmpq_init(opt);
-    pred_ctx_init(ctx);
-    err_init(e);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_err_init(e);
     memset(&info, 0xff, sizeof info);
-    st = erm_certificate_check(opt, NULL, &info, expect, data, cert,
+    st = cpwl_erm_certificate_check(opt, NULL, &info, expect, data, cert,
                                strlen(cert), "c", ctx, e);
-    ck_assert_msg((st == CPWL_OK) == (info.reason == ERM_VERIFY_OK),
+    ck_assert_msg((st == CPWL_OK) == (info.reason == CPWL_ERM_VERIFY_OK),
                   "status %d, reason %d: %s", st, (int) info.reason, e->msg);
     fmpq_clear(opt);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     return info;
 }
 
 /* cert (freed) must be rejected by the check want. */
-static void expect_reason(const erm_data_t data, char *cert,
-                          const erm_opts *expect, erm_verify_reason want,
+static void expect_reason(const cpwl_erm_data_t data, char *cert,
+                          const cpwl_erm_opts *expect, cpwl_erm_verify_reason want,
                           const char *what)
 {
-    erm_verify_info info = check_cert(data, cert, expect);
+    cpwl_erm_verify_info info = check_cert(data, cert, expect);
     ck_assert_msg(info.reason == want, "%s: rejected by check %d, expected "
                   "%d", what, (int) info.reason, (int) want);
     flint_free(cert);
@@ -179,10 +179,10 @@ static char *edit_cell(const char *s, slong i, const char *r)
 }
 
 /* The "network" replaced by the text of net. */
-static char *edit_net(const char *s, const net_t net)
+static char *edit_net(const char *s, const cpwl_net_t net)
 {
     const char *a = strstr(s, "\"network\": "), *b = strstr(s, ",\n \"dichotomies\"");
-    char *t = io_net_write_str(net), *r;
+    char *t = cpwl_io_net_write_str(net), *r;
     ck_assert(a != NULL && b != NULL);
     r = splice(s, a + strlen("\"network\": "), b, t);
     flint_free(t);
@@ -197,87 +197,87 @@ static char *sub(const char *s, const char *a, const char *b)
 
 START_TEST(test_cert_reasons)
 {
-    erm_data_t data, d2;
-    erm_result_t r, rn;
-    erm_verify_info info;
-    erm_opts want;
-    pred_ctx_t ctx;
+    cpwl_erm_data_t data, d2;
+    cpwl_erm_result_t r, rn;
+    cpwl_erm_verify_info info;
+    cpwl_erm_opts want;
+    cpwl_pred_ctx_t ctx;
     char *c, *cn, *t;
     slong i, j;
     fmpq_t lb;
 
-    erm_data_init(data);
-    erm_data_init(d2);
+    cpwl_erm_data_init(data);
+    cpwl_erm_data_init(d2);
     load(data, "-2,-2\n-1,-1\n1,1\n3,3\n");
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     fmpq_init(lb);
-    erm_result_init(r);
-    erm_result_init(rn);
-    c = make_cert(r, data, 1, QP_SQUARED, 0, 1);
-    cn = make_cert(rn, data, 1, QP_SQUARED, 0, 0);
+    cpwl_erm_result_init(r);
+    cpwl_erm_result_init(rn);
+    c = make_cert(r, data, 1, CPWL_QP_SQUARED, 0, 1);
+    cn = make_cert(rn, data, 1, CPWL_QP_SQUARED, 0, 0);
     ck_assert(fmpq_equal_si(r->optimum, 5));
     ck_assert(r->opt_cell == 3 && rn->opt_cell == 3);
     info = check_cert(data, c, NULL);
-    ck_assert_int_eq(info.reason, ERM_VERIFY_OK);
+    ck_assert_int_eq(info.reason, CPWL_ERM_VERIFY_OK);
     ck_assert_int_eq(info.cover, 1);    /* 4 distinct x: general position */
-    ck_assert_int_eq(check_cert(data, cn, NULL).reason, ERM_VERIFY_OK);
+    ck_assert_int_eq(check_cert(data, cn, NULL).reason, CPWL_ERM_VERIFY_OK);
 
     /* a cell omitted */
-    expect_reason(data, edit_cell(c, 5, NULL), NULL, ERM_VERIFY_CELLS,
+    expect_reason(data, edit_cell(c, 5, NULL), NULL, CPWL_ERM_VERIFY_CELLS,
                   "omitted cell");
     /* a cell's bound below the claim: cell 0 (+1 unit on all points),
        solved in the certificate, given its true relaxation bound */
     {
-        qp_t P;
+        cpwl_qp_t P;
         slong sets[1] = {0};
         int sign[1] = {1};
         char *s;
-        erm_cell_qp(P, data, &r->dich, sets, sign, 1, QP_SQUARED, 0);
-        qp_lower_bound(lb, P);
-        qp_clear(P);
+        cpwl_erm_cell_qp(P, data, &r->dich, sets, sign, 1, CPWL_QP_SQUARED, 0);
+        cpwl_qp_lower_bound(lb, P);
+        cpwl_qp_clear(P);
         ck_assert(fmpq_cmp(lb, r->optimum) < 0);
         s = fmpq_get_str(NULL, 10, lb);
         t = flint_malloc(strlen(s) + 32);
         sprintf(t, "{\"lower_bound\": \"%s\"}", s);
         expect_reason(data, edit_cell(c, 0, t), NULL,
-                      ERM_VERIFY_NOT_EXCLUDED, "bound below the claim");
+                      CPWL_ERM_VERIFY_NOT_EXCLUDED, "bound below the claim");
         flint_free(s);
         flint_free(t);
     }
     /* a bound that is not the relaxation's optimum (11 -> 111) */
     expect_reason(data, sub(c, "\"lower_bound\": \"", "\"lower_bound\": \"1"),
-                  NULL, ERM_VERIFY_BOUND, "wrong bound");
+                  NULL, CPWL_ERM_VERIFY_BOUND, "wrong bound");
     /* wrong witness networks: another loss; the same function with two
        units for width 1 */
     expect_reason(data, sub(c, "\"bias\": [\"0\"]", "\"bias\": [\"1\"]"), NULL,
-                  ERM_VERIFY_WITNESS, "witness with another loss");
+                  CPWL_ERM_VERIFY_WITNESS, "witness with another loss");
     {
-        net_t g;
-        net_layer_struct *L, *O;
-        net_init(g, 1);
-        L = net_add_layer(g, NET_RELU, 2);
-        O = net_add_layer(g, NET_IDENTITY, 1);
+        cpwl_net_t g;
+        cpwl_net_layer_struct *L, *O;
+        cpwl_net_init(g, 1);
+        L = cpwl_net_add_layer(g, CPWL_NET_RELU, 2);
+        O = cpwl_net_add_layer(g, CPWL_NET_IDENTITY, 1);
         fmpq_one(fmpq_mat_entry(L->W, 0, 0));
         fmpq_one(fmpq_mat_entry(O->W, 0, 0));
-        net_prepare(g);
-        expect_reason(data, edit_net(c, g), NULL, ERM_VERIFY_WITNESS,
+        cpwl_net_prepare(g);
+        expect_reason(data, edit_net(c, g), NULL, CPWL_ERM_VERIFY_WITNESS,
                       "witness of width 2");
-        net_clear(g);
+        cpwl_net_clear(g);
     }
     /* wrong optima: below (not attained) and above (cells below it; the
        witness and optimal cell made consistent with the claim) */
     expect_reason(data, sub(c, "\"optimum\": \"5\"", "\"optimum\": \"4\""),
-                  NULL, ERM_VERIFY_WITNESS, "optimum too low");
+                  NULL, CPWL_ERM_VERIFY_WITNESS, "optimum too low");
     {
-        net_t g;
+        cpwl_net_t g;
         char *s1, *s2, buf[64];
         int sign[1];
         j = 0;                  /* solved, value 236/35 > 5 */
         ck_assert(fmpq_cmp(rn->sols[j].value, rn->optimum) > 0);
         ck_assert_int_eq(rn->sol_cell[j], j);
         sign[0] = 1;
-        net_init(g, 1);
-        erm_cell_net(g, data, sign, 1, 1, rn->sols[j].theta, 0);
+        cpwl_net_init(g, 1);
+        cpwl_erm_cell_net(g, data, sign, 1, 1, rn->sols[j].theta, 0);
         s1 = edit_net(cn, g);
         t = fmpq_get_str(NULL, 10, rn->sols[j].value);
         snprintf(buf, sizeof buf, "\"optimum\": \"%s\"", t);
@@ -285,54 +285,54 @@ START_TEST(test_cert_reasons)
         flint_free(s1);
         expect_reason(data, sub(s2, "\"optimal_cell\": 3",
                                 "\"optimal_cell\": 0"), NULL,
-                      ERM_VERIFY_CELL_BELOW, "optimum too high");
+                      CPWL_ERM_VERIFY_CELL_BELOW, "optimum too high");
         flint_free(s2);
         flint_free(t);
-        net_clear(g);
+        cpwl_net_clear(g);
     }
     /* the optimal cell: another solved cell, an excluded one, none */
     expect_reason(data, sub(c, "\"optimal_cell\": 3", "\"optimal_cell\": 0"),
-                  NULL, ERM_VERIFY_OPTIMAL_CELL, "optimal cell's value");
+                  NULL, CPWL_ERM_VERIFY_OPTIMAL_CELL, "optimal cell's value");
     expect_reason(data, sub(c, "\"optimal_cell\": 3", "\"optimal_cell\": 2"),
-                  NULL, ERM_VERIFY_OPTIMAL_CELL, "optimal cell excluded");
+                  NULL, CPWL_ERM_VERIFY_OPTIMAL_CELL, "optimal cell excluded");
     expect_reason(data, sub(c, "\"optimal_cell\": 3", "\"optimal_cell\": 99"),
-                  NULL, ERM_VERIFY_OPTIMAL_CELL, "optimal cell out of range");
+                  NULL, CPWL_ERM_VERIFY_OPTIMAL_CELL, "optimal cell out of range");
     /* a multiplier changed */
     expect_reason(data, sub(c, "\"lambda\": [\"236/35\"", "\"lambda\": [\"236/36\""),
-                  NULL, ERM_VERIFY_KKT, "KKT");
+                  NULL, CPWL_ERM_VERIFY_KKT, "KKT");
     /* the dichotomies: one replaced, one left out (Cover's count) */
     expect_reason(data, sub(c, "[0, 1, 2, 3],", "[0, 1, 3],"), NULL,
-                  ERM_VERIFY_DICH, "dichotomy replaced");
-    expect_reason(data, sub(c, "\n  [0],", ""), NULL, ERM_VERIFY_DICH_COUNT,
+                  CPWL_ERM_VERIFY_DICH, "dichotomy replaced");
+    expect_reason(data, sub(c, "\n  [0],", ""), NULL, CPWL_ERM_VERIFY_DICH_COUNT,
                   "dichotomy left out");
     /* altered data: another point, another dimension, another label */
     load(d2, "-2,-2\n-1,-1\n1,1\n3,3\n4,4\n");
-    ck_assert_int_eq(check_cert(d2, c, NULL).reason, ERM_VERIFY_DATA);
+    ck_assert_int_eq(check_cert(d2, c, NULL).reason, CPWL_ERM_VERIFY_DATA);
     load(d2, "-2,0,-2\n-1,0,-1\n1,0,1\n3,0,3\n");
-    ck_assert_int_eq(check_cert(d2, c, NULL).reason, ERM_VERIFY_DATA);
+    ck_assert_int_eq(check_cert(d2, c, NULL).reason, CPWL_ERM_VERIFY_DATA);
     load(d2, "-2,-2\n-1,-1\n1,1\n3,4\n");
-    ck_assert_int_eq(check_cert(d2, c, NULL).reason, ERM_VERIFY_WITNESS);
+    ck_assert_int_eq(check_cert(d2, c, NULL).reason, CPWL_ERM_VERIFY_WITNESS);
     /* altered options: in the file, and against the caller's problem */
     expect_reason(data, sub(c, "\"squared\"", "\"l1\""), NULL,
-                  ERM_VERIFY_WITNESS, "loss changed");
+                  CPWL_ERM_VERIFY_WITNESS, "loss changed");
     expect_reason(data, sub(c, "\"width\": 1", "\"width\": 2"), NULL,
-                  ERM_VERIFY_WITNESS, "width changed");
+                  CPWL_ERM_VERIFY_WITNESS, "width changed");
     expect_reason(data, sub(c, "\"output_bias\": false", "\"output_bias\": "
-                            "true"), NULL, ERM_VERIFY_SYNTAX,
+                            "true"), NULL, CPWL_ERM_VERIFY_SYNTAX,
                   "output bias changed (theta too short)");
-    erm_opts_init(&want, ctx);
+    cpwl_erm_opts_init(&want, ctx);
     want.width = -1;
-    want.loss = (qp_loss) -1;
+    want.loss = (cpwl_qp_loss) -1;
     want.output_bias = -1;
-    ck_assert_int_eq(check_cert(data, c, &want).reason, ERM_VERIFY_OK);
+    ck_assert_int_eq(check_cert(data, c, &want).reason, CPWL_ERM_VERIFY_OK);
     want.width = 2;
-    ck_assert_int_eq(check_cert(data, c, &want).reason, ERM_VERIFY_PROBLEM);
+    ck_assert_int_eq(check_cert(data, c, &want).reason, CPWL_ERM_VERIFY_PROBLEM);
     want.width = 1;
-    want.loss = QP_L1;
-    ck_assert_int_eq(check_cert(data, c, &want).reason, ERM_VERIFY_PROBLEM);
-    want.loss = QP_SQUARED;
+    want.loss = CPWL_QP_L1;
+    ck_assert_int_eq(check_cert(data, c, &want).reason, CPWL_ERM_VERIFY_PROBLEM);
+    want.loss = CPWL_QP_SQUARED;
     want.output_bias = 1;
-    ck_assert_int_eq(check_cert(data, c, &want).reason, ERM_VERIFY_PROBLEM);
+    ck_assert_int_eq(check_cert(data, c, &want).reason, CPWL_ERM_VERIFY_PROBLEM);
     /* malformed fields */
     {
         static const char *edits[][2] = {
@@ -354,36 +354,36 @@ START_TEST(test_cert_reasons)
             {"\"theta\": [\"", "\"theta\": [\"x"}};
         for (i = 0; i < (slong) (sizeof edits / sizeof edits[0]); i++)
             expect_reason(data, sub(c, edits[i][0], edits[i][1]), NULL,
-                          ERM_VERIFY_SYNTAX, edits[i][1]);
+                          CPWL_ERM_VERIFY_SYNTAX, edits[i][1]);
     }
     /* a cell that is not an object */
-    expect_reason(data, edit_cell(c, 1, "1"), NULL, ERM_VERIFY_SYNTAX,
+    expect_reason(data, edit_cell(c, 1, "1"), NULL, CPWL_ERM_VERIFY_SYNTAX,
                   "cell not an object");
-    erm_result_clear(r);
-    erm_result_clear(rn);
+    cpwl_erm_result_clear(r);
+    cpwl_erm_result_clear(rn);
     free(c);
     free(cn);
 
     /* the other losses round-trip too */
     load(data, "-1,-1\n1,1\n2,1\n");
-    erm_result_init(r);
-    c = make_cert(r, data, 1, QP_HINGE, 1, 1);
-    ck_assert_int_eq(check_cert(data, c, NULL).reason, ERM_VERIFY_OK);
-    erm_result_clear(r);
+    cpwl_erm_result_init(r);
+    c = make_cert(r, data, 1, CPWL_QP_HINGE, 1, 1);
+    ck_assert_int_eq(check_cert(data, c, NULL).reason, CPWL_ERM_VERIFY_OK);
+    cpwl_erm_result_clear(r);
     free(c);
-    erm_result_init(r);
-    c = make_cert(r, data, 2, QP_L1, 0, 1);
-    ck_assert_int_eq(check_cert(data, c, NULL).reason, ERM_VERIFY_OK);
-    erm_result_clear(r);
+    cpwl_erm_result_init(r);
+    c = make_cert(r, data, 2, CPWL_QP_L1, 0, 1);
+    ck_assert_int_eq(check_cert(data, c, NULL).reason, CPWL_ERM_VERIFY_OK);
+    cpwl_erm_result_clear(r);
     free(c);
 
     /* degenerate data (x repeated): not counted against Cover's formula;
        a dichotomy left out is caught by the recomputation */
     load(data, "1,0\n1,5\n2,0\n3,1\n3,2\n");
-    erm_result_init(r);
-    c = make_cert(r, data, 1, QP_SQUARED, 0, 1);
+    cpwl_erm_result_init(r);
+    c = make_cert(r, data, 1, CPWL_QP_SQUARED, 0, 1);
     info = check_cert(data, c, NULL);
-    ck_assert_int_eq(info.reason, ERM_VERIFY_OK);
+    ck_assert_int_eq(info.reason, CPWL_ERM_VERIFY_OK);
     ck_assert_int_eq(info.cover, 0);
     t = strstr(c, "\"dichotomies\": [\n");
     ck_assert(t != NULL);
@@ -391,15 +391,15 @@ START_TEST(test_cert_reasons)
         /* delete the second listed dichotomy */
         const char *a = strchr(strchr(t, '\n') + 1, '\n'), *b;
         b = strchr(a + 1, '\n');
-        expect_reason(data, splice(c, a, b, ""), NULL, ERM_VERIFY_DICH,
+        expect_reason(data, splice(c, a, b, ""), NULL, CPWL_ERM_VERIFY_DICH,
                       "dichotomy left out, degenerate data");
     }
-    erm_result_clear(r);
+    cpwl_erm_result_clear(r);
     free(c);
     fmpq_clear(lb);
-    pred_ctx_clear(ctx);
-    erm_data_clear(d2);
-    erm_data_clear(data);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(d2);
+    cpwl_erm_data_clear(data);
 }
 END_TEST
 

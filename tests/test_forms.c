@@ -1,6 +1,6 @@
 /* Tests of the affine forms under a pattern: the forms evaluated at a
    point must give the pre-activations computed directly by the network
-   (net_preacts_fmpq, an independent forward pass) at every point of the
+   (cpwl_net_preacts_fmpq, an independent forward pass) at every point of the
    pattern's region; the backward row must equal the forward layer; the
    double forms must lie within their proven bounds of the exact ones
    (compared as rationals). */
@@ -10,13 +10,13 @@
 #define SEED 20261127
 
 /* The exact rational value of a double. */
-static void check_net(const net_t net, test_rng *r, int bits, uint64_t seed)
+static void check_net(const cpwl_net_t net, test_rng *r, int bits, uint64_t seed)
 {
     slong n = net->input_dim, c = n + 1, l, j, k, trial;
-    slong ns = net_num_states(net);
+    slong ns = cpwl_net_num_states(net);
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     fmpq *x = _fmpq_vec_init(n);
-    fmpq **z = net_preacts_init(net);
+    fmpq **z = cpwl_net_preacts_init(net);
     fmpq_t v, t;
     fmpq_init(v);
     fmpq_init(t);
@@ -25,8 +25,8 @@ static void check_net(const net_t net, test_rng *r, int bits, uint64_t seed)
     {
         for (k = 0; k < n; k++)
             test_fmpq(x + k, r, bits);
-        net_pattern_exact(st, net, x);
-        net_preacts_fmpq(z, net, x);
+        cpwl_net_pattern_exact(st, net, x);
+        cpwl_net_preacts_fmpq(z, net, x);
         for (l = 0; l < net->nlayers; l++)
         {
             slong w = net->layers[l].out;
@@ -71,7 +71,7 @@ static void check_net(const net_t net, test_rng *r, int bits, uint64_t seed)
     }
     fmpq_clear(v);
     fmpq_clear(t);
-    net_preacts_clear(z, net);
+    cpwl_net_preacts_clear(z, net);
     _fmpq_vec_clear(x, n);
     flint_free(st);
 }
@@ -81,9 +81,9 @@ START_TEST(test_forms_random)
     static const int bits[] = {0, 8, 30};
     test_rng r;
     slong i;
-    net_t net;
+    cpwl_net_t net;
     const uint64_t base = test_seed(SEED);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (i = 0; i < test_iters(120); i++)
     {
         uint64_t seed = base + i;
@@ -92,7 +92,7 @@ START_TEST(test_forms_random)
                         6, bits[i % 3]);
         check_net(net, &r, bits[i % 3], seed);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -101,19 +101,19 @@ END_TEST
    pre-activation of layer 1 is x - y - 1: the form (1, -1, -1). */
 START_TEST(test_forms_hand)
 {
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     fmpq *Z = _fmpq_vec_init(3);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), -1, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 1, 1), 1, 1);   /* relu(y): off below */
-    L = net_add_layer(net, NET_RELU, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
     fmpq_set_si(L->b + 0, -1, 1);
-    L = net_add_layer(net, NET_IDENTITY, 1);
-    net_prepare(net);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
+    cpwl_net_prepare(net);
     /* state bytes: layer 0 (two), layer 1 (one); the output has none */
     {
         unsigned char s3[3] = {1, 0, 1};
@@ -125,7 +125,7 @@ START_TEST(test_forms_hand)
     ck_assert_int_eq(forms_state_offset(net, 1), 2);
     ck_assert_int_eq(forms_state_offset(net, 2), -1);
     _fmpq_vec_clear(Z, 3);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -162,7 +162,7 @@ static void adv_weight(fmpq_t q, test_rng *r, slong base)
 
 /* Adversarial weights near 2^base and biases near 2^(base +- 60) for
    every neuron of L. */
-static void adv_layer(net_layer_struct *L, test_rng *r, slong base)
+static void adv_layer(cpwl_net_layer_struct *L, test_rng *r, slong base)
 {
     slong i, j;
     for (i = 0; i < L->out; i++)
@@ -182,11 +182,11 @@ START_TEST(test_forms_extreme)
     const uint64_t seed = test_seed(20261209);
     test_rng r = {seed};
     slong it, n = test_iters(300);
-    net_t net;
+    cpwl_net_t net;
     fmpq_t t, v;
     fmpq_init(t);
     fmpq_init(v);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < n; it++)
     {
         slong d = test_range(&r, 1, 3), depth = test_range(&r, 1, 4);
@@ -197,20 +197,20 @@ START_TEST(test_forms_extreme)
         test_random_net_widths(net, &r, d, depth, 1, 5, 8);
         for (l = 0; l < net->nlayers; l++)
         {
-            net_layer_struct *L = net->layers + l;
+            cpwl_net_layer_struct *L = net->layers + l;
             /* the last layer relu or leaky too, for forms_act_d on it */
             if (l + 1 == net->nlayers && (test_next(&r) & 1))
             {
-                L->act = (test_next(&r) & 1) ? NET_RELU : NET_LEAKY_RELU;
+                L->act = (test_next(&r) & 1) ? CPWL_NET_RELU : CPWL_NET_LEAKY_RELU;
                 fmpq_set_si(L->slope, test_range(&r, -3, 3),
                             (ulong) test_range(&r, 1, 5));
             }
             adv_layer(L, &r, base);
-            if (L->act == NET_LEAKY_RELU && (test_next(&r) & 1))
+            if (L->act == CPWL_NET_LEAKY_RELU && (test_next(&r) & 1))
                 adv_weight(L->slope, &r, test_range(&r, -40, 40));
         }
-        net_prepare(net);
-        ns = net_num_states(net);
+        cpwl_net_prepare(net);
+        ns = cpwl_net_num_states(net);
         st = flint_malloc(FLINT_MAX(ns, 1));
         for (k = 0; k < ns; k++)
             st[k] = (unsigned char) (test_next(&r) & 1);
@@ -255,7 +255,7 @@ START_TEST(test_forms_extreme)
         }
         flint_free(st);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(t);
     fmpq_clear(v);
 }
@@ -270,8 +270,8 @@ START_TEST(test_forms_act_exact_inputs)
     static const double zs[] = {1.0, 3.0, 0x1.8p-1074, 0x1p-1074, 0x1.5555p+700,
                                 -0x1.fffffffffffffp-1, 0x1p-1022};
     const slong nz = sizeof(zs) / sizeof(zs[0]);
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     unsigned char st[1] = {0};
     fmpq_t t, v;
     slong k, q;
@@ -281,12 +281,12 @@ START_TEST(test_forms_act_exact_inputs)
         for (k = 0; k < nz; k++)
         {
             double Z[2], E[2] = {0, 0};
-            net_init(net, 1);
-            L = net_add_layer(net, NET_LEAKY_RELU, 1);
+            cpwl_net_init(net, 1);
+            L = cpwl_net_add_layer(net, CPWL_NET_LEAKY_RELU, 1);
             fmpq_one(fmpq_mat_entry(L->W, 0, 0));
             fmpq_set_si(L->slope, q == 1 ? 1 : -1, (ulong) q + 2);
-            net_add_layer(net, NET_IDENTITY, 1);
-            net_prepare(net);
+            cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
+            cpwl_net_prepare(net);
             Z[0] = zs[k];
             Z[1] = -zs[k] / 4;
             forms_act_d(Z, E, net, 0, st);
@@ -306,7 +306,7 @@ START_TEST(test_forms_act_exact_inputs)
                                      E[i]);
                 }
             }
-            net_clear(net);
+            cpwl_net_clear(net);
         }
     fmpq_clear(t);
     fmpq_clear(v);
@@ -322,7 +322,7 @@ END_TEST
      + u (sum |W_t||a_t| + |B|) + (eta/2)(sum |a_t| + 1)  (|W - w| <= u|W| + eta/2)
      + sum |W_t| ea_t                      (input errors, exact weights).
    The computed bound must dominate it; (n+1)u in place of (n+3)u does not. */
-static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
+static void ref_affine_bound(fmpq_t R, const cpwl_net_layer_struct *K, slong i,
                              const double *A, const double *EA, slong c,
                              slong col, int with_bias)
 {
@@ -379,7 +379,7 @@ static void ref_affine_bound(fmpq_t R, const net_layer_struct *K, slong i,
 /* Random rational weights (1-60 bits, not doubles) for layer L and
    random double inputs A (len entries) near 2^e0, with error bounds EA
    (0 when exact_in). */
-static void ref_layer_inputs(net_layer_struct *L, double *A, double *EA,
+static void ref_layer_inputs(cpwl_net_layer_struct *L, double *A, double *EA,
                              slong len, int exact_in, int e0, test_rng *r)
 {
     slong i, t;
@@ -423,12 +423,12 @@ START_TEST(test_forms_affine_reference)
         double *EA = flint_malloc(d * c * sizeof(double));
         double *Z = flint_malloc(out * c * sizeof(double));
         double *E = flint_malloc(out * c * sizeof(double));
-        net_t net;
-        net_layer_struct *L;
-        net_init(net, d);
-        L = net_add_layer(net, NET_IDENTITY, out);
+        cpwl_net_t net;
+        cpwl_net_layer_struct *L;
+        cpwl_net_init(net, d);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, out);
         ref_layer_inputs(L, A, EA, d * c, exact_in, e0, &r);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         if (forms_affine_d(Z, E, net, 0, A, EA))
             for (i = 0; i < out; i++)
                 for (col = 0; col < c; col++)
@@ -442,7 +442,7 @@ START_TEST(test_forms_affine_reference)
                                      (unsigned long long) seed, (long) it,
                                      E[i * c + col]);
                 }
-        net_clear(net);
+        cpwl_net_clear(net);
         flint_free(A);
         flint_free(EA);
         flint_free(Z);
@@ -468,14 +468,14 @@ START_TEST(test_forms_slack_attained)
     fmpq *Aq = _fmpq_vec_init(4 * 5), *Zq = _fmpq_vec_init(5);
     fmpq_t v, w;
     unsigned char st[1] = {0};
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     slong t, col;
     fmpq_init(v);
     fmpq_init(w);
 
-    net_init(net, 4);
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_init(net, 4);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_set_si(w, 1, 1);
     fmpq_div_2exp(v, w, 54);
     fmpq_add(w, w, v);                    /* 1 + 2^-54 */
@@ -485,7 +485,7 @@ START_TEST(test_forms_slack_attained)
         EA[t * 5] = t == 0 ? 1.0 : tt;
         test_fmpq_of_d(Aq + t * 5, EA[t * 5]); /* the exact input at its bound */
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
     ck_assert(forms_affine_d(Z, E, net, 0, A, EA));
     forms_affine_fmpq(Zq, net, 0, Aq);
     for (col = 0; col < 5; col++)
@@ -497,10 +497,10 @@ START_TEST(test_forms_slack_attained)
         ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_affine_d: column %ld "
                       "outside its bound %a", (long) col, E[col]);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 
-    net_init(net, 1);
-    L = net_add_layer(net, NET_LEAKY_RELU, 1);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_LEAKY_RELU, 1);
     fmpq_one(fmpq_mat_entry(L->W, 0, 0));
     fmpq_set_si(w, 1, 1);
     fmpq_div_2exp(w, w, 100);
@@ -509,8 +509,8 @@ START_TEST(test_forms_slack_attained)
     fmpq_sub(v, v, w);
     fmpq_set_si(w, 2, 1);
     fmpq_add(L->slope, w, v);             /* 2 + 2^-52 - 2^-100 */
-    net_add_layer(net, NET_IDENTITY, 1);
-    net_prepare(net);
+    cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
+    cpwl_net_prepare(net);
     ck_assert(net->layers[0].slope_d == 2.0);
     Z[0] = 0;
     Z[1] = 0;
@@ -523,7 +523,7 @@ START_TEST(test_forms_slack_attained)
     test_fmpq_of_d(w, E[0]);
     ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_act_d: %a +- %a misses the "
                   "slope times 1", Z[0], E[0]);
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(Aq, 4 * 5);
     _fmpq_vec_clear(Zq, 5);
     fmpq_clear(v);
@@ -567,9 +567,9 @@ START_TEST(test_forms_carried)
     const uint64_t seed = test_seed(20261206);
     test_rng r = {seed};
     slong it, n = test_iters(150);
-    net_t net;
+    cpwl_net_t net;
     forms_plan_t F;
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     for (it = 0; it < n; it++)
     {
         slong depth = test_range(&r, 2, 3), l, k, ns, hop;
@@ -579,19 +579,19 @@ START_TEST(test_forms_carried)
         test_random_net_widths(net, &r, 2, depth, 1, 9, 8);
         for (l = 0; l < net->nlayers; l++)
         {
-            net_layer_struct *L = net->layers + l;
+            cpwl_net_layer_struct *L = net->layers + l;
             /* now and then a leaky layer: forms_next_d's general path */
             if (l + 1 < net->nlayers && test_range(&r, 0, 4) == 0)
             {
-                L->act = NET_LEAKY_RELU;
+                L->act = CPWL_NET_LEAKY_RELU;
                 fmpq_set_si(L->slope, test_range(&r, -3, 3),
                             (ulong) test_range(&r, 1, 5));
             }
             adv_layer(L, &r, base);
         }
-        net_prepare(net);
+        cpwl_net_prepare(net);
         forms_plan_init(F, net);
-        ns = net_num_states(net);
+        ns = cpwl_net_num_states(net);
         st = flint_malloc(FLINT_MAX(ns, 1));
         sq = flint_malloc(FLINT_MAX(ns, 1));
         for (k = 0; k < ns; k++)
@@ -615,7 +615,7 @@ START_TEST(test_forms_carried)
             }
             else
                 goto next;
-            if (net->layers[l - 1].act != NET_RELU)
+            if (net->layers[l - 1].act != CPWL_NET_RELU)
             {
                 ck_assert_msg(!forms_update_d(Zq, Eq, F, net, l, Zd, Ed, Zp,
                                               Ep, st, st),
@@ -655,7 +655,7 @@ START_TEST(test_forms_carried)
         flint_free(st);
         flint_free(sq);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -664,11 +664,11 @@ static void tight_d(double *m, double *rad, const fmpq_t q)
 {
     fmpq_t t;
     fmpq_init(t);
-    *m = num_fmpq_get_d(q);
+    *m = cpwl_num_fmpq_get_d(q);
     test_fmpq_of_d(t, *m);
     fmpq_sub(t, t, q);
     fmpq_abs(t, t);
-    *rad = num_fmpq_get_d(t);
+    *rad = cpwl_num_fmpq_get_d(t);
     if (*rad > 0)
         *rad = nextafter(*rad, INFINITY);
     fmpq_clear(t);
@@ -686,21 +686,21 @@ START_TEST(test_forms_update_tight)
     const uint64_t seed = test_seed(20261207);
     test_rng r = {seed};
     slong it, n = test_iters(20000);
-    net_t net;
+    cpwl_net_t net;
     forms_plan_t F;
     fmpq *Z = _fmpq_vec_init(3);
     fmpq_t t;
     fmpq_init(t);
-    net_init(net, 2);
-    net_add_layer(net, NET_RELU, 2);
-    net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_init(net, 2);
+    cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
+    cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (it = 0; it < n; it++)
     {
         unsigned char sr[2] = {1, 0}, sq[2] = {1, 1};
         double Zp[6], Ep[6] = {0, 0, 0, 0, 0, 0}, Zr[3], Er[3], Zq[3], Eq[3];
         slong k, e = test_range(&r, 0, 3) == 0 ? -1074 + test_range(&r, 0, 60)
                                                  : test_range(&r, -30, 30);
-        net_layer_struct *L0 = net->layers, *L1 = net->layers + 1;
+        cpwl_net_layer_struct *L0 = net->layers, *L1 = net->layers + 1;
         /* layer 0: two equal rows of doubles, so that Zp is exact */
         for (k = 0; k < 2; k++)
         {
@@ -727,12 +727,12 @@ START_TEST(test_forms_update_tight)
         fmpq_mul(fmpq_mat_entry(L1->W, 0, 0), fmpq_mat_entry(L1->W, 0, 1), t);
         fmpq_neg(fmpq_mat_entry(L1->W, 0, 0), fmpq_mat_entry(L1->W, 0, 0));
         fmpq_zero(L1->b);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         if (!net->layers[1].d_ok)
             continue;
         forms_plan_init(F, net);
         for (k = 0; k < 6; k++)
-            Zp[k] = num_fmpq_get_d(k % 3 < 2 ? fmpq_mat_entry(L0->W, k / 3, k % 3)
+            Zp[k] = cpwl_num_fmpq_get_d(k % 3 < 2 ? fmpq_mat_entry(L0->W, k / 3, k % 3)
                                    : L0->b + k / 3);
         forms_layer_fmpq(Z, net, sr, 1);
         for (k = 0; k < 3; k++)
@@ -744,7 +744,7 @@ START_TEST(test_forms_update_tight)
         }
         forms_plan_clear(F);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(Z, 3);
     fmpq_clear(t);
 }
@@ -775,13 +775,13 @@ START_TEST(test_forms_next_reference)
         double *EA = flint_malloc(3 * n * sizeof(double));
         double Z[9], E[9];
         unsigned char *st = flint_malloc(n + out);
-        net_t net;
-        net_layer_struct *L;
-        net_init(net, 2);
-        net_add_layer(net, NET_RELU, n);
-        L = net_add_layer(net, NET_IDENTITY, out);
+        cpwl_net_t net;
+        cpwl_net_layer_struct *L;
+        cpwl_net_init(net, 2);
+        cpwl_net_add_layer(net, CPWL_NET_RELU, n);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, out);
         ref_layer_inputs(L, A, EA, 3 * n, exact_in, e0, &r);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         forms_plan_init(F, net);
         memset(st, 1, n + out);
         if (forms_next_d(Z, E, F, net, 1, A, EA, st))
@@ -798,7 +798,7 @@ START_TEST(test_forms_next_reference)
                                      E[i * 3 + col]);
                 }
         forms_plan_clear(F);
-        net_clear(net);
+        cpwl_net_clear(net);
         flint_free(A);
         flint_free(EA);
         flint_free(st);
@@ -809,11 +809,11 @@ START_TEST(test_forms_next_reference)
         fmpq *Aq = _fmpq_vec_init(12), *Zq = _fmpq_vec_init(3);
         unsigned char st[5] = {1, 1, 1, 1, 1};
         slong t;
-        net_t net;
-        net_layer_struct *L;
-        net_init(net, 2);
-        net_add_layer(net, NET_RELU, 4);
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        cpwl_net_t net;
+        cpwl_net_layer_struct *L;
+        cpwl_net_init(net, 2);
+        cpwl_net_add_layer(net, CPWL_NET_RELU, 4);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         fmpq_set_si(w, 1, 1);
         fmpq_div_2exp(v, w, 54);
         fmpq_add(w, w, v);
@@ -823,7 +823,7 @@ START_TEST(test_forms_next_reference)
             EA[t * 3] = t == 0 ? 1.0 : tt;
             test_fmpq_of_d(Aq + t * 3, EA[t * 3]);
         }
-        net_prepare(net);
+        cpwl_net_prepare(net);
         forms_plan_init(F, net);
         ck_assert(forms_next_d(Z, E, F, net, 1, A, EA, st));
         forms_affine_fmpq(Zq, net, 1, Aq);
@@ -834,7 +834,7 @@ START_TEST(test_forms_next_reference)
         ck_assert_msg(fmpq_cmp(v, w) <= 0, "forms_next_d: %a outside its "
                       "bound", E[0]);
         forms_plan_clear(F);
-        net_clear(net);
+        cpwl_net_clear(net);
         _fmpq_vec_clear(Aq, 12);
         _fmpq_vec_clear(Zq, 3);
     }

@@ -395,7 +395,7 @@ static void fmpq_add_abs(fmpq_t s, const fmpq_t x)
 
 /* Reference bound of iv_row_point, the a-priori worst case of the
    derivation in interval.c evaluated exactly for the same row and the
-   same input error bounds e_p of net_round_inputs_d, with the ACTUAL
+   same input error bounds e_p of cpwl_net_round_inputs_d, with the ACTUAL
    roundings g - g' and c - c' of fmpz_get_d instead of their bounds and
    Higham's count of the summation roundings (Accuracy and Stability of
    Numerical Algorithms, 2nd ed., Lemma 3.1 and (3.2)-(3.5)):
@@ -431,7 +431,7 @@ static int row_dominates(iv z, const fmpq *h, const fmpq *p, slong d)
             break;
         }
         k++;
-        ok = net_round_inputs_d(&pdd, &ped, p + i, 1);
+        ok = cpwl_net_round_inputs_d(&pdd, &ped, p + i, 1);
         test_fmpq_of_d(pd, pdd);
         test_fmpq_of_d(pe, ped);
         fmpq_abs(pd, pd);

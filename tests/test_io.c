@@ -131,7 +131,7 @@ static int has_any(const char *s, const char *alts)
    the place within [mark, mark + slack] of text (mark >= 0), containing
    path (if not NULL) and one of the causes (if not NULL).  Prints what is
    wrong and returns 0, or returns 1. */
-static int check_msg(const char *name, const err_t e, int ret,
+static int check_msg(const char *name, const cpwl_err_t e, int ret,
                      const char *where, const char *text, size_t len,
                      long mark, int slack, const char *path,
                      const char *cause)
@@ -204,30 +204,30 @@ static int bad_input(const char *name, const char *tmpl, int raw, int slack,
     size_t len;
     long mark;
     char *t = prep(tmpl, raw, &len, &mark);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     int ret, ok;
 
-    net_init(net, 0);
-    err_init(e);
-    ret = io_net_read_str(net, t, len, WHERE, e);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_str(net, t, len, WHERE, e);
     ok = check_msg(name, e, ret, WHERE, t, len, mark, slack, path, cause);
-    net_clear(net);
+    cpwl_net_clear(net);
     free(t);
     return ok;
 }
 
 /* Read a template that must be accepted into net. */
-static int good_input(net_t net, const char *name, const char *tmpl)
+static int good_input(cpwl_net_t net, const char *name, const char *tmpl)
 {
     size_t len;
     long mark;
     char *t = prep(tmpl, 0, &len, &mark);
-    err_t e;
+    cpwl_err_t e;
     int ret;
 
-    err_init(e);
-    ret = io_net_read_str(net, t, len, WHERE, e);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_str(net, t, len, WHERE, e);
     free(t);
     if (ret != CPWL_OK || e->status != CPWL_OK)
     {
@@ -244,7 +244,7 @@ static int eq_str(const char *a, const char *b)
 }
 
 /* Same network, exactly: shapes, activations, every rational, options. */
-static int nets_equal(const net_t a, const net_t b)
+static int nets_equal(const cpwl_net_t a, const cpwl_net_t b)
 {
     slong l, i, j;
 
@@ -254,7 +254,7 @@ static int nets_equal(const net_t a, const net_t b)
         return 0;
     for (l = 0; l < a->nlayers; l++)
     {
-        const net_layer_struct *A = a->layers + l, *B = b->layers + l;
+        const cpwl_net_layer_struct *A = a->layers + l, *B = b->layers + l;
         if (A->act != B->act || A->in != B->in || A->out != B->out)
             return 0;
         for (i = 0; i < A->out; i++)
@@ -266,7 +266,7 @@ static int nets_equal(const net_t a, const net_t b)
             if (!fmpq_equal(A->b + i, B->b + i))
                 return 0;
         }
-        if (A->act == NET_LEAKY_RELU && !fmpq_equal(A->slope, B->slope))
+        if (A->act == CPWL_NET_LEAKY_RELU && !fmpq_equal(A->slope, B->slope))
             return 0;
     }
     return 1;
@@ -359,7 +359,7 @@ static slong count_written_rationals(const char *text)
                 memcpy(word, p + 1, n);
                 word[n] = '\0';
             }
-            if (n < sizeof(word) && net_act_from_name(word) >= 0)
+            if (n < sizeof(word) && cpwl_net_act_from_name(word) >= 0)
                 ;                       /* an activation name */
             else if (canonical_rational(p + 1, n))
                 count++;
@@ -372,29 +372,29 @@ static slong count_written_rationals(const char *text)
 }
 
 /* Rationals a net holds: weights, biases and leaky slopes. */
-static slong net_rationals(const net_t net)
+static slong net_rationals(const cpwl_net_t net)
 {
     slong l, c = 0;
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
-        c += L->out * L->in + L->out + (L->act == NET_LEAKY_RELU);
+        const cpwl_net_layer_struct *L = net->layers + l;
+        c += L->out * L->in + L->out + (L->act == CPWL_NET_LEAKY_RELU);
     }
     return c;
 }
 
 /* Write net, read it back, write again: same rationals, same text, and the
    text holds every rational as a canonical string.  Returns 1 if so. */
-static int round_trip(const char *name, const net_t net, char **out)
+static int round_trip(const char *name, const cpwl_net_t net, char **out)
 {
-    char *s1 = io_net_write_str(net), *s2;
-    net_t back;
-    err_t e;
+    char *s1 = cpwl_io_net_write_str(net), *s2;
+    cpwl_net_t back;
+    cpwl_err_t e;
     int ok = 1;
 
-    net_init(back, 0);
-    err_init(e);
-    if (io_net_read_str(back, s1, strlen(s1), name, e) != CPWL_OK)
+    cpwl_net_init(back, 0);
+    cpwl_err_init(e);
+    if (cpwl_io_net_read_str(back, s1, strlen(s1), name, e) != CPWL_OK)
     {
         fprintf(stderr, "io: %s: written text refused: %s\n%s", name,
                 e->msg, s1);
@@ -402,7 +402,7 @@ static int round_trip(const char *name, const net_t net, char **out)
     }
     else
     {
-        s2 = io_net_write_str(back);
+        s2 = cpwl_io_net_write_str(back);
         if (!nets_equal(net, back))
         {
             fprintf(stderr, "io: %s: read back differs\n", name);
@@ -424,7 +424,7 @@ static int round_trip(const char *name, const net_t net, char **out)
         }
         flint_free(s2);
     }
-    net_clear(back);
+    cpwl_net_clear(back);
     if (out != NULL)
         *out = s1;
     else
@@ -802,11 +802,11 @@ END_TEST
 
 START_TEST(test_bad_semantic)
 {
-    net_t net;
+    cpwl_net_t net;
     int fails = 0;
 
     /* The base network and its variants that must stay valid. */
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     ck_assert(good_input(net, "base", NET(L0 ", " L1)));
     ck_assert_int_eq(net->input_dim, 2);
     ck_assert_int_eq(net->nlayers, 2);
@@ -822,7 +822,7 @@ START_TEST(test_bad_semantic)
                          "'\\\\x\\ud83d\\ude00', 'input_dim': 2, "
                          "'layers': [" L0 ", " L1 "]}"));
     ck_assert_str_eq(net->name, "\\x\xf0\x9f\x98\x80");
-    net_clear(net);
+    cpwl_net_clear(net);
 
     fails = bad_cases(semantic_cases);
     ck_assert_msg(fails == 0, "%d bad networks misreported (see stderr)",
@@ -878,7 +878,7 @@ START_TEST(test_bad_nesting)
     {
         slong k = depths[i], j;
         char *t = malloc(hl + 2 * k + 4), *p = t, name[64];
-        net_t net;
+        cpwl_net_t net;
 
         /* head, k '[' with '@' before the 63rd (the 65th container), k ']'
            and the closing braces. */
@@ -894,7 +894,7 @@ START_TEST(test_bad_nesting)
             *p++ = ']';
         memcpy(p, "}}", 3);
         snprintf(name, sizeof(name), "meta nested %ld deep", (long) k);
-        net_init(net, 0);
+        cpwl_net_init(net, 0);
         if (k <= 62)
         {
             /* 64 containers: accepted, and kept through a rewrite. */
@@ -910,7 +910,7 @@ START_TEST(test_bad_nesting)
         }
         else
             fails += !bad_input(name, t, 0, 1, NULL, "nest|deep|depth");
-        net_clear(net);
+        cpwl_net_clear(net);
         free(t);
     }
     ck_assert_msg(fails == 0, "%d nesting cases wrong (see stderr)", fails);
@@ -923,18 +923,18 @@ START_TEST(test_bad_truncated)
 {
     size_t n = strlen(tent_text), len;
     int fails = 0;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     for (len = 0; len + 1 < n; len++)
     {
         char *t = malloc(len ? len : 1), name[64];
         int ret;
 
         memcpy(t, tent_text, len);
-        err_init(e);
-        ret = io_net_read_str(net, t, len, WHERE, e);
+        cpwl_err_init(e);
+        ret = cpwl_io_net_read_str(net, t, len, WHERE, e);
         snprintf(name, sizeof(name), "tent.json cut at %zu bytes", len);
         /* The end of the text, or its last character, is the place. */
         if (!check_msg(name, e, ret, WHERE, t, len,
@@ -944,11 +944,11 @@ START_TEST(test_bad_truncated)
         free(t);
     }
     /* Without the final newline the text is complete. */
-    err_init(e);
-    ck_assert_int_eq(io_net_read_str(net, tent_text, n - 1, WHERE, e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_net_read_str(net, tent_text, n - 1, WHERE, e),
                      CPWL_OK);
     ck_assert_int_eq(net->nlayers, 2);
-    net_clear(net);
+    cpwl_net_clear(net);
     ck_assert_msg(fails == 0, "%d truncated texts misreported (see stderr)",
                   fails);
 }
@@ -976,35 +976,35 @@ START_TEST(test_bad_files)
 {
     const char *missing = "/nonexistent-cpwl-dir/net.json";
     char path[4096];
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     int ret;
 
-    net_init(net, 0);
-    err_init(e);
-    ret = io_net_read_file(net, missing, e);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_file(net, missing, e);
     ck_assert(check_msg("nonexistent file", e, ret, NULL, NULL, 0, -1, 0,
                         missing, "No such|cannot open|not found"));
 
-    err_init(e);
-    ret = io_net_read_file(net, "/tmp", e);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_file(net, "/tmp", e);
     ck_assert(check_msg("directory", e, ret, NULL, NULL, 0, -1, 0, "/tmp",
                         "directory"));
 
     /* A malformed file is placed by its name, line 5 (see the file). */
     snprintf(path, sizeof(path), "%s/bad-syntax.json", testdata_dir());
-    err_init(e);
-    ret = io_net_read_file(net, path, e);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_file(net, path, e);
     ck_assert(check_msg("bad-syntax.json", e, ret, path, NULL, 0, -1, 0,
                         "bad-syntax.json:5:", "malformed|JSON"));
 
     snprintf(path, sizeof(path), "%s/bad-activation.json", testdata_dir());
-    err_init(e);
-    ret = io_net_read_file(net, path, e);
+    cpwl_err_init(e);
+    ret = cpwl_io_net_read_file(net, path, e);
     ck_assert(check_msg("bad-activation.json", e, ret, path, NULL, 0, -1, 0,
                         "bad-activation.json:6:20:", "sigmoid"));
     ck_assert_ptr_nonnull(strstr(e->msg, "layers[0].activation"));
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1025,10 +1025,10 @@ START_TEST(test_bad_large)
     size_t cap = 1 << 20, n = 0;
     char *t = malloc(cap);
     slong i;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     /* 20000 meta keys, the last one a duplicate of k7. */
     n += sprintf(t + n, "{\"format\": \"cpwl-net\", \"version\": 1, "
                  "\"input_dim\": 1, \"layers\": [{\"activation\": "
@@ -1037,8 +1037,8 @@ START_TEST(test_bad_large)
     for (i = 0; i < 20000; i++)
         n += sprintf(t + n, "\"k%ld\": %ld, ", (long) i, (long) i);
     n += sprintf(t + n, "\"k7\": 0}}");
-    err_init(e);
-    ck_assert_int_eq(io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "duplicate key \"k7\"") != NULL, "%s",
                   e->msg);
     /* 1:(n - 8): the duplicate is the last key of the text. */
@@ -1056,8 +1056,8 @@ START_TEST(test_bad_large)
     for (i = 0; i < 4000; i++)
         n += sprintf(t + n, "%s1e9999", i ? "," : "");
     n += sprintf(t + n, "]], \"bias\": [0]}]}");
-    err_init(e);
-    ck_assert_int_eq(io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_net_read_str(net, t, n, WHERE, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "too large in total") != NULL, "%s", e->msg);
 
     /* 20000 subnormal binary64 weights (1075-bit denominators): accepted. */
@@ -1068,22 +1068,22 @@ START_TEST(test_bad_large)
     for (i = 0; i < 20000; i++)
         n += sprintf(t + n, "%s\"0x1p-1074\"", i ? "," : "");
     n += sprintf(t + n, "]], \"bias\": [0]}]}");
-    err_init(e);
-    ck_assert_msg(io_net_read_str(net, t, n, WHERE, e) == CPWL_OK, "%s",
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_io_net_read_str(net, t, n, WHERE, e) == CPWL_OK, "%s",
                   e->msg);
     ck_assert_int_eq(fmpz_bits(fmpq_denref(fmpq_mat_entry(net->layers[0].W,
                                                           0, 19999))), 1075);
-    net_clear(net);
+    cpwl_net_clear(net);
     free(t);
 }
 END_TEST
 
 START_TEST(test_exact_values)
 {
-    net_t net;
+    cpwl_net_t net;
     const fmpq *w;
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     ck_assert(good_input(net, "exact", EXACT_NET("")));
     w = fmpq_mat_entry(net->layers[0].W, 0, 0);
     ck_assert(eq_frac(w + 0, "1/10"));
@@ -1108,18 +1108,18 @@ START_TEST(test_exact_values)
                       "123456789012345678901234567890/7"));
     ck_assert(eq_frac(net->layers[0].b,
                       "1/1000000000000000000000000000000"));
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 START_TEST(test_float_modes)
 {
-    net_t net;
+    cpwl_net_t net;
     const fmpq *w;
     char *s;
 
     /* binary64: 0.1 is 0x1.999999999999ap-4 = 3602879701896397 / 2^55. */
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     ck_assert(good_input(net, "binary64",
                          EXACT_NET("'numbers': 'binary64', ")));
     w = fmpq_mat_entry(net->layers[0].W, 0, 0);
@@ -1162,7 +1162,7 @@ START_TEST(test_float_modes)
     ck_assert(eq_frac(net->layers[0].b, "11184811/33554432"));
     ck_assert(eq_frac(net->layers[0].slope, "13421773/134217728"));
     ck_assert(round_trip("binary32", net, NULL));
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1183,19 +1183,19 @@ START_TEST(test_examples_round_trip)
     {
         size_t nl = strlen(ent->d_name), len;
         char path[4096], *text, *out;
-        net_t net, again;
-        err_t e;
+        cpwl_net_t net, again;
+        cpwl_err_t e;
 
         if (nl < 6 || strcmp(ent->d_name + nl - 5, ".json") != 0)
             continue;
         files++;
         snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
-        err_init(e);
-        ck_assert_msg(io_read_all(&text, &len, path, e) == CPWL_OK, "%s",
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_io_read_all(&text, &len, path, e) == CPWL_OK, "%s",
                       e->msg);
-        net_init(net, 0);
-        net_init(again, 0);
-        if (io_net_read_file(net, path, e) != CPWL_OK)
+        cpwl_net_init(net, 0);
+        cpwl_net_init(again, 0);
+        if (cpwl_io_net_read_file(net, path, e) != CPWL_OK)
         {
             fprintf(stderr, "io: %s refused: %s\n", path, e->msg);
             fails++;
@@ -1203,14 +1203,14 @@ START_TEST(test_examples_round_trip)
         else
         {
             /* The examples are stored canonically. */
-            out = io_net_write_str(net);
+            out = cpwl_io_net_write_str(net);
             if (strlen(out) != len || memcmp(out, text, len) != 0)
             {
                 fprintf(stderr, "io: %s: rewrite differs from the file:\n%s",
                         path, out);
                 fails++;
             }
-            if (io_net_read_str(again, out, strlen(out), path, e) != CPWL_OK
+            if (cpwl_io_net_read_str(again, out, strlen(out), path, e) != CPWL_OK
                 || !nets_equal(net, again))
             {
                 fprintf(stderr, "io: %s: read back differs %s\n", path,
@@ -1220,8 +1220,8 @@ START_TEST(test_examples_round_trip)
             fails += !round_trip(path, net, NULL);
             flint_free(out);
         }
-        net_clear(net);
-        net_clear(again);
+        cpwl_net_clear(net);
+        cpwl_net_clear(again);
         flint_free(text);
     }
     closedir(d);
@@ -1278,32 +1278,32 @@ static const char noncanonical_expected[] =
 
 START_TEST(test_noncanonical_round_trip)
 {
-    net_t net, again;
+    cpwl_net_t net, again;
     char *s1, *s2;
-    err_t e;
+    cpwl_err_t e;
 
-    net_init(net, 0);
-    net_init(again, 0);
+    cpwl_net_init(net, 0);
+    cpwl_net_init(again, 0);
     ck_assert(good_input(net, "non-canonical", noncanonical));
-    s1 = io_net_write_str(net);
+    s1 = cpwl_io_net_write_str(net);
     ck_assert_str_eq(s1, noncanonical_expected);
     ck_assert_str_eq(net->name, "round trip");
     ck_assert(!net->output_bias);
 
     /* Reading the canonical text gives the same network and text. */
-    err_init(e);
-    ck_assert_int_eq(io_net_read_str(again, s1, strlen(s1), WHERE, e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_net_read_str(again, s1, strlen(s1), WHERE, e),
                      CPWL_OK);
     ck_assert(nets_equal(net, again));
-    s2 = io_net_write_str(again);
+    s2 = cpwl_io_net_write_str(again);
     ck_assert_str_eq(s2, s1);
     ck_assert_int_eq(count_written_rationals(s1), net_rationals(net));
     ck_assert(round_trip("non-canonical", net, NULL));
 
     flint_free(s1);
     flint_free(s2);
-    net_clear(net);
-    net_clear(again);
+    cpwl_net_clear(net);
+    cpwl_net_clear(again);
 }
 END_TEST
 
@@ -1317,16 +1317,16 @@ START_TEST(test_random_round_trip)
     for (t = 0; t < test_iters(240); t++)
     {
         int bits = t % 61;
-        net_t net;
+        cpwl_net_t net;
         char name[64];
 
-        net_init(net, 0);
+        cpwl_net_init(net, 0);
         test_random_net(net, &r, test_range(&r, 1, 4), test_range(&r, 1, 4),
                         4, bits);
         if (t % 3 == 1)
         {
             /* output_bias false needs a zero last bias. */
-            net_layer_struct *L = net->layers + net->nlayers - 1;
+            cpwl_net_layer_struct *L = net->layers + net->nlayers - 1;
             slong i;
             for (i = 0; i < L->out; i++)
                 fmpq_zero(L->b + i);
@@ -1346,7 +1346,7 @@ START_TEST(test_random_round_trip)
         }
         snprintf(name, sizeof(name), "random net %d (bits %d)", t, bits);
         fails += !round_trip(name, net, NULL);
-        net_clear(net);
+        cpwl_net_clear(net);
     }
     ck_assert_msg(fails == 0, "%d random round trips failed (see stderr)",
                   fails);
@@ -1360,33 +1360,33 @@ END_TEST
 START_TEST(test_parse_vector)
 {
     fmpq *x = _fmpq_vec_init(3);
-    err_t e;
+    cpwl_err_t e;
     int ret;
 
-    err_init(e);
-    ck_assert_int_eq(io_parse_vector(x, 2, "1/2,-3", "--at", e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_parse_vector(x, 2, "1/2,-3", "--at", e), CPWL_OK);
     ck_assert(eq_frac(x + 0, "1/2"));
     ck_assert(eq_frac(x + 1, "-3"));
 
-    ck_assert_int_eq(io_parse_vector(x, 2, " 1 , 2 ", "--at", e), CPWL_OK);
+    ck_assert_int_eq(cpwl_io_parse_vector(x, 2, " 1 , 2 ", "--at", e), CPWL_OK);
     ck_assert(eq_frac(x + 0, "1"));
     ck_assert(eq_frac(x + 1, "2"));
 
-    ck_assert_int_eq(io_parse_vector(x, 3, "0.1,0x1.8p-3,-6/4", "--at", e),
+    ck_assert_int_eq(cpwl_io_parse_vector(x, 3, "0.1,0x1.8p-3,-6/4", "--at", e),
                      CPWL_OK);
     ck_assert(eq_frac(x + 0, "1/10"));
     ck_assert(eq_frac(x + 1, "3/16"));
     ck_assert(eq_frac(x + 2, "-3/2"));
 
-    ck_assert_int_eq(io_parse_vector(x, 1, "-1", "--at", e), CPWL_OK);
+    ck_assert_int_eq(cpwl_io_parse_vector(x, 1, "-1", "--at", e), CPWL_OK);
     ck_assert(eq_frac(x + 0, "-1"));
     ck_assert_int_eq(e->status, CPWL_OK);
 
 #define VBAD(n, s, cause) \
     do \
     { \
-        err_init(e); \
-        ret = io_parse_vector(x, n, s, "--at", e); \
+        cpwl_err_init(e); \
+        ret = cpwl_io_parse_vector(x, n, s, "--at", e); \
         ck_assert_msg(check_msg("vector \"" s "\"", e, ret, NULL, NULL, 0, \
                                 -1, 0, "--at", cause), \
                       "vector \"%s\": %s", s, e->msg); \
@@ -1412,7 +1412,7 @@ END_TEST
 
 START_TEST(test_json_quote)
 {
-    char *s = io_json_quote("a\"b\\c\nd");
+    char *s = cpwl_io_json_quote("a\"b\\c\nd");
     ck_assert_str_eq(s, "\"a\\\"b\\\\c\\nd\"");
     flint_free(s);
 }

@@ -73,11 +73,11 @@ static char *float_net(const float *v, slong rows, slong cols,
     return s;
 }
 
-static void read_warn(net_t net, io_warn_t w, const char *text)
+static void read_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text)
 {
-    err_t e;
-    err_init(e);
-    ck_assert_msg(io_net_read_str_warn(net, w, text, strlen(text), "f.json",
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_io_net_read_str_warn(net, w, text, strlen(text), "f.json",
                                        e) == CPWL_OK, "%s\n%s", e->msg, text);
 }
 
@@ -91,11 +91,11 @@ START_TEST(test_float32_dumps_warn)
         slong nv = rows * (cols + 1), i;
         float *v = flint_malloc(nv * sizeof(float));
         char *text;
-        net_t net;
-        io_warn_t w;
+        cpwl_net_t net;
+        cpwl_io_warn_t w;
         for (i = 0; i < nv; i++)
             v[i] = random_float(&r);
-        net_init(net, 0);
+        cpwl_net_init(net, 0);
 
         /* Exact reading: the decimals as written, one warning. */
         text = float_net(v, rows, cols, NULL);
@@ -140,7 +140,7 @@ START_TEST(test_float32_dumps_warn)
             fmpq_clear(want);
         }
         flint_free(text);
-        net_clear(net);
+        cpwl_net_clear(net);
         flint_free(v);
     }
 }
@@ -150,19 +150,19 @@ END_TEST
 static int warns(const char *lit)
 {
     char text[512];
-    net_t net;
-    io_warn_t w;
+    cpwl_net_t net;
+    cpwl_io_warn_t w;
     int out;
     snprintf(text, sizeof text, "{\"format\": \"cpwl-net\", \"version\": 1, "
              "\"input_dim\": 1, \"layers\": [{\"activation\": \"relu\", "
              "\"weights\": [[%s], [\"1/3\"]], \"bias\": [0.5, \"0.1\"]}, "
              "{\"activation\": \"identity\", \"weights\": [[1, -2]], "
              "\"bias\": [0]}]}", lit);
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     read_warn(net, w, text);
     out = w->float_traps > 0;
     ck_assert_int_eq(out, w->msg[0] != '\0');
-    net_clear(net);
+    cpwl_net_clear(net);
     return out;
 }
 
@@ -193,12 +193,12 @@ START_TEST(test_what_warns)
             "\"numbers\": \"exact\", \"input_dim\": 1, \"layers\": "
             "[{\"activation\": \"identity\", \"weights\": "
             "[[0.10000000149011612]], \"bias\": [0]}]}";
-        net_t net;
-        io_warn_t w;
-        net_init(net, 0);
+        cpwl_net_t net;
+        cpwl_io_warn_t w;
+        cpwl_net_init(net, 0);
         read_warn(net, w, t);
         ck_assert_int_eq(w->float_traps, 0);
-        net_clear(net);
+        cpwl_net_clear(net);
     }
 }
 END_TEST

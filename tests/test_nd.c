@@ -1,7 +1,7 @@
 /* Tests of the n-D region algorithm (the exact LP wrapper: test_lp.c; the
    carried forms and the bounding boxes: test_nd_box.c).
 
-   regions_nd: counts against closed forms (braid arrangement n!, Shi
+   cpwl_regions_nd: counts against closed forms (braid arrangement n!, Shi
    arrangement (n+1)^(n-1), generic arrangements sum_{i<=d} C(m,i)), small
    nets counted by hand (two layers, degenerate neurons, cancelling kinks,
    cells meeting only in a point or a line), boxes, the stop conditions,
@@ -9,7 +9,7 @@
    point has the cell's pattern (exact forward pass), patterns are
    distinct, the pattern at random points is one of the cells, maps equal
    the forms' maps, cells of one linear region share their map, and in
-   d = 1 and d = 2 the counts equal those of regions_1d and regions_2d
+   d = 1 and d = 2 the counts equal those of cpwl_regions_1d and cpwl_regions_2d
    (different algorithms, without LP). */
 #include <check.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@
 /* ---- building nets -------------------------------------------------- */
 
 /* Set row i of layer L from small integers over den (weights, bias). */
-static void set_row_si(net_layer_struct *L, slong i, slong den,
+static void set_row_si(cpwl_net_layer_struct *L, slong i, slong den,
                        const slong *w, slong b)
 {
     slong j;
@@ -36,25 +36,25 @@ static void set_row_si(net_layer_struct *L, slong i, slong den,
 
 /* Identity output layer: the sum of the previous layer (weights w, or
    all ones when w is NULL). */
-static void add_sum_output(net_t net, const slong *w)
+static void add_sum_output(cpwl_net_t net, const slong *w)
 {
-    slong k, in = net_output_dim(net);
-    net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
+    slong k, in = cpwl_net_output_dim(net);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (k = 0; k < in; k++)
         fmpq_set_si(fmpq_mat_entry(L->W, 0, k), w ? w[k] : 1, 1);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* Hidden relu layer of the hyperplanes x_i - x_j - s = 0, i < j, for s
    in {0} (braid) or {0, 1} (Shi). */
-static void braid_net(net_t net, slong n, int shi)
+static void braid_net(cpwl_net_t net, slong n, int shi)
 {
     slong i, j, s, k = 0, m = n * (n - 1) / 2 * (shi ? 2 : 1);
     slong *w = flint_calloc(n, sizeof(slong));
-    net_layer_struct *L;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, m);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, m);
     for (i = 0; i < n; i++)
         for (j = i + 1; j < n; j++)
             for (s = 0; s <= shi; s++)
@@ -71,14 +71,14 @@ static void braid_net(net_t net, slong n, int shi)
 /* m hyperplanes 1 + t x_1 + t^2 x_2 + ... + t^d x_d = 0, t = 1..m:
    normals on the moment curve, so every d of them are independent and
    no d+1 meet (Vandermonde): a generic arrangement. */
-static void moment_net(net_t net, slong d, slong m)
+static void moment_net(cpwl_net_t net, slong d, slong m)
 {
     slong k, i;
     slong *w = flint_malloc(d * sizeof(slong));
-    net_layer_struct *L;
-    net_clear(net);
-    net_init(net, d);
-    L = net_add_layer(net, NET_RELU, m);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, d);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, m);
     for (k = 0; k < m; k++)
     {
         slong p = 1;
@@ -113,30 +113,30 @@ nd_result;
 
 /* Cells of net on R^d (lo = NULL) or a box, with the independent checks:
    every interior point has its cell's pattern (exact forward pass), the
-   patterns are distinct, the maps are those of regions_cell_map, and
+   patterns are distinct, the maps are those of cpwl_regions_cell_map, and
    the cells of one linear region share their map. */
-static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
+static nd_result run_nd(const cpwl_net_t net, const fmpq *lo, const fmpq *hi,
                         int linear, slong max_regions)
 {
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t pc;
-    err_t e;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t pc;
+    cpwl_err_t e;
     nd_result res;
-    slong d = net->input_dim, m = net_output_dim(net);
-    slong ns = net_num_states(net), i, j;
+    slong d = net->input_dim, m = cpwl_net_output_dim(net);
+    slong ns = cpwl_net_num_states(net), i, j;
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     fmpq *gr = _fmpq_vec_init(m * d), *of = _fmpq_vec_init(m);
 
-    pred_ctx_init(pc);
-    regions_opts_init(&o, pc);
+    cpwl_pred_ctx_init(pc);
+    cpwl_regions_opts_init(&o, pc);
     o.linear = linear;
     o.points = 1;
     o.maps = 1;
     o.max_regions = max_regions;
-    err_init(e);
-    regions_init(R, d, m, ns);
-    ck_assert_msg(regions_nd(R, net, lo, hi, &o, e) == CPWL_OK, "%s",
+    cpwl_err_init(e);
+    cpwl_regions_init(R, d, m, ns);
+    ck_assert_msg(cpwl_regions_nd(R, net, lo, hi, &o, e) == CPWL_OK, "%s",
                   e->msg);
     res.cells = R->stopped ? R->lower_bound : R->ncells;
     res.linear = R->nlinear;
@@ -146,9 +146,9 @@ static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
         goto done;
     for (i = 0; i < R->ncells; i++)
     {
-        regions_cell_struct *c = R->cells + i;
+        cpwl_regions_cell_struct *c = R->cells + i;
         ck_assert(c->point != NULL && c->grad != NULL);
-        net_pattern_exact(st, net, c->point);
+        cpwl_net_pattern_exact(st, net, c->point);
         ck_assert_msg(memcmp(st, c->state, ns) == 0,
                       "cell %ld: the interior point has another pattern",
                       (long) i);
@@ -156,7 +156,7 @@ static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
             for (j = 0; j < d; j++)
                 ck_assert(fmpq_cmp(lo + j, c->point + j) < 0
                           && fmpq_cmp(c->point + j, hi + j) < 0);
-        regions_cell_map(gr, of, net, c->state);
+        cpwl_regions_cell_map(gr, of, net, c->state);
         for (j = 0; j < m * d; j++)
             ck_assert(fmpq_equal(gr + j, c->grad + j));
         for (j = 0; j < m; j++)
@@ -183,19 +183,19 @@ static nd_result run_nd(const net_t net, const fmpq *lo, const fmpq *hi,
                 }
     }
 done:
-    regions_clear(R);
-    pred_ctx_clear(pc);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(pc);
     flint_free(st);
     _fmpq_vec_clear(gr, m * d);
     _fmpq_vec_clear(of, m);
     return res;
 }
 
-static void check_counts(const net_t net, const fmpq *lo, const fmpq *hi,
+static void check_counts(const cpwl_net_t net, const fmpq *lo, const fmpq *hi,
                          slong cells, slong linear, const char *what)
 {
     nd_result r = run_nd(net, lo, hi, linear >= 0, 0);
-    ck_assert_msg(r.stopped == REGIONS_DONE, "%s: stopped", what);
+    ck_assert_msg(r.stopped == CPWL_REGIONS_DONE, "%s: stopped", what);
     ck_assert_msg(r.cells == cells, "%s: %ld cells, expected %ld", what,
                   (long) r.cells, (long) cells);
     if (linear >= 0)
@@ -223,10 +223,10 @@ START_TEST(test_nd_braid)
        the sum of relus has a different gradient on each.  In [-1,1]^3
        (around the common line) all 6 remain; in [1,2]x[3,4]x[5,6]
        only x_1 < x_2 < x_3. */
-    net_t net;
+    cpwl_net_t net;
     fmpq *lo = _fmpq_vec_init(3), *hi = _fmpq_vec_init(3);
     slong i;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     braid_net(net, 3, 0);
     check_counts(net, NULL, NULL, 6, 6, "braid n=3");
     set_box(lo, hi, 3, -1, 1, 1);
@@ -239,7 +239,7 @@ START_TEST(test_nd_braid)
     check_counts(net, lo, hi, 1, 1, "braid n=3 in a far box");
     braid_net(net, 4, 0);
     check_counts(net, NULL, NULL, 24, 24, "braid n=4");
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(lo, 3);
     _fmpq_vec_clear(hi, 3);
 }
@@ -250,16 +250,16 @@ START_TEST(test_nd_shi)
     /* Shi arrangement x_i - x_j in {0, 1}: (n+1)^(n-1) regions.  For
        n = 3 every region has points with coordinates in (-2, 2) (all
        vertices of the quotient arrangement are within 4/3 of 0). */
-    net_t net;
+    cpwl_net_t net;
     fmpq *lo = _fmpq_vec_init(3), *hi = _fmpq_vec_init(3);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     braid_net(net, 3, 1);
     check_counts(net, NULL, NULL, 16, -1, "Shi n=3");
     set_box(lo, hi, 3, -2, 2, 1);
     check_counts(net, lo, hi, 16, -1, "Shi n=3 in [-2,2]^3");
     braid_net(net, 4, 1);
     check_counts(net, NULL, NULL, 125, -1, "Shi n=4");
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(lo, 3);
     _fmpq_vec_clear(hi, 3);
 }
@@ -269,10 +269,10 @@ START_TEST(test_nd_generic)
 {
     /* m generic hyperplanes in R^d: sum_{i=0}^{d} C(m, i) regions. */
     static const slong dm[][2] = {{2, 5}, {3, 6}, {3, 8}, {4, 7}, {1, 4}};
-    net_t net;
+    cpwl_net_t net;
     slong k, i;
     char what[64];
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (k = 0; k < 5; k++)
     {
         slong d = dm[k][0], m = dm[k][1], n = 0;
@@ -283,7 +283,7 @@ START_TEST(test_nd_generic)
                  (long) m, (long) d);
         check_counts(net, NULL, NULL, n, -1, what);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -291,15 +291,15 @@ END_TEST
 
 /* relu(x_i) for each coordinate, then relu(sum - 1), identity output
    (slope: leaky slope of the first layer, or 0 for relu). */
-static void two_layer_net(net_t net, slong d, slong slope_num,
+static void two_layer_net(cpwl_net_t net, slong d, slong slope_num,
                           slong slope_den)
 {
     slong i;
     slong *w = flint_calloc(d, sizeof(slong));
-    net_layer_struct *L;
-    net_clear(net);
-    net_init(net, d);
-    L = net_add_layer(net, slope_num ? NET_LEAKY_RELU : NET_RELU, d);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, d);
+    L = cpwl_net_add_layer(net, slope_num ? CPWL_NET_LEAKY_RELU : CPWL_NET_RELU, d);
     if (slope_num)
         fmpq_set_si(L->slope, slope_num, slope_den);
     for (i = 0; i < d; i++)
@@ -308,7 +308,7 @@ static void two_layer_net(net_t net, slong d, slong slope_num,
         w[i] = 1;
         set_row_si(L, i, 1, w, 0);
     }
-    L = net_add_layer(net, NET_RELU, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
     for (i = 0; i < d; i++)
         w[i] = 1;
     set_row_si(L, 0, 1, w, -1);
@@ -332,8 +332,8 @@ START_TEST(test_nd_two_layers)
        regions, 4 linear ones.  Leaky slope 1: the first layer is the
        identity in disguise (its states still count): 7 regions, f =
        relu(x + y - 1) has 2 linear regions. */
-    net_t net;
-    net_init(net, 1);
+    cpwl_net_t net;
+    cpwl_net_init(net, 1);
     two_layer_net(net, 2, 0, 1);
     check_counts(net, NULL, NULL, 7, 4, "two layers, d = 2");
     two_layer_net(net, 3, 0, 1);
@@ -342,7 +342,7 @@ START_TEST(test_nd_two_layers)
     check_counts(net, NULL, NULL, 7, 4, "two layers, leaky 1/2");
     two_layer_net(net, 2, 1, 1);
     check_counts(net, NULL, NULL, 7, 2, "two layers, leaky 1");
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -355,16 +355,16 @@ START_TEST(test_nd_degenerate)
         {1, 0, 0, 0}, {1, 0, 0, 0}, {-1, 0, 0, 0}, {2, 0, 0, 0},
         {0, 0, 0, 0}, {0, 0, 0, 1}, {0, 0, 0, -1}};
     static const slong wout[] = {1, 0, -1, 0, 5, 0, 0};
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     slong i;
-    net_init(net, 3);
-    L = net_add_layer(net, NET_RELU, 7);
+    cpwl_net_init(net, 3);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 7);
     for (i = 0; i < 7; i++)
         set_row_si(L, i, 1, rows[i], rows[i][3]);
     add_sum_output(net, wout);
     check_counts(net, NULL, NULL, 2, 1, "degenerate layer");
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -381,30 +381,30 @@ START_TEST(test_nd_touching)
     static const slong r2[][2] = {{1, 0}, {0, 1}, {1, 1}};
     static const slong w[] = {1, 1, -1};
     static const slong w1[] = {1, -1}, x1[] = {1};
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     slong i;
-    net_init(net, 3);
-    L = net_add_layer(net, NET_RELU, 3);
+    cpwl_net_init(net, 3);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 3);
     for (i = 0; i < 3; i++)
         set_row_si(L, i, 1, r3[i], 0);
     add_sum_output(net, w);
     check_counts(net, NULL, NULL, 6, 6, "touching in a line");
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 3);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 3);
     for (i = 0; i < 3; i++)
         set_row_si(L, i, 1, r2[i], 0);
     add_sum_output(net, w);
     check_counts(net, NULL, NULL, 6, 6, "touching in a point");
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     set_row_si(L, 0, 1, x1, 0);
     set_row_si(L, 1, 1, x1, 0);
     add_sum_output(net, w1);
     check_counts(net, NULL, NULL, 2, 1, "cancelled kink in R^1");
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -418,27 +418,27 @@ START_TEST(test_nd_box_and_1d)
                                     {1, 0, 0}};
     static const slong bias[] = {-1, -1, -1, -2};
     static const slong one[] = {1}, minus[] = {-1}, w[] = {1, 0, 0};
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     fmpq *lo = _fmpq_vec_init(3), *hi = _fmpq_vec_init(3);
     slong i;
-    net_init(net, 3);
-    L = net_add_layer(net, NET_RELU, 4);
+    cpwl_net_init(net, 3);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 4);
     for (i = 0; i < 4; i++)
         set_row_si(L, i, 1, rows[i], bias[i]);
     add_sum_output(net, NULL);
     check_counts(net, NULL, NULL, 12, -1, "slabs on R^3");
     set_box(lo, hi, 3, 0, 1, 1);
     check_counts(net, lo, hi, 8, -1, "slabs in [0,1]^3");
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, 3);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 3);
     set_row_si(L, 0, 1, one, 0);
     set_row_si(L, 1, 1, one, -1);
     set_row_si(L, 2, 1, minus, 2);
     add_sum_output(net, w);
     check_counts(net, NULL, NULL, 4, 2, "three kinks in R^1");
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(lo, 3);
     _fmpq_vec_clear(hi, 3);
 }
@@ -449,31 +449,31 @@ START_TEST(test_nd_stop)
     /* braid n = 4 has 24 regions: a limit of 5 stops with more than 5
        (a lower bound, at most 24); an interrupt raised before the start
        stops at the first LP. */
-    net_t net;
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t pc;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t pc;
+    cpwl_err_t e;
     volatile sig_atomic_t flag = 1;
     nd_result r;
 
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     braid_net(net, 4, 0);
     r = run_nd(net, NULL, NULL, 1, 5);
-    ck_assert_int_eq(r.stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(r.stopped, CPWL_REGIONS_STOP_LIMIT);
     ck_assert(r.cells > 5 && r.cells <= 24);
 
-    pred_ctx_init(pc);
-    regions_opts_init(&o, pc);
+    cpwl_pred_ctx_init(pc);
+    cpwl_regions_opts_init(&o, pc);
     o.interrupt = &flag;
-    err_init(e);
-    regions_init(R, 4, 1, net_num_states(net));
-    ck_assert_int_eq(regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
+    cpwl_err_init(e);
+    cpwl_regions_init(R, 4, 1, cpwl_net_num_states(net));
+    ck_assert_int_eq(cpwl_regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_STOP_INTERRUPT);
     ck_assert(R->lower_bound >= 1 && R->lower_bound <= 24);
-    regions_clear(R);
-    pred_ctx_clear(pc);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(pc);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -483,21 +483,21 @@ END_TEST
    have 40-bit denominators, so they avoid the boundaries of these small
    nets unless very unlucky; a point on a boundary would show as a
    failure with its seed). */
-static void check_sample(const net_t net, test_rng *r, uint64_t seed)
+static void check_sample(const cpwl_net_t net, test_rng *r, uint64_t seed)
 {
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t pc;
-    err_t e;
-    slong d = net->input_dim, ns = net_num_states(net), i, k, t;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t pc;
+    cpwl_err_t e;
+    slong d = net->input_dim, ns = cpwl_net_num_states(net), i, k, t;
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     fmpq *x = _fmpq_vec_init(d);
 
-    pred_ctx_init(pc);
-    regions_opts_init(&o, pc);
-    err_init(e);
-    regions_init(R, d, net_output_dim(net), ns);
-    ck_assert(regions_nd(R, net, NULL, NULL, &o, e) == CPWL_OK);
+    cpwl_pred_ctx_init(pc);
+    cpwl_regions_opts_init(&o, pc);
+    cpwl_err_init(e);
+    cpwl_regions_init(R, d, cpwl_net_output_dim(net), ns);
+    ck_assert(cpwl_regions_nd(R, net, NULL, NULL, &o, e) == CPWL_OK);
     for (t = 0; t < 30; t++)
     {
         int found = 0;
@@ -505,14 +505,14 @@ static void check_sample(const net_t net, test_rng *r, uint64_t seed)
             test_fmpq(x + i, r, 40);
         for (i = 0; i < d; i++)
             fmpq_mul_2exp(x + i, x + i, 4);
-        net_pattern_exact(st, net, x);
+        cpwl_net_pattern_exact(st, net, x);
         for (k = 0; k < R->ncells && !found; k++)
             found = memcmp(st, R->cells[k].state, ns) == 0;
         ck_assert_msg(found, "seed %llu: a sample pattern is no cell",
                       (unsigned long long) seed);
     }
-    regions_clear(R);
-    pred_ctx_clear(pc);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(pc);
     flint_free(st);
     _fmpq_vec_clear(x, d);
 }
@@ -521,9 +521,9 @@ START_TEST(test_nd_random)
 {
     static const int bits[] = {0, 8, 0, 30};
     test_rng r;
-    net_t net;
+    cpwl_net_t net;
     slong i;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (i = 0; i < test_iters(40); i++)
     {
         uint64_t seed = SEED + i;
@@ -532,37 +532,37 @@ START_TEST(test_nd_random)
         r.s = seed;
         test_random_net(net, &r, d, test_range(&r, 2, 3), 5, bits[i % 4]);
         res = run_nd(net, NULL, NULL, 1, 0);
-        ck_assert(res.stopped == REGIONS_DONE && res.cells >= 1);
+        ck_assert(res.stopped == CPWL_REGIONS_DONE && res.cells >= 1);
         check_sample(net, &r, seed);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* Random net with the activations of acts ('r' relu, 'l' leaky_relu,
    'i' identity), widths in [1, 4] (the last layer: 1 or 2 outputs),
    small integer weights. */
-static void acts_net(net_t net, test_rng *r, slong d, const char *acts)
+static void acts_net(cpwl_net_t net, test_rng *r, slong d, const char *acts)
 {
     slong l, i, j, n = (slong) strlen(acts);
-    net_clear(net);
-    net_init(net, d);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, d);
     for (l = 0; l < n; l++)
     {
-        net_act_t act = acts[l] == 'r' ? NET_RELU : acts[l] == 'l'
-                        ? NET_LEAKY_RELU : NET_IDENTITY;
+        cpwl_net_act_t act = acts[l] == 'r' ? CPWL_NET_RELU : acts[l] == 'l'
+                        ? CPWL_NET_LEAKY_RELU : CPWL_NET_IDENTITY;
         slong w = l + 1 < n ? test_range(r, 1, 4) : test_range(r, 1, 2);
-        net_layer_struct *L = net_add_layer(net, act, w);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act, w);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
                 test_fmpq(fmpq_mat_entry(L->W, i, j), r, 0);
             test_fmpq(L->b + i, r, 0);
         }
-        if (act == NET_LEAKY_RELU)
+        if (act == CPWL_NET_LEAKY_RELU)
             fmpq_set_si(L->slope, test_range(r, -2, 2), 3);
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 START_TEST(test_nd_layers)
@@ -570,19 +570,19 @@ START_TEST(test_nd_layers)
     /* Identity layers in the middle, relu and leaky output layers (with
        states of their own), two outputs, a net without states: the
        per-cell checks of run_nd (points, distinct patterns, maps equal
-       to regions_cell_map, one map per linear region), the pattern of
+       to cpwl_regions_cell_map, one map per linear region), the pattern of
        random points among the cells, and in d = 2 the counts of
-       regions_2d.  By hand: relu(x + y) alone has 2 regions and 2 linear
+       cpwl_regions_2d.  By hand: relu(x + y) alone has 2 regions and 2 linear
        regions; leaky with slope 1 has 2 regions and 1 linear region; an
        identity net has 1 of each. */
     static const char *acts[] = {"rir", "ril", "rri", "lrl", "iri", "ii",
                                  "rrr"};
     static const slong one[] = {1, 1};
     test_rng r;
-    net_t net;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
     slong i, k;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (i = 0; i < test_iters(70); i++)
     {
         uint64_t seed = SEED + 4000 + i;
@@ -591,41 +591,41 @@ START_TEST(test_nd_layers)
         r.s = seed;
         acts_net(net, &r, d, acts[i % 7]);
         res = run_nd(net, NULL, NULL, 1, 0);
-        ck_assert(res.stopped == REGIONS_DONE);
+        ck_assert(res.stopped == CPWL_REGIONS_DONE);
         check_sample(net, &r, seed);
         if (d == 2)
         {
-            regions_t R;
-            regions_opts o;
-            pred_ctx_t pc;
-            err_t e;
-            pred_ctx_init(pc);
-            regions_opts_init(&o, pc);
+            cpwl_regions_t R;
+            cpwl_regions_opts o;
+            cpwl_pred_ctx_t pc;
+            cpwl_err_t e;
+            cpwl_pred_ctx_init(pc);
+            cpwl_regions_opts_init(&o, pc);
             o.linear = 1;
-            err_init(e);
-            regions_init(R, 2, net_output_dim(net), net_num_states(net));
-            ck_assert(regions_2d(R, net, NULL, NULL, &o, e) == CPWL_OK);
+            cpwl_err_init(e);
+            cpwl_regions_init(R, 2, cpwl_net_output_dim(net), cpwl_net_num_states(net));
+            ck_assert(cpwl_regions_2d(R, net, NULL, NULL, &o, e) == CPWL_OK);
             ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
                           "seed %llu: n-D %ld/%ld, 2-D %ld/%ld",
                           (unsigned long long) seed, (long) res.cells,
                           (long) res.linear, (long) R->ncells,
                           (long) R->nlinear);
-            regions_clear(R);
-            pred_ctx_clear(pc);
+            cpwl_regions_clear(R);
+            cpwl_pred_ctx_clear(pc);
         }
     }
     for (k = 0; k < 3; k++)
     {
-        net_clear(net);
-        net_init(net, 2);
-        L = net_add_layer(net, k < 2 ? NET_LEAKY_RELU : NET_IDENTITY, 1);
+        cpwl_net_clear(net);
+        cpwl_net_init(net, 2);
+        L = cpwl_net_add_layer(net, k < 2 ? CPWL_NET_LEAKY_RELU : CPWL_NET_IDENTITY, 1);
         fmpq_set_si(L->slope, k, 1);            /* 0: relu, 1: linear */
         set_row_si(L, 0, 1, one, 0);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         check_counts(net, NULL, NULL, k < 2 ? 2 : 1, k == 0 ? 2 : 1,
                      "one output neuron");
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -635,14 +635,14 @@ START_TEST(test_nd_vs_1d)
        linear functions, no LP), on R and on [-2, 3]. */
     static const int bits[] = {0, 8, 30};
     test_rng r;
-    net_t net;
+    cpwl_net_t net;
     slong i, box;
     fmpq_t lo, hi;
     fmpq_init(lo);
     fmpq_init(hi);
     fmpq_set_si(lo, -2, 1);
     fmpq_set_si(hi, 3, 1);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (i = 0; i < test_iters(60); i++)
     {
         uint64_t seed = SEED + 1000 + i;
@@ -650,29 +650,29 @@ START_TEST(test_nd_vs_1d)
         test_random_net(net, &r, 1, test_range(&r, 2, 4), 5, bits[i % 3]);
         for (box = 0; box < 2; box++)
         {
-            regions_t R;
-            regions_opts o;
-            pred_ctx_t pc;
-            err_t e;
+            cpwl_regions_t R;
+            cpwl_regions_opts o;
+            cpwl_pred_ctx_t pc;
+            cpwl_err_t e;
             nd_result res = run_nd(net, box ? lo : NULL, box ? hi : NULL,
                                    1, 0);
-            pred_ctx_init(pc);
-            regions_opts_init(&o, pc);
+            cpwl_pred_ctx_init(pc);
+            cpwl_regions_opts_init(&o, pc);
             o.linear = 1;
-            err_init(e);
-            regions_init(R, 1, 1, net_num_states(net));
-            ck_assert(regions_1d(R, net, box ? lo : NULL, box ? hi : NULL,
+            cpwl_err_init(e);
+            cpwl_regions_init(R, 1, 1, cpwl_net_num_states(net));
+            ck_assert(cpwl_regions_1d(R, net, box ? lo : NULL, box ? hi : NULL,
                                  &o, e) == CPWL_OK);
             ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
                           "seed %llu box %ld: n-D %ld/%ld, 1-D %ld/%ld",
                           (unsigned long long) seed, (long) box,
                           (long) res.cells, (long) res.linear,
                           (long) R->ncells, (long) R->nlinear);
-            regions_clear(R);
-            pred_ctx_clear(pc);
+            cpwl_regions_clear(R);
+            cpwl_pred_ctx_clear(pc);
         }
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     fmpq_clear(lo);
     fmpq_clear(hi);
 }
@@ -685,11 +685,11 @@ START_TEST(test_nd_vs_2d)
        R^2 and on [-1, 2] x [-1, 2]. */
     static const int bits[] = {0, 8, 0, 30};
     test_rng r;
-    net_t net;
+    cpwl_net_t net;
     slong i, box;
     fmpq *lo = _fmpq_vec_init(2), *hi = _fmpq_vec_init(2);
     set_box(lo, hi, 2, -1, 2, 1);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (i = 0; i < test_iters(60); i++)
     {
         uint64_t seed = SEED + 2000 + i;
@@ -697,18 +697,18 @@ START_TEST(test_nd_vs_2d)
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 5, bits[i % 4]);
         for (box = 0; box < 2; box++)
         {
-            regions_t R;
-            regions_opts o;
-            pred_ctx_t pc;
-            err_t e;
+            cpwl_regions_t R;
+            cpwl_regions_opts o;
+            cpwl_pred_ctx_t pc;
+            cpwl_err_t e;
             nd_result res = run_nd(net, box ? lo : NULL, box ? hi : NULL,
                                    1, 0);
-            pred_ctx_init(pc);
-            regions_opts_init(&o, pc);
+            cpwl_pred_ctx_init(pc);
+            cpwl_regions_opts_init(&o, pc);
             o.linear = 1;
-            err_init(e);
-            regions_init(R, 2, 1, net_num_states(net));
-            ck_assert_msg(regions_2d(R, net, box ? lo : NULL,
+            cpwl_err_init(e);
+            cpwl_regions_init(R, 2, 1, cpwl_net_num_states(net));
+            ck_assert_msg(cpwl_regions_2d(R, net, box ? lo : NULL,
                                      box ? hi : NULL, &o, e) == CPWL_OK,
                           "%s", e->msg);
             ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
@@ -716,11 +716,11 @@ START_TEST(test_nd_vs_2d)
                           (unsigned long long) seed, (long) box,
                           (long) res.cells, (long) res.linear,
                           (long) R->ncells, (long) R->nlinear);
-            regions_clear(R);
-            pred_ctx_clear(pc);
+            cpwl_regions_clear(R);
+            cpwl_pred_ctx_clear(pc);
         }
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     _fmpq_vec_clear(lo, 2);
     _fmpq_vec_clear(hi, 2);
 }
@@ -730,17 +730,17 @@ END_TEST
    of g are the cylinders over the cells of f (a linear surjection maps
    cells, facets and maps of g onto those of f), so both counts equal
    those of f. */
-static void cylinder_net(net_t g, const net_t f, slong extra, test_rng *r)
+static void cylinder_net(cpwl_net_t g, const cpwl_net_t f, slong extra, test_rng *r)
 {
     slong l, i, k;
     fmpq_t u;
     fmpq_init(u);
-    net_clear(g);
-    net_init(g, 2 + extra);
+    cpwl_net_clear(g);
+    cpwl_net_init(g, 2 + extra);
     for (l = 0; l < f->nlayers; l++)
     {
-        const net_layer_struct *F = f->layers + l;
-        net_layer_struct *L = net_add_layer(g, F->act, F->out);
+        const cpwl_net_layer_struct *F = f->layers + l;
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(g, F->act, F->out);
         fmpq_set(L->slope, F->slope);
         for (i = 0; i < F->out; i++)
         {
@@ -762,7 +762,7 @@ static void cylinder_net(net_t g, const net_t f, slong extra, test_rng *r)
                 }
             }
     }
-    net_prepare(g);
+    cpwl_net_prepare(g);
     fmpq_clear(u);
 }
 
@@ -770,39 +770,39 @@ START_TEST(test_nd_cylinder)
 {
     static const int bits[] = {0, 8, 0};
     test_rng r;
-    net_t f, g;
+    cpwl_net_t f, g;
     slong i;
-    net_init(f, 1);
-    net_init(g, 1);
+    cpwl_net_init(f, 1);
+    cpwl_net_init(g, 1);
     for (i = 0; i < test_iters(24); i++)
     {
         uint64_t seed = SEED + 3000 + i;
         slong extra = 1 + i % 2;
-        regions_t R;
-        regions_opts o;
-        pred_ctx_t pc;
-        err_t e;
+        cpwl_regions_t R;
+        cpwl_regions_opts o;
+        cpwl_pred_ctx_t pc;
+        cpwl_err_t e;
         nd_result res;
         r.s = seed;
         test_random_net(f, &r, 2, test_range(&r, 2, 3), 5, bits[i % 3]);
         cylinder_net(g, f, extra, &r);
         res = run_nd(g, NULL, NULL, 1, 0);
-        pred_ctx_init(pc);
-        regions_opts_init(&o, pc);
+        cpwl_pred_ctx_init(pc);
+        cpwl_regions_opts_init(&o, pc);
         o.linear = 1;
-        err_init(e);
-        regions_init(R, 2, 1, net_num_states(f));
-        ck_assert(regions_2d(R, f, NULL, NULL, &o, e) == CPWL_OK);
+        cpwl_err_init(e);
+        cpwl_regions_init(R, 2, 1, cpwl_net_num_states(f));
+        ck_assert(cpwl_regions_2d(R, f, NULL, NULL, &o, e) == CPWL_OK);
         ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
                       "seed %llu: R^%ld %ld/%ld, 2-D %ld/%ld",
                       (unsigned long long) seed, (long) (2 + extra),
                       (long) res.cells, (long) res.linear,
                       (long) R->ncells, (long) R->nlinear);
-        regions_clear(R);
-        pred_ctx_clear(pc);
+        cpwl_regions_clear(R);
+        cpwl_pred_ctx_clear(pc);
     }
-    net_clear(f);
-    net_clear(g);
+    cpwl_net_clear(f);
+    cpwl_net_clear(g);
 }
 END_TEST
 
@@ -812,31 +812,31 @@ END_TEST
    two cells and no LP at all (so the stops cannot come from nd_slack). */
 START_TEST(test_nd_stop_without_lp)
 {
-    net_t net;
-    net_layer_struct *L;
-    regions_t R;
-    regions_opts o;
-    pred_ctx_t pc;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
+    cpwl_pred_ctx_t pc;
+    cpwl_err_t e;
     volatile sig_atomic_t flag = 0;
     int pass;
 
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, 1);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 1);
     fmpq_one(fmpq_mat_entry(L->W, 0, 0));
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_one(fmpq_mat_entry(L->W, 0, 0));
-    net_prepare(net);
-    err_init(e);
+    cpwl_net_prepare(net);
+    cpwl_err_init(e);
     for (pass = 0; pass < 3; pass++)
     {
-        pred_ctx_init(pc);
-        regions_opts_init(&o, pc);
+        cpwl_pred_ctx_init(pc);
+        cpwl_regions_opts_init(&o, pc);
         o.interrupt = &flag;
         flag = pass == 1;
         o.max_regions = pass == 2 ? 1 : 0;
-        regions_init(R, 1, 1, net_num_states(net));
-        ck_assert_int_eq(regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
+        cpwl_regions_init(R, 1, 1, cpwl_net_num_states(net));
+        ck_assert_int_eq(cpwl_regions_nd(R, net, NULL, NULL, &o, e), CPWL_OK);
         ck_assert_int_eq(R->lp_solved, 0);
         if (pass == 0)
         {
@@ -845,14 +845,14 @@ START_TEST(test_nd_stop_without_lp)
         }
         else
         {
-            ck_assert_int_eq(R->stopped, pass == 1 ? REGIONS_STOP_INTERRUPT
-                                                   : REGIONS_STOP_LIMIT);
+            ck_assert_int_eq(R->stopped, pass == 1 ? CPWL_REGIONS_STOP_INTERRUPT
+                                                   : CPWL_REGIONS_STOP_LIMIT);
             ck_assert(R->lower_bound >= 1 && R->lower_bound <= 2);
         }
-        regions_clear(R);
-        pred_ctx_clear(pc);
+        cpwl_regions_clear(R);
+        cpwl_pred_ctx_clear(pc);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 

@@ -38,9 +38,9 @@ START_TEST(test_nd_forms_carry)
 {
     static const int bits[] = {0, TEST_FRACTIONS, 30, 64};
     test_rng r;
-    net_t net;
+    cpwl_net_t net;
     slong it;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(60); it++)
     {
         uint64_t seed = SEED + 9000 + it;
@@ -50,14 +50,14 @@ START_TEST(test_nd_forms_carry)
         r.s = seed;
         d = test_range(&r, 1, 4);
         depth = test_range(&r, 1, 5);
-        net_clear(net);
-        net_init(net, d);
+        cpwl_net_clear(net);
+        cpwl_net_init(net, d);
         for (l = 0; l < depth; l++)
         {
             slong a = test_range(&r, 0, 3);
-            net_act_t act = a == 0 ? NET_IDENTITY : a == 1 ? NET_LEAKY_RELU
-                            : NET_RELU;
-            net_layer_struct *L = net_add_layer(net, act,
+            cpwl_net_act_t act = a == 0 ? CPWL_NET_IDENTITY : a == 1 ? CPWL_NET_LEAKY_RELU
+                            : CPWL_NET_RELU;
+            cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act,
                                                 test_range(&r, 1, 6));
             for (i = 0; i < L->out; i++)
             {
@@ -67,15 +67,15 @@ START_TEST(test_nd_forms_carry)
                                   bits[it % 4]);
                 test_fmpq(L->b + i, &r, bits[(it + l) % 4]);
             }
-            if (act == NET_LEAKY_RELU)
+            if (act == CPWL_NET_LEAKY_RELU)
                 fmpq_set_si(L->slope,
                             test_range(&r, -3, 3) * ((slong) 1 << (4 * a)),
                             (ulong) test_range(&r, 1, 7));
         }
-        net_prepare(net);
+        cpwl_net_prepare(net);
         if (it % 5 == 4)
             test_scale_extreme(net, &r);
-        ns = net_num_states(net);
+        ns = cpwl_net_num_states(net);
         state = flint_malloc(FLINT_MAX(ns, 1));
         for (i = 0; i < ns; i++)
             state[i] = (unsigned char) test_range(&r, 0, 1);
@@ -111,7 +111,7 @@ START_TEST(test_nd_forms_carry)
         nd_weights_clear(&w, net);
         flint_free(state);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -392,12 +392,12 @@ END_TEST
 START_TEST(test_nd_box_saves)
 {
     test_rng r;
-    net_t net;
+    cpwl_net_t net;
     slong it, d, i, saved = 0;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(6); it++)
     {
-        regions_t R[2];
+        cpwl_regions_t R[2];
         uint64_t seed = SEED + 13000 + it;
         fmpq *lo, *hi;
         int k;
@@ -409,16 +409,16 @@ START_TEST(test_nd_box_saves)
         set_box(lo, hi, d, -1, 2, 3);
         for (k = 0; k < 2; k++)
         {
-            regions_opts o;
-            pred_ctx_t pc;
-            err_t e;
-            pred_ctx_init(pc);
+            cpwl_regions_opts o;
+            cpwl_pred_ctx_t pc;
+            cpwl_err_t e;
+            cpwl_pred_ctx_init(pc);
             pc->exact_only = k;
-            regions_opts_init(&o, pc);
-            err_init(e);
-            regions_init(R[k], d, 1, net_num_states(net));
-            ck_assert(regions_nd(R[k], net, lo, hi, &o, e) == CPWL_OK);
-            pred_ctx_clear(pc);
+            cpwl_regions_opts_init(&o, pc);
+            cpwl_err_init(e);
+            cpwl_regions_init(R[k], d, 1, cpwl_net_num_states(net));
+            ck_assert(cpwl_regions_nd(R[k], net, lo, hi, &o, e) == CPWL_OK);
+            cpwl_pred_ctx_clear(pc);
         }
         ck_assert_msg(R[0]->ncells == R[1]->ncells, "seed %llu: %ld cells, exact only %ld",
                       (unsigned long long) seed, (long) R[0]->ncells,
@@ -428,13 +428,13 @@ START_TEST(test_nd_box_saves)
                              FLINT_MAX(R[0]->nstates, 1)) == 0);
         ck_assert(R[0]->lp_solved <= R[1]->lp_solved);
         saved += R[1]->lp_solved - R[0]->lp_solved;
-        regions_clear(R[0]);
-        regions_clear(R[1]);
+        cpwl_regions_clear(R[0]);
+        cpwl_regions_clear(R[1]);
         _fmpq_vec_clear(lo, d);
         _fmpq_vec_clear(hi, d);
     }
     ck_assert(saved > 0);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 

@@ -11,15 +11,15 @@
 
 /* The tent map t(x) = 2 relu(x) - 4 relu(x - 1/2) composed k times, built
    directly (not read from a file). */
-static void tent_net(net_t net, slong k)
+static void tent_net(cpwl_net_t net, slong k)
 {
     slong l;
-    net_clear(net);
-    net_init(net, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
     net->output_bias = 0;
     for (l = 0; l < k; l++)
     {
-        net_layer_struct *L = net_add_layer(net, NET_RELU, 2);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
         fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), l == 0 ? 1 : 2, 1);
         fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), l == 0 ? 1 : 2, 1);
         if (l > 0)
@@ -30,11 +30,11 @@ static void tent_net(net_t net, slong k)
         fmpq_set_si(L->b + 1, -1, 2);
     }
     {
-        net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 2, 1);
         fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), -4, 1);
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The tent map by cases: 0 for x <= 0, 2x on [0, 1/2], 2 - 2x beyond. */
@@ -56,7 +56,7 @@ static void tent_ref(fmpq_t y, const fmpq_t x)
     fmpq_clear(h);
 }
 
-static void check_value(const net_t net, slong p, ulong q, slong yp, ulong yq)
+static void check_value(const cpwl_net_t net, slong p, ulong q, slong yp, ulong yq)
 {
     fmpq_t x, y, want;
     fmpq_init(x);
@@ -64,7 +64,7 @@ static void check_value(const net_t net, slong p, ulong q, slong yp, ulong yq)
     fmpq_init(want);
     fmpq_set_si(x, p, q);
     fmpq_set_si(want, yp, yq);
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
     if (!fmpq_equal(y, want))
         ck_abort_msg("f(%ld/%lu) = %s, expected %ld/%lu", (long) p, q,
                      fmpq_get_str(NULL, 10, y), (long) yp, yq);
@@ -75,8 +75,8 @@ static void check_value(const net_t net, slong p, ulong q, slong yp, ulong yq)
 
 START_TEST(test_tent_values)
 {
-    net_t net;
-    net_init(net, 1);
+    cpwl_net_t net;
+    cpwl_net_init(net, 1);
     /* ../shared/examples.md: t(0, 1/4, 1/3, 1/2, 3/4, 1) */
     tent_net(net, 1);
     check_value(net, 0, 1, 0, 1);
@@ -93,7 +93,7 @@ START_TEST(test_tent_values)
     check_value(net, 3, 16, 1, 2);
     check_value(net, 1, 4, 0, 1);
     check_value(net, 1, 3, 2, 3);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -102,10 +102,10 @@ START_TEST(test_tent_iterates)
 {
     const uint64_t seed = test_seed(7);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     fmpq_t x, y, want;
     slong k, it, i;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(want);
@@ -115,7 +115,7 @@ START_TEST(test_tent_iterates)
         for (it = 0; it < test_iters(50); it++)
         {
             test_fmpq(x, &r, (int) test_range(&r, 1, 40));
-            net_eval_fmpq(y, net, x);
+            cpwl_net_eval_fmpq(y, net, x);
             fmpq_set(want, x);
             for (i = 0; i < k; i++)
                 tent_ref(want, want);
@@ -127,31 +127,31 @@ START_TEST(test_tent_iterates)
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(want);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 START_TEST(test_sizes)
 {
-    net_t net;
+    cpwl_net_t net;
     slong nb, db;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     tent_net(net, 3);
     /* hidden widths 2-2-2, output 1 */
-    ck_assert_int_eq(net_depth(net), 4);
-    ck_assert_int_eq(net_size(net), 6);
-    ck_assert_int_eq(net_width(net), 2);
-    ck_assert_int_eq(net_output_dim(net), 1);
-    ck_assert_int_eq(net_num_states(net), 6);
+    ck_assert_int_eq(cpwl_net_depth(net), 4);
+    ck_assert_int_eq(cpwl_net_size(net), 6);
+    ck_assert_int_eq(cpwl_net_width(net), 2);
+    ck_assert_int_eq(cpwl_net_output_dim(net), 1);
+    ck_assert_int_eq(cpwl_net_num_states(net), 6);
     /* 2*(1+1) + 2*(2+1) + 2*(2+1) + 1*(2+1), less the output bias that
        output_bias = false fixes at 0 */
-    ck_assert_int_eq(net_num_params(net), 18);
+    ck_assert_int_eq(cpwl_net_num_params(net), 18);
     net->output_bias = 1;
-    ck_assert_int_eq(net_num_params(net), 19);
-    net_max_bits(&nb, &db, net);
+    ck_assert_int_eq(cpwl_net_num_params(net), 19);
+    cpwl_net_max_bits(&nb, &db, net);
     ck_assert_int_eq(nb, 3);    /* -4 */
     ck_assert_int_eq(db, 2);    /* 1/2 */
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -159,7 +159,7 @@ END_TEST
    sharing no code with net_eval.c: z_l = W_l a_{l-1} + b_l; a neuron of a
    relu or leaky_relu layer is on iff z > 0.  Fills z (all pre-activations,
    layer by layer, flattened) and the states. */
-static void ref_forward(fmpq *zall, unsigned char *state, const net_t net,
+static void ref_forward(fmpq *zall, unsigned char *state, const cpwl_net_t net,
                         const fmpq *x)
 {
     slong l, i, j, k = 0, s = 0, maxw = net->input_dim;
@@ -174,7 +174,7 @@ static void ref_forward(fmpq *zall, unsigned char *state, const net_t net,
         fmpq_set(a + j, x + j);
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         for (i = 0; i < L->out; i++)
         {
             fmpq_set(next + i, L->b + i);
@@ -186,11 +186,11 @@ static void ref_forward(fmpq *zall, unsigned char *state, const net_t net,
             if (zall != NULL)
                 fmpq_set(zall + k, next + i);
             k++;
-            if (L->act != NET_IDENTITY)
+            if (L->act != CPWL_NET_IDENTITY)
                 state[s++] = fmpq_sgn(next + i) > 0;
-            if (L->act == NET_RELU && fmpq_sgn(next + i) <= 0)
+            if (L->act == CPWL_NET_RELU && fmpq_sgn(next + i) <= 0)
                 fmpq_zero(next + i);
-            else if (L->act == NET_LEAKY_RELU && fmpq_sgn(next + i) <= 0)
+            else if (L->act == CPWL_NET_LEAKY_RELU && fmpq_sgn(next + i) <= 0)
                 fmpq_mul(next + i, next + i, L->slope);
         }
         for (i = 0; i < L->out; i++)
@@ -201,7 +201,7 @@ static void ref_forward(fmpq *zall, unsigned char *state, const net_t net,
     fmpq_clear(t);
 }
 
-static slong num_neurons(const net_t net)
+static slong num_neurons(const cpwl_net_t net)
 {
     slong l, n = 0;
     for (l = 0; l < net->nlayers; l++)
@@ -211,18 +211,18 @@ static slong num_neurons(const net_t net)
 
 /* The predicate-layer pattern `state` and the library's exact pattern
    against the reference states. */
-static void check_pattern(const unsigned char *state, const net_t net,
+static void check_pattern(const unsigned char *state, const cpwl_net_t net,
                           const fmpq *x, uint64_t seed, slong it);
 
 /* Predicate-layer counters over the random tests, printed for the record. */
-static pred_ctx_t stats;
+static cpwl_pred_ctx_t stats;
 
 /* The exact path checks the ball and double ones at x. */
-static void check_point(unsigned char *state, const net_t net,
+static void check_point(unsigned char *state, const cpwl_net_t net,
                         const fmpq *x, uint64_t seed, slong it)
 {
-    net_check_struct c;
-    net_check_point(&c, state, net, x, stats, 64);
+    cpwl_net_check_struct c;
+    cpwl_net_check_point(&c, state, net, x, stats, 64);
     if (!c.arb_contains || (c.double_ok && !c.double_within)
         || !c.pattern_agrees)
         ck_abort_msg("check failed (arb %d, double %d/%d, pattern %d); seed "
@@ -232,13 +232,13 @@ static void check_point(unsigned char *state, const net_t net,
     /* A finite double bound must exist for these moderate weights. */
     ck_assert(c.double_ok);
     {
-        slong j, m = net_output_dim(net), n = net->input_dim;
+        slong j, m = cpwl_net_output_dim(net), n = net->input_dim;
         arb_ptr xa = _arb_vec_init(n), ya = _arb_vec_init(m);
         fmpq *y = _fmpq_vec_init(m);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         for (j = 0; j < n; j++)
             arb_set_fmpq(xa + j, x + j, 300);
-        net_eval_arb(ya, net, xa, 300);     /* beyond the stored copies */
+        cpwl_net_eval_arb(ya, net, xa, 300);     /* beyond the stored copies */
         for (j = 0; j < m; j++)
             if (!arb_contains_fmpq(ya + j, y + j))
                 ck_abort_msg("arb at 300 bits misses; seed %llu, iteration "
@@ -254,17 +254,17 @@ static void report_stats(const char *test)
 {
     printf("%s: sign questions decided by double %lu, arb %lu, exact %lu\n",
            test, stats->by_double, stats->by_arb, stats->by_exact);
-    pred_ctx_reset_counts(stats);
+    cpwl_pred_ctx_reset_counts(stats);
 }
 
-static void check_pattern(const unsigned char *state, const net_t net,
+static void check_pattern(const unsigned char *state, const cpwl_net_t net,
                           const fmpq *x, uint64_t seed, slong it)
 {
-    slong ns = net_num_states(net);
+    slong ns = cpwl_net_num_states(net);
     unsigned char *ref = flint_malloc(FLINT_MAX(1, ns));
     unsigned char *s2 = flint_malloc(FLINT_MAX(1, ns));
     ref_forward(NULL, ref, net, x);
-    net_pattern_exact(s2, net, x);
+    cpwl_net_pattern_exact(s2, net, x);
     if (memcmp(ref, state, ns) != 0 || memcmp(ref, s2, ns) != 0)
         ck_abort_msg("pattern differs from the reference; seed %llu, "
                      "iteration %ld", (unsigned long long) seed, (long) it);
@@ -277,10 +277,10 @@ START_TEST(test_random_nets)
     const uint64_t seed = test_seed(1234567);
     static const int bits[] = {0, 1, 8, 30, 60};
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, j;
-    pred_ctx_reset_counts(stats);
-    net_init(net, 1);
+    cpwl_pred_ctx_reset_counts(stats);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(400); it++)
     {
         slong n = test_range(&r, 1, 4);
@@ -291,13 +291,13 @@ START_TEST(test_random_nets)
                         test_range(&r, 1, 8), b);
         for (j = 0; j < n; j++)
             test_fmpq(x + j, &r, b == 0 ? 0 : (int) test_range(&r, 1, 60));
-        state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
+        state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
         check_point(state, net, x, seed, it);
         check_pattern(state, net, x, seed, it);
         flint_free(state);
         _fmpq_vec_clear(x, n);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     report_stats("random_nets");
 }
 END_TEST
@@ -309,9 +309,9 @@ START_TEST(test_boundary_points)
     const uint64_t seed = test_seed(99);
     static const int bits[] = {0, 1, 8, 30, 60};
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, j;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(400); it++)
     {
         slong n = test_range(&r, 1, 3), l, i, k, depth = test_range(&r, 2, 4);
@@ -327,11 +327,11 @@ START_TEST(test_boundary_points)
             k += net->layers[j].out;                /* flat index of (l, 0) */
 
         z = _fmpq_vec_init(num_neurons(net));
-        ref = flint_malloc(net_num_states(net));
-        s1 = flint_malloc(net_num_states(net));
+        ref = flint_malloc(cpwl_net_num_states(net));
+        s1 = flint_malloc(cpwl_net_num_states(net));
         ref_forward(z, ref, net, x);
         fmpq_sub(net->layers[l].b + i, net->layers[l].b + i, z + k + i);
-        net_prepare(net);
+        cpwl_net_prepare(net);
         ref_forward(z, ref, net, x);
         ck_assert(fmpq_is_zero(z + k + i));
 
@@ -345,7 +345,7 @@ START_TEST(test_boundary_points)
         _fmpq_vec_clear(z, num_neurons(net));
         _fmpq_vec_clear(x, n);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     report_stats("boundary_points");
 }
 END_TEST
@@ -358,14 +358,14 @@ START_TEST(test_extreme_scales)
 {
     const uint64_t seed = test_seed(4242);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, j, n;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(300); it++)
     {
         fmpq *x;
         unsigned char *state;
-        net_check_struct c;
+        cpwl_net_check_struct c;
         n = test_range(&r, 1, 3);
         test_random_net(net, &r, n, test_range(&r, 2, 4),
                         test_range(&r, 1, 6), (int) test_range(&r, 1, 53));
@@ -376,8 +376,8 @@ START_TEST(test_extreme_scales)
             fmpq_set_si(x + j, test_range(&r, -1000, 1000), 1);
             fmpq_div_2exp(x + j, x + j, test_range(&r, 0, 1080));
         }
-        state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
-        net_check_point(&c, state, net, x, stats, 64);
+        state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
+        cpwl_net_check_point(&c, state, net, x, stats, 64);
         if (!c.arb_contains || (c.double_ok && !c.double_within))
             ck_abort_msg("check failed (arb %d, double %d/%d); seed %llu, "
                          "iteration %ld", c.arb_contains, c.double_ok,
@@ -386,7 +386,7 @@ START_TEST(test_extreme_scales)
         flint_free(state);
         _fmpq_vec_clear(x, n);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     report_stats("extreme_scales");
 }
 END_TEST
@@ -413,7 +413,7 @@ START_TEST(test_inputs_d)
             if (test_next(&r) & 1)
                 fmpq_div_2exp(x + j, x + j, test_range(&r, 0, 1100));
         }
-        ck_assert(net_round_inputs_d(xd, xe, x, 4));
+        ck_assert(cpwl_net_round_inputs_d(xd, xe, x, 4));
         for (j = 0; j < 4; j++)
         {
             arf_set_d(t, xd[j]);
@@ -435,7 +435,7 @@ START_TEST(test_inputs_d)
 }
 END_TEST
 
-/* net_eval_d's contract with input errors: |y - f(x~)| <= err for every
+/* cpwl_net_eval_d's contract with input errors: |y - f(x~)| <= err for every
    exact x~ within xerr of x.  Checked at the corners of that box and at
    random points in it, with wide boxes so that the Lipschitz factors of
    the activations (leaky slopes up to 2^10) are what the bound must carry. */
@@ -443,9 +443,9 @@ START_TEST(test_eval_d_input_box)
 {
     const uint64_t seed = test_seed(8080);
     test_rng r = {seed};
-    net_t net;
+    cpwl_net_t net;
     slong it, j, k, n;
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     for (it = 0; it < test_iters(300); it++)
     {
         fmpq *xt, y[1];
@@ -456,16 +456,16 @@ START_TEST(test_eval_d_input_box)
         test_random_net(net, &r, n, test_range(&r, 2, 4),
                         test_range(&r, 1, 5), 8);
         for (k = 0; k < net->nlayers; k++)
-            if (net->layers[k].act == NET_LEAKY_RELU)
+            if (net->layers[k].act == CPWL_NET_LEAKY_RELU)
                 fmpq_mul_2exp(net->layers[k].slope, net->layers[k].slope,
                               test_range(&r, 0, 10));
-        net_prepare(net);
+        cpwl_net_prepare(net);
         for (j = 0; j < n; j++)
         {
             xd[j] = (double) test_range(&r, -64, 64) / 16;
             xe[j] = ldexp(1.0, (int) test_range(&r, -30, -2));
         }
-        if (!net_eval_d(&yd, &ye, net, xd, xe))
+        if (!cpwl_net_eval_d(&yd, &ye, net, xd, xe))
             ck_abort_msg("no finite bound; seed %llu", (unsigned long long) seed);
         xt = _fmpq_vec_init(n);
         fmpq_init(y);
@@ -487,7 +487,7 @@ START_TEST(test_eval_d_input_box)
                 fmpq_div_2exp(q, q, 10);
                 fmpq_add(xt + j, xt + j, q);
             }
-            net_eval_fmpq(y, net, xt);
+            cpwl_net_eval_fmpq(y, net, xt);
             arf_set_d(t, yd);
             arf_get_fmpq(q, t);
             fmpq_sub(q, q, y);
@@ -505,51 +505,51 @@ START_TEST(test_eval_d_input_box)
         fmpq_clear(lo);
         arf_clear(t);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* Weights beyond the double range: the filter must decline, not guess. */
 START_TEST(test_double_overflow)
 {
-    net_t net;
+    cpwl_net_t net;
     fmpq_t x;
     unsigned char s1[2], s2[2];
     double xd = 1.0, yd, ye;
-    net_layer_struct *L;
-    net_init(net, 1);
+    cpwl_net_layer_struct *L;
+    cpwl_net_init(net, 1);
     fmpq_init(x);
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     fmpz_set_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 10);
     fmpz_pow_ui(fmpq_numref(fmpq_mat_entry(L->W, 0, 0)),
                 fmpq_numref(fmpq_mat_entry(L->W, 0, 0)), 400);
     fmpq_set_si(fmpq_mat_entry(L->W, 1, 0), -1, 1);
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 0), 1, 1);
     fmpq_set_si(fmpq_mat_entry(L->W, 0, 1), 1, 1);
-    net_prepare(net);
-    ck_assert_int_eq(net_eval_d(&yd, &ye, net, &xd, NULL), 0);
+    cpwl_net_prepare(net);
+    ck_assert_int_eq(cpwl_net_eval_d(&yd, &ye, net, &xd, NULL), 0);
     /* x = 10^-400: z_1 = 1 > 0, z_2 < 0 */
     fmpz_one(fmpq_numref(x));
     fmpz_set_ui(fmpq_denref(x), 10);
     fmpz_pow_ui(fmpq_denref(x), fmpq_denref(x), 400);
-    net_pattern(s1, net, x, stats);
-    net_pattern_exact(s2, net, x);
+    cpwl_net_pattern(s1, net, x, stats);
+    cpwl_net_pattern_exact(s2, net, x);
     ck_assert_int_eq(s1[0], 1);
     ck_assert_int_eq(s1[1], 0);
     ck_assert(memcmp(s1, s2, 2) == 0);
     fmpq_clear(x);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* The exact rational value of a double. */
 /* One-layer net n -> out with the given activation (slope S for leaky). */
-static net_layer_struct *one_layer(net_t net, slong n, slong out,
-                                   net_act_t act)
+static cpwl_net_layer_struct *one_layer(cpwl_net_t net, slong n, slong out,
+                                   cpwl_net_act_t act)
 {
-    net_init(net, n);
-    return net_add_layer(net, act, out);
+    cpwl_net_init(net, n);
+    return cpwl_net_add_layer(net, act, out);
 }
 
 /* The a-priori bound of docs/numerics.md ("Double evaluation") for neuron
@@ -559,9 +559,9 @@ static net_layer_struct *one_layer(net_t net, slong n, slong out,
      + (n+1) eta/2                         (underflow of the products)
      + u (sum |W_j||a_j| + |b|) + (eta/2)(sum |a_j| + 1)  (|W - W'| <= u|W| + eta/2)
      + sum |W_j| e_j                       (input errors, exact weights).
-   net_eval_d's err must dominate it; (n+1)u T in place of (n+3)u T does
+   cpwl_net_eval_d's err must dominate it; (n+1)u T in place of (n+3)u T does
    not (the weight rounding needs the extra u). */
-static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
+static void ref_eval_bound(fmpq_t R, const cpwl_net_layer_struct *L, slong i,
                            const double *a, const double *e)
 {
     slong j, n = L->in;
@@ -610,7 +610,7 @@ static void ref_eval_bound(fmpq_t R, const net_layer_struct *L, slong i,
     fmpq_clear(u); fmpq_clear(eta);
 }
 
-/* net_eval_d's pre-activation bound against ref_eval_bound: one-layer
+/* cpwl_net_eval_d's pre-activation bound against ref_eval_bound: one-layer
    identity nets with random rational weights (1-60 bits) at random double
    inputs, exact (the (n+3) u T term alone carries summation and weight
    rounding) or with error bounds. */
@@ -627,8 +627,8 @@ START_TEST(test_eval_d_reference)
         slong n = test_range(&r, 1, 16), out = test_range(&r, 1, 3), i, j;
         int e0 = (int) test_range(&r, -900, 900);
         double x[16], xe[16], y[3], err[3];
-        net_t net;
-        net_layer_struct *L = one_layer(net, n, out, NET_IDENTITY);
+        cpwl_net_t net;
+        cpwl_net_layer_struct *L = one_layer(net, n, out, CPWL_NET_IDENTITY);
         for (i = 0; i < out; i++)
         {
             for (j = 0; j < n; j++)
@@ -636,7 +636,7 @@ START_TEST(test_eval_d_reference)
                           (int) test_range(&r, 1, 60));
             test_fmpq(L->b + i, &r, (int) test_range(&r, 1, 60));
         }
-        net_prepare(net);
+        cpwl_net_prepare(net);
         for (j = 0; j < n; j++)
         {
             x[j] = ldexp((double) (test_next(&r) >> 11),
@@ -646,7 +646,7 @@ START_TEST(test_eval_d_reference)
             xe[j] = (it & 1) ? 0.0 : ldexp((double) (test_next(&r) >> 11),
                                            e0 - 53 - (int) test_range(&r, 0, 60));
         }
-        if (net_eval_d(y, err, net, x, xe))
+        if (cpwl_net_eval_d(y, err, net, x, xe))
             for (i = 0; i < out; i++)
             {
                 ref_eval_bound(R, net->layers + 0, i, x, xe);
@@ -656,7 +656,7 @@ START_TEST(test_eval_d_reference)
                                  "%a below the a-priori bound",
                                  (unsigned long long) seed, (long) it, err[i]);
             }
-        net_clear(net);
+        cpwl_net_clear(net);
     }
     fmpq_clear(R);
     fmpq_clear(v);
@@ -671,17 +671,17 @@ START_TEST(test_eval_d_slack_attained)
 {
     double x = 0, xe = 1, y, err;
     fmpq_t q, v;
-    net_t net;
-    net_layer_struct *L = one_layer(net, 1, 1, NET_IDENTITY);
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L = one_layer(net, 1, 1, CPWL_NET_IDENTITY);
     fmpq_init(q);
     fmpq_init(v);
     fmpq_one(v);
     fmpq_div_2exp(v, v, 54);
     fmpq_add_si(fmpq_mat_entry(L->W, 0, 0), v, 1);
-    net_prepare(net);
-    ck_assert(net_eval_d(&y, &err, net, &x, &xe));
+    cpwl_net_prepare(net);
+    ck_assert(cpwl_net_eval_d(&y, &err, net, &x, &xe));
     fmpq_one(q);                          /* the exact input x~ = 1 */
-    net_eval_fmpq(v, net, q);
+    cpwl_net_eval_fmpq(v, net, q);
     test_fmpq_of_d(q, y);
     fmpq_sub(q, q, v);
     fmpq_abs(q, q);
@@ -690,11 +690,11 @@ START_TEST(test_eval_d_slack_attained)
                   "1 + 2^-54", y, err);
     fmpq_clear(q);
     fmpq_clear(v);
-    net_clear(net);
+    cpwl_net_clear(net);
 }
 END_TEST
 
-/* The leaky activation step of net_eval_d given its input bound: with
+/* The leaky activation step of cpwl_net_eval_d given its input bound: with
    z~ anywhere within ez of the computed z (ez is the bound the step is
    handed, read from the same layer as identity, which computes the same z
    and ez), |a - leaky_S(z~)| <= ea for the exact slope S.  The worst z~ is
@@ -710,17 +710,17 @@ static void check_leaky_step(const fmpq_t S, const fmpq_t w, double x,
 {
     double z, ez, a, ea;
     fmpq_t t, best, av, cand[3];
-    net_t id, lk;
+    cpwl_net_t id, lk;
     slong k, nc = 2;
-    fmpq_set(fmpq_mat_entry(one_layer(id, 1, 1, NET_IDENTITY)->W, 0, 0), w);
+    fmpq_set(fmpq_mat_entry(one_layer(id, 1, 1, CPWL_NET_IDENTITY)->W, 0, 0), w);
     {
-        net_layer_struct *L = one_layer(lk, 1, 1, NET_LEAKY_RELU);
+        cpwl_net_layer_struct *L = one_layer(lk, 1, 1, CPWL_NET_LEAKY_RELU);
         fmpq_set(fmpq_mat_entry(L->W, 0, 0), w);
         fmpq_set(L->slope, S);
     }
-    net_prepare(id);
-    net_prepare(lk);
-    if (net_eval_d(&z, &ez, id, &x, &xe) && net_eval_d(&a, &ea, lk, &x, &xe))
+    cpwl_net_prepare(id);
+    cpwl_net_prepare(lk);
+    if (cpwl_net_eval_d(&z, &ez, id, &x, &xe) && cpwl_net_eval_d(&a, &ea, lk, &x, &xe))
     {
         fmpq_init(t); fmpq_init(best);
         fmpq_init(av);
@@ -756,8 +756,8 @@ static void check_leaky_step(const fmpq_t S, const fmpq_t w, double x,
         for (k = 0; k < 3; k++)
             fmpq_clear(cand[k]);
     }
-    net_clear(id);
-    net_clear(lk);
+    cpwl_net_clear(id);
+    cpwl_net_clear(lk);
 }
 
 START_TEST(test_eval_d_leaky_step)
@@ -811,7 +811,7 @@ int main(void)
     SRunner *sr;
     int failed;
 
-    pred_ctx_init(stats);
+    cpwl_pred_ctx_init(stats);
     tcase_add_test(tc, test_tent_values);
     tcase_add_test(tc, test_tent_iterates);
     tcase_add_test(tc, test_sizes);
@@ -832,7 +832,7 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    pred_ctx_clear(stats);
+    cpwl_pred_ctx_clear(stats);
     flint_cleanup();
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,44 +15,44 @@
 
 /* n inputs, `depth` affine maps, m outputs (identity last), hidden widths
    1..maxw, small fractions as weights. */
-static void rand_net(net_t net, test_rng *r, slong n, slong depth, slong m,
+static void rand_net(cpwl_net_t net, test_rng *r, slong n, slong depth, slong m,
                      slong maxw, int acts)
 {
     slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l < depth; l++)
     {
         int last = l + 1 == depth;
-        net_act_t act = NET_RELU;
-        net_layer_struct *L;
+        cpwl_net_act_t act = CPWL_NET_RELU;
+        cpwl_net_layer_struct *L;
         if (last)
-            act = NET_IDENTITY;
+            act = CPWL_NET_IDENTITY;
         else if (acts >= ACTS_LEAKY && test_range(r, 0, 2) == 0)
-            act = NET_LEAKY_RELU;
+            act = CPWL_NET_LEAKY_RELU;
         else if (acts == ACTS_ALL && test_range(r, 0, 1) == 0)
         {
-            static const net_act_t more[] = {NET_IDENTITY, NET_ABS,
-                                             NET_HARDTANH};
+            static const cpwl_net_act_t more[] = {CPWL_NET_IDENTITY, CPWL_NET_ABS,
+                                             CPWL_NET_HARDTANH};
             act = more[test_range(r, 0, 2)];
         }
-        L = net_add_layer(net, act, last ? m : test_range(r, 1, maxw));
+        L = cpwl_net_add_layer(net, act, last ? m : test_range(r, 1, maxw));
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
                 test_fmpq(fmpq_mat_entry(L->W, i, j), r, TEST_FRACTIONS);
             test_fmpq(L->b + i, r, TEST_FRACTIONS);
         }
-        if (act == NET_LEAKY_RELU)
+        if (act == CPWL_NET_LEAKY_RELU)
             fmpq_set_si(L->slope, test_range(r, -3, 3),
                         (ulong) test_range(r, 1, 4));
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The test's own forward pass, with every activation but maxout (the
    library's exact evaluation has relu, identity and leaky_relu). */
-static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
+static void ref_eval(fmpq *y, const cpwl_net_t net, const fmpq *x)
 {
     slong l, i, j, w = net->input_dim, maxw = w;
     fmpq *a, *z;
@@ -64,7 +64,7 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
         fmpq_set(a + i, x + i);
     for (l = 0; l < net->nlayers; l++)
     {
-        const net_layer_struct *L = net->layers + l;
+        const cpwl_net_layer_struct *L = net->layers + l;
         for (i = 0; i < L->out; i++)
         {
             fmpq_set(z + i, L->b + i);
@@ -72,20 +72,20 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
                 fmpq_addmul(z + i, fmpq_mat_entry(L->W, i, j), a + j);
             switch (L->act)
             {
-                case NET_IDENTITY:
+                case CPWL_NET_IDENTITY:
                     break;
-                case NET_RELU:
+                case CPWL_NET_RELU:
                     if (fmpq_sgn(z + i) < 0)
                         fmpq_zero(z + i);
                     break;
-                case NET_LEAKY_RELU:
+                case CPWL_NET_LEAKY_RELU:
                     if (fmpq_sgn(z + i) < 0)
                         fmpq_mul(z + i, z + i, L->slope);
                     break;
-                case NET_ABS:
+                case CPWL_NET_ABS:
                     fmpq_abs(z + i, z + i);
                     break;
-                case NET_HARDTANH:
+                case CPWL_NET_HARDTANH:
                     if (fmpq_cmp_si(z + i, 1) > 0)
                         fmpq_one(z + i);
                     else if (fmpq_cmp_si(z + i, -1) < 0)
@@ -93,13 +93,13 @@ static void ref_eval(fmpq *y, const net_t net, const fmpq *x)
                     break;
                 default:
                     ck_abort_msg("ref_eval: activation %s",
-                                 net_act_name(L->act));
+                                 cpwl_net_act_name(L->act));
             }
         }
         for (i = 0; i < L->out; i++)
             fmpq_swap(a + i, z + i);
     }
-    for (i = 0; i < net_output_dim(net); i++)
+    for (i = 0; i < cpwl_net_output_dim(net); i++)
         fmpq_set(y + i, a + i);
     _fmpq_vec_clear(a, maxw);
     _fmpq_vec_clear(z, maxw);
@@ -121,10 +121,10 @@ static int vec_eq(const fmpq *a, const fmpq *b, slong n)
     return 1;
 }
 
-static void fail_nets(const char *what, ulong seed, const net_t a,
-                      const net_t b)
+static void fail_nets(const char *what, ulong seed, const cpwl_net_t a,
+                      const cpwl_net_t b)
 {
-    char *s = io_net_write_str(a), *t = io_net_write_str(b);
+    char *s = cpwl_io_net_write_str(a), *t = cpwl_io_net_write_str(b);
     fprintf(stderr, "%s, seed %lu\nnet 1: %s\nnet 2: %s\n", what,
             (unsigned long) seed, s, t);
     flint_free(s);
@@ -133,47 +133,47 @@ static void fail_nets(const char *what, ulong seed, const net_t a,
 }
 
 /* linear regions of a 1-input net on [lo, hi] (lo = NULL: on R) */
-static slong pieces(const net_t net, const char *box)
+static slong pieces(const cpwl_net_t net, const char *box)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    dom_t D;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     slong k;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.linear = 1;
-    regions_init(R, 0, 0, 0);
-    dom_init(D);
-    err_init(e);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
     if (box != NULL)
         test_dom_str(D, 1, box, NULL, NULL);
     else
-        dom_set_all(D, 1);
-    ck_assert_msg(regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
+        cpwl_dom_set_all(D, 1);
+    ck_assert_msg(cpwl_regions_compute(R, net, D, &o, e) == CPWL_OK, "%s",
                   e->msg);
-    ck_assert(R->stopped == REGIONS_DONE);
+    ck_assert(R->stopped == CPWL_REGIONS_DONE);
     k = R->nlinear;
-    regions_clear(R);
-    dom_clear(D);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
     return k;
 }
 
 /* The tent t(x) = 2 relu(x) - 4 relu(x - 1/2) (examples.md). */
-static void tent(net_t net)
+static void tent(cpwl_net_t net)
 {
-    net_layer_struct *L;
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1", "0");
     test_set_row(L, 1, "1", "-1/2");
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "2,-4", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -183,15 +183,15 @@ START_TEST(test_compose_random)
     /* f o g = f(g(x)) exactly; merging the last map of g into the first
        of f: depth df + dg - 1, size sf + sg */
     test_rng r = {test_seed(20240611)};
-    net_t f, g, h;
+    cpwl_net_t f, g, h;
     fmpq *x = _fmpq_vec_init(4), *y = _fmpq_vec_init(4);
     fmpq *z = _fmpq_vec_init(4), *w = _fmpq_vec_init(4);
     slong it, k;
-    err_t e;
-    net_init(f, 1);
-    net_init(g, 1);
-    net_init(h, 1);
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_net_init(f, 1);
+    cpwl_net_init(g, 1);
+    cpwl_net_init(h, 1);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(150); it++)
     {
         slong n = test_range(&r, 1, 3), m = test_range(&r, 1, 3);
@@ -199,37 +199,37 @@ START_TEST(test_compose_random)
         ulong seed = r.s;
         rand_net(g, &r, n, test_range(&r, 1, 3), m, 4, ACTS_LEAKY);
         rand_net(f, &r, m, test_range(&r, 1, 3), o, 4, ACTS_LEAKY);
-        ck_assert_int_eq(netalg_compose(h, f, g, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_netalg_compose(h, f, g, e), CPWL_OK);
         ck_assert(h->prepared);
         ck_assert_int_eq(h->input_dim, n);
-        ck_assert_int_eq(net_output_dim(h), o);
-        ck_assert_int_eq(net_depth(h), net_depth(f) + net_depth(g) - 1);
-        ck_assert_int_eq(net_size(h), net_size(f) + net_size(g));
+        ck_assert_int_eq(cpwl_net_output_dim(h), o);
+        ck_assert_int_eq(cpwl_net_depth(h), cpwl_net_depth(f) + cpwl_net_depth(g) - 1);
+        ck_assert_int_eq(cpwl_net_size(h), cpwl_net_size(f) + cpwl_net_size(g));
         for (k = 0; k < 10; k++)
         {
             rand_point(x, &r, n);
-            net_eval_fmpq(z, g, x);
-            net_eval_fmpq(y, f, z);
-            net_eval_fmpq(w, h, x);
+            cpwl_net_eval_fmpq(z, g, x);
+            cpwl_net_eval_fmpq(y, f, z);
+            cpwl_net_eval_fmpq(w, h, x);
             if (!vec_eq(y, w, o))
                 fail_nets("compose: f(g(x)) differs", seed, f, g);
         }
         /* aliasing: f = f o g */
         if (m == o)
         {
-            ck_assert_int_eq(netalg_compose(f, f, g, e), CPWL_OK);
-            net_eval_fmpq(y, f, x);
+            ck_assert_int_eq(cpwl_netalg_compose(f, f, g, e), CPWL_OK);
+            cpwl_net_eval_fmpq(y, f, x);
             ck_assert(vec_eq(y, w, o));
         }
     }
-    net_clear(f);
-    net_clear(g);
-    net_clear(h);
+    cpwl_net_clear(f);
+    cpwl_net_clear(g);
+    cpwl_net_clear(h);
     _fmpq_vec_clear(x, 4);
     _fmpq_vec_clear(y, 4);
     _fmpq_vec_clear(z, 4);
     _fmpq_vec_clear(w, 4);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -237,51 +237,51 @@ START_TEST(test_compose_nonlinear_last)
 {
     /* g ending in a relu layer: nothing to merge, the layers stack
        (depth df + dg); relu(x) then x - 1: relu(x) - 1 */
-    net_t f, g, h;
-    net_layer_struct *L;
+    cpwl_net_t f, g, h;
+    cpwl_net_layer_struct *L;
     fmpq_t x, y;
-    err_t e;
+    cpwl_err_t e;
     slong i;
-    net_init(g, 1);
-    L = net_add_layer(g, NET_RELU, 1);
+    cpwl_net_init(g, 1);
+    L = cpwl_net_add_layer(g, CPWL_NET_RELU, 1);
     test_set_row(L, 0, "1", "0");
-    net_prepare(g);
-    net_init(f, 1);
-    L = net_add_layer(f, NET_IDENTITY, 1);
+    cpwl_net_prepare(g);
+    cpwl_net_init(f, 1);
+    L = cpwl_net_add_layer(f, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1", "-1");
-    net_prepare(f);
-    net_init(h, 1);
-    err_init(e);
+    cpwl_net_prepare(f);
+    cpwl_net_init(h, 1);
+    cpwl_err_init(e);
     fmpq_init(x);
     fmpq_init(y);
-    ck_assert_int_eq(netalg_compose(h, f, g, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(h), 2);
-    ck_assert_int_eq(net_size(h), 1);
+    ck_assert_int_eq(cpwl_netalg_compose(h, f, g, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(h), 2);
+    ck_assert_int_eq(cpwl_net_size(h), 1);
     ck_assert(h->output_bias);
     for (i = -4; i <= 4; i++)
     {
         fmpq_set_si(x, i, 3);
-        net_eval_fmpq(y, h, x);
+        cpwl_net_eval_fmpq(y, h, x);
         fmpq_set_si(x, i > 0 ? i : 0, 3);
         fmpq_sub_si(x, x, 1);
         ck_assert(fmpq_equal(x, y));
     }
     /* the empty net is the identity map on both sides */
-    net_clear(f);
-    net_init(f, 1);
-    ck_assert_int_eq(netalg_compose(h, f, g, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(h), 1);
-    ck_assert_int_eq(netalg_compose(h, g, f, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(h), 1);
+    cpwl_net_clear(f);
+    cpwl_net_init(f, 1);
+    ck_assert_int_eq(cpwl_netalg_compose(h, f, g, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(h), 1);
+    ck_assert_int_eq(cpwl_netalg_compose(h, g, f, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(h), 1);
     fmpq_set_si(x, -2, 1);
-    net_eval_fmpq(y, h, x);
+    cpwl_net_eval_fmpq(y, h, x);
     ck_assert(fmpq_is_zero(y));
-    net_clear(f);
-    net_clear(g);
-    net_clear(h);
+    cpwl_net_clear(f);
+    cpwl_net_clear(g);
+    cpwl_net_clear(h);
     fmpq_clear(x);
     fmpq_clear(y);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -294,13 +294,13 @@ START_TEST(test_compose_tents)
     static const char *ys[] = {"0", "1/2", "1", "1/2", "0", "2/3"};
     static const slong on01[] = {2, 4, 8, 16, 32}, onR[] = {3, 6, 10, 18,
                                                             34};
-    net_t t, h;
+    cpwl_net_t t, h;
     fmpq_t x, y, v;
-    err_t e;
+    cpwl_err_t e;
     slong i, k;
-    net_init(t, 1);
-    net_init(h, 1);
-    err_init(e);
+    cpwl_net_init(t, 1);
+    cpwl_net_init(h, 1);
+    cpwl_err_init(e);
     fmpq_init(x);
     fmpq_init(y);
     fmpq_init(v);
@@ -309,9 +309,9 @@ START_TEST(test_compose_tents)
     for (k = 1; k <= 5; k++)
     {
         if (k > 1)
-            ck_assert_int_eq(netalg_compose(h, t, h, e), CPWL_OK);
-        ck_assert_int_eq(net_depth(h), k + 1);
-        ck_assert_int_eq(net_size(h), 2 * k);
+            ck_assert_int_eq(cpwl_netalg_compose(h, t, h, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_net_depth(h), k + 1);
+        ck_assert_int_eq(cpwl_net_size(h), 2 * k);
         ck_assert_int_eq(pieces(h, "0:1"), on01[k - 1]);
         ck_assert_int_eq(pieces(h, NULL), onR[k - 1]);
         if (k == 3)
@@ -319,16 +319,16 @@ START_TEST(test_compose_tents)
             {
                 test_q_set(x, xs[i]);
                 test_q_set(v, ys[i]);
-                net_eval_fmpq(y, h, x);
+                cpwl_net_eval_fmpq(y, h, x);
                 ck_assert_msg(fmpq_equal(y, v), "t^3(%s)", xs[i]);
             }
     }
-    net_clear(t);
-    net_clear(h);
+    cpwl_net_clear(t);
+    cpwl_net_clear(h);
     fmpq_clear(x);
     fmpq_clear(y);
     fmpq_clear(v);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -337,15 +337,15 @@ START_TEST(test_sum_random)
     /* a + b exactly; relu nets: depth max(da, db), size sa + sb + 2m per
        padded layer (the identity pass-throughs) */
     test_rng r = {test_seed(77001)};
-    net_t a, b, s;
+    cpwl_net_t a, b, s;
     fmpq *x = _fmpq_vec_init(4), *ya = _fmpq_vec_init(4);
     fmpq *yb = _fmpq_vec_init(4), *ys = _fmpq_vec_init(4);
     slong it, k, i;
-    err_t e;
-    net_init(a, 1);
-    net_init(b, 1);
-    net_init(s, 1);
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_net_init(a, 1);
+    cpwl_net_init(b, 1);
+    cpwl_net_init(s, 1);
+    cpwl_err_init(e);
     for (it = 0; it < test_iters(200); it++)
     {
         slong n = test_range(&r, 1, 3), m = test_range(&r, 1, 3);
@@ -354,11 +354,11 @@ START_TEST(test_sum_random)
         ulong seed = r.s;
         rand_net(a, &r, n, da, m, 4, acts);
         rand_net(b, &r, n, db, m, 4, acts);
-        ck_assert_int_eq(netalg_sum(s, a, b, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_netalg_sum(s, a, b, e), CPWL_OK);
         ck_assert(s->prepared);
-        ck_assert_int_eq(net_depth(s), FLINT_MAX(da, db));
+        ck_assert_int_eq(cpwl_net_depth(s), FLINT_MAX(da, db));
         if (acts == ACTS_RELU)
-            ck_assert_int_eq(net_size(s), net_size(a) + net_size(b)
+            ck_assert_int_eq(cpwl_net_size(s), cpwl_net_size(a) + cpwl_net_size(b)
                              + 2 * m * (da > db ? da - db : db - da));
         for (k = 0; k < 10; k++)
         {
@@ -372,14 +372,14 @@ START_TEST(test_sum_random)
                 fail_nets("sum: a(x) + b(x) differs", seed, a, b);
         }
     }
-    net_clear(a);
-    net_clear(b);
-    net_clear(s);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_net_clear(s);
     _fmpq_vec_clear(x, 4);
     _fmpq_vec_clear(ya, 4);
     _fmpq_vec_clear(yb, 4);
     _fmpq_vec_clear(ys, 4);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -387,58 +387,58 @@ START_TEST(test_sum_abs)
 {
     /* relu(x) + relu(-x) = |x|: 2 linear regions on R, size 2, depth 2;
        plus the tent (depth 2 too): pieces at 0 and 1/2 */
-    net_t a, b, s, t;
-    net_layer_struct *L;
+    cpwl_net_t a, b, s, t;
+    cpwl_net_layer_struct *L;
     fmpq_t x, y;
-    err_t e;
+    cpwl_err_t e;
     slong i;
-    net_init(a, 1);
-    L = net_add_layer(a, NET_RELU, 1);
+    cpwl_net_init(a, 1);
+    L = cpwl_net_add_layer(a, CPWL_NET_RELU, 1);
     test_set_row(L, 0, "1", "0");
-    L = net_add_layer(a, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(a, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1", "0");
-    net_prepare(a);
-    net_init(b, 1);
-    L = net_add_layer(b, NET_RELU, 1);
+    cpwl_net_prepare(a);
+    cpwl_net_init(b, 1);
+    L = cpwl_net_add_layer(b, CPWL_NET_RELU, 1);
     test_set_row(L, 0, "-1", "0");
-    L = net_add_layer(b, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(b, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1", "0");
-    net_prepare(b);
+    cpwl_net_prepare(b);
     a->output_bias = b->output_bias = 0;
-    net_init(s, 1);
-    net_init(t, 1);
-    err_init(e);
+    cpwl_net_init(s, 1);
+    cpwl_net_init(t, 1);
+    cpwl_err_init(e);
     fmpq_init(x);
     fmpq_init(y);
-    ck_assert_int_eq(netalg_sum(s, a, b, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(s), 2);
-    ck_assert_int_eq(net_size(s), 2);
+    ck_assert_int_eq(cpwl_netalg_sum(s, a, b, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(s), 2);
+    ck_assert_int_eq(cpwl_net_size(s), 2);
     ck_assert(!s->output_bias);
     ck_assert_int_eq(pieces(s, NULL), 2);
     for (i = -5; i <= 5; i++)
     {
         fmpq_set_si(x, i, 2);
-        net_eval_fmpq(y, s, x);
+        cpwl_net_eval_fmpq(y, s, x);
         fmpq_abs(x, x);
         ck_assert(fmpq_equal(x, y));
     }
     /* |x| + t(x): slopes -1, 3, -1 around 0 and 1/2 */
     tent(t);
-    ck_assert_int_eq(netalg_sum(s, s, t, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_sum(s, s, t, e), CPWL_OK);
     ck_assert_int_eq(pieces(s, NULL), 3);
     /* |x| + t o t (depth 3): |x| padded by 2 relus */
-    ck_assert_int_eq(netalg_compose(t, t, t, e), CPWL_OK);
-    ck_assert_int_eq(netalg_sum(s, a, b, e), CPWL_OK);
-    ck_assert_int_eq(netalg_sum(s, s, t, e), CPWL_OK);
-    ck_assert_int_eq(net_depth(s), 3);
-    ck_assert_int_eq(net_size(s), 2 + 2 + 4);
-    net_clear(a);
-    net_clear(b);
-    net_clear(s);
-    net_clear(t);
+    ck_assert_int_eq(cpwl_netalg_compose(t, t, t, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_sum(s, a, b, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_netalg_sum(s, s, t, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_net_depth(s), 3);
+    ck_assert_int_eq(cpwl_net_size(s), 2 + 2 + 4);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
+    cpwl_net_clear(s);
+    cpwl_net_clear(t);
     fmpq_clear(x);
     fmpq_clear(y);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -447,13 +447,13 @@ START_TEST(test_scale)
     /* c f(x) exactly for c = 0, +-, with the same shape when the last map
        is affine; after a relu output layer a negative c needs a map more */
     test_rng r = {test_seed(4242)};
-    net_t f, h;
+    cpwl_net_t f, h;
     fmpq *x = _fmpq_vec_init(3), *y = _fmpq_vec_init(3);
     fmpq *z = _fmpq_vec_init(3);
     fmpq_t c;
     slong it, k, i;
-    net_init(f, 1);
-    net_init(h, 1);
+    cpwl_net_init(f, 1);
+    cpwl_net_init(h, 1);
     fmpq_init(c);
     for (it = 0; it < test_iters(100); it++)
     {
@@ -463,24 +463,24 @@ START_TEST(test_scale)
         rand_net(f, &r, n, test_range(&r, 1, 3), m, 4, ACTS_LEAKY);
         if (relu_out)
         {
-            f->layers[f->nlayers - 1].act = NET_RELU;
-            net_prepare(f);
+            f->layers[f->nlayers - 1].act = CPWL_NET_RELU;
+            cpwl_net_prepare(f);
         }
         if (it % 5 == 0)
             fmpq_zero(c);
         else
             test_fmpq(c, &r, TEST_FRACTIONS);
-        netalg_scale(h, f, c);
+        cpwl_netalg_scale(h, f, c);
         ck_assert(h->prepared);
-        ck_assert_int_eq(net_depth(h), net_depth(f) + (relu_out
+        ck_assert_int_eq(cpwl_net_depth(h), cpwl_net_depth(f) + (relu_out
                                                        && fmpq_sgn(c) < 0));
-        ck_assert_int_eq(net_size(h), net_size(f) + (relu_out
+        ck_assert_int_eq(cpwl_net_size(h), cpwl_net_size(f) + (relu_out
                                                      && fmpq_sgn(c) < 0) * m);
         for (k = 0; k < 10; k++)
         {
             rand_point(x, &r, n);
-            net_eval_fmpq(y, f, x);
-            net_eval_fmpq(z, h, x);
+            cpwl_net_eval_fmpq(y, f, x);
+            cpwl_net_eval_fmpq(z, h, x);
             for (i = 0; i < m; i++)
                 fmpq_mul(y + i, y + i, c);
             if (!vec_eq(y, z, m))
@@ -490,22 +490,22 @@ START_TEST(test_scale)
     /* aliasing and the tent: -3 t(1/4) = -3/2 */
     tent(f);
     fmpq_set_si(c, -3, 1);
-    netalg_scale(f, f, c);
+    cpwl_netalg_scale(f, f, c);
     fmpq_set_si(x, 1, 4);
-    net_eval_fmpq(y, f, x);
+    cpwl_net_eval_fmpq(y, f, x);
     fmpq_set_si(c, -3, 2);
     ck_assert(fmpq_equal(y, c));
     /* the empty net scaled: c x */
-    net_clear(f);
-    net_init(f, 2);
-    netalg_scale(h, f, c);
-    ck_assert_int_eq(net_depth(h), 1);
+    cpwl_net_clear(f);
+    cpwl_net_init(f, 2);
+    cpwl_netalg_scale(h, f, c);
+    ck_assert_int_eq(cpwl_net_depth(h), 1);
     fmpq_set_si(x, 2, 1);
     fmpq_set_si(x + 1, -4, 1);
-    net_eval_fmpq(y, h, x);
+    cpwl_net_eval_fmpq(y, h, x);
     ck_assert(fmpq_equal_si(y, -3) && fmpq_equal_si(y + 1, 6));
-    net_clear(f);
-    net_clear(h);
+    cpwl_net_clear(f);
+    cpwl_net_clear(h);
     fmpq_clear(c);
     _fmpq_vec_clear(x, 3);
     _fmpq_vec_clear(y, 3);
@@ -518,55 +518,55 @@ START_TEST(test_pad_depth)
     /* padding keeps the function: depth = the target, size + 2m per
        added layer; shallower targets leave the net as it is */
     test_rng r = {test_seed(909)};
-    net_t f, h;
+    cpwl_net_t f, h;
     fmpq *x = _fmpq_vec_init(3), *y = _fmpq_vec_init(3);
     fmpq *z = _fmpq_vec_init(3);
     slong it, k;
-    net_init(f, 1);
-    net_init(h, 1);
+    cpwl_net_init(f, 1);
+    cpwl_net_init(h, 1);
     for (it = 0; it < test_iters(100); it++)
     {
         slong n = test_range(&r, 1, 3), m = test_range(&r, 1, 3);
         slong d = test_range(&r, 1, 3), target = test_range(&r, 0, 6);
         ulong seed = r.s;
         rand_net(f, &r, n, d, m, 4, ACTS_LEAKY);
-        netalg_pad_depth(h, f, target);
+        cpwl_netalg_pad_depth(h, f, target);
         ck_assert(h->prepared);
-        ck_assert_int_eq(net_depth(h), FLINT_MAX(d, target));
-        ck_assert_int_eq(net_size(h), net_size(f)
+        ck_assert_int_eq(cpwl_net_depth(h), FLINT_MAX(d, target));
+        ck_assert_int_eq(cpwl_net_size(h), cpwl_net_size(f)
                          + 2 * m * FLINT_MAX(0, target - d));
         ck_assert_int_eq(h->output_bias, f->output_bias);
         for (k = 0; k < 10; k++)
         {
             rand_point(x, &r, n);
-            net_eval_fmpq(y, f, x);
-            net_eval_fmpq(z, h, x);
+            cpwl_net_eval_fmpq(y, f, x);
+            cpwl_net_eval_fmpq(z, h, x);
             if (!vec_eq(y, z, m))
                 fail_nets("pad_depth: f(x) differs", seed, f, h);
         }
     }
     /* the identity net: depth 1 size 0; padded to 3: 2 layers of 2n */
-    netalg_identity(f, 3);
-    ck_assert_int_eq(net_depth(f), 1);
-    ck_assert_int_eq(net_size(f), 0);
-    netalg_pad_depth(h, f, 3);
-    ck_assert_int_eq(net_depth(h), 3);
-    ck_assert_int_eq(net_size(h), 12);
+    cpwl_netalg_identity(f, 3);
+    ck_assert_int_eq(cpwl_net_depth(f), 1);
+    ck_assert_int_eq(cpwl_net_size(f), 0);
+    cpwl_netalg_pad_depth(h, f, 3);
+    ck_assert_int_eq(cpwl_net_depth(h), 3);
+    ck_assert_int_eq(cpwl_net_size(h), 12);
     for (k = 0; k < 10; k++)
     {
         rand_point(x, &r, 3);
-        net_eval_fmpq(y, f, x);
+        cpwl_net_eval_fmpq(y, f, x);
         ck_assert(vec_eq(x, y, 3));
-        net_eval_fmpq(y, h, x);
+        cpwl_net_eval_fmpq(y, h, x);
         ck_assert(vec_eq(x, y, 3));
     }
     /* a tent padded to depth 4 keeps its 3 pieces on R */
     tent(f);
-    netalg_pad_depth(f, f, 4);
-    ck_assert_int_eq(net_depth(f), 4);
+    cpwl_netalg_pad_depth(f, f, 4);
+    ck_assert_int_eq(cpwl_net_depth(f), 4);
     ck_assert_int_eq(pieces(f, NULL), 3);
-    net_clear(f);
-    net_clear(h);
+    cpwl_net_clear(f);
+    cpwl_net_clear(h);
     _fmpq_vec_clear(x, 3);
     _fmpq_vec_clear(y, 3);
     _fmpq_vec_clear(z, 3);
@@ -575,30 +575,30 @@ END_TEST
 
 START_TEST(test_errors)
 {
-    net_t f, g, h;
-    err_t e;
+    cpwl_net_t f, g, h;
+    cpwl_err_t e;
     test_rng r = {test_seed(5)};
-    net_init(f, 1);
-    net_init(g, 1);
-    net_init(h, 1);
+    cpwl_net_init(f, 1);
+    cpwl_net_init(g, 1);
+    cpwl_net_init(h, 1);
     rand_net(f, &r, 2, 2, 1, 3, ACTS_RELU);
     rand_net(g, &r, 2, 2, 3, 3, ACTS_RELU);
-    err_init(e);
-    ck_assert_int_eq(netalg_compose(h, f, g, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_netalg_compose(h, f, g, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "3 outputs") != NULL, "%s", e->msg);
-    err_clear(e);
-    err_init(e);
-    ck_assert_int_eq(netalg_sum(h, f, g, e), CPWL_ERR_INPUT);
+    cpwl_err_clear(e);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_netalg_sum(h, f, g, e), CPWL_ERR_INPUT);
     ck_assert_msg(strstr(e->msg, "sum") != NULL, "%s", e->msg);
-    err_clear(e);
+    cpwl_err_clear(e);
     /* maxout cannot be stacked with relu: the relu lowerings are added */
     rand_net(g, &r, 2, 2, 1, 3, ACTS_RELU);
-    g->layers[0].act = NET_MAXOUT;
+    g->layers[0].act = CPWL_NET_MAXOUT;
     g->layers[0].pieces = 1;
-    net_prepare(g);
-    err_init(e);
-    ck_assert_int_eq(netalg_sum(h, f, g, e), CPWL_OK);
-    ck_assert(net_is_basic(h));
+    cpwl_net_prepare(g);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_netalg_sum(h, f, g, e), CPWL_OK);
+    ck_assert(cpwl_net_is_basic(h));
     {
         fmpq *x = _fmpq_vec_init(2), *y = _fmpq_vec_init(3);
         slong k;
@@ -606,19 +606,19 @@ START_TEST(test_errors)
         {
             test_fmpq(x, &r, TEST_FRACTIONS);
             test_fmpq(x + 1, &r, TEST_FRACTIONS);
-            net_eval_fmpq(y, f, x);
-            net_eval_fmpq(y + 1, g, x);
+            cpwl_net_eval_fmpq(y, f, x);
+            cpwl_net_eval_fmpq(y + 1, g, x);
             fmpq_add(y, y, y + 1);
-            net_eval_fmpq(y + 2, h, x);
+            cpwl_net_eval_fmpq(y + 2, h, x);
             ck_assert(fmpq_equal(y, y + 2));
         }
         _fmpq_vec_clear(x, 2);
         _fmpq_vec_clear(y, 3);
     }
-    err_clear(e);
-    net_clear(f);
-    net_clear(g);
-    net_clear(h);
+    cpwl_err_clear(e);
+    cpwl_net_clear(f);
+    cpwl_net_clear(g);
+    cpwl_net_clear(h);
 }
 END_TEST
 

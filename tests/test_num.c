@@ -101,10 +101,10 @@ static int eq_si(const fmpq_t x, slong p, ulong q)
     return r;
 }
 
-static int parse(fmpq_t out, const char *s, num_mode_t mode, err_t e)
+static int parse(fmpq_t out, const char *s, cpwl_num_mode_t mode, cpwl_err_t e)
 {
-    err_init(e);
-    return num_parse_fmpq(out, s, strlen(s), mode, e);
+    cpwl_err_init(e);
+    return cpwl_num_parse_fmpq(out, s, strlen(s), mode, e);
 }
 
 static int bits_odd_d(double d)
@@ -128,7 +128,7 @@ static int bits_odd_f(float f)
 static const char *agree_b64(const char *s)
 {
     fmpq_t x, y, z, want;
-    err_t e;
+    cpwl_err_t e;
     char *end;
     double d, g;
     const char *why = NULL;
@@ -144,19 +144,19 @@ static const char *agree_b64(const char *s)
     fmpq_init(z);
     fmpq_init(want);
 
-    rc = parse(y, s, NUM_BINARY64, e);
-    if (parse(x, s, NUM_EXACT, e) != CPWL_OK)
+    rc = parse(y, s, CPWL_NUM_BINARY64, e);
+    if (parse(x, s, CPWL_NUM_EXACT, e) != CPWL_OK)
     {
         why = "exact parse failed";
         goto done;
     }
-    g = num_fmpq_get_d(x);
-    err_init(e);
+    g = cpwl_num_fmpq_get_d(x);
+    cpwl_err_init(e);
     if (isinf(d))
     {
         if (rc != CPWL_ERR_INPUT)
             why = "binary64 parse did not report overflow";
-        else if (num_round_fmpq(z, x, NUM_BINARY64, e) != CPWL_ERR_INPUT
+        else if (cpwl_num_round_fmpq(z, x, CPWL_NUM_BINARY64, e) != CPWL_ERR_INPUT
                  || strstr(e->msg, "overflows binary64") == NULL)
             why = "num_round_fmpq did not report overflow";
         else if (g != d)
@@ -168,7 +168,7 @@ static const char *agree_b64(const char *s)
         why = "binary64 parse failed";
     else if (!fmpq_equal(y, want))
         why = "binary64 parse differs from strtod";
-    else if (num_round_fmpq(z, x, NUM_BINARY64, e) != CPWL_OK
+    else if (cpwl_num_round_fmpq(z, x, CPWL_NUM_BINARY64, e) != CPWL_OK
              || !fmpq_equal(z, want))
         why = "num_round_fmpq differs from strtod";
     else if (g != d)
@@ -186,7 +186,7 @@ done:
 static const char *agree_b32(const char *s)
 {
     fmpq_t x, y, z, want;
-    err_t e;
+    cpwl_err_t e;
     char *end;
     float f;
     const char *why = NULL;
@@ -202,18 +202,18 @@ static const char *agree_b32(const char *s)
     fmpq_init(z);
     fmpq_init(want);
 
-    rc = parse(y, s, NUM_BINARY32, e);
-    if (parse(x, s, NUM_EXACT, e) != CPWL_OK)
+    rc = parse(y, s, CPWL_NUM_BINARY32, e);
+    if (parse(x, s, CPWL_NUM_EXACT, e) != CPWL_OK)
     {
         why = "exact parse failed";
         goto done;
     }
-    err_init(e);
+    cpwl_err_init(e);
     if (isinf(f))
     {
         if (rc != CPWL_ERR_INPUT)
             why = "binary32 parse did not report overflow";
-        else if (num_round_fmpq(z, x, NUM_BINARY32, e) != CPWL_ERR_INPUT
+        else if (cpwl_num_round_fmpq(z, x, CPWL_NUM_BINARY32, e) != CPWL_ERR_INPUT
                  || strstr(e->msg, "overflows binary32") == NULL)
             why = "num_round_fmpq did not report overflow";
         goto done;
@@ -223,7 +223,7 @@ static const char *agree_b32(const char *s)
         why = "binary32 parse failed";
     else if (!fmpq_equal(y, want))
         why = "binary32 parse differs from strtof";
-    else if (num_round_fmpq(z, x, NUM_BINARY32, e) != CPWL_OK
+    else if (cpwl_num_round_fmpq(z, x, CPWL_NUM_BINARY32, e) != CPWL_OK
              || !fmpq_equal(z, want))
         why = "num_round_fmpq differs from strtof";
 
@@ -278,13 +278,13 @@ static char *dyadic_to_decimal(const fmpq_t x)
 static void check_exact(const char *s, const char *want_str)
 {
     fmpq_t x, want;
-    err_t e;
+    cpwl_err_t e;
     int rc;
 
     fmpq_init(x);
     fmpq_init(want);
     ck_assert_int_eq(fmpq_set_str(want, want_str, 10), 0);
-    rc = parse(x, s, NUM_EXACT, e);
+    rc = parse(x, s, CPWL_NUM_EXACT, e);
     ck_assert_msg(rc == CPWL_OK, "\"%s\": rc %d, %s", s, rc, e->msg);
     ck_assert_msg(fmpq_equal(x, want), "\"%s\" != %s", s, want_str);
     ck_assert_msg(fmpq_is_canonical(x), "\"%s\" not canonical", s);
@@ -345,7 +345,7 @@ START_TEST(test_exact_big)
 {
     fmpq_t x, want;
     fmpz_t acc;
-    err_t e;
+    cpwl_err_t e;
     char buf[400];
     int i;
 
@@ -354,20 +354,20 @@ START_TEST(test_exact_big)
     fmpz_init(acc);
 
     /* 1e10000 is at the limit and is 10^10000 exactly. */
-    ck_assert_int_eq(parse(x, "1e10000", NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "1e10000", CPWL_NUM_EXACT, e), CPWL_OK);
     fmpq_set_pow(want, 10, 10000);
     ck_assert(fmpq_equal(x, want));
 
-    ck_assert_int_eq(parse(x, "-1e-10000", NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "-1e-10000", CPWL_NUM_EXACT, e), CPWL_OK);
     fmpq_set_pow(want, 10, -10000);
     fmpq_neg(want, want);
     ck_assert(fmpq_equal(x, want));
 
-    ck_assert_int_eq(parse(x, "0x1p40000", NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "0x1p40000", CPWL_NUM_EXACT, e), CPWL_OK);
     fmpq_set_pow(want, 2, 40000);
     ck_assert(fmpq_equal(x, want));
 
-    ck_assert_int_eq(parse(x, "0x1p-40000", NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "0x1p-40000", CPWL_NUM_EXACT, e), CPWL_OK);
     fmpq_set_pow(want, 2, -40000);
     ck_assert(fmpq_equal(x, want));
 
@@ -383,16 +383,16 @@ START_TEST(test_exact_big)
         fmpz_add_ui(acc, acc, (ulong) dgt);
     }
     buf[301] = '\0';
-    ck_assert_int_eq(parse(x, buf + 1, NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, buf + 1, CPWL_NUM_EXACT, e), CPWL_OK);
     ck_assert(fmpz_equal(fmpq_numref(x), acc) && fmpz_is_one(fmpq_denref(x)));
-    ck_assert_int_eq(parse(x, buf, NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, buf, CPWL_NUM_EXACT, e), CPWL_OK);
     fmpz_neg(acc, acc);
     ck_assert(fmpz_equal(fmpq_numref(x), acc) && fmpz_is_one(fmpq_denref(x)));
 
     /* The same digits as a 300-digit fraction part: acc / 10^300. */
     buf[0] = '.';
     fmpz_neg(acc, acc);
-    ck_assert_int_eq(parse(x, buf, NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, buf, CPWL_NUM_EXACT, e), CPWL_OK);
     fmpq_set_pow(want, 10, -300);
     fmpq_mul_fmpz(want, want, acc);
     ck_assert(fmpq_equal(x, want));
@@ -408,14 +408,14 @@ END_TEST
 START_TEST(test_exact_len)
 {
     fmpq_t x;
-    err_t e;
+    cpwl_err_t e;
 
     fmpq_init(x);
-    err_init(e);
-    ck_assert_int_eq(num_parse_fmpq(x, "1.25xyz", 4, NUM_EXACT, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_parse_fmpq(x, "1.25xyz", 4, CPWL_NUM_EXACT, e), CPWL_OK);
     ck_assert(eq_si(x, 5, 4));  /* "1.25" */
-    err_init(e);
-    ck_assert_int_eq(num_parse_fmpq(x, "3/45", 3, NUM_EXACT, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_parse_fmpq(x, "3/45", 3, CPWL_NUM_EXACT, e), CPWL_OK);
     ck_assert(eq_si(x, 3, 4));
     fmpq_clear(x);
 }
@@ -428,42 +428,42 @@ END_TEST
 START_TEST(test_b64_spec)
 {
     fmpq_t x, want;
-    err_t e;
+    cpwl_err_t e;
 
     fmpq_init(x);
     fmpq_init(want);
-    ck_assert_int_eq(parse(x, "0.1", NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "0.1", CPWL_NUM_BINARY64, e), CPWL_OK);
     fmpq_set_str(want, "3602879701896397/36028797018963968", 10);
     ck_assert(fmpq_equal(x, want));
 
     /* 0.1f = 13421773 / 2^27 */
-    ck_assert_int_eq(parse(x, "0.1", NUM_BINARY32, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "0.1", CPWL_NUM_BINARY32, e), CPWL_OK);
     fmpq_set_str(want, "13421773/134217728", 10);
     ck_assert(fmpq_equal(x, want));
 
     /* Exact values stay exact; zero stays zero. */
-    ck_assert_int_eq(parse(x, "-0x1.8p-3", NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "-0x1.8p-3", CPWL_NUM_BINARY64, e), CPWL_OK);
     ck_assert(eq_si(x, -3, 16));
-    ck_assert_int_eq(parse(x, "-0", NUM_BINARY32, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "-0", CPWL_NUM_BINARY32, e), CPWL_OK);
     ck_assert(fmpq_is_zero(x));
-    ck_assert_int_eq(parse(x, "1e-10000", NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "1e-10000", CPWL_NUM_BINARY64, e), CPWL_OK);
     ck_assert(fmpq_is_zero(x));
-    ck_assert_int_eq(parse(x, "1/3", NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(parse(x, "1/3", CPWL_NUM_BINARY64, e), CPWL_OK);
     fmpq_set_str(want, "6004799503160661/18014398509481984", 10);
     ck_assert(fmpq_equal(x, want));
 
     /* Overflow, also for inputs far beyond the range. */
-    ck_assert_int_eq(parse(x, "1e10000", NUM_BINARY64, e), CPWL_ERR_INPUT);
+    ck_assert_int_eq(parse(x, "1e10000", CPWL_NUM_BINARY64, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "overflows binary64"));
     ck_assert_ptr_nonnull(strstr(e->msg, "\"1e10000\""));
-    ck_assert_int_eq(parse(x, "-0x1p40000", NUM_BINARY32, e), CPWL_ERR_INPUT);
+    ck_assert_int_eq(parse(x, "-0x1p40000", CPWL_NUM_BINARY32, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "overflows binary32"));
     fmpq_set_pow(x, 2, 40000);
-    ck_assert(num_fmpq_get_d(x) == HUGE_VAL);
+    ck_assert(cpwl_num_fmpq_get_d(x) == HUGE_VAL);
     fmpq_neg(x, x);
-    ck_assert(num_fmpq_get_d(x) == -HUGE_VAL);
+    ck_assert(cpwl_num_fmpq_get_d(x) == -HUGE_VAL);
     fmpq_set_pow(x, 2, -40000);
-    ck_assert(num_fmpq_get_d(x) == 0.0);
+    ck_assert(cpwl_num_fmpq_get_d(x) == 0.0);
 
     fmpq_clear(x);
     fmpq_clear(want);
@@ -547,7 +547,7 @@ START_TEST(test_b64_overflow_edge)
 {
     fmpq_t x, y;
     fmpz_t h;
-    err_t e;
+    cpwl_err_t e;
     char *s;
 
     fmpq_init(x);
@@ -563,9 +563,9 @@ START_TEST(test_b64_overflow_edge)
     s = fmpz_get_str(NULL, 10, h);
     ck_assert_ptr_null(agree_b64(s));
     ck_assert(isinf(strtod(s, NULL)));
-    err_init(e);
-    ck_assert_int_eq(num_round_fmpq(y, x, NUM_BINARY64, e), CPWL_ERR_INPUT);
-    ck_assert(num_fmpq_get_d(x) == HUGE_VAL);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_round_fmpq(y, x, CPWL_NUM_BINARY64, e), CPWL_ERR_INPUT);
+    ck_assert(cpwl_num_fmpq_get_d(x) == HUGE_VAL);
     flint_free(s);
 
     fmpz_sub_ui(h, h, 1);
@@ -573,9 +573,9 @@ START_TEST(test_b64_overflow_edge)
     s = fmpz_get_str(NULL, 10, h);
     ck_assert_ptr_null(agree_b64(s));
     ck_assert(strtod(s, NULL) == DBL_MAX);
-    err_init(e);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_BINARY64, e), CPWL_OK);
-    ck_assert(num_fmpq_get_d(x) == DBL_MAX);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_BINARY64, e), CPWL_OK);
+    ck_assert(cpwl_num_fmpq_get_d(x) == DBL_MAX);
     flint_free(s);
 
     fmpq_clear(x);
@@ -632,7 +632,7 @@ START_TEST(test_b64_midpoints)
     const uint64_t seed = test_seed(SEED + 2);
     test_rng st = {seed};
     fmpq_t lo, hi, mid, y;
-    err_t e;
+    cpwl_err_t e;
     int i;
 
     fmpq_init(lo);
@@ -663,12 +663,12 @@ START_TEST(test_b64_midpoints)
             want = -want;
         }
 
-        err_init(e);
-        if (num_round_fmpq(y, mid, NUM_BINARY64, e) != CPWL_OK)
+        cpwl_err_init(e);
+        if (cpwl_num_round_fmpq(y, mid, CPWL_NUM_BINARY64, e) != CPWL_OK)
             ck_abort_msg("seed %#llx case %d: %s", (unsigned long long)
                          seed, i, e->msg);
         d_to_fmpq(lo, want);
-        if (!fmpq_equal(y, lo) || num_fmpq_get_d(mid) != want)
+        if (!fmpq_equal(y, lo) || cpwl_num_fmpq_get_d(mid) != want)
             ck_abort_msg("seed %#llx case %d: midpoint above %a not rounded "
                          "to even", (unsigned long long) seed, i, d);
 
@@ -692,7 +692,7 @@ START_TEST(test_b32_midpoints)
     const uint64_t seed = test_seed(SEED + 3);
     test_rng st = {seed};
     fmpq_t lo, hi, mid, y;
-    err_t e;
+    cpwl_err_t e;
     int i;
 
     fmpq_init(lo);
@@ -718,8 +718,8 @@ START_TEST(test_b32_midpoints)
         fmpq_add(mid, lo, hi);
         fmpq_div_2exp(mid, mid, 1);
 
-        err_init(e);
-        if (num_round_fmpq(y, mid, NUM_BINARY32, e) != CPWL_OK)
+        cpwl_err_init(e);
+        if (cpwl_num_round_fmpq(y, mid, CPWL_NUM_BINARY32, e) != CPWL_OK)
             ck_abort_msg("seed %#llx case %d: %s", (unsigned long long)
                          seed, i, e->msg);
         d_to_fmpq(lo, want);
@@ -827,7 +827,7 @@ START_TEST(test_random_fractions)
     test_rng st = {seed};
     fmpq_t x, y, lim;
     fmpz_t p, q;
-    err_t e;
+    cpwl_err_t e;
     int i;
 
     fmpq_init(x);
@@ -838,7 +838,7 @@ START_TEST(test_random_fractions)
     for (i = 0; i < test_iters(4000); i++)
     {
         int b32 = i & 1;
-        num_mode_t mode = b32 ? NUM_BINARY32 : NUM_BINARY64;
+        cpwl_num_mode_t mode = b32 ? CPWL_NUM_BINARY32 : CPWL_NUM_BINARY64;
         long k = b32 ? (long) test_range(&st, -200, 160)
                      : (long) test_range(&st, -1150, 1060);
         const char *why = NULL;
@@ -857,13 +857,13 @@ START_TEST(test_random_fractions)
         else
             fmpq_div_2exp(x, x, (flint_bitcnt_t) -k);
 
-        err_init(e);
-        rc = num_round_fmpq(y, x, mode, e);
+        cpwl_err_init(e);
+        rc = cpwl_num_round_fmpq(y, x, mode, e);
         if (rc == CPWL_OK)
         {
             why = check_nearest(x, y, b32);
             if (why == NULL && !b32 && (!fmpq_to_exact_d(&yd, y)
-                                        || num_fmpq_get_d(x) != yd))
+                                        || cpwl_num_fmpq_get_d(x) != yd))
                 why = "num_fmpq_get_d differs from num_round_fmpq";
         }
         else
@@ -875,7 +875,7 @@ START_TEST(test_random_fractions)
             fmpq_abs(y, x);
             if (rc != CPWL_ERR_INPUT || fmpq_cmp(y, lim) < 0)
                 why = "spurious overflow";
-            else if (!b32 && fabs(num_fmpq_get_d(x)) != HUGE_VAL)
+            else if (!b32 && fabs(cpwl_num_fmpq_get_d(x)) != HUGE_VAL)
                 why = "num_fmpq_get_d not HUGE_VAL on overflow";
         }
         if (why != NULL)
@@ -893,39 +893,39 @@ END_TEST
 START_TEST(test_round_misc)
 {
     fmpq_t x, w;
-    err_t e;
+    cpwl_err_t e;
 
     fmpq_init(x);
     fmpq_init(w);
 
     /* In-place rounding (out aliases x). */
     fmpq_set_si(x, 1, 3);
-    err_init(e);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_BINARY32, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_BINARY32, e), CPWL_OK);
     ck_assert(eq_si(x, 11184811, 33554432));   /* 1/3 as float */
 
     /* Exact mode copies. */
     fmpq_set_si(x, -2, 7);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_EXACT, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_EXACT, e), CPWL_OK);
     ck_assert(eq_si(x, -2, 7));
 
     /* Zero. */
     fmpq_zero(x);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_BINARY64, e), CPWL_OK);
     ck_assert(fmpq_is_zero(x));
-    ck_assert(num_fmpq_get_d(x) == 0.0);
+    ck_assert(cpwl_num_fmpq_get_d(x) == 0.0);
 
     /* Tiny negative values underflow to zero. */
     fmpq_set_pow(x, 2, -1075);
     fmpq_neg(x, x);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_BINARY64, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_BINARY64, e), CPWL_OK);
     ck_assert(fmpq_is_zero(x));
 
     /* Just above half the smallest subnormal: rounds up to it. */
     fmpq_set_si(x, 1000001, 1000000);
     fmpq_div_2exp(x, x, 1075);
-    ck_assert(num_fmpq_get_d(x) == 0x1p-1074);
-    ck_assert_int_eq(num_round_fmpq(x, x, NUM_BINARY64, e), CPWL_OK);
+    ck_assert(cpwl_num_fmpq_get_d(x) == 0x1p-1074);
+    ck_assert_int_eq(cpwl_num_round_fmpq(x, x, CPWL_NUM_BINARY64, e), CPWL_OK);
     fmpq_set_pow(w, 2, -1074);
     ck_assert(fmpq_equal(x, w));
 
@@ -936,9 +936,9 @@ END_TEST
 
 START_TEST(test_mode_name)
 {
-    ck_assert_str_eq(num_mode_name(NUM_EXACT), "exact");
-    ck_assert_str_eq(num_mode_name(NUM_BINARY64), "binary64");
-    ck_assert_str_eq(num_mode_name(NUM_BINARY32), "binary32");
+    ck_assert_str_eq(cpwl_num_mode_name(CPWL_NUM_EXACT), "exact");
+    ck_assert_str_eq(cpwl_num_mode_name(CPWL_NUM_BINARY64), "binary64");
+    ck_assert_str_eq(cpwl_num_mode_name(CPWL_NUM_BINARY32), "binary32");
 }
 END_TEST
 
@@ -1004,13 +1004,13 @@ START_TEST(test_errors)
         {"\xd9\xa1", "malformed number \"\\xd9\\xa1\""}
     };
     fmpq_t x;
-    err_t e;
+    cpwl_err_t e;
     size_t i;
 
     fmpq_init(x);
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {
-        int rc = parse(x, cases[i][0], NUM_EXACT, e);
+        int rc = parse(x, cases[i][0], CPWL_NUM_EXACT, e);
 
         ck_assert_msg(rc == CPWL_ERR_INPUT, "\"%s\": rc %d", cases[i][0], rc);
         ck_assert_msg(e->status == CPWL_ERR_INPUT, "\"%s\"", cases[i][0]);
@@ -1018,7 +1018,7 @@ START_TEST(test_errors)
                       "\"%s\": message \"%s\" lacks \"%s\"", cases[i][0],
                       e->msg, cases[i][1]);
         /* Float modes refuse the same literals. */
-        ck_assert_int_eq(parse(x, cases[i][0], NUM_BINARY64, e),
+        ck_assert_int_eq(parse(x, cases[i][0], CPWL_NUM_BINARY64, e),
                          CPWL_ERR_INPUT);
     }
     fmpq_clear(x);
@@ -1030,29 +1030,29 @@ START_TEST(test_error_quoting)
     static const char nul[] = "1\0002";
     char big[200];
     fmpq_t x;
-    err_t e;
+    cpwl_err_t e;
 
     fmpq_init(x);
 
     /* Embedded NUL passed with the full length. */
-    err_init(e);
-    ck_assert_int_eq(num_parse_fmpq(x, nul, 3, NUM_EXACT, e), CPWL_ERR_INPUT);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_parse_fmpq(x, nul, 3, CPWL_NUM_EXACT, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "malformed number \"1\\x002\""));
 
     /* A long literal is cut in the message. */
     memset(big, '7', 150);
     big[150] = 'x';
     big[151] = '\0';
-    ck_assert_int_eq(parse(x, big, NUM_EXACT, e), CPWL_ERR_INPUT);
+    ck_assert_int_eq(parse(x, big, CPWL_NUM_EXACT, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "\"..."));
     ck_assert_ptr_null(strstr(e->msg, "x\""));
     ck_assert(strlen(e->msg) < 250);
 
     /* The first recorded error is kept. */
-    err_init(e);
-    ck_assert_int_eq(num_parse_fmpq(x, "1/0", 3, NUM_EXACT, e),
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_num_parse_fmpq(x, "1/0", 3, CPWL_NUM_EXACT, e),
                      CPWL_ERR_INPUT);
-    num_parse_fmpq(x, "nan", 3, NUM_EXACT, e);
+    cpwl_num_parse_fmpq(x, "nan", 3, CPWL_NUM_EXACT, e);
     ck_assert_ptr_nonnull(strstr(e->msg, "zero denominator"));
 
     fmpq_clear(x);

@@ -41,10 +41,10 @@ static int ref_read(ref_tensor *t, const char *path, void **raw,
 {
     char *buf;
     size_t len, i;
-    err_t e;
+    cpwl_err_t e;
     Onnx__TensorProto *p;
-    err_init(e);
-    if (access(path, R_OK) != 0 || io_read_all(&buf, &len, path, e) != CPWL_OK)
+    cpwl_err_init(e);
+    if (access(path, R_OK) != 0 || cpwl_io_read_all(&buf, &len, path, e) != CPWL_OK)
         return 0;
     p = onnx__tensor_proto__unpack(NULL, len, (uint8_t *) buf);
     if (p == NULL)
@@ -119,7 +119,7 @@ typedef struct
 node_case;
 
 /* Lower the model; on success the number of constant inputs bound. */
-static int load_case(net_t net, err_t e, const char *dir, int fold)
+static int load_case(cpwl_net_t net, cpwl_err_t e, const char *dir, int fold)
 {
     char path[1024];
     const void *cst[16];
@@ -127,7 +127,7 @@ static int load_case(net_t net, err_t e, const char *dir, int fold)
     void *raw[16];
     slong k, n = 0;
     int st;
-    onnx_opts_struct o;
+    cpwl_onnx_opts_struct o;
     for (k = 1; k < 16; k++)
     {
         ref_tensor t;
@@ -139,13 +139,13 @@ static int load_case(net_t net, err_t e, const char *dir, int fold)
         cst[n] = raw[n];
         n++;
     }
-    onnx_opts_init(&o);
+    cpwl_onnx_opts_init(&o);
     o.fold_batchnorm = fold;
     o.nconst = n;
     o.const_tensors = cst;
     o.const_lens = lens;
     snprintf(path, sizeof path, "%s/model.onnx", dir);
-    st = onnx_net_read_file(net, path, &o, e);
+    st = cpwl_onnx_net_read_file(net, path, &o, e);
     for (k = 0; k < n; k++)
         free(raw[k]);
     return st;
@@ -153,10 +153,10 @@ static int load_case(net_t net, err_t e, const char *dir, int fold)
 
 /* S_i = sum_j |W_ij x_j| + |b_i| and the number of terms, for a net of one
    affine layer: the magnitude the float32 reference summed. */
-static void affine_mag(fmpq_t S, slong *terms, const net_t net,
+static void affine_mag(fmpq_t S, slong *terms, const cpwl_net_t net,
                        const fmpq *x, slong i)
 {
-    const net_layer_struct *L = net->layers;
+    const cpwl_net_layer_struct *L = net->layers;
     slong j;
     fmpq_t t;
     fmpq_init(t);
@@ -179,16 +179,16 @@ static const char *run_case(const node_case *tc, int *ok)
     static char res[256];
     char dir[512], path[1024];
     ref_tensor x, y;
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     fmpq *out;
     slong i, nout, maxterms = 0;
     int st;
     double worst = 0;
 
     snprintf(dir, sizeof dir, "%s/%s", node_dir(), tc->name);
-    net_init(net, 0);
-    err_init(e);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
     st = load_case(net, e, dir, tc->fold);
     if (tc->kind == REFUSE)
     {
@@ -196,20 +196,20 @@ static const char *run_case(const node_case *tc, int *ok)
         snprintf(res, sizeof res, "refused: %.200s", st == CPWL_OK ? "(accepted!)"
                  : strstr(e->msg, "): ") ? strstr(e->msg, "): ") + 3
                  : strrchr(e->msg, ':') + 2);
-        net_clear(net);
+        cpwl_net_clear(net);
         return res;
     }
     if (st != CPWL_OK)
     {
         *ok = 0;
         snprintf(res, sizeof res, "FAILED to load: %.200s", e->msg);
-        net_clear(net);
+        cpwl_net_clear(net);
         return res;
     }
     snprintf(path, sizeof path, "%s/test_data_set_0/input_0.pb", dir);
     x.n = y.n = 0;
     x.v = y.v = NULL;
-    nout = net_output_dim(net);
+    nout = cpwl_net_output_dim(net);
     if (!ref_read(&x, path, NULL, NULL)
         || (snprintf(path, sizeof path, "%s/test_data_set_0/output_0.pb",
                      dir), !ref_read(&y, path, NULL, NULL))
@@ -219,11 +219,11 @@ static const char *run_case(const node_case *tc, int *ok)
         snprintf(res, sizeof res, "FAILED: the stored tensors do not match "
                  "the net (%ld inputs, %ld outputs)", (long) net->input_dim,
                  (long) nout);
-        net_clear(net);
+        cpwl_net_clear(net);
         return res;
     }
     out = _fmpq_vec_init(nout);
-    net_eval_fmpq(out, net, x.v);
+    cpwl_net_eval_fmpq(out, net, x.v);
     *ok = 1;
     for (i = 0; i < nout && *ok; i++)
     {
@@ -231,12 +231,12 @@ static const char *run_case(const node_case *tc, int *ok)
         {
             /* the exact result rounded to the stored format */
             fmpq_t r;
-            err_t e2;
+            cpwl_err_t e2;
             fmpq_init(r);
-            err_init(e2);
+            cpwl_err_init(e2);
             if (y.type == 1 || y.type == 11)
-                num_round_fmpq(r, out + i, y.type == 1 ? NUM_BINARY32
-                               : NUM_BINARY64, e2);
+                cpwl_num_round_fmpq(r, out + i, y.type == 1 ? CPWL_NUM_BINARY32
+                               : CPWL_NUM_BINARY64, e2);
             else
                 fmpq_set(r, out + i);
             *ok = fmpq_equal(r, y.v + i);
@@ -294,7 +294,7 @@ static const char *run_case(const node_case *tc, int *ok)
     _fmpq_vec_clear(out, nout);
     ref_clear(&x);
     ref_clear(&y);
-    net_clear(net);
+    cpwl_net_clear(net);
     return res;
 }
 
@@ -730,20 +730,20 @@ START_TEST(test_natural_mlp)
 {
     size_t len;
     uint8_t *buf = build_model(&len, 0);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong i, j;
     const float *W[3] = {W1, W2, W3}, *B[3] = {B1, B2, B3};
-    net_init(net, 0);
-    err_init(e);
-    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "mlp", NULL, e), CPWL_OK);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "mlp", NULL, e), CPWL_OK);
     /* exactly the three layers of the MLP, with its weights */
     ck_assert_int_eq(net->nlayers, 3);
     ck_assert_int_eq(net->input_dim, 2);
     for (i = 0; i < 3; i++)
     {
-        net_layer_struct *L = net->layers + i;
-        ck_assert_int_eq(L->act, i < 2 ? NET_RELU : NET_IDENTITY);
+        cpwl_net_layer_struct *L = net->layers + i;
+        ck_assert_int_eq(L->act, i < 2 ? CPWL_NET_RELU : CPWL_NET_IDENTITY);
         ck_assert_int_eq(L->out, i < 2 ? 3 : 1);
         for (j = 0; j < L->out * L->in; j++)
         {
@@ -760,7 +760,7 @@ START_TEST(test_natural_mlp)
         }
     }
     ck_assert_ptr_nonnull(strstr(net->meta, "\"source\":\"onnx\""));
-    net_clear(net);
+    cpwl_net_clear(net);
     flint_free(buf);
 }
 END_TEST
@@ -769,15 +769,15 @@ START_TEST(test_residual)
 {
     size_t len;
     uint8_t *buf = build_model(&len, 1);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it, i, j;
     test_rng r;
     fmpq x[2], y[2], h;
     r.s = test_seed(13);
-    net_init(net, 0);
-    err_init(e);
-    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "res", NULL, e), CPWL_OK);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "res", NULL, e), CPWL_OK);
     /* one relu layer (2 gadget + 4 carry neurons) and the output layer */
     ck_assert_int_eq(net->nlayers, 2);
     ck_assert_int_eq(net->layers[0].out, 6);
@@ -790,7 +790,7 @@ START_TEST(test_residual)
     {
         test_fmpq(x, &r, 8);
         test_fmpq(x + 1, &r, 8);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         for (i = 0; i < 2; i++)
         {
             fmpq_t w;
@@ -813,7 +813,7 @@ START_TEST(test_residual)
     fmpq_clear(y);
     fmpq_clear(y + 1);
     fmpq_clear(&h);
-    net_clear(net);
+    cpwl_net_clear(net);
     flint_free(buf);
 }
 END_TEST
@@ -824,15 +824,15 @@ START_TEST(test_carry_max)
 {
     size_t len;
     uint8_t *buf = build_model(&len, 11);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it, i;
     test_rng r;
     fmpq x[2], y[2];
     r.s = test_seed(11);
-    net_init(net, 0);
-    err_init(e);
-    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "cm", NULL, e), CPWL_OK);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "cm", NULL, e), CPWL_OK);
     ck_assert_int_eq(net->nlayers, 3);
     for (i = 0; i < 2; i++)
     {
@@ -843,7 +843,7 @@ START_TEST(test_carry_max)
     {
         for (i = 0; i < 2; i++)
             test_fmpq(x + i, &r, it % 3 == 0 ? 0 : 8);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         for (i = 0; i < 2; i++)
         {
             fmpq_abs(x + i, x + i);
@@ -855,7 +855,7 @@ START_TEST(test_carry_max)
         fmpq_clear(x + i);
         fmpq_clear(y + i);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     flint_free(buf);
 }
 END_TEST
@@ -866,15 +866,15 @@ START_TEST(test_carry_nonneg)
 {
     size_t len;
     uint8_t *buf = build_model(&len, 12);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     slong it, i, j;
     test_rng r;
     fmpq x[2], y[2], h[2], g, w;
     r.s = test_seed(12);
-    net_init(net, 0);
-    err_init(e);
-    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "nn", NULL, e), CPWL_OK);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "nn", NULL, e), CPWL_OK);
     ck_assert_int_eq(net->nlayers, 3);
     ck_assert_int_eq(net->layers[1].out, 4);
     fmpq_init(&g);
@@ -894,7 +894,7 @@ START_TEST(test_carry_nonneg)
             if (fmpq_sgn(h + i) < 0)
                 fmpq_zero(h + i);
         }
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         for (i = 0; i < 2; i++)
         {
             test_fmpq_of_d(&g, B1[i]);
@@ -917,7 +917,7 @@ START_TEST(test_carry_nonneg)
     }
     fmpq_clear(&g);
     fmpq_clear(&w);
-    net_clear(net);
+    cpwl_net_clear(net);
     flint_free(buf);
 }
 END_TEST
@@ -939,14 +939,14 @@ START_TEST(test_refusals)
     {
         size_t len;
         uint8_t *buf = build_model(&len, bad[i].kind);
-        net_t net;
-        err_t e;
-        net_init(net, 0);
-        err_init(e);
-        ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "m", NULL, e),
+        cpwl_net_t net;
+        cpwl_err_t e;
+        cpwl_net_init(net, 0);
+        cpwl_err_init(e);
+        ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "m", NULL, e),
                          CPWL_ERR_INPUT);
         ck_assert_msg(strstr(e->msg, bad[i].msg) != NULL, "%s", e->msg);
-        net_clear(net);
+        cpwl_net_clear(net);
         flint_free(buf);
     }
 }
@@ -959,15 +959,15 @@ START_TEST(test_batchnorm_fold)
 {
     size_t len;
     uint8_t *buf = build_model(&len, 6);
-    onnx_opts_struct o;
-    net_t net;
-    err_t e;
+    cpwl_onnx_opts_struct o;
+    cpwl_net_t net;
+    cpwl_err_t e;
     fmpq x[2], y[2], r;
     int f;
-    onnx_opts_init(&o);
-    net_init(net, 0);
-    err_init(e);
-    ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "bn", &o, e),
+    cpwl_onnx_opts_init(&o);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "bn", &o, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "node 0 (\"BatchNormalization\")"));
     fmpq_init(x);
@@ -977,13 +977,13 @@ START_TEST(test_batchnorm_fold)
     fmpq_init(&r);
     for (f = 32; f <= 64; f += 32)
     {
-        err_init(e);
+        cpwl_err_init(e);
         o.fold_batchnorm = f;
-        ck_assert_int_eq(onnx_net_read_buf(net, buf, len, "bn", &o, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_onnx_net_read_buf(net, buf, len, "bn", &o, e), CPWL_OK);
         ck_assert_ptr_nonnull(strstr(net->meta, f == 32 ? "binary32" : "binary64"));
         fmpq_one(x);
         fmpq_one(x + 1);
-        net_eval_fmpq(y, net, x);
+        cpwl_net_eval_fmpq(y, net, x);
         test_fmpq_of_d(&r, f == 32 ? 0x1.6a09e6p+0 : 0x1.6a09e667f3bcdp+0);
         fmpq_inv(&r, &r);
         ck_assert(fmpq_equal(y, &r));
@@ -995,7 +995,7 @@ START_TEST(test_batchnorm_fold)
     fmpq_clear(y);
     fmpq_clear(y + 1);
     fmpq_clear(&r);
-    net_clear(net);
+    cpwl_net_clear(net);
     flint_free(buf);
 }
 END_TEST

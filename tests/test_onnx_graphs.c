@@ -2,7 +2,7 @@
    interpreter tests/onnx_ref.c: residual Add and Concat of branches, a
    small CNN, weights given at import time, random op sequences; an MLP
    lowers to the layers of the same net written in JSON and a MaxPool to
-   a net equivalent (equiv_decide) to a hand-written relu max gadget;
+   a net equivalent (cpwl_equiv_decide) to a hand-written relu max gadget;
    refused models name the node and op. */
 #include <check.h>
 #include <ctype.h>
@@ -121,7 +121,7 @@ START_TEST(test_lower_const_input)
         const void *ct[1];
         size_t cl[1];
         oref_tensor_t W;
-        onnx_opts_struct o;
+        cpwl_onnx_opts_struct o;
         char msg[300];
         onb_init(B, 13);
         onb_input(B, "x", 2, x);
@@ -138,7 +138,7 @@ START_TEST(test_lower_const_input)
         ck_assert_msg(oref_tensor_decode(W, tp, msg, sizeof msg), "%s", msg);
         ct[0] = tb;
         cl[0] = tl;
-        onnx_opts_init(&o);
+        cpwl_onnx_opts_init(&o);
         o.nconst = 1;
         o.const_tensors = ct;
         o.const_lens = cl;
@@ -154,14 +154,14 @@ END_TEST
 
 /* ---- against hand-written nets, decided by equiv ---------------------- */
 
-static void net_json(net_t net, slong n, const char *layers)
+static void net_json(cpwl_net_t net, slong n, const char *layers)
 {
     char buf[8192];
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     snprintf(buf, sizeof buf, "{\"format\": \"cpwl-net\", \"version\": 1, "
              "\"input_dim\": %ld, \"layers\": [%s]}", (long) n, layers);
-    if (io_net_read_str(net, buf, strlen(buf), "test", e) != CPWL_OK)
+    if (cpwl_io_net_read_str(net, buf, strlen(buf), "test", e) != CPWL_OK)
         ck_abort_msg("test net refused: %s\n%s", e->msg, buf);
 }
 
@@ -202,37 +202,37 @@ static size_t layer_json(char *buf, size_t size, const char *act,
     return k;
 }
 
-static int decide_equal(const net_t a, const net_t b, slong n)
+static int decide_equal(const cpwl_net_t a, const cpwl_net_t b, slong n)
 {
-    equiv_t Q;
-    dom_t D;
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
+    cpwl_equiv_t Q;
+    cpwl_dom_t D;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
     char box[256];
     slong j;
     size_t k = 0;
     int eq;
     for (j = 0; j < n; j++)
         k += snprintf(box + k, sizeof box - k, "%s-2:2", j ? "," : "");
-    dom_init(D);
+    cpwl_dom_init(D);
     test_dom_str(D, n, box, NULL, NULL);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    equiv_init(Q);
-    err_init(e);
-    ck_assert_msg(equiv_decide(Q, a, b, D, &o, e) == CPWL_OK, "equiv: %s",
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_equiv_init(Q);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_equiv_decide(Q, a, b, D, &o, e) == CPWL_OK, "equiv: %s",
                   e->msg);
-    ck_assert_int_eq(Q->stopped, REGIONS_DONE);
+    ck_assert_int_eq(Q->stopped, CPWL_REGIONS_DONE);
     eq = Q->equal;
-    equiv_clear(Q);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
     return eq;
 }
 
 /* The interpreter and a net agree at the points of every kind. */
-static void check_ref_vs_net(onb_t B, const net_t net, test_rng *r,
+static void check_ref_vs_net(onb_t B, const cpwl_net_t net, test_rng *r,
                              const char *what)
 {
     size_t len;
@@ -241,21 +241,21 @@ static void check_ref_vs_net(onb_t B, const net_t net, test_rng *r,
     slong dims[OREF_MAX_DIMS], ndim = ock_input_dims(dims, m);
     slong n = net->input_dim;
     slong k, i;
-    fmpq *x = _fmpq_vec_init(n), *y = _fmpq_vec_init(net_output_dim(net));
+    fmpq *x = _fmpq_vec_init(n), *y = _fmpq_vec_init(cpwl_net_output_dim(net));
     oref_tensor_t ref;
     oref_tensor_init(ref);
     for (k = 0; k < 30; k++)
     {
         ock_point(x, n, r, (int) (k % 3));
         ock_eval_ref(ref, m, 0, x, dims, ndim, NULL, 0, 0);
-        net_eval_fmpq(y, net, x);
-        ck_assert_int_eq(ref->size, net_output_dim(net));
+        cpwl_net_eval_fmpq(y, net, x);
+        ck_assert_int_eq(ref->size, cpwl_net_output_dim(net));
         for (i = 0; i < ref->size; i++)
             ck_assert_msg(fmpq_equal(y + i, ref->v + i), "%s: the interpreter "
                           "and the hand-written net differ", what);
     }
     _fmpq_vec_clear(x, n);
-    _fmpq_vec_clear(y, net_output_dim(net));
+    _fmpq_vec_clear(y, cpwl_net_output_dim(net));
     oref_tensor_clear(ref);
     onnx__model_proto__free_unpacked(m, NULL);
     free(buf);
@@ -277,8 +277,8 @@ START_TEST(test_lower_mlp_json)
         char json[8192], wn[8], bn[8], in[8], zn[8], hn[8];
         size_t k = 0;
         slong x[2] = { 1, 2 };
-        net_t hand, imp;
-        onnx_opts_struct o;
+        cpwl_net_t hand, imp;
+        cpwl_onnx_opts_struct o;
         onb_init(B, 13);
         onb_input(B, "x", 2, x);
         snprintf(in, sizeof in, "x");
@@ -314,11 +314,11 @@ START_TEST(test_lower_mlp_json)
             free(b);
         }
         onb_output(B, "y", 0, NULL);
-        net_init(hand, 2);
+        cpwl_net_init(hand, 2);
         net_json(hand, 2, json);
         check_ref_vs_net(B, hand, &r, "MLP");
-        net_init(imp, 2);
-        onnx_opts_init(&o);
+        cpwl_net_init(imp, 2);
+        cpwl_onnx_opts_init(&o);
         ock_model_opts(B, &r, 2, &o, NULL, 0, "MLP", imp);
         if (OCK_IMPORTER)
         {
@@ -341,11 +341,11 @@ START_TEST(test_lower_mlp_json)
                      fmpq_mat_entry(hand->layers[1].W, 0, 0));
             fmpq_set(fmpq_mat_entry(hand->layers[1].W, 0, 0),
                      fmpq_mat_entry(imp->layers[1].W, 0, 0));
-            net_prepare(hand);
+            cpwl_net_prepare(hand);
             ck_assert_int_eq(decide_equal(imp, hand, 2), 0);
         }
-        net_clear(hand);
-        net_clear(imp);
+        cpwl_net_clear(hand);
+        cpwl_net_clear(imp);
         onb_clear(B);
     }
 }
@@ -367,24 +367,24 @@ START_TEST(test_lower_maxpool_gadget)
     slong x[4] = { 1, 1, 2, 2 };
     static const int64_t k2[2] = { 2, 2 };
     Onnx__NodeProto *n;
-    net_t hand, imp;
-    onnx_opts_struct o;
+    cpwl_net_t hand, imp;
+    cpwl_onnx_opts_struct o;
     r.s = test_seed(0x6e32);
     onb_init(B, 13);
     onb_input(B, "x", 4, x);
     n = onb_node(B, "MaxPool", "pool1", "x", "y");
     onb_attr_ints(B, n, "kernel_shape", 2, k2);
     onb_output(B, "y", 0, NULL);
-    net_init(hand, 4);
+    cpwl_net_init(hand, 4);
     net_json(hand, 4, MAX_GADGET);
     check_ref_vs_net(B, hand, &r, "MaxPool 2x2");
-    net_init(imp, 4);
-    onnx_opts_init(&o);
+    cpwl_net_init(imp, 4);
+    cpwl_onnx_opts_init(&o);
     ock_model_opts(B, &r, 4, &o, NULL, 0, "MaxPool 2x2", imp);
     if (OCK_IMPORTER)
         ck_assert_int_eq(decide_equal(imp, hand, 4), 1);
-    net_clear(hand);
-    net_clear(imp);
+    cpwl_net_clear(hand);
+    cpwl_net_clear(imp);
     onb_clear(B);
 }
 END_TEST
@@ -411,15 +411,15 @@ static void expect_refused(onb_t B, size_t cut, int fold, const char *s1,
 {
     size_t len;
     uint8_t *buf = onb_pack(B, &len);
-    onnx_opts_struct o;
-    net_t net;
-    err_t e;
+    cpwl_onnx_opts_struct o;
+    cpwl_net_t net;
+    cpwl_err_t e;
     int st;
-    onnx_opts_init(&o);
+    cpwl_onnx_opts_init(&o);
     o.fold_batchnorm = fold;
-    net_init(net, 1);
-    err_init(e);
-    st = onnx_net_read_buf(net, buf, cut ? cut : len, "model.onnx", &o, e);
+    cpwl_net_init(net, 1);
+    cpwl_err_init(e);
+    st = cpwl_onnx_net_read_buf(net, buf, cut ? cut : len, "model.onnx", &o, e);
     if (OCK_IMPORTER)
     {
         ck_assert_msg(st == CPWL_ERR_INPUT, "accepted or wrong status %d: %s",
@@ -430,7 +430,7 @@ static void expect_refused(onb_t B, size_t cut, int fold, const char *s1,
         ck_assert_msg(s2 == NULL || contains_ci(e->msg, s2),
                       "message does not name %s: %s", s2, e->msg);
     }
-    net_clear(net);
+    cpwl_net_clear(net);
     free(buf);
 }
 
@@ -523,16 +523,16 @@ START_TEST(test_opset_range)
         onb_t B;
         size_t len;
         uint8_t *buf;
-        onnx_opts_struct o;
-        net_t net;
-        err_t e;
+        cpwl_onnx_opts_struct o;
+        cpwl_net_t net;
+        cpwl_err_t e;
         int st;
         small_model(B, opsets[i], "Relu", "relu1");
         buf = onb_pack(B, &len);
-        onnx_opts_init(&o);
-        net_init(net, 1);
-        err_init(e);
-        st = onnx_net_read_buf(net, buf, len, "model.onnx", &o, e);
+        cpwl_onnx_opts_init(&o);
+        cpwl_net_init(net, 1);
+        cpwl_err_init(e);
+        st = cpwl_onnx_net_read_buf(net, buf, len, "model.onnx", &o, e);
         if (OCK_IMPORTER && st != CPWL_OK)
         {
             ck_assert_int_eq(st, CPWL_ERR_INPUT);
@@ -540,7 +540,7 @@ START_TEST(test_opset_range)
         }
         else if (OCK_IMPORTER)
             ock_model(B, &r, 2, 0, "opset");
-        net_clear(net);
+        cpwl_net_clear(net);
         free(buf);
         onb_clear(B);
     }

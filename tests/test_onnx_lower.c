@@ -1,5 +1,5 @@
 /* ONNX import checked against a second algorithm: every lowering rule of
-   the importer (onnx_net_read_buf: graph -> relu/identity layers) is
+   the importer (cpwl_onnx_net_read_buf: graph -> relu/identity layers) is
    compared EXACTLY with tests/onnx_ref.c, an interpreter that evaluates
    the graph op by op on rational tensors, at random rational points and
    at points on kinks (zeros of pre-activations, ties of Max and MaxPool),

@@ -82,7 +82,7 @@ START_TEST(test_commit_abort)
 {
     char path[512];
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     int ntmp;
 
     tmp_setup();
@@ -91,7 +91,7 @@ START_TEST(test_commit_abort)
 
     /* Until commit the target keeps its bytes; the new ones are in a
        temporary file beside it. */
-    err_init(e);
+    cpwl_err_init(e);
     ck_assert_int_eq(outfile_open(f, path, e), CPWL_OK);
     ck_assert_ptr_nonnull(f->tmp);
     ck_assert_ptr_nonnull(strstr(f->tmp, "/.out.json.cpwl-"));
@@ -120,7 +120,7 @@ START_TEST(test_commit_abort)
     outfile_abort(f);
     ck_assert_int_eq(access(path, F_OK), -1);
     ck_assert_int_eq(entries(&ntmp), 1);
-    err_clear(e);
+    cpwl_err_clear(e);
     tmp_teardown();
 }
 END_TEST
@@ -134,7 +134,7 @@ START_TEST(test_random_contents)
     char path[512], *text = malloc(65536 + 1);
     slong it, n = test_iters(40), len, k;
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     int ntmp;
 
     tmp_setup();
@@ -145,7 +145,7 @@ START_TEST(test_random_contents)
         for (k = 0; k < len; k++)
             text[k] = (char) ('a' + test_range(&r, 0, 25));
         text[len] = '\0';
-        err_init(e);
+        cpwl_err_init(e);
         ck_assert_int_eq(outfile_open(f, path, e), CPWL_OK);
         fputs(text, f->f);
         if (test_range(&r, 0, 3) == 0)
@@ -172,12 +172,12 @@ START_TEST(test_modes)
 {
     char path[512];
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     struct stat st;
     mode_t old = umask(022);
 
     tmp_setup();
-    err_init(e);
+    cpwl_err_init(e);
     snprintf(path, sizeof path, "%s/a", dir);
     ck_assert_int_eq(outfile_open(f, path, e), CPWL_OK);
     ck_assert_int_eq(outfile_commit(f, e), CPWL_OK);
@@ -197,7 +197,7 @@ START_TEST(test_modes)
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0640);
     umask(old);
-    err_clear(e);
+    cpwl_err_clear(e);
     tmp_teardown();
 }
 END_TEST
@@ -208,10 +208,10 @@ START_TEST(test_special_targets)
 {
     char path[512], link[512];
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     struct stat st;
 
-    err_init(e);
+    cpwl_err_init(e);
     ck_assert_int_eq(outfile_open(f, "/dev/null", e), CPWL_OK);
     ck_assert_ptr_null(f->tmp);
     fputs("discarded\n", f->f);
@@ -232,8 +232,8 @@ START_TEST(test_special_targets)
         ck_assert_ptr_nonnull(strstr(e->msg, strerror(ENOSPC)));
         ck_assert_int_eq(stat("/dev/full", &st), 0);
         ck_assert(S_ISCHR(st.st_mode));
-        err_clear(e);
-        err_init(e);
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
     }
 
     tmp_setup();
@@ -247,7 +247,7 @@ START_TEST(test_special_targets)
     ck_assert_str_eq(get(path), "new\n");
     ck_assert_int_eq(lstat(link, &st), 0);
     ck_assert(S_ISLNK(st.st_mode));
-    err_clear(e);
+    cpwl_err_clear(e);
     tmp_teardown();
 }
 END_TEST
@@ -258,22 +258,22 @@ START_TEST(test_bad_paths)
 {
     char path[512];
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     int ntmp;
 
     tmp_setup();
-    err_init(e);
+    cpwl_err_init(e);
     snprintf(path, sizeof path, "%s/nodir/x.png", dir);
     ck_assert_int_eq(outfile_open(f, path, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "nodir/x.png"));
     ck_assert_ptr_nonnull(strstr(e->msg, strerror(ENOENT)));
-    err_clear(e);
+    cpwl_err_clear(e);
 
-    err_init(e);
+    cpwl_err_init(e);
     ck_assert_int_eq(outfile_open(f, dir, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, strerror(EISDIR)));
     ck_assert_int_eq(entries(&ntmp), 0);
-    err_clear(e);
+    cpwl_err_clear(e);
     tmp_teardown();
 }
 END_TEST

@@ -55,10 +55,10 @@ static void q_get_fmpq(fmpq_t v, void *data)
     fmpq_set(v, Q->q);
 }
 
-static int ask(pred_ctx_t ctx, question *Q)
+static int ask(cpwl_pred_ctx_t ctx, question *Q)
 {
-    pred_src_struct src = {q_get_d, q_get_arb, q_get_fmpq, Q};
-    return pred_sign(ctx, &src);
+    cpwl_pred_src_struct src = {q_get_d, q_get_arb, q_get_fmpq, Q};
+    return cpwl_pred_sign(ctx, &src);
 }
 
 static void question_init(question *Q, slong p, ulong d)
@@ -75,9 +75,9 @@ static void question_init(question *Q, slong p, ulong d)
 
 START_TEST(test_stages)
 {
-    pred_ctx_t ctx;
+    cpwl_pred_ctx_t ctx;
     question Q;
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
 
     /* 1/3 with a tight bound: the double filter decides. */
     question_init(&Q, 1, 3);
@@ -120,34 +120,34 @@ START_TEST(test_stages)
 
     /* No double, no Arb: exact. */
     {
-        pred_src_struct src = {NULL, NULL, q_get_fmpq, &Q};
+        cpwl_pred_src_struct src = {NULL, NULL, q_get_fmpq, &Q};
         fmpq_set_si(Q.q, -7, 5);
-        ck_assert_int_eq(pred_sign(ctx, &src), -1);
+        ck_assert_int_eq(cpwl_pred_sign(ctx, &src), -1);
         ck_assert_uint_eq(ctx->by_exact, 2);
     }
-    ck_assert_uint_eq(pred_ctx_total(ctx), 6);
-    pred_ctx_reset_counts(ctx);
-    ck_assert_uint_eq(pred_ctx_total(ctx), 0);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 6);
+    cpwl_pred_ctx_reset_counts(ctx);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 0);
     fmpq_clear(Q.q);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
 }
 END_TEST
 
 START_TEST(test_filter_rules)
 {
-    /* pred_sign_d_filter decides only when |v| > err, or err == 0. */
-    ck_assert_int_eq(pred_sign_d_filter(1.0, 0.5), 1);
-    ck_assert_int_eq(pred_sign_d_filter(-1.0, 0.5), -1);
-    ck_assert_int_eq(pred_sign_d_filter(0.5, 0.5), 2);
-    ck_assert_int_eq(pred_sign_d_filter(-0.5, 0.5), 2);
-    ck_assert_int_eq(pred_sign_d_filter(0.0, 0.0), 0);
-    ck_assert_int_eq(pred_sign_d_filter(-0.0, 0.0), 0);
-    ck_assert_int_eq(pred_sign_d_filter(3.0, 0.0), 1);
-    ck_assert_int_eq(pred_sign_d_filter(NAN, 1.0), 2);
-    ck_assert_int_eq(pred_sign_d_filter(INFINITY, 1.0), 2);
-    ck_assert_int_eq(pred_sign_d_filter(1.0, INFINITY), 2);
-    ck_assert_int_eq(pred_sign_d_filter(1.0, NAN), 2);
-    ck_assert_int_eq(pred_sign_d_filter(1.0, -1.0), 2);
+    /* cpwl_pred_sign_d_filter decides only when |v| > err, or err == 0. */
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(1.0, 0.5), 1);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(-1.0, 0.5), -1);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(0.5, 0.5), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(-0.5, 0.5), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(0.0, 0.0), 0);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(-0.0, 0.0), 0);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(3.0, 0.0), 1);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(NAN, 1.0), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(INFINITY, 1.0), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(1.0, INFINITY), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(1.0, NAN), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d_filter(1.0, -1.0), 2);
 }
 END_TEST
 
@@ -158,10 +158,10 @@ START_TEST(test_random_honest_reports)
 {
     const uint64_t seed = test_seed(20261127);
     test_rng r = {seed};
-    pred_ctx_t ctx;
+    cpwl_pred_ctx_t ctx;
     question Q;
     slong it;
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     question_init(&Q, 0, 1);
     for (it = 0; it < test_iters(20000); it++)
     {
@@ -185,47 +185,47 @@ START_TEST(test_random_honest_reports)
     ck_assert_uint_gt(ctx->by_arb, 0);
     ck_assert_uint_gt(ctx->by_exact, 0);
     fmpq_clear(Q.q);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
 }
 END_TEST
 
-/* pred_sign_d: the filter's answer, counted only when it decides; the
+/* cpwl_pred_sign_d: the filter's answer, counted only when it decides; the
    bulk counts add up; per-thread contexts merge. */
 START_TEST(test_counted_entries)
 {
-    pred_ctx_t ctx, loc;
-    pred_ctx_init(ctx);
-    pred_ctx_init(loc);
-    ck_assert_int_eq(pred_sign_d(ctx, 1.0, 0.5), 1);
-    ck_assert_int_eq(pred_sign_d(ctx, -0x1p-1074, 0.0), -1);
-    ck_assert_int_eq(pred_sign_d(ctx, 0.0, 0.0), 0);
+    cpwl_pred_ctx_t ctx, loc;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(loc);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, 1.0, 0.5), 1);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, -0x1p-1074, 0.0), -1);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, 0.0, 0.0), 0);
     ck_assert_uint_eq(ctx->by_double, 3);
-    ck_assert_int_eq(pred_sign_d(ctx, 0.5, 0.5), 2);
-    ck_assert_int_eq(pred_sign_d(ctx, NAN, 0.0), 2);
-    ck_assert_int_eq(pred_sign_d(ctx, 1.0, INFINITY), 2);
-    ck_assert_uint_eq(pred_ctx_total(ctx), 3);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, 0.5, 0.5), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, NAN, 0.0), 2);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, 1.0, INFINITY), 2);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 3);
     /* exact_only: the filter is not consulted at all. */
     ctx->exact_only = 1;
-    ck_assert_int_eq(pred_sign_d(ctx, 1.0, 0.5), 2);
-    ck_assert_uint_eq(pred_ctx_total(ctx), 3);
+    ck_assert_int_eq(cpwl_pred_sign_d(ctx, 1.0, 0.5), 2);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 3);
     ctx->exact_only = 0;
-    pred_ctx_count(ctx, 10, 20, 30);
+    cpwl_pred_ctx_count(ctx, 10, 20, 30);
     ck_assert_uint_eq(ctx->by_double, 13);
     ck_assert_uint_eq(ctx->by_arb, 20);
     ck_assert_uint_eq(ctx->by_exact, 30);
-    pred_ctx_count(loc, 1, 2, 4);
-    ck_assert_int_eq(pred_sign_d(loc, -2.0, 1.0), -1);
-    pred_ctx_add_counts(ctx, loc);
+    cpwl_pred_ctx_count(loc, 1, 2, 4);
+    ck_assert_int_eq(cpwl_pred_sign_d(loc, -2.0, 1.0), -1);
+    cpwl_pred_ctx_add_counts(ctx, loc);
     ck_assert_uint_eq(ctx->by_double, 15);
     ck_assert_uint_eq(ctx->by_arb, 22);
     ck_assert_uint_eq(ctx->by_exact, 34);
-    ck_assert_uint_eq(pred_ctx_total(ctx), 71);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 71);
     /* loc is unchanged by the merge. */
-    ck_assert_uint_eq(pred_ctx_total(loc), 8);
-    pred_ctx_reset_counts(ctx);
-    ck_assert_uint_eq(pred_ctx_total(ctx), 0);
-    pred_ctx_clear(loc);
-    pred_ctx_clear(ctx);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(loc), 8);
+    cpwl_pred_ctx_reset_counts(ctx);
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), 0);
+    cpwl_pred_ctx_clear(loc);
+    cpwl_pred_ctx_clear(ctx);
 }
 END_TEST
 

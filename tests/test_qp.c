@@ -1,5 +1,5 @@
 /* Tests of the exact ERM subproblems (cpwl/qp.h): hand-solved QPs and
-   LPs, qp_check accepting the solutions and rejecting perturbed ones, and
+   LPs, cpwl_qp_check accepting the solutions and rejecting perturbed ones, and
    seeded random problems against independent brute force (squared: every
    subset of constraint rows at equality, solved with FLINT's fmpq_mat
    and an LP feasibility test; l1/hinge: the LP written out directly and
@@ -17,11 +17,11 @@ static void set_q(fmpq_t q, slong p, ulong d)
 
 /* A one-unit cell in 1-D: theta = (a, b), the unit v relu(a x + b)
    active on the points with act[i] = 1; G rows +-(x_i, 1). */
-static void one_unit(qp_t P, qp_loss loss, const slong *x, const slong *y,
+static void one_unit(cpwl_qp_t P, cpwl_qp_loss loss, const slong *x, const slong *y,
                      const int *act, slong D, slong v)
 {
     slong i;
-    qp_init(P, loss, 2, D, D);
+    cpwl_qp_init(P, loss, 2, D, D);
     for (i = 0; i < D; i++)
     {
         if (act[i])
@@ -35,27 +35,27 @@ static void one_unit(qp_t P, qp_loss loss, const slong *x, const slong *y,
     }
 }
 
-/* qp_solve, checked, and qp_solve_exact: certified, same value. */
-static void solve_ok(qp_sol_t S, const qp_t P)
+/* cpwl_qp_solve, checked, and cpwl_qp_solve_exact: certified, same value. */
+static void solve_ok(cpwl_qp_sol_t S, const cpwl_qp_t P)
 {
-    err_t e;
+    cpwl_err_t e;
     const char *why;
-    qp_sol_t X;
-    err_init(e);
-    qp_sol_init(X, P);
-    ck_assert_msg(qp_solve(S, P, e) == CPWL_OK, "qp_solve: %s", e->msg);
-    ck_assert_msg(qp_check(S, P, &why), "qp_check rejects qp_solve's "
+    cpwl_qp_sol_t X;
+    cpwl_err_init(e);
+    cpwl_qp_sol_init(X, P);
+    ck_assert_msg(cpwl_qp_solve(S, P, e) == CPWL_OK, "qp_solve: %s", e->msg);
+    ck_assert_msg(cpwl_qp_check(S, P, &why), "qp_check rejects qp_solve's "
                   "answer: %s", why);
-    ck_assert_msg(qp_solve_exact(X, P, e) == CPWL_OK, "qp_solve_exact: %s",
+    ck_assert_msg(cpwl_qp_solve_exact(X, P, e) == CPWL_OK, "qp_solve_exact: %s",
                   e->msg);
-    ck_assert_msg(qp_check(X, P, &why), "qp_check rejects qp_solve_exact's "
+    ck_assert_msg(cpwl_qp_check(X, P, &why), "qp_check rejects qp_solve_exact's "
                   "answer: %s", why);
     ck_assert(fmpq_equal(S->value, X->value));
-    qp_sol_clear(X);
-    err_clear(e);
+    cpwl_qp_sol_clear(X);
+    cpwl_err_clear(e);
 }
 
-static int value_is(const qp_sol_t S, slong p, ulong q)
+static int value_is(const cpwl_qp_sol_t S, slong p, ulong q)
 {
     fmpq_t v;
     int r;
@@ -67,13 +67,13 @@ static int value_is(const qp_sol_t S, slong p, ulong q)
 }
 
 /* Perturbations that must be rejected. */
-static void check_rejects(const qp_sol_t S0, const qp_t P)
+static void check_rejects(const cpwl_qp_sol_t S0, const cpwl_qp_t P)
 {
-    qp_sol_t S;
+    cpwl_qp_sol_t S;
     slong i, j;
     const char *why;
 
-    qp_sol_init(S, P);
+    cpwl_qp_sol_init(S, P);
     fmpq_set(S->value, S0->value);
     for (j = 0; j < P->k; j++)
         fmpq_set(S->theta + j, S0->theta + j);
@@ -81,15 +81,15 @@ static void check_rejects(const qp_sol_t S0, const qp_t P)
         fmpq_set(S->lambda + i, S0->lambda + i);
     for (i = 0; i < P->D; i++)
         fmpq_set(S->mu + i, S0->mu + i);
-    ck_assert(qp_check(S, P, &why));
+    ck_assert(cpwl_qp_check(S, P, &why));
 
     /* the value */
     fmpq_add_si(S->value, S->value, 1);
-    ck_assert(!qp_check(S, P, &why));
+    ck_assert(!cpwl_qp_check(S, P, &why));
     fmpq_sub_si(S->value, S->value, 1);
     fmpq_div_2exp(S->value, S->value, 1);
     if (!fmpq_is_zero(S->value))
-        ck_assert(!qp_check(S, P, &why));
+        ck_assert(!cpwl_qp_check(S, P, &why));
     fmpq_set(S->value, S0->value);
 
     /* a multiplier of a nonzero row of G: stationarity (or
@@ -102,21 +102,21 @@ static void check_rejects(const qp_sol_t S0, const qp_t P)
         if (j == P->k)
             continue;
         fmpq_add_si(S->lambda + i, S->lambda + i, 1);
-        ck_assert_msg(!qp_check(S, P, &why), "lambda_%ld + 1 accepted",
+        ck_assert_msg(!cpwl_qp_check(S, P, &why), "lambda_%ld + 1 accepted",
                       (long) i);
         fmpq_sub_si(S->lambda + i, S->lambda + i, 2);
-        ck_assert(!qp_check(S, P, &why));
+        ck_assert(!cpwl_qp_check(S, P, &why));
         fmpq_set(S->lambda + i, S0->lambda + i);
     }
     /* mu: any change for the squared loss; out of range for l1/hinge */
     if (P->D > 0)
     {
         fmpq_add_si(S->mu, S->mu, 3);
-        ck_assert(!qp_check(S, P, &why));
+        ck_assert(!cpwl_qp_check(S, P, &why));
         fmpq_set(S->mu, S0->mu);
     }
-    ck_assert(qp_check(S, P, &why));
-    qp_sol_clear(S);
+    ck_assert(cpwl_qp_check(S, P, &why));
+    cpwl_qp_sol_clear(S);
 }
 
 static const slong X3[3] = { -1, 0, 1 }, Y3[3] = { 1, 0, 1 };
@@ -126,11 +126,11 @@ START_TEST(test_sq_unconstrained_optimum)
     /* active on all three points: least squares a = 0, b = 2/3, value
        2/3, feasible, so lambda = 0 */
     static const int act[3] = { 1, 1, 1 };
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t lb;
-    one_unit(P, QP_SQUARED, X3, Y3, act, 3, 1);
-    qp_sol_init(S, P);
+    one_unit(P, CPWL_QP_SQUARED, X3, Y3, act, 3, 1);
+    cpwl_qp_sol_init(S, P);
     fmpq_init(lb);
     solve_ok(S, P);
     ck_assert(value_is(S, 2, 3));
@@ -138,15 +138,15 @@ START_TEST(test_sq_unconstrained_optimum)
     fmpq_set_si(lb, 2, 3);
     ck_assert(fmpq_equal(S->theta + 1, lb));
     ck_assert(qvec_is_zero(S->lambda, 3));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(value_is(S, 2, 3) && fmpq_equal(lb, S->value));
     check_rejects(S, P);
     /* a perturbed theta no longer has the stated value */
     fmpq_add_si(S->theta, S->theta, 1);
-    ck_assert(!qp_check(S, P, NULL));
+    ck_assert(!cpwl_qp_check(S, P, NULL));
     fmpq_clear(lb);
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 }
 END_TEST
 
@@ -158,25 +158,25 @@ START_TEST(test_sq_binding)
        a = 1: value 2, gradient (0, 2) = 2 (0, 1): lambda = 2 on b >= 0 */
     static const int act[3] = { 0, 1, 1 };
     static const slong y[3] = { 1, -1, 1 };
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t lb;
-    one_unit(P, QP_SQUARED, X3, y, act, 3, 1);
-    qp_sol_init(S, P);
+    one_unit(P, CPWL_QP_SQUARED, X3, y, act, 3, 1);
+    cpwl_qp_sol_init(S, P);
     fmpq_init(lb);
     solve_ok(S, P);
     ck_assert(value_is(S, 2, 1));
     ck_assert(fmpq_is_one(S->theta) && fmpq_is_zero(S->theta + 1));
     ck_assert(fmpq_is_zero(S->lambda) && fmpq_equal_si(S->lambda + 1, 2)
               && fmpq_is_zero(S->lambda + 2));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(fmpq_equal_si(lb, 1));    /* (2, -1) fits x = 0, 1 exactly */
     check_rejects(S, P);
     fmpq_add_si(S->theta, S->theta, 1);
-    ck_assert(!qp_check(S, P, NULL));
+    ck_assert(!cpwl_qp_check(S, P, NULL));
     fmpq_clear(lb);
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 }
 END_TEST
 
@@ -186,11 +186,11 @@ START_TEST(test_sq_singular)
        minimise (b - a - 1)^2 + 0 + 1 with b - a >= 0, -b >= 0,
        -a - b >= 0; b - a = 1 needs a <= -1/2... e.g. (-1, 0): value 1 */
     static const int act[3] = { 1, 0, 0 };
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t t;
-    one_unit(P, QP_SQUARED, X3, Y3, act, 3, 1);
-    qp_sol_init(S, P);
+    one_unit(P, CPWL_QP_SQUARED, X3, Y3, act, 3, 1);
+    cpwl_qp_sol_init(S, P);
     fmpq_init(t);
     solve_ok(S, P);
     ck_assert(value_is(S, 1, 1));
@@ -199,50 +199,50 @@ START_TEST(test_sq_singular)
     check_rejects(S, P);
     /* the dead unit (v = -1, active everywhere, targets >= 0): theta = 0
        with three constraints active in two dimensions; value 2 */
-    qp_clear(P);
-    qp_sol_clear(S);
+    cpwl_qp_clear(P);
+    cpwl_qp_sol_clear(S);
     {
         static const int all[3] = { 1, 1, 1 };
-        one_unit(P, QP_SQUARED, X3, Y3, all, 3, -1);
+        one_unit(P, CPWL_QP_SQUARED, X3, Y3, all, 3, -1);
     }
-    qp_sol_init(S, P);
+    cpwl_qp_sol_init(S, P);
     solve_ok(S, P);
     ck_assert(value_is(S, 2, 1));
     ck_assert(qvec_is_zero(S->theta, 2));
     check_rejects(S, P);
     fmpq_clear(t);
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 }
 END_TEST
 
 START_TEST(test_sq_trivial)
 {
     /* no data, no constraints, no parameters */
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t lb;
     fmpq_init(lb);
-    qp_init(P, QP_SQUARED, 0, 2, 0);
+    cpwl_qp_init(P, CPWL_QP_SQUARED, 0, 2, 0);
     set_q(P->y, 1, 2);
     set_q(P->y + 1, -3, 1);
-    qp_sol_init(S, P);
+    cpwl_qp_sol_init(S, P);
     solve_ok(S, P);
     ck_assert(value_is(S, 37, 4));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(fmpq_equal(lb, S->value));
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
     /* M = 0: the constant value ||y||^2 */
-    qp_init(P, QP_SQUARED, 3, 2, 2);
+    cpwl_qp_init(P, CPWL_QP_SQUARED, 3, 2, 2);
     set_q(P->y, 1, 3);
     set_q(fmpq_mat_entry(P->G, 0, 0), 1, 1);
     set_q(fmpq_mat_entry(P->G, 1, 0), -1, 1);
-    qp_sol_init(S, P);
+    cpwl_qp_sol_init(S, P);
     solve_ok(S, P);
     ck_assert(value_is(S, 1, 9));
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
     fmpq_clear(lb);
 }
 END_TEST
@@ -253,11 +253,11 @@ START_TEST(test_l1_hand)
        2|b-1| + |b| >= 1, attained only at (0, 1); r = (0, 1, 0), so
        mu_2 = 1 and M^T mu = 0 forces mu_1 = mu_3 = -1/2; lambda = 0 */
     static const int act[3] = { 1, 1, 1 };
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t lb, h;
-    one_unit(P, QP_L1, X3, Y3, act, 3, 1);
-    qp_sol_init(S, P);
+    one_unit(P, CPWL_QP_L1, X3, Y3, act, 3, 1);
+    cpwl_qp_sol_init(S, P);
     fmpq_init(lb);
     fmpq_init(h);
     solve_ok(S, P);
@@ -267,17 +267,17 @@ START_TEST(test_l1_hand)
     ck_assert(fmpq_equal(S->mu, h) && fmpq_is_one(S->mu + 1)
               && fmpq_equal(S->mu + 2, h));
     ck_assert(qvec_is_zero(S->lambda, 3));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(fmpq_equal_si(lb, 1));
     check_rejects(S, P);
     /* mu_1 = -1/2 -> 1/2: stationarity breaks */
     fmpq_neg(S->mu, S->mu);
-    ck_assert(!qp_check(S, P, NULL));
+    ck_assert(!cpwl_qp_check(S, P, NULL));
     fmpq_neg(S->mu, S->mu);
     fmpq_add_si(S->theta, S->theta, 1);
-    ck_assert(!qp_check(S, P, NULL));
-    qp_sol_clear(S);
-    qp_clear(P);
+    ck_assert(!cpwl_qp_check(S, P, NULL));
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 
     /* a binding constraint: y = (1, -1, 1), unit active on x = 0, 1:
        |b+1| + |a+b-1| + 1 with b >= 0: at best 1 + 0 + 1 = 2 at b = 0,
@@ -285,18 +285,18 @@ START_TEST(test_l1_hand)
     {
         static const int act2[3] = { 0, 1, 1 };
         static const slong y[3] = { 1, -1, 1 };
-        one_unit(P, QP_L1, X3, y, act2, 3, 1);
+        one_unit(P, CPWL_QP_L1, X3, y, act2, 3, 1);
     }
-    qp_sol_init(S, P);
+    cpwl_qp_sol_init(S, P);
     solve_ok(S, P);
     ck_assert(value_is(S, 2, 1));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(fmpq_equal_si(lb, 1));
     check_rejects(S, P);
     fmpq_clear(lb);
     fmpq_clear(h);
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 }
 END_TEST
 
@@ -307,60 +307,60 @@ START_TEST(test_hinge_hand)
        1.  mu = (1, mu_2) with mu_2 = 0 where a + b > 1. */
     static const slong x[2] = { -1, 1 }, y[2] = { -1, 1 };
     static const int act[2] = { 1, 1 };
-    qp_t P;
-    qp_sol_t S;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t S;
     fmpq_t lb;
-    one_unit(P, QP_HINGE, x, y, act, 2, 1);
-    qp_sol_init(S, P);
+    one_unit(P, CPWL_QP_HINGE, x, y, act, 2, 1);
+    cpwl_qp_sol_init(S, P);
     fmpq_init(lb);
     solve_ok(S, P);
     ck_assert(value_is(S, 1, 1));
     ck_assert(fmpq_equal(S->theta, S->theta + 1));
     ck_assert(fmpq_is_one(S->mu));
-    qp_lower_bound(lb, P);
+    cpwl_qp_lower_bound(lb, P);
     ck_assert(fmpq_is_zero(lb));        /* a = 1, b = 0 separates them */
     check_rejects(S, P);
     /* mu_1 = 1 -> 1/2 at a point with a positive hinge */
     fmpq_set_si(S->mu, 1, 2);
-    ck_assert(!qp_check(S, P, NULL));
+    ck_assert(!cpwl_qp_check(S, P, NULL));
     fmpq_clear(lb);
-    qp_sol_clear(S);
-    qp_clear(P);
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
 }
 END_TEST
 
 START_TEST(test_dimension_mismatch)
 {
-    qp_t P, Q;
-    qp_sol_t S;
-    err_t e;
-    err_init(e);
-    qp_init(P, QP_SQUARED, 2, 3, 3);
-    qp_init(Q, QP_SQUARED, 2, 4, 3);
-    qp_sol_init(S, P);
-    ck_assert(qp_solve(S, Q, e) == CPWL_ERR_INTERNAL);
-    ck_assert(!qp_check(S, Q, NULL));
-    qp_sol_clear(S);
-    qp_clear(P);
-    qp_clear(Q);
-    err_clear(e);
+    cpwl_qp_t P, Q;
+    cpwl_qp_sol_t S;
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    cpwl_qp_init(P, CPWL_QP_SQUARED, 2, 3, 3);
+    cpwl_qp_init(Q, CPWL_QP_SQUARED, 2, 4, 3);
+    cpwl_qp_sol_init(S, P);
+    ck_assert(cpwl_qp_solve(S, Q, e) == CPWL_ERR_INTERNAL);
+    ck_assert(!cpwl_qp_check(S, Q, NULL));
+    cpwl_qp_sol_clear(S);
+    cpwl_qp_clear(P);
+    cpwl_qp_clear(Q);
+    cpwl_err_clear(e);
 }
 END_TEST
 
 /* ---- random problems against brute force ----------------------------- */
 
-static void random_problem(qp_t P, test_rng *r, qp_loss loss)
+static void random_problem(cpwl_qp_t P, test_rng *r, cpwl_qp_loss loss)
 {
     slong k = test_range(r, 1, 4), D = test_range(r, 1, 8);
     slong m = test_range(r, 0, 6), i, j;
     int sparse = test_range(r, 0, 1);
-    qp_init(P, loss, k, D, m);
+    cpwl_qp_init(P, loss, k, D, m);
     for (i = 0; i < D; i++)
     {
         for (j = 0; j < k; j++)
             if (!sparse || test_range(r, 0, 2) == 0)
                 test_fmpq(fmpq_mat_entry(P->M, i, j), r, 0);
-        if (loss == QP_HINGE && test_range(r, 0, 1))
+        if (loss == CPWL_QP_HINGE && test_range(r, 0, 1))
             fmpq_set_si(P->y + i, test_range(r, 0, 1) ? 1 : -1, 1);
         else
             test_fmpq(P->y + i, r, 0);
@@ -382,7 +382,7 @@ static void random_problem(qp_t P, test_rng *r, qp_loss loss)
 }
 
 /* Whether some theta has G_A theta = 0, M theta = p and G theta >= 0. */
-static int feasible_with(const qp_t P, const unsigned char *inA,
+static int feasible_with(const cpwl_qp_t P, const unsigned char *inA,
                          const fmpq_mat_t p)
 {
     slong k = P->k, i, j;
@@ -417,7 +417,7 @@ static int feasible_with(const qp_t P, const unsigned char *inA,
    the least-squares optimum on {G_A theta = 0} (KKT system solved by
    fmpq_mat_can_solve_fraction_free), kept when some minimiser (all have
    the same predictions M theta) satisfies G theta >= 0. */
-static void brute_squared(fmpq_t best, const qp_t P)
+static void brute_squared(fmpq_t best, const cpwl_qp_t P)
 {
     slong k = P->k, D = P->D, m = P->m, i, j, l, a, na;
     unsigned char *inA = flint_calloc(m + 1, 1);
@@ -494,7 +494,7 @@ static void brute_squared(fmpq_t best, const qp_t P)
 
 /* The l1/hinge optimum by the LP written out in the variables (e, theta)
    (a different layout from qp.c's). */
-static void brute_lp(fmpq_t best, const qp_t P)
+static void brute_lp(fmpq_t best, const cpwl_qp_t P)
 {
     slong k = P->k, D = P->D, d = D + k, i, j;
     fmpq *obj = _fmpq_vec_init(d + 1), *row;
@@ -503,7 +503,7 @@ static void brute_lp(fmpq_t best, const qp_t P)
     for (i = 0; i < D; i++)
     {
         fmpq_one(obj + i);
-        if (P->loss == QP_L1)
+        if (P->loss == CPWL_QP_L1)
         {
             /* e_i >= |M_i theta - y_i| */
             row = lp_add_row_zero(L, 0);
@@ -539,31 +539,31 @@ static void brute_lp(fmpq_t best, const qp_t P)
     _fmpq_vec_clear(obj, d + 1);
 }
 
-static void random_run(qp_loss loss, slong trials, uint64_t seed)
+static void random_run(cpwl_qp_loss loss, slong trials, uint64_t seed)
 {
     test_rng r = {test_seed(seed)};
     slong t, by_double = 0, exact_double = 0;
     for (t = 0; t < trials; t++)
     {
         uint64_t s = r.s;
-        qp_t P, Q;
-        qp_sol_t S;
+        cpwl_qp_t P, Q;
+        cpwl_qp_sol_t S;
         fmpq_t best, lb;
-        err_t e;
+        cpwl_err_t e;
         const char *why;
         slong j;
 
         random_problem(P, &r, loss);
-        qp_sol_init(S, P);
+        cpwl_qp_sol_init(S, P);
         fmpq_init(best);
         fmpq_init(lb);
-        err_init(e);
-        ck_assert_msg(qp_solve(S, P, e) == CPWL_OK, "seed %llu trial %ld: "
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_qp_solve(S, P, e) == CPWL_OK, "seed %llu trial %ld: "
                       "%s", (unsigned long long) s, (long) t, e->msg);
-        ck_assert_msg(qp_check(S, P, &why), "seed %llu trial %ld: check "
+        ck_assert_msg(cpwl_qp_check(S, P, &why), "seed %llu trial %ld: check "
                       "fails: %s", (unsigned long long) s, (long) t, why);
         by_double += S->by_double;
-        if (loss == QP_SQUARED)
+        if (loss == CPWL_QP_SQUARED)
             brute_squared(best, P);
         else
             brute_lp(best, P);
@@ -572,47 +572,47 @@ static void random_run(qp_loss loss, slong trials, uint64_t seed)
                       (unsigned long long) s, (long) t);
         /* the reference path: same optimum, its own certificate */
         {
-            qp_sol_t X;
-            qp_sol_init(X, P);
-            ck_assert_msg(qp_solve_exact(X, P, e) == CPWL_OK, "seed %llu "
+            cpwl_qp_sol_t X;
+            cpwl_qp_sol_init(X, P);
+            ck_assert_msg(cpwl_qp_solve_exact(X, P, e) == CPWL_OK, "seed %llu "
                           "trial %ld: %s", (unsigned long long) s, (long) t,
                           e->msg);
-            ck_assert_msg(qp_check(X, P, &why), "seed %llu trial %ld: "
+            ck_assert_msg(cpwl_qp_check(X, P, &why), "seed %llu trial %ld: "
                           "exact path: %s", (unsigned long long) s,
                           (long) t, why);
             ck_assert_msg(fmpq_equal(best, X->value), "seed %llu trial %ld: "
                           "exact path differs from brute force",
                           (unsigned long long) s, (long) t);
             exact_double += X->by_double;
-            qp_sol_clear(X);
+            cpwl_qp_sol_clear(X);
         }
-        qp_lower_bound(lb, P);
+        cpwl_qp_lower_bound(lb, P);
         ck_assert_msg(fmpq_cmp(lb, S->value) <= 0, "seed %llu trial %ld: "
                       "lower bound above the optimum",
                       (unsigned long long) s, (long) t);
         /* without G the lower bound is the optimum */
-        qp_init(Q, loss, P->k, P->D, 0);
+        cpwl_qp_init(Q, loss, P->k, P->D, 0);
         fmpq_mat_set(Q->M, P->M);
         for (j = 0; j < P->D; j++)
             fmpq_set(Q->y + j, P->y + j);
         {
-            qp_sol_t SQ;
-            qp_sol_init(SQ, Q);
-            ck_assert(qp_solve(SQ, Q, e) == CPWL_OK);
-            ck_assert(qp_check(SQ, Q, NULL));
+            cpwl_qp_sol_t SQ;
+            cpwl_qp_sol_init(SQ, Q);
+            ck_assert(cpwl_qp_solve(SQ, Q, e) == CPWL_OK);
+            ck_assert(cpwl_qp_check(SQ, Q, NULL));
             ck_assert_msg(fmpq_equal(lb, SQ->value), "seed %llu trial %ld: "
                           "lower bound != unconstrained optimum",
                           (unsigned long long) s, (long) t);
-            qp_sol_clear(SQ);
+            cpwl_qp_sol_clear(SQ);
         }
         if (t % 8 == 0)
             check_rejects(S, P);
-        qp_clear(Q);
-        err_clear(e);
+        cpwl_qp_clear(Q);
+        cpwl_err_clear(e);
         fmpq_clear(best);
         fmpq_clear(lb);
-        qp_sol_clear(S);
-        qp_clear(P);
+        cpwl_qp_sol_clear(S);
+        cpwl_qp_clear(P);
     }
     /* the proposal is expected to certify almost always (a failure is
        never wrong, only slower) */
@@ -624,19 +624,19 @@ static void random_run(qp_loss loss, slong trials, uint64_t seed)
 
 START_TEST(test_random_squared)
 {
-    random_run(QP_SQUARED, test_iters(400), SEED);
+    random_run(CPWL_QP_SQUARED, test_iters(400), SEED);
 }
 END_TEST
 
 START_TEST(test_random_l1)
 {
-    random_run(QP_L1, test_iters(150), SEED + 1);
+    random_run(CPWL_QP_L1, test_iters(150), SEED + 1);
 }
 END_TEST
 
 START_TEST(test_random_hinge)
 {
-    random_run(QP_HINGE, test_iters(150), SEED + 2);
+    random_run(CPWL_QP_HINGE, test_iters(150), SEED + 2);
 }
 END_TEST
 
@@ -644,7 +644,7 @@ END_TEST
    signs +-1; small rationals, or (every other cell) 24-bit ones, whose
    column denominators reach hundreds of bits; brute force is too slow
    here (m = w D), so check certificates, the bound, and the agreement of
-   qp_solve with qp_solve_exact. */
+   cpwl_qp_solve with cpwl_qp_solve_exact. */
 START_TEST(test_erm_cells)
 {
     test_rng r = {test_seed(SEED + 3)};
@@ -653,13 +653,13 @@ START_TEST(test_erm_cells)
     {
         uint64_t s = r.s;
         slong w = test_range(&r, 1, 3), D = test_range(&r, 3, 25), i, u;
-        qp_loss loss = (qp_loss) test_range(&r, 0, 2);
+        cpwl_qp_loss loss = (cpwl_qp_loss) test_range(&r, 0, 2);
         int big = t % 2;
-        qp_t P;
-        qp_sol_t S;
+        cpwl_qp_t P;
+        cpwl_qp_sol_t S;
         fmpq_t lb;
         fmpq *x = _fmpq_vec_init(D);
-        err_t e;
+        cpwl_err_t e;
         const char *why;
 
         for (i = 0; i < D; i++)
@@ -671,10 +671,10 @@ START_TEST(test_erm_cells)
                             (ulong) test_range(&r, 1, 4));
         }
         _fmpq_vec_sort(x, D);
-        qp_init(P, loss, 2 * w, D, w * D);
+        cpwl_qp_init(P, loss, 2 * w, D, w * D);
         for (i = 0; i < D; i++)
         {
-            if (loss == QP_HINGE)
+            if (loss == CPWL_QP_HINGE)
                 fmpq_set_si(P->y + i, test_range(&r, 0, 1) ? 1 : -1, 1);
             else if (big)
                 test_fmpq(P->y + i, &r, 24);
@@ -704,34 +704,34 @@ START_TEST(test_erm_cells)
                 }
             }
         }
-        qp_sol_init(S, P);
+        cpwl_qp_sol_init(S, P);
         fmpq_init(lb);
-        err_init(e);
-        ck_assert_msg(qp_solve(S, P, e) == CPWL_OK, "seed %llu: %s",
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_qp_solve(S, P, e) == CPWL_OK, "seed %llu: %s",
                       (unsigned long long) s, e->msg);
-        ck_assert_msg(qp_check(S, P, &why), "seed %llu trial %ld: %s",
+        ck_assert_msg(cpwl_qp_check(S, P, &why), "seed %llu trial %ld: %s",
                       (unsigned long long) s, (long) t, why);
-        qp_lower_bound(lb, P);
+        cpwl_qp_lower_bound(lb, P);
         ck_assert(fmpq_cmp(lb, S->value) <= 0);
         by_double += S->by_double;
         if (t % 4 < 2)
         {
             /* the reference path agrees */
-            qp_sol_t X;
-            qp_sol_init(X, P);
-            ck_assert(qp_solve_exact(X, P, e) == CPWL_OK);
-            ck_assert_msg(qp_check(X, P, &why), "seed %llu: %s",
+            cpwl_qp_sol_t X;
+            cpwl_qp_sol_init(X, P);
+            ck_assert(cpwl_qp_solve_exact(X, P, e) == CPWL_OK);
+            ck_assert_msg(cpwl_qp_check(X, P, &why), "seed %llu: %s",
                           (unsigned long long) s, why);
             ck_assert_msg(fmpq_equal(X->value, S->value), "seed %llu trial "
                           "%ld: the paths disagree", (unsigned long long) s,
                           (long) t);
-            qp_sol_clear(X);
+            cpwl_qp_sol_clear(X);
         }
-        err_clear(e);
+        cpwl_err_clear(e);
         fmpq_clear(lb);
         _fmpq_vec_clear(x, D);
-        qp_sol_clear(S);
-        qp_clear(P);
+        cpwl_qp_sol_clear(S);
+        cpwl_qp_clear(P);
     }
     ck_assert_msg(10 * by_double >= 9 * trials, "the double proposal was "
                   "certified only %ld times in %ld", (long) by_double,

@@ -19,11 +19,11 @@
 /* ---- building nets -------------------------------------------------- */
 
 /* An identity output layer with weights w (comma-separated). */
-static void add_output(net_t net, const char *w)
+static void add_output(cpwl_net_t net, const char *w)
 {
-    net_layer_struct *L = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, w, "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* One hidden relu layer whose neuron i has the zero set
@@ -32,29 +32,29 @@ static void add_output(net_t net, const char *w)
    changes the gradient by (i + 1) a_i != 0, so for distinct hyperplanes
    no two neighbouring activation regions have the same map: linear
    regions = activation regions = regions of the arrangement. */
-static void arrangement_net(net_t net, slong n, slong m, const fmpq *A,
+static void arrangement_net(cpwl_net_t net, slong n, slong m, const fmpq *A,
                             const fmpq *b)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i, j;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, m);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, m);
     for (i = 0; i < m; i++)
     {
         for (j = 0; j < n; j++)
             fmpq_set(fmpq_mat_entry(L->W, i, j), A + i * n + j);
         fmpq_set(L->b + i, b + i);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (i = 0; i < m; i++)
         fmpq_set_si(fmpq_mat_entry(L->W, 0, i), i + 1, 1);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The hyperplanes x_i - x_j = c for i < j and every c in cs: braid
    (cs = {0}), Shi ({0, 1}), Catalan ({-1, 0, 1}). */
-static void deformed_braid_net(net_t net, slong n, const slong *cs, slong nc)
+static void deformed_braid_net(cpwl_net_t net, slong n, const slong *cs, slong nc)
 {
     slong m = nc * n * (n - 1) / 2, i, j, k, h = 0;
     fmpq *A = _fmpq_vec_init(m * n), *b = _fmpq_vec_init(m);
@@ -92,11 +92,11 @@ static const stage_t ZIG_B = {3, {"0", "1/3", "2/3"}, {"3", "-6", "6"}};
 /* Append stage S fed by the scalar that the previous layer encodes: the
    output weights of the previous stage, or (prev = NULL) the sum of the
    previous outputs (the input x itself for a 1-input net). */
-static void add_stage(net_t net, const stage_t *S, const stage_t *prev)
+static void add_stage(cpwl_net_t net, const stage_t *S, const stage_t *prev)
 {
     slong w = net->nlayers ? net->layers[net->nlayers - 1].out
               : net->input_dim, i, j;
-    net_layer_struct *L = net_add_layer(net, NET_RELU, S->p);
+    cpwl_net_layer_struct *L = cpwl_net_add_layer(net, CPWL_NET_RELU, S->p);
     for (i = 0; i < S->p; i++)
     {
         for (j = 0; j < w; j++)
@@ -111,28 +111,28 @@ static void add_stage(net_t net, const stage_t *S, const stage_t *prev)
     }
 }
 
-static void finish_stages(net_t net, const stage_t *last)
+static void finish_stages(cpwl_net_t net, const stage_t *last)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i;
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (i = 0; i < L->in; i++)
         test_q_set(fmpq_mat_entry(L->W, 0, i), last->c[i]);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The 1-input net S_k o ... o S_1 (stages[0] applied first). */
-static void stages_net(net_t net, const stage_t **stages, slong k)
+static void stages_net(cpwl_net_t net, const stage_t **stages, slong k)
 {
     slong l;
-    net_clear(net);
-    net_init(net, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
     for (l = 0; l < k; l++)
         add_stage(net, stages[l], l ? stages[l - 1] : NULL);
     finish_stages(net, stages[k - 1]);
 }
 
-static void tent_net(net_t net, slong k)
+static void tent_net(cpwl_net_t net, slong k)
 {
     const stage_t **st = flint_malloc(k * sizeof(stage_t *));
     slong l;
@@ -144,14 +144,14 @@ static void tent_net(net_t net, slong k)
 
 /* gamma(x) = sum_i |<b_i, x>| with |z| = relu(z) + relu(-z), then k stages
    S (none: gamma itself).  gens: m generators of n coordinates. */
-static void zonotope_net(net_t net, slong n, slong m, const slong *gens,
+static void zonotope_net(cpwl_net_t net, slong n, slong m, const slong *gens,
                          const stage_t *S, slong k)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i, j, l;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, 2 * m);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2 * m);
     for (i = 0; i < m; i++)
         for (j = 0; j < n; j++)
         {
@@ -165,25 +165,25 @@ static void zonotope_net(net_t net, slong n, slong m, const slong *gens,
         finish_stages(net, S);
     else
     {
-        L = net_add_layer(net, NET_IDENTITY, 1);
+        L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
         for (i = 0; i < 2 * m; i++)
             fmpq_one(fmpq_mat_entry(L->W, 0, i));
-        net_prepare(net);
+        cpwl_net_prepare(net);
     }
 }
 
 /* ---- running and checking ------------------------------------------- */
 
-static const char *method_name(regions_method m)
+static const char *method_name(cpwl_regions_method m)
 {
-    return m == REGIONS_AUTO ? "auto" : m == REGIONS_1D ? "1d"
-           : m == REGIONS_2D ? "2d" : "nd";
+    return m == CPWL_REGIONS_AUTO ? "auto" : m == CPWL_REGIONS_1D ? "1d"
+           : m == CPWL_REGIONS_2D ? "2d" : "nd";
 }
 
 /* Print the net and the domain, for reproducing a failure. */
-static void dump(const net_t net, const dom_t D)
+static void dump(const cpwl_net_t net, const cpwl_dom_t D)
 {
-    char *s = io_net_write_str(net), *t = dom_describe(D);
+    char *s = cpwl_io_net_write_str(net), *t = cpwl_dom_describe(D);
     fprintf(stderr, "domain: %s\nnet: %s\n", t, s);
     flint_free(s);
     flint_free(t);
@@ -201,9 +201,9 @@ static void on_crash(int sig)
     raise(sig);
 }
 
-static void set_case(const net_t net, const dom_t D, const char *what)
+static void set_case(const cpwl_net_t net, const cpwl_dom_t D, const char *what)
 {
-    char *s = io_net_write_str(net), *t = dom_describe(D);
+    char *s = cpwl_io_net_write_str(net), *t = cpwl_dom_describe(D);
     snprintf(crash_info, sizeof crash_info, "crashed in: %s\ndomain: %s\n"
              "net: %s\n", what, t, s);
     flint_free(s);
@@ -220,7 +220,7 @@ static void catch_crashes(void)
 
 /* The test's own affine map of g under a pattern: the forms (d + 1
    coefficients per neuron) pushed through the layers. */
-static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
+static void ref_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
                     const unsigned char *state)
 {
     slong d = g->input_dim, c = d + 1, maxw = d, l, i, j, k, s = 0;
@@ -233,9 +233,9 @@ static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
         fmpq_one(A + j * c + j);
     for (l = 0; l < g->nlayers; l++)
     {
-        const net_layer_struct *L = g->layers + l;
-        ck_assert(L->act == NET_RELU || L->act == NET_LEAKY_RELU
-                  || L->act == NET_IDENTITY);
+        const cpwl_net_layer_struct *L = g->layers + l;
+        ck_assert(L->act == CPWL_NET_RELU || L->act == CPWL_NET_LEAKY_RELU
+                  || L->act == CPWL_NET_IDENTITY);
         for (i = 0; i < L->out; i++)
         {
             fmpq *z = Z + i * c;
@@ -245,11 +245,11 @@ static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
                 for (k = 0; k < c; k++)
                     fmpq_addmul(z + k, fmpq_mat_entry(L->W, i, j),
                                 A + j * c + k);
-            if (L->act != NET_IDENTITY && !state[s++])
+            if (L->act != CPWL_NET_IDENTITY && !state[s++])
             {
                 for (k = 0; k < c; k++)
                 {
-                    if (L->act == NET_RELU)
+                    if (L->act == CPWL_NET_RELU)
                         fmpq_zero(z + k);
                     else
                         fmpq_mul(z + k, z + k, L->slope);
@@ -259,7 +259,7 @@ static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
         for (i = 0; i < L->out * c; i++)
             fmpq_swap(A + i, Z + i);
     }
-    for (i = 0; i < net_output_dim(g); i++)
+    for (i = 0; i < cpwl_net_output_dim(g); i++)
     {
         for (j = 0; j < d; j++)
             fmpq_set(grad + i * d + j, A + i * c + j);
@@ -274,27 +274,27 @@ static void ref_map(fmpq *grad, fmpq *offset, const net_t g,
    box and has the cell's pattern (on the restricted net and on the ambient
    net), every map equals ref_map, and cells of one linear region have the
    same map. */
-static void check_cells(regions_t R, const net_t net, const dom_t D,
+static void check_cells(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
                         const char *what)
 {
-    slong d = D->d, n = D->n, m = net_output_dim(net);
-    slong ns = net_num_states(net), i, j;
-    net_t g;
+    slong d = D->d, n = D->n, m = cpwl_net_output_dim(net);
+    slong ns = cpwl_net_num_states(net), i, j;
+    cpwl_net_t g;
     fmpq *x = _fmpq_vec_init(n), *grad = _fmpq_vec_init(m * d);
     fmpq *off = _fmpq_vec_init(m);
     unsigned char *s = flint_malloc(FLINT_MAX(ns, 1));
     slong *first = flint_malloc(FLINT_MAX(R->ncells, 1) * sizeof(slong));
 
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
-    regions_sort(R);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
+    cpwl_regions_sort(R);
     ck_assert_int_eq(R->d, d);
     ck_assert_int_eq(R->nstates, ns);
     for (i = 0; i < R->ncells; i++)
         first[i] = -1;
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         if (i > 0 && memcmp(R->cells[i - 1].state, c->state, ns) == 0)
         {
             dump(net, D);
@@ -311,17 +311,17 @@ static void check_cells(regions_t R, const net_t net, const dom_t D,
                 ck_abort_msg("%s: the point of cell %ld is not inside the "
                              "open box", what, (long) i);
             }
-        net_pattern_exact(s, g, c->point);
+        cpwl_net_pattern_exact(s, g, c->point);
         if (memcmp(s, c->state, ns) != 0)
         {
-            char *p1 = net_pattern_str(c->state, net);
-            char *p2 = net_pattern_str(s, net);
+            char *p1 = cpwl_net_pattern_str(c->state, net);
+            char *p2 = cpwl_net_pattern_str(s, net);
             dump(net, D);
             ck_abort_msg("%s: cell %ld has pattern %s but its point has %s",
                          what, (long) i, p1, p2);
         }
-        dom_to_ambient(x, D, c->point);
-        net_pattern_exact(s, net, x);
+        cpwl_dom_to_ambient(x, D, c->point);
+        cpwl_net_pattern_exact(s, net, x);
         if (memcmp(s, c->state, ns) != 0)
         {
             dump(net, D);
@@ -356,7 +356,7 @@ static void check_cells(regions_t R, const net_t net, const dom_t D,
     for (i = 0; i < R->nlinear; i++)
         ck_assert_msg(first[i] >= 0, "%s: linear region %ld has no cell",
                       what, (long) i);
-    net_clear(g);
+    cpwl_net_clear(g);
     _fmpq_vec_clear(x, n);
     _fmpq_vec_clear(grad, m * d);
     _fmpq_vec_clear(off, m);
@@ -364,49 +364,49 @@ static void check_cells(regions_t R, const net_t net, const dom_t D,
     flint_free(first);
 }
 
-/* Run regions_compute (linear regions always; points and maps when
+/* Run cpwl_regions_compute (linear regions always; points and maps when
    full); the run must succeed and finish. */
-static void run(regions_t R, const net_t net, const dom_t D,
-                regions_method method, int full, int exact_only,
+static void run(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                cpwl_regions_method method, int full, int exact_only,
                 const char *what)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
     int st;
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     ctx->exact_only = exact_only;
-    regions_opts_init(&o, ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.method = method;
     o.linear = 1;
     o.points = o.maps = full;
-    err_init(e);
-    st = regions_compute(R, net, D, &o, e);
+    cpwl_err_init(e);
+    st = cpwl_regions_compute(R, net, D, &o, e);
     if (st != CPWL_OK)
     {
         dump(net, D);
         ck_abort_msg("%s, method %s: status %d: %s", what,
                      method_name(method), st, e->msg);
     }
-    if (R->stopped != REGIONS_DONE)
+    if (R->stopped != CPWL_REGIONS_DONE)
         ck_abort_msg("%s, method %s: stopped (%d)", what,
                      method_name(method), R->stopped);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 /* Counts by one method against the expected ones (lin < 0: not asserted),
    with the independent checks of the cells. */
-static void expect_method(const char *what, const net_t net, const dom_t D,
-                          regions_method method, slong act, slong lin)
+static void expect_method(const char *what, const cpwl_net_t net, const cpwl_dom_t D,
+                          cpwl_regions_method method, slong act, slong lin)
 {
-    regions_t R;
-    regions_init(R, 0, 0, 0);
+    cpwl_regions_t R;
+    cpwl_regions_init(R, 0, 0, 0);
     set_case(net, D, what);
     run(R, net, D, method, 1, 0, what);
     if (R->ncells != act || (lin >= 0 && R->nlinear != lin))
     {
-        char *t = dom_describe(D);
+        char *t = cpwl_dom_describe(D);
         ck_abort_msg("%s on %s, method %s: %ld activation / %ld linear "
                      "regions, expected %ld / %ld", what, t,
                      method_name(method), (long) R->ncells,
@@ -415,19 +415,19 @@ static void expect_method(const char *what, const net_t net, const dom_t D,
     ck_assert_msg(R->nlinear <= R->ncells, "%s: more linear than activation "
                   "regions", what);
     check_cells(R, net, D, what);
-    regions_clear(R);
+    cpwl_regions_clear(R);
 }
 
 /* The same counts by auto, the low-dimensional method that fits, and n-D. */
-static void expect_counts(const char *what, const net_t net, const dom_t D,
+static void expect_counts(const char *what, const cpwl_net_t net, const cpwl_dom_t D,
                           slong act, slong lin)
 {
-    expect_method(what, net, D, REGIONS_AUTO, act, lin);
+    expect_method(what, net, D, CPWL_REGIONS_AUTO, act, lin);
     if (D->d == 1)
-        expect_method(what, net, D, REGIONS_1D, act, lin);
+        expect_method(what, net, D, CPWL_REGIONS_1D, act, lin);
     if (D->d == 2)
-        expect_method(what, net, D, REGIONS_2D, act, lin);
-    expect_method(what, net, D, REGIONS_ND, act, lin);
+        expect_method(what, net, D, CPWL_REGIONS_2D, act, lin);
+    expect_method(what, net, D, CPWL_REGIONS_ND, act, lin);
 }
 
 static slong binom(slong n, slong k)
@@ -447,21 +447,21 @@ START_TEST(test_braid)
     /* x_i - x_j = 0 for i < j: n! regions (one per ordering) */
     static const slong zero[] = {0};
     static const slong fact[] = {1, 1, 2, 6, 24};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong n;
     char what[64];
-    net_init(net, 1);
-    dom_init(D);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
     for (n = 2; n <= 4; n++)
     {
         deformed_braid_net(net, n, zero, 1);
-        dom_set_all(D, n);
+        cpwl_dom_set_all(D, n);
         snprintf(what, sizeof what, "braid n = %ld", (long) n);
         expect_counts(what, net, D, fact[n], fact[n]);
     }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -471,24 +471,24 @@ START_TEST(test_shi_catalan)
        x_i - x_j in {-1, 0, 1}, n = 3: 30 */
     static const slong shi[] = {0, 1}, cat[] = {-1, 0, 1};
     static const slong want[] = {0, 0, 3, 16, 125};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong n;
     char what[64];
-    net_init(net, 1);
-    dom_init(D);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
     for (n = 2; n <= 4; n++)
     {
         deformed_braid_net(net, n, shi, 2);
-        dom_set_all(D, n);
+        cpwl_dom_set_all(D, n);
         snprintf(what, sizeof what, "Shi n = %ld", (long) n);
         expect_counts(what, net, D, want[n], want[n]);
     }
     deformed_braid_net(net, 3, cat, 3);
-    dom_set_all(D, 3);
+    cpwl_dom_set_all(D, 3);
     expect_counts("Catalan n = 3", net, D, 30, 30);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -558,12 +558,12 @@ START_TEST(test_generic_arrangements)
     static const slong ms[3][4] = {{1, 2, 5, 9}, {1, 3, 6, 9}, {2, 4, 6, 7}};
     const uint64_t seed = test_seed(11);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong d, t, i, m, want;
     char what[128];
-    net_init(net, 1);
-    dom_init(D);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
     for (d = 1; d <= 3; d++)
         for (t = 0; t < 4; t++)
         {
@@ -575,7 +575,7 @@ START_TEST(test_generic_arrangements)
                 fmpq *A = _fmpq_vec_init(m * d), *b = _fmpq_vec_init(m);
                 random_arrangement(A, b, m, d, central, &r);
                 arrangement_net(net, d, m, A, b);
-                dom_set_all(D, d);
+                cpwl_dom_set_all(D, d);
                 want = 0;
                 if (central)
                     for (i = 0; i < d; i++)
@@ -591,8 +591,8 @@ START_TEST(test_generic_arrangements)
                 _fmpq_vec_clear(b, m);
             }
         }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -606,14 +606,14 @@ START_TEST(test_tent)
        k = 1: 2 - 2x continues past 1, 3 pieces.  examples.md: 3, 6, 10,
        18, 34. */
     static const slong onR[] = {0, 3, 6, 10, 18, 34};
-    net_t net;
-    dom_t D, B;
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
     slong k;
     char what[64];
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 1);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 1);
     test_dom_str(B, 1, "0:1", NULL, NULL);
     for (k = 1; k <= 5; k++)
     {
@@ -622,9 +622,9 @@ START_TEST(test_tent)
         expect_counts(what, net, B, WORD(1) << k, WORD(1) << k);
         expect_counts(what, net, D, onR[k], onR[k]);
     }
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -632,28 +632,28 @@ END_TEST
    at multiplier 1, one more per doubling of the multiplier, up to 20. */
 START_TEST(test_tent_20)
 {
-    net_t net;
-    dom_t D;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_regions_t R;
     slong k = 16;
     double m;
     for (m = test_multiplier(); m >= 2 && k < 20; m /= 2)
         k++;
-    net_init(net, 1);
-    dom_init(D);
-    regions_init(R, 0, 0, 0);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_regions_init(R, 0, 0, 0);
     tent_net(net, k);
     test_dom_str(D, 1, "0:1", NULL, NULL);
-    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^k on [0,1]");
+    run(R, net, D, CPWL_REGIONS_AUTO, 0, 0, "tent^k on [0,1]");
     ck_assert_int_eq(R->ncells, WORD(1) << k);
     ck_assert_int_eq(R->nlinear, WORD(1) << k);
-    dom_set_all(D, 1);
-    run(R, net, D, REGIONS_AUTO, 0, 0, "tent^k on R");
+    cpwl_dom_set_all(D, 1);
+    run(R, net, D, CPWL_REGIONS_AUTO, 0, 0, "tent^k on R");
     ck_assert_int_eq(R->ncells, (WORD(1) << k) + 2);
     ck_assert_int_eq(R->nlinear, (WORD(1) << k) + 2);
-    regions_clear(R);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -666,12 +666,12 @@ START_TEST(test_zigzag)
        and 10 in the same way. */
     const stage_t *aaa[3] = {&ZIG_A, &ZIG_A, &ZIG_A};
     const stage_t *ba[2] = {&ZIG_B, &ZIG_A};
-    net_t net;
-    dom_t D, B;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 1);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 1);
     test_dom_str(B, 1, "0:1", NULL, NULL);
     stages_net(net, aaa, 3);
     expect_counts("h_a^3", net, B, 27, 27);
@@ -679,9 +679,9 @@ START_TEST(test_zigzag)
     stages_net(net, ba, 2);
     expect_counts("h_a o h_b", net, B, 9, 9);
     expect_counts("h_a o h_b", net, D, 10, 10);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -698,16 +698,16 @@ START_TEST(test_zonotope)
     static const slong g2b[] = {1, 0, 0, 1, 1, 1, 1, -2};
     static const slong g3[] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 2, -3};
     static const slong g3d[] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0};
-    net_t net;
-    dom_t D;
-    net_init(net, 1);
-    dom_init(D);
-    dom_set_all(D, 2);
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_set_all(D, 2);
     zonotope_net(net, 2, 3, g2a, NULL, 0);
     expect_counts("zonotope (1,0),(0,1),(1,1)", net, D, 6, 6);
     zonotope_net(net, 2, 4, g2b, NULL, 0);
     expect_counts("zonotope (1,0),(0,1),(1,1),(1,-2)", net, D, 8, 8);
-    dom_set_all(D, 3);
+    cpwl_dom_set_all(D, 3);
     zonotope_net(net, 3, 3, g3, NULL, 0);
     expect_counts("zonotope e1,e2,e3", net, D, 8, 8);
     zonotope_net(net, 3, 4, g3, NULL, 0);
@@ -716,8 +716,8 @@ START_TEST(test_zonotope)
     expect_counts("zonotope e1,e2,e3,(1,1,1),(1,2,-3)", net, D, 22, 22);
     zonotope_net(net, 3, 4, g3d, NULL, 0);
     expect_counts("zonotope e1,e2,e3,(1,1,0)", net, D, 12, 12);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -734,12 +734,12 @@ START_TEST(test_zonotope_tent)
        5 patterns per cone = 30 activation regions; f = 0 for gamma > 1 in
        both: 24 + 1 = 25 linear (examples.md). */
     static const slong g[] = {1, 0, 0, 1, 1, 1};
-    net_t net;
-    dom_t D, B;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 2);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 2);
     zonotope_net(net, 2, 3, g, &TENT, 1);
     expect_counts("t o gamma", net, D, 12, 12);
     zonotope_net(net, 2, 3, g, &TENT0, 1);
@@ -752,23 +752,23 @@ START_TEST(test_zonotope_tent)
        means |x| + |y| + |x + y| <= 1), so the counts stay. */
     test_dom_str(B, 2, "-2:2,-2:2", NULL, NULL);
     expect_counts("t0 o t0 o gamma", net, B, 30, 25);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* ---- degenerate nets, counted by hand ------------------------------- */
 
 /* A one-hidden-layer net on R^n from text rows "w;b" and output weights. */
-static void text_net(net_t net, slong n, slong m, const char **rows,
+static void text_net(cpwl_net_t net, slong n, slong m, const char **rows,
                      const char *out)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong i;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, m);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, m);
     for (i = 0; i < m; i++)
         test_set_row(L, i, rows[2 * i], rows[2 * i + 1]);
     add_output(net, out);
@@ -783,12 +783,12 @@ START_TEST(test_coincident)
        the x kink cancels, 2 linear regions. */
     static const char *rows[] = {"1,0", "0", "1,0", "0", "2,0", "0",
                                  "-3,0", "0", "0,1", "0"};
-    net_t net;
-    dom_t D, B;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 2);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 2);
     test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     text_net(net, 2, 5, rows, "1,2,3,5,7");
     expect_counts("coincident lines", net, D, 4, 4);
@@ -796,9 +796,9 @@ START_TEST(test_coincident)
     text_net(net, 2, 5, rows, "1,0,0,-1/3,7");
     expect_counts("coincident lines, cancelled kink", net, D, 4, 2);
     expect_counts("coincident lines, cancelled kink", net, B, 4, 2);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -808,12 +808,12 @@ START_TEST(test_parallel)
        kinks visible.  The box [-3,4] x [-1,1] contains every line: 15. */
     static const char *rows[] = {"1,0", "0", "1,0", "-1", "1,0", "2",
                                  "-1,0", "3", "0,1", "0", "0,2", "-1"};
-    net_t net;
-    dom_t D, B;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 2);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 2);
     test_dom_str(B, 2, "-3:4,-1:1", NULL, NULL);
     text_net(net, 2, 6, rows, "1,2,3,4,5,6");
     expect_counts("parallel lines", net, D, 15, 15);
@@ -821,9 +821,9 @@ START_TEST(test_parallel)
     /* The box [1/2,2] x [-1,1/4]: lines x = 1 and y = 0 only: 4. */
     test_dom_str(B, 2, "1/2:2,-1:1/4", NULL, NULL);
     expect_counts("parallel lines", net, B, 4, 4);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -837,14 +837,14 @@ START_TEST(test_concurrent)
        non-vertical ones in 3 distinct points: 4 more. */
     static const char *rows2[] = {"1,0", "-1", "0,1", "-1", "1,1", "-2",
                                   "1,-1", "0", "1,0", "-5"};
-    net_t net;
-    dom_t D, B;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_regions_t R;
     slong i;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 2);
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 2);
     test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     text_net(net, 2, 5, rows, "1,2,3,4,5");
     expect_counts("5 lines through 0", net, D, 10, 10);
@@ -852,48 +852,48 @@ START_TEST(test_concurrent)
     text_net(net, 2, 6, rows, "1,2,3,4,5,6");
     expect_counts("5 lines through 0 and a zero neuron", net, D, 10, 10);
     expect_counts("5 lines through 0 and a zero neuron", net, B, 10, 10);
-    regions_init(R, 0, 0, 0);
-    run(R, net, D, REGIONS_ND, 1, 0, "zero neuron");
+    cpwl_regions_init(R, 0, 0, 0);
+    run(R, net, D, CPWL_REGIONS_ND, 1, 0, "zero neuron");
     for (i = 0; i < R->ncells; i++)
         ck_assert_msg(R->cells[i].state[5] == 0, "zero neuron on in cell %ld",
                       (long) i);
-    regions_clear(R);
+    cpwl_regions_clear(R);
     text_net(net, 2, 5, rows2, "1,2,3,4,5");
     expect_counts("4 lines through (1,1), x = 5", net, D, 12, 12);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 START_TEST(test_dead_and_vanishing)
 {
-    net_t net;
-    dom_t D;
-    net_layer_struct *L;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_net_layer_struct *L;
+    cpwl_regions_t R;
     slong i;
-    net_init(net, 2);
-    dom_init(D);
-    dom_set_all(D, 2);
+    cpwl_net_init(net, 2);
+    cpwl_dom_init(D);
+    cpwl_dom_set_all(D, 2);
 
     /* a = (relu(x), relu(y)); second layer: -1 - a1 (dead: always <= -1),
        a1 + 2 a2 (>= 0, zero on the closed third quadrant); output
        f = relu(x) + 2 relu(y).  Patterns: one per quadrant: 4; linear 4. */
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "0,1", "0");
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "-1,0", "-1");
     test_set_row(L, 1, "1,2", "0");
     add_output(net, "1,1");
     expect_counts("dead neuron", net, D, 4, 4);
-    regions_init(R, 0, 0, 0);
-    run(R, net, D, REGIONS_2D, 0, 0, "dead neuron");
+    cpwl_regions_init(R, 0, 0, 0);
+    run(R, net, D, CPWL_REGIONS_2D, 0, 0, "dead neuron");
     for (i = 0; i < R->ncells; i++)
         ck_assert_msg(R->cells[i].state[2] == 0, "dead neuron on in cell %ld",
                       (long) i);
-    regions_clear(R);
+    cpwl_regions_clear(R);
 
     /* Second layer b1 = relu(a1) (its pre-activation vanishes on the whole
        half-plane x <= 0), b2 = relu(a1 - a2) (vanishes on the third
@@ -901,18 +901,18 @@ START_TEST(test_dead_and_vanishing)
        Q1: x > y: 4x - 3y, x < y: x; Q4: 4x; Q2: 0; Q3: 0.
        Activation regions 5; linear: Q2 and Q3 share the negative x axis
        with f = 0 on both: 4. */
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "0,1", "0");
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "1,-1", "0");
     add_output(net, "1,3");
     expect_counts("vanishing pre-activations", net, D, 5, 4);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -923,37 +923,37 @@ START_TEST(test_cancelled_kink)
     static const char *rows[] = {"1", "0", "1", "0", "1", "0", "-1", "0"};
     /* relu(x) - relu(x) + relu(y): 4 activation regions, 2 linear. */
     static const char *rows2[] = {"1,0", "0", "1,0", "0", "0,1", "0"};
-    net_t net;
-    dom_t D, B;
-    net_layer_struct *L;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
-    dom_set_all(D, 1);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_layer_struct *L;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
+    cpwl_dom_set_all(D, 1);
     test_dom_str(B, 1, "-1:2", NULL, NULL);
     text_net(net, 1, 4, rows, "1,-1,1,-1");
     expect_counts("cancelled kink", net, D, 2, 1);
     expect_counts("cancelled kink", net, B, 2, 1);
-    dom_set_all(D, 2);
+    cpwl_dom_set_all(D, 2);
     text_net(net, 2, 3, rows2, "1,-1,1");
     expect_counts("cancelled kink in R^2", net, D, 4, 2);
 
     /* leaky_relu with slope 1 is the identity: on for x > 0, off for
        x <= 0, no kink: 2 activation regions, 1 linear.  Slope 1/2: 2, 2. */
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_LEAKY_RELU, 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_LEAKY_RELU, 1);
     test_set_row(L, 0, "1", "0");
     fmpq_one(L->slope);
     add_output(net, "1");
-    dom_set_all(D, 1);
+    cpwl_dom_set_all(D, 1);
     expect_counts("leaky_relu slope 1", net, D, 2, 1);
     fmpq_set_si(net->layers[0].slope, 1, 2);
-    net_prepare(net);
+    cpwl_net_prepare(net);
     expect_counts("leaky_relu slope 1/2", net, D, 2, 2);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -967,22 +967,22 @@ START_TEST(test_vertex_touch)
        ignored) the two wedges touch only along the z axis: 6 again. */
     static const char *rows[] = {"1,0", "0", "0,1", "0", "1,1", "0"};
     static const char *rows3[] = {"1,0,0", "0", "0,1,0", "0", "1,1,0", "0"};
-    net_t net;
-    dom_t D, B;
-    net_init(net, 1);
-    dom_init(D);
-    dom_init(B);
+    cpwl_net_t net;
+    cpwl_dom_t D, B;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
+    cpwl_dom_init(B);
     text_net(net, 2, 3, rows, "1,1,-1");
-    dom_set_all(D, 2);
+    cpwl_dom_set_all(D, 2);
     test_dom_str(B, 2, "-1:1,-1:1", NULL, NULL);
     expect_counts("opposite quadrants", net, D, 6, 6);
     expect_counts("opposite quadrants", net, B, 6, 6);
     text_net(net, 3, 3, rows3, "1,1,-1");
-    dom_set_all(D, 3);
+    cpwl_dom_set_all(D, 3);
     expect_counts("opposite wedges in R^3", net, D, 6, 6);
-    dom_clear(D);
-    dom_clear(B);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_dom_clear(B);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -991,29 +991,29 @@ END_TEST
 static void expect_refused(slong n, const char *box, const char *slice,
                            const char *line)
 {
-    dom_t D;
-    err_t e;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     int st;
-    dom_init(D);
-    err_init(e);
-    st = dom_set_str(D, n, box, slice, line, e);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    st = cpwl_dom_set_str(D, n, box, slice, line, e);
     ck_assert_msg(st == CPWL_ERR_INPUT && e->status == CPWL_ERR_INPUT
                   && e->msg[0] != '\0', "box %s slice %s line %s accepted "
                   "(status %d)", box ? box : "-", slice ? slice : "-",
                   line ? line : "-", st);
-    err_clear(e);
-    dom_clear(D);
+    cpwl_err_clear(e);
+    cpwl_dom_clear(D);
 }
 
 START_TEST(test_domain_errors)
 {
     static const char *rows[] = {"1,0", "0", "0,1", "0"};
-    net_t net;
-    dom_t D;
-    regions_t R;
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_regions_t R;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
 
     expect_refused(2, "1:0,0:1", NULL, NULL);       /* inverted */
     expect_refused(2, "0:0,0:1", NULL, NULL);       /* empty */
@@ -1033,56 +1033,56 @@ START_TEST(test_domain_errors)
     expect_refused(3, NULL, "0,0,0;1,0,0;0,1,0", "0,0,0;1,0,0");
 
     /* The method must fit the domain, and the domain the net. */
-    net_init(net, 2);
+    cpwl_net_init(net, 2);
     text_net(net, 2, 2, rows, "1,1");
-    dom_init(D);
-    regions_init(R, 0, 0, 0);
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    dom_set_all(D, 3);
-    err_init(e);
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
+    cpwl_dom_init(D);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_dom_set_all(D, 3);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
     ck_assert(e->msg[0] != '\0');
-    dom_set_all(D, 2);
-    o.method = REGIONS_1D;
-    err_init(e);
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
+    cpwl_dom_set_all(D, 2);
+    o.method = CPWL_REGIONS_1D;
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
     ck_assert(e->msg[0] != '\0');
     test_dom_str(D, 2, NULL, NULL, "0,0;1,1");
-    o.method = REGIONS_2D;
-    err_init(e);
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
+    o.method = CPWL_REGIONS_2D;
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_ERR_INPUT);
     ck_assert(e->msg[0] != '\0');
     /* ... and then it works: the line x = y meets the two axes in 0. */
-    o.method = REGIONS_1D;
-    err_init(e);
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_OK);
+    o.method = CPWL_REGIONS_1D;
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_OK);
     ck_assert_int_eq(R->ncells, 2);
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* Stop beyond max_regions: a lower bound, flagged; at exactly the true
    count the run is complete. */
-static void check_limit(const net_t net, const dom_t D, regions_method m,
+static void check_limit(const cpwl_net_t net, const cpwl_dom_t D, cpwl_regions_method m,
                         slong truth)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    regions_t R;
-    err_t e;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
-    regions_init(R, 0, 0, 0);
-    err_init(e);
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_regions_t R;
+    cpwl_err_t e;
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
     o.method = m;
     o.max_regions = 5;
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_OK);
-    ck_assert_msg(R->stopped == REGIONS_STOP_LIMIT, "method %s: stopped = "
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_OK);
+    ck_assert_msg(R->stopped == CPWL_REGIONS_STOP_LIMIT, "method %s: stopped = "
                   "%d with max_regions 5 < %ld", method_name(m), R->stopped,
                   (long) truth);
     ck_assert_msg(R->lower_bound > 5 && R->ncells == 0, "method %s: stopped "
@@ -1091,13 +1091,13 @@ static void check_limit(const net_t net, const dom_t D, regions_method m,
     ck_assert_msg(R->lower_bound <= truth, "method %s: lower bound %ld > %ld",
                   method_name(m), (long) R->lower_bound, (long) truth);
     o.max_regions = truth;
-    ck_assert_int_eq(regions_compute(R, net, D, &o, e), CPWL_OK);
-    ck_assert_msg(R->stopped == REGIONS_DONE && R->ncells == truth,
+    ck_assert_int_eq(cpwl_regions_compute(R, net, D, &o, e), CPWL_OK);
+    ck_assert_msg(R->stopped == CPWL_REGIONS_DONE && R->ncells == truth,
                   "method %s: max_regions = %ld: stopped %d, %ld cells",
                   method_name(m), (long) truth, R->stopped, (long) R->ncells);
-    regions_clear(R);
-    err_clear(e);
-    pred_ctx_clear(ctx);
+    cpwl_regions_clear(R);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 START_TEST(test_max_regions)
@@ -1105,23 +1105,23 @@ START_TEST(test_max_regions)
     static const slong zero[] = {0};
     static const char *rows[] = {"1,0", "0", "0,1", "0", "1,1", "0",
                                  "1,-1", "0", "1,2", "0"};
-    net_t net;
-    dom_t D;
-    net_init(net, 1);
-    dom_init(D);
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_net_init(net, 1);
+    cpwl_dom_init(D);
     deformed_braid_net(net, 4, zero, 1);
-    dom_set_all(D, 4);
-    check_limit(net, D, REGIONS_ND, 24);
+    cpwl_dom_set_all(D, 4);
+    check_limit(net, D, CPWL_REGIONS_ND, 24);
     text_net(net, 2, 5, rows, "1,2,3,4,5");
-    dom_set_all(D, 2);
-    check_limit(net, D, REGIONS_2D, 10);
-    check_limit(net, D, REGIONS_ND, 10);
+    cpwl_dom_set_all(D, 2);
+    check_limit(net, D, CPWL_REGIONS_2D, 10);
+    check_limit(net, D, CPWL_REGIONS_ND, 10);
     tent_net(net, 4);
-    dom_set_all(D, 1);
-    check_limit(net, D, REGIONS_1D, 18);
-    check_limit(net, D, REGIONS_ND, 18);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_set_all(D, 1);
+    check_limit(net, D, CPWL_REGIONS_1D, 18);
+    check_limit(net, D, CPWL_REGIONS_ND, 18);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1130,19 +1130,19 @@ END_TEST
 /* Patterns at random points of the domain (off any boundary: points where
    a pre-activation of a neuron with a state is exactly 0 are skipped) are
    patterns of cells.  R is sorted. */
-static int sample_check(const regions_t R, const net_t net, const dom_t D,
+static int sample_check(const cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
                         test_rng *r, slong npts)
 {
-    slong d = D->d, ns = net_num_states(net), p, j, l, i, lo, hi;
-    net_t g;
+    slong d = D->d, ns = cpwl_net_num_states(net), p, j, l, i, lo, hi;
+    cpwl_net_t g;
     fmpq *y = _fmpq_vec_init(d);
     fmpq **z;
     unsigned char *s = flint_malloc(FLINT_MAX(ns, 1));
     int ok = 1;
 
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
-    z = net_preacts_init(g);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
+    z = cpwl_net_preacts_init(g);
     for (p = 0; p < npts && ok; p++)
     {
         int skip = 0;
@@ -1166,14 +1166,14 @@ static int sample_check(const regions_t R, const net_t net, const dom_t D,
                 fmpq_sub_si(y + j, y + j, 8);
             }
         }
-        net_preacts_fmpq(z, g, y);
+        cpwl_net_preacts_fmpq(z, g, y);
         for (l = 0; l < g->nlayers; l++)
-            if (g->layers[l].act != NET_IDENTITY)
+            if (g->layers[l].act != CPWL_NET_IDENTITY)
                 for (i = 0; i < g->layers[l].out; i++)
                     skip |= fmpq_is_zero(z[l] + i);
         if (skip)
             continue;
-        net_pattern_exact(s, g, y);
+        cpwl_net_pattern_exact(s, g, y);
         lo = 0;
         hi = R->ncells;
         while (lo < hi)
@@ -1186,8 +1186,8 @@ static int sample_check(const regions_t R, const net_t net, const dom_t D,
         }
         ok = lo < R->ncells && memcmp(R->cells[lo].state, s, ns) == 0;
     }
-    net_preacts_clear(z, g);
-    net_clear(g);
+    cpwl_net_preacts_clear(z, g);
+    cpwl_net_clear(g);
     _fmpq_vec_clear(y, d);
     flint_free(s);
     return ok;
@@ -1195,20 +1195,20 @@ static int sample_check(const regions_t R, const net_t net, const dom_t D,
 
 /* Methods m1 and m2 (and m1 with the exact stage alone) give the same
    cells, maps and linear regions; both pass the independent checks. */
-static void compare_methods(const net_t net, const dom_t D,
-                            regions_method m1, regions_method m2,
+static void compare_methods(const cpwl_net_t net, const cpwl_dom_t D,
+                            cpwl_regions_method m1, cpwl_regions_method m2,
                             uint64_t seed, slong it, test_rng *r)
 {
-    regions_t A, B, X;
-    slong i, ns = net_num_states(net), md = net_output_dim(net) * D->d;
+    cpwl_regions_t A, B, X;
+    slong i, ns = cpwl_net_num_states(net), md = cpwl_net_output_dim(net) * D->d;
     char what[128];
 
     snprintf(what, sizeof what, "seed %llu, iteration %ld",
              (unsigned long long) seed, (long) it);
     set_case(net, D, what);
-    regions_init(A, 0, 0, 0);
-    regions_init(B, 0, 0, 0);
-    regions_init(X, 0, 0, 0);
+    cpwl_regions_init(A, 0, 0, 0);
+    cpwl_regions_init(B, 0, 0, 0);
+    cpwl_regions_init(X, 0, 0, 0);
     run(A, net, D, m1, 1, 0, what);
     run(B, net, D, m2, 1, 0, what);
     run(X, net, D, m1, 1, 1, what);
@@ -1227,12 +1227,12 @@ static void compare_methods(const net_t net, const dom_t D,
     }
     for (i = 0; i < A->ncells; i++)
     {
-        const regions_cell_struct *a = A->cells + i, *b = B->cells + i;
-        const regions_cell_struct *x = X->cells + i;
+        const cpwl_regions_cell_struct *a = A->cells + i, *b = B->cells + i;
+        const cpwl_regions_cell_struct *x = X->cells + i;
         if (memcmp(a->state, b->state, ns) != 0
             || memcmp(a->state, x->state, ns) != 0
             || !qvec_equal(a->grad, b->grad, md)
-            || !qvec_equal(a->offset, b->offset, net_output_dim(net))
+            || !qvec_equal(a->offset, b->offset, cpwl_net_output_dim(net))
             || a->linear != b->linear || a->linear != x->linear)
         {
             dump(net, D);
@@ -1245,9 +1245,9 @@ static void compare_methods(const net_t net, const dom_t D,
         dump(net, D);
         ck_abort_msg("%s: a sampled pattern is not a cell", what);
     }
-    regions_clear(A);
-    regions_clear(B);
-    regions_clear(X);
+    cpwl_regions_clear(A);
+    cpwl_regions_clear(B);
+    cpwl_regions_clear(X);
     crash_info[0] = '\0';
 }
 
@@ -1310,25 +1310,25 @@ START_TEST(test_random_2d)
     /* 2-input nets: 2-D against n-D on R^2 and on a random box. */
     const uint64_t seed = test_seed(2024);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong it;
-    net_init(net, 2);
-    dom_init(D);
+    cpwl_net_init(net, 2);
+    cpwl_dom_init(D);
     for (it = 0; it < test_iters(40); it++)
     {
         char box[128], a[64], b[64];
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 6, BITS[it % 3]);
-        dom_set_all(D, 2);
-        compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
+        cpwl_dom_set_all(D, 2);
+        compare_methods(net, D, CPWL_REGIONS_2D, CPWL_REGIONS_ND, seed, it, &r);
         rand_interval(a, sizeof a, &r);
         rand_interval(b, sizeof b, &r);
         snprintf(box, sizeof box, "%s,%s", a, b);
         test_dom_str(D, 2, box, NULL, NULL);
-        compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
+        compare_methods(net, D, CPWL_REGIONS_2D, CPWL_REGIONS_ND, seed, it, &r);
     }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1337,17 +1337,17 @@ START_TEST(test_random_slice)
     /* 2-D slices of 3- and 4-input nets: 2-D against n-D. */
     const uint64_t seed = test_seed(77);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong it;
-    net_init(net, 3);
-    dom_init(D);
+    cpwl_net_init(net, 3);
+    cpwl_dom_init(D);
     for (it = 0; it < test_iters(30); it++)
     {
         slong n = 3 + it % 2, u[4], v[4], i, j;
         char x0s[256], us[64], vs[64], slice[400], box[128], a[64], b[64];
         int dep;
-        err_t e;
+        cpwl_err_t e;
         test_random_net(net, &r, n, test_range(&r, 2, 4), 6, BITS[it % 3]);
         rand_vec_str(x0s, sizeof x0s, n, &r, BITS[(it / 3) % 3], NULL);
         do
@@ -1361,19 +1361,19 @@ START_TEST(test_random_slice)
         }
         while (dep);
         snprintf(slice, sizeof slice, "%s;%s;%s", x0s, us, vs);
-        err_init(e);
-        if (dom_set_str(D, n, NULL, slice, NULL, e) != CPWL_OK)
+        cpwl_err_init(e);
+        if (cpwl_dom_set_str(D, n, NULL, slice, NULL, e) != CPWL_OK)
             ck_abort_msg("slice %s refused: %s", slice, e->msg);
-        compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
+        compare_methods(net, D, CPWL_REGIONS_2D, CPWL_REGIONS_ND, seed, it, &r);
         rand_interval(a, sizeof a, &r);
         rand_interval(b, sizeof b, &r);
         snprintf(box, sizeof box, "%s,%s", a, b);
-        if (dom_set_str(D, n, box, slice, NULL, e) != CPWL_OK)
+        if (cpwl_dom_set_str(D, n, box, slice, NULL, e) != CPWL_OK)
             ck_abort_msg("slice %s box %s refused: %s", slice, box, e->msg);
-        compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
+        compare_methods(net, D, CPWL_REGIONS_2D, CPWL_REGIONS_ND, seed, it, &r);
     }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1383,24 +1383,24 @@ START_TEST(test_random_line)
        n-D, with and without a segment. */
     const uint64_t seed = test_seed(5150);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong it;
-    net_init(net, 2);
-    dom_init(D);
+    cpwl_net_init(net, 2);
+    cpwl_dom_init(D);
     for (it = 0; it < test_iters(60); it++)
     {
         slong n = 1 + it % 4, u[4], i, nz;
         char x0s[256], us[64], line[400], box[64];
-        err_t e;
+        cpwl_err_t e;
         test_random_net(net, &r, n, test_range(&r, 2, 5), 6, BITS[it % 3]);
         rand_interval(box, sizeof box, &r);
         if (n == 1)
         {
-            dom_set_all(D, 1);
-            compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
+            cpwl_dom_set_all(D, 1);
+            compare_methods(net, D, CPWL_REGIONS_1D, CPWL_REGIONS_ND, seed, it, &r);
             test_dom_str(D, 1, box, NULL, NULL);
-            compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
+            compare_methods(net, D, CPWL_REGIONS_1D, CPWL_REGIONS_ND, seed, it, &r);
             continue;
         }
         rand_vec_str(x0s, sizeof x0s, n, &r, BITS[(it / 4) % 3], NULL);
@@ -1412,16 +1412,16 @@ START_TEST(test_random_line)
         }
         while (nz == 0);
         snprintf(line, sizeof line, "%s;%s", x0s, us);
-        err_init(e);
-        if (dom_set_str(D, n, NULL, NULL, line, e) != CPWL_OK)
+        cpwl_err_init(e);
+        if (cpwl_dom_set_str(D, n, NULL, NULL, line, e) != CPWL_OK)
             ck_abort_msg("line %s refused: %s", line, e->msg);
-        compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
-        if (dom_set_str(D, n, box, NULL, line, e) != CPWL_OK)
+        compare_methods(net, D, CPWL_REGIONS_1D, CPWL_REGIONS_ND, seed, it, &r);
+        if (cpwl_dom_set_str(D, n, box, NULL, line, e) != CPWL_OK)
             ck_abort_msg("line %s box %s refused: %s", line, box, e->msg);
-        compare_methods(net, D, REGIONS_1D, REGIONS_ND, seed, it, &r);
+        compare_methods(net, D, CPWL_REGIONS_1D, CPWL_REGIONS_ND, seed, it, &r);
     }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1431,11 +1431,11 @@ START_TEST(test_random_arrangement_boxes)
        may miss the box), so 2-D against n-D. */
     const uint64_t seed = test_seed(31);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
+    cpwl_net_t net;
+    cpwl_dom_t D;
     slong it, m;
-    net_init(net, 2);
-    dom_init(D);
+    cpwl_net_init(net, 2);
+    cpwl_dom_init(D);
     for (it = 0; it < test_iters(12); it++)
     {
         fmpq *A, *b;
@@ -1446,12 +1446,12 @@ START_TEST(test_random_arrangement_boxes)
         arrangement_net(net, 2, m, A, b);
         test_dom_str(D, 2, it % 3 ? "-1:1,-1:1" : "-1/3:1/7,0:100", NULL,
                      NULL);
-        compare_methods(net, D, REGIONS_2D, REGIONS_ND, seed, it, &r);
+        compare_methods(net, D, CPWL_REGIONS_2D, CPWL_REGIONS_ND, seed, it, &r);
         _fmpq_vec_clear(A, 2 * m);
         _fmpq_vec_clear(b, m);
     }
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1460,110 +1460,110 @@ END_TEST
 /* n lines x + t y + t^2 = 0, t = 1..n (tangents of a parabola: no two
    parallel, no three through a point), as one relu layer: 1 + n + C(n,2)
    regions of R^2, all in the first layer's refinement of one face. */
-static void tangent_net(net_t net, slong n)
+static void tangent_net(cpwl_net_t net, slong n)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong j;
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, n);
     for (j = 0; j < n; j++)
     {
         fmpq_one(fmpq_mat_entry(L->W, j, 0));
         fmpq_set_si(fmpq_mat_entry(L->W, j, 1), j + 1, 1);
         fmpq_set_si(L->b + j, (j + 1) * (j + 1), 1);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (j = 0; j < n; j++)
         fmpq_one(fmpq_mat_entry(L->W, 0, j));
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* relu(s - j), j = 1..n, output weights 1, -2, 1, ...: n + 1 pieces, the
    slope changing at every breakpoint (n + 1 linear regions). */
-static void ramps_net(net_t net, slong n)
+static void ramps_net(cpwl_net_t net, slong n)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     slong j;
-    net_clear(net);
-    net_init(net, 1);
-    L = net_add_layer(net, NET_RELU, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, n);
     for (j = 0; j < n; j++)
     {
         fmpq_one(fmpq_mat_entry(L->W, j, 0));
         fmpq_set_si(L->b + j, -(j + 1), 1);
     }
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (j = 0; j < n; j++)
         fmpq_set_si(fmpq_mat_entry(L->W, 0, j), j % 2 ? -2 : 1, 1);
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* Run with max_regions and a preset interrupt flag; returns the status. */
-static int run_limited(regions_t R, const net_t net, slong d, slong maxr,
+static int run_limited(cpwl_regions_t R, const cpwl_net_t net, slong d, slong maxr,
                        int interrupt, int no_states)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    dom_t D;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     volatile sig_atomic_t flag = interrupt;
     int st;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.max_regions = maxr;
     o.interrupt = &flag;
     o.no_states = no_states;
     o.linear = 1;
-    dom_init(D);
-    dom_set_all(D, d);
-    err_init(e);
-    st = regions_compute(R, net, D, &o, e);
-    err_clear(e);
-    dom_clear(D);
-    pred_ctx_clear(ctx);
+    cpwl_dom_init(D);
+    cpwl_dom_set_all(D, d);
+    cpwl_err_init(e);
+    st = cpwl_regions_compute(R, net, D, &o, e);
+    cpwl_err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_pred_ctx_clear(ctx);
     return st;
 }
 
 START_TEST(test_limit_within_layer)
 {
-    net_t net;
-    regions_t R;
+    cpwl_net_t net;
+    cpwl_regions_t R;
     slong n = 40, truth = 1 + n + n * (n - 1) / 2;
-    net_init(net, 1);
-    regions_init(R, 0, 0, 0);
+    cpwl_net_init(net, 1);
+    cpwl_regions_init(R, 0, 0, 0);
 
     /* 2-D: the one face of R^2 splits face by face, so the limit stops
        the first layer at exactly max + 1 faces (it went on to all 821). */
     tangent_net(net, n);
     ck_assert_int_eq(run_limited(R, net, 2, 0, 0, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_DONE);
     ck_assert_int_eq(R->ncells, truth);
     ck_assert_int_eq(run_limited(R, net, 2, 50, 0, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_STOP_LIMIT);
     ck_assert_int_eq(R->lower_bound, 51);
     ck_assert_int_eq(R->ncells, 0);
     /* An interrupt before the first split: one face, not the layer. */
     ck_assert_int_eq(run_limited(R, net, 2, 0, 1, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_STOP_INTERRUPT);
     ck_assert_int_eq(R->lower_bound, 1);
 
     /* 1-D: the sweep emits one piece at a time. */
     ramps_net(net, 1000);
     ck_assert_int_eq(run_limited(R, net, 1, 0, 0, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_DONE);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_DONE);
     ck_assert_int_eq(R->ncells, 1001);
     ck_assert_int_eq(R->nlinear, 1001);
     ck_assert_int_eq(run_limited(R, net, 1, 10, 0, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_STOP_LIMIT);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_STOP_LIMIT);
     ck_assert_int_eq(R->lower_bound, 11);
     ck_assert_int_eq(R->ncells, 0);
     ck_assert_int_eq(run_limited(R, net, 1, 0, 1, 0), CPWL_OK);
-    ck_assert_int_eq(R->stopped, REGIONS_STOP_INTERRUPT);
+    ck_assert_int_eq(R->stopped, CPWL_REGIONS_STOP_INTERRUPT);
     ck_assert_int_eq(R->lower_bound, 1);
 
-    regions_clear(R);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -1572,12 +1572,12 @@ END_TEST
    move at a breakpoint of the layer below). */
 START_TEST(test_no_states)
 {
-    net_t net;
-    regions_t R, S;
+    cpwl_net_t net;
+    cpwl_regions_t R, S;
     slong i, k;
-    net_init(net, 1);
-    regions_init(R, 0, 0, 0);
-    regions_init(S, 0, 0, 0);
+    cpwl_net_init(net, 1);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_regions_init(S, 0, 0, 0);
     for (k = 1; k <= 6; k++)
     {
         tent_net(net, k);
@@ -1591,32 +1591,32 @@ START_TEST(test_no_states)
             ck_assert_int_eq(R->cells[i].linear, S->cells[i].linear);
         }
     }
-    regions_clear(R);
-    regions_clear(S);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_regions_clear(S);
+    cpwl_net_clear(net);
 }
 END_TEST
 
 /* One 2-D run with the given threads and filters; R must be empty. */
-static void run_2d(regions_t R, pred_ctx_t ctx, const net_t net,
-                   const dom_t D, slong threads, int exact_only)
+static void run_2d(cpwl_regions_t R, cpwl_pred_ctx_t ctx, const cpwl_net_t net,
+                   const cpwl_dom_t D, slong threads, int exact_only)
 {
-    regions_opts o;
-    err_t e;
-    pred_ctx_init(ctx);
+    cpwl_regions_opts o;
+    cpwl_err_t e;
+    cpwl_pred_ctx_init(ctx);
     ctx->exact_only = exact_only;
-    regions_opts_init(&o, ctx);
-    o.method = REGIONS_2D;
+    cpwl_regions_opts_init(&o, ctx);
+    o.method = CPWL_REGIONS_2D;
     o.linear = 1;
     o.nthreads = threads;
-    err_init(e);
-    ck_assert_msg(regions_compute(R, net, D, &o, e) == CPWL_OK, "%s", e->msg);
-    ck_assert(R->stopped == REGIONS_DONE);
-    err_clear(e);
+    cpwl_err_init(e);
+    ck_assert_msg(cpwl_regions_compute(R, net, D, &o, e) == CPWL_OK, "%s", e->msg);
+    ck_assert(R->stopped == CPWL_REGIONS_DONE);
+    cpwl_err_clear(e);
 }
 
 /* The same cells in the same order with the same patterns. */
-static void same_cells(const regions_t A, const regions_t B, const char *what,
+static void same_cells(const cpwl_regions_t A, const cpwl_regions_t B, const char *what,
                        uint64_t seed)
 {
     slong i;
@@ -1646,17 +1646,17 @@ START_TEST(test_threads_and_chunks)
     slong it;
     for (it = 0; it < test_iters(2); it++)
     {
-        net_t net;
-        dom_t D;
-        regions_t A, B, X;
-        pred_ctx_t ca, cb, cx;
+        cpwl_net_t net;
+        cpwl_dom_t D;
+        cpwl_regions_t A, B, X;
+        cpwl_pred_ctx_t ca, cb, cx;
         slong th, l, i, j, w = 36 + test_range(&r, 0, 8);
         int bounded;
-        net_init(net, 2);
+        cpwl_net_init(net, 2);
         for (l = 0; l < 3; l++)
         {
-            net_layer_struct *L = net_add_layer(net, l < 2 ? NET_RELU
-                                                : NET_IDENTITY, l < 2 ? w : 1);
+            cpwl_net_layer_struct *L = cpwl_net_add_layer(net, l < 2 ? CPWL_NET_RELU
+                                                : CPWL_NET_IDENTITY, l < 2 ? w : 1);
             for (i = 0; i < L->out; i++)
             {
                 for (j = 0; j <= L->in; j++)
@@ -1667,27 +1667,27 @@ START_TEST(test_threads_and_chunks)
                 }
             }
         }
-        net_prepare(net);
-        dom_init(D);
+        cpwl_net_prepare(net);
+        cpwl_dom_init(D);
         for (bounded = 1; bounded >= 0; bounded--)
         {
             if (bounded)
             {
-                err_t e;
-                err_init(e);
-                ck_assert(dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) == CPWL_OK);
-                err_clear(e);
+                cpwl_err_t e;
+                cpwl_err_init(e);
+                ck_assert(cpwl_dom_set_str(D, 2, "-1:1,-1:1", NULL, NULL, e) == CPWL_OK);
+                cpwl_err_clear(e);
             }
             else
-                dom_set_all(D, 2);
-            regions_init(A, 0, 0, 0);
-            regions_init(X, 0, 0, 0);
+                cpwl_dom_set_all(D, 2);
+            cpwl_regions_init(A, 0, 0, 0);
+            cpwl_regions_init(X, 0, 0, 0);
             run_2d(A, ca, net, D, 1, 0);
             ck_assert_msg(A->ncells > 600, "too few cells (%ld) to need "
                           "several chunks", (long) A->ncells);
             for (th = 2; th <= 3; th++)
             {
-                regions_init(B, 0, 0, 0);
+                cpwl_regions_init(B, 0, 0, 0);
                 run_2d(B, cb, net, D, th, 0);
                 same_cells(A, B, "threads", seed);
                 ck_assert_msg(ca->by_double == cb->by_double
@@ -1695,18 +1695,18 @@ START_TEST(test_threads_and_chunks)
                               && ca->by_exact == cb->by_exact,
                               "predicate counters differ with %ld threads; "
                               "seed %llu", (long) th, (unsigned long long) seed);
-                regions_clear(B);
-                pred_ctx_clear(cb);
+                cpwl_regions_clear(B);
+                cpwl_pred_ctx_clear(cb);
             }
             run_2d(X, cx, net, D, 2, 1);
             same_cells(A, X, "exact only", seed);
-            regions_clear(A);
-            regions_clear(X);
-            pred_ctx_clear(ca);
-            pred_ctx_clear(cx);
+            cpwl_regions_clear(A);
+            cpwl_regions_clear(X);
+            cpwl_pred_ctx_clear(ca);
+            cpwl_pred_ctx_clear(cx);
         }
-        dom_clear(D);
-        net_clear(net);
+        cpwl_dom_clear(D);
+        cpwl_net_clear(net);
     }
 }
 END_TEST

@@ -17,106 +17,106 @@
 /* ---- building nets and domains ---------------------------------------- */
 
 /* relu(x - c), relu(y), output x + y: the boundaries x = c and y = 0. */
-static void quadrant_net(net_t net, const char *c)
+static void quadrant_net(cpwl_net_t net, const char *c)
 {
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     char b[64];
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     snprintf(b, sizeof b, "-%s", c);
     test_set_row(L, 0, "1,0", b);
     test_set_row(L, 1, "0,1", "0");
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1,1", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* relu(x), relu(y); relu(a1 + a2), identically 0 where x, y <= 0, and a
    dead neuron (zero weights and bias); output a1 + a2. */
-static void vanishing_net(net_t net)
+static void vanishing_net(cpwl_net_t net)
 {
-    net_layer_struct *L;
-    net_clear(net);
-    net_init(net, 2);
-    L = net_add_layer(net, NET_RELU, 2);
+    cpwl_net_layer_struct *L;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,0", "0");
     test_set_row(L, 1, "0,1", "0");
-    L = net_add_layer(net, NET_RELU, 2);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2);
     test_set_row(L, 0, "1,1", "0");
     test_set_row(L, 1, "0,0", "0");
-    L = net_add_layer(net, NET_IDENTITY, 1);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     test_set_row(L, 0, "1,1", "0");
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* The objects of a test: a net of n inputs, a domain, a sample and a
    predicate context. */
-static void case_init(net_t net, slong n, dom_t D, sample_t S,
-                      pred_ctx_t ctx)
+static void case_init(cpwl_net_t net, slong n, cpwl_dom_t D, cpwl_sample_t S,
+                      cpwl_pred_ctx_t ctx)
 {
-    net_init(net, n);
-    dom_init(D);
-    sample_init(S);
-    pred_ctx_init(ctx);
+    cpwl_net_init(net, n);
+    cpwl_dom_init(D);
+    cpwl_sample_init(S);
+    cpwl_pred_ctx_init(ctx);
 }
 
-static void case_clear(net_t net, dom_t D, sample_t S, pred_ctx_t ctx)
+static void case_clear(cpwl_net_t net, cpwl_dom_t D, cpwl_sample_t S, cpwl_pred_ctx_t ctx)
 {
-    sample_clear(S);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_sample_clear(S);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 
 /* A grid sample that must succeed. */
-static void run_grid(sample_t S, const net_t net, const dom_t D,
-                     const slong *grid, pred_ctx_t ctx, int resolve,
+static void run_grid(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
+                     const slong *grid, cpwl_pred_ctx_t ctx, int resolve,
                      int kernel, int nthreads)
 {
-    sample_opts o;
-    err_t e;
+    cpwl_sample_opts o;
+    cpwl_err_t e;
     int st;
-    err_init(e);
-    sample_opts_init(&o, ctx);
+    cpwl_err_init(e);
+    cpwl_sample_opts_init(&o, ctx);
     o.grid = grid;
     o.ngrid = D->d;
     o.resolve = resolve;
     o.kernel = kernel;
     o.nthreads = nthreads;
-    st = sample_run(S, net, D, &o, e);
+    st = cpwl_sample_run(S, net, D, &o, e);
     ck_assert_msg(st == CPWL_OK, "sample_run: status %d: %s", st, e->msg);
     ck_assert_int_eq(S->stopped, 0);
 }
 
-static void run_random(sample_t S, const net_t net, const dom_t D,
-                       slong npoints, ulong seed, pred_ctx_t ctx)
+static void run_random(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
+                       slong npoints, ulong seed, cpwl_pred_ctx_t ctx)
 {
-    sample_opts o;
-    err_t e;
+    cpwl_sample_opts o;
+    cpwl_err_t e;
     int st;
-    err_init(e);
-    sample_opts_init(&o, ctx);
-    o.mode = SAMPLE_RANDOM;
+    cpwl_err_init(e);
+    cpwl_sample_opts_init(&o, ctx);
+    o.mode = CPWL_SAMPLE_RANDOM;
     o.npoints = npoints;
     o.seed = seed;
-    st = sample_run(S, net, D, &o, e);
+    st = cpwl_sample_run(S, net, D, &o, e);
     ck_assert_msg(st == CPWL_OK, "sample_run: status %d: %s", st, e->msg);
 }
 
 /* ---- the exact reference --------------------------------------------- */
 
 /* Pattern of the restricted net g at y from exact pre-activations
-   (net_preacts_fmpq, not the predicate layer); returns the number of
+   (cpwl_net_preacts_fmpq, not the predicate layer); returns the number of
    zeros. */
-static slong ref_state(unsigned char *state, const net_t g, const fmpq *y)
+static slong ref_state(unsigned char *state, const cpwl_net_t g, const fmpq *y)
 {
-    fmpq **z = net_preacts_init(g);
+    fmpq **z = cpwl_net_preacts_init(g);
     slong l, i, k = 0, zeros = 0;
-    net_preacts_fmpq(z, g, y);
+    cpwl_net_preacts_fmpq(z, g, y);
     for (l = 0; l < g->nlayers; l++)
     {
-        if (g->layers[l].act == NET_IDENTITY)
+        if (g->layers[l].act == CPWL_NET_IDENTITY)
             continue;
         for (i = 0; i < g->layers[l].out; i++)
         {
@@ -125,7 +125,7 @@ static slong ref_state(unsigned char *state, const net_t g, const fmpq *y)
             zeros += s == 0;
         }
     }
-    net_preacts_clear(z, g);
+    cpwl_net_preacts_clear(z, g);
     return zeros;
 }
 
@@ -136,10 +136,10 @@ static slong ref_state(unsigned char *state, const net_t g, const fmpq *y)
    for eps below the distance to every other boundary the probes tell
    boundary points from points where a neuron vanishes on a
    neighbourhood. */
-static int ref_inside(unsigned char *state, const net_t g, const fmpq *y,
+static int ref_inside(unsigned char *state, const cpwl_net_t g, const fmpq *y,
                       const fmpq_t eps)
 {
-    slong d = g->input_dim, ns = net_num_states(g), j, s;
+    slong d = g->input_dim, ns = cpwl_net_num_states(g), j, s;
     unsigned char *t;
     fmpq *p;
     int inside = 1;
@@ -185,17 +185,17 @@ static int rec_cmp(const void *a, const void *b)
    patterns, counts, smallest indices and point counts the sample reports
    are exactly those of the reference (resolve on), or the decided part of
    them (resolve off: counts may only be smaller).  eps: the probe step. */
-static void check_exact(const sample_t S, const net_t net, const dom_t D,
+static void check_exact(const cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
                         slong eps_exp, ulong seed, const char *what)
 {
-    slong d = D->d, ns = net_num_states(net), words = S->words;
+    slong d = D->d, ns = cpwl_net_num_states(net), words = S->words;
     slong i, j, np = S->npoints, nin = 0, nbd = 0, ng = 0;
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     uint64_t *pats = flint_malloc(FLINT_MAX(np, 1) * words * sizeof(uint64_t));
     rec_t *rec = flint_malloc(FLINT_MAX(np, 1) * sizeof(rec_t));
     fmpq *y = _fmpq_vec_init(d);
     fmpq_t eps;
-    net_t g;
+    cpwl_net_t g;
 
     ck_assert_int_eq(S->d, d);
     ck_assert_int_eq(S->nstates, ns);
@@ -203,11 +203,11 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
     fmpq_init(eps);
     fmpq_one(eps);
     fmpq_div_2exp(eps, eps, eps_exp);
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
     for (i = 0; i < np; i++)
     {
-        sample_point(y, S, i);
+        cpwl_sample_point(y, S, i);
         for (j = 0; j < d; j++)
             if (fmpq_cmp(y + j, D->lo + j) < 0
                 || fmpq_cmp(y + j, D->hi + j) > 0)
@@ -260,7 +260,7 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
                      (long) S->nresolved, (long) S->nboundary,
                      (long) S->nundecided);
     }
-    net_clear(g);
+    cpwl_net_clear(g);
     fmpq_clear(eps);
     _fmpq_vec_clear(y, d);
     flint_free(st);
@@ -269,52 +269,52 @@ static void check_exact(const sample_t S, const net_t net, const dom_t D,
 }
 
 /* The exact regions of net on D (points filled, sorted). */
-static void exact_regions(regions_t R, const net_t net, const dom_t D,
+static void exact_regions(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
                           ulong seed)
 {
-    pred_ctx_t ctx;
-    regions_opts o;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
     int st;
-    pred_ctx_init(ctx);
-    regions_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.points = 1;
-    err_init(e);
-    st = regions_compute(R, net, D, &o, e);
-    if (st != CPWL_OK || R->stopped != REGIONS_DONE)
+    cpwl_err_init(e);
+    st = cpwl_regions_compute(R, net, D, &o, e);
+    if (st != CPWL_OK || R->stopped != CPWL_REGIONS_DONE)
     {
         test_dump(net, D, seed);
         ck_abort_msg("regions_compute: status %d, stopped %d: %s", st,
                      R->stopped, e->msg);
     }
-    regions_sort(R);
-    pred_ctx_clear(ctx);
+    cpwl_regions_sort(R);
+    cpwl_pred_ctx_clear(ctx);
 }
 
 static int state_cmp_ns;
 
 static int cell_state_cmp(const void *key, const void *cell)
 {
-    const regions_cell_struct *c = cell;
+    const cpwl_regions_cell_struct *c = cell;
     return memcmp(key, c->state, state_cmp_ns);
 }
 
 /* Every sampled pattern is an exact region (so there are at most as many),
    and the exact pattern at its first point is the pattern itself. */
-static void check_regions(const sample_t S, const net_t net, const dom_t D,
+static void check_regions(const cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
                           ulong seed, const char *what)
 {
-    slong ns = net_num_states(net), d = D->d, i;
+    slong ns = cpwl_net_num_states(net), d = D->d, i;
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     unsigned char *st2 = flint_malloc(FLINT_MAX(ns, 1));
     fmpq *y = _fmpq_vec_init(d);
-    regions_t R;
-    net_t g;
+    cpwl_regions_t R;
+    cpwl_net_t g;
 
-    regions_init(R, 0, 0, 0);
+    cpwl_regions_init(R, 0, 0, 0);
     exact_regions(R, net, D, seed);
-    net_init(g, d);
-    dom_restrict_net(g, net, D);
+    cpwl_net_init(g, d);
+    cpwl_dom_restrict_net(g, net, D);
     if (S->npatterns > R->ncells)
     {
         test_dump(net, D, seed);
@@ -324,17 +324,17 @@ static void check_regions(const sample_t S, const net_t net, const dom_t D,
     state_cmp_ns = ns;
     for (i = 0; i < S->npatterns; i++)
     {
-        batch_unpack(st, S->patterns + i * S->words, ns);
+        cpwl_batch_unpack(st, S->patterns + i * S->words, ns);
         if (ns > 0 && bsearch(st, R->cells, R->ncells,
-                              sizeof(regions_cell_struct),
+                              sizeof(cpwl_regions_cell_struct),
                               cell_state_cmp) == NULL)
         {
-            char *t = net_pattern_str(st, net);
+            char *t = cpwl_net_pattern_str(st, net);
             test_dump(net, D, seed);
             ck_abort_msg("%s: sampled pattern %s is no exact region", what, t);
         }
-        sample_point(y, S, S->first[i]);
-        net_pattern_exact(st2, g, y);
+        cpwl_sample_point(y, S, S->first[i]);
+        cpwl_net_pattern_exact(st2, g, y);
         if (memcmp(st, st2, ns) != 0)
         {
             test_dump(net, D, seed);
@@ -343,15 +343,15 @@ static void check_regions(const sample_t S, const net_t net, const dom_t D,
                          (long) S->first[i]);
         }
     }
-    regions_clear(R);
-    net_clear(g);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(g);
     _fmpq_vec_clear(y, d);
     flint_free(st);
     flint_free(st2);
 }
 
 /* Two samples with identical results. */
-static int same_sample(const sample_t A, const sample_t B, int counters)
+static int same_sample(const cpwl_sample_t A, const cpwl_sample_t B, int counters)
 {
     slong w = A->words;
     if (A->npatterns != B->npatterns || A->words != B->words
@@ -379,17 +379,17 @@ START_TEST(test_quadrants)
     static const slong g10[2] = {10, 10}, g11[2] = {11, 11};
     static const slong first10[4] = {0, 50, 5, 55};
     static const slong first11[4] = {0, 66, 6, 72};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     slong k;
 
     case_init(net, 2, D, S, ctx);
     quadrant_net(net, "0");
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
 
-    run_grid(S, net, D, g10, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, g10, ctx, 1, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->planned, 100);
     ck_assert_int_eq(S->npoints, 100);
     ck_assert_int_eq(S->npatterns, 4);
@@ -403,14 +403,14 @@ START_TEST(test_quadrants)
     }
     /* 2 states per point, all decided by the batch pass. */
     ck_assert_uint_eq(ctx->by_double, 200);
-    ck_assert_int_eq(S->kernel, batch_kernel_best());
+    ck_assert_int_eq(S->kernel, cpwl_batch_kernel_best());
     ck_assert_int_eq(S->grid[0], 10);
     ck_assert(fmpq_equal(S->lo + 1, D->lo + 1));
     check_exact(S, net, D, 40, 0, "quadrants 10x10");
 
     /* 11 x 11: index 5 is 0; the 21 points on the axes are boundary
        points, the other 100 split 25 per quadrant. */
-    run_grid(S, net, D, g11, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, g11, ctx, 1, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->npoints, 121);
     ck_assert_int_eq(S->ndecided, 100);
     ck_assert_int_eq(S->nundecided, 21);
@@ -426,7 +426,7 @@ START_TEST(test_quadrants)
     check_exact(S, net, D, 40, 0, "quadrants 11x11");
 
     /* Without resolution the undecided points are only counted. */
-    run_grid(S, net, D, g11, ctx, 0, BATCH_AUTO, 0);
+    run_grid(S, net, D, g11, ctx, 0, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->ndecided, 100);
     ck_assert_int_eq(S->nundecided, 21);
     ck_assert_int_eq(S->nboundary + S->nresolved, 0);
@@ -437,10 +437,10 @@ START_TEST(test_quadrants)
     /* The sample point of index 5 (i0 = 0, i1 = 5) is (-1, 0). */
     {
         fmpq *y = _fmpq_vec_init(2);
-        sample_point(y, S, 5);
+        cpwl_sample_point(y, S, 5);
         ck_assert(fmpz_equal_si(fmpq_numref(y + 0), -1)
                   && fmpz_is_one(fmpq_denref(y + 0)) && fmpq_is_zero(y + 1));
-        sample_point(y, S, 120);
+        cpwl_sample_point(y, S, 120);
         ck_assert(fmpq_is_one(y + 0) && fmpq_is_one(y + 1));
         _fmpq_vec_clear(y, 2);
     }
@@ -459,17 +459,17 @@ START_TEST(test_resolved)
        25 + 5, 25, 25 + 5, 25. */
     static const slong g11[2] = {11, 11};
     static const slong counts[4] = {30, 25, 30, 25};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     slong k;
 
     case_init(net, 2, D, S, ctx);
     ctx->exact_only = 1;
     quadrant_net(net, "1/1000000000000000000000000000000");
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    run_grid(S, net, D, g11, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, g11, ctx, 1, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->ndecided, 100);
     ck_assert_int_eq(S->nundecided, 21);
     ck_assert_int_eq(S->nresolved, 10);
@@ -503,17 +503,17 @@ START_TEST(test_vanishing)
        exact regions are the same four. */
     static const slong g10[2] = {10, 10};
     static const uint64_t pats[4] = {0, 5, 6, 7};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     slong k;
 
     case_init(net, 2, D, S, ctx);
     vanishing_net(net);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
 
-    run_grid(S, net, D, g10, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, g10, ctx, 1, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->ndecided, 0);
     ck_assert_int_eq(S->nundecided, 100);
     ck_assert_int_eq(S->nresolved, 100);
@@ -521,7 +521,7 @@ START_TEST(test_vanishing)
     ck_assert_int_eq(S->npatterns, 4);
     /* one question per state and point, whichever way it was answered
        (most points here are settled by their group's first point) */
-    ck_assert_uint_eq(pred_ctx_total(ctx), (ulong) (100 * S->nstates));
+    ck_assert_uint_eq(cpwl_pred_ctx_total(ctx), (ulong) (100 * S->nstates));
     for (k = 0; k < 4; k++)
     {
         ck_assert_uint_eq(S->patterns[k], pats[k]);
@@ -538,7 +538,7 @@ END_TEST
 
 /* One random case: the net, the domain (kind 0: a 2-D box, 1: a 2-D
    slice of R^3, 2: a line in R^3, 3: a 1-input box). */
-static void random_case(net_t net, dom_t D, test_rng *r, int kind,
+static void random_case(cpwl_net_t net, cpwl_dom_t D, test_rng *r, int kind,
                         int rational)
 {
     char box[128], x0[64], u[64], v[64], sl[256];
@@ -563,12 +563,12 @@ static void random_case(net_t net, dom_t D, test_rng *r, int kind,
         while (strcmp(u, v) == 0);
         snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
         {
-            err_t e;
-            err_init(e);
+            cpwl_err_t e;
+            cpwl_err_init(e);
             /* Parallel directions are refused: draw again. */
-            while (dom_set_str(D, n, box, sl, NULL, e) != CPWL_OK)
+            while (cpwl_dom_set_str(D, n, box, sl, NULL, e) != CPWL_OK)
             {
-                err_init(e);
+                cpwl_err_init(e);
                 test_random_vec(v, sizeof v, r, n, 1);
                 snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
             }
@@ -587,10 +587,10 @@ START_TEST(test_random_nets)
        and lines: every point recomputed exactly, every pattern a region. */
     const ulong seed = (ulong) test_seed(20240611);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     slong it;
     char what[128];
 
@@ -610,7 +610,7 @@ START_TEST(test_random_nets)
         snprintf(what, sizeof what, "seed %lu, case %ld (kind %d, %s)",
                  (unsigned long) seed, (long) it, kind,
                  rational ? "rationals" : "integers");
-        run_grid(S, net, D, grid, ctx, 1, BATCH_AUTO, 0);
+        run_grid(S, net, D, grid, ctx, 1, CPWL_BATCH_AUTO, 0);
         ck_assert_int_eq(S->npoints, D->d == 2 ? grid[0] * grid[1] : grid[0]);
         check_exact(S, net, D, 64, seed, what);
         check_regions(S, net, D, seed, what);
@@ -633,10 +633,10 @@ START_TEST(test_integer_grids)
     const ulong seed = (ulong) test_seed(77);
     test_rng r = {seed};
     static const slong g7[2] = {7, 7}, g13[2] = {13, 13};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     slong it, resolved = 0, boundary = 0;
     char what[128];
 
@@ -647,7 +647,7 @@ START_TEST(test_integer_grids)
         test_random_net(net, &r, 2, test_range(&r, 2, 4), 4, 0);
         snprintf(what, sizeof what, "seed %lu, net %ld", (unsigned long) seed,
                  (long) it);
-        run_grid(S, net, D, it % 2 ? g13 : g7, ctx, 1, BATCH_AUTO, 0);
+        run_grid(S, net, D, it % 2 ? g13 : g7, ctx, 1, CPWL_BATCH_AUTO, 0);
         check_exact(S, net, D, 40, seed, what);
         check_regions(S, net, D, seed, what);
         resolved += S->nresolved;
@@ -668,17 +668,17 @@ START_TEST(test_wide_patterns)
     test_rng r = {seed};
     static const slong grid[2] = {40, 40};
     static const slong widths[2] = {40, 30};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
-    net_layer_struct *L;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
+    cpwl_net_layer_struct *L;
     slong l, i, j;
 
     case_init(net, 2, D, S, ctx);
     for (l = 0; l < 3; l++)
     {
-        L = net_add_layer(net, l < 2 ? NET_RELU : NET_IDENTITY,
+        L = cpwl_net_add_layer(net, l < 2 ? CPWL_NET_RELU : CPWL_NET_IDENTITY,
                           l < 2 ? widths[l] : 1);
         for (i = 0; i < L->out; i++)
         {
@@ -687,9 +687,9 @@ START_TEST(test_wide_patterns)
             test_fmpq(L->b + i, &r, 8);
         }
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    run_grid(S, net, D, grid, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, grid, ctx, 1, CPWL_BATCH_AUTO, 0);
     ck_assert_int_eq(S->nstates, 70);
     ck_assert_int_eq(S->words, 2);
     ck_assert_int_gt(S->npatterns, 10);
@@ -709,41 +709,41 @@ START_TEST(test_threads_kernels)
     const ulong seed = (ulong) test_seed(4242);
     test_rng r = {seed};
     static const slong grid[2] = {300, 200};
-    static const int kernels[3] = {BATCH_PORTABLE, BATCH_AVX2, BATCH_AVX512};
-    net_t net;
-    dom_t D;
-    sample_t A, B;
-    pred_ctx_t ctx;
+    static const int kernels[3] = {CPWL_BATCH_PORTABLE, CPWL_BATCH_AVX2, CPWL_BATCH_AVX512};
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t A, B;
+    cpwl_pred_ctx_t ctx;
     slong it, k, alldecided = 0;
 
     case_init(net, 1, D, A, ctx);
-    sample_init(B);
+    cpwl_sample_init(B);
     test_dom_str(D, 2, "-2:3,-1:2", NULL, NULL);
     for (it = 0; it < test_iters(4); it++)
     {
         test_random_net(net, &r, 2, 3, 8, it < 2 ? 20 : 0);
-        run_grid(A, net, D, grid, ctx, 1, BATCH_PORTABLE, 1);
+        run_grid(A, net, D, grid, ctx, 1, CPWL_BATCH_PORTABLE, 1);
         alldecided += A->nundecided == 0;
         for (k = 0; k < 3; k++)
         {
-            if (!batch_kernel_available(kernels[k]))
+            if (!cpwl_batch_kernel_available(kernels[k]))
                 continue;
             run_grid(B, net, D, grid, ctx, 1, kernels[k], 2);
             ck_assert_int_eq(B->kernel, kernels[k]);
             ck_assert_msg(same_sample(A, B, A->nundecided == 0),
                           "seed %lu net %ld: kernel %s with 2 threads differs "
                           "from portable with 1", (unsigned long) seed,
-                          (long) it, batch_kernel_name(kernels[k]));
+                          (long) it, cpwl_batch_kernel_name(kernels[k]));
             run_grid(A, net, D, grid, ctx, 1, kernels[k], 1);
             ck_assert_msg(same_sample(A, B, 1), "seed %lu net %ld: kernel %s: "
                           "1 and 2 threads differ", (unsigned long) seed,
-                          (long) it, batch_kernel_name(kernels[k]));
-            run_grid(A, net, D, grid, ctx, 1, BATCH_PORTABLE, 1);
+                          (long) it, cpwl_batch_kernel_name(kernels[k]));
+            run_grid(A, net, D, grid, ctx, 1, CPWL_BATCH_PORTABLE, 1);
         }
     }
     /* The rational nets leave no point undecided. */
     ck_assert_int_ge(alldecided, 2);
-    sample_clear(B);
+    cpwl_sample_clear(B);
     case_clear(net, D, A, ctx);
 }
 END_TEST
@@ -756,21 +756,21 @@ START_TEST(test_threads_resolve)
        points, the other 90000 inside.  Identical results and predicate
        counts for 1 and 2 threads. */
     static const slong grid[2] = {301, 301};
-    net_t net;
-    dom_t D;
-    sample_t A, B;
-    pred_ctx_t c1, c2;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t A, B;
+    cpwl_pred_ctx_t c1, c2;
 
-    net_init(net, 2);
-    dom_init(D);
-    sample_init(A);
-    sample_init(B);
-    pred_ctx_init(c1);
-    pred_ctx_init(c2);
+    cpwl_net_init(net, 2);
+    cpwl_dom_init(D);
+    cpwl_sample_init(A);
+    cpwl_sample_init(B);
+    cpwl_pred_ctx_init(c1);
+    cpwl_pred_ctx_init(c2);
     vanishing_net(net);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    run_grid(A, net, D, grid, c1, 1, BATCH_AUTO, 1);
-    run_grid(B, net, D, grid, c2, 1, BATCH_AUTO, 2);
+    run_grid(A, net, D, grid, c1, 1, CPWL_BATCH_AUTO, 1);
+    run_grid(B, net, D, grid, c2, 1, CPWL_BATCH_AUTO, 2);
     ck_assert_int_eq(A->nundecided, 301 * 301);
     ck_assert_int_eq(A->nboundary, 601);
     ck_assert_int_eq(A->nresolved, 90000);
@@ -779,12 +779,12 @@ START_TEST(test_threads_resolve)
     ck_assert_uint_eq(c1->by_double, c2->by_double);
     ck_assert_uint_eq(c1->by_arb, c2->by_arb);
     ck_assert_uint_eq(c1->by_exact, c2->by_exact);
-    sample_clear(A);
-    sample_clear(B);
-    pred_ctx_clear(c1);
-    pred_ctx_clear(c2);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_sample_clear(A);
+    cpwl_sample_clear(B);
+    cpwl_pred_ctx_clear(c1);
+    cpwl_pred_ctx_clear(c2);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
 }
 END_TEST
 
@@ -795,22 +795,22 @@ START_TEST(test_random_mode)
        [lo, hi) and is recomputed exactly; a 3-D box too. */
     const ulong seed = (ulong) test_seed(99);
     test_rng r = {seed};
-    net_t net;
-    dom_t D;
-    sample_t A, B, C;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t A, B, C;
+    cpwl_pred_ctx_t ctx;
     fmpq *y, *z;
     slong i, j, shifted = 0;
 
     case_init(net, 1, D, A, ctx);
-    sample_init(B);
-    sample_init(C);
+    cpwl_sample_init(B);
+    cpwl_sample_init(C);
     test_random_net(net, &r, 3, 3, 8, 8);
     test_dom_str(D, 3, "-3:2,-2:1/3,-5/7:3/7", NULL, NULL);
     run_random(A, net, D, 3000, 5, ctx);
     run_random(B, net, D, 3000, 5, ctx);
     run_random(C, net, D, 3000, 6, ctx);
-    ck_assert_int_eq(A->mode, SAMPLE_RANDOM);
+    ck_assert_int_eq(A->mode, CPWL_SAMPLE_RANDOM);
     ck_assert_uint_eq(A->seed, 5);
     ck_assert(same_sample(A, B, 1));
     /* Several regions with thousands of points: other points, other
@@ -824,47 +824,47 @@ START_TEST(test_random_mode)
     z = _fmpq_vec_init(3);
     for (i = 0; i < 3000; i++)
     {
-        sample_point(y, A, i);
+        cpwl_sample_point(y, A, i);
         for (j = 0; j < 3; j++)
             ck_assert_msg(fmpq_cmp(y + j, D->lo + j) >= 0
                           && fmpq_cmp(y + j, D->hi + j) < 0,
                           "random point %ld not in [lo, hi)", (long) i);
-        sample_point(z, C, i);
+        cpwl_sample_point(z, C, i);
         ck_assert(!qvec_equal(y, z, 3));
         /* Seed 6 is not seed 5 shifted by one number. */
         if (i > 0)
         {
-            sample_point(z, C, i - 1);
+            cpwl_sample_point(z, C, i - 1);
             fmpq_set(z + 0, z + 1);
             fmpq_set(z + 1, z + 2);
-            sample_point(y, A, i);
+            cpwl_sample_point(y, A, i);
             shifted += fmpq_equal(z + 1, y + 2);
         }
     }
     ck_assert_int_eq(shifted, 0);
     _fmpq_vec_clear(y, 3);
     _fmpq_vec_clear(z, 3);
-    sample_clear(B);
-    sample_clear(C);
+    cpwl_sample_clear(B);
+    cpwl_sample_clear(C);
     case_clear(net, D, A, ctx);
 }
 END_TEST
 
 START_TEST(test_find)
 {
-    /* sample_find returns each pattern's index and -1 for the others. */
+    /* cpwl_sample_find returns each pattern's index and -1 for the others. */
     static const slong grid[2] = {10, 10};
-    net_t net;
-    dom_t D;
-    sample_t S;
-    pred_ctx_t ctx;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
     uint64_t w;
     slong k;
 
     case_init(net, 2, D, S, ctx);
     quadrant_net(net, "0");
     test_dom_str(D, 2, "0:1,-1:1", NULL, NULL);  /* x > 0: patterns 1 and 3 */
-    run_grid(S, net, D, grid, ctx, 1, BATCH_AUTO, 0);
+    run_grid(S, net, D, grid, ctx, 1, CPWL_BATCH_AUTO, 0);
     /* The first column x = 0 zeroes the first neuron: 10 boundary points
        (y = -1 + 2i/9 is never 0).  The other 90 have x on: patterns 1
        (y off) and 3. */
@@ -873,10 +873,10 @@ START_TEST(test_find)
     for (k = 0; k < 4; k++)
     {
         w = (uint64_t) k;
-        ck_assert_int_eq(sample_find(S, &w), k == 1 ? 0 : k == 3 ? 1 : -1);
+        ck_assert_int_eq(cpwl_sample_find(S, &w), k == 1 ? 0 : k == 3 ? 1 : -1);
     }
     w = 17;
-    ck_assert_int_eq(sample_find(S, &w), -1);
+    ck_assert_int_eq(cpwl_sample_find(S, &w), -1);
     case_clear(net, D, S, ctx);
 }
 END_TEST
@@ -908,25 +908,25 @@ START_TEST(test_interrupt)
     test_rng r = {seed};
     volatile sig_atomic_t flag = 0;
     progress_state ps = {&flag, 0, 0, 0};
-    net_t net;
-    dom_t D;
-    sample_t S, T;
-    pred_ctx_t ctx;
-    sample_opts o;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S, T;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts o;
+    cpwl_err_t e;
 
     case_init(net, 1, D, S, ctx);
-    sample_init(T);
-    err_init(e);
+    cpwl_sample_init(T);
+    cpwl_err_init(e);
     test_random_net(net, &r, 2, 2, 4, 8);
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    sample_opts_init(&o, ctx);
-    o.mode = SAMPLE_RANDOM;
+    cpwl_sample_opts_init(&o, ctx);
+    o.mode = CPWL_SAMPLE_RANDOM;
     o.npoints = 300000;
     o.interrupt = &flag;
     o.progress = stop_after_first;
     o.progress_data = &ps;
-    ck_assert_int_eq(sample_run(S, net, D, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_sample_run(S, net, D, &o, e), CPWL_OK);
     ck_assert_int_eq(S->stopped, 1);
     ck_assert_int_eq(ps.calls, 1);
     ck_assert_int_eq(ps.total, 300000);
@@ -938,33 +938,33 @@ START_TEST(test_interrupt)
 
     /* Interrupted before the start: nothing done. */
     o.progress = NULL;
-    ck_assert_int_eq(sample_run(S, net, D, &o, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_sample_run(S, net, D, &o, e), CPWL_OK);
     ck_assert_int_eq(S->stopped, 1);
     ck_assert_int_eq(S->npoints, 0);
     ck_assert_int_eq(S->npatterns, 0);
 
-    sample_clear(T);
+    cpwl_sample_clear(T);
     case_clear(net, D, S, ctx);
 }
 END_TEST
 
-/* sample_run must refuse with an input error whose message contains
+/* cpwl_sample_run must refuse with an input error whose message contains
    `needle`. */
-static void expect_refused(const net_t net, const dom_t D,
-                           const sample_opts *o, const char *needle)
+static void expect_refused(const cpwl_net_t net, const cpwl_dom_t D,
+                           const cpwl_sample_opts *o, const char *needle)
 {
-    sample_t S;
-    err_t e;
+    cpwl_sample_t S;
+    cpwl_err_t e;
     int st;
-    sample_init(S);
-    err_init(e);
-    st = sample_run(S, net, D, o, e);
+    cpwl_sample_init(S);
+    cpwl_err_init(e);
+    st = cpwl_sample_run(S, net, D, o, e);
     ck_assert_msg(st == CPWL_ERR_INPUT, "expected an input error (%s), got "
                   "status %d", needle, st);
     ck_assert_msg(strstr(e->msg, needle) != NULL, "message \"%s\" lacks "
                   "\"%s\"", e->msg, needle);
     ck_assert_int_eq(S->npatterns, 0);
-    sample_clear(S);
+    cpwl_sample_clear(S);
 }
 
 START_TEST(test_input_errors)
@@ -972,30 +972,30 @@ START_TEST(test_input_errors)
     static const slong g2[2] = {100, 100}, g3[3] = {2, 2, 2};
     static const slong gz[2] = {5, 0};
     static const slong gbig[2] = {WORD(1) << 40, WORD(1) << 40};
-    net_t net;
-    dom_t D, A, L;
-    sample_t S;
-    pred_ctx_t ctx;
-    sample_opts o;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D, A, L;
+    cpwl_sample_t S;
+    cpwl_pred_ctx_t ctx;
+    cpwl_sample_opts o;
+    cpwl_err_t e;
 
     case_init(net, 2, D, S, ctx);
-    dom_init(A);
-    dom_init(L);
+    cpwl_dom_init(A);
+    cpwl_dom_init(L);
     quadrant_net(net, "0");
     test_dom_str(D, 2, "-1:1,-1:1", NULL, NULL);
-    dom_set_all(A, 2);
+    cpwl_dom_set_all(A, 2);
     test_dom_str(L, 3, "0:1", NULL, "0,0,0;1,1,1");
-    sample_opts_init(&o, ctx);
+    cpwl_sample_opts_init(&o, ctx);
     o.grid = g2;
     o.ngrid = 2;
 
     /* The defaults. */
-    ck_assert_int_eq(o.mode, SAMPLE_GRID);
+    ck_assert_int_eq(o.mode, CPWL_SAMPLE_GRID);
     ck_assert_uint_eq(o.seed, 1);
-    ck_assert_int_eq(o.kernel, BATCH_AUTO);
+    ck_assert_int_eq(o.kernel, CPWL_BATCH_AUTO);
     ck_assert_int_eq(o.resolve, 1);
-    ck_assert_int_eq(o.max_points, SAMPLE_DEFAULT_MAX_POINTS);
+    ck_assert_int_eq(o.max_points, CPWL_SAMPLE_DEFAULT_MAX_POINTS);
     ck_assert_ptr_eq(o.pred, ctx);
 
     expect_refused(net, A, &o, "`box`");
@@ -1013,17 +1013,17 @@ START_TEST(test_input_errors)
     o.max_points = 9999;
     expect_refused(net, D, &o, "`max_points`");
     o.max_points = 10000;
-    err_init(e);
-    ck_assert_int_eq(sample_run(S, net, D, &o, e), CPWL_OK);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_sample_run(S, net, D, &o, e), CPWL_OK);
     ck_assert_int_eq(S->npoints, 10000);
-    o.mode = SAMPLE_RANDOM;
+    o.mode = CPWL_SAMPLE_RANDOM;
     o.npoints = 0;
     expect_refused(net, D, &o, "at least 1 point");
     o.npoints = 10001;
     expect_refused(net, D, &o, "10001");
 
-    dom_clear(A);
-    dom_clear(L);
+    cpwl_dom_clear(A);
+    cpwl_dom_clear(L);
     case_clear(net, D, S, ctx);
 }
 END_TEST

@@ -125,7 +125,7 @@ static double adv_double(test_rng *r)
 }
 
 /* Random axes: the doubles of rationals lo, hi with the bounds of
-   net_round_inputs_d (as sample.c builds them), or doubles with arbitrary
+   cpwl_net_round_inputs_d (as sample.c builds them), or doubles with arbitrary
    bounds (0, a few ulps, or far beyond); grid and random-point t. */
 START_TEST(test_axis_random)
 {
@@ -143,7 +143,7 @@ START_TEST(test_axis_random)
             test_fmpq(q + 1, &r, (int) test_range(&r, 1, 80));
             if (test_range(&r, 0, 3) == 0)
                 fmpq_div_2exp(q + 1, q + 1, (ulong) test_range(&r, 0, 1100));
-            if (!net_round_inputs_d(v, e, q, 2))
+            if (!cpwl_net_round_inputs_d(v, e, q, 2))
                 continue;
         }
         else

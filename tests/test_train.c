@@ -81,8 +81,8 @@ START_TEST(test_grad_fd)
         if (kink_distance(p, X, y, D, n, w, loss, bias) < 1e-3)
             continue;
 
-        L = train_grad(g, p, X, y, D, n, w, loss, bias);
-        ck_assert(L == train_grad(NULL, p, X, y, D, n, w, loss, bias));
+        L = cpwl_train_grad(g, p, X, y, D, n, w, loss, bias);
+        ck_assert(L == cpwl_train_grad(NULL, p, X, y, D, n, w, loss, bias));
         for (k = 0; k < np; k++)
         {
             double lp, lm, fd;
@@ -93,9 +93,9 @@ START_TEST(test_grad_fd)
             }
             memcpy(q, p, np * sizeof(double));
             q[k] = p[k] + h;
-            lp = train_grad(NULL, q, X, y, D, n, w, loss, bias);
+            lp = cpwl_train_grad(NULL, q, X, y, D, n, w, loss, bias);
             q[k] = p[k] - h;
-            lm = train_grad(NULL, q, X, y, D, n, w, loss, bias);
+            lm = cpwl_train_grad(NULL, q, X, y, D, n, w, loss, bias);
             fd = (lp - lm) / (2 * h);
             ck_assert_msg(fabs(fd - g[k]) <= 1e-5 * (1 + fabs(g[k])),
                           "trial %ld loss %d param %ld: grad %.12g, "
@@ -116,28 +116,28 @@ START_TEST(test_grad_hand)
 {
     double X[3] = { -1, 0, 1 }, y[3] = { 1, 0, 1 };
     double p[4] = { 1, 0, 1, 0 }, g[4];
-    train_opts o;
+    cpwl_train_opts o;
     slong steps;
 
-    ck_assert(train_grad(g, p, X, y, 3, 1, 1, 0, 0) == 1.0);
+    ck_assert(cpwl_train_grad(g, p, X, y, 3, 1, 1, 0, 0) == 1.0);
     ck_assert(g[0] == 0.0 && g[1] == 0.0 && g[2] == 0.0 && g[3] == 0.0);
 
     /* relu(x + 1) - 1 with output bias: f = (-1, 0, 1). */
     p[1] = 1;
     p[3] = -1;
-    ck_assert(train_grad(g, p, X, y, 3, 1, 1, 0, 1) == 4.0 + 0.0 + 0.0);
+    ck_assert(cpwl_train_grad(g, p, X, y, 3, 1, 1, 0, 1) == 4.0 + 0.0 + 0.0);
     /* dL/df = (-4, 0, 0); at x = -1 the unit is at 0 (off). */
     ck_assert(g[0] == 0.0 && g[1] == 0.0 && g[2] == 0.0 && g[3] == -4.0);
     /* l1 with a zero residual: sign(0) = 0. */
-    ck_assert(train_grad(g, p, X, y, 3, 1, 1, 1, 1) == 2.0);
+    ck_assert(cpwl_train_grad(g, p, X, y, 3, 1, 1, 1, 1) == 2.0);
     ck_assert(g[3] == -1.0 && g[2] == 0.0);
 
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     p[0] = 1;
     p[1] = 0;
     p[2] = 1;
     p[3] = 0;
-    ck_assert(train_from(p, X, y, 3, 1, 1, &o, &steps) == 1.0);
+    ck_assert(cpwl_train_from(p, X, y, 3, 1, 1, &o, &steps) == 1.0);
     ck_assert(steps == 0);
     ck_assert(p[0] == 1 && p[1] == 0 && p[2] == 1 && p[3] == 0);
 }
@@ -154,17 +154,17 @@ END_TEST
 START_TEST(test_linear_fit)
 {
     double X[5] = { -2, -1, 0, 1, 2 }, y[5], p[4];
-    train_opts o;
+    cpwl_train_opts o;
     slong run, i;
     int m;
 
     for (i = 0; i < 5; i++)
         y[i] = 2 * X[i] + 1;
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     o.output_bias = 1;
     for (run = 0; ; run++)
     {
-        train_init(p, 1, 1, &o, run);
+        cpwl_train_init(p, 1, 1, &o, run);
         if (p[1] > 2 * fabs(p[0]) && p[2] > 0)
             break;
     }
@@ -172,14 +172,14 @@ START_TEST(test_linear_fit)
     {
         double L;
         slong steps;
-        o.method = m ? TRAIN_ADAM : TRAIN_GD;
-        train_init(p, 1, 1, &o, run);
-        L = train_from(p, X, y, 5, 1, 1, &o, &steps);
+        o.method = m ? CPWL_TRAIN_ADAM : CPWL_TRAIN_GD;
+        cpwl_train_init(p, 1, 1, &o, run);
+        L = cpwl_train_from(p, X, y, 5, 1, 1, &o, &steps);
         ck_assert_msg(L < 1e-8, "%s run %ld: loss %g after %ld steps",
                       m ? "Adam" : "GD", (long) run, L, (long) steps);
         ck_assert(fabs(p[2] * p[0] - 2) < 1e-4);
         ck_assert(fabs(p[3] + p[2] * p[1] - 1) < 1e-4);
-        ck_assert(L == train_grad(NULL, p, X, y, 5, 1, 1, 0, 1));
+        ck_assert(L == cpwl_train_grad(NULL, p, X, y, 5, 1, 1, 0, 1));
     }
 }
 END_TEST
@@ -188,7 +188,7 @@ END_TEST
 START_TEST(test_plane_fit)
 {
     double X[2 * 9], y[9], p[5];
-    train_opts o;
+    cpwl_train_opts o;
     slong run, i;
     int m;
 
@@ -198,20 +198,20 @@ START_TEST(test_plane_fit)
         X[2 * i + 1] = (double) (i / 3) - 1;
         y[i] = X[2 * i] - 3 * X[2 * i + 1] + 2;
     }
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     o.output_bias = 1;
     for (run = 0; ; run++)
     {
-        train_init(p, 2, 1, &o, run);
+        cpwl_train_init(p, 2, 1, &o, run);
         if (p[2] > fabs(p[0]) + fabs(p[1]) && p[3] > 0)
             break;
     }
     for (m = 0; m < 2; m++)
     {
         double L;
-        o.method = m ? TRAIN_ADAM : TRAIN_GD;
-        train_init(p, 2, 1, &o, run);
-        L = train_from(p, X, y, 9, 2, 1, &o, NULL);
+        o.method = m ? CPWL_TRAIN_ADAM : CPWL_TRAIN_GD;
+        cpwl_train_init(p, 2, 1, &o, run);
+        L = cpwl_train_from(p, X, y, 9, 2, 1, &o, NULL);
         ck_assert_msg(L < 1e-8, "%s: loss %g", m ? "Adam" : "GD", L);
     }
 }
@@ -226,25 +226,25 @@ START_TEST(test_reproducible)
     double X[8] = { -3, 1, 0, 2, 1, -1, 4, 0.5 }, y[4] = { 1, -2, 0.5, 3 };
     double p1[MAXP], p2[MAXP], p3[MAXP];
     slong np = 3 * 4 + 1, k;
-    train_opts o;
+    cpwl_train_opts o;
     int m;
 
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     o.seed = 12345;
     o.output_bias = 1;
     o.iters = 3000;
     for (m = 0; m < 2; m++)
     {
         double L1, L2;
-        o.method = m ? TRAIN_ADAM : TRAIN_GD;
-        L1 = train_run(p1, X, y, 4, 2, 3, &o, 7);
-        L2 = train_run(p2, X, y, 4, 2, 3, &o, 7);
+        o.method = m ? CPWL_TRAIN_ADAM : CPWL_TRAIN_GD;
+        L1 = cpwl_train_run(p1, X, y, 4, 2, 3, &o, 7);
+        L2 = cpwl_train_run(p2, X, y, 4, 2, 3, &o, 7);
         ck_assert(memcmp(p1, p2, np * sizeof(double)) == 0);
         ck_assert(memcmp(&L1, &L2, sizeof(double)) == 0);
-        train_run(p3, X, y, 4, 2, 3, &o, 8);
+        cpwl_train_run(p3, X, y, 4, 2, 3, &o, 8);
         ck_assert(memcmp(p1, p3, np * sizeof(double)) != 0);
         o.seed++;
-        train_run(p3, X, y, 4, 2, 3, &o, 7);
+        cpwl_train_run(p3, X, y, 4, 2, 3, &o, 7);
         ck_assert(memcmp(p1, p3, np * sizeof(double)) != 0);
         o.seed--;
     }
@@ -255,7 +255,7 @@ START_TEST(test_reproducible)
     for (k = 0; k < 50; k++)
     {
         slong j;
-        train_init(p1, 2, 3, &o, k);
+        cpwl_train_init(p1, 2, 3, &o, k);
         for (j = 0; j < 3; j++)
         {
             ck_assert(fabs(p1[j * 4]) <= 1 / sqrt(2.0));
@@ -265,7 +265,7 @@ START_TEST(test_reproducible)
         }
         ck_assert(fabs(p1[12]) <= 1 / sqrt(3.0));
         o.output_bias = 0;
-        train_init(p2, 2, 3, &o, k);
+        cpwl_train_init(p2, 2, 3, &o, k);
         ck_assert(p2[12] == 0.0);
         ck_assert(memcmp(p1, p2, 12 * sizeof(double)) == 0);
         o.output_bias = 1;
@@ -281,16 +281,16 @@ END_TEST
 START_TEST(test_init_values)
 {
     double p[5];
-    train_opts o;
-    train_opts_init(&o);
-    train_init(p, 1, 1, &o, 0);
+    cpwl_train_opts o;
+    cpwl_train_opts_init(&o);
+    cpwl_train_init(p, 1, 1, &o, 0);
     ck_assert(p[0] == 0x1.98c549412p-6);
     ck_assert(p[1] == 0x1.491f4e4877e46p-1);
     ck_assert(p[2] == -0x1.5d4ea874cf0bp-2);
     ck_assert(p[3] == 0.0);
     o.seed = 0xdeadbeef;
     o.output_bias = 1;
-    train_init(p, 2, 1, &o, 3);
+    cpwl_train_init(p, 2, 1, &o, 3);
     ck_assert(p[0] == -0x1.639d973aa727fp-2);
     ck_assert(p[1] == -0x1.f7486f7e046d8p-3);
     ck_assert(p[2] == 0x1.69bbb81e6e6e2p-4);
@@ -302,37 +302,37 @@ END_TEST
 START_TEST(test_defaults)
 {
     double X[4] = { 1, 2, 3, 4 }, y[4] = { 0, -7, 2, 1 };
-    train_opts o;
-    train_opts_init(&o);
-    ck_assert(o.method == TRAIN_GD);
+    cpwl_train_opts o;
+    cpwl_train_opts_init(&o);
+    ck_assert(o.method == CPWL_TRAIN_GD);
     ck_assert(o.iters == 20000);
     ck_assert(o.loss == 0 && o.output_bias == 0);
     ck_assert(o.beta1 == 0.9 && o.beta2 == 0.999 && o.eps == 1e-8);
     ck_assert(o.decay == -1 && o.lr == 0.0 && o.seed == 0);
     /* S = 4 + 1 + 4 + 9 + 16 = 34, max |y| = 7. */
-    ck_assert(train_step(&o, X, y, 4, 1, 1) == 1.0 / (2 * 34.0 * 7.0));
-    ck_assert(train_step(&o, X, y, 4, 1, 4) == 1.0 / (4 * 34.0 * 7.0));
-    o.method = TRAIN_ADAM;
-    ck_assert(train_step(&o, X, y, 4, 1, 4) == 1e-2);
+    ck_assert(cpwl_train_step(&o, X, y, 4, 1, 1) == 1.0 / (2 * 34.0 * 7.0));
+    ck_assert(cpwl_train_step(&o, X, y, 4, 1, 4) == 1.0 / (4 * 34.0 * 7.0));
+    o.method = CPWL_TRAIN_ADAM;
+    ck_assert(cpwl_train_step(&o, X, y, 4, 1, 4) == 1e-2);
     o.lr = 0.5;
-    ck_assert(train_step(&o, X, y, 4, 1, 4) == 0.5);
+    ck_assert(cpwl_train_step(&o, X, y, 4, 1, 4) == 0.5);
 }
 END_TEST
 
 START_TEST(test_degenerate)
 {
     double p[MAXP];
-    train_opts o;
+    cpwl_train_opts o;
     int m, loss, bias;
 
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     o.iters = 2000;
     for (m = 0; m < 2; m++)
     for (loss = 0; loss < 3; loss++)
     for (bias = 0; bias < 2; bias++)
     {
         slong run;
-        o.method = m ? TRAIN_ADAM : TRAIN_GD;
+        o.method = m ? CPWL_TRAIN_ADAM : CPWL_TRAIN_GD;
         o.loss = loss;
         o.output_bias = bias;
         for (run = 0; run < 5; run++)
@@ -344,11 +344,11 @@ START_TEST(test_degenerate)
             double Xz[4] = { 0, 0, 0, 0 }, yz[4] = { 0, 0, 0, 0 };
             slong k;
 
-            L = train_run(p, &x1, &y1, 1, 1, 1, &o, run);
+            L = cpwl_train_run(p, &x1, &y1, 1, 1, 1, &o, run);
             ck_assert(isfinite(L) && L >= 0);
             for (k = 0; k < 4; k++)
                 ck_assert(isfinite(p[k]));
-            L = train_run(p, Xc, yc, 4, 1, 2, &o, run);
+            L = cpwl_train_run(p, Xc, yc, 4, 1, 2, &o, run);
             ck_assert(isfinite(L) && L >= 0);
             for (k = 0; k < 7; k++)
                 ck_assert(isfinite(p[k]));
@@ -357,10 +357,10 @@ START_TEST(test_degenerate)
                 /* All zero: with a step below 2 / curvature, GD on the
                    squared loss only decreases it. */
                 double p0[MAXP];
-                train_init(p0, 1, 3, &o, run);
-                L = train_run(p, Xz, yz, 4, 1, 3, &o, run);
+                cpwl_train_init(p0, 1, 3, &o, run);
+                L = cpwl_train_run(p, Xz, yz, 4, 1, 3, &o, run);
                 ck_assert(isfinite(L));
-                ck_assert(L <= train_grad(NULL, p0, Xz, yz, 4, 1, 3, loss,
+                ck_assert(L <= cpwl_train_grad(NULL, p0, Xz, yz, 4, 1, 3, loss,
                                           bias));
             }
         }
@@ -372,11 +372,11 @@ START_TEST(test_degenerate)
         double X[3] = { -1, 0, 1 }, y[3] = { 1, 0, 1 };
         double q[4] = { 1, -5, 1, 0 }, g[4];
         slong steps;
-        train_opts_init(&o);
-        ck_assert(train_grad(g, q, X, y, 3, 1, 1, 0, 0) == 2.0);
+        cpwl_train_opts_init(&o);
+        ck_assert(cpwl_train_grad(g, q, X, y, 3, 1, 1, 0, 0) == 2.0);
         ck_assert(g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0);
-        o.method = TRAIN_ADAM;
-        ck_assert(train_from(q, X, y, 3, 1, 1, &o, &steps) == 2.0);
+        o.method = CPWL_TRAIN_ADAM;
+        ck_assert(cpwl_train_from(q, X, y, 3, 1, 1, &o, &steps) == 2.0);
         ck_assert(steps == 0 && q[1] == -5);
     }
 
@@ -384,10 +384,10 @@ START_TEST(test_degenerate)
     {
         double X[5] = { -2, -1, 0, 1, 2 }, y[5] = { -3, -1, 1, 3, 5 };
         double L;
-        train_opts_init(&o);
+        cpwl_train_opts_init(&o);
         o.output_bias = 1;
         o.lr = 10;
-        L = train_run(p, X, y, 5, 1, 2, &o, 0);
+        L = cpwl_train_run(p, X, y, 5, 1, 2, &o, 0);
         ck_assert(!isnan(L));
         ck_assert(L == INFINITY);
     }
@@ -406,10 +406,10 @@ static void check_bound(const char *name, const double *X, const double *y,
                         slong runs)
 {
     double p[MAXP];
-    train_opts o;
+    cpwl_train_opts o;
     int m;
 
-    train_opts_init(&o);
+    cpwl_train_opts_init(&o);
     o.loss = loss;
     o.output_bias = bias;
     for (m = 0; m < 2; m++)
@@ -418,10 +418,10 @@ static void check_bound(const char *name, const double *X, const double *y,
         char others[2048];
         size_t len = 0;
         others[0] = '\0';
-        o.method = m ? TRAIN_ADAM : TRAIN_GD;
+        o.method = m ? CPWL_TRAIN_ADAM : CPWL_TRAIN_GD;
         for (run = 0; run < runs; run++)
         {
-            double L = train_run(p, X, y, D, 1, w, &o, run);
+            double L = cpwl_train_run(p, X, y, D, 1, w, &o, run);
             ck_assert_msg(L >= opt - 1e-12, "%s %s run %ld: loss %.17g "
                           "below the exact optimum %.17g", name,
                           m ? "Adam" : "GD", (long) run, L, opt);

@@ -153,36 +153,36 @@ static inline void test_fmpq(fmpq_t q, test_rng *r, int bits)
 /* Random network: input dim n, `depth` affine maps, hidden widths in
    [minw, maxw], output width 1; hidden activations relu or (one time in
    four) leaky_relu; weights and biases test_fmpq(., r, bits). */
-static inline void test_random_net_widths(net_t net, test_rng *r, slong n,
+static inline void test_random_net_widths(cpwl_net_t net, test_rng *r, slong n,
                                           slong depth, slong minw,
                                           slong maxw, int bits)
 {
     slong l, i, j;
-    net_clear(net);
-    net_init(net, n);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
     for (l = 0; l < depth; l++)
     {
         int last = l + 1 == depth;
-        net_act_t act = last ? NET_IDENTITY
-                        : (test_range(r, 0, 3) == 0 ? NET_LEAKY_RELU : NET_RELU);
+        cpwl_net_act_t act = last ? CPWL_NET_IDENTITY
+                        : (test_range(r, 0, 3) == 0 ? CPWL_NET_LEAKY_RELU : CPWL_NET_RELU);
         slong width = last ? 1 : test_range(r, minw, maxw);
-        net_layer_struct *L = net_add_layer(net, act, width);
+        cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act, width);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)
                 test_fmpq(fmpq_mat_entry(L->W, i, j), r, bits);
             test_fmpq(L->b + i, r, bits);
         }
-        if (act == NET_LEAKY_RELU)
+        if (act == CPWL_NET_LEAKY_RELU)
             fmpq_set_si(L->slope, test_range(r, -3, 3),
                         (ulong) test_range(r, 1, 5));
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* Random network with hidden widths in [1, maxw] and weights of up to
    `bits` bits (0: integers in [-3, 3]). */
-static inline void test_random_net(net_t net, test_rng *r, slong n,
+static inline void test_random_net(cpwl_net_t net, test_rng *r, slong n,
                                    slong depth, slong maxw, int bits)
 {
     test_random_net_widths(net, r, n, depth, 1, maxw, bits);
@@ -192,7 +192,7 @@ static inline void test_random_net(net_t net, test_rng *r, slong n,
    [2, maxw], weights and biases small fractions (the nets of
    test_random_net with wide rationals put most hyperplanes far
    outside). */
-static inline void test_rich_net(net_t net, test_rng *r, slong n,
+static inline void test_rich_net(cpwl_net_t net, test_rng *r, slong n,
                                  slong depth, slong maxw)
 {
     test_random_net_widths(net, r, n, depth, 2, maxw, TEST_FRACTIONS);
@@ -201,13 +201,13 @@ static inline void test_rich_net(net_t net, test_rng *r, slong n,
 /* Spread the weights of a (random) net over the whole double range:
    each layer scaled by 2^s, s in [-1120, 1000], each weight by a further
    2^[-40, 40], about half the biases divided by up to 2^1100, leaky
-   slopes multiplied by up to 2^60; then net_prepare. */
-static inline void test_scale_extreme(net_t net, test_rng *r)
+   slopes multiplied by up to 2^60; then cpwl_net_prepare. */
+static inline void test_scale_extreme(cpwl_net_t net, test_rng *r)
 {
     slong l, i, j;
     for (l = 0; l < net->nlayers; l++)
     {
-        net_layer_struct *L = net->layers + l;
+        cpwl_net_layer_struct *L = net->layers + l;
         slong sh = test_range(r, -1120, 1000);
         for (i = 0; i < L->out; i++)
         {
@@ -223,10 +223,10 @@ static inline void test_scale_extreme(net_t net, test_rng *r)
             if (test_next(r) & 1)
                 fmpq_div_2exp(L->b + i, L->b + i, test_range(r, 0, 1100));
         }
-        if (L->act == NET_LEAKY_RELU)
+        if (L->act == CPWL_NET_LEAKY_RELU)
             fmpq_mul_2exp(L->slope, L->slope, test_range(r, 0, 60));
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* ---- nets and domains from text ---------------------------------------- */
@@ -239,14 +239,14 @@ static inline void test_q_set(fmpq_t q, const char *s)
 }
 
 /* Row i of layer L from comma-separated text: weights w, bias b. */
-static inline void test_set_row(net_layer_struct *L, slong i, const char *w,
+static inline void test_set_row(cpwl_net_layer_struct *L, slong i, const char *w,
                                 const char *b)
 {
     fmpq *row = _fmpq_vec_init(L->in);
     slong j;
-    err_t e;
-    err_init(e);
-    if (io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_io_parse_vector(row, L->in, w, "row", e) != CPWL_OK)
         ck_abort_msg("test row %s: %s", w, e->msg);
     for (j = 0; j < L->in; j++)
         fmpq_set(fmpq_mat_entry(L->W, i, j), row + j);
@@ -254,21 +254,21 @@ static inline void test_set_row(net_layer_struct *L, slong i, const char *w,
     _fmpq_vec_clear(row, L->in);
 }
 
-/* The domain of dom_set_str, which must accept it. */
-static inline void test_dom_str(dom_t D, slong n, const char *box,
+/* The domain of cpwl_dom_set_str, which must accept it. */
+static inline void test_dom_str(cpwl_dom_t D, slong n, const char *box,
                                 const char *slice, const char *line)
 {
-    err_t e;
-    err_init(e);
-    if (dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_dom_set_str(D, n, box, slice, line, e) != CPWL_OK)
         ck_abort_msg("test domain refused: %s", e->msg);
-    err_clear(e);
+    cpwl_err_clear(e);
 }
 
 /* The seed, domain and net of a failing case, to stderr. */
-static inline void test_dump(const net_t net, const dom_t D, ulong seed)
+static inline void test_dump(const cpwl_net_t net, const cpwl_dom_t D, ulong seed)
 {
-    char *s = io_net_write_str(net), *t = dom_describe(D);
+    char *s = cpwl_io_net_write_str(net), *t = cpwl_dom_describe(D);
     fprintf(stderr, "seed: %lu\ndomain: %s\nnet: %s\n", (unsigned long) seed,
             t, s);
     flint_free(s);

@@ -15,18 +15,18 @@
 #include <flint/fmpz.h>
 #include "cpwl/err.h"
 
-void bounds_naive(fmpz_t r, slong n0, const slong *w, slong L);
-void bounds_serra(fmpz_t r, slong n0, const slong *w, slong L);
+void cpwl_bounds_naive(fmpz_t r, slong n0, const slong *w, slong L);
+void cpwl_bounds_serra(fmpz_t r, slong n0, const slong *w, slong L);
 /* Returns 0 (r undefined) when some w_l < n0: the construction needs
    w_l >= n0.  No hidden layer (L = 0): r = 1, one region. */
-int bounds_montufar(fmpz_t r, slong n0, const slong *w, slong L);
-void bounds_one_input(fmpz_t r, const slong *w, slong L);
+int cpwl_bounds_montufar(fmpz_t r, slong n0, const slong *w, slong L);
+void cpwl_bounds_one_input(fmpz_t r, const slong *w, slong L);
 
 /* Parse "2-8-8-1" into n0, the hidden widths and the output width;
    *w is allocated (flint_malloc; NULL on error).  Input error on a
    malformed text, a number outside [1, 100000] or more than 100000 hidden
    neurons (the bounds have up to about sum_l w_l bits). */
-int bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
-                      const char *s, err_t e);
+int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
+                      const char *s, cpwl_err_t e);
 
 #endif

@@ -4,7 +4,7 @@
    hypotheses and refuses with CPWL_ERR_INPUT and a message naming the
    hypothesis (w < 2, a not in the open simplex, zero generators, n = 0,
    ...).  Results are prepared networks with exact rational weights; only
-   build_pwl1d takes an output bias, the others never use one.
+   cpwl_build_pwl1d takes an output bias, the others never use one.
    docs/constructions.md says which statement each one implements. */
 #ifndef CPWL_BUILD_H
 #define CPWL_BUILD_H
@@ -25,15 +25,15 @@
    for a constant (without a bias: 1 for a nonzero constant), 2 for a
    line of nonzero slope; 0 units give a depth-1 net.  At most 33 pieces
    (the exact search is a subset sum).  *units receives the hidden size. */
-int build_pwl1d(net_t out, slong *units, const fmpq *breaks, slong p,
+int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
                 const fmpq *slopes, const fmpq_t value, int output_bias,
-                err_t e);
+                cpwl_err_t e);
 
 /* The same from the points (x_0, y_0), ..., (x_p, y_p), x increasing,
    interpolated linearly, extended by the first and last slopes. */
-int build_pwl1d_points(net_t out, slong *units, const fmpq *x,
+int cpwl_build_pwl1d_points(cpwl_net_t out, slong *units, const fmpq *x,
                        const fmpq *y, slong npoints, int output_bias,
-                       err_t e);
+                       cpwl_err_t e);
 
 /* max(x_1..x_n) (with_zero: max(0, x_1..x_n)) by the pairwise
    tournament, ceil(log2 n) hidden layers (with_zero: ceil(log2(n+1))),
@@ -41,7 +41,7 @@ int build_pwl1d_points(net_t out, slong *units, const fmpq *x,
    out is carried as relu(x) - relu(-x).  With the 0 (placed last) fewer
    units where a value is known >= 0: max(x, 0) = relu(x), max(x, y) =
    relu(x - y) + relu(y) for y >= 0, so max(0, x1, x2) takes 4 relus. */
-int build_max(net_t out, slong n, int with_zero, err_t e);
+int cpwl_build_max(cpwl_net_t out, slong n, int with_zero, cpwl_err_t e);
 
 /* A CPWL function R^n -> R given as a signed sum of maxima of affine
    functions: f = sum_j sigma_j max(L_{j,1}, ..., L_{j,k_j}), each L an
@@ -49,31 +49,31 @@ int build_max(net_t out, slong n, int with_zero, err_t e);
    of n + 1 rationals.  Theorem 2.1 via Wang-Sun: every CPWL function is
    such a sum with k_j <= n + 1; the network has ceil(log2(max k_j)) hidden
    layers (padded to a common depth).  *size receives the hidden size. */
-int build_cpwl_maxsum(net_t out, slong *size, slong n, slong nterms,
+int cpwl_build_maxsum(cpwl_net_t out, slong *size, slong n, slong nterms,
                       const slong *k, const fmpq *const *terms,
-                      const int *sign, err_t e);
+                      const int *sign, cpwl_err_t e);
 
 /* A lattice (max-min) form f = max_i min_{j in S_i} L_j of the affine maps
    L (nl rows of n + 1): groups[i] lists group_len[i] indices into L. */
-int build_cpwl_lattice(net_t out, slong *size, slong n, slong nl,
+int cpwl_build_lattice(cpwl_net_t out, slong *size, slong n, slong nl,
                        const fmpq *L, slong ngroups, const slong *group_len,
-                       const slong *const *groups, err_t e);
+                       const slong *const *groups, cpwl_err_t e);
 
 /* The zig-zag h_a: [0,1] -> [0,1] for a point a of the open simplex
    (a_i > 0, sum a_i = 1, w = len(a) >= 2): w pieces, through (0,0),
    (a_1, 1), (a_1 + a_2, 0), ..., alternating, as one hidden layer of w
    relu units, h_a(x) = sum_i c_i relu(x - t_i) (t_1 = 0). */
-int build_zigzag(net_t out, const fmpq *a, slong w, err_t e);
+int cpwl_build_zigzag(cpwl_net_t out, const fmpq *a, slong w, cpwl_err_t e);
 
 /* The hard family h_{a^k} o ... o h_{a^1}: k hidden layers of width w,
    w^k pieces on [0,1]; a is k x w row-major (row i = a^{i+1}). */
-int build_hard(net_t out, const fmpq *a, slong w, slong k, err_t e);
+int cpwl_build_hard(cpwl_net_t out, const fmpq *a, slong w, slong k, cpwl_err_t e);
 
 /* The sawtooth: the hard family with every a^i = (1/2, 1/2) (k >= 1). */
-int build_sawtooth(net_t out, slong k, err_t e);
+int cpwl_build_sawtooth(cpwl_net_t out, slong k, cpwl_err_t e);
 
 /* gamma_Z(x) = sum_i |<b_i, x>| for the m generators b (m x n row-major,
    none zero): one hidden layer of 2m relus (|t| = relu(t) + relu(-t)). */
-int build_zonotope(net_t out, const fmpq *b, slong m, slong n, err_t e);
+int cpwl_build_zonotope(cpwl_net_t out, const fmpq *b, slong m, slong n, cpwl_err_t e);
 
 #endif

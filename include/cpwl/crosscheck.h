@@ -23,8 +23,8 @@
 
 typedef struct
 {
-    regions_t R;                /* the exact regions, sorted (regions_sort) */
-    sample_t S;                 /* the sample */
+    cpwl_regions_t R;                /* the exact regions, sorted (cpwl_regions_sort) */
+    cpwl_sample_t S;                 /* the sample */
     slong *region_points;       /* R->ncells: sample points in each region */
     /* R->ncells: the d-volume (length, area) of each region as a double
        approximation of the exact value, for d <= 2 and bounded regions;
@@ -45,12 +45,12 @@ typedef struct
     slong contradictions;       /* not_regions + mismatches */
     double regions_seconds;
 }
-crosscheck_struct;
+cpwl_crosscheck_struct;
 
-typedef crosscheck_struct crosscheck_t[1];
+typedef cpwl_crosscheck_struct cpwl_crosscheck_t[1];
 
-void crosscheck_init(crosscheck_t X);
-void crosscheck_clear(crosscheck_t X);
+void cpwl_crosscheck_init(cpwl_crosscheck_t X);
+void cpwl_crosscheck_clear(cpwl_crosscheck_t X);
 
 /* Run both paths on D (bounded) and compare.  ropts->points must be set
    (interior points are needed); ropts->verts is used for sizes when
@@ -58,18 +58,18 @@ void crosscheck_clear(crosscheck_t X);
    X->contradictions), and when either path stopped early (interrupt or
    limit: X->R->stopped or X->S->stopped is set, and nothing is compared);
    an error status when either path failed. */
-int crosscheck_run(crosscheck_t X, const net_t net, const dom_t D,
-                   const regions_opts *ropts, const sample_opts *sopts,
-                   err_t e);
+int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
+                   const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
+                   cpwl_err_t e);
 
-/* The comparison step of crosscheck_run alone, on X->R (sorted or not,
+/* The comparison step of cpwl_crosscheck_run alone, on X->R (sorted or not,
    with interior points) and X->S already filled for net on D: sets
    region_points, region_size, missed and the contradiction fields
    (recomputed from scratch on every call).  The interior points are
    evaluated with sopts->kernel and sopts->nthreads; sopts->pred counts
    nothing here.  Exposed so that the tests can corrupt one side and
    check that the contradiction is reported. */
-int crosscheck_compare(crosscheck_t X, const net_t net, const dom_t D,
-                       const sample_opts *sopts, err_t e);
+int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
+                       const cpwl_sample_opts *sopts, cpwl_err_t e);
 
 #endif

@@ -14,51 +14,51 @@
 
 typedef enum
 {
-    DOM_ALL = 0,                /* all of R^n */
-    DOM_BOX,                    /* prod [lo_i, hi_i] */
-    DOM_SLICE,                  /* {x0 + s u + t v}, (s,t) in R^2 or a box */
-    DOM_LINE                    /* {x0 + s u}, s in R or [lo, hi] */
+    CPWL_DOM_ALL = 0,                /* all of R^n */
+    CPWL_DOM_BOX,                    /* prod [lo_i, hi_i] */
+    CPWL_DOM_SLICE,                  /* {x0 + s u + t v}, (s,t) in R^2 or a box */
+    CPWL_DOM_LINE                    /* {x0 + s u}, s in R or [lo, hi] */
 }
-dom_kind;
+cpwl_dom_kind;
 
 typedef struct
 {
-    dom_kind kind;
+    cpwl_dom_kind kind;
     slong n;                    /* ambient dimension (network inputs) */
     slong d;                    /* dimension of the domain */
     int bounded;                /* lo, hi hold a box in domain coordinates */
     fmpq *lo, *hi;              /* d entries when bounded, lo_i < hi_i */
     fmpq *x0, *u, *v;           /* n entries each (slice / line only) */
 }
-dom_struct;
+cpwl_dom_struct;
 
-typedef dom_struct dom_t[1];
+typedef cpwl_dom_struct cpwl_dom_t[1];
 
-void dom_init(dom_t D);
-void dom_clear(dom_t D);
+void cpwl_dom_init(cpwl_dom_t D);
+void cpwl_dom_clear(cpwl_dom_t D);
 
 /* All of R^n. */
-void dom_set_all(dom_t D, slong n);
+void cpwl_dom_set_all(cpwl_dom_t D, slong n);
 
 /* Set D from the command-line texts of SPEC section 4 (any may be NULL):
-   box "-4:4,-4:4" or "[-4,4]x[-4,4]" as dom_describe prints it (in domain
+   box "-4:4,-4:4" or "[-4,4]x[-4,4]" as cpwl_dom_describe prints it (in domain
    coordinates; blanks around numbers allowed), slice "x0;u;v", line
    "x0;u".  Refuses an empty or inverted box, a wrong number of
    coordinates, zero or parallel direction vectors, slice and line
    together.  A message about one text starts with the word "box",
    "slice" or "line" ("box: column 3: ...", "line x0: coordinate 2:
    ..."), so that a caller can name its own option. */
-int dom_set_str(dom_t D, slong n, const char *box, const char *slice,
-                const char *line, err_t e);
+int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
+                const char *line, cpwl_err_t e);
 
 /* out = the network in domain coordinates (input_dim d), prepared. */
-void dom_restrict_net(net_t out, const net_t net, const dom_t D);
+void cpwl_dom_restrict_net(cpwl_net_t out, const cpwl_net_t net, const cpwl_dom_t D);
 
 /* x (n entries) = the ambient point of the domain point y (d entries). */
-void dom_to_ambient(fmpq *x, const dom_t D, const fmpq *y);
+void cpwl_dom_to_ambient(fmpq *x, const cpwl_dom_t D, const fmpq *y);
 
 /* Human-readable description ("R^2", "box [-1,1]x[-1,1]", ...), a new
    string (free with flint_free). */
-char *dom_describe(const dom_t D);
+char *cpwl_dom_describe(const cpwl_dom_t D);
 
 #endif

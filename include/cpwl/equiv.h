@@ -26,21 +26,21 @@ typedef struct
     slong regions;              /* activation regions examined */
     int stopped;                /* REGIONS_STOP_*: undecided, lower work */
 }
-equiv_struct;
+cpwl_equiv_struct;
 
-typedef equiv_struct equiv_t[1];
+typedef cpwl_equiv_struct cpwl_equiv_t[1];
 
-void equiv_init(equiv_t Q);
-void equiv_clear(equiv_t Q);
+void cpwl_equiv_init(cpwl_equiv_t Q);
+void cpwl_equiv_clear(cpwl_equiv_t Q);
 
 /* Decide whether a and b (same input and output dimensions) agree on D.
-   opts as for regions_compute (maps and points are switched on
+   opts as for cpwl_regions_compute (maps and points are switched on
    internally; linear and verts off).  Input error (nothing decided) when
    the dimensions differ or an activation is not supported.  Q->regions
    counts the activation regions of the difference network (a lower bound
    when stopped).  Stopped by opts->max_regions or opts->interrupt: CPWL_OK
    with Q->stopped set and Q->equal = -1. */
-int equiv_decide(equiv_t Q, const net_t a, const net_t b, const dom_t D,
-                 const regions_opts *opts, err_t e);
+int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
+                 const cpwl_regions_opts *opts, cpwl_err_t e);
 
 #endif

@@ -33,12 +33,12 @@ typedef struct
     fmpq *X;                    /* D x n, row-major */
     fmpq *y;                    /* D */
 }
-erm_data_struct;
+cpwl_erm_data_struct;
 
-typedef erm_data_struct erm_data_t[1];
+typedef cpwl_erm_data_struct cpwl_erm_data_t[1];
 
-void erm_data_init(erm_data_t data);
-void erm_data_clear(erm_data_t data);
+void cpwl_erm_data_init(cpwl_erm_data_t data);
+void cpwl_erm_data_clear(cpwl_erm_data_t data);
 
 /* Parse CSV text: one row "x_1,...,x_n,y" per line (LF or CRLF), cells
    separated by ',', ';' or a tab (detected from the first row: the first
@@ -48,24 +48,24 @@ void erm_data_clear(erm_data_t data);
    cells is a name (neither empty nor starting like a number: a digit,
    sign or point, nan, inf); otherwise it is data.  name is used in
    messages. */
-int erm_data_read_str(erm_data_t data, const char *text, size_t len,
-                      const char *name, err_t e);
-int erm_data_read_file(erm_data_t data, const char *path, err_t e);
+int cpwl_erm_data_read_str(cpwl_erm_data_t data, const char *text, size_t len,
+                      const char *name, cpwl_err_t e);
+int cpwl_erm_data_read_file(cpwl_erm_data_t data, const char *path, cpwl_err_t e);
 
 /* The same, polling *interrupt (may be NULL) after every line: when it is
    set, they stop with *stopped = 1, data empty and CPWL_OK. */
-int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+int cpwl_erm_data_read_str_stop(cpwl_erm_data_t data, int *stopped, const char *text,
                            size_t len, const char *name,
-                           volatile sig_atomic_t *interrupt, err_t e);
-int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
-                            volatile sig_atomic_t *interrupt, err_t e);
+                           volatile sig_atomic_t *interrupt, cpwl_err_t e);
+int cpwl_erm_data_read_file_stop(cpwl_erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 /* The same with the separator sep (',', ';' or '\t'; 0: detect). */
-int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
+int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *text,
                           size_t len, const char *name, int sep,
-                          volatile sig_atomic_t *interrupt, err_t e);
-int erm_data_read_file_sep(erm_data_t data, int *stopped, const char *path,
-                           int sep, volatile sig_atomic_t *interrupt, err_t e);
+                          volatile sig_atomic_t *interrupt, cpwl_err_t e);
+int cpwl_erm_data_read_file_sep(cpwl_erm_data_t data, int *stopped, const char *path,
+                           int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 /* The distinct nonempty dichotomies of the data, as bitsets of `words`
    limbs each (bit i: point i is active). */
@@ -74,38 +74,38 @@ typedef struct
     slong count, words;
     ulong *bits;
 }
-erm_dich_struct;
+cpwl_erm_dich_struct;
 
-typedef erm_dich_struct erm_dich_t[1];
+typedef cpwl_erm_dich_struct cpwl_erm_dich_t[1];
 
-void erm_dich_init(erm_dich_t S);
-void erm_dich_clear(erm_dich_t S);
+void cpwl_erm_dich_init(cpwl_erm_dich_t S);
+void cpwl_erm_dich_clear(cpwl_erm_dich_t S);
 
 /* Dichotomy tables of more limbs are refused (1 GB on 64-bit machines). */
-#define ERM_MAX_DICH_LIMBS (WORD(1) << 27)
+#define CPWL_ERM_MAX_DICH_LIMBS (WORD(1) << 27)
 
 /* The dichotomies, exactly: for n = 1 by sorting the points
-   (erm_dichotomies_line), otherwise through the dual arrangement
-   (erm_dichotomies_regions). */
-int erm_dichotomies(erm_dich_t S, const erm_data_t data, pred_ctx_t ctx,
-                    err_t e);
+   (cpwl_erm_dichotomies_line), otherwise through the dual arrangement
+   (cpwl_erm_dichotomies_regions). */
+int cpwl_erm_dichotomies(cpwl_erm_dich_t S, const cpwl_erm_data_t data, cpwl_pred_ctx_t ctx,
+                    cpwl_err_t e);
 
 /* As the activation patterns of the arrangement {(a, b) : <a, x_i> + b =
    0} in R^(n+1), any n (cpwl/regions.h). */
-int erm_dichotomies_regions(erm_dich_t S, int *stopped,
-                            const erm_data_t data,
-                            volatile sig_atomic_t *interrupt, pred_ctx_t ctx,
-                            err_t e);
+int cpwl_erm_dichotomies_regions(cpwl_erm_dich_t S, int *stopped,
+                            const cpwl_erm_data_t data,
+                            volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
+                            cpwl_err_t e);
 
 /* For n = 1 in O(D log D): the points from, or up to, each distinct x.
    Both poll *interrupt (may be NULL); when set they stop with *stopped = 1
    and S empty. */
-int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
-                         volatile sig_atomic_t *interrupt, err_t e);
+int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_data_t data,
+                         volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 typedef struct
 {
-    qp_loss loss;
+    cpwl_qp_loss loss;
     slong width;
     int output_bias;
     int prune;                  /* use the proven lower bounds */
@@ -116,24 +116,24 @@ typedef struct
                                    alone (no double proposal): slower, for
                                    comparison */
     slong max_cells;            /* refuse above this many cells */
-    int certificate;            /* keep what erm_certificate_write needs */
+    int certificate;            /* keep what cpwl_erm_certificate_write needs */
     int threads;                /* for the bounding phase (0: all cores);
                                    l1/hinge bounds use cddlib, which is not
                                    thread-safe, and run on one thread */
     volatile sig_atomic_t *interrupt;
     void (*progress)(void *data, slong done, slong total, const fmpq_t best);
     void *progress_data;
-    pred_ctx_struct *pred;
+    cpwl_pred_ctx_struct *pred;
 }
-erm_opts;
+cpwl_erm_opts;
 
-#define ERM_DEFAULT_MAX_CELLS 2000000
-#define ERM_MAX_WIDTH 64
+#define CPWL_ERM_DEFAULT_MAX_CELLS 2000000
+#define CPWL_ERM_MAX_WIDTH 64
 /* Cells beyond this are refused even without a --max-cells limit: their
    bounds would not fit in memory. */
-#define ERM_HARD_MAX_CELLS 200000000
+#define CPWL_ERM_HARD_MAX_CELLS 200000000
 
-void erm_opts_init(erm_opts *o, pred_ctx_struct *pred);
+void cpwl_erm_opts_init(cpwl_erm_opts *o, cpwl_pred_ctx_struct *pred);
 
 typedef struct
 {
@@ -152,99 +152,99 @@ typedef struct
     slong opt_cell;             /* its number in the enumeration */
     slong *cell;                /* units indices into the dichotomies */
     int *sign;                  /* units signs */
-    qp_t qp;                    /* its subproblem */
-    qp_sol_t sol;               /* its certified solution */
+    cpwl_qp_t qp;                    /* its subproblem */
+    cpwl_qp_sol_t sol;               /* its certified solution */
     int have_sol;
-    net_t net;                  /* the optimal network (width w) */
+    cpwl_net_t net;                  /* the optimal network (width w) */
     /* With opts->certificate: the dichotomies, every cell's lower bound
        (enumeration order; NULL without pruning) and the solution of every
        solved cell. */
-    erm_dich_struct dich;
+    cpwl_erm_dich_struct dich;
     fmpq *bounds;
     slong nsols;
     slong *sol_cell;
-    qp_sol_struct *sols;
+    cpwl_qp_sol_struct *sols;
 }
-erm_result_struct;
+cpwl_erm_result_struct;
 
-typedef erm_result_struct erm_result_t[1];
+typedef cpwl_erm_result_struct cpwl_erm_result_t[1];
 
-void erm_result_init(erm_result_t r);
-void erm_result_clear(erm_result_t r);
+void cpwl_erm_result_init(cpwl_erm_result_t r);
+void cpwl_erm_result_clear(cpwl_erm_result_t r);
 
 /* The number of cells C(2N, min(w, 2N)) as an fmpz (for the limit). */
-void erm_count_cells(fmpz_t count, slong N, slong w);
+void cpwl_erm_count_cells(fmpz_t count, slong N, slong w);
 
 /* Build the subproblem of a cell: units u with dichotomy sets[u] and
    sign sign[u]; theta = (a_1, b_1, ..., a_u, b_u[, c]). */
-void erm_cell_qp(qp_t P, const erm_data_t data, const erm_dich_t S,
+void cpwl_erm_cell_qp(cpwl_qp_t P, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
                  const slong *sets, const int *sign, slong units,
-                 qp_loss loss, int output_bias);
+                 cpwl_qp_loss loss, int output_bias);
 
 /* The network of a cell's solution theta (hidden width w >= units). */
-void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
+void cpwl_erm_cell_net(cpwl_net_t net, const cpwl_erm_data_t data, const int *sign,
                   slong units, slong w, const fmpq *theta, int output_bias);
 
 /* The exact loss of a network on the data. */
-void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
-                  qp_loss kind);
+void cpwl_erm_net_loss(fmpq_t loss, const cpwl_net_t net, const cpwl_erm_data_t data,
+                  cpwl_qp_loss kind);
 
 /* Solve: the exact global optimum over all cells. */
-int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
-              err_t e);
+int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_erm_opts *o,
+              cpwl_err_t e);
 
 /* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, a
    witness network, the optimal cell with its exact solution and KKT
    multipliers, and for every other cell either its proven lower bound or
-   its solved optimum with multipliers.  Write needs a result of erm_solve
+   its solved optimum with multipliers.  Write needs a result of cpwl_erm_solve
    with opts->certificate set. */
-int erm_certificate_write(FILE *f, const erm_result_t r,
-                          const erm_data_t data, const erm_opts *o);
+int cpwl_erm_certificate_write(FILE *f, const cpwl_erm_result_t r,
+                          const cpwl_erm_data_t data, const cpwl_erm_opts *o);
 
 /* Which check of the verifier (src/erm/verify.c) rejected a certificate:
    one value per rejection branch, so that tests can tell them apart. */
 typedef enum
 {
-    ERM_VERIFY_OK = 0,
-    ERM_VERIFY_SYNTAX,          /* not JSON, not a certificate, a field
+    CPWL_ERM_VERIFY_OK = 0,
+    CPWL_ERM_VERIFY_SYNTAX,          /* not JSON, not a certificate, a field
                                    missing or malformed (wrong length) */
-    ERM_VERIFY_PROBLEM,         /* loss, width or output bias other than
+    CPWL_ERM_VERIFY_PROBLEM,         /* loss, width or output bias other than
                                    the expected ones */
-    ERM_VERIFY_DATA,            /* points or dim other than the data's */
-    ERM_VERIFY_WITNESS,         /* the witness network is not a width-w
+    CPWL_ERM_VERIFY_DATA,            /* points or dim other than the data's */
+    CPWL_ERM_VERIFY_WITNESS,         /* the witness network is not a width-w
                                    network of the problem, or its loss,
                                    recomputed, is not the claimed optimum */
-    ERM_VERIFY_DICH_COUNT,      /* data in general position: the number of
+    CPWL_ERM_VERIFY_DICH_COUNT,      /* data in general position: the number of
                                    dichotomies is not Cover's count */
-    ERM_VERIFY_DICH,            /* the dichotomies are not those of the
+    CPWL_ERM_VERIFY_DICH,            /* the dichotomies are not those of the
                                    data (recomputed) */
-    ERM_VERIFY_CELLS,           /* not one entry per cell */
-    ERM_VERIFY_OPTIMAL_CELL,    /* the optimal cell is out of range,
+    CPWL_ERM_VERIFY_CELLS,           /* not one entry per cell */
+    CPWL_ERM_VERIFY_OPTIMAL_CELL,    /* the optimal cell is out of range,
                                    unsolved, or its value is not the claim */
-    ERM_VERIFY_BOUND,           /* a lower bound is not its cell's exact
+    CPWL_ERM_VERIFY_BOUND,           /* a lower bound is not its cell's exact
                                    relaxation optimum */
-    ERM_VERIFY_NOT_EXCLUDED,    /* a lower bound is below the claim */
-    ERM_VERIFY_KKT,             /* a solution fails its optimality
-                                   conditions (qp_check) */
-    ERM_VERIFY_CELL_BELOW       /* a solved cell's value is below the
+    CPWL_ERM_VERIFY_NOT_EXCLUDED,    /* a lower bound is below the claim */
+    CPWL_ERM_VERIFY_KKT,             /* a solution fails its optimality
+                                   conditions (cpwl_qp_check) */
+    CPWL_ERM_VERIFY_CELL_BELOW       /* a solved cell's value is below the
                                    claim */
 }
-erm_verify_reason;
+cpwl_erm_verify_reason;
 
 typedef struct
 {
-    erm_verify_reason reason;
+    cpwl_erm_verify_reason reason;
     slong cell;                 /* the cell rejected, or -1 */
     int cover;                  /* 1: the data are in general position and
                                    the dichotomies were counted against
                                    Cover's formula; 0: not (degenerate data,
-                                   or more than ERM_VERIFY_MAX_GP subsets
+                                   or more than CPWL_ERM_VERIFY_MAX_GP subsets
                                    to check) */
 }
-erm_verify_info;
+cpwl_erm_verify_info;
 
 /* General position is checked on at most this many (n+1)-subsets. */
-#define ERM_VERIFY_MAX_GP 200000
+#define CPWL_ERM_VERIFY_MAX_GP 200000
 
 /* Check a certificate against the data, solving nothing.  On success
    optimum holds the certified optimum and problem (may be NULL) the loss,
@@ -253,20 +253,20 @@ erm_verify_info;
    output_bias (if >= 0) must be the certificate's.  A certificate that
    does not check gives CPWL_ERR_INPUT, the reason in e and in info (may be
    NULL). */
-int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
-                          erm_verify_info *info, const erm_opts *expect,
-                          const erm_data_t data, const char *text,
-                          size_t len, const char *name, pred_ctx_t ctx,
-                          err_t e);
+int cpwl_erm_certificate_check(fmpq_t optimum, cpwl_erm_opts *problem,
+                          cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
+                          const cpwl_erm_data_t data, const char *text,
+                          size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                          cpwl_err_t e);
 
 /* The same without expectations or reason. */
-int erm_certificate_verify(fmpq_t optimum, erm_opts *problem,
-                           const erm_data_t data, const char *text,
-                           size_t len, const char *name, pred_ctx_t ctx,
-                           err_t e);
+int cpwl_erm_certificate_verify(fmpq_t optimum, cpwl_erm_opts *problem,
+                           const cpwl_erm_data_t data, const char *text,
+                           size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                           cpwl_err_t e);
 
 /* Cover's count 2 sum_{k<d} binom(D-1, k) of the dichotomies (the empty
    one included) of D points in general position in R^(d-1). */
-void erm_cover_count(fmpz_t count, slong D, slong d);
+void cpwl_erm_cover_count(fmpz_t count, slong D, slong d);
 
 #endif

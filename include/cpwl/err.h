@@ -17,26 +17,26 @@ typedef struct
     int status;                 /* CPWL_OK, CPWL_ERR_INPUT or CPWL_ERR_INTERNAL */
     char msg[CPWL_ERR_MSG_LEN];
 }
-err_struct;
+cpwl_err_struct;
 
-typedef err_struct err_t[1];
+typedef cpwl_err_struct cpwl_err_t[1];
 
-void err_init(err_t e);
-void err_clear(err_t e);
+void cpwl_err_init(cpwl_err_t e);
+void cpwl_err_clear(cpwl_err_t e);
 
 /* Record the first error only; later calls keep it.  Returns status so
-   that callers can write `return err_set(e, CPWL_ERR_INPUT, ...)`. */
-int err_set(err_t e, int status, const char *fmt, ...)
+   that callers can write `return cpwl_err_set(e, CPWL_ERR_INPUT, ...)`. */
+int cpwl_err_set(cpwl_err_t e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int err_vset(err_t e, int status, const char *fmt, va_list ap);
+int cpwl_err_vset(cpwl_err_t e, int status, const char *fmt, va_list ap);
 
 /* Quote user text s[0..len) for a message: printable ASCII as is, '"'
    and '\\' escaped, other bytes (newlines, escapes, NUL, UTF-8) as \xNN,
-   cut after ERR_QUOTE_MAX characters with "...", so that a message stays
-   one line.  buf must hold ERR_QUOTE_SIZE bytes. */
-#define ERR_QUOTE_MAX 40
-#define ERR_QUOTE_SIZE (4 * ERR_QUOTE_MAX + 16)
+   cut after CPWL_ERR_QUOTE_MAX characters with "...", so that a message stays
+   one line.  buf must hold CPWL_ERR_QUOTE_SIZE bytes. */
+#define CPWL_ERR_QUOTE_MAX 40
+#define CPWL_ERR_QUOTE_SIZE (4 * CPWL_ERR_QUOTE_MAX + 16)
 
-void err_quote(char *buf, size_t size, const char *s, size_t len);
+void cpwl_err_quote(char *buf, size_t size, const char *s, size_t len);
 
 #endif

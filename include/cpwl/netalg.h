@@ -18,7 +18,7 @@
    layers are stacked, depth(f) + depth(g).  An empty net (no layer) is
    the identity map.  Layers are copied with their activations; the
    result is prepared.  CPWL_ERR_INPUT on a dimension mismatch. */
-int netalg_compose(net_t out, const net_t f, const net_t g, err_t e);
+int cpwl_netalg_compose(cpwl_net_t out, const cpwl_net_t f, const cpwl_net_t g, cpwl_err_t e);
 
 /* out = a + b (same input and output dimensions): the two networks side by
    side on the shared input, the shallower padded with identity
@@ -29,25 +29,25 @@ int netalg_compose(net_t out, const net_t f, const net_t g, err_t e);
    as relu layers of twice the width (identity z = relu(z) - relu(-z),
    leaky, abs, hardtanh likewise); when a maxout layer meets anything but
    a maxout layer of as many pieces, the sum of the two relu lowerings
-   (netalg_lower_relu) is built instead. */
-int netalg_sum(net_t out, const net_t a, const net_t b, err_t e);
+   (cpwl_netalg_lower_relu) is built instead. */
+int cpwl_netalg_sum(cpwl_net_t out, const cpwl_net_t a, const cpwl_net_t b, cpwl_err_t e);
 
 /* out = c * net (c rational; c = 0 gives the zero map of the same shape).
    c goes into the last affine map; after a nonlinear output layer that
    is not positively homogeneous for c (c < 0, or hardtanh), an identity
    map c I is appended instead. */
-void netalg_scale(net_t out, const net_t net, const fmpq_t c);
+void cpwl_netalg_scale(cpwl_net_t out, const cpwl_net_t net, const fmpq_t c);
 
 /* The one-layer identity network R^n -> R^n (depth 1, size 0). */
-void netalg_identity(net_t out, slong n);
+void cpwl_netalg_identity(cpwl_net_t out, slong n);
 
 /* Pad net (output dimension m) to depth >= `depth` by identity
    pass-throughs placed before the last affine map (2m relus per added
    hidden layer); the function is unchanged. */
-void netalg_pad_depth(net_t out, const net_t net, slong depth);
+void cpwl_netalg_pad_depth(cpwl_net_t out, const cpwl_net_t net, slong depth);
 
 /* out = the same function with relu, leaky_relu and identity layers
-   only (net_is_basic): abs z = relu(z) + relu(-z), hardtanh clip(z) =
+   only (cpwl_net_is_basic): abs z = relu(z) + relu(-z), hardtanh clip(z) =
    relu(z + 1) - relu(z - 1) - 1, maxout a tournament of max(a, b) =
    a + relu(b - a) with values carried by relu(a) - relu(-a) (ceil(log2
    pieces) relu layers per maxout layer); consecutive affine maps (and
@@ -55,6 +55,6 @@ void netalg_pad_depth(net_t out, const net_t net, slong depth);
    same; the activation regions of out refine those of net (docs/
    regions.md, "Other activations").  out must be initialised and may be
    net; the result is prepared. */
-void netalg_lower_relu(net_t out, const net_t net);
+void cpwl_netalg_lower_relu(cpwl_net_t out, const cpwl_net_t net);
 
 #endif

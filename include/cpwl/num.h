@@ -7,7 +7,7 @@
      fraction p/q             -1/2, 22/7      (q > 0 after the sign of p)
      C99 hexadecimal float    0x1.8p-3, -0X1P+4, 0x.8p0, 0x10
    Refused with a message: nan, inf, q = 0, decimal exponents beyond
-   NUM_MAX_DEC_EXP, binary exponents beyond NUM_MAX_BIN_EXP, anything else.
+   CPWL_NUM_MAX_DEC_EXP, binary exponents beyond CPWL_NUM_MAX_BIN_EXP, anything else.
 
    A float mode (binary64, binary32) then rounds the exact value to the
    nearest float (ties to even, subnormals included) and keeps that float
@@ -20,34 +20,34 @@
 #include "cpwl/err.h"
 
 /* Exponent limits: beyond them a literal would cost megabytes of digits. */
-#define NUM_MAX_DEC_EXP 10000
-#define NUM_MAX_BIN_EXP 40000
+#define CPWL_NUM_MAX_DEC_EXP 10000
+#define CPWL_NUM_MAX_BIN_EXP 40000
 
 typedef enum
 {
-    NUM_EXACT = 0,
-    NUM_BINARY64,
-    NUM_BINARY32
+    CPWL_NUM_EXACT = 0,
+    CPWL_NUM_BINARY64,
+    CPWL_NUM_BINARY32
 }
-num_mode_t;
+cpwl_num_mode_t;
 
 /* Parse s[0..len) (no surrounding blanks) into out.  On failure sets e with
    a message naming what was expected (without the place, which the caller
    adds) and returns CPWL_ERR_INPUT; returns CPWL_OK on success. */
-int num_parse_fmpq(fmpq_t out, const char *s, size_t len, num_mode_t mode,
-                   err_t e);
+int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t mode,
+                   cpwl_err_t e);
 
-/* Round x to the nearest binary64 (mode NUM_BINARY64) or binary32 value,
+/* Round x to the nearest binary64 (mode CPWL_NUM_BINARY64) or binary32 value,
    ties to even, with gradual underflow; the result is exact in out.
    Returns 0, or CPWL_ERR_INPUT with a message when |x| rounds beyond the
    largest finite float (overflow). */
-int num_round_fmpq(fmpq_t out, const fmpq_t x, num_mode_t mode, err_t e);
+int cpwl_num_round_fmpq(fmpq_t out, const fmpq_t x, cpwl_num_mode_t mode, cpwl_err_t e);
 
 /* The binary64 value nearest to x (ties to even); +-HUGE_VAL on overflow.
    |result - x| <= 2^-53 |x| + 2^-1075 whenever the result is finite. */
-double num_fmpq_get_d(const fmpq_t x);
+double cpwl_num_fmpq_get_d(const fmpq_t x);
 
 /* Name of a mode as written in JSON ("exact", "binary64", "binary32"). */
-const char *num_mode_name(num_mode_t mode);
+const char *cpwl_num_mode_name(cpwl_num_mode_t mode);
 
 #endif

@@ -14,10 +14,10 @@
 /* Largest number of coefficients of one lowered tensor or layer (affine
    forms are dense in the current layer's outputs); beyond it the model
    is refused. */
-#define ONNX_MAX_COEFFS ((slong) 20000000)
+#define CPWL_ONNX_MAX_COEFFS ((slong) 20000000)
 
 /* Largest tensor rank handled. */
-#define ONNX_MAX_RANK 8
+#define CPWL_ONNX_MAX_RANK 8
 
 typedef struct
 {
@@ -30,27 +30,27 @@ typedef struct
     const void **const_tensors; /* serialised ONNX TensorProto of each */
     const size_t *const_lens;
 }
-onnx_opts_struct;
+cpwl_onnx_opts_struct;
 
 /* Defaults: no folding, no constant inputs. */
-void onnx_opts_init(onnx_opts_struct *opts);
+void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts);
 
 /* Read the model in buf[0..len) and lower it to net (replaced and
    prepared).  The net's input is the first graph input, flattened in
    row-major (C) order; its output is the graph's single output,
    flattened row-major.  where names the source in messages.  Returns
    CPWL_OK, or CPWL_ERR_INPUT with a one-line message naming the node. */
-int onnx_net_read_buf(net_t net, const void *buf, size_t len,
-                      const char *where, const onnx_opts_struct *opts,
-                      err_t e);
+int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
+                      const char *where, const cpwl_onnx_opts_struct *opts,
+                      cpwl_err_t e);
 
 /* The same from a file ("-" is standard input). */
-int onnx_net_read_file(net_t net, const char *path,
-                       const onnx_opts_struct *opts, err_t e);
+int cpwl_onnx_net_read_file(cpwl_net_t net, const char *path,
+                       const cpwl_onnx_opts_struct *opts, cpwl_err_t e);
 
 /* Whether the file looks like ONNX: its name ends in ".onnx", or (any
    other name) its first bytes are not JSON text but the start of a
    serialised ModelProto. */
-int onnx_is_onnx_file(const char *path);
+int cpwl_onnx_is_onnx_file(const char *path);
 
 #endif

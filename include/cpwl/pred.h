@@ -1,7 +1,7 @@
 /* The predicate layer: the one place where the sign of a quantity is
    decided (SPEC section 3).
 
-   A question supplies up to three ways to get the quantity; pred_sign tries
+   A question supplies up to three ways to get the quantity; cpwl_pred_sign tries
    them in order and stops at the first that proves the sign:
      1. a double value with a proven bound on its error: decided if
         |v| > err (or err == 0, when v is exact);
@@ -24,9 +24,9 @@ typedef struct
     slong prec_max;             /* Arb precision is doubled up to this */
     int exact_only;             /* skip the filters (benchmarks, tests) */
 }
-pred_ctx_struct;
+cpwl_pred_ctx_struct;
 
-typedef pred_ctx_struct pred_ctx_t[1];
+typedef cpwl_pred_ctx_struct cpwl_pred_ctx_t[1];
 
 typedef struct
 {
@@ -39,34 +39,34 @@ typedef struct
     void (*get_fmpq)(fmpq_t v, void *data);
     void *data;
 }
-pred_src_struct;
+cpwl_pred_src_struct;
 
-void pred_ctx_init(pred_ctx_t ctx);
-void pred_ctx_clear(pred_ctx_t ctx);
-void pred_ctx_reset_counts(pred_ctx_t ctx);
+void cpwl_pred_ctx_init(cpwl_pred_ctx_t ctx);
+void cpwl_pred_ctx_clear(cpwl_pred_ctx_t ctx);
+void cpwl_pred_ctx_reset_counts(cpwl_pred_ctx_t ctx);
 
 /* Sign (-1, 0 or +1) of the quantity described by src. */
-int pred_sign(pred_ctx_t ctx, const pred_src_struct *src);
+int cpwl_pred_sign(cpwl_pred_ctx_t ctx, const cpwl_pred_src_struct *src);
 
 /* Sign of (a quantity with value v and proven error bound err) when the
    double filter proves it; 2 when it does not. Does not count. */
-int pred_sign_d_filter(double v, double err);
+int cpwl_pred_sign_d_filter(double v, double err);
 
 /* The same question asked of the layer: the sign when the filter proves
    it, counted as decided by the double filter; 2 (not counted) when it
    does not or ctx->exact_only is set, and the caller goes on to an exact
-   stage (pred_sign, or its own, counted with pred_ctx_count). */
-int pred_sign_d(pred_ctx_t ctx, double v, double err);
+   stage (cpwl_pred_sign, or its own, counted with cpwl_pred_ctx_count). */
+int cpwl_pred_sign_d(cpwl_pred_ctx_t ctx, double v, double err);
 
-/* Count questions decided outside pred_sign: by a bulk double pass whose
-   every decision was the test of pred_sign_d_filter (|v| > err for a
+/* Count questions decided outside cpwl_pred_sign: by a bulk double pass whose
+   every decision was the test of cpwl_pred_sign_d_filter (|v| > err for a
    proven err), by Arb balls, and exactly. */
-void pred_ctx_count(pred_ctx_t ctx, ulong by_double, ulong by_arb,
+void cpwl_pred_ctx_count(cpwl_pred_ctx_t ctx, ulong by_double, ulong by_arb,
                     ulong by_exact);
 
 /* ctx's counts += src's (merging the contexts of worker threads). */
-void pred_ctx_add_counts(pred_ctx_t ctx, const pred_ctx_t src);
+void cpwl_pred_ctx_add_counts(cpwl_pred_ctx_t ctx, const cpwl_pred_ctx_t src);
 
-ulong pred_ctx_total(const pred_ctx_t ctx);
+ulong cpwl_pred_ctx_total(const cpwl_pred_ctx_t ctx);
 
 #endif

@@ -1,13 +1,13 @@
 /* Activation regions and linear regions (SPEC section 2).
 
    The algorithms work on a network already restricted to its domain
-   (dom_restrict_net): input_dim = d, domain = all of R^d or the box
+   (cpwl_dom_restrict_net): input_dim = d, domain = all of R^d or the box
    [lo, hi] (lo, hi NULL for all of R^d).
-     regions_1d  d = 1: exact piecewise-linear functions, layer by layer;
-     regions_2d  d = 2: exact convex-polygon refinement (a planar
+     cpwl_regions_1d  d = 1: exact piecewise-linear functions, layer by layer;
+     cpwl_regions_2d  d = 2: exact convex-polygon refinement (a planar
                  subdivision whose unbounded faces live in a symbolic box
                  [-M, M]^2, M -> infinity);
-     regions_nd  any d: H-polyhedra refined layer by layer with exact LP.
+     cpwl_regions_nd  any d: H-polyhedra refined layer by layer with exact LP.
    The neuron states of the 2-D and n-D paths are decided through the
    predicate layer in opts->pred (the 1-D path holds exact values and asks
    its exact stage); geometric steps inside an algorithm (the LP, interior
@@ -29,20 +29,20 @@
 #include "cpwl/dom.h"
 
 /* Default for --max-regions. */
-#define REGIONS_DEFAULT_MAX 10000000
+#define CPWL_REGIONS_DEFAULT_MAX 10000000
 
 typedef enum
 {
-    REGIONS_AUTO = 0,           /* 1-D for d = 1, 2-D for d = 2, else n-D */
-    REGIONS_1D,
-    REGIONS_2D,
-    REGIONS_ND
+    CPWL_REGIONS_AUTO = 0,           /* 1-D for d = 1, 2-D for d = 2, else n-D */
+    CPWL_REGIONS_1D,
+    CPWL_REGIONS_2D,
+    CPWL_REGIONS_ND
 }
-regions_method;
+cpwl_regions_method;
 
 typedef struct
 {
-    regions_method method;
+    cpwl_regions_method method;
     int linear;                 /* also count linear regions */
     int points;                 /* fill every cell's interior point */
     int maps;                   /* fill every cell's exact affine map */
@@ -60,15 +60,15 @@ typedef struct
     /* Called now and then with the cells found so far (may be NULL). */
     void (*progress)(void *data, slong layer, slong nlayers, slong cells);
     void *progress_data;
-    pred_ctx_struct *pred;      /* required: counts the sign decisions */
+    cpwl_pred_ctx_struct *pred;      /* required: counts the sign decisions */
 }
-regions_opts;
+cpwl_regions_opts;
 
-void regions_opts_init(regions_opts *opts, pred_ctx_struct *pred);
+void cpwl_regions_opts_init(cpwl_regions_opts *opts, cpwl_pred_ctx_struct *pred);
 
 typedef struct
 {
-    unsigned char *state;       /* pattern, net_num_states entries */
+    unsigned char *state;       /* pattern, cpwl_net_num_states entries */
     fmpq *point;                /* d entries, interior (opts->points) */
     fmpq *grad;                 /* m x d row-major (opts->maps) */
     fmpq *offset;               /* m (opts->maps) */
@@ -86,12 +86,12 @@ typedef struct
     int bounded;                /* -1 when not known */
     slong linear;               /* index of its linear region, or -1 */
 }
-regions_cell_struct;
+cpwl_regions_cell_struct;
 
 /* Why a computation stopped before the end. */
-#define REGIONS_DONE 0
-#define REGIONS_STOP_LIMIT 1    /* more than opts->max_regions cells */
-#define REGIONS_STOP_INTERRUPT 2
+#define CPWL_REGIONS_DONE 0
+#define CPWL_REGIONS_STOP_LIMIT 1    /* more than opts->max_regions cells */
+#define CPWL_REGIONS_STOP_INTERRUPT 2
 
 typedef struct
 {
@@ -100,9 +100,9 @@ typedef struct
     slong nstates;              /* neurons with a state */
     slong ncells;
     slong alloc;
-    regions_cell_struct *cells;
+    cpwl_regions_cell_struct *cells;
     slong nlinear;              /* -1 when not computed */
-    int stopped;                /* REGIONS_DONE or why it stopped */
+    int stopped;                /* CPWL_REGIONS_DONE or why it stopped */
     slong lower_bound;          /* when stopped: cells found so far, a
                                    lower bound on the count (the cells
                                    themselves are not listed then, unless
@@ -112,62 +112,62 @@ typedef struct
     slong lp_exact;             /* ... of which by the exact simplex (the
                                    double LP's certificate failed) */
 }
-regions_struct;
+cpwl_regions_struct;
 
-typedef regions_struct regions_t[1];
+typedef cpwl_regions_struct cpwl_regions_t[1];
 
-void regions_init(regions_t R, slong d, slong m, slong nstates);
-void regions_clear(regions_t R);
+void cpwl_regions_init(cpwl_regions_t R, slong d, slong m, slong nstates);
+void cpwl_regions_clear(cpwl_regions_t R);
 /* A new cell (zeroed fields, state allocated, nothing else). */
-regions_cell_struct *regions_add_cell(regions_t R);
-void regions_cell_set_point(regions_cell_struct *c, const fmpq *p, slong d);
+cpwl_regions_cell_struct *cpwl_regions_add_cell(cpwl_regions_t R);
+void cpwl_regions_cell_set_point(cpwl_regions_cell_struct *c, const fmpq *p, slong d);
 
 /* The algorithms.  g is the restricted network (input_dim = d), lo/hi its
    box or NULL.  Return CPWL_OK (possibly stopped early: R->stopped) or an
    error status with e set. */
-int regions_1d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e);
-int regions_2d(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e);
-int regions_nd(regions_t R, const net_t g, const fmpq *lo, const fmpq *hi,
-               const regions_opts *opts, err_t e);
+int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e);
+int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e);
+int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
+               const cpwl_regions_opts *opts, cpwl_err_t e);
 
 /* Restrict net to D and run the method opts->method chooses.  Checks that
    D fits the net (dimension) and that the method fits the domain. */
-int regions_compute(regions_t R, const net_t net, const dom_t D,
-                    const regions_opts *opts, err_t e);
+int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
+                    const cpwl_regions_opts *opts, cpwl_err_t e);
 
 /* Exact affine map of the restricted network g on a cell with pattern
    state: grad (m x d row-major), offset (m). */
-void regions_cell_map(fmpq *grad, fmpq *offset, const net_t g,
+void cpwl_regions_cell_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
                       const unsigned char *state);
 
 /* Whether the affine maps of g on the patterns s1 and s2 are identical,
    decided through the predicate layer (double forms with proven bounds
    first, exact maps only when the filter cannot tell). */
-int regions_same_map(const net_t g, const unsigned char *s1,
-                     const unsigned char *s2, pred_ctx_t ctx);
+int cpwl_regions_same_map(const cpwl_net_t g, const unsigned char *s1,
+                     const unsigned char *s2, cpwl_pred_ctx_t ctx);
 
 /* Linear regions from facet adjacency: pairs[2k], pairs[2k+1] are cells
    sharing a (d-1)-face.  Merges the pairs with identical maps
-   (regions_same_map) with union-find and sets R->nlinear and every
+   (cpwl_regions_same_map) with union-find and sets R->nlinear and every
    cell's linear index (numbered in order of first cell). */
-void regions_merge_linear(regions_t R, const net_t g, const slong *pairs,
-                          slong npairs, pred_ctx_t ctx);
+void cpwl_regions_merge_linear(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
+                          slong npairs, cpwl_pred_ctx_t ctx);
 
 /* The same with the double output maps of the cells given (m x (d+1)
    per cell, row-major, with proven bounds Ed; a cell whose first bound is
    not finite has none), as the algorithms have them at hand. */
-void regions_merge_linear_d(regions_t R, const net_t g, const slong *pairs,
+void cpwl_regions_merge_linear_d(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
                             slong npairs, double *Zd, double *Ed,
-                            pred_ctx_t ctx);
+                            cpwl_pred_ctx_t ctx);
 
 /* Sort the cells by pattern (lexicographic on the state bytes), so that
    two runs can be compared cell by cell. */
-void regions_sort(regions_t R);
+void cpwl_regions_sort(cpwl_regions_t R);
 
 /* The pattern as a compact bit string: one character per state, '|'
-   between layers (as net_pattern_str). */
-char *regions_pattern_str(const regions_cell_struct *c, const net_t net);
+   between layers (as cpwl_net_pattern_str). */
+char *cpwl_regions_pattern_str(const cpwl_regions_cell_struct *c, const cpwl_net_t net);
 
 #endif

@@ -11,7 +11,7 @@
    A point whose bits are all decided in double lies in the interior of an
    activation region (every pre-activation is nonzero there), so the number
    of distinct decided patterns is a lower bound on the activation region
-   count.  A point with an undecided bit is re-decided exactly (net_signs,
+   count.  A point with an undecided bit is re-decided exactly (cpwl_net_signs,
    through the predicate layer) when opts->resolve is set: if no
    pre-activation is exactly 0 its pattern is a region and is counted;
    so it is when every zero pre-activation vanishes on a neighbourhood
@@ -28,20 +28,20 @@
 #include "cpwl/dom.h"
 #include "cpwl/pred.h"
 
-#define SAMPLE_GRID 0
-#define SAMPLE_RANDOM 1
+#define CPWL_SAMPLE_GRID 0
+#define CPWL_SAMPLE_RANDOM 1
 
 /* Default for --max-points: refuse more points unless asked. */
-#define SAMPLE_DEFAULT_MAX_POINTS 100000000
+#define CPWL_SAMPLE_DEFAULT_MAX_POINTS 100000000
 
 typedef struct
 {
-    int mode;                   /* SAMPLE_GRID or SAMPLE_RANDOM */
-    const slong *grid;          /* SAMPLE_GRID: d axis sizes (each >= 1) */
-    slong ngrid;                /* SAMPLE_GRID: entries in grid (must be d) */
-    slong npoints;              /* SAMPLE_RANDOM: number of points */
-    ulong seed;                 /* SAMPLE_RANDOM */
-    int kernel;                 /* BATCH_AUTO or a batch kernel */
+    int mode;                   /* CPWL_SAMPLE_GRID or CPWL_SAMPLE_RANDOM */
+    const slong *grid;          /* CPWL_SAMPLE_GRID: d axis sizes (each >= 1) */
+    slong ngrid;                /* CPWL_SAMPLE_GRID: entries in grid (must be d) */
+    slong npoints;              /* CPWL_SAMPLE_RANDOM: number of points */
+    ulong seed;                 /* CPWL_SAMPLE_RANDOM */
+    int kernel;                 /* CPWL_BATCH_AUTO or a batch kernel */
     int nthreads;               /* 0 = all cores */
     int resolve;                /* decide undecided points exactly */
     slong max_points;           /* refuse (input error) beyond this */
@@ -49,13 +49,13 @@ typedef struct
     /* Called now and then with points done and planned (may be NULL). */
     void (*progress)(void *data, slong done, slong total);
     void *progress_data;
-    pred_ctx_struct *pred;      /* required: by_double counts the bits the
+    cpwl_pred_ctx_struct *pred;      /* required: by_double counts the bits the
                                    batch pass decided, the other stages the
                                    exact re-decisions */
 }
-sample_opts;
+cpwl_sample_opts;
 
-void sample_opts_init(sample_opts *opts, pred_ctx_struct *pred);
+void cpwl_sample_opts_init(cpwl_sample_opts *opts, cpwl_pred_ctx_struct *pred);
 
 typedef struct
 {
@@ -80,23 +80,23 @@ typedef struct
     double seconds;             /* wall time of the sampling */
     int stopped;                /* interrupted: npoints < planned */
 }
-sample_struct;
+cpwl_sample_struct;
 
-typedef sample_struct sample_t[1];
+typedef cpwl_sample_struct cpwl_sample_t[1];
 
-void sample_init(sample_t S);
-void sample_clear(sample_t S);
+void cpwl_sample_init(cpwl_sample_t S);
+void cpwl_sample_clear(cpwl_sample_t S);
 
 /* Sample net on the bounded domain D.  Input errors (exit 2): an unbounded
    domain, a grid of the wrong dimension or with a zero axis, more points
    than opts->max_points. */
-int sample_run(sample_t S, const net_t net, const dom_t D,
-               const sample_opts *opts, err_t e);
+int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
+               const cpwl_sample_opts *opts, cpwl_err_t e);
 
 /* The exact domain point (d entries) of sample point i. */
-void sample_point(fmpq *y, const sample_t S, slong i);
+void cpwl_sample_point(fmpq *y, const cpwl_sample_t S, slong i);
 
 /* Index of the pattern (words) among S->patterns, or -1. */
-slong sample_find(const sample_t S, const uint64_t *pattern);
+slong cpwl_sample_find(const cpwl_sample_t S, const uint64_t *pattern);
 
 #endif

@@ -19,20 +19,20 @@
 
 typedef enum
 {
-    TRAIN_GD = 0,               /* plain full-batch gradient descent */
-    TRAIN_ADAM
+    CPWL_TRAIN_GD = 0,               /* plain full-batch gradient descent */
+    CPWL_TRAIN_ADAM
 }
-train_method;
+cpwl_train_method;
 
 typedef struct
 {
-    train_method method;
+    cpwl_train_method method;
     slong iters;                /* steps per run (at most) */
     double lr;                  /* step size; <= 0: the method's default
-                                   (see train_step) */
+                                   (see cpwl_train_step) */
     uint64_t seed;              /* run r uses a generator seeded from
                                    (seed, r): results are reproducible */
-    int loss;                   /* 0 squared, 1 l1, 2 hinge (as qp_loss) */
+    int loss;                   /* 0 squared, 1 l1, 2 hinge (as cpwl_qp_loss) */
     int output_bias;
     double beta1, beta2, eps;   /* Adam's constants */
     int decay;                  /* GD only: 1: step lr / sqrt(1 + t) at
@@ -40,14 +40,14 @@ typedef struct
                                    subgradient schedule), 0: constant lr,
                                    -1: 1 for l1 and hinge, 0 for squared */
 }
-train_opts;
+cpwl_train_opts;
 
 /* Defaults: GD, 20000 steps, lr = 0 (automatic), seed 0, squared loss,
    no output bias, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, decay = -1
    (decaying GD steps for l1 and hinge only: with a constant step the
    subgradient iterates keep oscillating and end, on the hand cases of
    docs/examples.md, up to ~0.5 above the optimum instead of ~1e-3). */
-void train_opts_init(train_opts *o);
+void cpwl_train_opts_init(cpwl_train_opts *o);
 
 /* The step size a run uses: o->lr when positive; otherwise 1e-2 for
    Adam, and for GD 1 / (2 S max(1, max_i |y_i|) sqrt(w)) with
@@ -57,21 +57,21 @@ void train_opts_init(train_opts *o);
    step that suits 3 points diverges on 100 points with |x| = 10.  (On
    3000 seeded runs, D = 3..100, |x|, |y| <= 10, n = 1, 2, w = 1..4,
    squared loss: none diverged and none ended above its initial loss.) */
-double train_step(const train_opts *o, const double *X, const double *y,
+double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *y,
                   slong D, slong n, slong w);
 
 /* One run: data X (D x n, row-major), y (D); width w.  Initialisation:
    PyTorch's default (uniform in +-1/sqrt(fan_in)).  On return params holds
    (a_1, b_1, v_1, ..., a_w, b_w, v_w, c): w (n + 2) + 1 doubles, and the
    function returns the final training loss (sum over the data) computed
-   in double.  This is train_init followed by train_from. */
-double train_run(double *params, const double *X, const double *y, slong D,
-                 slong n, slong w, const train_opts *o, slong run);
+   in double.  This is cpwl_train_init followed by cpwl_train_from. */
+double cpwl_train_run(double *params, const double *X, const double *y, slong D,
+                 slong n, slong w, const cpwl_train_opts *o, slong run);
 
 /* The initial parameters of run `run`: a_j, b_j uniform in
    +-1/sqrt(n), v_j and c uniform in +-1/sqrt(w); c = 0 without an output
    bias. */
-void train_init(double *params, slong n, slong w, const train_opts *o,
+void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
                 slong run);
 
 /* Train from params (updated in place) for at most o->iters steps and
@@ -80,14 +80,14 @@ void train_init(double *params, slong n, slong w, const train_opts *o,
    initial loss and the loss of the zero function.  Returns +inf (and
    stops) if the loss overflows or becomes NaN: the step was too large.
    steps (may be NULL) receives the number of steps taken. */
-double train_from(double *params, const double *X, const double *y,
-                  slong D, slong n, slong w, const train_opts *o,
+double cpwl_train_from(double *params, const double *X, const double *y,
+                  slong D, slong n, slong w, const cpwl_train_opts *o,
                   slong *steps);
 
 /* The summed loss at params and, if grad is not NULL, its (sub)gradient
    (same layout as params; the c entry is 0 without output bias): the
-   gradient train_from follows, exposed for testing. */
-double train_grad(double *grad, const double *params, const double *X,
+   gradient cpwl_train_from follows, exposed for testing. */
+double cpwl_train_grad(double *grad, const double *params, const double *X,
                   const double *y, slong D, slong n, slong w, int loss,
                   int output_bias);
 

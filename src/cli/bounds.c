@@ -30,7 +30,7 @@ int cmd_bounds(int argc, char **argv)
     int json = 0, c, has_m;
     slong n0, L, out, *w;
     fmpz_t naive, serra, mont, one;
-    err_t e;
+    cpwl_err_t e;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
@@ -49,18 +49,18 @@ int cmd_bounds(int argc, char **argv)
     if (arch == NULL)
         return cli_usage("bounds", "--arch is required (e.g. --arch "
                          "2-8-8-1: input, hidden widths, output)");
-    err_init(e);
-    if (bounds_parse_arch(&n0, &w, &L, &out, arch, e) != CPWL_OK)
+    cpwl_err_init(e);
+    if (cpwl_bounds_parse_arch(&n0, &w, &L, &out, arch, e) != CPWL_OK)
         return cli_fail("bounds", e);
 
     fmpz_init(naive);
     fmpz_init(serra);
     fmpz_init(mont);
     fmpz_init(one);
-    bounds_naive(naive, n0, w, L);
-    bounds_serra(serra, n0, w, L);
-    has_m = bounds_montufar(mont, n0, w, L);
-    bounds_one_input(one, w, L);
+    cpwl_bounds_naive(naive, n0, w, L);
+    cpwl_bounds_serra(serra, n0, w, L);
+    has_m = cpwl_bounds_montufar(mont, n0, w, L);
+    cpwl_bounds_one_input(one, w, L);
 
     if (json)
     {

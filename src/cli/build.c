@@ -1,7 +1,7 @@
 /* cpwl build: the networks of the constructive theorems (build.h) and the
    network algebra (netalg.h), written as canonical cpwl JSON.
 
-   Every option value is read exactly (num_parse_fmpq); a malformed value
+   Every option value is read exactly (cpwl_num_parse_fmpq); a malformed value
    is reported with the option and the column.  The theorem hypotheses
    (increasing breakpoints, a in the open simplex, nonzero generators, ...)
    are checked by the library, whose message is passed on (exit 2). */
@@ -33,16 +33,16 @@ static void trim(const char *s, size_t *a, size_t *z)
 
 /* One number s[a..z) of option opt (column a + 1 in messages). */
 static int parse_num(fmpq_t x, const char *s, size_t a, size_t z,
-                     const char *opt, err_t e)
+                     const char *opt, cpwl_err_t e)
 {
-    err_t ne;
-    err_init(ne);
+    cpwl_err_t ne;
+    cpwl_err_init(ne);
     trim(s, &a, &z);
     if (a == z)
-        return err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: expected a "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: expected a "
                        "number", opt, (long) a + 1);
-    if (num_parse_fmpq(x, s + a, z - a, NUM_EXACT, ne) != CPWL_OK)
-        return err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: %s", opt,
+    if (cpwl_num_parse_fmpq(x, s + a, z - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: %s", opt,
                        (long) a + 1, ne->msg);
     return CPWL_OK;
 }
@@ -50,7 +50,7 @@ static int parse_num(fmpq_t x, const char *s, size_t a, size_t z,
 /* The numbers of s[a..z) separated by sep into a new vector *v (*n
    entries; a blank text gives none). */
 static int parse_list(fmpq **v, slong *n, const char *s, size_t a, size_t z,
-                      char sep, const char *opt, err_t e)
+                      char sep, const char *opt, cpwl_err_t e)
 {
     slong k = 1, i;
     size_t p, q;
@@ -81,7 +81,7 @@ static int parse_list(fmpq **v, slong *n, const char *s, size_t a, size_t z,
 /* Rows "r1;r2;..." of comma lists, all of the same length: a new
    row-major vector *v of *rows x *cols. */
 static int parse_rows(fmpq **v, slong *rows, slong *cols, const char *s,
-                      const char *opt, err_t e)
+                      const char *opt, cpwl_err_t e)
 {
     size_t p = 0, q, len = strlen(s);
     slong r = 1, i, j;
@@ -99,7 +99,7 @@ static int parse_rows(fmpq **v, slong *rows, slong *cols, const char *s,
             goto fail;
         if (n == 0)
         {
-            err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld is empty",
+            cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld is empty",
                     opt, (long) p + 1, (long) i + 1);
             goto fail;
         }
@@ -110,7 +110,7 @@ static int parse_rows(fmpq **v, slong *rows, slong *cols, const char *s,
         }
         else if (n != *cols)
         {
-            err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld has %ld "
+            cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld has %ld "
                     "entr%s, row 1 has %ld", opt, (long) p + 1, (long) i + 1,
                     (long) n, n == 1 ? "y" : "ies", (long) *cols);
             _fmpq_vec_clear(row, n);
@@ -139,7 +139,7 @@ typedef struct
     const char *s;
     size_t pos;
     const char *opt;
-    err_struct *e;
+    cpwl_err_struct *e;
 }
 cursor;
 
@@ -151,13 +151,13 @@ static void cur_ws(cursor *c)
 
 static int cur_fail(cursor *c, const char *what)
 {
-    char got[ERR_QUOTE_SIZE];
+    char got[CPWL_ERR_QUOTE_SIZE];
     if (c->s[c->pos] == '\0')
-        return err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, "
+        return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, "
                        "got the end of the text", c->opt, (long) c->pos + 1,
                        what);
-    err_quote(got, sizeof got, c->s + c->pos, strcspn(c->s + c->pos, " \t"));
-    return err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, got "
+    cpwl_err_quote(got, sizeof got, c->s + c->pos, strcspn(c->s + c->pos, " \t"));
+    return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, got "
                    "%s", c->opt, (long) c->pos + 1, what, got);
 }
 
@@ -228,14 +228,14 @@ static int cur_rows(cursor *c, fmpq **v, slong *len, slong *alloc,
         if (*width == 0)
         {
             if (n < 2)
-                return err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: a "
+                return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: a "
                                "%s needs n + 1 >= 2 numbers (a_1..a_n, b), "
                                "got %ld", c->opt, (long) at + 1, what,
                                (long) n);
             *width = n;
         }
         else if (n != *width)
-            return err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: this %s "
+            return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: this %s "
                            "has %ld number%s, the first one %ld (n + 1 each)",
                            c->opt, (long) at + 1, what, (long) n,
                            n == 1 ? "" : "s", (long) *width);
@@ -247,7 +247,7 @@ static int cur_rows(cursor *c, fmpq **v, slong *len, slong *alloc,
 
 /* --maxsum: terms [+|-]max(row | row | ...), optionally separated by ';',
    each row a_1,...,a_n,b. */
-static int build_maxsum_text(net_t out, slong *size, const char *s, err_t e)
+static int build_maxsum_text(cpwl_net_t out, slong *size, const char *s, cpwl_err_t e)
 {
     cursor c = {s, 0, "maxsum", e};
     fmpq *v = NULL;
@@ -299,7 +299,7 @@ static int build_maxsum_text(net_t out, slong *size, const char *s, err_t e)
     terms = flint_malloc(nterms * sizeof(fmpq *));
     for (j = 0; j < nterms; j++)
         terms[j] = v + start[j];
-    status = build_cpwl_maxsum(out, size, width - 1, nterms, k,
+    status = cpwl_build_maxsum(out, size, width - 1, nterms, k,
                                (const fmpq *const *) terms, sign, e);
 done:
     if (v != NULL)
@@ -313,8 +313,8 @@ done:
 
 /* --lattice: "L: row | row | ...; groups: i,j,...; i,...": f = max over
    the groups of the min of the rows listed (0-based). */
-static int build_lattice_text(net_t out, slong *size, const char *s,
-                              err_t e)
+static int build_lattice_text(cpwl_net_t out, slong *size, const char *s,
+                              cpwl_err_t e)
 {
     cursor c = {s, 0, "lattice", e};
     fmpq *v = NULL;
@@ -364,7 +364,7 @@ static int build_lattice_text(net_t out, slong *size, const char *s,
             }
             if (x >= nl)
             {
-                err_set(e, CPWL_ERR_INPUT, "--lattice: column %ld: index %ld,"
+                cpwl_err_set(e, CPWL_ERR_INPUT, "--lattice: column %ld: index %ld,"
                         " but L has %ld map%s (0 to %ld)", (long) c.pos + 1,
                         x, (long) nl, nl == 1 ? "" : "s", (long) nl - 1);
                 goto done;
@@ -391,7 +391,7 @@ static int build_lattice_text(net_t out, slong *size, const char *s,
     groups = flint_malloc(ng * sizeof(slong *));
     for (j = 0, nidx = 0; j < ng; nidx += glen[j], j++)
         groups[j] = idx + nidx;
-    status = build_cpwl_lattice(out, size, width - 1, nl, v, ng, glen,
+    status = cpwl_build_lattice(out, size, width - 1, nl, v, ng, glen,
                                 groups, e);
 done:
     if (v != NULL)
@@ -520,7 +520,7 @@ static int slong_opt(slong *x, const build_args *a, int c, slong lo,
     return cli_parse_slong(x, SUB, opt, a->val[c], lo, hi);
 }
 
-static int run_pwl1d(net_t net, slong *units, const build_args *a, err_t e)
+static int run_pwl1d(cpwl_net_t net, slong *units, const build_args *a, cpwl_err_t e)
 {
     const char *ob = arg(a, 'B');
     int bias = 1, status;
@@ -556,7 +556,7 @@ static int run_pwl1d(net_t net, slong *units, const build_args *a, err_t e)
             for (colon = p; colon < q && s[colon] != ':'; colon++)
                 ;
             if (colon == q)
-                status = err_set(e, CPWL_ERR_INPUT, "--points: column %ld: "
+                status = cpwl_err_set(e, CPWL_ERR_INPUT, "--points: column %ld: "
                                  "point %ld: expected x:y", (long) p + 1,
                                  (long) i + 1);
             else if (parse_num(x + i, s, p, colon, "points", e) == CPWL_OK)
@@ -565,7 +565,7 @@ static int run_pwl1d(net_t net, slong *units, const build_args *a, err_t e)
                 status = CPWL_ERR_INPUT;
         }
         if (status == CPWL_OK)
-            status = build_pwl1d_points(net, units, x, y, np, bias, e);
+            status = cpwl_build_pwl1d_points(net, units, x, y, np, bias, e);
         _fmpq_vec_clear(x, np);
         _fmpq_vec_clear(y, np);
         return status;
@@ -588,15 +588,15 @@ static int run_pwl1d(net_t net, slong *units, const build_args *a, err_t e)
             status = parse_num(v, a->val['v'], 0, strlen(a->val['v']),
                                "value", e);
         if (status == CPWL_OK && ns == 0)
-            status = err_set(e, CPWL_ERR_INPUT, "--slopes: expected at least"
+            status = cpwl_err_set(e, CPWL_ERR_INPUT, "--slopes: expected at least"
                              " one slope");
         if (status == CPWL_OK && nb != ns - 1)
-            status = err_set(e, CPWL_ERR_INPUT, "--breaks: expected %ld "
+            status = cpwl_err_set(e, CPWL_ERR_INPUT, "--breaks: expected %ld "
                              "breakpoint%s (one fewer than the %ld slopes), "
                              "got %ld", (long) ns - 1, ns == 2 ? "" : "s",
                              (long) ns, (long) nb);
         if (status == CPWL_OK)
-            status = build_pwl1d(net, units, br, ns, sl, v, bias, e);
+            status = cpwl_build_pwl1d(net, units, br, ns, sl, v, bias, e);
         if (br != NULL)
             _fmpq_vec_clear(br, nb);
         if (sl != NULL)
@@ -607,24 +607,24 @@ static int run_pwl1d(net_t net, slong *units, const build_args *a, err_t e)
 }
 
 /* The hard family of the rows of `s` (option c), as for hard --a. */
-static int run_hard(net_t net, const char *s, int c, err_t e)
+static int run_hard(cpwl_net_t net, const char *s, int c, cpwl_err_t e)
 {
     fmpq *a;
     slong k, w;
     int status = parse_rows(&a, &k, &w, s, opt_name(c), e);
     if (status != CPWL_OK)
         return status;
-    status = build_hard(net, a, w, k, e);
+    status = cpwl_build_hard(net, a, w, k, e);
     _fmpq_vec_clear(a, k * w);
     return status;
 }
 
-static int run_zonotope(net_t net, const build_args *a, err_t e)
+static int run_zonotope(cpwl_net_t net, const build_args *a, cpwl_err_t e)
 {
     fmpq *b = NULL;
     slong m, n;
     int status;
-    net_t z, h;
+    cpwl_net_t z, h;
     if (a->given['g'] && a->given['r'])
         return cli_usage(SUB, "zonotope: --gens or --random, not both");
     if (!a->given['g'] && !a->given['r'])
@@ -657,23 +657,23 @@ static int run_zonotope(net_t net, const build_args *a, err_t e)
         b = _fmpq_vec_init(m * n);
         random_generators(b, m, n, seed);
     }
-    net_init(z, n);
-    net_init(h, 1);
-    status = build_zonotope(z, b, m, n, e);
+    cpwl_net_init(z, n);
+    cpwl_net_init(h, 1);
+    status = cpwl_build_zonotope(z, b, m, n, e);
     if (status == CPWL_OK && a->given['H'])
         status = run_hard(h, a->val['H'], 'H', e);
     else if (status == CPWL_OK && a->given['S'])
     {
         slong k;
         if ((status = slong_opt(&k, a, 'S', 1, 10000)) == CPWL_OK)
-            status = build_sawtooth(h, k, e);
+            status = cpwl_build_sawtooth(h, k, e);
     }
     if (status == CPWL_OK && (a->given['H'] || a->given['S']))
-        status = netalg_compose(net, h, z, e);
+        status = cpwl_netalg_compose(net, h, z, e);
     else if (status == CPWL_OK)
-        net_swap(net, z);
-    net_clear(z);
-    net_clear(h);
+        cpwl_net_swap(net, z);
+    cpwl_net_clear(z);
+    cpwl_net_clear(h);
     _fmpq_vec_clear(b, m * n);
     return status;
 }
@@ -712,8 +712,8 @@ int cmd_build(int argc, char **argv)
     build_args a;
     const char *kname;
     char **files;
-    net_t net, f, g;
-    err_t e;
+    cpwl_net_t net, f, g;
+    cpwl_err_t e;
     slong units = -1, l;
     int c, status = CPWL_OK, i;
 
@@ -761,10 +761,10 @@ int cmd_build(int argc, char **argv)
                          kind->files, kind->files == 1 ? "" : "s");
     }
 
-    err_init(e);
-    net_init(net, 1);
-    net_init(f, 1);
-    net_init(g, 1);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(f, 1);
+    cpwl_net_init(g, 1);
     for (i = 0; i < kind->files && status == CPWL_OK; i++)
         status = cli_load_net(i == 0 ? f : g, SUB, files[i]);
     if (status != CPWL_OK)
@@ -777,7 +777,7 @@ int cmd_build(int argc, char **argv)
         slong n;
         if ((status = need(&a, 'n', kname)) == CPWL_OK
             && (status = slong_opt(&n, &a, 'n', 0, 1000000)) == CPWL_OK)
-            status = build_max(net, n, a.given['z'], e);
+            status = cpwl_build_max(net, n, a.given['z'], e);
     }
     else if (strcmp(kname, "cpwl") == 0)
     {
@@ -797,7 +797,7 @@ int cmd_build(int argc, char **argv)
                                     strlen(a.val['a']), ',', "a", e))
             == CPWL_OK)
         {
-            status = build_zigzag(net, v, w, e);
+            status = cpwl_build_zigzag(net, v, w, e);
             if (v != NULL)
                 _fmpq_vec_clear(v, w);
         }
@@ -812,14 +812,14 @@ int cmd_build(int argc, char **argv)
         slong k;
         if ((status = need(&a, 'k', kname)) == CPWL_OK
             && (status = slong_opt(&k, &a, 'k', 0, 10000)) == CPWL_OK)
-            status = build_sawtooth(net, k, e);
+            status = cpwl_build_sawtooth(net, k, e);
     }
     else if (strcmp(kname, "zonotope") == 0)
         status = run_zonotope(net, &a, e);
     else if (strcmp(kname, "compose") == 0)
-        status = netalg_compose(net, f, g, e);
+        status = cpwl_netalg_compose(net, f, g, e);
     else if (strcmp(kname, "sum") == 0)
-        status = netalg_sum(net, f, g, e);
+        status = cpwl_netalg_sum(net, f, g, e);
     else                        /* scale */
     {
         fmpq_t by;
@@ -827,7 +827,7 @@ int cmd_build(int argc, char **argv)
         if ((status = need(&a, 'y', kname)) == CPWL_OK
             && (status = parse_num(by, a.val['y'], 0, strlen(a.val['y']),
                                    "by", e)) == CPWL_OK)
-            netalg_scale(net, f, by);
+            cpwl_netalg_scale(net, f, by);
         fmpq_clear(by);
     }
     if (status != CPWL_OK)
@@ -842,25 +842,25 @@ int cmd_build(int argc, char **argv)
         flint_free(net->name);
         net->name = command_name(argc, argv);
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
     if (a.given['V'])
     {
         fprintf(stderr, "cpwl build: %s: input_dim %ld, output_dim %ld, "
                 "depth %ld, size %ld, width %ld, hidden widths ", kname,
-                (long) net->input_dim, (long) net_output_dim(net),
-                (long) net_depth(net), (long) net_size(net),
-                (long) net_width(net));
+                (long) net->input_dim, (long) cpwl_net_output_dim(net),
+                (long) cpwl_net_depth(net), (long) cpwl_net_size(net),
+                (long) cpwl_net_width(net));
         for (l = 0; l + 1 < net->nlayers; l++)
             fprintf(stderr, "%s%ld", l ? "-" : "",
-                    (long) net_layer_width(net, l));
+                    (long) cpwl_net_layer_width(net, l));
         if (net->nlayers < 2)
             fprintf(stderr, "(none)");
         fprintf(stderr, "\n");
     }
     status = cli_write_net(net, "build", arg(&a, 'o'));
 done:
-    net_clear(net);
-    net_clear(f);
-    net_clear(g);
+    cpwl_net_clear(net);
+    cpwl_net_clear(f);
+    cpwl_net_clear(g);
     return status;
 }

@@ -4,7 +4,7 @@
    from their closed forms (Telgarsky's sawtooth construction, as in
    ../shared/examples.md), the other examples from hand computation written
    down in docs/examples.md.  Each point is also checked three ways
-   (net_check_point). */
+   (cpwl_net_check_point). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,43 +91,43 @@ static int selected(const char *name, char **names, int nnames)
 
 /* Check one claim; fills `computed` and `why`; returns 1 if it holds. */
 static int check_claim(char *computed, size_t clen, char *why, size_t wlen,
-                       const claim *cl, pred_ctx_t ctx)
+                       const claim *cl, cpwl_pred_ctx_t ctx)
 {
     const cli_example *ex = find_example(cl->example);
-    net_t net;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_err_t e;
     fmpq *x = NULL, *y = NULL, *want = NULL;
     slong n = 0, m = 0, i;
     unsigned char *state = NULL;
     char *pat = NULL;
     int ok = 0;
-    net_check_struct chk;
+    cpwl_net_check_struct chk;
 
-    err_init(e);
-    net_init(net, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 0);
     computed[0] = why[0] = '\0';
     if (ex == NULL
-        || io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e))
+        || cpwl_io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e))
     {
         snprintf(why, wlen, "cannot load: %.200s", e->msg);
-        net_clear(net);
+        cpwl_net_clear(net);
         return 0;
     }
     n = net->input_dim;
-    m = net_output_dim(net);
+    m = cpwl_net_output_dim(net);
     x = _fmpq_vec_init(n);
     y = _fmpq_vec_init(m);
     want = _fmpq_vec_init(m);
-    if (io_parse_vector(x, n, cl->at, "point", e)
-        || io_parse_vector(want, m, cl->value, "value", e))
+    if (cpwl_io_parse_vector(x, n, cl->at, "point", e)
+        || cpwl_io_parse_vector(want, m, cl->value, "value", e))
     {
         snprintf(why, wlen, "bad claim: %.200s", e->msg);
         goto done;
     }
-    net_eval_fmpq(y, net, x);
-    state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
-    net_check_point(&chk, state, net, x, ctx, 128);
-    pat = net_pattern_str(state, net);
+    cpwl_net_eval_fmpq(y, net, x);
+    state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
+    cpwl_net_check_point(&chk, state, net, x, ctx, 128);
+    pat = cpwl_net_pattern_str(state, net);
     {
         char *s = fmpq_get_str(NULL, 10, y);
         snprintf(computed, clen, "%s%s%s", s, cl->pattern ? ", " : "",
@@ -145,7 +145,7 @@ static int check_claim(char *computed, size_t clen, char *why, size_t wlen,
         ok = 0;
         snprintf(why, wlen, "pattern differs");
     }
-    else if (!net_check_passed(&chk))
+    else if (!cpwl_net_check_passed(&chk))
     {
         ok = 0;
         snprintf(why, wlen, "three-way check failed:%s%s%s",
@@ -161,7 +161,7 @@ done:
     _fmpq_vec_clear(x, n);
     _fmpq_vec_clear(y, m);
     _fmpq_vec_clear(want, m);
-    net_clear(net);
+    cpwl_net_clear(net);
     return ok;
 }
 
@@ -169,39 +169,39 @@ done:
    (for d >= 2) also by the n-D method, which must agree. */
 static int check_region_claim(char *computed, size_t clen, char *why,
                               size_t wlen, const region_claim *cl,
-                              pred_ctx_t ctx)
+                              cpwl_pred_ctx_t ctx)
 {
     const cli_example *ex = find_example(cl->example);
-    net_t net;
-    dom_t D;
-    regions_t R, Q;
-    regions_opts o;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_regions_t R, Q;
+    cpwl_regions_opts o;
+    cpwl_err_t e;
     int ok = 0;
 
-    err_init(e);
-    net_init(net, 0);
-    dom_init(D);
-    regions_init(R, 0, 0, 0);
-    regions_init(Q, 0, 0, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 0);
+    cpwl_dom_init(D);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_regions_init(Q, 0, 0, 0);
     computed[0] = why[0] = '\0';
     if (ex == NULL
-        || io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e)
-        || dom_set_str(D, net->input_dim, cl->box, NULL, NULL, e))
+        || cpwl_io_net_read_str(net, ex->json, strlen(ex->json), ex->name, e)
+        || cpwl_dom_set_str(D, net->input_dim, cl->box, NULL, NULL, e))
     {
         snprintf(why, wlen, "cannot load: %.200s", e->msg);
         goto done;
     }
-    regions_opts_init(&o, ctx);
+    cpwl_regions_opts_init(&o, ctx);
     o.linear = 1;
-    o.method = REGIONS_AUTO;
-    if (regions_compute(R, net, D, &o, e) != CPWL_OK)
+    o.method = CPWL_REGIONS_AUTO;
+    if (cpwl_regions_compute(R, net, D, &o, e) != CPWL_OK)
     {
         snprintf(why, wlen, "%.200s", e->msg);
         goto done;
     }
-    o.method = REGIONS_ND;
-    if (regions_compute(Q, net, D, &o, e) != CPWL_OK)
+    o.method = CPWL_REGIONS_ND;
+    if (cpwl_regions_compute(Q, net, D, &o, e) != CPWL_OK)
     {
         snprintf(why, wlen, "n-D path: %.200s", e->msg);
         goto done;
@@ -217,10 +217,10 @@ static int check_region_claim(char *computed, size_t clen, char *why,
                  (long) Q->nlinear);
     }
 done:
-    regions_clear(R);
-    regions_clear(Q);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_regions_clear(Q);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
     return ok;
 }
 
@@ -238,7 +238,7 @@ typedef struct
 }
 thm_out;
 
-typedef int (*thm_fn)(thm_out *r, slong arg, pred_ctx_t ctx);
+typedef int (*thm_fn)(thm_out *r, slong arg, cpwl_pred_ctx_t ctx);
 
 typedef struct
 {
@@ -250,7 +250,7 @@ typedef struct
 thm_claim;
 
 /* Record a library error as the reason; returns 0 (the claim fails). */
-static int thm_err(thm_out *r, const char *what, const err_t e)
+static int thm_err(thm_out *r, const char *what, const cpwl_err_t e)
 {
     snprintf(r->why, sizeof r->why, "%s: %.200s", what, e->msg);
     return 0;
@@ -265,51 +265,51 @@ static int thm_differs(thm_out *r, const char *what)
 /* Regions of net on a domain given as on the command line (box, line;
    both NULL: all of R^n), linear regions counted; with `maps` also the
    interior points, exact maps and vertices of the cells. */
-static int thm_regions(regions_t R, const net_t net, const char *box,
-                       const char *line, int maps, pred_ctx_t ctx, err_t e)
+static int thm_regions(cpwl_regions_t R, const cpwl_net_t net, const char *box,
+                       const char *line, int maps, cpwl_pred_ctx_t ctx, cpwl_err_t e)
 {
-    dom_t D;
-    regions_opts o;
+    cpwl_dom_t D;
+    cpwl_regions_opts o;
     int status;
-    dom_init(D);
-    status = dom_set_str(D, net->input_dim, box, NULL, line, e);
+    cpwl_dom_init(D);
+    status = cpwl_dom_set_str(D, net->input_dim, box, NULL, line, e);
     if (status == CPWL_OK)
     {
-        regions_opts_init(&o, ctx);
+        cpwl_regions_opts_init(&o, ctx);
         o.linear = 1;
         o.maps = o.points = o.verts = maps;
-        status = regions_compute(R, net, D, &o, e);
-        if (status == CPWL_OK && R->stopped != REGIONS_DONE)
-            status = err_set(e, CPWL_ERR_INTERNAL, "stopped early");
+        status = cpwl_regions_compute(R, net, D, &o, e);
+        if (status == CPWL_OK && R->stopped != CPWL_REGIONS_DONE)
+            status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "stopped early");
     }
-    dom_clear(D);
+    cpwl_dom_clear(D);
     return status;
 }
 
 /* Whether a = b on all of R^n, exactly (equiv.h): *equal. */
-static int thm_equiv(int *equal, const net_t a, const net_t b,
-                     pred_ctx_t ctx, err_t e)
+static int thm_equiv(int *equal, const cpwl_net_t a, const cpwl_net_t b,
+                     cpwl_pred_ctx_t ctx, cpwl_err_t e)
 {
-    dom_t D;
-    regions_opts o;
-    equiv_t Q;
+    cpwl_dom_t D;
+    cpwl_regions_opts o;
+    cpwl_equiv_t Q;
     int status;
-    dom_init(D);
-    dom_set_all(D, a->input_dim);
-    regions_opts_init(&o, ctx);
-    equiv_init(Q);
-    status = equiv_decide(Q, a, b, D, &o, e);
-    if (status == CPWL_OK && Q->stopped != REGIONS_DONE)
-        status = err_set(e, CPWL_ERR_INTERNAL, "equivalence undecided");
+    cpwl_dom_init(D);
+    cpwl_dom_set_all(D, a->input_dim);
+    cpwl_regions_opts_init(&o, ctx);
+    cpwl_equiv_init(Q);
+    status = cpwl_equiv_decide(Q, a, b, D, &o, e);
+    if (status == CPWL_OK && Q->stopped != CPWL_REGIONS_DONE)
+        status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "equivalence undecided");
     *equal = Q->equal;
-    equiv_clear(Q);
-    dom_clear(D);
+    cpwl_equiv_clear(Q);
+    cpwl_dom_clear(D);
     return status;
 }
 
-static int thm_load(net_t net, const char *json, err_t e)
+static int thm_load(cpwl_net_t net, const char *json, cpwl_err_t e)
 {
-    return io_net_read_str(net, json, strlen(json), "(built-in)", e);
+    return cpwl_io_net_read_str(net, json, strlen(json), "(built-in)", e);
 }
 
 /* One hidden layer of relus on R^n, hand-written: a cpwl-net text. */
@@ -336,54 +336,54 @@ static const hard_case hard_cases[] = {
     {"1/2,1/2, 1/2,1/2, 1/2,1/2, 1/2,1/2", 2, 4}
 };
 
-static int thm_hard_net(net_t net, const hard_case *hc, err_t e)
+static int thm_hard_net(cpwl_net_t net, const hard_case *hc, cpwl_err_t e)
 {
     fmpq *a = _fmpq_vec_init(hc->w * hc->k);
-    int status = io_parse_vector(a, hc->w * hc->k, hc->a, "a", e);
+    int status = cpwl_io_parse_vector(a, hc->w * hc->k, hc->a, "a", e);
     if (status == CPWL_OK)
-        status = build_hard(net, a, hc->w, hc->k, e);
+        status = cpwl_build_hard(net, a, hc->w, hc->k, e);
     _fmpq_vec_clear(a, hc->w * hc->k);
     return status;
 }
 
-static int thm_sawtooth(thm_out *r, slong k, pred_ctx_t ctx)
+static int thm_sawtooth(thm_out *r, slong k, cpwl_pred_ctx_t ctx)
 {
-    net_t net;
-    regions_t R;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     int ok = 0;
-    err_init(e);
-    net_init(net, 1);
-    regions_init(R, 0, 0, 0);
-    if (build_sawtooth(net, k, e) != CPWL_OK)
-        thm_err(r, "build_sawtooth", e);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_regions_init(R, 0, 0, 0);
+    if (cpwl_build_sawtooth(net, k, e) != CPWL_OK)
+        thm_err(r, "cpwl_build_sawtooth", e);
     else if (thm_regions(R, net, "0:1", NULL, 0, ctx, e) != CPWL_OK)
         thm_err(r, "regions", e);
     else
     {
         snprintf(r->computed, sizeof r->computed, "%ld pieces, size %ld",
-                 (long) R->nlinear, (long) net_size(net));
+                 (long) R->nlinear, (long) cpwl_net_size(net));
         ok = R->nlinear == ((slong) 1 << k)
             || thm_differs(r, "count differs");
     }
-    regions_clear(R);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(net);
     return ok;
 }
 
 /* arg: 2 * case + (0: [0,1], 1: R); the claim is in the table. */
-static int thm_hard(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_hard(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     static const slong want[4] = {27, 28, 9, 10};
-    net_t net;
-    regions_t R;
-    err_t e;
+    cpwl_net_t net;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     int ok = 0;
-    err_init(e);
-    net_init(net, 1);
-    regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 1);
+    cpwl_regions_init(R, 0, 0, 0);
     if (thm_hard_net(net, hard_cases + arg / 2, e) != CPWL_OK)
-        thm_err(r, "build_hard", e);
+        thm_err(r, "cpwl_build_hard", e);
     else if (thm_regions(R, net, arg % 2 ? NULL : "0:1", NULL, 0, ctx, e)
              != CPWL_OK)
         thm_err(r, "regions", e);
@@ -393,8 +393,8 @@ static int thm_hard(thm_out *r, slong arg, pred_ctx_t ctx)
                  (long) R->nlinear);
         ok = R->nlinear == want[arg] || thm_differs(r, "count differs");
     }
-    regions_clear(R);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(net);
     return ok;
 }
 
@@ -402,7 +402,7 @@ static int thm_hard(thm_out *r, slong arg, pred_ctx_t ctx)
    filled): cells sorted by their interior points, a breakpoint wherever
    the slope changes (where the two affine maps meet).  New vectors. */
 static void thm_pieces_1d(fmpq **breaks, fmpq **slopes, slong *p,
-                          const regions_t R)
+                          const cpwl_regions_t R)
 {
     slong n = R->ncells, i, j, *ord = flint_malloc(n * sizeof(slong));
     for (i = 0; i < n; i++)
@@ -417,13 +417,13 @@ static void thm_pieces_1d(fmpq **breaks, fmpq **slopes, slong *p,
     *p = 0;
     for (i = 0; i < n; i++)
     {
-        const regions_cell_struct *c = R->cells + ord[i];
+        const cpwl_regions_cell_struct *c = R->cells + ord[i];
         if (*p > 0 && fmpq_equal(*slopes + *p - 1, c->grad))
             continue;
         if (*p > 0)
         {
             /* g0 t + o0 = g1 t + o1 */
-            const regions_cell_struct *b = R->cells + ord[i - 1];
+            const cpwl_regions_cell_struct *b = R->cells + ord[i - 1];
             fmpq_t d;
             fmpq_init(d);
             fmpq_sub(*breaks + *p - 1, c->offset, b->offset);
@@ -441,28 +441,28 @@ static void thm_pieces_1d(fmpq **breaks, fmpq **slopes, slong *p,
    of s units has at most s + 1 pieces, so it needs >= w^k - 1 units.  The
    1-D size theorem then builds the smallest one-hidden-layer net of the
    same function (from its pieces on R), checked equal to the deep one;
-   build_pwl1d's exact minimum search takes at most 33 pieces, so for
+   cpwl_build_pwl1d's exact minimum search takes at most 33 pieces, so for
    larger cases (arg >= 10: case arg - 10) only the bound is reported. */
-static int thm_gap(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_gap(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const hard_case *hc = hard_cases + arg % 10;
-    net_t deep, shallow;
-    regions_t R, Q;
-    err_t e;
+    cpwl_net_t deep, shallow;
+    cpwl_regions_t R, Q;
+    cpwl_err_t e;
     fmpq *br = NULL, *sl = NULL;
     fmpq_t v;
     slong p = 0, units = -1, wk = 1, i;
     int ok = 0, equal = 0;
-    err_init(e);
-    net_init(deep, 1);
-    net_init(shallow, 1);
-    regions_init(R, 0, 0, 0);
-    regions_init(Q, 0, 0, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(deep, 1);
+    cpwl_net_init(shallow, 1);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_regions_init(Q, 0, 0, 0);
     fmpq_init(v);
     for (i = 0; i < hc->k; i++)
         wk *= hc->w;
     if (thm_hard_net(deep, hc, e) != CPWL_OK)
-        thm_err(r, "build_hard", e);
+        thm_err(r, "cpwl_build_hard", e);
     else if (thm_regions(R, deep, "0:1", NULL, 0, ctx, e) != CPWL_OK
              || thm_regions(Q, deep, NULL, NULL, 1, ctx, e) != CPWL_OK)
         thm_err(r, "regions", e);
@@ -471,15 +471,15 @@ static int thm_gap(thm_out *r, slong arg, pred_ctx_t ctx)
         snprintf(r->computed, sizeof r->computed, "%ld pieces: \u2265 %ld "
                  "units", (long) R->nlinear, (long) R->nlinear - 1);
         ok = (R->nlinear == wk || thm_differs(r, "pieces differ"))
-            && (net_size(deep) == hc->w * hc->k
+            && (cpwl_net_size(deep) == hc->w * hc->k
                 || thm_differs(r, "deep size differs"));
     }
     else
     {
         thm_pieces_1d(&br, &sl, &p, Q);
-        net_eval_fmpq(v, deep, br);     /* f(t_1), or f(0) when p = 1 */
-        if (build_pwl1d(shallow, &units, br, p, sl, v, 1, e) != CPWL_OK)
-            thm_err(r, "build_pwl1d", e);
+        cpwl_net_eval_fmpq(v, deep, br);     /* f(t_1), or f(0) when p = 1 */
+        if (cpwl_build_pwl1d(shallow, &units, br, p, sl, v, 1, e) != CPWL_OK)
+            thm_err(r, "cpwl_build_pwl1d", e);
         else if (thm_equiv(&equal, deep, shallow, ctx, e) != CPWL_OK)
             thm_err(r, "equiv", e);
         else
@@ -488,11 +488,11 @@ static int thm_gap(thm_out *r, slong arg, pred_ctx_t ctx)
                      "layer %ld%s", (long) R->nlinear, (long) units,
                      equal ? ", equal" : "");
             ok = (R->nlinear == wk || thm_differs(r, "pieces differ"))
-                && (net_size(deep) == hc->w * hc->k
+                && (cpwl_net_size(deep) == hc->w * hc->k
                     || thm_differs(r, "deep size differs"))
                 && (units >= wk - 1
                     || thm_differs(r, "shallow net below the bound"))
-                && (net_size(shallow) == units
+                && (cpwl_net_size(shallow) == units
                     || thm_differs(r, "size != units"))
                 && (equal || thm_differs(r, "shallow != deep"));
         }
@@ -503,10 +503,10 @@ static int thm_gap(thm_out *r, slong arg, pred_ctx_t ctx)
         _fmpq_vec_clear(sl, FLINT_MAX(Q->ncells, 1));
     }
     fmpq_clear(v);
-    regions_clear(R);
-    regions_clear(Q);
-    net_clear(deep);
-    net_clear(shallow);
+    cpwl_regions_clear(R);
+    cpwl_regions_clear(Q);
+    cpwl_net_clear(deep);
+    cpwl_net_clear(shallow);
     return ok;
 }
 
@@ -536,8 +536,8 @@ static const zono_case zono_cases[] = {
     {"1,0, 0,1, 1,1", 3, 2, 25, 1, 2}
 };
 
-/* T(y) = 2 relu(y) - 4 relu(y - 1/2) + 2 relu(y - 1) (build_pwl1d). */
-static int thm_zero_tail_tent(net_t net, err_t e)
+/* T(y) = 2 relu(y) - 4 relu(y - 1/2) + 2 relu(y - 1) (cpwl_build_pwl1d). */
+static int thm_zero_tail_tent(cpwl_net_t net, cpwl_err_t e)
 {
     fmpq br[3], sl[4];
     fmpq_t v;
@@ -552,7 +552,7 @@ static int thm_zero_tail_tent(net_t net, err_t e)
     fmpq_set_si(br + 2, 1, 1);
     fmpq_set_si(sl + 1, 2, 1);
     fmpq_set_si(sl + 2, -2, 1);
-    status = build_pwl1d(net, &units, br, 4, sl, v, 0, e);
+    status = cpwl_build_pwl1d(net, &units, br, 4, sl, v, 0, e);
     for (i = 0; i < 3; i++)
         fmpq_clear(br + i);
     for (i = 0; i < 4; i++)
@@ -561,21 +561,21 @@ static int thm_zero_tail_tent(net_t net, err_t e)
     return status;
 }
 
-static int thm_zonotope(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_zonotope(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const zono_case *zc = zono_cases + arg;
     fmpq *b = _fmpq_vec_init(zc->m * zc->n);
-    net_t z, t, net;
-    regions_t R;
-    err_t e;
+    cpwl_net_t z, t, net;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     fmpz_t f, c;
     slong i;
     int ok = 0;
-    err_init(e);
-    net_init(z, zc->n);
-    net_init(t, 1);
-    net_init(net, zc->n);
-    regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(z, zc->n);
+    cpwl_net_init(t, 1);
+    cpwl_net_init(net, zc->n);
+    cpwl_regions_init(R, 0, 0, 0);
     fmpz_init(f);
     fmpz_init(c);
     /* 2 sum_{i<n} C(m-1, i): regions of m generic central hyperplanes */
@@ -585,13 +585,13 @@ static int thm_zonotope(thm_out *r, slong arg, pred_ctx_t ctx)
         fmpz_add(f, f, c);
     }
     fmpz_mul_ui(f, f, 2);
-    if (io_parse_vector(b, zc->m * zc->n, zc->gens, "generators", e)
-        != CPWL_OK || build_zonotope(z, b, zc->m, zc->n, e) != CPWL_OK)
-        thm_err(r, "build_zonotope", e);
+    if (cpwl_io_parse_vector(b, zc->m * zc->n, zc->gens, "generators", e)
+        != CPWL_OK || cpwl_build_zonotope(z, b, zc->m, zc->n, e) != CPWL_OK)
+        thm_err(r, "cpwl_build_zonotope", e);
     else if (zc->compose > 0
-             && ((zc->compose < 3 ? build_sawtooth(t, zc->compose, e)
+             && ((zc->compose < 3 ? cpwl_build_sawtooth(t, zc->compose, e)
                   : thm_zero_tail_tent(t, e)) != CPWL_OK
-                 || netalg_compose(net, t, z, e) != CPWL_OK))
+                 || cpwl_netalg_compose(net, t, z, e) != CPWL_OK))
         thm_err(r, "t o gamma_Z", e);
     else if (thm_regions(R, zc->compose > 0 ? net : z, NULL, NULL, 0, ctx,
                          e) != CPWL_OK)
@@ -619,14 +619,14 @@ static int thm_zonotope(thm_out *r, slong arg, pred_ctx_t ctx)
     fmpz_clear(f);
     fmpz_clear(c);
     _fmpq_vec_clear(b, zc->m * zc->n);
-    regions_clear(R);
-    net_clear(z);
-    net_clear(t);
-    net_clear(net);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(z);
+    cpwl_net_clear(t);
+    cpwl_net_clear(net);
     return ok;
 }
 
-/* -- the 1-D size theorem: build_pwl1d against a direct formula -- */
+/* -- the 1-D size theorem: cpwl_build_pwl1d against a direct formula -- */
 
 typedef struct
 {
@@ -660,29 +660,29 @@ static const size1d_case size1d_cases[] = {
      OUT("[[\"9/2\", -3, -4, \"-1/2\"]]", "[8]")}
 };
 
-static int thm_size1d(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_size1d(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const size1d_case *sc = size1d_cases + arg;
     fmpq *br = _fmpq_vec_init(sc->p), *sl = _fmpq_vec_init(sc->p);
     fmpq_t v;
-    net_t net, ref;
-    regions_t R;
-    err_t e;
+    cpwl_net_t net, ref;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     slong units = -1;
     int ok = 0, equal = 0;
-    err_init(e);
+    cpwl_err_init(e);
     fmpq_init(v);
-    net_init(net, 1);
-    net_init(ref, 1);
-    regions_init(R, 0, 0, 0);
+    cpwl_net_init(net, 1);
+    cpwl_net_init(ref, 1);
+    cpwl_regions_init(R, 0, 0, 0);
     if ((sc->p > 1
-         && io_parse_vector(br, sc->p - 1, sc->breaks, "breaks", e))
-        || io_parse_vector(sl, sc->p, sc->slopes, "slopes", e)
-        || io_parse_vector(v, 1, sc->value, "value", e)
+         && cpwl_io_parse_vector(br, sc->p - 1, sc->breaks, "breaks", e))
+        || cpwl_io_parse_vector(sl, sc->p, sc->slopes, "slopes", e)
+        || cpwl_io_parse_vector(v, 1, sc->value, "value", e)
         || thm_load(ref, sc->formula, e))
         thm_err(r, "bad case", e);
-    else if (build_pwl1d(net, &units, br, sc->p, sl, v, sc->bias, e))
-        thm_err(r, "build_pwl1d", e);
+    else if (cpwl_build_pwl1d(net, &units, br, sc->p, sl, v, sc->bias, e))
+        thm_err(r, "cpwl_build_pwl1d", e);
     else if (thm_regions(R, net, NULL, NULL, 0, ctx, e) != CPWL_OK)
         thm_err(r, "regions", e);
     else if (thm_equiv(&equal, net, ref, ctx, e) != CPWL_OK)
@@ -693,7 +693,7 @@ static int thm_size1d(thm_out *r, slong arg, pred_ctx_t ctx)
                  (long) units, units == 1 ? "" : "s", (long) R->nlinear,
                  equal ? ", equal" : "");
         ok = (units == sc->units || thm_differs(r, "units differ"))
-            && (net_size(net) == units || thm_differs(r, "size != units"))
+            && (cpwl_net_size(net) == units || thm_differs(r, "size != units"))
             && (sc->bias || fmpq_is_zero(net->layers[net->nlayers - 1].b)
                 || thm_differs(r, "output bias present"))
             && (R->nlinear == sc->p || thm_differs(r, "pieces differ"))
@@ -702,9 +702,9 @@ static int thm_size1d(thm_out *r, slong arg, pred_ctx_t ctx)
     _fmpq_vec_clear(br, sc->p);
     _fmpq_vec_clear(sl, sc->p);
     fmpq_clear(v);
-    regions_clear(R);
-    net_clear(net);
-    net_clear(ref);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(net);
+    cpwl_net_clear(ref);
     return ok;
 }
 
@@ -713,14 +713,14 @@ static int thm_size1d(thm_out *r, slong arg, pred_ctx_t ctx)
 /* max(y_1, y_2), y_3, ..., y_d (R^d -> R^(d-1)), one hidden layer:
    max(a, b) = (relu(a + b) - relu(-a - b) + relu(a - b) + relu(b - a))/2,
    each carried y_i = relu(y_i) - relu(-y_i). */
-static void thm_max_stage(net_t net, slong d)
+static void thm_max_stage(cpwl_net_t net, slong d)
 {
-    net_layer_struct *h, *o;
+    cpwl_net_layer_struct *h, *o;
     slong i;
-    net_clear(net);
-    net_init(net, d);
-    h = net_add_layer(net, NET_RELU, 4 + 2 * (d - 2));
-    o = net_add_layer(net, NET_IDENTITY, d - 1);
+    cpwl_net_clear(net);
+    cpwl_net_init(net, d);
+    h = cpwl_net_add_layer(net, CPWL_NET_RELU, 4 + 2 * (d - 2));
+    o = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, d - 1);
     fmpq_set_si(fmpq_mat_entry(h->W, 0, 0), 1, 1);
     fmpq_set_si(fmpq_mat_entry(h->W, 0, 1), 1, 1);
     fmpq_set_si(fmpq_mat_entry(h->W, 1, 0), -1, 1);
@@ -741,38 +741,38 @@ static void thm_max_stage(net_t net, slong d)
         fmpq_set_si(fmpq_mat_entry(o->W, i - 1, u), 1, 1);
         fmpq_set_si(fmpq_mat_entry(o->W, i - 1, u + 1), -1, 1);
     }
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
 /* n = 2..6: equality decided by equiv on R^n (the reference has depth
    n and the regions of the difference grow fast: n = 6 takes 0.7 s, 7
    about 5 s, 8 about 40 s, too slow for certify; tests/test_build checks
    larger n against direct evaluation). */
-static int thm_max(thm_out *r, slong n, pred_ctx_t ctx)
+static int thm_max(thm_out *r, slong n, cpwl_pred_ctx_t ctx)
 {
-    net_t net, ref, st, tmp;
-    err_t e;
+    cpwl_net_t net, ref, st, tmp;
+    cpwl_err_t e;
     slong want = 0, hidden, d;
     int ok = 0, equal = 0, status = CPWL_OK;
-    err_init(e);
-    net_init(net, n);
-    net_init(ref, n);
-    net_init(st, n);
-    net_init(tmp, n);
+    cpwl_err_init(e);
+    cpwl_net_init(net, n);
+    cpwl_net_init(ref, n);
+    cpwl_net_init(st, n);
+    cpwl_net_init(tmp, n);
     while (((slong) 1 << want) < n)
         want++;
-    if (build_max(net, n, 0, e) != CPWL_OK)
+    if (cpwl_build_max(net, n, 0, e) != CPWL_OK)
     {
-        thm_err(r, "build_max", e);
+        thm_err(r, "cpwl_build_max", e);
         goto done;
     }
-    hidden = net_depth(net) - 1;
+    hidden = cpwl_net_depth(net) - 1;
     thm_max_stage(ref, n);
     for (d = n - 1; d >= 2 && status == CPWL_OK; d--)
     {
         thm_max_stage(st, d);
-        status = netalg_compose(tmp, st, ref, e);
-        net_swap(tmp, ref);
+        status = cpwl_netalg_compose(tmp, st, ref, e);
+        cpwl_net_swap(tmp, ref);
     }
     if (status != CPWL_OK)
     {
@@ -789,10 +789,10 @@ static int thm_max(thm_out *r, slong n, pred_ctx_t ctx)
     ok = (hidden == want || thm_differs(r, "depth differs"))
         && (equal || thm_differs(r, "not the maximum"));
 done:
-    net_clear(net);
-    net_clear(ref);
-    net_clear(st);
-    net_clear(tmp);
+    cpwl_net_clear(net);
+    cpwl_net_clear(ref);
+    cpwl_net_clear(st);
+    cpwl_net_clear(tmp);
     return ok;
 }
 
@@ -804,7 +804,7 @@ static const char max0_json[] =
     RELU("[[1, 0], [-1, 1]]", "[0, 0]") OUT("[[1, 1]]", "[0]");
 
 /* Which of the maps 0, x1, x2 a cell has: 0, 1, 2, or -1 (another). */
-static int thm_max0_map(const regions_cell_struct *c)
+static int thm_max0_map(const cpwl_regions_cell_struct *c)
 {
     int which = -1, j;
     if (!fmpq_is_zero(c->offset))
@@ -817,36 +817,36 @@ static int thm_max0_map(const regions_cell_struct *c)
     return which;
 }
 
-/* arg 0: the construction equals build_max(2, with zero) and has 2
+/* arg 0: the construction equals cpwl_build_max(2, with zero) and has 2
    hidden layers; 1: 3 linear regions on R^2, maps 0, x1, x2; 2: near
    (1,1) the kink set is the diagonal; 3: (-1,-1) is no kink. */
-static int thm_max0(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_max0(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     static const char *box[4] = {NULL, NULL, "1/2:3/2,1/2:3/2",
                                  "-3/2:-1/2,-3/2:-1/2"};
-    net_t net, built;
-    regions_t R;
-    err_t e;
+    cpwl_net_t net, built;
+    cpwl_regions_t R;
+    cpwl_err_t e;
     slong i, j;
     int ok = 0, equal = 0, seen[3] = {0, 0, 0};
-    err_init(e);
-    net_init(net, 2);
-    net_init(built, 2);
-    regions_init(R, 0, 0, 0);
+    cpwl_err_init(e);
+    cpwl_net_init(net, 2);
+    cpwl_net_init(built, 2);
+    cpwl_regions_init(R, 0, 0, 0);
     if (thm_load(net, max0_json, e) != CPWL_OK)
         thm_err(r, "formula", e);
     else if (arg == 0)
     {
-        if (build_max(built, 2, 1, e) != CPWL_OK)
-            thm_err(r, "build_max", e);
+        if (cpwl_build_max(built, 2, 1, e) != CPWL_OK)
+            thm_err(r, "cpwl_build_max", e);
         else if (thm_equiv(&equal, built, net, ctx, e) != CPWL_OK)
             thm_err(r, "equiv", e);
         else
         {
             snprintf(r->computed, sizeof r->computed, "%ld hidden, %s",
-                     (long) net_depth(built) - 1,
+                     (long) cpwl_net_depth(built) - 1,
                      equal ? "equal" : "differs");
-            ok = (net_depth(built) == 3 || thm_differs(r, "depth differs"))
+            ok = (cpwl_net_depth(built) == 3 || thm_differs(r, "depth differs"))
                 && (equal || thm_differs(r, "not equal"));
         }
     }
@@ -857,7 +857,7 @@ static int thm_max0(thm_out *r, slong arg, pred_ctx_t ctx)
         int maps_ok = 1, side_ok = 1;
         for (i = 0; i < R->ncells; i++)
         {
-            const regions_cell_struct *c = R->cells + i;
+            const cpwl_regions_cell_struct *c = R->cells + i;
             int w = thm_max0_map(c);
             if (w < 0)
             {
@@ -887,9 +887,9 @@ static int thm_max0(thm_out *r, slong arg, pred_ctx_t ctx)
                 && ((maps_ok && seen[0] && !seen[1] && !seen[2])
                     || thm_differs(r, "map differs"));
     }
-    regions_clear(R);
-    net_clear(net);
-    net_clear(built);
+    cpwl_regions_clear(R);
+    cpwl_net_clear(net);
+    cpwl_net_clear(built);
     return ok;
 }
 
@@ -909,7 +909,7 @@ static const bounds_case bounds_cases[] = {
     {3, 3, {6, 6, 6}, 74088, 74088}
 };
 
-static int thm_bounds(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_bounds(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const bounds_case *bc = bounds_cases + arg;
     fmpz_t s, n;
@@ -917,8 +917,8 @@ static int thm_bounds(thm_out *r, slong arg, pred_ctx_t ctx)
     (void) ctx;
     fmpz_init(s);
     fmpz_init(n);
-    bounds_serra(s, bc->n0, bc->w, bc->L);
-    bounds_naive(n, bc->n0, bc->w, bc->L);
+    cpwl_bounds_serra(s, bc->n0, bc->w, bc->L);
+    cpwl_bounds_naive(n, bc->n0, bc->w, bc->L);
     {
         char *ss = fmpz_get_str(NULL, 10, s), *ns = fmpz_get_str(NULL, 10, n);
         snprintf(r->computed, sizeof r->computed, "%s, %s", ss, ns);
@@ -942,7 +942,7 @@ typedef struct
 {
     const char *data;           /* CSV rows "x,y" */
     slong width;
-    qp_loss loss;
+    cpwl_qp_loss loss;
     int bias;
     const char *optimum;        /* examples.md */
     const char *witness;        /* a network of the class attaining it */
@@ -954,52 +954,52 @@ static const char erm_id[] = "-2,-2\n-1,-1\n1,1\n3,3\n";
 
 static const erm_case erm_cases[] = {
     /* relu(0 x + 2/3) */
-    {erm_v, 1, QP_SQUARED, 0, "2/3",
+    {erm_v, 1, CPWL_QP_SQUARED, 0, "2/3",
      ERM_NET("false") RELU("[[0]]", "[\"2/3\"]") OUT("[[1]]", "[0]")},
     /* 1/2 + relu(x - 1/2) */
-    {erm_v, 1, QP_SQUARED, 1, "1/2",
+    {erm_v, 1, CPWL_QP_SQUARED, 1, "1/2",
      ERM_NET("true") RELU("[[1]]", "[\"-1/2\"]") OUT("[[1]]", "[\"1/2\"]")},
     /* relu(x): residuals 1, 0, 0 */
-    {erm_v, 1, QP_L1, 0, "1",
+    {erm_v, 1, CPWL_QP_L1, 0, "1",
      ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
-    {erm_v, 1, QP_L1, 1, "1",
+    {erm_v, 1, CPWL_QP_L1, 1, "1",
      ERM_NET("true") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
     /* relu(x) - relu(-x) = x */
-    {erm_id, 2, QP_L1, 0, "0",
+    {erm_id, 2, CPWL_QP_L1, 0, "0",
      ERM_NET("false") RELU("[[1], [-1]]", "[0, 0]") OUT("[[1, -1]]", "[0]")},
     /* relu(x): residuals 2, 1, 0, 0 */
-    {erm_id, 1, QP_L1, 0, "3",
+    {erm_id, 1, CPWL_QP_L1, 0, "3",
      ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
-    {erm_id, 1, QP_SQUARED, 0, "5",
+    {erm_id, 1, CPWL_QP_SQUARED, 0, "5",
      ERM_NET("false") RELU("[[1]]", "[0]") OUT("[[1]]", "[0]")},
     /* -2 + relu(x + 2) = x on x >= -2 */
-    {erm_id, 1, QP_SQUARED, 1, "0",
+    {erm_id, 1, CPWL_QP_SQUARED, 1, "0",
      ERM_NET("true") RELU("[[1]]", "[2]") OUT("[[1]]", "[-2]")},
-    {erm_id, 1, QP_L1, 1, "0",
+    {erm_id, 1, CPWL_QP_L1, 1, "0",
      ERM_NET("true") RELU("[[1]]", "[2]") OUT("[[1]]", "[-2]")}
 };
 
 /* Write the certificate of r to memory and verify it: *ok when it checks
    and certifies the optimum of r for the problem of o. */
-static int thm_erm_cert(int *ok, const erm_result_t r, const erm_data_t data,
-                        const erm_opts *o, pred_ctx_t ctx, err_t e)
+static int thm_erm_cert(int *ok, const cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                        const cpwl_erm_opts *o, cpwl_pred_ctx_t ctx, cpwl_err_t e)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    erm_opts pb;
+    cpwl_erm_opts pb;
     fmpq_t opt;
     int st;
     *ok = 0;
     if (f == NULL)
-        return err_set(e, CPWL_ERR_INTERNAL, "open_memstream failed");
-    st = erm_certificate_write(f, r, data, o);
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "open_memstream failed");
+    st = cpwl_erm_certificate_write(f, r, data, o);
     if (fclose(f) != 0 || st != CPWL_OK)
-        st = err_set(e, CPWL_ERR_INTERNAL, "cannot write the certificate");
+        st = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write the certificate");
     fmpq_init(opt);
-    erm_opts_init(&pb, ctx);
+    cpwl_erm_opts_init(&pb, ctx);
     if (st == CPWL_OK)
-        st = erm_certificate_verify(opt, &pb, data, buf, len,
+        st = cpwl_erm_certificate_verify(opt, &pb, data, buf, len,
                                     "(certificate)", ctx, e);
     if (st == CPWL_OK)
         *ok = fmpq_equal(opt, r->optimum) && pb.width == o->width
@@ -1009,36 +1009,36 @@ static int thm_erm_cert(int *ok, const erm_result_t r, const erm_data_t data,
     return st;
 }
 
-/* The exact optimum (erm_solve) against the claim, its certificate
+/* The exact optimum (cpwl_erm_solve) against the claim, its certificate
    verified, and the claim attained by the witness network. */
-static int thm_erm(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_erm(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const erm_case *ec = erm_cases + arg;
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t res;
-    net_t wit;
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t res;
+    cpwl_net_t wit;
     fmpq_t want, wl;
-    err_t e;
+    cpwl_err_t e;
     int ok = 0, cert = 0;
-    err_init(e);
-    erm_data_init(data);
-    erm_result_init(res);
-    net_init(wit, 1);
+    cpwl_err_init(e);
+    cpwl_erm_data_init(data);
+    cpwl_erm_result_init(res);
+    cpwl_net_init(wit, 1);
     fmpq_init(want);
     fmpq_init(wl);
-    erm_opts_init(&o, ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.loss = ec->loss;
     o.width = ec->width;
     o.output_bias = ec->bias;
     o.certificate = 1;
     o.threads = 1;
-    if (erm_data_read_str(data, ec->data, strlen(ec->data), "(data)", e)
-        || io_parse_vector(want, 1, ec->optimum, "optimum", e)
+    if (cpwl_erm_data_read_str(data, ec->data, strlen(ec->data), "(data)", e)
+        || cpwl_io_parse_vector(want, 1, ec->optimum, "optimum", e)
         || thm_load(wit, ec->witness, e))
         thm_err(r, "bad case", e);
-    else if (erm_solve(res, data, &o, e) != CPWL_OK)
-        thm_err(r, "erm_solve", e);
+    else if (cpwl_erm_solve(res, data, &o, e) != CPWL_OK)
+        thm_err(r, "cpwl_erm_solve", e);
     else if (res->stopped || !res->have_sol)
         thm_differs(r, "no optimum");
     else if (thm_erm_cert(&cert, res, data, &o, ctx, e) != CPWL_OK)
@@ -1049,11 +1049,11 @@ static int thm_erm(thm_out *r, slong arg, pred_ctx_t ctx)
         snprintf(r->computed, sizeof r->computed, "%s%s", s,
                  cert ? "; certificate verified" : "");
         flint_free(s);
-        erm_net_loss(wl, wit, data, ec->loss);
+        cpwl_erm_net_loss(wl, wit, data, ec->loss);
         ok = (fmpq_equal(res->optimum, want)
               || thm_differs(r, "optimum differs"))
             && (cert || thm_differs(r, "certificate does not check"))
-            && ((net_depth(wit) == 2 && net_size(wit) <= ec->width
+            && ((cpwl_net_depth(wit) == 2 && cpwl_net_size(wit) <= ec->width
                  && wit->output_bias == ec->bias)
                 || thm_differs(r, "witness not of the class"))
             && (fmpq_equal(wl, want)
@@ -1061,15 +1061,15 @@ static int thm_erm(thm_out *r, slong arg, pred_ctx_t ctx)
     }
     fmpq_clear(want);
     fmpq_clear(wl);
-    net_clear(wit);
-    erm_result_clear(res);
-    erm_data_clear(data);
+    cpwl_net_clear(wit);
+    cpwl_erm_result_clear(res);
+    cpwl_erm_data_clear(data);
     return ok;
 }
 
 /* Dichotomies of D points (t, t^2, ..., t^n), t = 1..D, on the moment
    curve (in general position), by affine hyperplanes: the nonempty ones
-   from erm_dichotomies, plus the empty one, against the claim and Cover's
+   from cpwl_erm_dichotomies, plus the empty one, against the claim and Cover's
    count 2 sum_{i<=n} C(D-1, i). */
 typedef struct
 {
@@ -1081,20 +1081,20 @@ static const dich_case dich_cases[] = {
     {4, 1, 8}, {4, 2, 14}, {5, 2, 22}, {5, 3, 30}, {6, 2, 32}
 };
 
-static int thm_dich(thm_out *r, slong arg, pred_ctx_t ctx)
+static int thm_dich(thm_out *r, slong arg, cpwl_pred_ctx_t ctx)
 {
     const dich_case *dc = dich_cases + arg;
     char text[400];
     size_t len = 0;
-    erm_data_t data;
-    erm_dich_t S;
+    cpwl_erm_data_t data;
+    cpwl_erm_dich_t S;
     fmpz_t f, c;
-    err_t e;
+    cpwl_err_t e;
     slong t, i, p;
     int ok = 0;
-    err_init(e);
-    erm_data_init(data);
-    erm_dich_init(S);
+    cpwl_err_init(e);
+    cpwl_erm_data_init(data);
+    cpwl_erm_dich_init(S);
     fmpz_init(f);
     fmpz_init(c);
     for (i = 0; i <= dc->n; i++)
@@ -1113,10 +1113,10 @@ static int thm_dich(thm_out *r, slong arg, pred_ctx_t ctx)
     }
     if (len >= sizeof text)
         thm_differs(r, "case too large");
-    else if (erm_data_read_str(data, text, len, "(moment curve)", e))
+    else if (cpwl_erm_data_read_str(data, text, len, "(moment curve)", e))
         thm_err(r, "bad case", e);
-    else if (erm_dichotomies(S, data, ctx, e) != CPWL_OK)
-        thm_err(r, "erm_dichotomies", e);
+    else if (cpwl_erm_dichotomies(S, data, ctx, e) != CPWL_OK)
+        thm_err(r, "cpwl_erm_dichotomies", e);
     else
     {
         char *fs = fmpz_get_str(NULL, 10, f);
@@ -1129,8 +1129,8 @@ static int thm_dich(thm_out *r, slong arg, pred_ctx_t ctx)
     }
     fmpz_clear(f);
     fmpz_clear(c);
-    erm_dich_clear(S);
-    erm_data_clear(data);
+    cpwl_erm_dich_clear(S);
+    cpwl_erm_data_clear(data);
     return ok;
 }
 
@@ -1240,7 +1240,7 @@ static void print_row(int json, int first, const char *example,
 {
     if (json)
     {
-        char *ct = io_json_quote(claimtxt), *cp = io_json_quote(computed);
+        char *ct = cpwl_io_json_quote(claimtxt), *cp = cpwl_io_json_quote(computed);
         printf("%s\n  {\"example\": \"%s\", \"claim\": %s, \"computed\": "
                "%s, \"holds\": %s, \"seconds\": %.6f}", first ? "" : ",",
                example, ct, cp, ok ? "true" : "false", secs);
@@ -1271,7 +1271,7 @@ int cmd_certify(int argc, char **argv)
     int npoint = 0, nregion = 0, ntheorem = 0, nerm = 0;
     char **names;
     const claim *cl;
-    pred_ctx_t ctx;
+    cpwl_pred_ctx_t ctx;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
@@ -1305,7 +1305,7 @@ int cmd_certify(int argc, char **argv)
         return CPWL_OK;
     }
 
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     if (json)
         printf("{\"claims\": [");
     else
@@ -1392,12 +1392,12 @@ int cmd_certify(int argc, char **argv)
             printf("  Theorem examples: networks built by the constructions,"
                    " counted and compared exactly (docs/examples.md).");
         if (nerm > 0)
-            printf("  ERM: exact global optima (erm_solve), each "
+            printf("  ERM: exact global optima (cpwl_erm_solve), each "
                    "certificate verified and each value attained by a "
                    "network; dichotomies against Cover's count.");
         printf("\nSign questions decided by double %lu, arb %lu, exact "
                "%lu.\n", ctx->by_double, ctx->by_arb, ctx->by_exact);
     }
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     return fail == 0 ? CPWL_OK : CPWL_ERR_INTERNAL;
 }

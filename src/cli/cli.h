@@ -23,7 +23,7 @@ const cli_command *cli_find(const char *name);
 /* Print "cpwl SUB: message" to stderr and return status (2 or 1). */
 /* Print a library message with its `field` names as options --field. */
 void cli_print_msg(FILE *f, const char *msg);
-int cli_fail(const char *sub, const err_t e);
+int cli_fail(const char *sub, const cpwl_err_t e);
 /* A usage error: message plus a pointer to `cpwl help SUB`; returns 2. */
 int cli_usage(const char *sub, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -61,12 +61,12 @@ int cli_finish_stdout(const char *sub, int status);
 double cli_now(void);
 
 /* Load a network file, reporting errors; returns an exit status. */
-int cli_load_net(net_t net, const char *sub, const char *path);
+int cli_load_net(cpwl_net_t net, const char *sub, const char *path);
 
-/* dom_set_str for the options --box, --slice, --line: messages name the
+/* cpwl_dom_set_str for the options --box, --slice, --line: messages name the
    option. */
-int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
-                const char *line, err_t e);
+int cli_dom_set(cpwl_dom_t D, slong n, const char *box, const char *slice,
+                const char *line, cpwl_err_t e);
 
 /* A decimal integer option value in [lo, hi]; returns an exit status. */
 int cli_parse_slong(slong *out, const char *sub, const char *opt,
@@ -165,20 +165,20 @@ void cli_sampling_args_init(cli_sampling_args *a);
 int cli_sampling_option(cli_sampling_args *a, int c, const char *arg,
                         const char *sub);
 int cli_sampling_kernel(int *kernel, const char *sub, const char *s);
-int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
+int cli_sampling_plan(cpwl_sample_opts *o, slong **grid, slong *total,
                       const char *sub, slong d, const char *grid_s,
                       slong points, slong random, slong max_points,
                       int *is_default);
 slong cli_sampling_threads(slong threads);
-void cli_sampling_describe(FILE *f, const sample_t S, int is_default);
-void cli_sampling_json(const sample_t S);
-char *cli_sampling_pattern_str(const uint64_t *w, const net_t net);
+void cli_sampling_describe(FILE *f, const cpwl_sample_t S, int is_default);
+void cli_sampling_json(const cpwl_sample_t S);
+char *cli_sampling_pattern_str(const uint64_t *w, const cpwl_net_t net);
 void cli_sampling_progress(void *data, slong done, slong total);
 /* Write net canonically to the file out, or stdout when out is NULL
    (errors reported as `cpwl SUB: ...`). */
-int cli_write_net(const net_t net, const char *sub, const char *out);
+int cli_write_net(const cpwl_net_t net, const char *sub, const char *out);
 
-/* The progress line of a region computation (regions_opts.progress);
+/* The progress line of a region computation (cpwl_regions_opts.progress);
    data is a cli_progress_state. */
 void cli_regions_progress(void *data, slong layer, slong nlayers,
                           slong cells);

@@ -11,7 +11,7 @@ int cmd_convert(int argc, char **argv)
     };
     const char *out = NULL;
     int c, status;
-    net_t net;
+    cpwl_net_t net;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1)
@@ -24,13 +24,13 @@ int cmd_convert(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage("convert", "expected one network file");
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     if ((status = cli_load_net(net, "convert", argv[optind])) != CPWL_OK)
     {
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
     status = cli_write_net(net, "convert", out);
-    net_clear(net);
+    cpwl_net_clear(net);
     return status;
 }

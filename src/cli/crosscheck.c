@@ -25,10 +25,10 @@ static void print_vec(const fmpq *v, slong d, int json)
     }
 }
 
-static void print_sample_point(const sample_t S, slong i, int json)
+static void print_sample_point(const cpwl_sample_t S, slong i, int json)
 {
     fmpq *y = _fmpq_vec_init(FLINT_MAX(S->d, 1));
-    sample_point(y, S, i);
+    cpwl_sample_point(y, S, i);
     print_vec(y, S->d, json);
     _fmpq_vec_clear(y, FLINT_MAX(S->d, 1));
 }
@@ -44,20 +44,20 @@ static void print_size(double s, int json)
 
 /* The pattern the batched double pass gives the exact point y of the
    restricted net g, '?' for an undecided bit (a new string). */
-static char *double_pattern(const net_t g, const net_t net, int kernel,
+static char *double_pattern(const cpwl_net_t g, const cpwl_net_t net, int kernel,
                             const fmpq *y, slong d)
 {
-    batch_plan_t P;
-    slong ns = net_num_states(net), words = FLINT_MAX(1, (ns + 63) / 64);
+    cpwl_batch_plan_t P;
+    slong ns = cpwl_net_num_states(net), words = FLINT_MAX(1, (ns + 63) / 64);
     slong k, pos;
     uint64_t *pat = flint_calloc(words, sizeof(uint64_t));
     uint64_t *und = flint_calloc(words, sizeof(uint64_t));
     double *x = flint_malloc(FLINT_MAX(d, 1) * sizeof(double));
     double *xe = flint_malloc(FLINT_MAX(d, 1) * sizeof(double));
     char *s;
-    batch_plan_init(P, g, kernel);
-    if (net_round_inputs_d(x, xe, y, d))
-        batch_eval(NULL, NULL, pat, und, P, x, xe, 1, 1);
+    cpwl_batch_plan_init(P, g, kernel);
+    if (cpwl_net_round_inputs_d(x, xe, y, d))
+        cpwl_batch_eval(NULL, NULL, pat, und, P, x, xe, 1, 1);
     else
         for (k = 0; k < words; k++)
             und[k] = ~(uint64_t) 0;
@@ -66,11 +66,11 @@ static char *double_pattern(const net_t g, const net_t net, int kernel,
     {
         if (s[pos] == '|')
             continue;
-        if (batch_bit(und, k))
+        if (cpwl_batch_bit(und, k))
             s[pos] = '?';
         k++;
     }
-    batch_plan_clear(P);
+    cpwl_batch_plan_clear(P);
     flint_free(pat);
     flint_free(und);
     flint_free(x);
@@ -78,15 +78,15 @@ static char *double_pattern(const net_t g, const net_t net, int kernel,
     return s;
 }
 
-static char *cell_pattern(const regions_cell_struct *c, const net_t net)
+static char *cell_pattern(const cpwl_regions_cell_struct *c, const cpwl_net_t net)
 {
-    return net_pattern_str(c->state, net);
+    return cpwl_net_pattern_str(c->state, net);
 }
 
 /* Sampled patterns that are no exact region. */
-static void list_not_regions(const crosscheck_t X, const net_t net, int json)
+static void list_not_regions(const cpwl_crosscheck_t X, const cpwl_net_t net, int json)
 {
-    const sample_struct *S = X->S;
+    const cpwl_sample_struct *S = X->S;
     slong i;
     if (json)
         printf(", \"not_regions_list\": [");
@@ -94,7 +94,7 @@ static void list_not_regions(const crosscheck_t X, const net_t net, int json)
     {
         slong p = X->bad_patterns[i];
         char *pat = cli_sampling_pattern_str(S->patterns + p * S->words, net);
-        char *ex = net_pattern_str(X->bad_exact + i * S->nstates, net);
+        char *ex = cpwl_net_pattern_str(X->bad_exact + i * S->nstates, net);
         if (json)
         {
             printf(
@@ -118,20 +118,20 @@ static void list_not_regions(const crosscheck_t X, const net_t net, int json)
 }
 
 /* Exact regions whose interior point gets another decided pattern. */
-static void list_mismatches(const crosscheck_t X, const net_t net,
-                            const dom_t D, int json)
+static void list_mismatches(const cpwl_crosscheck_t X, const cpwl_net_t net,
+                            const cpwl_dom_t D, int json)
 {
-    const regions_struct *R = X->R;
-    net_t g;
+    const cpwl_regions_struct *R = X->R;
+    cpwl_net_t g;
     slong i;
     if (json)
         printf(", \"mismatches_list\": [");
-    net_init(g, 0);
+    cpwl_net_init(g, 0);
     if (X->mismatches > 0)
-        dom_restrict_net(g, net, D);
+        cpwl_dom_restrict_net(g, net, D);
     for (i = 0; i < X->mismatches; i++)
     {
-        const regions_cell_struct *c = R->cells + X->bad_regions[i];
+        const cpwl_regions_cell_struct *c = R->cells + X->bad_regions[i];
         char *pat = cell_pattern(c, net);
         char *dp = double_pattern(g, net, X->S->kernel, c->point, R->d);
         if (json)
@@ -150,21 +150,21 @@ static void list_mismatches(const crosscheck_t X, const net_t net,
         flint_free(pat);
         flint_free(dp);
     }
-    net_clear(g);
+    cpwl_net_clear(g);
     if (json)
         printf("]");
 }
 
 /* Exact regions that no sample point fell in (--list). */
-static void list_missed(const crosscheck_t X, const net_t net, int json)
+static void list_missed(const cpwl_crosscheck_t X, const cpwl_net_t net, int json)
 {
-    const regions_struct *R = X->R;
+    const cpwl_regions_struct *R = X->R;
     slong i, k = 0;
     if (json)
         printf(", \"missed_list\": [");
     for (i = 0; i < R->ncells; i++)
     {
-        const regions_cell_struct *c = R->cells + i;
+        const cpwl_regions_cell_struct *c = R->cells + i;
         char *pat;
         if (X->region_points[i] != 0)
             continue;
@@ -227,16 +227,16 @@ int cmd_crosscheck(int argc, char **argv)
     slong total, d;
     slong *grid = NULL;
     cli_sampling_args sa;
-    slong max_regions = REGIONS_DEFAULT_MAX;
+    slong max_regions = CPWL_REGIONS_DEFAULT_MAX;
     char *dbox = NULL;
-    net_t net;
-    dom_t D;
-    crosscheck_t X;
-    sample_opts sopts;
-    regions_opts ropts;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_crosscheck_t X;
+    cpwl_sample_opts sopts;
+    cpwl_regions_opts ropts;
     cli_progress_state sprogress, rprogress;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     char *desc;
     struct sigaction old;
 
@@ -275,10 +275,10 @@ int cmd_crosscheck(int argc, char **argv)
     if (sa.seed_given && sa.random == 0)
         return cli_usage("crosscheck", "--seed goes with --random N");
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     if ((status = cli_load_net(net, "crosscheck", argv[optind])) != CPWL_OK)
     {
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
     /* Without --box: [-1,1] on every domain coordinate. */
@@ -290,16 +290,16 @@ int cmd_crosscheck(int argc, char **argv)
         box_default = 1;
         dom_default = slice == NULL && line == NULL;
     }
-    err_init(e);
-    dom_init(D);
+    cpwl_err_init(e);
+    cpwl_dom_init(D);
     if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK)
     {
         status = cli_fail("crosscheck", e);
         goto out_dom;
     }
 
-    pred_ctx_init(ctx);
-    sample_opts_init(&sopts, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_sample_opts_init(&sopts, ctx);
     if ((status = cli_sampling_plan(&sopts, &grid, &total, "crosscheck",
                                     D->d, sa.grid, sa.points, sa.random,
                                     sa.max_points,
@@ -311,7 +311,7 @@ int cmd_crosscheck(int argc, char **argv)
     sopts.resolve = sa.resolve;
     sopts.max_points = sa.max_points;
     sopts.interrupt = &cli_interrupted;
-    regions_opts_init(&ropts, ctx);
+    cpwl_regions_opts_init(&ropts, ctx);
     ropts.points = 1;
     ropts.verts = D->d <= 2;
     ropts.max_regions = max_regions;
@@ -326,8 +326,8 @@ int cmd_crosscheck(int argc, char **argv)
         ropts.progress_data = &rprogress;
     }
     cli_catch_sigint(&old);
-    crosscheck_init(X);
-    status = crosscheck_run(X, net, D, &ropts, &sopts, e);
+    cpwl_crosscheck_init(X);
+    status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&sprogress);
     cli_progress_end(&rprogress);
@@ -338,22 +338,22 @@ int cmd_crosscheck(int argc, char **argv)
     }
 
     stopped = X->R->stopped || X->S->stopped;
-    desc = dom_describe(D);
+    desc = cpwl_dom_describe(D);
     if (json)
     {
-        char *q = io_json_quote(desc);
+        char *q = cpwl_io_json_quote(desc);
         printf("{\"domain\": %s, \"default_box\": %s, \"dimension\": %ld, ",
                q, box_default ? "true" : "false", (long) D->d);
         flint_free(q);
         cli_sampling_json(X->S);
         printf(", \"kernel\": \"%s\", \"threads\": %ld, \"points\": %ld, "
-               "\"complete\": %s", batch_kernel_name(X->S->kernel),
+               "\"complete\": %s", cpwl_batch_kernel_name(X->S->kernel),
                (long) cli_sampling_threads(sa.threads), (long) X->S->npoints,
                stopped ? "false" : "true");
         if (stopped)
         {
             printf(", \"stopped\": \"%s\"",
-                   X->R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   X->R->stopped == CPWL_REGIONS_STOP_LIMIT ? "max-regions"
                    : "interrupted");
             if (X->R->stopped)
                 printf(", \"exact_regions_at_least\": %ld",
@@ -398,13 +398,13 @@ int cmd_crosscheck(int argc, char **argv)
                ? "  (the default box: no --box given)" : "");
         printf("sampling            ");
         cli_sampling_describe(stdout, X->S, is_default);
-        printf("\nkernel              %s\n", batch_kernel_name(X->S->kernel));
+        printf("\nkernel              %s\n", cpwl_batch_kernel_name(X->S->kernel));
         printf("threads             %ld\n",
                (long) cli_sampling_threads(sa.threads));
         if (X->R->stopped)
             printf("exact regions       at least %ld (incomplete: %s)\n",
                    (long) X->R->lower_bound,
-                   X->R->stopped == REGIONS_STOP_LIMIT
+                   X->R->stopped == CPWL_REGIONS_STOP_LIMIT
                    ? "stopped at --max-regions" : "interrupted");
         else if (X->S->stopped)
             printf("exact regions       not computed (the sample, which "
@@ -467,7 +467,7 @@ int cmd_crosscheck(int argc, char **argv)
         }
     }
     flint_free(desc);
-    if (X->R->stopped == REGIONS_STOP_LIMIT)
+    if (X->R->stopped == CPWL_REGIONS_STOP_LIMIT)
     {
         fprintf(stderr, "cpwl crosscheck: the exact path stopped after more "
                 "than %ld regions; nothing compared; raise --max-regions to "
@@ -487,13 +487,13 @@ int cmd_crosscheck(int argc, char **argv)
         status = CPWL_ERR_INTERNAL;
     }
 out_X:
-    crosscheck_clear(X);
+    cpwl_crosscheck_clear(X);
 out_ctx:
     flint_free(grid);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
 out_dom:
-    dom_clear(D);
+    cpwl_dom_clear(D);
     flint_free(dbox);
-    net_clear(net);
+    cpwl_net_clear(net);
     return status;
 }

@@ -51,14 +51,14 @@ int cmd_equiv(int argc, char **argv)
     const char *fa, *fb;
     int json = 0, exact_only = 0, exit_status = 0, c, status;
     int pmode = CLI_PROGRESS_AUTO;
-    slong max_regions = REGIONS_DEFAULT_MAX;
-    net_t a, b;
-    dom_t D;
-    equiv_t Q;
-    regions_opts opts;
-    pred_ctx_t ctx;
+    slong max_regions = CPWL_REGIONS_DEFAULT_MAX;
+    cpwl_net_t a, b;
+    cpwl_dom_t D;
+    cpwl_equiv_t Q;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t ctx;
     cli_progress_state ps;
-    err_t e;
+    cpwl_err_t e;
     char *desc;
     struct sigaction old;
 
@@ -92,28 +92,28 @@ int cmd_equiv(int argc, char **argv)
     fa = argv[optind];
     fb = argv[optind + 1];
 
-    err_init(e);
-    net_init(a, 0);
-    net_init(b, 0);
-    dom_init(D);
-    equiv_init(Q);
-    pred_ctx_init(ctx);
+    cpwl_err_init(e);
+    cpwl_net_init(a, 0);
+    cpwl_net_init(b, 0);
+    cpwl_dom_init(D);
+    cpwl_equiv_init(Q);
+    cpwl_pred_ctx_init(ctx);
     if ((status = cli_load_net(a, "equiv", fa)) != CPWL_OK
         || (status = cli_load_net(b, "equiv", fb)) != CPWL_OK)
         goto done;
     if (a->input_dim != b->input_dim)
     {
-        err_set(e, CPWL_ERR_INPUT, "different input dimensions: %s has %ld "
+        cpwl_err_set(e, CPWL_ERR_INPUT, "different input dimensions: %s has %ld "
                 "inputs, %s has %ld", fa, (long) a->input_dim, fb,
                 (long) b->input_dim);
         status = cli_fail("equiv", e);
         goto done;
     }
-    if (net_output_dim(a) != net_output_dim(b))
+    if (cpwl_net_output_dim(a) != cpwl_net_output_dim(b))
     {
-        err_set(e, CPWL_ERR_INPUT, "different output dimensions: %s has %ld "
-                "outputs, %s has %ld", fa, (long) net_output_dim(a), fb,
-                (long) net_output_dim(b));
+        cpwl_err_set(e, CPWL_ERR_INPUT, "different output dimensions: %s has %ld "
+                "outputs, %s has %ld", fa, (long) cpwl_net_output_dim(a), fb,
+                (long) cpwl_net_output_dim(b));
         status = cli_fail("equiv", e);
         goto done;
     }
@@ -124,7 +124,7 @@ int cmd_equiv(int argc, char **argv)
     }
 
     ctx->exact_only = exact_only;
-    regions_opts_init(&opts, ctx);
+    cpwl_regions_opts_init(&opts, ctx);
     opts.max_regions = max_regions;
     opts.interrupt = &cli_interrupted;
     cli_progress_init(&ps, "equiv", pmode);
@@ -134,7 +134,7 @@ int cmd_equiv(int argc, char **argv)
         opts.progress_data = &ps;
     }
     cli_catch_sigint(&old);
-    status = equiv_decide(Q, a, b, D, &opts, e);
+    status = cpwl_equiv_decide(Q, a, b, D, &opts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&ps);
     if (status != CPWL_OK)
@@ -143,16 +143,16 @@ int cmd_equiv(int argc, char **argv)
         goto done;
     }
 
-    desc = dom_describe(D);
+    desc = cpwl_dom_describe(D);
     if (json)
     {
-        char *q = io_json_quote(desc);
+        char *q = cpwl_io_json_quote(desc);
         printf("{\"domain\": %s, \"complete\": %s, \"equal\": ", q,
                Q->stopped ? "false" : "true");
         flint_free(q);
         if (Q->stopped)
             printf("null, \"stopped\": \"%s\", \"regions_at_least\": %ld",
-                   Q->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   Q->stopped == CPWL_REGIONS_STOP_LIMIT ? "max-regions"
                    : "interrupted", (long) Q->regions);
         else
         {
@@ -175,7 +175,7 @@ int cmd_equiv(int argc, char **argv)
     else if (Q->stopped)
         printf("undecided on %s: at least %ld activation regions of A - B, "
                "%s\n", desc, (long) Q->regions,
-               Q->stopped == REGIONS_STOP_LIMIT ? "stopped at --max-regions"
+               Q->stopped == CPWL_REGIONS_STOP_LIMIT ? "stopped at --max-regions"
                : "interrupted");
     else if (Q->equal)
         printf("equal on %s\nregions  %ld activation region%s of A - B, "
@@ -185,7 +185,7 @@ int cmd_equiv(int argc, char **argv)
     {
         printf("different: at x = ");
         print_tuple(Q->x, Q->n);
-        if (D->kind == DOM_SLICE || D->kind == DOM_LINE)
+        if (D->kind == CPWL_DOM_SLICE || D->kind == CPWL_DOM_LINE)
         {
             printf(" (domain point ");
             print_tuple(Q->point, Q->d);
@@ -203,23 +203,23 @@ int cmd_equiv(int argc, char **argv)
     /* For scripts: the answer in the status too (as cmp and diff do). */
     if (exit_status && !Q->stopped && !Q->equal)
         status = CLI_EXIT_DIFFERENT;
-    if (Q->stopped == REGIONS_STOP_LIMIT)
+    if (Q->stopped == CPWL_REGIONS_STOP_LIMIT)
     {
         fprintf(stderr, "cpwl equiv: stopped after more than %ld regions "
                 "(undecided); raise --max-regions to go on\n",
                 (long) max_regions);
         status = CPWL_ERR_INPUT;
     }
-    else if (Q->stopped == REGIONS_STOP_INTERRUPT)
+    else if (Q->stopped == CPWL_REGIONS_STOP_INTERRUPT)
     {
         fprintf(stderr, "cpwl equiv: interrupted (undecided)\n");
         status = 130;
     }
 done:
-    pred_ctx_clear(ctx);
-    equiv_clear(Q);
-    dom_clear(D);
-    net_clear(a);
-    net_clear(b);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_equiv_clear(Q);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(a);
+    cpwl_net_clear(b);
     return status;
 }

@@ -25,9 +25,9 @@ static void erm_progress(void *data, slong done, slong total,
                       cli_progress_rate(rate, (double) done, p->start));
 }
 
-static const char *loss_name(qp_loss l)
+static const char *loss_name(cpwl_qp_loss l)
 {
-    return l == QP_SQUARED ? "squared" : l == QP_L1 ? "l1" : "hinge";
+    return l == CPWL_QP_SQUARED ? "squared" : l == CPWL_QP_L1 ? "l1" : "hinge";
 }
 
 /* "p/q" and a decimal approximation (an Arb enclosure's midpoint). */
@@ -49,17 +49,17 @@ static void print_value(const fmpq_t v, int json)
 
 /* The exact loss of a trained network (double weights read exactly). */
 static void trained_loss(fmpq_t loss, const double *params,
-                         const erm_data_t data, slong w, int output_bias,
-                         qp_loss kind)
+                         const cpwl_erm_data_t data, slong w, int output_bias,
+                         cpwl_qp_loss kind)
 {
     slong n = data->n, j, t;
-    net_t net;
-    net_layer_struct *L, *O;
+    cpwl_net_t net;
+    cpwl_net_layer_struct *L, *O;
     arf_t a;
     arf_init(a);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, w);
-    O = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, w);
+    O = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (j = 0; j < w; j++)
     {
         const double *p = params + j * (n + 2);
@@ -79,17 +79,17 @@ static void trained_loss(fmpq_t loss, const double *params,
         arf_get_fmpq(O->b + 0, a);
     }
     net->output_bias = output_bias;
-    net_prepare(net);
-    erm_net_loss(loss, net, data, kind);
-    net_clear(net);
+    cpwl_net_prepare(net);
+    cpwl_erm_net_loss(loss, net, data, kind);
+    cpwl_net_clear(net);
     arf_clear(a);
 }
 
 /* What a --compare-gd method ran, in words (text) or keys (JSON). */
-static void describe_training(const train_opts *to, double step, int decay,
+static void describe_training(const cpwl_train_opts *to, double step, int decay,
                               slong K, int json)
 {
-    const char *name = to->method == TRAIN_GD ? "gd" : "adam";
+    const char *name = to->method == CPWL_TRAIN_GD ? "gd" : "adam";
     if (json)
     {
         printf("\"method\": \"%s\", \"step_size\": %.17g, \"step_decay\": "
@@ -97,7 +97,7 @@ static void describe_training(const train_opts *to, double step, int decay,
                "fan_in), 1/sqrt(fan_in)), as PyTorch\", \"seed\": %llu",
                name, step, decay ? "step/sqrt(1+t)" : "constant",
                (long) to->iters, (unsigned long long) to->seed);
-        if (to->method == TRAIN_ADAM)
+        if (to->method == CPWL_TRAIN_ADAM)
             printf(", \"beta1\": %g, \"beta2\": %g, \"eps\": %g", to->beta1,
                    to->beta2, to->eps);
         return;
@@ -105,7 +105,7 @@ static void describe_training(const train_opts *to, double step, int decay,
     printf("%-5s %s, full batch, step size %.6g%s, at most %ld steps per "
            "run; %ld runs (0 to %ld, seed %llu) from PyTorch's default "
            "initialisation, uniform in +-1/sqrt(fan_in)\n", name,
-           to->method == TRAIN_GD ? "gradient descent" : "Adam", step,
+           to->method == CPWL_TRAIN_GD ? "gradient descent" : "Adam", step,
            decay ? " decaying as step/sqrt(1+t)" : " (constant)",
            (long) to->iters, (long) K, (long) K - 1,
            (unsigned long long) to->seed);
@@ -114,7 +114,7 @@ static void describe_training(const train_opts *to, double step, int decay,
 /* --compare-gd K: K runs each of gradient descent and Adam; a run
    "reaches" the optimum when its exact loss is within 1e-9 of it, and
    misses it provably when its exact loss is larger by more. */
-static void compare_gd(const erm_data_t data, const erm_opts *o,
+static void compare_gd(const cpwl_erm_data_t data, const cpwl_erm_opts *o,
                        const fmpq_t opt, slong K, int json)
 {
     slong n = data->n, D = data->D, w = o->width, i, r, np;
@@ -127,9 +127,9 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
     np = w * (n + 2) + 1;
     params = flint_malloc(np * sizeof(double));
     for (i = 0; i < D * n; i++)
-        X[i] = num_fmpq_get_d(data->X + i);
+        X[i] = cpwl_num_fmpq_get_d(data->X + i);
     for (i = 0; i < D; i++)
-        y[i] = num_fmpq_get_d(data->y + i);
+        y[i] = cpwl_num_fmpq_get_d(data->y + i);
     fmpq_init(loss);
     fmpq_init(gap);
     fmpq_init(tol);
@@ -141,17 +141,17 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
                "trained network's loss then computed exactly\n");
     for (m = 0; m < 2; m++)
     {
-        train_opts to;
+        cpwl_train_opts to;
         slong reached = 0, steps, most = 0;
         double worst = 0, step;
         int decay;
-        train_opts_init(&to);
-        to.method = m == 0 ? TRAIN_GD : TRAIN_ADAM;
+        cpwl_train_opts_init(&to);
+        to.method = m == 0 ? CPWL_TRAIN_GD : CPWL_TRAIN_ADAM;
         to.loss = (int) o->loss;
         to.output_bias = o->output_bias;
-        step = train_step(&to, X, y, D, n, w);
+        step = cpwl_train_step(&to, X, y, D, n, w);
         /* train.h: decay -1 decays GD's steps for l1 and hinge only */
-        decay = to.method == TRAIN_GD
+        decay = to.method == CPWL_TRAIN_GD
                 && (to.decay > 0 || (to.decay < 0 && to.loss != 0));
         if (json)
         {
@@ -169,8 +169,8 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
             double gd;
             slong t;
             int finite = 1;
-            train_init(params, n, w, &to, r);
-            train_from(params, X, y, D, n, w, &to, &steps);
+            cpwl_train_init(params, n, w, &to, r);
+            cpwl_train_from(params, X, y, D, n, w, &to, &steps);
             most = FLINT_MAX(most, steps);
             for (t = 0; t < np; t++)
                 finite &= isfinite(params[t]);
@@ -194,7 +194,7 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
                         "network has a loss below the computed optimum\n");
                 exit(CPWL_ERR_INTERNAL);
             }
-            gd = num_fmpq_get_d(gap);
+            gd = cpwl_num_fmpq_get_d(gap);
             if (fmpq_cmp(gap, tol) <= 0)
                 reached++;
             if (gd > worst)
@@ -231,32 +231,32 @@ static void compare_gd(const erm_data_t data, const erm_opts *o,
 }
 
 /* --verify: re-check a certificate against the data, solving nothing. */
-static int verify_certificate(erm_data_t data, const char *dpath,
+static int verify_certificate(cpwl_erm_data_t data, const char *dpath,
                               const char *path, int json, slong width,
                               int loss, int bias)
 {
-    erm_opts pb, want;
+    cpwl_erm_opts pb, want;
     char *buf;
     size_t len;
-    err_t e;
+    cpwl_err_t e;
     fmpq_t opt;
-    pred_ctx_t ctx;
+    cpwl_pred_ctx_t ctx;
     int st;
-    err_init(e);
-    if (io_read_all(&buf, &len, path, e) != CPWL_OK)
+    cpwl_err_init(e);
+    if (cpwl_io_read_all(&buf, &len, path, e) != CPWL_OK)
     {
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
         return cli_fail("erm", e);
     }
     fmpq_init(opt);
-    pred_ctx_init(ctx);
-    erm_opts_init(&pb, ctx);
-    erm_opts_init(&want, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&pb, ctx);
+    cpwl_erm_opts_init(&want, ctx);
     /* Options given with --verify must describe the certified problem. */
     want.width = width;
-    want.loss = (qp_loss) loss;
+    want.loss = (cpwl_qp_loss) loss;
     want.output_bias = bias;
-    st = erm_certificate_check(opt, &pb, NULL, &want, data, buf, len, path,
+    st = cpwl_erm_certificate_check(opt, &pb, NULL, &want, data, buf, len, path,
                                ctx, e);
     if (st == CPWL_OK)
     {
@@ -282,8 +282,8 @@ static int verify_certificate(erm_data_t data, const char *dpath,
         st = cli_fail("erm", e);
     free(buf);
     fmpq_clear(opt);
-    pred_ctx_clear(ctx);
-    erm_data_clear(data);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(data);
     return st;
 }
 
@@ -308,17 +308,17 @@ int cmd_erm(int argc, char **argv)
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
     int json = 0, stats = 0, c, status, stopped;
-    slong width = -1, max_cells = ERM_DEFAULT_MAX_CELLS, K = 0, threads = 0;
-    erm_data_t data;
-    erm_opts o;
-    erm_result_t r;
-    pred_ctx_t ctx;
+    slong width = -1, max_cells = CPWL_ERM_DEFAULT_MAX_CELLS, K = 0, threads = 0;
+    cpwl_erm_data_t data;
+    cpwl_erm_opts o;
+    cpwl_erm_result_t r;
+    cpwl_pred_ctx_t ctx;
     cli_progress_state ps;
     int pmode = CLI_PROGRESS_AUTO, sep = 0;
-    err_t e;
+    cpwl_err_t e;
     double t0, secs;
     struct sigaction old;
-    qp_loss loss = QP_SQUARED;
+    cpwl_qp_loss loss = CPWL_QP_SQUARED;
     int prune = 1, output_bias = 0, loss_given = -1, bias_given = -1;
 
     optind = 1;
@@ -328,14 +328,14 @@ int cmd_erm(int argc, char **argv)
         {
             case 'w':
                 if (cli_parse_slong(&width, "erm", "--width", optarg, 1,
-                                    ERM_MAX_WIDTH)
+                                    CPWL_ERM_MAX_WIDTH)
                     != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 break;
             case 'l':
-                if (!strcmp(optarg, "squared")) loss = QP_SQUARED;
-                else if (!strcmp(optarg, "l1")) loss = QP_L1;
-                else if (!strcmp(optarg, "hinge")) loss = QP_HINGE;
+                if (!strcmp(optarg, "squared")) loss = CPWL_QP_SQUARED;
+                else if (!strcmp(optarg, "l1")) loss = CPWL_QP_L1;
+                else if (!strcmp(optarg, "hinge")) loss = CPWL_QP_HINGE;
                 else
                     return cli_usage("erm", "--loss: expected squared, l1 or "
                                      "hinge, got '%.40s'", optarg);
@@ -388,12 +388,12 @@ int cmd_erm(int argc, char **argv)
     if (width < 0 && verify == NULL)
         return cli_usage("erm", "--width W is required");
 
-    err_init(e);
-    erm_data_init(data);
+    cpwl_err_init(e);
+    cpwl_erm_data_init(data);
     /* Ctrl-C acts from here on: reading 10^6 rows takes seconds. */
     cli_catch_sigint(&old);
     t0 = cli_now();
-    if (erm_data_read_file_sep(data, &stopped, argv[optind], sep,
+    if (cpwl_erm_data_read_file_sep(data, &stopped, argv[optind], sep,
                                &cli_interrupted, e) != CPWL_OK)
     {
         cli_restore_sigint(&old);
@@ -418,8 +418,8 @@ int cmd_erm(int argc, char **argv)
                                   loss_given, bias_given);
     }
 
-    pred_ctx_init(ctx);
-    erm_opts_init(&o, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_erm_opts_init(&o, ctx);
     o.loss = loss;
     o.width = width;
     o.output_bias = output_bias;
@@ -434,9 +434,9 @@ int cmd_erm(int argc, char **argv)
         o.progress = erm_progress;
         o.progress_data = &ps;
     }
-    erm_result_init(r);
+    cpwl_erm_result_init(r);
     t0 = cli_now();
-    status = erm_solve(r, data, &o, e);
+    status = cpwl_erm_solve(r, data, &o, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
     cli_progress_end(&ps);
@@ -448,7 +448,7 @@ int cmd_erm(int argc, char **argv)
     /* Written atomically; cli_out_* report failures (exit 2 or 1). */
     if (out != NULL && r->have_sol)
     {
-        char *s = io_net_write_str(r->net);
+        char *s = cpwl_io_net_write_str(r->net);
         outfile_t f;
         if ((status = cli_out_open(f, "erm", out)) == CPWL_OK)
         {
@@ -467,7 +467,7 @@ int cmd_erm(int argc, char **argv)
         outfile_t f;
         if ((status = cli_out_open(f, "erm", cert)) == CPWL_OK)
         {
-            erm_certificate_write(f->f, r, data, &o);
+            cpwl_erm_certificate_write(f->f, r, data, &o);
             status = cli_out_close(f, "erm", 1);
         }
         if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
@@ -482,7 +482,7 @@ int cmd_erm(int argc, char **argv)
                r->stopped || status != CPWL_OK ? "false" : "true");
         if (r->have_sol)
         {
-            char *s = io_net_write_str(r->net);
+            char *s = cpwl_io_net_write_str(r->net);
             printf("\"%s\": ", r->stopped ? "upper_bound" : "optimum");
             print_value(r->optimum, 1);
             printf(", \"network\": %s", s);
@@ -544,8 +544,8 @@ int cmd_erm(int argc, char **argv)
         status = 130;
     }
 done:
-    erm_result_clear(r);
-    pred_ctx_clear(ctx);
-    erm_data_clear(data);
+    cpwl_erm_result_clear(r);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_erm_data_clear(data);
     return status;
 }

@@ -24,14 +24,14 @@ int cmd_eval(int argc, char **argv)
     const char *at = NULL;
     int json = 0, stats = 0, c, status = CPWL_OK, dok;
     slong prec = 128, j, n, m, digits;
-    net_t net;
+    cpwl_net_t net;
     fmpq *x, *y;
     arb_ptr xa, ya;
     double *xd, *xe, *yd, *ye;
     unsigned char *state;
     char *pat;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
@@ -61,21 +61,21 @@ int cmd_eval(int argc, char **argv)
     if (at == NULL)
         return cli_usage("eval", "--at is required, e.g. --at \"1/2,-3\"");
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     if ((status = cli_load_net(net, "eval", argv[optind])) != CPWL_OK)
     {
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
     n = net->input_dim;
-    m = net_output_dim(net);
+    m = cpwl_net_output_dim(net);
     x = _fmpq_vec_init(n);
-    err_init(e);
-    if (io_parse_vector(x, n, at, "--at", e) != CPWL_OK)
+    cpwl_err_init(e);
+    if (cpwl_io_parse_vector(x, n, at, "--at", e) != CPWL_OK)
     {
         status = cli_fail("eval", e);
         _fmpq_vec_clear(x, n);
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
 
@@ -86,16 +86,16 @@ int cmd_eval(int argc, char **argv)
     xe = flint_malloc(n * sizeof(double));
     yd = flint_malloc(m * sizeof(double));
     ye = flint_malloc(m * sizeof(double));
-    state = flint_malloc(FLINT_MAX(1, net_num_states(net)));
-    pred_ctx_init(ctx);
+    state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
+    cpwl_pred_ctx_init(ctx);
 
-    net_eval_fmpq(y, net, x);
+    cpwl_net_eval_fmpq(y, net, x);
     for (j = 0; j < n; j++)
         arb_set_fmpq(xa + j, x + j, prec);
-    net_eval_arb(ya, net, xa, prec);
-    dok = net_round_inputs_d(xd, xe, x, n) && net_eval_d(yd, ye, net, xd, xe);
-    net_pattern(state, net, x, ctx);
-    pat = net_pattern_str(state, net);
+    cpwl_net_eval_arb(ya, net, xa, prec);
+    dok = cpwl_net_round_inputs_d(xd, xe, x, n) && cpwl_net_eval_d(yd, ye, net, xd, xe);
+    cpwl_net_pattern(state, net, x, ctx);
+    pat = cpwl_net_pattern_str(state, net);
     digits = FLINT_MAX(5, (slong) (prec * 0.30103));
 
     if (json)
@@ -163,7 +163,7 @@ int cmd_eval(int argc, char **argv)
     }
 
     flint_free(pat);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
     flint_free(state);
     flint_free(xd);
     flint_free(xe);
@@ -173,6 +173,6 @@ int cmd_eval(int argc, char **argv)
     _arb_vec_clear(ya, m);
     _fmpq_vec_clear(x, n);
     _fmpq_vec_clear(y, m);
-    net_clear(net);
+    cpwl_net_clear(net);
     return CPWL_OK;
 }

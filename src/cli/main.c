@@ -490,9 +490,9 @@ void cli_regions_progress(void *data, slong layer, slong nlayers,
                       (long) layer, (long) nlayers, (long) cells, rate);
 }
 
-int cli_write_net(const net_t net, const char *sub, const char *out)
+int cli_write_net(const cpwl_net_t net, const char *sub, const char *out)
 {
-    char *text = io_net_write_str(net);
+    char *text = cpwl_io_net_write_str(net);
     outfile_t f;
     int status;
     if (out == NULL)
@@ -537,7 +537,7 @@ void cli_print_msg(FILE *f, const char *msg)
     }
 }
 
-int cli_fail(const char *sub, const err_t e)
+int cli_fail(const char *sub, const cpwl_err_t e)
 {
     fprintf(stderr, "cpwl %s: ", sub);
     cli_print_msg(stderr, e->msg);
@@ -574,36 +574,36 @@ static struct
 }
 cli_onnx = {0};
 
-int cli_load_net(net_t net, const char *sub, const char *path)
+int cli_load_net(cpwl_net_t net, const char *sub, const char *path)
 {
-    err_t e;
-    io_warn_t w;
-    err_init(e);
-    if (onnx_is_onnx_file(path))
+    cpwl_err_t e;
+    cpwl_io_warn_t w;
+    cpwl_err_init(e);
+    if (cpwl_onnx_is_onnx_file(path))
     {
-        onnx_opts_struct o;
-        onnx_opts_init(&o);
+        cpwl_onnx_opts_struct o;
+        cpwl_onnx_opts_init(&o);
         o.fold_batchnorm = cli_onnx.fold_batchnorm;
-        if (onnx_net_read_file(net, path, &o, e) != CPWL_OK)
+        if (cpwl_onnx_net_read_file(net, path, &o, e) != CPWL_OK)
             return cli_fail(sub, e);
         return CPWL_OK;
     }
-    if (io_net_read_file_warn(net, w, path, e) != CPWL_OK)
+    if (cpwl_io_net_read_file_warn(net, w, path, e) != CPWL_OK)
         return cli_fail(sub, e);
     if (w->float_traps > 0)
         fprintf(stderr, "cpwl %s: warning: %s\n", sub, w->msg);
     return CPWL_OK;
 }
 
-int cli_dom_set(dom_t D, slong n, const char *box, const char *slice,
-                const char *line, err_t e)
+int cli_dom_set(cpwl_dom_t D, slong n, const char *box, const char *slice,
+                const char *line, cpwl_err_t e)
 {
     static const char *const parts[] = {"box", "slice", "line"};
     size_t i, len, k;
     if (slice != NULL && line != NULL)
-        return err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
                        "used together");
-    if (dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
+    if (cpwl_dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
         return CPWL_OK;
     /* The library names the text at fault; here it is an option. */
     len = strlen(e->msg);

@@ -21,7 +21,7 @@ static void on_sigint(int sig)
 
 int cli_out_open(outfile_t f, const char *sub, const char *path)
 {
-    err_t e;
+    cpwl_err_t e;
     /* Catch Ctrl-C before the temporary file exists. */
     if (out_depth++ == 0)
     {
@@ -33,7 +33,7 @@ int cli_out_open(outfile_t f, const char *sub, const char *path)
         out_interrupted = 0;
         sigaction(SIGINT, &sa, &out_old);
     }
-    err_init(e);
+    cpwl_err_init(e);
     if (outfile_open(f, path, e) != CPWL_OK)
     {
         if (--out_depth == 0)
@@ -64,15 +64,15 @@ static void test_stall(outfile_t f)
 int cli_out_close(outfile_t f, const char *sub, int ok)
 {
     int status = CPWL_OK;
-    err_t e;
-    err_init(e);
+    cpwl_err_t e;
+    cpwl_err_init(e);
     if (ok)
         test_stall(f);
     /* Interrupted first: a write cut short by Ctrl-C fails with EINTR. */
     if (out_interrupted)
     {
-        char q[ERR_QUOTE_SIZE];
-        err_quote(q, sizeof q, f->path, strlen(f->path));
+        char q[CPWL_ERR_QUOTE_SIZE];
+        cpwl_err_quote(q, sizeof q, f->path, strlen(f->path));
         if (f->tmp != NULL)
             fprintf(stderr, "cpwl %s: interrupted: %s not written (left "
                     "as it was)\n", sub, q);

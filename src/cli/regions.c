@@ -7,11 +7,11 @@
 #include <unistd.h>
 #include "cli.h"
 
-static const char *method_name(regions_method m, slong d)
+static const char *method_name(cpwl_regions_method m, slong d)
 {
-    if (m == REGIONS_AUTO)
-        m = d == 1 ? REGIONS_1D : d == 2 ? REGIONS_2D : REGIONS_ND;
-    return m == REGIONS_1D ? "1d" : m == REGIONS_2D ? "2d" : "nd";
+    if (m == CPWL_REGIONS_AUTO)
+        m = d == 1 ? CPWL_REGIONS_1D : d == 2 ? CPWL_REGIONS_2D : CPWL_REGIONS_ND;
+    return m == CPWL_REGIONS_1D ? "1d" : m == CPWL_REGIONS_2D ? "2d" : "nd";
 }
 
 static void print_json_vec(const fmpq *v, slong n)
@@ -21,11 +21,11 @@ static void print_json_vec(const fmpq *v, slong n)
     printf("]");
 }
 
-static void print_cell_json(const regions_cell_struct *c, const net_t net,
+static void print_cell_json(const cpwl_regions_cell_struct *c, const cpwl_net_t net,
                             slong d, slong m)
 {
     slong j;
-    char *pat = net_pattern_str(c->state, net);
+    char *pat = cpwl_net_pattern_str(c->state, net);
     printf("{\"pattern\": \"%s\"", pat);
     flint_free(pat);
     if (c->point)
@@ -66,11 +66,11 @@ static void print_cell_json(const regions_cell_struct *c, const net_t net,
     printf("}");
 }
 
-static void print_cell_text(slong i, const regions_cell_struct *c,
-                            const net_t net, slong d, slong m)
+static void print_cell_text(slong i, const cpwl_regions_cell_struct *c,
+                            const cpwl_net_t net, slong d, slong m)
 {
     slong j;
-    char *pat = net_pattern_str(c->state, net);
+    char *pat = cpwl_net_pattern_str(c->state, net);
     printf("region %ld: pattern %s", (long) i + 1, pat[0] ? pat : "-");
     flint_free(pat);
     if (c->linear >= 0)
@@ -115,18 +115,18 @@ static void print_cell_text(slong i, const regions_cell_struct *c,
 }
 
 /* One picture, atomically (nothing when path is NULL). */
-static int draw_file(const char *path, draw_format fmt, const regions_t R,
-                     const draw_opts *o)
+static int draw_file(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,
+                     const cpwl_draw_opts *o)
 {
     outfile_t f;
-    err_t e;
+    cpwl_err_t e;
     int status, ok;
     if (path == NULL)
         return CPWL_OK;
     if ((status = cli_out_open(f, "regions", path)) != CPWL_OK)
         return status;
-    err_init(e);
-    ok = draw_regions_file(f->f, path, fmt, R, o, e) == CPWL_OK;
+    cpwl_err_init(e);
+    ok = cpwl_draw_regions_file(f->f, path, fmt, R, o, e) == CPWL_OK;
     status = cli_out_close(f, "regions", ok);
     return ok || status != CPWL_OK ? status : cli_fail("regions", e);
 }
@@ -161,21 +161,21 @@ int cmd_regions(int argc, char **argv)
     const char *svg = NULL, *png = NULL, *colour = NULL, *view = NULL;
     const char *size = NULL, *title = NULL;
     int legend = -1, have_pic = 0;
-    draw_opts dopt;
-    draw_info_t pic;
+    cpwl_draw_opts dopt;
+    cpwl_draw_info_t pic;
     int json = 0, list = 0, stats = 0, linear = 0, c, status;
     int exact_only = 0, cells_done;
     const char *linear_why;
-    regions_method method = REGIONS_AUTO;
-    slong max_regions = REGIONS_DEFAULT_MAX, threads = 0, i;
-    net_t net;
-    dom_t D;
-    regions_t R;
-    regions_opts opts;
-    pred_ctx_t ctx;
+    cpwl_regions_method method = CPWL_REGIONS_AUTO;
+    slong max_regions = CPWL_REGIONS_DEFAULT_MAX, threads = 0, i;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_regions_t R;
+    cpwl_regions_opts opts;
+    cpwl_pred_ctx_t ctx;
     cli_progress_state ps;
     int pmode = CLI_PROGRESS_AUTO;
-    err_t e;
+    cpwl_err_t e;
     double t0, secs;
     char *desc;
     struct sigaction old;
@@ -206,10 +206,10 @@ int cmd_regions(int argc, char **argv)
             case 'g': legend = 1; break;
             case 'N': legend = 0; break;
             case 'm':
-                if (!strcmp(optarg, "auto")) method = REGIONS_AUTO;
-                else if (!strcmp(optarg, "1d")) method = REGIONS_1D;
-                else if (!strcmp(optarg, "2d")) method = REGIONS_2D;
-                else if (!strcmp(optarg, "nd")) method = REGIONS_ND;
+                if (!strcmp(optarg, "auto")) method = CPWL_REGIONS_AUTO;
+                else if (!strcmp(optarg, "1d")) method = CPWL_REGIONS_1D;
+                else if (!strcmp(optarg, "2d")) method = CPWL_REGIONS_2D;
+                else if (!strcmp(optarg, "nd")) method = CPWL_REGIONS_ND;
                 else
                     return cli_usage("regions", "--method: expected auto, "
                                      "1d, 2d or nd, got '%s'", optarg);
@@ -230,11 +230,11 @@ int cmd_regions(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage("regions", "expected one network file");
-    err_init(e);
-    draw_opts_init(&dopt);
-    if ((colour && draw_opts_set_colour(&dopt, colour, e) != CPWL_OK)
-        || (view && draw_opts_set_view_str(&dopt, view, e) != CPWL_OK)
-        || (size && draw_opts_set_size_str(&dopt, size, e) != CPWL_OK))
+    cpwl_err_init(e);
+    cpwl_draw_opts_init(&dopt);
+    if ((colour && cpwl_draw_opts_set_colour(&dopt, colour, e) != CPWL_OK)
+        || (view && cpwl_draw_opts_set_view_str(&dopt, view, e) != CPWL_OK)
+        || (size && cpwl_draw_opts_set_size_str(&dopt, size, e) != CPWL_OK))
         return cli_fail("regions", e);
     if ((colour || view || size || title || legend >= 0) && !svg && !png)
         return cli_usage("regions", "--colour, --view, --size, --title and "
@@ -242,45 +242,45 @@ int cmd_regions(int argc, char **argv)
     if ((svg && !strcmp(svg, "-")) || (png && !strcmp(png, "-")))
         return cli_usage("regions", "--svg/--png need a file name: standard "
                          "output carries the counts");
-    if ((svg || png) && method == REGIONS_ND)
+    if ((svg || png) && method == CPWL_REGIONS_ND)
         return cli_usage("regions", "--svg/--png need the vertices that the "
                          "2-D method computes; drop --method nd");
     dopt.title = title;
     dopt.legend = legend;
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     if ((status = cli_load_net(net, "regions", argv[optind])) != CPWL_OK)
     {
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
-    dom_init(D);
+    cpwl_dom_init(D);
     if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || ((svg || png) && D->d != 2
-            && err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
+            && cpwl_err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
                        "this domain has dimension %ld (use --slice)",
                        (long) D->d)))
     {
         status = cli_fail("regions", e);
-        dom_clear(D);
-        net_clear(net);
+        cpwl_dom_clear(D);
+        cpwl_net_clear(net);
         return status;
     }
     dopt.xlabel = slice ? "s" : "x\xe2\x82\x81";
     dopt.ylabel = slice ? "t" : "x\xe2\x82\x82";
     dopt.vlabel = "f";
 
-    pred_ctx_init(ctx);
+    cpwl_pred_ctx_init(ctx);
     ctx->exact_only = exact_only;
-    regions_opts_init(&opts, ctx);
+    cpwl_regions_opts_init(&opts, ctx);
     opts.method = method;
     opts.linear = linear || list || json;
     opts.points = opts.maps = opts.verts = list;
     if (svg || png)
     {
         opts.verts = 1;
-        opts.linear |= dopt.colour == DRAW_BY_LINEAR;
-        opts.maps |= dopt.colour == DRAW_BY_VALUE;
+        opts.linear |= dopt.colour == CPWL_DRAW_BY_LINEAR;
+        opts.maps |= dopt.colour == CPWL_DRAW_BY_VALUE;
         /* The legend asked for counts the linear regions too. */
         opts.linear |= legend > 0;
     }
@@ -297,10 +297,10 @@ int cmd_regions(int argc, char **argv)
     }
     cli_catch_sigint(&old);
 
-    draw_info_init(pic);
-    regions_init(R, D->d, net_output_dim(net), net_num_states(net));
+    cpwl_draw_info_init(pic);
+    cpwl_regions_init(R, D->d, cpwl_net_output_dim(net), cpwl_net_num_states(net));
     t0 = cli_now();
-    status = regions_compute(R, net, D, &opts, e);
+    status = cpwl_regions_compute(R, net, D, &opts, e);
     secs = cli_now() - t0;
     cli_restore_sigint(&old);
     cli_progress_end(&ps);
@@ -312,19 +312,19 @@ int cmd_regions(int argc, char **argv)
     /* Pictures too: their colours follow the order of the regions, the
        same with and without --list. */
     if ((list || svg || png) && !R->stopped)
-        regions_sort(R);
+        cpwl_regions_sort(R);
     if (!R->stopped)
     {
         /* Ctrl-C while a picture is written: the report still comes. */
-        status = draw_file(svg, DRAW_SVG, R, &dopt);
+        status = draw_file(svg, CPWL_DRAW_SVG, R, &dopt);
         if (status == CPWL_OK)
-            status = draw_file(png, DRAW_PNG, R, &dopt);
+            status = draw_file(png, CPWL_DRAW_PNG, R, &dopt);
         if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
             goto done;
         /* What the picture shows, for the report (the same computation). */
         if ((svg || png) && status == CPWL_OK)
         {
-            if (draw_info_compute(pic, R, &dopt, e) != CPWL_OK)
+            if (cpwl_draw_info_compute(pic, R, &dopt, e) != CPWL_OK)
             {
                 status = cli_fail("regions", e);
                 goto done;
@@ -342,10 +342,10 @@ int cmd_regions(int argc, char **argv)
                  "into linear regions" : "stopped before every activation "
                  "region was found; linear regions are merged from all of "
                  "them";
-    desc = dom_describe(D);
+    desc = cpwl_dom_describe(D);
     if (json)
     {
-        char *q = io_json_quote(desc);
+        char *q = cpwl_io_json_quote(desc);
         printf("{\"domain\": %s, \"dimension\": %ld, \"method\": \"%s\", "
                "\"complete\": %s", q, (long) D->d,
                method_name(method, D->d),
@@ -354,7 +354,7 @@ int cmd_regions(int argc, char **argv)
         if (R->stopped)
         {
             printf(", \"stopped\": \"%s\", \"activation_regions_at_least\": "
-                   "%ld", R->stopped == REGIONS_STOP_LIMIT ? "max-regions"
+                   "%ld", R->stopped == CPWL_REGIONS_STOP_LIMIT ? "max-regions"
                    : "interrupted", (long) R->lower_bound);
             if (cells_done)
                 printf(", \"activation_regions\": %ld", (long) R->ncells);
@@ -380,7 +380,7 @@ int cmd_regions(int argc, char **argv)
         }
         if (have_pic)
         {
-            char *q = pic->legend ? io_json_quote(pic->legend) : NULL;
+            char *q = pic->legend ? cpwl_io_json_quote(pic->legend) : NULL;
             printf(", \"picture\": {\"view\": [[%.17g, %.17g], [%.17g, "
                    "%.17g]], \"unbounded\": %ld, \"outside\": %ld, "
                    "\"wholly_outside\": %ld, \"colours\": %ld, \"legend\": "
@@ -408,7 +408,7 @@ int cmd_regions(int argc, char **argv)
                 printf("activation regions  %ld\n", (long) R->ncells);
             else
                 printf("activation regions  at least %ld (incomplete: %s)\n",
-                       (long) R->lower_bound, R->stopped == REGIONS_STOP_LIMIT
+                       (long) R->lower_bound, R->stopped == CPWL_REGIONS_STOP_LIMIT
                        ? "stopped at --max-regions" : "interrupted");
             if (linear)
                 printf("linear regions      unknown (%s)\n", linear_why);
@@ -437,14 +437,14 @@ int cmd_regions(int argc, char **argv)
                 print_cell_text(i, R->cells + i, net, R->d, R->m);
     }
     flint_free(desc);
-    if (R->stopped == REGIONS_STOP_LIMIT)
+    if (R->stopped == CPWL_REGIONS_STOP_LIMIT)
     {
         fprintf(stderr, "cpwl regions: stopped after more than %ld regions "
                 "(the count above is a lower bound); raise --max-regions "
                 "to go on\n", (long) max_regions);
         status = CPWL_ERR_INPUT;
     }
-    else if (R->stopped == REGIONS_STOP_INTERRUPT)
+    else if (R->stopped == CPWL_REGIONS_STOP_INTERRUPT)
     {
         fprintf(stderr, "cpwl regions: interrupted (%s)\n", cells_done
                 ? "the activation count above is exact, the linear regions "
@@ -452,10 +452,10 @@ int cmd_regions(int argc, char **argv)
         status = CLI_EXIT_INTERRUPTED;
     }
 done:
-    draw_info_clear(pic);
-    regions_clear(R);
-    pred_ctx_clear(ctx);
-    dom_clear(D);
-    net_clear(net);
+    cpwl_draw_info_clear(pic);
+    cpwl_regions_clear(R);
+    cpwl_pred_ctx_clear(ctx);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
     return status;
 }

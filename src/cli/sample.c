@@ -20,24 +20,24 @@
 int cli_sampling_kernel(int *kernel, const char *sub, const char *s)
 {
     int k;
-    for (k = 0; k < BATCH_NUM_KERNELS; k++)
-        if (!strcmp(s, batch_kernel_name(k)))
+    for (k = 0; k < CPWL_BATCH_NUM_KERNELS; k++)
+        if (!strcmp(s, cpwl_batch_kernel_name(k)))
             break;
-    if (k == BATCH_NUM_KERNELS)
+    if (k == CPWL_BATCH_NUM_KERNELS)
         return cli_usage(sub, "--kernel: expected auto, portable, avx2 or "
                          "avx512, got \"%.40s\"", s);
-    if (k != BATCH_AUTO && !batch_kernel_built(k))
+    if (k != CPWL_BATCH_AUTO && !cpwl_batch_kernel_built(k))
         return cli_usage(sub, "--kernel %s: not built in this cpwl (configured "
                          "with --disable-simd, or not x86-64)", s);
-    if (k != BATCH_AUTO && !batch_kernel_available(k))
+    if (k != CPWL_BATCH_AUTO && !cpwl_batch_kernel_available(k))
     {
         char have[64] = "portable";
         int j;
-        for (j = BATCH_AVX2; j < BATCH_NUM_KERNELS; j++)
-            if (batch_kernel_available(j))
+        for (j = CPWL_BATCH_AVX2; j < CPWL_BATCH_NUM_KERNELS; j++)
+            if (cpwl_batch_kernel_available(j))
             {
                 strcat(have, ", ");
-                strcat(have, batch_kernel_name(j));
+                strcat(have, cpwl_batch_kernel_name(j));
             }
         return cli_usage(sub, "--kernel %s: this CPU does not run it "
                          "(available here: %s)", s, have);
@@ -50,8 +50,8 @@ void cli_sampling_args_init(cli_sampling_args *a)
 {
     memset(a, 0, sizeof(cli_sampling_args));
     a->resolve = 1;
-    a->kernel = BATCH_AUTO;
-    a->max_points = SAMPLE_DEFAULT_MAX_POINTS;
+    a->kernel = CPWL_BATCH_AUTO;
+    a->max_points = CPWL_SAMPLE_DEFAULT_MAX_POINTS;
 }
 
 int cli_sampling_option(cli_sampling_args *a, int c, const char *arg,
@@ -148,7 +148,7 @@ static int parse_grid(slong *grid, const char *sub, const char *s, slong d)
    --random, or the default grid) on a d-dimensional domain; *grid (d
    entries, or NULL for random points) is allocated here, *total is the
    number of points.  Refuses more than max_points. */
-int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
+int cli_sampling_plan(cpwl_sample_opts *o, slong **grid, slong *total,
                       const char *sub, slong d, const char *grid_s,
                       slong points, slong random, slong max_points,
                       int *is_default)
@@ -162,7 +162,7 @@ int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
                          "--random");
     if (random > 0)
     {
-        o->mode = SAMPLE_RANDOM;
+        o->mode = CPWL_SAMPLE_RANDOM;
         o->npoints = random;
         if (random > max_points)
             return cli_usage(sub, "--max-points: --random asks for %ld "
@@ -209,7 +209,7 @@ int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
                          "than the limit of %ld; raise --max-points to allow "
                          "it", (long) t, (long) max_points);
     }
-    o->mode = SAMPLE_GRID;
+    o->mode = CPWL_SAMPLE_GRID;
     o->grid = *grid;
     o->ngrid = d;
     *total = t;
@@ -219,14 +219,14 @@ int cli_sampling_plan(sample_opts *o, slong **grid, slong *total,
 /* The number of threads --threads N (0: all cores) stands for. */
 slong cli_sampling_threads(slong threads)
 {
-    return batch_threads((int) threads);
+    return cpwl_batch_threads((int) threads);
 }
 
 /* "grid 1000x1000 (1000000 points)" or "random, seed 7 (...)". */
-void cli_sampling_describe(FILE *f, const sample_t S, int is_default)
+void cli_sampling_describe(FILE *f, const cpwl_sample_t S, int is_default)
 {
     slong i;
-    if (S->mode == SAMPLE_GRID)
+    if (S->mode == CPWL_SAMPLE_GRID)
     {
         fprintf(f, "grid ");
         for (i = 0; i < S->d; i++)
@@ -239,10 +239,10 @@ void cli_sampling_describe(FILE *f, const sample_t S, int is_default)
 }
 
 /* JSON keys "sampling" and "grid" or "seed". */
-void cli_sampling_json(const sample_t S)
+void cli_sampling_json(const cpwl_sample_t S)
 {
     slong i;
-    if (S->mode == SAMPLE_GRID)
+    if (S->mode == CPWL_SAMPLE_GRID)
     {
         printf("\"sampling\": \"grid\", \"grid\": [");
         for (i = 0; i < S->d; i++)
@@ -254,14 +254,14 @@ void cli_sampling_json(const sample_t S)
                (unsigned long) S->seed);
 }
 
-/* A packed pattern as net_pattern_str writes it (free with flint_free). */
-char *cli_sampling_pattern_str(const uint64_t *w, const net_t net)
+/* A packed pattern as cpwl_net_pattern_str writes it (free with flint_free). */
+char *cli_sampling_pattern_str(const uint64_t *w, const cpwl_net_t net)
 {
-    slong ns = net_num_states(net);
+    slong ns = cpwl_net_num_states(net);
     unsigned char *st = flint_malloc(FLINT_MAX(ns, 1));
     char *s;
-    batch_unpack(st, w, ns);
-    s = net_pattern_str(st, net);
+    cpwl_batch_unpack(st, w, ns);
+    s = cpwl_net_pattern_str(st, net);
     flint_free(st);
     return s;
 }
@@ -280,10 +280,10 @@ void cli_sampling_progress(void *data, slong done, slong total)
 
 /* ---- cpwl sample ------------------------------------------------------- */
 
-static void print_point(const sample_t S, slong i, int json)
+static void print_point(const cpwl_sample_t S, slong i, int json)
 {
     fmpq *y = _fmpq_vec_init(FLINT_MAX(S->d, 1));
-    sample_point(y, S, i);
+    cpwl_sample_point(y, S, i);
     if (json)
     {
         printf("[");
@@ -296,7 +296,7 @@ static void print_point(const sample_t S, slong i, int json)
 }
 
 /* Patterns in the order of their state bytes, as cpwl regions --list. */
-static const sample_struct *sort_S;
+static const cpwl_sample_struct *sort_S;
 static unsigned char *sort_states;
 
 static int cmp_pattern(const void *a, const void *b)
@@ -306,14 +306,14 @@ static int cmp_pattern(const void *a, const void *b)
     return memcmp(sort_states + i * ns, sort_states + j * ns, ns);
 }
 
-static slong *pattern_order(const sample_t S)
+static slong *pattern_order(const cpwl_sample_t S)
 {
     slong ns = FLINT_MAX(S->nstates, 1), i;
     slong *ord = flint_malloc(FLINT_MAX(S->npatterns, 1) * sizeof(slong));
     sort_states = flint_calloc(FLINT_MAX(S->npatterns, 1) * ns, 1);
     for (i = 0; i < S->npatterns; i++)
     {
-        batch_unpack(sort_states + i * ns, S->patterns + i * S->words,
+        cpwl_batch_unpack(sort_states + i * ns, S->patterns + i * S->words,
                      S->nstates);
         ord[i] = i;
     }
@@ -324,7 +324,7 @@ static slong *pattern_order(const sample_t S)
     return ord;
 }
 
-static void print_list(const sample_t S, const net_t net, int json)
+static void print_list(const cpwl_sample_t S, const cpwl_net_t net, int json)
 {
     slong k, *ord = pattern_order(S);
     if (json)
@@ -374,13 +374,13 @@ int cmd_sample(int argc, char **argv)
     slong total;
     slong *grid = NULL;
     cli_sampling_args sa;
-    net_t net;
-    dom_t D;
-    sample_t S;
-    sample_opts opts;
+    cpwl_net_t net;
+    cpwl_dom_t D;
+    cpwl_sample_t S;
+    cpwl_sample_opts opts;
     cli_progress_state progress;
-    pred_ctx_t ctx;
-    err_t e;
+    cpwl_pred_ctx_t ctx;
+    cpwl_err_t e;
     char *desc;
     double pps;
     struct sigaction old;
@@ -414,17 +414,17 @@ int cmd_sample(int argc, char **argv)
     if (sa.seed_given && sa.random == 0)
         return cli_usage("sample", "--seed goes with --random N");
 
-    net_init(net, 0);
+    cpwl_net_init(net, 0);
     if ((status = cli_load_net(net, "sample", argv[optind])) != CPWL_OK)
     {
-        net_clear(net);
+        cpwl_net_clear(net);
         return status;
     }
-    err_init(e);
-    dom_init(D);
+    cpwl_err_init(e);
+    cpwl_dom_init(D);
     if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || (!D->bounded
-            && err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
+            && cpwl_err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
                        "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
                        "slice coordinates" : line ? "\"lo:hi\" in line "
                        "coordinates" : "\"lo:hi,...\", one interval per "
@@ -434,8 +434,8 @@ int cmd_sample(int argc, char **argv)
         goto out_dom;
     }
 
-    pred_ctx_init(ctx);
-    sample_opts_init(&opts, ctx);
+    cpwl_pred_ctx_init(ctx);
+    cpwl_sample_opts_init(&opts, ctx);
     if ((status = cli_sampling_plan(&opts, &grid, &total, "sample", D->d,
                                     sa.grid, sa.points, sa.random,
                                     sa.max_points,
@@ -454,8 +454,8 @@ int cmd_sample(int argc, char **argv)
         opts.progress_data = &progress;
     }
     cli_catch_sigint(&old);
-    sample_init(S);
-    status = sample_run(S, net, D, &opts, e);
+    cpwl_sample_init(S);
+    status = cpwl_sample_run(S, net, D, &opts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&progress);
     if (status != CPWL_OK)
@@ -464,11 +464,11 @@ int cmd_sample(int argc, char **argv)
         goto out_S;
     }
 
-    desc = dom_describe(D);
+    desc = cpwl_dom_describe(D);
     pps = S->seconds > 0 ? S->npoints / S->seconds : 0;
     if (json)
     {
-        char *q = io_json_quote(desc);
+        char *q = cpwl_io_json_quote(desc);
         printf("{\"domain\": %s, \"dimension\": %ld, \"complete\": %s, ", q,
                (long) D->d, S->stopped ? "false" : "true");
         flint_free(q);
@@ -478,7 +478,7 @@ int cmd_sample(int argc, char **argv)
                "\"undecided\": %ld, \"resolve\": %s, \"resolved\": %ld, "
                "\"boundary\": %ld, \"stopped\": %s, \"seconds\": %.6f, "
                "\"points_per_second\": %.6g",
-               batch_kernel_name(S->kernel),
+               cpwl_batch_kernel_name(S->kernel),
                (long) cli_sampling_threads(sa.threads), (long) S->npoints,
                (long) S->planned, (long) S->npatterns, (long) S->ndecided,
                (long) S->nundecided, sa.resolve ? "true" : "false",
@@ -497,7 +497,7 @@ int cmd_sample(int argc, char **argv)
         printf("domain              %s\n", desc);
         printf("sampling            ");
         cli_sampling_describe(stdout, S, is_default);
-        printf("\nkernel              %s\n", batch_kernel_name(S->kernel));
+        printf("\nkernel              %s\n", cpwl_batch_kernel_name(S->kernel));
         printf("threads             %ld\n",
                (long) cli_sampling_threads(sa.threads));
         if (S->stopped)
@@ -535,12 +535,12 @@ int cmd_sample(int argc, char **argv)
         status = 130;
     }
 out_S:
-    sample_clear(S);
+    cpwl_sample_clear(S);
 out_ctx:
     flint_free(grid);
-    pred_ctx_clear(ctx);
+    cpwl_pred_ctx_clear(ctx);
 out_dom:
-    dom_clear(D);
-    net_clear(net);
+    cpwl_dom_clear(D);
+    cpwl_net_clear(net);
     return status;
 }

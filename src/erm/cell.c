@@ -4,28 +4,28 @@
 #include "cpwl/erm.h"
 #include "erm_impl.h"
 
-void erm_opts_init(erm_opts *o, pred_ctx_struct *pred)
+void cpwl_erm_opts_init(cpwl_erm_opts *o, cpwl_pred_ctx_struct *pred)
 {
-    memset(o, 0, sizeof(erm_opts));
-    o->loss = QP_SQUARED;
+    memset(o, 0, sizeof(cpwl_erm_opts));
+    o->loss = CPWL_QP_SQUARED;
     o->width = 1;
     o->prune = 1;
-    o->max_cells = ERM_DEFAULT_MAX_CELLS;
+    o->max_cells = CPWL_ERM_DEFAULT_MAX_CELLS;
     o->pred = pred;
 }
 
-void erm_count_cells(fmpz_t count, slong N, slong w)
+void cpwl_erm_count_cells(fmpz_t count, slong N, slong w)
 {
     fmpz_bin_uiui(count, 2 * N, FLINT_MIN(w, 2 * N));
 }
 
-void erm_cell_qp(qp_t P, const erm_data_t data, const erm_dich_t S,
+void cpwl_erm_cell_qp(cpwl_qp_t P, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
                  const slong *sets, const int *sign, slong units,
-                 qp_loss loss, int output_bias)
+                 cpwl_qp_loss loss, int output_bias)
 {
     slong D = data->D, n = data->n, c = n + 1, j, i, t;
     slong k = units * c + (output_bias ? 1 : 0);
-    qp_init(P, loss, k, D, units * D);
+    cpwl_qp_init(P, loss, k, D, units * D);
     for (i = 0; i < D; i++)
     {
         fmpq_set(P->y + i, data->y + i);
@@ -60,15 +60,15 @@ void erm_cell_qp(qp_t P, const erm_data_t data, const erm_dich_t S,
         }
 }
 
-void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
+void cpwl_erm_cell_net(cpwl_net_t net, const cpwl_erm_data_t data, const int *sign,
                   slong units, slong w, const fmpq *theta, int output_bias)
 {
     slong n = data->n, c = n + 1, j, t;
-    net_layer_struct *L, *O;
-    net_clear(net);
-    net_init(net, n);
-    L = net_add_layer(net, NET_RELU, w);
-    O = net_add_layer(net, NET_IDENTITY, 1);
+    cpwl_net_layer_struct *L, *O;
+    cpwl_net_clear(net);
+    cpwl_net_init(net, n);
+    L = cpwl_net_add_layer(net, CPWL_NET_RELU, w);
+    O = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, 1);
     for (j = 0; j < units; j++)
     {
         for (t = 0; t < n; t++)
@@ -79,14 +79,14 @@ void erm_cell_net(net_t net, const erm_data_t data, const int *sign,
     if (output_bias)
         fmpq_set(O->b + 0, theta + units * c);
     net->output_bias = output_bias;
-    net_prepare(net);
+    cpwl_net_prepare(net);
 }
 
-void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, qp_loss kind)
+void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, cpwl_qp_loss kind)
 {
     fmpq_t t;
     fmpq_init(t);
-    if (kind == QP_HINGE)
+    if (kind == CPWL_QP_HINGE)
     {
         /* max(0, 1 - y p) */
         fmpq_mul(t, y, p);
@@ -97,7 +97,7 @@ void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, qp_loss kind)
     else
     {
         fmpq_sub(t, p, y);
-        if (kind == QP_SQUARED)
+        if (kind == CPWL_QP_SQUARED)
             fmpq_addmul(acc, t, t);
         else
         {
@@ -108,8 +108,8 @@ void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, qp_loss kind)
     fmpq_clear(t);
 }
 
-void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
-                  qp_loss kind)
+void cpwl_erm_net_loss(fmpq_t loss, const cpwl_net_t net, const cpwl_erm_data_t data,
+                  cpwl_qp_loss kind)
 {
     slong i, n = data->n;
     fmpq_t p;
@@ -117,7 +117,7 @@ void erm_net_loss(fmpq_t loss, const net_t net, const erm_data_t data,
     fmpq_zero(loss);
     for (i = 0; i < data->D; i++)
     {
-        net_eval_fmpq(p, net, data->X + i * n);
+        cpwl_net_eval_fmpq(p, net, data->X + i * n);
         erm_add_loss(loss, p, data->y + i, kind);
     }
     fmpq_clear(p);
@@ -179,7 +179,7 @@ slong erm_group_cells(slong *combs, const slong *set, slong g, slong u,
                       slong N)
 {
     slong d = u - g, m, i, j, count = 0;
-    slong dbl[ERM_MAX_WIDTH];   /* the members with both signs */
+    slong dbl[CPWL_ERM_MAX_WIDTH];   /* the members with both signs */
     ulong mask, nmask = UWORD(1) << (g - d);
     for (i = 0; i < d; i++)
         dbl[i] = i;

@@ -26,7 +26,7 @@ static void put_qvec(FILE *f, const fmpq *v, slong n)
     fputc(']', f);
 }
 
-static void put_sol(FILE *f, const qp_sol_struct *s)
+static void put_sol(FILE *f, const cpwl_qp_sol_struct *s)
 {
     fputs("{\"value\": ", f);
     put_q(f, s->value);
@@ -39,21 +39,21 @@ static void put_sol(FILE *f, const qp_sol_struct *s)
     fputc('}', f);
 }
 
-int erm_certificate_write(FILE *f, const erm_result_t r,
-                          const erm_data_t data, const erm_opts *o)
+int cpwl_erm_certificate_write(FILE *f, const cpwl_erm_result_t r,
+                          const cpwl_erm_data_t data, const cpwl_erm_opts *o)
 {
     slong i, j;
-    const erm_dich_struct *S = &r->dich;
+    const cpwl_erm_dich_struct *S = &r->dich;
     fprintf(f, "{\"format\": \"cpwl-erm-certificate\", \"version\": 2,\n"
             " \"loss\": \"%s\", \"width\": %ld, \"output_bias\": %s,\n"
             " \"points\": %ld, \"dim\": %ld,\n \"optimum\": ",
-            o->loss == QP_SQUARED ? "squared" : o->loss == QP_L1 ? "l1"
+            o->loss == CPWL_QP_SQUARED ? "squared" : o->loss == CPWL_QP_L1 ? "l1"
             : "hinge", (long) o->width, o->output_bias ? "true" : "false",
             (long) data->D, (long) data->n);
     put_q(f, r->optimum);
     {
         /* The witness: checked by evaluating it, apart from the cells. */
-        char *s = io_net_write_str(r->net);
+        char *s = cpwl_io_net_write_str(r->net);
         fprintf(f, ", \"optimal_cell\": %ld,\n \"network\": %.*s,\n "
                 "\"dichotomies\": [", (long) r->opt_cell,
                 (int) strlen(s) - (s[0] && s[strlen(s) - 1] == '\n'), s);

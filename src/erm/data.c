@@ -8,22 +8,22 @@
 #include "cpwl/num.h"
 #include "erm_impl.h"
 
-void erm_data_init(erm_data_t data)
+void cpwl_erm_data_init(cpwl_erm_data_t data)
 {
-    memset(data, 0, sizeof(erm_data_struct));
+    memset(data, 0, sizeof(cpwl_erm_data_struct));
 }
 
-void erm_data_clear(erm_data_t data)
+void cpwl_erm_data_clear(cpwl_erm_data_t data)
 {
     if (data->X != NULL)
         _fmpq_vec_clear(data->X, data->D * data->n);
     if (data->y != NULL)
         _fmpq_vec_clear(data->y, data->D);
-    memset(data, 0, sizeof(erm_data_struct));
+    memset(data, 0, sizeof(cpwl_erm_data_struct));
 }
 
 /* Append one parsed row (n + 1 numbers) to the growing data. */
-static void data_push(erm_data_t data, slong *alloc, const fmpq *row)
+static void data_push(cpwl_erm_data_t data, slong *alloc, const fmpq *row)
 {
     slong n = data->n, i;
     if (data->D == *alloc)
@@ -44,7 +44,7 @@ static void data_push(erm_data_t data, slong *alloc, const fmpq *row)
 }
 
 /* Shrink the arrays to D entries (so that clear sees the right sizes). */
-static void data_fit(erm_data_t data, slong alloc)
+static void data_fit(cpwl_erm_data_t data, slong alloc)
 {
     slong i;
     for (i = data->D * data->n; i < alloc * data->n; i++)
@@ -84,7 +84,7 @@ typedef struct
     int sep;
     csv_cell *cells;
     slong ncells, alloc;
-    err_struct *e;
+    cpwl_err_struct *e;
 }
 csv_reader;
 
@@ -95,7 +95,7 @@ static int csv_blank(const csv_reader *C, char c)
 
 static int csv_bad(csv_reader *C, size_t at, const char *what)
 {
-    return err_set(C->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", C->name,
+    return cpwl_err_set(C->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", C->name,
                    (long) C->line, (long) (at - C->line_start + 1), what);
 }
 
@@ -220,21 +220,21 @@ static int csv_is_name(const csv_reader *C, const csv_cell *c)
     return 1;
 }
 
-int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
+int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *text,
                           size_t len, const char *name, int sep,
-                          volatile sig_atomic_t *interrupt, err_t e)
+                          volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     csv_reader C;
     size_t pos = 0;
     slong alloc = 0, cols = -1, k;
     fmpq *row = NULL;
     int st = CPWL_OK, first = 1, header = 0;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
 
-    erm_data_clear(data);
+    cpwl_erm_data_clear(data);
     *stopped = 0;
     if (sep != 0 && sep != ',' && sep != ';' && sep != '\t')
-        return err_set(e, CPWL_ERR_INPUT, "%s: separator %d: expected ',', "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: separator %d: expected ',', "
                        "';' or a tab", name, sep);
     memset(&C, 0, sizeof C);
     C.text = text;
@@ -255,7 +255,7 @@ int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
             stop--;
         if (memchr(text + pos, '\0', end - pos) != NULL)
         {
-            st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: NUL byte in the data",
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: NUL byte in the data",
                          name, (long) C.line);
             break;
         }
@@ -275,7 +275,7 @@ int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
         {
             if (cols < 0 && C.ncells < 2)
             {
-                st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
+                st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
                              "least 2 cells (x_1,...,x_n,y), got 1", name,
                              (long) C.line);
                 break;
@@ -296,7 +296,7 @@ int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
             }
             else if (C.ncells != cols)
             {
-                st = err_set(e, CPWL_ERR_INPUT, "%s:%ld: expected %ld cells "
+                st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: expected %ld cells "
                              "(as in the %s), got %ld", name, (long) C.line,
                              (long) cols, header ? "header" : "first row",
                              (long) C.ncells);
@@ -305,16 +305,16 @@ int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
             for (k = 0; k < cols; k++)
             {
                 const csv_cell *c = C.cells + k;
-                err_t ne;
-                err_init(ne);
+                cpwl_err_t ne;
+                cpwl_err_init(ne);
                 if (c->esc)
-                    err_set(ne, CPWL_ERR_INPUT, "expected a number");
-                if (c->esc || num_parse_fmpq(row + k, text + c->a,
-                                             c->b - c->a, NUM_EXACT, ne)
+                    cpwl_err_set(ne, CPWL_ERR_INPUT, "expected a number");
+                if (c->esc || cpwl_num_parse_fmpq(row + k, text + c->a,
+                                             c->b - c->a, CPWL_NUM_EXACT, ne)
                               != CPWL_OK)
                 {
-                    err_quote(q, sizeof q, text + c->a, c->b - c->a);
-                    st = err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: cell %ld "
+                    cpwl_err_quote(q, sizeof q, text + c->a, c->b - c->a);
+                    st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: cell %ld "
                                  "(%s): %s", name, (long) C.line,
                                  (long) (c->a - pos + 1), (long) k + 1, q,
                                  ne->msg);
@@ -336,50 +336,50 @@ int erm_data_read_str_sep(erm_data_t data, int *stopped, const char *text,
         _fmpq_vec_clear(row, cols);
     data_fit(data, alloc);
     if (st == CPWL_OK && data->D == 0 && !*stopped)
-        st = err_set(e, CPWL_ERR_INPUT, "%s: no data rows", name);
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: no data rows", name);
     if (st != CPWL_OK || *stopped)
-        erm_data_clear(data);
+        cpwl_erm_data_clear(data);
     return st;
 }
 
-int erm_data_read_str_stop(erm_data_t data, int *stopped, const char *text,
+int cpwl_erm_data_read_str_stop(cpwl_erm_data_t data, int *stopped, const char *text,
                            size_t len, const char *name,
-                           volatile sig_atomic_t *interrupt, err_t e)
+                           volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
-    return erm_data_read_str_sep(data, stopped, text, len, name, 0,
+    return cpwl_erm_data_read_str_sep(data, stopped, text, len, name, 0,
                                  interrupt, e);
 }
 
-int erm_data_read_str(erm_data_t data, const char *text, size_t len,
-                      const char *name, err_t e)
+int cpwl_erm_data_read_str(cpwl_erm_data_t data, const char *text, size_t len,
+                      const char *name, cpwl_err_t e)
 {
     int stopped;
-    return erm_data_read_str_sep(data, &stopped, text, len, name, 0, NULL, e);
+    return cpwl_erm_data_read_str_sep(data, &stopped, text, len, name, 0, NULL, e);
 }
 
-int erm_data_read_file_sep(erm_data_t data, int *stopped, const char *path,
-                           int sep, volatile sig_atomic_t *interrupt, err_t e)
+int cpwl_erm_data_read_file_sep(cpwl_erm_data_t data, int *stopped, const char *path,
+                           int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     char *buf;
     size_t len;
     int st;
     *stopped = 0;
-    if ((st = io_read_all(&buf, &len, path, e)) != CPWL_OK)
+    if ((st = cpwl_io_read_all(&buf, &len, path, e)) != CPWL_OK)
         return st;
-    st = erm_data_read_str_sep(data, stopped, buf, len, path, sep, interrupt,
+    st = cpwl_erm_data_read_str_sep(data, stopped, buf, len, path, sep, interrupt,
                                e);
     flint_free(buf);
     return st;
 }
 
-int erm_data_read_file_stop(erm_data_t data, int *stopped, const char *path,
-                            volatile sig_atomic_t *interrupt, err_t e)
+int cpwl_erm_data_read_file_stop(cpwl_erm_data_t data, int *stopped, const char *path,
+                            volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
-    return erm_data_read_file_sep(data, stopped, path, 0, interrupt, e);
+    return cpwl_erm_data_read_file_sep(data, stopped, path, 0, interrupt, e);
 }
 
-int erm_data_read_file(erm_data_t data, const char *path, err_t e)
+int cpwl_erm_data_read_file(cpwl_erm_data_t data, const char *path, cpwl_err_t e)
 {
     int stopped;
-    return erm_data_read_file_sep(data, &stopped, path, 0, NULL, e);
+    return cpwl_erm_data_read_file_sep(data, &stopped, path, 0, NULL, e);
 }

@@ -6,58 +6,58 @@
 #include "cpwl/regions.h"
 #include "erm_impl.h"
 
-void erm_dich_init(erm_dich_t S)
+void cpwl_erm_dich_init(cpwl_erm_dich_t S)
 {
-    memset(S, 0, sizeof(erm_dich_struct));
+    memset(S, 0, sizeof(cpwl_erm_dich_struct));
 }
 
-void erm_dich_clear(erm_dich_t S)
+void cpwl_erm_dich_clear(cpwl_erm_dich_t S)
 {
     flint_free(S->bits);
-    memset(S, 0, sizeof(erm_dich_struct));
+    memset(S, 0, sizeof(cpwl_erm_dich_struct));
 }
 
 /* The dichotomy table of N sets of D points, refused when too large. */
-static int dich_alloc(erm_dich_t S, slong N, slong D, err_t e)
+static int dich_alloc(cpwl_erm_dich_t S, slong N, slong D, cpwl_err_t e)
 {
-    erm_dich_clear(S);
+    cpwl_erm_dich_clear(S);
     S->words = (D + FLINT_BITS - 1) / FLINT_BITS;
-    if (N > ERM_MAX_DICH_LIMBS / FLINT_MAX(S->words, 1))
-        return err_set(e, CPWL_ERR_INPUT, "%ld dichotomies of %ld points are "
+    if (N > CPWL_ERM_MAX_DICH_LIMBS / FLINT_MAX(S->words, 1))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%ld dichotomies of %ld points are "
                        "more than this implementation can hold in memory",
                        (long) N, (long) D);
     S->bits = flint_calloc(FLINT_MAX(1, N * S->words), sizeof(ulong));
     return CPWL_OK;
 }
 
-int erm_dichotomies_regions(erm_dich_t S, int *stopped,
-                            const erm_data_t data,
-                            volatile sig_atomic_t *interrupt, pred_ctx_t ctx,
-                            err_t e)
+int cpwl_erm_dichotomies_regions(cpwl_erm_dich_t S, int *stopped,
+                            const cpwl_erm_data_t data,
+                            volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
+                            cpwl_err_t e)
 {
     slong D = data->D, n = data->n, i, j, k;
-    net_t g;
-    net_layer_struct *L;
-    dom_t dom;
-    regions_t R;
-    regions_opts o;
+    cpwl_net_t g;
+    cpwl_net_layer_struct *L;
+    cpwl_dom_t dom;
+    cpwl_regions_t R;
+    cpwl_regions_opts o;
     int st;
 
     /* Neuron i of the dual network is <a, x_i> + b on (a, b) in R^(n+1):
        its activation regions are the dichotomies. */
-    net_init(g, n + 1);
-    L = net_add_layer(g, NET_RELU, D);
+    cpwl_net_init(g, n + 1);
+    L = cpwl_net_add_layer(g, CPWL_NET_RELU, D);
     for (i = 0; i < D && !erm_stop(interrupt); i++)
     {
         for (j = 0; j < n; j++)
             fmpq_set(fmpq_mat_entry(L->W, i, j), data->X + i * n + j);
         fmpq_one(fmpq_mat_entry(L->W, i, n));
     }
-    net_add_layer(g, NET_IDENTITY, 1);
-    dom_init(dom);
-    dom_set_all(dom, n + 1);
-    regions_init(R, 0, 0, 0);
-    erm_dich_clear(S);
+    cpwl_net_add_layer(g, CPWL_NET_IDENTITY, 1);
+    cpwl_dom_init(dom);
+    cpwl_dom_set_all(dom, n + 1);
+    cpwl_regions_init(R, 0, 0, 0);
+    cpwl_erm_dich_clear(S);
     *stopped = 0;
     if (erm_stop(interrupt))
     {
@@ -65,11 +65,11 @@ int erm_dichotomies_regions(erm_dich_t S, int *stopped,
         st = CPWL_OK;
         goto done;
     }
-    net_prepare(g);
-    regions_opts_init(&o, ctx);
+    cpwl_net_prepare(g);
+    cpwl_regions_opts_init(&o, ctx);
     o.max_regions = 0;
     o.interrupt = interrupt;
-    st = regions_compute(R, g, dom, &o, e);
+    st = cpwl_regions_compute(R, g, dom, &o, e);
     if (st == CPWL_OK && R->stopped)
         *stopped = 1;
     else if (st == CPWL_OK
@@ -92,15 +92,15 @@ int erm_dichotomies_regions(erm_dich_t S, int *stopped,
             if (erm_stop(interrupt))
             {
                 *stopped = 1;
-                erm_dich_clear(S);
+                cpwl_erm_dich_clear(S);
                 break;
             }
         }
     }
 done:
-    regions_clear(R);
-    dom_clear(dom);
-    net_clear(g);
+    cpwl_regions_clear(R);
+    cpwl_dom_clear(dom);
+    cpwl_net_clear(g);
     return st;
 }
 
@@ -119,8 +119,8 @@ static int pt_cmp(const void *a, const void *b)
     return c ? c : (p->i > q->i) - (p->i < q->i);
 }
 
-int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
-                         volatile sig_atomic_t *interrupt, err_t e)
+int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_data_t data,
+                         volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     slong D = data->D, i, j, k, N;
     dich_pt *p;
@@ -128,10 +128,10 @@ int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
     int st;
 
     if (data->n != 1)
-        return err_set(e, CPWL_ERR_INTERNAL, "erm_dichotomies_line: data of "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_erm_dichotomies_line: data of "
                        "dimension %ld", (long) data->n);
     *stopped = 0;
-    erm_dich_clear(S);
+    cpwl_erm_dich_clear(S);
     p = flint_malloc(FLINT_MAX(D, 1) * sizeof(dich_pt));
     start = flint_malloc((D + 1) * sizeof(slong));
     for (i = 0; i < D; i++)
@@ -164,18 +164,18 @@ int erm_dichotomies_line(erm_dich_t S, int *stopped, const erm_data_t data,
             *stopped = erm_stop(interrupt);
         }
         if (*stopped)
-            erm_dich_clear(S);
+            cpwl_erm_dich_clear(S);
     }
     flint_free(p);
     flint_free(start);
     return st;
 }
 
-int erm_dichotomies(erm_dich_t S, const erm_data_t data, pred_ctx_t ctx,
-                    err_t e)
+int cpwl_erm_dichotomies(cpwl_erm_dich_t S, const cpwl_erm_data_t data, cpwl_pred_ctx_t ctx,
+                    cpwl_err_t e)
 {
     int stopped;
     if (data->n == 1)
-        return erm_dichotomies_line(S, &stopped, data, NULL, e);
-    return erm_dichotomies_regions(S, &stopped, data, NULL, ctx, e);
+        return cpwl_erm_dichotomies_line(S, &stopped, data, NULL, e);
+    return cpwl_erm_dichotomies_regions(S, &stopped, data, NULL, ctx, e);
 }

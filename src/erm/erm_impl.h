@@ -7,7 +7,7 @@
 #include "interval.h"
 
 /* Whether point i is in dichotomy t. */
-static inline int erm_in_set(const erm_dich_t S, slong t, slong i)
+static inline int erm_in_set(const cpwl_erm_dich_t S, slong t, slong i)
 {
     return (S->bits[t * S->words + i / FLINT_BITS] >> (i % FLINT_BITS)) & 1;
 }
@@ -18,7 +18,7 @@ static inline int erm_stop(volatile sig_atomic_t *interrupt)
 }
 
 /* The loss of prediction p against label y, added to acc. */
-void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, qp_loss kind);
+void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, cpwl_qp_loss kind);
 
 /* Cells are the u-combinations of the 2N signed dichotomies (t < N: +1
    unit on dichotomy t; t >= N: -1 unit on t - N) in lexicographic order,
@@ -33,7 +33,7 @@ typedef struct
 {
     slong N, c, cc, D;          /* dichotomies; n + 1; c (c + 1) / 2 */
     int output_bias;
-    const erm_dich_struct *S;
+    const cpwl_erm_dich_struct *S;
     fmpz *zz;                   /* D x cc: upper triangles of z_i z_i^T */
     fmpz *yz;                   /* D x c: Y_i z_i */
     fmpz *rhs;                  /* N x c: sum over P_s of Y_i z_i */
@@ -74,7 +74,7 @@ static inline slong erm_gram_pair(const erm_gram_struct *Gm, slong s, slong t)
     return Gm->diag ? s : s * Gm->N + t;
 }
 
-void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
+void erm_gram_init(erm_gram_t Gm, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
                    slong units, int output_bias,
                    volatile sig_atomic_t *interrupt);
 void erm_gram_clear(erm_gram_t Gm);

@@ -25,7 +25,7 @@
    each group from the bitsets. */
 #define GRAM_MAX_TABLE (WORD(1) << 22)
 
-void erm_gram_init(erm_gram_t Gm, const erm_data_t data, const erm_dich_t S,
+void erm_gram_init(erm_gram_t Gm, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
                    slong units, int output_bias,
                    volatile sig_atomic_t *interrupt)
 {
@@ -154,7 +154,7 @@ void erm_gram_clear(erm_gram_t Gm)
 /* B(s, t) (upper triangle, cc entries) summed over the common points. */
 void erm_gram_block(fmpz *B, const erm_gram_t Gm, slong s, slong t)
 {
-    const erm_dich_struct *S = Gm->S;
+    const cpwl_erm_dich_struct *S = Gm->S;
     const ulong *bs = S->bits + s * S->words, *bt = S->bits + t * S->words;
     slong w, cc = Gm->cc;
     _fmpz_vec_zero(B, cc);

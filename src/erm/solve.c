@@ -11,14 +11,14 @@
 #include "cpwl/erm.h"
 #include "erm_impl.h"
 
-void erm_result_init(erm_result_t r)
+void cpwl_erm_result_init(cpwl_erm_result_t r)
 {
-    memset(r, 0, sizeof(erm_result_struct));
+    memset(r, 0, sizeof(cpwl_erm_result_struct));
     fmpq_init(r->optimum);
-    net_init(r->net, 1);
+    cpwl_net_init(r->net, 1);
 }
 
-void erm_result_clear(erm_result_t r)
+void cpwl_erm_result_clear(cpwl_erm_result_t r)
 {
     slong i;
     fmpq_clear(r->optimum);
@@ -26,18 +26,18 @@ void erm_result_clear(erm_result_t r)
     flint_free(r->sign);
     if (r->have_sol)
     {
-        qp_sol_clear(r->sol);
-        qp_clear(r->qp);
+        cpwl_qp_sol_clear(r->sol);
+        cpwl_qp_clear(r->qp);
     }
-    net_clear(r->net);
-    erm_dich_clear(&r->dich);
+    cpwl_net_clear(r->net);
+    cpwl_erm_dich_clear(&r->dich);
     if (r->bounds != NULL)
         _fmpq_vec_clear(r->bounds, r->cells);
     for (i = 0; i < r->nsols; i++)
-        qp_sol_clear(r->sols + i);
+        cpwl_qp_sol_clear(r->sols + i);
     flint_free(r->sols);
     flint_free(r->sol_cell);
-    memset(r, 0, sizeof(erm_result_struct));
+    memset(r, 0, sizeof(cpwl_erm_result_struct));
 }
 
 typedef struct
@@ -55,9 +55,9 @@ static int bound_cmp(const void *a, const void *b)
 }
 
 /* Solve one cell; keep it when it improves on the best. */
-static void sol_copy(qp_sol_struct *d, const qp_sol_t s, const qp_t P)
+static void sol_copy(cpwl_qp_sol_struct *d, const cpwl_qp_sol_t s, const cpwl_qp_t P)
 {
-    qp_sol_init(d, P);
+    cpwl_qp_sol_init(d, P);
     fmpq_set(d->value, s->value);
     qvec_set(d->theta, s->theta, P->k);
     qvec_set(d->lambda, s->lambda, P->m);
@@ -65,16 +65,16 @@ static void sol_copy(qp_sol_struct *d, const qp_sol_t s, const qp_t P)
     d->by_double = s->by_double;
 }
 
-static int solve_cell(erm_result_t r, const erm_data_t data,
-                      const erm_dich_t S, const slong *sets, const int *sign,
-                      slong u, slong idx, const erm_opts *o, err_t e)
+static int solve_cell(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                      const cpwl_erm_dich_t S, const slong *sets, const int *sign,
+                      slong u, slong idx, const cpwl_erm_opts *o, cpwl_err_t e)
 {
-    qp_t P;
-    qp_sol_t sol;
+    cpwl_qp_t P;
+    cpwl_qp_sol_t sol;
     int st;
-    erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
-    qp_sol_init(sol, P);
-    st = o->exact_only ? qp_solve_exact(sol, P, e) : qp_solve(sol, P, e);
+    cpwl_erm_cell_qp(P, data, S, sets, sign, u, o->loss, o->output_bias);
+    cpwl_qp_sol_init(sol, P);
+    st = o->exact_only ? cpwl_qp_solve_exact(sol, P, e) : cpwl_qp_solve(sol, P, e);
     if (st == CPWL_OK)
     {
         r->solved++;
@@ -82,7 +82,7 @@ static int solve_cell(erm_result_t r, const erm_data_t data,
         if (o->certificate)
         {
             r->sols = flint_realloc(r->sols, (r->nsols + 1)
-                                    * sizeof(qp_sol_struct));
+                                    * sizeof(cpwl_qp_sol_struct));
             r->sol_cell = flint_realloc(r->sol_cell, (r->nsols + 1)
                                         * sizeof(slong));
             sol_copy(r->sols + r->nsols, sol, P);
@@ -92,8 +92,8 @@ static int solve_cell(erm_result_t r, const erm_data_t data,
         {
             if (r->have_sol)
             {
-                qp_sol_clear(r->sol);
-                qp_clear(r->qp);
+                cpwl_qp_sol_clear(r->sol);
+                cpwl_qp_clear(r->qp);
             }
             /* The structs own their arrays: move them. */
             *r->qp = *P;
@@ -106,16 +106,16 @@ static int solve_cell(erm_result_t r, const erm_data_t data,
             return st;
         }
     }
-    qp_sol_clear(sol);
-    qp_clear(P);
+    cpwl_qp_sol_clear(sol);
+    cpwl_qp_clear(P);
     return st;
 }
 
 /* The previous method (opts->per_cell_bounds): every cell's bound from
    its own subproblem, every cell sorted.  Kept for comparison. */
-static int solve_per_cell(erm_result_t r, const erm_data_t data,
-                          const erm_dich_t S, const erm_opts *o,
-                          slong ncells, slong u, err_t e)
+static int solve_per_cell(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                          const cpwl_erm_dich_t S, const cpwl_erm_opts *o,
+                          slong ncells, slong u, cpwl_err_t e)
 {
     slong N = S->count, total = 2 * N, i, nb;
     int nt = o->threads > 0 ? o->threads : 0;
@@ -139,7 +139,7 @@ static int solve_per_cell(erm_result_t r, const erm_data_t data,
         memcpy(combs + nb * u, comb, u * sizeof(slong));
         erm_next_comb(comb, u, total);
     }
-    if (o->loss != QP_SQUARED)
+    if (o->loss != CPWL_QP_SQUARED)
         nt = 1;
     /* The bounds are independent: computed in parallel, each by one
        thread, so the result does not depend on the thread count. */
@@ -148,15 +148,15 @@ static int solve_per_cell(erm_result_t r, const erm_data_t data,
 #endif
     for (nb = 0; nb < ncells; nb++)
     {
-        qp_t P;
-        slong csets[ERM_MAX_WIDTH];
-        int csign[ERM_MAX_WIDTH];
+        cpwl_qp_t P;
+        slong csets[CPWL_ERM_MAX_WIDTH];
+        int csign[CPWL_ERM_MAX_WIDTH];
         if (o->interrupt && *o->interrupt)
             continue;
         erm_comb_cell(csets, csign, combs + nb * u, u, N);
-        erm_cell_qp(P, data, S, csets, csign, u, o->loss, o->output_bias);
-        qp_lower_bound(&cb[nb].lb, P);
-        qp_clear(P);
+        cpwl_erm_cell_qp(P, data, S, csets, csign, u, o->loss, o->output_bias);
+        cpwl_qp_lower_bound(&cb[nb].lb, P);
+        cpwl_qp_clear(P);
 #ifdef _OPENMP
         if (omp_get_thread_num() == 0)
 #endif
@@ -281,9 +281,9 @@ static slong group_cells(slong *combs, slong *idx, slong *pairs, slong *tmp,
 
 typedef struct
 {
-    const erm_data_struct *data;
-    const erm_dich_struct *S;
-    const erm_opts *o;
+    const cpwl_erm_data_struct *data;
+    const cpwl_erm_dich_struct *S;
+    const cpwl_erm_opts *o;
     erm_gram_struct *Gm;        /* squared loss */
     slong u, N;
     const slong *gsets, *binom;
@@ -299,20 +299,20 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
 {
     const slong *set = G->gsets + gid * G->u;
     slong g = G->gsize[gid], i;
-    if (G->o->loss == QP_SQUARED)
+    if (G->o->loss == CPWL_QP_SQUARED)
         erm_gram_bound(lb, G->Gm, set, g, W);
     else
     {
         /* the relaxation depends on the span only: one +1 unit per
            dichotomy */
-        qp_t P;
-        int psign[ERM_MAX_WIDTH];
+        cpwl_qp_t P;
+        int psign[CPWL_ERM_MAX_WIDTH];
         for (i = 0; i < g; i++)
             psign[i] = 1;
-        erm_cell_qp(P, G->data, G->S, set, psign, g, G->o->loss,
+        cpwl_erm_cell_qp(P, G->data, G->S, set, psign, g, G->o->loss,
                     G->o->output_bias);
-        qp_lower_bound(lb, P);
-        qp_clear(P);
+        cpwl_qp_lower_bound(lb, P);
+        cpwl_qp_clear(P);
     }
 }
 
@@ -320,12 +320,12 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
    enumeration order until the best value reaches lb.  Sequentially: the
    exact fallback of the squared loss (sq_exact in qp.c) uses cddlib,
    which is not thread-safe. */
-static int group_visit(erm_result_t r, group_ctx *G, slong gid,
-                       const fmpq_t lb, err_t e)
+static int group_visit(cpwl_erm_result_t r, group_ctx *G, slong gid,
+                       const fmpq_t lb, cpwl_err_t e)
 {
     slong i, m, u = G->u;
-    slong sets[ERM_MAX_WIDTH];
-    int sign[ERM_MAX_WIDTH], st = CPWL_OK;
+    slong sets[CPWL_ERM_MAX_WIDTH];
+    int sign[CPWL_ERM_MAX_WIDTH], st = CPWL_OK;
     if (r->have_sol && fmpq_cmp(lb, r->optimum) >= 0)
         return st;
     m = group_cells(G->combs, G->idx, G->pairs, G->tmp,
@@ -349,9 +349,9 @@ static int group_visit(erm_result_t r, group_ctx *G, slong gid,
     return st;
 }
 
-static int solve_groups(erm_result_t r, const erm_data_t data,
-                        const erm_dich_t S, const erm_opts *o, slong ncells,
-                        slong u, err_t e)
+static int solve_groups(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                        const cpwl_erm_dich_t S, const cpwl_erm_opts *o, slong ncells,
+                        slong u, cpwl_err_t e)
 {
     slong N = S->count, gmin = (u + 1) / 2, gmax = FLINT_MIN(u, N);
     slong ngroups = 0, nkeep, g, i, nb, maxc = 1, *gsets, *binom;
@@ -375,7 +375,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
     gsize = flint_malloc(ngroups);
     key = flint_malloc(ngroups * sizeof(group_key));
     {
-        slong gi = 0, set[ERM_MAX_WIDTH];
+        slong gi = 0, set[CPWL_ERM_MAX_WIDTH];
         for (g = gmax; g >= gmin; g--)
         {
             for (i = 0; i < g; i++)
@@ -388,7 +388,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             }
         }
     }
-    if (o->loss == QP_SQUARED)
+    if (o->loss == CPWL_QP_SQUARED)
         erm_gram_init(Gm, data, S, u, o->output_bias, o->interrupt);
     else
         nt = 1;                 /* cddlib is not thread-safe */
@@ -419,7 +419,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
         erm_gram_work Wt;
         fmpq_t t;
         fmpq_init(t);
-        if (o->loss == QP_SQUARED)
+        if (o->loss == CPWL_QP_SQUARED)
             erm_gram_work_init(&Wt, Gm, u);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 256)
@@ -429,7 +429,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             double lo = -1;
             if (o->interrupt && *o->interrupt)
                 continue;
-            if (lb == NULL && o->loss == QP_SQUARED)
+            if (lb == NULL && o->loss == CPWL_QP_SQUARED)
                 lo = erm_gram_bound_lo(Gm, gsets + nb * u, gsize[nb], &Wt);
             if (lo <= 0)
             {
@@ -447,7 +447,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
             if (o->progress && (nb & 1023) == 0)
                 o->progress(o->progress_data, nb, 2 * ngroups, r->optimum);
         }
-        if (o->loss == QP_SQUARED)
+        if (o->loss == CPWL_QP_SQUARED)
             erm_gram_work_clear(&Wt);
         fmpq_clear(t);
     }
@@ -471,7 +471,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
 
     /* The group of least key first: its value prunes most groups unseen */
     fmpq_init(b);
-    if (o->loss == QP_SQUARED)
+    if (o->loss == CPWL_QP_SQUARED)
         erm_gram_work_init(&W, Gm, u);
     first = key[0];
     for (nb = 1; nb < ngroups; nb++)
@@ -493,7 +493,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
 #endif
     {
         erm_gram_work Wt;
-        if (o->loss == QP_SQUARED)
+        if (o->loss == CPWL_QP_SQUARED)
             erm_gram_work_init(&Wt, Gm, u);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 64)
@@ -508,7 +508,7 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
                 group_bound(kb + nb, &G, key[nb].gid, &Wt);
             key[nb].lb = kb + nb;
         }
-        if (o->loss == QP_SQUARED)
+        if (o->loss == CPWL_QP_SQUARED)
             erm_gram_work_clear(&Wt);
     }
     if (o->interrupt && *o->interrupt)
@@ -527,10 +527,10 @@ static int solve_groups(erm_result_t r, const erm_data_t data,
     _fmpq_vec_clear(kb, FLINT_MAX(nkeep, 1));
     r->pruned = r->stopped ? 0 : ncells - r->solved;
     fmpq_clear(b);
-    if (o->loss == QP_SQUARED)
+    if (o->loss == CPWL_QP_SQUARED)
         erm_gram_work_clear(&W);
 out:
-    if (o->loss == QP_SQUARED)
+    if (o->loss == CPWL_QP_SQUARED)
         erm_gram_clear(Gm);
     if (lb != NULL)
         _fmpq_vec_clear(lb, ngroups);
@@ -545,32 +545,32 @@ out:
     return st;
 }
 
-int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
-              err_t e)
+int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_erm_opts *o,
+              cpwl_err_t e)
 {
-    erm_dich_t S;
+    cpwl_erm_dich_t S;
     slong N, u, total, ncells = 0, i;
     slong *comb = NULL, *sets = NULL;
     int *sign = NULL, st = CPWL_OK, stopped;
     fmpz_t count;
 
-    if (o->width < 1 || o->width > ERM_MAX_WIDTH)
-        return err_set(e, CPWL_ERR_INPUT, "the width must be between 1 and "
-                       "%d", ERM_MAX_WIDTH);
-    if (o->loss == QP_HINGE)
+    if (o->width < 1 || o->width > CPWL_ERM_MAX_WIDTH)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the width must be between 1 and "
+                       "%d", CPWL_ERM_MAX_WIDTH);
+    if (o->loss == CPWL_QP_HINGE)
         for (i = 0; i < data->D; i++)
             if (!fmpq_is_one(data->y + i) && !fmpq_equal_si(data->y + i, -1))
-                return err_set(e, CPWL_ERR_INPUT, "hinge loss needs labels "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "hinge loss needs labels "
                                "+1 or -1; row %ld has another label",
                                (long) i + 1);
-    erm_dich_init(S);
+    cpwl_erm_dich_init(S);
     st = data->n == 1
-         ? erm_dichotomies_line(S, &stopped, data, o->interrupt, e)
-         : erm_dichotomies_regions(S, &stopped, data, o->interrupt, o->pred,
+         ? cpwl_erm_dichotomies_line(S, &stopped, data, o->interrupt, e)
+         : cpwl_erm_dichotomies_regions(S, &stopped, data, o->interrupt, o->pred,
                                    e);
     if (st != CPWL_OK)
     {
-        erm_dich_clear(S);
+        cpwl_erm_dich_clear(S);
         return st;
     }
     if (stopped)
@@ -582,26 +582,26 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
     u = FLINT_MIN(o->width, 2 * N);
     total = 2 * N;
     fmpz_init(count);
-    erm_count_cells(count, N, o->width);
+    cpwl_erm_count_cells(count, N, o->width);
     r->dichotomies = N;
-    if (fmpz_cmp_si(count, ERM_HARD_MAX_CELLS) > 0
+    if (fmpz_cmp_si(count, CPWL_ERM_HARD_MAX_CELLS) > 0
         || (o->max_cells > 0 && fmpz_cmp_si(count, o->max_cells) > 0))
     {
         char *s = fmpz_get_str(NULL, 10, count);
-        if (fmpz_cmp_si(count, ERM_HARD_MAX_CELLS) > 0)
-            st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
+        if (fmpz_cmp_si(count, CPWL_ERM_HARD_MAX_CELLS) > 0)
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
                          "dichotomies, width %ld) are more than this "
                          "implementation can hold in memory (%ld)", s,
                          (long) N, (long) o->width,
-                         (long) ERM_HARD_MAX_CELLS);
+                         (long) CPWL_ERM_HARD_MAX_CELLS);
         else
-            st = err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
                          "dichotomies, width %ld) is more than `max_cells` "
                          "%ld; raise `max_cells` to go on", s, (long) N,
                          (long) o->width, (long) o->max_cells);
         flint_free(s);
         fmpz_clear(count);
-        erm_dich_clear(S);
+        cpwl_erm_dich_clear(S);
         return st;
     }
     ncells = fmpz_get_si(count);
@@ -619,7 +619,7 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
     if (u == 0)
     {
         /* No nonempty dichotomy (cannot happen for D >= 1) */
-        st = err_set(e, CPWL_ERR_INTERNAL, "no dichotomies");
+        st = cpwl_err_set(e, CPWL_ERR_INTERNAL, "no dichotomies");
         goto done;
     }
 
@@ -646,7 +646,7 @@ int erm_solve(erm_result_t r, const erm_data_t data, const erm_opts *o,
         }
     }
     if (st == CPWL_OK && r->have_sol)
-        erm_cell_net(r->net, data, r->sign, u, o->width, r->sol->theta,
+        cpwl_erm_cell_net(r->net, data, r->sign, u, o->width, r->sol->theta,
                      o->output_bias);
 done:
     if (st == CPWL_OK && r->stopped && !r->have_sol)
@@ -667,6 +667,6 @@ done:
     if (o->certificate)
         r->dich = *S;           /* moved: the certificate lists them */
     else
-        erm_dich_clear(S);
+        cpwl_erm_dich_clear(S);
     return st;
 }

@@ -1,15 +1,15 @@
 /* ERM certificates: the verifier (see cpwl/erm.h, docs/erm.md).
 
    Meant to be audited alone.  It solves nothing and trusts only:
-   - json_parse and num_parse_fmpq (reading the file, rationals exactly);
-   - io_net_read_str, net_eval_fmpq via erm_net_loss (the witness's loss);
-   - erm_dichotomies (cell.c/dich.c: the dichotomies of the data,
+   - json_parse and cpwl_num_parse_fmpq (reading the file, rationals exactly);
+   - cpwl_io_net_read_str, cpwl_net_eval_fmpq via cpwl_erm_net_loss (the witness's loss);
+   - cpwl_erm_dichotomies (cell.c/dich.c: the dichotomies of the data,
      recomputed; for data in general position their number is also
      checked here against Cover's formula, independently of it);
-   - erm_cell_qp and erm_comb_cell/erm_next_comb (a cell's subproblem);
-   - qp_lower_bound (a relaxation's exact optimum) and qp_check (the exact
+   - cpwl_erm_cell_qp and erm_comb_cell/erm_next_comb (a cell's subproblem);
+   - cpwl_qp_lower_bound (a relaxation's exact optimum) and cpwl_qp_check (the exact
      optimality conditions of a solution), in qp.c.
-   Each REJECT names one check (erm_verify_reason). */
+   Each REJECT names one check (cpwl_erm_verify_reason). */
 #include <string.h>
 #include <flint/fmpq_mat.h>
 #include "cpwl/erm.h"
@@ -18,7 +18,7 @@
 #include "json.h"
 #include "erm_impl.h"
 
-void erm_cover_count(fmpz_t count, slong D, slong d)
+void cpwl_erm_cover_count(fmpz_t count, slong D, slong d)
 {
     slong k;
     fmpz_t b;
@@ -34,8 +34,8 @@ void erm_cover_count(fmpz_t count, slong D, slong d)
 }
 
 /* 1: every min(D, n+1) of the lifted points (x_i, 1) are linearly
-   independent; 0: not; -1: more than ERM_VERIFY_MAX_GP subsets. */
-static int general_position(const erm_data_t data)
+   independent; 0: not; -1: more than CPWL_ERM_VERIFY_MAX_GP subsets. */
+static int general_position(const cpwl_erm_data_t data)
 {
     slong D = data->D, n = data->n, d = FLINT_MIN(D, n + 1), i, j;
     slong *comb;
@@ -44,7 +44,7 @@ static int general_position(const erm_data_t data)
     int gp = 1;
     fmpz_init(subsets);
     fmpz_bin_uiui(subsets, D, d);
-    if (fmpz_cmp_si(subsets, ERM_VERIFY_MAX_GP) > 0)
+    if (fmpz_cmp_si(subsets, CPWL_ERM_VERIFY_MAX_GP) > 0)
     {
         fmpz_clear(subsets);
         return -1;
@@ -75,10 +75,10 @@ static int general_position(const erm_data_t data)
 /* A rational from a JSON string "p/q" (or a number). */
 static int json_q(fmpq_t q, const json_value *v)
 {
-    err_t ne;
-    err_init(ne);
+    cpwl_err_t ne;
+    cpwl_err_init(ne);
     return v != NULL && (v->kind == JSON_STRING || v->kind == JSON_NUMBER)
-           && num_parse_fmpq(q, v->text, v->len, NUM_EXACT, ne) == CPWL_OK;
+           && cpwl_num_parse_fmpq(q, v->text, v->len, CPWL_NUM_EXACT, ne) == CPWL_OK;
 }
 
 static int json_qvec(fmpq *x, slong n, const json_value *v)
@@ -135,7 +135,7 @@ static void bits_sort(ulong *a, ulong *tmp, slong n, slong w)
 }
 
 /* Whether two lists of as many bitsets are equal as sets (sorts copies). */
-static int bits_same_set(const erm_dich_t S, const erm_dich_t T)
+static int bits_same_set(const cpwl_erm_dich_t S, const cpwl_erm_dich_t T)
 {
     slong N = S->count, w = S->words, sz = FLINT_MAX(N * w, 1), i;
     ulong *a = flint_malloc(sz * sizeof(ulong));
@@ -154,40 +154,40 @@ static int bits_same_set(const erm_dich_t S, const erm_dich_t T)
     return same;
 }
 
-static const char *loss_name(qp_loss l)
+static const char *loss_name(cpwl_qp_loss l)
 {
-    return l == QP_SQUARED ? "squared" : l == QP_L1 ? "l1" : "hinge";
+    return l == CPWL_QP_SQUARED ? "squared" : l == CPWL_QP_L1 ? "l1" : "hinge";
 }
 
 #define REJECT(why, c, ...) do { reason = (why); cell = (c); \
-        st = err_set(e, CPWL_ERR_INPUT, __VA_ARGS__); goto done; } while (0)
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, __VA_ARGS__); goto done; } while (0)
 
-int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
-                          erm_verify_info *info, const erm_opts *expect,
-                          const erm_data_t data, const char *text,
-                          size_t len, const char *name, pred_ctx_t ctx,
-                          err_t e)
+int cpwl_erm_certificate_check(fmpq_t optimum, cpwl_erm_opts *problem,
+                          cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
+                          const cpwl_erm_data_t data, const char *text,
+                          size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                          cpwl_err_t e)
 {
     json_value *J = json_parse(text, len, name, e), *v, *cells, *dl;
-    erm_dich_t S, T;
+    cpwl_erm_dich_t S, T;
     slong D = data->D, n = data->n, w, N, u, i, j, ncells, opt_cell;
     slong *comb = NULL, *sets = NULL, cell = -1;
     int *sign = NULL, bias, st = CPWL_OK, cover = 0;
-    erm_verify_reason reason = ERM_VERIFY_OK;
-    qp_loss loss;
+    cpwl_erm_verify_reason reason = CPWL_ERM_VERIFY_OK;
+    cpwl_qp_loss loss;
     fmpq_t lb, t;
     fmpz_t count;
-    net_t net;
+    cpwl_net_t net;
 
-    erm_dich_init(S);
-    erm_dich_init(T);
+    cpwl_erm_dich_init(S);
+    cpwl_erm_dich_init(T);
     fmpq_init(lb);
     fmpq_init(t);
     fmpz_init(count);
-    net_init(net, 1);
+    cpwl_net_init(net, 1);
     if (J == NULL)
     {
-        reason = ERM_VERIFY_SYNTAX;
+        reason = CPWL_ERM_VERIFY_SYNTAX;
         st = CPWL_ERR_INPUT;
         goto done;
     }
@@ -196,26 +196,26 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
     v = json_get(J, "format");
     if (J->kind != JSON_OBJECT || v == NULL || v->kind != JSON_STRING
         || strcmp(v->text, "cpwl-erm-certificate") != 0)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: not a cpwl-erm-certificate", name);
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: not a cpwl-erm-certificate", name);
     if (json_int(json_get(J, "version"), 2, 2) != 2)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: version: expected 2", name);
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: version: expected 2", name);
     v = json_get(J, "loss");
     if (v == NULL || v->kind != JSON_STRING)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: loss: expected a string", name);
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: loss: expected a string", name);
     if (!strcmp(v->text, "squared"))
-        loss = QP_SQUARED;
+        loss = CPWL_QP_SQUARED;
     else if (!strcmp(v->text, "l1"))
-        loss = QP_L1;
+        loss = CPWL_QP_L1;
     else if (!strcmp(v->text, "hinge"))
-        loss = QP_HINGE;
+        loss = CPWL_QP_HINGE;
     else
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: loss: unknown", name);
-    if ((w = json_int(json_get(J, "width"), 1, ERM_MAX_WIDTH)) < 0)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: width: expected an integer from "
-               "1 to %d", name, ERM_MAX_WIDTH);
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: loss: unknown", name);
+    if ((w = json_int(json_get(J, "width"), 1, CPWL_ERM_MAX_WIDTH)) < 0)
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: width: expected an integer from "
+               "1 to %d", name, CPWL_ERM_MAX_WIDTH);
     v = json_get(J, "output_bias");
     if (v == NULL || v->kind != JSON_BOOL)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: output_bias: expected true or "
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: output_bias: expected true or "
                "false", name);
     bias = v->boolean;
     if (problem != NULL)
@@ -228,52 +228,52 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
                            || ((int) expect->loss >= 0 && expect->loss != loss)
                            || (expect->output_bias >= 0
                                && expect->output_bias != bias)))
-        REJECT(ERM_VERIFY_PROBLEM, -1, "%s certifies width %ld, %s loss, %s: "
+        REJECT(CPWL_ERM_VERIFY_PROBLEM, -1, "%s certifies width %ld, %s loss, %s: "
                "not the problem asked for", name, (long) w, loss_name(loss),
                bias ? "output bias" : "no output bias");
     if (json_int(json_get(J, "points"), 0, WORD_MAX / 4) != D)
-        REJECT(ERM_VERIFY_DATA, -1, "%s: points: the certificate is for other "
+        REJECT(CPWL_ERM_VERIFY_DATA, -1, "%s: points: the certificate is for other "
                "data (%ld points here)", name, (long) D);
     if (json_int(json_get(J, "dim"), 0, WORD_MAX / 4) != n)
-        REJECT(ERM_VERIFY_DATA, -1, "%s: dim: the certificate is for data of "
+        REJECT(CPWL_ERM_VERIFY_DATA, -1, "%s: dim: the certificate is for data of "
                "another dimension", name);
     if (!json_q(optimum, json_get(J, "optimum")))
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: optimum: expected a rational", name);
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: optimum: expected a rational", name);
     if ((opt_cell = json_int(json_get(J, "optimal_cell"), 0, WORD_MAX / 4)) < 0)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: optimal_cell: expected an integer",
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: optimal_cell: expected an integer",
                name);
 
     /* Attained: a network of the class whose loss is the claim. */
     v = json_get(J, "network");
     if (v == NULL || v->kind != JSON_OBJECT)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: network: expected a cpwl-net "
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: network: expected a cpwl-net "
                "object", name);
     {
         char *s = json_write_compact(v);
-        err_t ne;
-        err_init(ne);
-        j = io_net_read_str(net, s, strlen(s), "network", ne);
+        cpwl_err_t ne;
+        cpwl_err_init(ne);
+        j = cpwl_io_net_read_str(net, s, strlen(s), "network", ne);
         flint_free(s);
         if (j != CPWL_OK)
-            REJECT(ERM_VERIFY_SYNTAX, -1, "%s: %s", name, ne->msg);
+            REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: %s", name, ne->msg);
     }
     if (net->input_dim != n || net->nlayers != 2
-        || net->layers[0].act != NET_RELU || net->layers[0].out != w
-        || net->layers[1].act != NET_IDENTITY || net->layers[1].out != 1
+        || net->layers[0].act != CPWL_NET_RELU || net->layers[0].out != w
+        || net->layers[1].act != CPWL_NET_IDENTITY || net->layers[1].out != 1
         || (!bias && !fmpq_is_zero(net->layers[1].b + 0)))
-        REJECT(ERM_VERIFY_WITNESS, -1, "%s: network: not a network of the "
+        REJECT(CPWL_ERM_VERIFY_WITNESS, -1, "%s: network: not a network of the "
                "problem (%ld inputs, %ld relu units, one output%s)", name,
                (long) n, (long) w, bias ? "" : ", no output bias");
-    erm_net_loss(t, net, data, loss);
+    cpwl_erm_net_loss(t, net, data, loss);
     if (!fmpq_equal(t, optimum))
-        REJECT(ERM_VERIFY_WITNESS, -1, "%s: network: its loss on the data is "
+        REJECT(CPWL_ERM_VERIFY_WITNESS, -1, "%s: network: its loss on the data is "
                "not the claimed optimum", name);
 
     /* The dichotomies: counted against Cover's formula when the data are
        in general position, and equal as a set to the recomputed ones. */
     dl = json_get(J, "dichotomies");
     if (dl == NULL || dl->kind != JSON_ARRAY)
-        REJECT(ERM_VERIFY_SYNTAX, -1, "%s: dichotomies: expected an array",
+        REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: dichotomies: expected an array",
                name);
     N = dl->n;
     T->words = (D + FLINT_BITS - 1) / FLINT_BITS;
@@ -283,46 +283,46 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
     {
         const json_value *a = dl->items[i];
         if (a->kind != JSON_ARRAY)
-            REJECT(ERM_VERIFY_SYNTAX, -1, "%s: dichotomies[%ld]: expected an "
+            REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: dichotomies[%ld]: expected an "
                    "array", name, (long) i);
         for (j = 0; j < (slong) a->n; j++)
         {
             slong p = json_int(a->items[j], 0, D - 1);
             if (p < 0)
-                REJECT(ERM_VERIFY_SYNTAX, -1, "%s: dichotomies[%ld][%ld]: not "
+                REJECT(CPWL_ERM_VERIFY_SYNTAX, -1, "%s: dichotomies[%ld][%ld]: not "
                        "a point index", name, (long) i, (long) j);
             T->bits[i * T->words + p / FLINT_BITS] |= UWORD(1) << (p % FLINT_BITS);
         }
     }
     if (general_position(data) == 1)
     {
-        erm_cover_count(count, D, n + 1);
+        cpwl_erm_cover_count(count, D, n + 1);
         fmpz_sub_ui(count, count, 1);       /* the empty one is not listed */
         if (fmpz_cmp_si(count, N) != 0)
-            REJECT(ERM_VERIFY_DICH_COUNT, -1, "%s: dichotomies: %ld listed; "
+            REJECT(CPWL_ERM_VERIFY_DICH_COUNT, -1, "%s: dichotomies: %ld listed; "
                    "the data are in general position and have Cover's count "
                    "of nonempty dichotomies, %ld", name, (long) N,
                    (long) fmpz_get_si(count));
         cover = 1;
     }
-    if ((st = erm_dichotomies(S, data, ctx, e)) != CPWL_OK)
+    if ((st = cpwl_erm_dichotomies(S, data, ctx, e)) != CPWL_OK)
         goto done;
     if (N != S->count || !bits_same_set(S, T))
-        REJECT(ERM_VERIFY_DICH, -1, "%s: dichotomies: the list (%ld) is not "
+        REJECT(CPWL_ERM_VERIFY_DICH, -1, "%s: dichotomies: the list (%ld) is not "
                "the %ld dichotomies of the data", name, (long) N,
                (long) S->count);
 
     /* Every cell: a proven bound or a certified optimum >= the claim. */
     u = FLINT_MIN(w, 2 * N);
-    erm_count_cells(count, N, w);
+    cpwl_erm_count_cells(count, N, w);
     cells = json_get(J, "cells");
     if (cells == NULL || cells->kind != JSON_ARRAY
         || fmpz_cmp_si(count, cells->n) != 0)
-        REJECT(ERM_VERIFY_CELLS, -1, "%s: cells: expected one entry per cell",
+        REJECT(CPWL_ERM_VERIFY_CELLS, -1, "%s: cells: expected one entry per cell",
                name);
     ncells = cells->n;
     if (opt_cell >= ncells)
-        REJECT(ERM_VERIFY_OPTIMAL_CELL, -1, "%s: optimal_cell: out of range",
+        REJECT(CPWL_ERM_VERIFY_OPTIMAL_CELL, -1, "%s: optimal_cell: out of range",
                name);
     comb = flint_malloc(FLINT_MAX(u, 1) * sizeof(slong));
     sets = flint_malloc(FLINT_MAX(u, 1) * sizeof(slong));
@@ -332,75 +332,75 @@ int erm_certificate_check(fmpq_t optimum, erm_opts *problem,
     for (i = 0; i < ncells; i++, erm_next_comb(comb, u, 2 * N))
     {
         const json_value *c = cells->items[i];
-        qp_t P;
-        qp_sol_t sol;
+        cpwl_qp_t P;
+        cpwl_qp_sol_t sol;
         const char *why = "";
-        erm_verify_reason r = ERM_VERIFY_OK;
+        cpwl_erm_verify_reason r = CPWL_ERM_VERIFY_OK;
         erm_comb_cell(sets, sign, comb, u, N);
-        erm_cell_qp(P, data, T, sets, sign, u, loss, bias);
+        cpwl_erm_cell_qp(P, data, T, sets, sign, u, loss, bias);
         if (json_get(c, "lower_bound") != NULL)
         {
             if (i == opt_cell)
-                r = ERM_VERIFY_OPTIMAL_CELL;
+                r = CPWL_ERM_VERIFY_OPTIMAL_CELL;
             else if (!json_q(lb, json_get(c, "lower_bound")))
-                r = ERM_VERIFY_SYNTAX;
+                r = CPWL_ERM_VERIFY_SYNTAX;
             else
             {
-                qp_lower_bound(t, P);
+                cpwl_qp_lower_bound(t, P);
                 if (!fmpq_equal(t, lb))
-                    r = ERM_VERIFY_BOUND;
+                    r = CPWL_ERM_VERIFY_BOUND;
                 else if (fmpq_cmp(lb, optimum) < 0)
-                    r = ERM_VERIFY_NOT_EXCLUDED;
+                    r = CPWL_ERM_VERIFY_NOT_EXCLUDED;
             }
-            qp_clear(P);
-            if (r == ERM_VERIFY_OPTIMAL_CELL)
+            cpwl_qp_clear(P);
+            if (r == CPWL_ERM_VERIFY_OPTIMAL_CELL)
                 REJECT(r, i, "%s: cells[%ld]: the optimal cell needs a "
                        "solution", name, (long) i);
-            if (r == ERM_VERIFY_SYNTAX)
+            if (r == CPWL_ERM_VERIFY_SYNTAX)
                 REJECT(r, i, "%s: cells[%ld]: lower_bound: expected a "
                        "rational", name, (long) i);
-            if (r == ERM_VERIFY_BOUND)
+            if (r == CPWL_ERM_VERIFY_BOUND)
                 REJECT(r, i, "%s: cells[%ld]: the lower bound is not the "
                        "exact relaxation optimum", name, (long) i);
-            if (r == ERM_VERIFY_NOT_EXCLUDED)
+            if (r == CPWL_ERM_VERIFY_NOT_EXCLUDED)
                 REJECT(r, i, "%s: cells[%ld]: its lower bound is below the "
                        "claimed optimum: the cell is not excluded", name,
                        (long) i);
             continue;
         }
-        qp_sol_init(sol, P);
+        cpwl_qp_sol_init(sol, P);
         if (!json_q(sol->value, json_get(c, "value"))
             || !json_qvec(sol->theta, P->k, json_get(c, "theta"))
             || !json_qvec(sol->lambda, P->m, json_get(c, "lambda"))
             || !json_qvec(sol->mu, P->D, json_get(c, "mu")))
-            r = ERM_VERIFY_SYNTAX;
-        else if (!qp_check(sol, P, &why))
-            r = ERM_VERIFY_KKT;
+            r = CPWL_ERM_VERIFY_SYNTAX;
+        else if (!cpwl_qp_check(sol, P, &why))
+            r = CPWL_ERM_VERIFY_KKT;
         else if (fmpq_cmp(sol->value, optimum) < 0)
-            r = ERM_VERIFY_CELL_BELOW;
+            r = CPWL_ERM_VERIFY_CELL_BELOW;
         else if (i == opt_cell && !fmpq_equal(sol->value, optimum))
-            r = ERM_VERIFY_OPTIMAL_CELL;
-        qp_sol_clear(sol);
-        qp_clear(P);
-        if (r == ERM_VERIFY_SYNTAX)
+            r = CPWL_ERM_VERIFY_OPTIMAL_CELL;
+        cpwl_qp_sol_clear(sol);
+        cpwl_qp_clear(P);
+        if (r == CPWL_ERM_VERIFY_SYNTAX)
             REJECT(r, i, "%s: cells[%ld]: expected an object with a "
                    "lower_bound, or value, theta (%ld), lambda (%ld) and mu "
                    "(%ld) as rationals", name, (long) i,
                    (long) (u * (n + 1) + bias), (long) (u * D), (long) D);
-        if (r == ERM_VERIFY_KKT)
+        if (r == CPWL_ERM_VERIFY_KKT)
             REJECT(r, i, "%s: cells[%ld]: the solution does not check: %s",
                    name, (long) i, why);
-        if (r == ERM_VERIFY_CELL_BELOW)
+        if (r == CPWL_ERM_VERIFY_CELL_BELOW)
             REJECT(r, i, "%s: cells[%ld]: its optimum is below the claimed "
                    "optimum", name, (long) i);
-        if (r == ERM_VERIFY_OPTIMAL_CELL)
+        if (r == CPWL_ERM_VERIFY_OPTIMAL_CELL)
             REJECT(r, i, "%s: cells[%ld]: the optimal cell's value is not the "
                    "claimed optimum", name, (long) i);
     }
 done:
     if (info != NULL)
     {
-        info->reason = st == CPWL_OK ? ERM_VERIFY_OK : reason;
+        info->reason = st == CPWL_OK ? CPWL_ERM_VERIFY_OK : reason;
         info->cell = cell;
         info->cover = cover;
     }
@@ -410,18 +410,18 @@ done:
     fmpz_clear(count);
     fmpq_clear(lb);
     fmpq_clear(t);
-    net_clear(net);
-    erm_dich_clear(S);
-    erm_dich_clear(T);
+    cpwl_net_clear(net);
+    cpwl_erm_dich_clear(S);
+    cpwl_erm_dich_clear(T);
     json_free(J);
     return st;
 }
 
-int erm_certificate_verify(fmpq_t optimum, erm_opts *problem,
-                           const erm_data_t data, const char *text,
-                           size_t len, const char *name, pred_ctx_t ctx,
-                           err_t e)
+int cpwl_erm_certificate_verify(fmpq_t optimum, cpwl_erm_opts *problem,
+                           const cpwl_erm_data_t data, const char *text,
+                           size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                           cpwl_err_t e)
 {
-    return erm_certificate_check(optimum, problem, NULL, NULL, data, text,
+    return cpwl_erm_certificate_check(optimum, problem, NULL, NULL, data, text,
                                  len, name, ctx, e);
 }

@@ -91,7 +91,7 @@ static int lower_flatten(onnx_ctx *c, const Onnx__NodeProto *node,
 static int lower_reshape(onnx_ctx *c, const Onnx__NodeProto *node,
                          onnx_val_struct **in, slong nin, onnx_val_t out)
 {
-    slong dims[ONNX_MAX_RANK], rank, i, known = 1, minus = -1;
+    slong dims[CPWL_ONNX_MAX_RANK], rank, i, known = 1, minus = -1;
     int allowzero = attr_i(node, "allowzero", 0) != 0;
     const Onnx__AttributeProto *a = onnx_attr(node, "shape");
     const onnx_val_struct *x = in[0];
@@ -105,9 +105,9 @@ static int lower_reshape(onnx_ctx *c, const Onnx__NodeProto *node,
         rank = a->n_ints;
     else
         return onnx_fail(c, "no shape given");
-    if (rank > ONNX_MAX_RANK)
+    if (rank > CPWL_ONNX_MAX_RANK)
         return onnx_fail(c, "a shape of rank %ld (at most %d supported)",
-                         (long) rank, ONNX_MAX_RANK);
+                         (long) rank, CPWL_ONNX_MAX_RANK);
     for (i = 0; i < rank; i++)
     {
         slong v;
@@ -151,7 +151,7 @@ static int lower_reshape(onnx_ctx *c, const Onnx__NodeProto *node,
 static int lower_concat(onnx_ctx *c, const Onnx__NodeProto *node,
                         onnx_val_struct **in, slong nin, onnx_val_t out)
 {
-    slong axis, dims[ONNX_MAX_RANK], i, j, k, outer = 1, inner = 1, off = 0;
+    slong axis, dims[CPWL_ONNX_MAX_RANK], i, j, k, outer = 1, inner = 1, off = 0;
     int live = 0;
     fmpq_t one;
     if (onnx_attr(node, "axis") == NULL)
@@ -200,9 +200,9 @@ static int lower_transpose(onnx_ctx *c, const Onnx__NodeProto *node,
                            const onnx_val_t x, onnx_val_t out)
 {
     const Onnx__AttributeProto *a = onnx_attr(node, "perm");
-    slong perm[ONNX_MAX_RANK], dims[ONNX_MAX_RANK], i, e, r = x->rank;
+    slong perm[CPWL_ONNX_MAX_RANK], dims[CPWL_ONNX_MAX_RANK], i, e, r = x->rank;
     fmpq_t one;
-    int seen[ONNX_MAX_RANK] = {0};
+    int seen[CPWL_ONNX_MAX_RANK] = {0};
     if (a != NULL && (slong) a->n_ints != r)
         return onnx_fail(c, "perm has %ld entries for rank %ld",
                          (long) a->n_ints, (long) r);
@@ -219,7 +219,7 @@ static int lower_transpose(onnx_ctx *c, const Onnx__NodeProto *node,
     fmpq_one(one);
     for (e = 0; e < x->numel; e++)
     {
-        slong idx[ONNX_MAX_RANK], xi[ONNX_MAX_RANK], t = e, src = 0;
+        slong idx[CPWL_ONNX_MAX_RANK], xi[CPWL_ONNX_MAX_RANK], t = e, src = 0;
         for (i = r - 1; i >= 0; i--)
         {
             idx[i] = t % dims[i];
@@ -263,9 +263,9 @@ static int get_axes(onnx_ctx *c, const Onnx__NodeProto *node,
     }
     else if (a != NULL)
         *naxes = a->n_ints;
-    if (*naxes > ONNX_MAX_RANK)
+    if (*naxes > CPWL_ONNX_MAX_RANK)
         return onnx_fail(c, "%ld axes (at most %d)", (long) *naxes,
-                         ONNX_MAX_RANK);
+                         CPWL_ONNX_MAX_RANK);
     for (i = 0; i < *naxes; i++)
     {
         slong v = nin > 1 && in[1] != NULL
@@ -283,17 +283,17 @@ static int lower_squeeze(onnx_ctx *c, const Onnx__NodeProto *node,
                          int unsqueeze)
 {
     const onnx_val_struct *x = in[0];
-    slong axes[ONNX_MAX_RANK], naxes, dims[ONNX_MAX_RANK], r = 0, i, j;
-    int mark[2 * ONNX_MAX_RANK] = {0};
+    slong axes[CPWL_ONNX_MAX_RANK], naxes, dims[CPWL_ONNX_MAX_RANK], r = 0, i, j;
+    int mark[2 * CPWL_ONNX_MAX_RANK] = {0};
     slong n = x->rank;
     if (unsqueeze)
     {
         const Onnx__AttributeProto *a = onnx_attr(node, "axes");
         n = x->rank + (nin > 1 && in[1] != NULL ? in[1]->numel
                        : a != NULL ? (slong) a->n_ints : 0);
-        if (n > ONNX_MAX_RANK)
+        if (n > CPWL_ONNX_MAX_RANK)
             return onnx_fail(c, "rank %ld (at most %d)", (long) n,
-                             ONNX_MAX_RANK);
+                             CPWL_ONNX_MAX_RANK);
     }
     if (get_axes(c, node, in, nin, axes, &naxes, n) != CPWL_OK)
         return CPWL_ERR_INPUT;
@@ -327,14 +327,14 @@ static int lower_gather(onnx_ctx *c, const Onnx__NodeProto *node,
                         onnx_val_t out)
 {
     slong axis = norm_axis(attr_i(node, "axis", 0), x->rank);
-    slong dims[ONNX_MAX_RANK], r = 0, i, outer = 1, inner = 1, e, k, m;
+    slong dims[CPWL_ONNX_MAX_RANK], r = 0, i, outer = 1, inner = 1, e, k, m;
     fmpq_t one;
     if (need_const(c, idx, "the indices") != CPWL_OK)
         return CPWL_ERR_INPUT;
     if (axis < 0 || axis >= x->rank)
         return onnx_fail(c, "axis out of range");
-    if (x->rank - 1 + idx->rank > ONNX_MAX_RANK)
-        return onnx_fail(c, "a result of rank above %d", ONNX_MAX_RANK);
+    if (x->rank - 1 + idx->rank > CPWL_ONNX_MAX_RANK)
+        return onnx_fail(c, "a result of rank above %d", CPWL_ONNX_MAX_RANK);
     for (i = 0; i < axis; i++)
         outer *= (dims[r++] = x->dims[i]);
     for (i = 0; i < idx->rank; i++)
@@ -369,7 +369,7 @@ static int lower_gather(onnx_ctx *c, const Onnx__NodeProto *node,
 static int lower_binary(onnx_ctx *c, const char *op, const onnx_val_t a,
                         const onnx_val_t b, onnx_val_t out)
 {
-    slong rank, dims[ONNX_MAX_RANK], e;
+    slong rank, dims[CPWL_ONNX_MAX_RANK], e;
     int add = strcmp(op, "Add") == 0, sub = strcmp(op, "Sub") == 0;
     int div = strcmp(op, "Div") == 0;
     fmpq_t one, k;
@@ -513,7 +513,7 @@ static int lower_matmul(onnx_ctx *c, const onnx_val_t A, const onnx_val_t B,
                         onnx_val_t out)
 {
     onnx_val_struct ba, bb;
-    slong M, K, N, rank, dims[ONNX_MAX_RANK + 1], i, nb = 1, b, orank;
+    slong M, K, N, rank, dims[CPWL_ONNX_MAX_RANK + 1], i, nb = 1, b, orank;
     fmpq_t one;
     if (A->live && B->live)
         return onnx_fail(c, "both operands depend on the network input (one "

@@ -7,9 +7,9 @@
 typedef struct
 {
     slong ns;                   /* spatial dimensions */
-    slong in[ONNX_MAX_RANK], k[ONNX_MAX_RANK], s[ONNX_MAX_RANK];
-    slong d[ONNX_MAX_RANK], pb[ONNX_MAX_RANK], pe[ONNX_MAX_RANK];
-    slong out[ONNX_MAX_RANK];
+    slong in[CPWL_ONNX_MAX_RANK], k[CPWL_ONNX_MAX_RANK], s[CPWL_ONNX_MAX_RANK];
+    slong d[CPWL_ONNX_MAX_RANK], pb[CPWL_ONNX_MAX_RANK], pe[CPWL_ONNX_MAX_RANK];
+    slong out[CPWL_ONNX_MAX_RANK];
     slong nout, nk;             /* output positions, kernel offsets */
 }
 win_t;
@@ -29,7 +29,7 @@ static int ints_attr(onnx_ctx *c, slong *v, const Onnx__NodeProto *node,
         return onnx_fail(c, "attribute %s has %ld entries (expected %ld)",
                          name, (long) a->n_ints, (long) n);
     for (i = 0; i < n; i++)
-        if ((v[i] = a->ints[i]) < (dflt == 0 ? 0 : 1) || v[i] > ONNX_MAX_COEFFS)
+        if ((v[i] = a->ints[i]) < (dflt == 0 ? 0 : 1) || v[i] > CPWL_ONNX_MAX_COEFFS)
             return onnx_fail(c, "attribute %s has entry %ld out of range",
                              name, (long) v[i]);
     return CPWL_OK;
@@ -41,7 +41,7 @@ static int win_setup(onnx_ctx *c, win_t *w, const Onnx__NodeProto *node,
                      const onnx_val_t x, const slong *kernel)
 {
     const Onnx__AttributeProto *ap = onnx_attr(node, "auto_pad");
-    slong i, pads[2 * ONNX_MAX_RANK];
+    slong i, pads[2 * CPWL_ONNX_MAX_RANK];
     const Onnx__AttributeProto *cm = onnx_attr(node, "ceil_mode");
     int ceil_mode = cm != NULL && cm->has_i && cm->i != 0;
     char mode[16] = "NOTSET";
@@ -138,7 +138,7 @@ int onnx_lower_conv(onnx_ctx *c, const Onnx__NodeProto *node,
                     onnx_val_struct **in, slong nin, onnx_val_t out)
 {
     const onnx_val_struct *x = in[0], *W, *B;
-    slong g = 1, M, Cg, N, C, n, m, o, ci, kk, dims[ONNX_MAX_RANK], i;
+    slong g = 1, M, Cg, N, C, n, m, o, ci, kk, dims[CPWL_ONNX_MAX_RANK], i;
     slong isz, ksz;
     win_t w;
     const Onnx__AttributeProto *ga = onnx_attr(node, "group");
@@ -206,7 +206,7 @@ int onnx_lower_pool(onnx_ctx *c, const Onnx__NodeProto *node,
                     int is_max)
 {
     const onnx_val_struct *x = in[0];
-    slong dims[ONNX_MAX_RANK], i, nc, isz, p, o, kk, e, n1 = c->nvar + 1;
+    slong dims[CPWL_ONNX_MAX_RANK], i, nc, isz, p, o, kk, e, n1 = c->nvar + 1;
     int incl = 0, st = CPWL_OK;
     win_t w;
     (void) nin;
@@ -228,9 +228,9 @@ int onnx_lower_pool(onnx_ctx *c, const Onnx__NodeProto *node,
         onnx_val_t items;
         slong *start, m = 0, total = nc * w.nout;
         fmpq_t one;
-        if (total > 0 && w.nk * n1 > ONNX_MAX_COEFFS / total)
+        if (total > 0 && w.nk * n1 > CPWL_ONNX_MAX_COEFFS / total)
             return onnx_fail(c, "beyond the limit of %ld coefficients",
-                             (long) ONNX_MAX_COEFFS);
+                             (long) CPWL_ONNX_MAX_COEFFS);
         onnx_val_init(items);
         {
             slong tot = total * w.nk;

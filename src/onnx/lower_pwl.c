@@ -96,7 +96,7 @@ static int lower_unary(onnx_ctx *c, onnx_val_t out, int kind,
     onnx_layer L;
     onnx_recipe *rec;
     int st, natural = 0, uniform = 1;
-    net_act_t act = NET_RELU;
+    cpwl_net_act_t act = CPWL_NET_RELU;
     fmpq_t z, one;
     fmpq_init(one);
     fmpq_one(one);
@@ -123,7 +123,7 @@ static int lower_unary(onnx_ctx *c, onnx_val_t out, int kind,
     {
         natural = 1;
         if (kind == PWL_LEAKY && !fmpq_is_zero(slopes->v))
-            act = NET_LEAKY_RELU;
+            act = CPWL_NET_LEAKY_RELU;
     }
     onnx_layer_init(&L, c, natural);
     rec = onnx_recipes_init(n);
@@ -229,7 +229,7 @@ int onnx_max_groups(onnx_ctx *c, onnx_val_t out, slong rank,
             _fmpq_vec_clear(d, n1);
         }
         onnx_val_init(next);
-        ret = onnx_layer_emit(c, &L, NET_RELU, one, rec, m, next, 1, &m);
+        ret = onnx_layer_emit(c, &L, CPWL_NET_RELU, one, rec, m, next, 1, &m);
         onnx_recipes_clear(rec, m);
         onnx_layer_clear(&L);
         if (ret == CPWL_OK)
@@ -260,7 +260,7 @@ done:
 static int lower_max(onnx_ctx *c, onnx_val_struct **in, slong nin,
                      onnx_val_t out)
 {
-    slong rank = 0, dims[ONNX_MAX_RANK], j, e, n = 1, n1 = c->nvar + 1;
+    slong rank = 0, dims[CPWL_ONNX_MAX_RANK], j, e, n = 1, n1 = c->nvar + 1;
     onnx_val_struct shape;
     fmpq *items;
     slong *start;
@@ -294,9 +294,9 @@ static int lower_max(onnx_ctx *c, onnx_val_struct **in, slong nin,
             }
         return CPWL_OK;
     }
-    if (n > 0 && nin * n1 > ONNX_MAX_COEFFS / n)
+    if (n > 0 && nin * n1 > CPWL_ONNX_MAX_COEFFS / n)
         return onnx_fail(c, "beyond the limit of %ld coefficients",
-                         (long) ONNX_MAX_COEFFS);
+                         (long) CPWL_ONNX_MAX_COEFFS);
     items = _fmpq_vec_init(n * nin * n1);
     start = flint_malloc((n + 1) * sizeof(slong));
     fmpq_init(one);
@@ -351,7 +351,7 @@ int onnx_lower_pwl(onnx_ctx *c, const Onnx__NodeProto *node,
     if (strcmp(op, "LeakyRelu") == 0 || strcmp(op, "PRelu") == 0)
     {
         onnx_val_t s;
-        slong rank, dims[ONNX_MAX_RANK];
+        slong rank, dims[CPWL_ONNX_MAX_RANK];
         onnx_val_init(s);
         if (op[0] == 'L')
         {

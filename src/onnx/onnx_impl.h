@@ -40,7 +40,7 @@ static inline void onnx_qvec_addmul(fmpq *r, const fmpq *a, slong n,
 typedef struct
 {
     slong rank;
-    slong dims[ONNX_MAX_RANK];
+    slong dims[CPWL_ONNX_MAX_RANK];
     slong numel;
     int live;
     slong nvar;
@@ -61,13 +61,13 @@ onnx_slot;
 
 typedef struct
 {
-    net_struct *net;
+    cpwl_net_struct *net;
     slong nvar;                 /* width of the frontier */
     onnx_slot *slots;
     slong nslots, alloc;
     const char *where;
-    err_struct *e;
-    const onnx_opts_struct *opts;
+    cpwl_err_struct *e;
+    const cpwl_onnx_opts_struct *opts;
     slong opset;
     const Onnx__NodeProto *node;  /* the node being lowered, or NULL */
     slong node_index;
@@ -80,7 +80,7 @@ void onnx_val_init(onnx_val_t v);
 void onnx_val_clear(onnx_val_t v);
 void onnx_val_swap(onnx_val_t a, onnx_val_t b);
 /* Shape and storage: zero constant (live = 0) or zero forms in nvar
-   variables; fails (message) beyond ONNX_MAX_COEFFS. */
+   variables; fails (message) beyond CPWL_ONNX_MAX_COEFFS. */
 int onnx_val_alloc(onnx_ctx *c, onnx_val_t v, slong rank, const slong *dims,
                    int live, slong nvar);
 void onnx_val_copy(onnx_val_t out, const onnx_val_t in);
@@ -145,11 +145,11 @@ void onnx_recipe_relu(onnx_recipe *r, onnx_layer *L, const fmpq *form,
 /* r += k * form, carried through the layer as relu(x) - relu(-x). */
 void onnx_recipe_carry(onnx_recipe *r, onnx_layer *L, const fmpq *form,
                        const fmpq_t k);
-/* Emit L as a layer of activation act (NET_RELU, or NET_LEAKY_RELU with
+/* Emit L as a layer of activation act (CPWL_NET_RELU, or CPWL_NET_LEAKY_RELU with
    the slope), after adding the carries of every other live value with
    readers left; then the recipes rec[0..n) become forms over the new
    frontier in out (allocated with the given shape). */
-int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, net_act_t act,
+int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, cpwl_net_act_t act,
                     const fmpq_t slope, onnx_recipe *rec, slong n,
                     onnx_val_t out, slong rank, const slong *dims);
 

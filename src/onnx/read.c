@@ -15,7 +15,7 @@
 #define ONNX_OPSET_MIN 1
 #define ONNX_OPSET_MAX 21
 
-void onnx_opts_init(onnx_opts_struct *opts)
+void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts)
 {
     opts->fold_batchnorm = 0;
     opts->nconst = 0;
@@ -25,7 +25,7 @@ void onnx_opts_init(onnx_opts_struct *opts)
 
 int onnx_fail(onnx_ctx *c, const char *fmt, ...)
 {
-    char msg[CPWL_ERR_MSG_LEN], q[ERR_QUOTE_SIZE], o[ERR_QUOTE_SIZE];
+    char msg[CPWL_ERR_MSG_LEN], q[CPWL_ERR_QUOTE_SIZE], o[CPWL_ERR_QUOTE_SIZE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -34,15 +34,15 @@ int onnx_fail(onnx_ctx *c, const char *fmt, ...)
     {
         const char *name = c->node->name ? c->node->name : "";
         const char *op = c->node->op_type ? c->node->op_type : "";
-        err_quote(q, sizeof q, name, strlen(name));
-        err_quote(o, sizeof o, op, strlen(op));
+        cpwl_err_quote(q, sizeof q, name, strlen(name));
+        cpwl_err_quote(o, sizeof o, op, strlen(op));
         if (name[0] == '\0')
-            return err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s): %s",
+            return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s): %s",
                            c->where, (long) c->node_index, o, msg);
-        return err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s, named %s): "
+        return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s, named %s): "
                        "%s", c->where, (long) c->node_index, o, q, msg);
     }
-    return err_set(c->e, CPWL_ERR_INPUT, "%s: %s", c->where, msg);
+    return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: %s", c->where, msg);
 }
 
 void onnx_fmpq_set_d(fmpq_t q, double d)
@@ -132,10 +132,10 @@ static int elem_from_bits(fmpq_t q, int t, uint64_t u)
 int onnx_tensor_read(onnx_ctx *c, onnx_val_t v, const Onnx__TensorProto *t,
                      const char *what)
 {
-    slong dims[ONNX_MAX_RANK], i, n, have;
+    slong dims[CPWL_ONNX_MAX_RANK], i, n, have;
     int ty = t->has_data_type ? t->data_type : 0, sz = type_size(ty);
-    char q[ERR_QUOTE_SIZE];
-    err_quote(q, sizeof q, what, strlen(what));
+    char q[CPWL_ERR_QUOTE_SIZE];
+    cpwl_err_quote(q, sizeof q, what, strlen(what));
     if ((t->has_data_location && t->data_location
          == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
         || t->n_external_data > 0)
@@ -148,26 +148,26 @@ int onnx_tensor_read(onnx_ctx *c, onnx_val_t v, const Onnx__TensorProto *t,
         return onnx_fail(c, "tensor %s has data type %d (supported: float, "
                          "double, float16, bfloat16 and the integer types)",
                          q, ty);
-    if (t->n_dims > ONNX_MAX_RANK)
+    if (t->n_dims > CPWL_ONNX_MAX_RANK)
         return onnx_fail(c, "tensor %s has rank %ld (at most %d supported)",
-                         q, (long) t->n_dims, ONNX_MAX_RANK);
+                         q, (long) t->n_dims, CPWL_ONNX_MAX_RANK);
     for (i = 0; i < (slong) t->n_dims; i++)
     {
-        if (t->dims[i] < 0 || t->dims[i] > ONNX_MAX_COEFFS)
+        if (t->dims[i] < 0 || t->dims[i] > CPWL_ONNX_MAX_COEFFS)
             return onnx_fail(c, "tensor %s has dimension %lld (expected 0 "
                              "to %ld)", q, (long long) t->dims[i],
-                             (long) ONNX_MAX_COEFFS);
+                             (long) CPWL_ONNX_MAX_COEFFS);
         dims[i] = t->dims[i];
     }
     /* The data must be there before the values are allocated: a few
        bytes may declare a shape of millions of elements. */
     n = 1;
     for (i = 0; i < (slong) t->n_dims; i++)
-        n = dims[i] == 0 || n <= ONNX_MAX_COEFFS / dims[i] ? n * dims[i]
-            : ONNX_MAX_COEFFS + 1;
-    if (n > ONNX_MAX_COEFFS)
+        n = dims[i] == 0 || n <= CPWL_ONNX_MAX_COEFFS / dims[i] ? n * dims[i]
+            : CPWL_ONNX_MAX_COEFFS + 1;
+    if (n > CPWL_ONNX_MAX_COEFFS)
         return onnx_fail(c, "tensor %s has more than %ld elements", q,
-                         (long) ONNX_MAX_COEFFS);
+                         (long) CPWL_ONNX_MAX_COEFFS);
     if (t->has_raw_data)
         have = (slong) (t->raw_data.len / sz);
     else if (ty == T_FLOAT)
@@ -266,9 +266,9 @@ static int input_shape(onnx_ctx *c, slong *rank, slong *dims,
 {
     const Onnx__TypeProto *tp = vi->type;
     const Onnx__TensorShapeProto *sh;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
     slong i;
-    err_quote(q, sizeof q, vi->name, strlen(vi->name));
+    cpwl_err_quote(q, sizeof q, vi->name, strlen(vi->name));
     if (tp == NULL || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
         return onnx_fail(c, "graph input %s is not a tensor", q);
     if (!tp->tensor_type->has_elem_type
@@ -281,14 +281,14 @@ static int input_shape(onnx_ctx *c, slong *rank, slong *dims,
                          (int) tp->tensor_type->elem_type);
     if ((sh = tp->tensor_type->shape) == NULL)
         return onnx_fail(c, "graph input %s has no shape", q);
-    if (sh->n_dim > ONNX_MAX_RANK)
+    if (sh->n_dim > CPWL_ONNX_MAX_RANK)
         return onnx_fail(c, "graph input %s has rank %ld (at most %d "
-                         "supported)", q, (long) sh->n_dim, ONNX_MAX_RANK);
+                         "supported)", q, (long) sh->n_dim, CPWL_ONNX_MAX_RANK);
     for (i = 0; i < (slong) sh->n_dim; i++)
     {
         const Onnx__TensorShapeProto__Dimension *d = sh->dim[i];
         if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE
-            && d->dim_value > 0 && d->dim_value <= ONNX_MAX_COEFFS)
+            && d->dim_value > 0 && d->dim_value <= CPWL_ONNX_MAX_COEFFS)
             dims[i] = d->dim_value;
         else if (i == 0 && d->value_case
                  != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
@@ -317,17 +317,17 @@ static void ctx_clear(onnx_ctx *c)
    constants given in the options. */
 static int bind_inputs(onnx_ctx *c, const Onnx__GraphProto *g)
 {
-    slong i, k = 0, nreal = 0, rank = 0, dims[ONNX_MAX_RANK];
+    slong i, k = 0, nreal = 0, rank = 0, dims[CPWL_ONNX_MAX_RANK];
     for (i = 0; i < (slong) g->n_input; i++)
         nreal += !has_initializer(g, g->input[i]->name);
     if (nreal != 1 + c->opts->nconst)
     {
-        char q[ERR_QUOTE_SIZE];
+        char q[CPWL_ERR_QUOTE_SIZE];
         const char *second = "";
         for (i = 0; i < (slong) g->n_input; i++)
             if (!has_initializer(g, g->input[i]->name) && k++ == 1)
                 second = g->input[i]->name;
-        err_quote(q, sizeof q, second, strlen(second));
+        cpwl_err_quote(q, sizeof q, second, strlen(second));
         if (nreal == 0)
             return onnx_fail(c, "the graph has no input");
         if (nreal < 1 + c->opts->nconst)
@@ -384,11 +384,11 @@ static int bind_inputs(onnx_ctx *c, const Onnx__GraphProto *g)
    outputs, else an identity layer with the output's affine forms. */
 static int finish(onnx_ctx *c, const onnx_val_t out)
 {
-    net_struct *net = c->net;
+    cpwl_net_struct *net = c->net;
     slong i, j, n = out->numel;
-    net_layer_struct *L;
+    cpwl_net_layer_struct *L;
     if (out->live && net->nlayers > 0 && out->nvar == n
-        && net->layers[net->nlayers - 1].act != NET_IDENTITY)
+        && net->layers[net->nlayers - 1].act != CPWL_NET_IDENTITY)
     {
         int unit = 1;
         for (i = 0; i < n && unit; i++)
@@ -397,11 +397,11 @@ static int finish(onnx_ctx *c, const onnx_val_t out)
         if (unit)
             return CPWL_OK;
     }
-    if (n > 0 && c->nvar > ONNX_MAX_COEFFS / n)
+    if (n > 0 && c->nvar > CPWL_ONNX_MAX_COEFFS / n)
         return onnx_fail(c, "the output layer of %ld neurons on %ld inputs "
                          "is beyond the limit of %ld coefficients", (long) n,
-                         (long) c->nvar, (long) ONNX_MAX_COEFFS);
-    L = net_add_layer(net, NET_IDENTITY, n);
+                         (long) c->nvar, (long) CPWL_ONNX_MAX_COEFFS);
+    L = cpwl_net_add_layer(net, CPWL_NET_IDENTITY, n);
     for (i = 0; i < n; i++)
     {
         if (out->live)
@@ -414,8 +414,8 @@ static int finish(onnx_ctx *c, const onnx_val_t out)
 
 static char *make_meta(const onnx_ctx *c, const Onnx__ModelProto *m)
 {
-    char *src = io_json_quote(c->where);
-    char *prod = io_json_quote(m->producer_name ? m->producer_name : "");
+    char *src = cpwl_io_json_quote(c->where);
+    char *prod = cpwl_io_json_quote(m->producer_name ? m->producer_name : "");
     char buf[256], *s;
     size_t len;
     snprintf(buf, sizeof buf, ",\"ir_version\":%lld,\"opset\":%ld",
@@ -437,7 +437,7 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
     const Onnx__GraphProto *g = m->graph;
     slong i, j;
     onnx_slot *s;
-    char q[ERR_QUOTE_SIZE];
+    char q[CPWL_ERR_QUOTE_SIZE];
 
     if (g == NULL)
         return onnx_fail(c, "the model has no graph");
@@ -468,7 +468,7 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
         if (node->domain != NULL && node->domain[0] != '\0'
             && strcmp(node->domain, "ai.onnx") != 0)
         {
-            err_quote(q, sizeof q, node->domain, strlen(node->domain));
+            cpwl_err_quote(q, sizeof q, node->domain, strlen(node->domain));
             return onnx_fail(c, "operator domain %s is not supported (only "
                              "the default ONNX domain)", q);
         }
@@ -485,7 +485,7 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
             }
             if ((s = find_slot(c, name)) == NULL || s->uses <= 0)
             {
-                err_quote(q, sizeof q, name, strlen(name));
+                cpwl_err_quote(q, sizeof q, name, strlen(name));
                 return onnx_fail(c, "input %s is not a graph input, an "
                                  "initialiser or an earlier node's output", q);
             }
@@ -498,7 +498,7 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
             if (node->output[j][0] != '\0'
                 && count_uses(g, node->output[j], i + 1) > 0)
             {
-                err_quote(q, sizeof q, node->output[j], strlen(node->output[j]));
+                cpwl_err_quote(q, sizeof q, node->output[j], strlen(node->output[j]));
                 return onnx_fail(c, "output %ld (%s) is used; only the first "
                                  "output of a node is supported", (long) j, q);
             }
@@ -523,26 +523,26 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
     s = find_slot(c, g->output[0]->name);
     if (s == NULL || (s->val->v == NULL && s->val->numel != 0))
     {
-        err_quote(q, sizeof q, g->output[0]->name, strlen(g->output[0]->name));
+        cpwl_err_quote(q, sizeof q, g->output[0]->name, strlen(g->output[0]->name));
         return onnx_fail(c, "the graph output %s is computed by no node", q);
     }
     return finish(c, s->val);
 }
 
-int onnx_net_read_buf(net_t net, const void *buf, size_t len,
-                      const char *where, const onnx_opts_struct *opts,
-                      err_t e)
+int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
+                      const char *where, const cpwl_onnx_opts_struct *opts,
+                      cpwl_err_t e)
 {
     Onnx__ModelProto *m;
     onnx_ctx c;
-    onnx_opts_struct dflt;
-    net_t tmp;
+    cpwl_onnx_opts_struct dflt;
+    cpwl_net_t tmp;
     slong i;
     int st;
 
     if (opts == NULL)
     {
-        onnx_opts_init(&dflt);
+        cpwl_onnx_opts_init(&dflt);
         opts = &dflt;
     }
     memset(&c, 0, sizeof c);
@@ -551,18 +551,18 @@ int onnx_net_read_buf(net_t net, const void *buf, size_t len,
     c.opts = opts;
     if (opts->fold_batchnorm != 0 && opts->fold_batchnorm != 32
         && opts->fold_batchnorm != 64)
-        return err_set(e, CPWL_ERR_INPUT, "%s: BatchNormalization folding "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: BatchNormalization folding "
                        "must be 32 or 64 bits (binary32 or binary64), not %d",
                        where, opts->fold_batchnorm);
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *) buf);
     if (m == NULL)
-        return err_set(e, CPWL_ERR_INPUT, "%s: not an ONNX model (the "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: not an ONNX model (the "
                        "protobuf ModelProto does not decode: truncated or "
                        "another format)", where);
     if (!m->has_ir_version || m->ir_version < ONNX_IR_MIN
         || m->ir_version > ONNX_IR_MAX)
     {
-        st = err_set(e, CPWL_ERR_INPUT, "%s: ONNX IR version %lld is not "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: ONNX IR version %lld is not "
                      "supported (supported: %d to %d)", where,
                      (long long) m->ir_version, ONNX_IR_MIN, ONNX_IR_MAX);
         onnx__model_proto__free_unpacked(m, NULL);
@@ -576,13 +576,13 @@ int onnx_net_read_buf(net_t net, const void *buf, size_t len,
     }
     if (c.opset < ONNX_OPSET_MIN || c.opset > ONNX_OPSET_MAX)
     {
-        st = err_set(e, CPWL_ERR_INPUT, "%s: ONNX opset %ld is not supported "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: ONNX opset %ld is not supported "
                      "(supported: %d to %d)", where, (long) c.opset,
                      ONNX_OPSET_MIN, ONNX_OPSET_MAX);
         onnx__model_proto__free_unpacked(m, NULL);
         return st;
     }
-    net_init(tmp, 0);
+    cpwl_net_init(tmp, 0);
     c.net = tmp;
     st = lower_graph(&c, m);
     ctx_clear(&c);
@@ -594,28 +594,28 @@ int onnx_net_read_buf(net_t net, const void *buf, size_t len,
             strcpy(tmp->name, m->graph->name);
         }
         tmp->meta = make_meta(&c, m);
-        net_prepare(tmp);
-        net_swap(net, tmp);
+        cpwl_net_prepare(tmp);
+        cpwl_net_swap(net, tmp);
     }
-    net_clear(tmp);
+    cpwl_net_clear(tmp);
     onnx__model_proto__free_unpacked(m, NULL);
     return st;
 }
 
-int onnx_net_read_file(net_t net, const char *path,
-                       const onnx_opts_struct *opts, err_t e)
+int cpwl_onnx_net_read_file(cpwl_net_t net, const char *path,
+                       const cpwl_onnx_opts_struct *opts, cpwl_err_t e)
 {
     char *buf;
     size_t len;
     int st;
-    if ((st = io_read_all(&buf, &len, path, e)) != CPWL_OK)
+    if ((st = cpwl_io_read_all(&buf, &len, path, e)) != CPWL_OK)
         return st;
-    st = onnx_net_read_buf(net, buf, len, path, opts, e);
+    st = cpwl_onnx_net_read_buf(net, buf, len, path, opts, e);
     free(buf);
     return st;
 }
 
-int onnx_is_onnx_file(const char *path)
+int cpwl_onnx_is_onnx_file(const char *path)
 {
     size_t n = strlen(path);
     FILE *f;

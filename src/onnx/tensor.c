@@ -28,21 +28,21 @@ int onnx_val_alloc(onnx_ctx *c, onnx_val_t v, slong rank, const slong *dims,
 {
     slong i, n = 1;
     onnx_val_clear(v);
-    if (rank > ONNX_MAX_RANK)
+    if (rank > CPWL_ONNX_MAX_RANK)
         return onnx_fail(c, "a tensor of rank %ld (at most %d supported)",
-                         (long) rank, ONNX_MAX_RANK);
+                         (long) rank, CPWL_ONNX_MAX_RANK);
     for (i = 0; i < rank; i++)
     {
-        if (dims[i] < 0 || (dims[i] > 0 && n > ONNX_MAX_COEFFS / dims[i]))
+        if (dims[i] < 0 || (dims[i] > 0 && n > CPWL_ONNX_MAX_COEFFS / dims[i]))
             return onnx_fail(c, "a tensor of more than %ld elements",
-                             (long) ONNX_MAX_COEFFS);
+                             (long) CPWL_ONNX_MAX_COEFFS);
         n *= dims[i];
         v->dims[i] = dims[i];
     }
-    if (live && n > 0 && nvar + 1 > ONNX_MAX_COEFFS / n)
+    if (live && n > 0 && nvar + 1 > CPWL_ONNX_MAX_COEFFS / n)
         return onnx_fail(c, "a tensor of %ld elements, each affine in %ld "
                          "variables, is beyond the limit of %ld coefficients",
-                         (long) n, (long) nvar, (long) ONNX_MAX_COEFFS);
+                         (long) n, (long) nvar, (long) CPWL_ONNX_MAX_COEFFS);
     v->rank = rank;
     v->numel = n;
     v->live = live;
@@ -157,10 +157,10 @@ void onnx_recipes_clear(onnx_recipe *r, slong n)
 
 void onnx_layer_init(onnx_layer *L, const onnx_ctx *c, int natural)
 {
-    const net_struct *net = c->net;
+    const cpwl_net_struct *net = c->net;
     L->nvar = c->nvar;
     L->nonneg = net->nlayers > 0 && net->layers[net->nlayers - 1].act
-                == NET_RELU;
+                == CPWL_NET_RELU;
     L->rows = NULL;
     L->nrows = L->alloc = 0;
     L->table = NULL;
@@ -315,13 +315,13 @@ static void recipes_to_forms(fmpq *out, const onnx_recipe *rec, slong n,
     }
 }
 
-int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, net_act_t act,
+int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, cpwl_net_act_t act,
                     const fmpq_t slope, onnx_recipe *rec, slong n,
                     onnx_val_t out, slong rank, const slong *dims)
 {
     slong s, e, i, j, n1 = L->nvar + 1, ncarry = 0;
     onnx_recipe **carry;
-    net_layer_struct *N;
+    cpwl_net_layer_struct *N;
     fmpq_t one;
     int status = CPWL_OK;
 
@@ -352,10 +352,10 @@ int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, net_act_t act,
         fmpq_clear(one);
         return status;
     }
-    if (L->nvar > ONNX_MAX_COEFFS / L->nrows)
+    if (L->nvar > CPWL_ONNX_MAX_COEFFS / L->nrows)
         status = onnx_fail(c, "a layer of %ld neurons on %ld inputs is beyond "
                            "the limit of %ld coefficients", (long) L->nrows,
-                           (long) L->nvar, (long) ONNX_MAX_COEFFS);
+                           (long) L->nvar, (long) CPWL_ONNX_MAX_COEFFS);
     if (status == CPWL_OK)
         status = onnx_val_alloc(c, out, rank, dims, 1, L->nrows);
     for (s = 0; status == CPWL_OK && s < c->nslots; s++)
@@ -376,8 +376,8 @@ int onnx_layer_emit(onnx_ctx *c, onnx_layer *L, net_act_t act,
     if (status == CPWL_OK)
     {
         recipes_to_forms(out->v, rec, n, L->nrows);
-        N = net_add_layer(c->net, act, L->nrows);
-        if (act == NET_LEAKY_RELU)
+        N = cpwl_net_add_layer(c->net, act, L->nrows);
+        if (act == CPWL_NET_LEAKY_RELU)
             fmpq_set(N->slope, slope);
         for (i = 0; i < L->nrows; i++)
         {

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* An input error is a finding only if its report breaks the contract:
    one nonempty line; anything but OK or INPUT is a bug (abort so that
    the fuzzer and the replay both stop on it). */
-static inline void fuzz_check_err(const err_t e, int status)
+static inline void fuzz_check_err(const cpwl_err_t e, int status)
 {
     if (status != e->status)
     {

@@ -1,4 +1,4 @@
-/* Fuzz the CSV data reader (erm_data_read_str). */
+/* Fuzz the CSV data reader (cpwl_erm_data_read_str). */
 #include <flint/flint.h>
 #include <flint/fmpq.h>
 #include "cpwl/erm.h"
@@ -6,12 +6,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    erm_data_t d;
-    err_t e;
+    cpwl_erm_data_t d;
+    cpwl_err_t e;
     int st;
-    erm_data_init(d);
-    err_init(e);
-    st = erm_data_read_str(d, (const char *) data, size, "fuzz.csv", e);
+    cpwl_erm_data_init(d);
+    cpwl_err_init(e);
+    st = cpwl_erm_data_read_str(d, (const char *) data, size, "fuzz.csv", e);
     fuzz_check_err(e, st);
     if (st == CPWL_OK)
     {
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (bits < d->D * (d->n + 1))
             abort();            /* every denominator is >= 1 */
     }
-    erm_data_clear(d);
-    err_clear(e);
+    cpwl_erm_data_clear(d);
+    cpwl_err_clear(e);
     return 0;
 }

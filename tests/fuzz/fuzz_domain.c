@@ -1,5 +1,5 @@
 /* Fuzz the domain and point parsers behind --box, --slice, --line and
-   --at (dom_set_str, io_parse_vector).  Input: one byte choosing the
+   --at (cpwl_dom_set_str, cpwl_io_parse_vector).  Input: one byte choosing the
    dimension n (1..4), then the four texts separated by newlines; an
    empty text is "not given". */
 #include <flint/flint.h>
@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *buf, *part[4] = {NULL, NULL, NULL, NULL}, *p;
     slong n;
     int k, st;
-    dom_t D;
-    err_t e;
+    cpwl_dom_t D;
+    cpwl_err_t e;
     fmpq *x;
     if (size < 1)
         return 0;
@@ -32,13 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = nl != NULL ? nl + 1 : NULL;
     }
 
-    dom_init(D);
-    err_init(e);
-    st = dom_set_str(D, n, part[0], part[1], part[2], e);
+    cpwl_dom_init(D);
+    cpwl_err_init(e);
+    st = cpwl_dom_set_str(D, n, part[0], part[1], part[2], e);
     fuzz_check_err(e, st);
     if (st == CPWL_OK)
     {
-        char *s = dom_describe(D);
+        char *s = cpwl_dom_describe(D);
         slong i;
         if (D->n != n || D->d < 1 || D->d > n)
             abort();
@@ -48,17 +48,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
         flint_free(s);
     }
-    dom_clear(D);
-    err_clear(e);
+    cpwl_dom_clear(D);
+    cpwl_err_clear(e);
 
     if (part[3] != NULL)
     {
-        err_init(e);
+        cpwl_err_init(e);
         x = _fmpq_vec_init(n);
-        st = io_parse_vector(x, n, part[3], "point", e);
+        st = cpwl_io_parse_vector(x, n, part[3], "point", e);
         fuzz_check_err(e, st);
         _fmpq_vec_clear(x, n);
-        err_clear(e);
+        cpwl_err_clear(e);
     }
     free(buf);
     return 0;

@@ -1,4 +1,4 @@
-/* Fuzz the JSON network reader (io_net_read_str).  A network that reads
+/* Fuzz the JSON network reader (cpwl_io_net_read_str).  A network that reads
    must write back canonically and read again to the same text. */
 #include <flint/flint.h>
 #include "cpwl/io.h"
@@ -6,28 +6,28 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    net_t net, again;
-    err_t e;
+    cpwl_net_t net, again;
+    cpwl_err_t e;
     int st;
-    net_init(net, 0);
-    err_init(e);
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
     /* No NUL after the text: the reader must honour len. */
-    st = io_net_read_str(net, (const char *) data, size, "fuzz.json", e);
+    st = cpwl_io_net_read_str(net, (const char *) data, size, "fuzz.json", e);
     fuzz_check_err(e, st);
     if (st == CPWL_OK)
     {
-        char *s = io_net_write_str(net), *t;
-        err_t e2;
-        net_init(again, 0);
-        err_init(e2);
-        if (io_net_read_str(again, s, strlen(s), "canonical.json", e2)
+        char *s = cpwl_io_net_write_str(net), *t;
+        cpwl_err_t e2;
+        cpwl_net_init(again, 0);
+        cpwl_err_init(e2);
+        if (cpwl_io_net_read_str(again, s, strlen(s), "canonical.json", e2)
             != CPWL_OK)
         {
             fprintf(stderr, "fuzz: canonical text does not read: %s\n%s\n",
                     e2->msg, s);
             abort();
         }
-        t = io_net_write_str(again);
+        t = cpwl_io_net_write_str(again);
         if (strcmp(s, t) != 0)
         {
             fprintf(stderr, "fuzz: canonical text not a fixed point\n%s\n%s\n",
@@ -36,10 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         flint_free(t);
         flint_free(s);
-        err_clear(e2);
-        net_clear(again);
+        cpwl_err_clear(e2);
+        cpwl_net_clear(again);
     }
-    err_clear(e);
-    net_clear(net);
+    cpwl_err_clear(e);
+    cpwl_net_clear(net);
     return 0;
 }
