@@ -279,7 +279,7 @@ static void eval_call(void *arg)
 {
     eval_job *J = arg;
     J->nund = cpwl_batch_eval(J->Y, J->Yerr, J->pat, J->und, J->P, J->X, NULL,
-                         J->npts, J->nthreads);
+                              J->npts, J->nthreads);
 }
 
 #ifdef HAVE_OPENBLAS

@@ -23,7 +23,7 @@ static void random_net(cpwl_net_t net, test_rng *r, slong n, const slong *w,
     for (l = 0; l <= nw; l++)
     {
         cpwl_net_layer_struct *L = cpwl_net_add_layer(net, l < nw ? CPWL_NET_RELU
-                                            : CPWL_NET_IDENTITY, l < nw ? w[l] : 1);
+                                                      : CPWL_NET_IDENTITY, l < nw ? w[l] : 1);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)

@@ -78,7 +78,7 @@ static inline void bench_torch_net(cpwl_net_t net, const char *name, slong n,
     {
         int last = l == nw;
         cpwl_net_layer_struct *L = cpwl_net_add_layer(net, last ? CPWL_NET_IDENTITY
-                                            : CPWL_NET_RELU, last ? 1 : w[l]);
+                                                      : CPWL_NET_RELU, last ? 1 : w[l]);
         double bound = 1.0 / sqrt((double) L->in);
         for (i = 0; i < L->out; i++)
         {

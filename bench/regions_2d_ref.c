@@ -997,7 +997,7 @@ int regions_2d_ref(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo,
 
     if (g->input_dim != 2)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "regions_2d_ref: input "
-                       "dimension %ld", (long) g->input_dim);
+                            "dimension %ld", (long) g->input_dim);
     memset(&P, 0, sizeof P);
     P.g = g;
     P.opts = opts;
@@ -1041,7 +1041,7 @@ int regions_2d_ref(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo,
     if (P.bug != NULL)
     {
         cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
-                "algorithm: %s", P.bug);
+                     "algorithm: %s", P.bug);
         _fmpq_vec_clear(C.ex, 3);
         flint_free(Zd);
         flint_free(Ze);
@@ -1097,7 +1097,7 @@ int regions_2d_ref(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo,
                 }
             }
         cpwl_regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
-                               P.lstat >= 0 ? P.oE : NULL, opts->pred);
+                                    P.lstat >= 0 ? P.oE : NULL, opts->pred);
         flint_free(pairs);
     }
 

@@ -340,7 +340,7 @@ static void random_net(cpwl_net_t net, slong n0, const slong *w, slong L,
     for (l = 0; l <= L; l++)
     {
         cpwl_net_layer_struct *Ly = cpwl_net_add_layer(net, l == L ? CPWL_NET_IDENTITY
-                                             : CPWL_NET_RELU, l == L ? 1 : w[l]);
+                                                       : CPWL_NET_RELU, l == L ? 1 : w[l]);
         for (i = 0; i < Ly->out; i++)
             for (j = 0; j <= Ly->in; j++)
             {

@@ -860,8 +860,8 @@ int cpwl_batch_threads(int nthreads)
 }
 
 slong cpwl_batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
-                 const cpwl_batch_plan_t P, const double *X, const double *Xerr,
-                 slong npts, int nthreads)
+                      const cpwl_batch_plan_t P, const double *X, const double *Xerr,
+                      slong npts, int nthreads)
 {
     slong ntiles = (npts + TILE - 1) / TILE, total = 0, t;
     if (npts <= 0)

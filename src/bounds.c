@@ -144,7 +144,7 @@ void cpwl_bounds_one_input(fmpz_t r, const slong *w, slong L)
 }
 
 int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
-                      const char *s, cpwl_err_t e)
+                           const char *s, cpwl_err_t e)
 {
     slong k = 0, cnt = 1, total = 0, i;
     slong *v;
@@ -155,7 +155,7 @@ int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         cnt += *p == '-';
     if (*s == '\0')
         return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch`: empty architecture "
-                       "(expected widths joined by '-', e.g. 2-8-8-1)");
+                            "(expected widths joined by '-', e.g. 2-8-8-1)");
     v = flint_malloc(cnt * sizeof(slong));
     for (p = s; ; p++)
     {
@@ -171,11 +171,11 @@ int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
             cpwl_err_quote(q, sizeof q, s, strlen(s));
             if (p == start && (*p == '-' || *p == '\0'))
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
-                               "is empty (expected widths joined by '-', "
-                               "e.g. 2-8-8-1)", q, (long) k + 1);
+                                    "is empty (expected widths joined by '-', "
+                                    "e.g. 2-8-8-1)", q, (long) k + 1);
             return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld is "
-                           "not a positive integer (expected widths joined "
-                           "by '-', e.g. 2-8-8-1)", q, (long) k + 1);
+                                "not a positive integer (expected widths joined "
+                                "by '-', e.g. 2-8-8-1)", q, (long) k + 1);
         }
         errno = 0;
         x = strtol(start, &end, 10);
@@ -184,8 +184,8 @@ int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
             flint_free(v);
             cpwl_err_quote(q, sizeof q, s, strlen(s));
             return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: entry %ld "
-                           "must be from 1 to %d", q, (long) k + 1,
-                           BOUNDS_MAX_WIDTH);
+                                "must be from 1 to %d", q, (long) k + 1,
+                                BOUNDS_MAX_WIDTH);
         }
         v[k++] = x;
         if (*p == '\0')
@@ -197,7 +197,7 @@ int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
         flint_free(v);
         cpwl_err_quote(q, sizeof q, s, strlen(s));
         return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch` %s: expected at least an "
-                       "input and an output width (e.g. 2-8-8-1)", q);
+                            "input and an output width (e.g. 2-8-8-1)", q);
     }
     for (i = 1; i + 1 < k; i++)
         total += v[i];
@@ -205,8 +205,8 @@ int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
     {
         flint_free(v);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "`arch`: %ld hidden neurons, more "
-                       "than the %d this command takes", (long) total,
-                       BOUNDS_MAX_SIZE);
+                            "than the %d this command takes", (long) total,
+                            BOUNDS_MAX_SIZE);
     }
     *n0 = v[0];
     *out = v[k - 1];

@@ -67,7 +67,7 @@ static int check_simplex(const fmpq *a, slong w, const char *who,
     fmpq_t s;
     if (w < 2)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: w >= 2 is required (w = "
-                       "%ld)", who, (long) w);
+                            "%ld)", who, (long) w);
     for (i = 0; i < w; i++)
         if (fmpq_sgn(a + i) <= 0)
         {
@@ -129,7 +129,7 @@ static int hard_impl(cpwl_net_t out, const fmpq *a, slong w, slong k,
 
     if (k < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: k >= 1 is required (k = "
-                       "%ld)", who, (long) k);
+                            "%ld)", who, (long) k);
     for (l = 0; l < k; l++)
     {
         int st;
@@ -181,7 +181,7 @@ int cpwl_build_hard(cpwl_net_t out, const fmpq *a, slong w, slong k, cpwl_err_t 
 {
     if (w < 2)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "hard: w >= 2 is required (w = "
-                       "%ld)", (long) w);
+                            "%ld)", (long) w);
     return hard_impl(out, a, w, k, "hard", e);
 }
 
@@ -192,7 +192,7 @@ int cpwl_build_sawtooth(cpwl_net_t out, slong k, cpwl_err_t e)
     int st;
     if (k < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "sawtooth: k >= 1 is required "
-                       "(k = %ld)", (long) k);
+                            "(k = %ld)", (long) k);
     a = _fmpq_vec_init(2 * k);
     for (i = 0; i < 2 * k; i++)
         fmpq_set_si(a + i, 1, 2);
@@ -210,14 +210,14 @@ int cpwl_build_zonotope(cpwl_net_t out, const fmpq *b, slong m, slong n, cpwl_er
     cpwl_net_t net;
     if (n < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: n >= 1 is required "
-                       "(n = %ld)", (long) n);
+                            "(n = %ld)", (long) n);
     if (m < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: at least one "
-                       "generator is required (m = %ld)", (long) m);
+                            "generator is required (m = %ld)", (long) m);
     for (i = 0; i < m; i++)
         if (qvec_is_zero(b + i * n, n))
             return cpwl_err_set(e, CPWL_ERR_INPUT, "zonotope: generator %ld is "
-                           "zero", (long) i + 1);
+                                "zero", (long) i + 1);
     /* |<b_i, x>| = relu(<b_i, x>) + relu(-<b_i, x>) */
     cpwl_net_init(net, n);
     L = cpwl_net_add_layer(net, CPWL_NET_RELU, 2 * m);
@@ -459,7 +459,7 @@ int cpwl_build_max(cpwl_net_t out, slong n, int with_zero, cpwl_err_t e)
     slong i;
     if (n < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "max: n >= 1 is required (n = "
-                       "%ld)", (long) n);
+                            "%ld)", (long) n);
     /* the 0 goes last: with n even it rides free to the last level, where
        max(v, 0) = relu(v) costs one unit */
     tour_init(&T, n, n + (with_zero != 0));
@@ -486,19 +486,19 @@ int cpwl_build_maxsum(cpwl_net_t out, slong *size, slong n, slong nterms,
 
     if (n < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: n >= 1 is required (n = "
-                       "%ld)", (long) n);
+                            "%ld)", (long) n);
     if (nterms < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: at least one term is "
-                       "required");
+                            "required");
     for (j = 0; j < nterms; j++)
     {
         if (k[j] < 1)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: term %ld is the max "
-                           "of %ld affine maps, not of k >= 1",
-                           (long) j + 1, (long) k[j]);
+                                "of %ld affine maps, not of k >= 1",
+                                (long) j + 1, (long) k[j]);
         if (sign[j] != 1 && sign[j] != -1)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "maxsum: the sign of term %ld "
-                           "is %d, not +1 or -1", (long) j + 1, sign[j]);
+                                "is %d, not +1 or -1", (long) j + 1, sign[j]);
         if (k[j] >= 2 && first < 0)
             first = j;
     }
@@ -567,21 +567,21 @@ int cpwl_build_lattice(cpwl_net_t out, slong *size, slong n, slong nl,
 
     if (n < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: n >= 1 is required "
-                       "(n = %ld)", (long) n);
+                            "(n = %ld)", (long) n);
     if (nl < 1 || ngroups < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: at least one affine map "
-                       "and one group are required");
+                            "and one group are required");
     for (i = 0; i < ngroups; i++)
     {
         if (group_len[i] < 1)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: group %ld is empty",
-                           (long) i + 1);
+                                (long) i + 1);
         for (j = 0; j < group_len[i]; j++)
             if (groups[i][j] < 0 || groups[i][j] >= nl)
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "lattice: group %ld names "
-                               "affine map %ld, not one of 0..%ld",
-                               (long) i + 1, (long) groups[i][j],
-                               (long) nl - 1);
+                                    "affine map %ld, not one of 0..%ld",
+                                    (long) i + 1, (long) groups[i][j],
+                                    (long) nl - 1);
         nitems += group_len[i];
     }
     /* min_{S_i} L_j = -max_{S_i}(-L_j): the first tournament gives
@@ -941,8 +941,8 @@ done:
 }
 
 int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
-                const fmpq *slopes, const fmpq_t value, int output_bias,
-                cpwl_err_t e)
+                     const fmpq *slopes, const fmpq_t value, int output_bias,
+                     cpwl_err_t e)
 {
     fmpq *t, *D;
     fmpq_t A0, beta;
@@ -953,12 +953,12 @@ int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
 
     if (p < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: p >= 1 pieces are "
-                       "required (p = %ld)", (long) p);
+                            "required (p = %ld)", (long) p);
     for (i = 1; i + 1 < p; i++)
         if (fmpq_cmp(breaks + i, breaks + i - 1) <= 0)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: the breakpoints must "
-                           "increase: t_%ld is not > t_%ld", (long) i + 1,
-                           (long) i);
+                                "increase: t_%ld is not > t_%ld", (long) i + 1,
+                                (long) i);
     t = _fmpq_vec_init(p);
     D = _fmpq_vec_init(p);
     /* A zero slope jump is no kink: those pieces are one. */
@@ -973,8 +973,8 @@ int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
         _fmpq_vec_clear(t, p);
         _fmpq_vec_clear(D, p);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: %ld pieces: the exact "
-                       "minimum-size search (subset sums of the slope "
-                       "jumps) handles at most %d", (long) q + 1,
+                            "minimum-size search (subset sums of the slope "
+                            "jumps) handles at most %d", (long) q + 1,
                        PWL1D_MAX_JUMPS + 1);
     }
     fmpq_init(A0);
@@ -1022,8 +1022,8 @@ int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
 }
 
 int cpwl_build_pwl1d_points(cpwl_net_t out, slong *units, const fmpq *x,
-                       const fmpq *y, slong npoints, int output_bias,
-                       cpwl_err_t e)
+                            const fmpq *y, slong npoints, int output_bias,
+                            cpwl_err_t e)
 {
     slong p = npoints - 1, i;
     fmpq *s;
@@ -1032,11 +1032,11 @@ int cpwl_build_pwl1d_points(cpwl_net_t out, slong *units, const fmpq *x,
 
     if (npoints < 2)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: at least 2 points are "
-                       "required (%ld given)", (long) npoints);
+                            "required (%ld given)", (long) npoints);
     for (i = 1; i < npoints; i++)
         if (fmpq_cmp(x + i, x + i - 1) <= 0)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "pwl1d: the x must increase: "
-                           "x_%ld is not > x_%ld", (long) i, (long) i - 1);
+                                "x_%ld is not > x_%ld", (long) i, (long) i - 1);
     s = _fmpq_vec_init(p);
     fmpq_init(v);
     fmpq_init(dx);

@@ -135,7 +135,7 @@ static double cell_size(const cpwl_regions_cell_struct *c, slong d)
 /* ---- the comparison ---------------------------------------------------- */
 
 int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
-                       const cpwl_sample_opts *sopts, cpwl_err_t e)
+                            const cpwl_sample_opts *sopts, cpwl_err_t e)
 {
     cpwl_regions_struct *R = X->R;
     cpwl_sample_struct *S = X->S;
@@ -152,19 +152,19 @@ int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpw
     if (R->d != d || S->d != d || S->nstates != ns || S->words != words
         || cpwl_net_num_states(net) != ns)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "crosscheck: the regions "
-                       "(d = %ld, %ld states) and the sample (d = %ld, %ld "
-                       "states) do not belong to one net on one domain",
+                            "(d = %ld, %ld states) and the sample (d = %ld, %ld "
+                            "states) do not belong to one net on one domain",
                        (long) R->d, (long) ns, (long) S->d,
                        (long) S->nstates);
     if (sopts->kernel != CPWL_BATCH_AUTO
         && (sopts->kernel < 0 || sopts->kernel >= CPWL_BATCH_NUM_KERNELS
             || !cpwl_batch_kernel_available(sopts->kernel)))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
-                       "this CPU", cpwl_batch_kernel_name(sopts->kernel));
+                            "this CPU", cpwl_batch_kernel_name(sopts->kernel));
     for (i = 0; i < nc; i++)
         if (R->cells[i].point == NULL)
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "crosscheck: region %ld "
-                           "has no interior point", (long) i);
+                                "has no interior point", (long) i);
 
     cpwl_net_init(g, d);
     cpwl_dom_restrict_net(g, net, D);
@@ -262,8 +262,8 @@ int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpw
 }
 
 int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
-                   const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
-                   cpwl_err_t e)
+                        const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
+                        cpwl_err_t e)
 {
     cpwl_regions_opts ro = *ropts;
     double t0;
@@ -273,8 +273,8 @@ int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_do
     cpwl_crosscheck_init(X);
     if (!D->bounded)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "crosscheck needs a bounded "
-                       "domain: give a `box` (for a slice or a line, the box "
-                       "of its coordinates)");
+                            "domain: give a `box` (for a slice or a line, the box "
+                            "of its coordinates)");
     /* The sample first: its input errors (grid, --max-points) show at
        once, not after a long exact computation. */
     st = cpwl_sample_run(X->S, net, D, sopts, e);

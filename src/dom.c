@@ -66,10 +66,10 @@ static int parse_bound(fmpq_t x, const char *s, size_t a, size_t b,
     cpwl_err_init(ne);
     if (a == b)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
-                       "missing %s bound", (long) a + 1, (long) k + 1, which);
+                            "missing %s bound", (long) a + 1, (long) k + 1, which);
     if (cpwl_num_parse_fmpq(x, s + a, b - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
-                       "%s", (long) a + 1, (long) k + 1, ne->msg);
+                            "%s", (long) a + 1, (long) k + 1, ne->msg);
     return CPWL_OK;
 }
 
@@ -90,8 +90,8 @@ static int check_interval(const fmpq_t lo, const fmpq_t hi, const char *s,
         return CPWL_OK;
     cpwl_err_quote(q, sizeof q, s + a, b - a);
     return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld (%s) is "
-                   "%s: need lo < hi", (long) a + 1, (long) k + 1, q,
-                   fmpq_equal(lo, hi) ? "empty" : "inverted");
+                        "%s: need lo < hi", (long) a + 1, (long) k + 1, q,
+                        fmpq_equal(lo, hi) ? "empty" : "inverted");
 }
 
 /* The box as cpwl prints it, "[lo,hi]x[lo,hi]" (blanks allowed around
@@ -113,7 +113,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         if (s[p] != '[')
         {
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected '[' "
-                         "(intervals [lo,hi] joined by 'x')", (long) p + 1);
+                              "(intervals [lo,hi] joined by 'x')", (long) p + 1);
             break;
         }
         open = p;
@@ -121,15 +121,15 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         if (s[comma] != ',')
         {
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
-                         "expected ',' between lo and hi", (long) comma + 1,
-                         (long) k + 1);
+                              "expected ',' between lo and hi", (long) comma + 1,
+                              (long) k + 1);
             break;
         }
         close = scan_to(s, comma + 1, ",]");
         if (s[close] != ']')
         {
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
-                         "expected ']'", (long) close + 1, (long) k + 1);
+                              "expected ']'", (long) close + 1, (long) k + 1);
             break;
         }
         if ((st = parse_bound(tl, s, open + 1, comma, k, "lower", e))
@@ -158,7 +158,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         else
         {
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected 'x' "
-                         "between intervals or the end", (long) p + 1);
+                              "between intervals or the end", (long) p + 1);
             break;
         }
     }
@@ -186,8 +186,8 @@ static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
         {
             cpwl_err_quote(q, sizeof q, s + p, end - p);
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
-                         "expected lo:hi or [lo,hi], got %s", (long) p + 1,
-                         (long) k + 1, q);
+                              "expected lo:hi or [lo,hi], got %s", (long) p + 1,
+                              (long) k + 1, q);
             break;
         }
         if ((st = parse_bound(tl, s, p, colon, k, "lower", e)) != CPWL_OK
@@ -226,8 +226,8 @@ static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, cpwl_err_t e)
         return st;
     if (k != d)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "box: expected %ld interval%s "
-                       "(the domain dimension), got %ld", (long) d,
-                       d == 1 ? "" : "s", (long) k);
+                            "(the domain dimension), got %ld", (long) d,
+                            d == 1 ? "" : "s", (long) k);
     return CPWL_OK;
 }
 
@@ -244,8 +244,8 @@ static int parse_vectors(fmpq **vecs, slong parts, slong n, const char *s,
         got += (*p == ';');
     if (got != parts)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: expected %ld vectors "
-                       "separated by ';' (%s), got %ld", opt, (long) parts,
-                       parts == 3 ? "x0;u;v" : "x0;u", (long) got);
+                            "separated by ';' (%s), got %ld", opt, (long) parts,
+                            parts == 3 ? "x0;u;v" : "x0;u", (long) got);
     p = s;
     for (k = 0; k < parts; k++)
     {
@@ -287,7 +287,7 @@ static int dependent(const fmpq *u, const fmpq *v, slong n)
 }
 
 int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
-                const char *line, cpwl_err_t e)
+                     const char *line, cpwl_err_t e)
 {
     int st;
     fmpq *vecs[3];
@@ -295,7 +295,7 @@ int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
     dom_free(D);
     if (slice != NULL && line != NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "a slice and a line cannot be "
-                       "used together");
+                            "used together");
     D->n = n;
     if (slice != NULL || line != NULL)
     {
@@ -313,13 +313,13 @@ int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
             return st;
         if (qvec_is_zero(D->u, n))
             return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
-                           slice ? "slice" : "line");
+                                slice ? "slice" : "line");
         if (slice && qvec_is_zero(D->v, n))
             return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: the direction v is "
-                           "zero");
+                                "zero");
         if (slice && dependent(D->u, D->v, n))
             return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: u and v are "
-                           "parallel: they must span a plane");
+                                "parallel: they must span a plane");
     }
     else
     {

@@ -98,7 +98,7 @@ void cpwl_draw_info_clear(cpwl_draw_info_t I)
 }
 
 int cpwl_draw_info_compute(cpwl_draw_info_t I, const cpwl_regions_t R, const cpwl_draw_opts *o,
-                      cpwl_err_t e)
+                           cpwl_err_t e)
 {
     draw_scene_struct S;
     slong i, k, *seen;
@@ -230,9 +230,9 @@ static int draw_layout_scene(cpwl_draw_layout_t L, const cpwl_regions_t R,
     {
         if (H > 0)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "picture size %dx%d is too "
-                           "small for its labels", W, H);
+                                "small for its labels", W, H);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "picture width %d is too small "
-                       "for its labels", W);
+                            "for its labels", W);
     }
     if (H == 0)
     {
@@ -296,7 +296,7 @@ static int draw_layout_scene(cpwl_draw_layout_t L, const cpwl_regions_t R,
 }
 
 int cpwl_draw_layout(cpwl_draw_layout_t L, const cpwl_regions_t R, const cpwl_draw_opts *o,
-                cpwl_err_t e)
+                     cpwl_err_t e)
 {
     draw_scene_struct S;
     int status;
@@ -310,7 +310,7 @@ int cpwl_draw_layout(cpwl_draw_layout_t L, const cpwl_regions_t R, const cpwl_dr
 }
 
 void cpwl_draw_layout_to_device(double u[2], const cpwl_draw_layout_t L,
-                           const double x[2])
+                                const double x[2])
 {
     u[0] = L->px0 + (x[0] - L->lo[0]) / (L->hi[0] - L->lo[0])
         * (L->px1 - L->px0);
@@ -319,7 +319,7 @@ void cpwl_draw_layout_to_device(double u[2], const cpwl_draw_layout_t L,
 }
 
 void cpwl_draw_layout_to_domain(double x[2], const cpwl_draw_layout_t L,
-                           const double u[2])
+                                const double u[2])
 {
     x[0] = L->lo[0] + (u[0] - L->px0) / (L->px1 - L->px0)
         * (L->hi[0] - L->lo[0]);
@@ -333,7 +333,7 @@ void cpwl_draw_value_rgb(double rgb[3], const cpwl_draw_layout_t L, double v)
 }
 
 void cpwl_draw_cell_rgb(double rgb[3], const cpwl_regions_t R, slong i,
-                   const cpwl_draw_opts *o)
+                        const cpwl_draw_opts *o)
 {
     const cpwl_regions_cell_struct *c = R->cells + i;
     const draw_polys_struct *P;
@@ -366,7 +366,7 @@ void cpwl_draw_cell_rgb(double rgb[3], const cpwl_regions_t R, slong i,
         }
         draw_cell_affine(g, &c0, c, o->output);
         cpwl_draw_colormap_rgb(rgb, (g[0] * x[0] + g[1] * x[1] + c0 - vmin)
-                          / (vmax - vmin));
+                               / (vmax - vmin));
     }
     else
         cpwl_draw_palette_rgb(rgb, S.pal[i]);
@@ -399,7 +399,7 @@ static cairo_status_t draw_write(void *closure, const unsigned char *data,
 }
 
 int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
-                      const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
+                           const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
 {
     draw_scene_struct S;
     cpwl_draw_layout_t L;
@@ -450,13 +450,13 @@ int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
     cpwl_err_quote(q, sizeof(q), name, strlen(name));
     if (status == CAIRO_STATUS_WRITE_ERROR)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
-                       strerror(st.err != 0 ? st.err : EIO));
+                            strerror(st.err != 0 ? st.err : EIO));
     return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
-                   cairo_status_to_string(status));
+                        cairo_status_to_string(status));
 }
 
 int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,
-                 const cpwl_draw_opts *o, cpwl_err_t e)
+                      const cpwl_draw_opts *o, cpwl_err_t e)
 {
     outfile_t f;
     /* What cannot be drawn is said before the file is looked at. */

@@ -439,7 +439,7 @@ static int draw_cell_visible(draw_facets_struct *S,
    ------------------------------------------------------------------------ */
 
 void cpwl_draw_view(double lo[2], double hi[2], const cpwl_regions_t R,
-               const cpwl_draw_opts *o)
+                    const cpwl_draw_opts *o)
 {
     fmpq *blo, *bhi;
     fmpq_t E, m, t;

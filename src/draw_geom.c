@@ -48,7 +48,7 @@ int cpwl_draw_opts_set_colour(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
     {
         cpwl_err_quote(q, sizeof(q), s, strlen(s));
         return cpwl_err_set(e, CPWL_ERR_INPUT, "`colour`: expected region, "
-                       "linear or value, got %s", q);
+                            "linear or value, got %s", q);
     }
     return CPWL_OK;
 }
@@ -89,8 +89,8 @@ int cpwl_draw_opts_set_size_str(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
     }
     cpwl_err_quote(q, sizeof(q), s, strlen(s));
     return cpwl_err_set(e, CPWL_ERR_INPUT, "`size`: expected W or WxH in pixels "
-                   "such as 800 or 800x600, each from %d to %d, got %s",
-                   CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE, q);
+                        "such as 800 or 800x600, each from %d to %d, got %s",
+                        CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE, q);
 }
 
 /* One range "lo:hi" of s[0..len) into doubles with lo < hi. */
@@ -112,7 +112,7 @@ static int draw_parse_range(double *lo, double *hi, const char *s,
         cpwl_err_init(e2);
         if (cpwl_num_parse_fmpq(a, s, (size_t) (c - s), CPWL_NUM_EXACT, e2) == CPWL_OK
             && cpwl_num_parse_fmpq(b, c + 1, len - (size_t) (c - s) - 1,
-                              CPWL_NUM_EXACT, e2) == CPWL_OK
+                                   CPWL_NUM_EXACT, e2) == CPWL_OK
             && fmpq_cmp(a, b) < 0)
         {
             *lo = cpwl_num_fmpq_get_d(a);
@@ -145,8 +145,8 @@ int cpwl_draw_opts_set_view_str(cpwl_draw_opts *o, const char *s, cpwl_err_t e)
     }
     cpwl_err_quote(q, sizeof(q), s, strlen(s));
     return cpwl_err_set(e, CPWL_ERR_INPUT, "`view`: expected xlo:xhi,ylo:yhi "
-                   "with lo < hi (numbers as in the network file), such as "
-                   "-4:4,-3:3, got %s", q);
+                        "with lo < hi (numbers as in the network file), such as "
+                        "-4:4,-3:3, got %s", q);
 }
 
 /* ------------------------------------------------------------------------
@@ -456,21 +456,21 @@ int draw_check(const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
 
     if (R->d != 2)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "pictures need a 2-D domain, "
-                       "this one has dimension %ld (draw a 2-D slice with "
-                       "`slice`)", (long) R->d);
+                            "this one has dimension %ld (draw a 2-D slice with "
+                            "`slice`)", (long) R->d);
     if (o->width < CPWL_DRAW_MIN_SIZE || o->width > CPWL_DRAW_MAX_SIZE
         || (o->height != 0 && (o->height < CPWL_DRAW_MIN_SIZE
                                || o->height > CPWL_DRAW_MAX_SIZE)))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "picture size %dx%d: each side "
-                       "must be from %d to %d", o->width, o->height,
-                       CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE);
+                            "must be from %d to %d", o->width, o->height,
+                            CPWL_DRAW_MIN_SIZE, CPWL_DRAW_MAX_SIZE);
     if (o->have_view)
         for (k = 0; k < 2; k++)
             if (!(isfinite(o->lo[k]) && isfinite(o->hi[k])
                   && o->lo[k] < o->hi[k]))
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "view box [%g, %g] x "
-                               "[%g, %g] is empty or not finite", o->lo[0],
-                               o->hi[0], o->lo[1], o->hi[1]);
+                                    "[%g, %g] is empty or not finite", o->lo[0],
+                                    o->hi[0], o->lo[1], o->hi[1]);
     texts[0] = o->title;
     texts[1] = o->xlabel;
     texts[2] = o->ylabel;
@@ -481,26 +481,26 @@ int draw_check(const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
             char q[CPWL_ERR_QUOTE_SIZE];
             cpwl_err_quote(q, sizeof(q), texts[k], strlen(texts[k]));
             return cpwl_err_set(e, CPWL_ERR_INPUT, "picture %s %s is not valid "
-                           "UTF-8", names[k], q);
+                                "UTF-8", names[k], q);
         }
     if (o->colour == CPWL_DRAW_BY_VALUE && (o->output < 0 || o->output >= R->m))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "cannot colour by output %ld: the "
-                       "network has %ld output%s", (long) o->output,
-                       (long) R->m, R->m == 1 ? "" : "s");
+                            "network has %ld output%s", (long) o->output,
+                            (long) R->m, R->m == 1 ? "" : "s");
     for (i = 0; i < R->ncells; i++)
     {
         const cpwl_regions_cell_struct *c = R->cells + i;
         if (c->nverts < 0)
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "vertices (cpwl_regions_opts.verts not set)", (long) i);
+                                "vertices (cpwl_regions_opts.verts not set)", (long) i);
         if (o->colour == CPWL_DRAW_BY_LINEAR && c->linear < 0)
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "linear region (cpwl_regions_opts.linear not set)",
-                           (long) i);
+                                "linear region (cpwl_regions_opts.linear not set)",
+                                (long) i);
         if (o->colour == CPWL_DRAW_BY_VALUE
             && (c->grad == NULL || c->offset == NULL))
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "draw: cell %ld has no "
-                           "affine map (cpwl_regions_opts.maps not set)", (long) i);
+                                "affine map (cpwl_regions_opts.maps not set)", (long) i);
     }
     return CPWL_OK;
 }

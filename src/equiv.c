@@ -89,8 +89,8 @@ static int relu_form(cpwl_net_t out, const cpwl_net_t a, cpwl_err_t e)
         {
             fmpq_mat_clear(E);
             return cpwl_err_set(e, CPWL_ERR_INPUT, "equiv: layer %ld: activation "
-                           "%s is not supported", (long) l + 1,
-                           cpwl_net_act_name(L->act));
+                                "%s is not supported", (long) l + 1,
+                                cpwl_net_act_name(L->act));
         }
         k = L->out;
         fmpq_mat_init(Wn, k, fmpq_mat_ncols(E));
@@ -412,12 +412,12 @@ static int witness(cpwl_equiv_t Q, const cpwl_regions_t R, const cpwl_net_t a,
     }
     _fmpq_vec_clear(q, d);
     return cpwl_err_set(e, CPWL_ERR_INTERNAL, "equiv: a region of a - b has a "
-                   "nonzero map but no point separating the networks was "
-                   "found near its interior point");
+                        "nonzero map but no point separating the networks was "
+                        "found near its interior point");
 }
 
 int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
-                 const cpwl_regions_opts *opts, cpwl_err_t e)
+                      const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     cpwl_net_t diff;
     cpwl_regions_t R;
@@ -428,16 +428,16 @@ int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, co
     cpwl_equiv_clear(Q);
     if (b->input_dim != n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the networks have different "
-                       "input dimensions: %ld (first) and %ld (second)",
-                       (long) n, (long) b->input_dim);
+                            "input dimensions: %ld (first) and %ld (second)",
+                            (long) n, (long) b->input_dim);
     if (cpwl_net_output_dim(b) != m)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the networks have different "
-                       "output dimensions: %ld (first) and %ld (second)",
-                       (long) m, (long) cpwl_net_output_dim(b));
+                            "output dimensions: %ld (first) and %ld (second)",
+                            (long) m, (long) cpwl_net_output_dim(b));
     if (D->n != n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
-                       "but the networks have %ld inputs", (long) D->n,
-                       (long) n);
+                            "but the networks have %ld inputs", (long) D->n,
+                            (long) n);
 
     cpwl_net_init(diff, n);
     if ((st = difference(diff, a, b, e)) != CPWL_OK)

@@ -36,7 +36,7 @@ static int bad(reader *R, const json_value *v, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     return cpwl_err_set(R->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s: %s", R->where,
-                   v->line, v->col, R->path[0] ? R->path : "top level", msg);
+                        v->line, v->col, R->path[0] ? R->path : "top level", msg);
 }
 
 /* Path bookkeeping: push a suffix, pop back to a saved length. */
@@ -535,13 +535,13 @@ void cpwl_io_warn_clear(cpwl_io_warn_t w)
 }
 
 int cpwl_io_net_read_str(cpwl_net_t net, const char *text, size_t len,
-                    const char *where, cpwl_err_t e)
+                         const char *where, cpwl_err_t e)
 {
     return cpwl_io_net_read_str_warn(net, NULL, text, len, where, e);
 }
 
 int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text,
-                         size_t len, const char *where, cpwl_err_t e)
+                              size_t len, const char *where, cpwl_err_t e)
 {
     json_value *top = json_parse(text, len, where, e);
     reader R;
@@ -553,7 +553,7 @@ int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text
     R.path[0] = '\0';
     R.mode = CPWL_NUM_EXACT;
     R.bits_left = CPWL_IO_BITS_SLACK + (slong) FLINT_MIN(len, (size_t) WORD_MAX
-                                                    / CPWL_IO_BITS_PER_BYTE / 2)
+                                                         / CPWL_IO_BITS_PER_BYTE / 2)
                                   * CPWL_IO_BITS_PER_BYTE;
     R.e = e;
     R.w = w;
@@ -582,7 +582,7 @@ int cpwl_io_read_all(char **buf, size_t *len, const char *path, cpwl_err_t e)
     f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: cannot open (%s)", path,
-                       strerror(errno));
+                            strerror(errno));
     if (fstat(fileno(f), &st) != 0)
         st.st_mode = 0;         /* unknown: just read */
     if (S_ISDIR(st.st_mode))
@@ -590,14 +590,14 @@ int cpwl_io_read_all(char **buf, size_t *len, const char *path, cpwl_err_t e)
         if (!is_stdin)
             fclose(f);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: is a directory, expected a "
-                       "file", path);
+                            "file", path);
     }
     if (S_ISREG(st.st_mode) && (uintmax_t) st.st_size >= CPWL_IO_MAX_FILE_SIZE)
     {
         if (!is_stdin)
             fclose(f);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes", path,
-                       (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
+                            (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
     }
     s = flint_malloc(alloc);
     while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0)
@@ -611,7 +611,7 @@ int cpwl_io_read_all(char **buf, size_t *len, const char *path, cpwl_err_t e)
                 if (!is_stdin)
                     fclose(f);
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: larger than %zu bytes",
-                               path, (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
+                                    path, (size_t) CPWL_IO_MAX_FILE_SIZE - 1);
             }
             alloc *= 2;
             s = flint_realloc(s, alloc);
@@ -624,7 +624,7 @@ int cpwl_io_read_all(char **buf, size_t *len, const char *path, cpwl_err_t e)
         if (!is_stdin)
             fclose(f);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: read error (%s)", path,
-                       strerror(en));
+                            strerror(en));
     }
     if (!is_stdin)
         fclose(f);
@@ -648,7 +648,7 @@ int cpwl_io_net_read_file_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *pat
     if (cpwl_io_read_all(&text, &len, path, e) != CPWL_OK)
         return e->status;
     cpwl_io_net_read_str_warn(net, w, text, len,
-                         strcmp(path, "-") == 0 ? "<stdin>" : path, e);
+                              strcmp(path, "-") == 0 ? "<stdin>" : path, e);
     flint_free(text);
     return e->status;
 }
@@ -730,7 +730,7 @@ char *cpwl_io_net_write_str(const cpwl_net_t net)
 /* ---- vectors on the command line -------------------------------------- */
 
 int cpwl_io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
-                    cpwl_err_t e)
+                         cpwl_err_t e)
 {
     slong k = 0;
     const char *p = s;
@@ -749,7 +749,7 @@ int cpwl_io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
             cpwl_err_init(ne);
             if (cpwl_num_parse_fmpq(x + k, a, z - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: coordinate %ld: %s",
-                               what, (long) k + 1, ne->msg);
+                                    what, (long) k + 1, ne->msg);
         }
         k++;
         if (end == NULL)
@@ -758,7 +758,7 @@ int cpwl_io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
     }
     if (k != n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: expected %ld coordinate%s (the "
-                       "input dimension), got %ld", what, (long) n,
+                            "input dimension), got %ld", what, (long) n,
                        n == 1 ? "" : "s", (long) k);
     return CPWL_OK;
 }

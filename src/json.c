@@ -386,7 +386,7 @@ json_value *json_parse(const char *text, size_t len, const char *where,
         locate(&B, len, &line, &col);
         yajl_free(B.h);
         cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: empty file (expected a JSON "
-                "object)", where, line, col);
+                     "object)", where, line, col);
         return NULL;
     }
     st = yajl_parse(B.h, (const unsigned char *) text, len);
@@ -417,9 +417,9 @@ json_value *json_parse(const char *text, size_t len, const char *where,
                 msg[k] = ' ';
         locate(&B, off, &line, &col);
         cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: malformed JSON: %s%s",
-                where, line, col, msg,
-                !B.final ? "" : strstr(msg, "EOF") ? " (truncated file?)"
-                : " at the end of the text (truncated file?)");
+                     where, line, col, msg,
+                     !B.final ? "" : strstr(msg, "EOF") ? " (truncated file?)"
+                     : " at the end of the text (truncated file?)");
         yajl_free_error(B.h, m);
     }
     yajl_free(B.h);

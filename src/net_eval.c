@@ -483,7 +483,7 @@ static void dvecs_clear(double **v, const cpwl_net_t net)
 }
 
 int cpwl_net_eval_d(double *y, double *err, const cpwl_net_t net,
-               const double *x, const double *xerr)
+                    const double *x, const double *xerr)
 {
     double **z, **ez;
     slong l, last = net->nlayers - 1;
@@ -753,7 +753,7 @@ static slong pattern_filtered(unsigned char *state, signed char *sign,
 }
 
 slong cpwl_net_signs(signed char *sign, const cpwl_net_t net, const fmpq *x,
-                cpwl_pred_ctx_t ctx)
+                     cpwl_pred_ctx_t ctx)
 {
     unsigned char *state = flint_malloc(FLINT_MAX(1, cpwl_net_num_states(net)));
     slong zeros = pattern_filtered(state, sign, net, x, ctx);
@@ -762,7 +762,7 @@ slong cpwl_net_signs(signed char *sign, const cpwl_net_t net, const fmpq *x,
 }
 
 void cpwl_net_pattern(unsigned char *state, const cpwl_net_t net, const fmpq *x,
-                 cpwl_pred_ctx_t ctx)
+                      cpwl_pred_ctx_t ctx)
 {
     pattern_filtered(state, NULL, net, x, ctx);
 }
@@ -806,8 +806,8 @@ static int within_exact(double d, double err, const fmpq_t y)
 }
 
 void cpwl_net_check_point(cpwl_net_check_struct *res, unsigned char *state,
-                     const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx,
-                     slong prec)
+                          const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx,
+                          slong prec)
 {
     slong j, n = net->input_dim, m = cpwl_net_output_dim(net);
     slong ns = cpwl_net_num_states(net);

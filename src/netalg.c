@@ -8,7 +8,7 @@
 /* Append an empty layer like L (activation, slope, maxout pieces) with
    `rows` pre-activations. */
 static cpwl_net_layer_struct *add_like(cpwl_net_t out, const cpwl_net_layer_struct *L,
-                                  slong rows)
+                                       slong rows)
 {
     cpwl_net_layer_struct *M = cpwl_net_add_layer(out, L->act, rows);
     fmpq_set(M->slope, L->slope);
@@ -150,8 +150,8 @@ int cpwl_netalg_compose(cpwl_net_t out, const cpwl_net_t f, const cpwl_net_t g, 
 
     if (cpwl_net_output_dim(g) != f->input_dim)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "compose: the inner network has "
-                       "%ld outputs but the outer one %ld inputs",
-                       (long) cpwl_net_output_dim(g), (long) f->input_dim);
+                            "%ld outputs but the outer one %ld inputs",
+                            (long) cpwl_net_output_dim(g), (long) f->input_dim);
     cpwl_net_init(t, g->input_dim);
     for (l = 0; l + 1 < p; l++)
         copy_layer(t, g->layers + l);
@@ -205,8 +205,8 @@ static int relu_split(cpwl_net_t net, slong l, cpwl_err_t e)
         return CPWL_OK;
     if (L->act == CPWL_NET_MAXOUT)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "sum: hidden layer %ld: a maxout "
-                       "layer can only be stacked with a maxout layer of "
-                       "as many pieces", (long) l + 1);  /* lowered then */
+                            "layer can only be stacked with a maxout layer of "
+                            "as many pieces", (long) l + 1);  /* lowered then */
     fmpq_init(c);
     cpwl_net_init(t, net->input_dim);
     for (i = 0; i < l; i++)
@@ -310,9 +310,9 @@ static int sum_aligned(cpwl_net_t out, const cpwl_net_t a, const cpwl_net_t b, c
 
     if (b->input_dim != n || cpwl_net_output_dim(b) != m)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "sum: the networks map R^%ld -> "
-                       "R^%ld and R^%ld -> R^%ld, not the same spaces",
-                       (long) n, (long) m, (long) b->input_dim,
-                       (long) cpwl_net_output_dim(b));
+                            "R^%ld and R^%ld -> R^%ld, not the same spaces",
+                            (long) n, (long) m, (long) b->input_dim,
+                            (long) cpwl_net_output_dim(b));
     copy_net(A, a);
     copy_net(B, b);
     /* The outputs are added in the last affine map, so it must be one

@@ -191,12 +191,12 @@ int cpwl_num_round_fmpq(fmpq_t out, const fmpq_t x, cpwl_num_mode_t mode, cpwl_e
     f = num_format(mode);
     if (f == NULL)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
-                       (int) mode);
+                            (int) mode);
 
     if (num_round_to_format(out, x, f))
         return cpwl_err_set(e, CPWL_ERR_INPUT,
-                       "number overflows %s (its magnitude rounds beyond "
-                       "the largest finite %s value)", f->name, f->name);
+                            "number overflows %s (its magnitude rounds beyond "
+                            "the largest finite %s value)", f->name, f->name);
     return CPWL_OK;
 }
 
@@ -344,7 +344,7 @@ static void num_scale(fmpq_t out, const fmpz_t m, int neg, ulong base,
 }
 
 int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t mode,
-                   cpwl_err_t e)
+                        cpwl_err_t e)
 {
     char lit[CPWL_ERR_QUOTE_SIZE];
     const num_format_struct *f = NULL;
@@ -358,7 +358,7 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
         f = num_format(mode);
         if (f == NULL)
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "unknown number mode %d",
-                           (int) mode);
+                                (int) mode);
     }
 
     if (len == 0)
@@ -381,7 +381,7 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
         || num_is_word(s + body, len - body, "inf")
         || num_is_word(s + body, len - body, "infinity"))
         return cpwl_err_set(e, CPWL_ERR_INPUT,
-                       "%s is not a finite number (" NUM_EXPECTED ")", lit);
+                            "%s is not a finite number (" NUM_EXPECTED ")", lit);
 
     fmpz_init(m);
     fmpz_init(q);
@@ -404,8 +404,8 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
         if (fmpz_is_zero(q))
         {
             status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                             "zero denominator in %s (expected p/q with "
-                             "q > 0)", lit);
+                                  "zero denominator in %s (expected p/q with "
+                                  "q > 0)", lit);
             goto cleanup;
         }
         num_digits_to_fmpz(m, s, body, slash, 10);
@@ -443,8 +443,8 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
         if (FLINT_ABS(bexp) > CPWL_NUM_MAX_BIN_EXP)
         {
             status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                             "binary exponent in %s exceeds the limit of "
-                             "%d in magnitude", lit, CPWL_NUM_MAX_BIN_EXP);
+                                  "binary exponent in %s exceeds the limit of "
+                                  "%d in magnitude", lit, CPWL_NUM_MAX_BIN_EXP);
             goto cleanup;
         }
         num_scale(v, m, neg, 2, bexp - 4 * (slong) nfrac);
@@ -476,8 +476,8 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
         if (FLINT_ABS(dexp) > CPWL_NUM_MAX_DEC_EXP)
         {
             status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                             "decimal exponent in %s exceeds the limit of "
-                             "%d in magnitude", lit, CPWL_NUM_MAX_DEC_EXP);
+                                  "decimal exponent in %s exceeds the limit of "
+                                  "%d in magnitude", lit, CPWL_NUM_MAX_DEC_EXP);
             goto cleanup;
         }
         num_scale(v, m, neg, 10, dexp - (slong) nfrac);
@@ -486,8 +486,8 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
     if (f != NULL && num_round_to_format(v, v, f))
     {
         status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                         "literal %s overflows %s (its magnitude rounds "
-                         "beyond the largest finite %s value)",
+                              "literal %s overflows %s (its magnitude rounds "
+                              "beyond the largest finite %s value)",
                          lit, f->name, f->name);
         goto cleanup;
     }
@@ -496,20 +496,20 @@ int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t m
 
 bad_fraction:
     status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                     "malformed fraction %s (expected p/q with p an integer "
-                     "and q a positive integer, such as -1/2)", lit);
+                          "malformed fraction %s (expected p/q with p an integer "
+                          "and q a positive integer, such as -1/2)", lit);
     goto cleanup;
 
 bad_hex:
     status = cpwl_err_set(e, CPWL_ERR_INPUT,
-                     "malformed hex float %s (expected 0x, hex digits with "
-                     "an optional point, then an optional binary exponent, "
-                     "such as 0x1.8p-3)", lit);
+                          "malformed hex float %s (expected 0x, hex digits with "
+                          "an optional point, then an optional binary exponent, "
+                          "such as 0x1.8p-3)", lit);
     goto cleanup;
 
 bad:
     status = cpwl_err_set(e, CPWL_ERR_INPUT, "malformed number %s (" NUM_EXPECTED
-                     ")", lit);
+                          ")", lit);
 
 cleanup:
     fmpz_clear(m);

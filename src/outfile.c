@@ -18,10 +18,10 @@ static int fail(cpwl_err_t e, int status, const char *path, int err)
     char q[CPWL_ERR_QUOTE_SIZE];
     if (strcmp(path, "-") == 0)
         return cpwl_err_set(e, status, "cannot write standard output: %s",
-                       strerror(err != 0 ? err : EIO));
+                            strerror(err != 0 ? err : EIO));
     cpwl_err_quote(q, sizeof q, path, strlen(path));
     return cpwl_err_set(e, status, "cannot write %s: %s", q,
-                   strerror(err != 0 ? err : EIO));
+                        strerror(err != 0 ? err : EIO));
 }
 
 static char *dup_str(const char *s)

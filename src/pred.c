@@ -49,7 +49,7 @@ int cpwl_pred_sign_d(cpwl_pred_ctx_t ctx, double v, double err)
 }
 
 void cpwl_pred_ctx_count(cpwl_pred_ctx_t ctx, ulong by_double, ulong by_arb,
-                    ulong by_exact)
+                         ulong by_exact)
 {
     ctx->by_double += by_double;
     ctx->by_arb += by_arb;

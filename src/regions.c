@@ -90,7 +90,7 @@ static void output_forms(fmpq *Z, const cpwl_net_t g, const unsigned char *state
 }
 
 void cpwl_regions_cell_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
-                      const unsigned char *state)
+                           const unsigned char *state)
 {
     slong d = g->input_dim, m = cpwl_net_output_dim(g), i, c = d + 1;
     fmpq *Z = _fmpq_vec_init(m * c);
@@ -234,7 +234,7 @@ static int same_map_cached(const cpwl_net_t g, map_cache *a, map_cache *b,
 }
 
 int cpwl_regions_same_map(const cpwl_net_t g, const unsigned char *s1,
-                     const unsigned char *s2, cpwl_pred_ctx_t ctx)
+                          const unsigned char *s2, cpwl_pred_ctx_t ctx)
 {
     map_cache a, b;
     int r;
@@ -264,8 +264,8 @@ static void number_linear(cpwl_regions_t R, slong *parent)
 }
 
 void cpwl_regions_merge_linear_d(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
-                            slong npairs, double *Zd, double *Ed,
-                            cpwl_pred_ctx_t ctx)
+                                 slong npairs, double *Zd, double *Ed,
+                                 cpwl_pred_ctx_t ctx)
 {
     slong i, n = R->ncells, len = R->m * (R->d + 1);
     slong *parent = flint_malloc(FLINT_MAX(n, 1) * sizeof(slong));
@@ -300,7 +300,7 @@ void cpwl_regions_merge_linear_d(cpwl_regions_t R, const cpwl_net_t g, const slo
 }
 
 void cpwl_regions_merge_linear(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
-                          slong npairs, cpwl_pred_ctx_t ctx)
+                               slong npairs, cpwl_pred_ctx_t ctx)
 {
     cpwl_regions_merge_linear_d(R, g, pairs, npairs, NULL, NULL, ctx);
 }
@@ -358,7 +358,7 @@ char *cpwl_regions_pattern_str(const cpwl_regions_cell_struct *c, const cpwl_net
 }
 
 int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
-                    const cpwl_regions_opts *opts, cpwl_err_t e)
+                         const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     cpwl_net_t g;
     cpwl_regions_method m = opts->method;
@@ -367,8 +367,8 @@ int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_
 
     if (net->input_dim != D->n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
-                       "but the network has %ld inputs", (long) D->n,
-                       (long) net->input_dim);
+                            "but the network has %ld inputs", (long) D->n,
+                            (long) net->input_dim);
     /* abs, hardtanh, maxout: through the relu lowering; relu nets keep
        their direct paths */
     if (!cpwl_net_is_basic(net))
@@ -377,12 +377,12 @@ int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_
         m = D->d == 1 ? CPWL_REGIONS_1D : D->d == 2 ? CPWL_REGIONS_2D : CPWL_REGIONS_ND;
     if (m == CPWL_REGIONS_1D && D->d != 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the 1-D method needs a "
-                       "1-dimensional domain (a line or a 1-input net), "
-                       "this one has dimension %ld", (long) D->d);
+                            "1-dimensional domain (a line or a 1-input net), "
+                            "this one has dimension %ld", (long) D->d);
     if (m == CPWL_REGIONS_2D && D->d != 2)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the 2-D method needs a "
-                       "2-dimensional domain (a slice or a 2-input net), "
-                       "this one has dimension %ld", (long) D->d);
+                            "2-dimensional domain (a slice or a 2-input net), "
+                            "this one has dimension %ld", (long) D->d);
     cpwl_regions_clear(R);
     cpwl_regions_init(R, D->d, cpwl_net_output_dim(net), cpwl_net_num_states(net));
     cpwl_net_init(g, D->d);

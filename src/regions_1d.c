@@ -261,7 +261,7 @@ static void emit(cpwl_regions_t R, const layer_sweep *last, const unsigned char 
 }
 
 int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e)
+                    const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     slong nl = g->nlayers, k, j, wmax = 1, count = 0;
     slong d = R->d, m = R->m, ns = R->nstates;
@@ -273,13 +273,13 @@ int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
 
     if (g->input_dim != 1)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_1d: input dimension %ld",
-                       (long) g->input_dim);
+                            (long) g->input_dim);
     /* abs, hardtanh and maxout are counted through their exact relu
        lowering (cpwl_regions_compute); here every state is one sign. */
     if (!cpwl_net_is_basic(g))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "cpwl_regions_1d takes relu, leaky_relu and "
-                       "identity layers (lower the others to relu first, as "
-                       "cpwl_regions_compute does)");
+                            "identity layers (lower the others to relu first, as "
+                            "cpwl_regions_compute does)");
     /* Without layers the output is s itself: one identity layer stands in
        for emit (it is never swept). */
     S = flint_calloc(FLINT_MAX(nl, 1), sizeof(layer_sweep));
@@ -419,8 +419,8 @@ int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
         if (nflip == 0)
         {
             status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the "
-                             "1-D region algorithm: a breakpoint where no "
-                             "state changes");
+                                  "1-D region algorithm: a breakpoint where no "
+                                  "state changes");
             break;
         }
         fmpq_swap(x, y);

@@ -540,7 +540,7 @@ done:
 }
 
 int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e)
+                    const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     plane P;
     cutter C;
@@ -551,13 +551,13 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
 
     if (g->input_dim != 2)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_2d: input dimension %ld",
-                       (long) g->input_dim);
+                            (long) g->input_dim);
     /* abs, hardtanh and maxout are counted through their exact relu
        lowering (cpwl_regions_compute); here every state is one sign. */
     if (!cpwl_net_is_basic(g))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "cpwl_regions_2d takes relu, leaky_relu and "
-                       "identity layers (lower the others to relu first, as "
-                       "cpwl_regions_compute does)");
+                            "identity layers (lower the others to relu first, as "
+                            "cpwl_regions_compute does)");
     memset(&P, 0, sizeof P);
     P.g = g;
     P.opts = opts;
@@ -615,7 +615,7 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
     if (P.bug != NULL)
     {
         cpwl_err_set(e, CPWL_ERR_INTERNAL, "internal error in the 2-D region "
-                "algorithm: %s", P.bug);
+                     "algorithm: %s", P.bug);
         _fmpq_vec_clear(C.ex, 3);
         flint_free(Zd);
         flint_free(Ze);
@@ -695,7 +695,7 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
                 }
             }
         cpwl_regions_merge_linear_d(R, g, pairs, np, P.lstat >= 0 ? P.oZ : NULL,
-                               P.lstat >= 0 ? P.oE : NULL, opts->pred);
+                                    P.lstat >= 0 ? P.oE : NULL, opts->pred);
         flint_free(pairs);
     }
 

@@ -778,7 +778,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
 /* ---- the driver ------------------------------------------------------- */
 
 int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e)
+                    const cpwl_regions_opts *opts, cpwl_err_t e)
 {
     nd_ctx C;
     plist cur, next;
@@ -788,14 +788,14 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
 
     if (R->d != d || R->nstates != cpwl_net_num_states(g) || R->ncells != 0)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the region list "
-                       "does not fit the network");
+                            "does not fit the network");
     for (l = 0; l < g->nlayers; l++)
     {
         cpwl_net_act_t act = g->layers[l].act;
         if (act != CPWL_NET_IDENTITY && act != CPWL_NET_RELU && act != CPWL_NET_LEAKY_RELU)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "the n-D region method does "
-                           "not handle the activation '%s' yet",
-                           cpwl_net_act_name(act));
+                                "not handle the activation '%s' yet",
+                                cpwl_net_act_name(act));
         if (act != CPWL_NET_IDENTITY)
             last = l;
     }
@@ -859,7 +859,7 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
 
     if (C.error)
         r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP solver "
-                    "failed");
+                         "failed");
     else if (r != 0 && live > 0)
     {
         /* Stopped within a layer: the polyhedra live at that moment
@@ -898,7 +898,7 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
             r = regions_nd_linear(&C, cur.v, cur.n);
             if (C.error)
                 r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP "
-                            "solver failed");
+                                 "solver failed");
             else
             {
                 /* A stop here leaves the cells complete and exact; only

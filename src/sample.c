@@ -362,48 +362,48 @@ static int sample_check(slong *planned, const cpwl_net_t net, const cpwl_dom_t D
     slong j, l, total = 1;
     if (net->input_dim != D->n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the domain has %ld coordinates "
-                       "but the network has %ld inputs", (long) D->n,
-                       (long) net->input_dim);
+                            "but the network has %ld inputs", (long) D->n,
+                            (long) net->input_dim);
     for (l = 0; l < net->nlayers; l++)
         if (net->layers[l].act != CPWL_NET_RELU
             && net->layers[l].act != CPWL_NET_LEAKY_RELU
             && net->layers[l].act != CPWL_NET_IDENTITY)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "sampling supports relu, "
-                           "leaky_relu and identity layers; layer %ld is %s",
-                           (long) l + 1, cpwl_net_act_name(net->layers[l].act));
+                                "leaky_relu and identity layers; layer %ld is %s",
+                                (long) l + 1, cpwl_net_act_name(net->layers[l].act));
     if (!D->bounded)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
-                       "give a `box` (for a slice or a line, the box of its "
-                       "coordinates)");
+                            "give a `box` (for a slice or a line, the box of its "
+                            "coordinates)");
     if (opts->kernel != CPWL_BATCH_AUTO
         && (opts->kernel < 0 || opts->kernel >= CPWL_BATCH_NUM_KERNELS
             || !cpwl_batch_kernel_available(opts->kernel)))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the %s kernel does not run on "
-                       "this CPU", cpwl_batch_kernel_name(opts->kernel));
+                            "this CPU", cpwl_batch_kernel_name(opts->kernel));
     if (opts->mode == CPWL_SAMPLE_GRID)
     {
         if (opts->grid == NULL || opts->ngrid < 1)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "grid sampling needs the "
-                           "number of points on each axis (`grid`)");
+                                "number of points on each axis (`grid`)");
         if (opts->ngrid != D->d)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "the grid has %ld axes but the "
-                           "domain has dimension %ld", (long) opts->ngrid,
-                           (long) D->d);
+                                "domain has dimension %ld", (long) opts->ngrid,
+                                (long) D->d);
         for (j = 0; j < D->d; j++)
         {
             slong N = opts->grid[j];
             if (N < 1)
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
-                               "points; each axis needs at least 1",
-                               (long) j + 1, (long) N);
+                                    "points; each axis needs at least 1",
+                                    (long) j + 1, (long) N);
             if (N > AXIS_MAX)
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "grid axis %ld has %ld "
-                               "points, more than 2^52", (long) j + 1,
-                               (long) N);
+                                    "points, more than 2^52", (long) j + 1,
+                                    (long) N);
             if (total > WORD_MAX / N)
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "the grid has more than "
-                               "2^63 points (the product of the axis sizes "
-                               "overflows)");
+                                    "2^63 points (the product of the axis sizes "
+                                    "overflows)");
             total *= N;
         }
     }
@@ -411,16 +411,16 @@ static int sample_check(slong *planned, const cpwl_net_t net, const cpwl_dom_t D
     {
         if (opts->npoints < 1)
             return cpwl_err_set(e, CPWL_ERR_INPUT, "random sampling needs at "
-                           "least 1 point, got %ld", (long) opts->npoints);
+                                "least 1 point, got %ld", (long) opts->npoints);
         total = opts->npoints;
     }
     else
         return cpwl_err_set(e, CPWL_ERR_INPUT, "unknown sampling mode %d",
-                       opts->mode);
+                            opts->mode);
     if (total > opts->max_points)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%ld sample points planned, more "
-                       "than the limit of %ld: raise it with `max_points`",
-                       (long) total, (long) opts->max_points);
+                            "than the limit of %ld: raise it with `max_points`",
+                            (long) total, (long) opts->max_points);
     *planned = total;
     return CPWL_OK;
 }
@@ -480,9 +480,9 @@ static int check_decided(const uint64_t *pat, const uint64_t *und,
         uint64_t bad = (pat[j] ^ exact[j]) & ~und[j];
         if (bad)
             return cpwl_err_set(e, CPWL_ERR_INTERNAL, "the batched double pass "
-                           "decided state %ld of sample point %ld wrongly "
-                           "(a bug)", (long) (64 * j + __builtin_ctzll(bad)),
-                           (long) i);
+                                "decided state %ld of sample point %ld wrongly "
+                                "(a bug)", (long) (64 * j + __builtin_ctzll(bad)),
+                                (long) i);
     }
     return CPWL_OK;
 }
@@ -636,7 +636,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
                     for (j = 0; j < words; j++)
                         nu_bits += __builtin_popcountll(u[j]);
                     cpwl_pred_ctx_count(pred, (ulong) (ns - nu_bits), 0,
-                                   (ulong) nu_bits);
+                                        (ulong) nu_bits);
                 }
                 else
                     work[nlead + nwork++] = q;
@@ -692,7 +692,7 @@ static int resolve_points(uint64_t *ex, unsigned char *inside,
 }
 
 int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
-               const cpwl_sample_opts *opts, cpwl_err_t e)
+                    const cpwl_sample_opts *opts, cpwl_err_t e)
 {
     slong planned = 0, d = D->d, words, nstates, chunk, done, j;
     slong last = -1;            /* pattern of the previous point */
@@ -802,7 +802,7 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
         }
 
         nund = cpwl_batch_eval(NULL, NULL, pat, und, P, X, Xerr, cnt,
-                          opts->nthreads);
+                               opts->nthreads);
 
         /* The undecided points, re-decided exactly before the (ordered)
            insertion. */
@@ -819,7 +819,7 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
            are answered by the batch pass; the undecided points' are asked
            again by the re-decision (or, without it, stay unanswered). */
         cpwl_pred_ctx_count(pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
-                                      : cnt * nstates - nund), 0, 0);
+                                           : cnt * nstates - nund), 0, 0);
         if (opts->resolve && nu > 0
             && !resolve_points(ex, inside, list, nu, done, pat, und, S, g,
                                pred, nt > 0 ? nt : 1, opts->interrupt))

@@ -51,7 +51,7 @@ static double train_uniform(uint64_t *s, double bound)
 }
 
 void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
-                slong run)
+                     slong run)
 {
     /* Hash seed and run together so that neighbouring (seed, run) pairs
        do not give overlapping streams. */
@@ -107,8 +107,8 @@ static double train_pre(const double *u, const double *x, slong n)
 }
 
 double cpwl_train_grad(double *grad, const double *params, const double *X,
-                  const double *y, slong D, slong n, slong w, int loss,
-                  int output_bias)
+                       const double *y, slong D, slong n, slong w, int loss,
+                       int output_bias)
 {
     slong i, j, k, st = n + 2, np = w * st + 1;
     double L = 0.0;
@@ -157,7 +157,7 @@ double cpwl_train_grad(double *grad, const double *params, const double *X,
    ------------------------------------------------------------------------ */
 
 double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *y,
-                  slong D, slong n, slong w)
+                       slong D, slong n, slong w)
 {
     double S = 0.0, ym = 1.0;
     slong i, k;
@@ -178,8 +178,8 @@ double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *
 }
 
 double cpwl_train_from(double *params, const double *X, const double *y,
-                  slong D, slong n, slong w, const cpwl_train_opts *o,
-                  slong *steps)
+                       slong D, slong n, slong w, const cpwl_train_opts *o,
+                       slong *steps)
 {
     slong np = w * (n + 2) + 1, t, k;
     double lr = cpwl_train_step(o, X, y, D, n, w);
@@ -254,7 +254,7 @@ double cpwl_train_from(double *params, const double *X, const double *y,
 }
 
 double cpwl_train_run(double *params, const double *X, const double *y, slong D,
-                 slong n, slong w, const cpwl_train_opts *o, slong run)
+                      slong n, slong w, const cpwl_train_opts *o, slong run)
 {
     cpwl_train_init(params, n, w, o, run);
     return cpwl_train_from(params, X, y, D, n, w, o, NULL);

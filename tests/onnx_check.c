@@ -12,8 +12,8 @@ void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts)
 }
 
 int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
-                      const char *where, const cpwl_onnx_opts_struct *opts,
-                      cpwl_err_t e)
+                           const char *where, const cpwl_onnx_opts_struct *opts,
+                           cpwl_err_t e)
 {
     (void) net;
     (void) buf;

@@ -922,7 +922,7 @@ START_TEST(test_pwl1d_examples)
             snprintf(what, sizeof what, "case %ld, output bias %d",
                      (long) c, ob);
             ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, C->p, m, val, ob,
-                                         e), CPWL_OK);
+                                              e), CPWL_OK);
             ck_assert_msg(units == (ob ? C->units_bias : C->units_nobias),
                           "%s: %ld units", what, (long) units);
             ck_assert_int_eq(cpwl_net_size(net), units);
@@ -1086,7 +1086,7 @@ START_TEST(test_pwl1d_random)
             snprintf(what, sizeof what, "iteration %ld, q %ld, kind %ld, "
                      "bias %d", (long) it, (long) q, (long) kind, ob);
             ck_assert_int_eq(cpwl_build_pwl1d(net, &units, t, q + 1, m, val, ob,
-                                         e), CPWL_OK);
+                                              e), CPWL_OK);
             ck_assert_msg(units == want, "%s: %ld units, minimum %ld", what,
                           (long) units, (long) want);
             ck_assert_int_eq(cpwl_net_size(net), units);
@@ -1857,7 +1857,7 @@ START_TEST(test_equiv_pwl1d_points)
         for (ob = 0; ob <= 1; ob++)
         {
             ck_assert_int_eq(cpwl_build_pwl1d_points(net, &units, x, y, np, ob,
-                                                e), CPWL_OK);
+                                                     e), CPWL_OK);
             expect_equiv(net, h, D, "pwl1d from points");
             expect_differ(NULL, net, bad, D, "pwl1d from points, wrong");
             ck_assert_int_eq(pieces(net, NULL), 2);

@@ -244,7 +244,7 @@ START_TEST(test_random_low_dim)
                     snprintf(sl, sizeof sl, "%s;%s;%s", x0, u, v);
                 cpwl_err_init(e);
                 st = cpwl_dom_set_str(D, n, box, kind == 3 ? sl : NULL,
-                                 kind == 1 ? sl : NULL, e);
+                                      kind == 1 ? sl : NULL, e);
             }
             while (st != CPWL_OK);      /* parallel u, v: draw again */
         }

@@ -105,7 +105,7 @@ static void read_ok(cpwl_erm_data_t data, const char *csv, int sep)
     int stopped;
     cpwl_err_init(e);
     ck_assert_msg(cpwl_erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
-                                        "t.csv", sep, NULL, e) == CPWL_OK,
+                                             "t.csv", sep, NULL, e) == CPWL_OK,
                   "%s\n%s", e->msg, csv);
 }
 
@@ -117,7 +117,7 @@ static void read_bad(const char *csv, int sep, const char *want)
     cpwl_erm_data_init(data);
     cpwl_err_init(e);
     ck_assert_msg(cpwl_erm_data_read_str_sep(data, &stopped, csv, strlen(csv),
-                                        "f.csv", sep, NULL, e)
+                                             "f.csv", sep, NULL, e)
                   == CPWL_ERR_INPUT, "accepted %s", csv);
     ck_assert_msg(strstr(e->msg, want) != NULL, "message '%s' lacks '%s'",
                   e->msg, want);

@@ -53,8 +53,8 @@ static void tmp_teardown(void)
 
 /* A cell with vertices (vx[i], vy[i]) / den and rays (rx[j], ry[j]). */
 static cpwl_regions_cell_struct *add_cell(cpwl_regions_t R, slong nv, const slong *vx,
-                                     const slong *vy, slong den, slong nr,
-                                     const slong *rx, const slong *ry)
+                                          const slong *vy, slong den, slong nr,
+                                          const slong *rx, const slong *ry)
 {
     cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
     slong i;
@@ -709,12 +709,12 @@ START_TEST(test_errors)
     /* A file that cannot be written: an input error naming the path. */
     cpwl_err_init(e);
     ck_assert_int_eq(cpwl_draw_regions("/nonexistent/dir/x.png", CPWL_DRAW_PNG, R, &o,
-                                  e), CPWL_ERR_INPUT);
+                                       e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "/nonexistent/dir/x.png"));
     cpwl_err_clear(e);
     cpwl_err_init(e);
     ck_assert_int_eq(cpwl_draw_regions("/nonexistent/dir/x.svg", CPWL_DRAW_SVG, R, &o,
-                                  e), CPWL_ERR_INPUT);
+                                       e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "/nonexistent/dir/x.svg"));
     cpwl_err_clear(e);
 

@@ -402,7 +402,7 @@ START_TEST(test_dich_second)
         cpwl_pred_ctx_init(ctx);
         cpwl_err_init(e);
         ck_assert_msg(cpwl_erm_dichotomies_regions(S, &stopped, data, NULL, ctx,
-                                              e) == CPWL_OK, "%s", e->msg);
+                                                   e) == CPWL_OK, "%s", e->msg);
         ck_assert(!stopped);
         /* the brute force, as a table */
         T->words = 1;
@@ -443,7 +443,7 @@ START_TEST(test_interrupt)
     cpwl_pred_ctx_init(ctx);
     cpwl_err_init(e);
     ck_assert(cpwl_erm_data_read_str_stop(data, &stopped, csv, strlen(csv), "t",
-                                     &flag, e) == CPWL_OK);
+                                          &flag, e) == CPWL_OK);
     ck_assert(stopped && data->D == 0);
     load(data, csv);
     ck_assert(cpwl_erm_dichotomies_line(S, &stopped, data, &flag, e) == CPWL_OK);
@@ -689,7 +689,7 @@ START_TEST(test_groups)
             fmpq_init(opt);
             cpwl_err_init(e);
             ck_assert_msg(cpwl_erm_certificate_check(opt, NULL, &info, NULL, data,
-                                                cert, len, "c", ctx, e)
+                                                     cert, len, "c", ctx, e)
                           == CPWL_OK, "%s", e->msg);
             ck_assert(fmpq_equal(opt, a->optimum));
             fmpq_clear(opt);

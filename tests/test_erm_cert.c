@@ -38,7 +38,7 @@ static void expect_reject(const cpwl_erm_data_t data, const char *cert,
     cpwl_pred_ctx_init(ctx);
     cpwl_err_init(e);
     ck_assert_msg(cpwl_erm_certificate_verify(opt, NULL, data, bad, strlen(bad), "c",
-                                         ctx, e) == CPWL_ERR_INPUT,
+                                              ctx, e) == CPWL_ERR_INPUT,
                   "a certificate with '%s' -> '%s' was accepted", a, b);
     fmpq_clear(opt);
     cpwl_pred_ctx_clear(ctx);
@@ -113,7 +113,7 @@ static char *make_cert(cpwl_erm_result_t r, const cpwl_erm_data_t data, slong w,
 }
 
 static cpwl_erm_verify_info check_cert(const cpwl_erm_data_t data, const char *cert,
-                                  const cpwl_erm_opts *expect)
+                                       const cpwl_erm_opts *expect)
 {
     fmpq_t opt;
     cpwl_pred_ctx_t ctx;
@@ -125,7 +125,7 @@ static cpwl_erm_verify_info check_cert(const cpwl_erm_data_t data, const char *c
     cpwl_err_init(e);
     memset(&info, 0xff, sizeof info);
     st = cpwl_erm_certificate_check(opt, NULL, &info, expect, data, cert,
-                               strlen(cert), "c", ctx, e);
+                                    strlen(cert), "c", ctx, e);
     ck_assert_msg((st == CPWL_OK) == (info.reason == CPWL_ERM_VERIFY_OK),
                   "status %d, reason %d: %s", st, (int) info.reason, e->msg);
     fmpq_clear(opt);

@@ -733,7 +733,7 @@ START_TEST(test_forms_update_tight)
         forms_plan_init(F, net);
         for (k = 0; k < 6; k++)
             Zp[k] = cpwl_num_fmpq_get_d(k % 3 < 2 ? fmpq_mat_entry(L0->W, k / 3, k % 3)
-                                   : L0->b + k / 3);
+                                        : L0->b + k / 3);
         forms_layer_fmpq(Z, net, sr, 1);
         for (k = 0; k < 3; k++)
             tight_d(Zr + k, Er + k, Z + k);

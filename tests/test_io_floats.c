@@ -78,7 +78,7 @@ static void read_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text)
     cpwl_err_t e;
     cpwl_err_init(e);
     ck_assert_msg(cpwl_io_net_read_str_warn(net, w, text, strlen(text), "f.json",
-                                       e) == CPWL_OK, "%s\n%s", e->msg, text);
+                                            e) == CPWL_OK, "%s\n%s", e->msg, text);
 }
 
 START_TEST(test_float32_dumps_warn)

@@ -662,7 +662,7 @@ START_TEST(test_nd_vs_1d)
             cpwl_err_init(e);
             cpwl_regions_init(R, 1, 1, cpwl_net_num_states(net));
             ck_assert(cpwl_regions_1d(R, net, box ? lo : NULL, box ? hi : NULL,
-                                 &o, e) == CPWL_OK);
+                                      &o, e) == CPWL_OK);
             ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
                           "seed %llu box %ld: n-D %ld/%ld, 1-D %ld/%ld",
                           (unsigned long long) seed, (long) box,
@@ -709,7 +709,7 @@ START_TEST(test_nd_vs_2d)
             cpwl_err_init(e);
             cpwl_regions_init(R, 2, 1, cpwl_net_num_states(net));
             ck_assert_msg(cpwl_regions_2d(R, net, box ? lo : NULL,
-                                     box ? hi : NULL, &o, e) == CPWL_OK,
+                                          box ? hi : NULL, &o, e) == CPWL_OK,
                           "%s", e->msg);
             ck_assert_msg(res.cells == R->ncells && res.linear == R->nlinear,
                           "seed %llu box %ld: n-D %ld/%ld, 2-D %ld/%ld",

@@ -58,7 +58,7 @@ START_TEST(test_nd_forms_carry)
             cpwl_net_act_t act = a == 0 ? CPWL_NET_IDENTITY : a == 1 ? CPWL_NET_LEAKY_RELU
                             : CPWL_NET_RELU;
             cpwl_net_layer_struct *L = cpwl_net_add_layer(net, act,
-                                                test_range(&r, 1, 6));
+                                                          test_range(&r, 1, 6));
             for (i = 0; i < L->out; i++)
             {
                 for (j = 0; j < L->in; j++)

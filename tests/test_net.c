@@ -546,7 +546,7 @@ END_TEST
 /* The exact rational value of a double. */
 /* One-layer net n -> out with the given activation (slope S for leaky). */
 static cpwl_net_layer_struct *one_layer(cpwl_net_t net, slong n, slong out,
-                                   cpwl_net_act_t act)
+                                        cpwl_net_act_t act)
 {
     cpwl_net_init(net, n);
     return cpwl_net_add_layer(net, act, out);

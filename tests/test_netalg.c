@@ -473,9 +473,9 @@ START_TEST(test_scale)
         cpwl_netalg_scale(h, f, c);
         ck_assert(h->prepared);
         ck_assert_int_eq(cpwl_net_depth(h), cpwl_net_depth(f) + (relu_out
-                                                       && fmpq_sgn(c) < 0));
+                                                                 && fmpq_sgn(c) < 0));
         ck_assert_int_eq(cpwl_net_size(h), cpwl_net_size(f) + (relu_out
-                                                     && fmpq_sgn(c) < 0) * m);
+                                                               && fmpq_sgn(c) < 0) * m);
         for (k = 0; k < 10; k++)
         {
             rand_point(x, &r, n);

@@ -1656,7 +1656,7 @@ START_TEST(test_threads_and_chunks)
         for (l = 0; l < 3; l++)
         {
             cpwl_net_layer_struct *L = cpwl_net_add_layer(net, l < 2 ? CPWL_NET_RELU
-                                                : CPWL_NET_IDENTITY, l < 2 ? w : 1);
+                                                          : CPWL_NET_IDENTITY, l < 2 ? w : 1);
             for (i = 0; i < L->out; i++)
             {
                 for (j = 0; j <= L->in; j++)

@@ -679,7 +679,7 @@ START_TEST(test_wide_patterns)
     for (l = 0; l < 3; l++)
     {
         L = cpwl_net_add_layer(net, l < 2 ? CPWL_NET_RELU : CPWL_NET_IDENTITY,
-                          l < 2 ? widths[l] : 1);
+                               l < 2 ? widths[l] : 1);
         for (i = 0; i < L->out; i++)
         {
             for (j = 0; j < L->in; j++)

@@ -361,7 +361,7 @@ START_TEST(test_degenerate)
                 L = cpwl_train_run(p, Xz, yz, 4, 1, 3, &o, run);
                 ck_assert(isfinite(L));
                 ck_assert(L <= cpwl_train_grad(NULL, p0, Xz, yz, 4, 1, 3, loss,
-                                          bias));
+                                               bias));
             }
         }
     }

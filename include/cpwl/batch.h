@@ -87,8 +87,8 @@ slong cpwl_batch_tile(int kernel);
    nthreads: OpenMP threads, 0 = all cores.  Returns the number of
    undecided bits. */
 slong cpwl_batch_eval(double *Y, double *Yerr, uint64_t *pat, uint64_t *und,
-                 const cpwl_batch_plan_t P, const double *X, const double *Xerr,
-                 slong npts, int nthreads);
+                      const cpwl_batch_plan_t P, const double *X, const double *Xerr,
+                      slong npts, int nthreads);
 
 /* The bound A >= ||x||_2 that cpwl_batch_eval uses for the n coordinates
    of an input point (and for their error bounds), from the same

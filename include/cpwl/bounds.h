@@ -27,6 +27,6 @@ void cpwl_bounds_one_input(fmpz_t r, const slong *w, slong L);
    malformed text, a number outside [1, 100000] or more than 100000 hidden
    neurons (the bounds have up to about sum_l w_l bits). */
 int cpwl_bounds_parse_arch(slong *n0, slong **w, slong *L, slong *out,
-                      const char *s, cpwl_err_t e);
+                           const char *s, cpwl_err_t e);
 
 #endif

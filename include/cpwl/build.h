@@ -26,14 +26,14 @@
    line of nonzero slope; 0 units give a depth-1 net.  At most 33 pieces
    (the exact search is a subset sum).  *units receives the hidden size. */
 int cpwl_build_pwl1d(cpwl_net_t out, slong *units, const fmpq *breaks, slong p,
-                const fmpq *slopes, const fmpq_t value, int output_bias,
-                cpwl_err_t e);
+                     const fmpq *slopes, const fmpq_t value, int output_bias,
+                     cpwl_err_t e);
 
 /* The same from the points (x_0, y_0), ..., (x_p, y_p), x increasing,
    interpolated linearly, extended by the first and last slopes. */
 int cpwl_build_pwl1d_points(cpwl_net_t out, slong *units, const fmpq *x,
-                       const fmpq *y, slong npoints, int output_bias,
-                       cpwl_err_t e);
+                            const fmpq *y, slong npoints, int output_bias,
+                            cpwl_err_t e);
 
 /* max(x_1..x_n) (with_zero: max(0, x_1..x_n)) by the pairwise
    tournament, ceil(log2 n) hidden layers (with_zero: ceil(log2(n+1))),

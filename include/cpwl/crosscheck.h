@@ -59,8 +59,8 @@ void cpwl_crosscheck_clear(cpwl_crosscheck_t X);
    limit: X->R->stopped or X->S->stopped is set, and nothing is compared);
    an error status when either path failed. */
 int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
-                   const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
-                   cpwl_err_t e);
+                        const cpwl_regions_opts *ropts, const cpwl_sample_opts *sopts,
+                        cpwl_err_t e);
 
 /* The comparison step of cpwl_crosscheck_run alone, on X->R (sorted or not,
    with interior points) and X->S already filled for net on D: sets
@@ -70,6 +70,6 @@ int cpwl_crosscheck_run(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_do
    nothing here.  Exposed so that the tests can corrupt one side and
    check that the contradiction is reported. */
 int cpwl_crosscheck_compare(cpwl_crosscheck_t X, const cpwl_net_t net, const cpwl_dom_t D,
-                       const cpwl_sample_opts *sopts, cpwl_err_t e);
+                            const cpwl_sample_opts *sopts, cpwl_err_t e);
 
 #endif

@@ -49,7 +49,7 @@ void cpwl_dom_set_all(cpwl_dom_t D, slong n);
    "slice" or "line" ("box: column 3: ...", "line x0: coordinate 2:
    ..."), so that a caller can name its own option. */
 int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
-                const char *line, cpwl_err_t e);
+                     const char *line, cpwl_err_t e);
 
 /* out = the network in domain coordinates (input_dim d), prepared. */
 void cpwl_dom_restrict_net(cpwl_net_t out, const cpwl_net_t net, const cpwl_dom_t D);

@@ -97,7 +97,7 @@ int cpwl_draw_opts_set_size_str(cpwl_draw_opts *o, const char *s, cpwl_err_t e);
    frame.  (A cell without a vertex, a strip or half-plane, contributes
    points of its boundary lines.) */
 void cpwl_draw_view(double lo[2], double hi[2], const cpwl_regions_t R,
-               const cpwl_draw_opts *o);
+                    const cpwl_draw_opts *o);
 
 /* Where things go in the image.  Plain data: no clear needed. */
 typedef struct
@@ -119,13 +119,13 @@ typedef cpwl_draw_layout_struct cpwl_draw_layout_t[1];
 /* The layout cpwl_draw_regions uses for R and o.  Returns CPWL_OK, or an error
    (as cpwl_draw_regions) when R or o cannot be drawn. */
 int cpwl_draw_layout(cpwl_draw_layout_t L, const cpwl_regions_t R, const cpwl_draw_opts *o,
-                cpwl_err_t e);
+                     cpwl_err_t e);
 
 /* u = the device point of the domain point x, and back. */
 void cpwl_draw_layout_to_device(double u[2], const cpwl_draw_layout_t L,
-                           const double x[2]);
+                                const double x[2]);
 void cpwl_draw_layout_to_domain(double x[2], const cpwl_draw_layout_t L,
-                           const double u[2]);
+                                const double u[2]);
 
 /* Colours (sRGB in [0, 1]):
    cpwl_draw_palette_rgb   the k-th qualitative colour (k >= 0; grey for k < 0):
@@ -153,7 +153,7 @@ void cpwl_draw_palette_rgb(double rgb[3], slong k);
 void cpwl_draw_colormap_rgb(double rgb[3], double t);
 void cpwl_draw_value_rgb(double rgb[3], const cpwl_draw_layout_t L, double v);
 void cpwl_draw_cell_rgb(double rgb[3], const cpwl_regions_t R, slong i,
-                   const cpwl_draw_opts *o);
+                        const cpwl_draw_opts *o);
 
 /* What a picture of R with the options o shows, for tests and reports:
      lo, hi     the view box (cpwl_draw_view);
@@ -194,7 +194,7 @@ void cpwl_draw_info_clear(cpwl_draw_info_t I);
 /* Returns CPWL_OK, or an error (as cpwl_draw_regions) when R or o cannot be
    drawn. */
 int cpwl_draw_info_compute(cpwl_draw_info_t I, const cpwl_regions_t R, const cpwl_draw_opts *o,
-                      cpwl_err_t e);
+                           cpwl_err_t e);
 
 /* Draw R into path ("-" for standard output) as SVG or PNG, atomically
    (outfile: a temporary file renamed into place when complete; on a
@@ -206,11 +206,11 @@ int cpwl_draw_info_compute(cpwl_draw_info_t I, const cpwl_regions_t R, const cpw
    lacks what the colouring needs (vertices, linear indices, maps: a bug
    of the caller) or Cairo fails. */
 int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,
-                 const cpwl_draw_opts *o, cpwl_err_t e);
+                      const cpwl_draw_opts *o, cpwl_err_t e);
 
 /* The same into the open stream f (name for messages only): the caller
    owns f, e.g. an outfile's. */
 int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
-                      const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e);
+                           const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e);
 
 #endif

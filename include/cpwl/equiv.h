@@ -41,6 +41,6 @@ void cpwl_equiv_clear(cpwl_equiv_t Q);
    when stopped).  Stopped by opts->max_regions or opts->interrupt: CPWL_OK
    with Q->stopped set and Q->equal = -1. */
 int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
-                 const cpwl_regions_opts *opts, cpwl_err_t e);
+                      const cpwl_regions_opts *opts, cpwl_err_t e);
 
 #endif

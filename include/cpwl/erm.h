@@ -49,23 +49,23 @@ void cpwl_erm_data_clear(cpwl_erm_data_t data);
    sign or point, nan, inf); otherwise it is data.  name is used in
    messages. */
 int cpwl_erm_data_read_str(cpwl_erm_data_t data, const char *text, size_t len,
-                      const char *name, cpwl_err_t e);
+                           const char *name, cpwl_err_t e);
 int cpwl_erm_data_read_file(cpwl_erm_data_t data, const char *path, cpwl_err_t e);
 
 /* The same, polling *interrupt (may be NULL) after every line: when it is
    set, they stop with *stopped = 1, data empty and CPWL_OK. */
 int cpwl_erm_data_read_str_stop(cpwl_erm_data_t data, int *stopped, const char *text,
-                           size_t len, const char *name,
-                           volatile sig_atomic_t *interrupt, cpwl_err_t e);
+                                size_t len, const char *name,
+                                volatile sig_atomic_t *interrupt, cpwl_err_t e);
 int cpwl_erm_data_read_file_stop(cpwl_erm_data_t data, int *stopped, const char *path,
-                            volatile sig_atomic_t *interrupt, cpwl_err_t e);
+                                 volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 /* The same with the separator sep (',', ';' or '\t'; 0: detect). */
 int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *text,
-                          size_t len, const char *name, int sep,
-                          volatile sig_atomic_t *interrupt, cpwl_err_t e);
+                               size_t len, const char *name, int sep,
+                               volatile sig_atomic_t *interrupt, cpwl_err_t e);
 int cpwl_erm_data_read_file_sep(cpwl_erm_data_t data, int *stopped, const char *path,
-                           int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e);
+                                int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 /* The distinct nonempty dichotomies of the data, as bitsets of `words`
    limbs each (bit i: point i is active). */
@@ -88,20 +88,20 @@ void cpwl_erm_dich_clear(cpwl_erm_dich_t S);
    (cpwl_erm_dichotomies_line), otherwise through the dual arrangement
    (cpwl_erm_dichotomies_regions). */
 int cpwl_erm_dichotomies(cpwl_erm_dich_t S, const cpwl_erm_data_t data, cpwl_pred_ctx_t ctx,
-                    cpwl_err_t e);
+                         cpwl_err_t e);
 
 /* As the activation patterns of the arrangement {(a, b) : <a, x_i> + b =
    0} in R^(n+1), any n (cpwl/regions.h). */
 int cpwl_erm_dichotomies_regions(cpwl_erm_dich_t S, int *stopped,
-                            const cpwl_erm_data_t data,
-                            volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
-                            cpwl_err_t e);
+                                 const cpwl_erm_data_t data,
+                                 volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
+                                 cpwl_err_t e);
 
 /* For n = 1 in O(D log D): the points from, or up to, each distinct x.
    Both poll *interrupt (may be NULL); when set they stop with *stopped = 1
    and S empty. */
 int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_data_t data,
-                         volatile sig_atomic_t *interrupt, cpwl_err_t e);
+                              volatile sig_atomic_t *interrupt, cpwl_err_t e);
 
 typedef struct
 {
@@ -178,20 +178,20 @@ void cpwl_erm_count_cells(fmpz_t count, slong N, slong w);
 /* Build the subproblem of a cell: units u with dichotomy sets[u] and
    sign sign[u]; theta = (a_1, b_1, ..., a_u, b_u[, c]). */
 void cpwl_erm_cell_qp(cpwl_qp_t P, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
-                 const slong *sets, const int *sign, slong units,
-                 cpwl_qp_loss loss, int output_bias);
+                      const slong *sets, const int *sign, slong units,
+                      cpwl_qp_loss loss, int output_bias);
 
 /* The network of a cell's solution theta (hidden width w >= units). */
 void cpwl_erm_cell_net(cpwl_net_t net, const cpwl_erm_data_t data, const int *sign,
-                  slong units, slong w, const fmpq *theta, int output_bias);
+                       slong units, slong w, const fmpq *theta, int output_bias);
 
 /* The exact loss of a network on the data. */
 void cpwl_erm_net_loss(fmpq_t loss, const cpwl_net_t net, const cpwl_erm_data_t data,
-                  cpwl_qp_loss kind);
+                       cpwl_qp_loss kind);
 
 /* Solve: the exact global optimum over all cells. */
 int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_erm_opts *o,
-              cpwl_err_t e);
+                   cpwl_err_t e);
 
 /* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, a
    witness network, the optimal cell with its exact solution and KKT
@@ -199,7 +199,7 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
    its solved optimum with multipliers.  Write needs a result of cpwl_erm_solve
    with opts->certificate set. */
 int cpwl_erm_certificate_write(FILE *f, const cpwl_erm_result_t r,
-                          const cpwl_erm_data_t data, const cpwl_erm_opts *o);
+                               const cpwl_erm_data_t data, const cpwl_erm_opts *o);
 
 /* Which check of the verifier (src/erm/verify.c) rejected a certificate:
    one value per rejection branch, so that tests can tell them apart. */
@@ -254,16 +254,16 @@ cpwl_erm_verify_info;
    does not check gives CPWL_ERR_INPUT, the reason in e and in info (may be
    NULL). */
 int cpwl_erm_certificate_check(fmpq_t optimum, cpwl_erm_opts *problem,
-                          cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
-                          const cpwl_erm_data_t data, const char *text,
-                          size_t len, const char *name, cpwl_pred_ctx_t ctx,
-                          cpwl_err_t e);
+                               cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
+                               const cpwl_erm_data_t data, const char *text,
+                               size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                               cpwl_err_t e);
 
 /* The same without expectations or reason. */
 int cpwl_erm_certificate_verify(fmpq_t optimum, cpwl_erm_opts *problem,
-                           const cpwl_erm_data_t data, const char *text,
-                           size_t len, const char *name, cpwl_pred_ctx_t ctx,
-                           cpwl_err_t e);
+                                const cpwl_erm_data_t data, const char *text,
+                                size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                                cpwl_err_t e);
 
 /* Cover's count 2 sum_{k<d} binom(D-1, k) of the dichotomies (the empty
    one included) of D points in general position in R^(d-1). */

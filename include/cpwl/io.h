@@ -22,7 +22,7 @@
    (a file name).  net must be initialised; it is replaced and prepared.
    Returns CPWL_OK or CPWL_ERR_INPUT with a one-line message in e. */
 int cpwl_io_net_read_str(cpwl_net_t net, const char *text, size_t len,
-                    const char *where, cpwl_err_t e);
+                         const char *where, cpwl_err_t e);
 
 /* The same from a file ("-" is standard input). */
 int cpwl_io_net_read_file(cpwl_net_t net, const char *path, cpwl_err_t e);
@@ -50,7 +50,7 @@ void cpwl_io_warn_clear(cpwl_io_warn_t w);
 
 /* cpwl_io_net_read_str and cpwl_io_net_read_file that also fill w (if not NULL). */
 int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text,
-                         size_t len, const char *where, cpwl_err_t e);
+                              size_t len, const char *where, cpwl_err_t e);
 int cpwl_io_net_read_file_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *path, cpwl_err_t e);
 
 /* Read a whole file into a new NUL-terminated buffer (free with free()). */
@@ -63,7 +63,7 @@ char *cpwl_io_net_write_str(const cpwl_net_t net);
 /* Parse a comma-separated list of exactly n numbers (e.g. "1/2,-3") for
    the option `what`; messages name the entry. */
 int cpwl_io_parse_vector(fmpq *x, slong n, const char *s, const char *what,
-                    cpwl_err_t e);
+                         cpwl_err_t e);
 
 /* The JSON string literal (quotes and escapes) of the UTF-8 string s, in
    a new string (free with flint_free). */

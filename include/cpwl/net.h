@@ -128,13 +128,13 @@ void cpwl_net_eval_arb(arb_ptr y, const cpwl_net_t net, arb_srcptr x, slong prec
    |x~[j] - x[j]| <= xerr[j] (xerr may be NULL for exact inputs).  Returns 0
    when a value or bound is not finite (overflow); then y, err are junk. */
 int cpwl_net_eval_d(double *y, double *err, const cpwl_net_t net,
-               const double *x, const double *xerr);
+                    const double *x, const double *xerr);
 
 /* The activation pattern at the rational point x: state[k] for the k-th
    state (layer by layer, see cpwl_net_num_states), every comparison decided
    through the predicate layer ctx. */
 void cpwl_net_pattern(unsigned char *state, const cpwl_net_t net, const fmpq *x,
-                 cpwl_pred_ctx_t ctx);
+                      cpwl_pred_ctx_t ctx);
 
 /* The sign (-1, 0, +1) of every neuron's pre-activation at the rational
    point x, in pattern order, decided through the predicate layer ctx;
@@ -144,7 +144,7 @@ void cpwl_net_pattern(unsigned char *state, const cpwl_net_t net, const fmpq *x,
    an exact zero: x is on the boundary of its region) and 1 otherwise;
    the number of zeros keeps its meaning. */
 slong cpwl_net_signs(signed char *sign, const cpwl_net_t net, const fmpq *x,
-                cpwl_pred_ctx_t ctx);
+                     cpwl_pred_ctx_t ctx);
 
 /* The same pattern with every sign decided by the exact stage alone (the
    reference the filtered path is tested against). */
@@ -173,8 +173,8 @@ cpwl_net_check_struct;
 /* state (may be NULL) receives the pattern decided by the predicate layer,
    cpwl_net_num_states(net) entries. */
 void cpwl_net_check_point(cpwl_net_check_struct *res, unsigned char *state,
-                     const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx,
-                     slong prec);
+                          const cpwl_net_t net, const fmpq *x, cpwl_pred_ctx_t ctx,
+                          slong prec);
 int cpwl_net_check_passed(const cpwl_net_check_struct *res);
 
 /* Inputs rounded to double with a bound on the rounding error; 0 when a

@@ -35,7 +35,7 @@ cpwl_num_mode_t;
    a message naming what was expected (without the place, which the caller
    adds) and returns CPWL_ERR_INPUT; returns CPWL_OK on success. */
 int cpwl_num_parse_fmpq(fmpq_t out, const char *s, size_t len, cpwl_num_mode_t mode,
-                   cpwl_err_t e);
+                        cpwl_err_t e);
 
 /* Round x to the nearest binary64 (mode CPWL_NUM_BINARY64) or binary32 value,
    ties to even, with gradual underflow; the result is exact in out.

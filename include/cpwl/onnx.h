@@ -41,12 +41,12 @@ void cpwl_onnx_opts_init(cpwl_onnx_opts_struct *opts);
    flattened row-major.  where names the source in messages.  Returns
    CPWL_OK, or CPWL_ERR_INPUT with a one-line message naming the node. */
 int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
-                      const char *where, const cpwl_onnx_opts_struct *opts,
-                      cpwl_err_t e);
+                           const char *where, const cpwl_onnx_opts_struct *opts,
+                           cpwl_err_t e);
 
 /* The same from a file ("-" is standard input). */
 int cpwl_onnx_net_read_file(cpwl_net_t net, const char *path,
-                       const cpwl_onnx_opts_struct *opts, cpwl_err_t e);
+                            const cpwl_onnx_opts_struct *opts, cpwl_err_t e);
 
 /* Whether the file looks like ONNX: its name ends in ".onnx", or (any
    other name) its first bytes are not JSON text but the start of a

@@ -62,7 +62,7 @@ int cpwl_pred_sign_d(cpwl_pred_ctx_t ctx, double v, double err);
    every decision was the test of cpwl_pred_sign_d_filter (|v| > err for a
    proven err), by Arb balls, and exactly. */
 void cpwl_pred_ctx_count(cpwl_pred_ctx_t ctx, ulong by_double, ulong by_arb,
-                    ulong by_exact);
+                         ulong by_exact);
 
 /* ctx's counts += src's (merging the contexts of worker threads). */
 void cpwl_pred_ctx_add_counts(cpwl_pred_ctx_t ctx, const cpwl_pred_ctx_t src);

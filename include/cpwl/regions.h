@@ -126,41 +126,41 @@ void cpwl_regions_cell_set_point(cpwl_regions_cell_struct *c, const fmpq *p, slo
    box or NULL.  Return CPWL_OK (possibly stopped early: R->stopped) or an
    error status with e set. */
 int cpwl_regions_1d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e);
+                    const cpwl_regions_opts *opts, cpwl_err_t e);
 int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e);
+                    const cpwl_regions_opts *opts, cpwl_err_t e);
 int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-               const cpwl_regions_opts *opts, cpwl_err_t e);
+                    const cpwl_regions_opts *opts, cpwl_err_t e);
 
 /* Restrict net to D and run the method opts->method chooses.  Checks that
    D fits the net (dimension) and that the method fits the domain. */
 int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
-                    const cpwl_regions_opts *opts, cpwl_err_t e);
+                         const cpwl_regions_opts *opts, cpwl_err_t e);
 
 /* Exact affine map of the restricted network g on a cell with pattern
    state: grad (m x d row-major), offset (m). */
 void cpwl_regions_cell_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
-                      const unsigned char *state);
+                           const unsigned char *state);
 
 /* Whether the affine maps of g on the patterns s1 and s2 are identical,
    decided through the predicate layer (double forms with proven bounds
    first, exact maps only when the filter cannot tell). */
 int cpwl_regions_same_map(const cpwl_net_t g, const unsigned char *s1,
-                     const unsigned char *s2, cpwl_pred_ctx_t ctx);
+                          const unsigned char *s2, cpwl_pred_ctx_t ctx);
 
 /* Linear regions from facet adjacency: pairs[2k], pairs[2k+1] are cells
    sharing a (d-1)-face.  Merges the pairs with identical maps
    (cpwl_regions_same_map) with union-find and sets R->nlinear and every
    cell's linear index (numbered in order of first cell). */
 void cpwl_regions_merge_linear(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
-                          slong npairs, cpwl_pred_ctx_t ctx);
+                               slong npairs, cpwl_pred_ctx_t ctx);
 
 /* The same with the double output maps of the cells given (m x (d+1)
    per cell, row-major, with proven bounds Ed; a cell whose first bound is
    not finite has none), as the algorithms have them at hand. */
 void cpwl_regions_merge_linear_d(cpwl_regions_t R, const cpwl_net_t g, const slong *pairs,
-                            slong npairs, double *Zd, double *Ed,
-                            cpwl_pred_ctx_t ctx);
+                                 slong npairs, double *Zd, double *Ed,
+                                 cpwl_pred_ctx_t ctx);
 
 /* Sort the cells by pattern (lexicographic on the state bytes), so that
    two runs can be compared cell by cell. */

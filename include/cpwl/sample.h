@@ -91,7 +91,7 @@ void cpwl_sample_clear(cpwl_sample_t S);
    domain, a grid of the wrong dimension or with a zero axis, more points
    than opts->max_points. */
 int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
-               const cpwl_sample_opts *opts, cpwl_err_t e);
+                    const cpwl_sample_opts *opts, cpwl_err_t e);
 
 /* The exact domain point (d entries) of sample point i. */
 void cpwl_sample_point(fmpq *y, const cpwl_sample_t S, slong i);

@@ -58,7 +58,7 @@ void cpwl_train_opts_init(cpwl_train_opts *o);
    3000 seeded runs, D = 3..100, |x|, |y| <= 10, n = 1, 2, w = 1..4,
    squared loss: none diverged and none ended above its initial loss.) */
 double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *y,
-                  slong D, slong n, slong w);
+                       slong D, slong n, slong w);
 
 /* One run: data X (D x n, row-major), y (D); width w.  Initialisation:
    PyTorch's default (uniform in +-1/sqrt(fan_in)).  On return params holds
@@ -66,13 +66,13 @@ double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *
    function returns the final training loss (sum over the data) computed
    in double.  This is cpwl_train_init followed by cpwl_train_from. */
 double cpwl_train_run(double *params, const double *X, const double *y, slong D,
-                 slong n, slong w, const cpwl_train_opts *o, slong run);
+                      slong n, slong w, const cpwl_train_opts *o, slong run);
 
 /* The initial parameters of run `run`: a_j, b_j uniform in
    +-1/sqrt(n), v_j and c uniform in +-1/sqrt(w); c = 0 without an output
    bias. */
 void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
-                slong run);
+                     slong run);
 
 /* Train from params (updated in place) for at most o->iters steps and
    return the loss of the final iterate.  Stops early when the gradient
@@ -81,14 +81,14 @@ void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
    stops) if the loss overflows or becomes NaN: the step was too large.
    steps (may be NULL) receives the number of steps taken. */
 double cpwl_train_from(double *params, const double *X, const double *y,
-                  slong D, slong n, slong w, const cpwl_train_opts *o,
-                  slong *steps);
+                       slong D, slong n, slong w, const cpwl_train_opts *o,
+                       slong *steps);
 
 /* The summed loss at params and, if grad is not NULL, its (sub)gradient
    (same layout as params; the c entry is 0 without output bias): the
    gradient cpwl_train_from follows, exposed for testing. */
 double cpwl_train_grad(double *grad, const double *params, const double *X,
-                  const double *y, slong D, slong n, slong w, int loss,
-                  int output_bias);
+                       const double *y, slong D, slong n, slong w, int loss,
+                       int output_bias);
 
 #endif

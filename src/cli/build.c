@@ -40,10 +40,10 @@ static int parse_num(fmpq_t x, const char *s, size_t a, size_t z,
     trim(s, &a, &z);
     if (a == z)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: expected a "
-                       "number", opt, (long) a + 1);
+                            "number", opt, (long) a + 1);
     if (cpwl_num_parse_fmpq(x, s + a, z - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: %s", opt,
-                       (long) a + 1, ne->msg);
+                            (long) a + 1, ne->msg);
     return CPWL_OK;
 }
 
@@ -100,7 +100,7 @@ static int parse_rows(fmpq **v, slong *rows, slong *cols, const char *s,
         if (n == 0)
         {
             cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld is empty",
-                    opt, (long) p + 1, (long) i + 1);
+                         opt, (long) p + 1, (long) i + 1);
             goto fail;
         }
         if (i == 0)
@@ -111,8 +111,8 @@ static int parse_rows(fmpq **v, slong *rows, slong *cols, const char *s,
         else if (n != *cols)
         {
             cpwl_err_set(e, CPWL_ERR_INPUT, "--%s: column %ld: row %ld has %ld "
-                    "entr%s, row 1 has %ld", opt, (long) p + 1, (long) i + 1,
-                    (long) n, n == 1 ? "y" : "ies", (long) *cols);
+                         "entr%s, row 1 has %ld", opt, (long) p + 1, (long) i + 1,
+                         (long) n, n == 1 ? "y" : "ies", (long) *cols);
             _fmpq_vec_clear(row, n);
             goto fail;
         }
@@ -154,11 +154,11 @@ static int cur_fail(cursor *c, const char *what)
     char got[CPWL_ERR_QUOTE_SIZE];
     if (c->s[c->pos] == '\0')
         return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, "
-                       "got the end of the text", c->opt, (long) c->pos + 1,
-                       what);
+                            "got the end of the text", c->opt, (long) c->pos + 1,
+                            what);
     cpwl_err_quote(got, sizeof got, c->s + c->pos, strcspn(c->s + c->pos, " \t"));
     return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: expected %s, got "
-                   "%s", c->opt, (long) c->pos + 1, what, got);
+                        "%s", c->opt, (long) c->pos + 1, what, got);
 }
 
 /* Skip blanks, then the text word (if present: returns 1). */
@@ -229,16 +229,16 @@ static int cur_rows(cursor *c, fmpq **v, slong *len, slong *alloc,
         {
             if (n < 2)
                 return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: a "
-                               "%s needs n + 1 >= 2 numbers (a_1..a_n, b), "
-                               "got %ld", c->opt, (long) at + 1, what,
-                               (long) n);
+                                    "%s needs n + 1 >= 2 numbers (a_1..a_n, b), "
+                                    "got %ld", c->opt, (long) at + 1, what,
+                                    (long) n);
             *width = n;
         }
         else if (n != *width)
             return cpwl_err_set(c->e, CPWL_ERR_INPUT, "--%s: column %ld: this %s "
-                           "has %ld number%s, the first one %ld (n + 1 each)",
-                           c->opt, (long) at + 1, what, (long) n,
-                           n == 1 ? "" : "s", (long) *width);
+                                "has %ld number%s, the first one %ld (n + 1 each)",
+                                c->opt, (long) at + 1, what, (long) n,
+                                n == 1 ? "" : "s", (long) *width);
         (*rows)++;
     }
     while (cur_accept(c, "|"));
@@ -365,8 +365,8 @@ static int build_lattice_text(cpwl_net_t out, slong *size, const char *s,
             if (x >= nl)
             {
                 cpwl_err_set(e, CPWL_ERR_INPUT, "--lattice: column %ld: index %ld,"
-                        " but L has %ld map%s (0 to %ld)", (long) c.pos + 1,
-                        x, (long) nl, nl == 1 ? "" : "s", (long) nl - 1);
+                             " but L has %ld map%s (0 to %ld)", (long) c.pos + 1,
+                             x, (long) nl, nl == 1 ? "" : "s", (long) nl - 1);
                 goto done;
             }
             if (nidx == iall)
@@ -557,8 +557,8 @@ static int run_pwl1d(cpwl_net_t net, slong *units, const build_args *a, cpwl_err
                 ;
             if (colon == q)
                 status = cpwl_err_set(e, CPWL_ERR_INPUT, "--points: column %ld: "
-                                 "point %ld: expected x:y", (long) p + 1,
-                                 (long) i + 1);
+                                      "point %ld: expected x:y", (long) p + 1,
+                                      (long) i + 1);
             else if (parse_num(x + i, s, p, colon, "points", e) == CPWL_OK)
                 status = parse_num(y + i, s, colon + 1, q, "points", e);
             else
@@ -589,12 +589,12 @@ static int run_pwl1d(cpwl_net_t net, slong *units, const build_args *a, cpwl_err
                                "value", e);
         if (status == CPWL_OK && ns == 0)
             status = cpwl_err_set(e, CPWL_ERR_INPUT, "--slopes: expected at least"
-                             " one slope");
+                                  " one slope");
         if (status == CPWL_OK && nb != ns - 1)
             status = cpwl_err_set(e, CPWL_ERR_INPUT, "--breaks: expected %ld "
-                             "breakpoint%s (one fewer than the %ld slopes), "
-                             "got %ld", (long) ns - 1, ns == 2 ? "" : "s",
-                             (long) ns, (long) nb);
+                                  "breakpoint%s (one fewer than the %ld slopes), "
+                                  "got %ld", (long) ns - 1, ns == 2 ? "" : "s",
+                                  (long) ns, (long) nb);
         if (status == CPWL_OK)
             status = cpwl_build_pwl1d(net, units, br, ns, sl, v, bias, e);
         if (br != NULL)

@@ -1000,7 +1000,7 @@ static int thm_erm_cert(int *ok, const cpwl_erm_result_t r, const cpwl_erm_data_
     cpwl_erm_opts_init(&pb, ctx);
     if (st == CPWL_OK)
         st = cpwl_erm_certificate_verify(opt, &pb, data, buf, len,
-                                    "(certificate)", ctx, e);
+                                         "(certificate)", ctx, e);
     if (st == CPWL_OK)
         *ok = fmpq_equal(opt, r->optimum) && pb.width == o->width
             && pb.loss == o->loss && pb.output_bias == o->output_bias;

@@ -104,16 +104,16 @@ int cmd_equiv(int argc, char **argv)
     if (a->input_dim != b->input_dim)
     {
         cpwl_err_set(e, CPWL_ERR_INPUT, "different input dimensions: %s has %ld "
-                "inputs, %s has %ld", fa, (long) a->input_dim, fb,
-                (long) b->input_dim);
+                     "inputs, %s has %ld", fa, (long) a->input_dim, fb,
+                     (long) b->input_dim);
         status = cli_fail("equiv", e);
         goto done;
     }
     if (cpwl_net_output_dim(a) != cpwl_net_output_dim(b))
     {
         cpwl_err_set(e, CPWL_ERR_INPUT, "different output dimensions: %s has %ld "
-                "outputs, %s has %ld", fa, (long) cpwl_net_output_dim(a), fb,
-                (long) cpwl_net_output_dim(b));
+                     "outputs, %s has %ld", fa, (long) cpwl_net_output_dim(a), fb,
+                     (long) cpwl_net_output_dim(b));
         status = cli_fail("equiv", e);
         goto done;
     }

@@ -257,7 +257,7 @@ static int verify_certificate(cpwl_erm_data_t data, const char *dpath,
     want.loss = (cpwl_qp_loss) loss;
     want.output_bias = bias;
     st = cpwl_erm_certificate_check(opt, &pb, NULL, &want, data, buf, len, path,
-                               ctx, e);
+                                    ctx, e);
     if (st == CPWL_OK)
     {
         if (json)
@@ -394,7 +394,7 @@ int cmd_erm(int argc, char **argv)
     cli_catch_sigint(&old);
     t0 = cli_now();
     if (cpwl_erm_data_read_file_sep(data, &stopped, argv[optind], sep,
-                               &cli_interrupted, e) != CPWL_OK)
+                                    &cli_interrupted, e) != CPWL_OK)
     {
         cli_restore_sigint(&old);
         return cli_fail("erm", e);

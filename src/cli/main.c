@@ -602,7 +602,7 @@ int cli_dom_set(cpwl_dom_t D, slong n, const char *box, const char *slice,
     size_t i, len, k;
     if (slice != NULL && line != NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
-                       "used together");
+                            "used together");
     if (cpwl_dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
         return CPWL_OK;
     /* The library names the text at fault; here it is an option. */

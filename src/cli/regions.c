@@ -258,8 +258,8 @@ int cmd_regions(int argc, char **argv)
     if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || ((svg || png) && D->d != 2
             && cpwl_err_set(e, CPWL_ERR_INPUT, "--svg/--png draw 2-D domains; "
-                       "this domain has dimension %ld (use --slice)",
-                       (long) D->d)))
+                            "this domain has dimension %ld (use --slice)",
+                            (long) D->d)))
     {
         status = cli_fail("regions", e);
         cpwl_dom_clear(D);

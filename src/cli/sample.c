@@ -314,7 +314,7 @@ static slong *pattern_order(const cpwl_sample_t S)
     for (i = 0; i < S->npatterns; i++)
     {
         cpwl_batch_unpack(sort_states + i * ns, S->patterns + i * S->words,
-                     S->nstates);
+                          S->nstates);
         ord[i] = i;
     }
     sort_S = S;
@@ -425,10 +425,10 @@ int cmd_sample(int argc, char **argv)
     if (cli_dom_set(D, net->input_dim, box, slice, line, e) != CPWL_OK
         || (!D->bounded
             && cpwl_err_set(e, CPWL_ERR_INPUT, "sampling needs a bounded domain: "
-                       "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
-                       "slice coordinates" : line ? "\"lo:hi\" in line "
-                       "coordinates" : "\"lo:hi,...\", one interval per "
-                       "input")))
+                            "give --box (%s)", slice ? "\"slo:shi,tlo:thi\" in "
+                            "slice coordinates" : line ? "\"lo:hi\" in line "
+                            "coordinates" : "\"lo:hi,...\", one interval per "
+                            "input")))
     {
         status = cli_fail("sample", e);
         goto out_dom;

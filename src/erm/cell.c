@@ -20,8 +20,8 @@ void cpwl_erm_count_cells(fmpz_t count, slong N, slong w)
 }
 
 void cpwl_erm_cell_qp(cpwl_qp_t P, const cpwl_erm_data_t data, const cpwl_erm_dich_t S,
-                 const slong *sets, const int *sign, slong units,
-                 cpwl_qp_loss loss, int output_bias)
+                      const slong *sets, const int *sign, slong units,
+                      cpwl_qp_loss loss, int output_bias)
 {
     slong D = data->D, n = data->n, c = n + 1, j, i, t;
     slong k = units * c + (output_bias ? 1 : 0);
@@ -61,7 +61,7 @@ void cpwl_erm_cell_qp(cpwl_qp_t P, const cpwl_erm_data_t data, const cpwl_erm_di
 }
 
 void cpwl_erm_cell_net(cpwl_net_t net, const cpwl_erm_data_t data, const int *sign,
-                  slong units, slong w, const fmpq *theta, int output_bias)
+                       slong units, slong w, const fmpq *theta, int output_bias)
 {
     slong n = data->n, c = n + 1, j, t;
     cpwl_net_layer_struct *L, *O;
@@ -109,7 +109,7 @@ void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, cpwl_qp_loss kind)
 }
 
 void cpwl_erm_net_loss(fmpq_t loss, const cpwl_net_t net, const cpwl_erm_data_t data,
-                  cpwl_qp_loss kind)
+                       cpwl_qp_loss kind)
 {
     slong i, n = data->n;
     fmpq_t p;

@@ -40,7 +40,7 @@ static void put_sol(FILE *f, const cpwl_qp_sol_struct *s)
 }
 
 int cpwl_erm_certificate_write(FILE *f, const cpwl_erm_result_t r,
-                          const cpwl_erm_data_t data, const cpwl_erm_opts *o)
+                               const cpwl_erm_data_t data, const cpwl_erm_opts *o)
 {
     slong i, j;
     const cpwl_erm_dich_struct *S = &r->dich;

@@ -96,7 +96,7 @@ static int csv_blank(const csv_reader *C, char c)
 static int csv_bad(csv_reader *C, size_t at, const char *what)
 {
     return cpwl_err_set(C->e, CPWL_ERR_INPUT, "%s:%ld:%ld: %s", C->name,
-                   (long) C->line, (long) (at - C->line_start + 1), what);
+                        (long) C->line, (long) (at - C->line_start + 1), what);
 }
 
 static void csv_add(csv_reader *C, size_t a, size_t b, int esc)
@@ -221,8 +221,8 @@ static int csv_is_name(const csv_reader *C, const csv_cell *c)
 }
 
 int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *text,
-                          size_t len, const char *name, int sep,
-                          volatile sig_atomic_t *interrupt, cpwl_err_t e)
+                               size_t len, const char *name, int sep,
+                               volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     csv_reader C;
     size_t pos = 0;
@@ -235,7 +235,7 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
     *stopped = 0;
     if (sep != 0 && sep != ',' && sep != ';' && sep != '\t')
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: separator %d: expected ',', "
-                       "';' or a tab", name, sep);
+                            "';' or a tab", name, sep);
     memset(&C, 0, sizeof C);
     C.text = text;
     C.name = name;
@@ -256,7 +256,7 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
         if (memchr(text + pos, '\0', end - pos) != NULL)
         {
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: NUL byte in the data",
-                         name, (long) C.line);
+                              name, (long) C.line);
             break;
         }
         if (C.sep == 0)
@@ -276,8 +276,8 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
             if (cols < 0 && C.ncells < 2)
             {
                 st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
-                             "least 2 cells (x_1,...,x_n,y), got 1", name,
-                             (long) C.line);
+                                  "least 2 cells (x_1,...,x_n,y), got 1", name,
+                                  (long) C.line);
                 break;
             }
             if (first)
@@ -297,9 +297,9 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
             else if (C.ncells != cols)
             {
                 st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: expected %ld cells "
-                             "(as in the %s), got %ld", name, (long) C.line,
-                             (long) cols, header ? "header" : "first row",
-                             (long) C.ncells);
+                                  "(as in the %s), got %ld", name, (long) C.line,
+                                  (long) cols, header ? "header" : "first row",
+                                  (long) C.ncells);
                 break;
             }
             for (k = 0; k < cols; k++)
@@ -310,14 +310,14 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
                 if (c->esc)
                     cpwl_err_set(ne, CPWL_ERR_INPUT, "expected a number");
                 if (c->esc || cpwl_num_parse_fmpq(row + k, text + c->a,
-                                             c->b - c->a, CPWL_NUM_EXACT, ne)
+                                                  c->b - c->a, CPWL_NUM_EXACT, ne)
                               != CPWL_OK)
                 {
                     cpwl_err_quote(q, sizeof q, text + c->a, c->b - c->a);
                     st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld:%ld: cell %ld "
-                                 "(%s): %s", name, (long) C.line,
-                                 (long) (c->a - pos + 1), (long) k + 1, q,
-                                 ne->msg);
+                                      "(%s): %s", name, (long) C.line,
+                                      (long) (c->a - pos + 1), (long) k + 1, q,
+                                      ne->msg);
                     break;
                 }
             }
@@ -343,22 +343,22 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
 }
 
 int cpwl_erm_data_read_str_stop(cpwl_erm_data_t data, int *stopped, const char *text,
-                           size_t len, const char *name,
-                           volatile sig_atomic_t *interrupt, cpwl_err_t e)
+                                size_t len, const char *name,
+                                volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     return cpwl_erm_data_read_str_sep(data, stopped, text, len, name, 0,
-                                 interrupt, e);
+                                      interrupt, e);
 }
 
 int cpwl_erm_data_read_str(cpwl_erm_data_t data, const char *text, size_t len,
-                      const char *name, cpwl_err_t e)
+                           const char *name, cpwl_err_t e)
 {
     int stopped;
     return cpwl_erm_data_read_str_sep(data, &stopped, text, len, name, 0, NULL, e);
 }
 
 int cpwl_erm_data_read_file_sep(cpwl_erm_data_t data, int *stopped, const char *path,
-                           int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e)
+                                int sep, volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     char *buf;
     size_t len;
@@ -367,13 +367,13 @@ int cpwl_erm_data_read_file_sep(cpwl_erm_data_t data, int *stopped, const char *
     if ((st = cpwl_io_read_all(&buf, &len, path, e)) != CPWL_OK)
         return st;
     st = cpwl_erm_data_read_str_sep(data, stopped, buf, len, path, sep, interrupt,
-                               e);
+                                    e);
     flint_free(buf);
     return st;
 }
 
 int cpwl_erm_data_read_file_stop(cpwl_erm_data_t data, int *stopped, const char *path,
-                            volatile sig_atomic_t *interrupt, cpwl_err_t e)
+                                 volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     return cpwl_erm_data_read_file_sep(data, stopped, path, 0, interrupt, e);
 }

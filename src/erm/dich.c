@@ -24,16 +24,16 @@ static int dich_alloc(cpwl_erm_dich_t S, slong N, slong D, cpwl_err_t e)
     S->words = (D + FLINT_BITS - 1) / FLINT_BITS;
     if (N > CPWL_ERM_MAX_DICH_LIMBS / FLINT_MAX(S->words, 1))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%ld dichotomies of %ld points are "
-                       "more than this implementation can hold in memory",
-                       (long) N, (long) D);
+                            "more than this implementation can hold in memory",
+                            (long) N, (long) D);
     S->bits = flint_calloc(FLINT_MAX(1, N * S->words), sizeof(ulong));
     return CPWL_OK;
 }
 
 int cpwl_erm_dichotomies_regions(cpwl_erm_dich_t S, int *stopped,
-                            const cpwl_erm_data_t data,
-                            volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
-                            cpwl_err_t e)
+                                 const cpwl_erm_data_t data,
+                                 volatile sig_atomic_t *interrupt, cpwl_pred_ctx_t ctx,
+                                 cpwl_err_t e)
 {
     slong D = data->D, n = data->n, i, j, k;
     cpwl_net_t g;
@@ -120,7 +120,7 @@ static int pt_cmp(const void *a, const void *b)
 }
 
 int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_data_t data,
-                         volatile sig_atomic_t *interrupt, cpwl_err_t e)
+                              volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
     slong D = data->D, i, j, k, N;
     dich_pt *p;
@@ -129,7 +129,7 @@ int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_da
 
     if (data->n != 1)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_erm_dichotomies_line: data of "
-                       "dimension %ld", (long) data->n);
+                            "dimension %ld", (long) data->n);
     *stopped = 0;
     cpwl_erm_dich_clear(S);
     p = flint_malloc(FLINT_MAX(D, 1) * sizeof(dich_pt));
@@ -172,7 +172,7 @@ int cpwl_erm_dichotomies_line(cpwl_erm_dich_t S, int *stopped, const cpwl_erm_da
 }
 
 int cpwl_erm_dichotomies(cpwl_erm_dich_t S, const cpwl_erm_data_t data, cpwl_pred_ctx_t ctx,
-                    cpwl_err_t e)
+                         cpwl_err_t e)
 {
     int stopped;
     if (data->n == 1)

@@ -310,7 +310,7 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
         for (i = 0; i < g; i++)
             psign[i] = 1;
         cpwl_erm_cell_qp(P, G->data, G->S, set, psign, g, G->o->loss,
-                    G->o->output_bias);
+                         G->o->output_bias);
         cpwl_qp_lower_bound(lb, P);
         cpwl_qp_clear(P);
     }
@@ -546,7 +546,7 @@ out:
 }
 
 int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_erm_opts *o,
-              cpwl_err_t e)
+                   cpwl_err_t e)
 {
     cpwl_erm_dich_t S;
     slong N, u, total, ncells = 0, i;
@@ -556,18 +556,18 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
 
     if (o->width < 1 || o->width > CPWL_ERM_MAX_WIDTH)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the width must be between 1 and "
-                       "%d", CPWL_ERM_MAX_WIDTH);
+                            "%d", CPWL_ERM_MAX_WIDTH);
     if (o->loss == CPWL_QP_HINGE)
         for (i = 0; i < data->D; i++)
             if (!fmpq_is_one(data->y + i) && !fmpq_equal_si(data->y + i, -1))
                 return cpwl_err_set(e, CPWL_ERR_INPUT, "hinge loss needs labels "
-                               "+1 or -1; row %ld has another label",
-                               (long) i + 1);
+                                    "+1 or -1; row %ld has another label",
+                                    (long) i + 1);
     cpwl_erm_dich_init(S);
     st = data->n == 1
          ? cpwl_erm_dichotomies_line(S, &stopped, data, o->interrupt, e)
          : cpwl_erm_dichotomies_regions(S, &stopped, data, o->interrupt, o->pred,
-                                   e);
+                                        e);
     if (st != CPWL_OK)
     {
         cpwl_erm_dich_clear(S);
@@ -590,13 +590,13 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
         char *s = fmpz_get_str(NULL, 10, count);
         if (fmpz_cmp_si(count, CPWL_ERM_HARD_MAX_CELLS) > 0)
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
-                         "dichotomies, width %ld) are more than this "
+                              "dichotomies, width %ld) are more than this "
                          "implementation can hold in memory (%ld)", s,
                          (long) N, (long) o->width,
                          (long) CPWL_ERM_HARD_MAX_CELLS);
         else
             st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s convex subproblems (%ld "
-                         "dichotomies, width %ld) is more than `max_cells` "
+                              "dichotomies, width %ld) is more than `max_cells` "
                          "%ld; raise `max_cells` to go on", s, (long) N,
                          (long) o->width, (long) o->max_cells);
         flint_free(s);
@@ -647,7 +647,7 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
     }
     if (st == CPWL_OK && r->have_sol)
         cpwl_erm_cell_net(r->net, data, r->sign, u, o->width, r->sol->theta,
-                     o->output_bias);
+                          o->output_bias);
 done:
     if (st == CPWL_OK && r->stopped && !r->have_sol)
     {

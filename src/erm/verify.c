@@ -163,10 +163,10 @@ static const char *loss_name(cpwl_qp_loss l)
         st = cpwl_err_set(e, CPWL_ERR_INPUT, __VA_ARGS__); goto done; } while (0)
 
 int cpwl_erm_certificate_check(fmpq_t optimum, cpwl_erm_opts *problem,
-                          cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
-                          const cpwl_erm_data_t data, const char *text,
-                          size_t len, const char *name, cpwl_pred_ctx_t ctx,
-                          cpwl_err_t e)
+                               cpwl_erm_verify_info *info, const cpwl_erm_opts *expect,
+                               const cpwl_erm_data_t data, const char *text,
+                               size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                               cpwl_err_t e)
 {
     json_value *J = json_parse(text, len, name, e), *v, *cells, *dl;
     cpwl_erm_dich_t S, T;
@@ -418,10 +418,10 @@ done:
 }
 
 int cpwl_erm_certificate_verify(fmpq_t optimum, cpwl_erm_opts *problem,
-                           const cpwl_erm_data_t data, const char *text,
-                           size_t len, const char *name, cpwl_pred_ctx_t ctx,
-                           cpwl_err_t e)
+                                const cpwl_erm_data_t data, const char *text,
+                                size_t len, const char *name, cpwl_pred_ctx_t ctx,
+                                cpwl_err_t e)
 {
     return cpwl_erm_certificate_check(optimum, problem, NULL, NULL, data, text,
-                                 len, name, ctx, e);
+                                      len, name, ctx, e);
 }

@@ -38,9 +38,9 @@ int onnx_fail(onnx_ctx *c, const char *fmt, ...)
         cpwl_err_quote(o, sizeof o, op, strlen(op));
         if (name[0] == '\0')
             return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s): %s",
-                           c->where, (long) c->node_index, o, msg);
+                                c->where, (long) c->node_index, o, msg);
         return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: node %ld (%s, named %s): "
-                       "%s", c->where, (long) c->node_index, o, q, msg);
+                            "%s", c->where, (long) c->node_index, o, q, msg);
     }
     return cpwl_err_set(c->e, CPWL_ERR_INPUT, "%s: %s", c->where, msg);
 }
@@ -530,8 +530,8 @@ static int lower_graph(onnx_ctx *c, const Onnx__ModelProto *m)
 }
 
 int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
-                      const char *where, const cpwl_onnx_opts_struct *opts,
-                      cpwl_err_t e)
+                           const char *where, const cpwl_onnx_opts_struct *opts,
+                           cpwl_err_t e)
 {
     Onnx__ModelProto *m;
     onnx_ctx c;
@@ -552,19 +552,19 @@ int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
     if (opts->fold_batchnorm != 0 && opts->fold_batchnorm != 32
         && opts->fold_batchnorm != 64)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: BatchNormalization folding "
-                       "must be 32 or 64 bits (binary32 or binary64), not %d",
-                       where, opts->fold_batchnorm);
+                            "must be 32 or 64 bits (binary32 or binary64), not %d",
+                            where, opts->fold_batchnorm);
     m = onnx__model_proto__unpack(NULL, len, (const uint8_t *) buf);
     if (m == NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: not an ONNX model (the "
-                       "protobuf ModelProto does not decode: truncated or "
-                       "another format)", where);
+                            "protobuf ModelProto does not decode: truncated or "
+                            "another format)", where);
     if (!m->has_ir_version || m->ir_version < ONNX_IR_MIN
         || m->ir_version > ONNX_IR_MAX)
     {
         st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: ONNX IR version %lld is not "
-                     "supported (supported: %d to %d)", where,
-                     (long long) m->ir_version, ONNX_IR_MIN, ONNX_IR_MAX);
+                          "supported (supported: %d to %d)", where,
+                          (long long) m->ir_version, ONNX_IR_MIN, ONNX_IR_MAX);
         onnx__model_proto__free_unpacked(m, NULL);
         return st;
     }
@@ -577,8 +577,8 @@ int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
     if (c.opset < ONNX_OPSET_MIN || c.opset > ONNX_OPSET_MAX)
     {
         st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: ONNX opset %ld is not supported "
-                     "(supported: %d to %d)", where, (long) c.opset,
-                     ONNX_OPSET_MIN, ONNX_OPSET_MAX);
+                          "(supported: %d to %d)", where, (long) c.opset,
+                          ONNX_OPSET_MIN, ONNX_OPSET_MAX);
         onnx__model_proto__free_unpacked(m, NULL);
         return st;
     }
@@ -603,7 +603,7 @@ int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
 }
 
 int cpwl_onnx_net_read_file(cpwl_net_t net, const char *path,
-                       const cpwl_onnx_opts_struct *opts, cpwl_err_t e)
+                            const cpwl_onnx_opts_struct *opts, cpwl_err_t e)
 {
     char *buf;
     size_t len;

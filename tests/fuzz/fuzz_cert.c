@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cpwl_pred_ctx_init(ctx);
     cpwl_erm_opts_init(&pb, ctx);
     st = cpwl_erm_certificate_verify(opt, &pb, d, (const char *) data, size,
-                                "fuzz.json", ctx, e);
+                                     "fuzz.json", ctx, e);
     fuzz_check_err(e, st);
     /* The empirical loss of the V is >= 0 for every loss cpwl knows. */
     if (st == CPWL_OK && fmpq_sgn(opt) < 0)
