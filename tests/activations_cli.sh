@@ -8,29 +8,8 @@
 : "${CPWL:?CPWL must name the cpwl binary}"
 EX=${CPWL_EXAMPLES:-examples}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-act.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' 0
-trap 'exit 99' 1 2 15
-
-n=0
-fails=0
-
-call() {
-    $CPWL_WRAP "$CPWL" "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-
-report() {
-    n=$((n + 1))
-    if [ -z "$2" ]; then
-        echo "ok $n - $1"
-    else
-        fails=$((fails + 1))
-        echo "not ok $n - $1:$2"
-        sed 's/^/#   stdout: /' "$tmp/out"
-        sed 's/^/#   stderr: /' "$tmp/err"
-    fi
-}
+. "$(dirname "$0")/tap.sh"
+tap_init act
 
 # good DESC ERE...: exit 0, nothing on stderr, every ERE in stdout.
 good() {

@@ -11,30 +11,8 @@
 : "${CPWL:?CPWL must name the cpwl binary}"
 EX=${CPWL_EXAMPLES:-examples}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-draw.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' 0
-trap 'exit 99' 1 2 15
-
-n=0
-fails=0
-
-run() { $CPWL_WRAP "$CPWL" "$@"; }
-
-call() {
-    run "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-
-report() {
-    n=$((n + 1))
-    if [ -z "$2" ]; then
-        echo "ok $n - $1"
-    else
-        fails=$((fails + 1))
-        echo "not ok $n - $1:$2"
-        sed 's/^/#   stderr: /' "$tmp/err"
-    fi
-}
+. "$(dirname "$0")/tap.sh"
+tap_init draw
 
 ok_why() {
     why=""

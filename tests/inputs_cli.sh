@@ -8,30 +8,8 @@
 EX=${CPWL_EXAMPLES:-examples}
 TD=${CPWL_TESTDATA:-tests/data}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-inputs.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' 0
-trap 'exit 99' 1 2 15
-
-n=0
-fails=0
-
-run() { $CPWL_WRAP "$CPWL" "$@"; }
-
-call() {
-    run "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-
-report() {
-    n=$((n + 1))
-    if [ -z "$2" ]; then
-        echo "ok $n - $1"
-    else
-        fails=$((fails + 1))
-        echo "not ok $n - $1:$2"
-        sed 's/^/#   stderr: /' "$tmp/err"
-    fi
-}
+. "$(dirname "$0")/tap.sh"
+tap_init inputs
 
 # bad DESC ERE...: exit 2, one stderr line matching every ERE.
 bad() {

@@ -1,0 +1,37 @@
+# Shared by the shell tests (sourced): tap_init makes a temporary
+# directory $tmp, removed on exit; call runs cpwl (under $CPWL_WRAP, the
+# valgrind wrapper of make check-valgrind) with its output in $tmp/out and
+# $tmp/err and its exit status in $status; report DESC WHY counts a check
+# (passed when WHY is empty) and on failure shows the last call's output.
+
+# tap_init NAME
+tap_init()
+{
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-$1.XXXXXX") || exit 99
+    trap 'rm -rf "$tmp"' 0
+    trap 'exit 99' 1 2 15
+    n=0
+    fails=0
+}
+
+run() { $CPWL_WRAP "$CPWL" "$@"; }
+
+call()
+{
+    run "$@" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+}
+
+report()
+{
+    n=$((n + 1))
+    if [ -z "$2" ]; then
+        echo "ok $n - $1"
+    else
+        fails=$((fails + 1))
+        echo "not ok $n - $1:$2"
+        [ -f "$tmp/out" ] && sed 's/^/#   stdout: /' "$tmp/out" | head -20
+        [ -f "$tmp/err" ] && sed 's/^/#   stderr: /' "$tmp/err" | head -20
+    fi
+    return 0
+}
