@@ -510,12 +510,71 @@ static void gen_print(void *ctx, const char *s, size_t n)
 }
 
 /* yajl_gen escapes strings as JSON requires. */
+/* Length of the valid UTF-8 sequence at s[0..n) (1 to 4), or 0: no
+   overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t k, i;
+    unsigned long c;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        k = 2, c = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        k = 3, c = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        k = 4, c = s[0] & 0x07;
+    else
+        return 0;
+    if (n < k)
+        return 0;
+    for (i = 1; i < k; i++)
+    {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if ((k == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)))
+        || (k == 4 && (c < 0x10000 || c > 0x10ffff)))
+        return 0;
+    return k;
+}
+
+/* Strings from elsewhere (a model's names, file names) need not be UTF-8,
+   but the JSON written must be: each byte of an invalid sequence is
+   written as U+FFFD, the replacement character. */
 void json_buf_string(json_buf *b, const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *) s;
+    unsigned char *t = NULL;
+    size_t i, k, m = 0;
     yajl_gen g = yajl_gen_alloc(NULL);
     yajl_gen_config(g, yajl_gen_print_callback, gen_print, b);
-    yajl_gen_string(g, (const unsigned char *) s, n);
+    for (i = 0; i < n; i += k)
+        if ((k = utf8_seq(u + i, n - i)) == 0)
+            break;
+    if (i < n)
+    {
+        t = flint_malloc(3 * n);
+        for (i = 0; i < n; i += k)
+        {
+            if ((k = utf8_seq(u + i, n - i)) == 0)
+            {
+                t[m++] = 0xef, t[m++] = 0xbf, t[m++] = 0xbd;
+                k = 1;
+            }
+            else
+            {
+                memcpy(t + m, u + i, k);
+                m += k;
+            }
+        }
+        u = t;
+        n = m;
+    }
+    yajl_gen_string(g, u, n);
     yajl_gen_free(g);
+    flint_free(t);
 }
 
 static void gen_value(yajl_gen g, const json_value *v)

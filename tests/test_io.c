@@ -1412,9 +1412,44 @@ END_TEST
 
 START_TEST(test_json_quote)
 {
+    /* Bytes that are not UTF-8 (a model's names need not be) become
+       U+FFFD, one per byte, so that the JSON written always reads: a
+       stray byte, an overlong '/', a surrogate, a cut sequence; valid
+       sequences of 2, 3 and 4 bytes stay. */
+    static const char *in[] = {"a\xd4" "b", "\xc0\xaf", "\xed\xa0\x80",
+                               "x\xe2\x82", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"};
+    static const char *want[] = {"\"a\xef\xbf\xbd" "b\"",
+                                 "\"\xef\xbf\xbd\xef\xbf\xbd\"",
+                                 "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"",
+                                 "\"x\xef\xbf\xbd\xef\xbf\xbd\"",
+                                 "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\""};
     char *s = cpwl_io_json_quote("a\"b\\c\nd");
+    slong i;
+    cpwl_net_t net, back;
+    cpwl_err_t e;
     ck_assert_str_eq(s, "\"a\\\"b\\\\c\\nd\"");
     flint_free(s);
+    for (i = 0; i < 5; i++)
+    {
+        s = cpwl_io_json_quote(in[i]);
+        ck_assert_str_eq(s, want[i]);
+        flint_free(s);
+    }
+    /* a net named with such bytes writes a file that reads back */
+    cpwl_net_init(net, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_io_net_read_str(net, tent_text, strlen(tent_text),
+                                          WHERE, e), CPWL_OK);
+    flint_free(net->name);
+    net->name = flint_malloc(8);
+    strcpy(net->name, "n\xff\xfe" "et");
+    s = cpwl_io_net_write_str(net);
+    cpwl_net_init(back, 0);
+    ck_assert_int_eq(cpwl_io_net_read_str(back, s, strlen(s), "w", e), CPWL_OK);
+    ck_assert_str_eq(back->name, "n\xef\xbf\xbd\xef\xbf\xbd" "et");
+    flint_free(s);
+    cpwl_net_clear(back);
+    cpwl_net_clear(net);
 }
 END_TEST
 
