@@ -1,5 +1,5 @@
 /* The reference path of bench_regions (issue 12), compiled into that
-   benchmark only, never into the library: src/cpwl_regions_2d.c as it was at
+   benchmark only, never into the library: src/regions_2d.c as it was at
    commit 03fec77, before the 2-D rewrite (carried forms, batched products,
    threads).  Issue 12 asks for exact 2-D regions several times faster
    than the float32 edge-subdivision tool (Berzins, ICML 2023); PyTorch

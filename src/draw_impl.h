@@ -2,7 +2,7 @@
    legend, output), src/draw_text.c (ticks and text), src/draw_paint.c
    (painting), src/draw_geom.c (options, cell polygons, checks),
    src/draw_adj.c (adjacency, view and counts, exactly) and
-   src/cpwl_draw_colour.c (colours and their choice). */
+   src/draw_colour.c (colours and their choice). */
 #ifndef CPWL_DRAW_IMPL_H
 #define CPWL_DRAW_IMPL_H
 
@@ -63,7 +63,7 @@ void draw_show(cairo_t *cr, const char *s, double x, double y, double align);
 void draw_sizes(draw_sizes_struct *S, const cpwl_draw_opts *o, const double lo[2],
                 const double hi[2]);
 
-/* Every fifth of matplotlib's 256 viridis entries (cpwl_draw_colour.c). */
+/* Every fifth of matplotlib's 256 viridis entries (draw_colour.c). */
 #define DRAW_VIRIDIS_N 52
 extern const double draw_viridis[DRAW_VIRIDIS_N][3];
 

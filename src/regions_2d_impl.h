@@ -1,6 +1,6 @@
 /* Internals of the 2-D region algorithm (cpwl_regions_2d*.c): the planar
    subdivision with twin edges, lazy exact geometry and the sign of a
-   cutting line at a vertex.  See cpwl_regions_2d.c for the method. */
+   cutting line at a vertex.  See regions_2d.c for the method. */
 #ifndef CPWL_REGIONS_2D_IMPL_H
 #define CPWL_REGIONS_2D_IMPL_H
 
@@ -78,7 +78,7 @@ typedef struct
     slong nstblk, astblk, stleft;
     slong stamp;                /* current (face instance, neuron) */
     const char *bug;            /* a broken invariant (internal error) */
-    /* the carried forms (cpwl_regions_2d.c) */
+    /* the carried forms (regions_2d.c) */
     const forms_plan_struct *fp;
     slong *lnext;               /* the next layer with states, or -1 */
     int nthreads;

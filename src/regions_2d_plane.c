@@ -1,6 +1,6 @@
 /* The planar subdivision of the 2-D region algorithm: faces with twin
    edges, lines and vertices with lazy exact values, the sign of a
-   cutting form at a vertex and the split of a face (cpwl_regions_2d.c has the
+   cutting form at a vertex and the split of a face (regions_2d.c has the
    method). */
 #include "regions_2d_impl.h"
 

@@ -1,4 +1,4 @@
-/* Internals of the n-D region method shared by cpwl_regions_nd.c (polyhedra,
+/* Internals of the n-D region method shared by regions_nd.c (polyhedra,
    refinement by LP, the driver) and regions_nd_linear.c (the merge into
    linear regions).  Not installed. */
 #ifndef CPWL_REGIONS_ND_IMPL_H

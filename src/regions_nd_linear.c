@@ -1,5 +1,5 @@
 /* The n-D method's linear regions (see the comment at the top of
-   cpwl_regions_nd.c): cells that share their affine map are joined across the
+   regions_nd.c): cells that share their affine map are joined across the
    facets they share, found by exact LP. */
 #include <stdlib.h>
 #include <string.h>
