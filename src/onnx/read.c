@@ -313,6 +313,46 @@ static void ctx_clear(onnx_ctx *c)
     flint_free(c->slots);
 }
 
+/* proto2 leaves an absent string field NULL; ONNX readers (and this one)
+   treat it as "".  Every singular string field of every message of the
+   model is set to an allocated "" (freed with the model by protobuf-c), so
+   that no name, op type or domain below is ever NULL, whatever the bytes. */
+static int fill_strings(ProtobufCMessage *msg, int depth)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    unsigned i;
+    size_t j;
+    if (depth > 64)
+        return 0;
+    for (i = 0; i < d->n_fields; i++)
+    {
+        const ProtobufCFieldDescriptor *f = d->fields + i;
+        char *base = (char *) msg + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        {
+            size_t n = *(size_t *) ((char *) msg + f->quantifier_offset);
+            if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+                for (j = 0; j < n; j++)
+                    if (!fill_strings((*(ProtobufCMessage ***) base)[j],
+                                      depth + 1))
+                        return 0;
+        }
+        else if (f->type == PROTOBUF_C_TYPE_STRING)
+        {
+            if (*(char **) base == NULL
+                && (*(char **) base = calloc(1, 1)) == NULL)
+                return 0;
+        }
+        else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
+        {
+            ProtobufCMessage *sub = *(ProtobufCMessage **) base;
+            if (sub != NULL && !fill_strings(sub, depth + 1))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* The inputs: the first real one is the net's; the next nconst are
    constants given in the options. */
 static int bind_inputs(onnx_ctx *c, const Onnx__GraphProto *g)
@@ -367,9 +407,13 @@ static int bind_inputs(onnx_ctx *c, const Onnx__GraphProto *g)
                 NULL, c->opts->const_lens[k - 1],
                 (const uint8_t *) c->opts->const_tensors[k - 1]);
             int st;
-            if (t == NULL)
+            if (t == NULL || !fill_strings(&t->base, 0))
+            {
+                if (t != NULL)
+                    onnx__tensor_proto__free_unpacked(t, NULL);
                 return onnx_fail(c, "the constant for graph input %ld is not "
                                  "a serialised TensorProto", (long) i);
+            }
             st = onnx_tensor_read(c, s->val, t, name);
             onnx__tensor_proto__free_unpacked(t, NULL);
             if (st != CPWL_OK)
@@ -559,6 +603,12 @@ int cpwl_onnx_net_read_buf(cpwl_net_t net, const void *buf, size_t len,
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: not an ONNX model (the "
                             "protobuf ModelProto does not decode: truncated or "
                             "another format)", where);
+    if (!fill_strings(&m->base, 0))
+    {
+        onnx__model_proto__free_unpacked(m, NULL);
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: the model nests messages "
+                            "more than 64 deep, or memory ran out", where);
+    }
     if (!m->has_ir_version || m->ir_version < ONNX_IR_MIN
         || m->ir_version > ONNX_IR_MAX)
     {
