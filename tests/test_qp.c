@@ -767,7 +767,7 @@ START_TEST(test_lp_dual)
                 test_fmpq(row + j, &r, j == d ? 4 : 0);
         }
         /* a box keeps them bounded (cddlib reads an uninitialised value
-           on unbounded LPs, which valgrind reports; the LPs of qp.c are
+           on unbounded LPs, which valgrind reports; the LPs of qp/lploss.c are
            all bounded) */
         for (j = 0; j < d; j++)
         {

@@ -318,7 +318,7 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
 
 /* Visit group gid: prune it on its exact bound lb, or solve its cells in
    enumeration order until the best value reaches lb.  Sequentially: the
-   exact fallback of the squared loss (sq_exact in qp.c) uses cddlib,
+   exact fallback of the squared loss (sq_exact in qp/squared.c) uses cddlib,
    which is not thread-safe. */
 static int group_visit(cpwl_erm_result_t r, group_ctx *G, slong gid,
                        const fmpq_t lb, cpwl_err_t e)

@@ -181,8 +181,8 @@ int qp_solve_lp(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int fast, cpwl_err_t e)
     if (st != LP_OPTIMAL)
     {
         status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact LP of the %s "
-                         "loss failed (status %d)",
-                         P->loss == CPWL_QP_L1 ? "l1" : "hinge", st);
+                              "loss failed (status %d)",
+                              P->loss == CPWL_QP_L1 ? "l1" : "hinge", st);
         goto done;
     }
     qvec_set(Sol->theta, x, k);
@@ -190,7 +190,7 @@ int qp_solve_lp(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int fast, cpwl_err_t e)
     if (!fmpq_equal(Sol->value, opt))
     {
         status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: LP optimum differs from "
-                         "the loss at its point");
+                              "the loss at its point");
         goto done;
     }
     for (i = 0; i < D; i++)
@@ -206,7 +206,7 @@ int qp_solve_lp(cpwl_qp_sol_t Sol, const cpwl_qp_t P, int fast, cpwl_err_t e)
         Sol->iterations++;
         if (!lp_loss_dual(Sol, P) || !cpwl_qp_check(Sol, P, &why))
             status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: no exact "
-                             "certificate for the LP optimum (%s)", why);
+                                  "certificate for the LP optimum (%s)", why);
     }
 done:
     lp_clear(L);

@@ -297,7 +297,7 @@ static int qp_solve_with(cpwl_qp_sol_t S, const cpwl_qp_t P, int fast, cpwl_err_
 {
     if (S->k != P->k || S->m != P->m || S->D != P->D)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_qp_solve: solution sized for "
-                       "another problem");
+                            "another problem");
     if (P->loss == CPWL_QP_SQUARED)
         return qp_solve_squared(S, P, fast, e);
     return qp_solve_lp(S, P, fast, e);

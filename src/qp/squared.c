@@ -491,7 +491,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
         if (it > 100000)
         {
             status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
-                             "active-set method did not terminate");
+                                  "active-set method did not terminate");
             break;
         }
         vec_common(wn, wd, w, k);
@@ -500,7 +500,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
         if (qp_sq_kkt(zn, zd, S, W, nw, NULL) < 0)
         {
             status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: inconsistent KKT "
-                             "system");
+                                  "system");
             break;
         }
         /* pn = (w - x) wd zd; w minimises on the subspace iff H pn = 0 */
@@ -544,7 +544,7 @@ static int sq_exact(fmpq *w, fmpq *nu_row, const zq_struct *S,
                 if (r < 0)
                 {
                     status = cpwl_err_set(e, CPWL_ERR_INTERNAL, "qp: the exact "
-                                     "LP of a degenerate step failed");
+                                          "LP of a degenerate step failed");
                     break;
                 }
                 if (r == 1)
