@@ -118,8 +118,8 @@ typedef struct
     slong max_cells;            /* refuse above this many cells */
     int certificate;            /* keep what cpwl_erm_certificate_write needs */
     int threads;                /* for the bounding phase (0: all cores);
-                                   l1/hinge bounds use cddlib, which is not
-                                   thread-safe, and run on one thread */
+                                   l1/hinge bounds are cddlib LPs, whose
+                                   solves are serialised: one thread */
     volatile sig_atomic_t *interrupt;
     void (*progress)(void *data, slong done, slong total, const fmpq_t best);
     void *progress_data;

@@ -319,7 +319,7 @@ static void group_bound(fmpq_t lb, const group_ctx *G, slong gid,
 /* Visit group gid: prune it on its exact bound lb, or solve its cells in
    enumeration order until the best value reaches lb.  Sequentially: the
    exact fallback of the squared loss (sq_exact in qp/squared.c) uses cddlib,
-   which is not thread-safe. */
+   whose solves lp.c serialises: threads would wait for each other. */
 static int group_visit(cpwl_erm_result_t r, group_ctx *G, slong gid,
                        const fmpq_t lb, cpwl_err_t e)
 {
@@ -391,7 +391,7 @@ static int solve_groups(cpwl_erm_result_t r, const cpwl_erm_data_t data,
     if (o->loss == CPWL_QP_SQUARED)
         erm_gram_init(Gm, data, S, u, o->output_bias, o->interrupt);
     else
-        nt = 1;                 /* cddlib is not thread-safe */
+        nt = 1;                 /* LP bounds: cddlib's solves are serialised */
     /* the certificate lists every cell's exact bound */
     if (o->certificate)
         lb = _fmpq_vec_init(ngroups);
