@@ -328,6 +328,18 @@ static int fill_strings(ProtobufCMessage *msg, int depth)
     {
         const ProtobufCFieldDescriptor *f = d->fields + i;
         char *base = (char *) msg + f->offset;
+        /* A oneof's members share storage (Dimension's dim_value and
+           dim_param): only the member its case names is there, and a
+           string member that is there is never NULL. */
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        {
+            uint32_t which = *(uint32_t *) ((char *) msg + f->quantifier_offset);
+            ProtobufCMessage *sub = *(ProtobufCMessage **) base;
+            if (which == f->id && f->type == PROTOBUF_C_TYPE_MESSAGE
+                && sub != NULL && !fill_strings(sub, depth + 1))
+                return 0;
+            continue;
+        }
         if (f->label == PROTOBUF_C_LABEL_REPEATED)
         {
             size_t n = *(size_t *) ((char *) msg + f->quantifier_offset);
