@@ -24,19 +24,6 @@ good() {
     report "$desc" "$why"
 }
 
-# bad DESC ERE...: exit 2, exactly one stderr line matching every ERE.
-bad() {
-    desc=$1
-    shift
-    why=""
-    [ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
-    lines=$(wc -l <"$tmp/err")
-    [ "$lines" -eq 1 ] || why="$why $lines stderr lines, expected 1;"
-    for re in "$@"; do
-        grep -E -q -e "$re" "$tmp/err" || why="$why stderr lacks /$re/;"
-    done
-    report "$desc" "$why"
-}
 
 # ---- evaluation: values and patterns by hand ------------------------------
 

@@ -11,19 +11,6 @@ TD=${CPWL_TESTDATA:-tests/data}
 . "$(dirname "$0")/tap.sh"
 tap_init inputs
 
-# bad DESC ERE...: exit 2, one stderr line matching every ERE.
-bad() {
-    desc=$1
-    shift
-    why=""
-    [ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
-    lines=$(wc -l <"$tmp/err")
-    [ "$lines" -eq 1 ] || why="$why $lines stderr lines, expected 1;"
-    for re in "$@"; do
-        grep -E -q -e "$re" "$tmp/err" || why="$why stderr lacks /$re/;"
-    done
-    report "$desc" "$why"
-}
 
 good_why() {
     why=""

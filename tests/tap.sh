@@ -2,7 +2,9 @@
 # directory $tmp, removed on exit; call runs cpwl (under $CPWL_WRAP, the
 # valgrind wrapper of make check-valgrind) with its output in $tmp/out and
 # $tmp/err and its exit status in $status; report DESC WHY counts a check
-# (passed when WHY is empty) and on failure shows the last call's output.
+# (passed when WHY is empty) and on failure shows the last call's output;
+# bad DESC ERE... checks that the last call was an input error: exit 2
+# and exactly one line on stderr, matching every ERE.
 
 # tap_init NAME
 tap_init()
@@ -34,4 +36,18 @@ report()
         [ -f "$tmp/err" ] && sed 's/^/#   stderr: /' "$tmp/err" | head -20
     fi
     return 0
+}
+
+bad()
+{
+    desc=$1
+    shift
+    why=""
+    [ "$status" -eq 2 ] || why="$why exit status $status, expected 2;"
+    lines=$(wc -l <"$tmp/err")
+    [ "$lines" -eq 1 ] || why="$why $lines stderr lines, expected 1;"
+    for re in "$@"; do
+        grep -E -q -e "$re" "$tmp/err" || why="$why stderr lacks /$re/;"
+    done
+    report "$desc" "$why"
 }

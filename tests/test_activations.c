@@ -39,61 +39,6 @@ static void rand_net(cpwl_net_t net, test_rng *r, slong n, slong depth, slong m)
     cpwl_net_prepare(net);
 }
 
-/* This file's own forward pass: |z|, clip(z, -1, 1), group maxima. */
-static void ref_eval(fmpq *y, const cpwl_net_t net, const fmpq *x)
-{
-    slong l, i, j, w = net->input_dim, maxw = w;
-    fmpq *a, *z;
-    for (l = 0; l < net->nlayers; l++)
-        maxw = FLINT_MAX(maxw, net->layers[l].out);
-    a = _fmpq_vec_init(maxw);
-    z = _fmpq_vec_init(maxw);
-    for (j = 0; j < w; j++)
-        fmpq_set(a + j, x + j);
-    for (l = 0; l < net->nlayers; l++)
-    {
-        const cpwl_net_layer_struct *L = net->layers + l;
-        for (i = 0; i < L->out; i++)
-        {
-            fmpq_set(z + i, L->b + i);
-            for (j = 0; j < L->in; j++)
-                fmpq_addmul(z + i, fmpq_mat_entry(L->W, i, j), a + j);
-        }
-        w = L->out;
-        for (i = 0; i < L->out; i++)
-        {
-            if (L->act == CPWL_NET_RELU && fmpq_sgn(z + i) < 0)
-                fmpq_zero(z + i);
-            else if (L->act == CPWL_NET_ABS)
-                fmpq_abs(z + i, z + i);
-            else if (L->act == CPWL_NET_HARDTANH)
-            {
-                if (fmpq_cmp_si(z + i, 1) > 0)
-                    fmpq_one(z + i);
-                if (fmpq_cmp_si(z + i, -1) < 0)
-                    fmpq_set_si(z + i, -1, 1);
-            }
-        }
-        if (L->act == CPWL_NET_MAXOUT)
-        {
-            w = L->out / L->pieces;
-            for (i = 0; i < w; i++)
-            {
-                fmpq_set(a + i, z + i * L->pieces);
-                for (j = 1; j < L->pieces; j++)
-                    if (fmpq_cmp(z + i * L->pieces + j, a + i) > 0)
-                        fmpq_set(a + i, z + i * L->pieces + j);
-            }
-        }
-        else
-            for (i = 0; i < w; i++)
-                fmpq_set(a + i, z + i);
-    }
-    for (i = 0; i < w; i++)
-        fmpq_set(y + i, a + i);
-    _fmpq_vec_clear(a, maxw);
-    _fmpq_vec_clear(z, maxw);
-}
 
 /* A point where the first layer's pre-activation i equals c (moving x_0;
    0 when row i has no x_0 weight): a kink of abs (c = 0), hardtanh
@@ -147,7 +92,7 @@ static void check_point(const cpwl_net_t net, const cpwl_net_t low, const fmpq *
     cpwl_net_check_struct chk;
 
     cpwl_net_eval_fmpq(y, net, x);
-    ref_eval(yr, net, x);
+    test_net_eval_ref(yr, net, x);
     cpwl_net_eval_fmpq(yl, low, x);
     for (i = 0; i < m; i++)
     {
@@ -321,8 +266,8 @@ static int equal_nets(const char *ja, const char *jb, slong n)
         /* the witness: the two exact values differ there */
         fmpq *ya = _fmpq_vec_init(cpwl_net_output_dim(a));
         fmpq *yb = _fmpq_vec_init(cpwl_net_output_dim(a));
-        ref_eval(ya, a, Q->x);
-        ref_eval(yb, b, Q->x);
+        test_net_eval_ref(ya, a, Q->x);
+        test_net_eval_ref(yb, b, Q->x);
         slong i, same = 1;
         for (i = 0; i < cpwl_net_output_dim(a); i++)
             same &= fmpq_equal(ya + i, yb + i);
@@ -994,8 +939,8 @@ START_TEST(test_algebra)
     {
         test_fmpq(x, &r, TEST_FRACTIONS);
         test_fmpq(x + 1, &r, TEST_FRACTIONS);
-        ref_eval(y, a, x);
-        ref_eval(y + 1, b, x);
+        test_net_eval_ref(y, a, x);
+        test_net_eval_ref(y + 1, b, x);
         fmpq_add(y + 2, y, y + 1);
         cpwl_net_eval_fmpq(y + 3, s, x);
         ck_assert(fmpq_equal(y + 2, y + 3));

@@ -50,60 +50,6 @@ static void rand_net(cpwl_net_t net, test_rng *r, slong n, slong depth, slong m,
     cpwl_net_prepare(net);
 }
 
-/* The test's own forward pass, with every activation but maxout (the
-   library's exact evaluation has relu, identity and leaky_relu). */
-static void ref_eval(fmpq *y, const cpwl_net_t net, const fmpq *x)
-{
-    slong l, i, j, w = net->input_dim, maxw = w;
-    fmpq *a, *z;
-    for (l = 0; l < net->nlayers; l++)
-        maxw = FLINT_MAX(maxw, net->layers[l].out);
-    a = _fmpq_vec_init(maxw);
-    z = _fmpq_vec_init(maxw);
-    for (i = 0; i < w; i++)
-        fmpq_set(a + i, x + i);
-    for (l = 0; l < net->nlayers; l++)
-    {
-        const cpwl_net_layer_struct *L = net->layers + l;
-        for (i = 0; i < L->out; i++)
-        {
-            fmpq_set(z + i, L->b + i);
-            for (j = 0; j < L->in; j++)
-                fmpq_addmul(z + i, fmpq_mat_entry(L->W, i, j), a + j);
-            switch (L->act)
-            {
-                case CPWL_NET_IDENTITY:
-                    break;
-                case CPWL_NET_RELU:
-                    if (fmpq_sgn(z + i) < 0)
-                        fmpq_zero(z + i);
-                    break;
-                case CPWL_NET_LEAKY_RELU:
-                    if (fmpq_sgn(z + i) < 0)
-                        fmpq_mul(z + i, z + i, L->slope);
-                    break;
-                case CPWL_NET_ABS:
-                    fmpq_abs(z + i, z + i);
-                    break;
-                case CPWL_NET_HARDTANH:
-                    if (fmpq_cmp_si(z + i, 1) > 0)
-                        fmpq_one(z + i);
-                    else if (fmpq_cmp_si(z + i, -1) < 0)
-                        fmpq_set_si(z + i, -1, 1);
-                    break;
-                default:
-                    ck_abort_msg("ref_eval: activation %s",
-                                 cpwl_net_act_name(L->act));
-            }
-        }
-        for (i = 0; i < L->out; i++)
-            fmpq_swap(a + i, z + i);
-    }
-    for (i = 0; i < cpwl_net_output_dim(net); i++)
-        fmpq_set(y + i, a + i);
-    _fmpq_vec_clear(a, maxw);
-    _fmpq_vec_clear(z, maxw);
-}
 
 static void rand_point(fmpq *x, test_rng *r, slong n)
 {
@@ -363,11 +309,11 @@ START_TEST(test_sum_random)
         for (k = 0; k < 10; k++)
         {
             rand_point(x, &r, n);
-            ref_eval(ya, a, x);
-            ref_eval(yb, b, x);
+            test_net_eval_ref(ya, a, x);
+            test_net_eval_ref(yb, b, x);
             for (i = 0; i < m; i++)
                 fmpq_add(ya + i, ya + i, yb + i);
-            ref_eval(ys, s, x);
+            test_net_eval_ref(ys, s, x);
             if (!vec_eq(ya, ys, m))
                 fail_nets("sum: a(x) + b(x) differs", seed, a, b);
         }

@@ -322,4 +322,63 @@ static inline int test_run(Suite *s)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* The tests' own exact forward pass, written from the definitions (SPEC
+   section 1) and independent of the library's evaluation: relu, identity,
+   leaky_relu (slope for z <= 0), abs, hardtanh (clip to [-1, 1]) and
+   maxout (the max of each group of `pieces` consecutive pre-activations). */
+static inline void test_net_eval_ref(fmpq *y, const cpwl_net_t net,
+                                     const fmpq *x)
+{
+    slong l, i, j, w = net->input_dim, maxw = w;
+    fmpq *a, *z;
+    for (l = 0; l < net->nlayers; l++)
+        maxw = FLINT_MAX(maxw, net->layers[l].out);
+    a = _fmpq_vec_init(maxw);
+    z = _fmpq_vec_init(maxw);
+    for (j = 0; j < w; j++)
+        fmpq_set(a + j, x + j);
+    for (l = 0; l < net->nlayers; l++)
+    {
+        const cpwl_net_layer_struct *L = net->layers + l;
+        for (i = 0; i < L->out; i++)
+        {
+            fmpq_set(z + i, L->b + i);
+            for (j = 0; j < L->in; j++)
+                fmpq_addmul(z + i, fmpq_mat_entry(L->W, i, j), a + j);
+            if (L->act == CPWL_NET_RELU && fmpq_sgn(z + i) < 0)
+                fmpq_zero(z + i);
+            else if (L->act == CPWL_NET_LEAKY_RELU && fmpq_sgn(z + i) < 0)
+                fmpq_mul(z + i, z + i, L->slope);
+            else if (L->act == CPWL_NET_ABS)
+                fmpq_abs(z + i, z + i);
+            else if (L->act == CPWL_NET_HARDTANH)
+            {
+                if (fmpq_cmp_si(z + i, 1) > 0)
+                    fmpq_one(z + i);
+                else if (fmpq_cmp_si(z + i, -1) < 0)
+                    fmpq_set_si(z + i, -1, 1);
+            }
+        }
+        w = L->out;
+        if (L->act == CPWL_NET_MAXOUT)
+        {
+            w = L->out / L->pieces;
+            for (i = 0; i < w; i++)
+            {
+                fmpq_set(a + i, z + i * L->pieces);
+                for (j = 1; j < L->pieces; j++)
+                    if (fmpq_cmp(z + i * L->pieces + j, a + i) > 0)
+                        fmpq_set(a + i, z + i * L->pieces + j);
+            }
+        }
+        else
+            for (i = 0; i < w; i++)
+                fmpq_set(a + i, z + i);
+    }
+    for (i = 0; i < w; i++)
+        fmpq_set(y + i, a + i);
+    _fmpq_vec_clear(a, maxw);
+    _fmpq_vec_clear(z, maxw);
+}
+
 #endif
