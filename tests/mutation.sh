@@ -86,6 +86,9 @@ avx512-eta    | src/batch.c     | eta2 = _mm512_set1_pd(2 * ETA_D); | eta2 = _mm
 ax-u          | src/sample_axis.h | + 4 * U_D * (fabs(A->w) + fabs(y)) | | test_sample_axis
 ax-eta        | src/sample_axis.h | + 4 * ETA_D); | ); | test_sample_axis
 ax-slack      | src/sample_axis.h | err = SLACK_D * (A->elo | err = (A->elo | test_sample_axis
+mx-err        | src/net_eval.c  | ea[i] = eg[j] > ea[i] ? eg[j] : ea[i]; | ; | test_activations
+abs-err       | src/net_eval.c  | a[i] = fabs(z[i]);\n                ea[i] = ez[i]; | a[i] = fabs(z[i]);\n                ea[i] = 0; | test_activations
+ht-err        | src/net_eval.c  | : z[i];\n                ea[i] = ez[i]; | : z[i];\n                ea[i] = 0; | test_activations
 k-slack       | src/fpbound.h   | #define SLACK_D (1.0 + 0x1p-30) | #define SLACK_D 1.0 | test_interval test_forms test_net test_batch
 k-eta         | src/fpbound.h   | #define ETA_D 0x1p-1074 | #define ETA_D 0.0 | test_interval test_forms test_net test_batch
 k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | test_interval test_forms test_net test_batch

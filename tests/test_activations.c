@@ -518,6 +518,36 @@ START_TEST(test_direct_methods_refuse)
 }
 END_TEST
 
+/* The double bound of a maxout unit is the largest of its pieces' bounds
+   (max is 1-Lipschitz in the max norm), not the first piece's: here the
+   first piece, 0, is exact, and the maximum x/3 at x = 1 is not a double. */
+START_TEST(test_maxout_double_bound)
+{
+    static const char json[] = "{\"format\": \"cpwl-net\", \"version\": 1, "
+        "\"input_dim\": 1, \"layers\": [{\"activation\": \"maxout\", "
+        "\"pieces\": 2, \"weights\": [[0], [\"1/3\"]], \"bias\": [0, 0]}]}";
+    cpwl_net_t net;
+    double x = 1.0, y, err;
+    fmpq_t d, third;
+    cpwl_net_init(net, 0);
+    read_net(net, json);
+    ck_assert(cpwl_net_eval_d(&y, &err, net, &x, NULL));
+    fmpq_init(d);
+    fmpq_init(third);
+    test_fmpq_of_d(d, y);
+    fmpq_set_si(third, 1, 3);
+    fmpq_sub(d, d, third);
+    fmpq_abs(d, d);
+    ck_assert(!fmpq_is_zero(d));
+    test_fmpq_of_d(third, err);
+    ck_assert_msg(fmpq_cmp(d, third) <= 0, "|y - 1/3| exceeds its bound %g",
+                  err);
+    fmpq_clear(d);
+    fmpq_clear(third);
+    cpwl_net_clear(net);
+}
+END_TEST
+
 START_TEST(test_hardtanh_2d)
 {
     test_rng r = {test_seed(777)};
@@ -975,6 +1005,7 @@ static Suite *activations_suite(void)
     tcase_add_test(tc, test_abs_1d);
     tcase_add_test(tc, test_hardtanh_2d);
     tcase_add_test(tc, test_direct_methods_refuse);
+    tcase_add_test(tc, test_maxout_double_bound);
     tcase_add_test(tc, test_maxout_tangents);
     tcase_add_test(tc, test_maxout_brute);
     tcase_add_test(tc, test_lowering_shape);
