@@ -398,8 +398,30 @@ static cairo_status_t draw_write(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* The scene of a computed info: its view, pairs, palette and legend are
+   borrowed (only the polygons are the scene's own). */
+static void draw_scene_from_info(draw_scene_struct *S, const cpwl_regions_t R,
+                                 const cpwl_draw_info_struct *I)
+{
+    slong k;
+    for (k = 0; k < 2; k++)
+    {
+        S->lo[k] = I->lo[k];
+        S->hi[k] = I->hi[k];
+    }
+    draw_polys_init(&S->P, R, S->lo, S->hi);
+    S->A.npairs = I->npairs;
+    S->A.pairs = I->pairs;
+    S->A.unbounded = I->unbounded;
+    S->A.outside = I->outside;
+    S->A.hidden = I->hidden;
+    S->pal = I->palette;
+    S->legend = I->legend;
+}
+
 int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
-                           const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e)
+                           const cpwl_regions_t R, const cpwl_draw_opts *o,
+                           const cpwl_draw_info_struct *I, cpwl_err_t e)
 {
     draw_scene_struct S;
     cpwl_draw_layout_t L;
@@ -411,10 +433,16 @@ int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
 
     if (draw_check(R, o, e) != CPWL_OK)
         return e->status;
-    draw_scene_init(&S, R, o);
+    if (I != NULL)
+        draw_scene_from_info(&S, R, I);
+    else
+        draw_scene_init(&S, R, o);
     if (draw_layout_scene(L, R, o, &S, e) != CPWL_OK)
     {
-        draw_scene_clear(&S);
+        if (I != NULL)
+            draw_polys_clear(&S.P);
+        else
+            draw_scene_clear(&S);
         return e->status;
     }
 
@@ -443,7 +471,10 @@ int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
     if (status == CAIRO_STATUS_SUCCESS)
         status = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
-    draw_scene_clear(&S);
+    if (I != NULL)
+        draw_polys_clear(&S.P);
+    else
+        draw_scene_clear(&S);
 
     if (status == CAIRO_STATUS_SUCCESS)
         return CPWL_OK;
@@ -462,7 +493,7 @@ int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions
     /* What cannot be drawn is said before the file is looked at. */
     if (draw_check(R, o, e) != CPWL_OK || outfile_open(f, path, e) != CPWL_OK)
         return e->status;
-    if (cpwl_draw_regions_file(f->f, path, fmt, R, o, e) != CPWL_OK)
+    if (cpwl_draw_regions_file(f->f, path, fmt, R, o, NULL, e) != CPWL_OK)
     {
         outfile_abort(f);
         return e->status;

@@ -697,6 +697,52 @@ START_TEST(test_svg)
 }
 END_TEST
 
+/* A picture drawn from a computed info is the picture drawn without it,
+   pixel for pixel (the CLI computes the info once for its report and every
+   picture).  PNG: Cairo's SVG numbers its ids per process. */
+static char *png_bytes(const cpwl_regions_t R, const cpwl_draw_opts *o,
+                      const cpwl_draw_info_struct *I, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(cpwl_draw_regions_file(f, "mem.png", CPWL_DRAW_PNG, R, o,
+                                            I, e), CPWL_OK);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_draw_from_info)
+{
+    cpwl_regions_t R;
+    cpwl_draw_opts o;
+    cpwl_draw_info_t I;
+    cpwl_err_t e;
+    char *a, *b;
+    size_t na, nb;
+    slong legend;
+    cpwl_err_init(e);
+    quadrants(R);
+    for (legend = 0; legend < 2; legend++)
+    {
+        cpwl_draw_opts_init(&o);
+        o.legend = (int) legend;
+        cpwl_draw_info_init(I);
+        ck_assert_int_eq(cpwl_draw_info_compute(I, R, &o, e), CPWL_OK);
+        a = png_bytes(R, &o, NULL, &na);
+        b = png_bytes(R, &o, I, &nb);
+        ck_assert(na > 100);
+        ck_assert(na == nb && memcmp(a, b, na) == 0);
+        free(a);
+        free(b);
+        cpwl_draw_info_clear(I);
+    }
+    cpwl_regions_clear(R);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     cpwl_regions_t R, R3;
@@ -873,6 +919,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_layout);
     tcase_add_test(tc, test_legend);
     tcase_add_test(tc, test_svg);
+    tcase_add_test(tc, test_draw_from_info);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_opts_parse);
     tcase_add_test(tc, test_colours);

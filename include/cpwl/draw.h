@@ -209,8 +209,12 @@ int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions
                       const cpwl_draw_opts *o, cpwl_err_t e);
 
 /* The same into the open stream f (name for messages only): the caller
-   owns f, e.g. an outfile's. */
+   owns f, e.g. an outfile's.  I, when not NULL, is what
+   cpwl_draw_info_compute gave for the same R and o: the exact adjacency,
+   colouring and counts are then not computed again (several pictures of
+   one result, or a picture and its report). */
 int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
-                           const cpwl_regions_t R, const cpwl_draw_opts *o, cpwl_err_t e);
+                           const cpwl_regions_t R, const cpwl_draw_opts *o,
+                           const cpwl_draw_info_struct *I, cpwl_err_t e);
 
 #endif

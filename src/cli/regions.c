@@ -116,7 +116,7 @@ static void print_cell_text(slong i, const cpwl_regions_cell_struct *c,
 
 /* One picture, atomically (nothing when path is NULL). */
 static int draw_file(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,
-                     const cpwl_draw_opts *o)
+                     const cpwl_draw_opts *o, const cpwl_draw_info_t pic)
 {
     outfile_t f;
     cpwl_err_t e;
@@ -126,7 +126,7 @@ static int draw_file(const char *path, cpwl_draw_format fmt, const cpwl_regions_
     if ((status = cli_out_open(f, "regions", path)) != CPWL_OK)
         return status;
     cpwl_err_init(e);
-    ok = cpwl_draw_regions_file(f->f, path, fmt, R, o, e) == CPWL_OK;
+    ok = cpwl_draw_regions_file(f->f, path, fmt, R, o, pic, e) == CPWL_OK;
     status = cli_out_close(f, "regions", ok);
     return ok || status != CPWL_OK ? status : cli_fail("regions", e);
 }
@@ -315,22 +315,23 @@ int cmd_regions(int argc, char **argv)
         cpwl_regions_sort(R);
     if (!R->stopped)
     {
-        /* Ctrl-C while a picture is written: the report still comes. */
-        status = draw_file(svg, CPWL_DRAW_SVG, R, &dopt);
-        if (status == CPWL_OK)
-            status = draw_file(png, CPWL_DRAW_PNG, R, &dopt);
-        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
-            goto done;
-        /* What the picture shows, for the report (the same computation). */
-        if ((svg || png) && status == CPWL_OK)
+        /* What the picture shows, computed once: both pictures are drawn
+           from it, and the report says it. */
+        if (svg || png)
         {
             if (cpwl_draw_info_compute(pic, R, &dopt, e) != CPWL_OK)
             {
                 status = cli_fail("regions", e);
                 goto done;
             }
-            have_pic = 1;
         }
+        /* Ctrl-C while a picture is written: the report still comes. */
+        status = draw_file(svg, CPWL_DRAW_SVG, R, &dopt, pic);
+        if (status == CPWL_OK)
+            status = draw_file(png, CPWL_DRAW_PNG, R, &dopt, pic);
+        if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+            goto done;
+        have_pic = (svg || png) && status == CPWL_OK;
     }
 
     /* A stop while the cells were merged into linear regions (n-D)
