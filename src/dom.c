@@ -65,10 +65,10 @@ static int parse_bound(fmpq_t x, const char *s, size_t a, size_t b,
         b--;
     cpwl_err_init(ne);
     if (a == b)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld: "
                             "missing %s bound", (long) a + 1, (long) k + 1, which);
     if (cpwl_num_parse_fmpq(x, s + a, b - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld: "
                             "%s", (long) a + 1, (long) k + 1, ne->msg);
     return CPWL_OK;
 }
@@ -89,7 +89,7 @@ static int check_interval(const fmpq_t lo, const fmpq_t hi, const char *s,
     if (fmpq_cmp(lo, hi) < 0)
         return CPWL_OK;
     cpwl_err_quote(q, sizeof q, s + a, b - a);
-    return cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld (%s) is "
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld (%s) is "
                         "%s: need lo < hi", (long) a + 1, (long) k + 1, q,
                         fmpq_equal(lo, hi) ? "empty" : "inverted");
 }
@@ -112,7 +112,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
             p++;
         if (s[p] != '[')
         {
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected '[' "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: expected '[' "
                               "(intervals [lo,hi] joined by 'x')", (long) p + 1);
             break;
         }
@@ -120,7 +120,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         comma = scan_to(s, open + 1, ",]");
         if (s[comma] != ',')
         {
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld: "
                               "expected ',' between lo and hi", (long) comma + 1,
                               (long) k + 1);
             break;
@@ -128,7 +128,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
         close = scan_to(s, comma + 1, ",]");
         if (s[close] != ']')
         {
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld: "
                               "expected ']'", (long) close + 1, (long) k + 1);
             break;
         }
@@ -157,7 +157,7 @@ static int parse_box_brackets(fmpq *lo, fmpq *hi, slong d, const char *s,
             p += 2;
         else
         {
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: expected 'x' "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: expected 'x' "
                               "between intervals or the end", (long) p + 1);
             break;
         }
@@ -185,7 +185,7 @@ static int parse_box_colons(fmpq *lo, fmpq *hi, slong d, const char *s,
         if (s[colon] != ':')
         {
             cpwl_err_quote(q, sizeof q, s + p, end - p);
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "box: column %ld: interval %ld: "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: column %ld: interval %ld: "
                               "expected lo:hi or [lo,hi], got %s", (long) p + 1,
                               (long) k + 1, q);
             break;
@@ -225,7 +225,7 @@ static int parse_box(fmpq *lo, fmpq *hi, slong d, const char *s, cpwl_err_t e)
     if (st != CPWL_OK)
         return st;
     if (k != d)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "box: expected %ld interval%s "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "`box`: expected %ld interval%s "
                             "(the domain dimension), got %ld", (long) d,
                             d == 1 ? "" : "s", (long) k);
     return CPWL_OK;
@@ -308,17 +308,17 @@ int cpwl_dom_set_str(cpwl_dom_t D, slong n, const char *box, const char *slice,
         vecs[1] = D->u;
         vecs[2] = D->v;
         st = parse_vectors(vecs, D->d + 1, n, slice ? slice : line,
-                           slice ? "slice" : "line", e);
+                           slice ? "`slice`" : "`line`", e);
         if (st != CPWL_OK)
             return st;
         if (qvec_is_zero(D->u, n))
             return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: the direction u is zero",
-                                slice ? "slice" : "line");
+                                slice ? "`slice`" : "`line`");
         if (slice && qvec_is_zero(D->v, n))
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: the direction v is "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "`slice`: the direction v is "
                                 "zero");
         if (slice && dependent(D->u, D->v, n))
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "slice: u and v are "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "`slice`: u and v are "
                                 "parallel: they must span a plane");
     }
     else

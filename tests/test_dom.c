@@ -111,31 +111,31 @@ static void bad_box(slong d, const char *box, const char *want)
                   "accepted %s", box);
     ck_assert_msg(strstr(e->msg, want) != NULL, "'%s': message '%s' lacks "
                   "'%s'", box, e->msg, want);
-    ck_assert_msg(strncmp(e->msg, "box", 3) == 0, "%s", e->msg);
+    ck_assert_msg(strncmp(e->msg, "`box`", 5) == 0, "%s", e->msg);
     ck_assert_ptr_null(strstr(e->msg, "--"));
     cpwl_dom_clear(D);
 }
 
 START_TEST(test_box_errors)
 {
-    bad_box(2, "[-1,1]x[-1;1]", "box: column 13: interval 2: expected ','");
-    bad_box(2, "[-1,1]x", "box: column 8: expected '['");
-    bad_box(2, "[-1,1] y [0,1]", "box: column 8: expected 'x'");
-    bad_box(2, "[-1,1]x[0,1", "box: column 12: interval 2: expected ']'");
-    bad_box(2, "[1,-1]x[0,1]", "box: column 1: interval 1 (\"[1,-1]\") is "
+    bad_box(2, "[-1,1]x[-1;1]", "`box`: column 13: interval 2: expected ','");
+    bad_box(2, "[-1,1]x", "`box`: column 8: expected '['");
+    bad_box(2, "[-1,1] y [0,1]", "`box`: column 8: expected 'x'");
+    bad_box(2, "[-1,1]x[0,1", "`box`: column 12: interval 2: expected ']'");
+    bad_box(2, "[1,-1]x[0,1]", "`box`: column 1: interval 1 (\"[1,-1]\") is "
             "inverted");
-    bad_box(1, "[1/2, 2/4]", "box: column 1: interval 1 (\"[1/2, 2/4]\") is "
+    bad_box(1, "[1/2, 2/4]", "`box`: column 1: interval 1 (\"[1/2, 2/4]\") is "
             "empty");
-    bad_box(2, "[-1,1]x[0, a]", "box: column 12: interval 2: malformed");
-    bad_box(2, "[-1,1]x[,1]", "box: column 9: interval 2: missing lower");
-    bad_box(2, "[-1,1]", "box: expected 2 intervals (the domain dimension), "
+    bad_box(2, "[-1,1]x[0, a]", "`box`: column 12: interval 2: malformed");
+    bad_box(2, "[-1,1]x[,1]", "`box`: column 9: interval 2: missing lower");
+    bad_box(2, "[-1,1]", "`box`: expected 2 intervals (the domain dimension), "
             "got 1");
     bad_box(1, "[-1,1]x[0,1]", "got 2");
-    bad_box(2, "0:1,2", "box: column 5: interval 2: expected lo:hi or "
+    bad_box(2, "0:1,2", "`box`: column 5: interval 2: expected lo:hi or "
             "[lo,hi]");
-    bad_box(2, "0:1, 1:x", "box: column 8: interval 2: malformed");
+    bad_box(2, "0:1, 1:x", "`box`: column 8: interval 2: malformed");
     bad_box(1, "1:0", "inverted");
-    bad_box(1, "", "box: column 1: interval 1: expected lo:hi");
+    bad_box(1, "", "`box`: column 1: interval 1: expected lo:hi");
 }
 END_TEST
 
@@ -148,11 +148,11 @@ START_TEST(test_other_messages)
     cpwl_err_init(e);
     ck_assert(cpwl_dom_set_str(D, 2, NULL, "0,0;1,0;2,0", NULL, e)
               == CPWL_ERR_INPUT);
-    ck_assert_msg(strncmp(e->msg, "slice: ", 7) == 0, "%s", e->msg);
+    ck_assert_msg(strncmp(e->msg, "`slice`: ", 9) == 0, "%s", e->msg);
     cpwl_err_init(e);
     ck_assert(cpwl_dom_set_str(D, 2, NULL, NULL, "0,0,0;1,1", e)
               == CPWL_ERR_INPUT);
-    ck_assert_msg(strncmp(e->msg, "line x0: ", 9) == 0, "%s", e->msg);
+    ck_assert_msg(strncmp(e->msg, "`line` x0: ", 11) == 0, "%s", e->msg);
     cpwl_err_init(e);
     ck_assert(cpwl_dom_set_str(D, 2, NULL, "0,0;1,0;0,1", "0,0;1,1", e)
               == CPWL_ERR_INPUT);

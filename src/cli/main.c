@@ -598,25 +598,12 @@ int cli_load_net(cpwl_net_t net, const char *sub, const char *path)
 int cli_dom_set(cpwl_dom_t D, slong n, const char *box, const char *slice,
                 const char *line, cpwl_err_t e)
 {
-    static const char *const parts[] = {"box", "slice", "line"};
-    size_t i, len, k;
+    /* (the library's messages name `box`, `slice`, `line`: cli_fail
+       prints them as the options) */
     if (slice != NULL && line != NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "--slice and --line cannot be "
                             "used together");
-    if (cpwl_dom_set_str(D, n, box, slice, line, e) == CPWL_OK)
-        return CPWL_OK;
-    /* The library names the text at fault; here it is an option. */
-    len = strlen(e->msg);
-    for (i = 0; i < 3; i++)
-        if (strncmp(e->msg, parts[i], k = strlen(parts[i])) == 0
-            && (e->msg[k] == ':' || e->msg[k] == ' ')
-            && len + 2 < sizeof(e->msg))
-        {
-            memmove(e->msg + 2, e->msg, len + 1);
-            memcpy(e->msg, "--", 2);
-            break;
-        }
-    return e->status;
+    return cpwl_dom_set_str(D, n, box, slice, line, e);
 }
 
 /* Take --fold-batchnorm binary32|binary64 (or --fold-batchnorm=F) out of
