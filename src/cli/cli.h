@@ -63,8 +63,9 @@ double cli_now(void);
 /* Load a network file, reporting errors; returns an exit status. */
 int cli_load_net(cpwl_net_t net, const char *sub, const char *path);
 
-/* cpwl_dom_set_str for the options --box, --slice, --line: messages name the
-   option. */
+/* cpwl_dom_set_str for the options --box, --slice, --line, which may not
+   be given together (the library's messages name them as `box`, ...,
+   printed as the options by cli_fail). */
 int cli_dom_set(cpwl_dom_t D, slong n, const char *box, const char *slice,
                 const char *line, cpwl_err_t e);
 
