@@ -22,5 +22,9 @@
 #include "cpwl/equiv.h"
 #include "cpwl/bounds.h"
 #include "cpwl/onnx.h"
+#include "cpwl/ieee.h"
+#include "cpwl/arith.h"
+#include "cpwl/objective.h"
+#include "cpwl/optim.h"
 
 #endif

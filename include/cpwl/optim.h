@@ -1,0 +1,170 @@
+/* The optimiser engine: x_{t+1} = step(x_t, gradient, state) for the
+   algorithms below, written once and run in any arithmetic of module
+   arith (exact rationals, Arb balls, emulated IEEE formats).  Every
+   formula is evaluated left to right, one rounding per operation, with
+   the constants rounded once when the run starts; docs/optim.md states
+   each algorithm's order.  Iterates are numbered as in SPEC section 7:
+   x_1 is the starting point and step t maps x_t to x_{t+1}.
+
+   Algorithms and forms (component-wise; g_t the gradient, or the
+   mini-batch estimate, at x_t):
+     gd          x = x - a g
+     sgd         the same with g = (N / b) sum_{i in B_t} grad f_i
+     heavy-ball  u = mu u - a g;  x = x + u                   (u_0 = 0)
+     nag         y = x + mu u;  g = grad f(y);  u = mu u - a g;  x = x + u
+     rmsprop:paper       v = b2 v + (1 - b2)(g g + xi);  x = x - a g / sqrt(v)
+     rmsprop:pytorch     v = b2 v + (1 - b2)(g g);  x = x - a g / (sqrt(v) + eps)
+     rmsprop:tensorflow  v as pytorch;  x = x - a g / sqrt(v + eps)
+     adam:paper      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2)(g g);
+                     x = x - a m / (sqrt(v) + xi)          (m_0 = v_0 = 0)
+     adam:kingma-ba  m, v as paper;  mh = m / (1 - b1^t);  vh = v / (1 - b2^t);
+                     x = x - a mh / (sqrt(vh) + eps)
+   amsgrad (adam): v is replaced, in the update only, by the running
+   maximum of v (of vh for kingma-ba).  The step a is a, or a / sqrt(t)
+   with the sqrt schedule. */
+#ifndef CPWL_OPTIM_H
+#define CPWL_OPTIM_H
+
+#include <stdint.h>
+#include <flint/fmpq.h>
+#include "cpwl/err.h"
+#include "cpwl/arith.h"
+#include "cpwl/objective.h"
+
+typedef enum
+{
+    CPWL_OPTIM_GD = 0,
+    CPWL_OPTIM_SGD,
+    CPWL_OPTIM_HEAVY_BALL,
+    CPWL_OPTIM_NAG,
+    CPWL_OPTIM_RMSPROP,
+    CPWL_OPTIM_ADAM
+}
+cpwl_optim_algo;
+
+typedef enum
+{
+    CPWL_OPTIM_FORM_PAPER = 0,
+    CPWL_OPTIM_FORM_PYTORCH,
+    CPWL_OPTIM_FORM_TENSORFLOW,
+    CPWL_OPTIM_FORM_KINGMA_BA
+}
+cpwl_optim_form;
+
+typedef enum
+{
+    CPWL_OPTIM_SCHEDULE_CONST = 0,
+    CPWL_OPTIM_SCHEDULE_SQRT    /* a_t = a / sqrt(t) */
+}
+cpwl_optim_schedule;
+
+typedef struct
+{
+    cpwl_optim_algo algo;
+    cpwl_optim_form form;       /* rmsprop: paper, pytorch, tensorflow;
+                                   adam: paper, kingma-ba */
+    int amsgrad;
+    cpwl_optim_schedule schedule;
+    fmpq_t lr, momentum, beta1, beta2, xi, eps;  /* exact constants */
+    slong steps;                /* T: the run computes x_2 ... x_{T+1} */
+    slong batch;                /* sgd: b (1 <= b <= N) */
+    int replace;                /* sgd: 1 sample with replacement, 0 each
+                                   epoch a fresh permutation cut into
+                                   batches (an incomplete last batch is
+                                   dropped) */
+    uint64_t seed;              /* sgd sampling */
+    int kahan;                  /* compensated update x = x - d */
+}
+cpwl_optim_opts_struct;
+
+typedef cpwl_optim_opts_struct cpwl_optim_opts_t[1];
+
+/* Defaults: gd, constant step a = 1/100, mu = 9/10, b1 = 9/10,
+   b2 = 999/1000, xi = eps = 10^-8, 100 steps, batch 1 with replacement,
+   seed 0, no amsgrad, no kahan; form paper. */
+void cpwl_optim_opts_init(cpwl_optim_opts_t o);
+void cpwl_optim_opts_clear(cpwl_optim_opts_t o);
+
+/* "gd", "sgd", "heavy-ball", "nag", "rmsprop[:paper|pytorch|tensorflow]",
+   "adam[:paper|kingma-ba]": 1 and o->algo, o->form set; 0 if s names
+   none. */
+int cpwl_optim_algo_from_str(cpwl_optim_opts_t o, const char *s);
+/* "rmsprop:paper", ... */
+const char *cpwl_optim_algo_name(char *buf, const cpwl_optim_opts_t o);
+
+/* 1 if the algorithm takes square roots (then exact arithmetic is
+   refused). */
+int cpwl_optim_needs_sqrt(const cpwl_optim_opts_t o);
+
+typedef struct
+{
+    const cpwl_optim_opts_struct *opts;
+    cpwl_objective_struct *obj;
+    cpwl_arith_struct *A;
+    slong dim;
+    slong t;                    /* the current iterate is x_t */
+    cpwl_val_ptr x;             /* x_t */
+    cpwl_val_ptr g;             /* the gradient used by the last step */
+    cpwl_val_ptr m, v, vmax, u, comp;   /* state (as the algorithm needs) */
+    cpwl_val_ptr y;             /* nag: look-ahead point; scratch */
+    cpwl_val_struct c_lr, c_mom, c_b1, c_1mb1, c_b2, c_1mb2, c_xi, c_eps,
+        c_scale;                /* constants, rounded once */
+    cpwl_val_struct s0, s1, s2; /* scratch */
+    ulong stagnant;             /* float: updates d != 0 that left x unchanged */
+    slong *batch;               /* sgd: the current batch's terms */
+    slong *perm;                /* sgd without replacement: the epoch */
+    slong perm_pos;
+    uint64_t rng;               /* sgd sampling */
+}
+cpwl_optim_struct;
+
+typedef cpwl_optim_struct cpwl_optim_t[1];
+
+/* Set up a run of o on the objective in arithmetic A from x1 (exact
+   rationals, entered with cpwl_val_set_fmpq, then projected if the
+   objective has a box).  Refuses (1, CPWL_ERR_INPUT, message in e) what
+   the arithmetic cannot do (exact with a square root in the algorithm
+   or the objective), a step or constant out of range, sgd on an
+   objective that is not a finite sum.  opts, O and A must outlive R. */
+int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
+                    cpwl_objective_t O, const fmpq *x1, cpwl_arith_t A,
+                    cpwl_err_t e);
+void cpwl_optim_clear(cpwl_optim_t R);
+
+/* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0, or 1 when the
+   objective or the arithmetic failed (message in e). */
+int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e);
+
+/* Arb: 1 if every component of x_t is a finite ball of radius at most
+   rel * max(1, |midpoint|) (the enclosure still means something);
+   other arithmetics: 1 if every component is finite. */
+int cpwl_optim_enclosure_ok(const cpwl_optim_t R, double rel);
+
+/* Called at every iterate x_t, t = 1 (before the first step) ... T + 1,
+   with R->t = t; a nonzero return stops the run (Ctrl-C). */
+typedef int (*cpwl_optim_visit_fn)(const cpwl_optim_struct *R, void *data);
+
+typedef struct
+{
+    slong steps_done;           /* steps carried out (T unless stopped) */
+    slong lost;                 /* Arb: the first t whose x_t failed
+                                   cpwl_optim_enclosure_ok (the run stops
+                                   there), 0 if none */
+    slong prec;                 /* Arb: the precision of the last attempt */
+    int stopped;                /* the visitor stopped the run */
+}
+cpwl_optim_result_struct;
+
+/* Run o->steps steps from x1 in A, calling visit (may be NULL) at each
+   iterate.  Arb: the run stops at the first iterate whose enclosure is
+   lost (cpwl_optim_enclosure_ok with rel); with max_prec > A->prec the
+   whole run is repeated at doubled precision until no enclosure is lost
+   or the precision would exceed max_prec (visit sees t = 1 again at each
+   attempt; A->prec is left at the last attempt's).  Returns 0, or 1 with
+   a message in e. */
+int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
+                   cpwl_objective_t O, const fmpq *x1, cpwl_arith_t A,
+                   double rel, slong max_prec, cpwl_optim_visit_fn visit,
+                   void *data, cpwl_err_t e);
+
+#endif
