@@ -1,0 +1,379 @@
+/* Pictures of recorded trajectories (see cpwl/trace.h): f and |grad f|
+   against t, two panels with a log-scale y axis, one colour per trace,
+   an Arb trace as a band between its balls' ends with the midpoints as a
+   line.  Drawing is approximate by nature (doubles); the values drawn
+   are the recorded balls rounded to the nearest double. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <cairo.h>
+#include <cairo-svg.h>
+#include "cpwl/trace.h"
+#include "cpwl/draw.h"
+#include "draw_impl.h"
+
+/* One curve of one panel: per recorded point the midpoint and the ends
+   (NAN when unknown or not positive: a gap in the curve). */
+typedef struct
+{
+    slong n;
+    double *t, *mid, *lo, *hi;
+    int band;
+}
+plot_curve;
+
+typedef struct
+{
+    double x0, y0, x1, y1;      /* the panel's plot rectangle */
+    double tlo, thi, ylo, yhi;  /* t range, log10 range */
+}
+plot_panel;
+
+static double plot_pos(double v)
+{
+    return isfinite(v) && v > 0 ? v : NAN;
+}
+
+static void curve_init(plot_curve *c, const cpwl_trace_struct *T, int which,
+                       const fmpq *fstar)
+{
+    arb_t v, fs;
+    arf_t a;
+    slong k;
+    c->n = T->n;
+    c->band = T->kind == CPWL_ARITH_ARB;
+    c->t = flint_malloc(FLINT_MAX(T->n, 1) * 4 * sizeof(double));
+    c->mid = c->t + FLINT_MAX(T->n, 1);
+    c->lo = c->mid + FLINT_MAX(T->n, 1);
+    c->hi = c->lo + FLINT_MAX(T->n, 1);
+    arb_init(v);
+    arb_init(fs);
+    if (fstar != NULL)
+        arb_set_fmpq(fs, fstar, FLINT_MAX(T->prec, 64));
+    arf_init(a);
+    for (k = 0; k < T->n; k++)
+    {
+        const cpwl_trace_point_struct *p = T->pts + k;
+        c->t[k] = (double) p->t;
+        if (!p->have_f)
+        {
+            c->mid[k] = c->lo[k] = c->hi[k] = NAN;
+            continue;
+        }
+        arb_set(v, which == 0 ? &p->f : &p->gnorm);
+        if (which == 0 && fstar != NULL)
+            arb_sub(v, v, fs, FLINT_MAX(T->prec, 64));
+        c->mid[k] = plot_pos(arf_get_d(arb_midref(v), ARF_RND_NEAR));
+        arb_get_lbound_arf(a, v, 53);
+        c->lo[k] = plot_pos(arf_get_d(a, ARF_RND_DOWN));
+        arb_get_ubound_arf(a, v, 53);
+        c->hi[k] = plot_pos(arf_get_d(a, ARF_RND_UP));
+    }
+    arb_clear(v);
+    arb_clear(fs);
+    arf_clear(a);
+}
+
+static void curve_clear(plot_curve *c)
+{
+    flint_free(c->t);
+}
+
+static void panel_range(plot_panel *P, const plot_curve *c, slong n)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    slong i, k;
+    P->tlo = INFINITY;
+    P->thi = -INFINITY;
+    for (i = 0; i < n; i++)
+        for (k = 0; k < c[i].n; k++)
+        {
+            double v[3];
+            int j;
+            P->tlo = fmin(P->tlo, c[i].t[k]);
+            P->thi = fmax(P->thi, c[i].t[k]);
+            v[0] = c[i].mid[k];
+            v[1] = c[i].band ? c[i].lo[k] : NAN;
+            v[2] = c[i].band ? c[i].hi[k] : NAN;
+            for (j = 0; j < 3; j++)
+                if (!isnan(v[j]))
+                {
+                    lo = fmin(lo, log10(v[j]));
+                    hi = fmax(hi, log10(v[j]));
+                }
+        }
+    if (!(P->tlo < P->thi))
+    {
+        P->tlo = isfinite(P->tlo) ? P->tlo - 1 : 0;
+        P->thi = P->tlo + 2;
+    }
+    if (!isfinite(lo))
+    {
+        lo = -1;
+        hi = 1;
+    }
+    /* whole decades, at least one, so that the ticks are powers of 10 */
+    lo = floor(lo);
+    hi = ceil(hi);
+    if (hi <= lo)
+        hi = lo + 1;
+    P->ylo = lo;
+    P->yhi = hi;
+}
+
+static double px(const plot_panel *P, double t)
+{
+    return P->x0 + (t - P->tlo) / (P->thi - P->tlo) * (P->x1 - P->x0);
+}
+
+/* log10 of v clamped into the panel (NAN stays NAN). */
+static double py(const plot_panel *P, double v)
+{
+    double l;
+    if (isnan(v))
+        return NAN;
+    l = fmin(fmax(log10(v), P->ylo), P->yhi);
+    return P->y1 - (l - P->ylo) / (P->yhi - P->ylo) * (P->y1 - P->y0);
+}
+
+static void panel_axes(cairo_t *cr, const plot_panel *P, const char *label,
+                       double font)
+{
+    draw_ticks_struct T;
+    char buf[32];
+    double y, step, k;
+    slong i;
+
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
+    cairo_fill(cr);
+    cairo_set_line_width(cr, 1);
+    draw_font(cr, font, 0);
+    /* y: powers of 10, at most about 8 labelled */
+    step = ceil((P->yhi - P->ylo) / 8);
+    for (k = P->ylo; k <= P->yhi + 0.5; k += 1)
+    {
+        y = P->y1 - (k - P->ylo) / (P->yhi - P->ylo) * (P->y1 - P->y0);
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_move_to(cr, P->x0, y);
+        cairo_line_to(cr, P->x1, y);
+        cairo_stroke(cr);
+        if (fmod(k - P->ylo, step) == 0)
+        {
+            snprintf(buf, sizeof buf, "1e%d", (int) k);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            draw_show(cr, buf, P->x0 - 6, y + draw_cap(cr) / 2, 1);
+        }
+    }
+    draw_ticks(&T, P->tlo, P->thi, 6);
+    for (i = 0; i < T.n; i++)
+    {
+        double x = px(P, T.v[i]);
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_move_to(cr, x, P->y0);
+        cairo_line_to(cr, x, P->y1);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        draw_show(cr, T.s[i], x, P->y1 + draw_cap(cr) + 6, 0.5);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
+    cairo_stroke(cr);
+    draw_show(cr, label, P->x0, P->y0 - 6, 0);
+}
+
+static void panel_curve(cairo_t *cr, const plot_panel *P, const plot_curve *c,
+                        const double rgb[3])
+{
+    slong k, a, b;
+    cairo_save(cr);
+    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
+    cairo_clip(cr);
+    if (c->band)
+    {
+        /* each run of consecutive known points: upper ends forward, lower
+           ends back (a lower end not positive: the panel's bottom) */
+        for (a = 0; a < c->n; a = b)
+        {
+            for (; a < c->n && isnan(c->hi[a]); a++)
+                ;
+            for (b = a; b < c->n && !isnan(c->hi[b]); b++)
+                ;
+            if (b - a < 1)
+                continue;
+            for (k = a; k < b; k++)
+                cairo_line_to(cr, px(P, c->t[k]), py(P, c->hi[k]));
+            for (k = b - 1; k >= a; k--)
+                cairo_line_to(cr, px(P, c->t[k]), isnan(c->lo[k]) ? P->y1
+                              : py(P, c->lo[k]));
+            cairo_close_path(cr);
+            cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], 0.3);
+            cairo_fill(cr);
+        }
+    }
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_set_line_width(cr, 1.5);
+    for (k = 0; k < c->n; k++)
+    {
+        double y = py(P, c->mid[k]);
+        if (isnan(y))
+        {
+            cairo_stroke(cr);
+            continue;
+        }
+        cairo_line_to(cr, px(P, c->t[k]), y);
+    }
+    cairo_stroke(cr);
+    /* a lone point would not show as a line */
+    for (k = 0; k < c->n; k++)
+        if (!isnan(c->mid[k]) && (k == 0 || isnan(c->mid[k - 1]))
+            && (k + 1 == c->n || isnan(c->mid[k + 1])))
+        {
+            cairo_arc(cr, px(P, c->t[k]), py(P, c->mid[k]), 2.5, 0,
+                      6.283185307179586);
+            cairo_fill(cr);
+        }
+    cairo_restore(cr);
+}
+
+static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
+                      int W, int H, const char *title, const fmpq *fstar)
+{
+    plot_curve *c[2];
+    plot_panel P[2];
+    double unit = fmin(fmax(W / 640.0, 0.5), 4.0), font = 12 * unit;
+    double top = 10 * unit, left = 64 * unit, right = 16 * unit;
+    double bottom = 34 * unit, gap = 48 * unit, legend, h, x;
+    double rgb[3];
+    slong i, j;
+
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    if (title != NULL && *title != '\0')
+    {
+        draw_font(cr, 15 * unit, 1);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        top += 18 * unit;
+        draw_show(cr, title, W / 2.0, top, 0.5);
+        top += 8 * unit;
+    }
+    legend = 22 * unit;
+    top += legend + 18 * unit;
+    h = (H - top - bottom - gap) / 2;
+    for (j = 0; j < 2; j++)
+    {
+        c[j] = flint_malloc(FLINT_MAX(n, 1) * sizeof(plot_curve));
+        for (i = 0; i < n; i++)
+            curve_init(c[j] + i, T + i, (int) j, fstar);
+        P[j].x0 = left;
+        P[j].x1 = W - right;
+        P[j].y0 = top + j * (h + gap);
+        P[j].y1 = P[j].y0 + h;
+        panel_range(P + j, c[j], n);
+    }
+    /* the same t axis in both panels */
+    P[1].tlo = P[0].tlo = fmin(P[0].tlo, P[1].tlo);
+    P[1].thi = P[0].thi = fmax(P[0].thi, P[1].thi);
+    panel_axes(cr, P, fstar != NULL ? "f(x_t) \xe2\x88\x92 f*  (log scale)"
+               : "f(x_t)  (log scale)", font);
+    panel_axes(cr, P + 1, "|\xe2\x88\x87" "f(x_t)|  (log scale)", font);
+    draw_font(cr, font, 0);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    draw_show(cr, "t", (P[1].x0 + P[1].x1) / 2, H - 6 * unit, 0.5);
+    for (j = 0; j < 2; j++)
+        for (i = 0; i < n; i++)
+        {
+            cpwl_draw_palette_rgb(rgb, i);
+            panel_curve(cr, P + j, c[j] + i, rgb);
+        }
+    /* legend: a swatch and the arithmetic's name per trace */
+    x = left;
+    for (i = 0; i < n; i++)
+    {
+        double y = top - 18 * unit - legend / 2;
+        cpwl_draw_palette_rgb(rgb, i);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_rectangle(cr, x, y - 5 * unit, 16 * unit, 10 * unit);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        draw_show(cr, T[i].arith, x + 22 * unit, y + draw_cap(cr) / 2, 0);
+        x += 22 * unit + draw_text_width(cr, T[i].arith) + 18 * unit;
+    }
+    for (j = 0; j < 2; j++)
+    {
+        for (i = 0; i < n; i++)
+            curve_clear(c[j] + i);
+        flint_free(c[j]);
+    }
+}
+
+typedef struct
+{
+    FILE *f;
+    int err;
+}
+plot_stream;
+
+static cairo_status_t plot_write(void *closure, const unsigned char *data,
+                                 unsigned int length)
+{
+    plot_stream *st = closure;
+    errno = 0;
+    if (fwrite(data, 1, length, st->f) != length)
+    {
+        st->err = errno != 0 ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+int cpwl_trace_plot(FILE *f, const char *path, cpwl_trace_format fmt,
+                    const cpwl_trace_struct *T, slong n, int width,
+                    int height, const char *title, const fmpq *fstar,
+                    cpwl_err_t e)
+{
+    plot_stream st;
+    cairo_surface_t *surf;
+    cairo_t *cr;
+    cairo_status_t status;
+    char q[CPWL_ERR_QUOTE_SIZE];
+
+    if (width <= 0)
+        width = 800;
+    if (height <= 0)
+        height = 600;
+    width = FLINT_MIN(FLINT_MAX(width, CPWL_DRAW_MIN_SIZE), CPWL_DRAW_MAX_SIZE);
+    height = FLINT_MIN(FLINT_MAX(height, CPWL_DRAW_MIN_SIZE),
+                       CPWL_DRAW_MAX_SIZE);
+    st.f = f;
+    st.err = 0;
+    if (fmt == CPWL_TRACE_SVG)
+    {
+        surf = cairo_svg_surface_create_for_stream(plot_write, &st, width,
+                                                   height);
+#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
+        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
+#endif
+    }
+    else
+        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+    cr = cairo_create(surf);
+    plot_draw(cr, T, n, width, height, title, fstar);
+    status = cairo_status(cr);
+    cairo_destroy(cr);
+    if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_TRACE_PNG)
+        status = cairo_surface_write_to_png_stream(surf, plot_write, &st);
+    cairo_surface_finish(surf);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (status == CAIRO_STATUS_SUCCESS)
+        return CPWL_OK;
+    cpwl_err_quote(q, sizeof(q), path, strlen(path));
+    if (status == CAIRO_STATUS_WRITE_ERROR)
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
+                            strerror(st.err != 0 ? st.err : EIO));
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
+                        cairo_status_to_string(status));
+}
