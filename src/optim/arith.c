@@ -239,6 +239,19 @@ void cpwl_val_div(cpwl_val_t r, const cpwl_val_t a, const cpwl_val_t b,
         r->d = arith_fop(CPWL_IEEE_DIV, a->d, b->d, A);
 }
 
+void cpwl_val_sqr(cpwl_val_t r, const cpwl_val_t a, cpwl_arith_t A)
+{
+    if (A->kind == CPWL_ARITH_EXACT)
+        fmpq_mul(&r->q, &a->q, &a->q);
+    else if (A->kind == CPWL_ARITH_ARB)
+    {
+        arb_mul(&r->b, &a->b, &a->b, A->prec);
+        arb_nonnegative_part(&r->b, &r->b);
+    }
+    else
+        r->d = arith_fop(CPWL_IEEE_MUL, a->d, a->d, A);
+}
+
 /* Exact square root of a rational square; anything else fails: the
    trajectory would leave the rationals. */
 static void arith_sqrt_exact(fmpq_t r, const fmpq_t a, cpwl_arith_t A)
