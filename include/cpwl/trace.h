@@ -68,6 +68,7 @@ typedef struct
     slong lost;                 /* Arb: the first t whose enclosure was lost */
     slong lost_prec;            /* Arb: the precision of the run that lost */
     double lost_rad;            /* Arb: the largest radius there (upper) */
+    char why[160];              /* Arb: why the enclosure was lost */
     slong prec_used;            /* Arb: the precision of the last attempt */
     int stopped;                /* interrupted */
     int have_departure;

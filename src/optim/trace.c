@@ -234,70 +234,6 @@ int cpwl_trace_finish(cpwl_trace_t T, cpwl_objective_t O, cpwl_err_t e)
    Running
    ------------------------------------------------------------------------ */
 
-typedef struct
-{
-    cpwl_trace_struct *T;
-    volatile sig_atomic_t *stop;
-    cpwl_trace_progress_fn progress;
-    void *pdata;
-    slong prec;                 /* of the attempt being visited */
-    cpwl_err_struct *e;
-}
-trace_visit_data;
-
-static int trace_visit_one(const cpwl_optim_struct *R, void *data)
-{
-    trace_visit_data *d = data;
-    cpwl_trace_struct *T = d->T;
-    if (R->t == 1 && T->have_last)
-    {
-        /* A new attempt at a higher precision: the last one lost its
-           enclosure at the last iterate it reached. */
-        T->lost = T->last.t;
-        T->lost_prec = d->prec;
-        T->lost_rad = point_maxrad(&T->last, T->dim);
-        cpwl_trace_reset(T);
-    }
-    d->prec = R->A->prec;
-    cpwl_trace_visit(T, R, d->e);
-    if (d->progress != NULL)
-        d->progress(d->pdata, R->t, R->opts->steps);
-    return d->stop != NULL && *d->stop;
-}
-
-static int trace_run_one(cpwl_trace_t T, cpwl_arith_t A,
-                         const cpwl_optim_opts_t o, cpwl_objective_t O,
-                         const fmpq *x1, double rel, slong max_prec,
-                         volatile sig_atomic_t *stop,
-                         cpwl_trace_progress_fn progress, void *pdata,
-                         cpwl_err_t e)
-{
-    cpwl_optim_result_struct res;
-    trace_visit_data d;
-    d.T = T;
-    d.stop = stop;
-    d.progress = progress;
-    d.pdata = pdata;
-    d.prec = A->prec;
-    d.e = e;
-    memset(&res, 0, sizeof res);
-    if (cpwl_optim_run(&res, o, O, x1, A, rel, max_prec, trace_visit_one, &d,
-                       e) != CPWL_OK)
-        return e->status == CPWL_OK ? CPWL_ERR_INTERNAL : e->status;
-    T->steps_done = res.steps_done;
-    T->stopped = res.stopped;
-    if (A->kind == CPWL_ARITH_ARB)
-        T->prec_used = res.prec;
-    if (res.lost != 0)
-    {
-        T->lost = res.lost;
-        T->lost_prec = res.prec;
-        T->lost_rad = T->last.t == res.lost
-            ? point_maxrad(&T->last, T->dim) : -1;
-    }
-    return cpwl_trace_finish(T, O, e);
-}
-
 /* Float iterate x (exact values) inside the Arb balls b, decided
    exactly: 1 if every component is. */
 static int float_in_balls(const cpwl_optim_struct *F,
@@ -380,7 +316,6 @@ static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
         for (i = 0; i < n; i++)
         {
             cpwl_trace_visit(T + i, R + i, e);
-            T[i].steps_done = s;
             if (A[i].kind == CPWL_ARITH_ARB && *lost_run < 0
                 && !cpwl_optim_enclosure_ok(R + i, rel))
             {
@@ -388,6 +323,9 @@ static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
                 T[i].lost = R[i].t;
                 T[i].lost_prec = A[i].prec;
                 T[i].lost_rad = point_maxrad(&T[i].last, T[i].dim);
+                snprintf(T[i].why, sizeof T[i].why, "a ball of x_%ld is "
+                         "wider than %g times its magnitude", (long) R[i].t,
+                         rel);
             }
         }
         if (arb_run >= 0 && *lost_run < 0)
@@ -413,9 +351,28 @@ static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
                 T[i].stopped = 1;
             break;
         }
-        for (i = 0; i < n && status == CPWL_OK; i++)
-            if (cpwl_optim_step(R + i, e) != CPWL_OK)
+        for (i = 0; i < n && status == CPWL_OK && *lost_run < 0; i++)
+        {
+            int r = cpwl_optim_step(R + i, e);
+            if (r == 2 && A[i].kind == CPWL_ARITH_ARB)
+            {
+                /* a sign the balls cannot decide: the enclosure is lost
+                   at x_t (the engine keeps x_t) */
+                *lost_run = i;
+                T[i].lost = R[i].t;
+                T[i].lost_prec = A[i].prec;
+                T[i].lost_rad = point_maxrad(&T[i].last, T[i].dim);
+                snprintf(T[i].why, sizeof T[i].why, "%.150s", e->msg);
+                cpwl_err_clear(e);
+                cpwl_err_init(e);
+            }
+            else if (r != 0)
                 status = e->status == CPWL_OK ? CPWL_ERR_INTERNAL : e->status;
+        }
+        if (*lost_run >= 0)
+            break;
+        for (i = 0; i < n; i++)
+            T[i].steps_done = s + 1;
     }
     for (i = 0; i < ninit; i++)
         cpwl_optim_clear(R + i);
@@ -434,11 +391,9 @@ int cpwl_trace_run(cpwl_trace_struct *T, cpwl_arith_struct *A, slong n,
     slong i, lost_run;
     slong lost_t = 0, lost_prec = 0;
     double lost_rad = -1;
+    char why[160] = "";
     int status;
 
-    if (n == 1)
-        return trace_run_one(T, A, o, O, x1, rel, max_prec, stop, progress,
-                             pdata, e);
     for (;;)
     {
         status = trace_run_attempt(T, A, n, o, O, x1, rel, stop, progress,
@@ -450,6 +405,7 @@ int cpwl_trace_run(cpwl_trace_struct *T, cpwl_arith_struct *A, slong n,
         lost_t = T[lost_run].lost;
         lost_prec = T[lost_run].lost_prec;
         lost_rad = T[lost_run].lost_rad;
+        memcpy(why, T[lost_run].why, sizeof why);
         if (2 * A[lost_run].prec > max_prec)
             break;
         /* every Arb run again at twice the precision */
@@ -462,6 +418,7 @@ int cpwl_trace_run(cpwl_trace_struct *T, cpwl_arith_struct *A, slong n,
                 T[i].lost = lost_t;
                 T[i].lost_prec = lost_prec;
                 T[i].lost_rad = lost_rad;
+                memcpy(T[i].why, why, sizeof why);
             }
     }
     for (i = 0; i < n; i++)
@@ -474,6 +431,7 @@ int cpwl_trace_run(cpwl_trace_struct *T, cpwl_arith_struct *A, slong n,
                 T[i].lost = lost_t;
                 T[i].lost_prec = lost_prec;
                 T[i].lost_rad = lost_rad;
+                memcpy(T[i].why, why, sizeof why);
             }
         }
         cpwl_trace_finish(T + i, O, e);
@@ -595,6 +553,20 @@ static void json_fmpq(FILE *f, const fmpq_t q)
     flint_free(s);
 }
 
+/* s as the inside of a JSON string. */
+static void json_text(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++)
+    {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char) *s < 0x20)
+            fprintf(f, "\\u%04x", (unsigned) (unsigned char) *s);
+        else
+            fputc(*s, f);
+    }
+}
+
 static const char *kind_name(cpwl_arith_kind k)
 {
     return k == CPWL_ARITH_EXACT ? "exact" : k == CPWL_ARITH_ARB ? "arb"
@@ -619,6 +591,9 @@ void cpwl_trace_write_json(FILE *f, const cpwl_trace_t T)
                     (long) T->lost_prec);
             if (T->lost_rad >= 0 && isfinite(T->lost_rad))
                 fprintf(f, ", \"radius\": %.3g", T->lost_rad);
+            fprintf(f, ", \"why\": \"");
+            json_text(f, T->why);
+            fprintf(f, "\"");
             fprintf(f, "}");
         }
     }
