@@ -95,8 +95,8 @@ static void point_eval(cpwl_trace_point_struct *p, cpwl_objective_t O,
     int ok = 1;
 
     cpwl_arith_init_arb(A, prec);
-    x = _cpwl_val_vec_init(FLINT_MAX(dim, 1), A);
-    g = _cpwl_val_vec_init(FLINT_MAX(dim, 1), A);
+    x = cpwl_val_vec_init(FLINT_MAX(dim, 1), A);
+    g = cpwl_val_vec_init(FLINT_MAX(dim, 1), A);
     cpwl_val_init(f, A);
     fmpq_init(q);
     cpwl_err_init(e);
@@ -126,8 +126,8 @@ static void point_eval(cpwl_trace_point_struct *p, cpwl_objective_t O,
         p->have_f = 0;
     fmpq_clear(q);
     cpwl_val_clear(f, A);
-    _cpwl_val_vec_clear(x, FLINT_MAX(dim, 1), A);
-    _cpwl_val_vec_clear(g, FLINT_MAX(dim, 1), A);
+    cpwl_val_vec_clear(x, FLINT_MAX(dim, 1), A);
+    cpwl_val_vec_clear(g, FLINT_MAX(dim, 1), A);
     cpwl_arith_clear(A);
 }
 
