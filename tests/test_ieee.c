@@ -781,6 +781,11 @@ START_TEST(test_round_fmpq)
                   == (double) (_Float16) (1.0f / three));
     }
 #endif
+    /* the examples of docs/api/ieee.md */
+    fmpq_set_si(q, 1, 10);
+    REQUIRE(cpwl_ieee_round_fmpq(q, CPWL_IEEE_BINARY16) == 1638.0 / 16384);
+    fmpq_set_si(q, 1, 3);
+    REQUIRE(cpwl_ieee_round_fmpq(q, CPWL_IEEE_BFLOAT16) == 171.0 / 512);
     /* huge and tiny */
     fmpz_set_ui(fmpq_numref(q), 10);
     fmpz_pow_ui(fmpq_numref(q), fmpq_numref(q), 30);

@@ -152,21 +152,23 @@ double cpwl_ieee_fmt_min_subnormal(cpwl_ieee_fmt f)
    2^-1022 (zero or subnormal) lies far below half the quantum of every
    format with p < 53 and rounds to zero.  The sign is put back last:
    zeros keep theirs, tiny results underflow to the signed zero. */
-static inline double round_bits(double x, const ieee_info *F)
+static inline double round_bits(double x, int p, int emin,
+                                 uint64_t min_normal, uint64_t max_finite,
+                                 double quantum)
 {
     uint64_t u, a, s;
     double y;
     memcpy(&u, &x, sizeof u);
     s = u & SIGN_BIT;
     a = u ^ s;
-    if (a >= F->min_normal)
+    if (a >= min_normal)
     {
-        int k = 53 - F->p;
+        int k = 53 - p;
         if (a >= EXP_MASK)
             return x;           /* inf, NaN */
         a += ((UINT64_C(1) << (k - 1)) - 1) + ((a >> k) & 1);
         a &= ~((UINT64_C(1) << k) - 1);
-        if (a > F->max_finite)
+        if (a > max_finite)
             a = EXP_MASK;
     }
     else
@@ -177,7 +179,7 @@ static inline double round_bits(double x, const ieee_info *F)
         else
         {
             /* sh = (emin - p + 1) - (ex - 1075) >= 2 */
-            int sh = F->emin - F->p + 1076 - ex;
+            int sh = emin - p + 1076 - ex;
             if (sh > 54)
                 a = 0;
             else
@@ -188,7 +190,7 @@ static inline double round_bits(double x, const ieee_info *F)
                 if (rem > half || (rem == half && (r & 1)))
                     r++;
                 /* r 2^(emin-p+1) <= 2^emin: exact in binary64 */
-                y = (double) r * F->quantum;
+                y = (double) r * quantum;
                 memcpy(&a, &y, sizeof a);
             }
         }
@@ -198,20 +200,29 @@ static inline double round_bits(double x, const ieee_info *F)
     return y;
 }
 
+/* The format's constants are compile-time constants in each case (the
+   shifts and masks fold). */
+#define ROUND_BITS(x, p, emin, emax, quantum) \
+    round_bits(x, p, emin, MIN_NORMAL(emin), MAX_FINITE(p, emax), quantum)
+
 static inline double round_fmt(double x, cpwl_ieee_fmt f)
 {
     switch (f)
     {
-    case CPWL_IEEE_BINARY64:
-        return x;
-#if IEEE_NATIVE_FLOAT
+    case CPWL_IEEE_BINARY16:
+        return ROUND_BITS(x, 11, -14, 15, 0x1p-24);
+    case CPWL_IEEE_BFLOAT16:
+        return ROUND_BITS(x, 8, -126, 127, 0x1p-133);
     case CPWL_IEEE_BINARY32:
+#if IEEE_NATIVE_FLOAT
         /* IEEE 754's conversion: one rounding to nearest even, binary32
            subnormals, overflow to inf for |x| >= (2 - 2^-24) 2^127. */
         return (double) (float) x;
+#else
+        return ROUND_BITS(x, 24, -126, 127, 0x1p-149);
 #endif
     default:
-        return round_bits(x, info(f));
+        return x;
     }
 }
 
