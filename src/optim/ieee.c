@@ -133,7 +133,8 @@ double cpwl_ieee_fmt_min_subnormal(cpwl_ieee_fmt f)
     return info(f)->quantum;
 }
 
-/* x rounded to the format F with p < 53, on the bits of x.
+/* x rounded to the format (p < 53, emin; the bits of the doubles 2^emin
+   and of the largest finite; the smallest subnormal), on the bits of x.
 
    Normal range of the format (|x| >= 2^emin): the format keeps the top
    p - 1 of the 52 stored bits; adding 2^(k-1) - 1 plus the lowest kept
@@ -178,7 +179,8 @@ static inline double round_bits(double x, int p, int emin,
             a = 0;
         else
         {
-            /* sh = (emin - p + 1) - (ex - 1075) >= 2 */
+            /* sh = (emin - p + 1) - (ex - 1075) >= 54 - p, as
+               ex - 1023 < emin */
             int sh = emin - p + 1076 - ex;
             if (sh > 54)
                 a = 0;
