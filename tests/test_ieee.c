@@ -988,16 +988,17 @@ START_TEST(test_sr_predicted)
 }
 END_TEST
 
-/* Over N draws at a known fraction f, the number of round-ups stays
-   within the Hoeffding bound: P(|S - N f| >= t) <= 2 exp(-2 t^2 / N) <
-   1e-9 for t = sqrt(N ln(2e9) / 2).  Cases: a normal sum, a subnormal
-   product, the step between the largest finite and inf, a quotient; the
-   fractions are multiples of 2^-32, so P(up) is exactly f. */
+/* Over N draws at a known fraction f, the number of round-ups S stays
+   within the Hoeffding bound: P(|S - N P(up)| >= t) <= 2 exp(-2 t^2 / N)
+   = 5e-10 for t = sqrt(N ln(4e9) / 2).  Cases: a normal sum, a subnormal
+   product, the step between the largest finite and inf (fractions that
+   are multiples of 2^-32, so P(up) = f exactly), and 1/3 (f = 1/3 or 2/3,
+   P(up) = floor(2^32 f) / 2^32, within N 2^-32 < 1e-5 of N f). */
 START_TEST(test_sr_hoeffding)
 {
     uint64_t seed = test_seed(0x1eee0008);
     slong N = test_iters(20000), k, ups;
-    double t = sqrt((double) N * log(2e9) / 2);
+    double t = sqrt((double) N * log(4e9) / 2);
     int i, c;
     for (i = 0; i < 4; i++)
     {
@@ -1019,11 +1020,10 @@ START_TEST(test_sr_hoeffding)
                 hi = 1 + ldexp(1.0, 1 - p);
                 fr = 5.0 / 16;
                 break;
-            case 1:     /* 2^emin (1 + 2^-1 + 2^-4) x 2^-(p+1): subnormal */
+            case 1:     /* 1.5625 2^emin x 2^-(p+1) = 0.390625 quanta */
                 op = CPWL_IEEE_MUL;
                 a = ldexp(1 + 0.5 + 0.0625, emin);
-                b = ldexp(1.0, -p + 1 - 2);     /* quantum x 2^-2 x 1.5625 */
-                /* = 1.5625 2^(emin-p-1) = 0.390625 quanta */
+                b = ldexp(1.0, -p - 1);
                 lo = 0;
                 hi = ldexp(1.0, emin - p + 1);
                 fr = 0.390625;
