@@ -110,6 +110,7 @@ typedef struct
     cpwl_val_struct c_lr, c_mom, c_b1, c_1mb1, c_b2, c_1mb2, c_xi, c_eps,
         c_scale;                /* constants, rounded once */
     cpwl_val_struct s0, s1, s2; /* scratch */
+    cpwl_val_struct p1, p2;     /* adam:kingma-ba: b1^t, b2^t (running) */
     ulong stagnant;             /* float: updates d != 0 that left x unchanged */
     slong *batch;               /* sgd: the current batch's terms */
     slong *perm;                /* sgd without replacement: the epoch */
@@ -130,6 +131,11 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
                     cpwl_objective_t O, const fmpq *x1, cpwl_arith_t A,
                     cpwl_err_t e);
 void cpwl_optim_clear(cpwl_optim_t R);
+
+/* Arb: use the ball lr as the step a instead of the rounded o->lr (a
+   step that is not rational, e.g. a theorem's); other arithmetics:
+   nothing.  Call after cpwl_optim_init. */
+void cpwl_optim_set_lr_arb(cpwl_optim_t R, const arb_t lr);
 
 /* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0, or 1 when the
    objective or the arithmetic failed (message in e). */
