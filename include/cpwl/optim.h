@@ -3,7 +3,7 @@
    arith (exact rationals, Arb balls, emulated IEEE formats).  Every
    formula is evaluated left to right, one rounding per operation, with
    the constants rounded once when the run starts; docs/optim.md states
-   each algorithm's order.  Iterates are numbered as in SPEC section 7:
+   each algorithm's order.  Iterates are numbered so that
    x_1 is the starting point and step t maps x_t to x_{t+1}.
 
    Algorithms and forms (component-wise; g_t the gradient, or the
@@ -137,8 +137,10 @@ void cpwl_optim_clear(cpwl_optim_t R);
    nothing.  Call after cpwl_optim_init. */
 void cpwl_optim_set_lr_arb(cpwl_optim_t R, const arb_t lr);
 
-/* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0, or 1 when the
-   objective or the arithmetic failed (message in e). */
+/* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0; 1 when the
+   objective or the arithmetic failed (message in e); 2 when the
+   objective could not decide a sign in Arb (message in e; x_t kept): the
+   enclosure is lost at step t. */
 int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e);
 
 /* Arb: 1 if every component of x_t is a finite ball of radius at most
@@ -154,8 +156,10 @@ typedef struct
 {
     slong steps_done;           /* steps carried out (T unless stopped) */
     slong lost;                 /* Arb: the first t whose x_t failed
-                                   cpwl_optim_enclosure_ok (the run stops
-                                   there), 0 if none */
+                                   cpwl_optim_enclosure_ok, or at which
+                                   the objective could not decide a sign
+                                   (the run stops there), 0 if none */
+    char why[160];              /* Arb: why the enclosure was lost */
     slong prec;                 /* Arb: the precision of the last attempt */
     int stopped;                /* the visitor stopped the run */
 }

@@ -231,14 +231,14 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
     R->A = A;
     R->dim = n;
     R->t = 1;
-    R->x = _cpwl_val_vec_init(n, A);
-    R->g = _cpwl_val_vec_init(n, A);
-    R->m = _cpwl_val_vec_init(n, A);
-    R->v = _cpwl_val_vec_init(n, A);
-    R->vmax = _cpwl_val_vec_init(n, A);
-    R->u = _cpwl_val_vec_init(n, A);
-    R->comp = _cpwl_val_vec_init(n, A);
-    R->y = _cpwl_val_vec_init(n, A);
+    R->x = cpwl_val_vec_init(n, A);
+    R->g = cpwl_val_vec_init(n, A);
+    R->m = cpwl_val_vec_init(n, A);
+    R->v = cpwl_val_vec_init(n, A);
+    R->vmax = cpwl_val_vec_init(n, A);
+    R->u = cpwl_val_vec_init(n, A);
+    R->comp = cpwl_val_vec_init(n, A);
+    R->y = cpwl_val_vec_init(n, A);
     fmpq_init(q);
     optim_const(&R->c_lr, o->lr, A);
     optim_const(&R->c_mom, o->momentum, A);
@@ -284,14 +284,14 @@ void cpwl_optim_clear(cpwl_optim_t R)
 
     if (A == NULL)
         return;
-    _cpwl_val_vec_clear(R->x, n, A);
-    _cpwl_val_vec_clear(R->g, n, A);
-    _cpwl_val_vec_clear(R->m, n, A);
-    _cpwl_val_vec_clear(R->v, n, A);
-    _cpwl_val_vec_clear(R->vmax, n, A);
-    _cpwl_val_vec_clear(R->u, n, A);
-    _cpwl_val_vec_clear(R->comp, n, A);
-    _cpwl_val_vec_clear(R->y, n, A);
+    cpwl_val_vec_clear(R->x, n, A);
+    cpwl_val_vec_clear(R->g, n, A);
+    cpwl_val_vec_clear(R->m, n, A);
+    cpwl_val_vec_clear(R->v, n, A);
+    cpwl_val_vec_clear(R->vmax, n, A);
+    cpwl_val_vec_clear(R->u, n, A);
+    cpwl_val_vec_clear(R->comp, n, A);
+    cpwl_val_vec_clear(R->y, n, A);
     cpwl_val_clear(&R->c_lr, A);
     cpwl_val_clear(&R->c_mom, A);
     cpwl_val_clear(&R->c_b1, A);
@@ -429,12 +429,13 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
     }
     if (o->algo == CPWL_OPTIM_SGD)
         optim_draw_batch(R);
-    if (R->obj->eval(NULL, R->g, at_point,
-                     o->algo == CPWL_OPTIM_SGD ? R->batch : NULL,
-                     o->algo == CPWL_OPTIM_SGD ? o->batch : 0, t, R->obj, A,
-                     e))
+    ret = R->obj->eval(NULL, R->g, at_point,
+                       o->algo == CPWL_OPTIM_SGD ? R->batch : NULL,
+                       o->algo == CPWL_OPTIM_SGD ? o->batch : 0, t, R->obj,
+                       A, e);
+    if (ret != 0)
     {
-        ret = 1;
+        ret = ret == 2 && A->kind == CPWL_ARITH_ARB ? 2 : 1;
         goto done;
     }
     if (o->algo == CPWL_OPTIM_SGD)      /* unbiased: (N / b) sum over B_t */
@@ -593,6 +594,7 @@ static int optim_attempt(cpwl_optim_result_struct *res,
 
     res->steps_done = 0;
     res->lost = 0;
+    res->why[0] = '\0';
     res->stopped = 0;
     res->prec = A->kind == CPWL_ARITH_ARB ? A->prec : 0;
     if (cpwl_optim_init(R, o, O, x1, A, e))
@@ -602,6 +604,8 @@ static int optim_attempt(cpwl_optim_result_struct *res,
         if (!cpwl_optim_enclosure_ok(R, rel) && A->kind == CPWL_ARITH_ARB)
         {
             res->lost = R->t;
+            snprintf(res->why, sizeof(res->why), "a ball of x_%ld is wider "
+                     "than %g times its magnitude", (long) R->t, rel);
             break;
         }
         if (visit != NULL && visit(R, data))
@@ -611,11 +615,19 @@ static int optim_attempt(cpwl_optim_result_struct *res,
         }
         if (k == o->steps)
             break;
-        if (cpwl_optim_step(R, e))
+        ret = cpwl_optim_step(R, e);
+        if (ret == 2)
         {
-            ret = 1;
+            /* the ball could not decide a sign: the enclosure is lost */
+            res->lost = R->t;
+            snprintf(res->why, sizeof(res->why), "%.150s", e->msg);
+            cpwl_err_clear(e);
+            cpwl_err_init(e);
+            ret = 0;
             break;
         }
+        if (ret != 0)
+            break;
         res->steps_done++;
     }
     cpwl_optim_clear(R);
