@@ -1,19 +1,11 @@
 /* The built-in objectives (docs/objectives.md): parsing of NAME[:PARAMS],
-   the quadratic, pseudo-huber, rosenbrock, beale and reddi objectives
-   with their constants, and the dispatch of cpwl_objective_eval.  Every
+   the pseudo-huber, rosenbrock, beale and reddi objectives with their
+   constants (the quadratic is in objective_quad.c), and the dispatch of
+   cpwl_objective_eval.  Every
    value and gradient is computed through the cpwl_val_* operations in
    the order stated at each function (and in docs/objectives.md), so that
    one code path serves exact, Arb and the float formats. */
 #include <string.h>
-#include <flint/fmpq_mat.h>
-#include <flint/fmpz_mat.h>
-#if __FLINT_RELEASE >= 30000
-#include <flint/arb_mat.h>
-#include <flint/acb_mat.h>
-#else
-#include <arb_mat.h>
-#include <acb_mat.h>
-#endif
 #include "cpwl/num.h"
 #include "optim/objective_impl.h"
 
@@ -30,7 +22,7 @@ void objective_consts_init(objective_consts_struct *C, slong n)
 void objective_consts_clear(objective_consts_struct *C)
 {
     if (C->have)
-        _cpwl_val_vec_clear(C->v, C->n, &C->A);
+        cpwl_val_vec_clear(C->v, C->n, &C->A);
     _fmpq_vec_clear(C->q, C->n);
     C->have = 0;
     C->v = NULL;
@@ -55,9 +47,9 @@ cpwl_val_ptr objective_consts_get(objective_consts_struct *C, cpwl_arith_t A)
     if (C->have && same_arith(&C->A, A))
         return C->v;
     if (C->have)
-        _cpwl_val_vec_clear(C->v, C->n, &C->A);
+        cpwl_val_vec_clear(C->v, C->n, &C->A);
     C->A = *A;
-    C->v = _cpwl_val_vec_init(C->n, A);
+    C->v = cpwl_val_vec_init(C->n, A);
     for (i = 0; i < C->n; i++)
         cpwl_val_set_fmpq(C->v + i, C->q + i, A);
     C->have = 1;
@@ -117,17 +109,6 @@ void cpwl_objective_clear(cpwl_objective_t O)
 }
 
 /* ---- parameters: KEY=VALUE;KEY=VALUE ------------------------------------ */
-
-#define OBJ_MAX_PARAMS 8
-
-typedef struct
-{
-    const char *key;
-    size_t klen;
-    const char *val;
-    size_t vlen;
-}
-obj_param;
 
 static int is_alpha(char c)
 {
@@ -198,9 +179,9 @@ static int parse_params(obj_param *P, slong *np, const char *name,
 }
 
 /* Refuse keys outside `allowed` (NULL-terminated); "" lists none. */
-static int check_keys(const obj_param *P, slong np, const char *name,
-                      const char *const *allowed, const char *list,
-                      cpwl_err_t e)
+int objective_check_keys(const obj_param *P, slong np, const char *name,
+                         const char *const *allowed, const char *list,
+                         cpwl_err_t e)
 {
     slong i, k;
     for (i = 0; i < np; i++)
@@ -225,8 +206,8 @@ static int check_keys(const obj_param *P, slong np, const char *name,
     return CPWL_OK;
 }
 
-static const obj_param *find_param(const obj_param *P, slong np,
-                                   const char *key)
+const obj_param *objective_find_param(const obj_param *P, slong np,
+                                      const char *key)
 {
     slong i;
     for (i = 0; i < np; i++)
@@ -245,8 +226,8 @@ static void trim(const char **a, const char **z)
 
 /* A matrix: rows separated by ';', entries by ','; *M is a new vector
    of rows x cols entries (row-major). */
-static int parse_matrix(fmpq **M, slong *rows, slong *cols, const char *name,
-                        const obj_param *P, cpwl_err_t e)
+int objective_parse_matrix(fmpq **M, slong *rows, slong *cols,
+                           const char *name, const obj_param *P, cpwl_err_t e)
 {
     const char *s = P->val, *end = P->val + P->vlen, *p;
     slong r = 0, c, k = 0, ncols = -1, total = 0;
@@ -317,8 +298,8 @@ static int parse_matrix(fmpq **M, slong *rows, slong *cols, const char *name,
     return CPWL_OK;
 }
 
-static int parse_scalar(fmpq_t v, const char *name, const obj_param *P,
-                        cpwl_err_t e)
+int objective_parse_scalar(fmpq_t v, const char *name, const obj_param *P,
+                           cpwl_err_t e)
 {
     const char *a = P->val, *z = P->val + P->vlen;
     cpwl_err_t ne;
@@ -330,322 +311,13 @@ static int parse_scalar(fmpq_t v, const char *name, const obj_param *P,
     return CPWL_OK;
 }
 
-static int check_dim(slong n, slong dim, const char *name, cpwl_err_t e)
+int objective_check_dim(slong n, slong dim, const char *name, cpwl_err_t e)
 {
     if (dim >= 0 && dim != n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s` has dimension "
                             "%ld, but the dimension asked for (`dim`) is %ld",
                             name, (long) n, (long) dim);
     return CPWL_OK;
-}
-
-/* ---- quadratic: f = 1/2 x^T A x - b^T x --------------------------------- */
-
-typedef struct
-{
-    slong n;
-    objective_consts_struct C;  /* A (n x n, row-major), b (n), 1/2 */
-}
-quad_struct;
-
-static void quad_clear(void *data)
-{
-    quad_struct *Q = data;
-    objective_consts_clear(&Q->C);
-    flint_free(Q);
-}
-
-/* y_i = dot(A_i, x) (left to right); g_i = y_i - b_i;
-   f = (1/2 * dot(x, y)) - dot(b, x). */
-static int quad_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
-                     const slong *terms, slong nterms, slong t,
-                     cpwl_objective_struct *O, cpwl_arith_t A, cpwl_err_t e)
-{
-    quad_struct *Q = O->data;
-    slong i, n = Q->n;
-    cpwl_val_ptr c = objective_consts_get(&Q->C, A);
-    cpwl_val_ptr b = c + n * n, half = c + n * n + n;
-    cpwl_val_ptr y = _cpwl_val_vec_init(n + 2, A);
-    (void) terms;
-    (void) nterms;
-    (void) t;
-    (void) e;
-    for (i = 0; i < n; i++)
-        cpwl_val_dot(y + i, c + i * n, x, n, A);
-    if (g != NULL)
-        for (i = 0; i < n; i++)
-            cpwl_val_sub(g + i, y + i, b + i, A);
-    if (f != NULL)
-    {
-        cpwl_val_dot(y + n, x, y, n, A);
-        cpwl_val_mul(y + n + 1, half, y + n, A);
-        cpwl_val_dot(y + n, b, x, n, A);
-        cpwl_val_sub(f, y + n + 1, y + n, A);
-    }
-    _cpwl_val_vec_clear(y, n + 2, A);
-    return 0;
-}
-
-/* Whether the symmetric n x n matrix s M + mu I (s = +-1; mu may be
-   NULL for 0) is positive definite, proven by a ball Cholesky
-   factorisation (arb_mat_cho succeeds only when every matrix in the
-   balls is positive definite); 0 means "not proven". */
-static int pd_arb(const fmpq *M, slong n, int s, const fmpq_t mu, slong prec)
-{
-    arb_mat_t B, L;
-    fmpq_t q;
-    slong i, j;
-    int ok;
-    arb_mat_init(B, n, n);
-    arb_mat_init(L, n, n);
-    fmpq_init(q);
-    for (i = 0; i < n; i++)
-        for (j = 0; j < n; j++)
-        {
-            fmpq_set(q, M + i * n + j);
-            if (s < 0)
-                fmpq_neg(q, q);
-            if (i == j && mu != NULL)
-                fmpq_add(q, q, mu);
-            arb_set_fmpq(arb_mat_entry(B, i, j), q, prec);
-        }
-    ok = arb_mat_cho(L, B, prec);
-    fmpq_clear(q);
-    arb_mat_clear(B);
-    arb_mat_clear(L);
-    return ok;
-}
-
-/* Whether the symmetric matrix M is positive definite, decided exactly:
-   the ball test first, then Sylvester's criterion on the integer matrix
-   den M by fraction-free (Bareiss) elimination without pivoting, whose
-   k-th pivot is the k-th leading principal minor. */
-static int pd_exact(const fmpq *M, slong n)
-{
-    fmpz_mat_t Z;
-    fmpz_t den, prev, t;
-    slong i, j, k;
-    int ok = 1;
-    if (pd_arb(M, n, 1, NULL, 128))
-        return 1;
-    fmpz_mat_init(Z, n, n);
-    fmpz_init(den);
-    fmpz_init(prev);
-    fmpz_init(t);
-    fmpz_one(den);
-    for (i = 0; i < n * n; i++)
-        fmpz_lcm(den, den, fmpq_denref(M + i));
-    for (i = 0; i < n; i++)
-        for (j = 0; j < n; j++)
-        {
-            const fmpq *q = M + i * n + j;
-            fmpz_divexact(t, den, fmpq_denref(q));
-            fmpz_mul(fmpz_mat_entry(Z, i, j), t, fmpq_numref(q));
-        }
-    fmpz_one(prev);
-    for (k = 0; k < n && ok; k++)
-    {
-        if (fmpz_sgn(fmpz_mat_entry(Z, k, k)) <= 0)
-        {
-            ok = 0;
-            break;
-        }
-        for (i = k + 1; i < n; i++)
-            for (j = k + 1; j < n; j++)
-            {
-                fmpz_mul(t, fmpz_mat_entry(Z, k, k), fmpz_mat_entry(Z, i, j));
-                fmpz_submul(t, fmpz_mat_entry(Z, i, k), fmpz_mat_entry(Z, k, j));
-                fmpz_divexact(fmpz_mat_entry(Z, i, j), t, prev);
-            }
-        fmpz_set(prev, fmpz_mat_entry(Z, k, k));
-    }
-    fmpz_mat_clear(Z);
-    fmpz_clear(den);
-    fmpz_clear(prev);
-    fmpz_clear(t);
-    return ok;
-}
-
-/* L >= max |lambda_i(A)| = the Lipschitz constant of x -> A x.  G, the
-   largest absolute row sum, is one (Gershgorin).  A tighter one: mu just
-   above the largest |eigenvalue| that QR iterations approximate, kept
-   when mu I - A and mu I + A are proven positive definite (pd_arb);
-   the smaller of the two proven bounds is taken. */
-static void quad_lipschitz(fmpq_t L, const fmpq *M, slong n)
-{
-    fmpq_t G, row, a, mu;
-    acb_mat_t B;
-    acb_ptr E;
-    arf_t rho, tmp;
-    mag_t tol;
-    slong i, j, k;
-    fmpq_init(G);
-    fmpq_init(row);
-    fmpq_init(a);
-    fmpq_init(mu);
-    for (i = 0; i < n; i++)
-    {
-        fmpq_zero(row);
-        for (j = 0; j < n; j++)
-        {
-            fmpq_abs(a, M + i * n + j);
-            fmpq_add(row, row, a);
-        }
-        if (fmpq_cmp(row, G) > 0)
-            fmpq_set(G, row);
-    }
-    fmpq_set(L, G);
-
-    acb_mat_init(B, n, n);
-    E = _acb_vec_init(n);
-    arf_init(rho);
-    arf_init(tmp);
-    mag_init(tol);
-    for (i = 0; i < n; i++)
-        for (j = 0; j < n; j++)
-            acb_set_fmpq(acb_mat_entry(B, i, j), M + i * n + j, 64);
-    /* The approximations need not converge: mu is checked either way. */
-    acb_mat_approx_eig_qr(E, NULL, NULL, B, tol, 0, 64);
-    for (i = 0; i < n; i++)
-    {
-        arf_abs(tmp, arb_midref(acb_realref(E + i)));
-        if (arf_is_finite(tmp) && arf_cmp(tmp, rho) > 0)
-            arf_set(rho, tmp);
-    }
-    /* mu = rho + (rho + 1) 2^(8k - 30), rounded up to 32 bits. */
-    for (k = 0; k < 3; k++)
-    {
-        arf_add_ui(tmp, rho, 1, ARF_PREC_EXACT, ARF_RND_UP);
-        arf_mul_2exp_si(tmp, tmp, 8 * k - 30);
-        arf_add(tmp, tmp, rho, 32, ARF_RND_UP);
-        arf_get_fmpq(mu, tmp);
-        if (fmpq_cmp(mu, G) >= 0)
-            break;
-        if (pd_arb(M, n, -1, mu, 128) && pd_arb(M, n, 1, mu, 128))
-        {
-            fmpq_set(L, mu);
-            break;
-        }
-    }
-    mag_clear(tol);
-    arf_clear(tmp);
-    arf_clear(rho);
-    _acb_vec_clear(E, n);
-    acb_mat_clear(B);
-    fmpq_clear(G);
-    fmpq_clear(row);
-    fmpq_clear(a);
-    fmpq_clear(mu);
-}
-
-/* fstar = -1/2 b^T A^{-1} b when A is positive definite (decided
-   exactly); 0 otherwise (then inf f is -infinity or not attained by the
-   formula: has_fstar = 0). */
-static int quad_fstar(fmpq_t fstar, const fmpq *M, const fmpq *b, slong n)
-{
-    fmpq_mat_t Am, X, B;
-    slong i, j;
-    if (!pd_exact(M, n))
-        return 0;
-    fmpq_mat_init(Am, n, n);
-    fmpq_mat_init(X, n, 1);
-    fmpq_mat_init(B, n, 1);
-    for (i = 0; i < n; i++)
-    {
-        for (j = 0; j < n; j++)
-            fmpq_set(fmpq_mat_entry(Am, i, j), M + i * n + j);
-        fmpq_set(fmpq_mat_entry(B, i, 0), b + i);
-    }
-    fmpq_mat_solve(X, Am, B);
-    fmpq_zero(fstar);
-    for (i = 0; i < n; i++)
-        fmpq_addmul(fstar, b + i, fmpq_mat_entry(X, i, 0));
-    fmpq_div_2exp(fstar, fstar, 1);
-    fmpq_neg(fstar, fstar);
-    fmpq_mat_clear(Am);
-    fmpq_mat_clear(X);
-    fmpq_mat_clear(B);
-    return 1;
-}
-
-static int quad_init(cpwl_objective_t O, const obj_param *P, slong np,
-                     slong dim, cpwl_err_t e)
-{
-    static const char *const keys[] = {"A", "b", NULL};
-    const obj_param *pa, *pb;
-    fmpq *M = NULL, *b = NULL;
-    slong rows, cols, n, i, j, blen = 0;
-    quad_struct *Q;
-    int st;
-    if ((st = check_keys(P, np, "quadratic", keys, "A, b", e)) != CPWL_OK)
-        return st;
-    if ((pa = find_param(P, np, "A")) == NULL)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `quadratic`: "
-                            "missing parameter `A` (a symmetric matrix, rows "
-                            "separated by ';', entries by ',')");
-    if ((st = parse_matrix(&M, &rows, &cols, "quadratic", pa, e)) != CPWL_OK)
-        return st;
-    n = rows;
-    st = CPWL_ERR_INPUT;
-    if (rows != cols)
-    {
-        cpwl_err_set(e, st, "objective `quadratic`: A is %ld x %ld, expected "
-                     "a square matrix", (long) rows, (long) cols);
-        goto out;
-    }
-    for (i = 0; i < n; i++)
-        for (j = 0; j < i; j++)
-            if (!fmpq_equal(M + i * n + j, M + j * n + i))
-            {
-                char *u = fmpq_get_str(NULL, 10, M + j * n + i);
-                char *v = fmpq_get_str(NULL, 10, M + i * n + j);
-                cpwl_err_set(e, st, "objective `quadratic`: A is not "
-                             "symmetric: A[%ld][%ld] = %.40s but A[%ld][%ld] "
-                             "= %.40s", (long) j + 1, (long) i + 1, u,
-                             (long) i + 1, (long) j + 1, v);
-                flint_free(u);
-                flint_free(v);
-                goto out;
-            }
-    if ((pb = find_param(P, np, "b")) != NULL)
-    {
-        slong br, bc;
-        if (parse_matrix(&b, &br, &bc, "quadratic", pb, e) != CPWL_OK)
-            goto out;
-        blen = br * bc;
-        if (blen != n || (br != 1 && bc != 1))
-        {
-            cpwl_err_set(e, st, "objective `quadratic`: b has %ld entr%s, "
-                         "expected %ld (the size of A)", (long) blen,
-                         blen == 1 ? "y" : "ies", (long) n);
-            goto out;
-        }
-    }
-    if (check_dim(n, dim, "quadratic", e) != CPWL_OK)
-        goto out;
-
-    Q = flint_malloc(sizeof(quad_struct));
-    Q->n = n;
-    objective_consts_init(&Q->C, n * n + n + 1);
-    objective_qvec_set(Q->C.q, M, n * n);
-    if (b != NULL)
-        objective_qvec_set(Q->C.q + n * n, b, n);
-    fmpq_set_si(Q->C.q + n * n + n, 1, 2);
-    O->data = Q;
-    O->clear_data = quad_clear;
-    O->eval = quad_eval;
-    O->dim = n;
-    O->has_L = 1;
-    quad_lipschitz(O->L, M, n);
-    O->has_fstar = quad_fstar(O->fstar, M, Q->C.q + n * n, n);
-    O->x1 = _fmpq_vec_init(n);
-    st = CPWL_OK;
-out:
-    if (M != NULL)
-        _fmpq_vec_clear(M, rows * cols);
-    if (b != NULL)
-        _fmpq_vec_clear(b, blen);
-    return st;
 }
 
 /* ---- pseudo-huber: f = sum_i sqrt(1 + x_i^2) ---------------------------- */
@@ -680,7 +352,7 @@ static int ph_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
 {
     consts_only_struct *S = O->data;
     cpwl_val_ptr one = objective_consts_get(&S->C, A);
-    cpwl_val_ptr s = _cpwl_val_vec_init(4, A);
+    cpwl_val_ptr s = cpwl_val_vec_init(4, A);
     slong i;
     (void) terms;
     (void) nterms;
@@ -688,7 +360,7 @@ static int ph_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     (void) e;
     for (i = 0; i < O->dim; i++)
     {
-        cpwl_val_mul(s + 0, x + i, x + i, A);
+        cpwl_val_sqr(s + 0, x + i, A);
         cpwl_val_add(s + 1, one, s + 0, A);
         cpwl_val_sqrt(s + 2, s + 1, A);
         if (g != NULL)
@@ -706,7 +378,7 @@ static int ph_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     }
     if (f != NULL)
         cpwl_val_set(f, s + 3, A);
-    _cpwl_val_vec_clear(s, 4, A);
+    cpwl_val_vec_clear(s, 4, A);
     return 0;
 }
 
@@ -716,7 +388,7 @@ static int ph_init(cpwl_objective_t O, const obj_param *P, slong np,
     static const char *const keys[] = {NULL};
     consts_only_struct *S;
     int st;
-    if ((st = check_keys(P, np, "pseudo-huber", keys, "", e)) != CPWL_OK)
+    if ((st = objective_check_keys(P, np, "pseudo-huber", keys, "", e)) != CPWL_OK)
         return st;
     if (dim < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `pseudo-huber` "
@@ -746,18 +418,18 @@ static int rosen_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
 {
     consts_only_struct *S = O->data;
     cpwl_val_ptr c = objective_consts_get(&S->C, A);   /* a, b, 2b, 4b, 2 */
-    cpwl_val_ptr s = _cpwl_val_vec_init(6, A);
+    cpwl_val_ptr s = cpwl_val_vec_init(6, A);
     (void) terms;
     (void) nterms;
     (void) t;
     (void) e;
     cpwl_val_sub(s + 0, c + 0, x + 0, A);               /* u */
-    cpwl_val_mul(s + 1, x + 0, x + 0, A);
+    cpwl_val_sqr(s + 1, x + 0, A);
     cpwl_val_sub(s + 2, x + 1, s + 1, A);               /* w */
     if (f != NULL)
     {
-        cpwl_val_mul(s + 3, s + 0, s + 0, A);
-        cpwl_val_mul(s + 4, s + 2, s + 2, A);
+        cpwl_val_sqr(s + 3, s + 0, A);
+        cpwl_val_sqr(s + 4, s + 2, A);
         cpwl_val_mul(s + 5, c + 1, s + 4, A);
         cpwl_val_add(f, s + 3, s + 5, A);
     }
@@ -770,7 +442,7 @@ static int rosen_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
         cpwl_val_neg(g + 0, s + 4, A);
         cpwl_val_mul(g + 1, c + 2, s + 2, A);
     }
-    _cpwl_val_vec_clear(s, 6, A);
+    cpwl_val_vec_clear(s, 6, A);
     return 0;
 }
 
@@ -782,18 +454,18 @@ static int rosen_init(cpwl_objective_t O, const obj_param *P, slong np,
     consts_only_struct *S;
     fmpq_t a, b;
     int st;
-    if ((st = check_keys(P, np, "rosenbrock", keys, "a, b", e)) != CPWL_OK)
+    if ((st = objective_check_keys(P, np, "rosenbrock", keys, "a, b", e)) != CPWL_OK)
         return st;
-    if ((st = check_dim(2, dim, "rosenbrock", e)) != CPWL_OK)
+    if ((st = objective_check_dim(2, dim, "rosenbrock", e)) != CPWL_OK)
         return st;
     fmpq_init(a);
     fmpq_init(b);
     fmpq_one(a);
     fmpq_set_si(b, 100, 1);
-    if ((p = find_param(P, np, "a")) != NULL)
-        st = parse_scalar(a, "rosenbrock", p, e);
-    if (st == CPWL_OK && (p = find_param(P, np, "b")) != NULL)
-        st = parse_scalar(b, "rosenbrock", p, e);
+    if ((p = objective_find_param(P, np, "a")) != NULL)
+        st = objective_parse_scalar(a, "rosenbrock", p, e);
+    if (st == CPWL_OK && (p = objective_find_param(P, np, "b")) != NULL)
+        st = objective_parse_scalar(b, "rosenbrock", p, e);
     if (st == CPWL_OK)
     {
         S = consts_only_new(O, 5);
@@ -828,7 +500,7 @@ static int beale_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
 {
     consts_only_struct *S = O->data;
     cpwl_val_ptr c = objective_consts_get(&S->C, A);  /* c1, c2, c3, 1, 2, 3 */
-    cpwl_val_ptr v = _cpwl_val_vec_init(14, A);
+    cpwl_val_ptr v = cpwl_val_vec_init(14, A);
     cpwl_val_ptr p = v, r = v + 3, q = v + 6, s = v + 9, tmp = v + 12;
     slong k;
     (void) terms;
@@ -860,7 +532,7 @@ static int beale_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
         cpwl_val_dot(tmp + 0, r, s, 3, A);
         cpwl_val_mul(g + 1, c + 4, tmp + 0, A);
     }
-    _cpwl_val_vec_clear(v, 14, A);
+    cpwl_val_vec_clear(v, 14, A);
     return 0;
 }
 
@@ -870,9 +542,9 @@ static int beale_init(cpwl_objective_t O, const obj_param *P, slong np,
     static const char *const keys[] = {NULL};
     consts_only_struct *S;
     int st;
-    if ((st = check_keys(P, np, "beale", keys, "", e)) != CPWL_OK)
+    if ((st = objective_check_keys(P, np, "beale", keys, "", e)) != CPWL_OK)
         return st;
-    if ((st = check_dim(2, dim, "beale", e)) != CPWL_OK)
+    if ((st = objective_check_dim(2, dim, "beale", e)) != CPWL_OK)
         return st;
     S = consts_only_new(O, 6);
     fmpq_set_si(S->C.q + 0, 3, 2);
@@ -925,14 +597,14 @@ static int reddi_init(cpwl_objective_t O, const obj_param *P, slong np,
     consts_only_struct *S;
     fmpq_t C;
     int st;
-    if ((st = check_keys(P, np, "reddi", keys, "C", e)) != CPWL_OK)
+    if ((st = objective_check_keys(P, np, "reddi", keys, "C", e)) != CPWL_OK)
         return st;
-    if ((st = check_dim(1, dim, "reddi", e)) != CPWL_OK)
+    if ((st = objective_check_dim(1, dim, "reddi", e)) != CPWL_OK)
         return st;
     fmpq_init(C);
     fmpq_set_si(C, 3, 1);
-    if ((p = find_param(P, np, "C")) != NULL)
-        st = parse_scalar(C, "reddi", p, e);
+    if ((p = objective_find_param(P, np, "C")) != NULL)
+        st = objective_parse_scalar(C, "reddi", p, e);
     if (st == CPWL_OK)
     {
         S = consts_only_new(O, 2);
@@ -969,7 +641,7 @@ static const struct
     obj_init_fn init;
 }
 builtins[] = {
-    {"quadratic", quad_init},
+    {"quadratic", objective_quad_init},
     {"pseudo-huber", ph_init},
     {"rosenbrock", rosen_init},
     {"beale", beale_init},
@@ -1031,7 +703,7 @@ int cpwl_objective_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
                         cpwl_objective_t O, cpwl_arith_t A, cpwl_err_t e)
 {
     slong i;
-    int failed = cpwl_arith_failed(A);
+    int st, failed = cpwl_arith_failed(A);
     if (O->eval == NULL)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective not set up") != 0;
     if (terms != NULL)
@@ -1046,8 +718,8 @@ int cpwl_objective_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
                                     O->name, (long) terms[i],
                                     (long) O->nterms) != 0;
     }
-    if (O->eval(f, g, x, terms, nterms, t, O, A, e))
-        return 1;
+    if ((st = O->eval(f, g, x, terms, nterms, t, O, A, e)) != 0)
+        return st;
     if (!failed && cpwl_arith_failed(A))
         return objective_arith_fail(O, A, e) != 0;
     return 0;

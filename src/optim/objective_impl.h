@@ -31,6 +31,38 @@ static inline void objective_qvec_set(fmpq *r, const fmpq *a, slong n)
         fmpq_set(r + i, a + i);
 }
 
+/* Parameters KEY=VALUE of a spec, in the order given. */
+#define OBJ_MAX_PARAMS 8
+
+typedef struct
+{
+    const char *key;
+    size_t klen;
+    const char *val;
+    size_t vlen;
+}
+obj_param;
+
+/* Refuse keys outside allowed (NULL-terminated), listing `list` ("":
+   the objective takes none). */
+int objective_check_keys(const obj_param *P, slong np, const char *name,
+                         const char *const *allowed, const char *list,
+                         cpwl_err_t e);
+const obj_param *objective_find_param(const obj_param *P, slong np,
+                                      const char *key);
+/* A matrix value: rows separated by ';', entries by ','; *M a new vector
+   of rows x cols entries (row-major, _fmpq_vec_clear). */
+int objective_parse_matrix(fmpq **M, slong *rows, slong *cols,
+                           const char *name, const obj_param *P, cpwl_err_t e);
+int objective_parse_scalar(fmpq_t v, const char *name, const obj_param *P,
+                           cpwl_err_t e);
+/* n must agree with dim when dim >= 0. */
+int objective_check_dim(slong n, slong dim, const char *name, cpwl_err_t e);
+
+/* The quadratic objective from its parameters (objective_quad.c). */
+int objective_quad_init(cpwl_objective_t O, const obj_param *P, slong np,
+                        slong dim, cpwl_err_t e);
+
 /* Set up the network objective from "NET,DATA" (args[0..len)); dim as in
    cpwl_objective_init_str.  O's common fields are initialised. */
 int objective_net_init(cpwl_objective_t O, const char *args, size_t len,

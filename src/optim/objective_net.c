@@ -23,8 +23,8 @@
    the left derivative, 1: the right one); multiplying by 1 or 0 is no
    operation, by a slope one.  The sign of z is decided exactly through
    the predicate layer (exact arithmetic), from the ball (Arb: a ball
-   containing 0 that is not 0 stops the evaluation) or as the float
-   program branches (z > 0; a NaN is not > 0). */
+   containing 0 that is not 0 stops the evaluation, which returns 2),
+   or as the float program branches (z > 0; a NaN is not > 0). */
 #include <string.h>
 #include "cpwl/io.h"
 #include "cpwl/onnx.h"
@@ -120,13 +120,13 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     cpwl_val_ptr c = objective_consts_get(&S->C, A);
     cpwl_val_ptr X = c, Y = c + D * n, slope = c + D * n + D;
     cpwl_val_ptr two = slope + nl;
-    cpwl_val_ptr z = _cpwl_val_vec_init(S->nz, A);
-    cpwl_val_ptr a = _cpwl_val_vec_init(S->nz, A);
-    cpwl_val_ptr dl = _cpwl_val_vec_init(S->maxw, A);
-    cpwl_val_ptr dl2 = _cpwl_val_vec_init(S->maxw, A);
-    cpwl_val_ptr col = _cpwl_val_vec_init(S->maxw, A);
-    cpwl_val_ptr gt = g != NULL ? _cpwl_val_vec_init(dim, A) : NULL;
-    cpwl_val_ptr s = _cpwl_val_vec_init(4, A);  /* scratch; s + 3: sum of f */
+    cpwl_val_ptr z = cpwl_val_vec_init(S->nz, A);
+    cpwl_val_ptr a = cpwl_val_vec_init(S->nz, A);
+    cpwl_val_ptr dl = cpwl_val_vec_init(S->maxw, A);
+    cpwl_val_ptr dl2 = cpwl_val_vec_init(S->maxw, A);
+    cpwl_val_ptr col = cpwl_val_vec_init(S->maxw, A);
+    cpwl_val_ptr gt = g != NULL ? cpwl_val_vec_init(dim, A) : NULL;
+    cpwl_val_ptr s = cpwl_val_vec_init(4, A);  /* scratch; s + 3: sum of f */
     unsigned char *d = flint_malloc(S->nz);
     slong k, l, j, m, i;
     int st = 0;
@@ -164,7 +164,7 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
                 sg = net_sign(zl + j, O, A, l, j, i, e);
                 if (sg == 2)
                 {
-                    st = 1;
+                    st = 2;
                     break;
                 }
                 if (sg > 0)
@@ -191,7 +191,7 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
         cpwl_val_sub(s + 1, a + S->zoff[nl - 1], Y + i, A);
         if (f != NULL)
         {
-            cpwl_val_mul(s + 0, s + 1, s + 1, A);
+            cpwl_val_sqr(s + 0, s + 1, A);
             if (k == 0)
                 cpwl_val_set(s + 3, s + 0, A);
             else
@@ -254,14 +254,14 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
         cpwl_val_set(f, s + 3, A);
 
     flint_free(d);
-    _cpwl_val_vec_clear(s, 4, A);
+    cpwl_val_vec_clear(s, 4, A);
     if (gt != NULL)
-        _cpwl_val_vec_clear(gt, dim, A);
-    _cpwl_val_vec_clear(col, S->maxw, A);
-    _cpwl_val_vec_clear(dl2, S->maxw, A);
-    _cpwl_val_vec_clear(dl, S->maxw, A);
-    _cpwl_val_vec_clear(a, S->nz, A);
-    _cpwl_val_vec_clear(z, S->nz, A);
+        cpwl_val_vec_clear(gt, dim, A);
+    cpwl_val_vec_clear(col, S->maxw, A);
+    cpwl_val_vec_clear(dl2, S->maxw, A);
+    cpwl_val_vec_clear(dl, S->maxw, A);
+    cpwl_val_vec_clear(a, S->nz, A);
+    cpwl_val_vec_clear(z, S->nz, A);
     return st;
 }
 
