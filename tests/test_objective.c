@@ -171,7 +171,7 @@ static void bad_spec(const char *spec, slong dim, const char *want)
     cpwl_objective_t O;
     cpwl_err_t e;
     cpwl_err_init(e);
-    if (cpwl_objective_init_str(O, spec, dim, e) == 0)
+    if (cpwl_objective_init_str(O, spec, dim, e) != 1)
         ck_abort_msg("objective %s accepted", spec);
     ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
     if (strstr(e->msg, want) == NULL)

@@ -695,7 +695,7 @@ int cpwl_objective_init_str(cpwl_objective_t O, const char *spec, slong dim,
         cpwl_objective_clear(O);
         common_init(O);
     }
-    return st;
+    return st != CPWL_OK;
 }
 
 int cpwl_objective_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
