@@ -310,9 +310,38 @@ START_TEST(test_quadratic_constants)
 }
 END_TEST
 
+/* Whether c I - s A is positive definite: every leading principal
+   minor > 0 (Sylvester), each an exact determinant. */
+static int pd_minors(const fmpq *M, slong n, const fmpq_t c, int s)
+{
+    slong k, i, j;
+    int ok = 1;
+    fmpq_t d;
+    fmpq_init(d);
+    for (k = 1; k <= n && ok; k++)
+    {
+        fmpq_mat_t B;
+        fmpq_mat_init(B, k, k);
+        for (i = 0; i < k; i++)
+            for (j = 0; j < k; j++)
+            {
+                fmpq *e = fmpq_mat_entry(B, i, j);
+                fmpq_mul_si(e, M + i * n + j, -s);
+                if (i == j)
+                    fmpq_add(e, e, c);
+            }
+        fmpq_mat_det(d, B);
+        ok = fmpq_sgn(d) > 0;
+        fmpq_mat_clear(B);
+    }
+    fmpq_clear(d);
+    return ok;
+}
+
 /* Random symmetric matrices: v^T A v <= L |v|^2 and -L |v|^2 <= v^T A v
    for random v (L bounds the spectral radius), L no larger than the
-   largest absolute row sum (a proven bound it improves on); fstar the
+   largest absolute row sum (a proven bound it improves on) and within
+   2^-20 (relative) of the spectral radius; fstar the
    value at the exact solution of A x = b when A = M^T M + I. */
 START_TEST(test_quadratic_random_constants)
 {
@@ -382,6 +411,14 @@ START_TEST(test_quadratic_random_constants)
         }
         if (fmpq_cmp(O->L, G) > 0)
             ck_abort_msg("seed %llu: L above the row-sum bound",
+                         (unsigned long long) seed);
+        /* and tight: c = L - (L + 1) 2^-20 is not above the spectral
+           radius (c I - A and c I + A are not both positive definite) */
+        fmpq_add_si(q, O->L, 1);
+        fmpq_div_2exp(q, q, 20);
+        fmpq_sub(q, O->L, q);
+        if (pd_minors(M, n, q, 1) && pd_minors(M, n, q, -1))
+            ck_abort_msg("seed %llu: L is not tight",
                          (unsigned long long) seed);
         for (k = 0; k < 20; k++)
         {

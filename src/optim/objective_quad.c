@@ -2,14 +2,13 @@
    and its constants: L, a proven upper bound of the spectral radius of
    A, and f* = -1/2 b^T A^{-1} b when A is positive definite (decided
    exactly). */
+#include <math.h>
 #include <flint/fmpq_mat.h>
 #include <flint/fmpz_mat.h>
 #if __FLINT_RELEASE >= 30000
 #include <flint/arb_mat.h>
-#include <flint/acb_mat.h>
 #else
 #include <arb_mat.h>
-#include <acb_mat.h>
 #endif
 #include "optim/objective_impl.h"
 
@@ -138,18 +137,69 @@ static int pd_exact(const fmpq *M, slong n)
     return ok;
 }
 
+/* An estimate of the spectral radius of the symmetric n x n matrix a
+   (overwritten) by cyclic Jacobi rotations in double: only a guess, which
+   quad_lipschitz proves or discards; NaN or inf when the entries do not
+   fit a double. */
+static double jacobi_radius(double *a, slong n)
+{
+    slong sweep, p, q, k;
+    double rho = 0.0;
+    for (sweep = 0; sweep < 60; sweep++)
+    {
+        double off = 0.0, diag = 0.0;
+        for (p = 0; p < n; p++)
+        {
+            diag += a[p * n + p] * a[p * n + p];
+            for (q = p + 1; q < n; q++)
+                off += a[p * n + q] * a[p * n + q];
+        }
+        if (!(off > 1e-40 * diag))
+            break;
+        for (p = 0; p < n; p++)
+            for (q = p + 1; q < n; q++)
+            {
+                double apq = a[p * n + q], theta, t, c, s;
+                if (apq == 0.0)
+                    continue;
+                theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                t = (theta >= 0.0 ? 1.0 : -1.0)
+                    / (fabs(theta) + sqrt(theta * theta + 1.0));
+                c = 1.0 / sqrt(t * t + 1.0);
+                s = t * c;
+                for (k = 0; k < n; k++)       /* A J */
+                {
+                    double x = a[k * n + p], y = a[k * n + q];
+                    a[k * n + p] = c * x - s * y;
+                    a[k * n + q] = s * x + c * y;
+                }
+                for (k = 0; k < n; k++)       /* J^T (A J) */
+                {
+                    double x = a[p * n + k], y = a[q * n + k];
+                    a[p * n + k] = c * x - s * y;
+                    a[q * n + k] = s * x + c * y;
+                }
+            }
+    }
+    for (p = 0; p < n; p++)
+    {
+        if (!isfinite(a[p * n + p]))
+            return a[p * n + p];
+        rho = FLINT_MAX(rho, fabs(a[p * n + p]));
+    }
+    return rho;
+}
+
 /* L >= max |lambda_i(A)| = the Lipschitz constant of x -> A x.  G, the
    largest absolute row sum, is one (Gershgorin).  A tighter one: mu just
-   above the largest |eigenvalue| that QR iterations approximate, kept
-   when mu I - A and mu I + A are proven positive definite (pd_arb);
-   the smaller of the two proven bounds is taken. */
+   above the spectral radius that Jacobi rotations estimate in double,
+   kept when mu I - A and mu I + A are proven positive definite
+   (pd_arb); the smaller of the two proven bounds is taken. */
 static void quad_lipschitz(fmpq_t L, const fmpq *M, slong n)
 {
     fmpq_t G, row, a, mu;
-    acb_mat_t B;
-    acb_ptr E;
     arf_t rho, tmp;
-    mag_t tol;
+    double *Ad, r;
     slong i, j, k;
     fmpq_init(G);
     fmpq_init(row);
@@ -168,24 +218,17 @@ static void quad_lipschitz(fmpq_t L, const fmpq *M, slong n)
     }
     fmpq_set(L, G);
 
-    acb_mat_init(B, n, n);
-    E = _acb_vec_init(n);
+    Ad = flint_malloc(sizeof(double) * n * n);
+    for (i = 0; i < n * n; i++)
+        Ad[i] = fmpq_get_d(M + i);
+    r = jacobi_radius(Ad, n);
+    flint_free(Ad);
     arf_init(rho);
     arf_init(tmp);
-    mag_init(tol);
-    for (i = 0; i < n; i++)
-        for (j = 0; j < n; j++)
-            acb_set_fmpq(acb_mat_entry(B, i, j), M + i * n + j, 64);
-    /* The approximations need not converge: mu is checked either way. */
-    acb_mat_approx_eig_qr(E, NULL, NULL, B, tol, 0, 64);
-    for (i = 0; i < n; i++)
-    {
-        arf_abs(tmp, arb_midref(acb_realref(E + i)));
-        if (arf_is_finite(tmp) && arf_cmp(tmp, rho) > 0)
-            arf_set(rho, tmp);
-    }
+    if (isfinite(r))
+        arf_set_d(rho, r);
     /* mu = rho + (rho + 1) 2^(8k - 30), rounded up to 32 bits. */
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < 3 && isfinite(r); k++)
     {
         arf_add_ui(tmp, rho, 1, ARF_PREC_EXACT, ARF_RND_UP);
         arf_mul_2exp_si(tmp, tmp, 8 * k - 30);
@@ -199,11 +242,8 @@ static void quad_lipschitz(fmpq_t L, const fmpq *M, slong n)
             break;
         }
     }
-    mag_clear(tol);
     arf_clear(tmp);
     arf_clear(rho);
-    _acb_vec_clear(E, n);
-    acb_mat_clear(B);
     fmpq_clear(G);
     fmpq_clear(row);
     fmpq_clear(a);
