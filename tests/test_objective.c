@@ -147,6 +147,32 @@ START_TEST(test_spec_examples)
     assert_q(O->sigma2, "3");
     assert_q(O->fstar, "3");
     cpwl_objective_clear(O);
+    /* exact where the square roots are rational: sqrt(1 + (3/4)^2) = 5/4,
+       sqrt(1 + (12/5)^2) = 13/5; elsewhere the arithmetic fails */
+    obj_init(O, "pseudo-huber", 2);
+    fmpq_set_si(x + 0, 3, 4);
+    fmpq_set_si(x + 1, -12, 5);
+    eval_exact(f, g, x, 1, O);
+    assert_q(f, "77/20");
+    assert_q(g + 0, "3/5");
+    assert_q(g + 1, "-12/13");
+    {
+        cpwl_arith_t A;
+        cpwl_err_t e;
+        arb_t fb;
+        arb_init(fb);
+        cpwl_err_init(e);
+        cpwl_arith_init_exact(A);
+        fmpq_one(x + 0);
+        ck_assert_int_eq(eval_arb(fb, NULL, x, 1, O, A, e), 1);
+        ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
+        ck_assert_str_eq(e->msg, "objective `pseudo-huber`: square root of "
+                         "a rational that is not a square in exact "
+                         "arithmetic");
+        cpwl_arith_clear(A);
+        arb_clear(fb);
+    }
+    cpwl_objective_clear(O);
 
     /* reddi */
     obj_init(O, "reddi", -1);

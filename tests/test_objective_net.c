@@ -6,6 +6,7 @@
    Arb gradients containing the exact ones; binary32 values and
    gradients equal bit for bit to a plain C float forward and backward
    pass written here in the documented operation order. */
+#include "cpwl/onnx.h"
 #include "testutil_objective.h"
 
 /* ------------------------------------------------------------------------
@@ -421,6 +422,51 @@ START_TEST(test_net_arb)
 }
 END_TEST
 
+/* An ONNX model goes through the same set-up: examples/mlp.onnx
+   (2-8-8-1), its value at its own weights against the library's exact
+   evaluation of the lowered network. */
+START_TEST(test_net_onnx)
+{
+    const char *src = getenv("CPWL_SRCDIR");
+    char path[512], spec[1200];
+    cpwl_net_t net;
+    cpwl_objective_t O;
+    cpwl_onnx_opts_struct o;
+    cpwl_err_t e;
+    fmpq *X = _fmpq_vec_init(2 * 5), *y = _fmpq_vec_init(5);
+    fmpq_t f, fr;
+    uint64_t seed = test_seed(0x0aa);
+    test_rng r = {seed};
+    fmpq_init(f);
+    fmpq_init(fr);
+    cpwl_err_init(e);
+    tmp_setup();
+    snprintf(path, sizeof(path), "%s/examples/mlp.onnx",
+             src != NULL ? src : ".");
+    cpwl_net_init(net, 2);
+    cpwl_onnx_opts_init(&o);
+    if (cpwl_onnx_net_read_file(net, path, &o, e) != CPWL_OK)
+        ck_abort_msg("%s", e->msg);
+    random_data(X, y, 5, 2, &r);
+    net_files(spec, sizeof(spec), net, X, y, 5, "o");
+    /* the same data, the model itself */
+    snprintf(spec, sizeof(spec), "net:%s,%s/o.csv", path, tmpdir);
+    obj_init(O, spec, -1);
+    ck_assert_int_eq(O->dim, cpwl_net_num_params(net));
+    ck_assert_int_eq(O->dim, 105);
+    eval_exact(f, NULL, O->x1, 1, O);
+    net_loss_ref(fr, net, X, y, 5);
+    ck_assert(fmpq_equal(f, fr));
+    cpwl_objective_clear(O);
+    cpwl_net_clear(net);
+    tmp_teardown();
+    _fmpq_vec_clear(X, 10);
+    _fmpq_vec_clear(y, 5);
+    fmpq_clear(f);
+    fmpq_clear(fr);
+}
+END_TEST
+
 #define MAXL 3
 #define MAXW 4
 
@@ -607,6 +653,7 @@ int main(void)
     tcase_add_test(tc, test_net_exact);
     tcase_add_test(tc, test_net_relu_d0);
     tcase_add_test(tc, test_net_arb);
+    tcase_add_test(tc, test_net_onnx);
     tcase_add_test(tc, test_binary32_net);
     suite_add_tcase(s, tc);
     return test_run(s);
