@@ -189,5 +189,9 @@ int cmd_crosscheck(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_equiv(int argc, char **argv);
 int cmd_bounds(int argc, char **argv);
+/* Optimiser trajectories (optim.c, options in optim_opts.h); the help
+   texts live with the subcommands. */
+int cmd_optim(int argc, char **argv);
+extern const char cli_optim_usage[];
 
 #endif

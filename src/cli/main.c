@@ -336,6 +336,8 @@ const cli_command cli_commands[] = {
      "                     correctly rounded square root of format F,\n"
      "                     binary32 or binary64; recorded in \"meta\".  Every\n"
      "                     command that reads a network takes it.\n"},
+    {"optim", cmd_optim, "optimiser trajectories: exact, Arb, emulated floats",
+     cli_optim_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
@@ -522,7 +524,9 @@ void cli_print_msg(FILE *f, const char *msg)
     {
         if (*p == '`')
         {
-            for (q = p + 1; (*q >= 'a' && *q <= 'z') || *q == '_'; q++)
+            /* lower case, '_', and digits after the first (`beta2`) */
+            for (q = p + 1; (*q >= 'a' && *q <= 'z') || *q == '_'
+                 || (q > p + 1 && *q >= '0' && *q <= '9'); q++)
                 ;
             if (*q == '`' && q > p + 1)
             {
