@@ -181,6 +181,50 @@ real = Fraction(9, 10) ** 30 / 3
 g = abs(Fraction(xf) - real)
 inball(dep['gap'], Decimal(g.numerator) / Decimal(g.denominator), 'gap')"
 
+# ---- stagnation and --kahan in binary16 ---------------------------------
+# x_1 = 1, a = 2^-12, g = x: x - a g = 1 - 2^-12 is the tie between 1 and
+# 1 - 2^-11 and rounds to even, 1: every update is stagnant.  With Kahan's
+# compensation c = 2^-12 after the first step, the second subtracts
+# 2^-12 + 2^-12: x_3 = 2047/2048; the third rounds back (stagnant, c = d),
+# the fourth subtracts 2d = 2047 2^-22: x_5 = 2047^2 2^-22 rounded to
+# 2^-11 steps = 1023/1024.
+call optim --algo gd --objective "$Q" --x0 1 --lr 1/4096 --steps 10 \
+    --arith binary16 --json
+pycheck "binary16: 10 stagnant updates, x_11 = 1" "$PYHEAD
+r = d['runs'][0]
+if r['stagnant'] != 10 or x(0, 11)['exact'] != '1':
+    print('stagnant %s, x_11 %s' % (r['stagnant'], x(0, 11)))"
+call optim --algo gd --objective "$Q" --x0 1 --lr 1/4096 --steps 4 \
+    --arith binary16 --kahan --every 1 --json
+pycheck "binary16 --kahan: x_3 = 2047/2048, x_5 = 1023/1024" "$PYHEAD
+if x(0, 3)['exact'] != '2047/2048' or x(0, 5)['exact'] != '1023/1024':
+    print('x_3 %s, x_5 %s' % (x(0, 3), x(0, 5)))"
+
+# stochastic rounding: the same seed, the same run; another seed, or
+# round to nearest, another run
+for k in 1 1b 2 rn; do
+    case $k in
+    rn) call optim --algo rmsprop --objective "$Q" --x0 1 --steps 30 \
+            --arith bfloat16 --every 1 --json ;;
+    *) call optim --algo rmsprop --objective "$Q" --x0 1 --steps 30 \
+            --arith bfloat16 --rounding stochastic --seed "${k%b}" --every 1 \
+            --json ;;
+    esac
+    cp "$tmp/out" "$tmp/sr$k.json"
+done
+pycheck "stochastic rounding is reproducible by its seed" "$PYHEAD
+def xs(k):
+    r = json.load(open('$tmp/sr%s.json' % k))
+    return [p['x'] for p in r['runs'][0]['points']]
+if xs('1') != xs('1b'):
+    print('two runs with seed 1 differ')
+if xs('1') == xs('2'):
+    print('seeds 1 and 2 give the same run')
+if xs('1') == xs('rn'):
+    print('stochastic rounding gives the round-to-nearest run')
+if d['rounding'] != 'nearest' or json.load(open('$tmp/sr2.json'))['rounding'] != 'stochastic':
+    print('rounding not reported')"
+
 # ---- sgd on a network's loss: a batch of all N terms in a fresh
 # permutation each epoch is the full gradient, in exact arithmetic the
 # same sum in another order: the iterates are gradient descent's.

@@ -372,6 +372,9 @@ void cli_optim_describe(FILE *f, const cli_optim_args *a, slong dim,
     fprintf(f, "algorithm   %s%s%s\n", cpwl_optim_algo_name(buf, a->o),
             a->o->amsgrad ? " (amsgrad)" : "", a->o->kahan
             ? " (kahan update)" : "");
+    if (a->stochastic)
+        fprintf(f, "rounding    stochastic (seed %llu) in the float formats\n",
+                (unsigned long long) a->o->seed);
     fprintf(f, "constants   ");
     put_constants(f, a, 0);
     fprintf(f, "\nobjective   %s (%ld parameter%s)\nstart       x_1 = ",
@@ -406,7 +409,11 @@ void cli_optim_describe_json(FILE *f, const cli_optim_args *a, slong dim,
                 fputc(*p, f);
         }
     }
-    fprintf(f, "\", \"dim\": %ld, \"x1\": [", (long) dim);
+    fprintf(f, "\", \"rounding\": \"%s\"", a->stochastic ? "stochastic"
+            : "nearest");
+    if (a->stochastic)
+        fprintf(f, ", \"seed\": %llu", (unsigned long long) a->o->seed);
+    fprintf(f, ", \"dim\": %ld, \"x1\": [", (long) dim);
     cli_print_fmpq_vec(f, x1, dim, ", ", 1);
     fprintf(f, "], \"steps\": %ld", (long) a->o->steps);
 }
