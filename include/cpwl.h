@@ -26,5 +26,6 @@
 #include "cpwl/arith.h"
 #include "cpwl/objective.h"
 #include "cpwl/optim.h"
+#include "cpwl/convergence.h"
 
 #endif
