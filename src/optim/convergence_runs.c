@@ -149,7 +149,7 @@ static slong dep_compare(arb_t gap, const cpwl_optim_t F,
         arb_sqr(c, c, prec);
         arb_add(gap, gap, c, prec);
     }
-    arb_sqrt(gap, gap, prec);
+    arb_sqrtpos(gap, gap, prec);
     fmpq_clear(q);
     arb_clear(b);
     arb_clear(c);
