@@ -32,10 +32,12 @@ typedef struct cpwl_objective_struct cpwl_objective_struct;
    when f is not NULL, the gradient into g (dim entries) when g is not
    NULL.  terms: NULL for all terms, else the nterms term indices
    (0 <= i < O->nterms, repetitions allowed) whose sum is wanted.  t is
-   the step (1, 2, ...), used by online objectives only.  Returns 0, or
-   1 when the arithmetic failed (A->fail) or a decision it needs cannot
-   be taken (a relu input whose ball contains 0 and is not 0), with a
-   message in e. */
+   the step (1, 2, ...), used by online objectives only.  Returns 0; 1
+   when the arithmetic failed (A->fail), with a message in e; 2 when a
+   sign it needs cannot be decided in A (a relu input whose ball contains
+   0 and is not 0), with a message in e: the engine then treats the Arb
+   enclosure as lost at this step (a rerun at higher precision may
+   decide it). */
 typedef int (*cpwl_objective_eval_fn)(cpwl_val_ptr f, cpwl_val_ptr g,
                                       cpwl_val_srcptr x, const slong *terms,
                                       slong nterms, slong t,

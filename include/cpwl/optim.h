@@ -110,6 +110,7 @@ typedef struct
     cpwl_val_struct c_lr, c_mom, c_b1, c_1mb1, c_b2, c_1mb2, c_xi, c_eps,
         c_scale;                /* constants, rounded once */
     cpwl_val_struct s0, s1, s2; /* scratch */
+    cpwl_val_struct p1, p2;     /* adam:kingma-ba: b1^t, b2^t (running) */
     ulong stagnant;             /* float: updates d != 0 that left x unchanged */
     slong *batch;               /* sgd: the current batch's terms */
     slong *perm;                /* sgd without replacement: the epoch */
@@ -131,8 +132,15 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
                     cpwl_err_t e);
 void cpwl_optim_clear(cpwl_optim_t R);
 
-/* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0, or 1 when the
-   objective or the arithmetic failed (message in e). */
+/* Arb: use the ball lr as the step a instead of the rounded o->lr (a
+   step that is not rational, e.g. a theorem's); other arithmetics:
+   nothing.  Call after cpwl_optim_init. */
+void cpwl_optim_set_lr_arb(cpwl_optim_t R, const arb_t lr);
+
+/* One step: x_t -> x_{t+1}, t -> t + 1.  Returns 0; 1 when the
+   objective or the arithmetic failed (message in e); 2 when the
+   objective could not decide a sign in Arb (message in e; x_t kept): the
+   enclosure is lost at step t. */
 int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e);
 
 /* Arb: 1 if every component of x_t is a finite ball of radius at most
@@ -148,8 +156,10 @@ typedef struct
 {
     slong steps_done;           /* steps carried out (T unless stopped) */
     slong lost;                 /* Arb: the first t whose x_t failed
-                                   cpwl_optim_enclosure_ok (the run stops
-                                   there), 0 if none */
+                                   cpwl_optim_enclosure_ok, or at which
+                                   the objective could not decide a sign
+                                   (the run stops there), 0 if none */
+    char why[160];              /* Arb: why the enclosure was lost */
     slong prec;                 /* Arb: the precision of the last attempt */
     int stopped;                /* the visitor stopped the run */
 }
