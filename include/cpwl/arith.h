@@ -82,8 +82,8 @@ int cpwl_arith_has_sqrt(const cpwl_arith_t A);
 
 void cpwl_val_init(cpwl_val_t x, const cpwl_arith_t A);
 void cpwl_val_clear(cpwl_val_t x, const cpwl_arith_t A);
-cpwl_val_ptr _cpwl_val_vec_init(slong n, const cpwl_arith_t A);
-void _cpwl_val_vec_clear(cpwl_val_ptr v, slong n, const cpwl_arith_t A);
+cpwl_val_ptr cpwl_val_vec_init(slong n, const cpwl_arith_t A);
+void cpwl_val_vec_clear(cpwl_val_ptr v, slong n, const cpwl_arith_t A);
 
 void cpwl_val_set(cpwl_val_t r, const cpwl_val_t x, cpwl_arith_t A);
 void cpwl_val_zero(cpwl_val_t r, cpwl_arith_t A);

@@ -3,7 +3,7 @@
    arith (exact rationals, Arb balls, emulated IEEE formats).  Every
    formula is evaluated left to right, one rounding per operation, with
    the constants rounded once when the run starts; docs/optim.md states
-   each algorithm's order.  Iterates are numbered as in SPEC section 7:
+   each algorithm's order.  Iterates are numbered so that
    x_1 is the starting point and step t maps x_t to x_{t+1}.
 
    Algorithms and forms (component-wise; g_t the gradient, or the

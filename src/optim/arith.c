@@ -116,7 +116,7 @@ void cpwl_val_clear(cpwl_val_t x, const cpwl_arith_t A)
         arb_clear(&x->b);
 }
 
-cpwl_val_ptr _cpwl_val_vec_init(slong n, const cpwl_arith_t A)
+cpwl_val_ptr cpwl_val_vec_init(slong n, const cpwl_arith_t A)
 {
     cpwl_val_ptr v = flint_malloc(FLINT_MAX(n, 1) * sizeof(cpwl_val_struct));
     slong i;
@@ -126,7 +126,7 @@ cpwl_val_ptr _cpwl_val_vec_init(slong n, const cpwl_arith_t A)
     return v;
 }
 
-void _cpwl_val_vec_clear(cpwl_val_ptr v, slong n, const cpwl_arith_t A)
+void cpwl_val_vec_clear(cpwl_val_ptr v, slong n, const cpwl_arith_t A)
 {
     slong i;
 

@@ -231,14 +231,14 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
     R->A = A;
     R->dim = n;
     R->t = 1;
-    R->x = _cpwl_val_vec_init(n, A);
-    R->g = _cpwl_val_vec_init(n, A);
-    R->m = _cpwl_val_vec_init(n, A);
-    R->v = _cpwl_val_vec_init(n, A);
-    R->vmax = _cpwl_val_vec_init(n, A);
-    R->u = _cpwl_val_vec_init(n, A);
-    R->comp = _cpwl_val_vec_init(n, A);
-    R->y = _cpwl_val_vec_init(n, A);
+    R->x = cpwl_val_vec_init(n, A);
+    R->g = cpwl_val_vec_init(n, A);
+    R->m = cpwl_val_vec_init(n, A);
+    R->v = cpwl_val_vec_init(n, A);
+    R->vmax = cpwl_val_vec_init(n, A);
+    R->u = cpwl_val_vec_init(n, A);
+    R->comp = cpwl_val_vec_init(n, A);
+    R->y = cpwl_val_vec_init(n, A);
     fmpq_init(q);
     optim_const(&R->c_lr, o->lr, A);
     optim_const(&R->c_mom, o->momentum, A);
@@ -284,14 +284,14 @@ void cpwl_optim_clear(cpwl_optim_t R)
 
     if (A == NULL)
         return;
-    _cpwl_val_vec_clear(R->x, n, A);
-    _cpwl_val_vec_clear(R->g, n, A);
-    _cpwl_val_vec_clear(R->m, n, A);
-    _cpwl_val_vec_clear(R->v, n, A);
-    _cpwl_val_vec_clear(R->vmax, n, A);
-    _cpwl_val_vec_clear(R->u, n, A);
-    _cpwl_val_vec_clear(R->comp, n, A);
-    _cpwl_val_vec_clear(R->y, n, A);
+    cpwl_val_vec_clear(R->x, n, A);
+    cpwl_val_vec_clear(R->g, n, A);
+    cpwl_val_vec_clear(R->m, n, A);
+    cpwl_val_vec_clear(R->v, n, A);
+    cpwl_val_vec_clear(R->vmax, n, A);
+    cpwl_val_vec_clear(R->u, n, A);
+    cpwl_val_vec_clear(R->comp, n, A);
+    cpwl_val_vec_clear(R->y, n, A);
     cpwl_val_clear(&R->c_lr, A);
     cpwl_val_clear(&R->c_mom, A);
     cpwl_val_clear(&R->c_b1, A);
