@@ -332,7 +332,7 @@ void gen_reddi(const char *dir)
         cpwl_err_init(e);
         memset(&d, 0, sizeof d);
         arb_init(d.regret);
-        d.xstar = _cpwl_val_vec_init(1, A);
+        d.xstar = cpwl_val_vec_init(1, A);
         cpwl_val_set_si(d.xstar, -1, A);
         cpwl_val_init(d.fx, A);
         cpwl_val_init(d.fs, A);
@@ -351,7 +351,7 @@ void gen_reddi(const char *dir)
             table_row(&T, d.rows[k]);
         cpwl_val_clear(d.fx, A);
         cpwl_val_clear(d.fs, A);
-        _cpwl_val_vec_clear(d.xstar, 1, A);
+        cpwl_val_vec_clear(d.xstar, 1, A);
         arb_clear(d.regret);
         cpwl_err_clear(e);
         cpwl_arith_clear(A);

@@ -131,7 +131,9 @@ typedef struct
                                            NO / UNDECIDED at (t, k, i) */
     slong t, k, i;              /* the first violation or undecided sign;
                                    i = -1: the sign of d_k f itself was
-                                   undecided */
+                                   undecided; k = i = -1: the objective
+                                   could not evaluate the gradients (a
+                                   relu input whose ball contains 0) */
     slong steps;                /* steps carried out */
 }
 cpwl_convergence_sign_struct;

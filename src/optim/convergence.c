@@ -6,10 +6,6 @@
 #include <string.h>
 #include "cpwl/convergence.h"
 
-/* The lead adds this to optim.h (an Arb run's step replaced by a ball);
-   declared here until it lands. */
-void cpwl_optim_set_lr_arb(cpwl_optim_t R, const arb_t lr);
-
 void cpwl_convergence_opts_init(cpwl_convergence_opts_t o)
 {
     memset(o, 0, sizeof *o);
@@ -122,14 +118,17 @@ static void conv_constants(cpwl_convergence_result_t r,
 }
 
 /* |grad f(x_t)|^2 as a ball at prec, the gradient evaluated afresh at
-   R->x in R's arithmetic (g: dim scratch values). */
+   R->x in R's arithmetic (g: dim scratch values).  Returns the
+   objective's code: 0, 1 (failed), 2 (a sign it could not decide). */
 static int conv_gnorm2(arb_t n2, cpwl_optim_t R, cpwl_val_ptr g, slong prec,
                        cpwl_err_t e)
 {
     arb_t c;
     slong k;
-    if (cpwl_objective_eval(NULL, g, R->x, NULL, 0, R->t, R->obj, R->A, e))
-        return 1;
+    int ret = cpwl_objective_eval(NULL, g, R->x, NULL, 0, R->t, R->obj, R->A,
+                                  e);
+    if (ret != 0)
+        return ret;
     arb_init(c);
     arb_zero(n2);
     for (k = 0; k < R->dim; k++)
@@ -270,10 +269,12 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
     cpwl_val_ptr g = NULL;
     cpwl_val_t f;
     arb_t eps2, s2, h;
+    cpwl_err_t le;
     slong maxs, t;
     int status = CPWL_OK, have_R = 0;
 
     cpwl_optim_opts_init(oo);
+    cpwl_err_init(le);
     cpwl_arith_init_arb(A, prec);
     cpwl_val_init(f, A);
     arb_init(eps2);
@@ -305,11 +306,12 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
     if ((status = cpwl_optim_init(R, oo, O, x1, A, e)) != CPWL_OK)
         goto done;
     have_R = 1;
-    g = _cpwl_val_vec_init(R->dim, A);
+    g = cpwl_val_vec_init(R->dim, A);
     /* f(x_1) at the (projected) starting point */
-    if (cpwl_objective_eval(f, NULL, R->x, NULL, 0, 1, O, A, e))
+    if (cpwl_objective_eval(f, NULL, R->x, NULL, 0, 1, O, A, le))
     {
-        status = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
+        status = cpwl_err_set(e, le->status != CPWL_OK ? le->status
+                              : CPWL_ERR_INTERNAL, "%s", le->msg);
         goto done;
     }
     cpwl_val_get_arb(r->f1, f, A, prec);
@@ -334,18 +336,19 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
 
     for (;;)
     {
+        int ret;
         t = R->t;
         if (!cpwl_optim_enclosure_ok(R, o->rel))
         {
             r->lost = t;
             break;
         }
-        if (conv_gnorm2(r->gnorm2, R, g, prec, e))
-        {
-            status = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
-            goto done;
-        }
-        if (r->has_sigma2 && r->sigma_ok == CPWL_CONVERGENCE_YES)
+        /* an error object of our own: a sign the objective cannot
+           decide (2) is a lost enclosure, not an error */
+        cpwl_err_clear(le);
+        cpwl_err_init(le);
+        ret = conv_gnorm2(r->gnorm2, R, g, prec, le);
+        if (ret == 0 && r->has_sigma2 && r->sigma_ok == CPWL_CONVERGENCE_YES)
         {
             cpwl_convergence_verdict v = conv_le(r->gnorm2, s2);
             if (v != CPWL_CONVERGENCE_YES)
@@ -354,16 +357,24 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
                 r->sigma_t = t;
             }
         }
-        if (arb_le(r->gnorm2, eps2))
+        if (ret == 0 && arb_le(r->gnorm2, eps2))
         {
             r->hit = t;
             break;
         }
-        if (r->steps >= maxs)
+        if (ret == 0 && r->steps >= maxs)
             break;
-        if (cpwl_optim_step(R, e))
+        if (ret == 0)
+            ret = cpwl_optim_step(R, le);
+        if (ret == 2)
         {
-            status = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
+            r->lost = t;
+            break;
+        }
+        if (ret != 0)
+        {
+            status = cpwl_err_set(e, le->status != CPWL_OK ? le->status
+                                  : CPWL_ERR_INTERNAL, "%s", le->msg);
             goto done;
         }
         r->steps++;
@@ -385,7 +396,7 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
 
 done:
     if (g != NULL)
-        _cpwl_val_vec_clear(g, R->dim, A);
+        cpwl_val_vec_clear(g, R->dim, A);
     if (have_R)
         cpwl_optim_clear(R);
     arb_clear(eps2);
@@ -394,6 +405,7 @@ done:
     cpwl_val_clear(f, A);
     cpwl_arith_clear(A);
     cpwl_optim_opts_clear(oo);
+    cpwl_err_clear(le);
     return status;
 }
 

@@ -11,10 +11,20 @@ typedef struct
     cpwl_convergence_sign_struct *r;
     cpwl_val_ptr g, gi;         /* grad f, grad f_i at x_t */
     slong dim;
-    int failed;                 /* an evaluation failed (message in e) */
-    cpwl_err_struct *e;
+    int failed;                 /* an evaluation failed (message in le) */
+    cpwl_err_t le;
 }
 sign_data;
+
+/* The objective could not decide a sign it needs at x_t (a relu input
+   whose ball contains 0): undecided, at no coordinate. */
+static int sign_undecided(cpwl_convergence_sign_struct *r, slong t)
+{
+    r->holds = CPWL_CONVERGENCE_UNDECIDED;
+    r->t = t;
+    r->k = r->i = -1;
+    return 1;
+}
 
 /* At x_t: the first (k, i) with a proven different sign, else the first
    undecided one (i = -1 when d_k f's own sign is); 1 (stop) if either
@@ -25,9 +35,15 @@ static int sign_visit(const cpwl_optim_struct *R, void *data)
     cpwl_convergence_sign_struct *r = d->r;
     slong k, i, uk = -1, ui = -1, nk = -1, ni = -1;
     int s, si;
+    int ret;
     r->steps = R->t - 1;
-    if (cpwl_objective_eval(NULL, d->g, R->x, NULL, 0, R->t, R->obj, R->A,
-                            d->e))
+    cpwl_err_clear(d->le);
+    cpwl_err_init(d->le);
+    ret = cpwl_objective_eval(NULL, d->g, R->x, NULL, 0, R->t, R->obj, R->A,
+                              d->le);
+    if (ret == 2)
+        return sign_undecided(r, R->t);
+    if (ret != 0)
     {
         d->failed = 1;
         return 1;
@@ -35,8 +51,11 @@ static int sign_visit(const cpwl_optim_struct *R, void *data)
     /* the smallest (k, i) of each kind: coordinates first, as reported */
     for (i = 0; i < R->obj->nterms; i++)
     {
-        if (cpwl_objective_eval(NULL, d->gi, R->x, &i, 1, R->t, R->obj,
-                                R->A, d->e))
+        ret = cpwl_objective_eval(NULL, d->gi, R->x, &i, 1, R->t, R->obj,
+                                  R->A, d->le);
+        if (ret == 2)
+            return sign_undecided(r, R->t);
+        if (ret != 0)
         {
             d->failed = 1;
             return 1;
@@ -91,19 +110,21 @@ int cpwl_convergence_sign(cpwl_convergence_sign_struct *r,
     d.r = r;
     d.dim = O->dim;
     d.failed = 0;
-    d.e = e;
-    d.g = _cpwl_val_vec_init(O->dim, A);
-    d.gi = _cpwl_val_vec_init(O->dim, A);
+    cpwl_err_init(d.le);
+    d.g = cpwl_val_vec_init(O->dim, A);
+    d.gi = cpwl_val_vec_init(O->dim, A);
     /* no reruns at higher precision: a rerun would revisit x_1 with a
        verdict already taken */
     status = cpwl_optim_run(&res, o, O, x1, A, 1.0 / 1024, A->prec,
                             sign_visit, &d, e);
     if (status == CPWL_OK && d.failed)
-        status = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
+        status = cpwl_err_set(e, d.le->status != CPWL_OK ? d.le->status
+                              : CPWL_ERR_INTERNAL, "%s", d.le->msg);
+    cpwl_err_clear(d.le);
     if (status == CPWL_OK && r->holds == CPWL_CONVERGENCE_YES)
         r->steps = res.steps_done;
-    _cpwl_val_vec_clear(d.g, O->dim, A);
-    _cpwl_val_vec_clear(d.gi, O->dim, A);
+    cpwl_val_vec_clear(d.g, O->dim, A);
+    cpwl_val_vec_clear(d.gi, O->dim, A);
     return status;
 }
 
@@ -162,8 +183,9 @@ int cpwl_convergence_departure(cpwl_convergence_departure_t r,
                                double rel, cpwl_err_t e)
 {
     cpwl_optim_t RF, RB;
+    cpwl_err_t le;
     slong k, prec;
-    int status;
+    int status, ret;
     r->left = r->steps = r->lost = 0;
     r->coord = -1;
     r->stagnant = 0;
@@ -182,6 +204,7 @@ int cpwl_convergence_departure(cpwl_convergence_departure_t r,
         cpwl_optim_clear(RF);
         return status;
     }
+    cpwl_err_init(le);
     for (;;)
     {
         if (!cpwl_optim_enclosure_ok(RB, rel))
@@ -197,14 +220,30 @@ int cpwl_convergence_departure(cpwl_convergence_departure_t r,
         }
         if (r->steps >= o->steps)
             break;
-        if (cpwl_optim_step(RF, e) || cpwl_optim_step(RB, e))
+        if (cpwl_optim_step(RF, e) != 0)
         {
             status = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
+            break;
+        }
+        cpwl_err_clear(le);
+        cpwl_err_init(le);
+        ret = cpwl_optim_step(RB, le);
+        if (ret == 2)
+        {
+            /* a sign the objective cannot decide on the ball */
+            r->lost = RB->t;
+            break;
+        }
+        if (ret != 0)
+        {
+            status = cpwl_err_set(e, le->status != CPWL_OK ? le->status
+                                  : CPWL_ERR_INTERNAL, "%s", le->msg);
             break;
         }
         r->steps++;
     }
     r->stagnant = RF->stagnant;
+    cpwl_err_clear(le);
     cpwl_optim_clear(RF);
     cpwl_optim_clear(RB);
     return status;
