@@ -72,6 +72,10 @@ typedef struct
                                    proven, 0 if none within the run */
     arb_t gnorm2;               /* |grad f(x_t)|^2 at t = hit, else at the
                                    last iterate */
+    slong undecided_t;          /* the first t < hit (or visited, without a
+                                   hit) where |grad f(x_t)|^2 <= eps^2 was
+                                   undecided, 0 if none: then hit is the
+                                   real first hit */
     cpwl_convergence_verdict hit_le_T;  /* hit <= T (RMSProp, hit > 0) */
     cpwl_convergence_verdict sigma_ok;  /* |grad f(x_t)|^2 <= sigma2 at every
                                            visited iterate (when sigma2 is

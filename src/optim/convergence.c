@@ -294,7 +294,7 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
     oo->steps = o->max_steps > 0 ? o->max_steps : 1;
 
     r->prec = prec;
-    r->hit = r->steps = r->lost = 0;
+    r->hit = r->steps = r->lost = r->undecided_t = 0;
     r->sigma_ok = r->has_sigma2 ? CPWL_CONVERGENCE_YES
         : CPWL_CONVERGENCE_UNDECIDED;
     r->sigma_t = 0;
@@ -362,6 +362,8 @@ static int conv_attempt(cpwl_convergence_result_t r, cpwl_objective_t O,
             r->hit = t;
             break;
         }
+        if (ret == 0 && r->undecided_t == 0 && !arb_gt(r->gnorm2, eps2))
+            r->undecided_t = t;
         if (ret == 0 && r->steps >= maxs)
             break;
         if (ret == 0)
