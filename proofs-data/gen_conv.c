@@ -155,7 +155,7 @@ d_case;
 static const d_case d_cases[] = {
     {"quadratic:A=2,1;1,3;b=1,-1", "1;1", 2},
     {"pseudo-huber", "10;-3", 2},
-    {"rosenbrock", "-6/5;1", 2},
+    {"rosenbrock", "-5/4;1", 2},
     {NULL, NULL, 0}
 };
 
