@@ -266,7 +266,12 @@ START_TEST(test_rmsprop_random)
         arb_mul_ui(s, s, 2 * (4 + xin) * 10 * epsd * epsd, 200);
         arb_div_ui(T, s, (10 - b2n) * xin, 200);
         ck_assert(arb_overlaps(r->T, T));
-        ck_assert_int_eq(r->hit_le_T, CPWL_CONVERGENCE_YES);
+        /* the theorem counts from t = 1: a start that is already
+           eps-critical (hit = 1) can have T < 1 (T = 0 at x1 = 0) */
+        if (want > 1)
+            ck_assert_msg(r->hit_le_T == CPWL_CONVERGENCE_YES, "b2 %ld/10 "
+                          "xi %ld/4 x1 %ld eps 1/%ld: hit %ld > T", b2n, xin,
+                          x1n, epsd, (long) r->hit);
     }
     arb_clear(T);
     arb_clear(s);
@@ -291,7 +296,9 @@ START_TEST(test_rmsprop_refused)
     cpwl_convergence_result_init(r);
     fmpq_init(x1);
     fmpq_init(x1 + 1);
-    /* Beale's gradient is unbounded: no sigma2 known */
+    /* Beale's gradient is unbounded: no sigma2 known (L stated) */
+    o->has_L = 1;
+    fmpq_set_si(o->L, 1000, 1);
     if (!O->has_sigma2)
     {
         cpwl_err_init(e);
@@ -481,6 +488,7 @@ END_TEST
 
 static const char lin_json[] =
     "{\"format\": \"cpwl-net\", \"version\": 1, \"input_dim\": 1, "
+    "\"output_bias\": true, "
     "\"layers\": [{\"activation\": \"identity\", \"weights\": [[\"0\"]], "
     "\"bias\": [\"0\"]}]}\n";
 
