@@ -492,9 +492,21 @@ static const char lin_json[] =
     "\"layers\": [{\"activation\": \"identity\", \"weights\": [[\"0\"]], "
     "\"bias\": [\"0\"]}]}\n";
 
+/* relu(w x + b) then identity: at w = 1/3, b = -1 and x = 3 the relu
+   input is exactly 0, but its Arb ball (1/3 is not a binary number) only
+   contains 0 */
+static const char relu_json[] =
+    "{\"format\": \"cpwl-net\", \"version\": 1, \"input_dim\": 1, "
+    "\"output_bias\": true, \"layers\": ["
+    "{\"activation\": \"relu\", \"weights\": [[\"1/3\"]], "
+    "\"bias\": [\"-1\"]}, "
+    "{\"activation\": \"identity\", \"weights\": [[\"1\"]], "
+    "\"bias\": [\"0\"]}]}\n";
+
 static char tmpdir[64];
 
-static void lin_objective(cpwl_objective_t O, const char *csv)
+static void net_objective(cpwl_objective_t O, const char *json,
+                          const char *csv)
 {
     char net[128], data[128], spec[300];
     FILE *f;
@@ -502,7 +514,7 @@ static void lin_objective(cpwl_objective_t O, const char *csv)
     snprintf(data, sizeof data, "%s/data.csv", tmpdir);
     f = fopen(net, "w");
     ck_assert_ptr_nonnull(f);
-    fputs(lin_json, f);
+    fputs(json, f);
     fclose(f);
     f = fopen(data, "w");
     ck_assert_ptr_nonnull(f);
@@ -533,7 +545,7 @@ START_TEST(test_sign_hand)
     /* data (1, 1), (-1, 1) at w = b = 0: d_w f_i = -2 x_i y_i = -2, +2,
        their sum 0: term 0 violates it in w at t = 1; d_b f_i = -2 for
        both (consistent) */
-    lin_objective(O, "1,1\n-1,1\n");
+    net_objective(O, lin_json, "1,1\n-1,1\n");
     ck_assert_int_eq(O->nterms, 2);
     ck_assert_int_eq(O->dim, 2);
     cpwl_arith_init_exact(A);
@@ -559,7 +571,7 @@ START_TEST(test_sign_hand)
        gd moves (w, b) toward (2, 0) and both residuals stay negative for
        small steps: r_1 = w + b - 2 < 0 and r_2 = 2w + b - 4 < 0 at the
        5 iterates, checked here by the hand recurrence below */
-    lin_objective(O, "1,2\n2,4\n");
+    net_objective(O, lin_json, "1,2\n2,4\n");
     cpwl_arith_init_exact(A);
     cpwl_err_init(e);
     ck_assert_int_eq(cpwl_convergence_sign(&r, o, O, x1, A, e), CPWL_OK);
@@ -624,6 +636,41 @@ START_TEST(test_sign_hand)
                      CPWL_ERR_INPUT);
     cpwl_err_clear(e);
     cpwl_arith_clear(A);
+    cpwl_objective_clear(O);
+    /* a relu input that is 0: exact arithmetic decides it (relu'(0) = 0,
+       the one term is the sum: consistent), Arb cannot (undecided at t = 1,
+       no coordinate) */
+    net_objective(O, relu_json, "3,0\n");
+    ck_assert_int_eq(O->dim, 4);
+    {
+        fmpq x4[4];
+        slong k;
+        for (k = 0; k < 4; k++)
+            fmpq_init(x4 + k);
+        fmpq_set_si(x4 + 0, 1, 3);
+        fmpq_set_si(x4 + 1, -1, 1);
+        fmpq_set_si(x4 + 2, 1, 1);
+        o->steps = 2;
+        cpwl_arith_init_exact(A);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_convergence_sign(&r, o, O, x4, A, e) == CPWL_OK, "%s", e->msg);
+        ck_assert_int_eq(r.holds, CPWL_CONVERGENCE_YES);
+        ck_assert_int_eq(r.steps, 2);
+        cpwl_err_clear(e);
+        cpwl_arith_clear(A);
+        cpwl_arith_init_arb(A, 128);
+        cpwl_err_init(e);
+        ck_assert_msg(cpwl_convergence_sign(&r, o, O, x4, A, e) == CPWL_OK, "%s", e->msg);
+        ck_assert_int_eq(r.holds, CPWL_CONVERGENCE_UNDECIDED);
+        ck_assert_int_eq(r.t, 1);
+        ck_assert_int_eq(r.k, -1);
+        ck_assert_int_eq(r.i, -1);
+        ck_assert_int_eq(e->status, CPWL_OK);
+        cpwl_err_clear(e);
+        cpwl_arith_clear(A);
+        for (k = 0; k < 4; k++)
+            fmpq_clear(x4 + k);
+    }
     cpwl_objective_clear(O);
     cpwl_optim_opts_clear(o);
     fmpq_clear(x1);
