@@ -27,5 +27,6 @@
 #include "cpwl/objective.h"
 #include "cpwl/optim.h"
 #include "cpwl/trace.h"
+#include "cpwl/convergence.h"
 
 #endif

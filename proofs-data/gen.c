@@ -3,25 +3,21 @@
    the command that made it.
 
      gen --out DIR [--table NAME]...      NAME: hard zonotope bounds pwl1d
+                                          rmsprop_t departure reddi
+
+   The chapter-5 tables (rmsprop_t, departure, reddi: gen_conv.c) hold
+   certified balls instead of exact values.
 
    `make proofs-data` writes them into proofs-data/; `make check`
    (tests/proofs.sh) writes them into a temporary folder and compares them
-   byte for byte with the stored files (all four take well under a
-   second). */
+   byte for byte with the stored files (the first four take well under a
+   second, the chapter-5 ones a few seconds). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cpwl.h"
 #include "outfile.h"
-
-/* A table being written: the same rows to DIR/NAME.csv and DIR/NAME.md,
-   each atomically (an interrupted run leaves the old tables whole). */
-typedef struct
-{
-    FILE *csv, *md;
-    outfile_t csv_out, md_out;
-}
-table;
+#include "gen.h"
 
 static void die(const cpwl_err_t e)
 {
@@ -47,8 +43,16 @@ static void md_row(FILE *f, const char *fields)
     fputs(" |\n", f);
 }
 
-static int table_open(table *T, const char *dir, const char *name,
-                      const char *title, const char *cols)
+int table_open(table *T, const char *dir, const char *name,
+               const char *title, const char *cols)
+{
+    return table_open_as(T, dir, name, title, cols, "exact values",
+                         "every value is exact");
+}
+
+int table_open_as(table *T, const char *dir, const char *name,
+                  const char *title, const char *cols, const char *csv_note,
+                  const char *md_note)
 {
     char path[4096];
     const char *c;
@@ -66,11 +70,11 @@ static int table_open(table *T, const char *dir, const char *name,
     T->csv = T->csv_out->f;
     T->md = T->md_out->f;
     fprintf(T->csv, "# %s\n# made by: make proofs-data "
-            "(proofs-data/gen --table %s); exact values\n%s\n",
-            title, name, cols);
+            "(proofs-data/gen --table %s); %s\n%s\n",
+            title, name, csv_note, cols);
     fprintf(T->md, "# %s\n\nMade by `make proofs-data` "
-            "(`proofs-data/gen --table %s`); every value is exact.\n\n",
-            title, name);
+            "(`proofs-data/gen --table %s`); %s.\n\n",
+            title, name, md_note);
     md_row(T->md, cols);
     fputs("|", T->md);
     for (c = cols; ; c++)
@@ -84,13 +88,13 @@ static int table_open(table *T, const char *dir, const char *name,
     return 1;
 }
 
-static void table_row(table *T, const char *fields)
+void table_row(table *T, const char *fields)
 {
     fprintf(T->csv, "%s\n", fields);
     md_row(T->md, fields);
 }
 
-static void table_close(table *T)
+void table_close(table *T)
 {
     cpwl_err_t e;
     cpwl_err_init(e);
@@ -536,10 +540,12 @@ int main(int argc, char **argv)
 {
     const char *dir = NULL;
     int i, any = 0;
-    static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d"};
+    static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d",
+                                  "rmsprop_t", "departure", "reddi"};
     void (*fns[])(const char *) = {gen_hard, gen_zonotope, gen_bounds,
-                                   gen_pwl1d};
-    int want[4] = {0, 0, 0, 0};
+                                   gen_pwl1d, gen_rmsprop_t, gen_departure,
+                                   gen_reddi};
+    int want[NTABLES] = {0};
     for (i = 1; i < argc; i++)
     {
         int k;
@@ -547,9 +553,9 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (!strcmp(argv[i], "--table") && i + 1 < argc)
         {
-            for (k = 0; k < 4 && strcmp(argv[i + 1], names[k]); k++)
+            for (k = 0; k < NTABLES && strcmp(argv[i + 1], names[k]); k++)
                 ;
-            if (k == 4)
+            if (k == NTABLES)
             {
                 fprintf(stderr, "gen: unknown table %s\n", argv[i + 1]);
                 return 2;
@@ -560,7 +566,8 @@ int main(int argc, char **argv)
         else
         {
             fprintf(stderr, "usage: gen --out DIR [--table NAME]..."
-                    "\n  tables: hard zonotope bounds pwl1d\n");
+                    "\n  tables: hard zonotope bounds pwl1d rmsprop_t "
+                    "departure reddi\n");
             return 2;
         }
     }
@@ -569,7 +576,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gen: --out DIR is required\n");
         return 2;
     }
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < NTABLES; i++)
         if (!any || want[i])
             fns[i](dir);
     flint_cleanup();

@@ -1,0 +1,35 @@
+/* The table writer of proofs-data/gen (gen.c) and the chapter-5 tables
+   (gen_conv.c). */
+#ifndef CPWL_PROOFS_GEN_H
+#define CPWL_PROOFS_GEN_H
+
+#include <stdio.h>
+#include "outfile.h"
+
+/* A table being written: the same rows to DIR/NAME.csv and DIR/NAME.md,
+   each atomically (an interrupted run leaves the old tables whole). */
+typedef struct
+{
+    FILE *csv, *md;
+    outfile_t csv_out, md_out;
+}
+table;
+
+#define NTABLES 7
+
+/* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
+   line); table_open says the values are exact, table_open_as says
+   csv_note / md_note instead. */
+int table_open(table *T, const char *dir, const char *name,
+               const char *title, const char *cols);
+int table_open_as(table *T, const char *dir, const char *name,
+                  const char *title, const char *cols, const char *csv_note,
+                  const char *md_note);
+void table_row(table *T, const char *fields);
+void table_close(table *T);
+
+void gen_rmsprop_t(const char *dir);
+void gen_departure(const char *dir);
+void gen_reddi(const char *dir);
+
+#endif
