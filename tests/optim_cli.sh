@@ -16,6 +16,7 @@
 tap_init optim
 
 Q='quadratic:A=1;b=0'
+EX=${CPWL_EXAMPLES:-$(dirname "$0")/../examples}
 
 ok_why() {
     why=""
@@ -228,7 +229,6 @@ if d['rounding'] != 'nearest' or json.load(open('$tmp/sr2.json'))['rounding'] !=
 # ---- sgd on a network's loss: a batch of all N terms in a fresh
 # permutation each epoch is the full gradient, in exact arithmetic the
 # same sum in another order: the iterates are gradient descent's.
-EX=${CPWL_EXAMPLES:-$(dirname "$0")/../examples}
 printf '1/2,0\n1/4,1\n3/4,1/4\n2,1\n' >"$tmp/d.csv"
 NET="net:$EX/tent.json,$tmp/d.csv"
 call optim --algo gd --objective "$NET" --lr 1/100 --steps 6 --every 1 --json
@@ -268,6 +268,61 @@ if lost is None or not 12 <= lost['prec'] < r['prec']:
 if not r['prec'] > 12 or r['steps_done'] != 200:
     print('prec %s, steps_done %s' % (r['prec'], r['steps_done']))
 inball(x(0, 201), Decimal(9) ** 200 / Decimal(10) ** 200, 'x_201')"
+
+# ---- cpwl convergence ----------------------------------------------------
+# The deterministic RMSProp theorem on f(x) = sqrt(1 + x^2), x_1 = 10,
+# xi = 1, beta2 = 1/2, target 1/10 (issue 14): L = sigma2 = 1, f* = 1, so
+# T = 2 (1 + 1)(sqrt(101) - 1) / ((1/2) (1/100)) = 800 (sqrt(101) - 1),
+# about 7239.9, and the first t with |f'(x_t)| <= 1/10 is 45.
+call convergence --algo rmsprop --objective pseudo-huber --x0 10 --xi 1 \
+    --beta2 1/2 --target 1/10 --json
+pycheck "convergence rmsprop: hit 45, T = 800 (sqrt(101) - 1), 45 <= T" "$PYHEAD
+if d['hit'] != 45 or d['hit_le_T'] != 'yes' or d['undecided_t'] != 0:
+    print('hit %s, hit_le_T %s' % (d['hit'], d['hit_le_T']))
+m, r = ball(d['T'])
+T = 800 * (Decimal(101).sqrt() - 1)
+if abs(m - T) > r or r > Decimal(10) ** -20:
+    print('T %s +/- %s, expected %s' % (m, r, T))
+m, r = ball(d['alpha'])
+a = 1 / (2 * Decimal(2).sqrt())
+if abs(m - a) > r:
+    print('alpha %s +/- %s, expected 1/(2 sqrt 2)' % (m, r))"
+
+# the float departure of module convergence is the one cpwl optim
+# --compare computes on its own: the same step, the same gap
+call convergence --check departure --arith bfloat16 --algo rmsprop \
+    --objective pseudo-huber --x0 10 --lr 1/20 --beta2 1/2 --xi 1 \
+    --steps 200 --json
+cp "$tmp/out" "$tmp/dep.json"
+call optim --algo rmsprop --objective pseudo-huber --x0 10 --lr 1/20 \
+    --beta2 1/2 --xi 1 --steps 200 --compare arb:128,bfloat16 --json
+pycheck "convergence --check departure agrees with optim --compare" "$PYHEAD
+c = json.load(open('$tmp/dep.json'))
+dep = d['runs'][1]['departure']
+if c['left'] != dep['left_ball_at'] or c['stagnant'] != dep['stagnant']:
+    print('left %s / %s, stagnant %s / %s' % (c['left'], dep['left_ball_at'], c['stagnant'], dep['stagnant']))
+m1, r1 = ball(c['gap'])
+m2, r2 = ball(dep['gap'])
+if abs(m1 - m2) > r1 + r2:
+    print('gaps %s +/- %s and %s +/- %s are disjoint' % (m1, r1, m2, r2))"
+
+# sign consistency: two equal data points make equal terms, so every
+# sign agrees with the sum's
+printf '1/4,1\n1/4,1\n' >"$tmp/same.csv"
+call convergence --check sign --algo gd --lr 1/100 --steps 5 \
+    --objective "net:$EX/tent.json,$tmp/same.csv" --json
+pycheck "convergence --check sign: equal terms are sign consistent" "$PYHEAD
+if d['holds'] != 'yes' or d['steps'] != 5:
+    print('holds %s after %s steps' % (d['holds'], d['steps']))"
+
+call convergence --algo rmsprop --objective rosenbrock
+bad "convergence: the theorem needs L" "--lipschitz"
+call convergence --algo rmsprop --objective pseudo-huber --x0 1 --target 0
+bad "convergence: --target 0" "--target"
+call convergence --algo gd --objective pseudo-huber --x0 1
+bad "convergence: the theorems are about rmsprop and adam" "--algo"
+call convergence --check departure --algo gd --objective pseudo-huber --x0 1
+bad "convergence: departure without a format" "--arith"
 
 # ---- files -------------------------------------------------------------
 call optim --algo rmsprop:pytorch --objective "$Q" --x0 1 --steps 40 \

@@ -193,5 +193,7 @@ int cmd_bounds(int argc, char **argv);
    texts live with the subcommands. */
 int cmd_optim(int argc, char **argv);
 extern const char cli_optim_usage[];
+int cmd_convergence(int argc, char **argv);
+extern const char cli_convergence_usage[];
 
 #endif

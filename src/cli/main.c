@@ -338,6 +338,8 @@ const cli_command cli_commands[] = {
      "                     command that reads a network takes it.\n"},
     {"optim", cmd_optim, "optimiser trajectories: exact, Arb, emulated floats",
      cli_optim_usage},
+    {"convergence", cmd_convergence, "RMSProp and ADAM theorems checked (chapter 5)",
+     cli_convergence_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
