@@ -415,6 +415,12 @@ call optim --algo gd --objective "$Q" --x0 1 --arith exact --compare exact
 bad "--arith with --compare" "--compare"
 call optim --algo gd --x0 1
 bad "no --objective" "--objective"
+# exact iterates on Rosenbrock's function about triple their size per
+# step: the run stops at the size limit (2^20 bits) within 50 steps
+call optim --algo gd --objective rosenbrock --lr 1/1000 --steps 50
+bad "exact iterates past 2^20 bits" "passed 1048576 bits" "arb:P"
+grep -q '^final  *x_[0-9]' "$tmp/out" && why="" || why=" no final iterate printed;"
+report "exact iterates past 2^20 bits: what was computed is printed" "$why"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -70,13 +70,20 @@ typedef struct
     double lost_rad;            /* Arb: the largest radius there (upper) */
     char why[160];              /* Arb: why the enclosure was lost */
     slong prec_used;            /* Arb: the precision of the last attempt */
-    int stopped;                /* interrupted */
+    int stopped;                /* interrupted, or another run too big */
+    int too_big;                /* exact: the iterate passed
+                                   CPWL_TRACE_MAX_BITS (the runs stop) */
     int have_departure;
     cpwl_trace_departure_struct dep;
 }
 cpwl_trace_struct;
 
 typedef cpwl_trace_struct cpwl_trace_t[1];
+
+/* Exact iterates of objectives that are not quadratic grow geometrically
+   in size (Rosenbrock's roughly triple their bits per step): a run stops
+   when a numerator or denominator passes this many bits. */
+#define CPWL_TRACE_MAX_BITS ((slong) 1 << 20)
 
 /* A trace for runs in A (its kind and name are taken now) of dimension
    dim, recording every every-th iterate (every >= 1) and evaluating f at
@@ -105,8 +112,10 @@ int cpwl_trace_finish(cpwl_trace_t T, cpwl_objective_t O, cpwl_err_t e);
    every Arb run) until no enclosure is lost or max_prec would be
    passed.  Each float run beside an Arb run gets its departure from the
    first Arb run.  *stop (may be NULL) is polled after every step: when
-   set, the runs stop with what they have (T->stopped).  progress (may be
-   NULL) is called at every iterate with t and o->steps.  Returns 0, or
+   set, the runs stop with what they have (T->stopped); so do they when
+   an exact iterate passes CPWL_TRACE_MAX_BITS (its T->too_big).
+   progress (may be NULL) is called at every iterate with t and
+   o->steps.  Returns 0, or
    1 with a message in e (the input refused by cpwl_optim_init, a failed
    evaluation). */
 typedef void (*cpwl_trace_progress_fn)(void *data, slong t, slong steps);

@@ -535,7 +535,19 @@ int cmd_optim(int argc, char **argv)
         status = write_outputs(T, n, csv, png != NULL ? png : svg,
                                png != NULL ? CPWL_TRACE_PNG : CPWL_TRACE_SVG,
                                &a, O);
-        if (stopped)
+        for (i = 0; i < n && !T[i].too_big; i++)
+            ;
+        if (i < n)
+        {
+            fprintf(stderr, "cpwl optim: stopped at t = %ld: the exact "
+                    "iterate's entries passed %ld bits (on an objective that "
+                    "is not quadratic they grow geometrically); use an "
+                    "--arith of arb:P or a float format\n",
+                    (long) T[i].steps_done + 1, (long) CPWL_TRACE_MAX_BITS);
+            if (status == CPWL_OK)
+                status = CPWL_ERR_INPUT;
+        }
+        else if (stopped)
         {
             fprintf(stderr, "cpwl optim: interrupted at t = %ld of %ld "
                     "(what was computed is shown)\n",

@@ -177,6 +177,7 @@ void cpwl_trace_reset(cpwl_trace_t T)
     T->have_last = 0;
     T->steps_done = 0;
     T->stopped = 0;
+    T->too_big = 0;
     T->stagnant = 0;
 }
 
@@ -278,6 +279,18 @@ static int float_gap(arb_t gap, const cpwl_optim_struct *F,
     return ok;
 }
 
+/* The largest numerator or denominator of an exact iterate, in bits. */
+static slong exact_bits(const cpwl_optim_struct *R)
+{
+    slong i, b = 0;
+    for (i = 0; i < R->dim; i++)
+    {
+        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_numref(&R->x[i].q)));
+        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_denref(&R->x[i].q)));
+    }
+    return b;
+}
+
 /* One attempt of the side-by-side run.  *lost_run: the Arb run that lost
    its enclosure (-1: none). */
 static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
@@ -346,6 +359,18 @@ static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
         if (*lost_run >= 0 || s == o->steps)
             break;
         if (stop != NULL && *stop)
+        {
+            for (i = 0; i < n; i++)
+                T[i].stopped = 1;
+            break;
+        }
+        for (i = 0; i < n; i++)
+            if (A[i].kind == CPWL_ARITH_EXACT
+                && exact_bits(R + i) > CPWL_TRACE_MAX_BITS)
+                T[i].too_big = 1;
+        for (i = 0; i < n && !T[i].too_big; i++)
+            ;
+        if (i < n)
         {
             for (i = 0; i < n; i++)
                 T[i].stopped = 1;
@@ -579,6 +604,8 @@ void cpwl_trace_write_json(FILE *f, const cpwl_trace_t T)
     fprintf(f, "{\"arith\": \"%s\", \"kind\": \"%s\", \"steps_done\": %ld, "
             "\"stopped\": %s", T->arith, kind_name(T->kind),
             (long) T->steps_done, T->stopped ? "true" : "false");
+    if (T->too_big)
+        fprintf(f, ", \"too_big\": true");
     if (T->kind == CPWL_ARITH_ARB)
     {
         fprintf(f, ", \"prec\": %ld, \"enclosure_lost\": ",
