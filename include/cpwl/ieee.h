@@ -1,5 +1,5 @@
 /* Emulated IEEE 754 binary formats: binary16, bfloat16, binary32 and
-   binary64, every operation rounded once (SPEC section 7).
+   binary64, every operation rounded once.
 
    A value of any of the four formats is held in a C double: every
    binary16, bfloat16 and binary32 number, subnormals included, is a
@@ -56,6 +56,12 @@ int cpwl_ieee_fmt_prec(cpwl_ieee_fmt f);
 int cpwl_ieee_fmt_emin(cpwl_ieee_fmt f);
 int cpwl_ieee_fmt_emax(cpwl_ieee_fmt f);
 
+/* The largest finite value (2 - 2^(1-p)) 2^emax, the smallest normal
+   2^emin and the smallest subnormal 2^(emin-p+1) of the format. */
+double cpwl_ieee_fmt_max(cpwl_ieee_fmt f);
+double cpwl_ieee_fmt_min_normal(cpwl_ieee_fmt f);
+double cpwl_ieee_fmt_min_subnormal(cpwl_ieee_fmt f);
+
 /* x rounded to the format, to nearest with ties to even, with
    subnormals, overflow to +-inf; NaN and infinities pass through. */
 double cpwl_ieee_round(double x, cpwl_ieee_fmt f);
@@ -64,7 +70,8 @@ double cpwl_ieee_round(double x, cpwl_ieee_fmt f);
 int cpwl_ieee_is_member(double x, cpwl_ieee_fmt f);
 
 /* a op b for a and b values of the format, rounded once to nearest,
-   ties to even (NaN, infinities and signed zeros as IEEE 754 says). */
+   ties to even (NaN, infinities and signed zeros as IEEE 754 says).
+   An op outside the enumeration gives NaN. */
 double cpwl_ieee_op_rn(cpwl_ieee_op op, double a, double b, cpwl_ieee_fmt f);
 
 /* The same operation with stochastic rounding: an inexact result is
@@ -72,7 +79,17 @@ double cpwl_ieee_op_rn(cpwl_ieee_op op, double a, double b, cpwl_ieee_fmt f);
    the value below it in magnitude, in units of the spacing there, as
    decided by a 32-bit uniform draw from *rng (a splitmix64 state, which
    is advanced); exact results take no draw.  The probability is exact
-   up to the 2^-32 grid of the draw. */
+   up to the 2^-32 grid of the draw.
+   Precisely: for the exact result z, lo is |z| truncated to the format's
+   grid (spacing 2^q, q = max(e, emin) - p + 1 for 2^e <= |z| < 2^(e+1),
+   so the subnormal spacing below 2^emin), f = (|z| - lo) / 2^q and F =
+   floor(2^32 f); one draw u (the high 32 bits of the next splitmix64
+   output) gives lo + 2^q if u < F, else lo, with the sign of z:
+   P(away) = F / 2^32.  A magnitude of 2^(emax+1) or more is inf, so a
+   result between the largest finite and 2^(emax+1) goes to one of those
+   two, and beyond 2^(emax+1) always to inf.  A result that is zero,
+   infinite or NaN exactly (infinite or NaN operands, division by zero,
+   square root of a negative) is IEEE 754's and takes no draw. */
 double cpwl_ieee_op_sr(cpwl_ieee_op op, double a, double b, cpwl_ieee_fmt f,
                        uint64_t *rng);
 
