@@ -289,7 +289,7 @@ double cpwl_train_from(double *params, const double *X, const double *y,
         /* binary64 decides every sign: the step cannot fail */
         cpwl_optim_step(R, e);
         Lv = onehidden_last_loss(O);
-        L = Lv->d;
+        L = Lv != NULL ? Lv->d : INFINITY;
         if (!isfinite(L))
         {
             L = INFINITY;
