@@ -171,7 +171,7 @@ static timing time_engine(cpwl_objective_t O, const char *algo, const char *lr,
 
         if (r != 0)
         {
-            snprintf(T.why, sizeof T.why, "stopped at step %ld: %.120s",
+            snprintf(T.why, sizeof T.why, "stopped at step %ld: %.100s",
                      (long) R->t, e->msg);
             break;
         }
