@@ -1,7 +1,7 @@
 /* Objectives for the optimiser engine (module optim): f : R^n -> R with
    its gradient, computed in any arithmetic of module arith, in an
    operation order fixed by each objective (documented in
-   docs/optim.md), so that a run in a float format is reproducible bit
+   docs/objectives.md), so that a run in a float format is reproducible bit
    for bit.
 
    Built in (cpwl_objective_init_str):
