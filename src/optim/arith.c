@@ -187,12 +187,50 @@ void cpwl_val_set_si(cpwl_val_t r, slong k, cpwl_arith_t A)
     fmpq_clear(q);
 }
 
-/* A float operation: one rounding, to nearest or stochastic. */
-static double arith_fop(cpwl_ieee_op op, double a, double b, cpwl_arith_t A)
+/* A float operation: one rounding, to nearest or stochastic.  binary64
+   to nearest, and binary32 where float expressions are evaluated in
+   float, are the machine's own operations (what module ieee computes for
+   them too, checked against MPFR by test_ieee), done here without the
+   call. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define ARITH_NATIVE32 1
+#else
+#define ARITH_NATIVE32 0
+#endif
+
+static inline double arith_fop(cpwl_ieee_op op, double a, double b,
+                               cpwl_arith_t A)
 {
     A->ops++;
     if (A->stochastic)
         return cpwl_ieee_op_sr(op, a, b, A->fmt, &A->rng);
+    if (A->fmt == CPWL_IEEE_BINARY64)
+    {
+        switch (op)
+        {
+        case CPWL_IEEE_ADD: return a + b;
+        case CPWL_IEEE_SUB: return a - b;
+        case CPWL_IEEE_MUL: return a * b;
+        case CPWL_IEEE_DIV: return a / b;
+        default: break;
+        }
+    }
+    else if (ARITH_NATIVE32 && A->fmt == CPWL_IEEE_BINARY32)
+    {
+        float x = (float) a, y = (float) b;
+
+        switch (op)
+        {
+        case CPWL_IEEE_ADD: return (double) (x + y);
+        case CPWL_IEEE_SUB: return (double) (x - y);
+        case CPWL_IEEE_MUL: return (double) (x * y);
+        case CPWL_IEEE_DIV: return (double) (x / y);
+        default: break;
+        }
+    }
     return cpwl_ieee_op_rn(op, a, b, A->fmt);
 }
 
@@ -332,10 +370,7 @@ void cpwl_val_min(cpwl_val_t r, const cpwl_val_t a, const cpwl_val_t b,
    exactly (module ieee computes them the same way, and test_ieee checks
    it against MPFR): the same operations in the same order, without the
    call per operation.  No contraction into FMA: the library is built
-   with -std=c11 (GCC) or the pragma below (clang). */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#endif
+   with -std=c11 (GCC) or the pragma above (clang). */
 
 static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
                             cpwl_val_srcptr b, slong n, cpwl_arith_t A)
@@ -358,7 +393,7 @@ static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
         A->ops += 2 * n - 1;
         return 1;
     }
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#if ARITH_NATIVE32
     if (A->fmt == CPWL_IEEE_BINARY32)
     {
         float p = (float) a[0].d * (float) b[0].d;
