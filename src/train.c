@@ -1,9 +1,13 @@
-/* Gradient training in double of one-hidden-layer ReLU networks (see
-   cpwl/train.h).  Parameters per unit j: a_j (n), b_j, v_j, stored with
-   stride n + 2; the output bias c last. */
+/* Gradient training in binary64 of one-hidden-layer ReLU networks (see
+   cpwl/train.h): the optimiser engine (module optim) on the onehidden
+   objective (src/optim/onehidden.h) in the emulated binary64 arithmetic.
+   Parameters per unit j: a_j (n), b_j, v_j, stored with stride n + 2;
+   the output bias c last. */
 #include <math.h>
 #include <string.h>
 #include "cpwl/train.h"
+#include "cpwl/optim.h"
+#include "optim/onehidden.h"
 
 /* The same bits on every machine: no contraction of a * b + c into an
    FMA.  GCC does not contract under -std=c11 (it does under gnu11);
@@ -73,87 +77,84 @@ void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
 }
 
 /* ------------------------------------------------------------------------
-   Loss and gradient
+   Loss and gradient: the onehidden objective in binary64
    ------------------------------------------------------------------------ */
 
-/* Loss of one prediction f against label t, and its derivative in f. */
-static double train_point(double *dl, double f, double t, int loss)
+/* The loss of one prediction f against label t (the stopping test's
+   scale only: never part of a trajectory). */
+static double train_point(double f, double t, int loss)
 {
     double r;
+
     if (loss == 1)
-    {
-        r = f - t;
-        *dl = r > 0 ? 1.0 : (r < 0 ? -1.0 : 0.0);
-        return fabs(r);
-    }
+        return fabs(f - t);
     if (loss == 2)
     {
         r = 1.0 - t * f;
-        *dl = r > 0 ? -t : 0.0;
         return r > 0 ? r : 0.0;
     }
     r = f - t;
-    *dl = 2.0 * r;
     return r * r;
 }
 
-static double train_pre(const double *u, const double *x, slong n)
+/* x as exact rationals: every double is one.  0 if one is not finite. */
+static int train_get_fmpq(fmpq *q, const double *x, slong np)
 {
-    double z = u[n];
     slong k;
-    for (k = 0; k < n; k++)
-        z += u[k] * x[k];
-    return z;
+
+    for (k = 0; k < np; k++)
+    {
+        if (!isfinite(x[k]))
+            return 0;
+        cpwl_ieee_get_fmpq(q + k, x[k]);
+    }
+    return 1;
 }
 
 double cpwl_train_grad(double *grad, const double *params, const double *X,
                        const double *y, slong D, slong n, slong w, int loss,
                        int output_bias)
 {
-    slong i, j, k, st = n + 2, np = w * st + 1;
-    double L = 0.0;
+    slong k, np = w * (n + 2) + 1;
+    cpwl_objective_t O;
+    cpwl_arith_t A;
+    cpwl_val_ptr x, g;
+    cpwl_val_t L;
+    cpwl_err_t e;
+    double res;
 
+    if (onehidden_init(O, X, y, D, n, w, loss, output_bias))
+    {
+        /* data beyond binary64's range: the loss overflows */
+        if (grad != NULL)
+            for (k = 0; k < np; k++)
+                grad[k] = NAN;
+        return INFINITY;
+    }
+    cpwl_arith_init_float(A, CPWL_IEEE_BINARY64, 0, 0);
+    cpwl_err_init(e);
+    x = cpwl_val_vec_init(np, A);
+    g = cpwl_val_vec_init(np, A);
+    cpwl_val_init(L, A);
+    for (k = 0; k < np; k++)
+        x[k].d = params[k];     /* a double is a binary64 value */
+    /* binary64 decides every sign: the evaluation cannot fail */
+    O->eval(L, grad != NULL ? g : NULL, x, NULL, 0, 1, O, A, e);
+    res = L->d;
     if (grad != NULL)
         for (k = 0; k < np; k++)
-            grad[k] = 0.0;
-
-    for (i = 0; i < D; i++)
-    {
-        const double *x = X + i * n;
-        double f = output_bias ? params[w * st] : 0.0, dl;
-
-        for (j = 0; j < w; j++)
-        {
-            double z = train_pre(params + j * st, x, n);
-            if (z > 0)
-                f += params[j * st + n + 1] * z;
-        }
-        L += train_point(&dl, f, y[i], loss);
-        if (grad == NULL || dl == 0.0)
-            continue;
-
-        /* Recompute the pre-activations rather than store them: no
-           scratch memory, and the cost is negligible at these sizes. */
-        for (j = 0; j < w; j++)
-        {
-            const double *u = params + j * st;
-            double *g = grad + j * st, z = train_pre(u, x, n), s;
-            if (!(z > 0))
-                continue;       /* relu'(0) = 0 */
-            s = dl * u[n + 1];
-            for (k = 0; k < n; k++)
-                g[k] += s * x[k];
-            g[n] += s;
-            g[n + 1] += dl * z;
-        }
-        if (output_bias)
-            grad[w * st] += dl;
-    }
-    return L;
+            grad[k] = g[k].d;
+    cpwl_val_clear(L, A);
+    cpwl_val_vec_clear(x, np, A);
+    cpwl_val_vec_clear(g, np, A);
+    cpwl_err_clear(e);
+    cpwl_arith_clear(A);
+    onehidden_clear(O);
+    return res;
 }
 
 /* ------------------------------------------------------------------------
-   Training
+   Training: the optimiser engine in binary64
    ------------------------------------------------------------------------ */
 
 double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *y,
@@ -177,38 +178,118 @@ double cpwl_train_step(const cpwl_train_opts *o, const double *X, const double *
     return 1.0 / (2.0 * S * ym * sqrt((double) (w > 0 ? w : 1)));
 }
 
+/* The engine's options for o: gd (a / sqrt(t) when decaying) or
+   adam:kingma-ba, the constants the doubles' exact values.  0 if a
+   constant is not finite. */
+static int train_engine_opts(cpwl_optim_opts_t oo, const cpwl_train_opts *o,
+                             double lr, int decay)
+{
+    cpwl_optim_opts_init(oo);
+    if (!isfinite(lr) || !isfinite(o->beta1) || !isfinite(o->beta2)
+        || !isfinite(o->eps))
+        return 0;
+    cpwl_ieee_get_fmpq(oo->lr, lr);
+    cpwl_ieee_get_fmpq(oo->beta1, o->beta1);
+    cpwl_ieee_get_fmpq(oo->beta2, o->beta2);
+    cpwl_ieee_get_fmpq(oo->eps, o->eps);
+    if (o->method == CPWL_TRAIN_ADAM)
+    {
+        oo->algo = CPWL_OPTIM_ADAM;
+        oo->form = CPWL_OPTIM_FORM_KINGMA_BA;
+    }
+    else
+    {
+        oo->algo = CPWL_OPTIM_GD;
+        oo->schedule = decay ? CPWL_OPTIM_SCHEDULE_SQRT
+                             : CPWL_OPTIM_SCHEDULE_CONST;
+    }
+    oo->steps = o->iters;
+    return 1;
+}
+
+/* The loss at params, +inf when it is not finite. */
+static double train_loss(const double *params, const double *X,
+                         const double *y, slong D, slong n, slong w,
+                         const cpwl_train_opts *o)
+{
+    double L = cpwl_train_grad(NULL, params, X, y, D, n, w, o->loss,
+                               o->output_bias);
+
+    return isfinite(L) ? L : INFINITY;
+}
+
 double cpwl_train_from(double *params, const double *X, const double *y,
                        slong D, slong n, slong w, const cpwl_train_opts *o,
                        slong *steps)
 {
-    slong np = w * (n + 2) + 1, t, k;
+    slong np = w * (n + 2) + 1, t = 0, k;
     double lr = cpwl_train_step(o, X, y, D, n, w);
-    double *g, *m = NULL, *v = NULL;
-    double L, tol = 0.0, b1t = 1.0, b2t = 1.0;
+    double L, tol = 0.0, *prev;
     /* A constant step leaves subgradient descent on l1 or hinge loss
        oscillating at a level proportional to the step. */
     int decay = o->decay < 0 ? o->loss != 0 : o->decay;
+    cpwl_optim_opts_t oo;
+    cpwl_objective_t O;
+    cpwl_optim_t R;
+    cpwl_arith_t A;
+    cpwl_err_t e;
+    fmpq *x1;
 
-    g = flint_malloc(np * sizeof(double));
-    if (o->method == CPWL_TRAIN_ADAM)
+    if (steps != NULL)
+        *steps = 0;
+    /* Without a usable step nothing moves: the loss of params. */
+    if (!(lr > 0) || o->iters <= 0)
+        return train_loss(params, X, y, D, n, w, o);
+    x1 = _fmpq_vec_init(np);
+    if (!train_get_fmpq(x1, params, np)
+        || onehidden_init(O, X, y, D, n, w, o->loss, o->output_bias))
     {
-        m = flint_calloc(np, sizeof(double));
-        v = flint_calloc(np, sizeof(double));
+        _fmpq_vec_clear(x1, np);
+        return INFINITY;
     }
 
     /* The scale for the relative stopping test: the loss of the zero
        function (the data's own scale), or the initial loss if larger. */
     for (k = 0; k < D; k++)
+        tol += train_point(0.0, y[k], o->loss);
+
+    cpwl_arith_init_float(A, CPWL_IEEE_BINARY64, 0, 0);
+    cpwl_err_init(e);
+    prev = flint_malloc(np * sizeof(double));
+    if (!train_engine_opts(oo, o, lr, decay)
+        || cpwl_optim_init(R, oo, O, x1, A, e))
     {
-        double dl;
-        tol += train_point(&dl, 0.0, y[k], o->loss);
+        /* a step or constant the engine refuses: no step is taken */
+        L = train_loss(params, X, y, D, n, w, o);
+        goto done;
     }
 
+    /* Step t (0-based here) evaluates the loss and gradient at x_t
+       inside cpwl_optim_step; the stopping rules look at them after the
+       step and, when they stop, put x_t back. */
     for (t = 0; ; t++)
     {
+        cpwl_val_srcptr Lv;
         int zero = 1;
 
-        L = cpwl_train_grad(g, params, X, y, D, n, w, o->loss, o->output_bias);
+        for (k = 0; k < np; k++)
+            prev[k] = R->x[k].d;
+        if (t >= o->iters)
+        {
+            cpwl_val_t Lf;
+
+            cpwl_val_init(Lf, A);
+            O->eval(Lf, NULL, R->x, NULL, 0, R->t, O, A, e);
+            L = Lf->d;
+            cpwl_val_clear(Lf, A);
+            if (!isfinite(L))
+                L = INFINITY;
+            break;
+        }
+        /* binary64 decides every sign: the step cannot fail */
+        cpwl_optim_step(R, e);
+        Lv = onehidden_last_loss(O);
+        L = Lv != NULL ? Lv->d : INFINITY;
         if (!isfinite(L))
         {
             L = INFINITY;
@@ -217,39 +298,23 @@ double cpwl_train_from(double *params, const double *X, const double *y,
         if (t == 0 && L > tol)
             tol = L;
         for (k = 0; k < np && zero; k++)
-            zero = g[k] == 0.0;
-        if (t >= o->iters || zero || L <= 1e-15 * tol)
+            zero = R->g[k].d == 0.0;
+        if (zero || L <= 1e-15 * tol)
             break;
-
-        if (o->method == CPWL_TRAIN_ADAM)
-        {
-            /* Bias corrections by running products, not pow: the same
-               bits on every libm. */
-            b1t *= o->beta1;
-            b2t *= o->beta2;
-            for (k = 0; k < np; k++)
-            {
-                double mh, vh;
-                m[k] = o->beta1 * m[k] + (1.0 - o->beta1) * g[k];
-                v[k] = o->beta2 * v[k] + (1.0 - o->beta2) * g[k] * g[k];
-                mh = m[k] / (1.0 - b1t);
-                vh = v[k] / (1.0 - b2t);
-                params[k] -= lr * mh / (sqrt(vh) + o->eps);
-            }
-        }
-        else
-        {
-            double s = decay ? lr / sqrt(1.0 + (double) t) : lr;
-            for (k = 0; k < np; k++)
-                params[k] -= s * g[k];
-        }
     }
+    for (k = 0; k < np; k++)
+        params[k] = prev[k];
+    cpwl_optim_clear(R);
 
+done:
     if (steps != NULL)
         *steps = t;
-    flint_free(g);
-    flint_free(m);
-    flint_free(v);
+    flint_free(prev);
+    cpwl_optim_opts_clear(oo);
+    cpwl_err_clear(e);
+    cpwl_arith_clear(A);
+    onehidden_clear(O);
+    _fmpq_vec_clear(x1, np);
     return L;
 }
 

@@ -628,6 +628,113 @@ START_TEST(test_lost_by_sign)
 }
 END_TEST
 
+/* cpwl_val_dot (which uses the machine's float and double loops where
+   they are the format) equals the same dot product spelled out with
+   cpwl_val_mul and cpwl_val_add, bit for bit, on random values from
+   subnormal to near overflow, in every format. */
+START_TEST(test_dot_spelled_out)
+{
+    uint64_t seed = test_seed(7);
+    test_rng r = {seed};
+    slong iter, n, i;
+    int f;
+
+    for (f = 0; f < CPWL_IEEE_NFMTS; f++)
+    {
+        cpwl_arith_t A;
+
+        cpwl_arith_init_float(A, (cpwl_ieee_fmt) f, 0, 0);
+        for (iter = 0; iter < test_iters(300); iter++)
+        {
+            cpwl_val_struct a[9], b[9];
+            cpwl_val_t d, p, s;
+            int emax = cpwl_ieee_fmt_emax(A->fmt);
+
+            n = test_range(&r, 1, 9);
+            for (i = 0; i < n; i++)
+            {
+                double u = (double) (test_next(&r) >> 11) * 0x1p-53 - 0.5;
+                double v = (double) (test_next(&r) >> 11) * 0x1p-53 - 0.5;
+
+                a[i].d = cpwl_ieee_round(ldexp(u, (int) test_range(&r,
+                    -emax - 10, emax / 2 + 2)), A->fmt);
+                b[i].d = cpwl_ieee_round(ldexp(v, (int) test_range(&r,
+                    -emax - 10, emax / 2 + 2)), A->fmt);
+            }
+            cpwl_val_dot(d, a, b, n, A);
+            cpwl_val_mul(p, a, b, A);
+            for (i = 1; i < n; i++)
+            {
+                cpwl_val_mul(s, a + i, b + i, A);
+                cpwl_val_add(p, p, s, A);
+            }
+            ck_assert_msg(memcmp(&d->d, &p->d, sizeof(double)) == 0
+                          || (isnan(d->d) && isnan(p->d)),
+                          "seed %lu: %s dot %a, spelled out %a",
+                          (unsigned long) seed, cpwl_ieee_fmt_name(A->fmt),
+                          d->d, p->d);
+        }
+    }
+}
+END_TEST
+
+/* Each float operation of module arith equals module ieee's (which
+   test_ieee checks against MPFR) bit for bit, in every format, on random
+   values from subnormal to overflow, zeros, infinities and NaN: arith
+   takes shortcuts through the machine's own binary64 and binary32. */
+START_TEST(test_ops_match_ieee)
+{
+    uint64_t seed = test_seed(11);
+    test_rng r = {seed};
+    slong iter;
+    int f, op;
+
+    for (f = 0; f < CPWL_IEEE_NFMTS; f++)
+    {
+        cpwl_arith_t A;
+        int emax;
+
+        cpwl_arith_init_float(A, (cpwl_ieee_fmt) f, 0, 0);
+        emax = cpwl_ieee_fmt_emax(A->fmt);
+        for (iter = 0; iter < test_iters(4000); iter++)
+        {
+            cpwl_val_t a, b, c;
+            double want;
+            slong k = test_range(&r, 0, 9);
+
+            if (k == 0)
+                a->d = k % 2 ? -0.0 : 0.0;
+            else if (k == 1)
+                a->d = (test_next(&r) & 1) ? INFINITY : NAN;
+            else
+                a->d = cpwl_ieee_round(ldexp((double) (test_next(&r) >> 11)
+                    * 0x1p-53 - 0.5, (int) test_range(&r, -emax - 12,
+                    emax + 1)), A->fmt);
+            b->d = cpwl_ieee_round(ldexp((double) (test_next(&r) >> 11)
+                * 0x1p-53 - 0.5, (int) test_range(&r, -emax - 12, emax + 1)),
+                A->fmt);
+            if (test_range(&r, 0, 9) == 0)
+                b->d = 0.0;
+            op = (int) test_range(&r, 0, 4);
+            switch (op)
+            {
+            case 0: cpwl_val_add(c, a, b, A); break;
+            case 1: cpwl_val_sub(c, a, b, A); break;
+            case 2: cpwl_val_mul(c, a, b, A); break;
+            case 3: cpwl_val_div(c, a, b, A); break;
+            default: cpwl_val_sqrt(c, a, A); break;
+            }
+            want = cpwl_ieee_op_rn((cpwl_ieee_op) op, a->d, b->d, A->fmt);
+            ck_assert_msg(memcmp(&c->d, &want, sizeof(double)) == 0
+                          || (isnan(c->d) && isnan(want)),
+                          "seed %lu: %s op %d on %a, %a: arith %a, ieee %a",
+                          (unsigned long) seed, cpwl_ieee_fmt_name(A->fmt),
+                          op, a->d, b->d, c->d, want);
+        }
+    }
+}
+END_TEST
+
 static Suite *optim_suite(void)
 {
     Suite *s = suite_create("optim");
@@ -642,6 +749,8 @@ static Suite *optim_suite(void)
     tcase_add_test(tc, test_float_native);
     tcase_add_test(tc, test_stagnation_kahan);
     tcase_add_test(tc, test_lost_by_sign);
+    tcase_add_test(tc, test_dot_spelled_out);
+    tcase_add_test(tc, test_ops_match_ieee);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -111,6 +111,7 @@ typedef struct
         c_scale;                /* constants, rounded once */
     cpwl_val_struct s0, s1, s2; /* scratch */
     cpwl_val_struct p1, p2;     /* adam:kingma-ba: b1^t, b2^t (running) */
+    cpwl_val_struct c_one;      /* 1 */
     ulong stagnant;             /* float: updates d != 0 that left x unchanged */
     slong *batch;               /* sgd: the current batch's terms */
     slong *perm;                /* sgd without replacement: the epoch */

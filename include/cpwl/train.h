@@ -1,4 +1,4 @@
-/* Gradient training in double of one-hidden-layer ReLU networks
+/* Gradient training in binary64 of one-hidden-layer ReLU networks
    f(x) = sum_j v_j relu(<a_j, x> + b_j) (+ c): the reference that ERM's
    exact optimum is compared with (cpwl erm --compare-gd).
 
@@ -6,11 +6,16 @@
      squared  sum_i (f(x_i) - y_i)^2
      l1       sum_i |f(x_i) - y_i|        (subgradient sign(0) = 0)
      hinge    sum_i max(0, 1 - y_i f(x_i)) (subgradient 0 at the kink)
-   with relu'(0) = 0.  Every run is deterministic: the same (seed, run)
-   gives bit-identical parameters on every IEEE machine (splitmix64, no
-   libm calls other than sqrt, no contraction into FMA: GCC under
-   -std=c11, clang by a pragma in train.c; -std=gnu11 or -ffast-math
-   would break this). */
+   with relu'(0) = 0.  A run is the optimiser engine (cpwl/optim.h) in
+   the binary64 arithmetic (cpwl/arith.h): GD is its gd (constant step,
+   or a / sqrt(t) at step t = 1, 2, ..., which is lr / sqrt(1 + t') for
+   t' = 0, 1, ...), Adam its adam:kingma-ba; the loss and gradient are
+   computed in the operation order of docs/api/train.md.  The data enter
+   exactly (a double is a binary64 number).  Every run is deterministic:
+   the same (seed, run) gives bit-identical parameters on every IEEE
+   machine (splitmix64, one rounding per operation, no contraction into
+   FMA: GCC under -std=c11, clang by a pragma; -std=gnu11 or
+   -ffast-math would break this). */
 #ifndef CPWL_TRAIN_H
 #define CPWL_TRAIN_H
 
@@ -34,7 +39,11 @@ typedef struct
                                    (seed, r): results are reproducible */
     int loss;                   /* 0 squared, 1 l1, 2 hinge (as cpwl_qp_loss) */
     int output_bias;
-    double beta1, beta2, eps;   /* Adam's constants */
+    double beta1, beta2, eps;   /* Adam's constants (adam:kingma-ba:
+                                   v = b2 v + (1 - b2)(g g), the square
+                                   first; before the engine it was
+                                   ((1 - b2) g) g, which can differ in the
+                                   last bit) */
     int decay;                  /* GD only: 1: step lr / sqrt(1 + t) at
                                    step t = 0, 1, ... (the classic
                                    subgradient schedule), 0: constant lr,
@@ -78,15 +87,18 @@ void cpwl_train_init(double *params, slong n, slong w, const cpwl_train_opts *o,
    return the loss of the final iterate.  Stops early when the gradient
    is exactly 0 or the loss is at most 1e-15 times the larger of the
    initial loss and the loss of the zero function.  Returns +inf (and
-   stops) if the loss overflows or becomes NaN: the step was too large.
-   steps (may be NULL) receives the number of steps taken. */
+   stops) if the loss overflows or becomes NaN (the step was too large),
+   or if a datum or parameter is not finite.  A step size that is not a
+   positive finite double (the automatic one underflows to 0 on data of
+   huge magnitude) takes no step: the loss of params is returned.  steps
+   (may be NULL) receives the number of steps taken. */
 double cpwl_train_from(double *params, const double *X, const double *y,
                        slong D, slong n, slong w, const cpwl_train_opts *o,
                        slong *steps);
 
 /* The summed loss at params and, if grad is not NULL, its (sub)gradient
-   (same layout as params; the c entry is 0 without output bias): the
-   gradient cpwl_train_from follows, exposed for testing. */
+   (same layout as params; the c entry is 0 without output bias), in
+   binary64: the gradient cpwl_train_from follows, exposed for testing. */
 double cpwl_train_grad(double *grad, const double *params, const double *X,
                        const double *y, slong D, slong n, slong w, int loss,
                        int output_bias);

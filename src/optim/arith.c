@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
+#include <float.h>
 #include "cpwl/arith.h"
 #include "cpwl/num.h"
 
@@ -171,18 +172,65 @@ void cpwl_val_set_si(cpwl_val_t r, slong k, cpwl_arith_t A)
 {
     fmpq_t q;
 
+    /* |k| <= 2^53 is a double exactly: one rounding to the format, the
+       same as entering k through its rational (and no MPFR call) */
+    if (A->kind == CPWL_ARITH_FLOAT && k <= (WORD(1) << 53)
+        && k >= -(WORD(1) << 53))
+    {
+        r->d = cpwl_ieee_round((double) k, A->fmt);
+        return;
+    }
+
     fmpq_init(q);
     fmpq_set_si(q, k, 1);
     cpwl_val_set_fmpq(r, q, A);
     fmpq_clear(q);
 }
 
-/* A float operation: one rounding, to nearest or stochastic. */
-static double arith_fop(cpwl_ieee_op op, double a, double b, cpwl_arith_t A)
+/* A float operation: one rounding, to nearest or stochastic.  binary64
+   to nearest, and binary32 where float expressions are evaluated in
+   float, are the machine's own operations (what module ieee computes for
+   them too, checked against MPFR by test_ieee), done here without the
+   call. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define ARITH_NATIVE32 1
+#else
+#define ARITH_NATIVE32 0
+#endif
+
+static inline double arith_fop(cpwl_ieee_op op, double a, double b,
+                               cpwl_arith_t A)
 {
     A->ops++;
     if (A->stochastic)
         return cpwl_ieee_op_sr(op, a, b, A->fmt, &A->rng);
+    if (A->fmt == CPWL_IEEE_BINARY64)
+    {
+        switch (op)
+        {
+        case CPWL_IEEE_ADD: return a + b;
+        case CPWL_IEEE_SUB: return a - b;
+        case CPWL_IEEE_MUL: return a * b;
+        case CPWL_IEEE_DIV: return a / b;
+        default: break;
+        }
+    }
+    else if (ARITH_NATIVE32 && A->fmt == CPWL_IEEE_BINARY32)
+    {
+        float x = (float) a, y = (float) b;
+
+        switch (op)
+        {
+        case CPWL_IEEE_ADD: return (double) (x + y);
+        case CPWL_IEEE_SUB: return (double) (x - y);
+        case CPWL_IEEE_MUL: return (double) (x * y);
+        case CPWL_IEEE_DIV: return (double) (x / y);
+        default: break;
+        }
+    }
     return cpwl_ieee_op_rn(op, a, b, A->fmt);
 }
 
@@ -317,6 +365,53 @@ void cpwl_val_min(cpwl_val_t r, const cpwl_val_t a, const cpwl_val_t b,
         r->d = a->d <= b->d ? a->d : b->d;
 }
 
+/* The machine's own binary64, and binary32 where float expressions are
+   evaluated in float (FLT_EVAL_METHOD 0), are the emulated formats
+   exactly (module ieee computes them the same way, and test_ieee checks
+   it against MPFR): the same operations in the same order, without the
+   call per operation.  No contraction into FMA: the library is built
+   with -std=c11 (GCC) or the pragma above (clang). */
+
+static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
+                            cpwl_val_srcptr b, slong n, cpwl_arith_t A)
+{
+    slong i;
+
+    if (A->kind != CPWL_ARITH_FLOAT || A->stochastic)
+        return 0;
+    if (A->fmt == CPWL_IEEE_BINARY64)
+    {
+        double p = a[0].d * b[0].d;
+
+        for (i = 1; i < n; i++)
+        {
+            double s = a[i].d * b[i].d;
+
+            p = p + s;
+        }
+        r->d = p;
+        A->ops += 2 * n - 1;
+        return 1;
+    }
+#if ARITH_NATIVE32
+    if (A->fmt == CPWL_IEEE_BINARY32)
+    {
+        float p = (float) a[0].d * (float) b[0].d;
+
+        for (i = 1; i < n; i++)
+        {
+            float s = (float) a[i].d * (float) b[i].d;
+
+            p = p + s;
+        }
+        r->d = (double) p;
+        A->ops += 2 * n - 1;
+        return 1;
+    }
+#endif
+    return 0;
+}
+
 void cpwl_val_dot(cpwl_val_t r, cpwl_val_srcptr a, cpwl_val_srcptr b, slong n,
                   cpwl_arith_t A)
 {
@@ -328,6 +423,8 @@ void cpwl_val_dot(cpwl_val_t r, cpwl_val_srcptr a, cpwl_val_srcptr b, slong n,
         cpwl_val_zero(r, A);
         return;
     }
+    if (arith_dot_native(r, a, b, n, A))
+        return;
     cpwl_val_init(p, A);
     cpwl_val_init(s, A);
     cpwl_val_mul(p, a, b, A);

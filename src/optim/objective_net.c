@@ -125,7 +125,6 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     cpwl_val_ptr dl = cpwl_val_vec_init(S->maxw, A);
     cpwl_val_ptr dl2 = cpwl_val_vec_init(S->maxw, A);
     cpwl_val_ptr col = cpwl_val_vec_init(S->maxw, A);
-    cpwl_val_ptr gt = g != NULL ? cpwl_val_vec_init(dim, A) : NULL;
     cpwl_val_ptr s = cpwl_val_vec_init(4, A);  /* scratch; s + 3: sum of f */
     unsigned char *d = flint_malloc(S->nz);
     slong k, l, j, m, i;
@@ -211,36 +210,47 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
             slong hb = has_bias(S, l), w = L->in + hb;
             cpwl_val_srcptr inl = l == 0 ? X + i * n : a + S->zoff[l - 1];
             cpwl_val_ptr tmp;
+            /* this term's gradient, added into g at once: the same
+               operations as forming it whole and then adding */
             for (j = 0; j < L->out; j++)
             {
-                cpwl_val_ptr gr = gt + S->off[l] + j * w;
+                cpwl_val_ptr gr = g + S->off[l] + j * w;
                 for (m = 0; m < L->in; m++)
-                    cpwl_val_mul(gr + m, dl + j, inl + m, A);
+                {
+                    if (k == 0)
+                        cpwl_val_mul(gr + m, dl + j, inl + m, A);
+                    else
+                    {
+                        cpwl_val_mul(s + 0, dl + j, inl + m, A);
+                        cpwl_val_add(gr + m, gr + m, s + 0, A);
+                    }
+                }
                 if (hb)
-                    cpwl_val_set(gr + L->in, dl + j, A);
+                {
+                    if (k == 0)
+                        cpwl_val_set(gr + L->in, dl + j, A);
+                    else
+                        cpwl_val_add(gr + L->in, gr + L->in, dl + j, A);
+                }
             }
             if (l == 0)
                 break;
             for (m = 0; m < L->in; m++)
             {
-                for (j = 0; j < L->out; j++)
-                    cpwl_val_set(col + j, x + S->off[l] + j * w + m, A);
+                /* (a float is copied without a call: this loop is the
+                   net's hottest after the products) */
+                if (A->kind == CPWL_ARITH_FLOAT)
+                    for (j = 0; j < L->out; j++)
+                        col[j].d = x[S->off[l] + j * w + m].d;
+                else
+                    for (j = 0; j < L->out; j++)
+                        cpwl_val_set(col + j, x + S->off[l] + j * w + m, A);
                 cpwl_val_dot(s + 0, col, dl, L->out, A);
                 apply_d(dl2 + m, d[S->zoff[l - 1] + m], s + 0, slope + l - 1, A);
             }
             tmp = dl;
             dl = dl2;
             dl2 = tmp;
-        }
-        for (m = 0; m < dim; m++)
-        {
-            if (k == 0)
-                cpwl_val_set(g + m, gt + m, A);
-            else
-            {
-                cpwl_val_add(s + 0, g + m, gt + m, A);
-                cpwl_val_set(g + m, s + 0, A);
-            }
         }
     }
     if (st == 0 && count == 0)
@@ -255,8 +265,6 @@ static int net_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
 
     flint_free(d);
     cpwl_val_vec_clear(s, 4, A);
-    if (gt != NULL)
-        cpwl_val_vec_clear(gt, dim, A);
     cpwl_val_vec_clear(col, S->maxw, A);
     cpwl_val_vec_clear(dl2, S->maxw, A);
     cpwl_val_vec_clear(dl, S->maxw, A);

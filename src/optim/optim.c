@@ -259,6 +259,8 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
     cpwl_val_init(&R->s2, A);
     cpwl_val_init(&R->p1, A);
     cpwl_val_init(&R->p2, A);
+    cpwl_val_init(&R->c_one, A);
+    cpwl_val_set_si(&R->c_one, 1, A);
     cpwl_val_set_si(&R->p1, 1, A);
     cpwl_val_set_si(&R->p2, 1, A);
     for (i = 0; i < n; i++)
@@ -306,6 +308,7 @@ void cpwl_optim_clear(cpwl_optim_t R)
     cpwl_val_clear(&R->s2, A);
     cpwl_val_clear(&R->p1, A);
     cpwl_val_clear(&R->p2, A);
+    cpwl_val_clear(&R->c_one, A);
     flint_free(R->batch);
     flint_free(R->perm);
     memset(R, 0, sizeof(cpwl_optim_struct));
@@ -513,11 +516,9 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
             cpwl_val_add(R->v + i, s0, s1, A);
             if (o->form == CPWL_OPTIM_FORM_KINGMA_BA)
             {
-                cpwl_val_set_si(s2, 1, A);              /* mh = m / (1 - p1) */
-                cpwl_val_sub(s2, s2, &R->p1, A);
+                cpwl_val_sub(s2, &R->c_one, &R->p1, A); /* mh = m / (1 - p1) */
                 cpwl_val_div(d, R->m + i, s2, A);       /* (d holds mh) */
-                cpwl_val_set_si(s2, 1, A);              /* vh = v / (1 - p2) */
-                cpwl_val_sub(s2, s2, &R->p2, A);
+                cpwl_val_sub(s2, &R->c_one, &R->p2, A); /* vh = v / (1 - p2) */
                 cpwl_val_div(R->y + i, R->v + i, s2, A);    /* (y holds vh) */
                 mm = d;
                 vv = R->y + i;
