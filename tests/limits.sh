@@ -121,12 +121,18 @@ if [ -z "$CPWL_WRAP" ]; then
     sleep 1
     t0=$(now_ms)
     kill -INT $pid 2>/dev/null
-    ( trap - 0 1 2 15; sleep 30; kill -KILL $pid 2>/dev/null ) &
-    guard=$!
+    # At most 30 s for cpwl to stop.  (Not a background guard: killing a
+    # subshell before it has reset its traps runs this shell's exit trap,
+    # which removes $tmp.)
+    _i=0
+    while kill -0 $pid 2>/dev/null && [ $_i -lt 3000 ]; do
+        sleep 0.01
+        _i=$((_i + 1))
+    done
+    kill -KILL $pid 2>/dev/null
     wait $pid
     status=$?
     ms=$(($(now_ms) - t0))
-    kill $guard 2>/dev/null
 fi
 if [ -z "$CPWL_WRAP" ]; then
     why=""
