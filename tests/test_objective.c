@@ -166,7 +166,7 @@ START_TEST(test_spec_examples)
         fmpq_one(x + 0);
         ck_assert_int_eq(eval_arb(fb, NULL, x, 1, O, A, e), 1);
         ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
-        ck_assert_str_eq(e->msg, "objective `pseudo-huber`: square root of "
+        ck_assert_str_eq(e->msg, "objective pseudo-huber: square root of "
                          "a rational that is not a square in exact "
                          "arithmetic");
         cpwl_arith_clear(A);
@@ -234,10 +234,10 @@ START_TEST(test_spec_errors)
     bad_spec("pseudo-huber", -1, "needs its dimension (`dim`)");
     bad_spec("pseudo-huber:n=2", 2, "unknown parameter \"n\" (it takes none)");
     bad_spec("rosenbrock:c=1", -1, "unknown parameter \"c\" (expected a, b)");
-    bad_spec("rosenbrock:a=1/", -1, "rosenbrock`: a:");
+    bad_spec("rosenbrock:a=1/", -1, "rosenbrock: a:");
     bad_spec("rosenbrock", 3, "dimension 2, but");
     bad_spec("beale:a=1", -1, "(it takes none)");
-    bad_spec("reddi:C=x", -1, "reddi`: C:");
+    bad_spec("reddi:C=x", -1, "reddi: C:");
     bad_spec("net:foo.json", -1, "expected NET,DATA");
     bad_spec("net:", -1, "expected NET,DATA");
 

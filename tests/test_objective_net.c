@@ -350,7 +350,7 @@ START_TEST(test_net_relu_d0)
     fmpq_set_si(x + 2, 3, 1);
     fmpq_set_si(x + 3, 5, 1);
     ck_assert_int_eq(eval_arb(fb, gb, x, 1, O, A, e), 2);
-    ck_assert_str_eq(e->msg, "objective `net`: the enclosure cannot decide "
+    ck_assert_str_eq(e->msg, "objective net: the enclosure cannot decide "
                      "the sign of layer 1, neuron 1 at data point 1 (its "
                      "ball contains 0 at 128 bits)");
     /* exactly it is 0, decided by the exact stage of the predicate layer */

@@ -32,17 +32,8 @@ int cli_optim_fmpq(fmpq_t q, const char *sub, const char *opt,
 
 int cli_optim_fail(const char *sub, cpwl_err_t e)
 {
-    char buf[CPWL_ERR_MSG_LEN], *p, *q;
-    /* "objective `quadratic`" names an objective, not an option: the
-       quotes go (cli_print_msg would print --quadratic) */
-    while ((p = strstr(e->msg, "objective `")) != NULL
-           && (q = strchr(p + 11, '`')) != NULL)
-    {
-        snprintf(buf, sizeof buf, "%.*sobjective %.*s%s", (int) (p - e->msg),
-                 e->msg, (int) (q - p - 11), p + 11, q + 1);
-        memcpy(e->msg, buf, sizeof buf);
-    }
-    /* the dimension comes from --x0 */
+    char buf[CPWL_ERR_MSG_LEN], *p;
+    /* the library's `dim` (of cpwl_objective_init_str) comes from --x0 */
     while ((p = strstr(e->msg, "`dim`")) != NULL)
     {
         snprintf(buf, sizeof buf, "%.*s`x0`%s", (int) (p - e->msg), e->msg,

@@ -60,10 +60,10 @@ int objective_arith_fail(const cpwl_objective_t O, const cpwl_arith_t A,
                          cpwl_err_t e)
 {
     if (A->fail == CPWL_ARITH_FAIL_SQRT)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: square root "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: square root "
                             "of a rational that is not a square in exact "
                             "arithmetic", O->name);
-    return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: division by zero "
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: division by zero "
                         "in exact arithmetic", O->name);
 }
 
@@ -149,7 +149,7 @@ static int parse_params(obj_param *P, slong *np, const char *name,
         if (k > 0)
         {
             if (*np == OBJ_MAX_PARAMS)
-                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: too "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: too "
                                     "many parameters", name);
             P[*np].key = s + p;
             P[*np].klen = k;
@@ -160,7 +160,7 @@ static int parse_params(obj_param *P, slong *np, const char *name,
         else if (*np == 0)
         {
             cpwl_err_quote(buf, sizeof(buf), s + p, q - p);
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: expected "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: expected "
                                 "KEY=VALUE, got %s", name, buf);
         }
         else                    /* a further row of the previous value */
@@ -172,7 +172,7 @@ static int parse_params(obj_param *P, slong *np, const char *name,
     for (i = 0; i < *np; i++)
         for (j = 0; j < i; j++)
             if (P[i].klen == P[j].klen && memcmp(P[i].key, P[j].key, P[i].klen) == 0)
-                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: "
                                     "parameter `%.*s` given twice", name,
                                     (int) P[i].klen, P[i].key);
     return CPWL_OK;
@@ -196,10 +196,10 @@ int objective_check_keys(const obj_param *P, slong np, const char *name,
             char buf[CPWL_ERR_QUOTE_SIZE];
             cpwl_err_quote(buf, sizeof(buf), P[i].key, P[i].klen);
             if (list[0] == '\0')
-                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: "
+                return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: "
                                     "unknown parameter %s (it takes none)",
                                     name, buf);
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: unknown "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: unknown "
                                 "parameter %s (expected %s)", name, buf, list);
         }
     }
@@ -275,7 +275,7 @@ int objective_parse_matrix(fmpq **M, slong *rows, slong *cols,
             if (pass == 0)
             {
                 if (ncols >= 0 && c != ncols)
-                    return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: "
+                    return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: "
                                         "%.*s: row %ld has %ld entr%s, row 1 "
                                         "has %ld", name, (int) P->klen,
                                         P->key, (long) r + 1, (long) c,
@@ -306,7 +306,7 @@ int objective_parse_scalar(fmpq_t v, const char *name, const obj_param *P,
     cpwl_err_init(ne);
     trim(&a, &z);
     if (cpwl_num_parse_fmpq(v, a, z - a, CPWL_NUM_EXACT, ne) != CPWL_OK)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s`: %.*s: %s",
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s: %.*s: %s",
                             name, (int) P->klen, P->key, ne->msg);
     return CPWL_OK;
 }
@@ -314,7 +314,7 @@ int objective_parse_scalar(fmpq_t v, const char *name, const obj_param *P,
 int objective_check_dim(slong n, slong dim, const char *name, cpwl_err_t e)
 {
     if (dim >= 0 && dim != n)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `%s` has dimension "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s has dimension "
                             "%ld, but the dimension asked for (`dim`) is %ld",
                             name, (long) n, (long) dim);
     return CPWL_OK;
@@ -391,7 +391,7 @@ static int ph_init(cpwl_objective_t O, const obj_param *P, slong np,
     if ((st = objective_check_keys(P, np, "pseudo-huber", keys, "", e)) != CPWL_OK)
         return st;
     if (dim < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `pseudo-huber` "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective pseudo-huber "
                             "needs its dimension (`dim`), which the starting "
                             "point gives");
     S = consts_only_new(O, 1);
@@ -575,7 +575,7 @@ static int reddi_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     (void) terms;
     (void) nterms;
     if (t < 1)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective `reddi`: step "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective reddi: step "
                             "%ld, expected t >= 1", (long) t) != 0;
     if (f != NULL)
     {
@@ -709,11 +709,11 @@ int cpwl_objective_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     if (terms != NULL)
     {
         if (O->nterms <= 0)
-            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective `%s` is not "
+            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective %s is not "
                                 "a finite sum: no terms to choose", O->name) != 0;
         for (i = 0; i < nterms; i++)
             if (terms[i] < 0 || terms[i] >= O->nterms)
-                return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective `%s`: "
+                return cpwl_err_set(e, CPWL_ERR_INTERNAL, "objective %s: "
                                     "term %ld out of range (%ld terms)",
                                     O->name, (long) terms[i],
                                     (long) O->nterms) != 0;

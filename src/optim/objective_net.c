@@ -85,7 +85,7 @@ static int net_sign(const cpwl_val_struct *z, cpwl_objective_struct *O,
     {
         if (s == 2)
         {
-            cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: the enclosure "
+            cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: the enclosure "
                          "cannot decide the sign of layer %ld, neuron %ld at "
                          "data point %ld (its ball contains 0 at %ld bits)",
                          (long) l + 1, (long) j + 1, (long) i + 1,
@@ -298,7 +298,7 @@ int objective_net_init(cpwl_objective_t O, const char *args, size_t len,
         if (args[i] == ',')
             comma = args + i;
     if (comma == NULL || comma == args || comma == args + len - 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: expected "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: expected "
                             "NET,DATA (a network file and a CSV data file "
                             "separated by ',')");
     netpath = flint_malloc(comma - args + 1);
@@ -318,30 +318,30 @@ int objective_net_init(cpwl_objective_t O, const char *args, size_t len,
 
     st = read_net(S->net, netpath, e);
     if (st == CPWL_OK && S->net->nlayers == 0)
-        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: %.200s has no "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: %.200s has no "
                           "layers", netpath);
     for (l = 0; st == CPWL_OK && l < S->net->nlayers; l++)
     {
         cpwl_net_act_t act = S->net->layers[l].act;
         if (act != CPWL_NET_RELU && act != CPWL_NET_LEAKY_RELU
             && act != CPWL_NET_IDENTITY)
-            st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: layer %ld "
+            st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: layer %ld "
                               "of %.200s is %s; the network objective takes "
                               "relu, leaky_relu and identity layers",
                               (long) l + 1, netpath,
                               cpwl_net_act_name(act));
     }
     if (st == CPWL_OK && cpwl_net_output_dim(S->net) != 1)
-        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: %.200s has %ld "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: %.200s has %ld "
                           "outputs, expected 1", netpath,
                           (long) cpwl_net_output_dim(S->net));
     if (st == CPWL_OK)
         st = cpwl_erm_data_read_file(S->data, datapath, e);
     if (st == CPWL_OK && S->data->D == 0)
-        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: %.200s has no "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: %.200s has no "
                           "data rows", datapath);
     if (st == CPWL_OK && S->data->n != S->net->input_dim)
-        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net`: the rows of "
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: the rows of "
                           "%.200s have %ld inputs, but the network takes %ld",
                           datapath, (long) S->data->n,
                           (long) S->net->input_dim);
@@ -366,7 +366,7 @@ int objective_net_init(cpwl_objective_t O, const char *args, size_t len,
         S->maxw = FLINT_MAX(S->maxw, L->out);
     }
     if (dim >= 0 && dim != p)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `net` has dimension "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective net has dimension "
                             "%ld (its weights and biases), but the dimension "
                             "asked for (`dim`) is %ld", (long) p, (long) dim);
     O->dim = p;

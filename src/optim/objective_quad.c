@@ -293,7 +293,7 @@ int objective_quad_init(cpwl_objective_t O, const obj_param *P, slong np,
     if (st != CPWL_OK)
         return st;
     if ((pa = objective_find_param(P, np, "A")) == NULL)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective `quadratic`: "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "objective quadratic: "
                             "missing parameter `A` (a symmetric matrix, rows "
                             "separated by ';', entries by ',')");
     st = objective_parse_matrix(&M, &rows, &cols, "quadratic", pa, e);
@@ -303,7 +303,7 @@ int objective_quad_init(cpwl_objective_t O, const obj_param *P, slong np,
     st = CPWL_ERR_INPUT;
     if (rows != cols)
     {
-        cpwl_err_set(e, st, "objective `quadratic`: A is %ld x %ld, expected "
+        cpwl_err_set(e, st, "objective quadratic: A is %ld x %ld, expected "
                      "a square matrix", (long) rows, (long) cols);
         goto out;
     }
@@ -313,7 +313,7 @@ int objective_quad_init(cpwl_objective_t O, const obj_param *P, slong np,
             {
                 char *u = fmpq_get_str(NULL, 10, M + j * n + i);
                 char *v = fmpq_get_str(NULL, 10, M + i * n + j);
-                cpwl_err_set(e, st, "objective `quadratic`: A is not "
+                cpwl_err_set(e, st, "objective quadratic: A is not "
                              "symmetric: A[%ld][%ld] = %.40s but A[%ld][%ld] "
                              "= %.40s", (long) j + 1, (long) i + 1, u,
                              (long) i + 1, (long) j + 1, v);
@@ -330,7 +330,7 @@ int objective_quad_init(cpwl_objective_t O, const obj_param *P, slong np,
         blen = br * bc;
         if (blen != n || (br != 1 && bc != 1))
         {
-            cpwl_err_set(e, st, "objective `quadratic`: b has %ld entr%s, "
+            cpwl_err_set(e, st, "objective quadratic: b has %ld entr%s, "
                          "expected %ld (the size of A)", (long) blen,
                          blen == 1 ? "y" : "ies", (long) n);
             goto out;
