@@ -479,6 +479,42 @@ START_TEST(test_departure_hand)
 }
 END_TEST
 
+/* What the engine refuses comes back as CPWL_ERR_INPUT, the status the
+   header promises (not 1, CPWL_ERR_INTERNAL): sgd on an objective that
+   is not a finite sum. */
+START_TEST(test_departure_refused)
+{
+    cpwl_convergence_departure_t d;
+    cpwl_objective_t O;
+    cpwl_optim_opts_t o;
+    cpwl_arith_t F, B;
+    cpwl_err_t e;
+    fmpq x1[1];
+    objective(O, "quadratic:A=1;b=0", -1);
+    cpwl_optim_opts_init(o);
+    ck_assert(cpwl_optim_algo_from_str(o, "sgd"));
+    o->steps = 3;
+    cpwl_arith_init_float(F, CPWL_IEEE_BINARY32, 0, 0);
+    cpwl_arith_init_arb(B, 64);
+    cpwl_err_init(e);
+    fmpq_init(x1);
+    fmpq_one(x1);
+    cpwl_convergence_departure_init(d);
+    ck_assert_int_eq(cpwl_convergence_departure(d, o, O, x1, F, B,
+                                                1.0 / 1024, e),
+                     CPWL_ERR_INPUT);
+    ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(e->msg, "finite sum"));
+    cpwl_convergence_departure_clear(d);
+    fmpq_clear(x1);
+    cpwl_err_clear(e);
+    cpwl_arith_clear(F);
+    cpwl_arith_clear(B);
+    cpwl_optim_opts_clear(o);
+    cpwl_objective_clear(O);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
    Sign consistency on the squared loss of the linear "network"
    f(x) = w x + b on data: term i is (w x_i + b - y_i)^2 up to the
@@ -689,6 +725,7 @@ int main(void)
     tcase_add_test(tc, test_rmsprop_refused);
     tcase_add_test(tc, test_adam_hand);
     tcase_add_test(tc, test_departure_hand);
+    tcase_add_test(tc, test_departure_refused);
     tcase_add_test(tc, test_sign_hand);
     suite_add_tcase(s, tc);
     return test_run(s);

@@ -397,27 +397,35 @@ START_TEST(test_refusals)
     for (k = 0; k < 5; k++)
     {
         ck_assert(cpwl_optim_algo_from_str(o, sqrt_algos[k]));
-        ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+        ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
         ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
         ck_assert_ptr_nonnull(strstr(e->msg, "square root"));
     }
     ck_assert(cpwl_optim_algo_from_str(o, "gd"));
     o->schedule = CPWL_OPTIM_SCHEDULE_SQRT;
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     o->schedule = CPWL_OPTIM_SCHEDULE_CONST;
     fmpq_set_si(o->lr, -1, 2);
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "`lr`"));
+    {
+        cpwl_optim_result_struct res;
+
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+        ck_assert_int_eq(cpwl_optim_run(&res, o, O, x1, A, 1e-3, 0, NULL,
+                                        NULL, e), CPWL_ERR_INPUT);
+    }
     fmpq_set_si(o->lr, 1, 2);
     ck_assert(cpwl_optim_algo_from_str(o, "nag"));
     fmpq_one(o->momentum);
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "`momentum`"));
     ck_assert(!cpwl_optim_algo_from_str(o, "adam:pytorch"));
     ck_assert(!cpwl_optim_algo_from_str(o, "lbfgs"));
     O->nterms = 0;
     ck_assert(cpwl_optim_algo_from_str(o, "sgd"));
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "finite sum"));
     fmpq_clear(x1);
     cpwl_err_clear(e);

@@ -225,7 +225,7 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
 
     memset(R, 0, sizeof(cpwl_optim_struct));
     if (optim_check(o, O, A, e))
-        return 1;
+        return e->status;       /* CPWL_ERR_INPUT, as callers pass it on */
     R->opts = o;
     R->obj = O;
     R->A = A;
@@ -599,7 +599,7 @@ static int optim_attempt(cpwl_optim_result_struct *res,
     res->stopped = 0;
     res->prec = A->kind == CPWL_ARITH_ARB ? A->prec : 0;
     if (cpwl_optim_init(R, o, O, x1, A, e))
-        return 1;
+        return e->status;
     for (k = 0; ; k++)
     {
         if (!cpwl_optim_enclosure_ok(R, rel) && A->kind == CPWL_ARITH_ARB)
@@ -628,7 +628,10 @@ static int optim_attempt(cpwl_optim_result_struct *res,
             break;
         }
         if (ret != 0)
+        {
+            ret = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
             break;
+        }
         res->steps_done++;
     }
     cpwl_optim_clear(R);
@@ -642,8 +645,10 @@ int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
 {
     for (;;)
     {
-        if (optim_attempt(res, o, O, x1, A, rel, visit, data, e))
-            return 1;
+        int status = optim_attempt(res, o, O, x1, A, rel, visit, data, e);
+
+        if (status != CPWL_OK)
+            return status;
         if (A->kind != CPWL_ARITH_ARB || res->lost == 0 || res->stopped
             || 2 * A->prec > max_prec)
             return 0;
