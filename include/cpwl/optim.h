@@ -73,7 +73,8 @@ typedef struct
                                    batches (an incomplete last batch is
                                    dropped) */
     uint64_t seed;              /* sgd sampling */
-    int kahan;                  /* compensated update x = x - d */
+    int kahan;                  /* compensated update x = x - d in a float
+                                   format (exact and Arb update plainly) */
 }
 cpwl_optim_opts_struct;
 

@@ -167,10 +167,6 @@ static int optim_check(const cpwl_optim_opts_t o, cpwl_objective_t O,
                                 "between 1 and the number of terms, %ld",
                                 (long) O->nterms);
     }
-    if (o->kahan && A->kind != CPWL_ARITH_FLOAT)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "`kahan` applies to the float "
-                            "formats only (exact and Arb updates have no "
-                            "rounding error to compensate)");
     return 0;
 }
 
@@ -380,7 +376,10 @@ static void optim_draw_batch(cpwl_optim_t R)
 
 /* x_i = x_i - d, plainly or compensated (Kahan: z = -d; y = z - c;
    s = x + y; c = (s - x) - y; x = s), counting a float update d != 0
-   that leaves x_i unchanged. */
+   that leaves x_i unchanged.  Kahan only in a float format: an exact
+   update has no error to compensate, and in Arb the compensation would
+   only widen the balls; so a float run with kahan can be set beside the
+   real run (side by side, departure) with the same options. */
 static void optim_update(cpwl_optim_t R, slong i, cpwl_val_t d)
 {
     cpwl_arith_struct *A = R->A;
@@ -388,7 +387,7 @@ static void optim_update(cpwl_optim_t R, slong i, cpwl_val_t d)
     int fl = A->kind == CPWL_ARITH_FLOAT;
     double old = fl ? x->d : 0.0;
 
-    if (R->opts->kahan)
+    if (R->opts->kahan && fl)
     {
         cpwl_val_struct *c = R->comp + i;
 
