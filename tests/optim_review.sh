@@ -40,5 +40,11 @@ bad "--kahan in exact arithmetic alone" "--kahan applies to the float"
 call optim $K --compare arb:64,exact
 bad "--kahan with no float format in --compare" "--kahan: --compare lists no"
 
+# A bad entry of the quadratic's matrix names the objective plainly (the
+# command line turns backquoted settings into options: not "--quadratic").
+call optim --objective 'quadratic:A=;b=' --x0 1
+bad "quadratic: an empty entry of A" \
+    "^cpwl optim: objective quadratic: A, row 1, entry 1: empty number"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]
