@@ -412,9 +412,9 @@ END_TEST
 /* ------------------------------------------------------------------------
    Low-precision departure: gd on x^2/2 with a = 2^-10 from x1 = 1; the
    real iterates are (1 - 2^-10)^(t-1).
-   bfloat16 (8 bits): 1 - 2^-10 lies halfway between 1 - 2^-9 (odd
-   significand) and 1: it rounds to 1, so every update stagnates and x_2
-   already leaves the ball.  binary32 (24 bits): 1023^k / 2^(10k) is
+   bfloat16 (8 bits): its numbers just below 1 are 2^-8 apart, and
+   1 - 2^-10 (a quarter of that below 1) rounds to 1, so every update
+   stagnates and x_2 already leaves the ball.  binary32 (24 bits): 1023^k / 2^(10k) is
    exact for 1023^k < 2^24, i.e. k <= 2, so x_1 .. x_3 are exact and x_4
    (k = 3, 1023^3 > 2^29) is rounded: it leaves at t = 4.
    ------------------------------------------------------------------------ */
