@@ -412,9 +412,9 @@ END_TEST
 /* ------------------------------------------------------------------------
    Low-precision departure: gd on x^2/2 with a = 2^-10 from x1 = 1; the
    real iterates are (1 - 2^-10)^(t-1).
-   bfloat16 (8 bits): 1 - 2^-10 lies halfway between 1 - 2^-9 (odd
-   significand) and 1: it rounds to 1, so every update stagnates and x_2
-   already leaves the ball.  binary32 (24 bits): 1023^k / 2^(10k) is
+   bfloat16 (8 bits): its numbers just below 1 are 2^-8 apart, and
+   1 - 2^-10 (a quarter of that below 1) rounds to 1, so every update
+   stagnates and x_2 already leaves the ball.  binary32 (24 bits): 1023^k / 2^(10k) is
    exact for 1023^k < 2^24, i.e. k <= 2, so x_1 .. x_3 are exact and x_4
    (k = 3, 1023^3 > 2^29) is rounded: it leaves at t = 4.
    ------------------------------------------------------------------------ */
@@ -476,6 +476,96 @@ START_TEST(test_departure_hand)
     cpwl_convergence_departure_clear(d);
     fmpq_clear(q);
     arb_clear(g);
+}
+END_TEST
+
+/* --kahan beside the real run: the same options for both runs, the Arb
+   one updating plainly.  gd on x^2/2, a = 2^-10, x_1 = 1 in bfloat16
+   with Kahan's update, by hand (g = 1 while x = 1, d = 2^-10 exact):
+   step 1: y = -2^-10, s = 1 - 2^-10 rounds to 1 (a quarter of the
+   spacing 2^-8 below 1), c = 2^-10; step 2: y = -2^-10 - 2^-10 = -2^-9,
+   s = 1 - 2^-9 is a tie between 1 - 2^-8 (odd) and 1: 1, c = 2^-9;
+   step 3: y = -3 2^-10, s = 1 - 3 2^-10 rounds to 1 - 2^-8 = 255/256.
+   So x_2 = x_3 = 1 (x_2 leaves the ball of 1023/1024), 2 stagnant
+   updates, and the gap at t = 4 is (1023/1024)^3 - 255/256. */
+START_TEST(test_departure_kahan)
+{
+    cpwl_convergence_departure_t d;
+    cpwl_objective_t O;
+    cpwl_optim_opts_t o;
+    cpwl_arith_t F, B;
+    cpwl_err_t e;
+    fmpq x1[1];
+    fmpq_t q;
+    objective(O, "quadratic:A=1;b=0", -1);
+    cpwl_optim_opts_init(o);
+    ck_assert(cpwl_optim_algo_from_str(o, "gd"));
+    fmpq_set_si(o->lr, 1, 1024);
+    o->steps = 3;
+    o->kahan = 1;
+    cpwl_arith_init_float(F, CPWL_IEEE_BFLOAT16, 0, 0);
+    cpwl_arith_init_arb(B, 128);
+    cpwl_err_init(e);
+    fmpq_init(x1);
+    fmpq_init(q);
+    fmpq_one(x1);
+    cpwl_convergence_departure_init(d);
+    ck_assert_msg(cpwl_convergence_departure(d, o, O, x1, F, B, 1.0 / 1024,
+                                             e) == CPWL_OK, "%s", e->msg);
+    ck_assert_int_eq(d->steps, 3);
+    ck_assert_int_eq(d->left, 2);
+    ck_assert_int_eq(d->stagnant, 2);
+    fmpq_set_si(q, 1023, 1024);
+    fmpq_pow_si(q, q, 3);
+    fmpq_sub(q, q, x1);         /* (1023/1024)^3 - 1 */
+    fmpq_set_si(x1, 1, 256);
+    fmpq_add(q, q, x1);         /* + 1/256 */
+    ck_assert(arb_contains_fmpq(d->gap, q));
+    ck_assert(arb_rel_accuracy_bits(d->gap) > 80);
+    cpwl_convergence_departure_clear(d);
+    fmpq_clear(q);
+    fmpq_clear(x1);
+    cpwl_err_clear(e);
+    cpwl_arith_clear(F);
+    cpwl_arith_clear(B);
+    cpwl_optim_opts_clear(o);
+    cpwl_objective_clear(O);
+}
+END_TEST
+
+/* What the engine refuses comes back as CPWL_ERR_INPUT, the status the
+   header promises (not 1, CPWL_ERR_INTERNAL): sgd on an objective that
+   is not a finite sum. */
+START_TEST(test_departure_refused)
+{
+    cpwl_convergence_departure_t d;
+    cpwl_objective_t O;
+    cpwl_optim_opts_t o;
+    cpwl_arith_t F, B;
+    cpwl_err_t e;
+    fmpq x1[1];
+    objective(O, "quadratic:A=1;b=0", -1);
+    cpwl_optim_opts_init(o);
+    ck_assert(cpwl_optim_algo_from_str(o, "sgd"));
+    o->steps = 3;
+    cpwl_arith_init_float(F, CPWL_IEEE_BINARY32, 0, 0);
+    cpwl_arith_init_arb(B, 64);
+    cpwl_err_init(e);
+    fmpq_init(x1);
+    fmpq_one(x1);
+    cpwl_convergence_departure_init(d);
+    ck_assert_int_eq(cpwl_convergence_departure(d, o, O, x1, F, B,
+                                                1.0 / 1024, e),
+                     CPWL_ERR_INPUT);
+    ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(e->msg, "finite sum"));
+    cpwl_convergence_departure_clear(d);
+    fmpq_clear(x1);
+    cpwl_err_clear(e);
+    cpwl_arith_clear(F);
+    cpwl_arith_clear(B);
+    cpwl_optim_opts_clear(o);
+    cpwl_objective_clear(O);
 }
 END_TEST
 
@@ -689,6 +779,8 @@ int main(void)
     tcase_add_test(tc, test_rmsprop_refused);
     tcase_add_test(tc, test_adam_hand);
     tcase_add_test(tc, test_departure_hand);
+    tcase_add_test(tc, test_departure_refused);
+    tcase_add_test(tc, test_departure_kahan);
     tcase_add_test(tc, test_sign_hand);
     suite_add_tcase(s, tc);
     return test_run(s);

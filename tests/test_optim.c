@@ -228,6 +228,57 @@ START_TEST(test_adam_steps)
 }
 END_TEST
 
+/* The other forms on f = x^2/2 from x1 = 1 with a = b1 = b2 = 1/2, by
+   hand.  rmsprop, eps = 1: v1 = 1/2; pytorch x2 = 1 - (1/2)/(sqrt(1/2)
+   + 1) = sqrt(2)/2; tensorflow x2 = 1 - (1/2)/sqrt(3/2) = 1 - sqrt(6)/6.
+   adam:kingma-ba, eps = 0: m1 = v1 = 1/2, mh = vh = 1, x2 = 1/2; g = 1/2,
+   m2 = 1/2, v2 = 3/8, mh = (1/2)/(3/4) = 2/3, vh = (3/8)/(3/4) = 1/2,
+   x3 = 1/2 - (1/2)(2/3)/sqrt(1/2) = 1/2 - sqrt(2)/3. */
+static void check_form(const char *algo, slong steps, slong rad, slong c,
+                       slong k, slong den)
+{
+    cpwl_objective_t O;
+    cpwl_optim_opts_t o;
+    cpwl_arith_t A;
+    cpwl_optim_t R;
+    arb_t ref, s;
+
+    half_sq(O);
+    cpwl_optim_opts_init(o);
+    ck_assert(cpwl_optim_algo_from_str(o, algo));
+    set_q(o->lr, 1, 2);
+    set_q(o->beta1, 1, 2);
+    set_q(o->beta2, 1, 2);
+    set_q(o->eps, o->algo == CPWL_OPTIM_ADAM ? 0 : 1, 1);
+    cpwl_arith_init_arb(A, 128);
+    arb_init(ref);
+    arb_init(s);
+    run(R, o, O, 1, 1, A, steps);
+    /* the expected value c/2 + k sqrt(rad) / den */
+    arb_sqrt_ui(s, rad, 400);
+    arb_mul_si(s, s, k, 400);
+    arb_div_si(s, s, den, 400);
+    arb_set_si(ref, c);
+    arb_mul_2exp_si(ref, ref, -1);
+    arb_add(ref, ref, s, 400);
+    ck_assert_msg(arb_contains(&R->x[0].b, ref), "%s", algo);
+    ck_assert(mag_cmp_2exp_si(arb_radref(&R->x[0].b), -100) < 0);
+    cpwl_optim_clear(R);
+    arb_clear(ref);
+    arb_clear(s);
+    cpwl_optim_opts_clear(o);
+    cpwl_arith_clear(A);
+    sq_clear(O);
+}
+
+START_TEST(test_other_forms)
+{
+    check_form("rmsprop:pytorch", 1, 2, 0, 1, 2);
+    check_form("rmsprop:tensorflow", 1, 6, 2, -1, 6);
+    check_form("adam:kingma-ba", 2, 2, 1, -1, 3);
+}
+END_TEST
+
 /* Exact gd on f = x^2/2: x_{t+1} = (1 - a)^t x_1 (closed form); heavy
    ball and nag against their second-order linear recurrences
      heavy ball  x_{t+1} = (1 - a + mu) x_t - mu x_{t-1}
@@ -397,27 +448,35 @@ START_TEST(test_refusals)
     for (k = 0; k < 5; k++)
     {
         ck_assert(cpwl_optim_algo_from_str(o, sqrt_algos[k]));
-        ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+        ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
         ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
         ck_assert_ptr_nonnull(strstr(e->msg, "square root"));
     }
     ck_assert(cpwl_optim_algo_from_str(o, "gd"));
     o->schedule = CPWL_OPTIM_SCHEDULE_SQRT;
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     o->schedule = CPWL_OPTIM_SCHEDULE_CONST;
     fmpq_set_si(o->lr, -1, 2);
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "`lr`"));
+    {
+        cpwl_optim_result_struct res;
+
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+        ck_assert_int_eq(cpwl_optim_run(&res, o, O, x1, A, 1e-3, 0, NULL,
+                                        NULL, e), CPWL_ERR_INPUT);
+    }
     fmpq_set_si(o->lr, 1, 2);
     ck_assert(cpwl_optim_algo_from_str(o, "nag"));
     fmpq_one(o->momentum);
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "`momentum`"));
     ck_assert(!cpwl_optim_algo_from_str(o, "adam:pytorch"));
     ck_assert(!cpwl_optim_algo_from_str(o, "lbfgs"));
     O->nterms = 0;
     ck_assert(cpwl_optim_algo_from_str(o, "sgd"));
-    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), 1);
+    ck_assert_int_eq(init_fresh(R, o, O, x1, A, e), CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "finite sum"));
     fmpq_clear(x1);
     cpwl_err_clear(e);
@@ -742,6 +801,7 @@ static Suite *optim_suite(void)
 
     tcase_add_test(tc, test_rmsprop_paper_steps);
     tcase_add_test(tc, test_adam_steps);
+    tcase_add_test(tc, test_other_forms);
     tcase_add_test(tc, test_exact_closed_forms);
     tcase_add_test(tc, test_sgd);
     tcase_add_test(tc, test_refusals);

@@ -73,7 +73,8 @@ typedef struct
                                    batches (an incomplete last batch is
                                    dropped) */
     uint64_t seed;              /* sgd sampling */
-    int kahan;                  /* compensated update x = x - d */
+    int kahan;                  /* compensated update x = x - d in a float
+                                   format (exact and Arb update plainly) */
 }
 cpwl_optim_opts_struct;
 
@@ -124,10 +125,11 @@ typedef cpwl_optim_struct cpwl_optim_t[1];
 
 /* Set up a run of o on the objective in arithmetic A from x1 (exact
    rationals, entered with cpwl_val_set_fmpq, then projected if the
-   objective has a box).  Refuses (1, CPWL_ERR_INPUT, message in e) what
-   the arithmetic cannot do (exact with a square root in the algorithm
-   or the objective), a step or constant out of range, sgd on an
-   objective that is not a finite sum.  opts, O and A must outlive R. */
+   objective has a box).  Returns CPWL_OK, or refuses (CPWL_ERR_INPUT,
+   message in e) what the arithmetic cannot do (exact with a square root
+   in the algorithm or the objective), a step or constant out of range,
+   sgd on an objective that is not a finite sum.  opts, O and A must
+   outlive R. */
 int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
                     cpwl_objective_t O, const fmpq *x1, cpwl_arith_t A,
                     cpwl_err_t e);
@@ -171,8 +173,8 @@ cpwl_optim_result_struct;
    lost (cpwl_optim_enclosure_ok with rel); with max_prec > A->prec the
    whole run is repeated at doubled precision until no enclosure is lost
    or the precision would exceed max_prec (visit sees t = 1 again at each
-   attempt; A->prec is left at the last attempt's).  Returns 0, or 1 with
-   a message in e. */
+   attempt; A->prec is left at the last attempt's).  Returns CPWL_OK, or
+   CPWL_ERR_INPUT / CPWL_ERR_INTERNAL with a message in e. */
 int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
                    cpwl_objective_t O, const fmpq *x1, cpwl_arith_t A,
                    double rel, slong max_prec, cpwl_optim_visit_fn visit,

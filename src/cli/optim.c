@@ -471,6 +471,14 @@ int cmd_optim(int argc, char **argv)
                                "lists no float format");
             goto done;
         }
+        if (a.o->kahan && i == n)
+        {
+            while (n > 0)
+                cpwl_arith_clear(A + --n);
+            status = cli_usage("optim", "--kahan: --compare lists no float "
+                               "format");
+            goto done;
+        }
     }
     else
     {

@@ -272,6 +272,15 @@ int cli_optim_arith(cpwl_arith_t A, const char *name,
         return cli_usage(sub, "%s: expected exact, arb:P, double, binary64, "
                          "binary32, binary16 or bfloat16, got '%.40s'", opt,
                          name);
+    /* the library updates exact and Arb runs plainly under kahan: alone,
+       such a run would silently ignore the option */
+    if (a->o->kahan && A->kind != CPWL_ARITH_FLOAT && !strcmp(opt, "--arith"))
+    {
+        cpwl_arith_clear(A);
+        return cli_usage(sub, "--kahan applies to the float formats only "
+                         "(%s updates have no rounding error to compensate)",
+                         name);
+    }
     if (a->stochastic
         && (A->kind == CPWL_ARITH_FLOAT || !strcmp(opt, "--arith")))
     {

@@ -261,7 +261,7 @@ int objective_parse_matrix(fmpq **M, slong *rows, slong *cols,
                         _fmpq_vec_clear(*M, total);
                         *M = NULL;
                         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective "
-                                            "`%s`: %.*s, row %ld, entry %ld: "
+                                            "%s: %.*s, row %ld, entry %ld: "
                                             "%s", name, (int) P->klen, P->key,
                                             (long) r + 1, (long) c + 1, ne->msg);
                     }

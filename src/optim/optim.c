@@ -167,10 +167,6 @@ static int optim_check(const cpwl_optim_opts_t o, cpwl_objective_t O,
                                 "between 1 and the number of terms, %ld",
                                 (long) O->nterms);
     }
-    if (o->kahan && A->kind != CPWL_ARITH_FLOAT)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "`kahan` applies to the float "
-                            "formats only (exact and Arb updates have no "
-                            "rounding error to compensate)");
     return 0;
 }
 
@@ -225,7 +221,7 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
 
     memset(R, 0, sizeof(cpwl_optim_struct));
     if (optim_check(o, O, A, e))
-        return 1;
+        return e->status;       /* CPWL_ERR_INPUT, as callers pass it on */
     R->opts = o;
     R->obj = O;
     R->A = A;
@@ -380,7 +376,10 @@ static void optim_draw_batch(cpwl_optim_t R)
 
 /* x_i = x_i - d, plainly or compensated (Kahan: z = -d; y = z - c;
    s = x + y; c = (s - x) - y; x = s), counting a float update d != 0
-   that leaves x_i unchanged. */
+   that leaves x_i unchanged.  Kahan only in a float format: an exact
+   update has no error to compensate, and in Arb the compensation would
+   only widen the balls; so a float run with kahan can be set beside the
+   real run (side by side, departure) with the same options. */
 static void optim_update(cpwl_optim_t R, slong i, cpwl_val_t d)
 {
     cpwl_arith_struct *A = R->A;
@@ -388,7 +387,7 @@ static void optim_update(cpwl_optim_t R, slong i, cpwl_val_t d)
     int fl = A->kind == CPWL_ARITH_FLOAT;
     double old = fl ? x->d : 0.0;
 
-    if (R->opts->kahan)
+    if (R->opts->kahan && fl)
     {
         cpwl_val_struct *c = R->comp + i;
 
@@ -599,7 +598,7 @@ static int optim_attempt(cpwl_optim_result_struct *res,
     res->stopped = 0;
     res->prec = A->kind == CPWL_ARITH_ARB ? A->prec : 0;
     if (cpwl_optim_init(R, o, O, x1, A, e))
-        return 1;
+        return e->status;
     for (k = 0; ; k++)
     {
         if (!cpwl_optim_enclosure_ok(R, rel) && A->kind == CPWL_ARITH_ARB)
@@ -628,7 +627,10 @@ static int optim_attempt(cpwl_optim_result_struct *res,
             break;
         }
         if (ret != 0)
+        {
+            ret = e->status != CPWL_OK ? e->status : CPWL_ERR_INTERNAL;
             break;
+        }
         res->steps_done++;
     }
     cpwl_optim_clear(R);
@@ -642,8 +644,10 @@ int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
 {
     for (;;)
     {
-        if (optim_attempt(res, o, O, x1, A, rel, visit, data, e))
-            return 1;
+        int status = optim_attempt(res, o, O, x1, A, rel, visit, data, e);
+
+        if (status != CPWL_OK)
+            return status;
         if (A->kind != CPWL_ARITH_ARB || res->lost == 0 || res->stopped
             || 2 * A->prec > max_prec)
             return 0;
