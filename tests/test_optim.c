@@ -794,6 +794,62 @@ START_TEST(test_ops_match_ieee)
 }
 END_TEST
 
+/* A gradient known only as a ball around 0 (radius 2^-60): g^2, and v,
+   and for kingma-ba v / (1 - b2^t), are not negative in the real
+   computation, and the engine keeps their balls in [0, inf), so that
+   sqrt(v) exists and the enclosure holds; without the cut the product
+   (1 - b2) g^2 reaches below 0 and sqrt gives NaN. */
+static int fuzzy_zero_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
+                           const slong *terms, slong nterms, slong t,
+                           cpwl_objective_struct *O, cpwl_arith_t A,
+                           cpwl_err_t e)
+{
+    (void) f; (void) x; (void) terms; (void) nterms; (void) t; (void) O;
+    (void) e;
+    arb_zero(&g->b);
+    mag_set_ui_2exp_si(arb_radref(&g->b), 1, -60);
+    (void) A;
+    return 0;
+}
+
+START_TEST(test_v_stays_nonnegative)
+{
+    static const char *algos[] = {"rmsprop:pytorch", "rmsprop:paper",
+                                  "adam:paper", "adam:kingma-ba"};
+    cpwl_objective_t O;
+    cpwl_optim_opts_t o;
+    cpwl_arith_t A;
+    cpwl_optim_result_struct res;
+    cpwl_err_t e;
+    fmpq_t x1;
+    size_t k;
+
+    half_sq(O);
+    O->eval = fuzzy_zero_eval;
+    cpwl_optim_opts_init(o);
+    cpwl_err_init(e);
+    fmpq_init(x1);
+    fmpq_set_si(x1, 1, 2);
+    fmpq_set_si(o->xi, 1, 100);
+    fmpq_set_si(o->eps, 1, 100);
+    o->steps = 3;
+    for (k = 0; k < 4; k++)
+    {
+        ck_assert(cpwl_optim_algo_from_str(o, algos[k]));
+        cpwl_arith_init_arb(A, 64);
+        ck_assert_int_eq(cpwl_optim_run(&res, o, O, x1, A, 1e-3, 64, NULL,
+                                        NULL, e), 0);
+        ck_assert_msg(res.lost == 0, "%s lost its enclosure at t = %ld: %s",
+                      algos[k], (long) res.lost, res.why);
+        ck_assert_int_eq(res.steps_done, 3);
+    }
+    fmpq_clear(x1);
+    cpwl_err_clear(e);
+    cpwl_optim_opts_clear(o);
+    sq_clear(O);
+}
+END_TEST
+
 static Suite *optim_suite(void)
 {
     Suite *s = suite_create("optim");
@@ -811,6 +867,7 @@ static Suite *optim_suite(void)
     tcase_add_test(tc, test_lost_by_sign);
     tcase_add_test(tc, test_dot_spelled_out);
     tcase_add_test(tc, test_ops_match_ieee);
+    tcase_add_test(tc, test_v_stays_nonnegative);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -105,6 +105,10 @@ void cpwl_val_sqrt(cpwl_val_t r, const cpwl_val_t a, cpwl_arith_t A);
 /* a a, one rounding like cpwl_val_mul; in Arb the ball is cut to
    [0, inf) (a square is not negative, and sqrt of it must not fail). */
 void cpwl_val_sqr(cpwl_val_t r, const cpwl_val_t a, cpwl_arith_t A);
+/* For a quantity whose real value is known not to be negative (a sum of
+   non-negative terms): in Arb the ball is cut to [0, inf); in exact and
+   float arithmetic nothing (no rounding, no change). */
+void cpwl_val_nonneg(cpwl_val_t r, cpwl_arith_t A);
 /* Exact in every arithmetic (no rounding): negation, max, min. */
 void cpwl_val_neg(cpwl_val_t r, const cpwl_val_t a, cpwl_arith_t A);
 void cpwl_val_max(cpwl_val_t r, const cpwl_val_t a, const cpwl_val_t b,

@@ -195,10 +195,14 @@ void cpwl_val_set_si(cpwl_val_t r, slong k, cpwl_arith_t A)
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define ARITH_NATIVE32 1
+/* The conditions of module ieee's own native path (ieee.c): IEEE float
+   and double, evaluated in their own types (no x87 excess precision). */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && FLT_RADIX == 2 \
+    && FLT_MANT_DIG == 24 && FLT_MIN_EXP == -125 && FLT_MAX_EXP == 128 \
+    && DBL_MANT_DIG == 53 && DBL_MIN_EXP == -1021 && DBL_MAX_EXP == 1024
+#define ARITH_NATIVE 1
 #else
-#define ARITH_NATIVE32 0
+#define ARITH_NATIVE 0
 #endif
 
 static inline double arith_fop(cpwl_ieee_op op, double a, double b,
@@ -207,7 +211,7 @@ static inline double arith_fop(cpwl_ieee_op op, double a, double b,
     A->ops++;
     if (A->stochastic)
         return cpwl_ieee_op_sr(op, a, b, A->fmt, &A->rng);
-    if (A->fmt == CPWL_IEEE_BINARY64)
+    if (ARITH_NATIVE && A->fmt == CPWL_IEEE_BINARY64)
     {
         switch (op)
         {
@@ -218,7 +222,7 @@ static inline double arith_fop(cpwl_ieee_op op, double a, double b,
         default: break;
         }
     }
-    else if (ARITH_NATIVE32 && A->fmt == CPWL_IEEE_BINARY32)
+    else if (ARITH_NATIVE && A->fmt == CPWL_IEEE_BINARY32)
     {
         float x = (float) a, y = (float) b;
 
@@ -300,6 +304,12 @@ void cpwl_val_sqr(cpwl_val_t r, const cpwl_val_t a, cpwl_arith_t A)
         r->d = arith_fop(CPWL_IEEE_MUL, a->d, a->d, A);
 }
 
+void cpwl_val_nonneg(cpwl_val_t r, cpwl_arith_t A)
+{
+    if (A->kind == CPWL_ARITH_ARB)
+        arb_nonnegative_part(&r->b, &r->b);
+}
+
 /* Exact square root of a rational square; anything else fails: the
    trajectory would leave the rationals. */
 static void arith_sqrt_exact(fmpq_t r, const fmpq_t a, cpwl_arith_t A)
@@ -377,7 +387,7 @@ static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
 {
     slong i;
 
-    if (A->kind != CPWL_ARITH_FLOAT || A->stochastic)
+    if (!ARITH_NATIVE || A->kind != CPWL_ARITH_FLOAT || A->stochastic)
         return 0;
     if (A->fmt == CPWL_IEEE_BINARY64)
     {
@@ -393,7 +403,6 @@ static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
         A->ops += 2 * n - 1;
         return 1;
     }
-#if ARITH_NATIVE32
     if (A->fmt == CPWL_IEEE_BINARY32)
     {
         float p = (float) a[0].d * (float) b[0].d;
@@ -408,7 +417,6 @@ static int arith_dot_native(cpwl_val_t r, cpwl_val_srcptr a,
         A->ops += 2 * n - 1;
         return 1;
     }
-#endif
     return 0;
 }
 

@@ -486,6 +486,7 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
                 cpwl_val_add(s1, s1, &R->c_xi, A);      /* g g + xi */
             cpwl_val_mul(s1, &R->c_1mb2, s1, A);        /* (1 - b2)(..) */
             cpwl_val_add(R->v + i, s0, s1, A);          /* v = .. + .. */
+            cpwl_val_nonneg(R->v + i, A);               /* v >= 0 (Arb) */
             if (o->form == CPWL_OPTIM_FORM_TENSORFLOW)
             {
                 cpwl_val_add(s2, R->v + i, &R->c_eps, A);   /* sqrt(v + eps) */
@@ -513,12 +514,14 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
             cpwl_val_sqr(s1, g, A);
             cpwl_val_mul(s1, &R->c_1mb2, s1, A);
             cpwl_val_add(R->v + i, s0, s1, A);
+            cpwl_val_nonneg(R->v + i, A);               /* v >= 0 (Arb) */
             if (o->form == CPWL_OPTIM_FORM_KINGMA_BA)
             {
                 cpwl_val_sub(s2, &R->c_one, &R->p1, A); /* mh = m / (1 - p1) */
                 cpwl_val_div(d, R->m + i, s2, A);       /* (d holds mh) */
                 cpwl_val_sub(s2, &R->c_one, &R->p2, A); /* vh = v / (1 - p2) */
                 cpwl_val_div(R->y + i, R->v + i, s2, A);    /* (y holds vh) */
+                cpwl_val_nonneg(R->y + i, A);
                 mm = d;
                 vv = R->y + i;
             }
