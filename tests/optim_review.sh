@@ -46,5 +46,13 @@ call optim --objective 'quadratic:A=;b=' --x0 1
 bad "quadratic: an empty entry of A" \
     "^cpwl optim: objective quadratic: A, row 1, entry 1: empty number"
 
+# --max-rad is compared in double: a value that is 0 there is refused
+# (it would call every ball lost); an --x0 of one entry says "entry".
+call optim --objective 'quadratic:A=1;b=0' --x0 1 --arith arb:64 \
+    --max-rad 1e-400
+bad "--max-rad below the doubles" "^cpwl optim: --max-rad: expected a positive number"
+call optim --objective 'quadratic:A=1,0;0,1' --x0 1
+bad "--x0 of the wrong length" "^cpwl optim: --x0: 1 entry, the objective quadratic has 2 parameters$"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -412,10 +412,14 @@ int cmd_optim(int argc, char **argv)
                 if (cli_optim_fmpq(maxrad, "optim", "--max-rad", optarg)
                     != CPWL_OK)
                     goto input_error;
-                if (fmpq_sgn(maxrad) <= 0)
+                /* the threshold is compared in double: it must be one */
+                if (fmpq_sgn(maxrad) <= 0
+                    || !(cpwl_num_fmpq_get_d(maxrad) >= 1e-300)
+                    || !(cpwl_num_fmpq_get_d(maxrad) <= 1e300))
                 {
                     cli_usage("optim", "--max-rad: expected a positive "
-                              "number, got '%.40s'", optarg);
+                              "number between 1e-300 and 1e300, got '%.40s'",
+                              optarg);
                     goto input_error;
                 }
                 break;

@@ -212,8 +212,9 @@ int cli_optim_setup(cpwl_objective_t O, fmpq **x1, slong *dim,
     }
     else if (n != O->dim)
     {
-        fprintf(stderr, "cpwl %s: --x0: %ld entries, the objective %s has "
-                "%ld parameter%s\n", sub, (long) n, O->name, (long) O->dim,
+        fprintf(stderr, "cpwl %s: --x0: %ld entr%s, the objective %s has "
+                "%ld parameter%s\n", sub, (long) n, n == 1 ? "y" : "ies",
+                O->name, (long) O->dim,
                 O->dim == 1 ? "" : "s");
         _fmpq_vec_clear(x, n);
         cpwl_objective_clear(O);

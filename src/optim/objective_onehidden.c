@@ -107,7 +107,7 @@ static int oh_sign(const cpwl_val_t v, cpwl_objective_struct *O,
 static int oh_undecided(cpwl_err_t e, const char *what, slong i,
                         const cpwl_arith_t A)
 {
-    cpwl_err_set(e, CPWL_ERR_INTERNAL, "arb:%ld cannot decide the sign of "
+    cpwl_err_set(e, CPWL_ERR_INPUT, "arb:%ld cannot decide the sign of "
                  "%s at data point %ld (its ball contains 0)",
                  (long) A->prec, what, (long) i + 1);
     return 2;
