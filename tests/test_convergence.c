@@ -710,6 +710,19 @@ START_TEST(test_sign_hand)
     ck_assert_int_eq(r.holds, CPWL_CONVERGENCE_YES);
     ck_assert_int_eq(r.steps, 5);
     cpwl_err_clear(e);
+    /* the same run at 8 bits: the balls pass the width threshold
+       (2^-10 relative) after the first step, so the later iterates are
+       not seen: undecided where the enclosure was lost, never "yes" */
+    cpwl_arith_clear(A);
+    cpwl_arith_init_arb(A, 8);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_convergence_sign(&r, o, O, x1, A, e), CPWL_OK);
+    ck_assert_int_eq(r.holds, CPWL_CONVERGENCE_UNDECIDED);
+    ck_assert_int_ge(r.t, 2);
+    ck_assert_int_le(r.t, 6);
+    ck_assert_int_eq(r.k, -1);
+    ck_assert_int_eq(r.i, -1);
+    cpwl_err_clear(e);
     /* refused: a float format, an objective that is not a finite sum */
     cpwl_arith_clear(A);
     ck_assert(cpwl_arith_init_str(A, "binary32"));

@@ -137,7 +137,9 @@ typedef struct
                                    i = -1: the sign of d_k f itself was
                                    undecided; k = i = -1: the objective
                                    could not evaluate the gradients (a
-                                   relu input whose ball contains 0) */
+                                   relu input whose ball contains 0), or
+                                   the enclosure of x_t was lost (a ball
+                                   too wide): UNDECIDED */
     slong steps;                /* steps carried out */
 }
 cpwl_convergence_sign_struct;

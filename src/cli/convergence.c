@@ -375,7 +375,8 @@ static int run_sign(cli_optim_args *a, const char *arith, int json)
         if (r.holds != CPWL_CONVERGENCE_YES)
         {
             if (r.k < 0)
-                printf(" (at t = %ld the gradients could not be evaluated)",
+                printf(" (at t = %ld the enclosure was lost: a ball too "
+                       "wide, or a relu sign the ball cannot decide)",
                        (long) r.t);
             else if (r.i < 0)
                 printf(" (at t = %ld the sign of d_%ld f is undecided)",

@@ -121,6 +121,13 @@ int cpwl_convergence_sign(cpwl_convergence_sign_struct *r,
         status = cpwl_err_set(e, d.le->status != CPWL_OK ? d.le->status
                               : CPWL_ERR_INTERNAL, "%s", d.le->msg);
     cpwl_err_clear(d.le);
+    if (status == CPWL_OK && r->holds == CPWL_CONVERGENCE_YES && res.lost)
+    {
+        /* the run stopped early: the iterates after it were not seen */
+        r->holds = CPWL_CONVERGENCE_UNDECIDED;
+        r->t = res.lost;
+        r->k = r->i = -1;
+    }
     if (status == CPWL_OK && r->holds == CPWL_CONVERGENCE_YES)
         r->steps = res.steps_done;
     cpwl_val_vec_clear(d.g, O->dim, A);
