@@ -850,6 +850,30 @@ START_TEST(test_v_stays_nonnegative)
 }
 END_TEST
 
+/* Contexts that enter the same values: same kind and same precision or
+   format (the caches of converted constants rely on it); stochastic
+   rounding does not matter (constants enter rounded to nearest). */
+START_TEST(test_arith_equal)
+{
+    cpwl_arith_t a, b;
+
+    cpwl_arith_init_arb(a, 64);
+    cpwl_arith_init_arb(b, 64);
+    ck_assert(cpwl_arith_equal(a, b));
+    cpwl_arith_init_arb(b, 65);
+    ck_assert(!cpwl_arith_equal(a, b));
+    cpwl_arith_init_exact(b);
+    ck_assert(!cpwl_arith_equal(a, b));
+    cpwl_arith_init_exact(a);
+    ck_assert(cpwl_arith_equal(a, b));
+    cpwl_arith_init_float(a, CPWL_IEEE_BINARY16, 0, 0);
+    cpwl_arith_init_float(b, CPWL_IEEE_BINARY16, 1, 99);
+    ck_assert(cpwl_arith_equal(a, b));
+    cpwl_arith_init_float(b, CPWL_IEEE_BFLOAT16, 0, 0);
+    ck_assert(!cpwl_arith_equal(a, b));
+}
+END_TEST
+
 static Suite *optim_suite(void)
 {
     Suite *s = suite_create("optim");
@@ -868,6 +892,7 @@ static Suite *optim_suite(void)
     tcase_add_test(tc, test_dot_spelled_out);
     tcase_add_test(tc, test_ops_match_ieee);
     tcase_add_test(tc, test_v_stays_nonnegative);
+    tcase_add_test(tc, test_arith_equal);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,6 +77,11 @@ const char *cpwl_arith_name(char *buf, const cpwl_arith_t A);
 
 int cpwl_arith_failed(const cpwl_arith_t A);
 
+/* 1 if a value entered in a (cpwl_val_set_fmpq) is the value entered in
+   b: the same kind, and the same precision (Arb) or format (floats).
+   For caches of converted constants. */
+int cpwl_arith_equal(const cpwl_arith_t a, const cpwl_arith_t b);
+
 /* 1 if square roots are available (every arithmetic but exact). */
 int cpwl_arith_has_sqrt(const cpwl_arith_t A);
 

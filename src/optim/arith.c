@@ -9,6 +9,7 @@
 #include <float.h>
 #include "cpwl/arith.h"
 #include "cpwl/num.h"
+#include "optim/ieee_native.h"
 
 void cpwl_arith_init_exact(cpwl_arith_t A)
 {
@@ -88,6 +89,17 @@ const char *cpwl_arith_name(char *buf, const cpwl_arith_t A)
 int cpwl_arith_failed(const cpwl_arith_t A)
 {
     return A->fail != CPWL_ARITH_OK;
+}
+
+int cpwl_arith_equal(const cpwl_arith_t a, const cpwl_arith_t b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == CPWL_ARITH_ARB)
+        return a->prec == b->prec;
+    if (a->kind == CPWL_ARITH_FLOAT)
+        return a->fmt == b->fmt;
+    return 1;
 }
 
 int cpwl_arith_has_sqrt(const cpwl_arith_t A)
@@ -192,18 +204,7 @@ void cpwl_val_set_si(cpwl_val_t r, slong k, cpwl_arith_t A)
    float, are the machine's own operations (what module ieee computes for
    them too, checked against MPFR by test_ieee), done here without the
    call. */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#endif
-/* The conditions of module ieee's own native path (ieee.c): IEEE float
-   and double, evaluated in their own types (no x87 excess precision). */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && FLT_RADIX == 2 \
-    && FLT_MANT_DIG == 24 && FLT_MIN_EXP == -125 && FLT_MAX_EXP == 128 \
-    && DBL_MANT_DIG == 53 && DBL_MIN_EXP == -1021 && DBL_MAX_EXP == 1024
-#define ARITH_NATIVE 1
-#else
-#define ARITH_NATIVE 0
-#endif
+#define ARITH_NATIVE IEEE_NATIVE_FLOAT
 
 static inline double arith_fop(cpwl_ieee_op op, double a, double b,
                                cpwl_arith_t A)

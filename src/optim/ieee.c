@@ -16,22 +16,11 @@
 #include <mpfr.h>
 #include "cpwl/ieee.h"
 
-/* No contraction of a * b + c into an FMA anywhere (GCC does not
-   contract under -std=c11; clang does unless told). */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#endif
-
-/* (float) x rounds once to binary32 when floats are IEEE binary32 and
-   expressions are evaluated in their own type; otherwise (x87 excess
-   precision, exotic floats) binary32 takes the bit-level path. */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0 && FLT_RADIX == 2 \
-    && FLT_MANT_DIG == 24 && FLT_MIN_EXP == -125 && FLT_MAX_EXP == 128 \
-    && DBL_MANT_DIG == 53 && DBL_MIN_EXP == -1021 && DBL_MAX_EXP == 1024
-#define IEEE_NATIVE_FLOAT 1
-#else
-#define IEEE_NATIVE_FLOAT 0
-#endif
+/* IEEE_NATIVE_FLOAT: (float) x rounds once to binary32 when floats are
+   IEEE binary32 and expressions are evaluated in their own type;
+   otherwise (x87 excess precision, exotic floats) binary32 takes the
+   bit-level path.  The header also turns off FMA contraction. */
+#include "optim/ieee_native.h"
 
 #define SIGN_BIT UINT64_C(0x8000000000000000)
 #define EXP_MASK UINT64_C(0x7ff0000000000000)

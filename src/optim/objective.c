@@ -28,23 +28,10 @@ void objective_consts_clear(objective_consts_struct *C)
     C->v = NULL;
 }
 
-/* Whether values entered in arithmetic a are the values of arithmetic b
-   (entering is deterministic: set_fmpq rounds to nearest). */
-static int same_arith(const cpwl_arith_struct *a, const cpwl_arith_struct *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind == CPWL_ARITH_ARB)
-        return a->prec == b->prec;
-    if (a->kind == CPWL_ARITH_FLOAT)
-        return a->fmt == b->fmt;
-    return 1;
-}
-
 cpwl_val_ptr objective_consts_get(objective_consts_struct *C, cpwl_arith_t A)
 {
     slong i;
-    if (C->have && same_arith(&C->A, A))
+    if (C->have && cpwl_arith_equal(&C->A, A))
         return C->v;
     if (C->have)
         cpwl_val_vec_clear(C->v, C->n, &C->A);

@@ -44,23 +44,11 @@ static void oh_cache_clear(onehidden_struct *H)
     H->has_last = 0;
 }
 
-static int oh_same_arith(const cpwl_arith_struct *a,
-                         const cpwl_arith_struct *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind == CPWL_ARITH_ARB)
-        return a->prec == b->prec;
-    if (a->kind == CPWL_ARITH_FLOAT)
-        return a->fmt == b->fmt;
-    return 1;
-}
-
 static void oh_cache(onehidden_struct *H, cpwl_arith_t A)
 {
     slong i;
 
-    if (H->have && oh_same_arith(&H->Ac, A))
+    if (H->have && cpwl_arith_equal(&H->Ac, A))
         return;
     oh_cache_clear(H);
     H->Ac = *A;
