@@ -481,7 +481,7 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
             break;
         case CPWL_OPTIM_RMSPROP:
             cpwl_val_mul(s0, &R->c_b2, R->v + i, A);    /* b2 v */
-            cpwl_val_sqr(s1, g, A);                  /* g g */
+            cpwl_val_sqr(s1, g, A);                     /* g g */
             if (o->form == CPWL_OPTIM_FORM_PAPER)
                 cpwl_val_add(s1, s1, &R->c_xi, A);      /* g g + xi */
             cpwl_val_mul(s1, &R->c_1mb2, s1, A);        /* (1 - b2)(..) */
