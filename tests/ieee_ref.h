@@ -197,7 +197,7 @@ static inline double round_d_ref(double x, cpwl_ieee_fmt f)
 
 static inline double uniform01(test_rng *r)
 {
-    return (double) (test_next(r) >> 11) * 0x1p-53;
+    return test_unif(r, 0.0, 1.0);
 }
 
 /* A random value of the format: zeros, infinities, NaN, subnormals, the

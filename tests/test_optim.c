@@ -712,8 +712,8 @@ START_TEST(test_dot_spelled_out)
             n = test_range(&r, 1, 9);
             for (i = 0; i < n; i++)
             {
-                double u = (double) (test_next(&r) >> 11) * 0x1p-53 - 0.5;
-                double v = (double) (test_next(&r) >> 11) * 0x1p-53 - 0.5;
+                double u = test_unif(&r, -0.5, 0.5);
+                double v = test_unif(&r, -0.5, 0.5);
 
                 a[i].d = cpwl_ieee_round(ldexp(u, (int) test_range(&r,
                     -emax - 10, emax / 2 + 2)), A->fmt);
@@ -766,12 +766,10 @@ START_TEST(test_ops_match_ieee)
             else if (k == 1)
                 a->d = (test_next(&r) & 1) ? INFINITY : NAN;
             else
-                a->d = cpwl_ieee_round(ldexp((double) (test_next(&r) >> 11)
-                    * 0x1p-53 - 0.5, (int) test_range(&r, -emax - 12,
-                    emax + 1)), A->fmt);
-            b->d = cpwl_ieee_round(ldexp((double) (test_next(&r) >> 11)
-                * 0x1p-53 - 0.5, (int) test_range(&r, -emax - 12, emax + 1)),
-                A->fmt);
+                a->d = cpwl_ieee_round(ldexp(test_unif(&r, -0.5, 0.5),
+                    (int) test_range(&r, -emax - 12, emax + 1)), A->fmt);
+            b->d = cpwl_ieee_round(ldexp(test_unif(&r, -0.5, 0.5),
+                (int) test_range(&r, -emax - 12, emax + 1)), A->fmt);
             if (test_range(&r, 0, 9) == 0)
                 b->d = 0.0;
             op = (int) test_range(&r, 0, 4);

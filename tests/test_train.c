@@ -14,12 +14,6 @@
 
 #define MAXP 64
 
-/* Uniform double in [lo, hi). */
-static double test_unif(test_rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * ((double) (test_next(r) >> 11) * 0x1.0p-53);
-}
-
 /* ------------------------------------------------------------------------
    The gradient in double against finite differences
    ------------------------------------------------------------------------ */

@@ -33,6 +33,12 @@ static inline slong test_range(test_rng *r, slong lo, slong hi)
     return lo + (slong) (test_next(r) % (uint64_t) (hi - lo + 1));
 }
 
+/* Uniform double in [lo, hi): 53 random bits, scaled. */
+static inline double test_unif(test_rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * ((double) (test_next(r) >> 11) * 0x1.0p-53);
+}
+
 /* Test controls in the FLINT manner.  CPWL_TEST_SEED, when set, replaces
    every randomised test's built-in seed: test_seed(dflt) mixes it with the
    test's default, so that the tests of one program still draw different
