@@ -227,11 +227,11 @@ START_TEST(test_spec_errors)
     bad_spec("quadratic:A=1;b=x", -1, "b, row 1, entry 1:");
     bad_spec("quadratic:A=1,1/0;1,1", -1, "A, row 1, entry 2:");
     bad_spec("quadratic:A=", -1, "A, row 1, entry 1:");
-    bad_spec("quadratic:A=1", 2, "dimension 1, but the dimension asked for "
-             "(`dim`) is 2");
+    bad_spec("quadratic:A=1", 2, "dimension 1, but the starting point has "
+             "dimension 2");
     bad_spec("quadratic:A=1;A=2", -1, "parameter `A` given twice");
     bad_spec("quadratic:1", -1, "expected KEY=VALUE, got \"1\"");
-    bad_spec("pseudo-huber", -1, "needs its dimension (`dim`)");
+    bad_spec("pseudo-huber", -1, "needs its dimension, the length of the starting point");
     bad_spec("pseudo-huber:n=2", 2, "unknown parameter \"n\" (it takes none)");
     bad_spec("rosenbrock:c=1", -1, "unknown parameter \"c\" (expected a, b)");
     bad_spec("rosenbrock:a=1/", -1, "rosenbrock: a:");
@@ -265,7 +265,7 @@ START_TEST(test_spec_errors)
     bad_spec(spec, -1, "none.json");
     snprintf(spec, sizeof(spec), "net:%s,%s", net, data);
     bad_spec(spec, 3, "dimension 5 (its weights and biases), but the "
-             "dimension asked for (`dim`) is 3");
+             "starting point has dimension 3");
     tmp_teardown();
 }
 END_TEST

@@ -514,7 +514,7 @@ int cmd_optim(int argc, char **argv)
     cli_restore_sigint(&old);
     cli_progress_end(&ps);
     if (r != CPWL_OK)
-        status = cli_optim_fail("optim", e);
+        status = cli_fail("optim", e);
     else
     {
         int stopped = T[0].stopped;

@@ -30,19 +30,6 @@ int cli_optim_fmpq(fmpq_t q, const char *sub, const char *opt,
     return CPWL_OK;
 }
 
-int cli_optim_fail(const char *sub, cpwl_err_t e)
-{
-    char buf[CPWL_ERR_MSG_LEN], *p;
-    /* the library's `dim` (of cpwl_objective_init_str) comes from --x0 */
-    while ((p = strstr(e->msg, "`dim`")) != NULL)
-    {
-        snprintf(buf, sizeof buf, "%.*s`x0`%s", (int) (p - e->msg), e->msg,
-                 p + 5);
-        memcpy(e->msg, buf, sizeof buf);
-    }
-    return cli_fail(sub, e);
-}
-
 int cli_optim_option(cli_optim_args *a, int c, const char *arg,
                      const char *sub)
 {
@@ -193,7 +180,7 @@ int cli_optim_setup(cpwl_objective_t O, fmpq **x1, slong *dim,
         {
             if (x != NULL)
                 _fmpq_vec_clear(x, n);
-            return cli_optim_fail(sub, e);
+            return cli_fail(sub, e);
         }
     }
     O->relu_d0 = a->relu_d0;

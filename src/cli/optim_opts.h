@@ -72,11 +72,6 @@ int cli_optim_arith(cpwl_arith_t A, const char *name,
                     const cli_optim_args *a, const char *sub,
                     const char *opt);
 
-/* cli_fail for the messages of the optimiser modules: an objective's
-   name in quotes is not an option (`quadratic` is printed plain) and
-   the dimension `dim` is --x0's. */
-int cli_optim_fail(const char *sub, cpwl_err_t e);
-
 /* An exact literal option value (cpwl_num_parse_fmpq): an exit status. */
 int cli_optim_fmpq(fmpq_t q, const char *sub, const char *opt,
                    const char *s);

@@ -302,7 +302,7 @@ int objective_check_dim(slong n, slong dim, const char *name, cpwl_err_t e)
 {
     if (dim >= 0 && dim != n)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective %s has dimension "
-                            "%ld, but the dimension asked for (`dim`) is %ld",
+                            "%ld, but the starting point has dimension %ld",
                             name, (long) n, (long) dim);
     return CPWL_OK;
 }
@@ -379,8 +379,8 @@ static int ph_init(cpwl_objective_t O, const obj_param *P, slong np,
         return st;
     if (dim < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective pseudo-huber "
-                            "needs its dimension (`dim`), which the starting "
-                            "point gives");
+                            "needs its dimension, the length of the starting "
+                            "point");
     S = consts_only_new(O, 1);
     fmpq_one(S->C.q);
     O->eval = ph_eval;

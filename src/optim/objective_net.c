@@ -367,8 +367,8 @@ int objective_net_init(cpwl_objective_t O, const char *args, size_t len,
     }
     if (dim >= 0 && dim != p)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective net has dimension "
-                            "%ld (its weights and biases), but the dimension "
-                            "asked for (`dim`) is %ld", (long) p, (long) dim);
+                            "%ld (its weights and biases), but the starting "
+                            "point has dimension %ld", (long) p, (long) dim);
     O->dim = p;
     O->nterms = D;
     O->eval = net_eval;
