@@ -113,6 +113,7 @@ typedef struct
     cpwl_val_struct s0, s1, s2; /* scratch */
     cpwl_val_struct p1, p2;     /* adam:kingma-ba: b1^t, b2^t (running) */
     cpwl_val_struct c_one;      /* 1 */
+    cpwl_val_struct c_lo, c_hi; /* the objective's box, when it has one */
     ulong stagnant;             /* float: updates d != 0 that left x unchanged */
     slong *batch;               /* sgd: the current batch's terms */
     slong *perm;                /* sgd without replacement: the epoch */

@@ -203,12 +203,10 @@ static void optim_project(cpwl_optim_t R)
 
     if (!R->obj->has_box)
         return;
-    cpwl_val_set_fmpq(&R->s0, R->obj->lo, A);
-    cpwl_val_set_fmpq(&R->s1, R->obj->hi, A);
     for (i = 0; i < R->dim; i++)
     {
-        cpwl_val_max(R->x + i, R->x + i, &R->s0, A);
-        cpwl_val_min(R->x + i, R->x + i, &R->s1, A);
+        cpwl_val_max(R->x + i, R->x + i, &R->c_lo, A);
+        cpwl_val_min(R->x + i, R->x + i, &R->c_hi, A);
     }
 }
 
@@ -257,6 +255,8 @@ int cpwl_optim_init(cpwl_optim_t R, const cpwl_optim_opts_t o,
     cpwl_val_init(&R->p2, A);
     cpwl_val_init(&R->c_one, A);
     cpwl_val_set_si(&R->c_one, 1, A);
+    optim_const(&R->c_lo, O->lo, A);    /* (0 when there is no box) */
+    optim_const(&R->c_hi, O->hi, A);
     cpwl_val_set_si(&R->p1, 1, A);
     cpwl_val_set_si(&R->p2, 1, A);
     for (i = 0; i < n; i++)
@@ -305,6 +305,8 @@ void cpwl_optim_clear(cpwl_optim_t R)
     cpwl_val_clear(&R->p1, A);
     cpwl_val_clear(&R->p2, A);
     cpwl_val_clear(&R->c_one, A);
+    cpwl_val_clear(&R->c_lo, A);
+    cpwl_val_clear(&R->c_hi, A);
     flint_free(R->batch);
     flint_free(R->perm);
     memset(R, 0, sizeof(cpwl_optim_struct));
