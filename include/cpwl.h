@@ -28,5 +28,7 @@
 #include "cpwl/optim.h"
 #include "cpwl/trace.h"
 #include "cpwl/convergence.h"
+#include "cpwl/dist.h"
+#include "cpwl/tron.h"
 
 #endif

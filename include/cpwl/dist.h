@@ -1,0 +1,120 @@
+/* Distributions of the input x of a ReLU gate (thesis, chapter 3;
+   Karmakar-Mukherjee, arXiv 2005.04211): a finite support with exact
+   probabilities (expectations are finite sums, computed exactly), data
+   (x, y) pairs taken as the uniform distribution on the rows, and
+   continuous laws (Gaussian, uniform on a box, symmetric Gaussian
+   mixtures) that are only sampled.  Their second and fourth moments
+   Sigma = E[x x^T] and M = E[|x|^2 x x^T] are exact rationals for all
+   kinds (closed forms for the continuous ones).
+
+   Draws are seeded (splitmix64) and the same on every machine: an index
+   of a finite support by rejection on the exact probabilities' common
+   denominator (no bias), a continuous draw as doubles (Box-Muller on
+   53-bit uniforms), which are then exact rationals. */
+#ifndef CPWL_DIST_H
+#define CPWL_DIST_H
+
+#include <stdint.h>
+#include <flint/fmpq.h>
+#include <flint/fmpq_mat.h>
+#include "cpwl/err.h"
+#include "cpwl/erm.h"
+
+typedef enum
+{
+    CPWL_DIST_FINITE = 0,       /* K points x_k with probabilities p_k */
+    CPWL_DIST_DATA,             /* K pairs (x_k, y_k), each of probability 1/K */
+    CPWL_DIST_GAUSSIAN,         /* N(0, sigma^2 I_n) */
+    CPWL_DIST_UNIFORM,          /* uniform on the box [lo, hi]^n */
+    CPWL_DIST_MIXTURE           /* (1/J) sum_j (N(mu_j, sigma^2 I) +
+                                   N(-mu_j, sigma^2 I)) / 2 */
+}
+cpwl_dist_kind;
+
+typedef struct
+{
+    cpwl_dist_kind kind;
+    slong n;                    /* dimension of x */
+    slong K;                    /* FINITE, DATA: rows */
+    fmpq *p;                    /* FINITE, DATA: K probabilities (>= 0,
+                                   summing to 1 exactly) */
+    fmpq *X;                    /* FINITE, DATA: K x n, row-major */
+    fmpq *y;                    /* DATA: K labels; NULL otherwise */
+    fmpz *cum;                  /* FINITE, DATA: K + 1 cumulative weights
+                                   p_0 den, (p_0 + p_1) den, ..., from 0 */
+    fmpz_t den;                 /* the probabilities' common denominator */
+    fmpq_t sigma;               /* GAUSSIAN, MIXTURE: standard deviation > 0 */
+    fmpq_t lo, hi;              /* UNIFORM: lo < hi */
+    slong J;                    /* MIXTURE: number of means */
+    fmpq *mu;                   /* MIXTURE: J x n */
+}
+cpwl_dist_struct;
+
+typedef cpwl_dist_struct cpwl_dist_t[1];
+
+void cpwl_dist_init(cpwl_dist_t D);
+void cpwl_dist_clear(cpwl_dist_t D);
+
+/* A finite support from CSV text: one row per support point, its
+   probability as an exact literal (1/4, 0.25, 1e-2) then the n
+   coordinates of x; the CSV conventions of data files (separator
+   detected, quotes, '#' comments, BOM, CRLF; a first row with a cell
+   that is not a number is a header).  Refused with a message naming the
+   line (and cell): rows of different lengths, fewer than 2 cells, a
+   negative probability, probabilities that do not sum to exactly 1 (the
+   message gives the sum).  name is used in messages. */
+int cpwl_dist_read_str(cpwl_dist_t D, const char *text, size_t len,
+                       const char *name, cpwl_err_t e);
+int cpwl_dist_read_file(cpwl_dist_t D, const char *path, cpwl_err_t e);
+
+/* The uniform distribution on the rows of data (kind DATA; the labels
+   are kept). */
+void cpwl_dist_set_data(cpwl_dist_t D, const cpwl_erm_data_t data);
+
+/* A continuous law from its description:
+     gaussian:n=N[;sigma=S]            N(0, S^2 I_N), S = 1 by default
+     uniform:n=N[;lo=A;hi=B]           uniform on [A, B]^N, [-1, 1] by default
+     mixture:mu=V;mu=V...[;sigma=S]    the symmetric mixture of the
+                                       means V (comma lists, one length)
+   with exact literals.  Returns 0 if s does not start with one of the
+   three names followed by ':' (s is then a file name; D unchanged), 1
+   when D is set, 2 on a malformed description (CPWL_ERR_INPUT in e, the
+   message naming the parameter and what was expected). */
+int cpwl_dist_parse(cpwl_dist_t D, const char *s, cpwl_err_t e);
+
+/* 1 for GAUSSIAN, UNIFORM, MIXTURE (expectations are not finite sums). */
+int cpwl_dist_is_continuous(const cpwl_dist_t D);
+
+/* "finite", "data", "gaussian", "uniform", "mixture". */
+const char *cpwl_dist_kind_name(cpwl_dist_kind k);
+
+/* Decide exactly whether x and -x are equally likely.  Returns 1 if so;
+   0 if not, with *witness (may be NULL) the first row k whose mirror
+   -x_k has a different probability (-1 for continuous laws, whose
+   asymmetry is a box with lo != -hi).  Zero rows are their own mirror.
+   FINITE and DATA: O(K log K) comparisons after sorting. */
+int cpwl_dist_symmetric(slong *witness, const cpwl_dist_t D);
+
+/* Sigma = E[x x^T] and M = E[|x|^2 x x^T], exactly (n x n, initialised
+   by the caller).  Finite sums for FINITE and DATA; closed forms
+   otherwise (docs/api/dist.md):
+     gaussian  Sigma = s^2 I,  M = (n + 2) s^4 I
+     uniform   Sigma_ii = m2, Sigma_ij = m1^2,  with m_k = E[u^k] on
+               [lo, hi]; M from the moments up to the fourth
+     mixture   per mean: Sigma = s^2 I + mu mu^T,
+               M = (|mu|^2 + (n + 4) s^2) mu mu^T + (|mu|^2 s^2 + (n + 2) s^4) I,
+               averaged over the means. */
+void cpwl_dist_moments(fmpq_mat_t Sigma, fmpq_mat_t M, const cpwl_dist_t D);
+
+/* splitmix64: the next 64 random bits of *state. */
+uint64_t cpwl_dist_rand(uint64_t *state);
+
+/* FINITE, DATA: a row index drawn with the exact probabilities. */
+slong cpwl_dist_draw_index(const cpwl_dist_t D, uint64_t *state);
+
+/* One draw of x (n exact rationals; a support point, or the doubles of a
+   continuous draw).  Returns the row index for FINITE and DATA, -1
+   otherwise. */
+slong cpwl_dist_draw(fmpq *x, const cpwl_dist_t D, uint64_t *state);
+
+#endif
