@@ -224,6 +224,15 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
                                size_t len, const char *name, int sep,
                                volatile sig_atomic_t *interrupt, cpwl_err_t e)
 {
+    return erm_data_read_csv(data, NULL, stopped, text, len, name, sep,
+                             "x_1,...,x_n,y", interrupt, e);
+}
+
+int erm_data_read_csv(cpwl_erm_data_t data, slong **where, int *stopped,
+                      const char *text, size_t len, const char *name, int sep,
+                      const char *shape, volatile sig_atomic_t *interrupt,
+                      cpwl_err_t e)
+{
     csv_reader C;
     size_t pos = 0;
     slong alloc = 0, cols = -1, k;
@@ -233,6 +242,8 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
 
     cpwl_erm_data_clear(data);
     *stopped = 0;
+    if (where != NULL)
+        *where = NULL;
     if (sep != 0 && sep != ',' && sep != ';' && sep != '\t')
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: separator %d: expected ',', "
                             "';' or a tab", name, sep);
@@ -276,8 +287,8 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
             if (cols < 0 && C.ncells < 2)
             {
                 st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s:%ld: a row needs at "
-                                  "least 2 cells (x_1,...,x_n,y), got 1", name,
-                                  (long) C.line);
+                                  "least 2 cells (%s), got 1", name,
+                                  (long) C.line, shape);
                 break;
             }
             if (first)
@@ -322,7 +333,18 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
                 }
             }
             if (st == CPWL_OK)
+            {
+                if (where != NULL)
+                {
+                    /* (line, column of the first cell) of every row */
+                    if (data->D == alloc)
+                        *where = flint_realloc(*where, 2 * FLINT_MAX(16, 2 * alloc)
+                                               * sizeof(slong));
+                    (*where)[2 * data->D] = C.line;
+                    (*where)[2 * data->D + 1] = (slong) (C.cells[0].a - pos + 1);
+                }
                 data_push(data, &alloc, row);
+            }
         }
         pos = end + 1;
         if (erm_stop(interrupt))
@@ -338,7 +360,14 @@ int cpwl_erm_data_read_str_sep(cpwl_erm_data_t data, int *stopped, const char *t
     if (st == CPWL_OK && data->D == 0 && !*stopped)
         st = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: no data rows", name);
     if (st != CPWL_OK || *stopped)
+    {
         cpwl_erm_data_clear(data);
+        if (where != NULL)
+        {
+            flint_free(*where);
+            *where = NULL;
+        }
+    }
     return st;
 }
 

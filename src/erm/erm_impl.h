@@ -17,6 +17,15 @@ static inline int erm_stop(volatile sig_atomic_t *interrupt)
     return interrupt != NULL && *interrupt;
 }
 
+/* cpwl_erm_data_read_str_sep with shape the cells of a row as messages
+   name them ("x_1,...,x_n,y"), and, when where is not NULL, the line and
+   the column of the first cell of every row, 2 entries a row, in a new
+   array *where (flint_free; NULL when no rows are read). */
+int erm_data_read_csv(cpwl_erm_data_t data, slong **where, int *stopped,
+                      const char *text, size_t len, const char *name, int sep,
+                      const char *shape, volatile sig_atomic_t *interrupt,
+                      cpwl_err_t e);
+
 /* The loss of prediction p against label y, added to acc. */
 void erm_add_loss(fmpq *acc, const fmpq *p, const fmpq *y, cpwl_qp_loss kind);
 
