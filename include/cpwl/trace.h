@@ -166,4 +166,19 @@ int cpwl_trace_plot(FILE *f, const char *name, cpwl_trace_format fmt,
                     int height, const char *title, const fmpq *fstar,
                     cpwl_err_t e);
 
+/* cpwl_trace_plot with the panels' labels given (UTF-8 text; NULL: the
+   labels of f and |grad f|), for traces that record other quantities
+   (module tron: |w_t - w*|^2 and the step's length). */
+int cpwl_trace_plot_labels(FILE *f, const char *name, cpwl_trace_format fmt,
+                           const cpwl_trace_struct *T, slong n, int width,
+                           int height, const char *title, const fmpq *fstar,
+                           const char *label_f, const char *label_g,
+                           cpwl_err_t e);
+
+/* Record a point of a run that is not of module optim (module tron): t,
+   the iterate x (T->dim values of arithmetic A, whose kind is T's) and
+   the two plotted quantities f and g (have_f set). */
+void cpwl_trace_append(cpwl_trace_t T, slong t, cpwl_val_srcptr x,
+                       const cpwl_arith_t A, const arb_t f, const arb_t g);
+
 #endif

@@ -122,12 +122,15 @@ typedef struct
     cpwl_val_ptr MX;            /* neuro-tron: M x_k (K x r) */
     cpwl_val_ptr P;             /* population: the probabilities (K) */
     cpwl_val_ptr Y;             /* the clean labels of the support (K) */
-    fmpq *Xq;                   /* the support's exact rows (shared with D,
-                                   or the neuro-tron products) */
+    fmpq *Xq;                   /* the support's exact features (K x n, or
+                                   neuro-tron's A_j x_k, K x k x r) */
+    fmpq *MXq;                  /* neuro-tron: M x_k exactly (K x r) */
     fmpq *Yq;                   /* the exact clean labels (K) */
     cpwl_val_struct c_step, c_1k, c_bt, c_d0, s0, s1, s2;
-    fmpq *xq;                   /* online, continuous: a draw (n) */
+    fmpq *xq;                   /* online, continuous: a draw, its
+                                   features, M x (n + fw + r scratch) */
     cpwl_val_ptr xv, mxv;       /* online: the draw in A (n or k r; r) */
+    cpwl_val_ptr wsv, dv;       /* w* in A; w_t - w* (worst-case adversary) */
     cpwl_pred_ctx_t pred;       /* exact sign decisions */
     uint64_t rng;
     ulong draws, poisoned;      /* online: points drawn, labels poisoned */

@@ -238,7 +238,8 @@ static void panel_curve(cairo_t *cr, const plot_panel *P, const plot_curve *c,
 }
 
 static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
-                      int W, int H, const char *title, const fmpq *fstar)
+                      int W, int H, const char *title, const fmpq *fstar,
+                      const char *label_f, const char *label_g)
 {
     plot_curve *c[2];
     plot_panel P[2];
@@ -275,9 +276,11 @@ static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
     /* the same t axis in both panels */
     P[1].tlo = P[0].tlo = fmin(P[0].tlo, P[1].tlo);
     P[1].thi = P[0].thi = fmax(P[0].thi, P[1].thi);
-    panel_axes(cr, P, fstar != NULL ? "f(x_t) \xe2\x88\x92 f*  (log scale)"
+    panel_axes(cr, P, label_f != NULL ? label_f : fstar != NULL
+               ? "f(x_t) \xe2\x88\x92 f*  (log scale)"
                : "f(x_t)  (log scale)", font);
-    panel_axes(cr, P + 1, "|\xe2\x88\x87" "f(x_t)|  (log scale)", font);
+    panel_axes(cr, P + 1, label_g != NULL ? label_g
+               : "|\xe2\x88\x87" "f(x_t)|  (log scale)", font);
     draw_font(cr, font, 0);
     cairo_set_source_rgb(cr, 0, 0, 0);
     draw_show(cr, "t", (P[1].x0 + P[1].x1) / 2, H - 6 * unit, 0.5);
@@ -333,6 +336,16 @@ int cpwl_trace_plot(FILE *f, const char *path, cpwl_trace_format fmt,
                     int height, const char *title, const fmpq *fstar,
                     cpwl_err_t e)
 {
+    return cpwl_trace_plot_labels(f, path, fmt, T, n, width, height, title,
+                                  fstar, NULL, NULL, e);
+}
+
+int cpwl_trace_plot_labels(FILE *f, const char *path,
+                           cpwl_trace_format fmt, const cpwl_trace_struct *T,
+                           slong n, int width, int height, const char *title,
+                           const fmpq *fstar, const char *label_f,
+                           const char *label_g, cpwl_err_t e)
+{
     plot_stream st;
     cairo_surface_t *surf;
     cairo_t *cr;
@@ -359,7 +372,7 @@ int cpwl_trace_plot(FILE *f, const char *path, cpwl_trace_format fmt,
     else
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
     cr = cairo_create(surf);
-    plot_draw(cr, T, n, width, height, title, fstar);
+    plot_draw(cr, T, n, width, height, title, fstar, label_f, label_g);
     status = cairo_status(cr);
     cairo_destroy(cr);
     if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_TRACE_PNG)

@@ -201,6 +201,26 @@ static cpwl_trace_point_struct *trace_append(cpwl_trace_t T)
     return T->pts + T->n++;
 }
 
+void cpwl_trace_append(cpwl_trace_t T, slong t, cpwl_val_srcptr x,
+                       const cpwl_arith_t A, const arb_t f, const arb_t g)
+{
+    cpwl_trace_point_struct *p = trace_append(T);
+    slong i;
+    p->t = t;
+    for (i = 0; i < T->dim; i++)
+    {
+        if (p->xq != NULL)
+            cpwl_val_get_fmpq(p->xq + i, x + i, A);
+        else if (p->xb != NULL)
+            arb_set(p->xb + i, &x[i].b);
+        else
+            p->xd[i] = x[i].d;
+    }
+    arb_set(&p->f, f);
+    arb_set(&p->gnorm, g);
+    p->have_f = 1;
+}
+
 int cpwl_trace_visit(cpwl_trace_t T, const cpwl_optim_struct *R,
                      cpwl_err_t e)
 {
