@@ -295,10 +295,11 @@ void cli_tron_print_text(FILE *f, const cli_tron_ctx *c)
         /* the table: t, then |w_t - w*|^2 per run */
         fprintf(f, "%8s", "t");
         for (i = 0; i < c->nruns; i++)
-            fprintf(f, "  %-32s", c->runs[i].T->arith);
+            fprintf(f, "  %-*s", i + 1 < c->nruns ? 32 : 0,
+                    c->runs[i].T->arith);
         fprintf(f, "\n%8s", "");
         for (i = 0; i < c->nruns; i++)
-            fprintf(f, "  %-32s", "|w_t - w*|^2");
+            fprintf(f, "  %-*s", i + 1 < c->nruns ? 32 : 0, "|w_t - w*|^2");
         fputc('\n', f);
         for (i = 0; i < c->nruns; i++)
             rows = FLINT_MAX(rows, c->runs[i].T->n);
@@ -313,14 +314,15 @@ void cli_tron_print_text(FILE *f, const cli_tron_ctx *c)
             fprintf(f, "%8ld", (long) t);
             for (i = 0; i < c->nruns; i++)
             {
+                int wd = i + 1 < c->nruns ? 32 : 0;
                 if (k < c->runs[i].T->n)
                 {
                     char *s = dist_cell(c->runs + i, k);
-                    fprintf(f, "  %-32s", s);
+                    fprintf(f, "  %-*s", wd, s);
                     flint_free(s);
                 }
                 else
-                    fprintf(f, "  %-32s", "");
+                    fprintf(f, "  %-*s", wd, "");
             }
             fputc('\n', f);
         }
