@@ -120,18 +120,7 @@ if [ -z "$CPWL_WRAP" ]; then
     wait_catching "$pid"
     sleep 1
     t0=$(now_ms)
-    kill -INT $pid 2>/dev/null
-    # At most 30 s for cpwl to stop.  (Not a background guard: killing a
-    # subshell before it has reset its traps runs this shell's exit trap,
-    # which removes $tmp.)
-    _i=0
-    while kill -0 $pid 2>/dev/null && [ $_i -lt 3000 ]; do
-        sleep 0.01
-        _i=$((_i + 1))
-    done
-    kill -KILL $pid 2>/dev/null
-    wait $pid
-    status=$?
+    interrupt $pid
     ms=$(($(now_ms) - t0))
 fi
 if [ -z "$CPWL_WRAP" ]; then

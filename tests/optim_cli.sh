@@ -358,17 +358,7 @@ if [ -z "$CPWL_WRAP" ]; then
     pid=$!
     wait_catching "$pid"
     sleep 1
-    kill -INT $pid 2>/dev/null
-    # At most 30 s for cpwl to stop.  (Not a background guard: a killed
-    # subshell can run this shell's exit trap and remove $tmp.)
-    _i=0
-    while kill -0 $pid 2>/dev/null && [ $_i -lt 300 ]; do
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    kill -KILL $pid 2>/dev/null
-    wait $pid
-    status=$?
+    interrupt $pid
     why=""
     [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
     grep -q "interrupted at t = " "$tmp/err" || why="$why no 'interrupted' on stderr;"

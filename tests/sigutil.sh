@@ -18,3 +18,19 @@ wait_catching() {
         _i=$((_i + 1))
     done
 }
+
+# interrupt PID: send SIGINT to PID, wait at most 30 s for it to stop
+# (polling, not a background guard: a killed guard subshell can run the
+# script's exit trap, which removes $tmp), kill it if it has not, and set
+# $status to its exit status.
+interrupt() {
+    kill -INT "$1" 2>/dev/null
+    _i=0
+    while kill -0 "$1" 2>/dev/null && [ "$_i" -lt 3000 ]; do
+        sleep 0.01
+        _i=$((_i + 1))
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1"
+    status=$?
+}

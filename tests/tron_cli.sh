@@ -191,15 +191,7 @@ if [ -z "$CPWL_WRAP" ]; then
     pid=$!
     wait_catching "$pid"
     sleep 1
-    kill -INT $pid 2>/dev/null
-    _i=0
-    while kill -0 $pid 2>/dev/null && [ $_i -lt 300 ]; do
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    kill -KILL $pid 2>/dev/null
-    wait $pid
-    status=$?
+    interrupt $pid
     why=""
     [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
     grep -q "interrupted" "$tmp/err" || why="$why no 'interrupted' on stderr;"

@@ -16,6 +16,7 @@
 #include <flint/fmpq.h>
 #include "cpwl/arbcompat.h"
 #include "cpwl/ieee.h"
+#include "cpwl/pred.h"
 
 typedef enum
 {
@@ -130,6 +131,19 @@ void cpwl_val_dot(cpwl_val_t r, cpwl_val_srcptr a, cpwl_val_srcptr b, slong n,
    of the number, 0 for both zeros; Arb: when the ball excludes zero, or
    0 for the exact point 0); 2 when not (a ball straddling zero, a NaN). */
 int cpwl_val_sgn(const cpwl_val_t a, const cpwl_arith_t A);
+
+/* The sign of z for a decision that branches on it (a relu): an exact
+   value through the predicate layer pred (which counts it); a ball by
+   cpwl_val_sgn, counted in pred as decided by Arb, or 2 when it contains
+   0 and is not 0 (undecided: the caller's enclosure is lost); a float as
+   its program branches (-1 for a NaN, which is not > 0). */
+int cpwl_val_sign_pred(const cpwl_val_t z, const cpwl_arith_t A,
+                       cpwl_pred_ctx_t pred);
+
+/* 1 if x_0 ... x_{n-1} are finite and, in Arb, each of radius at most
+   rel max(1, |midpoint|) (the enclosure still means something). */
+int cpwl_val_vec_enclosed(cpwl_val_srcptr x, slong n, const cpwl_arith_t A,
+                          double rel);
 
 /* 1 if a is finite (a float that is not inf/NaN, a finite ball). */
 int cpwl_val_is_finite(const cpwl_val_t a, const cpwl_arith_t A);

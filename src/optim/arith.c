@@ -521,3 +521,51 @@ double cpwl_val_get_d(const cpwl_val_t a, const cpwl_arith_t A)
         return arf_get_d(arb_midref(&a->b), ARF_RND_NEAR);
     return a->d;
 }
+
+static void sign_get_q(fmpq_t v, void *data)
+{
+    fmpq_set(v, (const fmpq *) data);
+}
+
+int cpwl_val_sign_pred(const cpwl_val_t z, const cpwl_arith_t A,
+                       cpwl_pred_ctx_t pred)
+{
+    int s;
+    if (A->kind == CPWL_ARITH_EXACT)
+    {
+        cpwl_pred_src_struct src;
+        src.get_d = NULL;
+        src.get_arb = NULL;
+        src.get_fmpq = sign_get_q;
+        src.data = (void *) &z->q;
+        return cpwl_pred_sign(pred, &src);
+    }
+    s = cpwl_val_sgn(z, A);
+    if (A->kind == CPWL_ARITH_ARB)
+    {
+        if (s != 2)
+            cpwl_pred_ctx_count(pred, 0, 1, 0);
+        return s;
+    }
+    return s == 2 ? -1 : s;     /* a NaN is not > 0 */
+}
+
+int cpwl_val_vec_enclosed(cpwl_val_srcptr x, slong n, const cpwl_arith_t A,
+                          double rel)
+{
+    slong i;
+    for (i = 0; i < n; i++)
+    {
+        if (!cpwl_val_is_finite(x + i, A))
+            return 0;
+        if (A->kind == CPWL_ARITH_ARB)
+        {
+            /* a threshold, not a decision about a value: doubles do */
+            double r = mag_get_d(arb_radref(&x[i].b));
+            double m = fabs(arf_get_d(arb_midref(&x[i].b), ARF_RND_NEAR));
+            if (!(r <= rel * (m > 1.0 ? m : 1.0)))
+                return 0;
+        }
+    }
+    return 1;
+}

@@ -60,42 +60,19 @@ static int has_bias(const net_obj_struct *S, slong l)
     return l < S->nl - 1 || S->net->output_bias;
 }
 
-static void get_q(fmpq_t v, void *data)
-{
-    fmpq_set(v, (const fmpq *) data);
-}
-
 /* The sign of the pre-activation z of neuron j of layer l at data point
    i: -1, 0, +1; 2 with a message when a ball cannot decide it. */
 static int net_sign(const cpwl_val_struct *z, cpwl_objective_struct *O,
                     cpwl_arith_t A, slong l, slong j, slong i, cpwl_err_t e)
 {
-    int s;
-    if (A->kind == CPWL_ARITH_EXACT)
-    {
-        cpwl_pred_src_struct src;
-        src.get_d = NULL;
-        src.get_arb = NULL;
-        src.get_fmpq = get_q;
-        src.data = (void *) &z->q;
-        return cpwl_pred_sign(O->pred, &src);
-    }
-    s = cpwl_val_sgn(z, A);
-    if (A->kind == CPWL_ARITH_ARB)
-    {
-        if (s == 2)
-        {
-            cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: the enclosure "
-                         "cannot decide the sign of layer %ld, neuron %ld at "
-                         "data point %ld (its ball contains 0 at %ld bits)",
-                         (long) l + 1, (long) j + 1, (long) i + 1,
-                         (long) A->prec);
-            return 2;
-        }
-        cpwl_pred_ctx_count(O->pred, 0, 1, 0);
-        return s;
-    }
-    return s == 2 ? -1 : s;     /* a NaN is not > 0 */
+    int s = cpwl_val_sign_pred(z, A, O->pred);
+    if (s == 2)
+        cpwl_err_set(e, CPWL_ERR_INPUT, "objective net: the enclosure "
+                     "cannot decide the sign of layer %ld, neuron %ld at "
+                     "data point %ld (its ball contains 0 at %ld bits)",
+                     (long) l + 1, (long) j + 1, (long) i + 1,
+                     (long) A->prec);
+    return s;
 }
 
 /* r = d s for the derivative code d: 0, 1, 2 (the slope). */

@@ -562,26 +562,7 @@ done:
 
 int cpwl_optim_enclosure_ok(const cpwl_optim_t R, double rel)
 {
-    const cpwl_arith_struct *A = R->A;
-    slong i;
-
-    for (i = 0; i < R->dim; i++)
-    {
-        const cpwl_val_struct *x = R->x + i;
-
-        if (!cpwl_val_is_finite(x, A))
-            return 0;
-        if (A->kind == CPWL_ARITH_ARB)
-        {
-            /* a threshold, not a decision about a value: doubles do */
-            double r = mag_get_d(arb_radref(&x->b));
-            double m = fabs(arf_get_d(arb_midref(&x->b), ARF_RND_NEAR));
-
-            if (!(r <= rel * (m > 1.0 ? m : 1.0)))
-                return 0;
-        }
-    }
-    return 1;
+    return cpwl_val_vec_enclosed(R->x, R->dim, R->A, rel);
 }
 
 /* ------------------------------------------------------------------------

@@ -434,43 +434,17 @@ void cpwl_tron_clear(cpwl_tron_t R)
    Steps
    ------------------------------------------------------------------------ */
 
-static void get_q(fmpq_t v, void *data)
-{
-    fmpq_set(v, (const fmpq *) data);
-}
-
 /* The sign of z (what: for the message): -1, 0, +1; 2 with a message
    when a ball cannot decide it. */
 static int tron_sign(cpwl_tron_struct *R, const cpwl_val_struct *z,
                      const char *what, cpwl_err_t e)
 {
-    cpwl_arith_struct *A = R->A;
-    int s;
-
-    if (A->kind == CPWL_ARITH_EXACT)
-    {
-        cpwl_pred_src_struct src;
-        src.get_d = NULL;
-        src.get_arb = NULL;
-        src.get_fmpq = get_q;
-        src.data = (void *) &z->q;
-        return cpwl_pred_sign(R->pred, &src);
-    }
-    s = cpwl_val_sgn(z, A);
-    if (A->kind == CPWL_ARITH_ARB)
-    {
-        if (s == 2)
-        {
-            cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the enclosure cannot "
-                         "decide the sign of %s at step %ld (its ball "
-                         "contains 0 at %ld bits)", what, (long) R->t,
-                         (long) A->prec);
-            return 2;
-        }
-        cpwl_pred_ctx_count(R->pred, 0, 1, 0);
-        return s;
-    }
-    return s == 2 ? -1 : s;     /* a NaN is not > 0 */
+    int s = cpwl_val_sign_pred(z, R->A, R->pred);
+    if (s == 2)
+        cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the enclosure cannot decide "
+                     "the sign of %s at step %ld (its ball contains 0 at %ld "
+                     "bits)", what, (long) R->t, (long) R->A->prec);
+    return s;
 }
 
 /* The worst-case adversary's sign: that of <w_t - w*, v> (v = x, or M x
@@ -890,26 +864,6 @@ void cpwl_tron_loss_arb(arb_t r, const cpwl_tron_t R, slong prec)
    The driver
    ------------------------------------------------------------------------ */
 
-static int enclosure_ok(const cpwl_tron_struct *R, double rel)
-{
-    slong j;
-    for (j = 0; j < R->r; j++)
-    {
-        const cpwl_val_struct *x = R->w + j;
-        if (!cpwl_val_is_finite(x, R->A))
-            return 0;
-        if (R->A->kind == CPWL_ARITH_ARB)
-        {
-            /* a threshold, not a decision about a value: doubles do */
-            double rad = mag_get_d(arb_radref(&x->b));
-            double m = fabs(arf_get_d(arb_midref(&x->b), ARF_RND_NEAR));
-            if (!(rad <= rel * (m > 1.0 ? m : 1.0)))
-                return 0;
-        }
-    }
-    return 1;
-}
-
 static int tron_attempt(cpwl_tron_result_struct *res,
                         const cpwl_tron_opts_t o, const cpwl_dist_t D,
                         const fmpq *wstar, const fmpq *w1, cpwl_arith_t A,
@@ -926,7 +880,8 @@ static int tron_attempt(cpwl_tron_result_struct *res,
         return e->status;
     for (k = 0; ; k++)
     {
-        if (A->kind == CPWL_ARITH_ARB && !enclosure_ok(R, rel))
+        if (A->kind == CPWL_ARITH_ARB
+            && !cpwl_val_vec_enclosed(R->w, R->r, A, rel))
         {
             res->lost = R->t;
             snprintf(res->why, sizeof(res->why), "a ball of w_%ld is wider "
