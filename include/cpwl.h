@@ -30,5 +30,6 @@
 #include "cpwl/convergence.h"
 #include "cpwl/dist.h"
 #include "cpwl/tron.h"
+#include "cpwl/symeig.h"
 
 #endif
