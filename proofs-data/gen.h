@@ -15,7 +15,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 9
+#define NTABLES 10
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -34,6 +34,7 @@ void gen_reddi(const char *dir);
 
 /* Chapter 3 (gen_tron.c). */
 void gen_tron_traj(const char *dir);
+void gen_tron_rho(const char *dir);
 void gen_tron_poison(const char *dir);
 
 #endif

@@ -21,6 +21,8 @@
 static const char CROSS[] = "p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,0,1\n"
     "1/4,0,-1\n";
 static const char ASYM[] = "p,x1,x2\n1/2,1,0\n1/4,0,1\n1/4,-1,-1\n";
+static const char DIAG[] = "p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,1,1\n"
+    "1/4,-1,-1\n";
 
 static void tron_die(const cpwl_err_t e)
 {
@@ -144,6 +146,173 @@ void gen_tron_traj(const char *dir)
             _fmpq_vec_clear(W, 2 * (TRAJ_T + 1));
             _fmpq_vec_clear(d, TRAJ_T + 1);
             cpwl_tron_opts_clear(o);
+            cpwl_dist_clear(D);
+        }
+    table_close(&T);
+}
+
+/* ---- (b) the certified rho against the observed contraction ---------- */
+
+#define RHO_T 30                /* population steps */
+#define LAW_T 20                /* steps of the exact law at most */
+#define LAW_STATES 6000         /* its state cap */
+
+/* q exactly when it is short, else rounded to 10 digits. */
+static const char *q_or_digits(char *buf, size_t size, const fmpq_t q)
+{
+    char *s = fmpq_get_str(NULL, 10, q);
+    if (strlen(s) <= 24)
+        snprintf(buf, size, "%s", s);
+    else
+    {
+        arb_t a;
+        char *d;
+        arb_init(a);
+        arb_set_fmpq(a, q, 128);
+        d = arb_get_str(a, 10, ARB_STR_NO_RADIUS);
+        snprintf(buf, size, "%s (10 digits)", d);
+        flint_free(d);
+        arb_clear(a);
+    }
+    flint_free(s);
+    return buf;
+}
+
+/* A real of the certificate: exact when its ball is a point (then it is
+   the rational), else the ball. */
+static const char *real_str(char *buf, size_t size, const arb_t x)
+{
+    char *s;
+    if (arb_is_exact(x))
+    {
+        fmpq_t q;
+        fmpq_init(q);
+        arf_get_fmpq(q, arb_midref(x));
+        q_or_digits(buf, size, q);
+        fmpq_clear(q);
+        return buf;
+    }
+    s = arb_get_str(x, 10, 0);
+    snprintf(buf, size, "%s", s);
+    flint_free(s);
+    return buf;
+}
+
+/* max over t < T of d[t + 1] / d[t] (d > 0), exactly, into r. */
+static void max_ratio(fmpq_t r, const fmpq *d, slong T)
+{
+    fmpq_t x;
+    slong t;
+    fmpq_init(x);
+    fmpq_zero(r);
+    for (t = 0; t + 1 < T; t++)
+        if (!fmpq_is_zero(d + t))
+        {
+            fmpq_div(x, d + t + 1, d + t);
+            if (fmpq_cmp(x, r) > 0)
+                fmpq_set(r, x);
+        }
+    fmpq_clear(x);
+}
+
+static const char *verdict_str(char *buf, size_t size, slong bad, slong und,
+                               slong T)
+{
+    if (bad)
+        snprintf(buf, size, "no: violated at t = %ld", (long) bad);
+    else if (und)
+        snprintf(buf, size, "yes for t <= %ld but %ld undecided", (long) T,
+                 (long) und);
+    else
+        snprintf(buf, size, "yes; t <= %ld", (long) T);
+    return buf;
+}
+
+void gen_tron_rho(const char *dir)
+{
+    static const char *dists[] = {CROSS, DIAG};
+    static const char *dnames[] = {
+        "cross {+-e1; +-e2} (1/4 each)",
+        "{+-(1;0); +-(1;1)} (1/4 each)"
+    };
+    static const slong bs[] = {1, 2, 4, 8, 16};
+    table T;
+    size_t i, k;
+    char cols[768];
+
+    snprintf(cols, sizeof cols, "distribution,b,c_b,eta_b (the step used),"
+             "rho_b,population: max_t d_{t+1}/d_t (t <= %d),bound on the "
+             "population run,law of the online iterate: t reached (states),"
+             "max_t E d_{t+1} / E d_t,bound on the law", RHO_T);
+    if (!table_open_as(&T, dir, "tron_rho",
+                       "Tron's certified contraction factor rho_b = 1 - "
+                       "eta_b lmin + eta_b^2 c_b against the observed one "
+                       "(w* = (1; -2), w_1 = 0, d_t = |w_t - w*|^2)", cols,
+                       "exact values, but an irrational c_b or rho_b is an "
+                       "Arb ball [mid +/- rad] that contains it and a long "
+                       "ratio is rounded to 10 digits (said so)",
+                       "every value is exact, but an irrational c_b or rho_b "
+                       "is an Arb ball `[mid +/- rad]` that contains it and "
+                       "a long ratio is rounded to 10 digits (said so)"))
+        exit(1);
+    for (i = 0; i < 2; i++)
+        for (k = 0; k < sizeof bs / sizeof *bs; k++)
+        {
+            cpwl_dist_t D;
+            cpwl_tron_cert_t C;
+            cpwl_tron_opts_t o;
+            cpwl_err_t e;
+            fmpq *ws = _fmpq_vec_init(2), *w1 = _fmpq_vec_init(2),
+                *d = _fmpq_vec_init(RHO_T + 1),
+                *Ed = _fmpq_vec_init(LAW_T + 1);
+            fmpq_t r;
+            slong bad, und, lbad, lund, t_done, states;
+            char row[2048], cb[128], eta[128], rho[128], pr[128], lr[128],
+                v1[96], v2[96];
+
+            dist_of(D, dists[i]);
+            cpwl_tron_cert_init(C);
+            cpwl_tron_opts_init(o);
+            cpwl_err_init(e);
+            fmpq_init(r);
+            fmpq_set_si(ws + 0, 1, 1);
+            fmpq_set_si(ws + 1, -2, 1);
+            if (cpwl_tron_cert_compute(C, D, bs[k], NULL, 128, e) != CPWL_OK)
+                tron_die(e);
+            fmpq_set(o->eta, C->eta);
+            o->steps = RHO_T;
+            trajectory(NULL, d, o, D, ws, w1);
+            max_ratio(r, d, RHO_T + 1);
+            q_or_digits(pr, sizeof pr, r);
+            bad = cpwl_tron_cert_check(&und, C, d, RHO_T + 1, 128);
+
+            o->batch = bs[k];
+            o->steps = LAW_T;
+            o->mode = CPWL_TRON_ONLINE;
+            if (cpwl_tron_law(Ed, &t_done, &states, o, D, ws, w1, LAW_STATES,
+                              e) != CPWL_OK)
+                tron_die(e);
+            max_ratio(r, Ed, t_done);
+            q_or_digits(lr, sizeof lr, r);
+            lbad = cpwl_tron_cert_check(&lund, C, Ed, t_done, 128);
+
+            snprintf(row, sizeof row, "%s,%ld,%s,%s,%s,%s,%s,%ld (%ld),%s,%s",
+                     dnames[i], (long) bs[k], real_str(cb, sizeof cb, C->cb),
+                     q_str(eta, sizeof eta, C->eta),
+                     C->rho_exact ? q_str(rho, sizeof rho, C->rho_q)
+                     : real_str(rho, sizeof rho, C->rho), pr,
+                     verdict_str(v1, sizeof v1, bad, und, RHO_T + 1),
+                     (long) t_done, (long) states, lr,
+                     verdict_str(v2, sizeof v2, lbad, lund, t_done));
+            table_row(&T, row);
+            fmpq_clear(r);
+            _fmpq_vec_clear(ws, 2);
+            _fmpq_vec_clear(w1, 2);
+            _fmpq_vec_clear(d, RHO_T + 1);
+            _fmpq_vec_clear(Ed, LAW_T + 1);
+            cpwl_err_clear(e);
+            cpwl_tron_opts_clear(o);
+            cpwl_tron_cert_clear(C);
             cpwl_dist_clear(D);
         }
     table_close(&T);
