@@ -3,7 +3,7 @@
 # claim holds, and the values printed are the hand-derived ones of the
 # thesis's example (D uniform on {+-e1, +-e2}, w* = (1, -2), w_1 = 0):
 # w_2 = (1/4, -1/2), w_5 = (175/256, -175/128), c_1 = 1/2, eta = 1/2,
-# rho = 7/8.  w_5 is recomputed here by a third method (bc, from
+# rho = 7/8, E d_2 = 65/16 for the online iterate's law.  w_5 is recomputed here by a third method (bc, from
 # w_t - w* = (3/4)^(t-1)(w_1 - w*)).  That a false value fails is
 # tests/test_certify_tron.c's part.  Run by `make check` with CPWL and
 # CPWL_WRAP set.
@@ -17,7 +17,7 @@ call certify tron
 why=""
 [ "$status" -eq 0 ] || why="$why exit status $status;"
 grep -q '✗' "$tmp/out" && why="$why a claim fails;"
-grep -q '^8 claims: 8 hold, 0 fail' "$tmp/out" || why="$why not 8 of 8;"
+grep -q '^9 claims: 9 hold, 0 fail' "$tmp/out" || why="$why not 9 of 9;"
 grep -q '^rmsprop' "$tmp/out" && why="$why rmsprop selected;"
 grep -E -q '^tron .*w₂ = \(1/4, −1/2\) +\(1/4, -1/2\) ' "$tmp/out" \
     || why="$why w_2;"
@@ -29,6 +29,8 @@ grep -E -q '^tron .*SGD.*sgd w_50 = \(0, 0\); tron w_2 = \(1/4, -1/2\)' \
     "$tmp/out" || why="$why sgd stuck;"
 grep -E -q '^tron .*t = 1\.\.201: holds ' "$tmp/out" \
     || why="$why the bound over 201 iterates;"
+grep -E -q '^tron .*exact law.*t = 1\.\.[0-9]+ \([0-9]+ states\): holds ' \
+    "$tmp/out" || why="$why the bound on the exact law;"
 report "certify tron: every chapter-3 claim holds, with the thesis's values" \
     "$why"
 
@@ -51,7 +53,7 @@ report "certify --list names tron" "$why"
 call certify tron --json
 why=""
 [ "$status" -eq 0 ] || why="$why exit status $status;"
-grep -q '"passed": 8, "failed": 0' "$tmp/out" || why="$why not 8 passed;"
+grep -q '"passed": 9, "failed": 0' "$tmp/out" || why="$why not 9 passed;"
 grep -q '"computed": "1/2, 1/2, 7/8", "holds": true' "$tmp/out" \
     || why="$why certificate;"
 report "certify tron --json" "$why"

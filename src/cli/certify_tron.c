@@ -36,6 +36,8 @@ const certify_tron_claim certify_tron_claims[] = {
      "\u03c1 = 7/8"},
     {"tron", "  \u03b7 = 1/2: d\u209c \u2264 \u03c1^(t\u22121)d\u2081, "
      "t \u2264 201, population"},
+    {"tron", "  exact law, b = 1: E d\u2082 = 65/16, E d\u209c \u2264 "
+     "\u03c1^(t\u22121)d\u2081"},
     {"tron", "  worst-case poisoning, \u03b7 = 1/2: d\u209c by hand, "
      "\u2192 2\u221a2\u03b2\u03b8"},
     {"tron", "  |d\u209c| \u2264 (7/8)^(t\u22121)\u221a5 + "
@@ -48,7 +50,7 @@ const certify_tron_claim certify_tron_claims[] = {
 static const char CROSS[] = "p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,0,1\n"
     "1/4,0,-1\n";
 
-/* The poisoning grid of claims 6 and 7 (certify.h): (beta, theta) as
+/* The poisoning grid of claims 7 and 8 (certify.h): (beta, theta) as
    p/q pairs. */
 static const slong grid[][4] = {
     {1, 10, 1, 2}, {1, 4, 1, 2}, {1, 2, 1, 2}, {1, 4, 1, 1}, {1, 2, 1, 1},
@@ -222,8 +224,60 @@ done:
     return ok;
 }
 
-/* Claims 4-5: the certificate for b = 1 and its check on the population
-   trajectory at eta = 1/2. */
+/* Claim 6: the exact law of the online iterate, b = 1, eta = 1/2, as
+   far as TRON_LAW_STATES states allow.  E d_2 by hand: from w_1 = 0 the
+   draw e1 (y = 1) moves to (1/2, 0), -e2 (y = 2) to (0, -1), the other
+   two stay: E d_2 = (17/4 + 5 + 5 + 2) / 4 = 65/16. */
+#define TRON_LAW_T 200
+#define TRON_LAW_STATES 2000
+
+static int claim_law(char *computed, size_t clen, char *why, size_t wlen,
+                     const cpwl_tron_cert_t C, const cpwl_dist_t D)
+{
+    cpwl_tron_opts_t o;
+    cpwl_err_t e;
+    fmpq *ws = _fmpq_vec_init(2), *w1 = _fmpq_vec_init(2),
+        *Ed = _fmpq_vec_init(TRON_LAW_T + 1);
+    fmpq_t h;
+    slong t_done, states, bad, und;
+    int ok = 0;
+
+    cpwl_tron_opts_init(o);
+    cpwl_err_init(e);
+    fmpq_init(h);
+    fmpq_set(o->eta, C->eta);
+    o->mode = CPWL_TRON_ONLINE;
+    o->steps = TRON_LAW_T;
+    fmpq_set_si(ws + 0, 1, 1);
+    fmpq_set_si(ws + 1, -2, 1);
+    if (cpwl_tron_law(Ed, &t_done, &states, o, D, ws, w1, TRON_LAW_STATES,
+                      e) != CPWL_OK)
+        snprintf(why, wlen, "%.200s", e->msg);
+    else
+    {
+        bad = cpwl_tron_cert_check(&und, C, Ed, t_done, 128);
+        fmpq_set_si(h, 65, 16);
+        if (bad)
+            snprintf(computed, clen, "violated at t = %ld", (long) bad);
+        else
+            snprintf(computed, clen, "t = 1..%ld (%ld states): holds",
+                     (long) t_done, (long) states);
+        ok = ((t_done >= 2 && fmpq_equal(Ed + 1, h))
+              || fails(why, wlen, "E d_2 is not 65/16"))
+            && (bad == 0 || fails(why, wlen, "the bound is violated"))
+            && (und == 0 || fails(why, wlen, "undecided"));
+    }
+    fmpq_clear(h);
+    _fmpq_vec_clear(ws, 2);
+    _fmpq_vec_clear(w1, 2);
+    _fmpq_vec_clear(Ed, TRON_LAW_T + 1);
+    cpwl_err_clear(e);
+    cpwl_tron_opts_clear(o);
+    return ok;
+}
+
+/* Claims 4-6: the certificate for b = 1 and its check on the population
+   trajectory and on the exact law at eta = 1/2. */
 static int claim_cert(char *computed, size_t clen, char *why, size_t wlen,
                       slong k)
 {
@@ -277,6 +331,8 @@ static int claim_cert(char *computed, size_t clen, char *why, size_t wlen,
                  && fmpq_equal(C->rho_q, h))
                 || fails(why, wlen, "rho is not 7/8"));
     }
+    else if (k == 6)
+        ok = claim_law(computed, clen, why, wlen, C, D);
     else
     {
         cpwl_tron_opts_t o;
@@ -414,7 +470,7 @@ int certify_tron_poison(slong *bad, slong *gbad, int closed_form,
     return ok;
 }
 
-/* Claims 6-7: the closed form, and the bound with K = 4. */
+/* Claims 7-8: the closed form, and the bound with K = 4. */
 static int claim_poison(char *computed, size_t clen, char *why, size_t wlen,
                         slong k)
 {
@@ -424,7 +480,7 @@ static int claim_poison(char *computed, size_t clen, char *why, size_t wlen,
 
     fmpq_init(K);
     fmpq_set_si(K, 4, 1);
-    ok = certify_tron_poison(&bad, &g, k == 6, K, why, wlen);
+    ok = certify_tron_poison(&bad, &g, k == 7, K, why, wlen);
     fmpq_clear(K);
     if (!ok)
         return 0;
@@ -432,12 +488,12 @@ static int claim_poison(char *computed, size_t clen, char *why, size_t wlen,
     {
         snprintf(computed, clen, "fails at t = %ld, grid point %ld",
                  (long) bad, (long) g + 1);
-        return fails(why, wlen, k == 6 ? "an iterate is off the closed form"
+        return fails(why, wlen, k == 7 ? "an iterate is off the closed form"
                      : "the bound is violated");
     }
     snprintf(computed, clen, "%ld (\u03b2, \u03b8), t = 1..%d: %s",
              (long) NGRID, TRON_POISON_T + 1,
-             k == 6 ? "closed form" : "holds");
+             k == 7 ? "closed form" : "holds");
     return 1;
 }
 
@@ -447,9 +503,9 @@ int certify_tron_check(char *computed, size_t clen, char *why, size_t wlen,
     computed[0] = why[0] = '\0';
     if (k >= 0 && k <= 3)
         return claim_example(computed, clen, why, wlen, k);
-    if (k == 4 || k == 5)
+    if (k >= 4 && k <= 6)
         return claim_cert(computed, clen, why, wlen, k);
-    if (k == 6 || k == 7)
+    if (k == 7 || k == 8)
         return claim_poison(computed, clen, why, wlen, k);
     snprintf(why, wlen, "no claim %ld", (long) k);
     return 0;
