@@ -7,10 +7,12 @@
    Sigma = E[x x^T] and M = E[|x|^2 x x^T] are exact rationals for all
    kinds (closed forms for the continuous ones).
 
-   Draws are seeded (splitmix64) and the same on every machine: an index
-   of a finite support by rejection on the exact probabilities' common
-   denominator (no bias), a continuous draw as doubles (Box-Muller on
-   53-bit uniforms), which are then exact rationals. */
+   Draws are seeded (splitmix64): an index of a finite support by
+   rejection on the exact probabilities' common denominator (no bias; the
+   same on every machine), a uniform coordinate on a grid of 2^53 points
+   (the same on every machine), a Gaussian one as sigma times a double of
+   Box-Muller on 53-bit uniforms, exactly (the same wherever libm's log,
+   cos and sin round alike). */
 #ifndef CPWL_DIST_H
 #define CPWL_DIST_H
 
@@ -61,8 +63,10 @@ void cpwl_dist_clear(cpwl_dist_t D);
    detected, quotes, '#' comments, BOM, CRLF; a first row with a cell
    that is not a number is a header).  Refused with a message naming the
    line (and cell): rows of different lengths, fewer than 2 cells, a
-   negative probability, probabilities that do not sum to exactly 1 (the
-   message gives the sum).  name is used in messages. */
+   cell that is not a number, a negative probability, probabilities that
+   do not sum to exactly 1 (the message gives the sum, at the last row's
+   line), no rows.  name is used in messages.  Fills den and cum; on an
+   error D is left empty (K = 0). */
 int cpwl_dist_read_str(cpwl_dist_t D, const char *text, size_t len,
                        const char *name, cpwl_err_t e);
 int cpwl_dist_read_file(cpwl_dist_t D, const char *path, cpwl_err_t e);
@@ -91,8 +95,10 @@ const char *cpwl_dist_kind_name(cpwl_dist_kind k);
 /* Decide exactly whether x and -x are equally likely.  Returns 1 if so;
    0 if not, with *witness (may be NULL) the first row k whose mirror
    -x_k has a different probability (-1 for continuous laws, whose
-   asymmetry is a box with lo != -hi).  Zero rows are their own mirror.
-   FINITE and DATA: O(K log K) comparisons after sorting. */
+   asymmetry is a box with lo != -hi; -1 too when symmetric).  Repeated
+   rows count with their total probability; zero rows are their own
+   mirror; a row of probability 0 needs no mirror.  FINITE and DATA:
+   O(K log K) comparisons after sorting. */
 int cpwl_dist_symmetric(slong *witness, const cpwl_dist_t D);
 
 /* Sigma = E[x x^T] and M = E[|x|^2 x x^T], exactly (n x n, initialised
@@ -100,7 +106,8 @@ int cpwl_dist_symmetric(slong *witness, const cpwl_dist_t D);
    otherwise (docs/api/dist.md):
      gaussian  Sigma = s^2 I,  M = (n + 2) s^4 I
      uniform   Sigma_ii = m2, Sigma_ij = m1^2,  with m_k = E[u^k] on
-               [lo, hi]; M from the moments up to the fourth
+               [lo, hi] = (hi^(k+1) - lo^(k+1)) / ((k + 1)(hi - lo));
+               M_ii = m4 + (n - 1) m2^2, M_ij = 2 m1 m3 + (n - 2) m1^2 m2
      mixture   per mean: Sigma = s^2 I + mu mu^T,
                M = (|mu|^2 + (n + 4) s^2) mu mu^T + (|mu|^2 s^2 + (n + 2) s^4) I,
                averaged over the means. */
@@ -109,12 +116,21 @@ void cpwl_dist_moments(fmpq_mat_t Sigma, fmpq_mat_t M, const cpwl_dist_t D);
 /* splitmix64: the next 64 random bits of *state. */
 uint64_t cpwl_dist_rand(uint64_t *state);
 
-/* FINITE, DATA: a row index drawn with the exact probabilities. */
+/* FINITE, DATA: a row index drawn with the exact probabilities (never a
+   row of probability 0): r uniform in [0, den) from ceil(bits(den - 1) /
+   64) draws (the top bits of the last), redrawn while r >= den, then the
+   k with cum[k] <= r < cum[k + 1].  No draw when den = 1; -1 when K = 0. */
 slong cpwl_dist_draw_index(const cpwl_dist_t D, uint64_t *state);
 
-/* One draw of x (n exact rationals; a support point, or the doubles of a
-   continuous draw).  Returns the row index for FINITE and DATA, -1
-   otherwise. */
+/* One draw of x (n exact rationals).  FINITE, DATA: the row
+   cpwl_dist_draw_index draws.  UNIFORM: x_i = lo + (hi - lo) k_i 2^-53
+   exactly, k_i the top 53 bits of a draw: in [lo, hi).  GAUSSIAN:
+   x_i = sigma z_i exactly, z_i doubles of Box-Muller by pairs, u1 =
+   (k + 1) 2^-53 in (0, 1] (so |z| < 8.58) and u2 = k' 2^-53 in [0, 1)
+   from two draws, z = sqrt(-2 log u1) (cos, sin)(2 pi u2), an odd n
+   dropping the last sine.  MIXTURE: the mean j uniformly (rejection on
+   J), the sign from the top bit of a draw, then +-mu_j + sigma z as for
+   GAUSSIAN.  Returns the row index for FINITE and DATA, -1 otherwise. */
 slong cpwl_dist_draw(fmpq *x, const cpwl_dist_t D, uint64_t *state);
 
 #endif

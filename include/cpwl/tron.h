@@ -198,7 +198,8 @@ int cpwl_tron_run(cpwl_tron_result_struct *res, const cpwl_tron_opts_t o,
                   cpwl_tron_visit_fn visit, void *data, cpwl_err_t e);
 
 /* A training set of N draws from D with labels relu(<w*, x>) (neuro-tron:
-   f_{w*}(x)), each poisoned by o's adversary when it is the random one
+   f_{w*}(x); for DATA the drawn rows' own labels, and wstar may be NULL),
+   each poisoned by o's adversary when it is the random one
    (the worst case needs the iterate: online only), as DATA (out
    initialised by the caller).  Seeded by o->seed. */
 int cpwl_tron_draw_set(cpwl_dist_t out, const cpwl_tron_opts_t o,

@@ -340,6 +340,8 @@ const cli_command cli_commands[] = {
      cli_optim_usage},
     {"convergence", cmd_convergence, "RMSProp and ADAM theorems checked (chapter 5)",
      cli_convergence_usage},
+    {"tron", cmd_tron, "train a ReLU gate with Tron, certified (chapter 3)",
+     cli_tron_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}

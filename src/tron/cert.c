@@ -199,9 +199,14 @@ int cpwl_tron_cert_compute(cpwl_tron_cert_t C, const cpwl_dist_t D, slong b,
         arb_neg(C->rho_star, x);
         if (eta == NULL)
         {
-            /* the simplest rational in eta*'s ball: short, and a point of
-               the ball; it must lie in (0, lmin / c_b), where rho < 1 */
-            cert_ends(t, u, C->eta_star);
+            /* the simplest rational within a relative 2^-20 of eta*:
+               short, and rho(eta) exceeds rho* by at most
+               c_b eta*^2 2^-40 (rho is quadratic in eta with its minimum
+               at eta*); it must lie in (0, lmin / c_b), where rho < 1 */
+            arb_set(x, C->eta_star);
+            arb_add_error_2exp_si(x, arf_abs_bound_lt_2exp_si(
+                                      arb_midref(C->eta_star)) - 21);
+            cert_ends(t, u, x);
             fmpq_simplest_between(h, t, u);
             arb_div(x, C->lmin, C->cb, wp);
             arb_set_fmpq(y, h, wp);

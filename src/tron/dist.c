@@ -326,7 +326,7 @@ static void dist_moments_finite(fmpq_mat_t Sigma, fmpq_mat_t M,
 {
     slong K = D->K, n = D->n, k, j;
     fmpq_mat_t Xt, PX, QX;
-    fmpq_t r2, t;
+    fmpq_t r2;
     if (K == 0)
     {
         fmpq_mat_zero(Sigma);
@@ -337,7 +337,6 @@ static void dist_moments_finite(fmpq_mat_t Sigma, fmpq_mat_t M,
     fmpq_mat_init(PX, K, n);
     fmpq_mat_init(QX, K, n);
     fmpq_init(r2);
-    fmpq_init(t);
     for (k = 0; k < K; k++)
     {
         const fmpq *x = D->X + k * n;
@@ -357,7 +356,6 @@ static void dist_moments_finite(fmpq_mat_t Sigma, fmpq_mat_t M,
     fmpq_mat_mul(Sigma, Xt, PX);
     fmpq_mat_mul(M, Xt, QX);
     fmpq_clear(r2);
-    fmpq_clear(t);
     fmpq_mat_clear(QX);
     fmpq_mat_clear(PX);
     fmpq_mat_clear(Xt);

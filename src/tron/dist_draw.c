@@ -286,6 +286,7 @@ static uint64_t dist_below(uint64_t m, uint64_t *state)
     int b;
     if (m <= 1)
         return 0;
+    /* b = the bits of m - 1 */
     for (b = 0; b < 64 && ((m - 1) >> b) != 0; b++)
         ;
     do
@@ -334,8 +335,9 @@ slong cpwl_dist_draw_index(const cpwl_dist_t D, uint64_t *state)
     if (D->K <= 0)
         return -1;
     /* the largest k with cum[k] <= r: then r < cum[k + 1], p_k > 0 */
-    if (fmpz_bits(D->den) <= 64)
+    if (fmpz_bits(D->den) <= FLINT_MIN(FLINT_BITS, 64))
     {
+        /* one draw, as dist_below_fmpz would take it */
         ulong r = dist_below(fmpz_get_ui(D->den), state);
         while (a < b)
         {

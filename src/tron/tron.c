@@ -940,7 +940,7 @@ int cpwl_tron_draw_set(cpwl_dist_t out, const cpwl_tron_opts_t o,
     if (N < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: a training set needs at "
                             "least one draw");
-    if (wstar == NULL)
+    if (wstar == NULL && D->kind != CPWL_DIST_DATA)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: w* is needed to label "
                             "the draws");
     if (o->adv == CPWL_TRON_ADV_WORST)
@@ -962,12 +962,17 @@ int cpwl_tron_draw_set(cpwl_dist_t out, const cpwl_tron_opts_t o,
     for (i = 0; i < N; i++)
     {
         fmpq *x = data->X + i * n;
-        cpwl_dist_draw(x, D, &rng);
-        if (neuro)
-            neuro_features(f, mx, o, x);
+        slong k = cpwl_dist_draw(x, D, &rng);
+        if (D->kind == CPWL_DIST_DATA)
+            fmpq_set(data->y + i, D->y + k);    /* the data's own label */
         else
-            qvec_set(f, x, n);
-        clean_label(data->y + i, o, wstar, f, n);
+        {
+            if (neuro)
+                neuro_features(f, mx, o, x);
+            else
+                qvec_set(f, x, n);
+            clean_label(data->y + i, o, wstar, f, n);
+        }
         if (o->adv == CPWL_TRON_ADV_RANDOM && rand_bernoulli(o->beta, &rng))
         {
             if (cpwl_dist_rand(&rng) >> 63)
