@@ -114,8 +114,8 @@ static timing time_engine(const cpwl_dist_t D, const fmpq *ws,
     return T;
 }
 
-/* The same update on fmpq arrays: z = <w, x> left to right; r = y -
-   relu(z); s = p r; u += s x; w += eta u (eta = 1). */
+/* The same update on fmpq arrays, cap steps: z = <w, x> left to right;
+   r = y - relu(z); s = p r; u += s x; w += eta u (eta = 1). */
 static timing time_fmpq(const cpwl_dist_t D, const fmpq *ws, slong cap,
                         fmpq *w)
 {
@@ -136,7 +136,7 @@ static timing time_fmpq(const cpwl_dist_t D, const fmpq *ws, slong cap,
     for (j = 0; j < N; j++)
         fmpq_zero(w + j);
     t0 = now();
-    while (T.steps < cap && (T.steps == 0 || now() - t0 < budget))
+    while (T.steps < cap)       /* the engine's steps, whatever they cost */
     {
         for (j = 0; j < N; j++)
             fmpq_zero(u + j);
