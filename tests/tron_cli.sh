@@ -140,6 +140,19 @@ grep -q 'breaks first at t = 1: .* is 1/8, 1/8$' "$tmp/out" \
 grep -q '^  check' "$tmp/out" && why="$why a check ran on a non-symmetric law;"
 report "non-symmetric: the assumption and the linear recursion's gap" "$why"
 
+# ---- data without w*: the loss ----------------------------------------------
+# The cross's points with their labels: by symmetry w_t - w* = (3/4)^(t-1)
+# (w_1 - w*) as above, and the loss (1/2) E (y - relu(<w_t, x>))^2 is
+# (5/8) (9/16)^(t-1) (at w_t the residuals are (3/4)^(t-1) times those at 0).
+printf '1,0,1\n0,1,0\n-1,0,0\n0,-1,2\n' >"$tmp/data.csv"
+call tron "$tmp/data.csv" --data --steps 9 --every 1 --json
+pycheck "data without w*: the loss (5/8) (9/16)^(t-1)" '
+for p in d["runs"][0]["points"]:
+    l = p["loss"]
+    if l["rad"] != "0" or F(l["mid"]) != F(5, 8) * F(9, 16) ** (p["t"] - 1):
+        print("loss at t = %d: %s" % (p["t"], l))
+if len(d["runs"][0]["points"]) != 10: print("points")'
+
 # ---- Neuro-Tron ------------------------------------------------------------
 printf '1,1,1\n' >"$tmp/one.csv"
 call tron "$tmp/one.csv" --algo neuro-tron --filter 1,0 --filter 0,1 \

@@ -169,6 +169,12 @@ int cpwl_tron_dist2_fmpq(fmpq_t r, const cpwl_tron_t R);
 /* An enclosure of |w_t - w*|^2 at prec (the exact value when known). */
 void cpwl_tron_dist2_arb(arb_t r, const cpwl_tron_t R, slong prec);
 
+/* The squared loss of the iterate, (1/2) E[(y - pred_{w_t}(x))^2] over
+   a finite support with its clean labels (the data's for DATA; pred the
+   algorithm's: relu(<w, x>), <w, x> for glm-tron:identity, f_w(x) for
+   neuro-tron), as a ball at prec; indeterminate for a continuous law. */
+void cpwl_tron_loss_arb(arb_t r, const cpwl_tron_t R, slong prec);
+
 /* Set w_t to the exact w (r entries), t unchanged (exact law). */
 void cpwl_tron_set_w(cpwl_tron_t R, const fmpq *w);
 

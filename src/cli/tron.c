@@ -256,10 +256,11 @@ static int tron_visit(const cpwl_tron_struct *R, void *data)
     arb_init(a);
     arb_init(b);
     fmpq_init(q);
+    /* |w_t - w*|^2, or without w* (data) the squared loss */
     if (R->have_wstar)
         cpwl_tron_dist2_arb(f, R, prec);
     else
-        arb_indeterminate(f);
+        cpwl_tron_loss_arb(f, R, prec);
     /* the exact distances, for the certificate */
     if (u->exact_d && R->have_wstar && cpwl_tron_dist2_fmpq(q, R))
     {

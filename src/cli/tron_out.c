@@ -290,15 +290,17 @@ void cli_tron_print_text(FILE *f, const cli_tron_ctx *c)
     cli_print_fmpq_vec(f, c->w1, c->r, ", ", 0);
     fprintf(f, ")\narithmetic  %s\n\n", cpwl_arith_name(name, c->A));
 
-    if (c->wstar != NULL)
     {
-        /* the table: t, then |w_t - w*|^2 per run */
+        /* the table: t, then |w_t - w*|^2 (without w*: the loss) per run */
+        const char *what = c->wstar != NULL ? "|w_t - w*|^2"
+            : "(1/2) E (y - pred)^2";
         fprintf(f, "%8s", "t");
         for (i = 0; i < c->nruns; i++)
-            fprintf(f, "  %-32s", c->runs[i].T->arith);
+            fprintf(f, "  %-*s", i + 1 < c->nruns ? 32 : 0,
+                    c->runs[i].T->arith);
         fprintf(f, "\n%8s", "");
         for (i = 0; i < c->nruns; i++)
-            fprintf(f, "  %-32s", "|w_t - w*|^2");
+            fprintf(f, "  %-*s", i + 1 < c->nruns ? 32 : 0, what);
         fputc('\n', f);
         for (i = 0; i < c->nruns; i++)
             rows = FLINT_MAX(rows, c->runs[i].T->n);
@@ -313,14 +315,15 @@ void cli_tron_print_text(FILE *f, const cli_tron_ctx *c)
             fprintf(f, "%8ld", (long) t);
             for (i = 0; i < c->nruns; i++)
             {
+                int wd = i + 1 < c->nruns ? 32 : 0;
                 if (k < c->runs[i].T->n)
                 {
                     char *s = dist_cell(c->runs + i, k);
-                    fprintf(f, "  %-32s", s);
+                    fprintf(f, "  %-*s", wd, s);
                     flint_free(s);
                 }
                 else
-                    fprintf(f, "  %-32s", "");
+                    fprintf(f, "  %-*s", wd, "");
             }
             fputc('\n', f);
         }
@@ -382,7 +385,8 @@ static void json_value(FILE *f, int rational, const fmpq_t q, const arb_t b)
         json_ball(f, b);
 }
 
-static void json_point(FILE *f, const cli_tron_run *u, slong k)
+static void json_point(FILE *f, const cli_tron_run *u, slong k,
+                       int have_wstar)
 {
     const cpwl_trace_point_struct *p = u->T->pts + k;
     slong i;
@@ -408,7 +412,7 @@ static void json_point(FILE *f, const cli_tron_run *u, slong k)
             fprintf(f, "{\"exact\": null, \"dec\": \"%s\"}", isnan(p->xd[i])
                     ? "nan" : p->xd[i] > 0 ? "inf" : "-inf");
     }
-    fprintf(f, "], \"dist2\": ");
+    fprintf(f, "], \"%s\": ", have_wstar ? "dist2" : "loss");
     if (u->exact_d && p->t - 1 < u->nd)
         json_q(f, u->d + p->t - 1);
     else
@@ -474,7 +478,7 @@ void cli_tron_print_json(FILE *f, const cli_tron_ctx *c)
         for (k = 0; k < u->T->n; k++)
         {
             fputs(k ? ",\n    " : "\n    ", f);
-            json_point(f, u, k);
+            json_point(f, u, k, c->wstar != NULL);
         }
         fprintf(f, "]}");
     }

@@ -832,6 +832,60 @@ void cpwl_tron_dist2_arb(arb_t r, const cpwl_tron_t R, slong prec)
     arb_clear(b);
 }
 
+void cpwl_tron_loss_arb(arb_t r, const cpwl_tron_t R, slong prec)
+{
+    const cpwl_tron_opts_struct *o = R->opts;
+    slong k, j, a, fw = o->algo == CPWL_TRON_NEURO ? o->k * R->r : R->n;
+    arb_ptr w = _arb_vec_init(R->r);
+    arb_t z, f, x, s;
+
+    if (R->K == 0)
+    {
+        arb_indeterminate(r);
+        _arb_vec_clear(w, R->r);
+        return;
+    }
+    arb_init(z);
+    arb_init(f);
+    arb_init(x);
+    arb_init(s);
+    for (j = 0; j < R->r; j++)
+        cpwl_val_get_arb(w + j, R->w + j, R->A, prec);
+    arb_zero(r);
+    for (k = 0; k < R->K; k++)
+    {
+        const fmpq *feat = R->Xq + k * fw;
+        /* the prediction at x_k: relu(<w, x>), <w, x>, or f_w(x) */
+        arb_zero(f);
+        for (a = 0; a < (o->algo == CPWL_TRON_NEURO ? o->k : 1); a++)
+        {
+            arb_zero(z);
+            for (j = 0; j < R->r; j++)
+            {
+                arb_set_fmpq(x, feat + a * R->r + j, prec);
+                arb_addmul(z, w + j, x, prec);
+            }
+            if (!(o->algo == CPWL_TRON_GLM && o->link_identity))
+                arb_max(z, z, s, prec);     /* s = 0 here: relu */
+            arb_add(f, f, z, prec);
+        }
+        if (o->algo == CPWL_TRON_NEURO)
+            arb_div_si(f, f, o->k, prec);
+        arb_set_fmpq(x, R->Yq + k, prec);
+        arb_sub(f, x, f, prec);
+        arb_sqr(f, f, prec);
+        arb_set_fmpq(x, R->D->p + k, prec);
+        arb_addmul(r, x, f, prec);
+    }
+    arb_mul_2exp_si(r, r, -1);
+    arb_nonnegative_part(r, r);
+    _arb_vec_clear(w, R->r);
+    arb_clear(z);
+    arb_clear(f);
+    arb_clear(x);
+    arb_clear(s);
+}
+
 /* ------------------------------------------------------------------------
    The driver
    ------------------------------------------------------------------------ */
