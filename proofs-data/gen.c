@@ -4,14 +4,16 @@
 
      gen --out DIR [--table NAME]...      NAME: hard zonotope bounds pwl1d
                                           rmsprop_t departure reddi
+                                          tron_traj tron_rho tron_poison
 
    The chapter-5 tables (rmsprop_t, departure, reddi: gen_conv.c) hold
-   certified balls instead of exact values.
+   certified balls instead of exact values; the chapter-3 ones (tron_*:
+   gen_tron.c) are exact but for tron_poison's measured online runs.
 
    `make proofs-data` writes them into proofs-data/; `make check`
    (tests/proofs.sh) writes them into a temporary folder and compares them
    byte for byte with the stored files (the first four take well under a
-   second, the chapter-5 ones a few seconds). */
+   second, the chapter-5 ones a few seconds, the chapter-3 ones about one). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,10 +543,12 @@ int main(int argc, char **argv)
     const char *dir = NULL;
     int i, any = 0;
     static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d",
-                                  "rmsprop_t", "departure", "reddi"};
+                                  "rmsprop_t", "departure", "reddi",
+                                  "tron_traj", "tron_rho", "tron_poison"};
     void (*fns[])(const char *) = {gen_hard, gen_zonotope, gen_bounds,
                                    gen_pwl1d, gen_rmsprop_t, gen_departure,
-                                   gen_reddi};
+                                   gen_reddi, gen_tron_traj, gen_tron_rho,
+                                   gen_tron_poison};
     int want[NTABLES] = {0};
     for (i = 1; i < argc; i++)
     {
@@ -567,7 +571,7 @@ int main(int argc, char **argv)
         {
             fprintf(stderr, "usage: gen --out DIR [--table NAME]..."
                     "\n  tables: hard zonotope bounds pwl1d rmsprop_t "
-                    "departure reddi\n");
+                    "departure reddi\n          tron_traj tron_rho tron_poison\n");
             return 2;
         }
     }

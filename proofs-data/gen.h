@@ -1,5 +1,5 @@
-/* The table writer of proofs-data/gen (gen.c) and the chapter-5 tables
-   (gen_conv.c). */
+/* The table writer of proofs-data/gen (gen.c), the chapter-5 tables
+   (gen_conv.c) and the chapter-3 ones (gen_tron.c). */
 #ifndef CPWL_PROOFS_GEN_H
 #define CPWL_PROOFS_GEN_H
 
@@ -15,7 +15,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 7
+#define NTABLES 10
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -31,5 +31,10 @@ void table_close(table *T);
 void gen_rmsprop_t(const char *dir);
 void gen_departure(const char *dir);
 void gen_reddi(const char *dir);
+
+/* Chapter 3 (gen_tron.c). */
+void gen_tron_traj(const char *dir);
+void gen_tron_rho(const char *dir);
+void gen_tron_poison(const char *dir);
 
 #endif

@@ -232,11 +232,15 @@ static int thm_name_known(const char *name)
 {
     const thm_claim *t;
     const certify_conv_claim *c;
+    const certify_tron_claim *r;
     for (t = thm_claims; t->example != NULL; t++)
         if (strcmp(t->example, name) == 0)
             return 1;
     for (c = certify_conv_claims; c->example != NULL; c++)
         if (strcmp(c->example, name) == 0)
+            return 1;
+    for (r = certify_tron_claims; r->example != NULL; r++)
+        if (strcmp(r->example, name) == 0)
             return 1;
     return 0;
 }
@@ -289,6 +293,7 @@ int cmd_certify(int argc, char **argv)
     };
     int json = 0, list = 0, all = 0, c, i, nnames, pass = 0, fail = 0;
     int npoint = 0, nregion = 0, ntheorem = 0, nerm = 0, nconv = 0;
+    int ntron = 0;
     char **names;
     const claim *cl;
     cpwl_pred_ctx_t ctx;
@@ -326,6 +331,10 @@ int cmd_certify(int argc, char **argv)
             if (i == 0 || strcmp(certify_conv_claims[i].example,
                                  certify_conv_claims[i - 1].example) != 0)
                 printf("%s\n", certify_conv_claims[i].example);
+        for (i = 0; certify_tron_claims[i].example != NULL; i++)
+            if (i == 0 || strcmp(certify_tron_claims[i].example,
+                                 certify_tron_claims[i - 1].example) != 0)
+                printf("%s\n", certify_tron_claims[i].example);
         return CPWL_OK;
     }
 
@@ -415,6 +424,23 @@ int cmd_certify(int argc, char **argv)
         print_row(json, pass + fail == 1, cc->example, cc->claim, computed,
                   ok, why, secs);
     }
+    for (i = 0; certify_tron_claims[i].example != NULL; i++)
+    {
+        const certify_tron_claim *cc = certify_tron_claims + i;
+        char computed[200], why[300];
+        clock_t t0 = clock();
+        int ok;
+        double secs;
+        if (!selected(cc->example, names, nnames))
+            continue;
+        ok = certify_tron_check(computed, sizeof computed, why, sizeof why,
+                                i);
+        ntron++;
+        secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+        ok ? pass++ : fail++;
+        print_row(json, pass + fail == 1, cc->example, cc->claim, computed,
+                  ok, why, secs);
+    }
     if (json)
         printf("\n], \"passed\": %d, \"failed\": %d, \"stats\": {\"double\": "
                "%lu, \"arb\": %lu, \"exact\": %lu}}\n", pass, fail,
@@ -439,6 +465,9 @@ int cmd_certify(int argc, char **argv)
         if (nconv > 0)
             printf("  Chapter 5: Arb iterates (128 bits) against hand-derived"
                    " steps and closed forms (docs/convergence.md).");
+        if (ntron > 0)
+            printf("  Chapter 3: exact Tron iterates and its certificate "
+                   "against hand derivations (docs/tron.md).");
         printf("\nSign questions decided by double %lu, arb %lu, exact "
                "%lu.\n", ctx->by_double, ctx->by_arb, ctx->by_exact);
     }

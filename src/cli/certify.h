@@ -1,7 +1,9 @@
 /* cpwl certify's claims that live outside certify.c: the theorem
-   examples (certify_thm.c) and the chapter-5 claims (certify_conv.c):
+   examples (certify_thm.c), the chapter-5 claims (certify_conv.c):
    optimiser iterates and the convergence theorems, each checked with Arb
-   balls against a closed form or a value from the literature. */
+   balls against a closed form or a value from the literature, and the
+   chapter-3 claims (certify_tron.c): Tron's exact iterates and its
+   certificate against hand derivations. */
 #ifndef CPWL_CLI_CERTIFY_H
 #define CPWL_CLI_CERTIFY_H
 
@@ -45,5 +47,34 @@ extern const certify_conv_claim certify_conv_claims[];
 /* Check claim k: fills computed and why; 1 if it holds. */
 int certify_conv_check(char *computed, size_t clen, char *why, size_t wlen,
                        slong k);
+
+/* Chapter 3 (certify_tron.c). */
+typedef struct
+{
+    const char *example;
+    const char *claim;
+}
+certify_tron_claim;
+
+/* Ended by an entry whose example is NULL. */
+extern const certify_tron_claim certify_tron_claims[];
+
+/* Check claim k: fills computed and why; 1 if it holds. */
+int certify_tron_check(char *computed, size_t clen, char *why, size_t wlen,
+                       slong k);
+
+/* The poisoning claims on their own, for a test that a false one fails:
+   worst-case population runs on the cross (eta = 1/2, w* = (1, -2),
+   w_1 = 0) over a grid of 6 (beta, theta), t = 1 ... TRON_POISON_T + 1,
+   checked against the hand-derived closed form (closed_form), or against
+   |d_t| <= (7/8)^(t-1) sqrt(5) + (1 - (7/8)^(t-1)) K beta theta (K = 4
+   is the bound derived for symmetric laws; it holds for every
+   K >= 2 sqrt(2), the limit's, and fails for any smaller K once t is
+   large enough).  *bad: the
+   first t that fails (0: none), *gbad its grid point.  Returns 1, or 0
+   with why filled when a run failed. */
+#define TRON_POISON_T 100
+int certify_tron_poison(slong *bad, slong *gbad, int closed_form,
+                        const fmpq_t K, char *why, size_t wlen);
 
 #endif
