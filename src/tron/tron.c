@@ -559,18 +559,41 @@ static cpwl_val_srcptr row_dir(const cpwl_tron_struct *R, slong k)
         : R->X + k * R->n;
 }
 
+static void zero_u(cpwl_tron_struct *R)
+{
+    slong j;
+    for (j = 0; j < R->r; j++)
+        cpwl_val_zero(R->u + j, R->A);
+}
+
+/* u += p (y - pred(feat)) dir for one point (p: a probability, or NULL
+   for 1), res a scratch value.  Returns 0, or 2 when a ball cannot decide
+   a sign. */
+static int add_point(cpwl_tron_struct *R, cpwl_val_t res,
+                     cpwl_val_srcptr feat, cpwl_val_srcptr dir,
+                     const cpwl_val_struct *y, const cpwl_val_struct *p,
+                     cpwl_err_t e)
+{
+    int active, ret = residual(res, &active, R, feat, y, e);
+    if (ret != 0 || !active)
+        return ret;
+    if (p != NULL)
+        cpwl_val_mul(res, p, res, R->A);
+    accumulate(R, res, dir);
+    return 0;
+}
+
 static int step_population(cpwl_tron_struct *R, cpwl_err_t e)
 {
     const cpwl_tron_opts_struct *o = R->opts;
     cpwl_arith_struct *A = R->A;
     cpwl_val_t res, y;
-    slong k, j;
-    int active, ret = 0;
+    slong k;
+    int ret = 0;
 
     cpwl_val_init(res, A);
     cpwl_val_init(y, A);
-    for (j = 0; j < R->r; j++)
-        cpwl_val_zero(R->u + j, A);
+    zero_u(R);
     for (k = 0; k < R->K && ret == 0; k++)
     {
         const cpwl_val_struct *yk = R->Y + k;
@@ -589,11 +612,8 @@ static int step_population(cpwl_tron_struct *R, cpwl_err_t e)
                 cpwl_val_sub(y, yk, &R->c_bt, A);
             yk = y;
         }
-        ret = residual(res, &active, R, row_feat(R, k), yk, e);
-        if (ret != 0 || !active)
-            continue;
-        cpwl_val_mul(res, R->P + k, res, A);
-        accumulate(R, res, row_dir(R, k));
+        ret = add_point(R, res, row_feat(R, k), row_dir(R, k), yk, R->P + k,
+                        e);
     }
     cpwl_val_clear(res, A);
     cpwl_val_clear(y, A);
@@ -678,22 +698,18 @@ static int step_online(cpwl_tron_struct *R, cpwl_err_t e)
     const cpwl_tron_opts_struct *o = R->opts;
     cpwl_arith_struct *A = R->A;
     cpwl_val_t res, y;
-    slong i, j;
-    int active, ret = 0;
+    slong i;
+    int ret = 0;
 
     cpwl_val_init(res, A);
     cpwl_val_init(y, A);
-    for (j = 0; j < R->r; j++)
-        cpwl_val_zero(R->u + j, A);
+    zero_u(R);
     for (i = 0; i < o->batch && ret == 0; i++)
     {
         cpwl_val_srcptr feat, dir;
         ret = draw_point(R, &feat, &dir, y, e);
-        if (ret != 0)
-            break;
-        ret = residual(res, &active, R, feat, y, e);
-        if (ret == 0 && active)
-            accumulate(R, res, dir);
+        if (ret == 0)
+            ret = add_point(R, res, feat, dir, y, NULL, e);
     }
     cpwl_val_clear(res, A);
     cpwl_val_clear(y, A);
@@ -716,8 +732,8 @@ int cpwl_tron_step_rows(cpwl_tron_t R, const slong *idx, slong b,
     cpwl_arith_struct *A = R->A;
     cpwl_val_t res, c;
     fmpq_t q;
-    slong i, j;
-    int active, ret = 0;
+    slong i;
+    int ret = 0;
 
     if (R->K == 0 || b < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: a batch of rows needs "
@@ -725,15 +741,10 @@ int cpwl_tron_step_rows(cpwl_tron_t R, const slong *idx, slong b,
     cpwl_val_init(res, A);
     cpwl_val_init(c, A);
     fmpq_init(q);
-    for (j = 0; j < R->r; j++)
-        cpwl_val_zero(R->u + j, A);
+    zero_u(R);
     for (i = 0; i < b && ret == 0; i++)
-    {
-        ret = residual(res, &active, R, row_feat(R, idx[i]), R->Y + idx[i],
-                       e);
-        if (ret == 0 && active)
-            accumulate(R, res, row_dir(R, idx[i]));
-    }
+        ret = add_point(R, res, row_feat(R, idx[i]), row_dir(R, idx[i]),
+                        R->Y + idx[i], NULL, e);
     if (ret == 0)
     {
         fmpq_set(q, R->opts->eta);
