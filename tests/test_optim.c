@@ -737,6 +737,53 @@ START_TEST(test_dot_spelled_out)
 }
 END_TEST
 
+/* cpwl_val_axpy (native loops for binary64 and binary32) against the
+   same operations spelled out, bit for bit, in every format. */
+START_TEST(test_axpy_spelled_out)
+{
+    uint64_t seed = test_seed(17);
+    test_rng r = {seed};
+    slong iter, n, i;
+    int f;
+
+    for (f = 0; f < CPWL_IEEE_NFMTS; f++)
+    {
+        cpwl_arith_t A;
+
+        cpwl_arith_init_float(A, (cpwl_ieee_fmt) f, 0, 0);
+        for (iter = 0; iter < test_iters(300); iter++)
+        {
+            cpwl_val_struct x[9], y[9], z[9];
+            cpwl_val_t c, p;
+            int emax = cpwl_ieee_fmt_emax(A->fmt);
+
+            n = test_range(&r, 1, 9);
+            c->d = cpwl_ieee_round(ldexp(test_unif(&r, -0.5, 0.5),
+                (int) test_range(&r, -emax - 10, emax / 2 + 2)), A->fmt);
+            for (i = 0; i < n; i++)
+            {
+                x[i].d = cpwl_ieee_round(ldexp(test_unif(&r, -0.5, 0.5),
+                    (int) test_range(&r, -emax - 10, emax / 2 + 2)), A->fmt);
+                y[i].d = z[i].d = cpwl_ieee_round(ldexp(test_unif(&r, -0.5,
+                    0.5), (int) test_range(&r, -emax - 10, emax + 1)),
+                    A->fmt);
+            }
+            cpwl_val_axpy(y, c, x, n, A);
+            for (i = 0; i < n; i++)
+            {
+                cpwl_val_mul(p, c, x + i, A);
+                cpwl_val_add(z + i, z + i, p, A);
+                ck_assert_msg(memcmp(&y[i].d, &z[i].d, sizeof(double)) == 0
+                              || (isnan(y[i].d) && isnan(z[i].d)),
+                              "seed %lu: %s axpy %a, spelled out %a",
+                              (unsigned long) seed,
+                              cpwl_ieee_fmt_name(A->fmt), y[i].d, z[i].d);
+            }
+        }
+    }
+}
+END_TEST
+
 /* Each float operation of module arith equals module ieee's (which
    test_ieee checks against MPFR) bit for bit, in every format, on random
    values from subnormal to overflow, zeros, infinities and NaN: arith
@@ -888,6 +935,7 @@ static Suite *optim_suite(void)
     tcase_add_test(tc, test_stagnation_kahan);
     tcase_add_test(tc, test_lost_by_sign);
     tcase_add_test(tc, test_dot_spelled_out);
+    tcase_add_test(tc, test_axpy_spelled_out);
     tcase_add_test(tc, test_ops_match_ieee);
     tcase_add_test(tc, test_v_stays_nonnegative);
     tcase_add_test(tc, test_arith_equal);

@@ -127,6 +127,11 @@ void cpwl_val_min(cpwl_val_t r, const cpwl_val_t a, const cpwl_val_t b,
 void cpwl_val_dot(cpwl_val_t r, cpwl_val_srcptr a, cpwl_val_srcptr b, slong n,
                   cpwl_arith_t A);
 
+/* r_i = r_i + s x_i for i = 0 ... n-1: the product rounded, then the
+   sum (2n roundings).  s must not be one of the r_i. */
+void cpwl_val_axpy(cpwl_val_ptr r, const cpwl_val_t s, cpwl_val_srcptr x,
+                   slong n, cpwl_arith_t A);
+
 /* Sign of a value: -1, 0, +1 when known (exact: the sign; float: the sign
    of the number, 0 for both zeros; Arb: when the ball excludes zero, or
    0 for the exact point 0); 2 when not (a ball straddling zero, a NaN). */

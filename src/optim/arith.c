@@ -447,6 +447,61 @@ void cpwl_val_dot(cpwl_val_t r, cpwl_val_srcptr a, cpwl_val_srcptr b, slong n,
     cpwl_val_clear(p, A);
 }
 
+/* r_i = r_i + s x_i through the machine's binary64 / binary32 (the
+   condition of arith_dot_native). */
+static int arith_axpy_native(cpwl_val_ptr r, const cpwl_val_t s,
+                             cpwl_val_srcptr x, slong n, cpwl_arith_t A)
+{
+    slong i;
+
+    if (!ARITH_NATIVE || A->kind != CPWL_ARITH_FLOAT || A->stochastic)
+        return 0;
+    if (A->fmt == CPWL_IEEE_BINARY64)
+    {
+        double c = s->d;
+
+        for (i = 0; i < n; i++)
+        {
+            double p = c * x[i].d;
+
+            r[i].d = r[i].d + p;
+        }
+        A->ops += 2 * n;
+        return 1;
+    }
+    if (A->fmt == CPWL_IEEE_BINARY32)
+    {
+        float c = (float) s->d;
+
+        for (i = 0; i < n; i++)
+        {
+            float p = c * (float) x[i].d;
+
+            r[i].d = (double) ((float) r[i].d + p);
+        }
+        A->ops += 2 * n;
+        return 1;
+    }
+    return 0;
+}
+
+void cpwl_val_axpy(cpwl_val_ptr r, const cpwl_val_t s, cpwl_val_srcptr x,
+                   slong n, cpwl_arith_t A)
+{
+    cpwl_val_t p;
+    slong i;
+
+    if (n <= 0 || arith_axpy_native(r, s, x, n, A))
+        return;
+    cpwl_val_init(p, A);
+    for (i = 0; i < n; i++)
+    {
+        cpwl_val_mul(p, s, x + i, A);
+        cpwl_val_add(r + i, r + i, p, A);
+    }
+    cpwl_val_clear(p, A);
+}
+
 int cpwl_val_sgn(const cpwl_val_t a, const cpwl_arith_t A)
 {
     if (A->kind == CPWL_ARITH_EXACT)

@@ -96,22 +96,12 @@ static int residual(cpwl_val_t res, int *active, cpwl_tron_struct *R,
 static void accumulate(cpwl_tron_struct *R, const cpwl_val_struct *s,
                        cpwl_val_srcptr v)
 {
-    slong j;
-    for (j = 0; j < R->r; j++)
-    {
-        cpwl_val_mul(&R->s0, s, v + j, R->A);
-        cpwl_val_add(R->u + j, R->u + j, &R->s0, R->A);
-    }
+    cpwl_val_axpy(R->u, s, v, R->r, R->A);
 }
 
 static void update(cpwl_tron_struct *R, const cpwl_val_struct *c)
 {
-    slong j;
-    for (j = 0; j < R->r; j++)
-    {
-        cpwl_val_mul(&R->s0, c, R->u + j, R->A);
-        cpwl_val_add(R->w + j, R->w + j, &R->s0, R->A);
-    }
+    cpwl_val_axpy(R->w, c, R->u, R->r, R->A);
     R->t++;
 }
 
