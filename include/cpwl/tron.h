@@ -250,7 +250,8 @@ void cpwl_tron_cert_clear(cpwl_tron_cert_t C);
 /* Compute the certificate for D (FINITE, DATA, or a continuous law with
    its exact moments) and batch b; eta (may be NULL: derived) the step.
    Returns CPWL_OK, or CPWL_ERR_INPUT when Sigma is singular (lmin = 0:
-   no contraction; message in e). */
+   no contraction; message in e), b < 1, eta <= 0, or x has more than
+   CPWL_SYMEIG_MAX coordinates (checked before the moments). */
 int cpwl_tron_cert_compute(cpwl_tron_cert_t C, const cpwl_dist_t D, slong b,
                            const fmpq_t eta, slong prec, cpwl_err_t e);
 
