@@ -766,6 +766,16 @@ int cmd_tron(int argc, char **argv)
     if (neuro_any && (status = load_neuro(o, c, filters, nfilters, mmat))
         != CPWL_OK)
         goto arith_done;
+    /* --wstar and --w1 have r coordinates: a gate's w has n */
+    if (neuro_any && c->r != c->n && compare != NULL
+        && (o->algo == CPWL_TRON_NEURO) != !strcmp(compare, "neuro-tron"))
+    {
+        status = cli_usage("tron", "--compare: neuro-tron's w has %ld "
+                           "coordinates (the filters' rows), the other "
+                           "algorithm's has %ld (the dimension of x): they "
+                           "cannot share --wstar", (long) c->r, (long) c->n);
+        goto arith_done;
+    }
     if ((status = setup_points(c, wstar_s, w1_s)) != CPWL_OK)
         goto arith_done;
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Review of chapter 3 (cpwl tron): inputs that crashed or were accepted
+# wrongly, each with exit status 2 and one line now; the valid neighbours
+# of each still run, with their values checked by hand.
+
+: "${CPWL:?CPWL must name the cpwl binary}"
+
+. "$(dirname "$0")/tap.sh"
+tap_init tron_review
+
+printf 'p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,0,1\n1/4,0,-1\n' >"$tmp/cross.csv"
+
+# --compare between neuro-tron (w in Q^r, r = the filters' rows) and a
+# gate (w in Q^n): one --wstar cannot be both (it read past w*'s end and
+# died of SIGFPE)
+call tron "$tmp/cross.csv" --wstar 1 --algo tron --compare neuro-tron \
+    --filter 1,0 --steps 2
+bad "--compare neuro-tron with r = 1, n = 2" 'neuro-tron' 'wstar'
+call tron "$tmp/cross.csv" --wstar 1 --algo neuro-tron --compare sgd \
+    --filter 1,0 --steps 2
+bad "neuro-tron --compare sgd with r = 1, n = 2" 'neuro-tron' 'wstar'
+# one filter A = (1 0), M = A, w* = 1: the population update is
+# w += (1/4)(relu(w*) - relu(w)) = (1 - w)/4 for w >= 0, so from 0
+# w_t = 1 - (3/4)^(t-1): w_3 = 7/16, for both runs
+call tron "$tmp/cross.csv" --wstar 1 --algo neuro-tron \
+    --compare neuro-tron --filter 1,0 --steps 2
+why=""
+[ "$status" -eq 0 ] || why="$why exit status $status;"
+[ "$(grep -c '^final *w_3 = (7/16) *\[neuro-tron\]' "$tmp/out")" -eq 2 ] \
+    || why="$why not w_3 = 7/16 twice;"
+report "neuro-tron --compare neuro-tron: w_3 = 7/16" "$why"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
