@@ -234,8 +234,9 @@ typedef struct
     arb_t lmin, lmaxS, lmaxM;   /* rigorous enclosures (exact when rational) */
     arb_t cb, eta_star, rho_star;
     fmpq_t eta;                 /* the step the check uses: the given one,
-                                   or eta* when rational, else a rational
-                                   in the ball of eta* */
+                                   or eta* when rational, else the
+                                   simplest rational within a relative
+                                   2^-20 of eta* */
     arb_t rho;                  /* 1 - eta lmin + eta^2 c_b (enclosure) */
     int rho_exact;              /* rho is rational (rho_q) */
     fmpq_t rho_q;
