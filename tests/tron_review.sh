@@ -30,5 +30,22 @@ why=""
     || why="$why not w_3 = 7/16 twice;"
 report "neuro-tron --compare neuro-tron: w_3 = 7/16" "$why"
 
+# --certify's rho is D's; glm-tron on a training set of 5 draws runs the
+# population update of the set, not of D: no check (it reported "FAILS
+# first at t = 2" against the cross's rho = 7/8)
+call tron "$tmp/cross.csv" --wstar 1,-2 --algo glm-tron --samples 5 \
+    --certify --steps 30 --seed 3
+why=""
+[ "$status" -eq 0 ] || why="$why exit status $status;"
+grep -q 'FAILS' "$tmp/out" && why="$why a check was run;"
+grep -q '^  check  *not run' "$tmp/out" || why="$why no 'check not run';"
+report "--certify with --samples: D's rho is not checked on the set" "$why"
+# on D itself the check runs and holds (rho = 7/8, d_t = 5 (49/64)^(t-1))
+call tron "$tmp/cross.csv" --wstar 1,-2 --algo glm-tron --certify --steps 30
+why=""
+[ "$status" -eq 0 ] || why="$why exit status $status;"
+grep -q '^  check .*t = 1\.\.31: holds$' "$tmp/out" || why="$why no 'holds';"
+report "--certify of glm-tron on D: the check holds" "$why"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

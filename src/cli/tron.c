@@ -881,8 +881,11 @@ int cmd_tron(int argc, char **argv)
         goto runs_done;
 
     /* the certificate's checks */
+    /* the certificate is D's: not a drawn training set's (glm-tron's
+       population run over --samples) */
     if (c->have_cert && c->C->symmetric && c->runs[0].exact_d
-        && c->runs[0].nd > 0 && o->mode == CPWL_TRON_POPULATION)
+        && c->runs[0].nd > 0 && o->mode == CPWL_TRON_POPULATION
+        && c->samples == 0)
     {
         c->cert_fail = cpwl_tron_cert_check(&c->cert_undecided, c->C,
                                             c->runs[0].d, c->runs[0].nd, 256);
