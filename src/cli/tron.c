@@ -461,6 +461,22 @@ static int load_neuro(cpwl_tron_opts_t o, cli_tron_ctx *c,
     if (k == 0)
         return cli_usage("tron", "neuro-tron needs its filters (--filter "
                          "ROWS, repeated)");
+    /* room for the longest list of rows given, not for cap of them: cap
+       x n numbers are gigabytes when x is long */
+    {
+        slong most = 1;
+        for (i = 0; i <= k; i++)
+        {
+            const char *s = i < k ? filters[i] : mmat;
+            slong nr = 1;
+            if (s == NULL)
+                continue;
+            for (; *s != '\0'; s++)
+                nr += *s == ';';
+            most = FLINT_MAX(most, nr);
+        }
+        cap = FLINT_MIN(cap, most);
+    }
     tmp = _fmpq_vec_init(cap * n);
     for (i = 0; i < k && st == CPWL_OK; i++)
     {
