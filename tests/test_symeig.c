@@ -248,6 +248,96 @@ START_TEST(test_sqrt5)
 }
 END_TEST
 
+/* Eigenvalues closer than the first precision, beside an irrational
+   pair: blockdiag([[1, 1], [1, -1]], c, c + 2^-300), c = 1, 3 or -5.
+   The close pair needs the precision doubled twice; the eigenvalues
+   stay -sqrt 2, c, c + 2^-300, sqrt 2 in order, each simple (the balls
+   of the second pass are the same roots as the first's). */
+START_TEST(test_close)
+{
+    static const slong cs[3] = { 1, 3, -5 };
+    slong ci;
+    for (ci = 0; ci < 3; ci++)
+    {
+        slong n = 4, count, k;
+        fmpq_mat_t S;
+        fmpq *ref = _fmpq_vec_init(2);
+        cpwl_symeig_val_struct *vals = vals_new(n);
+        cpwl_symeig_val_t lo, hi;
+        cpwl_err_t e;
+        arb_t s2, b;
+        cpwl_err_init(e);
+        cpwl_symeig_val_init(lo);
+        cpwl_symeig_val_init(hi);
+        arb_init(s2);
+        arb_init(b);
+        fmpq_mat_init(S, n, n);
+        fmpq_set_si(fmpq_mat_entry(S, 0, 0), 1, 1);
+        fmpq_set_si(fmpq_mat_entry(S, 0, 1), 1, 1);
+        fmpq_set_si(fmpq_mat_entry(S, 1, 0), 1, 1);
+        fmpq_set_si(fmpq_mat_entry(S, 1, 1), -1, 1);
+        fmpq_set_si(ref + 0, cs[ci], 1);
+        fmpq_one(ref + 1);
+        fmpq_div_2exp(ref + 1, ref + 1, 300);
+        fmpq_add(ref + 1, ref + 1, ref + 0);
+        fmpq_set(fmpq_mat_entry(S, 2, 2), ref + 0);
+        fmpq_set(fmpq_mat_entry(S, 3, 3), ref + 1);
+        arb_sqrt_ui(s2, 2, 2 * PREC);
+        ck_assert_int_eq(cpwl_symeig_all(vals, &count, S, PREC, e), CPWL_OK);
+        ck_assert_int_eq(count, 4);
+        for (k = 0; k < 4; k++)
+            ck_assert_int_eq(vals[k].mult, 1);
+        /* the two rationals in order, between or beside +-sqrt 2 */
+        {
+            slong r0 = cs[ci] == -5 ? 0 : cs[ci] == 1 ? 1 : 2;
+            for (k = 0; k < 4; k++)
+            {
+                if (k == r0 || k == r0 + 1)
+                {
+                    ck_assert_msg(vals[k].rational, "c = %ld: eigenvalue %ld "
+                                  "not rational", (long) cs[ci], (long) k);
+                    ck_assert(fmpq_equal(vals[k].q, ref + k - r0));
+                    ck_assert(arb_contains_fmpq(vals[k].ball, ref + k - r0));
+                }
+                else
+                {
+                    ck_assert_msg(!vals[k].rational, "c = %ld: eigenvalue "
+                                  "%ld rational", (long) cs[ci], (long) k);
+                    /* -sqrt 2 is the first irrational one */
+                    arb_set(b, s2);
+                    if (k == 0 || (k == 2 && r0 == 0))
+                        arb_neg(b, b);
+                    ck_assert_msg(arb_overlaps(vals[k].ball, b), "c = %ld: "
+                                  "eigenvalue %ld is not +-sqrt 2",
+                                  (long) cs[ci], (long) k);
+                }
+                if (k > 0)
+                    ck_assert(arb_lt(vals[k - 1].ball, vals[k].ball));
+            }
+        }
+        ck_assert_int_eq(cpwl_symeig_extremes(lo, hi, S, PREC, e), CPWL_OK);
+        /* the extremes need not separate the close pair: their balls may
+           be wider, but they are the same eigenvalues */
+        ck_assert_int_eq(lo->rational, vals[0].rational);
+        ck_assert_int_eq(hi->rational, vals[3].rational);
+        ck_assert(lo->rational ? fmpq_equal(lo->q, vals[0].q)
+                  : arb_overlaps(lo->ball, vals[0].ball));
+        ck_assert(hi->rational ? fmpq_equal(hi->q, vals[3].q)
+                  : arb_overlaps(hi->ball, vals[3].ball));
+        ck_assert(arb_lt(lo->ball, vals[1].ball));
+        ck_assert(arb_gt(hi->ball, vals[2].ball));
+        cpwl_symeig_val_clear(lo);
+        cpwl_symeig_val_clear(hi);
+        vals_free(vals, n);
+        _fmpq_vec_clear(ref, 2);
+        fmpq_mat_clear(S);
+        arb_clear(s2);
+        arb_clear(b);
+        cpwl_err_clear(e);
+    }
+}
+END_TEST
+
 /* x^T S x / x^T x at x = row i of X, exactly. */
 static void rayleigh(fmpq_t q, const fmpq_mat_t S, const fmpq *x, slong n)
 {
@@ -493,6 +583,7 @@ int main(void)
     tcase_add_test(tc, test_householder);
     tcase_add_test(tc, test_tridiag);
     tcase_add_test(tc, test_sqrt5);
+    tcase_add_test(tc, test_close);
     tcase_add_test(tc, test_random);
     tcase_add_test(tc, test_large);
     tcase_add_test(tc, test_refused);

@@ -550,6 +550,15 @@ START_TEST(test_refused)
     ck_assert_ptr_nonnull(strstr(e->msg, "step"));
     cpwl_err_clear(e);
 
+    /* beyond the eigenvalue module's size, refused before the n x n
+       moments are allocated (10^12 entries here) */
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_dist_parse(D, "gaussian:n=1000000", e), 1);
+    ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 1, NULL, PREC, e),
+                     CPWL_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(e->msg, "dimension 1000000"));
+    cpwl_err_clear(e);
+
     fmpq_clear(eta);
     cpwl_tron_cert_clear(C);
     cpwl_dist_clear(D);

@@ -234,8 +234,9 @@ typedef struct
     arb_t lmin, lmaxS, lmaxM;   /* rigorous enclosures (exact when rational) */
     arb_t cb, eta_star, rho_star;
     fmpq_t eta;                 /* the step the check uses: the given one,
-                                   or eta* when rational, else a rational
-                                   in the ball of eta* */
+                                   or eta* when rational, else the
+                                   simplest rational within a relative
+                                   2^-20 of eta* */
     arb_t rho;                  /* 1 - eta lmin + eta^2 c_b (enclosure) */
     int rho_exact;              /* rho is rational (rho_q) */
     fmpq_t rho_q;
@@ -250,7 +251,8 @@ void cpwl_tron_cert_clear(cpwl_tron_cert_t C);
 /* Compute the certificate for D (FINITE, DATA, or a continuous law with
    its exact moments) and batch b; eta (may be NULL: derived) the step.
    Returns CPWL_OK, or CPWL_ERR_INPUT when Sigma is singular (lmin = 0:
-   no contraction; message in e). */
+   no contraction; message in e), b < 1, eta <= 0, or x has more than
+   CPWL_SYMEIG_MAX coordinates (checked before the moments). */
 int cpwl_tron_cert_compute(cpwl_tron_cert_t C, const cpwl_dist_t D, slong b,
                            const fmpq_t eta, slong prec, cpwl_err_t e);
 

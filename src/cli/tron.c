@@ -461,6 +461,22 @@ static int load_neuro(cpwl_tron_opts_t o, cli_tron_ctx *c,
     if (k == 0)
         return cli_usage("tron", "neuro-tron needs its filters (--filter "
                          "ROWS, repeated)");
+    /* room for the longest list of rows given, not for cap of them: cap
+       x n numbers are gigabytes when x is long */
+    {
+        slong most = 1;
+        for (i = 0; i <= k; i++)
+        {
+            const char *s = i < k ? filters[i] : mmat;
+            slong nr = 1;
+            if (s == NULL)
+                continue;
+            for (; *s != '\0'; s++)
+                nr += *s == ';';
+            most = FLINT_MAX(most, nr);
+        }
+        cap = FLINT_MIN(cap, most);
+    }
     tmp = _fmpq_vec_init(cap * n);
     for (i = 0; i < k && st == CPWL_OK; i++)
     {
@@ -766,6 +782,16 @@ int cmd_tron(int argc, char **argv)
     if (neuro_any && (status = load_neuro(o, c, filters, nfilters, mmat))
         != CPWL_OK)
         goto arith_done;
+    /* --wstar and --w1 have r coordinates: a gate's w has n */
+    if (neuro_any && c->r != c->n && compare != NULL
+        && (o->algo == CPWL_TRON_NEURO) != !strcmp(compare, "neuro-tron"))
+    {
+        status = cli_usage("tron", "--compare: neuro-tron's w has %ld "
+                           "coordinates (the filters' rows), the other "
+                           "algorithm's has %ld (the dimension of x): they "
+                           "cannot share --wstar", (long) c->r, (long) c->n);
+        goto arith_done;
+    }
     if ((status = setup_points(c, wstar_s, w1_s)) != CPWL_OK)
         goto arith_done;
 
@@ -871,8 +897,11 @@ int cmd_tron(int argc, char **argv)
         goto runs_done;
 
     /* the certificate's checks */
+    /* the certificate is D's: not a drawn training set's (glm-tron's
+       population run over --samples) */
     if (c->have_cert && c->C->symmetric && c->runs[0].exact_d
-        && c->runs[0].nd > 0 && o->mode == CPWL_TRON_POPULATION)
+        && c->runs[0].nd > 0 && o->mode == CPWL_TRON_POPULATION
+        && c->samples == 0)
     {
         c->cert_fail = cpwl_tron_cert_check(&c->cert_undecided, c->C,
                                             c->runs[0].d, c->runs[0].nd, 256);

@@ -101,6 +101,12 @@ int cpwl_tron_cert_compute(cpwl_tron_cert_t C, const cpwl_dist_t D, slong b,
     if (eta != NULL && fmpq_sgn(eta) <= 0)
         return cpwl_err_set(e, CPWL_ERR_INPUT,
                             "certificate: the step must be positive");
+    /* before the n x n moments: a law of n = 10^6 would not fit */
+    if (n > CPWL_SYMEIG_MAX)
+        return cpwl_err_set(e, CPWL_ERR_INPUT,
+                            "certificate: x has dimension %ld; the "
+                            "eigenvalues are enclosed up to dimension %d",
+                            (long) n, CPWL_SYMEIG_MAX);
     fmpq_mat_clear(C->Sigma);
     fmpq_mat_clear(C->M);
     fmpq_mat_init(C->Sigma, n, n);

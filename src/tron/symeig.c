@@ -75,8 +75,17 @@ static int symeig_root_cmp(const void *a, const void *b)
     return x->f != y->f ? (x->f < y->f ? -1 : 1) : (x->k < y->k ? -1 : 1);
 }
 
-/* The balls of all roots at prec; 0 if a root of a factor is not
-   certified real (impossible for a symmetric matrix). */
+/* Factor order (f, then k): the order symeig_balls writes in. */
+static int symeig_root_fk_cmp(const void *a, const void *b)
+{
+    const symeig_root *x = a, *y = b;
+    if (x->f != y->f)
+        return x->f < y->f ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The balls of all roots at prec, R in factor order; 0 if a root of a
+   factor is not certified real (impossible for a symmetric matrix). */
 static int symeig_balls(symeig_root *R, const fmpz_poly_factor_t fac,
                         slong prec)
 {
@@ -167,6 +176,9 @@ static int symeig_compute(cpwl_symeig_val_struct *vals, slong *count,
     for (p = FLINT_MAX(prec, 32); ; p *= 2)
     {
         int sep = 1;
+        /* the last pass sorted R by value: back to factor order, or a
+           factor's roots would land in another factor's entries */
+        qsort(R, m, sizeof *R, symeig_root_fk_cmp);
         if (!symeig_balls(R, fac, p))
         {
             st = cpwl_err_set(e, CPWL_ERR_INTERNAL,
@@ -194,9 +206,8 @@ static int symeig_compute(cpwl_symeig_val_struct *vals, slong *count,
 
     if (st == CPWL_OK)
     {
-        for (i = 0; i < m; i++)
-            if (R[i].v->rational)
-                arb_set_fmpq(R[i].v->ball, R[i].v->q, prec);
+        /* rational balls stay at the separating precision (symeig_balls
+           set them from q): rounded at prec, close ones would overlap */
         if (all)
         {
             for (i = 0; i < m; i++)
