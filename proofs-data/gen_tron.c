@@ -290,7 +290,7 @@ void gen_tron_rho(const char *dir)
             o->steps = LAW_T;
             o->mode = CPWL_TRON_ONLINE;
             if (cpwl_tron_law(Ed, &t_done, &states, o, D, ws, w1, LAW_STATES,
-                              e) != CPWL_OK)
+                              NULL, e) != CPWL_OK)
                 tron_die(e);
             max_ratio(r, Ed, t_done);
             q_or_digits(lr, sizeof lr, r);

@@ -214,6 +214,47 @@ START_TEST(test_poison_population)
 }
 END_TEST
 
+/* The expected poisoned label is exact, rounded once: in binary16 (11
+   bits) on the one point x = 1 with w* = 2049 (y = 2049, not a binary16
+   number), beta = theta = 1, worst case, from w_1 = 4096 (s = +1): the
+   label is 2050, exactly representable, and w_2 = 4096 + (2050 - 4096) =
+   2050 as in exact arithmetic (rounding y first gives 2048 + 1, a tie
+   that rounds to 2048, and w_2 = 2048). */
+START_TEST(test_poison_label_rounded_once)
+{
+    cpwl_dist_t D;
+    cpwl_tron_opts_t o;
+    cpwl_arith_t A;
+    cpwl_tron_t R;
+    cpwl_err_t e;
+    fmpq_t ws, w1, w;
+
+    read_dist(D, "1,1\n");
+    cpwl_err_init(e);
+    fmpq_init(ws);
+    fmpq_init(w1);
+    fmpq_init(w);
+    fmpq_set_si(ws, 2049, 1);
+    fmpq_set_si(w1, 4096, 1);
+    cpwl_tron_opts_init(o);
+    fmpq_one(o->beta);
+    fmpq_one(o->theta);
+    o->adv = CPWL_TRON_ADV_WORST;
+    ck_assert(cpwl_arith_init_str(A, "binary16"));
+    ck_assert_int_eq(cpwl_tron_init(R, o, D, ws, w1, A, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_tron_step(R, e), 0);
+    ck_assert(cpwl_val_get_fmpq(w, R->w, A));
+    ck_assert(fmpq_cmp_si(w, 2050) == 0);
+    cpwl_tron_clear(R);
+    cpwl_arith_clear(A);
+    cpwl_tron_opts_clear(o);
+    cpwl_dist_clear(D);
+    fmpq_clear(ws);
+    fmpq_clear(w1);
+    fmpq_clear(w);
+}
+END_TEST
+
 /* Neuro-Tron, filters A_1 = (1 0), A_2 = (0 1) (r = 1, n = 2), M their
    mean (1/2 1/2), one point x = (1, 1), w* = 2: y = (2 + 2)/2 = 2,
    f_w(x) = w for w >= 0, M x = 1, so w_{t+1} = w_t + (1/2)(2 - w_t) and
@@ -574,6 +615,7 @@ int main(void)
     tcase_add_test(tc, test_cross_population);
     tcase_add_test(tc, test_sgd_stuck);
     tcase_add_test(tc, test_poison_population);
+    tcase_add_test(tc, test_poison_label_rounded_once);
     tcase_add_test(tc, test_neuro);
     tcase_add_test(tc, test_glm_identity);
     tcase_add_test(tc, test_online_replay);

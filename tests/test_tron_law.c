@@ -59,7 +59,8 @@ static int law(fmpq *Ed2, slong *t_done, slong *states, const cpwl_dist_t D,
     o->mode = CPWL_TRON_ONLINE;
     fmpq_set_si(ws + 0, 1, 1);
     fmpq_set_si(ws + 1, -2, 1);
-    st = cpwl_tron_law(Ed2, t_done, states, o, D, ws, w1, max_states, e);
+    st = cpwl_tron_law(Ed2, t_done, states, o, D, ws, w1, max_states, NULL,
+                       e);
     cpwl_tron_opts_clear(o);
     _fmpq_vec_clear(ws, 2);
     _fmpq_vec_clear(w1, 2);
@@ -311,7 +312,8 @@ START_TEST(test_refused)
 
     cpwl_err_init(e);
     ck_assert_int_eq(cpwl_dist_parse(D, "gaussian:n=2", e), 1);
-    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, e),
+    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, NULL,
+                                   e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "gaussian"));
     cpwl_err_clear(e);
@@ -320,7 +322,8 @@ START_TEST(test_refused)
     cpwl_err_init(e);
     o->adv = CPWL_TRON_ADV_RANDOM;
     fmpq_set_si(o->beta, 1, 2);
-    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, e),
+    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, NULL,
+                                   e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "poisoned"));
     o->adv = CPWL_TRON_ADV_NONE;
@@ -328,19 +331,22 @@ START_TEST(test_refused)
 
     cpwl_err_init(e);
     ck_assert(cpwl_tron_algo_from_str(o, "glm-tron"));
-    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, e),
+    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 10, NULL,
+                                   e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "glm-tron"));
     ck_assert(cpwl_tron_algo_from_str(o, "tron"));
     cpwl_err_clear(e);
 
     cpwl_err_init(e);
-    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, NULL, w1, 10, e),
+    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, NULL, w1, 10, NULL,
+                                   e),
                      CPWL_ERR_INPUT);
     cpwl_err_clear(e);
 
     cpwl_err_init(e);
-    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 0, e),
+    ck_assert_int_eq(cpwl_tron_law(Ed2, &td, &ns, o, D, ws, w1, 0, NULL,
+                                   e),
                      CPWL_ERR_INPUT);
     cpwl_err_clear(e);
 

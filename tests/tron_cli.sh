@@ -209,6 +209,36 @@ if [F(v) for v in p["w"]] != e: print("w_%d is not the closed form" % t)' \
     report "Ctrl-C: the JSON up to the last iterate, exit 130" "$why"
 fi
 
+# Ctrl-C in the exact law (b = 2 on the cross: tens of seconds to its
+# state cap): the law up to where it got, marked interrupted, exit 130.
+if [ -z "$CPWL_WRAP" ]; then
+    "$CPWL" tron "$tmp/cross.csv" --wstar 1,-2 --steps 200 --batch 2 \
+        --certify --law >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_catching "$pid"
+    sleep 1
+    interrupt $pid
+    why=""
+    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+    grep -q '^  law .* of 201 (interrupted): the bound holds$' "$tmp/out" \
+        || why="$why no interrupted law line;"
+    report "Ctrl-C in --law: the law so far, exit 130" "$why"
+fi
+
+# ---- checks that would not be the theorem's are not run ------------------
+call tron "$tmp/cross.csv" --wstar 1,-2 --steps 3 --certify --arith binary64
+ok_why
+grep -q '^  check  *not run: .*--arith exact' "$tmp/out" \
+    || why="$why the check ran on a rounded trajectory;"
+report "--certify in binary64: the check is not run" "$why"
+printf '1,0,1\n0,1,0\n-1,0,0\n0,-1,3\n' >"$tmp/data3.csv"
+call tron "$tmp/data3.csv" --data --wstar 1,-2 --steps 3 --certify --law
+ok_why
+grep -q "^  check  *not run: the data's labels are not relu" "$tmp/out" \
+    || why="$why the check ran on labels that are not the gate's;"
+grep -q '^  law ' "$tmp/out" && why="$why the law ran;"
+report "--certify on data whose labels are not relu(<w*, x>)" "$why"
+
 # ---- bad input: exit 2 and one line ----------------------------------------
 printf 'p,x\n1/2,1\n1/4,-1\n' >"$tmp/sum.csv"
 call tron "$tmp/sum.csv" --wstar 1

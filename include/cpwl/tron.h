@@ -34,6 +34,7 @@
 #ifndef CPWL_TRON_H
 #define CPWL_TRON_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <flint/fmpq.h>
 #include <flint/fmpq_mat.h>
@@ -126,7 +127,10 @@ typedef struct
                                    neuro-tron's A_j x_k, K x k x r) */
     fmpq *MXq;                  /* neuro-tron: M x_k exactly (K x r) */
     fmpq *Yq;                   /* the exact clean labels (K) */
-    cpwl_val_struct c_step, c_1k, c_bt, c_d0, s0, s1, s2;
+    cpwl_val_ptr Yp, Ym;        /* population, worst-case poisoning: the
+                                   expected labels y_k + beta theta and
+                                   y_k - beta theta, exact, entered once */
+    cpwl_val_struct c_step, c_1k, s0, s1, s2;
     fmpq *xq;                   /* online, continuous: a draw, its
                                    features, M x (n + fw + r scratch) */
     cpwl_val_ptr xv, mxv;       /* online: the draw in A (n or k r; r) */
@@ -277,10 +281,11 @@ void cpwl_tron_linear_gap(fmpq *gap, const cpwl_dist_t D, const fmpq *wstar,
    enumerating the C(K + b - 1, b) batches (multisets, multinomial
    weights) and merging equal states.  Ed2[t-1] = E |w_t - w*|^2 exactly
    for t = 1 ... *t_done (<= o->steps + 1): the run stops before a step
-   whose states would pass max_states. */
+   whose states would pass max_states, and when *stop (polled between
+   states; may be NULL) is set (Ctrl-C). */
 int cpwl_tron_law(fmpq *Ed2, slong *t_done, slong *states,
                   const cpwl_tron_opts_t o, const cpwl_dist_t D,
                   const fmpq *wstar, const fmpq *w1, slong max_states,
-                  cpwl_err_t e);
+                  volatile sig_atomic_t *stop, cpwl_err_t e);
 
 #endif

@@ -251,7 +251,7 @@ static int claim_law(char *computed, size_t clen, char *why, size_t wlen,
     fmpq_set_si(ws + 0, 1, 1);
     fmpq_set_si(ws + 1, -2, 1);
     if (cpwl_tron_law(Ed, &t_done, &states, o, D, ws, w1, TRON_LAW_STATES,
-                      e) != CPWL_OK)
+                      NULL, e) != CPWL_OK)
         snprintf(why, wlen, "%.200s", e->msg);
     else
     {

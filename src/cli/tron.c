@@ -418,6 +418,36 @@ static int do_certify(cli_tron_ctx *c, cpwl_tron_opts_t o, int eta_given)
     return CPWL_OK;
 }
 
+/* 1 if the labels are the gate's, relu(<w*, x>) exactly, as the
+   theorem assumes (always for a distribution; a data set's own labels
+   need not be). */
+static int gate_labels(const cli_tron_ctx *c)
+{
+    fmpq_t z, t;
+    slong k, j;
+    int ok = 1;
+
+    if (c->D0->kind != CPWL_DIST_DATA)
+        return 1;
+    fmpq_init(z);
+    fmpq_init(t);
+    for (k = 0; k < c->D0->K && ok; k++)
+    {
+        fmpq_zero(z);
+        for (j = 0; j < c->n; j++)
+        {
+            fmpq_mul(t, c->wstar + j, c->D0->X + k * c->n + j);
+            fmpq_add(z, z, t);
+        }
+        if (fmpq_sgn(z) < 0)
+            fmpq_zero(z);
+        ok = fmpq_equal(z, c->D0->y + k);
+    }
+    fmpq_clear(z);
+    fmpq_clear(t);
+    return ok;
+}
+
 static int do_law(cli_tron_ctx *c, const cpwl_tron_opts_t o)
 {
     cpwl_tron_opts_t lo;
@@ -436,12 +466,14 @@ static int do_law(cli_tron_ctx *c, const cpwl_tron_opts_t o)
     lo->mode = CPWL_TRON_ONLINE;
     c->Ed2 = _fmpq_vec_init(T1);
     if (cpwl_tron_law(c->Ed2, &c->law_t, &c->law_states, lo, c->D0, c->wstar,
-                      c->w1, c->max_states, e) != CPWL_OK)
+                      c->w1, c->max_states, &cli_interrupted, e) != CPWL_OK)
         st = cli_fail("tron", e);
     else
     {
         c->law_done = 1;
         c->law_stopped = c->law_t < T1;
+        if (cli_interrupted)
+            c->stopped = c->law_interrupted = 1;
         c->law_fail = cpwl_tron_cert_check(&c->law_undecided, c->C, c->Ed2,
                                            c->law_t, 256);
     }
@@ -891,23 +923,31 @@ int cmd_tron(int argc, char **argv)
         run_finish(u, c->A);
         c->stopped = u->res.stopped;
     }
-    cli_restore_sigint(&old);
     cli_progress_end(&ps);
     if (status != CPWL_OK)
+    {
+        cli_restore_sigint(&old);
         goto runs_done;
+    }
 
     /* the certificate's checks */
     /* the certificate is D's: not a drawn training set's (glm-tron's
        population run over --samples) */
-    if (c->have_cert && c->C->symmetric && c->runs[0].exact_d
+    if (c->have_cert)
+        c->gate = gate_labels(c);
+    if (c->have_cert && c->C->symmetric && c->gate && c->runs[0].exact_d
         && c->runs[0].nd > 0 && o->mode == CPWL_TRON_POPULATION
-        && c->samples == 0)
+        && c->samples == 0 && c->A->kind == CPWL_ARITH_EXACT)
     {
         c->cert_fail = cpwl_tron_cert_check(&c->cert_undecided, c->C,
                                             c->runs[0].d, c->runs[0].nd, 256);
         c->cert_checked = 1;
     }
-    if (c->law && !c->stopped && (status = do_law(c, o)) != CPWL_OK)
+    /* the law, with Ctrl-C still caught */
+    if (c->law && !c->stopped && c->gate)
+        status = do_law(c, o);
+    cli_restore_sigint(&old);
+    if (status != CPWL_OK)
         goto runs_done;
 
     if (c->json)

@@ -51,7 +51,9 @@ typedef struct
     fmpq *Ed2;
     slong law_t, law_states;
     slong law_fail, law_undecided;
-    int law_stopped;            /* the state cap was reached */
+    int law_stopped;            /* the state cap was reached (or Ctrl-C) */
+    int law_interrupted;        /* Ctrl-C during the law */
+    int gate;                   /* the labels are relu(<w*, x>) exactly */
     cli_tron_run runs[CLI_TRON_MAX_RUNS];
     slong nruns;
     int stopped;

@@ -207,16 +207,21 @@ static void print_cert(FILE *f, const cli_tron_ctx *c)
         else
             fprintf(f, "holds\n");
     }
+    else if (C->symmetric && !c->gate)
+        fprintf(f, "  check             not run: the data's labels are not "
+                "relu(<w*, x>), the theorem's model\n");
     else if (C->symmetric)
         fprintf(f, "  check             not run: it needs the exact "
-                "population trajectory of a finite distribution (exact or "
-                "float arithmetic, without --samples)\n");
+                "population trajectory of a finite distribution (--arith "
+                "exact, without --samples)\n");
     if (c->law_done)
     {
         fprintf(f, "  law               E|w_t - w*|^2 over every batch "
                 "sequence (exact law, %ld states at the end), t = 1..%ld",
                 (long) c->law_states, (long) c->law_t);
-        if (c->law_stopped)
+        if (c->law_interrupted)
+            fprintf(f, " of %ld (interrupted)", (long) T1);
+        else if (c->law_stopped)
             fprintf(f, " of %ld (--max-states)", (long) T1);
         if (!C->symmetric)
             fprintf(f, ": (the theorem does not apply) ");

@@ -194,7 +194,7 @@ static slong law_batches(slong **idx, fmpq **wt, const cpwl_dist_struct *D,
 int cpwl_tron_law(fmpq *Ed2, slong *t_done, slong *states,
                   const cpwl_tron_opts_t o, const cpwl_dist_t D,
                   const fmpq *wstar, const fmpq *w1, slong max_states,
-                  cpwl_err_t e)
+                  volatile sig_atomic_t *stop, cpwl_err_t e)
 {
     cpwl_tron_t R;
     cpwl_arith_t A;
@@ -259,6 +259,11 @@ int cpwl_tron_law(fmpq *Ed2, slong *t_done, slong *states,
         nn = 0;
         for (i = 0; i < m && !over && st == CPWL_OK; i++)
         {
+            if (stop != NULL && *stop)
+            {
+                over = 1;       /* interrupted: w_{t+1}'s law unfinished */
+                break;
+            }
             law_vec_fit(&NV, nn + nb);
             for (k = 0; k < nb && st == CPWL_OK; k++)
             {

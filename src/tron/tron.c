@@ -227,51 +227,51 @@ static int tron_check(const cpwl_tron_opts_t o, const cpwl_dist_t D,
                       const fmpq *wstar, cpwl_err_t e)
 {
     if (fmpq_sgn(o->eta) <= 0)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the step eta must be "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the step eta must be "
                             "positive");
     if (o->batch < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the batch size must be "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the batch size must be "
                             "at least 1");
     if (o->steps < 0)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the number of steps "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the number of steps "
                             "must not be negative");
     if (o->adv != CPWL_TRON_ADV_NONE)
     {
         if (fmpq_sgn(o->beta) < 0
             || fmpz_cmp(fmpq_numref(o->beta), fmpq_denref(o->beta)) > 0)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the poisoning "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the poisoning "
                                 "probability beta must lie in [0, 1]");
         if (fmpq_sgn(o->theta) < 0)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the poisoning "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the poisoning "
                                 "bound theta must not be negative");
         if (o->adv == CPWL_TRON_ADV_WORST && wstar == NULL)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the worst-case "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the worst-case "
                                 "adversary needs w*");
     }
     if (wstar == NULL && D->kind != CPWL_DIST_DATA)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: w* is needed to label "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "w* is needed to label "
                             "the points of a distribution");
     if (o->mode == CPWL_TRON_POPULATION && cpwl_dist_is_continuous(D))
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the population update "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the population update "
                             "needs a finite support (a %s law can only be "
                             "sampled)", cpwl_dist_kind_name(D->kind));
     if (o->algo == CPWL_TRON_GLM && o->mode != CPWL_TRON_POPULATION)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: glm-tron takes the "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "glm-tron takes the "
                             "whole sum at every step: it runs on a finite "
                             "support or a data set, not on fresh draws");
     if (o->algo == CPWL_TRON_NEURO)
     {
         if (o->A == NULL || o->k < 1 || o->r < 1)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: neuro-tron needs its "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "neuro-tron needs its "
                                 "filters A_j and its matrix M");
         if (o->n != D->n)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the neuro-tron "
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the neuro-tron "
                                 "matrices act on vectors of length %ld, but x "
                                 "has %ld coordinates", (long) o->n,
                                 (long) D->n);
     }
     if (!cpwl_dist_is_continuous(D) && D->K < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the distribution has no "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the distribution has no "
                             "points");
     return CPWL_OK;
 }
@@ -362,8 +362,6 @@ int cpwl_tron_init(cpwl_tron_t R, const cpwl_tron_opts_t o,
 
     cpwl_val_init(&R->c_step, A);
     cpwl_val_init(&R->c_1k, A);
-    cpwl_val_init(&R->c_bt, A);
-    cpwl_val_init(&R->c_d0, A);
     cpwl_val_init(&R->s0, A);
     cpwl_val_init(&R->s1, A);
     cpwl_val_init(&R->s2, A);
@@ -380,9 +378,25 @@ int cpwl_tron_init(cpwl_tron_t R, const cpwl_tron_opts_t o,
         fmpq_set_si(c, 1, o->k);
         set_q(&R->c_1k, c, A);
     }
-    /* population, worst case: the expected label shift beta theta */
-    fmpq_mul(c, o->beta, o->theta);
-    set_q(&R->c_bt, c, A);
+    /* population, worst case: the expected labels y_k +- beta theta,
+       computed exactly and entered once (E[a xi] = beta theta s(x)) */
+    if (o->mode == CPWL_TRON_POPULATION && o->adv == CPWL_TRON_ADV_WORST
+        && R->K > 0)
+    {
+        fmpq_t y;
+        fmpq_init(y);
+        fmpq_mul(c, o->beta, o->theta);
+        R->Yp = cpwl_val_vec_init(R->K, A);
+        R->Ym = cpwl_val_vec_init(R->K, A);
+        for (k = 0; k < R->K; k++)
+        {
+            fmpq_add(y, R->Yq + k, c);
+            set_q(R->Yp + k, y, A);
+            fmpq_sub(y, R->Yq + k, c);
+            set_q(R->Ym + k, y, A);
+        }
+        fmpq_clear(y);
+    }
     fmpq_clear(c);
     return CPWL_OK;
 }
@@ -412,6 +426,11 @@ void cpwl_tron_clear(cpwl_tron_t R)
         }
         if (R->P != NULL)
             cpwl_val_vec_clear(R->P, R->K, A);
+        if (R->Yp != NULL)
+        {
+            cpwl_val_vec_clear(R->Yp, R->K, A);
+            cpwl_val_vec_clear(R->Ym, R->K, A);
+        }
     }
     _fmpq_vec_clear(R->xq, R->n + fw + r);
     cpwl_val_vec_clear(R->xv, fw, A);
@@ -420,8 +439,6 @@ void cpwl_tron_clear(cpwl_tron_t R)
     cpwl_val_vec_clear(R->dv, r, A);
     cpwl_val_clear(&R->c_step, A);
     cpwl_val_clear(&R->c_1k, A);
-    cpwl_val_clear(&R->c_bt, A);
-    cpwl_val_clear(&R->c_d0, A);
     cpwl_val_clear(&R->s0, A);
     cpwl_val_clear(&R->s1, A);
     cpwl_val_clear(&R->s2, A);
@@ -440,18 +457,18 @@ int cpwl_tron_draw_set(cpwl_dist_t out, const cpwl_tron_opts_t o,
     fmpq *f, *mx;
 
     if (N < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: a training set needs at "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "a training set needs at "
                             "least one draw");
     if (wstar == NULL && D->kind != CPWL_DIST_DATA)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: w* is needed to label "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "w* is needed to label "
                             "the draws");
     if (o->adv == CPWL_TRON_ADV_WORST)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the worst-case "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the worst-case "
                             "adversary answers the current iterate: it "
                             "poisons fresh draws only, not a training set "
                             "drawn in advance");
     if (neuro && (o->A == NULL || o->n != n))
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the neuro-tron "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the neuro-tron "
                             "matrices do not act on this distribution's x");
     fw = neuro ? o->k * o->r : n;
     f = _fmpq_vec_init(fw);

@@ -22,7 +22,7 @@ static int tron_sign(cpwl_tron_struct *R, const cpwl_val_struct *z,
 {
     int s = cpwl_val_sign_pred(z, R->A, R->pred);
     if (s == 2)
-        cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the enclosure cannot decide "
+        cpwl_err_set(e, CPWL_ERR_INPUT, "the enclosure cannot decide "
                      "the sign of %s at step %ld (its ball contains 0 at %ld "
                      "bits)", what, (long) R->t, (long) R->A->prec);
     return s;
@@ -109,7 +109,7 @@ static int arith_status(cpwl_tron_struct *R, cpwl_err_t e)
 {
     if (cpwl_arith_failed(R->A))
     {
-        cpwl_err_set(e, CPWL_ERR_INPUT, "tron: the arithmetic failed at "
+        cpwl_err_set(e, CPWL_ERR_INPUT, "the arithmetic failed at "
                      "step %ld", (long) R->t);
         return 1;
     }
@@ -158,36 +158,30 @@ static int step_population(cpwl_tron_struct *R, cpwl_err_t e)
 {
     const cpwl_tron_opts_struct *o = R->opts;
     cpwl_arith_struct *A = R->A;
-    cpwl_val_t res, y;
+    cpwl_val_t res;
     slong k;
     int ret = 0;
 
     cpwl_val_init(res, A);
-    cpwl_val_init(y, A);
     zero_u(R);
     for (k = 0; k < R->K && ret == 0; k++)
     {
         const cpwl_val_struct *yk = R->Y + k;
-        if (o->adv == CPWL_TRON_ADV_WORST && !fmpq_is_zero(o->beta))
+        if (R->Yp != NULL && !fmpq_is_zero(o->beta))
         {
-            /* E[a xi] = beta theta s: the expected label */
+            /* E[a xi] = beta theta s: the expected label, exact */
             int s = worst_sign(R, row_dir(R, k), e);
             if (s == 2)
             {
                 ret = 2;
                 break;
             }
-            if (s > 0)
-                cpwl_val_add(y, yk, &R->c_bt, A);
-            else
-                cpwl_val_sub(y, yk, &R->c_bt, A);
-            yk = y;
+            yk = s > 0 ? R->Yp + k : R->Ym + k;
         }
         ret = add_point(R, res, row_feat(R, k), row_dir(R, k), yk, R->P + k,
                         e);
     }
     cpwl_val_clear(res, A);
-    cpwl_val_clear(y, A);
     if (ret != 0)
         return ret;
     update(R, &R->c_step);
@@ -307,7 +301,7 @@ int cpwl_tron_step_rows(cpwl_tron_t R, const slong *idx, slong b,
     int ret = 0;
 
     if (R->K == 0 || b < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "tron: a batch of rows needs "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "a batch of rows needs "
                             "a finite support and at least one row");
     cpwl_val_init(res, A);
     cpwl_val_init(c, A);
