@@ -14,12 +14,6 @@ EX=${CPWL_EXAMPLES:-examples}
 . "$(dirname "$0")/tap.sh"
 tap_init draw
 
-ok_why() {
-    why=""
-    [ "$status" -eq 0 ] || why="$why exit status $status, expected 0;"
-    [ -s "$tmp/err" ] && why="$why output on stderr;"
-}
-
 # json_num KEY: the number after "KEY": in the JSON on stdout.
 json_num() {
     tr -d ' \n' <"$tmp/out" | sed -n "s/.*\"$1\":\(-\{0,1\}[0-9][0-9]*\).*/\1/p"

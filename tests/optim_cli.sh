@@ -18,29 +18,6 @@ tap_init optim
 Q='quadratic:A=1;b=0'
 EX=${CPWL_EXAMPLES:-$(dirname "$0")/../examples}
 
-ok_why() {
-    why=""
-    [ "$status" -eq 0 ] || why="$why exit status $status, expected 0;"
-    [ -s "$tmp/err" ] && why="$why output on stderr;"
-}
-
-have_py=1
-command -v python3 >/dev/null 2>&1 || have_py=0
-
-# pycheck DESC SCRIPT: run the python3 SCRIPT on the JSON in $tmp/out; it
-# prints nothing when the check holds, else why not.
-pycheck() {
-    if [ $have_py -eq 0 ]; then
-        n=$((n + 1))
-        echo "ok $n - $1 # SKIP no python3"
-        return
-    fi
-    ok_why
-    printf '%s\n' "$2" >"$tmp/check.py"
-    res=$(python3 "$tmp/check.py" <"$tmp/out" 2>&1)
-    report "$1" "$why$res"
-}
-
 # The shared python helpers: ball(b) -> (mid, rad) as Decimals; x(run, t)
 # the iterate x_t of a run (its first component).
 PYHEAD='import json, sys

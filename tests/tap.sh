@@ -51,3 +51,30 @@ bad()
     done
     report "$desc" "$why"
 }
+
+# ok_why: why (in $why) the last call was not a clean success: exit
+# status 0 and nothing on stderr.
+ok_why()
+{
+    why=""
+    [ "$status" -eq 0 ] || why="$why exit status $status, expected 0;"
+    [ -s "$tmp/err" ] && why="$why output on stderr;"
+}
+
+# pycheck DESC SCRIPT: the last call is a clean success and the python3
+# program $PYPRELUDE (may be unset) followed by SCRIPT, reading the last
+# call's stdout, prints nothing; skipped without python3.
+have_py=1
+command -v python3 >/dev/null 2>&1 || have_py=0
+pycheck()
+{
+    if [ $have_py -eq 0 ]; then
+        n=$((n + 1))
+        echo "ok $n - $1 # SKIP no python3"
+        return
+    fi
+    ok_why
+    printf '%s\n' "${PYPRELUDE-}" "$2" >"$tmp/check.py"
+    res=$(python3 "$tmp/check.py" <"$tmp/out" 2>&1)
+    report "$1" "$why$res"
+}

@@ -14,27 +14,6 @@
 . "$(dirname "$0")/tap.sh"
 tap_init tron
 
-ok_why() {
-    why=""
-    [ "$status" -eq 0 ] || why="$why exit status $status, expected 0;"
-    [ -s "$tmp/err" ] && why="$why output on stderr;"
-}
-
-have_py=1
-command -v python3 >/dev/null 2>&1 || have_py=0
-
-pycheck() {
-    if [ $have_py -eq 0 ]; then
-        n=$((n + 1))
-        echo "ok $n - $1 # SKIP no python3"
-        return
-    fi
-    ok_why
-    printf '%s\n' "$PYHEAD" "$2" >"$tmp/check.py"
-    res=$(python3 "$tmp/check.py" <"$tmp/out" 2>&1)
-    report "$1" "$why$res"
-}
-
 PYHEAD='import json, sys
 from fractions import Fraction as F
 if hasattr(sys, "set_int_max_str_digits"):
@@ -72,6 +51,7 @@ def step(algo, pts, ws, wt, eta, d0=0, beta=F(0), theta=F(0)):
             r = y - relu(z)
         u = [a + p * r * b for a, b in zip(u, x)]
     return [a + eta * b for a, b in zip(wt, u)]'
+PYPRELUDE=$PYHEAD
 
 printf 'p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,0,1\n1/4,0,-1\n' >"$tmp/cross.csv"
 printf '# not symmetric\np;x1;x2;x3\n1/3;1;2;0\n1/6;-1;0;1/2\n1/4;0;-3;1\n1/4;2;1;-1\n' \
