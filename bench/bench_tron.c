@@ -1,4 +1,4 @@
-/* Benchmark of the Tron engine (issue 15): population steps per second at
+/* Benchmark of the Tron engine (chapter 3): population steps per second at
    n = 100 on a 1000-point support (seeded coordinates k/8, |k| <= 8,
    each point of probability 1/1000; w*_j = ((j mod 7) - 3)/4; w_1 = 0;
    eta = 1), in exact arithmetic and in binary64 emulated through module
