@@ -225,23 +225,31 @@ done:
     return ok;
 }
 
-/* The theorem examples are in certify_thm.c, chapter 5 in certify_conv.c
-   (certify.h). */
+/* The theorem examples are in certify_thm.c, the chapter claims in
+   certify_conv.c (chapter 5) and certify_tron.c (chapter 3), certify.h. */
+
+static const certify_claim_set claim_sets[] = {
+    {certify_conv_claims, certify_conv_check,
+     "  Chapter 5: Arb iterates (128 bits) against hand-derived steps and "
+     "closed forms (docs/convergence.md)."},
+    {certify_tron_claims, certify_tron_check,
+     "  Chapter 3: exact Tron iterates and its certificate against hand "
+     "derivations (docs/tron.md)."},
+    {NULL, NULL, NULL}
+};
 
 static int thm_name_known(const char *name)
 {
     const thm_claim *t;
-    const certify_conv_claim *c;
-    const certify_tron_claim *r;
+    const certify_claim_set *cs;
+    const certify_claim *c;
     for (t = thm_claims; t->example != NULL; t++)
         if (strcmp(t->example, name) == 0)
             return 1;
-    for (c = certify_conv_claims; c->example != NULL; c++)
-        if (strcmp(c->example, name) == 0)
-            return 1;
-    for (r = certify_tron_claims; r->example != NULL; r++)
-        if (strcmp(r->example, name) == 0)
-            return 1;
+    for (cs = claim_sets; cs->claims != NULL; cs++)
+        for (c = cs->claims; c->example != NULL; c++)
+            if (strcmp(c->example, name) == 0)
+                return 1;
     return 0;
 }
 
@@ -292,8 +300,9 @@ int cmd_certify(int argc, char **argv)
         {NULL, 0, NULL, 0}
     };
     int json = 0, list = 0, all = 0, c, i, nnames, pass = 0, fail = 0;
-    int npoint = 0, nregion = 0, ntheorem = 0, nerm = 0, nconv = 0;
-    int ntron = 0;
+    int npoint = 0, nregion = 0, ntheorem = 0, nerm = 0;
+    int nset[sizeof claim_sets / sizeof claim_sets[0]] = {0};
+    const certify_claim_set *cs;
     char **names;
     const claim *cl;
     cpwl_pred_ctx_t ctx;
@@ -327,14 +336,11 @@ int cmd_certify(int argc, char **argv)
         for (t = thm_claims; t->example != NULL; t++)
             if (t == thm_claims || strcmp(t->example, t[-1].example) != 0)
                 printf("%s\n", t->example);
-        for (i = 0; certify_conv_claims[i].example != NULL; i++)
-            if (i == 0 || strcmp(certify_conv_claims[i].example,
-                                 certify_conv_claims[i - 1].example) != 0)
-                printf("%s\n", certify_conv_claims[i].example);
-        for (i = 0; certify_tron_claims[i].example != NULL; i++)
-            if (i == 0 || strcmp(certify_tron_claims[i].example,
-                                 certify_tron_claims[i - 1].example) != 0)
-                printf("%s\n", certify_tron_claims[i].example);
+        for (cs = claim_sets; cs->claims != NULL; cs++)
+            for (i = 0; cs->claims[i].example != NULL; i++)
+                if (i == 0 || strcmp(cs->claims[i].example,
+                                     cs->claims[i - 1].example) != 0)
+                    printf("%s\n", cs->claims[i].example);
         return CPWL_OK;
     }
 
@@ -407,40 +413,23 @@ int cmd_certify(int argc, char **argv)
         print_row(json, pass + fail == 1, t->example, t->claim, r.computed,
                   ok, r.why, secs);
     }
-    for (i = 0; certify_conv_claims[i].example != NULL; i++)
-    {
-        const certify_conv_claim *cc = certify_conv_claims + i;
-        char computed[200], why[300];
-        clock_t t0 = clock();
-        int ok;
-        double secs;
-        if (!selected(cc->example, names, nnames))
-            continue;
-        ok = certify_conv_check(computed, sizeof computed, why, sizeof why,
-                                i);
-        nconv++;
-        secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
-        ok ? pass++ : fail++;
-        print_row(json, pass + fail == 1, cc->example, cc->claim, computed,
-                  ok, why, secs);
-    }
-    for (i = 0; certify_tron_claims[i].example != NULL; i++)
-    {
-        const certify_tron_claim *cc = certify_tron_claims + i;
-        char computed[200], why[300];
-        clock_t t0 = clock();
-        int ok;
-        double secs;
-        if (!selected(cc->example, names, nnames))
-            continue;
-        ok = certify_tron_check(computed, sizeof computed, why, sizeof why,
-                                i);
-        ntron++;
-        secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
-        ok ? pass++ : fail++;
-        print_row(json, pass + fail == 1, cc->example, cc->claim, computed,
-                  ok, why, secs);
-    }
+    for (cs = claim_sets; cs->claims != NULL; cs++)
+        for (i = 0; cs->claims[i].example != NULL; i++)
+        {
+            const certify_claim *cc = cs->claims + i;
+            char computed[200], why[300];
+            clock_t t0 = clock();
+            int ok;
+            double secs;
+            if (!selected(cc->example, names, nnames))
+                continue;
+            ok = cs->check(computed, sizeof computed, why, sizeof why, i);
+            nset[cs - claim_sets]++;
+            secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+            ok ? pass++ : fail++;
+            print_row(json, pass + fail == 1, cc->example, cc->claim,
+                      computed, ok, why, secs);
+        }
     if (json)
         printf("\n], \"passed\": %d, \"failed\": %d, \"stats\": {\"double\": "
                "%lu, \"arb\": %lu, \"exact\": %lu}}\n", pass, fail,
@@ -462,12 +451,9 @@ int cmd_certify(int argc, char **argv)
             printf("  ERM: exact global optima (cpwl_erm_solve), each "
                    "certificate verified and each value attained by a "
                    "network; dichotomies against Cover's count.");
-        if (nconv > 0)
-            printf("  Chapter 5: Arb iterates (128 bits) against hand-derived"
-                   " steps and closed forms (docs/convergence.md).");
-        if (ntron > 0)
-            printf("  Chapter 3: exact Tron iterates and its certificate "
-                   "against hand derivations (docs/tron.md).");
+        for (cs = claim_sets; cs->claims != NULL; cs++)
+            if (nset[cs - claim_sets] > 0)
+                fputs(cs->note, stdout);
         printf("\nSign questions decided by double %lu, arb %lu, exact "
                "%lu.\n", ctx->by_double, ctx->by_arb, ctx->by_exact);
     }

@@ -33,33 +33,32 @@ thm_claim;
 /* Ended by an entry whose example is NULL. */
 extern const thm_claim thm_claims[];
 
-/* Chapter 5 (certify_conv.c). */
+/* The chapter claims: a table of (example, claim) ended by an entry
+   whose example is NULL, and its check: claim k fills computed and why,
+   and returns 1 if it holds. */
 typedef struct
 {
     const char *example;
     const char *claim;
 }
-certify_conv_claim;
+certify_claim;
 
-/* Ended by an entry whose example is NULL. */
-extern const certify_conv_claim certify_conv_claims[];
+typedef int (*certify_check_fn)(char *computed, size_t clen, char *why,
+                                size_t wlen, slong k);
 
-/* Check claim k: fills computed and why; 1 if it holds. */
+typedef struct
+{
+    const certify_claim *claims;
+    certify_check_fn check;
+    const char *note;           /* printed once when one of them ran */
+}
+certify_claim_set;
+
+/* Chapter 5 (certify_conv.c) and chapter 3 (certify_tron.c). */
+extern const certify_claim certify_conv_claims[];
 int certify_conv_check(char *computed, size_t clen, char *why, size_t wlen,
                        slong k);
-
-/* Chapter 3 (certify_tron.c). */
-typedef struct
-{
-    const char *example;
-    const char *claim;
-}
-certify_tron_claim;
-
-/* Ended by an entry whose example is NULL. */
-extern const certify_tron_claim certify_tron_claims[];
-
-/* Check claim k: fills computed and why; 1 if it holds. */
+extern const certify_claim certify_tron_claims[];
 int certify_tron_check(char *computed, size_t clen, char *why, size_t wlen,
                        slong k);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "certify.h"
 
-const certify_conv_claim certify_conv_claims[] = {
+const certify_claim certify_conv_claims[] = {
     {"rmsprop", "x\u00b2/2, \u03b1 = \u03b2\u2082 = \u00bd, \u03be = 1, "
      "x\u2081 = 1: x\u2082 = 1/2"},
     {"rmsprop", "x\u2083 = 1/2 \u2212 \u221a2/6, width < 2^-100"},

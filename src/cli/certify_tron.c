@@ -24,7 +24,7 @@
 #include <flint/fmpq_vec.h>
 #include "certify.h"
 
-const certify_tron_claim certify_tron_claims[] = {
+const certify_claim certify_tron_claims[] = {
     {"tron", "cross, w* = (1,\u22122), w\u2081 = 0, \u03b7 = 1: "
      "w\u2082 = (1/4, \u22121/2)"},
     {"tron", "  w\u2085 = (175/256, \u2212175/128)"},
