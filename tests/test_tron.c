@@ -23,14 +23,6 @@
 
 static const char CROSS[] = "p,x1,x2\n1/4,1,0\n1/4,-1,0\n1/4,0,1\n1/4,0,-1\n";
 
-static void read_dist(cpwl_dist_t D, const char *csv)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    cpwl_dist_init(D);
-    ck_assert_msg(cpwl_dist_read_str(D, csv, strlen(csv), "test", e)
-                  == CPWL_OK, "%s", e->msg);
-}
 
 static void set_vec(fmpq *v, const slong *num, slong den, slong n)
 {
@@ -60,7 +52,8 @@ START_TEST(test_cross_population)
     slong t, j;
     const slong wsn[2] = {1, -2};
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     cpwl_tron_opts_init(o);
     cpwl_arith_init_exact(A);
     cpwl_err_init(e);
@@ -129,7 +122,8 @@ START_TEST(test_sgd_stuck)
     const slong wsn[2] = {1, -2};
     slong t, mode;
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     set_vec(ws, wsn, 1, 2);
     cpwl_err_init(e);
     for (mode = 0; mode < 2; mode++)
@@ -179,7 +173,8 @@ START_TEST(test_poison_population)
         *w = _fmpq_vec_init(2), *x = _fmpq_vec_init(2);
     const slong wsn[2] = {1, -2}, worst[2] = {4, -9}, clean[2] = {5, -10};
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     set_vec(ws, wsn, 1, 2);
     cpwl_err_init(e);
     cpwl_arith_init_exact(A);
@@ -229,7 +224,8 @@ START_TEST(test_poison_label_rounded_once)
     cpwl_err_t e;
     fmpq_t ws, w1, w;
 
-    read_dist(D, "1,1\n");
+    cpwl_dist_init(D);
+    test_dist_str(D, "1,1\n");
     cpwl_err_init(e);
     fmpq_init(ws);
     fmpq_init(w1);
@@ -272,7 +268,8 @@ START_TEST(test_neuro)
     slong t;
     const char *one = "1,1,1\n";
 
-    read_dist(D, one);
+    cpwl_dist_init(D);
+    test_dist_str(D, one);
     cpwl_err_init(e);
     fmpq_init(c);
     fmpq_set_si(ws, 2, 1);
@@ -390,7 +387,8 @@ START_TEST(test_online_replay)
     uint64_t seed = test_seed(15), rng;
     slong t, i, j, b;
 
-    read_dist(D, csv);
+    cpwl_dist_init(D);
+    test_dist_str(D, csv);
     cpwl_err_init(e);
     fmpq_init(z);
     fmpq_init(y);
@@ -469,7 +467,8 @@ START_TEST(test_float_arb)
     const slong wsn[2] = {1, -2}, w1n[2] = {1, 1};
     slong t, j;
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     cpwl_err_init(e);
     set_vec(ws, wsn, 1, 2);
     set_vec(w1, w1n, 3, 2);     /* 1/3: not dyadic, so Arb has radii */
@@ -530,7 +529,8 @@ START_TEST(test_step_rows)
     const slong wsn[2] = {1, -2}, r[2] = {1, -2};
     const slong idx[2] = {0, 3};
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     cpwl_err_init(e);
     set_vec(ws, wsn, 1, 2);
     cpwl_tron_opts_init(o);
@@ -571,7 +571,8 @@ START_TEST(test_refused)
     cpwl_err_t e;
     fmpq *ws = _fmpq_vec_init(2), *w1 = _fmpq_vec_init(2);
 
-    read_dist(D, CROSS);
+    cpwl_dist_init(D);
+    test_dist_str(D, CROSS);
     cpwl_dist_init(G);
     cpwl_err_init(e);
     ck_assert_int_eq(cpwl_dist_parse(G, "gaussian:n=2", e), 1);

@@ -22,28 +22,10 @@
 
 #define PREC 128
 
-static void dist_str(cpwl_dist_t D, const char *text)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    if (cpwl_dist_read_str(D, text, strlen(text), "t.csv", e) != CPWL_OK)
-        ck_abort_msg("test distribution refused: %s", e->msg);
-    cpwl_err_clear(e);
-}
 
 static const char *AXES = "1/4,1,0\n1/4,-1,0\n1/4,0,1\n1/4,0,-1\n";
 static const char *SQ5 = "1/4,1,0\n1/4,-1,0\n1/4,1,1\n1/4,-1,-1\n";
 
-static int q_is(const fmpq_t q, slong p, ulong r)
-{
-    fmpq_t a;
-    int eq;
-    fmpq_init(a);
-    fmpq_set_si(a, p, r);
-    eq = fmpq_equal(q, a);
-    fmpq_clear(a);
-    return eq;
-}
 
 static int arb_has(const arb_t x, slong p, ulong r)
 {
@@ -67,7 +49,7 @@ START_TEST(test_axes)
     slong i, j, k;
     cpwl_dist_t D;
     cpwl_dist_init(D);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     for (i = 0; i < 3; i++)
     {
         cpwl_tron_cert_t C;
@@ -82,19 +64,19 @@ START_TEST(test_axes)
         for (j = 0; j < 2; j++)
             for (k = 0; k < 2; k++)
             {
-                ck_assert(q_is(fmpq_mat_entry(C->Sigma, j, k), j == k, 2));
-                ck_assert(q_is(fmpq_mat_entry(C->M, j, k), j == k, 2));
+                ck_assert(test_q_is(fmpq_mat_entry(C->Sigma, j, k), j == k, 2));
+                ck_assert(test_q_is(fmpq_mat_entry(C->M, j, k), j == k, 2));
             }
         ck_assert(C->rational);
-        ck_assert(q_is(C->lmin_q, 1, 2));
-        ck_assert(q_is(C->lmaxS_q, 1, 2));
-        ck_assert(q_is(C->lmaxM_q, 1, 2));
+        ck_assert(test_q_is(C->lmin_q, 1, 2));
+        ck_assert(test_q_is(C->lmaxS_q, 1, 2));
+        ck_assert(test_q_is(C->lmaxM_q, 1, 2));
         ck_assert(arb_has(C->cb, H[i].cp, H[i].cq));
         ck_assert(arb_has(C->eta_star, H[i].ep, H[i].eq));
         ck_assert(arb_has(C->rho_star, H[i].rp, H[i].rq));
-        ck_assert(q_is(C->eta, H[i].ep, H[i].eq));
+        ck_assert(test_q_is(C->eta, H[i].ep, H[i].eq));
         ck_assert(C->rho_exact);
-        ck_assert(q_is(C->rho_q, H[i].rp, H[i].rq));
+        ck_assert(test_q_is(C->rho_q, H[i].rp, H[i].rq));
         ck_assert(arb_has(C->rho, H[i].rp, H[i].rq));
         cpwl_tron_cert_clear(C);
         cpwl_err_clear(e);
@@ -126,7 +108,7 @@ START_TEST(test_population)
     fmpq_init(eta);
     fmpq_init(c);
     cpwl_dist_init(D);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     for (i = 0; i < 5; i++)
     {
         cpwl_tron_cert_t C;
@@ -138,7 +120,7 @@ START_TEST(test_population)
                                                 H[i].ep ? eta : NULL, PREC, e),
                          CPWL_OK);
         ck_assert(C->rho_exact);
-        ck_assert(q_is(C->rho_q, H[i].rp, H[i].rq));
+        ck_assert(test_q_is(C->rho_q, H[i].rp, H[i].rq));
         /* the trajectory of the step tp/tq: ratio (1 - eta/4)^2 */
         fmpq_set_si(c, H[i].tp, H[i].tq);
         fmpq_div_2exp(c, c, 2);
@@ -148,7 +130,7 @@ START_TEST(test_population)
         for (t = 1; t < T; t++)
             fmpq_mul(d + t, d + t - 1, c);
         if (H[i].tp == 1 && H[i].tq == 1)
-            ck_assert(q_is(d + 3, 5 * 729, 4096));  /* (9/16)^3 * 5 */
+            ck_assert(test_q_is(d + 3, 5 * 729, 4096));  /* (9/16)^3 * 5 */
         und = -1;
         ck_assert_int_eq(cpwl_tron_cert_check(&und, C, d, T, PREC), H[i].bad);
         ck_assert_int_eq(und, 0);
@@ -178,7 +160,7 @@ START_TEST(test_exact_boundary)
     cpwl_dist_init(D);
     cpwl_tron_cert_init(C);
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 1, NULL, PREC, e), CPWL_OK);
     fmpq_set_si(r, 7, 8);
     fmpq_set_si(d + 0, 5, 1);
@@ -240,7 +222,7 @@ START_TEST(test_sqrt5)
                                        { { 1, 1 }, { 1, 1 } } };
     cpwl_dist_t D;
     cpwl_dist_init(D);
-    dist_str(D, SQ5);
+    test_dist_str(D, SQ5);
     for (b = 1; b <= 3; b++)
     {
         cpwl_tron_cert_t C;
@@ -259,9 +241,9 @@ START_TEST(test_sqrt5)
         for (j = 0; j < 2; j++)
             for (k = 0; k < 2; k++)
             {
-                ck_assert(q_is(fmpq_mat_entry(C->Sigma, j, k), S[j][k][0],
+                ck_assert(test_q_is(fmpq_mat_entry(C->Sigma, j, k), S[j][k][0],
                                S[j][k][1]));
-                ck_assert(q_is(fmpq_mat_entry(C->M, j, k), Mq[j][k][0],
+                ck_assert(test_q_is(fmpq_mat_entry(C->M, j, k), Mq[j][k][0],
                                Mq[j][k][1]));
             }
         ck_assert(!C->rational);
@@ -361,7 +343,7 @@ START_TEST(test_ball_check)
     cpwl_dist_init(D);
     cpwl_tron_cert_init(C);
     cpwl_err_init(e);
-    dist_str(D, SQ5);
+    test_dist_str(D, SQ5);
     ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 1, NULL, PREC, e), CPWL_OK);
     ck_assert(!C->rho_exact);
     ends(lo, hi, C->rho);
@@ -465,7 +447,7 @@ START_TEST(test_gap)
     cpwl_dist_init(D);
 
     /* symmetric: zero everywhere */
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     fmpq_set_si(ws + 0, 1, 1);
     fmpq_set_si(ws + 1, -2, 1);
     for (it = 0; it < test_iters(50); it++)
@@ -477,20 +459,20 @@ START_TEST(test_gap)
     }
 
     /* x = 1 or -1/2, 1/2 each: gap = (3/16)(|w*| - |w|); w* = 2 */
-    dist_str(D, "1/2,1\n1/2,-1/2\n");
+    test_dist_str(D, "1/2,1\n1/2,-1/2\n");
     fmpq_set_si(ws, 2, 1);
     fmpq_set_si(w, -1, 1);
     cpwl_tron_linear_gap(g, D, ws, w);
-    ck_assert(q_is(g, 3, 16));
+    ck_assert(test_q_is(g, 3, 16));
     fmpq_set_si(w, 3, 1);
     cpwl_tron_linear_gap(g, D, ws, w);
-    ck_assert(q_is(g, -3, 16));
+    ck_assert(test_q_is(g, -3, 16));
     fmpq_set_si(w, -2, 1);
     cpwl_tron_linear_gap(g, D, ws, w);
     ck_assert(fmpq_is_zero(g));
 
     /* a non-symmetric 2-D law: the definition, summed here */
-    dist_str(D, ASYM);
+    test_dist_str(D, ASYM);
     for (it = 0; it < test_iters(50); it++)
     {
         for (j = 0; j < 2; j++)
@@ -524,21 +506,21 @@ START_TEST(test_refused)
     cpwl_tron_cert_init(C);
 
     cpwl_err_init(e);
-    dist_str(D, "1/2,1,0\n1/4,-1,1\n1/4,0,-2\n");
+    test_dist_str(D, "1/2,1,0\n1/4,-1,1\n1/4,0,-2\n");
     ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 1, NULL, PREC, e), CPWL_OK);
     ck_assert(!C->symmetric);
     ck_assert_int_eq(C->witness, 0);
     cpwl_err_clear(e);
 
     cpwl_err_init(e);
-    dist_str(D, "1/2,1,0\n1/2,-1,0\n");
+    test_dist_str(D, "1/2,1,0\n1/2,-1,0\n");
     ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 1, NULL, PREC, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "singular (rank 1 of 2)"));
     cpwl_err_clear(e);
 
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     ck_assert_int_eq(cpwl_tron_cert_compute(C, D, 0, NULL, PREC, e),
                      CPWL_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(e->msg, "batch size"));
@@ -589,7 +571,7 @@ START_TEST(test_engine_run)
     cpwl_tron_opts_init(o);
     cpwl_arith_init_exact(A);
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     fmpq_set_si(ws + 0, 1, 1);
     fmpq_set_si(ws + 1, -2, 1);
     ck_assert_int_eq(cpwl_tron_init(R, o, D, ws, w1, A, e), CPWL_OK);
@@ -657,7 +639,7 @@ START_TEST(test_gap_engine)
             cpwl_err_init(e);
             fmpq_mat_init(S, 2, 2);
             fmpq_mat_init(M, 2, 2);
-            dist_str(D, LAWS[l]);
+            test_dist_str(D, LAWS[l]);
             cpwl_dist_moments(S, M, D);
             test_fmpq(o->eta, &r, TEST_FRACTIONS);
             fmpq_abs(o->eta, o->eta);

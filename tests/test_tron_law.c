@@ -22,25 +22,7 @@
 static const char *AXES = "1/4,1,0\n1/4,-1,0\n1/4,0,1\n1/4,0,-1\n";
 static const char *ASYM = "1/2,1,0\n1/4,-1,1\n1/4,0,-2\n";
 
-static void dist_str(cpwl_dist_t D, const char *text)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    if (cpwl_dist_read_str(D, text, strlen(text), "t.csv", e) != CPWL_OK)
-        ck_abort_msg("test distribution refused: %s", e->msg);
-    cpwl_err_clear(e);
-}
 
-static int q_is(const fmpq_t q, slong p, ulong r)
-{
-    fmpq_t a;
-    int eq;
-    fmpq_init(a);
-    fmpq_set_si(a, p, r);
-    eq = fmpq_equal(q, a);
-    fmpq_clear(a);
-    return eq;
-}
 
 /* Run the law of tron (eta = ep/eq, batch b, steps T) from 0 with
    w* = (1, -2). */
@@ -75,14 +57,14 @@ START_TEST(test_hand_b1)
     slong td, ns;
     cpwl_dist_init(D);
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     ck_assert_int_eq(law(Ed2, &td, &ns, D, CPWL_TRON_TRON, 1, 2, 1, 2, 100, e),
                      CPWL_OK);
     ck_assert_int_eq(td, 3);
     ck_assert_int_eq(ns, 6);
-    ck_assert(q_is(Ed2 + 0, 5, 1));
-    ck_assert(q_is(Ed2 + 1, 65, 16));
-    ck_assert(q_is(Ed2 + 2, 845, 256));
+    ck_assert(test_q_is(Ed2 + 0, 5, 1));
+    ck_assert(test_q_is(Ed2 + 1, 65, 16));
+    ck_assert(test_q_is(Ed2 + 2, 845, 256));
     /* with room for 5 states the run stops before w_3's 6 */
     _fmpq_vec_clear(Ed2, 3);
     Ed2 = _fmpq_vec_init(3);
@@ -90,7 +72,7 @@ START_TEST(test_hand_b1)
                      CPWL_OK);
     ck_assert_int_eq(td, 2);
     ck_assert_int_eq(ns, 3);
-    ck_assert(q_is(Ed2 + 1, 65, 16));
+    ck_assert(test_q_is(Ed2 + 1, 65, 16));
     ck_assert(fmpq_is_zero(Ed2 + 2));
     _fmpq_vec_clear(Ed2, 3);
     cpwl_dist_clear(D);
@@ -106,12 +88,12 @@ START_TEST(test_hand_b2)
     slong td, ns;
     cpwl_dist_init(D);
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     ck_assert_int_eq(law(Ed2, &td, &ns, D, CPWL_TRON_TRON, 8, 9, 2, 1, 100, e),
                      CPWL_OK);
     ck_assert_int_eq(td, 2);
     ck_assert_int_eq(ns, 6);
-    ck_assert(q_is(Ed2 + 1, 275, 81));
+    ck_assert(test_q_is(Ed2 + 1, 275, 81));
     _fmpq_vec_clear(Ed2, 2);
     cpwl_dist_clear(D);
     cpwl_err_clear(e);
@@ -216,7 +198,7 @@ START_TEST(test_brute)
         fmpq_init(eta);
         cpwl_dist_init(D);
         cpwl_err_init(e);
-        dist_str(D, *H[i].d);
+        test_dist_str(D, *H[i].d);
         fmpq_set_si(eta, H[i].ep, H[i].eq);
         fmpq_set_si(ws + 0, 1, 1);
         fmpq_set_si(ws + 1, -2, 1);
@@ -257,10 +239,10 @@ START_TEST(test_theorem)
         cpwl_dist_init(D);
         cpwl_tron_cert_init(C);
         cpwl_err_init(e);
-        dist_str(D, AXES);
+        test_dist_str(D, AXES);
         ck_assert_int_eq(cpwl_tron_cert_compute(C, D, H[i].b, NULL, 128, e),
                          CPWL_OK);
-        ck_assert(q_is(C->eta, H[i].ep, H[i].eq));
+        ck_assert(test_q_is(C->eta, H[i].ep, H[i].eq));
         ck_assert_int_eq(law(Ed2, &td, &ns, D, CPWL_TRON_TRON, H[i].ep,
                              H[i].eq, H[i].b, T, 1000000, e), CPWL_OK);
         ck_assert_int_eq(td, T + 1);
@@ -285,13 +267,13 @@ START_TEST(test_sgd_stuck)
     slong td, ns, t;
     cpwl_dist_init(D);
     cpwl_err_init(e);
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     ck_assert_int_eq(law(Ed2, &td, &ns, D, CPWL_TRON_SGD, 1, 2, 2, 4, 10, e),
                      CPWL_OK);
     ck_assert_int_eq(td, 5);
     ck_assert_int_eq(ns, 1);
     for (t = 0; t < 5; t++)
-        ck_assert(q_is(Ed2 + t, 5, 1));
+        ck_assert(test_q_is(Ed2 + t, 5, 1));
     _fmpq_vec_clear(Ed2, 5);
     cpwl_dist_clear(D);
     cpwl_err_clear(e);
@@ -318,7 +300,7 @@ START_TEST(test_refused)
     ck_assert_ptr_nonnull(strstr(e->msg, "gaussian"));
     cpwl_err_clear(e);
 
-    dist_str(D, AXES);
+    test_dist_str(D, AXES);
     cpwl_err_init(e);
     o->adv = CPWL_TRON_ADV_RANDOM;
     fmpq_set_si(o->beta, 1, 2);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <check.h>
 #include "cpwl.h"
 #include "forms.h"
@@ -317,6 +318,28 @@ static inline void test_random_vec(char *buf, size_t size, test_rng *r,
 }
 
 /* Run a suite (fork mode as CK_FORK says) and give main's exit status. */
+/* Read text as a finite distribution (module dist), or fail the test. */
+static inline void test_dist_str(cpwl_dist_t D, const char *text)
+{
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_dist_read_str(D, text, strlen(text), "t.csv", e) != CPWL_OK)
+        ck_abort_msg("test distribution refused: %s", e->msg);
+    cpwl_err_clear(e);
+}
+
+/* 1 if q = p / r. */
+static inline int test_q_is(const fmpq_t q, slong p, ulong r)
+{
+    fmpq_t a;
+    int eq;
+    fmpq_init(a);
+    fmpq_set_si(a, p, r);
+    eq = fmpq_equal(q, a);
+    fmpq_clear(a);
+    return eq;
+}
+
 static inline int test_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);
