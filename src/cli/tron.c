@@ -209,8 +209,6 @@ static void run_init(cli_tron_run *u, const cpwl_tron_opts_t o,
     snprintf(u->T->arith, sizeof(u->T->arith), "%s", cpwl_tron_algo_name(o));
     u->prev = cpwl_val_vec_init(r, A);
     u->last = cpwl_val_vec_init(r, A);
-    arb_init(u->last_f);
-    arb_init(u->last_g);
     u->gap = _fmpq_vec_init(n);
     u->exact_d = 1;
 }
@@ -220,11 +218,11 @@ static void run_clear(cli_tron_run *u, const cpwl_arith_t A, slong r, slong n)
     cpwl_trace_clear(u->T);
     cpwl_val_vec_clear(u->prev, r, A);
     cpwl_val_vec_clear(u->last, r, A);
-    arb_clear(u->last_f);
-    arb_clear(u->last_g);
     _fmpq_vec_clear(u->gap, n);
     if (u->d != NULL)
         _fmpq_vec_clear(u->d, u->dalloc);
+    if (u->dk != NULL)
+        _fmpq_vec_clear(u->dk, u->dkalloc);
     cpwl_tron_opts_clear(u->o);
 }
 
@@ -233,12 +231,64 @@ static void run_reset(cli_tron_run *u)
 {
     cpwl_trace_reset(u->T);
     u->nd = 0;
+    u->ndk = 0;
     u->exact_d = 1;
     u->have_prev = 0;
     u->have_last = 0;
     u->gap_t = 0;
 }
 
+/* Append q to the growing vector *a (*n entries, *alloc allocated). */
+static void push_q(fmpq **a, slong *n, slong *alloc, const fmpq_t q)
+{
+    slong j;
+    if (*n == *alloc)
+    {
+        slong na = FLINT_MAX(64, 2 * *alloc);
+        fmpq *b = _fmpq_vec_init(na);
+        for (j = 0; j < *n; j++)
+            fmpq_swap(b + j, *a + j);
+        if (*a != NULL)
+            _fmpq_vec_clear(*a, *alloc);
+        *a = b;
+        *alloc = na;
+    }
+    fmpq_set(*a + (*n)++, q);
+}
+
+/* The linear recursion of the symmetric case: the first t where it
+   breaks, with its gap, on the exact population run of a non-symmetric
+   D (the certificate's). */
+static void find_gap(cli_tron_run *u, const cpwl_tron_struct *R,
+                     const cli_tron_ctx *c)
+{
+    fmpq *w;
+    slong j;
+    int ok = 1;
+
+    if (!c->have_cert || c->C->symmetric || u->gap_t != 0 || R->K == 0
+        || !R->have_wstar || c->samples != 0
+        || u->o->mode != CPWL_TRON_POPULATION
+        || (u->o->algo != CPWL_TRON_TRON && u->o->algo != CPWL_TRON_GLM))
+        return;
+    w = _fmpq_vec_init(R->r);
+    for (j = 0; j < R->r && ok; j++)
+        ok = cpwl_val_get_fmpq(w + j, R->w + j, R->A);
+    if (ok)
+    {
+        cpwl_tron_linear_gap(u->gap, c->D0, R->wstar, w);
+        for (j = 0; j < R->n && fmpq_is_zero(u->gap + j); j++)
+            ;
+        if (j < R->n)
+            u->gap_t = R->t;
+    }
+    _fmpq_vec_clear(w, R->r);
+}
+
+/* At every iterate: the exact distance of every t when the certificate
+   needs them; at a recorded one (every k-th, the last step's, and the one
+   Ctrl-C stops at) |w_t - w*|^2 (without w*: the loss) and the step's
+   length |w_t - w_{t-1}|, which cost as much as a step on data. */
 static int tron_visit(const cpwl_tron_struct *R, void *data)
 {
     visit_data *v = data;
@@ -246,92 +296,65 @@ static int tron_visit(const cpwl_tron_struct *R, void *data)
     cpwl_arith_struct *A = R->A;
     slong prec = FLINT_MAX(128, A->kind == CPWL_ARITH_ARB ? A->prec : 0);
     slong j;
-    arb_t f, g, a, b;
+    int due = (R->t - 1) % u->T->every == 0 || R->t == v->steps + 1
+        || cli_interrupted;
+    int have_q = 0;
     fmpq_t q;
 
     if (R->t == 1)
         run_reset(u);
-    arb_init(f);
-    arb_init(g);
-    arb_init(a);
-    arb_init(b);
     fmpq_init(q);
-    /* |w_t - w*|^2, or without w* (data) the squared loss */
-    if (R->have_wstar)
-        cpwl_tron_dist2_arb(f, R, prec);
-    else
-        cpwl_tron_loss_arb(f, R, prec);
-    /* the exact distances, for the certificate */
-    if (u->exact_d && R->have_wstar && cpwl_tron_dist2_fmpq(q, R))
+    if (u->exact_d && R->have_wstar && (due || v->c->have_cert))
     {
-        if (u->nd == u->dalloc)
-        {
-            slong na = FLINT_MAX(64, 2 * u->dalloc);
-            fmpq *d = _fmpq_vec_init(na);
-            for (j = 0; j < u->nd; j++)
-                fmpq_swap(d + j, u->d + j);
-            if (u->d != NULL)
-                _fmpq_vec_clear(u->d, u->dalloc);
-            u->d = d;
-            u->dalloc = na;
-        }
-        fmpq_set(u->d + u->nd++, q);
+        have_q = cpwl_tron_dist2_fmpq(q, R);
+        u->exact_d = have_q;
+        if (have_q && v->c->have_cert)
+            push_q(&u->d, &u->nd, &u->dalloc, q);
     }
-    else
-        u->exact_d = 0;
-    /* the linear recursion of the symmetric case: where it breaks */
-    if (v->c->have_cert && !v->c->C->symmetric && u->gap_t == 0
-        && R->K > 0 && R->have_wstar && v->c->samples == 0
-        && u->o->mode == CPWL_TRON_POPULATION
-        && (u->o->algo == CPWL_TRON_TRON || u->o->algo == CPWL_TRON_GLM))
+    find_gap(u, R, v->c);
+    if (due)
     {
-        fmpq *w = _fmpq_vec_init(R->r);
-        int ok = 1;
-        for (j = 0; j < R->r && ok; j++)
-            ok = cpwl_val_get_fmpq(w + j, R->w + j, A);
-        if (ok)
+        arb_t f, g, a, b;
+        arb_init(f);
+        arb_init(g);
+        arb_init(a);
+        arb_init(b);
+        if (have_q)
         {
-            cpwl_tron_linear_gap(u->gap, v->c->D0, R->wstar, w);
-            for (j = 0; j < R->n && fmpq_is_zero(u->gap + j); j++)
-                ;
-            if (j < R->n)
-                u->gap_t = R->t;
+            arb_set_fmpq(f, q, prec);
+            push_q(&u->dk, &u->ndk, &u->dkalloc, q);
         }
-        _fmpq_vec_clear(w, R->r);
-    }
-    /* the step's length |w_t - w_{t-1}| */
-    if (u->have_prev)
-    {
-        arb_zero(g);
-        for (j = 0; j < R->r; j++)
-        {
-            cpwl_val_get_arb(a, R->w + j, A, prec);
-            cpwl_val_get_arb(b, u->prev + j, A, prec);
-            arb_sub(a, a, b, prec);
-            arb_addmul(g, a, a, prec);
-        }
-        arb_sqrtpos(g, g, prec);
-    }
-    else
+        else if (R->have_wstar)
+            cpwl_tron_dist2_arb(f, R, prec);
+        else
+            cpwl_tron_loss_arb(f, R, prec);
         arb_indeterminate(g);
+        if (u->have_prev)
+        {
+            arb_zero(g);
+            for (j = 0; j < R->r; j++)
+            {
+                cpwl_val_get_arb(a, R->w + j, A, prec);
+                cpwl_val_get_arb(b, u->prev + j, A, prec);
+                arb_sub(a, a, b, prec);
+                arb_addmul(g, a, a, prec);
+            }
+            arb_sqrtpos(g, g, prec);
+        }
+        cpwl_trace_append(u->T, R->t, R->w, A, f, g);
+        arb_clear(f);
+        arb_clear(g);
+        arb_clear(a);
+        arb_clear(b);
+    }
+    else
+        for (j = 0; j < R->r; j++)
+            cpwl_val_set(u->last + j, R->w + j, A);
     for (j = 0; j < R->r; j++)
         cpwl_val_set(u->prev + j, R->w + j, A);
     u->have_prev = 1;
-    if ((R->t - 1) % u->T->every == 0)
-        cpwl_trace_append(u->T, R->t, R->w, A, f, g);
-    else
-    {
-        for (j = 0; j < R->r; j++)
-            cpwl_val_set(u->last + j, R->w + j, A);
-        arb_set(u->last_f, f);
-        arb_set(u->last_g, g);
-    }
     u->last_t = R->t;
     u->have_last = 1;
-    arb_clear(f);
-    arb_clear(g);
-    arb_clear(a);
-    arb_clear(b);
     fmpq_clear(q);
     if (v->ps != NULL && cli_progress_due(v->ps))
     {
@@ -348,10 +371,17 @@ static int tron_visit(const cpwl_tron_struct *R, void *data)
 /* The last iterate, when it was not due for recording. */
 static void run_finish(cli_tron_run *u, const cpwl_arith_t A)
 {
+    /* only an Arb run that lost its enclosure ends on an iterate that
+       was not recorded: its iterate, without the measures */
     if (u->have_last && (u->T->n == 0 || u->T->pts[u->T->n - 1].t
                          != u->last_t))
-        cpwl_trace_append(u->T, u->last_t, u->last, A, u->last_f,
-                          u->last_g);
+    {
+        arb_t x;
+        arb_init(x);
+        arb_indeterminate(x);
+        cpwl_trace_append(u->T, u->last_t, u->last, A, x, x);
+        arb_clear(x);
+    }
     u->T->steps_done = u->res.steps_done;
     u->T->stopped = u->res.stopped;
     u->T->lost = u->res.lost;

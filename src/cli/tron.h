@@ -7,22 +7,25 @@
 
 #define CLI_TRON_MAX_RUNS 2
 
-/* One recorded run: its trace (f: |w_t - w*|^2, g: |w_t - w_{t-1}|), the
-   exact squared distances when every iterate was exact, and the first t
-   at which the linear recursion of the symmetric case fails. */
+/* One recorded run: its trace (f: |w_t - w*|^2, g: |w_t - w_{t-1}|, at
+   the recorded iterates), the exact squared distances when every iterate
+   was exact, and the first t at which the linear recursion of the
+   symmetric case fails. */
 typedef struct
 {
     cpwl_tron_opts_t o;         /* the run's options (a copy) */
     cpwl_trace_t T;
     cpwl_tron_result_struct res;
-    fmpq *d;                    /* d[t - 1] = |w_t - w*|^2, t = 1 .. nd */
+    fmpq *d;                    /* with the certificate: d[t - 1] =
+                                   |w_t - w*|^2, t = 1 .. nd (every t) */
     slong nd, dalloc;
+    fmpq *dk;                   /* dk[k]: that of the k-th recorded point */
+    slong ndk, dkalloc;
     int exact_d;                /* every d so far is exact */
     cpwl_val_ptr prev;          /* w_{t-1}, for the step's length */
     int have_prev;
     slong last_t;               /* the last iterate visited */
-    cpwl_val_ptr last;
-    arb_t last_f, last_g;
+    cpwl_val_ptr last;          /* w_{last_t}, when it was not recorded */
     slong gap_t;                /* the first t with a nonzero gap (0: none) */
     fmpq *gap;                  /* that gap (n) */
     int have_last;

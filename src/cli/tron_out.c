@@ -28,8 +28,8 @@ static char *ball_dec(const arb_t b, slong digits)
     return s;
 }
 
-/* d as "p/q" when at most 28 characters long, else its decimal (17
-   digits); with_dec: "p/q (decimal)" for a fraction that is not an
+/* d as "p/q" when at most 28 characters long, else "~" and its decimal
+   (17 digits); with_dec: "p/q (decimal)" for a fraction that is not an
    integer.  A new string. */
 static char *q_text(const fmpq_t d, int with_dec)
 {
@@ -45,8 +45,13 @@ static char *q_text(const fmpq_t d, int with_dec)
     arb_clear(b);
     if (strlen(s) > 28)
     {
+        /* a long fraction: its decimal, marked as rounded (JSON and CSV
+           carry the fraction) */
+        r = flint_malloc(strlen(dec) + 2);
+        sprintf(r, "~%s", dec);
         flint_free(s);
-        return dec;
+        flint_free(dec);
+        return r;
     }
     r = flint_malloc(strlen(s) + strlen(dec) + 4);
     sprintf(r, "%s = %s", s, dec);
@@ -59,8 +64,8 @@ static char *q_text(const fmpq_t d, int with_dec)
 static char *dist_cell(const cli_tron_run *u, slong k)
 {
     const cpwl_trace_point_struct *p = u->T->pts + k;
-    if (u->exact_d && p->t - 1 < u->nd)
-        return q_text(u->d + p->t - 1, 0);
+    if (u->exact_d && k < u->ndk)
+        return q_text(u->dk + k, 0);
     if (!arb_is_finite(&p->f))
     {
         char *s = flint_malloc(2);
@@ -418,8 +423,8 @@ static void json_point(FILE *f, const cli_tron_run *u, slong k,
                     ? "nan" : p->xd[i] > 0 ? "inf" : "-inf");
     }
     fprintf(f, "], \"%s\": ", have_wstar ? "dist2" : "loss");
-    if (u->exact_d && p->t - 1 < u->nd)
-        json_q(f, u->d + p->t - 1);
+    if (u->exact_d && k < u->ndk)
+        json_q(f, u->dk + k);
     else
         json_ball(f, &p->f);
     fprintf(f, ", \"step\": ");
@@ -563,9 +568,9 @@ void cli_tron_write_csv(FILE *f, const cli_tron_ctx *c)
             const cpwl_trace_point_struct *p = u->T->pts + k;
             fprintf(f, "%s,%s,%ld,", cpwl_tron_algo_name(u->o), name,
                     (long) p->t);
-            if (u->exact_d && p->t - 1 < u->nd)
+            if (u->exact_d && k < u->ndk)
             {
-                fmpq_fprint(f, u->d + p->t - 1);
+                fmpq_fprint(f, u->dk + k);
                 fputs(",0", f);
             }
             else if (arb_is_finite(&p->f))
