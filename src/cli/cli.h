@@ -75,6 +75,11 @@ int cli_parse_slong(slong *out, const char *sub, const char *opt,
 
 /* Print a rational / vector of rationals as "p/q" text. */
 void cli_print_fmpq(FILE *f, const fmpq_t q);
+/* A ball in decimal with digits digits (flint_free it): the midpoint
+   alone unless with_rad (an exact or float run's balls are the exact
+   point's at the reporting precision), trailing zeros cut. */
+char *cli_arb_str(const arb_t b, int with_rad, slong digits);
+
 void cli_print_fmpq_vec(FILE *f, const fmpq *v, slong n, const char *sep,
                         int quoted);
 

@@ -83,26 +83,6 @@ static void optim_progress(void *data, slong t, slong steps)
                                                       p->start));
 }
 
-/* A ball in decimal: the midpoint only for exact and float runs (their
-   balls are the exact point's, at the reporting precision), with the
-   radius for Arb runs. */
-static char *ball_str(const arb_t b, int with_rad, slong digits)
-{
-    char *s = arb_get_str(b, digits, with_rad ? 0 : ARB_STR_NO_RADIUS);
-    char *dot = strchr(s, '.'), *end, *z;
-    /* 0.50000000000000000 reads better as 0.5 */
-    if (dot != NULL && strchr(s, '[') == NULL)
-    {
-        end = dot + strcspn(dot, "e");
-        for (z = end; z > dot + 1 && z[-1] == '0'; z--)
-            ;
-        if (z == dot + 1)
-            z = dot;
-        memmove(z, end, strlen(end) + 1);
-    }
-    return s;
-}
-
 static void print_iterate(FILE *f, const cpwl_trace_struct *T,
                           const cpwl_trace_point_struct *p)
 {
@@ -184,8 +164,8 @@ static void print_table(FILE *f, const cpwl_trace_struct *T, slong n,
             }
             if (p->have_f)
             {
-                cell[r][1 + 2 * i] = ball_str(&p->f, rad, rad ? 15 : 17);
-                cell[r][2 + 2 * i] = ball_str(&p->gnorm, rad, rad ? 15 : 17);
+                cell[r][1 + 2 * i] = cli_arb_str(&p->f, rad, rad ? 15 : 17);
+                cell[r][2 + 2 * i] = cli_arb_str(&p->gnorm, rad, rad ? 15 : 17);
             }
         }
     for (r = 0; r <= rows; r++)

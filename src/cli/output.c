@@ -104,3 +104,20 @@ int cli_finish_stdout(const char *sub, int status)
     }
     return status;
 }
+
+char *cli_arb_str(const arb_t b, int with_rad, slong digits)
+{
+    char *s = arb_get_str(b, digits, with_rad ? 0 : ARB_STR_NO_RADIUS);
+    char *dot = strchr(s, '.'), *end, *z;
+    /* 0.50000000000000000 reads better as 0.5 */
+    if (dot != NULL && strchr(s, '[') == NULL)
+    {
+        end = dot + strcspn(dot, "e");
+        for (z = end; z > dot + 1 && z[-1] == '0'; z--)
+            ;
+        if (z == dot + 1)
+            z = dot;
+        memmove(z, end, strlen(end) + 1);
+    }
+    return s;
+}

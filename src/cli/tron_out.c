@@ -5,27 +5,11 @@
 #include <string.h>
 #include "tron.h"
 
-/* Trailing zeros of a decimal cut ("0.50000" reads better as "0.5"). */
-static void trim_zeros(char *s)
-{
-    char *dot = strchr(s, '.'), *end, *z;
-    if (dot == NULL || strchr(s, '[') != NULL)
-        return;
-    end = dot + strcspn(dot, "e ");
-    for (z = end; z > dot + 1 && z[-1] == '0'; z--)
-        ;
-    if (z == dot + 1)
-        z = dot;
-    memmove(z, end, strlen(end) + 1);
-}
-
 /* A ball as decimal text (flint_free it): the midpoint alone when the
    ball is exact. */
 static char *ball_dec(const arb_t b, slong digits)
 {
-    char *s = arb_get_str(b, digits, arb_is_exact(b) ? ARB_STR_NO_RADIUS : 0);
-    trim_zeros(s);
-    return s;
+    return cli_arb_str(b, !arb_is_exact(b), digits);
 }
 
 /* d as "p/q" when at most 28 characters long, else "~" and its decimal
@@ -40,8 +24,7 @@ static char *q_text(const fmpq_t d, int with_dec)
         return s;
     arb_init(b);
     arb_set_fmpq(b, d, 128);
-    dec = arb_get_str(b, 17, ARB_STR_NO_RADIUS);
-    trim_zeros(dec);
+    dec = cli_arb_str(b, 0, 17);
     arb_clear(b);
     if (strlen(s) > 28)
     {
