@@ -31,5 +31,8 @@
 #include "cpwl/dist.h"
 #include "cpwl/tron.h"
 #include "cpwl/symeig.h"
+#include "cpwl/dict.h"
+#include "cpwl/codes.h"
+#include "cpwl/autoencoder.h"
 
 #endif

@@ -38,6 +38,8 @@ for f in "$CLI"/*.c; do
 done
 [ -n "$subs" ] || { echo "not ok - no subcommands found in $CLI"; exit 1; }
 
+# A subcommand with actions has them in src/cli/SUB_ACTION.c, read with
+# SUB.c.
 # The macros of src/cli that hold options: "MACRO name" per option.
 awk '
     /^#define [A-Z][A-Z0-9_]*[ \t]*\\[ \t]*$/ { m = $2; next }
@@ -60,7 +62,7 @@ longopts() {
             if (!(name in mac)) { print "?" name; next }
             k = split(mac[name], ol, " "); for (i = 1; i <= k; i++) print ol[i]
         }
-    ' "$1" >"$tmp/opts.raw" || return 1
+    ' "$@" >"$tmp/opts.raw" || return 1
     sort -u "$tmp/opts.raw"
 }
 
@@ -90,7 +92,9 @@ documented() {
 
 total=0
 for s in $subs; do
-    if ! longopts "$CLI/$s.c" >"$tmp/opts" || ! [ -s "$tmp/opts" ]; then
+    # SUB.c and its actions' files SUB_*.c (cpwl autoencoder gen, ...)
+    if ! longopts "$CLI/$s.c" $(ls "$CLI/${s}"_*.c 2>/dev/null) >"$tmp/opts" ||
+        ! [ -s "$tmp/opts" ]; then
         report "$s" "no long options read from src/cli/$s.c"
         continue
     fi

@@ -342,6 +342,8 @@ const cli_command cli_commands[] = {
      cli_convergence_usage},
     {"tron", cmd_tron, "train a ReLU gate with Tron, certified (chapter 3)",
      cli_tron_usage},
+    {"autoencoder", cmd_autoencoder, "sparse coding autoencoder, exact (chapter 4)",
+     cli_autoencoder_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
@@ -701,6 +703,9 @@ void cli_print_fmpq_vec(FILE *f, const fmpq *v, slong n, const char *sep,
 int cmd_help(int argc, char **argv)
 {
     const cli_command *c;
+    /* "cpwl help autoencoder eval": an action's messages point there. */
+    if (argc == 3 && strcmp(argv[1], "autoencoder") == 0)
+        argc = 2;
     if (argc > 2)
         return cli_usage("help", "expected at most one subcommand name");
     if (argc == 2)

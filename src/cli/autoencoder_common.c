@@ -1,0 +1,2 @@
+/* cpwl autoencoder: the readers every action shares (autoencoder.h). */
+#include "autoencoder.h"
