@@ -10,6 +10,8 @@
 #include "cpwl/autoencoder.h"
 #include "testutil.h"
 
+/* The issue's dictionary: columns e1, e2, e3, e4, (1,1,1,1)/2,
+   (1,-1,1,-1)/2. */
 static inline void example_dict(fmpq_mat_t A)
 {
     static const slong c5[4] = {1, 1, 1, 1}, c6[4] = {1, -1, 1, -1};
