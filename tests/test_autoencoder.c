@@ -538,6 +538,12 @@ START_TEST(test_stop)
     ck_assert_int_eq(cpwl_ae_expect(L, GW, Geps, W, eps, A, C, 0, done,
                                     NULL, pred, e), 1);
     ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
+    /* the union of the tests is module dict's union:n=4 */
+    union_dict(A);
+    fmpq_mat_clear(W);
+    fmpq_mat_init(W, 1, 1);
+    ck_assert_int_eq(cpwl_dict_gen_str(W, "union:n=4", 1, e), 0);
+    ck_assert(fmpq_mat_equal(W, A));
     cpwl_codes_clear(C);
     fmpq_clear(L);
     fmpz_clear(done);

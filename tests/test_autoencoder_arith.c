@@ -82,6 +82,63 @@ START_TEST(test_arb_contains)
 }
 END_TEST
 
+/* A ball cannot decide z_1 = 1/3 - 1/3 (both entered as balls): 2, with
+   a message naming z_1; exactly it is 0. */
+START_TEST(test_arb_undecided)
+{
+    fmpq_mat_t A, W;
+    fmpq *eps = _fmpq_vec_init(6), *y = _fmpq_vec_init(4);
+    cpwl_arith_t B;
+    cpwl_ae_work_t w;
+    cpwl_val_ptr Wv, ev, yv, Lv;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    sample_out o;
+    slong i;
+
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    fmpq_mat_init(A, 1, 1);
+    fmpq_mat_init(W, 1, 1);
+    example_dict(A);
+    transpose(W, A);
+    for (i = 0; i < 6; i++)
+        fmpq_set_si(eps + i, 1, 3);
+    fmpq_set_si(y + 0, 1, 3);
+    cpwl_arith_init_arb(B, 64);
+    cpwl_ae_work_init(w, 6, 4, B);
+    Wv = cpwl_val_vec_init(24, B);
+    ev = cpwl_val_vec_init(6, B);
+    yv = cpwl_val_vec_init(4, B);
+    Lv = cpwl_val_vec_init(1, B);
+    enter(Wv, ev, W, eps, B);
+    for (i = 0; i < 4; i++)
+        cpwl_val_set_fmpq(yv + i, y + i, B);
+    ck_assert_int_eq(cpwl_ae_sample(Lv, NULL, NULL, NULL, Wv, ev, yv, NULL,
+                                    0, w, B, pred, e), 2);
+    ck_assert_msg(strstr(e->msg, "z_1") != NULL, "%s", e->msg);
+    /* exactly: z_1 = 0, nothing active, L = |y|^2 / 2 = 1/18 */
+    out_init(&o, 6, 4);
+    exact_sample(&o, W, eps, y, 1);
+    check_vec(o.z, "0,-1/3,-1/3,-1/3,-1/6,-1/6", 6, "z");
+    ck_assert(act_is(&o, "100000"));
+    check_q(o.L, "1/18", "L");
+    out_clear(&o);
+    cpwl_val_vec_clear(Wv, 24, B);
+    cpwl_val_vec_clear(ev, 6, B);
+    cpwl_val_vec_clear(yv, 4, B);
+    cpwl_val_vec_clear(Lv, 1, B);
+    cpwl_ae_work_clear(w, B);
+    cpwl_arith_clear(B);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    _fmpq_vec_clear(eps, 6);
+    _fmpq_vec_clear(y, 4);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+}
+END_TEST
+
 /* One sample in plain C doubles, in the order docs/api/autoencoder.md
    states (no call into the library). */
 static double plain_sample(double *GW, double *Geps, const double *W,
@@ -556,6 +613,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_arb_contains);
+    tcase_add_test(tc, test_arb_undecided);
     tcase_add_test(tc, test_binary64_plain);
     tcase_add_test(tc, test_objective);
     tcase_add_test(tc, test_mc);
