@@ -433,6 +433,119 @@ START_TEST(test_objective)
 }
 END_TEST
 
+/* 41664 codes of 16 coordinates: past the objective's cache of y = A x,
+   so the codes are read at each evaluation (the iterator for all terms,
+   random access for some): the same numbers. */
+START_TEST(test_objective_uncached)
+{
+    static const slong terms[4] = {41663, 0, 20000, 41663};
+    slong h, n, i, t, k;
+    fmpq_mat_t A, W;
+    fmpq *eps, *GW, *GW2, *x;
+    fmpq_t L, L2, p, d;
+    fmpz_t idx;
+    cpwl_objective_t O;
+    cpwl_codes_t C;
+    cpwl_arith_t Q, F;
+    cpwl_val_ptr xv, fv, gv, xf, ef, ff, gf, Lf, Gf;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    uint64_t st = 3;
+
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    fmpq_mat_init(A, 1, 1);
+    fmpq_mat_init(W, 1, 1);
+    fmpq_init(L);
+    fmpq_init(L2);
+    fmpq_init(p);
+    fmpq_init(d);
+    fmpz_init(idx);
+    ck_assert_int_eq(cpwl_dict_gen_str(A, "union:n=16;bases=4", 1, e), 0);
+    n = fmpq_mat_nrows(A);
+    h = fmpq_mat_ncols(A);
+    fmpq_set_si(d, 1, 10);
+    cpwl_ae_perturb(W, A, d, 8, &st);
+    eps = _fmpq_vec_init(h);
+    GW = _fmpq_vec_init(h * n);
+    GW2 = _fmpq_vec_init(h * n);
+    x = _fmpq_vec_init(h);
+    for (i = 0; i < h; i++)
+        fmpq_set_si(eps + i, 1, 3);
+    cpwl_codes_init(C);
+    ck_assert_int_eq(cpwl_codes_set_supports(C, h, 3, eps, NULL, 1, e), 0);
+    ck_assert_int_eq(cpwl_ae_objective_init(O, A, C, eps, 0, e), 0);
+    ck_assert_int_eq(O->nterms, 41664);
+
+    /* some terms, exactly */
+    cpwl_arith_init_exact(Q);
+    xv = cpwl_val_vec_init(h * n, Q);
+    fv = cpwl_val_vec_init(1, Q);
+    gv = cpwl_val_vec_init(h * n, Q);
+    for (i = 0; i < h * n; i++)
+        cpwl_val_set_fmpq(xv + i, fmpq_mat_entry(W, i / n, i % n), Q);
+    ck_assert_int_eq(cpwl_objective_eval(fv, gv, xv, terms, 4, 1, O, Q, e),
+                     0);
+    fmpq_zero(L);
+    vec_zero(GW, h * n);
+    for (t = 0; t < 4; t++)
+    {
+        fmpz_set_si(idx, terms[t]);
+        cpwl_codes_get(x, p, NULL, &k, C, idx);
+        one_code_expect(L2, GW2, W, eps, A, x);
+        fmpq_addmul(L, L2, p);
+        for (i = 0; i < h * n; i++)
+            fmpq_addmul(GW + i, GW2 + i, p);
+    }
+    ck_assert(fmpq_equal(&fv->q, L));
+    for (i = 0; i < h * n; i++)
+        ck_assert(fmpq_equal(&gv[i].q, GW + i));
+
+    /* all terms in binary64: cpwl_ae_expect_val's numbers */
+    cpwl_arith_init_float(F, CPWL_IEEE_BINARY64, 0, 0);
+    xf = cpwl_val_vec_init(h * n, F);
+    ef = cpwl_val_vec_init(h, F);
+    ff = cpwl_val_vec_init(1, F);
+    gf = cpwl_val_vec_init(h * n, F);
+    Lf = cpwl_val_vec_init(1, F);
+    Gf = cpwl_val_vec_init(h * n, F);
+    enter(xf, ef, W, eps, F);
+    ck_assert_int_eq(cpwl_objective_eval(ff, gf, xf, NULL, 0, 1, O, F, e), 0);
+    ck_assert_int_eq(cpwl_ae_expect_val(Lf, Gf, NULL, xf, ef, A, C, 0, NULL,
+                                        NULL, F, pred, e), 0);
+    ck_assert(ff->d == Lf->d && ff->d > 0);
+    for (i = 0; i < h * n; i++)
+        ck_assert(gf[i].d == Gf[i].d);
+
+    cpwl_val_vec_clear(xf, h * n, F);
+    cpwl_val_vec_clear(ef, h, F);
+    cpwl_val_vec_clear(ff, 1, F);
+    cpwl_val_vec_clear(gf, h * n, F);
+    cpwl_val_vec_clear(Lf, 1, F);
+    cpwl_val_vec_clear(Gf, h * n, F);
+    cpwl_arith_clear(F);
+    cpwl_val_vec_clear(xv, h * n, Q);
+    cpwl_val_vec_clear(fv, 1, Q);
+    cpwl_val_vec_clear(gv, h * n, Q);
+    cpwl_arith_clear(Q);
+    cpwl_objective_clear(O);
+    cpwl_codes_clear(C);
+    _fmpq_vec_clear(eps, h);
+    _fmpq_vec_clear(GW, h * n);
+    _fmpq_vec_clear(GW2, h * n);
+    _fmpq_vec_clear(x, h);
+    fmpq_clear(L);
+    fmpq_clear(L2);
+    fmpq_clear(p);
+    fmpq_clear(d);
+    fmpz_clear(idx);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+}
+END_TEST
+
 /* ---- Monte-Carlo -------------------------------------------------------- */
 
 START_TEST(test_mc)
@@ -616,6 +729,7 @@ int main(void)
     tcase_add_test(tc, test_arb_undecided);
     tcase_add_test(tc, test_binary64_plain);
     tcase_add_test(tc, test_objective);
+    tcase_add_test(tc, test_objective_uncached);
     tcase_add_test(tc, test_mc);
     tcase_add_test(tc, test_norms_perturb);
     suite_add_tcase(s, tc);
