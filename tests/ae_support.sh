@@ -151,6 +151,44 @@ grep -q '^codes no eps recovers: 1$' "$tmp/out" || why="$why count;"
 grep -q '^  code' "$tmp/out" && why="$why a code listed;"
 report "--max-fail 0: counted, none listed" "$why"
 
+# ---- another W ----------------------------------------------------------------
+# W = A^T but row 5 = (1/2, 1/2, 1/2, 0): (Wy)_5 = 3/4 + 1/4 + 1/4 = 5/4,
+# so the window of {1, 5} becomes [1/2, 5/4) and eps = 5/4 drops atom 5.
+cat >"$tmp/W.csv" <<'EOF'
+1,0,0,0
+0,1,0,0
+0,0,1,0
+0,0,0,1
+1/2,1/2,1/2,0
+1/2,-1/2,1/2,-1/2
+EOF
+call autoencoder support --dict "$tmp/A.csv" --at "$tmp/W.csv" \
+    --x 1,0,0,0,1,0 --eps 5/4
+ok_why
+grep -q '^Wy: 3/2,1/2,1/2,1/2,5/4,1/2$' "$tmp/out" || why="$why Wy;"
+grep -q '^window of the support: \[1/2, 5/4)$' "$tmp/out" || why="$why window;"
+grep -q '^at eps = 5/4: support {1}, not recovered$' "$tmp/out" \
+    || why="$why at 5/4;"
+report "--at W: Wy and the window [1/2, 5/4) by hand" "$why"
+
+call autoencoder support --dict "$tmp/A.csv" --at "$tmp/A.csv" --y 1,1,1,1
+bad "--at W of the wrong size" 'A.csv'
+
+# ---- progress ---------------------------------------------------------------
+# --progress reports every 4096 codes (CPWL_PROGRESS_INTERVAL=0: each one a
+# line): one line for the 4960 codes of [I_16, H_16/4], k = 3.
+if [ -z "$CPWL_WRAP" ]; then
+    run autoencoder gen dict union:n=16 -o "$tmp/U.csv" >/dev/null 2>&1
+    CPWL_PROGRESS_INTERVAL=0 run autoencoder support --dict "$tmp/U.csv" \
+        --codes supports:k=3 --progress >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    why=""
+    [ "$status" -eq 0 ] || why="$why exit status $status;"
+    grep -q 'codes 4096/4960' "$tmp/err" || why="$why no progress line;"
+    grep -q '^codes: 4960 (supports:k=3)$' "$tmp/out" || why="$why count;"
+    report "--progress: a line at 4096 of 4960 codes" "$why"
+fi
+
 # ---- bad input ----------------------------------------------------------------
 call autoencoder support --dict "$tmp/A.csv" --codes supports:k=1 \
     --max-codes 5
