@@ -7,9 +7,11 @@
 # all six atoms at 1/4, the window of {1, 5} is [1/2, 3/2); the coherence
 # window [1/2, 3/4) of [I_16, H_16/4] recovers all 496 codes of support
 # size 2; in [I_4, H_4/2] the code e1 + e2 has Wy = (1, 1, 0, 0, 1, 0, 1,
-# 0) and the empty window [1, 1).  Wy of the example is recomputed here
-# by a third method (awk, over the dictionary's columns).  Run by `make
-# check` with CPWL set.
+# 0) and the empty window [1, 1); at eps = 1 the loss is 3/8, rows 1 and 5
+# of dL/dW are -y = (-3/2, -1/2, -1/2, -1/2) and dL/deps = 3/4 on {1, 5};
+# at eps = 1/2 yhat = y and the gradient is 0.  Wy of the example is
+# recomputed here by a third method (awk, over the dictionary's columns).
+# Run by `make check` with CPWL set.
 
 : "${CPWL:?CPWL must name the cpwl binary}"
 
@@ -20,7 +22,7 @@ call certify autoencoder
 why=""
 [ "$status" -eq 0 ] || why="$why exit status $status;"
 grep -q '✗' "$tmp/out" && why="$why a claim fails;"
-grep -q '^5 claims: 5 hold, 0 fail' "$tmp/out" || why="$why not 5 of 5;"
+grep -q '^8 claims: 8 hold, 0 fail' "$tmp/out" || why="$why not 8 of 8;"
 grep -q '^tron' "$tmp/out" && why="$why tron selected;"
 grep -E -q '^autoencoder .*Wy by hand +3/2,1/2,1/2,1/2,3/2,1/2 ' "$tmp/out" \
     || why="$why Wy;"
@@ -32,6 +34,12 @@ grep -E -q '^autoencoder .*recovers all 496 +P = 1 at 1/2 and 5/8 ' \
     "$tmp/out" || why="$why coherence window;"
 grep -E -q '^autoencoder .*empty +Wy = 1,1,0,0,1,0,1,0 ' "$tmp/out" \
     || why="$why counterexample;"
+grep -E -q '^autoencoder .*by hand +3/8; \(-3/2,-1/2,-1/2,-1/2\) ' "$tmp/out" \
+    || why="$why L and dL/dW at eps = 1;"
+grep -E -q '^autoencoder .*0 off it +\(3/4,0,0,0,3/4,0\) ' "$tmp/out" \
+    || why="$why dL/deps at eps = 1;"
+grep -E -q '^autoencoder .*gradient 0 +L = 0, 0 ' "$tmp/out" \
+    || why="$why gradient 0 at eps = 1/2;"
 report "certify autoencoder: every chapter-4 claim holds, with the hand values" \
     "$why"
 
@@ -63,7 +71,7 @@ report "certify --list names autoencoder" "$why"
 call certify autoencoder --json
 why=""
 [ "$status" -eq 0 ] || why="$why exit status $status;"
-grep -q '"passed": 5, "failed": 0' "$tmp/out" || why="$why not 5 passed;"
+grep -q '"passed": 8, "failed": 0' "$tmp/out" || why="$why not 8 passed;"
 grep -q '"computed": "\[1/2, 3/2)", "holds": true' "$tmp/out" \
     || why="$why window;"
 report "certify autoencoder --json" "$why"

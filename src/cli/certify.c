@@ -237,8 +237,8 @@ static const certify_claim_set claim_sets[] = {
      "  Chapter 3: exact Tron iterates and its certificate against hand "
      "derivations (docs/tron.md)."},
     {certify_ae_claims, certify_ae_check,
-     "  Chapter 4: exact support-recovery windows against hand derivations "
-     "(docs/autoencoder.md)."},
+     "  Chapter 4: exact support-recovery windows, loss and gradient "
+     "against hand derivations (docs/autoencoder.md)."},
     {NULL, NULL, NULL}
 };
 

@@ -1,6 +1,6 @@
-/* cpwl certify, chapter 4: support recovery for the weight-tied
-   autoencoder (module autoencoder, docs/autoencoder.md), exactly, against
-   values derived by hand.
+/* cpwl certify, chapter 4: support recovery, the loss and its gradient
+   for the weight-tied autoencoder (module autoencoder,
+   docs/autoencoder.md), exactly, against values derived by hand.
 
    The issue's example: n = 4, h = 6, A = [e1, e2, e3, e4, a5, a6],
    a5 = (1, 1, 1, 1)/2, a6 = (1, -1, 1, -1)/2, x* = e1 + e5, so
@@ -19,7 +19,18 @@
    Wy = (1, 1, 0, 0, 1, 0, 1, 0) (the Hadamard columns (1, 1, 1, 1)/2 and
    (1, 1, -1, -1)/2 see both atoms): keeping atoms 1 and 2 needs eps < 1,
    dropping atoms 5 and 7 needs eps >= 1, so the window [1, 1) is empty
-   and no threshold recovers this code. */
+   and no threshold recovers this code.
+
+   The example's loss and gradient (the calculus of module autoencoder,
+   through cpwl_ae_expect on the one-code distribution x*): at eps = 1,
+   z = Wy - 1 = (1/2, -1/2, -1/2, -1/2, 1/2, -1/2), r = (e1 + e5)/2,
+   yhat = (A_1 + A_5)/2 = y/2, e = yhat - y = -y/2, L = |y|^2/8 = 3/8;
+   u = W e = -Wy/2, so u_1 = u_5 = -3/4 and rows 1 and 5 of dL/dW are
+   r_i e^T + u_i y^T = -y/4 - 3y/4 = -y = (-3/2, -1/2, -1/2, -1/2), the
+   other rows 0 (r_i = 0, a_i = 0); dL/deps_i = -a_i u_i = 3/4 on {1, 5},
+   0 off it.  At eps = 1/2, r = e1 + e5 and yhat = A_1 + A_5 = y: e = 0,
+   so L and the whole gradient vanish whatever relu'(0) is (z_i = 0 off
+   the support: both conventions are checked). */
 #include <stdio.h>
 #include <string.h>
 #include <flint/fmpq_vec.h>
@@ -32,6 +43,11 @@ const certify_claim certify_ae_claims[] = {
     {"autoencoder", "  window of {1, 5}: [1/2, 3/2)"},
     {"autoencoder", "  [I, H/4], k = 2: [1/2, 3/4) recovers all 496"},
     {"autoencoder", "  [I, H/2], e\u2081 + e\u2082: window [1, 1), empty"},
+    {"autoencoder", "  \u03b5 = 1: L = 3/8, rows 1, 5 of \u2202L/\u2202W "
+     "by hand"},
+    {"autoencoder", "  \u03b5 = 1: \u2202L/\u2202\u03b5\u1d62 = 3/4 on "
+     "{1, 5}, 0 off it"},
+    {"autoencoder", "  \u03b5 = 1/2: \u0177 = y, L = 0, gradient 0"},
     {NULL, NULL}
 };
 
@@ -329,6 +345,93 @@ done:
     return ok;
 }
 
+/* Claims 5-7: the example's loss and gradient at eps = 1 and 1/2. */
+static int claim_grad(char *computed, size_t clen, char *why, size_t wlen,
+                      slong k)
+{
+    static const char CODE[] = "p,x1,x2,x3,x4,x5,x6\n1,1,0,0,0,1,0\n";
+    fmpq_mat_t A, W;
+    cpwl_codes_t C;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    fmpq *GW = _fmpq_vec_init(24), *Ge = _fmpq_vec_init(6),
+        *eps = _fmpq_vec_init(6), *row = _fmpq_vec_init(4);
+    fmpq_t L, t;
+    slong i, j;
+    int ok = 1, d0;
+
+    example_dict(A);
+    fmpq_mat_init(W, 6, 4);
+    fmpq_mat_transpose(W, A);
+    cpwl_codes_init(C);
+    cpwl_pred_ctx_init(pred);
+    cpwl_err_init(e);
+    fmpq_init(L);
+    fmpq_init(t);
+    if (cpwl_codes_read_str(C, CODE, strlen(CODE), "x*", 6, e) != 0)
+    {
+        ok = fails(why, wlen, e->msg);
+        goto done;
+    }
+    for (i = 0; i < 6; i++)
+        fmpq_set_si(eps + i, 1, k == 7 ? 2 : 1);
+    /* -y */
+    fmpq_set_si(row + 0, -3, 2);
+    for (j = 1; j < 4; j++)
+        fmpq_set_si(row + j, -1, 2);
+    for (d0 = 0; ok && d0 <= (k == 7); d0++)
+    {
+        if (cpwl_ae_expect(L, GW, Ge, W, eps, A, C, d0, NULL, NULL, pred,
+                           e) != 0)
+        {
+            ok = fails(why, wlen, e->msg);
+            break;
+        }
+        for (i = 0; ok && i < 6; i++)
+        {
+            int on = (i == 0 || i == 4) && k != 7;
+            for (j = 0; j < 4; j++)
+                if (on ? !fmpq_equal(GW + 4 * i + j, row + j)
+                    : !fmpq_is_zero(GW + 4 * i + j))
+                    ok = fails(why, wlen, "a row of dL/dW differs from the "
+                               "hand value");
+            fmpq_set_si(t, on ? 3 : 0, 4);
+            if (ok && !fmpq_equal(Ge + i, t))
+                ok = fails(why, wlen, "dL/deps differs from the hand value");
+        }
+        fmpq_set_si(t, k == 7 ? 0 : 3, 8);
+        if (ok && !fmpq_equal(L, t))
+            ok = fails(why, wlen, "L differs from the hand value");
+    }
+    if (ok)
+    {
+        char *ls = fmpq_get_str(NULL, 10, L);
+        char rs[96], es[96];
+        vec_text(rs, sizeof rs, GW, 4);
+        vec_text(es, sizeof es, Ge, 6);
+        if (k == 5)
+            snprintf(computed, clen, "%s; (%s)", ls, rs);
+        else if (k == 6)
+            snprintf(computed, clen, "(%s)", es);
+        else
+            snprintf(computed, clen, "L = %s, 0 (relu'(0) = 0, 1)", ls);
+        flint_free(ls);
+    }
+done:
+    fmpq_clear(L);
+    fmpq_clear(t);
+    _fmpq_vec_clear(GW, 24);
+    _fmpq_vec_clear(Ge, 6);
+    _fmpq_vec_clear(eps, 6);
+    _fmpq_vec_clear(row, 4);
+    cpwl_err_clear(e);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_codes_clear(C);
+    fmpq_mat_clear(W);
+    fmpq_mat_clear(A);
+    return ok;
+}
+
 int certify_ae_check(char *computed, size_t clen, char *why, size_t wlen,
                      slong k)
 {
@@ -339,6 +442,8 @@ int certify_ae_check(char *computed, size_t clen, char *why, size_t wlen,
         return claim_coherence(computed, clen, why, wlen);
     if (k == 4)
         return claim_counter(computed, clen, why, wlen);
+    if (k >= 5 && k <= 7)
+        return claim_grad(computed, clen, why, wlen, k);
     snprintf(why, wlen, "no claim %ld", (long) k);
     return 0;
 }
