@@ -47,8 +47,12 @@ int cpwl_ae_window_contains(const cpwl_ae_window_t w, const fmpq_t eps)
         && (w->hi_inf || fmpq_cmp(eps, w->hi) < 0);
 }
 
-void cpwl_ae_window_intersect(cpwl_ae_window_t r, const cpwl_ae_window_t a,
-                              const cpwl_ae_window_t b)
+/* The intersection through plain pointers: with the array parameters,
+   GCC 12 gives a false -Wstringop-overflow at the call in
+   cpwl_ae_recovery. */
+static void window_meet(cpwl_ae_window_struct *r,
+                        const cpwl_ae_window_struct *a,
+                        const cpwl_ae_window_struct *b)
 {
     /* the larger lower end, the smaller upper end; read before writing
        (r may alias a or b) */
@@ -88,6 +92,12 @@ void cpwl_ae_window_intersect(cpwl_ae_window_t r, const cpwl_ae_window_t a,
             fmpq_set(r->hi, b->hi);
         r->hi_inf = 0;
     }
+}
+
+void cpwl_ae_window_intersect(cpwl_ae_window_t r, const cpwl_ae_window_t a,
+                              const cpwl_ae_window_t b)
+{
+    window_meet(r, a, b);
 }
 
 void cpwl_ae_window(cpwl_ae_window_t w, const fmpq *Wy, slong h,
@@ -367,6 +377,7 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
     sweep S;
     fmpq *y, *Wy;
     slong *supp;
+    fmpq_mat_struct *M = NULL;
     cpwl_ae_window_struct *common = R->common;
     fmpq *prob = R->prob;
     int ret = 0;
@@ -395,6 +406,14 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
     R->has_eps = eps != NULL;
     R->common->lo_inf = R->common->hi_inf = 1;
 
+    /* W A (h x h) once, when it is not too large: sparse codes then cost
+       h k per code instead of h n */
+    if (h <= 1024)
+    {
+        M = flint_malloc(sizeof *M);
+        fmpq_mat_init(M, h, h);
+        fmpq_mat_mul(M, W, Adict);
+    }
     y = _fmpq_vec_init(n);
     Wy = _fmpq_vec_init(h);
     supp = flint_malloc(FLINT_MAX(h, 1) * sizeof *supp);
@@ -415,17 +434,31 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
             R->progress(R->progress_data, R->codes);
         if (fmpq_sgn(it->p) <= 0)
             continue;           /* not part of the distribution */
-        cpwl_dict_apply(y, Adict, it->x);
-        for (i = 0; i < h; i++)
-        {
-            fmpq_zero(Wy + i);
-            for (j = 0; j < n; j++)
-                fmpq_addmul(Wy + i, fmpq_mat_entry(W, i, j), y + j);
-        }
         /* supp x*: its non-zero entries, whatever the sign */
         for (i = k = 0; i < h; i++)
             if (!fmpq_is_zero(it->x + i))
                 supp[k++] = i;
+        if (M != NULL && k < n)
+        {
+            /* Wy = (W A) x: k terms per entry instead of n */
+            for (i = 0; i < h; i++)
+            {
+                fmpq_zero(Wy + i);
+                for (j = 0; j < k; j++)
+                    fmpq_addmul(Wy + i, fmpq_mat_entry(M, i, supp[j]),
+                                it->x + supp[j]);
+            }
+        }
+        else
+        {
+            cpwl_dict_apply(y, Adict, it->x);
+            for (i = 0; i < h; i++)
+            {
+                fmpq_zero(Wy + i);
+                for (j = 0; j < n; j++)
+                    fmpq_addmul(Wy + i, fmpq_mat_entry(W, i, j), y + j);
+            }
+        }
         cpwl_ae_window(win, Wy, h, supp, k);
         if (cpwl_ae_window_is_empty(win))
         {
@@ -443,7 +476,7 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
             if (!win->hi_inf)
                 sweep_add(&S, win->hi, it->p, 1);
         }
-        cpwl_ae_window_intersect(common, common, win);
+        window_meet(common, common, win);
         if (eps != NULL)
         {
             /* asked of the predicate layer, as the autoencoder would */
@@ -465,6 +498,11 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
     }
     sweep_best(R->best, R->best_window, &S);
 
+    if (M != NULL)
+    {
+        fmpq_mat_clear(M);
+        flint_free(M);
+    }
     cpwl_codes_iter_clear(it, C);
     sweep_clear(&S);
     cpwl_ae_window_clear(win);
