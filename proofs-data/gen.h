@@ -1,5 +1,6 @@
 /* The table writer of proofs-data/gen (gen.c), the chapter-5 tables
-   (gen_conv.c) and the chapter-3 ones (gen_tron.c). */
+   (gen_conv.c), the chapter-3 ones (gen_tron.c) and chapter 4's
+   support-recovery ones (gen_ae_support.c). */
 #ifndef CPWL_PROOFS_GEN_H
 #define CPWL_PROOFS_GEN_H
 
@@ -15,7 +16,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 10
+#define NTABLES 12
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -36,5 +37,9 @@ void gen_reddi(const char *dir);
 void gen_tron_traj(const char *dir);
 void gen_tron_rho(const char *dir);
 void gen_tron_poison(const char *dir);
+
+/* Chapter 4, support recovery (gen_ae_support.c). */
+void gen_ae_recovery(const char *dir);
+void gen_ae_counter(const char *dir);
 
 #endif

@@ -26,4 +26,4 @@ for f in "$out"/*.csv "$out"/*.md; do
     fi
 done
 echo "proofs-data: $pass files match, $fail differ"
-[ "$fail" -eq 0 ] && [ "$pass" -eq 20 ]
+[ "$fail" -eq 0 ] && [ "$pass" -eq 24 ]

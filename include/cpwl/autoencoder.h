@@ -195,6 +195,7 @@ typedef struct
     int has_eps;                /* prob, failed, fail: at the given eps */
     fmpq_t prob;                /* P(supp relu(W y - eps) = supp x*) */
     fmpz_t failed;              /* codes (of probability > 0) that fail */
+    slong h;                    /* length of a kept code */
     slong nfail;                /* failing codes kept (at most max_fail) */
     fmpq *fail;                 /* nfail x h: the first failing codes */
     fmpz *fail_index;           /* their code numbers */
@@ -209,6 +210,10 @@ typedef struct
     slong nempty;               /* empty-window codes kept (<= max_fail) */
     fmpq *empty_codes;          /* nempty x h */
     fmpz *empty_index;
+    /* set by the caller after init (NULL there): called with the number
+       of codes examined every 4096 codes */
+    void (*progress)(void *data, const fmpz_t done);
+    void *progress_data;
 }
 cpwl_ae_recovery_struct;
 
@@ -221,6 +226,7 @@ void cpwl_ae_recovery_clear(cpwl_ae_recovery_t R);
    windows, their intersection, the best probability (a sweep over the
    sorted window ends: O(count log count) time, O(count) memory), and,
    when eps is not NULL, the probability at eps and the failing codes.
+   Codes of probability 0 are counted in R->codes and nowhere else.
    Returns 0; 1 with a message in e; 3 when *stop was set (R then holds
    what the codes examined so far give). */
 int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,

@@ -226,7 +226,8 @@ done:
 }
 
 /* The theorem examples are in certify_thm.c, the chapter claims in
-   certify_conv.c (chapter 5) and certify_tron.c (chapter 3), certify.h. */
+   certify_conv.c (chapter 5), certify_tron.c (chapter 3) and
+   certify_ae.c (chapter 4), certify.h. */
 
 static const certify_claim_set claim_sets[] = {
     {certify_conv_claims, certify_conv_check,
@@ -235,6 +236,9 @@ static const certify_claim_set claim_sets[] = {
     {certify_tron_claims, certify_tron_check,
      "  Chapter 3: exact Tron iterates and its certificate against hand "
      "derivations (docs/tron.md)."},
+    {certify_ae_claims, certify_ae_check,
+     "  Chapter 4: exact support-recovery windows, loss and gradient "
+     "against hand derivations (docs/autoencoder.md)."},
     {NULL, NULL, NULL}
 };
 

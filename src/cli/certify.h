@@ -3,7 +3,8 @@
    optimiser iterates and the convergence theorems, each checked with Arb
    balls against a closed form or a value from the literature, and the
    chapter-3 claims (certify_tron.c): Tron's exact iterates and its
-   certificate against hand derivations. */
+   certificate against hand derivations, and the chapter-4 ones
+   (certify_ae.c): support recovery windows against hand derivations. */
 #ifndef CPWL_CLI_CERTIFY_H
 #define CPWL_CLI_CERTIFY_H
 
@@ -61,6 +62,10 @@ int certify_conv_check(char *computed, size_t clen, char *why, size_t wlen,
 extern const certify_claim certify_tron_claims[];
 int certify_tron_check(char *computed, size_t clen, char *why, size_t wlen,
                        slong k);
+/* Chapter 4, support recovery (certify_ae.c). */
+extern const certify_claim certify_ae_claims[];
+int certify_ae_check(char *computed, size_t clen, char *why, size_t wlen,
+                     slong k);
 
 /* The poisoning claims on their own, for a test that a false one fails:
    worst-case population runs on the cross (eta = 1/2, w* = (1, -2),
