@@ -55,8 +55,8 @@ void cpwl_codes_clear(cpwl_codes_t C);
    else the CSV file s.  h is the dictionary's number of atoms: a list
    whose rows do not have h coordinates, or k > h, is refused, the
    message giving both numbers (and the file and line for a list).
-   Returns 0, or 1 with CPWL_ERR_INPUT / CPWL_ERR_IO in e; C is then
-   left empty (count 0). */
+   Returns 0, or CPWL_ERR_INPUT with the message in e (a file that
+   cannot be read too); C is then left empty (count 0). */
 int cpwl_codes_init_str(cpwl_codes_t C, const char *s, slong h,
                         cpwl_err_t e);
 
@@ -75,8 +75,9 @@ int cpwl_codes_set_supports(cpwl_codes_t C, slong h, slong k,
 void cpwl_codes_count(fmpz_t N, const cpwl_codes_t C);
 
 /* Code number i (0 <= i < count; fmpz for counts past 2^63): x (h
-   entries), its probability p, its support supp (sorted, *k entries;
-   supp may be NULL).  Random access: unranks the support. */
+   entries), its probability p, its support supp (0-based indices into
+   x, sorted, *k entries; supp may be NULL).  Random access: unranks the
+   support (combinatorial number system). */
 void cpwl_codes_get(fmpq *x, fmpq_t p, slong *supp, slong *k,
                     const cpwl_codes_t C, const fmpz_t i);
 
@@ -114,8 +115,9 @@ void cpwl_codes_draw(fmpq *x, slong *supp, slong *k, const cpwl_codes_t C,
                      uint64_t *state);
 
 /* A random code of length h with support size k (uniform among the
-   subsets) and non-zeros m1 + (m2 - m1) j / G, j uniform in [0, G]
-   (G >= 1; G = 0 takes m1 only). */
+   subsets; its k indices in supp, sorted) and entries m1 + (m2 - m1) j
+   / G on it, j uniform in [0, G] (G >= 1; G = 0 takes m1 only); a grid
+   that holds 0 (m1 <= 0 <= m2) can put a 0 on the support. */
 void cpwl_codes_draw_random(fmpq *x, slong *supp, slong h, slong k,
                             const fmpq_t m1, const fmpq_t m2, slong G,
                             uint64_t *state);

@@ -31,9 +31,12 @@
    literals; or JSON: an array of rows, each an array of numbers or
    strings holding exact literals ("1/3"), or an object whose member
    "matrix" is such an array (members "n", "h", "rows", "cols",
-   "coherence2", "generator", "seed" are allowed beside it and, for the
-   sizes, checked).  A file whose first non-blank character is '[' or
-   '{' is JSON. */
+   "coherence2", "mu", "unit_columns", "generator", "seed" are allowed
+   beside it, any other refused; the sizes are checked: "rows" and "n"
+   against the rows, "cols" and "h" against the columns).  A file whose
+   first non-blank character is '[' or '{' is JSON.  A CSV file of one
+   column (no separator on its first row) is read one cell a line.
+   Files of more than 2^16 rows or columns are refused. */
 #ifndef CPWL_DICT_H
 #define CPWL_DICT_H
 
@@ -86,7 +89,8 @@ void cpwl_dict_apply(fmpq *y, const fmpq_mat_t A, const fmpq *x);
    line:column (CSV) or JSON path, and what was expected: rows of
    different lengths, a cell that is not an exact number, no rows, an
    empty row, sizes that disagree with "n"/"h"/"rows"/"cols".  Returns
-   0 or 1 (CPWL_ERR_INPUT, CPWL_ERR_IO in e). */
+   0, or CPWL_ERR_INPUT with the message in e (a file that cannot be
+   read too); M is then of unspecified size. */
 int cpwl_matrix_read_str(fmpq_mat_t M, const char *text, size_t len,
                          const char *name, const char *what, cpwl_err_t e);
 int cpwl_matrix_read_file(fmpq_mat_t M, const char *path, const char *what,
