@@ -62,8 +62,23 @@ void cpwl_ae_work_clear(cpwl_ae_work_t w, const cpwl_arith_t A);
    L and its gradient; else add weight times them to what they hold (the
    terms of an expectation).  loss, GW, Geps may each be NULL (not
    wanted).  act (h entries, may be NULL): a_i.  After the call w->z,
-   w->r, w->yhat, w->e hold z, r, yhat, e.  The order of operations in a
-   float format is fixed and stated in docs/api/autoencoder.md.
+   w->r, w->yhat, w->e hold z, r, yhat, e (and w->u, where a_i = 1,
+   u when GW or Geps is wanted).
+   pred may be NULL (a context of the call's own).  The order of
+   operations, each one rounding in a float format:
+     1. z_i = dot(W_i, y) - eps_i      (cpwl_val_dot, left to right)
+     2. the sign of z_i by cpwl_val_sign_pred; r_i = z_i if z_i > 0,
+        else 0; a_i = 1 (z_i > 0), relu_d0 (z_i = 0), 0 (z_i < 0)
+     3. yhat_j = sum of W_ij r_i over the i with z_i > 0, in increasing
+        i, from 0 (the first product enters exactly)
+     4. e_j = yhat_j - y_j;  L = dot(e, e) (1/2)
+     5. u_i = dot(W_i, e) for the i with a_i = 1 only
+     6. GW_ij = r_i e_j + u_i y_j (both products rounded, then the sum)
+        for a_i = 1; row i is 0 for a_i = 0 (where r_i = 0 too)
+     7. Geps_i = -u_i for a_i = 1, else 0
+   With a weight, each output is out + weight term (the product rounded,
+   then the sum), and the rows (and Geps_i) with a_i = 0 are left as
+   they are.  Cost O(h n + |{a_i = 1}| n).
    Returns 0; 1 when the arithmetic failed; 2 when a sign of z_i cannot
    be decided in A (a ball containing 0), with a message in e. */
 int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
@@ -74,10 +89,16 @@ int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
 
 /* The expectation over the codes of C of L and its gradient at W, for
    data y = A_dict x, in arithmetic A: loss (may be NULL), GW (h x n),
-   Geps (h), summed in code number order, y computed exactly and entered
-   once per code.  Returns 0; 1 or 2 as cpwl_ae_sample; 3 when *stop
-   (may be NULL; polled between codes) was set: the outputs then hold the
-   sum over the first *done codes (done may be NULL). */
+   Geps (h), summed in code number order from 0, y computed exactly and
+   entered once per code, each code cpwl_ae_sample with weight p_c
+   (entered once per code); codes of probability 0 are skipped (their
+   term is 0).  In exact arithmetic, when every code has the same
+   probability p, the unweighted terms are summed and the sums multiplied
+   by p once (the same rationals, fewer operations).  Returns 0; 1 or 2
+   as cpwl_ae_sample (1 also for codes whose length is not the
+   dictionary's h); 3 when *stop (may be NULL; polled before each code)
+   was set: the outputs then hold the sum over the first *done codes
+   (done may be NULL; the number of codes summed otherwise). */
 int cpwl_ae_expect_val(cpwl_val_ptr loss, cpwl_val_ptr GW,
                        cpwl_val_ptr Geps, cpwl_val_srcptr W,
                        cpwl_val_srcptr eps, const fmpq_mat_t Adict,
@@ -110,8 +131,12 @@ void cpwl_ae_perturb(fmpq_mat_t W, const fmpq_mat_t Adict,
    (cpwl_codes_draw, seeded by seed), the mean of their gradients in W
    computed in binary64 (module arith), its Frobenius norm; repeated R
    times with the same stream of draws: *mean and *sd (sample standard
-   deviation, 0 if R = 1) of the R norms, in double.  Returns 0, or 1
-   with a message in e. */
+   deviation, 0 if R = 1) of the R norms, in double.  Per repeat: G = 0;
+   for each of the N draws (one splitmix64 stream from seed for all
+   repeats), y = A_dict x exactly, entered rounded, G = G + 1 term
+   (cpwl_ae_sample's order); G = G (1/N) (1/N rounded once); the norm
+   sqrt(dot(G, G)).  Reproducible bit for bit.  Returns 0, or 1 with a
+   message in e (N < 1, R < 1, sizes that do not agree). */
 int cpwl_ae_mc_grad_norm(double *mean, double *sd, const fmpq_mat_t W,
                          const fmpq *eps, const fmpq_mat_t Adict,
                          const cpwl_codes_t C, int relu_d0, slong N,
@@ -208,8 +233,13 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
    as an objective of module optim: the parameters are W row-major (h n
    of them), one term p_c L per code (nterms = the number of codes, at
    most 2^31 - 1), the default start A_dict^T, eps fixed (h entries),
-   relu'(0) = relu_d0.  A, C and eps are copied.  Returns 0, or 1 with
-   CPWL_ERR_INPUT in e. */
+   relu'(0) = relu_d0, inf f >= 0 (has_fstar).  The terms asked are
+   summed from 0 in the order given (code number order for all), term c
+   being cpwl_ae_sample with weight p_c: the whole f and its gradient are
+   cpwl_ae_expect_val's, operation for operation.  A, C and eps are
+   copied.  Returns 0, or 1 with CPWL_ERR_INPUT in e (codes whose length
+   is not h, more than 2^31 - 1 codes); O is then empty (clearing it is
+   allowed). */
 int cpwl_ae_objective_init(cpwl_objective_t O, const fmpq_mat_t Adict,
                            const cpwl_codes_t C, const fmpq *eps,
                            int relu_d0, cpwl_err_t e);
