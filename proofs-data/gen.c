@@ -5,6 +5,7 @@
      gen --out DIR [--table NAME]...      NAME: hard zonotope bounds pwl1d
                                           rmsprop_t departure reddi
                                           tron_traj tron_rho tron_poison
+                                          ae_grad
 
    The chapter-5 tables (rmsprop_t, departure, reddi: gen_conv.c) hold
    certified balls instead of exact values; the chapter-3 ones (tron_*:
@@ -544,11 +545,12 @@ int main(int argc, char **argv)
     int i, any = 0;
     static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d",
                                   "rmsprop_t", "departure", "reddi",
-                                  "tron_traj", "tron_rho", "tron_poison"};
+                                  "tron_traj", "tron_rho", "tron_poison",
+                                  "ae_grad"};
     void (*fns[])(const char *) = {gen_hard, gen_zonotope, gen_bounds,
                                    gen_pwl1d, gen_rmsprop_t, gen_departure,
                                    gen_reddi, gen_tron_traj, gen_tron_rho,
-                                   gen_tron_poison};
+                                   gen_tron_poison, gen_ae_grad};
     int want[NTABLES] = {0};
     for (i = 1; i < argc; i++)
     {
@@ -571,7 +573,7 @@ int main(int argc, char **argv)
         {
             fprintf(stderr, "usage: gen --out DIR [--table NAME]..."
                     "\n  tables: hard zonotope bounds pwl1d rmsprop_t "
-                    "departure reddi\n          tron_traj tron_rho tron_poison\n");
+                    "departure reddi\n          tron_traj tron_rho tron_poison ae_grad\n");
             return 2;
         }
     }

@@ -15,7 +15,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 10
+#define NTABLES 11
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -36,5 +36,8 @@ void gen_reddi(const char *dir);
 void gen_tron_traj(const char *dir);
 void gen_tron_rho(const char *dir);
 void gen_tron_poison(const char *dir);
+
+/* Chapter 4 (gen_ae_grad.c): the expected gradient near the dictionary. */
+void gen_ae_grad(const char *dir);
 
 #endif
