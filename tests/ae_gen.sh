@@ -151,6 +151,10 @@ call autoencoder gen codes --h 4 --k 1 --m1 1 --m2 2
 bad "gen codes without --count" 'need --k, --m1, --m2 and --count'
 call autoencoder gen codes --h 4 --k 5 --m1 1 --m2 2 --count 2
 bad "gen codes --k > h" '--k: 5'
+call autoencoder gen codes --h 65536 --codes 'supports:k=1'
+bad "gen codes: too many entries" '65536 codes of h = 65536 entries are too many'
+call autoencoder gen codes --h 65536 --k 1 --m1 1 --m2 2 --count 10000
+bad "gen codes random: too many entries" '10000 codes of h = 65536 entries are too many'
 call autoencoder gen dict 'identity:n=2' -o "$tmp/no/such/dir/A.csv"
 bad "gen dict -o in a missing directory" 'cannot write'
 

@@ -3,10 +3,33 @@
    product A^T A (fmpq_mat_mul), the union's coherence by its closed form
    1 / sqrt(N), the coherence by a brute-force pass over the rational
    Gram matrix, the reader's places by counting in the test text. */
+#include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include <flint/fmpq_mat.h>
 #include <flint/fmpq_vec.h>
 #include "testutil.h"
+#include "autoencoder.h"
+
+/* The command line's readers (src/cli/autoencoder_common.c) are linked
+   in; their reporters write here instead of stderr. */
+static char cli_msg[2048];
+
+int cli_fail(const char *sub, const cpwl_err_t e)
+{
+    snprintf(cli_msg, sizeof cli_msg, "cpwl %s: %s", sub, e->msg);
+    return e->status == CPWL_OK ? CPWL_ERR_INTERNAL : e->status;
+}
+
+int cli_usage(const char *sub, const char *fmt, ...)
+{
+    va_list ap;
+    size_t k = (size_t) snprintf(cli_msg, sizeof cli_msg, "cpwl %s: ", sub);
+    va_start(ap, fmt);
+    vsnprintf(cli_msg + k, sizeof cli_msg - k, fmt, ap);
+    va_end(ap);
+    return CPWL_ERR_INPUT;
+}
 
 /* The issue's example: n = 4, h = 6, columns e1 .. e4, (1/2,1/2,1/2,1/2),
    (1/2,-1/2,1/2,-1/2). */
@@ -493,6 +516,115 @@ START_TEST(test_gen_errors)
 }
 END_TEST
 
+/* A temporary file holding text; its path in path (64 bytes). */
+static void temp_file(char *path, const char *text)
+{
+    FILE *f;
+    int fd;
+    snprintf(path, 64, "/tmp/cpwl-test-dict-XXXXXX");
+    fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void cli_msg_has(const char *want)
+{
+    ck_assert_msg(strstr(cli_msg, want) != NULL, "\"%s\" lacks \"%s\"",
+                  cli_msg, want);
+    ck_assert(strchr(cli_msg, '\n') == NULL);
+}
+
+/* The issue's example through the readers: W = A^T by default, W y =
+   (3/2, 1/2, 1/2, 1/2, 3/2, 1/2) for y = (3/2, 1/2, 1/2, 1/2); a W of
+   the wrong size, bad --eps, --y, --codes, --dict refused with exit 2. */
+START_TEST(test_cli_readers)
+{
+    static const slong wy2[] = {3, 1, 1, 1, 3, 1};
+    char pa[64], pw[64], pj[64], pc[64];
+    fmpq_mat_t A, W;
+    fmpq *y = _fmpq_vec_init(4), *eps = _fmpq_vec_init(6);
+    fmpq_t q, z;
+    cpwl_codes_t C;
+    slong i, j;
+    int scalar;
+    fmpq_init(q);
+    fmpq_init(z);
+    fmpq_mat_init(A, 0, 0);
+    fmpq_mat_init(W, 0, 0);
+    cpwl_codes_init(C);
+    temp_file(pa, example_csv);
+    temp_file(pj, example_json);
+    temp_file(pw, "1,0,0,0\n0,1,0,0\n0,0,1,0\n");
+    temp_file(pc, "1/2,1\n1/3,0\n");
+    ck_assert_int_eq(cli_ae_read_dict(A, "autoencoder eval", pj), 0);
+    ck_assert_int_eq(cli_ae_read_dict(A, "autoencoder eval", pa), 0);
+    ck_assert_int_eq(cli_ae_read_w(W, "autoencoder eval", NULL, A), 0);
+    ck_assert_int_eq(cli_ae_parse_y(y, "autoencoder eval", "3/2, 0.5,1/2,1/2",
+                                    4), 0);
+    for (i = 0; i < 6; i++)
+    {
+        fmpq_zero(z);
+        for (j = 0; j < 4; j++)
+            fmpq_addmul(z, fmpq_mat_entry(W, i, j), y + j);
+        fmpq_set_si(q, wy2[i], 2);
+        ck_assert(fmpq_equal(z, q));
+    }
+    ck_assert_int_eq(cli_ae_read_w(W, "autoencoder eval", pw, A), 2);
+    cli_msg_has("cpwl autoencoder eval: --at: ");
+    cli_msg_has("has 3 rows and 4 columns; W must be h x n = 6 x 4 for the "
+                "dictionary (n = 4, h = 6)");
+    ck_assert_int_eq(cli_ae_parse_eps(eps, &scalar, "autoencoder eval", "1/2",
+                                      6), 0);
+    ck_assert_int_eq(scalar, 1);
+    fmpq_set_si(q, 1, 2);
+    for (i = 0; i < 6; i++)
+        ck_assert(fmpq_equal(eps + i, q));
+    ck_assert_int_eq(cli_ae_parse_eps(eps, &scalar, "autoencoder eval",
+                                      "1,2,3,4,5,6", 6), 0);
+    ck_assert_int_eq(scalar, 0);
+    ck_assert(fmpz_equal_si(fmpq_numref(eps + 5), 6));
+    ck_assert_int_eq(cli_ae_parse_eps(eps, &scalar, "autoencoder eval", "1,2",
+                                      6), 2);
+    cli_msg_has("--eps: expected one exact literal");
+    cli_msg_has("h = 6 of them");
+    ck_assert_int_eq(cli_ae_parse_eps(eps, &scalar, "autoencoder eval", "x",
+                                      6), 2);
+    cli_msg_has("--eps: entry 1");
+    ck_assert_int_eq(cli_ae_parse_y(y, "autoencoder eval", "1,2", 4), 2);
+    cli_msg_has("--y: expected n = 4 exact literals");
+    ck_assert_int_eq(cli_ae_parse_y(y, "autoencoder eval", "1,2,1/0,4", 4), 2);
+    cli_msg_has("--y: entry 3");
+    ck_assert_int_eq(cli_ae_read_codes(C, "autoencoder grad", "supports:k=7",
+                                       6), 2);
+    cli_msg_has("--codes: ");
+    cli_msg_has("k: expected a support size from 0 to h = 6");
+    ck_assert_int_eq(cli_ae_read_codes(C, "autoencoder grad", pw, 6), 2);
+    cli_msg_has("rows of 3 coordinates");
+    cli_msg_has("expected h = 6 coordinates");
+    ck_assert_int_eq(cli_ae_read_codes(C, "autoencoder grad", pc, 1), 2);
+    cli_msg_has(":2: the probabilities");
+    cli_msg_has("sum to 5/6; expected exactly 1");
+    ck_assert_int_eq(cli_ae_read_codes(C, "autoencoder grad",
+                                       "supports:k=2", 6), 0);
+    ck_assert_int_eq(cli_ae_read_dict(A, "autoencoder eval",
+                                      "/nonexistent/A.csv"), 2);
+    cli_msg_has("--dict: /nonexistent/A.csv: cannot open");
+    unlink(pa);
+    unlink(pw);
+    unlink(pj);
+    unlink(pc);
+    _fmpq_vec_clear(y, 4);
+    _fmpq_vec_clear(eps, 6);
+    fmpq_clear(q);
+    fmpq_clear(z);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    cpwl_codes_clear(C);
+}
+END_TEST
+
 static Suite *dict_suite(void)
 {
     Suite *s = suite_create("dict");
@@ -509,6 +641,7 @@ static Suite *dict_suite(void)
     tcase_add_test(tc, test_rand_unit);
     tcase_add_test(tc, test_sphere);
     tcase_add_test(tc, test_gen_errors);
+    tcase_add_test(tc, test_cli_readers);
     suite_add_tcase(s, tc);
     return s;
 }

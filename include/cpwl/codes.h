@@ -109,7 +109,8 @@ void cpwl_codes_iter_clear(cpwl_codes_iter_t it, const cpwl_codes_t C);
 
 /* A code drawn from C with its exact probabilities (the row index or
    each value by module dist's unbiased draw; the support uniform by
-   rejection), seeded by *state: x (h entries), supp and *k as for
+   Floyd's algorithm on integers drawn by rejection, without bias),
+   seeded by *state: x (h entries), supp and *k as for
    cpwl_codes_get. */
 void cpwl_codes_draw(fmpq *x, slong *supp, slong *k, const cpwl_codes_t C,
                      uint64_t *state);

@@ -140,8 +140,9 @@ int cpwl_ae_expect(fmpq_t loss, fmpq *GW, fmpq *Geps, const fmpq_mat_t W,
             fmpz_zero(done);
         return cpwl_err_set(e, CPWL_ERR_INPUT, "autoencoder: W is %ld x "
                             "%ld, but the dictionary (n x h = %ld x %ld) "
-                            "needs h x n = %ld x %ld", (long) fmpq_mat_nrows(W),
-                            (long) fmpq_mat_ncols(W), (long) n, (long) h,
+                            "needs h x n = %ld x %ld",
+                            (long) fmpq_mat_nrows(W), (long) fmpq_mat_ncols(W),
+                            (long) n, (long) h,
                             (long) h, (long) n) != 0;
     }
     cpwl_arith_init_exact(A);

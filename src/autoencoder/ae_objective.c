@@ -9,7 +9,7 @@
 
 /* Data y of all codes entered once per arithmetic up to this many
    rationals; past it y = A x is computed at every evaluation. */
-#define AE_OBJ_CACHE_MAX (WORD(1) << 22)
+#define AE_OBJ_CACHE_MAX (WORD(1) << 18)
 
 typedef struct
 {

@@ -1,9 +1,376 @@
-/* cpwl autoencoder eval (not yet written). */
+/* cpwl autoencoder eval: one sample y (or y = A x), exactly: the support
+   of relu(W y - eps), the reconstruction, the loss and its gradient.
+   Also the printing helpers eval and grad share (autoencoder.h). */
+#include <getopt.h>
+#include <string.h>
 #include "autoencoder.h"
+
+char *cli_ae_q_text(const fmpq_t q)
+{
+    char *s = fmpq_get_str(NULL, 10, q), *dec, *r;
+    arb_t b;
+    if (fmpz_is_one(fmpq_denref(q)) && strlen(s) <= 28)
+        return s;
+    arb_init(b);
+    arb_set_fmpq(b, q, 128);
+    dec = cli_arb_str(b, 0, 17);
+    arb_clear(b);
+    if (strlen(s) > 28)
+    {
+        /* a long fraction: its decimal, marked as rounded (--json carries
+           the fraction) */
+        r = flint_malloc(strlen(dec) + 2);
+        sprintf(r, "~%s", dec);
+    }
+    else
+    {
+        r = flint_malloc(strlen(s) + strlen(dec) + 4);
+        sprintf(r, "%s = %s", s, dec);
+    }
+    flint_free(s);
+    flint_free(dec);
+    return r;
+}
+
+char *cli_ae_norm_text(const fmpq_t norm2)
+{
+    arb_t b;
+    char *s;
+    arb_init(b);
+    cpwl_ae_norm_arb(b, norm2, 128);
+    s = cli_arb_str(b, 0, 20);
+    arb_clear(b);
+    return s;
+}
+
+void cli_ae_print_vec(FILE *f, const fmpq *v, slong n)
+{
+    fputc('(', f);
+    cli_print_fmpq_vec(f, v, n, ", ", 0);
+    fputc(')', f);
+}
+
+void cli_ae_json_vec(FILE *f, const fmpq *v, slong n)
+{
+    fputc('[', f);
+    cli_print_fmpq_vec(f, v, n, ", ", 1);
+    fputc(']', f);
+}
+
+void cli_ae_json_matrix(FILE *f, const fmpq *M, slong rows, slong cols)
+{
+    slong i;
+    fputc('[', f);
+    for (i = 0; i < rows; i++)
+    {
+        if (i > 0)
+            fputs(", ", f);
+        cli_ae_json_vec(f, M + i * cols, cols);
+    }
+    fputc(']', f);
+}
+
+void cli_ae_json_q(FILE *f, const fmpq_t q)
+{
+    fputc('"', f);
+    fmpq_fprint(f, q);
+    fputc('"', f);
+}
+
+int cli_ae_parse_relu_d0(int *r, const char *sub, const char *s)
+{
+    if (strcmp(s, "0") == 0 || strcmp(s, "1") == 0)
+    {
+        *r = s[0] - '0';
+        return CPWL_OK;
+    }
+    return cli_usage(sub, "--relu-prime0: expected 0 or 1, got '%.40s'", s);
+}
+
+/* --x: h exact literals, one per atom. */
+static int parse_x(fmpq *x, const char *s, slong h)
+{
+    slong k = 1;
+    const char *p;
+    cpwl_err_t e;
+    int st;
+    for (p = s; *p != '\0'; p++)
+        k += *p == ',';
+    if (k != h)
+        return cli_usage("autoencoder eval", "--x: expected %ld entries "
+                         "(one per atom of the dictionary), got %ld",
+                         (long) h, (long) k);
+    cpwl_err_init(e);
+    st = cpwl_io_parse_vector(x, h, s, "--x", e);
+    if (st != CPWL_OK)
+        st = cli_fail("autoencoder eval", e);
+    cpwl_err_clear(e);
+    return st;
+}
+
+static void print_row(const char *label, const char *value)
+{
+    printf("%-22s%s\n", label, value);
+}
+
+static void print_qline(const char *label, const fmpq_t q)
+{
+    char *s = cli_ae_q_text(q);
+    print_row(label, s);
+    flint_free(s);
+}
+
+static void print_vline(const char *label, const fmpq *v, slong n)
+{
+    printf("%-22s", label);
+    cli_ae_print_vec(stdout, v, n);
+    putchar('\n');
+}
 
 int cli_ae_eval(int argc, char **argv)
 {
-    (void) argc;
-    (void) argv;
-    return cli_usage("autoencoder eval", "not implemented yet");
+    static const char sub[] = "autoencoder eval";
+    static const struct option opts[] = {
+        {"dict", required_argument, NULL, 'd'},
+        {"y", required_argument, NULL, 'y'},
+        {"x", required_argument, NULL, 'x'},
+        {"eps", required_argument, NULL, 'e'},
+        {"at", required_argument, NULL, 'a'},
+        {"relu-prime0", required_argument, NULL, 'z'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}
+    };
+    const char *dict = NULL, *ys = NULL, *xs = NULL, *epss = NULL,
+        *at = NULL;
+    int c, st = CPWL_OK, relu_d0 = 0, json = 0, scalar = 0;
+    slong n, h, i, j, k, nsupp;
+    fmpq_mat_t A, W;
+    fmpq *y = NULL, *x = NULL, *eps = NULL, *Wy = NULL, *z = NULL,
+        *r = NULL, *yhat = NULL, *ev = NULL, *GW = NULL, *Ge = NULL;
+    slong *supp = NULL;
+    fmpq_t L, n2, s;
+    cpwl_arith_t Q;
+    cpwl_ae_work_t w;
+    cpwl_val_ptr Wv, epsv, yv, Lv, Gv, Gev;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    char *t;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'd': dict = optarg; break;
+            case 'y': ys = optarg; break;
+            case 'x': xs = optarg; break;
+            case 'e': epss = optarg; break;
+            case 'a': at = optarg; break;
+            case 'z':
+                if ((st = cli_ae_parse_relu_d0(&relu_d0, sub, optarg)) != 0)
+                    return st;
+                break;
+            case 'j': json = 1; break;
+            case 'h': fputs(cli_autoencoder_usage, stdout); return CPWL_OK;
+            default: return cli_bad_option(sub, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage(sub, "unexpected argument '%.40s'", argv[optind]);
+    if (dict == NULL)
+        return cli_usage(sub, "--dict A is required (the dictionary)");
+    if ((ys == NULL) == (xs == NULL))
+        return cli_usage(sub, "expected one of --y LIST (the data) and "
+                         "--x CODE (y = A x)");
+    if (epss == NULL)
+        return cli_usage(sub, "--eps E is required (the threshold)");
+
+    fmpq_mat_init(A, 0, 0);
+    fmpq_mat_init(W, 0, 0);
+    if ((st = cli_ae_read_dict(A, sub, dict)) != CPWL_OK)
+        goto clear_mats;
+    n = fmpq_mat_nrows(A);
+    h = fmpq_mat_ncols(A);
+    if ((st = cli_ae_read_w(W, sub, at, A)) != CPWL_OK)
+        goto clear_mats;
+    y = _fmpq_vec_init(n);
+    x = _fmpq_vec_init(h);
+    eps = _fmpq_vec_init(h);
+    if (ys != NULL)
+        st = cli_ae_parse_y(y, sub, ys, n);
+    else if ((st = parse_x(x, xs, h)) == CPWL_OK)
+        cpwl_dict_apply(y, A, x);
+    if (st == CPWL_OK)
+        st = cli_ae_parse_eps(eps, &scalar, sub, epss, h);
+    if (st != CPWL_OK)
+        goto clear_vecs;
+
+    /* the sample, exactly */
+    Wy = _fmpq_vec_init(h);
+    z = _fmpq_vec_init(h);
+    r = _fmpq_vec_init(h);
+    yhat = _fmpq_vec_init(n);
+    ev = _fmpq_vec_init(n);
+    GW = _fmpq_vec_init(h * n);
+    Ge = _fmpq_vec_init(h);
+    supp = flint_malloc(sizeof(slong) * (h + 1));
+    fmpq_init(L);
+    fmpq_init(n2);
+    fmpq_init(s);
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    cpwl_arith_init_exact(Q);
+    cpwl_ae_work_init(w, h, n, Q);
+    Wv = cpwl_val_vec_init(h * n, Q);
+    epsv = cpwl_val_vec_init(h, Q);
+    yv = cpwl_val_vec_init(n, Q);
+    Lv = cpwl_val_vec_init(1, Q);
+    Gv = cpwl_val_vec_init(h * n, Q);
+    Gev = cpwl_val_vec_init(h, Q);
+    for (i = 0; i < h; i++)
+    {
+        for (j = 0; j < n; j++)
+            cpwl_val_set_fmpq(Wv + i * n + j, fmpq_mat_entry(W, i, j), Q);
+        cpwl_val_set_fmpq(epsv + i, eps + i, Q);
+    }
+    for (j = 0; j < n; j++)
+        cpwl_val_set_fmpq(yv + j, y + j, Q);
+    if (cpwl_ae_sample(Lv, Gv, Gev, NULL, Wv, epsv, yv, NULL, relu_d0, w, Q,
+                       pred, e) != 0)
+    {
+        st = cli_fail(sub, e);
+        goto clear_all;
+    }
+    cpwl_val_get_fmpq(L, Lv, Q);
+    for (i = 0, nsupp = 0; i < h; i++)
+    {
+        cpwl_val_get_fmpq(z + i, w->z + i, Q);
+        cpwl_val_get_fmpq(r + i, w->r + i, Q);
+        cpwl_val_get_fmpq(Ge + i, Gev + i, Q);
+        fmpq_add(Wy + i, z + i, eps + i);
+        if (fmpq_sgn(r + i) > 0)
+            supp[nsupp++] = i;
+    }
+    for (j = 0; j < n; j++)
+    {
+        cpwl_val_get_fmpq(yhat + j, w->yhat + j, Q);
+        cpwl_val_get_fmpq(ev + j, w->e + j, Q);
+    }
+    for (k = 0; k < h * n; k++)
+        cpwl_val_get_fmpq(GW + k, Gv + k, Q);
+    cpwl_ae_norm2(n2, GW, h * n);
+    fmpq_zero(s);
+    for (i = 0; i < h; i++)
+        fmpq_add(s, s, Ge + i);
+
+    if (json)
+    {
+        printf("{\"n\": %ld, \"h\": %ld, \"W_is_At\": %s, \"W\": [",
+               (long) n, (long) h, at == NULL ? "true" : "false");
+        for (i = 0; i < h; i++)
+        {
+            printf("%s", i > 0 ? ", " : "");
+            cli_ae_json_vec(stdout, W->rows[i], n);
+        }
+        printf("], \"y\": ");
+        cli_ae_json_vec(stdout, y, n);
+        printf(", \"eps\": ");
+        cli_ae_json_vec(stdout, eps, h);
+        printf(", \"relu_prime0\": %d, \"Wy\": ", relu_d0);
+        cli_ae_json_vec(stdout, Wy, h);
+        printf(", \"z\": ");
+        cli_ae_json_vec(stdout, z, h);
+        printf(", \"support\": [");
+        for (k = 0; k < nsupp; k++)
+            printf("%s%ld", k > 0 ? ", " : "", (long) supp[k] + 1);
+        printf("], \"r\": ");
+        cli_ae_json_vec(stdout, r, h);
+        printf(", \"yhat\": ");
+        cli_ae_json_vec(stdout, yhat, n);
+        printf(", \"e\": ");
+        cli_ae_json_vec(stdout, ev, n);
+        printf(", \"loss\": ");
+        cli_ae_json_q(stdout, L);
+        printf(", \"grad_W\": ");
+        cli_ae_json_matrix(stdout, GW, h, n);
+        printf(", \"grad_eps\": ");
+        cli_ae_json_vec(stdout, Ge, h);
+        printf(", \"grad_eps_scalar\": ");
+        if (scalar)
+            cli_ae_json_q(stdout, s);
+        else
+            printf("null");
+        printf(", \"grad_W_norm2\": ");
+        cli_ae_json_q(stdout, n2);
+        t = cli_ae_norm_text(n2);
+        printf(", \"grad_W_norm\": \"%s\"}\n", t);
+        flint_free(t);
+    }
+    else
+    {
+        char buf[64];
+        snprintf(buf, sizeof(buf), "n = %ld, h = %ld", (long) n, (long) h);
+        print_row("dictionary", buf);
+        print_row("W", at == NULL ? "A^T" : at);
+        print_vline("y", y, n);
+        if (scalar)
+            print_qline("eps", eps);
+        else
+            print_vline("eps", eps, h);
+        print_row("relu'(0)", relu_d0 ? "1" : "0");
+        print_vline("Wy", Wy, h);
+        print_vline("z = Wy - eps", z, h);
+        printf("%-22s{", "support of relu(z)");
+        for (k = 0; k < nsupp; k++)
+            printf("%s%ld", k > 0 ? ", " : "", (long) supp[k] + 1);
+        printf("}\n");
+        print_vline("r = relu(z)", r, h);
+        print_vline("yhat = W^T r", yhat, n);
+        print_vline("e = yhat - y", ev, n);
+        print_qline("loss L", L);
+        for (i = 0; i < h; i++)
+        {
+            snprintf(buf, sizeof(buf), "dL/dW row %ld", (long) i + 1);
+            print_vline(buf, GW + i * n, n);
+        }
+        print_vline("dL/deps_i", Ge, h);
+        if (scalar)
+            print_qline("dL/deps (scalar eps)", s);
+        print_qline("|dL/dW|_F^2", n2);
+        t = cli_ae_norm_text(n2);
+        print_row("|dL/dW|_F", t);
+        flint_free(t);
+    }
+
+clear_all:
+    cpwl_val_vec_clear(Wv, h * n, Q);
+    cpwl_val_vec_clear(epsv, h, Q);
+    cpwl_val_vec_clear(yv, n, Q);
+    cpwl_val_vec_clear(Lv, 1, Q);
+    cpwl_val_vec_clear(Gv, h * n, Q);
+    cpwl_val_vec_clear(Gev, h, Q);
+    cpwl_ae_work_clear(w, Q);
+    cpwl_arith_clear(Q);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+    fmpq_clear(L);
+    fmpq_clear(n2);
+    fmpq_clear(s);
+    flint_free(supp);
+    _fmpq_vec_clear(Wy, h);
+    _fmpq_vec_clear(z, h);
+    _fmpq_vec_clear(r, h);
+    _fmpq_vec_clear(yhat, n);
+    _fmpq_vec_clear(ev, n);
+    _fmpq_vec_clear(GW, h * n);
+    _fmpq_vec_clear(Ge, h);
+clear_vecs:
+    _fmpq_vec_clear(y, n);
+    _fmpq_vec_clear(x, h);
+    _fmpq_vec_clear(eps, h);
+clear_mats:
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    return cli_finish_stdout(sub, st);
 }

@@ -11,6 +11,8 @@
 #define SUB "autoencoder gen"
 #define GEN_MAX_CODES_DEFAULT 1000000
 #define GEN_MAX_H ((slong) 1 << 16)
+/* the output's size: codes times (h + 1) cells */
+#define GEN_MAX_CELLS ((slong) 1 << 28)
 
 enum
 {
@@ -322,6 +324,10 @@ static int gen_codes(int argc, char **argv)
                                strlen(s) > 60 ? "..." : "", (long) maxc);
                 flint_free(s);
             }
+            else if (fmpz_get_si(cnt) > GEN_MAX_CELLS / (h + 1))
+                st = cli_usage(SUB, "codes: %ld codes of h = %ld entries are "
+                               "too many (more than 2^28 entries)",
+                               (long) fmpz_get_si(cnt), (long) h);
             else if ((st = cli_out_open(f, SUB, out)) == CPWL_OK)
                 st = cli_out_close(f, SUB, cpwl_codes_write_csv(f->f, C) == 0);
         }
@@ -340,9 +346,9 @@ static int gen_codes(int argc, char **argv)
     else if (fmpq_sgn(m1) <= 0 && fmpq_sgn(m2) >= 0)
         st = cli_usage(SUB, "codes: [--m1, --m2] holds 0; expected non-zeros "
                        "of one sign (0 < m1 <= m2 or m1 <= m2 < 0)");
-    else if (h * (N + 1) > ((slong) 1 << 28))
-        st = cli_usage(SUB, "codes: --count %ld codes of h = %ld entries is "
-                       "too much (more than 2^28 entries)", (long) N, (long) h);
+    else if (N > GEN_MAX_CELLS / (h + 1))
+        st = cli_usage(SUB, "codes: %ld codes of h = %ld entries are too many "
+                       "(more than 2^28 entries)", (long) N, (long) h);
     else if ((st = cli_out_open(f, SUB, out)) == CPWL_OK)
         st = cli_out_close(f, SUB, gen_write_random(f->f, h, k, m1, m2, G, N,
                                                     seed) == 0);

@@ -1,9 +1,578 @@
-/* cpwl autoencoder grad (not yet written). */
+/* cpwl autoencoder grad: the exact expected loss and gradient over a code
+   distribution, its norm, on a sphere of radius delta around A^T
+   (--delta), and the Monte-Carlo estimate a binary64 user computes
+   (--monte-carlo). */
+#include <getopt.h>
+#include <string.h>
 #include "autoencoder.h"
+
+/* One exact expectation (a partial sum when Ctrl-C stopped it). */
+typedef struct
+{
+    fmpq_t L, n2;
+    fmpq *GW, *Ge;
+    fmpz_t done;
+    int complete;
+}
+ae_sum;
+
+static void sum_init(ae_sum *S, slong h, slong n)
+{
+    fmpq_init(S->L);
+    fmpq_init(S->n2);
+    S->GW = _fmpq_vec_init(h * n);
+    S->Ge = _fmpq_vec_init(h);
+    fmpz_init(S->done);
+    S->complete = 0;
+}
+
+static void sum_clear(ae_sum *S, slong h, slong n)
+{
+    fmpq_clear(S->L);
+    fmpq_clear(S->n2);
+    _fmpq_vec_clear(S->GW, h * n);
+    _fmpq_vec_clear(S->Ge, h);
+    fmpz_clear(S->done);
+}
+
+/* Everything a sum needs besides W. */
+typedef struct
+{
+    const fmpq_mat_struct *A;
+    const cpwl_codes_struct *C;
+    const fmpq *eps;
+    int relu_d0;
+    const char *count_str;      /* the number of codes, as text */
+    cli_progress_state *ps;
+    cpwl_pred_ctx_struct *pred;
+}
+ae_sum_args;
+
+/* 1 when every code has the same probability (cpwl_ae_expect_val's
+   test): the terms are summed unweighted and multiplied once. */
+static int equal_probs(const cpwl_codes_t C)
+{
+    const cpwl_dist_struct *D = C->kind == CPWL_CODES_LIST ? C->list
+                                                           : C->values;
+    slong i;
+    if (C->kind == CPWL_CODES_SUPPORTS && C->k == 0)
+        return 1;
+    for (i = 1; i < D->K; i++)
+        if (!fmpq_equal(D->p + i, D->p))
+            return 0;
+    return 1;
+}
+
+/* The exact expectation at W: cpwl_ae_expect_val's loop (cpwl_ae_sample
+   with weight p_c per code, in code number order), here so that a long
+   sum shows its progress; Ctrl-C stops it between codes. */
+static int exact_sum(ae_sum *S, const fmpq_mat_t W, const ae_sum_args *a,
+                     const char *label, cpwl_err_t e)
+{
+    slong n = fmpq_mat_nrows(a->A), h = fmpq_mat_ncols(a->A), i, j;
+    cpwl_arith_t Q;
+    cpwl_ae_work_t w;
+    cpwl_codes_iter_t it;
+    cpwl_val_ptr Wv, ev, yv, Lv, Gv, Gev, wt;
+    fmpq *yq = _fmpq_vec_init(n);
+    fmpq_t p0;
+    char rate[CLI_RATE_SIZE];
+    int st = 0, equal = equal_probs(a->C);
+
+    fmpq_init(p0);
+    cpwl_arith_init_exact(Q);
+    cpwl_ae_work_init(w, h, n, Q);
+    Wv = cpwl_val_vec_init(h * n, Q);
+    ev = cpwl_val_vec_init(h, Q);
+    yv = cpwl_val_vec_init(n, Q);
+    Lv = cpwl_val_vec_init(1, Q);
+    Gv = cpwl_val_vec_init(h * n, Q);
+    Gev = cpwl_val_vec_init(h, Q);
+    wt = cpwl_val_vec_init(1, Q);
+    for (i = 0; i < h; i++)
+    {
+        for (j = 0; j < n; j++)
+            cpwl_val_set_fmpq(Wv + i * n + j, fmpq_mat_entry(W, i, j), Q);
+        cpwl_val_set_fmpq(ev + i, a->eps + i, Q);
+    }
+    if (equal)
+        cpwl_val_set_si(wt, 1, Q);
+    fmpz_zero(S->done);
+    S->complete = 0;
+
+    cpwl_codes_iter_init(it, a->C);
+    for (;;)
+    {
+        if (cli_interrupted)
+            break;
+        if (!cpwl_codes_iter_next(it, a->C))
+        {
+            S->complete = 1;
+            break;
+        }
+        if (fmpz_fdiv_ui(S->done, 256) == 0 && cli_progress_due(a->ps))
+            cli_progress_line(a->ps, "%s: %ld of %s codes, %s codes/s",
+                              label, (long) fmpz_get_si(S->done),
+                              a->count_str,
+                              cli_progress_rate(rate,
+                                                fmpz_get_d(S->done),
+                                                a->ps->start));
+        if (!fmpq_is_zero(it->p))
+        {
+            if (equal)
+                fmpq_set(p0, it->p);
+            else
+                cpwl_val_set_fmpq(wt, it->p, Q);
+            cpwl_dict_apply(yq, a->A, it->x);
+            for (j = 0; j < n; j++)
+                cpwl_val_set_fmpq(yv + j, yq + j, Q);
+            if ((st = cpwl_ae_sample(Lv, Gv, Gev, NULL, Wv, ev, yv, wt,
+                                     a->relu_d0, w, Q, a->pred, e)) != 0)
+                break;
+        }
+        fmpz_add_ui(S->done, S->done, 1);
+    }
+    cpwl_codes_iter_clear(it, a->C);
+
+    if (st == 0)
+    {
+        if (equal)
+        {
+            cpwl_val_set_fmpq(wt, p0, Q);
+            cpwl_val_mul(Lv, Lv, wt, Q);
+            for (i = 0; i < h * n; i++)
+                cpwl_val_mul(Gv + i, Gv + i, wt, Q);
+            for (i = 0; i < h; i++)
+                cpwl_val_mul(Gev + i, Gev + i, wt, Q);
+        }
+        cpwl_val_get_fmpq(S->L, Lv, Q);
+        for (i = 0; i < h * n; i++)
+            cpwl_val_get_fmpq(S->GW + i, Gv + i, Q);
+        for (i = 0; i < h; i++)
+            cpwl_val_get_fmpq(S->Ge + i, Gev + i, Q);
+        cpwl_ae_norm2(S->n2, S->GW, h * n);
+    }
+    cpwl_val_vec_clear(Wv, h * n, Q);
+    cpwl_val_vec_clear(ev, h, Q);
+    cpwl_val_vec_clear(yv, n, Q);
+    cpwl_val_vec_clear(Lv, 1, Q);
+    cpwl_val_vec_clear(Gv, h * n, Q);
+    cpwl_val_vec_clear(Gev, h, Q);
+    cpwl_val_vec_clear(wt, 1, Q);
+    cpwl_ae_work_clear(w, Q);
+    cpwl_arith_clear(Q);
+    fmpq_clear(p0);
+    _fmpq_vec_clear(yq, n);
+    return st;
+}
+
+static void print_row(const char *label, const char *value)
+{
+    printf("%-24s%s\n", label, value);
+}
+
+static void print_qline(const char *label, const fmpq_t q)
+{
+    char *s = cli_ae_q_text(q);
+    print_row(label, s);
+    flint_free(s);
+}
+
+static void print_vline(const char *label, const fmpq *v, slong n)
+{
+    printf("%-24s", label);
+    cli_ae_print_vec(stdout, v, n);
+    putchar('\n');
+}
+
+static void scalar_deriv(fmpq_t s, const fmpq *Ge, slong h)
+{
+    slong i;
+    fmpq_zero(s);
+    for (i = 0; i < h; i++)
+        fmpq_add(s, s, Ge + i);
+}
+
+/* The text of one sum; partial ones say so. */
+static void print_sum_text(const ae_sum *S, slong h, slong n, int scalar,
+                           int show, const char *count_str)
+{
+    char *t, buf[80];
+    fmpq_t s;
+    slong i;
+    if (!S->complete)
+        printf("(partial: interrupted after %ld of %s codes; the sums below "
+               "are over those codes only)\n", (long) fmpz_get_si(S->done),
+               count_str);
+    print_qline("E[L]", S->L);
+    print_qline("|E dL/dW|_F^2", S->n2);
+    t = cli_ae_norm_text(S->n2);
+    print_row("|E dL/dW|_F", t);
+    flint_free(t);
+    fmpq_init(s);
+    if (scalar)
+    {
+        scalar_deriv(s, S->Ge, h);
+        print_qline("E dL/deps (scalar eps)", s);
+    }
+    if (show || !scalar)
+        print_vline("E dL/deps_i", S->Ge, h);
+    if (show)
+        for (i = 0; i < h; i++)
+        {
+            snprintf(buf, sizeof(buf), "E dL/dW row %ld", (long) i + 1);
+            print_vline(buf, S->GW + i * n, n);
+        }
+    fmpq_clear(s);
+}
+
+static void print_sum_json(const ae_sum *S, slong h, slong n, int scalar,
+                           int show)
+{
+    char *t;
+    fmpq_t s;
+    printf("\"codes_done\": %ld, \"loss\": ", (long) fmpz_get_si(S->done));
+    cli_ae_json_q(stdout, S->L);
+    printf(", \"grad_W_norm2\": ");
+    cli_ae_json_q(stdout, S->n2);
+    t = cli_ae_norm_text(S->n2);
+    printf(", \"grad_W_norm\": \"%s\", \"grad_eps\": ", t);
+    flint_free(t);
+    cli_ae_json_vec(stdout, S->Ge, h);
+    printf(", \"grad_eps_scalar\": ");
+    fmpq_init(s);
+    if (scalar)
+    {
+        scalar_deriv(s, S->Ge, h);
+        cli_ae_json_q(stdout, s);
+    }
+    else
+        printf("null");
+    fmpq_clear(s);
+    if (show)
+    {
+        printf(", \"grad_W\": ");
+        cli_ae_json_matrix(stdout, S->GW, h, n);
+    }
+}
+
+static int parse_q(fmpq_t q, const char *sub, const char *opt,
+                   const char *s)
+{
+    cpwl_err_t e;
+    int st = CPWL_OK;
+    cpwl_err_init(e);
+    if (cpwl_num_parse_fmpq(q, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
+    {
+        fprintf(stderr, "cpwl %s: %s: ", sub, opt);
+        cli_print_msg(stderr, e->msg);
+        fputc('\n', stderr);
+        st = CPWL_ERR_INPUT;
+    }
+    cpwl_err_clear(e);
+    return st;
+}
 
 int cli_ae_grad(int argc, char **argv)
 {
-    (void) argc;
-    (void) argv;
-    return cli_usage("autoencoder grad", "not implemented yet");
+    static const char sub[] = "autoencoder grad";
+    static const struct option opts[] = {
+        {"dict", required_argument, NULL, 'd'},
+        {"codes", required_argument, NULL, 'c'},
+        {"eps", required_argument, NULL, 'e'},
+        {"at", required_argument, NULL, 'a'},
+        {"relu-prime0", required_argument, NULL, 'z'},
+        {"delta", required_argument, NULL, 'D'},
+        {"directions", required_argument, NULL, 'R'},
+        {"height", required_argument, NULL, 'H'},
+        {"monte-carlo", required_argument, NULL, 'M'},
+        {"repeats", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'S'},
+        {"max-codes", required_argument, NULL, 'm'},
+        {"show-grad", no_argument, NULL, 'g'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        CLI_PROGRESS_LONGOPTS,
+        {NULL, 0, NULL, 0}
+    };
+    const char *dict = NULL, *codes = NULL, *epss = NULL, *at = NULL,
+        *deltas = NULL;
+    slong ndir = 4, height = 8, mc = 0, repeats = 10, seed = 0,
+        max_codes = 1000000, dir_given = 0, height_given = 0,
+        rep_given = 0, n = 0, h = 0, r, best = -1;
+    int c, st = CPWL_OK, relu_d0 = 0, json = 0, show = 0, scalar = 0;
+    int pmode = CLI_PROGRESS_AUTO, interrupted = 0;
+    fmpq_mat_t A, W, Wr;
+    fmpq *eps = NULL;
+    fmpq_t delta;
+    fmpz_t count;
+    cpwl_codes_t C;
+    ae_sum S, *Sd = NULL;
+    slong nSd = 0;
+    ae_sum_args a;
+    cli_progress_state ps;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    struct sigaction old;
+    double mean = 0, sd = 0;
+    char *count_str = NULL;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'd': dict = optarg; break;
+            case 'c': codes = optarg; break;
+            case 'e': epss = optarg; break;
+            case 'a': at = optarg; break;
+            case 'z': st = cli_ae_parse_relu_d0(&relu_d0, sub, optarg); break;
+            case 'D': deltas = optarg; break;
+            case 'R':
+                st = cli_parse_slong(&ndir, sub, "--directions", optarg, 1,
+                                     100000);
+                dir_given = 1;
+                break;
+            case 'H':
+                st = cli_parse_slong(&height, sub, "--height", optarg, 1,
+                                     WORD(1) << 30);
+                height_given = 1;
+                break;
+            case 'M':
+                st = cli_parse_slong(&mc, sub, "--monte-carlo", optarg, 1,
+                                     WORD(1) << 40);
+                break;
+            case 'r':
+                st = cli_parse_slong(&repeats, sub, "--repeats", optarg, 1,
+                                     1000000);
+                rep_given = 1;
+                break;
+            case 'S':
+                st = cli_parse_slong(&seed, sub, "--seed", optarg, 0,
+                                     WORD_MAX);
+                break;
+            case 'm':
+                st = cli_parse_slong(&max_codes, sub, "--max-codes", optarg,
+                                     1, WORD_MAX);
+                break;
+            case 'g': show = 1; break;
+            case 'j': json = 1; break;
+            case 'h': fputs(cli_autoencoder_usage, stdout); return CPWL_OK;
+            default:
+                if (!cli_progress_option(&pmode, c))
+                    st = cli_bad_option(sub, c, argv);
+                break;
+        }
+        if (st != CPWL_OK)
+            return st;
+    }
+    if (optind < argc)
+        return cli_usage(sub, "unexpected argument '%.40s'", argv[optind]);
+    if (dict == NULL || codes == NULL || epss == NULL)
+        return cli_usage(sub, "--dict A, --codes DIST and --eps E are "
+                         "required");
+    if ((dir_given || height_given) && deltas == NULL)
+        return cli_usage(sub, "--directions and --height go with --delta");
+    if (rep_given && mc == 0)
+        return cli_usage(sub, "--repeats goes with --monte-carlo");
+    if (deltas != NULL && at != NULL)
+        return cli_usage(sub, "--delta perturbs A^T: it does not go with "
+                         "--at");
+
+    fmpq_init(delta);
+    fmpz_init(count);
+    fmpq_mat_init(A, 0, 0);
+    fmpq_mat_init(W, 0, 0);
+    fmpq_mat_init(Wr, 0, 0);
+    cpwl_codes_init(C);
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    if (deltas != NULL)
+    {
+        if ((st = parse_q(delta, sub, "--delta", deltas)) == CPWL_OK
+            && fmpq_sgn(delta) <= 0)
+            st = cli_usage(sub, "--delta: expected a positive radius, got "
+                           "'%.40s'", deltas);
+        if (st != CPWL_OK)
+            goto done;
+    }
+    if ((st = cli_ae_read_dict(A, sub, dict)) != CPWL_OK)
+        goto done;
+    n = fmpq_mat_nrows(A);
+    h = fmpq_mat_ncols(A);
+    eps = _fmpq_vec_init(h);
+    if ((st = cli_ae_read_w(W, sub, at, A)) != CPWL_OK
+        || (st = cli_ae_parse_eps(eps, &scalar, sub, epss, h)) != CPWL_OK
+        || (st = cli_ae_read_codes(C, sub, codes, h)) != CPWL_OK)
+        goto done;
+    cpwl_codes_count(count, C);
+    count_str = fmpz_get_str(NULL, 10, count);
+    if (fmpz_cmp_si(count, max_codes) > 0)
+    {
+        st = cli_usage(sub, "--codes: %s codes, more than --max-codes %ld "
+                       "(the exact sum has one term per code)", count_str,
+                       (long) max_codes);
+        goto done;
+    }
+
+    /* the sums, exactly */
+    a.A = A;
+    a.C = C;
+    a.eps = eps;
+    a.relu_d0 = relu_d0;
+    a.count_str = count_str;
+    a.ps = &ps;
+    a.pred = pred;
+    sum_init(&S, h, n);
+    cli_catch_sigint(&old);
+    cli_progress_init(&ps, sub, pmode);
+    st = exact_sum(&S, W, &a, "E grad", e);
+    interrupted = !S.complete;
+    if (st == 0 && !interrupted && deltas != NULL)
+    {
+        uint64_t state = (uint64_t) seed;
+        Sd = flint_malloc(sizeof(ae_sum) * ndir);
+        for (r = 0; r < ndir && st == 0 && !interrupted; r++)
+        {
+            char label[64];
+            snprintf(label, sizeof(label), "direction %ld of %ld",
+                     (long) r + 1, (long) ndir);
+            cpwl_ae_perturb(Wr, A, delta, height, &state);
+            sum_init(Sd + r, h, n);
+            nSd = r + 1;
+            st = exact_sum(Sd + r, Wr, &a, label, e);
+            interrupted = !Sd[r].complete;
+            if (st == 0 && Sd[r].complete
+                && (best < 0 || fmpq_cmp(Sd[r].n2, Sd[best].n2) > 0))
+                best = r;
+        }
+    }
+    cli_progress_end(&ps);
+    cli_restore_sigint(&old);
+    if (st != 0)
+    {
+        st = cli_fail(sub, e);
+        goto sums_done;
+    }
+    if (!interrupted && mc > 0
+        && cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, relu_d0, mc,
+                                repeats, (uint64_t) seed, e) != 0)
+    {
+        st = cli_fail(sub, e);
+        goto sums_done;
+    }
+
+    if (json)
+    {
+        printf("{\"n\": %ld, \"h\": %ld, \"codes\": %s, \"W_is_At\": %s, "
+               "\"eps\": ", (long) n, (long) h, count_str,
+               at == NULL ? "true" : "false");
+        cli_ae_json_vec(stdout, eps, h);
+        printf(", \"relu_prime0\": %d, ", relu_d0);
+        print_sum_json(&S, h, n, scalar, show);
+        if (deltas != NULL)
+        {
+            printf(", \"delta\": {\"radius\": ");
+            cli_ae_json_q(stdout, delta);
+            printf(", \"directions\": %ld, \"height\": %ld, \"seed\": %ld, "
+                   "\"runs\": [", (long) ndir, (long) height, (long) seed);
+            for (r = 0; r < nSd; r++)
+            {
+                printf("%s{\"complete\": %s, ", r > 0 ? ", " : "",
+                       Sd[r].complete ? "true" : "false");
+                print_sum_json(Sd + r, h, n, scalar, show);
+                printf("}");
+            }
+            printf("], \"largest\": ");
+            if (best >= 0)
+            {
+                char *t = cli_ae_norm_text(Sd[best].n2);
+                printf("{\"direction\": %ld, \"grad_W_norm2\": ",
+                       (long) best + 1);
+                cli_ae_json_q(stdout, Sd[best].n2);
+                printf(", \"grad_W_norm\": \"%s\"}", t);
+                flint_free(t);
+            }
+            else
+                printf("null");
+            printf("}");
+        }
+        if (mc > 0 && !interrupted)
+            printf(", \"monte_carlo\": {\"draws\": %ld, \"repeats\": %ld, "
+                   "\"seed\": %ld, \"arith\": \"binary64\", \"mean\": %.17g, "
+                   "\"sd\": %.17g}", (long) mc, (long) repeats, (long) seed,
+                   mean, sd);
+        printf(", \"complete\": %s}\n", interrupted ? "false" : "true");
+    }
+    else
+    {
+        char buf[160];
+        snprintf(buf, sizeof(buf), "n = %ld, h = %ld", (long) n, (long) h);
+        print_row("dictionary", buf);
+        print_row("codes", count_str);
+        print_row("W", at == NULL ? "A^T" : at);
+        if (scalar)
+            print_qline("eps", eps);
+        else
+            print_vline("eps", eps, h);
+        print_row("relu'(0)", relu_d0 ? "1" : "0");
+        print_sum_text(&S, h, n, scalar, show, count_str);
+        if (deltas != NULL && nSd > 0)
+        {
+            char *ds = cli_ae_q_text(delta);
+            printf("\nW = A^T + delta D_r, |D_r|_F = 1 (delta = %s, "
+                   "%ld directions, height %ld, seed %ld)\n", ds, (long) ndir,
+                   (long) height, (long) seed);
+            flint_free(ds);
+            for (r = 0; r < nSd; r++)
+            {
+                printf("direction %ld\n", (long) r + 1);
+                print_sum_text(Sd + r, h, n, scalar, show, count_str);
+            }
+            if (best >= 0)
+            {
+                char *t = cli_ae_norm_text(Sd[best].n2);
+                snprintf(buf, sizeof(buf), "direction %ld: %s",
+                         (long) best + 1, t);
+                print_row("largest |E dL/dW|_F", buf);
+                flint_free(t);
+            }
+        }
+        if (mc > 0 && !interrupted)
+        {
+            char *t = cli_ae_norm_text(S.n2);
+            printf("\nMonte-Carlo in binary64 (%ld draws, %ld repeats, seed "
+                   "%ld): |mean of the draws' dL/dW|_F\n", (long) mc,
+                   (long) repeats, (long) seed);
+            printf("%-24s%.17g\n%-24s%.17g\n", "mean", mean, "sd", sd);
+            print_row("exact |E dL/dW|_F", t);
+            flint_free(t);
+        }
+    }
+    if (interrupted)
+    {
+        fprintf(stderr, "cpwl %s: interrupted: the sums printed are "
+                "partial\n", sub);
+        st = CLI_EXIT_INTERRUPTED;
+    }
+
+sums_done:
+    for (r = 0; r < nSd; r++)
+        sum_clear(Sd + r, h, n);
+    flint_free(Sd);
+    sum_clear(&S, h, n);
+done:
+    if (count_str != NULL)
+        flint_free(count_str);
+    if (eps != NULL)
+        _fmpq_vec_clear(eps, h);
+    cpwl_codes_clear(C);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    fmpq_mat_clear(Wr);
+    fmpz_clear(count);
+    fmpq_clear(delta);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+    return cli_finish_stdout(sub, st);
 }
