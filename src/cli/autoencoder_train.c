@@ -237,6 +237,127 @@ static slong exact_bits(const cpwl_optim_struct *R)
     return b;
 }
 
+/* The record of a run in arithmetic A on O (h x n parameters), room for
+   alloc recorded iterates. */
+static void run_init(train_run *T, cpwl_arith_t A, cpwl_objective_t O,
+                     const fmpq_mat_t Adict, slong alloc)
+{
+    T->A = A;
+    T->exact_pts = A->kind != CPWL_ARITH_ARB;
+    T->prec = FLINT_MAX(128, A->kind == CPWL_ARITH_ARB ? A->prec : 0);
+    T->h = fmpq_mat_ncols(Adict);
+    T->n = fmpq_mat_nrows(Adict);
+    T->dim = T->h * T->n;
+    T->Adict = Adict;
+    T->O = O;
+    /* t = 1, every every-th, the last, and one where a run stops */
+    T->alloc = alloc;
+    T->npts = 0;
+    T->pts = flint_malloc(T->alloc * sizeof(train_point *));
+    T->x = _fmpq_vec_init(T->dim);
+    cpwl_arith_init_exact(T->X);
+    T->xv = cpwl_val_vec_init(T->dim, T->X);
+    T->finite = 1;
+    fmpq_init(T->d2_start);
+    fmpq_init(T->d2_max);
+    fmpq_init(T->d2_last);
+    arb_init(T->b_start);
+    arb_init(T->b_max);
+    arb_init(T->b_last);
+}
+
+static void run_clear(train_run *T)
+{
+    slong i;
+    if (T->pts == NULL)
+        return;
+    for (i = 0; i < T->npts; i++)
+    {
+        point_clear(T->pts[i]);
+        flint_free(T->pts[i]);
+    }
+    flint_free(T->pts);
+    _fmpq_vec_clear(T->x, T->dim);
+    cpwl_val_vec_clear(T->xv, T->dim, T->X);
+    cpwl_arith_clear(T->X);
+    fmpq_clear(T->d2_start);
+    fmpq_clear(T->d2_max);
+    fmpq_clear(T->d2_last);
+    arb_clear(T->b_start);
+    arb_clear(T->b_max);
+    arb_clear(T->b_last);
+}
+
+/* The run: steps steps of R, the distance at every iterate, f and the
+   gradient at t = 1, every g->every-th and the last.  Stops early on
+   Ctrl-C (*stopped), an exact entry past CPWL_TRACE_MAX_BITS (*too_big),
+   an Arb sign it cannot decide (*lost), a float iterate that is not
+   finite (T->finite = 0, said here).  Returns an exit status. */
+static int train_loop(train_run *T, cpwl_optim_t R, const train_args *g,
+                      slong steps, int *stopped, int *too_big, int *lost)
+{
+    cpwl_err_t e;
+    cli_progress_state ps;
+    struct sigaction old;
+    int r, status = CPWL_OK;
+
+    cpwl_err_init(e);
+    cli_progress_init(&ps, SUB, g->pmode);
+    cli_catch_sigint(&old);
+    for (;;)
+    {
+        slong t = R->t;
+        int last = t == steps + 1;
+        if (track(T, R) != 0)
+        {
+            fprintf(stderr, "cpwl %s: W_%ld is not finite in %s: the run "
+                    "stops there\n", SUB, (long) t, g->arith);
+            break;
+        }
+        if (!last && T->A->kind == CPWL_ARITH_EXACT
+            && exact_bits(R) > CPWL_TRACE_MAX_BITS)
+            *too_big = last = 1;
+        if (!last && cli_interrupted)
+            *stopped = last = 1;
+        if (t == 1 || (t - 1) % g->every == 0 || last)
+        {
+            r = record(T, R, e);
+            if (r == 1)
+            {
+                status = cli_fail(SUB, e);
+                break;
+            }
+            if (r == 2)
+            {
+                *lost = 1;
+                last = 1;
+            }
+        }
+        if (last)
+            break;
+        r = cpwl_optim_step(R, e);
+        if (r == 2)
+        {
+            /* Arb could not decide a relu sign at W_t: the enclosure is
+               lost there; W_t is recorded without f */
+            *lost = 1;
+            if (T->npts == 0 || T->pts[T->npts - 1]->t != R->t)
+                record(T, R, e);
+            break;
+        }
+        if (r != 0)
+        {
+            status = cli_fail(SUB, e);
+            break;
+        }
+        train_progress(&ps, R->t, steps);
+    }
+    cli_restore_sigint(&old);
+    cli_progress_end(&ps);
+    cpwl_err_clear(e);
+    return status;
+}
+
 int cli_ae_train(int argc, char **argv)
 {
     /* cpwl optim's options by their codes, but --eps is the threshold
@@ -288,8 +409,6 @@ int cli_ae_train(int argc, char **argv)
     cpwl_objective_t O;
     cpwl_optim_t R;
     cpwl_err_t e;
-    cli_progress_state ps;
-    struct sigaction old;
     double work;
 
     memset(&g, 0, sizeof g);
@@ -473,80 +592,9 @@ int cli_ae_train(int argc, char **argv)
     if (g.every == 0)
         g.every = g.json || g.csv != NULL
             ? FLINT_MAX(1, (a.o->steps + 999) / 1000) : text_every;
-    T.A = A;
-    T.exact_pts = A->kind != CPWL_ARITH_ARB;
-    T.prec = FLINT_MAX(128, A->kind == CPWL_ARITH_ARB ? A->prec : 0);
-    T.h = h;
-    T.n = n;
-    T.dim = h * n;
-    T.Adict = Adict;
-    T.O = O;
-    /* t = 1, every every-th, the last, and one where a run stops */
-    T.alloc = a.o->steps / g.every + 3;
-    T.pts = flint_malloc(T.alloc * sizeof(train_point *));
-    T.x = _fmpq_vec_init(T.dim);
-    cpwl_arith_init_exact(T.X);
-    T.xv = cpwl_val_vec_init(T.dim, T.X);
-    T.finite = 1;
-    fmpq_init(T.d2_start);
-    fmpq_init(T.d2_max);
-    fmpq_init(T.d2_last);
-    arb_init(T.b_start);
-    arb_init(T.b_max);
-    arb_init(T.b_last);
+    run_init(&T, A, O, Adict, a.o->steps / g.every + 3);
 
-    cli_progress_init(&ps, SUB, g.pmode);
-    cli_catch_sigint(&old);
-    for (;;)
-    {
-        slong t = R->t;
-        int last = t == a.o->steps + 1;
-        if (track(&T, R) != 0)
-        {
-            fprintf(stderr, "cpwl %s: W_%ld is not finite in %s: the run "
-                    "stops there\n", SUB, (long) t, g.arith);
-            break;
-        }
-        if (!last && A->kind == CPWL_ARITH_EXACT
-            && exact_bits(R) > CPWL_TRACE_MAX_BITS)
-            too_big = last = 1;
-        if (!last && cli_interrupted)
-            stopped = last = 1;
-        if (t == 1 || (t - 1) % g.every == 0 || last)
-        {
-            r = record(&T, R, e);
-            if (r == 1)
-            {
-                status = cli_fail(SUB, e);
-                break;
-            }
-            if (r == 2)
-            {
-                lost = 1;
-                last = 1;
-            }
-        }
-        if (last)
-            break;
-        r = cpwl_optim_step(R, e);
-        if (r == 2)
-        {
-            /* Arb could not decide a relu sign at W_t: the enclosure is
-               lost there; W_t is recorded without f */
-            lost = 1;
-            if (T.npts == 0 || T.pts[T.npts - 1]->t != R->t)
-                record(&T, R, e);
-            break;
-        }
-        if (r != 0)
-        {
-            status = cli_fail(SUB, e);
-            break;
-        }
-        train_progress(&ps, R->t, a.o->steps);
-    }
-    cli_restore_sigint(&old);
-    cli_progress_end(&ps);
+    status = train_loop(&T, R, &g, a.o->steps, &stopped, &too_big, &lost);
     if (status != CPWL_OK || T.npts == 0)
         goto done;
 
@@ -601,27 +649,7 @@ int cli_ae_train(int argc, char **argv)
 input_error:
     status = CPWL_ERR_INPUT;
 done:
-    if (T.pts != NULL)
-    {
-        for (i = 0; i < T.npts; i++)
-        {
-            point_clear(T.pts[i]);
-            flint_free(T.pts[i]);
-        }
-        flint_free(T.pts);
-    }
-    if (T.x != NULL)
-    {
-        _fmpq_vec_clear(T.x, T.dim);
-        cpwl_val_vec_clear(T.xv, T.dim, T.X);
-        cpwl_arith_clear(T.X);
-        fmpq_clear(T.d2_start);
-        fmpq_clear(T.d2_max);
-        fmpq_clear(T.d2_last);
-        arb_clear(T.b_start);
-        arb_clear(T.b_max);
-        arb_clear(T.b_last);
-    }
+    run_clear(&T);
     if (run_ok)
         cpwl_optim_clear(R);
     if (x1 != NULL)
