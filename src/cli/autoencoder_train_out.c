@@ -82,7 +82,8 @@ static void put_verdict(FILE *f, const train_run *T, const train_args *g,
     else
     {
         fprintf(f, "distance    |W_1 - A^T|_F = %s%s; largest %s at t = %ld",
-                ss, g->has_delta ? " (delta)" : "", ms, (long) T->t_max);
+                ss, !g->has_delta ? "" : T->A->kind == CPWL_ARITH_EXACT
+                ? " (delta)" : " (delta, W_1 rounded)", ms, (long) T->t_max);
         if (rs != NULL)
             fprintf(f, " (%s x the start's)", rs);
         fprintf(f, "; last %s at t = %ld", ls, (long) T->t_last);
