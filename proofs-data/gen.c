@@ -5,12 +5,13 @@
      gen --out DIR [--table NAME]...      NAME: hard zonotope bounds pwl1d
                                           rmsprop_t departure reddi
                                           tron_traj tron_rho tron_poison
-                                          ae_recovery ae_counter
+                                          ae_recovery ae_counter ae_grad
 
    The chapter-5 tables (rmsprop_t, departure, reddi: gen_conv.c) hold
    certified balls instead of exact values; the chapter-3 ones (tron_*:
    gen_tron.c) are exact but for tron_poison's measured online runs; the
-   chapter-4 support-recovery ones (ae_*: gen_ae_support.c) are exact.
+   chapter-4 ones (ae_recovery, ae_counter: gen_ae_support.c; ae_grad:
+   gen_ae_grad.c) are exact but for ae_grad's Monte-Carlo columns.
 
    `make proofs-data` writes them into proofs-data/; `make check`
    (tests/proofs.sh) writes them into a temporary folder and compares them
@@ -547,12 +548,12 @@ int main(int argc, char **argv)
     static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d",
                                   "rmsprop_t", "departure", "reddi",
                                   "tron_traj", "tron_rho", "tron_poison",
-                                  "ae_recovery", "ae_counter"};
+                                  "ae_recovery", "ae_counter", "ae_grad"};
     void (*fns[])(const char *) = {gen_hard, gen_zonotope, gen_bounds,
                                    gen_pwl1d, gen_rmsprop_t, gen_departure,
                                    gen_reddi, gen_tron_traj, gen_tron_rho,
                                    gen_tron_poison, gen_ae_recovery,
-                                   gen_ae_counter};
+                                   gen_ae_counter, gen_ae_grad};
     int want[NTABLES] = {0};
     for (i = 1; i < argc; i++)
     {
@@ -576,7 +577,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: gen --out DIR [--table NAME]..."
                     "\n  tables: hard zonotope bounds pwl1d rmsprop_t "
                     "departure reddi\n          tron_traj tron_rho tron_poison "
-                    "ae_recovery ae_counter\n");
+                    "ae_recovery ae_counter ae_grad\n");
             return 2;
         }
     }

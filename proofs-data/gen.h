@@ -1,6 +1,7 @@
 /* The table writer of proofs-data/gen (gen.c), the chapter-5 tables
    (gen_conv.c), the chapter-3 ones (gen_tron.c) and chapter 4's
-   support-recovery ones (gen_ae_support.c). */
+   support-recovery ones (gen_ae_support.c) and expected-gradient one
+   (gen_ae_grad.c). */
 #ifndef CPWL_PROOFS_GEN_H
 #define CPWL_PROOFS_GEN_H
 
@@ -16,7 +17,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 12
+#define NTABLES 13
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -41,5 +42,7 @@ void gen_tron_poison(const char *dir);
 /* Chapter 4, support recovery (gen_ae_support.c). */
 void gen_ae_recovery(const char *dir);
 void gen_ae_counter(const char *dir);
+/* Chapter 4 (gen_ae_grad.c): the expected gradient near the dictionary. */
+void gen_ae_grad(const char *dir);
 
 #endif
