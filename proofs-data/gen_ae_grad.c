@@ -78,7 +78,7 @@ static void expect_at(fmpq_t loss, fmpq_t g2, const fmpq_mat_t W,
     cpwl_err_t e;
     cpwl_pred_ctx_init(pred);
     cpwl_err_init(e);
-    if (cpwl_ae_expect(loss, GW, Ge, W, eps, A, C, 0, NULL, NULL, pred, e)
+    if (cpwl_ae_expect(loss, GW, Ge, W, eps, A, C, 0, NULL, NULL, NULL, NULL, pred, e)
         != 0)
         ae_die(e);
     cpwl_ae_norm2(g2, GW, h * n);

@@ -444,7 +444,7 @@ START_TEST(test_fd_expect)
         GW2 = _fmpq_vec_init(h * n);
         Geps2 = _fmpq_vec_init(h);
         ck_assert_int_eq(cpwl_ae_expect(L, GW, Geps, W, eps, A, C, 0, done,
-                                        NULL, pred, e), 0);
+                                        NULL, NULL, NULL, pred, e), 0);
         cpwl_codes_count(count, C);
         ck_assert(fmpz_equal(done, count));
         /* the per-code loop in the test */
@@ -529,14 +529,14 @@ START_TEST(test_stop)
     codes_k2(C, 6, NULL);
     fmpq_one(L);
     ck_assert_int_eq(cpwl_ae_expect(L, GW, Geps, W, eps, A, C, 0, done,
-                                    &stop, pred, e), 3);
+                                    &stop, NULL, NULL, pred, e), 3);
     ck_assert(fmpz_is_zero(done));
     ck_assert(fmpq_is_zero(L));
     /* W of the wrong size is refused */
     fmpq_mat_clear(W);
     fmpq_mat_init(W, 4, 6);
     ck_assert_int_eq(cpwl_ae_expect(L, GW, Geps, W, eps, A, C, 0, done,
-                                    NULL, pred, e), 1);
+                                    NULL, NULL, NULL, pred, e), 1);
     ck_assert_int_eq(e->status, CPWL_ERR_INPUT);
     /* the union of the tests is module dict's union:n=4 */
     union_dict(A);

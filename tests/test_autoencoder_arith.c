@@ -43,7 +43,7 @@ START_TEST(test_arb_contains)
         GW = _fmpq_vec_init(h * n);
         Geps = _fmpq_vec_init(h);
         ck_assert_int_eq(cpwl_ae_expect(L, GW, Geps, W, eps, A, C, 0, NULL,
-                                        NULL, pred, e), 0);
+                                        NULL, NULL, NULL, pred, e), 0);
         for (k = 0; k < 2; k++)
         {
             cpwl_arith_t B;
@@ -56,7 +56,7 @@ START_TEST(test_arb_contains)
             Ev = cpwl_val_vec_init(h, B);
             enter(Wv, ev, W, eps, B);
             ck_assert_int_eq(cpwl_ae_expect_val(Lv, Gv, Ev, Wv, ev, A, C, 0,
-                                                NULL, NULL, B, pred, e), 0);
+                                                NULL, NULL, NULL, NULL, B, pred, e), 0);
             ck_assert(arb_contains_fmpq(&Lv->b, L));
             for (i = 0; i < h * n; i++)
                 ck_assert(arb_contains_fmpq(&Gv[i].b, GW + i));
@@ -296,7 +296,7 @@ static void one_code_expect(fmpq_t L, fmpq *GW, const fmpq_mat_t W,
     cpwl_codes_init(C);
     if (cpwl_codes_read_str(C, buf, len, "one code", h, e) != 0)
         ck_abort_msg("one code refused: %s", e->msg);
-    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL,
+    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL, NULL, NULL,
                                     pred, e), 0);
     cpwl_codes_clear(C);
     cpwl_pred_ctx_clear(pred);
@@ -354,7 +354,7 @@ START_TEST(test_objective)
             cpwl_val_set_fmpq(xv + i * n + j, fmpq_mat_entry(W, i, j), Q);
     /* all terms: cpwl_ae_expect */
     ck_assert_int_eq(cpwl_objective_eval(fv, gv, xv, NULL, 0, 1, O, Q, e), 0);
-    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL,
+    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL, NULL, NULL,
                                     pred, e), 0);
     ck_assert(fmpq_equal(&fv->q, L));
     for (i = 0; i < 24; i++)
@@ -388,7 +388,7 @@ START_TEST(test_objective)
     enter(xf, ef, W, eps, F);
     ck_assert_int_eq(cpwl_objective_eval(ff, gf, xf, NULL, 0, 1, O, F, e), 0);
     ck_assert_int_eq(cpwl_ae_expect_val(Lf, Gf, Ef, xf, ef, A, C, 0, NULL,
-                                        NULL, F, pred, e), 0);
+                                        NULL, NULL, NULL, F, pred, e), 0);
     ck_assert(ff->d == Lf->d);
     for (i = 0; i < 24; i++)
         ck_assert(gf[i].d == Gf[i].d);
@@ -512,7 +512,7 @@ START_TEST(test_objective_uncached)
     enter(xf, ef, W, eps, F);
     ck_assert_int_eq(cpwl_objective_eval(ff, gf, xf, NULL, 0, 1, O, F, e), 0);
     ck_assert_int_eq(cpwl_ae_expect_val(Lf, Gf, NULL, xf, ef, A, C, 0, NULL,
-                                        NULL, F, pred, e), 0);
+                                        NULL, NULL, NULL, F, pred, e), 0);
     ck_assert(ff->d == Lf->d && ff->d > 0);
     for (i = 0; i < h * n; i++)
         ck_assert(gf[i].d == Gf[i].d);

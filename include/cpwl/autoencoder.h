@@ -87,6 +87,9 @@ int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
                    int relu_d0, cpwl_ae_work_t w, cpwl_arith_t A,
                    cpwl_pred_ctx_t pred, cpwl_err_t e);
 
+/* The progress of a long loop over codes: the number of codes done. */
+typedef void (*cpwl_ae_progress_fn)(void *data, const fmpz_t done);
+
 /* The expectation over the codes of C of L and its gradient at W, for
    data y = A_dict x, in arithmetic A: loss (may be NULL), GW (h x n),
    Geps (h), summed in code number order from 0, y computed exactly and
@@ -98,21 +101,25 @@ int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
    as cpwl_ae_sample (1 also for codes whose length is not the
    dictionary's h); 3 when *stop (may be NULL; polled before each code)
    was set: the outputs then hold the sum over the first *done codes
-   (done may be NULL; the number of codes summed otherwise). */
+   (done may be NULL; the number of codes summed otherwise).  progress
+   (may be NULL) is called with progress_data and the number of codes
+   done every 256 codes (a long sum's progress line). */
 int cpwl_ae_expect_val(cpwl_val_ptr loss, cpwl_val_ptr GW,
                        cpwl_val_ptr Geps, cpwl_val_srcptr W,
                        cpwl_val_srcptr eps, const fmpq_mat_t Adict,
                        const cpwl_codes_t C, int relu_d0, fmpz_t done,
-                       volatile sig_atomic_t *stop, cpwl_arith_t A,
-                       cpwl_pred_ctx_t pred, cpwl_err_t e);
+                       volatile sig_atomic_t *stop,
+                       cpwl_ae_progress_fn progress, void *progress_data,
+                       cpwl_arith_t A, cpwl_pred_ctx_t pred, cpwl_err_t e);
 
 /* The same exactly: W an h x n matrix, eps h entries, loss, GW (h x n,
    row-major), Geps (h) rationals. */
 int cpwl_ae_expect(fmpq_t loss, fmpq *GW, fmpq *Geps, const fmpq_mat_t W,
                    const fmpq *eps, const fmpq_mat_t Adict,
                    const cpwl_codes_t C, int relu_d0, fmpz_t done,
-                   volatile sig_atomic_t *stop, cpwl_pred_ctx_t pred,
-                   cpwl_err_t e);
+                   volatile sig_atomic_t *stop,
+                   cpwl_ae_progress_fn progress, void *progress_data,
+                   cpwl_pred_ctx_t pred, cpwl_err_t e);
 
 /* |v|^2 = sum of squares of v_0 ... v_{len-1}, exactly. */
 void cpwl_ae_norm2(fmpq_t r, const fmpq *v, slong len);
@@ -212,7 +219,7 @@ typedef struct
     fmpz *empty_index;
     /* set by the caller after init (NULL there): called with the number
        of codes examined every 4096 codes */
-    void (*progress)(void *data, const fmpz_t done);
+    cpwl_ae_progress_fn progress;
     void *progress_data;
 }
 cpwl_ae_recovery_struct;

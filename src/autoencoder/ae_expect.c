@@ -34,8 +34,9 @@ int cpwl_ae_expect_val(cpwl_val_ptr loss, cpwl_val_ptr GW,
                        cpwl_val_ptr Geps, cpwl_val_srcptr W,
                        cpwl_val_srcptr eps, const fmpq_mat_t Adict,
                        const cpwl_codes_t C, int relu_d0, fmpz_t done,
-                       volatile sig_atomic_t *stop, cpwl_arith_t A,
-                       cpwl_pred_ctx_t pred, cpwl_err_t e)
+                       volatile sig_atomic_t *stop,
+                       cpwl_ae_progress_fn progress, void *progress_data,
+                       cpwl_arith_t A, cpwl_pred_ctx_t pred, cpwl_err_t e)
 {
     slong n = fmpq_mat_nrows(Adict), h = fmpq_mat_ncols(Adict), i;
     cpwl_ae_work_t w;
@@ -79,6 +80,8 @@ int cpwl_ae_expect_val(cpwl_val_ptr loss, cpwl_val_ptr GW,
             st = 3;
             break;
         }
+        if (progress != NULL && fmpz_fdiv_ui(count, 256) == 0)
+            progress(progress_data, count);
         if (!cpwl_codes_iter_next(it, C))
             break;
         fmpz_add_ui(count, count, 1);
@@ -126,8 +129,9 @@ int cpwl_ae_expect_val(cpwl_val_ptr loss, cpwl_val_ptr GW,
 int cpwl_ae_expect(fmpq_t loss, fmpq *GW, fmpq *Geps, const fmpq_mat_t W,
                    const fmpq *eps, const fmpq_mat_t Adict,
                    const cpwl_codes_t C, int relu_d0, fmpz_t done,
-                   volatile sig_atomic_t *stop, cpwl_pred_ctx_t pred,
-                   cpwl_err_t e)
+                   volatile sig_atomic_t *stop,
+                   cpwl_ae_progress_fn progress, void *progress_data,
+                   cpwl_pred_ctx_t pred, cpwl_err_t e)
 {
     slong n = fmpq_mat_nrows(Adict), h = fmpq_mat_ncols(Adict), i, j;
     cpwl_arith_t A;
@@ -159,7 +163,8 @@ int cpwl_ae_expect(fmpq_t loss, fmpq *GW, fmpq *Geps, const fmpq_mat_t W,
     }
     st = cpwl_ae_expect_val(loss != NULL ? Lv : NULL, GW != NULL ? Gv : NULL,
                             Geps != NULL ? Ev : NULL, Wv, ev, Adict, C,
-                            relu_d0, done, stop, A, pred, e);
+                            relu_d0, done, stop, progress, progress_data, A,
+                            pred, e);
     if (st == 0 || st == 3)
     {
         if (loss != NULL)

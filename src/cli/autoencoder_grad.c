@@ -48,121 +48,41 @@ typedef struct
 }
 ae_sum_args;
 
-/* 1 when every code has the same probability (cpwl_ae_expect_val's
-   test): the terms are summed unweighted and multiplied once. */
-static int equal_probs(const cpwl_codes_t C)
+/* The progress line of one sum (cpwl_ae_expect's callback). */
+typedef struct
 {
-    const cpwl_dist_struct *D = C->kind == CPWL_CODES_LIST ? C->list
-                                                           : C->values;
-    slong i;
-    if (C->kind == CPWL_CODES_SUPPORTS && C->k == 0)
-        return 1;
-    for (i = 1; i < D->K; i++)
-        if (!fmpq_equal(D->p + i, D->p))
-            return 0;
-    return 1;
+    const ae_sum_args *a;
+    const char *label;
+}
+ae_progress;
+
+static void sum_progress(void *data, const fmpz_t done)
+{
+    const ae_progress *P = data;
+    char rate[CLI_RATE_SIZE];
+    if (cli_progress_due(P->a->ps))
+        cli_progress_line(P->a->ps, "%s: %ld of %s codes, %s codes/s",
+                          P->label, (long) fmpz_get_si(done),
+                          P->a->count_str,
+                          cli_progress_rate(rate, fmpz_get_d(done),
+                                            P->a->ps->start));
 }
 
-/* The exact expectation at W: cpwl_ae_expect_val's loop (cpwl_ae_sample
-   with weight p_c per code, in code number order), here so that a long
-   sum shows its progress; Ctrl-C stops it between codes. */
+/* The exact expectation at W; Ctrl-C stops it between codes, leaving
+   the sum over the codes done (S->complete = 0). */
 static int exact_sum(ae_sum *S, const fmpq_mat_t W, const ae_sum_args *a,
                      const char *label, cpwl_err_t e)
 {
-    slong n = fmpq_mat_nrows(a->A), h = fmpq_mat_ncols(a->A), i, j;
-    cpwl_arith_t Q;
-    cpwl_ae_work_t w;
-    cpwl_codes_iter_t it;
-    cpwl_val_ptr Wv, ev, yv, Lv, Gv, Gev, wt;
-    fmpq *yq = _fmpq_vec_init(n);
-    fmpq_t p0;
-    char rate[CLI_RATE_SIZE];
-    int st = 0, equal = equal_probs(a->C);
-
-    fmpq_init(p0);
-    cpwl_arith_init_exact(Q);
-    cpwl_ae_work_init(w, h, n, Q);
-    Wv = cpwl_val_vec_init(h * n, Q);
-    ev = cpwl_val_vec_init(h, Q);
-    yv = cpwl_val_vec_init(n, Q);
-    Lv = cpwl_val_vec_init(1, Q);
-    Gv = cpwl_val_vec_init(h * n, Q);
-    Gev = cpwl_val_vec_init(h, Q);
-    wt = cpwl_val_vec_init(1, Q);
-    for (i = 0; i < h; i++)
-    {
-        for (j = 0; j < n; j++)
-            cpwl_val_set_fmpq(Wv + i * n + j, fmpq_mat_entry(W, i, j), Q);
-        cpwl_val_set_fmpq(ev + i, a->eps + i, Q);
-    }
-    if (equal)
-        cpwl_val_set_si(wt, 1, Q);
-    fmpz_zero(S->done);
-    S->complete = 0;
-
-    cpwl_codes_iter_init(it, a->C);
-    for (;;)
-    {
-        if (cli_interrupted)
-            break;
-        if (!cpwl_codes_iter_next(it, a->C))
-        {
-            S->complete = 1;
-            break;
-        }
-        if (fmpz_fdiv_ui(S->done, 256) == 0 && cli_progress_due(a->ps))
-            cli_progress_line(a->ps, "%s: %ld of %s codes, %s codes/s",
-                              label, (long) fmpz_get_si(S->done),
-                              a->count_str,
-                              cli_progress_rate(rate,
-                                                fmpz_get_d(S->done),
-                                                a->ps->start));
-        if (!fmpq_is_zero(it->p))
-        {
-            if (equal)
-                fmpq_set(p0, it->p);
-            else
-                cpwl_val_set_fmpq(wt, it->p, Q);
-            cpwl_dict_apply(yq, a->A, it->x);
-            for (j = 0; j < n; j++)
-                cpwl_val_set_fmpq(yv + j, yq + j, Q);
-            if ((st = cpwl_ae_sample(Lv, Gv, Gev, NULL, Wv, ev, yv, wt,
-                                     a->relu_d0, w, Q, a->pred, e)) != 0)
-                break;
-        }
-        fmpz_add_ui(S->done, S->done, 1);
-    }
-    cpwl_codes_iter_clear(it, a->C);
-
+    slong n = fmpq_mat_nrows(a->A), h = fmpq_mat_ncols(a->A);
+    ae_progress P = {a, label};
+    int st = cpwl_ae_expect(S->L, S->GW, S->Ge, W, a->eps, a->A, a->C,
+                            a->relu_d0, S->done, &cli_interrupted,
+                            sum_progress, &P, a->pred, e);
+    S->complete = st == 0;
+    if (st == 3)
+        st = 0;
     if (st == 0)
-    {
-        if (equal)
-        {
-            cpwl_val_set_fmpq(wt, p0, Q);
-            cpwl_val_mul(Lv, Lv, wt, Q);
-            for (i = 0; i < h * n; i++)
-                cpwl_val_mul(Gv + i, Gv + i, wt, Q);
-            for (i = 0; i < h; i++)
-                cpwl_val_mul(Gev + i, Gev + i, wt, Q);
-        }
-        cpwl_val_get_fmpq(S->L, Lv, Q);
-        for (i = 0; i < h * n; i++)
-            cpwl_val_get_fmpq(S->GW + i, Gv + i, Q);
-        for (i = 0; i < h; i++)
-            cpwl_val_get_fmpq(S->Ge + i, Gev + i, Q);
         cpwl_ae_norm2(S->n2, S->GW, h * n);
-    }
-    cpwl_val_vec_clear(Wv, h * n, Q);
-    cpwl_val_vec_clear(ev, h, Q);
-    cpwl_val_vec_clear(yv, n, Q);
-    cpwl_val_vec_clear(Lv, 1, Q);
-    cpwl_val_vec_clear(Gv, h * n, Q);
-    cpwl_val_vec_clear(Gev, h, Q);
-    cpwl_val_vec_clear(wt, 1, Q);
-    cpwl_ae_work_clear(w, Q);
-    cpwl_arith_clear(Q);
-    fmpq_clear(p0);
-    _fmpq_vec_clear(yq, n);
     return st;
 }
 

@@ -381,7 +381,7 @@ static int claim_grad(char *computed, size_t clen, char *why, size_t wlen,
         fmpq_set_si(row + j, -1, 2);
     for (d0 = 0; ok && d0 <= (k == 7); d0++)
     {
-        if (cpwl_ae_expect(L, GW, Ge, W, eps, A, C, d0, NULL, NULL, pred,
+        if (cpwl_ae_expect(L, GW, Ge, W, eps, A, C, d0, NULL, NULL, NULL, NULL, pred,
                            e) != 0)
         {
             ok = fails(why, wlen, e->msg);
