@@ -37,12 +37,10 @@ int cli_ae_parse_y(fmpq *y, const char *sub, const char *s, slong n);
 int cli_ae_read_codes(cpwl_codes_t C, const char *sub, const char *s,
                       slong h);
 
-/* Printing shared by eval and grad (autoencoder_eval.c).
-   cli_ae_q_text: q as "p/q = decimal" (an integer alone; "~decimal" for
-   a fraction longer than 28 characters), a new string.
+/* Printing shared by eval and grad (autoencoder_eval.c; an exact value
+   in the text is cli_q_str(q, 1)).
    cli_ae_norm_text: sqrt(norm2) in decimal (20 digits), a new string.
    cli_ae_parse_relu_d0: --relu-prime0 0|1; an exit status. */
-char *cli_ae_q_text(const fmpq_t q);
 char *cli_ae_norm_text(const fmpq_t norm2);
 void cli_ae_print_vec(FILE *f, const fmpq *v, slong n);
 void cli_ae_json_vec(FILE *f, const fmpq *v, slong n);

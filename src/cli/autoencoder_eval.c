@@ -5,33 +5,6 @@
 #include <string.h>
 #include "autoencoder.h"
 
-char *cli_ae_q_text(const fmpq_t q)
-{
-    char *s = fmpq_get_str(NULL, 10, q), *dec, *r;
-    arb_t b;
-    if (fmpz_is_one(fmpq_denref(q)) && strlen(s) <= 28)
-        return s;
-    arb_init(b);
-    arb_set_fmpq(b, q, 128);
-    dec = cli_arb_str(b, 0, 17);
-    arb_clear(b);
-    if (strlen(s) > 28)
-    {
-        /* a long fraction: its decimal, marked as rounded (--json carries
-           the fraction) */
-        r = flint_malloc(strlen(dec) + 2);
-        sprintf(r, "~%s", dec);
-    }
-    else
-    {
-        r = flint_malloc(strlen(s) + strlen(dec) + 4);
-        sprintf(r, "%s = %s", s, dec);
-    }
-    flint_free(s);
-    flint_free(dec);
-    return r;
-}
-
 char *cli_ae_norm_text(const fmpq_t norm2)
 {
     arb_t b;
@@ -115,7 +88,7 @@ static void print_row(const char *label, const char *value)
 
 static void print_qline(const char *label, const fmpq_t q)
 {
-    char *s = cli_ae_q_text(q);
+    char *s = cli_q_str(q, 1);
     print_row(label, s);
     flint_free(s);
 }

@@ -93,7 +93,7 @@ static void print_row(const char *label, const char *value)
 
 static void print_qline(const char *label, const fmpq_t q)
 {
-    char *s = cli_ae_q_text(q);
+    char *s = cli_q_str(q, 1);
     print_row(label, s);
     flint_free(s);
 }
@@ -439,7 +439,7 @@ int cli_ae_grad(int argc, char **argv)
         print_sum_text(&S, h, n, scalar, show, count_str);
         if (deltas != NULL && nSd > 0)
         {
-            char *ds = cli_ae_q_text(delta);
+            char *ds = cli_q_str(delta, 1);
             printf("\nW = A^T + delta D_r, |D_r|_F = 1 (delta = %s, "
                    "%ld directions, height %ld, seed %ld)\n", ds, (long) ndir,
                    (long) height, (long) seed);

@@ -4,24 +4,15 @@
 #include <string.h>
 #include "autoencoder_train.h"
 
-/* An exact value as "p/q" (in the text only when at most 28 characters
-   long, else "~" and its decimal, marked as rounded: JSON and CSV carry
-   the fraction), or the ball's decimal. */
+/* An exact value as "p/q" (in the text, cli_q_str: a long one as "~"
+   and its decimal; JSON and CSV carry the fraction), or the ball's
+   decimal. */
 static char *q_or_ball(const fmpq_t q, const arb_t b, int exact, int rad,
                        int text)
 {
-    char *s, *d, *r;
     if (!exact)
         return cli_arb_str(b, rad, rad ? 15 : 17);
-    s = fmpq_get_str(NULL, 10, q);
-    if (!text || strlen(s) <= 28)
-        return s;
-    d = cli_arb_str(b, 0, 17);
-    r = flint_malloc(strlen(d) + 2);
-    sprintf(r, "~%s", d);
-    flint_free(s);
-    flint_free(d);
-    return r;
+    return text ? cli_q_str(q, 0) : fmpq_get_str(NULL, 10, q);
 }
 
 static void put_verdict(FILE *f, const train_run *T, const train_args *g,

@@ -79,6 +79,11 @@ void cli_print_fmpq(FILE *f, const fmpq_t q);
    alone unless with_rad (an exact or float run's balls are the exact
    point's at the reporting precision), trailing zeros cut. */
 char *cli_arb_str(const arb_t b, int with_rad, slong digits);
+/* An exact rational for the text: "p/q" when at most 28 characters
+   long, else "~" and its decimal (17 digits, marked as rounded: JSON and
+   CSV carry the fraction); with_dec: "p/q = decimal" for a fraction that
+   is not an integer.  flint_free it. */
+char *cli_q_str(const fmpq_t q, int with_dec);
 
 void cli_print_fmpq_vec(FILE *f, const fmpq *v, slong n, const char *sep,
                         int quoted);

@@ -121,3 +121,28 @@ char *cli_arb_str(const arb_t b, int with_rad, slong digits)
     }
     return s;
 }
+
+char *cli_q_str(const fmpq_t q, int with_dec)
+{
+    char *s = fmpq_get_str(NULL, 10, q), *dec, *r;
+    arb_t b;
+    if (strlen(s) <= 28 && (!with_dec || fmpz_is_one(fmpq_denref(q))))
+        return s;
+    arb_init(b);
+    arb_set_fmpq(b, q, 128);
+    dec = cli_arb_str(b, 0, 17);
+    arb_clear(b);
+    if (strlen(s) > 28)
+    {
+        r = flint_malloc(strlen(dec) + 2);
+        sprintf(r, "~%s", dec);
+    }
+    else
+    {
+        r = flint_malloc(strlen(s) + strlen(dec) + 4);
+        sprintf(r, "%s = %s", s, dec);
+    }
+    flint_free(s);
+    flint_free(dec);
+    return r;
+}

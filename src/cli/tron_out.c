@@ -12,43 +12,12 @@ static char *ball_dec(const arb_t b, slong digits)
     return cli_arb_str(b, !arb_is_exact(b), digits);
 }
 
-/* d as "p/q" when at most 28 characters long, else "~" and its decimal
-   (17 digits); with_dec: "p/q (decimal)" for a fraction that is not an
-   integer.  A new string. */
-static char *q_text(const fmpq_t d, int with_dec)
-{
-    char *s = fmpq_get_str(NULL, 10, d), *r;
-    arb_t b;
-    char *dec;
-    if (strlen(s) <= 28 && (!with_dec || fmpz_is_one(fmpq_denref(d))))
-        return s;
-    arb_init(b);
-    arb_set_fmpq(b, d, 128);
-    dec = cli_arb_str(b, 0, 17);
-    arb_clear(b);
-    if (strlen(s) > 28)
-    {
-        /* a long fraction: its decimal, marked as rounded (JSON and CSV
-           carry the fraction) */
-        r = flint_malloc(strlen(dec) + 2);
-        sprintf(r, "~%s", dec);
-        flint_free(s);
-        flint_free(dec);
-        return r;
-    }
-    r = flint_malloc(strlen(s) + strlen(dec) + 4);
-    sprintf(r, "%s = %s", s, dec);
-    flint_free(s);
-    flint_free(dec);
-    return r;
-}
-
 /* The value of a cell: |w_t - w*|^2 of run u at its k-th recorded point. */
 static char *dist_cell(const cli_tron_run *u, slong k)
 {
     const cpwl_trace_point_struct *p = u->T->pts + k;
     if (u->exact_d && k < u->ndk)
-        return q_text(u->dk + k, 0);
+        return cli_q_str(u->dk + k, 0);
     if (!arb_is_finite(&p->f))
     {
         char *s = flint_malloc(2);
@@ -71,7 +40,7 @@ static void print_vec_point(FILE *f, const cpwl_trace_struct *T,
             fputs(", ", f);
         if (p->xq != NULL)
         {
-            char *s = q_text(p->xq + i, 0);
+            char *s = cli_q_str(p->xq + i, 0);
             fputs(s, f);
             flint_free(s);
         }
@@ -95,7 +64,7 @@ static void print_arb_or_q(FILE *f, int rational, const fmpq_t q,
 {
     char *s;
     if (rational)
-        s = q_text(q, 1);
+        s = cli_q_str(q, 1);
     else
         s = ball_dec(b, 20);
     fputs(s, f);
@@ -157,9 +126,9 @@ static void print_cert(FILE *f, const cli_tron_ctx *c)
             fmpq_neg(rs, rs);
             fmpz_clear(b);
         }
-        s1 = C->rational ? q_text(cb, 1) : ball_dec(C->cb, 20);
-        s2 = C->rational ? q_text(es, 1) : ball_dec(C->eta_star, 20);
-        s3 = C->rational ? q_text(rs, 1) : ball_dec(C->rho_star, 20);
+        s1 = C->rational ? cli_q_str(cb, 1) : ball_dec(C->cb, 20);
+        s2 = C->rational ? cli_q_str(es, 1) : ball_dec(C->eta_star, 20);
+        s3 = C->rational ? cli_q_str(rs, 1) : ball_dec(C->rho_star, 20);
         fprintf(f, "  c_b               %s   (lambda_max(M)/b + (1 - 1/b) "
                 "lambda_max(Sigma)^2/4)\n", s1);
         fprintf(f, "  eta*              %s   (lambda_min / (2 c_b))\n", s2);
@@ -175,7 +144,7 @@ static void print_cert(FILE *f, const cli_tron_ctx *c)
     }
     fprintf(f, "  eta               ");
     {
-        char *s = q_text(C->eta, 1);
+        char *s = cli_q_str(C->eta, 1);
         fputs(s, f);
         flint_free(s);
     }
