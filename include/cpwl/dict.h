@@ -32,8 +32,10 @@
    strings holding exact literals ("1/3"), or an object whose member
    "matrix" is such an array (members "n", "h", "rows", "cols",
    "coherence2", "mu", "unit_columns", "generator", "seed" are allowed
-   beside it, any other refused; the sizes are checked: "rows" and "n"
-   against the rows, "cols" and "h" against the columns).  A file whose
+   beside it, any other refused; the sizes are checked: "rows" and
+   "cols" against the rows and columns, "n" and "h" against a
+   dictionary's (n rows, h columns) or, when what is "W", against W's
+   (h rows, n columns)).  A file whose
    first non-blank character is '[' or '{' is JSON.  A CSV file of one
    column (no separator on its first row) is read one cell a line.
    Files of more than 2^16 rows or columns are refused. */

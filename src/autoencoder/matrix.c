@@ -324,7 +324,7 @@ static int matrix_read_json(fmpq_mat_t M, const char *text, size_t len,
     json_value *top = json_parse(text, len, name, e), *rows;
     jreader R;
     slong r, c = 0, i, j;
-    int st = CPWL_OK;
+    int st = CPWL_OK, wt;
     const char *pre;
     char path[96];
 
@@ -406,11 +406,15 @@ static int matrix_read_json(fmpq_mat_t M, const char *text, size_t len,
     }
     if ((st = matrix_check_size(name, what, r, c, e)) != CPWL_OK)
         goto done;
+    /* n and h are a dictionary's sizes: n x h; W is h x n */
+    wt = strcmp(what, "W") == 0;
     if (top->kind == JSON_OBJECT
         && ((st = jcheck_size(&R, top, "rows", r, "rows")) != CPWL_OK
             || (st = jcheck_size(&R, top, "cols", c, "columns")) != CPWL_OK
-            || (st = jcheck_size(&R, top, "n", r, "rows (n)")) != CPWL_OK
-            || (st = jcheck_size(&R, top, "h", c, "columns (h)")) != CPWL_OK))
+            || (st = jcheck_size(&R, top, "n", wt ? c : r,
+                                 wt ? "columns (n)" : "rows (n)")) != CPWL_OK
+            || (st = jcheck_size(&R, top, "h", wt ? r : c,
+                                 wt ? "rows (h)" : "columns (h)")) != CPWL_OK))
         goto done;
     fmpq_mat_clear(M);
     fmpq_mat_init(M, r, c);
