@@ -76,6 +76,11 @@ typedef cpwl_objective_struct cpwl_objective_t[1];
 int cpwl_objective_init_str(cpwl_objective_t O, const char *spec, slong dim,
                             cpwl_err_t e);
 
+/* An objective with every field empty (no function): for objectives
+   set up outside this module (e.g. cpwl_ae_objective_init), which then
+   fill name, dim, eval and the rest; cpwl_objective_clear clears it. */
+void cpwl_objective_init(cpwl_objective_t O);
+
 void cpwl_objective_clear(cpwl_objective_t O);
 
 /* Evaluate (see cpwl_objective_eval_fn); terms NULL: the whole f. */

@@ -176,29 +176,6 @@ static int ae_obj_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
     return st;
 }
 
-/* The fields cpwl_objective_init_str sets before an objective's own. */
-static void ae_obj_blank(cpwl_objective_t O)
-{
-    memset(O->name, 0, sizeof(O->name));
-    O->dim = 0;
-    O->nterms = 0;
-    O->needs_sqrt = 0;
-    O->online = 0;
-    O->has_box = 0;
-    fmpq_init(O->lo);
-    fmpq_init(O->hi);
-    O->has_L = O->has_sigma2 = O->has_fstar = 0;
-    fmpq_init(O->L);
-    fmpq_init(O->sigma2);
-    fmpq_init(O->fstar);
-    O->x1 = NULL;
-    O->eval = NULL;
-    O->clear_data = NULL;
-    O->data = NULL;
-    cpwl_pred_ctx_init(O->pred);
-    O->relu_d0 = 0;
-}
-
 int cpwl_ae_objective_init(cpwl_objective_t O, const fmpq_mat_t Adict,
                            const cpwl_codes_t C, const fmpq *eps,
                            int relu_d0, cpwl_err_t e)
@@ -207,7 +184,7 @@ int cpwl_ae_objective_init(cpwl_objective_t O, const fmpq_mat_t Adict,
     ae_obj_struct *S;
     fmpz_t N;
 
-    ae_obj_blank(O);
+    cpwl_objective_init(O);
     strcpy(O->name, "autoencoder");
     if (C->h != h)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "objective autoencoder: the "

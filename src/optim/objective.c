@@ -56,7 +56,7 @@ int objective_arith_fail(const cpwl_objective_t O, const cpwl_arith_t A,
 
 /* ---- common set-up ------------------------------------------------------ */
 
-static void common_init(cpwl_objective_t O)
+void cpwl_objective_init(cpwl_objective_t O)
 {
     memset(O->name, 0, sizeof(O->name));
     O->dim = 0;
@@ -648,7 +648,7 @@ int cpwl_objective_init_str(cpwl_objective_t O, const char *spec, slong dim,
     slong np, k;
     int st = CPWL_ERR_INPUT;
 
-    common_init(O);
+    cpwl_objective_init(O);
     if (nlen == 3 && memcmp(spec, "net", 3) == 0)
     {
         strcpy(O->name, "net");
@@ -680,7 +680,7 @@ int cpwl_objective_init_str(cpwl_objective_t O, const char *spec, slong dim,
     {
         /* Left empty: clearing it is allowed, and not needed. */
         cpwl_objective_clear(O);
-        common_init(O);
+        cpwl_objective_init(O);
     }
     return st != CPWL_OK;
 }
