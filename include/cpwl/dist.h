@@ -75,6 +75,11 @@ int cpwl_dist_read_file(cpwl_dist_t D, const char *path, cpwl_err_t e);
    are kept). */
 void cpwl_dist_set_data(cpwl_dist_t D, const cpwl_erm_data_t data);
 
+/* den = the lcm of the probabilities' denominators and cum (K + 1
+   entries, allocated here; D->cum must be NULL) from p: for a FINITE
+   distribution whose n, K, p and X the caller set by hand. */
+void cpwl_dist_fill_cum(cpwl_dist_t D);
+
 /* A continuous law from its description:
      gaussian:n=N[;sigma=S]            N(0, S^2 I_N), S = 1 by default
      uniform:n=N[;lo=A;hi=B]           uniform on [A, B]^N, [-1, 1] by default

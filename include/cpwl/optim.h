@@ -152,6 +152,10 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e);
    other arithmetics: 1 if every component is finite. */
 int cpwl_optim_enclosure_ok(const cpwl_optim_t R, double rel);
 
+/* Exact arithmetic: the largest numerator or denominator of x_t's
+   entries, in bits (0 in other arithmetics). */
+slong cpwl_optim_exact_bits(const cpwl_optim_t R);
+
 /* Called at every iterate x_t, t = 1 (before the first step) ... T + 1,
    with R->t = t; a nonzero return stops the run (Ctrl-C). */
 typedef int (*cpwl_optim_visit_fn)(const cpwl_optim_struct *R, void *data);

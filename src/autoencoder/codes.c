@@ -75,25 +75,6 @@ int cpwl_codes_read_str(cpwl_codes_t C, const char *text, size_t len,
     return CPWL_OK;
 }
 
-/* den and cum of a finite distribution whose p are set (as dist.c). */
-static void codes_fill_cum(cpwl_dist_t D)
-{
-    slong k;
-    fmpz_t t;
-    fmpz_init(t);
-    fmpz_one(D->den);
-    for (k = 0; k < D->K; k++)
-        fmpz_lcm(D->den, D->den, fmpq_denref(D->p + k));
-    D->cum = _fmpz_vec_init(D->K + 1);
-    for (k = 0; k < D->K; k++)
-    {
-        fmpz_divexact(t, D->den, fmpq_denref(D->p + k));
-        fmpz_addmul(D->cum + k + 1, t, fmpq_numref(D->p + k));
-        fmpz_add(D->cum + k + 1, D->cum + k + 1, D->cum + k);
-    }
-    fmpz_clear(t);
-}
-
 int cpwl_codes_set_supports(cpwl_codes_t C, slong h, slong k,
                             const fmpq *values, const fmpq *probs, slong V,
                             cpwl_err_t e)
@@ -151,7 +132,7 @@ int cpwl_codes_set_supports(cpwl_codes_t C, slong h, slong k,
         else
             fmpq_set_si(C->values->p + i, 1, V);
     }
-    codes_fill_cum(C->values);
+    cpwl_dist_fill_cum(C->values);
     return CPWL_OK;
 }
 

@@ -225,18 +225,6 @@ enum
     OPT_ARITH, OPT_EVERY, OPT_CSV, OPT_JSON, OPT_OPT_EPS
 };
 
-/* The largest exact iterate entry, in bits. */
-static slong exact_bits(const cpwl_optim_struct *R)
-{
-    slong i, b = 0;
-    for (i = 0; i < R->dim; i++)
-    {
-        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_numref(&R->x[i].q)));
-        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_denref(&R->x[i].q)));
-    }
-    return b;
-}
-
 /* The record of a run in arithmetic A on O (h x n parameters), room for
    alloc recorded iterates. */
 static void run_init(train_run *T, cpwl_arith_t A, cpwl_objective_t O,
@@ -315,7 +303,7 @@ static int train_loop(train_run *T, cpwl_optim_t R, const train_args *g,
             break;
         }
         if (!last && T->A->kind == CPWL_ARITH_EXACT
-            && exact_bits(R) > CPWL_TRACE_MAX_BITS)
+            && cpwl_optim_exact_bits(R) > CPWL_TRACE_MAX_BITS)
             *too_big = last = 1;
         if (!last && cli_interrupted)
             *stopped = last = 1;

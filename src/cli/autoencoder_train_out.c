@@ -170,17 +170,9 @@ void cli_ae_train_csv(FILE *f, const train_run *T, const char *arith)
 
 static void json_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s != '\0'; s++)
-    {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char) *s < 0x20)
-            fprintf(f, "\\u%04x", (unsigned) (unsigned char) *s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
+    char *q = cpwl_io_json_quote(s);
+    fputs(q, f);
+    flint_free(q);
 }
 
 static void write_json_points(FILE *f, const train_run *T)

@@ -640,3 +640,16 @@ int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
         A->prec *= 2;
     }
 }
+
+slong cpwl_optim_exact_bits(const cpwl_optim_t R)
+{
+    slong i, b = 0;
+    if (R->A->kind != CPWL_ARITH_EXACT)
+        return 0;
+    for (i = 0; i < R->dim; i++)
+    {
+        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_numref(&R->x[i].q)));
+        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_denref(&R->x[i].q)));
+    }
+    return b;
+}

@@ -299,18 +299,6 @@ static int float_gap(arb_t gap, const cpwl_optim_struct *F,
     return ok;
 }
 
-/* The largest numerator or denominator of an exact iterate, in bits. */
-static slong exact_bits(const cpwl_optim_struct *R)
-{
-    slong i, b = 0;
-    for (i = 0; i < R->dim; i++)
-    {
-        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_numref(&R->x[i].q)));
-        b = FLINT_MAX(b, (slong) fmpz_bits(fmpq_denref(&R->x[i].q)));
-    }
-    return b;
-}
-
 /* One attempt of the side-by-side run.  *lost_run: the Arb run that lost
    its enclosure (-1: none). */
 static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
@@ -386,7 +374,7 @@ static int trace_run_attempt(cpwl_trace_struct *T, cpwl_arith_struct *A,
         }
         for (i = 0; i < n; i++)
             if (A[i].kind == CPWL_ARITH_EXACT
-                && exact_bits(R + i) > CPWL_TRACE_MAX_BITS)
+                && cpwl_optim_exact_bits(R + i) > CPWL_TRACE_MAX_BITS)
                 T[i].too_big = 1;
         for (i = 0; i < n && !T[i].too_big; i++)
             ;

@@ -66,7 +66,7 @@ const char *cpwl_dist_kind_name(cpwl_dist_kind k)
 
 /* den = lcm of the probabilities' denominators, cum[k] = (p_0 + ... +
    p_{k-1}) den: integers, so that a draw is an exact integer comparison. */
-static void dist_fill_cum(cpwl_dist_t D)
+void cpwl_dist_fill_cum(cpwl_dist_t D)
 {
     slong k;
     fmpz_t t;
@@ -161,7 +161,7 @@ int cpwl_dist_read_str(cpwl_dist_t D, const char *text, size_t len,
                 fmpq_swap(D->X + k * n + j - 1, data->X + k * n + j);
             fmpq_swap(D->X + k * n + n - 1, data->y + k);
         }
-        dist_fill_cum(D);
+        cpwl_dist_fill_cum(D);
     }
     flint_free(where);
     cpwl_erm_data_clear(data);
@@ -195,7 +195,7 @@ void cpwl_dist_set_data(cpwl_dist_t D, const cpwl_erm_data_t data)
     qvec_set(D->y, data->y, K);
     for (k = 0; k < K; k++)
         fmpq_set_si(D->p + k, 1, K);
-    dist_fill_cum(D);
+    cpwl_dist_fill_cum(D);
 }
 
 /* ---- symmetry ----------------------------------------------------------- */
