@@ -57,6 +57,22 @@ grep -q '^at eps = 1: support {1, 5}, recovered$' "$tmp/out" \
     || why="$why not recovered at 1;"
 report "support --x e1 + e5: window [1/2, 3/2)" "$why"
 
+# train: --eps is the threshold, the optimiser's epsilon is --opt-eps; a
+# negative --opt-eps was reported as "--eps must be >= 0"
+call autoencoder train --dict "$tmp/A.csv" --codes supports:k=1 --eps 1/2 \
+    --algo adam --arith arb:64 --opt-eps -1 --steps 2
+bad "train --opt-eps -1 names --opt-eps" '--opt-eps must be >= 0'
+grep -q -e '--eps must' "$tmp/err" && report "train --opt-eps -1: not --eps" \
+    " names --eps;"
+# its neighbour: one gd step from A^T at eps = 1/2 for supports:k=1 (y =
+# A_i, Wy_i = 1 and |Wy_j| <= 1/2 off i, so r = e_i/2, yhat = A_i/2, e =
+# -A_i/2, L = 1/8 for every code): f(W_1) = 1/8
+call autoencoder train --dict "$tmp/A.csv" --codes supports:k=1 --eps 1/2 \
+    --steps 1 --opt-eps 1/1000
+ok_why
+grep -E -q '^1 +1/8 ' "$tmp/out" || why="$why not f(W_1) = 1/8;"
+report "train from A^T: f(W_1) = 1/8" "$why"
+
 # eval to a full device: one line on stderr (it gave two, the second
 # "Input/output error"), exit status 1
 if [ -w /dev/full ]; then
