@@ -73,6 +73,24 @@ ok_why
 grep -E -q '^1 +1/8 ' "$tmp/out" || why="$why not f(W_1) = 1/8;"
 report "train from A^T: f(W_1) = 1/8" "$why"
 
+# support --codes keeping many codes: 26110 empty-window codes and 28910
+# failures of [I_16, H_16/4], supports:k=4 at eps = 1/2 took more than a
+# minute (each kept code copied all before it); now well under a second
+# (30 s allowed; not timed under a wrapper such as valgrind)
+if [ -z "${CPWL_WRAP-}" ] && command -v timeout >/dev/null 2>&1; then
+    run autoencoder gen dict 'union:n=16' -o "$tmp/u16.csv" 2>"$tmp/err"
+    timeout 30 "$CPWL" autoencoder support --dict "$tmp/u16.csv" \
+        --codes supports:k=4 --eps 1/2 --max-fail 1000000 \
+        >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    ok_why
+    grep -q '^codes no eps recovers: 26110 (the first 26110 by code number):$' \
+        "$tmp/out" || why="$why not 26110 empty windows listed;"
+    [ "$(grep -c '^  code ' "$tmp/out")" -eq $((26110 + 28910)) ] \
+        || why="$why not 26110 + 28910 codes listed;"
+    report "support --max-fail 10^6: 55020 codes kept within 30 s" "$why"
+fi
+
 # eval to a full device: one line on stderr (it gave two, the second
 # "Input/output error"), exit status 1
 if [ -w /dev/full ]; then
