@@ -254,7 +254,7 @@ call autoencoder train --dict "$tmp/A.csv" --codes "$tmp/two.csv" --eps 1 \
 bad "--batch beyond the codes" "--batch 3: the distribution has 2 codes"
 call autoencoder train --dict "$tmp/A.csv" --codes "$tmp/one.csv" --eps 1 \
     --algo adam
-bad "adam in exact arithmetic (a square root)" "train: "
+bad "adam in exact arithmetic (a square root)" "train: exact arithmetic cannot run adam" "square roots"
 call autoencoder train --dict "$tmp/A.csv" --codes "$tmp/one.csv" --eps 1 \
     --objective quadratic
 bad "--objective is not an option of train" "unknown option --objective"

@@ -755,6 +755,91 @@ static void stop_after(void *data, const fmpz_t done)
     *stop = 1;
 }
 
+/* Many kept codes: [I_16, H_16/4], supports:k=3 (4960 codes) at eps =
+   1/2 with max_fail past the count keeps every failing code and every
+   empty-window code, in code number order, each the code of its number.
+   Which fail is decided here from Wy = W (A x) written out: supp x
+   against {i : (Wy)_i > 1/2}, and the window empty when min of Wy on
+   supp x <= max off it.  (Keeping them was quadratic: 26110 kept codes
+   of supports:k=4 took minutes.) */
+START_TEST(test_recovery_keep_all)
+{
+    const slong N = 16, h = 32;
+    fmpq_mat_t A, W;
+    cpwl_codes_t C;
+    cpwl_codes_iter_t it;
+    cpwl_ae_recovery_t R;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    fmpq *Wy = _fmpq_vec_init(h);
+    fmpq_t eps;
+    slong nf = 0, ne = 0, i;
+
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    fmpq_init(eps);
+    fmpq_set_si(eps, 1, 2);
+    union_dict(A, N);
+    fmpq_mat_init(W, h, N);
+    fmpq_mat_transpose(W, A);
+    cpwl_codes_init(C);
+    ck_assert_int_eq(cpwl_codes_init_str(C, "supports:k=3", h, e), 0);
+    cpwl_ae_recovery_init(R);
+    ck_assert_int_eq(cpwl_ae_recovery(R, W, A, C, eps, 100000, NULL, pred,
+                                      e), 0);
+    ck_assert(fmpz_equal_si(R->failed, R->nfail));
+    ck_assert(fmpz_equal_si(R->empty, R->nempty));
+    cpwl_codes_iter_init(it, C);
+    while (cpwl_codes_iter_next(it, C))
+    {
+        int fail = 0, empty;
+        fmpq *lo = NULL, *hi = NULL;
+        ref_wy(Wy, W, A, it->x);
+        for (i = 0; i < h; i++)
+        {
+            int in = !fmpq_is_zero(it->x + i);
+            fail |= in != (fmpq_cmp(Wy + i, eps) > 0);
+            if (in && (hi == NULL || fmpq_cmp(Wy + i, hi) < 0))
+                hi = Wy + i;
+            if (!in && (lo == NULL || fmpq_cmp(Wy + i, lo) > 0))
+                lo = Wy + i;
+        }
+        empty = lo != NULL && hi != NULL && fmpq_cmp(hi, lo) <= 0;
+        if (fail)
+        {
+            ck_assert(nf < R->nfail);
+            ck_assert(fmpz_equal(R->fail_index + nf, it->index));
+            for (i = 0; i < h; i++)
+                ck_assert(fmpq_equal(R->fail + nf * h + i, it->x + i));
+            nf++;
+        }
+        if (empty)
+        {
+            ck_assert(ne < R->nempty);
+            ck_assert(fmpz_equal(R->empty_index + ne, it->index));
+            for (i = 0; i < h; i++)
+                ck_assert(fmpq_equal(R->empty_codes + ne * h + i,
+                                     it->x + i));
+            ne++;
+        }
+    }
+    cpwl_codes_iter_clear(it, C);
+    ck_assert_int_eq(nf, R->nfail);
+    ck_assert_int_eq(ne, R->nempty);
+    /* 840 codes of [I_16, H_16/4] with k = 3 have an empty window
+       (proofs-data/ae_counter) */
+    ck_assert_int_eq(ne, 840);
+    cpwl_ae_recovery_clear(R);
+    cpwl_codes_clear(C);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    _fmpq_vec_clear(Wy, h);
+    fmpq_clear(eps);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+}
+END_TEST
+
 /* Stopped after the first 4096 of the 4960 codes of union N = 16,
    k = 3, values 1 (the progress report sets the flag); a W whose size
    does not match the dictionary is refused. */
@@ -813,6 +898,7 @@ int main(void)
     tcase_add_test(tc, test_coherence_window);
     tcase_add_test(tc, test_union4_k1);
     tcase_add_test(tc, test_counterexample);
+    tcase_add_test(tc, test_recovery_keep_all);
     tcase_add_test(tc, test_stop);
     suite_add_tcase(s, tc);
     return test_run(s);

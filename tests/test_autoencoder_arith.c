@@ -433,6 +433,91 @@ START_TEST(test_objective)
 }
 END_TEST
 
+/* A code of probability 0 adds nothing, and cpwl_ae_expect_val skips it;
+   the objective, whose sums are expect_val's operation for operation,
+   must skip it too.  Here its z_1 = 1/3 - 1/3 is a ball Arb cannot sign
+   (test_arb_undecided): the objective failed with 2 where the expectation
+   is the one code x = e_1 (z = (2/3, -1/3, -1/3, -1/3, 1/6, 1/6)). */
+START_TEST(test_objective_prob0)
+{
+    static const char text[] = "p,x1,x2,x3,x4,x5,x6\n"
+                               "0,1/3,0,0,0,0,0\n"
+                               "1,1,0,0,0,0,0\n";
+    fmpq_mat_t A, W;
+    fmpq *eps = _fmpq_vec_init(6);
+    cpwl_codes_t C;
+    cpwl_objective_t O;
+    cpwl_arith_t B;
+    cpwl_val_ptr Wv, ev, fv, gv, Lv, Gv;
+    cpwl_pred_ctx_t pred;
+    cpwl_err_t e;
+    slong i;
+
+    cpwl_err_init(e);
+    cpwl_pred_ctx_init(pred);
+    fmpq_mat_init(A, 1, 1);
+    fmpq_mat_init(W, 1, 1);
+    example_dict(A);
+    transpose(W, A);
+    for (i = 0; i < 6; i++)
+        fmpq_set_si(eps + i, 1, 3);
+    cpwl_codes_init(C);
+    ck_assert_int_eq(cpwl_codes_read_str(C, text, strlen(text), "P0.csv", 6,
+                                         e), 0);
+    ck_assert_int_eq(cpwl_ae_objective_init(O, A, C, eps, 0, e), 0);
+    cpwl_arith_init_arb(B, 64);
+    Wv = cpwl_val_vec_init(24, B);
+    ev = cpwl_val_vec_init(6, B);
+    fv = cpwl_val_vec_init(1, B);
+    gv = cpwl_val_vec_init(24, B);
+    Lv = cpwl_val_vec_init(1, B);
+    Gv = cpwl_val_vec_init(24, B);
+    enter(Wv, ev, W, eps, B);
+    ck_assert_int_eq(cpwl_ae_expect_val(Lv, Gv, NULL, Wv, ev, A, C, 0, NULL,
+                                        NULL, B, pred, e), 0);
+    ck_assert_msg(cpwl_objective_eval(fv, gv, Wv, NULL, 0, 1, O, B, e) == 0,
+                  "%s", e->msg);
+    ck_assert(arb_equal(&fv->b, &Lv->b));
+    for (i = 0; i < 24; i++)
+        ck_assert(arb_equal(&gv[i].b, &Gv[i].b));
+    /* the value by hand: r = (2/3, 0, 0, 0, 1/6, 1/6), yhat = (2/3) e_1
+       + (1/6)(1, 0, 1, 0) = (5/6, 0, 1/6, 0), e = (-1/6, 0, 1/6, 0),
+       L = 1/36 */
+    {
+        fmpq_t q;
+        arb_t t;
+        fmpq_init(q);
+        arb_init(t);
+        fmpq_set_si(q, 1, 36);
+        arb_set_fmpq(t, q, 64);
+        ck_assert(arb_overlaps(&fv->b, t));
+        arb_clear(t);
+        fmpq_clear(q);
+    }
+    /* a batch holding the code of probability 0 alone adds nothing */
+    {
+        slong t0 = 0;
+        ck_assert_int_eq(cpwl_objective_eval(fv, gv, Wv, &t0, 1, 1, O, B, e),
+                         0);
+        ck_assert(arb_is_zero(&fv->b));
+    }
+    cpwl_val_vec_clear(Wv, 24, B);
+    cpwl_val_vec_clear(ev, 6, B);
+    cpwl_val_vec_clear(fv, 1, B);
+    cpwl_val_vec_clear(gv, 24, B);
+    cpwl_val_vec_clear(Lv, 1, B);
+    cpwl_val_vec_clear(Gv, 24, B);
+    cpwl_arith_clear(B);
+    cpwl_objective_clear(O);
+    cpwl_codes_clear(C);
+    fmpq_mat_clear(A);
+    fmpq_mat_clear(W);
+    _fmpq_vec_clear(eps, 6);
+    cpwl_pred_ctx_clear(pred);
+    cpwl_err_clear(e);
+}
+END_TEST
+
 /* 41664 codes of 16 coordinates: past the objective's cache of y = A x,
    so the codes are read at each evaluation (the iterator for all terms,
    random access for some): the same numbers. */
@@ -730,6 +815,7 @@ int main(void)
     tcase_add_test(tc, test_binary64_plain);
     tcase_add_test(tc, test_objective);
     tcase_add_test(tc, test_objective_uncached);
+    tcase_add_test(tc, test_objective_prob0);
     tcase_add_test(tc, test_mc);
     tcase_add_test(tc, test_norms_perturb);
     suite_add_tcase(s, tc);

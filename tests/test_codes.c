@@ -1,7 +1,8 @@
 /* Module codes: counts against the closed form C(h, k) |V|^k
    (fmpz_bin_uiui), the iterator against random access (two ways to the
    same numbering), lexicographic order by comparing neighbours,
-   probabilities summing to 1, draws against their exact probabilities
+   probabilities summing to 1, the numbering against nested loops written
+   from its definition, draws against their exact probabilities
    within Hoeffding bounds, readers' messages against the test text. */
 #include <math.h>
 #include <string.h>
@@ -399,12 +400,72 @@ START_TEST(test_draw_random)
 }
 END_TEST
 
+/* The numbering against nested loops written from its definition: the
+   supports S = {a < b < c} in lexicographic order, and for each S the
+   value indices (i_a, i_b, i_c) in lexicographic order, i_c fastest
+   (code number = rank(S) |V|^3 + pattern); the probability
+   p_{i_a} p_{i_b} p_{i_c} / C(5, 3). */
+START_TEST(test_order_by_loops)
+{
+    static const slong vnum[] = {1, -2, 1}, vden[] = {1, 1, 2};
+    static const slong pnum[] = {1, 1, 1}, pden[] = {2, 3, 6};
+    const slong h = 5, V = 3;
+    slong a, b, c, ia, ib, ic, t = 0, kk;
+    cpwl_codes_t C;
+    cpwl_codes_iter_t it;
+    fmpq *x = _fmpq_vec_init(h), *want = _fmpq_vec_init(h);
+    fmpq_t p, pw;
+    fmpz_t idx;
+
+    cpwl_codes_init(C);
+    init_ok(C, "supports:k=3;values=1,-2,1/2;p=1/2,1/3,1/6", h);
+    fmpq_init(p);
+    fmpq_init(pw);
+    fmpz_init(idx);
+    cpwl_codes_iter_init(it, C);
+    for (a = 0; a < h; a++)
+        for (b = a + 1; b < h; b++)
+            for (c = b + 1; c < h; c++)
+                for (ia = 0; ia < V; ia++)
+                    for (ib = 0; ib < V; ib++)
+                        for (ic = 0; ic < V; ic++)
+                        {
+                            for (kk = 0; kk < h; kk++)
+                                fmpq_zero(want + kk);
+                            fmpq_set_si(want + a, vnum[ia], vden[ia]);
+                            fmpq_set_si(want + b, vnum[ib], vden[ib]);
+                            fmpq_set_si(want + c, vnum[ic], vden[ic]);
+                            fmpq_set_si(pw, pnum[ia] * pnum[ib] * pnum[ic],
+                                        pden[ia] * pden[ib] * pden[ic] * 10);
+                            LOOP_ASSERT(cpwl_codes_iter_next(it, C));
+                            LOOP_ASSERT(fmpz_equal_si(it->index, t));
+                            LOOP_ASSERT(qvec_equal(it->x, want, h));
+                            LOOP_ASSERT(fmpq_equal(it->p, pw));
+                            fmpz_set_si(idx, t);
+                            cpwl_codes_get(x, p, NULL, &kk, C, idx);
+                            LOOP_ASSERT(kk == 3 && qvec_equal(x, want, h));
+                            LOOP_ASSERT(fmpq_equal(p, pw));
+                            t++;
+                        }
+    LOOP_ASSERT(!cpwl_codes_iter_next(it, C));
+    ck_assert_int_eq(t, 10 * 27);
+    cpwl_codes_iter_clear(it, C);
+    fmpz_clear(idx);
+    fmpq_clear(p);
+    fmpq_clear(pw);
+    _fmpq_vec_clear(x, h);
+    _fmpq_vec_clear(want, h);
+    cpwl_codes_clear(C);
+}
+END_TEST
+
 static Suite *codes_suite(void)
 {
     Suite *s = suite_create("codes");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_enumeration);
+    tcase_add_test(tc, test_order_by_loops);
     tcase_add_test(tc, test_get_large);
     tcase_add_test(tc, test_list);
     tcase_add_test(tc, test_errors);

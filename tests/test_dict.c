@@ -513,6 +513,12 @@ START_TEST(test_gen_errors)
     gen_bad("union:n=64;bases=65", "bases:");
     gen_bad("sphere:n=4096;h=4096", "n h <=");
     gen_bad("hadamard:n=4;signd", "expected key=value");
+    /* a repeated key was taken silently, the last one winning */
+    gen_bad("union:n=4;bases=2;bases=3", "bases: given twice");
+    gen_bad("identity:n=3;n=4", "n: given twice");
+    gen_bad("sphere:n=3;h=2;h=5", "h: given twice");
+    gen_bad("sphere:n=3;h=2;height=2;height=3", "height: given twice");
+    gen_bad("hadamard:n=4;signed;signed", "signed: given twice");
 }
 END_TEST
 

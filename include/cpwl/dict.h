@@ -55,7 +55,7 @@
    Returns 0, or 1 with CPWL_ERR_INPUT in e and a message naming the
    parameter and what was expected (an N that is not a power of 4 for
    hadamard and union, sizes < 1 or > 2^12, n h > 2^22, an unknown kind
-   or key). */
+   or key, a key given twice). */
 int cpwl_dict_gen_str(fmpq_mat_t A, const char *spec, uint64_t seed,
                       cpwl_err_t e);
 

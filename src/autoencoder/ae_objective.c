@@ -130,6 +130,11 @@ static int ae_obj_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
         if (S->cached)
         {
             kk = terms != NULL ? terms[k] : k;
+            /* a code of probability 0 adds nothing: skipped, as
+               cpwl_ae_expect_val skips it (its relu signs need not be
+               decidable) */
+            if (fmpq_is_zero(S->K.q + h + kk))
+                continue;
             yy = Y + kk * n;
             pp = P + kk;
         }
@@ -148,6 +153,8 @@ static int ae_obj_eval(cpwl_val_ptr f, cpwl_val_ptr g, cpwl_val_srcptr x,
                 fmpq_set(p, it->p);
                 xc = it->x;
             }
+            if (fmpq_is_zero(p))
+                continue;
             cpwl_dict_apply(yq, S->A, xc);
             for (i = 0; i < n; i++)
                 cpwl_val_set_fmpq(y + i, yq + i, A);

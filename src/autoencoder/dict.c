@@ -126,6 +126,16 @@ static int dict_parse_keys(dict_spec *S, const char *kind, const char *p,
         len = (size_t) (end - p);
         eq = memchr(p, '=', len);
         klen = eq != NULL ? (size_t) (eq - p) : len;
+        /* a key given twice: refused rather than the last one winning */
+        if ((klen == 1 && *p == 'n' && S->have_n)
+            || (klen == 1 && *p == 'h' && S->have_h)
+            || (klen == 5 && strncmp(p, "bases", 5) == 0 && S->have_bases)
+            || (klen == 6 && strncmp(p, "height", 6) == 0 && S->have_height)
+            || (klen == 6 && strncmp(p, "signed", 6) == 0 && S->is_signed))
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "dictionary %s: %.*s: "
+                                "given twice; expected each key once (%s: "
+                                "keys %s)", spec, (int) klen, p, kind,
+                                allowed);
         if (klen == 6 && strncmp(p, "signed", 6) == 0 && eq == NULL
             && strstr(allowed, "signed") != NULL)
             S->is_signed = 1;

@@ -213,36 +213,54 @@ void cpwl_ae_recovery_init(cpwl_ae_recovery_t R)
     R->progress_data = NULL;
 }
 
-/* Free the kept codes (their arrays hold exactly n x h and n entries). */
+/* The kept codes' arrays hold kept_cap(n) codes: the power of 2 >= n (0
+   for none), so that keeping n codes costs O(n h), not O(n^2 h). */
+static slong kept_cap(slong n)
+{
+    slong c = 1;
+    if (n == 0)
+        return 0;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
+/* Free the kept codes. */
 static void kept_clear(fmpq **x, fmpz **idx, slong *n, slong h)
 {
     if (*n > 0)
     {
-        _fmpq_vec_clear(*x, *n * h);
-        _fmpz_vec_clear(*idx, *n);
+        slong c = kept_cap(*n);
+        _fmpq_vec_clear(*x, c * h);
+        _fmpz_vec_clear(*idx, c);
     }
     *x = NULL;
     *idx = NULL;
     *n = 0;
 }
 
-/* Keep code x (h entries) number i as the n-th, growing the arrays. */
+/* Keep code x (h entries) number i as the n-th, doubling the arrays when
+   they are full. */
 static void kept_push(fmpq **x, fmpz **idx, slong *n, slong h,
                       const fmpq *code, const fmpz_t i)
 {
-    slong m = *n, j;
-    fmpq *nx = _fmpq_vec_init((m + 1) * h);
-    fmpz *ni = _fmpz_vec_init(m + 1);
-    for (j = 0; j < m * h; j++)
-        fmpq_swap(nx + j, *x + j);
-    for (j = 0; j < m; j++)
-        fmpz_swap(ni + j, *idx + j);
+    slong m = *n, c = kept_cap(m), j;
+    if (m == c)
+    {
+        slong nc = m == 0 ? 1 : 2 * m;
+        fmpq *nx = _fmpq_vec_init(nc * h);
+        fmpz *ni = _fmpz_vec_init(nc);
+        for (j = 0; j < m * h; j++)
+            fmpq_swap(nx + j, *x + j);
+        for (j = 0; j < m; j++)
+            fmpz_swap(ni + j, *idx + j);
+        kept_clear(x, idx, n, h);
+        *x = nx;
+        *idx = ni;
+    }
     for (j = 0; j < h; j++)
-        fmpq_set(nx + m * h + j, code + j);
-    fmpz_set(ni + m, i);
-    kept_clear(x, idx, n, h);
-    *x = nx;
-    *idx = ni;
+        fmpq_set(*x + m * h + j, code + j);
+    fmpz_set(*idx + m, i);
     *n = m + 1;
 }
 

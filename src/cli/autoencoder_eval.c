@@ -345,5 +345,6 @@ clear_vecs:
 clear_mats:
     fmpq_mat_clear(A);
     fmpq_mat_clear(W);
-    return cli_finish_stdout(sub, st);
+    /* a write error is reported once, by main's cli_finish_stdout */
+    return st;
 }

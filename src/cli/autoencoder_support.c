@@ -576,7 +576,7 @@ int cli_ae_support(int argc, char **argv)
             status = cli_usage(SUB, "--x: expected %ld entries (one per "
                                "atom of the dictionary), got %ld", (long) h,
                                (long) m);
-        else if (cpwl_io_parse_vector(v, h, xs, "x", e) != CPWL_OK)
+        else if (cpwl_io_parse_vector(v, h, xs, "--x", e) != CPWL_OK)
             status = cli_fail(SUB, e);
         else
             status = run_code(A, W, v, eps, json);

@@ -276,6 +276,20 @@ static void run_clear(train_run *T)
     arb_clear(T->b_last);
 }
 
+/* The library names the optimiser's epsilon `eps` (its field); here
+   --eps is the threshold and the optimiser's is --opt-eps. */
+static int train_optim_fail(cpwl_err_t e)
+{
+    char buf[CPWL_ERR_MSG_LEN], *p;
+    while ((p = strstr(e->msg, "`eps`")) != NULL)
+    {
+        snprintf(buf, sizeof buf, "%.*s`opt_eps`%s", (int) (p - e->msg),
+                 e->msg, p + strlen("`eps`"));
+        memcpy(e->msg, buf, sizeof buf);
+    }
+    return cli_fail(SUB, e);
+}
+
 /* The run: steps steps of R, the distance at every iterate, f and the
    gradient at t = 1, every g->every-th and the last.  Stops early on
    Ctrl-C (*stopped), an exact entry past CPWL_TRACE_MAX_BITS (*too_big),
@@ -335,7 +349,7 @@ static int train_loop(train_run *T, cpwl_optim_t R, const train_args *g,
         }
         if (r != 0)
         {
-            status = cli_fail(SUB, e);
+            status = train_optim_fail(e);
             break;
         }
         train_progress(&ps, R->t, steps);
@@ -571,7 +585,7 @@ int cli_ae_train(int argc, char **argv)
             fmpq_set(x1 + i * n + j, fmpq_mat_entry(W, i, j));
     if (cpwl_optim_init(R, a.o, O, x1, A, e) != CPWL_OK)
     {
-        status = cli_fail(SUB, e);
+        status = train_optim_fail(e);
         goto done;
     }
     run_ok = 1;
