@@ -212,8 +212,8 @@ int main(void)
     t0 = now();
     do
     {
-        if (cpwl_ae_expect(loss, G, Ge, W, eps, A, C, 0, NULL, NULL, NULL, NULL, pred,
-                           e) != 0)
+        if (cpwl_ae_expect(loss, G, Ge, W, eps, A, C, 0, NULL, NULL, NULL,
+                           NULL, pred, e) != 0)
             die("exact", e);
         tq.reps++;
     }
@@ -235,8 +235,8 @@ int main(void)
     t0 = now();
     do
     {
-        if (cpwl_ae_expect_val(lv, Gv, Gev, Wv, ev, A, C, 0, NULL, NULL, NULL, NULL, B,
-                               pred, e) != 0)
+        if (cpwl_ae_expect_val(lv, Gv, Gev, Wv, ev, A, C, 0, NULL, NULL, NULL,
+                               NULL, B, pred, e) != 0)
             die("binary64", e);
         tb.reps++;
     }

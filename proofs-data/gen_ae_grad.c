@@ -192,7 +192,7 @@ void gen_ae_grad(const char *dir)
         /* the float user's estimate at A^T */
         fmpq_mat_transpose(W, A);
         if (cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, 0, MC_N, MC_R,
-                                 MC_SEED, e) != 0)
+                                 MC_SEED, NULL, e) != 0)
             ae_die(e);
         s[4] = fmpz_get_str(NULL, 10, cnt);
         s[5] = q_get(mu);

@@ -235,6 +235,26 @@ check("codes", d["codes"], 35960)' >"$tmp/check.py"
         why="$why$(python3 "$tmp/check.py" <"$tmp/out" 2>&1)"
     fi
     report "Ctrl-C: the partial sum, marked, exit 130" "$why"
+    # Ctrl-C in the Monte-Carlo draws (10^7 of them, minutes): the exact
+    # sums are complete, the estimate is not printed.
+    "$CPWL" autoencoder grad --dict "$tmp/A.csv" --codes "$tmp/two.csv" \
+        --eps 1 --monte-carlo 1000000 --json >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_catching "$pid"
+    sleep 1
+    interrupt $pid
+    why=""
+    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+    grep -q "Monte-Carlo estimate was not finished" "$tmp/err" ||
+        why="$why no message on stderr;"
+    if [ $have_py -eq 1 ]; then
+        printf '%s\n' "$PYHEAD" 'check("complete", d["complete"], False)
+check("codes_done", d["codes_done"], 2)
+check("no estimate", "monte_carlo" in d, False)' >"$tmp/check.py"
+        why="$why$(python3 "$tmp/check.py" <"$tmp/out" 2>&1)"
+    fi
+    report "Ctrl-C in the Monte-Carlo draws: exact sums, no estimate, exit 130" \
+        "$why"
 fi
 
 # ---- bad input: exit 2, one line --------------------------------------------
@@ -252,6 +272,9 @@ call autoencoder eval --dict "$tmp/A.csv" --y $Y --eps abc
 bad "eval: --eps not a number" '--eps'
 call autoencoder grad --dict "$tmp/A.csv" --codes "$tmp/two.csv" --eps one
 bad "grad: --eps not a number" '--eps'
+call autoencoder grad --dict "$tmp/A.csv" --codes "$tmp/two.csv" --eps 1 \
+    --monte-carlo 1000 --repeats 10 --max-draws 9999
+bad "grad: more draws than --max-draws" '--max-draws' '9999'
 call autoencoder eval --dict "$tmp/A.csv" --x 1,0,1 --eps 1
 bad "eval: --x of the wrong length" '--x' '6'
 call autoencoder eval --dict "$tmp/A.csv" --y $Y --x 1,0,0,0,1,0 --eps 1

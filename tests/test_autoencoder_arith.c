@@ -56,7 +56,8 @@ START_TEST(test_arb_contains)
             Ev = cpwl_val_vec_init(h, B);
             enter(Wv, ev, W, eps, B);
             ck_assert_int_eq(cpwl_ae_expect_val(Lv, Gv, Ev, Wv, ev, A, C, 0,
-                                                NULL, NULL, NULL, NULL, B, pred, e), 0);
+                                                NULL, NULL, NULL, NULL, B,
+                                                pred, e), 0);
             ck_assert(arb_contains_fmpq(&Lv->b, L));
             for (i = 0; i < h * n; i++)
                 ck_assert(arb_contains_fmpq(&Gv[i].b, GW + i));
@@ -296,8 +297,8 @@ static void one_code_expect(fmpq_t L, fmpq *GW, const fmpq_mat_t W,
     cpwl_codes_init(C);
     if (cpwl_codes_read_str(C, buf, len, "one code", h, e) != 0)
         ck_abort_msg("one code refused: %s", e->msg);
-    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL, NULL, NULL,
-                                    pred, e), 0);
+    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL,
+                                    NULL, NULL, pred, e), 0);
     cpwl_codes_clear(C);
     cpwl_pred_ctx_clear(pred);
     cpwl_err_clear(e);
@@ -354,8 +355,8 @@ START_TEST(test_objective)
             cpwl_val_set_fmpq(xv + i * n + j, fmpq_mat_entry(W, i, j), Q);
     /* all terms: cpwl_ae_expect */
     ck_assert_int_eq(cpwl_objective_eval(fv, gv, xv, NULL, 0, 1, O, Q, e), 0);
-    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL, NULL, NULL,
-                                    pred, e), 0);
+    ck_assert_int_eq(cpwl_ae_expect(L, GW, NULL, W, eps, A, C, 0, NULL, NULL,
+                                    NULL, NULL, pred, e), 0);
     ck_assert(fmpq_equal(&fv->q, L));
     for (i = 0; i < 24; i++)
         ck_assert(fmpq_equal(&gv[i].q, GW + i));
@@ -474,7 +475,7 @@ START_TEST(test_objective_prob0)
     Gv = cpwl_val_vec_init(24, B);
     enter(Wv, ev, W, eps, B);
     ck_assert_int_eq(cpwl_ae_expect_val(Lv, Gv, NULL, Wv, ev, A, C, 0, NULL,
-                                        NULL, B, pred, e), 0);
+                                        NULL, NULL, NULL, B, pred, e), 0);
     ck_assert_msg(cpwl_objective_eval(fv, gv, Wv, NULL, 0, 1, O, B, e) == 0,
                   "%s", e->msg);
     ck_assert(arb_equal(&fv->b, &Lv->b));
@@ -688,7 +689,7 @@ START_TEST(test_mc)
     norm = sqrt(norm);
     ck_assert(norm > 0);
     ck_assert_int_eq(cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, 0, 2, 2,
-                                          seed, e), 0);
+                                          seed, NULL, e), 0);
     ck_assert_msg(mean == norm, "mean %a, norm %a", mean, norm);
     ck_assert(sd == 0.0);
     cpwl_codes_clear(C);
@@ -713,7 +714,7 @@ START_TEST(test_mc)
         want[r] = 0.75 * (double) cnt / (double) N;
     }
     ck_assert_int_eq(cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, 0, N, Rr,
-                                          seed, e), 0);
+                                          seed, NULL, e), 0);
     for (r = 0, m = 0; r < Rr; r++)
         m += want[r];
     m /= (double) Rr;
@@ -725,7 +726,7 @@ START_TEST(test_mc)
     ck_assert(sd > 0);
     /* no draw */
     ck_assert_int_eq(cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, 0, 0, 1,
-                                          seed, e), 1);
+                                          seed, NULL, e), 1);
     cpwl_codes_clear(C);
 
     fmpq_clear(q);

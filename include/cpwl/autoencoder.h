@@ -142,12 +142,14 @@ void cpwl_ae_perturb(fmpq_mat_t W, const fmpq_mat_t Adict,
    for each of the N draws (one splitmix64 stream from seed for all
    repeats), y = A_dict x exactly, entered rounded, G = G + 1 term
    (cpwl_ae_sample's order); G = G (1/N) (1/N rounded once); the norm
-   sqrt(dot(G, G)).  Reproducible bit for bit.  Returns 0, or 1 with a
-   message in e (N < 1, R < 1, sizes that do not agree). */
+   sqrt(dot(G, G)).  Reproducible bit for bit.  Returns 0; 1 with a
+   message in e (N < 1, R < 1, sizes that do not agree); 3 when *stop
+   (may be NULL; polled before each draw) was set (*mean = *sd = 0). */
 int cpwl_ae_mc_grad_norm(double *mean, double *sd, const fmpq_mat_t W,
                          const fmpq *eps, const fmpq_mat_t Adict,
                          const cpwl_codes_t C, int relu_d0, slong N,
-                         slong R, uint64_t seed, cpwl_err_t e);
+                         slong R, uint64_t seed,
+                         volatile sig_atomic_t *stop, cpwl_err_t e);
 
 /* Support recovery.  For a scalar threshold eps, supp relu(W y - eps) =
    {i : (W y)_i > eps} (relu(0) = 0), which equals a set S exactly when

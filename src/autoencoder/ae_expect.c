@@ -188,7 +188,8 @@ int cpwl_ae_expect(fmpq_t loss, fmpq *GW, fmpq *Geps, const fmpq_mat_t W,
 int cpwl_ae_mc_grad_norm(double *mean, double *sd, const fmpq_mat_t W,
                          const fmpq *eps, const fmpq_mat_t Adict,
                          const cpwl_codes_t C, int relu_d0, slong N,
-                         slong R, uint64_t seed, cpwl_err_t e)
+                         slong R, uint64_t seed,
+                         volatile sig_atomic_t *stop, cpwl_err_t e)
 {
     slong n = fmpq_mat_nrows(Adict), h = fmpq_mat_ncols(Adict), i, j, r, s;
     slong k;
@@ -246,6 +247,11 @@ int cpwl_ae_mc_grad_norm(double *mean, double *sd, const fmpq_mat_t W,
             cpwl_val_zero(G + i, A);
         for (s = 0; s < N && st == 0; s++)
         {
+            if (stop != NULL && *stop)
+            {
+                st = 3;
+                break;
+            }
             cpwl_codes_draw(x, supp, &k, C, &state);
             cpwl_dict_apply(yq, Adict, x);
             for (j = 0; j < n; j++)
@@ -253,6 +259,8 @@ int cpwl_ae_mc_grad_norm(double *mean, double *sd, const fmpq_mat_t W,
             st = cpwl_ae_sample(NULL, G, NULL, NULL, Wv, ev, y, c + 0,
                                 relu_d0, w, A, pred, e);
         }
+        if (st != 0)
+            break;
         for (i = 0; i < h * n; i++)
             cpwl_val_mul(G + i, G + i, c + 1, A);
         cpwl_val_dot(c + 2, G, G, h * n, A);

@@ -209,6 +209,7 @@ int cli_ae_grad(int argc, char **argv)
         {"repeats", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'},
         {"max-codes", required_argument, NULL, 'm'},
+        {"max-draws", required_argument, NULL, 'X'},
         {"show-grad", no_argument, NULL, 'g'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -218,10 +219,10 @@ int cli_ae_grad(int argc, char **argv)
     const char *dict = NULL, *codes = NULL, *epss = NULL, *at = NULL,
         *deltas = NULL;
     slong ndir = 4, height = 8, mc = 0, repeats = 10, seed = 0,
-        max_codes = 1000000, dir_given = 0, height_given = 0,
-        rep_given = 0, n = 0, h = 0, r, best = -1;
+        max_codes = 1000000, max_draws = 10000000, dir_given = 0,
+        height_given = 0, rep_given = 0, n = 0, h = 0, r, best = -1;
     int c, st = CPWL_OK, relu_d0 = 0, json = 0, show = 0, scalar = 0;
-    int pmode = CLI_PROGRESS_AUTO, interrupted = 0;
+    int pmode = CLI_PROGRESS_AUTO, interrupted = 0, mc_stopped = 0;
     fmpq_mat_t A, W, Wr;
     fmpq *eps = NULL;
     fmpq_t delta;
@@ -270,6 +271,10 @@ int cli_ae_grad(int argc, char **argv)
             case 'S':
                 st = cli_parse_slong(&seed, sub, "--seed", optarg, 0,
                                      WORD_MAX);
+                break;
+            case 'X':
+                st = cli_parse_slong(&max_draws, sub, "--max-draws", optarg,
+                                     1, WORD_MAX);
                 break;
             case 'm':
                 st = cli_parse_slong(&max_codes, sub, "--max-codes", optarg,
@@ -334,6 +339,13 @@ int cli_ae_grad(int argc, char **argv)
                        (long) max_codes);
         goto done;
     }
+    if (mc > 0 && mc > max_draws / repeats)
+    {
+        st = cli_usage(sub, "--monte-carlo %ld with --repeats %ld: more than "
+                       "--max-draws %ld draws", (long) mc, (long) repeats,
+                       (long) max_draws);
+        goto done;
+    }
 
     /* the sums, exactly */
     a.A = A;
@@ -367,16 +379,18 @@ int cli_ae_grad(int argc, char **argv)
                 best = r;
         }
     }
+    if (st == 0 && !interrupted && mc > 0)
+    {
+        st = cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, relu_d0, mc,
+                                  repeats, (uint64_t) seed, &cli_interrupted,
+                                  e);
+        mc_stopped = st == 3;
+        if (mc_stopped)
+            st = 0;
+    }
     cli_progress_end(&ps);
     cli_restore_sigint(&old);
     if (st != 0)
-    {
-        st = cli_fail(sub, e);
-        goto sums_done;
-    }
-    if (!interrupted && mc > 0
-        && cpwl_ae_mc_grad_norm(&mean, &sd, W, eps, A, C, relu_d0, mc,
-                                repeats, (uint64_t) seed, e) != 0)
     {
         st = cli_fail(sub, e);
         goto sums_done;
@@ -417,12 +431,13 @@ int cli_ae_grad(int argc, char **argv)
                 printf("null");
             printf("}");
         }
-        if (mc > 0 && !interrupted)
+        if (mc > 0 && !interrupted && !mc_stopped)
             printf(", \"monte_carlo\": {\"draws\": %ld, \"repeats\": %ld, "
                    "\"seed\": %ld, \"arith\": \"binary64\", \"mean\": %.17g, "
                    "\"sd\": %.17g}", (long) mc, (long) repeats, (long) seed,
                    mean, sd);
-        printf(", \"complete\": %s}\n", interrupted ? "false" : "true");
+        printf(", \"complete\": %s}\n",
+               interrupted || mc_stopped ? "false" : "true");
     }
     else
     {
@@ -458,7 +473,7 @@ int cli_ae_grad(int argc, char **argv)
                 flint_free(t);
             }
         }
-        if (mc > 0 && !interrupted)
+        if (mc > 0 && !interrupted && !mc_stopped)
         {
             char *t = cli_ae_norm_text(S.n2);
             printf("\nMonte-Carlo in binary64 (%ld draws, %ld repeats, seed "
@@ -468,6 +483,12 @@ int cli_ae_grad(int argc, char **argv)
             print_row("exact |E dL/dW|_F", t);
             flint_free(t);
         }
+    }
+    if (mc_stopped)
+    {
+        fprintf(stderr, "cpwl %s: interrupted: the Monte-Carlo estimate was "
+                "not finished (the exact sums printed are complete)\n", sub);
+        st = CLI_EXIT_INTERRUPTED;
     }
     if (interrupted)
     {
@@ -494,5 +515,6 @@ done:
     fmpq_clear(delta);
     cpwl_pred_ctx_clear(pred);
     cpwl_err_clear(e);
-    return cli_finish_stdout(sub, st);
+    /* a write error is reported once, by main's cli_finish_stdout */
+    return st;
 }

@@ -2,11 +2,11 @@
    for the weight-tied autoencoder (module autoencoder,
    docs/autoencoder.md), exactly, against values derived by hand.
 
-   The issue's example: n = 4, h = 6, A = [e1, e2, e3, e4, a5, a6],
-   a5 = (1, 1, 1, 1)/2, a6 = (1, -1, 1, -1)/2, x* = e1 + e5, so
-   y = (3/2, 1/2, 1/2, 1/2) and, at W = A^T, Wy = (<A_i, y>)_i =
-   (3/2, 1/2, 1/2, 1/2, 3/2, 1/2).  supp relu(Wy - eps) = {i : Wy_i > eps}
-   is {1, 5} for 1/2 <= eps < 3/2, empty for eps >= 3/2 and everything
+   The chapter's example (docs/autoencoder.md): n = 4, h = 6,
+   A = [e1, e2, e3, e4, a5, a6], a5 = (1, 1, 1, 1)/2, a6 = (1, -1, 1, -1)/2,
+   x* = e1 + e5, so y = (3/2, 1/2, 1/2, 1/2) and, at W = A^T,
+   Wy = (<A_i, y>)_i = (3/2, 1/2, 1/2, 1/2, 3/2, 1/2).
+   supp relu(Wy - eps) = {i : Wy_i > eps} is {1, 5} for 1/2 <= eps < 3/2, empty for eps >= 3/2 and everything
    for eps < 1/2: the window of {1, 5} is [1/2, 3/2).
 
    Union of bases [I_16, H_16/4] (mu = 1/4), supports of size 2, value 1:
@@ -381,8 +381,8 @@ static int claim_grad(char *computed, size_t clen, char *why, size_t wlen,
         fmpq_set_si(row + j, -1, 2);
     for (d0 = 0; ok && d0 <= (k == 7); d0++)
     {
-        if (cpwl_ae_expect(L, GW, Ge, W, eps, A, C, d0, NULL, NULL, NULL, NULL, pred,
-                           e) != 0)
+        if (cpwl_ae_expect(L, GW, Ge, W, eps, A, C, d0, NULL, NULL, NULL,
+                           NULL, pred, e) != 0)
         {
             ok = fails(why, wlen, e->msg);
             break;
