@@ -10,6 +10,13 @@
 #include <string.h>
 #include "autoencoder_train.h"
 
+/* An exact run stops when an entry of W_t passes this many bits.  The
+   gradient is cubic in W, so the entries' sizes about triple at every
+   step, and a step costs codes x h n products of such numbers: at 2^16
+   bits a step of the chapter's small examples takes about a second, at
+   2^20 (module trace's cap) minutes, and hours for larger ones. */
+#define AE_TRAIN_MAX_BITS ((slong) 1 << 16)
+
 static void point_init(train_point *p)
 {
     fmpq_init(p->f);
@@ -292,7 +299,7 @@ static int train_optim_fail(cpwl_err_t e)
 
 /* The run: steps steps of R, the distance at every iterate, f and the
    gradient at t = 1, every g->every-th and the last.  Stops early on
-   Ctrl-C (*stopped), an exact entry past CPWL_TRACE_MAX_BITS (*too_big),
+   Ctrl-C (*stopped), an exact entry past AE_TRAIN_MAX_BITS (*too_big),
    an Arb sign it cannot decide (*lost), a float iterate that is not
    finite (T->finite = 0, said here).  Returns an exit status. */
 static int train_loop(train_run *T, cpwl_optim_t R, const train_args *g,
@@ -317,7 +324,7 @@ static int train_loop(train_run *T, cpwl_optim_t R, const train_args *g,
             break;
         }
         if (!last && T->A->kind == CPWL_ARITH_EXACT
-            && cpwl_optim_exact_bits(R) > CPWL_TRACE_MAX_BITS)
+            && cpwl_optim_exact_bits(R) > AE_TRAIN_MAX_BITS)
             *too_big = last = 1;
         if (!last && cli_interrupted)
             *stopped = last = 1;
@@ -628,7 +635,7 @@ int cli_ae_train(int argc, char **argv)
                 "entries passed %ld bits (the gradient is cubic in W: the "
                 "sizes about triple each step); use an --arith of arb:P or a "
                 "float format\n", SUB, (long) T.t_last,
-                (long) CPWL_TRACE_MAX_BITS);
+                (long) AE_TRAIN_MAX_BITS);
         status = CPWL_ERR_INPUT;
     }
     else if (lost)

@@ -52,7 +52,9 @@ static void put_verdict(FILE *f, const train_run *T, const train_args *g,
     ss = cli_arb_str(s, !T->exact_pts, 10);
     ms = cli_arb_str(m, !T->exact_pts, 10);
     ls = cli_arb_str(l, !T->exact_pts, 10);
-    if (!start0)
+    /* the ratios to the start's distance, when it is known positive (a
+       ball that lost its enclosure at t = 1 gives none) */
+    if (!start0 && arb_is_positive(s))
     {
         arb_div(r, m, s, prec);
         rs = cli_arb_str(r, 0, 6);
