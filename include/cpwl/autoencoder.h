@@ -47,7 +47,8 @@ typedef struct
     cpwl_val_ptr e;             /* n */
     cpwl_val_ptr u;             /* h */
     cpwl_val_ptr t;             /* 4 temporaries */
-    int *act;                   /* h */
+    int *act;                   /* h: a_i */
+    int *pos;                   /* h: 1 where z_i > 0 */
 }
 cpwl_ae_work_struct;
 

@@ -16,6 +16,7 @@ void cpwl_ae_work_init(cpwl_ae_work_t w, slong h, slong n,
     w->u = cpwl_val_vec_init(h, A);
     w->t = cpwl_val_vec_init(4, A);
     w->act = flint_malloc(sizeof(int) * FLINT_MAX(h, 1));
+    w->pos = flint_malloc(sizeof(int) * FLINT_MAX(h, 1));
 }
 
 void cpwl_ae_work_clear(cpwl_ae_work_t w, const cpwl_arith_t A)
@@ -27,6 +28,7 @@ void cpwl_ae_work_clear(cpwl_ae_work_t w, const cpwl_arith_t A)
     cpwl_val_vec_clear(w->u, w->h, A);
     cpwl_val_vec_clear(w->t, 4, A);
     flint_free(w->act);
+    flint_free(w->pos);
 }
 
 /* out = term (weight NULL) or out + weight term; tmp a scratch value. */
@@ -80,6 +82,7 @@ int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
             cpwl_val_set(w->r + i, w->z + i, A);
         else
             cpwl_val_zero(w->r + i, A);
+        w->pos[i] = s > 0;
         w->act[i] = s > 0 ? 1 : (s == 0 ? (relu_d0 != 0) : 0);
         if (act != NULL)
             act[i] = w->act[i];
@@ -90,7 +93,7 @@ int cpwl_ae_sample(cpwl_val_ptr loss, cpwl_val_ptr GW, cpwl_val_ptr Geps,
     for (j = 0; j < n; j++)
         cpwl_val_zero(w->yhat + j, A);
     for (i = 0; i < h; i++)
-        if (cpwl_val_sgn(w->r + i, A) != 0)
+        if (w->pos[i])      /* decided once, in step 2 */
             cpwl_val_axpy(w->yhat, w->r + i, W + i * n, n, A);
 
     /* 4: e and L = dot(e, e) (1/2) */
