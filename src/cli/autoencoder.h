@@ -2,7 +2,7 @@
    file per action (autoencoder_gen.c, autoencoder_eval.c,
    autoencoder_grad.c, autoencoder_support.c, autoencoder_train.c), the
    dispatch and usage in autoencoder.c, the readers every action shares
-   in autoencoder_common.c. */
+   in autoencoder_common.c, their printing in autoencoder_print.c. */
 #ifndef CPWL_CLI_AUTOENCODER_H
 #define CPWL_CLI_AUTOENCODER_H
 
@@ -37,11 +37,17 @@ int cli_ae_parse_y(fmpq *y, const char *sub, const char *s, slong n);
 int cli_ae_read_codes(cpwl_codes_t C, const char *sub, const char *s,
                       slong h);
 
-/* Printing shared by eval and grad (autoencoder_eval.c; an exact value
+/* Printing shared by the actions (autoencoder_print.c; an exact value
    in the text is cli_q_str(q, 1)).
+   cli_ae_row, cli_ae_qline, cli_ae_vline: a text row "label  value"
+   (the label in 24 columns), the value a string, a rational or a vector
+   (p/q, ...).
    cli_ae_norm_text: sqrt(norm2) in decimal (20 digits), a new string.
    cli_ae_parse_relu_d0: --relu-prime0 0|1; an exit status. */
 char *cli_ae_norm_text(const fmpq_t norm2);
+void cli_ae_row(const char *label, const char *value);
+void cli_ae_qline(const char *label, const fmpq_t q);
+void cli_ae_vline(const char *label, const fmpq *v, slong n);
 void cli_ae_print_vec(FILE *f, const fmpq *v, slong n);
 void cli_ae_json_vec(FILE *f, const fmpq *v, slong n);
 void cli_ae_json_matrix(FILE *f, const fmpq *M, slong rows, slong cols);

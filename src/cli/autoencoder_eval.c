@@ -1,66 +1,9 @@
 /* cpwl autoencoder eval: one sample y (or y = A x), exactly: the support
-   of relu(W y - eps), the reconstruction, the loss and its gradient.
-   Also the printing helpers eval and grad share (autoencoder.h). */
+   of relu(W y - eps), the reconstruction, the loss and its gradient. */
 #include <getopt.h>
 #include <string.h>
 #include "autoencoder.h"
 
-char *cli_ae_norm_text(const fmpq_t norm2)
-{
-    arb_t b;
-    char *s;
-    arb_init(b);
-    cpwl_ae_norm_arb(b, norm2, 128);
-    s = cli_arb_str(b, 0, 20);
-    arb_clear(b);
-    return s;
-}
-
-void cli_ae_print_vec(FILE *f, const fmpq *v, slong n)
-{
-    fputc('(', f);
-    cli_print_fmpq_vec(f, v, n, ", ", 0);
-    fputc(')', f);
-}
-
-void cli_ae_json_vec(FILE *f, const fmpq *v, slong n)
-{
-    fputc('[', f);
-    cli_print_fmpq_vec(f, v, n, ", ", 1);
-    fputc(']', f);
-}
-
-void cli_ae_json_matrix(FILE *f, const fmpq *M, slong rows, slong cols)
-{
-    slong i;
-    fputc('[', f);
-    for (i = 0; i < rows; i++)
-    {
-        if (i > 0)
-            fputs(", ", f);
-        cli_ae_json_vec(f, M + i * cols, cols);
-    }
-    fputc(']', f);
-}
-
-void cli_ae_json_q(FILE *f, const fmpq_t q)
-{
-    fputc('"', f);
-    fmpq_fprint(f, q);
-    fputc('"', f);
-}
-
-int cli_ae_parse_relu_d0(int *r, const char *sub, const char *s)
-{
-    if (strcmp(s, "0") == 0 || strcmp(s, "1") == 0)
-    {
-        *r = s[0] - '0';
-        return CPWL_OK;
-    }
-    return cli_usage(sub, "--relu-prime0: expected 0 or 1, got '%.40s'", s);
-}
-
-/* --x: h exact literals, one per atom. */
 static int parse_x(fmpq *x, const char *s, slong h)
 {
     slong k = 1;
@@ -79,25 +22,6 @@ static int parse_x(fmpq *x, const char *s, slong h)
         st = cli_fail("autoencoder eval", e);
     cpwl_err_clear(e);
     return st;
-}
-
-static void print_row(const char *label, const char *value)
-{
-    printf("%-22s%s\n", label, value);
-}
-
-static void print_qline(const char *label, const fmpq_t q)
-{
-    char *s = cli_q_str(q, 1);
-    print_row(label, s);
-    flint_free(s);
-}
-
-static void print_vline(const char *label, const fmpq *v, slong n)
-{
-    printf("%-22s", label);
-    cli_ae_print_vec(stdout, v, n);
-    putchar('\n');
 }
 
 int cli_ae_eval(int argc, char **argv)
@@ -284,35 +208,35 @@ int cli_ae_eval(int argc, char **argv)
     {
         char buf[64];
         snprintf(buf, sizeof(buf), "n = %ld, h = %ld", (long) n, (long) h);
-        print_row("dictionary", buf);
-        print_row("W", at == NULL ? "A^T" : at);
-        print_vline("y", y, n);
+        cli_ae_row("dictionary", buf);
+        cli_ae_row("W", at == NULL ? "A^T" : at);
+        cli_ae_vline("y", y, n);
         if (scalar)
-            print_qline("eps", eps);
+            cli_ae_qline("eps", eps);
         else
-            print_vline("eps", eps, h);
-        print_row("relu'(0)", relu_d0 ? "1" : "0");
-        print_vline("Wy", Wy, h);
-        print_vline("z = Wy - eps", z, h);
-        printf("%-22s{", "support of relu(z)");
+            cli_ae_vline("eps", eps, h);
+        cli_ae_row("relu'(0)", relu_d0 ? "1" : "0");
+        cli_ae_vline("Wy", Wy, h);
+        cli_ae_vline("z = Wy - eps", z, h);
+        printf("%-24s{", "support of relu(z)");
         for (k = 0; k < nsupp; k++)
             printf("%s%ld", k > 0 ? ", " : "", (long) supp[k] + 1);
         printf("}\n");
-        print_vline("r = relu(z)", r, h);
-        print_vline("yhat = W^T r", yhat, n);
-        print_vline("e = yhat - y", ev, n);
-        print_qline("loss L", L);
+        cli_ae_vline("r = relu(z)", r, h);
+        cli_ae_vline("yhat = W^T r", yhat, n);
+        cli_ae_vline("e = yhat - y", ev, n);
+        cli_ae_qline("loss L", L);
         for (i = 0; i < h; i++)
         {
             snprintf(buf, sizeof(buf), "dL/dW row %ld", (long) i + 1);
-            print_vline(buf, GW + i * n, n);
+            cli_ae_vline(buf, GW + i * n, n);
         }
-        print_vline("dL/deps_i", Ge, h);
+        cli_ae_vline("dL/deps_i", Ge, h);
         if (scalar)
-            print_qline("dL/deps (scalar eps)", s);
-        print_qline("|dL/dW|_F^2", n2);
+            cli_ae_qline("dL/deps (scalar eps)", s);
+        cli_ae_qline("|dL/dW|_F^2", n2);
         t = cli_ae_norm_text(n2);
-        print_row("|dL/dW|_F", t);
+        cli_ae_row("|dL/dW|_F", t);
         flint_free(t);
     }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <flint/fmpq_vec.h>
 #include "autoencoder.h"
+#include "optim_opts.h"
 #include "json.h"
 
 #define SUB "autoencoder gen"
@@ -30,19 +31,6 @@ static int gen_seed(uint64_t *seed, const char *s)
         return cli_usage(SUB, "--seed: expected an integer from 0 to "
                          "18446744073709551615, got \"%.40s\"", s);
     *seed = (uint64_t) v;
-    return CPWL_OK;
-}
-
-static int gen_q(fmpq_t q, const char *opt, const char *s)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    if (cpwl_num_parse_fmpq(q, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
-    {
-        char t[CPWL_ERR_QUOTE_SIZE];
-        cpwl_err_quote(t, sizeof t, s, strlen(s));
-        return cli_usage(SUB, "%s: %s: %s", opt, t, e->msg);
-    }
     return CPWL_OK;
 }
 
@@ -264,11 +252,11 @@ static int gen_codes(int argc, char **argv)
             random_opts = 1;
             break;
         case OPT_M1:
-            st = gen_q(m1, "--m1", optarg);
+            st = cli_optim_fmpq(m1, SUB, "--m1", optarg);
             have_m1 = random_opts = 1;
             break;
         case OPT_M2:
-            st = gen_q(m2, "--m2", optarg);
+            st = cli_optim_fmpq(m2, SUB, "--m2", optarg);
             have_m2 = random_opts = 1;
             break;
         case OPT_GRID:

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <string.h>
 #include "autoencoder.h"
+#include "optim_opts.h"
 
 /* One exact expectation (a partial sum when Ctrl-C stopped it). */
 typedef struct
@@ -86,25 +87,6 @@ static int exact_sum(ae_sum *S, const fmpq_mat_t W, const ae_sum_args *a,
     return st;
 }
 
-static void print_row(const char *label, const char *value)
-{
-    printf("%-24s%s\n", label, value);
-}
-
-static void print_qline(const char *label, const fmpq_t q)
-{
-    char *s = cli_q_str(q, 1);
-    print_row(label, s);
-    flint_free(s);
-}
-
-static void print_vline(const char *label, const fmpq *v, slong n)
-{
-    printf("%-24s", label);
-    cli_ae_print_vec(stdout, v, n);
-    putchar('\n');
-}
-
 static void scalar_deriv(fmpq_t s, const fmpq *Ge, slong h)
 {
     slong i;
@@ -124,24 +106,24 @@ static void print_sum_text(const ae_sum *S, slong h, slong n, int scalar,
         printf("(partial: interrupted after %ld of %s codes; the sums below "
                "are over those codes only)\n", (long) fmpz_get_si(S->done),
                count_str);
-    print_qline("E[L]", S->L);
-    print_qline("|E dL/dW|_F^2", S->n2);
+    cli_ae_qline("E[L]", S->L);
+    cli_ae_qline("|E dL/dW|_F^2", S->n2);
     t = cli_ae_norm_text(S->n2);
-    print_row("|E dL/dW|_F", t);
+    cli_ae_row("|E dL/dW|_F", t);
     flint_free(t);
     fmpq_init(s);
     if (scalar)
     {
         scalar_deriv(s, S->Ge, h);
-        print_qline("E dL/deps (scalar eps)", s);
+        cli_ae_qline("E dL/deps (scalar eps)", s);
     }
     if (show || !scalar)
-        print_vline("E dL/deps_i", S->Ge, h);
+        cli_ae_vline("E dL/deps_i", S->Ge, h);
     if (show)
         for (i = 0; i < h; i++)
         {
             snprintf(buf, sizeof(buf), "E dL/dW row %ld", (long) i + 1);
-            print_vline(buf, S->GW + i * n, n);
+            cli_ae_vline(buf, S->GW + i * n, n);
         }
     fmpq_clear(s);
 }
@@ -174,23 +156,6 @@ static void print_sum_json(const ae_sum *S, slong h, slong n, int scalar,
         printf(", \"grad_W\": ");
         cli_ae_json_matrix(stdout, S->GW, h, n);
     }
-}
-
-static int parse_q(fmpq_t q, const char *sub, const char *opt,
-                   const char *s)
-{
-    cpwl_err_t e;
-    int st = CPWL_OK;
-    cpwl_err_init(e);
-    if (cpwl_num_parse_fmpq(q, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
-    {
-        fprintf(stderr, "cpwl %s: %s: ", sub, opt);
-        cli_print_msg(stderr, e->msg);
-        fputc('\n', stderr);
-        st = CPWL_ERR_INPUT;
-    }
-    cpwl_err_clear(e);
-    return st;
 }
 
 int cli_ae_grad(int argc, char **argv)
@@ -314,7 +279,7 @@ int cli_ae_grad(int argc, char **argv)
     cpwl_pred_ctx_init(pred);
     if (deltas != NULL)
     {
-        if ((st = parse_q(delta, sub, "--delta", deltas)) == CPWL_OK
+        if ((st = cli_optim_fmpq(delta, sub, "--delta", deltas)) == CPWL_OK
             && fmpq_sgn(delta) <= 0)
             st = cli_usage(sub, "--delta: expected a positive radius, got "
                            "'%.40s'", deltas);
@@ -443,14 +408,14 @@ int cli_ae_grad(int argc, char **argv)
     {
         char buf[160];
         snprintf(buf, sizeof(buf), "n = %ld, h = %ld", (long) n, (long) h);
-        print_row("dictionary", buf);
-        print_row("codes", count_str);
-        print_row("W", at == NULL ? "A^T" : at);
+        cli_ae_row("dictionary", buf);
+        cli_ae_row("codes", count_str);
+        cli_ae_row("W", at == NULL ? "A^T" : at);
         if (scalar)
-            print_qline("eps", eps);
+            cli_ae_qline("eps", eps);
         else
-            print_vline("eps", eps, h);
-        print_row("relu'(0)", relu_d0 ? "1" : "0");
+            cli_ae_vline("eps", eps, h);
+        cli_ae_row("relu'(0)", relu_d0 ? "1" : "0");
         print_sum_text(&S, h, n, scalar, show, count_str);
         if (deltas != NULL && nSd > 0)
         {
@@ -469,7 +434,7 @@ int cli_ae_grad(int argc, char **argv)
                 char *t = cli_ae_norm_text(Sd[best].n2);
                 snprintf(buf, sizeof(buf), "direction %ld: %s",
                          (long) best + 1, t);
-                print_row("largest |E dL/dW|_F", buf);
+                cli_ae_row("largest |E dL/dW|_F", buf);
                 flint_free(t);
             }
         }
@@ -480,7 +445,7 @@ int cli_ae_grad(int argc, char **argv)
                    "%ld): |mean of the draws' dL/dW|_F\n", (long) mc,
                    (long) repeats, (long) seed);
             printf("%-24s%.17g\n%-24s%.17g\n", "mean", mean, "sd", sd);
-            print_row("exact |E dL/dW|_F", t);
+            cli_ae_row("exact |E dL/dW|_F", t);
             flint_free(t);
         }
     }

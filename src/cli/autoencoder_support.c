@@ -45,25 +45,18 @@ static void put_window(FILE *f, const cpwl_ae_window_t w)
     fputs(")", f);
 }
 
-static void json_q(FILE *f, const fmpq_t q)
-{
-    fputc('"', f);
-    cli_print_fmpq(f, q);
-    fputc('"', f);
-}
-
 static void json_window(FILE *f, const cpwl_ae_window_t w)
 {
     fputs("{\"lo\": ", f);
     if (w->lo_inf)
         fputs("null", f);
     else
-        json_q(f, w->lo);
+        cli_ae_json_q(f, w->lo);
     fputs(", \"hi\": ", f);
     if (w->hi_inf)
         fputs("null", f);
     else
-        json_q(f, w->hi);
+        cli_ae_json_q(f, w->hi);
     fprintf(f, ", \"empty\": %s}",
             cpwl_ae_window_is_empty(w) ? "true" : "false");
 }
@@ -81,11 +74,7 @@ static void put_set(FILE *f, const slong *s, slong k, int json)
 static void put_vec(FILE *f, const fmpq *v, slong n, int json)
 {
     if (json)
-    {
-        fputc('[', f);
-        cli_print_fmpq_vec(f, v, n, ", ", 1);
-        fputc(']', f);
-    }
+        cli_ae_json_vec(f, v, n);
     else
         cli_print_fmpq_vec(f, v, n, ",", 0);
 }
@@ -145,7 +134,7 @@ static int run_code(const fmpq_mat_t A, const fmpq_mat_t W, const fmpq *x,
         if (eps != NULL)
         {
             printf(", \"eps\": ");
-            json_q(stdout, eps);
+            cli_ae_json_q(stdout, eps);
             printf(", \"support_at_eps\": ");
             put_set(stdout, at, m, 1);
             printf(", \"recovered\": %s", rec ? "true" : "false");
@@ -265,7 +254,7 @@ static int run_point(const fmpq_mat_t W, const fmpq *y, slong n,
         if (json)
         {
             printf(", \"eps\": ");
-            json_q(stdout, eps);
+            cli_ae_json_q(stdout, eps);
             printf(", \"support_at_eps\": ");
             put_set(stdout, s, k, 1);
         }
@@ -382,7 +371,7 @@ static int run_codes(const fmpq_mat_t A, const fmpq_mat_t W,
         flint_free(q);
         json_window(stdout, R->common);
         printf(", \"best\": ");
-        json_q(stdout, R->best);
+        cli_ae_json_q(stdout, R->best);
         printf(", \"best_window\": ");
         json_window(stdout, R->best_window);
         s = fmpz_get_str(NULL, 10, R->empty);
@@ -394,9 +383,9 @@ static int run_codes(const fmpq_mat_t A, const fmpq_mat_t W,
         {
             s = fmpz_get_str(NULL, 10, R->failed);
             printf(", \"eps\": ");
-            json_q(stdout, eps);
+            cli_ae_json_q(stdout, eps);
             printf(", \"prob\": ");
-            json_q(stdout, R->prob);
+            cli_ae_json_q(stdout, R->prob);
             printf(", \"failed\": %s, \"failed_codes\": [", s);
             flint_free(s);
             put_codes(stdout, R->fail, R->fail_index, R->nfail, h, 1);
