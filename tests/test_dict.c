@@ -221,6 +221,25 @@ START_TEST(test_read_errors)
 }
 END_TEST
 
+/* "n" and "h" are a dictionary's (n rows, h columns); in a W file (h x n)
+   they count its columns and rows. */
+START_TEST(test_read_w_sizes)
+{
+    const char *t = "{\"n\": 2, \"h\": 3, \"matrix\": [[1,0],[0,1],[1,1]]}";
+    fmpq_mat_t M;
+    cpwl_err_t e;
+    fmpq_mat_init(M, 0, 0);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_matrix_read_str(M, t, strlen(t), "W.json", "W", e),
+                     CPWL_OK);
+    ck_assert(fmpq_mat_nrows(M) == 3 && fmpq_mat_ncols(M) == 2);
+    ck_assert_int_eq(cpwl_matrix_read_str(M, t, strlen(t), "A.json",
+                                          "dictionary", e), CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "n:") != NULL, "%s", e->msg);
+    fmpq_mat_clear(M);
+}
+END_TEST
+
 /* H_N / sqrt(N): A^T A = I by fmpq_mat_mul, and unit columns. */
 START_TEST(test_hadamard_orthonormal)
 {
@@ -640,6 +659,7 @@ static Suite *dict_suite(void)
     tcase_add_test(tc, test_write_read);
     tcase_add_test(tc, test_read_conventions);
     tcase_add_test(tc, test_read_errors);
+    tcase_add_test(tc, test_read_w_sizes);
     tcase_add_test(tc, test_hadamard_orthonormal);
     tcase_add_test(tc, test_hadamard_sylvester);
     tcase_add_test(tc, test_union_coherence);
