@@ -14,14 +14,9 @@
 . "$(dirname "$0")/tap.sh"
 tap_init ae
 
-# The example's dictionary: columns e1, e2, e3, e4, (1,1,1,1)/2,
-# (1,-1,1,-1)/2.
-cat >"$tmp/A.csv" <<'EOF'
-1,0,0,0,1/2,1/2
-0,1,0,0,1/2,-1/2
-0,0,1,0,1/2,1/2
-0,0,0,1,1/2,-1/2
-EOF
+# The example's dictionary (examples/dict46.csv): columns e1, e2, e3, e4,
+# (1,1,1,1)/2, (1,-1,1,-1)/2.
+cp "$(dirname "$0")/../examples/dict46.csv" "$tmp/A.csv" || exit 99
 # A perturbed W (6 x 4): A^T with row 1 = (1, 1, 0, 0), row 6 shifted.
 cat >"$tmp/W.csv" <<'EOF'
 1,1,0,0

@@ -19,12 +19,7 @@
 . "$(dirname "$0")/tap.sh"
 tap_init aesupport
 
-cat >"$tmp/A.csv" <<'EOF'
-1,0,0,0,1/2,1/2
-0,1,0,0,1/2,-1/2
-0,0,1,0,1/2,1/2
-0,0,0,1,1/2,-1/2
-EOF
+cp "$(dirname "$0")/../examples/dict46.csv" "$tmp/A.csv" || exit 99
 
 PYPRELUDE='import json, sys
 from fractions import Fraction as F

@@ -15,12 +15,7 @@
 . "$(dirname "$0")/tap.sh"
 tap_init aetrain
 
-cat >"$tmp/A.csv" <<'EOF'
-1,0,0,0,1/2,1/2
-0,1,0,0,1/2,-1/2
-0,0,1,0,1/2,1/2
-0,0,0,1,1/2,-1/2
-EOF
+cp "$(dirname "$0")/../examples/dict46.csv" "$tmp/A.csv" || exit 99
 printf 'p,x1,x2,x3,x4,x5,x6\n1,1,0,0,0,1,0\n' >"$tmp/one.csv"
 printf 'p,x1,x2,x3,x4,x5,x6\n1/3,1,0,0,0,1,0\n2/3,0,1,0,0,0,2\n' \
     >"$tmp/two.csv"
