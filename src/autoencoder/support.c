@@ -350,7 +350,8 @@ static void sweep_best(fmpq_t best, cpwl_ae_window_t W, sweep *S)
     int in_best = 1;
 
     fmpq_init(cur);
-    qsort(S->ev, S->n, sizeof *S->ev, ev_cmp);
+    if (S->n > 0)               /* ev may be NULL then: qsort's is not */
+        qsort(S->ev, S->n, sizeof *S->ev, ev_cmp);
     fmpq_set(cur, S->base);
     fmpq_set(best, cur);
     W->lo_inf = 1;
