@@ -84,7 +84,7 @@ slong cpwl_dict_nonunit_column(const fmpq_mat_t A);
 void cpwl_dict_coherence_arb(arb_t mu, const fmpq_t mu2, slong prec);
 
 /* y = A x (A n x h, x h entries, y n entries; y and x not aliased),
-   skipping the zero entries of x. */
+   skipping the zero entries of x.  Any matrix: also W y for W h x n. */
 void cpwl_dict_apply(fmpq *y, const fmpq_mat_t A, const fmpq *x);
 
 /* Read a matrix file (CSV or JSON, above) into M (initialised by the

@@ -471,12 +471,7 @@ int cpwl_ae_recovery(cpwl_ae_recovery_t R, const fmpq_mat_t W,
         else
         {
             cpwl_dict_apply(y, Adict, it->x);
-            for (i = 0; i < h; i++)
-            {
-                fmpq_zero(Wy + i);
-                for (j = 0; j < n; j++)
-                    fmpq_addmul(Wy + i, fmpq_mat_entry(W, i, j), y + j);
-            }
+            cpwl_dict_apply(Wy, W, y);      /* any matrix times a vector */
         }
         cpwl_ae_window(win, Wy, h, supp, k);
         if (cpwl_ae_window_is_empty(win))

@@ -79,18 +79,6 @@ static void put_vec(FILE *f, const fmpq *v, slong n, int json)
         cli_print_fmpq_vec(f, v, n, ",", 0);
 }
 
-/* Wy = W y. */
-static void apply_w(fmpq *Wy, const fmpq_mat_t W, const fmpq *y)
-{
-    slong i, j;
-    for (i = 0; i < fmpq_mat_nrows(W); i++)
-    {
-        fmpq_zero(Wy + i);
-        for (j = 0; j < fmpq_mat_ncols(W); j++)
-            fmpq_addmul(Wy + i, fmpq_mat_entry(W, i, j), y + j);
-    }
-}
-
 /* --x: the window of supp x for y = A x. */
 static int run_code(const fmpq_mat_t A, const fmpq_mat_t W, const fmpq *x,
                     const fmpq *eps, int json)
@@ -106,7 +94,7 @@ static int run_code(const fmpq_mat_t A, const fmpq_mat_t W, const fmpq *x,
     cpwl_ae_window_init(w);
     cpwl_pred_ctx_init(pred);
     cpwl_dict_apply(y, A, x);
-    apply_w(Wy, W, y);
+    cpwl_dict_apply(Wy, W, y);
     for (i = 0; i < h; i++)
         if (!fmpq_is_zero(x + i))
             supp[k++] = i;
@@ -192,7 +180,7 @@ static int run_point(const fmpq_mat_t W, const fmpq *y, slong n,
 
     cpwl_ae_window_init(w);
     cpwl_pred_ctx_init(pred);
-    apply_w(Wy, W, y);
+    cpwl_dict_apply(Wy, W, y);
     for (i = 0; i < h; i++)
         fmpq_set(v + i, Wy + i);
     qsort(v, h, sizeof *v, q_cmp_desc);
