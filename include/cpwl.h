@@ -34,5 +34,8 @@
 #include "cpwl/dict.h"
 #include "cpwl/codes.h"
 #include "cpwl/autoencoder.h"
+#include "cpwl/pacbayes.h"
+#include "cpwl/gauss.h"
+#include "cpwl/stochnet.h"
 
 #endif

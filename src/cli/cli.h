@@ -207,6 +207,8 @@ int cmd_convergence(int argc, char **argv);
 int cmd_tron(int argc, char **argv);
 int cmd_autoencoder(int argc, char **argv);
 extern const char cli_autoencoder_usage[];
+int cmd_pacbayes(int argc, char **argv);
+extern const char cli_pacbayes_usage[];
 extern const char cli_tron_usage[];
 extern const char cli_convergence_usage[];
 

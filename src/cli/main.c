@@ -344,6 +344,8 @@ const cli_command cli_commands[] = {
      cli_tron_usage},
     {"autoencoder", cmd_autoencoder, "sparse coding autoencoder, exact (chapter 4)",
      cli_autoencoder_usage},
+    {"pacbayes", cmd_pacbayes, "PAC-Bayes risk certificates (chapter 6)",
+     cli_pacbayes_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
@@ -704,7 +706,8 @@ int cmd_help(int argc, char **argv)
 {
     const cli_command *c;
     /* "cpwl help autoencoder eval": an action's messages point there. */
-    if (argc == 3 && strcmp(argv[1], "autoencoder") == 0)
+    if (argc == 3 && (strcmp(argv[1], "autoencoder") == 0
+                      || strcmp(argv[1], "pacbayes") == 0))
         argc = 2;
     if (argc > 2)
         return cli_usage("help", "expected at most one subcommand name");

@@ -1,0 +1,112 @@
+/* Stochastic ReLU networks: a cpwl network whose weights and biases are
+   independent Gaussians (a PAC-Bayes posterior or prior, thesis chapter 6),
+   the Monte-Carlo estimate of the empirical risk of the stochastic
+   classifier on a data set, and the certified bound on its true empirical
+   risk.
+
+   Parameters are numbered layer by layer, in each layer the weights row by
+   row and then the biases (cpwl_stochnet_num_params of them); module gauss
+   holds their means and standard deviations (binary64 numbers).  Leaky
+   slopes and other activation parameters are fixed, not random.
+
+   A sampled network has the binary64 weights w_i = mu_i + sigma_i xi_i,
+   xi_i standard normal draws from a seeded generator (docs/pacbayes.md);
+   the sampled network is exactly the network with those binary64 weights.
+
+   Its 0-1 loss on a labelled point (x, y): with one output f(x), the
+   prediction is 1 when f(x) > 0 and 0 otherwise (z = 0 is off); with k >= 2
+   outputs, the prediction is the index of the largest output, ties to the
+   lowest index.  Each decision is taken in double when the proven error
+   bound of the batched double path decides it, and otherwise exactly
+   (the predicate layer), so every counted mistake is exact for the
+   sampled network.
+
+   Sample convergence (Langford and Caruana 2002, as Dziugaite and Roy
+   2017 use it): with e_N the average empirical risk of N sampled networks,
+   the empirical risk of the stochastic classifier is at most
+   kl^{-1}(e_N, ln(2/delta')/N) with probability 1 - delta' over the
+   draws.  The PAC-Bayes bound is then taken with that upper bound as its
+   q; the certificate holds with probability 1 - delta - delta'. */
+#ifndef CPWL_STOCHNET_H
+#define CPWL_STOCHNET_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <flint/fmpz.h>
+#include <flint/fmpq.h>
+#include "cpwl/arbcompat.h"
+#include "cpwl/err.h"
+#include "cpwl/net.h"
+#include "cpwl/erm.h"
+#include "cpwl/gauss.h"
+#include "cpwl/pacbayes.h"
+
+typedef struct
+{
+    cpwl_net_t net;             /* shape, activations; weights = the means */
+    cpwl_gauss_t w;             /* the distribution of the parameters */
+}
+cpwl_stochnet_struct;
+
+typedef cpwl_stochnet_struct cpwl_stochnet_t[1];
+
+void cpwl_stochnet_init(cpwl_stochnet_t S);
+void cpwl_stochnet_clear(cpwl_stochnet_t S);
+
+/* Weights and biases of the net, in parameter order. */
+slong cpwl_stochnet_num_params(const cpwl_net_t net);
+
+/* Read a cpwl-gauss file (docs/formats.md): messages give the file, the
+   JSON path and line:col.  How many means or deviations were decimals
+   that are not binary64 numbers (rounded to nearest once, when read) is
+   stored in *rounded (may be NULL). */
+int cpwl_stochnet_read_str(cpwl_stochnet_t S, slong *rounded, const char *text,
+                           size_t len, const char *where, cpwl_err_t e);
+int cpwl_stochnet_read_file(cpwl_stochnet_t S, slong *rounded, const char *path,
+                            cpwl_err_t e);
+
+/* The prior and the posterior must have the same shape (layers, widths,
+   activations); the message says where they differ. */
+int cpwl_stochnet_compatible(const cpwl_stochnet_t P, const cpwl_stochnet_t Q,
+                             cpwl_err_t e);
+
+/* Draw one network's parameters (binary64, parameter order) from the
+   splitmix64 state *rng. */
+void cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng);
+
+/* The Monte-Carlo empirical risk. */
+typedef struct
+{
+    slong samples;              /* networks drawn so far */
+    slong points;               /* data points m */
+    fmpz_t mistakes;            /* over all draws and points */
+    fmpq_t emp;                 /* mistakes / (samples points), exact */
+    slong decided_double;       /* decisions the double bound took */
+    slong decided_exact;        /* decisions redone exactly */
+    int stopped;                /* stopped before all samples were drawn */
+}
+cpwl_stochnet_risk_struct;
+
+typedef cpwl_stochnet_risk_struct cpwl_stochnet_risk_t[1];
+
+void cpwl_stochnet_risk_init(cpwl_stochnet_risk_t R);
+void cpwl_stochnet_risk_clear(cpwl_stochnet_risk_t R);
+
+/* Progress callback: draws done of total. */
+typedef void (*cpwl_stochnet_progress_fn)(void *data, slong done, slong total);
+
+/* Draw `samples` networks from Q with seed and count the 0-1 mistakes on
+   data (labels 0 .. k-1, k = max(2, outputs)); stop (when non-NULL and set)
+   ends between draws with the draws done so far. */
+int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
+                       const cpwl_erm_data_t data, slong samples, uint64_t seed,
+                       volatile sig_atomic_t *stop,
+                       cpwl_stochnet_progress_fn progress, void *progress_data,
+                       cpwl_err_t e);
+
+/* The upper bound kl^{-1}(emp, ln(2/delta')/N) on the true empirical risk
+   (an enclosure; its upper end is the bound). */
+int cpwl_stochnet_risk_upper(arb_t res, const fmpq_t emp, slong samples,
+                             const fmpq_t delta_prime, slong prec, cpwl_err_t e);
+
+#endif

@@ -1,0 +1,2 @@
+/* (not yet written) */
+#include "cpwl/gauss.h"
