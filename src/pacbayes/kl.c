@@ -309,19 +309,42 @@ static void kl_inv_point(arf_t a, arf_t b, const arf_t q, const arf_t c,
     if (arf_cmp(t, q) <= 0)
         arf_set(t, q);
 
-    /* The start: Pinsker (kl(q || p) >= 2 (p - q)^2) puts p* at most
-       q + sqrt(c/2); capped at t. */
+    /* The start, the least of two upper bounds of p*: Pinsker (kl(q || p)
+       >= 2 (p - q)^2) gives q + sqrt(c/2); and q ln(q/p) >= q ln q gives
+       kl(q || p) >= -h(q) - (1 - q) ln(1 - p) (h the entropy), so
+       p* <= 1 - exp(-(c + h(q))/(1 - q)), sharp for large c.  Capped at
+       t. */
     if (newton)
     {
-        arb_t r;
+        arb_t r, h, u;
+        arf_t y;
         arb_init(r);
+        arb_init(h);
+        arb_init(u);
+        arf_init(y);
         arb_mul_2exp_si(r, P.c, -1);
         arb_sqrt(r, r, P.wp);
         arb_add(r, r, P.q, P.wp);
         arb_get_ubound_arf(x, r, P.wp);
-        arb_clear(r);
+        arb_sub_si(u, P.q, 1, P.wp);
+        arb_neg(u, u);                           /* 1 - q > 0 */
+        arb_log(r, P.q, P.wp);
+        arb_mul(h, r, P.q, P.wp);
+        arb_log(r, u, P.wp);
+        arb_addmul(h, r, u, P.wp);               /* -h(q) */
+        arb_sub(r, h, P.c, P.wp);
+        arb_div(r, r, u, P.wp);
+        arb_expm1(r, r, P.wp);
+        arb_neg(r, r);
+        arb_get_ubound_arf(y, r, P.wp);
+        if (arf_is_finite(y) && (!arf_is_finite(x) || arf_cmp(y, x) < 0))
+            arf_set(x, y);
         if (!arf_is_finite(x) || arf_cmp(x, t) > 0)
             arf_set(x, t);
+        arb_clear(r);
+        arb_clear(h);
+        arb_clear(u);
+        arf_clear(y);
     }
     else
         arf_set(x, t);
