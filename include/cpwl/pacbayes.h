@@ -154,6 +154,11 @@ int cpwl_pacbayes_bound(cpwl_pacbayes_bound_t b, const cpwl_pacbayes_input_t in,
 void cpwl_pacbayes_round_up(fmpq_t r, const arb_t x, slong digits);
 void cpwl_pacbayes_round_down(fmpq_t r, const arb_t x, slong digits);
 
+/* The exact decimal expansion of r ("0.12345", "-3", "120") when its
+   denominator divides a power of 10 (as round_up's results do), else
+   NULL; flint_free it. */
+char *cpwl_pacbayes_decimal_str(const fmpq_t r);
+
 /* A constant c given as a literal: an exact rational ("1/2", "0.25",
    "3e-2") or "log:X" for ln X with X a positive rational.  The result is
    a ball (exact for a rational).  The message says what was expected. */

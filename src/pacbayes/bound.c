@@ -372,6 +372,63 @@ void cpwl_pacbayes_round_down(fmpq_t r, const arb_t x, slong digits)
     fmpq_clear(v);
 }
 
+char *cpwl_pacbayes_decimal_str(const fmpq_t r)
+{
+    fmpz_t d, k;
+    slong s2 = 0, s5 = 0, s, n;
+    char *digits, *out, *p;
+    int neg = fmpq_sgn(r) < 0;
+    fmpz_init_set(d, fmpq_denref(r));
+    fmpz_init(k);
+    while (fmpz_is_even(d))
+    {
+        fmpz_fdiv_q_2exp(d, d, 1);
+        s2++;
+    }
+    while (fmpz_divisible_si(d, 5))
+    {
+        fmpz_divexact_ui(d, d, 5);
+        s5++;
+    }
+    if (!fmpz_is_one(d))
+    {
+        fmpz_clear(d);
+        fmpz_clear(k);
+        return NULL;
+    }
+    /* r = k / 10^s with k = num 10^s / den */
+    s = FLINT_MAX(s2, s5);
+    fmpz_ui_pow_ui(k, 10, (ulong) s);
+    fmpz_mul(k, k, fmpq_numref(r));
+    fmpz_divexact(k, k, fmpq_denref(r));
+    fmpz_abs(k, k);
+    digits = fmpz_get_str(NULL, 10, k);
+    n = (slong) strlen(digits);
+    out = flint_malloc((size_t) (n + s + 4));
+    p = out;
+    if (neg)
+        *p++ = '-';
+    if (s == 0)
+        strcpy(p, digits);
+    else if (n > s)
+    {
+        memcpy(p, digits, (size_t) (n - s));
+        p[n - s] = '.';
+        strcpy(p + n - s + 1, digits + n - s);
+    }
+    else
+    {
+        *p++ = '0';
+        *p++ = '.';
+        memset(p, '0', (size_t) (s - n));
+        strcpy(p + s - n, digits);
+    }
+    flint_free(digits);
+    fmpz_clear(d);
+    fmpz_clear(k);
+    return out;
+}
+
 /* ---- constants ---------------------------------------------------------- */
 
 int cpwl_pacbayes_parse_const(arb_t c, const char *s, slong prec, cpwl_err_t e)
