@@ -824,6 +824,49 @@ START_TEST(constants)
 }
 END_TEST
 
+/* Maurer's lemma xi(m) = sum_k C(m, k) (k/m)^k (1 - k/m)^(m-k) <= 2 sqrt(m),
+   proved for m >= 8, holds for m = 1..7 by exact summation (docs/pacbayes.md
+   relies on it for the bounds other than Maurer's at small m); and for
+   m = 8..40 as a check of the summation. */
+START_TEST(maurer_lemma)
+{
+    slong m, k;
+    fmpz_t a, b;
+    fmpq_t xi, t;
+    fmpz_init(a);
+    fmpz_init(b);
+    fmpq_init(xi);
+    fmpq_init(t);
+    for (m = 1; m <= 40; m++)
+    {
+        fmpq_zero(xi);
+        for (k = 0; k <= m; k++)
+        {
+            /* C(m, k) k^k (m - k)^(m - k) / m^m, with 0^0 = 1 */
+            fmpz_bin_uiui(a, (ulong) m, (ulong) k);
+            fmpz_set_ui(b, (ulong) k);
+            fmpz_pow_ui(b, b, (ulong) k);
+            fmpz_mul(a, a, b);
+            fmpz_set_ui(b, (ulong) (m - k));
+            fmpz_pow_ui(b, b, (ulong) (m - k));
+            fmpz_mul(a, a, b);
+            fmpz_set_ui(b, (ulong) m);
+            fmpz_pow_ui(b, b, (ulong) m);
+            fmpq_set_fmpz_frac(t, a, b);
+            fmpq_add(xi, xi, t);
+        }
+        /* sqrt(m) <= xi(m) <= 2 sqrt(m), squared */
+        fmpq_mul(t, xi, xi);
+        ck_assert_msg(fmpq_cmp_si(t, 4 * m) <= 0, "xi(%ld)^2 > 4m", (long) m);
+        ck_assert_msg(fmpq_cmp_si(t, m) >= 0, "xi(%ld)^2 < m", (long) m);
+    }
+    fmpz_clear(a);
+    fmpz_clear(b);
+    fmpq_clear(xi);
+    fmpq_clear(t);
+}
+END_TEST
+
 Suite *pacbayes_suite(void)
 {
     Suite *s = suite_create("pacbayes");
@@ -841,6 +884,7 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, bounds_checks);
     tcase_add_test(tc, rounding);
     tcase_add_test(tc, constants);
+    tcase_add_test(tc, maurer_lemma);
     suite_add_tcase(s, tc);
     return s;
 }
