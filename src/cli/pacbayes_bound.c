@@ -7,18 +7,6 @@
 #define SUB "pacbayes bound"
 #define BOUND_PREC 128
 
-/* ln(pi^2 j^2 / 6), the union term of a prior chosen from a grid (the
-   same term as cpwl_gauss_grid_union_term in module gauss; kept here so
-   that this command does not wait for it). */
-static void grid_union_term(arb_t r, slong j, slong prec)
-{
-    arb_const_pi(r, prec);
-    arb_mul_si(r, r, j, prec);
-    arb_sqr(r, r, prec);
-    arb_div_ui(r, r, 6, prec);
-    arb_log(r, r, prec);
-}
-
 /* An exact rational option value, or a usage error naming the option. */
 static int parse_q(fmpq_t x, const char *opt, const char *s)
 {
@@ -192,7 +180,7 @@ int cli_pb_bound(int argc, char **argv)
         && (status = parse_q(in->catoni_c, "--catoni-c", cs)) != CPWL_OK)
         goto out;
     if (j > 0)
-        grid_union_term(in->union_term, j, BOUND_PREC + 64);
+        cpwl_gauss_grid_union_term(in->union_term, j, BOUND_PREC + 64);
     if (cpwl_pacbayes_input_check(in, e) != CPWL_OK
         || cpwl_pacbayes_bound(b, in, digits, BOUND_PREC, e) != CPWL_OK)
     {
