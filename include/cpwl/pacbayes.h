@@ -69,9 +69,10 @@ int cpwl_pacbayes_kl_inv(arb_t res, const arb_t q, const arb_t c, int lower,
                          slong prec, cpwl_err_t e);
 
 /* The same enclosure by bisection alone (the second algorithm the tests
-   compare with): the interval halves at dyadic points whose sign of
-   kl(q || p) - c is certified, moving the point when the sign is not
-   decided at prec. */
+   compare with; no closed form for q = 0 either): the interval halves at
+   dyadic points whose sign of kl(q || p) - c is certified; at a midpoint
+   whose sign is not decided at prec, the enclosure is widened around it
+   to the nearest points whose signs are. */
 int cpwl_pacbayes_kl_inv_bisect(arb_t res, const arb_t q, const arb_t c,
                                 int lower, slong prec, cpwl_err_t e);
 

@@ -92,7 +92,6 @@ typedef struct
 {
     arb_t q, c;                 /* exact */
     slong wp;                   /* evaluation precision */
-    slong evals;
 }
 kl_problem;
 
@@ -108,7 +107,6 @@ static int f_sign(kl_problem *P, const arf_t x)
     kl_eval(v, P->q, p, P->wp);
     arb_sub(v, v, P->c, P->wp);
     s = arb_is_positive(v) ? 1 : arb_is_negative(v) ? -1 : 0;
-    P->evals++;
     arb_clear(p);
     arb_clear(v);
     return s;
@@ -271,7 +269,6 @@ static void kl_inv_point(arf_t a, arf_t b, const arf_t q, const arf_t c,
     arb_set_arf(P.q, q);
     arb_set_arf(P.c, c);
     P.wp = prec + KL_GUARD;
-    P.evals = 0;
     if (newton && arf_is_zero(q))
     {
         /* kl(0 || p) = -ln(1 - p): the root is -expm1(-c). */
