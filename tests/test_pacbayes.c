@@ -7,39 +7,47 @@
 #include <time.h>
 #include "testutil.h"
 
-/* kl(q || p) written separately from the library: with log1p for the
-   second half, for 0 < q, p < 1 (q = 0 or 1: the term vanishes). */
+/* kl(q || p) written separately from the library, for 0 <= q <= 1,
+   0 < p < 1 rationals: q log1p((q - p)/p) + (1 - q) log1p((p - q)/(1 - p)),
+   the arguments of log1p formed exactly (so that q and p near 0 or 1 keep
+   their relative precision); a term with factor 0 vanishes. */
 static void ref_kl(arb_t r, const fmpq_t q, const fmpq_t p, slong prec)
 {
-    arb_t Q, P, t, u;
-    arb_init(Q);
-    arb_init(P);
-    arb_init(t);
+    fmpq_t d, t, w;
+    arb_t u, v;
+    arb_init(v);
+    fmpq_init(d);
+    fmpq_init(t);
+    fmpq_init(w);
     arb_init(u);
-    arb_set_fmpq(Q, q, prec);
-    arb_set_fmpq(P, p, prec);
     arb_zero(r);
+    fmpq_sub(d, q, p);                          /* q - p */
     if (!fmpq_is_zero(q))
     {
-        arb_div(t, Q, P, prec);
-        arb_log(t, t, prec);
-        arb_mul(r, t, Q, prec);
+        fmpq_div(t, d, p);
+        arb_set_fmpq(u, t, prec);
+        arb_log1p(u, u, prec);
+        arb_set_fmpq(r, q, prec);
+        arb_mul(r, r, u, prec);
     }
     if (!fmpq_is_one(q))
     {
-        arb_neg(t, Q);
-        arb_log1p(t, t, prec);                  /* ln(1 - q) */
-        arb_neg(u, P);
-        arb_log1p(u, u, prec);                  /* ln(1 - p) */
-        arb_sub(t, t, u, prec);
-        arb_sub_si(u, Q, 1, prec);
-        arb_neg(u, u);
-        arb_addmul(r, t, u, prec);
+        fmpq_sub_si(w, p, 1);
+        fmpq_neg(w, w);                         /* 1 - p */
+        fmpq_neg(t, d);
+        fmpq_div(t, t, w);                      /* (p - q)/(1 - p) */
+        arb_set_fmpq(u, t, prec);
+        arb_log1p(u, u, prec);
+        fmpq_sub_si(w, q, 1);
+        fmpq_neg(w, w);                         /* 1 - q */
+        arb_set_fmpq(v, w, prec);
+        arb_addmul(r, u, v, prec);
     }
-    arb_clear(Q);
-    arb_clear(P);
-    arb_clear(t);
+    fmpq_clear(d);
+    fmpq_clear(t);
+    fmpq_clear(w);
     arb_clear(u);
+    arb_clear(v);
 }
 
 static void inv_ok(arb_t r, const arb_t q, const arb_t c, int lower, int newton,
@@ -330,6 +338,32 @@ START_TEST(extremes)
                 /* 1 - r is known to about prec - 24 bits relative */
                 arb_sub_si(t, r, 1, prec);
                 ck_assert_msg(rel_bits(t) < -(prec - 30), "q near 1: wide");
+            }
+            /* q = 2^-990, p0 = 3 2^-990 (upper) and q = 3 2^-990,
+               p0 = 2^-990 (lower): relative precision near 0; and the
+               mirror images 1 - q, 1 - p0 near 1. */
+            for (k = 0; k < 4; k++)
+            {
+                fmpq_one(a);
+                fmpq_div_2exp(a, a, 990);
+                fmpq_mul_ui(b, a, 3);
+                if (k & 1)
+                    fmpq_swap(a, b);
+                if (k & 2)
+                {
+                    fmpq_sub_si(a, a, 1);
+                    fmpq_neg(a, a);
+                    fmpq_sub_si(b, b, 1);
+                    fmpq_neg(b, b);
+                }
+                ref_kl(c, a, b, prec + 100);
+                arb_set_fmpq(q, a, 2000);       /* exact */
+                inv_ok(r, q, c, fmpq_cmp(b, a) < 0, newton, prec);
+                arb_set_fmpq(t, b, 2000);
+                ck_assert_msg(arb_overlaps(r, t), "near 0 or 1, case %ld",
+                              (long) k);
+                ck_assert_msg(rel_bits(r) < -(prec - 30), "near 0 or 1, "
+                              "case %ld: wide", (long) k);
             }
             /* q = 1: 1; c = 0: q, for a q near 1. */
             arb_one(q);

@@ -10,8 +10,25 @@
 /* Extra bits of the evaluations over the requested precision. */
 #define KL_GUARD 24
 
-/* x ln(x/p) with 0 ln 0 = 0, for exact x >= 0 and p > 0 (balls). */
-static void xlog_ratio(arb_t r, const arb_t x, const arb_t p, slong prec)
+/* ln x for x in (0, 1], given x and x1 = 1 - x (each to full relative
+   precision): arb_log when x < 1/2, else log1p(-x1), so that ln x keeps
+   its relative precision when x is near 1 (ln x ~ -x1), where arb_log
+   would only give it to 2^-prec absolutely. */
+static void log_unit(arb_t r, const arb_t x, const arb_t x1, slong prec)
+{
+    if (arf_cmp_2exp_si(arb_midref(x), -1) < 0)
+        arb_log(r, x, prec);
+    else
+    {
+        arb_neg(r, x1);
+        arb_log1p(r, r, prec);
+    }
+}
+
+/* x ln(x/p) with 0 ln 0 = 0, for x >= 0 and p > 0 (balls), given also
+   x1 = 1 - x and p1 = 1 - p. */
+static void xlog_ratio(arb_t r, const arb_t x, const arb_t x1, const arb_t p,
+                       const arb_t p1, slong prec)
 {
     arb_t t;
     if (arb_is_zero(x))
@@ -20,8 +37,8 @@ static void xlog_ratio(arb_t r, const arb_t x, const arb_t p, slong prec)
         return;
     }
     arb_init(t);
-    arb_log(r, x, prec);
-    arb_log(t, p, prec);
+    log_unit(r, x, x1, prec);
+    log_unit(t, p, p1, prec);
     arb_sub(r, r, t, prec);
     arb_mul(r, r, x, prec);
     arb_clear(t);
@@ -58,14 +75,16 @@ static void kl_eval(arb_t res, const arb_t q, const arb_t p, slong prec)
     arb_init(b);
     arb_init(q1);
     arb_init(p1);
+    /* 1 - q and 1 - p, rounded relative to themselves (exact inputs near 1
+       keep their distance to 1). */
     arb_sub_si(q1, q, 1, prec);
     arb_neg(q1, q1);
     arb_sub_si(p1, p, 1, prec);
     arb_neg(p1, p1);
     /* A ball q that straddles 0 (or 1) has no finite ln: the generic path
        then returns an indeterminate ball, which is still an enclosure. */
-    xlog_ratio(a, q, p, prec);
-    xlog_ratio(b, q1, p1, prec);
+    xlog_ratio(a, q, q1, p, p1, prec);
+    xlog_ratio(b, q1, q, p1, p, prec);
     arb_add(res, a, b, prec);
     if (!arb_is_finite(res))
         arb_indeterminate(res);
@@ -169,8 +188,9 @@ static void widen(kl_problem *P, arf_t a, arf_t b, const arf_t x,
 }
 
 /* A Newton candidate from x: x - f(x)/f'(x), f'(x) = (x - q)/(x (1 - x)),
-   rounded to wp bits relative to 1 - x (so that points near 1 keep their
-   distance to 1 to full precision).  0 if it cannot be formed. */
+   rounded to wp bits relative to min(x, 1 - x) (so that points near 0
+   keep their size and points near 1 their distance to 1 to full
+   precision).  0 if it cannot be formed. */
 static int newton_point(kl_problem *P, arf_t xn, const arf_t x)
 {
     arb_t p, v, d, t;
@@ -189,7 +209,13 @@ static int newton_point(kl_problem *P, arf_t xn, const arf_t x)
     arb_div(d, d, t, P->wp);                     /* f'(x) */
     arb_div(v, v, d, P->wp);                     /* the step */
     ok = arb_is_finite(v);
-    if (ok)
+    if (ok && arf_cmp_2exp_si(x, -1) < 0)
+    {
+        /* x < 1/2: xn = x - step, rounded relative to itself. */
+        arb_sub(t, p, v, P->wp);
+        arf_set_round(xn, arb_midref(t), P->wp, ARF_RND_DOWN);
+    }
+    else if (ok)
     {
         /* 1 - xn = (1 - x) + step, rounded, then xn exactly. */
         arb_sub_si(t, p, 1, P->wp);
@@ -204,6 +230,53 @@ static int newton_point(kl_problem *P, arf_t xn, const arf_t x)
     arb_clear(d);
     arb_clear(t);
     return ok;
+}
+
+/* The point that splits [a, b]: the midpoint, or, when a and b differ by
+   more than a factor 4 below 1/2 (1 - a and 1 - b above 1/2), a power of
+   2 halfway between their exponents, so that a root at 2^-1000 or at
+   1 - 2^-1000 takes about log2(1000) steps to reach rather than 1000. */
+static void split_point(arf_t m, const arf_t a, const arf_t b)
+{
+    arf_t u, v;
+    slong ea, eb;
+    arf_init(u);
+    arf_init(v);
+    arf_add(m, a, b, ARF_PREC_EXACT, ARF_RND_DOWN);
+    arf_mul_2exp_si(m, m, -1);
+    if (arf_cmp_2exp_si(b, -1) <= 0 && arf_sgn(a) > 0)
+    {
+        arf_set(u, a);
+        arf_set(v, b);
+    }
+    else if (arf_cmp_2exp_si(a, -1) >= 0 && arf_cmp_si(b, 1) < 0)
+    {
+        arf_sub_si(u, b, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
+        arf_neg(u, u);                           /* 1 - b */
+        arf_sub_si(v, a, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
+        arf_neg(v, v);                           /* 1 - a */
+    }
+    else
+        goto out;
+    /* exponents beyond a word: keep the plain midpoint */
+    if (COEFF_IS_MPZ(*ARF_EXPREF(u)) || COEFF_IS_MPZ(*ARF_EXPREF(v)))
+        goto out;
+    ea = ARF_EXP(u);
+    eb = ARF_EXP(v);
+    if (eb - ea >= 3)
+    {
+        /* 2^k with u < 2^k < v */
+        arf_one(m);
+        arf_mul_2exp_si(m, m, (ea + eb) / 2 - 1);
+        if (arf_cmp_2exp_si(a, -1) >= 0 && arf_cmp_2exp_si(b, -1) > 0)
+        {
+            arf_sub_si(m, m, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
+            arf_neg(m, m);
+        }
+    }
+out:
+    arf_clear(u);
+    arf_clear(v);
 }
 
 /* Bisect [a, b] until the width is below the stopping width, or until a
@@ -222,8 +295,7 @@ static void bisect(kl_problem *P, arf_t a, arf_t b, slong prec)
         stop_width(tol, a, prec);
         if (arf_cmp(w, tol) <= 0)
             break;
-        arf_add(m, a, b, ARF_PREC_EXACT, ARF_RND_DOWN);
-        arf_mul_2exp_si(m, m, -1);
+        split_point(m, a, b);
         s = f_sign(P, m);
         if (s > 0)
             arf_set(b, m);
@@ -494,11 +566,12 @@ static int kl_inv_any(arb_t res, const arb_t q, const arb_t c, int lower,
     }
     {
         /* Near 1 the enclosure is tight relative to 1 - p: the ball's
-           midpoint needs the bits of that distance too. */
+           midpoint needs the bits of that distance too (the ends have
+           them already). */
         slong extra = 0;
         arf_sub_si(a, hi, 1, 30, ARF_RND_DOWN);
         if (!arf_is_zero(a) && ARF_EXP(a) < 0 && COEFF_IS_MPZ(ARF_EXP(a)) == 0)
-            extra = FLINT_MIN(-ARF_EXP(a), 4 * prec);
+            extra = -ARF_EXP(a);
         arb_set_interval_arf(res, lo, hi, prec + extra);
     }
 out:
