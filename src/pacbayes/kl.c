@@ -486,7 +486,7 @@ done:
     arb_clear(P.c);
 }
 
-/* The ends of a ball clipped to [lo_clip, hi_clip] (hi_clip < 0: none). */
+/* The exact ends of a ball, clipped below at 0 (and above at 1: unit). */
 static void ends_clipped(arf_t lo, arf_t hi, const arb_t x, int unit)
 {
     arb_get_lbound_arf(lo, x, ARF_PREC_EXACT);
