@@ -190,6 +190,14 @@ d = json.loads(out)
 v = klinv(mp.mpf(1) / 10, (mp.log(3) + mp.log(2 * mp.sqrt(100) * 20)) / 100)
 brackets(fr(d["enclosure"][0]), fr(d["enclosure"][1]), v, "log:3")'
 
+# --help on an action: the usage of cpwl pacbayes, exit 0
+for a in kl-inv bound; do
+    call pacbayes $a --help
+    ok_why
+    grep -q '^usage: cpwl pacbayes ACTION' "$tmp/out" || why="$why no usage;"
+    report "pacbayes $a --help" "$why"
+done
+
 # ---- bad input: exit 2, one line ------------------------------------------
 call pacbayes bound --bound maurer --m 60000 --delta 0 --kl 5 --emp-risk 0
 bad "--delta 0" "pacbayes bound: --delta: must be in \(0, 1\)"

@@ -75,6 +75,7 @@ int cli_pb_bound(int argc, char **argv)
         {"grid-j", required_argument, NULL, 'g'},
         {"digits", required_argument, NULL, 'd'},
         {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}
     };
     const char *name = NULL, *ms = NULL, *ds = NULL, *ks = NULL, *rs = NULL,
@@ -99,6 +100,7 @@ int cli_pb_bound(int argc, char **argv)
             case 'l': ls = optarg; break;
             case 'c': cs = optarg; break;
             case 'j': json = 1; break;
+            case 'h': fputs(cli_pacbayes_usage, stdout); return CPWL_OK;
             case 'g':
                 if (cli_parse_slong(&j, SUB, "--grid-j", optarg, 1,
                                     WORD(1) << 40))

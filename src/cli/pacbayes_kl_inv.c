@@ -97,6 +97,7 @@ int cli_pb_kl_inv(int argc, char **argv)
         {"digits", required_argument, NULL, 'd'},
         {"prec", required_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}
     };
     int json = 0, lower = 0, c, ok_lo, ok_hi;
@@ -114,6 +115,7 @@ int cli_pb_kl_inv(int argc, char **argv)
         {
             case 'l': lower = 1; break;
             case 'j': json = 1; break;
+            case 'h': fputs(cli_pacbayes_usage, stdout); return CPWL_OK;
             case 'd':
                 if (cli_parse_slong(&digits, SUB, "--digits", optarg, 1, 1000))
                     return CPWL_ERR_INPUT;
