@@ -389,6 +389,7 @@ START_TEST(test_edge_terms)
            t^2/sp^2) in a term that stays normal and dominates its sum */
         {0, 0x1.000002p-515, 0, 0x1p-511},
         {0, 0x1p-500, 0, 0x1.000002p-515},
+        {0, 0x1p-500, 0, 0x1.0000000000001p-512}, /* sp^2 off by 4u */
         {0x1.000002p-520, 0x1p-1000, 0, 1},
         {0x1.000002p-500, 0x1p-1000, 0, 0x1p+20},
         {0x1.000002p-515, 0x1p-1000, 0, 0x1p-511},
