@@ -446,9 +446,6 @@ static int read_top(cpwl_stochnet_t S, greader *R, const json_value *top,
     if (top->kind != JSON_OBJECT)
         return gbad(R, top, "expected an object with \"format\": "
                     "\"cpwl-gauss\", got %s", json_kind_name(top->kind));
-    if (gkeys(R, top, top_keys, "format, version, mean, sigma, meta")
-        != CPWL_OK)
-        return CPWL_ERR_INPUT;
     if ((v = json_get(top, "format")) == NULL)
         return gbad(R, top, "missing key \"format\" (\"cpwl-gauss\")");
     if (v->kind != JSON_STRING || strcmp(v->text, "cpwl-gauss") != 0)
@@ -459,6 +456,9 @@ static int read_top(cpwl_stochnet_t S, greader *R, const json_value *top,
                     ? " (a network file is the mean of a cpwl-gauss file, "
                     "docs/formats.md)" : "");
     }
+    if (gkeys(R, top, top_keys, "format, version, mean, sigma, meta")
+        != CPWL_OK)
+        return CPWL_ERR_INPUT;
     if ((v = json_get(top, "version")) == NULL)
         return gbad(R, top, "missing key \"version\"");
     gkey(R, "version");
