@@ -88,7 +88,8 @@ void cpwl_stochnet_normals(double *xi, slong n, uint64_t *rng);
    splitmix64 state *rng: w_i = mu_i + sigma_i xi_i (two roundings: the
    product, then the sum), xi = cpwl_stochnet_normals(num_params).
    CPWL_ERR_INPUT when S's variance comes from a grid (its sigma is not a
-   binary64 number: such a file can be a prior, not a posterior). */
+   binary64 number: such a file can be a prior, not a posterior) or a
+   drawn value overflows binary64 (the message names the parameter). */
 int cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng,
                        cpwl_err_t e);
 

@@ -135,6 +135,10 @@ int cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng,
         double s = S->w->sigma != NULL ? S->w->sigma[i] : S->sigma;
         double t = s * w[i];
         w[i] = S->w->mu[i] + t;
+        if (!isfinite(w[i]))
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "parameter %ld: a drawn "
+                                "value overflows binary64 (mean %g, sigma %g)",
+                                (long) i + 1, S->w->mu[i], s);
     }
     return CPWL_OK;
 }

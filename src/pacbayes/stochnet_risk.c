@@ -164,7 +164,8 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
             R->stopped = 1;
             break;
         }
-        cpwl_stochnet_draw(w, Q, &rng, e);
+        if (cpwl_stochnet_draw(w, Q, &rng, e) != CPWL_OK)
+            break;
         cpwl_stochnet_sample_net(snet, Q, w);
         cpwl_batch_plan_init(P, snet, CPWL_BATCH_AUTO);
         cpwl_batch_eval(Y, Yerr, NULL, NULL, P, X, Xerr, D, 1);
@@ -207,7 +208,7 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
     flint_free(Xerr);
     flint_free(X);
     flint_free(lab);
-    return CPWL_OK;
+    return e->status;
 }
 
 int cpwl_stochnet_risk_upper(arb_t res, const fmpq_t emp, slong samples,
