@@ -11,7 +11,8 @@
 #define SUB "pacbayes certify"
 #define PB_PREC 256
 
-/* Draws x points x parameters refused by default (about a minute). */
+/* Draws x points x parameters refused by default (about 5 s where the
+   double path decides: 5 10^8 took 0.24 s on 8-64-64-3 nets). */
 #define DEFAULT_MAX_WORK 10000000000.0
 
 static void certify_progress(void *data, slong done, slong total)
