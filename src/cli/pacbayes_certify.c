@@ -46,71 +46,8 @@ static int in_open01(const fmpq_t q)
    decimal; other rationals as cli_q_str's decimal. */
 static char *dec_str(const fmpq_t q)
 {
-    fmpz_t d;
-    slong two = 0, five = 0, s;
-    char *r, *t;
-    fmpz_init_set(d, fmpq_denref(q));
-    while (fmpz_is_even(d))
-    {
-        fmpz_tdiv_q_2exp(d, d, 1);
-        two++;
-    }
-    while (fmpz_divisible_si(d, 5))
-    {
-        fmpz_divexact_si(d, d, 5);
-        five++;
-    }
-    if (!fmpz_is_one(d) || FLINT_MAX(two, five) > 4000)
-    {
-        fmpz_clear(d);
-        return cli_q_str(q, 0);
-    }
-    /* q = n / 10^s exactly with n = num 10^s / den. */
-    s = FLINT_MAX(two, five);
-    fmpz_ui_pow_ui(d, 10, (ulong) s);
-    fmpz_mul(d, d, fmpq_numref(q));
-    fmpz_divexact(d, d, fmpq_denref(q));
-    t = fmpz_get_str(NULL, 10, d);
-    fmpz_clear(d);
-    {
-        int neg = t[0] == '-';
-        const char *dig = t + neg;
-        slong n = (slong) strlen(dig), at = 0, z;
-        r = flint_malloc(n + s + 4);
-        if (neg)
-            r[at++] = '-';
-        if (n <= s)
-        {
-            r[at++] = '0';
-            r[at++] = '.';
-            for (z = 0; z < s - n; z++)
-                r[at++] = '0';
-            memcpy(r + at, dig, n);
-            at += n;
-        }
-        else
-        {
-            memcpy(r + at, dig, n - s);
-            at += n - s;
-            if (s > 0)
-            {
-                r[at++] = '.';
-                memcpy(r + at, dig + n - s, s);
-                at += s;
-            }
-        }
-        /* 0.1250 reads better as 0.125 */
-        if (s > 0)
-        {
-            while (r[at - 1] == '0')
-                at--;
-            if (r[at - 1] == '.')
-                at--;
-        }
-        r[at] = '\0';
-    }
-    flint_free(t);
-    return r;
+    char *s = cpwl_pacbayes_decimal_str(q);
+    return s != NULL ? s : cli_q_str(q, 0);
 }
 
 typedef struct

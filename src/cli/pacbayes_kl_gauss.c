@@ -87,7 +87,11 @@ int cli_pb_kl_gauss(int argc, char **argv)
         {
             printf("parameters      %ld\n", (long) Q->w->d);
             printf("KL(Q||P)        %s (certified enclosure)\n", ball);
-            printf("KL upper bound  %s\n", us);
+            {
+                char *ds = cpwl_pacbayes_decimal_str(up);
+                printf("KL upper bound  %s\n", ds != NULL ? ds : us);
+                flint_free(ds);
+            }
             printf("KL in double    %.17g (plain sum, no bound)\n", kd);
             printf("binary64        %ld posterior and %ld prior values were "
                    "decimals rounded to nearest once when read\n", (long) rq,
