@@ -3,6 +3,7 @@
    term printed. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cpwl/num.h"
@@ -219,7 +220,11 @@ static void report_json(const certify_args *a, const cpwl_stochnet_t Q,
     printf("\"kl\": \"%s\", ", s);
     flint_free(s);
     put_q("kl_upper", klu, 1);
-    printf("\"kl_double\": %.17g, ", r->kl_d);
+    /* A plain double sum may overflow: JSON has no inf. */
+    if (isfinite(r->kl_d))
+        printf("\"kl_double\": %.17g, ", r->kl_d);
+    else
+        printf("\"kl_double\": null, ");
     if (P->grid_j > 0)
     {
         s = cli_arb_str(r->union_term, 1, 15);

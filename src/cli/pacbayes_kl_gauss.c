@@ -1,5 +1,6 @@
 /* cpwl pacbayes kl-gauss: KL(Q || P) of two cpwl-gauss files, certified. */
 #include <getopt.h>
+#include <math.h>
 #include <string.h>
 #include "pacbayes.h"
 
@@ -71,9 +72,14 @@ int cli_pb_kl_gauss(int argc, char **argv)
         if (json)
         {
             printf("{\"parameters\": %ld, \"kl\": \"%s\", \"kl_upper\": "
-                   "\"%s\", \"kl_double\": %.17g, \"rounded\": "
-                   "{\"posterior\": %ld, \"prior\": %ld}",
-                   (long) Q->w->d, ball, us, kd, (long) rq, (long) rp);
+                   "\"%s\", ", (long) Q->w->d, ball, us);
+            /* A plain double sum may overflow: JSON has no inf. */
+            if (isfinite(kd))
+                printf("\"kl_double\": %.17g, ", kd);
+            else
+                printf("\"kl_double\": null, ");
+            printf("\"rounded\": {\"posterior\": %ld, \"prior\": %ld}",
+                   (long) rq, (long) rp);
             if (P->grid_j > 0)
             {
                 char *u = cli_arb_str(ut, 1, KL_DIGITS);
