@@ -11,6 +11,7 @@
 #include "cpwl/io.h"
 #include "cpwl/num.h"
 #include "json.h"
+#include "io_impl.h"
 
 /* The reader's state: where we are, for messages. */
 typedef struct
@@ -500,7 +501,8 @@ static int read_net(cpwl_net_t net, reader *R, const json_value *top)
     }
     for (l = 0; l < (slong) layers->n; l++)
     {
-        size_t p = path_push(R, "layers[%ld]", l);
+        size_t p = path_key(R, "layers");
+        path_push(R, "[%ld]", l);
         if (read_layer(net, R, layers->items[l], l) != CPWL_OK)
             return CPWL_ERR_INPUT;
         path_pop(R, p);
@@ -514,7 +516,9 @@ static int read_net(cpwl_net_t net, reader *R, const json_value *top)
             {
                 const json_value *bias = json_get(layers->items[net->nlayers - 1],
                                                   "bias");
-                path_push(R, "layers[%ld].bias", net->nlayers - 1);
+                path_key(R, "layers");
+                path_push(R, "[%ld]", net->nlayers - 1);
+                path_key(R, "bias");
                 path_push(R, "[%ld]", l);
                 return bad(R, bias->items[l], "\"output_bias\": false but the "
                            "last layer's bias is not 0");
@@ -544,13 +548,23 @@ int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text
                               size_t len, const char *where, cpwl_err_t e)
 {
     json_value *top = json_parse(text, len, where, e);
-    reader R;
-    cpwl_net_t tmp;
 
     if (top == NULL)
         return e->status;
+    io_net_read_json(net, w, top, len, where, "", e);
+    json_free(top);
+    return e->status;
+}
+
+int io_net_read_json(cpwl_net_t net, cpwl_io_warn_struct *w,
+                     const json_value *top, size_t len, const char *where,
+                     const char *path, cpwl_err_t e)
+{
+    reader R;
+    cpwl_net_t tmp;
+
     R.where = where;
-    R.path[0] = '\0';
+    snprintf(R.path, sizeof(R.path), "%s", path);
     R.mode = CPWL_NUM_EXACT;
     R.bits_left = CPWL_IO_BITS_SLACK + (slong) FLINT_MIN(len, (size_t) WORD_MAX
                                                          / CPWL_IO_BITS_PER_BYTE / 2)
@@ -567,7 +581,6 @@ int cpwl_io_net_read_str_warn(cpwl_net_t net, cpwl_io_warn_t w, const char *text
         cpwl_net_swap(net, tmp);
     }
     cpwl_net_clear(tmp);
-    json_free(top);
     return e->status;
 }
 

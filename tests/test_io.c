@@ -1193,6 +1193,13 @@ START_TEST(test_examples_round_trip)
         cpwl_err_init(e);
         ck_assert_msg(cpwl_io_read_all(&text, &len, path, e) == CPWL_OK, "%s",
                       e->msg);
+        /* Stochastic networks (examples/pb_*.json) embed a network but
+           are cpwl-gauss files: tests/pb_certify.sh reads them. */
+        if (strstr(text, "\"format\": \"cpwl-gauss\"") != NULL)
+        {
+            flint_free(text);
+            continue;
+        }
         cpwl_net_init(net, 0);
         cpwl_net_init(again, 0);
         if (cpwl_io_net_read_file(net, path, e) != CPWL_OK)

@@ -45,6 +45,12 @@ typedef struct
 {
     cpwl_net_t net;             /* shape, activations; weights = the means */
     cpwl_gauss_t w;             /* the distribution of the parameters */
+    double sigma;               /* the shared binary64 sigma, or 0 (per
+                                   parameter in w, or from a grid) */
+    slong grid_j;               /* >= 1: the shared variance is the grid
+                                   point c e^{-j/b}; 0: not from a grid */
+    slong grid_b;
+    fmpq_t grid_c;
 }
 cpwl_stochnet_struct;
 
@@ -70,9 +76,28 @@ int cpwl_stochnet_read_file(cpwl_stochnet_t S, slong *rounded, const char *path,
 int cpwl_stochnet_compatible(const cpwl_stochnet_t P, const cpwl_stochnet_t Q,
                              cpwl_err_t e);
 
+/* The generator: splitmix64 (Steele, Lea, Flood 2014) advances *rng and
+   returns 64 bits; cpwl_stochnet_normals fills xi[0..n) with standard
+   normal draws by the Marsaglia polar method in double (uniforms
+   2^-52 k - 1 from the top 53 bits; pairs, the second of a last pair
+   dropped), a sequence fixed by the seed alone. */
+uint64_t cpwl_stochnet_splitmix64(uint64_t *rng);
+void cpwl_stochnet_normals(double *xi, slong n, uint64_t *rng);
+
 /* Draw one network's parameters (binary64, parameter order) from the
-   splitmix64 state *rng. */
-void cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng);
+   splitmix64 state *rng: w_i = mu_i + sigma_i xi_i (two roundings: the
+   product, then the sum), xi = cpwl_stochnet_normals(num_params).
+   CPWL_ERR_INPUT when S's variance comes from a grid (its sigma is not a
+   binary64 number: such a file can be a prior, not a posterior) or a
+   drawn value overflows binary64 (the message names the parameter). */
+int cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng,
+                       cpwl_err_t e);
+
+/* The network with the parameters w (parameter order) of S's shape in
+   net (initialised; replaced and prepared): exactly those binary64
+   values. */
+void cpwl_stochnet_sample_net(cpwl_net_t net, const cpwl_stochnet_t S,
+                              const double *w);
 
 /* The Monte-Carlo empirical risk. */
 typedef struct
@@ -95,9 +120,12 @@ void cpwl_stochnet_risk_clear(cpwl_stochnet_risk_t R);
 /* Progress callback: draws done of total. */
 typedef void (*cpwl_stochnet_progress_fn)(void *data, slong done, slong total);
 
-/* Draw `samples` networks from Q with seed and count the 0-1 mistakes on
-   data (labels 0 .. k-1, k = max(2, outputs)); stop (when non-NULL and set)
-   ends between draws with the draws done so far. */
+/* Draw `samples` networks from Q with seed (the state of the generator
+   before the first draw; draw s uses the state draw s - 1 left) and
+   count the 0-1 mistakes on data (labels the last column, integers 0 ..
+   k-1, k = max(2, outputs); the message names the data point otherwise);
+   stop (when non-NULL and set) ends between draws with the draws done so
+   far (then R->stopped = 1 and the result is the risk of those draws). */
 int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
                        const cpwl_erm_data_t data, slong samples, uint64_t seed,
                        volatile sig_atomic_t *stop,
@@ -105,7 +133,8 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
                        cpwl_err_t e);
 
 /* The upper bound kl^{-1}(emp, ln(2/delta')/N) on the true empirical risk
-   (an enclosure; its upper end is the bound). */
+   (an enclosure; its upper end is the bound): emp in [0, 1], samples =
+   N >= 1, 0 < delta' < 1. */
 int cpwl_stochnet_risk_upper(arb_t res, const fmpq_t emp, slong samples,
                              const fmpq_t delta_prime, slong prec, cpwl_err_t e);
 
