@@ -82,9 +82,11 @@ int cpwl_gauss_grid_var(arb_t var, const fmpq_t c, slong b, slong j,
                         slong prec, cpwl_err_t e);
 
 /* The grid index for a variance s2 > 0 found by training: the least
-   j >= 1 with c e^{-j/b} <= s2 (the grid point at or below s2), decided
-   with certified signs.  CPWL_ERR_INPUT when s2 > c e^{-1/b} (no grid
-   point at or below it with j >= 1) or s2 is not > 0. */
+   integer j with c e^{-j/b} <= s2 (the grid point at or below s2, j =
+   ceil(b ln(c / s2))), decided with certified signs; a grid point inside
+   an inexact ball s2 counts as at or below it.  CPWL_ERR_INPUT when that
+   j is <= 0 (s2 >= c: the union bound is undefined there), c <= 0,
+   b < 1, or s2 is not > 0. */
 int cpwl_gauss_grid_index(slong *j, const arb_t s2, const fmpq_t c, slong b,
                           slong prec, cpwl_err_t e);
 
