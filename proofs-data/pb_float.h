@@ -10,8 +10,10 @@
 
 /* Perez-Ortiz et al., github.com/mperezortiz/PBB, pbb/bounds.py, inv_kl
    (qs, ks): bisection on [qs, 1 - 1e-10] while the relative width
-   (dch - izq)/dch >= 1e-5, returning the last midpoint (0 when the loop
-   never runs, e.g. qs > 1 - 1e-10).  Python floats: binary64, libm log. */
+   (dch - izq)/dch >= 1e-5, returning the last midpoint, an end of the
+   final bracket: below kl^{-1} whenever the last step moved izq (0 when
+   the loop never runs: qs >= 1 - 1e-10).  Python floats: binary64,
+   libm log. */
 double pb_pbb_inv_kl(double qs, double ks);
 
 /* Dziugaite and Roy, github.com/gkdziugaite/pacbayes-opt,
