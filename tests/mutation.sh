@@ -92,6 +92,26 @@ ht-err        | src/net_eval.c  | : z[i];\n                ea[i] = ez[i]; | : z[
 k-slack       | src/fpbound.h   | #define SLACK_D (1.0 + 0x1p-30) | #define SLACK_D 1.0 | test_interval test_forms test_net test_batch
 k-eta         | src/fpbound.h   | #define ETA_D 0x1p-1074 | #define ETA_D 0.0 | test_interval test_forms test_net test_batch
 k-u           | src/fpbound.h   | #define U_D 0x1p-53 | #define U_D 0x1p-54 | test_interval test_forms test_net test_batch
+ga-k-qq       | src/pacbayes/gauss_fast.c | #define K_QQ 6 | #define K_QQ 5 | test_gauss
+ga-k-qs       | src/pacbayes/gauss_fast.c | #define K_QS 4 | #define K_QS 3 | test_gauss
+ga-k-sqr      | src/pacbayes/gauss_fast.c | #define K_SQ_R 2 | #define K_SQ_R 1 | test_gauss
+ga-k-sqd      | src/pacbayes/gauss_fast.c | #define K_SQ_D 5 | #define K_SQ_D 4 | test_gauss
+ga-k-ss       | src/pacbayes/gauss_fast.c | #define K_SS 3 | #define K_SS 2 | test_gauss
+ga-sum-n      | src/pacbayes/gauss_fast.c | _gauss_gamma_ratio(g, n - 1 + k); | _gauss_gamma_ratio(g, k); | test_gauss
+ga-sum-err    | src/pacbayes/gauss_fast.c | arb_add_error_mag(res, m); | ; | test_gauss
+ga-log-err    | src/pacbayes/gauss_fast.c | arb_add_error_mag(res, g); | ; | test_gauss
+ga-log-n      | src/pacbayes/gauss_fast.c | _gauss_gamma_ratio(g, n - 1); | _gauss_gamma_ratio(g, n - 2); | test_gauss
+ga-u          | src/pacbayes/gauss_fast.c | mag_set_ui_2exp_si(num, (ulong) n, -53); | mag_set_ui_2exp_si(num, (ulong) n, -54); | test_gauss
+ga-fl-sig     | src/pacbayes/gauss_fast.c | (be - 1) > 2045; | 0; | test_gauss
+ga-fl-a       | src/pacbayes/gauss_fast.c | (a < DBL_MIN) | (a < 0) | test_gauss
+ga-fl-den     | src/pacbayes/gauss_fast.c | (den < DBL_MIN) | (den < 0) | test_gauss
+ga-fl-T       | src/pacbayes/gauss_fast.c | (T < DBL_MIN) | (T < 0) | test_gauss
+ga-fl-qs      | src/pacbayes/gauss_fast.c | a < DBL_MIN; | a < 0; | test_gauss
+ga-fl-sp2     | src/pacbayes/gauss_fast.c | (sp2 < DBL_MIN) | (sp2 < 0) | test_gauss
+ga-fl-R       | src/pacbayes/gauss_fast.c | (R < DBL_MIN) | (R < 0) | test_gauss
+ga-fl-b       | src/pacbayes/gauss_fast.c | (((b < DBL_MIN) | (((b < 0) | test_gauss
+ga-fl-D       | src/pacbayes/gauss_fast.c | (*D < DBL_MIN) | (*D < 0) | test_gauss
+ga-fl-ss      | src/pacbayes/gauss_fast.c | & (b < DBL_MIN); | & (b < 0); | test_gauss
 '
 
 # Known survivors: id | why no test kills it.  They are run and shown

@@ -385,6 +385,13 @@ START_TEST(test_edge_terms)
         {0x1p+1000, 1, -0x1p+1000, 1},  /* t overflows */
         {0, 1, 0, 0x1p+511 * 1.5},      /* 1/sp^2 subnormal */
         {1, 0x1p-1074, 0, 0x1p-1074},   /* subnormal sigmas */
+        /* inexact results below DBL_MIN (sq^2, sp^2, t^2, 1/sp^2,
+           t^2/sp^2) in a term that stays normal and dominates its sum */
+        {0, 0x1.000002p-515, 0, 0x1p-511},
+        {0, 0x1p-500, 0, 0x1.000002p-515},
+        {0x1.000002p-520, 0x1p-1000, 0, 1},
+        {0x1.000002p-500, 0x1p-1000, 0, 0x1p+20},
+        {0x1.000002p-515, 0x1p-1000, 0, 0x1p-511},
         {0.1, 0.3, 0.2, 0.7},           /* all ordinary */
     };
     slong i, way, n;

@@ -245,13 +245,8 @@ START_TEST(two_algorithms)
         ck_assert_msg(arb_overlaps(a, h), "64 and 512 bits disagree");
         ck_assert_msg(arb_contains(a, h) || rel_bits(h) < rel_bits(a) - 100
                       || arb_is_exact(h), "512 bits not narrower");
-        if (!(rel_bits(a) < -40 && rel_bits(b) < -40) && !near_end(a, 64))
-        {
-            arb_printd(q, 20); flint_printf("\n"); arb_printd(c, 20);
-            flint_printf("\n"); arb_printd(a, 20); flint_printf("\n");
-            arb_printd(b, 20); flint_printf("\n lower %d\n", lower);
-            ck_abort_msg("an enclosure is wide");
-        }
+        ck_assert_msg((rel_bits(a) < -40 && rel_bits(b) < -40)
+                      || near_end(a, 64), "an enclosure is wide");
         inv_ok(b, q, c, lower, 0, 512);
         ck_assert_msg(arb_overlaps(b, h), "Newton and bisection disagree "
                       "at 512 bits");
@@ -334,11 +329,7 @@ START_TEST(extremes)
                               "2^-%ld", (long) k);
                 /* 1 - r is known to about prec - 24 bits relative */
                 arb_sub_si(t, r, 1, prec);
-                if (!(rel_bits(t) < -(prec - 30)))
-                {
-                    arb_printd(r, 30); flint_printf("  %ld %ld %d\n", k, prec, newton);
-                    ck_abort_msg("q near 1: wide");
-                }
+                ck_assert_msg(rel_bits(t) < -(prec - 30), "q near 1: wide");
             }
             /* q = 1: 1; c = 0: q, for a q near 1. */
             arb_one(q);
@@ -413,6 +404,469 @@ START_TEST(kl_values)
 }
 END_TEST
 
+/* ---- bounds ------------------------------------------------------------ */
+
+/* The bound of kind k written from its formula at 300 bits, for exact q,
+   KL, delta, m (ints), lambda, C; Maurer and Langford-Seeger through the
+   bisection algorithm (the second algorithm). */
+static void ref_bound(arb_t v, int k, const fmpq_t q, const fmpq_t kl,
+                      const fmpq_t delta, slong m, const fmpq_t lambda,
+                      const fmpq_t C)
+{
+    const slong p = 300;
+    arb_t Q, K, D, L, B, t, u;
+    arb_init(Q);
+    arb_init(K);
+    arb_init(D);
+    arb_init(L);
+    arb_init(B);
+    arb_init(t);
+    arb_init(u);
+    arb_set_fmpq(Q, q, p);
+    arb_set_fmpq(K, kl, p);
+    arb_set_fmpq(D, delta, p);
+    /* ln(2 sqrt(m)/delta) = ln 2 + ln(m)/2 - ln delta */
+    arb_const_log2(L, p);
+    arb_log_ui(t, (ulong) m, p);
+    arb_mul_2exp_si(t, t, -1);
+    arb_add(L, L, t, p);
+    arb_log(t, D, p);
+    arb_sub(L, L, t, p);
+    arb_add(B, K, L, p);                        /* KL + ln(2 sqrt m / delta) */
+    switch (k)
+    {
+    case CPWL_PACBAYES_MCALLESTER:
+    case CPWL_PACBAYES_CLASSIC:
+        arb_div_ui(t, B, 2 * (ulong) m, p);
+        arb_sqrt(t, t, p);
+        arb_add(v, Q, t, p);
+        break;
+    case CPWL_PACBAYES_QUADRATIC:
+        arb_div_ui(t, B, 2 * (ulong) m, p);
+        arb_add(u, Q, t, p);
+        arb_sqrt(u, u, p);
+        arb_sqrt(t, t, p);
+        arb_add(u, u, t, p);
+        arb_mul(v, u, u, p);
+        break;
+    case CPWL_PACBAYES_LAMBDA:
+        /* q/(1 - l/2) + B/(m l (1 - l/2)) */
+        arb_set_fmpq(t, lambda, p);
+        arb_mul_2exp_si(u, t, -1);
+        arb_sub_si(u, u, 1, p);
+        arb_neg(u, u);
+        arb_div(v, Q, u, p);
+        arb_mul(u, u, t, p);
+        arb_mul_si(u, u, m, p);
+        arb_div(t, B, u, p);
+        arb_add(v, v, t, p);
+        break;
+    case CPWL_PACBAYES_CATONI:
+        /* (1 - exp(-C q - (KL + ln(1/delta))/m)) / (1 - exp(-C)) */
+        arb_log(t, D, p);
+        arb_sub(t, K, t, p);
+        arb_div_si(t, t, m, p);
+        arb_set_fmpq(u, C, p);
+        arb_addmul(t, u, Q, p);
+        arb_neg(t, t);
+        arb_exp(t, t, p);
+        arb_sub_si(t, t, 1, p);
+        arb_neg(u, u);
+        arb_exp(u, u, p);
+        arb_sub_si(u, u, 1, p);
+        arb_div(v, t, u, p);
+        break;
+    case CPWL_PACBAYES_MAURER:
+        arb_div_si(t, B, m, p);
+        inv_ok(v, Q, t, 0, 0, p);
+        break;
+    default:                    /* LANGFORD_SEEGER */
+        arb_set_si(t, m + 1);
+        arb_div(t, t, D, p);
+        arb_log(t, t, p);
+        arb_add(t, t, K, p);
+        arb_div_si(t, t, m, p);
+        inv_ok(v, Q, t, 0, 0, p);
+        break;
+    }
+    arb_clear(Q);
+    arb_clear(K);
+    arb_clear(D);
+    arb_clear(L);
+    arb_clear(B);
+    arb_clear(t);
+    arb_clear(u);
+}
+
+static void bound_ok(cpwl_pacbayes_bound_t b, const cpwl_pacbayes_input_t in,
+                     slong digits, slong prec)
+{
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_pacbayes_bound(b, in, digits, prec, e) != CPWL_OK)
+        ck_abort_msg("bound refused: %s", e->msg);
+}
+
+START_TEST(bounds_formulas)
+{
+    test_rng r;
+    slong it, n = test_iters(50);
+    fmpq_t q, kl, lam, C;
+    arb_t ref, U;
+    cpwl_pacbayes_input_t in;
+    cpwl_pacbayes_bound_t b, b2;
+    r.s = test_seed(17004);
+    fmpq_init(q);
+    fmpq_init(kl);
+    fmpq_init(lam);
+    fmpq_init(C);
+    arb_init(ref);
+    arb_init(U);
+    cpwl_pacbayes_input_init(in);
+    cpwl_pacbayes_bound_init(b);
+    cpwl_pacbayes_bound_init(b2);
+    for (it = 0; it < n; it++)
+    {
+        slong m = test_range(&r, 8, 1000000), k;
+        fmpq_set_si(q, test_range(&r, 0, 1000), 1000);
+        fmpq_set_si(kl, test_range(&r, 0, 100000), (ulong) test_range(&r, 1, 100));
+        fmpq_set_si(in->delta, test_range(&r, 1, 99), 100);
+        fmpq_set_si(lam, test_range(&r, 1, 199), 100);
+        fmpq_set_si(C, test_range(&r, 1, 500), 100);
+        fmpz_set_si(in->m, m);
+        arb_set_fmpq(in->emp, q, 128);
+        arb_set_fmpq(in->kl, kl, 128);
+        fmpq_set(in->lambda, lam);
+        fmpq_set(in->catoni_c, C);
+        for (k = 0; k < CPWL_PACBAYES_NUM_BOUNDS; k++)
+        {
+            in->kind = (cpwl_pacbayes_kind) k;
+            bound_ok(b, in, 6, 128);
+            ref_bound(ref, (int) k, q, kl, in->delta, m, lam, C);
+            if (!arb_overlaps(b->value, ref))
+            {
+                fprintf(stderr, "%s m %ld\n", cpwl_pacbayes_name(in->kind),
+                        (long) m);
+                arb_fprintd(stderr, b->value, 30);
+                fputc('\n', stderr);
+                arb_fprintd(stderr, ref, 30);
+                fputc('\n', stderr);
+                ck_abort_msg("a bound disagrees with its formula");
+            }
+            ck_assert_msg(mag_cmp_2exp_si(arb_radref(b->value), -90) < 0,
+                          "%s: wide", cpwl_pacbayes_name(in->kind));
+            /* the printed rational is never below the bound */
+            arb_set_fmpq(U, b->upper, 300);
+            ck_assert_msg(!arb_lt(U, ref), "%s: upper below the bound",
+                          cpwl_pacbayes_name(in->kind));
+            ck_assert(b->vacuous == (fmpq_cmp_si(b->upper, 1) >= 0));
+        }
+        /* Pinsker: Maurer <= McAllester. */
+        in->kind = CPWL_PACBAYES_MAURER;
+        bound_ok(b, in, 6, 128);
+        in->kind = CPWL_PACBAYES_MCALLESTER;
+        bound_ok(b2, in, 6, 128);
+        ck_assert_msg(!arb_gt(b->value, b2->value), "Maurer above McAllester");
+        ck_assert(fmpq_cmp(b->upper, b2->upper) <= 0);
+        /* m + 1 > 2 sqrt(m): Langford-Seeger's complexity is larger, so is
+           its kl inverse (strictly, unless it is 1). */
+        in->kind = CPWL_PACBAYES_LANGFORD_SEEGER;
+        bound_ok(b2, in, 6, 128);
+        ck_assert(arb_gt(b2->complexity, b->complexity));
+        ck_assert_msg(arb_gt(b2->value, b->value) || arb_contains_si(b->value, 1),
+                      "Langford-Seeger not above Maurer");
+    }
+    fmpq_clear(q);
+    fmpq_clear(kl);
+    fmpq_clear(lam);
+    fmpq_clear(C);
+    arb_clear(ref);
+    arb_clear(U);
+    cpwl_pacbayes_input_clear(in);
+    cpwl_pacbayes_bound_clear(b);
+    cpwl_pacbayes_bound_clear(b2);
+}
+END_TEST
+
+/* The issue's command in numbers: Maurer, m = 60000, delta = 1/40,
+   KL = 5000, q = 1/50; and the input checks. */
+START_TEST(bounds_checks)
+{
+    cpwl_pacbayes_input_t in;
+    cpwl_pacbayes_bound_t b;
+    cpwl_err_t e;
+    arb_t ref;
+    fmpq_t q, kl, l;
+    cpwl_pacbayes_input_init(in);
+    cpwl_pacbayes_bound_init(b);
+    arb_init(ref);
+    fmpq_init(q);
+    fmpq_init(kl);
+    fmpq_init(l);
+    fmpz_set_ui(in->m, 60000);
+    fmpq_set_si(in->delta, 1, 40);
+    fmpq_set_si(kl, 5000, 1);
+    fmpq_set_si(q, 1, 50);
+    arb_set_fmpq(in->kl, kl, 128);
+    arb_set_fmpq(in->emp, q, 128);
+    bound_ok(b, in, 6, 128);
+    fmpq_one(l);
+    ref_bound(ref, CPWL_PACBAYES_MAURER, q, kl, in->delta, 60000, l, l);
+    ck_assert(arb_overlaps(ref, b->value));
+    ck_assert(!b->vacuous);
+
+#define BAD(stmt, want)                                                     \
+    do                                                                      \
+    {                                                                       \
+        cpwl_err_init(e);                                                   \
+        stmt;                                                               \
+        ck_assert(cpwl_pacbayes_bound(b, in, 6, 64, e) == CPWL_ERR_INPUT);  \
+        ck_assert_msg(strstr(e->msg, want) != NULL, "%s", e->msg);          \
+        cpwl_pacbayes_input_clear(in);                                      \
+        cpwl_pacbayes_input_init(in);                                       \
+        fmpz_set_ui(in->m, 100);                                            \
+    }                                                                       \
+    while (0)
+    cpwl_pacbayes_input_clear(in);
+    cpwl_pacbayes_input_init(in);
+    fmpz_set_ui(in->m, 100);
+    BAD(fmpq_zero(in->delta), "delta must be in (0, 1)");
+    BAD(fmpq_one(in->delta), "delta must be in (0, 1)");
+    BAD(arb_set_si(in->kl, -1), "KL must be >= 0");
+    BAD(arb_set_si(in->emp, 2), "the empirical risk must be in [0, 1]");
+    BAD(arb_set_si(in->emp, -1), "the empirical risk must be in [0, 1]");
+    BAD(fmpz_zero(in->m), "m must be >= 1");
+    BAD(fmpz_set_ui(in->m, 7), "the Maurer bound needs m >= 8");
+    BAD((in->kind = CPWL_PACBAYES_LAMBDA, fmpq_set_si(in->lambda, 2, 1)),
+        "lambda must be in (0, 2)");
+    BAD((in->kind = CPWL_PACBAYES_LAMBDA, fmpq_zero(in->lambda)),
+        "lambda must be in (0, 2)");
+    BAD((in->kind = CPWL_PACBAYES_CATONI, fmpq_zero(in->catoni_c)),
+        "C must be > 0");
+#undef BAD
+    /* McAllester takes m = 7 */
+    in->kind = CPWL_PACBAYES_MCALLESTER;
+    fmpz_set_ui(in->m, 7);
+    arb_set_ui(in->kl, 100);
+    bound_ok(b, in, 6, 64);
+    ck_assert(b->vacuous);
+    ck_assert_int_eq(cpwl_pacbayes_from_name("langford-seeger"),
+                     CPWL_PACBAYES_LANGFORD_SEEGER);
+    ck_assert_int_eq(cpwl_pacbayes_from_name("pac"), -1);
+    ck_assert_str_eq(cpwl_pacbayes_name(CPWL_PACBAYES_CLASSIC), "classic");
+    cpwl_pacbayes_input_clear(in);
+    cpwl_pacbayes_bound_clear(b);
+    arb_clear(ref);
+    fmpq_clear(q);
+    fmpq_clear(kl);
+    fmpq_clear(l);
+}
+END_TEST
+
+/* ---- rounding ---------------------------------------------------------- */
+
+/* 10^k as a rational. */
+static void pow10q(fmpq_t r, slong k)
+{
+    fmpz_t p;
+    fmpz_init(p);
+    fmpz_ui_pow_ui(p, 10, (ulong) FLINT_ABS(k));
+    fmpz_one(fmpq_denref(r));
+    fmpz_set(fmpq_numref(r), p);
+    if (k < 0)
+        fmpq_inv(r, r);
+    fmpz_clear(p);
+}
+
+/* Significant digits of a positive decimal x (0 if x is not a finite
+   decimal): the digits of x 10^s, s minimal, without trailing zeros. */
+static slong sig_digits(const fmpq_t x)
+{
+    fmpq_t t;
+    fmpz_t k;
+    slong s, d;
+    fmpq_init(t);
+    fmpz_init(k);
+    for (s = -400; s < 400; s++)
+    {
+        pow10q(t, s);
+        fmpq_mul(t, t, x);
+        if (fmpz_is_one(fmpq_denref(t)))
+            break;
+    }
+    d = 0;
+    if (s < 400)
+    {
+        fmpz_abs(k, fmpq_numref(t));
+        while (!fmpz_is_zero(k) && fmpz_divisible_si(k, 10))
+            fmpz_divexact_ui(k, k, 10);
+        for (d = 0; !fmpz_is_zero(k); d++)
+            fmpz_tdiv_q_ui(k, k, 10);
+    }
+    fmpq_clear(t);
+    fmpz_clear(k);
+    return d;
+}
+
+/* The greatest decimal with `digits` significant digits below x > 0. */
+static void prev_decimal(fmpq_t r, const fmpq_t x, slong digits)
+{
+    fmpq_t p;
+    slong e;
+    fmpq_init(p);
+    /* 10^(e-1) <= x < 10^e, by search */
+    for (e = -400; e < 400; e++)
+    {
+        pow10q(p, e);
+        if (fmpq_cmp(x, p) < 0)
+            break;
+    }
+    pow10q(p, e - 1);
+    if (fmpq_equal(x, p))
+        pow10q(p, e - 1 - digits);
+    else
+        pow10q(p, e - digits);
+    fmpq_sub(r, x, p);
+    fmpq_clear(p);
+}
+
+START_TEST(rounding)
+{
+    test_rng r;
+    slong it, n = test_iters(2000);
+    fmpq_t x, up, dn, prev, end;
+    arb_t b;
+    r.s = test_seed(17005);
+    fmpq_init(x);
+    fmpq_init(up);
+    fmpq_init(dn);
+    fmpq_init(prev);
+    fmpq_init(end);
+    arb_init(b);
+    for (it = 0; it < n; it++)
+    {
+        slong d = test_range(&r, 1, 20);
+        test_fmpq(x, &r, (int) test_range(&r, 1, 64));
+        fmpq_abs(x, x);
+        if (fmpq_is_zero(x))
+            continue;
+        if (it % 3 == 0)
+            fmpq_div_2exp(x, x, test_range(&r, 0, 200));
+        arb_set_fmpq(b, x, test_range(&r, 20, 200));
+        cpwl_pacbayes_round_up(up, b, d);
+        cpwl_pacbayes_round_down(dn, b, d);
+        /* up >= the upper end, with at most d digits, and the previous
+           d-digit decimal is below the upper end */
+        arb_get_ubound_arf(arb_midref(b), b, ARF_PREC_EXACT);
+        arf_get_fmpq(end, arb_midref(b));
+        ck_assert(fmpq_cmp(up, end) >= 0);
+        ck_assert_msg(sig_digits(up) <= d, "too many digits");
+        prev_decimal(prev, up, d);
+        ck_assert_msg(fmpq_cmp(prev, end) < 0, "round_up not the least");
+        ck_assert(fmpq_cmp(dn, x) <= 0 && fmpq_cmp(up, x) >= 0);
+        if (fmpq_sgn(dn) > 0)
+            ck_assert_msg(sig_digits(dn) <= d, "round_down: too many digits");
+    }
+    /* exact decimals stay as they are */
+    fmpq_set_si(x, 12345, 1000);
+    arb_set_fmpq(b, x, 64);
+    arb_set_round(b, b, 200);
+    cpwl_pacbayes_round_up(up, b, 5);
+    ck_assert(test_q_is(up, 12345, 1000) || fmpq_cmp(up, x) > 0);
+    arb_set_ui(b, 1);
+    cpwl_pacbayes_round_up(up, b, 3);
+    ck_assert(test_q_is(up, 1, 1));
+    cpwl_pacbayes_round_down(up, b, 3);
+    ck_assert(test_q_is(up, 1, 1));
+    arb_zero(b);
+    cpwl_pacbayes_round_up(up, b, 3);
+    ck_assert(fmpq_is_zero(up));
+    /* 0.19999999... rounds up to 0.2 with 3 digits */
+    arb_set_d(b, 0.1999999);
+    cpwl_pacbayes_round_up(up, b, 3);
+    ck_assert(test_q_is(up, 1, 5));
+    fmpq_clear(x);
+    fmpq_clear(up);
+    fmpq_clear(dn);
+    fmpq_clear(prev);
+    fmpq_clear(end);
+    arb_clear(b);
+}
+END_TEST
+
+START_TEST(constants)
+{
+    arb_t c, t;
+    cpwl_err_t e;
+    arb_init(c);
+    arb_init(t);
+    cpwl_err_init(e);
+    ck_assert(cpwl_pacbayes_parse_const(c, "log:2", 128, e) == CPWL_OK);
+    arb_const_log2(t, 128);
+    ck_assert(arb_overlaps(c, t) && arb_rel_accuracy_bits(c) > 120);
+    ck_assert(cpwl_pacbayes_parse_const(c, "0.25", 128, e) == CPWL_OK);
+    arb_set_d(t, 0.25);
+    ck_assert(arb_equal(c, t));
+    ck_assert(cpwl_pacbayes_parse_const(c, "3/7", 128, e) == CPWL_OK);
+    arb_set_ui(t, 3);
+    arb_div_ui(t, t, 7, 128);
+    ck_assert(arb_overlaps(c, t));
+    ck_assert(cpwl_pacbayes_parse_const(c, "log:0", 128, e) == CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "log:X needs X > 0") != NULL, "%s", e->msg);
+    cpwl_err_init(e);
+    ck_assert(cpwl_pacbayes_parse_const(c, "ln2", 128, e) == CPWL_ERR_INPUT);
+    ck_assert_msg(strstr(e->msg, "\"ln2\"") != NULL
+                  && strstr(e->msg, "or log:X") != NULL,
+                  "%s", e->msg);
+    arb_clear(c);
+    arb_clear(t);
+    cpwl_err_clear(e);
+}
+END_TEST
+
+/* Maurer's lemma xi(m) = sum_k C(m, k) (k/m)^k (1 - k/m)^(m-k) <= 2 sqrt(m),
+   proved for m >= 8, holds for m = 1..7 by exact summation (docs/pacbayes.md
+   relies on it for the bounds other than Maurer's at small m); and for
+   m = 8..40 as a check of the summation. */
+START_TEST(maurer_lemma)
+{
+    slong m, k;
+    fmpz_t a, b;
+    fmpq_t xi, t;
+    fmpz_init(a);
+    fmpz_init(b);
+    fmpq_init(xi);
+    fmpq_init(t);
+    for (m = 1; m <= 40; m++)
+    {
+        fmpq_zero(xi);
+        for (k = 0; k <= m; k++)
+        {
+            /* C(m, k) k^k (m - k)^(m - k) / m^m, with 0^0 = 1 */
+            fmpz_bin_uiui(a, (ulong) m, (ulong) k);
+            fmpz_set_ui(b, (ulong) k);
+            fmpz_pow_ui(b, b, (ulong) k);
+            fmpz_mul(a, a, b);
+            fmpz_set_ui(b, (ulong) (m - k));
+            fmpz_pow_ui(b, b, (ulong) (m - k));
+            fmpz_mul(a, a, b);
+            fmpz_set_ui(b, (ulong) m);
+            fmpz_pow_ui(b, b, (ulong) m);
+            fmpq_set_fmpz_frac(t, a, b);
+            fmpq_add(xi, xi, t);
+        }
+        /* sqrt(m) <= xi(m) <= 2 sqrt(m), squared */
+        fmpq_mul(t, xi, xi);
+        ck_assert_msg(fmpq_cmp_si(t, 4 * m) <= 0, "xi(%ld)^2 > 4m", (long) m);
+        ck_assert_msg(fmpq_cmp_si(t, m) >= 0, "xi(%ld)^2 < m", (long) m);
+    }
+    fmpz_clear(a);
+    fmpz_clear(b);
+    fmpq_clear(xi);
+    fmpq_clear(t);
+}
+END_TEST
+
 Suite *pacbayes_suite(void)
 {
     Suite *s = suite_create("pacbayes");
@@ -423,6 +877,14 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, two_algorithms);
     tcase_add_test(tc, extremes);
     tcase_add_test(tc, kl_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bounds");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, bounds_formulas);
+    tcase_add_test(tc, bounds_checks);
+    tcase_add_test(tc, rounding);
+    tcase_add_test(tc, constants);
+    tcase_add_test(tc, maurer_lemma);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -56,7 +56,8 @@ void cpwl_gauss_set_shared_d(cpwl_gauss_t G, double s, slong prec);
    ("weight 17: sigma must be > 0"). */
 int cpwl_gauss_check(const cpwl_gauss_t G, cpwl_err_t e);
 
-/* KL(Q || P), certified (see above); Q and P must have the same d. */
+/* KL(Q || P), certified (see above); Q and P must have the same d and
+   pass cpwl_gauss_check (CPWL_ERR_INPUT otherwise, with its message). */
 int cpwl_gauss_kl(arb_t res, const cpwl_gauss_t Q, const cpwl_gauss_t P,
                   slong prec, cpwl_err_t e);
 

@@ -32,10 +32,10 @@
                       Wintenberger, Seldin 2017)
 
    Every function computes with Arb balls (outward rounding), so the
-   result is an enclosure; the certificate is its upper end.  Each bound
-   is non-decreasing in q and in KL, so balls for q and KL are handled by
-   their upper ends (an upper end of the result is an upper bound for
-   every q, KL in the balls).  A printed bound is the rational
+   result is an enclosure; the certificate is its upper end.  Balls for q
+   and KL give an enclosure of the bound at every point of them (each
+   bound is non-decreasing in q and in KL, so the upper end is governed by
+   their upper ends).  A printed bound is the rational
    cpwl_pacbayes_round_up gives: never below the enclosure's upper end. */
 #ifndef CPWL_PACBAYES_H
 #define CPWL_PACBAYES_H
@@ -56,9 +56,12 @@ int cpwl_pacbayes_kl(arb_t res, const arb_t q, const arb_t p, slong prec,
 /* The upper inverse kl^{-1}(q, c) (lower = 0) or the lower inverse
    kl_{-1}(q, c) (lower = 1) as a ball [lo, hi] with lo <= the inverse <=
    hi for every q in the ball q and c in the ball c (hi is computed from
-   the upper ends, lo from the lower ends); q in [0, 1], c >= 0, any size
-   (c = 10^9 gives a correct enclosure, never NaN; when 1 - kl^{-1} is
-   below 2^-prec the upper end may be 1).  The main algorithm: Newton's
+   the upper ends, lo from the lower ends; the parts of a ball outside
+   q in [0, 1], c >= 0 are cut off, a ball entirely outside is an input
+   error); c of any size, +inf included (c = 10^9 gives a correct
+   enclosure, never NaN; when 1 - kl^{-1} is below 2^-prec the enclosure
+   is [1 - 2^-prec, 1]).  The width is about 2^-(prec-10) min(p, 1 - p)
+   unless the signs of kl(q || p) - c stop being decided first.  The main algorithm: Newton's
    iteration from the right (kl(q || .) is convex and increasing on
    [q, 1]), every step's end point certified by an Arb sign of
    kl(q || p) - c, finished by bisection when Newton stalls. */
@@ -130,7 +133,8 @@ typedef struct
                                    CATONI, B/(2m) for MCALLESTER, CLASSIC,
                                    QUADRATIC, B/(m lambda (1 - lambda/2))
                                    for LAMBDA */
-    arb_t value;                /* the bound, an enclosure */
+    arb_t value;                /* the bound, an enclosure (for every q
+                                   and KL in the input balls) */
     fmpq_t upper;               /* cpwl_pacbayes_round_up(value, digits) */
     int vacuous;                /* upper >= 1 */
 }
@@ -153,6 +157,11 @@ int cpwl_pacbayes_bound(cpwl_pacbayes_bound_t b, const cpwl_pacbayes_input_t in,
    point of x.  Exact (decided in fmpz/fmpq from the ball's end points). */
 void cpwl_pacbayes_round_up(fmpq_t r, const arb_t x, slong digits);
 void cpwl_pacbayes_round_down(fmpq_t r, const arb_t x, slong digits);
+
+/* The exact decimal expansion of r ("0.12345", "-3", "120") when its
+   denominator divides a power of 10 (as round_up's results do), else
+   NULL; flint_free it. */
+char *cpwl_pacbayes_decimal_str(const fmpq_t r);
 
 /* A constant c given as a literal: an exact rational ("1/2", "0.25",
    "3e-2") or "log:X" for ln X with X a positive rational.  The result is

@@ -126,18 +126,27 @@ void cpwl_pacbayes_bound_clear(cpwl_pacbayes_bound_t b)
     fmpq_clear(b->upper);
 }
 
-/* The exact upper end of a ball, clipped below at 0 (and above at 1). */
-static void upper_point(arb_t r, const arb_t x, int unit)
+/* The ball x intersected with [0, 1] (unit) or [0, inf): the true value
+   lies inside, and the formulas' square roots and logarithms need it. */
+static void clip_ball(arb_t r, const arb_t x, int unit, slong prec)
 {
-    arf_t t;
-    arf_init(t);
-    arb_get_ubound_arf(t, x, ARF_PREC_EXACT);
-    if (arf_sgn(t) < 0)
-        arf_zero(t);
-    if (unit && arf_cmp_si(t, 1) > 0)
-        arf_one(t);
-    arb_set_arf(r, t);
-    arf_clear(t);
+    arf_t lo, hi;
+    arf_init(lo);
+    arf_init(hi);
+    arb_get_lbound_arf(lo, x, ARF_PREC_EXACT);
+    arb_get_ubound_arf(hi, x, ARF_PREC_EXACT);
+    if (arf_sgn(lo) < 0 || (unit && arf_cmp_si(hi, 1) > 0))
+    {
+        if (arf_sgn(lo) < 0)
+            arf_zero(lo);
+        if (unit && arf_cmp_si(hi, 1) > 0)
+            arf_one(hi);
+        arb_set_interval_arf(r, lo, hi, prec);
+    }
+    else
+        arb_set(r, x);
+    arf_clear(lo);
+    arf_clear(hi);
 }
 
 int cpwl_pacbayes_bound(cpwl_pacbayes_bound_t b, const cpwl_pacbayes_input_t in,
@@ -155,10 +164,12 @@ int cpwl_pacbayes_bound(cpwl_pacbayes_bound_t b, const cpwl_pacbayes_input_t in,
     arb_init(t);
     arb_init(u);
     arb_init(B);
-    /* Every bound is non-decreasing in q and KL: their upper ends give an
-       upper bound for all points of the balls. */
-    upper_point(q, in->emp, 1);
-    upper_point(kl, in->kl, 0);
+    /* Ball arithmetic on the balls of q and KL: the value encloses the
+       bound at every point of them (each bound is non-decreasing in q
+       and KL, so its upper end is the bound at their upper ends, up to
+       rounding). */
+    clip_ball(q, in->emp, 1, prec);
+    clip_ball(kl, in->kl, 0, prec);
     arb_set_fmpz(m, in->m);
 
     /* The logarithm: ln(1/delta), ln((m+1)/delta) or ln(2 sqrt(m)/delta). */
@@ -361,6 +372,63 @@ void cpwl_pacbayes_round_down(fmpq_t r, const arb_t x, slong digits)
     fmpq_clear(v);
 }
 
+char *cpwl_pacbayes_decimal_str(const fmpq_t r)
+{
+    fmpz_t d, k;
+    slong s2 = 0, s5 = 0, s, n;
+    char *digits, *out, *p;
+    int neg = fmpq_sgn(r) < 0;
+    fmpz_init_set(d, fmpq_denref(r));
+    fmpz_init(k);
+    while (fmpz_is_even(d))
+    {
+        fmpz_fdiv_q_2exp(d, d, 1);
+        s2++;
+    }
+    while (fmpz_divisible_si(d, 5))
+    {
+        fmpz_divexact_ui(d, d, 5);
+        s5++;
+    }
+    if (!fmpz_is_one(d))
+    {
+        fmpz_clear(d);
+        fmpz_clear(k);
+        return NULL;
+    }
+    /* r = k / 10^s with k = num 10^s / den */
+    s = FLINT_MAX(s2, s5);
+    fmpz_ui_pow_ui(k, 10, (ulong) s);
+    fmpz_mul(k, k, fmpq_numref(r));
+    fmpz_divexact(k, k, fmpq_denref(r));
+    fmpz_abs(k, k);
+    digits = fmpz_get_str(NULL, 10, k);
+    n = (slong) strlen(digits);
+    out = flint_malloc((size_t) (n + s + 4));
+    p = out;
+    if (neg)
+        *p++ = '-';
+    if (s == 0)
+        strcpy(p, digits);
+    else if (n > s)
+    {
+        memcpy(p, digits, (size_t) (n - s));
+        p[n - s] = '.';
+        strcpy(p + n - s + 1, digits + n - s);
+    }
+    else
+    {
+        *p++ = '0';
+        *p++ = '.';
+        memset(p, '0', (size_t) (s - n));
+        strcpy(p + s - n, digits);
+    }
+    flint_free(digits);
+    fmpz_clear(d);
+    fmpz_clear(k);
+    return out;
+}
+
 /* ---- constants ---------------------------------------------------------- */
 
 int cpwl_pacbayes_parse_const(arb_t c, const char *s, slong prec, cpwl_err_t e)
@@ -373,16 +441,12 @@ int cpwl_pacbayes_parse_const(arb_t c, const char *s, slong prec, cpwl_err_t e)
     fmpq_init(x);
     cpwl_err_init(e2);
     if (cpwl_num_parse_fmpq(x, p, strlen(p), CPWL_NUM_EXACT, e2) != CPWL_OK)
-    {
-        cpwl_err_quote(buf, sizeof buf, s, strlen(s));
-        status = cpwl_err_set(e, CPWL_ERR_INPUT, "\"%s\": expected an exact "
-                              "number (1/2, 0.25, 3e-2) or log:X with X a "
-                              "positive number (%s)", buf, e2->msg);
-    }
+        status = cpwl_err_set(e, CPWL_ERR_INPUT, is_log ? "log:X: %s"
+                              : "%s; or log:X for ln X", e2->msg);
     else if (is_log && fmpq_sgn(x) <= 0)
     {
         cpwl_err_quote(buf, sizeof buf, s, strlen(s));
-        status = cpwl_err_set(e, CPWL_ERR_INPUT, "\"%s\": log:X needs X > 0",
+        status = cpwl_err_set(e, CPWL_ERR_INPUT, "%s: log:X needs X > 0",
                               buf);
     }
     else if (is_log)

@@ -50,6 +50,17 @@ static inline void renorm(double *acc, int64_t *esum)
    the grouping (Higham, Accuracy and Stability, Lemma 3.1).  Returns 0
    when some x_i is not a positive normal binary64 (then m, e are
    meaningless). */
+/* x = m 2^(be - 1023) with m in [1, 2) returned, be added to *esum;
+   *bad set unless x is a positive normal (sign and biased exponent
+   be in 1..2046). */
+static inline double sig_split(uint64_t *bad, int64_t *esum, double x)
+{
+    uint64_t b = bits_of(x), be = b >> 52;
+    *bad |= (be - 1) > 2045;
+    *esum += (int64_t) be;
+    return of_bits((b & SIG_MASK) | ONE_BITS);
+}
+
 static int sig_prod_fast(double *m, int64_t *e, const double *x, slong n)
 {
     double acc[NACC];
@@ -62,25 +73,10 @@ static int sig_prod_fast(double *m, int64_t *e, const double *x, slong n)
     {
         slong end = FLINT_MIN(n, i0 + NACC * BLOCK);
         for (i = i0; i + NACC <= end; i += NACC)
-        {
             for (k = 0; k < NACC; k++)
-            {
-                uint64_t b = bits_of(x[i + k]);
-                /* sign and biased exponent: 1..2046 for a positive normal */
-                uint64_t be = b >> 52;
-                bad |= (be - 1) > 2045;
-                esum += (int64_t) be;
-                acc[k] *= of_bits((b & SIG_MASK) | ONE_BITS);
-            }
-        }
+                acc[k] *= sig_split(&bad, &esum, x[i + k]);
         for (; i < end; i++)
-        {
-            uint64_t b = bits_of(x[i]);
-            uint64_t be = b >> 52;
-            bad |= (be - 1) > 2045;
-            esum += (int64_t) be;
-            acc[0] *= of_bits((b & SIG_MASK) | ONE_BITS);
-        }
+            acc[0] *= sig_split(&bad, &esum, x[i]);
         for (k = 0; k < NACC; k++)
             renorm(&acc[k], &esum);
     }
@@ -173,8 +169,21 @@ void _gauss_log_prod(arb_t res, const double *x, slong n, slong prec)
 
 /* per-weight sigmas on both sides: (sq^2 + (mq - mp)^2) / sp^2, k = 6
    (sq^2: 1, the difference: 2, its square: 1, the sum: 1, sp^2: 1, the
-   quotient: 1; the sum's two parts see 2 and 4 of them). */
+   quotient: 1; the sum's two parts see 2 and 4 of them).  Flags: a, den
+   and T normal; den = inf gives T = 0 or NaN, so it needs no flag of
+   its own.  Nor does b below DBL_MIN: it is then off by |eps| <= 2^-1075
+   <= u a, so a(1 + d1) + b + eps = (a + b)(1 + eta), |eta| <= 2u, within
+   the 2 + 1 roundings that the model grants b before the sum's. */
 #define K_QQ 6
+static inline double term_qq(int *bad, double mq, double sq, double mp,
+                             double sp)
+{
+    double a = sq * sq, t = mq - mp, b = t * t, den = sp * sp;
+    double T = (a + b) / den;
+    *bad |= (a < DBL_MIN) | (den < DBL_MIN) | (T < DBL_MIN);
+    return T;
+}
+
 static int quad_qq(double *s, const double *mq, const double *sq,
                    const double *mp, const double *sp, slong n)
 {
@@ -183,29 +192,24 @@ static int quad_qq(double *s, const double *mq, const double *sq,
     slong i, k;
     for (i = 0; i + NACC <= n; i += NACC)
         for (k = 0; k < NACC; k++)
-        {
-            double a = sq[i + k] * sq[i + k], t = mq[i + k] - mp[i + k];
-            double b = t * t, den = sp[i + k] * sp[i + k];
-            double T = (a + b) / den;
-            bad |= (a < DBL_MIN) | (den < DBL_MIN) | (den > DBL_MAX)
-                | (T < DBL_MIN) | ((b < DBL_MIN) & (t != 0));
-            acc[k] += T;
-        }
+            acc[k] += term_qq(&bad, mq[i + k], sq[i + k], mp[i + k],
+                              sp[i + k]);
     for (; i < n; i++)
-    {
-        double a = sq[i] * sq[i], t = mq[i] - mp[i];
-        double b = t * t, den = sp[i] * sp[i];
-        double T = (a + b) / den;
-        bad |= (a < DBL_MIN) | (den < DBL_MIN) | (den > DBL_MAX)
-            | (T < DBL_MIN) | ((b < DBL_MIN) & (t != 0));
-        acc[0] += T;
-    }
+        acc[0] += term_qq(&bad, mq[i], sq[i], mp[i], sp[i]);
     *s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     return !bad && isfinite(*s);
 }
 
-/* prior variance shared: sum sq^2 + (mq - mp)^2, k = 4. */
+/* prior variance shared: sq^2 + (mq - mp)^2, k = 4; flag: a normal (b
+   below DBL_MIN is covered as in term_qq). */
 #define K_QS 4
+static inline double term_qs(int *bad, double mq, double sq, double mp)
+{
+    double a = sq * sq, t = mq - mp, b = t * t;
+    *bad |= a < DBL_MIN;
+    return a + b;
+}
+
 static int quad_qs(double *s, const double *mq, const double *sq,
                    const double *mp, slong n)
 {
@@ -214,52 +218,44 @@ static int quad_qs(double *s, const double *mq, const double *sq,
     slong i, k;
     for (i = 0; i + NACC <= n; i += NACC)
         for (k = 0; k < NACC; k++)
-        {
-            double a = sq[i + k] * sq[i + k], t = mq[i + k] - mp[i + k];
-            double b = t * t;
-            bad |= (a < DBL_MIN) | ((b < DBL_MIN) & (t != 0));
-            acc[k] += a + b;
-        }
+            acc[k] += term_qs(&bad, mq[i + k], sq[i + k], mp[i + k]);
     for (; i < n; i++)
-    {
-        double a = sq[i] * sq[i], t = mq[i] - mp[i];
-        double b = t * t;
-        bad |= (a < DBL_MIN) | ((b < DBL_MIN) & (t != 0));
-        acc[0] += a + b;
-    }
+        acc[0] += term_qs(&bad, mq[i], sq[i], mp[i]);
     *s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     return !bad && isfinite(*s);
 }
 
-/* posterior variance shared: r = sum 1 / sp^2 (k = 2) and
-   s = sum (mq - mp)^2 / sp^2 (k = 5). */
+/* posterior variance shared: R = 1 / sp^2 (k = 2) and
+   D = (mq - mp)^2 / sp^2 (k = 5); flags: sp^2 and R normal (sp^2 = inf
+   gives R = 0), b and D normal unless t = 0. */
 #define K_SQ_R 2
 #define K_SQ_D 5
+static inline double term_sq(int *bad, double *D, double mq, double mp,
+                             double sp)
+{
+    double t = mq - mp, b = t * t, sp2 = sp * sp;
+    double R = 1 / sp2;
+    *D = b / sp2;
+    *bad |= (sp2 < DBL_MIN) | (R < DBL_MIN)
+        | (((b < DBL_MIN) | (*D < DBL_MIN)) & (t != 0));
+    return R;
+}
+
 static int quad_sq(double *r, double *s, const double *mq, const double *mp,
                    const double *sp, slong n)
 {
-    double ar[NACC] = {0}, as[NACC] = {0};
+    double ar[NACC] = {0}, as[NACC] = {0}, D;
     int bad = 0;
     slong i, k;
     for (i = 0; i + NACC <= n; i += NACC)
         for (k = 0; k < NACC; k++)
         {
-            double t = mq[i + k] - mp[i + k], b = t * t;
-            double den = sp[i + k] * sp[i + k];
-            double R = 1 / den, D = b / den;
-            bad |= (den < DBL_MIN) | (den > DBL_MAX) | (R < DBL_MIN)
-                | (((b < DBL_MIN) | (D < DBL_MIN)) & (t != 0));
-            ar[k] += R;
+            ar[k] += term_sq(&bad, &D, mq[i + k], mp[i + k], sp[i + k]);
             as[k] += D;
         }
     for (; i < n; i++)
     {
-        double t = mq[i] - mp[i], b = t * t;
-        double den = sp[i] * sp[i];
-        double R = 1 / den, D = b / den;
-        bad |= (den < DBL_MIN) | (den > DBL_MAX) | (R < DBL_MIN)
-            | (((b < DBL_MIN) | (D < DBL_MIN)) & (t != 0));
-        ar[0] += R;
+        ar[0] += term_sq(&bad, &D, mq[i], mp[i], sp[i]);
         as[0] += D;
     }
     *r = (ar[0] + ar[1]) + (ar[2] + ar[3]);
@@ -267,8 +263,15 @@ static int quad_sq(double *r, double *s, const double *mq, const double *mp,
     return !bad && isfinite(*r) && isfinite(*s);
 }
 
-/* both shared: sum (mq - mp)^2, k = 3. */
+/* both shared: (mq - mp)^2, k = 3; flag: b normal unless t = 0. */
 #define K_SS 3
+static inline double term_ss(int *bad, double mq, double mp)
+{
+    double t = mq - mp, b = t * t;
+    *bad |= (t != 0) & (b < DBL_MIN);
+    return b;
+}
+
 static int quad_ss(double *s, const double *mq, const double *mp, slong n)
 {
     double acc[NACC] = {0};
@@ -276,17 +279,9 @@ static int quad_ss(double *s, const double *mq, const double *mp, slong n)
     slong i, k;
     for (i = 0; i + NACC <= n; i += NACC)
         for (k = 0; k < NACC; k++)
-        {
-            double t = mq[i + k] - mp[i + k], b = t * t;
-            bad |= (b < DBL_MIN) & (t != 0);
-            acc[k] += b;
-        }
+            acc[k] += term_ss(&bad, mq[i + k], mp[i + k]);
     for (; i < n; i++)
-    {
-        double t = mq[i] - mp[i], b = t * t;
-        bad |= (b < DBL_MIN) & (t != 0);
-        acc[0] += b;
-    }
+        acc[0] += term_ss(&bad, mq[i], mp[i]);
     *s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     return !bad && isfinite(*s);
 }
