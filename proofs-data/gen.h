@@ -17,7 +17,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 16
+#define NTABLES 17
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -48,5 +48,6 @@ void gen_ae_grad(const char *dir);
 void gen_pb_bounds(const char *dir);
 void gen_pb_float(const char *dir);
 void gen_pb_kl_float(const char *dir);
+void gen_pb_kl_dr(const char *dir);
 
 #endif

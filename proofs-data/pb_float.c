@@ -10,6 +10,7 @@
    libm, and their verdicts are decided from those values. */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include "pb_float.h"
 
 #if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
@@ -151,6 +152,44 @@ float pb_kl_gauss_f(const float *mq, const float *sq, const float *mp,
     for (i = 0; i < d; i++)
         s += kl_term_f(mq[i], sq[i], mp[i], sp[i]);
     return s;
+}
+
+/* A float32 sum of t[0 .. d-1], pairwise or in index order. */
+static float sum_f(const float *t, long d, int pairwise)
+{
+    float s = 0;
+    long i;
+    if (pairwise && d > 1)
+        return sum_f(t, d / 2, 1) + sum_f(t + d / 2, d - d / 2, 1);
+    for (i = 0; i < d; i++)
+        s += t[i];
+    return s;
+}
+
+float pb_kl_dr_f(const float *w, const float *w0, const float *s, float lp,
+                 long d, int pairwise)
+{
+    float *t = calloc(d > 0 ? (size_t) d : 1, sizeof(float));
+    float npv, np2, slp, e2, mean, var, kl2;
+    long i;
+    if (t == NULL)
+        return NAN;
+    for (i = 0; i < d; i++)
+        t[i] = expf(s[i] * 2);
+    npv = sum_f(t, d, pairwise);
+    for (i = 0; i < d; i++)
+    {
+        float dw = w[i] - w0[i];
+        t[i] = dw * dw;
+    }
+    np2 = sum_f(t, d, pairwise);
+    slp = sum_f(s, d, pairwise);
+    free(t);
+    e2 = expf(2 * lp);
+    mean = np2 / e2;
+    var = npv / e2 - 2 * slp + (float) (2 * d) * lp;
+    kl2 = mean + var - (float) d;
+    return kl2 / 2;
 }
 
 uint64_t pb_next64(uint64_t *s)

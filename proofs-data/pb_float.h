@@ -42,6 +42,20 @@ float pb_dr_inv_f(double q, double c);
 float pb_kl_gauss_f(const float *mq, const float *sq, const float *mp,
                     const float *sp, long d, int pairwise);
 
+/* Dziugaite and Roy's KL in binary32 (snn/core/network.py,
+   PACB_objective): posterior N(w, diag(e^{2 s_i})), prior
+   N(w0, e^{2 lp} I), KL = KLdivTimes2 / 2 with
+     norm_post_variance = sum exp(s_i * 2), norm_params = sum (w_i - w0_i)^2,
+     sum_log_post_variance = sum s_i,
+     mean = norm_params / exp(2 lp),
+     var = norm_post_variance / exp(2 lp) - 2 sum_log_post_variance
+           + (2 nparams) lp,
+     KLdivTimes2 = mean + var - nparams,
+   each reduce_sum in index order (pairwise = 0) or by pairwise halving
+   (pairwise = 1). */
+float pb_kl_dr_f(const float *w, const float *w0, const float *s, float lp,
+                 long d, int pairwise);
+
 /* PBB's sigma = log(1 + exp(rho)) in binary32 (Gaussian.sigma). */
 float pb_softplus_f(float rho);
 

@@ -16,6 +16,9 @@
 #     it (and be within 10^-10 relative of each other: cpwl_gauss_kl's
 #     ball is not tight to the last digit); each value's verdict
 #     re-decided.
+#   pb_kl_dr: Dziugaite and Roy's parameters rebuilt the same way, the KL
+#     from exact integer sums and the exponentials at 30 digits; the
+#     ball must hold it, each verdict re-decided.
 # mpmath's values are within 10^-55 of the exact ones: a difference
 # smaller than 10^-50 is "cannot say" here and any verdict is accepted.
 # (tests/proofs.sh checks that the stored tables are what gen writes.)
@@ -117,8 +120,9 @@ def cval(s):
         return (K + mp.log(2 * mp.sqrt(m) / delta)) / m
     return Q(s)
 
-def redecide(where, field, verdict, true, lo, hi, f32=False):
-    """The verdict the table gives for value `field` against `true`."""
+def redecide(where, field, verdict, true, lo, hi, f32=False, tol=TINY):
+    """The verdict the table gives for value `field` against `true`
+    (known to within tol)."""
     if field == "NaN":
         if verdict != "NaN":
             errs.append(f"{where}: NaN but verdict {verdict}")
@@ -127,7 +131,7 @@ def redecide(where, field, verdict, true, lo, hi, f32=False):
     if f32:   # %.9g of a float32: back to that float32
         v = struct.unpack("<f", struct.pack("<f", v))[0]
     d = mp.mpf(v) - true
-    if abs(d) <= TINY:
+    if abs(d) <= tol:
         return verdict
     want = "below" if d < 0 else "above"
     if verdict != want and not (verdict == "inside" and lo <= v <= hi):
@@ -240,13 +244,60 @@ def check_kl():
     if want not in md:
         errs.append(f"pb_kl_float.md lacks the summary: {want}")
 
-{"bounds": check_bounds, "float": check_float, "kl": check_kl}[which]()
+# ---- pb_kl_dr: Dziugaite and Roy's parameters, rebuilt ----------------------
+def dr_weights(d, seed):
+    s = seed
+    out = []
+    for _ in range(d):
+        s, z = splitmix(s); w0 = f32(-0.1 + (0.1 - -0.1) * ((z >> 40) / 16777216.0))
+        s, z = splitmix(s); dm = f32(-0.05 + (0.05 - -0.05) * ((z >> 40) / 16777216.0))
+        w = f32(w0 + dm)
+        s, z = splitmix(s); ls = f32(-4.5 + (-3.0 - -4.5) * ((z >> 40) / 16777216.0))
+        out.append((w, w0, ls))
+    return out
+
+def check_kl_dr():
+    """KL = (e^{-2 lp} (sum e^{2 s} + sum (w - w0)^2) + 2 d lp - 2 sum s
+    - d)/2, lp = -3.5: the sums of floats exact as integers times 2^-298
+    and 2^-149, the exponentials at 30 digits (so known within 10^-20)."""
+    head, body = rows("pb_kl_dr")
+    S = 2.0 ** 149
+    nb = [0, 0]
+    for r in body:
+        d, seed = int(r[0]), int(r[1])
+        w = dr_weights(d, 2000 * d + seed)
+        sq = sum((int(a * S) - int(b * S)) ** 2 for a, b, _ in w)
+        ss = sum(int(c * S) for _, _, c in w)
+        with mp.workdps(30):
+            se = mp.fsum(mp.exp(2 * mp.mpf(c)) for _, _, c in w)
+        lp = mp.mpf(-3.5)
+        true = (mp.exp(-2 * lp) * (se + mp.mpf(sq) / mp.mpf(2) ** 298)
+                + 2 * d * lp - 2 * mp.mpf(ss) / mp.mpf(2) ** 149 - d) / 2
+        tol = abs(true) * mp.mpf(10) ** -20
+        lo, hi = Q(r[2]), Q(r[3])
+        where = f"pb_kl_dr d={d} seed={seed}"
+        if not (lo <= true + tol and true - tol <= hi):
+            errs.append(f"{where}: [{r[2]}, {r[3]}] misses mpmath "
+                        f"{mp.nstr(true, 25)}")
+        for k, col in enumerate((4, 7)):
+            v = redecide(f"{where} {head[col]}", r[col], r[col + 1], true,
+                         lo, hi, f32=True, tol=tol)
+            nb[k] += v == "below"
+    md = open(f"{dirn}/pb_kl_dr.md").read()
+    want = (f"Of {len(body)} rows the value lies below the certified ball "
+            f"in {nb[0]} (float32, index order) and {nb[1]} (float32, "
+            f"pairwise).")
+    if want not in md:
+        errs.append(f"pb_kl_dr.md lacks the summary: {want}")
+
+{"bounds": check_bounds, "float": check_float, "kl": check_kl,
+ "kl_dr": check_kl_dr}[which]()
 for e in errs[:20]:
     print(e)
 sys.exit(1 if errs else 0)
 PY
 
-for t in bounds float kl; do
+for t in bounds float kl kl_dr; do
     why=""
     out=$(python3 "$tmp/check.py" "$CPWL_PROOFS_DIR" $t 2>&1) \
         || why=" $(echo "$out" | tr '\n' ';')"

@@ -16,7 +16,9 @@
      (1 + sqrt(1 - e^{-2c}))/2 (c = 1/100: 0.5702...).
    - PBB's per-weight KL of N(0, 1/4) || N(0, 1) (sq = 1/2, sp = 1) is
      (ln 4 + 1/4 - 1)/2 = ln 2 - 3/8; the pairwise sum of 2^k equal
-     floats doubles exactly at each level: 2^k times the term. */
+     floats doubles exactly at each level: 2^k times the term.  Dziugaite
+     and Roy's regrouped form gives the same per weight (s = ln(1/2),
+     prior log sd 0): (e^{2s} + 0 - 2s - 1)/2 = (1/4 + 2 ln 2 - 1)/2. */
 #include <float.h>
 #include <math.h>
 #include "testutil.h"
@@ -76,6 +78,15 @@ START_TEST(test_kl_gauss_by_hand)
     ck_assert(fabs(pb_kl_gauss_f(mq, sq, mp, sp, 1024, 0) - 1024.0 * t)
               <= 1024 * FLT_EPSILON * 1024.0 * t);
     ck_assert(pb_kl_gauss_f(mq, sq, mp, sp, 0, 0) == 0);
+    /* Dziugaite and Roy's form at s = ln(1/2), lp = 0 (sigma_p = 1), means
+       equal: each weight again ln 2 - 3/8; logf(0.5f) = -ln 2 rounded */
+    for (i = 0; i < 1024; i++)
+        sq[i] = logf(0.5f);
+    t = pb_kl_dr_f(mq, mp, sq, 0, 1, 0);
+    ck_assert_msg(fabs(t - want) <= 8 * FLT_EPSILON, "%.9g", (double) t);
+    t = pb_kl_dr_f(mq, mp, sq, 0, 1024, 1);
+    ck_assert_msg(fabs(t - 1024 * want) <= 1024 * 8 * FLT_EPSILON,
+                  "%.9g", (double) t);
     ck_assert(pb_softplus_f(0) == logf(2));
 }
 END_TEST
