@@ -6,6 +6,8 @@
                                           rmsprop_t departure reddi
                                           tron_traj tron_rho tron_poison
                                           ae_recovery ae_counter ae_grad
+                                          pb_bounds pb_float pb_kl_float
+                                          pb_kl_dr
 
    The chapter-5 tables (rmsprop_t, departure, reddi: gen_conv.c) hold
    certified balls instead of exact values; the chapter-3 ones (tron_*:
@@ -548,12 +550,16 @@ int main(int argc, char **argv)
     static const char *names[] = {"hard", "zonotope", "bounds", "pwl1d",
                                   "rmsprop_t", "departure", "reddi",
                                   "tron_traj", "tron_rho", "tron_poison",
-                                  "ae_recovery", "ae_counter", "ae_grad"};
+                                  "ae_recovery", "ae_counter", "ae_grad",
+                                  "pb_bounds", "pb_float", "pb_kl_float",
+                                  "pb_kl_dr"};
     void (*fns[])(const char *) = {gen_hard, gen_zonotope, gen_bounds,
                                    gen_pwl1d, gen_rmsprop_t, gen_departure,
                                    gen_reddi, gen_tron_traj, gen_tron_rho,
                                    gen_tron_poison, gen_ae_recovery,
-                                   gen_ae_counter, gen_ae_grad};
+                                   gen_ae_counter, gen_ae_grad,
+                                   gen_pb_bounds, gen_pb_float,
+                                   gen_pb_kl_float, gen_pb_kl_dr};
     int want[NTABLES] = {0};
     for (i = 1; i < argc; i++)
     {
@@ -577,7 +583,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: gen --out DIR [--table NAME]..."
                     "\n  tables: hard zonotope bounds pwl1d rmsprop_t "
                     "departure reddi\n          tron_traj tron_rho tron_poison "
-                    "ae_recovery ae_counter ae_grad\n");
+                    "ae_recovery ae_counter ae_grad\n          pb_bounds pb_float "
+                    "pb_kl_float pb_kl_dr\n");
             return 2;
         }
     }

@@ -17,7 +17,7 @@ typedef struct
 }
 table;
 
-#define NTABLES 13
+#define NTABLES 17
 
 /* Open DIR/NAME.csv and .md with their headers (title, columns: a CSV
    line); table_open says the values are exact, table_open_as says
@@ -44,5 +44,10 @@ void gen_ae_recovery(const char *dir);
 void gen_ae_counter(const char *dir);
 /* Chapter 4 (gen_ae_grad.c): the expected gradient near the dictionary. */
 void gen_ae_grad(const char *dir);
+/* Chapter 6 (gen_pacbayes.c): PAC-Bayes bounds and the float methods. */
+void gen_pb_bounds(const char *dir);
+void gen_pb_float(const char *dir);
+void gen_pb_kl_float(const char *dir);
+void gen_pb_kl_dr(const char *dir);
 
 #endif

@@ -227,7 +227,7 @@ done:
 
 /* The theorem examples are in certify_thm.c, the chapter claims in
    certify_conv.c (chapter 5), certify_tron.c (chapter 3) and
-   certify_ae.c (chapter 4), certify.h. */
+   certify_ae.c (chapter 4) and certify_pb.c (chapter 6), certify.h. */
 
 static const certify_claim_set claim_sets[] = {
     {certify_conv_claims, certify_conv_check,
@@ -239,6 +239,9 @@ static const certify_claim_set claim_sets[] = {
     {certify_ae_claims, certify_ae_check,
      "  Chapter 4: exact support-recovery windows, loss and gradient "
      "against hand derivations (docs/autoencoder.md)."},
+    {certify_pb_claims, certify_pb_check,
+     "  Chapter 6: Arb enclosures (256 bits) of kl inverses, bounds and "
+     "Gaussian KLs against closed forms (docs/pacbayes.md)."},
     {NULL, NULL, NULL}
 };
 

@@ -4,7 +4,9 @@
    balls against a closed form or a value from the literature, and the
    chapter-3 claims (certify_tron.c): Tron's exact iterates and its
    certificate against hand derivations, and the chapter-4 ones
-   (certify_ae.c): support recovery windows against hand derivations. */
+   (certify_ae.c): support recovery windows against hand derivations, and
+   the chapter-6 ones (certify_pb.c): PAC-Bayes enclosures against closed
+   forms. */
 #ifndef CPWL_CLI_CERTIFY_H
 #define CPWL_CLI_CERTIFY_H
 
@@ -65,6 +67,10 @@ int certify_tron_check(char *computed, size_t clen, char *why, size_t wlen,
 /* Chapter 4, support recovery (certify_ae.c). */
 extern const certify_claim certify_ae_claims[];
 int certify_ae_check(char *computed, size_t clen, char *why, size_t wlen,
+                     slong k);
+/* Chapter 6, PAC-Bayes certificates (certify_pb.c). */
+extern const certify_claim certify_pb_claims[];
+int certify_pb_check(char *computed, size_t clen, char *why, size_t wlen,
                      slong k);
 
 /* The poisoning claims on their own, for a test that a false one fails:
