@@ -21,11 +21,22 @@
    (the predicate layer), so every counted mistake is exact for the
    sampled network.
 
+   The bounded cross-entropy (Perez-Ortiz, Rivasplata, Shawe-Taylor and
+   Szepesvari 2021, "PBB"): with p = softmax(f(x)) (k >= 2 outputs; one
+   output: p_1 = sigmoid(f(x)), p_0 = 1 - p_1, the softmax of (0, f(x))),
+   l(x, y) = min(-ln p_y, ln(1/p_min)) / ln(1/p_min) in [0, 1], p_min a
+   rational in (0, 1).  Each loss is enclosed in Arb from balls around the
+   double outputs (radius their proven error bound), or from the exact
+   outputs where the double bound is infinite or too loose, and the
+   average over the draws and points is bounded above by a rational.
+
    Sample convergence (Langford and Caruana 2002, as Dziugaite and Roy
    2017 use it): with e_N the average empirical risk of N sampled networks,
    the empirical risk of the stochastic classifier is at most
    kl^{-1}(e_N, ln(2/delta')/N) with probability 1 - delta' over the
-   draws.  The PAC-Bayes bound is then taken with that upper bound as its
+   draws; it holds for any loss with values in [0, 1] (Maurer 2004), and
+   it is non-decreasing in e_N, so an upper bound on e_N may stand for it.
+   The PAC-Bayes bound is then taken with that upper bound as its
    q; the certificate holds with probability 1 - delta - delta'. */
 #ifndef CPWL_STOCHNET_H
 #define CPWL_STOCHNET_H
@@ -99,15 +110,58 @@ int cpwl_stochnet_draw(double *w, const cpwl_stochnet_t S, uint64_t *rng,
 void cpwl_stochnet_sample_net(cpwl_net_t net, const cpwl_stochnet_t S,
                               const double *w);
 
+/* The loss whose average the Monte-Carlo risk estimates. */
+typedef enum
+{
+    CPWL_STOCHNET_LOSS_01 = 0,      /* the 0-1 loss (mistakes) */
+    CPWL_STOCHNET_LOSS_BCE = 1      /* the bounded cross-entropy */
+}
+cpwl_stochnet_loss_kind;
+
+typedef struct
+{
+    cpwl_stochnet_loss_kind kind;
+    fmpq_t p_min;               /* bounded cross-entropy: in (0, 1) */
+}
+cpwl_stochnet_loss_struct;
+
+typedef cpwl_stochnet_loss_struct cpwl_stochnet_loss_t[1];
+
+/* The 0-1 loss, with p_min = 1/10000 (PBB's default) for a later switch
+   to the bounded cross-entropy. */
+void cpwl_stochnet_loss_init(cpwl_stochnet_loss_t L);
+void cpwl_stochnet_loss_clear(cpwl_stochnet_loss_t L);
+
+/* "01" or "bce" to the kind, else -1; and back. */
+int cpwl_stochnet_loss_from_name(const char *name);
+const char *cpwl_stochnet_loss_name(cpwl_stochnet_loss_kind kind);
+
+/* The bounded cross-entropy of the class y (0 <= y < max(2, k)) from
+   enclosures f[0..k) of the k outputs and c, an enclosure of
+   ln(1/p_min) > 0: res contains min(-ln p_y, c) / c and lies in [0, 1]
+   (computed as logsumexp(f) - f_y, shifted by the largest midpoint); the
+   whole [0, 1] when c may be <= 0. */
+void cpwl_stochnet_bce(arb_t res, arb_srcptr f, slong k, slong y,
+                       const arb_t c, slong prec);
+
 /* The Monte-Carlo empirical risk. */
 typedef struct
 {
     slong samples;              /* networks drawn so far */
     slong points;               /* data points m */
-    fmpz_t mistakes;            /* over all draws and points */
-    fmpq_t emp;                 /* mistakes / (samples points), exact */
-    slong decided_double;       /* decisions the double bound took */
-    slong decided_exact;        /* decisions redone exactly */
+    cpwl_stochnet_loss_kind loss;
+    fmpz_t mistakes;            /* 0-1: over all draws and points */
+    fmpq_t emp;                 /* 0-1: mistakes / (samples points), exact;
+                                   bounded cross-entropy: an upper bound
+                                   on the average e_N, (the sum of the
+                                   losses' upper ends, each rounded up to
+                                   a multiple of 2^-128) / (samples
+                                   points), exact */
+    arb_t emp_enclosure;        /* an enclosure of e_N (contains emp when
+                                   the loss is 0-1) */
+    slong decided_double;       /* decisions (losses) the double bound
+                                   took */
+    slong decided_exact;        /* decisions (losses) redone exactly */
     int stopped;                /* stopped before all samples were drawn */
 }
 cpwl_stochnet_risk_struct;
@@ -132,9 +186,20 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
                        cpwl_stochnet_progress_fn progress, void *progress_data,
                        cpwl_err_t e);
 
+/* The same for the loss L: as above for the 0-1 loss; for the bounded
+   cross-entropy R->emp bounds the average above and R->emp_enclosure
+   encloses it (p_min outside (0, 1) is CPWL_ERR_INPUT). */
+int cpwl_stochnet_risk_loss(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
+                            const cpwl_erm_data_t data,
+                            const cpwl_stochnet_loss_t L, slong samples,
+                            uint64_t seed, volatile sig_atomic_t *stop,
+                            cpwl_stochnet_progress_fn progress,
+                            void *progress_data, cpwl_err_t e);
+
 /* The upper bound kl^{-1}(emp, ln(2/delta')/N) on the true empirical risk
    (an enclosure; its upper end is the bound): emp in [0, 1], samples =
-   N >= 1, 0 < delta' < 1. */
+   N >= 1, 0 < delta' < 1.  For a loss in [0, 1] other than 0-1, emp may
+   be any upper bound on the average e_N (such as R->emp). */
 int cpwl_stochnet_risk_upper(arb_t res, const fmpq_t emp, slong samples,
                              const fmpq_t delta_prime, slong prec, cpwl_err_t e);
 

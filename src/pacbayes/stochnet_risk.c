@@ -1,5 +1,6 @@
-/* The Monte-Carlo 0-1 risk of a stochastic network, every decision of
-   every sampled network certified, and the sample-convergence bound. */
+/* The Monte-Carlo risk of a stochastic network, every decision (0-1) or
+   loss (bounded cross-entropy) of every sampled network certified, and
+   the sample-convergence bound. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,8 @@ void cpwl_stochnet_risk_init(cpwl_stochnet_risk_t R)
     R->points = 0;
     fmpz_init(R->mistakes);
     fmpq_init(R->emp);
+    arb_init(R->emp_enclosure);
+    R->loss = CPWL_STOCHNET_LOSS_01;
     R->decided_double = 0;
     R->decided_exact = 0;
     R->stopped = 0;
@@ -23,6 +26,7 @@ void cpwl_stochnet_risk_clear(cpwl_stochnet_risk_t R)
 {
     fmpz_clear(R->mistakes);
     fmpq_clear(R->emp);
+    arb_clear(R->emp_enclosure);
 }
 
 /* The prediction from the double outputs y and their proven bounds err
@@ -86,12 +90,80 @@ static int read_labels(slong *lab, const cpwl_erm_data_t data, slong K,
     return CPWL_OK;
 }
 
+/* Work space of the bounded cross-entropy. */
+typedef struct
+{
+    arb_t c;                    /* ln(1/p_min) */
+    arb_ptr f;                  /* the outputs as balls */
+    fmpz_t lo, up, sum_lo, sum_up;
+}
+bce_ws;
+
+#define BCE_PREC 128
+
+/* The loss from the double outputs: 0 when a bound is not finite or the
+   enclosure is loose (wider than 2^-40 of its upper end, for a loss
+   above 2^-100), to be redone from the exact outputs. */
+static int bce_d(bce_ws *W, const double *y, const double *err, slong k,
+                 slong lab)
+{
+    slong j;
+    for (j = 0; j < k; j++)
+    {
+        if (!isfinite(y[j]) || !isfinite(err[j]))
+            return 0;
+        arb_set_d(W->f + j, y[j]);
+        mag_set_d(arb_radref(W->f + j), err[j]);     /* rounded up */
+    }
+    stochnet_bce_units(W->lo, W->up, W->f, k, lab, W->c, BCE_PREC);
+    if (fmpz_bits(W->up) > 28)
+    {
+        fmpz_t w;
+        int loose;
+        fmpz_init(w);
+        fmpz_sub(w, W->up, W->lo);
+        fmpz_sub_ui(w, w, 2);
+        fmpz_mul_2exp(w, w, 40);
+        loose = fmpz_cmp(w, W->up) > 0;
+        fmpz_clear(w);
+        if (loose)
+            return 0;
+    }
+    return 1;
+}
+
+static void bce_exact(bce_ws *W, const fmpq *y, slong k, slong lab)
+{
+    slong j;
+    for (j = 0; j < k; j++)
+        arb_set_fmpq(W->f + j, y + j, BCE_PREC);
+    stochnet_bce_units(W->lo, W->up, W->f, k, lab, W->c, BCE_PREC);
+}
+
 int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
                        const cpwl_erm_data_t data, slong samples, uint64_t seed,
                        volatile sig_atomic_t *stop,
                        cpwl_stochnet_progress_fn progress, void *progress_data,
                        cpwl_err_t e)
 {
+    cpwl_stochnet_loss_t L;
+    int st;
+    cpwl_stochnet_loss_init(L);
+    st = cpwl_stochnet_risk_loss(R, Q, data, L, samples, seed, stop, progress,
+                                 progress_data, e);
+    cpwl_stochnet_loss_clear(L);
+    return st;
+}
+
+int cpwl_stochnet_risk_loss(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
+                            const cpwl_erm_data_t data,
+                            const cpwl_stochnet_loss_t L, slong samples,
+                            uint64_t seed, volatile sig_atomic_t *stop,
+                            cpwl_stochnet_progress_fn progress,
+                            void *progress_data, cpwl_err_t e)
+{
+    int bce = L->kind == CPWL_STOCHNET_LOSS_BCE;
+    bce_ws W;
     const cpwl_net_struct *M = Q->net;
     slong n = M->input_dim, D = data->D, k, K, d, i, s;
     slong *lab;
@@ -116,6 +188,10 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the data has %ld inputs per "
                             "point (and a label), the network %ld (input_dim)",
                             (long) data->n, (long) n);
+    if (bce && (fmpq_sgn(L->p_min) <= 0
+                || fmpz_cmp(fmpq_numref(L->p_min), fmpq_denref(L->p_min)) >= 0))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "p_min (the least probability "
+                            "of the bounded cross-entropy) must be in (0, 1)");
     if (Q->w->sigma == NULL && !(Q->sigma > 0))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "cannot draw from a "
                             "distribution whose variance comes from a grid "
@@ -148,8 +224,22 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
     w = flint_malloc(sizeof(double) * FLINT_MAX(d, 1));
     yq = _fmpq_vec_init(k);
     cpwl_net_init(snet, n);
+    arb_init(W.c);
+    W.f = _arb_vec_init(k);
+    fmpz_init(W.lo);
+    fmpz_init(W.up);
+    fmpz_init(W.sum_lo);
+    fmpz_init(W.sum_up);
+    if (bce)
+    {
+        /* c = ln(1/p_min) = -ln p_min. */
+        arb_set_fmpq(W.c, L->p_min, BCE_PREC);
+        arb_log(W.c, W.c, BCE_PREC);
+        arb_neg(W.c, W.c);
+    }
 
     R->samples = 0;
+    R->loss = bce ? CPWL_STOCHNET_LOSS_BCE : CPWL_STOCHNET_LOSS_01;
     R->points = D;
     fmpz_zero(R->mistakes);
     R->decided_double = 0;
@@ -170,7 +260,20 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
         cpwl_batch_plan_init(P, snet, CPWL_BATCH_AUTO);
         cpwl_batch_eval(Y, Yerr, NULL, NULL, P, X, Xerr, D, 1);
         cpwl_batch_plan_clear(P);
-        for (i = 0; i < D; i++)
+        for (i = 0; i < D && bce; i++)
+        {
+            if (xok[i] && bce_d(&W, Y + i * k, Yerr + i * k, k, lab[i]))
+                R->decided_double++;
+            else
+            {
+                cpwl_net_eval_fmpq(yq, snet, data->X + i * n);
+                bce_exact(&W, yq, k, lab[i]);
+                R->decided_exact++;
+            }
+            fmpz_add(W.sum_lo, W.sum_lo, W.lo);
+            fmpz_add(W.sum_up, W.sum_up, W.up);
+        }
+        for (i = 0; i < D && !bce; i++)
         {
             slong pred = xok[i] ? decide_d(Y + i * k, Yerr + i * k, k) : -1;
             if (pred >= 0)
@@ -193,12 +296,41 @@ int cpwl_stochnet_risk(cpwl_stochnet_risk_t R, const cpwl_stochnet_t Q,
         fmpz_t den;
         fmpz_init_set_si(den, R->samples);
         fmpz_mul_si(den, den, D);
-        fmpq_set_fmpz_frac(R->emp, R->mistakes, den);
+        if (bce)
+        {
+            /* [sum_lo, sum_up] 2^-128 / (N m). */
+            arb_t a;
+            arb_init(a);
+            arb_set_fmpz(a, W.sum_up);
+            arb_set_fmpz(R->emp_enclosure, W.sum_lo);
+            arb_union(R->emp_enclosure, R->emp_enclosure, a, 2 * BCE_PREC);
+            arb_div_fmpz(R->emp_enclosure, R->emp_enclosure, den,
+                         2 * BCE_PREC);
+            arb_mul_2exp_si(R->emp_enclosure, R->emp_enclosure,
+                            -STOCHNET_BCE_UNIT_BITS);
+            arb_clear(a);
+            fmpz_mul_2exp(den, den, STOCHNET_BCE_UNIT_BITS);
+            fmpq_set_fmpz_frac(R->emp, W.sum_up, den);
+        }
+        else
+        {
+            fmpq_set_fmpz_frac(R->emp, R->mistakes, den);
+            arb_set_fmpq(R->emp_enclosure, R->emp, 2 * BCE_PREC);
+        }
         fmpz_clear(den);
     }
     else
+    {
         fmpq_zero(R->emp);
+        arb_zero(R->emp_enclosure);
+    }
 
+    fmpz_clear(W.sum_up);
+    fmpz_clear(W.sum_lo);
+    fmpz_clear(W.up);
+    fmpz_clear(W.lo);
+    _arb_vec_clear(W.f, k);
+    arb_clear(W.c);
     cpwl_net_clear(snet);
     _fmpq_vec_clear(yq, k);
     flint_free(w);
