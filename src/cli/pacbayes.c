@@ -23,10 +23,11 @@ const char cli_pacbayes_usage[] =
     "  certify --posterior POST.json --prior PRIOR.json --data DATA.csv\n"
     "          --delta D --samples N [--seed S] [--delta-samples D2]\n"
     "          [--bound NAME] [--lambda L] [--catoni-c C] [--digits K]\n"
-    "          [--max-work W] [--json]\n"
+    "          [--max-work W] [--loss 01|bce] [--p-min P] [--json]\n"
     "        the risk certificate of a stochastic network: N networks\n"
     "        drawn from the posterior (cpwl-gauss files, docs/formats.md),\n"
-    "        their mistakes on the data counted exactly, every term printed\n"
+    "        their mistakes on the data counted exactly (or their bounded\n"
+    "        cross-entropy, p_min = P, bounded above), every term printed\n"
     "\n"
     "Exit status: 0 success, 1 internal error, 2 bad input, 130\n"
     "interrupted.\n";

@@ -54,10 +54,10 @@ static char *dec_str(const fmpq_t q)
 typedef struct
 {
     const char *post, *prior, *data;
-    fmpq_t delta, delta2, lambda, catoni_c;
+    fmpq_t delta, delta2, lambda, catoni_c, p_min;
     slong samples, digits;
     uint64_t seed;
-    int kind, json, pmode, have_delta;
+    int kind, json, pmode, have_delta, loss, have_p_min;
     double max_work;
 }
 certify_args;
@@ -78,6 +78,8 @@ static int parse_args(certify_args *a, int argc, char **argv)
         {"digits", required_argument, NULL, 'g'},
         {"max-work", required_argument, NULL, 'w'},
         {"json", no_argument, NULL, 'j'},
+        {"loss", required_argument, NULL, 'L'},
+        {"p-min", required_argument, NULL, 'P'},
         CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
@@ -143,6 +145,16 @@ static int parse_args(certify_args *a, int argc, char **argv)
                                      "\"%.40s\"", optarg);
                 break;
             case 'j': a->json = 1; break;
+            case 'L':
+                if ((a->loss = cpwl_stochnet_loss_from_name(optarg)) < 0)
+                    return cli_usage(SUB, "--loss: expected 01 or bce, got "
+                                     "\"%.40s\"", optarg);
+                break;
+            case 'P':
+                if (parse_q(a->p_min, "--p-min", optarg) != CPWL_OK)
+                    return CPWL_ERR_INPUT;
+                a->have_p_min = 1;
+                break;
             case CLI_OPT_PROGRESS:
             case CLI_OPT_NO_PROGRESS:
                 cli_progress_option(&a->pmode, c);
@@ -161,6 +173,10 @@ static int parse_args(certify_args *a, int argc, char **argv)
         return cli_usage(SUB, "--delta: expected a number in (0, 1)");
     if (!in_open01(a->delta2))
         return cli_usage(SUB, "--delta-samples: expected a number in (0, 1)");
+    if (!in_open01(a->p_min))
+        return cli_usage(SUB, "--p-min: expected a number in (0, 1)");
+    if (a->have_p_min && a->loss != CPWL_STOCHNET_LOSS_BCE)
+        return cli_usage(SUB, "--p-min applies to --loss bce only");
     {
         fmpq_t t;
         int ok;
@@ -180,7 +196,7 @@ typedef struct
 {
     slong rq, rp, m;
     arb_t kl, union_term, emp_up;
-    fmpq_t emp_up_q, confidence;
+    fmpq_t emp_up_q, confidence, emp_q;    /* emp_q: R->emp rounded up */
     double kl_d;
     cpwl_stochnet_risk_t R;
     cpwl_pacbayes_bound_t B;
@@ -237,10 +253,31 @@ static void report_json(const certify_args *a, const cpwl_stochnet_t Q,
     printf("\"m\": %ld, \"samples\": %ld, \"samples_requested\": %ld, "
            "\"seed\": %llu, ", (long) r->m, (long) r->R->samples,
            (long) a->samples, (unsigned long long) a->seed);
-    s = fmpz_get_str(NULL, 10, r->R->mistakes);
-    printf("\"mistakes\": \"%s\", ", s);
-    flint_free(s);
-    put_q("emp_risk", r->R->emp, 1);
+    if (a->loss == CPWL_STOCHNET_LOSS_BCE)
+    {
+        s = fmpq_get_str(NULL, 10, a->p_min);
+        printf("\"loss\": \"bce\", \"p_min\": \"%s\", \"mistakes\": null, ",
+               s);
+        flint_free(s);
+        /* e_N: an upper bound (exact) rounded up, and an enclosure. */
+        s = fmpq_get_str(NULL, 10, r->R->emp);
+        printf("\"emp_risk\": \"%s\", ", s);
+        flint_free(s);
+        s = dec_str(r->emp_q);
+        printf("\"emp_risk_decimal\": \"%s\", ", s);
+        flint_free(s);
+        s = cli_arb_str(r->R->emp_enclosure, 1, 15);
+        printf("\"emp_risk_enclosure\": \"%s\", ", s);
+        flint_free(s);
+    }
+    else
+    {
+        printf("\"loss\": \"01\", ");
+        s = fmpz_get_str(NULL, 10, r->R->mistakes);
+        printf("\"mistakes\": \"%s\", ", s);
+        flint_free(s);
+        put_q("emp_risk", r->R->emp, 1);
+    }
     printf("\"decided_double\": %ld, \"decided_exact\": %ld, ",
            (long) r->R->decided_double, (long) r->R->decided_exact);
     s = fmpq_get_str(NULL, 10, a->delta2);
@@ -294,14 +331,33 @@ static void report_text(const certify_args *a, const cpwl_stochnet_t Q,
            (unsigned long long) a->seed,
            r->R->stopped ? " (interrupted: the bound below is for the "
            "networks drawn, still valid)" : "");
-    s = fmpz_get_str(NULL, 10, r->R->mistakes);
-    t = cli_q_str(r->R->emp, 1);
-    printf("mistakes         %s of %ld decisions, e_N = %s\n", s,
-           (long) (r->R->samples * r->m), t);
-    flint_free(s);
-    flint_free(t);
-    printf("decisions        %ld in double (proven), %ld exactly\n",
-           (long) r->R->decided_double, (long) r->R->decided_exact);
+    if (a->loss == CPWL_STOCHNET_LOSS_BCE)
+    {
+        s = fmpq_get_str(NULL, 10, a->p_min);
+        printf("loss             bounded cross-entropy min(-ln p_y, "
+               "ln(1/p_min))/ln(1/p_min), p_min = %s\n", s);
+        flint_free(s);
+        s = cli_arb_str(r->R->emp_enclosure, 1, 15);
+        t = dec_str(r->emp_q);
+        printf("average loss     e_N in %s <= %s (%ld losses)\n", s, t,
+               (long) (r->R->samples * r->m));
+        flint_free(s);
+        flint_free(t);
+        printf("losses           %ld from double outputs (proven bounds), "
+               "%ld from exact outputs\n", (long) r->R->decided_double,
+               (long) r->R->decided_exact);
+    }
+    else
+    {
+        s = fmpz_get_str(NULL, 10, r->R->mistakes);
+        t = cli_q_str(r->R->emp, 1);
+        printf("mistakes         %s of %ld decisions, e_N = %s\n", s,
+               (long) (r->R->samples * r->m), t);
+        flint_free(s);
+        flint_free(t);
+        printf("decisions        %ld in double (proven), %ld exactly\n",
+               (long) r->R->decided_double, (long) r->R->decided_exact);
+    }
     s = fmpq_get_str(NULL, 10, a->delta2);
     t = dec_str(r->emp_up_q);
     printf("empirical risk   <= kl^-1(e_N, ln(2/delta')/N) <= %s "
@@ -331,6 +387,7 @@ int cli_pb_certify(int argc, char **argv)
     certify_args a;
     certify_result r;
     cpwl_stochnet_t Q, P;
+    cpwl_stochnet_loss_t loss;
     cpwl_erm_data_t data;
     cpwl_pacbayes_input_t in;
     cpwl_err_t e;
@@ -344,10 +401,13 @@ int cli_pb_certify(int argc, char **argv)
     fmpq_init(a.delta2);
     fmpq_init(a.lambda);
     fmpq_init(a.catoni_c);
+    fmpq_init(a.p_min);
     fmpq_set_si(a.delta2, 1, 100);
+    fmpq_set_si(a.p_min, 1, 10000);     /* PBB's default */
     fmpq_one(a.lambda);
     fmpq_one(a.catoni_c);
     a.kind = CPWL_PACBAYES_MAURER;
+    a.loss = CPWL_STOCHNET_LOSS_01;
     a.digits = 6;
     a.seed = 1;
     a.max_work = DEFAULT_MAX_WORK;
@@ -364,6 +424,8 @@ int cli_pb_certify(int argc, char **argv)
     arb_init(r.emp_up);
     fmpq_init(r.emp_up_q);
     fmpq_init(r.confidence);
+    fmpq_init(r.emp_q);
+    cpwl_stochnet_loss_init(loss);
     cpwl_stochnet_risk_init(r.R);
     cpwl_pacbayes_bound_init(r.B);
 
@@ -419,9 +481,11 @@ int cli_pb_certify(int argc, char **argv)
     caught = 1;
     cli_progress_init(&ps, SUB, a.pmode);
     t0 = cli_now();
-    status = cpwl_stochnet_risk(r.R, Q, data, a.samples, a.seed,
-                                &cli_interrupted,
-                                ps.on ? certify_progress : NULL, &ps, e);
+    loss->kind = (cpwl_stochnet_loss_kind) a.loss;
+    fmpq_set(loss->p_min, a.p_min);
+    status = cpwl_stochnet_risk_loss(r.R, Q, data, loss, a.samples, a.seed,
+                                     &cli_interrupted,
+                                     ps.on ? certify_progress : NULL, &ps, e);
     r.seconds = cli_now() - t0;
     cli_progress_end(&ps);
     if (status != CPWL_OK)
@@ -446,6 +510,13 @@ int cli_pb_certify(int argc, char **argv)
         goto done;
     }
     cpwl_pacbayes_round_up(r.emp_up_q, r.emp_up, a.digits);
+    {
+        arb_t t;
+        arb_init(t);
+        arb_set_fmpq(t, r.R->emp, PB_PREC);
+        cpwl_pacbayes_round_up(r.emp_q, t, a.digits);
+        arb_clear(t);
+    }
     if (fmpz_cmp(fmpq_numref(r.emp_up_q), fmpq_denref(r.emp_up_q)) > 0)
         fmpq_one(r.emp_up_q);
     arb_set(in->kl, r.kl);
@@ -477,6 +548,8 @@ done:
         cli_restore_sigint(&old);
     cpwl_pacbayes_bound_clear(r.B);
     cpwl_stochnet_risk_clear(r.R);
+    cpwl_stochnet_loss_clear(loss);
+    fmpq_clear(r.emp_q);
     fmpq_clear(r.confidence);
     fmpq_clear(r.emp_up_q);
     arb_clear(r.emp_up);
@@ -486,6 +559,7 @@ done:
     cpwl_erm_data_clear(data);
     cpwl_stochnet_clear(P);
     cpwl_stochnet_clear(Q);
+    fmpq_clear(a.p_min);
     fmpq_clear(a.catoni_c);
     fmpq_clear(a.lambda);
     fmpq_clear(a.delta2);
