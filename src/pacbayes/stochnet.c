@@ -4,23 +4,8 @@
 #include <math.h>
 #include <string.h>
 #include "cpwl/stochnet.h"
+#include "cpwl/ieee.h"
 #include "stochnet_impl.h"
-
-void stochnet_fmpq_set_d(fmpq_t q, double d)
-{
-    int ex;
-    double m = frexp(d, &ex);
-
-    /* d = m 2^ex with 2^53 m an integer. */
-    fmpz_set_d(fmpq_numref(q), ldexp(m, 53));
-    fmpz_one(fmpq_denref(q));
-    ex -= 53;
-    if (ex >= 0)
-        fmpz_mul_2exp(fmpq_numref(q), fmpq_numref(q), (ulong) ex);
-    else
-        fmpz_mul_2exp(fmpq_denref(q), fmpq_denref(q), (ulong) -ex);
-    fmpq_canonicalise(q);
-}
 
 void cpwl_stochnet_init(cpwl_stochnet_t S)
 {
@@ -161,9 +146,9 @@ void cpwl_stochnet_sample_net(cpwl_net_t net, const cpwl_stochnet_t S,
         N->pieces = L->pieces;
         for (i = 0; i < L->out; i++)
             for (j = 0; j < L->in; j++)
-                stochnet_fmpq_set_d(fmpq_mat_entry(N->W, i, j), w[k++]);
+                cpwl_ieee_get_fmpq(fmpq_mat_entry(N->W, i, j), w[k++]);
         for (i = 0; i < L->out; i++)
-            stochnet_fmpq_set_d(N->b + i, w[k++]);
+            cpwl_ieee_get_fmpq(N->b + i, w[k++]);
     }
     cpwl_net_prepare(T);
     cpwl_net_swap(net, T);

@@ -5,9 +5,6 @@
 #include <flint/fmpq.h>
 #include "cpwl/arbcompat.h"
 
-/* q = d exactly (d finite). */
-void stochnet_fmpq_set_d(fmpq_t q, double d);
-
 /* The bounded cross-entropy is summed exactly in units of 2^-128. */
 #define STOCHNET_BCE_UNIT_BITS 128
 

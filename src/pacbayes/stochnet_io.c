@@ -7,6 +7,7 @@
 #include "cpwl/io.h"
 #include "cpwl/num.h"
 #include "cpwl/stochnet.h"
+#include "cpwl/ieee.h"
 #include "../io_impl.h"
 #include "../json.h"
 #include "stochnet_impl.h"
@@ -186,7 +187,7 @@ static int read_means(cpwl_stochnet_t S, greader *R, const json_value *top)
                 if (round_d(S->w->mu + k, R, W->items[i]->items[j],
                             fmpq_mat_entry(L->W, i, j)) != CPWL_OK)
                     return CPWL_ERR_INPUT;
-                stochnet_fmpq_set_d(fmpq_mat_entry(L->W, i, j), S->w->mu[k]);
+                cpwl_ieee_get_fmpq(fmpq_mat_entry(L->W, i, j), S->w->mu[k]);
                 R->path[p1] = '\0';
                 k++;
             }
@@ -196,7 +197,7 @@ static int read_means(cpwl_stochnet_t S, greader *R, const json_value *top)
             gpush(R, "[%ld]", i);
             if (round_d(S->w->mu + k, R, b->items[i], L->b + i) != CPWL_OK)
                 return CPWL_ERR_INPUT;
-            stochnet_fmpq_set_d(L->b + i, S->w->mu[k]);
+            cpwl_ieee_get_fmpq(L->b + i, S->w->mu[k]);
             R->path[p1] = '\0';
             k++;
         }
