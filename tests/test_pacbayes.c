@@ -390,6 +390,87 @@ START_TEST(extremes)
 }
 END_TEST
 
+/* kl^{-1} <= 1 and kl_{-1} >= 0: the enclosure's upper (lower) end
+   stays there exactly, also when the inverse is within 2^-prec of 1 (0)
+   and the ball's rounded radius would pass it; and it still contains the
+   closed form 1 - e^{-c} (q = 0) or 1 - kl^{-1}(1 - q, c) (lower). */
+START_TEST(unit_ends)
+{
+    arb_t q, c, r, s, t;
+    arf_t x;
+    slong prec, k;
+    int newton, lower;
+    static const double qs[3] = {0.0, 0.25, 0.5};
+    static const ulong cs[4] = {30, 45, 1000, 1000000000};
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(s);
+    arb_init(t);
+    arf_init(x);
+    for (newton = 0; newton <= 1; newton++)
+        for (prec = 53; prec <= 256; prec *= 2)
+            for (k = 0; k < 12; k++)
+                for (lower = 0; lower <= 1; lower++)
+                {
+                    arb_set_d(q, qs[k % 3]);
+                    if (lower)
+                        arb_sub_si(q, q, 1, prec), arb_neg(q, q);
+                    arb_set_ui(c, cs[k / 3]);
+                    inv_ok(r, q, c, lower, newton, prec);
+                    arb_get_ubound_arf(x, r, ARF_PREC_EXACT);
+                    ck_assert_msg(arf_cmp_si(x, 1) <= 0, "upper end above 1 "
+                                  "(q %g, c %lu, lower %d, newton %d, prec %ld)",
+                                  qs[k % 3], cs[k / 3], lower, newton,
+                                  (long) prec);
+                    arb_get_lbound_arf(x, r, ARF_PREC_EXACT);
+                    ck_assert_msg(arf_sgn(x) >= 0, "lower end below 0 (q %g, "
+                                  "c %lu, lower %d, newton %d, prec %ld)",
+                                  qs[k % 3], cs[k / 3], lower, newton,
+                                  (long) prec);
+                    /* the lower inverse of 1 - q is 1 - the upper of q */
+                    arb_set_d(s, qs[k % 3]);
+                    if (k % 3 == 0)
+                    {
+                        arb_neg(t, c);
+                        arb_expm1(t, t, 2 * prec);
+                        arb_neg(t, t);
+                    }
+                    else
+                        inv_ok(t, s, c, 0, !newton, 2 * prec);
+                    if (lower)
+                        arb_sub_si(t, t, 1, 2 * prec), arb_neg(t, t);
+                    ck_assert_msg(arb_overlaps(r, t), "misses the inverse "
+                                  "(q %g, c %lu, lower %d, newton %d)",
+                                  qs[k % 3], cs[k / 3], lower, newton);
+                }
+    /* The Maurer bound through that inverse: vacuous, printed as 1. */
+    {
+        cpwl_pacbayes_input_t in;
+        cpwl_pacbayes_bound_t b;
+        cpwl_err_t e;
+        cpwl_pacbayes_input_init(in);
+        cpwl_pacbayes_bound_init(b);
+        cpwl_err_init(e);
+        fmpz_set_ui(in->m, 100);
+        arb_set_ui(in->kl, 100000);
+        arb_set_d(in->emp, 0.25);
+        ck_assert(cpwl_pacbayes_bound(b, in, 17, 64, e) == CPWL_OK);
+        ck_assert_msg(fmpq_is_one(b->upper) && b->vacuous,
+                      "a vacuous Maurer bound not printed as 1");
+        cpwl_pacbayes_input_clear(in);
+        cpwl_pacbayes_bound_clear(b);
+        cpwl_err_clear(e);
+    }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(s);
+    arb_clear(t);
+    arf_clear(x);
+}
+END_TEST
+
 /* kl at rationals against the formula above. */
 START_TEST(kl_values)
 {
@@ -915,6 +996,7 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, two_algorithms);
     tcase_add_test(tc, extremes);
     tcase_add_test(tc, kl_values);
+    tcase_add_test(tc, unit_ends);
     suite_add_tcase(s, tc);
     tc = tcase_create("bounds");
     tcase_set_timeout(tc, 60);
