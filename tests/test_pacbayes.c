@@ -471,6 +471,83 @@ START_TEST(unit_ends)
 }
 END_TEST
 
+/* A c whose root is, to 2^-1000, a point the search evaluates, so that
+   the sign there is undecided at the working precision: the start point
+   1 - 2^-prec (both algorithms start there when the root is that close to
+   1) and bisection's first midpoint (1/4 + 1 - 2^-prec)/2.  The enclosure,
+   widened around the point, must contain the 1024-bit one and stay
+   narrow; for the lower inverse, mirrored (q = 3/4). */
+START_TEST(undecided_signs)
+{
+    arb_t q, c, r, h, v;
+    fmpq_t a, p;
+    cpwl_err_t e;
+    slong prec;
+    int which, newton, lower;
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(h);
+    arb_init(v);
+    fmpq_init(a);
+    fmpq_init(p);
+    cpwl_err_init(e);
+    for (prec = 64; prec <= 128; prec *= 2)
+        for (which = 0; which < 2; which++)
+            for (newton = 0; newton <= 1 - which; newton++)
+                for (lower = 0; lower <= 1; lower++)
+                {
+                    /* p = 1 - 2^-prec, or (1/4 + p)/2 */
+                    fmpq_one(p);
+                    fmpq_div_2exp(p, p, prec);
+                    fmpq_sub_si(p, p, 1);
+                    fmpq_neg(p, p);
+                    fmpq_set_si(a, 1, 4);
+                    if (which)
+                    {
+                        fmpq_add(p, p, a);
+                        fmpq_div_2exp(p, p, 1);
+                    }
+                    if (lower)
+                    {
+                        /* q = 3/4, p0 = 1 - p */
+                        fmpq_sub_si(a, a, 1);
+                        fmpq_neg(a, a);
+                        fmpq_sub_si(p, p, 1);
+                        fmpq_neg(p, p);
+                    }
+                    ref_kl(c, a, p, 1100);
+                    mag_zero(arb_radref(c));     /* an exact c near kl */
+                    arb_set_fmpq(q, a, 1100);
+                    /* the premise: undecided at the working precision (the
+                       library's prec + 24) */
+                    arb_set_fmpq(v, p, 1100);
+                    ck_assert(cpwl_pacbayes_kl(v, q, v, prec + 24, e) == CPWL_OK);
+                    arb_sub(v, v, c, prec + 24);
+                    ck_assert_msg(!arb_is_positive(v) && !arb_is_negative(v),
+                                  "premise: the sign at the point is decided");
+                    inv_ok(r, q, c, lower, newton, prec);
+                    inv_ok(h, q, c, lower, 1, 1024);
+                    ck_assert_msg(arb_contains(r, h), "undecided point %d, "
+                                  "newton %d, lower %d, prec %ld: misses the "
+                                  "inverse", which, newton, lower, (long) prec);
+                    arb_sub_si(v, r, 1, prec);
+                    ck_assert_msg(rel_bits(lower ? r : v) < -(prec - 30),
+                                  "undecided point %d, newton %d, lower %d, "
+                                  "prec %ld: wide", which, newton, lower,
+                                  (long) prec);
+                }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(h);
+    arb_clear(v);
+    fmpq_clear(a);
+    fmpq_clear(p);
+    cpwl_err_clear(e);
+}
+END_TEST
+
 /* kl at rationals against the formula above. */
 START_TEST(kl_values)
 {
@@ -997,6 +1074,7 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, extremes);
     tcase_add_test(tc, kl_values);
     tcase_add_test(tc, unit_ends);
+    tcase_add_test(tc, undecided_signs);
     suite_add_tcase(s, tc);
     tc = tcase_create("bounds");
     tcase_set_timeout(tc, 60);
