@@ -57,7 +57,7 @@ typedef struct
     fmpq_t delta, delta2, lambda, catoni_c;
     slong samples, digits;
     uint64_t seed;
-    int kind, json, pmode, have_delta;
+    int kind, json, pmode, have_delta, help;
     double max_work;
 }
 certify_args;
@@ -78,6 +78,7 @@ static int parse_args(certify_args *a, int argc, char **argv)
         {"digits", required_argument, NULL, 'g'},
         {"max-work", required_argument, NULL, 'w'},
         {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
@@ -143,6 +144,10 @@ static int parse_args(certify_args *a, int argc, char **argv)
                                      "\"%.40s\"", optarg);
                 break;
             case 'j': a->json = 1; break;
+            case 'h':
+                fputs(cli_pacbayes_usage, stdout);
+                a->help = 1;
+                return CPWL_OK;
             case CLI_OPT_PROGRESS:
             case CLI_OPT_NO_PROGRESS:
                 cli_progress_option(&a->pmode, c);
@@ -367,7 +372,7 @@ int cli_pb_certify(int argc, char **argv)
     cpwl_stochnet_risk_init(r.R);
     cpwl_pacbayes_bound_init(r.B);
 
-    if ((status = parse_args(&a, argc, argv)) != CPWL_OK)
+    if ((status = parse_args(&a, argc, argv)) != CPWL_OK || a.help)
         goto done;
     if (cpwl_stochnet_read_file(Q, &r.rq, a.post, e) != CPWL_OK
         || cpwl_stochnet_read_file(P, &r.rp, a.prior, e) != CPWL_OK
