@@ -548,6 +548,50 @@ START_TEST(undecided_signs)
 }
 END_TEST
 
+/* q = 0 by bisection alone (no closed form there): kl^{-1}(0, c) =
+   -expm1(-c) ~ c for c = 2^-1000 and 2^-100000, and its mirror kl_{-1}(1, c) =
+   e^{-c} near 1, to relative precision like every other root (the
+   bisection from a = 0 once stopped at [0, 2^-511]). */
+START_TEST(bisect_from_zero)
+{
+    arb_t q, c, r, t;
+    slong k, prec;
+    int lower;
+    static const slong ex[2] = {1000, 100000};
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(t);
+    for (prec = 64; prec <= 256; prec *= 4)
+        for (k = 0; k < 2; k++)
+            for (lower = 0; lower <= 1; lower++)
+            {
+                arb_one(c);
+                arb_mul_2exp_si(c, c, -ex[k]);
+                arb_set_si(q, lower);
+                inv_ok(r, q, c, lower, 0, prec);
+                arb_neg(t, c);
+                if (lower)
+                    arb_exp(t, t, 2 * prec);
+                else
+                {
+                    arb_expm1(t, t, 2 * prec);
+                    arb_neg(t, t);
+                }
+                ck_assert_msg(arb_overlaps(r, t), "c = 2^-%ld, lower %d: "
+                              "misses the inverse", ex[k], lower);
+                if (lower)
+                    arb_sub_si(r, r, 1, 2 * prec);
+                ck_assert_msg(rel_bits(r) < -(prec - 30), "c = 2^-%ld, lower "
+                              "%d, prec %ld: wide", ex[k], lower, (long) prec);
+            }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(t);
+}
+END_TEST
+
 /* kl at rationals against the formula above. */
 START_TEST(kl_values)
 {
@@ -1075,6 +1119,7 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, kl_values);
     tcase_add_test(tc, unit_ends);
     tcase_add_test(tc, undecided_signs);
+    tcase_add_test(tc, bisect_from_zero);
     suite_add_tcase(s, tc);
     tc = tcase_create("bounds");
     tcase_set_timeout(tc, 60);

@@ -234,8 +234,9 @@ static int newton_point(kl_problem *P, arf_t xn, const arf_t x)
 
 /* The point that splits [a, b]: the midpoint, or, when a and b differ by
    more than a factor 4 below 1/2 (1 - a and 1 - b above 1/2), a power of
-   2 halfway between their exponents, so that a root at 2^-1000 or at
-   1 - 2^-1000 takes about log2(1000) steps to reach rather than 1000. */
+   2 halfway between their exponents (for a = 0: twice b's exponent), so
+   that a root at 2^-1000 or at 1 - 2^-1000 takes about log2(1000) steps
+   to reach rather than 1000. */
 static void split_point(arf_t m, const arf_t a, const arf_t b)
 {
     arf_t u, v;
@@ -244,6 +245,16 @@ static void split_point(arf_t m, const arf_t a, const arf_t b)
     arf_init(v);
     arf_add(m, a, b, ARF_PREC_EXACT, ARF_RND_DOWN);
     arf_mul_2exp_si(m, m, -1);
+    if (arf_is_zero(a) && arf_sgn(b) > 0 && arf_cmp_2exp_si(b, -1) <= 0
+        && !COEFF_IS_MPZ(*ARF_EXPREF(b)) && ARF_EXP(b) > -(WORD(1) << 40))
+    {
+        /* a = 0 (q = 0, bisection alone): no exponent to be halfway to;
+           2^(2e - 2) < b = 2^e (1/2 ... 1) doubles the exponent, so that
+           a root at 2^-1000 is reached in about ten steps. */
+        arf_one(m);
+        arf_mul_2exp_si(m, m, 2 * ARF_EXP(b) - 2);
+        goto out;
+    }
     if (arf_cmp_2exp_si(b, -1) <= 0 && arf_sgn(a) > 0)
     {
         arf_set(u, a);
