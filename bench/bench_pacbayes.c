@@ -5,7 +5,7 @@
    in the same run: the certified ball (cpwl_gauss_kl), the plain double
    sum (cpwl_gauss_kl_d: libm's log per weight, index order) and the
    every-term-in-Arb reference (cpwl_gauss_kl_arb at 128 bits, on the
-   first 10^5 weights, scaled by d / 10^5).  The issue's goal: certified
+   first 10^5 weights, scaled by d / 10^5).  The goal: certified
    <= 5x the double sum.  Prints the ball, the double value and whether
    the double lies in the ball; then the same with a shared prior
    variance.  Each timing is repeated until about BENCH_PB_SECS seconds

@@ -234,7 +234,7 @@ v = klinv(mp.mpf(1) / 10, (mp.log(3) + mp.log(2 * mp.sqrt(100) * 20)) / 100)
 brackets(fr(d["enclosure"][0]), fr(d["enclosure"][1]), v, "log:3")'
 
 # --help on an action: the usage of cpwl pacbayes, exit 0
-for a in kl-inv bound; do
+for a in kl-inv bound kl-gauss certify; do
     call pacbayes $a --help
     ok_why
     grep -q '^usage: cpwl pacbayes ACTION' "$tmp/out" || why="$why no usage;"

@@ -390,6 +390,208 @@ START_TEST(extremes)
 }
 END_TEST
 
+/* kl^{-1} <= 1 and kl_{-1} >= 0: the enclosure's upper (lower) end
+   stays there exactly, also when the inverse is within 2^-prec of 1 (0)
+   and the ball's rounded radius would pass it; and it still contains the
+   closed form 1 - e^{-c} (q = 0) or 1 - kl^{-1}(1 - q, c) (lower). */
+START_TEST(unit_ends)
+{
+    arb_t q, c, r, s, t;
+    arf_t x;
+    slong prec, k;
+    int newton, lower;
+    static const double qs[3] = {0.0, 0.25, 0.5};
+    static const ulong cs[4] = {30, 45, 1000, 1000000000};
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(s);
+    arb_init(t);
+    arf_init(x);
+    for (newton = 0; newton <= 1; newton++)
+        for (prec = 53; prec <= 256; prec *= 2)
+            for (k = 0; k < 12; k++)
+                for (lower = 0; lower <= 1; lower++)
+                {
+                    arb_set_d(q, qs[k % 3]);
+                    if (lower)
+                        arb_sub_si(q, q, 1, prec), arb_neg(q, q);
+                    arb_set_ui(c, cs[k / 3]);
+                    inv_ok(r, q, c, lower, newton, prec);
+                    arb_get_ubound_arf(x, r, ARF_PREC_EXACT);
+                    ck_assert_msg(arf_cmp_si(x, 1) <= 0, "upper end above 1 "
+                                  "(q %g, c %lu, lower %d, newton %d, prec %ld)",
+                                  qs[k % 3], cs[k / 3], lower, newton,
+                                  (long) prec);
+                    arb_get_lbound_arf(x, r, ARF_PREC_EXACT);
+                    ck_assert_msg(arf_sgn(x) >= 0, "lower end below 0 (q %g, "
+                                  "c %lu, lower %d, newton %d, prec %ld)",
+                                  qs[k % 3], cs[k / 3], lower, newton,
+                                  (long) prec);
+                    /* the lower inverse of 1 - q is 1 - the upper of q */
+                    arb_set_d(s, qs[k % 3]);
+                    if (k % 3 == 0)
+                    {
+                        arb_neg(t, c);
+                        arb_expm1(t, t, 2 * prec);
+                        arb_neg(t, t);
+                    }
+                    else
+                        inv_ok(t, s, c, 0, !newton, 2 * prec);
+                    if (lower)
+                        arb_sub_si(t, t, 1, 2 * prec), arb_neg(t, t);
+                    ck_assert_msg(arb_overlaps(r, t), "misses the inverse "
+                                  "(q %g, c %lu, lower %d, newton %d)",
+                                  qs[k % 3], cs[k / 3], lower, newton);
+                }
+    /* The Maurer bound through that inverse: vacuous, printed as 1. */
+    {
+        cpwl_pacbayes_input_t in;
+        cpwl_pacbayes_bound_t b;
+        cpwl_err_t e;
+        cpwl_pacbayes_input_init(in);
+        cpwl_pacbayes_bound_init(b);
+        cpwl_err_init(e);
+        fmpz_set_ui(in->m, 100);
+        arb_set_ui(in->kl, 100000);
+        arb_set_d(in->emp, 0.25);
+        ck_assert(cpwl_pacbayes_bound(b, in, 17, 64, e) == CPWL_OK);
+        ck_assert_msg(fmpq_is_one(b->upper) && b->vacuous,
+                      "a vacuous Maurer bound not printed as 1");
+        cpwl_pacbayes_input_clear(in);
+        cpwl_pacbayes_bound_clear(b);
+        cpwl_err_clear(e);
+    }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(s);
+    arb_clear(t);
+    arf_clear(x);
+}
+END_TEST
+
+/* A c whose root is, to 2^-1000, a point the search evaluates, so that
+   the sign there is undecided at the working precision: the start point
+   1 - 2^-prec (both algorithms start there when the root is that close to
+   1) and bisection's first midpoint (1/4 + 1 - 2^-prec)/2.  The enclosure,
+   widened around the point, must contain the 1024-bit one and stay
+   narrow; for the lower inverse, mirrored (q = 3/4). */
+START_TEST(undecided_signs)
+{
+    arb_t q, c, r, h, v;
+    fmpq_t a, p;
+    cpwl_err_t e;
+    slong prec;
+    int which, newton, lower;
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(h);
+    arb_init(v);
+    fmpq_init(a);
+    fmpq_init(p);
+    cpwl_err_init(e);
+    for (prec = 64; prec <= 128; prec *= 2)
+        for (which = 0; which < 2; which++)
+            for (newton = 0; newton <= 1 - which; newton++)
+                for (lower = 0; lower <= 1; lower++)
+                {
+                    /* p = 1 - 2^-prec, or (1/4 + p)/2 */
+                    fmpq_one(p);
+                    fmpq_div_2exp(p, p, prec);
+                    fmpq_sub_si(p, p, 1);
+                    fmpq_neg(p, p);
+                    fmpq_set_si(a, 1, 4);
+                    if (which)
+                    {
+                        fmpq_add(p, p, a);
+                        fmpq_div_2exp(p, p, 1);
+                    }
+                    if (lower)
+                    {
+                        /* q = 3/4, p0 = 1 - p */
+                        fmpq_sub_si(a, a, 1);
+                        fmpq_neg(a, a);
+                        fmpq_sub_si(p, p, 1);
+                        fmpq_neg(p, p);
+                    }
+                    ref_kl(c, a, p, 1100);
+                    mag_zero(arb_radref(c));     /* an exact c near kl */
+                    arb_set_fmpq(q, a, 1100);
+                    /* the premise: undecided at the working precision (the
+                       library's prec + 24) */
+                    arb_set_fmpq(v, p, 1100);
+                    ck_assert(cpwl_pacbayes_kl(v, q, v, prec + 24, e) == CPWL_OK);
+                    arb_sub(v, v, c, prec + 24);
+                    ck_assert_msg(!arb_is_positive(v) && !arb_is_negative(v),
+                                  "premise: the sign at the point is decided");
+                    inv_ok(r, q, c, lower, newton, prec);
+                    inv_ok(h, q, c, lower, 1, 1024);
+                    ck_assert_msg(arb_contains(r, h), "undecided point %d, "
+                                  "newton %d, lower %d, prec %ld: misses the "
+                                  "inverse", which, newton, lower, (long) prec);
+                    arb_sub_si(v, r, 1, prec);
+                    ck_assert_msg(rel_bits(lower ? r : v) < -(prec - 30),
+                                  "undecided point %d, newton %d, lower %d, "
+                                  "prec %ld: wide", which, newton, lower,
+                                  (long) prec);
+                }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(h);
+    arb_clear(v);
+    fmpq_clear(a);
+    fmpq_clear(p);
+    cpwl_err_clear(e);
+}
+END_TEST
+
+/* q = 0 by bisection alone (no closed form there): kl^{-1}(0, c) =
+   -expm1(-c) ~ c for c = 2^-1000 and 2^-100000, and its mirror kl_{-1}(1, c) =
+   e^{-c} near 1, to relative precision like every other root (the
+   bisection from a = 0 once stopped at [0, 2^-511]). */
+START_TEST(bisect_from_zero)
+{
+    arb_t q, c, r, t;
+    slong k, prec;
+    int lower;
+    static const slong ex[2] = {1000, 100000};
+    arb_init(q);
+    arb_init(c);
+    arb_init(r);
+    arb_init(t);
+    for (prec = 64; prec <= 256; prec *= 4)
+        for (k = 0; k < 2; k++)
+            for (lower = 0; lower <= 1; lower++)
+            {
+                arb_one(c);
+                arb_mul_2exp_si(c, c, -ex[k]);
+                arb_set_si(q, lower);
+                inv_ok(r, q, c, lower, 0, prec);
+                arb_neg(t, c);
+                if (lower)
+                    arb_exp(t, t, 2 * prec);
+                else
+                {
+                    arb_expm1(t, t, 2 * prec);
+                    arb_neg(t, t);
+                }
+                ck_assert_msg(arb_overlaps(r, t), "c = 2^-%ld, lower %d: "
+                              "misses the inverse", ex[k], lower);
+                if (lower)
+                    arb_sub_si(r, r, 1, 2 * prec);
+                ck_assert_msg(rel_bits(r) < -(prec - 30), "c = 2^-%ld, lower "
+                              "%d, prec %ld: wide", ex[k], lower, (long) prec);
+            }
+    arb_clear(q);
+    arb_clear(c);
+    arb_clear(r);
+    arb_clear(t);
+}
+END_TEST
+
 /* kl at rationals against the formula above. */
 START_TEST(kl_values)
 {
@@ -915,6 +1117,9 @@ Suite *pacbayes_suite(void)
     tcase_add_test(tc, two_algorithms);
     tcase_add_test(tc, extremes);
     tcase_add_test(tc, kl_values);
+    tcase_add_test(tc, unit_ends);
+    tcase_add_test(tc, undecided_signs);
+    tcase_add_test(tc, bisect_from_zero);
     suite_add_tcase(s, tc);
     tc = tcase_create("bounds");
     tcase_set_timeout(tc, 60);

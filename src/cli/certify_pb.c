@@ -9,7 +9,7 @@
      (q = 3/10 here); kl^{-1}(1, c) = 1 (the sup over [1, 1]).
    - KL(N(0, 1/4) || N(0, 1)) = ln(1/(1/2)) + (1/4 + 0)/2 - 1/2
      = ln 2 - 3/8 per weight; d equal weights give d (ln 2 - 3/8).
-   - The issue's example m = 60000, delta = 1/40, KL = 5000, q = 1/50:
+   - The example m = 60000, delta = 1/40, KL = 5000, q = 1/50:
      B = 5000 + ln(2 sqrt(60000) 40) = 5000 + ln(19595.9...) ~ 5009.883,
      McAllester q + sqrt(B/(2m)) ~ 0.2243 (recomputed here in Arb from the
      formula), Maurer kl^{-1}(q, B/m) ~ 0.13435: Maurer is below McAllester
@@ -73,7 +73,8 @@ static int narrow(const arb_t x)
     return arb_is_finite(x) && mag_cmp_2exp_si(arb_radref(x), -100) < 0;
 }
 
-/* The example as an input of kind `kind`. */
+/* The example (m = 60000, delta = 1/40, KL = 5000, q = 1/50) as an
+   input of kind `kind`. */
 static void example_input(cpwl_pacbayes_input_t in, cpwl_pacbayes_kind kind)
 {
     in->kind = kind;

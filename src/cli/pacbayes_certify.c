@@ -58,6 +58,7 @@ typedef struct
     slong samples, digits;
     uint64_t seed;
     int kind, json, pmode, have_delta, loss, have_p_min;
+    int help, have_lambda, have_catoni;
     double max_work;
 }
 certify_args;
@@ -80,6 +81,7 @@ static int parse_args(certify_args *a, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"loss", required_argument, NULL, 'L'},
         {"p-min", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
         CLI_PROGRESS_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
@@ -106,10 +108,12 @@ static int parse_args(certify_args *a, int argc, char **argv)
             case 'l':
                 if (parse_q(a->lambda, "--lambda", optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
+                a->have_lambda = 1;
                 break;
             case 'c':
                 if (parse_q(a->catoni_c, "--catoni-c", optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
+                a->have_catoni = 1;
                 break;
             case 'n':
                 if (cli_parse_slong(&a->samples, SUB, "--samples", optarg, 1,
@@ -155,6 +159,10 @@ static int parse_args(certify_args *a, int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 a->have_p_min = 1;
                 break;
+            case 'h':
+                fputs(cli_pacbayes_usage, stdout);
+                a->help = 1;
+                return CPWL_OK;
             case CLI_OPT_PROGRESS:
             case CLI_OPT_NO_PROGRESS:
                 cli_progress_option(&a->pmode, c);
@@ -169,6 +177,18 @@ static int parse_args(certify_args *a, int argc, char **argv)
         return cli_usage(SUB, "--posterior, --prior and --data are required");
     if (!a->have_delta || a->samples < 1)
         return cli_usage(SUB, "--delta D and --samples N are required");
+    /* As in pacbayes bound: a constant of the bound is fixed before the
+       data and named, never a silent default. */
+    if (a->have_lambda && a->kind != CPWL_PACBAYES_LAMBDA)
+        return cli_usage(SUB, "--lambda applies to --bound lambda only");
+    if (a->have_catoni && a->kind != CPWL_PACBAYES_CATONI)
+        return cli_usage(SUB, "--catoni-c applies to --bound catoni only");
+    if (a->kind == CPWL_PACBAYES_LAMBDA && !a->have_lambda)
+        return cli_usage(SUB, "--bound lambda needs --lambda L, 0 < L < 2, "
+                         "fixed before seeing the data");
+    if (a->kind == CPWL_PACBAYES_CATONI && !a->have_catoni)
+        return cli_usage(SUB, "--bound catoni needs --catoni-c C > 0, fixed "
+                         "before seeing the data");
     if (!in_open01(a->delta))
         return cli_usage(SUB, "--delta: expected a number in (0, 1)");
     if (!in_open01(a->delta2))
@@ -285,6 +305,13 @@ static void report_json(const certify_args *a, const cpwl_stochnet_t Q,
     flint_free(s);
     put_q("emp_risk_upper", r->emp_up_q, 1);
     printf("\"bound\": \"%s\", ", cpwl_pacbayes_name((cpwl_pacbayes_kind) a->kind));
+    if (a->kind == CPWL_PACBAYES_LAMBDA || a->kind == CPWL_PACBAYES_CATONI)
+    {
+        int lam = a->kind == CPWL_PACBAYES_LAMBDA;
+        s = fmpq_get_str(NULL, 10, lam ? a->lambda : a->catoni_c);
+        printf("\"%s\": \"%s\", ", lam ? "lambda" : "catoni_c", s);
+        flint_free(s);
+    }
     s = fmpq_get_str(NULL, 10, a->delta);
     printf("\"delta\": \"%s\", ", s);
     flint_free(s);
@@ -364,10 +391,17 @@ static void report_text(const certify_args *a, const cpwl_stochnet_t Q,
            "(delta' = %s)\n", t, s);
     flint_free(s);
     flint_free(t);
+    printf("PAC-Bayes bound  %s", cpwl_pacbayes_name((cpwl_pacbayes_kind) a->kind));
+    if (a->kind == CPWL_PACBAYES_LAMBDA || a->kind == CPWL_PACBAYES_CATONI)
+    {
+        int lam = a->kind == CPWL_PACBAYES_LAMBDA;
+        s = fmpq_get_str(NULL, 10, lam ? a->lambda : a->catoni_c);
+        printf(" (%s = %s)", lam ? "lambda" : "C", s);
+        flint_free(s);
+    }
     s = fmpq_get_str(NULL, 10, a->delta);
     t = cli_arb_str(r->B->complexity, 1, 15);
-    printf("PAC-Bayes bound  %s, m = %ld, delta = %s, complexity term %s\n",
-           cpwl_pacbayes_name((cpwl_pacbayes_kind) a->kind), (long) r->m, s, t);
+    printf(", m = %ld, delta = %s, complexity term %s\n", (long) r->m, s, t);
     flint_free(s);
     flint_free(t);
     s = fmpq_get_str(NULL, 10, r->B->upper);
@@ -429,7 +463,7 @@ int cli_pb_certify(int argc, char **argv)
     cpwl_stochnet_risk_init(r.R);
     cpwl_pacbayes_bound_init(r.B);
 
-    if ((status = parse_args(&a, argc, argv)) != CPWL_OK)
+    if ((status = parse_args(&a, argc, argv)) != CPWL_OK || a.help)
         goto done;
     if (cpwl_stochnet_read_file(Q, &r.rq, a.post, e) != CPWL_OK
         || cpwl_stochnet_read_file(P, &r.rp, a.prior, e) != CPWL_OK

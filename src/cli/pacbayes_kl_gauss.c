@@ -14,6 +14,7 @@ int cli_pb_kl_gauss(int argc, char **argv)
         {"posterior", required_argument, NULL, 'q'},
         {"prior", required_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}
     };
     const char *post = NULL, *prior = NULL;
@@ -33,6 +34,7 @@ int cli_pb_kl_gauss(int argc, char **argv)
             case 'q': post = optarg; break;
             case 'p': prior = optarg; break;
             case 'j': json = 1; break;
+            case 'h': fputs(cli_pacbayes_usage, stdout); return CPWL_OK;
             default: return cli_bad_option(SUB, c, argv);
         }
     }

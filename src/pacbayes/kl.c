@@ -234,8 +234,9 @@ static int newton_point(kl_problem *P, arf_t xn, const arf_t x)
 
 /* The point that splits [a, b]: the midpoint, or, when a and b differ by
    more than a factor 4 below 1/2 (1 - a and 1 - b above 1/2), a power of
-   2 halfway between their exponents, so that a root at 2^-1000 or at
-   1 - 2^-1000 takes about log2(1000) steps to reach rather than 1000. */
+   2 halfway between their exponents (for a = 0: twice b's exponent), so
+   that a root at 2^-1000 or at 1 - 2^-1000 takes about log2(1000) steps
+   to reach rather than 1000. */
 static void split_point(arf_t m, const arf_t a, const arf_t b)
 {
     arf_t u, v;
@@ -244,6 +245,16 @@ static void split_point(arf_t m, const arf_t a, const arf_t b)
     arf_init(v);
     arf_add(m, a, b, ARF_PREC_EXACT, ARF_RND_DOWN);
     arf_mul_2exp_si(m, m, -1);
+    if (arf_is_zero(a) && arf_sgn(b) > 0 && arf_cmp_2exp_si(b, -1) <= 0
+        && !COEFF_IS_MPZ(*ARF_EXPREF(b)) && ARF_EXP(b) > -(WORD(1) << 40))
+    {
+        /* a = 0 (q = 0, bisection alone): no exponent to be halfway to;
+           2^(2e - 2) < b = 2^e (1/2 ... 1) doubles the exponent, so that
+           a root at 2^-1000 is reached in about ten steps. */
+        arf_one(m);
+        arf_mul_2exp_si(m, m, 2 * ARF_EXP(b) - 2);
+        goto out;
+    }
     if (arf_cmp_2exp_si(b, -1) <= 0 && arf_sgn(a) > 0)
     {
         arf_set(u, a);
@@ -504,6 +515,64 @@ static void ends_clipped(arf_t lo, arf_t hi, const arb_t x, int unit)
     }
 }
 
+/* res = a ball containing [lo, hi] (0 <= lo <= hi <= 1).  An end at
+   exactly 1 or 0 stays there: a ball's radius is rounded up, which would
+   put the upper end of kl^{-1} above 1 (or the lower end of kl_{-1}
+   below 0); there the other end moves out instead, by less than 2^-29
+   of its distance to that end. */
+static void set_enclosure(arb_t res, const arf_t lo, const arf_t hi,
+                          slong prec)
+{
+    arf_t d;
+    fmpz_t man, ex;
+    arf_init(d);
+    fmpz_init(man);
+    fmpz_init(ex);
+    if (arf_is_one(hi) || (arf_is_zero(lo) && !arf_is_zero(hi)))
+    {
+        int one = arf_is_one(hi);
+        /* d >= the width, with MAG_BITS bits: mid -/+ d/2 are exact. */
+        if (one)
+        {
+            arf_sub_si(d, lo, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
+            arf_neg(d, d);                       /* 1 - lo */
+        }
+        else
+            arf_set(d, hi);
+        arf_set_round(d, d, MAG_BITS, ARF_RND_UP);
+        arf_mul_2exp_si(d, d, -1);
+        /* arf_get_mag adds an ulp even to an exact value; mag_set_ui
+           keeps MAG_BITS bits exactly. */
+        arf_get_fmpz_2exp(man, ex, d);
+        if (fmpz_fits_si(ex))
+            mag_set_ui_2exp_si(arb_radref(res), fmpz_get_ui(man),
+                               fmpz_get_si(ex));
+        else
+            arf_get_mag(arb_radref(res), d);
+        if (one)
+        {
+            arf_sub_si(arb_midref(res), d, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
+            arf_neg(arb_midref(res), arb_midref(res));
+        }
+        else
+            arf_set(arb_midref(res), d);
+    }
+    else
+    {
+        /* Near 1 the enclosure is tight relative to 1 - p: the ball's
+           midpoint needs the bits of that distance too (the ends have
+           them already). */
+        slong extra = 0;
+        arf_sub_si(d, hi, 1, 30, ARF_RND_DOWN);
+        if (!arf_is_zero(d) && ARF_EXP(d) < 0 && COEFF_IS_MPZ(ARF_EXP(d)) == 0)
+            extra = -ARF_EXP(d);
+        arb_set_interval_arf(res, lo, hi, prec + extra);
+    }
+    arf_clear(d);
+    fmpz_clear(man);
+    fmpz_clear(ex);
+}
+
 static int kl_inv_any(arb_t res, const arb_t q, const arb_t c, int lower,
                       int newton, slong prec, cpwl_err_t e)
 {
@@ -564,16 +633,7 @@ static int kl_inv_any(arb_t res, const arb_t q, const arb_t c, int lower,
         arf_sub_si(hi, a, 1, ARF_PREC_EXACT, ARF_RND_DOWN);
         arf_neg(hi, hi);
     }
-    {
-        /* Near 1 the enclosure is tight relative to 1 - p: the ball's
-           midpoint needs the bits of that distance too (the ends have
-           them already). */
-        slong extra = 0;
-        arf_sub_si(a, hi, 1, 30, ARF_RND_DOWN);
-        if (!arf_is_zero(a) && ARF_EXP(a) < 0 && COEFF_IS_MPZ(ARF_EXP(a)) == 0)
-            extra = -ARF_EXP(a);
-        arb_set_interval_arf(res, lo, hi, prec + extra);
-    }
+    set_enclosure(res, lo, hi, prec);
 out:
     arf_clear(qlo);
     arf_clear(qhi);
