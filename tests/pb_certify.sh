@@ -261,7 +261,7 @@ bad "certify: a grid posterior cannot be sampled" "cannot be sampled"
 printf 'x1,x2,label\n0,0,1\n1,1,2\n' >"$tmp/lab.csv"
 call pacbayes certify --posterior "$POST" --prior "$PRIOR" --data "$tmp/lab.csv" \
     --delta 1/20 --samples 10 --bound mcallester
-bad "certify: a label that is no class" "data point 2 .*integer from 0 to 1"
+bad "certify: a label that is no class" "lab.csv: data point 2 .*integer from 0 to 1"
 printf 'x1,label\n0,1\n' >"$tmp/dim.csv"
 call pacbayes certify --posterior "$POST" --prior "$PRIOR" --data "$tmp/dim.csv" \
     --delta 1/20 --samples 10 --bound mcallester

@@ -290,6 +290,33 @@ bad "kl-inv with one argument" "expected two arguments Q and C"
 call pacbayes kl-inv 1/2 1 --digits 0
 bad "kl-inv --digits 0" "--digits: expected an integer"
 
+# Far from 1 the decimals are exact scientific notation, not pages of
+# digits: sqrt(B/200) with B = 10^400 + ln(40) is 7.0710678...e+198.
+call pacbayes bound --bound mcallester --m 100 --delta 1/20 --kl 1e400 \
+    --emp-risk 0
+mpcheck "bound with KL = 10^400: the upper end in scientific notation" '
+import re
+m = re.search(r"^upper +(\S+)  \(", out, re.M)
+v = mp.sqrt((mp.mpf(10) ** 400 + mp.log(40)) / 200)
+if m is None or m.group(1) != "7.07107e+198":
+    print("upper line: %r" % (m and m.group(1)))
+elif not (mp.mpf("7.07107e198") >= v > mp.mpf("7.07106e198")):
+    print("7.07107e+198 is not the 6-digit upper rounding of %s" % v)
+if len(out) > 2000:
+    print("output of %d characters" % len(out))'
+call pacbayes kl-inv 1e-9999 0
+mpcheck "kl-inv 1e-9999 0: q echoed and the ends in scientific notation" '
+import re
+lo = re.search(r"^lo +(\S+)", out, re.M).group(1)
+hi = re.search(r"^hi +(\S+)", out, re.M).group(1)
+q = re.search(r"^q +(\S+)", out, re.M).group(1)
+if q != "1e-9999":
+    print("q echoed as %r" % q[:60])
+if not (Fraction(lo) <= Fraction(1, 10 ** 9999) <= Fraction(hi)):
+    print("[%s, %s] does not contain 1e-9999" % (lo, hi))
+if Fraction(hi) - Fraction(lo) > Fraction(1, 10 ** 10015):
+    print("[%s, %s] is wide" % (lo, hi))'
+
 run_later
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -161,7 +161,9 @@ void cpwl_pacbayes_round_down(fmpq_t r, const arb_t x, slong digits);
 
 /* The exact decimal expansion of r ("0.12345", "-3", "120") when its
    denominator divides a power of 10 (as round_up's results do), else
-   NULL; flint_free it. */
+   NULL; flint_free it.  With more than 40 digits before the point or 20
+   zeros after it, the same value in exact scientific notation
+   ("4.2e+434294", "1e-9999"). */
 char *cpwl_pacbayes_decimal_str(const fmpq_t r);
 
 /* A constant c given as a literal: an exact rational ("1/2", "0.25",

@@ -262,7 +262,10 @@ int cli_pb_bound(int argc, char **argv)
         s = cpwl_pacbayes_decimal_str(b->upper);
         printf("\nupper        %s", s);
         flint_free((char *) s);
-        if (!fmpz_is_one(fmpq_denref(b->upper)))
+        /* The fraction too, when it is short (a bound of 1e-9999 is
+           exactly its scientific decimal already). */
+        if (!fmpz_is_one(fmpq_denref(b->upper))
+            && fmpz_sizeinbase(fmpq_denref(b->upper), 10) <= 30)
         {
             printf(" = ");
             put_q(b->upper);

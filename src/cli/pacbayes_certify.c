@@ -343,7 +343,11 @@ static void report_text(const certify_args *a, const cpwl_stochnet_t Q,
     s = cli_arb_str(r->kl, 1, 15);
     cpwl_pacbayes_round_up(klu, r->kl, a->digits);
     t = dec_str(klu);
-    printf("KL(Q||P)         %s <= %s (double sum: %.17g)\n", s, t, r->kl_d);
+    if (isfinite(r->kl_d))
+        printf("KL(Q||P)         %s <= %s (double sum: %.17g)\n", s, t,
+               r->kl_d);
+    else
+        printf("KL(Q||P)         %s <= %s (double sum: not finite)\n", s, t);
     flint_free(s);
     flint_free(t);
     if (P->grid_j > 0)
@@ -524,6 +528,14 @@ int cli_pb_certify(int argc, char **argv)
     cli_progress_end(&ps);
     if (status != CPWL_OK)
     {
+        /* The library names a bad label by its data point; say which
+           file (its other input errors are about the posterior). */
+        if (strncmp(e->msg, "data point ", 11) == 0)
+        {
+            char m[CPWL_ERR_MSG_LEN];
+            snprintf(m, sizeof(m), "%.200s: %.800s", a.data, e->msg);
+            memcpy(e->msg, m, sizeof(m));
+        }
         status = cli_fail(SUB, e);
         goto done;
     }

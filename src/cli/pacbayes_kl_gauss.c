@@ -100,7 +100,10 @@ int cli_pb_kl_gauss(int argc, char **argv)
                 printf("KL upper bound  %s\n", ds != NULL ? ds : us);
                 flint_free(ds);
             }
-            printf("KL in double    %.17g (plain sum, no bound)\n", kd);
+            if (isfinite(kd))
+                printf("KL in double    %.17g (plain sum, no bound)\n", kd);
+            else
+                printf("KL in double    not finite (plain sum, no bound)\n");
             printf("binary64        %ld posterior and %ld prior values were "
                    "decimals rounded to nearest once when read\n", (long) rq,
                    (long) rp);

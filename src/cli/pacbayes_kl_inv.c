@@ -215,8 +215,12 @@ int cli_pb_kl_inv(int argc, char **argv)
         printf("inverse      %s\n", lower
                ? "kl_-1(q, c) = inf{p in [0, q] : kl(q||p) <= c}"
                : "kl^-1(q, c) = sup{p in [q, 1] : kl(q||p) <= c}");
+        /* q as given (a long fraction as its exact decimal) */
         printf("q            ");
-        put_q(q);
+        if (fmpz_sizeinbase(fmpq_denref(q), 10) > 30)
+            put_dec(q);
+        else
+            put_q(q);
         printf("\nc            %s\n", cs);
         printf("lo           ");
         put_dec(lo);

@@ -404,6 +404,31 @@ char *cpwl_pacbayes_decimal_str(const fmpq_t r)
     fmpz_abs(k, k);
     digits = fmpz_get_str(NULL, 10, k);
     n = (slong) strlen(digits);
+    /* Far from 1 (a vacuous bound from an absurd KL, a risk of 1e-9999),
+       the same exact value in scientific notation, d.ddd...e[+-]E with
+       the trailing zeros of k dropped, instead of a page of zeros. */
+    if (!fmpz_is_zero(k) && (n - s > 40 || s - n > 20))
+    {
+        slong z = n, ex = n - 1 - s;
+        while (z > 1 && digits[z - 1] == '0')
+            z--;
+        out = flint_malloc((size_t) (z + 32));
+        p = out;
+        if (neg)
+            *p++ = '-';
+        *p++ = digits[0];
+        if (z > 1)
+        {
+            *p++ = '.';
+            memcpy(p, digits + 1, (size_t) (z - 1));
+            p += z - 1;
+        }
+        sprintf(p, "e%+ld", (long) ex);
+        flint_free(digits);
+        fmpz_clear(d);
+        fmpz_clear(k);
+        return out;
+    }
     out = flint_malloc((size_t) (n + s + 4));
     p = out;
     if (neg)
