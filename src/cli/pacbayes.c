@@ -1,6 +1,7 @@
 /* cpwl pacbayes ACTION: dispatch to the actions (one file each). */
 #include <getopt.h>
 #include <string.h>
+#include "cpwl/num.h"
 #include "pacbayes.h"
 
 const char cli_pacbayes_usage[] =
@@ -73,4 +74,13 @@ int cmd_pacbayes(int argc, char **argv)
             return a->run(argc - 1, argv + 1);
     return cli_usage("pacbayes", "unknown action \"%.40s\"; expected "
                      "kl-inv, bound, kl-gauss or certify", argv[1]);
+}
+
+int cli_pb_parse_q(fmpq_t x, const char *sub, const char *opt, const char *s)
+{
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    if (cpwl_num_parse_fmpq(x, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
+        return cli_usage(sub, "%s: %s", opt, e->msg);
+    return CPWL_OK;
 }

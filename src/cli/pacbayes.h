@@ -13,4 +13,8 @@ int cli_pb_bound(int argc, char **argv);
 int cli_pb_kl_gauss(int argc, char **argv);
 int cli_pb_certify(int argc, char **argv);
 
+/* An exact rational option value (no log: forms), or a usage error of
+   sub naming the option opt; an exit status. */
+int cli_pb_parse_q(fmpq_t x, const char *sub, const char *opt, const char *s);
+
 #endif

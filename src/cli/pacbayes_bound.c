@@ -7,16 +7,6 @@
 #define SUB "pacbayes bound"
 #define BOUND_PREC 128
 
-/* An exact rational option value, or a usage error naming the option. */
-static int parse_q(fmpq_t x, const char *opt, const char *s)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    if (cpwl_num_parse_fmpq(x, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
-        return cli_usage(SUB, "%s: %s", opt, e->msg);
-    return CPWL_OK;
-}
-
 static void put_q(const fmpq_t x)
 {
     char *s = fmpq_get_str(NULL, 10, x);
@@ -145,7 +135,7 @@ int cli_pb_bound(int argc, char **argv)
     fmpz_set_si(in->m, m);
     /* Each value checked exactly here, so that the message names its
        option; the library checks the same hypotheses again. */
-    if ((status = parse_q(in->delta, "--delta", ds)) != CPWL_OK)
+    if ((status = cli_pb_parse_q(in->delta, SUB, "--delta", ds)) != CPWL_OK)
         goto out;
     if (fmpq_sgn(in->delta) <= 0 || fmpq_cmp_si(in->delta, 1) >= 0)
     {
@@ -153,7 +143,7 @@ int cli_pb_bound(int argc, char **argv)
                            ds);
         goto out;
     }
-    if ((status = parse_q(x, "--emp-risk", rs)) != CPWL_OK)
+    if ((status = cli_pb_parse_q(x, SUB, "--emp-risk", rs)) != CPWL_OK)
         goto out;
     if (fmpq_sgn(x) < 0 || fmpq_cmp_si(x, 1) > 0)
     {
@@ -176,10 +166,12 @@ int cli_pb_bound(int argc, char **argv)
         status = cli_usage(SUB, "--kl: %s", e->msg);
         goto out;
     }
-    if (ls != NULL && (status = parse_q(in->lambda, "--lambda", ls)) != CPWL_OK)
+    if (ls != NULL && (status = cli_pb_parse_q(in->lambda, SUB, "--lambda",
+                                               ls)) != CPWL_OK)
         goto out;
     if (cs != NULL
-        && (status = parse_q(in->catoni_c, "--catoni-c", cs)) != CPWL_OK)
+        && (status = cli_pb_parse_q(in->catoni_c, SUB, "--catoni-c",
+                                    cs)) != CPWL_OK)
         goto out;
     if (j > 0)
         cpwl_gauss_grid_union_term(in->union_term, j, BOUND_PREC + 64);

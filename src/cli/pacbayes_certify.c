@@ -27,16 +27,6 @@ static void certify_progress(void *data, slong done, slong total)
                       cli_progress_rate(rate, (double) done, p->start));
 }
 
-/* An exact rational option value (no log: forms). */
-static int parse_q(fmpq_t q, const char *opt, const char *s)
-{
-    cpwl_err_t e;
-    cpwl_err_init(e);
-    if (cpwl_num_parse_fmpq(q, s, strlen(s), CPWL_NUM_EXACT, e) != CPWL_OK)
-        return cli_usage(SUB, "%s: %s", opt, e->msg);
-    return CPWL_OK;
-}
-
 static int in_open01(const fmpq_t q)
 {
     return fmpq_sgn(q) > 0
@@ -97,21 +87,25 @@ static int parse_args(certify_args *a, int argc, char **argv)
             case 'p': a->prior = optarg; break;
             case 'D': a->data = optarg; break;
             case 'd':
-                if (parse_q(a->delta, "--delta", optarg) != CPWL_OK)
+                if (cli_pb_parse_q(a->delta, SUB, "--delta",
+                                   optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 a->have_delta = 1;
                 break;
             case 'e':
-                if (parse_q(a->delta2, "--delta-samples", optarg) != CPWL_OK)
+                if (cli_pb_parse_q(a->delta2, SUB, "--delta-samples",
+                                   optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 break;
             case 'l':
-                if (parse_q(a->lambda, "--lambda", optarg) != CPWL_OK)
+                if (cli_pb_parse_q(a->lambda, SUB, "--lambda",
+                                   optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 a->have_lambda = 1;
                 break;
             case 'c':
-                if (parse_q(a->catoni_c, "--catoni-c", optarg) != CPWL_OK)
+                if (cli_pb_parse_q(a->catoni_c, SUB, "--catoni-c",
+                                   optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 a->have_catoni = 1;
                 break;
@@ -155,7 +149,8 @@ static int parse_args(certify_args *a, int argc, char **argv)
                                      "\"%.40s\"", optarg);
                 break;
             case 'P':
-                if (parse_q(a->p_min, "--p-min", optarg) != CPWL_OK)
+                if (cli_pb_parse_q(a->p_min, SUB, "--p-min",
+                                   optarg) != CPWL_OK)
                     return CPWL_ERR_INPUT;
                 a->have_p_min = 1;
                 break;
