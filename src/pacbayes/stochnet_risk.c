@@ -32,12 +32,10 @@ void cpwl_stochnet_risk_clear(cpwl_stochnet_risk_t R)
 /* The prediction from the double outputs y and their proven bounds err
    (|y_i - f_i| <= err_i), or -1 when they do not decide it.  k = 1: the
    sign of y when |y| > err.  k >= 2: t = the double argmax when
-   y_t - y_j > err_t + err_j for every j != t, tested as fl(y_t - y_j) >
-   fl(fl(err_t + err_j) (1 + 2^-51)): the computed difference has the
-   sign of the exact one, and with relative errors of at most 2^-53 in
-   the difference, the sum and the product (none where the result is
-   subnormal: those are exact) the test implies the exact inequality
-   (docs/pacbayes.md); inf and NaN fail it. */
+   fl(y_t - y_j) > fl(err_t + err_j) for every j != t.  Each side is one
+   rounding of an exact real and rounding to nearest is monotone (overflow
+   included), so the test implies y_t - y_j > err_t + err_j, hence
+   f_t > f_j (docs/pacbayes.md); NaN fails it. */
 static slong decide_d(const double *y, const double *err, slong k)
 {
     slong t = 0, j;
@@ -47,7 +45,7 @@ static slong decide_d(const double *y, const double *err, slong k)
         if (y[j] > y[t])
             t = j;
     for (j = 0; j < k; j++)
-        if (j != t && !(y[t] - y[j] > (err[t] + err[j]) * (1.0 + 0x1p-51)))
+        if (j != t && !(y[t] - y[j] > err[t] + err[j]))
             return -1;
     return t;
 }
