@@ -144,8 +144,11 @@ cp "$tmp/out" "$tmp/ex.json"
 mpcheck "bce on examples/: e_N^up in the enclosure's reach, the terms from it" '
 j = json.load(sys.stdin)
 up = F(j["emp_risk"])
+# exact comparisons: the printed ball contains the average, and e_N^up
+# exceeds it by at most the 2^-128 units the upper ends are rounded to
 m, _, r = j["emp_risk_enclosure"].strip("[]").partition("+/-")
-if not (float(m) - float(r) <= float(up) <= float(m) + float(r) + 1e-15): print("enclosure", up, j["emp_risk_enclosure"])
+m, r = F(m.strip()), F(r.strip())
+if not (m - r <= up <= m + r + F(1, 2**100)): print("enclosure", up, j["emp_risk_enclosure"])
 if not (0 < up <= F(j["emp_risk_decimal"]) and up <= F(j["emp_risk_upper"]) <= F(j["certificate"]) < 1): print("order")
 if j["decided_double"] + j["decided_exact"] != 200 * 200: print("losses")
 # a bounded loss above the 0-1 rate of the example (3/200: the label noise)
