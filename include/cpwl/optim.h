@@ -185,4 +185,57 @@ int cpwl_optim_run(cpwl_optim_result_struct *res, const cpwl_optim_opts_t o,
                    double rel, slong max_prec, cpwl_optim_visit_fn visit,
                    void *data, cpwl_err_t e);
 
+/* ------------------------------------------------------------------------
+   The fast path: the same algorithms in the machine's binary64 (double)
+   or binary32 (float) on plain arrays, for training networks of 10^5 to
+   10^6 parameters (module mlp).  The step is the engine's step: one
+   definition of each algorithm (src/optim/optim_rule.h) instantiated
+   for module arith's values and for the native types, with the same
+   operations in the same order and the constants rounded once, so that
+   from the same iterate and gradient a fast step gives bit for bit the
+   engine's step in the binary64 or binary32 arithmetic (round to
+   nearest).  The caller computes the gradient (of a mini-batch loss, for
+   every algorithm: sgd is gd on the caller's estimate, no N / b scale),
+   at the point cpwl_optim_fast_point_* gives (nag's look-ahead).  No
+   box, no stochastic rounding.
+   ------------------------------------------------------------------------ */
+
+typedef struct
+{
+    const cpwl_optim_opts_struct *opts;
+    int single;                 /* 1: float arrays, 0: double arrays */
+    slong dim;
+    slong t;                    /* the current iterate is x_t */
+    ulong stagnant;             /* updates d != 0 that left x unchanged */
+    double *md, *vd, *vmaxd, *ud, *compd, *yd;      /* state, binary64 */
+    double c_lrd, c_momd, c_b1d, c_1mb1d, c_b2d, c_1mb2d, c_xid, c_epsd,
+        c_oned, p1d, p2d;
+    float *mf, *vf, *vmaxf, *uf, *compf, *yf;       /* state, binary32 */
+    float c_lrf, c_momf, c_b1f, c_1mb1f, c_b2f, c_1mb2f, c_xif, c_epsf,
+        c_onef, p1f, p2f;
+}
+cpwl_optim_fast_struct;
+
+typedef cpwl_optim_fast_struct cpwl_optim_fast_t[1];
+
+/* A run of o (o->steps and o->batch are the caller's) on dim parameters
+   in binary32 (single = 1) or binary64: CPWL_OK, or CPWL_ERR_INPUT
+   (message in e) for constants out of range, as cpwl_optim_init.  o must
+   outlive R.  The iterate is the caller's array; t starts at 1. */
+int cpwl_optim_fast_init(cpwl_optim_fast_t R, const cpwl_optim_opts_t o,
+                         slong dim, int single, cpwl_err_t e);
+void cpwl_optim_fast_clear(cpwl_optim_fast_t R);
+
+/* The point at which step t takes its gradient: x itself, or nag's
+   look-ahead y = x + mu u (y must not be x). */
+void cpwl_optim_fast_point_d(double *y, const cpwl_optim_fast_t R,
+                             const double *x);
+void cpwl_optim_fast_point_f(float *y, const cpwl_optim_fast_t R,
+                             const float *x);
+
+/* One step x_t -> x_{t+1} in place with the gradient g taken at that
+   point; t -> t + 1. */
+void cpwl_optim_fast_step_d(cpwl_optim_fast_t R, double *x, const double *g);
+void cpwl_optim_fast_step_f(cpwl_optim_fast_t R, float *x, const float *g);
+
 #endif
