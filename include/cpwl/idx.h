@@ -45,6 +45,8 @@ typedef struct
     int ndims;                  /* k, 1 to CPWL_IDX_MAX_DIMS (0: empty) */
     slong dims[CPWL_IDX_MAX_DIMS];
     slong count;                /* the product of the sizes */
+    slong file_items;           /* dims[0] in the file's header (more than
+                                   dims[0] when max_items cut the read) */
     void *data;                 /* count values of the type, row-major, in
                                    the machine's byte order (unsigned char,
                                    signed char, int16_t, int32_t, float,
@@ -75,9 +77,10 @@ int cpwl_idx_set_shape(cpwl_idx_t I, cpwl_idx_type type, const slong *dims,
 
 /* Read an IDX file, plain or gzip-compressed.  max_items >= 0 reads only
    the first max_items entries along dimension 0 (all when there are
-   fewer; dims[0] becomes the number read) and stops decompressing there,
-   without checking what follows; max_items < 0 reads everything and
-   refuses trailing bytes.  CPWL_ERR_INPUT, with the file's name and the
+   fewer; dims[0] becomes the number read, file_items keeps the header's)
+   and stops decompressing there, without checking what follows;
+   max_items < 0 reads everything.  Trailing bytes are refused whenever
+   every item is read.  CPWL_ERR_INPUT, with the file's name and the
    byte offset in the message, for a file that cannot be opened, bad
    magic bytes, an unknown type, 0 or more than CPWL_IDX_MAX_DIMS
    dimensions, sizes whose data overflows or exceeds CPWL_IDX_MAX_BYTES,
