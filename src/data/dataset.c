@@ -220,7 +220,8 @@ int cpwl_dataset_fashion_mnist(cpwl_dataset_t D, const char *dir,
 
 const char *cpwl_dataset_fashion_mnist_class_name(int c)
 {
-    /* Xiao, Rasul and Vollgraf (2017), Table 1. */
+    /* The labels table of Fashion-MNIST's README (Debian:
+       /usr/share/doc/dataset-fashion-mnist/README.md.gz). */
     static const char *const names[10] = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
         "Shirt", "Sneaker", "Bag", "Ankle boot"
