@@ -336,6 +336,37 @@ START_TEST(test_files)
         ck_assert_int_eq(D->pixels[k], k % 251);
     ck_assert(memcmp(D->labels, lab, sizeof(lab)) == 0);
 
+    /* written back and read again: the same data set, also as a 2-D file */
+    {
+        cpwl_dataset_t W;
+        char wi[128], wl[128];
+        int gz;
+        cpwl_dataset_init(W);
+        tmp_path(wi, sizeof(wi), "w-images");
+        tmp_path(wl, sizeof(wl), "w-labels");
+        for (gz = 0; gz < 2; gz++)
+        {
+            ck_assert_int_eq(cpwl_dataset_write_idx(wi, wl, D, gz, e), CPWL_OK);
+            ck_assert_msg(cpwl_dataset_read_idx(W, wi, wl, -1, e) == CPWL_OK, "%s",
+                          e->msg);
+            ck_assert_int_eq(W->n, 5);
+            ck_assert_int_eq(W->rows, D->rows);
+            ck_assert_int_eq(W->cols, D->cols);
+            ck_assert_int_eq(W->nclasses, D->nclasses);
+            ck_assert(memcmp(W->pixels, D->pixels, 30) == 0);
+            ck_assert(memcmp(W->labels, D->labels, sizeof(lab)) == 0);
+            D->rows = 1;        /* the second time as 5 x 6 */
+            D->cols = 6;
+        }
+        ck_assert_int_eq(cpwl_dataset_write_idx("/nonexistent-dir/i", wl, D, 0, e),
+                         CPWL_ERR_INPUT);
+        ck_assert_msg(strstr(e->msg, "cannot write /nonexistent-dir/i") != NULL,
+                      "%s", e->msg);
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+        cpwl_dataset_clear(W);
+    }
+
     /* one label short: refused naming both files, with max_items too */
     for (k = -1; k <= 3; k += 4)
     {
@@ -407,6 +438,7 @@ static Suite *dataset_suite(void)
 int main(void)
 {
     static const char *names[] = { "im.idx.gz", "lb.idx", "lb4.idx",
+        "w-images", "w-labels",
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" };
     char path[128];
     size_t i;
