@@ -63,8 +63,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (I->ndims < 1 || I->ndims > CPWL_IDX_MAX_DIMS)
         abort();
+    /* a size 0 makes the product 0 even when the others would overflow */
     for (i = 0; i < I->ndims; i++)
+        if (I->dims[i] == 0)
+            count = 0;
+    for (i = 0; count != 0 && i < I->ndims; i++)
+    {
+        if (I->dims[i] < 0 || count > WORD_MAX / I->dims[i])
+            abort();            /* accepted sizes whose product overflows */
         count *= I->dims[i];
+    }
     if (count != I->count || (max_items >= 0 && I->dims[0] > max_items)
         || I->file_items < I->dims[0])
         abort();
