@@ -155,8 +155,10 @@ static void run_dyadic(const slong *n, slong L, int ae, slong b,
         ck_assert_int_eq(M->nparams, P);
         if (!single)
         {
-            double *w = malloc(P * sizeof(double)), *v = malloc(P * sizeof(double));
-            double *g = malloc(P * sizeof(double)), *hv = malloc(P * sizeof(double));
+            double *w = malloc(P * sizeof(double));
+            double *v = malloc(P * sizeof(double));
+            double *g = malloc(P * sizeof(double));
+            double *hv = malloc(P * sizeof(double));
             double *X = malloc(b * n[0] * sizeof(double));
             double *Y = malloc(b * n[L] * sizeof(double));
             double *out = malloc(b * n[L] * sizeof(double));
@@ -170,14 +172,23 @@ static void run_dyadic(const slong *n, slong L, int ae, slong b,
                 X[i] = fmpq_get_d(c.X + i);
             for (i = 0; i < b * n[L]; i++)
                 Y[i] = fmpq_get_d(c.Y + i);
-            ck_assert_int_eq(cpwl_mlp_loss_grad_d(&loss, g, w, X, ae ? NULL : Y,
-                                                  NULL, b, CPWL_MLP_SQUARED, M, e),
+            ck_assert_int_eq(cpwl_mlp_loss_grad_d(&loss, g, w, X,
+                                                  ae ? NULL : Y, NULL, b,
+                                                  CPWL_MLP_SQUARED, M, e),
                              CPWL_OK);
-            ck_assert_int_eq(cpwl_mlp_hvp_d(hv, w, v, X, ae ? NULL : Y, NULL, b,
-                                            CPWL_MLP_SQUARED, M, e), CPWL_OK);
+            ck_assert_int_eq(cpwl_mlp_hvp_d(hv, w, v, X, ae ? NULL : Y,
+                                            NULL, b, CPWL_MLP_SQUARED, M, e),
+                             CPWL_OK);
             ck_assert_int_eq(cpwl_mlp_forward_d(out, w, X, b, M, e), CPWL_OK);
             ck_assert_msg(eq_d(c.loss, loss), "loss (blas %ld, seed %llu)",
                           (long) blas, (unsigned long long) seed);
+            /* the loss alone (no gradient) is the same */
+            loss = -1;
+            ck_assert_int_eq(cpwl_mlp_loss_grad_d(&loss, NULL, w, X,
+                                                  ae ? NULL : Y, NULL, b,
+                                                  CPWL_MLP_SQUARED, M, e),
+                             CPWL_OK);
+            ck_assert(eq_d(c.loss, loss));
             for (i = 0; i < P; i++)
             {
                 ck_assert_msg(eq_d(c.grad + i, g[i]), "grad %ld (blas %ld, "
@@ -198,8 +209,10 @@ static void run_dyadic(const slong *n, slong L, int ae, slong b,
         }
         else
         {
-            float *w = malloc(P * sizeof(float)), *v = malloc(P * sizeof(float));
-            float *g = malloc(P * sizeof(float)), *hv = malloc(P * sizeof(float));
+            float *w = malloc(P * sizeof(float));
+            float *v = malloc(P * sizeof(float));
+            float *g = malloc(P * sizeof(float));
+            float *hv = malloc(P * sizeof(float));
             float *X = malloc(b * n[0] * sizeof(float));
             float *Y = malloc(b * n[L] * sizeof(float));
             float *out = malloc(b * n[L] * sizeof(float));
@@ -213,14 +226,17 @@ static void run_dyadic(const slong *n, slong L, int ae, slong b,
                 X[i] = (float) fmpq_get_d(c.X + i);
             for (i = 0; i < b * n[L]; i++)
                 Y[i] = (float) fmpq_get_d(c.Y + i);
-            ck_assert_int_eq(cpwl_mlp_loss_grad_f(&loss, g, w, X, ae ? NULL : Y,
-                                                  NULL, b, CPWL_MLP_SQUARED, M, e),
+            ck_assert_int_eq(cpwl_mlp_loss_grad_f(&loss, g, w, X,
+                                                  ae ? NULL : Y, NULL, b,
+                                                  CPWL_MLP_SQUARED, M, e),
                              CPWL_OK);
-            ck_assert_int_eq(cpwl_mlp_hvp_f(hv, w, v, X, ae ? NULL : Y, NULL, b,
-                                            CPWL_MLP_SQUARED, M, e), CPWL_OK);
+            ck_assert_int_eq(cpwl_mlp_hvp_f(hv, w, v, X, ae ? NULL : Y,
+                                            NULL, b, CPWL_MLP_SQUARED, M, e),
+                             CPWL_OK);
             ck_assert_int_eq(cpwl_mlp_forward_f(out, w, X, b, M, e), CPWL_OK);
-            ck_assert_msg(eq_d(c.loss, loss), "loss (float, blas %ld, seed %llu)",
-                          (long) blas, (unsigned long long) seed);
+            ck_assert_msg(eq_d(c.loss, loss), "loss (float, blas %ld, "
+                          "seed %llu)", (long) blas,
+                          (unsigned long long) seed);
             for (i = 0; i < P; i++)
             {
                 ck_assert_msg(eq_d(c.grad + i, g[i]), "grad %ld (float, blas "
@@ -315,7 +331,8 @@ START_TEST(to_net_exact)
         else
         {
             cpwl_mlp_to_net_d(net, wd, M);
-            ck_assert_int_eq(cpwl_mlp_forward_d(out, wd, Xd, b, M, e), CPWL_OK);
+            ck_assert_int_eq(cpwl_mlp_forward_d(out, wd, Xd, b, M, e),
+                             CPWL_OK);
         }
         ck_assert_int_eq(net->input_dim, n[0]);
         ck_assert_int_eq(cpwl_net_depth(net), L);
@@ -599,7 +616,8 @@ START_TEST(xent_accuracy)
         float wf[128], Xf[64], vf[128], gf[128], hvf[128];
         long double wl[128], gl[128], gp[128], gm[128], ll, lp, mx = 0, mh = 0;
         long double hh = 0x1p-16L;
-        double tol = single ? 0x1p-15 : 0x1p-44, tolh = single ? 0x1p-14 : 0x1p-30;
+        double tol = single ? 0x1p-15 : 0x1p-44;
+        double tolh = single ? 0x1p-14 : 0x1p-30;
         char pat[256];
         cpwl_mlp_t M;
         ck_assert(P <= 128);
