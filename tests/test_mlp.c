@@ -615,7 +615,7 @@ START_TEST(xent_accuracy)
         double w[128], X[64], v[128], g[128], hv[128], loss;
         float wf[128], Xf[64], vf[128], gf[128], hvf[128];
         long double wl[128], gl[128], gp[128], gm[128], ll, lp, mx = 0, mh = 0;
-        long double hh = 0x1p-16L;
+        long double hh = 0x1p-22L;    /* O(h^2) + O(eps_ld / h) ~ 1e-12 */
         double tol = single ? 0x1p-15 : 0x1p-44;
         double tolh = single ? 0x1p-14 : 0x1p-30;
         char pat[256];
