@@ -10,6 +10,7 @@
      PyTorch: bench/torch_train.py (env TORCH_TRAIN_SCRIPT), the same step
        with torch.nn (Linear-ReLU-Linear, MSELoss, torch.optim.Adam,
        float32) when python3 imports torch.
+   Also printed: the loss and gradient alone (without the Adam step).
    Both the BLAS and PyTorch use BENCH_TRAIN_THREADS threads (default 2).
    Shape and batch: BENCH_TRAIN_SHAPE (default 784-256-784),
    BENCH_TRAIN_BATCH (128); each timing runs about BENCH_TRAIN_SECS
@@ -41,9 +42,10 @@ static double unif01(uint64_t *s)
     return (double) (next64(s) >> 11) * 0x1.0p-53;
 }
 
-/* Samples per second of the full step (loss, gradient, Adam). */
+/* Samples per second of the full step (loss, gradient, Adam), or of the
+   loss and gradient alone (adam = 0). */
 static double time_step(cpwl_mlp_t M, slong b, const cpwl_optim_opts_t o,
-                        int single, slong *reps, double *loss)
+                        int adam, int single, slong *reps, double *loss)
 {
     cpwl_err_t e;
     cpwl_optim_fast_t R;
@@ -81,14 +83,16 @@ static double time_step(cpwl_mlp_t M, slong b, const cpwl_optim_opts_t o,
             if (cpwl_mlp_loss_grad_f(loss, gf, wf, Xf, NULL, NULL, b,
                                      CPWL_MLP_SQUARED, M, e))
                 die("loss_grad_f", e);
-            cpwl_optim_fast_step_f(R, wf, gf);
+            if (adam)
+                cpwl_optim_fast_step_f(R, wf, gf);
         }
         else
         {
             if (cpwl_mlp_loss_grad_d(loss, gd, wd, Xd, NULL, NULL, b,
                                      CPWL_MLP_SQUARED, M, e))
                 die("loss_grad_d", e);
-            cpwl_optim_fast_step_d(R, wd, gd);
+            if (adam)
+                cpwl_optim_fast_step_d(R, wd, gd);
         }
         if (t0 == 0)
         {
@@ -280,11 +284,19 @@ int main(void)
         for (blas = cpwl_mlp_have_blas(); blas >= 0; blas--)
         {
             M->blas = blas;
-            rate[single][blas] = time_step(M, b, o, single, &reps, &loss);
+            rate[single][blas] = time_step(M, b, o, 1, single, &reps, &loss);
             printf("  %-7s %-8s %10.0f samples/s  (%ld steps, last loss "
                    "%.4g)\n", single ? "float32" : "double",
                    blas ? "BLAS" : "portable", rate[single][blas],
                    (long) reps, loss);
+            if (blas)
+            {
+                double r = time_step(M, b, o, 0, single, &reps, &loss);
+                printf("  %-7s %-8s %10.0f samples/s  (loss and gradient "
+                       "only: Adam takes %.0f%% of a step)\n",
+                       single ? "float32" : "double", "BLAS", r,
+                       100.0 * (1.0 - rate[single][blas] / r));
+            }
         }
 #ifdef HAVE_OPENBLAS
         peak[single] = time_gemms(M, b, single, &reps);
