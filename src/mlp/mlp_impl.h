@@ -63,16 +63,51 @@ static void MLP_FN(mlp_gemm_) (int blas, int ta, int tb, slong m, slong n,
         B = T;
         ldb = n;
     }
-    for (i = 0; i < m; i++)
+    /* four rows of C at a time: each row of B is loaded once for them */
+    for (i = 0; i + 4 <= m; i += 4)
+    {
+        REAL *c0 = C + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc,
+            *c3 = c2 + ldc;
+        for (p = 0; p < k; p++)
+        {
+            REAL a0, a1, a2, a3;
+            const REAL *bb = B + p * ldb;
+            if (ta)
+            {
+                const REAL *ap = A + p * lda + i;
+                a0 = ap[0];
+                a1 = ap[1];
+                a2 = ap[2];
+                a3 = ap[3];
+            }
+            else
+            {
+                a0 = A[i * lda + p];
+                a1 = A[(i + 1) * lda + p];
+                a2 = A[(i + 2) * lda + p];
+                a3 = A[(i + 3) * lda + p];
+            }
+            if (a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0)
+                continue;       /* relu's zeros: a large share of D */
+            for (j = 0; j < n; j++)
+            {
+                REAL x = bb[j];
+                c0[j] += a0 * x;
+                c1[j] += a1 * x;
+                c2[j] += a2 * x;
+                c3[j] += a3 * x;
+            }
+        }
+    }
+    for (; i < m; i++)
     {
         REAL *c = C + i * ldc;
         for (p = 0; p < k; p++)
         {
-            /* A[i][p], or A[p][i] for op(A) = A^T */
             REAL a = ta ? A[p * lda + i] : A[i * lda + p];
             const REAL *bb = B + p * ldb;
             if (a == 0)
-                continue;       /* relu's zeros: a large share of D */
+                continue;
             for (j = 0; j < n; j++)
                 c[j] += a * bb[j];
         }
