@@ -39,5 +39,6 @@
 #include "cpwl/stochnet.h"
 #include "cpwl/idx.h"
 #include "cpwl/dataset.h"
+#include "cpwl/mlp.h"
 
 #endif
