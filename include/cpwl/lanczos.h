@@ -56,8 +56,10 @@ typedef struct
     double est_min, est_max;        /* Lanczos estimates |beta_m s_m| */
     slong steps;                    /* m, the Lanczos steps done */
     slong products;                 /* calls of the operator */
-    int invariant;                  /* 1 if stopped at an invariant
-                                       subspace before k steps */
+    int invariant;                  /* 1 if beta_m was negligible: the
+                                       basis spans an invariant subspace
+                                       (up to rounding; usual when
+                                       m = n), est are rounding noise */
 }
 cpwl_lanczos_result_struct;
 
