@@ -40,5 +40,6 @@
 #include "cpwl/idx.h"
 #include "cpwl/dataset.h"
 #include "cpwl/mlp.h"
+#include "cpwl/lanczos.h"
 
 #endif
