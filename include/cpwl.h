@@ -37,6 +37,7 @@
 #include "cpwl/pacbayes.h"
 #include "cpwl/gauss.h"
 #include "cpwl/stochnet.h"
+#include "cpwl/mlp.h"
 #include "cpwl/lanczos.h"
 #include "cpwl/idx.h"
 #include "cpwl/dataset.h"
