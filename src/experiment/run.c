@@ -6,12 +6,7 @@
 #include <time.h>
 #include "cpwl/experiment.h"
 #include "cpwl/arbcompat.h"
-#if defined(__has_include)
-#if __has_include("cpwl/lanczos.h")
 #include "cpwl/lanczos.h"
-#define EXP_HAVE_LANCZOS 1
-#endif
-#endif
 
 void cpwl_experiment_opts_init(cpwl_experiment_opts *o)
 {
@@ -146,7 +141,6 @@ typedef struct
 }
 exp_run;
 
-#ifdef EXP_HAVE_LANCZOS
 typedef struct
 {
     exp_run *R;
@@ -160,11 +154,9 @@ static int exp_hvp(double *y, const double *x, void *data, cpwl_err_t e)
     return cpwl_mlp_hvp_d(y, R->wh, x, R->D->train, NULL, NULL,
                           R->o->hessian_n, CPWL_MLP_SQUARED, R->Md, e);
 }
-#endif
 
 static int exp_hessian(cpwl_experiment_row *r, exp_run *R, cpwl_err_t e)
 {
-#ifdef EXP_HAVE_LANCZOS
     cpwl_lanczos_result_t L;
     exp_hop H;
     slong j;
@@ -188,13 +180,6 @@ static int exp_hessian(cpwl_experiment_row *r, exp_run *R, cpwl_err_t e)
     r->res_max = L->res_max;
     cpwl_lanczos_result_clear(L);
     return CPWL_OK;
-#else
-    (void) r;
-    (void) R;
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL,
-                        "Hessian eigenvalues asked but this build has no "
-                        "module lanczos");
-#endif
 }
 
 static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
