@@ -18,7 +18,7 @@ typedef struct
 {
     const char *data, *out, *shapes;
     const char *adam_lr, *adam_xi, *adam_b1, *nag_lr, *nag_mom;
-    slong ntrain, ntest, eval_n;
+    slong ntrain, ntest, eval_n, hessian_n;
     double max_work;
     int pmode, help;
     cpwl_experiment_opts o;
@@ -156,7 +156,7 @@ static int parse_args(an_args *a, int argc, char **argv)
                                  optarg, 0, WORD(1) << 40);
             break;
         case 'N':
-            st = cli_parse_slong(&a->o.hessian_n, SUB, "--hessian-n", optarg,
+            st = cli_parse_slong(&a->hessian_n, SUB, "--hessian-n", optarg,
                                  1, 60000);
             break;
         case 'k':
@@ -409,7 +409,6 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.o.batch = 100;
     a.o.eval_every = 50;
     a.o.hessian_every = 500;
-    a.o.hessian_n = 500;
     a.o.lanczos_steps = 20;
     a.max_work = 1e13;
     a.pmode = CLI_PROGRESS_AUTO;
@@ -465,7 +464,12 @@ int cli_experiment_adam_nag(int argc, char **argv)
         goto done;
     }
     a.o.eval_n = a.eval_n > 0 ? a.eval_n : a.ntrain;
-    if (a.o.eval_n > a.ntrain || a.o.hessian_n > a.ntrain)
+    if (a.hessian_n > 0)
+        a.o.hessian_n = a.hessian_n;
+    else
+        a.o.hessian_n = FLINT_MIN(500, a.ntrain);
+    if (a.o.eval_n > a.ntrain
+        || (a.o.hessian_every > 0 && a.o.hessian_n > a.ntrain))
     {
         st = cli_usage(SUB, "--eval-n and --hessian-n: expected at most "
                        "--train %ld", (long) a.ntrain);
