@@ -397,7 +397,7 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.data = NULL;            /* the Debian location */
     a.out = "experiments/adam-vs-nag";
     a.shapes = "784-256-784,784-256-64-256-784";
-    a.adam_lr = "1e-3,1e-4";
+    a.adam_lr = "1e-3";
     a.adam_xi = "1e-8,1e-4,1e-1";
     a.adam_b1 = "0.9,0.99";
     a.nag_lr = "1e-2,1e-3,1e-4";
@@ -405,10 +405,10 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.ntrain = 10000;
     a.ntest = 2000;
     a.o.prec = CPWL_MLP_FLOAT;
-    a.o.steps = 2000;
+    a.o.steps = 1000;
     a.o.batch = 100;
-    a.o.eval_every = 50;
-    a.o.hessian_every = 500;
+    a.o.eval_every = 100;
+    a.o.hessian_every = 250;
     a.o.lanczos_steps = 20;
     a.max_work = 1e13;
     a.pmode = CLI_PROGRESS_AUTO;
