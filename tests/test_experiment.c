@@ -420,6 +420,7 @@ START_TEST(test_hessian_rows)
             ck_assert(R.rows[k].res_min >= 0 && R.rows[k].res_max >= 0);
         }
     }
+    flint_free(R.json);
     cpwl_optim_opts_clear(a);
 }
 END_TEST
