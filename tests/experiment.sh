@@ -134,13 +134,16 @@ run regions "$ck" --slice "$x;$u;$v" --box "0:1,0:1" >"$tmp/out" 2>"$tmp/err"
 st=$?
 report "cpwl regions on a 2-D slice of a checkpoint" "$([ $st -eq 0 ] || echo "status $st: $(head -c 300 "$tmp/err")")"
 
-# The same seed again: runs.csv identical but for the seconds column.
-# shellcheck disable=SC2086
-run experiment adam-vs-nag $SMALL --out "$tmp/run2" --checkpoint-every 0 \
-    >/dev/null 2>&1
-cut -d, -f1-18 "$out/runs.csv" >"$tmp/a"
-cut -d, -f1-18 "$tmp/run2/runs.csv" >"$tmp/b"
-report "a second run is identical" "$(cmp "$tmp/a" "$tmp/b" 2>&1)"
+# The same seed again: runs.csv identical but for the seconds column
+# (not under a wrapper such as valgrind: test_experiment checks it there).
+if [ -z "$CPWL_WRAP" ]; then
+    # shellcheck disable=SC2086
+    run experiment adam-vs-nag $SMALL --out "$tmp/run2" --checkpoint-every 0 \
+        >/dev/null 2>&1
+    cut -d, -f1-18 "$out/runs.csv" >"$tmp/a"
+    cut -d, -f1-18 "$tmp/run2/runs.csv" >"$tmp/b"
+    report "a second run is identical" "$(cmp "$tmp/a" "$tmp/b" 2>&1)"
+fi
 
 # Ctrl-C: exit 130, rows kept, the table from the runs done.
 if [ -z "$CPWL_WRAP" ]; then
