@@ -589,6 +589,64 @@ START_TEST(test_compare)
 }
 END_TEST
 
+/* A diverged setting (the loss overflows) neither stops the comparison
+   nor gets a Hessian, and the tuning rule never picks it. */
+START_TEST(test_diverged)
+{
+    test_rng r;
+    double X[16 * DIM];
+    cpwl_experiment_data D;
+    cpwl_experiment_opts o;
+    cpwl_experiment_cmp_t C;
+    cpwl_err_t e;
+    fmpq_t big, lr, mu;
+    slong k, n;
+
+    r.s = test_seed(10);
+    make_data(X, 16, &r);
+    D.dim = DIM;
+    D.train = X;
+    D.ntrain = 16;
+    D.test = NULL;
+    D.ntest = 0;
+    D.train_f = D.test_f = NULL;
+    cpwl_experiment_opts_init(&o);
+    o.prec = CPWL_MLP_FLOAT;
+    o.steps = 40;
+    o.batch = 4;
+    o.eval_every = 5;
+    o.eval_n = 16;
+    o.hessian_every = 10;
+    o.hessian_n = 16;
+    o.lanczos_steps = 5;
+    cpwl_err_init(e);
+    fmpq_init(big);
+    fmpq_init(lr);
+    fmpq_init(mu);
+    fmpq_set_si(big, 1000000, 1);
+    fmpq_set_si(lr, 1, 1000);
+    fmpq_set_si(mu, 9, 10);
+    cpwl_experiment_cmp_init(C);
+    ck_assert_int_eq(cpwl_experiment_cmp_add_shape(C, "4-3-4", DIM, e),
+                     CPWL_OK);
+    cpwl_experiment_cmp_add_nag(C, big, mu, "1e6", "0.9");
+    cpwl_experiment_cmp_add_nag(C, lr, mu, "1e-3", "0.9");
+    ck_assert_int_eq(cpwl_experiment_cmp_run(C, &D, &o, NULL, NULL, e),
+                     CPWL_OK);
+    n = C->nrows[0];
+    ck_assert(!isfinite(C->rows[0][n - 1].train_loss));
+    for (k = 0; k < n; k++)
+        if (!isfinite(C->rows[0][k].train_loss))
+            ck_assert(isnan(C->rows[0][k].lambda_min));
+    ck_assert(isfinite(C->rows[1][C->nrows[1] - 1].train_loss));
+    ck_assert_int_eq(C->best[0], 1);
+    cpwl_experiment_cmp_clear(C);
+    fmpq_clear(big);
+    fmpq_clear(lr);
+    fmpq_clear(mu);
+}
+END_TEST
+
 /* Options and data out of range: CPWL_ERR_INPUT with a message. */
 START_TEST(test_bad_inputs)
 {
@@ -647,6 +705,7 @@ static Suite *experiment_suite(void)
     tcase_add_test(tc, test_reproducible_and_stop);
     tcase_add_test(tc, test_hessian_rows);
     tcase_add_test(tc, test_compare);
+    tcase_add_test(tc, test_diverged);
     tcase_add_test(tc, test_bad_inputs);
     suite_add_tcase(s, tc);
     return s;

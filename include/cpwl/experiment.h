@@ -26,7 +26,8 @@
                  Hessian-vector products of cpwl_mlp_hvp_d (the pattern
                  of x_t frozen, relu'(0) = 0: at a kink the Hessian of
                  the piece that convention selects), with their residual
-                 norms ||H q - lambda q||.
+                 norms ||H q - lambda q|| (not measured, NAN, when
+                 train_loss is not finite: a diverged run).
    Losses over more than CPWL_EXPERIMENT_CHUNK points are computed by
    chunks of that many and combined in binary64 as sum_j b_j L_j / n
    (gradients likewise); a subset of at most CPWL_EXPERIMENT_CHUNK points

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 #include "cpwl/experiment.h"
-#include "cpwl/arbcompat.h"
 #include "cpwl/lanczos.h"
 
 void cpwl_experiment_opts_init(cpwl_experiment_opts *o)
@@ -207,7 +206,9 @@ static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
             st = cpwl_experiment_loss_d(&r->test_loss, NULL, R->wd,
                                         D->test, D->ntest, R->M, e);
     }
-    if (st == CPWL_OK && hessian)
+    /* a diverged run (loss not finite) has no Hessian to speak of: the
+       products would not be finite, which module lanczos refuses */
+    if (st == CPWL_OK && hessian && isfinite(r->train_loss))
         st = exp_hessian(r, R, e);
     r->seconds = exp_now() - R->t0;
     return st;
