@@ -70,7 +70,7 @@ fi
 
 # The small-data mode: 300 training and 100 test points, 12 steps,
 # two tiny autoencoders, 2 x 1 x 1 ADAM settings and 1 NAG setting.
-out=$tmp/run
+out=$tmp/new/run   # --out creates missing parents
 SMALL="--data $DATA --train 300 --test 100 --batch 50 --steps 12
   --eval-every 4 --hessian-every 6 --hessian-n 100 --lanczos-steps 8
   --shapes 784-8-784,784-8-4-8-784 --adam-beta1 0.9,0.99 --adam-xi 1e-8

@@ -285,11 +285,26 @@ static int an_stop(void *data)
     return cli_interrupted != 0;
 }
 
+/* mkdir -p: every missing directory of path (experiments/adam-vs-nag on
+   a fresh tree). */
 static int an_mkdir(const char *path)
 {
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return cli_usage(SUB, "cannot create the directory %s: %s", path,
-                         strerror(errno));
+    char buf[4096];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return cli_usage(SUB, "--out: expected a directory name of 1 to "
+                         "%d bytes", (int) sizeof buf - 1);
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++)
+        if (buf[i] == '/' || buf[i] == '\0')
+        {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cli_usage(SUB, "cannot create the directory %s: %s",
+                                 buf, strerror(errno));
+            buf[i] = c;
+        }
     return CPWL_OK;
 }
 
