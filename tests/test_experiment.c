@@ -640,6 +640,18 @@ START_TEST(test_diverged)
             ck_assert(isnan(C->rows[0][k].lambda_min));
     ck_assert(isfinite(C->rows[1][C->nrows[1] - 1].train_loss));
     ck_assert_int_eq(C->best[0], 1);
+    /* in runs.csv the diverged loss is written, not left empty */
+    {
+        FILE *tf = tmpfile();
+        char buf[1024];
+        cpwl_experiment_csv_row(tf, C, 0, 0, CPWL_MLP_FLOAT,
+                                C->rows[0] + n - 1);
+        rewind(tf);
+        ck_assert_ptr_nonnull(fgets(buf, sizeof buf, tf));
+        ck_assert(strstr(buf, ",nan,") != NULL
+                  || strstr(buf, ",inf,") != NULL);
+        fclose(tf);
+    }
     cpwl_experiment_cmp_clear(C);
     fmpq_clear(big);
     fmpq_clear(lr);

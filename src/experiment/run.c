@@ -188,6 +188,8 @@ static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
     const cpwl_experiment_data *D = R->D;
     int st;
     r->t = t;
+    r->have_test = D->ntest > 0;
+    r->have_hessian = 0;
     r->test_loss = r->lambda_min = r->lambda_max = NAN;
     r->res_min = r->res_max = NAN;
     if (R->wf != NULL)
@@ -209,7 +211,10 @@ static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
     /* a diverged run (loss not finite) has no Hessian to speak of: the
        products would not be finite, which module lanczos refuses */
     if (st == CPWL_OK && hessian && isfinite(r->train_loss))
+    {
         st = exp_hessian(r, R, e);
+        r->have_hessian = st == CPWL_OK;
+    }
     r->seconds = exp_now() - R->t0;
     return st;
 }
