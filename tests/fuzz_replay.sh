@@ -6,7 +6,7 @@
 # aborts when a reader breaks its contract (see tests/fuzz/fuzz.h).
 : "${CPWL_FUZZ_BIN:?run from make check}" "${CPWL_FUZZ_CORPUS:?run from make check}"
 status=0
-for h in net_json csv cert domain onnx objective dist matrix gauss_json; do
+for h in net_json csv cert domain onnx objective dist matrix gauss_json idx; do
     n=$(ls "$CPWL_FUZZ_CORPUS/$h" | wc -l)
     if [ "$n" -lt 1 ]; then
         echo "FAIL: corpus $h is empty"

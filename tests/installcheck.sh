@@ -35,7 +35,8 @@ if [ -n "$so" ] && command -v nm >/dev/null; then
     [ -z "$bad" ] || { echo "FAIL: exported without the cpwl_ prefix: $bad"; fail=1; }
     grep -qx 'cpwl_net_eval_fmpq' "$tmp/syms" ||
         { echo "FAIL: cpwl_net_eval_fmpq is not exported"; fail=1; }
-    ! grep -q 'json_parse\|lp_init\|onnx__' "$tmp/syms" ||
+    # anchored: cpwl_mlp_init contains lp_init
+    ! grep -q '^json_parse\|^lp_init\|^onnx__' "$tmp/syms" ||
         { echo "FAIL: internal functions are exported"; fail=1; }
 fi
 prefix=$(sed -n 's/^prefix=//p' "$pc")

@@ -70,6 +70,14 @@ int cpwl_dataset_read_idx(cpwl_dataset_t D, const char *images_path,
                           const char *labels_path, slong max_items,
                           cpwl_err_t e);
 
+/* Write D as two IDX files of type ubyte: images n x rows x cols (n x d
+   when rows = 1) and labels n, gzip-compressed when gzip is nonzero
+   (e.g. a small Fashion-MNIST-like directory for tests: name the files
+   as below).  CPWL_ERR_INPUT when a file cannot be written or D has no
+   coordinates (d = 0). */
+int cpwl_dataset_write_idx(const char *images_path, const char *labels_path,
+                           const cpwl_dataset_t D, int gzip, cpwl_err_t e);
+
 /* Fashion-MNIST's training ("train", 60000 points) or test ("test",
    10000) set from the directory dir (NULL: the Debian location
    CPWL_DATASET_FASHION_MNIST_DIR), the files named as above, gzipped or

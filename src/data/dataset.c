@@ -151,6 +151,34 @@ out:
     return r;
 }
 
+int cpwl_dataset_write_idx(const char *images_path, const char *labels_path,
+                           const cpwl_dataset_t D, int gzip, cpwl_err_t e)
+{
+    cpwl_idx_t I;
+    slong dims[3], i;
+    int r;
+    if (D->d < 1)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "cannot write %s: the data "
+                            "set has no coordinates", images_path);
+    cpwl_idx_init(I);
+    dims[0] = D->n;
+    dims[1] = D->rows > 1 ? D->rows : D->d;
+    dims[2] = D->cols;
+    r = cpwl_idx_set_shape(I, CPWL_IDX_UBYTE, dims, D->rows > 1 ? 3 : 2, e);
+    if (r == CPWL_OK && D->n > 0)
+        memcpy(I->data, D->pixels, (size_t) (D->n * D->d));
+    if (r == CPWL_OK)
+        r = cpwl_idx_write_file(images_path, I, gzip, e);
+    if (r == CPWL_OK)
+        r = cpwl_idx_set_shape(I, CPWL_IDX_UBYTE, dims, 1, e);
+    for (i = 0; r == CPWL_OK && i < D->n; i++)
+        ((unsigned char *) I->data)[i] = (unsigned char) D->labels[i];
+    if (r == CPWL_OK)
+        r = cpwl_idx_write_file(labels_path, I, gzip, e);
+    cpwl_idx_clear(I);
+    return r;
+}
+
 /* dir/name, or with ".gz" cut when only the uncompressed file exists;
    0 when neither exists. */
 static int find_file(char *buf, size_t size, const char *dir,
@@ -220,7 +248,8 @@ int cpwl_dataset_fashion_mnist(cpwl_dataset_t D, const char *dir,
 
 const char *cpwl_dataset_fashion_mnist_class_name(int c)
 {
-    /* Xiao, Rasul and Vollgraf (2017), Table 1. */
+    /* The labels table of Fashion-MNIST's README (Debian:
+       /usr/share/doc/dataset-fashion-mnist/README.md.gz). */
     static const char *const names[10] = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
         "Shirt", "Sneaker", "Bag", "Ankle boot"

@@ -122,12 +122,14 @@ static int check_shape(slong *count, cpwl_idx_type type, const slong *dims,
     {
         char *s = fmpz_get_str(NULL, 10, bytes);
         dims_str(ds, sizeof(ds), dims, ndims);
+        char at[64] = "";
+        if (name != NULL)
+            snprintf(at, sizeof(at), " (the sizes at bytes 4 to %d)",
+                     3 + 4 * ndims);
         cpwl_err_set(e, CPWL_ERR_INPUT, "%s%s%s values of type %s (%s "
                      "bytes) exceed the limit of %ld bytes of data%s",
                      pre, sep, ds, cpwl_idx_type_name(type), s,
-                     (long) CPWL_IDX_MAX_BYTES,
-                     name != NULL ? " (the sizes at bytes 4 to "
-                     "4 + 4 * dimensions)" : "");
+                     (long) CPWL_IDX_MAX_BYTES, at);
         flint_free(s);
     }
     else

@@ -27,7 +27,7 @@ int cpwl_mlp_have_blas(void)
 int cpwl_mlp_init(cpwl_mlp_t M, const slong *widths, slong nlayers,
                   cpwl_mlp_prec prec, cpwl_err_t e)
 {
-    slong l, n = 0, S = 0, maxw = 0;
+    slong l, n = 0, S = 0, maxw = 0, maxmn = 0;
     mlp_work_t *W;
 
     memset(M, 0, sizeof(cpwl_mlp_struct));
@@ -53,6 +53,8 @@ int cpwl_mlp_init(cpwl_mlp_t M, const slong *widths, slong nlayers,
         S += widths[l];
         if (widths[l] > maxw)
             maxw = widths[l];
+        if (widths[l] * widths[l - 1] > maxmn)
+            maxmn = widths[l] * widths[l - 1];
     }
     W = calloc(1, sizeof(mlp_work_t));
     M->width = malloc((size_t) (nlayers + 1) * sizeof(slong));
@@ -76,6 +78,7 @@ int cpwl_mlp_init(cpwl_mlp_t M, const slong *widths, slong nlayers,
     memcpy(M->width, widths, (size_t) (nlayers + 1) * sizeof(slong));
     W->S = S;
     W->maxw = maxw;
+    W->maxmn = maxmn;
     W->off[1] = 0;
     W->col[1] = 0;
     W->col[0] = 0;
@@ -119,10 +122,10 @@ int _mlp_reserve(cpwl_mlp_t M, slong b, cpwl_err_t e)
     if (b <= M->cap)
         return CPWL_OK;
     per = (size_t) (2 * W->S + 4 * W->maxw) * es;
-    if ((size_t) b > SIZE_MAX / per)
+    if ((size_t) b > (SIZE_MAX - (size_t) W->maxmn * es) / per)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL,
                             "out of memory (a batch of %ld points)", (long) b);
-    bytes = per * (size_t) b;
+    bytes = per * (size_t) b + (size_t) W->maxmn * es;
     p = malloc(bytes);
     if (p == NULL)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL,

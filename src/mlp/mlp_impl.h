@@ -27,12 +27,15 @@
 #define MLP_FN(name) MLP_CAT(name, SFX)
 
 /* C = op(A) op(B) (+ C when acc), row-major, op(X) = X or X^T.  Only the
-   three forms above occur (NT, TN, NN).  The portable loops keep the
-   innermost index contiguous in memory. */
+   three forms above occur (NT, TN, NN).  The portable loops update whole
+   rows of C (c[:] += a * b[:], contiguous, which compilers vectorise)
+   with C's row kept in cache: for NT, B is first transposed into T
+   (k x n; T may be NULL for the other forms).  Each entry of C is then
+   summed in the order p = 0, 1, ..., k-1 after C's initial value. */
 static void MLP_FN(mlp_gemm_) (int blas, int ta, int tb, slong m, slong n,
                                slong k, const REAL *A, slong lda,
                                const REAL *B, slong ldb, int acc, REAL *C,
-                               slong ldc)
+                               slong ldc, REAL *T)
 {
     slong i, j, p;
 #ifdef HAVE_OPENBLAS
@@ -51,55 +54,70 @@ static void MLP_FN(mlp_gemm_) (int blas, int ta, int tb, slong m, slong n,
         for (i = 0; i < m; i++)
             for (j = 0; j < n; j++)
                 C[i * ldc + j] = 0;
-    if (!ta && tb)
+    if (tb)
     {
-        /* C[i][j] += <row i of A, row j of B> */
-        for (i = 0; i < m; i++)
+        /* T[p][j] = B[j][p]: then as NN with B = T */
+        for (j = 0; j < n; j++)
+            for (p = 0; p < k; p++)
+                T[p * n + j] = B[j * ldb + p];
+        B = T;
+        ldb = n;
+    }
+    /* four rows of C at a time: each row of B is loaded once for them */
+    for (i = 0; i + 4 <= m; i += 4)
+    {
+        REAL *c0 = C + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc,
+            *c3 = c2 + ldc;
+        for (p = 0; p < k; p++)
+        {
+            REAL a0, a1, a2, a3;
+            const REAL *bb = B + p * ldb;
+            if (ta)
+            {
+                const REAL *ap = A + p * lda + i;
+                a0 = ap[0];
+                a1 = ap[1];
+                a2 = ap[2];
+                a3 = ap[3];
+            }
+            else
+            {
+                a0 = A[i * lda + p];
+                a1 = A[(i + 1) * lda + p];
+                a2 = A[(i + 2) * lda + p];
+                a3 = A[(i + 3) * lda + p];
+            }
+            if (a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0)
+                continue;       /* relu's zeros: a large share of D */
             for (j = 0; j < n; j++)
             {
-                const REAL *a = A + i * lda, *bb = B + j * ldb;
-                REAL s = 0;
-                for (p = 0; p < k; p++)
-                    s += a[p] * bb[p];
-                C[i * ldc + j] += s;
+                REAL x = bb[j];
+                c0[j] += a0 * x;
+                c1[j] += a1 * x;
+                c2[j] += a2 * x;
+                c3[j] += a3 * x;
             }
+        }
     }
-    else if (ta && !tb)
+    for (; i < m; i++)
     {
-        /* C[i][:] += A[p][i] B[p][:] */
+        REAL *c = C + i * ldc;
         for (p = 0; p < k; p++)
-            for (i = 0; i < m; i++)
-            {
-                REAL a = A[p * lda + i];
-                const REAL *bb = B + p * ldb;
-                REAL *c = C + i * ldc;
-                if (a == 0)
-                    continue;
-                for (j = 0; j < n; j++)
-                    c[j] += a * bb[j];
-            }
-    }
-    else
-    {
-        /* C[i][:] += A[i][p] B[p][:] */
-        for (i = 0; i < m; i++)
-            for (p = 0; p < k; p++)
-            {
-                REAL a = A[i * lda + p];
-                const REAL *bb = B + p * ldb;
-                REAL *c = C + i * ldc;
-                if (a == 0)
-                    continue;
-                for (j = 0; j < n; j++)
-                    c[j] += a * bb[j];
-            }
+        {
+            REAL a = ta ? A[p * lda + i] : A[i * lda + p];
+            const REAL *bb = B + p * ldb;
+            if (a == 0)
+                continue;
+            for (j = 0; j < n; j++)
+                c[j] += a * bb[j];
+        }
     }
 }
 
 /* Pointers into the work space for a batch (stride cap). */
 typedef struct
 {
-    REAL *A, *RA, *D0, *D1, *RD0, *RD1;
+    REAL *A, *RA, *D0, *D1, *RD0, *RD1, *T;
     slong S;
 }
 MLP_FN(mlp_ptrs_);
@@ -116,6 +134,7 @@ static void MLP_FN(mlp_ptrs_init_) (MLP_FN(mlp_ptrs_) * P, cpwl_mlp_t M)
     P->D1 = P->D0 + cap * W->maxw;
     P->RD0 = P->D1 + cap * W->maxw;
     P->RD1 = P->RD0 + cap * W->maxw;
+    P->T = P->RD1 + cap * W->maxw;
 }
 
 /* Layer l's block in A (or RA): b x n_l with row stride n_l. */
@@ -127,9 +146,11 @@ static REAL *MLP_FN(mlp_layer_) (REAL *A, cpwl_mlp_t M, slong l)
 
 /* A_l for l = 1 .. L (z_L in the last block), or the output into out when
    out is not NULL. */
-static void MLP_FN(mlp_forward_) (REAL *out, REAL *A, const REAL *w,
-                                  const REAL *X, slong b, cpwl_mlp_t M)
+static void MLP_FN(mlp_forward_) (REAL *out, MLP_FN(mlp_ptrs_) * P,
+                                  const REAL *w, const REAL *X, slong b,
+                                  cpwl_mlp_t M)
 {
+    REAL *A = P->A;
     mlp_work_t *W = M->work;
     slong l, i, j, L = M->nlayers;
     const REAL *in = X;
@@ -140,7 +161,8 @@ static void MLP_FN(mlp_forward_) (REAL *out, REAL *A, const REAL *w,
         REAL *Z = (l == L && out != NULL) ? out : MLP_FN(mlp_layer_) (A, M, l);
         for (i = 0; i < b; i++)
             memcpy(Z + i * n, bl, (size_t) n * sizeof(REAL));
-        MLP_FN(mlp_gemm_) (M->blas, 0, 1, b, n, m, in, m, Wl, m, 1, Z, n);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 1, b, n, m, in, m, Wl, m, 1, Z, n,
+                           P->T);
         if (l < L)
             for (i = 0; i < b * n; i++)
                 if (!(Z[i] > 0))
@@ -307,7 +329,7 @@ int MLP_FN(cpwl_mlp_forward_) (REAL *out, const REAL *w, const REAL *X,
     if (_mlp_reserve(M, b, e))
         return e->status;
     MLP_FN(mlp_ptrs_init_) (&P, M);
-    MLP_FN(mlp_forward_) (out, P.A, w, X, b, M);
+    MLP_FN(mlp_forward_) (out, &P, w, X, b, M);
     return CPWL_OK;
 }
 
@@ -325,7 +347,7 @@ int MLP_FN(cpwl_mlp_loss_grad_) (double *loss, REAL *grad, const REAL *w,
     if (MLP_FN(mlp_start_) (Y, labels, b, kind, M, e))
         return e->status;
     MLP_FN(mlp_ptrs_init_) (&P, M);
-    MLP_FN(mlp_forward_) (NULL, P.A, w, X, b, M);
+    MLP_FN(mlp_forward_) (NULL, &P, w, X, b, M);
     D = P.D0;
     Dp = P.D1;
     MLP_FN(mlp_output_) (loss, grad != NULL ? D : NULL, NULL,
@@ -339,11 +361,12 @@ int MLP_FN(cpwl_mlp_loss_grad_) (double *loss, REAL *grad, const REAL *w,
         const REAL *Wl = w + W->off[l];
         const REAL *Ain = l > 1 ? MLP_FN(mlp_layer_) (P.A, M, l - 1) : X;
         REAL *gW = grad + W->off[l], *t;
-        MLP_FN(mlp_gemm_) (M->blas, 1, 0, n, m, b, D, n, Ain, m, 0, gW, m);
+        MLP_FN(mlp_gemm_) (M->blas, 1, 0, n, m, b, D, n, Ain, m, 0, gW, m,
+                           P.T);
         MLP_FN(mlp_colsum_) (gW + n * m, D, b, n, 0);
         if (l == 1)
             break;
-        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Wl, m, 0, Dp, m);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Wl, m, 0, Dp, m, P.T);
         MLP_FN(mlp_mask_) (Dp, Ain, b * m);
         t = D;
         D = Dp;
@@ -365,7 +388,7 @@ int MLP_FN(cpwl_mlp_hvp_) (REAL *Hv, const REAL *w, const REAL *v,
     if (MLP_FN(mlp_start_) (Y, labels, b, kind, M, e))
         return e->status;
     MLP_FN(mlp_ptrs_init_) (&P, M);
-    MLP_FN(mlp_forward_) (NULL, P.A, w, X, b, M);
+    MLP_FN(mlp_forward_) (NULL, &P, w, X, b, M);
     /* R-forward: RA_0 = 0, so layer 1 has no W RA term */
     for (l = 1; l <= L; l++)
     {
@@ -376,11 +399,12 @@ int MLP_FN(cpwl_mlp_hvp_) (REAL *Hv, const REAL *w, const REAL *v,
         REAL *RZ = MLP_FN(mlp_layer_) (P.RA, M, l);
         for (i = 0; i < b; i++)
             memcpy(RZ + i * n, cl, (size_t) n * sizeof(REAL));
-        MLP_FN(mlp_gemm_) (M->blas, 0, 1, b, n, m, Ain, m, Vl, m, 1, RZ, n);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 1, b, n, m, Ain, m, Vl, m, 1, RZ, n,
+                           P.T);
         if (l > 1)
             MLP_FN(mlp_gemm_) (M->blas, 0, 1, b, n, m,
                                MLP_FN(mlp_layer_) (P.RA, M, l - 1), m, Wl, m,
-                               1, RZ, n);
+                               1, RZ, n, P.T);
         if (l < L)
             MLP_FN(mlp_mask_) (RZ, MLP_FN(mlp_layer_) (P.A, M, l), b * n);
     }
@@ -397,18 +421,21 @@ int MLP_FN(cpwl_mlp_hvp_) (REAL *Hv, const REAL *w, const REAL *v,
         const REAL *Wl = w + W->off[l], *Vl = v + W->off[l];
         const REAL *Ain = l > 1 ? MLP_FN(mlp_layer_) (P.A, M, l - 1) : X;
         REAL *H = Hv + W->off[l];
-        MLP_FN(mlp_gemm_) (M->blas, 1, 0, n, m, b, RD, n, Ain, m, 0, H, m);
+        MLP_FN(mlp_gemm_) (M->blas, 1, 0, n, m, b, RD, n, Ain, m, 0, H, m,
+                           P.T);
         if (l > 1)
             MLP_FN(mlp_gemm_) (M->blas, 1, 0, n, m, b, D, n,
                                MLP_FN(mlp_layer_) (P.RA, M, l - 1), m, 1, H,
-                               m);
+                               m, P.T);
         MLP_FN(mlp_colsum_) (H + n * m, RD, b, n, 0);
         if (l == 1)
             break;
-        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, RD, n, Wl, m, 0, RDp, m);
-        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Vl, m, 1, RDp, m);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, RD, n, Wl, m, 0, RDp, m,
+                           P.T);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Vl, m, 1, RDp, m,
+                           P.T);
         MLP_FN(mlp_mask_) (RDp, Ain, b * m);
-        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Wl, m, 0, Dp, m);
+        MLP_FN(mlp_gemm_) (M->blas, 0, 0, b, m, n, D, n, Wl, m, 0, Dp, m, P.T);
         MLP_FN(mlp_mask_) (Dp, Ain, b * m);
         t = D;
         D = Dp;
@@ -430,7 +457,7 @@ slong MLP_FN(cpwl_mlp_mistakes_) (const REAL *w, const REAL *X,
     if (MLP_FN(mlp_start_) (NULL, labels, b, CPWL_MLP_XENT, M, e))
         return -1;
     MLP_FN(mlp_ptrs_init_) (&P, M);
-    MLP_FN(mlp_forward_) (NULL, P.A, w, X, b, M);
+    MLP_FN(mlp_forward_) (NULL, &P, w, X, b, M);
     Z = MLP_FN(mlp_layer_) (P.A, M, L);
     for (i = 0; i < b; i++)
     {

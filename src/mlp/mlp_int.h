@@ -11,7 +11,9 @@
      A   cap x S   a_1 .. a_{L-1} (after relu) and z_L, S = n_1 + ... + n_L
      RA  cap x S   the R-values of the same (Hessian-vector products)
      D0, D1, RD0, RD1   cap x maxw each, maxw = max(n_1 .. n_L): the
-         deltas of two adjacent layers and their R-values.
+         deltas of two adjacent layers and their R-values
+     T   maxmn = max(n_l n_{l-1}): a transposed weight matrix (portable
+         loops only: Z = A W^T as row updates, which vectorise).
    The block is grown (never shrunk) to the largest batch seen. */
 typedef struct
 {
@@ -19,6 +21,7 @@ typedef struct
     size_t bytes;
     slong S;                    /* n_1 + ... + n_L */
     slong maxw;                 /* max(n_1 .. n_L) */
+    slong maxmn;                /* max(n_l n_{l-1}) */
     slong *off;                 /* off[l]: first parameter of layer l
                                    (1 <= l <= L); off[L + 1] = nparams */
     slong *col;                 /* col[l]: first column of layer l in A */

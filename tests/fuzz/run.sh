@@ -15,7 +15,7 @@ set -u
 srcdir=$1; out=$2; shift 2
 cc=${FUZZ_CC:-clang}
 time=${FUZZ_TIME:-60}
-targets=${FUZZ_TARGETS:-"net_json csv cert domain objective dist matrix gauss_json"}
+targets=${FUZZ_TARGETS:-"net_json csv cert domain objective dist matrix gauss_json idx"}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 if ! command -v "$cc" >/dev/null 2>&1; then
