@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "testutil.h"
+#include "mlp_exact.h"
 
 #define PREC 128
 
@@ -598,6 +599,7 @@ static void check_exact_op(const fmpq_mat_t H, cpwl_lanczos_op_fn op,
 {
     slong n = fmpq_mat_nrows(H), count, i, j, t, found;
     slong ks[2] = {3, n};
+    double normH = 0;
     double *vmin = flint_malloc(n * sizeof(double));
     double *vmax = flint_malloc(n * sizeof(double));
     cpwl_symeig_val_struct *vals = flint_malloc(n * sizeof(*vals));
@@ -606,6 +608,13 @@ static void check_exact_op(const fmpq_mat_t H, cpwl_lanczos_op_fn op,
     cpwl_err_init(e);
     arb_init(r);
     arb_init(tt);
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++)
+        {
+            double h = fmpq_get_d(fmpq_mat_entry(H, i, j));
+            normH += h * h;
+        }
+    normH = sqrt(normH);
     for (i = 0; i < n; i++)
         cpwl_symeig_val_init(vals + i);
     if (cpwl_symeig_all(vals, &count, H, PREC, e) != CPWL_OK)
@@ -633,10 +642,25 @@ static void check_exact_op(const fmpq_mat_t H, cpwl_lanczos_op_fn op,
         }
         if (ks[t] == n)
         {
-            exact_res(r, H, vmin, R->theta_min);
-            assert_within(vals[0].ball, R->theta_min, r, what);
-            exact_res(r, H, vmax, R->theta_max);
-            assert_within(vals[count - 1].ball, R->theta_max, r, what);
+            /* the whole space: the extreme eigenvalues themselves, with an
+               exact residual at the level of the operator's rounding (a
+               generous 2^-30 ||H||_F: an operator off by more than that
+               is not H) */
+            for (j = 0; j < 2; j++)
+            {
+                exact_res(r, H, j ? vmax : vmin,
+                          j ? R->theta_max : R->theta_min);
+                assert_within(vals[j ? count - 1 : 0].ball,
+                              j ? R->theta_max : R->theta_min, r, what);
+                arb_set_d(tt, 0x1.0p-30 * (normH + 1e-300));
+                arb_sub(tt, tt, r, PREC);
+                if (!arb_is_nonnegative(tt))
+                {
+                    char *sr = arb_get_str(r, 10, 0);
+                    ck_abort_msg("%s: k = n, exact residual %s for ||H||_F "
+                                 "%g", what, sr, normH);
+                }
+            }
         }
     }
     for (i = 0; i < n; i++)
@@ -731,6 +755,117 @@ START_TEST(test_tiny_hessian_dense)
         fmpq_mat_clear(H);
         tiny_clear(&T);
     }
+}
+END_TEST
+
+/* The experiments' operator: module mlp's Hessian-vector products
+   (binary64, cpwl_lanczos_mlp_op) of the squared loss of a 2-3-2 and a
+   2-3-3-2 net on 4 dyadic points, off the kinks.  The exact Hessian is
+   computed twice, independently: by the polarised stencil of the loss
+   above and by tests/mlp_exact.h's central differences of the exact
+   gradient; the two must be equal.  Then the certified Lanczos checks
+   (some eigenvalue within the exact residual of each extreme Ritz value,
+   the Ritz values bracketed by the extreme eigenvalues, and with k = n
+   the extreme eigenvalues themselves). */
+START_TEST(test_mlp_hessian)
+{
+    static const slong shapes[2][4] = {{2, 3, 2, 0}, {2, 3, 3, 2}};
+    test_rng rng;
+    slong s, i, iters = 2 * test_iters(3);
+    REQUIRE_LAPACKE();
+    rng.s = test_seed(0x3a1cULL);
+    for (s = 0; s < iters; s++)
+    {
+        slong L = s % 2 ? 3 : 2, b = 4;
+        tiny_net T;
+        fmpq_mat_t H, H2;
+        double *w, *X, *Y;
+        cpwl_mlp_t M;
+        cpwl_lanczos_mlp_struct D;
+        cpwl_err_t e;
+        cpwl_err_init(e);
+        tiny_random(&T, &rng, shapes[s % 2], L, b);
+        fmpq_mat_init(H, T.nparams, T.nparams);
+        fmpq_mat_init(H2, T.nparams, T.nparams);
+        tiny_hessian(H, &T);
+        ck_assert(mlpx_hessian_fd(H2, T.width, L, T.w, T.X, T.Y, b, 20));
+        ck_assert(fmpq_mat_equal(H, H2));
+        w = flint_malloc(T.nparams * sizeof(double));
+        X = flint_malloc(b * T.width[0] * sizeof(double));
+        Y = flint_malloc(b * T.width[L] * sizeof(double));
+        for (i = 0; i < T.nparams; i++)
+            w[i] = fmpq_get_d(T.w + i);     /* dyadic: exact */
+        for (i = 0; i < b * T.width[0]; i++)
+            X[i] = fmpq_get_d(T.X + i);
+        for (i = 0; i < b * T.width[L]; i++)
+            Y[i] = fmpq_get_d(T.Y + i);
+        if (cpwl_mlp_init(M, T.width, L, CPWL_MLP_DOUBLE, e) != CPWL_OK)
+            ck_abort_msg("mlp: %s", e->msg);
+        ck_assert_int_eq(M->nparams, T.nparams);
+        D.w = w;
+        D.X = X;
+        D.Y = Y;
+        D.labels = NULL;
+        D.b = b;
+        D.kind = CPWL_MLP_SQUARED;
+        D.M = M;
+        check_exact_op(H, cpwl_lanczos_mlp_op, &D, test_next(&rng),
+                       "mlp Hessian");
+        cpwl_mlp_clear(M);
+        flint_free(w);
+        flint_free(X);
+        flint_free(Y);
+        fmpq_mat_clear(H);
+        fmpq_mat_clear(H2);
+        tiny_clear(&T);
+        cpwl_err_clear(e);
+    }
+}
+END_TEST
+
+/* The adapter passes module mlp's errors on, and refuses binary32. */
+START_TEST(test_mlp_op_errors)
+{
+    slong width[3] = {2, 3, 2}, i;
+    double w[17], X[4] = {1, 2, 3, 4};
+    int labels[2] = {0, 5};     /* 5: out of range for 2 outputs */
+    cpwl_mlp_t M;
+    cpwl_lanczos_mlp_struct D;
+    cpwl_err_t e;
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_mlp_init(M, width, 2, CPWL_MLP_DOUBLE, e), CPWL_OK);
+    for (i = 0; i < 17; i++)
+        w[i] = 0.25 * (double) (i % 5) - 0.5;
+    D.w = w;
+    D.X = X;
+    D.Y = NULL;
+    D.labels = labels;
+    D.b = 2;
+    D.kind = CPWL_MLP_XENT;
+    D.M = M;
+    {
+        cpwl_lanczos_result_t R;
+        int st = cpwl_lanczos_extremes(R, NULL, NULL, 17, cpwl_lanczos_mlp_op,
+                                       &D, 5, 1, e);
+        if (cpwl_lanczos_have_lapacke())
+        {
+            ck_assert_int_eq(st, CPWL_ERR_INPUT);
+            ck_assert_int_eq(R->products, 1);
+            ck_assert(strstr(e->msg, "lanczos") == NULL);  /* mlp's own */
+        }
+    }
+    cpwl_mlp_clear(M);
+    cpwl_err_clear(e);
+    cpwl_err_init(e);
+    ck_assert_int_eq(cpwl_mlp_init(M, width, 2, CPWL_MLP_FLOAT, e), CPWL_OK);
+    D.M = M;
+    {
+        double y[17];
+        ck_assert_int_eq(cpwl_lanczos_mlp_op(y, w, &D, e), CPWL_ERR_INPUT);
+        ck_assert(strstr(e->msg, "binary32") != NULL);
+    }
+    cpwl_mlp_clear(M);
+    cpwl_err_clear(e);
 }
 END_TEST
 
@@ -885,6 +1020,8 @@ static Suite *lanczos_suite(void)
     tcase_add_test(tc, test_random_exact);
     tcase_add_test(tc, test_tiny_linear);
     tcase_add_test(tc, test_tiny_hessian_dense);
+    tcase_add_test(tc, test_mlp_hessian);
+    tcase_add_test(tc, test_mlp_op_errors);
     tcase_add_test(tc, test_seed_repro);
     tcase_add_test(tc, test_scalar);
     tcase_add_test(tc, test_errors);

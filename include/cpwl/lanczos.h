@@ -42,6 +42,7 @@
 #include <stdint.h>
 #include <flint/flint.h>
 #include "cpwl/err.h"
+#include "cpwl/mlp.h"
 
 /* y = A x for x, y of n entries (the n of the call; y and x do not
    overlap).  Returns CPWL_OK, or an error status with its message in e,
@@ -86,5 +87,24 @@ int cpwl_lanczos_have_lapacke(void);
 int cpwl_lanczos_extremes(cpwl_lanczos_result_t res, double *vec_min,
                           double *vec_max, slong n, cpwl_lanczos_op_fn op,
                           void *data, slong k, uint64_t seed, cpwl_err_t e);
+
+/* The operator of the experiments: the Hessian of module mlp's loss of a
+   batch at the binary64 parameters w (cpwl_mlp_hvp_d; its convention at
+   kinks), n = M->nparams.  data points to this struct; nothing is
+   copied. */
+typedef struct
+{
+    const double *w;            /* the point (M->nparams entries) */
+    const double *X, *Y;        /* batch and targets, as cpwl_mlp_hvp_d */
+    const int *labels;
+    slong b;
+    cpwl_mlp_loss kind;
+    cpwl_mlp_struct *M;         /* a binary64 context (its work space is
+                                   used) */
+}
+cpwl_lanczos_mlp_struct;
+
+int cpwl_lanczos_mlp_op(double *y, const double *x, void *data,
+                        cpwl_err_t e);
 
 #endif

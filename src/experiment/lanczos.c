@@ -30,6 +30,17 @@ void cpwl_lanczos_result_clear(cpwl_lanczos_result_t res)
     (void) res;
 }
 
+int cpwl_lanczos_mlp_op(double *y, const double *x, void *data,
+                        cpwl_err_t e)
+{
+    const cpwl_lanczos_mlp_struct *D = data;
+    if (D->M->prec != CPWL_MLP_DOUBLE)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "lanczos: the network's "
+                            "context is binary32 (expected binary64)");
+    return cpwl_mlp_hvp_d(y, D->w, x, D->X, D->Y, D->labels, D->b, D->kind,
+                          D->M, e);
+}
+
 int cpwl_lanczos_have_lapacke(void)
 {
 #ifdef HAVE_LAPACKE
