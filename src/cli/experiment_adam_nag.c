@@ -420,10 +420,10 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.ntrain = 10000;
     a.ntest = 2000;
     a.o.prec = CPWL_MLP_FLOAT;
-    a.o.steps = 1000;
+    a.o.steps = 2000;
     a.o.batch = 100;
     a.o.eval_every = 100;
-    a.o.hessian_every = 250;
+    a.o.hessian_every = 500;
     a.o.lanczos_steps = 20;
     a.max_work = 1e13;
     a.pmode = CLI_PROGRESS_AUTO;
