@@ -37,5 +37,6 @@
 #include "cpwl/pacbayes.h"
 #include "cpwl/gauss.h"
 #include "cpwl/stochnet.h"
+#include "cpwl/pbtrain.h"
 
 #endif
