@@ -37,6 +37,10 @@
 #include "cpwl/pacbayes.h"
 #include "cpwl/gauss.h"
 #include "cpwl/stochnet.h"
+#include "cpwl/lanczos.h"
+#include "cpwl/idx.h"
+#include "cpwl/dataset.h"
+#include "cpwl/experiment.h"
 #include "cpwl/pbtrain.h"
 
 #endif

@@ -211,5 +211,8 @@ int cmd_pacbayes(int argc, char **argv);
 extern const char cli_pacbayes_usage[];
 extern const char cli_tron_usage[];
 extern const char cli_convergence_usage[];
+/* cpwl experiment (src/cli/experiment*.c) */
+int cmd_experiment(int argc, char **argv);
+extern const char cli_experiment_usage[];
 
 #endif

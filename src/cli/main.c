@@ -346,6 +346,8 @@ const cli_command cli_commands[] = {
      cli_autoencoder_usage},
     {"pacbayes", cmd_pacbayes, "PAC-Bayes risk certificates (chapter 6)",
      cli_pacbayes_usage},
+    {"experiment", cmd_experiment, "experiments on Fashion-MNIST (chapters 5, 6)",
+     cli_experiment_usage},
     {"help", cmd_help, "help on a subcommand",
      "usage: cpwl help [SUBCOMMAND]\n"},
     {NULL, NULL, NULL, NULL}
@@ -707,7 +709,8 @@ int cmd_help(int argc, char **argv)
     const cli_command *c;
     /* "cpwl help autoencoder eval": an action's messages point there. */
     if (argc == 3 && (strcmp(argv[1], "autoencoder") == 0
-                      || strcmp(argv[1], "pacbayes") == 0))
+                      || strcmp(argv[1], "pacbayes") == 0
+                      || strcmp(argv[1], "experiment") == 0))
         argc = 2;
     if (argc > 2)
         return cli_usage("help", "expected at most one subcommand name");

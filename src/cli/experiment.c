@@ -1,0 +1,104 @@
+/* cpwl experiment ACTION: dispatch to the actions (one file each). */
+#include <getopt.h>
+#include <string.h>
+#include "experiment.h"
+
+const char cli_experiment_usage[] =
+    "usage: cpwl experiment ACTION [OPTIONS]\n"
+    "\n"
+    "The thesis's experiments on real data (Fashion-MNIST from Debian's\n"
+    "dataset-fashion-mnist), trained on the fast binary64/binary32 path\n"
+    "with the optimiser engine's algorithms (docs/experiments.md).\n"
+    "\n"
+    "Actions:\n"
+    "  adam-vs-nag [--data DIR] [--train N] [--test N] [--shapes LIST]\n"
+    "          [--steps T] [--batch B] [--eval-every K] [--eval-n N]\n"
+    "          [--hessian-every K] [--hessian-n N] [--lanczos-steps k]\n"
+    "          [--precision float|double] [--adam-lr LIST] [--adam-xi LIST]\n"
+    "          [--adam-beta1 LIST] [--nag-lr LIST] [--nag-momentum LIST]\n"
+    "          [--seed S] [--out DIR] [--checkpoint-every K]\n"
+    "          [--max-work W] [--[no-]progress]\n"
+    "        chapter 5: ADAM (beta1 in LIST, xi swept) against NAG tuned\n"
+    "        over lr x momentum on autoencoders, a fixed budget of steps;\n"
+    "        writes DIR/runs.csv, table.md, table.csv, figures and\n"
+    "        checkpoints (cpwl networks)\n"
+    "  pacbayes [OPTIONS]\n"
+    "        chapter 6: a stochastic classifier trained with a PAC-Bayes\n"
+    "        objective and its certified risk bound beside the test error\n"
+    "\n"
+    "Options of adam-vs-nag:\n"
+    "  --data DIR           the IDX files (default\n"
+    "                       /usr/share/datasets/fashion-mnist)\n"
+    "  --train N, --test N  training and test points used (default 10000,\n"
+    "                       2000)\n"
+    "  --shapes LIST        autoencoders, e.g. 784-256-784,784-256-64-256-784\n"
+    "  --steps T            steps per run (default 2000)\n"
+    "  --batch B            mini-batch size (default 100)\n"
+    "  --eval-every K       measure every K steps (default 50)\n"
+    "  --eval-n N           training points of train_loss and grad_norm\n"
+    "                       (default: all --train points)\n"
+    "  --hessian-every K    lambda_min, lambda_max every K steps (default\n"
+    "                       500; 0: never)\n"
+    "  --hessian-n N        points of the Hessian's loss (default 500)\n"
+    "  --lanczos-steps k    Lanczos steps (default 20)\n"
+    "  --precision P        float (binary32, default) or double\n"
+    "  --adam-lr LIST, --adam-xi LIST, --adam-beta1 LIST\n"
+    "                       ADAM's grid (defaults 1e-3,1e-4; 1e-8,1e-4,1e-1;\n"
+    "                       0.9,0.99; beta2 = 0.999)\n"
+    "  --nag-lr LIST, --nag-momentum LIST\n"
+    "                       NAG's grid (defaults 1e-2,1e-3,1e-4; 0.9,0.99)\n"
+    "  --seed S             initial weights and batches (default 0)\n"
+    "  --out DIR            output directory (default experiments/adam-vs-nag)\n"
+    "  --checkpoint-every K also checkpoint every run every K steps\n"
+    "                       (default 0: the best runs' final weights only)\n"
+    "  --max-work W         refuse more than W = steps x parameters x batch\n"
+    "                       summed over the runs (default 1e13)\n"
+    "  --progress           progress lines on stderr also when it is not a\n"
+    "                       terminal; --no-progress: none\n"
+    "\n"
+    "Ctrl-C stops between steps; the rows written are kept and the table\n"
+    "and figures are made from the runs done (exit 130).\n"
+    "\n"
+    "Exit status: 0 success, 1 internal error, 2 bad input, 130\n"
+    "interrupted.\n";
+
+typedef struct
+{
+    const char *name;
+    int (*run)(int argc, char **argv);
+}
+exp_action;
+
+static const exp_action actions[] = {
+    {"adam-vs-nag", cli_experiment_adam_nag},
+    {"pacbayes", cli_experiment_pacbayes},
+    {NULL, NULL}
+};
+
+int cmd_experiment(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}
+    };
+    const exp_action *a;
+    int c;
+
+    /* Before the action, only --help (-h). */
+    optind = 1;
+    if (argc > 1 && argv[1][0] == '-')
+    {
+        if ((c = getopt_long(2, argv, "+:h", opts, NULL)) != 'h')
+            return cli_bad_option("experiment", c, argv);
+        fputs(cli_experiment_usage, stdout);
+        return CPWL_OK;
+    }
+    if (argc < 2)
+        return cli_usage("experiment", "expected an action: adam-vs-nag or "
+                         "pacbayes");
+    for (a = actions; a->name != NULL; a++)
+        if (strcmp(a->name, argv[1]) == 0)
+            return a->run(argc - 1, argv + 1);
+    return cli_usage("experiment", "unknown action \"%.40s\"; expected "
+                     "adam-vs-nag or pacbayes", argv[1]);
+}

@@ -1,0 +1,12 @@
+/* cpwl experiment ACTION: the experiments on real data, one file per
+   action. */
+#ifndef CPWL_CLI_EXPERIMENT_H
+#define CPWL_CLI_EXPERIMENT_H
+
+#include "cli.h"
+#include "cpwl/experiment.h"
+
+int cli_experiment_adam_nag(int argc, char **argv);
+int cli_experiment_pacbayes(int argc, char **argv);
+
+#endif
