@@ -180,10 +180,11 @@ int cpwl_pbtrain_write_gauss(const char *path, const cpwl_pbtrain_t T,
 void cpwl_pbtrain_erm_data(cpwl_erm_data_t data, const double *X,
                            const int *labels, slong m, slong n);
 
-/* The same points as a CSV data file (SPEC section 4): hex floats, the
-   label last. */
-int cpwl_pbtrain_write_csv(const char *path, const double *X,
-                           const int *labels, slong m, slong n, cpwl_err_t e);
+/* Exact data as a CSV data file (SPEC section 4) that
+   cpwl_erm_data_read_file reads back exactly: every coordinate as an
+   integer or p/q in lowest terms, the label last. */
+int cpwl_pbtrain_write_csv(const char *path, const cpwl_erm_data_t data,
+                           cpwl_err_t e);
 
 /* The certificate of `cpwl pacbayes certify` for the 0-1 loss: e_N from
    `samples` networks of Q (cpwl_stochnet_risk_loss with seed), the

@@ -157,30 +157,25 @@ void cpwl_pbtrain_erm_data(cpwl_erm_data_t data, const double *X,
     }
 }
 
-int cpwl_pbtrain_write_csv(const char *path, const double *X,
-                           const int *labels, slong m, slong n, cpwl_err_t e)
+int cpwl_pbtrain_write_csv(const char *path, const cpwl_erm_data_t data,
+                           cpwl_err_t e)
 {
-    slong i, j;
+    slong i, j, n = data->n;
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: cannot write: %s", path,
                             strerror(errno));
-    fprintf(f, "# %ld points, %ld inputs (binary64 values as hex floats), "
-            "the class last\n", (long) m, (long) n);
-    for (i = 0; i < m; i++)
+    fprintf(f, "# %ld points, %ld coordinates (exact rationals), the label "
+            "last\n", (long) data->D, (long) n);
+    for (i = 0; i < data->D; i++)
     {
         for (j = 0; j < n; j++)
         {
-            double v = X[i * n + j];
-            /* 0 and 1 (most pixels) short; the rest exact hex. */
-            if (v == 0)
-                fputs("0,", f);
-            else if (v == 1)
-                fputs("1,", f);
-            else
-                fprintf(f, "%a,", v);
+            fmpq_fprint(f, data->X + i * n + j);
+            fputc(',', f);
         }
-        fprintf(f, "%d\n", labels[i]);
+        fmpq_fprint(f, data->y + i);
+        fputc('\n', f);
     }
     if (ferror(f) | (fclose(f) != 0))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "%s: write failed", path);
