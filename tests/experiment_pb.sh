@@ -48,7 +48,7 @@ if [ ! -r "$DATA/train-images-idx3-ubyte.gz" ] \
 fi
 
 call experiment pacbayes --data "$DATA" --train 300 --test 200 --epochs 3 \
-    --batch 50 --samples 6 --test-samples 3 --seed 5 --json --write-csv \
+    --hidden 20 --batch 50 --samples 6 --test-samples 3 --seed 5 --json --write-csv \
     --no-progress --out "$tmp/o"
 cp "$tmp/out" "$tmp/run.json"
 pycheck "bound >= kl-inverse bound >= e_N; <= 1 or vacuous" '
@@ -100,6 +100,25 @@ bad "work budget" "max-work"
 call experiment pacbayes --data "$DATA" --train 300 --batch 301 \
     --out "$tmp/w"
 bad "batch larger than the data" "batch 301" "300 points"
+
+# Ctrl-C during training: exit 130, a message, no report.
+if [ -z "$CPWL_WRAP" ]; then
+    . "$(dirname "$0")/sigutil.sh"
+    "$CPWL" experiment pacbayes --data "$DATA" --train 300 --hidden 20 \
+        --batch 50 --steps 100000000 --no-progress --out "$tmp/int" \
+        >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_catching "$pid"
+    sleep 0.5
+    interrupt "$pid"
+    why=""
+    [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
+    grep -q 'interrupted after' "$tmp/err" || why="$why no message;"
+    [ -s "$tmp/out" ] && why="$why a report on stdout;"
+    report "Ctrl-C: exit 130, a message, no report" "$why"
+else
+    echo "# SKIP Ctrl-C under $CPWL_WRAP"
+fi
 
 echo "1..$n"
 [ "$fails" -eq 0 ] || exit 1
