@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <math.h>
 #include "cpwl/optim.h"
+#include "optim_impl.h"
 
 void cpwl_optim_opts_init(cpwl_optim_opts_t o)
 {
@@ -107,8 +108,9 @@ static int optim_unit(const fmpq_t q)
     return fmpq_sgn(q) >= 0 && fmpz_cmp(fmpq_numref(q), fmpq_denref(q)) < 0;
 }
 
-static int optim_check(const cpwl_optim_opts_t o, cpwl_objective_t O,
-                       const cpwl_arith_t A, cpwl_err_t e)
+/* The checks of the options alone (no objective, no arithmetic), shared
+   with the fast path (optim_impl.h). */
+int _cpwl_optim_check_opts(const cpwl_optim_opts_t o, cpwl_err_t e)
 {
     char name[32];
 
@@ -144,6 +146,17 @@ static int optim_check(const cpwl_optim_opts_t o, cpwl_objective_t O,
     if (o->amsgrad && o->algo != CPWL_OPTIM_ADAM)
         return cpwl_err_set(e, CPWL_ERR_INPUT,
                             "`amsgrad` applies to adam only");
+    return 0;
+}
+
+static int optim_check(const cpwl_optim_opts_t o, cpwl_objective_t O,
+                       const cpwl_arith_t A, cpwl_err_t e)
+{
+    char name[32];
+
+    if (_cpwl_optim_check_opts(o, e))
+        return e->status;
+    cpwl_optim_algo_name(name, o);
     if (A->kind == CPWL_ARITH_EXACT && cpwl_optim_needs_sqrt(o))
         return cpwl_err_set(e, CPWL_ERR_INPUT, "exact arithmetic cannot run "
                             "%s%s: it takes square roots, which leave the "
@@ -376,43 +389,35 @@ static void optim_draw_batch(cpwl_optim_t R)
    The step
    ------------------------------------------------------------------------ */
 
-/* x_i = x_i - d, plainly or compensated (Kahan: z = -d; y = z - c;
-   s = x + y; c = (s - x) - y; x = s), counting a float update d != 0
-   that leaves x_i unchanged.  Kahan only in a float format: an exact
-   update has no error to compensate, and in Arb the compensation would
-   only widen the balls; so a float run with kahan can be set beside the
-   real run (side by side, departure) with the same options. */
-static void optim_update(cpwl_optim_t R, slong i, cpwl_val_t d)
-{
-    cpwl_arith_struct *A = R->A;
-    cpwl_val_struct *x = R->x + i;
-    int fl = A->kind == CPWL_ARITH_FLOAT;
-    double old = fl ? x->d : 0.0;
-
-    if (R->opts->kahan && fl)
-    {
-        cpwl_val_struct *c = R->comp + i;
-
-        cpwl_val_neg(d, d, A);
-        cpwl_val_sub(&R->s1, d, c, A);          /* y = z - c */
-        cpwl_val_add(&R->s2, x, &R->s1, A);     /* s = x + y */
-        cpwl_val_sub(c, &R->s2, x, A);          /* c = (s - x) - y */
-        cpwl_val_sub(c, c, &R->s1, A);
-        cpwl_val_set(x, &R->s2, A);
-        if (fl && d->d != 0.0 && x->d == old)
-            R->stagnant++;
-        return;
-    }
-    cpwl_val_sub(x, x, d, A);
-    if (fl && d->d != 0.0 && x->d == old)
-        R->stagnant++;
-}
+/* The algorithms, instantiated for module arith's values (the fast path,
+   optim_fast.c, instantiates the same file for double and float). */
+#define RULE_T cpwl_val_struct
+#define RULE_S cpwl_optim_struct
+#define RULE_FN(name) optim_rule_##name
+#define RULE_A(R, f) ((R)->f)
+#define RULE_C(R, f) (&(R)->f)
+#define RULE_CTX(R) cpwl_arith_struct *A = (R)->A
+#define RULE_SCRATCH(R) \
+    cpwl_val_struct *s0 = &(R)->s0, *s1 = &(R)->s1, *s2 = &(R)->s2
+#define RULE_FLOAT(R) ((R)->A->kind == CPWL_ARITH_FLOAT)
+#define RULE_DBL(p) ((p)->d)
+#define RULE_ADD(r, a, b) cpwl_val_add(r, a, b, A)
+#define RULE_SUB(r, a, b) cpwl_val_sub(r, a, b, A)
+#define RULE_MUL(r, a, b) cpwl_val_mul(r, a, b, A)
+#define RULE_DIV(r, a, b) cpwl_val_div(r, a, b, A)
+#define RULE_SQRT(r, a) cpwl_val_sqrt(r, a, A)
+#define RULE_SQR(r, a) cpwl_val_sqr(r, a, A)
+#define RULE_NONNEG(r) cpwl_val_nonneg(r, A)
+#define RULE_NEG(r, a) cpwl_val_neg(r, a, A)
+#define RULE_MAX(r, a, b) cpwl_val_max(r, a, b, A)
+#define RULE_SET(r, a) cpwl_val_set(r, a, A)
+#define RULE_SET_SI(r, k) cpwl_val_set_si(r, k, A)
+#include "optim_rule.h"
 
 int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
 {
     const cpwl_optim_opts_struct *o = R->opts;
     cpwl_arith_struct *A = R->A;
-    cpwl_val_struct *a = &R->c_lr, *s0 = &R->s0, *s1 = &R->s1, *s2 = &R->s2;
     cpwl_val_t at, d;
     slong i, n = R->dim, t = R->t;
     cpwl_val_srcptr at_point = R->x;
@@ -424,11 +429,7 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
     /* nag evaluates the gradient at the look-ahead y = x + mu u */
     if (o->algo == CPWL_OPTIM_NAG)
     {
-        for (i = 0; i < n; i++)
-        {
-            cpwl_val_mul(s0, &R->c_mom, R->u + i, A);
-            cpwl_val_add(R->y + i, R->x + i, s0, A);
-        }
+        optim_rule_lookahead(R, R->y, R->x, n);
         at_point = R->y;
     }
     if (o->algo == CPWL_OPTIM_SGD)
@@ -446,101 +447,8 @@ int cpwl_optim_step(cpwl_optim_t R, cpwl_err_t e)
         for (i = 0; i < n; i++)
             cpwl_val_mul(R->g + i, &R->c_scale, R->g + i, A);
 
-    /* the step a_t: a, or a / sqrt(t) */
-    if (o->schedule == CPWL_OPTIM_SCHEDULE_SQRT)
-    {
-        cpwl_val_set_si(s0, t, A);
-        cpwl_val_sqrt(s0, s0, A);
-        cpwl_val_div(at, a, s0, A);
-    }
-    else
-        cpwl_val_set(at, a, A);
-
-    /* kingma-ba's bias corrections 1 - b1^t, 1 - b2^t, the powers kept as
-       running products p = b p (one rounding each per step) */
-    if (o->algo == CPWL_OPTIM_ADAM && o->form == CPWL_OPTIM_FORM_KINGMA_BA)
-    {
-        cpwl_val_mul(&R->p1, &R->c_b1, &R->p1, A);
-        cpwl_val_mul(&R->p2, &R->c_b2, &R->p2, A);
-    }
-
-    for (i = 0; i < n; i++)
-    {
-        cpwl_val_struct *g = R->g + i;
-
-        switch (o->algo)
-        {
-        case CPWL_OPTIM_GD:
-        case CPWL_OPTIM_SGD:
-            cpwl_val_mul(d, at, g, A);                  /* d = a g */
-            break;
-        case CPWL_OPTIM_HEAVY_BALL:
-        case CPWL_OPTIM_NAG:
-            cpwl_val_mul(s0, &R->c_mom, R->u + i, A);   /* u = mu u - a g */
-            cpwl_val_mul(s1, at, g, A);
-            cpwl_val_sub(R->u + i, s0, s1, A);
-            cpwl_val_neg(d, R->u + i, A);               /* x = x + u */
-            break;
-        case CPWL_OPTIM_RMSPROP:
-            cpwl_val_mul(s0, &R->c_b2, R->v + i, A);    /* b2 v */
-            cpwl_val_sqr(s1, g, A);                     /* g g */
-            if (o->form == CPWL_OPTIM_FORM_PAPER)
-                cpwl_val_add(s1, s1, &R->c_xi, A);      /* g g + xi */
-            cpwl_val_mul(s1, &R->c_1mb2, s1, A);        /* (1 - b2)(..) */
-            cpwl_val_add(R->v + i, s0, s1, A);          /* v = .. + .. */
-            cpwl_val_nonneg(R->v + i, A);               /* v >= 0 (Arb) */
-            if (o->form == CPWL_OPTIM_FORM_TENSORFLOW)
-            {
-                cpwl_val_add(s2, R->v + i, &R->c_eps, A);   /* sqrt(v + eps) */
-                cpwl_val_sqrt(s2, s2, A);
-            }
-            else
-            {
-                cpwl_val_sqrt(s2, R->v + i, A);             /* sqrt(v) */
-                if (o->form == CPWL_OPTIM_FORM_PYTORCH)
-                    cpwl_val_add(s2, s2, &R->c_eps, A);     /* + eps */
-            }
-            cpwl_val_mul(d, at, g, A);                  /* d = a g / s */
-            cpwl_val_div(d, d, s2, A);
-            break;
-        case CPWL_OPTIM_ADAM:
-        {
-            cpwl_val_srcptr mm = R->m + i, vv = R->v + i;
-            const cpwl_val_struct *c = o->form == CPWL_OPTIM_FORM_PAPER
-                ? &R->c_xi : &R->c_eps;
-
-            cpwl_val_mul(s0, &R->c_b1, R->m + i, A);    /* m = b1 m + (1-b1) g */
-            cpwl_val_mul(s1, &R->c_1mb1, g, A);
-            cpwl_val_add(R->m + i, s0, s1, A);
-            cpwl_val_mul(s0, &R->c_b2, R->v + i, A);    /* v = b2 v + (1-b2)(g g) */
-            cpwl_val_sqr(s1, g, A);
-            cpwl_val_mul(s1, &R->c_1mb2, s1, A);
-            cpwl_val_add(R->v + i, s0, s1, A);
-            cpwl_val_nonneg(R->v + i, A);               /* v >= 0 (Arb) */
-            if (o->form == CPWL_OPTIM_FORM_KINGMA_BA)
-            {
-                cpwl_val_sub(s2, &R->c_one, &R->p1, A); /* mh = m / (1 - p1) */
-                cpwl_val_div(d, R->m + i, s2, A);       /* (d holds mh) */
-                cpwl_val_sub(s2, &R->c_one, &R->p2, A); /* vh = v / (1 - p2) */
-                cpwl_val_div(R->y + i, R->v + i, s2, A);    /* (y holds vh) */
-                cpwl_val_nonneg(R->y + i, A);
-                mm = d;
-                vv = R->y + i;
-            }
-            if (o->amsgrad)
-            {
-                cpwl_val_max(R->vmax + i, R->vmax + i, vv, A);
-                vv = R->vmax + i;
-            }
-            cpwl_val_sqrt(s2, vv, A);                   /* sqrt(v) + xi */
-            cpwl_val_add(s2, s2, c, A);
-            cpwl_val_mul(s0, at, mm, A);                /* d = a m / (..) */
-            cpwl_val_div(d, s0, s2, A);
-            break;
-        }
-        }
-        optim_update(R, i, d);
-    }
+    optim_rule_scalars(R, at, t);
+    optim_rule_components(R, R->x, R->g, at, d, n);
     optim_project(R);
     if (cpwl_arith_failed(A))
     {
