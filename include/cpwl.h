@@ -42,5 +42,6 @@
 #include "cpwl/dataset.h"
 #include "cpwl/experiment.h"
 #include "cpwl/pbtrain.h"
+#include "cpwl/mlp.h"
 
 #endif

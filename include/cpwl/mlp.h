@@ -122,7 +122,7 @@ int cpwl_mlp_hvp_f(float *Hv, const float *w, const float *v, const float *X,
 
 /* Mistakes of the classifier on the batch: the predicted class is the
    index of the largest output (ties to the lowest), or with one output
-   1 when f(x) > 0. */
+   1 when f(x) > 0.  -1 (message in e) for a label out of range. */
 slong cpwl_mlp_mistakes_d(const double *w, const double *X, const int *labels,
                           slong b, cpwl_mlp_t M, cpwl_err_t e);
 slong cpwl_mlp_mistakes_f(const float *w, const float *X, const int *labels,
@@ -131,7 +131,9 @@ slong cpwl_mlp_mistakes_f(const float *w, const float *X, const int *labels,
 /* The cpwl network with exactly the parameters w (binary64 values, or
    binary32 values widened exactly): relu hidden layers, identity output,
    so that the exact tools apply to a trained network.  net is
-   initialised by the caller and replaced; prepared. */
+   initialised by the caller and replaced; prepared.  The entries of w
+   must be finite (a diverged run's NaN or infinity would be taken as
+   0: check first). */
 void cpwl_mlp_to_net_d(cpwl_net_t net, const double *w, const cpwl_mlp_t M);
 void cpwl_mlp_to_net_f(cpwl_net_t net, const float *w, const cpwl_mlp_t M);
 
