@@ -1,6 +1,7 @@
 /* Module pbtrain: the KL's derivative against Arb's Taylor series of the
    closed form at 128 bits; the bounded cross-entropy's gradient against
-   forward-mode differentiation in Arb; the objective's KL term against
+   forward-mode differentiation in Arb and against module mlp's
+   unbounded cross-entropy (its own backward pass); the objective's KL term against
    module gauss's certified ball; the cpwl-gauss files read back exactly;
    a training run lowers the objective; the certificate against the
    library's functions called directly and against a second count of the
@@ -287,6 +288,62 @@ START_TEST(test_bce_grad_forward_mode)
     }
     ck_assert_msg(done >= trials, "only %ld of %ld comparisons decided",
                   (long) done, (long) 2 * trials);
+}
+END_TEST
+
+/* Module mlp's unbounded cross-entropy (its own backward pass) is c
+   times the bounded one where no point reaches the flat part: with
+   p_min = 10^-300 (c = 690.8) every -ln p_y of these outputs is below c,
+   so the two gradients agree up to rounding. */
+START_TEST(test_bce_vs_mlp)
+{
+    test_rng r;
+    slong widths[4] = {12, 9, 7, 4}, i, trial, b = 33;
+    slong trials = test_iters(10);
+    cpwl_pbtrain_t T;
+    cpwl_mlp_t M;
+    cpwl_err_t e;
+    r.s = test_seed(1807);
+    cpwl_err_init(e);
+    for (trial = 0; trial < trials; trial++)
+    {
+        double X[12 * 33], *w, *g1, *g2, l1, l2, c = -log(1e-300), scale = 0;
+        int lab[33];
+        ck_assert_int_eq(cpwl_pbtrain_init(T, widths, 3, 0.1, test_next(&r),
+                                           e), CPWL_OK);
+        ck_assert_int_eq(cpwl_mlp_init(M, widths, 3, CPWL_MLP_DOUBLE, e),
+                         CPWL_OK);
+        w = flint_malloc(T->d * sizeof(double));
+        g1 = flint_malloc(T->d * sizeof(double));
+        g2 = flint_malloc(T->d * sizeof(double));
+        for (i = 0; i < T->d; i++)
+            w[i] = T->w0[i] + test_unif(&r, -0.2, 0.2);
+        for (i = 0; i < 12 * b; i++)
+            X[i] = test_unif(&r, 0, 1);
+        for (i = 0; i < b; i++)
+            lab[i] = (int) test_range(&r, 0, 3);
+        ck_assert_int_eq(cpwl_pbtrain_bce_grad_d(&l1, g1, w, X, lab, b, 1e-300,
+                                                 T, e), CPWL_OK);
+        ck_assert_int_eq(cpwl_mlp_loss_grad_d(&l2, g2, w, X, NULL, lab, b,
+                                              CPWL_MLP_XENT, M, e), CPWL_OK);
+        for (i = 0; i < T->d; i++)
+            scale = FLINT_MAX(scale, fabs(g2[i]));
+        /* Two binary64 computations of the same sums in different orders
+           (BLAS blocking, 1/c scaling): each entry's error is a few
+           hundred u of the largest entry at these sizes; 2^-36 of it
+           (about 10^5 u) separates rounding from any slip in the formula. */
+        ck_assert_msg(fabs(l1 * c - l2) <= 0x1p-36 * (1 + l2), "loss %.17g "
+                      "vs %.17g", l1 * c, l2);
+        for (i = 0; i < T->d; i++)
+            ck_assert_msg(fabs(g1[i] * c - g2[i]) <= 0x1p-36 * (scale + 1),
+                          "trial %ld parameter %ld: %.17g vs %.17g", trial,
+                          i, g1[i] * c, g2[i]);
+        flint_free(w);
+        flint_free(g1);
+        flint_free(g2);
+        cpwl_mlp_clear(M);
+        cpwl_pbtrain_clear(T);
+    }
 }
 END_TEST
 
@@ -624,6 +681,7 @@ static Suite *pbtrain_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_kl_grad_arb);
     tcase_add_test(tc, test_bce_grad_forward_mode);
+    tcase_add_test(tc, test_bce_vs_mlp);
     tcase_add_test(tc, test_kl_vs_gauss);
     tcase_add_test(tc, test_gauss_roundtrip);
     tcase_add_test(tc, test_training_lowers_objective);
