@@ -1,8 +1,8 @@
 /* Module pbtrain: the KL's derivative against Arb's Taylor series of the
    closed form at 128 bits; the bounded cross-entropy's gradient against
    forward-mode differentiation in Arb and against module mlp's
-   unbounded cross-entropy (its own backward pass); the objective's KL term against
-   module gauss's certified ball; the cpwl-gauss files read back exactly;
+   unbounded cross-entropy (its own backward pass); the objective's KL
+   term against module gauss's certified ball; the cpwl-gauss files read back exactly;
    a training run lowers the objective; the certificate against the
    library's functions called directly and against a second count of the
    same draws. */
@@ -545,8 +545,8 @@ START_TEST(test_training_lowers_objective)
     {
         trained(T, X, lab, m, (cpwl_pbtrain_objective) obj, &before, &after);
         ck_assert_msg(after < before, "%s: objective %.6g -> %.6g",
-                      cpwl_pbtrain_objective_name((cpwl_pbtrain_objective) obj),
-                      before, after);
+                      cpwl_pbtrain_objective_name(
+                          (cpwl_pbtrain_objective) obj), before, after);
         cpwl_pbtrain_clear(T);
     }
 }

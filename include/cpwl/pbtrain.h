@@ -84,7 +84,8 @@ double cpwl_pbtrain_sigmoid(double r);
 
 /* KL(N(mu, diag(sigma^2)) || N(w0, s0^2 I)) summed in index order, and
    its derivatives in mu and in sigma (gmu, gsigma may be NULL):
-     d/dmu_i = (mu_i - w0_i) / s0^2,  d/dsigma_i = sigma_i / s0^2 - 1/sigma_i. */
+     d/dmu_i = (mu_i - w0_i) / s0^2,
+     d/dsigma_i = sigma_i / s0^2 - 1/sigma_i. */
 double cpwl_pbtrain_kl_d(double *gmu, double *gsigma, const double *mu,
                          const double *sigma, const double *w0, double s0,
                          slong d);

@@ -411,8 +411,9 @@ static void report(FILE *f, int json, const pb_args *a, const pb_report *r,
                 "points (0-1 loss, exact)\n", s8, (long) C->R->samples,
                 (long) r->m);
         fprintf(f, "sample conv.     kl^-1(e_N, ln(2/delta')/N) <= %s\n", s3);
-        fprintf(f, "certificate      risk <= %s = %s (Maurer, confidence %s)%s\n",
-                s4, s5, s7, C->B->vacuous ? " (vacuous: >= 1)" : "");
+        fprintf(f, "certificate      risk <= %s = %s (Maurer, confidence "
+                "%s)%s\n", s4, s5, s7,
+                C->B->vacuous ? " (vacuous: >= 1)" : "");
         fprintf(f, "test error       stochastic %.4f (%ld draws, %ld points), "
                 "mean network %.4f (train %.4f), binary64\n", r->stoch_test,
                 (long) a->tsamples, (long) r->mtest, r->mean_test,
