@@ -2,10 +2,10 @@
    closed form at 128 bits; the bounded cross-entropy's gradient against
    forward-mode differentiation in Arb and against module mlp's
    unbounded cross-entropy (its own backward pass); the objective's KL
-   term against module gauss's certified ball; the cpwl-gauss files read back exactly;
-   a training run lowers the objective; the certificate against the
-   library's functions called directly and against a second count of the
-   same draws. */
+   term against module gauss's certified ball; the cpwl-gauss files read
+   back exactly; a training run lowers the objective; the certificate
+   against the library's functions called directly and against a second
+   count of the same draws. */
 #include <math.h>
 #include <string.h>
 #include <flint/fmpq_vec.h>
