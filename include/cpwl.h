@@ -37,11 +37,11 @@
 #include "cpwl/pacbayes.h"
 #include "cpwl/gauss.h"
 #include "cpwl/stochnet.h"
+#include "cpwl/mlp.h"
 #include "cpwl/lanczos.h"
 #include "cpwl/idx.h"
 #include "cpwl/dataset.h"
 #include "cpwl/experiment.h"
 #include "cpwl/pbtrain.h"
-#include "cpwl/mlp.h"
 
 #endif

@@ -398,6 +398,342 @@ START_TEST(test_random_exact)
 }
 END_TEST
 
+/* ---- the Hessian of a tiny ReLU network's loss ---------------------------- */
+
+/* A fully connected ReLU net (widths w[0..L], parameters numbered as in
+   module mlp: layer by layer, W_l row by row, then b_l) and the squared
+   loss (1/b) sum_i ||f(x_i) - y_i||^2 of b points, in rationals. */
+typedef struct
+{
+    slong L, width[4], nparams, b;
+    fmpq *w, *X, *Y;            /* parameters, b x n_0, b x n_L */
+    int *pat;                   /* the activation pattern at w, per point
+                                   and hidden unit (1: z > 0) */
+    int kink;                   /* set when recording met z = 0 */
+}
+tiny_net;
+
+static slong tiny_hidden(const tiny_net *T)
+{
+    slong l, h = 0;
+    for (l = 1; l < T->L; l++)
+        h += T->width[l];
+    return h;
+}
+
+/* The loss at p with the pattern frozen to T->pat (set = 1: record the
+   pattern of p instead).  With the pattern frozen the loss is a polynomial
+   of degree 2L in the parameters. */
+static void tiny_loss(fmpq_t loss, tiny_net *T, const fmpq *p, int set)
+{
+    slong i, l, r, c, off, u, maxw = 0;
+    fmpq *a, *z;
+    fmpq_t d;
+    for (l = 0; l <= T->L; l++)
+        maxw = FLINT_MAX(maxw, T->width[l]);
+    a = _fmpq_vec_init(maxw);
+    z = _fmpq_vec_init(maxw);
+    fmpq_init(d);
+    fmpq_zero(loss);
+    for (i = 0; i < T->b; i++)
+    {
+        for (c = 0; c < T->width[0]; c++)
+            fmpq_set(a + c, T->X + i * T->width[0] + c);
+        off = 0;
+        u = i * tiny_hidden(T);
+        for (l = 1; l <= T->L; l++)
+        {
+            slong in = T->width[l - 1], out = T->width[l];
+            for (r = 0; r < out; r++)
+            {
+                fmpq_set(z + r, p + off + out * in + r);
+                for (c = 0; c < in; c++)
+                    fmpq_addmul(z + r, p + off + r * in + c, a + c);
+            }
+            off += out * in + out;
+            for (r = 0; r < out; r++)
+            {
+                if (l < T->L)
+                {
+                    if (set)
+                    {
+                        T->pat[u] = fmpq_sgn(z + r) > 0;
+                        T->kink |= fmpq_is_zero(z + r);
+                    }
+                    if (!T->pat[u])
+                        fmpq_zero(z + r);
+                    u++;
+                }
+                fmpq_set(a + r, z + r);
+            }
+        }
+        for (r = 0; r < T->width[T->L]; r++)
+        {
+            fmpq_sub(d, a + r, T->Y + i * T->width[T->L] + r);
+            fmpq_addmul(loss, d, d);
+        }
+    }
+    fmpq_set_si(d, 1, (ulong) T->b);
+    fmpq_mul(loss, loss, d);
+    _fmpq_vec_clear(a, maxw);
+    _fmpq_vec_clear(z, maxw);
+    fmpq_clear(d);
+}
+
+/* v^T H v: the second derivative at t = 0 of g(t) = loss(w + t v) (pattern
+   frozen), a polynomial of degree 2L <= 6, by the 7-point central
+   difference (2 g(-3) - 27 g(-2) + 270 g(-1) - 490 g(0) + 270 g(1)
+   - 27 g(2) + 2 g(3)) / 180, which is exact for polynomials of degree at
+   most 7 (its error term is a multiple of g^(8)). */
+static void tiny_quad(fmpq_t q, tiny_net *T, const fmpq *v)
+{
+    static const slong coef[7] = {2, -27, 270, -490, 270, -27, 2};
+    fmpq *p = _fmpq_vec_init(T->nparams);
+    fmpq_t g;
+    slong t, j;
+    fmpq_init(g);
+    fmpq_zero(q);
+    for (t = -3; t <= 3; t++)
+    {
+        for (j = 0; j < T->nparams; j++)
+        {
+            fmpq_set_si(p + j, t, 1);
+            fmpq_mul(p + j, p + j, v + j);
+            fmpq_add(p + j, p + j, T->w + j);
+        }
+        tiny_loss(g, T, p, 0);
+        fmpq_mul_si(g, g, coef[t + 3]);
+        fmpq_add(q, q, g);
+    }
+    fmpq_set_si(g, 1, 180);
+    fmpq_mul(q, q, g);
+    _fmpq_vec_clear(p, T->nparams);
+    fmpq_clear(g);
+}
+
+/* The exact Hessian by polarisation: H_aa = q(e_a), H_ab = (q(e_a + e_b)
+   - q(e_a) - q(e_b)) / 2. */
+static void tiny_hessian(fmpq_mat_t H, tiny_net *T)
+{
+    slong n = T->nparams, a, c;
+    fmpq *v = _fmpq_vec_init(n);
+    fmpq_t q;
+    fmpq_init(q);
+    for (a = 0; a < n; a++)
+    {
+        fmpq_one(v + a);
+        tiny_quad(fmpq_mat_entry(H, a, a), T, v);
+        fmpq_zero(v + a);
+    }
+    for (a = 0; a < n; a++)
+        for (c = 0; c < a; c++)
+        {
+            fmpq_one(v + a);
+            fmpq_one(v + c);
+            tiny_quad(q, T, v);
+            fmpq_sub(q, q, fmpq_mat_entry(H, a, a));
+            fmpq_sub(q, q, fmpq_mat_entry(H, c, c));
+            fmpq_div_2exp(q, q, 1);
+            fmpq_set(fmpq_mat_entry(H, a, c), q);
+            fmpq_set(fmpq_mat_entry(H, c, a), q);
+            fmpq_zero(v + a);
+            fmpq_zero(v + c);
+        }
+    _fmpq_vec_clear(v, n);
+    fmpq_clear(q);
+}
+
+/* A random tiny net on b dyadic points: weights m / 8, data m / 4,
+   m in [-8, 8], drawn again until no pre-activation is 0 (off the kinks,
+   where the Hessian is the classical one). */
+static void tiny_random(tiny_net *T, test_rng *rng, const slong *width,
+                        slong L, slong b)
+{
+    slong l, j;
+    fmpq_t loss;
+    int kink;
+    T->kink = 0;
+    T->L = L;
+    T->b = b;
+    T->nparams = 0;
+    for (l = 0; l <= L; l++)
+        T->width[l] = width[l];
+    for (l = 1; l <= L; l++)
+        T->nparams += width[l] * width[l - 1] + width[l];
+    T->w = _fmpq_vec_init(T->nparams);
+    T->X = _fmpq_vec_init(b * width[0]);
+    T->Y = _fmpq_vec_init(b * width[L]);
+    T->pat = flint_malloc((b * tiny_hidden(T) + 1) * sizeof(int));
+    fmpq_init(loss);
+    do
+    {
+        for (j = 0; j < T->nparams; j++)
+            fmpq_set_si(T->w + j, test_range(rng, -8, 8), 8);
+        for (j = 0; j < b * width[0]; j++)
+            fmpq_set_si(T->X + j, test_range(rng, -8, 8), 4);
+        for (j = 0; j < b * width[L]; j++)
+            fmpq_set_si(T->Y + j, test_range(rng, -8, 8), 4);
+        T->kink = 0;
+        tiny_loss(loss, T, T->w, 1);
+        kink = T->kink;
+    }
+    while (kink);
+    fmpq_clear(loss);
+}
+
+static void tiny_clear(tiny_net *T)
+{
+    _fmpq_vec_clear(T->w, T->nparams);
+    _fmpq_vec_clear(T->X, T->b * T->width[0]);
+    _fmpq_vec_clear(T->Y, T->b * T->width[T->L]);
+    flint_free(T->pat);
+}
+
+/* Lanczos on the operator op (with data) of the exact symmetric H: the
+   certified checks of test_random_exact (an eigenvalue within the exact
+   residual, interlacing) for k = 3 and k = n, and with k = n the extreme
+   eigenvalues themselves. */
+static void check_exact_op(const fmpq_mat_t H, cpwl_lanczos_op_fn op,
+                           void *data, uint64_t seed, const char *what)
+{
+    slong n = fmpq_mat_nrows(H), count, i, j, t, found;
+    slong ks[2] = {3, n};
+    double *vmin = flint_malloc(n * sizeof(double));
+    double *vmax = flint_malloc(n * sizeof(double));
+    cpwl_symeig_val_struct *vals = flint_malloc(n * sizeof(*vals));
+    cpwl_err_t e;
+    arb_t r, tt;
+    cpwl_err_init(e);
+    arb_init(r);
+    arb_init(tt);
+    for (i = 0; i < n; i++)
+        cpwl_symeig_val_init(vals + i);
+    if (cpwl_symeig_all(vals, &count, H, PREC, e) != CPWL_OK)
+        ck_abort_msg("symeig: %s", e->msg);
+    for (t = 0; t < 2; t++)
+    {
+        cpwl_lanczos_result_t R;
+        run(R, vmin, vmax, n, op, data, ks[t], seed + t);
+        for (j = 0; j < 2; j++)
+        {
+            double th = j ? R->theta_max : R->theta_min;
+            exact_res(r, H, j ? vmax : vmin, th);
+            for (found = 0, i = 0; i < count && !found; i++)
+                found = within(vals[i].ball, th, r);
+            if (!found)
+                ck_abort_msg("%s k=%ld: no eigenvalue within the exact "
+                             "residual of theta %.17g", what, (long) ks[t],
+                             th);
+            add_d(tt, r, th);
+            arb_sub(tt, tt, vals[0].ball, PREC);
+            ck_assert(arb_is_nonnegative(tt));
+            sub_d(tt, r, th);
+            arb_add(tt, tt, vals[count - 1].ball, PREC);
+            ck_assert(arb_is_nonnegative(tt));
+        }
+        if (ks[t] == n)
+        {
+            exact_res(r, H, vmin, R->theta_min);
+            assert_within(vals[0].ball, R->theta_min, r, what);
+            exact_res(r, H, vmax, R->theta_max);
+            assert_within(vals[count - 1].ball, R->theta_max, r, what);
+        }
+    }
+    for (i = 0; i < n; i++)
+        cpwl_symeig_val_clear(vals + i);
+    flint_free(vals);
+    flint_free(vmin);
+    flint_free(vmax);
+    arb_clear(r);
+    arb_clear(tt);
+    cpwl_err_clear(e);
+}
+
+/* The polarised stencil against a closed form: with one layer (linear
+   least squares, widths 3-2) the Hessian is (2/b) sum_i xt_i xt_i^T on
+   each output's block, xt_i = (x_i, 1), the blocks of different outputs
+   0. */
+START_TEST(test_tiny_linear)
+{
+    static const slong shape[2] = {3, 2};
+    test_rng rng;
+    tiny_net T;
+    fmpq_mat_t H;
+    fmpq_t s, u, v;
+    slong a, c, i;
+    rng.s = test_seed(0x11ULL);
+    fmpq_init(s);
+    fmpq_init(u);
+    fmpq_init(v);
+    tiny_random(&T, &rng, shape, 1, 5);
+    fmpq_mat_init(H, T.nparams, T.nparams);
+    tiny_hessian(H, &T);
+    for (a = 0; a < T.nparams; a++)
+        for (c = 0; c < T.nparams; c++)
+        {
+            /* parameter a: W[o][j] at o * 3 + j, b[o] at 6 + o (j = 3) */
+            slong oa = a < 6 ? a / 3 : a - 6, ja = a < 6 ? a % 3 : 3;
+            slong oc = c < 6 ? c / 3 : c - 6, jc = c < 6 ? c % 3 : 3;
+            fmpq_zero(s);
+            if (oa == oc)
+                for (i = 0; i < T.b; i++)
+                {
+                    if (ja < 3)
+                        fmpq_set(u, T.X + i * 3 + ja);
+                    else
+                        fmpq_one(u);
+                    if (jc < 3)
+                        fmpq_set(v, T.X + i * 3 + jc);
+                    else
+                        fmpq_one(v);
+                    fmpq_addmul(s, u, v);
+                }
+            fmpq_mul_2exp(s, s, 1);
+            fmpq_set_si(u, 1, (ulong) T.b);
+            fmpq_mul(s, s, u);
+            ck_assert(fmpq_equal(s, fmpq_mat_entry(H, a, c)));
+        }
+    fmpq_mat_clear(H);
+    tiny_clear(&T);
+    fmpq_clear(s);
+    fmpq_clear(u);
+    fmpq_clear(v);
+}
+END_TEST
+
+/* The exact Hessians of a 2-3-2 and a 2-3-3-2 net on 4 points, given to
+   Lanczos as a dense binary64 matrix (each entry rounded): the
+   certified checks against the exact matrix. */
+START_TEST(test_tiny_hessian_dense)
+{
+    static const slong shapes[2][4] = {{2, 3, 2, 0}, {2, 3, 3, 2}};
+    test_rng rng;
+    slong s, i, j;
+    REQUIRE_LAPACKE();
+    rng.s = test_seed(0x4e55ULL);
+    for (s = 0; s < 2 * test_iters(1); s++)
+    {
+        tiny_net T;
+        fmpq_mat_t H;
+        double *a;
+        op_mat M;
+        tiny_random(&T, &rng, shapes[s % 2], s % 2 ? 3 : 2, 4);
+        fmpq_mat_init(H, T.nparams, T.nparams);
+        tiny_hessian(H, &T);
+        a = flint_malloc(T.nparams * T.nparams * sizeof(double));
+        for (i = 0; i < T.nparams; i++)
+            for (j = 0; j < T.nparams; j++)
+                a[i * T.nparams + j] = fmpq_get_d(fmpq_mat_entry(H, i, j));
+        M.n = T.nparams;
+        M.a = a;
+        check_exact_op(H, op_dense, &M, test_next(&rng), "dense Hessian");
+        flint_free(a);
+        fmpq_mat_clear(H);
+        tiny_clear(&T);
+    }
+}
+END_TEST
+
 /* ---- seeds, small cases ---------------------------------------------------- */
 
 START_TEST(test_seed_repro)
@@ -547,6 +883,8 @@ static Suite *lanczos_suite(void)
     tcase_add_test(tc, test_diag);
     tcase_add_test(tc, test_laplace);
     tcase_add_test(tc, test_random_exact);
+    tcase_add_test(tc, test_tiny_linear);
+    tcase_add_test(tc, test_tiny_hessian_dense);
     tcase_add_test(tc, test_seed_repro);
     tcase_add_test(tc, test_scalar);
     tcase_add_test(tc, test_errors);

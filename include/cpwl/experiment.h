@@ -26,7 +26,8 @@
                  Hessian-vector products of cpwl_mlp_hvp_d (the pattern
                  of x_t frozen, relu'(0) = 0: at a kink the Hessian of
                  the piece that convention selects), with their residual
-                 norms ||H q - lambda q||.
+                 norms ||H q - lambda q|| (not measured, NAN, when
+                 train_loss is not finite: a diverged run).
    Losses over more than CPWL_EXPERIMENT_CHUNK points are computed by
    chunks of that many and combined in binary64 as sum_j b_j L_j / n
    (gradients likewise); a subset of at most CPWL_EXPERIMENT_CHUNK points
@@ -87,13 +88,16 @@ cpwl_experiment_opts;
    only at the end, seed 0. */
 void cpwl_experiment_opts_init(cpwl_experiment_opts *o);
 
-/* One measurement.  Values not measured at t are NAN. */
+/* One measurement.  Values not measured at t are NAN (and so are the
+   losses of a diverged run: have_* tell which were measured). */
 typedef struct
 {
     slong t;
     double train_loss, test_loss, grad_norm;
     double lambda_min, lambda_max, res_min, res_max;
     double seconds;             /* since the run started */
+    int have_test;              /* test_loss measured (test points given) */
+    int have_hessian;           /* lambda_* and res_* measured */
 }
 cpwl_experiment_row;
 
@@ -221,7 +225,8 @@ int cpwl_experiment_cmp_run(cpwl_experiment_cmp_t C,
 
 /* The CSV header and one row of runs.csv (see docs/experiments.md:
    shape, family, setting, algo, constants, precision, t, measurements;
-   numbers with 17 significant digits, empty when not measured). */
+   numbers with 17 significant digits, nan / inf / -inf for a diverged
+   run's, empty when not measured). */
 void cpwl_experiment_csv_header(FILE *f);
 void cpwl_experiment_csv_row(FILE *f, const cpwl_experiment_cmp_t C,
                              slong shape, slong setting,

@@ -18,7 +18,7 @@ typedef struct
 {
     const char *data, *out, *shapes;
     const char *adam_lr, *adam_xi, *adam_b1, *nag_lr, *nag_mom;
-    slong ntrain, ntest, eval_n;
+    slong ntrain, ntest, eval_n, hessian_n;
     double max_work;
     int pmode, help;
     cpwl_experiment_opts o;
@@ -156,7 +156,7 @@ static int parse_args(an_args *a, int argc, char **argv)
                                  optarg, 0, WORD(1) << 40);
             break;
         case 'N':
-            st = cli_parse_slong(&a->o.hessian_n, SUB, "--hessian-n", optarg,
+            st = cli_parse_slong(&a->hessian_n, SUB, "--hessian-n", optarg,
                                  1, 60000);
             break;
         case 'k':
@@ -285,11 +285,26 @@ static int an_stop(void *data)
     return cli_interrupted != 0;
 }
 
+/* mkdir -p: every missing directory of path (experiments/adam-vs-nag on
+   a fresh tree). */
 static int an_mkdir(const char *path)
 {
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return cli_usage(SUB, "cannot create the directory %s: %s", path,
-                         strerror(errno));
+    char buf[4096];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return cli_usage(SUB, "--out: expected a directory name of 1 to "
+                         "%d bytes", (int) sizeof buf - 1);
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++)
+        if (buf[i] == '/' || buf[i] == '\0')
+        {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cli_usage(SUB, "cannot create the directory %s: %s",
+                                 buf, strerror(errno));
+            buf[i] = c;
+        }
     return CPWL_OK;
 }
 
@@ -397,7 +412,7 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.data = NULL;            /* the Debian location */
     a.out = "experiments/adam-vs-nag";
     a.shapes = "784-256-784,784-256-64-256-784";
-    a.adam_lr = "1e-3,1e-4";
+    a.adam_lr = "1e-3";
     a.adam_xi = "1e-8,1e-4,1e-1";
     a.adam_b1 = "0.9,0.99";
     a.nag_lr = "1e-2,1e-3,1e-4";
@@ -405,11 +420,10 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.ntrain = 10000;
     a.ntest = 2000;
     a.o.prec = CPWL_MLP_FLOAT;
-    a.o.steps = 2000;
+    a.o.steps = 1000;
     a.o.batch = 100;
-    a.o.eval_every = 50;
-    a.o.hessian_every = 500;
-    a.o.hessian_n = 500;
+    a.o.eval_every = 100;
+    a.o.hessian_every = 250;
     a.o.lanczos_steps = 20;
     a.max_work = 1e13;
     a.pmode = CLI_PROGRESS_AUTO;
@@ -465,7 +479,12 @@ int cli_experiment_adam_nag(int argc, char **argv)
         goto done;
     }
     a.o.eval_n = a.eval_n > 0 ? a.eval_n : a.ntrain;
-    if (a.o.eval_n > a.ntrain || a.o.hessian_n > a.ntrain)
+    if (a.hessian_n > 0)
+        a.o.hessian_n = a.hessian_n;
+    else
+        a.o.hessian_n = FLINT_MIN(500, a.ntrain);
+    if (a.o.eval_n > a.ntrain
+        || (a.o.hessian_every > 0 && a.o.hessian_n > a.ntrain))
     {
         st = cli_usage(SUB, "--eval-n and --hessian-n: expected at most "
                        "--train %ld", (long) a.ntrain);

@@ -313,6 +313,20 @@ static void csv_num(FILE *f, double v)
         fprintf(f, ",%.17g", v);
 }
 
+/* A value that was measured: a diverged run's NaN or infinity is written
+   as nan, inf or -inf, not left empty (empty: not measured). */
+static void csv_meas(FILE *f, double v, int measured)
+{
+    if (!measured)
+        fputc(',', f);
+    else if (isnan(v))
+        fputs(",nan", f);
+    else if (isinf(v))
+        fputs(v > 0 ? ",inf" : ",-inf", f);
+    else
+        fprintf(f, ",%.17g", v);
+}
+
 /* An exact constant in the CSV: its decimal as given is in the setting's
    text; here the exact value as p/q (or an integer). */
 static void csv_q(FILE *f, const fmpq_t q, int used)
@@ -345,13 +359,13 @@ void cpwl_experiment_csv_row(FILE *f, const cpwl_experiment_cmp_t C,
     csv_q(f, S->xi, adam);
     fprintf(f, ",%s,%ld", prec == CPWL_MLP_FLOAT ? "float" : "double",
             (long) r->t);
-    csv_num(f, r->train_loss);
-    csv_num(f, r->test_loss);
-    csv_num(f, r->grad_norm);
-    csv_num(f, r->lambda_min);
-    csv_num(f, r->lambda_max);
-    csv_num(f, r->res_min);
-    csv_num(f, r->res_max);
+    csv_meas(f, r->train_loss, 1);
+    csv_meas(f, r->test_loss, r->have_test);
+    csv_meas(f, r->grad_norm, 1);
+    csv_meas(f, r->lambda_min, r->have_hessian);
+    csv_meas(f, r->lambda_max, r->have_hessian);
+    csv_meas(f, r->res_min, r->have_hessian);
+    csv_meas(f, r->res_max, r->have_hessian);
     fprintf(f, ",%.3f\n", r->seconds);
 }
 
@@ -362,7 +376,7 @@ static const cpwl_experiment_row *cmp_last_hess(const cpwl_experiment_cmp_t
 {
     slong i;
     for (i = C->nrows[k] - 1; i >= 0; i--)
-        if (!isnan(C->rows[k][i].lambda_min))
+        if (C->rows[k][i].have_hessian)
             return C->rows[k] + i;
     return NULL;
 }

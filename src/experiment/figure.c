@@ -318,7 +318,8 @@ int cpwl_experiment_plot(FILE *f, const char *path,
 
     width = width <= 0 ? 800 : width;
     height = height <= 0 ? 500 : height;
-    width = FLINT_MIN(FLINT_MAX(width, CPWL_DRAW_MIN_SIZE), CPWL_DRAW_MAX_SIZE);
+    width = FLINT_MIN(FLINT_MAX(width, CPWL_DRAW_MIN_SIZE),
+                      CPWL_DRAW_MAX_SIZE);
     height = FLINT_MIN(FLINT_MAX(height, CPWL_DRAW_MIN_SIZE),
                        CPWL_DRAW_MAX_SIZE);
     st.f = f;
@@ -395,7 +396,7 @@ int cpwl_experiment_cmp_plot(FILE *f, const char *path,
                     : which == 1 ? r[k].grad_norm : r[k].lambda_min;
                 /* lambda_min is measured on fewer rows: skip the rest
                    rather than leave gaps */
-                if (which == 2 && isnan(v))
+                if (which == 2 && !r[k].have_hessian)
                     continue;
                 x[i] = (double) r[k].t;
                 y[i++] = v;

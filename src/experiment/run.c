@@ -5,13 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "cpwl/experiment.h"
-#include "cpwl/arbcompat.h"
-#if defined(__has_include)
-#if __has_include("cpwl/lanczos.h")
 #include "cpwl/lanczos.h"
-#define EXP_HAVE_LANCZOS 1
-#endif
-#endif
 
 void cpwl_experiment_opts_init(cpwl_experiment_opts *o)
 {
@@ -146,7 +140,6 @@ typedef struct
 }
 exp_run;
 
-#ifdef EXP_HAVE_LANCZOS
 typedef struct
 {
     exp_run *R;
@@ -160,11 +153,9 @@ static int exp_hvp(double *y, const double *x, void *data, cpwl_err_t e)
     return cpwl_mlp_hvp_d(y, R->wh, x, R->D->train, NULL, NULL,
                           R->o->hessian_n, CPWL_MLP_SQUARED, R->Md, e);
 }
-#endif
 
 static int exp_hessian(cpwl_experiment_row *r, exp_run *R, cpwl_err_t e)
 {
-#ifdef EXP_HAVE_LANCZOS
     cpwl_lanczos_result_t L;
     exp_hop H;
     slong j;
@@ -188,13 +179,6 @@ static int exp_hessian(cpwl_experiment_row *r, exp_run *R, cpwl_err_t e)
     r->res_max = L->res_max;
     cpwl_lanczos_result_clear(L);
     return CPWL_OK;
-#else
-    (void) r;
-    (void) R;
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL,
-                        "Hessian eigenvalues asked but this build has no "
-                        "module lanczos");
-#endif
 }
 
 static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
@@ -204,6 +188,8 @@ static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
     const cpwl_experiment_data *D = R->D;
     int st;
     r->t = t;
+    r->have_test = D->ntest > 0;
+    r->have_hessian = 0;
     r->test_loss = r->lambda_min = r->lambda_max = NAN;
     r->res_min = r->res_max = NAN;
     if (R->wf != NULL)
@@ -222,8 +208,13 @@ static int exp_measure(cpwl_experiment_row *r, exp_run *R, slong t,
             st = cpwl_experiment_loss_d(&r->test_loss, NULL, R->wd,
                                         D->test, D->ntest, R->M, e);
     }
-    if (st == CPWL_OK && hessian)
+    /* a diverged run (loss not finite) has no Hessian to speak of: the
+       products would not be finite, which module lanczos refuses */
+    if (st == CPWL_OK && hessian && isfinite(r->train_loss))
+    {
         st = exp_hessian(r, R, e);
+        r->have_hessian = st == CPWL_OK;
+    }
     r->seconds = exp_now() - R->t0;
     return st;
 }
