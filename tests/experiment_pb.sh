@@ -113,7 +113,7 @@ if [ -z "$CPWL_WRAP" ]; then
     interrupt "$pid"
     why=""
     [ "$status" -eq 130 ] || why="$why exit status $status, expected 130;"
-    grep -q 'interrupted after' "$tmp/err" || why="$why no message;"
+    grep -q 'interrupted' "$tmp/err" || why="$why no message;"
     [ -s "$tmp/out" ] && why="$why a report on stdout;"
     report "Ctrl-C: exit 130, a message, no report" "$why"
 else

@@ -528,11 +528,21 @@ int cli_experiment_pacbayes(int argc, char **argv)
         r.widths[nh + 1] = k;
     }
 
-    /* The data. */
+    /* The data (Ctrl-C caught from here on: reading the files may take
+       seconds, and an interrupt then stops before training). */
+    cli_catch_sigint(&old);
+    caught = 1;
     if (load(Dtr, a.data, "train", cls, k, a.ntrain, e) != CPWL_OK
         || load(Dte, a.data, "test", cls, k, a.ntest, e) != CPWL_OK)
     {
         st = cli_fail(SUB, e);
+        goto done;
+    }
+    if (cli_interrupted)
+    {
+        fprintf(stderr, "cpwl %s: interrupted after reading the data, before "
+                "training\n", SUB);
+        st = CLI_EXIT_INTERRUPTED;
         goto done;
     }
     if (Dtr->d != 784)
@@ -592,8 +602,6 @@ int cli_experiment_pacbayes(int argc, char **argv)
     cpwl_optim_algo_from_str(o, a.algo);
     fmpq_set(o->lr, a.lr);
     fmpq_set(o->momentum, a.momentum);
-    cli_catch_sigint(&old);
-    caught = 1;
     memset(&X, 0, sizeof X);
     X.total = a.steps > 0 ? a.steps : a.epochs * (r.m / a.batch);
     cli_progress_init(&X.ps, SUB, a.pmode);
