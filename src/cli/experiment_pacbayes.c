@@ -311,11 +311,26 @@ static void cert_progress(void *data, slong done, slong total)
                           cli_progress_rate(rate, (double) done, p->start));
 }
 
+/* mkdir -p: `make experiments` writes into experiments/pacbayes of a
+   fresh tree. */
 static int pb_mkdir(const char *path)
 {
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return cli_usage(SUB, "--out: cannot create %s: %s", path,
-                         strerror(errno));
+    char buf[4096];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return cli_usage(SUB, "--out: expected a directory name of 1 to %d "
+                         "bytes", (int) sizeof buf - 1);
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++)
+        if (buf[i] == '/' || buf[i] == '\0')
+        {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cli_usage(SUB, "--out: cannot create %s: %s", buf,
+                                 strerror(errno));
+            buf[i] = c;
+        }
     return CPWL_OK;
 }
 
