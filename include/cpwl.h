@@ -42,5 +42,6 @@
 #include "cpwl/idx.h"
 #include "cpwl/dataset.h"
 #include "cpwl/experiment.h"
+#include "cpwl/pbtrain.h"
 
 #endif
