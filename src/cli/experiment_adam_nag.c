@@ -415,7 +415,7 @@ int cli_experiment_adam_nag(int argc, char **argv)
     a.adam_lr = "1e-3";
     a.adam_xi = "1e-8,1e-4,1e-1";
     a.adam_b1 = "0.9,0.99";
-    a.nag_lr = "1e-2,1e-3,1e-4";
+    a.nag_lr = "1e-3,3e-4,1e-4,3e-5";
     a.nag_mom = "0.9,0.99";
     a.ntrain = 10000;
     a.ntest = 2000;
