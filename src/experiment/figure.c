@@ -11,6 +11,7 @@
 #include "cpwl/experiment.h"
 #include "cpwl/draw.h"
 #include "draw_impl.h"
+#include "cairo_out.h"
 
 typedef struct
 {
@@ -283,24 +284,22 @@ static void fig_draw(cairo_t *cr, const cpwl_experiment_series *S, slong n,
     }
 }
 
+/* The arguments of fig_draw, for _cpwl_cairo_write. */
 typedef struct
 {
-    FILE *f;
-    int err;
+    const cpwl_experiment_series *S;
+    slong n;
+    const char *title, *xlabel, *ylabel;
+    int logy;
 }
-fig_stream;
+fig_args;
 
-static cairo_status_t fig_write(void *closure, const unsigned char *data,
-                                unsigned int length)
+static void fig_draw_cb(cairo_t *cr, int width, int height, void *data)
 {
-    fig_stream *st = closure;
-    errno = 0;
-    if (fwrite(data, 1, length, st->f) != length)
-    {
-        st->err = errno != 0 ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
+    const fig_args *a = data;
+
+    fig_draw(cr, a->S, a->n, width, height, a->title, a->xlabel, a->ylabel,
+             a->logy);
 }
 
 int cpwl_experiment_plot(FILE *f, const char *path,
@@ -310,11 +309,7 @@ int cpwl_experiment_plot(FILE *f, const char *path,
                          const char *ylabel, int logy, int width,
                          int height, cpwl_err_t e)
 {
-    fig_stream st;
-    cairo_surface_t *surf;
-    cairo_t *cr;
-    cairo_status_t status;
-    char q[CPWL_ERR_QUOTE_SIZE];
+    fig_args args;
 
     width = width <= 0 ? 800 : width;
     height = height <= 0 ? 500 : height;
@@ -322,36 +317,14 @@ int cpwl_experiment_plot(FILE *f, const char *path,
                       CPWL_DRAW_MAX_SIZE);
     height = FLINT_MIN(FLINT_MAX(height, CPWL_DRAW_MIN_SIZE),
                        CPWL_DRAW_MAX_SIZE);
-    st.f = f;
-    st.err = 0;
-    if (fmt == CPWL_EXPERIMENT_SVG)
-    {
-        surf = cairo_svg_surface_create_for_stream(fig_write, &st, width,
-                                                   height);
-#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
-        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
-#endif
-    }
-    else
-        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-    cr = cairo_create(surf);
-    fig_draw(cr, S, n, width, height, title, xlabel, ylabel, logy);
-    status = cairo_status(cr);
-    cairo_destroy(cr);
-    if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_EXPERIMENT_PNG)
-        status = cairo_surface_write_to_png_stream(surf, fig_write, &st);
-    cairo_surface_finish(surf);
-    if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (status == CAIRO_STATUS_SUCCESS)
-        return CPWL_OK;
-    cpwl_err_quote(q, sizeof(q), path, strlen(path));
-    if (status == CAIRO_STATUS_WRITE_ERROR)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
-                            strerror(st.err != 0 ? st.err : EIO));
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
-                        cairo_status_to_string(status));
+    args.S = S;
+    args.n = n;
+    args.title = title;
+    args.xlabel = xlabel;
+    args.ylabel = ylabel;
+    args.logy = logy;
+    return _cpwl_cairo_write(f, path, fmt == CPWL_EXPERIMENT_SVG, width,
+                             height, fig_draw_cb, &args, e);
 }
 
 int cpwl_experiment_cmp_plot(FILE *f, const char *path,

@@ -12,6 +12,7 @@
 #include "cpwl/trace.h"
 #include "cpwl/draw.h"
 #include "draw_impl.h"
+#include "cairo_out.h"
 
 /* One curve of one panel: per recorded point the midpoint and the ends
    (NAN when unknown or not positive: a gap in the curve). */
@@ -311,24 +312,22 @@ static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
     }
 }
 
+/* The arguments of plot_draw, for _cpwl_cairo_write. */
 typedef struct
 {
-    FILE *f;
-    int err;
+    const cpwl_trace_struct *T;
+    slong n;
+    const char *title, *label_f, *label_g;
+    const fmpq *fstar;
 }
-plot_stream;
+plot_args;
 
-static cairo_status_t plot_write(void *closure, const unsigned char *data,
-                                 unsigned int length)
+static void plot_draw_cb(cairo_t *cr, int width, int height, void *data)
 {
-    plot_stream *st = closure;
-    errno = 0;
-    if (fwrite(data, 1, length, st->f) != length)
-    {
-        st->err = errno != 0 ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
+    const plot_args *a = data;
+
+    plot_draw(cr, a->T, a->n, width, height, a->title, a->fstar, a->label_f,
+              a->label_g);
 }
 
 int cpwl_trace_plot(FILE *f, const char *path, cpwl_trace_format fmt,
@@ -346,11 +345,7 @@ int cpwl_trace_plot_labels(FILE *f, const char *path,
                            const fmpq *fstar, const char *label_f,
                            const char *label_g, cpwl_err_t e)
 {
-    plot_stream st;
-    cairo_surface_t *surf;
-    cairo_t *cr;
-    cairo_status_t status;
-    char q[CPWL_ERR_QUOTE_SIZE];
+    plot_args args;
 
     if (width <= 0)
         width = 800;
@@ -359,34 +354,12 @@ int cpwl_trace_plot_labels(FILE *f, const char *path,
     width = FLINT_MIN(FLINT_MAX(width, CPWL_DRAW_MIN_SIZE), CPWL_DRAW_MAX_SIZE);
     height = FLINT_MIN(FLINT_MAX(height, CPWL_DRAW_MIN_SIZE),
                        CPWL_DRAW_MAX_SIZE);
-    st.f = f;
-    st.err = 0;
-    if (fmt == CPWL_TRACE_SVG)
-    {
-        surf = cairo_svg_surface_create_for_stream(plot_write, &st, width,
-                                                   height);
-#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
-        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
-#endif
-    }
-    else
-        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-    cr = cairo_create(surf);
-    plot_draw(cr, T, n, width, height, title, fstar, label_f, label_g);
-    status = cairo_status(cr);
-    cairo_destroy(cr);
-    if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_TRACE_PNG)
-        status = cairo_surface_write_to_png_stream(surf, plot_write, &st);
-    cairo_surface_finish(surf);
-    if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (status == CAIRO_STATUS_SUCCESS)
-        return CPWL_OK;
-    cpwl_err_quote(q, sizeof(q), path, strlen(path));
-    if (status == CAIRO_STATUS_WRITE_ERROR)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
-                            strerror(st.err != 0 ? st.err : EIO));
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
-                        cairo_status_to_string(status));
+    args.T = T;
+    args.n = n;
+    args.title = title;
+    args.fstar = fstar;
+    args.label_f = label_f;
+    args.label_g = label_g;
+    return _cpwl_cairo_write(f, path, fmt == CPWL_TRACE_SVG, width, height,
+                             plot_draw_cb, &args, e);
 }
