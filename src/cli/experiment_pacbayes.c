@@ -574,6 +574,13 @@ int cli_experiment_pacbayes(int argc, char **argv)
                        "points", (long) a.batch, (long) r.m);
         goto done;
     }
+    if (r.mtest < 1)
+    {
+        /* found before training: the test error divides by it */
+        st = cli_usage(SUB, "the test set has no points of the classes %s",
+                       a.classes);
+        goto done;
+    }
     if (r.m < 8)
     {
         st = cli_usage(SUB, "the Maurer bound needs at least 8 training "
