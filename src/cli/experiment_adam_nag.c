@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cpwl/num.h"
 #include "experiment.h"
 #include "cpwl/dataset.h"
@@ -285,29 +284,6 @@ static int an_stop(void *data)
     return cli_interrupted != 0;
 }
 
-/* mkdir -p: every missing directory of path (experiments/adam-vs-nag on
-   a fresh tree). */
-static int an_mkdir(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return cli_usage(SUB, "--out: expected a directory name of 1 to "
-                         "%d bytes", (int) sizeof buf - 1);
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0')
-        {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cli_usage(SUB, "cannot create the directory %s: %s",
-                                 buf, strerror(errno));
-            buf[i] = c;
-        }
-    return CPWL_OK;
-}
-
 /* "adam b1=0.9" -> "adam-b1-0.9": a file name. */
 static void an_slug(char *d, size_t size, const char *s)
 {
@@ -532,10 +508,10 @@ int cli_experiment_adam_nag(int argc, char **argv)
     D.test_f = test_f;
 
     /* the files */
-    if ((st = an_mkdir(a.out)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, a.out)) != CPWL_OK)
         goto done;
     snprintf(path, sizeof path, "%s/checkpoints", a.out);
-    if ((st = an_mkdir(path)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, path)) != CPWL_OK)
         goto done;
     snprintf(path, sizeof path, "%s/runs.csv", a.out);
     if ((X.csv = fopen(path, "w")) == NULL)

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cpwl/num.h"
 #include "cpwl/dataset.h"
 #include "experiment.h"
@@ -311,29 +310,6 @@ static void cert_progress(void *data, slong done, slong total)
                           cli_progress_rate(rate, (double) done, p->start));
 }
 
-/* mkdir -p: `make experiments` writes into experiments/pacbayes of a
-   fresh tree. */
-static int pb_mkdir(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return cli_usage(SUB, "--out: expected a directory name of 1 to %d "
-                         "bytes", (int) sizeof buf - 1);
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0')
-        {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cli_usage(SUB, "--out: cannot create %s: %s", buf,
-                                 strerror(errno));
-            buf[i] = c;
-        }
-    return CPWL_OK;
-}
-
 /* Everything reported. */
 typedef struct
 {
@@ -609,7 +585,7 @@ int cli_experiment_pacbayes(int argc, char **argv)
     Xte = flint_malloc(FLINT_MAX(r.mtest, 1) * 784 * sizeof(double));
     cpwl_dataset_get_d(Xtr, Dtr);
     cpwl_dataset_get_d(Xte, Dte);
-    if ((st = pb_mkdir(a.out)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, a.out)) != CPWL_OK)
         goto done;
 
     /* Training. */
