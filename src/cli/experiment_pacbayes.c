@@ -661,17 +661,19 @@ int cli_experiment_pacbayes(int argc, char **argv)
                               X.ps.on ? cert_progress : NULL, &X.ps, e);
     r.cert_s = cli_now() - t0;
     cli_progress_end(&X.ps);
-    if (st != CPWL_OK)
-    {
-        st = cli_fail(SUB, e);
-        goto done;
-    }
-    if (C->R->stopped)
+    /* Ctrl-C before the first draw makes the certificate an error
+       (nothing certified): still an interruption, exit 130. */
+    if (C->R->stopped || (st != CPWL_OK && cli_interrupted))
     {
         fprintf(stderr, "cpwl %s: interrupted after %ld of %ld networks: no "
                 "report written\n", SUB, (long) C->R->samples,
                 (long) a.samples);
         st = CLI_EXIT_INTERRUPTED;
+        goto done;
+    }
+    if (st != CPWL_OK)
+    {
+        st = cli_fail(SUB, e);
         goto done;
     }
 
@@ -704,7 +706,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         goto done;
     }
     report(f, 1, &a, &r, C);
-    fclose(f);
+    if ((ferror(f) | fclose(f)) != 0)
+    {
+        st = cli_usage(SUB, "--out: cannot write %s: %s", path,
+                       strerror(errno));
+        goto done;
+    }
     snprintf(path, sizeof path, "%s/result.txt", a.out);
     if ((f = fopen(path, "w")) == NULL)
     {
@@ -713,7 +720,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         goto done;
     }
     report(f, 0, &a, &r, C);
-    fclose(f);
+    if ((ferror(f) | fclose(f)) != 0)
+    {
+        st = cli_usage(SUB, "--out: cannot write %s: %s", path,
+                       strerror(errno));
+        goto done;
+    }
     st = cli_finish_stdout(SUB, CPWL_OK);
 done:
     if (caught)
