@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cpwl/dist.h"
 #include "cpwl/lanczos.h"
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
@@ -54,10 +55,7 @@ int cpwl_lanczos_have_lapacke(void)
 
 static double splitmix_unit(uint64_t *s)
 {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
+    uint64_t z = cpwl_dist_rand(s);
     /* 53 random bits: a uniform double in [-1, 1) */
     return (double) (z >> 11) * 0x1.0p-52 - 1.0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cpwl/dist.h"
 #include "cpwl/experiment.h"
 #include "cpwl/lanczos.h"
 
@@ -21,14 +22,6 @@ void cpwl_experiment_opts_init(cpwl_experiment_opts *o)
     o->seed = 0;
 }
 
-static uint64_t exp_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Fisher-Yates with splitmix64 (the modulo bias, below 2^-40 for any
    data set that fits in memory, does not matter to a permutation of
    training points; what matters is that it is the same on every run). */
@@ -39,7 +32,7 @@ static void exp_permute(slong *p, slong n, uint64_t *s)
         p[i] = i;
     for (i = n - 1; i > 0; i--)
     {
-        j = (slong) (exp_next(s) % (uint64_t) (i + 1));
+        j = (slong) (cpwl_dist_rand(s) % (uint64_t) (i + 1));
         t = p[i];
         p[i] = p[j];
         p[j] = t;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cpwl/dist.h"
 #include "cpwl/ieee.h"
 #include "cpwl/mlp.h"
 #include "mlp_int.h"
@@ -179,14 +180,6 @@ slong cpwl_mlp_parse_shape(slong *widths, slong max, const char *s,
     return k - 1;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 void cpwl_mlp_init_params_d(double *w, const cpwl_mlp_t M, uint64_t seed)
 {
     uint64_t st = seed;
@@ -200,7 +193,7 @@ void cpwl_mlp_init_params_d(double *w, const cpwl_mlp_t M, uint64_t seed)
         {
             /* u in [0, 1) with 53 random bits; 2u - 1 and the product by
                s stay in [-s, s] (rounding is monotone and s*(+-1) = +-s) */
-            double u = (double) (splitmix64(&st) >> 11) * 0x1.0p-53;
+            double u = (double) (cpwl_dist_rand(&st) >> 11) * 0x1.0p-53;
             w[k++] = s * (2.0 * u - 1.0);
         }
         for (i = 0; i < M->width[l]; i++)
@@ -218,7 +211,7 @@ void cpwl_mlp_init_params_f(float *w, const cpwl_mlp_t M, uint64_t seed)
         double s = sqrt(6.0 / (double) M->width[l - 1]);
         for (i = 0; i < nw; i++)
         {
-            double u = (double) (splitmix64(&st) >> 11) * 0x1.0p-53;
+            double u = (double) (cpwl_dist_rand(&st) >> 11) * 0x1.0p-53;
             w[k++] = (float) (s * (2.0 * u - 1.0));
         }
         for (i = 0; i < M->width[l]; i++)
