@@ -208,6 +208,13 @@ static int an_load(double **X, float **Xf, slong *n, const char *dir,
     int st;
     cpwl_dataset_init(D);
     st = cpwl_dataset_fashion_mnist(D, dir, part, max, e);
+    /* the shapes and the buffers below are of 784 coordinates */
+    if (st == CPWL_OK && D->d != 784)
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "--data %s: expected 28 x 28 "
+                          "images (784 coordinates) in the %s set, got %ld "
+                          "coordinates", dir != NULL ? dir
+                          : CPWL_DATASET_FASHION_MNIST_DIR, part,
+                          (long) D->d);
     if (st == CPWL_OK)
     {
         *n = D->n;
