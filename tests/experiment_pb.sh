@@ -35,6 +35,19 @@ call experiment pacbayes --optimizer adam --out "$tmp/b"
 bad "unknown optimizer" "heavy-ball or nag"
 call experiment pacbayes --frobnicate
 bad "unknown option" "frobnicate"
+# Training images 28 x 28, test images 2 x 2 (uncompressed IDX files):
+# refused, not read as 784 coordinates past their end.
+mkdir "$tmp/mixed"
+{ printf '\000\000\010\003\000\000\000\002\000\000\000\034\000\000\000\034'
+  head -c 1568 /dev/zero; } >"$tmp/mixed/train-images-idx3-ubyte"
+printf '\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002'\
+'\001\002\003\004\005\006\007\010' >"$tmp/mixed/t10k-images-idx3-ubyte"
+for p in train t10k; do
+    printf '\000\000\010\001\000\000\000\002\000\001' \
+        >"$tmp/mixed/$p-labels-idx1-ubyte"
+done
+call experiment pacbayes --data "$tmp/mixed" --batch 1 --out "$tmp/b"
+bad "test images not 28 x 28" "28 x 28" "in the test set"
 call experiment pacbayes --data "$tmp/nowhere" --out "$tmp/b"
 bad "missing data names the Debian package" "dataset-fashion-mnist"
 

@@ -536,10 +536,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         st = CLI_EXIT_INTERRUPTED;
         goto done;
     }
-    if (Dtr->d != 784)
+    if (Dtr->d != 784 || Dte->d != 784)
     {
+        /* the test set too: its buffer below has 784 per point */
         st = cli_usage(SUB, "--data: expected 28 x 28 images, got %ld "
-                       "coordinates", (long) Dtr->d);
+                       "coordinates in the %s set", (long) (Dtr->d != 784
+                       ? Dtr->d : Dte->d), Dtr->d != 784 ? "train" : "test");
         goto done;
     }
     r.m = Dtr->n;
