@@ -249,7 +249,10 @@ static int parse_classes(int *cls, slong *k, const char *s)
         long v;
         errno = 0;
         v = strtol(p, &end, 10);
-        if (end == p || errno != 0 || v < 0 || v > 9 || *k == 10
+        /* digits only: strtol's blanks and signs would reach the JSON
+           report's "classes" string as they are */
+        if (*p < '0' || *p > '9' || end == p || errno != 0 || v < 0
+            || v > 9 || *k == 10
             || (*end != ',' && *end != '\0'))
             return cli_usage(SUB, "--classes: expected a comma list of "
                              "distinct classes 0 to 9 or \"all\", got "
