@@ -50,6 +50,19 @@ for p in train t10k; do
 done
 call experiment pacbayes --data "$tmp/mixed" --batch 1 --out "$tmp/b"
 bad "test images not 28 x 28" "28 x 28" "in the test set"
+# A test set without the classes 0, 1 (two images of class 5): refused
+# before training, not a division by 0 after it.
+mkdir "$tmp/noclass"
+{ printf '\000\000\010\003\000\000\000\010\000\000\000\034\000\000\000\034'
+  head -c 6272 /dev/zero; } >"$tmp/noclass/train-images-idx3-ubyte"
+printf '\000\000\010\001\000\000\000\010\000\001\000\001\000\001\000\001' \
+    >"$tmp/noclass/train-labels-idx1-ubyte"
+{ printf '\000\000\010\003\000\000\000\002\000\000\000\034\000\000\000\034'
+  head -c 1568 /dev/zero; } >"$tmp/noclass/t10k-images-idx3-ubyte"
+printf '\000\000\010\001\000\000\000\002\005\005' \
+    >"$tmp/noclass/t10k-labels-idx1-ubyte"
+call experiment pacbayes --data "$tmp/noclass" --batch 2 --out "$tmp/b"
+bad "a test set without the classes" "test set has no points"
 call experiment pacbayes --data "$tmp/nowhere" --out "$tmp/b"
 bad "missing data names the Debian package" "dataset-fashion-mnist"
 
