@@ -56,6 +56,22 @@ why=""
 [ "$st" -eq 2 ] || why="status $st, expected 2"
 grep -q "dataset-fashion-mnist" "$tmp/err" || why="$why; no package named: $(cat "$tmp/err")"
 report "missing data directory names the Debian package" "$why"
+# Images that are not 28 x 28 (two 2 x 2 images, uncompressed IDX):
+# refused, not read as 784 coordinates past their end.
+mkdir "$tmp/small"
+for p in train t10k; do
+    printf '\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002'\
+'\001\002\003\004\005\006\007\010' >"$tmp/small/$p-images-idx3-ubyte"
+    printf '\000\000\010\001\000\000\000\002\000\001' \
+        >"$tmp/small/$p-labels-idx1-ubyte"
+done
+run experiment adam-vs-nag --data "$tmp/small" --out "$tmp/bad" --train 2 \
+    --test 2 --batch 1 --steps 1 --hessian-every 0 >"$tmp/out" 2>"$tmp/err"
+st=$?
+why=""
+[ "$st" -eq 2 ] || why="status $st, expected 2"
+grep -q "expected 28 x 28 images" "$tmp/err" || why="$why; stderr: $(head -c 300 "$tmp/err")"
+report "images of 4 pixels refused" "$why"
 run experiment frobnicate >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && report "unknown action" "" || report "unknown action" "not 2"
 
@@ -156,7 +172,7 @@ if [ -z "$CPWL_WRAP" ]; then
     pid=$!
     wait_catching "$pid"
     i=0
-    while [ "$i" -lt 200 ] && [ "$(wc -l <"$tmp/int/runs.csv" 2>/dev/null || echo 0)" -lt 5 ]; do
+    while [ "$i" -lt 200 ] && [ "$(wc -l 2>/dev/null <"$tmp/int/runs.csv" || echo 0)" -lt 5 ]; do
         sleep 0.05
         i=$((i + 1))
     done

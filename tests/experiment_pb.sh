@@ -21,6 +21,8 @@ call experiment pacbayes --classes 3 --out "$tmp/b"
 bad "one class" "classes" "at least two"
 call experiment pacbayes --classes 0,11 --out "$tmp/b"
 bad "class out of range" "classes" "0 to 9"
+call experiment pacbayes --classes "0, 1" --out "$tmp/b"
+bad "a blank in the classes" "classes" "0 to 9"
 call experiment pacbayes --hidden 10-0 --out "$tmp/b"
 bad "zero width" "hidden"
 call experiment pacbayes --objective fancy --out "$tmp/b"
@@ -35,6 +37,32 @@ call experiment pacbayes --optimizer adam --out "$tmp/b"
 bad "unknown optimizer" "heavy-ball or nag"
 call experiment pacbayes --frobnicate
 bad "unknown option" "frobnicate"
+# Training images 28 x 28, test images 2 x 2 (uncompressed IDX files):
+# refused, not read as 784 coordinates past their end.
+mkdir "$tmp/mixed"
+{ printf '\000\000\010\003\000\000\000\002\000\000\000\034\000\000\000\034'
+  head -c 1568 /dev/zero; } >"$tmp/mixed/train-images-idx3-ubyte"
+printf '\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002'\
+'\001\002\003\004\005\006\007\010' >"$tmp/mixed/t10k-images-idx3-ubyte"
+for p in train t10k; do
+    printf '\000\000\010\001\000\000\000\002\000\001' \
+        >"$tmp/mixed/$p-labels-idx1-ubyte"
+done
+call experiment pacbayes --data "$tmp/mixed" --batch 1 --out "$tmp/b"
+bad "test images not 28 x 28" "28 x 28" "in the test set"
+# A test set without the classes 0, 1 (two images of class 5): refused
+# before training, not a division by 0 after it.
+mkdir "$tmp/noclass"
+{ printf '\000\000\010\003\000\000\000\010\000\000\000\034\000\000\000\034'
+  head -c 6272 /dev/zero; } >"$tmp/noclass/train-images-idx3-ubyte"
+printf '\000\000\010\001\000\000\000\010\000\001\000\001\000\001\000\001' \
+    >"$tmp/noclass/train-labels-idx1-ubyte"
+{ printf '\000\000\010\003\000\000\000\002\000\000\000\034\000\000\000\034'
+  head -c 1568 /dev/zero; } >"$tmp/noclass/t10k-images-idx3-ubyte"
+printf '\000\000\010\001\000\000\000\002\005\005' \
+    >"$tmp/noclass/t10k-labels-idx1-ubyte"
+call experiment pacbayes --data "$tmp/noclass" --batch 2 --out "$tmp/b"
+bad "a test set without the classes" "test set has no points"
 call experiment pacbayes --data "$tmp/nowhere" --out "$tmp/b"
 bad "missing data names the Debian package" "dataset-fashion-mnist"
 

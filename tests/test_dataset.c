@@ -390,6 +390,18 @@ START_TEST(test_files)
                   e->msg);
     cpwl_err_clear(e);
     cpwl_err_init(e);
+    /* no images of 2^32 - 1 squared pixels: rows x columns overflows */
+    {
+        slong z3[3] = { 0, 4294967295, 4294967295 }, z1[1] = { 0 };
+        write_ubyte(im, z3, 3, NULL, 0);
+        write_ubyte(lb, z1, 1, lab, 0);
+        ck_assert_int_eq(cpwl_dataset_read_idx(D, im, lb, -1, e),
+                         CPWL_ERR_INPUT);
+        ck_assert_msg(strstr(e->msg, "images of 4294967295 x 4294967295 "
+                             "pixels are too large") != NULL, "%s", e->msg);
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
+    }
 
     /* Fashion-MNIST's names, uncompressed, in a directory of the test */
     tmp_path(im, sizeof(im), "t10k-images-idx3-ubyte");

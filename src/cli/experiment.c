@@ -1,6 +1,8 @@
 /* cpwl experiment ACTION: dispatch to the actions (one file each). */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "experiment.h"
 
 const char cli_experiment_usage[] =
@@ -48,7 +50,8 @@ const char cli_experiment_usage[] =
     "                       ADAM's grid (defaults 1e-3; 1e-8,1e-4,1e-1;\n"
     "                       0.9,0.99; beta2 = 0.999)\n"
     "  --nag-lr LIST, --nag-momentum LIST\n"
-    "                       NAG's grid (defaults 1e-2,1e-3,1e-4; 0.9,0.99)\n"
+    "                       NAG's grid (defaults 1e-3,3e-4,1e-4,3e-5;\n"
+    "                       0.9,0.99)\n"
     "  --seed S             initial weights and batches (default 0)\n"
     "  --out DIR            output directory, created with its parents\n"
     "                       (default experiments/adam-vs-nag)\n"
@@ -104,4 +107,25 @@ int cmd_experiment(int argc, char **argv)
             return a->run(argc - 1, argv + 1);
     return cli_usage("experiment", "unknown action \"%.40s\"; expected "
                      "adam-vs-nag or pacbayes", argv[1]);
+}
+
+int cli_experiment_mkdir(const char *sub, const char *path)
+{
+    char buf[4096];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return cli_usage(sub, "--out: expected a directory name of 1 to %d "
+                         "bytes", (int) sizeof buf - 1);
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++)
+        if (buf[i] == '/' || buf[i] == '\0')
+        {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cli_usage(sub, "--out: cannot create the directory "
+                                 "%s: %s", buf, strerror(errno));
+            buf[i] = c;
+        }
+    return CPWL_OK;
 }

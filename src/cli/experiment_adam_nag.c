@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cpwl/num.h"
 #include "experiment.h"
 #include "cpwl/dataset.h"
@@ -209,6 +208,13 @@ static int an_load(double **X, float **Xf, slong *n, const char *dir,
     int st;
     cpwl_dataset_init(D);
     st = cpwl_dataset_fashion_mnist(D, dir, part, max, e);
+    /* the shapes and the buffers below are of 784 coordinates */
+    if (st == CPWL_OK && D->d != 784)
+        st = cpwl_err_set(e, CPWL_ERR_INPUT, "--data %s: expected 28 x 28 "
+                          "images (784 coordinates) in the %s set, got %ld "
+                          "coordinates", dir != NULL ? dir
+                          : CPWL_DATASET_FASHION_MNIST_DIR, part,
+                          (long) D->d);
     if (st == CPWL_OK)
     {
         *n = D->n;
@@ -283,29 +289,6 @@ static int an_stop(void *data)
 {
     (void) data;
     return cli_interrupted != 0;
-}
-
-/* mkdir -p: every missing directory of path (experiments/adam-vs-nag on
-   a fresh tree). */
-static int an_mkdir(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return cli_usage(SUB, "--out: expected a directory name of 1 to "
-                         "%d bytes", (int) sizeof buf - 1);
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0')
-        {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cli_usage(SUB, "cannot create the directory %s: %s",
-                                 buf, strerror(errno));
-            buf[i] = c;
-        }
-    return CPWL_OK;
 }
 
 /* "adam b1=0.9" -> "adam-b1-0.9": a file name. */
@@ -532,10 +515,10 @@ int cli_experiment_adam_nag(int argc, char **argv)
     D.test_f = test_f;
 
     /* the files */
-    if ((st = an_mkdir(a.out)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, a.out)) != CPWL_OK)
         goto done;
     snprintf(path, sizeof path, "%s/checkpoints", a.out);
-    if ((st = an_mkdir(path)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, path)) != CPWL_OK)
         goto done;
     snprintf(path, sizeof path, "%s/runs.csv", a.out);
     if ((X.csv = fopen(path, "w")) == NULL)

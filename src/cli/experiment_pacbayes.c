@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cpwl/num.h"
 #include "cpwl/dataset.h"
 #include "experiment.h"
@@ -250,7 +249,10 @@ static int parse_classes(int *cls, slong *k, const char *s)
         long v;
         errno = 0;
         v = strtol(p, &end, 10);
-        if (end == p || errno != 0 || v < 0 || v > 9 || *k == 10
+        /* digits only: strtol's blanks and signs would reach the JSON
+           report's "classes" string as they are */
+        if (*p < '0' || *p > '9' || end == p || errno != 0 || v < 0
+            || v > 9 || *k == 10
             || (*end != ',' && *end != '\0'))
             return cli_usage(SUB, "--classes: expected a comma list of "
                              "distinct classes 0 to 9 or \"all\", got "
@@ -309,29 +311,6 @@ static void cert_progress(void *data, slong done, slong total)
         cli_progress_line(p, "certificate: %ld/%ld networks drawn, %s",
                           (long) done, (long) total,
                           cli_progress_rate(rate, (double) done, p->start));
-}
-
-/* mkdir -p: `make experiments` writes into experiments/pacbayes of a
-   fresh tree. */
-static int pb_mkdir(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return cli_usage(SUB, "--out: expected a directory name of 1 to %d "
-                         "bytes", (int) sizeof buf - 1);
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0')
-        {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cli_usage(SUB, "--out: cannot create %s: %s", buf,
-                                 strerror(errno));
-            buf[i] = c;
-        }
-    return CPWL_OK;
 }
 
 /* Everything reported. */
@@ -560,10 +539,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         st = CLI_EXIT_INTERRUPTED;
         goto done;
     }
-    if (Dtr->d != 784)
+    if (Dtr->d != 784 || Dte->d != 784)
     {
+        /* the test set too: its buffer below has 784 per point */
         st = cli_usage(SUB, "--data: expected 28 x 28 images, got %ld "
-                       "coordinates", (long) Dtr->d);
+                       "coordinates in the %s set", (long) (Dtr->d != 784
+                       ? Dtr->d : Dte->d), Dtr->d != 784 ? "train" : "test");
         goto done;
     }
     r.m = Dtr->n;
@@ -572,6 +553,13 @@ int cli_experiment_pacbayes(int argc, char **argv)
     {
         st = cli_usage(SUB, "--batch %ld: the training set has only %ld "
                        "points", (long) a.batch, (long) r.m);
+        goto done;
+    }
+    if (r.mtest < 1)
+    {
+        /* found before training: the test error divides by it */
+        st = cli_usage(SUB, "the test set has no points of the classes %s",
+                       a.classes);
         goto done;
     }
     if (r.m < 8)
@@ -602,7 +590,7 @@ int cli_experiment_pacbayes(int argc, char **argv)
     Xte = flint_malloc(FLINT_MAX(r.mtest, 1) * 784 * sizeof(double));
     cpwl_dataset_get_d(Xtr, Dtr);
     cpwl_dataset_get_d(Xte, Dte);
-    if ((st = pb_mkdir(a.out)) != CPWL_OK)
+    if ((st = cli_experiment_mkdir(SUB, a.out)) != CPWL_OK)
         goto done;
 
     /* Training. */
@@ -678,17 +666,19 @@ int cli_experiment_pacbayes(int argc, char **argv)
                               X.ps.on ? cert_progress : NULL, &X.ps, e);
     r.cert_s = cli_now() - t0;
     cli_progress_end(&X.ps);
-    if (st != CPWL_OK)
-    {
-        st = cli_fail(SUB, e);
-        goto done;
-    }
-    if (C->R->stopped)
+    /* Ctrl-C before the first draw makes the certificate an error
+       (nothing certified): still an interruption, exit 130. */
+    if (C->R->stopped || (st != CPWL_OK && cli_interrupted))
     {
         fprintf(stderr, "cpwl %s: interrupted after %ld of %ld networks: no "
                 "report written\n", SUB, (long) C->R->samples,
                 (long) a.samples);
         st = CLI_EXIT_INTERRUPTED;
+        goto done;
+    }
+    if (st != CPWL_OK)
+    {
+        st = cli_fail(SUB, e);
         goto done;
     }
 
@@ -721,7 +711,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         goto done;
     }
     report(f, 1, &a, &r, C);
-    fclose(f);
+    if ((ferror(f) | fclose(f)) != 0)
+    {
+        st = cli_usage(SUB, "--out: cannot write %s: %s", path,
+                       strerror(errno));
+        goto done;
+    }
     snprintf(path, sizeof path, "%s/result.txt", a.out);
     if ((f = fopen(path, "w")) == NULL)
     {
@@ -730,7 +725,12 @@ int cli_experiment_pacbayes(int argc, char **argv)
         goto done;
     }
     report(f, 0, &a, &r, C);
-    fclose(f);
+    if ((ferror(f) | fclose(f)) != 0)
+    {
+        st = cli_usage(SUB, "--out: cannot write %s: %s", path,
+                       strerror(errno));
+        goto done;
+    }
     st = cli_finish_stdout(SUB, CPWL_OK);
 done:
     if (caught)

@@ -101,6 +101,15 @@ int cpwl_dataset_read_idx(cpwl_dataset_t D, const char *images_path,
                      "(a size is 0)", images_path);
         goto out;
     }
+    /* With 0 images the reader's size limit does not bound rows x
+       columns, whose product would overflow. */
+    if (im->ndims == 3 && im->dims[1] > WORD_MAX / im->dims[2])
+    {
+        cpwl_err_set(e, CPWL_ERR_INPUT, "%s: images of %ld x %ld pixels "
+                     "are too large", images_path, (long) im->dims[1],
+                     (long) im->dims[2]);
+        goto out;
+    }
     if (cpwl_idx_read_file(lb, labels_path, max_items, e) != CPWL_OK)
         goto out;
     if (lb->type != CPWL_IDX_UBYTE || lb->ndims != 1)

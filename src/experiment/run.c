@@ -224,22 +224,24 @@ static int exp_check(const slong *widths, slong nlayers,
     if (D->ntrain < 1)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "no training points");
     if (o->steps < 0)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "steps: expected at least "
-                            "0, got %ld", (long) o->steps);
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the number of steps must "
+                            "be at least 0, got %ld", (long) o->steps);
     if (o->batch < 1 || o->batch > D->ntrain)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "batch: expected 1 to the "
-                            "number of training points %ld, got %ld",
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the batch size must be 1 "
+                            "to the number of training points %ld, got %ld",
                             (long) D->ntrain, (long) o->batch);
     if (o->eval_every < 1)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "eval-every: expected at "
-                            "least 1, got %ld", (long) o->eval_every);
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the measurement interval "
+                            "eval_every must be at least 1, got %ld",
+                            (long) o->eval_every);
     if (o->eval_n < 1 || o->eval_n > D->ntrain)
         return cpwl_err_set(e, CPWL_ERR_INPUT, "the evaluation subset: "
                             "expected 1 to %ld points, got %ld",
                             (long) D->ntrain, (long) o->eval_n);
     if (o->hessian_every < 0 || o->checkpoint_every < 0)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "hessian-every and "
-                            "checkpoint-every: expected at least 0");
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the intervals "
+                            "hessian_every and checkpoint_every must be at "
+                            "least 0");
     if (o->hessian_every > 0
         && (o->hessian_n < 1 || o->hessian_n > D->ntrain
             || o->lanczos_steps < 2))

@@ -196,7 +196,7 @@ static int MLP_FN(mlp_check_targets_) (const REAL *Y, const int *labels,
         if (labels[i] < 0 || labels[i] >= (nL == 1 ? 2 : nL))
             return cpwl_err_set(e, CPWL_ERR_INPUT,
                                 "label %d of point %ld is not a class in "
-                                "0 .. %ld", labels[i], (long) i,
+                                "0 .. %ld", labels[i], (long) i + 1,
                                 (long) (nL == 1 ? 1 : nL - 1));
     return CPWL_OK;
 }
