@@ -106,7 +106,9 @@ cpwl_experiment_row;
    message in e); stop is polled before each step: nonzero stops the run
    between steps (Ctrl-C), which then returns CPWL_OK with stopped set.
    checkpoint gets x_t as a cpwl network and as the array (double, or
-   float when prec is float), the final iterate with last = 1. */
+   float when prec is float), the final iterate with last = 1; it is not
+   called when a weight of x_t is not finite (a diverged run is no
+   network). */
 typedef struct
 {
     int (*row)(const cpwl_experiment_row *r, void *data, cpwl_err_t e);

@@ -72,7 +72,7 @@ cpwl_mlp_struct;
 typedef cpwl_mlp_struct cpwl_mlp_t[1];
 
 /* widths[0 .. nlayers]; each >= 1.  CPWL_ERR_INPUT (message in e) for a
-   bad shape or one of more than 2^31 parameters. */
+   bad shape or one of more than 2^31 - 1 parameters. */
 int cpwl_mlp_init(cpwl_mlp_t M, const slong *widths, slong nlayers,
                   cpwl_mlp_prec prec, cpwl_err_t e);
 void cpwl_mlp_clear(cpwl_mlp_t M);

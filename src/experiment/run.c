@@ -256,9 +256,15 @@ static int exp_checkpoint(exp_run *R, const cpwl_experiment_hooks *h,
                           slong t, int last, cpwl_err_t e)
 {
     cpwl_net_t net;
+    slong i;
     int st;
     if (h == NULL || h->checkpoint == NULL)
         return CPWL_OK;
+    /* the conversion would take inf and NaN as 0: a diverged run has no
+       network to write */
+    for (i = 0; i < R->M->nparams; i++)
+        if (!isfinite(R->wf != NULL ? (double) R->wf[i] : R->wd[i]))
+            return CPWL_OK;
     cpwl_net_init(net, R->n0);
     if (R->wf != NULL)
         cpwl_mlp_to_net_f(net, R->wf, R->M);

@@ -13,8 +13,8 @@
 #include "splitmix.h"
 #include "mlp_int.h"
 
-/* At most 2^31 parameters: indices then fit every BLAS's int. */
-#define MLP_MAX_PARAMS ((slong) 1 << 31)
+/* At most 2^31 - 1 parameters: indices then fit every BLAS's int. */
+#define MLP_MAX_PARAMS (((slong) 1 << 31) - 1)
 
 int cpwl_mlp_have_blas(void)
 {
@@ -41,16 +41,16 @@ int cpwl_mlp_init(cpwl_mlp_t M, const slong *widths, slong nlayers,
                             (int) prec);
     for (l = 0; l <= nlayers; l++)
         if (widths[l] < 1 || widths[l] > MLP_MAX_PARAMS)
-            return cpwl_err_set(e, CPWL_ERR_INPUT,
-                                "width %ld of layer %ld is not in 1 .. 2^31",
-                                (long) widths[l], (long) l);
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "width %ld of layer %ld "
+                                "is not in 1 .. 2^31 - 1", (long) widths[l],
+                                (long) l);
     for (l = 1; l <= nlayers; l++)
     {
         /* each term is below 2^62 + 2^31 and n stays below 2^31 here */
         n += widths[l] * widths[l - 1] + widths[l];
         if (n > MLP_MAX_PARAMS)
-            return cpwl_err_set(e, CPWL_ERR_INPUT,
-                                "the network has more than 2^31 parameters");
+            return cpwl_err_set(e, CPWL_ERR_INPUT, "the network has more "
+                                "than 2^31 - 1 parameters");
         S += widths[l];
         if (widths[l] > maxw)
             maxw = widths[l];
@@ -158,7 +158,7 @@ slong cpwl_mlp_parse_shape(slong *widths, slong max, const char *s,
         if (errno != 0 || v < 1 || v > MLP_MAX_PARAMS)
             return cpwl_err_set(e, CPWL_ERR_INPUT,
                                 "shape \"%s\": width at offset %ld is not "
-                                "in 1 .. 2^31", s, (long) (p - s)), -1;
+                                "in 1 .. 2^31 - 1", s, (long) (p - s)), -1;
         if (k >= max)
             return cpwl_err_set(e, CPWL_ERR_INPUT,
                                 "shape \"%s\": more than %ld widths", s,

@@ -155,7 +155,7 @@ static void RULE_FN(components)(RULE_S *R, RULE_T *x, const RULE_T *gv,
             RULE_MUL(s0, RULE_C(R, c_b1), m);       /* m = b1 m + (1-b1) g */
             RULE_MUL(s1, RULE_C(R, c_1mb1), g);
             RULE_ADD(m, s0, s1);
-            RULE_MUL(s0, RULE_C(R, c_b2), v);       /* v = b2 v + (1-b2)(g g) */
+            RULE_MUL(s0, RULE_C(R, c_b2), v);   /* v = b2 v + (1-b2)(g g) */
             RULE_SQR(s1, g);
             RULE_MUL(s1, RULE_C(R, c_1mb2), s1);
             RULE_ADD(v, s0, s1);
@@ -165,7 +165,7 @@ static void RULE_FN(components)(RULE_S *R, RULE_T *x, const RULE_T *gv,
                 RULE_T *vh = RULE_A(R, y) + i;
 
                 RULE_SUB(s2, RULE_C(R, c_one), RULE_C(R, p1));
-                RULE_DIV(d, m, s2);                 /* mh = m / (1 - p1), in d */
+                RULE_DIV(d, m, s2);             /* mh = m / (1 - p1), in d */
                 RULE_SUB(s2, RULE_C(R, c_one), RULE_C(R, p2));
                 RULE_DIV(vh, v, s2);                /* vh = v / (1 - p2) */
                 RULE_NONNEG(vh);
