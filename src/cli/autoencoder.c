@@ -44,14 +44,8 @@ const char cli_autoencoder_usage[] =
     "p,x_1..x_h or supports:k=K[;values=V,...][;p=P,...].  Exit status:\n"
     "0 success, 1 internal error, 2 bad input, 130 interrupted.\n";
 
-typedef struct
-{
-    const char *name;
-    int (*run)(int argc, char **argv);
-}
-ae_action;
 
-static const ae_action actions[] = {
+static const cli_action actions[] = {
     {"gen", cli_ae_gen},
     {"eval", cli_ae_eval},
     {"grad", cli_ae_grad},
@@ -62,28 +56,5 @@ static const ae_action actions[] = {
 
 int cmd_autoencoder(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}
-    };
-    const ae_action *a;
-    int c;
-
-    /* Before the action, only --help (-h). */
-    optind = 1;
-    if (argc > 1 && argv[1][0] == '-')
-    {
-        if ((c = getopt_long(2, argv, "+:h", opts, NULL)) != 'h')
-            return cli_bad_option("autoencoder", c, argv);
-        fputs(cli_autoencoder_usage, stdout);
-        return CPWL_OK;
-    }
-    if (argc < 2)
-        return cli_usage("autoencoder", "expected an action: gen, eval, "
-                         "grad, support or train");
-    for (a = actions; a->name != NULL; a++)
-        if (strcmp(a->name, argv[1]) == 0)
-            return a->run(argc - 1, argv + 1);
-    return cli_usage("autoencoder", "unknown action \"%.40s\"; expected "
-                     "gen, eval, grad, support or train", argv[1]);
+    return cli_dispatch("autoencoder", cli_autoencoder_usage, actions, "gen, eval, grad, support or train", argc, argv);
 }

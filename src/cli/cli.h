@@ -28,6 +28,22 @@ int cli_fail(const char *sub, const cpwl_err_t e);
 int cli_usage(const char *sub, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A command made of actions (cpwl pacbayes kl-inv, ...): the table ends
+   with {NULL, NULL}. */
+typedef struct
+{
+    const char *name;
+    int (*run)(int argc, char **argv);
+}
+cli_action;
+
+/* Run the action argv[1] of command sub with argv + 1; before the
+   action only --help (-h), which prints usage.  expected lists the
+   actions for the messages ("kl-inv, bound, kl-gauss or certify"). */
+int cli_dispatch(const char *sub, const char *usage,
+                 const cli_action *actions, const char *expected, int argc,
+                 char **argv);
+
 /* Report what getopt_long (run with opterr = 0 and optstring ":")
    returned for a bad option: c is '?' (unknown) or ':' (value missing). */
 int cli_bad_option(const char *sub, int c, char **argv);

@@ -68,14 +68,8 @@ const char cli_experiment_usage[] =
     "Exit status: 0 success, 1 internal error, 2 bad input, 130\n"
     "interrupted.\n";
 
-typedef struct
-{
-    const char *name;
-    int (*run)(int argc, char **argv);
-}
-exp_action;
 
-static const exp_action actions[] = {
+static const cli_action actions[] = {
     {"adam-vs-nag", cli_experiment_adam_nag},
     {"pacbayes", cli_experiment_pacbayes},
     {NULL, NULL}
@@ -83,30 +77,7 @@ static const exp_action actions[] = {
 
 int cmd_experiment(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}
-    };
-    const exp_action *a;
-    int c;
-
-    /* Before the action, only --help (-h). */
-    optind = 1;
-    if (argc > 1 && argv[1][0] == '-')
-    {
-        if ((c = getopt_long(2, argv, "+:h", opts, NULL)) != 'h')
-            return cli_bad_option("experiment", c, argv);
-        fputs(cli_experiment_usage, stdout);
-        return CPWL_OK;
-    }
-    if (argc < 2)
-        return cli_usage("experiment", "expected an action: adam-vs-nag or "
-                         "pacbayes");
-    for (a = actions; a->name != NULL; a++)
-        if (strcmp(a->name, argv[1]) == 0)
-            return a->run(argc - 1, argv + 1);
-    return cli_usage("experiment", "unknown action \"%.40s\"; expected "
-                     "adam-vs-nag or pacbayes", argv[1]);
+    return cli_dispatch("experiment", cli_experiment_usage, actions, "adam-vs-nag or pacbayes", argc, argv);
 }
 
 int cli_experiment_mkdir(const char *sub, const char *path)

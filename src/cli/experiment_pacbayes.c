@@ -76,11 +76,6 @@ static int parse_double(double *x, const char *opt, const char *s, int open01)
     return CPWL_OK;
 }
 
-static int in_open01(const fmpq_t q)
-{
-    return fmpq_sgn(q) > 0 && fmpz_cmp(fmpq_numref(q), fmpq_denref(q)) < 0;
-}
-
 static int parse_args(pb_args *a, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -211,21 +206,8 @@ static int parse_args(pb_args *a, int argc, char **argv)
         return st;
     if (optind < argc)
         return cli_usage(SUB, "unexpected argument \"%.40s\"", argv[optind]);
-    if (!in_open01(a->delta))
-        return cli_usage(SUB, "--delta: expected a number in (0, 1)");
-    if (!in_open01(a->delta2))
-        return cli_usage(SUB, "--delta-samples: expected a number in (0, 1)");
-    {
-        fmpq_t t;
-        int ok;
-        fmpq_init(t);
-        fmpq_add(t, a->delta, a->delta2);
-        ok = in_open01(t);
-        fmpq_clear(t);
-        if (!ok)
-            return cli_usage(SUB, "--delta plus --delta-samples must be < 1 "
-                             "(the confidence is 1 minus their sum)");
-    }
+    if (cli_pb_check_deltas(SUB, a->delta, a->delta2) != 0)
+        return CPWL_ERR_INPUT;
     if (strcmp(a->algo, "heavy-ball") != 0 && strcmp(a->algo, "nag") != 0)
         return cli_usage(SUB, "--optimizer: expected heavy-ball or nag, got "
                          "\"%.40s\"", a->algo);

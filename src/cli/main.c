@@ -580,6 +580,34 @@ int cli_bad_option(const char *sub, int c, char **argv)
     return cli_usage(sub, "unknown option %.40s", argv[optind - 1]);
 }
 
+int cli_dispatch(const char *sub, const char *usage,
+                 const cli_action *actions, const char *expected, int argc,
+                 char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}
+    };
+    const cli_action *a;
+    int c;
+
+    optind = 1;
+    if (argc > 1 && argv[1][0] == '-')
+    {
+        if ((c = getopt_long(2, argv, "+:h", opts, NULL)) != 'h')
+            return cli_bad_option(sub, c, argv);
+        fputs(usage, stdout);
+        return CPWL_OK;
+    }
+    if (argc < 2)
+        return cli_usage(sub, "expected an action: %s", expected);
+    for (a = actions; a->name != NULL; a++)
+        if (strcmp(a->name, argv[1]) == 0)
+            return a->run(argc - 1, argv + 1);
+    return cli_usage(sub, "unknown action \"%.40s\"; expected %s", argv[1],
+                     expected);
+}
+
 /* The CLI's ONNX options, set by the pre-pass over argv (onnx_prepass):
    they apply to every network file a subcommand loads. */
 static struct

@@ -33,14 +33,8 @@ const char cli_pacbayes_usage[] =
     "Exit status: 0 success, 1 internal error, 2 bad input, 130\n"
     "interrupted.\n";
 
-typedef struct
-{
-    const char *name;
-    int (*run)(int argc, char **argv);
-}
-pb_action;
 
-static const pb_action actions[] = {
+static const cli_action actions[] = {
     {"kl-inv", cli_pb_kl_inv},
     {"bound", cli_pb_bound},
     {"kl-gauss", cli_pb_kl_gauss},
@@ -50,30 +44,32 @@ static const pb_action actions[] = {
 
 int cmd_pacbayes(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}
-    };
-    const pb_action *a;
-    int c;
+    return cli_dispatch("pacbayes", cli_pacbayes_usage, actions, "kl-inv, bound, kl-gauss or certify", argc, argv);
+}
 
-    /* Before the action, only --help (-h). */
-    optind = 1;
-    if (argc > 1 && argv[1][0] == '-')
-    {
-        if ((c = getopt_long(2, argv, "+:h", opts, NULL)) != 'h')
-            return cli_bad_option("pacbayes", c, argv);
-        fputs(cli_pacbayes_usage, stdout);
-        return CPWL_OK;
-    }
-    if (argc < 2)
-        return cli_usage("pacbayes", "expected an action: kl-inv, bound, "
-                         "kl-gauss or certify");
-    for (a = actions; a->name != NULL; a++)
-        if (strcmp(a->name, argv[1]) == 0)
-            return a->run(argc - 1, argv + 1);
-    return cli_usage("pacbayes", "unknown action \"%.40s\"; expected "
-                     "kl-inv, bound, kl-gauss or certify", argv[1]);
+int cli_pb_in_open01(const fmpq_t q)
+{
+    return fmpq_sgn(q) > 0 && fmpz_cmp(fmpq_numref(q), fmpq_denref(q)) < 0;
+}
+
+int cli_pb_check_deltas(const char *sub, const fmpq_t delta,
+                        const fmpq_t delta2)
+{
+    fmpq_t t;
+    int ok;
+
+    if (!cli_pb_in_open01(delta))
+        return cli_usage(sub, "--delta: expected a number in (0, 1)");
+    if (!cli_pb_in_open01(delta2))
+        return cli_usage(sub, "--delta-samples: expected a number in (0, 1)");
+    fmpq_init(t);
+    fmpq_add(t, delta, delta2);
+    ok = cli_pb_in_open01(t);
+    fmpq_clear(t);
+    if (!ok)
+        return cli_usage(sub, "--delta plus --delta-samples must be < 1 "
+                         "(the confidence is 1 minus their sum)");
+    return 0;
 }
 
 int cli_pb_parse_q(fmpq_t x, const char *sub, const char *opt, const char *s)

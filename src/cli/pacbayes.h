@@ -17,4 +17,13 @@ int cli_pb_certify(int argc, char **argv);
    sub naming the option opt; an exit status. */
 int cli_pb_parse_q(fmpq_t x, const char *sub, const char *opt, const char *s);
 
+/* 1 if 0 < q < 1. */
+int cli_pb_in_open01(const fmpq_t q);
+
+/* The confidences of a certificate: delta and delta' each in (0, 1) and
+   delta + delta' < 1 (the confidence is 1 minus their sum); 0, or a
+   usage error of sub naming --delta / --delta-samples. */
+int cli_pb_check_deltas(const char *sub, const fmpq_t delta,
+                        const fmpq_t delta2);
+
 #endif

@@ -27,12 +27,6 @@ static void certify_progress(void *data, slong done, slong total)
                       cli_progress_rate(rate, (double) done, p->start));
 }
 
-static int in_open01(const fmpq_t q)
-{
-    return fmpq_sgn(q) > 0
-           && fmpz_cmp(fmpq_numref(q), fmpq_denref(q)) < 0;
-}
-
 /* A rational k 10^-s (as cpwl_pacbayes_round_up gives) as its exact
    decimal; other rationals as cli_q_str's decimal. */
 static char *dec_str(const fmpq_t q)
@@ -184,25 +178,12 @@ static int parse_args(certify_args *a, int argc, char **argv)
     if (a->kind == CPWL_PACBAYES_CATONI && !a->have_catoni)
         return cli_usage(SUB, "--bound catoni needs --catoni-c C > 0, fixed "
                          "before seeing the data");
-    if (!in_open01(a->delta))
-        return cli_usage(SUB, "--delta: expected a number in (0, 1)");
-    if (!in_open01(a->delta2))
-        return cli_usage(SUB, "--delta-samples: expected a number in (0, 1)");
-    if (!in_open01(a->p_min))
+    if (cli_pb_check_deltas(SUB, a->delta, a->delta2) != 0)
+        return CPWL_ERR_INPUT;
+    if (!cli_pb_in_open01(a->p_min))
         return cli_usage(SUB, "--p-min: expected a number in (0, 1)");
     if (a->have_p_min && a->loss != CPWL_STOCHNET_LOSS_BCE)
         return cli_usage(SUB, "--p-min applies to --loss bce only");
-    {
-        fmpq_t t;
-        int ok;
-        fmpq_init(t);
-        fmpq_add(t, a->delta, a->delta2);
-        ok = in_open01(t);
-        fmpq_clear(t);
-        if (!ok)
-            return cli_usage(SUB, "--delta plus --delta-samples must be < 1 "
-                             "(the confidence is 1 minus their sum)");
-    }
     return CPWL_OK;
 }
 
