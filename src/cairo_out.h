@@ -1,5 +1,6 @@
 /* Internal: a picture drawn with Cairo written as SVG or PNG to an open
-   stream, shared by the plots of module trace and module experiment. */
+   stream, shared by the region pictures of module draw and the plots of
+   modules trace and experiment. */
 #ifndef CPWL_CAIRO_OUT_H
 #define CPWL_CAIRO_OUT_H
 

@@ -4,18 +4,17 @@
    visible part, the exact adjacency and counts, the colours and the
    legend), a layout (margins for tick labels, title, colour bar and
    legend, from text metrics) and the painting (draw_paint.c). */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cairo.h>
-#include <cairo-svg.h>
 #include <flint/fmpq.h>
 #include "cpwl/num.h"
 #include "cpwl/draw.h"
 #include "outfile.h"
 #include "draw_impl.h"
+#include "cairo_out.h"
 
 /* ------------------------------------------------------------------------
    Scene and legend
@@ -377,25 +376,23 @@ void cpwl_draw_cell_rgb(double rgb[3], const cpwl_regions_t R, slong i,
    Output
    ------------------------------------------------------------------------ */
 
+/* The arguments of draw_picture, for _cpwl_cairo_write. */
 typedef struct
 {
-    FILE *f;
-    int err;                    /* errno of the first failed write */
+    const cpwl_draw_layout_struct *L;
+    const cpwl_regions_struct *R;
+    const cpwl_draw_opts *o;
+    const draw_scene_struct *S;
 }
-draw_stream_struct;
+draw_picture_args;
 
-static cairo_status_t draw_write(void *closure, const unsigned char *data,
-                                 unsigned int length)
+static void draw_picture_cb(cairo_t *cr, int width, int height, void *data)
 {
-    draw_stream_struct *st = closure;
+    const draw_picture_args *a = data;
 
-    errno = 0;
-    if (fwrite(data, 1, length, st->f) != length)
-    {
-        st->err = errno != 0 ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
+    (void) width;               /* the layout's */
+    (void) height;
+    draw_picture(cr, a->L, a->R, a->o, a->S);
 }
 
 /* The scene of a computed info: its view, pairs, palette and legend are
@@ -425,11 +422,8 @@ int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
 {
     draw_scene_struct S;
     cpwl_draw_layout_t L;
-    draw_stream_struct st;
-    cairo_surface_t *surf;
-    cairo_t *cr;
-    cairo_status_t status;
-    char q[CPWL_ERR_QUOTE_SIZE];
+    draw_picture_args args;
+    int st;
 
     if (draw_check(R, o, e) != CPWL_OK)
         return e->status;
@@ -446,44 +440,18 @@ int cpwl_draw_regions_file(FILE *f, const char *name, cpwl_draw_format fmt,
         return e->status;
     }
 
-    st.f = f;
-    st.err = 0;
-    if (fmt == CPWL_DRAW_SVG)
-    {
-        /* Cairo writes the SVG as it draws: into f, never the target. */
-        surf = cairo_svg_surface_create_for_stream(draw_write, &st,
-                                                   L->width, L->height);
-#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 16, 0)
-        /* Same size as the PNG in a browser (the default unit is pt). */
-        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PX);
-#endif
-    }
-    else
-        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, L->width,
-                                          L->height);
-    cr = cairo_create(surf);
-    draw_picture(cr, L, R, o, &S);
-    status = cairo_status(cr);
-    cairo_destroy(cr);
-    if (status == CAIRO_STATUS_SUCCESS && fmt == CPWL_DRAW_PNG)
-        status = cairo_surface_write_to_png_stream(surf, draw_write, &st);
-    cairo_surface_finish(surf);
-    if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
+    args.L = L;
+    args.R = R;
+    args.o = o;
+    args.S = &S;
+    /* Cairo writes the SVG as it draws: into f, never the target. */
+    st = _cpwl_cairo_write(f, name, fmt == CPWL_DRAW_SVG, L->width,
+                           L->height, draw_picture_cb, &args, e);
     if (I != NULL)
         draw_polys_clear(&S.P);
     else
         draw_scene_clear(&S);
-
-    if (status == CAIRO_STATUS_SUCCESS)
-        return CPWL_OK;
-    cpwl_err_quote(q, sizeof(q), name, strlen(name));
-    if (status == CAIRO_STATUS_WRITE_ERROR)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cannot write %s: %s", q,
-                            strerror(st.err != 0 ? st.err : EIO));
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "drawing %s: cairo: %s", q,
-                        cairo_status_to_string(status));
+    return st;
 }
 
 int cpwl_draw_regions(const char *path, cpwl_draw_format fmt, const cpwl_regions_t R,

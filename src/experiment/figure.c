@@ -2,12 +2,10 @@
    the style of src/optim/plot.c: white panel, grey grid, powers of ten
    on a log axis, the palette of module draw, a legend above the panel.
    Drawing is approximate by nature; the numbers are in the CSV. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <cairo.h>
-#include <cairo-svg.h>
 #include "cpwl/experiment.h"
 #include "cpwl/draw.h"
 #include "draw_impl.h"

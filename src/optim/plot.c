@@ -3,12 +3,10 @@
    an Arb trace as a band between its balls' ends with the midpoints as a
    line.  Drawing is approximate by nature (doubles); the values drawn
    are the recorded balls rounded to the nearest double. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <cairo.h>
-#include <cairo-svg.h>
 #include "cpwl/trace.h"
 #include "cpwl/draw.h"
 #include "draw_impl.h"
