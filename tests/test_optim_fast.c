@@ -66,6 +66,8 @@ static int fast_run(const fast_case *c, const char *spec, slong dim,
     fmpq *x1;
     double *xd = NULL, *yd = NULL, *gd = NULL;
     float *xf = NULL, *yf = NULL, *gf = NULL;
+    const double *pd;
+    const float *pf;
     int single = fmt == CPWL_IEEE_BINARY32, bad = 0;
     slong i, t;
 
@@ -113,11 +115,14 @@ static int fast_run(const fast_case *c, const char *spec, slong dim,
         ck_assert_int_eq(cpwl_optim_step(R, e), 0);
         if (single)
         {
-            cpwl_optim_fast_point_f(yf, F, xf);
+            pf = cpwl_optim_fast_point_f(yf, F, xf);
+            /* nag's look-ahead is the engine's; the others use x_t */
+            if (pf != (o->algo == CPWL_OPTIM_NAG ? yf : xf))
+                bad = 1;
             for (i = 0; i < O->dim; i++)
             {
                 gf[i] = (float) R->g[i].d;
-                if (o->algo == CPWL_OPTIM_NAG && !fast_same(yf[i], R->y[i].d))
+                if (o->algo == CPWL_OPTIM_NAG && !fast_same(pf[i], R->y[i].d))
                     bad = 1;
             }
             cpwl_optim_fast_step_f(F, xf, gf);
@@ -127,11 +132,14 @@ static int fast_run(const fast_case *c, const char *spec, slong dim,
         }
         else
         {
-            cpwl_optim_fast_point_d(yd, F, xd);
+            pd = cpwl_optim_fast_point_d(yd, F, xd);
+            /* nag's look-ahead is the engine's; the others use x_t */
+            if (pd != (o->algo == CPWL_OPTIM_NAG ? yd : xd))
+                bad = 1;
             for (i = 0; i < O->dim; i++)
             {
                 gd[i] = R->g[i].d;
-                if (o->algo == CPWL_OPTIM_NAG && !fast_same(yd[i], R->y[i].d))
+                if (o->algo == CPWL_OPTIM_NAG && !fast_same(pd[i], R->y[i].d))
                     bad = 1;
             }
             cpwl_optim_fast_step_d(F, xd, gd);

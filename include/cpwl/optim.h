@@ -226,12 +226,13 @@ int cpwl_optim_fast_init(cpwl_optim_fast_t R, const cpwl_optim_opts_t o,
                          slong dim, int single, cpwl_err_t e);
 void cpwl_optim_fast_clear(cpwl_optim_fast_t R);
 
-/* The point at which step t takes its gradient: x itself, or nag's
-   look-ahead y = x + mu u (y must not be x). */
-void cpwl_optim_fast_point_d(double *y, const cpwl_optim_fast_t R,
-                             const double *x);
-void cpwl_optim_fast_point_f(float *y, const cpwl_optim_fast_t R,
-                             const float *x);
+/* The point at which step t takes its gradient: x itself (returned,
+   y untouched), or nag's look-ahead y = x + mu u (written into y, which
+   must not be x, and returned). */
+const double *cpwl_optim_fast_point_d(double *y, const cpwl_optim_fast_t R,
+                                      const double *x);
+const float *cpwl_optim_fast_point_f(float *y, const cpwl_optim_fast_t R,
+                                     const float *x);
 
 /* One step x_t -> x_{t+1} in place with the gradient g taken at that
    point; t -> t + 1. */

@@ -420,8 +420,9 @@ int cpwl_experiment_run(cpwl_experiment_result *res, double *w_out,
             for (i = 0; i < B; i++)
                 memcpy(R.Xbf + i * R.n0, R.trf + perm[pos + i] * R.n0,
                        R.n0 * sizeof(float));
-            cpwl_optim_fast_point_f(R.yf, F, R.wf);
-            st = cpwl_mlp_loss_grad_f(NULL, R.gf, R.yf, R.Xbf, NULL, NULL,
+            st = cpwl_mlp_loss_grad_f(NULL, R.gf,
+                                      cpwl_optim_fast_point_f(R.yf, F, R.wf),
+                                      R.Xbf, NULL, NULL,
                                       B, CPWL_MLP_SQUARED, R.M, e);
             if (st != CPWL_OK)
                 break;
@@ -432,8 +433,9 @@ int cpwl_experiment_run(cpwl_experiment_result *res, double *w_out,
             for (i = 0; i < B; i++)
                 memcpy(R.Xbd + i * R.n0, D->train + perm[pos + i] * R.n0,
                        R.n0 * sizeof(double));
-            cpwl_optim_fast_point_d(R.yd, F, R.wd);
-            st = cpwl_mlp_loss_grad_d(NULL, R.gd, R.yd, R.Xbd, NULL, NULL,
+            st = cpwl_mlp_loss_grad_d(NULL, R.gd,
+                                      cpwl_optim_fast_point_d(R.yd, F, R.wd),
+                                      R.Xbd, NULL, NULL,
                                       B, CPWL_MLP_SQUARED, R.M, e);
             if (st != CPWL_OK)
                 break;

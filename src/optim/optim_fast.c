@@ -161,22 +161,22 @@ void cpwl_optim_fast_clear(cpwl_optim_fast_t R)
 
 /* ---- the entry points ------------------------------------------------- */
 
-void cpwl_optim_fast_point_d(double *y, const cpwl_optim_fast_t R,
-                             const double *x)
+const double *cpwl_optim_fast_point_d(double *y, const cpwl_optim_fast_t R,
+                                      const double *x)
 {
-    if (R->opts->algo == CPWL_OPTIM_NAG)
-        fast_d_lookahead((cpwl_optim_fast_struct *) R, y, x, R->dim);
-    else if (R->dim > 0)
-        memcpy(y, x, R->dim * sizeof(double));
+    if (R->opts->algo != CPWL_OPTIM_NAG)
+        return x;
+    fast_d_lookahead((cpwl_optim_fast_struct *) R, y, x, R->dim);
+    return y;
 }
 
-void cpwl_optim_fast_point_f(float *y, const cpwl_optim_fast_t R,
-                             const float *x)
+const float *cpwl_optim_fast_point_f(float *y, const cpwl_optim_fast_t R,
+                                     const float *x)
 {
-    if (R->opts->algo == CPWL_OPTIM_NAG)
-        fast_f_lookahead((cpwl_optim_fast_struct *) R, y, x, R->dim);
-    else if (R->dim > 0)
-        memcpy(y, x, R->dim * sizeof(float));
+    if (R->opts->algo != CPWL_OPTIM_NAG)
+        return x;
+    fast_f_lookahead((cpwl_optim_fast_struct *) R, y, x, R->dim);
+    return y;
 }
 
 void cpwl_optim_fast_step_d(cpwl_optim_fast_t R, double *x, const double *g)

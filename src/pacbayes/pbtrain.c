@@ -501,13 +501,7 @@ int cpwl_pbtrain_train(cpwl_pbtrain_result *res, cpwl_pbtrain_t T,
         pos += b;
 
         /* The gradient at the optimiser's point (nag's look-ahead). */
-        if (o->algo == CPWL_OPTIM_NAG)
-        {
-            cpwl_optim_fast_point_d(y, R, T->x);
-            pt = y;
-        }
-        else
-            pt = T->x;
+        pt = cpwl_optim_fast_point_d(y, R, T->x);
         cpwl_stochnet_normals(xi, d, &rng);
         for (i = 0; i < d; i++)
         {
