@@ -43,5 +43,7 @@
 #include "cpwl/dataset.h"
 #include "cpwl/experiment.h"
 #include "cpwl/pbtrain.h"
+#include "cpwl/ckpt.h"
+#include "cpwl/sched.h"
 
 #endif

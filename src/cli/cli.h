@@ -231,4 +231,45 @@ extern const char cli_convergence_usage[];
 int cmd_experiment(int argc, char **argv);
 extern const char cli_experiment_usage[];
 
+/* ---- checkpoints and processes (ckpt.c) -------------------------------
+   --checkpoint FILE, --every SECONDS, --resume FILE of erm, regions and
+   equiv: CLI_CKPT_LONGOPTS in the getopt table, cli_ckpt_option for what
+   getopt returned (1 handled, 0 not ours, -1 a bad value, reported). */
+typedef struct
+{
+    const char *checkpoint, *resume;
+    double every;               /* default 60 */
+    int every_given;
+}
+cli_ckpt_args;
+
+#define CLI_OPT_CHECKPOINT 0x210
+#define CLI_OPT_EVERY 0x211
+#define CLI_OPT_RESUME 0x212
+#define CLI_CKPT_LONGOPTS \
+    {"checkpoint", required_argument, NULL, CLI_OPT_CHECKPOINT}, \
+    {"every", required_argument, NULL, CLI_OPT_EVERY}, \
+    {"resume", required_argument, NULL, CLI_OPT_RESUME}
+
+void cli_ckpt_args_init(cli_ckpt_args *a);
+int cli_ckpt_option(cli_ckpt_args *a, int c, const char *arg, const char *sub);
+
+/* The scheduler of one computation: one process in cpwl, every process
+   of the job in cpwl-mpi (collective there), with the checkpoint and
+   resume of a (kind, key: cpwl/ckpt.h).  Errors reported as `cpwl SUB:
+   ...`; returns an exit status.  s->interrupt is cli_interrupted. */
+int cli_sched_start(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
+                    const char *kind, const char *key);
+/* After the computation: the final checkpoint; a line on stderr with
+   the file when the run was stopped.  Returns status, or 1 when the
+   checkpoint could not be written. */
+int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
+                  int status);
+
+/* Set by cpwl-mpi's main before any subcommand runs (NULL and 0 in cpwl):
+   makes s a scheduler over the job's processes; this process's rank.
+   Only rank 0 prints results and writes files. */
+extern int (*cli_sched_mpi_init)(cpwl_sched_t s, cpwl_err_t e);
+extern int cli_rank;
+
 #endif
