@@ -63,6 +63,27 @@ void draw_show(cairo_t *cr, const char *s, double x, double y, double align);
 void draw_sizes(draw_sizes_struct *S, const cpwl_draw_opts *o, const double lo[2],
                 const double hi[2]);
 
+/* Line plots (draw_plot.c): a white page with the title centred below
+   top (returns the top below the title); a panel's rectangle, data
+   ranges (y in log10 when logy: grid at the powers of 10), the maps to
+   the page (y clamped into the panel), its grid, ticks and border; a
+   legend entry, a swatch and a name at (x, y) (returns the next x). */
+typedef struct
+{
+    double x0, y0, x1, y1;      /* the plot rectangle */
+    double xlo, xhi, ylo, yhi;  /* data ranges (log10 when logy) */
+    int logy;
+}
+draw_panel;
+
+double draw_page(cairo_t *cr, const char *title, double W, double unit,
+                 double top);
+double draw_panel_px(const draw_panel *P, double x);
+double draw_panel_py(const draw_panel *P, double v);
+void draw_panel_axes(cairo_t *cr, const draw_panel *P);
+double draw_legend_entry(cairo_t *cr, double x, double y, double unit,
+                         const double rgb[3], const char *name);
+
 /* Every fifth of matplotlib's 256 viridis entries (draw_colour.c). */
 #define DRAW_VIRIDIS_N 52
 extern const double draw_viridis[DRAW_VIRIDIS_N][3];

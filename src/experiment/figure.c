@@ -11,13 +11,8 @@
 #include "draw_impl.h"
 #include "cairo_out.h"
 
-typedef struct
-{
-    double x0, y0, x1, y1;      /* the plot rectangle */
-    double xlo, xhi, ylo, yhi;  /* data ranges (log10 when logy) */
-    int logy;
-}
-fig_panel;
+/* A panel (draw_impl.h): rectangle, data ranges, log10 y when logy. */
+typedef draw_panel fig_panel;
 
 /* The value as plotted: log10 on a log axis (NAN when not positive). */
 static double fig_v(const fig_panel *P, double y)
@@ -75,80 +70,6 @@ static void fig_range(fig_panel *P, const cpwl_experiment_series *S,
     P->yhi = hi;
 }
 
-static double fig_px(const fig_panel *P, double x)
-{
-    return P->x0 + (x - P->xlo) / (P->xhi - P->xlo) * (P->x1 - P->x0);
-}
-
-static double fig_py(const fig_panel *P, double v)
-{
-    v = fmin(fmax(v, P->ylo), P->yhi);
-    return P->y1 - (v - P->ylo) / (P->yhi - P->ylo) * (P->y1 - P->y0);
-}
-
-static void fig_grid_y(cairo_t *cr, const fig_panel *P, double v,
-                       const char *label)
-{
-    double y = fig_py(P, v);
-    cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-    cairo_move_to(cr, P->x0, y);
-    cairo_line_to(cr, P->x1, y);
-    cairo_stroke(cr);
-    if (label != NULL)
-    {
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        draw_show(cr, label, P->x0 - 6, y + draw_cap(cr) / 2, 1);
-    }
-}
-
-static void fig_axes(cairo_t *cr, const fig_panel *P)
-{
-    draw_ticks_struct T;
-    char buf[32];
-    slong i;
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
-    cairo_fill(cr);
-    cairo_set_line_width(cr, 1);
-    if (P->logy)
-    {
-        double k, step = ceil((P->yhi - P->ylo) / 8);
-        for (k = P->ylo; k <= P->yhi + 0.5; k += 1)
-        {
-            snprintf(buf, sizeof buf, "1e%d", (int) k);
-            fig_grid_y(cr, P, k, fmod(k - P->ylo, step) == 0 ? buf : NULL);
-        }
-    }
-    else
-    {
-        draw_ticks(&T, P->ylo, P->yhi, 6);
-        for (i = 0; i < T.n; i++)
-            fig_grid_y(cr, P, T.v[i], T.s[i]);
-    }
-    draw_ticks(&T, P->xlo, P->xhi, 6);
-    for (i = 0; i < T.n; i++)
-    {
-        double x = fig_px(P, T.v[i]);
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_move_to(cr, x, P->y0);
-        cairo_line_to(cr, x, P->y1);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        draw_show(cr, T.s[i], x, P->y1 + draw_cap(cr) + 6, 0.5);
-    }
-    /* zero on a linear axis that crosses it (lambda_min's sign) */
-    if (!P->logy && P->ylo < 0 && P->yhi > 0)
-    {
-        cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
-        cairo_move_to(cr, P->x0, fig_py(P, 0));
-        cairo_line_to(cr, P->x1, fig_py(P, 0));
-        cairo_stroke(cr);
-    }
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
-    cairo_stroke(cr);
-}
-
 static void fig_dash(cairo_t *cr, int dashed, double unit)
 {
     double d[2];
@@ -176,7 +97,7 @@ static void fig_curve(cairo_t *cr, const fig_panel *P,
             cairo_stroke(cr);
             continue;
         }
-        cairo_line_to(cr, fig_px(P, c->x[k]), fig_py(P, v));
+        cairo_line_to(cr, draw_panel_px(P, c->x[k]), draw_panel_py(P, v));
     }
     cairo_stroke(cr);
     /* a lone point would not show as a line */
@@ -186,7 +107,7 @@ static void fig_curve(cairo_t *cr, const fig_panel *P,
         if (!isnan(v) && (k == 0 || isnan(fig_v(P, c->y[k - 1])))
             && (k + 1 == c->n || isnan(fig_v(P, c->y[k + 1]))))
         {
-            cairo_arc(cr, fig_px(P, c->x[k]), fig_py(P, v), 2.5 * unit, 0,
+            cairo_arc(cr, draw_panel_px(P, c->x[k]), draw_panel_py(P, v), 2.5 * unit, 0,
                       6.283185307179586);
             cairo_fill(cr);
         }
@@ -223,16 +144,7 @@ static void fig_draw(cairo_t *cr, const cpwl_experiment_series *S, slong n,
     double bottom = 40 * unit, x, y, rgb[3];
     slong i, j;
 
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    if (title != NULL && *title != '\0')
-    {
-        draw_font(cr, 15 * unit, 1);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        top += 18 * unit;
-        draw_show(cr, title, W / 2.0, top, 0.5);
-        top += 8 * unit;
-    }
+    top = draw_page(cr, title, W, unit, top);
     /* the legend: a swatch and a name per distinct name */
     draw_font(cr, font, 0);
     x = left;
@@ -252,12 +164,7 @@ static void fig_draw(cairo_t *cr, const cpwl_experiment_series *S, slong n,
             y += 18 * unit;
         }
         cpwl_draw_palette_rgb(rgb, fig_colour(S, i));
-        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_rectangle(cr, x, y - 5 * unit, 16 * unit, 10 * unit);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        draw_show(cr, S[i].name, x + 22 * unit, y + draw_cap(cr) / 2, 0);
-        x += 22 * unit + draw_text_width(cr, S[i].name) + 18 * unit;
+        x = draw_legend_entry(cr, x, y, unit, rgb, S[i].name);
     }
     top = y + 30 * unit;
     P.logy = logy;
@@ -269,7 +176,7 @@ static void fig_draw(cairo_t *cr, const cpwl_experiment_series *S, slong n,
         P.y1 = P.y0 + 20;
     fig_range(&P, S, n);
     draw_font(cr, font, 0);
-    fig_axes(cr, &P);
+    draw_panel_axes(cr, &P);
     cairo_set_source_rgb(cr, 0, 0, 0);
     if (ylabel != NULL)
         draw_show(cr, ylabel, P.x0, P.y0 - 6 * unit, 0);

@@ -22,12 +22,8 @@ typedef struct
 }
 plot_curve;
 
-typedef struct
-{
-    double x0, y0, x1, y1;      /* the panel's plot rectangle */
-    double tlo, thi, ylo, yhi;  /* t range, log10 range */
-}
-plot_panel;
+/* A panel (draw_impl.h): x is t, y is log10 of the values. */
+typedef draw_panel plot_panel;
 
 static double plot_pos(double v)
 {
@@ -83,15 +79,15 @@ static void panel_range(plot_panel *P, const plot_curve *c, slong n)
 {
     double lo = INFINITY, hi = -INFINITY;
     slong i, k;
-    P->tlo = INFINITY;
-    P->thi = -INFINITY;
+    P->xlo = INFINITY;
+    P->xhi = -INFINITY;
     for (i = 0; i < n; i++)
         for (k = 0; k < c[i].n; k++)
         {
             double v[3];
             int j;
-            P->tlo = fmin(P->tlo, c[i].t[k]);
-            P->thi = fmax(P->thi, c[i].t[k]);
+            P->xlo = fmin(P->xlo, c[i].t[k]);
+            P->xhi = fmax(P->xhi, c[i].t[k]);
             v[0] = c[i].mid[k];
             v[1] = c[i].band ? c[i].lo[k] : NAN;
             v[2] = c[i].band ? c[i].hi[k] : NAN;
@@ -102,10 +98,10 @@ static void panel_range(plot_panel *P, const plot_curve *c, slong n)
                     hi = fmax(hi, log10(v[j]));
                 }
         }
-    if (!(P->tlo < P->thi))
+    if (!(P->xlo < P->xhi))
     {
-        P->tlo = isfinite(P->tlo) ? P->tlo - 1 : 0;
-        P->thi = P->tlo + 2;
+        P->xlo = isfinite(P->xlo) ? P->xlo - 1 : 0;
+        P->xhi = P->xlo + 2;
     }
     if (!isfinite(lo))
     {
@@ -121,64 +117,17 @@ static void panel_range(plot_panel *P, const plot_curve *c, slong n)
     P->yhi = hi;
 }
 
-static double px(const plot_panel *P, double t)
-{
-    return P->x0 + (t - P->tlo) / (P->thi - P->tlo) * (P->x1 - P->x0);
-}
-
 /* log10 of v clamped into the panel (NAN stays NAN). */
 static double py(const plot_panel *P, double v)
 {
-    double l;
-    if (isnan(v))
-        return NAN;
-    l = fmin(fmax(log10(v), P->ylo), P->yhi);
-    return P->y1 - (l - P->ylo) / (P->yhi - P->ylo) * (P->y1 - P->y0);
+    return isnan(v) ? NAN : draw_panel_py(P, log10(v));
 }
 
 static void panel_axes(cairo_t *cr, const plot_panel *P, const char *label,
                        double font)
 {
-    draw_ticks_struct T;
-    char buf[32];
-    double y, step, k;
-    slong i;
-
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
-    cairo_fill(cr);
-    cairo_set_line_width(cr, 1);
     draw_font(cr, font, 0);
-    /* y: powers of 10, at most about 8 labelled */
-    step = ceil((P->yhi - P->ylo) / 8);
-    for (k = P->ylo; k <= P->yhi + 0.5; k += 1)
-    {
-        y = P->y1 - (k - P->ylo) / (P->yhi - P->ylo) * (P->y1 - P->y0);
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_move_to(cr, P->x0, y);
-        cairo_line_to(cr, P->x1, y);
-        cairo_stroke(cr);
-        if (fmod(k - P->ylo, step) == 0)
-        {
-            snprintf(buf, sizeof buf, "1e%d", (int) k);
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            draw_show(cr, buf, P->x0 - 6, y + draw_cap(cr) / 2, 1);
-        }
-    }
-    draw_ticks(&T, P->tlo, P->thi, 6);
-    for (i = 0; i < T.n; i++)
-    {
-        double x = px(P, T.v[i]);
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_move_to(cr, x, P->y0);
-        cairo_line_to(cr, x, P->y1);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        draw_show(cr, T.s[i], x, P->y1 + draw_cap(cr) + 6, 0.5);
-    }
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_rectangle(cr, P->x0, P->y0, P->x1 - P->x0, P->y1 - P->y0);
-    cairo_stroke(cr);
+    draw_panel_axes(cr, P);
     draw_show(cr, label, P->x0, P->y0 - 6, 0);
 }
 
@@ -202,9 +151,9 @@ static void panel_curve(cairo_t *cr, const plot_panel *P, const plot_curve *c,
             if (b - a < 1)
                 continue;
             for (k = a; k < b; k++)
-                cairo_line_to(cr, px(P, c->t[k]), py(P, c->hi[k]));
+                cairo_line_to(cr, draw_panel_px(P, c->t[k]), py(P, c->hi[k]));
             for (k = b - 1; k >= a; k--)
-                cairo_line_to(cr, px(P, c->t[k]), isnan(c->lo[k]) ? P->y1
+                cairo_line_to(cr, draw_panel_px(P, c->t[k]), isnan(c->lo[k]) ? P->y1
                               : py(P, c->lo[k]));
             cairo_close_path(cr);
             cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], 0.3);
@@ -221,7 +170,7 @@ static void panel_curve(cairo_t *cr, const plot_panel *P, const plot_curve *c,
             cairo_stroke(cr);
             continue;
         }
-        cairo_line_to(cr, px(P, c->t[k]), y);
+        cairo_line_to(cr, draw_panel_px(P, c->t[k]), y);
     }
     cairo_stroke(cr);
     /* a lone point would not show as a line */
@@ -229,7 +178,7 @@ static void panel_curve(cairo_t *cr, const plot_panel *P, const plot_curve *c,
         if (!isnan(c->mid[k]) && (k == 0 || isnan(c->mid[k - 1]))
             && (k + 1 == c->n || isnan(c->mid[k + 1])))
         {
-            cairo_arc(cr, px(P, c->t[k]), py(P, c->mid[k]), 2.5, 0,
+            cairo_arc(cr, draw_panel_px(P, c->t[k]), py(P, c->mid[k]), 2.5, 0,
                       6.283185307179586);
             cairo_fill(cr);
         }
@@ -248,16 +197,7 @@ static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
     double rgb[3];
     slong i, j;
 
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    if (title != NULL && *title != '\0')
-    {
-        draw_font(cr, 15 * unit, 1);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        top += 18 * unit;
-        draw_show(cr, title, W / 2.0, top, 0.5);
-        top += 8 * unit;
-    }
+    top = draw_page(cr, title, W, unit, top);
     legend = 22 * unit;
     top += legend + 18 * unit;
     h = (H - top - bottom - gap) / 2;
@@ -270,11 +210,12 @@ static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
         P[j].x1 = W - right;
         P[j].y0 = top + j * (h + gap);
         P[j].y1 = P[j].y0 + h;
+        P[j].logy = 1;
         panel_range(P + j, c[j], n);
     }
     /* the same t axis in both panels */
-    P[1].tlo = P[0].tlo = fmin(P[0].tlo, P[1].tlo);
-    P[1].thi = P[0].thi = fmax(P[0].thi, P[1].thi);
+    P[1].xlo = P[0].xlo = fmin(P[0].xlo, P[1].xlo);
+    P[1].xhi = P[0].xhi = fmax(P[0].xhi, P[1].xhi);
     panel_axes(cr, P, label_f != NULL ? label_f : fstar != NULL
                ? "f(x_t) \xe2\x88\x92 f*  (log scale)"
                : "f(x_t)  (log scale)", font);
@@ -295,12 +236,7 @@ static void plot_draw(cairo_t *cr, const cpwl_trace_struct *T, slong n,
     {
         double y = top - 18 * unit - legend / 2;
         cpwl_draw_palette_rgb(rgb, i);
-        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_rectangle(cr, x, y - 5 * unit, 16 * unit, 10 * unit);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        draw_show(cr, T[i].arith, x + 22 * unit, y + draw_cap(cr) / 2, 0);
-        x += 22 * unit + draw_text_width(cr, T[i].arith) + 18 * unit;
+        x = draw_legend_entry(cr, x, y, unit, rgb, T[i].arith);
     }
     for (j = 0; j < 2; j++)
     {
