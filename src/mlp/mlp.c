@@ -202,22 +202,15 @@ void cpwl_mlp_init_params_d(double *w, const cpwl_mlp_t M, uint64_t seed)
     }
 }
 
+/* The same draws rounded to binary32: one generator for both formats. */
 void cpwl_mlp_init_params_f(float *w, const cpwl_mlp_t M, uint64_t seed)
 {
-    uint64_t st = seed;
-    slong l, i, k = 0;
-    for (l = 1; l <= M->nlayers; l++)
-    {
-        slong nw = M->width[l] * M->width[l - 1];
-        double s = sqrt(6.0 / (double) M->width[l - 1]);
-        for (i = 0; i < nw; i++)
-        {
-            double u = (double) (_cpwl_splitmix64(&st) >> 11) * 0x1.0p-53;
-            w[k++] = (float) (s * (2.0 * u - 1.0));
-        }
-        for (i = 0; i < M->width[l]; i++)
-            w[k++] = 0.0f;
-    }
+    double *t = flint_malloc(FLINT_MAX(M->nparams, 1) * sizeof(double));
+    slong k;
+    cpwl_mlp_init_params_d(t, M, seed);
+    for (k = 0; k < M->nparams; k++)
+        w[k] = (float) t[k];
+    flint_free(t);
 }
 
 /* w[k] for k in layer order, as double (exact for both types). */
