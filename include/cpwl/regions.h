@@ -27,6 +27,7 @@
 #include "cpwl/net.h"
 #include "cpwl/pred.h"
 #include "cpwl/dom.h"
+#include "cpwl/sched.h"
 
 /* Default for --max-regions. */
 #define CPWL_REGIONS_DEFAULT_MAX 10000000
@@ -61,6 +62,12 @@ typedef struct
     void (*progress)(void *data, slong layer, slong nlayers, slong cells);
     void *progress_data;
     cpwl_pred_ctx_struct *pred;      /* required: counts the sign decisions */
+    /* n-D method: the scheduler of its work units (cpwl/sched.h: many
+       processes, checkpoints), or NULL for one process without
+       checkpoint.  With many processes the cells, the linear regions and
+       the counts are those of process 0 (the others hold only R->d, m,
+       nstates and their own stopped flag). */
+    cpwl_sched_struct *sched;
 }
 cpwl_regions_opts;
 
