@@ -144,6 +144,14 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
 int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
                          const cpwl_regions_opts *opts, cpwl_err_t e);
 
+/* The key of a checkpoint of cpwl_regions_compute(R, net, D, opts)
+   (kind "regions", cpwl/ckpt.h), one line "name=value;...": fingerprints
+   of the network restricted to D (written canonically) and of D, the
+   method, linear, points, maps, verts, exact_only and max_regions.  A new
+   string (flint_free). */
+char *cpwl_regions_ckpt_key(const cpwl_net_t net, const cpwl_dom_t D,
+                            const cpwl_regions_opts *opts);
+
 /* Exact affine map of the restricted network g on a cell with pattern
    state: grad (m x d row-major), offset (m). */
 void cpwl_regions_cell_map(fmpq *grad, fmpq *offset, const cpwl_net_t g,
