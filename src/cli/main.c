@@ -31,6 +31,7 @@ const cli_command cli_commands[] = {
      "       [--max-regions N] [--exact-only] [--threads N] [--[no-]progress]\n"
      "       [--svg FILE | --png FILE] [--colour region|linear|value]\n"
      "       [--view \"xlo:xhi,ylo:yhi\"] [--size W[xH]] [--title T]\n"
+     "       [--checkpoint FILE [--every SECONDS]] [--resume FILE]\n"
      "\n"
      "Counts the activation regions (patterns whose set has interior in the\n"
      "domain; z = 0 is off) and, with --linear, the linear regions (cells\n"
@@ -65,6 +66,11 @@ const cli_command cli_commands[] = {
      "                   vertices padded by 10%)\n"
      "  --size S         width or WxH in pixels (default 800)\n"
      "  --title T        a title above the picture\n"
+     "  --checkpoint F   n-D method: write the finished work units to F\n"
+     "                   every --every seconds (default 60) and when stopped\n"
+     "  --resume F       continue from checkpoint F (the same file may be\n"
+     "                   given to --checkpoint); the output is that of an\n"
+     "                   uninterrupted run\n"
      "\n"
      "Ctrl-C stops and prints the count so far as a lower bound (exit 130).\n"},
     {"sample", cmd_sample, "activation patterns sampled with the fast double path",
@@ -190,6 +196,7 @@ const cli_command cli_commands[] = {
      "usage: cpwl equiv A.json B.json [--box B] [--slice \"x0;u;v\" |\n"
      "       --line \"x0;u\"] [--json] [--max-regions N] [--exact-only]\n"
      "       [--exit-status] [--[no-]progress]\n"
+     "       [--checkpoint FILE [--every SECONDS]] [--resume FILE]\n"
      "\n"
      "Decides exactly whether the networks A and B (same input and output\n"
      "dimensions) compute the same function on the domain (default: all of\n"
@@ -211,6 +218,12 @@ const cli_command cli_commands[] = {
      "                   (default 10000000; exit status 2)\n"
      "  --exact-only     decide every sign exactly (no filters)\n"
      "  --exit-status    exit 3 when the networks differ (for scripts)\n"
+     "  --checkpoint F   write the finished work units of the regions of\n"
+     "                   A - B (n-D method) to F every --every seconds\n"
+     "                   (default 60) and when stopped\n"
+     "  --resume F       continue from checkpoint F; the answer (and the\n"
+     "                   point where they differ) is that of an\n"
+     "                   uninterrupted run\n"
      "  --progress       progress lines on stderr also when it is not a\n"
      "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
      "                   seconds); --no-progress: none, even on a terminal\n"
@@ -949,7 +962,7 @@ static int set_memory_limit(int *argc, char **argv)
     return CPWL_OK;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv, int (*pre)(const char *arg))
 {
     const cli_command *c;
     int status;
@@ -964,6 +977,8 @@ int main(int argc, char **argv)
         cmd_help(1, argv);
         return CPWL_ERR_INPUT;
     }
+    if (pre != NULL && (status = pre(argv[1])) >= 0)
+        return status;
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
     {
         printf("cpwl %s (FLINT %s, GMP %s, MPFR %s)\n", PACKAGE_VERSION,
