@@ -113,12 +113,15 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
     }
     if (st == CPWL_OK)
     {
-        /* solved by_double [local value] [solutions] */
+        /* solved by_double local [cell value] [solutions] */
         cpwl_sched_buf_put_si(out, solved);
         cpwl_sched_buf_put_si(out, by_double);
         cpwl_sched_buf_put_si(out, glocal);
         if (glocal >= 0)
+        {
+            cpwl_sched_buf_put_si(out, W->idx[glocal]);
             cpwl_sched_buf_put_fmpq(out, gv);
+        }
         if (sols.len > 0)
         {
             cpwl_sched_buf_put(out, " ", 1);
@@ -184,7 +187,8 @@ int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
         || (local < 0) != (solved == 0))
         return bad_visit(e, rank);
     fmpq_init(v);
-    if (local >= 0 && cpwl_sched_rd_fmpq(v, &rd) != 0)
+    if (local >= 0 && (cpwl_sched_rd_si(&idx, &rd) != 0 || idx < 0
+                       || idx >= G->ncells || cpwl_sched_rd_fmpq(v, &rd) != 0))
     {
         fmpq_clear(v);
         return bad_visit(e, rank);
@@ -205,13 +209,6 @@ int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
     A->by_double += bd;
     if (local >= 0)
     {
-        erm_group_work *W = erm_groups_work(G, 0);
-        if (local >= erm_group_cells_sorted(G, gid, W))
-        {
-            fmpq_clear(v);
-            return bad_visit(e, rank);
-        }
-        idx = W->idx[local];
         pos = erm_visit_pos(G, rank, idx);
         if (!A->have || (c = fmpq_cmp(v, A->value)) < 0
             || (c == 0 && pos < A->pos))
@@ -244,7 +241,11 @@ int erm_visit_finish(cpwl_erm_result_t r, erm_groups *G, const erm_visit_acc *A,
     /* the optimal cell solved again (deterministic): every process gets
        its solution and network without sending them */
     W = erm_groups_work(G, 0);
-    erm_group_cells_sorted(G, A->gid, W);
+    if (A->local >= erm_group_cells_sorted(G, A->gid, W)
+        || W->idx[A->local] != A->idx)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded optimal "
+                            "cell %ld is not cell %ld of its group",
+                            (long) A->idx, (long) A->local);
     erm_comb_cell(sets, sign, W->combs + A->local * u, u, G->N);
     st = erm_cell_solve(r->qp, r->sol, G->data, G->S, sets, sign, u, G->o, e);
     if (st != CPWL_OK)
