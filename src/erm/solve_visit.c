@@ -56,7 +56,14 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
     fmpq_init(bv);
     fmpq_init(gv);
     cpwl_sched_buf_init(&sols);
-    m = erm_group_cells_sorted(G, gid, W);
+    /* the whole group pruned (lb above the best, or equal to it with the
+       best in an earlier group): most groups once the optimum is found,
+       so before listing the cells */
+    m = 0;
+    if (rank == 0 || !cpwl_sched_bound(bv, &bpos, G->s)
+        || !((c = fmpq_cmp(lb, bv)) > 0
+             || (c == 0 && bpos < erm_visit_pos(G, rank, 0))))
+        m = erm_group_cells_sorted(G, gid, W);
     for (i = 0; i < m; i++)
     {
         slong pos = erm_visit_pos(G, rank, W->idx[i]);
