@@ -71,4 +71,13 @@ st=$?
 [ "$st" = 2 ] || bad "another key: exit status $st, not 2"
 grep -q '"blk=5" there, "blk=4" here' "$T/bad" || { bad "another key: no message naming blk"; cat "$T/bad"; }
 
+# a unit that fails on whichever process took it: its message is the
+# job's, from process 0, on every process count
+for np in 2 3; do
+    cpwl_mpirun "$np" "$P" --fail-unit 37 "$N" "$B" > "$T/fail" 2>&1
+    st=$?
+    [ "$st" = 1 ] || bad "-np $np, a failing unit: exit status $st, not 1"
+    grep -q '^error: unit 37 failed$' "$T/fail" || { bad "-np $np: not the unit's message"; cat "$T/fail"; }
+done
+
 exit $fail
