@@ -132,14 +132,16 @@ if [ "${CPWL_MPI:-no}" = yes ] && [ -n "${MPIRUN:-}" ] \
                      s = (s * 69069 + 1) % 4294967296; z = s % 2001 - 1000
                      printf "%d/100,%d/100,%d/100\n", x, y, z } }' \
         >"$tmp/s.csv" || exit 99
-    for opts in "--width 2" "--width 2 --loss l1 --output-bias" \
-                "--width 1 --no-prune"; do
+    # NP:OPTIONS, a few combinations (each mpirun costs its start-up)
+    for case in "2:--width 2" "3:--width 2" "3:--width 2 --loss l1 --output-bias" \
+                "2:--width 1 --no-prune"; do
+        opts=${case#*:}
         # shellcheck disable=SC2086
         "$CPWL" erm "$tmp/s.csv" $opts --out "$tmp/net1.json" >"$tmp/one" \
             2>&1 || exit 99
         grep -v -E '^(seconds|subproblems|network +written)' "$tmp/one" \
             >"$tmp/one.cmp"
-        for np in 2 3; do
+        for np in ${case%%:*}; do
             # shellcheck disable=SC2086
             cpwl_mpirun "$np" "$CPWL_MPI_BIN" erm "$tmp/s.csv" $opts \
                 --out "$tmp/net$np.json" --certificate "$tmp/cert$np.json" \
