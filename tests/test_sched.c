@@ -237,6 +237,63 @@ START_TEST(test_interrupt)
 }
 END_TEST
 
+/* A checkpoint with gaps (units missing in the middle of a window of
+   threads), resumed while recording into it: recording a missing unit
+   inserts into the checkpoint's sorted entries, and the replayed units
+   after it must still get their own payloads (each toy payload names
+   its unit; toy_collect0 refuses another's). */
+START_TEST(test_gaps)
+{
+    toy_t t, whole;
+    cpwl_sched_t s;
+    cpwl_ckpt_t full, gap;
+    cpwl_err_t e;
+    char path[600], full_path[600];
+    slong n = 40, blk = 3, i;
+
+    tmp_setup();
+    snprintf(path, sizeof path, "%s/gap.ckpt", dir);
+    snprintf(full_path, sizeof full_path, "%s/full.ckpt", dir);
+    cpwl_err_init(e);
+    toy_init(whole, n, blk);
+    cpwl_sched_init(s);
+    ck_assert_int_eq(cpwl_sched_checkpoint(s, full_path, 1e6, "toy", whole->key, e),
+                     CPWL_OK);
+    ck_assert_int_eq(toy_run(whole, s, e), CPWL_OK);
+    ck_assert_int_eq(cpwl_sched_finish(s, e), CPWL_OK);
+    cpwl_sched_clear(s);
+
+    cpwl_ckpt_init(full, "toy", whole->key);
+    ck_assert_int_eq(cpwl_ckpt_read(full, full_path, "toy", whole->key, e), CPWL_OK);
+    cpwl_ckpt_init(gap, "toy", whole->key);
+    for (i = 0; i < full->n; i++)
+        if (full->e[i].phase != 0 || (full->e[i].unit != 5 && full->e[i].unit != 17))
+            cpwl_ckpt_add(gap, full->e[i].phase, full->e[i].unit,
+                          full->e[i].data, full->e[i].len);
+    ck_assert_int_eq(gap->n, 2 * n - 2);
+    ck_assert_int_eq(full->have_bound, 1);   /* phase 1 is replayed whole */
+    cpwl_ckpt_set_bound(gap, full->bound, full->bound_pos);
+    ck_assert_int_eq(cpwl_ckpt_write(gap, path, e), CPWL_OK);
+
+    toy_init(t, n, blk);
+    cpwl_sched_init(s);
+    s->threads = 4;
+    ck_assert_int_eq(cpwl_sched_checkpoint(s, path, 1e6, "toy", t->key, e), CPWL_OK);
+    ck_assert_msg(cpwl_sched_resume(s, path, "toy", t->key, e) == CPWL_OK, "%s",
+                  e->msg);
+    ck_assert_msg(toy_run(t, s, e) == CPWL_OK, "%s", e->msg);
+    toy_check(t);
+    ck_assert_str_eq(t->trace.data, whole->trace.data);
+    ck_assert_int_eq(s->stats.units_run, 2);
+    cpwl_sched_clear(s);
+    toy_clear(t);
+    toy_clear(whole);
+    cpwl_ckpt_clear(full);
+    cpwl_ckpt_clear(gap);
+    tmp_teardown();
+}
+END_TEST
+
 /* --every: a write after each unit when the interval has passed. */
 START_TEST(test_every)
 {
@@ -300,6 +357,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, test_buf);
     tcase_add_test(tc, test_whole);
     tcase_add_test(tc, test_interrupt);
+    tcase_add_test(tc, test_gaps);
     tcase_add_test(tc, test_every);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);

@@ -178,7 +178,10 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     slong base;
     cpwl_sched_buf *bufs;
     int *status;
-    const cpwl_ckpt_entry **rec;
+    /* the recorded payloads of the window: their bytes, not the entries,
+       since recording a unit moves the checkpoint's sorted entries */
+    const char **rec;
+    size_t *rlen;
     cpwl_err_struct *errs;
 
 #ifdef _OPENMP
@@ -188,7 +191,8 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     W = nt == 1 ? 1 : 8 * nt;
     bufs = flint_malloc(W * sizeof(cpwl_sched_buf));
     status = flint_malloc(W * sizeof(int));
-    rec = flint_malloc(W * sizeof(cpwl_ckpt_entry *));
+    rec = flint_malloc(W * sizeof(const char *));
+    rlen = flint_malloc(W * sizeof(size_t));
     errs = flint_malloc(W * sizeof(cpwl_err_struct));
     for (j = 0; j < W; j++)
         cpwl_sched_buf_init(bufs + j);
@@ -198,7 +202,9 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
         int m = n - base < W ? (int) (n - base) : W, stop_at = -1;
         for (j = 0; j < m; j++)
         {
-            rec[j] = cpwl_sched_recorded(s, base + j);
+            const cpwl_ckpt_entry *r = cpwl_sched_recorded(s, base + j);
+            rec[j] = r != NULL ? r->data : NULL;
+            rlen[j] = r != NULL ? r->len : 0;
             status[j] = CPWL_OK;
             cpwl_err_init(errs + j);
             cpwl_sched_buf_reset(bufs + j);
@@ -231,7 +237,7 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
                 if (stop_at >= 0)
                     continue;
                 s->stats.units_replayed++;
-                st = collect(base + j, rec[j]->data, rec[j]->len, cdata, e);
+                st = collect(base + j, rec[j], rlen[j], cdata, e);
                 continue;
             }
             if (status[j] == CPWL_SCHED_STOPPED)
@@ -264,6 +270,7 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     flint_free(bufs);
     flint_free(status);
     flint_free(rec);
+    flint_free(rlen);
     flint_free(errs);
     return st;
 }
