@@ -825,8 +825,10 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
                         CPWL_SCHED_THREADS | CPWL_SCHED_NO_RECORD, e);
     if (st == CPWL_OK)
     {
-        S->stopped = s->stopped || J.halted
-                     || (s->rank == 0 && S->npoints < planned);
+        /* every process agrees (crosscheck goes on only when none
+           stopped) */
+        S->stopped = cpwl_sched_any(s, s->stopped || J.halted
+                                    || (s->rank == 0 && S->npoints < planned));
         pset_to_sample(S, &J.H);
         S->seconds = wall_now() - t0;
     }
