@@ -336,6 +336,7 @@ int cmd_crosscheck(int argc, char **argv)
                                   "crosscheck")) != CPWL_OK)
         goto out_ctx;
     sopts.sched = sched;
+    ropts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_crosscheck_init(X);
     status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
