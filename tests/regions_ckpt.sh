@@ -110,5 +110,32 @@ st=$?
     && report "a checkpoint of equiv given to regions: refused" \
     || report "a checkpoint of equiv given to regions: refused" "status $st: $(cat "$tmp/err")"
 
+# Under MPI (when configured): the same listing and answers on 2 and 3
+# processes, and the single process's checkpoint resumed on 2.
+. "$(dirname "$0")/mpirun.sh"
+if [ "${CPWL_MPI:-no}" = yes ] && [ -n "${MPIRUN:-}" ] && [ -n "${CPWL_MPI_BIN:-}" ]; then
+    "$CPWL" regions "$A" --box "$BOX" --list >"$tmp/one" 2>/dev/null
+    "$CPWL" equiv "$A" "$C" --box "$EBOX" >"$tmp/eone" 2>/dev/null
+    for np in 2 3; do
+        cpwl_mpirun "$np" "$CPWL_MPI_BIN" regions "$A" --box "$BOX" --list >"$tmp/mpi" 2>"$tmp/mpi.err"
+        st=$?
+        [ "$st" -eq 0 ] && cmp -s "$tmp/one" "$tmp/mpi" \
+            && report "cpwl-mpi -np $np regions --list: the one-process output" \
+            || report "cpwl-mpi -np $np regions --list" "status $st or output differs: $(head -3 "$tmp/mpi.err")"
+        cpwl_mpirun "$np" "$CPWL_MPI_BIN" equiv "$A" "$C" --box "$EBOX" >"$tmp/mpi" 2>"$tmp/mpi.err"
+        st=$?
+        [ "$st" -eq 0 ] && cmp -s "$tmp/eone" "$tmp/mpi" \
+            && report "cpwl-mpi -np $np equiv: the one-process answer and witness" \
+            || report "cpwl-mpi -np $np equiv" "status $st or output differs: $(head -3 "$tmp/mpi.err")"
+    done
+    cpwl_mpirun 2 "$CPWL_MPI_BIN" regions "$A" --box "$BOX" --list --resume "$tmp/regions-list.ckpt" >"$tmp/mpi" 2>"$tmp/mpi.err"
+    st=$?
+    [ "$st" -eq 0 ] && cmp -s "$tmp/one" "$tmp/mpi" \
+        && report "cpwl-mpi -np 2 resumes the one-process checkpoint" \
+        || report "cpwl-mpi -np 2 resumes the one-process checkpoint" "status $st or output differs"
+else
+    echo "# cpwl-mpi not configured: the MPI checks of this file are skipped"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]
