@@ -239,6 +239,9 @@ int cmd_crosscheck(int argc, char **argv)
     cpwl_err_t e;
     char *desc;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
+    int run_status;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -272,6 +275,8 @@ int cmd_crosscheck(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage("crosscheck", "expected one network file");
+    if (cli_rank != 0)
+        pmode = CLI_PROGRESS_OFF;       /* process 0 reports */
     if (sa.seed_given && sa.random == 0)
         return cli_usage("crosscheck", "--seed goes with --random N");
 
@@ -325,17 +330,27 @@ int cmd_crosscheck(int argc, char **argv)
         ropts.progress = cli_regions_progress;
         ropts.progress_data = &rprogress;
     }
+    /* The processes of cpwl-mpi share the sample points and the exact
+       regions' work units; no checkpoint (empty checkpoint arguments). */
+    cli_ckpt_args_init(&ca);
+    if ((status = cli_sched_start(sched, &ca, "crosscheck", "crosscheck",
+                                  "crosscheck")) != CPWL_OK)
+        goto out_ctx;
+    sopts.sched = sched;
+    ropts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_crosscheck_init(X);
-    status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
+    run_status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&sprogress);
     cli_progress_end(&rprogress);
-    if (status != CPWL_OK)
-    {
-        status = cli_fail("crosscheck", e);
+    status = run_status == CPWL_OK ? CPWL_OK : cli_fail("crosscheck", e);
+    /* 130 when the scheduler was stopped: the figures are printed */
+    status = cli_sched_end(sched, &ca, "crosscheck", status);
+    cpwl_sched_clear(sched);
+    /* only process 0 has the comparison and prints */
+    if (run_status != CPWL_OK || cli_rank != 0)
         goto out_X;
-    }
 
     stopped = X->R->stopped || X->S->stopped;
     desc = cpwl_dom_describe(D);

@@ -384,6 +384,9 @@ int cmd_sample(int argc, char **argv)
     char *desc;
     double pps;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
+    int run_status;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -411,6 +414,8 @@ int cmd_sample(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage("sample", "expected one network file");
+    if (cli_rank != 0)
+        pmode = CLI_PROGRESS_OFF;       /* process 0 reports */
     if (sa.seed_given && sa.random == 0)
         return cli_usage("sample", "--seed goes with --random N");
 
@@ -453,16 +458,25 @@ int cmd_sample(int argc, char **argv)
         opts.progress = cli_sampling_progress;
         opts.progress_data = &progress;
     }
+    /* The processes of cpwl-mpi share the points; sampling is fast, so
+       it has no checkpoint (empty checkpoint arguments). */
+    cli_ckpt_args_init(&ca);
+    if ((status = cli_sched_start(sched, &ca, "sample", "sample", "sample"))
+        != CPWL_OK)
+        goto out_ctx;
+    opts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_sample_init(S);
-    status = cpwl_sample_run(S, net, D, &opts, e);
+    run_status = cpwl_sample_run(S, net, D, &opts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&progress);
-    if (status != CPWL_OK)
-    {
-        status = cli_fail("sample", e);
+    status = run_status == CPWL_OK ? CPWL_OK : cli_fail("sample", e);
+    /* 130 when the scheduler was stopped: the figures are printed */
+    status = cli_sched_end(sched, &ca, "sample", status);
+    cpwl_sched_clear(sched);
+    /* only process 0 has the sample and prints */
+    if (run_status != CPWL_OK || cli_rank != 0)
         goto out_S;
-    }
 
     desc = cpwl_dom_describe(D);
     pps = S->seconds > 0 ? S->npoints / S->seconds : 0;
