@@ -62,9 +62,11 @@ typedef struct
 }
 mpi_done;
 
-/* The bound is set here without the OpenMP lock of sched.c: units run on
-   one thread per process (and only the public API is used, so that
-   libcpwl_mpi links the shared libcpwl). */
+/* Keep (v, pos) when lexicographically smaller than the best; under the
+   same named OpenMP lock as sched.c's, since threads of this process may
+   read the best meanwhile (sched.c's own function is internal: this file
+   uses only the public API, so that libcpwl_mpi links the shared
+   libcpwl). */
 static int take_bound(cpwl_sched_struct *s, const fmpq_t v, slong pos)
 {
     int cmp, better = 1;
@@ -277,6 +279,13 @@ typedef struct
     slong err_unit;
     cpwl_err_struct err;
     int stopped;
+    /* payloads being received: a large one travels only when its sender
+       next calls MPI (it is computing a unit meanwhile), so process 0
+       posts the receive and goes on with its own units */
+    MPI_Request *preq;
+    char **pbuf;
+    int *psrc;
+    slong npend, apend;
 }
 phase0;
 
@@ -342,14 +351,14 @@ static void arrive(cpwl_sched_struct *s, phase0 *p, slong u, char *data,
     collect_ready(s, p);
 }
 
-/* Receive one message of any kind (process 0); returns the tag. */
+/* Receive one message of any kind (process 0): a payload's receive is
+   posted (pend_poll completes it); returns the tag. */
 static int recv_one(cpwl_sched_struct *s, phase0 *p, const MPI_Status *ps,
-                    mpi_done *done, int64_t *got)
+                    mpi_done *done)
 {
     mpi_impl *m = IMPL(s);
     int len;
     char *buf;
-    int64_t u;
     if (ps->MPI_TAG == TAG_BOUND)
     {
         bound_recv(s, ps);
@@ -362,15 +371,60 @@ static int recv_one(cpwl_sched_struct *s, phase0 *p, const MPI_Status *ps,
                  ps->MPI_SOURCE, TAG_DONE, m->comm, MPI_STATUS_IGNORE);
         return TAG_DONE;
     }
-    buf = flint_malloc((size_t) len + 1);
-    MPI_Recv(buf, len, MPI_BYTE, ps->MPI_SOURCE, TAG_PAYLOAD, m->comm,
-             MPI_STATUS_IGNORE);
-    got[ps->MPI_SOURCE]++;
-    memcpy(&u, buf, sizeof(u));
-    memmove(buf, buf + sizeof(u), (size_t) len - sizeof(u));
-    buf[len - sizeof(u)] = '\0';
-    arrive(s, p, (slong) u, buf, (size_t) len - sizeof(u));
+    {
+        /* the message just probed: the first of its source and tag */
+        MPI_Message msg;
+        int flag;
+        MPI_Improbe(ps->MPI_SOURCE, TAG_PAYLOAD, m->comm, &flag, &msg,
+                    MPI_STATUS_IGNORE);
+        if (p->npend == p->apend)
+        {
+            p->apend = p->apend < 8 ? 8 : 2 * p->apend;
+            p->preq = flint_realloc(p->preq, p->apend * sizeof(MPI_Request));
+            p->pbuf = flint_realloc(p->pbuf, p->apend * sizeof(char *));
+            p->psrc = flint_realloc(p->psrc, p->apend * sizeof(int));
+        }
+        buf = flint_malloc((size_t) len + 1);
+        MPI_Imrecv(buf, len, MPI_BYTE, &msg, p->preq + p->npend);
+        p->pbuf[p->npend] = buf;
+        p->psrc[p->npend] = ps->MPI_SOURCE;
+        p->npend++;
+    }
     return TAG_PAYLOAD;
+}
+
+/* The payloads whose receive completed (all of them, waiting, when wait
+   is set): counted, recorded, collected when their turn comes. */
+static void pend_poll(cpwl_sched_struct *s, phase0 *p, int64_t *got, int wait)
+{
+    slong i = 0;
+    while (i < p->npend)
+    {
+        MPI_Status st;
+        int flag = 1, len;
+        int64_t u;
+        char *buf = p->pbuf[i];
+        if (wait)
+            MPI_Wait(p->preq + i, &st);
+        else
+            MPI_Test(p->preq + i, &flag, &st);
+        if (!flag)
+        {
+            i++;
+            continue;
+        }
+        MPI_Get_count(&st, MPI_BYTE, &len);
+        got[p->psrc[i]]++;
+        /* the last pending receive takes this slot */
+        p->npend--;
+        p->preq[i] = p->preq[p->npend];
+        p->pbuf[i] = p->pbuf[p->npend];
+        p->psrc[i] = p->psrc[p->npend];
+        memcpy(&u, buf, sizeof(u));
+        memmove(buf, buf + sizeof(u), (size_t) len - sizeof(u));
+        buf[len - sizeof(u)] = '\0';
+        arrive(s, p, (slong) u, buf, (size_t) len - sizeof(u));
+    }
 }
 
 static void drain(cpwl_sched_struct *s, phase0 *p, mpi_done *done, int64_t *got,
@@ -383,9 +437,10 @@ static void drain(cpwl_sched_struct *s, phase0 *p, mpi_done *done, int64_t *got,
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, IMPL(s)->comm, &flag, &st);
         if (!flag)
             break;
-        if (recv_one(s, p, &st, done, got) == TAG_DONE)
+        if (recv_one(s, p, &st, done) == TAG_DONE)
             (*ndone)++;
     }
+    pend_poll(s, p, got, 0);
 }
 
 static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
@@ -597,8 +652,14 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
                 missing = got[j] < done[j].sent;
             if (!missing)
                 break;
+            if (p.npend > 0)
+            {
+                /* the senders have finished computing: they progress */
+                pend_poll(s, &p, got, 1);
+                continue;
+            }
             MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, m->comm, &st);
-            if (recv_one(s, &p, &st, done, got) == TAG_DONE)
+            if (recv_one(s, &p, &st, done) == TAG_DONE)
                 ndone++;
         }
         for (j = 1; j < s->size; j++)
@@ -637,6 +698,9 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
         flint_free(p.pd);
         flint_free(p.pl);
         flint_free(p.have);
+        flint_free(p.preq);
+        flint_free(p.pbuf);
+        flint_free(p.psrc);
         flint_free(done);
         flint_free(got);
     }
