@@ -1,0 +1,171 @@
+#!/bin/sh
+# Benchmark of the MPI back end and of checkpoints (docs/scale.md):
+#  1. strong scaling, `mpirun -np 1` against `-np 2 cpwl-mpi`, on exact ERM
+#     (n = 2, D = 20, w = 2, bench_erm's seeded data) and on the n-D
+#     regions of all of R^4 for the net 4-12-12-12-1 (bench_regions'
+#     PyTorch-initialised nets); goal: ratio >= 1.8;
+#  2. checkpoint overhead: the same -np 1 runs with --checkpoint F
+#     --every 10 (goal: < 5%) and --every 0.1 (a visible cost);
+#  3. the figures of the extrapolation of docs/scale.md: exact ERM for
+#     D = 20..30 (dichotomies, cells, solved, seconds) and the scheduler's
+#     per-process units and messages (CPWL_SCHED_STATS lines).
+# Each time is the best of BENCH_SCALE_REPEAT runs (default 3), wall clock.
+# Speed is measured here, never in the tests.
+#
+# Environment: CPWL (cpwl), CPWL_MPI_BIN (cpwl-mpi), CPWL_MPI (yes when
+# built), CPWL_SRCDIR (the source tree: tests/mpirun.sh,
+# bench/bench_scale_gen.py).  BENCH_SCALE_ERM_D (default 20),
+# BENCH_SCALE_NET (default 4-12-12-12-1), BENCH_SCALE_EXTRA_D (the D of
+# part 3, default "20 22 24 26 28 30"; empty skips it).
+
+: "${CPWL:?CPWL must name the cpwl binary}"
+src=${CPWL_SRCDIR:-$(dirname "$0")/..}
+repeat=${BENCH_SCALE_REPEAT:-3}
+D=${BENCH_SCALE_ERM_D:-20}
+NET=${BENCH_SCALE_NET:-4-12-12-12-1}
+EXTRA_D=${BENCH_SCALE_EXTRA_D-20 22 24 26 28 30}
+
+if [ "$CPWL_MPI" != yes ] || [ ! -x "$CPWL_MPI_BIN" ]; then
+    echo "bench-scale: cpwl-mpi not built (./configure --with-mpi); skipped"
+    exit 0
+fi
+. "$src/tests/mpirun.sh"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-bench-scale.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' 0
+trap 'exit 1' 1 2 15
+
+python3 "$src/bench/bench_scale_gen.py" erm "$D" 2 $((2000 + D)) >"$tmp/erm.csv" || exit 1
+python3 "$src/bench/bench_scale_gen.py" net "$NET" >"$tmp/net.json" || exit 1
+
+now_ns() { date +%s%N; }
+
+# timed TAG CMD...: run CMD $repeat times (stdout to $tmp/TAG.out, stderr
+# to $tmp/TAG.err, of the best run), set best to the best wall seconds;
+# a failed run stops the bench.
+timed() {
+    _tag=$1
+    shift
+    best=""
+    _k=0
+    while [ "$_k" -lt "$repeat" ]; do
+        rm -f "$tmp"/*.ckpt
+        _t0=$(now_ns)
+        CPWL_SCHED_STATS=1 "$@" >"$tmp/run.out" 2>"$tmp/run.err"
+        _st=$?
+        _t1=$(now_ns)
+        if [ "$_st" -ne 0 ]; then
+            echo "bench-scale: $* failed with status $_st:"
+            head -c 2000 "$tmp/run.err"
+            exit 1
+        fi
+        _s=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        if [ -z "$best" ] || awk -v s="$_s" -v b="$best" 'BEGIN { exit !(s < b) }'; then
+            best=$_s
+            mv "$tmp/run.out" "$tmp/$_tag.out"
+            mv "$tmp/run.err" "$tmp/$_tag.err"
+            [ -f "$tmp/c.ckpt" ] && wc -c <"$tmp/c.ckpt" >"$tmp/$_tag.ckptsize"
+        fi
+        _k=$((_k + 1))
+    done
+    eval "t_$_tag=$best"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+overhead() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", 100 * (a / b - 1) }'; }
+
+# The scheduler figures of a run: its CPWL_SCHED_STATS lines (every
+# process), and the sums over the processes.
+sched_lines() {
+    grep '^cpwl-sched ' "$tmp/$1.err" | sed 's/^/    /'
+}
+sched_sum() {
+    grep '^cpwl-sched ' "$tmp/$1.err" | awk -v key="$2" '
+        { for (i = 1; i < NF; i++) if ($i == key) s += $(i + 1) }
+        END { print s + 0 }'
+}
+
+# The answers must agree (the scaling is of the same computation).
+same_answer() {
+    sed -e '/^seconds/d' -e 's/(solved.*//' -e '/^certified/d' -e '/^cpwl-sched/d' \
+        "$tmp/$1.out" >"$tmp/a1"
+    sed -e '/^seconds/d' -e 's/(solved.*//' -e '/^certified/d' -e '/^cpwl-sched/d' \
+        "$tmp/$2.out" >"$tmp/a2"
+    cmp -s "$tmp/a1" "$tmp/a2" || echo "  ANSWERS DIFFER between $1 and $2"
+}
+
+echo "Scaling and checkpoints (docs/scale.md): $(uname -m), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
+echo "each time: wall seconds, best of $repeat; mpirun adds about 0.3 s of start-up to every run"
+echo
+
+E="erm $tmp/erm.csv --width 2"
+R="regions $tmp/net.json"
+
+timed erm_plain "$CPWL" $E --threads 1 --stats
+timed erm_np1 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats
+timed erm_np2 cpwl_mpirun 2 "$CPWL_MPI_BIN" $E --stats
+timed erm_ck10 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 10
+timed erm_ck01 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+same_answer erm_np1 erm_np2
+same_answer erm_np1 erm_ck01
+
+timed reg_plain "$CPWL" $R --stats
+timed reg_np1 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats
+timed reg_np2 cpwl_mpirun 2 "$CPWL_MPI_BIN" $R --stats
+timed reg_ck10 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 10
+timed reg_ck01 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+same_answer reg_np1 reg_np2
+same_answer reg_np1 reg_ck01
+
+cells_erm=$(sed -n 's/^subproblems *\([0-9]*\).*/\1/p' "$tmp/erm_np1.out")
+cells_reg=$(sed -n 's/^activation regions *\([0-9]*\).*/\1/p' "$tmp/reg_np1.out")
+
+printf '%-34s %9s %9s %9s %7s  %s\n' "strong scaling" "cpwl" "-np 1" "-np 2" "ratio" "goal >= 1.8"
+printf '%-34s %9s %9s %9s %7s  %s\n' "erm n=2 D=$D w=2 ($cells_erm cells)" \
+    "$t_erm_plain" "$t_erm_np1" "$t_erm_np2" "$(ratio "$t_erm_np1" "$t_erm_np2")" \
+    "$(awk -v a="$t_erm_np1" -v b="$t_erm_np2" 'BEGIN { print (a / b >= 1.8 ? "met" : "NOT MET") }')"
+printf '%-34s %9s %9s %9s %7s  %s\n' "regions $NET R^4 ($cells_reg)" \
+    "$t_reg_plain" "$t_reg_np1" "$t_reg_np2" "$(ratio "$t_reg_np1" "$t_reg_np2")" \
+    "$(awk -v a="$t_reg_np1" -v b="$t_reg_np2" 'BEGIN { print (a / b >= 1.8 ? "met" : "NOT MET") }')"
+echo "(cpwl: one process, erm with --threads 1; regions n-D is one thread)"
+echo
+
+printf '%-34s %9s %9s %9s %9s  %s\n' "checkpoint overhead (-np 1)" "none" "every 10" "every 0.1" "writes" "goal < 5% at 10"
+for w in erm reg; do
+    eval "a=\$t_${w}_np1 b=\$t_${w}_ck10 c=\$t_${w}_ck01"
+    nw=$(sched_sum "${w}_ck01" ckpt_writes)
+    sz=$(cat "$tmp/${w}_ck01.ckptsize" 2>/dev/null)
+    printf '%-34s %9s %9s %9s %9s  %s\n' "$w" "$a" "$b $(overhead "$b" "$a")" \
+        "$c $(overhead "$c" "$a")" "$nw" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b / a < 1.05 ? "met" : "NOT MET") }'); file ${sz:-?} bytes"
+done
+echo
+
+echo "scheduler figures of the -np 2 runs (CPWL_SCHED_STATS, one line per process):"
+for w in erm_np2 reg_np2; do
+    echo "  $w:"
+    sched_lines "$w"
+done
+echo "  --stats of erm -np 2:"
+sed -n '/^seconds\|^phase\|^units\|^keys\|^bounds\|^visit\|^certified/p' "$tmp/erm_np2.out" | sed 's/^/    /'
+echo "  --stats of regions -np 2:"
+sed -n '/^seconds\|^units\|^LPs\|^sign/p' "$tmp/reg_np2.out" | sed 's/^/    /'
+echo
+
+if [ -n "$EXTRA_D" ]; then
+    echo "exact ERM, n = 2, w = 2, one process (cpwl --threads 1), for the extrapolation:"
+    printf '%4s %8s %10s %10s %8s %9s %12s %12s\n' D dichot cells solved solved% seconds "us/cell" "us/solved"
+    for d in $EXTRA_D; do
+        python3 "$src/bench/bench_scale_gen.py" erm "$d" 2 $((2000 + d)) >"$tmp/e$d.csv"
+        _t0=$(now_ns)
+        "$CPWL" erm "$tmp/e$d.csv" --width 2 --threads 1 --stats >"$tmp/e$d.out" 2>&1
+        _t1=$(now_ns)
+        awk -v D="$d" -v a="$_t0" -v b="$_t1" '
+            /^dichotomies/ { N = $2 }
+            /^subproblems/ { C = $2; s = $0; sub(/.*solved /, "", s); S = s + 0 }
+            END { t = (b - a) / 1e9
+                  printf "%4d %8d %10d %10d %7.2f%% %9.3f %12.3f %12.2f\n",
+                         D, N, C, S, 100 * S / C, t, 1e6 * t / C, 1e6 * t / S }' "$tmp/e$d.out"
+        sed -n '/^phase\|^keys\|^bounds\|^visit/p' "$tmp/e$d.out" | sed 's/^/     /'
+    done
+fi
