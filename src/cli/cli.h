@@ -257,11 +257,15 @@ int cli_ckpt_option(cli_ckpt_args *a, int c, const char *arg, const char *sub);
 /* The scheduler of one computation: one process in cpwl, every process
    of the job in cpwl-mpi (collective there), with the checkpoint and
    resume of a (kind, key: cpwl/ckpt.h).  Errors reported as `cpwl SUB:
-   ...`; returns an exit status.  s->interrupt is cli_interrupted. */
+   ...`; returns an exit status.  s->interrupt is cli_interrupted.  s is
+   initialised on return, also after an error: cpwl_sched_clear it.
+   With --checkpoint the file is written once at the start (a path that
+   cannot hold it is reported before the computation). */
 int cli_sched_start(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
                     const char *kind, const char *key);
 /* After the computation: the final checkpoint; a line on stderr with
-   the file when the run was stopped.  Returns status, or 1 when the
+   the file when the run was stopped.  Returns status, 130
+   (CLI_EXIT_INTERRUPTED) when the run was stopped, or 1 when the
    checkpoint could not be written. */
 int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
                   int status);

@@ -34,6 +34,9 @@ int cli_out_open(outfile_t f, const char *sub, const char *path)
         sigaction(SIGINT, &sa, &out_old);
     }
     cpwl_err_init(e);
+    /* cpwl-mpi: only process 0 writes files; the others discard */
+    if (cli_rank != 0)
+        path = "/dev/null";
     if (outfile_open(f, path, e) != CPWL_OK)
     {
         if (--out_depth == 0)
