@@ -25,6 +25,7 @@
 #include "cpwl/net.h"
 #include "cpwl/pred.h"
 #include "cpwl/qp.h"
+#include "cpwl/sched.h"
 
 /* Data (SPEC section 4): D points x_i in Q^n with labels y_i. */
 typedef struct
@@ -124,6 +125,10 @@ typedef struct
     void (*progress)(void *data, slong done, slong total, const fmpq_t best);
     void *progress_data;
     cpwl_pred_ctx_struct *pred;
+    /* The work units' scheduler (cpwl/sched.h): many processes, threads,
+       checkpoint and resume.  NULL: one process on `threads` threads, no
+       checkpoint.  Its interrupt is polled by the units. */
+    cpwl_sched_struct *sched;
 }
 cpwl_erm_opts;
 
@@ -189,9 +194,24 @@ void cpwl_erm_cell_net(cpwl_net_t net, const cpwl_erm_data_t data, const int *si
 void cpwl_erm_net_loss(fmpq_t loss, const cpwl_net_t net, const cpwl_erm_data_t data,
                        cpwl_qp_loss kind);
 
-/* Solve: the exact global optimum over all cells. */
+/* Solve: the exact global optimum over all cells.  With pruning the
+   cells are visited group by group in a fixed order (docs/erm.md); the
+   optimum and the optimal cell (the first in that order attaining the
+   optimum) are the same for any number of processes or threads and after
+   a resume.  solved, pruned and by_double count the work done: with many
+   processes they may be larger (cells solved speculatively).  With
+   o->sched, every process of it calls this and gets the whole result. */
 int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_erm_opts *o,
                    cpwl_err_t e);
+
+/* The kind and key of erm checkpoints (cpwl/ckpt.h).  The key fixes
+   what the answer and the recorded work units depend on: a fingerprint
+   of the data (D, n, every exact value), the loss, width, output bias,
+   prune, per_cell_bounds, exact_only and certificate.  *key is
+   flint_malloc'ed (flint_free). */
+#define CPWL_ERM_CKPT_KIND "erm"
+void cpwl_erm_ckpt_key(char **key, const cpwl_erm_data_t data,
+                       const cpwl_erm_opts *o);
 
 /* Certificates.  The file (JSON, docs/erm.md) lists the dichotomies, a
    witness network, the optimal cell with its exact solution and KKT

@@ -304,6 +304,7 @@ int cmd_erm(int argc, char **argv)
         {"threads", required_argument, NULL, 't'},
         {"sep", required_argument, NULL, 's'},
         CLI_PROGRESS_LONGOPTS,
+        CLI_CKPT_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *out = NULL, *cert = NULL, *verify = NULL;
@@ -320,10 +321,20 @@ int cmd_erm(int argc, char **argv)
     struct sigaction old;
     cpwl_qp_loss loss = CPWL_QP_SQUARED;
     int prune = 1, output_bias = 0, loss_given = -1, bias_given = -1;
+    cli_ckpt_args ck;
+    cpwl_sched_t sch;
+    char *key;
+
+    cli_ckpt_args_init(&ck);
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
     {
+        int k = cli_ckpt_option(&ck, c, optarg, "erm");
+        if (k < 0)
+            return CPWL_ERR_INPUT;
+        if (k > 0)
+            continue;
         switch (c)
         {
             case 'w':
@@ -387,6 +398,9 @@ int cmd_erm(int argc, char **argv)
         return cli_usage("erm", "expected one data file (CSV)");
     if (width < 0 && verify == NULL)
         return cli_usage("erm", "--width W is required");
+    if (verify != NULL && (ck.checkpoint != NULL || ck.resume != NULL))
+        return cli_usage("erm", "--verify solves nothing: it takes no "
+                         "--checkpoint or --resume");
 
     cpwl_err_init(e);
     cpwl_erm_data_init(data);
@@ -428,7 +442,22 @@ int cmd_erm(int argc, char **argv)
     o.certificate = cert != NULL;
     o.threads = (int) threads;
     o.interrupt = &cli_interrupted;
-    cli_progress_init(&ps, "erm", pmode);
+    /* The same key in every process and at resume: the data and the
+       options the recorded units depend on. */
+    cpwl_erm_ckpt_key(&key, data, &o);
+    status = cli_sched_start(sch, &ck, "erm", CPWL_ERM_CKPT_KIND, key);
+    flint_free(key);
+    if (status != CPWL_OK)
+    {
+        cpwl_sched_clear(sch);
+        cli_restore_sigint(&old);
+        cpwl_pred_ctx_clear(ctx);
+        cpwl_erm_data_clear(data);
+        return status;
+    }
+    sch->threads = (int) threads;
+    o.sched = sch;
+    cli_progress_init(&ps, "erm", cli_rank == 0 ? pmode : CLI_PROGRESS_OFF);
     if (ps.on)
     {
         o.progress = erm_progress;
@@ -441,10 +470,11 @@ int cmd_erm(int argc, char **argv)
     cli_restore_sigint(&old);
     cli_progress_end(&ps);
     if (status != CPWL_OK)
-    {
-        status = cli_fail("erm", e);
+        status = cli_rank == 0 ? cli_fail("erm", e) : status;
+    /* the last checkpoint (a stopped run: which file, on stderr) */
+    status = cli_sched_end(sch, &ck, "erm", status);
+    if ((status != CPWL_OK && status != CLI_EXIT_INTERRUPTED) || cli_rank != 0)
         goto done;
-    }
     /* Written atomically; cli_out_* report failures (exit 2 or 1). */
     if (out != NULL && r->have_sol)
     {
@@ -544,6 +574,7 @@ int cmd_erm(int argc, char **argv)
         status = 130;
     }
 done:
+    cpwl_sched_clear(sch);
     cpwl_erm_result_clear(r);
     cpwl_pred_ctx_clear(ctx);
     cpwl_erm_data_clear(data);

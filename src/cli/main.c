@@ -244,6 +244,7 @@ const cli_command cli_commands[] = {
      "       [--output-bias] [--out NET.json] [--json] [--stats]\n"
      "       [--max-cells N] [--no-prune] [--compare-gd K] [--certificate F]\n"
      "       [--sep C] [--[no-]progress]\n"
+     "       [--checkpoint F [--every S]] [--resume F]\n"
      "       cpwl erm DATA.csv --verify CERT.json\n"
      "\n"
      "Minimises the summed loss of f(x) = sum_j v_j relu(<a_j,x> + b_j) (+ c\n"
@@ -275,10 +276,14 @@ const cli_command cli_commands[] = {
      "  --progress       progress lines on stderr also when it is not a\n"
      "                   terminal (one every 2 s, or CPWL_PROGRESS_INTERVAL\n"
      "                   seconds); --no-progress: none, even on a terminal\n"
-
+     "  --checkpoint F   write the finished work units to F (atomically)\n"
+     "  --every S        ... every S seconds (default 60; fractions allowed)\n"
+     "  --resume F       continue from checkpoint F (the same data and\n"
+     "                   options; F may also be the --checkpoint file)\n"
      "\n"
      "Ctrl-C stops and prints the best value so far as an upper bound (exit\n"
-     "130).\n"},
+     "130); with --checkpoint the units finished are written first, and\n"
+     "--resume ends with the uninterrupted run's answer.\n"},
     {"eval", cmd_eval, "exact, ball and double value and pattern at a point",
      "usage: cpwl eval NET.json --at X [--prec BITS] [--stats] [--json]\n"
      "\n"

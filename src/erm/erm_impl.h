@@ -5,6 +5,7 @@
 #include <signal.h>
 #include "cpwl/erm.h"
 #include "interval.h"
+#include "cpwl/sched.h"
 
 /* Whether point i is in dichotomy t. */
 static inline int erm_in_set(const cpwl_erm_dich_t S, slong t, slong i)
@@ -116,5 +117,105 @@ slong erm_comb_rank(const slong *comb, slong u, slong total,
    returned (C(g, u - g) 2^(2g - u)). */
 slong erm_group_cells(slong *combs, const slong *set, slong g, slong u,
                       slong N);
+
+
+/* ---- the search (solve.c, solve_percell.c, solve_groups.c,
+   solve_visit.c) ---- */
+
+/* Build and solve the subproblem of one cell: P and sol initialised
+   here (cleared by the caller, also on error). */
+int erm_cell_solve(cpwl_qp_t P, cpwl_qp_sol_t sol, const cpwl_erm_data_t data,
+                   const cpwl_erm_dich_t S, const slong *sets, const int *sign,
+                   slong u, const cpwl_erm_opts *o, cpwl_err_t e);
+
+/* A copy of solution s of P into d (initialised here). */
+void erm_sol_copy(cpwl_qp_sol_struct *d, const cpwl_qp_sol_t s);
+
+/* Append a solved cell's solution to r (the certificate's list). */
+void erm_result_add_sol(cpwl_erm_result_t r, slong idx, const cpwl_qp_sol_t s);
+
+/* Solve one cell into r: kept when its value is below r's best. */
+int erm_solve_cell(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                   const cpwl_erm_dich_t S, const slong *sets, const int *sign,
+                   slong u, slong idx, const cpwl_erm_opts *o, cpwl_err_t e);
+
+/* The previous method: every cell bounded from its own subproblem. */
+int erm_solve_per_cell(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                       const cpwl_erm_dich_t S, const cpwl_erm_opts *o,
+                       slong ncells, slong u, cpwl_err_t e);
+
+/* Groups of cells with the same distinct dichotomies, bounded, pruned
+   and visited on work units (solve_groups.c). */
+int erm_solve_groups(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                     const cpwl_erm_dich_t S, const cpwl_erm_opts *o,
+                     slong ncells, slong u, cpwl_err_t e);
+
+/* Scratch space of one thread of the group search. */
+typedef struct
+{
+    int ready;
+    erm_gram_work W;
+    slong *combs, *idx, *pairs, *tmp;
+}
+erm_group_work;
+
+typedef struct
+{
+    const cpwl_erm_data_struct *data;
+    const cpwl_erm_dich_struct *S;
+    const cpwl_erm_opts *o;
+    cpwl_sched_struct *s;
+    erm_gram_struct *Gm;        /* squared loss, else unused */
+    slong u, N, ngroups, ncells, maxc;
+    slong *gsets, *binom;       /* groups' dichotomies, u per group */
+    unsigned char *gsize;
+    int nwork;
+    erm_group_work *work;       /* one per thread, made on first use */
+}
+erm_groups;
+
+/* The scratch space of thread tid (NULL beyond the threads foreseen). */
+erm_group_work *erm_groups_work(erm_groups *G, int tid);
+
+/* The cells of group gid by increasing number (W->combs, W->idx);
+   returns their count. */
+slong erm_group_cells_sorted(erm_groups *G, slong gid, erm_group_work *W);
+
+/* What the visits found, as the collector builds it in visit order. */
+typedef struct
+{
+    slong solved, by_double;
+    int have;
+    fmpq_t value;               /* the best (value, pos) */
+    slong pos, gid, local, idx; /* its group, number in the group, cell */
+}
+erm_visit_acc;
+
+void erm_visit_acc_init(erm_visit_acc *A);
+void erm_visit_acc_clear(erm_visit_acc *A);
+
+/* The position of a cell in the visit order: its group's rank there,
+   then its number (ranks: 0 the first group, k + 1 the k-th kept). */
+static inline slong erm_visit_pos(const erm_groups *G, slong rank, slong idx)
+{
+    return rank * G->ncells + idx;
+}
+
+/* Visit group gid of the given rank, exact bound lb: its cells in
+   enumeration order, each pruned when (lb, its position) is not below
+   the shared best, the others solved and better values offered.  The
+   payload: cells solved, by double, the group's best; with the
+   certificate every solution.  CPWL_SCHED_STOPPED on an interrupt. */
+int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
+                  const fmpq_t lb, int tid, cpwl_err_t e);
+
+/* Take in a visit's payload (r gets the certificate's solutions). */
+int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
+                   slong rank, slong gid, const char *p, size_t len,
+                   cpwl_err_t e);
+
+/* The result from the best found: the optimal cell solved again. */
+int erm_visit_finish(cpwl_erm_result_t r, erm_groups *G, const erm_visit_acc *A,
+                     cpwl_err_t e);
 
 #endif

@@ -1,0 +1,270 @@
+/* ERM: the visits of the groups (solve_groups.c), one work unit each.
+
+   The visit order is fixed before the visits: the first group (rank 0),
+   then the kept groups by (exact bound, number) (ranks 1, 2, ...); a
+   cell's position is (its group's rank, its number).  A unit prunes a
+   cell when its group's bound lb is above the shared best value, or
+   equal to it with the cell's position after the best's; a value
+   replaces the best when (value, position) is lexicographically smaller.
+   Then the first cell of the visit order attaining the optimum is never
+   pruned, whatever the other processes found when: the optimum and the
+   optimal cell are the same for any schedule; the cells solved on the
+   way (work) may differ. */
+#include <stdlib.h>
+#include <string.h>
+#include <flint/fmpq_vec.h>
+#include "qvec.h"
+#include "cpwl/erm.h"
+#include "erm_impl.h"
+
+void erm_visit_acc_init(erm_visit_acc *A)
+{
+    memset(A, 0, sizeof(erm_visit_acc));
+    fmpq_init(A->value);
+}
+
+void erm_visit_acc_clear(erm_visit_acc *A)
+{
+    fmpq_clear(A->value);
+}
+
+/* A solution as tokens: sizes, value, theta, lambda, mu. */
+static void put_sol(cpwl_sched_buf *out, const cpwl_qp_sol_t s)
+{
+    cpwl_sched_buf_put_si(out, s->k);
+    cpwl_sched_buf_put_si(out, s->m);
+    cpwl_sched_buf_put_si(out, s->by_double);
+    cpwl_sched_buf_put_fmpq(out, s->value);
+    cpwl_sched_buf_put_fmpq_vec(out, s->theta, s->k);
+    cpwl_sched_buf_put_fmpq_vec(out, s->lambda, s->m);
+    cpwl_sched_buf_put_fmpq_vec(out, s->mu, s->D);
+}
+
+int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
+                  const fmpq_t lb, int tid, cpwl_err_t e)
+{
+    erm_group_work *W = erm_groups_work(G, tid);
+    const cpwl_erm_opts *o = G->o;
+    slong i, m, u = G->u, solved = 0, by_double = 0, bpos = 0, gpos = 0;
+    slong glocal = -1, sets[CPWL_ERM_MAX_WIDTH];
+    int sign[CPWL_ERM_MAX_WIDTH], st = CPWL_OK, have, c = 0;
+    fmpq_t bv, gv;
+    cpwl_sched_buf sols;
+    if (W == NULL)
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: a visit ran on a "
+                            "thread beyond those foreseen");
+    fmpq_init(bv);
+    fmpq_init(gv);
+    cpwl_sched_buf_init(&sols);
+    m = erm_group_cells_sorted(G, gid, W);
+    for (i = 0; i < m; i++)
+    {
+        slong pos = erm_visit_pos(G, rank, W->idx[i]);
+        cpwl_qp_t P;
+        cpwl_qp_sol_t sol;
+        if (G->s->interrupt != NULL && *G->s->interrupt)
+        {
+            st = CPWL_SCHED_STOPPED;
+            break;
+        }
+        /* the cells of a group share lb and come by increasing position:
+           once one is pruned, so are the rest.  The first group (rank 0)
+           prunes with its own values only: what it finds decides which
+           groups are kept, which must not depend on a resumed bound. */
+        if (rank == 0)
+        {
+            have = glocal >= 0;
+            if (have)
+            {
+                fmpq_set(bv, gv);
+                bpos = gpos;
+            }
+        }
+        else
+            have = cpwl_sched_bound(bv, &bpos, G->s);
+        if (have && ((c = fmpq_cmp(lb, bv)) > 0 || (c == 0 && pos > bpos)))
+            break;
+        erm_comb_cell(sets, sign, W->combs + i * u, u, G->N);
+        st = erm_cell_solve(P, sol, G->data, G->S, sets, sign, u, o, e);
+        if (st == CPWL_OK)
+        {
+            solved++;
+            by_double += sol->by_double;
+            if (glocal < 0 || fmpq_cmp(sol->value, gv) < 0)
+            {
+                /* positions increase within the group: value decides */
+                fmpq_set(gv, sol->value);
+                gpos = pos;
+                glocal = i;
+            }
+            if (!have || (c = fmpq_cmp(sol->value, bv)) < 0
+                || (c == 0 && pos < bpos))
+                cpwl_sched_offer(G->s, sol->value, pos);
+            if (o->certificate)
+            {
+                cpwl_sched_buf_put_si(&sols, W->idx[i]);
+                put_sol(&sols, sol);
+            }
+        }
+        cpwl_qp_sol_clear(sol);
+        cpwl_qp_clear(P);
+        if (st != CPWL_OK)
+            break;
+    }
+    if (st == CPWL_OK)
+    {
+        /* solved by_double local [cell value] [solutions] */
+        cpwl_sched_buf_put_si(out, solved);
+        cpwl_sched_buf_put_si(out, by_double);
+        cpwl_sched_buf_put_si(out, glocal);
+        if (glocal >= 0)
+        {
+            cpwl_sched_buf_put_si(out, W->idx[glocal]);
+            cpwl_sched_buf_put_fmpq(out, gv);
+        }
+        if (sols.len > 0)
+        {
+            cpwl_sched_buf_put(out, " ", 1);
+            cpwl_sched_buf_put(out, sols.data, sols.len);
+        }
+    }
+    cpwl_sched_buf_clear(&sols);
+    fmpq_clear(bv);
+    fmpq_clear(gv);
+    return st;
+}
+
+static int bad_visit(cpwl_err_t e, slong rank)
+{
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded visit unit %ld "
+                        "does not parse", (long) rank - 1);
+}
+
+/* A recorded solution back (sizes checked against the cell's problem). */
+static int take_sol(cpwl_erm_result_t r, erm_groups *G, cpwl_sched_rd *rd)
+{
+    slong idx, k, m, bd, n = G->data->n, D = G->data->D, u = G->u;
+    cpwl_qp_sol_t s;
+    cpwl_qp_struct shape;
+    if (cpwl_sched_rd_si(&idx, rd) != 0 || cpwl_sched_rd_si(&k, rd) != 0
+        || cpwl_sched_rd_si(&m, rd) != 0 || cpwl_sched_rd_si(&bd, rd) != 0
+        || idx < 0 || idx >= G->ncells
+        || k != u * (n + 1) + (G->o->output_bias ? 1 : 0)
+        || m < 0 || m > 4 * (u + 1) * (D + k))
+        return -1;
+    /* cpwl_qp_sol_init reads the sizes alone */
+    memset(&shape, 0, sizeof(shape));
+    shape.k = k;
+    shape.m = m;
+    shape.D = D;
+    cpwl_qp_sol_init(s, &shape);
+    s->by_double = bd != 0;
+    if (cpwl_sched_rd_fmpq(s->value, rd) != 0
+        || cpwl_sched_rd_fmpq_vec(s->theta, k, rd) != 0
+        || cpwl_sched_rd_fmpq_vec(s->lambda, m, rd) != 0
+        || cpwl_sched_rd_fmpq_vec(s->mu, D, rd) != 0)
+    {
+        cpwl_qp_sol_clear(s);
+        return -1;
+    }
+    erm_result_add_sol(r, idx, s);
+    cpwl_qp_sol_clear(s);
+    return 0;
+}
+
+int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
+                   slong rank, slong gid, const char *p, size_t len,
+                   cpwl_err_t e)
+{
+    slong solved, bd, local, idx, pos, t;
+    fmpq_t v;
+    cpwl_sched_rd rd;
+    int c = 0;
+    cpwl_sched_rd_init(&rd, p, len);
+    if (cpwl_sched_rd_si(&solved, &rd) != 0 || cpwl_sched_rd_si(&bd, &rd) != 0
+        || cpwl_sched_rd_si(&local, &rd) != 0 || solved < 0 || bd < 0
+        || bd > solved || local < -1 || local >= G->maxc
+        || (local < 0) != (solved == 0))
+        return bad_visit(e, rank);
+    fmpq_init(v);
+    if (local >= 0 && (cpwl_sched_rd_si(&idx, &rd) != 0 || idx < 0
+                       || idx >= G->ncells || cpwl_sched_rd_fmpq(v, &rd) != 0))
+    {
+        fmpq_clear(v);
+        return bad_visit(e, rank);
+    }
+    if (G->o->certificate)
+        for (t = 0; t < solved; t++)
+            if (take_sol(r, G, &rd) != 0)
+            {
+                fmpq_clear(v);
+                return bad_visit(e, rank);
+            }
+    if (!cpwl_sched_rd_done(&rd))
+    {
+        fmpq_clear(v);
+        return bad_visit(e, rank);
+    }
+    A->solved += solved;
+    A->by_double += bd;
+    if (local >= 0)
+    {
+        pos = erm_visit_pos(G, rank, idx);
+        if (!A->have || (c = fmpq_cmp(v, A->value)) < 0
+            || (c == 0 && pos < A->pos))
+        {
+            A->have = 1;
+            fmpq_set(A->value, v);
+            A->pos = pos;
+            A->gid = gid;
+            A->local = local;
+            A->idx = idx;
+        }
+        /* a replayed unit's value prunes the units computed after it */
+        cpwl_sched_offer(G->s, v, pos);
+    }
+    fmpq_clear(v);
+    return CPWL_OK;
+}
+
+int erm_visit_finish(cpwl_erm_result_t r, erm_groups *G, const erm_visit_acc *A,
+                     cpwl_err_t e)
+{
+    erm_group_work *W;
+    slong u = G->u, sets[CPWL_ERM_MAX_WIDTH];
+    int sign[CPWL_ERM_MAX_WIDTH], st;
+    r->solved = A->solved;
+    r->by_double = A->by_double;
+    r->pruned = r->stopped ? 0 : G->ncells - A->solved;
+    if (!A->have)
+        return CPWL_OK;
+    /* the optimal cell solved again (deterministic): every process gets
+       its solution and network without sending them */
+    W = erm_groups_work(G, 0);
+    if (A->local >= erm_group_cells_sorted(G, A->gid, W)
+        || W->idx[A->local] != A->idx)
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded optimal "
+                            "cell %ld is not cell %ld of its group",
+                            (long) A->idx, (long) A->local);
+    erm_comb_cell(sets, sign, W->combs + A->local * u, u, G->N);
+    st = erm_cell_solve(r->qp, r->sol, G->data, G->S, sets, sign, u, G->o, e);
+    if (st != CPWL_OK)
+    {
+        cpwl_qp_sol_clear(r->sol);
+        cpwl_qp_clear(r->qp);
+        return st;
+    }
+    if (!fmpq_equal(r->sol->value, A->value))
+    {
+        cpwl_qp_sol_clear(r->sol);
+        cpwl_qp_clear(r->qp);
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: the optimal cell "
+                            "solved again has another value");
+    }
+    r->have_sol = 1;
+    fmpq_set(r->optimum, A->value);
+    r->opt_cell = A->idx;
+    memcpy(r->cell, sets, u * sizeof(slong));
+    memcpy(r->sign, sign, u * sizeof(int));
+    return CPWL_OK;
+}
