@@ -416,6 +416,37 @@ static int witness(cpwl_equiv_t Q, const cpwl_regions_t R, const cpwl_net_t a,
                         "found near its interior point");
 }
 
+/* The options of the regions of the difference network. */
+static void diff_opts(cpwl_regions_opts *o, const cpwl_regions_opts *opts)
+{
+    *o = *opts;
+    o->maps = o->points = 1;
+    o->linear = o->verts = 0;
+}
+
+int cpwl_equiv_ckpt_key(char **key, const cpwl_net_t a, const cpwl_net_t b,
+                        const cpwl_dom_t D, const cpwl_regions_opts *opts,
+                        cpwl_err_t e)
+{
+    cpwl_net_t diff;
+    cpwl_regions_opts o;
+    int st;
+
+    *key = NULL;
+    if (b->input_dim != a->input_dim || D->n != a->input_dim
+        || cpwl_net_output_dim(b) != cpwl_net_output_dim(a))
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the networks and the domain "
+                            "do not have the same dimensions");
+    cpwl_net_init(diff, a->input_dim);
+    if ((st = difference(diff, a, b, e)) == CPWL_OK)
+    {
+        diff_opts(&o, opts);
+        *key = cpwl_regions_ckpt_key(diff, D, &o);
+    }
+    cpwl_net_clear(diff);
+    return st;
+}
+
 int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
                       const cpwl_regions_opts *opts, cpwl_err_t e)
 {
@@ -445,9 +476,7 @@ int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, co
         cpwl_net_clear(diff);
         return st;
     }
-    o = *opts;
-    o.maps = o.points = 1;
-    o.linear = o.verts = 0;
+    diff_opts(&o, opts);
     cpwl_regions_init(R, D->d, m, cpwl_net_num_states(diff));
     st = cpwl_regions_compute(R, diff, D, &o, e);
     if (st == CPWL_OK)
@@ -460,6 +489,8 @@ int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, co
             Q->stopped = R->stopped;
             Q->regions = R->lower_bound;
         }
+        else if (opts->sched != NULL && opts->sched->rank != 0)
+            Q->equal = -1;      /* the cells are on process 0 */
         else
         {
             Q->regions = R->ncells;

@@ -466,6 +466,8 @@ static int double_slack(double *t, double *xd, slong *S, slong *ns,
     M->matrix[m][0][0] = 1;
     M->matrix[m][d + 1][0] = -1;
     M->rowvec[d + 1][0] = 1;
+    /* the double solver's work arrays are static too (see lp_cdd_lock) */
+    pthread_mutex_lock(&lp_cdd_lock);
     lp = ddf_Matrix2LP(M, &err);
     if (lp != NULL && err == ddf_NoError)
     {
@@ -491,6 +493,7 @@ static int double_slack(double *t, double *xd, slong *S, slong *ns,
     }
     if (lp != NULL)
         ddf_FreeLPData(lp);
+    pthread_mutex_unlock(&lp_cdd_lock);
     ddf_FreeMatrix(M);
     return ok;
 }

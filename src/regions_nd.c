@@ -65,242 +65,13 @@
 
 /* Rounds of bound propagation over a new piece's constraints. */
 #define BOX_PASSES 2
-
-/* ---- polyhedra -------------------------------------------------------- */
-
-static poly_struct *poly_new(slong ns, slong d)
-{
-    poly_struct *P = flint_calloc(1, sizeof(poly_struct));
-    P->state = flint_calloc(FLINT_MAX(ns, 1), 1);
-    P->p = _fmpq_vec_init(d);
-    P->box = flint_malloc(2 * FLINT_MAX(d, 1) * sizeof(double));
-    return P;
-}
-
-/* Drop what only the current layer needs. */
-static void poly_end_layer(poly_struct *P, slong d)
-{
-    flint_free(P->cand);
-    P->cand = NULL;
-    P->ncand = 0;
-    if (P->w != NULL)
-        _fmpq_vec_clear(P->w, NWIT * d);
-    P->w = NULL;
-    P->nw = P->wnext = 0;
-}
-
-static void poly_free(poly_struct *P, slong d, slong m)
-{
-    if (P == NULL)
-        return;
-    poly_end_layer(P, d);
-    nd_forms_release(P->forms);
-    if (P->map != NULL)
-        _fmpq_vec_clear(P->map, m * (d + 1));
-    flint_free(P->state);
-    _fmpq_vec_clear(P->p, d);
-    flint_free(P->box);
-    if (P->alloc)
-        _fmpq_vec_clear(P->h, P->alloc * (d + 1));
-    flint_free(P);
-}
-
-/* Append the row (or its negation). */
-static void poly_add(poly_struct *P, const fmpq *row, int neg, slong d)
-{
-    slong c = d + 1, i;
-    fmpq *r;
-    if (P->m == P->alloc)
-    {
-        slong a = FLINT_MAX(8, 2 * P->alloc);
-        P->h = flint_realloc(P->h, a * c * sizeof(fmpq));
-        for (i = P->alloc * c; i < a * c; i++)
-            fmpq_init(P->h + i);
-        P->alloc = a;
-    }
-    r = P->h + P->m * c;
-    for (i = 0; i < c; i++)
-    {
-        if (neg)
-            fmpq_neg(r + i, row + i);
-        else
-            fmpq_set(r + i, row + i);
-    }
-    P->m++;
-}
-
-static poly_struct *poly_copy(const poly_struct *P, slong ns, slong d)
-{
-    poly_struct *Q = poly_new(ns, d);
-    slong k;
-    memcpy(Q->state, P->state, FLINT_MAX(ns, 1));
-    qvec_set(Q->p, P->p, d);
-    memcpy(Q->box, P->box, 2 * d * sizeof(double));
-    for (k = 0; k < P->m; k++)
-        poly_add(Q, P->h + k * (d + 1), 0, d);
-    Q->nclean = P->nclean;
-    return Q;
-}
-
-/* Keep the interior point x as a witness (replacing an old one when
-   full). */
-static void poly_add_witness(poly_struct *P, const fmpq *x, slong d)
-{
-    slong k;
-    if (P->w == NULL)
-        P->w = _fmpq_vec_init(NWIT * d);
-    if (P->nw < NWIT)
-        k = P->nw++;
-    else
-        k = P->wnext++ % NWIT;
-    qvec_set(P->w + k * d, x, d);
-}
-
-/* Remove constraint k (order is not kept). */
-static void poly_remove(poly_struct *P, slong k, slong d)
-{
-    slong c = d + 1, i;
-    if (k != P->m - 1)
-        for (i = 0; i < c; i++)
-            fmpq_swap(P->h + k * c + i, P->h + (P->m - 1) * c + i);
-    P->m--;
-}
-
-static void plist_push(plist *L, poly_struct *P)
-{
-    if (L->n == L->alloc)
-    {
-        L->alloc = FLINT_MAX(16, 2 * L->alloc);
-        L->v = flint_realloc(L->v, L->alloc * sizeof(poly_struct *));
-    }
-    L->v[L->n++] = P;
-}
-
-static void plist_clear(plist *L, slong d, slong m)
-{
-    slong i;
-    for (i = 0; i < L->n; i++)
-        poly_free(L->v[i], d, m);
-    flint_free(L->v);
-    memset(L, 0, sizeof(plist));
-}
-
-/* ---- forms ------------------------------------------------------------ */
-
-/* out = the primitive integer row with the same sign as in (a positive
-   multiple): the same half-space, and equal half-spaces compare equal.
-   Returns whether the gradient part (the first d entries) is nonzero. */
-static int row_primitive(fmpq *out, const fmpq *in, slong d)
-{
-    slong c = d + 1, i;
-    fmpz *num = _fmpz_vec_init(c);
-    fmpz_t den, g;
-    int nz;
-
-    fmpz_init(den);
-    fmpz_init(g);
-    _fmpq_vec_get_fmpz_vec_fmpz(num, den, in, c);
-    _fmpz_vec_content(g, num, c);
-    if (!fmpz_is_zero(g) && !fmpz_is_one(g))
-        _fmpz_vec_scalar_divexact_fmpz(num, num, c, g);
-    for (i = 0; i < c; i++)
-    {
-        fmpz_swap(fmpq_numref(out + i), num + i);
-        fmpz_one(fmpq_denref(out + i));
-    }
-    nz = !qvec_is_zero(out, d);
-    fmpz_clear(den);
-    fmpz_clear(g);
-    _fmpz_vec_clear(num, c);
-    return nz;
-}
-
-/* The same from an integer row (a positive multiple of the form). */
-static int row_primitive_z(fmpq *out, const fmpz *in, slong d)
-{
-    slong c = d + 1, i;
-    fmpz_t g;
-    int nz;
-
-    fmpz_init(g);
-    _fmpz_vec_content(g, in, c);
-    for (i = 0; i < c; i++)
-    {
-        if (fmpz_is_zero(g) || fmpz_is_one(g))
-            fmpz_set(fmpq_numref(out + i), in + i);
-        else
-            fmpz_divexact(fmpq_numref(out + i), in + i, g);
-        fmpz_one(fmpq_denref(out + i));
-    }
-    nz = !qvec_is_zero(out, d);
-    fmpz_clear(g);
-    return nz;
-}
-
-/* The sign of h(p) as a question for the predicate layer. */
-typedef struct
-{
-    const fmpq *h, *p;
-    slong d;
-}
-rowpt_src;
-
-static void rowpt_get_fmpq(fmpq_t v, void *data)
-{
-    rowpt_src *S = data;
-    qvec_form_eval(v, S->h, S->p, S->d);
-}
-
-/* Double value with a proven bound (iv_row_point). */
-static int rowpt_get_d(double *v, double *err, void *data)
-{
-    rowpt_src *S = data;
-    iv z;
-    if (!iv_row_point(&z, S->h, S->p, S->d))
-        return 0;
-    *v = z.m;
-    *err = z.r;
-    return 1;
-}
-
-/* A ball for the cases where the double sum cancels too much (large
-   integer rows near their zero). */
-static void rowpt_get_arb(arb_t v, slong prec, void *data)
-{
-    rowpt_src *S = data;
-    slong i;
-    arb_t t;
-    arb_init(t);
-    arb_set_round_fmpz(v, fmpq_numref(S->h + S->d), prec);
-    for (i = 0; i < S->d; i++)
-        if (!fmpq_is_zero(S->h + i))
-        {
-            arb_set_fmpq(t, S->p + i, prec);
-            arb_addmul_fmpz(v, t, fmpq_numref(S->h + i), prec);
-        }
-    arb_clear(t);
-}
-
-static int sign_at(cpwl_pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d)
-{
-    rowpt_src S;
-    cpwl_pred_src_struct src;
-    S.h = h;
-    S.p = p;
-    S.d = d;
-    src.get_d = rowpt_get_d;
-    src.get_arb = rowpt_get_arb;
-    src.get_fmpq = rowpt_get_fmpq;
-    src.data = &S;
-    return cpwl_pred_sign(ctx, &src);
-}
-
 /* ---- the computation -------------------------------------------------- */
 
 /* Whether the caller asked to stop (Ctrl-C); then C->stopped is set. */
 int regions_nd_interrupted(nd_ctx *C)
 {
-    if (C->opts->interrupt != NULL && *C->opts->interrupt)
+    if ((C->opts->interrupt != NULL && *C->opts->interrupt)
+        || (C->interrupt2 != NULL && *C->interrupt2))
     {
         C->stopped = CPWL_REGIONS_STOP_INTERRUPT;
         return 1;
@@ -317,11 +88,11 @@ int regions_nd_slack(nd_ctx *C)
     if (regions_nd_interrupted(C))
         return -1;
     st = lp_interior(C->x, C->lp);
-    C->R->lp_solved++;
+    C->lps++;
     if (C->opts->progress != NULL
-        && C->R->lp_solved - C->lp_mark >= PROGRESS_LPS)
+        && C->lps - C->lp_mark >= PROGRESS_LPS)
     {
-        C->lp_mark = C->R->lp_solved;
+        C->lp_mark = C->lps;
         C->opts->progress(C->opts->progress_data, C->layer,
                           C->g->nlayers, C->live);
     }
@@ -391,130 +162,6 @@ static void step_point(fmpq *out, const poly_struct *P, const fmpq *z,
     fmpq_clear(r);
 }
 
-/* Mark facets found by ray shooting from p along the directions -g_k and
-   +-e_j: along a ray, the constraint that reaches 0 first, when it is the
-   only one there, is a facet. */
-static void shoot_facets(unsigned char *facet, const poly_struct *P,
-                         const fmpq *hp, slong d)
-{
-    slong c = d + 1, m = P->m, nd = m + 2 * d, r, k, i, best;
-    fmpz *dir = _fmpz_vec_init(d);
-    fmpz *D = _fmpz_vec_init(m);
-    fmpq_t lhs, rhs;
-    int tie;
-
-    fmpq_init(lhs);
-    fmpq_init(rhs);
-    for (r = 0; r < nd; r++)
-    {
-        if (r < m)
-            for (i = 0; i < d; i++)
-                fmpz_neg(dir + i, fmpq_numref(P->h + r * c + i));
-        else
-        {
-            _fmpz_vec_zero(dir, d);
-            fmpz_set_si(dir + (r - m) / 2, (r - m) % 2 ? -1 : 1);
-        }
-        best = -1;
-        tie = 0;
-        for (k = 0; k < m; k++)
-        {
-            fmpz_zero(D + k);
-            for (i = 0; i < d; i++)
-                fmpz_addmul(D + k, fmpq_numref(P->h + k * c + i), dir + i);
-            if (fmpz_sgn(D + k) >= 0)
-                continue;
-            if (best < 0)
-            {
-                best = k;
-                tie = 0;
-                continue;
-            }
-            /* hp_k / -D_k against hp_best / -D_best (both D < 0). */
-            fmpq_mul_fmpz(lhs, hp + k, D + best);
-            fmpq_mul_fmpz(rhs, hp + best, D + k);
-            i = fmpq_cmp(rhs, lhs);    /* ratio_k - ratio_best, scaled */
-            if (i < 0)
-            {
-                best = k;
-                tie = 0;
-            }
-            else if (i == 0)
-                tie = 1;
-        }
-        if (best >= 0 && !tie)
-            facet[best] = 1;
-    }
-    fmpq_clear(lhs);
-    fmpq_clear(rhs);
-    _fmpz_vec_clear(dir, d);
-    _fmpz_vec_clear(D, m);
-}
-
-/* Drop the redundant constraints of P.  Returns 0, or -1 when stopped. */
-int regions_nd_poly_clean(nd_ctx *C, poly_struct *P)
-{
-    slong d = C->d, c = d + 1, m = P->m, k, j;
-    unsigned char *facet, *alive;
-    fmpq *hp;
-    double v, err;
-    int r = 0;
-
-    if (P->nclean == m)
-        return 0;
-    if (m <= 1)
-    {
-        /* One nonconstant constraint always cuts R^d. */
-        P->nclean = m;
-        return 0;
-    }
-    facet = flint_calloc(m, 1);
-    alive = flint_malloc(m);
-    memset(alive, 1, m);
-    hp = _fmpq_vec_init(m);
-    for (k = 0; k < m; k++)
-        qvec_form_eval(hp + k, P->h + k * c, P->p, d);
-    shoot_facets(facet, P, hp, d);
-    for (k = 0; k < m && r == 0; k++)
-    {
-        if (facet[k])
-            continue;
-        /* h_k > 0 on a box around P: the closure of P misses h_k = 0, so
-           no point with the other constraints > 0 has h_k <= 0 (the
-           segment from p to it would meet h_k = 0 in that closure). */
-        if (nd_box_min(&v, &err, P->box, P->h + k * c, 1, d)
-            && cpwl_pred_sign_d(C->opts->pred, v, err) == 1)
-        {
-            alive[k] = 0;
-            continue;
-        }
-        /* h_k is needed iff some point has every other h_j >= 0 and
-           h_k < 0; both sets are full-dimensional, so the strict
-           version (max slack > 0) decides it. */
-        lp_reset(C->lp, d);
-        for (j = 0; j < m; j++)
-            if (j != k && alive[j])
-                lp_add_row(C->lp, P->h + j * c, 0, 0);
-        lp_add_row(C->lp, P->h + k * c, 1, 0);
-        r = regions_nd_slack(C);
-        if (r < 0)
-            break;
-        alive[k] = (unsigned char) r;
-        r = 0;
-    }
-    if (r == 0)
-    {
-        for (k = m - 1; k >= 0; k--)
-            if (!alive[k])
-                poly_remove(P, k, d);
-        P->nclean = P->m;
-    }
-    _fmpq_vec_clear(hp, m);
-    flint_free(facet);
-    flint_free(alive);
-    return r;
-}
-
 /* Live polyhedra: the roots of the layer not reached yet, the finished
    ones, the stack of pending siblings and the current one. */
 static slong live_count(slong roots_left, const plist *next,
@@ -541,7 +188,7 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
     {
         slong j = P->cand[a];
         const fmpq *z = Z + j * c;
-        int s = sign_at(pc, z, P->p, d), cut = s == 0, other;
+        int s = nd_sign_at(pc, z, P->p, d), cut = s == 0, other;
         double v, err;
         /* s z > 0 on a box around P: no cut, no LP. */
         if (!cut && nd_box_min(&v, &err, P->box, z, s, d)
@@ -551,7 +198,7 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
             continue;
         }
         for (k = 0; k < P->nw && !cut; k++)
-            cut = sign_at(pc, z, P->w + k * d, d) == -s;
+            cut = nd_sign_at(pc, z, P->w + k * d, d) == -s;
         if (!cut)
         {
             other = nd_side(C, P, z, s > 0);
@@ -559,7 +206,7 @@ static int nd_decide(nd_ctx *C, poly_struct *P, const fmpq *Z, slong off)
                 return -1;
             if (other)
             {
-                poly_add_witness(P, C->x, d);
+                nd_poly_add_witness(P, C->x, d);
                 cut = 1;
             }
         }
@@ -581,13 +228,13 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
 {
     slong d = C->d, k, nw = P->nw, iq = -1;
     cpwl_pred_ctx_struct *pc = C->opts->pred;
-    int s = sign_at(pc, z, P->p, d), ps = s != 0 ? s : 1;
+    int s = nd_sign_at(pc, z, P->p, d), ps = s != 0 ? s : 1;
     poly_struct *Q;
 
     if (s != 0)
     {
         for (k = 0; k < nw && iq < 0; k++)
-            if (sign_at(pc, z, P->w + k * d, d) == -s)
+            if (nd_sign_at(pc, z, P->w + k * d, d) == -s)
                 iq = k;
         if (iq < 0)
         {
@@ -601,7 +248,7 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
         }
     }
 
-    Q = poly_copy(P, C->ns, d);
+    Q = nd_poly_copy(P, C->ns, d);
     Q->ncand = P->ncand - 1;
     Q->cand = flint_malloc(FLINT_MAX(Q->ncand, 1) * sizeof(slong));
     memcpy(Q->cand, P->cand + 1, Q->ncand * sizeof(slong));
@@ -621,7 +268,7 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
     for (k = 0; k < nw; k++)
     {
         fmpq *x = P->w + k * d;
-        int t = sign_at(pc, z, x, d);
+        int t = nd_sign_at(pc, z, x, d);
         if (t == ps)
         {
             /* compact in place: slot P->nw <= k */
@@ -630,10 +277,10 @@ static int nd_split(poly_struct **Qp, nd_ctx *C, poly_struct *P,
             P->nw++;
         }
         else if (t == -ps && k != iq)
-            poly_add_witness(Q, x, d);
+            nd_poly_add_witness(Q, x, d);
     }
-    poly_add(P, z, ps < 0, d);
-    poly_add(Q, z, ps > 0, d);
+    nd_poly_add(P, z, ps < 0, d);
+    nd_poly_add(Q, z, ps > 0, d);
     nd_box_tighten(P->box, P->h, P->m, d, BOX_PASSES);
     nd_box_tighten(Q->box, Q->h, Q->m, d, BOX_PASSES);
     P->state[st] = ps > 0;
@@ -671,8 +318,8 @@ static void nd_poly_map(nd_ctx *C, poly_struct *P, const fmpq *F, slong l)
 /* Split every polyhedron of cur by the neurons of layer l; the results go
    to next.  Returns 0, or -1 when stopped (C->stopped or C->error set),
    then *live holds the number of polyhedra at that moment. */
-static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
-                    slong *live)
+int regions_nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
+                     slong *live)
 {
     const cpwl_net_layer_struct *L = C->g->layers + l;
     slong d = C->d, c = d + 1, off = forms_state_offset(C->g, l);
@@ -707,7 +354,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
         P->ncand = 0;
         for (j = 0; j < out; j++)
         {
-            if (row_primitive_z(Z + j * c, S->N + j * c, d))
+            if (nd_row_primitive_z(Z + j * c, S->N + j * c, d))
                 P->cand[P->ncand++] = j;
             else
                 P->state[off + j] = fmpz_sgn(S->N + j * c + d) > 0;
@@ -728,7 +375,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
             }
             if (P->ncand == 0)
             {
-                poly_end_layer(P, d);
+                nd_poly_end_layer(P, d);
                 if (F != NULL)
                     nd_poly_map(C, P, F, l);
                 if (clean && regions_nd_poly_clean(C, P) < 0)
@@ -741,7 +388,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                     P->forms = S;
                     S->refs++;
                 }
-                plist_push(next, P);
+                nd_plist_push(next, P);
                 P = stack.n > 0 ? stack.v[--stack.n] : NULL;
                 continue;
             }
@@ -750,7 +397,7 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
                 r = -1;
                 break;
             }
-            plist_push(&stack, Q);
+            nd_plist_push(&stack, Q);
             C->live = live_count(cur->n - ir - 1, next, &stack);
             if (over_limit(C, C->live))
             {
@@ -764,9 +411,9 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
         if (r != 0)
         {
             *live = live_count(cur->n - ir - 1, next, &stack);
-            poly_free(P, d, C->R->m);
+            nd_poly_free(P, d, C->m);
         }
-        plist_clear(&stack, d, C->R->m);
+        nd_plist_clear(&stack, d, C->m);
         nd_forms_release(S);
     }
     _fmpq_vec_clear(Z, out * c);
@@ -775,146 +422,3 @@ static int nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
     return r;
 }
 
-/* ---- the driver ------------------------------------------------------- */
-
-int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const fmpq *hi,
-                    const cpwl_regions_opts *opts, cpwl_err_t e)
-{
-    nd_ctx C;
-    plist cur, next;
-    slong d = g->input_dim, l, i, last = -1, live = 0;
-    poly_struct *P0;
-    int r = 0;
-
-    if (R->d != d || R->nstates != cpwl_net_num_states(g) || R->ncells != 0)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the region list "
-                            "does not fit the network");
-    for (l = 0; l < g->nlayers; l++)
-    {
-        cpwl_net_act_t act = g->layers[l].act;
-        if (act != CPWL_NET_IDENTITY && act != CPWL_NET_RELU && act != CPWL_NET_LEAKY_RELU)
-            return cpwl_err_set(e, CPWL_ERR_INPUT, "the n-D region method does "
-                                "not handle the activation '%s' yet",
-                                cpwl_net_act_name(act));
-        if (act != CPWL_NET_IDENTITY)
-            last = l;
-    }
-
-    memset(&C, 0, sizeof(nd_ctx));
-    C.g = g;
-    C.opts = opts;
-    C.R = R;
-    C.d = d;
-    C.ns = R->nstates;
-    C.last = last;
-    C.want_map = opts->maps || opts->linear;
-    lp_init(C.lp, d);
-    nd_weights_init(&C.wts, g);
-    C.x = _fmpq_vec_init(d);
-    memset(&cur, 0, sizeof(plist));
-    memset(&next, 0, sizeof(plist));
-
-    /* The domain: R^d from the origin, or the box from its centre. */
-    P0 = poly_new(C.ns, d);
-    nd_box_init(P0->box, lo, hi, d);
-    if (lo != NULL)
-    {
-        fmpq *row = _fmpq_vec_init(d + 1);
-        for (i = 0; i < d; i++)
-        {
-            fmpq_add(P0->p + i, lo + i, hi + i);
-            fmpq_div_2exp(P0->p + i, P0->p + i, 1);
-            qvec_zero(row, d + 1);
-            fmpq_one(row + i);
-            fmpq_neg(row + d, lo + i);     /* y_i - lo_i >= 0 */
-            row_primitive(row, row, d);
-            poly_add(P0, row, 0, d);
-            qvec_zero(row, d + 1);
-            fmpq_set_si(row + i, -1, 1);
-            fmpq_set(row + d, hi + i);     /* hi_i - y_i >= 0 */
-            row_primitive(row, row, d);
-            poly_add(P0, row, 0, d);
-        }
-        _fmpq_vec_clear(row, d + 1);
-    }
-    P0->nclean = P0->m;         /* the faces of a box are its facets */
-    plist_push(&cur, P0);
-
-    for (l = 0; l <= last && r == 0; l++)
-    {
-        int clean;
-        if (g->layers[l].act == CPWL_NET_IDENTITY)
-            continue;
-        C.layer = l;
-        /* Irredundant constraints keep the next layers' LPs small; after
-           the last layer only the linear regions need them (nd_linear). */
-        clean = l < last;
-        r = nd_layer(&C, &next, &cur, l, clean, &live);
-        plist_clear(&cur, d, R->m);
-        cur = next;
-        memset(&next, 0, sizeof(plist));
-        if (r == 0 && opts->progress != NULL)
-            opts->progress(opts->progress_data, l + 1, g->nlayers, cur.n);
-    }
-
-    if (C.error)
-        r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP solver "
-                         "failed");
-    else if (r != 0 && live > 0)
-    {
-        /* Stopped within a layer: the polyhedra live at that moment
-           refine the regions found so far, so their number is a lower
-           bound. */
-        R->lower_bound = live;
-        R->stopped = C.stopped;
-        r = CPWL_OK;
-    }
-    else
-    {
-        for (i = 0; i < cur.n; i++)
-        {
-            cpwl_regions_cell_struct *cell = cpwl_regions_add_cell(R);
-            memcpy(cell->state, cur.v[i]->state, FLINT_MAX(C.ns, 1));
-            if (opts->points)
-                cpwl_regions_cell_set_point(cell, cur.v[i]->p, d);
-            if (opts->maps)
-            {
-                const fmpq *map = cur.v[i]->map;
-                slong k;
-                cell->grad = _fmpq_vec_init(R->m * d);
-                cell->offset = _fmpq_vec_init(R->m);
-                if (map == NULL)
-                    cpwl_regions_cell_map(cell->grad, cell->offset, g, cell->state);
-                else
-                    for (k = 0; k < R->m; k++)
-                    {
-                        qvec_set(cell->grad + k * d, map + k * (d + 1), d);
-                        fmpq_set(cell->offset + k, map + k * (d + 1) + d);
-                    }
-            }
-        }
-        if (opts->linear)
-        {
-            r = regions_nd_linear(&C, cur.v, cur.n);
-            if (C.error)
-                r = cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_nd: the exact LP "
-                                 "solver failed");
-            else
-            {
-                /* A stop here leaves the cells complete and exact; only
-                   the linear regions are not counted. */
-                R->stopped = C.stopped;
-                R->lower_bound = R->ncells;
-                r = CPWL_OK;
-            }
-        }
-    }
-
-    plist_clear(&cur, d, R->m);
-    plist_clear(&next, d, R->m);
-    _fmpq_vec_clear(C.x, d);
-    R->lp_exact = C.lp->by_exact;
-    lp_clear(C.lp);
-    nd_weights_clear(&C.wts, g);
-    return r;
-}

@@ -1,12 +1,15 @@
-/* Internals of the n-D region method shared by regions_nd.c (polyhedra,
-   refinement by LP, the driver) and regions_nd_linear.c (the merge into
-   linear regions).  Not installed. */
+/* Internals of the n-D region method shared by regions_nd_poly.c
+   (polyhedra), regions_nd.c (refinement by LP, layer by layer),
+   regions_nd_units.c (the driver: the layers after the first as work
+   units) and regions_nd_linear.c (the merge into linear regions).  Not
+   installed. */
 #ifndef CPWL_REGIONS_ND_IMPL_H
 #define CPWL_REGIONS_ND_IMPL_H
 
 #include <flint/fmpq.h>
 #include <flint/fmpz.h>
 #include "cpwl/regions.h"
+#include <signal.h>
 #include "lp.h"
 
 /* ---- forms carried in integers (regions_nd_forms.c) ------------------ */
@@ -117,8 +120,10 @@ typedef struct
 {
     const cpwl_net_struct *g;
     const cpwl_regions_opts *opts;
-    cpwl_regions_struct *R;
-    slong d, ns;
+    cpwl_regions_struct *R;     /* the cells (the linear merge only) */
+    slong d, ns, m;
+    slong lps;                  /* LPs solved with this context */
+    volatile sig_atomic_t *interrupt2;  /* the scheduler's, or NULL */
     lp_t lp;
     nd_weights wts;             /* the layers in integers */
     fmpq *x;                    /* d: LP point */
@@ -131,6 +136,37 @@ typedef struct
     int error;                  /* an LP failed (internal error) */
 }
 nd_ctx;
+
+/* ---- polyhedra (regions_nd_poly.c) ------------------------------------ */
+
+poly_struct *nd_poly_new(slong ns, slong d);
+/* Drop what only the current layer needs (candidates, witnesses). */
+void nd_poly_end_layer(poly_struct *P, slong d);
+void nd_poly_free(poly_struct *P, slong d, slong m);
+/* Append the row (or its negation). */
+void nd_poly_add(poly_struct *P, const fmpq *row, int neg, slong d);
+/* State, point, box, constraints (no forms, map or witnesses). */
+poly_struct *nd_poly_copy(const poly_struct *P, slong ns, slong d);
+void nd_poly_add_witness(poly_struct *P, const fmpq *x, slong d);
+void nd_poly_remove(poly_struct *P, slong k, slong d);
+void nd_plist_push(plist *L, poly_struct *P);
+void nd_plist_clear(plist *L, slong d, slong m);
+/* out = the primitive integer row, a positive multiple of in (of the
+   integer row in); whether its gradient part is nonzero. */
+int nd_row_primitive(fmpq *out, const fmpq *in, slong d);
+int nd_row_primitive_z(fmpq *out, const fmpz *in, slong d);
+/* The sign of h(p), through the predicate layer. */
+int nd_sign_at(cpwl_pred_ctx_t ctx, const fmpq *h, const fmpq *p, slong d);
+
+/* ---- refinement (regions_nd.c) ---------------------------------------- */
+
+/* Split every polyhedron of cur by the neurons of layer l (cur's entries
+   are consumed); the results go to next in order.  clean: drop the
+   redundant constraints of the results.  Returns 0, or -1 when stopped
+   (C->stopped or C->error set), then *live holds the number of
+   polyhedra at that moment. */
+int regions_nd_layer(nd_ctx *C, plist *next, plist *cur, slong l, int clean,
+                     slong *live);
 
 /* 1 when the caller asked to stop (then C->stopped is set), else 0. */
 int regions_nd_interrupted(nd_ctx *C);

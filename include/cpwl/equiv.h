@@ -39,8 +39,20 @@ void cpwl_equiv_clear(cpwl_equiv_t Q);
    the dimensions differ or an activation is not supported.  Q->regions
    counts the activation regions of the difference network (a lower bound
    when stopped).  Stopped by opts->max_regions or opts->interrupt: CPWL_OK
-   with Q->stopped set and Q->equal = -1. */
+   with Q->stopped set and Q->equal = -1.  opts->sched (many processes,
+   checkpoints: cpwl/sched.h) is passed to the regions of the difference
+   network; the answer is then on process 0 (Q->equal = -1 on the
+   others). */
 int cpwl_equiv_decide(cpwl_equiv_t Q, const cpwl_net_t a, const cpwl_net_t b, const cpwl_dom_t D,
                       const cpwl_regions_opts *opts, cpwl_err_t e);
+
+/* The key of a checkpoint of cpwl_equiv_decide(Q, a, b, D, opts) (kind
+   "equiv", cpwl/ckpt.h): the regions key (cpwl_regions_ckpt_key) of the
+   difference network.  *key is a new string (flint_free), or NULL with an
+   input error when the dimensions differ or an activation is not
+   supported. */
+int cpwl_equiv_ckpt_key(char **key, const cpwl_net_t a, const cpwl_net_t b,
+                        const cpwl_dom_t D, const cpwl_regions_opts *opts,
+                        cpwl_err_t e);
 
 #endif

@@ -27,6 +27,7 @@
 #include "cpwl/net.h"
 #include "cpwl/pred.h"
 #include "cpwl/dom.h"
+#include "cpwl/sched.h"
 
 /* Default for --max-regions. */
 #define CPWL_REGIONS_DEFAULT_MAX 10000000
@@ -61,6 +62,12 @@ typedef struct
     void (*progress)(void *data, slong layer, slong nlayers, slong cells);
     void *progress_data;
     cpwl_pred_ctx_struct *pred;      /* required: counts the sign decisions */
+    /* n-D method: the scheduler of its work units (cpwl/sched.h: many
+       processes, checkpoints), or NULL for one process without
+       checkpoint.  With many processes the cells, the linear regions and
+       the counts are those of process 0 (the others hold only R->d, m,
+       nstates and their own stopped flag). */
+    cpwl_sched_struct *sched;
 }
 cpwl_regions_opts;
 
@@ -136,6 +143,14 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
    D fits the net (dimension) and that the method fits the domain. */
 int cpwl_regions_compute(cpwl_regions_t R, const cpwl_net_t net, const cpwl_dom_t D,
                          const cpwl_regions_opts *opts, cpwl_err_t e);
+
+/* The key of a checkpoint of cpwl_regions_compute(R, net, D, opts)
+   (kind "regions", cpwl/ckpt.h), one line "name=value;...": fingerprints
+   of the network restricted to D (written canonically) and of D, the
+   method, linear, points, maps, verts, exact_only and max_regions.  A new
+   string (flint_free). */
+char *cpwl_regions_ckpt_key(const cpwl_net_t net, const cpwl_dom_t D,
+                            const cpwl_regions_opts *opts);
 
 /* Exact affine map of the restricted network g on a cell with pattern
    state: grad (m x d row-major), offset (m). */
