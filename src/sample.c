@@ -16,6 +16,8 @@
 #include "cpwl/batch.h"
 #include "forms.h"
 #include "cpwl/sample.h"
+#include "cpwl/sched.h"
+#include "sample_impl.h"
 
 /* Points per chunk at most, and the memory (bytes) a chunk's buffers may
    take when patterns are wide. */
@@ -47,6 +49,8 @@ void cpwl_sample_opts_init(cpwl_sample_opts *opts, cpwl_pred_ctx_struct *pred)
     opts->progress = NULL;
     opts->progress_data = NULL;
     opts->pred = pred;
+    opts->block = 0;
+    opts->sched = NULL;
 }
 
 void cpwl_sample_init(cpwl_sample_t S)
@@ -221,6 +225,15 @@ static void pset_init(pset_struct *H, slong words)
     H->first = flint_malloc(H->alloc * sizeof(slong));
     H->cap = 64;
     H->table = flint_malloc(H->cap * sizeof(slong));
+    for (i = 0; i < H->cap; i++)
+        H->table[i] = -1;
+}
+
+/* Empty the set, keeping its memory (one set serves many blocks). */
+static void pset_reset(pset_struct *H)
+{
+    slong i;
+    H->n = 0;
     for (i = 0; i < H->cap; i++)
         H->table[i] = -1;
 }
@@ -425,298 +438,310 @@ static int sample_check(slong *planned, const cpwl_net_t net, const cpwl_dom_t D
     return CPWL_OK;
 }
 
-/* Whether a point whose exact signs have zeros still lies inside its
-   activation region: layer by layer, as long as every earlier neuron is
-   nonzero or vanishes on a neighbourhood, the pattern of the earlier
-   layers is constant near the point and each pre-activation is affine
-   there (its exact form under the pattern).  A zero neuron whose form has
-   gradient 0 vanishes near the point (a dead or locally vanishing neuron:
-   off on the whole neighbourhood); one with a nonzero gradient changes
-   sign arbitrarily close, so the point is on a boundary. */
-static int zeros_inside(const cpwl_net_t g, const signed char *sign, slong ns)
-{
-    slong d = g->input_dim, c = d + 1, l, i, k = 0, last = -1, rows = d;
-    unsigned char *state = flint_malloc(FLINT_MAX(ns, 1));
-    fmpq *A, *Z;
-    int inside = 1;
+/* ---- the work units --------------------------------------------------- */
 
-    for (i = 0; i < ns; i++)
-    {
-        state[i] = sign[i] > 0;
-        if (sign[i] == 0)
-            last = i;
-    }
-    A = _fmpq_vec_init(d * c);
-    for (i = 0; i < d; i++)
-        fmpq_one(A + i * c + i);
-    for (l = 0; l < g->nlayers && inside && k <= last; l++)
-    {
-        const cpwl_net_layer_struct *L = g->layers + l;
-        Z = _fmpq_vec_init(L->out * c);
-        forms_affine_fmpq(Z, g, l, A);
-        if (L->act != CPWL_NET_IDENTITY)
-            for (i = 0; i < L->out; i++, k++)
-                if (sign[k] == 0 && !qvec_is_zero(Z + i * c, d))
-                    inside = 0;
-        forms_act_fmpq(Z, g, l, state);
-        _fmpq_vec_clear(A, rows * c);
-        A = Z;
-        rows = L->out;
-    }
-    _fmpq_vec_clear(A, rows * c);
-    flint_free(state);
-    return inside;
-}
-
-/* The state bits decided by the batch must be the exact ones: a
-   difference is a bug of the batched double path. */
-static int check_decided(const uint64_t *pat, const uint64_t *und,
-                         const uint64_t *exact, slong words, slong i,
-                         cpwl_err_t e)
-{
-    slong j;
-    for (j = 0; j < words; j++)
-    {
-        uint64_t bad = (pat[j] ^ exact[j]) & ~und[j];
-        if (bad)
-            return cpwl_err_set(e, CPWL_ERR_INTERNAL, "the batched double pass "
-                                "decided state %ld of sample point %ld wrongly "
-                                "(a bug)", (long) (64 * j + __builtin_ctzll(bad)),
-                                (long) i);
-    }
-    return CPWL_OK;
-}
-
-/* The undecided points of a chunk, grouped by their batch result (the
-   undecided mask, then the decided bits), ties by position, so that the
-   grouping is deterministic. */
+/* One thread's buffers for a block of points, and the block's own set of
+   patterns and predicate counters (they travel in the payload). */
 typedef struct
 {
-    const uint64_t *pat, *und;
-    const slong *list;          /* chunk positions of the undecided points */
-    slong words;
-}
-group_ctx;
-
-
-static int cmp_points(slong x, slong y, const group_ctx *G)
-{
-    slong a = G->list[x], b = G->list[y], w = G->words;
-    int c = batch_cmp(G->und + a * w, G->und + b * w, w);
-    if (c == 0)
-        c = batch_cmp(G->pat + a * w, G->pat + b * w, w);
-    return c != 0 ? c : (a > b) - (a < b);
-}
-
-/* Quicksort of list indices (C11's qsort takes no context argument). */
-static void sort_points(slong *v, slong n, const group_ctx *G)
-{
-    while (n > 1)
-    {
-        slong i, k = 0, t;
-        t = v[0], v[0] = v[n / 2], v[n / 2] = t;
-        for (i = 1; i < n; i++)
-            if (cmp_points(v[i], v[0], G) < 0)
-            {
-                k++;
-                t = v[k], v[k] = v[i], v[i] = t;
-            }
-        t = v[0], v[0] = v[k], v[k] = t;
-        if (k < n - 1 - k)      /* recurse on the smaller side */
-        {
-            sort_points(v, k, G);
-            v += k + 1;
-            n -= k + 1;
-        }
-        else
-        {
-            sort_points(v + k + 1, n - k - 1, G);
-            n = k;
-        }
-    }
-}
-
-/* Re-decide one point exactly: its exact pattern in w, whether it lies
-   inside a region, and whether the answer carries over to every point
-   with the same batch result (see resolve_points). */
-static int resolve_one(uint64_t *w, int *carries, slong i, const uint64_t *und,
-                       const cpwl_sample_t S, const cpwl_net_t g, signed char *sign,
-                       fmpq *y, cpwl_pred_ctx_t ctx)
-{
-    slong j, ns = S->nstates, zeros;
-    int inside, all_zero = 1;
-    cpwl_sample_point(y, S, i);
-    zeros = cpwl_net_signs(sign, g, y, ctx);
-    memset(w, 0, S->words * sizeof(uint64_t));
-    for (j = 0; j < ns; j++)
-    {
-        if (sign[j] > 0)
-            w[j / 64] |= (uint64_t) 1 << (j % 64);
-        if (cpwl_batch_bit(und, j) && sign[j] != 0)
-            all_zero = 0;
-    }
-    inside = zeros == 0 || zeros_inside(g, sign, ns);
-    *carries = inside && all_zero;
-    return inside;
-}
-
-/* Re-decide the undecided points list[0..nu) of the chunk starting at
-   point `done` exactly: their exact patterns in ex (nu x words) and
-   inside[q] = 1 for a point inside a region, 0 for a boundary point.
-   Returns 0 when interrupted (then ex and inside are incomplete).
-
-   Points are grouped by their batch result (decided bits, undecided
-   mask).  The first point of a group is re-decided exactly; if every
-   undecided neuron there is exactly 0 and the point is inside (each zero
-   vanishes on a neighbourhood: zero gradient), the same holds at every
-   point of the group, which is then settled without arithmetic: by
-   induction over the layers, the earlier states are the same (decided
-   bits equal, undecided ones off), so each undecided neuron has the same
-   affine form, the constant 0.  This is what makes dead and vanishing
-   neurons, which leave every point undecided, cost one exact evaluation
-   per region instead of one per point.  Other groups are re-decided
-   point by point.  Independent points, so in parallel, each thread with
-   its own predicate counters (added to pred at the end); which points
-   are computed depends only on the data, so the counts do not depend on
-   the threads. */
-static int resolve_points(uint64_t *ex, unsigned char *inside,
-                          const slong *list, slong nu, slong done,
-                          const uint64_t *pat, const uint64_t *und,
-                          const cpwl_sample_t S, const cpwl_net_t g,
-                          cpwl_pred_ctx_struct *pred, int nt,
-                          volatile sig_atomic_t *interrupt)
-{
-    slong d = g->input_dim, words = S->words, ns = S->nstates;
-    slong *ord = flint_malloc(nu * sizeof(slong));
-    slong *lead = flint_malloc(nu * sizeof(slong));    /* per ord index */
-    slong *work = flint_malloc(nu * sizeof(slong));
-    unsigned char *carries = flint_calloc(nu, 1);
-    slong nwork, q, r, nlead = 0;
-    group_ctx G;
-    int stop = 0;
-
-    G.pat = pat;
-    G.und = und;
-    G.list = list;
-    G.words = words;
-    for (q = 0; q < nu; q++)
-        ord[q] = q;
-    sort_points(ord, nu, &G);
-    for (q = 0; q < nu; q++)
-    {
-        slong a = list[ord[q]], b = q > 0 ? list[ord[q - 1]] : -1;
-        if (q == 0
-            || batch_cmp(und + a * words, und + b * words, words) != 0
-            || batch_cmp(pat + a * words, pat + b * words, words) != 0)
-            work[nlead++] = q;
-        lead[q] = nlead - 1;
-    }
-
-    /* Two rounds: the first points of the groups, then the members of
-       the groups whose answer does not carry over. */
-    for (r = 0; r < 2 && !stop; r++)
-    {
-        if (r == 1)
-        {
-            nwork = 0;
-            for (q = 0; q < nu; q++)
-            {
-                slong f = work[lead[q]];
-                if (q == f)
-                    continue;
-                if (carries[f])
-                {
-                    const uint64_t *u = und + list[ord[q]] * words;
-                    slong j, nu_bits = 0;
-                    memcpy(ex + ord[q] * words, ex + ord[f] * words,
-                           words * sizeof(uint64_t));
-                    inside[ord[q]] = 1;
-                    /* decided: the batch's bits, and the zeros by the
-                       exact argument above */
-                    for (j = 0; j < words; j++)
-                        nu_bits += __builtin_popcountll(u[j]);
-                    cpwl_pred_ctx_count(pred, (ulong) (ns - nu_bits), 0,
-                                        (ulong) nu_bits);
-                }
-                else
-                    work[nlead + nwork++] = q;
-            }
-        }
-        else
-            nwork = nlead;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int) FLINT_MAX(1, FLINT_MIN(nt, nwork / 16)))
-#endif
-        {
-            cpwl_pred_ctx_t loc;
-            signed char *sign = flint_malloc(FLINT_MAX(ns, 1));
-            fmpq *y = _fmpq_vec_init(FLINT_MAX(d, 1));
-            slong t;
-            cpwl_pred_ctx_init(loc);
-            loc->prec_start = pred->prec_start;
-            loc->prec_max = pred->prec_max;
-            loc->exact_only = pred->exact_only;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 16)
-#endif
-            for (t = 0; t < nwork; t++)
-            {
-                slong qq = work[(r == 0 ? 0 : nlead) + t], k = ord[qq];
-                int c;
-                if (stop || (interrupt != NULL && *interrupt))
-                {
-                    stop = 1;
-                    continue;
-                }
-                inside[k] = (unsigned char) resolve_one(ex + k * words, &c,
-                    done + list[k], und + list[k] * words, S, g, sign, y, loc);
-                if (r == 0)
-                    carries[qq] = (unsigned char) c;
-            }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            {
-                cpwl_pred_ctx_add_counts(pred, loc);
-            }
-            cpwl_pred_ctx_clear(loc);
-            flint_free(sign);
-            _fmpq_vec_clear(y, FLINT_MAX(d, 1));
-        }
-    }
-    flint_free(ord);
-    flint_free(lead);
-    flint_free(work);
-    flint_free(carries);
-    return !stop;
-}
-
-int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
-                    const cpwl_sample_opts *opts, cpwl_err_t e)
-{
-    slong planned = 0, d = D->d, words, nstates, chunk, done, j;
-    slong last = -1;            /* pattern of the previous point */
-    double t0 = wall_now();
-    uint64_t key = rand_key(opts->seed);
     double *X, *Xerr;
     uint64_t *pat, *und, *ex;
     unsigned char *inside;
     slong *list;
+    pset_struct H;
+    cpwl_pred_ctx_t pred;
+    int ready;
+}
+block_tls;
+
+/* What every process knows of the run: the blocks are computed from it
+   alone, so any process (or thread) can compute any block. */
+typedef struct
+{
+    cpwl_sample_struct *S;
+    const cpwl_sample_opts *opts;
+    const cpwl_batch_plan_struct *P;
+    const cpwl_net_struct *g;
+    const axis_struct *axes;
+    uint64_t key;
+    slong chunk, planned;
+    block_tls *tls;
+    slong ntls;
+    volatile sig_atomic_t *interrupt2;  /* the scheduler's */
+    /* the collector's (process 0) */
+    pset_struct H;
+    cpwl_pred_ctx_struct *pred;
+    uint64_t *pbuf;
+    unsigned char *bytes;
+    int halted;                 /* interrupted: later blocks are dropped */
+}
+sample_job;
+
+static int job_stopped(const sample_job *J)
+{
+    return (J->opts->interrupt != NULL && *J->opts->interrupt)
+           || (J->interrupt2 != NULL && *J->interrupt2);
+}
+
+static void tls_ready(block_tls *T, const sample_job *J)
+{
+    slong c = J->chunk, d = FLINT_MAX(J->S->d, 1), w = J->S->words;
+    if (T->ready)
+        return;
+    T->X = flint_malloc(c * d * sizeof(double));
+    T->Xerr = flint_malloc(c * d * sizeof(double));
+    T->pat = flint_malloc(c * w * sizeof(uint64_t));
+    T->und = flint_malloc(c * w * sizeof(uint64_t));
+    T->ex = flint_malloc(c * w * sizeof(uint64_t));
+    T->inside = flint_malloc(c);
+    T->list = flint_malloc(c * sizeof(slong));
+    pset_init(&T->H, w);
+    cpwl_pred_ctx_init(T->pred);
+    T->ready = 1;
+}
+
+static void tls_clear(block_tls *T)
+{
+    if (!T->ready)
+        return;
+    flint_free(T->X);
+    flint_free(T->Xerr);
+    flint_free(T->pat);
+    flint_free(T->und);
+    flint_free(T->ex);
+    flint_free(T->inside);
+    flint_free(T->list);
+    pset_clear(&T->H);
+    cpwl_pred_ctx_clear(T->pred);
+}
+
+/* A pattern as bytes, least significant first, so that a payload reads
+   the same on any machine. */
+static void pattern_bytes(unsigned char *b, const uint64_t *p, slong words)
+{
+    slong j, k;
+    for (j = 0; j < words; j++)
+        for (k = 0; k < 8; k++)
+            b[8 * j + k] = (unsigned char) (p[j] >> (8 * k));
+}
+
+static void bytes_pattern(uint64_t *p, const unsigned char *b, slong words)
+{
+    slong j, k;
+    for (j = 0; j < words; j++)
+    {
+        p[j] = 0;
+        for (k = 0; k < 8; k++)
+            p[j] |= (uint64_t) b[8 * j + k] << (8 * k);
+    }
+}
+
+/* Unit `unit`: the points [unit chunk, ...) evaluated, re-decided and
+   gathered into their distinct patterns.  Payload: points, decided,
+   undecided, resolved, boundary, the three predicate counts, the number
+   of patterns, then per pattern its bytes (hex), points and first
+   index. */
+static int sample_block(cpwl_sched_buf *out, slong unit, int tid, void *data,
+                        cpwl_err_t e)
+{
+    sample_job *J = data;
+    const cpwl_sample_struct *S = J->S;
+    const cpwl_sample_opts *opts = J->opts;
+    slong d = S->d, words = S->words, nstates = S->nstates;
+    slong done = unit * J->chunk, cnt = FLINT_MIN(J->chunk, J->planned - done);
+    slong p, q, k, j, nu, nund, last = -1;
+    slong ndec = 0, nundec = 0, nres = 0, nbnd = 0;
+    block_tls *T;
+    unsigned char *b;
+    int st = CPWL_OK;
+
+    if (tid < 0 || tid >= J->ntls)
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "sample: thread %d of the "
+                            "scheduler beyond the %ld prepared", tid,
+                            (long) J->ntls);
+    if (job_stopped(J))
+        return CPWL_SCHED_STOPPED;
+    T = J->tls + tid;
+    tls_ready(T, J);
+    for (p = 0; p < cnt; p++)
+    {
+        slong i = done + p;
+        double *x = T->X + p * d, *xe = T->Xerr + p * d;
+        if (opts->mode == CPWL_SAMPLE_GRID)
+        {
+            slong r = i;
+            for (k = d - 1; k >= 0; k--)
+            {
+                slong N = J->axes[k].N;
+                grid_coord(x + k, xe + k, J->axes + k, r % N);
+                r /= N;
+            }
+        }
+        else
+            for (k = 0; k < d; k++)
+                axis_coord(x + k, xe + k, J->axes + k,
+                           (double) rand_k(J->key, i, d, k) * 0x1p-53);
+    }
+    /* One thread per block: the blocks themselves run concurrently. */
+    nund = cpwl_batch_eval(NULL, NULL, T->pat, T->und, J->P, T->X, T->Xerr,
+                           cnt, 1);
+
+    nu = 0;
+    for (p = 0; p < cnt; p++)
+    {
+        int undecided = 0;
+        for (j = 0; j < words; j++)
+            undecided |= T->und[p * words + j] != 0;
+        if (undecided)
+            T->list[nu++] = p;
+    }
+    /* Each state of each point is one question: the decided points'
+       are answered by the batch pass; the undecided points' are asked
+       again by the re-decision (or, without it, stay unanswered). */
+    cpwl_pred_ctx_reset_counts(T->pred);
+    T->pred->prec_start = opts->pred->prec_start;
+    T->pred->prec_max = opts->pred->prec_max;
+    T->pred->exact_only = opts->pred->exact_only;
+    cpwl_pred_ctx_count(T->pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
+                                          : cnt * nstates - nund), 0, 0);
+    if (opts->resolve && nu > 0
+        && !sample_resolve_points(T->ex, T->inside, T->list, nu, done, T->pat,
+                                  T->und, S, J->g, T->pred, 1,
+                                  opts->interrupt, J->interrupt2))
+        return CPWL_SCHED_STOPPED;
+
+    pset_reset(&T->H);
+    for (p = 0, q = 0; p < cnt; p++)
+    {
+        slong i = done + p;
+        const uint64_t *pp = T->pat + p * words, *uu = T->und + p * words;
+        if (q >= nu || T->list[q] != p)
+        {
+            ndec++;
+            /* Neighbouring points mostly share their pattern. */
+            if (last >= 0 && memcmp(T->H.pat + last * words, pp,
+                                    words * sizeof(uint64_t)) == 0)
+                T->H.count[last]++;
+            else
+                last = pset_add(&T->H, pp, i, 1);
+            continue;
+        }
+        nundec++;
+        if (!opts->resolve)
+        {
+            q++;
+            continue;
+        }
+        st = sample_check_decided(pp, uu, T->ex + q * words, words, i, e);
+        if (st != CPWL_OK)
+            return st;
+        if (T->inside[q])
+        {
+            nres++;
+            last = pset_add(&T->H, T->ex + q * words, i, 1);
+        }
+        else
+            nbnd++;
+        q++;
+    }
+
+    cpwl_sched_buf_put_si(out, cnt);
+    cpwl_sched_buf_put_si(out, ndec);
+    cpwl_sched_buf_put_si(out, nundec);
+    cpwl_sched_buf_put_si(out, nres);
+    cpwl_sched_buf_put_si(out, nbnd);
+    cpwl_sched_buf_put_si(out, (slong) T->pred->by_double);
+    cpwl_sched_buf_put_si(out, (slong) T->pred->by_arb);
+    cpwl_sched_buf_put_si(out, (slong) T->pred->by_exact);
+    cpwl_sched_buf_put_si(out, T->H.n);
+    b = flint_malloc(8 * words);
+    for (k = 0; k < T->H.n; k++)
+    {
+        pattern_bytes(b, T->H.pat + k * words, words);
+        cpwl_sched_buf_put_hex(out, b, 8 * words);
+        cpwl_sched_buf_put_si(out, T->H.count[k]);
+        cpwl_sched_buf_put_si(out, T->H.first[k]);
+    }
+    flint_free(b);
+    return CPWL_OK;
+}
+
+/* Block `unit`'s payload into the run's set (process 0, in unit order:
+   counts add, the first index is the smallest). */
+static int sample_collect(slong unit, const char *payload, size_t len,
+                          void *data, cpwl_err_t e)
+{
+    sample_job *J = data;
+    cpwl_sample_struct *S = J->S;
+    slong v[9], k, cnt, first, words = S->words;
+    slong want = FLINT_MIN(J->chunk, J->planned - unit * J->chunk);
+    cpwl_sched_rd r;
+
+    /* After an interrupt the blocks already computed are dropped too, so
+       that the sample stops where the interrupt was seen. */
+    if (J->halted || job_stopped(J))
+    {
+        J->halted = 1;
+        return CPWL_OK;
+    }
+    cpwl_sched_rd_init(&r, payload, len);
+    for (k = 0; k < 9; k++)
+        cpwl_sched_rd_si(v + k, &r);
+    if (r.bad || v[0] != want || v[8] < 0 || v[8] > want)
+        goto bad;
+    for (k = 0; k < v[8]; k++)
+    {
+        if (cpwl_sched_rd_hex(J->bytes, 8 * words, &r) != 0
+            || cpwl_sched_rd_si(&cnt, &r) != 0
+            || cpwl_sched_rd_si(&first, &r) != 0
+            || cnt < 1 || first < unit * J->chunk
+            || first >= unit * J->chunk + want)
+            goto bad;
+        bytes_pattern(J->pbuf, J->bytes, words);
+        pset_add(&J->H, J->pbuf, first, cnt);
+    }
+    if (!cpwl_sched_rd_done(&r))
+        goto bad;
+    S->ndecided += v[1];
+    S->nundecided += v[2];
+    S->nresolved += v[3];
+    S->nboundary += v[4];
+    cpwl_pred_ctx_count(J->pred, (ulong) v[5], (ulong) v[6], (ulong) v[7]);
+    S->npoints += v[0];
+    if (J->opts->progress != NULL)
+        J->opts->progress(J->opts->progress_data, S->npoints, J->planned);
+    return CPWL_OK;
+bad:
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "sample: the result of block "
+                        "%ld (points %ld to %ld) is malformed", (long) unit,
+                        (long) (unit * J->chunk),
+                        (long) (unit * J->chunk + want - 1));
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
+                    const cpwl_sample_opts *opts, cpwl_err_t e)
+{
+    slong planned = 0, d = D->d, words, nstates, chunk, j, nunits;
+    double t0 = wall_now();
     axis_struct *axes;
     cpwl_batch_plan_t P;
-    pset_struct H;
     cpwl_net_t g;
     cpwl_pred_ctx_t own;
-    cpwl_pred_ctx_struct *pred = opts->pred;
-    int st;
+    cpwl_sample_opts o = *opts;
+    cpwl_sched_t local;
+    cpwl_sched_struct *s = opts->sched;
+    sample_job J;
+    int st, nt;
 
     cpwl_sample_clear(S);
     if ((st = sample_check(&planned, net, D, opts, e)) != CPWL_OK)
         return st;
-    if (pred == NULL)
+    if (o.pred == NULL)
     {
         cpwl_pred_ctx_init(own);
-        pred = own;
+        o.pred = own;
     }
 
     cpwl_net_init(g, d);
@@ -751,142 +776,76 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
         axis_init(axes + j, D->lo + j, D->hi + j,
                   opts->mode == CPWL_SAMPLE_GRID ? opts->grid[j] : 0);
 
-    chunk = CHUNK_BYTES / (slong) (sizeof(double) * 2 * FLINT_MAX(d, 1)
-                                   + sizeof(uint64_t) * 3 * words
-                                   + sizeof(slong) + 1);
-    chunk = FLINT_MAX(cpwl_batch_tile(P->kernel), FLINT_MIN(CHUNK_MAX, chunk));
-    chunk = FLINT_MIN(chunk, planned);
-    X = flint_malloc(chunk * FLINT_MAX(d, 1) * sizeof(double));
-    Xerr = flint_malloc(chunk * FLINT_MAX(d, 1) * sizeof(double));
-    pat = flint_malloc(chunk * words * sizeof(uint64_t));
-    und = flint_malloc(chunk * words * sizeof(uint64_t));
-    ex = flint_malloc(chunk * words * sizeof(uint64_t));
-    inside = flint_malloc(chunk);
-    list = flint_malloc(chunk * sizeof(slong));
-    pset_init(&H, words);
-    st = CPWL_OK;
-
-    for (done = 0; done < planned; done += chunk)
+    /* The block size depends on the net and the options only, never on
+       the processes or threads: the blocks are the work units. */
+    if (opts->block > 0)
+        chunk = opts->block;
+    else
     {
-        slong cnt = FLINT_MIN(chunk, planned - done), p, q, nu, nund;
-        int nt = opts->nthreads;
-        if (opts->interrupt != NULL && *opts->interrupt)
-        {
-            S->stopped = 1;
-            break;
-        }
-#ifdef _OPENMP
-        if (nt <= 0)
-            nt = omp_get_max_threads();
-#pragma omp parallel for schedule(static) \
-            num_threads(FLINT_MAX(1, FLINT_MIN(nt, cnt / 4096)))
-#endif
-        for (p = 0; p < cnt; p++)
-        {
-            slong i = done + p, k;
-            double *x = X + p * d, *xe = Xerr + p * d;
-            if (opts->mode == CPWL_SAMPLE_GRID)
-            {
-                slong r = i;
-                for (k = d - 1; k >= 0; k--)
-                {
-                    slong N = axes[k].N;
-                    grid_coord(x + k, xe + k, axes + k, r % N);
-                    r /= N;
-                }
-            }
-            else
-                for (k = 0; k < d; k++)
-                    axis_coord(x + k, xe + k, axes + k,
-                               (double) rand_k(key, i, d, k) * 0x1p-53);
-        }
-
-        nund = cpwl_batch_eval(NULL, NULL, pat, und, P, X, Xerr, cnt,
-                               opts->nthreads);
-
-        /* The undecided points, re-decided exactly before the (ordered)
-           insertion. */
-        nu = 0;
-        for (p = 0; p < cnt; p++)
-        {
-            int undecided = 0;
-            for (j = 0; j < words; j++)
-                undecided |= und[p * words + j] != 0;
-            if (undecided)
-                list[nu++] = p;
-        }
-        /* Each state of each point is one question: the decided points'
-           are answered by the batch pass; the undecided points' are asked
-           again by the re-decision (or, without it, stay unanswered). */
-        cpwl_pred_ctx_count(pred, (ulong) (opts->resolve ? (cnt - nu) * nstates
-                                           : cnt * nstates - nund), 0, 0);
-        if (opts->resolve && nu > 0
-            && !resolve_points(ex, inside, list, nu, done, pat, und, S, g,
-                               pred, nt > 0 ? nt : 1, opts->interrupt))
-        {
-            S->stopped = 1;     /* this chunk is dropped, the others kept */
-            break;
-        }
-
-        for (p = 0, q = 0; p < cnt; p++)
-        {
-            slong i = done + p;
-            const uint64_t *pp = pat + p * words, *uu = und + p * words;
-            if (q >= nu || list[q] != p)
-            {
-                S->ndecided++;
-                /* Neighbouring points mostly share their pattern. */
-                if (last >= 0 && memcmp(H.pat + last * words, pp,
-                                        words * sizeof(uint64_t)) == 0)
-                    H.count[last]++;
-                else
-                    last = pset_add(&H, pp, i, 1);
-                continue;
-            }
-            S->nundecided++;
-            if (!opts->resolve)
-            {
-                q++;
-                continue;
-            }
-            st = check_decided(pp, uu, ex + q * words, words, i, e);
-            if (st != CPWL_OK)
-                break;
-            if (inside[q])
-            {
-                S->nresolved++;
-                last = pset_add(&H, ex + q * words, i, 1);
-            }
-            else
-                S->nboundary++;
-            q++;
-        }
-        if (st != CPWL_OK)
-            break;
-        S->npoints = done + cnt;
-        if (opts->progress != NULL)
-            opts->progress(opts->progress_data, S->npoints, planned);
+        chunk = CHUNK_BYTES / (slong) (sizeof(double) * 2 * FLINT_MAX(d, 1)
+                                       + sizeof(uint64_t) * 3 * words
+                                       + sizeof(slong) + 1);
+        chunk = FLINT_MAX(cpwl_batch_tile(P->kernel),
+                          FLINT_MIN(CHUNK_MAX, chunk));
     }
+    chunk = FLINT_MIN(chunk, planned);
+    nunits = (planned + chunk - 1) / chunk;
 
+    if (s == NULL)
+    {
+        /* one process: the library's own scheduler, on opts' threads */
+        cpwl_sched_init(local);
+        local->threads = opts->nthreads;
+        local->interrupt = opts->interrupt;
+        s = local;
+    }
+    nt = s->threads > 0 ? s->threads : 1;
+#ifdef _OPENMP
+    nt = FLINT_MAX(nt, omp_get_max_threads());
+#endif
+    memset(&J, 0, sizeof J);
+    J.S = S;
+    J.opts = &o;
+    J.P = P;
+    J.g = g;
+    J.axes = axes;
+    J.key = rand_key(opts->seed);
+    J.chunk = chunk;
+    J.planned = planned;
+    J.ntls = nt;
+    J.tls = flint_calloc(nt, sizeof(block_tls));
+    J.interrupt2 = s->interrupt;
+    J.pred = o.pred;
+    J.pbuf = flint_malloc(words * sizeof(uint64_t));
+    J.bytes = flint_malloc(8 * words);
+    pset_init(&J.H, words);
+
+    /* Blocks are cheap to recompute: never recorded in a checkpoint. */
+    st = cpwl_sched_map(s, nunits, sample_block, &J, sample_collect, &J,
+                        CPWL_SCHED_THREADS | CPWL_SCHED_NO_RECORD, e);
     if (st == CPWL_OK)
     {
-        pset_to_sample(S, &H);
+        /* every process agrees (crosscheck goes on only when none
+           stopped) */
+        S->stopped = cpwl_sched_any(s, s->stopped || J.halted
+                                    || (s->rank == 0 && S->npoints < planned));
+        pset_to_sample(S, &J.H);
         S->seconds = wall_now() - t0;
     }
-    pset_clear(&H);
+    pset_clear(&J.H);
+    for (j = 0; j < nt; j++)
+        tls_clear(J.tls + j);
+    flint_free(J.tls);
+    flint_free(J.pbuf);
+    flint_free(J.bytes);
+    if (s == local)
+        cpwl_sched_clear(local);
     for (j = 0; j < d; j++)
         axis_clear(axes + j);
     flint_free(axes);
-    flint_free(X);
-    flint_free(Xerr);
-    flint_free(pat);
-    flint_free(und);
-    flint_free(ex);
-    flint_free(inside);
-    flint_free(list);
     cpwl_batch_plan_clear(P);
     cpwl_net_clear(g);
-    if (pred == own)
+    if (o.pred == own)
         cpwl_pred_ctx_clear(own);
     if (st != CPWL_OK)
         cpwl_sample_clear(S);

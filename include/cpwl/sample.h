@@ -27,6 +27,7 @@
 #include "cpwl/net.h"
 #include "cpwl/dom.h"
 #include "cpwl/pred.h"
+#include "cpwl/sched.h"
 
 #define CPWL_SAMPLE_GRID 0
 #define CPWL_SAMPLE_RANDOM 1
@@ -52,6 +53,16 @@ typedef struct
     cpwl_pred_ctx_struct *pred;      /* required: by_double counts the bits the
                                    batch pass decided, the other stages the
                                    exact re-decisions */
+    /* The points are work units of this many consecutive indices (0: a
+       default, 65536 or fewer for wide patterns); the result does not
+       depend on it. */
+    slong block;
+    /* The scheduler the blocks run on (cpwl/sched.h: several processes
+       with MPI); NULL: one process, on nthreads threads.  The result is
+       the same for every scheduler; with several processes S is complete
+       on process 0 only (the others get the fields before `npoints` and
+       stopped). */
+    cpwl_sched_struct *sched;
 }
 cpwl_sample_opts;
 

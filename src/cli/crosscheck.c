@@ -239,6 +239,8 @@ int cmd_crosscheck(int argc, char **argv)
     cpwl_err_t e;
     char *desc;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -272,6 +274,8 @@ int cmd_crosscheck(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage("crosscheck", "expected one network file");
+    if (cli_rank != 0)
+        pmode = CLI_PROGRESS_OFF;       /* process 0 reports */
     if (sa.seed_given && sa.random == 0)
         return cli_usage("crosscheck", "--seed goes with --random N");
 
@@ -325,6 +329,13 @@ int cmd_crosscheck(int argc, char **argv)
         ropts.progress = cli_regions_progress;
         ropts.progress_data = &rprogress;
     }
+    /* The processes of cpwl-mpi share the sample points and the exact
+       regions' work units; no checkpoint (empty checkpoint arguments). */
+    cli_ckpt_args_init(&ca);
+    if ((status = cli_sched_start(sched, &ca, "crosscheck", "crosscheck",
+                                  "crosscheck")) != CPWL_OK)
+        goto out_ctx;
+    sopts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_crosscheck_init(X);
     status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
@@ -332,10 +343,12 @@ int cmd_crosscheck(int argc, char **argv)
     cli_progress_end(&sprogress);
     cli_progress_end(&rprogress);
     if (status != CPWL_OK)
-    {
         status = cli_fail("crosscheck", e);
+    status = cli_sched_end(sched, &ca, "crosscheck", status);
+    cpwl_sched_clear(sched);
+    /* only process 0 has the comparison and prints */
+    if (status != CPWL_OK || cli_rank != 0)
         goto out_X;
-    }
 
     stopped = X->R->stopped || X->S->stopped;
     desc = cpwl_dom_describe(D);

@@ -384,6 +384,8 @@ int cmd_sample(int argc, char **argv)
     char *desc;
     double pps;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -411,6 +413,8 @@ int cmd_sample(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage("sample", "expected one network file");
+    if (cli_rank != 0)
+        pmode = CLI_PROGRESS_OFF;       /* process 0 reports */
     if (sa.seed_given && sa.random == 0)
         return cli_usage("sample", "--seed goes with --random N");
 
@@ -453,16 +457,25 @@ int cmd_sample(int argc, char **argv)
         opts.progress = cli_sampling_progress;
         opts.progress_data = &progress;
     }
+    /* The processes of cpwl-mpi share the points; sampling is fast, so
+       it has no checkpoint (empty checkpoint arguments). */
+    cli_ckpt_args_init(&ca);
+    if ((status = cli_sched_start(sched, &ca, "sample", "sample", "sample"))
+        != CPWL_OK)
+        goto out_ctx;
+    opts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_sample_init(S);
     status = cpwl_sample_run(S, net, D, &opts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&progress);
     if (status != CPWL_OK)
-    {
         status = cli_fail("sample", e);
+    status = cli_sched_end(sched, &ca, "sample", status);
+    cpwl_sched_clear(sched);
+    /* only process 0 has the sample and prints */
+    if (status != CPWL_OK || cli_rank != 0)
         goto out_S;
-    }
 
     desc = cpwl_dom_describe(D);
     pps = S->seconds > 0 ? S->npoints / S->seconds : 0;
