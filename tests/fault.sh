@@ -65,8 +65,10 @@ killed_run() {
         random_sleep 500
     fi
     if kill -KILL "$_pid" 2>/dev/null; then
-        wait "$_pid"
+        { wait "$_pid"; } 2>/dev/null
         kills=$((kills + 1))
+        case_kills=$((case_kills + 1))
+        units_kept
         [ -f "$_f" ] || why="no checkpoint $_f after the kill"
     else
         wait "$_pid"
@@ -80,11 +82,19 @@ killed_run() {
     fi
 }
 
+# units_kept: add the unit records of the checkpoint $f to $kept (what
+# the next resume replays instead of computing).
+kept=0
+units_kept() {
+    [ -f "$f" ] && kept=$((kept + $(grep -ac '^unit [0-9]' "$f")))
+}
+
 # fault NAME ARGS...: the kill-resume cycle of `cpwl ARGS` (one process).
 fault() {
     name=$1
     shift
     f="$tmp/$name.ckpt"
+    case_kills=0
     "$CPWL" "$@" >"$tmp/$name.raw" 2>"$tmp/$name.referr"
     st=$?
     if [ "$st" -ne 0 ]; then
@@ -111,8 +121,10 @@ fault() {
         pid=$!
         random_sleep 700
         if kill -KILL "$pid" 2>/dev/null; then
-            wait "$pid"
+            { wait "$pid"; } 2>/dev/null
             kills=$((kills + 1))
+            case_kills=$((case_kills + 1))
+            units_kept
         else
             wait "$pid"
             st=$?
@@ -135,11 +147,11 @@ fault() {
         why="$why; the resumed answer differs: $(scale_norm <"$tmp/$name.out" \
             | diff "$tmp/$name.ref" - | head -5)"
     fi
-    scale_report "$name: killed $((again + 1)) times at random moments, resumed: the uninterrupted answer" "$why"
+    scale_report "$name: killed $case_kills times at random moments, resumed: the uninterrupted answer" "$why"
 }
 
 # About a second each on one core.
-gen_erm 12 2 1 >"$tmp/erm.csv"
+gen_erm 16 2 1 >"$tmp/erm.csv"
 gen_net 7 4 10 10 >"$tmp/net4.json"
 gen_net 7 4 8 8 >"$tmp/net4s.json"
 # equiv: B is A in another form (its output layer scaled by 2, then by
@@ -188,7 +200,8 @@ mpi_fault() {
         done
         kill -KILL "$pid" 2>/dev/null
         for p in $ranks; do kill -KILL "$p" 2>/dev/null; done
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
+        units_kept
     else
         wait "$pid"
         st=$?
@@ -230,6 +243,6 @@ else
     echo "# SKIP: the MPI part: cpwl-mpi not configured (./configure --with-mpi)"
 fi
 
-echo "# $kills kills (SIGKILL), $resumes resumes, $early runs ended before their kill"
+echo "# $kills kills (SIGKILL), $resumes resumes, $early runs ended before their kill; the checkpoints left by the kills held $kept units in all"
 echo "1..$scale_n"
 [ "$scale_fails" -eq 0 ]
