@@ -476,10 +476,10 @@ int cpwl_regions_nd(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
         {
             /* the leaves collected and one region per unit not
                collected: a lower bound */
+            drop_cells(R);
             R->stopped = U.stop ? U.stop : CPWL_REGIONS_STOP_INTERRUPT;
             R->lower_bound = U.stop ? U.lower
                 : U.nleaves + (U.roots.n - U.ncollected);
-            drop_cells(R);
         }
         else if (r == CPWL_OK && opts->linear && s->rank == 0)
         {

@@ -578,7 +578,8 @@ START_TEST(test_refused)
         }
         else
             other = key_of(net, lo, hi, 1, 0);
-        fprintf(stderr, "%s\n%s\n", key, other);
+        cpwl_err_clear(e);
+        cpwl_err_init(e);
         cpwl_sched_init(s);
         ck_assert(cpwl_sched_resume(s, path, "regions", other, e) == CPWL_ERR_INPUT);
         ck_assert_msg(strstr(e->msg, field[i]) != NULL
