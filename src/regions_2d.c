@@ -547,7 +547,7 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
     forms_plan_t fp;
     slong l, i, j, wmax = 1, l0 = -1, prev = -1;
     double *Zd, *Ze;
-    int ok0;
+    int ok0, st;
 
     if (g->input_dim != 2)
         return cpwl_err_set(e, CPWL_ERR_INTERNAL, "cpwl_regions_2d: input dimension %ld",
@@ -607,6 +607,10 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
     }
     if (opts->progress)
         opts->progress(opts->progress_data, g->nlayers, g->nlayers, P.nf);
+    /* Every process refined the same plane; an interrupt seen by one
+       stops all (the limit is the same everywhere). */
+    if (opts->sched != NULL && P.bug == NULL)
+        P.stop = cpwl_sched_any(opts->sched, P.stop);
     if (P.stop)
         R->stopped = (opts->max_regions > 0 && P.nf > opts->max_regions)
                      ? CPWL_REGIONS_STOP_LIMIT : CPWL_REGIONS_STOP_INTERRUPT;
@@ -624,57 +628,21 @@ int cpwl_regions_2d(cpwl_regions_t R, const cpwl_net_t g, const fmpq *lo, const 
     }
     if (R->stopped)
         R->lower_bound = P.nf;  /* a refinement of the regions so far */
-    /* The cells: added in face order, then filled on threads (the exact
-       points, maps and vertices of a listing are most of its time; each
-       cell is written by one thread, exact values are published safely
-       by r2_vert_exact and r2_line_exact). */
-    if (!R->stopped)
+    /* The cells, in face order; their exact points, maps and vertices
+       (most of a listing's time) are work units of the scheduler. */
+    if (!R->stopped
+        && (st = r2_cells(R, &P, opts, e)) != CPWL_OK)
     {
-        slong nf = P.nf, first = R->ncells;
-        int many = opts->points || opts->maps || opts->verts;
-        for (i = 0; i < nf; i++)
-        {
-            cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
-            /* counting alone needs no patterns (the merge reads them) */
-            if (opts->no_states && !opts->linear)
-            {
-                flint_free(c->state);
-                c->state = NULL;
-            }
-            else
-                memcpy(c->state, P.F[i].st, R->nstates);
-        }
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(P.nthreads) schedule(dynamic, 16) if (P.nthreads > 1 && many && nf >= 64)
-#endif
-        for (i = 0; i < nf; i++)
-        {
-            cpwl_regions_cell_struct *c = R->cells + first + i;
-            slong k;
-            if (opts->points)
-            {
-                c->point = _fmpq_vec_init(2);
-                r2_face_point(c->point, &P, i);
-            }
-            if (opts->maps)
-            {
-                c->grad = _fmpq_vec_init(2 * R->m);
-                c->offset = _fmpq_vec_init(R->m);
-                cpwl_regions_cell_map(c->grad, c->offset, g, P.F[i].st);
-            }
-            if (opts->verts)
-                r2_face_verts(c, &P, i);
-            else
-            {
-                c->bounded = 1;
-                for (k = 0; k < P.F[i].n; k++)
-                    if (P.V[P.F[i].v[k]].inf)
-                        c->bounded = 0;
-            }
-        }
+        _fmpq_vec_clear(C.ex, 3);
+        flint_free(Zd);
+        flint_free(Ze);
+        r2_plane_clear(&P);
+        return st;
     }
 
-    if (opts->linear && !R->stopped)
+    /* Linear regions where the cells are: process 0. */
+    if (opts->linear && !R->stopped
+        && (opts->sched == NULL || opts->sched->rank == 0))
     {
         /* Twin edges give the facet adjacency exactly. */
         slong np = 0, pa = 64, *pairs = flint_malloc(2 * pa * sizeof(slong));

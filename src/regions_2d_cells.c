@@ -1,6 +1,7 @@
 /* Cells of the 2-D region algorithm: an interior point and the exact
    vertices and rays of a face. */
 #include "regions_2d_impl.h"
+#include "regions_cells_io.h"
 
 /* ---- cells ----------------------------------------------------------- */
 
@@ -182,4 +183,185 @@ void r2_face_verts(cpwl_regions_cell_struct *c, plane *P, slong fi)
     _fmpq_vec_clear(B, 4);
     _fmpq_vec_clear(d, 2);
     fmpq_clear(s);
+}
+
+/* ---- the cells as work units ----------------------------------------- */
+
+/* Faces per work unit of the listing phase: a fixed number, so that the
+   units (and a checkpoint of them) do not depend on the processes. */
+#define FACE_BLOCK 64
+
+typedef struct
+{
+    plane *P;
+    cpwl_regions_struct *R;
+    const cpwl_regions_opts *opts;
+    slong nf, first;            /* faces; R's cell of face 0 */
+    slong m, ns;
+}
+cells_job;
+
+static void cell_free(cpwl_regions_cell_struct *c, slong d, slong m)
+{
+    flint_free(c->state);
+    if (c->point)
+        _fmpq_vec_clear(c->point, d);
+    if (c->grad)
+    {
+        _fmpq_vec_clear(c->grad, m * d);
+        _fmpq_vec_clear(c->offset, m);
+    }
+    if (c->verts)
+        _fmpq_vec_clear(c->verts, c->nverts * d);
+    if (c->rays)
+        _fmpq_vec_clear(c->rays, c->nrays * d);
+}
+
+/* The exact point, map and vertices of face i (what opts asks for). */
+static void face_cell(cpwl_regions_cell_struct *c, const cells_job *J, slong i)
+{
+    plane *P = J->P;
+    const cpwl_regions_opts *opts = J->opts;
+    slong k;
+    if (opts->points)
+    {
+        c->point = _fmpq_vec_init(2);
+        r2_face_point(c->point, P, i);
+    }
+    if (opts->maps)
+    {
+        c->grad = _fmpq_vec_init(2 * J->m);
+        c->offset = _fmpq_vec_init(J->m);
+        cpwl_regions_cell_map(c->grad, c->offset, P->g, P->F[i].st);
+    }
+    if (opts->verts)
+        r2_face_verts(c, P, i);
+    else
+    {
+        c->bounded = 1;
+        for (k = 0; k < P->F[i].n; k++)
+            if (P->V[P->F[i].v[k]].inf)
+                c->bounded = 0;
+    }
+}
+
+/* Unit u: the cells of faces [u FACE_BLOCK, ...) without their patterns
+   (every process has those), in the cell codec.  Threads share the plane
+   read-only: exact values are published safely by r2_vert_exact and
+   r2_line_exact. */
+static int cells_run(cpwl_sched_buf *out, slong u, int tid, void *data,
+                     cpwl_err_t e)
+{
+    const cells_job *J = data;
+    slong i, a = u * FACE_BLOCK, b = FLINT_MIN(J->nf, a + FACE_BLOCK);
+    (void) tid;
+    (void) e;
+    if (J->opts->interrupt != NULL && *J->opts->interrupt)
+        return CPWL_SCHED_STOPPED;
+    cpwl_sched_buf_put_si(out, b - a);
+    for (i = a; i < b; i++)
+    {
+        cpwl_regions_cell_struct c;
+        memset(&c, 0, sizeof c);
+        c.nverts = -1;
+        c.bounded = -1;
+        c.linear = -1;
+        face_cell(&c, J, i);
+        regions_cell_put(out, &c, 2, J->m, J->ns);
+        cell_free(&c, 2, J->m);
+    }
+    return CPWL_OK;
+}
+
+/* Unit u's cells into R (process 0, in face order), keeping the patterns
+   already there. */
+static int cells_collect(slong u, const char *payload, size_t len, void *data,
+                         cpwl_err_t e)
+{
+    const cells_job *J = data;
+    slong i, n, a = u * FACE_BLOCK, b = FLINT_MIN(J->nf, a + FACE_BLOCK);
+    cpwl_sched_rd r;
+    cpwl_sched_rd_init(&r, payload, len);
+    if (cpwl_sched_rd_si(&n, &r) != 0 || n != b - a)
+        goto bad;
+    for (i = a; i < b; i++)
+    {
+        cpwl_regions_cell_struct *c = J->R->cells + J->first + i;
+        unsigned char *st = c->state;
+        int bad;
+        c->state = NULL;
+        bad = regions_cell_get(c, &r, 2, J->m, J->ns) != 0;
+        c->state = st;
+        if (bad)
+            goto bad;
+    }
+    if (cpwl_sched_rd_done(&r))
+        return CPWL_OK;
+bad:
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "2-D regions: the cells of faces "
+                        "%ld to %ld (work unit %ld) do not parse", (long) a,
+                        (long) b - 1, (long) u);
+}
+
+int r2_cells(cpwl_regions_t R, plane *P, const cpwl_regions_opts *opts,
+             cpwl_err_t e)
+{
+    slong nf = P->nf, first = R->ncells, i;
+    int many = opts->points || opts->maps || opts->verts, st = CPWL_OK;
+    cpwl_sched_struct *s = opts->sched;
+    cpwl_sched_t local;
+    cells_job J;
+
+    if (s == NULL)
+    {
+        /* one process: the library's own scheduler, on the plane's
+           threads */
+        cpwl_sched_init(local);
+        local->threads = P->nthreads;
+        local->interrupt = opts->interrupt;
+        s = local;
+    }
+    /* the cells live on process 0 (the others only help to fill them) */
+    if (s->rank == 0)
+        for (i = 0; i < nf; i++)
+        {
+            cpwl_regions_cell_struct *c = cpwl_regions_add_cell(R);
+            /* counting alone needs no patterns (the merge reads them) */
+            if (opts->no_states && !opts->linear)
+            {
+                flint_free(c->state);
+                c->state = NULL;
+            }
+            else
+                memcpy(c->state, P->F[i].st, R->nstates);
+        }
+    J.P = P;
+    J.R = R;
+    J.opts = opts;
+    J.nf = nf;
+    J.first = first;
+    J.m = R->m;
+    J.ns = R->nstates;
+    if (many)
+        st = cpwl_sched_map(s, (nf + FACE_BLOCK - 1) / FACE_BLOCK, cells_run,
+                            &J, cells_collect, &J, CPWL_SCHED_THREADS, e);
+    else if (s->rank == 0)
+        for (i = 0; i < nf; i++)
+            face_cell(R->cells + first + i, &J, i);
+    if (st == CPWL_OK && s->stopped)
+    {
+        /* as when the refinement is interrupted: the count so far, no
+           list */
+        R->stopped = CPWL_REGIONS_STOP_INTERRUPT;
+        R->lower_bound = nf;
+    }
+    if (st != CPWL_OK || R->stopped)
+    {
+        for (i = first; i < R->ncells; i++)
+            cell_free(R->cells + i, 2, R->m);
+        R->ncells = first;
+    }
+    if (s == local)
+        cpwl_sched_clear(local);
+    return st;
 }

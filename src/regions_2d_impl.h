@@ -121,5 +121,12 @@ void r2_internal(plane *P, const char *what);
 int r2_face_box(plane *P, slong fi);
 void r2_face_point(fmpq *pt, plane *P, slong fi);
 void r2_face_verts(cpwl_regions_cell_struct *c, plane *P, slong fi);
+/* The cells of the finished plane appended to R in face order: the
+   exact points, maps and vertices asked for are a phase of work units of
+   opts->sched (NULL: one process on P->nthreads threads).  With several
+   processes the cells are appended on process 0 only.  An interrupt
+   leaves R->stopped set and no cell appended. */
+int r2_cells(cpwl_regions_t R, plane *P, const cpwl_regions_opts *opts,
+             cpwl_err_t e);
 
 #endif
