@@ -154,18 +154,57 @@ echo
 
 if [ -n "$EXTRA_D" ]; then
     echo "exact ERM, n = 2, w = 2, one process (cpwl --threads 1), for the extrapolation:"
-    printf '%4s %8s %10s %10s %8s %9s %12s %12s\n' D dichot cells solved solved% seconds "us/cell" "us/solved"
+    printf '%4s %8s %9s %10s %10s %8s %9s\n' D dichot groups cells solved solved% seconds
+    : >"$tmp/fit"
     for d in $EXTRA_D; do
         python3 "$src/bench/bench_scale_gen.py" erm "$d" 2 $((2000 + d)) >"$tmp/e$d.csv"
         _t0=$(now_ns)
         "$CPWL" erm "$tmp/e$d.csv" --width 2 --threads 1 --stats >"$tmp/e$d.out" 2>&1
         _t1=$(now_ns)
+        # groups for w = 2: the pairs of distinct dichotomies and the N
+        # cells whose two units share one (docs/erm.md, "Groups of cells")
         awk -v D="$d" -v a="$_t0" -v b="$_t1" '
             /^dichotomies/ { N = $2 }
             /^subproblems/ { C = $2; s = $0; sub(/.*solved /, "", s); S = s + 0 }
-            END { t = (b - a) / 1e9
-                  printf "%4d %8d %10d %10d %7.2f%% %9.3f %12.3f %12.2f\n",
-                         D, N, C, S, 100 * S / C, t, 1e6 * t / C, 1e6 * t / S }' "$tmp/e$d.out"
-        sed -n '/^phase\|^keys\|^bounds\|^visit/p' "$tmp/e$d.out" | sed 's/^/     /'
+            END { t = (b - a) / 1e9; G = N * (N - 1) / 2 + N
+                  printf "%4d %8d %9d %10d %10d %7.2f%% %9.3f\n",
+                         D, N, G, C, S, 100 * S / C, t
+                  printf "%d %d %d %d %.6f\n", D, G, C, S, t >> "'"$tmp/fit"'" }' "$tmp/e$d.out"
     done
+    # D = 50: the dichotomies and cells counted by cpwl itself (--max-cells
+    # 1 stops after the count, naming it)
+    python3 "$src/bench/bench_scale_gen.py" erm 50 2 2050 >"$tmp/e50.csv"
+    "$CPWL" erm "$tmp/e50.csv" --width 2 --max-cells 1 >/dev/null 2>"$tmp/e50.err"
+    N50=$(sed -n 's/.*(\([0-9]*\) dichotomies.*/\1/p' "$tmp/e50.err")
+    C50=$(sed -n 's/.*: \([0-9]*\) convex subproblems.*/\1/p' "$tmp/e50.err")
+    M2=$(sched_sum erm_np2 messages)
+    U2=$(sched_sum erm_np2 units_run)
+    echo
+    echo "model: seconds = a * groups + b * solved cells (least squares over the D above)"
+    awk -v N="$N50" -v C="$C50" -v t1="$t_erm_np1" -v t2="$t_erm_np2" -v M2="$M2" -v U2="$U2" '
+        { DD[NR] = $1; G[NR] = $2; Cc[NR] = $3; S[NR] = $4; T[NR] = $5; f[NR] = $4 / $3 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                gg += G[i] * G[i]; gs += G[i] * S[i]; ss += S[i] * S[i]
+                gt += G[i] * T[i]; st += S[i] * T[i]
+            }
+            det = gg * ss - gs * gs
+            a = (gt * ss - gs * st) / det; b = (gg * st - gs * gt) / det
+            printf "  a = %.2f us per group, b = %.1f us per solved cell\n", 1e6 * a, 1e6 * b
+            for (i = 1; i <= NR; i++) printf "  D=%s fit %.2f s, measured %.2f s\n", DD[i], a * G[i] + b * S[i], T[i]
+            # the solved fraction: median and largest of the measured ones
+            n = NR; for (i = 1; i <= n; i++) g[i] = f[i]
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (g[j] < g[i]) { x = g[i]; g[i] = g[j]; g[j] = x }
+            med = (n % 2) ? g[(n + 1) / 2] : (g[n / 2] + g[n / 2 + 1]) / 2; mx = g[n]
+            G50 = N * (N - 1) / 2 + N
+            printf "  D = 50: %d dichotomies, %d groups, %d cells (counted by cpwl erm --max-cells 1)\n", N, G50, C
+            e2 = t1 / t2 / 2
+            for (k = 1; k <= 2; k++) {
+                fr = k == 1 ? med : mx
+                T1 = a * G50 + b * fr * C
+                printf "  solved fraction %.2f%% (%s): one process %.0f s; 64 processes %.1f s at the 2-process efficiency %.2f (%.1f s at 100%%)\n",
+                       100 * fr, k == 1 ? "median" : "largest", T1, T1 / (64 * e2), e2, T1 / 64
+            }
+            if (U2 > 0) printf "  messages of the -np 2 erm run: %d for %d units computed\n", M2, U2
+        }' "$tmp/fit"
 fi

@@ -236,7 +236,7 @@ mpi_fault() {
     scale_report "cpwl-mpi erm: a process of 3 killed, resumed by cpwl: the uninterrupted answer" "$why"
 }
 
-if [ "$CPWL_MPI" = yes ]; then
+if [ "$CPWL_MPI" = yes ] && [ -n "$MPIRUN" ]; then
     . "$here/mpirun.sh"
     mpi_fault
 else

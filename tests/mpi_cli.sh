@@ -8,7 +8,7 @@
 # is refused with exit status 2.  Skipped (77) without the MPI build.
 
 : "${CPWL:?CPWL must name the cpwl binary}"
-if [ "$CPWL_MPI" != yes ]; then
+if [ "$CPWL_MPI" != yes ] || [ -z "$MPIRUN" ]; then
     echo "SKIP: cpwl-mpi not configured (./configure --with-mpi)"
     exit 77
 fi
