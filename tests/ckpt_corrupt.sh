@@ -9,11 +9,13 @@
 # file and what is wrong; a refused file given as --checkpoint too stays
 # as it was.  The undamaged files resume to the uninterrupted answer (so
 # the refusals are not the only answer).  Bad --every values and a
-# checkpoint in a missing directory are input errors too.
+# checkpoint in a missing directory are input errors too.  Every cpwl call
+# runs under $CPWL_WRAP (valgrind in make check-valgrind).
 
 : "${CPWL:?CPWL must name the cpwl binary}"
 here=$(dirname "$0")
 . "$here/scale_util.sh"
+cpwl() { $CPWL_WRAP "$CPWL" "$@"; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-ckpt-bad.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' 0
@@ -24,7 +26,7 @@ gen_erm 7 2 3 >"$tmp/erm.csv"
 gen_erm 7 2 4 >"$tmp/erm-other.csv"
 gen_net 5 3 5 5 >"$tmp/net.json"
 gen_net 6 3 5 5 >"$tmp/net-other.json"
-"$CPWL" build scale "$tmp/net.json" --by 2 -o "$tmp/net2.json" || exit 99
+cpwl build scale "$tmp/net.json" --by 2 -o "$tmp/net2.json" || exit 99
 box="-1:1,-1:1,-1:1"
 
 # complete KIND F ARGS...: a complete checkpoint F of `cpwl ARGS` (the
@@ -32,7 +34,7 @@ box="-1:1,-1:1,-1:1"
 complete() {
     _f=$1
     shift
-    "$CPWL" "$@" --checkpoint "$_f" >"$_f.raw" 2>"$_f.err"
+    cpwl "$@" --checkpoint "$_f" >"$_f.raw" 2>"$_f.err"
     _st=$?
     if [ "$_st" -ne 0 ] || [ ! -s "$_f" ]; then
         echo "Bail out! cpwl $* --checkpoint: status $_st, $(head -c 300 "$_f.err")"
@@ -52,7 +54,7 @@ refused() {
     _f=$2
     _words=$3
     shift 3
-    "$CPWL" "$@" --resume "$_f" >"$tmp/out" 2>"$tmp/err"
+    cpwl "$@" --resume "$_f" >"$tmp/out" 2>"$tmp/err"
     _st=$?
     why=""
     [ "$_st" -eq 2 ] || why="status $_st, expected 2"
@@ -67,7 +69,7 @@ resumes() {
     _name=$1
     _f=$2
     shift 2
-    "$CPWL" "$@" --resume "$_f" >"$tmp/out" 2>"$tmp/err"
+    cpwl "$@" --resume "$_f" >"$tmp/out" 2>"$tmp/err"
     _st=$?
     why=""
     [ "$_st" -eq 0 ] || why="status $_st: $(head -c 300 "$tmp/err")"
@@ -162,7 +164,7 @@ refused "erm: a missing file" "$tmp/missing.ckpt" "no such file" $E
 
 # A refused file given as --checkpoint as well is left as it was.
 cp "$tmp/reg.ckpt" "$tmp/keep.ckpt"
-"$CPWL" regions "$tmp/net.json" --box "-1:1,-1:1,-1:2" --resume "$tmp/keep.ckpt" \
+cpwl regions "$tmp/net.json" --box "-1:1,-1:1,-1:2" --resume "$tmp/keep.ckpt" \
     --checkpoint "$tmp/keep.ckpt" >/dev/null 2>&1
 st=$?
 why=""
@@ -175,7 +177,7 @@ usage() {
     _name=$1
     _words=$2
     shift 2
-    "$CPWL" "$@" >"$tmp/out" 2>"$tmp/err"
+    cpwl "$@" >"$tmp/out" 2>"$tmp/err"
     _st=$?
     why=""
     [ "$_st" -eq 2 ] || why="status $_st, expected 2"
