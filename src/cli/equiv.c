@@ -45,6 +45,7 @@ int cmd_equiv(int argc, char **argv)
         {"exact-only", no_argument, NULL, 'E'},
         {"exit-status", no_argument, NULL, 'S'},
         CLI_PROGRESS_LONGOPTS,
+        CLI_CKPT_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
@@ -59,9 +60,13 @@ int cmd_equiv(int argc, char **argv)
     cpwl_pred_ctx_t ctx;
     cli_progress_state ps;
     cpwl_err_t e;
-    char *desc;
+    char *desc, *key;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
+    int have_sched = 0;
 
+    cli_ckpt_args_init(&ca);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
     {
@@ -83,7 +88,11 @@ int cmd_equiv(int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 break;
             default:
-                return cli_bad_option("equiv", c, argv);
+                status = cli_ckpt_option(&ca, c, optarg, "equiv");
+                if (status < 0)
+                    return CPWL_ERR_INPUT;
+                if (status == 0)
+                    return cli_bad_option("equiv", c, argv);
         }
     }
     if (argc - optind != 2)
@@ -133,6 +142,19 @@ int cmd_equiv(int argc, char **argv)
         opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
     }
+    /* the regions of the difference network as work units, checkpointed
+       under the key of that network and the domain */
+    if (cpwl_equiv_ckpt_key(&key, a, b, D, &opts, e) != CPWL_OK)
+    {
+        status = cli_fail("equiv", e);
+        goto done;
+    }
+    status = cli_sched_start(sched, &ca, "equiv", "equiv", key);
+    flint_free(key);
+    have_sched = 1;
+    if (status != CPWL_OK)
+        goto done;
+    opts.sched = sched;
     cli_catch_sigint(&old);
     status = cpwl_equiv_decide(Q, a, b, D, &opts, e);
     cli_restore_sigint(&old);
@@ -142,6 +164,9 @@ int cmd_equiv(int argc, char **argv)
         status = cli_fail("equiv", e);
         goto done;
     }
+    status = cli_sched_end(sched, &ca, "equiv", CPWL_OK);
+    if ((status != CPWL_OK && status != CLI_EXIT_INTERRUPTED) || cli_rank != 0)
+        goto done;
 
     desc = cpwl_dom_describe(D);
     if (json)
@@ -210,12 +235,15 @@ int cmd_equiv(int argc, char **argv)
                 (long) max_regions);
         status = CPWL_ERR_INPUT;
     }
-    else if (Q->stopped == CPWL_REGIONS_STOP_INTERRUPT)
+    else if (Q->stopped == CPWL_REGIONS_STOP_INTERRUPT
+             || status == CLI_EXIT_INTERRUPTED)
     {
         fprintf(stderr, "cpwl equiv: interrupted (undecided)\n");
         status = 130;
     }
 done:
+    if (have_sched)
+        cpwl_sched_clear(sched);
     cpwl_pred_ctx_clear(ctx);
     cpwl_equiv_clear(Q);
     cpwl_dom_clear(D);

@@ -155,6 +155,7 @@ int cmd_regions(int argc, char **argv)
         {"title", required_argument, NULL, 'T'},
         {"legend", no_argument, NULL, 'g'},
         {"no-legend", no_argument, NULL, 'N'},
+        CLI_CKPT_LONGOPTS,
         {NULL, 0, NULL, 0}
     };
     const char *box = NULL, *slice = NULL, *line = NULL;
@@ -177,9 +178,12 @@ int cmd_regions(int argc, char **argv)
     int pmode = CLI_PROGRESS_AUTO;
     cpwl_err_t e;
     double t0, secs;
-    char *desc;
+    char *desc, *key;
     struct sigaction old;
+    cli_ckpt_args ca;
+    cpwl_sched_t sched;
 
+    cli_ckpt_args_init(&ca);
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts_l, NULL)) != -1)
     {
@@ -225,7 +229,11 @@ int cmd_regions(int argc, char **argv)
                     return CPWL_ERR_INPUT;
                 break;
             default:
-                return cli_bad_option("regions", c, argv);
+                status = cli_ckpt_option(&ca, c, optarg, "regions");
+                if (status < 0)
+                    return CPWL_ERR_INPUT;
+                if (status == 0)
+                    return cli_bad_option("regions", c, argv);
         }
     }
     if (argc - optind != 1)
@@ -295,10 +303,17 @@ int cmd_regions(int argc, char **argv)
         opts.progress = cli_regions_progress;
         opts.progress_data = &ps;
     }
-    cli_catch_sigint(&old);
-
+    /* The work units (n-D) on this process or the job's, checkpointed
+       under a key of everything the answer depends on. */
+    key = cpwl_regions_ckpt_key(net, D, &opts);
+    status = cli_sched_start(sched, &ca, "regions", "regions", key);
+    flint_free(key);
+    opts.sched = sched;
     cpwl_draw_info_init(pic);
     cpwl_regions_init(R, D->d, cpwl_net_output_dim(net), cpwl_net_num_states(net));
+    if (status != CPWL_OK)
+        goto done;
+    cli_catch_sigint(&old);
     t0 = cli_now();
     status = cpwl_regions_compute(R, net, D, &opts, e);
     secs = cli_now() - t0;
@@ -309,6 +324,13 @@ int cmd_regions(int argc, char **argv)
         status = cli_fail("regions", e);
         goto done;
     }
+    /* the final checkpoint; 130 when the units were stopped */
+    status = cli_sched_end(sched, &ca, "regions", CPWL_OK);
+    if (status != CPWL_OK && status != CLI_EXIT_INTERRUPTED)
+        goto done;
+    /* with many processes the answer is on process 0 */
+    if (cli_rank != 0)
+        goto done;
     /* Pictures too: their colours follow the order of the regions, the
        same with and without --list. */
     if ((list || svg || png) && !R->stopped)
@@ -445,7 +467,8 @@ int cmd_regions(int argc, char **argv)
                 "to go on\n", (long) max_regions);
         status = CPWL_ERR_INPUT;
     }
-    else if (R->stopped == CPWL_REGIONS_STOP_INTERRUPT)
+    else if (R->stopped == CPWL_REGIONS_STOP_INTERRUPT
+             || status == CLI_EXIT_INTERRUPTED)
     {
         fprintf(stderr, "cpwl regions: interrupted (%s)\n", cells_done
                 ? "the activation count above is exact, the linear regions "
@@ -453,6 +476,7 @@ int cmd_regions(int argc, char **argv)
         status = CLI_EXIT_INTERRUPTED;
     }
 done:
+    cpwl_sched_clear(sched);
     cpwl_draw_info_clear(pic);
     cpwl_regions_clear(R);
     cpwl_pred_ctx_clear(ctx);
