@@ -152,11 +152,12 @@ fault() {
 
 # About a second each on one core.
 gen_erm 16 2 1 >"$tmp/erm.csv"
-gen_net 7 4 10 10 >"$tmp/net4.json"
-gen_net 7 4 8 8 >"$tmp/net4s.json"
+gen_net 7 4 12 12 >"$tmp/net4.json"
+gen_net 7 4 10 10 >"$tmp/net4s.json"
+gen_net 7 4 14 14 >"$tmp/net4b.json"
 # equiv: B is A in another form (its output layer scaled by 2, then by
 # 1/2), C is A with its first bias changed from k/100 to k/99.
-gen_net 11 4 7 7 >"$tmp/a.json"
+gen_net 11 4 8 8 >"$tmp/a.json"
 "$CPWL" build scale "$tmp/a.json" --by 2 -o "$tmp/a2.json" || exit 99
 "$CPWL" build scale "$tmp/a2.json" --by 1/2 -o "$tmp/b.json" || exit 99
 sed 's|"bias": \["\([-0-9]*\)/100"|"bias": ["\1/99"|' "$tmp/a.json" >"$tmp/c.json"
@@ -166,7 +167,7 @@ fault erm erm "$tmp/erm.csv" --width 2
 fault erm-l1-json erm "$tmp/erm.csv" --width 2 --loss l1 --json
 fault regions regions "$tmp/net4.json"
 fault regions-linear-list regions "$tmp/net4s.json" --linear --list --json
-fault regions-box regions "$tmp/net4.json" --box "-1:1,-1:1,-1:1,-1:1" --linear
+fault regions-box regions "$tmp/net4b.json" --box "-1:1,-1:1,-1:1,-1:1" --linear
 fault equiv-equal equiv "$tmp/a.json" "$tmp/b.json"
 fault equiv-different equiv "$tmp/a.json" "$tmp/c.json"
 
