@@ -276,4 +276,10 @@ int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
 extern int (*cli_sched_mpi_init)(cpwl_sched_t s, cpwl_err_t e);
 extern int cli_rank;
 
+/* The command: the global options, then the subcommand argv[1].  pre,
+   when not NULL, sees argv[1] first: a status >= 0 ends the command with
+   it (cpwl-mpi: --version and the subcommands it refuses), -1 goes on.
+   main() of cpwl is src/cli/cpwl.c, of cpwl-mpi src/mpi/main.c. */
+int cli_main(int argc, char **argv, int (*pre)(const char *arg));
+
 #endif

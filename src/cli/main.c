@@ -967,7 +967,7 @@ static int set_memory_limit(int *argc, char **argv)
     return CPWL_OK;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv, int (*pre)(const char *arg))
 {
     const cli_command *c;
     int status;
@@ -982,6 +982,8 @@ int main(int argc, char **argv)
         cmd_help(1, argv);
         return CPWL_ERR_INPUT;
     }
+    if (pre != NULL && (status = pre(argv[1])) >= 0)
+        return status;
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
     {
         printf("cpwl %s (FLINT %s, GMP %s, MPFR %s)\n", PACKAGE_VERSION,
