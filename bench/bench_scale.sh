@@ -96,6 +96,7 @@ same_answer() {
 
 echo "Scaling and checkpoints (docs/scale.md): $(uname -m), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
 echo "each time: wall seconds, best of $repeat; mpirun adds about 0.3 s of start-up to every run"
+echo "load average at the start: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine slows the 2-process runs most)"
 echo
 
 E="erm $tmp/erm.csv --width 2"
