@@ -25,11 +25,20 @@ D=${BENCH_SCALE_ERM_D:-20}
 NET=${BENCH_SCALE_NET:-4-12-12-12-1}
 EXTRA_D=${BENCH_SCALE_EXTRA_D-20 22 24 26 28 30}
 
-if [ "$CPWL_MPI" != yes ] || [ ! -x "$CPWL_MPI_BIN" ]; then
+if [ "$CPWL_MPI" != yes ] || [ ! -x "$CPWL_MPI_BIN" ] || [ -z "$MPIRUN" ]; then
     echo "bench-scale: cpwl-mpi not built (./configure --with-mpi); skipped"
     exit 0
 fi
-. "$src/tests/mpirun.sh"
+# tests/mpirun.sh's settings (its function cannot run under /usr/bin/time):
+# this machine's processes, oversubscribed, as root when run as root.
+OMPI_MCA_btl_vader_single_copy_mechanism=none
+OMPI_MCA_rmaps_base_oversubscribe=1
+OMPI_MCA_btl=self,vader
+OMPI_ALLOW_RUN_AS_ROOT=1
+OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism OMPI_MCA_rmaps_base_oversubscribe \
+    OMPI_MCA_btl OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
+NP="$MPIRUN --allow-run-as-root --oversubscribe -np"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpwl-bench-scale.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' 0
@@ -51,8 +60,15 @@ timed() {
     while [ "$_k" -lt "$repeat" ]; do
         rm -f "$tmp"/*.ckpt
         _t0=$(now_ns)
-        CPWL_SCHED_STATS=1 "$@" >"$tmp/run.out" 2>"$tmp/run.err"
-        _st=$?
+        if [ -x /usr/bin/time ]; then
+            CPWL_SCHED_STATS=1 /usr/bin/time -f "%U %S" -o "$tmp/run.time" \
+                "$@" >"$tmp/run.out" 2>"$tmp/run.err"
+            _st=$?
+        else
+            CPWL_SCHED_STATS=1 "$@" >"$tmp/run.out" 2>"$tmp/run.err"
+            _st=$?
+            echo "0 0" >"$tmp/run.time"
+        fi
         _t1=$(now_ns)
         if [ "$_st" -ne 0 ]; then
             echo "bench-scale: $* failed with status $_st:"
@@ -64,11 +80,12 @@ timed() {
             best=$_s
             mv "$tmp/run.out" "$tmp/$_tag.out"
             mv "$tmp/run.err" "$tmp/$_tag.err"
+            _cpu=$(awk 'END { printf "%.3f", $1 + $2 }' "$tmp/run.time")
             [ -f "$tmp/c.ckpt" ] && wc -c <"$tmp/c.ckpt" >"$tmp/$_tag.ckptsize"
         fi
         _k=$((_k + 1))
     done
-    eval "t_$_tag=$best"
+    eval "t_$_tag=$best c_$_tag=$_cpu"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -83,6 +100,15 @@ sched_sum() {
     grep '^cpwl-sched ' "$tmp/$1.err" | awk -v key="$2" '
         { for (i = 1; i < NF; i++) if ($i == key) s += $(i + 1) }
         END { print s + 0 }'
+}
+
+# The units of a computation, from its complete checkpoint: per phase,
+# how many and their payload bytes (each unit computed by a process other
+# than 0 is one message to process 0; docs/checkpoint.md for the format).
+ckpt_units() {
+    LC_ALL=C awk '/^unit [0-9]+ [0-9]+ [0-9]+$/ { n[$2]++; b[$2] += $4; if ($2 > m) m = $2 }
+        END { for (p = 0; p <= m; p++) printf "phase %d: %d units, %d bytes; ", p, n[p], b[p] }' "$tmp/c.ckpt"
+    printf 'file %s bytes\n' "$(wc -c <"$tmp/c.ckpt")"
 }
 
 # The answers must agree (the scaling is of the same computation).
@@ -103,18 +129,20 @@ E="erm $tmp/erm.csv --width 2"
 R="regions $tmp/net.json"
 
 timed erm_plain "$CPWL" $E --threads 1 --stats
-timed erm_np1 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats
-timed erm_np2 cpwl_mpirun 2 "$CPWL_MPI_BIN" $E --stats
-timed erm_ck10 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 10
-timed erm_ck01 cpwl_mpirun 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+timed erm_np1 $NP 1 "$CPWL_MPI_BIN" $E --stats
+timed erm_np2 $NP 2 "$CPWL_MPI_BIN" $E --stats
+timed erm_ck10 $NP 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 10
+timed erm_ck01 $NP 1 "$CPWL_MPI_BIN" $E --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+ckpt_units >"$tmp/erm.units"
 same_answer erm_np1 erm_np2
 same_answer erm_np1 erm_ck01
 
 timed reg_plain "$CPWL" $R --stats
-timed reg_np1 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats
-timed reg_np2 cpwl_mpirun 2 "$CPWL_MPI_BIN" $R --stats
-timed reg_ck10 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 10
-timed reg_ck01 cpwl_mpirun 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+timed reg_np1 $NP 1 "$CPWL_MPI_BIN" $R --stats
+timed reg_np2 $NP 2 "$CPWL_MPI_BIN" $R --stats
+timed reg_ck10 $NP 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 10
+timed reg_ck01 $NP 1 "$CPWL_MPI_BIN" $R --stats --checkpoint "$tmp/c.ckpt" --every 0.1
+ckpt_units >"$tmp/reg.units"
 same_answer reg_np1 reg_np2
 same_answer reg_np1 reg_ck01
 
@@ -122,26 +150,37 @@ cells_erm=$(sed -n 's/^subproblems *\([0-9]*\).*/\1/p' "$tmp/erm_np1.out")
 cells_reg=$(sed -n 's/^activation regions *\([0-9]*\).*/\1/p' "$tmp/reg_np1.out")
 
 printf '%-34s %9s %9s %9s %7s  %s\n' "strong scaling" "cpwl" "-np 1" "-np 2" "ratio" "goal >= 1.8"
-printf '%-34s %9s %9s %9s %7s  %s\n' "erm n=2 D=$D w=2 ($cells_erm cells)" \
-    "$t_erm_plain" "$t_erm_np1" "$t_erm_np2" "$(ratio "$t_erm_np1" "$t_erm_np2")" \
-    "$(awk -v a="$t_erm_np1" -v b="$t_erm_np2" 'BEGIN { print (a / b >= 1.8 ? "met" : "NOT MET") }')"
-printf '%-34s %9s %9s %9s %7s  %s\n' "regions $NET R^4 ($cells_reg)" \
-    "$t_reg_plain" "$t_reg_np1" "$t_reg_np2" "$(ratio "$t_reg_np1" "$t_reg_np2")" \
-    "$(awk -v a="$t_reg_np1" -v b="$t_reg_np2" 'BEGIN { print (a / b >= 1.8 ? "met" : "NOT MET") }')"
+for w in erm reg; do
+    eval "p=\$t_${w}_plain a=\$t_${w}_np1 b=\$t_${w}_np2 pc=\$c_${w}_plain ac=\$c_${w}_np1 bc=\$c_${w}_np2"
+    if [ "$w" = erm ]; then
+        label="erm n=2 D=$D w=2 ($cells_erm cells)"
+    else
+        label="regions $NET R^4 ($cells_reg)"
+    fi
+    printf '%-34s %9s %9s %9s %7s  %s\n' "$label" "$p" "$a" "$b" "$(ratio "$a" "$b")" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN { print (a / b >= 1.8 ? "met" : "NOT MET") }')"
+    printf '%-34s %9s %9s %9s %7s  %s\n' "  cpu seconds (all processes)" "$pc" "$ac" "$bc" \
+        "$(awk -v a="$ac" -v b="$bc" 'BEGIN { if (b > 0) printf "%.2f", 2 * a / b }')" \
+        "2 x cpu(-np 1) / cpu(-np 2): the ratio on an idle machine (waiting processes spin)"
+done
 echo "(cpwl: one process, erm with --threads 1; regions n-D is one thread)"
 echo
 
-printf '%-34s %9s %9s %9s %9s  %s\n' "checkpoint overhead (-np 1)" "none" "every 10" "every 0.1" "writes" "goal < 5% at 10"
+printf '%-34s %9s %16s %16s  %s\n' "checkpoint overhead (-np 1)" "none" "every 10" "every 0.1" "goal < 5% at 10"
 for w in erm reg; do
-    eval "a=\$t_${w}_np1 b=\$t_${w}_ck10 c=\$t_${w}_ck01"
-    nw=$(sched_sum "${w}_ck01" ckpt_writes)
+    eval "a=\$t_${w}_np1 b=\$t_${w}_ck10 c=\$t_${w}_ck01 ac=\$c_${w}_np1 bc=\$c_${w}_ck10 cc=\$c_${w}_ck01"
     sz=$(cat "$tmp/${w}_ck01.ckptsize" 2>/dev/null)
-    printf '%-34s %9s %9s %9s %9s  %s\n' "$w" "$a" "$b $(overhead "$b" "$a")" \
-        "$c $(overhead "$c" "$a")" "$nw" \
+    printf '%-34s %9s %16s %16s  %s\n' "$w wall" "$a" "$b $(overhead "$b" "$a")" \
+        "$c $(overhead "$c" "$a")" \
         "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b / a < 1.05 ? "met" : "NOT MET") }'); file ${sz:-?} bytes"
+    printf '%-34s %9s %16s %16s  %s\n' "$w cpu" "$ac" "$bc $(overhead "$bc" "$ac")" \
+        "$cc $(overhead "$cc" "$ac")" \
+        "$(awk -v a="$ac" -v b="$bc" 'BEGIN { print (b / a < 1.05 ? "met" : "NOT MET") }')"
 done
 echo
 
+echo "work units (from the complete checkpoints): erm: $(cat "$tmp/erm.units")"
+echo "  regions: $(cat "$tmp/reg.units")"
 echo "scheduler figures of the -np 2 runs (CPWL_SCHED_STATS, one line per process):"
 for w in erm_np2 reg_np2; do
     echo "  $w:"
@@ -182,7 +221,7 @@ if [ -n "$EXTRA_D" ]; then
     U2=$(sched_sum erm_np2 units_run)
     echo
     echo "model: seconds = a * groups + b * solved cells (least squares over the D above)"
-    awk -v N="$N50" -v C="$C50" -v t1="$t_erm_np1" -v t2="$t_erm_np2" -v M2="$M2" -v U2="$U2" '
+    awk -v N="$N50" -v C="$C50" -v t1="$c_erm_np1" -v t2="$c_erm_np2" -v M2="$M2" -v U2="$U2" '
         { DD[NR] = $1; G[NR] = $2; Cc[NR] = $3; S[NR] = $4; T[NR] = $5; f[NR] = $4 / $3 }
         END {
             for (i = 1; i <= NR; i++) {
@@ -199,11 +238,11 @@ if [ -n "$EXTRA_D" ]; then
             med = (n % 2) ? g[(n + 1) / 2] : (g[n / 2] + g[n / 2 + 1]) / 2; mx = g[n]
             G50 = N * (N - 1) / 2 + N
             printf "  D = 50: %d dichotomies, %d groups, %d cells (counted by cpwl erm --max-cells 1)\n", N, G50, C
-            e2 = t1 / t2 / 2
+            e2 = t2 > 0 ? t1 / t2 : 1
             for (k = 1; k <= 2; k++) {
                 fr = k == 1 ? med : mx
                 T1 = a * G50 + b * fr * C
-                printf "  solved fraction %.2f%% (%s): one process %.0f s; 64 processes %.1f s at the 2-process efficiency %.2f (%.1f s at 100%%)\n",
+                printf "  solved fraction %.2f%% (%s): one process %.0f s; 64 processes %.1f s at the 2-process work efficiency %.2f = cpu(-np 1) / cpu(-np 2) (%.1f s at 100%%)\n",
                        100 * fr, k == 1 ? "median" : "largest", T1, T1 / (64 * e2), e2, T1 / 64
             }
             if (U2 > 0) printf "  messages of the -np 2 erm run: %d for %d units computed\n", M2, U2
