@@ -40,6 +40,11 @@ for np in 1 2 3; do
     [ "$(field run "$T/np$np")" = $((2 * N)) ] || bad "-np $np: $(field run "$T/np$np") units run, not $((2 * N))"
 done
 
+# OpenMP threads inside the processes
+cpwl_mpirun 2 "$P" --threads 3 "$N" "$B" > "$T/thr" 2> "$T/thr.err" \
+    || { bad "-np 2 --threads 3 failed"; cat "$T/thr.err"; }
+answer "$T/thr" | cmp -s - "$T/want" || bad "-np 2 --threads 3: another answer"
+
 # stopped on process 1 after 20 of its units, in phase 0 or 1
 cpwl_mpirun 3 "$P" --checkpoint "$T/c" --stop-after 20 --stop-rank 1 "$N" "$B" \
     > "$T/stop" 2> "$T/stop.err" || { bad "the stopped run failed"; cat "$T/stop.err"; }
@@ -70,5 +75,14 @@ cpwl_mpirun 2 "$P" --resume "$T/c" "$N" 4 > "$T/bad" 2>&1
 st=$?
 [ "$st" = 2 ] || bad "another key: exit status $st, not 2"
 grep -q '"blk=5" there, "blk=4" here' "$T/bad" || { bad "another key: no message naming blk"; cat "$T/bad"; }
+
+# a unit that fails on whichever process took it: its message is the
+# job's, from process 0, on every process count
+for np in 2 3; do
+    cpwl_mpirun "$np" "$P" --threads $((np - 1)) --fail-unit 37 "$N" "$B" > "$T/fail" 2>&1
+    st=$?
+    [ "$st" = 1 ] || bad "-np $np, a failing unit: exit status $st, not 1"
+    grep -q '^error: unit 37 failed$' "$T/fail" || { bad "-np $np: not the unit's message"; cat "$T/fail"; }
+done
 
 exit $fail

@@ -1,6 +1,7 @@
 /* The toy computation of tests/toy_sched.h over MPI (tests/mpi_sched.sh):
      mpi_sched_prog [--serial] [--checkpoint F] [--resume F]
-                    [--stop-after K --stop-rank R] N BLK
+                    [--stop-after K --stop-rank R] [--fail-unit U]
+                    [--threads T] N BLK
    Process 0 prints the answer (sum, best, a CRC of the trace), whether
    it is the one computed directly ("ok 1"), whether the run stopped, the
    units recorded in the checkpoint and the units computed by all
@@ -14,8 +15,8 @@
 int main(int argc, char **argv)
 {
     const char *ckpt = NULL, *resume = NULL;
-    slong n, blk, stop_after = -1, run_total, kept = 0;
-    int serial = 0, stop_rank = 0, i, st, ok, all_ok;
+    slong n, blk, stop_after = -1, run_total, kept = 0, fail_unit = -1;
+    int serial = 0, stop_rank = 0, i, st, ok, all_ok, threads = 1;
     toy_t t;
     cpwl_sched_t s;
     cpwl_err_t e;
@@ -33,6 +34,10 @@ int main(int argc, char **argv)
             stop_after = atol(argv[++i]);
         else if (strcmp(argv[i], "--stop-rank") == 0)
             stop_rank = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0)
+            threads = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--fail-unit") == 0)
+            fail_unit = atol(argv[++i]);
         else
             break;
     }
@@ -56,7 +61,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    s->threads = threads;
     toy_init(t, n, blk);
+    t->fail_unit = fail_unit;
     if (s->rank == stop_rank)
         t->stop_after = stop_after;
     s->interrupt = &t->flag;

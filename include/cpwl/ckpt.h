@@ -79,8 +79,8 @@ int cpwl_ckpt_write(const cpwl_ckpt_t c, const char *path, cpwl_err_t e);
 int cpwl_ckpt_read(cpwl_ckpt_t c, const char *path, const char *kind,
                    const char *key, cpwl_err_t e);
 
-/* A fingerprint of len bytes for keys: 16 hex digits (64-bit FNV-1a) and
-   a NUL in out[17]. */
+/* A fingerprint of len bytes for keys: 16 hex digits (64-bit FNV-1a)
+   and a NUL (out holds 17 bytes). */
 void cpwl_ckpt_fingerprint(char *out, const void *data, size_t len);
 
 #endif

@@ -57,10 +57,10 @@ static int pre(const char *sub)
     return CPWL_ERR_INPUT;
 }
 
-/* Wait for the others at the end; process 0 gives up after `limit`
-   seconds (a process stuck in a computation process 0 left early, say
-   on an output file it could not open) and aborts the job with its
-   status. */
+/* Wait for the others at the end.  Process 0, when it failed, gives up
+   after `limit` seconds (a process may be stuck in a computation that
+   process 0 left early, say on an output file it could not open) and
+   aborts the job with its status; after a success it waits. */
 static void meet(MPI_Comm comm, int status, double limit)
 {
     MPI_Request r;
@@ -74,7 +74,7 @@ static void meet(MPI_Comm comm, int status, double limit)
         if (flag)
             return;
         clock_gettime(CLOCK_MONOTONIC, &t);
-        if (mpi_rank == 0 && (double) (t.tv_sec - t0.tv_sec)
+        if (mpi_rank == 0 && status != 0 && (double) (t.tv_sec - t0.tv_sec)
             + 1e-9 * (double) (t.tv_nsec - t0.tv_nsec) > limit)
         {
             fflush(stdout);

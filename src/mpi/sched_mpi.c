@@ -16,13 +16,18 @@
    that no message of one phase is read in the next and every process ends
    the phase with the same best.
 
-   Units run on one thread per process here: MPI calls are made by the
-   thread that called map only (MPI_THREAD_FUNNELED is enough). */
+   Units run on one thread per process, or, when the phase allows it and
+   s->threads > 1, in batches on s->threads OpenMP threads (0 means one
+   here: the processes already fill the cores).  MPI calls are made by
+   the thread that called map only (MPI_THREAD_FUNNELED is enough). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mpi.h>
 #include <flint/flint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "cpwl/sched_mpi.h"
 
 #define TAG_PAYLOAD 11
@@ -40,6 +45,9 @@ typedef struct
     slong nreq, areq;
     /* bound messages sent to / received from each process this phase */
     int *bsent, *brecv;
+    /* a better value found on a thread other than the one that makes
+       the MPI calls: sent after the batch */
+    volatile int bound_pending;
 }
 mpi_impl;
 
@@ -59,17 +67,35 @@ mpi_done;
    libcpwl_mpi links the shared libcpwl). */
 static int take_bound(cpwl_sched_struct *s, const fmpq_t v, slong pos)
 {
-    int cmp;
-    if (s->have_bound)
+    int cmp, better = 1;
+    /* the lock of sched.c's bound (threads of this process read it) */
+#pragma omp critical(cpwl_sched_bound)
     {
-        cmp = fmpq_cmp(v, s->bound);
-        if (cmp > 0 || (cmp == 0 && pos >= s->bound_pos))
-            return 0;
+        if (s->have_bound)
+        {
+            cmp = fmpq_cmp(v, s->bound);
+            if (cmp > 0 || (cmp == 0 && pos >= s->bound_pos))
+                better = 0;
+        }
+        if (better)
+        {
+            fmpq_set(s->bound, v);
+            s->bound_pos = pos;
+            s->have_bound = 1;
+        }
     }
-    fmpq_set(s->bound, v);
-    s->bound_pos = pos;
-    s->have_bound = 1;
+    return better;
+}
+
+/* MPI calls come from one thread (MPI_THREAD_FUNNELED): the thread that
+   called map, number 0 of a parallel batch. */
+static int mpi_thread(void)
+{
+#ifdef _OPENMP
+    return !omp_in_parallel() || omp_get_thread_num() == 0;
+#else
     return 1;
+#endif
 }
 
 static mpi_impl *IMPL(cpwl_sched_struct *s)
@@ -129,8 +155,16 @@ static void mpi_bound_send(cpwl_sched_struct *s)
 
     if (s->size == 1)
         return;
-    q = fmpq_get_str(NULL, 10, s->bound);
-    snprintf(pos, sizeof(pos), " %ld", (long) s->bound_pos);
+    if (!mpi_thread())
+    {
+        m->bound_pending = 1;
+        return;
+    }
+#pragma omp critical(cpwl_sched_bound)
+    {
+        q = fmpq_get_str(NULL, 10, s->bound);
+        snprintf(pos, sizeof(pos), " %ld", (long) s->bound_pos);
+    }
     len = strlen(q) + strlen(pos);
     for (j = 0; j < s->size; j++)
     {
@@ -185,7 +219,7 @@ static void mpi_bound_poll(cpwl_sched_struct *s)
     mpi_impl *m = IMPL(s);
     int flag;
     MPI_Status st;
-    if (s->size == 1)
+    if (s->size == 1 || !mpi_thread())
         return;
     for (;;)
     {
@@ -359,11 +393,13 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
                    int flags, cpwl_err_t e)
 {
     mpi_impl *m = IMPL(s);
-    int64_t zero = 0, dummy, u, *got = NULL, sent = 0;
-    int my_status = CPWL_OK, my_stopped = 0, ndone = 0, j;
+    int64_t zero = 0, dummy, *got = NULL, sent = 0;
+    int my_status = CPWL_OK, my_stopped = 0, ndone = 0, j, nt = 1, B;
+    int *bstat, *brec;
+    cpwl_sched_buf *bufs;
+    cpwl_err_struct *berr;
     slong my_err_unit = -1;
     cpwl_err_t my_err;
-    cpwl_sched_buf out;
     phase0 p;
     mpi_done *done = NULL, mine;
     struct
@@ -409,16 +445,28 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
         collect_ready(s, &p);
     }
     cpwl_err_init(my_err);
-    cpwl_sched_buf_init(&out);
 
+    /* Units are taken in batches of B from the counter: one at a time on
+       one thread, 2 per thread when the phase may run on threads. */
+#ifdef _OPENMP
+    if ((flags & CPWL_SCHED_THREADS) && s->threads > 1)
+        nt = s->threads;
+#endif
+    B = nt == 1 ? 1 : 2 * nt;
+    bufs = flint_malloc(B * sizeof(cpwl_sched_buf));
+    bstat = flint_malloc(B * sizeof(int));
+    brec = flint_malloc(B * sizeof(int));
+    berr = flint_malloc(B * sizeof(cpwl_err_struct));
+    for (j = 0; j < B; j++)
+        cpwl_sched_buf_init(bufs + j);
     for (;;)
     {
+        int64_t u0;
+        int mb;
         if (s->rank == 0)
             drain(s, &p, done, got, &ndone);
         else
             req_reap(m, 0);
-        if (my_status != CPWL_OK || my_stopped)
-            break;
         if (s->rank == 0 && p.status != CPWL_OK)
         {
             take_unit(m, n);    /* a collector error ends the phase */
@@ -430,56 +478,98 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
             take_unit(m, n);    /* the others stop taking units too */
             break;
         }
-        u = take_unit(m, 1);
-        if (u >= n)
+        u0 = take_unit(m, B);
+        if (u0 >= n)
             break;
-        if (cpwl_sched_recorded(s, (slong) u) != NULL)
-            continue;
-        cpwl_sched_buf_reset(&out);
-        if (s->rank != 0)       /* room for the unit number in front */
-            cpwl_sched_buf_put(&out, (const char *) &u, sizeof(u));
+        mb = n - u0 < B ? (int) (n - u0) : B;
+        for (j = 0; j < mb; j++)
         {
-            cpwl_sched_buf body;
-            int st;
-            cpwl_sched_buf_init(&body);
-            st = run(&body, (slong) u, 0, rdata, my_err);
-            if (st == CPWL_SCHED_STOPPED)
-                my_stopped = 1;
-            else if (st != CPWL_OK)
+            brec[j] = cpwl_sched_recorded(s, (slong) (u0 + j)) != NULL;
+            bstat[j] = CPWL_OK;
+            cpwl_err_init(berr + j);
+            cpwl_sched_buf_reset(bufs + j);
+        }
+#pragma omp parallel num_threads(nt) if (nt > 1)
+        {
+            int tid = 0, jj;
+#ifdef _OPENMP
+            tid = omp_get_thread_num();
+#endif
+#pragma omp for schedule(dynamic)
+            for (jj = 0; jj < mb; jj++)
             {
-                my_status = my_err->status == CPWL_OK ? CPWL_ERR_INTERNAL
-                    : my_err->status;
-                my_err_unit = (slong) u;
+                if (brec[jj])
+                    continue;
+                if (s->interrupt != NULL && *s->interrupt)
+                    bstat[jj] = CPWL_SCHED_STOPPED;
+                else
+                    bstat[jj] = run(bufs + jj, (slong) (u0 + jj), tid, rdata,
+                                    berr + jj);
+            }
+            if (tid != 0)
+                flint_cleanup();    /* FLINT's caches of the pool's threads */
+        }
+        if (m->bound_pending)
+        {
+            m->bound_pending = 0;
+            mpi_bound_send(s);
+        }
+        for (j = 0; j < mb; j++)
+        {
+            int64_t u = u0 + j;
+            if (brec[j])
+                continue;
+            if (bstat[j] == CPWL_SCHED_STOPPED)
+            {
+                my_stopped = 1;
+                continue;
+            }
+            if (bstat[j] != CPWL_OK)
+            {
+                if (my_status == CPWL_OK)
+                {
+                    my_status = berr[j].status == CPWL_OK ? CPWL_ERR_INTERNAL
+                        : berr[j].status;
+                    my_err_unit = (slong) u;
+                    cpwl_err_set(my_err, my_status, "%s", berr[j].msg);
+                }
+                continue;
+            }
+            /* a finished unit counts even next to a stopped one: it is
+               recorded and not computed again */
+            s->stats.units_run++;
+            if (s->rank == 0)
+            {
+                char *d = flint_malloc(bufs[j].len + 1);
+                memcpy(d, bufs[j].data, bufs[j].len + 1);
+                arrive(s, &p, (slong) u, d, bufs[j].len);
             }
             else
-                cpwl_sched_buf_put(&out, body.data, body.len);
-            cpwl_sched_buf_clear(&body);
-            if (st != CPWL_OK)
             {
-                take_unit(m, n);
-                break;
+                MPI_Request r;
+                size_t len = sizeof(u) + bufs[j].len;
+                char *d = flint_malloc(len);
+                memcpy(d, &u, sizeof(u));   /* the unit number in front */
+                memcpy(d + sizeof(u), bufs[j].data, bufs[j].len);
+                MPI_Isend(d, (int) len, MPI_BYTE, 0, TAG_PAYLOAD, m->comm, &r);
+                req_keep(m, r, d);
+                sent++;
+                s->stats.messages++;
+                s->stats.bytes += (slong) len;
             }
         }
-        s->stats.units_run++;
-        if (s->rank == 0)
+        if (my_status != CPWL_OK || my_stopped)
         {
-            char *d = flint_malloc(out.len + 1);
-            memcpy(d, out.data, out.len + 1);
-            arrive(s, &p, (slong) u, d, out.len);
-        }
-        else
-        {
-            MPI_Request r;
-            char *d = flint_malloc(out.len);
-            memcpy(d, out.data, out.len);
-            MPI_Isend(d, (int) out.len, MPI_BYTE, 0, TAG_PAYLOAD, m->comm, &r);
-            req_keep(m, r, d);
-            sent++;
-            s->stats.messages++;
-            s->stats.bytes += (slong) out.len;
+            take_unit(m, n);
+            break;
         }
     }
-    cpwl_sched_buf_clear(&out);
+    for (j = 0; j < B; j++)
+        cpwl_sched_buf_clear(bufs + j);
+    flint_free(bufs);
+    flint_free(bstat);
+    flint_free(brec);
+    flint_free(berr);
 
     if (s->rank != 0)
     {

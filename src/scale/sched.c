@@ -203,19 +203,26 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
             cpwl_err_init(errs + j);
             cpwl_sched_buf_reset(bufs + j);
         }
-#pragma omp parallel for schedule(dynamic) num_threads(nt) if (nt > 1)
-        for (j = 0; j < m; j++)
+#pragma omp parallel num_threads(nt) if (nt > 1)
         {
-            int tid = 0;
+            int tid = 0, jj;
 #ifdef _OPENMP
             tid = omp_get_thread_num();
 #endif
-            if (rec[j] != NULL)
-                continue;
-            if (interrupted(s))
-                status[j] = CPWL_SCHED_STOPPED;
-            else
-                status[j] = run(bufs + j, base + j, tid, rdata, errs + j);
+#pragma omp for schedule(dynamic)
+            for (jj = 0; jj < m; jj++)
+            {
+                if (rec[jj] != NULL)
+                    continue;
+                if (interrupted(s))
+                    status[jj] = CPWL_SCHED_STOPPED;
+                else
+                    status[jj] = run(bufs + jj, base + jj, tid, rdata, errs + jj);
+            }
+            /* FLINT's per-thread caches of the pool's threads would
+               otherwise outlive every object (a leak to valgrind) */
+            if (tid != 0)
+                flint_cleanup();
         }
         for (j = 0; j < m && st == CPWL_OK; j++)
         {
