@@ -209,6 +209,16 @@ static inline slong erm_visit_pos(const erm_groups *G, slong rank, slong idx)
 int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
                   const fmpq_t lb, int tid, cpwl_err_t e);
 
+/* A solution as payload tokens: sizes, by_double, value, theta, lambda,
+   mu. */
+void erm_put_sol(cpwl_sched_buf *out, const cpwl_qp_sol_t s);
+
+/* Without pruning: every cell, on units of consecutive cells whose
+   payloads are those of visits (gid -1; solve_all.c). */
+int erm_solve_all(cpwl_erm_result_t r, const cpwl_erm_data_t data,
+                  const cpwl_erm_dich_t S, const cpwl_erm_opts *o,
+                  slong ncells, slong u, cpwl_err_t e);
+
 /* Take in a visit's payload (r gets the certificate's solutions). */
 int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
                    slong rank, slong gid, const char *p, size_t len,

@@ -116,9 +116,8 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
                    cpwl_err_t e)
 {
     cpwl_erm_dich_t S;
-    slong N, u, total, ncells = 0, i;
-    slong *comb = NULL, *sets = NULL;
-    int *sign = NULL, st = CPWL_OK, stopped;
+    slong N, u, ncells = 0, i;
+    int st = CPWL_OK, stopped;
     fmpz_t count;
 
     if (o->width < 1 || o->width > CPWL_ERM_MAX_WIDTH)
@@ -147,7 +146,6 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
     }
     N = S->count;
     u = FLINT_MIN(o->width, 2 * N);
-    total = 2 * N;
     fmpz_init(count);
     cpwl_erm_count_cells(count, N, o->width);
     r->dichotomies = N;
@@ -177,11 +175,6 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
     r->units = u;
     r->cell = flint_malloc(FLINT_MAX(u, 1) * sizeof(slong));
     r->sign = flint_malloc(FLINT_MAX(u, 1) * sizeof(int));
-    comb = flint_malloc(FLINT_MAX(u, 1) * sizeof(slong));
-    sets = flint_malloc(FLINT_MAX(u, 1) * sizeof(slong));
-    sign = flint_malloc(FLINT_MAX(u, 1) * sizeof(int));
-    for (i = 0; i < u; i++)
-        comb[i] = i;
 
     if (u == 0)
     {
@@ -195,23 +188,7 @@ int cpwl_erm_solve(cpwl_erm_result_t r, const cpwl_erm_data_t data, const cpwl_e
     else if (o->prune)
         st = erm_solve_groups(r, data, S, o, ncells, u, e);
     else
-    {
-        for (i = 0; i < ncells; i++)
-        {
-            erm_comb_cell(sets, sign, comb, u, N);
-            if ((st = erm_solve_cell(r, data, S, sets, sign, u, i, o, e))
-                != CPWL_OK)
-                break;
-            erm_next_comb(comb, u, total);
-            if (o->interrupt && *o->interrupt)
-            {
-                r->stopped = i + 1 < ncells;
-                break;
-            }
-            if (o->progress && (i & 63) == 0)
-                o->progress(o->progress_data, i, ncells, r->optimum);
-        }
-    }
+        st = erm_solve_all(r, data, S, o, ncells, u, e);
     if (st == CPWL_OK && r->have_sol)
         cpwl_erm_cell_net(r->net, data, r->sign, u, o->width, r->sol->theta,
                           o->output_bias);
@@ -228,9 +205,6 @@ done:
         fmpq_clear(z);
         r->zero_bound = 1;
     }
-    flint_free(comb);
-    flint_free(sets);
-    flint_free(sign);
     if (o->certificate)
         r->dich = *S;           /* moved: the certificate lists them */
     else

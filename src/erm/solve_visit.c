@@ -29,7 +29,7 @@ void erm_visit_acc_clear(erm_visit_acc *A)
 }
 
 /* A solution as tokens: sizes, value, theta, lambda, mu. */
-static void put_sol(cpwl_sched_buf *out, const cpwl_qp_sol_t s)
+void erm_put_sol(cpwl_sched_buf *out, const cpwl_qp_sol_t s)
 {
     cpwl_sched_buf_put_si(out, s->k);
     cpwl_sched_buf_put_si(out, s->m);
@@ -56,7 +56,14 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
     fmpq_init(bv);
     fmpq_init(gv);
     cpwl_sched_buf_init(&sols);
-    m = erm_group_cells_sorted(G, gid, W);
+    /* the whole group pruned (lb above the best, or equal to it with the
+       best in an earlier group): most groups once the optimum is found,
+       so before listing the cells */
+    m = 0;
+    if (rank == 0 || !cpwl_sched_bound(bv, &bpos, G->s)
+        || !((c = fmpq_cmp(lb, bv)) > 0
+             || (c == 0 && bpos < erm_visit_pos(G, rank, 0))))
+        m = erm_group_cells_sorted(G, gid, W);
     for (i = 0; i < m; i++)
     {
         slong pos = erm_visit_pos(G, rank, W->idx[i]);
@@ -103,7 +110,7 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
             if (o->certificate)
             {
                 cpwl_sched_buf_put_si(&sols, W->idx[i]);
-                put_sol(&sols, sol);
+                erm_put_sol(&sols, sol);
             }
         }
         cpwl_qp_sol_clear(sol);
@@ -187,8 +194,12 @@ int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
         || (local < 0) != (solved == 0))
         return bad_visit(e, rank);
     fmpq_init(v);
+    /* gid -1 (no pruning): unit rank - 1 holds the cells from
+       (rank - 1) maxc on */
     if (local >= 0 && (cpwl_sched_rd_si(&idx, &rd) != 0 || idx < 0
-                       || idx >= G->ncells || cpwl_sched_rd_fmpq(v, &rd) != 0))
+                       || idx >= G->ncells
+                       || (gid < 0 && idx - local != (rank - 1) * G->maxc)
+                       || cpwl_sched_rd_fmpq(v, &rd) != 0))
     {
         fmpq_clear(v);
         return bad_visit(e, rank);
