@@ -46,7 +46,13 @@
    iff some point has h = 0 and every other constraint of both cells > 0
    (lp_interior; constraints that are multiples of h vanish on H and are
    left out).  Cells that meet only in a face of lower dimension give t <= 0.
-   Pairs already connected are not tested: only the components matter. */
+   Pairs already connected are not tested: only the components matter.
+
+   This file refines by one layer (regions_nd_layer); the polyhedra are
+   in regions_nd_poly.c; the driver (regions_nd_units.c) runs the first
+   layer with states and then the later layers as work units, one per
+   polyhedron of that layer, which gives the same cells in the same
+   order. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
