@@ -296,7 +296,13 @@ static int cells_collect(slong u, const char *payload, size_t len, void *data,
             goto bad;
     }
     if (cpwl_sched_rd_done(&r))
+    {
+        /* the listing's progress: every layer done, b cells listed */
+        if (J->opts->progress != NULL)
+            J->opts->progress(J->opts->progress_data, J->P->g->nlayers,
+                              J->P->g->nlayers, b);
         return CPWL_OK;
+    }
 bad:
     return cpwl_err_set(e, CPWL_ERR_INPUT, "2-D regions: the cells of faces "
                         "%ld to %ld (work unit %ld) do not parse", (long) a,

@@ -54,7 +54,10 @@ void cpwl_crosscheck_clear(cpwl_crosscheck_t X);
 
 /* Run both paths on D (bounded) and compare.  ropts->points must be set
    (interior points are needed); ropts->verts is used for sizes when
-   d <= 2.  Returns CPWL_OK also when there are contradictions (see
+   d <= 2.  With a scheduler over several processes (sopts->sched, and
+   ropts->sched the same one) every process calls this, the work is
+   shared, and X is complete on process 0 only (the others return after
+   the two paths, with nothing compared).  Returns CPWL_OK also when there are contradictions (see
    X->contradictions), and when either path stopped early (interrupt or
    limit: X->R->stopped or X->S->stopped is set, and nothing is compared);
    an error status when either path failed. */

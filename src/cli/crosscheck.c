@@ -241,6 +241,7 @@ int cmd_crosscheck(int argc, char **argv)
     struct sigaction old;
     cli_ckpt_args ca;
     cpwl_sched_t sched;
+    int run_status;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -336,18 +337,19 @@ int cmd_crosscheck(int argc, char **argv)
                                   "crosscheck")) != CPWL_OK)
         goto out_ctx;
     sopts.sched = sched;
+    ropts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_crosscheck_init(X);
-    status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
+    run_status = cpwl_crosscheck_run(X, net, D, &ropts, &sopts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&sprogress);
     cli_progress_end(&rprogress);
-    if (status != CPWL_OK)
-        status = cli_fail("crosscheck", e);
+    status = run_status == CPWL_OK ? CPWL_OK : cli_fail("crosscheck", e);
+    /* 130 when the scheduler was stopped: the figures are printed */
     status = cli_sched_end(sched, &ca, "crosscheck", status);
     cpwl_sched_clear(sched);
     /* only process 0 has the comparison and prints */
-    if (status != CPWL_OK || cli_rank != 0)
+    if (run_status != CPWL_OK || cli_rank != 0)
         goto out_X;
 
     stopped = X->R->stopped || X->S->stopped;

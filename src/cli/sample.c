@@ -386,6 +386,7 @@ int cmd_sample(int argc, char **argv)
     struct sigaction old;
     cli_ckpt_args ca;
     cpwl_sched_t sched;
+    int run_status;
 
     cli_sampling_args_init(&sa);
     optind = 1;
@@ -466,15 +467,15 @@ int cmd_sample(int argc, char **argv)
     opts.sched = sched;
     cli_catch_sigint(&old);
     cpwl_sample_init(S);
-    status = cpwl_sample_run(S, net, D, &opts, e);
+    run_status = cpwl_sample_run(S, net, D, &opts, e);
     cli_restore_sigint(&old);
     cli_progress_end(&progress);
-    if (status != CPWL_OK)
-        status = cli_fail("sample", e);
+    status = run_status == CPWL_OK ? CPWL_OK : cli_fail("sample", e);
+    /* 130 when the scheduler was stopped: the figures are printed */
     status = cli_sched_end(sched, &ca, "sample", status);
     cpwl_sched_clear(sched);
     /* only process 0 has the sample and prints */
-    if (status != CPWL_OK || cli_rank != 0)
+    if (run_status != CPWL_OK || cli_rank != 0)
         goto out_S;
 
     desc = cpwl_dom_describe(D);
