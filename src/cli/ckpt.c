@@ -1,12 +1,15 @@
 /* --checkpoint, --every, --resume and the scheduler of one computation,
    shared by erm, regions and equiv (cli.h), in cpwl and cpwl-mpi. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 int (*cli_sched_mpi_init)(cpwl_sched_t s, cpwl_err_t e) = NULL;
 int cli_rank = 0;
+int cli_stats_fd = 2;
 
 void cli_ckpt_args_init(cli_ckpt_args *a)
 {
@@ -103,6 +106,27 @@ int cli_sched_start(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
     return 0;
 }
 
+/* The scheduler's figures of this process, for benchmarks (one write,
+   so that the lines of several processes do not mix). */
+static void stats_line(const cpwl_sched_struct *s, const char *sub)
+{
+    const char *v = getenv("CPWL_SCHED_STATS");
+    char line[512];
+    int n;
+    if (v == NULL || v[0] == '\0' || strcmp(v, "0") == 0)
+        return;
+    n = snprintf(line, sizeof(line),
+                 "cpwl-sched %s rank %d size %d units_run %ld units_replayed %ld "
+                 "messages %ld bytes %ld bound_updates %ld ckpt_writes %ld "
+                 "ckpt_seconds %.6f ckpt_bytes %lu\n", sub, s->rank, s->size,
+                 (long) s->stats.units_run, (long) s->stats.units_replayed,
+                 (long) s->stats.messages, (long) s->stats.bytes,
+                 (long) s->stats.bound_updates, (long) s->stats.ckpt_writes,
+                 s->stats.ckpt_seconds, (unsigned long) s->stats.ckpt_bytes);
+    if (n > 0 && write(cli_stats_fd, line, (size_t) n) < 0)
+        return;                 /* figures only: nothing to report */
+}
+
 int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
                   int status)
 {
@@ -124,6 +148,7 @@ int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
                     (long) (s->ckpt != NULL ? s->ckpt->n : 0), a->checkpoint,
                     a->checkpoint);
     }
+    stats_line(s, sub);
     if (status == 0 && s->stopped)
         return CLI_EXIT_INTERRUPTED;
     return status;

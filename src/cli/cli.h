@@ -264,7 +264,9 @@ int cli_ckpt_option(cli_ckpt_args *a, int c, const char *arg, const char *sub);
 int cli_sched_start(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
                     const char *kind, const char *key);
 /* After the computation: the final checkpoint; a line on stderr with
-   the file when the run was stopped.  Returns status, 130
+   the file when the run was stopped; with CPWL_SCHED_STATS set in the
+   environment, one line of the scheduler's figures on every process
+   ("cpwl-sched SUB rank R size S units_run N ...").  Returns status, 130
    (CLI_EXIT_INTERRUPTED) when the run was stopped, or 1 when the
    checkpoint could not be written. */
 int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
@@ -275,6 +277,9 @@ int cli_sched_end(cpwl_sched_t s, const cli_ckpt_args *a, const char *sub,
    Only rank 0 prints results and writes files. */
 extern int (*cli_sched_mpi_init)(cpwl_sched_t s, cpwl_err_t e);
 extern int cli_rank;
+/* Where cli_sched_end writes its CPWL_SCHED_STATS line (stderr; cpwl-mpi
+   keeps a copy of it for the processes whose stderr it discards). */
+extern int cli_stats_fd;
 
 /* The command: the global options, then the subcommand argv[1].  pre,
    when not NULL, sees argv[1] first: a status >= 0 ends the command with

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <gmp.h>
 #include <mpfr.h>
 #include <mpi.h>
@@ -99,7 +100,9 @@ int main(int argc, char **argv)
     cli_sched_mpi_init = sched_init_world;
     if (mpi_rank != 0)
     {
-        /* only process 0 prints */
+        /* only process 0 prints (and every process its figures) */
+        if (getenv("CPWL_SCHED_STATS") != NULL)
+            cli_stats_fd = dup(2);
         if (freopen("/dev/null", "w", stdout) == NULL)
             return CPWL_ERR_INTERNAL;
         if (getenv("CPWL_MPI_VERBOSE") == NULL
