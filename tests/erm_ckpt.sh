@@ -4,7 +4,7 @@
 # units are kept; --resume F prints what the uninterrupted run prints
 # (every line but `seconds`); a corrupted, truncated or mismatched F is
 # refused with exit 2 and the file named.  Run by `make check` with CPWL
-# set.
+# set; with CPWL_MPI=yes, MPIRUN and CPWL_MPI_BIN also cpwl-mpi.
 
 : "${CPWL:?CPWL must name the cpwl binary}"
 if [ -n "$CPWL_WRAP" ]; then
@@ -117,6 +117,60 @@ refused "erm: --verify takes no --checkpoint" "--checkpoint" \
     "$tmp/d.csv" --verify "$tmp/saved" --checkpoint "$F"
 refused "erm: --every needs --checkpoint" "--every" \
     "$tmp/d.csv" --width 2 --every 5
+
+# cpwl-mpi (when configured): the report of 2 and 3 processes is the
+# one-process report but for the work counts (the subproblems line) and the
+# time; the network written is the same file; a certificate of 3 processes
+# verifies; the one-process checkpoint above resumes on 2 processes.
+if [ "${CPWL_MPI:-no}" = yes ] && [ -n "${MPIRUN:-}" ] \
+   && [ -n "${CPWL_MPI_BIN:-}" ]; then
+    . "$(dirname "$0")/mpirun.sh"
+    awk 'BEGIN { s = 777
+                 for (i = 0; i < 12; i++) {
+                     s = (s * 69069 + 1) % 4294967296; x = s % 1001 - 500
+                     s = (s * 69069 + 1) % 4294967296; y = s % 1001 - 500
+                     s = (s * 69069 + 1) % 4294967296; z = s % 2001 - 1000
+                     printf "%d/100,%d/100,%d/100\n", x, y, z } }' \
+        >"$tmp/s.csv" || exit 99
+    # NP:OPTIONS, a few combinations (each mpirun costs its start-up)
+    for case in "2:--width 2" "3:--width 2" "3:--width 2 --loss l1 --output-bias" \
+                "2:--width 1 --no-prune"; do
+        opts=${case#*:}
+        # shellcheck disable=SC2086
+        "$CPWL" erm "$tmp/s.csv" $opts --out "$tmp/net1.json" >"$tmp/one" \
+            2>&1 || exit 99
+        grep -v -E '^(seconds|subproblems|network +written)' "$tmp/one" \
+            >"$tmp/one.cmp"
+        for np in ${case%%:*}; do
+            # shellcheck disable=SC2086
+            cpwl_mpirun "$np" "$CPWL_MPI_BIN" erm "$tmp/s.csv" $opts \
+                --out "$tmp/net$np.json" --certificate "$tmp/cert$np.json" \
+                >"$tmp/many" 2>"$tmp/many.err"
+            status=$?
+            why=""
+            [ "$status" -eq 0 ] || why="status $status: $(head -c 300 "$tmp/many.err")"
+            grep -v -E '^(seconds|subproblems|network +written)' "$tmp/many" \
+                | cmp -s - "$tmp/one.cmp" || why="$why; another report"
+            cmp -s "$tmp/net1.json" "$tmp/net$np.json" \
+                || why="$why; another network"
+            "$CPWL" erm "$tmp/s.csv" --verify "$tmp/cert$np.json" \
+                >/dev/null 2>"$tmp/ver.err" \
+                || why="$why; the certificate fails: $(cat "$tmp/ver.err")"
+            report "cpwl-mpi -np $np erm $opts: the one-process answer" "$why"
+        done
+    done
+    cpwl_mpirun 2 "$CPWL_MPI_BIN" erm "$tmp/d.csv" --width 2 \
+        --resume "$tmp/saved" >"$tmp/mres" 2>"$tmp/mres.err"
+    status=$?
+    why=""
+    [ "$status" -eq 0 ] || why="status $status: $(head -c 300 "$tmp/mres.err")"
+    grep -v -E '^subproblems' "$tmp/ref.cmp" >"$tmp/ref2"
+    grep -v -E '^(seconds|subproblems)' "$tmp/mres" | cmp -s - "$tmp/ref2" \
+        || why="$why; the report differs from the uninterrupted run's"
+    report "cpwl-mpi -np 2 erm --resume of a one-process checkpoint" "$why"
+else
+    echo "# cpwl-mpi not configured: its erm checks skipped"
+fi
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

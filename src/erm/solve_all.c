@@ -86,6 +86,7 @@ static int all_run(cpwl_sched_buf *out, slong unit, int tid, void *data,
     }
     if (st == CPWL_OK)
     {
+        cpwl_sched_buf_put_si(out, -1);     /* the "group" of erm_visit_take */
         cpwl_sched_buf_put_si(out, solved);
         cpwl_sched_buf_put_si(out, by_double);
         cpwl_sched_buf_put_si(out, best < 0 ? -1 : best - a);
@@ -160,8 +161,8 @@ int erm_solve_all(cpwl_erm_result_t r, const cpwl_erm_data_t data,
         erm_comb_cell(r->cell, r->sign, comb, u, G.N);
         st = erm_cell_solve(r->qp, r->sol, data, S, r->cell, r->sign, u, o, e);
         if (st == CPWL_OK && !fmpq_equal(r->sol->value, A.acc.value))
-            st = cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: the optimal cell "
-                              "solved again has another value");
+            st = cpwl_err_set(e, CPWL_ERR_INTERNAL, "the optimal cell of "
+                              "erm solved again has another value");
         if (st != CPWL_OK)
         {
             cpwl_qp_sol_clear(r->sol);

@@ -134,14 +134,15 @@ static int stop_seen(const erm_groups *G)
 
 static int no_work(cpwl_err_t e)
 {
-    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: a work unit ran on a "
-                        "thread beyond those foreseen");
+    return cpwl_err_set(e, CPWL_ERR_INTERNAL, "a work unit of erm ran on "
+                        "a thread beyond those foreseen");
 }
 
 static int bad_payload(cpwl_err_t e, const char *phase, slong unit)
 {
-    return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded %s unit %ld "
-                        "does not parse", phase, (long) unit);
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "the checkpoint's %s unit %ld "
+                        "does not parse or is another unit's", phase,
+                        (long) unit);
 }
 
 /* The state of the phases, shared by their run and collect. */
@@ -159,8 +160,10 @@ typedef struct
 }
 phases;
 
-/* Phase keys: lo, and the exact bound when the filter cannot tell (or
-   the certificate wants every bound): "lo 0" or "lo 1 p/q" per group. */
+/* Phase keys: the block's first group (a payload names its unit, so
+   that one replayed for another is refused), then lo and the exact bound
+   when the filter cannot tell (or the certificate wants every bound):
+   "lo 0" or "lo 1 p/q" per group. */
 static int keys_run(cpwl_sched_buf *out, slong unit, int tid, void *data,
                     cpwl_err_t e)
 {
@@ -172,6 +175,7 @@ static int keys_run(cpwl_sched_buf *out, slong unit, int tid, void *data,
     if (W == NULL)
         return no_work(e);
     fmpq_init(q);
+    cpwl_sched_buf_put_si(out, a);
     for (nb = a; nb < b; nb++)
     {
         double lo = -1;
@@ -208,8 +212,11 @@ static int keys_collect(slong unit, const char *p, size_t len, void *data,
     phases *F = data;
     erm_groups *G = F->G;
     slong a = unit * KEY_BLOCK, b = FLINT_MIN(G->ngroups, a + KEY_BLOCK), nb;
+    slong first;
     cpwl_sched_rd rd;
     cpwl_sched_rd_init(&rd, p, len);
+    if (cpwl_sched_rd_si(&first, &rd) != 0 || first != a)
+        return bad_payload(e, "keys", unit);
     for (nb = a; nb < b; nb++)
     {
         slong flag;
@@ -228,7 +235,8 @@ static int keys_collect(slong unit, const char *p, size_t len, void *data,
     return CPWL_OK;
 }
 
-/* Phase bounds: the exact bounds of the groups kept, "p/q" each. */
+/* Phase bounds: the block's first group, then the exact bounds of the
+   groups kept, "p/q" each. */
 static int bounds_run(cpwl_sched_buf *out, slong unit, int tid, void *data,
                       cpwl_err_t e)
 {
@@ -240,6 +248,7 @@ static int bounds_run(cpwl_sched_buf *out, slong unit, int tid, void *data,
     if (W == NULL)
         return no_work(e);
     fmpq_init(q);
+    cpwl_sched_buf_put_si(out, F->kept[a].gid);
     for (i = a; i < b; i++)
     {
         slong gid = F->kept[i].gid;
@@ -263,8 +272,11 @@ static int bounds_collect(slong unit, const char *p, size_t len, void *data,
 {
     phases *F = data;
     slong a = unit * BOUND_BLOCK, b = FLINT_MIN(F->nkeep, a + BOUND_BLOCK), i;
+    slong first;
     cpwl_sched_rd rd;
     cpwl_sched_rd_init(&rd, p, len);
+    if (cpwl_sched_rd_si(&first, &rd) != 0 || first != F->kept[a].gid)
+        return bad_payload(e, "bounds", unit);
     for (i = a; i < b; i++)
     {
         if (cpwl_sched_rd_fmpq(F->kb + i, &rd) != 0)

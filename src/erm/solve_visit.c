@@ -51,7 +51,7 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
     fmpq_t bv, gv;
     cpwl_sched_buf sols;
     if (W == NULL)
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: a visit ran on a "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "a visit of erm ran on a "
                             "thread beyond those foreseen");
     fmpq_init(bv);
     fmpq_init(gv);
@@ -120,7 +120,8 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
     }
     if (st == CPWL_OK)
     {
-        /* solved by_double local [cell value] [solutions] */
+        /* gid solved by_double local [cell value] [solutions] */
+        cpwl_sched_buf_put_si(out, gid);
         cpwl_sched_buf_put_si(out, solved);
         cpwl_sched_buf_put_si(out, by_double);
         cpwl_sched_buf_put_si(out, glocal);
@@ -143,8 +144,9 @@ int erm_visit_run(cpwl_sched_buf *out, erm_groups *G, slong rank, slong gid,
 
 static int bad_visit(cpwl_err_t e, slong rank)
 {
-    return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded visit unit %ld "
-                        "does not parse", (long) rank - 1);
+    return cpwl_err_set(e, CPWL_ERR_INPUT, "the checkpoint's visit unit %ld "
+                        "does not parse or is another unit's",
+                        (long) rank - 1);
 }
 
 /* A recorded solution back (sizes checked against the cell's problem). */
@@ -183,12 +185,14 @@ int erm_visit_take(erm_visit_acc *A, cpwl_erm_result_t r, erm_groups *G,
                    slong rank, slong gid, const char *p, size_t len,
                    cpwl_err_t e)
 {
-    slong solved, bd, local, idx, pos, t;
+    slong solved, bd, local, idx, pos, t, g;
     fmpq_t v;
     cpwl_sched_rd rd;
     int c = 0;
     cpwl_sched_rd_init(&rd, p, len);
-    if (cpwl_sched_rd_si(&solved, &rd) != 0 || cpwl_sched_rd_si(&bd, &rd) != 0
+    /* the group named: a payload replayed for another unit is refused */
+    if (cpwl_sched_rd_si(&g, &rd) != 0 || g != gid
+        || cpwl_sched_rd_si(&solved, &rd) != 0 || cpwl_sched_rd_si(&bd, &rd) != 0
         || cpwl_sched_rd_si(&local, &rd) != 0 || solved < 0 || bd < 0
         || bd > solved || local < -1 || local >= G->maxc
         || (local < 0) != (solved == 0))
@@ -254,7 +258,7 @@ int erm_visit_finish(cpwl_erm_result_t r, erm_groups *G, const erm_visit_acc *A,
     W = erm_groups_work(G, 0);
     if (A->local >= erm_group_cells_sorted(G, A->gid, W)
         || W->idx[A->local] != A->idx)
-        return cpwl_err_set(e, CPWL_ERR_INPUT, "erm: the recorded optimal "
+        return cpwl_err_set(e, CPWL_ERR_INPUT, "the checkpoint's optimal "
                             "cell %ld is not cell %ld of its group",
                             (long) A->idx, (long) A->local);
     erm_comb_cell(sets, sign, W->combs + A->local * u, u, G->N);
@@ -269,7 +273,7 @@ int erm_visit_finish(cpwl_erm_result_t r, erm_groups *G, const erm_visit_acc *A,
     {
         cpwl_qp_sol_clear(r->sol);
         cpwl_qp_clear(r->qp);
-        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: the optimal cell "
+        return cpwl_err_set(e, CPWL_ERR_INTERNAL, "the optimal cell of erm "
                             "solved again has another value");
     }
     r->have_sol = 1;
