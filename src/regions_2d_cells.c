@@ -314,19 +314,23 @@ int r2_cells(cpwl_regions_t R, plane *P, const cpwl_regions_opts *opts,
 {
     slong nf = P->nf, first = R->ncells, i;
     int many = opts->points || opts->maps || opts->verts, st = CPWL_OK;
+    int saved_threads;
     cpwl_sched_struct *s = opts->sched;
     cpwl_sched_t local;
     cells_job J;
 
     if (s == NULL)
     {
-        /* one process: the library's own scheduler, on the plane's
-           threads */
+        /* one process: the library's own scheduler */
         cpwl_sched_init(local);
-        local->threads = P->nthreads;
         local->interrupt = opts->interrupt;
         s = local;
     }
+    /* One process lists on the method's threads (opts->nthreads); a back
+       end deals the units to processes instead. */
+    saved_threads = s->threads;
+    if (s->ops == NULL)
+        s->threads = P->nthreads;
     /* the cells live on process 0 (the others only help to fill them) */
     if (s->rank == 0)
         for (i = 0; i < nf; i++)
@@ -354,6 +358,7 @@ int r2_cells(cpwl_regions_t R, plane *P, const cpwl_regions_opts *opts,
     else if (s->rank == 0)
         for (i = 0; i < nf; i++)
             face_cell(R->cells + first + i, &J, i);
+    s->threads = saved_threads;
     if (st == CPWL_OK && s->stopped)
     {
         /* as when the refinement is interrupted: the count so far, no

@@ -733,7 +733,7 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
     cpwl_sched_t local;
     cpwl_sched_struct *s = opts->sched;
     sample_job J;
-    int st, nt;
+    int st, nt, saved_threads;
 
     cpwl_sample_clear(S);
     if ((st = sample_check(&planned, net, D, opts, e)) != CPWL_OK)
@@ -793,12 +793,16 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
 
     if (s == NULL)
     {
-        /* one process: the library's own scheduler, on opts' threads */
+        /* one process: the library's own scheduler */
         cpwl_sched_init(local);
-        local->threads = opts->nthreads;
         local->interrupt = opts->interrupt;
         s = local;
     }
+    /* One process runs the blocks on opts' threads (a back end deals
+       them to processes instead). */
+    saved_threads = s->threads;
+    if (s->ops == NULL)
+        s->threads = opts->nthreads;
     nt = s->threads > 0 ? s->threads : 1;
 #ifdef _OPENMP
     nt = FLINT_MAX(nt, omp_get_max_threads());
@@ -823,6 +827,7 @@ int cpwl_sample_run(cpwl_sample_t S, const cpwl_net_t net, const cpwl_dom_t D,
     /* Blocks are cheap to recompute: never recorded in a checkpoint. */
     st = cpwl_sched_map(s, nunits, sample_block, &J, sample_collect, &J,
                         CPWL_SCHED_THREADS | CPWL_SCHED_NO_RECORD, e);
+    s->threads = saved_threads;
     if (st == CPWL_OK)
     {
         /* every process agrees (crosscheck goes on only when none

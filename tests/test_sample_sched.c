@@ -136,8 +136,8 @@ static int same_sample(const cpwl_sample_t A, const cpwl_sample_t B)
            && memcmp(A->first, B->first, A->npatterns * sizeof(slong)) == 0;
 }
 
-/* Run the sample with block size `block` on a one-process scheduler of
-   `threads` threads (threads < 0: no scheduler). */
+/* Run the sample with block size `block` on `threads` threads, on a
+   given one-process scheduler (threads < 0: none, one thread). */
 static void run_sample(cpwl_sample_t S, cpwl_pred_ctx_t ctx,
                        const cpwl_net_t net, const cpwl_dom_t D,
                        cpwl_sample_opts *o, slong block, int threads)
@@ -148,10 +148,10 @@ static void run_sample(cpwl_sample_t S, cpwl_pred_ctx_t ctx,
     cpwl_pred_ctx_reset_counts(ctx);
     o->block = block;
     o->sched = NULL;
+    o->nthreads = threads > 0 ? threads : 1;
     if (threads >= 0)
     {
         cpwl_sched_init(s);
-        s->threads = threads;
         o->sched = s;
     }
     ck_assert_msg(cpwl_sample_run(S, net, D, o, e) == CPWL_OK, "%s", e->msg);
@@ -411,7 +411,6 @@ START_TEST(test_regions_2d_units)
         for (t = 1; t <= 3; t += 2)
         {
             cpwl_sched_init(s);
-            s->threads = (int) t;
             run_regions(B, net, D, CPWL_REGIONS_2D, s, NULL, (int) t);
             assert_same_regions(A, B, t == 1 ? "1 thread" : "3 threads", k);
             units = s->stats.units_run;
@@ -446,10 +445,9 @@ START_TEST(test_regions_2d_units)
             /* one thread: the units are collected one by one, so the
                interrupt falls exactly after `after` of them */
             cpwl_sched_init(s);
-            s->threads = 1;
             ck_assert_msg(cpwl_sched_checkpoint(s, path, 1e9, "regions", key,
                                                 e) == CPWL_OK, "%s", e->msg);
-            run_regions(B, net, D, CPWL_REGIONS_2D, s, &S, 2);
+            run_regions(B, net, D, CPWL_REGIONS_2D, s, &S, 1);
             ck_assert_msg(B->stopped == CPWL_REGIONS_STOP_INTERRUPT
                           && B->ncells == 0 && B->lower_bound == A->ncells,
                           "net %ld, after %ld units: stopped %d, %ld cells, "
@@ -459,7 +457,6 @@ START_TEST(test_regions_2d_units)
             cpwl_sched_clear(s);
 
             cpwl_sched_init(s);
-            s->threads = 3;
             ck_assert_msg(cpwl_sched_resume(s, path, "regions", key, e)
                           == CPWL_OK, "%s", e->msg);
             run_regions(B, net, D, CPWL_REGIONS_2D, s, NULL, 3);

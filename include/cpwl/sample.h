@@ -58,7 +58,9 @@ typedef struct
        depend on it. */
     slong block;
     /* The scheduler the blocks run on (cpwl/sched.h: several processes
-       with MPI); NULL: one process, on nthreads threads.  The result is
+       with MPI); NULL: one process.  One process runs them on nthreads
+       threads (a given scheduler's `threads` is set to it for the call
+       and restored).  The result is
        the same for every scheduler; with several processes S is complete
        on process 0 only (the others get the fields before `npoints` and
        stopped). */
