@@ -10,7 +10,8 @@
 # processes loses one process to SIGKILL; its checkpoint is resumed on 2
 # processes and by plain cpwl, both ending with the uninterrupted answer
 # (erm's work counts aside, tests/scale_util.sh).  The kill moments come from CPWL_TEST_SEED
-# (printed; the same seed draws the same moments); the verdicts do not
+# (printed; the same seed draws the same moments, as fractions of the
+# uninterrupted run's length); the verdicts do not
 # depend on timing: whenever the kill lands, the answer must be the same.
 
 : "${CPWL:?CPWL must name the cpwl binary}"
@@ -45,9 +46,12 @@ wait_file() {
     return 0
 }
 
-# random_sleep MS: sleep a random 0..MS-1 milliseconds.
+# random_sleep MS: sleep a random fraction (k/1000, k from the seed) of
+# MS milliseconds.
+span=500
 random_sleep() {
-    scale_rand "$1"
+    scale_rand 1000
+    r=$((r * $1 / 1000))
     sleep "$(printf '%d.%03d' $((r / 1000)) $((r % 1000)))"
 }
 
@@ -64,7 +68,7 @@ killed_run() {
     _pid=$!
     why=""
     if wait_file "$_f" "$_pid"; then
-        random_sleep 500
+        random_sleep $((span * 3 / 4))
     fi
     if kill -KILL "$_pid" 2>/dev/null; then
         { wait "$_pid"; } 2>/dev/null
@@ -97,8 +101,13 @@ fault() {
     shift
     f="$tmp/$name.ckpt"
     case_kills=0
+    t0=$(date +%s%N)
     "$CPWL" "$@" >"$tmp/$name.raw" 2>"$tmp/$name.referr"
     st=$?
+    # the kill moments are drawn within the uninterrupted run's length, so
+    # that they land inside the runs on a fast machine or a slow one
+    span=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$span" -ge 50 ] || span=50
     if [ "$st" -ne 0 ]; then
         scale_report "$name: the uninterrupted run" \
             "status $st: $(head -c 300 "$tmp/$name.referr")"
@@ -121,7 +130,7 @@ fault() {
         "$CPWL" "$@" --resume "$f" --checkpoint "$f" --every 0.05 \
             >"$tmp/$name.out" 2>"$tmp/$name.err" &
         pid=$!
-        random_sleep 700
+        random_sleep $((span * 3 / 4))
         if kill -KILL "$pid" 2>/dev/null; then
             { wait "$pid"; } 2>/dev/null
             kills=$((kills + 1))
@@ -179,13 +188,16 @@ mpi_fault() {
     name=mpi-erm
     f="$tmp/$name.ckpt"
     set -- erm "$tmp/erm.csv" --width 2
+    t0=$(date +%s%N)
     "$CPWL" "$@" 2>/dev/null | scale_norm >"$tmp/$name.ref"
+    span=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$span" -ge 50 ] || span=50
     cpwl_mpirun 3 "$CPWL_MPI_BIN" "$@" --checkpoint "$f" --every 0.05 \
         >"$tmp/$name.out" 2>"$tmp/$name.err" &
     pid=$!
     why=""
     if wait_file "$f" "$pid"; then
-        random_sleep 500
+        random_sleep $((span * 3 / 4))
     fi
     # The processes of this job: the only ones whose command line starts
     # with cpwl-mpi and names this checkpoint (mpirun's starts with mpirun).
