@@ -193,6 +193,9 @@ erm_visit_acc;
 
 void erm_visit_acc_init(erm_visit_acc *A);
 void erm_visit_acc_clear(erm_visit_acc *A);
+/* Process 0's accumulation to every process (the visits are collected
+   on process 0 alone: the others only need what it found). */
+int erm_visit_acc_bcast(erm_visit_acc *A, cpwl_sched_struct *s, cpwl_err_t e);
 
 /* The position of a cell in the visit order: its group's rank there,
    then its number (ranks: 0 the first group, k + 1 the k-th kept). */

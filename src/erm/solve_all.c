@@ -148,7 +148,9 @@ int erm_solve_all(cpwl_erm_result_t r, const cpwl_erm_data_t data,
     A.r = r;
     erm_visit_acc_init(&A.acc);
     st = cpwl_sched_map(s, (ncells + ALL_BLOCK - 1) / ALL_BLOCK, all_run, &A,
-                        all_collect, &A, CPWL_SCHED_ALL, e);
+                        all_collect, &A, 0, e);
+    if (st == CPWL_OK)
+        st = erm_visit_acc_bcast(&A.acc, s, e);
     if (s->stopped)
         r->stopped = 1;
     r->solved = A.acc.solved;

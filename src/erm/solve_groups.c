@@ -467,8 +467,9 @@ int erm_solve_groups(cpwl_erm_result_t r, const cpwl_erm_data_t data,
         goto out;
     /* The groups kept, by exact bound: best-first */
     qsort(F.kept, F.nkeep, sizeof(group_key), exact_cmp);
-    st = cpwl_sched_map(s, F.nkeep, visit_run, &F, visit_collect, &F,
-                        CPWL_SCHED_ALL, e);
+    st = cpwl_sched_map(s, F.nkeep, visit_run, &F, visit_collect, &F, 0, e);
+    if (st == CPWL_OK)
+        st = erm_visit_acc_bcast(&F.acc, s, e);
 out:
     if (s->stopped)
         r->stopped = 1;

@@ -28,6 +28,52 @@ void erm_visit_acc_clear(erm_visit_acc *A)
     fmpq_clear(A->value);
 }
 
+int erm_visit_acc_bcast(erm_visit_acc *A, cpwl_sched_struct *s, cpwl_err_t e)
+{
+    cpwl_sched_buf b;
+    char *data = NULL;
+    size_t len = 0;
+    int st;
+    slong have = 0;
+    if (s->size <= 1)
+        return CPWL_OK;
+    cpwl_sched_buf_init(&b);
+    if (s->rank == 0)
+    {
+        cpwl_sched_buf_put_si(&b, A->solved);
+        cpwl_sched_buf_put_si(&b, A->by_double);
+        cpwl_sched_buf_put_si(&b, A->have);
+        cpwl_sched_buf_put_fmpq(&b, A->value);
+        cpwl_sched_buf_put_si(&b, A->pos);
+        cpwl_sched_buf_put_si(&b, A->gid);
+        cpwl_sched_buf_put_si(&b, A->local);
+        cpwl_sched_buf_put_si(&b, A->idx);
+        data = b.data;
+        len = b.len;
+    }
+    st = cpwl_sched_bcast(s, &data, &len, e);
+    if (st == CPWL_OK && s->rank != 0)
+    {
+        cpwl_sched_rd rd;
+        cpwl_sched_rd_init(&rd, data, len);
+        if (cpwl_sched_rd_si(&A->solved, &rd) != 0
+            || cpwl_sched_rd_si(&A->by_double, &rd) != 0
+            || cpwl_sched_rd_si(&have, &rd) != 0
+            || cpwl_sched_rd_fmpq(A->value, &rd) != 0
+            || cpwl_sched_rd_si(&A->pos, &rd) != 0
+            || cpwl_sched_rd_si(&A->gid, &rd) != 0
+            || cpwl_sched_rd_si(&A->local, &rd) != 0
+            || cpwl_sched_rd_si(&A->idx, &rd) != 0 || !cpwl_sched_rd_done(&rd))
+            st = cpwl_err_set(e, CPWL_ERR_INTERNAL, "erm: process 0's visits "
+                              "did not arrive whole");
+        A->have = have != 0;
+    }
+    if (s->rank != 0)
+        flint_free(data);
+    cpwl_sched_buf_clear(&b);
+    return st;
+}
+
 /* A solution as tokens: sizes, value, theta, lambda, mu. */
 void erm_put_sol(cpwl_sched_buf *out, const cpwl_qp_sol_t s)
 {
