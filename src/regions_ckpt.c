@@ -28,19 +28,28 @@ char *cpwl_regions_ckpt_key(const cpwl_net_t net, const cpwl_dom_t D,
     cpwl_ckpt_fingerprint(fnet, text, strlen(text));
     flint_free(text);
     cpwl_net_clear(g);
+    /* the domain as cpwl_dom_describe writes it, so that a refusal says
+       which box or slice the checkpoint was for; a fingerprint when it is
+       long or holds the key's separator */
     dom = cpwl_dom_describe(D);
-    cpwl_ckpt_fingerprint(fdom, dom, strlen(dom));
-    flint_free(dom);
+    if (strlen(dom) > 160 || strpbrk(dom, ";\n") != NULL)
+    {
+        cpwl_ckpt_fingerprint(fdom, dom, strlen(dom));
+        flint_free(dom);
+        dom = flint_malloc(sizeof(fdom));
+        memcpy(dom, fdom, sizeof(fdom));
+    }
     if (m == CPWL_REGIONS_AUTO)
         m = D->d == 1 ? CPWL_REGIONS_1D : D->d == 2 ? CPWL_REGIONS_2D
             : CPWL_REGIONS_ND;
-    n = 256;
+    n = 256 + strlen(dom);
     key = flint_malloc(n);
     snprintf(key, n, "net=%s;domain=%s;method=%s;linear=%d;points=%d;"
-             "maps=%d;verts=%d;exact_only=%d;max_regions=%ld", fnet, fdom,
+             "maps=%d;verts=%d;exact_only=%d;max_regions=%ld", fnet, dom,
              method_name(m), opts->linear != 0, opts->points != 0,
              opts->maps != 0, opts->verts != 0,
              opts->pred != NULL && opts->pred->exact_only,
              (long) opts->max_regions);
+    flint_free(dom);
     return key;
 }
