@@ -7,6 +7,7 @@
 #include "qvec.h"
 #include "interval.h"
 #include "regions_impl.h"
+#include "regions_cells_io.h"
 #include "cpwl/regions.h"
 #include "forms.h"
 
@@ -27,7 +28,7 @@ void cpwl_regions_init(cpwl_regions_t R, slong d, slong m, slong nstates)
     R->nlinear = -1;
 }
 
-static void cell_clear(cpwl_regions_cell_struct *c, slong d, slong m)
+void regions_cell_clear(cpwl_regions_cell_struct *c, slong d, slong m)
 {
     flint_free(c->state);
     if (c->point)
@@ -47,7 +48,7 @@ void cpwl_regions_clear(cpwl_regions_t R)
 {
     slong i;
     for (i = 0; i < R->ncells; i++)
-        cell_clear(R->cells + i, R->d, R->m);
+        regions_cell_clear(R->cells + i, R->d, R->m);
     flint_free(R->cells);
     memset(R, 0, sizeof(cpwl_regions_struct));
 }

@@ -201,22 +201,6 @@ typedef struct
 }
 cells_job;
 
-static void cell_free(cpwl_regions_cell_struct *c, slong d, slong m)
-{
-    flint_free(c->state);
-    if (c->point)
-        _fmpq_vec_clear(c->point, d);
-    if (c->grad)
-    {
-        _fmpq_vec_clear(c->grad, m * d);
-        _fmpq_vec_clear(c->offset, m);
-    }
-    if (c->verts)
-        _fmpq_vec_clear(c->verts, c->nverts * d);
-    if (c->rays)
-        _fmpq_vec_clear(c->rays, c->nrays * d);
-}
-
 /* The exact point, map and vertices of face i (what opts asks for). */
 static void face_cell(cpwl_regions_cell_struct *c, const cells_job *J, slong i)
 {
@@ -268,7 +252,7 @@ static int cells_run(cpwl_sched_buf *out, slong u, int tid, void *data,
         c.linear = -1;
         face_cell(&c, J, i);
         regions_cell_put(out, &c, 2, J->m, J->ns);
-        cell_free(&c, 2, J->m);
+        regions_cell_clear(&c, 2, J->m);
     }
     return CPWL_OK;
 }
@@ -369,7 +353,7 @@ int r2_cells(cpwl_regions_t R, plane *P, const cpwl_regions_opts *opts,
     if (st != CPWL_OK || R->stopped)
     {
         for (i = first; i < R->ncells; i++)
-            cell_free(R->cells + i, 2, R->m);
+            regions_cell_clear(R->cells + i, 2, R->m);
         R->ncells = first;
     }
     if (s == local)

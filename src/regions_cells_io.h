@@ -7,6 +7,10 @@
 #include "cpwl/regions.h"
 #include "cpwl/sched.h"
 
+/* Free what a cell holds (its d-dimensional points, m outputs; in
+   regions.c, which clears lists of them). */
+void regions_cell_clear(cpwl_regions_cell_struct *c, slong d, slong m);
+
 /* Append cell c of a list with domain dimension d, m outputs and nstates
    states: a flags token, then the fields present (state as hex, point,
    grad and offset, vertices and rays, bounded, linear). */
