@@ -203,4 +203,12 @@ const cpwl_ckpt_entry *cpwl_sched_recorded(const cpwl_sched_t s, slong unit);
 int cpwl_sched_record(cpwl_sched_t s, slong unit, const char *data, size_t len,
                       cpwl_err_t e);
 
+/* Run units base..base+m-1 except those marked in skip, on nt OpenMP
+   threads (one when nt = 1): bufs[j], status[j] (CPWL_SCHED_STOPPED once
+   the interrupt is seen) and errs[j] for unit base + j. */
+void cpwl_sched_run_window(cpwl_sched_t s, cpwl_sched_run_fn run, void *rdata,
+                           slong base, int m, const char *skip, int nt,
+                           cpwl_sched_buf *bufs, int *status,
+                           cpwl_err_struct *errs);
+
 #endif

@@ -450,7 +450,8 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     mpi_impl *m = IMPL(s);
     int64_t zero = 0, dummy, *got = NULL, sent = 0;
     int my_status = CPWL_OK, my_stopped = 0, ndone = 0, j, nt = 1, B;
-    int *bstat, *brec;
+    int *bstat;
+    char *brec;
     cpwl_sched_buf *bufs;
     cpwl_err_struct *berr;
     slong my_err_unit = -1;
@@ -510,7 +511,7 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     B = nt == 1 ? 1 : 2 * nt;
     bufs = flint_malloc(B * sizeof(cpwl_sched_buf));
     bstat = flint_malloc(B * sizeof(int));
-    brec = flint_malloc(B * sizeof(int));
+    brec = flint_malloc(B);
     berr = flint_malloc(B * sizeof(cpwl_err_struct));
     for (j = 0; j < B; j++)
         cpwl_sched_buf_init(bufs + j);
@@ -544,26 +545,8 @@ static int mpi_map(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
             cpwl_err_init(berr + j);
             cpwl_sched_buf_reset(bufs + j);
         }
-#pragma omp parallel num_threads(nt) if (nt > 1)
-        {
-            int tid = 0, jj;
-#ifdef _OPENMP
-            tid = omp_get_thread_num();
-#endif
-#pragma omp for schedule(dynamic)
-            for (jj = 0; jj < mb; jj++)
-            {
-                if (brec[jj])
-                    continue;
-                if (s->interrupt != NULL && *s->interrupt)
-                    bstat[jj] = CPWL_SCHED_STOPPED;
-                else
-                    bstat[jj] = run(bufs + jj, (slong) (u0 + jj), tid, rdata,
-                                    berr + jj);
-            }
-            if (tid != 0)
-                flint_cleanup();    /* FLINT's caches of the pool's threads */
-        }
+        cpwl_sched_run_window(s, run, rdata, (slong) u0, mb, brec, nt, bufs,
+                              bstat, berr);
         if (m->bound_pending)
         {
             m->bound_pending = 0;

@@ -168,6 +168,34 @@ static int interrupted(const cpwl_sched_struct *s)
     return s->interrupt != NULL && *s->interrupt;
 }
 
+void cpwl_sched_run_window(cpwl_sched_t s, cpwl_sched_run_fn run, void *rdata,
+                           slong base, int m, const char *skip, int nt,
+                           cpwl_sched_buf *bufs, int *status,
+                           cpwl_err_struct *errs)
+{
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        int tid = 0, j;
+#ifdef _OPENMP
+        tid = omp_get_thread_num();
+#endif
+#pragma omp for schedule(dynamic)
+        for (j = 0; j < m; j++)
+        {
+            if (skip[j])
+                continue;
+            if (interrupted(s))
+                status[j] = CPWL_SCHED_STOPPED;
+            else
+                status[j] = run(bufs + j, base + j, tid, rdata, errs + j);
+        }
+        /* FLINT's per-thread caches of the pool's threads would
+           otherwise outlive every object (a leak to valgrind) */
+        if (tid != 0)
+            flint_cleanup();
+    }
+}
+
 /* One process: windows of units run (on threads when allowed), then
    recorded and collected in order. */
 static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
@@ -182,6 +210,7 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
        since recording a unit moves the checkpoint's sorted entries */
     const char **rec;
     size_t *rlen;
+    char *skip;
     cpwl_err_struct *errs;
 
 #ifdef _OPENMP
@@ -193,6 +222,7 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     status = flint_malloc(W * sizeof(int));
     rec = flint_malloc(W * sizeof(const char *));
     rlen = flint_malloc(W * sizeof(size_t));
+    skip = flint_malloc(W);
     errs = flint_malloc(W * sizeof(cpwl_err_struct));
     for (j = 0; j < W; j++)
         cpwl_sched_buf_init(bufs + j);
@@ -205,31 +235,13 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
             const cpwl_ckpt_entry *r = cpwl_sched_recorded(s, base + j);
             rec[j] = r != NULL ? r->data : NULL;
             rlen[j] = r != NULL ? r->len : 0;
+            skip[j] = r != NULL;
             status[j] = CPWL_OK;
             cpwl_err_init(errs + j);
             cpwl_sched_buf_reset(bufs + j);
         }
-#pragma omp parallel num_threads(nt) if (nt > 1)
-        {
-            int tid = 0, jj;
-#ifdef _OPENMP
-            tid = omp_get_thread_num();
-#endif
-#pragma omp for schedule(dynamic)
-            for (jj = 0; jj < m; jj++)
-            {
-                if (rec[jj] != NULL)
-                    continue;
-                if (interrupted(s))
-                    status[jj] = CPWL_SCHED_STOPPED;
-                else
-                    status[jj] = run(bufs + jj, base + jj, tid, rdata, errs + jj);
-            }
-            /* FLINT's per-thread caches of the pool's threads would
-               otherwise outlive every object (a leak to valgrind) */
-            if (tid != 0)
-                flint_cleanup();
-        }
+        cpwl_sched_run_window(s, run, rdata, base, m, skip, nt, bufs, status,
+                              errs);
         for (j = 0; j < m && st == CPWL_OK; j++)
         {
             if (rec[j] != NULL)
@@ -271,6 +283,7 @@ static int sched_map_local(cpwl_sched_struct *s, slong n, cpwl_sched_run_fn run,
     flint_free(status);
     flint_free(rec);
     flint_free(rlen);
+    flint_free(skip);
     flint_free(errs);
     return st;
 }
