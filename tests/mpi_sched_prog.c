@@ -15,6 +15,7 @@
 int main(int argc, char **argv)
 {
     const char *ckpt = NULL, *resume = NULL;
+    long delay_us = 0;
     slong n, blk, stop_after = -1, run_total, kept = 0, fail_unit = -1;
     int serial = 0, stop_rank = 0, i, st, ok, all_ok, threads = 1;
     toy_t t;
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
             stop_rank = atoi(argv[++i]);
         else if (strcmp(argv[i], "--threads") == 0)
             threads = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--delay-us") == 0)
+            delay_us = atol(argv[++i]);
         else if (strcmp(argv[i], "--fail-unit") == 0)
             fail_unit = atol(argv[++i]);
         else
@@ -64,6 +67,7 @@ int main(int argc, char **argv)
     s->threads = threads;
     toy_init(t, n, blk);
     t->fail_unit = fail_unit;
+    t->delay_us = delay_us;
     if (s->rank == stop_rank)
         t->stop_after = stop_after;
     s->interrupt = &t->flag;

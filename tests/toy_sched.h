@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "cpwl.h"
 
 typedef struct
@@ -23,6 +24,8 @@ typedef struct
     volatile sig_atomic_t flag;
     slong computed;             /* units run here (atomic) */
     slong fail_unit;            /* phase 0 unit that fails (-1 none) */
+    long delay_us;              /* each unit takes at least this long, so
+                                   that every process gets units to do */
     slong next;                 /* the unit the collector expects */
     int order_bad;
     fmpq_t sum;
@@ -64,6 +67,13 @@ static inline void toy_value(fmpq_t v, slong *pos, slong n, slong i)
 
 static inline void toy_done(toy_struct *t)
 {
+    if (t->delay_us > 0)
+    {
+        struct timespec d;
+        d.tv_sec = t->delay_us / 1000000;
+        d.tv_nsec = (t->delay_us % 1000000) * 1000;
+        nanosleep(&d, NULL);
+    }
     slong c = __atomic_add_fetch(&t->computed, 1, __ATOMIC_SEQ_CST);
     if (t->stop_after >= 0 && c >= t->stop_after)
         t->flag = 1;
